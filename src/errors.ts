@@ -1,0 +1,157 @@
+/**
+ * The one error hierarchy. Every error the bot raises on purpose is a PatchbotError with a stable
+ * `code` (for logs, tests and metrics), a developer `message`, and a `userMessage` that says what
+ * happened and what to do. The user message is plain text: views escape it before it reaches Slack.
+ */
+
+/** Stable error codes; tests and log queries key on them, so never rename one. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INPUT_INVALID'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'AWS_ACCESS_DENIED'
+  | 'AWS_THROTTLED'
+  | 'AWS_NOT_FOUND'
+  | 'AWS_INVALID_REQUEST'
+  | 'AWS_CREDENTIALS'
+  | 'AWS_UNAVAILABLE'
+  | 'AWS_ERROR'
+  | 'STORE_ERROR'
+  | 'INTERNAL';
+
+/** Options shared by every PatchbotError constructor. */
+export interface PatchbotErrorOptions {
+  userMessage?: string;
+  cause?: unknown;
+}
+
+/** Base of all deliberate errors: a stable code, a developer message and a user-facing message. */
+export class PatchbotError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string;
+
+  constructor(code: ErrorCode, message: string, options: PatchbotErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.userMessage = options.userMessage ?? message;
+  }
+}
+
+/** One problem found in a configuration document, located by its path in the document. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** The configuration file or environment is invalid; `issues` lists every problem found. */
+export class ConfigError extends PatchbotError {
+  readonly file: string;
+  readonly issues: ConfigIssue[];
+
+  constructor(file: string, issues: ConfigIssue[], options: PatchbotErrorOptions = {}) {
+    const lines = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+    super('CONFIG_INVALID', `${file}: invalid configuration\n  ${lines.join('\n  ')}`, {
+      userMessage: options.userMessage ?? `The configuration in ${file} is invalid: ${lines.join('; ')}`,
+      cause: options.cause,
+    });
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** A user's input (command arguments, button payload) is not valid. */
+export class InputError extends PatchbotError {
+  constructor(message: string, options: PatchbotErrorOptions = {}) {
+    super('INPUT_INVALID', message, options);
+  }
+}
+
+/** Something the user named (a group, an operation) does not exist. */
+export class NotFoundError extends PatchbotError {
+  constructor(message: string, options: PatchbotErrorOptions = {}) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+/** The user is not allowed to do this. */
+export class ForbiddenError extends PatchbotError {
+  constructor(message: string, options: PatchbotErrorOptions = {}) {
+    super('FORBIDDEN', message, options);
+  }
+}
+
+/** The request conflicts with the current state (an operation already decided, say). */
+export class ConflictError extends PatchbotError {
+  constructor(message: string, options: PatchbotErrorOptions = {}) {
+    super('CONFLICT', message, options);
+  }
+}
+
+/** The state store failed. */
+export class StoreError extends PatchbotError {
+  constructor(message: string, options: PatchbotErrorOptions = {}) {
+    super('STORE_ERROR', message, {
+      userMessage: options.userMessage ?? 'patchbot could not read or write its state file. Ask an operator to check the bot logs and the disk.',
+      cause: options.cause,
+    });
+  }
+}
+
+/** Where an AWS call was made and what it was; carried by every AwsError. */
+export interface AwsCallContext {
+  /** The SDK command's operation name, e.g. `SendCommand`. */
+  operation: string;
+  /** The service's IAM prefix, e.g. `ssm`, `ec2`, `sts`. */
+  service: string;
+  /** The configured scope name. */
+  scope: string;
+  region: string;
+}
+
+/** Extra AWS facts kept for logs and for the user message. */
+export interface AwsErrorDetails extends AwsCallContext {
+  awsCode?: string;
+  requestId?: string;
+  httpStatus?: number;
+}
+
+type AwsErrorCode = Extract<ErrorCode, `AWS_${string}`>;
+
+/** An AWS call failed; keeps the cause, the operation, the scope and region, and AWS's own code. */
+export class AwsError extends PatchbotError {
+  readonly operation: string;
+  readonly service: string;
+  readonly scope: string;
+  readonly region: string;
+  readonly awsCode: string | undefined;
+  readonly requestId: string | undefined;
+  readonly httpStatus: number | undefined;
+
+  constructor(code: AwsErrorCode, message: string, details: AwsErrorDetails, options: PatchbotErrorOptions = {}) {
+    super(code, message, options);
+    this.operation = details.operation;
+    this.service = details.service;
+    this.scope = details.scope;
+    this.region = details.region;
+    this.awsCode = details.awsCode;
+    this.requestId = details.requestId;
+    this.httpStatus = details.httpStatus;
+  }
+
+  /** The IAM action this call needs, e.g. `ssm:SendCommand`. */
+  get iamAction(): string {
+    return `${this.service}:${this.operation}`;
+  }
+}
+
+/** Turns anything thrown into a PatchbotError, keeping the original as the cause. */
+export function toPatchbotError(err: unknown): PatchbotError {
+  if (err instanceof PatchbotError) return err;
+  return new PatchbotError('INTERNAL', err instanceof Error ? err.message : String(err), {
+    userMessage: 'Something went wrong inside patchbot. Nothing was changed by this request; the bot logs have the detail.',
+    cause: err,
+  });
+}
