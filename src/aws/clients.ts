@@ -1,0 +1,86 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsScope } from './types';
+
+/**
+ * Settings that production leaves unset so that the SDK reads its own environment
+ * (credential chain, AWS_ENDPOINT_URL*, AWS_MAX_ATTEMPTS); the sandbox, tests and benchmarks set them.
+ */
+export interface ClientOptions {
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Attempts per call under the SDK's adaptive retry mode; default 8 (SSM publishes no rate limits). */
+  maxAttempts?: number;
+}
+
+/** The SDK clients patchbot uses in one scope and region. */
+export interface RegionClients {
+  ssm: SSMClient;
+  ec2: EC2Client;
+  sts: STSClient;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 8;
+
+/** Builds SDK clients per scope and region on first use and keeps them; the only maker of clients. */
+export class AwsClientPool {
+  private readonly scopes = new Map<string, AwsScope>();
+  private readonly clients = new Map<string, RegionClients>();
+  private readonly credentials = new Map<string, AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined>();
+
+  constructor(scopes: AwsScope[], private readonly options: ClientOptions = {}) {
+    for (const scope of scopes) this.scopes.set(scope.name, scope);
+  }
+
+  /** The clients for a scope and one of its regions. */
+  get(scopeName: string, region: string): RegionClients {
+    const key = `${scopeName}/${region}`;
+    const existing = this.clients.get(key);
+    if (existing) return existing;
+    const scope = this.scopes.get(scopeName);
+    if (!scope) throw new Error(`unknown AWS scope "${scopeName}"`);
+    const config = {
+      region,
+      retryMode: 'adaptive' as const,
+      maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      credentials: this.credentialsFor(scope, region),
+      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+    };
+    const created: RegionClients = { ssm: new SSMClient(config), ec2: new EC2Client(config), sts: new STSClient(config) };
+    this.clients.set(key, created);
+    return created;
+  }
+
+  /** Closes every client's sockets. */
+  destroy(): void {
+    for (const c of this.clients.values()) {
+      c.ssm.destroy();
+      c.ec2.destroy();
+      c.sts.destroy();
+    }
+    this.clients.clear();
+  }
+
+  /** A role is assumed where the scope names one (one provider per scope, so its cache serves every region). */
+  private credentialsFor(scope: AwsScope, region: string): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
+    if (!scope.roleArn) return this.options.credentials;
+    if (!this.credentials.has(scope.name)) {
+      this.credentials.set(
+        scope.name,
+        fromTemporaryCredentials({
+          params: {
+            RoleArn: scope.roleArn,
+            RoleSessionName: 'patchbot',
+            ...(scope.externalId ? { ExternalId: scope.externalId } : {}),
+          },
+          ...(this.options.credentials ? { masterCredentials: this.options.credentials } : {}),
+          clientConfig: { region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
+        }),
+      );
+    }
+    return this.credentials.get(scope.name);
+  }
+}

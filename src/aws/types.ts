@@ -1,0 +1,243 @@
+/**
+ * The fleet gateway's vocabulary: plain data the rest of patchbot uses. Nothing here names an SDK
+ * type, so commands, jobs and views never depend on @aws-sdk/*.
+ */
+
+/** An AWS scope from the configuration: one account (default chain or an assumed role) and its regions. */
+export interface AwsScope {
+  name: string;
+  accountId?: string | undefined;
+  roleArn?: string | undefined;
+  externalId?: string | undefined;
+  regions: string[];
+}
+
+/** How a patch group is found in AWS: the tag key and value on its instances, and its OS. */
+export interface GroupTarget {
+  /** `Patch Group` or `PatchGroup`. */
+  tagKey: string;
+  /** The tag value, which is also SSM's patch group name. */
+  tagValue: string;
+  /** SSM OperatingSystem (AMAZON_LINUX_2, WINDOWS, ...). */
+  operatingSystem: string;
+}
+
+/** SSM agent reachability. */
+export type PingStatus = 'Online' | 'ConnectionLost' | 'Inactive';
+
+/** An instance of a patch group as SSM and EC2 see it. */
+export interface ManagedInstance {
+  instanceId: string;
+  /** EC2 Name tag, when set. */
+  name: string | undefined;
+  /** SSM ping status; `undefined` when EC2 has the instance but SSM does not manage it. */
+  pingStatus: PingStatus | undefined;
+  lastPingAt: Date | undefined;
+  platformName: string | undefined;
+  platformVersion: string | undefined;
+  agentVersion: string | undefined;
+  /** EC2 state name (running, stopped, ...); `undefined` when EC2 did not return it. */
+  ec2State: string | undefined;
+}
+
+/** Patch compliance of one instance, as its last scan or install reported it. */
+export interface InstancePatchState {
+  instanceId: string;
+  patchGroup: string;
+  baselineId: string;
+  operation: 'Scan' | 'Install';
+  operationStartTime: Date;
+  operationEndTime: Date;
+  rebootOption: string | undefined;
+  installedCount: number;
+  installedOtherCount: number;
+  installedPendingRebootCount: number;
+  installedRejectedCount: number;
+  missingCount: number;
+  failedCount: number;
+  notApplicableCount: number;
+  criticalNonCompliantCount: number;
+  securityNonCompliantCount: number;
+  otherNonCompliantCount: number;
+  lastNoRebootInstallOperationTime: Date | undefined;
+}
+
+/** Patch states that matter to patchbot (SSM's PatchComplianceDataState). */
+export type PatchState =
+  | 'Installed'
+  | 'InstalledOther'
+  | 'InstalledPendingReboot'
+  | 'InstalledRejected'
+  | 'Missing'
+  | 'NotApplicable'
+  | 'Failed'
+  | 'AvailableSecurityUpdate';
+
+/** One patch on one instance. */
+export interface InstancePatch {
+  title: string;
+  kbId: string;
+  classification: string;
+  severity: string;
+  state: PatchState;
+  installedTime: Date | undefined;
+  cveIds: string | undefined;
+}
+
+/** SSM's summary of a patch group. */
+export interface PatchGroupState {
+  instances: number;
+  instancesWithInstalledPatches: number;
+  instancesWithInstalledPendingRebootPatches: number;
+  instancesWithMissingPatches: number;
+  instancesWithFailedPatches: number;
+  instancesWithNotApplicablePatches: number;
+  instancesWithCriticalNonCompliantPatches: number;
+  instancesWithSecurityNonCompliantPatches: number;
+  instancesWithOtherNonCompliantPatches: number;
+}
+
+/** One approval rule of a baseline, as a person reads it. */
+export interface ApprovalRule {
+  /** Filter key → values, e.g. CLASSIFICATION → [Security], SEVERITY → [Critical, Important]. */
+  filters: Record<string, string[]>;
+  approveAfterDays: number | undefined;
+  approveUntilDate: string | undefined;
+  complianceLevel: string | undefined;
+  enableNonSecurity: boolean;
+}
+
+/** A patch baseline with its approval rules. */
+export interface PatchBaseline {
+  baselineId: string;
+  name: string;
+  operatingSystem: string;
+  description: string | undefined;
+  approvalRules: ApprovalRule[];
+  approvedPatches: string[];
+  rejectedPatches: string[];
+  patchGroups: string[];
+}
+
+/** A maintenance window target, e.g. instances tagged Patch Group=PRD. */
+export interface WindowTarget {
+  windowTargetId: string;
+  name: string | undefined;
+  /** Target key → values, e.g. `tag:Patch Group` → [PRD]. */
+  targets: Record<string, string[]>;
+}
+
+/** A maintenance window task. */
+export interface WindowTask {
+  windowTaskId: string;
+  name: string | undefined;
+  taskArn: string;
+  type: string;
+  priority: number | undefined;
+  /** Window target ids or `tag:` targets the task runs on. */
+  targets: Record<string, string[]>;
+}
+
+/** A maintenance window with its schedule and next run. */
+export interface MaintenanceWindow {
+  windowId: string;
+  name: string;
+  enabled: boolean;
+  schedule: string | undefined;
+  scheduleTimezone: string | undefined;
+  durationHours: number | undefined;
+  cutoffHours: number | undefined;
+  nextExecutionTime: Date | undefined;
+}
+
+/** A maintenance window with its targets and tasks. */
+export interface MaintenanceWindowDetail extends MaintenanceWindow {
+  targets: WindowTarget[];
+  tasks: WindowTask[];
+}
+
+/** One run of a maintenance window. */
+export interface WindowExecution {
+  windowId: string;
+  executionId: string;
+  status: string;
+  statusDetails: string | undefined;
+  startTime: Date | undefined;
+  endTime: Date | undefined;
+}
+
+/** One task of a window execution. */
+export interface WindowExecutionTask {
+  executionId: string;
+  taskExecutionId: string;
+  taskArn: string;
+  taskType: string;
+  status: string;
+  statusDetails: string | undefined;
+  startTime: Date | undefined;
+  endTime: Date | undefined;
+}
+
+/** One invocation of a window task; for RUN_COMMAND tasks `executionId` is the SSM command id. */
+export interface WindowTaskInvocation {
+  invocationId: string;
+  executionId: string | undefined;
+  taskExecutionId: string;
+  status: string;
+  statusDetails: string | undefined;
+  startTime: Date | undefined;
+  endTime: Date | undefined;
+  /** Instance ids or targets the invocation ran on, as SSM recorded them. */
+  parameters: string | undefined;
+  ownerInformation: string | undefined;
+}
+
+/** What to run: AWS-RunPatchBaseline on a group's tag target (or on given instances). */
+export interface PatchCommandSpec {
+  operation: 'Scan' | 'Install';
+  rebootOption: 'RebootIfNeeded' | 'NoReboot';
+  group: GroupTarget;
+  /** When given, the command targets these instances instead of the group tag (at most 50). */
+  instanceIds?: string[];
+  maxConcurrency: string;
+  maxErrors: string;
+  /** The bot's operation id; SSM keeps it in the command's Comment (at most 100 chars). */
+  operationId: string;
+  timeoutSeconds: number;
+}
+
+/** Command invocation statuses (SSM's CommandInvocationStatus). */
+export type InvocationStatus =
+  | 'Pending'
+  | 'InProgress'
+  | 'Delayed'
+  | 'Success'
+  | 'Cancelled'
+  | 'TimedOut'
+  | 'Failed'
+  | 'Cancelling';
+
+/** One instance's part of a command. */
+export interface CommandInvocation {
+  commandId: string;
+  instanceId: string;
+  instanceName: string | undefined;
+  status: InvocationStatus;
+  /** SSM's finer status: Undeliverable, Delivery Timed Out, Execution Timed Out, Terminated, ... */
+  statusDetails: string | undefined;
+  requestedAt: Date | undefined;
+}
+
+/** A command as ListCommands reports it. */
+export interface CommandSummary {
+  commandId: string;
+  comment: string | undefined;
+  documentName: string | undefined;
+  status: string;
+  requestedAt: Date | undefined;
+  targetCount: number;
+  completedCount: number;
+  errorCount: number;
+  deliveryTimedOutCount: number;
+  parameters: Record<string, string[]>;
+}
