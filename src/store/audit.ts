@@ -1,0 +1,140 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { PatchbotError, StoreError } from '../errors';
+import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
+import type { StoreContext } from './context';
+import { guarded } from './failure';
+
+/** The actor recorded for what the bot does by itself (expiry, restart resume). */
+export const SYSTEM_ACTOR = 'patchbot';
+
+/**
+ * The actions the bot records. Writes are limited to this list so a typo cannot split a query;
+ * reads return plain strings, since rows written by other versions may carry others.
+ */
+export const AUDIT_ACTIONS = [
+  'operation.requested',
+  'operation.approval_recorded',
+  'operation.approved',
+  'operation.rejected',
+  'operation.expired',
+  'operation.cancelled',
+  'operation.refused',
+  'operation.sent',
+  'operation.resumed',
+  'operation.finished',
+] as const;
+
+/** One of AUDIT_ACTIONS. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** What a caller records; the time comes from the store's clock. */
+export interface AuditInput {
+  /** Slack user id, or SYSTEM_ACTOR. */
+  actor: string;
+  action: AuditAction;
+  operationId?: string;
+  group?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A recorded audit entry. */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  operationId: string | null;
+  group: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** Filters for reading the log; newest first. */
+export interface AuditListOptions {
+  operationId?: string;
+  group?: string;
+  limit: number;
+}
+
+const RowSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  operation_id: z.string().nullable(),
+  group_name: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+const DetailSchema = z.record(z.string(), z.unknown());
+const MAX_LIMIT = 1000;
+
+/** The append-only audit log: who decided what, when. The table itself refuses UPDATE and DELETE. */
+export class AuditRepository {
+  private readonly insertStmt: Database.Statement;
+  private readonly listStmt: Database.Statement;
+
+  constructor(private readonly ctx: StoreContext) {
+    this.insertStmt = ctx.db.prepare(`
+      INSERT INTO audit_log (at, actor, action, operation_id, group_name, detail)
+      VALUES (@at, @actor, @action, @operationId, @group, @detail)
+      RETURNING *`);
+    this.listStmt = ctx.db.prepare(`
+      SELECT * FROM audit_log
+      WHERE (@operationId IS NULL OR operation_id = @operationId)
+        AND (@group IS NULL OR group_name = @group)
+      ORDER BY id DESC
+      LIMIT @limit`);
+  }
+
+  /** Appends one entry stamped with the clock's time and returns it. */
+  append(input: AuditInput): AuditEntry {
+    if (!input.actor) throw new PatchbotError('INTERNAL', 'store: an audit entry needs an actor');
+    if (!(AUDIT_ACTIONS as readonly string[]).includes(input.action)) {
+      throw new PatchbotError('INTERNAL', `store: unknown audit action ${JSON.stringify(input.action)}`);
+    }
+    const raw = guarded(this.ctx.path, `appending audit entry ${input.action}`, () =>
+      this.insertStmt.get({
+        at: toSqlTime(this.ctx.clock.now()),
+        actor: input.actor,
+        action: input.action,
+        operationId: input.operationId ?? null,
+        group: input.group ?? null,
+        detail: input.detail === undefined ? null : toSqlJson(input.detail, 'audit detail'),
+      }),
+    );
+    return this.decode(raw);
+  }
+
+  /** Entries newest first, optionally for one operation or group. */
+  list(options: AuditListOptions): AuditEntry[] {
+    if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_LIMIT) {
+      throw new PatchbotError('INTERNAL', `store: audit list limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`);
+    }
+    const rows = guarded(this.ctx.path, 'reading the audit log', () =>
+      this.listStmt.all({ operationId: options.operationId ?? null, group: options.group ?? null, limit: options.limit }),
+    );
+    return rows.map((r) => this.decode(r));
+  }
+
+  private decode(raw: unknown): AuditEntry {
+    try {
+      const parsed = RowSchema.safeParse(raw);
+      if (!parsed.success) throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
+      const row = parsed.data;
+      return {
+        id: row.id,
+        at: fromSqlTime(row.at, 'at'),
+        actor: row.actor,
+        action: row.action,
+        operationId: row.operation_id,
+        group: row.group_name,
+        detail: row.detail === null ? null : fromSqlJson(row.detail, DetailSchema, 'detail'),
+      };
+    } catch (err) {
+      if (!(err instanceof CorruptColumn)) throw err;
+      throw new StoreError(`state database ${this.ctx.path}: an audit entry is corrupt (${err.message}). Restore a backup or fix the row with the sqlite3 shell.`, {
+        cause: err,
+      });
+    }
+  }
+}

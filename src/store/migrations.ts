@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from '../errors';
+import type { Logger } from '../logger';
+
+/**
+ * Schema migrations. The database's `PRAGMA user_version` is the number of the last migration
+ * applied; each migration runs once, in its own IMMEDIATE transaction that also bumps the version,
+ * so a crash mid-migration leaves the previous schema intact and two bots starting at once cannot
+ * both apply the same step. Never edit a released migration: add a new one.
+ */
+
+/** One schema step; `version` numbers run 1, 2, 3... with no gaps. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Version 1. Enum columns (kind, status, action) carry no CHECK: SQLite cannot alter a CHECK
+ * without rebuilding the table, and the repositories validate every row they read and write.
+ * Times are ISO-8601 UTC text (see codec.ts).
+ */
+const v1: Migration = {
+  version: 1,
+  name: 'operations, approvals and audit log',
+  up(db) {
+    db.exec(`
+      CREATE TABLE operations (
+        id           TEXT PRIMARY KEY,
+        kind         TEXT NOT NULL,
+        group_name   TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        message_ts   TEXT,
+        params       TEXT NOT NULL CHECK (json_valid(params)),
+        plan         TEXT CHECK (plan IS NULL OR json_valid(plan)),
+        commands     TEXT NOT NULL CHECK (json_valid(commands)),
+        result       TEXT CHECK (result IS NULL OR json_valid(result)),
+        error        TEXT CHECK (error IS NULL OR json_valid(error)),
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        expires_at   TEXT,
+        finished_at  TEXT,
+        version      INTEGER NOT NULL DEFAULT 1
+      ) STRICT;
+      -- listUnfinished and expireDue look operations up by status (and expiry).
+      CREATE INDEX operations_status ON operations (status, expires_at);
+      -- history, newest first, overall and per group.
+      CREATE INDEX operations_created ON operations (created_at);
+      CREATE INDEX operations_group_created ON operations (group_name, created_at);
+
+      -- One row per approver per operation: the primary key makes a double click count once.
+      CREATE TABLE approvals (
+        operation_id TEXT NOT NULL REFERENCES operations (id),
+        user_id      TEXT NOT NULL,
+        approved_at  TEXT NOT NULL,
+        PRIMARY KEY (operation_id, user_id)
+      ) STRICT;
+
+      -- No foreign key to operations: the log also records refusals that name unknown ids.
+      CREATE TABLE audit_log (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        at           TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        operation_id TEXT,
+        group_name   TEXT,
+        detail       TEXT CHECK (detail IS NULL OR json_valid(detail))
+      ) STRICT;
+      CREATE INDEX audit_log_operation ON audit_log (operation_id, id);
+      CREATE INDEX audit_log_group ON audit_log (group_name, id);
+      -- Append-only is enforced by the database, not only by the repository having no update method.
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `);
+  },
+};
+
+/** The production migrations, in order. */
+export const MIGRATIONS: readonly Migration[] = [v1];
+
+/** What migrate did: the schema version before and after, and the versions it applied. */
+export interface MigrationOutcome {
+  from: number;
+  to: number;
+  applied: number[];
+}
+
+/** The schema version recorded in the database (0 for a new file). */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the database up to the newest migration; refuses a database written by a newer build. */
+export function migrate(
+  db: Database.Database,
+  options: { path: string; logger: Logger; migrations?: readonly Migration[] },
+): MigrationOutcome {
+  const migrations = options.migrations ?? MIGRATIONS;
+  checkOrder(migrations);
+  const latest = migrations.length;
+  const from = schemaVersion(db);
+  if (from > latest) {
+    throw new StoreError(
+      `state database ${options.path} has schema version ${from}, but this patchbot knows only up to ${latest}: ` +
+        'it was written by a newer patchbot. Run that newer version, or point PATCHBOT_DB at another file.',
+    );
+  }
+
+  const applied: number[] = [];
+  for (const migration of migrations.slice(from)) {
+    // IMMEDIATE takes the write lock before reading the version, so a second bot starting at the
+    // same moment waits here and then sees the step already done.
+    const ran = db
+      .transaction(() => {
+        const current = schemaVersion(db);
+        if (current >= migration.version) return false;
+        // Checked under the lock: another bot may have created the schema since `from` was read.
+        if (current === 0) refuseForeignDatabase(db, options.path);
+        migration.up(db);
+        db.pragma(`user_version = ${migration.version}`);
+        return true;
+      })
+      .immediate();
+    if (ran) {
+      applied.push(migration.version);
+      options.logger.info({ version: migration.version, migration: migration.name }, 'store: applied migration');
+    }
+  }
+  return { from, to: schemaVersion(db), applied };
+}
+
+/** Migration lists must be numbered 1..n in order; a gap would silently skip a step. */
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new StoreError(`store: migration "${m.name}" has version ${m.version}, expected ${i + 1} (versions run 1..n with no gaps)`);
+    }
+  });
+}
+
+/** A version-0 file that already has tables is some other program's database: do not write into it. */
+function refuseForeignDatabase(db: Database.Database, path: string): void {
+  const row = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`).get() as { n: number };
+  if (row.n > 0) {
+    throw new StoreError(
+      `state database ${path} already holds tables but no patchbot schema version: it is not a patchbot database. ` +
+        'Point PATCHBOT_DB at a new file (patchbot creates it).',
+    );
+  }
+}

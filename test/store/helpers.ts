@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock';
+import { silentLogger } from '../../src/logger';
+import { openDatabase, type OpenDatabaseOptions, type Store } from '../../src/store';
+import type { NewOperation } from '../../src/store/operations';
+
+/** A temporary directory removed after the test file. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbot-store-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** An in-memory (or file) store on a manual clock. */
+export function testStore(options: Partial<OpenDatabaseOptions> = {}): { store: Store; clock: ManualClock } {
+  const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+  const store = openDatabase({ path: ':memory:', logger: silentLogger(), clock, ...options });
+  return { store, clock };
+}
+
+/** A valid new install operation awaiting approval, four hours to expiry. */
+export function pendingInstall(clock: ManualClock, overrides: Partial<NewOperation> = {}): NewOperation {
+  return {
+    kind: 'install',
+    group: 'PRD',
+    status: 'pending',
+    requestedBy: 'U123',
+    channel: 'C456',
+    params: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '1' },
+    expiresAt: new Date(clock.now().getTime() + 4 * 3600_000),
+    ...overrides,
+  };
+}

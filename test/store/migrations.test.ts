@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ManualClock } from '../../src/clock';
+import { StoreError } from '../../src/errors';
+import { silentLogger } from '../../src/logger';
+import { MIGRATIONS, openDatabase, schemaVersion, type Migration } from '../../src/store';
+import { migrate } from '../../src/store/migrations';
+import { pendingInstall, tempDir } from './helpers';
+
+/**
+ * A test-only history: the real version 1, counted, then a version 2 that adds a column to
+ * operations and backfills it from the existing rows, as a real upgrade would.
+ */
+function history(calls: number[]): Migration[] {
+  const real = MIGRATIONS[0]!;
+  return [
+    { ...real, up: (db) => (calls.push(1), real.up(db)) },
+    {
+      version: 2,
+      name: 'operations.command_count',
+      up(db) {
+        calls.push(2);
+        db.exec(`ALTER TABLE operations ADD COLUMN command_count INTEGER NOT NULL DEFAULT 0;
+                 UPDATE operations SET command_count = json_array_length(commands);`);
+      },
+    },
+  ];
+}
+
+describe('migrations', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  const logger = silentLogger();
+
+  it('brings a new database to the latest production version', () => {
+    const store = openDatabase({ path: ':memory:', logger });
+    expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
+    const tables = store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all();
+    expect(tables).toEqual(['approvals', 'audit_log', 'operations']);
+    store.close();
+  });
+
+  it('does not re-apply migrations when a database is opened again', () => {
+    const path = join(tmp.dir, 'idempotent.db');
+    const calls: number[] = [];
+    openDatabase({ path, logger, migrations: history(calls) }).close();
+    openDatabase({ path, logger, migrations: history(calls) }).close();
+    const db = new Database(path);
+    expect(migrate(db, { path, logger, migrations: history(calls) })).toEqual({ from: 2, to: 2, applied: [] });
+    db.close();
+    expect(calls).toEqual([1, 2]);
+
+    // The production list too.
+    const prod = join(tmp.dir, 'prod.db');
+    openDatabase({ path: prod, logger }).close();
+    const again = new Database(prod);
+    expect(migrate(again, { path: prod, logger })).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
+    again.close();
+  });
+
+  it('upgrades a version-1 database to version 2, keeping its data', () => {
+    const path = join(tmp.dir, 'upgrade.db');
+    const calls: number[] = [];
+    const clock = new ManualClock();
+    const [v1] = history(calls);
+    const old = openDatabase({ path, logger, clock, migrations: [v1!] });
+    expect(schemaVersion(old.db)).toBe(1);
+    const op = old.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
+    old.operations.update(op.id, { commands: [{ scope: 'a', region: 'eu-west-1', commandId: 'c1' }, { scope: 'a', region: 'us-east-1', commandId: 'c2' }] });
+    old.close();
+
+    const upgraded = openDatabase({ path, logger, clock, migrations: history(calls) });
+    expect(schemaVersion(upgraded.db)).toBe(2);
+    expect(upgraded.db.prepare(`SELECT command_count FROM operations WHERE id = ?`).pluck().get(op.id)).toBe(2);
+    expect(upgraded.operations.get(op.id)?.commands).toHaveLength(2);
+    upgraded.close();
+    expect(calls).toEqual([1, 2]);
+  });
+
+  it('rolls a failed migration back entirely and keeps the previous version', () => {
+    const path = join(tmp.dir, 'failing.db');
+    const calls: number[] = [];
+    const [v1] = history(calls);
+    openDatabase({ path, logger, migrations: [v1!] }).close();
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      up(db) {
+        db.exec(`CREATE TABLE half_done (id INTEGER)`);
+        db.exec(`THIS IS NOT SQL`);
+      },
+    };
+    expect(() => openDatabase({ path, logger, migrations: [v1!, broken] })).toThrow(StoreError);
+    const db = new Database(path);
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'`).pluck().get()).toBe(0);
+    db.close();
+    // Fixed code then applies it normally.
+    const fixed = openDatabase({ path, logger, migrations: history(calls) });
+    expect(schemaVersion(fixed.db)).toBe(2);
+    fixed.close();
+  });
+
+  it('refuses a database written by a newer patchbot, saying so', () => {
+    const path = join(tmp.dir, 'newer.db');
+    const calls: number[] = [];
+    openDatabase({ path, logger, migrations: history(calls) }).close();
+    let thrown: unknown;
+    try {
+      openDatabase({ path, logger, migrations: [history(calls)[0]!] });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(StoreError);
+    expect((thrown as Error).message).toContain(path);
+    expect((thrown as Error).message).toMatch(/schema version 2, but this patchbot knows only up to 1/);
+    expect((thrown as Error).message).toMatch(/newer patchbot/);
+  });
+
+  it('rejects a migration list with gaps', () => {
+    const [, v2] = history([]);
+    expect(() => openDatabase({ path: ':memory:', logger, migrations: [v2!] })).toThrow(/expected 1/);
+  });
+});
