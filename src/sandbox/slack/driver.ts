@@ -1,0 +1,371 @@
+/**
+ * The driver plays Slack's side towards the bot: it sends slash commands, block_actions and
+ * view_submissions to the bot's events URL, form-encoded and signed exactly as Slack does, and
+ * turns the bot's acknowledgement into what a person would see. Options forge requests for tests
+ * (wrong secret, shifted or fixed timestamp, replayed body or signature).
+ */
+import type { BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from '@slack/bolt';
+import type { StandInContext } from './context';
+import { checkContent } from './content';
+import { textOf } from './messages';
+import type { ResponseUrlHost, OriginalRef } from './response-url';
+import { slackSignature } from './signing';
+import { isJsonObject, type Json, type JsonObject, type ModalRecord, type SlackBlock, type SlackEphemeral, type SlackMessage, type CallRecord, type ResponseRecord } from './types';
+import { stateValues } from './view-state';
+import { waitFor } from './wait';
+import { messageJson } from './wire';
+import { viewJson } from './web-api/views';
+
+/** Ways to forge or replay a request; none of them is what Slack would do. */
+export interface ForgeOptions {
+  /** Sign with this secret instead of the real one. */
+  signingSecret?: string;
+  /** Shift the signing timestamp by this many seconds (negative: in the past). */
+  timestampOffsetSeconds?: number;
+  /** Use exactly this timestamp (epoch seconds). */
+  timestamp?: number;
+  /** Send this body instead of the one built (replay a captured body). */
+  rawBody?: string;
+  /** Send this signature instead of computing one (replay a captured signature). */
+  signature?: string;
+  /** Send no signing headers at all. */
+  unsigned?: boolean;
+}
+
+/** Options every send takes. */
+export interface SendOptions extends ForgeOptions {
+  /** How long to wait for the bot's HTTP answer (default 10 s; Slack itself gives up after 3 s). */
+  timeoutMs?: number;
+}
+
+/** What the bot answered, how fast, and what was sent (for replays). */
+export interface DriverResult {
+  status: number;
+  body: string;
+  /** The body parsed as JSON when it is JSON. */
+  json?: unknown;
+  elapsedMs: number;
+  sent: { body: string; timestamp: number; signature: string };
+  responseUrl?: string;
+  triggerId?: string;
+  /**
+   * The error Slack would show the user: `operation_timeout` when the bot took longer than the
+   * ack deadline, `dispatch_failed` for a non-2xx answer. Absent when the request went well.
+   */
+  slackError?: 'operation_timeout' | 'dispatch_failed';
+}
+
+/** A slash command as a user types it. */
+export interface SlashCommandOptions extends SendOptions {
+  userId: string;
+  channelId: string;
+  text: string;
+  command?: string;
+}
+
+/** A click on a button of a message (a channel message or an ephemeral). */
+export interface BlockActionOptions extends SendOptions {
+  userId: string;
+  channelId: string;
+  /** The ts of the message (or ephemeral) the button is on. */
+  messageTs: string;
+  actionId: string;
+  /** Defaults to the block the button is in. */
+  blockId?: string;
+  /** Defaults to the button's own value; set it to forge one. */
+  value?: string;
+}
+
+/** A modal submitted by its user. */
+export interface ViewSubmissionOptions extends SendOptions {
+  userId: string;
+  viewId: string;
+  /** Input values by action_id (or block_id): a string for text inputs, an option value for selects. */
+  inputs?: Record<string, string | string[]>;
+  /** Raw `state.values`, used as given (overrides `inputs`). */
+  values?: Record<string, Record<string, JsonObject>>;
+}
+
+const SLACK_USER_AGENT = 'Slackbot 1.0 (+https://api.slack.com/robots)';
+
+/** A button (or other element) found in blocks, with the block it sits in. */
+interface FoundElement {
+  blockId: string;
+  element: JsonObject;
+}
+
+/** Finds the element with `actionId` in blocks (actions blocks and section accessories). */
+function findElement(blocks: readonly SlackBlock[], actionId: string, blockId?: string): FoundElement | undefined {
+  for (const block of blocks) {
+    const id = typeof block.block_id === 'string' ? block.block_id : '';
+    if (blockId !== undefined && id !== blockId) continue;
+    const candidates: Json[] = [];
+    if (Array.isArray(block.elements)) candidates.push(...block.elements);
+    if (isJsonObject(block.accessory)) candidates.push(block.accessory);
+    for (const e of candidates) {
+      if (isJsonObject(e) && e.action_id === actionId) return { blockId: id, element: e };
+    }
+  }
+  return undefined;
+}
+
+/** Sends Slack's requests to the bot. */
+export class SlackDriver {
+  constructor(
+    private readonly ctx: StandInContext,
+    private readonly responseUrls: ResponseUrlHost,
+  ) {}
+
+  /** Sends `/patch <text>` (or another command) as `userId` in `channelId`. */
+  async slashCommand(options: SlashCommandOptions): Promise<DriverResult> {
+    const { ws, user, channel } = this.who(options.userId, options.channelId);
+    const command = options.command ?? '/patch';
+    const responseUrl = this.responseUrls.issue({ source: 'command', user: user.id, channel: channel.id });
+    const triggerId = this.ctx.triggers.issue(user.id);
+    const fields = {
+      token: ws.verificationToken,
+      team_id: ws.team.id,
+      team_domain: ws.team.domain,
+      channel_id: channel.id,
+      channel_name: channel.name,
+      user_id: user.id,
+      user_name: user.name,
+      command,
+      text: options.text,
+      api_app_id: ws.bot.appId,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: triggerId,
+    } satisfies SlashCommand;
+    const result = await this.send(new URLSearchParams(fields).toString(), options);
+    const out: DriverResult = { ...result, responseUrl, triggerId };
+    if (!isForged(options)) this.showCommandAck(out, command, user.id, channel.id);
+    return out;
+  }
+
+  /** Clicks a button on a channel message or on one of the user's ephemerals. */
+  async blockAction(options: BlockActionOptions): Promise<DriverResult> {
+    const { ws, user, channel } = this.who(options.userId, options.channelId);
+    const message = this.ctx.messages.get(channel.id, options.messageTs);
+    const ephemeral = message ? undefined : this.ctx.messages.getEphemeral(options.messageTs);
+    if (!message && (!ephemeral || ephemeral.user !== user.id || ephemeral.channel !== channel.id)) {
+      throw new Error(`no message ${options.messageTs} in ${channel.id} that ${user.id} can see`);
+    }
+    const source = (message ?? ephemeral) as SlackMessage | SlackEphemeral;
+    // A user may click a button that a later edit removed (their client still showed it): look in older versions too.
+    const versions = [source.blocks, ...[...source.history].reverse().map((v) => v.blocks)];
+    let found: FoundElement | undefined;
+    for (const blocks of versions) {
+      found = findElement(blocks, options.actionId, options.blockId);
+      if (found) break;
+    }
+    const element = found?.element ?? {};
+    const original: OriginalRef = message ? { kind: 'message', channel: channel.id, ts: message.ts } : { kind: 'ephemeral', ts: source.ts };
+    const responseUrl = this.responseUrls.issue({ source: 'block_actions', user: user.id, channel: channel.id, original });
+    const triggerId = this.ctx.triggers.issue(user.id);
+    const buttonText = isJsonObject(element.text) ? element.text : { type: 'plain_text', text: options.actionId };
+    const value = options.value ?? (typeof element.value === 'string' ? element.value : undefined);
+    const action = {
+      type: 'button' as const,
+      action_id: options.actionId,
+      block_id: options.blockId ?? found?.blockId ?? '',
+      text: { type: 'plain_text' as const, text: String(buttonText.text ?? ''), emoji: true },
+      ...(value !== undefined ? { value } : {}),
+      ...(element.style === 'primary' || element.style === 'danger' ? { style: element.style } : {}),
+      action_ts: this.ctx.messages.ts.next(),
+    };
+    const payload: BlockAction<ButtonAction> = {
+      type: 'block_actions',
+      user: { id: user.id, username: user.name, name: user.name, team_id: ws.team.id },
+      api_app_id: ws.bot.appId,
+      token: ws.verificationToken,
+      container: { type: 'message', message_ts: source.ts, channel_id: channel.id, is_ephemeral: !message },
+      trigger_id: triggerId,
+      team: { id: ws.team.id, domain: ws.team.domain },
+      is_enterprise_install: false,
+      channel: { id: channel.id, name: channel.name },
+      ...(message ? { message: { ...messageJson(message, ws), type: 'message' as const, ts: message.ts } } : {}),
+      state: { values: {} },
+      response_url: responseUrl,
+      actions: [action],
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const result = await this.send(body, options);
+    return { ...result, responseUrl, triggerId };
+  }
+
+  /** Submits an open modal with input values, and applies the bot's answer (close, errors, update). */
+  async viewSubmission(options: ViewSubmissionOptions): Promise<DriverResult> {
+    const ws = this.ctx.workspace;
+    const user = ws.user(options.userId);
+    if (!user) throw new Error(`no user ${options.userId}`);
+    const modal = this.ctx.modals.get(options.viewId);
+    if (!modal || modal.user !== user.id || modal.state !== 'open') throw new Error(`no modal ${options.viewId} open for ${user.id}`);
+    const values = options.values ?? stateValues(modal, options.inputs ?? {});
+    const triggerId = this.ctx.triggers.issue(user.id);
+    const payload = {
+      type: 'view_submission' as const,
+      team: { id: ws.team.id, domain: ws.team.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: ws.team.id },
+      api_app_id: ws.bot.appId,
+      token: ws.verificationToken,
+      trigger_id: triggerId,
+      view: viewJson(modal, ws, values as JsonObject),
+      response_urls: [],
+      is_enterprise_install: false,
+    };
+    const typed: ViewSubmitAction = payload as unknown as ViewSubmitAction;
+    const body = `payload=${encodeURIComponent(JSON.stringify(typed))}`;
+    const result = await this.send(body, options);
+    if (!isForged(options) && result.status === 200) this.applyViewAnswer(modal, result);
+    return { ...result, triggerId };
+  }
+
+  /** Sends any body to the bot's events URL, signed (or forged) like Slack's requests. */
+  async send(body: string, options: SendOptions = {}): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
+    const url = this.ctx.botEventsUrl;
+    if (!url) throw new Error('the bot events URL is not set: pass botEventsUrl or call setBotEventsUrl()');
+    const rawBody = options.rawBody ?? body;
+    const now = Math.floor(Date.now() / 1000);
+    const timestamp = options.timestamp ?? now + (options.timestampOffsetSeconds ?? 0);
+    const signature = options.signature ?? slackSignature(options.signingSecret ?? this.ctx.settings.signingSecret, timestamp, rawBody);
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'user-agent': SLACK_USER_AGENT,
+    };
+    if (!options.unsigned) {
+      headers['x-slack-request-timestamp'] = String(timestamp);
+      headers['x-slack-signature'] = signature;
+    }
+    const started = performance.now();
+    const response = await fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    const text = await response.text();
+    const elapsedMs = Math.round(performance.now() - started);
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const slackError = elapsedMs > this.ctx.knobs.ackTimeoutMs ? 'operation_timeout' : response.status >= 300 ? 'dispatch_failed' : undefined;
+    return {
+      status: response.status,
+      body: text,
+      ...(json !== undefined ? { json } : {}),
+      elapsedMs,
+      sent: { body: rawBody, timestamp, signature },
+      ...(slackError ? { slackError } : {}),
+    };
+  }
+
+  /** Waits until `probe` returns a value (not undefined, null or false). */
+  waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000, what = 'a condition'): Promise<T> {
+    return waitFor(probe, timeoutMs, what);
+  }
+
+  /** Waits for a channel message whose text (blocks included) matches. */
+  waitForMessage(channelId: string, match?: Matcher<SlackMessage>, timeoutMs = 5000): Promise<SlackMessage> {
+    return waitFor(() => this.ctx.messages.messages(channelId).find((m) => matches(m, match)), timeoutMs, `a message in ${channelId}`);
+  }
+
+  /** Waits for an ephemeral to `userId` (in `channelId` when given) whose text matches. */
+  waitForEphemeral(userId: string, match?: Matcher<SlackEphemeral>, timeoutMs = 5000, channelId?: string): Promise<SlackEphemeral> {
+    return waitFor(() => this.ctx.messages.ephemerals(channelId, userId).find((e) => matches(e, match)), timeoutMs, `an ephemeral to ${userId}`);
+  }
+
+  /** Waits until the message at `ts` has been edited and its current text matches. */
+  waitForUpdate(channelId: string, ts: string, match?: Matcher<SlackMessage>, timeoutMs = 5000): Promise<SlackMessage> {
+    return waitFor(
+      () => {
+        const m = this.ctx.messages.get(channelId, ts);
+        return m && m.history.length > 1 && matches(m, match) ? m : undefined;
+      },
+      timeoutMs,
+      `an update of ${ts} in ${channelId}`,
+    );
+  }
+
+  /** Waits for a Web API call to `method` (matching `predicate` when given). */
+  waitForCall(method: string, predicate: (c: CallRecord) => boolean = () => true, timeoutMs = 5000): Promise<CallRecord> {
+    return waitFor(() => this.ctx.calls.find((c) => c.method === method && predicate(c)), timeoutMs, `a call to ${method}`);
+  }
+
+  /** Waits for a POST to a response_url (matching `predicate` when given). */
+  waitForResponse(predicate: (r: ResponseRecord) => boolean = () => true, timeoutMs = 5000): Promise<ResponseRecord> {
+    return waitFor(() => this.ctx.responses.find(predicate), timeoutMs, 'a response_url POST');
+  }
+
+  private who(userId: string, channelId: string) {
+    const ws = this.ctx.workspace;
+    const user = ws.user(userId);
+    if (!user) throw new Error(`no user ${userId} in the workspace`);
+    const channel = ws.channel(channelId);
+    if (!channel) throw new Error(`no channel ${channelId} in the workspace`);
+    return { ws, user, channel };
+  }
+
+  /**
+   * What Slack does with a slash command's answer: a body is shown to the user (ephemeral, or in
+   * the channel for `response_type: in_channel`); a late or failed answer shows Slack's error.
+   */
+  private showCommandAck(result: DriverResult, command: string, userId: string, channelId: string): void {
+    const ctx = this.ctx;
+    if (result.slackError) {
+      ctx.messages.postEphemeral({
+        channel: channelId,
+        user: userId,
+        from: 'USLACKBOT',
+        text: `${command} failed with the error "${result.slackError}"`,
+        blocks: [],
+        via: 'slack',
+      });
+      return;
+    }
+    if (result.body.trim() === '') return;
+    const payload = isJsonObject(result.json as Json) ? (result.json as JsonObject) : { text: result.body };
+    const content = checkContent(payload.text, payload.blocks, { blocksTextLimit: ctx.knobs.blocksTextLimit });
+    if (!content.ok) {
+      ctx.logger.warn({ error: content.error }, 'slash command ack body refused');
+      return;
+    }
+    const bot = ctx.workspace.bot;
+    if (payload.response_type === 'in_channel') {
+      ctx.messages.post({ channel: channelId, user: bot.userId, botId: bot.botId, appId: bot.appId, text: content.text, blocks: content.blocks, via: 'ack' });
+    } else {
+      ctx.messages.postEphemeral({ channel: channelId, user: userId, from: bot.userId, text: content.text, blocks: content.blocks, via: 'ack' });
+    }
+  }
+
+  /** A view_submission's answer: empty closes the modal; `errors` keeps it open; `update` replaces it. */
+  private applyViewAnswer(modal: ModalRecord, result: DriverResult): void {
+    const answer = isJsonObject(result.json as Json) ? (result.json as JsonObject) : {};
+    switch (answer.response_action) {
+      case 'errors':
+        this.ctx.modals.settle(modal.id, 'open', isJsonObject(answer.errors) ? (Object.fromEntries(Object.entries(answer.errors).map(([k, v]) => [k, String(v)])) as Record<string, string>) : {});
+        break;
+      case 'update':
+      case 'push':
+        if (isJsonObject(answer.view)) this.ctx.modals.update(modal.id, answer.view);
+        break;
+      case 'clear':
+        this.ctx.modals.settle(modal.id, 'closed');
+        break;
+      default:
+        this.ctx.modals.settle(modal.id, 'submitted');
+    }
+  }
+}
+
+/** A text to find, a pattern, or a predicate. */
+export type Matcher<T> = string | RegExp | ((item: T) => boolean);
+
+function matches<T extends { text: string; blocks: readonly unknown[] }>(item: T, match: Matcher<T> | undefined): boolean {
+  if (match === undefined) return true;
+  if (typeof match === 'function') return match(item);
+  const text = textOf(item);
+  return typeof match === 'string' ? text.includes(match) : match.test(text);
+}
+
+function isForged(o: ForgeOptions): boolean {
+  return o.signingSecret !== undefined || o.timestampOffsetSeconds !== undefined || o.timestamp !== undefined || o.rawBody !== undefined || o.signature !== undefined || o.unsigned === true;
+}

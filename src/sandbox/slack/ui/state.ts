@@ -1,0 +1,49 @@
+/** The demo page's view of the workspace: one channel as one user sees it. */
+import type { StandInContext } from '../context';
+import { compareTs } from '../ids';
+import type { Json, JsonObject } from '../types';
+
+/** The JSON the page polls: directory, the channel's messages with threads, the user's ephemerals and open modal. */
+export function uiState(ctx: StandInContext, channelId: string | undefined, userId: string | undefined): JsonObject {
+  const ws = ctx.workspace;
+  const users = ws.listUsers();
+  const channels = ws.listChannels();
+  const channel = (channelId && ws.channel(channelId)) || channels[0];
+  const user = (userId && ws.user(userId)) || users[0];
+  const names: Record<string, string> = Object.fromEntries(users.map((u) => [u.id, u.displayName || u.name]));
+  names[ws.bot.userId] = ws.bot.name;
+  names.USLACKBOT = 'Slackbot';
+  const all = channel ? ctx.messages.messages(channel.id) : [];
+  const toJson = (m: (typeof all)[number]): JsonObject => ({
+    ts: m.ts,
+    user: m.user,
+    isBot: Boolean(m.bot_id),
+    text: m.text,
+    blocks: m.blocks as Json[],
+    edited: Boolean(m.edited),
+    versions: m.history.length,
+    ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+  });
+  const top = all.filter((m) => !m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast);
+  const ephemerals = channel && user ? ctx.messages.ephemerals(channel.id, user.id) : [];
+  const modal = user ? ctx.modals.list().filter((m) => m.user === user.id && m.state === 'open').pop() : undefined;
+  return {
+    team: { id: ws.team.id, name: ws.team.name },
+    bot: { userId: ws.bot.userId, name: ws.bot.name },
+    users: users.map((u) => ({ id: u.id, name: u.name, displayName: u.displayName })),
+    channels: channels.map((c) => ({ id: c.id, name: c.name, botIsMember: c.members.includes(ws.bot.userId) })),
+    names,
+    channel: channel ? { id: channel.id, name: channel.name, topic: channel.topic ?? '' } : null,
+    user: user ? { id: user.id, name: user.name } : null,
+    messages: top
+      .sort((a, b) => compareTs(a.ts, b.ts))
+      .map((m) => ({ ...toJson(m), replies: all.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts).map(toJson) })),
+    ephemerals: ephemerals.map((e) => ({ ts: e.ts, user: e.from, text: e.text, blocks: e.blocks as Json[], ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) })),
+    modal: modal ? { id: modal.id, view: modal.view, errors: (modal.errors ?? {}) as JsonObject } : null,
+  };
+}
+
+/** JSON with `<`, `>` and `&` escaped, so it is inert even if something renders it as HTML. */
+export function inertJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}

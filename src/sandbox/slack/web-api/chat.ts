@@ -1,0 +1,128 @@
+/** chat.postMessage, chat.update, chat.postEphemeral, chat.delete and chat.getPermalink. */
+import type { StandInContext } from '../context';
+import { checkContent } from '../content';
+import type { ChannelSeed } from '../seed';
+import { messageJson } from '../wire';
+import { fail, ok, type ApiArgs, type ApiMethod, type ApiResult } from './method';
+
+/** The channel named by the `channel` argument, or the error to answer. */
+function resolveChannel(ctx: StandInContext, args: ApiArgs): ChannelSeed | ApiResult {
+  const ref = args.string('channel');
+  const channel = ref ? ctx.workspace.channel(ref) : undefined;
+  return channel ?? fail('channel_not_found');
+}
+
+function isResult(v: ChannelSeed | ApiResult): v is ApiResult {
+  return 'ok' in v;
+}
+
+/** chat.postMessage: channel by id or name, text and/or blocks, optionally in a thread. */
+export const chatPostMessage: ApiMethod = {
+  tier: 'postMessage',
+  handle(ctx, args) {
+    const channel = resolveChannel(ctx, args);
+    if (isResult(channel)) return channel;
+    const ws = ctx.workspace;
+    if (!ws.isMember(channel.id, ws.bot.userId)) return fail('not_in_channel');
+    const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
+    if (!content.ok) return fail(content.error, content.detail);
+    let threadTs = args.string('thread_ts');
+    if (threadTs) {
+      const parent = ctx.messages.get(channel.id, threadTs);
+      if (!parent) return fail('thread_not_found');
+      threadTs = parent.thread_ts ?? parent.ts;
+    }
+    const message = ctx.messages.post({
+      channel: channel.id,
+      user: ws.bot.userId,
+      botId: ws.bot.botId,
+      appId: ws.bot.appId,
+      text: content.text,
+      blocks: content.blocks,
+      ...(threadTs ? { threadTs, replyBroadcast: args.bool('reply_broadcast') } : {}),
+      via: 'chat.postMessage',
+    });
+    return ok({ channel: channel.id, ts: message.ts, message: messageJson(message, ws) });
+  },
+};
+
+/** chat.update: only the bot's own messages; absent blocks keep the old ones, like Slack. */
+export const chatUpdate: ApiMethod = {
+  tier: 3,
+  handle(ctx, args) {
+    const channel = resolveChannel(ctx, args);
+    if (isResult(channel)) return channel;
+    const ts = args.string('ts');
+    const current = ts ? ctx.messages.get(channel.id, ts) : undefined;
+    if (!ts || !current) return fail('message_not_found');
+    const ws = ctx.workspace;
+    if (current.user !== ws.bot.userId) return fail('cant_update_message');
+    if (!args.has('text') && !args.has('blocks')) return fail('no_text');
+    const content = checkContent(
+      args.has('text') ? args.value('text') : current.text,
+      args.has('blocks') ? args.value('blocks') : current.blocks,
+      { blocksTextLimit: ctx.knobs.blocksTextLimit },
+    );
+    if (!content.ok) return fail(content.error, content.detail);
+    const updated = ctx.messages.revise(channel.id, ts, { text: content.text, blocks: content.blocks, via: 'chat.update', editor: ws.bot.userId });
+    if (!updated) return fail('message_not_found');
+    return ok({ channel: channel.id, ts, text: updated.text, message: messageJson(updated, ws) });
+  },
+};
+
+/** chat.delete: only the bot's own messages. */
+export const chatDelete: ApiMethod = {
+  tier: 3,
+  handle(ctx, args) {
+    const channel = resolveChannel(ctx, args);
+    if (isResult(channel)) return channel;
+    const ts = args.string('ts');
+    const current = ts ? ctx.messages.get(channel.id, ts) : undefined;
+    if (!ts || !current) return fail('message_not_found');
+    if (current.user !== ctx.workspace.bot.userId) return fail('cant_delete_message');
+    ctx.messages.remove(channel.id, ts);
+    return ok({ channel: channel.id, ts });
+  },
+};
+
+/** chat.postEphemeral: to one user who is in the channel, from a bot that is in it too. */
+export const chatPostEphemeral: ApiMethod = {
+  tier: 4,
+  handle(ctx, args) {
+    const channel = resolveChannel(ctx, args);
+    if (isResult(channel)) return channel;
+    const ws = ctx.workspace;
+    const userId = args.string('user');
+    if (!userId || !ws.user(userId)) return fail('user_not_found');
+    if (!ws.isMember(channel.id, ws.bot.userId)) return fail('not_in_channel');
+    if (!ws.isMember(channel.id, userId)) return fail('user_not_in_channel');
+    const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
+    if (!content.ok) return fail(content.error, content.detail);
+    const threadTs = args.string('thread_ts');
+    const e = ctx.messages.postEphemeral({
+      channel: channel.id,
+      user: userId,
+      from: ws.bot.userId,
+      text: content.text,
+      blocks: content.blocks,
+      ...(threadTs ? { threadTs } : {}),
+      via: 'chat.postEphemeral',
+    });
+    return ok({ message_ts: e.ts });
+  },
+};
+
+/** chat.getPermalink: a link to a message, Slack's `/archives/<C>/p<ts digits>` shape. */
+export const chatGetPermalink: ApiMethod = {
+  tier: 'none',
+  handle(ctx, args) {
+    const channel = resolveChannel(ctx, args);
+    if (isResult(channel)) return channel;
+    const ts = args.string('message_ts');
+    const message = ts ? ctx.messages.get(channel.id, ts) : undefined;
+    if (!ts || !message) return fail('message_not_found');
+    const base = `https://${ctx.workspace.team.domain}.slack.com/archives/${channel.id}/p${ts.replace('.', '')}`;
+    const permalink = message.thread_ts && message.thread_ts !== ts ? `${base}?thread_ts=${message.thread_ts}&cid=${channel.id}` : base;
+    return ok({ channel: channel.id, permalink });
+  },
+};
