@@ -1,0 +1,232 @@
+/**
+ * The Run Command lifecycle. An invocation's timeline (sent, running, finished) is fixed when the
+ * command is created; `advanceCommands` settles whatever the clock has passed, in time order, and
+ * applies each finished invocation's effect exactly once. Nothing runs in the background, so the
+ * simulator is deterministic under a manual clock and costs nothing while idle.
+ */
+import type { Partition } from '../partition';
+import type { Timing } from '../knobs';
+import { applyInstall, buildReport } from './compliance';
+import { isReachable } from './targets';
+import type { CommandStatus, InvocationStatus, PatchOperation, RebootOption, SimCommand, SimInstance, SimInvocation, Target } from './model';
+
+/** AWS-RunPatchBaseline's own execution timeout (two hours); a run longer than this times out. */
+export const EXECUTION_TIMEOUT_MS = 7_200_000;
+
+/** What SendCommand (or a window task) asks for. */
+export interface CommandRequest {
+  documentName: string;
+  comment: string;
+  parameters: Record<string, string[]>;
+  instanceIds: string[];
+  targets: Target[];
+  resolved: SimInstance[];
+  timeoutSeconds: number;
+  maxConcurrency: string;
+  maxErrors: string;
+  serviceRoleArn?: string;
+  operation: PatchOperation;
+  rebootOption: RebootOption;
+}
+
+/** `"10"` or `"25%"` of `total`, at least 1 when there is anything to do. */
+export function resolveLimit(limit: string, total: number): number {
+  if (limit.endsWith('%')) return Math.max(total > 0 ? 1 : 0, Math.floor((Number(limit.slice(0, -1)) * total) / 100));
+  return Number(limit);
+}
+
+/** Creates a command whose invocations go out in waves of MaxConcurrency. */
+export function createCommand(partition: Partition, request: CommandRequest, requestedAt: number, timing: Timing, applyEffects = true): SimCommand {
+  const concurrency = Math.max(1, resolveLimit(request.maxConcurrency, request.resolved.length));
+  const slot = timing.pendingMs + timing.runMs;
+  const invocations: SimInvocation[] = request.resolved.map((instance, index) => {
+    const sendAt = requestedAt + Math.floor(index / concurrency) * slot;
+    return {
+      instanceId: instance.id,
+      instanceName: instance.computerName,
+      sendAt,
+      runAt: sendAt + timing.pendingMs,
+      endAt: sendAt + timing.pendingMs + timing.runMs,
+      delivered: false,
+      willFail: false,
+    };
+  });
+  const command: SimCommand = {
+    id: partition.ids.uuid(),
+    documentName: request.documentName,
+    documentVersion: '$DEFAULT',
+    comment: request.comment,
+    parameters: request.parameters,
+    instanceIds: request.instanceIds,
+    targets: request.targets,
+    requestedAt,
+    timeoutSeconds: request.timeoutSeconds,
+    maxConcurrency: request.maxConcurrency,
+    maxErrors: request.maxErrors,
+    ...(request.serviceRoleArn ? { serviceRoleArn: request.serviceRoleArn } : {}),
+    operation: request.operation,
+    rebootOption: request.rebootOption,
+    invocations,
+    byInstance: new Map(invocations.map((inv) => [inv.instanceId, inv])),
+    open: invocations.length,
+    applyEffects,
+  };
+  partition.commands.set(command.id, command);
+  if (command.open > 0) partition.activeCommands.add(command);
+  return command;
+}
+
+interface Due {
+  command: SimCommand;
+  invocation: SimInvocation;
+  at: number;
+}
+
+/** Settles every invocation event up to `now`, oldest first. */
+export function advanceCommands(partition: Partition, now: number): void {
+  if (partition.activeCommands.size === 0) return;
+  const deliveries: Due[] = [];
+  const finishes: Due[] = [];
+  const expiries: Due[] = [];
+  for (const command of partition.activeCommands) {
+    const deadline = command.requestedAt + command.timeoutSeconds * 1000;
+    for (const invocation of command.invocations) {
+      if (invocation.final) continue;
+      if (!invocation.delivered) {
+        if (invocation.runAt > deadline) {
+          if (deadline <= now) expiries.push({ command, invocation, at: deadline });
+        } else if (invocation.runAt <= now) {
+          deliveries.push({ command, invocation, at: invocation.runAt });
+        }
+      } else if (finishAt(invocation) <= now) {
+        finishes.push({ command, invocation, at: finishAt(invocation) });
+      }
+    }
+  }
+  for (const due of expiries) settle(partition, due, 'TimedOut', 'DeliveryTimedOut', -1);
+  deliveries.sort(byTime);
+  for (const due of deliveries) {
+    const instance = partition.instances.get(due.invocation.instanceId);
+    if (!instance || !isReachable(instance)) {
+      settle(partition, due, 'Failed', 'Undeliverable', -1);
+      continue;
+    }
+    due.invocation.delivered = true;
+    due.invocation.willFail = instance.failNext;
+    instance.failNext = false;
+    const end = finishAt(due.invocation);
+    if (end <= now) finishes.push({ ...due, at: end });
+  }
+  finishes.sort(byTime);
+  for (const due of finishes) {
+    const { invocation } = due;
+    if (invocation.runAt + EXECUTION_TIMEOUT_MS < invocation.endAt) settle(partition, due, 'TimedOut', 'ExecutionTimedOut', -1);
+    else if (invocation.willFail) settle(partition, due, 'Failed', 'Failed', 1);
+    else settle(partition, due, 'Success', 'Success', 0);
+  }
+}
+
+function finishAt(invocation: SimInvocation): number {
+  return Math.min(invocation.endAt, invocation.runAt + EXECUTION_TIMEOUT_MS);
+}
+
+function byTime(a: Due, b: Due): number {
+  return a.at - b.at;
+}
+
+function settle(partition: Partition, due: Due, status: InvocationStatus, details: string, responseCode: number): void {
+  const { command, invocation, at } = due;
+  if (invocation.final) return;
+  let output = '';
+  const instance = partition.instances.get(invocation.instanceId);
+  if (status === 'Success' && instance) output = command.applyEffects ? applyEffect(partition, command, invocation, instance, at) : 'Completed.';
+  if (status === 'Failed' && details === 'Failed') output = `Patch operation ${command.operation} failed on ${invocation.instanceId}: exit code 1.`;
+  invocation.final = { status, details, at, responseCode, output };
+  command.open--;
+  if (command.open === 0) partition.activeCommands.delete(command);
+}
+
+/** A finished Scan refreshes the report; a finished Install changes the disk, then reports. */
+function applyEffect(partition: Partition, command: SimCommand, invocation: SimInvocation, instance: SimInstance, at: number): string {
+  const baseline = partition.baselineFor(instance);
+  if (command.operation === 'Install') applyInstall(instance, baseline, at, command.rebootOption);
+  const report = buildReport(instance, baseline, command.operation, { start: invocation.runAt, end: at }, partition.ids.uuid(), command.rebootOption);
+  instance.reported = report;
+  const missing = report.patches.filter((p) => p.state === 'MISSING').map((p) => p.patch.title);
+  const pending = report.patches.filter((p) => p.state === 'INSTALLED_PENDING_REBOOT').map((p) => p.patch.title);
+  return [
+    `Patch group: ${report.patchGroup || '(none)'}`,
+    `Operation type: ${command.operation}${command.operation === 'Install' ? ` (${command.rebootOption})` : ''}`,
+    `Baseline: ${report.baselineId}`,
+    `Installed: ${report.counts.installed}, installed other: ${report.counts.installedOther}`,
+    `Missing: ${report.counts.missing}${missing.length ? ` (${missing.join(', ')})` : ''}`,
+    `Installed pending reboot: ${report.counts.installedPendingReboot}${pending.length ? ` (${pending.join(', ')})` : ''}`,
+    `Failed: ${report.counts.failed}`,
+  ].join('\n');
+}
+
+/** Cancels the unfinished invocations (all, or those of `instanceIds`) at `now`. */
+export function cancelCommand(partition: Partition, command: SimCommand, now: number, instanceIds?: string[]): void {
+  if (!instanceIds || instanceIds.length === 0) command.cancelledAt = now;
+  for (const invocation of command.invocations) {
+    if (invocation.final) continue;
+    if (instanceIds && instanceIds.length > 0 && !instanceIds.includes(invocation.instanceId)) continue;
+    settle(partition, { command, invocation, at: now }, 'Cancelled', 'Cancelled', -1);
+  }
+}
+
+/** An invocation's status and details at `now` (settled ones keep their final state). */
+export function invocationStatus(invocation: SimInvocation, now: number): { status: InvocationStatus; details: string } {
+  if (invocation.final) return { status: invocation.final.status, details: invocation.final.details };
+  if (invocation.delivered || invocation.runAt <= now) return { status: 'InProgress', details: 'InProgress' };
+  return { status: 'Pending', details: 'Pending' };
+}
+
+/** The command's aggregate status and counts at `now`. */
+export function commandSummary(command: SimCommand, now: number): {
+  status: CommandStatus;
+  details: string;
+  targetCount: number;
+  completedCount: number;
+  errorCount: number;
+  deliveryTimedOutCount: number;
+} {
+  let completed = 0;
+  let success = 0;
+  let errors = 0;
+  let errorsAgainstMax = 0;
+  let deliveryTimedOut = 0;
+  let cancelled = 0;
+  let firstProblem: { status: InvocationStatus; details: string } | undefined;
+  let started = false;
+  for (const invocation of command.invocations) {
+    if (invocation.runAt <= now) started = true;
+    const final = invocation.final;
+    if (!final) continue;
+    completed++;
+    if (final.status === 'Success') {
+      success++;
+      continue;
+    }
+    firstProblem ??= { status: final.status, details: final.details };
+    if (final.status === 'Cancelled') cancelled++;
+    if (final.status === 'Failed') errors++;
+    if (final.details === 'ExecutionTimedOut') errors++;
+    if (final.details === 'DeliveryTimedOut') deliveryTimedOut++;
+    if ((final.status === 'Failed' && final.details !== 'Undeliverable') || final.details === 'ExecutionTimedOut') errorsAgainstMax++;
+  }
+  const counts = { targetCount: command.invocations.length, completedCount: completed, errorCount: errors, deliveryTimedOutCount: deliveryTimedOut };
+  if (command.open > 0) {
+    return started ? { status: 'InProgress', details: 'InProgress', ...counts } : { status: 'Pending', details: 'Pending', ...counts };
+  }
+  if (command.cancelledAt !== undefined && cancelled > 0) return { status: 'Cancelled', details: 'Cancelled', ...counts };
+  if (success === counts.targetCount) return { status: 'Success', details: 'Success', ...counts };
+  if (errorsAgainstMax > resolveLimit(command.maxErrors, counts.targetCount)) return { status: 'Failed', details: 'Failed', ...counts };
+  if (success === 0 && firstProblem) {
+    return firstProblem.details === 'DeliveryTimedOut' || firstProblem.details === 'ExecutionTimedOut'
+      ? { status: 'TimedOut', details: firstProblem.details, ...counts }
+      : { status: firstProblem.status === 'Cancelled' ? 'Cancelled' : 'Failed', details: firstProblem.details, ...counts };
+  }
+  // Some invocations did not succeed, but not enough failed to fail the command.
+  return { status: 'Success', details: 'Incomplete', ...counts };
+}

@@ -1,0 +1,65 @@
+/**
+ * The sandbox AWS fleet simulator: an HTTP server on 127.0.0.1 that speaks SSM (JSON 1.1), EC2
+ * (ec2Query/XML) and STS (awsQuery/XML) well enough that the unmodified AWS SDK v3 clients work
+ * against it with only `endpoint` changed.
+ */
+import { Simulator, type InstanceChanges, type KnobChanges, type PartitionRef, type PatchRelease, type PartitionSummary, type SimulatorOptions } from './simulator';
+import { listen, shutdown, HOST } from './server';
+import type { Knobs } from './knobs';
+import type { Stats } from './stats';
+
+export type { SimulatorOptions, FleetSpec, KnobChanges, PartitionRef, InstanceChanges, PatchRelease, PartitionSummary } from './simulator';
+export type { Stats, Counters } from './stats';
+export type { Knobs, Timing } from './knobs';
+export { ADMIN_ENDPOINTS } from './admin';
+
+/** A running simulator with in-process helpers that mirror the admin endpoints. */
+export interface FleetSimulator {
+  /** `http://127.0.0.1:<port>`: the `endpoint` for SSM, EC2 and STS clients. */
+  url: string;
+  port: number;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+  /** Calls, rejections, throttling and injected errors so far. */
+  stats(): Stats;
+  /** Starts the statistics over. */
+  resetStats(): void;
+  /** Changes latency, throttling, fault rates or command timings at run time. */
+  configure(changes: KnobChanges): Knobs;
+  /** Starts an execution of a window (by id or name) now; as `POST /_sandbox/windows/{id}/execute`. */
+  executeWindow(windowIdOrName: string, partition?: PartitionRef): { windowExecutionId: string; windowId: string; account: string; region: string };
+  /** Changes an instance's ping status, state or next-command outcome; as `POST /_sandbox/instances/{id}`. */
+  setInstance(instanceId: string, changes: InstanceChanges, partition?: PartitionRef): { instanceId: string; state: string; pingStatus: string; failNext: boolean };
+  /** Releases a patch to instances or a patch group; as `POST /_sandbox/patches`. */
+  releasePatch(release: PatchRelease, partition?: PartitionRef): { patchId: string; os: string; instanceIds: string[] };
+  /** Rebuilds every partition and knob from the options and clears statistics; as `POST /_sandbox/reset`. */
+  reset(): void;
+  /** Partitions with their groups, windows and baselines. */
+  summary(): PartitionSummary[];
+  /** How long the last fleet build took, in milliseconds. */
+  buildMs(): number;
+}
+
+/** Starts the simulator on 127.0.0.1 (`port: 0` picks a free port). */
+export async function startFleetSimulator(options: SimulatorOptions = {}): Promise<FleetSimulator> {
+  const sim = new Simulator(options);
+  const { server, port } = await listen(sim, options.port ?? 0);
+  sim.logger.info({ port, partitions: sim.allPartitions().length, buildMs: Math.round(sim.lastBuildMs) }, 'fleet simulator listening');
+  return {
+    url: `http://${HOST}:${port}`,
+    port,
+    close: () => shutdown(server),
+    stats: () => sim.snapshotStats(),
+    resetStats: () => sim.stats.reset(),
+    configure: (changes) => sim.configure(changes),
+    executeWindow: (windowIdOrName, partition) => sim.executeWindow(windowIdOrName, partition),
+    setInstance: (instanceId, changes, partition) => {
+      const i = sim.setInstance(instanceId, changes, partition);
+      return { instanceId: i.id, state: i.state, pingStatus: i.pingStatus, failNext: i.failNext };
+    },
+    releasePatch: (release, partition) => sim.releasePatch(release, partition),
+    reset: () => sim.rebuild(),
+    summary: () => sim.summary(),
+    buildMs: () => sim.lastBuildMs,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * A tiny XML writer for the Query protocols' answers. Values map to elements: objects to nested
+ * elements in key order, XmlList to repeated `<item>`/`<member>` children, Dates to ISO 8601.
+ */
+
+/** A list rendered as repeated child elements named `itemName`. */
+export class XmlList {
+  constructor(
+    readonly items: readonly XmlValue[],
+    readonly itemName: string,
+  ) {}
+}
+
+/** Anything the writer can render. */
+export type XmlValue = string | number | boolean | Date | undefined | null | XmlList | { [key: string]: XmlValue };
+
+/** Escapes text and attribute content. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** Renders `<name>value</name>`; undefined and null render nothing. */
+export function element(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return '';
+  return `<${name}>${content(value)}</${name}>`;
+}
+
+function content(value: XmlValue): string {
+  if (value === undefined || value === null) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof XmlList) return value.items.map((item) => element(value.itemName, item)).join('');
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .map(([key, child]) => element(key, child))
+      .join('');
+  }
+  return escapeXml(String(value));
+}
+
+/** A whole document: the root element carries the service namespace. */
+export function xmlDocument(root: string, namespace: string | undefined, body: { [key: string]: XmlValue }): string {
+  const ns = namespace ? ` xmlns="${escapeXml(namespace)}"` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${content(body)}</${root}>`;
+}

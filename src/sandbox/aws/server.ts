@@ -1,0 +1,159 @@
+/**
+ * The HTTP front: reads a request, routes `/_sandbox/*` to the admin endpoints and everything else
+ * to the AWS service the signature names, and applies the knobs in AWS's order: latency, then the
+ * rate limiter and random throttling, then injected errors, then the operation itself.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Simulator } from './simulator';
+import { SimulatorError } from './errors';
+import { parseAuthorization, DEFAULT_REGION } from './identity';
+import { drawLatency, isDenied } from './knobs';
+import { SERVICES, detectService } from './services';
+import { handleAdmin } from './admin';
+import type { WireResponse } from './protocol/json';
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** The one address the simulator binds: never a public interface. */
+export const HOST = '127.0.0.1';
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new SimulatorError('RequestEntityTooLarge', 'Request body too large.', 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, response: WireResponse, requestId?: string): void {
+  if (res.destroyed || res.headersSent) return;
+  const body = Buffer.from(response.body, 'utf8');
+  res.writeHead(response.status, {
+    ...response.headers,
+    'content-length': String(body.length),
+    date: new Date().toUTCString(),
+    ...(requestId ? { 'x-amzn-requestid': requestId } : {}),
+  });
+  res.end(body);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+  const requestId = randomUUID();
+  const scope = parseAuthorization(req.headers.authorization);
+  const serviceName = detectService(scope.service, req.headers, body);
+  const service = SERVICES[serviceName];
+  const account = sim.accountFor(scope.accessKeyId);
+  const partition = sim.partition(account, scope.region ?? DEFAULT_REGION);
+  let parsed;
+  try {
+    parsed = service.parse(body, req.headers);
+  } catch (err) {
+    const error = err instanceof SimulatorError ? err : new SimulatorError('MalformedQueryString', 'The request could not be decoded.');
+    sim.stats.record(partition.key, 'Unknown', 'call');
+    sim.stats.record(partition.key, 'Unknown', 'rejected', error.code);
+    send(res, service.error(error, requestId), requestId);
+    return;
+  }
+  const operation = parsed.operation ?? 'Unknown';
+  sim.stats.record(partition.key, operation, 'call');
+
+  const knobs = sim.knobs;
+  const latency = drawLatency(partition.jitter, knobs);
+  if (latency > 0) await sleep(latency);
+  const fault = partition.faults.next(knobs);
+  const limited = partition.bucket !== undefined && !partition.bucket.take();
+  if (limited || fault === 'throttle') {
+    sim.stats.record(partition.key, operation, 'throttled');
+    send(res, service.error(service.throttled(), requestId), requestId);
+    return;
+  }
+  if (isDenied(knobs.deny, `${serviceName}:${operation}`, partition.account)) {
+    sim.stats.record(partition.key, operation, 'errorInjected');
+    send(res, service.error(service.accessDenied(`${serviceName}:${operation}`, partition.account), requestId), requestId);
+    return;
+  }
+  if (fault === 'error') {
+    sim.stats.record(partition.key, operation, 'errorInjected');
+    send(res, service.error(service.internal(), requestId), requestId);
+    return;
+  }
+  try {
+    const now = service.readsFleet ? sim.advance(partition) : sim.clock.now().getTime();
+    send(res, parsed.run({ sim, partition, now, requestId, accessKeyId: scope.accessKeyId }), requestId);
+    sim.logger.debug({ service: serviceName, operation, partition: partition.key }, 'aws call');
+  } catch (err) {
+    if (err instanceof SimulatorError) {
+      if (err.isRejection) sim.stats.record(partition.key, operation, 'rejected', err.code);
+      sim.logger.debug({ service: serviceName, operation, code: err.code, message: err.message }, 'aws call rejected');
+      send(res, service.error(err, requestId), requestId);
+      return;
+    }
+    sim.logger.error({ err, service: serviceName, operation }, 'simulator failure');
+    send(res, service.error(service.internal(), requestId), requestId);
+  }
+}
+
+async function handle(sim: Simulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    const error = err instanceof SimulatorError ? err : new SimulatorError('BadRequest', 'Could not read the request body.');
+    send(res, { status: error.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: error.code, message: error.message }) });
+    return;
+  }
+  const url = new URL(req.url ?? '/', `http://${HOST}`);
+  if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+    const answer = handleAdmin(sim, req.method ?? 'GET', url, body);
+    send(res, { status: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body, null, 2) });
+    return;
+  }
+  if (req.method !== 'POST') {
+    send(res, {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: 'patchbot fleet simulator: POST signed SSM, EC2 and STS requests here; admin endpoints under /_sandbox/ (GET /_sandbox/health).\n',
+    });
+    return;
+  }
+  await handleAws(sim, req, res, body);
+}
+
+/** Starts listening on 127.0.0.1:`port` (0 picks a free port). */
+export function listen(sim: Simulator, port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    handle(sim, req, res).catch((err: unknown) => {
+      sim.logger.error({ err }, 'simulator request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address ? address.port : port });
+    });
+  });
+}
+
+/** Stops accepting, drops keep-alive connections and resolves once closed. */
+export function shutdown(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}

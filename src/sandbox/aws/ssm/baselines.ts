@@ -1,0 +1,119 @@
+/**
+ * Patch baselines and patch groups: DescribePatchBaselines, DescribePatchGroups, GetPatchBaseline,
+ * GetPatchBaselineForPatchGroup.
+ */
+import { SimulatorError } from '../errors';
+import { checkEnum, checkPattern, optString, reqString, type Input } from '../validate';
+import type { Baseline, OperatingSystem } from '../fleet/model';
+import { keyValueFilters, pageOf, type SsmContext } from './common';
+
+/** Every OperatingSystem value SSM accepts. */
+const OPERATING_SYSTEMS = [
+  'WINDOWS', 'AMAZON_LINUX', 'AMAZON_LINUX_2', 'AMAZON_LINUX_2022', 'UBUNTU', 'REDHAT_ENTERPRISE_LINUX', 'SUSE', 'CENTOS',
+  'ORACLE_LINUX', 'DEBIAN', 'MACOS', 'RASPBIAN', 'ROCKY_LINUX', 'ALMA_LINUX', 'AMAZON_LINUX_2023',
+];
+
+function isDefault(ctx: SsmContext, baseline: Baseline): boolean {
+  return ctx.partition.defaultBaselines.get(baseline.os) === baseline.id;
+}
+
+function identity(ctx: SsmContext, baseline: Baseline): object {
+  return {
+    BaselineId: baseline.id,
+    BaselineName: baseline.name,
+    OperatingSystem: baseline.os,
+    BaselineDescription: baseline.description,
+    DefaultBaseline: isDefault(ctx, baseline),
+  };
+}
+
+/** Lists baselines (AWS-owned and the account's own), filtered by name prefix, owner or OS. */
+export function describePatchBaselines(ctx: SsmContext, input: Input): object {
+  const filters = keyValueFilters(input, {
+    allowed: (key) => ['NAME_PREFIX', 'OWNER', 'OPERATING_SYSTEM'].includes(key),
+    unknownKey: (key) => new SimulatorError('ValidationException', `The filter key ${key} is not valid. Valid keys: NAME_PREFIX, OWNER, OPERATING_SYSTEM.`),
+  });
+  const baselines = [...ctx.partition.baselines.values()]
+    .filter((b) =>
+      filters.every((f) =>
+        f.Key === 'NAME_PREFIX'
+          ? f.Values.some((v) => b.name.startsWith(v))
+          : f.Key === 'OWNER'
+            ? f.Values.some((v) => v === 'All' || v === b.owner)
+            : f.Values.includes(b.os),
+      ),
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const page = pageOf(ctx, input, baselines, (b) => `${b.name}|${b.id}`);
+  return { BaselineIdentities: page.items.map((b) => identity(ctx, b)), ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
+}
+
+/** Lists patch group → baseline registrations. */
+export function describePatchGroups(ctx: SsmContext, input: Input): object {
+  const filters = keyValueFilters(input, {
+    allowed: (key) => ['NAME_PREFIX', 'OPERATING_SYSTEM'].includes(key),
+    unknownKey: (key) => new SimulatorError('ValidationException', `The filter key ${key} is not valid. Valid keys: NAME_PREFIX, OPERATING_SYSTEM.`),
+  });
+  const mappings = [...ctx.partition.patchGroups.entries()]
+    .map(([key, baselineId]) => ({ group: key.split('\u0000')[0] ?? '', baseline: ctx.partition.baselines.get(baselineId) }))
+    .filter((m): m is { group: string; baseline: Baseline } => m.baseline !== undefined)
+    .filter((m) => filters.every((f) => (f.Key === 'NAME_PREFIX' ? f.Values.some((v) => m.group.startsWith(v)) : f.Values.includes(m.baseline.os))))
+    .sort((a, b) => (`${a.group}|${a.baseline.os}` < `${b.group}|${b.baseline.os}` ? -1 : 1));
+  const page = pageOf(ctx, input, mappings, (m) => `${m.group}|${m.baseline.os}`);
+  return {
+    Mappings: page.items.map((m) => ({ PatchGroup: m.group, BaselineIdentity: identity(ctx, m.baseline) })),
+    ...(page.NextToken ? { NextToken: page.NextToken } : {}),
+  };
+}
+
+/** One baseline with its rules and the patch groups registered to it. */
+export function getPatchBaseline(ctx: SsmContext, input: Input): object {
+  const id = reqString(input, 'BaselineId');
+  checkPattern('BaselineId', id, /^[a-zA-Z0-9_\-:/]{20,128}$/);
+  const baseline = ctx.partition.findBaseline(id);
+  if (!baseline) throw new SimulatorError('DoesNotExistException', `Baseline ${id} does not exist.`);
+  const filterGroup = (filters: { key: string; values: string[] }[]) => ({ PatchFilters: filters.map((f) => ({ Key: f.key, Values: f.values })) });
+  const groups = [...ctx.partition.patchGroups.entries()].filter(([, b]) => b === baseline.id).map(([key]) => key.split('\u0000')[0] ?? '');
+  return {
+    BaselineId: baseline.id,
+    Name: baseline.name,
+    OperatingSystem: baseline.os,
+    GlobalFilters: filterGroup(baseline.globalFilters),
+    ApprovalRules: {
+      PatchRules: baseline.approvalRules.map((rule) => ({
+        PatchFilterGroup: filterGroup(rule.filters),
+        ComplianceLevel: rule.complianceLevel,
+        ...(rule.approveAfterDays !== undefined ? { ApproveAfterDays: rule.approveAfterDays } : {}),
+        ...(rule.approveUntilDate !== undefined ? { ApproveUntilDate: rule.approveUntilDate } : {}),
+        EnableNonSecurity: rule.enableNonSecurity,
+      })),
+    },
+    ApprovedPatches: baseline.approvedPatches,
+    ApprovedPatchesComplianceLevel: baseline.approvedPatchesComplianceLevel,
+    ApprovedPatchesEnableNonSecurity: false,
+    RejectedPatches: baseline.rejectedPatches,
+    RejectedPatchesAction: baseline.rejectedPatchesAction,
+    PatchGroups: groups,
+    CreatedDate: baseline.createdDate,
+    ModifiedDate: baseline.modifiedDate,
+    Description: baseline.description,
+    Sources: [],
+  };
+}
+
+/**
+ * The baseline a patch group uses for one operating system. OperatingSystem defaults to WINDOWS
+ * exactly as on AWS, so a Linux group asked without it gets the Windows answer: the group's
+ * Windows registration or, failing that, the default Windows baseline.
+ */
+export function getPatchBaselineForPatchGroup(ctx: SsmContext, input: Input): object {
+  const group = reqString(input, 'PatchGroup');
+  const os = optString(input, 'OperatingSystem') ?? 'WINDOWS';
+  checkEnum('OperatingSystem', os, OPERATING_SYSTEMS);
+  const modelled = os === 'WINDOWS' || os === 'AMAZON_LINUX_2';
+  const baseline = modelled
+    ? (ctx.partition.registeredBaseline(group, os as OperatingSystem) ?? ctx.partition.defaultBaseline(os as OperatingSystem))
+    : undefined;
+  if (!baseline) throw new SimulatorError('DoesNotExistException', `No patch baseline for patch group ${group} and operating system ${os} (the sandbox models WINDOWS and AMAZON_LINUX_2).`);
+  return { BaselineId: baseline.id, PatchGroup: group, OperatingSystem: os };
+}

@@ -1,0 +1,195 @@
+/**
+ * Every SSM read the gateway makes answers through the real SDK client, and the answers parse:
+ * dates are Dates, enums carry AWS's values, and the seeded fleet looks like a fleet.
+ */
+import {
+  DescribeInstanceInformationCommand,
+  DescribeInstancePatchStatesCommand,
+  DescribeInstancePatchStatesForPatchGroupCommand,
+  DescribeInstancePatchesCommand,
+  DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
+  DescribeMaintenanceWindowExecutionTasksCommand,
+  DescribeMaintenanceWindowExecutionsCommand,
+  DescribeMaintenanceWindowTargetsCommand,
+  DescribeMaintenanceWindowTasksCommand,
+  DescribeMaintenanceWindowsCommand,
+  DescribePatchBaselinesCommand,
+  DescribePatchGroupStateCommand,
+  DescribePatchGroupsCommand,
+  GetMaintenanceWindowCommand,
+  GetPatchBaselineCommand,
+  GetPatchBaselineForPatchGroupCommand,
+  ListCommandsCommand,
+  type InstanceInformation,
+} from '@aws-sdk/client-ssm';
+import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { clients } from './helpers';
+
+describe('SSM reads through the real SDK', () => {
+  let sim: FleetSimulator;
+  let aws: ReturnType<typeof clients>;
+  let all: InstanceInformation[];
+
+  beforeAll(async () => {
+    sim = await startFleetSimulator({ port: 0, seed: 1 });
+    aws = clients(sim.url);
+    all = (await aws.ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50 }))).InstanceInformationList ?? [];
+  });
+  afterAll(async () => {
+    aws.destroy();
+    await sim.close();
+  });
+
+  it('DescribeInstanceInformation lists the seeded cast with tags, ping status and platforms', async () => {
+    expect(all).toHaveLength(20);
+    expect(all[0]?.LastPingDateTime).toBeInstanceOf(Date);
+    expect(new Set(all.map((i) => i.PlatformType))).toEqual(new Set(['Linux', 'Windows']));
+    expect(all.filter((i) => i.PingStatus === 'ConnectionLost')).toHaveLength(2); // one lost agent, one stopped instance
+    const prd = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Patch Group', Values: ['PRD'] }] }));
+    expect(prd.InstanceInformationList?.length).toBe(8); // the ninth PRD instance uses the PatchGroup spelling
+    const spelled = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:PatchGroup', Values: ['PRD', 'STG'] }] }));
+    expect(spelled.InstanceInformationList?.length).toBe(2);
+    const lost = await aws.ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: 'PingStatus', Values: ['ConnectionLost'] }],
+        InstanceInformationFilterList: [{ key: 'PlatformTypes', valueSet: ['Linux'] }],
+      }),
+    );
+    expect(lost.InstanceInformationList?.map((i) => i.PingStatus)).toEqual(['ConnectionLost', 'ConnectionLost']);
+    const byId = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [all[3]!.InstanceId!] }] }));
+    expect(byId.InstanceInformationList?.map((i) => i.InstanceId)).toEqual([all[3]!.InstanceId]);
+  });
+
+  it('patch states: STG (1-day rule) reports the fresh critical patch that PRD (31 days) does not', async () => {
+    const stg = (await aws.ssm.send(new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: 'STG' }))).InstancePatchStates ?? [];
+    const prd = (await aws.ssm.send(new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: 'PRD' }))).InstancePatchStates ?? [];
+    expect(stg).toHaveLength(7);
+    expect(prd).toHaveLength(9);
+    const state = stg[0]!;
+    expect(state.OperationEndTime).toBeInstanceOf(Date);
+    expect(state.OperationStartTime!.getTime()).toBeLessThan(state.OperationEndTime!.getTime());
+    expect(Date.now() - state.OperationEndTime!.getTime()).toBeGreaterThan(2 * 3600_000); // scanned hours ago
+    expect(['Scan', 'Install']).toContain(state.Operation);
+    expect(stg.some((s) => s.InstalledPendingRebootCount! > 0 && s.Operation === 'Install' && s.RebootOption === 'NoReboot')).toBe(true);
+
+    const missingTitles = async (instanceId: string) =>
+      ((await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: instanceId, Filters: [{ Key: 'State', Values: ['Missing'] }] }))).Patches ?? []).map((p) => p.Title);
+    const stgMissing = new Set((await Promise.all(stg.map((s) => missingTitles(s.InstanceId!)))).flat());
+    const prdMissing = new Set((await Promise.all(prd.map((s) => missingTitles(s.InstanceId!)))).flat());
+    const onlyStg = [...stgMissing].filter((t) => !prdMissing.has(t));
+    expect(onlyStg.length).toBeGreaterThan(0);
+    expect([...prdMissing].length).toBeGreaterThan(0);
+
+    const filtered = await aws.ssm.send(
+      new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: 'PRD', Filters: [{ Key: 'MissingCount', Values: ['0'], Type: 'GreaterThan' }] }),
+    );
+    expect(filtered.InstancePatchStates?.every((s) => s.MissingCount! > 0)).toBe(true);
+    expect(filtered.InstancePatchStates?.length).toBe(prd.filter((s) => s.MissingCount! > 0).length);
+
+    const byIds = await aws.ssm.send(new DescribeInstancePatchStatesCommand({ InstanceIds: stg.map((s) => s.InstanceId!) }));
+    expect(byIds.InstancePatchStates?.map((s) => s.InstanceId).sort()).toEqual(stg.map((s) => s.InstanceId).sort());
+  });
+
+  it('DescribeInstancePatches answers the wire spellings of states, installed times and filters', async () => {
+    const id = all.find((i) => i.PlatformType === 'Windows')!.InstanceId!;
+    const patches = (await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: id }))).Patches ?? [];
+    expect(patches.length).toBeGreaterThan(3);
+    for (const p of patches) {
+      expect(['Installed', 'InstalledOther', 'InstalledPendingReboot', 'InstalledRejected', 'Missing', 'NotApplicable', 'Failed']).toContain(p.State);
+      expect(p.InstalledTime).toBeInstanceOf(Date);
+      expect(p.KBId).toMatch(/^KB\d+$/);
+    }
+    const security = await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: id, Filters: [{ Key: 'Classification', Values: ['SecurityUpdates'] }] }));
+    expect(security.Patches?.every((p) => p.Classification === 'SecurityUpdates')).toBe(true);
+  });
+
+  it('DescribePatchGroupState counts the group as the per-instance states do', async () => {
+    const state = await aws.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'PRD' }));
+    const prd = (await aws.ssm.send(new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: 'PRD' }))).InstancePatchStates ?? [];
+    expect(state.Instances).toBe(prd.length);
+    expect(state.InstancesWithMissingPatches).toBe(prd.filter((s) => s.MissingCount! > 0).length);
+    expect(state.InstancesWithInstalledPendingRebootPatches).toBe(prd.filter((s) => s.InstalledPendingRebootCount! > 0).length);
+    expect((await aws.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'NOPE' }))).Instances).toBe(0);
+  });
+
+  it('baselines and patch groups: registrations, rules, and the WINDOWS default of GetPatchBaselineForPatchGroup', async () => {
+    const groups = (await aws.ssm.send(new DescribePatchGroupsCommand({}))).Mappings ?? [];
+    expect(groups.map((g) => `${g.PatchGroup}:${g.BaselineIdentity?.BaselineName}`)).toEqual(['PRD:PRD-AL2Baseline', 'STG:STG-AL2Baseline', 'WIN:WIN-WindowsBaseline']);
+    const baselines = (await aws.ssm.send(new DescribePatchBaselinesCommand({ MaxResults: 100 }))).BaselineIdentities ?? [];
+    expect(baselines.filter((b) => b.DefaultBaseline).map((b) => b.BaselineName).sort()).toEqual(['AWS-AmazonLinux2DefaultPatchBaseline', 'AWS-DefaultPatchBaseline']);
+    const own = await aws.ssm.send(new DescribePatchBaselinesCommand({ Filters: [{ Key: 'OWNER', Values: ['Self'] }] }));
+    expect(own.BaselineIdentities).toHaveLength(3);
+
+    const linux = await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'STG', OperatingSystem: 'AMAZON_LINUX_2' }));
+    const baseline = await aws.ssm.send(new GetPatchBaselineCommand({ BaselineId: linux.BaselineId! }));
+    expect(baseline.Name).toBe('STG-AL2Baseline');
+    expect(baseline.OperatingSystem).toBe('AMAZON_LINUX_2');
+    expect(baseline.PatchGroups).toEqual(['STG']);
+    expect(baseline.CreatedDate).toBeInstanceOf(Date);
+    const rule = baseline.ApprovalRules?.PatchRules?.[0];
+    expect(rule?.ApproveAfterDays).toBe(1);
+    expect(rule?.PatchFilterGroup?.PatchFilters).toEqual(
+      expect.arrayContaining([
+        { Key: 'CLASSIFICATION', Values: ['Security'] },
+        { Key: 'SEVERITY', Values: ['Critical', 'Important'] },
+      ]),
+    );
+
+    // Without OperatingSystem AWS answers for WINDOWS: a Linux group gets the Windows default.
+    const windows = await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'STG' }));
+    expect(windows.OperatingSystem).toBe('WINDOWS');
+    expect((await aws.ssm.send(new GetPatchBaselineCommand({ BaselineId: windows.BaselineId! }))).Name).toBe('AWS-DefaultPatchBaseline');
+  });
+
+  it('maintenance windows: next run from cron and time zone, targets, tasks, seeded history', async () => {
+    const windows = (await aws.ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
+    expect(windows.map((w) => w.Name).sort()).toEqual(['patch-prd', 'patch-stg', 'patch-window-am2']);
+    const am2 = windows.find((w) => w.Name === 'patch-window-am2')!;
+    expect(am2).toMatchObject({ Schedule: 'cron(00 17 * * ? *)', Duration: 1, Cutoff: 0, Enabled: true });
+    expect(am2.NextExecutionTime).toMatch(/^\d{4}-\d\d-\d\dT17:00Z$/);
+    const next = new Date(am2.NextExecutionTime!).getTime();
+    expect(next).toBeGreaterThan(Date.now());
+    expect(next - Date.now()).toBeLessThanOrEqual(86_400_000);
+    const stg = windows.find((w) => w.Name === 'patch-stg')!;
+    expect(stg.ScheduleTimezone).toBe('Europe/Berlin');
+    expect(stg.NextExecutionTime).toMatch(/T03:00\+0[12]:00$/);
+    expect(new Date(stg.NextExecutionTime!).getUTCDay()).toBe(2); // Tuesday
+
+    const detail = await aws.ssm.send(new GetMaintenanceWindowCommand({ WindowId: am2.WindowId! }));
+    expect(detail.CreatedDate).toBeInstanceOf(Date);
+    const named = await aws.ssm.send(new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Name', Values: ['patch-stg'] }] }));
+    expect(named.WindowIdentities?.map((w) => w.Name)).toEqual(['patch-stg']);
+
+    const targets = (await aws.ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: am2.WindowId! }))).Targets ?? [];
+    expect(targets.flatMap((t) => t.Targets ?? [])).toEqual(
+      expect.arrayContaining([
+        { Key: 'tag:PatchWindowTaskAM2', Values: ['SCAN'] },
+        { Key: 'tag:PatchWindowTaskAM2', Values: ['INSTALL'] },
+      ]),
+    );
+    const tasks = (await aws.ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: am2.WindowId! }))).Tasks ?? [];
+    expect(tasks.map((t) => [t.Priority, t.TaskArn, t.Type, t.TaskParameters?.Operation?.Values])).toEqual([
+      [1, 'AWS-RunPatchBaseline', 'RUN_COMMAND', ['Scan']],
+      [2, 'AWS-RunPatchBaseline', 'RUN_COMMAND', ['Install']],
+    ]);
+    const groupWindow = (await aws.ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: stg.WindowId! }))).Targets ?? [];
+    expect(groupWindow[0]?.Targets).toEqual([{ Key: 'tag:Patch Group', Values: ['STG'] }]);
+
+    const executions = (await aws.ssm.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: am2.WindowId! }))).WindowExecutions ?? [];
+    expect(executions).toHaveLength(1);
+    expect(executions[0]?.StartTime).toBeInstanceOf(Date);
+    expect(executions[0]?.EndTime).toBeInstanceOf(Date);
+    const execTasks = (await aws.ssm.send(new DescribeMaintenanceWindowExecutionTasksCommand({ WindowExecutionId: executions[0]!.WindowExecutionId! }))).WindowExecutionTaskIdentities ?? [];
+    expect(execTasks).toHaveLength(2);
+    const invocations =
+      (await aws.ssm.send(new DescribeMaintenanceWindowExecutionTaskInvocationsCommand({ WindowExecutionId: executions[0]!.WindowExecutionId!, TaskId: execTasks[0]!.TaskExecutionId! })))
+        .WindowExecutionTaskInvocationIdentities ?? [];
+    expect(invocations.length).toBeGreaterThan(0);
+    const commands = await aws.ssm.send(new ListCommandsCommand({ CommandId: invocations[0]!.ExecutionId! }));
+    expect(commands.Commands?.[0]?.DocumentName).toBe('AWS-RunPatchBaseline');
+    const before = await aws.ssm.send(
+      new DescribeMaintenanceWindowExecutionsCommand({ WindowId: am2.WindowId!, Filters: [{ Key: 'ExecutedBefore', Values: ['2000-01-01T00:00:00Z'] }] }),
+    );
+    expect(before.WindowExecutions).toEqual([]);
+  });
+});
