@@ -1,0 +1,32 @@
+import { createFleet, type Fleet, type GroupTarget } from '../../src/aws';
+import type { AwsScope } from '../../src/aws/types';
+import { silentLogger } from '../../src/logger';
+
+/** Static keys for the simulator; any key maps to its default account unless mapped otherwise. */
+export const SANDBOX_CREDENTIALS = { accessKeyId: 'SANDBOXDEFAULTKEY001', secretAccessKey: 'sandbox' };
+
+/** The seeded groups as the bot's config would describe them. */
+export const GROUPS: Record<'STG' | 'PRD', GroupTarget> = {
+  STG: { tagKey: 'Patch Group', tagValue: 'STG', operatingSystem: 'AMAZON_LINUX_2' },
+  PRD: { tagKey: 'Patch Group', tagValue: 'PRD', operatingSystem: 'AMAZON_LINUX_2' },
+};
+
+/** A fleet of gateways pointed at a running simulator, as production would build it but for the endpoint. */
+export function sandboxFleet(url: string, scopes: AwsScope[] = [{ name: 'default', regions: ['us-east-1'] }], maxAttempts?: number): Fleet {
+  return createFleet(scopes, silentLogger(), {
+    endpoint: url,
+    credentials: SANDBOX_CREDENTIALS,
+    ...(maxAttempts ? { maxAttempts } : {}),
+  });
+}
+
+/** Polls `check` until it returns a value or the deadline passes. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
