@@ -102,7 +102,7 @@ describe('wrong documents name the path, what was expected and what was found', 
   });
 
   it('never shows a token, even where a channel was expected', () => {
-    const [line] = messagesOf(`groups:\n  PRD:\n    channel: xoxb-1234-secret\n    operators: [U1]`);
+    const [line] = messagesOf(`groups:\n  PRD:\n    channel: xoxb-12-secret\n    operators: [U1]`);
     expect(line).toBe(
       'groups.PRD.channel: expected a Slack channel id like "C0123ABC" or a channel name like "#patching", got a value that looks like a Slack token (not shown)',
     );

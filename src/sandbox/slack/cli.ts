@@ -15,7 +15,7 @@ function option(argv: string[], name: string): string | undefined {
 async function main(argv: string[]): Promise<void> {
   const port = Number(option(argv, 'port') ?? 3100);
   const signingSecret = option(argv, 'signing-secret') ?? 'sandbox-signing-secret';
-  const botToken = option(argv, 'bot-token') ?? 'xoxb-sandbox-bot-token';
+  const botToken = option(argv, 'bot-token') ?? 'xoxb-sandbox';
   const botEventsUrl = option(argv, 'bot-url') ?? 'http://127.0.0.1:3000/slack/events';
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   const slack = await startSlackStandIn({ port, signingSecret, botToken, botEventsUrl, logger });

@@ -5,7 +5,7 @@ import { App, LogLevel, webApi } from '@slack/bolt';
 import { startSlackStandIn, type SlackStandIn, type SlackStandInOptions } from '../../../src/sandbox/slack';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
-export const BOT_TOKEN = 'xoxb-standin-test-token';
+export const BOT_TOKEN = 'xoxb-test';
 
 /** A stand-in with the test secret and token. */
 export function standIn(options: Partial<SlackStandInOptions> = {}): Promise<SlackStandIn> {
