@@ -30,8 +30,8 @@ export interface FleetSpec {
   seed?: number;
 }
 
-/** Everything the simulator can be started with. */
-export interface SimulatorOptions {
+/** Everything the simulator can be started with: the fleet, identities, and the starting knobs. */
+export interface SimulatorOptions extends KnobChanges {
   /** 0 picks a free port. */
   port?: number;
   seed?: number;
@@ -41,13 +41,6 @@ export interface SimulatorOptions {
   fleets?: FleetSpec[];
   /** Access key id → account id. */
   accessKeys?: Record<string, string>;
-  latencyMs?: number;
-  jitterMs?: number;
-  throttleRps?: number;
-  errorRate?: number;
-  throttleRate?: number;
-  timing?: Partial<Timing>;
-  deny?: DenyRule[];
   clock?: Clock;
   logger?: Logger;
 }
