@@ -1,0 +1,132 @@
+/**
+ * What the domain hands to views: plain data about groups, operations and their results. Views
+ * turn these into Block Kit; nothing here knows about Slack or the SDK.
+ */
+import type { InvocationStatus, PingStatus } from '../aws/types';
+import type { OperationKind, OperationStatus } from './lifecycle';
+
+/** A scope and region that could not be read, with what the user can do about it. */
+export interface ScopeFailure {
+  scope: string;
+  region: string;
+  /** The error's user message (plain text; views escape it). */
+  message: string;
+}
+
+/** One instance as a line in a report. */
+export interface InstanceLine {
+  instanceId: string;
+  name: string | undefined;
+  scope: string;
+  region: string;
+}
+
+/** Missing patch counts by SSM's compliance severity buckets. */
+export interface SeverityCounts {
+  critical: number;
+  security: number;
+  other: number;
+}
+
+/** An instance that is not compliant, and why. */
+export interface NonCompliantInstance extends InstanceLine {
+  missing: number;
+  failed: number;
+  pendingReboot: number;
+  severity: SeverityCounts;
+}
+
+/** An instance patchbot cannot reach through SSM. */
+export interface UnreachableInstance extends InstanceLine {
+  /** SSM ping status, or undefined when SSM does not manage the instance at all. */
+  pingStatus: PingStatus | undefined;
+  ec2State: string | undefined;
+  lastPingAt: Date | undefined;
+}
+
+/** An instance whose last scan is older than the group's scanMaxAge (or that was never scanned). */
+export interface StaleInstance extends InstanceLine {
+  lastScanAt: Date | undefined;
+}
+
+/** `/patch status <group>`: compliance of a group across its scopes. */
+export interface GroupStatus {
+  group: string;
+  generatedAt: Date;
+  /** Where the group was looked for, with its instance count in each. */
+  scopes: Array<{ scope: string; region: string; instances: number }>;
+  failures: ScopeFailure[];
+  counts: {
+    instances: number;
+    compliant: number;
+    nonCompliant: number;
+    pendingReboot: number;
+    failed: number;
+    unreachable: number;
+    stopped: number;
+    /** Instances with no patch state at all. */
+    neverScanned: number;
+  };
+  /** Instances with missing patches, per severity bucket (an instance counts in each bucket it misses). */
+  missingBySeverity: SeverityCounts;
+  /** Sorted worst first: critical, then security, then missing count. */
+  nonCompliant: NonCompliantInstance[];
+  unreachable: UnreachableInstance[];
+  stale: StaleInstance[];
+  scanAge: { oldest: Date | undefined; newest: Date | undefined; maxAgeMs: number };
+}
+
+/** One patch missing on some instances. */
+export interface MissingPatchSummary {
+  title: string;
+  kbId: string;
+  severity: string;
+  classification: string;
+  instances: InstanceLine[];
+}
+
+/** How one instance fared in an operation. */
+export interface InstanceOutcome extends InstanceLine {
+  status: InvocationStatus;
+  /** SSM's StatusDetails: Undeliverable, DeliveryTimedOut, Failed, ... */
+  statusDetails: string | undefined;
+  /** After a scan or install: the instance's compliance as SSM now reports it. */
+  missing?: number;
+  pendingReboot?: number;
+}
+
+/** Progress and, once finished, the result of a scan (install and reboot reuse it later). */
+export interface OperationReport {
+  operationId: string;
+  kind: OperationKind;
+  group: string;
+  status: OperationStatus;
+  requestedBy: string;
+  startedAt: Date;
+  finishedAt: Date | undefined;
+  /** Instances targeted, and how many have finished. */
+  total: number;
+  finished: number;
+  succeeded: number;
+  failed: number;
+  /** Undeliverable: the agent could not be reached (stopped or ConnectionLost). */
+  unreachable: InstanceOutcome[];
+  outcomes: InstanceOutcome[];
+  /** After the end: instances missing patches, per severity bucket. */
+  missingBySeverity: SeverityCounts | undefined;
+  /** After the end: patches missing now that were not missing before this operation. */
+  newlyMissing: MissingPatchSummary[];
+  failures: ScopeFailure[];
+}
+
+/** One line of `/patch history`. */
+export interface HistoryEntry {
+  operationId: string;
+  kind: OperationKind;
+  group: string;
+  status: OperationStatus;
+  requestedBy: string;
+  createdAt: Date;
+  finishedAt: Date | undefined;
+  summary: string | undefined;
+}
