@@ -15,7 +15,8 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PATCHBOT_CONFIG=/etc/patchbot/patchbot.yml \
     PATCHBOT_DB=/data/patchbot.db \
-    PORT=3000
+    PORT=3000 \
+    HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -40,6 +40,7 @@ export const EnvSchema = z.object({
     'expected an http(s) URL like "https://slack.com/api/"',
   ),
   PORT: optional.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), 'expected a port number from 0 to 65535'),
+  HOST: optional.refine((v) => v === undefined || /^[0-9a-fA-F:.]+$|^localhost$/.test(v), 'expected an IP address to listen on, like "127.0.0.1" or "0.0.0.0"'),
   PATCHBOT_CONFIG: optional,
   PATCHBOT_DB: optional,
   LOG_LEVEL: optional.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), `expected one of ${LOG_LEVELS.join(', ')}`),
@@ -71,6 +72,8 @@ export interface AppEnv {
   slack: SlackEnv;
   /** HTTP port (0 picks a free one). */
   port: number;
+  /** Address the HTTP server listens on: HOST, default 127.0.0.1 (the container sets 0.0.0.0). */
+  host: string;
   /** Path of patchbot.yml as given (PATCHBOT_CONFIG, default ./patchbot.yml). */
   configPath: string;
   /** Path of the SQLite state file (PATCHBOT_DB, default ./data/patchbot.db). */
@@ -136,6 +139,7 @@ export function loadEnv(env: EnvSource = process.env): AppEnv {
       apiUrl: v.SLACK_API_URL,
     }),
     port: v.PORT === undefined ? 3000 : Number(v.PORT),
+    host: v.HOST ?? '127.0.0.1',
     configPath: v.PATCHBOT_CONFIG ?? './patchbot.yml',
     dbPath: v.PATCHBOT_DB ?? './data/patchbot.db',
     logLevel: v.LOG_LEVEL as LogLevel | undefined,

@@ -34,7 +34,9 @@ describe('loadEnv', () => {
     const env = loadEnv({});
     expect(slackFields(env.slack)).toEqual({ mode: 'http', botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined });
     expect({ ...env, slack: undefined }).toEqual({
+      slack: undefined,
       port: 3000,
+      host: '127.0.0.1',
       configPath: './patchbot.yml',
       dbPath: './data/patchbot.db',
       logLevel: undefined,
@@ -49,6 +51,7 @@ describe('loadEnv', () => {
       SLACK_APP_TOKEN: 'xapp-1',
       SLACK_API_URL: 'http://127.0.0.1:9000/api/',
       PORT: '8080',
+      HOST: '0.0.0.0',
       PATCHBOT_CONFIG: '/etc/patchbot.yml',
       PATCHBOT_DB: ':memory:',
       LOG_LEVEL: 'debug',
@@ -58,7 +61,9 @@ describe('loadEnv', () => {
     });
     expect(slackFields(env.slack)).toEqual({ mode: 'socket', botToken: 'xoxb-1', signingSecret: 'shh', appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:9000/api/' });
     expect({ ...env, slack: undefined }).toEqual({
+      slack: undefined,
       port: 8080,
+      host: '0.0.0.0',
       configPath: '/etc/patchbot.yml',
       dbPath: ':memory:',
       logLevel: 'debug',
