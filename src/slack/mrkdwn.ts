@@ -1,0 +1,135 @@
+/**
+ * Safe mrkdwn. Every string that comes from AWS (tag values, patch titles, status details) or from
+ * a user (command text, error messages that echo it) passes through `escapeText` or one of the
+ * helpers below before it reaches Slack, so a Name tag of `<!channel>` shows as text instead of
+ * paging a channel, and a patch title cannot inject a link or close one of our code spans.
+ *
+ * Rule of thumb: helpers here take *raw* text and return mrkdwn; never pass their output back in.
+ */
+
+/** A look-alike for the backtick (MODIFIER LETTER GRAVE ACCENT): reads the same, never opens or closes a code span. */
+const BACKTICK_STAND_IN = '\u02CB';
+/** A look-alike for the asterisk (ASTERISK OPERATOR), used only inside our own bold spans. */
+const ASTERISK_STAND_IN = '\u2217';
+
+/** Slack user ids that may be mentioned; anything else is shown as text. */
+const USER_ID_RE = /^[UW][A-Z0-9]+$/;
+/** Slack user group ids (approvers and operators may be groups). */
+const USERGROUP_ID_RE = /^S[A-Z0-9]+$/;
+/** Slack conversation ids (public, private, direct). */
+const CHANNEL_ID_RE = /^[CGD][A-Z0-9]+$/;
+
+/**
+ * Escapes raw text for mrkdwn and plain_text: Slack's rule (`&`, `<`, `>` as entities) neutralizes
+ * `<!channel>`, `<@U…>` and `<https://…|…>`; backticks become a look-alike because on a line where
+ * we put an instance id in a code span, a stray backtick from a tag would pair with ours.
+ */
+export function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, BACKTICK_STAND_IN);
+}
+
+/** Collapses newlines and runs of whitespace: list items must stay one line each. */
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Inline code with escaped content; backticks and newlines cannot end the span early. */
+export function code(s: string): string {
+  const inner = escapeText(oneLine(s));
+  // Slack renders an empty span as two literal backticks; show something a reader recognises instead.
+  return inner === '' ? '`""`' : `\`${inner}\``;
+}
+
+/** Bold raw text; its own asterisks become a look-alike so they cannot end the bold early. */
+export function bold(s: string): string {
+  const inner = escapeText(oneLine(s)).replace(/\*/g, ASTERISK_STAND_IN);
+  return inner === '' ? '' : `*${inner}*`;
+}
+
+/** Mentions a Slack user when `userId` is a real user id; anything else is shown as escaped text. */
+export function mention(userId: string): string {
+  return USER_ID_RE.test(userId) ? `<@${userId}>` : escapeText(userId);
+}
+
+/**
+ * A configured principal (user or user group id) as a mention; only for ephemeral replies and
+ * approval cards, because a user-group mention in a channel notifies every member.
+ */
+export function principal(id: string): string {
+  if (USERGROUP_ID_RE.test(id)) return `<!subteam^${id}>`;
+  return mention(id);
+}
+
+/** Links a channel id (`<#C…>`); a configured `#name` or anything else is shown as escaped text. */
+export function channelLink(id: string): string {
+  return CHANNEL_ID_RE.test(id) ? `<#${id}>` : escapeText(id);
+}
+
+const UNITS: Array<[string, number]> = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+];
+
+/** A duration as its two largest units: "3h 12m", "4m 5s", "2d 1h"; under a second is "0s". */
+export function formatDuration(ms: number): string {
+  let rest = Math.floor(Math.abs(ms));
+  const parts: string[] = [];
+  for (const [unit, size] of UNITS) {
+    if (parts.length === 2) break;
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
+  }
+  // "3h 0m" reads worse than "3h".
+  const trimmed = parts.length === 2 && parts[1]?.startsWith('0') ? [parts[0] as string] : parts;
+  return trimmed.length === 0 ? '0s' : trimmed.join(' ');
+}
+
+/** How long ago (`ms` = now − then): "3h 12m ago", "just now"; negative ages are the future: "in 5h". */
+export function formatAge(ms: number): string {
+  if (Math.abs(ms) < 60_000) return ms >= 0 ? 'just now' : 'in under a minute';
+  // Minutes are the finest unit worth reading for ages.
+  const rounded = Math.floor(Math.abs(ms) / 60_000) * 60_000;
+  return ms >= 0 ? `${formatDuration(rounded)} ago` : `in ${formatDuration(rounded)}`;
+}
+
+/**
+ * A moment as "2026-01-01 14:03 UTC". Always UTC and never Slack's `<!date^…>` token: the same text
+ * in every client, the notification fallback and the logs, and nothing a reader must convert twice.
+ */
+export function formatTime(date: Date): string {
+  if (Number.isNaN(date.getTime())) return 'unknown time';
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A count with thousands separators: 10000 → "10,000". */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "1 instance", "10,000 instances"; pass `pluralWord` for irregular plurals ("1 patch", "2 patches"). */
+export function plural(n: number, word: string, pluralWord?: string): string {
+  return `${formatCount(n)} ${n === 1 ? word : (pluralWord ?? `${word}s`)}`;
+}
+
+/**
+ * Shortens to at most `max` characters, ending with "…". Works on raw text and on mrkdwn: it never
+ * cuts inside an entity (`&amp;`), a Slack token (`<@U…>`) or a surrogate pair, so a cut cannot
+ * leave half a mention or a garbled character.
+ */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  if (max <= 0) return '';
+  if (max === 1) return '…';
+  let cut = max - 1;
+  const head = s.slice(0, cut);
+  const amp = head.lastIndexOf('&');
+  if (amp >= 0 && !head.slice(amp).includes(';') && /^&(?:amp|lt|gt);/.test(s.slice(amp))) cut = amp;
+  const lt = s.slice(0, cut).lastIndexOf('<');
+  if (lt >= 0 && !s.slice(lt, cut).includes('>')) cut = lt;
+  const code = s.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return `${s.slice(0, cut).trimEnd()}…`;
+}

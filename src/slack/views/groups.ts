@@ -1,0 +1,39 @@
+/** `/patch groups`: each configured group with its tag, channel, approval policy, promotion source and operators. */
+import type { PatchGroup } from '../../config/schema';
+import { bold, channelLink, code, escapeText, formatCount, plural } from '../mrkdwn';
+import { listWithMore } from '../limits';
+import { blocks, footer, header, message, section } from './blocks';
+import type { SlackMessage } from './types';
+
+/** The parts of a group this view shows (a PatchGroup has them all). */
+export type GroupSummary = Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue' | 'channel' | 'operators' | 'approval' | 'promoteFrom'>;
+
+/** How an install on the group gets approved, in a few words. */
+function approvalText(g: GroupSummary): string {
+  if (!g.approval.required) return 'no approval needed';
+  const of = g.approval.approvers.length;
+  return `approval by ${formatCount(g.approval.minApprovals)} of ${plural(of, 'approver')}${g.approval.allowSelfApproval ? ', self-approval allowed' : ''}`;
+}
+
+/** One line per group; `instances` (by group name) adds live counts when the caller has them. */
+export function groupsView(groups: readonly GroupSummary[], instances?: Readonly<Record<string, number>>): SlackMessage {
+  const lines = groups.map((g) => {
+    const parts = [
+      `tag ${code(`${g.tagKey}=${g.tagValue}`)}`,
+      channelLink(g.channel),
+      approvalText(g),
+      g.promoteFrom ? `promotes from ${bold(g.promoteFrom)}` : '',
+      plural(g.operators.length, 'operator'),
+      instances?.[g.name] !== undefined ? plural(instances[g.name] as number, 'instance') : '',
+    ].filter(Boolean);
+    return `• ${bold(g.name)} — ${parts.join(' · ')}`;
+  });
+  return message(
+    escapeText(`${plural(groups.length, 'patch group')}: ${groups.map((g) => g.name).join(', ')}`),
+    blocks(
+      header('Patch groups'),
+      lines.length > 0 ? section(listWithMore(lines, { maxChars: 2_900, maxLines: 40 }).text) : section('_No patch groups are configured._'),
+      footer(`${code('/patch status <group>')} for compliance · ${code('/patch baseline <group>')} for approval rules`),
+    ),
+  );
+}

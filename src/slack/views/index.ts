@@ -1,0 +1,10 @@
+/** Every view, for callers that want one import; each file can also be imported on its own. */
+export type { SlackMessage } from './types';
+export { helpView, type CommandHelp } from './help';
+export { groupsView, type GroupSummary } from './groups';
+export { statusView } from './status';
+export { baselineView, type BaselineEntry } from './baseline';
+export { windowsView, type WindowViewEntry } from './windows';
+export { operationView, KIND_TEXT } from './operation';
+export { historyView } from './history';
+export { errorView, usageView, forbiddenView } from './errors';
