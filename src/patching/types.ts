@@ -2,7 +2,7 @@
  * What the domain hands to views: plain data about groups, operations and their results. Views
  * turn these into Block Kit; nothing here knows about Slack or the SDK.
  */
-import type { InvocationStatus, PingStatus } from '../aws/types';
+import type { InvocationStatus, MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from '../aws/types';
 import type { OperationKind, OperationStatus } from './lifecycle';
 
 /** A scope and region that could not be read, with what the user can do about it. */
@@ -117,6 +117,8 @@ export interface OperationReport {
   /** After the end: patches missing now that were not missing before this operation. */
   newlyMissing: MissingPatchSummary[];
   failures: ScopeFailure[];
+  /** A note for the user while something is wrong but the operation goes on (e.g. AWS unreachable while tracking). */
+  notice?: string | undefined;
 }
 
 /** One line of `/patch history`. */
@@ -129,4 +131,36 @@ export interface HistoryEntry {
   createdAt: Date;
   finishedAt: Date | undefined;
   summary: string | undefined;
+}
+
+/** A group's baseline as found in one scope and region. */
+export interface BaselineEntry {
+  scope: string;
+  region: string;
+  baseline: PatchBaseline;
+}
+
+/** `/patch baseline <group>`: the baseline registered for the group in each of its scopes and regions. */
+export interface BaselinesReport {
+  entries: BaselineEntry[];
+  failures: ScopeFailure[];
+}
+
+/** A maintenance window as found in one scope and region, with the groups it patches and its last run. */
+export interface WindowEntry {
+  scope: string;
+  region: string;
+  window: MaintenanceWindow;
+  /** Configured groups whose `tag:<tagKey>` value its targets (or its tasks' own targets) name. */
+  groups: string[];
+  /** Its targets as a person reads them, e.g. `tag:Patch Group=PRD`. */
+  targets: string[];
+  /** The most recent execution, if SSM still keeps one. */
+  lastExecution?: WindowExecution | undefined;
+}
+
+/** `/patch windows [group]`: maintenance windows, soonest next run first. */
+export interface WindowsReport {
+  entries: WindowEntry[];
+  failures: ScopeFailure[];
 }

@@ -10,6 +10,7 @@ import type { StoreContext } from './context';
 import { storeFailure } from './failure';
 import { migrate, type Migration } from './migrations';
 import { OperationRepository } from './operations';
+import { ComplianceSnapshotRepository } from './snapshots';
 
 /** How to open the state database. The caller resolves the path (PATCHBOT_DB, through the config). */
 export interface OpenDatabaseOptions {
@@ -32,6 +33,7 @@ export interface Store {
   readonly operations: OperationRepository;
   readonly audit: AuditRepository;
   readonly approvals: ApprovalRepository;
+  readonly snapshots: ComplianceSnapshotRepository;
   /** Runs `fn` in one IMMEDIATE transaction (e.g. a transition and its audit entry), nesting as a savepoint. */
   transaction<T>(fn: () => T): T;
   /** Closes the connection; safe to call twice. */
@@ -55,7 +57,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     throw storeFailure(path, 'opening the file', err);
   }
   const ctx: StoreContext = { db, path, clock: options.clock ?? systemClock, logger };
-  let repositories: Pick<Store, 'operations' | 'audit' | 'approvals'>;
+  let repositories: Pick<Store, 'operations' | 'audit' | 'approvals' | 'snapshots'>;
   try {
     // WAL lets readers run beside the one writer; NORMAL is durable across app crashes in WAL mode
     // (only an OS crash can lose the last commits), which is the usual trade for a bot's state.
@@ -69,6 +71,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
       operations: new OperationRepository(ctx, options.newOperationId),
       audit: new AuditRepository(ctx),
       approvals: new ApprovalRepository(ctx),
+      snapshots: new ComplianceSnapshotRepository(ctx),
     };
     logger.debug({ path, schemaVersion: outcome.to, applied: outcome.applied }, 'store: opened');
   } catch (err) {

@@ -4,5 +4,6 @@ export { OperationRepository, type NewOperation, type OperationPatch, type Trans
 export type { Operation, OperationCommand, OperationError } from './operation-record';
 export { AuditRepository, AUDIT_ACTIONS, SYSTEM_ACTOR, type AuditAction, type AuditEntry, type AuditInput, type AuditListOptions } from './audit';
 export { ApprovalRepository, type Approval, type VoteOutcome } from './approvals';
+export { ComplianceSnapshotRepository, SnapshotPatchSchema, type NewSnapshotEntry, type SnapshotEntry, type SnapshotPatch } from './snapshots';
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
 export { isOperationId, newOperationId, normalizeOperationId } from './ids';

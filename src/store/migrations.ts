@@ -80,8 +80,43 @@ const v1: Migration = {
   },
 };
 
+/**
+ * Version 2. The last known compliance of each instance of a group, per scope and region: what a
+ * scan's "newly missing" and the compliance poller's diff compare against. `missing_patches` holds
+ * the Missing and Failed patches as JSON ({title, kbId, severity, classification, state}), so a diff
+ * only asks SSM for the patch list of instances whose OperationEndTime moved.
+ */
+const v2: Migration = {
+  version: 2,
+  name: 'compliance snapshots',
+  up(db) {
+    db.exec(`
+      CREATE TABLE compliance_snapshots (
+        group_name           TEXT NOT NULL,
+        scope                TEXT NOT NULL,
+        region               TEXT NOT NULL,
+        instance_id          TEXT NOT NULL,
+        name                 TEXT,
+        ping_status          TEXT,
+        -- NULL when SSM has no patch state for the instance (never scanned).
+        operation            TEXT,
+        operation_end_time   TEXT,
+        missing_count        INTEGER NOT NULL,
+        failed_count         INTEGER NOT NULL,
+        pending_reboot_count INTEGER NOT NULL,
+        critical_count       INTEGER NOT NULL,
+        security_count       INTEGER NOT NULL,
+        other_count          INTEGER NOT NULL,
+        missing_patches      TEXT NOT NULL CHECK (json_valid(missing_patches)),
+        updated_at           TEXT NOT NULL,
+        PRIMARY KEY (group_name, scope, region, instance_id)
+      ) STRICT;
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1];
+export const MIGRATIONS: readonly Migration[] = [v1, v2];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

@@ -1,0 +1,126 @@
+/**
+ * The end of an operation: read the targeted instances' compliance, tell what is newly missing
+ * against the snapshot, and decide succeeded or failed. The result is computed once and stored on
+ * the operation (with the snapshot update, in one transaction) before anything is published, so a
+ * restart republishes the same result instead of recomputing it against an already-updated snapshot.
+ */
+import type { InstancePatchState, ManagedInstance } from '../aws';
+import type { Logger } from '../logger';
+import { SYSTEM_ACTOR, type NewSnapshotEntry, type Operation } from '../store';
+import type { OperationStatus } from './lifecycle';
+import { readResult, resultJson } from './records';
+import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
+import { refreshMissing, summarizeNewlyMissing } from './missing';
+import { finalStatus, resultCounts, summaryLine, withCompliance, type CommandInvocations } from './report';
+import type { OperationRunner } from './runner';
+import type { OperationReport, ScopeFailure } from './types';
+
+/**
+ * Computes the final report and stores it on the operation together with the snapshot rows, in one
+ * transaction: after a crash either both are there (republish as is) or neither (compute again).
+ */
+export async function storeFinal(
+  runner: OperationRunner,
+  op: Operation,
+  report: OperationReport,
+  commands: readonly CommandInvocations[],
+  instances: ReadonlyMap<string, ManagedInstance>,
+  logger: Logger,
+): Promise<OperationReport> {
+  const { store } = runner.deps;
+  const final = await computeFinal(runner, op, report, commands, instances, logger);
+  store.transaction(() => {
+    const current = store.operations.get(op.id) ?? op;
+    store.operations.update(op.id, { result: resultJson({ ...readResult(current), final: final.report }) });
+    store.snapshots.upsert(final.entries);
+  });
+  return final.report;
+}
+
+/**
+ * running → succeeded | failed, with the compact result (the final report is dropped: history needs
+ * only the summary) and an audit entry, in one transaction. Returns the status reached.
+ */
+export function closeOperation(
+  runner: OperationRunner,
+  op: Operation,
+  report: OperationReport,
+  publication: { published: boolean; messageTs: string | null },
+): OperationStatus {
+  const { store } = runner.deps;
+  const status = report.status === 'succeeded' ? 'succeeded' : 'failed';
+  const compact = resultJson({
+    ...readResult(op),
+    final: undefined,
+    summary: summaryLine(report),
+    counts: resultCounts(report),
+    missingBySeverity: report.missingBySeverity,
+    newlyMissing: report.newlyMissing.length,
+    failures: report.failures,
+    published: publication.published,
+  });
+  store.transaction(() => {
+    const moved = store.operations.transition(op.id, {
+      from: 'running',
+      to: status,
+      patch: { result: compact, ...(publication.messageTs !== op.messageTs ? { messageTs: publication.messageTs } : {}) },
+    });
+    if (moved) {
+      store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.finished', operationId: op.id, group: op.group, detail: { status, summary: compact.summary } });
+    }
+  });
+  return status;
+}
+
+/** The final report and the snapshot rows to write with it. */
+export interface FinalResult {
+  report: OperationReport;
+  entries: NewSnapshotEntry[];
+}
+
+/** Computes the final report of `op` from its last invocations (`report`) and SSM's compliance now. */
+export async function computeFinal(
+  runner: OperationRunner,
+  op: Operation,
+  report: OperationReport,
+  commands: readonly CommandInvocations[],
+  instances: ReadonlyMap<string, ManagedInstance>,
+  logger: Logger,
+): Promise<FinalResult> {
+  const { store, gateways, clock } = runner.deps;
+  // The status is decided on the operation itself; failing to read compliance afterwards is reported, not failed on.
+  const status = finalStatus(report);
+  const group = runner.groupOf(op);
+  const work = commands.flatMap(({ command, invocations }) => {
+    const gateway = gatewayFor(gateways, command.scope, command.region);
+    const ids = invocations.map((i) => i.instanceId);
+    return gateway && ids.length > 0 ? [{ scope: command.scope, region: command.region, gateway, ids }] : [];
+  });
+  const read = await fanOut(work, (w) => w.gateway.getPatchStates(w.ids), { logger, what: `compliance after ${op.id}` });
+  const states: InstancePatchState[] = read.results.flatMap((r) => r.value);
+  const failures: ScopeFailure[] = [...report.failures, ...read.failures.map(afterwards)];
+  let final = withCompliance(report, states);
+  let entries: NewSnapshotEntry[] = [];
+  if (group) {
+    const snapshot = store.snapshots.forGroup(group.name);
+    const scopes = read.results.map((r) => ({
+      scope: r.gateway.scope,
+      region: r.gateway.region,
+      states: r.value,
+      instances: r.gateway.ids.flatMap((id) => (instances.has(id) ? [instances.get(id) as ManagedInstance] : [])),
+    }));
+    const refresh = await refreshMissing(gateways as readonly PatchGateway[], group, snapshot, scopes, logger);
+    failures.push(...refresh.failures.map(afterwards));
+    entries = refresh.changes.map((c) => c.entry);
+    final = { ...final, newlyMissing: summarizeNewlyMissing(refresh.changes) };
+  }
+  return {
+    report: { ...final, status, finishedAt: clock.now(), failures, notice: undefined },
+    entries,
+  };
+}
+
+/** A failure to read compliance after the operation, worded as such. */
+function afterwards(f: ScopeFailure): ScopeFailure {
+  return { ...f, message: `Compliance after the operation could not be read: ${f.message}` };
+}

@@ -1,0 +1,40 @@
+/** The patching domain's public surface: services, the runner and tracker, and the pure helpers views and jobs reuse. */
+export * from './types';
+export * from './lifecycle';
+export { PatchService, toHistoryEntry, type StartScanInput } from './service';
+export { OperationRunner, FIND_LOOKBACK_MS, RESUME_CHECK_ATTEMPTS, type PatchingDeps } from './runner';
+export {
+  OperationTracker,
+  type OperationPublisher,
+  type PublishPhase,
+  type PublishedMessage,
+  type TrackerDeps,
+  type TrackerOptions,
+} from './tracker';
+export {
+  SCOPE_CONCURRENCY,
+  fanOut,
+  gatewayFor,
+  gatewaysForGroup,
+  groupTarget,
+  scopeFailure,
+  type FanOut,
+  type PatchGateway,
+  type ScopeRef,
+  type ScopeResult,
+} from './group-fleet';
+export { computeGroupStatus, fetchGroupCompliance, groupStatus, isCompliant, type GroupStatusInput, type ScopeCompliance } from './status';
+export {
+  SNAPSHOT_PATCH_STATES,
+  patchKey,
+  refreshMissing,
+  snapshotEntry,
+  summarizeNewlyMissing,
+  type InstanceChange,
+  type MissingRefresh,
+  type ScopePatchStates,
+} from './missing';
+export { ensureSnapshot } from './snapshot';
+export { buildReport, finalStatus, isFinal, isUnreachableDetail, summaryLine, withCompliance, type CommandInvocations } from './report';
+export { PatchParamsSchema, readResult, scanParams, type OperationResult, type PatchParams, type ResultCounts } from './records';
+export { describeTargets, listWindows, windowGroups } from './windows';

@@ -1,0 +1,108 @@
+/**
+ * The domain's schemas for the operation record's opaque JSON columns (params and result). The
+ * store only guarantees they are JSON; here they are parsed with zod, so a record written by another
+ * version or by hand is read as far as it makes sense and never crashes the tracker.
+ */
+import { z } from 'zod';
+import type { PatchGroup } from '../config/schema';
+import type { Operation } from '../store';
+import type { OperationReport, ScopeFailure, SeverityCounts } from './types';
+
+/** What a patch command operation asks SSM for (op.params). Other keys (install plans, ...) are kept. */
+export const PatchParamsSchema = z.looseObject({
+  operation: z.enum(['Scan', 'Install']),
+  rebootOption: z.enum(['RebootIfNeeded', 'NoReboot']),
+  maxConcurrency: z.string().min(1),
+  maxErrors: z.string().min(1),
+  timeoutSeconds: z.number().int().min(30),
+});
+
+/** op.params of a scan or install. */
+export type PatchParams = z.infer<typeof PatchParamsSchema>;
+
+/** The params of a scan of `group`: Scan never reboots; rate and timeout follow the group's install settings. */
+export function scanParams(group: Pick<PatchGroup, 'install'>): PatchParams {
+  return {
+    operation: 'Scan',
+    rebootOption: 'NoReboot',
+    maxConcurrency: group.install.maxConcurrency,
+    maxErrors: group.install.maxErrors,
+    timeoutSeconds: group.install.timeoutSeconds,
+  };
+}
+
+const ScopeFailureSchema = z.object({ scope: z.string(), region: z.string(), message: z.string() });
+const SeverityCountsSchema = z.object({ critical: z.number(), security: z.number(), other: z.number() });
+const date = z.coerce.date();
+const optionalDate = z.preprocess((v) => (v === null ? undefined : v), z.coerce.date().optional());
+const LineSchema = z.object({ instanceId: z.string(), name: z.string().optional(), scope: z.string(), region: z.string() });
+
+/** The final report as stored while an operation finishes (dates as ISO text), so a restart republishes the same result. */
+const StoredReportSchema = z.looseObject({
+  operationId: z.string(),
+  kind: z.enum(['scan', 'install', 'reboot']),
+  group: z.string(),
+  status: z.string(),
+  requestedBy: z.string(),
+  startedAt: date,
+  finishedAt: optionalDate,
+  total: z.number(),
+  finished: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  unreachable: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional() })),
+  outcomes: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional() })),
+  missingBySeverity: SeverityCountsSchema.optional(),
+  newlyMissing: z.array(
+    z.object({ title: z.string(), kbId: z.string(), severity: z.string(), classification: z.string(), instances: z.array(LineSchema) }),
+  ),
+  failures: z.array(ScopeFailureSchema),
+  notice: z.string().optional(),
+});
+
+/** Counts kept in the compact result, for history and for later evidence (promoteFrom). */
+export interface ResultCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  unreachable: number;
+}
+
+/** op.result as the domain writes it. */
+export interface OperationResult {
+  /** One line for history, e.g. "7 of 8 scanned, 1 unreachable; 1 patch newly missing". */
+  summary?: string | undefined;
+  counts?: ResultCounts | undefined;
+  missingBySeverity?: SeverityCounts | undefined;
+  newlyMissing?: number | undefined;
+  /** Scopes that could not be sent to or read. */
+  failures: ScopeFailure[];
+  /** True once the 'finished' publish happened: a restart must not post the result (or its thread) again. */
+  published?: boolean | undefined;
+  /** The final report, kept only between computing it and the terminal transition. */
+  final?: OperationReport | undefined;
+}
+
+const ResultSchema = z.looseObject({
+  summary: z.string().optional(),
+  counts: z.object({ total: z.number(), succeeded: z.number(), failed: z.number(), unreachable: z.number() }).optional(),
+  missingBySeverity: SeverityCountsSchema.optional(),
+  newlyMissing: z.number().optional(),
+  failures: z.array(ScopeFailureSchema).default([]),
+  published: z.boolean().optional(),
+  final: z.unknown().optional(),
+});
+
+/** Reads op.result leniently: unknown or malformed parts are dropped, never thrown. */
+export function readResult(op: Pick<Operation, 'result'>): OperationResult {
+  const parsed = ResultSchema.safeParse(op.result ?? {});
+  if (!parsed.success) return { failures: [] };
+  const { final, ...rest } = parsed.data;
+  const report = final === undefined ? undefined : StoredReportSchema.safeParse(final);
+  return { ...rest, failures: rest.failures, final: report?.success ? (report.data as unknown as OperationReport) : undefined };
+}
+
+/** op.result as JSON (the final report's dates become ISO text; undefined fields are dropped). */
+export function resultJson(result: OperationResult): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
+}

@@ -1,0 +1,209 @@
+/**
+ * Sending an operation's commands, exactly once. Whoever wins the store's approved → sending
+ * compare-and-set sends; a process that finds an operation in `sending` it did not claim itself
+ * (a restart after a crash mid-send) first asks SSM, by the operation id in the command's Comment,
+ * which scopes already got the command, and sends only to the others. A scope whose send fails is
+ * recorded and the others go on; only when no scope got the command does the operation fail.
+ */
+import type { Clock } from '../clock';
+import type { PatchGroup } from '../config/schema';
+import { findGroup } from '../config/lookup';
+import type { Logger } from '../logger';
+import { SYSTEM_ACTOR, type Operation, type OperationCommand, type Store } from '../store';
+import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
+import { ensureSnapshot } from './snapshot';
+import { PatchParamsSchema, readResult, resultJson, type OperationResult } from './records';
+import type { ScopeFailure } from './types';
+
+/** The I/O every part of the domain is given. */
+export interface PatchingDeps {
+  store: Store;
+  /** Every configured scope's gateways (createFleet(...).gateways); each group uses those of its scopes. */
+  gateways: readonly PatchGateway[];
+  groups: readonly PatchGroup[];
+  clock: Clock;
+  logger: Logger;
+}
+
+/** How far before an operation's creation a restart looks for its commands (clock skew, slow writes). */
+export const FIND_LOOKBACK_MS = 5 * 60_000;
+/** After this many failed attempts to ask a scope whether it got the command, the scope is given up unsent. */
+export const RESUME_CHECK_ATTEMPTS = 3;
+
+/** What an interrupted send already established: commands found, scopes given up, and their error code. */
+interface Prior {
+  commands: OperationCommand[];
+  failures: ScopeFailure[];
+  code: string | undefined;
+}
+
+const NOTHING_YET: Prior = { commands: [], failures: [], code: undefined };
+
+/** Sends operations' commands; one instance per process, shared by the service and the tracker. */
+export class OperationRunner {
+  readonly deps: PatchingDeps;
+  private readonly log: Logger;
+  /** Operations this process is sending right now: nobody else in it may touch their send. */
+  private readonly busy = new Set<string>();
+  private readonly checkFailures = new Map<string, number>();
+
+  constructor(deps: PatchingDeps) {
+    this.deps = deps;
+    this.log = deps.logger.child({ subsystem: 'patching' });
+  }
+
+  /** Whether this process is sending the operation now. */
+  isBusy(operationId: string): boolean {
+    return this.busy.has(operationId);
+  }
+
+  /** The configured group of an operation, if it still exists. */
+  groupOf(op: Pick<Operation, 'group'>): PatchGroup | undefined {
+    return findGroup({ groups: [...this.deps.groups] }, op.group);
+  }
+
+  /** Claims an approved operation (approved → sending) and sends it; returns the operation as it now is (unchanged if someone else claimed it). */
+  async send(op: Operation): Promise<Operation> {
+    return this.exclusive(op, async () => {
+      const claimed = this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
+      if (!claimed) return this.deps.store.operations.get(op.id) ?? op;
+      return this.dispatch(claimed, NOTHING_YET, undefined);
+    });
+  }
+
+  /**
+   * Finishes the send of an operation left in `sending` by another process (or a crash): asks each
+   * scope for a command carrying the operation id and sends only where none is found. A scope that
+   * cannot be asked is retried later (the operation stays `sending`), and after RESUME_CHECK_ATTEMPTS
+   * it is given up unsent: a missing send is reported, a double one could not be undone.
+   */
+  async resume(op: Operation): Promise<Operation> {
+    return this.exclusive(op, async () => {
+      const current = this.deps.store.operations.get(op.id);
+      if (!current || current.status !== 'sending') return current ?? op;
+      const group = this.groupOf(current);
+      if (!group) return this.fail(current, 'NOT_FOUND', `The group ${current.group} is no longer configured, so the command could not be sent.`, []);
+      const since = new Date(current.createdAt.getTime() - FIND_LOOKBACK_MS);
+      const found = await fanOut(gatewaysForGroup(group, this.deps.gateways), (gw) => gw.findPatchCommands(current.id, since), {
+        logger: this.log,
+        what: `finding the commands of ${current.id}`,
+      });
+      const attempts = (this.checkFailures.get(current.id) ?? 0) + (found.failures.length > 0 ? 1 : 0);
+      if (found.failures.length > 0 && attempts < RESUME_CHECK_ATTEMPTS) {
+        this.checkFailures.set(current.id, attempts);
+        this.log.warn({ operationId: current.id, failures: found.failures, attempts }, 'cannot tell yet whether the command was sent; will ask again');
+        return current;
+      }
+      this.checkFailures.delete(current.id);
+      const commands: OperationCommand[] = found.results.flatMap((r) =>
+        r.value.map((c) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: c.commandId })),
+      );
+      if (found.results.some((r) => r.value.length > 1)) this.log.warn({ operationId: current.id, commands }, 'more than one command carries this operation id');
+      const unsent = found.results.filter((r) => r.value.length === 0).map((r) => r.gateway);
+      const unchecked = found.failures.map((f) => ({ ...f, message: `Could not check whether the command was sent, so it was not sent again: ${f.message}` }));
+      this.deps.store.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'operation.resumed',
+        operationId: current.id,
+        group: current.group,
+        detail: { found: commands, sendingTo: unsent.map((g) => `${g.scope}/${g.region}`), unchecked },
+      });
+      this.log.info({ operationId: current.id, found: commands.length, unsent: unsent.length }, 'resuming an interrupted send');
+      return this.dispatch(current, { commands, failures: unchecked, code: found.errors[0]?.code }, unsent);
+    });
+  }
+
+  /**
+   * Sends to `targets` (default: all the group's gateways), then records running with every command
+   * (`prior` ones found earlier included), or failed when no scope got the command.
+   */
+  private async dispatch(op: Operation, prior: Prior, targets: PatchGateway[] | undefined): Promise<Operation> {
+    const { commands: already, failures } = prior;
+    const group = this.groupOf(op);
+    if (!group) return this.fail(op, 'NOT_FOUND', `The group ${op.group} is no longer configured, so the command could not be sent.`, failures);
+    const params = PatchParamsSchema.safeParse(op.params);
+    if (!params.success) return this.fail(op, 'INTERNAL', `Operation ${op.id} has no valid command parameters, so nothing was sent.`, failures);
+    const gateways = targets ?? gatewaysForGroup(group, this.deps.gateways);
+    const p = params.data;
+    try {
+      await ensureSnapshot(this.deps.store, this.deps.gateways, group, this.log);
+    } catch (err) {
+      // Without a snapshot the result overstates "newly missing"; that is no reason not to send.
+      this.log.error({ operationId: op.id, err }, 'could not record the compliance snapshot; sending anyway');
+    }
+    const sent = await fanOut(
+      gateways,
+      (gw) =>
+        gw.sendPatchCommand({
+          operation: p.operation,
+          rebootOption: p.rebootOption,
+          group: groupTarget(group),
+          maxConcurrency: p.maxConcurrency,
+          maxErrors: p.maxErrors,
+          operationId: op.id,
+          timeoutSeconds: p.timeoutSeconds,
+        }),
+      { logger: this.log, what: `sending ${op.id}` },
+    );
+    const commands = [...already, ...sent.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: r.value }))];
+    const allFailures = [...failures, ...sent.failures];
+    if (commands.length === 0) {
+      const code = sent.errors[0]?.code ?? prior.code ?? 'INTERNAL';
+      const message =
+        allFailures.length > 0
+          ? allFailures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ')
+          : `No scope is configured for the group ${group.name}, so nothing was sent.`;
+      return this.fail(op, code, message, allFailures);
+    }
+    const result = resultJson({ ...readResult(op), failures: allFailures, published: false });
+    const running = this.deps.store.transaction(() => {
+      const moved = this.deps.store.operations.transition(op.id, { from: 'sending', to: 'running', patch: { commands, result } });
+      if (moved) {
+        this.deps.store.audit.append({
+          actor: SYSTEM_ACTOR,
+          action: 'operation.sent',
+          operationId: op.id,
+          group: op.group,
+          detail: { commands, failures: allFailures },
+        });
+      }
+      return moved;
+    });
+    this.log.info({ operationId: op.id, commands, failures: allFailures.length }, 'operation sent');
+    return running ?? this.deps.store.operations.get(op.id) ?? op;
+  }
+
+  /** sending → failed with a user-facing error; the tracker publishes it (result.published is false). */
+  private fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
+    const result: OperationResult = { ...readResult(op), failures, published: false, summary: `Not sent: ${message}` };
+    const failed = this.deps.store.transaction(() => {
+      const moved = this.deps.store.operations.transition(op.id, {
+        from: 'sending',
+        to: 'failed',
+        patch: { error: { code, message }, result: resultJson(result) },
+      });
+      if (moved) {
+        this.deps.store.audit.append({
+          actor: SYSTEM_ACTOR,
+          action: 'operation.finished',
+          operationId: op.id,
+          group: op.group,
+          detail: { status: 'failed', code, message },
+        });
+      }
+      return moved;
+    });
+    this.log.warn({ operationId: op.id, code, message }, 'operation failed before any command was sent');
+    return failed ?? this.deps.store.operations.get(op.id) ?? op;
+  }
+
+  private async exclusive(op: Operation, fn: () => Promise<Operation>): Promise<Operation> {
+    if (this.busy.has(op.id)) return op;
+    this.busy.add(op.id);
+    try {
+      return await fn();
+    } finally {
+      this.busy.delete(op.id);
+    }
+  }
+}

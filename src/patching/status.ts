@@ -1,0 +1,174 @@
+/**
+ * `/patch status`: a group's compliance from two cheap list calls per scope (managed instances and
+ * SSM's per-instance patch state summaries). No per-instance DescribeInstancePatches: the severity
+ * buckets come from SSM's Critical/Security/Other non-compliant counts, so status costs the same
+ * handful of paged calls at 10,000 instances as at 10. Fetching and computing are split so the
+ * computation is a pure, unit-testable function.
+ */
+import type { InstancePatchState, ManagedInstance } from '../aws';
+import type { Clock } from '../clock';
+import type { PatchGroup } from '../config/schema';
+import type { Logger } from '../logger';
+import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
+import type { GroupStatus, NonCompliantInstance, ScopeFailure, SeverityCounts, StaleInstance, UnreachableInstance } from './types';
+
+/** One scope's raw compliance data. */
+export interface ScopeCompliance {
+  scope: string;
+  region: string;
+  instances: ManagedInstance[];
+  states: InstancePatchState[];
+}
+
+/** Everything computeGroupStatus needs. */
+export interface GroupStatusInput {
+  group: Pick<PatchGroup, 'name' | 'scanMaxAgeMs'>;
+  now: Date;
+  scopes: ScopeCompliance[];
+  failures: ScopeFailure[];
+}
+
+/** EC2 states of instances that are gone or going: they no longer belong to the group's picture. */
+const GONE_STATES = new Set(['terminated', 'shutting-down']);
+/** EC2 states counted as stopped. */
+const STOPPED_STATES = new Set(['stopped', 'stopping']);
+
+/** Reads each scope's instances and patch states (two list calls per scope, in parallel). */
+export async function fetchGroupCompliance(
+  group: PatchGroup,
+  gateways: readonly PatchGateway[],
+  logger?: Logger,
+): Promise<{ scopes: ScopeCompliance[]; failures: ScopeFailure[] }> {
+  const target = groupTarget(group);
+  const { results, failures } = await fanOut(
+    gatewaysForGroup(group, gateways),
+    async (gw) => {
+      const [instances, states] = await Promise.all([gw.listManagedInstances(target), gw.listPatchStates(target)]);
+      return { scope: gw.scope, region: gw.region, instances, states };
+    },
+    { ...(logger ? { logger } : {}), what: `status of ${group.name}` },
+  );
+  return { scopes: results.map((r) => r.value), failures };
+}
+
+/** The group's status, fetched now. */
+export async function groupStatus(group: PatchGroup, gateways: readonly PatchGateway[], clock: Clock, logger?: Logger): Promise<GroupStatus> {
+  const { scopes, failures } = await fetchGroupCompliance(group, gateways, logger);
+  return computeGroupStatus({ group, now: clock.now(), scopes, failures });
+}
+
+/**
+ * The status from raw data. The group's instances are the ones its tag finds (what a command to the
+ * group reaches); SSM patch states of other instances (say, tagged with the other tag spelling) are
+ * left out. Compliant + non-compliant + never scanned = instances; unreachable and stopped overlap
+ * them (a stopped instance is also unreachable and keeps its last reported compliance).
+ */
+export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
+  const { group, now, failures } = input;
+  const staleBefore = now.getTime() - group.scanMaxAgeMs;
+  const counts = { instances: 0, compliant: 0, nonCompliant: 0, pendingReboot: 0, failed: 0, unreachable: 0, stopped: 0, neverScanned: 0 };
+  const missingBySeverity: SeverityCounts = { critical: 0, security: 0, other: 0 };
+  const nonCompliant: NonCompliantInstance[] = [];
+  const unreachable: UnreachableInstance[] = [];
+  const stale: StaleInstance[] = [];
+  let oldest: number | undefined;
+  let newest: number | undefined;
+  const scopes: GroupStatus['scopes'] = [];
+
+  for (const sc of input.scopes) {
+    const states = new Map(sc.states.map((s) => [s.instanceId, s]));
+    let inScope = 0;
+    for (const instance of sc.instances) {
+      if (instance.ec2State !== undefined && GONE_STATES.has(instance.ec2State)) continue;
+      inScope++;
+      const line = { instanceId: instance.instanceId, name: instance.name, scope: sc.scope, region: sc.region };
+      if (instance.pingStatus !== 'Online') {
+        counts.unreachable++;
+        unreachable.push({ ...line, pingStatus: instance.pingStatus, ec2State: instance.ec2State, lastPingAt: instance.lastPingAt });
+      }
+      if (instance.ec2State !== undefined && STOPPED_STATES.has(instance.ec2State)) counts.stopped++;
+
+      const state = states.get(instance.instanceId);
+      if (!state) {
+        counts.neverScanned++;
+        stale.push({ ...line, lastScanAt: undefined });
+        continue;
+      }
+      const scannedAt = state.operationEndTime.getTime();
+      oldest = oldest === undefined ? scannedAt : Math.min(oldest, scannedAt);
+      newest = newest === undefined ? scannedAt : Math.max(newest, scannedAt);
+      if (scannedAt < staleBefore) stale.push({ ...line, lastScanAt: state.operationEndTime });
+      if (state.installedPendingRebootCount > 0) counts.pendingReboot++;
+      if (state.failedCount > 0) counts.failed++;
+      if (state.criticalNonCompliantCount > 0) missingBySeverity.critical++;
+      if (state.securityNonCompliantCount > 0) missingBySeverity.security++;
+      if (state.otherNonCompliantCount > 0) missingBySeverity.other++;
+      if (isCompliant(state)) {
+        counts.compliant++;
+        continue;
+      }
+      counts.nonCompliant++;
+      nonCompliant.push({
+        ...line,
+        missing: state.missingCount,
+        failed: state.failedCount,
+        pendingReboot: state.installedPendingRebootCount,
+        severity: {
+          critical: state.criticalNonCompliantCount,
+          security: state.securityNonCompliantCount,
+          other: state.otherNonCompliantCount,
+        },
+      });
+    }
+    counts.instances += inScope;
+    scopes.push({ scope: sc.scope, region: sc.region, instances: inScope });
+  }
+
+  nonCompliant.sort(worstFirst);
+  unreachable.sort(byName);
+  // Never-scanned first, then oldest scan first: the most out-of-date data leads.
+  stale.sort((a, b) => (a.lastScanAt?.getTime() ?? -Infinity) - (b.lastScanAt?.getTime() ?? -Infinity) || byName(a, b));
+  return {
+    group: group.name,
+    generatedAt: now,
+    scopes,
+    failures,
+    counts,
+    missingBySeverity,
+    nonCompliant,
+    unreachable,
+    stale,
+    scanAge: {
+      oldest: oldest === undefined ? undefined : new Date(oldest),
+      newest: newest === undefined ? undefined : new Date(newest),
+      maxAgeMs: group.scanMaxAgeMs,
+    },
+  };
+}
+
+/** Compliant as patchbot counts it: nothing missing, failed or waiting for a reboot. */
+export function isCompliant(state: Pick<InstancePatchState, 'missingCount' | 'failedCount' | 'installedPendingRebootCount'>): boolean {
+  return state.missingCount === 0 && state.failedCount === 0 && state.installedPendingRebootCount === 0;
+}
+
+/** Critical count, then security, then missing, then failed and pending reboot; ties by name. */
+function worstFirst(a: NonCompliantInstance, b: NonCompliantInstance): number {
+  return (
+    b.severity.critical - a.severity.critical ||
+    b.severity.security - a.severity.security ||
+    b.missing - a.missing ||
+    b.failed - a.failed ||
+    b.pendingReboot - a.pendingReboot ||
+    byName(a, b)
+  );
+}
+
+/** Orders instance lines by name (unnamed last), then id. */
+export function byName(a: { name: string | undefined; instanceId: string }, b: { name: string | undefined; instanceId: string }): number {
+  if (a.name !== b.name) {
+    if (a.name === undefined) return 1;
+    if (b.name === undefined) return -1;
+    return a.name < b.name ? -1 : 1;
+  }
+  return a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * A pass that runs every interval until stopped: passes never overlap, a wake-up runs one soon,
+ * and stop() waits for the pass in progress and leaves no timer behind (so jest exits on its own).
+ */
+
+/** Runs `pass` every `intervalMs` once started. */
+export class Ticker {
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
+  private active = false;
+
+  constructor(
+    private readonly pass: () => Promise<void>,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Whether started and not stopped. */
+  get started(): boolean {
+    return this.active;
+  }
+
+  /** Arms the timer (the first pass after `intervalMs`). */
+  start(): void {
+    this.active = true;
+    this.schedule(this.intervalMs);
+  }
+
+  /** Stops the timer and waits for the pass in progress. */
+  async stop(): Promise<void> {
+    this.active = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Runs a pass soon (at once if started), without waiting for the interval. */
+  wake(): void {
+    this.schedule(0);
+  }
+
+  /** One pass now; a call during a pass makes that pass run once more and shares its promise. */
+  tick(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.rerun = false;
+        await this.pass();
+      } while (this.rerun);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Arms the timer for `delayMs` unless it is already due sooner. */
+  private schedule(delayMs: number): void {
+    if (!this.active) return;
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.tick().finally(() => this.schedule(this.intervalMs));
+    }, delayMs);
+  }
+}

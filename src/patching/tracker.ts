@@ -1,0 +1,351 @@
+/**
+ * Operations are tracked, not awaited. The tracker polls every unfinished operation's command
+ * invocations, publishes one message per operation (posted once, then updated, throttled), and at
+ * the end stores the result, publishes it, and only then moves the operation to its final status.
+ * Everything it needs to continue lives in the store, so after a restart it picks up where the last
+ * process stopped: approved operations are sent, interrupted sends are checked against SSM before
+ * sending again, running ones are polled, and a result already computed is republished as it was.
+ */
+import type { CommandInvocation, ManagedInstance } from '../aws';
+import { mapLimit } from '../aws/concurrency';
+import { NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+import type { Operation } from '../store';
+import { closeOperation, storeFinal } from './finalize';
+import { fanOut, gatewayFor, groupTarget } from './group-fleet';
+import { TERMINAL_STATUSES, isTerminal } from './lifecycle';
+import { PatchParamsSchema, readResult, resultJson } from './records';
+import { buildReport, type CommandInvocations } from './report';
+import { Ticker } from './ticker';
+import { FIND_LOOKBACK_MS, type OperationRunner } from './runner';
+import type { OperationReport } from './types';
+
+/** What a publish is: the first message, an update while running, or the result. */
+export type PublishPhase = 'started' | 'progress' | 'finished';
+
+/** Where a message was posted. */
+export interface PublishedMessage {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * The Slack side of tracking. When `op.messageTs` is null, post a new message in `op.channel` and
+ * return where it went (the tracker stores the ts); otherwise update that message. 'finished'
+ * carries the final report; it is published before the operation's final transition, and at most
+ * once more if the bot dies between the two (then as an update of the same message).
+ */
+export interface OperationPublisher {
+  publish(op: Operation, report: OperationReport, phase: PublishPhase): Promise<PublishedMessage | void>;
+}
+
+/** Timing and patience; all optional. */
+export interface TrackerOptions {
+  /** How often invocations are polled (default 3 s). */
+  pollIntervalMs?: number;
+  /** At most one progress update per this interval (config slack.updateIntervalMs; default 5 s). */
+  updateIntervalMs?: number;
+  /** After this many failed polls in a row the message says so (default 3). */
+  failureNoticeAfter?: number;
+  /** How long past the command's TimeoutSeconds tracking goes on before it gives up (default 3 h: SSM's own execution timeouts come first). */
+  deadlineGraceMs?: number;
+  /** How often a failing 'finished' publish is retried before the operation ends anyway (default 5). */
+  finishPublishAttempts?: number;
+  /** A send left `sending` this long by someone else is treated as interrupted (default 5 min). */
+  staleSendingMs?: number;
+  /** Operations advanced at once (default 4). */
+  concurrency?: number;
+}
+
+/** Dependencies: the runner (shared with PatchService) and the Slack side. */
+export interface TrackerDeps extends TrackerOptions {
+  runner: OperationRunner;
+  publisher: OperationPublisher;
+}
+
+/** Kinds this tracker sends and follows; reboot (EC2, not Run Command) comes with its own runner. */
+const TRACKED_KINDS = new Set(['scan', 'install']);
+const SETTLED_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+
+/** In-memory state of one operation; all of it can be rebuilt after a restart. */
+interface Tracked {
+  instances: Map<string, ManagedInstance> | undefined;
+  invocations: Map<string, CommandInvocation[]>;
+  lastPublishAt: number | undefined;
+  lastSignature: string | undefined;
+  pollFailures: number;
+  settleCheckFailures: number;
+  finishPublishFailures: number;
+}
+
+/** Follows operations to their end and publishes their progress; see the file comment. */
+export class OperationTracker {
+  private readonly runner: OperationRunner;
+  private readonly publisher: OperationPublisher;
+  private readonly log: Logger;
+  private readonly opt: Required<TrackerOptions>;
+  private readonly state = new Map<string, Tracked>();
+  /** Terminal operations whose result is not published yet (sends that failed everywhere). */
+  private readonly watch = new Set<string>();
+  /** `sending` operations found at start: left by a previous process, to be checked against SSM. */
+  private readonly orphans = new Set<string>();
+  private readonly ticker: Ticker;
+  private stopping = false;
+
+  constructor(deps: TrackerDeps) {
+    this.runner = deps.runner;
+    this.publisher = deps.publisher;
+    this.log = deps.runner.deps.logger.child({ subsystem: 'tracker' });
+    this.opt = {
+      pollIntervalMs: deps.pollIntervalMs ?? 3000,
+      updateIntervalMs: deps.updateIntervalMs ?? 5000,
+      failureNoticeAfter: deps.failureNoticeAfter ?? 3,
+      deadlineGraceMs: deps.deadlineGraceMs ?? 3 * 3_600_000,
+      finishPublishAttempts: deps.finishPublishAttempts ?? 5,
+      staleSendingMs: deps.staleSendingMs ?? 5 * 60_000,
+      concurrency: deps.concurrency ?? 4,
+    };
+    this.ticker = new Ticker(() => this.pass(), this.opt.pollIntervalMs);
+  }
+
+  /** Resumes what the store holds (one pass, awaited), then polls every pollIntervalMs until stop(). */
+  async start(): Promise<void> {
+    if (this.ticker.started) return;
+    this.stopping = false;
+    const { store } = this.runner.deps;
+    const unfinished = store.operations.listUnfinished();
+    for (const op of unfinished) if (op.status === 'sending') this.orphans.add(op.id);
+    // A send that failed everywhere ends the operation at once; if the bot died before publishing it, do it now.
+    for (const op of store.operations.listRecent({ statuses: TERMINAL_STATUSES, limit: 100 })) {
+      if (readResult(op).published === false) this.watch.add(op.id);
+    }
+    this.log.info({ unfinished: unfinished.length, unpublished: this.watch.size }, 'operation tracker started');
+    await this.tick();
+    this.ticker.start();
+  }
+
+  /** Stops polling and waits for the pass in progress; leaves no timer behind. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.ticker.stop();
+  }
+
+  /** Looks at an operation soon (call after starting one); also publishes a terminal one whose result is unpublished. */
+  track(operationId: string): void {
+    this.watch.add(operationId);
+    this.ticker.wake();
+  }
+
+  /** One pass over every unfinished (and watched) operation; concurrent calls share the pass in progress. */
+  tick(): Promise<void> {
+    return this.ticker.tick();
+  }
+
+  private async pass(): Promise<void> {
+    const { store } = this.runner.deps;
+    const ops = store.operations.listUnfinished();
+    const ids = new Set(ops.map((o) => o.id));
+    for (const id of this.watch) {
+      if (ids.has(id)) continue;
+      const op = store.operations.get(id);
+      if (op && isTerminal(op.status) && readResult(op).published === false) ops.push(op);
+      else this.watch.delete(id);
+    }
+    await mapLimit(ops, this.opt.concurrency, async (op) => {
+      if (this.stopping) return;
+      try {
+        await this.advance(op);
+      } catch (err) {
+        // One operation's trouble (a store error, a bug) must not stop the others; the next pass retries it.
+        this.log.error({ operationId: op.id, err }, 'tracking an operation failed; will retry');
+      }
+    });
+    for (const id of this.state.keys()) if (!ids.has(id)) this.state.delete(id);
+  }
+
+  private async advance(initial: Operation): Promise<void> {
+    if (!TRACKED_KINDS.has(initial.kind)) return;
+    let op = initial;
+    if (op.status === 'approved' && !this.runner.isBusy(op.id)) op = await this.runner.send(op);
+    if (op.status === 'sending' && !this.runner.isBusy(op.id)) {
+      const stale = this.runner.deps.clock.now().getTime() - op.updatedAt.getTime() > this.opt.staleSendingMs;
+      if (this.orphans.has(op.id) || stale) {
+        op = await this.runner.resume(op);
+        if (op.status !== 'sending') this.orphans.delete(op.id);
+      }
+    }
+    if (op.status === 'running') await this.poll(op);
+    else if (isTerminal(op.status) && readResult(op).published === false) await this.publishUnsent(op);
+  }
+
+  private tracked(id: string): Tracked {
+    let t = this.state.get(id);
+    if (!t) {
+      t = { instances: undefined, invocations: new Map(), lastPublishAt: undefined, lastSignature: undefined, pollFailures: 0, settleCheckFailures: 0, finishPublishFailures: 0 };
+      this.state.set(id, t);
+    }
+    return t;
+  }
+
+  private async poll(op: Operation): Promise<void> {
+    const t = this.tracked(op.id);
+    const result = readResult(op);
+    if (result.final) return this.finish(op, result.final, t);
+    const { gateways, clock } = this.runner.deps;
+    const work = op.commands.map((command) => ({ scope: command.scope, region: command.region, command, gateway: gatewayFor(gateways, command.scope, command.region) }));
+    const polled = await fanOut(
+      work,
+      async (w) => {
+        if (!w.gateway) throw new NotFoundError(`scope ${w.scope}/${w.region} is not configured`, { userMessage: `Scope ${w.scope} (${w.region}) is no longer configured.` });
+        return w.gateway.listCommandInvocations(w.command.commandId);
+      },
+      { logger: this.log, what: `invocations of ${op.id}` },
+    );
+    for (const r of polled.results) t.invocations.set(r.gateway.command.commandId, r.value);
+    await this.loadInstances(op, t);
+    const commands: CommandInvocations[] = op.commands.map((command) => ({ command, invocations: t.invocations.get(command.commandId) ?? [] }));
+    let report = buildReport(op, commands, t.instances ?? new Map(), result.failures);
+    const deadline = this.deadline(op);
+    const pastDeadline = clock.now().getTime() > deadline;
+
+    if (polled.failures.length > 0) {
+      t.pollFailures++;
+      this.log.warn({ operationId: op.id, failures: polled.failures, consecutive: t.pollFailures }, 'polling invocations failed; will retry');
+      if (pastDeadline) return this.finish(op, await this.final(op, { ...report, failures: [...report.failures, ...polled.failures] }, commands, t), t);
+      if (t.pollFailures >= this.opt.failureNoticeAfter) {
+        report = { ...report, notice: `patchbot cannot check on this operation right now (${polled.failures.map((f) => f.message).join(' ')}). It keeps trying.` };
+        await this.progress(op, report, t);
+      }
+      return;
+    }
+    t.pollFailures = 0;
+    const allFinal = report.total > 0 && report.finished === report.total;
+    if (allFinal || report.total === 0 || pastDeadline) {
+      // Invocations can appear in waves; SSM's own command status says whether more are coming.
+      if (pastDeadline || (await this.commandsSettled(op, t))) return this.finish(op, await this.final(op, report, commands, t), t);
+    }
+    if (!op.messageTs) {
+      await this.publish(op, report, 'started', t);
+      return;
+    }
+    await this.progress(op, report, t);
+  }
+
+  /**
+   * Whether every command of `op` has a final status in ListCommands (more invocations may still
+   * come otherwise). If ListCommands keeps failing (say the role lacks ssm:ListCommands), the
+   * invocations' own statuses decide after failureNoticeAfter tries rather than waiting for hours.
+   */
+  private async commandsSettled(op: Operation, t: Tracked): Promise<boolean> {
+    const { gateways } = this.runner.deps;
+    const since = new Date(op.createdAt.getTime() - FIND_LOOKBACK_MS);
+    const scopes = [...new Map(op.commands.map((c) => [`${c.scope}/${c.region}`, c])).values()];
+    const work = scopes.flatMap((c) => {
+      const gateway = gatewayFor(gateways, c.scope, c.region);
+      return gateway ? [{ scope: c.scope, region: c.region, gateway }] : [];
+    });
+    const found = await fanOut(work, (w) => w.gateway.findPatchCommands(op.id, since), { logger: this.log, what: `command status of ${op.id}` });
+    if (found.failures.length > 0) return ++t.settleCheckFailures >= this.opt.failureNoticeAfter;
+    t.settleCheckFailures = 0;
+    const summaries = new Map(found.results.flatMap((r) => r.value.map((c) => [c.commandId, c])));
+    return op.commands.every((c) => {
+      const s = summaries.get(c.commandId);
+      // Not listed: SSM stopped listing it (old) or has not yet; the invocations' own statuses decide.
+      return !s || SETTLED_COMMAND_STATUSES.has(s.status) || (s.targetCount > 0 && s.completedCount >= s.targetCount);
+    });
+  }
+
+  /** Instance names (EC2 Name tags) of the operation's scopes, asked once per operation. */
+  private async loadInstances(op: Operation, t: Tracked): Promise<void> {
+    if (t.instances) return;
+    t.instances = new Map();
+    const group = this.runner.groupOf(op);
+    if (!group) return;
+    const { gateways } = this.runner.deps;
+    const target = groupTarget(group);
+    const scopes = [...new Map(op.commands.map((c) => [`${c.scope}/${c.region}`, c])).values()];
+    const listed = await fanOut(
+      scopes.flatMap((c) => gatewayFor(gateways, c.scope, c.region) ?? []),
+      (gw) => gw.listManagedInstances(target),
+      { logger: this.log, what: `instance names for ${op.id}` },
+    );
+    for (const r of listed.results) for (const i of r.value) t.instances.set(i.instanceId, i);
+  }
+
+  private deadline(op: Operation): number {
+    const params = PatchParamsSchema.safeParse(op.params);
+    const timeoutMs = (params.success ? params.data.timeoutSeconds : 7200) * 1000;
+    return op.createdAt.getTime() + timeoutMs + this.opt.deadlineGraceMs;
+  }
+
+  private async final(op: Operation, report: OperationReport, commands: CommandInvocations[], t: Tracked): Promise<OperationReport> {
+    const final = await storeFinal(this.runner, op, report, commands, t.instances ?? new Map(), this.log);
+    this.log.info({ operationId: op.id, status: final.status, newlyMissing: final.newlyMissing.length }, 'operation result computed');
+    return final;
+  }
+
+  /** Publishes the result, then moves the operation to its final status (see the file comment for why in that order). */
+  private async finish(op: Operation, report: OperationReport, t: Tracked): Promise<void> {
+    const { store } = this.runner.deps;
+    const current = store.operations.get(op.id) ?? op;
+    if (current.status !== 'running') return;
+    let published = true;
+    let messageTs = current.messageTs;
+    try {
+      const where = await this.publisher.publish(current, report, 'finished');
+      if (!messageTs && where) messageTs = where.ts;
+    } catch (err) {
+      t.finishPublishFailures++;
+      this.log.warn({ operationId: op.id, err, attempts: t.finishPublishFailures }, 'publishing the result failed');
+      if (t.finishPublishFailures < this.opt.finishPublishAttempts) return;
+      this.log.error({ operationId: op.id }, 'giving up publishing the result; the operation ends unpublished');
+      published = false;
+    }
+    const status = closeOperation(this.runner, current, report, { published, messageTs });
+    this.state.delete(op.id);
+    this.log.info({ operationId: op.id, status }, 'operation finished');
+  }
+
+  /** A progress update: only when something changed, and at most once per updateIntervalMs. */
+  private async progress(op: Operation, report: OperationReport, t: Tracked): Promise<void> {
+    if (!op.messageTs) return void (await this.publish(op, report, 'started', t));
+    if (signature(report) === t.lastSignature) return;
+    const now = this.runner.deps.clock.now().getTime();
+    if (t.lastPublishAt !== undefined && now - t.lastPublishAt < this.opt.updateIntervalMs) return;
+    await this.publish(op, report, 'progress', t);
+  }
+
+  private async publish(op: Operation, report: OperationReport, phase: PublishPhase, t: Tracked): Promise<void> {
+    try {
+      const where = await this.publisher.publish(op, report, phase);
+      t.lastPublishAt = this.runner.deps.clock.now().getTime();
+      t.lastSignature = signature(report);
+      if (!op.messageTs && where) this.runner.deps.store.operations.update(op.id, { messageTs: where.ts });
+      else if (!op.messageTs) this.log.warn({ operationId: op.id, phase }, 'the publisher did not say where it posted; the next publish posts again');
+    } catch (err) {
+      this.log.warn({ operationId: op.id, phase, err }, 'publishing failed; will retry');
+    }
+  }
+
+  /** An operation that ended without running (no scope got the command): publish its result once. */
+  private async publishUnsent(op: Operation): Promise<void> {
+    const result = readResult(op);
+    const report: OperationReport = { ...buildReport(op, [], new Map(), result.failures), finishedAt: op.finishedAt ?? undefined };
+    try {
+      const where = await this.publisher.publish(op, report, 'finished');
+      const { store } = this.runner.deps;
+      store.operations.update(op.id, {
+        result: resultJson({ ...result, published: true }),
+        ...(!op.messageTs && where ? { messageTs: where.ts } : {}),
+      });
+      this.watch.delete(op.id);
+    } catch (err) {
+      this.log.warn({ operationId: op.id, err }, 'publishing a failed operation failed; will retry');
+    }
+  }
+}
+
+/** What a progress update shows; equal signatures mean nothing worth an update changed. */
+function signature(r: OperationReport): string {
+  return `${r.total}/${r.finished}/${r.succeeded}/${r.failed}/${r.unreachable.length}|${r.notice ?? ''}`;
+}

@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { StoreError } from '../../src/errors';
+import { silentLogger } from '../../src/logger';
+import { MIGRATIONS, openDatabase, type NewSnapshotEntry } from '../../src/store';
+import { migrate } from '../../src/store/migrations';
+import { tempDir, testStore } from './helpers';
+
+function entry(instanceId: string, endTime: string | null, overrides: Partial<NewSnapshotEntry> = {}): NewSnapshotEntry {
+  return {
+    group: 'PRD',
+    scope: 'main',
+    region: 'us-east-1',
+    instanceId,
+    name: `name-${instanceId}`,
+    pingStatus: 'Online',
+    operation: endTime ? 'Scan' : null,
+    operationEndTime: endTime ? new Date(endTime) : null,
+    missing: 1,
+    failed: 0,
+    pendingReboot: 0,
+    critical: 1,
+    security: 1,
+    other: 0,
+    missingPatches: [{ title: 'ALAS2-1', kbId: 'kernel', severity: 'Critical', classification: 'Security', state: 'Missing' }],
+    ...overrides,
+  };
+}
+
+describe('compliance snapshots', () => {
+  it('round-trips rows per group and scope', () => {
+    const { store } = testStore();
+    expect(store.snapshots.count('PRD')).toBe(0);
+    store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z'), entry('i-2', null, { scope: 'partner' }), entry('i-3', null, { group: 'STG' })]);
+    expect(store.snapshots.count('PRD')).toBe(2);
+    const [first] = store.snapshots.forScope('PRD', 'main', 'us-east-1');
+    expect(first).toEqual({ ...entry('i-1', '2026-03-01T08:00:00.000Z'), updatedAt: new Date('2026-03-01T10:00:00.000Z') });
+    expect(store.snapshots.forGroup('PRD').map((e) => e.instanceId)).toEqual(['i-1', 'i-2']);
+    store.close();
+  });
+
+  it('never replaces newer SSM data with older, nor a known state with none', () => {
+    const { store, clock } = testStore();
+    store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { missing: 1 })]);
+    clock.advance(1000);
+    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T07:00:00.000Z', { missing: 9 })])).toBe(0);
+    expect(store.snapshots.upsert([entry('i-1', null, { missing: 9 })])).toBe(0);
+    expect(store.snapshots.forGroup('PRD')[0]!.missing).toBe(1);
+    // The same scan again (say with a new ping status) and a newer one are written.
+    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { pingStatus: 'ConnectionLost' })])).toBe(1);
+    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T09:00:00.000Z', { missing: 0, missingPatches: [] })])).toBe(1);
+    expect(store.snapshots.forGroup('PRD')[0]).toMatchObject({ missing: 0, missingPatches: [], pingStatus: 'Online', updatedAt: clock.now() });
+    store.close();
+  });
+
+  it('replaceScope drops instances that left the scope and keeps other scopes', () => {
+    const { store } = testStore();
+    store.snapshots.upsert([entry('i-1', null), entry('i-2', null), entry('i-9', null, { scope: 'partner' })]);
+    store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-2', null), entry('i-3', null)]);
+    expect(store.snapshots.forGroup('PRD').map((e) => `${e.scope}/${e.instanceId}`)).toEqual(['main/i-2', 'main/i-3', 'partner/i-9']);
+    expect(() => store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-4', null, { scope: 'partner' })])).toThrow(StoreError);
+    store.snapshots.remove('PRD', 'partner', 'us-east-1', ['i-9']);
+    expect(store.snapshots.count('PRD')).toBe(2);
+    store.close();
+  });
+
+  it('a corrupt row fails loudly, naming the instance and the fix', () => {
+    const { store } = testStore();
+    store.snapshots.upsert([entry('i-1', null)]);
+    store.db.prepare(`UPDATE compliance_snapshots SET missing_patches = '[{"title":1}]'`).run();
+    expect(() => store.snapshots.forGroup('PRD')).toThrow(/instance i-1 is corrupt.*missing_patches/);
+    store.close();
+  });
+
+  it('migrates a version-1 database to version 2 without touching its operations', () => {
+    const tmp = tempDir();
+    try {
+      const path = join(tmp.dir, 'v1.db');
+      const logger = silentLogger();
+      const v1 = new Database(path);
+      migrate(v1, { path, logger, migrations: MIGRATIONS.slice(0, 1) });
+      v1.prepare(
+        `INSERT INTO operations (id, kind, group_name, status, requested_by, channel, params, commands, created_at, updated_at)
+         VALUES ('op-aaaaaa', 'scan', 'PRD', 'running', 'U1', 'C1', '{}', '[]', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z')`,
+      ).run();
+      v1.close();
+      const store = openDatabase({ path, logger });
+      expect(store.operations.get('op-aaaaaa')!.status).toBe('running');
+      expect(store.snapshots.count('PRD')).toBe(0);
+      store.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
