@@ -35,3 +35,8 @@ export function forbiddenView(userMessage: string, allowed: readonly string[] = 
   const who = listWithMore(allowed.map(principal), { maxChars: 1_000, maxLines: 20 }).text.replace(/\n/g, ', ');
   return message(escapeText(userMessage), blocks(section(`🔒 ${escapeText(userMessage)}${who ? `\nWho may: ${who}` : ''}`)));
 }
+
+/** A short private note, e.g. where an operation's progress is posted. */
+export function noteView(text: string): SlackMessage {
+  return message(escapeText(text), blocks(section(`ℹ️ ${escapeText(text)}`)));
+}

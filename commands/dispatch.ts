@@ -1,0 +1,53 @@
+import { findGroup } from '../src/config';
+import { ForbiddenError, toPatchbotError } from '../src/errors';
+import { errorView, forbiddenView, usageView } from '../src/slack/views/errors';
+import { words } from './args';
+import { COMMANDS, findCommand } from './registry';
+import type { CommandContext, CommandModule, Reply } from './types';
+
+/**
+ * Runs `/patch <text>`: finds the subcommand, checks the caller is an operator, runs it, and turns
+ * every failure into an ephemeral reply that says what went wrong and what to do. This is the one
+ * place command errors are handled; nothing escapes as silence or a stack trace.
+ */
+export async function dispatch(ctx: CommandContext, text: string, requestId: string): Promise<Reply> {
+  const [verb, ...args] = words(text);
+  const command = findCommand(verb ?? 'help');
+  if (!command) {
+    return {
+      kind: 'ephemeral',
+      message: usageView(`Unknown subcommand "${verb}".`, '/patch <subcommand> [group]', COMMANDS.map((c) => c.name), 'Subcommands'),
+    };
+  }
+  try {
+    await authorize(ctx, command, args);
+    return await command.run(ctx, args);
+  } catch (err) {
+    const error = toPatchbotError(err);
+    const log = { err: error, code: error.code, requestId, command: command.name, user: ctx.userId };
+    if (error.code === 'INTERNAL' || error.code.startsWith('AWS_') || error.code === 'STORE_ERROR') ctx.logger.error(log, 'command failed');
+    else ctx.logger.info(log, 'command refused');
+    if (error instanceof ForbiddenError) return { kind: 'ephemeral', message: forbiddenView(error.userMessage, operatorsFor(ctx, args)) };
+    if (error.code === 'INPUT_INVALID' || error.code === 'NOT_FOUND') {
+      return { kind: 'ephemeral', message: usageView(error.userMessage, command.usage) };
+    }
+    return { kind: 'ephemeral', message: errorView(error.userMessage, requestId) };
+  }
+}
+
+/** The operators who may run a command on the group named in `args` (all groups' when none is named). */
+function operatorsFor(ctx: CommandContext, args: string[]): string[] {
+  const group = args[0] === undefined ? undefined : findGroup(ctx.config, args[0]);
+  const groups = group ? [group] : ctx.config.groups;
+  return [...new Set(groups.flatMap((g) => g.operators))];
+}
+
+async function authorize(ctx: CommandContext, command: CommandModule, args: string[]): Promise<void> {
+  if (!command.operatorsOnly) return;
+  const group = args[0] === undefined ? undefined : findGroup(ctx.config, args[0]);
+  if (await ctx.authorizer.isAnyOf(ctx.userId, operatorsFor(ctx, args))) return;
+  const where = group ? `on ${group.name}` : 'on any group';
+  throw new ForbiddenError(`${ctx.userId} is not an operator ${where}`, {
+    userMessage: `You are not an operator ${where}, so you cannot run /patch ${command.name}${group ? ` ${group.name}` : ''}. Ask one of them to run it, or to add you to operators in patchbot.yml.`,
+  });
+}

@@ -1,0 +1,16 @@
+import { helpView } from '../src/slack/views/help';
+import type { CommandModule } from './types';
+
+/** `/patch help`: every subcommand with its usage; built from the registry so it cannot drift. */
+export function helpCommand(list: () => readonly CommandModule[]): CommandModule {
+  return {
+    name: 'help',
+    usage: '/patch help',
+    summary: 'this list',
+    operatorsOnly: false,
+    async run(ctx) {
+      const commands = list().map((c) => ({ name: c.name, usage: c.usage, summary: c.summary }));
+      return { kind: 'ephemeral', message: helpView(commands, ctx.config.groups.map((g) => g.name)) };
+    },
+  };
+}

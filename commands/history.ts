@@ -1,0 +1,20 @@
+import { historyView } from '../src/slack/views/history';
+import { noExtraArgs, resolveGroup } from './args';
+import type { CommandModule } from './types';
+
+const usage = '/patch history [group]';
+const LIMIT = 15;
+
+/** `/patch history [group]`: the last operations the bot ran, who asked, and how they ended. */
+export const historyCommand: CommandModule = {
+  name: 'history',
+  usage,
+  summary: 'the last operations patchbot ran, who asked, outcome',
+  operatorsOnly: true,
+  async run(ctx, args) {
+    noExtraArgs(args, 1, usage);
+    const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
+    const entries = ctx.services.history({ ...(group ? { group: group.name } : {}), limit: LIMIT });
+    return { kind: 'ephemeral', message: historyView(entries, group?.name, ctx.services.now()) };
+  },
+};

@@ -1,0 +1,25 @@
+import { baselineCommand } from './baseline';
+import { groupsCommand } from './groups';
+import { helpCommand } from './help';
+import { historyCommand } from './history';
+import { scanCommand } from './scan';
+import { statusCommand } from './status';
+import type { CommandModule } from './types';
+import { windowsCommand } from './windows';
+
+/** Every `/patch` subcommand, in the order help lists them. Adding a command means adding it here. */
+export const COMMANDS: readonly CommandModule[] = [
+  helpCommand(() => COMMANDS),
+  groupsCommand,
+  statusCommand,
+  baselineCommand,
+  windowsCommand,
+  scanCommand,
+  historyCommand,
+];
+
+/** The subcommand with this name (case-insensitive), or undefined. */
+export function findCommand(name: string): CommandModule | undefined {
+  const wanted = name.toLowerCase();
+  return COMMANDS.find((c) => c.name === wanted);
+}

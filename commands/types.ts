@@ -1,0 +1,53 @@
+import type { PatchbotConfig, PatchGroup } from '../src/config';
+import type { Logger } from '../src/logger';
+import type { Operation } from '../src/store';
+import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
+import type { SlackMessage } from '../src/slack/views/types';
+
+/** What commands ask of the domain; main wires the real services in, so commands never see AWS. */
+export interface CommandServices {
+  status(group: PatchGroup): Promise<GroupStatus>;
+  baselines(group: PatchGroup): Promise<BaselinesReport>;
+  windows(group?: PatchGroup): Promise<WindowsReport>;
+  startScan(input: { group: PatchGroup; requestedBy: string; channel: string }): Promise<Operation>;
+  history(input: { group?: string; limit: number }): HistoryEntry[];
+  /** The time, for views that say "3h ago". */
+  now(): Date;
+}
+
+/** Who may do what: resolves user groups, so it is asynchronous. */
+export interface Authorizer {
+  /** Whether the user is one of the principals (user ids, or members of user-group ids). */
+  isAnyOf(userId: string, principals: readonly string[]): Promise<boolean>;
+}
+
+/** Everything a command needs to run for one request. */
+export interface CommandContext {
+  userId: string;
+  channelId: string;
+  config: PatchbotConfig;
+  services: CommandServices;
+  authorizer: Authorizer;
+  logger: Logger;
+}
+
+/** How a command's answer reaches Slack. */
+export type Reply =
+  /** Only the requester sees it (through response_url). */
+  | { kind: 'ephemeral'; message: SlackMessage }
+  /** Posted in the channel, with `thread` messages as replies. */
+  | { kind: 'channel'; message: SlackMessage }
+  /** Someone else (the operation tracker) posts; the requester may get a short ephemeral note. */
+  | { kind: 'none'; note?: SlackMessage };
+
+/** One `/patch` subcommand. */
+export interface CommandModule {
+  name: string;
+  /** e.g. `/patch status <group>` */
+  usage: string;
+  summary: string;
+  /** Whether the caller must be an operator (of the named group, or of any group when none is named). */
+  operatorsOnly: boolean;
+  /** Parses the words after the subcommand; throws InputError or NotFoundError with a helpful message. */
+  run(ctx: CommandContext, args: string[]): Promise<Reply>;
+}

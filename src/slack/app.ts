@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { App, type SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { dispatch } from '../../commands/dispatch';
+import type { CommandServices } from '../../commands/types';
+import type { Clock } from '../clock';
+import type { PatchbotConfig, SlackEnv } from '../config';
+import { ConfigError } from '../errors';
+import type { Logger } from '../logger';
+import { SlackAuthorizer } from './authorizer';
+import { boltLogger } from './bolt-logger';
+import { deliver } from './deliver';
+import { errorView } from './views/errors';
+
+/** What the Slack app needs; everything is injected so tests run the same code as production. */
+export interface SlackAppDeps {
+  slack: SlackEnv;
+  config: PatchbotConfig;
+  services: CommandServices;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The running Slack side: Bolt's app and its Web API client. */
+export interface SlackApp {
+  app: App;
+  client: WebClient;
+  /** Listens for Slack (HTTP mode: /slack/events and /health on host:port; Socket Mode: connects, and serves /health). */
+  start(port: number, host: string): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Web API retries: a few quick ones, and 429s wait for Retry-After (WebClient does that itself),
+ * instead of the default ten retries over half an hour that would hang a command.
+ */
+const RETRY_CONFIG = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 };
+
+/** Builds the Bolt app with the /patch command; acknowledges every request before any AWS call. */
+export function createSlackApp(deps: SlackAppDeps): SlackApp {
+  const log = deps.logger.child({ subsystem: 'slack' });
+  const { slack } = deps;
+  if (!slack.botToken) throw new ConfigError('environment', [{ path: 'SLACK_BOT_TOKEN', message: 'missing' }]);
+  const common = {
+    token: slack.botToken,
+    logger: boltLogger(log),
+    deferInitialization: true,
+    clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: RETRY_CONFIG },
+  };
+  let healthServer: Server | undefined;
+  const app =
+    slack.mode === 'socket'
+      ? new App({ ...common, appToken: slack.appToken, socketMode: true })
+      : new App({
+          ...common,
+          signingSecret: slack.signingSecret ?? '',
+          customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
+        });
+  const authorizer = new SlackAuthorizer(app.client, deps.clock, log);
+
+  app.command('/patch', async ({ command, ack, respond, client }) => {
+    // Ack first, always: Slack shows an error after 3 s, and AWS may be slower than that.
+    await ack();
+    const requestId = randomUUID().slice(0, 8);
+    const reqLog = log.child({ requestId, user: command.user_id, channel: command.channel_id });
+    reqLog.info({ text: command.text }, '/patch');
+    try {
+      const reply = await dispatch(commandContext(deps, authorizer, command, reqLog), command.text, requestId);
+      await deliver(reply, { client, respond, channelId: command.channel_id, logger: reqLog });
+    } catch (err) {
+      reqLog.error({ err }, 'could not answer /patch');
+      await respond({ response_type: 'ephemeral', ...errorView('patchbot could not send its answer to Slack. Try again; if it keeps failing, an operator can look the request up in the bot logs.', requestId) }).catch(
+        (e: unknown) => reqLog.error({ err: e }, 'could not tell the user either'),
+      );
+    }
+  });
+
+  app.error(async (err) => {
+    log.error({ err }, 'unhandled Slack app error');
+  });
+
+  return {
+    app,
+    client: app.client,
+    async start(port, host) {
+      await app.init();
+      if (slack.mode === 'socket') {
+        await app.start();
+        healthServer = createServer((req, res) => (req.url === '/health' ? healthAnswer(res) : res.writeHead(404).end()));
+        await new Promise<void>((resolve) => healthServer!.listen(port, host, resolve));
+        return { port: (healthServer.address() as AddressInfo).port };
+      }
+      const server = (await app.start({ port, host })) as Server;
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      await app.stop();
+      if (healthServer) await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
+    },
+  };
+}
+
+function healthAnswer(res: import('node:http').ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end('{"ok":true}');
+}
+
+function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, command: SlashCommand, logger: Logger) {
+  return { userId: command.user_id, channelId: command.channel_id, config: deps.config, services: deps.services, authorizer, logger };
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBot, type RunningBot } from '../../src/bot';
+import type { Clock } from '../../src/clock';
+import { parseConfigText, type PatchbotConfig } from '../../src/config';
+import { silentLogger } from '../../src/logger';
+import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '../../src/sandbox/aws';
+import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import { SANDBOX_CREDENTIALS } from './aws';
+
+export { DEMO_IDS };
+
+/** The demo's config: the simulator's seeded groups and the stand-in's workspace ids. */
+export function demoConfig(edit: (text: string) => string = (t) => t): PatchbotConfig {
+  const text = readFileSync(join(__dirname, '../../src/sandbox/demo.patchbot.yml'), 'utf8');
+  return parseConfigText(edit(text), 'demo.patchbot.yml', {});
+}
+
+/** A whole patchbot installation on loopback: fleet simulator, Slack stand-in and the real bot. */
+export interface Harness {
+  sim: FleetSimulator;
+  slack: SlackStandIn;
+  bot: RunningBot;
+  config: PatchbotConfig;
+  dbPath: string;
+  /** Starts the bot again on the same state file (after `bot.stop()`), as a restart would. */
+  restart(): Promise<RunningBot>;
+  close(): Promise<void>;
+}
+
+const SIGNING_SECRET = 'e2e-signing-secret';
+const BOT_TOKEN = 'xoxb-e2e';
+
+/** Starts everything; options tune the simulator and the bot's polling. */
+export async function startHarness(options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock } = {}): Promise<Harness> {
+  const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
+  const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  const config = options.config ?? demoConfig();
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'patchbot-e2e-')), 'patchbot.db');
+  const launch = async () => {
+    const bot = await startBot({
+      config,
+      slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
+      dbPath,
+      port: 0,
+      host: '127.0.0.1',
+      logger: silentLogger(),
+      aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3 },
+      pollIntervalMs: 100,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+    return bot;
+  };
+  const harness: Harness = {
+    sim,
+    slack,
+    bot: await launch(),
+    config,
+    dbPath,
+    async restart() {
+      harness.bot = await launch();
+      return harness.bot;
+    },
+    async close() {
+      await harness.bot.stop().catch(() => undefined);
+      await slack.close();
+      await sim.close();
+    },
+  };
+  return harness;
+}
+
+/** Every text in a message's blocks and its fallback, for assertions about what a person reads. */
+export function readable(message: { text: string; blocks: unknown[] }): string {
+  return `${message.text}\n${JSON.stringify(message.blocks)}`;
+}
