@@ -15,7 +15,7 @@ function runMain(env: Record<string, string>): Promise<{ code: number; stdout: s
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--require', 'tsx/cjs', join(ROOT, 'src/main.ts')],
+      ['--require', 'tsx/cjs', join(ROOT, 'src/main.ts'), '--check'],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30000 },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
     );

@@ -1,0 +1,87 @@
+/**
+ * `npm run demo`: the whole bot on one machine. Starts the AWS fleet simulator, the Slack workspace
+ * stand-in and patchbot itself (the same startBot as production), wired to each other on 127.0.0.1,
+ * and prints where to click. The state file is fresh each run.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBot } from '../bot';
+import { parseConfigText } from '../config';
+import { createLogger } from '../logger';
+import { startFleetSimulator } from './aws';
+import { SANDBOX_ACCESS_KEY_ID } from './aws/cli';
+import { DEMO_IDS, startSlackStandIn } from './slack';
+
+const SIGNING_SECRET = 'demo-signing-secret';
+const BOT_TOKEN = 'xoxb-demo';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'aws-port': { type: 'string', default: '4566' },
+      'slack-port': { type: 'string', default: '3100' },
+      'bot-port': { type: 'string', default: '3000' },
+      instances: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const logger = createLogger({ level: values.verbose ? 'debug' : 'warn' });
+  const sim = await startFleetSimulator({
+    port: Number(values['aws-port']),
+    timing: { pendingMs: 1500, runMs: 4000 },
+    ...(values.instances ? { instances: Number(values.instances) } : {}),
+    logger: logger.child({ subsystem: 'simulator' }),
+  });
+  const slack = await startSlackStandIn({ port: Number(values['slack-port']), signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, logger: logger.child({ subsystem: 'slack-standin' }) });
+  const file = join(__dirname, 'demo.patchbot.yml');
+  const config = parseConfigText(readFileSync(file, 'utf8'), file, {});
+  const bot = await startBot({
+    config,
+    slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
+    dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-demo-')), 'patchbot.db'),
+    port: Number(values['bot-port']),
+    host: '127.0.0.1',
+    logger,
+    aws: { endpoint: sim.url, credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: 'sandbox' } },
+    pollIntervalMs: 1000,
+  });
+  slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+
+  process.stdout.write(
+    [
+      'patchbot demo is running.',
+      '',
+      `  Slack workspace:  ${slack.url}/   (open it in a browser; you are alice in #prd-patching)`,
+      `  patchbot:         http://127.0.0.1:${bot.port}/slack/events  (health: /health)`,
+      `  AWS simulator:    ${sim.url}  (${sim.summary().reduce((n, p) => n + p.instances, 0)} instances; admin under /_sandbox/)`,
+      '',
+      'Try:  /patch help   /patch status PRD   /patch scan PRD   /patch baseline STG   /patch windows   /patch history',
+      `Switch users in the page: alice and bob operate; mallory (${DEMO_IDS.users.mallory}) is refused.`,
+      `Run the nightly window now:  curl -X POST ${sim.url}/_sandbox/windows/patch-window-am2/execute`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void bot
+      .stop()
+      .then(() => slack.close())
+      .then(() => sim.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code;
+  process.stderr.write(code === 'EADDRINUSE' ? `A demo port is in use: pick others with --aws-port, --slack-port, --bot-port.\n` : `The demo could not start: ${String(err)}\n`);
+  process.exit(1);
+});
