@@ -44,9 +44,10 @@ export const InstanceChangesSchema = z
     pingStatus: z.enum(['Online', 'ConnectionLost', 'Inactive']).optional(),
     state: z.enum(['running', 'stopped']).optional(),
     failNext: z.boolean().optional(),
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'give at least one of pingStatus, state, failNext' });
+  .refine((v) => Object.keys(v).length > 0, { message: 'give at least one of pingStatus, state, failNext, tags' });
 
 /** A patch release for `POST /_sandbox/patches`. */
 export const PatchReleaseSchema = z
@@ -76,7 +77,7 @@ export const ADMIN_ENDPOINTS = [
   'POST /_sandbox/stats/reset',
   'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?}]}',
   'POST /_sandbox/windows/{id|name}/execute',
-  'POST /_sandbox/instances/{id}    {pingStatus, state, failNext}',
+  'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
   'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, instanceIds | group, rescan}',
   'POST /_sandbox/reset',
   '(append ?account=123456789012&region=us-east-1 to pick a partition)',

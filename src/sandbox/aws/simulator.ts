@@ -68,6 +68,8 @@ export interface InstanceChanges {
   state?: InstanceStateName;
   /** The next command delivered to the instance fails. */
   failNext?: boolean;
+  /** EC2 tags to set (an empty value removes the tag), e.g. a hostile `Name` for escaping tests. */
+  tags?: Record<string, string>;
 }
 
 /** A patch release. */
@@ -255,6 +257,10 @@ export class Simulator {
     if (instance.state === 'stopped') setPing(instance, 'ConnectionLost', now);
     else if (ping) setPing(instance, ping, now);
     if (changes.failNext !== undefined) instance.failNext = changes.failNext;
+    for (const [key, value] of Object.entries(changes.tags ?? {})) {
+      if (value === '') instance.tags.delete(key);
+      else instance.tags.set(key, value);
+    }
     return instance;
   }
 

@@ -1,0 +1,119 @@
+/**
+ * Every read command, every bad input and every refusal, as Slack sends them, through the real
+ * Bolt app and SDK against the simulator. Assertions are on the text a person reads.
+ */
+import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
+
+const { users, channels } = DEMO_IDS;
+
+describe('read commands and bad input', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  /** Sends `/patch <text>` and returns what the user saw privately. */
+  async function ephemeral(text: string, userId: string = users.alice): Promise<string> {
+    const before = h.slack.responses().length;
+    const sent = await h.slack.driver.slashCommand({ userId, channelId: channels.prd, text });
+    expect(sent.status).toBe(200);
+    const deadline = Date.now() + 10000;
+    while (h.slack.responses().length <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return JSON.stringify(h.slack.responses().slice(before));
+  }
+
+  /** Sends `/patch <text>` and returns the message the bot posted in the channel. */
+  async function posted(text: string, match: RegExp): Promise<string> {
+    const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
+    expect(sent.status).toBe(200);
+    const message = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && match.test(readable(m)), 10000);
+    return readable(message);
+  }
+
+  it('help lists every subcommand and the groups', async () => {
+    const text = await ephemeral('help');
+    for (const verb of ['help', 'groups', 'status', 'baseline', 'windows', 'scan', 'history']) expect(text).toContain(`/patch ${verb}`);
+    expect(text).toMatch(/STG.*PRD.*WIN/s);
+    expect(await ephemeral('')).toContain('/patch status');
+  });
+
+  it('groups shows each group with its channel and approval rule', async () => {
+    const text = await ephemeral('groups');
+    expect(text).toContain('PRD');
+    expect(text).toContain('STG');
+    expect(text).toMatch(/approv/i);
+  });
+
+  it('status PRD shows counts, the non-compliant and the unreachable instances', async () => {
+    const text = await posted('status prd', /PRD compliance/);
+    expect(text).toMatch(/non-compliant/i);
+    expect(text).toContain('prd-web-3');
+    expect(text).toMatch(/Unreachable/);
+    expect(text).toContain('prd-app-3');
+  });
+
+  it('baseline STG shows the approval rule as a person reads it', async () => {
+    const text = await posted('baseline STG', /STG-AL2Baseline/);
+    expect(text).toMatch(/Critical/);
+    expect(text).toMatch(/1 day/);
+  });
+
+  it('windows shows the nightly window with its schedule and next run', async () => {
+    const text = await posted('windows', /patch-window-am2/);
+    expect(text).toContain('cron(00 17 * * ? *)');
+    expect(text).toMatch(/[Nn]ext/);
+    expect(await posted('windows PRD', /patch-prd/)).not.toContain('patch-stg');
+  });
+
+  it('history lists the operations the bot ran', async () => {
+    await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
+    await h.slack.driver.waitForMessage(channels.prd, /Scan of PRD/, 10000);
+    const text = await ephemeral('history PRD');
+    expect(text).toMatch(/op-[0-9a-z]{6}/);
+    expect(text).toContain('scan');
+    expect(text).toContain(users.alice);
+  });
+
+  it.each([
+    ['frobnicate PRD', /Unknown subcommand .*frobnicate.*Subcommands/s],
+    ['status', /Which group\? Groups: STG, PRD, WIN/],
+    ['status QA', /Unknown group .*QA.*Groups: STG, PRD, WIN/s],
+    ['status PRD now', /Unexpected .*now.*Usage/s],
+    ['scan', /Which group\?.*Usage/s],
+  ])('"/patch %s" gets a reply saying what was wrong and what is valid', async (input, expected) => {
+    const before = h.sim.stats().calls.SendCommand ?? 0;
+    expect(await ephemeral(input)).toMatch(expected);
+    expect(h.sim.stats().calls.SendCommand ?? 0).toBe(before);
+  });
+
+  it('refuses a non-operator and says who may', async () => {
+    const before = h.sim.stats().calls.SendCommand ?? 0;
+    const text = await ephemeral('scan PRD', users.mallory);
+    expect(text).toMatch(/not an operator on PRD/);
+    expect(text).toContain(users.alice);
+    expect(h.sim.stats().calls.SendCommand ?? 0).toBe(before);
+  });
+
+  it('lets a member of an operator user group in', async () => {
+    const carol = await (async () => {
+      const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+      await h.slack.driver.slashCommand({ userId: users.carol, channelId: channels.prd, text: 'status STG' });
+      return h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /STG compliance/.test(readable(m)), 10000);
+    })();
+    expect(readable(carol)).toContain('STG compliance');
+    expect(h.slack.calls('usergroups.users.list').length).toBeGreaterThan(0);
+  });
+
+  it('escapes a hostile Name tag before it reaches Slack', async () => {
+    const id = (await posted('status PRD', /PRD compliance/)).match(/prd-web-3\*? `(i-[0-9a-f]+)`/)?.[1];
+    expect(id).toBeDefined();
+    h.sim.setInstance(id!, { tags: { Name: '<!channel> <@U0BOB00001> <https://evil.example|click>' } });
+    const text = await posted('status PRD', /PRD compliance/);
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<https://evil');
+    expect(text).not.toContain('<@U0BOB00001>');
+  });
+});
