@@ -2,7 +2,7 @@
  * `/patch scan PRD` as Slack sends it, through the real Bolt app and the real SDK against the
  * simulator: acknowledged at once however slow AWS is, posted, updated in place, finished.
  */
-import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, OPERATION_ENDED, readable, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 
@@ -22,7 +22,7 @@ describe('/patch scan', () => {
 
     const posted = await h.slack.driver.waitForMessage(channels.prd, /Scan of PRD/, 15000);
     expect(readable(posted)).toContain(users.alice);
-    const final = await h.slack.driver.waitForUpdate(channels.prd, posted.ts, (m) => /finished/i.test(readable(m)), 30000);
+    const final = await h.slack.driver.waitForUpdate(channels.prd, posted.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
     const text = readable(final);
     expect(text).toContain('prd-app-3'); // ConnectionLost agent
     expect(text).toMatch(/Unreachable/);

@@ -76,3 +76,6 @@ export async function startHarness(options: { sim?: SimulatorOptions; config?: P
 export function readable(message: { text: string; blocks: unknown[] }): string {
   return `${message.text}\n${JSON.stringify(message.blocks)}`;
 }
+
+/** An operation message's fallback text once the operation has ended (not while it runs). */
+export const OPERATION_ENDED = /\b(succeeded|finished with problems|failed|was cancelled)\b/;
