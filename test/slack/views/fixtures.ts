@@ -1,6 +1,6 @@
 /** Domain data for view tests, small and fleet-sized, and the checks every rendered message must pass. */
 import { validateBlocks } from '../../../src/sandbox/slack/blocks-validate';
-import { BLOCK_KIT_LIMITS } from '../../../src/sandbox/slack';
+import { BLOCK_KIT_LIMITS, textOf } from '../../../src/sandbox/slack';
 import { blocksTextLength } from '../../../src/sandbox/slack/blocks-validate';
 import { TRIMMED, MESSAGE_TEXT_BUDGET, FALLBACK_TEXT_MAX } from '../../../src/slack/limits';
 import type { SlackMessage } from '../../../src/slack/views/types';
@@ -143,18 +143,7 @@ export function hugeReport(n = 10_000): OperationReport {
 
 /** What Slack would show as text: the fallback and every text string in the blocks. */
 export function readable(m: SlackMessage): string {
-  const parts: string[] = [m.text];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'object' && v !== null) {
-      for (const [k, child] of Object.entries(v)) {
-        if (k === 'text' && typeof child === 'string') parts.push(child);
-        else walk(child);
-      }
-    }
-  };
-  walk(m.blocks);
-  return parts.join('\n');
+  return textOf(m);
 }
 
 /** Sizes worth reporting for a message and its thread. */
