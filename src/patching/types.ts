@@ -119,6 +119,12 @@ export interface OperationReport {
   failures: ScopeFailure[];
   /** A note for the user while something is wrong but the operation goes on (e.g. AWS unreachable while tracking). */
   notice?: string | undefined;
+  /** Install and reboot: what the card showed before anything ran. */
+  plan?: ChangePlan | undefined;
+  /** Install and reboot: who approved or rejected, and the policy. */
+  approval?: ApprovalState | undefined;
+  /** After an install or reboot: the group's compliance as SSM reports it now. */
+  complianceAfter?: { compliant: number; nonCompliant: number; pendingReboot: number; instances: number } | undefined;
 }
 
 /** One line of `/patch history`. */
@@ -163,4 +169,63 @@ export interface WindowEntry {
 export interface WindowsReport {
   entries: WindowEntry[];
   failures: ScopeFailure[];
+}
+
+/** A patch the install will apply, from the latest scan, with how many target instances miss it. */
+export interface PlannedPatch {
+  title: string;
+  kbId: string;
+  severity: string;
+  classification: string;
+  instances: number;
+}
+
+/** How the group a change is promoted from (PRD from STG) has fared: the evidence an approver weighs. */
+export interface PromotionEvidence {
+  fromGroup: string;
+  /** The source group's most recent install through patchbot, if any. */
+  lastInstall: { operationId: string; status: OperationStatus; finishedAt: Date | undefined } | undefined;
+  /** Whether the source group is compliant now (no missing, failed or pending-reboot patches). */
+  compliantNow: boolean | undefined;
+  nonCompliantInstances: number;
+  /** Set when the evidence argues against going ahead, in words for the card. */
+  warning: string | undefined;
+}
+
+/** What an install or reboot will change, shown on the card before anything runs. */
+export interface ChangePlan {
+  kind: 'install' | 'reboot';
+  group: string;
+  /** Instances the change runs on. */
+  targets: InstanceLine[];
+  /** Instances left out and why (stopped, agent unreachable, nothing pending for a reboot). */
+  excluded: Array<InstanceLine & { reason: string }>;
+  /** Install: the patches, worst first. */
+  patches: PlannedPatch[];
+  rebootOption: 'RebootIfNeeded' | 'NoReboot';
+  maxConcurrency: string;
+  maxErrors: string;
+  /** Age of the latest scan the plan rests on; undefined when the group was never scanned. */
+  scan: { newest: Date | undefined; oldest: Date | undefined; maxAgeMs: number; stale: boolean };
+  promotion: PromotionEvidence | undefined;
+  failures: ScopeFailure[];
+}
+
+/** One approval or rejection, for the card and the audit log. */
+export interface Decision {
+  userId: string;
+  decision: 'approved' | 'rejected';
+  at: Date;
+  reason?: string | undefined;
+}
+
+/** The approval state a card shows. */
+export interface ApprovalState {
+  required: boolean;
+  minApprovals: number;
+  /** User ids and user-group ids that may approve. */
+  approvers: string[];
+  allowSelfApproval: boolean;
+  expiresAt: Date | undefined;
+  decisions: Decision[];
 }
