@@ -40,3 +40,12 @@ export function forbiddenView(userMessage: string, allowed: readonly string[] = 
 export function noteView(text: string): SlackMessage {
   return message(escapeText(text), blocks(section(`ℹ️ ${escapeText(text)}`)));
 }
+
+/**
+ * The private answer to a click on an approval card, when the click changed nothing or needs
+ * saying: "You requested this change; another approver must approve it." Who may act instead is
+ * listed as for forbiddenView.
+ */
+export function decisionNoticeView(userMessage: string, allowed: readonly string[] = []): SlackMessage {
+  return allowed.length > 0 ? forbiddenView(userMessage, allowed) : message(escapeText(userMessage), blocks(section(`✋ ${escapeText(userMessage)}`)));
+}

@@ -5,11 +5,14 @@ import { blocksTextLength } from '../../../src/sandbox/slack/blocks-validate';
 import { TRIMMED, MESSAGE_TEXT_BUDGET, FALLBACK_TEXT_MAX } from '../../../src/slack/limits';
 import type { SlackMessage } from '../../../src/slack/views/types';
 import type {
+  ApprovalState,
+  ChangePlan,
   GroupStatus,
   InstanceOutcome,
   MissingPatchSummary,
   NonCompliantInstance,
   OperationReport,
+  PlannedPatch,
   StaleInstance,
   UnreachableInstance,
 } from '../../../src/patching/types';
@@ -193,4 +196,71 @@ export function expectWithinLimits(m: SlackMessage, where = 'message'): void {
     expect(t.thread).toBeUndefined();
     expectWithinLimits(t, `${where} thread ${i}`);
   });
+}
+
+/** A patch an install will apply. */
+export function planned(n: number, severity: string, instances: number, title?: string): PlannedPatch {
+  return { title: title ?? `2026-03 Security update for kernel-${n} (ALAS-2026-${1000 + n})`, kbId: `ALAS-2026-${1000 + n}`, severity, classification: n % 3 === 0 ? 'Bugfix' : 'Security', instances };
+}
+
+/** An install on 8 PRD instances (2 excluded), 12 patches, a scan 2h old, STG compliant. */
+export function smallPlan(overrides: Partial<ChangePlan> = {}): ChangePlan {
+  return {
+    kind: 'install',
+    group: 'PRD',
+    targets: Array.from({ length: 8 }, (_, i) => line(i + 1, `web-prd-0${i + 1}`)),
+    excluded: [{ ...line(9, 'batch-prd-01'), reason: 'stopped' }, { ...line(10, 'db-prd-01'), reason: 'SSM agent ConnectionLost' }],
+    patches: [planned(1, 'Important', 8), planned(2, 'Critical', 3, 'openssl: CVE-2026-0001'), ...Array.from({ length: 10 }, (_, i) => planned(3 + i, 'Medium', 1 + i))],
+    rebootOption: 'NoReboot',
+    maxConcurrency: '10%',
+    maxErrors: '1',
+    scan: { newest: new Date(NOW.getTime() - 2 * HOUR), oldest: new Date(NOW.getTime() - 3 * HOUR), maxAgeMs: 24 * HOUR, stale: false },
+    promotion: { fromGroup: 'STG', lastInstall: { operationId: 'op-stg0001', status: 'succeeded', finishedAt: new Date(NOW.getTime() - 5 * 24 * HOUR) }, compliantNow: true, nonCompliantInstances: 0, warning: undefined },
+    failures: [],
+    ...overrides,
+  };
+}
+
+/** PRD's policy: two approvals from Carol, Dave or the ops group; not the requester; 4 hours. */
+export function approvalState(overrides: Partial<ApprovalState> = {}): ApprovalState {
+  return { required: true, minApprovals: 2, approvers: ['U0CAROL03', 'U0DAVE004', 'S0OPS0001'], allowSelfApproval: false, expiresAt: new Date(NOW.getTime() + 4 * HOUR), decisions: [], ...overrides };
+}
+
+/** A change report: pending with its plan, requested by Alice a minute before NOW. */
+export function changeReport(plan: ChangePlan = smallPlan(), overrides: Partial<OperationReport> = {}): OperationReport {
+  return {
+    operationId: 'op-7k2m9q',
+    kind: plan.kind,
+    group: plan.group,
+    status: 'pending',
+    requestedBy: 'U0ALICE001',
+    startedAt: new Date(NOW.getTime() - 60_000),
+    finishedAt: undefined,
+    total: plan.targets.length,
+    finished: 0,
+    succeeded: 0,
+    failed: 0,
+    unreachable: [],
+    outcomes: [],
+    missingBySeverity: undefined,
+    newlyMissing: [],
+    failures: [],
+    plan,
+    approval: approvalState(),
+    ...overrides,
+  };
+}
+
+/** An install on 10,000 instances (500 excluded), 800 distinct patches, from two regions, hostile strings first. */
+export function hugePlan(n = 10_000): ChangePlan {
+  const severities = ['Low', 'Medium', 'Important', 'Critical'];
+  return {
+    ...smallPlan(),
+    targets: Array.from({ length: n }, (_, i) => ({ ...line(i + 1, i === 0 ? EVIL_NAME : undefined), region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1' })),
+    excluded: Array.from({ length: 500 }, (_, i) => ({ ...line(n + i + 1, i === 0 ? EVIL_NAME : undefined), reason: i === 0 ? EVIL_NAME : 'stopped' })),
+    patches: Array.from({ length: 800 }, (_, i) => planned(i, severities[i % 4] as string, 1 + ((i * 37) % n), i === 3 ? EVIL_NAME : undefined)),
+    promotion: { fromGroup: 'STG', lastInstall: { operationId: 'op-stg0001', status: 'failed', finishedAt: new Date(NOW.getTime() - 2 * 24 * HOUR) }, compliantNow: false, nonCompliantInstances: 1_234, warning: `STG is not compliant ${EVIL_NAME}` },
+    failures: [{ scope: 'dr', region: 'ap-south-1', message: `AccessDenied ${EVIL_NAME}` }],
+    scan: { newest: new Date(NOW.getTime() - 3 * 24 * HOUR), oldest: undefined, maxAgeMs: 24 * HOUR, stale: true },
+  };
 }

@@ -1,0 +1,72 @@
+/**
+ * The approval card of an install or reboot: while pending, the whole plan and the buttons
+ * (Approve with a confirm dialog that restates the change, Reject, and Scan first when the scan
+ * is old or missing); once rejected, expired or cancelled before it ran, the same card says who
+ * decided and when, without buttons. Running and finished changes are drawn by operationView.
+ */
+import { Bits, Blocks, Elements, type BlockBuilder } from 'slack-block-builder';
+import type { ChangePlan, OperationReport } from '../../patching/types';
+import { code, escapeText, formatAge, formatTime, mention, truncate } from '../mrkdwn';
+import { ACTIONS } from './actions';
+import { approvalCount, approvalsText, reasonQuote, rejection } from './approval';
+import { blocks, footer, header, message, section } from './blocks';
+import { changeSummary, needsScan, planSections, planThread } from './plan';
+import type { SlackMessage } from './types';
+
+const title = (plan: ChangePlan) => `${plan.kind === 'install' ? 'Install' : 'Reboot'} on ${plan.group}`;
+
+/** "Requested by <@alice> at … · expires … (in 3h 58m)". */
+function requested(r: OperationReport, now: Date, withExpiry = true): string {
+  const at = withExpiry ? r.approval?.expiresAt : undefined;
+  const expiry = at ? ` · ${at.getTime() > now.getTime() ? 'expires' : 'expired'} ${formatTime(at)} (${formatAge(now.getTime() - at.getTime())})` : '';
+  return `Requested by ${mention(r.requestedBy)} at ${formatTime(r.startedAt)}${expiry}`;
+}
+
+/** Approve (confirmed), Reject, and Scan first when the plan rests on an old or missing scan; each carries only the operation id. */
+function buttons(r: OperationReport, plan: ChangePlan): BlockBuilder {
+  const confirm = Bits.ConfirmationDialog({ title: 'Approve this change?', text: truncate(`${changeSummary(plan)}?`, 300), confirm: 'Approve', deny: 'Not yet' }).primary();
+  return Blocks.Actions().elements(
+    Elements.Button({ text: 'Approve', actionId: ACTIONS.approve, value: r.operationId }).primary().confirm(confirm),
+    Elements.Button({ text: 'Reject', actionId: ACTIONS.reject, value: r.operationId }).danger(),
+    needsScan(plan) ? Elements.Button({ text: 'Scan first', actionId: ACTIONS.scanFirst, value: r.operationId }) : undefined,
+  );
+}
+
+/** The card while it waits for approval. */
+export function pendingCardView(r: OperationReport, plan: ChangePlan, now: Date): SlackMessage {
+  return message(
+    `⏳ ${changeSummary(plan)}: waiting for approval`,
+    blocks(
+      header(`⏳ ${title(plan)} — waiting for approval`),
+      section(`*${changeSummary(plan)}*\n${requested(r, now)}`),
+      planSections(plan, now),
+      r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
+      r.approval ? section(approvalsText(r.approval, r.requestedBy)) : undefined,
+      buttons(r, plan),
+      footer(`Operation ${code(r.operationId)}`),
+    ),
+    planThread(plan),
+  );
+}
+
+/** The card once the change will not run: rejected, expired, or cancelled before it started. */
+export function closedCardView(r: OperationReport, plan: ChangePlan, now: Date): SlackMessage {
+  const no = rejection(r.approval);
+  const at = r.finishedAt ? formatTime(r.finishedAt) : 'an unknown time';
+  const [emoji, verdict, line] =
+    r.status === 'rejected'
+      ? ['🚫', 'rejected', `Rejected by ${no ? `${mention(no.userId)} at ${formatTime(no.at)}` : `an approver at ${at}`}\n${reasonQuote(no?.reason)}`]
+      : r.status === 'expired'
+        ? ['⌛', 'expired without approval', `Expired without approval at ${r.approval?.expiresAt ? formatTime(r.approval.expiresAt) : at}: a new request is needed.`]
+        : ['⏹️', 'cancelled', `Cancelled at ${at}, before it ran.`];
+  return message(
+    `${emoji} ${changeSummary(plan)}: ${verdict}`,
+    blocks(
+      header(`${emoji} ${title(plan)} ${verdict}`),
+      section(line),
+      r.notice ? section(`ℹ️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
+      section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`),
+      footer(`Operation ${code(r.operationId)}`, 'nothing was changed'),
+    ),
+  );
+}
