@@ -11,6 +11,7 @@ import type { OperationStatus } from './lifecycle';
 import { readResult, resultJson } from './records';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { refreshMissing, summarizeNewlyMissing } from './missing';
+import { fetchGroupCompliance, type ScopeCompliance } from './status';
 import { finalStatus, resultCounts, summaryLine, withCompliance, type CommandInvocations } from './report';
 import type { OperationRunner } from './runner';
 import type { OperationReport, ScopeFailure } from './types';
@@ -114,10 +115,33 @@ export async function computeFinal(
     entries = refresh.changes.map((c) => c.entry);
     final = { ...final, newlyMissing: summarizeNewlyMissing(refresh.changes) };
   }
+  if (group && op.kind !== 'scan') {
+    // The group's compliance as SSM reports it now (the card's "after"); a failure to read it leaves it out.
+    const after = await fetchGroupCompliance(group, gateways, logger);
+    if (after.failures.length === 0) final = { ...final, complianceAfter: complianceCounts(after.scopes) };
+    else failures.push(...after.failures.map(afterwards));
+  }
   return {
     report: { ...final, status, finishedAt: clock.now(), failures, notice: undefined },
     entries,
   };
+}
+
+/** Compliant, non-compliant and pending-reboot counts of a group's instances (what its tag finds); never-scanned ones count as non-compliant. */
+export function complianceCounts(scopes: readonly ScopeCompliance[]): NonNullable<OperationReport['complianceAfter']> {
+  const counts = { compliant: 0, nonCompliant: 0, pendingReboot: 0, instances: 0 };
+  for (const sc of scopes) {
+    const states = new Map(sc.states.map((s) => [s.instanceId, s]));
+    for (const i of sc.instances) {
+      if (i.ec2State === 'terminated' || i.ec2State === 'shutting-down') continue;
+      counts.instances++;
+      const s = states.get(i.instanceId);
+      if (s && s.installedPendingRebootCount > 0) counts.pendingReboot++;
+      if (s && s.missingCount + s.failedCount + s.installedPendingRebootCount === 0) counts.compliant++;
+      else counts.nonCompliant++;
+    }
+  }
+  return counts;
 }
 
 /** A failure to read compliance after the operation, worded as such. */

@@ -26,6 +26,8 @@ export type PatchGateway = Pick<
   | 'sendPatchCommand'
   | 'findPatchCommands'
   | 'listCommandInvocations'
+  | 'cancelCommand'
+  | 'rebootInstances'
 >;
 
 

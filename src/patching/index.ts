@@ -1,7 +1,20 @@
 /** The patching domain's public surface: services, the runner and tracker, and the pure helpers views and jobs reuse. */
 export * from './types';
 export * from './lifecycle';
-export { PatchService, toHistoryEntry, type StartScanInput } from './service';
+export { PatchService, toHistoryEntry, type StartScanInput, type RequestInstallInput, type RequestRebootInput } from './service';
+export {
+  ApprovalService,
+  approvalState,
+  describeState,
+  withChangeContext,
+  type ApprovalAuthorizer,
+  type CancelInput,
+  type DecideInput,
+  type DecideResult,
+} from './approval';
+export { buildInstallPlan, buildRebootPlan, plannedPatches, promotionEvidence, type RebootOption } from './plan';
+export { dispatchReboot, failInterruptedReboot } from './reboot';
+export { complianceCounts } from './finalize';
 export { OperationRunner, FIND_LOOKBACK_MS, RESUME_CHECK_ATTEMPTS, type PatchingDeps } from './runner';
 export {
   OperationTracker,
@@ -36,5 +49,16 @@ export {
 } from './missing';
 export { ensureSnapshot } from './snapshot';
 export { buildReport, finalStatus, isFinal, isUnreachableDetail, summaryLine, withCompliance, type CommandInvocations } from './report';
-export { PatchParamsSchema, readResult, scanParams, type OperationResult, type PatchParams, type ResultCounts } from './records';
+export {
+  PatchParamsSchema,
+  RebootParamsSchema,
+  planJson,
+  readPlan,
+  readResult,
+  scanParams,
+  type OperationResult,
+  type PatchParams,
+  type RebootParams,
+  type ResultCounts,
+} from './records';
 export { describeTargets, listWindows, windowGroups } from './windows';

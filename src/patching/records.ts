@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { PatchGroup } from '../config/schema';
 import type { Operation } from '../store';
-import type { OperationReport, ScopeFailure, SeverityCounts } from './types';
+import type { ChangePlan, OperationReport, ScopeFailure, SeverityCounts } from './types';
 
 /** What a patch command operation asks SSM for (op.params). Other keys (install plans, ...) are kept. */
 export const PatchParamsSchema = z.looseObject({
@@ -81,6 +81,12 @@ export interface OperationResult {
   published?: boolean | undefined;
   /** The final report, kept only between computing it and the terminal transition. */
   final?: OperationReport | undefined;
+  /** Set when an approver rejected the operation (or the requester withdrew it). */
+  rejection?: { userId: string; at: string; reason?: string | undefined } | undefined;
+  /** Set when someone cancelled the operation. */
+  cancellation?: { userId: string; at: string; from: string } | undefined;
+  /** A reboot: written before RebootInstances is called (`requestedAt`), then what was rebooted. */
+  reboot?: { requestedAt: string; rebooted?: Array<{ scope: string; region: string; instanceIds: string[] }> | undefined } | undefined;
 }
 
 const ResultSchema = z.looseObject({
@@ -91,6 +97,14 @@ const ResultSchema = z.looseObject({
   failures: z.array(ScopeFailureSchema).default([]),
   published: z.boolean().optional(),
   final: z.unknown().optional(),
+  rejection: z.object({ userId: z.string(), at: z.string(), reason: z.string().optional() }).optional(),
+  cancellation: z.object({ userId: z.string(), at: z.string(), from: z.string() }).optional(),
+  reboot: z
+    .object({
+      requestedAt: z.string(),
+      rebooted: z.array(z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()) })).optional(),
+    })
+    .optional(),
 });
 
 /** Reads op.result leniently: unknown or malformed parts are dropped, never thrown. */
@@ -105,4 +119,57 @@ export function readResult(op: Pick<Operation, 'result'>): OperationResult {
 /** op.result as JSON (the final report's dates become ISO text; undefined fields are dropped). */
 export function resultJson(result: OperationResult): Record<string, unknown> {
   return JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
+}
+
+/** op.params of a reboot: the instances to reboot per scope and region, and the follow-up scan's settings. */
+export const RebootParamsSchema = z.looseObject({
+  operation: z.literal('Reboot'),
+  targets: z.array(z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()).min(1) })),
+  maxConcurrency: z.string().min(1),
+  maxErrors: z.string().min(1),
+  timeoutSeconds: z.number().int().min(30),
+});
+
+/** op.params of a reboot. */
+export type RebootParams = z.infer<typeof RebootParamsSchema>;
+
+const PlanLineSchema = z.looseObject({ instanceId: z.string(), name: z.string().optional(), scope: z.string(), region: z.string() });
+const PlanSchema = z.looseObject({
+  kind: z.enum(['install', 'reboot']),
+  group: z.string(),
+  targets: z.array(PlanLineSchema),
+  excluded: z.array(z.looseObject({ ...PlanLineSchema.shape, reason: z.string() })),
+  patches: z.array(z.object({ title: z.string(), kbId: z.string(), severity: z.string(), classification: z.string(), instances: z.number() })),
+  rebootOption: z.enum(['RebootIfNeeded', 'NoReboot']),
+  maxConcurrency: z.string(),
+  maxErrors: z.string(),
+  scan: z.object({ newest: optionalDate, oldest: optionalDate, maxAgeMs: z.number(), stale: z.boolean() }),
+  promotion: z.preprocess(
+    (v) => (v === null ? undefined : v),
+    z
+      .object({
+        fromGroup: z.string(),
+        lastInstall: z.preprocess(
+          (v) => (v === null ? undefined : v),
+          z.object({ operationId: z.string(), status: z.string(), finishedAt: optionalDate }).optional(),
+        ),
+        compliantNow: z.boolean().optional(),
+        nonCompliantInstances: z.number(),
+        warning: z.string().optional(),
+      })
+      .optional(),
+  ),
+  failures: z.array(ScopeFailureSchema).default([]),
+});
+
+/** The plan stored on an install or reboot (op.plan), with its dates revived; undefined when absent or unreadable. */
+export function readPlan(op: Pick<Operation, 'plan'>): ChangePlan | undefined {
+  if (op.plan === null || op.plan === undefined) return undefined;
+  const parsed = PlanSchema.safeParse(op.plan);
+  return parsed.success ? (parsed.data as unknown as ChangePlan) : undefined;
+}
+
+/** A plan as JSON for op.plan (dates become ISO text, undefined fields are dropped). */
+export function planJson(plan: ChangePlan): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type Operation, type OperationCommand, type Store } from '../store';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import { ensureSnapshot } from './snapshot';
+import { dispatchReboot, failInterruptedReboot } from './reboot';
 import { PatchParamsSchema, readResult, resultJson, type OperationResult } from './records';
 import type { ScopeFailure } from './types';
 
@@ -67,6 +68,7 @@ export class OperationRunner {
     return this.exclusive(op, async () => {
       const claimed = this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
       if (!claimed) return this.deps.store.operations.get(op.id) ?? op;
+      if (claimed.kind === 'reboot') return dispatchReboot(this, claimed);
       return this.dispatch(claimed, NOTHING_YET, undefined);
     });
   }
@@ -81,6 +83,8 @@ export class OperationRunner {
     return this.exclusive(op, async () => {
       const current = this.deps.store.operations.get(op.id);
       if (!current || current.status !== 'sending') return current ?? op;
+      // Never reboot twice: a reboot found in `sending` may have rebooted already, so it is failed, not resent.
+      if (current.kind === 'reboot') return failInterruptedReboot(this, current);
       const group = this.groupOf(current);
       if (!group) return this.fail(current, 'NOT_FOUND', `The group ${current.group} is no longer configured, so the command could not be sent.`, []);
       const since = new Date(current.createdAt.getTime() - FIND_LOOKBACK_MS);
@@ -174,7 +178,7 @@ export class OperationRunner {
   }
 
   /** sending → failed with a user-facing error; the tracker publishes it (result.published is false). */
-  private fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
+  fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
     const result: OperationResult = { ...readResult(op), failures, published: false, summary: `Not sent: ${message}` };
     const failed = this.deps.store.transaction(() => {
       const moved = this.deps.store.operations.transition(op.id, {

@@ -5,9 +5,13 @@
  */
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
+import { InputError } from '../errors';
 import type { Operation } from '../store';
+import { ApprovalService, type ApprovalAuthorizer, type CancelInput, type DecideInput, type DecideResult } from './approval';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
-import { readResult, scanParams } from './records';
+import { buildInstallPlan, buildRebootPlan, type RebootOption } from './plan';
+import { planJson, readResult, scanParams, type RebootParams } from './records';
+import type { ChangePlan } from './types';
 import { OperationRunner, type PatchingDeps } from './runner';
 import { groupStatus } from './status';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from './types';
@@ -22,17 +26,132 @@ export interface StartScanInput {
   channel: string;
 }
 
+/** Who asks for an install, where its message goes, and the reboot option (default: the group's). */
+export interface RequestInstallInput extends StartScanInput {
+  rebootOption?: RebootOption | undefined;
+}
+
+/** Who asks for a reboot; `all` reboots every running instance, not only those waiting for a reboot. */
+export interface RequestRebootInput extends StartScanInput {
+  all: boolean;
+}
+
 /** Status, baselines, windows, history and scans of the configured groups. */
 export class PatchService {
   /** The runner that sends; give the same one to the OperationTracker. */
   readonly runner: OperationRunner;
   private readonly deps: PatchingDeps;
   private readonly log: Logger;
+  private readonly approvals: ApprovalService;
 
   constructor(deps: PatchingDeps & { runner?: OperationRunner }) {
     this.deps = deps;
     this.runner = deps.runner ?? new OperationRunner(deps);
     this.log = deps.logger.child({ subsystem: 'patching' });
+    this.approvals = new ApprovalService(this.runner);
+  }
+
+  /** The plan `/patch install` would record now, without recording anything. */
+  installPlan(group: PatchGroup, rebootOption?: RebootOption): Promise<ChangePlan> {
+    return buildInstallPlan(this.deps, group, rebootOption);
+  }
+
+  /** The plan `/patch reboot` would record now, without recording anything. */
+  rebootPlan(group: PatchGroup, all: boolean): Promise<ChangePlan> {
+    return buildRebootPlan(this.deps, group, all);
+  }
+
+  /**
+   * `/patch install <group> [reboot=...]`: builds the plan, refuses (InputError) when there is no
+   * target or nothing to install, and records the operation with its plan: `pending` (expiring after
+   * the policy's expiresAfter) when the group requires approval, else `approved` and sent at once.
+   * The tracker posts the operation's message (the approval card for a pending one): call
+   * tracker.track(op.id) next.
+   */
+  async requestInstall(input: RequestInstallInput): Promise<Operation> {
+    const { group } = input;
+    const plan = await buildInstallPlan(this.deps, group, input.rebootOption);
+    if (plan.targets.length === 0) {
+      throw new InputError(`install ${group.name}: no reachable instance`, { userMessage: `Nothing to install on: ${group.name} has no running instance whose SSM agent is online.${excludedNote(plan)}` });
+    }
+    if (plan.patches.length === 0) {
+      throw new InputError(`install ${group.name}: nothing missing`, {
+        userMessage: `Nothing to install: ${group.name} has no missing approved patches in its latest scan; /patch scan ${group.name} first if the scan is old.`,
+      });
+    }
+    return this.record(input, 'install', plan, {
+      operation: 'Install',
+      rebootOption: plan.rebootOption,
+      maxConcurrency: group.install.maxConcurrency,
+      maxErrors: group.install.maxErrors,
+      timeoutSeconds: group.install.timeoutSeconds,
+    });
+  }
+
+  /** `/patch reboot <group> [all]`: as requestInstall, for the instances waiting for a reboot (or all running ones). */
+  async requestReboot(input: RequestRebootInput): Promise<Operation> {
+    const { group } = input;
+    const plan = await buildRebootPlan(this.deps, group, input.all);
+    if (plan.targets.length === 0) {
+      throw new InputError(`reboot ${group.name}: no target`, {
+        userMessage: input.all
+          ? `Nothing to reboot: ${group.name} has no running instance whose SSM agent is online.${excludedNote(plan)}`
+          : `Nothing to reboot: no instance of ${group.name} is waiting for a reboot in its latest scan (/patch reboot ${group.name} all reboots every running instance).`,
+      });
+    }
+    const targets = new Map<string, RebootParams['targets'][number]>();
+    for (const t of plan.targets) {
+      const key = `${t.scope}/${t.region}`;
+      const entry = targets.get(key) ?? { scope: t.scope, region: t.region, instanceIds: [] };
+      entry.instanceIds.push(t.instanceId);
+      targets.set(key, entry);
+    }
+    const params: RebootParams = {
+      operation: 'Reboot',
+      targets: [...targets.values()],
+      maxConcurrency: group.install.maxConcurrency,
+      maxErrors: group.install.maxErrors,
+      timeoutSeconds: group.install.timeoutSeconds,
+    };
+    return this.record(input, 'reboot', plan, params);
+  }
+
+  /** Approve or Reject on an approval card; see ApprovalService.decide. */
+  decide(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<DecideResult> {
+    return this.approvals.decide(input, authorizer);
+  }
+
+  /** `/patch cancel <op>`; see ApprovalService.cancel (throws ForbiddenError / ConflictError / NotFoundError with the reason). */
+  cancel(input: CancelInput, authorizer: ApprovalAuthorizer): Promise<Operation> {
+    return this.approvals.cancel(input, authorizer);
+  }
+
+  private async record(input: StartScanInput, kind: 'install' | 'reboot', plan: ChangePlan, params: Record<string, unknown>): Promise<Operation> {
+    const { group } = input;
+    const { store, clock } = this.deps;
+    const required = group.approval.required;
+    const op = store.transaction(() => {
+      const created = store.operations.create({
+        kind,
+        group: group.name,
+        status: required ? 'pending' : 'approved',
+        requestedBy: input.requestedBy,
+        channel: input.channel,
+        params,
+        plan: planJson(plan),
+        ...(required ? { expiresAt: new Date(clock.now().getTime() + group.approval.expiresAfterMs) } : {}),
+      });
+      store.audit.append({
+        actor: input.requestedBy,
+        action: 'operation.requested',
+        operationId: created.id,
+        group: group.name,
+        detail: { kind, approvalRequired: required, targets: plan.targets.length, patches: plan.patches.length, rebootOption: plan.rebootOption },
+      });
+      return created;
+    });
+    this.log.info({ operationId: op.id, group: group.name, kind, requestedBy: input.requestedBy, pending: required }, `${kind} requested`);
+    return required ? op : this.runner.send(op);
   }
 
   /** `/patch status <group>`. */
@@ -87,6 +206,11 @@ export class PatchService {
     // No await between creating and claiming: the tracker cannot take the send from under us.
     return this.runner.send(op);
   }
+}
+
+function excludedNote(plan: ChangePlan): string {
+  if (plan.excluded.length === 0) return '';
+  return ` Excluded: ${plan.excluded.map((e) => `${e.name ?? e.instanceId} (${e.reason})`).join(', ')}.`;
 }
 
 /** A history line from an operation record. */

@@ -10,10 +10,11 @@ import type { CommandInvocation, ManagedInstance } from '../aws';
 import { mapLimit } from '../aws/concurrency';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../logger';
-import type { Operation } from '../store';
+import { SYSTEM_ACTOR, type Operation } from '../store';
 import { closeOperation, storeFinal } from './finalize';
 import { fanOut, gatewayFor, groupTarget } from './group-fleet';
-import { TERMINAL_STATUSES, isTerminal } from './lifecycle';
+import { withChangeContext } from './approval';
+import { TERMINAL_STATUSES, isTerminal, type OperationStatus } from './lifecycle';
 import { PatchParamsSchema, readResult, resultJson } from './records';
 import { buildReport, type CommandInvocations } from './report';
 import { Ticker } from './ticker';
@@ -63,8 +64,10 @@ export interface TrackerDeps extends TrackerOptions {
   publisher: OperationPublisher;
 }
 
-/** Kinds this tracker sends and follows; reboot (EC2, not Run Command) comes with its own runner. */
-const TRACKED_KINDS = new Set(['scan', 'install']);
+/** Kinds this tracker sends and follows (a reboot's runner step reboots, then it is followed as its scan). */
+const TRACKED_KINDS = new Set(['scan', 'install', 'reboot']);
+/** Terminal statuses reached without the tracker (a decision, a cancel, expiry) whose card it updates. */
+const DECIDED_STATUSES: readonly OperationStatus[] = ['rejected', 'expired', 'cancelled'];
 const SETTLED_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
 /** In-memory state of one operation; all of it can be rebuilt after a restart. */
@@ -143,8 +146,18 @@ export class OperationTracker {
 
   private async pass(): Promise<void> {
     const { store } = this.runner.deps;
+    this.expire();
     const ops = store.operations.listUnfinished();
+    // Pending approval requests: their card is posted, and updated as approvals come in.
+    ops.push(...store.operations.listRecent({ statuses: ['pending'], limit: 200 }));
     const ids = new Set(ops.map((o) => o.id));
+    // Decided without the tracker (rejected, expired, cancelled) and not yet shown on the card.
+    for (const op of store.operations.listRecent({ statuses: DECIDED_STATUSES, limit: 50 })) {
+      if (!ids.has(op.id) && readResult(op).published !== true) {
+        ops.push(op);
+        ids.add(op.id);
+      }
+    }
     for (const id of this.watch) {
       if (ids.has(id)) continue;
       const op = store.operations.get(id);
@@ -163,8 +176,41 @@ export class OperationTracker {
     for (const id of this.state.keys()) if (!ids.has(id)) this.state.delete(id);
   }
 
+  /** Expires pending requests whose time has passed (one write), records it, and leaves their cards to the pass. */
+  private expire(): void {
+    const { store, clock } = this.runner.deps;
+    for (const op of store.operations.expireDue(clock.now())) {
+      store.transaction(() => {
+        store.operations.update(op.id, { result: resultJson({ ...readResult(op), published: false, summary: 'expired without enough approvals' }) });
+        store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.expired', operationId: op.id, group: op.group, detail: { expiresAt: op.expiresAt?.toISOString() } });
+      });
+      this.log.info({ operationId: op.id, group: op.group }, 'approval request expired');
+    }
+  }
+
+  /** The report with the plan and approval state of an install or reboot (what keeps "approved by" on the card). */
+  private decorate(op: Operation, report: OperationReport): OperationReport {
+    return withChangeContext(this.runner.deps.store, op, this.runner.groupOf(op), report);
+  }
+
+  /** A pending request: post its card once, and update it when an approval is recorded. */
+  private async pending(op: Operation): Promise<void> {
+    const t = this.tracked(op.id);
+    const report = this.decorate(op, buildReport(op, [], new Map(), readResult(op).failures));
+    const sig = `pending|${report.approval?.decisions.length ?? 0}`;
+    if (!op.messageTs) {
+      await this.publish(op, report, 'started', t);
+      t.lastSignature = sig;
+      return;
+    }
+    if (t.lastSignature === sig) return;
+    await this.publish(op, report, 'progress', t);
+    t.lastSignature = sig;
+  }
+
   private async advance(initial: Operation): Promise<void> {
     if (!TRACKED_KINDS.has(initial.kind)) return;
+    if (initial.status === 'pending') return this.pending(initial);
     let op = initial;
     if (op.status === 'approved' && !this.runner.isBusy(op.id)) op = await this.runner.send(op);
     if (op.status === 'sending' && !this.runner.isBusy(op.id)) {
@@ -175,7 +221,7 @@ export class OperationTracker {
       }
     }
     if (op.status === 'running') await this.poll(op);
-    else if (isTerminal(op.status) && readResult(op).published === false) await this.publishUnsent(op);
+    else if (isTerminal(op.status) && unpublished(op)) await this.publishUnsent(op);
   }
 
   private tracked(id: string): Tracked {
@@ -204,7 +250,7 @@ export class OperationTracker {
     for (const r of polled.results) t.invocations.set(r.gateway.command.commandId, r.value);
     await this.loadInstances(op, t);
     const commands: CommandInvocations[] = op.commands.map((command) => ({ command, invocations: t.invocations.get(command.commandId) ?? [] }));
-    let report = buildReport(op, commands, t.instances ?? new Map(), result.failures);
+    let report = this.decorate(op, buildReport(op, commands, t.instances ?? new Map(), result.failures));
     const deadline = this.deadline(op);
     const pastDeadline = clock.now().getTime() > deadline;
 
@@ -292,7 +338,7 @@ export class OperationTracker {
     let published = true;
     let messageTs = current.messageTs;
     try {
-      const where = await this.publisher.publish(current, report, 'finished');
+      const where = await this.publisher.publish(current, this.decorate(current, report), 'finished');
       if (!messageTs && where) messageTs = where.ts;
     } catch (err) {
       t.finishPublishFailures++;
@@ -330,7 +376,11 @@ export class OperationTracker {
   /** An operation that ended without running (no scope got the command): publish its result once. */
   private async publishUnsent(op: Operation): Promise<void> {
     const result = readResult(op);
-    const report: OperationReport = { ...buildReport(op, [], new Map(), result.failures), finishedAt: op.finishedAt ?? undefined };
+    const report: OperationReport = this.decorate(op, {
+      ...buildReport(op, [], new Map(), result.failures),
+      finishedAt: op.finishedAt ?? undefined,
+      ...(op.error ? { notice: op.error.message } : {}),
+    });
     try {
       const where = await this.publisher.publish(op, report, 'finished');
       const { store } = this.runner.deps;
@@ -343,6 +393,12 @@ export class OperationTracker {
       this.log.warn({ operationId: op.id, err }, 'publishing a failed operation failed; will retry');
     }
   }
+}
+
+/** A terminal operation whose result the card does not show yet. */
+function unpublished(op: Operation): boolean {
+  const published = readResult(op).published;
+  return published === false || (published === undefined && DECIDED_STATUSES.includes(op.status));
 }
 
 /** What a progress update shows; equal signatures mean nothing worth an update changed. */

@@ -1,0 +1,213 @@
+/**
+ * Change plans: what an install or reboot will do, computed from SSM's current data before anything
+ * runs, so the card an approver sees is the change that will be made. Targets are the group's
+ * running instances whose agent is Online; stopped, unreachable and unmanaged ones are listed as
+ * excluded with the reason. An install's patches come from the latest scan (the compliance snapshot,
+ * refreshed first with refreshMissing so it matches SSM's latest report), grouped by patch, worst
+ * first. A group with promoteFrom carries the evidence from its source group.
+ */
+import type { InstancePatchState, ManagedInstance } from '../aws';
+import type { PatchGroup } from '../config/schema';
+import type { Operation } from '../store';
+import type { SnapshotPatch } from '../store/snapshots';
+import type { OperationStatus } from './lifecycle';
+import { patchKey, refreshMissing } from './missing';
+import type { PatchingDeps } from './runner';
+import { byName, fetchGroupCompliance, type ScopeCompliance } from './status';
+import type { ChangePlan, InstanceLine, PlannedPatch, PromotionEvidence, ScopeFailure } from './types';
+
+/** RebootOption of an install. */
+export type RebootOption = 'RebootIfNeeded' | 'NoReboot';
+
+/** Statuses of an install that actually ran (pending, rejected and expired ones changed nothing). */
+const RAN_STATUSES: readonly OperationStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
+/** EC2 states of instances that are gone or going: left out of the plan altogether. */
+const GONE_STATES = new Set(['terminated', 'shutting-down']);
+
+/** One instance of the group with its patch state (if SSM has one). */
+interface Member {
+  line: InstanceLine;
+  instance: ManagedInstance;
+  state: InstancePatchState | undefined;
+}
+
+/** The group's members (what its tag finds) with their states; patch states of other instances are dropped. */
+function members(scopes: readonly ScopeCompliance[]): Member[] {
+  const out: Member[] = [];
+  for (const sc of scopes) {
+    const states = new Map(sc.states.map((s) => [s.instanceId, s]));
+    for (const instance of sc.instances) {
+      if (instance.ec2State && GONE_STATES.has(instance.ec2State)) continue;
+      out.push({
+        line: { instanceId: instance.instanceId, name: instance.name, scope: sc.scope, region: sc.region },
+        instance,
+        state: states.get(instance.instanceId),
+      });
+    }
+  }
+  return out;
+}
+
+/** Why an instance cannot take a change through SSM, or undefined when it can. */
+function unreachableReason(i: ManagedInstance): string | undefined {
+  if (i.ec2State === 'stopped' || i.ec2State === 'stopping') return `stopped (${i.ec2State})`;
+  if (i.ec2State !== undefined && i.ec2State !== 'running') return `not running (${i.ec2State})`;
+  if (i.pingStatus === undefined) return 'not managed by SSM (no agent registered)';
+  if (i.pingStatus !== 'Online') return `SSM agent unreachable (${i.pingStatus})`;
+  return undefined;
+}
+
+/** Scan age of the targets: newest and oldest report, stale when any target was never scanned or the oldest is too old. */
+function scanAge(targets: readonly Member[], maxAgeMs: number, now: Date): ChangePlan['scan'] {
+  let newest: number | undefined;
+  let oldest: number | undefined;
+  let never = false;
+  for (const t of targets) {
+    if (!t.state) {
+      never = true;
+      continue;
+    }
+    const at = t.state.operationEndTime.getTime();
+    newest = newest === undefined ? at : Math.max(newest, at);
+    oldest = oldest === undefined ? at : Math.min(oldest, at);
+  }
+  const stale = newest === undefined || never || (oldest !== undefined && now.getTime() - oldest > maxAgeMs);
+  return { newest: newest === undefined ? undefined : new Date(newest), oldest: oldest === undefined ? undefined : new Date(oldest), maxAgeMs, stale };
+}
+
+const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
+function severityRank(severity: string): number {
+  const i = SEVERITY_ORDER.indexOf(severity.toLowerCase());
+  return i < 0 ? SEVERITY_ORDER.length : i;
+}
+
+/** Patches missing (or failed: an Install retries them) on the targets, one line per patch, worst first, then most instances. */
+export function plannedPatches(perInstance: ReadonlyArray<readonly SnapshotPatch[]>): PlannedPatch[] {
+  const byKey = new Map<string, PlannedPatch>();
+  for (const patches of perInstance) {
+    const seen = new Set<string>();
+    for (const p of patches) {
+      const key = patchKey(p);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const line = byKey.get(key) ?? { title: p.title, kbId: p.kbId, severity: p.severity, classification: p.classification, instances: 0 };
+      line.instances++;
+      byKey.set(key, line);
+    }
+  }
+  return [...byKey.values()].sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || b.instances - a.instances || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
+  );
+}
+
+/** Reads the group, refreshes its compliance snapshot, and returns members with their current missing patches. */
+async function readGroup(deps: PatchingDeps, group: PatchGroup, withPatches: boolean) {
+  const log = deps.logger.child({ subsystem: 'patching' });
+  const fetched = await fetchGroupCompliance(group, deps.gateways, log);
+  const failures: ScopeFailure[] = [...fetched.failures];
+  const scopes = fetched.scopes.map((sc) => {
+    const ids = new Set(sc.instances.map((i) => i.instanceId));
+    return { ...sc, states: sc.states.filter((s) => ids.has(s.instanceId)) };
+  });
+  const patches = new Map<string, SnapshotPatch[]>();
+  if (withPatches) {
+    const snapshot = deps.store.snapshots.forGroup(group.name);
+    const refresh = await refreshMissing(deps.gateways, group, snapshot, scopes, log);
+    failures.push(...refresh.failures);
+    // The snapshot now reflects the latest scan: later "newly missing" compares with what was planned on.
+    deps.store.snapshots.upsert(refresh.changes.map((c) => c.entry));
+    for (const e of snapshot) patches.set(`${e.scope}/${e.region}/${e.instanceId}`, e.missingPatches);
+    for (const c of refresh.changes) patches.set(`${c.entry.scope}/${c.entry.region}/${c.entry.instanceId}`, c.entry.missingPatches);
+  }
+  return { members: members(scopes), failures, patches };
+}
+
+/** The evidence from the group `group` promotes from, or undefined without promoteFrom. */
+export async function promotionEvidence(deps: PatchingDeps, group: PatchGroup): Promise<PromotionEvidence | undefined> {
+  if (!group.promoteFrom) return undefined;
+  const fromName = group.promoteFrom;
+  const source = deps.groups.find((g) => g.name.toLowerCase() === fromName.toLowerCase());
+  const last: Operation | undefined = deps.store.operations.listRecent({ group: source?.name ?? fromName, kind: 'install', statuses: RAN_STATUSES, limit: 1 })[0];
+  const lastInstall = last ? { operationId: last.id, status: last.status, finishedAt: last.finishedAt ?? undefined } : undefined;
+  let compliantNow: boolean | undefined;
+  let nonCompliantInstances = 0;
+  if (source) {
+    const fetched = await fetchGroupCompliance(source, deps.gateways, deps.logger);
+    if (fetched.failures.length === 0) {
+      const all = members(fetched.scopes);
+      const bad = all.filter((m) => !m.state || m.state.missingCount + m.state.failedCount + m.state.installedPendingRebootCount > 0);
+      nonCompliantInstances = bad.length;
+      compliantNow = all.length > 0 && bad.length === 0;
+    }
+  }
+  const name = source?.name ?? fromName;
+  const warnings: string[] = [];
+  if (!lastInstall) warnings.push(`${name} has no install through patchbot yet: nothing has been tried there first.`);
+  else if (lastInstall.status === 'failed') warnings.push(`The last install on ${name} (${lastInstall.operationId}) failed.`);
+  else if (lastInstall.status === 'running') warnings.push(`The last install on ${name} (${lastInstall.operationId}) is still running.`);
+  else if (lastInstall.status === 'cancelled') warnings.push(`The last install on ${name} (${lastInstall.operationId}) was cancelled.`);
+  if (compliantNow === false) warnings.push(`${nonCompliantInstances} instance${nonCompliantInstances === 1 ? ' is' : 's are'} not compliant on ${name} now.`);
+  if (compliantNow === undefined) warnings.push(`The compliance of ${name} could not be read now.`);
+  return { fromGroup: name, lastInstall, compliantNow, nonCompliantInstances, warning: warnings.length > 0 ? warnings.join(' ') : undefined };
+}
+
+/**
+ * What `/patch install <group>` will do: the targets (running, agent Online), the excluded instances
+ * with reasons, the Missing/Failed patches of the targets from the latest scan (grouped, worst first),
+ * the scan's age, reboot option (the argument, else the group's), rate limits, and promotion evidence.
+ */
+export async function buildInstallPlan(deps: PatchingDeps, group: PatchGroup, rebootOption?: RebootOption): Promise<ChangePlan> {
+  const [read, promotion] = await Promise.all([readGroup(deps, group, true), promotionEvidence(deps, group)]);
+  const targets: Member[] = [];
+  const excluded: ChangePlan['excluded'] = [];
+  for (const m of read.members) {
+    const reason = unreachableReason(m.instance);
+    if (reason) excluded.push({ ...m.line, reason });
+    else targets.push(m);
+  }
+  const patches = plannedPatches(targets.map((t) => read.patches.get(`${t.line.scope}/${t.line.region}/${t.line.instanceId}`) ?? []));
+  return {
+    kind: 'install',
+    group: group.name,
+    targets: targets.map((t) => t.line).sort(byName),
+    excluded: excluded.sort(byName),
+    patches,
+    rebootOption: rebootOption ?? group.install.rebootOption,
+    maxConcurrency: group.install.maxConcurrency,
+    maxErrors: group.install.maxErrors,
+    scan: scanAge(targets, group.scanMaxAgeMs, deps.clock.now()),
+    promotion,
+    failures: read.failures,
+  };
+}
+
+/**
+ * What `/patch reboot <group> [all]` will do: the running, Online instances waiting for a reboot
+ * (installedPendingRebootCount > 0), or every running Online instance with `all`; the rest are
+ * excluded with the reason.
+ */
+export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all: boolean): Promise<ChangePlan> {
+  const read = await readGroup(deps, group, false);
+  const targets: Member[] = [];
+  const excluded: ChangePlan['excluded'] = [];
+  for (const m of read.members) {
+    const reason = unreachableReason(m.instance);
+    if (reason) excluded.push({ ...m.line, reason });
+    else if (!all && !(m.state && m.state.installedPendingRebootCount > 0)) {
+      excluded.push({ ...m.line, reason: m.state ? 'no reboot pending' : 'never scanned: no reboot known to be pending' });
+    } else targets.push(m);
+  }
+  return {
+    kind: 'reboot',
+    group: group.name,
+    targets: targets.map((t) => t.line).sort(byName),
+    excluded: excluded.sort(byName),
+    patches: [],
+    rebootOption: 'RebootIfNeeded',
+    maxConcurrency: group.install.maxConcurrency,
+    maxErrors: group.install.maxErrors,
+    scan: scanAge(targets.length > 0 ? targets : read.members.filter((m) => !unreachableReason(m.instance)), group.scanMaxAgeMs, deps.clock.now()),
+    promotion: undefined,
+    failures: read.failures,
+  };
+}

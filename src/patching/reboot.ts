@@ -1,0 +1,111 @@
+/**
+ * Reboots, at most once. A reboot is EC2 RebootInstances for the plan's targets (50 ids a call),
+ * then an AWS-RunPatchBaseline Scan of the rebooted instances (InstanceIds, 50 a command, the
+ * operation id in the Comment) so SSM's compliance shows the pending reboots cleared; the tracker
+ * follows that scan like any other and finishes the operation with the group's compliance after.
+ *
+ * Unlike SendCommand, RebootInstances leaves nothing in AWS that a restart could look up, so the
+ * exactly-once rule becomes at-most-once: the operation is claimed (approved → sending) and the
+ * claim recorded (result.reboot.requestedAt) before the first call, and a reboot found in `sending`
+ * by a later process is never rebooted again. It is failed with a message asking the user to check
+ * and run `/patch reboot` again if needed: never reboot production twice.
+ */
+import { chunk } from '../aws/concurrency';
+import { SYSTEM_ACTOR, type Operation, type OperationCommand } from '../store';
+import { fanOut, gatewayFor, groupTarget } from './group-fleet';
+import { RebootParamsSchema, readResult, resultJson } from './records';
+import type { OperationRunner } from './runner';
+import type { ScopeFailure } from './types';
+
+/** At most this many instance ids per SendCommand (SSM's limit). */
+const SCAN_BATCH = 50;
+
+/** Runs a claimed (sending) reboot: RebootInstances per scope, then the follow-up scan; returns the operation as it now is. */
+export async function dispatchReboot(runner: OperationRunner, op: Operation): Promise<Operation> {
+  const { store, gateways, clock, logger } = runner.deps;
+  const log = logger.child({ subsystem: 'patching', operationId: op.id });
+  const group = runner.groupOf(op);
+  if (!group) return runner.fail(op, 'NOT_FOUND', `The group ${op.group} is no longer configured, so nothing was rebooted.`, []);
+  const parsed = RebootParamsSchema.safeParse(op.params);
+  if (!parsed.success) return runner.fail(op, 'INTERNAL', `Reboot ${op.id} has no valid instance list, so nothing was rebooted.`, []);
+  const p = parsed.data;
+
+  // The record that the reboot is under way, written before the first RebootInstances call.
+  const base = readResult(op);
+  store.operations.update(op.id, { result: resultJson({ ...base, reboot: { requestedAt: clock.now().toISOString() } }) });
+
+  const failures: ScopeFailure[] = [];
+  const work = p.targets.flatMap((t) => {
+    const gateway = gatewayFor(gateways, t.scope, t.region);
+    if (!gateway) failures.push({ scope: t.scope, region: t.region, message: `Scope ${t.scope} (${t.region}) is no longer configured; its instances were not rebooted.` });
+    return gateway ? [{ scope: t.scope, region: t.region, gateway, instanceIds: t.instanceIds }] : [];
+  });
+  const rebooted = await fanOut(work, async (w) => {
+    await w.gateway.rebootInstances(w.instanceIds);
+    return w.instanceIds;
+  }, { logger: log, what: `rebooting for ${op.id}` });
+  failures.push(...rebooted.failures.map((f) => ({ ...f, message: `Not rebooted: ${f.message}` })));
+  const done = rebooted.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, instanceIds: r.value }));
+  const requestedAt = clock.now().toISOString();
+  store.transaction(() => {
+    const current = store.operations.get(op.id) ?? op;
+    store.operations.update(op.id, { result: resultJson({ ...readResult(current), reboot: { requestedAt, rebooted: done }, failures }) });
+    store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.sent', operationId: op.id, group: op.group, detail: { rebooted: done, failures } });
+  });
+  log.info({ rebooted: done.reduce((n, d) => n + d.instanceIds.length, 0), failures: failures.length }, 'instances rebooted');
+  if (done.length === 0) {
+    const current = store.operations.get(op.id) ?? op;
+    return runner.fail(current, rebooted.errors[0]?.code ?? 'INTERNAL', failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ') || 'Nothing was rebooted.', failures);
+  }
+
+  // The follow-up scan: SSM reports the pending reboots cleared only after a scan.
+  const scans = rebooted.results.flatMap((r) => chunk(r.value, SCAN_BATCH).map((ids) => ({ scope: r.gateway.scope, region: r.gateway.region, gateway: r.gateway.gateway, ids })));
+  const sent = await fanOut(
+    scans,
+    (s) =>
+      s.gateway.sendPatchCommand({
+        operation: 'Scan',
+        rebootOption: 'NoReboot',
+        group: groupTarget(group),
+        instanceIds: s.ids,
+        maxConcurrency: p.maxConcurrency,
+        maxErrors: p.maxErrors,
+        operationId: op.id,
+        timeoutSeconds: p.timeoutSeconds,
+      }),
+    { logger: log, what: `scanning after the reboot of ${op.id}` },
+  );
+  const scanFailures = sent.failures.map((f) => ({ ...f, message: `Rebooted, but the compliance scan could not be sent: ${f.message}` }));
+  const commands: OperationCommand[] = sent.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: r.value }));
+  const current = store.operations.get(op.id) ?? op;
+  const allFailures = [...failures, ...scanFailures];
+  if (commands.length === 0) {
+    return runner.fail(
+      current,
+      sent.errors[0]?.code ?? 'INTERNAL',
+      `The instances were rebooted, but the compliance scan could not be sent, so SSM still shows them waiting for a reboot. Run /patch scan ${group.name}. ${scanFailures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ')}`.trim(),
+      allFailures,
+    );
+  }
+  const running = store.transaction(() => {
+    const moved = store.operations.transition(op.id, {
+      from: 'sending',
+      to: 'running',
+      patch: { commands, result: resultJson({ ...readResult(current), failures: allFailures, published: false }) },
+    });
+    if (moved) store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.sent', operationId: op.id, group: op.group, detail: { commands, failures: scanFailures } });
+    return moved;
+  });
+  return running ?? store.operations.get(op.id) ?? op;
+}
+
+/** A reboot left in `sending` by a crash or another process: failed, never rebooted again (see the file comment). */
+export function failInterruptedReboot(runner: OperationRunner, op: Operation): Operation {
+  const result = readResult(op);
+  const rebooted = result.reboot?.rebooted;
+  const message = rebooted
+    ? `patchbot stopped after rebooting ${rebooted.reduce((n, r) => n + r.instanceIds.length, 0)} instance(s) of ${op.group} but before scanning them, so SSM may still show them waiting for a reboot. Run /patch scan ${op.group} to refresh compliance.`
+    : `patchbot stopped while sending this reboot, so some instances of ${op.group} may or may not have been rebooted. It was not sent again, to never reboot twice: check the instances (/patch status ${op.group}) and run /patch reboot ${op.group} again if needed.`;
+  runner.deps.store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.resumed', operationId: op.id, group: op.group, detail: { reboot: 'not sent again', rebooted: rebooted ?? null } });
+  return runner.fail(op, 'CONFLICT', message, result.failures);
+}
