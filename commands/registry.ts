@@ -1,7 +1,10 @@
 import { baselineCommand } from './baseline';
+import { cancelCommand } from './cancel';
 import { groupsCommand } from './groups';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
+import { installCommand } from './install';
+import { rebootCommand } from './reboot';
 import { scanCommand } from './scan';
 import { statusCommand } from './status';
 import type { CommandModule } from './types';
@@ -15,6 +18,9 @@ export const COMMANDS: readonly CommandModule[] = [
   baselineCommand,
   windowsCommand,
   scanCommand,
+  installCommand,
+  rebootCommand,
+  cancelCommand,
   historyCommand,
 ];
 

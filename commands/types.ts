@@ -10,6 +10,12 @@ export interface CommandServices {
   baselines(group: PatchGroup): Promise<BaselinesReport>;
   windows(group?: PatchGroup): Promise<WindowsReport>;
   startScan(input: { group: PatchGroup; requestedBy: string; channel: string }): Promise<Operation>;
+  /** Records an install with its plan: pending when the group needs approval, else started at once. */
+  requestInstall(input: { group: PatchGroup; requestedBy: string; channel: string; rebootOption?: 'RebootIfNeeded' | 'NoReboot' }): Promise<Operation>;
+  /** Records a reboot of the instances waiting for one (or all running ones). */
+  requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;
+  /** Cancels a pending or running operation; throws ForbiddenError or ConflictError with the reason. */
+  cancel(input: { operationId: string; userId: string }): Promise<Operation>;
   history(input: { group?: string; limit: number }): HistoryEntry[];
   /** The time, for views that say "3h ago". */
   now(): Date;

@@ -4,12 +4,14 @@
  */
 import { createFleet, type ClientOptions } from './aws';
 import { systemClock, type Clock } from './clock';
-import type { PatchbotConfig, SlackEnv } from './config';
+import { findGroup, type PatchbotConfig, type SlackEnv } from './config';
+import { ForbiddenError, NotFoundError } from './errors';
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
+import type { ActionServices } from './slack/actions';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
-import { openDatabase, type Store } from './store';
+import { openDatabase, type Operation, type Store } from './store';
 import type { CommandServices } from '../commands/types';
 
 /** What the bot needs to start. */
@@ -50,16 +52,41 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
     now: () => clock.now(),
-    startScan: async (input) => {
-      const op = await service.startScan(input);
-      tracker?.track(op.id);
-      return op;
+    startScan: (input) => tracked(service.startScan(input)),
+    requestInstall: (input) => tracked(service.requestInstall(input)),
+    requestReboot: (input) => tracked(service.requestReboot(input)),
+    cancel: (input) => tracked(service.cancel(input, slack.authorizer)),
+  };
+  const actions: ActionServices = {
+    decide: async (input) => {
+      const result = await service.decide(input, slack.authorizer);
+      if (result.op) tracker?.track(result.op.id);
+      return result;
+    },
+    scanFirst: async ({ operationId, userId }) => {
+      const op = store.operations.get(operationId);
+      const group = op ? findGroup(config, op.group) : undefined;
+      if (!group) throw new NotFoundError(`no operation ${operationId}`, { userMessage: `There is no operation ${operationId}.` });
+      if (!(await slack.authorizer.isAnyOf(userId, group.operators))) {
+        throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, { userMessage: `Only operators of ${group.name} may start a scan.` });
+      }
+      return tracked(service.startScan({ group, requestedBy: userId, channel: group.channel }));
+    },
+    describe: (operationId) => {
+      const op = store.operations.get(operationId);
+      return op ? `${op.kind} on ${op.group}, requested by ${op.requestedBy} (${op.id})` : undefined;
     },
   };
-  const slack = createSlackApp({ slack: options.slack, config, services, clock, logger });
+  /** Tracks an operation as soon as it exists, so its message appears at once rather than at the next poll. */
+  async function tracked(pending: Promise<Operation>): Promise<Operation> {
+    const op = await pending;
+    tracker?.track(op.id);
+    return op;
+  }
+  const slack = createSlackApp({ slack: options.slack, config, services, actions, clock, logger });
   tracker = new OperationTracker({
     runner: service.runner,
-    publisher: new SlackOperationPublisher(slack.client, logger),
+    publisher: new SlackOperationPublisher(slack.client, clock, logger),
     updateIntervalMs: config.slack.updateIntervalMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });

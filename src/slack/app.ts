@@ -9,6 +9,7 @@ import type { Clock } from '../clock';
 import type { PatchbotConfig, SlackEnv } from '../config';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logger';
+import { registerActions, type ActionServices } from './actions';
 import { SlackAuthorizer } from './authorizer';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
@@ -19,6 +20,8 @@ export interface SlackAppDeps {
   slack: SlackEnv;
   config: PatchbotConfig;
   services: CommandServices;
+  /** The approval card's buttons. */
+  actions: ActionServices;
   clock: Clock;
   logger: Logger;
 }
@@ -27,6 +30,8 @@ export interface SlackAppDeps {
 export interface SlackApp {
   app: App;
   client: WebClient;
+  /** Operators and approvers, resolved through Slack user groups. */
+  authorizer: SlackAuthorizer;
   /** Listens for Slack (HTTP mode: /slack/events and /health on host:port; Socket Mode: connects, and serves /health). */
   start(port: number, host: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -77,6 +82,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     }
   });
 
+  registerActions(app, deps.actions, log);
+
   app.error(async (err) => {
     log.error({ err }, 'unhandled Slack app error');
   });
@@ -84,6 +91,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   return {
     app,
     client: app.client,
+    authorizer,
     async start(port, host) {
       await app.init();
       if (slack.mode === 'socket') {

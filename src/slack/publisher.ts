@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { OperationPublisher, PublishedMessage, PublishPhase } from '../patching/tracker';
 import type { OperationReport } from '../patching/types';
@@ -16,6 +17,7 @@ export class SlackOperationPublisher implements OperationPublisher {
 
   constructor(
     private readonly client: WebClient,
+    private readonly clock: Clock,
     logger: Logger,
   ) {
     this.log = logger.child({ subsystem: 'publisher' });
@@ -23,7 +25,7 @@ export class SlackOperationPublisher implements OperationPublisher {
 
   /** Posts (first time) or updates the operation's message; the finished phase adds the thread. */
   async publish(op: Operation, report: OperationReport, phase: PublishPhase): Promise<PublishedMessage | void> {
-    const view = fitMessage(operationView(report), (problem) => this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'));
+    const view = fitMessage(operationView(report, this.clock.now()), (problem) => this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'));
     try {
       let where: PublishedMessage;
       if (op.messageTs) {
@@ -33,7 +35,9 @@ export class SlackOperationPublisher implements OperationPublisher {
         const posted = await this.client.chat.postMessage({ channel: op.channel, text: view.text, blocks: view.blocks });
         where = { channel: posted.channel ?? op.channel, ts: posted.ts ?? '' };
       }
-      if (phase === 'finished') {
+      // The thread holds the detail: the full plan under a new approval card, the full result at the end.
+      const newCard = phase === 'started' && !op.messageTs && report.status === 'pending';
+      if (phase === 'finished' || newCard) {
         for (const part of view.thread ?? []) {
           await this.client.chat.postMessage({ channel: where.channel, thread_ts: where.ts, text: part.text, blocks: part.blocks });
         }

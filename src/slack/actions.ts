@@ -1,0 +1,91 @@
+import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { toPatchbotError } from '../errors';
+import type { Logger } from '../logger';
+import type { Operation } from '../store';
+import { ACTIONS, REJECT_MODAL } from './views/actions';
+import { decisionNoticeView } from './views/errors';
+import { rejectModalView } from './views/reject-modal';
+
+/** A button's value: an operation id and nothing else; anything else is refused before it reaches the domain. */
+export const OperationIdSchema = z.string().regex(/^op-[0-9a-z]{6,8}$/);
+
+/** What a decision came to, and what to tell the person who clicked. */
+export interface DecisionResult {
+  outcome: 'approved' | 'recorded' | 'rejected' | 'refused';
+  userMessage: string;
+  op?: Operation | undefined;
+}
+
+/** What the buttons ask of the domain. */
+export interface ActionServices {
+  decide(input: { operationId: string; userId: string; decision: 'approve' | 'reject'; reason?: string }): Promise<DecisionResult>;
+  /** Starts a scan of the operation's group for the user (operators only); returns the scan. */
+  scanFirst(input: { operationId: string; userId: string }): Promise<Operation>;
+  /** A one-line description of the operation for the reject dialog, or undefined if unknown. */
+  describe(operationId: string): string | undefined;
+}
+
+/**
+ * The approval card's buttons and the reject dialog. Every click is acknowledged first; its value
+ * is validated; a refusal is told to the clicker alone (ephemeral) and changes nothing.
+ */
+export function registerActions(app: App, services: ActionServices, logger: Logger): void {
+  const log = logger.child({ subsystem: 'actions' });
+
+  const tell = async (respond: (m: object) => Promise<unknown>, text: string) => {
+    await respond({ response_type: 'ephemeral', replace_original: false, ...decisionNoticeView(text) }).catch((err: unknown) => log.warn({ err }, 'could not answer a click'));
+  };
+
+  app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
+    await ack();
+    const id = OperationIdSchema.safeParse(action.value);
+    if (!id.success) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    try {
+      const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve' });
+      log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve clicked');
+      if (result.outcome !== 'approved') await tell(respond, result.userMessage);
+    } catch (err) {
+      const e = toPatchbotError(err);
+      log.error({ err: e, operationId: id.data }, 'approve failed');
+      await tell(respond, e.userMessage);
+    }
+  });
+
+  app.action<BlockButtonAction>(ACTIONS.reject, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const id = OperationIdSchema.safeParse(action.value);
+    const summary = id.success ? services.describe(id.data) : undefined;
+    if (!id.success || !summary) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    await client.views.open({ trigger_id: body.trigger_id, view: rejectModalView(id.data, summary) }).catch(async (err: unknown) => {
+      log.warn({ err, operationId: id.data }, 'could not open the reject dialog; rejecting without a reason');
+      const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject' });
+      if (result.outcome !== 'rejected') await tell(respond, result.userMessage);
+    });
+  });
+
+  app.view<ViewSubmitAction>(REJECT_MODAL.callbackId, async ({ ack, body, view, client }) => {
+    await ack();
+    const id = OperationIdSchema.safeParse(view.private_metadata);
+    if (!id.success) return;
+    const reason = view.state.values[REJECT_MODAL.blockId]?.[REJECT_MODAL.actionId]?.value ?? undefined;
+    const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', ...(reason ? { reason } : {}) });
+    log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');
+    if (result.outcome !== 'rejected' && result.op) {
+      // A modal has no response_url: tell the user privately in the operation's channel.
+      await client.chat.postEphemeral({ channel: result.op.channel, user: body.user.id, ...decisionNoticeView(result.userMessage) }).catch((err: unknown) => log.warn({ err }, 'could not answer a reject'));
+    }
+  });
+
+  app.action<BlockButtonAction>(ACTIONS.scanFirst, async ({ ack, body, action, respond }) => {
+    await ack();
+    const id = OperationIdSchema.safeParse(action.value);
+    if (!id.success) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    try {
+      const scan = await services.scanFirst({ operationId: id.data, userId: body.user.id });
+      await tell(respond, `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`);
+    } catch (err) {
+      await tell(respond, toPatchbotError(err).userMessage);
+    }
+  });
+}
