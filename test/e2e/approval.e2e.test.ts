@@ -144,6 +144,28 @@ describe('reject', () => {
   });
 });
 
+describe('cancel', () => {
+  it('only the requester or an approver may cancel; the card then says so and nothing is sent', async () => {
+    const h = await startHarness();
+    try {
+      const card = await requestCard(h, 'install PRD', /Install .*PRD.*waiting for approval/);
+      const id = readable(card).match(/op-[0-9a-z]{6}/)![0];
+      const before = h.slack.responses().length;
+      await h.slack.driver.slashCommand({ userId: users.mallory, channelId: channels.prd, text: `cancel ${id}` });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(JSON.stringify(h.slack.responses().slice(before))).toMatch(/requester or an approver|may cancel|Who may/i);
+
+      await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `cancel ${id.toUpperCase()}` });
+      const cancelled = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /cancel/i.test(m.text), 10000);
+      expect(readable(cancelled)).not.toContain('patchbot.approve');
+      expect(await approve(h, card.ts, users.bob)).toMatch(/cancel/i);
+      expect(sends(h)).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('expiry and crashes', () => {
   it('an expired request updates its card and refuses a later Approve', async () => {
     const h = await startHarness({ config: demoConfig((t) => t.replace('expiresAfter: 4h', 'expiresAfter: 1s')) });
