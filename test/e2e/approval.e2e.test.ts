@@ -166,6 +166,25 @@ describe('cancel', () => {
   });
 });
 
+describe('cancel a running scan', () => {
+  it('cancels its SSM command and ends the operation cancelled', async () => {
+    const h = await startHarness({ sim: { timing: { pendingMs: 500, runMs: 4000 } } });
+    try {
+      const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+      await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
+      const msg = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /Scan of PRD/.test(m.text), 10000);
+      const id = readable(msg).match(/op-[0-9a-z]{6}/)![0];
+      await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `cancel ${id}` });
+      const ended = await h.slack.driver.waitForUpdate(channels.prd, msg.ts, (m) => /cancel/i.test(m.text), 10000);
+      expect(ended.text).toMatch(/cancel/i);
+      expect(h.sim.stats().calls.CancelCommand).toBe(1);
+      expect(h.bot.store.operations.get(id)?.status).toBe('cancelled');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('expiry and crashes', () => {
   it('an expired request updates its card and refuses a later Approve', async () => {
     const h = await startHarness({ config: demoConfig((t) => t.replace('expiresAfter: 4h', 'expiresAfter: 1s')) });
