@@ -1,0 +1,62 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger';
+import { fitMessage } from './limits';
+import { CHANNEL_ACCESS_ERRORS, slackErrorCode } from './slack-errors';
+import type { SlackMessage } from './views/types';
+
+/** Slack allows about one chat.postMessage a second per channel. */
+const PER_CHANNEL_INTERVAL_MS = 1100;
+
+/**
+ * Posts job messages (diffs, window results, digests) politely: one at a time per channel, about a
+ * second apart; 429s wait for Retry-After (WebClient does that); a channel the bot cannot post in
+ * is logged with the fix and skipped, so the other channels still get their news.
+ */
+export class ChannelPoster {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly lastPost = new Map<string, number>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly client: WebClient,
+    logger: Logger,
+    private readonly intervalMs = PER_CHANNEL_INTERVAL_MS,
+  ) {
+    this.log = logger.child({ subsystem: 'poster' });
+  }
+
+  /** Posts the message (and its thread); resolves true when posted, false when the channel refused. */
+  post(channel: string, message: SlackMessage): Promise<boolean> {
+    const previous = this.queues.get(channel) ?? Promise.resolve();
+    const next = previous.then(() => this.send(channel, fitMessage(message, (p) => this.log.warn({ channel, problems: p }, 'message trimmed'))));
+    this.queues.set(channel, next.catch(() => undefined));
+    return next;
+  }
+
+  private async send(channel: string, message: SlackMessage): Promise<boolean> {
+    try {
+      const posted = await this.paced(channel, () => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+      for (const part of message.thread ?? []) {
+        await this.paced(channel, () => this.client.chat.postMessage({ channel, thread_ts: posted.ts, text: part.text, blocks: part.blocks }));
+      }
+      return true;
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code && CHANNEL_ACCESS_ERRORS.has(code)) {
+        this.log.error({ channel, slackError: code }, `cannot post in ${channel} (${code}): invite the bot there (/invite @patchbot) or fix the channel in patchbot.yml`);
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  private async paced<T>(channel: string, call: () => Promise<T>): Promise<T> {
+    const wait = (this.lastPost.get(channel) ?? 0) + this.intervalMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    try {
+      return await call();
+    } finally {
+      this.lastPost.set(channel, Date.now());
+    }
+  }
+}

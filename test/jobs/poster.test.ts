@@ -1,0 +1,43 @@
+import { LogLevel, WebClient } from '@slack/web-api';
+import { silentLogger } from '../../src/logger';
+import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import { ChannelPoster } from '../../src/slack/poster';
+
+const message = (text: string) => ({ text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] });
+
+describe('ChannelPoster against the Slack stand-in', () => {
+  let slack: SlackStandIn;
+  let client: WebClient;
+  beforeAll(async () => {
+    slack = await startSlackStandIn({ signingSecret: 's', botToken: 'xoxb-poster' });
+    client = new WebClient('xoxb-poster', { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 } });
+  });
+  afterAll(() => slack.close());
+
+  it('a channel the bot is not in does not stop the others', async () => {
+    const poster = new ChannelPoster(client, silentLogger(), 0);
+    const results = await Promise.all([
+      poster.post(DEMO_IDS.channels.ops, message('digest for ops')),
+      poster.post(DEMO_IDS.channels.prd, message('digest for prd')),
+      poster.post('C0NOSUCHCHAN', message('digest for nowhere')),
+    ]);
+    expect(results).toEqual([false, true, false]);
+    expect(slack.messages(DEMO_IDS.channels.prd).map((m) => m.text)).toContain('digest for prd');
+  });
+
+  it('posts one channel at a pace, and rides out a 429', async () => {
+    const poster = new ChannelPoster(client, silentLogger(), 150);
+    slack.rateLimitNext('chat.postMessage', 1);
+    const started = Date.now();
+    await Promise.all([poster.post(DEMO_IDS.channels.stg, message('one')), poster.post(DEMO_IDS.channels.stg, message('two'))]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(slack.messages(DEMO_IDS.channels.stg).map((m) => m.text)).toEqual(expect.arrayContaining(['one', 'two']));
+  });
+
+  it('posts thread detail under the message', async () => {
+    const poster = new ChannelPoster(client, silentLogger(), 0);
+    await poster.post(DEMO_IDS.channels.stg, { ...message('parent'), thread: [message('detail')] });
+    const parent = slack.messages(DEMO_IDS.channels.stg).find((m) => m.text === 'parent')!;
+    expect(slack.messages(DEMO_IDS.channels.stg).find((m) => m.text === 'detail')?.thread_ts).toBe(parent.ts);
+  });
+});
