@@ -12,7 +12,7 @@ function resolveChannel(ctx: StandInContext, args: ApiArgs): ChannelSeed | ApiRe
   return channel ?? fail('channel_not_found');
 }
 
-function isResult(v: ChannelSeed | ApiResult): v is ApiResult {
+function isResult<T extends object>(v: T | ApiResult): v is ApiResult {
   return 'ok' in v;
 }
 
@@ -46,17 +46,25 @@ export const chatPostMessage: ApiMethod = {
   },
 };
 
+/** The message `ts` names in the channel, if the bot posted it; else the error Slack answers. */
+function ownMessage(ctx: StandInContext, args: ApiArgs, notOwn: string) {
+  const channel = resolveChannel(ctx, args);
+  if (isResult(channel)) return channel;
+  const ts = args.string('ts');
+  const current = ts ? ctx.messages.get(channel.id, ts) : undefined;
+  if (!ts || !current) return fail('message_not_found');
+  if (current.user !== ctx.workspace.bot.userId) return fail(notOwn);
+  return { channel, ts, current };
+}
+
 /** chat.update: only the bot's own messages; absent blocks keep the old ones, like Slack. */
 export const chatUpdate: ApiMethod = {
   tier: 3,
   handle(ctx, args) {
-    const channel = resolveChannel(ctx, args);
-    if (isResult(channel)) return channel;
-    const ts = args.string('ts');
-    const current = ts ? ctx.messages.get(channel.id, ts) : undefined;
-    if (!ts || !current) return fail('message_not_found');
+    const found = ownMessage(ctx, args, 'cant_update_message');
+    if (isResult(found)) return found;
+    const { channel, ts, current } = found;
     const ws = ctx.workspace;
-    if (current.user !== ws.bot.userId) return fail('cant_update_message');
     if (!args.has('text') && !args.has('blocks')) return fail('no_text');
     const content = checkContent(
       args.has('text') ? args.value('text') : current.text,
@@ -74,12 +82,9 @@ export const chatUpdate: ApiMethod = {
 export const chatDelete: ApiMethod = {
   tier: 3,
   handle(ctx, args) {
-    const channel = resolveChannel(ctx, args);
-    if (isResult(channel)) return channel;
-    const ts = args.string('ts');
-    const current = ts ? ctx.messages.get(channel.id, ts) : undefined;
-    if (!ts || !current) return fail('message_not_found');
-    if (current.user !== ctx.workspace.bot.userId) return fail('cant_delete_message');
+    const found = ownMessage(ctx, args, 'cant_delete_message');
+    if (isResult(found)) return found;
+    const { channel, ts } = found;
     ctx.messages.remove(channel.id, ts);
     return ok({ channel: channel.id, ts });
   },
