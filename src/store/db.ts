@@ -10,6 +10,7 @@ import type { StoreContext } from './context';
 import { storeFailure } from './failure';
 import { migrate, type Migration } from './migrations';
 import { OperationRepository } from './operations';
+import { PollStateRepository } from './poll-state';
 import { ComplianceSnapshotRepository } from './snapshots';
 
 /** How to open the state database. The caller resolves the path (PATCHBOT_DB, through the config). */
@@ -34,6 +35,8 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly approvals: ApprovalRepository;
   readonly snapshots: ComplianceSnapshotRepository;
+  /** What the pollers remember: first polls, window executions seen, digests sent (migration v3). */
+  readonly pollState: PollStateRepository;
   /** Runs `fn` in one IMMEDIATE transaction (e.g. a transition and its audit entry), nesting as a savepoint. */
   transaction<T>(fn: () => T): T;
   /** Closes the connection; safe to call twice. */
@@ -57,7 +60,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     throw storeFailure(path, 'opening the file', err);
   }
   const ctx: StoreContext = { db, path, clock: options.clock ?? systemClock, logger };
-  let repositories: Pick<Store, 'operations' | 'audit' | 'approvals' | 'snapshots'>;
+  let repositories: Pick<Store, 'operations' | 'audit' | 'approvals' | 'snapshots' | 'pollState'>;
   try {
     // WAL lets readers run beside the one writer; NORMAL is durable across app crashes in WAL mode
     // (only an OS crash can lose the last commits), which is the usual trade for a bot's state.
@@ -72,6 +75,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
       audit: new AuditRepository(ctx),
       approvals: new ApprovalRepository(ctx),
       snapshots: new ComplianceSnapshotRepository(ctx),
+      pollState: new PollStateRepository(ctx),
     };
     logger.debug({ path, schemaVersion: outcome.to, applied: outcome.applied }, 'store: opened');
   } catch (err) {

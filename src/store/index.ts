@@ -5,5 +5,6 @@ export type { Operation, OperationCommand, OperationError } from './operation-re
 export { AuditRepository, AUDIT_ACTIONS, SYSTEM_ACTOR, type AuditAction, type AuditEntry, type AuditInput, type AuditListOptions } from './audit';
 export { ApprovalRepository, type Approval, type VoteOutcome } from './approvals';
 export { ComplianceSnapshotRepository, SnapshotPatchSchema, type NewSnapshotEntry, type SnapshotEntry, type SnapshotPatch } from './snapshots';
+export { PollStateRepository, type DigestRecord, type NewSeenExecution, type SeenExecution } from './poll-state';
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
 export { isOperationId, newOperationId, normalizeOperationId } from './ids';

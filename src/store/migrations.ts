@@ -115,8 +115,65 @@ const v2: Migration = {
   },
 };
 
+/**
+ * Version 3. What the pollers remember (issue 5): which groups' scopes the compliance poller has
+ * recorded a first snapshot in (`compliance_polls`), which windows the window poller has seen once
+ * (`window_polls`: its first poll marks the executions already finished as seen and posts nothing),
+ * which window executions were posted (`window_executions_seen`, with a summary the digest lists),
+ * and the digests sent per channel (`digests`, so the next one shows the change since).
+ */
+const v3: Migration = {
+  version: 3,
+  name: 'poller state: compliance polls, window executions seen, digests',
+  up(db) {
+    db.exec(`
+      CREATE TABLE compliance_polls (
+        group_name      TEXT NOT NULL,
+        scope           TEXT NOT NULL,
+        region          TEXT NOT NULL,
+        first_polled_at TEXT NOT NULL,
+        last_polled_at  TEXT NOT NULL,
+        PRIMARY KEY (group_name, scope, region)
+      ) STRICT;
+
+      CREATE TABLE window_polls (
+        scope           TEXT NOT NULL,
+        region          TEXT NOT NULL,
+        window_id       TEXT NOT NULL,
+        first_polled_at TEXT NOT NULL,
+        PRIMARY KEY (scope, region, window_id)
+      ) STRICT;
+
+      -- baseline = 1: finished before the window's first poll, marked seen without being posted.
+      CREATE TABLE window_executions_seen (
+        scope        TEXT NOT NULL,
+        region       TEXT NOT NULL,
+        window_id    TEXT NOT NULL,
+        execution_id TEXT NOT NULL,
+        seen_at      TEXT NOT NULL,
+        window_name  TEXT,
+        status       TEXT,
+        start_time   TEXT,
+        end_time     TEXT,
+        groups       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(groups)),
+        baseline     INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (scope, region, window_id, execution_id)
+      ) STRICT;
+      CREATE INDEX window_executions_seen_end ON window_executions_seen (end_time);
+
+      CREATE TABLE digests (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        data    TEXT NOT NULL CHECK (json_valid(data))
+      ) STRICT;
+      CREATE INDEX digests_channel_sent ON digests (channel, sent_at);
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

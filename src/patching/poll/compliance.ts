@@ -1,0 +1,204 @@
+/**
+ * The compliance diff poller: per group, read SSM's patch states and the managed instances (the
+ * same paged list calls as /patch status), compare with the compliance snapshot and say what
+ * changed. Patch lists (DescribeInstancePatches) are fetched only for instances whose
+ * OperationEndTime moved, through refreshMissing, so a poll's cost grows with change, not fleet
+ * size. The first poll of a group in a scope records the snapshot there and reports nothing.
+ */
+import { LIMITS, type ManagedInstance } from '../../aws';
+import type { Clock } from '../../clock';
+import type { PatchGroup } from '../../config/schema';
+import type { Logger } from '../../logger';
+import type { NewSnapshotEntry, SnapshotEntry, Store } from '../../store';
+import type { PatchGateway } from '../group-fleet';
+import { refreshMissing, type InstanceChange } from '../missing';
+import { byName, fetchGroupCompliance, isCompliant } from '../status';
+import type { InstanceLine, ScopeFailure } from '../types';
+import type { ComplianceDiff, NonCompliantChange } from './types';
+
+/** What the pollers need. */
+export interface PollDeps {
+  store: Store;
+  gateways: readonly PatchGateway[];
+  groups: readonly PatchGroup[];
+  clock: Clock;
+  logger: Logger;
+}
+
+/** EC2 states of instances that have left the group's picture (as in status). */
+const GONE_STATES = new Set(['terminated', 'shutting-down']);
+
+function key(scope: string, region: string, instanceId: string): string {
+  return `${scope}\u0000${region}\u0000${instanceId}`;
+}
+
+function line(e: Pick<SnapshotEntry, 'instanceId' | 'name' | 'scope' | 'region'>): InstanceLine {
+  return { instanceId: e.instanceId, name: e.name ?? undefined, scope: e.scope, region: e.region };
+}
+
+function compliant(e: Pick<SnapshotEntry, 'missing' | 'failed' | 'pendingReboot'>): boolean {
+  return isCompliant({ missingCount: e.missing, failedCount: e.failed, installedPendingRebootCount: e.pendingReboot });
+}
+
+/**
+ * Polls one group. Returns undefined when no scope of the group had a snapshot yet (the first run:
+ * it is recorded, nothing is reported); otherwise the diff, which may be empty (see isEmpty).
+ * Scopes polled for the first time alongside known ones are recorded silently too.
+ */
+export async function pollCompliance(deps: PollDeps, group: PatchGroup): Promise<ComplianceDiff | undefined> {
+  const { store, gateways, logger } = deps;
+  const now = deps.clock.now();
+  const fetched = await fetchGroupCompliance(group, gateways, logger);
+  const snapshot = store.snapshots.forGroup(group.name);
+  const previous = new Map(snapshot.map((e) => [key(e.scope, e.region, e.instanceId), e]));
+
+  // The group is what its tag finds, without instances that are going away; patch states of
+  // other instances (the other tag spelling) are left out, as in status.
+  const scopes = fetched.scopes.map((sc) => {
+    const instances = sc.instances.filter((i) => i.ec2State === undefined || !GONE_STATES.has(i.ec2State));
+    const members = new Set(instances.map((i) => i.instanceId));
+    return { ...sc, instances, states: sc.states.filter((s) => members.has(s.instanceId)) };
+  });
+  const known = scopes.filter((sc) => store.pollState.compliancePolledAt(group.name, sc.scope, sc.region) !== undefined);
+  const fresh = scopes.filter((sc) => !known.includes(sc));
+
+  const refresh = await refreshMissing(gateways, group, snapshot, scopes, logger);
+  const failures: ScopeFailure[] = [...fetched.failures, ...refresh.failures];
+  const failed = (sc: { scope: string; region: string }) => refresh.failures.some((f) => f.scope === sc.scope && f.region === sc.region);
+
+  // First poll in a scope: make its snapshot exactly what SSM says now.
+  for (const sc of fresh) {
+    if (failed(sc)) continue;
+    const entries = withPing(
+      refresh.changes.filter((c) => c.entry.scope === sc.scope && c.entry.region === sc.region).map((c) => c.entry),
+      sc.instances,
+    );
+    const unchanged = snapshot.filter((e) => e.scope === sc.scope && e.region === sc.region && !entries.some((x) => x.instanceId === e.instanceId));
+    const live = new Set(sc.instances.map((i) => i.instanceId));
+    const kept = unchanged.filter((e) => live.has(e.instanceId)).map((e) => refreshed(e, sc.instances));
+    store.transaction(() => {
+      store.snapshots.replaceScope(group.name, sc.scope, sc.region, [...entries, ...kept]);
+      store.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
+    });
+  }
+  if (known.length === 0) {
+    logger.info({ group: group.name, scopes: fresh.length, fetched: refresh.fetched, failures }, 'compliance poll: first snapshot recorded');
+    return undefined;
+  }
+
+  const diff: ComplianceDiff = {
+    group: group.name,
+    generatedAt: now,
+    scopes: scopes.map((sc) => ({ scope: sc.scope, region: sc.region })),
+    becameNonCompliant: [],
+    becameCompliant: [],
+    appeared: [],
+    disappeared: [],
+    becameUnreachable: [],
+    lastOperationFailed: [],
+    failures,
+    cost: {
+      scopes: scopes.length,
+      instances: scopes.reduce((n, sc) => n + sc.instances.length, 0),
+      patchStates: fetched.scopes.reduce((n, sc) => n + sc.states.length, 0),
+      patchListsFetched: refresh.fetched,
+    },
+  };
+
+  const writes: NewSnapshotEntry[] = [];
+  const removals: Array<{ scope: string; region: string; ids: string[] }> = [];
+  for (const sc of known) {
+    const inScope = (c: InstanceChange) => c.entry.scope === sc.scope && c.entry.region === sc.region;
+    const changes = refresh.changes.filter(inScope);
+    const changedIds = new Set(changes.map((c) => c.entry.instanceId));
+    const instances = new Map(sc.instances.map((i) => [i.instanceId, i]));
+
+    for (const c of changes) {
+      const before = c.previous;
+      const entry = c.entry;
+      writes.push(entry);
+      if (!before) {
+        diff.appeared.push(line(entry));
+        continue;
+      }
+      const scanned = entry.operationEndTime !== null;
+      const wasCompliant = before.operationEndTime !== null && compliant(before);
+      const nowCompliant = scanned && compliant(entry);
+      if (scanned && !nowCompliant && (wasCompliant || c.newlyMissing.length > 0)) {
+        diff.becameNonCompliant.push({
+          ...line(entry),
+          newlyMissing: c.newlyMissing.map((p) => ({ title: p.title, severity: p.severity, classification: p.classification })),
+        });
+      } else if (nowCompliant && before.operationEndTime !== null && !compliant(before)) {
+        diff.becameCompliant.push(line(entry));
+      }
+      if (scanned && entry.failed > 0 && (before.failed === 0 || entry.operation === 'Install')) diff.lastOperationFailed.push(line(entry));
+      if (before.pingStatus === 'Online' && entry.pingStatus !== 'Online') diff.becameUnreachable.push(line(entry));
+    }
+
+    // Instances whose scan did not move: only the agent (and the name) may have changed.
+    const rows = snapshot.filter((e) => e.group === group.name && e.scope === sc.scope && e.region === sc.region);
+    const gone: string[] = [];
+    for (const before of rows) {
+      if (changedIds.has(before.instanceId)) continue;
+      const instance = instances.get(before.instanceId);
+      if (!instance) {
+        // A scope whose patch-list fetch failed still lists its instances, so absence means gone.
+        gone.push(before.instanceId);
+        diff.disappeared.push(line(before));
+        continue;
+      }
+      const ping = instance.pingStatus ?? null;
+      const name = instance.name ?? null;
+      if (ping === before.pingStatus && name === before.name) continue;
+      writes.push(refreshed(before, sc.instances));
+      if (before.pingStatus === 'Online' && ping !== 'Online') diff.becameUnreachable.push(line({ ...before, name }));
+    }
+    if (gone.length > 0) removals.push({ scope: sc.scope, region: sc.region, ids: gone });
+  }
+  // Changed instances of a scope whose fetch failed are not in refresh.changes: they stay as they were
+  // and are tried again next poll.
+
+  store.transaction(() => {
+    store.snapshots.upsert(writes);
+    for (const r of removals) store.snapshots.remove(group.name, r.scope, r.region, r.ids);
+    for (const sc of known) store.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
+  });
+
+  for (const list of [diff.becameNonCompliant, diff.becameCompliant, diff.appeared, diff.disappeared, diff.becameUnreachable, diff.lastOperationFailed]) {
+    (list as InstanceLine[]).sort(byName);
+  }
+  for (const c of diff.becameNonCompliant as NonCompliantChange[]) c.newlyMissing.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+  logger.debug({ group: group.name, cost: diff.cost, failures: failures.length }, 'compliance poll');
+  return diff;
+}
+
+/** Entries with ping status and name from the live instance list. */
+function withPing(entries: readonly NewSnapshotEntry[], instances: readonly ManagedInstance[]): NewSnapshotEntry[] {
+  const byId = new Map(instances.map((i) => [i.instanceId, i]));
+  return entries.map((e) => {
+    const i = byId.get(e.instanceId);
+    return i ? { ...e, name: i.name ?? null, pingStatus: i.pingStatus ?? null } : e;
+  });
+}
+
+/** A stored row with the live ping status and name. */
+function refreshed(before: SnapshotEntry, instances: readonly ManagedInstance[]): NewSnapshotEntry {
+  const { updatedAt: _updatedAt, ...entry } = before;
+  const [withLive] = withPing([entry], instances);
+  return withLive ?? entry;
+}
+
+/** SSM and EC2 list calls one compliance poll makes in one scope and region with no change (page sizes as in FleetGateway). */
+export function pollListCalls(counts: { managedInstances: number; patchStates: number; ec2Instances: number }): {
+  DescribeInstanceInformation: number;
+  DescribeInstancePatchStatesForPatchGroup: number;
+  DescribeInstances: number;
+} {
+  const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+  return {
+    DescribeInstanceInformation: pages(counts.managedInstances, LIMITS.instanceInformationPage),
+    DescribeInstancePatchStatesForPatchGroup: pages(counts.patchStates, LIMITS.patchStatesPage),
+    DescribeInstances: pages(counts.ec2Instances, LIMITS.ec2InstancesPage),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The daily digest's data for one channel: per group, status counts (the same two list calls per
+ * scope as /patch status), the change since the channel's last digest (table `digests`), the most
+ * missed patches (from the compliance snapshot, no per-instance calls), window runs posted since
+ * (table `window_executions_seen`), pending approvals and stale or unreachable instances.
+ */
+import { z } from 'zod';
+import type { PatchGroup } from '../../config/schema';
+import type { Store } from '../../store';
+import { patchKey } from '../missing';
+import { groupStatus } from '../status';
+import type { PollDeps } from './compliance';
+import type { DigestData, DigestGroup } from './types';
+
+/** How many most-missed patches a group lists. */
+export const MOST_MISSED_LIMIT = 10;
+/** Pending operations read per group (oldest first in the digest). */
+export const PENDING_LIMIT = 100;
+/** How far back window runs go for a channel's first digest. */
+export const FIRST_DIGEST_LOOKBACK_MS = 24 * 3600_000;
+
+/** The part of a stored digest the next one compares with. */
+const StoredDigest = z.object({
+  groups: z.array(z.object({ group: z.string(), compliant: z.number(), nonCompliant: z.number().optional(), instances: z.number() }).passthrough()),
+}).passthrough();
+
+const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
+function severityRank(severity: string): number {
+  const i = SEVERITY_ORDER.indexOf(severity.toLowerCase());
+  return i < 0 ? SEVERITY_ORDER.length : i;
+}
+
+/** Builds the channel's digest for `groups` (normally the groups whose channel it is). Nothing is recorded. */
+export async function buildDigest(deps: PollDeps, channel: string, groups: readonly PatchGroup[]): Promise<DigestData> {
+  const { store, gateways, clock, logger } = deps;
+  const now = clock.now();
+  const last = store.pollState.lastDigest(channel);
+  const parsed = last ? StoredDigest.safeParse(last.data) : undefined;
+  if (parsed && !parsed.success) logger.warn({ channel }, 'digest: the last digest has an unexpected shape; no change since is shown');
+  const previous = new Map((parsed?.success ? parsed.data.groups : []).map((g) => [g.group, g]));
+  const since = last?.sentAt;
+  const runsSince = store.pollState.executionsEndedAfter(since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS));
+
+  const out: DigestData = { channel, generatedAt: now, since, groups: [], failures: [] };
+  for (const group of groups) {
+    const status = await groupStatus(group, gateways, clock, logger);
+    out.failures.push(...status.failures.map((f) => ({ ...f, group: group.name })));
+    const { instances, compliant, nonCompliant } = status.counts;
+    const before = previous.get(group.name);
+    const entry: DigestGroup = {
+      group: group.name,
+      instances,
+      compliant,
+      nonCompliant,
+      rate: instances === 0 ? 1 : compliant / instances,
+      missingBySeverity: status.missingBySeverity,
+      changeSinceLast:
+        before === undefined ? undefined : { compliantDelta: compliant - before.compliant, nonCompliantDelta: nonCompliant - (before.nonCompliant ?? 0) },
+      mostMissed: mostMissed(store, group.name),
+      windowRuns: runsSince
+        .filter((r) => r.groups.includes(group.name))
+        .map((r) => ({ windowName: r.windowName ?? r.windowId, status: r.status ?? 'UNKNOWN', endTime: r.endTime ?? undefined })),
+      pendingApprovals: store.operations
+        .listRecent({ group: group.name, statuses: ['pending'], limit: PENDING_LIMIT })
+        .reverse()
+        .map((op) => ({ operationId: op.id, kind: op.kind, requestedBy: op.requestedBy, expiresAt: op.expiresAt ?? undefined })),
+      staleScans: status.stale.length,
+      unreachable: status.counts.unreachable,
+    };
+    out.groups.push(entry);
+  }
+  return out;
+}
+
+/** Patches missing (or failed) on the most instances of the group, per the compliance snapshot. */
+export function mostMissed(store: Store, group: string, limit = MOST_MISSED_LIMIT): DigestGroup['mostMissed'] {
+  const byPatch = new Map<string, { title: string; severity: string; instances: number }>();
+  for (const row of store.snapshots.forGroup(group)) {
+    for (const p of row.missingPatches) {
+      const k = patchKey(p);
+      const found = byPatch.get(k);
+      if (found) found.instances++;
+      else byPatch.set(k, { title: p.title, severity: p.severity, instances: 1 });
+    }
+  }
+  return [...byPatch.values()]
+    .sort((a, b) => b.instances - a.instances || severityRank(a.severity) - severityRank(b.severity) || (a.title < b.title ? -1 : 1))
+    .slice(0, limit);
+}
+
+/** Records that the digest was sent, so the next one shows the change since. */
+export function recordDigest(store: Store, data: DigestData, sentAt: Date = data.generatedAt): void {
+  store.pollState.recordDigest(data.channel, data, sentAt);
+}

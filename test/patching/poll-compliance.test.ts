@@ -1,0 +1,106 @@
+/** The compliance diff poller against the simulator: silent first run, empty when nothing changed, diffs that name what changed, and its SSM cost. */
+import type { FleetGateway, ManagedInstance } from '../../src/aws';
+import { systemClock } from '../../src/clock';
+import { silentLogger } from '../../src/logger';
+import { groupTarget } from '../../src/patching';
+import { isEmpty, pollCompliance, pollListCalls, type PollDeps } from '../../src/patching/poll';
+import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { openDatabase, type Store } from '../../src/store';
+import { sandboxFleet } from '../support/aws';
+import { FAST, groupOf, testConfig } from './helpers';
+
+const LIST_OPS = ['DescribeInstanceInformation', 'DescribeInstancePatchStatesForPatchGroup', 'DescribeInstances'] as const;
+
+describe('pollCompliance on a 1,000-instance fleet', () => {
+  let sim: FleetSimulator;
+  let gateways: FleetGateway[];
+  let closeFleet: () => void;
+  let store: Store;
+  let deps: PollDeps;
+  const config = testConfig();
+  const prd = groupOf(config, 'PRD');
+  let members: ManagedInstance[];
+  let patchStates: number;
+
+  /** Calls by operation since `resetStats`. */
+  const calls = () => sim.stats().calls;
+
+  beforeAll(async () => {
+    sim = await startFleetSimulator({ port: 0, seed: 11, instances: 1000, timing: FAST });
+    const fleet = sandboxFleet(sim.url);
+    gateways = fleet.gateways;
+    closeFleet = fleet.close;
+    store = openDatabase({ path: ':memory:', logger: silentLogger(), clock: systemClock });
+    deps = { store, gateways, groups: config.groups, clock: systemClock, logger: silentLogger() };
+    members = await gateways[0]!.listManagedInstances(groupTarget(prd));
+    patchStates = (await gateways[0]!.listPatchStates(groupTarget(prd))).length;
+  });
+  afterAll(async () => {
+    store.close();
+    closeFleet();
+    await sim.close();
+  });
+
+  /** PRD instances a scan reaches. */
+  const reachable = () => members.filter((i) => i.pingStatus === 'Online' && i.ec2State === 'running');
+
+  it('first poll records the snapshot and reports nothing', async () => {
+    expect(store.snapshots.count('PRD')).toBe(0);
+    expect(await pollCompliance(deps, prd)).toBeUndefined();
+    expect(store.snapshots.count('PRD')).toBe(members.filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down').length);
+  });
+
+  it('a poll with no change is empty and costs only the list pages', async () => {
+    sim.resetStats();
+    const diff = await pollCompliance(deps, prd);
+    expect(diff).toBeDefined();
+    expect(isEmpty(diff!)).toBe(true);
+    expect(diff!.failures).toEqual([]);
+    const expected = pollListCalls({
+      managedInstances: members.filter((i) => i.pingStatus !== undefined).length,
+      patchStates,
+      ec2Instances: members.filter((i) => i.ec2State !== undefined).length,
+    });
+    const c = calls();
+    expect(Object.fromEntries(LIST_OPS.map((op) => [op, c[op] ?? 0]))).toEqual(expected);
+    expect(c.DescribeInstancePatches ?? 0).toBe(0);
+    expect(Object.keys(c).sort()).toEqual([...LIST_OPS].sort());
+    expect(diff!.cost).toMatchObject({ scopes: 1, patchListsFetched: 0, patchStates });
+  });
+
+  it('a new critical patch on two PRD instances gives one diff naming them with the patch', async () => {
+    const two = reachable().slice(0, 2);
+    sim.releasePatch({ title: 'CVE-2026-0001 openssl', classification: 'Security', severity: 'Critical', releasedDaysAgo: 40, instanceIds: two.map((i) => i.instanceId), rescan: true });
+    sim.resetStats();
+    const diff = (await pollCompliance(deps, prd))!;
+    expect(diff.becameNonCompliant.map((i) => i.instanceId).sort()).toEqual(two.map((i) => i.instanceId).sort());
+    for (const i of diff.becameNonCompliant) {
+      expect(i.newlyMissing).toEqual([{ title: 'CVE-2026-0001 openssl', severity: 'Critical', classification: 'Security' }]);
+      expect(i.name).toBe(two.find((t) => t.instanceId === i.instanceId)!.name);
+    }
+    expect([diff.becameCompliant, diff.appeared, diff.disappeared, diff.becameUnreachable, diff.lastOperationFailed]).toEqual([[], [], [], [], []]);
+    expect(calls().DescribeInstancePatches).toBe(2);
+    // Posted once: the next poll is empty again.
+    expect(isEmpty((await pollCompliance(deps, prd))!)).toBe(true);
+  });
+
+  it('1% of the fleet changed: DescribeInstancePatches once per changed instance', async () => {
+    const ten = reachable().slice(2, 12);
+    expect(ten).toHaveLength(10);
+    sim.releasePatch({ title: 'CVE-2026-0002 glibc', classification: 'Security', severity: 'Important', releasedDaysAgo: 40, instanceIds: ten.map((i) => i.instanceId), rescan: true });
+    sim.resetStats();
+    const diff = (await pollCompliance(deps, prd))!;
+    expect(diff.becameNonCompliant).toHaveLength(10);
+    expect(calls().DescribeInstancePatches).toBe(10);
+    expect(diff.cost.patchListsFetched).toBe(10);
+  });
+
+  it('an agent going offline is reported once as unreachable', async () => {
+    const one = reachable()[20]!;
+    sim.setInstance(one.instanceId, { pingStatus: 'ConnectionLost' });
+    const diff = (await pollCompliance(deps, prd))!;
+    expect(diff.becameUnreachable).toEqual([{ instanceId: one.instanceId, name: one.name, scope: 'default', region: 'us-east-1' }]);
+    expect(isEmpty(diff)).toBe(false);
+    expect(isEmpty((await pollCompliance(deps, prd))!)).toBe(true);
+  });
+});
