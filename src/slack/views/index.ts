@@ -11,3 +11,7 @@ export { ACTIONS, REJECT_MODAL, REJECT_REASON_MAX, type ActionId } from './actio
 export { rejectModalView } from './reject-modal';
 export { historyView } from './history';
 export { errorView, usageView, forbiddenView, noteView, decisionNoticeView } from './errors';
+export { complianceDiffView } from './compliance-diff';
+export { windowResultView } from './window-result';
+export { digestView, percent } from './digest';
+export type { ComplianceDiff, WindowResult, WindowTaskResult, DigestData, DigestGroup, NewlyMissingPatch } from './poll-types';

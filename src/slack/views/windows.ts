@@ -16,7 +16,7 @@ export type WindowViewEntry = Omit<WindowEntry, 'targets'> & Partial<Pick<Window
 const MAX_SHOWN = 12;
 
 /** How a window execution ended, at a glance. */
-const EXECUTION_EMOJI: Record<string, string> = {
+export const EXECUTION_EMOJI: Record<string, string> = {
   SUCCESS: '✅',
   FAILED: '❌',
   TIMED_OUT: '⏱️',
