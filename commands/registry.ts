@@ -1,5 +1,6 @@
 import { baselineCommand } from './baseline';
 import { cancelCommand } from './cancel';
+import { digestCommand } from './digest';
 import { groupsCommand } from './groups';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandModule[] = [
   rebootCommand,
   cancelCommand,
   historyCommand,
+  digestCommand,
 ];
 
 /** The subcommand with this name (case-insensitive), or undefined. */

@@ -14,6 +14,8 @@ export interface CommandServices {
   requestInstall(input: { group: PatchGroup; requestedBy: string; channel: string; rebootOption?: 'RebootIfNeeded' | 'NoReboot' }): Promise<Operation>;
   /** Records a reboot of the instances waiting for one (or all running ones). */
   requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;
+  /** Posts the channel's digest there now; false when no group posts to it or Slack refused. */
+  postDigest(channel: string): Promise<boolean>;
   /** Cancels a pending or running operation; throws ForbiddenError or ConflictError with the reason. */
   cancel(input: { operationId: string; userId: string }): Promise<Operation>;
   history(input: { group?: string; limit: number }): HistoryEntry[];

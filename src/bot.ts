@@ -8,7 +8,10 @@ import { findGroup, type PatchbotConfig, type SlackEnv } from './config';
 import { ForbiddenError, NotFoundError } from './errors';
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
+import { createPatchJobs } from './jobs/patch-jobs';
+import { JobScheduler } from './jobs/scheduler';
 import type { ActionServices } from './slack/actions';
+import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { openDatabase, type Operation, type Store } from './store';
@@ -34,6 +37,8 @@ export interface RunningBot {
   /** The port Slack's requests reach (/slack/events, /health). */
   port: number;
   store: Store;
+  /** Runs a scheduled job now (compliance-poll, window-poll, digest), as its schedule would. */
+  runJob(name: string): Promise<void>;
   /** Stops taking requests, stops tracking, closes AWS clients and the state file. */
   stop(): Promise<void>;
 }
@@ -56,6 +61,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     requestInstall: (input) => tracked(service.requestInstall(input)),
     requestReboot: (input) => tracked(service.requestReboot(input)),
     cancel: (input) => tracked(service.cancel(input, slack.authorizer)),
+    postDigest: (channel) => jobs.postDigest(channel),
   };
   const actions: ActionServices = {
     decide: async (input) => {
@@ -84,6 +90,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     return op;
   }
   const slack = createSlackApp({ slack: options.slack, config, services, actions, clock, logger });
+  const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new ChannelPoster(slack.client, logger), clock, logger });
+  const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
     runner: service.runner,
     publisher: new SlackOperationPublisher(slack.client, clock, logger),
@@ -93,12 +101,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   try {
     const { port } = await slack.start(options.port, options.host);
     await tracker.start();
+    scheduler.start();
     logger.info({ port, mode: options.slack.mode, groups: config.groups.map((g) => g.name) }, 'patchbot is listening');
     return {
       port,
       store,
+      runJob: (name) => scheduler.runNow(name),
       async stop() {
         await slack.stop();
+        await scheduler.stop();
         await tracker?.stop();
         fleet.close();
         store.close();

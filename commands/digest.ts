@@ -1,0 +1,33 @@
+import { InputError } from '../src/errors';
+import { noteView } from '../src/slack/views/errors';
+import { noExtraArgs } from './args';
+import type { CommandModule } from './types';
+
+const usage = '/patch digest [#channel]';
+
+/** A channel as Slack sends it in command text (`<#C123|name>`, `<#C123>`) or a bare id. */
+const CHANNEL_RE = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]+)$/;
+
+/** `/patch digest [#channel]`: posts the daily digest of a channel's groups now (default: this channel). */
+export const digestCommand: CommandModule = {
+  name: 'digest',
+  usage,
+  summary: "post the daily digest of a channel's groups now",
+  operatorsOnly: true,
+  async run(ctx, args) {
+    noExtraArgs(args, 1, usage);
+    const match = args[0] === undefined ? undefined : CHANNEL_RE.exec(args[0]);
+    if (args[0] !== undefined && !match) throw new InputError(`bad channel ${args[0]}`, { userMessage: `"${args[0]}" is not a channel: pick one with # in Slack. Usage: ${usage}` });
+    const channel = match ? (match[1] ?? match[2] ?? ctx.channelId) : ctx.channelId;
+    const known = ctx.config.groups.filter((g) => g.channel === channel).map((g) => g.name);
+    if (known.length === 0) {
+      const channels = [...new Set(ctx.config.groups.map((g) => g.channel))].join(', ');
+      throw new InputError(`no groups post to ${channel}`, { userMessage: `No group posts to that channel, so it has no digest. Channels with groups: ${channels}. Usage: ${usage}` });
+    }
+    const posted = await ctx.services.postDigest(channel);
+    return {
+      kind: 'ephemeral',
+      message: noteView(posted ? `Digest for ${known.join(', ')} posted.` : `The digest could not be posted in ${channel}: invite the bot there (/invite @patchbot).`),
+    };
+  },
+};

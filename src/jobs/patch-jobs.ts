@@ -1,0 +1,83 @@
+import type { FleetGateway } from '../aws';
+import type { Clock } from '../clock';
+import { windowChannels, type PatchbotConfig } from '../config';
+import type { Logger } from '../logger';
+import { buildDigest, isEmpty, markPosted, pollCompliance, pollWindows, recordDigest } from '../patching/poll';
+import type { ChannelPoster } from '../slack/poster';
+import { complianceDiffView, digestView, windowResultView } from '../slack/views';
+import type { Store } from '../store';
+import type { Job } from './scheduler';
+
+/** What the scheduled jobs need. */
+export interface PatchJobsDeps {
+  config: PatchbotConfig;
+  store: Store;
+  gateways: readonly FleetGateway[];
+  poster: ChannelPoster;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The three scheduled jobs, plus the digest on demand for `/patch digest`. */
+export interface PatchJobs {
+  jobs: Job[];
+  /** Posts the digest of `channel`'s groups there now; false when the channel has no groups or refused. */
+  postDigest(channel: string): Promise<boolean>;
+}
+
+/**
+ * Compliance diffs to each group's channel, maintenance-window results to their channels, and the
+ * daily digest per channel. Each job keeps going past a group or channel that fails.
+ */
+export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
+  const { config, store, gateways, poster, clock } = deps;
+  const log = deps.logger.child({ subsystem: 'jobs' });
+  const pollDeps = { store, gateways, groups: config.groups, clock, logger: log };
+
+  const compliancePoll = async () => {
+    for (const group of config.groups) {
+      try {
+        const diff = await pollCompliance(pollDeps, group);
+        if (diff && !isEmpty(diff)) await poster.post(group.channel, complianceDiffView(diff, clock.now()));
+      } catch (err) {
+        log.error({ err, group: group.name }, 'compliance poll failed for a group; the others go on');
+      }
+    }
+  };
+
+  const windowPoll = async () => {
+    const { results, failures } = await pollWindows(pollDeps);
+    for (const f of failures) log.warn({ scope: f.scope, region: f.region }, f.message);
+    for (const result of results) {
+      const channels = windowChannels(config, { windowId: result.windowId, windowName: result.windowName, targetGroups: result.groups });
+      await Promise.all(channels.map((c) => poster.post(c, windowResultView(result))));
+      // Marked once every channel was tried: one that refuses is logged with its fix, not retried
+      // forever; if Slack itself failed, post() threw and the result comes back next poll.
+      markPosted(store, result);
+    }
+  };
+
+  const postDigest = async (channel: string) => {
+    const groups = config.groups.filter((g) => g.channel === channel);
+    if (groups.length === 0) return false;
+    const data = await buildDigest(pollDeps, channel, groups);
+    const posted = await poster.post(channel, digestView(data, clock.now()));
+    if (posted) recordDigest(store, data);
+    return posted;
+  };
+
+  const digest = async () => {
+    for (const channel of new Set(config.groups.map((g) => g.channel))) {
+      await postDigest(channel).catch((err: unknown) => log.error({ err, channel }, 'digest failed for a channel; the others go on'));
+    }
+  };
+
+  return {
+    jobs: [
+      { name: 'compliance-poll', schedule: config.schedules.compliancePoll, run: compliancePoll },
+      { name: 'window-poll', schedule: config.schedules.windowPoll, run: windowPoll },
+      { name: 'digest', schedule: config.schedules.digest, run: digest },
+    ],
+    postDigest,
+  };
+}
