@@ -50,6 +50,9 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     for (const f of failures) log.warn({ scope: f.scope, region: f.region }, f.message);
     for (const result of results) {
       const channels = windowChannels(config, { windowId: result.windowId, windowName: result.windowName, targetGroups: result.groups });
+      if (channels.length === 0) {
+        log.warn({ window: result.windowName, executionId: result.executionId }, `window ${result.windowName} names no patch group: map it to a channel under windows.channels in patchbot.yml to get its results`);
+      }
       await Promise.all(channels.map((c) => poster.post(c, windowResultView(result))));
       // Marked once every channel was tried: one that refuses is logged with its fix, not retried
       // forever; if Slack itself failed, post() threw and the result comes back next poll.
