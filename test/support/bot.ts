@@ -17,6 +17,13 @@ export function demoConfig(edit: (text: string) => string = (t) => t): PatchbotC
   return parseConfigText(edit(text), 'demo.patchbot.yml', {});
 }
 
+/** The config with every schedule off. */
+function quiet(config: PatchbotConfig): PatchbotConfig {
+  const off = (s: PatchbotConfig['schedules']['digest']) => ({ ...s, enabled: false });
+  const { schedules } = config;
+  return { ...config, schedules: { ...schedules, compliancePoll: off(schedules.compliancePoll), windowPoll: off(schedules.windowPoll), digest: off(schedules.digest) } };
+}
+
 /** A whole patchbot installation on loopback: fleet simulator, Slack stand-in and the real bot. */
 export interface Harness {
   sim: FleetSimulator;
@@ -36,7 +43,8 @@ const BOT_TOKEN = 'xoxb-e2e';
 export async function startHarness(options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock } = {}): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
   const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
-  const config = options.config ?? demoConfig();
+  // Tests run jobs themselves (bot.runJob); a cron firing mid-test would post news at random.
+  const config = quiet(options.config ?? demoConfig());
   const dbPath = join(mkdtempSync(join(tmpdir(), 'patchbot-e2e-')), 'patchbot.db');
   const launch = async () => {
     const bot = await startBot({
