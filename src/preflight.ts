@@ -44,12 +44,13 @@ export async function runPreflight(config: PatchbotConfig, fleet: Fleet, logger:
   for (const group of config.groups) {
     for (const gw of fleet.gateways.filter((g) => group.scopes.includes(g.scope))) {
       await attempt(`group ${group.name} in ${gw.scope} (${gw.region})`, async () => {
-        const [baseline, instances] = await Promise.all([gw.getBaseline(group), gw.listManagedInstances(group)]);
-        const detail = `baseline ${baseline.name}, ${instances.length} instances tagged ${group.tagKey}=${group.tagValue}`;
+        // One call each, whatever the fleet size: this runs at every start.
+        const [baseline, state] = await Promise.all([gw.getBaseline(group), gw.getPatchGroupState(group)]);
+        const detail = `baseline ${baseline.name}, ${state.instances} instances report to patch group ${group.tagValue}`;
         // SSM answers with the OS's default baseline when none is registered for the patch group.
         const warnings = [
           ...(baseline.patchGroups.includes(group.tagValue) ? [] : [`no baseline is registered for patch group ${group.tagValue}, so SSM's default applies`]),
-          ...(instances.length === 0 ? ['no instance carries the tag: check tagKey and tagValue'] : []),
+          ...(state.instances === 0 ? [`no instance reports to patch group ${group.tagValue}: check tagKey and tagValue, and that the instances were scanned`] : []),
         ];
         return warnings.length > 0 ? { detail, warning: warnings.join('; ') } : { detail };
       });

@@ -61,7 +61,7 @@ describe('npm start (main) against the simulator', () => {
     const { code, stdout } = await runMain({ ...awsEnv(), PATCHBOT_CONFIG: config, PATCHBOT_DB: join(dir, 'state', 'patchbot.db') });
     expect(stdout).toMatch(/^OK {3}scope main \(us-east-1\) credentials: account 123456789012/m);
     expect(stdout).toMatch(/^OK {3}scope partner \(eu-west-1\) credentials: account 222222222222 as arn:aws:sts::222222222222:assumed-role\/patchbot\//m);
-    expect(stdout).toMatch(/^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, \d+ instances tagged Patch Group=PRD$/m);
+    expect(stdout).toMatch(/^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, \d+ instances report to patch group PRD$/m);
     expect(stdout).toMatch(/^OK {3}group PRD in partner \(eu-west-1\): baseline PRD-AL2Baseline/m);
     expect(code).toBe(0);
   });

@@ -29,11 +29,11 @@ describe('preflight against the simulator', () => {
       const checks = await runPreflight(config, fleet, silentLogger());
       const text = formatPreflight(checks);
       expect(text).toMatch(/^OK {3}scope main \(us-east-1\) credentials: account 123456789012/m);
-      expect(text).toMatch(/^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, \d+ instances tagged Patch Group=PRD/m);
+      expect(text).toMatch(/^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, \d+ instances report to patch group PRD/m);
       const qa = checks.find((c) => c.what.startsWith('group QA'));
       expect(qa?.status).toBe('warn');
       expect(qa?.detail).toContain('no baseline is registered for patch group QA');
-      expect(qa?.detail).toContain('no instance carries the tag');
+      expect(qa?.detail).toContain('no instance reports to patch group QA');
     } finally {
       fleet.close();
     }
