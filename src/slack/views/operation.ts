@@ -100,8 +100,10 @@ export function operationView(r: OperationReport, now: Date = new Date()): Slack
   const nothingNew = r.kind === 'scan' && r.missingBySeverity !== undefined && byWorst.length === 0 ? `\n${kind.newlyMissingTitle}: nothing.` : '';
   const after = r.complianceAfter ? `\nAfter: ${complianceAfterText(r.complianceAfter)}` : '';
 
+  // Nothing ran at all (every scope failed): the notification says why, not "0 instances".
+  const reason = r.total === 0 && r.failures[0] ? escapeText(truncate(r.failures[0].message, 300)) : summary;
   return message(
-    `${emoji} ${kind.title} of ${g} ${words}: ${summary}`,
+    `${emoji} ${kind.title} of ${g} ${words}: ${reason}`,
     blocks(
       header(`${emoji} ${kind.title} of ${r.group} ${words}`),
       section(`Started by ${mention(r.requestedBy)} · ${summary}${took ? ` · took ${took}` : ''}${nothingNew}${after}`),

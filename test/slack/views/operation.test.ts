@@ -133,3 +133,28 @@ describe('operationView, 10,000 instances', () => {
     expect(replies.some((r) => r.includes('*PRD · newly missing since the previous scan* · 1–'))).toBe(true);
   });
 });
+
+describe('an operation that never ran', () => {
+  it("says why in the notification text instead of '0 instances'", () => {
+    const m = operationView({
+      operationId: 'op-abc123',
+      kind: 'scan',
+      group: 'PRD',
+      status: 'failed',
+      requestedBy: 'U0ALICE001',
+      startedAt: new Date('2026-03-10T12:00:00Z'),
+      finishedAt: new Date('2026-03-10T12:00:01Z'),
+      total: 0,
+      finished: 0,
+      succeeded: 0,
+      failed: 0,
+      unreachable: [],
+      outcomes: [],
+      missingBySeverity: undefined,
+      newlyMissing: [],
+      failures: [{ scope: 'prod', region: 'us-east-1', message: 'AWS denied ssm:SendCommand in scope prod (us-east-1). Grant the IAM action `ssm:SendCommand`.' }],
+    });
+    expect(m.text).toContain('AWS denied ssm:SendCommand');
+    expect(m.text).not.toContain('0 instances');
+  });
+});
