@@ -1,9 +1,16 @@
-# patchbot container: build on the current Node LTS, run as a non-root user with state on a volume.
+# patchbot container: Node 26 (Active LTS), built in one stage, run as the non-root `node` user in
+# another, with its state on the /data volume. Both stages use the same Node image: the SQLite
+# binding (better-sqlite3) compiled in the build stage only loads on the same Node major.
+#   docker build -t patchbot .
+#   docker run --env-file patchbot.env -v patchbot-data:/data \
+#     -v "$PWD/patchbot.yml:/etc/patchbot/patchbot.yml:ro" -p 3000:3000 patchbot
 
-FROM node:24-bookworm-slim AS build
+FROM node:26.10.0-trixie-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles its SQLite binding from source.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 compiles its SQLite binding from source when no prebuilt binary fits.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
@@ -11,20 +18,22 @@ COPY src ./src
 COPY commands ./commands
 RUN npm run build && npm prune --omit=dev
 
-FROM node:24-bookworm-slim
+FROM node:26.10.0-trixie-slim
 ENV NODE_ENV=production \
     PATCHBOT_CONFIG=/etc/patchbot/patchbot.yml \
     PATCHBOT_DB=/data/patchbot.db \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
+COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json ./
+# /data must stay writable by `node` (uid 1000) for the state file and its -wal and -shm files.
 RUN mkdir -p /data /etc/patchbot && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# `node dist/src/main.js --check` runs the preflight checks instead (npm run check needs dev tools).
 CMD ["node", "dist/src/main.js"]
