@@ -1,6 +1,6 @@
 /**
- * Just enough of a DOM to run the demo page's script in node: elements with children, text,
- * classes, attributes, styles and click listeners. It has no innerHTML, so a page that tried to
+ * Just enough of a DOM to run the demo page's script in node: elements with children (insert,
+ * move, remove), text, classes, attributes, styles, focus and event listeners. It has no innerHTML, so a page that tried to
  * parse data as HTML would fail here.
  */
 
@@ -15,6 +15,15 @@ export class FakeNode {
   target = '';
   rel = '';
   type = '';
+  id = '';
+  title = '';
+  placeholder = '';
+  htmlFor = '';
+  maxLength = -1;
+  hidden = false;
+  parentNode: FakeNode | null = null;
+  /** The document it belongs to, for focus. */
+  ownerDocument: FakeDocument | null = null;
   private listeners: Record<string, Array<(ev: unknown) => void>> = {};
   private text = '';
 
@@ -30,7 +39,9 @@ export class FakeNode {
   }
 
   set textContent(value: string) {
-    this.children = value === '' ? [] : [new FakeNode('#text', value)];
+    for (const c of this.children) c.parentNode = null;
+    this.children = [];
+    if (value !== '') this.appendChild(new FakeNode('#text', value));
   }
 
   get firstChild(): FakeNode | null {
@@ -48,9 +59,41 @@ export class FakeNode {
   scrollTop = 0;
   clientHeight = 0;
 
+  get lastChild(): FakeNode | null {
+    return this.children[this.children.length - 1] ?? null;
+  }
+
   appendChild(child: FakeNode): FakeNode {
-    this.children.push(child);
+    return this.insertBefore(child, null);
+  }
+
+  /** Inserts (or moves) `child` before `ref`, or at the end when `ref` is null. */
+  insertBefore(child: FakeNode, ref: FakeNode | null): FakeNode {
+    child.parentNode?.removeChild(child);
+    const at = ref === null ? -1 : this.children.indexOf(ref);
+    if (ref !== null && at < 0) throw new Error('insertBefore: the reference node is not a child');
+    if (at < 0) this.children.push(child);
+    else this.children.splice(at, 0, child);
+    child.parentNode = this;
     return child;
+  }
+
+  removeChild(child: FakeNode): FakeNode {
+    const at = this.children.indexOf(child);
+    if (at < 0) throw new Error('removeChild: not a child');
+    this.children.splice(at, 1);
+    child.parentNode = null;
+    return child;
+  }
+
+  /** Whether `node` is this node or inside it. */
+  contains(node: FakeNode | null): boolean {
+    for (let n = node; n; n = n.parentNode) if (n === this) return true;
+    return false;
+  }
+
+  focus(): void {
+    if (this.ownerDocument) this.ownerDocument.activeElement = this;
   }
 
   setAttribute(name: string, value: string): void {
@@ -83,14 +126,35 @@ export class FakeNode {
   find(tag: string, cls?: string): FakeNode[] {
     return this.all().filter((n) => n.tagName === tag && (cls === undefined || n.className.split(' ').includes(cls)));
   }
+
+  /** The descendant button whose text is `label`, or an error naming the buttons there are. */
+  button(label: string): FakeNode {
+    const buttons = this.find('button');
+    const found = buttons.find((b) => b.textContent === label);
+    if (!found) throw new Error(`no button "${label}" among ${JSON.stringify(buttons.map((b) => b.textContent))}`);
+    return found;
+  }
+
+  /** Shown as a person would see it: not hidden, not display:none, and neither is any ancestor. */
+  get shown(): boolean {
+    for (let n: FakeNode | null = this; n; n = n.parentNode) if (n.hidden || n.style.display === 'none') return false;
+    return true;
+  }
 }
 
 /** A document with the page's fixed elements. */
 export class FakeDocument {
   readonly byId: Record<string, FakeNode> = {};
+  activeElement: FakeNode | null = null;
+  title = '';
 
   constructor(ids: string[]) {
-    for (const id of ids) this.byId[id] = new FakeNode(id === 'users' ? 'select' : id === 'composer-form' ? 'form' : 'div');
+    const tags: Record<string, string> = { users: 'select', 'composer-form': 'form', input: 'input', team: 'h1', head: 'header' };
+    for (const id of ids) {
+      const node = this.createElement(tags[id] ?? 'div');
+      node.id = id;
+      this.byId[id] = node;
+    }
   }
 
   getElementById(id: string): FakeNode {
@@ -100,7 +164,9 @@ export class FakeDocument {
   }
 
   createElement(tag: string): FakeNode {
-    return new FakeNode(tag);
+    const node = new FakeNode(tag);
+    node.ownerDocument = this;
+    return node;
   }
 
   createTextNode(text: string): FakeNode {

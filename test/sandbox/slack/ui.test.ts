@@ -55,6 +55,45 @@ describe('the demo page', () => {
     expect(bot.received).toHaveLength(0);
   });
 
+  /** Runs the page's script against a fake DOM as `user`; `tick()` polls as the page's timer would. */
+  async function openPage(user: string) {
+    const html = await (await fetch(`${slack.url}/`)).text();
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const doc = new FakeDocument(['team', 'channels', 'users', 'head', 'log', 'input', 'composer-form', 'status', 'modal', 'confirm']);
+    doc.getElementById('modal').hidden = true;
+    doc.getElementById('confirm').hidden = true;
+    const urls: string[] = [];
+    let timer: () => Promise<void> = () => Promise.resolve();
+    const base = slack.url;
+    runInNewContext(script, {
+      document: doc,
+      location: { search: `?channel=${PRD}&user=${user}` },
+      history: { replaceState: (_s: unknown, _t: string, url: string) => urls.push(url) },
+      window: {
+        confirm: () => {
+          throw new Error('window.confirm must not be used');
+        },
+        open: () => undefined,
+      },
+      fetch: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
+      setInterval: (fn: () => Promise<void>) => ((timer = fn), 0),
+      URLSearchParams,
+      JSON,
+      Date,
+      Number,
+      String,
+      Object,
+      Math,
+      RegExp,
+    });
+    const log = doc.getElementById('log');
+    await slack.driver.waitFor(() => log.children.length > 0);
+    return { doc, log, urls, tick: () => timer() };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 150));
+  const dialogOf = (doc: FakeDocument) => doc.getElementById('confirm');
+  const msgByTs = (log: FakeNode, ts: string) => log.find('div', 'msg').find((m) => m.getAttribute('data-ts') === ts);
+
   it('renders the channel as text and acts as the selected user', async () => {
     const client = webClient(slack);
     const card = await client.chat.postMessage({
@@ -75,38 +114,27 @@ describe('the demo page', () => {
               style: 'primary',
               text: { type: 'plain_text', text: 'Approve' },
               value: 'op-1',
-              confirm: { title: { type: 'plain_text', text: 'Sure?' }, text: { type: 'plain_text', text: 'It installs.' }, confirm: { type: 'plain_text', text: 'Yes' }, deny: { type: 'plain_text', text: 'No' } },
+              confirm: { title: { type: 'plain_text', text: 'Sure?' }, text: { type: 'mrkdwn', text: 'It *installs*.' }, confirm: { type: 'plain_text', text: 'Go' }, deny: { type: 'plain_text', text: 'No' } },
+            },
+            {
+              type: 'button',
+              action_id: 'reject',
+              style: 'danger',
+              text: { type: 'plain_text', text: 'Reject' },
+              value: 'op-1',
+              confirm: { title: { type: 'plain_text', text: 'Reject it?' }, text: { type: 'plain_text', text: 'Really.' }, confirm: { type: 'plain_text', text: 'Yes, reject' }, deny: { type: 'plain_text', text: 'Keep it' }, style: 'danger' },
             },
           ],
         },
       ],
     });
-    await client.chat.postMessage({ channel: PRD, text: 'thread detail', thread_ts: card.ts as string });
-    await client.chat.postEphemeral({ channel: PRD, user: alice, text: 'for alice only' });
+    const cardTs = card.ts as string;
+    await client.chat.postMessage({ channel: PRD, text: 'thread detail', thread_ts: cardTs });
+    await client.chat.postMessage({ channel: PRD, text: 'more detail', thread_ts: cardTs });
+    const eph = await client.chat.postEphemeral({ channel: PRD, user: alice, text: 'for alice only' });
     await client.chat.postEphemeral({ channel: PRD, user: bob, text: 'for bob only' });
 
-    const html = await (await fetch(`${slack.url}/`)).text();
-    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
-    const doc = new FakeDocument(['channels', 'users', 'head', 'log', 'modal', 'status', 'input', 'composer-form']);
-    const questions: string[] = [];
-    const base = slack.url;
-    runInNewContext(script, {
-      document: doc,
-      location: { search: `?channel=${PRD}&user=${alice}` },
-      history: { replaceState: () => undefined },
-      window: { confirm: (q: string) => (questions.push(q), true), open: () => undefined },
-      fetch: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
-      setInterval: () => 0,
-      URLSearchParams,
-      JSON,
-      Date,
-      Number,
-      String,
-      Object,
-    });
-    const log = doc.getElementById('log');
-    await slack.driver.waitFor(() => log.children.length > 0);
-
+    const { doc, log } = await openPage(alice);
     const text = log.textContent;
     expect(text).toContain('Install PRD');
     expect(text).toContain(EVIL); // shown as text, never parsed
@@ -114,24 +142,117 @@ describe('the demo page', () => {
     expect(log.find('img')).toHaveLength(0);
     expect(log.find('b').map((b) => b.textContent)).toEqual(expect.arrayContaining(['bold', 'Reboot']));
     expect(log.find('span', 'mention').map((m) => m.textContent)).toContain('@alice');
-    expect(log.find('div', 'replies')[0]?.textContent).toContain('thread detail');
+    expect(log.find('span', 'badge').map((b) => b.textContent)).toContain('APP');
+
+    // Every message, reply and ephemeral carries its ts; the thread shows its count and replies.
+    const parent = msgByTs(log, cardTs);
+    expect(parent?.textContent).toContain('2 replies');
+    expect(parent?.textContent).not.toContain('thread detail');
+    expect(log.find('div', 'thread')[0]?.textContent).toMatch(/thread detail[\s\S]*more detail/);
+    expect(log.find('div', 'msg').every((m) => /^\d+\.\d+$/.test(m.getAttribute('data-ts') ?? ''))).toBe(true);
     const ephemeral = log.find('div', 'eph');
     expect(ephemeral.map((e) => e.textContent)).toEqual([expect.stringContaining('for alice only')]);
+    expect(ephemeral[0]?.getAttribute('data-ts')).toBe(eph.message_ts);
     expect(ephemeral[0]?.textContent).toContain('Only visible to you');
     expect(text).not.toContain('for bob only');
 
-    const approve = log.find('button').find((b: FakeNode) => b.textContent === 'Approve');
-    expect(approve?.className).toContain('primary');
-    approve?.fire('click');
+    // Approve asks first, in the page: nothing is posted until the dialog's own button is clicked.
+    const approve = parent!.button('Approve');
+    expect(approve.className).toContain('primary');
+    const dialog = dialogOf(doc);
+    expect(dialog.shown).toBe(false);
+    expect(dialog.getAttribute('role')).toBeNull();
+    approve.fire('click');
+    expect(dialog.shown).toBe(true);
+    expect(dialog.attributes).toMatchObject({ role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Sure?' });
+    expect(dialog.textContent).toMatch(/Sure\?[\s\S]*It installs\./);
+    expect(dialog.find('b').map((b) => b.textContent)).toEqual(['installs']);
+    expect(dialog.find('button').map((b) => b.textContent)).toEqual(['No', 'Go']);
+    expect(dialog.button('Go').className).toContain('primary');
+    expect(doc.activeElement).toBe(dialog.button('Go'));
+    expect(doc.getElementById('modal').shown).toBe(false);
+
+    dialog.button('No').fire('click');
+    expect(dialog.shown).toBe(false);
+    expect(dialog.getAttribute('role')).toBeNull();
+    await settle();
+    expect(bot.received).toHaveLength(0);
+
+    // Escape closes it too, and a danger confirm colours its button.
+    parent!.button('Reject').fire('click');
+    expect(dialog.attributes['aria-label']).toBe('Reject it?');
+    expect(dialog.find('button').map((b) => b.textContent)).toEqual(['Keep it', 'Yes, reject']);
+    expect(dialog.button('Yes, reject').className).toContain('danger');
+    dialog.fire('keydown', { key: 'Escape' });
+    expect(dialog.shown).toBe(false);
+    await settle();
+    expect(bot.received).toHaveLength(0);
+
+    approve.fire('click');
+    dialog.button('Go').fire('click');
+    expect(dialog.shown).toBe(false);
     await slack.driver.waitFor(() => bot.received.length > 0);
-    expect(questions).toEqual(['Sure?\n\nIt installs.']);
     const payload = JSON.parse(new URLSearchParams(bot.received[0]?.body).get('payload') ?? '{}') as { user: { id: string }; actions: Array<{ action_id: string; value: string }> };
     expect(payload.user.id).toBe(alice);
     expect(payload.actions[0]).toMatchObject({ action_id: 'approve', value: 'op-1' });
 
-    doc.getElementById('input').value = 'scan PRD';
+    const input = doc.getElementById('input');
+    input.value = 'scan PRD';
     doc.getElementById('composer-form').fire('submit');
+    expect(input.value).toBe('');
     await slack.driver.waitFor(() => bot.received.length > 1);
     expect(Object.fromEntries(new URLSearchParams(bot.received[1]?.body))).toMatchObject({ command: '/patch', text: 'scan PRD', user_id: alice, channel_id: PRD });
+    await slack.driver.waitFor(() => /acknowledged in \d+ ms/.test(doc.getElementById('status').textContent));
+    expect(doc.getElementById('status').textContent).toMatch(/^\/patch scan PRD acknowledged in \d+ ms$/);
+    // ArrowUp brings the last command back.
+    input.fire('keydown', { key: 'ArrowUp', preventDefault: () => undefined });
+    expect(input.value).toBe('/patch scan PRD');
+  });
+
+  it('updates the log in place: unchanged messages are kept, an edited one is redrawn and marked', async () => {
+    const client = webClient(slack);
+    const first = await client.chat.postMessage({ channel: PRD, text: 'first' });
+    const second = await client.chat.postMessage({ channel: PRD, text: 'second' });
+    const { log, tick } = await openPage(alice);
+    const before = { first: msgByTs(log, first.ts as string), second: msgByTs(log, second.ts as string) };
+    expect(before.first?.textContent).not.toContain('(edited)');
+
+    await client.chat.update({ channel: PRD, ts: first.ts as string, text: 'first, edited' });
+    const third = await client.chat.postMessage({ channel: PRD, text: 'third' });
+    await tick();
+    const after = { first: msgByTs(log, first.ts as string), second: msgByTs(log, second.ts as string) };
+    expect(after.second).toBe(before.second);
+    expect(after.first).not.toBe(before.first);
+    expect(after.first?.textContent).toMatch(/\(edited\)[\s\S]*first, edited/);
+    expect(log.find('div', 'msg').map((m) => m.getAttribute('data-ts'))).toEqual([first.ts, second.ts, third.ts]);
+  });
+
+  it('renders mrkdwn basics as elements and keeps words with underscores as they are', async () => {
+    await webClient(slack).chat.postMessage({
+      channel: PRD,
+      text: 'x',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '_it_ ~gone~ `code` <https://example.com/a|the site> <!here> snake_case_name\n&gt; quoted\n```pre *not bold*```' } }],
+    });
+    const { log } = await openPage(alice);
+    expect(log.find('i').map((n) => n.textContent)).toEqual(['it']);
+    expect(log.find('s').map((n) => n.textContent)).toEqual(['gone']);
+    expect(log.find('code').map((n) => n.textContent)).toEqual(['code']);
+    expect(log.find('a').map((a) => [a.textContent, a.href, a.rel])).toEqual([['the site', 'https://example.com/a', 'noopener noreferrer']]);
+    expect(log.find('span', 'mention').map((n) => n.textContent)).toEqual(['@here']);
+    expect(log.textContent).toContain('snake_case_name');
+    expect(log.find('blockquote').map((n) => n.textContent)).toEqual(['quoted']);
+    expect(log.find('pre').map((n) => n.textContent)).toEqual(['pre *not bold*']);
+  });
+
+  it('lists people by display name and switching person updates the address', async () => {
+    const { doc, urls } = await openPage(alice);
+    const users = doc.getElementById('users');
+    expect(users.options.map((o) => [o.value, o.textContent])).toEqual(expect.arrayContaining([[alice, 'alice'], [bob, 'bob']]));
+    expect(users.value).toBe(alice);
+    expect(doc.getElementById('channels').find('button').map((b) => b.textContent)).toContain('# prd-patching');
+    users.value = bob;
+    users.fire('change', { target: users });
+    expect(new URLSearchParams(urls[urls.length - 1]?.slice(1)).get('user')).toBe(bob);
+    expect(doc.getElementById('modal').shown).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { StandInContext } from '../context';
 import { compareTs } from '../ids';
 import type { Json, JsonObject } from '../types';
 
-/** The JSON the page polls: directory, the channel's messages with threads, the user's ephemerals and open modal. */
+/** The JSON the page polls: directory (people, the bot and user-group handles by id), the channel's messages with threads, the user's ephemerals and open modal. */
 export function uiState(ctx: StandInContext, channelId: string | undefined, userId: string | undefined): JsonObject {
   const ws = ctx.workspace;
   const users = ws.listUsers();
@@ -13,6 +13,7 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
   const names: Record<string, string> = Object.fromEntries(users.map((u) => [u.id, u.displayName || u.name]));
   names[ws.bot.userId] = ws.bot.name;
   names.USLACKBOT = 'Slackbot';
+  for (const g of ws.listUserGroups()) names[g.id] = g.handle;
   const all = channel ? ctx.messages.messages(channel.id) : [];
   const toJson = (m: (typeof all)[number]): JsonObject => ({
     ts: m.ts,

@@ -1,0 +1,372 @@
+/**
+ * The demo page's behaviour (browser JavaScript, as text): polls `/_ui/state`, keeps the channel
+ * log up to date without rebuilding unchanged messages, and acts as the selected user through the
+ * composer, message buttons (with Slack-like in-page confirm dialogs) and view modals.
+ */
+import { BLOCKS_SCRIPT } from './blocks-script';
+
+const APP_SCRIPT = String.raw`
+  var state = null, lastJson = '', cacheKey = '', cache = {}, collapsed = {};
+  var qs = new URLSearchParams(location.search);
+  var channelId = qs.get('channel') || '', userId = qs.get('user') || '';
+  var sent = [], recall = -1, confirmOpen = false, modalInputs = {}, modalClose = null, modalFocus = null;
+  var COLORS = ['#4a154b', '#1264a3', '#2eb67d', '#e01e5a', '#de8c00', '#0b7a75', '#7c3085', '#b5472a'];
+
+  // Slack timestamps ("1712345678.000100") in order, without float rounding.
+  function tsCmp(a, b) {
+    var x = String(a).split('.'), y = String(b).split('.');
+    return (Number(x[0]) - Number(y[0])) || ((x[1] || '') + '000000').slice(0, 6).localeCompare(((y[1] || '') + '000000').slice(0, 6));
+  }
+  function $(id) { return document.getElementById(id); }
+  function nameOf(id) { return (state && state.names && state.names[id]) || id || 'unknown'; }
+  function isBot(m) { return Boolean(m.isBot || (state && state.bot && m.user === state.bot.userId)); }
+  function post(path, body) {
+    return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json(); });
+  }
+  function setStatus(text, error) {
+    var s = $('status');
+    s.textContent = text;
+    s.className = error ? 'error' : '';
+  }
+  function answer(r, what) {
+    if (r.error) setStatus(r.error, true);
+    else if (r.slackError) setStatus(what + ' failed: ' + r.slackError, true);
+    else setStatus(what + ' acknowledged in ' + r.elapsedMs + ' ms');
+  }
+  function failed(e) { setStatus('cannot reach the stand-in: ' + e, true); }
+  function clock(ts) {
+    var d = new Date(Number(String(ts).split('.')[0]) * 1000);
+    return d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  }
+  function avatar(id, cls) {
+    var name = nameOf(id), h = 0;
+    for (var i = 0; i < String(id).length; i++) h = (h * 31 + String(id).charCodeAt(i)) % 997;
+    var a = el('div', 'avatar' + (cls ? ' ' + cls : ''));
+    a.setAttribute('data-initial', name.charAt(0).toUpperCase());
+    a.style.background = COLORS[h % COLORS.length];
+    a.setAttribute('aria-hidden', 'true');
+    return a;
+  }
+
+  // Confirm dialog: the in-page copy of Slack's, for buttons that carry "confirm".
+  function act(b, ctx) {
+    setStatus('sending ' + b.action_id + '...');
+    post('/_ui/action', { userId: userId, channelId: channelId, messageTs: ctx.ts, actionId: b.action_id, blockId: ctx.blockId || '' })
+      .then(function (r) { answer(r, (b.text && b.text.text) || b.action_id); poll(); }, failed);
+  }
+  function closeConfirm(opener) {
+    var box = $('confirm');
+    box.hidden = true;
+    box.style.display = 'none';
+    box.removeAttribute('role');
+    box.textContent = '';
+    confirmOpen = false;
+    if (state) renderModal();
+    if (opener && opener.focus) opener.focus();
+  }
+  function openConfirm(b, ctx, opener) {
+    var c = b.confirm, box = $('confirm');
+    var title = plain(c.title) || 'Are you sure?';
+    box.textContent = '';
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-modal', 'true');
+    box.setAttribute('aria-label', title);
+    var card = el('div', 'dialog');
+    var head = el('div', 'dhead');
+    head.appendChild(el('h2', 'title', title));
+    card.appendChild(head);
+    var body = el('div', 'dbody');
+    body.appendChild(textObj(c.text));
+    card.appendChild(body);
+    var foot = el('div', 'dfoot');
+    var deny = el('button', 'btn big', plain(c.deny) || 'Cancel');
+    deny.type = 'button';
+    deny.addEventListener('click', function () { closeConfirm(opener); setStatus('cancelled ' + ((b.text && b.text.text) || b.action_id)); });
+    var yes = el('button', 'btn big ' + (c.style === 'danger' ? 'danger' : 'primary'), plain(c.confirm) || 'Yes');
+    yes.type = 'button';
+    yes.addEventListener('click', function () { closeConfirm(opener); act(b, ctx); });
+    foot.appendChild(deny);
+    foot.appendChild(yes);
+    card.appendChild(foot);
+    box.appendChild(card);
+    confirmOpen = true;
+    renderModal();
+    box.hidden = false;
+    box.style.display = 'flex';
+    if (yes.focus) yes.focus();
+  }
+  function onButton(b, ctx) {
+    var btn = el('button', 'btn' + (b.style ? ' ' + b.style : ''), plain(b.text) || b.action_id);
+    btn.type = 'button';
+    btn.addEventListener('click', function () {
+      if (b.url) window.open(b.url, '_blank', 'noopener');
+      if (b.confirm) openConfirm(b, ctx, btn);
+      else act(b, ctx);
+    });
+    return btn;
+  }
+
+  // Messages: one node per top-level message (with its thread), reused while it is unchanged.
+  function renderMessage(m, eph, reply, extra) {
+    var d = el('div', 'msg' + (eph ? ' eph' : '') + (reply ? ' reply' : ''));
+    d.setAttribute('data-ts', m.ts);
+    d.appendChild(avatar(m.user));
+    var body = el('div', 'body');
+    if (eph) body.appendChild(el('div', 'eph-note', '👁 Only visible to you'));
+    var top = el('div', 'top');
+    top.appendChild(el('span', 'who', nameOf(m.user)));
+    if (isBot(m)) top.appendChild(el('span', 'badge', 'APP'));
+    top.appendChild(el('span', 'time', clock(m.ts)));
+    if (m.edited) top.appendChild(el('span', 'edited', '(edited)'));
+    body.appendChild(top);
+    if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, { ts: m.ts }));
+    else body.appendChild(mrkdwn(m.text || ''));
+    if (extra) body.appendChild(extra);
+    d.appendChild(body);
+    return d;
+  }
+  function renderItem(it) {
+    var wrap = el('div', 'item'), line = null, thread = null;
+    var replies = it.m.replies || [];
+    if (replies.length || it.threadEph.length) {
+      thread = el('div', 'thread' + (collapsed[it.m.ts] ? ' collapsed' : ''));
+      thread.setAttribute('aria-label', 'Thread');
+      if (replies.length) {
+        line = el('button', 'thread-line');
+        line.type = 'button';
+        var seen = {};
+        replies.forEach(function (r) {
+          if (seen[r.user] || Object.keys(seen).length >= 3) return;
+          seen[r.user] = true;
+          line.appendChild(avatar(r.user, 'mini'));
+        });
+        line.appendChild(el('span', 'count', replies.length + (replies.length === 1 ? ' reply' : ' replies')));
+        line.appendChild(el('span', 'last', 'Last reply ' + clock(replies[replies.length - 1].ts)));
+        line.setAttribute('aria-expanded', collapsed[it.m.ts] ? 'false' : 'true');
+        line.addEventListener('click', function () {
+          collapsed[it.m.ts] = !collapsed[it.m.ts];
+          thread.className = 'thread' + (collapsed[it.m.ts] ? ' collapsed' : '');
+          line.setAttribute('aria-expanded', collapsed[it.m.ts] ? 'false' : 'true');
+        });
+      }
+      replies.map(function (r) { return { m: r, eph: false }; }).concat(it.threadEph)
+        .sort(function (a, b) { return tsCmp(a.m.ts, b.m.ts); })
+        .forEach(function (x) { thread.appendChild(renderMessage(x.m, x.eph, true)); });
+    }
+    wrap.appendChild(renderMessage(it.m, it.eph, false, line));
+    if (thread) wrap.appendChild(thread);
+    return wrap;
+  }
+  function renderIntro(c) {
+    var d = el('div', 'intro');
+    d.appendChild(el('h2', '', '# ' + c.name));
+    d.appendChild(el('p', '', 'This is the very beginning of the #' + c.name + ' channel. ' +
+      (c.topic ? 'Topic: ' + c.topic : 'Type /patch help below to talk to ' + nameOf(state.bot && state.bot.userId) + '.')));
+    return d;
+  }
+  function items() {
+    var parents = {}, list = [];
+    state.messages.forEach(function (m) { parents[m.ts] = { key: 'm' + m.ts, ts: m.ts, m: m, eph: false, threadEph: [] }; list.push(parents[m.ts]); });
+    state.ephemerals.forEach(function (e) {
+      var p = e.thread_ts && parents[e.thread_ts];
+      if (p) p.threadEph.push({ m: e, eph: true });
+      else list.push({ key: 'e' + e.ts, ts: e.ts, m: e, eph: true, threadEph: [] });
+    });
+    list.sort(function (a, b) { return tsCmp(a.ts, b.ts); });
+    return list;
+  }
+  function renderLog() {
+    var log = $('log');
+    var key = channelId + '|' + userId + '|' + JSON.stringify(state.names);
+    var fresh = key !== cacheKey;
+    if (fresh) { cache = {}; cacheKey = key; }
+    var prevTop = log.scrollTop, atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    var want = [], next = {};
+    if (state.channel) {
+      var sigIntro = JSON.stringify(state.channel), ci = cache.intro;
+      next.intro = ci && ci.sig === sigIntro ? ci : { sig: sigIntro, node: renderIntro(state.channel) };
+      want.push(next.intro.node);
+    }
+    items().forEach(function (it) {
+      var sig = JSON.stringify(it), c = cache[it.key];
+      next[it.key] = c && c.sig === sig ? c : { sig: sig, node: renderItem(it) };
+      want.push(next[it.key].node);
+    });
+    cache = next;
+    for (var i = 0; i < want.length; i++) {
+      if (log.children[i] !== want[i]) log.insertBefore(want[i], log.children[i] || null);
+    }
+    while (log.children.length > want.length) log.removeChild(log.children[log.children.length - 1]);
+    log.scrollTop = fresh || atBottom ? log.scrollHeight : prevTop;
+  }
+
+  // Views: the open modal, if any, as the user sees it.
+  function renderModal() {
+    var box = $('modal'), m = state && state.modal;
+    if (!m || confirmOpen) {
+      box.hidden = true;
+      box.style.display = 'none';
+      if (!m) { box.removeAttribute('data-id'); box.textContent = ''; box.setAttribute('aria-label', ''); modalInputs = {}; modalClose = null; }
+      return;
+    }
+    var id = m.id + ':' + JSON.stringify(m.errors);
+    if (box.getAttribute('data-id') !== id) {
+      box.setAttribute('data-id', id);
+      buildModal(box, m);
+    }
+    box.hidden = false;
+    box.style.display = 'flex';
+    if (modalFocus && modalFocus.focus) modalFocus.focus();
+    modalFocus = null;
+  }
+  function buildModal(box, m) {
+    var old = {};
+    Object.keys(modalInputs).forEach(function (k) { old[k] = modalInputs[k].value; });
+    var title = plain(m.view.title) || 'Dialog';
+    box.setAttribute('aria-label', title);
+    box.textContent = '';
+    var card = el('div', 'dialog');
+    var head = el('div', 'dhead');
+    head.appendChild(el('h2', 'title', title));
+    var x = el('button', 'x', '×');
+    x.type = 'button';
+    x.setAttribute('aria-label', 'Close');
+    head.appendChild(x);
+    card.appendChild(head);
+    var body = el('div', 'dbody'), inputs = {}, first = null;
+    (m.view.blocks || []).forEach(function (b) {
+      if (b.type !== 'input') { body.appendChild(renderBlocks([b], { ts: '' })); return; }
+      var e = b.element || {}, key = e.action_id || b.block_id;
+      var field = e.multiline ? el('textarea') : el('input');
+      field.id = 'in-' + key;
+      if (e.placeholder) field.placeholder = plain(e.placeholder);
+      if (e.max_length) field.maxLength = e.max_length;
+      field.value = old[key] || (e.initial_value || '');
+      var label = el('label', '', plain(b.label));
+      label.htmlFor = field.id;
+      if (b.optional && !/optional/i.test(plain(b.label))) label.appendChild(el('span', 'opt', ' (optional)'));
+      body.appendChild(label);
+      body.appendChild(field);
+      if (b.hint) body.appendChild(el('div', 'hintline', plain(b.hint)));
+      if (m.errors && m.errors[b.block_id]) body.appendChild(el('div', 'err', m.errors[b.block_id]));
+      inputs[key] = field;
+      first = first || field;
+    });
+    card.appendChild(body);
+    var foot = el('div', 'dfoot');
+    var cancel = el('button', 'btn big', plain(m.view.close) || 'Cancel');
+    cancel.type = 'button';
+    function close() { post('/_ui/view-close', { viewId: m.id }).then(poll, failed); }
+    cancel.addEventListener('click', close);
+    x.addEventListener('click', close);
+    foot.appendChild(cancel);
+    if (m.view.submit) {
+      var submit = el('button', 'btn big primary', plain(m.view.submit));
+      submit.type = 'button';
+      submit.addEventListener('click', function () {
+        var values = {};
+        Object.keys(inputs).forEach(function (k) { values[k] = inputs[k].value; });
+        post('/_ui/view', { userId: userId, viewId: m.id, inputs: values })
+          .then(function (r) { answer(r, plain(m.view.submit)); poll(); }, failed);
+      });
+      foot.appendChild(submit);
+    }
+    card.appendChild(foot);
+    box.appendChild(card);
+    modalInputs = inputs;
+    modalClose = close;
+    modalFocus = first || cancel;
+  }
+
+  function renderSide() {
+    var side = $('channels');
+    side.textContent = '';
+    state.channels.forEach(function (c) {
+      var active = state.channel && c.id === state.channel.id;
+      var d = el('button', 'chan' + (active ? ' active' : '') + (c.botIsMember ? '' : ' nobot'), '# ' + c.name);
+      d.type = 'button';
+      if (active) d.setAttribute('aria-current', 'page');
+      if (!c.botIsMember) d.title = 'the bot is not in this channel';
+      d.addEventListener('click', function () { channelId = c.id; lastJson = ''; syncUrl(); poll(); });
+      side.appendChild(d);
+    });
+    var users = $('users');
+    var sig = JSON.stringify(state.users);
+    if (users.getAttribute('data-sig') !== sig) {
+      users.setAttribute('data-sig', sig);
+      users.textContent = '';
+      state.users.forEach(function (u) { var o = el('option', '', u.displayName || u.name); o.value = u.id; users.appendChild(o); });
+    }
+    users.value = state.user ? state.user.id : '';
+    $('team').textContent = (state.team && state.team.name) || 'patchbot demo';
+  }
+  function renderHead() {
+    var head = $('head');
+    head.textContent = '';
+    if (!state.channel) return;
+    head.appendChild(el('span', 'name', '# ' + state.channel.name));
+    if (state.channel.topic) head.appendChild(el('span', 'topic', state.channel.topic));
+    document.title = '#' + state.channel.name + ' — ' + ((state.team && state.team.name) || 'patchbot demo');
+    $('input').placeholder = 'Message #' + state.channel.name + ' — try /patch help';
+  }
+  function render() {
+    renderSide();
+    renderHead();
+    renderLog();
+    renderModal();
+  }
+
+  function syncUrl() {
+    history.replaceState(null, '', '?' + new URLSearchParams({ channel: channelId, user: userId }).toString());
+  }
+  function poll() {
+    var q = new URLSearchParams({ channel: channelId, user: userId });
+    return fetch('/_ui/state?' + q.toString(), { cache: 'no-store' })
+      .then(function (r) { return r.text(); })
+      .then(function (text) {
+        if (text === lastJson) return;
+        lastJson = text;
+        state = JSON.parse(text);
+        if (state.channel) channelId = state.channel.id;
+        if (state.user) userId = state.user.id;
+        render();
+      })
+      .catch(failed);
+  }
+
+  $('users').addEventListener('change', function (ev) { userId = ev.target.value; lastJson = ''; syncUrl(); poll(); });
+  $('confirm').addEventListener('keydown', function (ev) { if (ev.key === 'Escape') closeConfirm(null); });
+  $('confirm').addEventListener('click', function (ev) { if (ev.target === $('confirm')) closeConfirm(null); });
+  $('modal').addEventListener('keydown', function (ev) { if (ev.key === 'Escape' && modalClose) modalClose(); });
+  $('input').addEventListener('keydown', function (ev) {
+    var input = $('input');
+    if (ev.key === 'ArrowUp' && sent.length && (input.value === '' || input.value === sent[recall])) {
+      recall = recall < 0 ? sent.length - 1 : Math.max(0, recall - 1);
+      input.value = sent[recall];
+      if (ev.preventDefault) ev.preventDefault();
+    } else if (ev.key === 'ArrowDown' && recall >= 0 && input.value === sent[recall]) {
+      recall = recall + 1 < sent.length ? recall + 1 : -1;
+      input.value = recall < 0 ? '' : sent[recall];
+      if (ev.preventDefault) ev.preventDefault();
+    }
+  });
+  $('composer-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var input = $('input');
+    var text = input.value.trim();
+    if (!text) return;
+    if (text.charAt(0) !== '/') text = '/patch ' + text;
+    input.value = '';
+    if (sent[sent.length - 1] !== text) sent.push(text);
+    recall = -1;
+    setStatus('sending ' + text + '...');
+    post('/_ui/command', { userId: userId, channelId: channelId, text: text })
+      .then(function (r) { answer(r, text); poll(); }, failed);
+  });
+  poll();
+  setInterval(poll, 1000);
+`;
+
+/** The page's whole script: the Block Kit renderer and the behaviour in one strict closure. */
+export const SCRIPT = `(function () {\n  'use strict';${BLOCKS_SCRIPT}${APP_SCRIPT}})();\n`;
