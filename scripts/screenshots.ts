@@ -1,0 +1,52 @@
+/**
+ * `npm run screenshots`: drives the demo workspace in Debian's Chromium through a scan and an
+ * approved install, and saves what the page shows to docs/screenshots/ for the README.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_IDS, startHarness } from '../test/support/bot';
+import { WorkspacePage, ended, launchWorkspaceBrowser } from '../test/browser/workspace-page';
+
+const OUT = join(__dirname, '..', 'docs', 'screenshots');
+const { users, channels } = DEMO_IDS;
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const h = await startHarness();
+  const browser = await launchWorkspaceBrowser();
+  const ws = new WorkspacePage(browser.page);
+  const shot = async (name: string) => {
+    await browser.page.screenshot({ path: join(OUT, `${name}.png`) });
+    process.stdout.write(`docs/screenshots/${name}.png\n`);
+  };
+  try {
+    await ws.open(h.slack.url, channels.prd, users.alice);
+    await ws.send('/patch scan PRD');
+    const scan = await ws.message(/Scan of PRD/);
+    await ws.waitForText(scan, ended('Scan of PRD'), 30_000);
+    await shot('scan-finished');
+
+    await ws.send('/patch install PRD');
+    const card = await ws.message(/waiting for approval/);
+    const ts = (await card.getAttribute('data-ts'))!;
+    await ws.switchUser(users.bob);
+    await ws.byTs(ts).scrollIntoViewIfNeeded();
+    await shot('approval-card');
+
+    await ws.click(ws.byTs(ts), 'Approve');
+    await ws.confirmDialog().waitFor();
+    await shot('approve-confirm');
+    await ws.confirmDialog().getByRole('button', { name: 'Approve', exact: true }).click();
+    await ws.waitForText(ws.byTs(ts), ended('Install of PRD'), 30_000);
+    await ws.byTs(ts).scrollIntoViewIfNeeded();
+    await shot('install-finished');
+  } finally {
+    await browser.close();
+    await h.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`screenshots failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
