@@ -25,6 +25,44 @@ export interface RegionClients {
 
 const DEFAULT_MAX_ATTEMPTS = 8;
 
+/** Credentials this close to expiry are refreshed before use (the SDK's own margin is 5 minutes). */
+export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * One in-flight or cached identity shared by every caller: concurrent first calls wait on the same
+ * request, and a new one is made only when the identity expires within `marginMs` (or has no expiry
+ * and was never fetched) or the last attempt failed. A caller passing `forceRefresh` gets a new one.
+ */
+export function memoizeCredentials(
+  provider: AwsCredentialIdentityProvider,
+  options: { marginMs?: number; now?: () => number } = {},
+): AwsCredentialIdentityProvider {
+  const margin = options.marginMs ?? CREDENTIALS_REFRESH_MARGIN_MS;
+  const now = options.now ?? Date.now;
+  let cached: Promise<AwsCredentialIdentity> | undefined;
+  let identity: AwsCredentialIdentity | undefined;
+  const fresh = (id: AwsCredentialIdentity) => id.expiration === undefined || id.expiration.getTime() - margin > now();
+  const fetch = (): Promise<AwsCredentialIdentity> => {
+    const pending = provider().then(
+      (id) => {
+        identity = id;
+        return id;
+      },
+      (err: unknown) => {
+        if (cached === pending) cached = undefined;
+        throw err;
+      },
+    );
+    cached = pending;
+    identity = undefined;
+    return pending;
+  };
+  return (props?: { forceRefresh?: boolean }) => {
+    if (props?.forceRefresh || !cached || (identity !== undefined && !fresh(identity))) return fetch();
+    return cached;
+  };
+}
+
 /** Builds SDK clients per scope and region on first use and keeps them; the only maker of clients. */
 export class AwsClientPool {
   private readonly scopes = new Map<string, AwsScope>();
@@ -64,13 +102,17 @@ export class AwsClientPool {
     this.clients.clear();
   }
 
-  /** A role is assumed where the scope names one (one provider per scope, so its cache serves every region). */
+  /**
+   * A role is assumed where the scope names one. One memoized provider per scope serves its SSM, EC2
+   * and STS clients in every region: one AssumeRole until the credentials near expiry.
+   * (`fromTemporaryCredentials` alone is not memoized, and each client would cache on its own.)
+   */
   private credentialsFor(scope: AwsScope, region: string): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
     if (!scope.roleArn) return this.options.credentials;
     if (!this.credentials.has(scope.name)) {
       this.credentials.set(
         scope.name,
-        fromTemporaryCredentials({
+        memoizeCredentials(fromTemporaryCredentials({
           params: {
             RoleArn: scope.roleArn,
             RoleSessionName: 'patchbot',
@@ -78,7 +120,7 @@ export class AwsClientPool {
           },
           ...(this.options.credentials ? { masterCredentials: this.options.credentials } : {}),
           clientConfig: { region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
-        }),
+        })),
       );
     }
     return this.credentials.get(scope.name);
