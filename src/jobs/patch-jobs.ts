@@ -2,9 +2,9 @@ import type { FleetGateway } from '../aws';
 import type { Clock } from '../clock';
 import { windowChannels, type PatchbotConfig } from '../config';
 import type { Logger } from '../logger';
-import { buildDigest, isEmpty, markPosted, pollCompliance, pollWindows, recordDigest } from '../patching/poll';
+import { ScopeHealth, buildDigest, isEmpty, markPosted, pollComplianceResult, pollWindows, recordDigest } from '../patching/poll';
 import type { ChannelPoster } from '../slack/poster';
-import { complianceDiffView, digestView, windowResultView } from '../slack/views';
+import { complianceDiffView, digestView, scopeHealthView, windowResultView } from '../slack/views';
 import type { Store } from '../store';
 import type { Job } from './scheduler';
 
@@ -34,11 +34,20 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
   const log = deps.logger.child({ subsystem: 'jobs' });
   const pollDeps = { store, gateways, groups: config.groups, clock, logger: log };
 
+  // Failing scopes are posted when they start failing and once when they answer again, not every poll.
+  const health = new ScopeHealth();
   const compliancePoll = async () => {
     for (const group of config.groups) {
       try {
-        const diff = await pollCompliance(pollDeps, group);
-        if (diff && !isEmpty(diff)) await poster.post(group.channel, complianceDiffView(diff, clock.now()));
+        const { diff, failures } = await pollComplianceResult(pollDeps, group);
+        const change = health.compare(group.name, failures);
+        const news = diff !== undefined && !isEmpty(diff);
+        if (news) await poster.post(group.channel, complianceDiffView(diff, clock.now()));
+        // A posted diff already lists every failing scope; a separate note is needed for scopes that
+        // started failing without other news, and for scopes that answer again.
+        if (ScopeHealth.changed(change) && (!news || change.recovered.length > 0)) await poster.post(group.channel, scopeHealthView(change, clock.now()));
+        // Recorded once posted: if Slack failed (post threw), the change is posted on the next poll.
+        health.record(group.name, failures);
       } catch (err) {
         log.error({ err, group: group.name }, 'compliance poll failed for a group; the others go on');
       }

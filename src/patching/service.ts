@@ -5,7 +5,7 @@
  */
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
-import { InputError } from '../errors';
+import { InputError, PatchbotError } from '../errors';
 import type { Operation } from '../store';
 import { ApprovalService, type ApprovalAuthorizer, type CancelInput, type DecideInput, type DecideResult } from './approval';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
@@ -71,6 +71,7 @@ export class PatchService {
   async requestInstall(input: RequestInstallInput): Promise<Operation> {
     const { group } = input;
     const plan = await buildInstallPlan(this.deps, group, input.rebootOption);
+    if (plan.targets.length === 0) unreadScopes('install', plan);
     if (plan.targets.length === 0) {
       throw new InputError(`install ${group.name}: no reachable instance`, { userMessage: `Nothing to install on: ${group.name} has no running instance whose SSM agent is online.${excludedNote(plan)}` });
     }
@@ -92,6 +93,7 @@ export class PatchService {
   async requestReboot(input: RequestRebootInput): Promise<Operation> {
     const { group } = input;
     const plan = await buildRebootPlan(this.deps, group, input.all);
+    if (plan.targets.length === 0) unreadScopes('reboot', plan);
     if (plan.targets.length === 0) {
       throw new InputError(`reboot ${group.name}: no target`, {
         userMessage: input.all
@@ -206,6 +208,19 @@ export class PatchService {
     // No await between creating and claiming: the tracker cannot take the send from under us.
     return this.runner.send(op);
   }
+}
+
+/**
+ * No target, and some scopes could not be read: "nothing to do" would be a guess, because the
+ * targets may be in the scopes that failed. Refuses with each failing scope and its error's advice.
+ */
+function unreadScopes(kind: 'install' | 'reboot', plan: ChangePlan): void {
+  if (plan.failures.length === 0) return;
+  const scopes = plan.failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ');
+  const n = plan.failures.length;
+  throw new PatchbotError('AWS_ERROR', `${kind} ${plan.group}: no target found, ${n} scope(s) unreadable`, {
+    userMessage: `Could not plan the ${kind} of ${plan.group}: ${n === 1 ? '1 scope' : `${n} scopes`} could not be read, so its targets are unknown. Nothing was changed. ${scopes}`,
+  });
 }
 
 function excludedNote(plan: ChangePlan): string {

@@ -259,9 +259,12 @@ export class OperationTracker {
       this.log.warn({ operationId: op.id, failures: polled.failures, consecutive: t.pollFailures }, 'polling invocations failed; will retry');
       if (pastDeadline) return this.finish(op, await this.final(op, { ...report, failures: [...report.failures, ...polled.failures] }, commands, t), t);
       if (t.pollFailures >= this.opt.failureNoticeAfter) {
-        report = { ...report, notice: `patchbot cannot check on this operation right now (${polled.failures.map((f) => f.message).join(' ')}). It keeps trying.` };
-        await this.progress(op, report, t);
+        const where = polled.failures.map((f) => `${f.scope} (${f.region})`).join(', ');
+        const others = polled.results.length > 0 ? ' The other scopes’ progress is shown as it is now.' : '';
+        report = { ...report, notice: `patchbot cannot check on this operation in ${where} right now (${polled.failures.map((f) => f.message).join(' ')}). It keeps trying.${others}` };
       }
+      // The scopes that answered still show their progress (the failing ones as last read).
+      await this.progress(op, report, t);
       return;
     }
     t.pollFailures = 0;

@@ -46,6 +46,17 @@ function compliant(e: Pick<SnapshotEntry, 'missing' | 'failed' | 'pendingReboot'
  * Scopes polled for the first time alongside known ones are recorded silently too.
  */
 export async function pollCompliance(deps: PollDeps, group: PatchGroup): Promise<ComplianceDiff | undefined> {
+  return (await pollComplianceResult(deps, group)).diff;
+}
+
+/** What one compliance poll of a group found: the diff (see pollCompliance) and every scope that failed, first poll included. */
+export interface CompliancePollResult {
+  diff: ComplianceDiff | undefined;
+  failures: ScopeFailure[];
+}
+
+/** As pollCompliance, and also the scopes that could not be read when there is no diff (a first poll). */
+export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): Promise<CompliancePollResult> {
   const { store, gateways, logger } = deps;
   const now = deps.clock.now();
   const fetched = await fetchGroupCompliance(group, gateways, logger);
@@ -83,7 +94,7 @@ export async function pollCompliance(deps: PollDeps, group: PatchGroup): Promise
   }
   if (known.length === 0) {
     logger.info({ group: group.name, scopes: fresh.length, fetched: refresh.fetched, failures }, 'compliance poll: first snapshot recorded');
-    return undefined;
+    return { diff: undefined, failures };
   }
 
   const diff: ComplianceDiff = {
@@ -170,7 +181,7 @@ export async function pollCompliance(deps: PollDeps, group: PatchGroup): Promise
   }
   for (const c of diff.becameNonCompliant as NonCompliantChange[]) c.newlyMissing.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   logger.debug({ group: group.name, cost: diff.cost, failures: failures.length }, 'compliance poll');
-  return diff;
+  return { diff, failures };
 }
 
 /** Entries with ping status and name from the live instance list. */

@@ -66,6 +66,7 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
         .map((op) => ({ operationId: op.id, kind: op.kind, requestedBy: op.requestedBy, expiresAt: op.expiresAt ?? undefined })),
       staleScans: status.stale.length,
       unreachable: status.counts.unreachable,
+      scopes: status.scopes,
     };
     out.groups.push(entry);
   }

@@ -123,6 +123,8 @@ export interface DigestGroup {
   /** Instances never scanned or scanned longer ago than scanMaxAge. */
   staleScans: number;
   unreachable: number;
+  /** The scopes and regions that answered, with the instances found in each (absent in digests stored before it existed). */
+  scopes?: Array<{ scope: string; region: string; instances: number }>;
 }
 
 /** A channel's digest. */
@@ -132,5 +134,6 @@ export interface DigestData {
   /** When the channel's last digest was sent; undefined for its first. */
   since: Date | undefined;
   groups: DigestGroup[];
+  /** Scopes that could not be read, with the group they were read for. */
   failures: Array<ScopeFailure & { group: string }>;
 }

@@ -116,13 +116,14 @@ export function severityText(counts: SeverityCounts): string {
 }
 
 /**
- * Scopes that could not be read: what failed, where, and the error's own advice. The figures
- * around it leave those scopes out, and the section says so, so nobody mistakes a gap for "all clear".
+ * Scopes that could not be read: what failed, where (with the group, when a view covers several),
+ * and the error's own advice. The figures around it leave those scopes out, and the section says
+ * so, so nobody mistakes a gap for "all clear". `heading` (mrkdwn) replaces that title where nothing is above.
  */
-export function failuresSection(failures: readonly ScopeFailure[]): BlockBuilder | undefined {
+export function failuresSection(failures: ReadonlyArray<ScopeFailure & { group?: string | undefined }>, heading?: string): BlockBuilder | undefined {
   if (failures.length === 0) return undefined;
-  const lines = failures.map((f) => `• ${bold(`${f.scope} · ${f.region}`)}: ${escapeText(truncate(oneLine(f.message), 300))}`);
-  const title = `❌ *Could not read ${plural(failures.length, 'scope')}*, so ${failures.length === 1 ? 'it is' : 'they are'} not counted above:`;
+  const lines = failures.map((f) => `• ${f.group ? `${bold(f.group)} in ` : ''}${bold(`${f.scope} · ${f.region}`)}: ${escapeText(truncate(oneLine(f.message), 300))}`);
+  const title = heading ?? `❌ *Could not read ${plural(failures.length, 'scope')}*, so ${failures.length === 1 ? 'it is' : 'they are'} not counted above:`;
   return listSection(title, lines, SHORT);
 }
 

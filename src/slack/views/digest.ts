@@ -9,6 +9,7 @@ import { MESSAGE_TEXT_BUDGET, listWithMore } from '../limits';
 import { bold, channelLink, code, escapeText, formatAge, formatCount, formatTime, mention, oneLine, plural, truncate } from '../mrkdwn';
 import { blocks, detailThread, failuresSection, footer, header, message, section, severityText } from './blocks';
 import type { DigestData, DigestGroup } from './poll-types';
+import { scopeSpread } from './scope-summary';
 import type { SlackMessage } from './types';
 import { EXECUTION_EMOJI } from './windows';
 
@@ -34,6 +35,13 @@ export function percent(rate: number): string {
 /** "92.0% compliant (92 of 100)" or "no instances". */
 function rateText(g: DigestGroup): string {
   return g.instances === 0 ? 'no instances' : `${percent(g.rate)} compliant (${formatCount(g.compliant)} of ${formatCount(g.instances)})`;
+}
+
+/** " · 1,204 instances in 2 accounts, 3 regions" (compact: " · in 2 accounts, 3 regions") when the group spans several scopes or regions, else nothing. */
+function spreadText(g: DigestGroup, compact = false): string {
+  const spread = scopeSpread(g.scopes ?? []);
+  if (!spread) return '';
+  return compact ? ` · ${escapeText(spread)}` : ` · ${plural(g.instances, 'instance')} ${escapeText(spread)}`;
 }
 
 const signed = (n: number, what: string) => `${n > 0 ? '▲' : '▼'} ${formatCount(Math.abs(n))} ${what}`;
@@ -70,7 +78,7 @@ function groupText(g: DigestGroup, now: Date): string {
   const change = changeText(g);
   return truncate(
     [
-      `${bold(g.group)} · ${rateText(g)}${change ? ` · ${change}` : ''}`,
+      `${bold(g.group)} · ${rateText(g)}${change ? ` · ${change}` : ''}${spreadText(g)}`,
       `Missing: ${severityText(g.missingBySeverity)}`,
       missed.length > 0 ? `Most missed: ${missed.join(' · ')}` : '',
       `Window runs: ${runs.length > 0 ? inline(runs, 400, 4) : '_none since the last digest_'}`,
@@ -87,7 +95,7 @@ function groupText(g: DigestGroup, now: Date): string {
 function groupLine(g: DigestGroup): string {
   const failedRuns = g.windowRuns.filter((w) => w.status !== 'SUCCESS').length;
   const parts = [
-    `${bold(truncate(g.group, 60))} ${g.instances === 0 ? 'no instances' : `${percent(g.rate)} (${formatCount(g.compliant)}/${formatCount(g.instances)})`}${changeShort(g)}`,
+    `${bold(truncate(g.group, 60))} ${g.instances === 0 ? 'no instances' : `${percent(g.rate)} (${formatCount(g.compliant)}/${formatCount(g.instances)})`}${changeShort(g)}${spreadText(g, true)}`,
     g.missingBySeverity.critical > 0 ? `critical ${formatCount(g.missingBySeverity.critical)}` : '',
     failedRuns > 0 ? `❌ ${plural(failedRuns, 'window run')} not successful` : '',
     g.pendingApprovals.length > 0 ? `⏳ ${formatCount(g.pendingApprovals.length)} pending` : '',

@@ -12,6 +12,8 @@ export { rejectModalView } from './reject-modal';
 export { historyView } from './history';
 export { errorView, usageView, forbiddenView, noteView, decisionNoticeView } from './errors';
 export { complianceDiffView } from './compliance-diff';
+export { scopeHealthView } from './scope-health';
+export { countByScope, scopeSpread, scopeSummary, type ScopeCount } from './scope-summary';
 export { windowResultView } from './window-result';
 export { digestView, percent } from './digest';
 export type { ComplianceDiff, WindowResult, WindowTaskResult, DigestData, DigestGroup, NewlyMissingPatch } from './poll-types';

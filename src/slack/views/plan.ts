@@ -7,8 +7,9 @@
 import type { ChangePlan, PromotionEvidence } from '../../patching/types';
 import { listWithMore, type ListOptions } from '../limits';
 import { bold, code, escapeText, formatAge, formatCount, formatDuration, oneLine, plural, truncate } from '../mrkdwn';
-import { GLANCE, SHORT, detailThread, type DetailOptions, failuresSection, fieldSections, instanceLabel, listSection, moreInThread, section, spansScopes, type Part } from './blocks';
+import { GLANCE, SHORT, detailThread, type DetailOptions, failuresSection, fieldSections, footer, instanceLabel, listSection, moreInThread, section, spansScopes, type Part } from './blocks';
 import { plannedPatchLine, worstFirst } from './patches';
+import { countByScope, scopeSpread, scopeSummary } from './scope-summary';
 import type { SlackMessage } from './types';
 
 /** Targets are a glance: names a reader recognises, the full list in the thread. */
@@ -68,8 +69,10 @@ export function planSections(plan: ChangePlan, now: Date): Part[] {
   const noun = plan.kind === 'reboot' ? 'Instances to reboot' : 'Targets';
   const patches = patchLines(plan);
   const noPatches = plan.scan.newest === undefined ? '' : '*Patches to install*: none missing according to the latest scan.';
+  const where = countByScope(plan.targets);
   return [
     listSection(`*${noun} (${formatCount(plan.targets.length)})*`, targetLines(plan), TARGETS, moreInThread) ?? section(`*${noun}*: none.`),
+    scopeSpread(where) ? footer(`${noun}: ${escapeText(scopeSummary(plan.group, where))}`) : undefined,
     listSection(`*Excluded (${formatCount(plan.excluded.length)})*`, excludedLines(plan), SHORT, moreInThread),
     plan.kind === 'install' ? (listSection(`*Patches to install (${formatCount(patches.length)})*, worst first`, patches, GLANCE, moreInThread) ?? section(noPatches)) : undefined,
     section(scanWarning(plan, now)),

@@ -7,6 +7,7 @@ import type { GroupStatus, NonCompliantInstance, StaleInstance, UnreachableInsta
 import { code, escapeText, formatAge, formatCount, formatDuration, formatTime, plural } from '../mrkdwn';
 import { listWithMore } from '../limits';
 import { GLANCE, SHORT, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, scopeLabel, section, severityText, spansScopes } from './blocks';
+import { scopeSummary } from './scope-summary';
 import type { SlackMessage } from './types';
 
 const CONSOLE_HINT = 'Patch Manager → Compliance reporting in the SSM console lists them all.';
@@ -102,7 +103,7 @@ export function statusView(s: GroupStatus): SlackMessage {
     `${emoji} ${g}: ${line}`,
     blocks(
       header(`${s.group} compliance`),
-      section(`${emoji} *${line}*`),
+      section(`${emoji} *${line}*${s.scopes.length > 0 ? `\n${escapeText(scopeSummary(s.group, s.scopes))}` : ''}`),
       c.instances > 0
         ? fieldSections([
             ['Instances', formatCount(c.instances)],

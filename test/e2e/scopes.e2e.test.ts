@@ -1,0 +1,170 @@
+/**
+ * A group spread over two accounts (one by the default credentials, one by AssumeRole) and three
+ * regions, through the real bot, SDK and Slack stand-in: the answers say where the instances are,
+ * and when one account refuses, the others still answer and the failing scope is named with what
+ * to grant: in /patch status, the digest, the compliance poll (once when it starts failing, once
+ * when it recovers) and install/reboot, which refuse instead of claiming there is nothing to do.
+ */
+import { GROUPS, sandboxFleet } from '../support/aws';
+import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, startHarness, type Harness } from '../support/bot';
+
+const { users, channels } = DEMO_IDS;
+const MAIN = '123456789012';
+const PARTNER = '210987654321';
+const PARTNER_SCOPE = `    - name: partner
+      roleArn: arn:aws:iam::${PARTNER}:role/patchbot
+      regions: [us-east-1, eu-west-1]
+`;
+const DENY_PARTNER = { deny: [{ action: 'ssm:DescribeInstanceInformation', account: PARTNER }] };
+
+/** Messages the bot posted at the top level of a channel (thread replies left out). */
+const topLevel = (h: Harness, channel: string) => h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
+
+describe('a group across two accounts and three regions', () => {
+  let h: Harness;
+  let mainIds: string[];
+  let partnerIds: string[];
+
+  beforeAll(async () => {
+    h = await startHarness({
+      sim: {
+        fleets: [
+          { account: MAIN, region: 'us-east-1', seed: 11 },
+          { account: PARTNER, region: 'us-east-1', seed: 12 },
+          { account: PARTNER, region: 'eu-west-1', seed: 13 },
+        ],
+      },
+      config: demoConfig((t) => t.replace(/(      regions: \[us-east-1\]\n)/, `$1${PARTNER_SCOPE}`)),
+    });
+    expect(h.config.aws.scopes.map((s) => s.name)).toEqual(['sandbox', 'partner']);
+    const fleet = sandboxFleet(h.sim.url, h.config.aws.scopes);
+    try {
+      const ids = async (scope: string) =>
+        (await Promise.all(fleet.gateways.filter((g) => g.scope === scope).map((g) => g.listManagedInstances(GROUPS.PRD)))).flat().map((i) => i.instanceId);
+      mainIds = await ids('sandbox');
+      partnerIds = await ids('partner');
+    } finally {
+      fleet.close();
+    }
+    expect(mainIds.length).toBeGreaterThan(0);
+    expect(partnerIds.length).toBeGreaterThan(0);
+  });
+  afterAll(() => h.close());
+  afterEach(() => h.sim.configure({ deny: [] }));
+
+  async function command(text: string, match: RegExp): Promise<string> {
+    const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+    await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
+    return readable(await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && match.test(readable(m)), 8000));
+  }
+
+  async function privately(text: string, channelId: string = channels.prd): Promise<string> {
+    const before = h.slack.responses().length;
+    await h.slack.driver.slashCommand({ userId: users.alice, channelId, text });
+    await h.slack.driver.waitFor(() => h.slack.responses().length > before, 8000, `the answer to ${text}`);
+    return JSON.stringify(h.slack.responses().slice(before));
+  }
+
+  it('status says how many instances, in how many accounts and regions', async () => {
+    const text = await command('status PRD', /PRD compliance/);
+    const total = mainIds.length + partnerIds.length;
+    expect(text).toContain(`PRD: ${total.toLocaleString('en-US')} instances in 2 accounts, 2 regions`);
+    expect(text).not.toContain('Could not read');
+  });
+
+  it('status with one account denied: the other account answers, and the failing scopes are named with the fix', async () => {
+    h.sim.configure(DENY_PARTNER);
+    const text = await command('status PRD', /PRD compliance/);
+    expect(text).toContain(`PRD: ${mainIds.length} instances`);
+    expect(text).not.toContain('in 2 accounts');
+    // The instances it lists (non-compliant, unreachable) are all the answering account's.
+    const listed = new Set(text.match(/i-[0-9a-f]{17}/g) ?? []);
+    expect(listed.size).toBeGreaterThan(0);
+    for (const id of listed) expect(mainIds).toContain(id);
+    expect(text).toContain('Could not read 2 scopes');
+    expect(text).toContain('partner · us-east-1');
+    expect(text).toContain('partner · eu-west-1');
+    expect(text).toContain('ssm:DescribeInstanceInformation');
+    expect(text).toMatch(/Grant the IAM action/);
+  });
+
+  it('the digest names the group whose scope failed, and still counts the others', async () => {
+    h.sim.configure(DENY_PARTNER);
+    const before = topLevel(h, channels.prd).length;
+    await h.bot.runJob('digest');
+    const digest = topLevel(h, channels.prd).slice(before);
+    expect(digest).toHaveLength(1);
+    const text = readable(digest[0]!);
+    expect(text).toContain('Daily patch digest');
+    expect(text).toMatch(new RegExp(`\\*PRD\\* · [\\d.]+% compliant \\(\\d+ of ${mainIds.length}\\)`));
+    expect(text).toContain('*PRD* in *partner · us-east-1*');
+    expect(text).toContain('*PRD* in *partner · eu-west-1*');
+  });
+
+  it('the compliance poll posts a failing scope when it starts failing and once when it recovers, not every poll', async () => {
+    const notes = (from: number) => topLevel(h, channels.prd).slice(from).filter((m) => /^(⚠️|✅) PRD: /.test(m.text));
+    await h.bot.runJob('compliance-poll'); // the first poll records and says nothing
+    const start = topLevel(h, channels.prd).length;
+    await h.bot.runJob('compliance-poll');
+    expect(topLevel(h, channels.prd).length).toBe(start);
+
+    h.sim.configure(DENY_PARTNER);
+    await h.bot.runJob('compliance-poll');
+    const failing = notes(start);
+    expect(failing).toHaveLength(1);
+    expect(failing[0]!.text).toBe('⚠️ PRD: could not read 2 scopes (partner · us-east-1, partner · eu-west-1)');
+    expect(readable(failing[0]!)).toMatch(/Grant the IAM action .ssm:DescribeInstanceInformation/);
+
+    const afterFailing = topLevel(h, channels.prd).length;
+    await h.bot.runJob('compliance-poll');
+    await h.bot.runJob('compliance-poll');
+    expect(topLevel(h, channels.prd).length).toBe(afterFailing);
+
+    h.sim.configure({ deny: [] });
+    await h.bot.runJob('compliance-poll');
+    const recovered = notes(afterFailing);
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]!.text).toBe('✅ PRD: 2 scopes answer again (partner · us-east-1, partner · eu-west-1)');
+    const afterRecovery = topLevel(h, channels.prd).length;
+    await h.bot.runJob('compliance-poll');
+    expect(topLevel(h, channels.prd).length).toBe(afterRecovery);
+  });
+
+  it('install and reboot with every scope failing name the scopes instead of "no running instance"', async () => {
+    h.sim.configure({ deny: [{ action: 'ssm:DescribeInstanceInformation' }] });
+    const sends = h.sim.stats().calls.SendCommand ?? 0;
+    const install = await privately('install STG', channels.stg);
+    expect(install).toContain('Could not plan the install of STG: 3 scopes could not be read');
+    expect(install).toContain('sandbox (us-east-1)');
+    expect(install).toContain('partner (eu-west-1)');
+    expect(install).toContain('ssm:DescribeInstanceInformation');
+    expect(install).not.toContain('no running instance');
+    const reboot = await privately('reboot STG all', channels.stg);
+    expect(reboot).toContain('Could not plan the reboot of STG');
+    expect(reboot).not.toContain('no running instance');
+    expect(h.sim.stats().calls.SendCommand ?? 0).toBe(sends);
+  });
+
+  it('a scan keeps showing the answering account’s progress while the other cannot be read, and finishes once it can', async () => {
+    h.sim.configure({ deny: [{ action: 'ssm:ListCommandInvocations', account: PARTNER }] });
+    const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+    await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
+    const posted = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /Scan of PRD/.test(m.text), 8000);
+    const current = () => h.slack.messages(channels.prd).find((m) => m.ts === posted.ts)!;
+    const progress = await h.slack.driver.waitFor(
+      () => {
+        const m = current();
+        const done = /is running · (\d+)\/(\d+) finished/.exec(m.text);
+        return done && Number(done[1]) > 0 && done[1] === done[2] && readable(m).includes('in partner (us-east-1), partner (eu-west-1) right now') ? m : undefined;
+      },
+      8000,
+      'progress of the answering account with a notice naming the other',
+    );
+    expect(readable(progress)).toContain('ssm:ListCommandInvocations');
+    expect(readable(progress)).toContain('The other scopes’ progress is shown');
+
+    h.sim.configure({ deny: [] });
+    const ended = await h.slack.driver.waitFor(() => (OPERATION_ENDED.test(current().text) ? current() : undefined), 8000, 'the scan to end');
+    expect(ended.text).not.toMatch(/failed:/);
+  });
+});
