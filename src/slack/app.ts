@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { App, type SlashCommand } from '@slack/bolt';
+import { App, type RespondFn, type SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { dispatch } from '../../commands/dispatch';
 import type { CommandServices } from '../../commands/types';
@@ -13,7 +13,11 @@ import { registerActions, type ActionServices } from './actions';
 import { SlackAuthorizer } from './authorizer';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
+import { TaskGate } from './task-gate';
 import { errorView } from './views/errors';
+
+/** Commands worked on at once after their acknowledgement; more wait their turn (see TaskGate). */
+const COMMANDS_AT_ONCE = 4;
 
 /** What the Slack app needs; everything is injected so tests run the same code as production. */
 export interface SlackAppDeps {
@@ -65,12 +69,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         });
   const authorizer = new SlackAuthorizer(app.client, deps.clock, log);
 
+  const commandWork = new TaskGate(COMMANDS_AT_ONCE);
   app.command('/patch', async ({ command, ack, respond, client }) => {
     // Ack first, always: Slack shows an error after 3 s, and AWS may be slower than that.
     await ack();
     const requestId = randomUUID().slice(0, 8);
     const reqLog = log.child({ requestId, user: command.user_id, channel: command.channel_id });
-    reqLog.info({ text: command.text }, '/patch');
+    reqLog.info({ text: command.text, waiting: commandWork.waiting }, '/patch');
+    await commandWork.run(() => answerCommand(command, respond, client, requestId, reqLog));
+  });
+
+  /** Runs a command and delivers its reply; every failure ends as a message to the user. */
+  async function answerCommand(command: SlashCommand, respond: RespondFn, client: WebClient, requestId: string, reqLog: Logger): Promise<void> {
     try {
       const reply = await dispatch(commandContext(deps, authorizer, command, reqLog), command.text, requestId);
       await deliver(reply, { client, respond, channelId: command.channel_id, logger: reqLog });
@@ -80,7 +90,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         (e: unknown) => reqLog.error({ err: e }, 'could not tell the user either'),
       );
     }
-  });
+  }
 
   registerActions(app, deps.actions, log);
 
