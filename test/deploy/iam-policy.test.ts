@@ -33,6 +33,13 @@ const arnMatches = (pattern: string, arn: string) =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
 
 describe('deriveAwsActions', () => {
+  it('reads every AWS call there is: outside the simulator, nothing but src/aws/ imports the SDK', () => {
+    const importsSdk = (f: { text: string }) => /from '@aws-sdk\//.test(f.text);
+    const elsewhere = [...readSources('src', ['src/aws', 'src/sandbox']), ...readSources('commands')].filter(importsSdk).map((f) => f.path);
+    expect(elsewhere).toEqual([]);
+    expect(awsSources.some(importsSdk)).toBe(true);
+  });
+
   it('finds the calls the gateway makes, paginated or not', () => {
     expect(derived).toEqual(expect.arrayContaining(['ssm:SendCommand', 'ssm:DescribeInstancePatchStates', 'ec2:RebootInstances']));
     expect(derived).toContain('sts:AssumeRole');

@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: acknowledgement latency against a bare Bolt app, status / poll / digest for a
+ * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), and the digest to 30
+ * channels. Prints each figure as it comes and writes docs/benchmarks.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchAck } from './bench/ack';
+import { benchDigestChannels } from './bench/digest-channels';
+import { benchFleet } from './bench/fleet';
+import { renderReport } from './bench/report';
+import { projectRoot } from './bench/root';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      instances: { type: 'string', default: '10000' },
+      commands: { type: 'string', default: '500' },
+      'no-write': { type: 'boolean', default: false },
+    },
+  });
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const instances = Number(values.instances);
+  const ack = await benchAck({ commands: Number(values.commands), concurrency: 50, awsLatencyMs: 200, log });
+  const fleet = await benchFleet({ instances, latencyMs: 20, throttleRps: [20, 5], log });
+  const digest = await benchDigestChannels({ count: 30, injected429: 3, log });
+  const report = renderReport(
+    {
+      date: new Date().toISOString().slice(0, 10),
+      command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      os: `${type()} ${release()}`,
+    },
+    ack,
+    fleet,
+    digest,
+  );
+  log('');
+  log(report);
+  if (!values['no-write']) {
+    writeFileSync(join(projectRoot(), 'docs', 'benchmarks.md'), report);
+    log('wrote docs/benchmarks.md');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

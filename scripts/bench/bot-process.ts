@@ -1,0 +1,49 @@
+/**
+ * patchbot (the same startBot as production) in its own process, for the benchmark: its peak RSS
+ * and its event loop are its own. Requests on stdin: `{"job": name}` runs a job and answers when done.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBot } from '../../src/bot';
+import { silentLogger } from '../../src/logger';
+import { serveParent } from './child';
+import { demoConfigQuiet, digestConfig, fleetConfig } from './fleet-config';
+
+/** What the parent passes. */
+export interface BotProcessOptions {
+  config: 'demo' | 'fleet' | 'digest';
+  /** Channels (and groups) of the digest config. */
+  digestChannels?: number;
+  signingSecret: string;
+  botToken: string;
+  slackApiUrl: string;
+  awsEndpoint: string;
+  accessKeyId: string;
+}
+
+async function main(): Promise<void> {
+  const o = JSON.parse(process.argv[2] ?? '{}') as BotProcessOptions;
+  const bot = await startBot({
+    config: o.config === 'fleet' ? fleetConfig() : o.config === 'digest' ? digestConfig(o.digestChannels ?? 30) : demoConfigQuiet(),
+    slack: { mode: 'http', botToken: o.botToken, signingSecret: o.signingSecret, appToken: undefined, apiUrl: o.slackApiUrl },
+    dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'patchbot.db'),
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger(),
+    aws: { endpoint: o.awsEndpoint, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: 'sandbox' } },
+  });
+  serveParent(
+    { port: bot.port },
+    async (message) => {
+      if (typeof message.job === 'string') await bot.runJob(message.job);
+      return { ok: true };
+    },
+    () => bot.stop(),
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bot process failed: ${String(err)}\n`);
+  process.exit(1);
+});

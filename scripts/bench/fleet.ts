@@ -1,0 +1,185 @@
+/**
+ * `status`, one compliance poll and the digest for a large fleet over 2 accounts x 2 regions, run
+ * through the real bot in its own process (signed slash command, its jobs) against the simulator in
+ * a third one:
+ * wall time, AWS calls made against the minimum, throttling, and whether every answer was whole.
+ */
+import { LIMITS, createFleet, type FleetGateway } from '../../src/aws';
+import type { PatchbotConfig } from '../../src/config';
+import { silentLogger } from '../../src/logger';
+import type { Stats } from '../../src/sandbox/aws';
+import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import type { BotProcessOptions } from './bot-process';
+import { deployedNodeArgs } from './deployed-node-args';
+import { startChild, type ChildPart } from './child';
+import { ACCOUNTS, BENCH_ACCESS_KEY, REGIONS, fleetConfig, fleetOptions } from './fleet-config';
+import { countGroup, minimumGroupRead, pages } from './minimum';
+import { startRemoteSimulator, type RemoteSimulator } from './remote-simulator';
+
+/** One measured answer. */
+export interface FleetRow {
+  /** What was asked (`status PRD`, ...), the same with or without throttling. */
+  base: string;
+  scenario: string;
+  /** The simulator's limit per scope, 0 for none. */
+  throttleRps: number;
+  wallMs: number;
+  calls: number;
+  minimum: number;
+  throttled: number;
+  /** Calls per scope (account/region) that AWS accepted. */
+  busiestScopeCalls: number;
+  /** Seconds the rate limit alone imposes on the busiest scope (throttled runs only). */
+  rateBoundMs?: number;
+  /** Whether the answer covered every scope with no failure shown. */
+  whole: boolean;
+  byApi: Record<string, number>;
+}
+
+/** The whole fleet section's result. */
+export interface FleetResult {
+  instances: number;
+  latencyMs: number;
+  throttleRps: number[];
+  rows: FleetRow[];
+  peakRssMb: number;
+  /** The Node flags the bot ran with (the Docker image's NODE_OPTIONS). */
+  nodeArgs: string[];
+  simulatorBuildMs: number;
+}
+
+const SIGNING_SECRET = 'bench-signing-secret';
+const BOT_TOKEN = 'xoxb-bench';
+const FAILURE_TEXT = /could not be read|could not reach|not authorized|AccessDenied|Throttl|failed in /i;
+const { users, channels } = DEMO_IDS;
+
+function accepted(stats: Stats): { total: number; busiest: number } {
+  const perScope = Object.values(stats.partitions).map((p) => Object.values(p.calls).reduce((a, b) => a + b, 0) - p.throttled);
+  return { total: stats.totalCalls - stats.throttled, busiest: Math.max(0, ...perScope) };
+}
+
+/** Runs the fleet scenarios unthrottled, then again at each `throttleRps` (requests a second per scope). */
+export async function benchFleet(options: { instances: number; latencyMs: number; throttleRps: number[]; log: (line: string) => void }): Promise<FleetResult> {
+  const sim = await startRemoteSimulator(fleetOptions(options.instances, options.latencyMs));
+  const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  const config = fleetConfig();
+  const aws = { endpoint: sim.url, credentials: { accessKeyId: BENCH_ACCESS_KEY, secretAccessKey: 'sandbox' } };
+  const botOptions: BotProcessOptions = { config: 'fleet', signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl, awsEndpoint: sim.url, accessKeyId: BENCH_ACCESS_KEY };
+  const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs());
+  slack.setBotEventsUrl(`http://127.0.0.1:${bot.ready.port}/slack/events`);
+  const ground = createFleet(config.aws.scopes, silentLogger(), aws);
+  const rows: FleetRow[] = [];
+  try {
+    options.log(`fleet: ${options.instances} instances in ${ACCOUNTS.length} accounts x ${REGIONS.length} regions, ${options.latencyMs} ms per AWS call`);
+    // The first poll records the snapshot every later poll is compared with.
+    await bot.request({ job: 'compliance-poll' });
+    for (const throttleRps of [0, ...options.throttleRps]) {
+      rows.push(await measure(sim, 'status PRD', throttleRps, () => minimumStatus(ground.gateways, config), () => statusAnswer(slack)));
+      await sim.configure({ throttleRps: 0 });
+      const changed = await releaseToSome(sim, ground.gateways, config, 0.01);
+      rows.push(await measure(sim, 'compliance poll, 1% changed', throttleRps, () => minimumPoll(ground.gateways, config, changed), () => jobAnswer(bot, slack, 'compliance-poll')));
+      rows.push(await measure(sim, 'digest', throttleRps, () => minimumAllGroups(ground.gateways, config), () => jobAnswer(bot, slack, 'digest')));
+      for (const r of rows.slice(-3)) options.log(`  ${r.scenario}: ${r.wallMs} ms, ${r.calls} calls (minimum ${r.minimum}), ${r.throttled} throttled`);
+    }
+    return {
+      instances: options.instances,
+      latencyMs: options.latencyMs,
+      throttleRps: options.throttleRps,
+      rows,
+      peakRssMb: bot.peakRssMb(),
+      nodeArgs: deployedNodeArgs(),
+      simulatorBuildMs: sim.buildMs,
+    };
+  } finally {
+    ground.close();
+    await bot.close();
+    await slack.close();
+    await sim.close();
+  }
+}
+
+async function measure(sim: RemoteSimulator, scenario: string, throttleRps: number, minimum: () => Promise<number>, run: () => Promise<boolean>): Promise<FleetRow> {
+  // Count the minimum unthrottled, then start the run with the scope's bucket full.
+  await sim.configure({ throttleRps: 0 });
+  const min = await minimum();
+  await sim.configure({ throttleRps });
+  await sim.resetStats();
+  const started = performance.now();
+  const whole = await run();
+  const wallMs = Math.round(performance.now() - started);
+  const stats = await sim.stats();
+  const { total, busiest } = accepted(stats);
+  return {
+    base: scenario,
+    scenario: throttleRps > 0 ? `${scenario} at ${throttleRps}/s` : scenario,
+    throttleRps,
+    wallMs,
+    calls: stats.totalCalls,
+    minimum: min,
+    throttled: stats.throttled,
+    busiestScopeCalls: busiest,
+    ...(throttleRps > 0 ? { rateBoundMs: Math.round((Math.max(0, busiest - throttleRps) / throttleRps) * 1000) } : {}),
+    whole: whole && total >= min,
+    byApi: stats.calls,
+  };
+}
+
+/** `/patch status PRD` as alice; resolves when the answer arrives, true when it shows no failed scope. */
+async function statusAnswer(slack: SlackStandIn): Promise<boolean> {
+  const from = slack.calls('chat.postMessage').length;
+  await slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'status PRD' });
+  const answer = await slack.driver.waitFor(() => slack.calls('chat.postMessage')[from], 120_000, 'the status answer');
+  return /PRD/.test(JSON.stringify(answer.args)) && !FAILURE_TEXT.test(JSON.stringify(answer.args));
+}
+
+/** Runs a job and reads what it posted; true when nothing it posted reports a failed scope. */
+async function jobAnswer(bot: ChildPart<unknown>, slack: SlackStandIn, job: string): Promise<boolean> {
+  const from = slack.calls().length;
+  await bot.request({ job });
+  const posted = slack.calls().slice(from).filter((c) => c.method.startsWith('chat.'));
+  return posted.length > 0 && posted.every((c) => !FAILURE_TEXT.test(JSON.stringify(c.args)));
+}
+
+async function minimumStatus(gateways: readonly FleetGateway[], config: PatchbotConfig): Promise<number> {
+  return minimumGroupRead(await countGroup(gateways, config.groups.find((g) => g.name === 'PRD')!));
+}
+
+async function minimumAllGroups(gateways: readonly FleetGateway[], config: PatchbotConfig): Promise<number> {
+  let n = 0;
+  for (const group of config.groups) n += minimumGroupRead(await countGroup(gateways, group));
+  return n;
+}
+
+/** A changed instance and the gateway it lives in. */
+interface Changed {
+  gateway: FleetGateway;
+  instanceIds: string[];
+}
+
+async function minimumPoll(gateways: readonly FleetGateway[], config: PatchbotConfig, changed: readonly Changed[]): Promise<number> {
+  let detail = 0;
+  for (const c of changed) {
+    const patches = await c.gateway.listInstancePatches(c.instanceIds);
+    for (const list of patches.values()) detail += pages(list.length, LIMITS.instancePatchesPage);
+  }
+  return (await minimumAllGroups(gateways, config)) + detail;
+}
+
+/** Releases a new critical patch to `share` of each scope's Linux instances and rescans them; returns the instances whose reported state changed. */
+async function releaseToSome(sim: RemoteSimulator, gateways: readonly FleetGateway[], config: PatchbotConfig, share: number): Promise<Changed[]> {
+  const changed: Changed[] = [];
+  const stamp = Date.now().toString(36).toUpperCase();
+  const linux = config.groups.filter((g) => g.operatingSystem === 'AMAZON_LINUX_2').map((g) => ({ tagKey: g.tagKey, tagValue: g.tagValue, operatingSystem: g.operatingSystem }));
+  const snapshot = async (gateway: FleetGateway) =>
+    new Map((await Promise.all(linux.map((t) => gateway.listPatchStates(t)))).flat().map((s) => [s.instanceId, `${s.missingCount}/${s.failedCount}/${s.installedPendingRebootCount}`]));
+  for (const gateway of gateways) {
+    const before = await snapshot(gateway);
+    const ids = [...before.keys()].filter((_, i) => i % Math.round(1 / share) === 0);
+    const account = gateway.scope === 'fleet-a' ? ACCOUNTS[0] : ACCOUNTS[1];
+    await sim.releasePatch({ title: `ALAS2-BENCH-${stamp}`, classification: 'Security', severity: 'Critical', releasedDaysAgo: 30, instanceIds: ids, rescan: true }, { account, region: gateway.region });
+    const after = await snapshot(gateway);
+    changed.push({ gateway, instanceIds: [...after.keys()].filter((id) => after.get(id) !== before.get(id)) });
+  }
+  return changed;
+}
+
