@@ -1,7 +1,7 @@
 /**
  * Just enough of a DOM to run the demo page's script in node: elements with children (insert,
- * move, remove), text, classes, attributes, styles, focus and event listeners. It has no innerHTML, so a page that tried to
- * parse data as HTML would fail here.
+ * move, remove), text, classes, attributes, styles, focus, event listeners and tag-name
+ * querySelectorAll. It has no innerHTML, so a page that tried to parse data as HTML would fail here.
  */
 
 /** A DOM node: an element or a text node. */
@@ -21,6 +21,7 @@ export class FakeNode {
   htmlFor = '';
   maxLength = -1;
   hidden = false;
+  disabled = false;
   parentNode: FakeNode | null = null;
   /** The document it belongs to, for focus. */
   ownerDocument: FakeDocument | null = null;
@@ -120,6 +121,17 @@ export class FakeNode {
   /** Every descendant (depth first), this node included. */
   all(): FakeNode[] {
     return [this, ...this.children.flatMap((c) => c.all())];
+  }
+
+  /** Descendants (not this node) matching a comma-separated list of tag names, each optionally with one `[attribute]` that must be non-empty. */
+  querySelectorAll(selectors: string): FakeNode[] {
+    const wanted = selectors.split(',').map((s) => /^\s*([a-z0-9]+)(?:\[([a-z-]+)\])?\s*$/i.exec(s));
+    if (wanted.some((w) => w === null)) throw new Error(`the fake DOM cannot match "${selectors}"`);
+    const has = (n: FakeNode, attr: string): boolean => {
+      const prop = (n as unknown as Record<string, unknown>)[attr];
+      return (typeof prop === 'string' && prop !== '') || n.getAttribute(attr) !== null;
+    };
+    return this.all().filter((n) => n !== this && wanted.some((w) => n.tagName === w![1]!.toLowerCase() && (w![2] === undefined || has(n, w![2]))));
   }
 
   /** Descendants with a tag (and a class when given). */

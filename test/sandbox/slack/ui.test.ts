@@ -56,10 +56,10 @@ describe('the demo page', () => {
   });
 
   /** Runs the page's script against a fake DOM as `user`; `tick()` polls as the page's timer would. */
-  async function openPage(user: string) {
+  async function openPage(user: string, channel: string = PRD) {
     const html = await (await fetch(`${slack.url}/`)).text();
     const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
-    const doc = new FakeDocument(['team', 'channels', 'users', 'head', 'log', 'input', 'composer-form', 'status', 'modal', 'confirm']);
+    const doc = new FakeDocument(['team', 'channels', 'people', 'users', 'head', 'log', 'input', 'composer-form', 'status', 'modal', 'confirm']);
     doc.getElementById('modal').hidden = true;
     doc.getElementById('confirm').hidden = true;
     const urls: string[] = [];
@@ -67,7 +67,7 @@ describe('the demo page', () => {
     const base = slack.url;
     runInNewContext(script, {
       document: doc,
-      location: { search: `?channel=${PRD}&user=${user}` },
+      location: { search: `?channel=${channel}&user=${user}` },
       history: { replaceState: (_s: unknown, _t: string, url: string) => urls.push(url) },
       window: {
         confirm: () => {
@@ -144,11 +144,18 @@ describe('the demo page', () => {
     expect(log.find('span', 'mention').map((m) => m.textContent)).toContain('@alice');
     expect(log.find('span', 'badge').map((b) => b.textContent)).toContain('APP');
 
+    // A day divider comes before the first message, as in Slack.
+    expect(log.find('div', 'day').map((d) => d.textContent)).toEqual([expect.stringMatching(/^(Today|Yesterday)$/)]);
+
     // Every message, reply and ephemeral carries its ts; the thread shows its count and replies.
     const parent = msgByTs(log, cardTs);
     expect(parent?.textContent).toContain('2 replies');
     expect(parent?.textContent).not.toContain('thread detail');
     expect(log.find('div', 'thread')[0]?.textContent).toMatch(/thread detail[\s\S]*more detail/);
+    expect(log.find('div', 'thread')[0]?.find('div', 'msg').map((m) => m.getAttribute('data-ts'))).toHaveLength(2);
+    const toggle = parent!.find('button', 'thread-line')[0]!;
+    expect(toggle.find('span', 'count').map((c) => c.textContent)).toEqual(['2 replies']);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(log.find('div', 'msg').every((m) => /^\d+\.\d+$/.test(m.getAttribute('data-ts') ?? ''))).toBe(true);
     const ephemeral = log.find('div', 'eph');
     expect(ephemeral.map((e) => e.textContent)).toEqual([expect.stringContaining('for alice only')]);
@@ -183,8 +190,13 @@ describe('the demo page', () => {
     expect(dialog.attributes['aria-label']).toBe('Reject it?');
     expect(dialog.find('button').map((b) => b.textContent)).toEqual(['Keep it', 'Yes, reject']);
     expect(dialog.button('Yes, reject').className).toContain('danger');
+    // Tab stays inside the dialog: from its last button back to its first.
+    doc.activeElement = dialog.button('Yes, reject');
+    dialog.fire('keydown', { key: 'Tab', shiftKey: false, preventDefault: () => undefined });
+    expect(doc.activeElement).toBe(dialog.button('Keep it'));
     dialog.fire('keydown', { key: 'Escape' });
     expect(dialog.shown).toBe(false);
+    expect(doc.getElementById('status').textContent).toBe('cancelled Reject');
     await settle();
     expect(bot.received).toHaveLength(0);
 
@@ -202,7 +214,9 @@ describe('the demo page', () => {
     expect(input.value).toBe('');
     await slack.driver.waitFor(() => bot.received.length > 1);
     expect(Object.fromEntries(new URLSearchParams(bot.received[1]?.body))).toMatchObject({ command: '/patch', text: 'scan PRD', user_id: alice, channel_id: PRD });
-    await slack.driver.waitFor(() => /acknowledged in \d+ ms/.test(doc.getElementById('status').textContent));
+    // The status line speaks for the newest request: Approve's later answer does not overwrite it.
+    await slack.driver.waitFor(() => /^\/patch scan PRD acknowledged in \d+ ms$/.test(doc.getElementById('status').textContent));
+    await settle();
     expect(doc.getElementById('status').textContent).toMatch(/^\/patch scan PRD acknowledged in \d+ ms$/);
     // ArrowUp brings the last command back.
     input.fire('keydown', { key: 'ArrowUp', preventDefault: () => undefined });
@@ -227,11 +241,31 @@ describe('the demo page', () => {
     expect(log.find('div', 'msg').map((m) => m.getAttribute('data-ts'))).toEqual([first.ts, second.ts, third.ts]);
   });
 
+  it('keeps a thread folded across polls once its reply count is clicked', async () => {
+    const client = webClient(slack);
+    const parent = (await client.chat.postMessage({ channel: PRD, text: 'parent' })).ts as string;
+    await client.chat.postMessage({ channel: PRD, text: 'reply one', thread_ts: parent });
+    const { log, tick } = await openPage(alice);
+    const thread = () => log.find('div', 'thread')[0]!;
+    expect(thread().shown && !thread().className.includes('collapsed')).toBe(true);
+    msgByTs(log, parent)!.find('button', 'thread-line')[0]!.fire('click');
+    expect(thread().className).toContain('collapsed');
+
+    await client.chat.postMessage({ channel: PRD, text: 'reply two', thread_ts: parent });
+    await tick();
+    expect(msgByTs(log, parent)?.find('span', 'count').map((c) => c.textContent)).toEqual(['2 replies']);
+    expect(thread().className).toContain('collapsed');
+    expect(msgByTs(log, parent)!.find('button', 'thread-line')[0]!.getAttribute('aria-expanded')).toBe('false');
+    msgByTs(log, parent)!.find('button', 'thread-line')[0]!.fire('click');
+    expect(thread().className).not.toContain('collapsed');
+    expect(thread().textContent).toMatch(/reply one[\s\S]*reply two/);
+  });
+
   it('renders mrkdwn basics as elements and keeps words with underscores as they are', async () => {
     await webClient(slack).chat.postMessage({
       channel: PRD,
       text: 'x',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '_it_ ~gone~ `code` <https://example.com/a|the site> <!here> snake_case_name\n&gt; quoted\n```pre *not bold*```' } }],
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '_it_ ~gone~ `code` <https://example.com/a|the site> <!here> snake_case_name\n&gt; quoted\n```pre *not bold*```\n• *one*\n• two' } }],
     });
     const { log } = await openPage(alice);
     expect(log.find('i').map((n) => n.textContent)).toEqual(['it']);
@@ -242,17 +276,45 @@ describe('the demo page', () => {
     expect(log.textContent).toContain('snake_case_name');
     expect(log.find('blockquote').map((n) => n.textContent)).toEqual(['quoted']);
     expect(log.find('pre').map((n) => n.textContent)).toEqual(['pre *not bold*']);
+    // Bullet lines are blocks of their own (so long items wrap under their text).
+    expect(log.find('div', 'li').map((n) => n.textContent)).toEqual(['• one', '• two']);
+    expect(log.find('div', 'li')[0]?.find('b').map((n) => n.textContent)).toEqual(['one']);
   });
 
-  it('lists people by display name and switching person updates the address', async () => {
+  it('lists people by display name with their role hint and switching person updates the address', async () => {
     const { doc, urls } = await openPage(alice);
     const users = doc.getElementById('users');
-    expect(users.options.map((o) => [o.value, o.textContent])).toEqual(expect.arrayContaining([[alice, 'alice'], [bob, 'bob']]));
+    expect(users.options.map((o) => [o.value, o.textContent])).toEqual(
+      expect.arrayContaining([
+        [alice, 'alice — Alice Requester'],
+        [bob, 'bob — Bob Approver'],
+        [DEMO_IDS.users.carol, 'carol — Carol Lead · @patch-leads'],
+      ]),
+    );
     expect(users.value).toBe(alice);
     expect(doc.getElementById('channels').find('button').map((b) => b.textContent)).toContain('# prd-patching');
     users.value = bob;
     users.fire('change', { target: users });
     expect(new URLSearchParams(urls[urls.length - 1]?.slice(1)).get('user')).toBe(bob);
     expect(doc.getElementById('modal').shown).toBe(false);
+  });
+
+  it('switches person from the sidebar, one pressed button per person', async () => {
+    const { doc, urls, tick } = await openPage(alice);
+    const people = doc.getElementById('people');
+    const pressed = () => people.find('button').filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => b.getAttribute('aria-label'));
+    expect(people.find('button').map((b) => b.getAttribute('aria-label'))).toEqual(expect.arrayContaining(['Act as alice (Alice Requester)', 'Act as bob (Bob Approver)']));
+    expect(pressed()).toEqual(['Act as alice (Alice Requester)']);
+    people.find('button').find((b) => b.getAttribute('aria-label')?.startsWith('Act as bob'))!.fire('click');
+    expect(new URLSearchParams(urls[urls.length - 1]?.slice(1)).get('user')).toBe(bob);
+    await slack.driver.waitFor(() => doc.getElementById('users').value === bob);
+    await tick();
+    expect(pressed()).toEqual(['Act as bob (Bob Approver)']);
+  });
+
+  it("says so in the header when the bot is not in the channel", async () => {
+    const { doc } = await openPage(alice, DEMO_IDS.channels.ops);
+    expect(doc.getElementById('head').textContent).toContain('patchbot is not in this channel');
+    expect(doc.getElementById('channels').find('button').find((b) => b.getAttribute('aria-current') === 'page')?.textContent).toBe('# ops');
   });
 });

@@ -51,20 +51,24 @@ export const BLOCKS_SCRIPT = String.raw`
     }
     if (last < text.length) parent.appendChild(document.createTextNode(decode(text.slice(last))));
   }
+  var QUOTE = /^(&gt;|>)/, BULLET = /^\s*[•◦▪‣-]\s/;
   function mrkdwn(text, tag) {
     var box = el(tag || 'div', 'mrkdwn');
     String(text).split('\x60\x60\x60').forEach(function (chunk, idx) {
       if (idx % 2 === 1) { box.appendChild(el('pre', '', decode(chunk.replace(/^\n/, '')))); return; }
       var lines = chunk.split('\n'), quote = null;
       lines.forEach(function (line, n) {
-        if (/^(&gt;|>)/.test(line)) {
+        if (QUOTE.test(line)) {
           if (!quote) { quote = el('blockquote'); box.appendChild(quote); } else quote.appendChild(el('br'));
           inline(quote, line.replace(/^(&gt;|>)\s?/, ''));
           return;
         }
         quote = null;
+        // A bullet line is its own block, so a long item wraps under its text, not under the bullet.
+        if (BULLET.test(line)) { var item = el('div', 'li'); inline(item, line); box.appendChild(item); return; }
         inline(box, line);
-        if (n < lines.length - 1 && !(line === '' && n === 0 && idx > 0)) box.appendChild(el('br'));
+        var next = lines[n + 1];
+        if (next !== undefined && !(line === '' && n === 0 && idx > 0) && !BULLET.test(next) && !QUOTE.test(next)) box.appendChild(el('br'));
       });
     });
     return box;

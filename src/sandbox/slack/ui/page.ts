@@ -22,6 +22,8 @@ export function demoPage(): string {
   <div class="team"><h1 id="team">patchbot demo</h1><div class="sub">local Slack stand-in</div></div>
   <div class="section-title">Channels</div>
   <div id="channels"></div>
+  <div class="section-title">Act as</div>
+  <div id="people" role="group" aria-label="Switch person"></div>
   <div class="me">
     <label for="users">You are</label>
     <select id="users" aria-label="Current user"></select>

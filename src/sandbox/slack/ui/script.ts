@@ -9,8 +9,8 @@ const APP_SCRIPT = String.raw`
   var state = null, lastJson = '', cacheKey = '', cache = {}, collapsed = {};
   var qs = new URLSearchParams(location.search);
   var channelId = qs.get('channel') || '', userId = qs.get('user') || '';
-  var sent = [], recall = -1, confirmOpen = false, modalInputs = {}, modalClose = null, modalFocus = null;
-  var COLORS = ['#4a154b', '#1264a3', '#2eb67d', '#e01e5a', '#de8c00', '#0b7a75', '#7c3085', '#b5472a'];
+  var sent = [], recall = -1, confirmOpen = false, modalInputs = {}, modalClose = null, modalFocus = null, asked = 0, cancelConfirm = null;
+  var COLORS = ['#1264a3', '#2eb67d', '#e01e5a', '#de8c00', '#0b7a75', '#b5472a', '#5a6acf', '#c4387f'];
 
   // Slack timestamps ("1712345678.000100") in order, without float rounding.
   function tsCmp(a, b) {
@@ -29,15 +29,22 @@ const APP_SCRIPT = String.raw`
     s.textContent = text;
     s.className = error ? 'error' : '';
   }
-  function answer(r, what) {
+  // Each request numbers its "sending..." line; an older request's answer never overwrites a newer one.
+  function ask(text) { setStatus(text); return ++asked; }
+  function answer(r, what, n) {
+    if (n !== asked) return;
     if (r.error) setStatus(r.error, true);
     else if (r.slackError) setStatus(what + ' failed: ' + r.slackError, true);
     else setStatus(what + ' acknowledged in ' + r.elapsedMs + ' ms');
   }
   function failed(e) { setStatus('cannot reach the stand-in: ' + e, true); }
-  function clock(ts) {
-    var d = new Date(Number(String(ts).split('.')[0]) * 1000);
-    return d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  function when(ts) { return new Date(Number(String(ts).split('.')[0]) * 1000); }
+  function clock(ts) { return when(ts).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' }); }
+  function dayOf(ts) {
+    var d = when(ts), today = new Date(), yesterday = new Date(today.getTime() - 86400000);
+    if (d.toDateString() === today.toDateString()) return 'Today';
+    if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
+    return d.toLocaleDateString([], { weekday: 'long', month: 'long', day: 'numeric' });
   }
   function avatar(id, cls) {
     var name = nameOf(id), h = 0;
@@ -51,9 +58,9 @@ const APP_SCRIPT = String.raw`
 
   // Confirm dialog: the in-page copy of Slack's, for buttons that carry "confirm".
   function act(b, ctx) {
-    setStatus('sending ' + b.action_id + '...');
+    var label = plain(b.text) || b.action_id, n = ask('sending ' + label + '...');
     post('/_ui/action', { userId: userId, channelId: channelId, messageTs: ctx.ts, actionId: b.action_id, blockId: ctx.blockId || '' })
-      .then(function (r) { answer(r, (b.text && b.text.text) || b.action_id); poll(); }, failed);
+      .then(function (r) { answer(r, label, n); poll(); }, failed);
   }
   function closeConfirm(opener) {
     var box = $('confirm');
@@ -62,6 +69,7 @@ const APP_SCRIPT = String.raw`
     box.removeAttribute('role');
     box.textContent = '';
     confirmOpen = false;
+    cancelConfirm = null;
     if (state) renderModal();
     if (opener && opener.focus) opener.focus();
   }
@@ -82,7 +90,8 @@ const APP_SCRIPT = String.raw`
     var foot = el('div', 'dfoot');
     var deny = el('button', 'btn big', plain(c.deny) || 'Cancel');
     deny.type = 'button';
-    deny.addEventListener('click', function () { closeConfirm(opener); setStatus('cancelled ' + ((b.text && b.text.text) || b.action_id)); });
+    cancelConfirm = function () { closeConfirm(opener); ask('cancelled ' + (plain(b.text) || b.action_id)); };
+    deny.addEventListener('click', cancelConfirm);
     var yes = el('button', 'btn big ' + (c.style === 'danger' ? 'danger' : 'primary'), plain(c.confirm) || 'Yes');
     yes.type = 'button';
     yes.addEventListener('click', function () { closeConfirm(opener); act(b, ctx); });
@@ -100,7 +109,7 @@ const APP_SCRIPT = String.raw`
     var btn = el('button', 'btn' + (b.style ? ' ' + b.style : ''), plain(b.text) || b.action_id);
     btn.type = 'button';
     btn.addEventListener('click', function () {
-      if (b.url) window.open(b.url, '_blank', 'noopener');
+      if (b.url && /^https?:\/\//i.test(b.url)) window.open(b.url, '_blank', 'noopener');
       if (b.confirm) openConfirm(b, ctx, btn);
       else act(b, ctx);
     });
@@ -117,7 +126,9 @@ const APP_SCRIPT = String.raw`
     var top = el('div', 'top');
     top.appendChild(el('span', 'who', nameOf(m.user)));
     if (isBot(m)) top.appendChild(el('span', 'badge', 'APP'));
-    top.appendChild(el('span', 'time', clock(m.ts)));
+    var time = el('span', 'time', clock(m.ts));
+    time.title = when(m.ts).toLocaleString();
+    top.appendChild(time);
     if (m.edited) top.appendChild(el('span', 'edited', '(edited)'));
     body.appendChild(top);
     if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, { ts: m.ts }));
@@ -165,6 +176,13 @@ const APP_SCRIPT = String.raw`
       (c.topic ? 'Topic: ' + c.topic : 'Type /patch help below to talk to ' + nameOf(state.bot && state.bot.userId) + '.')));
     return d;
   }
+  function dayDivider(label) {
+    var d = el('div', 'day');
+    d.setAttribute('role', 'separator');
+    d.setAttribute('aria-label', label);
+    d.appendChild(el('span', '', label));
+    return d;
+  }
   function items() {
     var parents = {}, list = [];
     state.messages.forEach(function (m) { parents[m.ts] = { key: 'm' + m.ts, ts: m.ts, m: m, eph: false, threadEph: [] }; list.push(parents[m.ts]); });
@@ -188,7 +206,15 @@ const APP_SCRIPT = String.raw`
       next.intro = ci && ci.sig === sigIntro ? ci : { sig: sigIntro, node: renderIntro(state.channel) };
       want.push(next.intro.node);
     }
+    var day = '';
     items().forEach(function (it) {
+      var label = dayOf(it.ts);
+      if (label !== day) {
+        day = label;
+        var dk = 'day' + when(it.ts).toDateString(), cd = cache[dk];
+        next[dk] = cd && cd.sig === label ? cd : { sig: label, node: dayDivider(label) };
+        want.push(next[dk].node);
+      }
       var sig = JSON.stringify(it), c = cache[it.key];
       next[it.key] = c && c.sig === sig ? c : { sig: sig, node: renderItem(it) };
       want.push(next[it.key].node);
@@ -267,8 +293,9 @@ const APP_SCRIPT = String.raw`
       submit.addEventListener('click', function () {
         var values = {};
         Object.keys(inputs).forEach(function (k) { values[k] = inputs[k].value; });
+        var n = ask('sending ' + plain(m.view.submit) + '...');
         post('/_ui/view', { userId: userId, viewId: m.id, inputs: values })
-          .then(function (r) { answer(r, plain(m.view.submit)); poll(); }, failed);
+          .then(function (r) { answer(r, plain(m.view.submit), n); poll(); }, failed);
       });
       foot.appendChild(submit);
     }
@@ -296,10 +323,44 @@ const APP_SCRIPT = String.raw`
     if (users.getAttribute('data-sig') !== sig) {
       users.setAttribute('data-sig', sig);
       users.textContent = '';
-      state.users.forEach(function (u) { var o = el('option', '', u.displayName || u.name); o.value = u.id; users.appendChild(o); });
+      state.users.forEach(function (u) {
+        var o = el('option', '', (u.displayName || u.name) + (u.title ? ' — ' + u.title : ''));
+        o.value = u.id;
+        users.appendChild(o);
+      });
     }
+    renderPeople();
     users.value = state.user ? state.user.id : '';
     $('team').textContent = (state.team && state.team.name) || 'patchbot demo';
+  }
+  // Quick switch: one button per person, the current one pressed; the select stays the main control.
+  function renderPeople() {
+    var box = $('people'), me = state.user ? state.user.id : '';
+    var sig = me + '|' + JSON.stringify(state.users);
+    if (box.getAttribute('data-sig') === sig) return;
+    box.setAttribute('data-sig', sig);
+    box.textContent = '';
+    state.users.forEach(function (u) {
+      var name = u.displayName || u.name;
+      var b = el('button', 'person' + (u.id === me ? ' active' : ''));
+      b.type = 'button';
+      b.setAttribute('aria-pressed', u.id === me ? 'true' : 'false');
+      b.setAttribute('aria-label', 'Act as ' + name + (u.title ? ' (' + u.title + ')' : ''));
+      b.title = u.title || name;
+      b.appendChild(avatar(u.id, 'mini'));
+      var label = el('span', 'pname', name);
+      b.appendChild(label);
+      if (u.title) b.appendChild(el('span', 'phint', u.title));
+      b.addEventListener('click', function () { switchUser(u.id); });
+      box.appendChild(b);
+    });
+  }
+  function switchUser(id) {
+    if (id === userId) return;
+    userId = id;
+    lastJson = '';
+    syncUrl();
+    poll();
   }
   function renderHead() {
     var head = $('head');
@@ -307,6 +368,8 @@ const APP_SCRIPT = String.raw`
     if (!state.channel) return;
     head.appendChild(el('span', 'name', '# ' + state.channel.name));
     if (state.channel.topic) head.appendChild(el('span', 'topic', state.channel.topic));
+    var here = state.channels.filter(function (c) { return c.id === state.channel.id; })[0];
+    if (here && !here.botIsMember) head.appendChild(el('span', 'note', nameOf(state.bot && state.bot.userId) + ' is not in this channel'));
     document.title = '#' + state.channel.name + ' — ' + ((state.team && state.team.name) || 'patchbot demo');
     $('input').placeholder = 'Message #' + state.channel.name + ' — try /patch help';
   }
@@ -335,10 +398,19 @@ const APP_SCRIPT = String.raw`
       .catch(failed);
   }
 
-  $('users').addEventListener('change', function (ev) { userId = ev.target.value; lastJson = ''; syncUrl(); poll(); });
-  $('confirm').addEventListener('keydown', function (ev) { if (ev.key === 'Escape') closeConfirm(null); });
-  $('confirm').addEventListener('click', function (ev) { if (ev.target === $('confirm')) closeConfirm(null); });
-  $('modal').addEventListener('keydown', function (ev) { if (ev.key === 'Escape' && modalClose) modalClose(); });
+  // Tab stays inside an open dialog, as in Slack.
+  function trapTab(ev, box) {
+    if (ev.key !== 'Tab' || !box.querySelectorAll) return;
+    var f = [].filter.call(box.querySelectorAll('button, input, textarea, select, a[href]'), function (n) { return !n.disabled; });
+    if (!f.length) return;
+    var first = f[0], last = f[f.length - 1];
+    if (ev.shiftKey && document.activeElement === first) { last.focus(); ev.preventDefault(); }
+    else if (!ev.shiftKey && document.activeElement === last) { first.focus(); ev.preventDefault(); }
+  }
+  $('users').addEventListener('change', function (ev) { switchUser(ev.target.value); });
+  $('confirm').addEventListener('keydown', function (ev) { if (ev.key === 'Escape' && cancelConfirm) cancelConfirm(); else trapTab(ev, $('confirm')); });
+  $('confirm').addEventListener('click', function (ev) { if (ev.target === $('confirm') && cancelConfirm) cancelConfirm(); });
+  $('modal').addEventListener('keydown', function (ev) { if (ev.key === 'Escape' && modalClose) modalClose(); else trapTab(ev, $('modal')); });
   $('input').addEventListener('keydown', function (ev) {
     var input = $('input');
     if (ev.key === 'ArrowUp' && sent.length && (input.value === '' || input.value === sent[recall])) {
@@ -360,9 +432,9 @@ const APP_SCRIPT = String.raw`
     input.value = '';
     if (sent[sent.length - 1] !== text) sent.push(text);
     recall = -1;
-    setStatus('sending ' + text + '...');
+    var n = ask('sending ' + text + '...');
     post('/_ui/command', { userId: userId, channelId: channelId, text: text })
-      .then(function (r) { answer(r, text); poll(); }, failed);
+      .then(function (r) { answer(r, text, n); poll(); }, failed);
   });
   poll();
   setInterval(poll, 1000);

@@ -3,7 +3,7 @@ import type { StandInContext } from '../context';
 import { compareTs } from '../ids';
 import type { Json, JsonObject } from '../types';
 
-/** The JSON the page polls: directory (people, the bot and user-group handles by id), the channel's messages with threads, the user's ephemerals and open modal. */
+/** The JSON the page polls: directory (people with a role hint, the bot and user-group handles by id), the channel's messages with threads, the user's ephemerals and open modal. */
 export function uiState(ctx: StandInContext, channelId: string | undefined, userId: string | undefined): JsonObject {
   const ws = ctx.workspace;
   const users = ws.listUsers();
@@ -14,6 +14,7 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
   names[ws.bot.userId] = ws.bot.name;
   names.USLACKBOT = 'Slackbot';
   for (const g of ws.listUserGroups()) names[g.id] = g.handle;
+  const groupsOf = (id: string): string[] => ws.listUserGroups().filter((g) => g.users.includes(id)).map((g) => `@${g.handle}`);
   const all = channel ? ctx.messages.messages(channel.id) : [];
   const toJson = (m: (typeof all)[number]): JsonObject => ({
     ts: m.ts,
@@ -31,7 +32,7 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
   return {
     team: { id: ws.team.id, name: ws.team.name },
     bot: { userId: ws.bot.userId, name: ws.bot.name },
-    users: users.map((u) => ({ id: u.id, name: u.name, displayName: u.displayName })),
+    users: users.map((u) => ({ id: u.id, name: u.name, displayName: u.displayName, title: userTitle(u.realName, groupsOf(u.id)) })),
     channels: channels.map((c) => ({ id: c.id, name: c.name, botIsMember: c.members.includes(ws.bot.userId) })),
     names,
     channel: channel ? { id: channel.id, name: channel.name, topic: channel.topic ?? '' } : null,
@@ -42,6 +43,11 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
     ephemerals: ephemerals.map((e) => ({ ts: e.ts, user: e.from, text: e.text, blocks: e.blocks as Json[], ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) })),
     modal: modal ? { id: modal.id, view: modal.view, errors: (modal.errors ?? {}) as JsonObject } : null,
   };
+}
+
+/** A person's hint for the user menu, from the workspace only: real name and user groups ("Carol Lead · @patch-leads"). */
+function userTitle(realName: string, groups: string[]): string {
+  return [realName, ...groups].filter((x) => x !== '').join(' · ');
 }
 
 /** JSON with `<`, `>` and `&` escaped, so it is inert even if something renders it as HTML. */

@@ -20,7 +20,15 @@ a:hover { text-decoration: underline; }
 button.chan { display: block; width: 100%; text-align: left; border: 0; background: transparent; color: #cfc3cf; padding: 4px 12px; border-radius: 6px; cursor: pointer; font-size: 15px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 button.chan:hover { background: #350d36; }
 button.chan.active { background: #1164a3; color: #fff; font-weight: 700; }
-button.chan.nobot { opacity: .6; font-style: italic; }
+button.chan.nobot { color: #9d8a9d; font-style: italic; }
+button.chan.nobot.active { color: #fff; }
+#people { display: flex; flex-direction: column; padding: 0 8px; }
+button.person { display: flex; align-items: center; gap: 8px; width: 100%; text-align: left; border: 0; background: transparent; color: #cfc3cf; padding: 4px 12px; border-radius: 6px; cursor: pointer; font-size: 15px; min-width: 0; }
+button.person:hover { background: #350d36; }
+button.person.active { background: #1164a3; color: #fff; }
+button.person .avatar.mini { width: 20px; height: 20px; font-size: 11px; border-radius: 4px; }
+button.person .pname { flex: none; }
+button.person .phint { font-size: 12px; opacity: .7; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
 #side .me { margin-top: auto; padding: 12px 16px 16px; border-top: 1px solid #5d2c5d; }
 #side .me label { display: block; font-size: 12px; color: #bcabbc; margin-bottom: 4px; }
 #users { width: 100%; padding: 6px 8px; border-radius: 6px; border: 1px solid #7a4b7a; background: #2c092d; color: #fff; font: inherit; font-size: 14px; }
@@ -30,6 +38,7 @@ button.chan.nobot { opacity: .6; font-style: italic; }
 #head { flex: none; height: 50px; padding: 0 20px; border-bottom: 1px solid #e2e2e2; display: flex; align-items: center; gap: 10px; min-width: 0; }
 #head .name { font-size: 18px; font-weight: 900; white-space: nowrap; }
 #head .topic { color: #616061; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+#head .note { flex: none; margin-left: auto; font-size: 12px; color: #7a5300; background: #fdf3d8; border: 1px solid #f2d48a; border-radius: 4px; padding: 2px 8px; }
 #log { flex: 1; overflow-y: auto; padding: 8px 0 16px; }
 .intro { padding: 16px 20px 12px; }
 .intro h2 { font-size: 22px; font-weight: 900; margin: 0 0 4px; }
@@ -46,9 +55,12 @@ button.chan.nobot { opacity: .6; font-style: italic; }
 .badge { font-size: 10px; font-weight: 700; letter-spacing: .02em; color: #616061; background: #e8e8e8; border-radius: 3px; padding: 1px 4px; line-height: 1.2; align-self: center; }
 .time { color: #616061; font-size: 12px; }
 .edited { color: #868686; font-size: 13px; }
-.msg.eph { background: #f8f8f8; }
-.msg.eph .avatar { opacity: .9; }
+.msg.eph { background: #f4f9fc; box-shadow: inset 3px 0 0 #1d9bd1; }
+.msg.eph:hover { background: #edf5fa; }
 .eph-note { color: #616061; font-size: 13px; margin-bottom: 2px; }
+.day { position: relative; display: flex; justify-content: center; margin: 12px 0 4px; }
+.day::before { content: ""; position: absolute; left: 0; right: 0; top: 50%; border-top: 1px solid #e2e2e2; }
+.day span { position: relative; background: #fff; border: 1px solid #e2e2e2; border-radius: 24px; padding: 2px 16px; font-size: 13px; font-weight: 700; line-height: 20px; }
 .thread-line { display: flex; align-items: center; gap: 6px; margin-top: 4px; padding: 3px 6px 3px 0; border-radius: 6px; font-size: 13px; cursor: pointer; border: 1px solid transparent; background: transparent; text-align: left; color: #616061; }
 .thread-line:hover { background: #fff; border-color: #e2e2e2; }
 .thread-line .count { color: #1264a3; font-weight: 700; }
@@ -74,6 +86,7 @@ button.chan.nobot { opacity: .6; font-style: italic; }
 .image { color: #616061; font-size: 13px; border: 1px dashed #ccc; border-radius: 6px; padding: 8px; }
 .stub { color: #616061; font-size: 13px; border: 1px solid #ddd; border-radius: 4px; padding: 3px 10px; }
 .mrkdwn { white-space: normal; }
+.mrkdwn .li { padding-left: 14px; text-indent: -14px; }
 b { font-weight: 700; }
 button.btn { border: 1px solid rgba(29,28,29,.3); background: #fff; color: #1d1c1d; border-radius: 4px; height: 28px; padding: 0 12px; font-size: 13px; font-weight: 700; cursor: pointer; white-space: nowrap; }
 button.btn:hover { background: #f8f8f8; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
