@@ -15,12 +15,11 @@ describe('read commands and bad input', () => {
 
   /** Sends `/patch <text>` and returns what the user saw privately. */
   async function ephemeral(text: string, userId: string = users.alice): Promise<string> {
-    const before = h.slack.responses().length;
     const sent = await h.slack.driver.slashCommand({ userId, channelId: channels.prd, text });
     expect(sent.status).toBe(200);
-    const deadline = Date.now() + 10000;
-    while (h.slack.responses().length <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return JSON.stringify(h.slack.responses().slice(before));
+    // Its own response_url only: an earlier command's note may still arrive meanwhile.
+    await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
+    return JSON.stringify(h.slack.responses().filter((x) => x.url === sent.responseUrl));
   }
 
   /** Sends `/patch <text>` and returns the message the bot posted in the channel. */

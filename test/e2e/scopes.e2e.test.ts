@@ -59,10 +59,9 @@ describe('a group across two accounts and three regions', () => {
   }
 
   async function privately(text: string, channelId: string = channels.prd): Promise<string> {
-    const before = h.slack.responses().length;
-    await h.slack.driver.slashCommand({ userId: users.alice, channelId, text });
-    await h.slack.driver.waitFor(() => h.slack.responses().length > before, 8000, `the answer to ${text}`);
-    return JSON.stringify(h.slack.responses().slice(before));
+    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId, text });
+    await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 8000);
+    return JSON.stringify(h.slack.responses().filter((x) => x.url === sent.responseUrl));
   }
 
   it('status says how many instances, in how many accounts and regions', async () => {
