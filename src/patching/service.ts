@@ -13,6 +13,7 @@ import { buildInstallPlan, buildRebootPlan, type RebootOption } from './plan';
 import { planJson, readResult, scanParams, type RebootParams } from './records';
 import type { ChangePlan } from './types';
 import { OperationRunner, type PatchingDeps } from './runner';
+import { InFlight } from './in-flight';
 import { groupStatus } from './status';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from './types';
 import { listWindows } from './windows';
@@ -43,6 +44,7 @@ export class PatchService {
   private readonly deps: PatchingDeps;
   private readonly log: Logger;
   private readonly approvals: ApprovalService;
+  private readonly statusReads = new InFlight<GroupStatus>();
 
   constructor(deps: PatchingDeps & { runner?: OperationRunner }) {
     this.deps = deps;
@@ -156,9 +158,9 @@ export class PatchService {
     return required ? op : this.runner.send(op);
   }
 
-  /** `/patch status <group>`. */
+  /** `/patch status <group>`; concurrent asks for the same group share one read (see InFlight). */
   status(group: PatchGroup): Promise<GroupStatus> {
-    return groupStatus(group, this.deps.gateways, this.deps.clock, this.log);
+    return this.statusReads.run(group.name, () => groupStatus(group, this.deps.gateways, this.deps.clock, this.log));
   }
 
   /** `/patch baseline <group>`: the baseline registered for the group's OS in each scope and region. */
