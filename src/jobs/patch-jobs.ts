@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { windowChannels, type PatchbotConfig } from '../config';
 import type { Logger } from '../logger';
 import { ScopeHealth, buildDigest, isEmpty, markPosted, pollComplianceResult, pollWindows, recordDigest } from '../patching/poll';
+import type { ScopeFailure } from '../patching/types';
 import type { ChannelPoster } from '../slack/poster';
 import { complianceDiffView, digestView, scopeHealthView, windowResultView } from '../slack/views';
 import type { Store } from '../store';
@@ -27,7 +28,8 @@ export interface PatchJobs {
 
 /**
  * Compliance diffs to each group's channel, maintenance-window results to their channels, and the
- * daily digest per channel. Each job keeps going past a group or channel that fails.
+ * daily digest per channel. Both polls post a note when a scope starts failing and once when it
+ * answers again. Each job keeps going past a group or channel that fails.
  */
 export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
   const { config, store, gateways, poster, clock } = deps;
@@ -54,9 +56,29 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     }
   };
 
+  // A failing scope's windows are unknown (their listing is what failed), so the note goes to the
+  // channel of each group that spans the scope: its windows' results would land there by default.
+  const windowHealthChannels = [...new Set(config.groups.map((g) => g.channel))];
+  const postWindowHealth = async (failures: readonly ScopeFailure[]) => {
+    for (const channel of windowHealthChannels) {
+      try {
+        const scopes = new Set(config.groups.filter((g) => g.channel === channel).flatMap((g) => g.scopes));
+        const mine = failures.filter((f) => scopes.has(f.scope));
+        const key = `windows:${channel}`;
+        const change = health.compare(key, mine);
+        if (ScopeHealth.changed(change)) await poster.post(channel, scopeHealthView(change, clock.now(), 'windows'));
+        // Recorded once posted, as for the compliance poll.
+        health.record(key, mine);
+      } catch (err) {
+        log.error({ err, channel }, 'could not post a window-poll scope note to a channel; the others go on');
+      }
+    }
+  };
+
   const windowPoll = async () => {
     const { results, failures } = await pollWindows(pollDeps);
     for (const f of failures) log.warn({ scope: f.scope, region: f.region }, f.message);
+    await postWindowHealth(failures);
     for (const result of results) {
       const channels = windowChannels(config, { windowId: result.windowId, windowName: result.windowName, targetGroups: result.groups });
       if (channels.length === 0) {

@@ -2,8 +2,9 @@
  * A group spread over two accounts (one by the default credentials, one by AssumeRole) and three
  * regions, through the real bot, SDK and Slack stand-in: the answers say where the instances are,
  * and when one account refuses, the others still answer and the failing scope is named with what
- * to grant: in /patch status, the digest, the compliance poll (once when it starts failing, once
- * when it recovers) and install/reboot, which refuse instead of claiming there is nothing to do.
+ * to grant: in /patch status, the digest, the compliance and window polls (once when it starts
+ * failing, once when it recovers) and install/reboot, which refuse instead of claiming there is
+ * nothing to do. One region of an account can fail while its other region answers.
  */
 import { GROUPS, sandboxFleet } from '../support/aws';
 import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, startHarness, type Harness } from '../support/bot';
@@ -16,6 +17,7 @@ const PARTNER_SCOPE = `    - name: partner
       regions: [us-east-1, eu-west-1]
 `;
 const DENY_PARTNER = { deny: [{ action: 'ssm:DescribeInstanceInformation', account: PARTNER }] };
+const DENY_PARTNER_WEST = (action: string) => ({ deny: [{ action, account: PARTNER, region: 'eu-west-1' }] });
 
 /** Messages the bot posted at the top level of a channel (thread replies left out). */
 const topLevel = (h: Harness, channel: string) => h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
@@ -24,6 +26,7 @@ describe('a group across two accounts and three regions', () => {
   let h: Harness;
   let mainIds: string[];
   let partnerIds: string[];
+  let partnerEastIds: string[];
 
   beforeAll(async () => {
     h = await startHarness({
@@ -39,15 +42,20 @@ describe('a group across two accounts and three regions', () => {
     expect(h.config.aws.scopes.map((s) => s.name)).toEqual(['sandbox', 'partner']);
     const fleet = sandboxFleet(h.sim.url, h.config.aws.scopes);
     try {
-      const ids = async (scope: string) =>
-        (await Promise.all(fleet.gateways.filter((g) => g.scope === scope).map((g) => g.listManagedInstances(GROUPS.PRD)))).flat().map((i) => i.instanceId);
+      const ids = async (scope: string, region?: string) =>
+        (await Promise.all(fleet.gateways.filter((g) => g.scope === scope && (region === undefined || g.region === region)).map((g) => g.listManagedInstances(GROUPS.PRD))))
+          .flat()
+          .map((i) => i.instanceId);
       mainIds = await ids('sandbox');
       partnerIds = await ids('partner');
+      partnerEastIds = await ids('partner', 'us-east-1');
     } finally {
       fleet.close();
     }
     expect(mainIds.length).toBeGreaterThan(0);
     expect(partnerIds.length).toBeGreaterThan(0);
+    expect(partnerEastIds.length).toBeGreaterThan(0);
+    expect(partnerEastIds.length).toBeLessThan(partnerIds.length);
   });
   afterAll(() => h.close());
   afterEach(() => h.sim.configure({ deny: [] }));
@@ -85,6 +93,21 @@ describe('a group across two accounts and three regions', () => {
     expect(text).toContain('partner · eu-west-1');
     expect(text).toContain('ssm:DescribeInstanceInformation');
     expect(text).toMatch(/Grant the IAM action/);
+  });
+
+  it('status with one region of an account denied: that account’s other region answers, and only the failing region is named', async () => {
+    h.sim.configure(DENY_PARTNER_WEST('ssm:DescribeInstanceInformation'));
+    const text = await command('status PRD', /PRD compliance/);
+    const answering = [...mainIds, ...partnerEastIds];
+    expect(text).toContain(`PRD: ${answering.length.toLocaleString('en-US')} instances in 2 accounts`);
+    const listed = new Set(text.match(/i-[0-9a-f]{17}/g) ?? []);
+    expect(listed.size).toBeGreaterThan(0);
+    for (const id of listed) expect(answering).toContain(id);
+    expect([...listed].some((id) => partnerEastIds.includes(id))).toBe(true);
+    expect(text).toContain(`• partner · us-east-1 — ${partnerEastIds.length} instances`);
+    expect(text).toContain('Could not read 1 scope');
+    expect(text).toMatch(/• \*partner · eu-west-1\*: AWS denied ssm:DescribeInstanceInformation in scope partner \(eu-west-1\)/);
+    expect(text).not.toContain('*partner · us-east-1*');
   });
 
   it('the digest names the group whose scope failed, and still counts the others', async () => {
@@ -127,6 +150,28 @@ describe('a group across two accounts and three regions', () => {
     const afterRecovery = topLevel(h, channels.prd).length;
     await h.bot.runJob('compliance-poll');
     expect(topLevel(h, channels.prd).length).toBe(afterRecovery);
+  });
+
+  it('the window poll posts a failing region once in each channel whose groups span it, and once when it recovers', async () => {
+    const watched = [channels.prd, channels.stg];
+    const count = () => watched.map((c) => topLevel(h, c).length);
+    const notes = (from: number[]) => watched.map((c, i) => topLevel(h, c).slice(from[i]).map((m) => m.text));
+    await h.bot.runJob('window-poll'); // first look: history, not news
+    const start = count();
+
+    h.sim.configure(DENY_PARTNER_WEST('ssm:DescribeMaintenanceWindows'));
+    await h.bot.runJob('window-poll');
+    await h.bot.runJob('window-poll');
+    for (const posted of notes(start)) expect(posted).toEqual(['⚠️ Maintenance windows: could not read 1 scope (partner · eu-west-1)']);
+    const failing = topLevel(h, channels.prd).at(-1)!;
+    expect(readable(failing)).toContain('ssm:DescribeMaintenanceWindows');
+    expect(readable(failing)).toContain('Window poll');
+
+    const afterFailing = count();
+    h.sim.configure({ deny: [] });
+    await h.bot.runJob('window-poll');
+    await h.bot.runJob('window-poll');
+    for (const posted of notes(afterFailing)) expect(posted).toEqual(['✅ Maintenance windows: 1 scope answers again (partner · eu-west-1)']);
   });
 
   it('install and reboot with every scope failing name the scopes instead of "no running instance"', async () => {

@@ -6,6 +6,7 @@ import { DescribeInstanceInformationCommand, DescribePatchGroupStateCommand, SSM
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { isDenied } from '../../src/sandbox/aws/knobs';
 import { admin, clients, failure } from './helpers';
 
 describe('fault knobs', () => {
@@ -164,6 +165,37 @@ describe('IAM denials', () => {
     } finally {
       ssm.destroy();
       sts.destroy();
+      await sim.close();
+    }
+  });
+  it('a rule matches on action, account and region; each left out matches any', () => {
+    const rules = [{ action: 'ssm:DescribeInstanceInformation', account: '210987654321', region: 'eu-west-1' }, { action: 'ec2:*', region: 'ap-south-1' }];
+    expect(isDenied(rules, 'ssm:DescribeInstanceInformation', '210987654321', 'eu-west-1')).toBe(true);
+    expect(isDenied(rules, 'ssm:DescribeInstanceInformation', '210987654321', 'us-east-1')).toBe(false);
+    expect(isDenied(rules, 'ssm:DescribeInstanceInformation', '123456789012', 'eu-west-1')).toBe(false);
+    expect(isDenied(rules, 'ssm:SendCommand', '210987654321', 'eu-west-1')).toBe(false);
+    expect(isDenied(rules, 'ec2:DescribeInstances', '123456789012', 'ap-south-1')).toBe(true);
+    expect(isDenied(rules, 'ec2:DescribeInstances', '123456789012', 'us-east-1')).toBe(false);
+    expect(isDenied([{ action: '*' }], 'sts:GetCallerIdentity', '123456789012', 'us-east-1')).toBe(true);
+  });
+
+  it('a region-scoped denial set through POST /_sandbox/config refuses that region only, and a bad region is a 400', async () => {
+    const sim = await startFleetSimulator({ port: 0, fleets: [{ account: '123456789012', region: 'us-east-1' }, { account: '123456789012', region: 'eu-west-1', instances: 5 }] });
+    const east = clients(sim.url, { region: 'us-east-1' });
+    const west = clients(sim.url, { region: 'eu-west-1' });
+    try {
+      const set = await admin(sim.url, '/_sandbox/config', { deny: [{ action: 'ssm:DescribeInstanceInformation', account: '123456789012', region: 'eu-west-1' }] });
+      expect(set.status).toBe(200);
+      expect(set.json.knobs).toMatchObject({ deny: [{ action: 'ssm:DescribeInstanceInformation', account: '123456789012', region: 'eu-west-1' }] });
+      await expect(west.ssm.send(new DescribeInstanceInformationCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      await expect(east.ssm.send(new DescribeInstanceInformationCommand({}))).resolves.toBeDefined();
+      await expect(west.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' }))).resolves.toBeDefined();
+      const bad = await admin(sim.url, '/_sandbox/config', { deny: [{ action: 'ssm:SendCommand', region: 'Europe' }] });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.json.issues)).toContain('region');
+    } finally {
+      east.destroy();
+      west.destroy();
       await sim.close();
     }
   });

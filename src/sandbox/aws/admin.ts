@@ -31,6 +31,7 @@ export const KnobChangesSchema = z
           .object({
             action: z.string().regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
             account: z.string().regex(/^\d{12}$/).optional(),
+            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1').optional(),
           })
           .strict(),
       )
@@ -75,7 +76,7 @@ export const ADMIN_ENDPOINTS = [
   'GET  /_sandbox/summary',
   'GET  /_sandbox/stats',
   'POST /_sandbox/stats/reset',
-  'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?}]}',
+  'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?, region?}]}',
   'POST /_sandbox/windows/{id|name}/execute',
   'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
   'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, instanceIds | group, rescan}',

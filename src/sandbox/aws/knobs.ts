@@ -26,16 +26,26 @@ export interface Knobs {
   deny: DenyRule[];
 }
 
-/** An IAM denial to simulate: `action` is `ssm:SendCommand`, `ssm:*` or `*`; without `account`, every account. */
+/**
+ * An IAM denial to simulate: `action` is `ssm:SendCommand`, `ssm:*` or `*`; without `account`,
+ * every account; without `region`, every region (a region-scoped deny, as an SCP or a policy
+ * condition on aws:RequestedRegion would be).
+ */
 export interface DenyRule {
   action: string;
   account?: string;
+  region?: string;
 }
 
-/** Whether a rule denies `action` (e.g. `ssm:SendCommand`) to `account`. */
-export function isDenied(rules: readonly DenyRule[], action: string, account: string): boolean {
+/** Whether a rule denies `action` (e.g. `ssm:SendCommand`) to `account` in `region`. */
+export function isDenied(rules: readonly DenyRule[], action: string, account: string, region: string): boolean {
   const service = action.split(':')[0];
-  return rules.some((r) => (r.account === undefined || r.account === account) && (r.action === '*' || r.action === action || r.action === `${service}:*`));
+  return rules.some(
+    (r) =>
+      (r.account === undefined || r.account === account) &&
+      (r.region === undefined || r.region === region) &&
+      (r.action === '*' || r.action === action || r.action === `${service}:*`),
+  );
 }
 
 /** Defaults: no faults, invocations take a few seconds. */

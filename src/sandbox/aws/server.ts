@@ -80,7 +80,7 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
     send(res, service.error(service.throttled(), requestId), requestId);
     return;
   }
-  if (isDenied(knobs.deny, `${serviceName}:${operation}`, partition.account)) {
+  if (isDenied(knobs.deny, `${serviceName}:${operation}`, partition.account, partition.region)) {
     sim.stats.record(partition.key, operation, 'errorInjected');
     send(res, service.error(service.accessDenied(`${serviceName}:${operation}`, partition.account), requestId), requestId);
     return;
