@@ -24,19 +24,25 @@ export async function startChild<Ready>(name: string, options: unknown, nodeArgs
   const file = `${name}${extname(__filename)}`;
   const child = spawn(process.execPath, [...process.execArgv, ...nodeArgs, join(__dirname, file), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
-  const waiting: Array<(line: string) => void> = [];
+  const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
   const early: string[] = [];
+  let exited: Error | undefined;
   lines.on('line', (line) => {
     const next = waiting.shift();
-    if (next) next(line);
+    if (next) next.resolve(line);
     else early.push(line);
+  });
+  // One listener for the child's life, not one per request: every request still waiting fails with it.
+  child.once('exit', (code) => {
+    exited = new Error(`${file} exited (${code})`);
+    for (const w of waiting.splice(0)) w.reject(exited);
   });
   const nextLine = () =>
     new Promise<string>((resolve, reject) => {
       const queued = early.shift();
       if (queued !== undefined) return resolve(queued);
-      waiting.push(resolve);
-      child.once('exit', (code) => reject(new Error(`${file} exited (${code})`)));
+      if (exited) return reject(exited);
+      waiting.push({ resolve, reject });
     });
   const ready = JSON.parse(await nextLine()) as Ready;
   return {
