@@ -23,8 +23,8 @@ async function main(): Promise<void> {
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const instances = Number(values.instances);
-  const ack = await benchAck({ commands: Number(values.commands), concurrency: 50, awsLatencyMs: 200, log });
-  const fleet = await benchFleet({ instances, latencyMs: 20, throttleRps: [20, 5], log });
+  const ack = await benchAck({ commands: Number(values.commands), concurrency: 50, awsLatencyMs: 200, rounds: 5, log });
+  const fleet = await benchFleet({ instances, latencyMs: 20, throttleRps: [20, 5], repeats: 3, log });
   const digest = await benchDigestChannels({ count: 30, injected429: 3, log });
   const report = renderReport(
     {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { serveParent } from './child';
+import { answerLoopRequest, startLoopMonitor } from './loop-monitor';
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2] ?? '{}') as { signingSecret: string; botToken: string; slackApiUrl: string };
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
   });
   await app.init();
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-  serveParent({ port: (server.address() as AddressInfo).port }, async () => ({}), async () => {
+  const loop = startLoopMonitor();
+  serveParent({ port: (server.address() as AddressInfo).port }, async (message) => answerLoopRequest(loop, message) ?? {}, async () => {
     await app.stop();
   });
 }

@@ -1,6 +1,6 @@
 /**
  * patchbot (the same startBot as production) in its own process, for the benchmark: its peak RSS
- * and its event loop are its own. Requests on stdin: `{"job": name}` runs a job and answers when done.
+ * and its event loop are its own. Requests on stdin: `{"job": name}` runs a job and answers when done; `{"loop": ...}` resets or reads its event-loop figures.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { startBot } from '../../src/bot';
 import { silentLogger } from '../../src/logger';
 import { serveParent } from './child';
 import { demoConfigQuiet, digestConfig, fleetConfig } from './fleet-config';
+import { answerLoopRequest, startLoopMonitor } from './loop-monitor';
 
 /** What the parent passes. */
 export interface BotProcessOptions {
@@ -33,9 +34,12 @@ async function main(): Promise<void> {
     logger: silentLogger(),
     aws: { endpoint: o.awsEndpoint, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: 'sandbox' } },
   });
+  const loop = startLoopMonitor();
   serveParent(
     { port: bot.port },
     async (message) => {
+      const answer = answerLoopRequest(loop, message);
+      if (answer) return answer;
       if (typeof message.job === 'string') await bot.runJob(message.job);
       return { ok: true };
     },

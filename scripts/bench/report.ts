@@ -1,5 +1,5 @@
 /** Turns the benchmark's results into the Markdown of docs/benchmarks.md, with each target checked. */
-import type { AckResult } from './ack';
+import type { AckFigures, AckResult } from './ack';
 import type { DigestResult } from './digest-channels';
 import type { FleetResult, FleetRow } from './fleet';
 
@@ -19,6 +19,10 @@ export interface Machine {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+
+function ackRow(round: number, receiver: string, f: AckFigures): string {
+  return `| ${round} | ${receiver} | ${f.p50} ms | ${f.p99} ms | ${f.max} ms | ${f.failed} | ${fmt(f.loop.cpuMs)} ms | ${f.loop.loopDelayP99} / ${f.loop.loopDelayMax} ms | ${f.loop.gcPauseMax} ms |`;
+}
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 /** The floor a throttled run cannot beat: the rate limit's time, or the same run unthrottled if that is longer. */
@@ -30,6 +34,7 @@ export function throttledFloorMs(row: FleetRow, rows: readonly FleetRow[]): numb
 /** The whole report. */
 export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResult, digest: DigestResult): string {
   const ackRatio = ratio(ack.patchbot.p99, ack.bare.p99);
+  const roundsOver = ack.rounds.filter((r) => ratio(r.patchbot.p99, r.bare.p99) > TARGETS.ackP99Ratio).length;
   const plain = fleet.rows.filter((r) => r.throttleRps === 0);
   const throttled = fleet.rows.filter((r) => r.throttleRps > 0);
   const worstCalls = Math.max(...fleet.rows.map((r) => ratio(r.calls - r.throttled, r.minimum)));
@@ -39,15 +44,16 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     '# Benchmarks',
     '',
     `Measured ${machine.date} with \`${machine.command}\` on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB), Node ${machine.node}, ${machine.os}.`,
-    'Every part runs on 127.0.0.1: the fleet simulator, the bot and the bare Bolt app each in their own process; the',
-    'Slack stand-in and the load in the benchmark process. The bot is the same `startBot` as production, reached',
-    'through signed HTTP requests, calling AWS through the real SDK. Figures vary by some 10-20% between runs.',
+    'Every part runs on 127.0.0.1: the fleet simulator, the bot, the bare Bolt app and the acknowledgement load each in',
+    'their own process; the Slack stand-in in the benchmark process. The bot is the same `startBot` as production, reached',
+    'through signed HTTP requests, calling AWS through the real SDK. Wall times vary by some 10-20% between runs; a single',
+    'burst\'s acknowledgement p99 varies far more (see its rounds), so that figure is the median of several.',
     '',
     '## Summary against the targets',
     '',
     '| Target | Figure | |',
     '| --- | --- | --- |',
-    `| acknowledgement p99 within ${TARGETS.ackP99Ratio}x the bare Bolt app's | ${ack.patchbot.p99} ms vs ${ack.bare.p99} ms = ${ackRatio.toFixed(2)}x | ${verdict(ackRatio <= TARGETS.ackP99Ratio)} |`,
+    `| acknowledgement p99 within ${TARGETS.ackP99Ratio}x the bare Bolt app's | ${ack.patchbot.p99} ms vs ${ack.bare.p99} ms = ${ackRatio.toFixed(2)}x (median of ${ack.rounds.length} rounds; ${roundsOver} over ${TARGETS.ackP99Ratio}x) | ${verdict(ackRatio <= TARGETS.ackP99Ratio)} |`,
     `| AWS calls at most ${TARGETS.callRatio}x the minimum | worst ${worstCalls.toFixed(2)}x | ${verdict(worstCalls <= TARGETS.callRatio)} |`,
     ...throttledRatios.map(
       ({ r, bound, floor }) =>
@@ -59,12 +65,16 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     '## Acknowledgement latency',
     '',
     `${fmt(ack.commands)} signed \`/patch status PRD\` commands, ${ack.concurrency} in flight at a time, to each receiver's HTTP endpoint, while every AWS`,
-    `call takes ${ack.awsLatencyMs} ms. Latency is from sending the request to the receiver's HTTP answer (the acknowledgement).`,
+    `call takes ${ack.awsLatencyMs} ms. Latency is from sending the request to the receiver's HTTP answer (the acknowledgement), timed by a`,
+    `load process of its own. ${ack.rounds.length} rounds, each a burst to the bare app then one to patchbot; the summary uses the round with the median p99 ratio.`,
     '',
-    '| Receiver | p50 | p99 | max | failed |',
-    '| --- | --- | --- | --- | --- |',
-    `| bare Bolt app (acknowledges only) | ${ack.bare.p50} ms | ${ack.bare.p99} ms | ${ack.bare.max} ms | ${ack.bare.failed} |`,
-    `| patchbot | ${ack.patchbot.p50} ms | ${ack.patchbot.p99} ms | ${ack.patchbot.max} ms | ${ack.patchbot.failed} |`,
+    '| Round | Receiver | p50 | p99 | max | failed | its CPU time | its event-loop delay p99 / max | its longest GC pause |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...ack.rounds.flatMap((r, i) => [ackRow(i + 1, 'bare Bolt app (acknowledges only)', r.bare), ackRow(i + 1, 'patchbot', r.patchbot)]),
+    '',
+    'The last three columns are the receiver\'s own figures over its burst: CPU time used, how late its event loop ran',
+    '(Node\'s monitorEventLoopDelay: its own work, or waiting for one of the 2 cores the simulator, the Slack stand-in and the',
+    'load also use) and its longest GC pause. patchbot does, within the same seconds, the work the commands asked for.',
     '',
     `patchbot then answered all ${fmt(ack.answered)} commands in the channel.`,
     '',
@@ -74,13 +84,13 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     '"Minimum" is the fewest calls the APIs allow for the same answer: for each group, account and region,',
     'ceil(n/50) DescribeInstanceInformation + ceil(n/1000) DescribeInstances + ceil(n/100) DescribeInstancePatchStatesForPatchGroup,',
     'plus, for the poll, ceil(patches/100) DescribeInstancePatches for each instance whose compliance changed; counted from the',
-    'simulator before each run. Calls include retries after throttling.',
+    'simulator before each run. AWS calls include the retries after throttling; the ratio counts the calls AWS accepted.',
     '',
-    '| Scenario | Wall time | AWS calls | Minimum | Ratio | Throttled | Busiest scope | Answer whole |',
+    `| Scenario | Wall time, median of ${fleet.repeats} (each run) | AWS calls | Minimum | Accepted / minimum | Throttled | Busiest scope | Answer whole |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...fleet.rows.map(
       (r) =>
-        `| ${r.scenario} | ${fmt(r.wallMs)} ms | ${fmt(r.calls)} | ${fmt(r.minimum)} | ${ratio(r.calls - r.throttled, r.minimum).toFixed(2)} | ${fmt(r.throttled)} | ${fmt(r.busiestScopeCalls)} calls${r.rateBoundMs !== undefined ? `, bound ${fmt(r.rateBoundMs)} ms` : ''} | ${r.whole ? 'yes' : '**no**'} |`,
+        `| ${r.scenario} | ${fmt(r.wallMs)} ms (${r.wallRunsMs.map(fmt).join(' / ')}) | ${fmt(r.calls)} | ${fmt(r.minimum)} | ${ratio(r.calls - r.throttled, r.minimum).toFixed(2)} | ${fmt(r.throttled)} | ${fmt(r.busiestScopeCalls)} calls${r.rateBoundMs !== undefined ? `, bound ${fmt(r.rateBoundMs)} ms` : ''} | ${r.whole ? 'yes' : '**no**'} |`,
     ),
     '',
     'Calls by API, unthrottled:',

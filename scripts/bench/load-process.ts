@@ -1,0 +1,48 @@
+/**
+ * The acknowledgement load in its own process: signed `/patch` slash commands (the form Slack
+ * sends), `concurrency` in flight at a time, timed from sending to the receiver's HTTP answer.
+ * Apart from the receivers and the Slack stand-in, so neither one's work shows up in the timings.
+ */
+import { slackSignature } from '../../src/sandbox/slack/signing';
+import { serveParent } from './child';
+
+/** One burst to fire. */
+export interface LoadRequest {
+  url: string;
+  signingSecret: string;
+  count: number;
+  concurrency: number;
+  /** The slash command's form fields (team, channel, user, text, response_url, ...). */
+  fields: Record<string, string>;
+}
+
+async function fire(r: LoadRequest): Promise<{ ms: number[]; failed: number }> {
+  const ms: number[] = [];
+  let failed = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < r.count) {
+      next += 1;
+      const body = new URLSearchParams({ ...r.fields, trigger_id: `bench.${next}.${Date.now()}` }).toString();
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers = {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(r.signingSecret, timestamp, body),
+      };
+      const started = performance.now();
+      try {
+        const res = await fetch(r.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+        await res.arrayBuffer();
+        if (res.status !== 200) failed += 1;
+      } catch {
+        failed += 1;
+      }
+      ms.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: r.concurrency }, worker));
+  return { ms, failed };
+}
+
+serveParent({ ready: true }, (message) => fire(message as unknown as LoadRequest), async () => undefined);

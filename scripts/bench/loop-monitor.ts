@@ -1,0 +1,55 @@
+/**
+ * What a benchmark process spent since the last reset: CPU time, how late its event loop ran, and
+ * its garbage-collection pauses. Shows how much work a receiver did while its acknowledgements were
+ * being timed, and whether its own loop or GC held them up.
+ */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+
+/** CPU time, event-loop delay and GC pauses since the last reset, in ms. */
+export interface LoopFigures {
+  /** User + system CPU time of the process. */
+  cpuMs: number;
+  /** How late the loop's timers ran: the process's own work, or waiting for a core. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  gcPauseMax: number;
+  gcPauseTotal: number;
+}
+
+/** Starts watching this process's CPU, event loop and GC; `read` answers since the last `reset`. */
+export function startLoopMonitor(): { reset(): void; read(): LoopFigures } {
+  let cpuFrom = process.cpuUsage();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let gcMax = 0;
+  let gcTotal = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMax = Math.max(gcMax, entry.duration);
+      gcTotal += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  return {
+    reset() {
+      cpuFrom = process.cpuUsage();
+      delay.reset();
+      gcMax = 0;
+      gcTotal = 0;
+    },
+    read() {
+      const cpu = process.cpuUsage(cpuFrom);
+      return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), loopDelayP99: ms(delay.percentile(99)), loopDelayMax: ms(delay.max), gcPauseMax: Math.round(gcMax * 10) / 10, gcPauseTotal: Math.round(gcTotal) };
+    },
+  };
+}
+
+/** Answers a parent's `{ loop: 'reset' | 'read' }` request, or undefined when the message is not one. */
+export function answerLoopRequest(monitor: ReturnType<typeof startLoopMonitor>, message: Record<string, unknown>): LoopFigures | { ok: true } | undefined {
+  if (message.loop === 'reset') {
+    monitor.reset();
+    return { ok: true };
+  }
+  if (message.loop === 'read') return monitor.read();
+  return undefined;
+}
