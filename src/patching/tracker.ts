@@ -46,6 +46,12 @@ export interface TrackerOptions {
   pollIntervalMs?: number;
   /** At most one progress update per this interval (config slack.updateIntervalMs; default 5 s). */
   updateIntervalMs?: number;
+  /**
+   * Progress updates across all running operations per minute (default 40): Slack allows chat.update
+   * about 50 times a minute per workspace, and the cards, results and other messages need the rest.
+   * With more operations running than that allows at updateIntervalMs, each one updates less often.
+   */
+  updatesPerMinute?: number;
   /** After this many failed polls in a row the message says so (default 3). */
   failureNoticeAfter?: number;
   /** How long past the command's TimeoutSeconds tracking goes on before it gives up (default 3 h: SSM's own execution timeouts come first). */
@@ -94,6 +100,8 @@ export class OperationTracker {
   private readonly orphans = new Set<string>();
   private readonly ticker: Ticker;
   private stopping = false;
+  /** Operations running at the last pass: they share the progress-update budget. */
+  private runningNow = 0;
 
   constructor(deps: TrackerDeps) {
     this.runner = deps.runner;
@@ -102,6 +110,7 @@ export class OperationTracker {
     this.opt = {
       pollIntervalMs: deps.pollIntervalMs ?? 3000,
       updateIntervalMs: deps.updateIntervalMs ?? 5000,
+      updatesPerMinute: deps.updatesPerMinute ?? 40,
       failureNoticeAfter: deps.failureNoticeAfter ?? 3,
       deadlineGraceMs: deps.deadlineGraceMs ?? 3 * 3_600_000,
       finishPublishAttempts: deps.finishPublishAttempts ?? 5,
@@ -164,6 +173,7 @@ export class OperationTracker {
       if (op && isTerminal(op.status) && readResult(op).published === false) ops.push(op);
       else this.watch.delete(id);
     }
+    this.runningNow = ops.filter((op) => op.status === 'running').length;
     await mapLimit(ops, this.opt.concurrency, async (op) => {
       if (this.stopping) return;
       try {
@@ -355,13 +365,18 @@ export class OperationTracker {
     this.log.info({ operationId: op.id, status }, 'operation finished');
   }
 
-  /** A progress update: only when something changed, and at most once per updateIntervalMs. */
+  /** A progress update: only when something changed, and at most once per progressIntervalMs(). */
   private async progress(op: Operation, report: OperationReport, t: Tracked): Promise<void> {
     if (!op.messageTs) return void (await this.publish(op, report, 'started', t));
     if (signature(report) === t.lastSignature) return;
     const now = this.runner.deps.clock.now().getTime();
-    if (t.lastPublishAt !== undefined && now - t.lastPublishAt < this.opt.updateIntervalMs) return;
+    if (t.lastPublishAt !== undefined && now - t.lastPublishAt < this.progressIntervalMs()) return;
     await this.publish(op, report, 'progress', t);
+  }
+
+  /** updateIntervalMs, stretched so that all running operations together stay within updatesPerMinute. */
+  private progressIntervalMs(): number {
+    return Math.max(this.opt.updateIntervalMs, Math.ceil((this.runningNow * 60_000) / this.opt.updatesPerMinute));
   }
 
   private async publish(op: Operation, report: OperationReport, phase: PublishPhase, t: Tracked): Promise<void> {

@@ -110,6 +110,40 @@ describe('scan of PRD', () => {
     }
   });
 
+  it('operations running at once share one progress budget: each updates less often, none stops', async () => {
+    sim.configure({ timing: { pendingMs: 50, runMs: 150 } });
+    // Two running at 200 a minute: each may update once per 600 ms, not once per updateIntervalMs.
+    const local = harness({ gateways, config, tracker: { pollIntervalMs: 20, updateIntervalMs: 50, updatesPerMinute: 200 } });
+    const events: Array<{ id: string; phase: string; at: number }> = [];
+    const publish = local.publisher.publish.bind(local.publisher);
+    local.publisher.publish = async (op, report, phase) => {
+      events.push({ id: op.id, phase, at: Date.now() });
+      return publish(op, report, phase);
+    };
+    try {
+      await local.tracker.start();
+      const ops = [
+        await local.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' }),
+        await local.service.startScan({ group: groupOf(config, 'STG'), requestedBy: 'U0OPS', channel: 'C0STG' }),
+      ];
+      for (const op of ops) local.tracker.track(op.id);
+      for (const op of ops) await terminal(local.store, op.id);
+      const firstFinished = Math.min(...events.filter((e) => e.phase === 'finished').map((e) => e.at));
+      for (const op of ops) {
+        const progress = events.filter((e) => e.id === op.id && e.phase === 'progress').map((e) => e.at);
+        expect(progress.length).toBeGreaterThanOrEqual(1);
+        // While both ran, consecutive updates of one operation are at least 600 ms apart.
+        for (let i = 1; i < progress.length; i++) if (progress[i]! < firstFinished) expect(progress[i]! - progress[i - 1]!).toBeGreaterThanOrEqual(590);
+      }
+      const whileBoth = events.filter((e) => e.phase === 'progress' && e.at < firstFinished);
+      expect(whileBoth.length).toBeGreaterThanOrEqual(2);
+      for (const op of ops) expect(local.publisher.finished(op.id)).toHaveLength(1);
+    } finally {
+      sim.configure({ timing: FAST });
+      await local.close();
+    }
+  });
+
   it('tells the user when AWS cannot be polled, and finishes once it can', async () => {
     sim.configure({ timing: { pendingMs: 50, runMs: 150 } });
     try {
