@@ -183,7 +183,8 @@ interface Changed {
 async function minimumPoll(gateways: readonly FleetGateway[], config: PatchbotConfig, changed: readonly Changed[]): Promise<number> {
   let detail = 0;
   for (const c of changed) {
-    const patches = await c.gateway.listInstancePatches(c.instanceIds);
+    // Only the patches not installed are needed, so that is the list the minimum pages through.
+    const patches = await c.gateway.listInstancePatches(c.instanceIds, ['Missing', 'Failed']);
     for (const list of patches.values()) detail += pages(list.length, LIMITS.instancePatchesPage);
   }
   return (await minimumAllGroups(gateways, config)) + detail;
@@ -194,15 +195,26 @@ async function releaseToSome(sim: RemoteSimulator, gateways: readonly FleetGatew
   const changed: Changed[] = [];
   const stamp = Date.now().toString(36).toUpperCase();
   const linux = config.groups.filter((g) => g.operatingSystem === 'AMAZON_LINUX_2').map((g) => ({ tagKey: g.tagKey, tagValue: g.tagValue, operatingSystem: g.operatingSystem }));
-  const snapshot = async (gateway: FleetGateway) =>
-    new Map((await Promise.all(linux.map((t) => gateway.listPatchStates(t)))).flat().map((s) => [s.instanceId, `${s.missingCount}/${s.failedCount}/${s.installedPendingRebootCount}`]));
+  // "Changed" is what the API lets anyone see: a scan that ended since, with patches not installed,
+  // on an instance that is still a managed member of its group (as status and the poll count them).
+  // Equal counts after a new scan do not prove an equal patch list, so those instances count too.
+  const snapshot = async (gateway: FleetGateway) => {
+    const members = new Set(
+      (await Promise.all(linux.map((t) => gateway.listManagedInstances(t))))
+        .flat()
+        .filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down')
+        .map((i) => i.instanceId),
+    );
+    const states = (await Promise.all(linux.map((t) => gateway.listPatchStates(t)))).flat().filter((s) => members.has(s.instanceId));
+    return new Map(states.map((s) => [s.instanceId, { ended: s.operationEndTime.getTime(), notInstalled: s.missingCount + s.failedCount }]));
+  };
   for (const gateway of gateways) {
     const before = await snapshot(gateway);
     const ids = [...before.keys()].filter((_, i) => i % Math.round(1 / share) === 0);
     const account = gateway.scope === 'fleet-a' ? ACCOUNTS[0] : ACCOUNTS[1];
     await sim.releasePatch({ title: `ALAS2-BENCH-${stamp}`, classification: 'Security', severity: 'Critical', releasedDaysAgo: 30, instanceIds: ids, rescan: true }, { account, region: gateway.region });
     const after = await snapshot(gateway);
-    changed.push({ gateway, instanceIds: [...after.keys()].filter((id) => after.get(id) !== before.get(id)) });
+    changed.push({ gateway, instanceIds: [...after].filter(([id, now]) => now.ended !== before.get(id)?.ended && now.notInstalled > 0).map(([id]) => id) });
   }
   return changed;
 }
