@@ -13,7 +13,6 @@ export interface LoopFigures {
   loopDelayP99: number;
   loopDelayMax: number;
   gcPauseMax: number;
-  gcPauseTotal: number;
 }
 
 /** Starts watching this process's CPU, event loop and GC; `read` answers since the last `reset`. */
@@ -22,11 +21,9 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures } {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let gcMax = 0;
-  let gcTotal = 0;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcMax = Math.max(gcMax, entry.duration);
-      gcTotal += entry.duration;
     }
   }).observe({ entryTypes: ['gc'] });
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
@@ -35,11 +32,10 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures } {
       cpuFrom = process.cpuUsage();
       delay.reset();
       gcMax = 0;
-      gcTotal = 0;
     },
     read() {
       const cpu = process.cpuUsage(cpuFrom);
-      return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), loopDelayP99: ms(delay.percentile(99)), loopDelayMax: ms(delay.max), gcPauseMax: Math.round(gcMax * 10) / 10, gcPauseTotal: Math.round(gcTotal) };
+      return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), loopDelayP99: ms(delay.percentile(99)), loopDelayMax: ms(delay.max), gcPauseMax: Math.round(gcMax * 10) / 10 };
     },
   };
 }
