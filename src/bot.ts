@@ -8,6 +8,8 @@ import { findGroup, type PatchbotConfig, type SlackEnv } from './config';
 import { ForbiddenError, NotFoundError } from './errors';
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
+import { NO_REBOOT_PENDING } from './patching/plan';
+import { readPlan } from './patching/records';
 import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
 import type { ActionServices } from './slack/actions';
@@ -77,6 +79,21 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, { userMessage: `Only operators of ${group.name} may start a scan.` });
       }
       return tracked(service.startScan({ group, requestedBy: userId, channel: group.channel }));
+    },
+    replan: async ({ operationId, userId }) => {
+      const op = store.operations.get(operationId);
+      const group = op ? findGroup(config, op.group) : undefined;
+      const plan = op ? readPlan(op) : undefined;
+      if (!op || !group || !plan) throw new NotFoundError(`no change ${operationId}`, { userMessage: `There is no change ${operationId} to plan again.` });
+      if (!(await slack.authorizer.isAnyOf(userId, group.operators))) {
+        throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, { userMessage: `Only operators of ${group.name} may plan a change there.` });
+      }
+      const request = { group, requestedBy: userId, channel: group.channel };
+      return tracked(
+        plan.kind === 'install'
+          ? service.requestInstall({ ...request, rebootOption: plan.rebootOption })
+          : service.requestReboot({ ...request, all: !plan.excluded.some((e) => e.reason === NO_REBOOT_PENDING) }),
+      );
     },
     describe: (operationId) => {
       const op = store.operations.get(operationId);

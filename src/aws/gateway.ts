@@ -1,4 +1,4 @@
-import { RebootInstancesCommand, paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DeleteTagsCommand, RebootInstancesCommand, paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import {
   CancelCommandCommand,
   DescribePatchGroupStateCommand,
@@ -55,6 +55,7 @@ export const LIMITS = {
   windowsPage: 100,
   commandsPage: 50,
   ec2InstancesPage: 1000,
+  tagResourcesPerCall: 1000,
   commentLength: 100,
 } as const;
 
@@ -290,7 +291,9 @@ export class FleetGateway {
           Parameters: { Operation: [spec.operation], RebootOption: [spec.rebootOption] },
           ...(spec.instanceIds
             ? { InstanceIds: spec.instanceIds }
-            : { Targets: [{ Key: `tag:${spec.group.tagKey}`, Values: [spec.group.tagValue] }] }),
+            : spec.tagTarget
+              ? { Targets: [{ Key: `tag:${spec.tagTarget.key}`, Values: [spec.tagTarget.value] }] }
+              : { Targets: [{ Key: `tag:${spec.group.tagKey}`, Values: [spec.group.tagValue] }] }),
           MaxConcurrency: spec.maxConcurrency,
           MaxErrors: spec.maxErrors,
           Comment: comment,
@@ -343,6 +346,20 @@ export class FleetGateway {
     await this.call('ssm', 'CancelCommand', () =>
       this.clients.ssm.send(new CancelCommandCommand({ CommandId: commandId, ...(instanceIds ? { InstanceIds: [...instanceIds] } : {}) })),
     );
+  }
+
+  /** Puts one tag on instances (EC2 CreateTags, 1,000 ids a call); tagging again is harmless, so a retry is safe. */
+  async tagInstances(instanceIds: readonly string[], key: string, value: string): Promise<void> {
+    for (const ids of chunk(instanceIds, LIMITS.tagResourcesPerCall)) {
+      await this.call('ec2', 'CreateTags', () => this.clients.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })));
+    }
+  }
+
+  /** Removes a tag from instances where it still has `value` (EC2 DeleteTags, 1,000 ids a call). */
+  async untagInstances(instanceIds: readonly string[], key: string, value: string): Promise<void> {
+    for (const ids of chunk(instanceIds, LIMITS.tagResourcesPerCall)) {
+      await this.call('ec2', 'DeleteTags', () => this.clients.ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })));
+    }
   }
 
   /** Reboots instances through EC2, 50 ids per call. */

@@ -121,6 +121,7 @@ export function toBaseline(b: GetPatchBaselineCommandOutput): PatchBaseline {
     approvedPatches: b.ApprovedPatches ?? [],
     rejectedPatches: b.RejectedPatches ?? [],
     patchGroups: b.PatchGroups ?? [],
+    modifiedDate: b.ModifiedDate,
   };
 }
 

@@ -117,6 +117,8 @@ export interface PatchBaseline {
   approvedPatches: string[];
   rejectedPatches: string[];
   patchGroups: string[];
+  /** When the baseline last changed (SSM moves it on every UpdatePatchBaseline). */
+  modifiedDate: Date | undefined;
 }
 
 /** A maintenance window target, e.g. instances tagged Patch Group=PRD. */
@@ -199,6 +201,8 @@ export interface PatchCommandSpec {
   group: GroupTarget;
   /** When given, the command targets these instances instead of the group tag (at most 50). */
   instanceIds?: string[];
+  /** When given, the command targets instances carrying this tag instead of the group tag (the tag patchbot puts on a change's approved targets). */
+  tagTarget?: { key: string; value: string };
   maxConcurrency: string;
   maxErrors: string;
   /** The bot's operation id; SSM keeps it in the command's Comment (at most 100 chars). */

@@ -8,13 +8,14 @@ import type { InstancePatchState, ManagedInstance } from '../aws';
 import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type NewSnapshotEntry, type Operation } from '../store';
 import type { OperationStatus } from './lifecycle';
-import { readResult, resultJson } from './records';
+import { readPlan, readResult, resultJson } from './records';
+import { hasProblems } from './verdict';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { refreshMissing, summarizeNewlyMissing } from './missing';
 import { fetchGroupCompliance, type ScopeCompliance } from './status';
 import { finalStatus, resultCounts, summaryLine, withCompliance, type CommandInvocations } from './report';
 import type { OperationRunner } from './runner';
-import type { OperationReport, ScopeFailure } from './types';
+import type { InstanceLine, OperationReport, ScopeFailure } from './types';
 
 /**
  * Computes the final report and stores it on the operation together with the snapshot rows, in one
@@ -53,6 +54,7 @@ export function closeOperation(
   const compact = resultJson({
     ...readResult(op),
     final: undefined,
+    problems: hasProblems(report),
     summary: summaryLine(report),
     counts: resultCounts(report),
     missingBySeverity: report.missingBySeverity,
@@ -121,8 +123,9 @@ export async function computeFinal(
     if (after.failures.length === 0) final = { ...final, complianceAfter: complianceCounts(after.scopes) };
     else failures.push(...after.failures.map(afterwards));
   }
+  const notReached = unreached(op, final);
   return {
-    report: { ...final, status, finishedAt: clock.now(), failures, notice: undefined },
+    report: { ...final, status, finishedAt: clock.now(), failures, notice: undefined, ...(notReached.length > 0 ? { notReached } : {}) },
     entries,
   };
 }
@@ -142,6 +145,20 @@ export function complianceCounts(scopes: readonly ScopeCompliance[]): NonNullabl
     }
   }
   return counts;
+}
+
+/** Instances of the change's send set that SSM never ran the command on (no invocation at the end). */
+function unreached(op: Operation, report: OperationReport): InstanceLine[] {
+  const sendSet = readResult(op).sendSet;
+  if (!sendSet) return [];
+  const key = (l: { scope: string; region: string; instanceId: string }) => `${l.scope}/${l.region}/${l.instanceId}`;
+  const reached = new Set(report.outcomes.map(key));
+  const names = new Map((readPlan(op)?.targets ?? []).map((t) => [key(t), t.name]));
+  return sendSet.flatMap((s) =>
+    s.instanceIds
+      .map((instanceId) => ({ instanceId, name: names.get(key({ ...s, instanceId })), scope: s.scope, region: s.region }))
+      .filter((l) => !reached.has(key(l))),
+  );
 }
 
 /** A failure to read compliance after the operation, worded as such. */

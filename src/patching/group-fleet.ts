@@ -28,6 +28,8 @@ export type PatchGateway = Pick<
   | 'listCommandInvocations'
   | 'cancelCommand'
   | 'rebootInstances'
+  | 'tagInstances'
+  | 'untagInstances'
 >;
 
 

@@ -14,7 +14,11 @@ import type { OperationStatus } from './lifecycle';
 import { patchKey, refreshMissing } from './missing';
 import type { PatchingDeps } from './runner';
 import { byName, fetchGroupCompliance, type ScopeCompliance } from './status';
-import type { ChangePlan, InstanceLine, PlannedPatch, PromotionEvidence, ScopeFailure } from './types';
+import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
+import type { ChangePlan, InstanceLine, PlanBaseline, PlannedPatch, PromotionEvidence, ScopeFailure } from './types';
+
+/** Why a reboot plan leaves out an instance that waits for nothing (also how a replan tells `reboot` from `reboot all`). */
+export const NO_REBOOT_PENDING = 'no reboot pending';
 
 /** RebootOption of an install. */
 export type RebootOption = 'RebootIfNeeded' | 'NoReboot';
@@ -157,7 +161,7 @@ export async function promotionEvidence(deps: PatchingDeps, group: PatchGroup): 
  * the scan's age, reboot option (the argument, else the group's), rate limits, and promotion evidence.
  */
 export async function buildInstallPlan(deps: PatchingDeps, group: PatchGroup, rebootOption?: RebootOption): Promise<ChangePlan> {
-  const [read, promotion] = await Promise.all([readGroup(deps, group, true), promotionEvidence(deps, group)]);
+  const [read, promotion, baselines] = await Promise.all([readGroup(deps, group, true), promotionEvidence(deps, group), planBaselines(deps, group)]);
   const targets: Member[] = [];
   const excluded: ChangePlan['excluded'] = [];
   for (const m of read.members) {
@@ -177,8 +181,22 @@ export async function buildInstallPlan(deps: PatchingDeps, group: PatchGroup, re
     maxErrors: group.install.maxErrors,
     scan: scanAge(targets, group.scanMaxAgeMs, deps.clock.now()),
     promotion,
-    failures: read.failures,
+    failures: [...read.failures, ...baselines.failures],
+    baselines: baselines.results.map((r) => r.value),
   };
+}
+
+/** The baseline the group uses in each of its scopes and regions: what the send checks again for changes. */
+async function planBaselines(deps: PatchingDeps, group: PatchGroup) {
+  const target = groupTarget(group);
+  return fanOut(
+    gatewaysForGroup(group, deps.gateways),
+    async (gw): Promise<PlanBaseline> => {
+      const b = await gw.getBaseline(target);
+      return { scope: gw.scope, region: gw.region, baselineId: b.baselineId, name: b.name, modifiedDate: b.modifiedDate };
+    },
+    { logger: deps.logger, what: `baseline of ${group.name}` },
+  );
 }
 
 /**
@@ -194,7 +212,7 @@ export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all
     const reason = unreachableReason(m.instance);
     if (reason) excluded.push({ ...m.line, reason });
     else if (!all && !(m.state && m.state.installedPendingRebootCount > 0)) {
-      excluded.push({ ...m.line, reason: m.state ? 'no reboot pending' : 'never scanned: no reboot known to be pending' });
+      excluded.push({ ...m.line, reason: m.state ? NO_REBOOT_PENDING : 'never scanned: no reboot known to be pending' });
     } else targets.push(m);
   }
   return {

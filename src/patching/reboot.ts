@@ -13,7 +13,8 @@
 import { chunk } from '../aws/concurrency';
 import { SYSTEM_ACTOR, type Operation, type OperationCommand } from '../store';
 import { fanOut, gatewayFor, groupTarget } from './group-fleet';
-import { RebootParamsSchema, readResult, resultJson } from './records';
+import { checkDrift } from './drift';
+import { RebootParamsSchema, readPlan, readResult, resultJson } from './records';
 import type { OperationRunner } from './runner';
 import type { ScopeFailure } from './types';
 
@@ -30,9 +31,19 @@ export async function dispatchReboot(runner: OperationRunner, op: Operation): Pr
   if (!parsed.success) return runner.fail(op, 'INTERNAL', `Reboot ${op.id} has no valid instance list, so nothing was rebooted.`, []);
   const p = parsed.data;
 
+  // Drift since approval (a target stopped, left the group) stops the reboot before anything happens.
+  const plan = readPlan(op);
+  const drift = plan ? await checkDrift({ gateways, clock, logger: log }, group, plan) : undefined;
+  if (drift && drift.blocking.length > 0) {
+    store.operations.update(op.id, { result: resultJson({ ...readResult(op), drift }) });
+    const first = drift.blocking.slice(0, 3).map((b) => b.what).join('; ');
+    const current = store.operations.get(op.id) ?? op;
+    return runner.fail(current, 'DRIFT', `Nothing was rebooted: what the card showed is no longer true: ${first}. Plan again to see the reboot as it would be now; it needs a new approval.`, []);
+  }
+
   // The record that the reboot is under way, written before the first RebootInstances call.
-  const base = readResult(op);
-  store.operations.update(op.id, { result: resultJson({ ...base, reboot: { requestedAt: clock.now().toISOString() } }) });
+  const base = readResult(store.operations.get(op.id) ?? op);
+  store.operations.update(op.id, { result: resultJson({ ...base, ...(drift ? { drift: { ...drift, offline: [] } } : {}), reboot: { requestedAt: clock.now().toISOString() } }) });
 
   const failures: ScopeFailure[] = [];
   const work = p.targets.flatMap((t) => {
@@ -91,7 +102,7 @@ export async function dispatchReboot(runner: OperationRunner, op: Operation): Pr
     const moved = store.operations.transition(op.id, {
       from: 'sending',
       to: 'running',
-      patch: { commands, result: resultJson({ ...readResult(current), failures: allFailures, published: false }) },
+      patch: { commands, result: resultJson({ ...readResult(current), failures: allFailures, published: false, sentAt: requestedAt }) },
     });
     if (moved) store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.sent', operationId: op.id, group: op.group, detail: { commands, failures: scanFailures } });
     return moved;

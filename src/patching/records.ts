@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { PatchGroup } from '../config/schema';
 import type { Operation } from '../store';
-import type { ChangePlan, OperationReport, ScopeFailure, SeverityCounts } from './types';
+import type { ChangePlan, DriftReport, OperationReport, ScopeFailure, SeverityCounts } from './types';
 
 /** What a patch command operation asks SSM for (op.params). Other keys (install plans, ...) are kept. */
 export const PatchParamsSchema = z.looseObject({
@@ -37,6 +37,22 @@ const date = z.coerce.date();
 const optionalDate = z.preprocess((v) => (v === null ? undefined : v), z.coerce.date().optional());
 const LineSchema = z.object({ instanceId: z.string(), name: z.string().optional(), scope: z.string(), region: z.string() });
 
+/** The instances an approved change is sent to, per scope and region: written before the first side effect. */
+const SendSetSchema = z.array(z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()).min(1) }));
+
+/** Where an approved change goes, as recorded before anything is sent. */
+export type SendSet = z.infer<typeof SendSetSchema>;
+
+/** An instance line with `name` always present (possibly undefined), as InstanceLine has it. */
+const InstanceLineSchema = LineSchema.transform((l) => ({ instanceId: l.instanceId, name: l.name, scope: l.scope, region: l.region }));
+
+const DriftSchema = z.object({
+  checkedAt: date,
+  blocking: z.array(z.object({ what: z.string(), instance: InstanceLineSchema.optional() })),
+  offline: z.array(InstanceLineSchema),
+  notIncluded: z.array(LineSchema.extend({ reason: z.string() }).transform((l) => ({ instanceId: l.instanceId, name: l.name, scope: l.scope, region: l.region, reason: l.reason }))),
+});
+
 /** The final report as stored while an operation finishes (dates as ISO text), so a restart republishes the same result. */
 const StoredReportSchema = z.looseObject({
   operationId: z.string(),
@@ -58,6 +74,9 @@ const StoredReportSchema = z.looseObject({
   ),
   failures: z.array(ScopeFailureSchema),
   notice: z.string().optional(),
+  sentAt: optionalDate,
+  drift: DriftSchema.optional(),
+  notReached: z.array(LineSchema).optional(),
 });
 
 /** Counts kept in the compact result, for history and for later evidence (promoteFrom). */
@@ -87,6 +106,16 @@ export interface OperationResult {
   cancellation?: { userId: string; at: string; from: string } | undefined;
   /** A reboot: written before RebootInstances is called (`requestedAt`), then what was rebooted. */
   reboot?: { requestedAt: string; rebooted?: Array<{ scope: string; region: string; instanceIds: string[] }> | undefined } | undefined;
+  /** An approved install: exactly the instances it is sent to (tagged, then targeted by that tag), recorded before the first call. */
+  sendSet?: SendSet | undefined;
+  /** An approved change: the re-check right before the send. */
+  drift?: DriftReport | undefined;
+  /** When the commands went out (ISO text): "took" counts from here. */
+  sentAt?: string | undefined;
+  /** Set once the send set's marker tag has been removed again. */
+  tagsReleased?: boolean | undefined;
+  /** At the end: whether anything went wrong short of failing (unreachable, offline, not reached), for "finished with problems". */
+  problems?: boolean | undefined;
 }
 
 const ResultSchema = z.looseObject({
@@ -105,6 +134,11 @@ const ResultSchema = z.looseObject({
       rebooted: z.array(z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()) })).optional(),
     })
     .optional(),
+  sendSet: SendSetSchema.optional(),
+  drift: DriftSchema.optional(),
+  sentAt: z.string().optional(),
+  tagsReleased: z.boolean().optional(),
+  problems: z.boolean().optional(),
 });
 
 /** Reads op.result leniently: unknown or malformed parts are dropped, never thrown. */
@@ -160,6 +194,9 @@ const PlanSchema = z.looseObject({
       .optional(),
   ),
   failures: z.array(ScopeFailureSchema).default([]),
+  baselines: z
+    .array(z.object({ scope: z.string(), region: z.string(), baselineId: z.string(), name: z.string(), modifiedDate: optionalDate }))
+    .optional(),
 });
 
 /** The plan stored on an install or reboot (op.plan), with its dates revived; undefined when absent or unreadable. */

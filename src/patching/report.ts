@@ -6,6 +6,7 @@ import type { CommandInvocation, InstancePatchState, InvocationStatus, ManagedIn
 import type { OperationStatus } from './lifecycle';
 import type { Operation, OperationCommand } from '../store';
 import type { ResultCounts } from './records';
+import { countInstance, missingBuckets } from './severity';
 import { byName } from './status';
 import type { InstanceOutcome, OperationReport, ScopeFailure, SeverityCounts } from './types';
 
@@ -98,9 +99,7 @@ export function withCompliance(report: OperationReport, states: readonly Instanc
   const missingBySeverity: SeverityCounts = { critical: 0, security: 0, other: 0 };
   for (const s of byId.values()) {
     if (!ids.has(s.instanceId)) continue;
-    if (s.criticalNonCompliantCount > 0) missingBySeverity.critical++;
-    if (s.securityNonCompliantCount > 0) missingBySeverity.security++;
-    if (s.otherNonCompliantCount > 0) missingBySeverity.other++;
+    countInstance(missingBySeverity, missingBuckets(s));
   }
   return {
     ...report,

@@ -13,8 +13,10 @@ import { SYSTEM_ACTOR, type Operation, type OperationCommand, type Store } from 
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import { ensureSnapshot } from './snapshot';
 import { dispatchReboot, failInterruptedReboot } from './reboot';
-import { PatchParamsSchema, readResult, resultJson, type OperationResult } from './records';
-import type { ScopeFailure } from './types';
+import { checkDrift } from './drift';
+import { PatchParamsSchema, readPlan, readResult, resultJson, type OperationResult, type SendSet } from './records';
+import { OPERATION_TAG_KEY, sendSetOf } from './send-set';
+import type { DriftReport, ScopeFailure } from './types';
 
 /** The I/O every part of the domain is given. */
 export interface PatchingDeps {
@@ -127,7 +129,16 @@ export class OperationRunner {
     if (!group) return this.fail(op, 'NOT_FOUND', `The group ${op.group} is no longer configured, so the command could not be sent.`, failures);
     const params = PatchParamsSchema.safeParse(op.params);
     if (!params.success) return this.fail(op, 'INTERNAL', `Operation ${op.id} has no valid command parameters, so nothing was sent.`, failures);
-    const gateways = targets ?? gatewaysForGroup(group, this.deps.gateways);
+    let sendSet: SendSet | undefined;
+    if (op.kind === 'install') {
+      const prepared = await this.prepareChange(op, group);
+      if ('failed' in prepared) return prepared.failed;
+      sendSet = prepared.sendSet;
+      op = prepared.op;
+    }
+    const setFor = (gw: PatchGateway) => sendSet?.find((s) => s.scope === gw.scope && s.region === gw.region);
+    // An install goes only where its send set has instances; a scan goes to the whole group.
+    const gateways = (targets ?? gatewaysForGroup(group, this.deps.gateways)).filter((gw) => !sendSet || setFor(gw));
     const p = params.data;
     try {
       await ensureSnapshot(this.deps.store, this.deps.gateways, group, this.log);
@@ -137,16 +148,21 @@ export class OperationRunner {
     }
     const sent = await fanOut(
       gateways,
-      (gw) =>
-        gw.sendPatchCommand({
+      async (gw) => {
+        const set = setFor(gw);
+        // The approved instances carry the operation's tag before the command that targets it goes out.
+        if (set) await gw.tagInstances(set.instanceIds, OPERATION_TAG_KEY, op.id);
+        return gw.sendPatchCommand({
           operation: p.operation,
           rebootOption: p.rebootOption,
           group: groupTarget(group),
+          ...(set ? { tagTarget: { key: OPERATION_TAG_KEY, value: op.id } } : {}),
           maxConcurrency: p.maxConcurrency,
           maxErrors: p.maxErrors,
           operationId: op.id,
           timeoutSeconds: p.timeoutSeconds,
-        }),
+        });
+      },
       { logger: this.log, what: `sending ${op.id}` },
     );
     const commands = [...already, ...sent.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: r.value }))];
@@ -159,7 +175,7 @@ export class OperationRunner {
           : `No scope is configured for the group ${group.name}, so nothing was sent.`;
       return this.fail(op, code, message, allFailures);
     }
-    const result = resultJson({ ...readResult(op), failures: allFailures, published: false });
+    const result = resultJson({ ...readResult(op), failures: allFailures, published: false, sentAt: this.deps.clock.now().toISOString() });
     const running = this.deps.store.transaction(() => {
       const moved = this.deps.store.operations.transition(op.id, { from: 'sending', to: 'running', patch: { commands, result } });
       if (moved) {
@@ -175,6 +191,35 @@ export class OperationRunner {
     });
     this.log.info({ operationId: op.id, commands, failures: allFailures.length }, 'operation sent');
     return running ?? this.deps.store.operations.get(op.id) ?? op;
+  }
+
+  /**
+   * An approved change right before its send: the send set recorded earlier (a resumed send), or
+   * the drift re-check and then the send set, written before any call that changes something.
+   * Drift that makes the card untrue fails the operation with nothing sent.
+   */
+  private async prepareChange(op: Operation, group: PatchGroup): Promise<{ sendSet: SendSet; op: Operation } | { failed: Operation }> {
+    const recorded = readResult(op).sendSet;
+    if (recorded) return { sendSet: recorded, op };
+    const plan = readPlan(op);
+    if (!plan) return { failed: this.fail(op, 'INTERNAL', `Operation ${op.id} has no stored plan, so nothing was sent.`, []) };
+    const drift = await checkDrift(this.deps, group, plan);
+    const sendSet = sendSetOf(plan, drift);
+    const problem = driftProblem(drift, sendSet);
+    const updated = this.deps.store.transaction(() => {
+      const current = this.deps.store.operations.get(op.id) ?? op;
+      this.deps.store.operations.update(op.id, { result: resultJson({ ...readResult(current), drift, ...(problem ? {} : { sendSet }) }) });
+      this.deps.store.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'operation.checked',
+        operationId: op.id,
+        group: op.group,
+        detail: { blocking: drift.blocking.map((b) => b.what), offline: drift.offline.map((o) => o.instanceId), notIncluded: drift.notIncluded.map((n) => n.instanceId), sendSet },
+      });
+      return this.deps.store.operations.get(op.id) ?? current;
+    });
+    if (problem) return { failed: this.fail(updated, 'DRIFT', problem, []) };
+    return { sendSet, op: updated };
   }
 
   /** sending → failed with a user-facing error; the tracker publishes it (result.published is false). */
@@ -210,4 +255,15 @@ export class OperationRunner {
       this.busy.delete(op.id);
     }
   }
+}
+
+/** Why a change must not be sent after the re-check, or undefined when it may go. */
+function driftProblem(drift: DriftReport, sendSet: SendSet): string | undefined {
+  if (drift.blocking.length > 0) {
+    const first = drift.blocking.slice(0, 3).map((b) => b.what).join('; ');
+    const more = drift.blocking.length > 3 ? ` (and ${drift.blocking.length - 3} more)` : '';
+    return `Nothing was sent: what the card showed is no longer true: ${first}${more}. Plan again to see the change as it would be now; it needs a new approval.`;
+  }
+  if (sendSet.length === 0) return 'Nothing was sent: the SSM agent of every approved target went offline after the card was posted. Check the instances, then plan again.';
+  return undefined;
 }

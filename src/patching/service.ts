@@ -15,7 +15,8 @@ import type { ChangePlan } from './types';
 import { OperationRunner, type PatchingDeps } from './runner';
 import { InFlight } from './in-flight';
 import { groupStatus } from './status';
-import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from './types';
+import type { BaselinesReport, GroupStatus, HistoryEntry, Verdict, WindowsReport } from './types';
+import { verdictOf } from './verdict';
 import { listWindows } from './windows';
 
 /** Who asks for a scan, and where its message goes. */
@@ -241,5 +242,13 @@ export function toHistoryEntry(op: Operation): HistoryEntry {
     createdAt: op.createdAt,
     finishedAt: op.finishedAt ?? undefined,
     summary: readResult(op).summary ?? op.error?.message,
+    verdict: operationVerdict(op),
   };
+}
+
+/** The verdict of a stored operation (verdict.ts's rule): sent when it has commands or rebooted something. */
+export function operationVerdict(op: Operation): Verdict {
+  const result = readResult(op);
+  const sent = op.commands.length > 0 || (result.reboot?.rebooted?.length ?? 0) > 0;
+  return verdictOf(op.status, { sent, problems: result.problems ?? false });
 }

@@ -5,6 +5,7 @@
  * handful of paged calls at 10,000 instances as at 10. Fetching and computing are split so the
  * computation is a pure, unit-testable function.
  */
+import { countInstance, missingBuckets } from './severity';
 import type { InstancePatchState, ManagedInstance } from '../aws';
 import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
@@ -100,9 +101,8 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
       if (scannedAt < staleBefore) stale.push({ ...line, lastScanAt: state.operationEndTime });
       if (state.installedPendingRebootCount > 0) counts.pendingReboot++;
       if (state.failedCount > 0) counts.failed++;
-      if (state.criticalNonCompliantCount > 0) missingBySeverity.critical++;
-      if (state.securityNonCompliantCount > 0) missingBySeverity.security++;
-      if (state.otherNonCompliantCount > 0) missingBySeverity.other++;
+      const buckets = missingBuckets(state);
+      countInstance(missingBySeverity, buckets);
       if (isCompliant(state)) {
         counts.compliant++;
         continue;
@@ -113,11 +113,7 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
         missing: state.missingCount,
         failed: state.failedCount,
         pendingReboot: state.installedPendingRebootCount,
-        severity: {
-          critical: state.criticalNonCompliantCount,
-          security: state.securityNonCompliantCount,
-          other: state.otherNonCompliantCount,
-        },
+        severity: buckets,
       });
     }
     counts.instances += inScope;

@@ -17,6 +17,7 @@ import { withChangeContext } from './approval';
 import { TERMINAL_STATUSES, isTerminal, type OperationStatus } from './lifecycle';
 import { PatchParamsSchema, readResult, resultJson } from './records';
 import { buildReport, type CommandInvocations } from './report';
+import { releaseTags } from './send-set';
 import { Ticker } from './ticker';
 import { FIND_LOOKBACK_MS, type OperationRunner } from './runner';
 import type { OperationReport } from './types';
@@ -200,7 +201,9 @@ export class OperationTracker {
 
   /** The report with the plan and approval state of an install or reboot (what keeps "approved by" on the card). */
   private decorate(op: Operation, report: OperationReport): OperationReport {
-    return withChangeContext(this.runner.deps.store, op, this.runner.groupOf(op), report);
+    const result = readResult(op);
+    const facts = { ...(result.sentAt ? { sentAt: new Date(result.sentAt) } : {}), ...(result.drift ? { drift: result.drift } : {}) };
+    return withChangeContext(this.runner.deps.store, op, this.runner.groupOf(op), { ...report, ...facts });
   }
 
   /** A pending request: post its card once, and update it when an approval is recorded. */
@@ -363,6 +366,7 @@ export class OperationTracker {
     const status = closeOperation(this.runner, current, report, { published, messageTs });
     this.state.delete(op.id);
     this.log.info({ operationId: op.id, status }, 'operation finished');
+    await this.releaseTags(current);
   }
 
   /** A progress update: only when something changed, and at most once per progressIntervalMs(). */
@@ -409,6 +413,16 @@ export class OperationTracker {
       this.watch.delete(op.id);
     } catch (err) {
       this.log.warn({ operationId: op.id, err }, 'publishing a failed operation failed; will retry');
+    }
+    await this.releaseTags(op);
+  }
+
+  /** Removes the change's marker tag once it has ended (best effort; see send-set.ts). */
+  private async releaseTags(op: Operation): Promise<void> {
+    try {
+      await releaseTags({ ...this.runner.deps, logger: this.log }, this.runner.deps.store.operations.get(op.id) ?? op);
+    } catch (err) {
+      this.log.warn({ operationId: op.id, err }, 'removing the operation tag failed; the tag names a finished operation and targets nothing');
     }
   }
 }

@@ -125,6 +125,35 @@ export interface OperationReport {
   approval?: ApprovalState | undefined;
   /** After an install or reboot: the group's compliance as SSM reports it now. */
   complianceAfter?: { compliant: number; nonCompliant: number; pendingReboot: number; instances: number } | undefined;
+  /** When the commands were sent (the run's start); undefined until then. "took" runs from here to finishedAt. */
+  sentAt?: Date | undefined;
+  /** Install and reboot: what the re-check right before the send found (see drift.ts). */
+  drift?: DriftReport | undefined;
+  /** Approved targets the command was sent for that SSM never ran it on (no invocation at the end). */
+  notReached?: InstanceLine[] | undefined;
+}
+
+/** What an operation came to, by one rule (verdict.ts) for the card, thread, history and digest. */
+export type Verdict = 'pending' | 'running' | 'succeeded' | 'problems' | 'failed' | 'notSent' | 'cancelled' | 'rejected' | 'expired';
+
+/** One thing the approver saw that is no longer true when the change is about to be sent. */
+export interface DriftItem {
+  /** Plain words: "stopped since the card was posted", "baseline prd-al2 was modified at …". */
+  what: string;
+  /** The instance concerned, when it is about one. */
+  instance?: InstanceLine | undefined;
+}
+
+/**
+ * The re-check right before an approved change is sent. `blocking` facts stop the send (nothing is
+ * sent; a new plan needs a new approval); offline targets are left out of this send and reported;
+ * instances nobody approved (new in the group, or excluded and reachable now) are not included.
+ */
+export interface DriftReport {
+  checkedAt: Date;
+  blocking: DriftItem[];
+  offline: InstanceLine[];
+  notIncluded: Array<InstanceLine & { reason: string }>;
 }
 
 /** One line of `/patch history`. */
@@ -137,6 +166,8 @@ export interface HistoryEntry {
   createdAt: Date;
   finishedAt: Date | undefined;
   summary: string | undefined;
+  /** The outcome by the same rule the card uses. */
+  verdict: Verdict;
 }
 
 /** A group's baseline as found in one scope and region. */
@@ -209,6 +240,17 @@ export interface ChangePlan {
   scan: { newest: Date | undefined; oldest: Date | undefined; maxAgeMs: number; stale: boolean };
   promotion: PromotionEvidence | undefined;
   failures: ScopeFailure[];
+  /** Install: the baseline behind the plan in each scope and region, re-checked right before the send. */
+  baselines?: PlanBaseline[] | undefined;
+}
+
+/** The baseline a plan rests on in one scope and region. */
+export interface PlanBaseline {
+  scope: string;
+  region: string;
+  baselineId: string;
+  name: string;
+  modifiedDate: Date | undefined;
 }
 
 /** One approval or rejection, for the card and the audit log. */

@@ -22,6 +22,8 @@ export interface ActionServices {
   decide(input: { operationId: string; userId: string; decision: 'approve' | 'reject'; reason?: string }): Promise<DecisionResult>;
   /** Starts a scan of the operation's group for the user (operators only); returns the scan. */
   scanFirst(input: { operationId: string; userId: string }): Promise<Operation>;
+  /** Plans a change stopped by drift again, as a new request for the user (operators only); returns the new operation. */
+  replan(input: { operationId: string; userId: string }): Promise<Operation>;
   /** A one-line description of the operation for the reject dialog, or undefined if unknown. */
   describe(operationId: string): string | undefined;
 }
@@ -84,6 +86,18 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     try {
       const scan = await services.scanFirst({ operationId: id.data, userId: body.user.id });
       await tell(respond, `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`);
+    } catch (err) {
+      await tell(respond, toPatchbotError(err).userMessage);
+    }
+  });
+
+  app.action<BlockButtonAction>(ACTIONS.replan, async ({ ack, body, action, respond }) => {
+    await ack();
+    const id = OperationIdSchema.safeParse(action.value);
+    if (!id.success) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    try {
+      const next = await services.replan({ operationId: id.data, userId: body.user.id });
+      await tell(respond, `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`);
     } catch (err) {
       await tell(respond, toPatchbotError(err).userMessage);
     }

@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'operation.expired',
   'operation.cancelled',
   'operation.refused',
+  'operation.checked',
   'operation.sent',
   'operation.resumed',
   'operation.finished',

@@ -86,4 +86,4 @@ export function readable(message: { text: string; blocks: unknown[] }): string {
 }
 
 /** An operation message's fallback text once the operation has ended (not while it runs). */
-export const OPERATION_ENDED = /\b(succeeded|finished with problems|failed|was cancelled)\b/;
+export const OPERATION_ENDED = /\b(succeeded|finished with problems|failed|was cancelled|was not sent)\b/;

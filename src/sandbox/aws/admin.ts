@@ -76,6 +76,7 @@ export const ADMIN_ENDPOINTS = [
   'GET  /_sandbox/summary',
   'GET  /_sandbox/stats',
   'POST /_sandbox/stats/reset',
+  'GET  /_sandbox/changes[?operation=SendCommand]   change requests received, oldest first',
   'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?, region?}]}',
   'POST /_sandbox/windows/{id|name}/execute',
   'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
@@ -121,6 +122,10 @@ function route(sim: Simulator, method: string, url: URL, body: string): AdminAns
   if (path === '/_sandbox/stats') {
     expect('GET');
     return { status: 200, body: sim.snapshotStats() };
+  }
+  if (path === '/_sandbox/changes') {
+    expect('GET');
+    return { status: 200, body: sim.journal.list(url.searchParams.get('operation') ?? undefined) };
   }
   if (path === '/_sandbox/stats/reset') {
     expect('POST');

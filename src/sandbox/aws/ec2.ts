@@ -1,6 +1,7 @@
 /**
- * EC2 over the ec2Query protocol: DescribeInstances and RebootInstances, with EC2's own error
- * codes (InvalidInstanceID.NotFound, InvalidParameterCombination...) in EC2's XML error shape.
+ * EC2 over the ec2Query protocol: DescribeInstances, RebootInstances, CreateTags and DeleteTags,
+ * with EC2's own error codes (InvalidInstanceID.NotFound, InvalidParameterCombination...) in EC2's
+ * XML error shape.
  */
 import type { Simulator } from './simulator';
 import type { Partition } from './partition';
@@ -202,11 +203,67 @@ function rebootInstances(ctx: Ec2Context, params: QueryStruct): string {
   const stopped = instances.find((i) => i.state !== 'running');
   if (stopped) throw new SimulatorError('IncorrectState', `The instance '${stopped.id}' is not in a state from which it can be rebooted.`);
   for (const instance of instances) applyReboot(instance);
+  ctx.sim.journal.record(ctx.partition.key, 'RebootInstances', { instanceIds: instances.map((i) => i.id) });
   return xmlDocument('RebootInstancesResponse', EC2_NAMESPACE, { requestId: ctx.requestId, return: true });
+}
+
+/** Tag.N.Key / Tag.N.Value as EC2 reads them; `requireValue` is false for DeleteTags, where a missing value deletes whatever the value is. */
+function readTags(params: QueryStruct, requireValue: boolean): Array<{ key: string; value: string | undefined }> {
+  const tags = (queryStructList(params, 'Tag') ?? []).map((t) => {
+    const key = queryString(t, 'Key');
+    if (key === undefined || key.length === 0) throw new SimulatorError('InvalidParameterValue', 'Tag key must not be empty.');
+    if (key.length > 128) throw invalidParameterValue(`Tag key exceeds the maximum length of 128 characters: ${key.slice(0, 40)}…`);
+    if (key.toLowerCase().startsWith('aws:')) throw invalidParameterValue(`Tag keys starting with 'aws:' are reserved for internal use`);
+    const value = queryString(t, 'Value');
+    if (value !== undefined && value.length > 256) throw invalidParameterValue(`Tag value exceeds the maximum length of 256 characters`);
+    return { key, value: value ?? (requireValue ? '' : undefined) };
+  });
+  return tags;
+}
+
+/** Resource ids of a tagging call: instances only (the simulator models no other resource). */
+function taggedInstances(ctx: Ec2Context, params: QueryStruct): SimInstance[] {
+  const ids = queryStringList(params, 'ResourceId') ?? [];
+  if (ids.length === 0) throw new SimulatorError('MissingParameter', 'The request must contain the parameter resourceIdSet');
+  if (ids.length > 1000) throw invalidParameterValue(`The maximum number of resources per request is 1000; got ${ids.length}.`);
+  return requireInstances(ctx.partition, ids);
+}
+
+/** CreateTags: adds or overwrites tags on instances; at most 50 tags an instance, as on AWS. */
+function createTags(ctx: Ec2Context, params: QueryStruct): string {
+  checkDryRun(params);
+  const instances = taggedInstances(ctx, params);
+  const tags = readTags(params, true);
+  if (tags.length === 0) throw new SimulatorError('MissingParameter', 'The request must contain the parameter Tag');
+  for (const instance of instances) {
+    const keys = new Set([...instance.tags.keys(), ...tags.map((t) => t.key)]);
+    if (keys.size > 50) throw new SimulatorError('TagLimitExceeded', `The maximum number of tags for resource '${instance.id}' has been reached.`);
+  }
+  for (const instance of instances) for (const t of tags) instance.tags.set(t.key, t.value ?? '');
+  ctx.sim.journal.record(ctx.partition.key, 'CreateTags', { resourceIds: instances.map((i) => i.id), tags: tags.map((t) => ({ key: t.key, value: t.value ?? '' })) });
+  return xmlDocument('CreateTagsResponse', EC2_NAMESPACE, { requestId: ctx.requestId, return: true });
+}
+
+/** DeleteTags: removes tags; with a value, only where the tag has that value; with no Tag, every tag (as on AWS). */
+function deleteTags(ctx: Ec2Context, params: QueryStruct): string {
+  checkDryRun(params);
+  const instances = taggedInstances(ctx, params);
+  const tags = readTags(params, false);
+  for (const instance of instances) {
+    if (tags.length === 0) {
+      instance.tags.clear();
+      continue;
+    }
+    for (const t of tags) if (t.value === undefined || instance.tags.get(t.key) === t.value) instance.tags.delete(t.key);
+  }
+  ctx.sim.journal.record(ctx.partition.key, 'DeleteTags', { resourceIds: instances.map((i) => i.id), tags: tags.map((t) => ({ key: t.key, value: t.value })) });
+  return xmlDocument('DeleteTagsResponse', EC2_NAMESPACE, { requestId: ctx.requestId, return: true });
 }
 
 /** Action name → handler. */
 export const EC2_OPERATIONS: Readonly<Record<string, Ec2Handler>> = {
   DescribeInstances: describeInstances,
   RebootInstances: rebootInstances,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
 };

@@ -6,10 +6,12 @@
 import { Simulator, type InstanceChanges, type KnobChanges, type PartitionRef, type PatchRelease, type PartitionSummary, type SimulatorOptions } from './simulator';
 import { listen, shutdown, HOST } from './server';
 import type { Knobs } from './knobs';
+import type { JournalEntry } from './journal';
 import type { Stats } from './stats';
 
 export type { SimulatorOptions, FleetSpec, KnobChanges, PartitionRef, InstanceChanges, PatchRelease, PartitionSummary } from './simulator';
 export type { Stats, Counters } from './stats';
+export type { JournalEntry } from './journal';
 export type { Knobs, Timing } from './knobs';
 export { ADMIN_ENDPOINTS } from './admin';
 
@@ -38,6 +40,8 @@ export interface FleetSimulator {
   summary(): PartitionSummary[];
   /** How long the last fleet build took, in milliseconds. */
   buildMs(): number;
+  /** Change requests received (SendCommand with what it resolved to, RebootInstances, CreateTags, ...); as `GET /_sandbox/changes`. */
+  changes(operation?: string): JournalEntry[];
 }
 
 /** Starts the simulator on 127.0.0.1 (`port: 0` picks a free port). */
@@ -61,5 +65,6 @@ export async function startFleetSimulator(options: SimulatorOptions = {}): Promi
     reset: () => sim.rebuild(),
     summary: () => sim.summary(),
     buildMs: () => sim.lastBuildMs,
+    changes: (operation) => sim.journal.list(operation),
   };
 }

@@ -10,6 +10,7 @@ import { silentLogger } from '../../logger';
 import { Partition, partitionKey } from './partition';
 import { Random, hashString } from './random';
 import { DEFAULT_KNOBS, TokenBucket, type DenyRule, type Knobs, type Timing } from './knobs';
+import { ChangeJournal } from './journal';
 import { StatsRecorder, type Stats } from './stats';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './identity';
 import { SimulatorError } from './errors';
@@ -112,6 +113,8 @@ export class Simulator {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly stats = new StatsRecorder();
+  /** Change requests (SendCommand, RebootInstances, CreateTags, ...) as received. */
+  readonly journal = new ChangeJournal();
   knobs: Knobs = DEFAULT_KNOBS;
   private partitions = new Map<string, Partition>();
   private issued = new Map<string, IssuedCredentials>();
@@ -147,6 +150,7 @@ export class Simulator {
     this.issued = new Map();
     this.credentialRandom = Random.derive(this.seed, 'credentials');
     this.stats.reset();
+    this.journal.clear();
     const fleets = this.options.fleets ?? [
       { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, ...(this.options.instances !== undefined ? { instances: this.options.instances } : {}) },
     ];

@@ -9,6 +9,7 @@ export const ACTIONS = {
   approve: 'patchbot.approve',
   reject: 'patchbot.reject',
   scanFirst: 'patchbot.scan_first',
+  replan: 'patchbot.replan',
 } as const;
 
 /** One of the card's action ids. */

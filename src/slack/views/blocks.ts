@@ -5,7 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { BlockCollection, Blocks, type BlockBuilder } from 'slack-block-builder';
-import type { OperationStatus } from '../../patching/lifecycle';
+import type { Verdict } from '../../patching/types';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from '../../patching/types';
 import { SECTION_CHUNK_CHARS, SLACK_LIMITS, chunkItems, fitMessage, listWithMore, type ListOptions } from '../limits';
 import { bold, code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
@@ -48,14 +48,14 @@ export function divider(): BlockBuilder {
   return Blocks.Divider();
 }
 
-/** How each operation status reads at a glance; exhaustive so a new status must pick one. */
-export const STATUS_EMOJI: Record<OperationStatus, string> = {
+/** The emoji of each verdict (patching/verdict.ts), the same on the card, in history and in the digest. */
+export const VERDICT_EMOJI: Record<Verdict, string> = {
   pending: '⏳',
-  approved: '👍',
-  sending: '📤',
   running: '🔄',
   succeeded: '✅',
+  problems: '⚠️',
   failed: '❌',
+  notSent: '🛑',
   cancelled: '⏹️',
   rejected: '🚫',
   expired: '⌛',

@@ -2,14 +2,15 @@
  * The approval card of an install or reboot: while pending, the whole plan and the buttons
  * (Approve with a confirm dialog that restates the change, Reject, and Scan first when the scan
  * is old or missing); once rejected, expired or cancelled before it ran, the same card says who
- * decided and when, without buttons. Running and finished changes are drawn by operationView.
+ * decided and when, without buttons; a change stopped by drift says what changed and offers Plan
+ * again. Running and finished changes are drawn by operationView.
  */
 import { Bits, Blocks, Elements, type BlockBuilder } from 'slack-block-builder';
 import type { ChangePlan, OperationReport } from '../../patching/types';
-import { code, escapeText, formatAge, formatTime, mention, truncate } from '../mrkdwn';
+import { bold, code, escapeText, formatAge, formatTime, mention, oneLine, truncate } from '../mrkdwn';
 import { ACTIONS } from './actions';
 import { approvalCount, approvalsText, reasonQuote, rejection } from './approval';
-import { blocks, footer, header, message, section } from './blocks';
+import { SHORT, blocks, footer, header, listSection, message, section } from './blocks';
 import { changeSummary, needsScan, planSections, planThread } from './plan';
 import type { SlackMessage } from './types';
 
@@ -67,6 +68,28 @@ export function closedCardView(r: OperationReport, plan: ChangePlan, now: Date):
       r.notice ? section(`ℹ️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
       section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`),
       footer(`Operation ${code(r.operationId)}`, 'nothing was changed'),
+    ),
+  );
+}
+
+/**
+ * The card of an approved change that was not sent because what the approver saw is no longer true
+ * (a target stopped or left the group, the baseline changed): what changed, and Plan again, which
+ * builds the change as it would be now and needs a new approval.
+ */
+export function driftCardView(r: OperationReport, plan: ChangePlan, now: Date): SlackMessage {
+  const drift = r.drift;
+  const changes = (drift?.blocking ?? []).map((b) => `• ${escapeText(truncate(oneLine(b.what), 300))}`);
+  const checked = drift ? ` at ${formatTime(drift.checkedAt)}` : '';
+  return message(
+    `🛑 ${changeSummary(plan)}: not sent, ${plan.group} changed after approval`,
+    blocks(
+      header(`🛑 ${title(plan)} was not sent`),
+      section(`Right before sending${checked}, patchbot read ${bold(plan.group)} again. What the card showed is no longer true, so *nothing was sent*:`),
+      listSection(`*What changed (${changes.length})*`, changes, SHORT),
+      section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`),
+      Blocks.Actions().elements(Elements.Button({ text: 'Plan again', actionId: ACTIONS.replan, value: r.operationId }).primary()),
+      footer(`Operation ${code(r.operationId)}`, 'Plan again shows the change as it would be now; it needs a new approval'),
     ),
   );
 }

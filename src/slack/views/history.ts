@@ -2,14 +2,15 @@
 import type { HistoryEntry } from '../../patching/types';
 import { chunkLines, listWithMore } from '../limits';
 import { bold, code, escapeText, formatAge, formatTime, mention, oneLine, plural, truncate } from '../mrkdwn';
-import { STATUS_EMOJI, blocks, footer, header, message, section } from './blocks';
+import { VERDICT_WORDS } from '../../patching/verdict';
+import { VERDICT_EMOJI, blocks, footer, header, message, section } from './blocks';
 import type { SlackMessage } from './types';
 
 /** One operation as a line. */
 function line(e: HistoryEntry, now: Date): string {
   const summary = e.summary ? ` — ${escapeText(truncate(oneLine(e.summary), 160))}` : '';
   const age = formatAge(now.getTime() - e.createdAt.getTime());
-  return `${STATUS_EMOJI[e.status]} ${code(e.operationId)} ${e.kind} ${bold(e.group)} · ${e.status} · ${mention(e.requestedBy)} · ${formatTime(e.createdAt)} (${age})${summary}`;
+  return `${VERDICT_EMOJI[e.verdict]} ${code(e.operationId)} ${e.kind} ${bold(e.group)} · ${VERDICT_WORDS[e.verdict]} · ${mention(e.requestedBy)} · ${formatTime(e.createdAt)} (${age})${summary}`;
 }
 
 /** Recent operations, newest first as given; `now` makes it testable. */

@@ -7,15 +7,16 @@
  */
 import type { OperationKind, OperationStatus } from '../../patching/lifecycle';
 import { isTerminal } from '../../patching/lifecycle';
-import type { OperationReport } from '../../patching/types';
+import type { InstanceLine, OperationReport, Verdict } from '../../patching/types';
+import { VERDICT_WORDS, hasProblems, verdictOf } from '../../patching/verdict';
 import { listWithMore } from '../limits';
-import { code, escapeText, formatCount, formatDuration, formatTime, mention, plural, truncate } from '../mrkdwn';
+import { code, escapeText, formatCount, formatDuration, formatTime, mention, oneLine, plural, truncate } from '../mrkdwn';
 import { approvedByText } from './approval';
-import { GLANCE, SHORT, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, section, severityText, spansScopes } from './blocks';
-import { closedCardView, pendingCardView } from './card';
+import { GLANCE, SHORT, VERDICT_EMOJI, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, section, severityText, spansScopes } from './blocks';
+import { closedCardView, driftCardView, pendingCardView } from './card';
 import { missingPatchLine, worstFirst } from './patches';
 import { changeSummary } from './plan';
-import { complianceAfterText, installState, isFinishedStatus, outcomeLine, progressBar, ssmStatus, statusBreakdown, threadOrder } from './result';
+import { complianceAfterText, installState, outcomeLine, progressBar, ssmStatus, statusBreakdown, threadOrder } from './result';
 import type { SlackMessage } from './types';
 
 /** How each kind is named; a new kind must say how it reads before it compiles. */
@@ -28,18 +29,18 @@ export const KIND_TEXT: Record<OperationKind, { title: string; missingLabel: str
 /** Where the instances a capped thread leaves out can be read. */
 const RUN_COMMAND_HINT = 'Run Command → Command history in the SSM console has every invocation.';
 
-/** The outcome's emoji and wording, from the final status and what went wrong on the way. */
-function outcome(r: OperationReport): { emoji: string; words: string } {
-  const problems = r.failed > 0 || r.unreachable.length > 0 || r.failures.length > 0;
-  const table: Partial<Record<OperationStatus, { emoji: string; words: string }>> = {
-    succeeded: problems ? { emoji: '⚠️', words: 'finished with problems' } : { emoji: '✅', words: 'succeeded' },
-    failed: { emoji: '❌', words: 'failed' },
-    cancelled: { emoji: '⏹️', words: 'was cancelled' },
-    rejected: { emoji: '🚫', words: 'was rejected' },
-    expired: { emoji: '⌛', words: 'expired without approval' },
-    pending: { emoji: '⏳', words: 'is waiting for approval' },
-  };
-  return table[r.status] ?? { emoji: '🔄', words: 'is running' };
+/** The verdict of a report by the one rule (patching/verdict.ts): "sent" once its commands went out. */
+export function reportVerdict(r: OperationReport): Verdict {
+  return verdictOf(r.status, { sent: r.sentAt !== undefined || r.total > 0, problems: hasProblems(r) });
+}
+
+/** How long the run took (send to last result) and how long approval took, as the card and thread say them. */
+export function durations(r: OperationReport): { took: string | undefined; approvedAfter: string | undefined } {
+  const from = r.sentAt ?? r.startedAt;
+  const took = r.finishedAt ? formatDuration(Math.max(0, r.finishedAt.getTime() - from.getTime())) : undefined;
+  const approvals = r.approval?.required ? r.approval.decisions.filter((d) => d.decision === 'approved') : [];
+  const last = approvals.reduce<Date | undefined>((at, d) => (at === undefined || d.at > at ? d.at : at), undefined);
+  return { took, approvedAfter: last ? formatDuration(Math.max(0, last.getTime() - r.startedAt.getTime())) : undefined };
 }
 
 /**
@@ -51,23 +52,36 @@ export function operationView(r: OperationReport, now: Date = new Date()): Slack
   if (plan && r.status === 'pending') return pendingCardView(r, plan, now);
   const neverRan = r.status === 'cancelled' && r.outcomes.length === 0 && r.finished === 0;
   if (plan && (r.status === 'rejected' || r.status === 'expired' || neverRan)) return closedCardView(r, plan, now);
+  if (plan && r.status === 'failed' && (r.drift?.blocking.length ?? 0) > 0) return driftCardView(r, plan, now);
 
   const kind = KIND_TEXT[r.kind];
   const g = escapeText(r.group);
-  const { emoji, words } = outcome(r);
+  const verdict = reportVerdict(r);
+  const emoji = VERDICT_EMOJI[verdict];
+  const words = VERDICT_WORDS[verdict];
   const unreachableIds = new Set(r.unreachable.map((u) => u.instanceId));
   const multi = spansScopes(r.outcomes);
-  const failed = r.outcomes.filter((o) => !unreachableIds.has(o.instanceId) && o.status !== 'Success' && isFinishedStatus(o));
+  // Failed counts as report.ts counts it (Failed or TimedOut on a reachable instance); cancelled ones were not run.
+  const failed = r.outcomes.filter((o) => !unreachableIds.has(o.instanceId) && (o.status === 'Failed' || o.status === 'TimedOut'));
+  const notRun = r.outcomes.filter((o) => o.status === 'Cancelled');
   const failedLines = failed.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`);
   const unreachableLines = r.unreachable.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`);
   const started = `${kind.title} of ${g} ${r.status === 'pending' ? 'requested' : 'started'} by ${mention(r.requestedBy)}`;
-  const took = r.finishedAt ? formatDuration(r.finishedAt.getTime() - r.startedAt.getTime()) : undefined;
+  const { took, approvedAfter } = durations(r);
   // The tracker's note while something is wrong but the operation goes on (AWS unreachable, say).
   const notice = r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined;
   // A change says what it does and who let it run: "Install 12 patches on 8 PRD instances, no reboot · Approved by @bob at …".
-  const approvedBy = r.kind === 'scan' ? undefined : [plan ? changeSummary(plan) : undefined, approvedByText(r.approval, r.group)].filter(Boolean).join(' · ');
+  const approvedBy =
+    r.kind === 'scan'
+      ? undefined
+      : [plan ? changeSummary(plan) : undefined, approvedByText(r.approval, r.group), approvedAfter ? `approved after ${approvedAfter}` : undefined].filter(Boolean).join(' · ');
   const decided = approvedBy ? footer(approvedBy) : undefined;
-  const footerLine = footer(`Operation ${code(r.operationId)}`, `started ${formatTime(r.startedAt)}`, r.finishedAt ? `finished ${formatTime(r.finishedAt)} (${took})` : undefined);
+  const footerLine = footer(
+    `Operation ${code(r.operationId)}`,
+    `requested ${formatTime(r.startedAt)}`,
+    r.sentAt && r.kind !== 'scan' ? `sent ${formatTime(r.sentAt)}` : undefined,
+    r.finishedAt ? `finished ${formatTime(r.finishedAt)} (took ${took})` : undefined,
+  );
 
   if (!isTerminal(r.status)) {
     return message(
@@ -86,17 +100,26 @@ export function operationView(r: OperationReport, now: Date = new Date()): Slack
   }
 
   const byWorst = worstFirst(r.newlyMissing, (p) => p.instances.length);
+  const left = leftOut(r, multi);
   const everyInstance = [...r.outcomes].sort((a, b) => threadOrder(a, unreachableIds) - threadOrder(b, unreachableIds)).map((o) => outcomeLine(o, multi, r.kind));
   const capped = (lines: string[], o = GLANCE) => listWithMore(lines, o).hidden > 0;
   const thread = [
     ...detailThread(`${r.group} · ${kind.title.toLowerCase()} result per instance`, everyInstance, { hint: RUN_COMMAND_HINT }),
     ...(capped(byWorst.map((p) => missingPatchLine(p, 0))) ? detailThread(`${r.group} · ${kind.newlyMissingTitle.toLowerCase()}`, byWorst.map((p) => missingPatchLine(p, 5))) : []),
+    ...left.flatMap((l) => (capped(l.lines, SHORT) ? detailThread(`${r.group} · ${l.thread}`, l.lines) : [])),
   ];
   // An install counts what people ask about: installed, waiting for a reboot, failed, unreachable.
   const install = r.kind === 'install' ? r.outcomes.filter((o) => installState(o, unreachableIds) === 'pendingReboot') : undefined;
   const installed = install ? `${formatCount(r.succeeded - install.length)} installed · ${formatCount(install.length)} pending reboot` : `${formatCount(r.succeeded)} succeeded`;
   // Failed here excludes the unreachable, which get their own count and list.
-  const summary = `${plural(r.total, 'instance')} · ${installed} · ${formatCount(failed.length)} failed · ${formatCount(r.unreachable.length)} unreachable`;
+  const summary = [
+    plural(r.total, 'instance'),
+    installed,
+    `${formatCount(failed.length)} failed`,
+    `${formatCount(r.unreachable.length)} unreachable`,
+    notRun.length > 0 ? `${formatCount(notRun.length)} not run` : '',
+    ...left.map((l) => `${formatCount(l.lines.length)} ${l.count}`),
+  ].filter(Boolean).join(' · ');
   const nothingNew = r.kind === 'scan' && r.missingBySeverity !== undefined && byWorst.length === 0 ? `\n${kind.newlyMissingTitle}: nothing.` : '';
   const after = r.complianceAfter ? `\nAfter: ${complianceAfterText(r.complianceAfter)}` : '';
 
@@ -114,7 +137,9 @@ export function operationView(r: OperationReport, now: Date = new Date()): Slack
       ]),
       listSection(`*Failed (${formatCount(failedLines.length)})*`, failedLines, GLANCE, moreInThread),
       listSection(`*Unreachable (${formatCount(unreachableLines.length)})* — the SSM agent could not be reached:`, unreachableLines, SHORT, moreInThread),
+      listSection(`*Not run (${formatCount(notRun.length)})* — cancelled, or stopped once MaxErrors was reached:`, notRun.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`), SHORT, moreInThread),
       listSection(`*Pending reboot (${formatCount(install?.length ?? 0)})* — installed; the patches apply at the next reboot:`, (install ?? []).map((o) => `• ${instanceLabel(o, multi)}`), SHORT, moreInThread),
+      ...left.map((l) => listSection(`*${l.title} (${formatCount(l.lines.length)})* — ${l.why}`, l.lines, SHORT, moreInThread)),
       listSection(`*🆕 ${kind.newlyMissingTitle} (${plural(byWorst.length, 'patch', 'patches')})*`, byWorst.map((p) => missingPatchLine(p, 0)), { maxChars: 1_800, maxLines: 10 }, moreInThread),
       failuresSection(r.failures),
       notice,
@@ -122,4 +147,34 @@ export function operationView(r: OperationReport, now: Date = new Date()): Slack
     ),
     thread,
   );
+}
+
+/** Approved instances this change did not patch, and instances it left out on purpose, each with why. */
+function leftOut(r: OperationReport, multi: boolean): Array<{ title: string; why: string; count: string; thread: string; lines: string[] }> {
+  const lines = (items: readonly InstanceLine[] | undefined, why?: (i: InstanceLine) => string) =>
+    (items ?? []).map((i) => `• ${instanceLabel(i, multi)}${why ? ` — ${escapeText(truncate(oneLine(why(i)), 200))}` : ''}`);
+  const notIncluded = r.drift?.notIncluded ?? [];
+  return [
+    {
+      title: 'Went offline before the send',
+      why: 'approved, but their SSM agent was offline when the change was sent; not patched and not retried:',
+      count: 'offline at send',
+      thread: 'approved targets offline at send',
+      lines: lines(r.drift?.offline),
+    },
+    {
+      title: 'Never run by SSM',
+      why: 'approved and marked, but SSM never ran the command on them:',
+      count: 'never run',
+      thread: 'approved targets SSM never ran',
+      lines: lines(r.notReached),
+    },
+    {
+      title: 'Not included',
+      why: 'nobody approved them for this change:',
+      count: 'not included',
+      thread: 'instances not included',
+      lines: lines(notIncluded, (i) => notIncluded.find((n) => n.instanceId === i.instanceId)?.reason ?? ''),
+    },
+  ].filter((l) => l.lines.length > 0);
 }

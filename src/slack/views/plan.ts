@@ -55,8 +55,29 @@ export function promotionText(p: PromotionEvidence, now: Date): string {
     : 'no install through patchbot yet';
   const compliance =
     p.compliantNow === undefined ? 'compliance unknown' : p.compliantNow ? 'compliant now ✅' : `not compliant now (${plural(p.nonCompliantInstances, 'instance')} non-compliant)`;
-  const head = `${p.warning ? '⚠️ ' : ''}${bold(p.fromGroup)}: ${install}, ${compliance}`;
-  return `*Promotion evidence*\n${head}${p.warning ? `\n⚠️ ${escapeText(truncate(oneLine(p.warning), 500))}` : ''}`;
+  // The warning says the same facts again in other words, so the card shows them once, flagged.
+  return `*Promotion evidence*\n${p.warning ? '⚠️ ' : ''}${bold(p.fromGroup)}: ${install}, ${compliance}`;
+}
+
+/** The baseline(s) the plan rests on, by name; checked again right before the send. */
+function baselineText(plan: ChangePlan): string {
+  const names = [...new Set((plan.baselines ?? []).map((b) => b.name))];
+  if (names.length === 0) return '';
+  return `${names.map((n) => escapeText(truncate(oneLine(n), 80))).join(', ')}`;
+}
+
+/** How MaxConcurrency and MaxErrors apply, in words. */
+function rateText(plan: ChangePlan): string {
+  if (plan.kind === 'reboot') return `follow-up scan ${code(plan.maxConcurrency)} at a time`;
+  return `${code(plan.maxConcurrency)} at a time · stops after ${code(plan.maxErrors)} ${plan.maxErrors === '1' ? 'error' : 'errors'}`;
+}
+
+/** What exactly is sent, so an approver knows nothing else is reached. */
+function sendNote(plan: ChangePlan): string {
+  if (plan.kind === 'reboot') {
+    return 'Only the instances listed are rebooted (EC2 RebootInstances by id). Right before it runs, patchbot checks again that each is still running in the group; if not, nothing is rebooted.';
+  }
+  return `Sent to exactly the targets listed (patchbot tags them ${code('patchbot-operation')} and sends one command per account and region to that tag, so the rate and error limit apply to the whole change there). Right before sending, patchbot checks the targets and the baseline again: if anything above is no longer true, nothing is sent. Instances tagged or brought online later are not included.`;
 }
 
 const targetLines = (plan: ChangePlan) => plan.targets.map((i) => `• ${instanceLabel(i, spansScopes(plan.targets))}`);
@@ -79,9 +100,10 @@ export function planSections(plan: ChangePlan, now: Date): Part[] {
     fieldSections([
       ['Latest scan', scanLine(plan, now)],
       ...(plan.kind === 'install' ? ([['Reboot', REBOOT_WORDS[plan.rebootOption]]] as Array<[string, string]>) : []),
-      ['MaxConcurrency', code(plan.maxConcurrency)],
-      ['MaxErrors', code(plan.maxErrors)],
+      ...(baselineText(plan) ? ([['Baseline', baselineText(plan)]] as Array<[string, string]>) : []),
+      ['Rate', rateText(plan)],
     ]),
+    footer(sendNote(plan)),
     plan.promotion ? section(promotionText(plan.promotion, now)) : undefined,
     failuresSection(plan.failures),
   ];

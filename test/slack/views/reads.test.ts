@@ -61,6 +61,7 @@ const baseline = (over: Partial<PatchBaseline> = {}): PatchBaseline => ({
   approvedPatches: ['ALAS2-2026-001', 'kernel-5.10.*'],
   rejectedPatches: ['openssl-1.0*'],
   patchGroups: ['PRD'],
+  modifiedDate: undefined,
   ...over,
 });
 
@@ -148,11 +149,11 @@ describe('windowsView', () => {
 
 describe('historyView', () => {
   const entry = (i: number, over: Partial<HistoryEntry> = {}): HistoryEntry => ({
-    operationId: `op-${i}`, kind: 'scan', group: 'PRD', status: 'succeeded', requestedBy: 'U0ALICE001',
+    operationId: `op-${i}`, kind: 'scan', group: 'PRD', status: 'succeeded', verdict: 'succeeded', requestedBy: 'U0ALICE001',
     createdAt: new Date(NOW.getTime() - (i + 1) * HOUR), finishedAt: undefined, summary: '3 of 12 non-compliant', ...over,
   });
   it('shows one line per operation: id, kind, group, status, who, when, summary', () => {
-    const m = historyView([entry(1), entry(2, { status: 'failed', summary: EVIL_NAME, requestedBy: '<!channel>' })], 'PRD', NOW);
+    const m = historyView([entry(1), entry(2, { status: 'failed', verdict: 'failed', summary: EVIL_NAME, requestedBy: '<!channel>' })], 'PRD', NOW);
     expectWithinLimits(m);
     const text = readable(m);
     expect(text).toContain('✅ `op-1` scan *PRD* · succeeded · <@U0ALICE001> · 2026-03-10 10:00 UTC (2h ago) — 3 of 12 non-compliant');

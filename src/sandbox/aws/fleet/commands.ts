@@ -82,7 +82,11 @@ interface Due {
   at: number;
 }
 
-/** Settles every invocation event up to `now`, oldest first. */
+/**
+ * Settles every invocation event up to `now` in time order, so a wave's failures are counted before
+ * the next wave is delivered: once a command's errors exceed its MaxErrors, SSM stops sending it to
+ * further targets, whose invocations end Cancelled with StatusDetails Terminated.
+ */
 export function advanceCommands(partition: Partition, now: number): void {
   if (partition.activeCommands.size === 0) return;
   const deliveries: Due[] = [];
@@ -105,25 +109,58 @@ export function advanceCommands(partition: Partition, now: number): void {
   }
   for (const due of expiries) settle(partition, due, 'TimedOut', 'DeliveryTimedOut', -1);
   deliveries.sort(byTime);
+  finishes.sort(byTime);
+  // Finishes caused by this pass's deliveries come in delivery order, which is time order too.
+  const later: Due[] = [];
+  let f = 0;
+  let l = 0;
+  const finishUpTo = (t: number) => {
+    for (;;) {
+      const a = finishes[f];
+      const b = later[l];
+      const next = a && (!b || a.at <= b.at) ? a : b;
+      if (!next || next.at > t) return;
+      if (next === a) f++;
+      else l++;
+      finish(partition, next);
+    }
+  };
   for (const due of deliveries) {
-    const instance = partition.instances.get(due.invocation.instanceId);
+    finishUpTo(due.at);
+    const { command, invocation } = due;
+    if (errorsAgainstMax(command) > resolveLimit(command.maxErrors, command.invocations.length)) {
+      settle(partition, due, 'Cancelled', 'Terminated', -1);
+      continue;
+    }
+    const instance = partition.instances.get(invocation.instanceId);
     if (!instance || !isReachable(instance)) {
       settle(partition, due, 'Failed', 'Undeliverable', -1);
       continue;
     }
-    due.invocation.delivered = true;
-    due.invocation.willFail = instance.failNext;
+    invocation.delivered = true;
+    invocation.willFail = instance.failNext;
     instance.failNext = false;
-    const end = finishAt(due.invocation);
-    if (end <= now) finishes.push({ ...due, at: end });
+    const end = finishAt(invocation);
+    if (end <= now) later.push({ ...due, at: end });
   }
-  finishes.sort(byTime);
-  for (const due of finishes) {
-    const { invocation } = due;
-    if (invocation.runAt + EXECUTION_TIMEOUT_MS < invocation.endAt) settle(partition, due, 'TimedOut', 'ExecutionTimedOut', -1);
-    else if (invocation.willFail) settle(partition, due, 'Failed', 'Failed', 1);
-    else settle(partition, due, 'Success', 'Success', 0);
-  }
+  finishUpTo(Number.POSITIVE_INFINITY);
+}
+
+/** Ends a delivered invocation: execution timeout, failure or success. */
+function finish(partition: Partition, due: Due): void {
+  const { invocation } = due;
+  if (invocation.runAt + EXECUTION_TIMEOUT_MS < invocation.endAt) settle(partition, due, 'TimedOut', 'ExecutionTimedOut', -1);
+  else if (invocation.willFail) settle(partition, due, 'Failed', 'Failed', 1);
+  else settle(partition, due, 'Success', 'Success', 0);
+}
+
+/** Failures so far that count against MaxErrors (kept by settle). */
+function errorsAgainstMax(command: SimCommand): number {
+  return command.errorsAgainstMax ?? 0;
+}
+
+function countsAgainstMax(status: InvocationStatus, details: string): boolean {
+  return (status === 'Failed' && details !== 'Undeliverable') || details === 'ExecutionTimedOut';
 }
 
 function finishAt(invocation: SimInvocation): number {
@@ -142,6 +179,7 @@ function settle(partition: Partition, due: Due, status: InvocationStatus, detail
   if (status === 'Success' && instance) output = command.applyEffects ? applyEffect(partition, command, invocation, instance, at) : 'Completed.';
   if (status === 'Failed' && details === 'Failed') output = `Patch operation ${command.operation} failed on ${invocation.instanceId}: exit code 1.`;
   invocation.final = { status, details, at, responseCode, output };
+  if (countsAgainstMax(status, details)) command.errorsAgainstMax = (command.errorsAgainstMax ?? 0) + 1;
   command.open--;
   if (command.open === 0) partition.activeCommands.delete(command);
 }
@@ -213,7 +251,7 @@ export function commandSummary(command: SimCommand, now: number): {
     if (final.status === 'Failed') errors++;
     if (final.details === 'ExecutionTimedOut') errors++;
     if (final.details === 'DeliveryTimedOut') deliveryTimedOut++;
-    if ((final.status === 'Failed' && final.details !== 'Undeliverable') || final.details === 'ExecutionTimedOut') errorsAgainstMax++;
+    if (countsAgainstMax(final.status, final.details)) errorsAgainstMax++;
   }
   const counts = { targetCount: command.invocations.length, completedCount: completed, errorCount: errors, deliveryTimedOutCount: deliveryTimedOut };
   if (command.open > 0) {

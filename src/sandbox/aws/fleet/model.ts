@@ -245,6 +245,8 @@ export interface SimCommand {
   open: number;
   /** False for seeded history, whose effects are already in the initial state. */
   applyEffects: boolean;
+  /** Invocations so far that count against MaxErrors (Failed, Execution Timed Out). */
+  errorsAgainstMax?: number;
 }
 
 /** Maintenance window execution statuses. */

@@ -1,10 +1,10 @@
 /**
  * Patch baselines and patch groups: DescribePatchBaselines, DescribePatchGroups, GetPatchBaseline,
- * GetPatchBaselineForPatchGroup.
+ * GetPatchBaselineForPatchGroup, UpdatePatchBaseline.
  */
 import { SimulatorError } from '../errors';
-import { checkEnum, checkPattern, optString, reqString, type Input } from '../validate';
-import type { Baseline, OperatingSystem } from '../fleet/model';
+import { checkEnum, checkPattern, optInt, optList, optString, reqString, stringItem, structItem, type Input } from '../validate';
+import type { ApprovalRule, Baseline, ComplianceLevel, OperatingSystem } from '../fleet/model';
 import { keyValueFilters, pageOf, type SsmContext } from './common';
 
 /** Every OperatingSystem value SSM accepts. */
@@ -72,8 +72,13 @@ export function getPatchBaseline(ctx: SsmContext, input: Input): object {
   checkPattern('BaselineId', id, /^[a-zA-Z0-9_\-:/]{20,128}$/);
   const baseline = ctx.partition.findBaseline(id);
   if (!baseline) throw new SimulatorError('DoesNotExistException', `Baseline ${id} does not exist.`);
-  const filterGroup = (filters: { key: string; values: string[] }[]) => ({ PatchFilters: filters.map((f) => ({ Key: f.key, Values: f.values })) });
   const groups = [...ctx.partition.patchGroups.entries()].filter(([, b]) => b === baseline.id).map(([key]) => key.split('\u0000')[0] ?? '');
+  return { ...baselineView(baseline), PatchGroups: groups };
+}
+
+/** A baseline as GetPatchBaseline and UpdatePatchBaseline answer it (without its patch groups). */
+function baselineView(baseline: Baseline): Record<string, unknown> {
+  const filterGroup = (filters: { key: string; values: string[] }[]) => ({ PatchFilters: filters.map((f) => ({ Key: f.key, Values: f.values })) });
   return {
     BaselineId: baseline.id,
     Name: baseline.name,
@@ -93,7 +98,6 @@ export function getPatchBaseline(ctx: SsmContext, input: Input): object {
     ApprovedPatchesEnableNonSecurity: false,
     RejectedPatches: baseline.rejectedPatches,
     RejectedPatchesAction: baseline.rejectedPatchesAction,
-    PatchGroups: groups,
     CreatedDate: baseline.createdDate,
     ModifiedDate: baseline.modifiedDate,
     Description: baseline.description,
@@ -116,4 +120,56 @@ export function getPatchBaselineForPatchGroup(ctx: SsmContext, input: Input): ob
     : undefined;
   if (!baseline) throw new SimulatorError('DoesNotExistException', `No patch baseline for patch group ${group} and operating system ${os} (the sandbox models WINDOWS and AMAZON_LINUX_2).`);
   return { BaselineId: baseline.id, PatchGroup: group, OperatingSystem: os };
+}
+
+const COMPLIANCE_LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED'];
+
+/** ApprovalRules.PatchRules as UpdatePatchBaseline takes them (1..10 rules, each with 0..5 filters). */
+function readApprovalRules(input: Input): ApprovalRule[] | undefined {
+  const rules = input['ApprovalRules'];
+  if (rules === undefined) return undefined;
+  const patchRules = optList(structItem('ApprovalRules')(rules), 'PatchRules', structItem('ApprovalRules.PatchRules'), { max: 10 }) ?? [];
+  return patchRules.map((r) => {
+    const group = structItem('PatchFilterGroup')(r['PatchFilterGroup']);
+    const filters = (optList(group, 'PatchFilters', structItem('PatchFilters'), { max: 5 }) ?? []).map((f) => ({
+      key: reqString(f, 'Key'),
+      values: optList(f, 'Values', stringItem('Values', { min: 1, max: 64 }), { min: 1, max: 20 }) ?? [],
+    }));
+    const level = optString(r, 'ComplianceLevel') ?? 'UNSPECIFIED';
+    checkEnum('ComplianceLevel', level, COMPLIANCE_LEVELS);
+    const days = optInt(r, 'ApproveAfterDays', { min: 0, max: 360 });
+    const until = optString(r, 'ApproveUntilDate', { min: 1, max: 30 });
+    return {
+      filters,
+      complianceLevel: level as ComplianceLevel,
+      ...(days !== undefined ? { approveAfterDays: days } : {}),
+      ...(until !== undefined ? { approveUntilDate: until } : {}),
+      enableNonSecurity: r['EnableNonSecurity'] === true,
+    };
+  });
+}
+
+/**
+ * Changes the account's own baseline (AWS-owned ones cannot be changed): name, description,
+ * approval rules, approved and rejected patches. Every change moves ModifiedDate, as on AWS.
+ */
+export function updatePatchBaseline(ctx: SsmContext, input: Input): object {
+  const id = reqString(input, 'BaselineId');
+  checkPattern('BaselineId', id, /^[a-zA-Z0-9_\-:/]{20,128}$/);
+  const baseline = ctx.partition.findBaseline(id);
+  if (!baseline) throw new SimulatorError('DoesNotExistException', `Baseline ${id} does not exist.`);
+  if (baseline.owner === 'AWS') throw new SimulatorError('ValidationException', `Baseline ${id} is owned by AWS and cannot be modified.`);
+  const name = optString(input, 'Name', { min: 3, max: 128 });
+  const description = optString(input, 'Description', { min: 1, max: 1024 });
+  const approved = optList(input, 'ApprovedPatches', stringItem('ApprovedPatches', { min: 1, max: 100 }), { max: 50 });
+  const rejected = optList(input, 'RejectedPatches', stringItem('RejectedPatches', { min: 1, max: 100 }), { max: 50 });
+  const rules = readApprovalRules(input);
+  if (name !== undefined) baseline.name = name;
+  if (description !== undefined) baseline.description = description;
+  if (approved !== undefined) baseline.approvedPatches = approved;
+  if (rejected !== undefined) baseline.rejectedPatches = rejected;
+  if (rules !== undefined) baseline.approvalRules = rules;
+  baseline.modifiedDate = new Date(ctx.now);
+  ctx.sim.journal.record(ctx.partition.key, 'UpdatePatchBaseline', { baselineId: baseline.id });
+  return baselineView(baseline);
 }

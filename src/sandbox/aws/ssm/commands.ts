@@ -122,6 +122,17 @@ export function sendCommand(ctx: SsmContext, input: Input): object {
     ctx.now,
     ctx.sim.knobs.timing,
   );
+  ctx.sim.journal.record(ctx.partition.key, 'SendCommand', {
+    commandId: command.id,
+    comment,
+    operation,
+    rebootOption,
+    instanceIds: hasIds ? instanceIds : [],
+    targets: hasIds ? [] : (targets ?? []),
+    maxConcurrency,
+    maxErrors,
+    resolved: command.invocations.map((i) => i.instanceId),
+  });
   return { Command: commandView(ctx, command) };
 }
 

@@ -2,7 +2,7 @@
 import type { SsmHandler } from './common';
 import { describeInstanceInformation } from './instances';
 import { describeInstancePatchStates, describeInstancePatchStatesForPatchGroup, describeInstancePatches, describePatchGroupState } from './patch-states';
-import { describePatchBaselines, describePatchGroups, getPatchBaseline, getPatchBaselineForPatchGroup } from './baselines';
+import { describePatchBaselines, describePatchGroups, getPatchBaseline, getPatchBaselineForPatchGroup, updatePatchBaseline } from './baselines';
 import {
   describeMaintenanceWindowExecutionTaskInvocations,
   describeMaintenanceWindowExecutionTasks,
@@ -27,6 +27,7 @@ export const SSM_OPERATIONS: Readonly<Record<string, SsmHandler>> = {
   DescribePatchBaselines: describePatchBaselines,
   GetPatchBaseline: getPatchBaseline,
   GetPatchBaselineForPatchGroup: getPatchBaselineForPatchGroup,
+  UpdatePatchBaseline: updatePatchBaseline,
   DescribeMaintenanceWindows: describeMaintenanceWindows,
   GetMaintenanceWindow: getMaintenanceWindow,
   DescribeMaintenanceWindowTargets: describeMaintenanceWindowTargets,
