@@ -11,8 +11,8 @@ export const baselineCommand: CommandModule = {
   summary: "the group's patch baseline and its approval rules",
   operatorsOnly: true,
   async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
     const group = resolveGroup(ctx.config, args[0], usage);
+    noExtraArgs(args, 1, usage);
     const { entries, failures } = await ctx.services.baselines(group);
     return { kind: 'channel', message: baselineView(group, entries, failures) };
   },

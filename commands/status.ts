@@ -11,8 +11,9 @@ export const statusCommand: CommandModule = {
   summary: 'compliance of a group: missing patches by severity, non-compliant and unreachable instances, scan age',
   operatorsOnly: true,
   async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
+    // The group first: when it is wrong, the reply names it, not a word after it.
     const group = resolveGroup(ctx.config, args[0], usage);
+    noExtraArgs(args, 1, usage);
     return { kind: 'channel', message: statusView(await ctx.services.status(group)) };
   },
 };

@@ -11,8 +11,8 @@ export const windowsCommand: CommandModule = {
   summary: 'maintenance windows: schedule, next run, last result',
   operatorsOnly: true,
   async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
+    noExtraArgs(args, 1, usage);
     const { entries, failures } = await ctx.services.windows(group);
     return { kind: 'channel', message: windowsView(entries, failures, ctx.services.now()) };
   },

@@ -81,10 +81,43 @@ describe('read commands and bad input', () => {
     ['status QA', /Unknown group .*QA.*Groups: STG, PRD, WIN/s],
     ['status PRD now', /Unexpected .*now.*Usage/s],
     ['scan', /Which group\?.*Usage/s],
+    ['instal PRD', /Unknown subcommand .*instal.*Did you mean install\?/s],
+    ['STATSU PRD', /Did you mean status\?/],
+    ['PRD', /PRD is a group: try \/patch status PRD/],
+    ['status PDR', /Unknown group .*PDR.*Did you mean PRD\? Groups: STG, PRD, WIN/s],
+    ['history QA PRD', /Unknown group .*QA.*Groups: STG, PRD, WIN/s],
+    ['status QA now', /Unknown group .*QA.*Groups/s],
+    ['install PRD never', /.*never.* is not a reboot option\. Did you mean reboot=never\?/s],
+    ['reboot PRD al', /.*al.* is not understood\. Did you mean all\?/s],
+    ['cancel', /Which operation\? Give its id: op- and six letters or digits, like op-7k2m9q/],
+    ['cancel null', /.null.{1,3} is not an operation id: ids are op- and six letters or digits, like op-7k2m9q/],
+    ['cancel op-nope99', /There is no operation .{1,3}op-nope99/],
   ])('"/patch %s" gets a reply saying what was wrong and what is valid', async (input, expected) => {
     const before = h.sim.stats().calls.SendCommand ?? 0;
     expect(await ephemeral(input)).toMatch(expected);
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(before);
+  });
+
+  it('names the bad word, not the word after it', async () => {
+    expect(await ephemeral('history QA PRD')).not.toMatch(/Unexpected/);
+    expect(await ephemeral('cancel op-nope99')).not.toContain('op-n0pe99');
+  });
+
+  it('echoes a 5,000-character word cut short, and keeps the groups and the usage', async () => {
+    for (const input of [`status ${'x'.repeat(5000)}`, `cancel ${'y'.repeat(5000)}`, `${'z'.repeat(5000)} PRD`, `status PRD ${'w'.repeat(5000)}`]) {
+      const text = await ephemeral(input);
+      expect(text).toContain('Usage');
+      expect(text).toContain('…');
+      expect(text).not.toMatch(/[xyzw]{60}/);
+      if (input.startsWith('status x')) expect(text).toContain('Groups: STG, PRD, WIN');
+      if (input.startsWith('z')) expect(text).toMatch(/Subcommands.*`help`/);
+    }
+  });
+
+  it('echoes what was typed exactly, escaped for Slack', async () => {
+    const text = await ephemeral('cancel <!channel>&x');
+    expect(text).toContain('&lt;!channel&gt;&amp;x');
+    expect(text).not.toContain('<!channel>');
   });
 
   it('refuses a non-operator and says who may', async () => {
