@@ -50,3 +50,15 @@ export function noExtraArgs(args: string[], allowed: number, usage: string): voi
   }
 }
 
+/** The word that makes a read command answer in the channel instead of privately. */
+export const PUBLIC_WORD = 'public';
+
+/**
+ * Takes a trailing `public` off a read command's words: `/patch status PRD public` posts the
+ * answer in the channel; without it only the requester sees it.
+ */
+export function takePublic(args: string[]): { args: string[]; shared: boolean } {
+  const last = args[args.length - 1];
+  if (last !== undefined && last.toLowerCase() === PUBLIC_WORD) return { args: args.slice(0, -1), shared: true };
+  return { args, shared: false };
+}

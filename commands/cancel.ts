@@ -27,6 +27,7 @@ export const cancelCommand: CommandModule = {
   name: 'cancel',
   usage,
   summary: 'cancel a pending or running operation (its requester or an approver)',
+  visibility: 'private',
   // Who may cancel depends on the operation, not the group: the domain checks requester or approver.
   operatorsOnly: false,
   async run(ctx, args) {

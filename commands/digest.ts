@@ -13,6 +13,7 @@ export const digestCommand: CommandModule = {
   name: 'digest',
   usage,
   summary: "post the daily digest of a channel's groups now",
+  visibility: 'channel',
   operatorsOnly: true,
   async run(ctx, args) {
     const match = args[0] === undefined ? undefined : CHANNEL_RE.exec(args[0]);

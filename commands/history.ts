@@ -10,6 +10,7 @@ export const historyCommand: CommandModule = {
   name: 'history',
   usage,
   summary: 'the last operations patchbot ran, who asked, outcome',
+  visibility: 'private',
   operatorsOnly: true,
   async run(ctx, args) {
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);

@@ -26,6 +26,7 @@ export const installCommand: CommandModule = {
   name: 'install',
   usage,
   summary: 'install the approved missing patches on a group (protected groups wait for an approval)',
+  visibility: 'group-channel',
   operatorsOnly: true,
   async run(ctx, args) {
     const group = resolveGroup(ctx.config, args[0], usage);

@@ -14,6 +14,7 @@ export const rebootCommand: CommandModule = {
   name: 'reboot',
   usage,
   summary: 'reboot the instances waiting for a reboot (all: every running instance), then rescan them',
+  visibility: 'group-channel',
   operatorsOnly: true,
   async run(ctx, args) {
     const group = resolveGroup(ctx.config, args[0], usage);

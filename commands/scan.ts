@@ -13,6 +13,7 @@ export const scanCommand: CommandModule = {
   name: 'scan',
   usage,
   summary: 'scan a group now and post what is missing (nothing is installed)',
+  visibility: 'group-channel',
   operatorsOnly: true,
   async run(ctx, args) {
     const group = resolveGroup(ctx.config, args[0], usage);

@@ -1,17 +1,19 @@
 /**
  * What `/patch` answers to bad input and to states it cannot change, through dispatch with fake
  * services: typed words echoed as typed and cut short, the bad word named, "did you mean",
- * and "nothing to cancel" as a plain answer.
+ * "nothing to cancel" as a plain answer, and who sees status, baseline and windows.
  */
 import { dispatch } from '../../commands/dispatch';
 import type { CommandContext, CommandServices, Reply } from '../../commands/types';
 import { ConflictError, NotFoundError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import type { HistoryEntry } from '../../src/patching/types';
+import { SHARE_ACTION } from '../../src/slack/views/share';
 import { demoConfig } from '../support/bot';
 import { expectWithinLimits, smallStatus } from '../slack/views/fixtures';
 
 const ALICE = 'U0ALICE001';
+const MALLORY = 'U0MALLORY1';
 
 const entry = (operationId: string, status: HistoryEntry['status'], kind: HistoryEntry['kind'] = 'install'): HistoryEntry => ({
   operationId,
@@ -121,6 +123,7 @@ describe('the bad word is named, not the one after it', () => {
     ['digest nowhere now', '"nowhere" is not a channel'],
     ['cancel nope now', '"nope" is not an operation id'],
     ['status PRD now', 'Unexpected "now"'],
+    ['windows PRD now public', 'Unexpected "now"'],
   ])('/patch %s → %s', async (input, expected) => {
     const text = readable(await answer(input, { requestInstall: jest.fn(), requestReboot: jest.fn(), startScan: jest.fn(), windows: jest.fn(), baselines: jest.fn() }));
     expect(text).toContain(expected);
@@ -163,5 +166,49 @@ describe('a state the command cannot change is a plain answer', () => {
       throw new Error('disk on fire');
     };
     expect(readable(await answer('cancel op-bbbbbb', { cancel }))).toContain('Request `req12345`');
+  });
+});
+
+describe('who sees status, baseline and windows', () => {
+  const buttonOf = (reply: Reply) =>
+    reply.kind === 'ephemeral' ? (reply.message.blocks.flatMap((b) => ('elements' in b ? (b.elements as Array<{ action_id?: string; value?: string; text?: { text: string } }>) : [])).find((e) => e.action_id === SHARE_ACTION)) : undefined;
+
+  it('status answers privately, with a Share in channel button carrying the command and group', async () => {
+    const reply = await answer('status prd');
+    expect(reply.kind).toBe('ephemeral');
+    const button = buttonOf(reply);
+    expect(button?.text?.text).toBe('Share in channel');
+    expect(JSON.parse(button?.value ?? '{}')).toEqual({ command: 'status', group: 'PRD' });
+    if (reply.kind === 'ephemeral') expectWithinLimits(reply.message);
+  });
+
+  it.each(['status PRD public', 'status PRD PUBLIC', 'status prd Public'])('"%s" posts in the channel, without the button', async (input) => {
+    const reply = await answer(input);
+    expect(reply.kind).toBe('channel');
+    expect(readable(reply)).not.toContain(SHARE_ACTION);
+  });
+
+  it('windows without a group shares all windows; with public it posts', async () => {
+    const windows = async () => ({ entries: [], failures: [] });
+    const reply = await answer('windows', { windows });
+    expect(JSON.parse(buttonOf(reply)?.value ?? '{}')).toEqual({ command: 'windows' });
+    expect((await answer('windows public', { windows })).kind).toBe('channel');
+    expect((await answer('windows PRD public', { windows })).kind).toBe('channel');
+  });
+
+  it('public does not get past the operator check', async () => {
+    const reply = await answer('status PRD public', {}, MALLORY);
+    expect(reply.kind).toBe('ephemeral');
+    expect(readable(reply)).toContain('You are not an operator on PRD');
+  });
+
+  it('help states who sees each answer', async () => {
+    const text = readable(await answer('help'));
+    expect(text).toContain('`/patch status &lt;group&gt; [public]`');
+    expect(text).toContain('`/patch baseline &lt;group&gt; [public]`');
+    expect(text).toContain('`/patch windows [group] [public]`');
+    expect(text.match(/only you see the answer; add `public`, or click Share in channel, to post it in the channel/g)).toHaveLength(3);
+    expect(text).toContain("`/patch scan &lt;group&gt;` — scan a group now and post what is missing (nothing is installed) _(posted in the group's channel)_");
+    expect(text).toContain('`/patch history [group]` — the last operations patchbot ran, who asked, outcome _(only you see the answer)_');
   });
 });

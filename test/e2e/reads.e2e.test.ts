@@ -45,25 +45,49 @@ describe('read commands and bad input', () => {
     expect(text).toMatch(/approv/i);
   });
 
-  it('status PRD shows counts, the non-compliant and the unreachable instances', async () => {
-    const text = await posted('status prd', /PRD compliance/);
+  it('status PRD shows counts, the non-compliant and the unreachable instances, privately with a Share in channel button', async () => {
+    const text = await ephemeral('status prd');
+    expect(text).toContain('PRD compliance');
+    expect(text).toContain('Share in channel');
     expect(text).toMatch(/non-compliant/i);
     expect(text).toContain('prd-web-3');
     expect(text).toMatch(/Unreachable/);
     expect(text).toContain('prd-app-3');
   });
 
-  it('baseline STG shows the approval rule as a person reads it', async () => {
-    const text = await posted('baseline STG', /STG-AL2Baseline/);
+  it('baseline STG shows the approval rule as a person reads it, privately; with public, in the channel', async () => {
+    const text = await ephemeral('baseline STG');
+    expect(text).toContain('STG-AL2Baseline');
+    expect(text).toContain('Share in channel');
     expect(text).toMatch(/Critical/);
     expect(text).toMatch(/1 day/);
+    const shared = await posted('baseline STG public', /STG-AL2Baseline/);
+    expect(shared).toMatch(/1 day/);
+    expect(shared).not.toContain('Share in channel');
   });
 
-  it('windows shows the nightly window with its schedule and next run', async () => {
-    const text = await posted('windows', /patch-window-am2/);
+  it('windows shows the nightly window with its schedule and next run, privately; with public, in the channel', async () => {
+    const text = await ephemeral('windows');
+    expect(text).toContain('patch-window-am2');
+    expect(text).toContain('Share in channel');
     expect(text).toContain('cron(00 17 * * ? *)');
     expect(text).toMatch(/[Nn]ext/);
-    expect(await posted('windows PRD', /patch-prd/)).not.toContain('patch-stg');
+    expect(await ephemeral('windows PRD')).not.toContain('patch-stg');
+    expect(await posted('windows PRD public', /patch-prd/)).not.toContain('patch-stg');
+    expect(await posted('windows PUBLIC', /patch-window-am2/)).toContain('cron(00 17 * * ? *)');
+  });
+
+  it('status PRD public posts the answer in the channel, without a Share button', async () => {
+    const text = await posted('status PRD public', /PRD compliance/);
+    expect(text).toContain('prd-web-3');
+    expect(text).not.toContain('Share in channel');
+  });
+
+  it('help says who sees each answer and how to share one', async () => {
+    const text = await ephemeral('help');
+    expect(text).toContain('/patch status &lt;group&gt; [public]');
+    expect(text).toMatch(/only you see the answer; add `public`, or click Share in channel, to post it in the channel/);
+    expect(text).toContain("posted in the group's channel");
   });
 
   it('history lists the operations the bot ran', async () => {
@@ -129,21 +153,17 @@ describe('read commands and bad input', () => {
   });
 
   it('lets a member of an operator user group in', async () => {
-    const carol = await (async () => {
-      const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
-      await h.slack.driver.slashCommand({ userId: users.carol, channelId: channels.prd, text: 'status STG' });
-      return h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /STG compliance/.test(readable(m)), 10000);
-    })();
-    expect(readable(carol)).toContain('STG compliance');
+    expect(await ephemeral('status STG', users.carol)).toContain('STG compliance');
     expect(h.slack.calls('usergroups.users.list').length).toBeGreaterThan(0);
   });
 
   it('escapes a hostile Name tag before it reaches Slack', async () => {
-    const id = (await posted('status PRD', /PRD compliance/)).match(/prd-web-3\*? `(i-[0-9a-f]+)`/)?.[1];
+    const id = (await posted('status PRD public', /PRD compliance/)).match(/prd-web-3\*? `(i-[0-9a-f]+)`/)?.[1];
     expect(id).toBeDefined();
     h.sim.setInstance(id!, { tags: { Name: '<!channel> <@U0BOB00001> <https://evil.example|click>' } });
-    const text = await posted('status PRD', /PRD compliance/);
+    const text = await posted('status PRD public', /PRD compliance/);
     expect(text).toContain('&lt;!channel&gt;');
+    expect(await ephemeral('status PRD')).toContain('&lt;!channel&gt;');
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<https://evil');
     expect(text).not.toContain('<@U0BOB00001>');
