@@ -1,19 +1,22 @@
 import { baselineView } from '../src/slack/views/baseline';
-import { noExtraArgs, resolveGroup } from './args';
+import { noExtraArgs, resolveGroup, takePublic } from './args';
+import { readReply } from './share';
 import type { CommandModule } from './types';
 
-const usage = '/patch baseline <group>';
+const usage = '/patch baseline <group> [public]';
 
-/** `/patch baseline <group>`: the group's patch baseline and its approval rules. */
+/** `/patch baseline <group> [public]`: the group's patch baseline and its approval rules. */
 export const baselineCommand: CommandModule = {
   name: 'baseline',
   usage,
   summary: "the group's patch baseline and its approval rules",
+  visibility: 'shareable',
   operatorsOnly: true,
-  async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
+  async run(ctx, words) {
+    const { args, shared } = takePublic(words);
     const group = resolveGroup(ctx.config, args[0], usage);
+    noExtraArgs(args, 1, usage);
     const { entries, failures } = await ctx.services.baselines(group);
-    return { kind: 'channel', message: baselineView(group, entries, failures) };
+    return readReply(shared, baselineView(group, entries, failures), { command: 'baseline', group: group.name });
   },
 };

@@ -1,6 +1,6 @@
 import { InputError } from '../src/errors';
 import { noteView } from '../src/slack/views/errors';
-import { noExtraArgs } from './args';
+import { noExtraArgs, typed } from './args';
 import type { CommandModule } from './types';
 
 const usage = '/patch digest [#channel]';
@@ -13,11 +13,12 @@ export const digestCommand: CommandModule = {
   name: 'digest',
   usage,
   summary: "post the daily digest of a channel's groups now",
+  visibility: 'channel',
   operatorsOnly: true,
   async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
     const match = args[0] === undefined ? undefined : CHANNEL_RE.exec(args[0]);
-    if (args[0] !== undefined && !match) throw new InputError(`bad channel ${args[0]}`, { userMessage: `"${args[0]}" is not a channel: pick one with # in Slack. Usage: ${usage}` });
+    if (args[0] !== undefined && !match) throw new InputError(`bad channel ${typed(args[0])}`, { userMessage: `${typed(args[0])} is not a channel: pick one with # in Slack. Usage: ${usage}` });
+    noExtraArgs(args, 1, usage);
     const channel = match ? (match[1] ?? match[2] ?? ctx.channelId) : ctx.channelId;
     const known = ctx.config.groups.filter((g) => g.channel === channel).map((g) => g.name);
     if (known.length === 0) {

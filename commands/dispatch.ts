@@ -1,8 +1,9 @@
 import { findGroup } from '../src/config';
 import { ForbiddenError, toPatchbotError } from '../src/errors';
-import { errorView, forbiddenView, usageView } from '../src/slack/views/errors';
-import { words } from './args';
+import { errorView, forbiddenView, noteView, usageView } from '../src/slack/views/errors';
+import { typed, words } from './args';
 import { COMMANDS, findCommand } from './registry';
+import { didYouMean } from './suggest';
 import type { CommandContext, CommandModule, Reply } from './types';
 
 /**
@@ -13,12 +14,7 @@ import type { CommandContext, CommandModule, Reply } from './types';
 export async function dispatch(ctx: CommandContext, text: string, requestId: string): Promise<Reply> {
   const [verb, ...args] = words(text);
   const command = findCommand(verb ?? 'help');
-  if (!command) {
-    return {
-      kind: 'ephemeral',
-      message: usageView(`Unknown subcommand "${verb}".`, '/patch <subcommand> [group]', COMMANDS.map((c) => c.name), 'Subcommands'),
-    };
-  }
+  if (!command) return { kind: 'ephemeral', message: unknownSubcommand(ctx, verb ?? '') };
   try {
     await authorize(ctx, command, args);
     return await command.run(ctx, args);
@@ -31,8 +27,18 @@ export async function dispatch(ctx: CommandContext, text: string, requestId: str
     if (error.code === 'INPUT_INVALID' || error.code === 'NOT_FOUND') {
       return { kind: 'ephemeral', message: usageView(error.userMessage, command.usage) };
     }
+    // A state the request cannot change ("nothing to cancel: it was cancelled by … at …") is an answer, not a failure.
+    if (error.code === 'CONFLICT') return { kind: 'ephemeral', message: noteView(error.userMessage) };
     return { kind: 'ephemeral', message: errorView(error.userMessage, requestId) };
   }
+}
+
+/** "Unknown subcommand", with the likely one: a close spelling, or `status PRD` when a group came first. */
+function unknownSubcommand(ctx: CommandContext, verb: string) {
+  const names = COMMANDS.map((c) => c.name);
+  const group = findGroup(ctx.config, verb);
+  const hint = group ? ` ${group.name} is a group: try /patch status ${group.name}.` : didYouMean(verb, names);
+  return usageView(`Unknown subcommand ${typed(verb)}.${hint}`, '/patch <subcommand> [group]', names, 'Subcommands');
 }
 
 /** The operators who may run a command on the group named in `args` (all groups' when none is named). */

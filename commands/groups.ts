@@ -9,6 +9,7 @@ export const groupsCommand: CommandModule = {
   name: 'groups',
   usage,
   summary: 'the patch groups patchbot manages, with their channels and approval rules',
+  visibility: 'private',
   operatorsOnly: false,
   async run(ctx, args) {
     noExtraArgs(args, 0, usage);

@@ -7,9 +7,10 @@ export function helpCommand(list: () => readonly CommandModule[]): CommandModule
     name: 'help',
     usage: '/patch help',
     summary: 'this list',
+    visibility: 'private',
     operatorsOnly: false,
     async run(ctx) {
-      const commands = list().map((c) => ({ name: c.name, usage: c.usage, summary: c.summary }));
+      const commands = list().map((c) => ({ name: c.name, usage: c.usage, summary: c.summary, visibility: c.visibility }));
       return { kind: 'ephemeral', message: helpView(commands, ctx.config.groups.map((g) => g.name)) };
     },
   };

@@ -10,10 +10,11 @@ export const historyCommand: CommandModule = {
   name: 'history',
   usage,
   summary: 'the last operations patchbot ran, who asked, outcome',
+  visibility: 'private',
   operatorsOnly: true,
   async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
+    noExtraArgs(args, 1, usage);
     const entries = ctx.services.history({ ...(group ? { group: group.name } : {}), limit: LIMIT });
     return { kind: 'ephemeral', message: historyView(entries, group?.name, ctx.services.now()) };
   },

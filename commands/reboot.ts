@@ -1,6 +1,7 @@
 import { InputError } from '../src/errors';
 import { noteView } from '../src/slack/views/errors';
-import { noExtraArgs, resolveGroup } from './args';
+import { noExtraArgs, resolveGroup, typed } from './args';
+import { didYouMean } from './suggest';
 import type { CommandModule } from './types';
 
 const usage = '/patch reboot <group> [all]';
@@ -13,13 +14,16 @@ export const rebootCommand: CommandModule = {
   name: 'reboot',
   usage,
   summary: 'reboot the instances waiting for a reboot (all: every running instance), then rescan them',
+  visibility: 'group-channel',
   operatorsOnly: true,
   async run(ctx, args) {
-    noExtraArgs(args, 2, usage);
     const group = resolveGroup(ctx.config, args[0], usage);
     if (args[1] !== undefined && args[1].toLowerCase() !== 'all') {
-      throw new InputError(`bad reboot scope ${args[1]}`, { userMessage: `"${args[1]}" is not understood: add "all" to reboot every running instance, or nothing for only those waiting. Usage: ${usage}` });
+      throw new InputError(`bad reboot scope ${typed(args[1])}`, {
+        userMessage: `${typed(args[1])} is not understood.${didYouMean(args[1], ['all'])} Add "all" to reboot every running instance, or nothing for only those waiting. Usage: ${usage}`,
+      });
     }
+    noExtraArgs(args, 2, usage);
     const op = await ctx.services.requestReboot({ group, requestedBy: ctx.userId, channel: group.channel, all: args[1] !== undefined });
     if (ctx.channelId === group.channel) return { kind: 'none' };
     return { kind: 'none', note: noteView(`Reboot of ${group.name} (${op.id}) ${op.status === 'pending' ? 'waits for approval' : 'started'}; the card is in ${group.channel}.`) };

@@ -13,10 +13,11 @@ export const scanCommand: CommandModule = {
   name: 'scan',
   usage,
   summary: 'scan a group now and post what is missing (nothing is installed)',
+  visibility: 'group-channel',
   operatorsOnly: true,
   async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
     const group = resolveGroup(ctx.config, args[0], usage);
+    noExtraArgs(args, 1, usage);
     // Operations live in the group's channel, so the team sees every change to a group in one place.
     const op = await ctx.services.startScan({ group, requestedBy: ctx.userId, channel: group.channel });
     if (ctx.channelId === group.channel) return { kind: 'none' };

@@ -1,18 +1,22 @@
 import { statusView } from '../src/slack/views/status';
-import { noExtraArgs, resolveGroup } from './args';
+import { noExtraArgs, resolveGroup, takePublic } from './args';
+import { readReply } from './share';
 import type { CommandModule } from './types';
 
-const usage = '/patch status <group>';
+const usage = '/patch status <group> [public]';
 
-/** `/patch status <group>`: compliance counts, what is missing, stale scans and unreachable agents. */
+/** `/patch status <group> [public]`: compliance counts, what is missing, stale scans and unreachable agents. */
 export const statusCommand: CommandModule = {
   name: 'status',
   usage,
   summary: 'compliance of a group: missing patches by severity, non-compliant and unreachable instances, scan age',
+  visibility: 'shareable',
   operatorsOnly: true,
-  async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
+  async run(ctx, words) {
+    const { args, shared } = takePublic(words);
+    // The group first: when it is wrong, the reply names it, not a word after it.
     const group = resolveGroup(ctx.config, args[0], usage);
-    return { kind: 'channel', message: statusView(await ctx.services.status(group)) };
+    noExtraArgs(args, 1, usage);
+    return readReply(shared, statusView(await ctx.services.status(group)), { command: 'status', group: group.name });
   },
 };

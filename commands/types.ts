@@ -2,6 +2,7 @@ import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { Operation } from '../src/store';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
+import type { Visibility } from '../src/slack/views/help';
 import type { SlackMessage } from '../src/slack/views/types';
 
 /** What commands ask of the domain; main wires the real services in, so commands never see AWS. */
@@ -54,6 +55,8 @@ export interface CommandModule {
   /** e.g. `/patch status <group>` */
   usage: string;
   summary: string;
+  /** Who sees the answer (help says it): the requester alone, or the channel. */
+  visibility: Visibility;
   /** Whether the caller must be an operator (of the named group, or of any group when none is named). */
   operatorsOnly: boolean;
   /** Parses the words after the subcommand; throws InputError or NotFoundError with a helpful message. */

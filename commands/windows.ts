@@ -1,19 +1,22 @@
 import { windowsView } from '../src/slack/views/windows';
-import { noExtraArgs, resolveGroup } from './args';
+import { noExtraArgs, resolveGroup, takePublic } from './args';
+import { readReply } from './share';
 import type { CommandModule } from './types';
 
-const usage = '/patch windows [group]';
+const usage = '/patch windows [group] [public]';
 
-/** `/patch windows [group]`: maintenance windows with schedule, next run and last result. */
+/** `/patch windows [group] [public]`: maintenance windows with schedule, next run and last result. */
 export const windowsCommand: CommandModule = {
   name: 'windows',
   usage,
   summary: 'maintenance windows: schedule, next run, last result',
+  visibility: 'shareable',
   operatorsOnly: true,
-  async run(ctx, args) {
-    noExtraArgs(args, 1, usage);
+  async run(ctx, words) {
+    const { args, shared } = takePublic(words);
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
+    noExtraArgs(args, 1, usage);
     const { entries, failures } = await ctx.services.windows(group);
-    return { kind: 'channel', message: windowsView(entries, failures, ctx.services.now()) };
+    return readReply(shared, windowsView(entries, failures, ctx.services.now()), { command: 'windows', group: group?.name });
   },
 };

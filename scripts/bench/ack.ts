@@ -45,7 +45,7 @@ export interface AckResult {
   answered: number;
 }
 
-/** The form fields of alice's `/patch status PRD` in #prd-patching, as Slack sends them. */
+/** The form fields of alice's `/patch status PRD public` in #prd-patching, as Slack sends them. */
 function statusCommandFields(slack: SlackStandIn): Record<string, string> {
   const ws = DEMO_WORKSPACE;
   return {
@@ -57,10 +57,10 @@ function statusCommandFields(slack: SlackStandIn): Record<string, string> {
     user_id: DEMO_IDS.users.alice,
     user_name: 'alice',
     command: '/patch',
-    text: 'status PRD',
+    text: 'status PRD public',
     api_app_id: DEMO_IDS.bot.appId,
     is_enterprise_install: 'false',
-    // status answers in the channel; this URL would only carry an ephemeral error.
+    // `public` answers in the channel; this URL would only carry an ephemeral error.
     response_url: `${slack.url}/response/bench`,
   };
 }

@@ -148,10 +148,10 @@ async function measure(sim: RemoteSimulator, scenario: string, throttleRps: numb
   };
 }
 
-/** `/patch status PRD` as alice; resolves when the answer arrives, true when it shows no failed scope. */
+/** `/patch status PRD public` as alice (posted, so the answer is a chat.postMessage); resolves when the answer arrives, true when it shows no failed scope. */
 async function statusAnswer(slack: SlackStandIn): Promise<boolean> {
   const from = slack.calls('chat.postMessage').length;
-  await slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'status PRD' });
+  await slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'status PRD public' });
   const answer = await slack.driver.waitFor(() => slack.calls('chat.postMessage')[from], 120_000, 'the status answer');
   return /PRD/.test(JSON.stringify(answer.args)) && !FAILURE_TEXT.test(JSON.stringify(answer.args));
 }

@@ -64,7 +64,7 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     '',
     '## Acknowledgement latency',
     '',
-    `${fmt(ack.commands)} signed \`/patch status PRD\` commands, ${ack.concurrency} in flight at a time, to each receiver's HTTP endpoint, while every AWS`,
+    `${fmt(ack.commands)} signed \`/patch status PRD public\` commands, ${ack.concurrency} in flight at a time, to each receiver's HTTP endpoint, while every AWS`,
     `call takes ${ack.awsLatencyMs} ms. Latency is from sending the request to the receiver's HTTP answer (the acknowledgement), timed by a`,
     `load process of its own. ${ack.rounds.length} rounds, each a burst to the bare app then one to patchbot; the summary uses the round with the median p99 ratio.`,
     '',

@@ -1,11 +1,17 @@
-import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
+import type { App, BlockButtonAction, RespondFn, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { GroupNameSchema } from '../../commands/args';
+import type { Reply } from '../../commands/types';
 import { toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import type { Operation } from '../store';
+import { deliver } from './deliver';
+import { SLACK_LIMITS } from './limits';
 import { ACTIONS, REJECT_MODAL } from './views/actions';
-import { decisionNoticeView } from './views/errors';
+import { decisionNoticeView, errorView } from './views/errors';
 import { rejectModalView } from './views/reject-modal';
+import { SHARE_ACTION, SHAREABLE_COMMANDS, shareCommandText } from './views/share';
 
 /** A button's value: an operation id and nothing else; anything else is refused before it reaches the domain. */
 export const OperationIdSchema = z.string().regex(/^op-[0-9a-z]{6,8}$/);
@@ -100,6 +106,55 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
       await tell(respond, `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`);
     } catch (err) {
       await tell(respond, toPatchbotError(err).userMessage);
+    }
+  });
+}
+
+/** A Share in channel button's value: a shareable read command and its group, nothing else. */
+export const ShareRequestSchema = z
+  .string()
+  .max(SLACK_LIMITS.buttonValue)
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ command: z.enum(SHAREABLE_COMMANDS), group: GroupNameSchema.optional() }).strict());
+
+/** Runs `/patch <text>` for the clicker in the channel exactly as a typed command (dispatch: operator check, one error path). */
+export type ShareRunner = (input: { userId: string; channelId: string; text: string; requestId: string; logger: Logger }) => Promise<Reply>;
+
+/**
+ * The Share in channel button under a private status, baseline or windows answer: acknowledged
+ * first, its value checked, then the same command is run again for the clicker with `public`, so
+ * a clicker who is not (or no longer) an operator is refused as a typed command would be, and
+ * privately. Posted: the private copy is removed, so it is not shared twice. Where the bot is not
+ * in the channel, deliver answers privately with the fix.
+ */
+export function registerShareAction(app: App, run: ShareRunner, logger: Logger): void {
+  const log = logger.child({ subsystem: 'actions' });
+  const tell = async (respond: RespondFn, m: object) => {
+    await respond({ response_type: 'ephemeral', replace_original: false, ...m }).catch((err: unknown) => log.warn({ err }, 'could not answer a click'));
+  };
+
+  app.action<BlockButtonAction>(SHARE_ACTION, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const request = ShareRequestSchema.safeParse(action.value);
+    const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
+    if (!request.success || !channelId) return tell(respond, decisionNoticeView('This button does not belong to a patchbot answer; nothing was posted.'));
+    const requestId = randomUUID().slice(0, 8);
+    const reqLog = log.child({ requestId, user: body.user.id, channel: channelId });
+    try {
+      const reply = await run({ userId: body.user.id, channelId, text: shareCommandText(request.data), requestId, logger: reqLog });
+      const delivered = await deliver(reply, { client, respond, channelId, logger: reqLog });
+      reqLog.info({ share: request.data, delivered }, 'share clicked');
+      if (delivered === 'channel') await respond({ delete_original: true }).catch((err: unknown) => reqLog.warn({ err }, 'could not remove the private copy'));
+    } catch (err) {
+      reqLog.error({ err: toPatchbotError(err) }, 'could not share an answer');
+      await tell(respond, errorView('patchbot could not post the answer in the channel. Try again, or add public to the command.', requestId));
     }
   });
 }

@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import type { PatchbotConfig, SlackEnv } from '../config';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logger';
-import { registerActions, type ActionServices } from './actions';
+import { registerActions, registerShareAction, type ActionServices } from './actions';
 import { SlackAuthorizer } from './authorizer';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
@@ -93,6 +93,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   }
 
   registerActions(app, deps.actions, log);
+  // Share in channel runs the read command again as a typed one would run, through the same gate.
+  registerShareAction(
+    app,
+    (input) => commandWork.run(() => dispatch(commandContext(deps, authorizer, { user_id: input.userId, channel_id: input.channelId }, input.logger), input.text, input.requestId)),
+    log,
+  );
 
   app.error(async (err) => {
     log.error({ err }, 'unhandled Slack app error');
@@ -125,6 +131,6 @@ function healthAnswer(res: import('node:http').ServerResponse): void {
   res.end('{"ok":true}');
 }
 
-function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, command: SlashCommand, logger: Logger) {
+function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, command: Pick<SlashCommand, 'user_id' | 'channel_id'>, logger: Logger) {
   return { userId: command.user_id, channelId: command.channel_id, config: deps.config, services: deps.services, authorizer, logger };
 }

@@ -16,19 +16,23 @@ export interface DeliveryTarget {
 /** response_url takes five replies; keep two for later notes. */
 const MAX_EPHEMERAL_PARTS = 3;
 
+/** Where a reply ended up: in the channel, privately (asked for, or because the bot may not post there), or nowhere. */
+export type Delivered = 'channel' | 'private' | 'none';
+
 /**
  * Sends a command's reply: ephemeral ones through response_url, channel ones with chat.postMessage
  * and their detail as thread replies. When the bot cannot post in the channel, the requester
  * still gets the answer, privately, with the fix ("invite the bot").
  */
-export async function deliver(reply: Reply, target: DeliveryTarget): Promise<void> {
+export async function deliver(reply: Reply, target: DeliveryTarget): Promise<Delivered> {
   if (reply.kind === 'none') {
-    if (reply.note) await ephemeral(target, reply.note);
-    return;
+    if (!reply.note) return 'none';
+    await ephemeral(target, reply.note);
+    return 'private';
   }
   if (reply.kind === 'ephemeral') {
     await ephemeral(target, reply.message);
-    return;
+    return 'private';
   }
   let ts: string | undefined;
   try {
@@ -39,11 +43,12 @@ export async function deliver(reply: Reply, target: DeliveryTarget): Promise<voi
     if (!code || !CHANNEL_ACCESS_ERRORS.has(code)) throw err;
     target.logger.warn({ channel: target.channelId, slackError: code }, 'cannot post in the channel; answering privately');
     await ephemeral(target, reply.message, `I can't post in this channel (${code}), so only you see this. Invite me with /invite @patchbot to share results here, with the detail in a thread.`);
-    return;
+    return 'private';
   }
   for (const part of reply.message.thread ?? []) {
     await target.client.chat.postMessage({ channel: target.channelId, thread_ts: ts, text: part.text, blocks: part.blocks });
   }
+  return 'channel';
 }
 
 async function ephemeral(target: DeliveryTarget, message: SlackMessage, note?: string): Promise<void> {

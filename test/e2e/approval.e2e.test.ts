@@ -160,6 +160,12 @@ describe('cancel', () => {
       expect(readable(cancelled)).not.toContain('patchbot.approve');
       expect(await approve(h, card.ts, users.bob)).toMatch(/cancel/i);
       expect(sends(h)).toBe(0);
+
+      // Cancelling it again is a plain answer saying its state, who and when, not an error with a request id.
+      const again = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `cancel ${id}` });
+      const told = JSON.stringify((await h.slack.driver.waitForResponse((x) => x.url === again.responseUrl, 10000)).body);
+      expect(told).toMatch(new RegExp(`Nothing to cancel: The install ${id} on PRD was cancelled by .*${users.alice}.* at \\d{4}-\\d{2}-\\d{2}`));
+      expect(told).not.toMatch(/Request|bot logs/);
     } finally {
       await h.close();
     }

@@ -44,7 +44,7 @@ describe('AWS trouble and news, as the user sees it', () => {
   it('status with EC2 denied says what failed and what to do, never a stack trace', async () => {
     h.sim.configure({ deny: [{ action: 'ec2:DescribeInstances' }] });
     try {
-      const text = await newMessage('status PRD', /PRD/);
+      const text = await newMessage('status PRD public', /PRD/);
       expect(text).toContain('ec2:DescribeInstances');
       expect(text).toMatch(/Grant the IAM action/);
       expect(text).not.toMatch(/at .*\.ts:\d+/);

@@ -45,25 +45,49 @@ describe('read commands and bad input', () => {
     expect(text).toMatch(/approv/i);
   });
 
-  it('status PRD shows counts, the non-compliant and the unreachable instances', async () => {
-    const text = await posted('status prd', /PRD compliance/);
+  it('status PRD shows counts, the non-compliant and the unreachable instances, privately with a Share in channel button', async () => {
+    const text = await ephemeral('status prd');
+    expect(text).toContain('PRD compliance');
+    expect(text).toContain('Share in channel');
     expect(text).toMatch(/non-compliant/i);
     expect(text).toContain('prd-web-3');
     expect(text).toMatch(/Unreachable/);
     expect(text).toContain('prd-app-3');
   });
 
-  it('baseline STG shows the approval rule as a person reads it', async () => {
-    const text = await posted('baseline STG', /STG-AL2Baseline/);
+  it('baseline STG shows the approval rule as a person reads it, privately; with public, in the channel', async () => {
+    const text = await ephemeral('baseline STG');
+    expect(text).toContain('STG-AL2Baseline');
+    expect(text).toContain('Share in channel');
     expect(text).toMatch(/Critical/);
     expect(text).toMatch(/1 day/);
+    const shared = await posted('baseline STG public', /STG-AL2Baseline/);
+    expect(shared).toMatch(/1 day/);
+    expect(shared).not.toContain('Share in channel');
   });
 
-  it('windows shows the nightly window with its schedule and next run', async () => {
-    const text = await posted('windows', /patch-window-am2/);
+  it('windows shows the nightly window with its schedule and next run, privately; with public, in the channel', async () => {
+    const text = await ephemeral('windows');
+    expect(text).toContain('patch-window-am2');
+    expect(text).toContain('Share in channel');
     expect(text).toContain('cron(00 17 * * ? *)');
     expect(text).toMatch(/[Nn]ext/);
-    expect(await posted('windows PRD', /patch-prd/)).not.toContain('patch-stg');
+    expect(await ephemeral('windows PRD')).not.toContain('patch-stg');
+    expect(await posted('windows PRD public', /patch-prd/)).not.toContain('patch-stg');
+    expect(await posted('windows PUBLIC', /patch-window-am2/)).toContain('cron(00 17 * * ? *)');
+  });
+
+  it('status PRD public posts the answer in the channel, without a Share button', async () => {
+    const text = await posted('status PRD public', /PRD compliance/);
+    expect(text).toContain('prd-web-3');
+    expect(text).not.toContain('Share in channel');
+  });
+
+  it('help says who sees each answer and how to share one', async () => {
+    const text = await ephemeral('help');
+    expect(text).toContain('/patch status &lt;group&gt; [public]');
+    expect(text).toMatch(/only you see the answer; add `public`, or click Share in channel, to post it in the channel/);
+    expect(text).toContain("posted in the group's channel");
   });
 
   it('history lists the operations the bot ran', async () => {
@@ -81,10 +105,43 @@ describe('read commands and bad input', () => {
     ['status QA', /Unknown group .*QA.*Groups: STG, PRD, WIN/s],
     ['status PRD now', /Unexpected .*now.*Usage/s],
     ['scan', /Which group\?.*Usage/s],
+    ['instal PRD', /Unknown subcommand .*instal.*Did you mean install\?/s],
+    ['STATSU PRD', /Did you mean status\?/],
+    ['PRD', /PRD is a group: try \/patch status PRD/],
+    ['status PDR', /Unknown group .*PDR.*Did you mean PRD\? Groups: STG, PRD, WIN/s],
+    ['history QA PRD', /Unknown group .*QA.*Groups: STG, PRD, WIN/s],
+    ['status QA now', /Unknown group .*QA.*Groups/s],
+    ['install PRD never', /.*never.* is not a reboot option\. Did you mean reboot=never\?/s],
+    ['reboot PRD al', /.*al.* is not understood\. Did you mean all\?/s],
+    ['cancel', /Which operation\? Give its id: op- and six letters or digits, like op-7k2m9q/],
+    ['cancel null', /.null.{1,3} is not an operation id: ids are op- and six letters or digits, like op-7k2m9q/],
+    ['cancel op-nope99', /There is no operation .{1,3}op-nope99/],
   ])('"/patch %s" gets a reply saying what was wrong and what is valid', async (input, expected) => {
     const before = h.sim.stats().calls.SendCommand ?? 0;
     expect(await ephemeral(input)).toMatch(expected);
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(before);
+  });
+
+  it('names the bad word, not the word after it', async () => {
+    expect(await ephemeral('history QA PRD')).not.toMatch(/Unexpected/);
+    expect(await ephemeral('cancel op-nope99')).not.toContain('op-n0pe99');
+  });
+
+  it('echoes a 5,000-character word cut short, and keeps the groups and the usage', async () => {
+    for (const input of [`status ${'x'.repeat(5000)}`, `cancel ${'y'.repeat(5000)}`, `${'z'.repeat(5000)} PRD`, `status PRD ${'w'.repeat(5000)}`]) {
+      const text = await ephemeral(input);
+      expect(text).toContain('Usage');
+      expect(text).toContain('…');
+      expect(text).not.toMatch(/[xyzw]{60}/);
+      if (input.startsWith('status x')) expect(text).toContain('Groups: STG, PRD, WIN');
+      if (input.startsWith('z')) expect(text).toMatch(/Subcommands.*`help`/);
+    }
+  });
+
+  it('echoes what was typed exactly, escaped for Slack', async () => {
+    const text = await ephemeral('cancel <!channel>&x');
+    expect(text).toContain('&lt;!channel&gt;&amp;x');
+    expect(text).not.toContain('<!channel>');
   });
 
   it('refuses a non-operator and says who may', async () => {
@@ -96,21 +153,17 @@ describe('read commands and bad input', () => {
   });
 
   it('lets a member of an operator user group in', async () => {
-    const carol = await (async () => {
-      const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
-      await h.slack.driver.slashCommand({ userId: users.carol, channelId: channels.prd, text: 'status STG' });
-      return h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /STG compliance/.test(readable(m)), 10000);
-    })();
-    expect(readable(carol)).toContain('STG compliance');
+    expect(await ephemeral('status STG', users.carol)).toContain('STG compliance');
     expect(h.slack.calls('usergroups.users.list').length).toBeGreaterThan(0);
   });
 
   it('escapes a hostile Name tag before it reaches Slack', async () => {
-    const id = (await posted('status PRD', /PRD compliance/)).match(/prd-web-3\*? `(i-[0-9a-f]+)`/)?.[1];
+    const id = (await posted('status PRD public', /PRD compliance/)).match(/prd-web-3\*? `(i-[0-9a-f]+)`/)?.[1];
     expect(id).toBeDefined();
     h.sim.setInstance(id!, { tags: { Name: '<!channel> <@U0BOB00001> <https://evil.example|click>' } });
-    const text = await posted('status PRD', /PRD compliance/);
+    const text = await posted('status PRD public', /PRD compliance/);
     expect(text).toContain('&lt;!channel&gt;');
+    expect(await ephemeral('status PRD')).toContain('&lt;!channel&gt;');
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<https://evil');
     expect(text).not.toContain('<@U0BOB00001>');

@@ -73,7 +73,7 @@ describe('a group across two accounts and three regions', () => {
   }
 
   it('status says how many instances, in how many accounts and regions', async () => {
-    const text = await command('status PRD', /PRD compliance/);
+    const text = await command('status PRD public', /PRD compliance/);
     const total = mainIds.length + partnerIds.length;
     expect(text).toContain(`PRD: ${total.toLocaleString('en-US')} instances in 2 accounts, 2 regions`);
     expect(text).not.toContain('Could not read');
@@ -81,7 +81,7 @@ describe('a group across two accounts and three regions', () => {
 
   it('status with one account denied: the other account answers, and the failing scopes are named with the fix', async () => {
     h.sim.configure(DENY_PARTNER);
-    const text = await command('status PRD', /PRD compliance/);
+    const text = await command('status PRD public', /PRD compliance/);
     expect(text).toContain(`PRD: ${mainIds.length} instances`);
     expect(text).not.toContain('in 2 accounts');
     // The instances it lists (non-compliant, unreachable) are all the answering account's.
@@ -97,7 +97,7 @@ describe('a group across two accounts and three regions', () => {
 
   it('status with one region of an account denied: that account’s other region answers, and only the failing region is named', async () => {
     h.sim.configure(DENY_PARTNER_WEST('ssm:DescribeInstanceInformation'));
-    const text = await command('status PRD', /PRD compliance/);
+    const text = await command('status PRD public', /PRD compliance/);
     const answering = [...mainIds, ...partnerEastIds];
     expect(text).toContain(`PRD: ${answering.length.toLocaleString('en-US')} instances in 2 accounts`);
     const listed = new Set(text.match(/i-[0-9a-f]{17}/g) ?? []);

@@ -3,16 +3,32 @@ import { code, escapeText, oneLine } from '../mrkdwn';
 import { blocks, footer, listSection, message, section } from './blocks';
 import type { SlackMessage } from './types';
 
+/**
+ * Who sees a command's answer: `private` (the requester alone), `shareable` (the requester, unless
+ * they add `public` or click Share in channel), `group-channel` (posted in the group's channel),
+ * `channel` (posted in the channel the command names or was typed in).
+ */
+export type Visibility = 'private' | 'shareable' | 'group-channel' | 'channel';
+
+/** How help states each visibility. */
+export const VISIBILITY_TEXT: Record<Visibility, string> = {
+  private: 'only you see the answer',
+  shareable: 'only you see the answer; add `public`, or click Share in channel, to post it in the channel',
+  'group-channel': "posted in the group's channel",
+  channel: 'posted in the channel it names, or this one',
+};
+
 /** One line of help, as the command registry describes itself. */
 export interface CommandHelp {
   name: string;
   usage: string;
   summary: string;
+  visibility?: Visibility;
 }
 
 /** The help reply; usage lines are code spans, so `<group>` shows as typed instead of being read as a link. */
 export function helpView(commands: readonly CommandHelp[], groups: readonly string[]): SlackMessage {
-  const lines = commands.map((c) => `• ${code(c.usage)} — ${escapeText(oneLine(c.summary))}`);
+  const lines = commands.map((c) => `• ${code(c.usage)} — ${escapeText(oneLine(c.summary))}${c.visibility ? ` _(${VISIBILITY_TEXT[c.visibility]})_` : ''}`);
   const groupList = groups.length > 0 ? groups.map((g) => code(g)).join(', ') : '_none configured_';
   return message(
     `patchbot commands: ${escapeText(commands.map((c) => c.name).join(', '))}`,
