@@ -10,6 +10,7 @@ import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
+import type { OtherSpelling } from './tag-spelling';
 import type { GroupStatus, NonCompliantInstance, ScopeFailure, SeverityCounts, StaleInstance, UnreachableInstance } from './types';
 
 /** One scope's raw compliance data. */
@@ -144,6 +145,18 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
       maxAgeMs: group.scanMaxAgeMs,
     },
   };
+}
+
+/**
+ * The status with the instances found under the other tag spelling (see tag-spelling.ts): kept when
+ * there are any; a scope whose lookup failed is added to the failures unless the status read of
+ * that scope already failed (one failure per scope and region is enough to read).
+ */
+export function withOtherSpelling(status: GroupStatus, found: OtherSpelling): GroupStatus {
+  const failed = new Set(status.failures.map((f) => `${f.scope}\u0000${f.region}`));
+  const failures = [...status.failures, ...found.failures.filter((f) => !failed.has(`${f.scope}\u0000${f.region}`))];
+  const { tagKey, tagValue, groupTagKey, instances } = found;
+  return { ...status, failures, ...(instances.length > 0 ? { otherSpelling: { tagKey, tagValue, groupTagKey, instances } } : {}) };
 }
 
 /** Compliant as patchbot counts it: nothing missing, failed or waiting for a reboot. */
