@@ -148,14 +148,17 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
 }
 
 /**
- * The status with the instances found under the other tag spelling (see tag-spelling.ts): kept when
- * there are any; a scope whose lookup failed is added to the failures unless the status read of
- * that scope already failed (one failure per scope and region is enough to read).
+ * The status with the instances found under the other tag spelling (see tag-spelling.ts), kept when
+ * there are any. Status speaks only of the scopes it could read: instances from a scope whose status
+ * read failed are left out, and a scope whose lookup failed is added to the failures unless its
+ * status read failed too (one failure per scope and region is enough to read).
  */
 export function withOtherSpelling(status: GroupStatus, found: OtherSpelling): GroupStatus {
-  const failed = new Set(status.failures.map((f) => `${f.scope}\u0000${f.region}`));
-  const failures = [...status.failures, ...found.failures.filter((f) => !failed.has(`${f.scope}\u0000${f.region}`))];
-  const { tagKey, tagValue, groupTagKey, instances } = found;
+  const key = (r: { scope: string; region: string }) => `${r.scope}\u0000${r.region}`;
+  const failed = new Set(status.failures.map(key));
+  const failures = [...status.failures, ...found.failures.filter((f) => !failed.has(key(f)))];
+  const { tagKey, tagValue, groupTagKey } = found;
+  const instances = found.instances.filter((i) => !failed.has(key(i)));
   return { ...status, failures, ...(instances.length > 0 ? { otherSpelling: { tagKey, tagValue, groupTagKey, instances } } : {}) };
 }
 

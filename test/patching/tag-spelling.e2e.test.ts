@@ -4,7 +4,7 @@
  * SSM counts them in the patch group; the group's tag does not find them; status says so.
  */
 import type { PatchbotConfig } from '../../src/config';
-import { findOtherSpelling, otherSpellingSummary, otherTagKey } from '../../src/patching';
+import { computeGroupStatus, findOtherSpelling, otherSpellingSummary, otherTagKey, withOtherSpelling } from '../../src/patching';
 import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
 import { statusView } from '../../src/slack/views/status';
 import { GROUPS, sandboxFleet } from '../support/aws';
@@ -103,5 +103,31 @@ describe('instances tagged with the other spelling', () => {
     } finally {
       sim.setInstance(prdDb2, { state: 'running' });
     }
+  });
+});
+
+describe('withOtherSpelling', () => {
+  const base = computeGroupStatus({ group: { name: 'PRD', scanMaxAgeMs: 86_400_000 }, now: new Date('2026-01-01T00:00:00Z'), scopes: [], failures: [] });
+  const line = (scope: string, region: string, n: number) => ({ instanceId: `i-${String(n).padStart(17, '0')}`, name: undefined, scope, region });
+  const found = (instances: ReturnType<typeof line>[], failures: Array<{ scope: string; region: string; message: string }> = []) => ({
+    tagKey: 'PatchGroup' as const,
+    tagValue: 'PRD',
+    groupTagKey: 'Patch Group',
+    instances,
+    failures,
+  });
+
+  it('keeps the instances of scopes status could read, and one failure per scope and region', () => {
+    const status = { ...base, failures: [{ scope: 'partner', region: 'eu-west-1', message: 'denied' }] };
+    const out = withOtherSpelling(status, found([line('main', 'us-east-1', 1), line('partner', 'eu-west-1', 2)], [
+      { scope: 'partner', region: 'eu-west-1', message: 'denied again' },
+      { scope: 'main', region: 'eu-west-1', message: 'ec2 denied' },
+    ]));
+    expect(out.otherSpelling?.instances.map((i) => i.instanceId)).toEqual(['i-00000000000000001']);
+    expect(out.failures.map((f) => f.message)).toEqual(['denied', 'ec2 denied']);
+  });
+
+  it('adds nothing when there is nothing to say', () => {
+    expect(withOtherSpelling(base, found([]))).toEqual(base);
   });
 });
