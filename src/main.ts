@@ -15,9 +15,11 @@ import { formatPreflight, runPreflight, runSlackPreflight } from './preflight';
 async function check(app: AppConfig, verbose: boolean): Promise<number> {
   const level = app.env.logLevel ?? (verbose ? 'debug' : 'silent');
   const logger = createLogger({ level, destination: process.stderr });
-  const slackChecks = await runSlackPreflight(app.env, logger);
   const fleet = createFleet(app.config.aws.scopes, logger);
-  const awsChecks = await runPreflight(app.config, fleet, logger).finally(() => fleet.close());
+  const [slackChecks, awsChecks] = await Promise.all([
+    runSlackPreflight(app.env, logger),
+    runPreflight(app.config, fleet, logger).finally(() => fleet.close()),
+  ]);
   const checks = [...slackChecks, ...awsChecks];
   process.stdout.write(`${formatPreflight(checks)}\n`);
   return checks.some((c) => c.status === 'fail') ? 1 : 0;

@@ -3,7 +3,7 @@ import { requireSlackSecrets, type AppEnv, type PatchbotConfig } from './config'
 import { ConfigError, PatchbotError, toPatchbotError } from './errors';
 import type { Logger } from './logger';
 import { otherSpellingFix, otherSpellingSummary, otherTagKey } from './patching/tag-spelling';
-import { describeSlackIdentity, slackAuthTest, type SlackAuthTarget, type SlackIdentity } from './slack/auth-check';
+import { describeSlackIdentity, slackAuthTest } from './slack/auth-check';
 
 /** One line of the preflight report. */
 export interface PreflightCheck {
@@ -73,18 +73,13 @@ function otherSpellingWarning(group: { tagKey: string; tagValue: string }, insta
   return `${otherSpellingSummary(found) ?? ''} (${named.join(', ')}${more}): ${otherSpellingFix(found)}`;
 }
 
-/** How the Slack checks reach Slack; tests may replace auth.test. */
-export interface SlackPreflightOptions {
-  authTest?: (target: SlackAuthTarget, logger: Logger) => Promise<SlackIdentity>;
-}
-
 /**
  * Checks the Slack side exactly as `npm start` needs it: the variables the chosen mode requires
  * (bot token; signing secret for HTTP mode, app token for Socket Mode), one failed check per missing
  * variable; then, when a bot token is set, that Slack accepts it (auth.test), naming the bot and the
  * workspace. Never throws.
  */
-export async function runSlackPreflight(env: AppEnv, logger: Logger, options: SlackPreflightOptions = {}): Promise<PreflightCheck[]> {
+export async function runSlackPreflight(env: AppEnv, logger: Logger): Promise<PreflightCheck[]> {
   const log = logger.child({ subsystem: 'preflight' });
   const checks: PreflightCheck[] = [];
   try {
@@ -95,13 +90,13 @@ export async function runSlackPreflight(env: AppEnv, logger: Logger, options: Sl
         : `HTTP mode (SLACK_APP_TOKEN not set), with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack sends requests to port ${secrets.port} (/slack/events)`;
     checks.push({ status: 'ok', what: 'Slack settings', detail });
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const issue of err.issues) checks.push({ status: 'fail', what: `Slack ${issue.path}`, detail: issue.message });
+    if (err instanceof ConfigError) for (const issue of err.issues) checks.push({ status: 'fail', what: `Slack ${issue.path}`, detail: issue.message });
+    else checks.push({ status: 'fail', what: 'Slack settings', detail: toPatchbotError(err).userMessage });
   }
   const { botToken, apiUrl } = env.slack;
   if (botToken !== undefined) {
     try {
-      const me = await (options.authTest ?? slackAuthTest)({ botToken, apiUrl }, logger);
+      const me = await slackAuthTest({ botToken, apiUrl }, logger);
       checks.push({ status: 'ok', what: 'Slack bot token', detail: `Slack accepts it: ${describeSlackIdentity(me)}` });
     } catch (err) {
       const e = toPatchbotError(err);
