@@ -19,6 +19,9 @@ export type ErrorCode =
   | 'AWS_UNAVAILABLE'
   | 'AWS_ERROR'
   | 'STORE_ERROR'
+  | 'SLACK_AUTH'
+  | 'SLACK_UNAVAILABLE'
+  | 'SLACK_ERROR'
   | 'INTERNAL';
 
 /** Options shared by every PatchbotError constructor. */
@@ -97,6 +100,22 @@ export class StoreError extends PatchbotError {
       userMessage: options.userMessage ?? 'patchbot could not read or write its state file. Ask an operator to check the bot logs and the disk.',
       cause: options.cause,
     });
+  }
+}
+
+/**
+ * Slack refused patchbot's credentials (`SLACK_AUTH`), could not be reached (`SLACK_UNAVAILABLE`),
+ * or answered with another error (`SLACK_ERROR`); keeps the Web API method and Slack's own code.
+ */
+export class SlackError extends PatchbotError {
+  readonly method: string;
+  /** Slack's error code (`invalid_auth`, `token_revoked`, ...), or the network error's code. */
+  readonly slackCode: string | undefined;
+
+  constructor(code: 'SLACK_AUTH' | 'SLACK_UNAVAILABLE' | 'SLACK_ERROR', message: string, details: { method: string; slackCode?: string | undefined }, options: PatchbotErrorOptions = {}) {
+    super(code, message, options);
+    this.method = details.method;
+    this.slackCode = details.slackCode;
   }
 }
 

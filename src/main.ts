@@ -1,19 +1,36 @@
 /**
  * Entry point (`npm start`): configuration → logger → checks → the bot. Wiring only. With
- * `--check`, it runs the preflight checks, prints them and exits instead of starting.
+ * `--check` (`npm run check`), it runs every check start-up depends on (Slack settings and token,
+ * AWS credentials, baselines and instances), prints one line per check and exits 1 if any failed;
+ * logs stay out of that output unless `--verbose` or LOG_LEVEL asks for them (on stderr).
  */
 import { createFleet } from './aws';
 import { startBot } from './bot';
-import { loadConfig, requireSlackSecrets } from './config';
+import { loadConfig, requireSlackSecrets, type AppConfig } from './config';
 import { ConfigError, toPatchbotError } from './errors';
-import { createLogger } from './logger';
-import { formatPreflight, runPreflight } from './preflight';
+import { createLogger, type Logger } from './logger';
+import { formatPreflight, runPreflight, runSlackPreflight } from './preflight';
+
+/** `--check`: every check, one plain line each; exit 1 on any failure. */
+async function check(app: AppConfig, verbose: boolean): Promise<number> {
+  const level = app.env.logLevel ?? (verbose ? 'debug' : 'silent');
+  const logger = createLogger({ level, destination: process.stderr });
+  const fleet = createFleet(app.config.aws.scopes, logger);
+  const [slackChecks, awsChecks] = await Promise.all([
+    runSlackPreflight(app.env, logger),
+    runPreflight(app.config, fleet, logger).finally(() => fleet.close()),
+  ]);
+  const checks = [...slackChecks, ...awsChecks];
+  process.stdout.write(`${formatPreflight(checks)}\n`);
+  return checks.some((c) => c.status === 'fail') ? 1 : 0;
+}
 
 async function main(argv: string[]): Promise<number> {
+  const checkOnly = argv.includes('--check');
   let app;
   try {
     app = loadConfig();
-    if (!argv.includes('--check')) requireSlackSecrets(app.env);
+    if (!checkOnly) requireSlackSecrets(app.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -21,20 +38,27 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  if (checkOnly) return check(app, argv.includes('--verbose'));
   const { config, env } = app;
   const logger = createLogger({ level: config.log.level });
   logger.info({ file: app.file, groups: config.groups.map((g) => g.name), scopes: config.aws.scopes.map((s) => s.name) }, 'configuration loaded');
 
   const fleet = createFleet(config.aws.scopes, logger);
   const checks = await runPreflight(config, fleet, logger).finally(() => fleet.close());
-  if (argv.includes('--check')) {
-    process.stdout.write(`${formatPreflight(checks)}\n`);
-    return checks.some((c) => c.status === 'fail') ? 1 : 0;
-  }
   // A failed check is logged, not fatal: AWS may be briefly unreachable, and the bot says so per command.
   for (const c of checks) logger[c.status === 'ok' ? 'info' : 'warn']({ check: c.what, status: c.status }, c.detail);
 
-  const bot = await startBot({ config, slack: env.slack, dbPath: env.dbPath, port: env.port, host: env.host, logger });
+  let bot;
+  try {
+    bot = await startBot({ config, slack: env.slack, dbPath: env.dbPath, port: env.port, host: env.host, logger });
+  } catch (err) {
+    // The last thing written is the reason and the fix, after every log line already queued.
+    const e = toPatchbotError(err);
+    logger.error({ err: e }, 'could not start');
+    await flush(logger);
+    process.stderr.write(`patchbot could not start: ${e.userMessage}\n`);
+    return 1;
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');
@@ -47,6 +71,11 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
+}
+
+/** Writes out what the logger still buffers. */
+function flush(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }
 
 main(process.argv.slice(2)).then(

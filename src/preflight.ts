@@ -1,7 +1,9 @@
-import type { Fleet } from './aws';
-import type { PatchbotConfig } from './config';
-import { PatchbotError, toPatchbotError } from './errors';
+import type { Fleet, ManagedInstance } from './aws';
+import { requireSlackSecrets, type AppEnv, type PatchbotConfig } from './config';
+import { ConfigError, PatchbotError, toPatchbotError } from './errors';
 import type { Logger } from './logger';
+import { otherSpellingFix, otherSpellingSummary, otherTagKey } from './patching/tag-spelling';
+import { describeSlackIdentity, slackAuthTest } from './slack/auth-check';
 
 /** One line of the preflight report. */
 export interface PreflightCheck {
@@ -44,16 +46,62 @@ export async function runPreflight(config: PatchbotConfig, fleet: Fleet, logger:
   for (const group of config.groups) {
     for (const gw of fleet.gateways.filter((g) => group.scopes.includes(g.scope))) {
       await attempt(`group ${group.name} in ${gw.scope} (${gw.region})`, async () => {
-        // One call each, whatever the fleet size: this runs at every start.
-        const [baseline, state] = await Promise.all([gw.getBaseline(group), gw.getPatchGroupState(group)]);
+        // One call each (the EC2 one paginated over the other spelling's few instances): this runs at every start.
+        const [baseline, state, other] = await Promise.all([gw.getBaseline(group), gw.getPatchGroupState(group), gw.listOtherSpelling(group)]);
         const detail = `baseline ${baseline.name}, ${state.instances} instances report to patch group ${group.tagValue}`;
         // SSM answers with the OS's default baseline when none is registered for the patch group.
         const warnings = [
           ...(baseline.patchGroups.includes(group.tagValue) ? [] : [`no baseline is registered for patch group ${group.tagValue}, so SSM's default applies`]),
           ...(state.instances === 0 ? [`no instance reports to patch group ${group.tagValue}: check tagKey and tagValue, and that the instances were scanned`] : []),
+          ...(other.length > 0 ? [otherSpellingWarning(group, other)] : []),
         ];
         return warnings.length > 0 ? { detail, warning: warnings.join('; ') } : { detail };
       });
+    }
+  }
+  return checks;
+}
+
+/** How many instances the preflight names under the other tag spelling before "and N more". */
+const NAMED_OTHER_SPELLING = 5;
+
+/** "1 instance is tagged PatchGroup=PRD and is not part of this group (prd-db-2 i-…): SSM counts … retag …". */
+function otherSpellingWarning(group: { tagKey: string; tagValue: string }, instances: ManagedInstance[]): string {
+  const found = { tagKey: otherTagKey(group), tagValue: group.tagValue, groupTagKey: group.tagKey, instances };
+  const named = instances.slice(0, NAMED_OTHER_SPELLING).map((i) => (i.name ? `${i.name} ${i.instanceId}` : i.instanceId));
+  const more = instances.length > named.length ? `, and ${instances.length - named.length} more` : '';
+  return `${otherSpellingSummary(found) ?? ''} (${named.join(', ')}${more}): ${otherSpellingFix(found)}`;
+}
+
+/**
+ * Checks the Slack side exactly as `npm start` needs it: the variables the chosen mode requires
+ * (bot token; signing secret for HTTP mode, app token for Socket Mode), one failed check per missing
+ * variable; then, when a bot token is set, that Slack accepts it (auth.test), naming the bot and the
+ * workspace. Never throws.
+ */
+export async function runSlackPreflight(env: AppEnv, logger: Logger): Promise<PreflightCheck[]> {
+  const log = logger.child({ subsystem: 'preflight' });
+  const checks: PreflightCheck[] = [];
+  try {
+    const secrets = requireSlackSecrets(env);
+    const detail =
+      secrets.mode === 'socket'
+        ? 'Socket Mode (SLACK_APP_TOKEN), with SLACK_BOT_TOKEN'
+        : `HTTP mode (SLACK_APP_TOKEN not set), with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack sends requests to port ${secrets.port} (/slack/events)`;
+    checks.push({ status: 'ok', what: 'Slack settings', detail });
+  } catch (err) {
+    if (err instanceof ConfigError) for (const issue of err.issues) checks.push({ status: 'fail', what: `Slack ${issue.path}`, detail: issue.message });
+    else checks.push({ status: 'fail', what: 'Slack settings', detail: toPatchbotError(err).userMessage });
+  }
+  const { botToken, apiUrl } = env.slack;
+  if (botToken !== undefined) {
+    try {
+      const me = await slackAuthTest({ botToken, apiUrl }, logger);
+      checks.push({ status: 'ok', what: 'Slack bot token', detail: `Slack accepts it: ${describeSlackIdentity(me)}` });
+    } catch (err) {
+      const e = toPatchbotError(err);
+      log.warn({ err: e, what: 'Slack bot token' }, 'preflight check failed');
+      checks.push({ status: 'fail', what: 'Slack bot token', detail: e.userMessage });
     }
   }
   return checks;

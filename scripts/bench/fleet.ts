@@ -13,7 +13,7 @@ import type { BotProcessOptions } from './bot-process';
 import { deployedNodeArgs } from './deployed-node-args';
 import { startChild, type ChildPart } from './child';
 import { ACCOUNTS, BENCH_ACCESS_KEY, REGIONS, fleetConfig, fleetOptions } from './fleet-config';
-import { countGroup, minimumGroupRead, pages } from './minimum';
+import { countGroup, minimumGroupRead, minimumOtherSpelling, pages } from './minimum';
 import { startRemoteSimulator, type RemoteSimulator } from './remote-simulator';
 
 /** One measured answer. */
@@ -165,7 +165,8 @@ async function jobAnswer(bot: ChildPart<unknown>, slack: SlackStandIn, job: stri
 }
 
 async function minimumStatus(gateways: readonly FleetGateway[], config: PatchbotConfig): Promise<number> {
-  return minimumGroupRead(await countGroup(gateways, config.groups.find((g) => g.name === 'PRD')!));
+  const prd = config.groups.find((g) => g.name === 'PRD')!;
+  return minimumGroupRead(await countGroup(gateways, prd)) + (await minimumOtherSpelling(gateways, prd));
 }
 
 async function minimumAllGroups(gateways: readonly FleetGateway[], config: PatchbotConfig): Promise<number> {

@@ -38,3 +38,10 @@ export function minimumGroupRead(counts: readonly GroupCounts[]): number {
     0,
   );
 }
+
+/** The minimum calls to find a group's instances under the other tag spelling in every gateway (status shows them): one paged EC2 list each. */
+export async function minimumOtherSpelling(gateways: readonly FleetGateway[], group: PatchGroup): Promise<number> {
+  const target: GroupTarget = { tagKey: group.tagKey, tagValue: group.tagValue, operatingSystem: group.operatingSystem };
+  const counts = await Promise.all(gateways.map((gw) => gw.listOtherSpelling(target)));
+  return counts.reduce((n, found) => n + pages(found.length, LIMITS.ec2InstancesPage), 0);
+}

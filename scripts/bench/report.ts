@@ -83,6 +83,7 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     `STG, PRD and WIN in every account and region (one account reached through AssumeRole), ${fleet.latencyMs} ms added to every AWS call.`,
     '"Minimum" is the fewest calls the APIs allow for the same answer: for each group, account and region,',
     'ceil(n/50) DescribeInstanceInformation + ceil(n/1000) DescribeInstances + ceil(n/100) DescribeInstancePatchStatesForPatchGroup,',
+    'plus, for status, one DescribeInstances per account and region for the instances under the other tag spelling,',
     'plus, for the poll, ceil(patches/100) DescribeInstancePatches for each managed instance whose scan ended since the last poll',
     'with patches missing or failed (equal counts do not prove an equal list); counted from the simulator before each run. AWS calls include the retries after throttling; the ratio counts the calls AWS accepted.',
     '',

@@ -28,6 +28,7 @@ import type { RegionClients } from './clients';
 import { chunk, mapLimit } from './concurrency';
 import { toAwsError } from './error-mapping';
 import * as map from './mappers';
+import { otherPatchGroupTagKey } from './types';
 import type {
   CommandInvocation,
   CommandSummary,
@@ -58,6 +59,9 @@ export const LIMITS = {
   tagResourcesPerCall: 1000,
   commentLength: 100,
 } as const;
+
+/** EC2 states of instances that still exist (not terminated or shutting down). */
+const LIVE_EC2_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
 
 /** The SSM document patchbot runs. */
 export const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
@@ -122,6 +126,34 @@ export class FleetGateway {
     const byEc2 = new Map(ec2.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
     const ids = [...new Set([...bySsm.keys(), ...byEc2.keys()])].sort();
     return ids.map((id) => map.toManagedInstance(id, bySsm.get(id), byEc2.get(id)));
+  }
+
+  /**
+   * Instances that carry the group's tag value under the other tag key spelling (`PatchGroup=PRD`
+   * when the group uses `Patch Group`): SSM counts them in the patch group, but the group's tag
+   * does not find them. One paginated EC2 DescribeInstances; terminated and shutting-down instances
+   * are left out, and so are instances that also carry the group's own tag with its value (they are
+   * members already). SSM fields are undefined: EC2 alone is asked.
+   */
+  async listOtherSpelling(group: GroupTarget): Promise<ManagedInstance[]> {
+    const found = await this.call('ec2', 'DescribeInstances', async () => {
+      const instances: Ec2Instance[] = [];
+      const pages = paginateDescribeInstances(
+        { client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
+        {
+          Filters: [
+            { Name: `tag:${otherPatchGroupTagKey(group.tagKey)}`, Values: [group.tagValue] },
+            { Name: 'instance-state-name', Values: [...LIVE_EC2_STATES] },
+          ],
+        },
+      );
+      for await (const page of pages) for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
+      return instances;
+    });
+    return found
+      .filter((i) => i.InstanceId && !i.Tags?.some((t) => t.Key === group.tagKey && t.Value === group.tagValue))
+      .sort((a, b) => ((a.InstanceId as string) < (b.InstanceId as string) ? -1 : 1))
+      .map((i) => map.toManagedInstance(i.InstanceId as string, undefined, i));
   }
 
   /** Patch states of every instance SSM counts in the patch group. */

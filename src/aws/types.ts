@@ -12,6 +12,17 @@ export interface AwsScope {
   regions: string[];
 }
 
+/** The two tag keys SSM reads an instance's patch group from (`Patch Group` wins when both are set). */
+export const PATCH_GROUP_TAG_KEYS = ['Patch Group', 'PatchGroup'] as const;
+
+/** One of the two patch group tag keys. */
+export type PatchGroupTagKey = (typeof PATCH_GROUP_TAG_KEYS)[number];
+
+/** The patch group tag key spelled the other way: `Patch Group` ↔ `PatchGroup`. */
+export function otherPatchGroupTagKey(tagKey: string): PatchGroupTagKey {
+  return tagKey === 'PatchGroup' ? 'Patch Group' : 'PatchGroup';
+}
+
 /** How a patch group is found in AWS: the tag key and value on its instances, and its OS. */
 export interface GroupTarget {
   /** `Patch Group` or `PatchGroup`. */

@@ -16,6 +16,7 @@ export type PatchGateway = Pick<
   | 'scope'
   | 'region'
   | 'listManagedInstances'
+  | 'listOtherSpelling'
   | 'listPatchStates'
   | 'getPatchStates'
   | 'listInstancePatches'

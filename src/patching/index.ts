@@ -36,7 +36,8 @@ export {
   type ScopeRef,
   type ScopeResult,
 } from './group-fleet';
-export { computeGroupStatus, fetchGroupCompliance, groupStatus, isCompliant, type GroupStatusInput, type ScopeCompliance } from './status';
+export { computeGroupStatus, fetchGroupCompliance, groupStatus, isCompliant, withOtherSpelling, type GroupStatusInput, type ScopeCompliance } from './status';
+export { findOtherSpelling, otherSpellingFix, otherSpellingSummary, otherTagKey, type OtherSpelling } from './tag-spelling';
 export {
   SNAPSHOT_PATCH_STATES,
   patchKey,

@@ -14,7 +14,8 @@ import { planJson, readResult, scanParams, type RebootParams } from './records';
 import type { ChangePlan } from './types';
 import { OperationRunner, type PatchingDeps } from './runner';
 import { InFlight } from './in-flight';
-import { groupStatus } from './status';
+import { groupStatus, withOtherSpelling } from './status';
+import { findOtherSpelling } from './tag-spelling';
 import type { BaselinesReport, GroupStatus, HistoryEntry, Verdict, WindowsReport } from './types';
 import { verdictOf } from './verdict';
 import { listWindows } from './windows';
@@ -159,9 +160,16 @@ export class PatchService {
     return required ? op : this.runner.send(op);
   }
 
-  /** `/patch status <group>`; concurrent asks for the same group share one read (see InFlight). */
+  /**
+   * `/patch status <group>`, with the instances tagged under the other tag spelling beside it (one
+   * more EC2 call per scope, in parallel); concurrent asks for the same group share one read (see InFlight).
+   */
   status(group: PatchGroup): Promise<GroupStatus> {
-    return this.statusReads.run(group.name, () => groupStatus(group, this.deps.gateways, this.deps.clock, this.log));
+    return this.statusReads.run(group.name, async () => {
+      const { gateways, clock } = this.deps;
+      const [status, other] = await Promise.all([groupStatus(group, gateways, clock, this.log), findOtherSpelling(group, gateways, this.log)]);
+      return withOtherSpelling(status, other);
+    });
   }
 
   /** `/patch baseline <group>`: the baseline registered for the group's OS in each scope and region. */

@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
+import type { OtherSpelling } from './tag-spelling';
 import type { GroupStatus, NonCompliantInstance, ScopeFailure, SeverityCounts, StaleInstance, UnreachableInstance } from './types';
 
 /** One scope's raw compliance data. */
@@ -140,6 +141,21 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
       maxAgeMs: group.scanMaxAgeMs,
     },
   };
+}
+
+/**
+ * The status with the instances found under the other tag spelling (see tag-spelling.ts), kept when
+ * there are any. Status speaks only of the scopes it could read: instances from a scope whose status
+ * read failed are left out, and a scope whose lookup failed is added to the failures unless its
+ * status read failed too (one failure per scope and region is enough to read).
+ */
+export function withOtherSpelling(status: GroupStatus, found: OtherSpelling): GroupStatus {
+  const key = (r: { scope: string; region: string }) => `${r.scope}\u0000${r.region}`;
+  const failed = new Set(status.failures.map(key));
+  const failures = [...status.failures, ...found.failures.filter((f) => !failed.has(key(f)))];
+  const { tagKey, tagValue, groupTagKey } = found;
+  const instances = found.instances.filter((i) => !failed.has(key(i)));
+  return { ...status, failures, ...(instances.length > 0 ? { otherSpelling: { tagKey, tagValue, groupTagKey, instances } } : {}) };
 }
 
 /** Compliant as patchbot counts it: nothing missing, failed or waiting for a reboot. */

@@ -49,6 +49,21 @@ export interface StaleInstance extends InstanceLine {
   lastScanAt: Date | undefined;
 }
 
+/**
+ * Instances tagged with the group's value under the other tag key spelling (`PatchGroup=PRD` for a
+ * group found by `Patch Group`): SSM counts them in the patch group, the group's tag does not find
+ * them. See tag-spelling.ts.
+ */
+export interface OtherSpellingInstances {
+  /** The key they carry, e.g. `PatchGroup`. */
+  tagKey: string;
+  /** The group's tag value, e.g. `PRD`. */
+  tagValue: string;
+  /** The group's own key, e.g. `Patch Group`. */
+  groupTagKey: string;
+  instances: InstanceLine[];
+}
+
 /** `/patch status <group>`: compliance of a group across its scopes. */
 export interface GroupStatus {
   group: string;
@@ -74,6 +89,8 @@ export interface GroupStatus {
   unreachable: UnreachableInstance[];
   stale: StaleInstance[];
   scanAge: { oldest: Date | undefined; newest: Date | undefined; maxAgeMs: number };
+  /** Instances under the other tag spelling, when there are any (they are not counted above). */
+  otherSpelling?: OtherSpellingInstances | undefined;
 }
 
 /** One patch missing on some instances. */

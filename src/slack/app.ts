@@ -10,6 +10,7 @@ import type { PatchbotConfig, SlackEnv } from '../config';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logger';
 import { registerActions, registerShareAction, type ActionServices } from './actions';
+import { slackStartError } from './auth-check';
 import { SlackAuthorizer } from './authorizer';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
@@ -109,9 +110,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     client: app.client,
     authorizer,
     async start(port, host) {
-      await app.init();
+      // A refused or unreachable token ends start-up with what to fix (SLACK_BOT_TOKEN, SLACK_API_URL...).
+      await app.init().catch((err: unknown) => {
+        throw slackStartError(err, { variable: 'SLACK_BOT_TOKEN', apiUrl: slack.apiUrl, method: 'auth.test' });
+      });
       if (slack.mode === 'socket') {
-        await app.start();
+        await app.start().catch((err: unknown) => {
+          throw slackStartError(err, { variable: 'SLACK_APP_TOKEN', apiUrl: slack.apiUrl, method: 'apps.connections.open' });
+        });
         healthServer = createServer((req, res) => (req.url === '/health' ? healthAnswer(res) : res.writeHead(404).end()));
         await new Promise<void>((resolve) => healthServer!.listen(port, host, resolve));
         return { port: (healthServer.address() as AddressInfo).port };

@@ -3,6 +3,7 @@
  * services: typed words echoed as typed and cut short, the bad word named, "did you mean",
  * "nothing to cancel" as a plain answer, and who sees status, baseline and windows.
  */
+import { verdictOf } from '../../src/patching/verdict';
 import { dispatch } from '../../commands/dispatch';
 import type { CommandContext, CommandServices, Reply } from '../../commands/types';
 import { ConflictError, NotFoundError } from '../../src/errors';
@@ -20,6 +21,7 @@ const entry = (operationId: string, status: HistoryEntry['status'], kind: Histor
   kind,
   group: 'PRD',
   status,
+  verdict: verdictOf(status, { sent: true, problems: false }),
   requestedBy: ALICE,
   createdAt: new Date('2026-03-10T10:00:00Z'),
   finishedAt: undefined,

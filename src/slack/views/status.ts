@@ -3,6 +3,7 @@
  * critical), then the counts, scan freshness, the worst instances by name and the unreachable ones;
  * every long list ends with "…and N more" and continues in the thread.
  */
+import { otherSpellingFix, otherSpellingSummary } from '../../patching/tag-spelling';
 import type { GroupStatus, NonCompliantInstance, StaleInstance, UnreachableInstance } from '../../patching/types';
 import { code, escapeText, formatAge, formatCount, formatDuration, formatTime, plural } from '../mrkdwn';
 import { listWithMore } from '../limits';
@@ -60,7 +61,7 @@ function verdict(s: GroupStatus): { emoji: string; line: string } {
     c.unreachable > 0 ? `${formatCount(c.unreachable)} unreachable${stoppedNote(s)}` : '',
   ].filter(Boolean);
   const head = c.nonCompliant === 0 ? `All ${plural(c.instances, 'instance')} compliant` : `${formatCount(c.nonCompliant)} non-compliant of ${plural(c.instances, 'instance')}`;
-  const ok = c.nonCompliant === 0 && c.unreachable === 0 && s.failures.length === 0 && s.stale.length === 0;
+  const ok = c.nonCompliant === 0 && c.unreachable === 0 && s.failures.length === 0 && s.stale.length === 0 && !s.otherSpelling?.instances.length;
   return { emoji: ok ? '✅' : '⚠️', line: [head, ...extras].join(' · ') };
 }
 
@@ -79,6 +80,14 @@ function scanAgeSection(s: GroupStatus, staleLines: string[]) {
   return listSection(`${first}\n⚠ *${plural(s.stale.length, 'instance')} not scanned within ${limit}* — ${rescan} refreshes them:`, staleLines, SHORT, moreInThread);
 }
 
+/** Instances under the other tag spelling: what they are, why they are left out, what to do, then their names. */
+function otherSpellingSection(s: GroupStatus, lines: string[]) {
+  const other = s.otherSpelling;
+  const summary = other ? otherSpellingSummary(other) : undefined;
+  if (!other || !summary) return undefined;
+  return listSection(`⚠ *${escapeText(summary)}* — ${escapeText(otherSpellingFix(other))}:`, lines, SHORT, moreInThread);
+}
+
 /** `/patch status <group>` as a message; full instance lists go to the thread when the message caps them. */
 export function statusView(s: GroupStatus): SlackMessage {
   const now = s.generatedAt;
@@ -90,12 +99,16 @@ export function statusView(s: GroupStatus): SlackMessage {
   const nonCompliant = s.nonCompliant.map((i) => nonCompliantLine(i, multi));
   const unreachable = s.unreachable.map((i) => `• ${instanceLabel(i, multi)} — ${reachability(i, now)}`);
   const stale = s.stale.map((i) => staleLine(i, now, multi));
+  const other = (s.otherSpelling?.instances ?? []).map((i) => `• ${instanceLabel(i, multi)}`);
   const capped = (lines: string[], options = GLANCE) => listWithMore(lines, options).hidden > 0;
 
   const thread = [
     ...(capped(nonCompliant) ? detailThread(`${s.group} · non-compliant instances, worst first`, nonCompliant, { hint: CONSOLE_HINT }) : []),
     ...(capped(unreachable, SHORT) ? detailThread(`${s.group} · unreachable instances`, unreachable, { maxMessages: 3, hint: CONSOLE_HINT }) : []),
     ...(capped(stale, SHORT) ? detailThread(`${s.group} · instances not scanned within ${formatDuration(s.scanAge.maxAgeMs)}`, stale, { maxMessages: 3, hint: CONSOLE_HINT }) : []),
+    ...(s.otherSpelling && capped(other, SHORT)
+      ? detailThread(`${s.group} · instances tagged ${s.otherSpelling.tagKey}=${s.otherSpelling.tagValue}, not part of the group`, other, { maxMessages: 3 })
+      : []),
   ];
   const scopeLines = s.scopes.map((sc) => `• ${scopeLabel(sc.scope, sc.region)} — ${plural(sc.instances, 'instance')}`);
 
@@ -119,6 +132,7 @@ export function statusView(s: GroupStatus): SlackMessage {
       c.instances > 0 ? scanAgeSection(s, stale) : undefined,
       listSection(`*Non-compliant, worst first (${formatCount(nonCompliant.length)})*`, nonCompliant, GLANCE, moreInThread),
       listSection(`*Unreachable (${formatCount(unreachable.length)})* — SSM cannot scan or patch these:`, unreachable, SHORT, moreInThread),
+      otherSpellingSection(s, other),
       multi ? listSection('*Scopes*', scopeLines, SHORT) : undefined,
       failuresSection(s.failures),
       footer(`Generated ${formatTime(now)}`),
