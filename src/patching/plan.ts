@@ -15,6 +15,7 @@ import { patchKey, refreshMissing } from './missing';
 import type { PatchingDeps } from './runner';
 import { byName, fetchGroupCompliance, type ScopeCompliance } from './status';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
+import { findOtherSpelling, type OtherSpelling } from './tag-spelling';
 import type { ChangePlan, InstanceLine, PlanBaseline, PlannedPatch, PromotionEvidence, ScopeFailure } from './types';
 
 /** Why a reboot plan leaves out an instance that waits for nothing (also how a replan tells `reboot` from `reboot all`). */
@@ -161,7 +162,12 @@ export async function promotionEvidence(deps: PatchingDeps, group: PatchGroup): 
  * the scan's age, reboot option (the argument, else the group's), rate limits, and promotion evidence.
  */
 export async function buildInstallPlan(deps: PatchingDeps, group: PatchGroup, rebootOption?: RebootOption): Promise<ChangePlan> {
-  const [read, promotion, baselines] = await Promise.all([readGroup(deps, group, true), promotionEvidence(deps, group), planBaselines(deps, group)]);
+  const [read, promotion, baselines, other] = await Promise.all([
+    readGroup(deps, group, true),
+    promotionEvidence(deps, group),
+    planBaselines(deps, group),
+    findOtherSpelling(group, deps.gateways, deps.logger),
+  ]);
   const targets: Member[] = [];
   const excluded: ChangePlan['excluded'] = [];
   for (const m of read.members) {
@@ -181,8 +187,9 @@ export async function buildInstallPlan(deps: PatchingDeps, group: PatchGroup, re
     maxErrors: group.install.maxErrors,
     scan: scanAge(targets, group.scanMaxAgeMs, deps.clock.now()),
     promotion,
-    failures: [...read.failures, ...baselines.failures],
+    failures: [...read.failures, ...baselines.failures, ...other.failures],
     baselines: baselines.results.map((r) => r.value),
+    ...otherSpellingOf(other),
   };
 }
 
@@ -205,7 +212,7 @@ async function planBaselines(deps: PatchingDeps, group: PatchGroup) {
  * excluded with the reason.
  */
 export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all: boolean): Promise<ChangePlan> {
-  const read = await readGroup(deps, group, false);
+  const [read, other] = await Promise.all([readGroup(deps, group, false), findOtherSpelling(group, deps.gateways, deps.logger)]);
   const targets: Member[] = [];
   const excluded: ChangePlan['excluded'] = [];
   for (const m of read.members) {
@@ -226,6 +233,13 @@ export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all
     maxErrors: group.install.maxErrors,
     scan: scanAge(targets.length > 0 ? targets : read.members.filter((m) => !unreachableReason(m.instance)), group.scanMaxAgeMs, deps.clock.now()),
     promotion: undefined,
-    failures: read.failures,
+    failures: [...read.failures, ...other.failures],
+    ...otherSpellingOf(other),
   };
+}
+
+/** The plan's note on instances under the other tag spelling, only when there are any. */
+function otherSpellingOf(other: OtherSpelling): Pick<ChangePlan, 'otherSpelling'> {
+  const { failures: _failures, ...found } = other;
+  return found.instances.length > 0 ? { otherSpelling: found } : {};
 }

@@ -197,6 +197,7 @@ const PlanSchema = z.looseObject({
   baselines: z
     .array(z.object({ scope: z.string(), region: z.string(), baselineId: z.string(), name: z.string(), modifiedDate: optionalDate }))
     .optional(),
+  otherSpelling: z.object({ tagKey: z.string(), tagValue: z.string(), groupTagKey: z.string(), instances: z.array(InstanceLineSchema) }).optional(),
 });
 
 /** The plan stored on an install or reboot (op.plan), with its dates revived; undefined when absent or unreadable. */

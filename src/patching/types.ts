@@ -259,6 +259,8 @@ export interface ChangePlan {
   failures: ScopeFailure[];
   /** Install: the baseline behind the plan in each scope and region, re-checked right before the send. */
   baselines?: PlanBaseline[] | undefined;
+  /** Instances tagged with the group's value under the other tag key: SSM counts them, this change does not reach them. */
+  otherSpelling?: OtherSpellingInstances | undefined;
 }
 
 /** The baseline a plan rests on in one scope and region. */

@@ -67,6 +67,9 @@ describe('the approved card is exactly what runs', () => {
     expect(targetIds.length).toBeGreaterThan(0);
     for (const t of plan.targets) expect(card.text).toContain(t.name!);
     expect(plan.excluded.map((e) => e.name)).toContain('prd-app-3');
+    // prd-db-2 carries PatchGroup=PRD: SSM counts it in PRD, the card says this change does not reach it.
+    expect(card.text).toContain('1 instance is tagged PatchGroup=PRD and is not part of this group');
+    expect(plan.targets.map((t) => t.name)).not.toContain('prd-db-2');
 
     // Between card and approval: the excluded instance comes back, and an STG instance is retagged PRD.
     const ids = await idsByName(h);

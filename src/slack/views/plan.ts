@@ -4,6 +4,7 @@
  * concurrency, the promotion evidence and the scopes that could not be read. Long lists are capped
  * here and posted in full as thread replies.
  */
+import { otherSpellingFix, otherSpellingSummary } from '../../patching/tag-spelling';
 import type { ChangePlan, PromotionEvidence } from '../../patching/types';
 import { listWithMore, type ListOptions } from '../limits';
 import { bold, code, escapeText, formatAge, formatCount, formatDuration, oneLine, plural, truncate } from '../mrkdwn';
@@ -59,6 +60,15 @@ export function promotionText(p: PromotionEvidence, now: Date): string {
   return `*Promotion evidence*\n${p.warning ? '⚠️ ' : ''}${bold(p.fromGroup)}: ${install}, ${compliance}`;
 }
 
+/** "⚠ 1 instance is tagged PatchGroup=PRD and is not part of this group — …": SSM counts it, this change does not reach it. */
+function otherSpellingSection(plan: ChangePlan): Part {
+  const other = plan.otherSpelling;
+  const summary = other ? otherSpellingSummary(other) : undefined;
+  if (!other || !summary) return undefined;
+  const lines = other.instances.map((i) => `• ${instanceLabel(i, spansScopes(other.instances))}`);
+  return listSection(`⚠ *${escapeText(summary)}* — ${escapeText(otherSpellingFix(other))}:`, lines, SHORT, moreInThread);
+}
+
 /** The baseline(s) the plan rests on, by name; checked again right before the send. */
 function baselineText(plan: ChangePlan): string {
   const names = [...new Set((plan.baselines ?? []).map((b) => b.name))];
@@ -105,6 +115,7 @@ export function planSections(plan: ChangePlan, now: Date): Part[] {
     ]),
     footer(sendNote(plan)),
     plan.promotion ? section(promotionText(plan.promotion, now)) : undefined,
+    otherSpellingSection(plan),
     failuresSection(plan.failures),
   ];
 }
