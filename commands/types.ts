@@ -2,6 +2,7 @@ import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { Operation } from '../src/store';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
+import type { NameDirectory } from '../src/slack/directory';
 import type { SlackMessage } from '../src/slack/views/types';
 
 /** What commands ask of the domain; main wires the real services in, so commands never see AWS. */
@@ -36,6 +37,8 @@ export interface CommandContext {
   config: PatchbotConfig;
   services: CommandServices;
   authorizer: Authorizer;
+  /** User group handles for replies that name operators or approvers. */
+  names: NameDirectory;
   logger: Logger;
 }
 

@@ -11,6 +11,7 @@ import { ConfigError } from '../errors';
 import type { Logger } from '../logger';
 import { registerActions, type ActionServices } from './actions';
 import { SlackAuthorizer } from './authorizer';
+import { SlackNameDirectory, type NameDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
 import { TaskGate } from './task-gate';
@@ -36,6 +37,8 @@ export interface SlackApp {
   client: WebClient;
   /** Operators and approvers, resolved through Slack user groups. */
   authorizer: SlackAuthorizer;
+  /** User group handles, for naming groups in messages without notifying them. */
+  names: NameDirectory;
   /** Listens for Slack (HTTP mode: /slack/events and /health on host:port; Socket Mode: connects, and serves /health). */
   start(port: number, host: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -68,6 +71,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
         });
   const authorizer = new SlackAuthorizer(app.client, deps.clock, log);
+  const names = new SlackNameDirectory(app.client, deps.clock, log);
 
   const commandWork = new TaskGate(COMMANDS_AT_ONCE);
   app.command('/patch', async ({ command, ack, respond, client }) => {
@@ -82,7 +86,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   /** Runs a command and delivers its reply; every failure ends as a message to the user. */
   async function answerCommand(command: SlashCommand, respond: RespondFn, client: WebClient, requestId: string, reqLog: Logger): Promise<void> {
     try {
-      const reply = await dispatch(commandContext(deps, authorizer, command, reqLog), command.text, requestId);
+      const reply = await dispatch(commandContext(deps, authorizer, names, command, reqLog), command.text, requestId);
       await deliver(reply, { client, respond, channelId: command.channel_id, logger: reqLog });
     } catch (err) {
       reqLog.error({ err }, 'could not answer /patch');
@@ -92,7 +96,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     }
   }
 
-  registerActions(app, deps.actions, log);
+  registerActions(app, deps.actions, log, names);
 
   app.error(async (err) => {
     log.error({ err }, 'unhandled Slack app error');
@@ -102,6 +106,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     app,
     client: app.client,
     authorizer,
+    names,
     async start(port, host) {
       await app.init();
       if (slack.mode === 'socket') {
@@ -125,6 +130,6 @@ function healthAnswer(res: import('node:http').ServerResponse): void {
   res.end('{"ok":true}');
 }
 
-function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, command: SlashCommand, logger: Logger) {
-  return { userId: command.user_id, channelId: command.channel_id, config: deps.config, services: deps.services, authorizer, logger };
+function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, names: NameDirectory, command: SlashCommand, logger: Logger) {
+  return { userId: command.user_id, channelId: command.channel_id, config: deps.config, services: deps.services, authorizer, names, logger };
 }

@@ -9,7 +9,8 @@ import type { SlackMessage } from './types';
 function line(e: HistoryEntry, now: Date): string {
   const summary = e.summary ? ` — ${escapeText(truncate(oneLine(e.summary), 160))}` : '';
   const age = formatAge(now.getTime() - e.createdAt.getTime());
-  return `${STATUS_EMOJI[e.status]} ${code(e.operationId)} ${e.kind} ${bold(e.group)} · ${e.status} · ${mention(e.requestedBy)} · ${formatTime(e.createdAt)} (${age})${summary}`;
+  const status = e.closedBy ? `${e.status} by ${mention(e.closedBy)}` : e.status;
+  return `${STATUS_EMOJI[e.status]} ${code(e.operationId)} ${e.kind} ${bold(e.group)} · ${status} · requested by ${mention(e.requestedBy)} · ${formatTime(e.createdAt)} (${age})${summary}`;
 }
 
 /** Recent operations, newest first as given; `now` makes it testable. */

@@ -9,7 +9,7 @@ import type { OperationKind, OperationStatus } from '../../patching/lifecycle';
 import { isTerminal } from '../../patching/lifecycle';
 import type { OperationReport } from '../../patching/types';
 import { listWithMore } from '../limits';
-import { code, escapeText, formatCount, formatDuration, formatTime, mention, plural, truncate } from '../mrkdwn';
+import { NO_HANDLES, code, escapeText, formatCount, formatDuration, formatTime, mention, plural, truncate, type Handles } from '../mrkdwn';
 import { approvedByText } from './approval';
 import { GLANCE, SHORT, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, section, severityText, spansScopes } from './blocks';
 import { closedCardView, pendingCardView } from './card';
@@ -44,11 +44,12 @@ function outcome(r: OperationReport): { emoji: string; words: string } {
 
 /**
  * A scan, install or reboot as its single, updated message; the thread is filled once it finishes
- * (a pending card's thread holds the plan's full lists). `now` dates the card's ages ("expires in 3h").
+ * (a pending card's thread holds the plan's full lists). `now` dates the card's ages ("expires in 3h");
+ * `handles` names the approver user groups a pending card lists.
  */
-export function operationView(r: OperationReport, now: Date = new Date()): SlackMessage {
+export function operationView(r: OperationReport, now: Date = new Date(), handles: Handles = NO_HANDLES): SlackMessage {
   const plan = r.kind !== 'scan' ? r.plan : undefined;
-  if (plan && r.status === 'pending') return pendingCardView(r, plan, now);
+  if (plan && r.status === 'pending') return pendingCardView(r, plan, now, handles);
   const neverRan = r.status === 'cancelled' && r.outcomes.length === 0 && r.finished === 0;
   if (plan && (r.status === 'rejected' || r.status === 'expired' || neverRan)) return closedCardView(r, plan, now);
 
