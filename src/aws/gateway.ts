@@ -34,6 +34,7 @@ import type {
   GroupTarget,
   InstancePatch,
   InstancePatchState,
+  InstanceTags,
   MaintenanceWindow,
   MaintenanceWindowDetail,
   ManagedInstance,
@@ -121,6 +122,23 @@ export class FleetGateway {
     const byEc2 = new Map(ec2.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
     const ids = [...new Set([...bySsm.keys(), ...byEc2.keys()])].sort();
     return ids.map((id) => map.toManagedInstance(id, bySsm.get(id), byEc2.get(id)));
+  }
+
+  /**
+   * The tags (and Name) of the given instances, 50 ids a call. Asked with an `instance-id` filter
+   * rather than InstanceIds, so an id EC2 no longer knows is left out instead of failing the call.
+   */
+  describeInstanceTags(instanceIds: readonly string[]): Promise<InstanceTags[]> {
+    if (instanceIds.length === 0) return Promise.resolve([]);
+    return this.call('ec2', 'DescribeInstances', async () => {
+      const batches = await mapLimit(chunk([...new Set(instanceIds)], LIMITS.instanceIdsPerCall), 4, async (ids) => {
+        const found: InstanceTags[] = [];
+        const pages = paginateDescribeInstances({ client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage }, { Filters: [{ Name: 'instance-id', Values: ids }] });
+        for await (const page of pages) for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
+        return found;
+      });
+      return batches.flat();
+    });
   }
 
   /** Patch states of every instance SSM counts in the patch group. */

@@ -16,6 +16,7 @@ export type PatchGateway = Pick<
   | 'scope'
   | 'region'
   | 'listManagedInstances'
+  | 'describeInstanceTags'
   | 'listPatchStates'
   | 'getPatchStates'
   | 'listInstancePatches'
