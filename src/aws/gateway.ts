@@ -134,7 +134,9 @@ export class FleetGateway {
       const batches = await mapLimit(chunk([...new Set(instanceIds)], LIMITS.instanceIdsPerCall), 4, async (ids) => {
         const found: InstanceTags[] = [];
         const pages = paginateDescribeInstances({ client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage }, { Filters: [{ Name: 'instance-id', Values: ids }] });
-        for await (const page of pages) for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
+        for await (const page of pages) {
+          for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
+        }
         return found;
       });
       return batches.flat();

@@ -126,7 +126,7 @@ function approversOf(detail: Record<string, unknown> | null): Sentence | undefin
   return Array.isArray(list) && list.length > 0 ? nameList(list.map((id) => user(String(id)))) : undefined;
 }
 
-/** A group's approvers as "(<@bob>, @leads)"-ready names, or the words for none. */
+/** A group's approvers as names (users and user groups, for the Slack layer to render), or the words for none. */
 function approverNames(approvers: readonly string[]): Sentence {
   return approvers.length > 0 ? nameList(approvers.map(principal)) : ['(none configured)'];
 }
