@@ -1,4 +1,5 @@
 import { InputError } from '../src/errors';
+import { channel as channelName, nameList, said } from '../src/sentence';
 import { noteView } from '../src/slack/views/errors';
 import { noExtraArgs, typed } from './args';
 import type { CommandModule } from './types';
@@ -22,13 +23,13 @@ export const digestCommand: CommandModule = {
     const channel = match ? (match[1] ?? match[2] ?? ctx.channelId) : ctx.channelId;
     const known = ctx.config.groups.filter((g) => g.channel === channel).map((g) => g.name);
     if (known.length === 0) {
-      const channels = [...new Set(ctx.config.groups.map((g) => g.channel))].join(', ');
-      throw new InputError(`no groups post to ${channel}`, { userMessage: `No group posts to that channel, so it has no digest. Channels with groups: ${channels}. Usage: ${usage}` });
+      const channels = nameList([...new Set(ctx.config.groups.map((g) => g.channel))].map(channelName));
+      throw new InputError(`no groups post to ${channel}`, { userText: said`No group posts to that channel, so it has no digest. Channels with groups: ${channels}. Usage: ${usage}` });
     }
     const posted = await ctx.services.postDigest(channel);
     return {
       kind: 'ephemeral',
-      message: noteView(posted ? `Digest for ${known.join(', ')} posted.` : `The digest could not be posted in ${channel}: invite the bot there (/invite @patchbot).`),
+      message: noteView(posted ? `Digest for ${known.join(', ')} posted.` : said`The digest could not be posted in ${channelName(channel)}: invite the bot there (/invite @patchbot).`),
     };
   },
 };

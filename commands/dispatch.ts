@@ -1,5 +1,6 @@
 import { findGroup } from '../src/config';
 import { ForbiddenError, toPatchbotError } from '../src/errors';
+import { namesIn } from '../src/sentence';
 import { errorView, forbiddenView, noteView, usageView } from '../src/slack/views/errors';
 import { typed, words } from './args';
 import { COMMANDS, findCommand } from './registry';
@@ -23,13 +24,19 @@ export async function dispatch(ctx: CommandContext, text: string, requestId: str
     const log = { err: error, code: error.code, requestId, command: command.name, user: ctx.userId };
     if (error.code === 'INTERNAL' || error.code.startsWith('AWS_') || error.code === 'STORE_ERROR') ctx.logger.error(log, 'command failed');
     else ctx.logger.info(log, 'command refused');
-    if (error instanceof ForbiddenError) return { kind: 'ephemeral', message: forbiddenView(error.userMessage, operatorsFor(ctx, args)) };
-    if (error.code === 'INPUT_INVALID' || error.code === 'NOT_FOUND') {
-      return { kind: 'ephemeral', message: usageView(error.userMessage, command.usage) };
+    // Messages name people and channels by id; user groups among them are named by their handles.
+    if (error instanceof ForbiddenError) {
+      const allowed = operatorsFor(ctx, args);
+      const handles = await ctx.names.handles([...allowed, ...namesIn(error.userText, ['principal'])]);
+      return { kind: 'ephemeral', message: forbiddenView(error.userText, allowed, handles) };
     }
+    if (error.code === 'INPUT_INVALID' || error.code === 'NOT_FOUND') {
+      return { kind: 'ephemeral', message: usageView(error.userText, command.usage) };
+    }
+    const handles = await ctx.names.handles(namesIn(error.userText, ['principal']));
     // A state the request cannot change ("nothing to cancel: it was cancelled by … at …") is an answer, not a failure.
-    if (error.code === 'CONFLICT') return { kind: 'ephemeral', message: noteView(error.userMessage) };
-    return { kind: 'ephemeral', message: errorView(error.userMessage, requestId) };
+    if (error.code === 'CONFLICT') return { kind: 'ephemeral', message: noteView(error.userText, handles) };
+    return { kind: 'ephemeral', message: errorView(error.userText, requestId, handles) };
   }
 }
 

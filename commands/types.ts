@@ -2,6 +2,7 @@ import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { Operation } from '../src/store';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
+import type { NameDirectory } from '../src/slack/directory';
 import type { Visibility } from '../src/slack/views/help';
 import type { SlackMessage } from '../src/slack/views/types';
 
@@ -37,6 +38,8 @@ export interface CommandContext {
   config: PatchbotConfig;
   services: CommandServices;
   authorizer: Authorizer;
+  /** User group handles for replies that name operators or approvers. */
+  names: NameDirectory;
   logger: Logger;
 }
 

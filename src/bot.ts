@@ -16,6 +16,7 @@ import type { ActionServices } from './slack/actions';
 import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
+import { said, user } from './sentence';
 import { openDatabase, type Operation, type Store } from './store';
 import type { CommandServices } from '../commands/types';
 
@@ -97,7 +98,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     },
     describe: (operationId) => {
       const op = store.operations.get(operationId);
-      return op ? `${op.kind} on ${op.group}, requested by ${op.requestedBy} (${op.id})` : undefined;
+      return op ? said`${op.kind} on ${op.group}, requested by ${user(op.requestedBy)} (${op.id})` : undefined;
     },
   };
   /** Tracks an operation as soon as it exists, so its message appears at once rather than at the next poll. */
@@ -111,7 +112,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
     runner: service.runner,
-    publisher: new SlackOperationPublisher(slack.client, clock, logger),
+    publisher: new SlackOperationPublisher(slack.client, clock, logger, slack.names),
     updateIntervalMs: config.slack.updateIntervalMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });

@@ -2,7 +2,10 @@
  * The one error hierarchy. Every error the bot raises on purpose is a PatchbotError with a stable
  * `code` (for logs, tests and metrics), a developer `message`, and a `userMessage` that says what
  * happened and what to do. The user message is plain text: views escape it before it reaches Slack.
+ * A message that names people or channels is given as `userText` (src/sentence.ts), which the Slack
+ * layer renders with mentions and handles; `userMessage` is then its plain form (ids as they are).
  */
+import { plainSentence, type Sentence } from './sentence';
 
 /** Stable error codes; tests and log queries key on them, so never rename one. */
 export type ErrorCode =
@@ -27,6 +30,8 @@ export type ErrorCode =
 /** Options shared by every PatchbotError constructor. */
 export interface PatchbotErrorOptions {
   userMessage?: string;
+  /** The user message when it names people or channels; the Slack layer shows this one. */
+  userText?: Sentence;
   cause?: unknown;
 }
 
@@ -34,12 +39,15 @@ export interface PatchbotErrorOptions {
 export class PatchbotError extends Error {
   readonly code: ErrorCode;
   readonly userMessage: string;
+  /** What the user is shown: `userText` when given, else the user message as one piece of text. */
+  readonly userText: Sentence;
 
   constructor(code: ErrorCode, message: string, options: PatchbotErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.userMessage = options.userMessage ?? message;
+    this.userMessage = options.userMessage ?? (options.userText ? plainSentence(options.userText) : message);
+    this.userText = options.userText ?? [this.userMessage];
   }
 }
 

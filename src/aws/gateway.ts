@@ -35,6 +35,7 @@ import type {
   GroupTarget,
   InstancePatch,
   InstancePatchState,
+  InstanceTags,
   MaintenanceWindow,
   MaintenanceWindowDetail,
   ManagedInstance,
@@ -154,6 +155,25 @@ export class FleetGateway {
       .filter((i) => i.InstanceId && !i.Tags?.some((t) => t.Key === group.tagKey && t.Value === group.tagValue))
       .sort((a, b) => ((a.InstanceId as string) < (b.InstanceId as string) ? -1 : 1))
       .map((i) => map.toManagedInstance(i.InstanceId as string, undefined, i));
+  }
+
+  /**
+   * The tags (and Name) of the given instances, 50 ids a call. Asked with an `instance-id` filter
+   * rather than InstanceIds, so an id EC2 no longer knows is left out instead of failing the call.
+   */
+  describeInstanceTags(instanceIds: readonly string[]): Promise<InstanceTags[]> {
+    if (instanceIds.length === 0) return Promise.resolve([]);
+    return this.call('ec2', 'DescribeInstances', async () => {
+      const batches = await mapLimit(chunk([...new Set(instanceIds)], LIMITS.instanceIdsPerCall), 4, async (ids) => {
+        const found: InstanceTags[] = [];
+        const pages = paginateDescribeInstances({ client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage }, { Filters: [{ Name: 'instance-id', Values: ids }] });
+        for await (const page of pages) {
+          for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
+        }
+        return found;
+      });
+      return batches.flat();
+    });
   }
 
   /** Patch states of every instance SSM counts in the patch group. */

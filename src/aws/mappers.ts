@@ -22,6 +22,7 @@ import type {
   InstancePatchState,
   InvocationStatus,
   MaintenanceWindow,
+  InstanceTags,
   ManagedInstance,
   PatchBaseline,
   PatchGroupState,
@@ -50,6 +51,13 @@ export function toManagedInstance(instanceId: string, ssm: InstanceInformation |
     agentVersion: ssm?.AgentVersion,
     ec2State: ec2?.State?.Name,
   };
+}
+
+/** An EC2 instance's tags by key, and its Name tag. */
+export function toInstanceTags(instanceId: string, ec2: Ec2Instance): InstanceTags {
+  const tags: Record<string, string> = {};
+  for (const t of ec2.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+  return { instanceId, name: tags.Name, tags };
 }
 
 /** Maps SSM's patch state summary of one instance. */

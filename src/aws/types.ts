@@ -51,6 +51,14 @@ export interface ManagedInstance {
   ec2State: string | undefined;
 }
 
+/** An EC2 instance's tags, looked up by id: its Name tag and every tag by key. */
+export interface InstanceTags {
+  instanceId: string;
+  /** EC2 Name tag, when set. */
+  name: string | undefined;
+  tags: Record<string, string>;
+}
+
 /** Patch compliance of one instance, as its last scan or install reported it. */
 export interface InstancePatchState {
   instanceId: string;

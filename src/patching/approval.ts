@@ -12,9 +12,13 @@
  *   pending or approved → cancelled; a running scan or install has its SSM commands cancelled first;
  *   a reboot cannot be cancelled once sent (the instances are rebooting).
  * Refused clicks change nothing but are written to the audit log as `operation.refused`.
+ *
+ * Messages that name people are sentences (src/sentence.ts): ids marked as users or principals,
+ * which the Slack layer renders as mentions and user-group handles; nothing here is Slack syntax.
  */
 import type { PatchGroup } from '../config/schema';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { nameList, plainSentence, principal, said, user, type Sentence } from '../sentence';
 import { SYSTEM_ACTOR, type Operation, type Store } from '../store';
 import { fanOut, gatewayFor } from './group-fleet';
 import { readPlan, readResult, resultJson } from './records';
@@ -37,13 +41,21 @@ export interface DecideInput {
 /**
  * What became of a click: `approved` (this click completed the approval and the command was sent),
  * `recorded` (the vote counts but more are needed, or someone else's vote approved it at the same
- * moment), `rejected`, or `refused` (nothing changed; userMessage says why). `op` is the operation
- * as it now is (undefined for an unknown id).
+ * moment), `rejected`, or `refused` (nothing changed; userText says why, naming people by id for
+ * the Slack layer to render; userMessage is its plain form for logs and tests). `op` is the
+ * operation as it now is (undefined for an unknown id).
  */
 export interface DecideResult {
   outcome: 'approved' | 'recorded' | 'rejected' | 'refused';
+  userText: Sentence;
   userMessage: string;
   op: Operation | undefined;
+}
+
+/** A DecideResult whose message is `text`. */
+function result(outcome: DecideResult['outcome'], text: Sentence | string, op: Operation | undefined): DecideResult {
+  const userText = typeof text === 'string' ? [text] : text;
+  return { outcome, userText, userMessage: plainSentence(userText), op };
 }
 
 /** Who may cancel an operation. */
@@ -76,42 +88,47 @@ export function withChangeContext(store: Store, op: Operation, group: PatchGroup
 }
 
 /** A sentence on where an operation stands and who put it there, for refusals. */
-export function describeState(store: Store, op: Operation): string {
+export function describeState(store: Store, op: Operation): Sentence {
   const what = `${op.kind} ${op.id} on ${op.group}`;
   const entries = store.audit.list({ operationId: op.id, limit: 50 });
   const last = (action: string) => entries.find((e) => e.action === action);
   const when = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ');
   switch (op.status) {
     case 'pending':
-      return `The ${what} is waiting for approval.`;
+      return [`The ${what} is waiting for approval.`];
     case 'approved':
     case 'sending':
     case 'running': {
       const e = last('operation.approved');
-      const by = e && e.actor !== SYSTEM_ACTOR ? ` by ${approversOf(e.detail) ?? e.actor} at ${when(e.at)}` : '';
-      return `The ${what} was already approved${by} and is ${op.status === 'running' ? 'running' : 'being sent'}.`;
+      const by = e && e.actor !== SYSTEM_ACTOR ? said` by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)}` : undefined;
+      return said`The ${what} was already approved${by} and is ${op.status === 'running' ? 'running' : 'being sent'}.`;
     }
     case 'rejected': {
       const r = readResult(op).rejection;
-      return `The ${what} was rejected${r ? ` by ${r.userId} at ${when(new Date(r.at))}${r.reason ? ` (${r.reason})` : ''}` : ''}.`;
+      return said`The ${what} was rejected${r ? said` by ${user(r.userId)} at ${when(new Date(r.at))}${r.reason ? ` (${r.reason})` : ''}` : undefined}.`;
     }
     case 'expired':
-      return `The ${what} expired${op.expiresAt ? ` at ${when(op.expiresAt)}` : ''} without enough approvals; request it again.`;
+      return [`The ${what} expired${op.expiresAt ? ` at ${when(op.expiresAt)}` : ''} without enough approvals; request it again.`];
     case 'cancelled': {
       const c = readResult(op).cancellation;
-      return `The ${what} was cancelled${c ? ` by ${c.userId} at ${when(new Date(c.at))}` : ''}.`;
+      return said`The ${what} was cancelled${c ? said` by ${user(c.userId)} at ${when(new Date(c.at))}` : undefined}.`;
     }
     default: {
       const e = last('operation.approved');
-      const by = e && e.actor !== SYSTEM_ACTOR ? ` (approved by ${approversOf(e.detail) ?? e.actor} at ${when(e.at)})` : '';
-      return `The ${what} has already ${op.status}${op.finishedAt ? ` at ${when(op.finishedAt)}` : ''}${by}.`;
+      const by = e && e.actor !== SYSTEM_ACTOR ? said` (approved by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)})` : undefined;
+      return said`The ${what} has already ${op.status}${op.finishedAt ? ` at ${when(op.finishedAt)}` : ''}${by}.`;
     }
   }
 }
 
-function approversOf(detail: Record<string, unknown> | null): string | undefined {
+function approversOf(detail: Record<string, unknown> | null): Sentence | undefined {
   const list = detail?.approvers;
-  return Array.isArray(list) && list.length > 0 ? list.join(', ') : undefined;
+  return Array.isArray(list) && list.length > 0 ? nameList(list.map((id) => user(String(id)))) : undefined;
+}
+
+/** A group's approvers as names (users and user groups, for the Slack layer to render), or the words for none. */
+function approverNames(approvers: readonly string[]): Sentence {
+  return approvers.length > 0 ? nameList(approvers.map(principal)) : ['(none configured)'];
 }
 
 /** Decides on approval requests; see the file comment for the rules. */
@@ -126,10 +143,11 @@ export class ApprovalService {
   async decide(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<DecideResult> {
     const { store } = this;
     const op = store.operations.get(input.operationId);
-    if (!op) return { outcome: 'refused', userMessage: `There is no such operation: ${input.operationId}.`, op: undefined };
-    const refuse = (userMessage: string, current: Operation = op): DecideResult => {
-      store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { decision: input.decision, why: userMessage } });
-      return { outcome: 'refused', userMessage, op: current };
+    if (!op) return result('refused', `There is no such operation: ${input.operationId}.`, undefined);
+    const refuse = (why: Sentence | string, current: Operation = op): DecideResult => {
+      const refused = result('refused', why, current);
+      store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { decision: input.decision, why: refused.userMessage } });
+      return refused;
     };
     const expired = this.expireIfDue(op);
     if (expired) return refuse(`This request expired${expired.expiresAt ? ` at ${expired.expiresAt.toISOString()}` : ''}; it can no longer be approved. Request it again.`, expired);
@@ -138,18 +156,18 @@ export class ApprovalService {
     if (!group) return refuse(`The group ${op.group} is no longer configured.`);
     const policy = group.approval;
     const isRequester = input.userId === op.requestedBy;
-    const approvers = policy.approvers.length > 0 ? policy.approvers.join(', ') : '(none configured)';
+    const approvers = approverNames(policy.approvers);
 
     if (input.decision === 'reject') {
       if (!isRequester && !(await authorizer.isAnyOf(input.userId, policy.approvers))) {
-        return refuse(`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`);
+        return refuse(said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`);
       }
       const rejection = { userId: input.userId, at: this.runner.deps.clock.now().toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
       const rejected = store.transaction(() => {
         const moved = store.operations.transition(op.id, {
           from: 'pending',
           to: 'rejected',
-          patch: { result: resultJson({ ...readResult(op), rejection, published: false, summary: `rejected by ${input.userId}${input.reason ? `: ${input.reason}` : ''}` }) },
+          patch: { result: resultJson({ ...readResult(op), rejection, published: false, summary: `rejected${input.reason ? `: ${input.reason}` : ''}` }) },
         });
         if (moved) {
           store.audit.append({
@@ -166,12 +184,12 @@ export class ApprovalService {
         const now = store.operations.get(op.id) ?? op;
         return refuse(describeState(store, now), now);
       }
-      return { outcome: 'rejected', userMessage: isRequester ? 'You withdrew your request.' : `You rejected the ${op.kind} on ${op.group}.`, op: rejected };
+      return result('rejected', isRequester ? 'You withdrew your request.' : `You rejected the ${op.kind} on ${op.group}.`, rejected);
     }
 
     if (isRequester && !policy.allowSelfApproval) return refuse('You requested this change; another approver must approve it.');
     if (!(await authorizer.isAnyOf(input.userId, policy.approvers))) {
-      return refuse(`Only the approvers of ${group.name} may approve this change: ${approvers}.`);
+      return refuse(said`Only the approvers of ${group.name} may approve this change: ${approvers}.`);
     }
     const vote = store.approvals.add(op.id, input.userId);
     if (vote === 'not_found') return refuse(`There is no such operation: ${op.id}.`);
@@ -183,7 +201,7 @@ export class ApprovalService {
     if (vote === 'duplicate') return refuse(`You have already approved this change (${votes.length} of ${policy.minApprovals} approvals).`);
     store.audit.append({ actor: input.userId, action: 'operation.approval_recorded', operationId: op.id, group: op.group, detail: { approvals: votes.length, needed: policy.minApprovals } });
     if (votes.length < policy.minApprovals) {
-      return { outcome: 'recorded', userMessage: `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`, op: store.operations.get(op.id) ?? op };
+      return result('recorded', `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`, store.operations.get(op.id) ?? op);
     }
     const approved = store.transaction(() => {
       const moved = store.operations.transition(op.id, { from: 'pending', to: 'approved' });
@@ -195,13 +213,13 @@ export class ApprovalService {
     if (!approved) {
       const now = store.operations.get(op.id) ?? op;
       if (now.status === 'approved' || now.status === 'sending' || now.status === 'running' || now.status === 'succeeded' || now.status === 'failed') {
-        return { outcome: 'recorded', userMessage: 'Your approval is recorded; the change was approved at the same moment and runs once.', op: now };
+        return result('recorded', 'Your approval is recorded; the change was approved at the same moment and runs once.', now);
       }
       return refuse(describeState(store, now), now);
     }
     // The runner's approved → sending claim makes this the only send, whoever else (a tracker) tries.
     const sent = await this.runner.send(approved);
-    return { outcome: 'approved', userMessage: `Approved: the ${op.kind} on ${op.group} is ${sent.status === 'failed' ? 'approved, but it could not be sent (see its message)' : 'on its way'}.`, op: sent };
+    return result('approved', `Approved: the ${op.kind} on ${op.group} is ${sent.status === 'failed' ? 'approved, but it could not be sent (see its message)' : 'on its way'}.`, sent);
   }
 
   /**
@@ -220,9 +238,9 @@ export class ApprovalService {
       (await authorizer.isAnyOf(input.userId, approvers)) ||
       (approvers.length === 0 && group !== undefined && (await authorizer.isAnyOf(input.userId, group.operators)));
     if (!allowed) {
-      const why = `Only the requester (${op.requestedBy}) or an approver of ${op.group}${approvers.length ? ` (${approvers.join(', ')})` : ''} may cancel ${op.id}.`;
-      store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { action: 'cancel', why } });
-      throw new ForbiddenError(`user ${input.userId} may not cancel ${op.id}`, { userMessage: why });
+      const why = said`Only the requester (${user(op.requestedBy)}) or an approver of ${op.group}${approvers.length ? said` (${approverNames(approvers)})` : undefined} may cancel ${op.id}.`;
+      store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { action: 'cancel', why: plainSentence(why) } });
+      throw new ForbiddenError(`user ${input.userId} may not cancel ${op.id}`, { userText: why });
     }
     const current = this.expireIfDue(op) ?? op;
     const cancellation = { userId: input.userId, at: this.runner.deps.clock.now().toISOString(), from: current.status };
@@ -230,7 +248,7 @@ export class ApprovalService {
       const moved = this.moveToCancelled(current, [current.status], cancellation, []);
       if (moved) return moved;
       const now = store.operations.get(op.id) ?? current;
-      throw new ConflictError(`operation ${op.id} moved on`, { userMessage: `It could not be cancelled: ${describeState(store, now)}` });
+      throw new ConflictError(`operation ${op.id} moved on`, { userText: said`It could not be cancelled: ${describeState(store, now)}` });
     }
     if (current.status === 'running' && current.kind !== 'reboot') {
       const { gateways, logger } = this.runner.deps;
@@ -247,7 +265,7 @@ export class ApprovalService {
       const moved = this.moveToCancelled(current, ['running'], cancellation, done.failures);
       if (moved) return moved;
       const now = store.operations.get(op.id) ?? current;
-      throw new ConflictError(`operation ${op.id} finished first`, { userMessage: `It could not be cancelled: ${describeState(store, now)}` });
+      throw new ConflictError(`operation ${op.id} finished first`, { userText: said`It could not be cancelled: ${describeState(store, now)}` });
     }
     if (current.status === 'running') {
       throw new ConflictError(`reboot ${op.id} is running`, {
@@ -257,7 +275,7 @@ export class ApprovalService {
     if (current.status === 'sending') {
       throw new ConflictError(`operation ${op.id} is being sent`, { userMessage: `The ${op.kind} ${op.id} is being sent right now; try again in a moment.` });
     }
-    throw new ConflictError(`operation ${op.id} is ${current.status}`, { userMessage: `Nothing to cancel: ${describeState(store, current)}` });
+    throw new ConflictError(`operation ${op.id} is ${current.status}`, { userText: said`Nothing to cancel: ${describeState(store, current)}` });
   }
 
   /**
@@ -286,7 +304,7 @@ export class ApprovalService {
         from,
         to: 'cancelled',
         patch: {
-          result: resultJson({ ...result, final: undefined, failures: [...result.failures, ...failures], cancellation, published: false, summary: `cancelled by ${cancellation.userId}` }),
+          result: resultJson({ ...result, final: undefined, failures: [...result.failures, ...failures], cancellation, published: false, summary: 'cancelled' }),
         },
       });
       if (moved) store.audit.append({ actor: cancellation.userId, action: 'operation.cancelled', operationId: op.id, group: op.group, detail: { from: cancellation.from, failures } });

@@ -17,6 +17,7 @@ export type PatchGateway = Pick<
   | 'region'
   | 'listManagedInstances'
   | 'listOtherSpelling'
+  | 'describeInstanceTags'
   | 'listPatchStates'
   | 'getPatchStates'
   | 'listInstancePatches'

@@ -239,17 +239,27 @@ function excludedNote(plan: ChangePlan): string {
   return ` Excluded: ${plan.excluded.map((e) => `${e.name ?? e.instanceId} (${e.reason})`).join(', ')}.`;
 }
 
-/** A history line from an operation record. */
+/**
+ * A history line from an operation record. Who rejected or cancelled it is `closedBy` (an id for the
+ * view to name), not part of the summary; summaries stored before that ("rejected by U…: reason")
+ * lose their id prefix.
+ */
 export function toHistoryEntry(op: Operation): HistoryEntry {
+  const result = readResult(op);
+  const closedBy = op.status === 'rejected' ? result.rejection?.userId : op.status === 'cancelled' ? result.cancellation?.userId : undefined;
+  const stored = result.summary?.replace(/^(rejected|cancelled) by [UW][A-Z0-9]+:? ?/, '$1: ').replace(/^(rejected|cancelled): $/, '$1');
+  // "rejected by @bob" is said by the line; the summary keeps only what it adds (the reason).
+  const summary = closedBy && (stored === 'rejected' || stored === 'cancelled') ? undefined : stored;
   return {
     operationId: op.id,
     kind: op.kind,
     group: op.group,
     status: op.status,
     requestedBy: op.requestedBy,
+    ...(closedBy ? { closedBy } : {}),
     createdAt: op.createdAt,
     finishedAt: op.finishedAt ?? undefined,
-    summary: readResult(op).summary ?? op.error?.message,
+    summary: summary ?? op.error?.message,
     verdict: operationVerdict(op),
   };
 }

@@ -180,6 +180,8 @@ export interface HistoryEntry {
   group: string;
   status: OperationStatus;
   requestedBy: string;
+  /** Who rejected or cancelled it (a user id), for a rejected or cancelled operation. */
+  closedBy?: string | undefined;
   createdAt: Date;
   finishedAt: Date | undefined;
   summary: string | undefined;

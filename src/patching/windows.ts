@@ -1,9 +1,10 @@
 /**
  * Maintenance windows and the patch groups they serve. A window names a group through a target
- * (or a task's own target) `tag:<tagKey>` whose values hold the group's tag value; windows that
+ * (or a task's own target) `tag:<tagKey>` whose values hold the group's tag value, or through
+ * `InstanceIds` targets whose instances carry the group's tag (looked up in EC2); windows that
  * target other tags (say `tag:PatchWindowTaskAM2`) are listed without a group.
  */
-import type { MaintenanceWindowDetail, WindowExecution } from '../aws';
+import type { FleetGateway, InstanceTags, MaintenanceWindowDetail, WindowExecution } from '../aws';
 import { mapLimit } from '../aws/concurrency';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
@@ -32,7 +33,7 @@ export async function listWindows(
           region: gw.region,
           // The list's entry carries NextExecutionTime, which GetMaintenanceWindow may not.
           window: { ...w, nextExecutionTime: w.nextExecutionTime ?? detail.nextExecutionTime },
-          groups: windowGroups(detail, inScope),
+          groups: await resolveWindowGroups(gw, detail, inScope, logger),
           targets: describeTargets(detail),
           lastExecution: latest(executions),
         };
@@ -56,6 +57,40 @@ export function windowGroups(window: Pick<MaintenanceWindowDetail, 'targets' | '
     .filter((g) => targetMaps.some((m) => (m[`tag:${g.tagKey}`] ?? []).includes(g.tagValue)))
     .map((g) => g.name);
   return [...new Set(names)];
+}
+
+/** Instance ids a window targets directly (`InstanceIds` targets of the window or of its tasks). */
+export function targetInstanceIds(window: Pick<MaintenanceWindowDetail, 'targets' | 'tasks'>): string[] {
+  const targetMaps = [...window.targets.map((t) => t.targets), ...window.tasks.map((t) => t.targets)];
+  return [...new Set(targetMaps.flatMap((m) => m.InstanceIds ?? []))];
+}
+
+/** The configured groups whose tag (`tagKey` = `tagValue`) any of the instances carries. */
+export function groupsOfInstances(instances: readonly InstanceTags[], groups: readonly Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>[]): string[] {
+  return groups.filter((g) => instances.some((i) => i.tags[g.tagKey] === g.tagValue)).map((g) => g.name);
+}
+
+/**
+ * The groups a window patches: by its tag targets (windowGroups), and by the tags of the instances
+ * it targets by id, asked of EC2. A failed lookup is logged and adds no group: the window still
+ * shows, with the groups its tags name.
+ */
+export async function resolveWindowGroups(
+  gw: Pick<FleetGateway, 'describeInstanceTags' | 'scope' | 'region'>,
+  window: Pick<MaintenanceWindowDetail, 'windowId' | 'targets' | 'tasks'>,
+  groups: readonly Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>[],
+  logger?: Logger,
+): Promise<string[]> {
+  const byTag = windowGroups(window, groups);
+  const ids = targetInstanceIds(window);
+  if (ids.length === 0 || byTag.length === groups.length) return byTag;
+  try {
+    const byId = groupsOfInstances(await gw.describeInstanceTags(ids), groups);
+    return groups.map((g) => g.name).filter((name) => byTag.includes(name) || byId.includes(name));
+  } catch (err) {
+    logger?.warn({ err, windowId: window.windowId, scope: gw.scope, region: gw.region }, 'could not read the tags of the instances a window targets; its groups are those its tag targets name');
+    return byTag;
+  }
 }
 
 /** `tag:Patch Group=PRD`, `tag:PatchWindowTaskAM2=SCAN,INSTALL`: the window targets as a person reads them. */

@@ -5,8 +5,10 @@ import { GroupNameSchema } from '../../commands/args';
 import type { Reply } from '../../commands/types';
 import { toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
+import { namesIn, type Sentence } from '../sentence';
 import type { Operation } from '../store';
 import { deliver } from './deliver';
+import { NO_NAMES, type NameDirectory } from './directory';
 import { SLACK_LIMITS } from './limits';
 import { ACTIONS, REJECT_MODAL } from './views/actions';
 import { decisionNoticeView, errorView } from './views/errors';
@@ -16,10 +18,10 @@ import { SHARE_ACTION, SHAREABLE_COMMANDS, shareCommandText } from './views/shar
 /** A button's value: an operation id and nothing else; anything else is refused before it reaches the domain. */
 export const OperationIdSchema = z.string().regex(/^op-[0-9a-z]{6,8}$/);
 
-/** What a decision came to, and what to tell the person who clicked. */
+/** What a decision came to, and what to tell the person who clicked (people named by id, rendered here). */
 export interface DecisionResult {
   outcome: 'approved' | 'recorded' | 'rejected' | 'refused';
-  userMessage: string;
+  userText: Sentence;
   op?: Operation | undefined;
 }
 
@@ -30,19 +32,21 @@ export interface ActionServices {
   scanFirst(input: { operationId: string; userId: string }): Promise<Operation>;
   /** Plans a change stopped by drift again, as a new request for the user (operators only); returns the new operation. */
   replan(input: { operationId: string; userId: string }): Promise<Operation>;
-  /** A one-line description of the operation for the reject dialog, or undefined if unknown. */
-  describe(operationId: string): string | undefined;
+  /** A one-line description of the operation for the reject dialog (naming the requester), or undefined if unknown. */
+  describe(operationId: string): Sentence | undefined;
 }
 
 /**
  * The approval card's buttons and the reject dialog. Every click is acknowledged first; its value
  * is validated; a refusal is told to the clicker alone (ephemeral) and changes nothing.
  */
-export function registerActions(app: App, services: ActionServices, logger: Logger): void {
+export function registerActions(app: App, services: ActionServices, logger: Logger, names: NameDirectory = NO_NAMES): void {
   const log = logger.child({ subsystem: 'actions' });
 
-  const tell = async (respond: (m: object) => Promise<unknown>, text: string) => {
-    await respond({ response_type: 'ephemeral', replace_original: false, ...decisionNoticeView(text) }).catch((err: unknown) => log.warn({ err }, 'could not answer a click'));
+  /** The answer to a click as a private notice; user groups it names are named by handle. */
+  const notice = async (text: Sentence | string) => decisionNoticeView(text, [], await names.handles(namesIn(text, ['principal'])));
+  const tell = async (respond: (m: object) => Promise<unknown>, text: Sentence | string) => {
+    await respond({ response_type: 'ephemeral', replace_original: false, ...(await notice(text)) }).catch((err: unknown) => log.warn({ err }, 'could not answer a click'));
   };
 
   app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
@@ -52,11 +56,11 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     try {
       const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve' });
       log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve clicked');
-      if (result.outcome !== 'approved') await tell(respond, result.userMessage);
+      if (result.outcome !== 'approved') await tell(respond, result.userText);
     } catch (err) {
       const e = toPatchbotError(err);
       log.error({ err: e, operationId: id.data }, 'approve failed');
-      await tell(respond, e.userMessage);
+      await tell(respond, e.userText);
     }
   });
 
@@ -68,7 +72,7 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     await client.views.open({ trigger_id: body.trigger_id, view: rejectModalView(id.data, summary) }).catch(async (err: unknown) => {
       log.warn({ err, operationId: id.data }, 'could not open the reject dialog; rejecting without a reason');
       const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject' });
-      if (result.outcome !== 'rejected') await tell(respond, result.userMessage);
+      if (result.outcome !== 'rejected') await tell(respond, result.userText);
     });
   });
 
@@ -81,7 +85,7 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');
     if (result.outcome !== 'rejected' && result.op) {
       // A modal has no response_url: tell the user privately in the operation's channel.
-      await client.chat.postEphemeral({ channel: result.op.channel, user: body.user.id, ...decisionNoticeView(result.userMessage) }).catch((err: unknown) => log.warn({ err }, 'could not answer a reject'));
+      await client.chat.postEphemeral({ channel: result.op.channel, user: body.user.id, ...(await notice(result.userText)) }).catch((err: unknown) => log.warn({ err }, 'could not answer a reject'));
     }
   });
 
@@ -93,7 +97,7 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
       const scan = await services.scanFirst({ operationId: id.data, userId: body.user.id });
       await tell(respond, `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`);
     } catch (err) {
-      await tell(respond, toPatchbotError(err).userMessage);
+      await tell(respond, toPatchbotError(err).userText);
     }
   });
 

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { registerActions, registerShareAction, type ActionServices } from './actions';
 import { slackStartError } from './auth-check';
 import { SlackAuthorizer } from './authorizer';
+import { SlackNameDirectory, type NameDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
 import { TaskGate } from './task-gate';
@@ -37,6 +38,8 @@ export interface SlackApp {
   client: WebClient;
   /** Operators and approvers, resolved through Slack user groups. */
   authorizer: SlackAuthorizer;
+  /** User group handles, for naming groups in messages without notifying them. */
+  names: NameDirectory;
   /** Listens for Slack (HTTP mode: /slack/events and /health on host:port; Socket Mode: connects, and serves /health). */
   start(port: number, host: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -69,6 +72,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
         });
   const authorizer = new SlackAuthorizer(app.client, deps.clock, log);
+  const names = new SlackNameDirectory(app.client, deps.clock, log);
 
   const commandWork = new TaskGate(COMMANDS_AT_ONCE);
   app.command('/patch', async ({ command, ack, respond, client }) => {
@@ -83,7 +87,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   /** Runs a command and delivers its reply; every failure ends as a message to the user. */
   async function answerCommand(command: SlashCommand, respond: RespondFn, client: WebClient, requestId: string, reqLog: Logger): Promise<void> {
     try {
-      const reply = await dispatch(commandContext(deps, authorizer, command, reqLog), command.text, requestId);
+      const reply = await dispatch(commandContext(deps, authorizer, names, command, reqLog), command.text, requestId);
       await deliver(reply, { client, respond, channelId: command.channel_id, logger: reqLog });
     } catch (err) {
       reqLog.error({ err }, 'could not answer /patch');
@@ -93,11 +97,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     }
   }
 
-  registerActions(app, deps.actions, log);
+  registerActions(app, deps.actions, log, names);
   // Share in channel runs the read command again as a typed one would run, through the same gate.
   registerShareAction(
     app,
-    (input) => commandWork.run(() => dispatch(commandContext(deps, authorizer, { user_id: input.userId, channel_id: input.channelId }, input.logger), input.text, input.requestId)),
+    (input) => commandWork.run(() => dispatch(commandContext(deps, authorizer, names, { user_id: input.userId, channel_id: input.channelId }, input.logger), input.text, input.requestId)),
     log,
   );
 
@@ -109,6 +113,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     app,
     client: app.client,
     authorizer,
+    names,
     async start(port, host) {
       // A refused or unreachable token ends start-up with what to fix (SLACK_BOT_TOKEN, SLACK_API_URL...).
       await app.init().catch((err: unknown) => {
@@ -137,6 +142,6 @@ function healthAnswer(res: import('node:http').ServerResponse): void {
   res.end('{"ok":true}');
 }
 
-function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, command: Pick<SlashCommand, 'user_id' | 'channel_id'>, logger: Logger) {
-  return { userId: command.user_id, channelId: command.channel_id, config: deps.config, services: deps.services, authorizer, logger };
+function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, names: NameDirectory, command: Pick<SlashCommand, 'user_id' | 'channel_id'>, logger: Logger) {
+  return { userId: command.user_id, channelId: command.channel_id, config: deps.config, services: deps.services, authorizer, names, logger };
 }

@@ -6,6 +6,7 @@
  *
  * Rule of thumb: helpers here take *raw* text and return mrkdwn; never pass their output back in.
  */
+import type { Name, Sentence } from '../sentence';
 
 /** A look-alike for the backtick (MODIFIER LETTER GRAVE ACCENT): reads the same, never opens or closes a code span. */
 const BACKTICK_STAND_IN = '\u02CB';
@@ -52,17 +53,43 @@ export function mention(userId: string): string {
 }
 
 /**
- * A configured principal (user or user group id) as a mention; only for ephemeral replies and
- * approval cards, because a user-group mention in a channel notifies every member.
+ * User group handles by id (`S0LEADS001` → `patch-leads`), as the Slack layer resolved them with
+ * usergroups.list (src/slack/directory.ts). Views take them as data, so they stay pure.
  */
-export function principal(id: string): string {
-  if (USERGROUP_ID_RE.test(id)) return `<!subteam^${id}>`;
+export type Handles = ReadonlyMap<string, string>;
+
+/** No handles known: user groups read as "a user group". */
+export const NO_HANDLES: Handles = new Map();
+
+/**
+ * A configured principal: a user id as a mention; a user group as its handle in plain text
+ * ("@patch-leads"), never `<!subteam^…>`, which would notify every member of the group wherever
+ * the message is posted; "a user group" when the handle is unknown, rather than the raw id.
+ */
+export function principal(id: string, handles: Handles = NO_HANDLES): string {
+  if (USERGROUP_ID_RE.test(id)) {
+    const handle = handles.get(id);
+    return handle ? escapeText(`@${handle}`) : 'a user group';
+  }
   return mention(id);
 }
 
 /** Links a channel id (`<#C…>`); a configured `#name` or anything else is shown as escaped text. */
 export function channelLink(id: string): string {
   return CHANNEL_ID_RE.test(id) ? `<#${id}>` : escapeText(id);
+}
+
+/** A name from a sentence (src/sentence.ts) as mrkdwn. */
+export function nameText(n: Name, handles: Handles = NO_HANDLES): string {
+  if (n.kind === 'channel') return channelLink(n.id);
+  if (n.kind === 'principal') return principal(n.id, handles);
+  return mention(n.id);
+}
+
+/** A user-facing sentence (or plain text) as mrkdwn: text escaped, names as mentions, handles and channel links. */
+export function renderSentence(s: Sentence | string, handles: Handles = NO_HANDLES): string {
+  if (typeof s === 'string') return escapeText(s);
+  return s.map((p) => (typeof p === 'string' ? escapeText(p) : nameText(p, handles))).join('');
 }
 
 const UNITS: Array<[string, number]> = [

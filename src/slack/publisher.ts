@@ -5,6 +5,7 @@ import type { OperationPublisher, PublishedMessage, PublishPhase } from '../patc
 import type { OperationReport } from '../patching/types';
 import type { Operation } from '../store';
 import { fitMessage } from './limits';
+import { NO_NAMES, type NameDirectory } from './directory';
 import { CHANNEL_ACCESS_ERRORS, slackErrorCode } from './slack-errors';
 import { operationView } from './views/operation';
 
@@ -19,13 +20,17 @@ export class SlackOperationPublisher implements OperationPublisher {
     private readonly client: WebClient,
     private readonly clock: Clock,
     logger: Logger,
+    /** Names the approver user groups a card lists (by handle, without notifying them). */
+    private readonly names: NameDirectory = NO_NAMES,
   ) {
     this.log = logger.child({ subsystem: 'publisher' });
   }
 
   /** Posts (first time) or updates the operation's message; the finished phase adds the thread. */
   async publish(op: Operation, report: OperationReport, phase: PublishPhase): Promise<PublishedMessage | void> {
-    const view = fitMessage(operationView(report, this.clock.now()), (problem) => this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'));
+    // Only a pending card lists the approvers; other phases name users alone and need no lookup.
+    const handles = await this.names.handles(report.status === 'pending' ? (report.approval?.approvers ?? []) : []);
+    const view = fitMessage(operationView(report, this.clock.now(), handles), (problem) => this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'));
     try {
       let where: PublishedMessage;
       if (op.messageTs) {

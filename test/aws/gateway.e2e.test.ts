@@ -35,6 +35,18 @@ describe('FleetGateway against the simulator', () => {
     expect(stg.some((i) => prdIds.has(i.instanceId))).toBe(false);
   });
 
+  it('looks instances up by id for their Name tag and tags, leaving out ids EC2 does not know', async () => {
+    const prd = await gw.listManagedInstances(GROUPS.PRD);
+    const ids = prd.map((i) => i.instanceId);
+    const found = await gw.describeInstanceTags([...ids, 'i-0fffffffffffffff0']);
+    expect(found.map((i) => i.instanceId).sort()).toEqual([...ids].sort());
+    for (const i of found) {
+      expect(i.name).toBe(prd.find((p) => p.instanceId === i.instanceId)?.name);
+      expect(i.tags['Patch Group']).toBe('PRD');
+    }
+    expect(await gw.describeInstanceTags([])).toEqual([]);
+  });
+
   it('reads patch states, missing patches, group state and the baseline with its rules', async () => {
     const states = await gw.listPatchStates(GROUPS.PRD);
     expect(states.length).toBeGreaterThan(0);

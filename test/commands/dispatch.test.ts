@@ -3,6 +3,7 @@
  * services: typed words echoed as typed and cut short, the bad word named, "did you mean",
  * "nothing to cancel" as a plain answer, and who sees status, baseline and windows.
  */
+import { NO_NAMES } from '../../src/slack/directory';
 import { verdictOf } from '../../src/patching/verdict';
 import { dispatch } from '../../commands/dispatch';
 import type { CommandContext, CommandServices, Reply } from '../../commands/types';
@@ -34,6 +35,7 @@ function context(services: Partial<CommandServices> = {}, userId = ALICE): Comma
     userId,
     channelId: 'C0PRDPATCH',
     config,
+    names: NO_NAMES,
     services: {
       history: () => [entry('op-aaaaaa', 'succeeded', 'scan'), entry('op-bbbbbb', 'pending'), entry('op-cccccc', 'running', 'scan')],
       now: () => new Date('2026-03-10T12:00:00Z'),

@@ -157,6 +157,7 @@ export function slackCalls(sources: readonly SourceFile[]): SlackCall[] {
 export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],
   'chat.*': ['chat:write'],
+  'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],
   'views.open': [],
 };

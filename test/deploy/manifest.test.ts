@@ -3,6 +3,7 @@
  * and a help reply that name only registered subcommands, and exactly the bot scopes the Web API
  * calls in src/ need.
  */
+import { NO_NAMES } from '../../src/slack/directory';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -36,6 +37,7 @@ async function helpText(): Promise<string> {
     config,
     services: {} as CommandContext['services'],
     authorizer: { isAnyOf: async () => true },
+    names: NO_NAMES,
     logger: createLogger({ level: 'silent' }),
   } satisfies CommandContext;
   const reply = await help.run(ctx, []);

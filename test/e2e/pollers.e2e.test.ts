@@ -30,6 +30,15 @@ describe('pollers', () => {
     const posted = topLevel(h, channels.prd).slice(before);
     expect(posted).toHaveLength(1);
     expect(readable(posted[0]!)).toContain('patch-prd');
+    // Its failed instances (the seeded fleet's unreachable PRD one) by Name tag and id, not by host name; it patched PRD.
+    const text = readable(posted[0]!);
+    const fleet = sandboxFleet(h.sim.url);
+    const prd = await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD).finally(() => fleet.close());
+    const failedNames = prd.filter((i) => text.includes(i.instanceId)).map((i) => i.name);
+    expect(failedNames.length).toBeGreaterThan(0);
+    for (const name of failedNames) expect(text).toContain(`*${name}*`);
+    expect(text).not.toMatch(/ip-\d+-\d+-\d+-\d+|ec2\.internal/);
+    expect(text).toContain('Patched *PRD*');
 
     await h.bot.runJob('window-poll');
     await h.bot.stop();

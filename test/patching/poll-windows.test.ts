@@ -89,6 +89,9 @@ describe('pollWindows and the digest', () => {
     expect(failed).toEqual(expect.arrayContaining([expect.objectContaining({ instanceId: victim.instanceId, status: 'Failed' })]));
     // The seeded fleet's unreachable PRD instance fails too, with SSM's detail.
     for (const f of failed) expect(f.statusDetails).toEqual(expect.any(String));
+    // Named by the EC2 Name tag, as every other answer names instances (not Run Command's host name).
+    expect(victim.name).toEqual(expect.any(String));
+    expect(failed.find((f) => f.instanceId === victim.instanceId)?.name).toBe(victim.name);
     markPosted(store, result);
   });
 

@@ -1,5 +1,6 @@
 /** Safe mrkdwn: escaping neutralizes Slack's control sequences; formatting helpers cannot be broken by content. */
-import { bold, channelLink, code, escapeText, formatAge, formatCount, formatDuration, formatTime, mention, oneLine, plural, principal, truncate } from '../../src/slack/mrkdwn';
+import { channel, nameList, plainSentence, principal as principal_, said, user } from '../../src/sentence';
+import { bold, channelLink, code, escapeText, formatAge, formatCount, formatDuration, formatTime, mention, oneLine, plural, principal, renderSentence, truncate } from '../../src/slack/mrkdwn';
 
 describe('escapeText', () => {
   it.each([
@@ -47,10 +48,18 @@ describe('mention, principal, channelLink', () => {
     expect(mention('U1> <!channel')).toBe('U1&gt; &lt;!channel');
     expect(mention('alice')).toBe('alice');
   });
-  it('mentions user groups only through principal', () => {
-    expect(principal('S0OPS')).toBe('<!subteam^S0OPS>');
+  it('names user groups by handle as text, never as a mention that notifies every member', () => {
+    expect(principal('S0OPS', new Map([['S0OPS', 'ops-leads']]))).toBe('@ops-leads');
+    expect(principal('S0OPS', new Map([['S0OPS', '<!channel>']]))).toBe('@&lt;!channel&gt;');
+    expect(principal('S0OPS')).toBe('a user group');
     expect(mention('S0OPS')).toBe('S0OPS');
     expect(principal('U1')).toBe('<@U1>');
+  });
+  it('renders sentences: text escaped, users mentioned, user groups by handle, channels linked', () => {
+    const s = said`Only ${user('U0ALICE001')} or ${nameList([principal_('U0BOB00001'), principal_('S0LEADS001')])} may <cancel> in ${channel('C0STGPATCH')} or ${channel('#ops')}.`;
+    expect(renderSentence(s, new Map([['S0LEADS001', 'prd-leads']]))).toBe('Only <@U0ALICE001> or <@U0BOB00001>, @prd-leads may &lt;cancel&gt; in <#C0STGPATCH> or #ops.');
+    expect(plainSentence(s)).toBe('Only U0ALICE001 or U0BOB00001, S0LEADS001 may <cancel> in C0STGPATCH or #ops.');
+    expect(renderSentence('plain <b>')).toBe('plain &lt;b&gt;');
   });
   it('links channel ids and shows names as text', () => {
     expect(channelLink('C0123ABC')).toBe('<#C0123ABC>');

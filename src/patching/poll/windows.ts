@@ -5,18 +5,22 @@
  * result with markPosted only after posting it: a Slack failure leaves it unmarked and the next
  * poll returns it again. The first poll of a window marks its already finished executions seen
  * (baseline) and returns nothing, so a new bot does not replay history.
+ *
+ * Failed instances are named by their EC2 Name tag, looked up by id as every other answer names
+ * them (Run Command's InstanceName is the host name, not the Name tag); a window that targets
+ * instance ids is mapped to groups through those instances' tags (resolveWindowGroups).
  */
 import type { CommandInvocation, FleetGateway, WindowExecution, WindowExecutionTask } from '../../aws';
 import { mapLimit } from '../../aws/concurrency';
 import type { Store } from '../../store';
 import { fanOut, type PatchGateway } from '../group-fleet';
-import { windowGroups } from '../windows';
+import { resolveWindowGroups } from '../windows';
 import type { ScopeFailure } from '../types';
 import type { PollDeps } from './compliance';
 import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './types';
 
 /** What the window poller asks of a gateway beyond PatchGateway. */
-export type WindowPollGateway = PatchGateway & Pick<FleetGateway, 'listWindowExecutionTasks' | 'listWindowTaskInvocations'>;
+export type WindowPollGateway = PatchGateway & Pick<FleetGateway, 'listWindowExecutionTasks' | 'listWindowTaskInvocations' | 'describeInstanceTags'>;
 
 /** The window poller's dependencies: the pollers' deps with gateways that can read window task invocations. */
 export interface WindowPollDeps extends Omit<PollDeps, 'gateways'> {
@@ -88,8 +92,9 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
         const unseen = finished.filter((e) => !store.pollState.isSeen(gw.scope, gw.region, w.windowId, e.executionId));
         if (unseen.length === 0) return [];
         const detail = await gw.getMaintenanceWindow(w.windowId);
-        const groups = windowGroups(detail, deps.groups.filter((g) => g.scopes.includes(gw.scope)));
-        return mapLimit(unseen, 2, (e) => executionResult(gw, { windowId: w.windowId, windowName: w.name, groups }, e));
+        const groups = await resolveWindowGroups(gw, detail, deps.groups.filter((g) => g.scopes.includes(gw.scope)), logger);
+        const found = await mapLimit(unseen, 2, (e) => executionResult(gw, { windowId: w.windowId, windowName: w.name, groups }, e));
+        return withInstanceNames(gw, found, logger);
       });
       return perWindow.flat();
     },
@@ -98,6 +103,26 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
   const all = results.flatMap((r) => r.value);
   all.sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0) || (a.executionId < b.executionId ? -1 : 1));
   return { results: all, failures };
+}
+
+/**
+ * Names the failed instances of `results` by their EC2 Name tag (one lookup for all of them). When
+ * EC2 cannot be read the results go out with instance ids alone, and the lookup failure is logged.
+ */
+async function withInstanceNames(gw: WindowPollGateway, results: WindowResult[], logger: WindowPollDeps['logger']): Promise<WindowResult[]> {
+  const ids = [...new Set(results.flatMap((r) => r.tasks.flatMap((t) => t.failed.map((f) => f.instanceId))))];
+  if (ids.length === 0) return results;
+  let names: Map<string, string>;
+  try {
+    names = new Map((await gw.describeInstanceTags(ids)).flatMap((i) => (i.name ? [[i.instanceId, i.name] as const] : [])));
+  } catch (err) {
+    logger.warn({ err, scope: gw.scope, region: gw.region }, 'could not read the Name tags of failed window instances; posting their ids alone');
+    return results;
+  }
+  return results.map((r) => ({
+    ...r,
+    tasks: r.tasks.map((t) => ({ ...t, failed: t.failed.map((f) => (names.has(f.instanceId) ? { ...f, name: names.get(f.instanceId) as string } : f)) })),
+  }));
 }
 
 /** One execution with its tasks and failed instances. */
@@ -137,9 +162,9 @@ async function taskResult(gw: WindowPollGateway, executionId: string, task: Wind
       for (const inv of list) {
         if (!FAILED_INVOCATIONS.has(inv.status) || seen.has(inv.instanceId)) continue;
         seen.add(inv.instanceId);
+        // No name yet: Run Command's InstanceName is the host name; withInstanceNames adds the Name tag.
         failed.push({
           instanceId: inv.instanceId,
-          ...(inv.instanceName ? { name: inv.instanceName } : {}),
           status: inv.status,
           statusDetails: inv.statusDetails,
         });

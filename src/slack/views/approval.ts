@@ -1,11 +1,12 @@
 /**
- * Who decided and who may: the approvals so far ("1 of 2 approvals: @bob"), the approvers as
- * mentions (users and user groups; approval cards are where principal() may page a group), the
+ * Who decided and who may: the approvals so far ("1 of 2 approvals: @bob"), the approvers (users
+ * as mentions, user groups by their handle in plain text: the card is a channel post, and a
+ * user-group mention there would notify every member of the group), the
  * "Approved by @bob at …" line of a running change, and the rejection with its reason.
  */
 import type { ApprovalState, Decision } from '../../patching/types';
 import { listWithMore } from '../limits';
-import { escapeText, formatTime, mention, principal, truncate } from '../mrkdwn';
+import { NO_HANDLES, escapeText, formatTime, mention, principal, truncate, type Handles } from '../mrkdwn';
 import { REJECT_REASON_MAX } from './actions';
 
 /** The approvals, one per user (a repeated click is not a second approval). */
@@ -33,9 +34,9 @@ export function approvalCount(a: ApprovalState): string {
   return `${got.length} of ${a.minApprovals} ${a.minApprovals === 1 ? 'approval' : 'approvals'}: ${whoWhen(got)}`;
 }
 
-/** The approvals section of a pending card: so far, and who may approve. */
-export function approvalsText(a: ApprovalState, requestedBy: string): string {
-  const who = inline(a.approvers.map(principal), 800) || '_nobody is configured_';
+/** The approvals section of a pending card: so far, and who may approve (`handles` names the user groups). */
+export function approvalsText(a: ApprovalState, requestedBy: string, handles: Handles = NO_HANDLES): string {
+  const who = inline(a.approvers.map((id) => principal(id, handles)), 800) || '_nobody is configured_';
   const self = a.allowSelfApproval ? '' : ` (not ${mention(requestedBy)}, who requested it)`;
   return `*Approvals*: ${approvalCount(a)}\nWho may approve: ${who}${self}`;
 }

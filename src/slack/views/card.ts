@@ -7,7 +7,7 @@
  */
 import { Bits, Blocks, Elements, type BlockBuilder } from 'slack-block-builder';
 import type { ChangePlan, OperationReport } from '../../patching/types';
-import { bold, code, escapeText, formatAge, formatTime, mention, oneLine, truncate } from '../mrkdwn';
+import { NO_HANDLES, bold, code, escapeText, formatAge, formatTime, mention, oneLine, truncate, type Handles } from '../mrkdwn';
 import { ACTIONS } from './actions';
 import { approvalCount, approvalsText, reasonQuote, rejection } from './approval';
 import { SHORT, blocks, footer, header, listSection, message, section } from './blocks';
@@ -33,8 +33,8 @@ function buttons(r: OperationReport, plan: ChangePlan): BlockBuilder {
   );
 }
 
-/** The card while it waits for approval. */
-export function pendingCardView(r: OperationReport, plan: ChangePlan, now: Date): SlackMessage {
+/** The card while it waits for approval; `handles` names the approver user groups. */
+export function pendingCardView(r: OperationReport, plan: ChangePlan, now: Date, handles: Handles = NO_HANDLES): SlackMessage {
   return message(
     `⏳ ${changeSummary(plan)}: waiting for approval`,
     blocks(
@@ -42,7 +42,7 @@ export function pendingCardView(r: OperationReport, plan: ChangePlan, now: Date)
       section(`*${changeSummary(plan)}*\n${requested(r, now)}`),
       planSections(plan, now),
       r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
-      r.approval ? section(approvalsText(r.approval, r.requestedBy)) : undefined,
+      r.approval ? section(approvalsText(r.approval, r.requestedBy, handles)) : undefined,
       buttons(r, plan),
       footer(`Operation ${code(r.operationId)}`),
     ),

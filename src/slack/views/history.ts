@@ -10,7 +10,8 @@ import type { SlackMessage } from './types';
 function line(e: HistoryEntry, now: Date): string {
   const summary = e.summary ? ` — ${escapeText(truncate(oneLine(e.summary), 160))}` : '';
   const age = formatAge(now.getTime() - e.createdAt.getTime());
-  return `${VERDICT_EMOJI[e.verdict]} ${code(e.operationId)} ${e.kind} ${bold(e.group)} · ${VERDICT_WORDS[e.verdict]} · ${mention(e.requestedBy)} · ${formatTime(e.createdAt)} (${age})${summary}`;
+  const verdict = e.closedBy ? `${VERDICT_WORDS[e.verdict]} by ${mention(e.closedBy)}` : VERDICT_WORDS[e.verdict];
+  return `${VERDICT_EMOJI[e.verdict]} ${code(e.operationId)} ${e.kind} ${bold(e.group)} · ${verdict} · requested by ${mention(e.requestedBy)} · ${formatTime(e.createdAt)} (${age})${summary}`;
 }
 
 /** Recent operations, newest first as given; `now` makes it testable. */

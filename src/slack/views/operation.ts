@@ -10,7 +10,7 @@ import { isTerminal } from '../../patching/lifecycle';
 import type { InstanceLine, OperationReport, Verdict } from '../../patching/types';
 import { VERDICT_WORDS, hasProblems, verdictOf } from '../../patching/verdict';
 import { listWithMore } from '../limits';
-import { code, escapeText, formatCount, formatDuration, formatTime, mention, oneLine, plural, truncate } from '../mrkdwn';
+import { NO_HANDLES, code, escapeText, formatCount, formatDuration, formatTime, mention, oneLine, plural, truncate, type Handles } from '../mrkdwn';
 import { approvedByText } from './approval';
 import { GLANCE, SHORT, VERDICT_EMOJI, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, section, severityText, spansScopes } from './blocks';
 import { closedCardView, driftCardView, pendingCardView } from './card';
@@ -45,11 +45,12 @@ export function durations(r: OperationReport): { took: string | undefined; appro
 
 /**
  * A scan, install or reboot as its single, updated message; the thread is filled once it finishes
- * (a pending card's thread holds the plan's full lists). `now` dates the card's ages ("expires in 3h").
+ * (a pending card's thread holds the plan's full lists). `now` dates the card's ages ("expires in 3h");
+ * `handles` names the approver user groups a pending card lists.
  */
-export function operationView(r: OperationReport, now: Date = new Date()): SlackMessage {
+export function operationView(r: OperationReport, now: Date = new Date(), handles: Handles = NO_HANDLES): SlackMessage {
   const plan = r.kind !== 'scan' ? r.plan : undefined;
-  if (plan && r.status === 'pending') return pendingCardView(r, plan, now);
+  if (plan && r.status === 'pending') return pendingCardView(r, plan, now, handles);
   const neverRan = r.status === 'cancelled' && r.outcomes.length === 0 && r.finished === 0;
   if (plan && (r.status === 'rejected' || r.status === 'expired' || neverRan)) return closedCardView(r, plan, now);
   if (plan && r.status === 'failed' && (r.drift?.blocking.length ?? 0) > 0) return driftCardView(r, plan, now);

@@ -162,6 +162,13 @@ describe('the Web API through WebClient', () => {
     const group = await client.usergroups.users.list({ usergroup: DEMO_IDS.userGroups.patchLeads });
     expect(group.users).toEqual([carol]);
     expect(await platformError(client.usergroups.users.list({ usergroup: 'S0NOSUCH01' }))).toBe('no_such_subteam');
+
+    // usergroups.list: every group with its handle (what the bot names groups by); users only on request.
+    const groups = await client.usergroups.list({});
+    expect(groups.usergroups).toEqual([expect.objectContaining({ id: DEMO_IDS.userGroups.patchLeads, handle: 'patch-leads', name: 'Patch leads', is_usergroup: true, date_delete: 0 })]);
+    expect(groups.usergroups?.[0]).not.toHaveProperty('users');
+    const withUsers = await client.usergroups.list({ include_users: true, include_count: true });
+    expect(withUsers.usergroups?.[0]).toMatchObject({ users: [carol], user_count: 1 });
   });
 
   it('answers unknown_method and records every call without the token', async () => {

@@ -13,9 +13,11 @@ const actionBlocks = (m: SlackMessage) => (m.blocks as Array<{ type: string; ele
 const buttons = (m: SlackMessage): Button[] => actionBlocks(m).flatMap((b) => b.elements ?? []);
 const button = (m: SlackMessage, actionId: string) => buttons(m).find((b) => b.action_id === actionId);
 const at = (minutesBeforeNow: number) => new Date(NOW.getTime() - minutesBeforeNow * 60_000);
+/** The handle the Slack layer resolved for the fixtures' approver user group. */
+const HANDLES = new Map([['S0OPS0001', 'ops-leads']]);
 
 describe('the pending install card, small plan', () => {
-  const m = operationView(changeReport(smallPlan(), { approval: approvalState({ decisions: [{ userId: 'U0BOB0002', decision: 'approved', at: at(0.5) }] }) }), NOW);
+  const m = operationView(changeReport(smallPlan(), { approval: approvalState({ decisions: [{ userId: 'U0BOB0002', decision: 'approved', at: at(0.5) }] }) }), NOW, HANDLES);
   const text = readable(m);
 
   it('says what waits for whom, and until when', () => {
@@ -48,7 +50,14 @@ describe('the pending install card, small plan', () => {
 
   it('shows the approvals so far and who may approve', () => {
     expect(text).toContain('*Approvals*: 1 of 2 approvals: <@U0BOB0002> at 2026-03-10 11:59 UTC');
-    expect(text).toContain('Who may approve: <@U0CAROL03>, <@U0DAVE004>, <!subteam^S0OPS0001> (not <@U0ALICE001>, who requested it)');
+    expect(text).toContain('Who may approve: <@U0CAROL03>, <@U0DAVE004>, @ops-leads (not <@U0ALICE001>, who requested it)');
+  });
+
+  it('names an approver user group by its handle, never with a mention that would notify its members', () => {
+    expect(text).not.toContain('subteam');
+    const unresolved = readable(operationView(changeReport(smallPlan()), NOW));
+    expect(unresolved).toContain('Who may approve: <@U0CAROL03>, <@U0DAVE004>, a user group (not');
+    expect(unresolved).not.toContain('S0OPS0001');
   });
 
   it('offers Approve with a confirm dialog that restates the change, and Reject, but no Scan first on a fresh scan', () => {
@@ -73,8 +82,8 @@ describe('the pending install card, small plan', () => {
   });
 
   it('says when self-approval is allowed and no approval came yet', () => {
-    const v = operationView(changeReport(smallPlan(), { approval: approvalState({ minApprovals: 1, allowSelfApproval: true }) }), NOW);
-    expect(readable(v)).toContain('*Approvals*: No approvals yet (1 needed)\nWho may approve: <@U0CAROL03>, <@U0DAVE004>, <!subteam^S0OPS0001>\n');
+    const v = operationView(changeReport(smallPlan(), { approval: approvalState({ minApprovals: 1, allowSelfApproval: true }) }), NOW, HANDLES);
+    expect(readable(v)).toContain('*Approvals*: No approvals yet (1 needed)\nWho may approve: <@U0CAROL03>, <@U0DAVE004>, @ops-leads\n');
   });
 });
 
@@ -317,9 +326,9 @@ describe('decisionNoticeView', () => {
   });
 
   it('says who may, when given', () => {
-    const m = decisionNoticeView('Only an approver of PRD can approve this change.', ['U0CAROL03', 'S0OPS0001']);
+    const m = decisionNoticeView('Only an approver of PRD can approve this change.', ['U0CAROL03', 'S0OPS0001'], HANDLES);
     expectWithinLimits(m);
-    expect(readable(m)).toContain('Who may: <@U0CAROL03>, <!subteam^S0OPS0001>');
+    expect(readable(m)).toContain('Who may: <@U0CAROL03>, @ops-leads');
   });
 });
 

@@ -34,9 +34,9 @@ describe('errorView', () => {
 
 describe('forbiddenView', () => {
   it('says who may, as mentions of users and user groups', () => {
-    const m = forbiddenView('You are not an operator on PRD, so you cannot run /patch scan PRD.', ['U0ALICE001', 'S0OPS0001', 'bogus<!here>']);
+    const m = forbiddenView('You are not an operator on PRD, so you cannot run /patch scan PRD.', ['U0ALICE001', 'S0OPS0001', 'bogus<!here>'], new Map([['S0OPS0001', 'ops']]));
     expectWithinLimits(m);
     expect(readable(m)).toContain('🔒 You are not an operator on PRD');
-    expect(readable(m)).toContain('Who may: <@U0ALICE001>, <!subteam^S0OPS0001>, bogus&lt;!here&gt;');
+    expect(readable(m)).toContain('Who may: <@U0ALICE001>, @ops, bogus&lt;!here&gt;');
   });
 });

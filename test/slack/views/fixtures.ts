@@ -264,3 +264,26 @@ export function hugePlan(n = 10_000): ChangePlan {
     scan: { newest: new Date(NOW.getTime() - 3 * 24 * HOUR), oldest: undefined, maxAgeMs: 24 * HOUR, stale: true },
   };
 }
+
+/** The handle the Slack layer resolved for the fixtures' approver user group (`S0OPS0001`). */
+export const HANDLES: ReadonlyMap<string, string> = new Map([['S0OPS0001', 'ops-leads']]);
+
+/** A Slack user, user group or conversation id (they always carry a digit; "CANCELLED" is not one). */
+const SLACK_ID = /\b(?=[A-Z0-9]*\d)[UWSCGD][A-Z0-9]{6,}\b/g;
+/** How Slack renders a user or a channel, which is how people and channels must appear. */
+const RENDERED = /<@[UW][A-Z0-9]+>|<#C[A-Z0-9]+(?:\|[^>]*)?>/g;
+
+/**
+ * The raw Slack ids a reader would see in `text` (mrkdwn or a JSON string of a message or modal):
+ * ids outside `<@U…>` and `<#C…>`, and every `<!subteam^…>`, which notifies a whole user group.
+ */
+export function rawIds(text: string): string[] {
+  const subteams = text.match(/<!subteam\^[^>]*>/g) ?? [];
+  return [...subteams, ...(text.replace(RENDERED, '').match(SLACK_ID) ?? [])];
+}
+
+/** A message (and its thread) names people and channels as Slack renders them, never by raw id. */
+export function expectNamesNotIds(m: SlackMessage, where = 'message'): void {
+  expect({ where, raw: rawIds(readable(m)) }).toEqual({ where, raw: [] });
+  (m.thread ?? []).forEach((t, i) => expectNamesNotIds(t, `${where} thread ${i}`));
+}

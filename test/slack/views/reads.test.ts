@@ -156,9 +156,14 @@ describe('historyView', () => {
     const m = historyView([entry(1), entry(2, { status: 'failed', verdict: 'failed', summary: EVIL_NAME, requestedBy: '<!channel>' })], 'PRD', NOW);
     expectWithinLimits(m);
     const text = readable(m);
-    expect(text).toContain('✅ `op-1` scan *PRD* · succeeded · <@U0ALICE001> · 2026-03-10 10:00 UTC (2h ago) — 3 of 12 non-compliant');
-    expect(text).toContain('❌ `op-2` scan *PRD* · failed · &lt;!channel&gt;');
+    expect(text).toContain('✅ `op-1` scan *PRD* · succeeded · requested by <@U0ALICE001> · 2026-03-10 10:00 UTC (2h ago) — 3 of 12 non-compliant');
+    expect(text).toContain('❌ `op-2` scan *PRD* · failed · requested by &lt;!channel&gt;');
     expect(text).toContain('Recent operations on PRD');
+  });
+  it('says who rejected or cancelled an operation, by mention', () => {
+    const text = readable(historyView([entry(1, { kind: 'install', status: 'rejected', closedBy: 'U0BOB00001', summary: 'rejected: freeze week' })], 'PRD', NOW));
+    expect(text).toContain('🚫 `op-1` install *PRD* · rejected by <@U0BOB00001> · requested by <@U0ALICE001> ·');
+    expect(text).toContain('— rejected: freeze week');
   });
   it('fits many long entries and says when there are none', () => {
     expectWithinLimits(historyView(Array.from({ length: 200 }, (_, i) => entry(i, { summary: 'x'.repeat(500) })), undefined, NOW));

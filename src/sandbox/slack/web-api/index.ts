@@ -12,7 +12,7 @@ import { authTest } from './auth';
 import { chatDelete, chatGetPermalink, chatPostEphemeral, chatPostMessage, chatUpdate } from './chat';
 import { conversationsInfo } from './conversations';
 import { ApiArgs, type ApiMethod, type ApiResult } from './method';
-import { usergroupsUsersList } from './usergroups';
+import { usergroupsList, usergroupsUsersList } from './usergroups';
 import { usersInfo } from './users';
 import { viewsOpen, viewsUpdate } from './views';
 
@@ -24,6 +24,7 @@ export const METHODS: Readonly<Record<string, ApiMethod>> = {
   'chat.delete': chatDelete,
   'chat.postEphemeral': chatPostEphemeral,
   'chat.getPermalink': chatGetPermalink,
+  'usergroups.list': usergroupsList,
   'usergroups.users.list': usergroupsUsersList,
   'users.info': usersInfo,
   'conversations.info': conversationsInfo,
