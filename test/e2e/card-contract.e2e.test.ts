@@ -138,3 +138,39 @@ describe('the approved card is exactly what runs', () => {
     expect(done.text).toMatch(/finished with problems|failed/);
   });
 });
+
+describe('a change of more than 50 instances', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // 300 instances: PRD gets about 120 of them.
+    h = await startHarness({ sim: { instances: 300 } });
+  });
+  afterAll(() => h.close());
+
+  it('is one command whose MaxErrors holds across the whole change, not per batch of 50 ids', async () => {
+    const card = await requestCard(h, 'install PRD');
+    const plan = readPlan(card.op)!;
+    expect(plan.targets.length).toBeGreaterThan(100);
+    // Every target would fail: with MaxErrors 1, SSM stops after the first wave (25% at a time).
+    for (const t of plan.targets) h.sim.setInstance(t.instanceId, { failNext: true });
+    const done = await approveAndWait(h, card.ts);
+
+    const sends = h.sim.changes('SendCommand');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.detail).toMatchObject({ maxErrors: '1', maxConcurrency: '25%' });
+    expect((sends[0]!.detail['resolved'] as string[]).length).toBe(plan.targets.length);
+    const fleet = sandboxFleet(h.sim.url);
+    try {
+      const commandId = sends[0]!.detail['commandId'] as string;
+      const invocations = await fleet.gateways[0]!.listCommandInvocations(commandId);
+      const wave = Math.floor((25 * plan.targets.length) / 100);
+      expect(invocations.filter((i) => i.status === 'Failed')).toHaveLength(wave);
+      const notRun = invocations.filter((i) => i.status === 'Cancelled' && i.statusDetails === 'Terminated');
+      expect(notRun).toHaveLength(plan.targets.length - wave);
+    } finally {
+      fleet.close();
+    }
+    expect(done.text).toMatch(/Install of PRD failed/);
+    expect(readable(done)).toMatch(/Not run \(\d+\)/);
+  });
+});

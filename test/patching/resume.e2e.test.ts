@@ -206,4 +206,43 @@ describe('scopes', () => {
       }
     });
   });
+
+  it('a process that dies mid-send of a two-command install: the restart sends the missing command once, to the recorded targets', async () => {
+    await withSim([], async (sim, gateways) => {
+      const tmpDir = tempDir();
+      const path = join(tmpDir.dir, 'mid-send.db');
+      // The first process: the partner scope's SendCommand never leaves (the process dies with it pending).
+      const stuck = gateways.map((gw) =>
+        gw.scope === 'partner' ? Object.assign(Object.create(gw) as FleetGateway, { sendPatchCommand: () => new Promise<string>(() => undefined) }) : gw,
+      );
+      const first = harness({ gateways: stuck, config, path });
+      try {
+        void first.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
+        await eventually(async () => (sim.changes('SendCommand').length === 1 && sim.changes('CreateTags').length === 2 ? true : undefined));
+        const op = first.store.operations.listRecent({ limit: 1 })[0]!;
+        expect(op.status).toBe('sending');
+        const recorded = readResult(op).sendSet!;
+        expect(recorded.map((s) => s.scope).sort()).toEqual(['main', 'partner']);
+        first.store.close();
+
+        // The restart: finds main's command by its Comment and sends only partner's, to the recorded instances.
+        const second = harness({ gateways, config, path });
+        try {
+          await second.tracker.start();
+          const done = await terminal(second.store, op.id);
+          const sends = sim.changes('SendCommand');
+          expect(sends).toHaveLength(2);
+          expect(sends.map((c) => c.partition).sort()).toEqual(['123456789012/us-east-1', '222222222222/us-east-1']);
+          const partner = recorded.find((s) => s.scope === 'partner')!;
+          expect([...(sends[1]!.detail['resolved'] as string[])].sort()).toEqual([...partner.instanceIds].sort());
+          expect(done.commands.map((c) => c.scope).sort()).toEqual(['main', 'partner']);
+          expect(second.store.audit.list({ operationId: op.id, limit: 20 }).map((a) => a.action)).toContain('operation.resumed');
+        } finally {
+          await second.close();
+        }
+      } finally {
+        tmpDir.cleanup();
+      }
+    });
+  });
 });

@@ -161,8 +161,8 @@ describe('historyView', () => {
     expect(text).toContain('Recent operations on PRD');
   });
   it('says who rejected or cancelled an operation, by mention', () => {
-    const text = readable(historyView([entry(1, { kind: 'install', status: 'rejected', closedBy: 'U0BOB00001', summary: 'rejected: freeze week' })], 'PRD', NOW));
-    expect(text).toContain('🚫 `op-1` install *PRD* · rejected by <@U0BOB00001> · requested by <@U0ALICE001> ·');
+    const text = readable(historyView([entry(1, { kind: 'install', status: 'rejected', verdict: 'rejected', closedBy: 'U0BOB00001', summary: 'rejected: freeze week' })], 'PRD', NOW));
+    expect(text).toContain('🚫 `op-1` install *PRD* · was rejected by <@U0BOB00001> · requested by <@U0ALICE001> ·');
     expect(text).toContain('— rejected: freeze week');
   });
   it('fits many long entries and says when there are none', () => {
