@@ -4,8 +4,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { GROUPS, sandboxFleet } from '../test/support/aws';
 import { DEMO_IDS, startHarness } from '../test/support/bot';
 import { WorkspacePage, ended, launchWorkspaceBrowser } from '../test/browser/workspace-page';
+
+/** PRD's instance ids by Name tag. */
+async function instanceIds(url: string): Promise<Map<string, string>> {
+  const fleet = sandboxFleet(url);
+  try {
+    return new Map((await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD)).map((i) => [i.name ?? i.instanceId, i.instanceId]));
+  } finally {
+    fleet.close();
+  }
+}
 
 const OUT = join(__dirname, '..', 'docs', 'screenshots');
 const { users, channels } = DEMO_IDS;
@@ -40,6 +51,21 @@ async function main(): Promise<void> {
     await ws.waitForText(ws.byTs(ts), ended('Install of PRD'), 30_000);
     await ws.byTs(ts).scrollIntoViewIfNeeded();
     await shot('install-finished');
+
+    // A change whose card is no longer true when approved: a target stopped in between.
+    h.sim.releasePatch({ title: 'openssl-3.0.99', group: 'PRD', severity: 'Critical', classification: 'Security', releasedDaysAgo: 40, rescan: true });
+    await ws.switchUser(users.alice);
+    await ws.send('/patch install PRD');
+    const second = await ws.message(/waiting for approval/);
+    const secondTs = (await second.getAttribute('data-ts'))!;
+    const web2 = (await instanceIds(h.sim.url)).get('prd-web-2');
+    if (web2) h.sim.setInstance(web2, { state: 'stopped' });
+    await ws.switchUser(users.bob);
+    await ws.click(ws.byTs(secondTs), 'Approve');
+    await ws.confirmDialog().getByRole('button', { name: 'Approve', exact: true }).click();
+    await ws.waitForText(ws.byTs(secondTs), /was not sent/, 30_000);
+    await ws.byTs(secondTs).scrollIntoViewIfNeeded();
+    await shot('drift-refused');
   } finally {
     await browser.close();
     await h.close();

@@ -81,7 +81,7 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
     `Operation ${code(r.operationId)}`,
     `requested ${formatTime(r.startedAt)}`,
     r.sentAt && r.kind !== 'scan' ? `sent ${formatTime(r.sentAt)}` : undefined,
-    r.finishedAt ? `finished ${formatTime(r.finishedAt)} (took ${took})` : undefined,
+    r.finishedAt ? `finished ${formatTime(r.finishedAt)}` : undefined,
   );
 
   if (!isTerminal(r.status)) {
