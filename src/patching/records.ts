@@ -66,7 +66,7 @@ const StoredReportSchema = z.looseObject({
   finished: z.number(),
   succeeded: z.number(),
   failed: z.number(),
-  unreachable: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional() })),
+  unreachable: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional(), ec2State: z.string().optional() })),
   outcomes: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional() })),
   missingBySeverity: SeverityCountsSchema.optional(),
   newlyMissing: z.array(

@@ -64,6 +64,7 @@ export function buildReport(
       region: command.region,
       status: inv.status,
       statusDetails: inv.statusDetails,
+      ...ec2StateOf(instances.get(inv.instanceId)),
     })),
   );
   outcomes.sort((a, b) => outcomeRank(a) - outcomeRank(b) || byName(a, b));
@@ -86,6 +87,11 @@ export function buildReport(
     newlyMissing: [],
     failures: [...failures],
   };
+}
+
+/** The EC2 state of an instance that is not running (why its agent could not be reached), else nothing. */
+function ec2StateOf(i: ManagedInstance | undefined): { ec2State: string } | Record<string, never> {
+  return i?.ec2State && i.ec2State !== 'running' ? { ec2State: i.ec2State } : {};
 }
 
 /** Adds the instances' compliance after the operation (missing and pending-reboot counts) and the severity buckets. */

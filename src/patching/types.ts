@@ -107,6 +107,8 @@ export interface InstanceOutcome extends InstanceLine {
   status: InvocationStatus;
   /** SSM's StatusDetails: Undeliverable, DeliveryTimedOut, Failed, ... */
   statusDetails: string | undefined;
+  /** EC2's state when the instance was not running (stopped, stopping): why its agent could not be reached. */
+  ec2State?: string | undefined;
   /** After a scan or install: the instance's compliance as SSM now reports it. */
   missing?: number;
   pendingReboot?: number;

@@ -139,6 +139,31 @@ describe('the approved card is exactly what runs', () => {
   });
 });
 
+describe('a group without approval (STG)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('installs on exactly its plan’s targets, never the stopped stg-batch-1; a scan names stg-batch-1 as stopped', async () => {
+    const seen = new Set(h.slack.messages(channels.stg).map((m) => m.ts));
+    await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' });
+    const done = await h.slack.driver.waitForMessage(channels.stg, (m) => !seen.has(m.ts) && /Install of STG/.test(m.text) && OPERATION_ENDED.test(m.text), 30000);
+    const op = h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.messageTs === done.ts)!;
+    const targets = readPlan(op)!.targets.map((t) => t.instanceId).sort();
+    const ids = await idsByName(h);
+    expect(targets).not.toContain(ids.get('stg-batch-1'));
+    const send = h.sim.changes('SendCommand')[0]!.detail;
+    expect([...(send['resolved'] as string[])].sort()).toEqual(targets);
+
+    const before = new Set(h.slack.messages(channels.stg).map((m) => m.ts));
+    await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG' });
+    const scan = await h.slack.driver.waitForMessage(channels.stg, (m) => !before.has(m.ts) && /Scan of STG/.test(m.text) && OPERATION_ENDED.test(m.text), 30000);
+    expect(readable(scan)).toMatch(/stg-batch-1\* `i-[0-9a-f]+` — stopped · /);
+  });
+});
+
 describe('a change of more than 50 instances', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -66,7 +66,8 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
   const failed = r.outcomes.filter((o) => !unreachableIds.has(o.instanceId) && (o.status === 'Failed' || o.status === 'TimedOut'));
   const notRun = r.outcomes.filter((o) => o.status === 'Cancelled');
   const failedLines = failed.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`);
-  const unreachableLines = r.unreachable.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`);
+  // A stopped instance is named as stopped: that, not a lost agent, is why it was not reached.
+  const unreachableLines = r.unreachable.map((o) => `• ${instanceLabel(o, multi)} — ${o.ec2State ? `${escapeText(o.ec2State)} · ` : ''}${ssmStatus(o)}`);
   const started = `${kind.title} of ${g} ${r.status === 'pending' ? 'requested' : 'started'} by ${mention(r.requestedBy)}`;
   const { took, approvedAfter } = durations(r);
   // The tracker's note while something is wrong but the operation goes on (AWS unreachable, say).
@@ -137,7 +138,7 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
         ...(r.missingBySeverity ? ([[kind.missingLabel, severityText(r.missingBySeverity)]] as Array<[string, string]>) : []),
       ]),
       listSection(`*Failed (${formatCount(failedLines.length)})*`, failedLines, GLANCE, moreInThread),
-      listSection(`*Unreachable (${formatCount(unreachableLines.length)})* — the SSM agent could not be reached:`, unreachableLines, SHORT, moreInThread),
+      listSection(`*Unreachable (${formatCount(unreachableLines.length)})* — the SSM agent could not be reached, or the instance was not running:`, unreachableLines, SHORT, moreInThread),
       listSection(`*Not run (${formatCount(notRun.length)})* — cancelled, or stopped once MaxErrors was reached:`, notRun.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`), SHORT, moreInThread),
       listSection(`*Pending reboot (${formatCount(install?.length ?? 0)})* — installed; the patches apply at the next reboot:`, (install ?? []).map((o) => `• ${instanceLabel(o, multi)}`), SHORT, moreInThread),
       ...left.map((l) => listSection(`*${l.title} (${formatCount(l.lines.length)})* — ${l.why}`, l.lines, SHORT, moreInThread)),

@@ -43,7 +43,13 @@ describe('operationView when finished, small fleet', () => {
 
   it('names the failed and the unreachable instances with SSM status details', () => {
     expect(text).toContain('*Failed (1)*\n• *db-prd-01* `i-0000000000000000a` — Failed');
-    expect(text).toContain('*Unreachable (2)* — the SSM agent could not be reached:\n• *batch-prd-01* `i-0000000000000000b` — Failed (Undeliverable)\n• *batch-prd-02* `i-0000000000000000c` — TimedOut (Delivery Timed Out)');
+    expect(text).toContain('*Unreachable (2)* — the SSM agent could not be reached, or the instance was not running:\n• *batch-prd-01* `i-0000000000000000b` — Failed (Undeliverable)\n• *batch-prd-02* `i-0000000000000000c` — TimedOut (Delivery Timed Out)');
+  });
+
+  it('names a stopped instance as stopped, not only as an agent that could not be reached', () => {
+    const r = smallReport();
+    const stopped = r.unreachable.map((o, i) => (i === 0 ? { ...o, ec2State: 'stopped' } : o));
+    expect(readable(operationView({ ...r, unreachable: stopped }))).toContain('• *batch-prd-01* `i-0000000000000000b` — stopped · Failed (Undeliverable)');
   });
 
   it('lists newly missing patches worst first with instance counts', () => {
