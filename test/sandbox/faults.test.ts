@@ -149,6 +149,46 @@ describe('fault knobs', () => {
   });
 });
 
+describe('network faults', () => {
+  const send = { DocumentName: 'AWS-RunPatchBaseline', Parameters: { Operation: ['Scan'] }, Targets: [{ Key: 'tag:Patch Group', Values: ['PRD'] }], Comment: 'fault test' };
+
+  it('lose-answer carries the request out and drops the connection: the client sees an error, the journal the command', async () => {
+    const sim = await startFleetSimulator({ port: 0, faults: [{ action: 'ssm:SendCommand', kind: 'lose-answer', times: 1 }] });
+    const aws = clients(sim.url, { maxAttempts: 1 });
+    try {
+      const err = await failure(aws.ssm.send(new SendCommandCommand(send)));
+      expect(err.$metadata?.httpStatusCode).toBeUndefined();
+      expect(sim.changes('SendCommand')).toHaveLength(1);
+      // Used up: the next one is answered.
+      await aws.ssm.send(new SendCommandCommand(send));
+      expect(sim.changes('SendCommand')).toHaveLength(2);
+    } finally {
+      aws.destroy();
+      await sim.close();
+    }
+  });
+
+  it('delay lands the request later even when its sender gave up; hang drops it without carrying it out', async () => {
+    const sim = await startFleetSimulator({ port: 0 });
+    const aws = clients(sim.url, { maxAttempts: 1, requestTimeoutMs: 200 });
+    try {
+      sim.configure({ faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 600, times: 1 }] });
+      await failure(aws.ssm.send(new SendCommandCommand(send)));
+      expect(sim.changes('SendCommand')).toHaveLength(0);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(sim.changes('SendCommand')).toHaveLength(1);
+
+      sim.configure({ faults: [{ action: 'ssm:SendCommand', kind: 'hang', ms: 300, times: 1 }] });
+      await failure(aws.ssm.send(new SendCommandCommand(send)));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(sim.changes('SendCommand')).toHaveLength(1);
+    } finally {
+      aws.destroy();
+      await sim.close();
+    }
+  });
+});
+
 describe('IAM denials', () => {
   it('answers a denied action with AccessDenied in each protocol, and can be lifted at run time', async () => {
     const sim = await startFleetSimulator({ port: 0, deny: [{ action: 'ssm:SendCommand' }, { action: 'sts:*' }] });

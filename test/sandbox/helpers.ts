@@ -14,6 +14,8 @@ export interface ClientOptions {
   credentials?: NonNullable<ConstructorParameters<typeof SSMClient>[0]>['credentials'];
   maxAttempts?: number;
   retryMode?: 'standard' | 'adaptive';
+  /** Gives up on an answer after this long (the SDK's Node handler requestTimeout). */
+  requestTimeoutMs?: number;
 }
 
 /** SSM, EC2 and STS clients for a simulator URL; `destroy()` closes their sockets. */
@@ -24,6 +26,7 @@ export function clients(url: string, options: ClientOptions = {}) {
     credentials: options.credentials ?? CREDENTIALS,
     maxAttempts: options.maxAttempts ?? 1,
     ...(options.retryMode ? { retryMode: options.retryMode } : {}),
+    ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } } : {}),
   };
   const ssm = new SSMClient(config);
   const ec2 = new EC2Client(config);

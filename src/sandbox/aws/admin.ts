@@ -25,6 +25,18 @@ export const KnobChangesSchema = z
       .object({ pendingMs: z.number().int().min(0).optional(), runMs: z.number().int().min(0).optional() })
       .strict()
       .optional(),
+    faults: z
+      .array(
+        z
+          .object({
+            action: z.string().regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
+            kind: z.enum(['lose-answer', 'delay', 'hang']),
+            ms: z.number().int().min(0).max(600_000).optional(),
+            times: z.number().int().min(1).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
     deny: z
       .array(
         z
@@ -77,7 +89,7 @@ export const ADMIN_ENDPOINTS = [
   'GET  /_sandbox/stats',
   'POST /_sandbox/stats/reset',
   'GET  /_sandbox/changes[?operation=SendCommand]   change requests received, oldest first',
-  'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?, region?}]}',
+  'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?, region?}], faults:[{action, kind: lose-answer|delay|hang, ms?, times?}]}',
   'POST /_sandbox/windows/{id|name}/execute',
   'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
   'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, instanceIds | group, rescan}',

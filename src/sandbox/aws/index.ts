@@ -12,7 +12,7 @@ import type { Stats } from './stats';
 export type { SimulatorOptions, FleetSpec, KnobChanges, PartitionRef, InstanceChanges, PatchRelease, PartitionSummary } from './simulator';
 export type { Stats, Counters } from './stats';
 export type { JournalEntry } from './journal';
-export type { Knobs, Timing } from './knobs';
+export type { Knobs, Timing, FaultRule } from './knobs';
 export { ADMIN_ENDPOINTS } from './admin';
 
 /** A running simulator with in-process helpers that mirror the admin endpoints. */

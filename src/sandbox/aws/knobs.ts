@@ -24,6 +24,32 @@ export interface Knobs {
   timing: Timing;
   /** IAM actions answered with AccessDenied, as a role missing a permission would be. */
   deny: DenyRule[];
+  /** Network faults on chosen actions: answers lost, requests delayed or hung (see FaultRule). */
+  faults: FaultRule[];
+}
+
+/**
+ * A network fault on one action (`ssm:SendCommand`, `ec2:RebootInstances`, ...):
+ * - `lose-answer`: the request is carried out, then the connection is dropped before any answer
+ *   (AWS did it; the client cannot know);
+ * - `delay`: the request waits `ms` on the way in, then is carried out whatever became of the
+ *   client (a request still on the wire when its sender died lands later);
+ * - `hang`: the request is held `ms` and the connection dropped without carrying it out.
+ * `times` limits the rule to the next N matching requests (unlimited when absent).
+ */
+export interface FaultRule {
+  action: string;
+  kind: 'lose-answer' | 'delay' | 'hang';
+  ms?: number;
+  times?: number;
+}
+
+/** The fault rule for `action`, if one applies; a rule with `times` is used up as it applies. */
+export function takeFault(rules: FaultRule[], action: string): FaultRule | undefined {
+  const service = action.split(':')[0];
+  const rule = rules.find((r) => (r.action === '*' || r.action === action || r.action === `${service}:*`) && (r.times === undefined || r.times > 0));
+  if (rule && rule.times !== undefined) rule.times--;
+  return rule;
 }
 
 /**
@@ -57,6 +83,7 @@ export const DEFAULT_KNOBS: Knobs = {
   throttleRate: 0,
   timing: { pendingMs: 1000, runMs: 3000 },
   deny: [],
+  faults: [],
 };
 
 /** Milliseconds from a monotonic clock. */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Simulator } from './simulator';
 import { SimulatorError } from './errors';
 import { parseAuthorization, DEFAULT_REGION } from './identity';
-import { drawLatency, isDenied } from './knobs';
+import { drawLatency, isDenied, takeFault } from './knobs';
 import { SERVICES, detectService } from './services';
 import { handleAdmin } from './admin';
 import type { WireResponse } from './protocol/json';
@@ -85,6 +85,14 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
     send(res, service.error(service.accessDenied(`${serviceName}:${operation}`, partition.account), requestId), requestId);
     return;
   }
+  const network = takeFault(knobs.faults, `${serviceName}:${operation}`);
+  if (network?.kind === 'hang') {
+    await sleep(network.ms ?? 30_000);
+    sim.stats.record(partition.key, operation, 'errorInjected');
+    res.socket?.destroy();
+    return;
+  }
+  if (network?.kind === 'delay') await sleep(network.ms ?? 3_000);
   if (fault === 'error') {
     sim.stats.record(partition.key, operation, 'errorInjected');
     send(res, service.error(service.internal(), requestId), requestId);
@@ -92,7 +100,14 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
   }
   try {
     const now = service.readsFleet ? sim.advance(partition) : sim.clock.now().getTime();
-    send(res, parsed.run({ sim, partition, now, requestId, accessKeyId: scope.accessKeyId }), requestId);
+    const answer = parsed.run({ sim, partition, now, requestId, accessKeyId: scope.accessKeyId });
+    if (network?.kind === 'lose-answer') {
+      // Carried out, then the connection drops: the client cannot tell whether it happened.
+      sim.stats.record(partition.key, operation, 'errorInjected');
+      res.socket?.destroy();
+      return;
+    }
+    send(res, answer, requestId);
     sim.logger.debug({ service: serviceName, operation, partition: partition.key }, 'aws call');
   } catch (err) {
     if (err instanceof SimulatorError) {

@@ -9,7 +9,7 @@ import type { Logger } from '../../logger';
 import { silentLogger } from '../../logger';
 import { Partition, partitionKey } from './partition';
 import { Random, hashString } from './random';
-import { DEFAULT_KNOBS, TokenBucket, type DenyRule, type Knobs, type Timing } from './knobs';
+import { DEFAULT_KNOBS, TokenBucket, type DenyRule, type FaultRule, type Knobs, type Timing } from './knobs';
 import { ChangeJournal } from './journal';
 import { StatsRecorder, type Stats } from './stats';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './identity';
@@ -55,6 +55,8 @@ export interface KnobChanges {
   throttleRate?: number;
   timing?: Partial<Timing>;
   deny?: DenyRule[];
+  /** Network faults on chosen actions (lost answers, delayed or hung requests). */
+  faults?: FaultRule[];
 }
 
 /** Which partition an admin action applies to; the default partition when omitted. */
@@ -145,6 +147,7 @@ export class Simulator {
       throttleRate: this.options.throttleRate ?? DEFAULT_KNOBS.throttleRate,
       timing: { ...DEFAULT_KNOBS.timing, ...this.options.timing },
       deny: this.options.deny ?? DEFAULT_KNOBS.deny,
+      faults: (this.options.faults ?? DEFAULT_KNOBS.faults).map((f) => ({ ...f })),
     };
     this.partitions = new Map();
     this.issued = new Map();
@@ -228,6 +231,8 @@ export class Simulator {
     const timing = { ...this.knobs.timing, ...changes.timing };
     const { timing: _ignored, ...rest } = changes;
     this.knobs = { ...this.knobs, ...stripUndefined(rest), timing };
+    // Rules count down as they apply: keep copies, not the caller's objects.
+    if (changes.faults) this.knobs.faults = changes.faults.map((f) => ({ ...f }));
     for (const partition of this.partitions.values()) {
       if (this.knobs.throttleRps <= 0) partition.bucket = undefined;
       else if (partition.bucket) partition.bucket.setRate(this.knobs.throttleRps);
