@@ -168,6 +168,11 @@ export class AwsError extends PatchbotError {
     this.httpStatus = details.httpStatus;
   }
 
+  /** Whether AWS may have carried the call out anyway (no answer, a timeout, a server error). */
+  get outcomeUnknown(): boolean {
+    return this.code === 'AWS_UNAVAILABLE';
+  }
+
   /** The IAM action this call needs, e.g. `ssm:SendCommand`. */
   get iamAction(): string {
     return `${this.service}:${this.operation}`;

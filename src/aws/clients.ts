@@ -14,6 +14,8 @@ export interface ClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Attempts per call under the SDK's adaptive retry mode; default 8 (SSM publishes no rate limits). */
   maxAttempts?: number;
+  /** How long a call that changes something (SendCommand, RebootInstances) waits for its answer; default 30 s. */
+  sendTimeoutMs?: number;
 }
 
 /** The SDK clients patchbot uses in one scope and region. */
@@ -21,7 +23,16 @@ export interface RegionClients {
   ssm: SSMClient;
   ec2: EC2Client;
   sts: STSClient;
+  /**
+   * For calls that are not idempotent (SendCommand, RebootInstances): one attempt, no automatic
+   * retry (a retry after a lost answer would run the change twice), and an explicit request timeout,
+   * which bounds how long such a request can still be on its way (`sendTimeoutMs`).
+   */
+  once: { ssm: SSMClient; ec2: EC2Client; sendTimeoutMs: number };
 }
+
+/** The default answer timeout of a call that changes something. */
+export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
 const DEFAULT_MAX_ATTEMPTS = 8;
 
@@ -87,7 +98,15 @@ export class AwsClientPool {
       credentials: this.credentialsFor(scope, region),
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
     };
-    const created: RegionClients = { ssm: new SSMClient(config), ec2: new EC2Client(config), sts: new STSClient(config) };
+    const sendTimeoutMs = this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+    // One attempt and an answer timeout that throws (the Node handler only warns unless told to).
+    const onceConfig = { ...config, maxAttempts: 1, requestHandler: { requestTimeout: sendTimeoutMs, throwOnRequestTimeout: true } };
+    const created: RegionClients = {
+      ssm: new SSMClient(config),
+      ec2: new EC2Client(config),
+      sts: new STSClient(config),
+      once: { ssm: new SSMClient(onceConfig), ec2: new EC2Client(onceConfig), sendTimeoutMs },
+    };
     this.clients.set(key, created);
     return created;
   }
@@ -98,6 +117,8 @@ export class AwsClientPool {
       c.ssm.destroy();
       c.ec2.destroy();
       c.sts.destroy();
+      c.once.ssm.destroy();
+      c.once.ec2.destroy();
     }
     this.clients.clear();
   }

@@ -34,6 +34,15 @@ const CREDENTIALS = new Set([
 ]);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'TimeoutError']);
 
+/** Calls that change something: when their answer is lost, nobody can say "nothing was changed". */
+const CHANGES = new Set(['SendCommand', 'RebootInstances', 'CreateTags', 'DeleteTags', 'CancelCommand']);
+
+/** Node's socket errors and the SDK's timeouts: the request may have reached AWS. */
+function isNetworkLike(err: unknown): boolean {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: string; name?: string; message?: string };
+  return (e.code !== undefined && /^E[A-Z]+$/.test(e.code)) || e.name === 'TimeoutError' || /socket hang up|ECONNRESET|timed? ?out/i.test(e.message ?? '');
+}
+
 interface SdkErrorShape {
   name?: string;
   code?: string;
@@ -79,10 +88,14 @@ export function toAwsError(err: unknown, context: AwsCallContext): AwsError {
       userMessage: `patchbot has no valid AWS credentials for ${where}. Check its credential chain or the role it assumes, then try again.`,
     });
   }
-  if ((awsCode && NETWORK.has(awsCode)) || sdk.$fault === 'server' || (httpStatus !== undefined && httpStatus >= 500)) {
+  // No answer at all (the connection dropped, a timeout) is unavailability too: the call may have run.
+  const noAnswer = httpStatus === undefined && !(awsCode && CREDENTIALS.has(awsCode)) && sdk.$fault === undefined && isNetworkLike(err);
+  if ((awsCode && NETWORK.has(awsCode)) || noAnswer || sdk.$fault === 'server' || (httpStatus !== undefined && httpStatus >= 500)) {
     return new AwsError('AWS_UNAVAILABLE', message, details, {
       ...options,
-      userMessage: `AWS did not answer ${action} in ${where}. Nothing was changed by this call; try again in a few minutes.`,
+      userMessage: CHANGES.has(context.operation)
+        ? `AWS did not answer ${action} in ${where}, so it may or may not have been carried out. patchbot checks before doing anything again, and never repeats it blindly.`
+        : `AWS did not answer ${action} in ${where}. Nothing was changed by this call; try again in a few minutes.`,
     });
   }
   if (sdk.$fault === 'client' || (httpStatus !== undefined && httpStatus >= 400)) {

@@ -330,14 +330,23 @@ export class FleetGateway {
     });
   }
 
-  /** Sends AWS-RunPatchBaseline to the group's tag (or to given instances); returns the command id. */
+  /** How long a SendCommand or RebootInstances of this gateway can still be on its way after it was started. */
+  get sendTimeoutMs(): number {
+    return this.clients.once.sendTimeoutMs;
+  }
+
+  /**
+   * Sends AWS-RunPatchBaseline to the group's tag (or to given instances, or to a tag of patchbot's);
+   * returns the command id. One attempt, never retried by the SDK: when it fails with an AwsError
+   * whose `outcomeUnknown` is true, the command may have run, and only findPatchCommands can tell.
+   */
   sendPatchCommand(spec: PatchCommandSpec): Promise<string> {
     const comment = patchCommandComment(spec.operationId);
     if (spec.instanceIds && (spec.instanceIds.length === 0 || spec.instanceIds.length > LIMITS.instanceIdsPerCall)) {
       throw new InputError(`a patch command takes 1 to ${LIMITS.instanceIdsPerCall} instance ids, got ${spec.instanceIds.length}`);
     }
     return this.call('ssm', 'SendCommand', async () => {
-      const out = await this.clients.ssm.send(
+      const out = await this.clients.once.ssm.send(
         new SendCommandCommand({
           DocumentName: PATCH_DOCUMENT,
           Parameters: { Operation: [spec.operation], RebootOption: [spec.rebootOption] },
@@ -417,7 +426,7 @@ export class FleetGateway {
   /** Reboots instances through EC2, 50 ids per call. */
   async rebootInstances(instanceIds: readonly string[]): Promise<void> {
     for (const ids of chunk(instanceIds, LIMITS.instanceIdsPerCall)) {
-      await this.call('ec2', 'RebootInstances', () => this.clients.ec2.send(new RebootInstancesCommand({ InstanceIds: ids })));
+      await this.call('ec2', 'RebootInstances', () => this.clients.once.ec2.send(new RebootInstancesCommand({ InstanceIds: ids })));
     }
   }
 

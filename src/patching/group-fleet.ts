@@ -31,6 +31,7 @@ export type PatchGateway = Pick<
   | 'cancelCommand'
   | 'rebootInstances'
   | 'tagInstances'
+  | 'sendTimeoutMs'
   | 'untagInstances'
 >;
 

@@ -13,6 +13,7 @@
 import { chunk } from '../aws/concurrency';
 import { SYSTEM_ACTOR, type Operation, type OperationCommand } from '../store';
 import { fanOut, gatewayFor, groupTarget } from './group-fleet';
+import { AwsError } from '../errors';
 import { checkDrift } from './drift';
 import { RebootParamsSchema, readPlan, readResult, resultJson } from './records';
 import type { OperationRunner } from './runner';
@@ -55,7 +56,15 @@ export async function dispatchReboot(runner: OperationRunner, op: Operation): Pr
     await w.gateway.rebootInstances(w.instanceIds);
     return w.instanceIds;
   }, { logger: log, what: `rebooting for ${op.id}` });
-  failures.push(...rebooted.failures.map((f) => ({ ...f, message: `Not rebooted: ${f.message}` })));
+  // A lost answer may hide a reboot that happened: say so, and never send it again.
+  failures.push(
+    ...rebooted.failures.map((f, i) => {
+      const err = rebooted.errors[i];
+      return err instanceof AwsError && err.outcomeUnknown
+        ? { ...f, message: `AWS did not answer ec2:RebootInstances, so these instances may or may not have been rebooted. patchbot never repeats a reboot on its own: check them with /patch status ${op.group} before rebooting again.` }
+        : { ...f, message: `Not rebooted: ${f.message}` };
+    }),
+  );
   const done = rebooted.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, instanceIds: r.value }));
   const requestedAt = clock.now().toISOString();
   store.transaction(() => {

@@ -43,6 +43,12 @@ const SendSetSchema = z.array(z.object({ scope: z.string(), region: z.string(), 
 /** Where an approved change goes, as recorded before anything is sent. */
 export type SendSet = z.infer<typeof SendSetSchema>;
 
+/** A send started to one scope and region (written before the call; see send-attempts.ts). */
+const SendAttemptSchema = z.object({ scope: z.string(), region: z.string(), at: z.string(), count: z.number().int().min(1) });
+
+/** One scope's write-ahead send record. */
+export type SendAttempt = z.infer<typeof SendAttemptSchema>;
+
 /** An instance line with `name` always present (possibly undefined), as InstanceLine has it. */
 const InstanceLineSchema = LineSchema.transform((l) => ({ instanceId: l.instanceId, name: l.name, scope: l.scope, region: l.region }));
 
@@ -114,6 +120,8 @@ export interface OperationResult {
   sentAt?: string | undefined;
   /** Set once the send set's marker tag has been removed again. */
   tagsReleased?: boolean | undefined;
+  /** Sends started per scope and region, written before each SendCommand (see send-attempts.ts). */
+  attempts?: SendAttempt[] | undefined;
   /** At the end: whether anything went wrong short of failing (unreachable, offline, not reached), for "finished with problems". */
   problems?: boolean | undefined;
 }
@@ -135,6 +143,7 @@ const ResultSchema = z.looseObject({
     })
     .optional(),
   sendSet: SendSetSchema.optional(),
+  attempts: z.array(SendAttemptSchema).optional(),
   drift: DriftSchema.optional(),
   sentAt: z.string().optional(),
   tagsReleased: z.boolean().optional(),

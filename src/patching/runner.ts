@@ -10,7 +10,9 @@ import type { PatchGroup } from '../config/schema';
 import { findGroup } from '../config/lookup';
 import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type Operation, type OperationCommand, type Store } from '../store';
-import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
+import { AwsError } from '../errors';
+import { fanOut, gatewayFor, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
+import { FALLBACK_SEND_TIMEOUT_MS, MAX_SEND_ATTEMPTS, attemptsAt, inFlightUntil, recordAttempt } from './send-attempts';
 import { ensureSnapshot } from './snapshot';
 import { dispatchReboot, failInterruptedReboot } from './reboot';
 import { checkDrift } from './drift';
@@ -89,6 +91,12 @@ export class OperationRunner {
       if (current.kind === 'reboot') return failInterruptedReboot(this, current);
       const group = this.groupOf(current);
       if (!group) return this.fail(current, 'NOT_FOUND', `The group ${current.group} is no longer configured, so the command could not be sent.`, []);
+      // A send whose answer was lost may still land: look only once it no longer can.
+      const until = inFlightUntil(current, (where) => this.timeoutFor(where));
+      if (until !== undefined && this.deps.clock.now().getTime() < until) {
+        this.log.info({ operationId: current.id, lookAt: new Date(until).toISOString() }, 'a send may still be on its way; looking it up once it can no longer land');
+        return current;
+      }
       const since = new Date(current.createdAt.getTime() - FIND_LOOKBACK_MS);
       const found = await fanOut(gatewaysForGroup(group, this.deps.gateways), (gw) => gw.findPatchCommands(current.id, since), {
         logger: this.log,
@@ -105,8 +113,16 @@ export class OperationRunner {
         r.value.map((c) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: c.commandId })),
       );
       if (found.results.some((r) => r.value.length > 1)) this.log.warn({ operationId: current.id, commands }, 'more than one command carries this operation id');
-      const unsent = found.results.filter((r) => r.value.length === 0).map((r) => r.gateway);
-      const unchecked = found.failures.map((f) => ({ ...f, message: `Could not check whether the command was sent, so it was not sent again: ${f.message}` }));
+      const missing = found.results.filter((r) => r.value.length === 0).map((r) => r.gateway);
+      // A scope whose every answer was lost, and where the look finds nothing each time, is given up after MAX_SEND_ATTEMPTS.
+      const unsent = missing.filter((gw) => attemptsAt(current, gw) < MAX_SEND_ATTEMPTS);
+      const givenUp = missing
+        .filter((gw) => attemptsAt(current, gw) >= MAX_SEND_ATTEMPTS)
+        .map((gw) => ({ scope: gw.scope, region: gw.region, message: `AWS did not answer ssm:SendCommand ${MAX_SEND_ATTEMPTS} times; patchbot looked after each and found no command, so nothing ran there. Try again later.` }));
+      const unchecked = [
+        ...found.failures.map((f) => ({ ...f, message: `Could not check whether the command was sent, so it was not sent again: ${f.message}` })),
+        ...givenUp,
+      ];
       this.deps.store.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.resumed',
@@ -152,6 +168,7 @@ export class OperationRunner {
         const set = setFor(gw);
         // The approved instances carry the operation's tag before the command that targets it goes out.
         if (set) await gw.tagInstances(set.instanceIds, OPERATION_TAG_KEY, op.id);
+        recordAttempt(this.deps.store, op.id, gw, this.deps.clock);
         return gw.sendPatchCommand({
           operation: p.operation,
           rebootOption: p.rebootOption,
@@ -166,6 +183,15 @@ export class OperationRunner {
       { logger: this.log, what: `sending ${op.id}` },
     );
     const commands = [...already, ...sent.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: r.value }))];
+    // Lost answers: those commands may have run. Keep what is known and stay `sending`; resume looks them up later.
+    const lost = sent.errors.flatMap((e, i) => (e instanceof AwsError && e.outcomeUnknown ? [sent.failures[i]!] : []));
+    const refused = sent.failures.filter((f) => !lost.includes(f));
+    if (lost.length > 0) {
+      const current = this.deps.store.operations.get(op.id) ?? op;
+      const held = this.deps.store.operations.update(op.id, { commands, result: resultJson({ ...readResult(current), failures: [...failures, ...refused] }) });
+      this.log.warn({ operationId: op.id, lost, commands }, 'AWS did not answer a send; it is looked up by its Comment before anything is sent again');
+      return held ?? current;
+    }
     const allFailures = [...failures, ...sent.failures];
     if (commands.length === 0) {
       const code = sent.errors[0]?.code ?? prior.code ?? 'INTERNAL';
@@ -244,6 +270,18 @@ export class OperationRunner {
     });
     this.log.warn({ operationId: op.id, code, message }, 'operation failed before any command was sent');
     return failed ?? this.deps.store.operations.get(op.id) ?? op;
+  }
+
+  /** Whether an operation this process left in `sending` after a lost answer may now be looked up (the answer can no longer land). */
+  lookupDue(op: Operation): boolean {
+    if (op.status !== 'sending' || this.busy.has(op.id)) return false;
+    const until = inFlightUntil(op, (where) => this.timeoutFor(where));
+    return until !== undefined && this.deps.clock.now().getTime() >= until;
+  }
+
+  /** The answer timeout of the gateway of `where` (default when it is no longer configured). */
+  private timeoutFor(where: { scope: string; region: string }): number {
+    return gatewayFor(this.deps.gateways, where.scope, where.region)?.sendTimeoutMs ?? FALLBACK_SEND_TIMEOUT_MS;
   }
 
   private async exclusive(op: Operation, fn: () => Promise<Operation>): Promise<Operation> {

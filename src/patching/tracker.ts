@@ -228,7 +228,7 @@ export class OperationTracker {
     if (op.status === 'approved' && !this.runner.isBusy(op.id)) op = await this.runner.send(op);
     if (op.status === 'sending' && !this.runner.isBusy(op.id)) {
       const stale = this.runner.deps.clock.now().getTime() - op.updatedAt.getTime() > this.opt.staleSendingMs;
-      if (this.orphans.has(op.id) || stale) {
+      if (this.orphans.has(op.id) || stale || this.runner.lookupDue(op)) {
         op = await this.runner.resume(op);
         if (op.status !== 'sending') this.orphans.delete(op.id);
       }

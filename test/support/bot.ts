@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot, type RunningBot } from '../../src/bot';
+import type { ClientOptions } from '../../src/aws';
 import type { Clock } from '../../src/clock';
 import { parseConfigText, type PatchbotConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
@@ -40,7 +41,7 @@ const SIGNING_SECRET = 'e2e-signing-secret';
 const BOT_TOKEN = 'xoxb-e2e';
 
 /** Starts everything; options tune the simulator and the bot's polling. */
-export async function startHarness(options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock; aws?: Partial<ClientOptions> } = {}): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
   const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   // Tests run jobs themselves (bot.runJob); a cron firing mid-test would post news at random.
@@ -54,7 +55,7 @@ export async function startHarness(options: { sim?: SimulatorOptions; config?: P
       port: 0,
       host: '127.0.0.1',
       logger: silentLogger(),
-      aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3 },
+      aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3, ...options.aws },
       pollIntervalMs: 100,
       ...(options.clock ? { clock: options.clock } : {}),
     });
