@@ -18,6 +18,7 @@ import { groupStatus, withOtherSpelling } from './status';
 import { findOtherSpelling } from './tag-spelling';
 import type { BaselinesReport, GroupStatus, HistoryEntry, Verdict, WindowsReport } from './types';
 import { verdictOf } from './verdict';
+import { refuseWhileHeld } from './one-change';
 import { listWindows } from './windows';
 
 /** Who asks for a scan, and where its message goes. */
@@ -74,6 +75,7 @@ export class PatchService {
    */
   async requestInstall(input: RequestInstallInput): Promise<Operation> {
     const { group } = input;
+    refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
     const plan = await buildInstallPlan(this.deps, group, input.rebootOption);
     if (plan.targets.length === 0) unreadScopes('install', plan);
     if (plan.targets.length === 0) {
@@ -96,6 +98,7 @@ export class PatchService {
   /** `/patch reboot <group> [all]`: as requestInstall, for the instances waiting for a reboot (or all running ones). */
   async requestReboot(input: RequestRebootInput): Promise<Operation> {
     const { group } = input;
+    refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
     const plan = await buildRebootPlan(this.deps, group, input.all);
     if (plan.targets.length === 0) unreadScopes('reboot', plan);
     if (plan.targets.length === 0) {
@@ -137,6 +140,8 @@ export class PatchService {
     const { store, clock } = this.deps;
     const required = group.approval.required;
     const op = store.transaction(() => {
+      // Again inside the transaction: of two requests planned at the same moment, one is recorded.
+      refuseWhileHeld(store, group.name, clock);
       const created = store.operations.create({
         kind,
         group: group.name,

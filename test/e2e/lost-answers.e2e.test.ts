@@ -18,7 +18,7 @@ async function requestAndApprove(h: Harness, text: string, match: RegExp) {
   return card;
 }
 
-const ended = (h: Harness, ts: string) => h.slack.driver.waitForUpdate(channels.prd, ts, (m) => OPERATION_ENDED.test(m.text), 40000);
+const ended = (h: Harness, ts: string) => h.slack.driver.waitForUpdate(channels.prd, ts, (m) => OPERATION_ENDED.test(m.text), 60000);
 
 describe('lost and late AWS answers', () => {
   let h: Harness;

@@ -225,11 +225,13 @@ describe('scopes', () => {
         expect(recorded.map((s) => s.scope).sort()).toEqual(['main', 'partner']);
         first.store.close();
 
-        // The restart: finds main's command by its Comment and sends only partner's, to the recorded instances.
-        const second = harness({ gateways, config, path });
+        // The restart: waits until partner's send could no longer land (a 500 ms answer timeout here),
+        // finds main's command by its Comment and sends only partner's, to the recorded instances.
+        const restarted = sandboxFleet(sim.url, scopes, 1, { sendTimeoutMs: 500 });
+        const second = harness({ gateways: restarted.gateways, config, path });
         try {
           await second.tracker.start();
-          const done = await terminal(second.store, op.id);
+          const done = await terminal(second.store, op.id, 20_000);
           const sends = sim.changes('SendCommand');
           expect(sends).toHaveLength(2);
           expect(sends.map((c) => c.partition).sort()).toEqual(['123456789012/us-east-1', '222222222222/us-east-1']);
@@ -239,6 +241,7 @@ describe('scopes', () => {
           expect(second.store.audit.list({ operationId: op.id, limit: 20 }).map((a) => a.action)).toContain('operation.resumed');
         } finally {
           await second.close();
+          restarted.close();
         }
       } finally {
         tmpDir.cleanup();
