@@ -183,7 +183,7 @@ export class AwsError extends PatchbotError {
 export function toPatchbotError(err: unknown): PatchbotError {
   if (err instanceof PatchbotError) return err;
   return new PatchbotError('INTERNAL', err instanceof Error ? err.message : String(err), {
-    userMessage: 'Something went wrong inside patchbot. Nothing was changed by this request; the bot logs have the detail.',
+    userMessage: 'Something went wrong inside patchbot while handling this request. Check /patch history before trying again; the bot logs have the detail.',
     cause: err,
   });
 }
