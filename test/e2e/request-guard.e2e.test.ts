@@ -84,8 +84,7 @@ describe('request guard: the installation', () => {
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'install PRD' });
     const card = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text), 10000);
-    const op = h.bot.store.operations.listRecent({ limit: 1 })[0]!;
-    expect(op.messageTs).toBe(card.ts);
+    const op = await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 10 }).find((o) => o.messageTs === card.ts), 5000, 'the card recorded');
     const before = sideEffects(h);
     for (const identity of [{ teamId: 'T0FOREIGN1' }, { appId: 'A0OTHERAPP' }, { enterpriseId: 'E0FOREIGN1' }]) {
       const click = await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE, ...identity });
