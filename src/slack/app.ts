@@ -91,6 +91,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           }),
         });
   // Before any listener: the timestamp window both ways, replays, and requests for another workspace or app.
+  // Wall-clock time, as Bolt's own signature check and Slack's timestamps use (not the injected clock).
   app.use(async ({ body, context, next }) => {
     try {
       guard.check({ body, signing: context[SIGNING_CONTEXT_KEY], nowMs: Date.now() });
