@@ -8,11 +8,12 @@ import { findGroup, type PatchbotConfig, type SlackEnv } from './config';
 import { ForbiddenError, NotFoundError } from './errors';
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
+import { cameFromCard } from './patching/approval';
 import { NO_REBOOT_PENDING } from './patching/plan';
 import { readPlan } from './patching/records';
 import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
-import type { ActionServices } from './slack/actions';
+import type { ActionServices, ClickOrigin } from './slack/actions';
 import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
@@ -68,12 +69,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
   const actions: ActionServices = {
     decide: async (input) => {
-      const result = await service.decide(input, slack.authorizer);
-      if (result.op) tracker?.track(result.op.id);
-      return result;
+      const { result, send } = await service.recordDecision(input, slack.authorizer);
+      if (!send) {
+        if (result.op) tracker?.track(result.op.id);
+        return result;
+      }
+      return {
+        ...result,
+        send: async () => {
+          const sent = await send();
+          if (sent.op) tracker?.track(sent.op.id);
+          return sent;
+        },
+      };
     },
-    scanFirst: async ({ operationId, userId }) => {
-      const op = store.operations.get(operationId);
+    scanFirst: async ({ operationId, userId, origin }) => {
+      const op = cardOperation(operationId, origin);
       const group = op ? findGroup(config, op.group) : undefined;
       if (!group) throw new NotFoundError(`no operation ${operationId}`, { userMessage: `There is no operation ${operationId}.` });
       if (!(await slack.authorizer.isAnyOf(userId, group.operators))) {
@@ -81,8 +92,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       }
       return tracked(service.startScan({ group, requestedBy: userId, channel: group.channel }));
     },
-    replan: async ({ operationId, userId }) => {
-      const op = store.operations.get(operationId);
+    replan: async ({ operationId, userId, origin }) => {
+      const op = cardOperation(operationId, origin);
       const group = op ? findGroup(config, op.group) : undefined;
       const plan = op ? readPlan(op) : undefined;
       if (!op || !group || !plan) throw new NotFoundError(`no change ${operationId}`, { userMessage: `There is no change ${operationId} to plan again.` });
@@ -96,11 +107,26 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           : service.requestReboot({ ...request, all: !plan.excluded.some((e) => e.reason === NO_REBOOT_PENDING) }),
       );
     },
-    describe: (operationId) => {
-      const op = store.operations.get(operationId);
+    describe: (operationId, origin) => {
+      const op = onItsCard(operationId, origin);
       return op ? said`${op.kind} on ${op.group}, requested by ${user(op.requestedBy)} (${op.id})` : undefined;
     },
   };
+  /** The operation a card button names, if the click came from that operation's own card (else a copied or forged value). */
+  function onItsCard(operationId: string, origin: ClickOrigin): Operation | undefined {
+    const op = store.operations.get(operationId);
+    if (op && cameFromCard(op, origin)) return op;
+    if (op) logger.warn({ operationId, origin, card: { channel: op.channel, messageTs: op.messageTs } }, 'a button naming this operation was clicked on another message; ignored');
+    return undefined;
+  }
+  /** onItsCard, or a refusal saying the button is not on that operation's card. */
+  function cardOperation(operationId: string, origin: ClickOrigin): Operation | undefined {
+    const op = onItsCard(operationId, origin);
+    if (!op && store.operations.get(operationId)) {
+      throw new ForbiddenError(`click for ${operationId} on another message`, { userMessage: `This button is not on the card of ${operationId}; nothing was changed.` });
+    }
+    return op;
+  }
   /** Tracks an operation as soon as it exists, so its message appears at once rather than at the next poll. */
   async function tracked(pending: Promise<Operation>): Promise<Operation> {
     const op = await pending;

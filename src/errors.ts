@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'SLACK_AUTH'
   | 'SLACK_UNAVAILABLE'
   | 'SLACK_ERROR'
+  | 'REQUEST_REFUSED'
   | 'INTERNAL';
 
 /** Options shared by every PatchbotError constructor. */
@@ -98,6 +99,22 @@ export class ForbiddenError extends PatchbotError {
 export class ConflictError extends PatchbotError {
   constructor(message: string, options: PatchbotErrorOptions = {}) {
     super('CONFLICT', message, options);
+  }
+}
+
+/**
+ * A request that reached the Slack endpoint was refused before any listener ran (a timestamp out
+ * of the signature window, a replay, another workspace or app): `status` is the HTTP answer,
+ * `reason` a stable word for logs and tests.
+ */
+export class RequestRefusedError extends PatchbotError {
+  readonly status: number;
+  readonly reason: string;
+
+  constructor(reason: string, status: number, message: string) {
+    super('REQUEST_REFUSED', message, { userMessage: 'This request was refused: it did not come from Slack for this workspace, or came twice.' });
+    this.status = status;
+    this.reason = reason;
   }
 }
 

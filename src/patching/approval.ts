@@ -30,13 +30,38 @@ export interface ApprovalAuthorizer {
   isAnyOf(userId: string, principals: readonly string[]): Promise<boolean>;
 }
 
+/** The message a click's button was on. */
+export interface ClickOrigin {
+  channel: string;
+  messageTs: string;
+}
+
+/**
+ * Whether a click came from the operation's own card: a button's value names an operation, but the
+ * click counts only for the operation whose message it was clicked on (a value copied onto another
+ * card, or forged, decides nothing). Other surfaces (App Home views) would add their own origin.
+ */
+export function cameFromCard(op: Operation, origin: ClickOrigin): boolean {
+  return op.messageTs !== null && op.messageTs === origin.messageTs && op.channel === origin.channel;
+}
+
 /** A click on Approve or Reject. */
 export interface DecideInput {
   operationId: string;
   userId: string;
   decision: 'approve' | 'reject';
   reason?: string | undefined;
+  /** Where the button was; when given, a click from anywhere but the operation's card is refused. */
+  origin?: ClickOrigin | undefined;
+  /**
+   * Asked right before the first write: false means the click can no longer be acknowledged in
+   * time (Slack waits 3 s), so nothing is recorded and the clicker is told so.
+   */
+  inTime?: (() => boolean) | undefined;
 }
+
+/** Told when a click was authorised too late to be recorded before Slack stopped waiting. */
+export const TOO_LATE = 'Your click took too long to check and was not recorded; nothing changed. Click again.';
 
 /**
  * What became of a click: `approved` (this click completed the approval and the command was sent),
@@ -50,6 +75,16 @@ export interface DecideResult {
   userText: Sentence;
   userMessage: string;
   op: Operation | undefined;
+}
+
+/**
+ * A decision as recorded: the result to tell the clicker now and, when this click approved the
+ * change, `send` to call afterwards (the approval is stored first, so a crash before the send
+ * leaves an approved operation the tracker sends on restart).
+ */
+export interface RecordedDecision {
+  result: DecideResult;
+  send?: () => Promise<DecideResult>;
 }
 
 /** A DecideResult whose message is `text`. */
@@ -139,29 +174,51 @@ export class ApprovalService {
     return this.runner.deps.store;
   }
 
-  /** Approve or reject a pending install or reboot. */
+  /** Approve or reject a pending install or reboot; an approval that completes it is sent before this returns. */
   async decide(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<DecideResult> {
+    const recorded = await this.record(input, authorizer);
+    return recorded.send ? recorded.send() : recorded.result;
+  }
+
+  /**
+   * Records a decision (vote, approval, rejection, or a refusal in the audit log) and returns at
+   * once; the send of a change this click approved is left to `send`, so the Slack layer can
+   * acknowledge the click after the decision is stored and before the AWS calls.
+   */
+  async record(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<RecordedDecision> {
     const { store } = this;
     const op = store.operations.get(input.operationId);
-    if (!op) return result('refused', `There is no such operation: ${input.operationId}.`, undefined);
+    if (!op) return { result: result('refused', `There is no such operation: ${input.operationId}.`, undefined) };
     const refuse = (why: Sentence | string, current: Operation = op): DecideResult => {
       const refused = result('refused', why, current);
       store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { decision: input.decision, why: refused.userMessage } });
       return refused;
     };
+    if (input.origin && !cameFromCard(op, input.origin)) {
+      return { result: refuse(`This button is not on the card of the ${op.kind} ${op.id}; a click counts only on that operation's own card. Nothing was changed.`) };
+    }
+    return this.recordOn(op, input, authorizer, refuse);
+  }
+
+  /** record() for a known operation the click may act on. */
+  private async recordOn(op: Operation, input: DecideInput, authorizer: ApprovalAuthorizer, refuse: (why: Sentence | string, current?: Operation) => DecideResult): Promise<RecordedDecision> {
+    const { store } = this;
+    const late = () => input.inTime !== undefined && !input.inTime();
+    const done = (r: DecideResult): RecordedDecision => ({ result: r });
     const expired = this.expireIfDue(op);
-    if (expired) return refuse(`This request expired${expired.expiresAt ? ` at ${expired.expiresAt.toISOString()}` : ''}; it can no longer be approved. Request it again.`, expired);
-    if (op.status !== 'pending') return refuse(describeState(store, op));
+    if (expired) return done(refuse(`This request expired${expired.expiresAt ? ` at ${expired.expiresAt.toISOString()}` : ''}; it can no longer be approved. Request it again.`, expired));
+    if (op.status !== 'pending') return done(refuse(describeState(store, op)));
     const group = this.runner.groupOf(op);
-    if (!group) return refuse(`The group ${op.group} is no longer configured.`);
+    if (!group) return done(refuse(`The group ${op.group} is no longer configured.`));
     const policy = group.approval;
     const isRequester = input.userId === op.requestedBy;
     const approvers = approverNames(policy.approvers);
 
     if (input.decision === 'reject') {
       if (!isRequester && !(await authorizer.isAnyOf(input.userId, policy.approvers))) {
-        return refuse(said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`);
+        return done(refuse(said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`));
       }
+      if (late()) return done(result('refused', TOO_LATE, op));
       const rejection = { userId: input.userId, at: this.runner.deps.clock.now().toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
       const rejected = store.transaction(() => {
         const moved = store.operations.transition(op.id, {
@@ -182,26 +239,27 @@ export class ApprovalService {
       });
       if (!rejected) {
         const now = store.operations.get(op.id) ?? op;
-        return refuse(describeState(store, now), now);
+        return done(refuse(describeState(store, now), now));
       }
-      return result('rejected', isRequester ? 'You withdrew your request.' : `You rejected the ${op.kind} on ${op.group}.`, rejected);
+      return done(result('rejected', isRequester ? 'You withdrew your request.' : `You rejected the ${op.kind} on ${op.group}.`, rejected));
     }
 
-    if (isRequester && !policy.allowSelfApproval) return refuse('You requested this change; another approver must approve it.');
+    if (isRequester && !policy.allowSelfApproval) return done(refuse('You requested this change; another approver must approve it.'));
     if (!(await authorizer.isAnyOf(input.userId, policy.approvers))) {
-      return refuse(said`Only the approvers of ${group.name} may approve this change: ${approvers}.`);
+      return done(refuse(said`Only the approvers of ${group.name} may approve this change: ${approvers}.`));
     }
+    if (late()) return done(result('refused', TOO_LATE, op));
     const vote = store.approvals.add(op.id, input.userId);
-    if (vote === 'not_found') return refuse(`There is no such operation: ${op.id}.`);
+    if (vote === 'not_found') return done(refuse(`There is no such operation: ${op.id}.`));
     if (vote === 'not_pending') {
       const now = store.operations.get(op.id) ?? op;
-      return refuse(describeState(store, now), now);
+      return done(refuse(describeState(store, now), now));
     }
     const votes = store.approvals.list(op.id);
-    if (vote === 'duplicate') return refuse(`You have already approved this change (${votes.length} of ${policy.minApprovals} approvals).`);
+    if (vote === 'duplicate') return done(refuse(`You have already approved this change (${votes.length} of ${policy.minApprovals} approvals).`));
     store.audit.append({ actor: input.userId, action: 'operation.approval_recorded', operationId: op.id, group: op.group, detail: { approvals: votes.length, needed: policy.minApprovals } });
     if (votes.length < policy.minApprovals) {
-      return result('recorded', `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`, store.operations.get(op.id) ?? op);
+      return done(result('recorded', `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`, store.operations.get(op.id) ?? op));
     }
     const approved = store.transaction(() => {
       const moved = store.operations.transition(op.id, { from: 'pending', to: 'approved' });
@@ -213,13 +271,18 @@ export class ApprovalService {
     if (!approved) {
       const now = store.operations.get(op.id) ?? op;
       if (now.status === 'approved' || now.status === 'sending' || now.status === 'running' || now.status === 'succeeded' || now.status === 'failed') {
-        return result('recorded', 'Your approval is recorded; the change was approved at the same moment and runs once.', now);
+        return done(result('recorded', 'Your approval is recorded; the change was approved at the same moment and runs once.', now));
       }
-      return refuse(describeState(store, now), now);
+      return done(refuse(describeState(store, now), now));
     }
-    // The runner's approved → sending claim makes this the only send, whoever else (a tracker) tries.
-    const sent = await this.runner.send(approved);
-    return result('approved', `Approved: the ${op.kind} on ${op.group} is ${sent.status === 'failed' ? 'approved, but it could not be sent (see its message)' : 'on its way'}.`, sent);
+    return {
+      result: result('approved', `Approved: the ${op.kind} on ${op.group} is on its way.`, approved),
+      // The runner's approved → sending claim makes this the only send, whoever else (a tracker) tries.
+      send: async () => {
+        const sent = await this.runner.send(approved);
+        return result('approved', `Approved: the ${op.kind} on ${op.group} is ${sent.status === 'failed' ? 'approved, but it could not be sent (see its message)' : 'on its way'}.`, sent);
+      },
+    };
   }
 
   /**

@@ -7,7 +7,7 @@ import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { InputError, PatchbotError } from '../errors';
 import type { Operation } from '../store';
-import { ApprovalService, type ApprovalAuthorizer, type CancelInput, type DecideInput, type DecideResult } from './approval';
+import { ApprovalService, type ApprovalAuthorizer, type CancelInput, type DecideInput, type DecideResult, type RecordedDecision } from './approval';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { buildInstallPlan, buildRebootPlan, type RebootOption } from './plan';
 import { planJson, readResult, scanParams, type RebootParams } from './records';
@@ -128,6 +128,11 @@ export class PatchService {
   /** Approve or Reject on an approval card; see ApprovalService.decide. */
   decide(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<DecideResult> {
     return this.approvals.decide(input, authorizer);
+  }
+
+  /** The same decision, recorded without sending; see ApprovalService.record. */
+  recordDecision(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<RecordedDecision> {
+    return this.approvals.record(input, authorizer);
   }
 
   /** `/patch cancel <op>`; see ApprovalService.cancel (throws ForbiddenError / ConflictError / NotFoundError with the reason). */

@@ -25,15 +25,79 @@ export interface DecisionResult {
   op?: Operation | undefined;
 }
 
-/** What the buttons ask of the domain. */
+/** A decision as stored; `send` (when this click approved the change) runs the send after the click is acknowledged. */
+export interface RecordedDecision extends DecisionResult {
+  send?: (() => Promise<DecisionResult>) | undefined;
+}
+
+/** The message a button was clicked on. */
+export interface ClickOrigin {
+  channel: string;
+  messageTs: string;
+}
+
+/** A click on a card's button: the operation its value names, who clicked, and on which message. */
+export interface CardClick {
+  operationId: string;
+  userId: string;
+  origin: ClickOrigin;
+}
+
+/** What the buttons ask of the domain. Every click counts only on the card of the operation it names. */
 export interface ActionServices {
-  decide(input: { operationId: string; userId: string; decision: 'approve' | 'reject'; reason?: string }): Promise<DecisionResult>;
+  /**
+   * Records an Approve or Reject and returns without sending: `inTime` is asked right before the
+   * first write, and false means nothing is recorded (the click could no longer be acknowledged).
+   */
+  decide(
+    input: Omit<CardClick, 'origin'> & {
+      /** Absent only for the reject dialog, whose opening click on the card was checked. */
+      origin?: ClickOrigin;
+      decision: 'approve' | 'reject';
+      reason?: string;
+      inTime?: () => boolean;
+    },
+  ): Promise<RecordedDecision>;
   /** Starts a scan of the operation's group for the user (operators only); returns the scan. */
-  scanFirst(input: { operationId: string; userId: string }): Promise<Operation>;
+  scanFirst(input: CardClick): Promise<Operation>;
   /** Plans a change stopped by drift again, as a new request for the user (operators only); returns the new operation. */
-  replan(input: { operationId: string; userId: string }): Promise<Operation>;
-  /** A one-line description of the operation for the reject dialog (naming the requester), or undefined if unknown. */
-  describe(operationId: string): Sentence | undefined;
+  replan(input: CardClick): Promise<Operation>;
+  /** A one-line description of the operation for the reject dialog (naming the requester), or undefined if unknown or not clicked on its card. */
+  describe(operationId: string, origin: ClickOrigin): Sentence | undefined;
+}
+
+/** How long a click's decision may take before the click is acknowledged anyway (Slack waits 3 s). */
+export const DECISION_BUDGET_MS = 2000;
+
+/** Where a click happened, from the payload's container: a message in a channel (a view has none). */
+const ContainerSchema = z.object({ type: z.literal('message'), message_ts: z.string().min(1), channel_id: z.string().min(1) });
+
+/** The message a block action was clicked on, or undefined (a view, an unknown container). */
+export function clickOrigin(body: { container?: unknown }): ClickOrigin | undefined {
+  const c = ContainerSchema.safeParse(body.container);
+  return c.success ? { channel: c.data.channel_id, messageTs: c.data.message_ts } : undefined;
+}
+
+/**
+ * Runs `decide` and acknowledges after it has stored the decision, or after DECISION_BUDGET_MS,
+ * whichever comes first; a decision still running then finds `inTime` false and records nothing.
+ */
+async function decideThenAck<T>(ack: () => Promise<void>, decide: (inTime: () => boolean) => Promise<T>): Promise<T> {
+  const deadline = performance.now() + DECISION_BUDGET_MS;
+  const deciding = decide(() => performance.now() < deadline).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), DECISION_BUDGET_MS);
+  });
+  await Promise.race([deciding, budget]);
+  clearTimeout(timer);
+  await ack();
+  const settled = await deciding;
+  if ('error' in settled) throw settled.error;
+  return settled.value;
 }
 
 /**
@@ -50,16 +114,30 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
   };
 
   app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
-    await ack();
     const id = OperationIdSchema.safeParse(action.value);
-    if (!id.success) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    const origin = clickOrigin(body);
+    if (!id.success || !origin) {
+      await ack();
+      return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    }
+    // The vote is stored before the click is acknowledged, so an acknowledged approval is never lost;
+    // the send (AWS calls) runs after the acknowledgement.
+    let result: RecordedDecision;
     try {
-      const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve' });
-      log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve clicked');
-      if (result.outcome !== 'approved') await tell(respond, result.userText);
+      result = await decideThenAck(ack, (inTime) => services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve', origin, inTime }));
     } catch (err) {
       const e = toPatchbotError(err);
       log.error({ err: e, operationId: id.data }, 'approve failed');
+      return tell(respond, e.userText);
+    }
+    log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve clicked');
+    if (result.outcome !== 'approved') return tell(respond, result.userText);
+    if (!result.send) return;
+    try {
+      await result.send();
+    } catch (err) {
+      const e = toPatchbotError(err);
+      log.error({ err: e, operationId: id.data }, 'approved, but the send failed');
       await tell(respond, e.userText);
     }
   });
@@ -67,21 +145,24 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
   app.action<BlockButtonAction>(ACTIONS.reject, async ({ ack, body, action, client, respond }) => {
     await ack();
     const id = OperationIdSchema.safeParse(action.value);
-    const summary = id.success ? services.describe(id.data) : undefined;
-    if (!id.success || !summary) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    const origin = clickOrigin(body);
+    const summary = id.success && origin ? services.describe(id.data, origin) : undefined;
+    if (!id.success || !origin || !summary) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
     await client.views.open({ trigger_id: body.trigger_id, view: rejectModalView(id.data, summary) }).catch(async (err: unknown) => {
       log.warn({ err, operationId: id.data }, 'could not open the reject dialog; rejecting without a reason');
-      const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject' });
+      const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', origin });
       if (result.outcome !== 'rejected') await tell(respond, result.userText);
     });
   });
 
   app.view<ViewSubmitAction>(REJECT_MODAL.callbackId, async ({ ack, body, view, client }) => {
-    await ack();
     const id = OperationIdSchema.safeParse(view.private_metadata);
-    if (!id.success) return;
+    if (!id.success) return ack();
     const reason = view.state.values[REJECT_MODAL.blockId]?.[REJECT_MODAL.actionId]?.value ?? undefined;
-    const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', ...(reason ? { reason } : {}) });
+    // The dialog was opened from the card's Reject (its origin checked then); the rejection is stored before the dialog closes.
+    const result = await decideThenAck(ack, (inTime) =>
+      services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', inTime, ...(reason ? { reason } : {}) }),
+    );
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');
     if (result.outcome !== 'rejected' && result.op) {
       // A modal has no response_url: tell the user privately in the operation's channel.
@@ -92,9 +173,10 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
   app.action<BlockButtonAction>(ACTIONS.scanFirst, async ({ ack, body, action, respond }) => {
     await ack();
     const id = OperationIdSchema.safeParse(action.value);
-    if (!id.success) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    const origin = clickOrigin(body);
+    if (!id.success || !origin) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
     try {
-      const scan = await services.scanFirst({ operationId: id.data, userId: body.user.id });
+      const scan = await services.scanFirst({ operationId: id.data, userId: body.user.id, origin });
       await tell(respond, `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`);
     } catch (err) {
       await tell(respond, toPatchbotError(err).userText);
@@ -104,9 +186,10 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
   app.action<BlockButtonAction>(ACTIONS.replan, async ({ ack, body, action, respond }) => {
     await ack();
     const id = OperationIdSchema.safeParse(action.value);
-    if (!id.success) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    const origin = clickOrigin(body);
+    if (!id.success || !origin) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
     try {
-      const next = await services.replan({ operationId: id.data, userId: body.user.id });
+      const next = await services.replan({ operationId: id.data, userId: body.user.id, origin });
       await tell(respond, `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`);
     } catch (err) {
       await tell(respond, toPatchbotError(err).userMessage);

@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { App, type RespondFn, type SlashCommand } from '@slack/bolt';
+import { App, HTTPModuleFunctions, HTTPReceiver, type RespondFn, type SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { dispatch } from '../../commands/dispatch';
 import type { CommandServices } from '../../commands/types';
 import type { Clock } from '../clock';
 import type { PatchbotConfig, SlackEnv } from '../config';
-import { ConfigError } from '../errors';
+import { ConfigError, RequestRefusedError } from '../errors';
 import type { Logger } from '../logger';
 import { registerActions, registerShareAction, type ActionServices } from './actions';
 import { slackStartError } from './auth-check';
@@ -15,6 +15,8 @@ import { SlackAuthorizer } from './authorizer';
 import { SlackNameDirectory, type NameDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
+import { learnInstallation } from './installation';
+import { RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
 import { TaskGate } from './task-gate';
 import { errorView } from './views/errors';
 
@@ -63,14 +65,43 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: RETRY_CONFIG },
   };
   let healthServer: Server | undefined;
+  let installation: Installation | undefined;
+  const guard = new RequestGuard({ mode: slack.mode, installation: () => installation });
   const app =
     slack.mode === 'socket'
       ? new App({ ...common, appToken: slack.appToken, socketMode: true })
       : new App({
           ...common,
-          signingSecret: slack.signingSecret ?? '',
-          customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
+          receiver: new HTTPReceiver({
+            signingSecret: slack.signingSecret ?? '',
+            logger: common.logger,
+            customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
+            // Bolt has checked the signature and refused old timestamps; the guard needs the headers for the rest.
+            customPropertiesExtractor: (req) => ({
+              [SIGNING_CONTEXT_KEY]: { timestamp: req.headers['x-slack-request-timestamp'], signature: req.headers['x-slack-signature'] },
+            }),
+            // A refusal answers with its own status at once (not Bolt's 500, nor a 404 after 3 s).
+            processEventErrorHandler: async (args) => {
+              const refused = refusalOf(args.error);
+              if (!refused || args.response.headersSent) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+              args.response.writeHead(refused.status);
+              args.response.end();
+              return true;
+            },
+          }),
         });
+  // Before any listener: the timestamp window both ways, replays, and requests for another workspace or app.
+  // Wall-clock time, as Bolt's own signature check and Slack's timestamps use (not the injected clock).
+  app.use(async ({ body, context, next }) => {
+    try {
+      guard.check({ body, signing: context[SIGNING_CONTEXT_KEY], nowMs: Date.now() });
+    } catch (err) {
+      const refused = refusalOf(err);
+      if (refused) log.warn({ reason: refused.reason, status: refused.status, detail: refused.message }, 'Slack request refused');
+      throw err;
+    }
+    await next();
+  });
   const authorizer = new SlackAuthorizer(app.client, deps.clock, log);
   const names = new SlackNameDirectory(app.client, deps.clock, log);
 
@@ -106,6 +137,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   );
 
   app.error(async (err) => {
+    // A refusal goes back to the receiver, which answers with its status (Socket Mode: left unacknowledged).
+    if (refusalOf(err)) throw err;
     log.error({ err }, 'unhandled Slack app error');
   });
 
@@ -119,6 +152,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       await app.init().catch((err: unknown) => {
         throw slackStartError(err, { variable: 'SLACK_BOT_TOKEN', apiUrl: slack.apiUrl, method: 'auth.test' });
       });
+      installation = await learnInstallation(app.client).catch((err: unknown) => {
+        throw slackStartError(err, { variable: 'SLACK_BOT_TOKEN', apiUrl: slack.apiUrl, method: 'auth.test' });
+      });
+      log.info({ installation }, 'installed in');
       if (slack.mode === 'socket') {
         await app.start().catch((err: unknown) => {
           throw slackStartError(err, { variable: 'SLACK_APP_TOKEN', apiUrl: slack.apiUrl, method: 'apps.connections.open' });
@@ -135,6 +172,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       if (healthServer) await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
     },
   };
+}
+
+/** The refusal an error is (or wraps, as Bolt's UnknownError does), if any. */
+function refusalOf(err: unknown): RequestRefusedError | undefined {
+  if (err instanceof RequestRefusedError) return err;
+  const original = (err as { original?: unknown } | undefined)?.original;
+  return original instanceof RequestRefusedError ? original : undefined;
 }
 
 function healthAnswer(res: import('node:http').ServerResponse): void {

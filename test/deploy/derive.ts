@@ -156,6 +156,7 @@ export function slackCalls(sources: readonly SourceFile[]): SlackCall[] {
  */
 export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],
+  'bots.info': ['users:read'],
   'chat.*': ['chat:write'],
   'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],

@@ -315,6 +315,30 @@ describe('install and reboot with approval', () => {
     });
   });
 
+  it('record() stores a decision without sending; one from another message, or too late, records nothing', async () => {
+    releaseOnPrd();
+    const op = await h.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
+    await eventually(async () => h.store.operations.get(op.id)?.messageTs ?? undefined);
+    const card = h.store.operations.get(op.id)!;
+    const origin = { channel: card.channel, messageTs: card.messageTs! };
+
+    const elsewhere = await h.service.recordDecision({ operationId: op.id, userId: 'U0APP1', decision: 'approve', origin: { ...origin, messageTs: '1.000001' } }, authorizer);
+    expect(elsewhere.send).toBeUndefined();
+    expect(elsewhere.result).toMatchObject({ outcome: 'refused', userMessage: expect.stringContaining('not on the card') });
+    const late = await h.service.recordDecision({ operationId: op.id, userId: 'U0APP1', decision: 'approve', origin, inTime: () => false }, authorizer);
+    expect(late.result).toMatchObject({ outcome: 'refused', userMessage: expect.stringContaining('not recorded') });
+    expect(h.store.approvals.list(op.id)).toEqual([]);
+    expect(h.store.operations.get(op.id)!.status).toBe('pending');
+
+    const recorded = await h.service.recordDecision({ operationId: op.id, userId: 'U0APP1', decision: 'approve', origin, inTime: () => true }, authorizer);
+    expect(recorded.result.outcome).toBe('approved');
+    expect(h.store.approvals.list(op.id).map((a) => a.userId)).toEqual(['U0APP1']);
+    expect(['approved', 'sending', 'running']).toContain(h.store.operations.get(op.id)!.status);
+    await recorded.send!();
+    await terminal(h.store, op.id);
+    expect(sends()).toBe(1);
+  });
+
   /** The id of a seeded instance by its Name tag. */
   function idOf(name: string): string {
     const id = ids.get(name);

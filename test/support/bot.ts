@@ -7,7 +7,7 @@ import type { Clock } from '../../src/clock';
 import { parseConfigText, type PatchbotConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '../../src/sandbox/aws';
-import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import { DEMO_IDS, startSlackStandIn, type SlackStandIn, type WorkspaceSeed } from '../../src/sandbox/slack';
 import { SANDBOX_CREDENTIALS } from './aws';
 
 export { DEMO_IDS };
@@ -41,9 +41,11 @@ const SIGNING_SECRET = 'e2e-signing-secret';
 const BOT_TOKEN = 'xoxb-e2e';
 
 /** Starts everything; options tune the simulator and the bot's polling. */
-export async function startHarness(options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock; aws?: Partial<ClientOptions> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock; aws?: Partial<ClientOptions>; workspace?: WorkspaceSeed } = {},
+): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
-  const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, ...(options.workspace ? { workspace: options.workspace } : {}) });
   // Tests run jobs themselves (bot.runJob); a cron firing mid-test would post news at random.
   const config = quiet(options.config ?? demoConfig());
   const dbPath = join(mkdtempSync(join(tmpdir(), 'patchbot-e2e-')), 'patchbot.db');

@@ -55,8 +55,23 @@ export interface DriverResult {
   slackError?: 'operation_timeout' | 'dispatch_failed';
 }
 
+/**
+ * Whom a request says it is for. Slack fills these from the workspace the user acts in; tests set
+ * them to play a request from another workspace, enterprise or app (still correctly signed).
+ */
+export interface IdentityOptions {
+  /** team_id / team.id (default: the workspace's). */
+  teamId?: string;
+  /** api_app_id (default: the bot's app). */
+  appId?: string;
+  /** enterprise_id / enterprise.id (default: the workspace's enterprise, if any; null for none). */
+  enterpriseId?: string | null;
+  /** is_enterprise_install (default: whether the app is installed org-wide). */
+  isEnterpriseInstall?: boolean;
+}
+
 /** A slash command as a user types it. */
-export interface SlashCommandOptions extends SendOptions {
+export interface SlashCommandOptions extends SendOptions, IdentityOptions {
   userId: string;
   channelId: string;
   text: string;
@@ -64,7 +79,7 @@ export interface SlashCommandOptions extends SendOptions {
 }
 
 /** A click on a button of a message (a channel message or an ephemeral). */
-export interface BlockActionOptions extends SendOptions {
+export interface BlockActionOptions extends SendOptions, IdentityOptions {
   userId: string;
   channelId: string;
   /** The ts of the message (or ephemeral) the button is on. */
@@ -122,18 +137,20 @@ export class SlackDriver {
     const command = options.command ?? '/patch';
     const responseUrl = this.responseUrls.issue({ source: 'command', user: user.id, channel: channel.id });
     const triggerId = this.ctx.triggers.issue(user.id);
+    const id = identity(ws, options);
     const fields = {
       token: ws.verificationToken,
-      team_id: ws.team.id,
+      team_id: id.teamId,
       team_domain: ws.team.domain,
+      ...(id.enterprise ? { enterprise_id: id.enterprise.id, enterprise_name: id.enterprise.name } : {}),
       channel_id: channel.id,
       channel_name: channel.name,
       user_id: user.id,
       user_name: user.name,
       command,
       text: options.text,
-      api_app_id: ws.bot.appId,
-      is_enterprise_install: 'false',
+      api_app_id: id.appId,
+      is_enterprise_install: String(id.isEnterpriseInstall),
       response_url: responseUrl,
       trigger_id: triggerId,
     } satisfies SlashCommand;
@@ -174,15 +191,17 @@ export class SlackDriver {
       ...(element.style === 'primary' || element.style === 'danger' ? { style: element.style } : {}),
       action_ts: this.ctx.messages.ts.next(),
     };
+    const id = identity(ws, options);
     const payload: BlockAction<ButtonAction> = {
       type: 'block_actions',
-      user: { id: user.id, username: user.name, name: user.name, team_id: ws.team.id },
-      api_app_id: ws.bot.appId,
+      user: { id: user.id, username: user.name, name: user.name, team_id: id.teamId },
+      api_app_id: id.appId,
       token: ws.verificationToken,
       container: { type: 'message', message_ts: source.ts, channel_id: channel.id, is_ephemeral: !message },
       trigger_id: triggerId,
-      team: { id: ws.team.id, domain: ws.team.domain },
-      is_enterprise_install: false,
+      team: { id: id.teamId, domain: ws.team.domain },
+      ...(id.enterprise ? { enterprise: id.enterprise } : {}),
+      is_enterprise_install: id.isEnterpriseInstall,
       channel: { id: channel.id, name: channel.name },
       ...(message ? { message: { ...messageJson(message, ws), type: 'message' as const, ts: message.ts } } : {}),
       state: { values: {} },
@@ -206,13 +225,14 @@ export class SlackDriver {
     const payload = {
       type: 'view_submission' as const,
       team: { id: ws.team.id, domain: ws.team.domain },
+      ...(ws.enterprise ? { enterprise: ws.enterprise } : {}),
       user: { id: user.id, username: user.name, name: user.name, team_id: ws.team.id },
       api_app_id: ws.bot.appId,
       token: ws.verificationToken,
       trigger_id: triggerId,
       view: viewJson(modal, ws, values as JsonObject),
       response_urls: [],
-      is_enterprise_install: false,
+      is_enterprise_install: ws.orgInstall,
     };
     const typed: ViewSubmitAction = payload as unknown as ViewSubmitAction;
     const body = `payload=${encodeURIComponent(JSON.stringify(typed))}`;
@@ -364,6 +384,17 @@ function matches<T extends { text: string; blocks: readonly unknown[] }>(item: T
   if (typeof match === 'function') return match(item);
   const text = textOf(item);
   return typeof match === 'string' ? text.includes(match) : match.test(text);
+}
+
+/** The team, enterprise and app a request names: the workspace's own unless overridden. */
+function identity(ws: StandInContext['workspace'], o: IdentityOptions) {
+  const enterpriseId = o.enterpriseId === undefined ? ws.enterprise?.id : o.enterpriseId;
+  return {
+    teamId: o.teamId ?? ws.team.id,
+    appId: o.appId ?? ws.bot.appId,
+    enterprise: enterpriseId ? { id: enterpriseId, name: enterpriseId === ws.enterprise?.id ? ws.enterprise.name : 'Other enterprise' } : undefined,
+    isEnterpriseInstall: o.isEnterpriseInstall ?? ws.orgInstall,
+  };
 }
 
 function isForged(o: ForgeOptions): boolean {

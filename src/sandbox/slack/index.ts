@@ -29,7 +29,7 @@ import type { Workspace } from './workspace';
 /** Re-exported for tests, the demo and its config: the seed, record shapes, signing, validation, waits. */
 export { DEMO_IDS, DEMO_WORKSPACE } from './seed';
 export type { WorkspaceSeed, ChannelSeed, UserSeed, UserGroupSeed, BotSeed } from './seed';
-export type { SlackDriver, DriverResult, ForgeOptions, SendOptions, SlashCommandOptions, BlockActionOptions, ViewSubmissionOptions, Matcher } from './driver';
+export type { SlackDriver, DriverResult, ForgeOptions, IdentityOptions, SendOptions, SlashCommandOptions, BlockActionOptions, ViewSubmissionOptions, Matcher } from './driver';
 export type { SlackKnobs, KnobChanges } from './knobs';
 export { DEFAULT_KNOBS } from './knobs';
 export type { FailNextOptions } from './rate-limit';

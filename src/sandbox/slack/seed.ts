@@ -42,6 +42,10 @@ export interface BotSeed {
 /** Everything a workspace starts with. */
 export interface WorkspaceSeed {
   team: { id: string; domain: string; name: string };
+  /** The Enterprise Grid organisation the workspace belongs to, if any. */
+  enterprise?: { id: string; name: string };
+  /** The app is installed org-wide in the enterprise (requests may come from its other workspaces). */
+  orgInstall?: boolean;
   bot: BotSeed;
   /** The legacy verification token Slack still sends as `token` in every payload. */
   verificationToken: string;

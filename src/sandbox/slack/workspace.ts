@@ -7,6 +7,8 @@ import type { BotSeed, ChannelSeed, UserGroupSeed, UserSeed, WorkspaceSeed } fro
 /** The workspace's people, places and groups; built from a seed, changeable by tests. */
 export class Workspace {
   readonly team: WorkspaceSeed['team'];
+  readonly enterprise: WorkspaceSeed['enterprise'];
+  readonly orgInstall: boolean;
   readonly bot: BotSeed;
   readonly verificationToken: string;
   private readonly channels = new Map<string, ChannelSeed>();
@@ -15,6 +17,8 @@ export class Workspace {
 
   constructor(private readonly seed: WorkspaceSeed) {
     this.team = { ...seed.team };
+    this.enterprise = seed.enterprise ? { ...seed.enterprise } : undefined;
+    this.orgInstall = seed.orgInstall === true && seed.enterprise !== undefined;
     this.bot = { ...seed.bot };
     this.verificationToken = seed.verificationToken;
     this.load();

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StandInContext } from '../context';
 import { delay, mediaType, parseForm, readBody, sendJson } from '../http';
 import type { CallRecord, JsonObject } from '../types';
-import { authTest } from './auth';
+import { authTest, botsInfo } from './auth';
 import { chatDelete, chatGetPermalink, chatPostEphemeral, chatPostMessage, chatUpdate } from './chat';
 import { conversationsInfo } from './conversations';
 import { ApiArgs, type ApiMethod, type ApiResult } from './method';
@@ -19,6 +19,7 @@ import { viewsOpen, viewsUpdate } from './views';
 /** Every method the stand-in models. */
 export const METHODS: Readonly<Record<string, ApiMethod>> = {
   'auth.test': authTest,
+  'bots.info': botsInfo,
   'chat.postMessage': chatPostMessage,
   'chat.update': chatUpdate,
   'chat.delete': chatDelete,
