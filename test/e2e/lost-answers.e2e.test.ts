@@ -7,8 +7,8 @@
 import { DEMO_IDS, OPERATION_ENDED, readable, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
-/** Answers are awaited 1 s: a lost send may land until 1 s + the 5 s margin after it started. */
-const AWS = { sendTimeoutMs: 1_000 };
+/** Answers are awaited 2 s (a loaded CI machine answers in time): a lost send may land until 2 s + the 5 s margin after it started. */
+const AWS = { sendTimeoutMs: 2_000 };
 
 async function requestAndApprove(h: Harness, text: string, match: RegExp) {
   const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
@@ -44,7 +44,7 @@ describe('lost and late AWS answers', () => {
   });
 
   it('a SendCommand that never reached AWS is sent again once the lookup finds nothing', async () => {
-    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'hang', ms: 2_000, times: 1 }] } });
+    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'hang', ms: 3_000, times: 1 }] } });
     const card = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     const done = await ended(h, card.ts);
     expect(h.sim.changes('SendCommand')).toHaveLength(1);
@@ -53,7 +53,7 @@ describe('lost and late AWS answers', () => {
   });
 
   it('a stop with the send on the wire: the restart waits until it can no longer land, finds it, sends nothing more', async () => {
-    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 2_500, times: 1 }] } });
+    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 3_000, times: 1 }] } });
     const card = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     await h.slack.driver.waitFor(async () => ((h.sim.stats().calls.SendCommand ?? 0) > 0 ? true : undefined), 10000, 'the send on the wire');
     await h.bot.stop();
