@@ -9,6 +9,7 @@ import { ConflictError } from '../errors';
 import { channel, said, user } from '../sentence';
 import type { Operation, Store } from '../store';
 import type { OperationStatus } from './lifecycle';
+import { readResult } from './records';
 
 /** A change in one of these statuses still holds its group. */
 const HOLDING: readonly OperationStatus[] = ['pending', 'approved', 'sending', 'running'];
@@ -20,9 +21,14 @@ const STATE_WORDS: Partial<Record<OperationStatus, string>> = {
   running: 'running',
 };
 
-/** The install or reboot that holds `group` now, if any. */
+/**
+ * The install or reboot that holds `group` now, if any. One whose result is computed (and shown on
+ * its card a moment before it closes) no longer holds it: nothing more will be sent for it.
+ */
 export function changeInTheWay(store: Store, group: string): Operation | undefined {
-  return store.operations.listRecent({ group, statuses: HOLDING, limit: 50 }).find((op) => op.kind === 'install' || op.kind === 'reboot');
+  return store.operations
+    .listRecent({ group, statuses: HOLDING, limit: 50 })
+    .find((op) => (op.kind === 'install' || op.kind === 'reboot') && !(op.status === 'running' && readResult(op).final !== undefined));
 }
 
 /** Throws a ConflictError naming the change in the way when `group` is held; for a new install or reboot. */

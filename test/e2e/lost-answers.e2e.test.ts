@@ -66,6 +66,8 @@ describe('lost and late AWS answers', () => {
     h = await startHarness({ aws: AWS });
     const install = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     await ended(h, install.ts);
+    // The card shows the result just before the operation closes; the reboot may be asked once it has.
+    await h.slack.driver.waitFor(async () => (h.bot.store.operations.listRecent({ group: 'PRD', limit: 5 }).some((o) => o.messageTs === install.ts && o.finishedAt) ? true : undefined), 10000, 'the install closed');
     h.sim.configure({ faults: [{ action: 'ec2:RebootInstances', kind: 'lose-answer', times: 1 }] });
     const card = await requestAndApprove(h, 'reboot PRD', /Reboot .*PRD.*waiting for approval/);
     const done = await ended(h, card.ts);
