@@ -14,8 +14,9 @@ const monotonic: MonotonicNow = () => performance.now();
 
 /** A fault queued for a method. */
 export type Fault =
-  | { kind: 'error'; error: string; remaining: number; extra?: Record<string, unknown> }
-  | { kind: 'ratelimit'; retryAfterSeconds: number; remaining: number };
+  | { kind: 'error'; error: string; remaining: number; extra?: Record<string, unknown>; applied?: boolean }
+  | { kind: 'ratelimit'; retryAfterSeconds: number; remaining: number }
+  | { kind: 'hang'; ms: number; remaining: number };
 
 /** Options for `failNext`. */
 export interface FailNextOptions {
@@ -23,6 +24,11 @@ export interface FailNextOptions {
   count?: number;
   /** Extra members merged into the error body (e.g. `needed` for `missing_scope`). */
   extra?: Record<string, unknown>;
+  /**
+   * Do what was asked first, then answer the error anyway: Slack documents that after
+   * `internal_error` (or a timeout) the message may have been posted all the same.
+   */
+  applied?: boolean;
 }
 
 /** Faults queued by tests: each call to a method takes the first one queued for it. */
@@ -31,7 +37,21 @@ export class FaultPlan {
 
   /** The next `count` calls to `method` answer `{ok:false,error}`. */
   failNext(method: string, error: string, options: FailNextOptions = {}): void {
-    this.push(method, { kind: 'error', error, remaining: options.count ?? 1, ...(options.extra ? { extra: options.extra } : {}) });
+    this.push(method, {
+      kind: 'error',
+      error,
+      remaining: options.count ?? 1,
+      ...(options.extra ? { extra: options.extra } : {}),
+      ...(options.applied ? { applied: true } : {}),
+    });
+  }
+
+  /**
+   * The next `count` calls to `method` hang for `ms` before they are handled, as a stuck
+   * connection does; a call whose client gave up meanwhile is dropped unhandled (the connection was reset).
+   */
+  hangNext(method: string, ms: number, count = 1): void {
+    this.push(method, { kind: 'hang', ms, remaining: count });
   }
 
   /** The next `count` calls to `method` answer 429 with `Retry-After: retryAfterSeconds`. */
