@@ -157,6 +157,9 @@ export function slackCalls(sources: readonly SourceFile[]): SlackCall[] {
 export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],
   'chat.*': ['chat:write'],
+  // Reading back the bot's own posts (by their metadata) before posting again: public and private channels.
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],
   'views.open': [],
