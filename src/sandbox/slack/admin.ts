@@ -28,8 +28,8 @@ const KnobChangesSchema = z
 
 /** One fault for `POST /_sandbox/faults`: an error (optionally after doing the work), a hang, or a 429. */
 const FaultSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('error'), method: z.string().min(1), error: z.string().min(1), count: z.number().int().min(1).optional(), applied: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal('hang'), method: z.string().min(1), ms: z.number().int().min(1).max(600_000), count: z.number().int().min(1).optional() }).strict(),
+  z.object({ kind: z.literal('error'), method: z.string().min(1), error: z.string().min(1), count: z.number().int().min(1).optional(), applied: z.boolean().optional(), channel: z.string().min(1).optional() }).strict(),
+  z.object({ kind: z.literal('hang'), method: z.string().min(1), ms: z.number().int().min(1).max(600_000), count: z.number().int().min(1).optional(), channel: z.string().min(1).optional() }).strict(),
   z.object({ kind: z.literal('ratelimit'), method: z.string().min(1), retryAfterSeconds: z.number().int().min(1), count: z.number().int().min(1).optional() }).strict(),
 ]);
 
@@ -37,7 +37,7 @@ const FaultSchema = z.discriminatedUnion('kind', [
 export const ADMIN_ROUTES = [
   'GET  /_sandbox/config',
   'POST /_sandbox/config   {rateLimits, latencyMs, blocksTextLimit, outage: none|unreachable|invalid_auth, ...}',
-  'POST /_sandbox/faults   {kind: error, method, error, count?, applied?} | {kind: hang, method, ms, count?} | {kind: ratelimit, method, retryAfterSeconds, count?}',
+  'POST /_sandbox/faults   {kind: error, method, error, count?, applied?, channel?} | {kind: hang, method, ms, count?, channel?} | {kind: ratelimit, method, retryAfterSeconds, count?}',
 ];
 
 /** Handles `/_sandbox/*`; false when the path is not an admin route. */
@@ -67,8 +67,9 @@ export async function handleAdmin(ctx: StandInContext, req: IncomingMessage, res
   const parsed = FaultSchema.safeParse(body);
   if (!parsed.success) return answerInvalid(res, parsed.error);
   const f = parsed.data;
-  if (f.kind === 'error') ctx.faults.failNext(f.method, f.error, { ...(f.count ? { count: f.count } : {}), ...(f.applied ? { applied: true } : {}) });
-  else if (f.kind === 'hang') ctx.faults.hangNext(f.method, f.ms, f.count);
+  const only = (o: { count?: number | undefined; channel?: string | undefined }) => ({ ...(o.count ? { count: o.count } : {}), ...(o.channel ? { channel: o.channel } : {}) });
+  if (f.kind === 'error') ctx.faults.failNext(f.method, f.error, { ...only(f), ...(f.applied ? { applied: true } : {}) });
+  else if (f.kind === 'hang') ctx.faults.hangNext(f.method, f.ms, only(f));
   else ctx.faults.rateLimitNext(f.method, f.retryAfterSeconds, f.count);
   sendJson(res, 200, { ok: true });
   return true;

@@ -8,7 +8,7 @@ import type { webApi } from '@slack/bolt';
 import { DEMO_IDS, type SlackStandIn } from '../../../src/sandbox/slack';
 import { standIn, webClient } from './helpers';
 
-const { prd: PRD } = DEMO_IDS.channels;
+const { prd: PRD, stg: STG } = DEMO_IDS.channels;
 const meta = (n: number) => ({ event_type: 'patchbot_post', event_payload: { operation_id: `op-${n}`, post: 'card' } });
 
 describe('conversations.history and replies, with metadata', () => {
@@ -88,6 +88,13 @@ describe('faults an uncertain post meets', () => {
     await expect(client.chat.postMessage({ channel: PRD, text: 'maybe', metadata: meta(1) })).rejects.toMatchObject({ data: { error: 'internal_error' } });
     expect(slack.messages(PRD).map((m) => m.text)).toEqual(['maybe']);
     expect(slack.messages(PRD)[0]?.metadata).toEqual(meta(1));
+  });
+
+  it('limits a fault to one channel when asked', async () => {
+    slack.failNext('chat.postMessage', 'internal_error', { channel: STG });
+    await expect(client.chat.postMessage({ channel: PRD, text: 'fine' })).resolves.toMatchObject({ ok: true });
+    await expect(client.chat.postMessage({ channel: STG, text: 'not posted' })).rejects.toMatchObject({ data: { error: 'internal_error' } });
+    expect(slack.messages(STG)).toHaveLength(0);
   });
 
   it('hangs a call; one the client gave up on is dropped unhandled, a patient one is handled late', async () => {

@@ -128,11 +128,20 @@ export async function handleWebApi(ctx: StandInContext, method: string, req: Inc
   if (!token) return error('not_authed');
   if (token !== ctx.settings.botToken || ctx.knobs.outage === 'invalid_auth') return error('invalid_auth');
 
-  let fault = ctx.faults.take(method);
+  const named = new ApiArgs(raw).string('channel');
+  const faultChannel = named ? ctx.workspace.channel(named)?.id ?? named : undefined;
+  let fault = ctx.faults.take(method, faultChannel);
   if (fault?.kind === 'hang') {
-    await delay(fault.ms);
+    // Held until the time is up or the client gives up, whichever comes first.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, fault?.kind === 'hang' ? fault.ms : 0);
+      res.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     if (res.destroyed || req.socket.destroyed) return drop();
-    fault = ctx.faults.take(method);
+    fault = ctx.faults.take(method, faultChannel);
   }
   if (fault?.kind === 'ratelimit') {
     return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
