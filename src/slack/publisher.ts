@@ -136,27 +136,38 @@ export class SlackOperationPublisher implements OperationPublisher {
         return found;
       }
     }
-    const settleAt = new Date(this.clock.now().getTime() + this.settleMs);
-    if (!journal.begin(key, settleAt, record)) throw new PostPendingError(op.id, key, 'another publish recorded it');
-    let posted;
-    try {
-      posted = await this.noRetry.client.chat.postMessage({
-        channel: op.channel,
-        text: message.text,
-        blocks: message.blocks as never,
-        ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
-        metadata: metadata(op.id, key),
-      });
-    } catch (err) {
-      const code = slackErrorCode(err);
-      if (code && !UNCERTAIN_ERRORS.has(code)) journal.forget(key);
-      else if (code || isRateLimited(err)) journal.settle(key);
-      // Anything else (a timeout, a reset connection) may still land: the record stays until settleAt.
-      throw err;
+    let expected = record;
+    for (let attempt = 1; ; attempt++) {
+      const settleAt = new Date(this.clock.now().getTime() + this.settleMs);
+      if (!journal.begin(key, settleAt, expected)) throw new PostPendingError(op.id, key, 'another publish recorded it');
+      try {
+        const posted = await this.noRetry.client.chat.postMessage({
+          channel: op.channel,
+          text: message.text,
+          blocks: message.blocks as never,
+          ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+          metadata: metadata(op.id, key),
+        });
+        const ts = posted.ts ?? '';
+        journal.posted(key, ts);
+        return ts;
+      } catch (err) {
+        const code = slackErrorCode(err);
+        const wait = rateLimitedFor(err);
+        if (wait !== undefined) {
+          // A 429 posted nothing: wait as Slack asks (chat.postMessage allows about one a second per channel), then again.
+          journal.forget(key);
+          if (attempt >= RATE_LIMITED_TRIES) throw err;
+          await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+          expected = undefined;
+          continue;
+        }
+        if (code && !UNCERTAIN_ERRORS.has(code)) journal.forget(key);
+        else if (code) journal.settle(key);
+        // Anything else (a timeout, a reset connection) may still land: the record stays until settleAt.
+        throw err;
+      }
     }
-    const ts = posted.ts ?? '';
-    journal.posted(key, ts);
-    return ts;
   }
 
   /** The ts of the message this operation posted as `key`, if Slack has it: the card in the channel's history, a part in the card's thread. */
@@ -186,8 +197,13 @@ function isPost(meta: unknown, operationId: string, key: string): boolean {
   return m?.event_type === POST_EVENT_TYPE && m.event_payload?.operation_id === operationId && m.event_payload.post === key;
 }
 
-function isRateLimited(err: unknown): boolean {
-  return (err as { code?: string } | undefined)?.code === 'slack_webapi_rate_limited_error';
+/** How often a post answered 429 is tried before the publish fails (and the tracker retries later). */
+const RATE_LIMITED_TRIES = 3;
+
+/** The seconds Slack asked to wait, when `err` is a 429 (WebClient's rate-limited error). */
+function rateLimitedFor(err: unknown): number | undefined {
+  const e = err as { code?: string; retryAfter?: number } | undefined;
+  return e?.code === 'slack_webapi_rate_limited_error' ? Math.min(Math.max(e.retryAfter ?? 1, 1), 30) : undefined;
 }
 
 /** A journal in memory, for callers without a store (tests of the view path); it does not survive a restart. */

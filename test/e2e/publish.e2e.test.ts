@@ -178,3 +178,32 @@ describe('a crash between a thread reply reaching Slack and its record', () => {
     expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
   }, 90000);
 });
+
+describe('two bots tracking one state file', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ sim: { timing: { pendingMs: 300, runMs: 1500 } } });
+  });
+  afterAll(() => h.close());
+
+  it('post one card and one thread between them: the second one looks up, never reposts', async () => {
+    const first = h.bot;
+    // A second process on the same file (restart() without stopping the first); Slack's requests now reach it.
+    await h.restart();
+    try {
+      // Every post in STG answers slowly, so both trackers meet each post under way.
+      h.slack.configure({ latencyMs: 300 });
+      const { card, op } = await start(h, channels.stg, 'scan STG', /Scan of STG/);
+      await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
+      await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 20000, 'a condition', 200);
+      h.slack.configure({ latencyMs: 0 });
+      await sleep(1500);
+      expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
+      expectWholeResult(h, channels.stg, card, op);
+      const posted = h.slack.calls('chat.postMessage').filter((c) => c.args['channel'] === channels.stg && c.status === 200 && c.response['ok'] === true);
+      expect(posted).toHaveLength(1 + replies(h, channels.stg, card.ts).length);
+    } finally {
+      await first.stop();
+    }
+  }, 60000);
+});
