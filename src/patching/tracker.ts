@@ -241,14 +241,9 @@ export class OperationTracker {
     const t = this.tracked(op.id);
     const report = this.decorate(op, buildReport(op, [], new Map(), readResult(op).failures));
     const sig = `pending|${report.approval?.decisions.length ?? 0}`;
-    if (!op.messageTs) {
-      await this.publish(op, report, 'started', t);
-      t.lastSignature = sig;
-      return;
-    }
-    if (t.lastSignature === sig) return;
-    await this.publish(op, report, 'progress', t);
-    t.lastSignature = sig;
+    if (op.messageTs && t.lastSignature === sig) return;
+    // Recorded only once published: a card (or its plan thread) that failed is published again next pass.
+    await this.publish(op, report, op.messageTs ? 'progress' : 'started', t, sig);
   }
 
   private async advance(initial: Operation): Promise<void> {
@@ -420,12 +415,12 @@ export class OperationTracker {
     return Math.max(this.opt.updateIntervalMs, Math.ceil((this.runningNow * 60_000) / this.opt.updatesPerMinute));
   }
 
-  private async publish(op: Operation, report: OperationReport, phase: PublishPhase, t: Tracked): Promise<void> {
+  private async publish(op: Operation, report: OperationReport, phase: PublishPhase, t: Tracked, sig = signature(report)): Promise<void> {
     await this.inBackground(op.id, async () => {
       try {
         const where = await this.publisher.publish(op, report, phase, this.journal(op));
         t.lastPublishAt = this.runner.deps.clock.now().getTime();
-        t.lastSignature = signature(report);
+        t.lastSignature = sig;
         const { store } = this.runner.deps;
         if (!op.messageTs && where && !store.operations.get(op.id)?.messageTs) store.operations.update(op.id, { messageTs: where.ts });
         else if (!op.messageTs && !where) this.log.warn({ operationId: op.id, phase }, 'the publisher did not say where it posted');

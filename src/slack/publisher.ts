@@ -104,7 +104,8 @@ export class SlackOperationPublisher implements OperationPublisher {
         ts = await this.postOnce(op, journal, CARD, { text: view.text, blocks: view.blocks });
       }
       // The thread holds the detail: the full plan under an approval card, the full result at the end.
-      const thread = phase === 'finished' ? 'result' : report.status === 'pending' && phase === 'started' ? 'plan' : undefined;
+      // Parts already posted are skipped through the journal, so a card whose thread was cut short is completed by its next publish.
+      const thread = phase === 'finished' ? 'result' : report.status === 'pending' ? 'plan' : undefined;
       if (thread) {
         for (const [i, part] of (view.thread ?? []).entries()) {
           await this.postOnce(op, journal, `${thread}:${i}`, { text: part.text, blocks: part.blocks, thread_ts: ts });
