@@ -17,7 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function start(h: Harness, channel: string, text: string, title: RegExp): Promise<{ card: SlackMessage; op: Operation }> {
   const seen = new Set(h.slack.messages(channel).map((m) => m.ts));
   await h.slack.driver.slashCommand({ userId: users.alice, channelId: channel, text });
-  const card = await h.slack.driver.waitForMessage(channel, (m) => !seen.has(m.ts) && !m.thread_ts && title.test(m.text), 15000);
+  const card = await h.slack.driver.waitForMessage(channel, (m) => !seen.has(m.ts) && (!m.thread_ts || m.thread_ts === m.ts) && title.test(m.text), 15000);
   const op = await waitFor(() => h.bot.store.operations.listRecent({ limit: 20 }).find((o) => o.messageTs === card.ts), 5000);
   return { card, op };
 }
@@ -140,7 +140,7 @@ describe('internal_error in answer to the card, which Slack posted all the same'
   it('leaves exactly one card, found by its metadata, and that card is the one updated', async () => {
     h.slack.failNext('chat.postMessage', 'internal_error', { applied: true, channel: channels.stg });
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG' });
-    const ended = await h.slack.driver.waitForMessage(channels.stg, (m) => !m.thread_ts && /Scan of STG/.test(m.text) && OPERATION_ENDED.test(m.text), 20000);
+    const ended = await h.slack.driver.waitForMessage(channels.stg, (m) => (!m.thread_ts || m.thread_ts === m.ts) && /Scan of STG/.test(m.text) && OPERATION_ENDED.test(m.text), 20000);
     const op = await waitFor(() => h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.kind === 'scan' && o.group === 'STG' && readResult(o).published), 10000);
     await sleep(1000);
     expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
