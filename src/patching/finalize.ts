@@ -40,8 +40,10 @@ export async function storeFinal(
 }
 
 /**
- * running → succeeded | failed, with the compact result (the final report is dropped: history needs
- * only the summary) and an audit entry, in one transaction. Returns the status reached.
+ * running → succeeded | failed, with the compact result and an audit entry, in one transaction.
+ * The final report is dropped once published (history needs only the summary) and kept while it is
+ * not, so that it is what reaches Slack later. The record is read afresh inside the transaction, so
+ * nothing written while the result was published (the post journal) is lost. Returns the status reached.
  */
 export function closeOperation(
   runner: OperationRunner,
@@ -51,22 +53,24 @@ export function closeOperation(
 ): OperationStatus {
   const { store } = runner.deps;
   const status = report.status === 'succeeded' ? 'succeeded' : 'failed';
-  const compact = resultJson({
-    ...readResult(op),
-    final: undefined,
-    problems: hasProblems(report),
-    summary: summaryLine(report),
-    counts: resultCounts(report),
-    missingBySeverity: report.missingBySeverity,
-    newlyMissing: report.newlyMissing.length,
-    failures: report.failures,
-    published: publication.published,
-  });
   store.transaction(() => {
+    const current = store.operations.get(op.id) ?? op;
+    const compact = resultJson({
+      ...readResult(current),
+      final: publication.published ? undefined : report,
+      problems: hasProblems(report),
+      summary: summaryLine(report),
+      counts: resultCounts(report),
+      missingBySeverity: report.missingBySeverity,
+      newlyMissing: report.newlyMissing.length,
+      failures: report.failures,
+      published: publication.published,
+    });
+    const messageTs = current.messageTs ?? publication.messageTs;
     const moved = store.operations.transition(op.id, {
       from: 'running',
       to: status,
-      patch: { result: compact, ...(publication.messageTs !== op.messageTs ? { messageTs: publication.messageTs } : {}) },
+      patch: { result: compact, ...(messageTs !== current.messageTs ? { messageTs } : {}) },
     });
     if (moved) {
       store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.finished', operationId: op.id, group: op.group, detail: { status, summary: compact.summary } });

@@ -124,7 +124,21 @@ export interface OperationResult {
   attempts?: SendAttempt[] | undefined;
   /** At the end: whether anything went wrong short of failing (unreachable, offline, not reached), for "finished with problems". */
   problems?: boolean | undefined;
+  /** The write-ahead journal of the operation's Slack posts (card, thread parts), by key; see post-journal.ts. */
+  posts?: Record<string, PostRecord> | undefined;
 }
+
+/**
+ * One Slack post of an operation: `posting` is written before chat.postMessage is called (a
+ * restart or another process must look it up before posting again, and not before `settleAt`, when
+ * a request still in flight can no longer land); `posted` holds where it landed.
+ */
+export type PostRecord = { state: 'posting'; at: string; settleAt: string } | { state: 'posted'; at: string; ts: string };
+
+const PostRecordSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('posting'), at: z.string(), settleAt: z.string() }),
+  z.object({ state: z.literal('posted'), at: z.string(), ts: z.string() }),
+]);
 
 const ResultSchema = z.looseObject({
   summary: z.string().optional(),
@@ -148,6 +162,7 @@ const ResultSchema = z.looseObject({
   sentAt: z.string().optional(),
   tagsReleased: z.boolean().optional(),
   problems: z.boolean().optional(),
+  posts: z.record(z.string(), PostRecordSchema).optional(),
 });
 
 /** Reads op.result leniently: unknown or malformed parts are dropped, never thrown. */

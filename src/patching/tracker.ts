@@ -20,6 +20,7 @@ import { buildReport, type CommandInvocations } from './report';
 import { releaseTags } from './send-set';
 import { Ticker } from './ticker';
 import { FIND_LOOKBACK_MS, type OperationRunner } from './runner';
+import { storeJournal, type PostJournal } from './post-journal';
 import type { OperationReport } from './types';
 
 /** What a publish is: the first message, an update while running, or the result. */
@@ -32,13 +33,15 @@ export interface PublishedMessage {
 }
 
 /**
- * The Slack side of tracking. When `op.messageTs` is null, post a new message in `op.channel` and
- * return where it went (the tracker stores the ts); otherwise update that message. 'finished'
- * carries the final report; it is published before the operation's final transition, and at most
- * once more if the bot dies between the two (then as an update of the same message).
+ * The Slack side of tracking. When the operation has no message yet, post one in `op.channel` and
+ * return where it went; otherwise update that message. 'finished' carries the final report; it is
+ * published before the operation's final transition, and again (as an update of the same message)
+ * if the bot dies between the two or the publish fails. Every post goes through `journal`, the
+ * operation's write-ahead record of its posts, so that no post is ever repeated blindly (the card's
+ * ts lands there and in `messageTs` as soon as it is known).
  */
 export interface OperationPublisher {
-  publish(op: Operation, report: OperationReport, phase: PublishPhase): Promise<PublishedMessage | void>;
+  publish(op: Operation, report: OperationReport, phase: PublishPhase, journal: PostJournal): Promise<PublishedMessage | void>;
 }
 
 /** Timing and patience; all optional. */
@@ -63,6 +66,12 @@ export interface TrackerOptions {
   staleSendingMs?: number;
   /** Operations advanced at once (default 4). */
   concurrency?: number;
+  /**
+   * How long a pass waits for one operation's publish (default 2 s). A slower one (Slack hung or
+   * down) goes on in the background while the pass moves on, and that operation is left alone
+   * until it ends: one stuck message never holds the others.
+   */
+  publishWaitMs?: number;
 }
 
 /** Dependencies: the runner (shared with PatchService) and the Slack side. */
@@ -103,6 +112,8 @@ export class OperationTracker {
   private stopping = false;
   /** Operations running at the last pass: they share the progress-update budget. */
   private runningNow = 0;
+  /** Publishes still under way (past publishWaitMs), by operation: the operation waits for its own. */
+  private readonly publishing = new Map<string, Promise<void>>();
 
   constructor(deps: TrackerDeps) {
     this.runner = deps.runner;
@@ -117,6 +128,7 @@ export class OperationTracker {
       finishPublishAttempts: deps.finishPublishAttempts ?? 5,
       staleSendingMs: deps.staleSendingMs ?? 5 * 60_000,
       concurrency: deps.concurrency ?? 4,
+      publishWaitMs: deps.publishWaitMs ?? 2000,
     };
     this.ticker = new Ticker(() => this.pass(), this.opt.pollIntervalMs);
   }
@@ -137,10 +149,11 @@ export class OperationTracker {
     this.ticker.start();
   }
 
-  /** Stops polling and waits for the pass in progress; leaves no timer behind. */
+  /** Stops polling and waits for the pass in progress, and a little for publishes under way; leaves no timer behind. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.ticker.stop();
+    await bounded(Promise.allSettled(this.publishing.values()), this.opt.publishWaitMs);
   }
 
   /** Looks at an operation soon (call after starting one); also publishes a terminal one whose result is unpublished. */
@@ -176,7 +189,7 @@ export class OperationTracker {
     }
     this.runningNow = ops.filter((op) => op.status === 'running').length;
     await mapLimit(ops, this.opt.concurrency, async (op) => {
-      if (this.stopping) return;
+      if (this.stopping || this.publishing.has(op.id)) return;
       try {
         await this.advance(op);
       } catch (err) {
@@ -184,7 +197,24 @@ export class OperationTracker {
         this.log.error({ operationId: op.id, err }, 'tracking an operation failed; will retry');
       }
     });
-    for (const id of this.state.keys()) if (!ids.has(id)) this.state.delete(id);
+    for (const id of this.state.keys()) if (!ids.has(id) && !this.publishing.has(id)) this.state.delete(id);
+  }
+
+  /**
+   * Runs one operation's publish work, waiting for it at most publishWaitMs; past that it goes on
+   * in the background and the operation is skipped by passes until it ends. `work` handles its own errors.
+   */
+  private async inBackground(operationId: string, work: () => Promise<void>): Promise<void> {
+    const running = work()
+      .catch((err: unknown) => this.log.error({ operationId, err }, 'publishing an operation failed; will retry'))
+      .finally(() => this.publishing.delete(operationId));
+    this.publishing.set(operationId, running);
+    await bounded(running, this.opt.publishWaitMs);
+  }
+
+  /** The write-ahead journal of the operation's posts. */
+  private journal(op: Operation): PostJournal {
+    return storeJournal(this.runner.deps.store, op.id, this.runner.deps.clock);
   }
 
   /** Expires pending requests whose time has passed (one write), records it, and leaves their cards to the pass. */
@@ -211,14 +241,9 @@ export class OperationTracker {
     const t = this.tracked(op.id);
     const report = this.decorate(op, buildReport(op, [], new Map(), readResult(op).failures));
     const sig = `pending|${report.approval?.decisions.length ?? 0}`;
-    if (!op.messageTs) {
-      await this.publish(op, report, 'started', t);
-      t.lastSignature = sig;
-      return;
-    }
-    if (t.lastSignature === sig) return;
-    await this.publish(op, report, 'progress', t);
-    t.lastSignature = sig;
+    if (op.messageTs && t.lastSignature === sig) return;
+    // Recorded only once published: a card (or its plan thread) that failed is published again next pass.
+    await this.publish(op, report, op.messageTs ? 'progress' : 'started', t, sig);
   }
 
   private async advance(initial: Operation): Promise<void> {
@@ -346,27 +371,34 @@ export class OperationTracker {
     return final;
   }
 
-  /** Publishes the result, then moves the operation to its final status (see the file comment for why in that order). */
+  /**
+   * Publishes the result, then moves the operation to its final status (see the file comment for
+   * why in that order). When Slack keeps failing, the operation ends anyway (its group is free
+   * again) with its final report kept unpublished; publishUnsent shows that same report once Slack answers.
+   */
   private async finish(op: Operation, report: OperationReport, t: Tracked): Promise<void> {
     const { store } = this.runner.deps;
     const current = store.operations.get(op.id) ?? op;
     if (current.status !== 'running') return;
-    let published = true;
-    let messageTs = current.messageTs;
-    try {
-      const where = await this.publisher.publish(current, this.decorate(current, report), 'finished');
-      if (!messageTs && where) messageTs = where.ts;
-    } catch (err) {
-      t.finishPublishFailures++;
-      this.log.warn({ operationId: op.id, err, attempts: t.finishPublishFailures }, 'publishing the result failed');
-      if (t.finishPublishFailures < this.opt.finishPublishAttempts) return;
-      this.log.error({ operationId: op.id }, 'giving up publishing the result; the operation ends unpublished');
-      published = false;
-    }
-    const status = closeOperation(this.runner, current, report, { published, messageTs });
-    this.state.delete(op.id);
-    this.log.info({ operationId: op.id, status }, 'operation finished');
-    await this.releaseTags(current);
+    await this.inBackground(op.id, async () => {
+      let published = true;
+      let messageTs = current.messageTs;
+      try {
+        const where = await this.publisher.publish(current, this.decorate(current, report), 'finished', this.journal(current));
+        if (!messageTs && where) messageTs = where.ts;
+      } catch (err) {
+        t.finishPublishFailures++;
+        this.log.warn({ operationId: op.id, err, attempts: t.finishPublishFailures }, 'publishing the result failed');
+        if (t.finishPublishFailures < this.opt.finishPublishAttempts) return;
+        this.log.error({ operationId: op.id }, 'the result is not published yet; the operation ends and its stored result is published when Slack answers');
+        published = false;
+      }
+      const status = closeOperation(this.runner, current, report, { published, messageTs });
+      this.state.delete(op.id);
+      this.log.info({ operationId: op.id, status, published }, 'operation finished');
+      if (!published) this.watch.add(op.id);
+      await this.releaseTags(current);
+    });
   }
 
   /** A progress update: only when something changed, and at most once per progressIntervalMs(). */
@@ -383,38 +415,57 @@ export class OperationTracker {
     return Math.max(this.opt.updateIntervalMs, Math.ceil((this.runningNow * 60_000) / this.opt.updatesPerMinute));
   }
 
-  private async publish(op: Operation, report: OperationReport, phase: PublishPhase, t: Tracked): Promise<void> {
-    try {
-      const where = await this.publisher.publish(op, report, phase);
-      t.lastPublishAt = this.runner.deps.clock.now().getTime();
-      t.lastSignature = signature(report);
-      if (!op.messageTs && where) this.runner.deps.store.operations.update(op.id, { messageTs: where.ts });
-      else if (!op.messageTs) this.log.warn({ operationId: op.id, phase }, 'the publisher did not say where it posted; the next publish posts again');
-    } catch (err) {
-      this.log.warn({ operationId: op.id, phase, err }, 'publishing failed; will retry');
-    }
+  private async publish(op: Operation, report: OperationReport, phase: PublishPhase, t: Tracked, sig = signature(report)): Promise<void> {
+    await this.inBackground(op.id, async () => {
+      try {
+        const where = await this.publisher.publish(op, report, phase, this.journal(op));
+        t.lastPublishAt = this.runner.deps.clock.now().getTime();
+        t.lastSignature = sig;
+        const { store } = this.runner.deps;
+        if (!op.messageTs && where && !store.operations.get(op.id)?.messageTs) store.operations.update(op.id, { messageTs: where.ts });
+        else if (!op.messageTs && !where) this.log.warn({ operationId: op.id, phase }, 'the publisher did not say where it posted');
+      } catch (err) {
+        this.log.warn({ operationId: op.id, phase, err }, 'publishing failed; will retry');
+      }
+    });
   }
 
-  /** An operation that ended without running (no scope got the command): publish its result once. */
+  /**
+   * A terminal operation whose result the card does not show yet: one whose send failed everywhere
+   * (its report is rebuilt from the record), one decided without the tracker, or one that finished
+   * while Slack failed (its stored final report, so the card says what happened, not "0 instances").
+   */
   private async publishUnsent(op: Operation): Promise<void> {
     const result = readResult(op);
-    const report: OperationReport = this.decorate(op, {
-      ...buildReport(op, [], new Map(), result.failures),
-      finishedAt: op.finishedAt ?? undefined,
-      ...(op.error ? { notice: op.error.message } : {}),
+    const report: OperationReport = this.decorate(
+      op,
+      result.final
+        ? { ...result.final, finishedAt: result.final.finishedAt ?? op.finishedAt ?? undefined }
+        : {
+            ...buildReport(op, [], new Map(), result.failures),
+            finishedAt: op.finishedAt ?? undefined,
+            ...(op.error ? { notice: op.error.message } : {}),
+          },
+    );
+    await this.inBackground(op.id, async () => {
+      try {
+        const where = await this.publisher.publish(op, report, 'finished', this.journal(op));
+        const { store } = this.runner.deps;
+        store.transaction(() => {
+          const current = store.operations.get(op.id) ?? op;
+          store.operations.update(op.id, {
+            // The result is shown now: the compact result is all history needs.
+            result: resultJson({ ...readResult(current), published: true, final: undefined }),
+            ...(!current.messageTs && where ? { messageTs: where.ts } : {}),
+          });
+        });
+        this.watch.delete(op.id);
+        this.log.info({ operationId: op.id, status: op.status }, 'the result of an ended operation is published');
+      } catch (err) {
+        this.log.warn({ operationId: op.id, err }, 'publishing the result of an ended operation failed; will retry');
+      }
+      await this.releaseTags(op);
     });
-    try {
-      const where = await this.publisher.publish(op, report, 'finished');
-      const { store } = this.runner.deps;
-      store.operations.update(op.id, {
-        result: resultJson({ ...result, published: true }),
-        ...(!op.messageTs && where ? { messageTs: where.ts } : {}),
-      });
-      this.watch.delete(op.id);
-    } catch (err) {
-      this.log.warn({ operationId: op.id, err }, 'publishing a failed operation failed; will retry');
-    }
-    await this.releaseTags(op);
   }
 
   /** Removes the change's marker tag once it has ended (best effort; see send-set.ts). */
@@ -425,6 +476,13 @@ export class OperationTracker {
       this.log.warn({ operationId: op.id, err }, 'removing the operation tag failed; the tag names a finished operation and targets nothing');
     }
   }
+}
+
+/** Waits for `p` at most `ms`. */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** A terminal operation whose result the card does not show yet. */

@@ -18,6 +18,7 @@ import { deliver } from './deliver';
 import { learnInstallation } from './installation';
 import { RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
 import { TaskGate } from './task-gate';
+import { WEB_API_TIMEOUT_MS } from './timeouts';
 import { errorView } from './views/errors';
 
 /** Commands worked on at once after their acknowledgement; more wait their turn (see TaskGate). */
@@ -52,6 +53,7 @@ export interface SlackApp {
  * instead of the default ten retries over half an hour that would hang a command.
  */
 const RETRY_CONFIG = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 };
+// Each attempt ends after WEB_API_TIMEOUT_MS (timeouts.ts): a hung connection cannot hold a call forever.
 
 /** Builds the Bolt app with the /patch command; acknowledges every request before any AWS call. */
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
@@ -62,7 +64,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     token: slack.botToken,
     logger: boltLogger(log),
     deferInitialization: true,
-    clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: RETRY_CONFIG },
+    clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: RETRY_CONFIG, timeout: WEB_API_TIMEOUT_MS },
   };
   let healthServer: Server | undefined;
   let installation: Installation | undefined;

@@ -9,7 +9,12 @@
  *   per minute (chat.update tier 3: 50); over the limit → HTTP 429 + `Retry-After` + `ratelimited`.
  * - `configure({ latencyMs })`: a slow Slack. `configure({ blocksTextLimit })`: the hidden
  *   `msg_blocks_too_long` threshold (13,000 text characters; 0 = off).
- * - `failNext(method, error, { count })`, `rateLimitNext(method, retryAfterSeconds, count)`.
+ * - `configure({ outage: 'unreachable' | 'invalid_auth' })` until `configure({ outage: 'none' })`.
+ * - `failNext(method, error, { count, applied })` (`applied`: done, then answered with the error,
+ *   as Slack's `internal_error` may be), `hangNext(method, ms, { count, channel })`
+ *   (error and hang faults may be limited to one channel),
+ *   `rateLimitNext(method, retryAfterSeconds, count)`.
+ * The same knobs over HTTP: `POST /_sandbox/config` and `POST /_sandbox/faults` (see admin.ts).
  */
 import type { Server } from 'node:http';
 import type { Clock } from '../../clock';
@@ -19,7 +24,7 @@ import { silentLogger } from '../../logger';
 import { StandInContext } from './context';
 import { SlackDriver } from './driver';
 import type { KnobChanges, SlackKnobs } from './knobs';
-import type { FailNextOptions } from './rate-limit';
+import type { FailNextOptions, HangNextOptions } from './rate-limit';
 import { ResponseUrlHost } from './response-url';
 import { DEMO_WORKSPACE, type WorkspaceSeed } from './seed';
 import { listen, stop } from './server';
@@ -30,10 +35,10 @@ import type { Workspace } from './workspace';
 export { DEMO_IDS, DEMO_WORKSPACE } from './seed';
 export type { WorkspaceSeed, ChannelSeed, UserSeed, UserGroupSeed, BotSeed } from './seed';
 export type { SlackDriver, DriverResult, ForgeOptions, IdentityOptions, SendOptions, SlashCommandOptions, BlockActionOptions, ViewSubmissionOptions, Matcher } from './driver';
-export type { SlackKnobs, KnobChanges } from './knobs';
+export type { SlackKnobs, KnobChanges, Outage } from './knobs';
 export { DEFAULT_KNOBS } from './knobs';
-export type { FailNextOptions } from './rate-limit';
-export type { CallRecord, ModalRecord, ResponseRecord, SlackEphemeral, SlackMessage, MessageVersion, SlackBlock } from './types';
+export type { FailNextOptions, HangNextOptions } from './rate-limit';
+export type { CallRecord, ModalRecord, ResponseRecord, SlackEphemeral, SlackMessage, MessageVersion, SlackBlock, MessageMetadata } from './types';
 export { slackSignature, signingHeaders, verifySlackSignature } from './signing';
 export { validateBlocks, validateView, LIMITS as BLOCK_KIT_LIMITS } from './blocks-validate';
 export { textOf } from './messages';
@@ -88,6 +93,8 @@ export interface SlackStandIn {
   failNext(method: string, error: string, options?: FailNextOptions): void;
   /** The next `count` calls to `method` answer HTTP 429 with `Retry-After`. */
   rateLimitNext(method: string, retryAfterSeconds: number, count?: number): void;
+  /** The next `count` calls to `method` hang `ms` first (dropped unhandled if the client gave up meanwhile). */
+  hangNext(method: string, ms: number, options?: HangNextOptions): void;
   /** Clears messages, records, modals, faults and limits; knobs and membership back to their start. */
   reset(): void;
   /** Stops the server. */
@@ -174,6 +181,10 @@ class RunningStandIn implements SlackStandIn {
 
   rateLimitNext(method: string, retryAfterSeconds: number, count?: number): void {
     this.ctx.faults.rateLimitNext(method, retryAfterSeconds, count);
+  }
+
+  hangNext(method: string, ms: number, options?: HangNextOptions): void {
+    this.ctx.faults.hangNext(method, ms, options);
   }
 
   reset(): void {

@@ -35,7 +35,16 @@ export interface SlackKnobs {
   ackTimeoutMs: number;
   /** How many Web API calls and response_url POSTs are kept for `calls()` / `responses()` (oldest dropped first). */
   recordLimit: number;
+  /**
+   * A Slack outage for every Web API call until turned back to 'none': 'unreachable' resets each
+   * connection without an answer (nothing is done), 'invalid_auth' answers `{ok:false,error:"invalid_auth"}`
+   * whatever the token, as Slack does during an auth incident.
+   */
+  outage: Outage;
 }
+
+/** What an outage looks like from the bot. */
+export type Outage = 'none' | 'unreachable' | 'invalid_auth';
 
 /** A partial change to the knobs; `tierPerMinute` may be partial too. */
 export type KnobChanges = Partial<Omit<SlackKnobs, 'tierPerMinute'>> & { tierPerMinute?: Partial<SlackKnobs['tierPerMinute']> };
@@ -53,6 +62,7 @@ export const DEFAULT_KNOBS: SlackKnobs = {
   blocksTextLimit: 13000,
   ackTimeoutMs: 3000,
   recordLimit: 10000,
+  outage: 'none',
 };
 
 /** Applies changes to knobs, returning a new object; undefined members leave a knob as it was. */

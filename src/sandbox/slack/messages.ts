@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../../clock';
 import { TsGenerator, compareTs } from './ids';
-import type { SlackBlock, SlackEphemeral, SlackMessage, Via } from './types';
+import type { MessageMetadata, SlackBlock, SlackEphemeral, SlackMessage, Via } from './types';
 
 /** What a new channel message carries. */
 export interface NewMessage {
@@ -16,6 +16,7 @@ export interface NewMessage {
   blocks: SlackBlock[];
   threadTs?: string;
   replyBroadcast?: boolean;
+  metadata?: MessageMetadata;
   via: Via;
 }
 
@@ -37,6 +38,8 @@ export interface Revision {
   via: Via;
   /** Who edited (for `edited.user`). */
   editor: string;
+  /** New metadata; absent keeps the message's metadata. */
+  metadata?: MessageMetadata;
 }
 
 function copyMessage(m: SlackMessage): SlackMessage {
@@ -75,6 +78,7 @@ export class MessageStore {
       ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
       ...(input.threadTs && input.replyBroadcast ? { reply_broadcast: true } : {}),
       reply_count: 0,
+      ...(input.metadata ? { metadata: structuredClone(input.metadata) } : {}),
       via: input.via,
       history: [{ at: now, via: input.via, text: input.text, blocks: structuredClone(input.blocks) }],
       postedAt: now,
@@ -110,6 +114,7 @@ export class MessageStore {
     m.text = revision.text;
     m.blocks = structuredClone(revision.blocks);
     m.edited = { user: revision.editor, ts: this.ts.next() };
+    if (revision.metadata) m.metadata = structuredClone(revision.metadata);
     m.history.push({ at: now, via: revision.via, text: revision.text, blocks: structuredClone(revision.blocks) });
     return copyMessage(m);
   }

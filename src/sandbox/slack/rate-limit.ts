@@ -13,9 +13,22 @@ export type MonotonicNow = () => number;
 const monotonic: MonotonicNow = () => performance.now();
 
 /** A fault queued for a method. */
-export type Fault =
-  | { kind: 'error'; error: string; remaining: number; extra?: Record<string, unknown> }
-  | { kind: 'ratelimit'; retryAfterSeconds: number; remaining: number };
+export type Fault = (
+  | { kind: 'error'; error: string; remaining: number; extra?: Record<string, unknown>; applied?: boolean }
+  | { kind: 'ratelimit'; retryAfterSeconds: number; remaining: number }
+  | { kind: 'hang'; ms: number; remaining: number }
+) & {
+  /** Only calls naming this channel (by id) meet the fault; absent, every call to the method does. */
+  channel?: string;
+};
+
+/** Options for `hangNext`. */
+export interface HangNextOptions {
+  /** How many calls hang (default 1). */
+  count?: number;
+  /** Only calls naming this channel id. */
+  channel?: string;
+}
 
 /** Options for `failNext`. */
 export interface FailNextOptions {
@@ -23,6 +36,13 @@ export interface FailNextOptions {
   count?: number;
   /** Extra members merged into the error body (e.g. `needed` for `missing_scope`). */
   extra?: Record<string, unknown>;
+  /**
+   * Do what was asked first, then answer the error anyway: Slack documents that after
+   * `internal_error` (or a timeout) the message may have been posted all the same.
+   */
+  applied?: boolean;
+  /** Only calls naming this channel id. */
+  channel?: string;
 }
 
 /** Faults queued by tests: each call to a method takes the first one queued for it. */
@@ -31,7 +51,22 @@ export class FaultPlan {
 
   /** The next `count` calls to `method` answer `{ok:false,error}`. */
   failNext(method: string, error: string, options: FailNextOptions = {}): void {
-    this.push(method, { kind: 'error', error, remaining: options.count ?? 1, ...(options.extra ? { extra: options.extra } : {}) });
+    this.push(method, {
+      kind: 'error',
+      error,
+      remaining: options.count ?? 1,
+      ...(options.extra ? { extra: options.extra } : {}),
+      ...(options.applied ? { applied: true } : {}),
+      ...(options.channel ? { channel: options.channel } : {}),
+    });
+  }
+
+  /**
+   * The next `count` calls to `method` hang for `ms` before they are handled, as a stuck
+   * connection does; a call whose client gave up meanwhile is dropped unhandled (the connection was reset).
+   */
+  hangNext(method: string, ms: number, options: HangNextOptions = {}): void {
+    this.push(method, { kind: 'hang', ms, remaining: options.count ?? 1, ...(options.channel ? { channel: options.channel } : {}) });
   }
 
   /** The next `count` calls to `method` answer 429 with `Retry-After: retryAfterSeconds`. */
@@ -39,13 +74,14 @@ export class FaultPlan {
     this.push(method, { kind: 'ratelimit', retryAfterSeconds, remaining: count });
   }
 
-  /** Takes one use of the first fault queued for `method`. */
-  take(method: string): Fault | undefined {
+  /** Takes one use of the first fault queued for `method` that a call naming `channel` meets. */
+  take(method: string, channel?: string): Fault | undefined {
     const list = this.queued.get(method);
-    const first = list?.[0];
+    const index = list?.findIndex((f) => f.channel === undefined || f.channel === channel) ?? -1;
+    const first = list?.[index];
     if (!list || !first) return undefined;
     first.remaining -= 1;
-    if (first.remaining <= 0) list.shift();
+    if (first.remaining <= 0) list.splice(index, 1);
     return first;
   }
 

@@ -1,9 +1,10 @@
 /**
  * The stand-in's HTTP server on 127.0.0.1: `/api/<method>` (Web API), `/response/<id>`
- * (response_urls), `/_health`, and the demo page's routes.
+ * (response_urls), `/_health`, `/_sandbox/*` (knobs and faults), and the demo page's routes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleAdmin } from './admin';
 import type { StandInContext } from './context';
 import type { SlackDriver } from './driver';
 import { sendJson } from './http';
@@ -23,6 +24,7 @@ async function route(ctx: StandInContext, responseUrls: ResponseUrlHost, driver:
     return responseUrls.handle(path.slice('/response/'.length), req, res);
   }
   if (path === '/_health') return sendJson(res, 200, { ok: true });
+  if (await handleAdmin(ctx, req, res, path)) return;
   if (await handleUi(ctx, driver, req, res, url)) return;
   sendJson(res, 404, { ok: false, error: 'not_found' });
 }

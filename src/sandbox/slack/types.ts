@@ -41,10 +41,18 @@ export interface SlackMessage {
   /** Replies in this message's thread (parents only). */
   reply_count: number;
   edited?: { user: string; ts: string };
+  /** Message metadata as the app posted it (returned by conversations.history/replies with `include_all_metadata`). */
+  metadata?: MessageMetadata;
   via: Via;
   /** Every version, oldest first; the last is the current one. */
   history: MessageVersion[];
   postedAt: Date;
+}
+
+/** Slack's message metadata: an app-defined event type and a JSON payload. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: JsonObject;
 }
 
 /** An ephemeral message: shown to one user in one channel, never stored by Slack for others. */

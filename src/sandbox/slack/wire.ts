@@ -3,8 +3,11 @@ import type { ChannelSeed, UserSeed } from './seed';
 import type { Json, JsonObject, SlackEphemeral, SlackMessage } from './types';
 import type { Workspace } from './workspace';
 
-/** A message as chat.postMessage answers it and block_actions payloads carry it. */
-export function messageJson(m: SlackMessage, ws: Workspace): JsonObject {
+/**
+ * A message as chat.postMessage answers it and block_actions payloads carry it; with
+ * `includeMetadata` (conversations.history/replies' `include_all_metadata`) its metadata too.
+ */
+export function messageJson(m: SlackMessage, ws: Workspace, options: { includeMetadata?: boolean } = {}): JsonObject {
   const out: JsonObject = {
     type: 'message',
     text: m.text,
@@ -21,6 +24,7 @@ export function messageJson(m: SlackMessage, ws: Workspace): JsonObject {
   if (m.thread_ts) out.thread_ts = m.thread_ts;
   if (m.thread_ts === m.ts) out.reply_count = m.reply_count;
   if (m.edited) out.edited = { ...m.edited };
+  if (options.includeMetadata && m.metadata) out.metadata = structuredClone(m.metadata) as unknown as JsonObject;
   return out;
 }
 

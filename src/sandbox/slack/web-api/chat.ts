@@ -2,8 +2,33 @@
 import type { StandInContext } from '../context';
 import { checkContent } from '../content';
 import type { ChannelSeed } from '../seed';
+import { isJsonObject, type MessageMetadata } from '../types';
 import { messageJson } from '../wire';
 import { fail, ok, type ApiArgs, type ApiMethod, type ApiResult } from './method';
+
+/** Slack caps a message's metadata (event_type and payload, as JSON) at 8 KB. */
+const METADATA_MAX_BYTES = 8 * 1024;
+
+/**
+ * The `metadata` argument: a JSON object (or its URL-encoded JSON text) with a string `event_type`
+ * and an object `event_payload`; undefined when absent, an error answer when malformed.
+ */
+function readMetadata(args: ApiArgs): MessageMetadata | undefined | ApiResult {
+  if (!args.has('metadata')) return undefined;
+  let value = args.value('metadata');
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return fail('invalid_metadata_format');
+    }
+  }
+  if (!isJsonObject(value)) return fail('invalid_metadata_format');
+  const { event_type: type, event_payload: payload } = value;
+  if (typeof type !== 'string' || type === '' || !isJsonObject(payload)) return fail('invalid_metadata_schema');
+  if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) return fail('metadata_too_large');
+  return { event_type: type, event_payload: payload };
+}
 
 /** The channel named by the `channel` argument, or the error to answer. */
 function resolveChannel(ctx: StandInContext, args: ApiArgs): ChannelSeed | ApiResult {
@@ -26,6 +51,8 @@ export const chatPostMessage: ApiMethod = {
     if (!ws.isMember(channel.id, ws.bot.userId)) return fail('not_in_channel');
     const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
     if (!content.ok) return fail(content.error, content.detail);
+    const metadata = readMetadata(args);
+    if (metadata && 'ok' in metadata) return metadata;
     let threadTs = args.string('thread_ts');
     if (threadTs) {
       const parent = ctx.messages.get(channel.id, threadTs);
@@ -40,6 +67,7 @@ export const chatPostMessage: ApiMethod = {
       text: content.text,
       blocks: content.blocks,
       ...(threadTs ? { threadTs, replyBroadcast: args.bool('reply_broadcast') } : {}),
+      ...(metadata ? { metadata } : {}),
       via: 'chat.postMessage',
     });
     return ok({ channel: channel.id, ts: message.ts, message: messageJson(message, ws) });
@@ -57,7 +85,7 @@ function ownMessage(ctx: StandInContext, args: ApiArgs, notOwn: string) {
   return { channel, ts, current };
 }
 
-/** chat.update: only the bot's own messages; absent blocks keep the old ones, like Slack. */
+/** chat.update: only the bot's own messages; absent blocks (or metadata) keep the old ones, like Slack. */
 export const chatUpdate: ApiMethod = {
   tier: 3,
   handle(ctx, args) {
@@ -72,7 +100,9 @@ export const chatUpdate: ApiMethod = {
       { blocksTextLimit: ctx.knobs.blocksTextLimit },
     );
     if (!content.ok) return fail(content.error, content.detail);
-    const updated = ctx.messages.revise(channel.id, ts, { text: content.text, blocks: content.blocks, via: 'chat.update', editor: ws.bot.userId });
+    const metadata = readMetadata(args);
+    if (metadata && 'ok' in metadata) return metadata;
+    const updated = ctx.messages.revise(channel.id, ts, { text: content.text, blocks: content.blocks, via: 'chat.update', editor: ws.bot.userId, ...(metadata ? { metadata } : {}) });
     if (!updated) return fail('message_not_found');
     return ok({ channel: channel.id, ts, text: updated.text, message: messageJson(updated, ws) });
   },

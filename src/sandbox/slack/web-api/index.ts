@@ -1,8 +1,10 @@
 /**
  * The Web API endpoint, `POST <url>/api/<method>`: decodes form, JSON or query arguments, checks
- * the bot token (Bearer header or `token` argument), applies latency, injected faults and rate
- * limits, runs the method and records the call. Answers are HTTP 200 `{ok:...}` like Slack's,
- * except rate limiting: HTTP 429 with `Retry-After`.
+ * the bot token (Bearer header or `token` argument), applies latency, an outage, injected faults
+ * and rate limits, runs the method and records the call. Answers are HTTP 200 `{ok:...}` like
+ * Slack's, except rate limiting: HTTP 429 with `Retry-After`. An unreachable Slack resets the
+ * connection (recorded with status 0); a hung call whose client gave up is recorded with status 0
+ * and not handled.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StandInContext } from '../context';
@@ -10,7 +12,7 @@ import { delay, mediaType, parseForm, readBody, sendJson } from '../http';
 import type { CallRecord, JsonObject } from '../types';
 import { authTest, botsInfo } from './auth';
 import { chatDelete, chatGetPermalink, chatPostEphemeral, chatPostMessage, chatUpdate } from './chat';
-import { conversationsInfo } from './conversations';
+import { conversationsHistory, conversationsInfo, conversationsReplies } from './conversations';
 import { ApiArgs, type ApiMethod, type ApiResult } from './method';
 import { usergroupsList, usergroupsUsersList } from './usergroups';
 import { usersInfo } from './users';
@@ -29,6 +31,8 @@ export const METHODS: Readonly<Record<string, ApiMethod>> = {
   'usergroups.users.list': usergroupsUsersList,
   'users.info': usersInfo,
   'conversations.info': conversationsInfo,
+  'conversations.history': conversationsHistory,
+  'conversations.replies': conversationsReplies,
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
 };
@@ -108,19 +112,42 @@ export async function handleWebApi(ctx: StandInContext, method: string, req: Inc
   };
   const error = (code: string, detail: JsonObject = {}): void => answer(200, { ok: false, error: code, ...detail });
 
+  /** The connection is reset without an answer (an unreachable Slack, a client that gave up). */
+  const drop = (): void => {
+    record.status = 0;
+    record.response = { dropped: true };
+    ctx.recordCall(record);
+    req.socket.destroy();
+  };
+
   await delay(ctx.knobs.latencyMs);
+  if (ctx.knobs.outage === 'unreachable') return drop();
   const impl = METHODS[method];
   if (!impl) return error('unknown_method', { req_method: method });
   if (raw === undefined) return error('invalid_form_data');
   const token = headerToken ?? bodyToken;
   if (!token) return error('not_authed');
-  if (token !== ctx.settings.botToken) return error('invalid_auth');
+  if (token !== ctx.settings.botToken || ctx.knobs.outage === 'invalid_auth') return error('invalid_auth');
 
-  const fault = ctx.faults.take(method);
+  const named = new ApiArgs(raw).string('channel');
+  const faultChannel = named ? ctx.workspace.channel(named)?.id ?? named : undefined;
+  let fault = ctx.faults.take(method, faultChannel);
+  if (fault?.kind === 'hang') {
+    // Held until the time is up or the client gives up, whichever comes first.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, fault?.kind === 'hang' ? fault.ms : 0);
+      res.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (res.destroyed || req.socket.destroyed) return drop();
+    fault = ctx.faults.take(method, faultChannel);
+  }
   if (fault?.kind === 'ratelimit') {
     return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
   }
-  if (fault?.kind === 'error') return error(fault.error, (fault.extra ?? {}) as JsonObject);
+  if (fault?.kind === 'error' && !fault.applied) return error(fault.error, (fault.extra ?? {}) as JsonObject);
 
   const args = new ApiArgs(raw);
   const channel = args.string('channel');
@@ -135,6 +162,8 @@ export async function handleWebApi(ctx: StandInContext, method: string, req: Inc
     ctx.logger.error({ err, method }, 'web api method failed');
     return error('internal_error');
   }
+  // An error after the fact: the method did its work, the answer says it failed.
+  if (fault?.kind === 'error') return error(fault.error, (fault.extra ?? {}) as JsonObject);
   if (result.ok) return answer(200, { ok: true, ...result.body });
   return error(result.error, result.detail ?? {});
 }
