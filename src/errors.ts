@@ -164,6 +164,9 @@ export interface AwsErrorDetails extends AwsCallContext {
 
 type AwsErrorCode = Extract<ErrorCode, `AWS_${string}`>;
 
+/** Network errors that mean the request never left: no connection was made, so nothing can have run. */
+export const NEVER_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /** An AWS call failed; keeps the cause, the operation, the scope and region, and AWS's own code. */
 export class AwsError extends PatchbotError {
   readonly operation: string;
@@ -185,9 +188,9 @@ export class AwsError extends PatchbotError {
     this.httpStatus = details.httpStatus;
   }
 
-  /** Whether AWS may have carried the call out anyway (no answer, a timeout, a server error). */
+  /** Whether AWS may have carried the call out anyway (no answer, a timeout, a server error); not when no connection was ever made. */
   get outcomeUnknown(): boolean {
-    return this.code === 'AWS_UNAVAILABLE';
+    return this.code === 'AWS_UNAVAILABLE' && !NEVER_CONNECTED.has(this.awsCode ?? '');
   }
 
   /** The IAM action this call needs, e.g. `ssm:SendCommand`. */

@@ -1,4 +1,4 @@
-import { AwsError, type AwsCallContext } from '../errors';
+import { AwsError, NEVER_CONNECTED, type AwsCallContext } from '../errors';
 
 /** AWS error codes by what the user can do about them. */
 const ACCESS_DENIED = new Set([
@@ -93,7 +93,7 @@ export function toAwsError(err: unknown, context: AwsCallContext): AwsError {
   if ((awsCode && NETWORK.has(awsCode)) || noAnswer || sdk.$fault === 'server' || (httpStatus !== undefined && httpStatus >= 500)) {
     return new AwsError('AWS_UNAVAILABLE', message, details, {
       ...options,
-      userMessage: CHANGES.has(context.operation)
+      userMessage: CHANGES.has(context.operation) && !(awsCode && NEVER_CONNECTED.has(awsCode))
         ? `AWS did not answer ${action} in ${where}, so it may or may not have been carried out. patchbot checks before doing anything again, and never repeats it blindly.`
         : `AWS did not answer ${action} in ${where}. Nothing was changed by this call; try again in a few minutes.`,
     });

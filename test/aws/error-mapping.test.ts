@@ -42,6 +42,15 @@ describe('toAwsError', () => {
     const err = toAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), context);
     expect(err.code).toBe('AWS_UNAVAILABLE');
     expect(err.userMessage).toContain('Nothing was changed');
+    expect(err.outcomeUnknown).toBe(false);
+  });
+
+  it('a dropped connection on a call that changes something may have run: it never says nothing was changed', () => {
+    const err = toAwsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), context);
+    expect(err.code).toBe('AWS_UNAVAILABLE');
+    expect(err.outcomeUnknown).toBe(true);
+    expect(err.userMessage).toContain('may or may not have been carried out');
+    expect(err.userMessage).not.toContain('Nothing was changed');
   });
 
   it('falls back to a generic AWS error for something unknown', () => {
