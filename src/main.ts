@@ -10,6 +10,7 @@ import { loadConfig, requireSlackSecrets, type AppConfig } from './config';
 import { ConfigError, toPatchbotError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { formatPreflight, runPreflight, runSlackPreflight } from './preflight';
+import { guardProcess } from './process-guard';
 
 /** `--check`: every check, one plain line each; exit 1 on any failure. */
 async function check(app: AppConfig, verbose: boolean): Promise<number> {
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
   if (checkOnly) return check(app, argv.includes('--verbose'));
   const { config, env } = app;
   const logger = createLogger({ level: config.log.level });
+  // From here on nothing ends the process without a log line: see process-guard.ts.
+  guardProcess(logger);
   logger.info({ file: app.file, groups: config.groups.map((g) => g.name), scopes: config.aws.scopes.map((s) => s.name) }, 'configuration loaded');
 
   const fleet = createFleet(config.aws.scopes, logger);
