@@ -128,6 +128,9 @@ export class OperationTracker {
   async start(): Promise<void> {
     if (this.ticker.started) return;
     this.stopping = false;
+    // Started again after a stop (this process lost, then regained, the work lease): begin as a restart does.
+    this.state.clear();
+    this.orphans.clear();
     const { store } = this.runner.deps;
     const unfinished = store.operations.listUnfinished();
     for (const op of unfinished) if (op.status === 'sending') this.orphans.add(op.id);
