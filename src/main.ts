@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     const e = toPatchbotError(err);
     logger.error({ err: e }, 'could not start');
     await flush(logger);
-    process.stderr.write(`patchbot could not start: ${e.userMessage}\n`);
+    process.stderr.write(`patchbot could not start: ${e.operatorMessage}\n`);
     return 1;
   }
   await new Promise<void>((resolve) => {
@@ -85,7 +85,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = toPatchbotError(err);
-    process.stderr.write(`patchbot could not start: ${e.userMessage}\n`);
+    process.stderr.write(`patchbot could not start: ${e.operatorMessage}\n`);
     process.exit(1);
   },
 );
