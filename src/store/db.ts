@@ -63,7 +63,8 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
 
   let db: Database.Database;
   try {
-    db = new Database(path);
+    // The busy timeout from the first statement on: another process may be writing as this one starts.
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   } catch (err) {
     throw storeFailure(path, 'opening the file', err);
   }
