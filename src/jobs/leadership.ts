@@ -187,8 +187,17 @@ export class Leadership {
     this.enqueue('stopping', () => this.options.onLost());
   }
 
-  /** Runs a start or stop of the leader's work after the ones before it; its failure is logged, not thrown. */
+  /**
+   * Runs a start or stop of the leader's work after the ones before it; its failure is logged, not
+   * thrown. A leader whose work failed to start does not sit on the lease doing nothing: it stops
+   * what did start and lets the lease go, and the next check tries again (here or elsewhere).
+   */
   private enqueue(what: 'starting' | 'stopping', fn: () => Promise<void>): void {
-    this.work = this.work.then(fn).catch((err: unknown) => this.log.error({ err: toPatchbotError(err) }, `${what} the leader's work failed`));
+    this.work = this.work.then(fn).catch((err: unknown) => {
+      this.log.error({ err: toPatchbotError(err) }, `${what} the leader's work failed`);
+      if (what !== 'starting' || this.current !== 'leader') return;
+      this.lose();
+      this.work = this.work.then(() => this.options.lease.release(this.holder)).catch((e: unknown) => this.log.warn({ err: toPatchbotError(e) }, 'could not give up the work lease'));
+    });
   }
 }

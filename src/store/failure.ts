@@ -27,13 +27,6 @@ export function guarded<T>(path: string, what: string, fn: () => T): T {
   }
 }
 
-/** Whether `err` is SQLite saying another connection holds the lock (after the busy timeout). */
-export function isBusy(err: unknown): boolean {
-  if (err instanceof StoreError) return err.problem === 'locked';
-  const code = errorCode(err);
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
-}
-
 function errorCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
 }

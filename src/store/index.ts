@@ -9,4 +9,3 @@ export { PollStateRepository, type DigestRecord, type NewSeenExecution, type See
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
 export { isOperationId, newOperationId, normalizeOperationId } from './ids';
 export { SqliteLease } from './lease';
-export { isBusy } from './failure';

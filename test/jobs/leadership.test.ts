@@ -133,4 +133,31 @@ describe('Leadership', () => {
     expect(A.events).toEqual(['gained', 'lost', 'gained']);
     await A.leadership.stop();
   });
+
+  it('a leader whose work fails to start lets the lease go and tries again at the next check', async () => {
+    const { a, clock } = onOneFile('start-fails.db');
+    const events: string[] = [];
+    let starts = 0;
+    const leadership = new Leadership({
+      lease: a.lease,
+      clock,
+      logger: silentLogger(),
+      holder: 'A',
+      ttlMs: TTL,
+      onGained: async () => {
+        events.push('gained');
+        if (++starts === 1) throw new Error('the first tracker pass could not list operations');
+      },
+      onLost: async () => void events.push('lost'),
+    });
+    await leadership.start();
+    await settle();
+    expect(leadership.role).toBe('follower');
+    expect(await a.lease.current()).toMatchObject({ holder: 'A', expiresAt: clock.now() }); // given up
+    await leadership.check();
+    await settle();
+    expect(leadership.role).toBe('leader');
+    expect(events).toEqual(['gained', 'lost', 'gained']);
+    await leadership.stop();
+  });
 });
