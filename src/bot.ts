@@ -13,6 +13,7 @@ import { NO_REBOOT_PENDING } from './patching/plan';
 import { readPlan } from './patching/records';
 import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
+import { Leadership, type LeaseTiming, type Role } from './jobs/leadership';
 import type { ActionServices, ClickOrigin } from './slack/actions';
 import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
@@ -34,6 +35,8 @@ export interface BotOptions {
   aws?: ClientOptions;
   /** How often running operations are polled (default 3 s). */
   pollIntervalMs?: number;
+  /** The work lease's timing (default 15 s, renewed every 5 s) and, for tests, this process's holder id. */
+  lease?: LeaseTiming & { holder?: string };
 }
 
 /** A running bot. */
@@ -41,19 +44,31 @@ export interface RunningBot {
   /** The port Slack's requests reach (/slack/events, /health). */
   port: number;
   store: Store;
+  /**
+   * leader: this process holds the work lease and runs the tracker and the scheduled jobs;
+   * follower: another process does, this one serves requests only; stopped.
+   */
+  readonly role: Role;
   /** Runs a scheduled job now (compliance-poll, window-poll, digest), as its schedule would. */
   runJob(name: string): Promise<void>;
   /** Stops taking requests, stops tracking, closes AWS clients and the state file. */
   stop(): Promise<void>;
 }
 
-/** Starts patchbot; unfinished operations from a previous run resume at once. */
+/**
+ * Starts patchbot; unfinished operations from a previous run resume at once. With another patchbot
+ * on the same state file, the one holding the work lease tracks operations and runs the jobs; this
+ * one serves requests and takes over when that lease expires (src/jobs/leadership.ts).
+ */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
   const { config, logger } = options;
   const store = openDatabase({ path: options.dbPath, logger, clock });
   const fleet = createFleet(config.aws.scopes, logger, options.aws);
-  const service = new PatchService({ store, gateways: fleet.gateways, groups: config.groups, clock, logger });
+  // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
+  // so two processes never race on one send (a follower's send could not be told from a dead process's).
+  let isLeader = (): boolean => false;
+  const service = new PatchService({ store, gateways: fleet.gateways, groups: config.groups, clock, logger, mayActNow: () => isLeader() });
   let tracker: OperationTracker | undefined;
   const services: CommandServices = {
     status: (group) => service.status(group),
@@ -61,15 +76,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
     now: () => clock.now(),
-    startScan: (input) => tracked(service.startScan(input)),
-    requestInstall: (input) => tracked(service.requestInstall(input)),
-    requestReboot: (input) => tracked(service.requestReboot(input)),
+    startScan: (input) => tracked(changing(() => service.startScan(input))),
+    requestInstall: (input) => tracked(changing(() => service.requestInstall(input))),
+    requestReboot: (input) => tracked(changing(() => service.requestReboot(input))),
     cancel: (input) => tracked(service.cancel(input, slack.authorizer)),
     postDigest: (channel) => jobs.postDigest(channel),
   };
   const actions: ActionServices = {
     decide: async (input) => {
-      const { result, send } = await service.recordDecision(input, slack.authorizer);
+      const { result, send } = await changing(() => service.recordDecision(input, slack.authorizer));
       if (!send) {
         if (result.op) tracker?.track(result.op.id);
         return result;
@@ -90,7 +105,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       if (!(await slack.authorizer.isAnyOf(userId, group.operators))) {
         throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, { userMessage: `Only operators of ${group.name} may start a scan.` });
       }
-      return tracked(service.startScan({ group, requestedBy: userId, channel: group.channel }));
+      return tracked(changing(() => service.startScan({ group, requestedBy: userId, channel: group.channel })));
     },
     replan: async ({ operationId, userId, origin }) => {
       const op = cardOperation(operationId, origin);
@@ -102,9 +117,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       }
       const request = { group, requestedBy: userId, channel: group.channel };
       return tracked(
-        plan.kind === 'install'
-          ? service.requestInstall({ ...request, rebootOption: plan.rebootOption })
-          : service.requestReboot({ ...request, all: !plan.excluded.some((e) => e.reason === NO_REBOOT_PENDING) }),
+        changing(() =>
+          plan.kind === 'install'
+            ? service.requestInstall({ ...request, rebootOption: plan.rebootOption })
+            : service.requestReboot({ ...request, all: !plan.excluded.some((e) => e.reason === NO_REBOOT_PENDING) }),
+        ),
       );
     },
     describe: (operationId, origin) => {
@@ -127,7 +144,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     }
     return op;
   }
-  /** Tracks an operation as soon as it exists, so its message appears at once rather than at the next poll. */
+  /**
+   * A new change (or a decision on one) starts only while the state file is still the one opened:
+   * one deleted under the bot would lose the change's record at the next start (see Store.checkFile).
+   */
+  async function changing<T>(start: () => Promise<T>): Promise<T> {
+    store.checkFile();
+    return start();
+  }
+  /** Tracks an operation as soon as it exists (on the leader; a follower's leader finds it at its next pass), so its message appears at once rather than at the next poll. */
   async function tracked(pending: Promise<Operation>): Promise<Operation> {
     const op = await pending;
     tracker?.track(op.id);
@@ -142,24 +167,44 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     updateIntervalMs: config.slack.updateIntervalMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
+  const work = tracker;
+  const leadership = new Leadership({
+    lease: store.lease,
+    clock,
+    logger,
+    ...options.lease,
+    // Resuming is what a restart does: approved ops sent, interrupted sends looked up, running ones polled.
+    onGained: async () => {
+      await work.start();
+      scheduler.start();
+    },
+    onLost: async () => {
+      await scheduler.stop();
+      await work.stop();
+    },
+  });
+  isLeader = () => leadership.role === 'leader';
   try {
     const { port } = await slack.start(options.port, options.host);
-    await tracker.start();
-    scheduler.start();
-    logger.info({ port, mode: options.slack.mode, groups: config.groups.map((g) => g.name) }, 'patchbot is listening');
+    await leadership.start();
+    logger.info({ port, mode: options.slack.mode, groups: config.groups.map((g) => g.name), role: leadership.role }, 'patchbot is listening');
     return {
       port,
       store,
+      get role() {
+        return leadership.role;
+      },
       runJob: (name) => scheduler.runNow(name),
       async stop() {
         await slack.stop();
-        await scheduler.stop();
-        await tracker?.stop();
+        await leadership.stop();
         fleet.close();
         store.close();
       },
     };
   } catch (err) {
+    await leadership.stop();
+    await scheduler.stop();
     await tracker.stop();
     fleet.close();
     store.close();

@@ -42,6 +42,13 @@ export class PatchbotError extends Error {
   readonly userMessage: string;
   /** What the user is shown: `userText` when given, else the user message as one piece of text. */
   readonly userText: Sentence;
+  /**
+   * What the operator running the bot is shown when it cannot start or stops (main.ts): the user
+   * message, unless the error has server-side detail a Slack user must not see (a StoreError's file).
+   */
+  get operatorMessage(): string {
+    return this.userMessage;
+  }
 
   constructor(code: ErrorCode, message: string, options: PatchbotErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -118,13 +125,45 @@ export class RequestRefusedError extends PatchbotError {
   }
 }
 
-/** The state store failed. */
+/** What is wrong with the state file, as far as the driver's answer tells. */
+export type StoreProblem = 'corrupt' | 'read-only' | 'locked' | 'missing-directory' | 'disk' | 'deleted' | 'not-patchbot' | 'other';
+
+/** Options of a StoreError: the file and the problem, besides the usual ones. */
+export interface StoreErrorOptions extends PatchbotErrorOptions {
+  file?: string;
+  problem?: StoreProblem;
+}
+
+/** What a Slack user is told; never the server's path. */
+const STORE_USER_MESSAGES: Partial<Record<StoreProblem, string>> = {
+  locked: 'patchbot’s state file is busy (another process holds its lock). Nothing was changed; try again in a moment.',
+  deleted: 'patchbot’s state file was deleted while the bot was running, so it takes no new changes until an operator restarts it. Status and other reads still work.',
+};
+
+/**
+ * The state store failed. The developer message names the file, the cause and the fix (it is what
+ * the operator reads in the log and at start); users get a message without the server's path.
+ */
 export class StoreError extends PatchbotError {
-  constructor(message: string, options: PatchbotErrorOptions = {}) {
+  readonly file: string | undefined;
+  readonly problem: StoreProblem;
+
+  constructor(message: string, options: StoreErrorOptions = {}) {
+    const problem = options.problem ?? 'other';
     super('STORE_ERROR', message, {
-      userMessage: options.userMessage ?? 'patchbot could not read or write its state file. Ask an operator to check the bot logs and the disk.',
+      userMessage:
+        options.userMessage ??
+        STORE_USER_MESSAGES[problem] ??
+        'patchbot could not read or write its state file. Nothing was changed; ask an operator to check the bot logs and the disk.',
       cause: options.cause,
     });
+    this.file = options.file;
+    this.problem = problem;
+  }
+
+  /** The operator sees the file, the cause and the fix. */
+  override get operatorMessage(): string {
+    return this.message;
   }
 }
 

@@ -10,6 +10,7 @@ import { loadConfig, requireSlackSecrets, type AppConfig } from './config';
 import { ConfigError, toPatchbotError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { formatPreflight, runPreflight, runSlackPreflight } from './preflight';
+import { guardProcess } from './process-guard';
 
 /** `--check`: every check, one plain line each; exit 1 on any failure. */
 async function check(app: AppConfig, verbose: boolean): Promise<number> {
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
   if (checkOnly) return check(app, argv.includes('--verbose'));
   const { config, env } = app;
   const logger = createLogger({ level: config.log.level });
+  // From here on nothing ends the process without a log line: see process-guard.ts.
+  guardProcess(logger);
   logger.info({ file: app.file, groups: config.groups.map((g) => g.name), scopes: config.aws.scopes.map((s) => s.name) }, 'configuration loaded');
 
   const fleet = createFleet(config.aws.scopes, logger);
@@ -56,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     const e = toPatchbotError(err);
     logger.error({ err: e }, 'could not start');
     await flush(logger);
-    process.stderr.write(`patchbot could not start: ${e.userMessage}\n`);
+    process.stderr.write(`patchbot could not start: ${e.operatorMessage}\n`);
     return 1;
   }
   await new Promise<void>((resolve) => {
@@ -82,7 +85,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = toPatchbotError(err);
-    process.stderr.write(`patchbot could not start: ${e.userMessage}\n`);
+    process.stderr.write(`patchbot could not start: ${e.operatorMessage}\n`);
     process.exit(1);
   },
 );

@@ -148,6 +148,17 @@ describe('npm start (main) against the simulator', () => {
     expect(code).toBe(1);
   });
 
+  it('npm start on a corrupt state file ends naming the file, the cause and the fix', async () => {
+    const corrupt = join(dir, 'corrupt.db');
+    writeFileSync(corrupt, 'this is not a database, only text long enough to fill a header page. '.repeat(80));
+    const { code, stderr } = await runMain({ ...awsEnv(), ...slackEnv(), PATCHBOT_CONFIG: config, PATCHBOT_DB: corrupt, PORT: '0' }, []);
+    const last = stderr.trim().split('\n').at(-1) ?? '';
+    expect(last.startsWith(`patchbot could not start: state database ${corrupt} is corrupt or not an SQLite database: `)).toBe(true);
+    expect(last).toMatch(/SQLITE_NOTADB/);
+    expect(last).toContain(`move ${corrupt} aside (or restore a backup)`);
+    expect(code).toBe(1);
+  });
+
   it('exits 2 with every configuration problem named, before touching AWS', async () => {
     const broken = join(dir, 'broken.yml');
     writeFileSync(broken, 'groups:\n  PRD:\n    channel: C0PRD\n    operators: [U0ALICE]\n    approval: { expiresAfter: soon }\n');

@@ -34,7 +34,8 @@ export class JobScheduler {
         this.log.info({ job: job.name }, 'job disabled in patchbot.yml');
         continue;
       }
-      const task = cron.schedule(job.schedule.cron, () => void this.runNow(job.name), {
+      // runNow never rejects for a known job; the catch is the last guard against a silent exit.
+      const task = cron.schedule(job.schedule.cron, () => void this.runNow(job.name).catch((err: unknown) => this.log.error({ job: job.name, err }, 'job could not run')), {
         timezone: job.schedule.timezone,
         name: job.name,
         noOverlap: true,
@@ -54,8 +55,7 @@ export class JobScheduler {
     const job = this.jobs.find((j) => j.name === name);
     if (!job) return Promise.reject(new Error(`no job ${name}`));
     const started = Date.now();
-    const run = job
-      .run()
+    const run = begin(job)
       .then(() => this.log.info({ job: name, ms: Date.now() - started }, 'job finished'))
       .catch((err: unknown) => this.log.error({ job: name, err: toPatchbotError(err), ms: Date.now() - started }, 'job failed'))
       .finally(() => this.running.delete(name));
@@ -68,5 +68,14 @@ export class JobScheduler {
     for (const task of this.tasks) await task.destroy();
     this.tasks.length = 0;
     await Promise.all(this.running.values());
+  }
+}
+
+/** The job's run, started now; a job that throws before returning a promise is a rejection like any other. */
+function begin(job: Job): Promise<void> {
+  try {
+    return job.run();
+  } catch (err) {
+    return Promise.reject(err);
   }
 }

@@ -28,6 +28,8 @@ export interface PatchingDeps {
   groups: readonly PatchGroup[];
   clock: Clock;
   logger: Logger;
+  /** Whether this process may send now (it holds the work lease); when false, approved operations wait for the leader. Default: always. */
+  mayActNow?: () => boolean;
 }
 
 /** How far before an operation's creation a restart looks for its commands (clock skew, slow writes). */
@@ -69,6 +71,7 @@ export class OperationRunner {
 
   /** Claims an approved operation (approved → sending) and sends it; returns the operation as it now is (unchanged if someone else claimed it). */
   async send(op: Operation): Promise<Operation> {
+    if (this.deps.mayActNow && !this.deps.mayActNow()) return op;
     return this.exclusive(op, async () => {
       const claimed = this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
       if (!claimed) return this.deps.store.operations.get(op.id) ?? op;

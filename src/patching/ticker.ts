@@ -1,6 +1,8 @@
 /**
  * A pass that runs every interval until stopped: passes never overlap, a wake-up runs one soon,
  * and stop() waits for the pass in progress and leaves no timer behind (so jest exits on its own).
+ * A pass that throws or rejects is handed to `onError` and the next pass runs as usual: a timer's
+ * rejection must never reach the process (an unhandled rejection ends it without a word).
  */
 
 /** Runs `pass` every `intervalMs` once started. */
@@ -14,6 +16,8 @@ export class Ticker {
   constructor(
     private readonly pass: () => Promise<void>,
     private readonly intervalMs: number,
+    /** Told of a timer-driven pass that failed (callers of tick() get the rejection themselves). */
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   /** Whether started and not stopped. */
@@ -57,6 +61,15 @@ export class Ticker {
     return this.running;
   }
 
+  /** Hands a failed pass to onError; an onError that throws is not allowed to end the loop either. */
+  private report(err: unknown): void {
+    try {
+      this.onError(err);
+    } catch {
+      // Nothing sensible is left to do with it; the next pass runs regardless.
+    }
+  }
+
   /** Arms the timer for `delayMs` unless it is already due sooner. */
   private schedule(delayMs: number): void {
     if (!this.active) return;
@@ -66,7 +79,9 @@ export class Ticker {
     this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.tick().finally(() => this.schedule(this.intervalMs));
+      this.tick()
+        .catch((err: unknown) => this.report(err))
+        .finally(() => this.schedule(this.intervalMs));
     }, delayMs);
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { CommandInvocation, ManagedInstance } from '../aws';
 import { mapLimit } from '../aws/concurrency';
-import { NotFoundError } from '../errors';
+import { NotFoundError, toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type Operation } from '../store';
 import { closeOperation, storeFinal } from './finalize';
@@ -130,13 +130,19 @@ export class OperationTracker {
       concurrency: deps.concurrency ?? 4,
       publishWaitMs: deps.publishWaitMs ?? 2000,
     };
-    this.ticker = new Ticker(() => this.pass(), this.opt.pollIntervalMs);
+    this.ticker = new Ticker(() => this.pass(), this.opt.pollIntervalMs, (err) =>
+      // A pass that failed as a whole (the store busy or gone while listing operations): the next one retries.
+      this.log.error({ err: toPatchbotError(err) }, 'a tracking pass failed; the next pass retries'),
+    );
   }
 
   /** Resumes what the store holds (one pass, awaited), then polls every pollIntervalMs until stop(). */
   async start(): Promise<void> {
     if (this.ticker.started) return;
     this.stopping = false;
+    // Started again after a stop (this process lost, then regained, the work lease): begin as a restart does.
+    this.state.clear();
+    this.orphans.clear();
     const { store } = this.runner.deps;
     const unfinished = store.operations.listUnfinished();
     for (const op of unfinished) if (op.status === 'sending') this.orphans.add(op.id);
@@ -145,7 +151,12 @@ export class OperationTracker {
       if (readResult(op).published === false) this.watch.add(op.id);
     }
     this.log.info({ unfinished: unfinished.length, unpublished: this.watch.size }, 'operation tracker started');
-    await this.tick();
+    try {
+      await this.tick();
+    } catch (err) {
+      // The first pass failing (the store busy, say) is no reason not to track: the next pass retries.
+      this.log.error({ err: toPatchbotError(err) }, 'the first tracking pass failed; the next pass retries');
+    }
     this.ticker.start();
   }
 

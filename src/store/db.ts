@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock';
@@ -8,6 +8,7 @@ import { ApprovalRepository } from './approvals';
 import { AuditRepository } from './audit';
 import type { StoreContext } from './context';
 import { storeFailure } from './failure';
+import { SqliteLease } from './lease';
 import { migrate, type Migration } from './migrations';
 import { OperationRepository } from './operations';
 import { PollStateRepository } from './poll-state';
@@ -37,6 +38,13 @@ export interface Store {
   readonly snapshots: ComplianceSnapshotRepository;
   /** What the pollers remember: first polls, window executions seen, digests sent (migration v3). */
   readonly pollState: PollStateRepository;
+  /** The work lease (one process runs the tracker and the jobs; see src/jobs/leadership.ts). */
+  readonly lease: SqliteLease;
+  /**
+   * Checks the file at `path` is still the one this store opened (a cheap stat): throws a StoreError
+   * (problem `deleted`) once it was deleted or replaced, and from then on.
+   */
+  checkFile(): void;
   /** Runs `fn` in one IMMEDIATE transaction (e.g. a transition and its audit entry), nesting as a savepoint. */
   transaction<T>(fn: () => T): T;
   /** Closes the connection; safe to call twice. */
@@ -55,12 +63,14 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
 
   let db: Database.Database;
   try {
-    db = new Database(path);
+    // The busy timeout from the first statement on: another process may be writing as this one starts.
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   } catch (err) {
     throw storeFailure(path, 'opening the file', err);
   }
   const ctx: StoreContext = { db, path, clock: options.clock ?? systemClock, logger };
   let repositories: Pick<Store, 'operations' | 'audit' | 'approvals' | 'snapshots' | 'pollState'>;
+  let identity: Stats | undefined;
   try {
     // WAL lets readers run beside the one writer; NORMAL is durable across app crashes in WAL mode
     // (only an OS crash can lose the last commits), which is the usual trade for a bot's state.
@@ -70,6 +80,12 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
     db.pragma('synchronous = NORMAL');
     const outcome = migrate(db, { path, logger, ...(options.migrations ? { migrations: options.migrations } : {}) });
+    if (!inMemory) {
+      // A file that opens but cannot be written (read-only, immutable, a read-only mount) opens without
+      // complaint and migrates nothing when already current: write once now, so it fails at start.
+      db.pragma(`user_version = ${outcome.to}`);
+      identity = statSync(path);
+    }
     repositories = {
       operations: new OperationRepository(ctx, options.newOperationId),
       audit: new AuditRepository(ctx),
@@ -83,10 +99,28 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     throw storeFailure(path, 'preparing the database', err);
   }
 
+  let gone: StoreError | undefined;
+  const checkFile = (): void => {
+    if (gone) throw gone;
+    if (!identity) return;
+    const now = statSync(path, { throwIfNoEntry: false });
+    if (now && now.ino === identity.ino && now.dev === identity.dev) return;
+    gone = new StoreError(
+      `state database ${path} was deleted or replaced while patchbot was running (${now ? 'another file is at that path now' : 'no file is at that path now'}): ` +
+        'what patchbot writes from here on would be lost at the next start, so it takes no new changes and gives up the work lease. ' +
+        `Restore ${path} from a backup if you have one, then restart patchbot.`,
+      { file: path, problem: 'deleted' },
+    );
+    logger.error({ err: gone, path }, 'store: the state file was deleted or replaced while patchbot was running');
+    throw gone;
+  };
+
   return {
     path,
     db,
     ...repositories,
+    lease: new SqliteLease(ctx, checkFile),
+    checkFile,
     transaction<T>(fn: () => T): T {
       try {
         return db.transaction(fn).immediate();
@@ -111,6 +145,6 @@ function createParentDirectory(path: string): void {
     throw storeFailure(path, `creating the directory ${dir}`, err);
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new StoreError(`state database ${path} is a directory; PATCHBOT_DB must name a file, e.g. ${join(path, 'patchbot.db')}`);
+    throw new StoreError(`state database ${path} is a directory; PATCHBOT_DB must name a file, e.g. ${join(path, 'patchbot.db')}`, { file: path, problem: 'other' });
   }
 }

@@ -8,3 +8,4 @@ export { ComplianceSnapshotRepository, SnapshotPatchSchema, type NewSnapshotEntr
 export { PollStateRepository, type DigestRecord, type NewSeenExecution, type SeenExecution } from './poll-state';
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
 export { isOperationId, newOperationId, normalizeOperationId } from './ids';
+export { SqliteLease } from './lease';

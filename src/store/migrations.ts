@@ -172,8 +172,31 @@ const v3: Migration = {
   },
 };
 
+/**
+ * Version 4: leases (issue 13). One row per piece of work only one process may do (`work`: the
+ * operation tracker and the scheduled jobs). `holder` is the process holding it until `expires_at`
+ * (ISO-8601 UTC text, so text order is time order); `epoch` counts changes of holder. Every write is
+ * a compare-and-set on holder and expiry (see lease.ts).
+ */
+const v4: Migration = {
+  version: 4,
+  name: 'leases: one process does the work',
+  up(db) {
+    db.exec(`
+      CREATE TABLE leases (
+        name        TEXT PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        renewed_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        epoch       INTEGER NOT NULL DEFAULT 1
+      ) STRICT;
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {
@@ -200,6 +223,7 @@ export function migrate(
     throw new StoreError(
       `state database ${options.path} has schema version ${from}, but this patchbot knows only up to ${latest}: ` +
         'it was written by a newer patchbot. Run that newer version, or point PATCHBOT_DB at another file.',
+      { file: options.path, problem: 'not-patchbot' },
     );
   }
 
@@ -242,6 +266,7 @@ function refuseForeignDatabase(db: Database.Database, path: string): void {
     throw new StoreError(
       `state database ${path} already holds tables but no patchbot schema version: it is not a patchbot database. ` +
         'Point PATCHBOT_DB at a new file (patchbot creates it).',
+      { file: path, problem: 'not-patchbot' },
     );
   }
 }

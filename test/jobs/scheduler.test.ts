@@ -1,5 +1,6 @@
 import { JobScheduler, type Job } from '../../src/jobs/scheduler';
 import { silentLogger } from '../../src/logger';
+import { capturingLogger } from '../support/log-capture';
 
 const schedule = { cron: '0 0 1 1 *', timezone: 'UTC', enabled: true };
 
@@ -40,5 +41,27 @@ describe('JobScheduler', () => {
     jobs.start();
     await jobs.stop();
     expect(run).not.toHaveBeenCalled();
+  });
+
+  it('logs a job that throws before returning a promise, and runs it again next time', async () => {
+    let calls = 0;
+    const job: Job = {
+      name: 'sync-throw',
+      schedule,
+      run: () => {
+        calls++;
+        if (calls === 1) throw new Error('bug before the first await');
+        return Promise.resolve();
+      },
+    };
+    const { logger, lines } = capturingLogger();
+    const jobs = new JobScheduler([job], logger);
+    await expect(jobs.runNow('sync-throw')).resolves.toBeUndefined();
+    await expect(jobs.runNow('sync-throw')).resolves.toBeUndefined();
+    expect(calls).toBe(2);
+    const failed = lines().filter((l) => l.msg === 'job failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ job: 'sync-throw', subsystem: 'jobs', err: expect.objectContaining({ message: expect.stringContaining('bug before the first await') }) });
+    await jobs.stop();
   });
 });

@@ -87,10 +87,12 @@ export function harness(options: {
   clock?: Clock;
   publisher?: FakePublisher;
   tracker?: TrackerOptions;
+  /** How long a write waits for another connection's lock (the store's default otherwise). */
+  busyTimeoutMs?: number;
 }): Harness {
   const clock = options.clock ?? systemClock;
   const logger = silentLogger();
-  const store = openDatabase({ path: options.path ?? ':memory:', logger, clock });
+  const store = openDatabase({ path: options.path ?? ':memory:', logger, clock, ...(options.busyTimeoutMs ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
   const deps = { store, gateways: options.gateways, groups: options.config.groups, clock, logger };
   const runner = new OperationRunner(deps);
   const service = new PatchService({ ...deps, runner });

@@ -4,8 +4,8 @@ import { testStore } from './helpers';
 describe('poll state (migration v3)', () => {
   it('is part of the latest schema', () => {
     const { store } = testStore();
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
-    expect(schemaVersion(store.db)).toBe(3);
+    expect(MIGRATIONS.map((m) => m.version)).toContain(3);
+    expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
     store.close();
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBot, type RunningBot } from '../../src/bot';
+import { startBot, type BotOptions, type RunningBot } from '../../src/bot';
 import type { ClientOptions } from '../../src/aws';
 import type { Clock } from '../../src/clock';
 import { parseConfigText, type PatchbotConfig } from '../../src/config';
@@ -34,6 +34,13 @@ export interface Harness {
   dbPath: string;
   /** Starts the bot again on the same state file (after `bot.stop()`), as a restart would. */
   restart(): Promise<RunningBot>;
+  /**
+   * Starts another bot on the same state file, simulator and workspace while `bot` runs (a second
+   * process, as in a rolling restart); Slack's requests keep going to `bot` until `routeTo`.
+   */
+  startAnother(): Promise<RunningBot>;
+  /** Sends Slack's requests (commands, clicks) to `bot` from now on. */
+  routeTo(bot: RunningBot): void;
   close(): Promise<void>;
 }
 
@@ -42,14 +49,15 @@ const BOT_TOKEN = 'xoxb-e2e';
 
 /** Starts everything; options tune the simulator and the bot's polling. */
 export async function startHarness(
-  options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock; aws?: Partial<ClientOptions>; workspace?: WorkspaceSeed } = {},
+  options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock; aws?: Partial<ClientOptions>; workspace?: WorkspaceSeed; lease?: BotOptions['lease'] } = {},
 ): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
   const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, ...(options.workspace ? { workspace: options.workspace } : {}) });
   // Tests run jobs themselves (bot.runJob); a cron firing mid-test would post news at random.
   const config = quiet(options.config ?? demoConfig());
   const dbPath = join(mkdtempSync(join(tmpdir(), 'patchbot-e2e-')), 'patchbot.db');
-  const launch = async () => {
+  const others: RunningBot[] = [];
+  const launch = async (route = true) => {
     const bot = await startBot({
       config,
       slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
@@ -60,8 +68,9 @@ export async function startHarness(
       aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3, ...options.aws },
       pollIntervalMs: 100,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.lease ? { lease: options.lease } : {}),
     });
-    slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+    if (route) slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
     return bot;
   };
   const harness: Harness = {
@@ -74,7 +83,16 @@ export async function startHarness(
       harness.bot = await launch();
       return harness.bot;
     },
+    async startAnother() {
+      const bot = await launch(false);
+      others.push(bot);
+      return bot;
+    },
+    routeTo(bot) {
+      slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+    },
     async close() {
+      for (const other of others) await other.stop().catch(() => undefined);
       await harness.bot.stop().catch(() => undefined);
       await slack.close();
       await sim.close();
