@@ -12,6 +12,7 @@ import {
   message,
   ENDED,
   operationOf,
+  replies,
   requestCard,
   resultThreadHead,
   tally,
@@ -45,7 +46,7 @@ function judge(kind: ChangeKind, t: Tally, ref: { result: string }, options: { s
   } else {
     e.that(t.reboots <= 1, `RebootInstances ${t.reboots} (expected at most 1)`);
     e.that(t.threads <= 1, `result thread posted ${t.threads} times (expected at most 1)`);
-    e.that(!(t.reboots === 0 && /succeeded/.test(t.result)), `the card says "${t.result}" but nothing was rebooted`);
+    e.that(!(t.reboots === 0 && /^Reboot of \S+ succeeded\b/.test(t.result)), `the card says "${t.result}" but nothing was rebooted`);
   }
   e.that(!t.falseNothing, `the card says nothing was changed but ${SIDE_EFFECT[kind]} reached AWS ${kind === 'install' ? t.sends : t.reboots} time(s): "${t.result}"`);
   return e.failures;
@@ -82,11 +83,15 @@ function cleanCase(kind: ChangeKind): FaultCase {
   };
 }
 
-export type KillPoint = 'after-ack' | 'on-the-wire' | 'after-answer' | 'while-running' | 'while-publishing';
+export type KillPoint = 'after-ack' | 'on-the-wire' | 'on-the-wire-late' | 'after-answer' | 'while-running' | 'while-publishing';
+
+/** How long the side-effect request is held on the wire: 3 s (lands while the bot restarts), 12 s (lands after the restarted bot is up and resuming). */
+const WIRE_DELAY_MS = { 'on-the-wire': 3000, 'on-the-wire-late': 12_000 };
 
 const KILL_WHAT: Record<KillPoint, string> = {
   'after-ack': 'right after the Approve click is acknowledged',
-  'on-the-wire': 'while the side-effect request is on the wire (delayed 3 s by the simulator; it lands after the kill)',
+  'on-the-wire': 'while the side-effect request is on the wire (held 3 s by the simulator; it lands after the kill, during the restart)',
+  'on-the-wire-late': 'while the side-effect request is on the wire (held 12 s; it lands after the restarted bot is up and resuming)',
   'after-answer': 'as soon as the simulator carried out the side effect, before the store records it',
   'while-running': 'while the operation is running',
   'while-publishing': 'after the final card update, before the result thread (Slack slowed to 700 ms a call)',
@@ -102,8 +107,9 @@ async function killAt(w: World, bot: BotProcess, card: Card, point: KillPoint): 
       await bot.kill();
       return { reached: status === 200, figures: { ack: status } };
     }
-    case 'on-the-wire': {
-      const rule: FaultRule = { action: FAULT_ACTION[card.kind], kind: 'delay', ms: 3000, times: 1 };
+    case 'on-the-wire':
+    case 'on-the-wire-late': {
+      const rule: FaultRule = { action: FAULT_ACTION[card.kind], kind: 'delay', ms: WIRE_DELAY_MS[point], times: 1 };
       w.sim.configure({ faults: [rule] });
       void approve(w, card).catch(() => undefined);
       const inFlight = await until(() => (w.sim.stats().calls[effect] ?? 0) >= 1, 30_000, 5);
@@ -155,8 +161,11 @@ function killCase(kind: ChangeKind, point: KillPoint, quick: boolean): FaultCase
       const first = await w.startBot();
       const card = await requestCard(w, kind);
       const { reached, figures } = await killAt(w, first, card, point);
+      const killedAt = Date.now();
       const atKill = operationOf(w, card)?.status ?? 'none';
+      if (point === 'while-publishing') figures.threadAtKill = replies(w, card.ts).length - card.planReplies;
       await w.startBot();
+      if (point.startsWith('on-the-wire')) figures.landed = w.sim.changes(SIDE_EFFECT[kind]).length > 0 ? 'before-restart-up' : 'after-restart-up';
       // A click whose vote the killed process never stored is lost: the approver clicks again, as a person would.
       let reclicked = false;
       if (operationOf(w, card)?.status === 'pending') {
@@ -164,6 +173,10 @@ function killCase(kind: ChangeKind, point: KillPoint, quick: boolean): FaultCase
         await approve(w, card);
       }
       const ended = await waitForEnd(w, card, END_TIMEOUT_MS);
+      // A request still held on the wire lands later: count it before judging.
+      if (point === 'on-the-wire' || point === 'on-the-wire-late') {
+        await until(() => w.sim.changes(SIDE_EFFECT[kind]).length > 0, Math.max(0, killedAt + WIRE_DELAY_MS[point] + 2000 - Date.now()), 50);
+      }
       const t = tally(w, card, ended, ref.threadHead);
       const failures = judge(kind, t, ref, { sameResult: true });
       if (!reached) failures.unshift(`kill point not reached (${point}; store said ${atKill})`);
@@ -246,13 +259,13 @@ function rollingRestartCase(): FaultCase {
   };
 }
 
-const KILL_POINTS: KillPoint[] = ['after-ack', 'on-the-wire', 'after-answer', 'while-running', 'while-publishing'];
+const KILL_POINTS: KillPoint[] = ['after-ack', 'on-the-wire', 'on-the-wire-late', 'after-answer', 'while-running', 'while-publishing'];
 
 export const CHANGE_CASES: FaultCase[] = [
   cleanCase('install'),
   cleanCase('reboot'),
-  ...KILL_POINTS.map((p) => killCase('install', p, p === 'on-the-wire')),
-  ...KILL_POINTS.map((p) => killCase('reboot', p, p === 'on-the-wire')),
+  ...KILL_POINTS.map((p) => killCase('install', p, p === 'on-the-wire-late')),
+  ...KILL_POINTS.map((p) => killCase('reboot', p, p === 'on-the-wire-late')),
   answerCase('install', 'lose-answer', true),
   answerCase('reboot', 'lose-answer', true),
   answerCase('install', 'delay', false),
