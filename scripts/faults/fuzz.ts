@@ -20,8 +20,6 @@ function generator(seed: number): () => number {
 }
 
 const SUBCOMMANDS = ['help', 'groups', 'status', 'baseline', 'windows', 'scan', 'install', 'reboot', 'cancel', 'history', 'digest'];
-/** Subcommands that change something or post to a channel: sent as mallory (no rights), so the fuzz cannot start changes. */
-const ACTING = new Set(['scan', 'install', 'reboot', 'cancel', 'digest']);
 const GROUPS = ['STG', 'PRD', 'WIN', 'stg', 'prd', 'Prd', 'ALL', 'prod'];
 const OPTIONS = ['reboot=never', 'reboot=if-needed', 'reboot=', 'all', 'public', 'op-zzzzzz', '#prd-patching', '<#C0PRDPATCH|prd-patching>', '--force', '-h', '?'];
 /** Markup whose appearance in an answer means the input went out unescaped (ids that no real user, channel or group has). */
@@ -87,9 +85,9 @@ interface Answer {
   late: boolean;
 }
 
-async function sendOne(w: World, text: string, timeoutMs: number): Promise<Answer> {
-  const head = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-  const userId = ACTING.has(head) ? users.mallory : users.alice;
+/** Every fourth text is typed by mallory (no rights), the others by alice (an operator). */
+async function sendOne(w: World, text: string, index: number, timeoutMs: number): Promise<Answer> {
+  const userId = index % 4 === 3 ? users.mallory : users.alice;
   let result;
   try {
     result = await w.slack.driver.slashCommand({ userId, channelId: channels.ops, text });
@@ -100,11 +98,10 @@ async function sendOne(w: World, text: string, timeoutMs: number): Promise<Answe
   const answers: string[] = [];
   if (result.body.trim() !== '') answers.push(result.body);
   if (answers.length === 0 || result.status !== 200) {
-    const posted = await until(() => w.slack.responses().filter((p) => p.url === url), timeoutMs, 25).then((list) => list ?? []);
-    for (const p of posted) answers.push(JSON.stringify(p.body));
+    await until(() => w.slack.responses().some((p) => p.url === url), timeoutMs, 25);
+    // Replies that arrive a little after the first one are checked too.
+    await sleep(50);
   }
-  // Replies that arrive a little after the first one are checked too.
-  await sleep(50);
   for (const p of w.slack.responses().filter((x) => x.url === url)) answers.push(JSON.stringify(p.body));
   const all = answers.join('\n');
   const unescaped = FORBIDDEN_IN_ANSWER.find((m) => all.includes(m));
@@ -117,20 +114,25 @@ export function fuzzCase(): FaultCase {
     what: 'seeded random /patch texts (2,000; 200 with --quick; --fuzz N): every one answered, no mention from the input unescaped, the bot alive',
     quick: true,
     async run(w, ctx) {
+      // Changes the fuzz starts reach AWS as AccessDenied: every path runs, nothing is changed.
+      w.sim.configure({ deny: [{ action: 'ssm:SendCommand' }, { action: 'ec2:RebootInstances' }, { action: 'ec2:CreateTags' }] });
       const bot = await w.startBot();
       const texts = fuzzTexts(ctx.fuzzCount, ctx.seed);
       const answers: Answer[] = [];
       let next = 0;
       const worker = async () => {
         while (next < texts.length && bot.alive()) {
-          const text = texts[next++] as string;
-          answers.push(await sendOne(w, text, 10_000));
+          const index = next++;
+          answers.push(await sendOne(w, texts[index] as string, index, 10_000));
         }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
       const unanswered = answers.filter((a) => !a.answered);
       const unescaped = answers.filter((a) => a.unescaped);
       const late = answers.filter((a) => a.late);
+      // What the bot posted in channels (operation cards, notes) must not carry the input's markup either.
+      await sleep(1000);
+      const posted = [channels.stg, channels.prd, channels.ops].flatMap((c) => w.slack.messages(c)).filter((m) => FORBIDDEN_IN_ANSWER.some((f) => JSON.stringify([m.text, m.blocks]).includes(f)));
       let healthy = false;
       try {
         healthy = (await fetch(`http://127.0.0.1:${bot.port}/health`, { signal: AbortSignal.timeout(2000) })).ok;
@@ -142,10 +144,11 @@ export function fuzzCase(): FaultCase {
       e.that(answers.length === texts.length, `only ${answers.length} of ${texts.length} texts sent (the bot died?)`);
       e.that(unanswered.length === 0, `${unanswered.length} not answered within 10 s (HTTP ${[...new Set(unanswered.map((a) => a.status))].join('/')}), e.g. ${show(unanswered[0])}`);
       e.that(unescaped.length === 0, `${unescaped.length} answers carry the input's ${unescaped[0]?.unescaped ?? ''} unescaped, e.g. ${show(unescaped[0])}`);
+      e.that(posted.length === 0, `${posted.length} channel messages carry input markup unescaped, e.g. ${JSON.stringify(posted[0]?.text.slice(0, 80) ?? '')}`);
       e.that(late.length === 0, `${late.length} acknowledged after Slack's 3 s, e.g. ${show(late[0])}`);
       e.that(bot.alive() && healthy, 'the bot is not alive and healthy at the end');
       return {
-        figures: { texts: texts.length, answered: answers.length - unanswered.length, unescaped: unescaped.length, lateAcks: late.length, alive: bot.alive() && healthy, seed: ctx.seed },
+        figures: { texts: texts.length, answered: answers.length - unanswered.length, unescaped: unescaped.length + posted.length, operations: w.operations().length, lateAcks: late.length, alive: bot.alive() && healthy, seed: ctx.seed },
         failures: e.failures,
       };
     },

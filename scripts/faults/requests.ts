@@ -87,6 +87,8 @@ function foreignCase(field: 'team_id' | 'api_app_id', value: string): FaultCase 
 }
 
 export const REQUEST_CASES: FaultCase[] = [
+  // The control: a stale timestamp, which Bolt refuses already; it shows the harness sees a refusal.
+  timestampCase('forged-timestamp-minus-10min', -600, '10 minutes in the past (control)'),
   timestampCase('forged-timestamp-plus-10min', 600, '10 minutes in the future'),
   timestampCase('forged-timestamp-plus-1year', YEAR_SECONDS, 'one year in the future'),
   replayCase(),
