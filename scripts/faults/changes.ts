@@ -223,12 +223,17 @@ function slackOutageCase(): FaultCase {
       const sent = await until(() => w.sim.changes('SendCommand').length >= 1, 30_000, 5);
       await w.slackProxy.down();
       await sleep(ctx.outageSeconds * 1000);
+      const back = Date.now();
       await w.slackProxy.restore();
       const ended = await waitForEnd(w, card, END_TIMEOUT_MS);
       const t = tally(w, card, ended, ref.threadHead);
       const failures = judge('install', t, ref, { sameResult: true });
       if (!sent) failures.unshift('SendCommand never reached AWS before the outage');
-      return { figures: figuresOf(t, { outageSeconds: ctx.outageSeconds }), failures };
+      // The harness's own check: the result can only have reached Slack after the outage.
+      const finalAt = message(w, card.ts)?.history.at(-1)?.at.getTime() ?? 0;
+      const publishedAfter = finalAt >= back;
+      if (ended && !publishedAfter) failures.push('the final card update is dated inside the outage: the outage did not cut the bot off');
+      return { figures: figuresOf(t, { outageSeconds: ctx.outageSeconds, publishedAfterOutage: publishedAfter }), failures };
     },
   };
 }
