@@ -165,7 +165,9 @@ function killCase(kind: ChangeKind, point: KillPoint, quick: boolean): FaultCase
       const atKill = operationOf(w, card)?.status ?? 'none';
       if (point === 'while-publishing') figures.threadAtKill = replies(w, card.ts).length - card.planReplies;
       await w.startBot();
-      if (point.startsWith('on-the-wire')) figures.landed = w.sim.changes(SIDE_EFFECT[kind]).length > 0 ? 'before-restart-up' : 'after-restart-up';
+      // How long the restart took against how long the request was held: which of the two came first.
+      figures.restartMs = Date.now() - killedAt;
+      if (point === 'on-the-wire' || point === 'on-the-wire-late') figures.wireMs = WIRE_DELAY_MS[point];
       // A click whose vote the killed process never stored is lost: the approver clicks again, as a person would.
       let reclicked = false;
       if (operationOf(w, card)?.status === 'pending') {
