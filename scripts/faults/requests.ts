@@ -16,7 +16,7 @@ function refused(w: World, status: number, opsBefore: number, sendsBefore: numbe
   e.that(status >= 400 && status < 500, `answered HTTP ${status} (expected a 4xx refusal)`);
   e.that(ops === 0, `${ops} operation(s) created (expected none)`);
   e.that(sends === 0, `SendCommand ${sends} (expected none)`);
-  return { figures: { status, operations: ops, SendCommand: sends }, failures: e.failures };
+  return { figures: { status, newOperations: ops, newSendCommands: sends }, failures: e.failures };
 }
 
 function timestampCase(name: string, offsetSeconds: number, words: string): FaultCase {
