@@ -8,7 +8,7 @@
  *
  *   npm run test:faults                         every case (about 15 minutes)
  *   npm run test:faults -- --quick              the CI subset (a few minutes)
- *   npm run test:faults -- --case kill-on-the-wire   cases whose name contains the words (repeatable)
+ *   npm run test:faults -- --case kill-on-the-wire   cases whose name contains the words (a whole name: that case alone; repeatable)
  *   npm run test:faults -- --list               the cases and what each expects
  *   options: --keep (keep every case's state file and bot logs), --fuzz N, --seed N, --outage-seconds N
  */
@@ -63,8 +63,16 @@ async function main(): Promise<number> {
     for (const c of CASES) process.stdout.write(`${c.name.padEnd(34)} ${c.quick ? '[quick] ' : ''}${c.what}\n`);
     return 0;
   }
+  for (const [name, text] of [['fuzz', values.fuzz], ['seed', values.seed], ['outage-seconds', values['outage-seconds']]] as const) {
+    if (text !== undefined && !/^\d+$/.test(text)) {
+      process.stderr.write(`--${name} takes a whole number, got "${text}".\n${usage()}\n`);
+      return 2;
+    }
+  }
   const wanted = values.case ?? [];
-  const selected = CASES.filter((c) => (wanted.length > 0 ? wanted.some((w) => c.name.includes(w)) : !values.quick || c.quick));
+  // A word that is a case's whole name selects that case; other words select every case whose name contains them.
+  const picks = (name: string, word: string) => name === word || (!CASES.some((c) => c.name === word) && name.includes(word));
+  const selected = CASES.filter((c) => (wanted.length > 0 ? wanted.some((w) => picks(c.name, w)) : !values.quick || c.quick));
   if (selected.length === 0) {
     process.stderr.write(`No case matches ${wanted.join(', ')}; --list shows them.\n`);
     return 2;

@@ -154,7 +154,7 @@ async function killAt(w: World, bot: BotProcess, card: Card, point: KillPoint): 
 function killCase(kind: ChangeKind, point: KillPoint, quick: boolean): FaultCase {
   return {
     name: `${kind}-kill-${point}`,
-    what: `SIGKILL ${KILL_WHAT[point]}, restart on the same state file: ${kind === 'install' ? 'SendCommand exactly 1' : 'RebootInstances at most 1'}, one card, one result thread`,
+    what: `SIGKILL ${KILL_WHAT[point]}, restart on the same state file: ${kind === 'install' ? 'SendCommand exactly 1, one card, one result thread, the clean result' : 'RebootInstances at most 1, one card, at most one result thread, no "not sent" once a reboot reached AWS'}`,
     quick,
     async run(w, ctx) {
       const ref = await ctx.reference(kind);

@@ -86,6 +86,7 @@ export class World {
   readonly configPath: string;
   readonly bots: BotProcess[] = [];
   private started = 0;
+  private closed = false;
 
   private constructor(
     public sim: FleetSimulator,
@@ -109,6 +110,8 @@ export class World {
 
   /** Starts a bot process on the world's state file and waits for its /health; points the stand-in at it unless `route` is false. */
   async startBot(options: { route?: boolean; readyTimeoutMs?: number } = {}): Promise<BotProcess> {
+    // A case that timed out may still be running: it must not start bots after its world is gone.
+    if (this.closed) throw new Error('the case world is closed');
     const port = await freePort();
     const name = `bot${++this.started}`;
     const log = createWriteStream(join(this.dir, `${name}.log`));
@@ -197,6 +200,7 @@ export class World {
 
   /** Kills every bot, stops the stand-ins, removes the temp directory unless `keep`. */
   async close(keep = false): Promise<void> {
+    this.closed = true;
     await Promise.all(this.bots.map((b) => b.kill()));
     await this.slackProxy.close().catch(() => undefined);
     await this.slack.close().catch(() => undefined);
