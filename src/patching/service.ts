@@ -277,6 +277,7 @@ export function toHistoryEntry(op: Operation): HistoryEntry {
 /** The verdict of a stored operation (verdict.ts's rule): sent when it has commands or rebooted something. */
 export function operationVerdict(op: Operation): Verdict {
   const result = readResult(op);
-  const sent = op.commands.length > 0 || (result.reboot?.rebooted?.length ?? 0) > 0;
+  // A reboot whose RebootInstances was started may have happened, answered or not.
+  const sent = op.commands.length > 0 || result.sentAt !== undefined || result.reboot?.requestedAt !== undefined;
   return verdictOf(op.status, { sent, problems: result.problems ?? false });
 }

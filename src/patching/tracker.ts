@@ -243,7 +243,9 @@ export class OperationTracker {
   /** The report with the plan and approval state of an install or reboot (what keeps "approved by" on the card). */
   private decorate(op: Operation, report: OperationReport): OperationReport {
     const result = readResult(op);
-    const facts = { ...(result.sentAt ? { sentAt: new Date(result.sentAt) } : {}), ...(result.drift ? { drift: result.drift } : {}) };
+    // A reboot counts as sent from the moment RebootInstances was started (its write-ahead record): it may have happened.
+    const sentAt = result.sentAt ?? result.reboot?.requestedAt;
+    const facts = { ...(sentAt ? { sentAt: new Date(sentAt) } : {}), ...(result.drift ? { drift: result.drift } : {}) };
     return withChangeContext(this.runner.deps.store, op, this.runner.groupOf(op), { ...report, ...facts });
   }
 

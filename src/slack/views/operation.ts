@@ -126,7 +126,8 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
   const after = r.complianceAfter ? `\nAfter: ${complianceAfterText(r.complianceAfter)}` : '';
 
   // Nothing ran at all (every scope failed): the notification says why, not "0 instances".
-  const reason = r.total === 0 && r.failures[0] ? escapeText(truncate(r.failures[0].message, 300)) : summary;
+  const why = r.total === 0 ? (r.failures[0]?.message ?? r.notice) : undefined;
+  const reason = why ? escapeText(truncate(why, 300)) : summary;
   return message(
     `${emoji} ${kind.title} of ${g} ${words}: ${reason}`,
     blocks(

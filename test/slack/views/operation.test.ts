@@ -164,3 +164,12 @@ describe('an operation that never ran', () => {
     expect(m.text).not.toContain('0 instances');
   });
 });
+
+describe('an operation that ended before anything was reported', () => {
+  it('says why in its notification, never "0 instances"', () => {
+    const why = 'patchbot stopped while sending this reboot, so some instances of PRD may or may not have been rebooted.';
+    const m = operationView(smallReport({ kind: 'reboot', status: 'failed', total: 0, finished: 0, succeeded: 0, failed: 0, unreachable: [], outcomes: [], failures: [], notice: why, sentAt: new Date() }));
+    expect(m.text).toContain('Reboot of PRD failed: patchbot stopped while sending this reboot');
+    expect(m.text).not.toContain('0 instances');
+  });
+});
