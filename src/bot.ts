@@ -158,7 +158,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     tracker?.track(op.id);
     return op;
   }
-  const slack = createSlackApp({ slack: options.slack, config, services, actions, clock, logger });
+  const slack = createSlackApp({ slack: options.slack, config, services, actions, clock, logger, replayLog: store.seenRequests });
   const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new ChannelPoster(slack.client, logger), clock, logger });
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({

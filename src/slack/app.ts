@@ -16,7 +16,7 @@ import { SlackNameDirectory, type NameDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
 import { learnInstallation } from './installation';
-import { RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
+import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
 import { TaskGate } from './task-gate';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 import { errorView } from './views/errors';
@@ -33,6 +33,8 @@ export interface SlackAppDeps {
   actions: ActionServices;
   clock: Clock;
   logger: Logger;
+  /** Where accepted signed requests are remembered beyond this process (the store); memory only when absent. */
+  replayLog?: ReplayLog;
 }
 
 /** The running Slack side: Bolt's app and its Web API client. */
@@ -68,7 +70,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
   let healthServer: Server | undefined;
   let installation: Installation | undefined;
-  const guard = new RequestGuard({ mode: slack.mode, installation: () => installation });
+  const guard = new RequestGuard({ mode: slack.mode, installation: () => installation, ...(deps.replayLog ? { replayLog: deps.replayLog } : {}) });
   const app =
     slack.mode === 'socket'
       ? new App({ ...common, appToken: slack.appToken, socketMode: true })

@@ -94,6 +94,14 @@ export function checkInstallation(id: RequestIdentity, inst: Installation): void
   if (id.teamId !== inst.teamId) throw new RequestRefusedError('foreign_team', 403, `request from workspace ${id.teamId ?? '(none)'}, installed in ${inst.teamId}`);
 }
 
+/**
+ * Where accepted requests are remembered: `admit` returns false for one seen within its window. The
+ * store's table (src/store/seen-requests.ts) keeps them across restarts and processes.
+ */
+export interface ReplayLog {
+  admit(keys: readonly string[], untilMs: number, nowMs: number): boolean;
+}
+
 /** Remembers accepted requests for the signature window; refuses one seen before. */
 export class ReplayMemory {
   /** key → when it may be forgotten (epoch ms). */
@@ -103,6 +111,7 @@ export class ReplayMemory {
   constructor(
     private readonly capacity = DEFAULT_REPLAY_CAPACITY,
     private readonly windowSeconds = SIGNATURE_WINDOW_SECONDS,
+    private readonly log?: ReplayLog,
   ) {}
 
   /** How many keys are remembered now. */
@@ -129,6 +138,7 @@ export class ReplayMemory {
     }
     // Kept until the timestamp leaves the window: a request stamped t is accepted until t + window.
     const until = (timestampSeconds + this.windowSeconds + 1) * 1000;
+    if (this.log && !this.log.admit(keys, until, nowMs)) throw new RequestRefusedError('replay', 409, `request already received by this or another patchbot process (${keys[0]?.slice(0, 16) ?? ''}…)`);
     for (const key of keys) this.seen.set(key, until);
   }
 
@@ -151,9 +161,9 @@ export class RequestGuard {
   private readonly replays: ReplayMemory;
 
   constructor(
-    private readonly options: { mode: 'http' | 'socket'; installation: () => Installation | undefined; capacity?: number },
+    private readonly options: { mode: 'http' | 'socket'; installation: () => Installation | undefined; capacity?: number; replayLog?: ReplayLog },
   ) {
-    this.replays = new ReplayMemory(options.capacity);
+    this.replays = new ReplayMemory(options.capacity, SIGNATURE_WINDOW_SECONDS, options.replayLog);
   }
 
   /** Throws a RequestRefusedError when the request must not be acted on; returns who it is for. */

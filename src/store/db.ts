@@ -9,6 +9,7 @@ import { AuditRepository } from './audit';
 import type { StoreContext } from './context';
 import { storeFailure } from './failure';
 import { SqliteLease } from './lease';
+import { SeenRequests } from './seen-requests';
 import { migrate, type Migration } from './migrations';
 import { OperationRepository } from './operations';
 import { PollStateRepository } from './poll-state';
@@ -40,6 +41,8 @@ export interface Store {
   readonly pollState: PollStateRepository;
   /** The work lease (one process runs the tracker and the jobs; see src/jobs/leadership.ts). */
   readonly lease: SqliteLease;
+  /** Signed Slack requests already acted on, for the signature window (migration v5). */
+  readonly seenRequests: SeenRequests;
   /**
    * Checks the file at `path` is still the one this store opened (a cheap stat): throws a StoreError
    * (problem `deleted`) once it was deleted or replaced, and from then on.
@@ -120,6 +123,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     db,
     ...repositories,
     lease: new SqliteLease(ctx, checkFile),
+    seenRequests: new SeenRequests(ctx),
     checkFile,
     transaction<T>(fn: () => T): T {
       try {

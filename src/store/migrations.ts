@@ -195,8 +195,26 @@ const v4: Migration = {
   },
 };
 
+/**
+ * Version 5: signed Slack requests already acted on (issue 13), by key (`sig:<signature>`,
+ * `trigger:<trigger_id>`) until their timestamp leaves the signature window (epoch ms), so a replay
+ * is refused across restarts and by every process on the file.
+ */
+const v5: Migration = {
+  version: 5,
+  name: 'seen requests: replays refused across restarts',
+  up(db) {
+    db.exec(`
+      CREATE TABLE seen_requests (
+        key      TEXT PRIMARY KEY,
+        until_ms INTEGER NOT NULL
+      ) STRICT;
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

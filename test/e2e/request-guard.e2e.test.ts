@@ -59,6 +59,19 @@ describe('request guard: timestamps and replays', () => {
     await settle();
     expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
   });
+
+  it('refuses a replay sent to the restarted bot: what was accepted is remembered in the state file', async () => {
+    const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
+    const original = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG' });
+    expect(original.status).toBe(200);
+    await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1, 5000, 'the operation');
+    await h.bot.stop();
+    await h.restart();
+    const replay = await h.slack.driver.send(original.sent.body, { timestamp: original.sent.timestamp, signature: original.sent.signature });
+    expect(replay.status).toBe(409);
+    await settle();
+    expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
+  });
 });
 
 describe('request guard: the installation', () => {

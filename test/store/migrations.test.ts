@@ -36,7 +36,7 @@ describe('migrations', () => {
     const store = openDatabase({ path: ':memory:', logger });
     expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
     const tables = store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['approvals', 'audit_log', 'compliance_polls', 'compliance_snapshots', 'digests', 'leases', 'operations', 'window_executions_seen', 'window_polls']);
+    expect(tables).toEqual(['approvals', 'audit_log', 'compliance_polls', 'compliance_snapshots', 'digests', 'leases', 'operations', 'seen_requests', 'window_executions_seen', 'window_polls']);
     store.close();
   });
 
