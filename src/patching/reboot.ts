@@ -125,7 +125,7 @@ export function failInterruptedReboot(runner: OperationRunner, op: Operation): O
   const rebooted = result.reboot?.rebooted;
   const message = rebooted
     ? `patchbot stopped after rebooting ${rebooted.reduce((n, r) => n + r.instanceIds.length, 0)} instance(s) of ${op.group} but before scanning them, so SSM may still show them waiting for a reboot. Run /patch scan ${op.group} to refresh compliance.`
-    : `patchbot stopped while sending this reboot, so some instances of ${op.group} may or may not have been rebooted. It was not sent again, to never reboot twice: check the instances (/patch status ${op.group}) and run /patch reboot ${op.group} again if needed.`;
+    : `patchbot stopped while sending this reboot, so some instances of ${op.group} may or may not have been rebooted. patchbot does not repeat it, to never reboot twice: check the instances (/patch status ${op.group}) and run /patch reboot ${op.group} again if needed.`;
   runner.deps.store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.resumed', operationId: op.id, group: op.group, detail: { reboot: 'not sent again', rebooted: rebooted ?? null } });
   return runner.fail(op, 'CONFLICT', message, result.failures);
 }
