@@ -13,7 +13,7 @@ import { startSlackStandIn, type SlackStandIn } from '../src/sandbox/slack';
 import { GROUPS, sandboxFleet } from './support/aws';
 
 const ROOT = join(__dirname, '..');
-const BOT_TOKEN = 'xoxb-main-e2e-token';
+const BOT_TOKEN = 'xoxb-main';
 
 function runMain(env: Record<string, string>, args: string[] = ['--check']): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -103,12 +103,12 @@ describe('npm start (main) against the simulator', () => {
   });
 
   it('fails on a bot token Slack refuses, with the fix, and keeps log lines out', async () => {
-    const { code, stdout, stderr } = await runMain({ ...awsEnv(), ...files(), ...slackEnv('xoxb-revoked-long-ago') });
+    const { code, stdout, stderr } = await runMain({ ...awsEnv(), ...files(), ...slackEnv('xoxb-revoked') });
     expect(stdout).toMatch(
       /^FAIL Slack bot token: Slack does not accept SLACK_BOT_TOKEN \(invalid_auth\): .*Set SLACK_BOT_TOKEN to the Bot User OAuth Token \(xoxb-…\) from the app's OAuth & Permissions page$/m,
     );
     expect(jsonLines(stdout + stderr)).toEqual([]);
-    expect(stdout + stderr).not.toContain('xoxb-revoked-long-ago');
+    expect(stdout + stderr).not.toContain('xoxb-revoked');
     expect(code).toBe(1);
   });
 
@@ -141,7 +141,7 @@ describe('npm start (main) against the simulator', () => {
   });
 
   it('npm start with a bot token Slack refuses ends with the problem and the fix', async () => {
-    const { code, stderr } = await runMain({ ...awsEnv(), ...slackEnv('xoxb-not-this-workspace'), ...files(), PORT: '0' }, []);
+    const { code, stderr } = await runMain({ ...awsEnv(), ...slackEnv('xoxb-other'), ...files(), PORT: '0' }, []);
     const last = stderr.trim().split('\n').at(-1);
     expect(last).toMatch(/^patchbot could not start: Slack does not accept SLACK_BOT_TOKEN \(invalid_auth\): .*OAuth & Permissions page$/);
     expect(stderr).not.toContain('Something went wrong');

@@ -78,7 +78,7 @@ describe('preflight: the other tag spelling', () => {
 });
 
 describe('preflight: Slack, against the workspace stand-in', () => {
-  const TOKEN = 'xoxb-preflight-good';
+  const TOKEN = 'xoxb-good';
   let slack: SlackStandIn;
   beforeAll(async () => {
     slack = await startSlackStandIn({ signingSecret: 'preflight-secret', botToken: TOKEN });
@@ -122,7 +122,7 @@ describe('preflight: Slack, against the workspace stand-in', () => {
     ['token_expired', 'token_expired', /\(token_expired\).*Turn token rotation off/],
   ])('a token Slack refuses (%s) fails with the fix', async (_name, injected, expected) => {
     if (injected) slack.failNext('auth.test', injected);
-    const checks = await run({ SLACK_BOT_TOKEN: injected ? TOKEN : 'xoxb-not-this-one', SLACK_SIGNING_SECRET: 's3cret' });
+    const checks = await run({ SLACK_BOT_TOKEN: injected ? TOKEN : 'xoxb-wrong', SLACK_SIGNING_SECRET: 's3cret' });
     const token = checks.find((c) => c.what === 'Slack bot token');
     expect(token?.status).toBe('fail');
     expect(token?.detail).toMatch(expected);
