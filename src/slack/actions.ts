@@ -170,31 +170,27 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     }
   });
 
-  app.action<BlockButtonAction>(ACTIONS.scanFirst, async ({ ack, body, action, respond }) => {
-    await ack();
-    const id = OperationIdSchema.safeParse(action.value);
-    const origin = clickOrigin(body);
-    if (!id.success || !origin) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
-    try {
-      const scan = await services.scanFirst({ operationId: id.data, userId: body.user.id, origin });
-      await tell(respond, `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`);
-    } catch (err) {
-      await tell(respond, toPatchbotError(err).userText);
-    }
-  });
+  /** A card button that starts something new for the clicker (Scan first, Plan again): acknowledged first, the value and origin checked, the answer private. */
+  const startFromCard = (actionId: string, start: (input: { operationId: string; userId: string; origin: ClickOrigin }) => Promise<Operation>, said: (op: Operation) => string) => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const id = OperationIdSchema.safeParse(action.value);
+      const origin = clickOrigin(body);
+      if (!id.success || !origin) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+      try {
+        await tell(respond, said(await start({ operationId: id.data, userId: body.user.id, origin })));
+      } catch (err) {
+        await tell(respond, toPatchbotError(err).userText);
+      }
+    });
+  };
 
-  app.action<BlockButtonAction>(ACTIONS.replan, async ({ ack, body, action, respond }) => {
-    await ack();
-    const id = OperationIdSchema.safeParse(action.value);
-    const origin = clickOrigin(body);
-    if (!id.success || !origin) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
-    try {
-      const next = await services.replan({ operationId: id.data, userId: body.user.id, origin });
-      await tell(respond, `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`);
-    } catch (err) {
-      await tell(respond, toPatchbotError(err).userMessage);
-    }
-  });
+  startFromCard(ACTIONS.scanFirst, (input) => services.scanFirst(input), (scan) => `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`);
+  startFromCard(
+    ACTIONS.replan,
+    (input) => services.replan(input),
+    (next) => `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`,
+  );
 }
 
 /** A Share in channel button's value: a shareable read command and its group, nothing else. */
