@@ -117,6 +117,21 @@ describe('request validation', () => {
     expect(Object.values(sim.stats().rejected).reduce((a, b) => a + b, 0)).toBe(cases.length);
   });
 
+  it('time filters take the documented whole seconds (2024-07-07T00:00:00Z), not fractions', async () => {
+    const windowId = (await aws.ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities![0]!.WindowId!;
+    const listed = await failure(aws.ssm.send(new ListCommandsCommand({ Filters: [{ key: 'InvokedAfter', value: '2026-12-02T02:00:37.268Z' }] })));
+    expect(listed.name).toBe('ValidationException');
+    expect(listed.message).toContain('whole seconds');
+    const executions = await failure(
+      aws.ssm.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId, Filters: [{ Key: 'ExecutedAfter', Values: ['2026-12-02T02:00:37.268Z'] }] })),
+    );
+    expect(executions.name).toBe('ValidationException');
+    await expect(aws.ssm.send(new ListCommandsCommand({ Filters: [{ key: 'InvokedAfter', value: '2026-12-02T02:00:37Z' }] }))).resolves.toBeDefined();
+    await expect(
+      aws.ssm.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId, Filters: [{ Key: 'ExecutedBefore', Values: ['2026-12-02T02:00:37+01:00'] }] })),
+    ).resolves.toBeDefined();
+  });
+
   it('unknown things answer with the service’s own codes', async () => {
     expect((await failure(aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: 'i-0123456789abcdef0' })))).name).toBe('InvalidInstanceId');
     expect((await failure(aws.ssm.send(new ListCommandInvocationsCommand({ CommandId: '00000000-0000-4000-8000-000000000000' })))).name).toBe('InvalidCommandId');

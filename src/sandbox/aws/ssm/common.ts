@@ -106,10 +106,19 @@ export function padKey(n: number, width = 10): string {
   return String(n).padStart(width, '0');
 }
 
-/** Parses an ISO 8601 timestamp given as a filter value. */
+/** The form SSM's reference gives for timestamps in filter values: whole seconds, UTC or an offset. */
+const FILTER_TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses a timestamp given as a filter value (InvokedAfter/Before, ExecutedAfter/Before). Only the
+ * documented whole-second form (`2024-07-07T00:00:00Z`) is accepted: the reference shows no other,
+ * so the sandbox refuses fractional seconds rather than let a client depend on them.
+ */
 export function parseTimestamp(value: string, filterName: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw validationException(`The value ${value} of filter ${filterName} is not a valid ISO 8601 timestamp.`);
+  const ms = FILTER_TIMESTAMP_RE.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw validationException(`The value ${value} of filter ${filterName} is not a valid timestamp: use whole seconds in ISO 8601 form, like 2024-07-07T00:00:00Z.`);
+  }
   return ms;
 }
 
