@@ -100,7 +100,10 @@ export class FleetGateway {
     });
   }
 
-  /** The group's instances: SSM's managed-node view joined with EC2's Name tag and state. */
+  /**
+   * The group's instances: SSM's managed-node view joined with EC2's Name tag and state. SSM does not
+   * list stopped or terminated nodes, so those come from EC2 alone (no ping status, their EC2 state).
+   */
   async listManagedInstances(group: GroupTarget): Promise<ManagedInstance[]> {
     const tagFilter = `tag:${group.tagKey}`;
     const [ssm, ec2] = await Promise.all([

@@ -22,6 +22,7 @@ import {
   ListCommandsCommand,
   type InstanceInformation,
 } from '@aws-sdk/client-ssm';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
 import { clients } from './helpers';
 
@@ -41,10 +42,11 @@ describe('SSM reads through the real SDK', () => {
   });
 
   it('DescribeInstanceInformation lists the seeded cast with tags, ping status and platforms', async () => {
-    expect(all).toHaveLength(20);
+    // The cast is twenty; stg-batch-1 is stopped, and SSM does not list stopped nodes.
+    expect(all).toHaveLength(19);
     expect(all[0]?.LastPingDateTime).toBeInstanceOf(Date);
     expect(new Set(all.map((i) => i.PlatformType))).toEqual(new Set(['Linux', 'Windows']));
-    expect(all.filter((i) => i.PingStatus === 'ConnectionLost')).toHaveLength(2); // one lost agent, one stopped instance
+    expect(all.filter((i) => i.PingStatus === 'ConnectionLost')).toHaveLength(1); // prd-app-3's lost agent
     const prd = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Patch Group', Values: ['PRD'] }] }));
     expect(prd.InstanceInformationList?.length).toBe(8); // the ninth PRD instance uses the PatchGroup spelling
     const spelled = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:PatchGroup', Values: ['PRD', 'STG'] }] }));
@@ -55,7 +57,7 @@ describe('SSM reads through the real SDK', () => {
         InstanceInformationFilterList: [{ key: 'PlatformTypes', valueSet: ['Linux'] }],
       }),
     );
-    expect(lost.InstanceInformationList?.map((i) => i.PingStatus)).toEqual(['ConnectionLost', 'ConnectionLost']);
+    expect(lost.InstanceInformationList?.map((i) => i.PingStatus)).toEqual(['ConnectionLost']);
     const byId = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [all[3]!.InstanceId!] }] }));
     expect(byId.InstanceInformationList?.map((i) => i.InstanceId)).toEqual([all[3]!.InstanceId]);
   });
@@ -191,5 +193,32 @@ describe('SSM reads through the real SDK', () => {
       new DescribeMaintenanceWindowExecutionsCommand({ WindowId: am2.WindowId!, Filters: [{ Key: 'ExecutedBefore', Values: ['2000-01-01T00:00:00Z'] }] }),
     );
     expect(before.WindowExecutions).toEqual([]);
+  });
+});
+
+describe('DescribeInstanceInformation and stopped instances', () => {
+  it('leaves a stopped instance out, as AWS documents, while EC2 lists it; started again, it is back', async () => {
+    const sim = await startFleetSimulator({ port: 0, seed: 1 });
+    const aws = clients(sim.url);
+    const managed = async () =>
+      ((await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Patch Group', Values: ['STG'] }] }))).InstanceInformationList ?? []).map((i) => i.InstanceId);
+    const ec2 = async (name: string) =>
+      (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: [name] }] }))).Reservations?.[0]?.Instances?.[0];
+    try {
+      const batch = await ec2('stg-batch-1');
+      expect(batch?.State?.Name).toBe('stopped');
+      expect(await managed()).not.toContain(batch?.InstanceId);
+      const web = (await ec2('stg-web-1'))!.InstanceId!;
+      expect(await managed()).toContain(web);
+      sim.setInstance(web, { state: 'stopped' });
+      expect(await managed()).not.toContain(web);
+      expect(await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [web] }] }))).toMatchObject({ InstanceInformationList: [] });
+      expect((await ec2('stg-web-1'))?.State?.Name).toBe('stopped');
+      sim.setInstance(web, { state: 'running' });
+      expect(await managed()).toContain(web);
+    } finally {
+      aws.destroy();
+      await sim.close();
+    }
   });
 });
