@@ -6,7 +6,8 @@ import type { Simulator } from '../simulator';
 import type { Partition } from '../partition';
 import { SimulatorError, validationException } from '../errors';
 import { paginate } from '../paging';
-import { optInt, optList, optString, structItem, type Input } from '../validate';
+import { memberPath, optInt, optList, optString, reqString, structItem, type Input } from '../validate';
+import { constraintMessage } from '../errors';
 
 /** Where and when an SSM request runs. */
 export interface SsmContext {
@@ -127,4 +128,20 @@ export function valueMatches(pattern: string, value: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   return re.test(value);
+}
+
+/** The API model's PatchGroup pattern, as AWS quotes it in its validation message. */
+const PATCH_GROUP_PATTERN = '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$';
+const PATCH_GROUP_RE = new RegExp(PATCH_GROUP_PATTERN, 'u');
+
+/**
+ * The required PatchGroup member of every operation that takes one: 1 to 256 characters of the
+ * model's pattern, refused with AWS's ValidationException wording otherwise.
+ */
+export function reqPatchGroup(input: Input): string {
+  const group = reqString(input, 'PatchGroup', { min: 1, max: 256 });
+  if (!PATCH_GROUP_RE.test(group)) {
+    throw validationException(constraintMessage(memberPath('PatchGroup'), group, `Member must satisfy regular expression pattern: ${PATCH_GROUP_PATTERN}`));
+  }
+  return group;
 }
