@@ -118,7 +118,9 @@ describe('SSM reads through the real SDK', () => {
     const groups = (await aws.ssm.send(new DescribePatchGroupsCommand({}))).Mappings ?? [];
     expect(groups.map((g) => `${g.PatchGroup}:${g.BaselineIdentity?.BaselineName}`)).toEqual(['PRD:PRD-AL2Baseline', 'STG:STG-AL2Baseline', 'WIN:WIN-WindowsBaseline']);
     const baselines = (await aws.ssm.send(new DescribePatchBaselinesCommand({ MaxResults: 100 }))).BaselineIdentities ?? [];
-    expect(baselines.filter((b) => b.DefaultBaseline).map((b) => b.BaselineName).sort()).toEqual(['AWS-AmazonLinux2DefaultPatchBaseline', 'AWS-DefaultPatchBaseline']);
+    // One AWS default per operating system SSM knows.
+    expect(baselines.filter((b) => b.DefaultBaseline)).toHaveLength(15);
+    expect(new Set(baselines.filter((b) => b.DefaultBaseline).map((b) => b.OperatingSystem)).size).toBe(15);
     const own = await aws.ssm.send(new DescribePatchBaselinesCommand({ Filters: [{ Key: 'OWNER', Values: ['Self'] }] }));
     expect(own.BaselineIdentities).toHaveLength(3);
 
@@ -141,6 +143,45 @@ describe('SSM reads through the real SDK', () => {
     const windows = await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'STG' }));
     expect(windows.OperatingSystem).toBe('WINDOWS');
     expect((await aws.ssm.send(new GetPatchBaselineCommand({ BaselineId: windows.BaselineId! }))).Name).toBe('AWS-DefaultPatchBaseline');
+  });
+
+  it('every operating system has its AWS default baseline, with the approval rules of its family', async () => {
+    const expected: Record<string, string> = {
+      WINDOWS: 'AWS-DefaultPatchBaseline',
+      AMAZON_LINUX: 'AWS-AmazonLinuxDefaultPatchBaseline',
+      AMAZON_LINUX_2: 'AWS-AmazonLinux2DefaultPatchBaseline',
+      AMAZON_LINUX_2022: 'AWS-AmazonLinux2022DefaultPatchBaseline',
+      AMAZON_LINUX_2023: 'AWS-AmazonLinux2023DefaultPatchBaseline',
+      UBUNTU: 'AWS-UbuntuDefaultPatchBaseline',
+      DEBIAN: 'AWS-DebianDefaultPatchBaseline',
+      RASPBIAN: 'AWS-DefaultRaspbianPatchBaseline',
+      REDHAT_ENTERPRISE_LINUX: 'AWS-RedHatDefaultPatchBaseline',
+      CENTOS: 'AWS-CentOSDefaultPatchBaseline',
+      ORACLE_LINUX: 'AWS-OracleLinuxDefaultPatchBaseline',
+      ROCKY_LINUX: 'AWS-RockyLinuxDefaultPatchBaseline',
+      ALMA_LINUX: 'AWS-AlmaLinuxDefaultPatchBaseline',
+      SUSE: 'AWS-SuseDefaultPatchBaseline',
+      MACOS: 'AWS-MacOSDefaultPatchBaseline',
+    };
+    const filters = async (os: string) => {
+      const { BaselineId } = await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'no-such-group', OperatingSystem: os as never }));
+      expect(BaselineId).toMatch(/^arn:aws:ssm:us-east-1:\d{12}:patchbaseline\/pb-[0-9a-f]{17}$/);
+      const b = await aws.ssm.send(new GetPatchBaselineCommand({ BaselineId: BaselineId! }));
+      expect(b.Name).toBe(expected[os]);
+      expect(b.OperatingSystem).toBe(os);
+      return (b.ApprovalRules?.PatchRules ?? []).map((r) => Object.fromEntries((r.PatchFilterGroup?.PatchFilters ?? []).map((f) => [f.Key, f.Values])));
+    };
+    for (const os of Object.keys(expected)) await filters(os);
+    expect(await filters('WINDOWS')).toEqual([{ CLASSIFICATION: ['CriticalUpdates', 'SecurityUpdates'], MSRC_SEVERITY: ['Critical', 'Important'] }]);
+    expect(await filters('AMAZON_LINUX_2023')).toEqual([{ CLASSIFICATION: ['Security'], SEVERITY: ['Critical', 'Important'] }, { CLASSIFICATION: ['Bugfix'] }]);
+    expect(await filters('ORACLE_LINUX')).toEqual([{ CLASSIFICATION: ['Security'], SEVERITY: ['Important', 'Moderate'] }, { CLASSIFICATION: ['Bugfix'] }]);
+    for (const os of ['UBUNTU', 'DEBIAN', 'RASPBIAN']) {
+      expect(await filters(os)).toEqual([{ PRIORITY: ['Required', 'Important', 'Standard', 'Optional', 'Extra'], SECTION: ['*'] }]);
+    }
+    // Registered baselines still win over the default for their own operating system only.
+    expect((await aws.ssm.send(new GetPatchBaselineCommand({
+      BaselineId: (await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'STG', OperatingSystem: 'AMAZON_LINUX_2023' }))).BaselineId!,
+    }))).Name).toBe('AWS-AmazonLinux2023DefaultPatchBaseline');
   });
 
   it('maintenance windows: next run from cron and time zone, targets, tasks, seeded history', async () => {

@@ -4,14 +4,9 @@
  */
 import { SimulatorError } from '../errors';
 import { checkEnum, checkPattern, optInt, optList, optString, reqString, stringItem, structItem, type Input } from '../validate';
-import type { ApprovalRule, Baseline, ComplianceLevel, OperatingSystem } from '../fleet/model';
+import { OPERATING_SYSTEMS, type ApprovalRule, type Baseline, type ComplianceLevel, type OperatingSystem } from '../fleet/model';
 import { keyValueFilters, pageOf, reqPatchGroup, type SsmContext } from './common';
 
-/** Every OperatingSystem value SSM accepts. */
-const OPERATING_SYSTEMS = [
-  'WINDOWS', 'AMAZON_LINUX', 'AMAZON_LINUX_2', 'AMAZON_LINUX_2022', 'UBUNTU', 'REDHAT_ENTERPRISE_LINUX', 'SUSE', 'CENTOS',
-  'ORACLE_LINUX', 'DEBIAN', 'MACOS', 'RASPBIAN', 'ROCKY_LINUX', 'ALMA_LINUX', 'AMAZON_LINUX_2023',
-];
 
 function isDefault(ctx: SsmContext, baseline: Baseline): boolean {
   return ctx.partition.defaultBaselines.get(baseline.os) === baseline.id;
@@ -114,11 +109,7 @@ export function getPatchBaselineForPatchGroup(ctx: SsmContext, input: Input): ob
   const group = reqPatchGroup(input);
   const os = optString(input, 'OperatingSystem') ?? 'WINDOWS';
   checkEnum('OperatingSystem', os, OPERATING_SYSTEMS);
-  const modelled = os === 'WINDOWS' || os === 'AMAZON_LINUX_2';
-  const baseline = modelled
-    ? (ctx.partition.registeredBaseline(group, os as OperatingSystem) ?? ctx.partition.defaultBaseline(os as OperatingSystem))
-    : undefined;
-  if (!baseline) throw new SimulatorError('DoesNotExistException', `No patch baseline for patch group ${group} and operating system ${os} (the sandbox models WINDOWS and AMAZON_LINUX_2).`);
+  const baseline = ctx.partition.registeredBaseline(group, os as OperatingSystem) ?? ctx.partition.defaultBaseline(os as OperatingSystem);
   return { BaselineId: baseline.id, PatchGroup: group, OperatingSystem: os };
 }
 
