@@ -44,7 +44,7 @@ describe('patchbot.example.yml through the preflight', () => {
         expect(text).toMatch(new RegExp(`^WARN group WIN in production \\(${region}\\): baseline AWS-DefaultPatchBaseline, 0 instances report to patch group windows-prd`, 'm'));
       }
       // Three scope checks; STG in staging, PRD in both production regions, WIN in all three.
-    expect(checks).toHaveLength(3 + 1 + 2 + 3);
+      expect(checks).toHaveLength(3 + 1 + 2 + 3);
     } finally {
       fleet.close();
     }
