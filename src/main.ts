@@ -16,7 +16,7 @@ import { guardProcess } from './process-guard';
 async function check(app: AppConfig, verbose: boolean): Promise<number> {
   const level = app.env.logLevel ?? (verbose ? 'debug' : 'silent');
   const logger = createLogger({ level, destination: process.stderr });
-  const fleet = createFleet(app.config.aws.scopes, logger);
+  const fleet = createFleet(app.config.aws.scopes, logger, app.env.awsRetry);
   const [slackChecks, awsChecks] = await Promise.all([
     runSlackPreflight(app.env, logger),
     runPreflight(app.config, fleet, logger).finally(() => fleet.close()),
@@ -46,14 +46,14 @@ async function main(argv: string[]): Promise<number> {
   guardProcess(logger);
   logger.info({ file: app.file, groups: config.groups.map((g) => g.name), scopes: config.aws.scopes.map((s) => s.name) }, 'configuration loaded');
 
-  const fleet = createFleet(config.aws.scopes, logger);
+  const fleet = createFleet(config.aws.scopes, logger, env.awsRetry);
   const checks = await runPreflight(config, fleet, logger).finally(() => fleet.close());
   // A failed check is logged, not fatal: AWS may be briefly unreachable, and the bot says so per command.
   for (const c of checks) logger[c.status === 'ok' ? 'info' : 'warn']({ check: c.what, status: c.status }, c.detail);
 
   let bot;
   try {
-    bot = await startBot({ config, slack: env.slack, dbPath: env.dbPath, port: env.port, host: env.host, logger });
+    bot = await startBot({ config, slack: env.slack, dbPath: env.dbPath, port: env.port, host: env.host, logger, aws: env.awsRetry });
   } catch (err) {
     // The last thing written is the reason and the fix, after every log line already queued.
     const e = toPatchbotError(err);

@@ -6,14 +6,17 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { AwsScope } from './types';
 
 /**
- * Settings that production leaves unset so that the SDK reads its own environment
- * (credential chain, AWS_ENDPOINT_URL*, AWS_MAX_ATTEMPTS); the sandbox, tests and benchmarks set them.
+ * Settings that production leaves unset so that the SDK reads its own environment (credential
+ * chain, AWS_ENDPOINT_URL*); the sandbox, tests and benchmarks set them. The retry settings come
+ * from AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, which the config module reads (`AppEnv.awsRetry`).
  */
 export interface ClientOptions {
   endpoint?: string;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Attempts per call under the SDK's adaptive retry mode; default 8 (SSM publishes no rate limits). */
+  /** Attempts per call of the retrying clients (AWS_MAX_ATTEMPTS); default 8 (SSM publishes no rate limits). */
   maxAttempts?: number;
+  /** Retry mode of the retrying clients (AWS_RETRY_MODE); default adaptive. `legacy` is standard: the JavaScript SDK has no other. */
+  retryMode?: 'standard' | 'adaptive' | 'legacy';
   /** How long a call that changes something (SendCommand, RebootInstances) waits for its answer; default 30 s. */
   sendTimeoutMs?: number;
 }
@@ -93,13 +96,14 @@ export class AwsClientPool {
     if (!scope) throw new Error(`unknown AWS scope "${scopeName}"`);
     const config = {
       region,
-      retryMode: 'adaptive' as const,
+      retryMode: this.options.retryMode === 'standard' || this.options.retryMode === 'legacy' ? ('standard' as const) : ('adaptive' as const),
       maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       credentials: this.credentialsFor(scope, region),
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
     };
     const sendTimeoutMs = this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
-    // One attempt and an answer timeout that throws (the Node handler only warns unless told to).
+    // One attempt whatever AWS_MAX_ATTEMPTS says: a retry after a lost answer would run the change twice.
+    // And an answer timeout that throws (the Node handler only warns unless told to).
     const onceConfig = { ...config, maxAttempts: 1, requestHandler: { requestTimeout: sendTimeoutMs, throwOnRequestTimeout: true } };
     const created: RegionClients = {
       ssm: new SSMClient(config),

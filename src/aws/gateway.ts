@@ -100,7 +100,10 @@ export class FleetGateway {
     });
   }
 
-  /** The group's instances: SSM's managed-node view joined with EC2's Name tag and state. */
+  /**
+   * The group's instances: SSM's managed-node view joined with EC2's Name tag and state. SSM does not
+   * list stopped or terminated nodes, so those come from EC2 alone (no ping status, their EC2 state).
+   */
   async listManagedInstances(group: GroupTarget): Promise<ManagedInstance[]> {
     const tagFilter = `tag:${group.tagKey}`;
     const [ssm, ec2] = await Promise.all([
@@ -294,7 +297,7 @@ export class FleetGateway {
         { client: this.clients.ssm, pageSize: LIMITS.windowsPage },
         {
           WindowId: windowId,
-          ...(after ? { Filters: [{ Key: 'ExecutedAfter', Values: [after.toISOString()] }] } : {}),
+          ...(after ? { Filters: [{ Key: 'ExecutedAfter', Values: [filterTimestamp(after)] }] } : {}),
         },
       );
       for await (const page of pages) found.push(...(page.WindowExecutions ?? []).map(map.toWindowExecution));
@@ -378,7 +381,7 @@ export class FleetGateway {
         {
           Filters: [
             { key: 'DocumentName', value: PATCH_DOCUMENT },
-            { key: 'InvokedAfter', value: since.toISOString() },
+            { key: 'InvokedAfter', value: filterTimestamp(since) },
           ],
         },
       );
@@ -446,6 +449,17 @@ export class FleetGateway {
       throw mapped;
     }
   }
+}
+
+/**
+ * A time as SSM's filter values document it, in whole seconds (`2024-07-07T00:00:00Z`), rounded
+ * down: the "after" filters (InvokedAfter, ExecutedAfter) include their bound, so rounding down
+ * only widens the look by under a second and never misses an item of the bound's own second.
+ * Callers match what they find by identity (the command's Comment, the execution id already seen),
+ * so the wider look counts nothing twice.
+ */
+export function filterTimestamp(at: Date): string {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
 }
 
 /** The Comment patchbot puts on its commands: it names the operation so a restart can find the command. */

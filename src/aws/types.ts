@@ -41,7 +41,7 @@ export interface ManagedInstance {
   instanceId: string;
   /** EC2 Name tag, when set. */
   name: string | undefined;
-  /** SSM ping status; `undefined` when EC2 has the instance but SSM does not manage it. */
+  /** SSM ping status; `undefined` when SSM does not list the instance: no agent registered, or stopped (SSM leaves those out; `ec2State` says which). */
   pingStatus: PingStatus | undefined;
   lastPingAt: Date | undefined;
   platformName: string | undefined;

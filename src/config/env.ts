@@ -1,6 +1,6 @@
 /**
- * The environment: Slack secrets and transport, port, file paths, log level, and the region of the
- * default AWS scope. The only reader of process.env, and only through a parameter that defaults to it.
+ * The environment: Slack secrets and transport, port, file paths, log level, the region of the
+ * default AWS scope, and the AWS SDK's retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE). The only reader of process.env, and only through a parameter that defaults to it.
  */
 import { inspect } from 'node:util';
 import { z } from 'zod';
@@ -30,6 +30,11 @@ function secret(wrongPrefix: RegExp, wrongWhat: string) {
 
 const regionVar = optional.refine((v) => v === undefined || REGION_RE.test(v), 'expected an AWS region name like "us-east-1"');
 
+/** AWS_RETRY_MODE values the AWS SDKs document (the JavaScript SDK has no legacy mode and treats it as standard). */
+export const AWS_RETRY_MODES = ['standard', 'adaptive', 'legacy'] as const;
+/** One AWS_RETRY_MODE value. */
+export type AwsRetryMode = (typeof AWS_RETRY_MODES)[number];
+
 /** The environment variables patchbot reads (other variables are ignored; the AWS SDK reads its own). */
 export const EnvSchema = z.object({
   SLACK_BOT_TOKEN: secret(/^xapp-/, 'an app-level token (xapp-…), which belongs in SLACK_APP_TOKEN; the bot token starts with xoxb-'),
@@ -46,6 +51,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: optional.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), `expected one of ${LOG_LEVELS.join(', ')}`),
   AWS_REGION: regionVar,
   AWS_DEFAULT_REGION: regionVar,
+  AWS_MAX_ATTEMPTS: optional.refine((v) => v === undefined || (/^[1-9]\d{0,3}$/.test(v) && Number(v) <= 1000), 'expected a whole number of attempts from 1 to 1000, like "8"'),
+  AWS_RETRY_MODE: optional.refine((v) => v === undefined || (AWS_RETRY_MODES as readonly string[]).includes(v), `expected one of ${AWS_RETRY_MODES.join(', ')}`),
 });
 
 function safeUrl(text: string): URL | undefined {
@@ -67,6 +74,17 @@ export interface SlackEnv {
   apiUrl: string | undefined;
 }
 
+/**
+ * The AWS SDK's retry settings from its own environment variables, for the clients that retry;
+ * a field is absent when its variable is unset (patchbot's default then applies).
+ */
+export interface AwsRetryEnv {
+  /** AWS_MAX_ATTEMPTS: attempts per call, the first included. */
+  maxAttempts?: number;
+  /** AWS_RETRY_MODE. */
+  retryMode?: AwsRetryMode;
+}
+
 /** The validated environment. */
 export interface AppEnv {
   slack: SlackEnv;
@@ -82,6 +100,8 @@ export interface AppEnv {
   logLevel: LogLevel | undefined;
   /** Region of the default scope: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1. */
   defaultRegion: string;
+  /** AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, as the AWS client pool takes them. */
+  awsRetry: AwsRetryEnv;
 }
 
 /** Replaces a secret with whether it is set, for anything that prints. */
@@ -144,6 +164,10 @@ export function loadEnv(env: EnvSource = process.env): AppEnv {
     dbPath: v.PATCHBOT_DB ?? './data/patchbot.db',
     logLevel: v.LOG_LEVEL as LogLevel | undefined,
     defaultRegion: v.AWS_REGION ?? v.AWS_DEFAULT_REGION ?? FALLBACK_REGION,
+    awsRetry: {
+      ...(v.AWS_MAX_ATTEMPTS !== undefined ? { maxAttempts: Number(v.AWS_MAX_ATTEMPTS) } : {}),
+      ...(v.AWS_RETRY_MODE !== undefined ? { retryMode: v.AWS_RETRY_MODE as AwsRetryMode } : {}),
+    },
   };
 }
 

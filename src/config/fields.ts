@@ -35,6 +35,8 @@ export const SLACK_USERGROUP_RE = /^S[A-Z0-9]+$/;
 export const REGION_RE = /^[a-z]{2}(?:-(?:gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
 /** Group and scope names. */
 export const NAME_RE = /^[A-Za-z0-9_.-]+$/;
+/** SSM's patch group name (a group's tag value): letters, spaces, digits and `_ . : / = + - @` (the API model's PatchGroup pattern). */
+export const PATCH_GROUP_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** An IAM role ARN; group 1 is the account id. */
 export const ROLE_ARN_RE = /^arn:aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
@@ -54,6 +56,15 @@ export const GroupNameSchema = matching(NAME_RE, 'a group name of letters, digit
   128,
   expected('a group name of at most 128 characters'),
 );
+
+const PATCH_GROUP_WHAT = 'a tag value SSM accepts as a patch group name: 1 to 256 letters, digits, spaces and _ . : / = + - @';
+
+/** A group's tag value, which SSM also uses as the patch group name: 1 to 256 characters of its pattern. */
+export const PatchGroupNameSchema = z
+  .string(expected(PATCH_GROUP_WHAT))
+  .min(1, expected(PATCH_GROUP_WHAT))
+  .max(256, expected("a tag value of at most 256 characters (SSM's limit for a patch group name)"))
+  .regex(PATCH_GROUP_RE, expected(PATCH_GROUP_WHAT));
 
 /** A scope name: letters, digits, "-", "_" and ".". */
 export const ScopeNameSchema = matching(NAME_RE, 'a scope name of letters, digits, "-", "_" and "." only').max(

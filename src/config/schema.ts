@@ -11,6 +11,7 @@ import {
   CronSchema,
   DurationSchema,
   GroupNameSchema,
+  PatchGroupNameSchema,
   LogLevelSchema,
   MaxConcurrencySchema,
   MaxErrorsSchema,
@@ -97,7 +98,7 @@ export const InstallSchema = strictObject({
 /** One patch group: the instances tagged with it, its channel, who may operate on it, and its policies. */
 export const GroupSchema = strictObject({
   tagKey: z.enum(['Patch Group', 'PatchGroup'], expected('"Patch Group" or "PatchGroup"')).default('Patch Group'),
-  tagValue: z.string(expected('a tag value string')).min(1, expected('a non-empty tag value')).max(256, expected('a tag value of at most 256 characters')).optional(),
+  tagValue: PatchGroupNameSchema.optional(),
   channel: ChannelSchema,
   operators: z
     .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))

@@ -41,6 +41,7 @@ describe('loadEnv', () => {
       dbPath: './data/patchbot.db',
       logLevel: undefined,
       defaultRegion: 'us-east-1',
+      awsRetry: {},
     });
   });
 
@@ -57,6 +58,8 @@ describe('loadEnv', () => {
       LOG_LEVEL: 'debug',
       AWS_REGION: 'eu-west-1',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_MAX_ATTEMPTS: '5',
+      AWS_RETRY_MODE: 'standard',
       HOME: '/root',
     });
     expect(slackFields(env.slack)).toEqual({ mode: 'socket', botToken: 'xoxb-1', signingSecret: 'shh', appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:9000/api/' });
@@ -68,6 +71,7 @@ describe('loadEnv', () => {
       dbPath: ':memory:',
       logLevel: 'debug',
       defaultRegion: 'eu-west-1',
+      awsRetry: { maxAttempts: 5, retryMode: 'standard' },
     });
   });
 
@@ -76,6 +80,16 @@ describe('loadEnv', () => {
     expect(env.slack.mode).toBe('http');
     expect(env.slack.appToken).toBeUndefined();
     expect(env).toMatchObject({ port: 3000, defaultRegion: 'sa-east-1' });
+  });
+
+  it('reads the AWS SDK\'s retry variables: a positive whole number of attempts, and a retry mode the SDKs document', () => {
+    expect(loadEnv({ AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'adaptive' }).awsRetry).toEqual({ maxAttempts: 1, retryMode: 'adaptive' });
+    expect(loadEnv({ AWS_RETRY_MODE: 'legacy' }).awsRetry).toEqual({ retryMode: 'legacy' });
+    expect(loadEnv({ AWS_MAX_ATTEMPTS: '', AWS_RETRY_MODE: '' }).awsRetry).toEqual({});
+    for (const bad of ['0', '-2', '3.5', 'three', ' 3', '1e3', '1001']) {
+      expect(envIssues({ AWS_MAX_ATTEMPTS: bad })).toEqual([`AWS_MAX_ATTEMPTS: expected a whole number of attempts from 1 to 1000, like "8", got ${JSON.stringify(bad)}`]);
+    }
+    expect(envIssues({ AWS_RETRY_MODE: 'Adaptive' })).toEqual(['AWS_RETRY_MODE: expected one of standard, adaptive, legacy, got "Adaptive"']);
   });
 
   it('accepts port 0 (a free port, for tests)', () => {

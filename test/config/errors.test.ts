@@ -21,6 +21,24 @@ describe('wrong documents name the path, what was expected and what was found', 
     ]);
   });
 
+  it('a tag value SSM would refuse as a patch group name (pattern, 1 to 256 characters)', () => {
+    const what = 'expected a tag value SSM accepts as a patch group name: 1 to 256 letters, digits, spaces and _ . : / = + - @';
+    expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: "prd#1"`)).toEqual([`groups.PRD.tagValue: ${what}, got "prd#1" (line 5, column 15)`]);
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: "prd*"`)).toEqual([`groups.PRD.tagValue: ${what}, got "prd*"`]);
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: ""`)).toEqual([`groups.PRD.tagValue: ${what}, got an empty string`]);
+    const long = 'a'.repeat(257);
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: ${long}`)).toEqual([
+      `groups.PRD.tagValue: expected a tag value of at most 256 characters (SSM's limit for a patch group name), got "${long.slice(0, 77)}..."`,
+    ]);
+  });
+
+  it('accepts every patch group name SSM does: letters of any script, spaces, digits and _ . : / = + - @', () => {
+    for (const value of ['Prod Web', 'prod/eu-1', 'team=ops+db@x:y_z.1', 'Ünïcödé 組 ٣', 'a'.repeat(256)]) {
+      const config = parseConfigText(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: ${JSON.stringify(value)}`, 'patchbot.yml', {});
+      expect(config.groups[0]?.tagValue).toBe(value);
+    }
+  });
+
   it('an unknown key, with the keys that are allowed', () => {
     expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\n    bogus: 1`)).toEqual([
       `groups.PRD.bogus: unknown key (expected one of: ${GROUP_KEYS}) (line 5, column 5)`,

@@ -37,10 +37,11 @@ describe('paging over a 300-instance fleet', () => {
   });
   beforeEach(() => sim.resetStats());
 
-  it('DescribeInstanceInformation: 300 instances over six pages of 50, each once', async () => {
+  it('DescribeInstanceInformation: the 299 running of 300 instances over six pages of 50, each once', async () => {
     const all = await collect(paginateDescribeInstanceInformation({ client: aws.ssm, pageSize: 50 }, {}), (p) => p.InstanceInformationList);
-    expect(all).toHaveLength(300);
-    expect(new Set(all.map((i) => i.InstanceId)).size).toBe(300);
+    // stg-batch-1 is stopped, and SSM does not list stopped nodes.
+    expect(all).toHaveLength(299);
+    expect(new Set(all.map((i) => i.InstanceId)).size).toBe(299);
     expect(sim.stats().calls.DescribeInstanceInformation).toBe(6);
     const stg = await collect(
       paginateDescribeInstanceInformation({ client: aws.ssm, pageSize: 7 }, { Filters: [{ Key: 'tag:Patch Group', Values: ['STG'] }] }),

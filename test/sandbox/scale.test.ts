@@ -31,7 +31,14 @@ describe('a 10,000-instance fleet', () => {
     for await (const page of paginateDescribeInstanceInformation({ client: aws.ssm, pageSize: 50 }, {})) {
       for (const i of page.InstanceInformationList ?? []) ids.add(i.InstanceId!);
     }
-    expect(ids.size).toBe(10_000);
+    // SSM does not list stopped nodes; EC2 does, and together they are the whole fleet.
+    const stopped = new Set<string>();
+    for await (const page of paginateDescribeInstances({ client: aws.ec2, pageSize: 1000 }, { Filters: [{ Name: 'instance-state-name', Values: ['stopped'] }] })) {
+      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) stopped.add(i.InstanceId!);
+    }
+    expect(stopped.size).toBeGreaterThan(0);
+    expect([...stopped].some((id) => ids.has(id))).toBe(false);
+    expect(ids.size + stopped.size).toBe(10_000);
     // EC2 agrees (one group, to keep the XML parsing in the SDK short).
     const win = new Set<string>();
     for await (const page of paginateDescribeInstances({ client: aws.ec2, pageSize: 1000 }, { Filters: [{ Name: 'tag:Patch Group', Values: ['WIN'] }] })) {
@@ -39,13 +46,14 @@ describe('a 10,000-instance fleet', () => {
     }
     expect(win.size).toBeGreaterThan(summary!.groups.WIN! * 0.9); // the rest use the PatchGroup tag spelling
     expect(win.size).toBeLessThanOrEqual(summary!.groups.WIN!);
-    expect([...win].every((id) => ids.has(id))).toBe(true);
+    expect([...win].every((id) => ids.has(id) || stopped.has(id))).toBe(true);
   });
 
   it('runs a scan over a whole patch group and settles every invocation', async () => {
+    // Every tagged instance is a target, stopped ones too (their invocations are Undeliverable), so EC2 counts them.
     let win = 0;
-    for await (const page of paginateDescribeInstanceInformation({ client: aws.ssm, pageSize: 50 }, { Filters: [{ Key: 'tag:Patch Group', Values: ['WIN'] }] })) {
-      win += page.InstanceInformationList?.length ?? 0;
+    for await (const page of paginateDescribeInstances({ client: aws.ec2, pageSize: 1000 }, { Filters: [{ Name: 'tag:Patch Group', Values: ['WIN'] }] })) {
+      for (const r of page.Reservations ?? []) win += r.Instances?.length ?? 0;
     }
     const sent = await aws.ssm.send(
       new SendCommandCommand({ DocumentName: 'AWS-RunPatchBaseline', Parameters: { Operation: ['Scan'] }, Targets: [{ Key: 'tag:Patch Group', Values: ['WIN'] }], MaxConcurrency: '100%' }),

@@ -22,6 +22,7 @@ import {
   ListCommandsCommand,
   type InstanceInformation,
 } from '@aws-sdk/client-ssm';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
 import { clients } from './helpers';
 
@@ -41,10 +42,11 @@ describe('SSM reads through the real SDK', () => {
   });
 
   it('DescribeInstanceInformation lists the seeded cast with tags, ping status and platforms', async () => {
-    expect(all).toHaveLength(20);
+    // The cast is twenty; stg-batch-1 is stopped, and SSM does not list stopped nodes.
+    expect(all).toHaveLength(19);
     expect(all[0]?.LastPingDateTime).toBeInstanceOf(Date);
     expect(new Set(all.map((i) => i.PlatformType))).toEqual(new Set(['Linux', 'Windows']));
-    expect(all.filter((i) => i.PingStatus === 'ConnectionLost')).toHaveLength(2); // one lost agent, one stopped instance
+    expect(all.filter((i) => i.PingStatus === 'ConnectionLost')).toHaveLength(1); // prd-app-3's lost agent
     const prd = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Patch Group', Values: ['PRD'] }] }));
     expect(prd.InstanceInformationList?.length).toBe(8); // the ninth PRD instance uses the PatchGroup spelling
     const spelled = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:PatchGroup', Values: ['PRD', 'STG'] }] }));
@@ -55,7 +57,7 @@ describe('SSM reads through the real SDK', () => {
         InstanceInformationFilterList: [{ key: 'PlatformTypes', valueSet: ['Linux'] }],
       }),
     );
-    expect(lost.InstanceInformationList?.map((i) => i.PingStatus)).toEqual(['ConnectionLost', 'ConnectionLost']);
+    expect(lost.InstanceInformationList?.map((i) => i.PingStatus)).toEqual(['ConnectionLost']);
     const byId = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [all[3]!.InstanceId!] }] }));
     expect(byId.InstanceInformationList?.map((i) => i.InstanceId)).toEqual([all[3]!.InstanceId]);
   });
@@ -116,7 +118,9 @@ describe('SSM reads through the real SDK', () => {
     const groups = (await aws.ssm.send(new DescribePatchGroupsCommand({}))).Mappings ?? [];
     expect(groups.map((g) => `${g.PatchGroup}:${g.BaselineIdentity?.BaselineName}`)).toEqual(['PRD:PRD-AL2Baseline', 'STG:STG-AL2Baseline', 'WIN:WIN-WindowsBaseline']);
     const baselines = (await aws.ssm.send(new DescribePatchBaselinesCommand({ MaxResults: 100 }))).BaselineIdentities ?? [];
-    expect(baselines.filter((b) => b.DefaultBaseline).map((b) => b.BaselineName).sort()).toEqual(['AWS-AmazonLinux2DefaultPatchBaseline', 'AWS-DefaultPatchBaseline']);
+    // One AWS default per operating system SSM knows.
+    expect(baselines.filter((b) => b.DefaultBaseline)).toHaveLength(15);
+    expect(new Set(baselines.filter((b) => b.DefaultBaseline).map((b) => b.OperatingSystem)).size).toBe(15);
     const own = await aws.ssm.send(new DescribePatchBaselinesCommand({ Filters: [{ Key: 'OWNER', Values: ['Self'] }] }));
     expect(own.BaselineIdentities).toHaveLength(3);
 
@@ -139,6 +143,45 @@ describe('SSM reads through the real SDK', () => {
     const windows = await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'STG' }));
     expect(windows.OperatingSystem).toBe('WINDOWS');
     expect((await aws.ssm.send(new GetPatchBaselineCommand({ BaselineId: windows.BaselineId! }))).Name).toBe('AWS-DefaultPatchBaseline');
+  });
+
+  it('every operating system has its AWS default baseline, with the approval rules of its family', async () => {
+    const expected: Record<string, string> = {
+      WINDOWS: 'AWS-DefaultPatchBaseline',
+      AMAZON_LINUX: 'AWS-AmazonLinuxDefaultPatchBaseline',
+      AMAZON_LINUX_2: 'AWS-AmazonLinux2DefaultPatchBaseline',
+      AMAZON_LINUX_2022: 'AWS-AmazonLinux2022DefaultPatchBaseline',
+      AMAZON_LINUX_2023: 'AWS-AmazonLinux2023DefaultPatchBaseline',
+      UBUNTU: 'AWS-UbuntuDefaultPatchBaseline',
+      DEBIAN: 'AWS-DebianDefaultPatchBaseline',
+      RASPBIAN: 'AWS-DefaultRaspbianPatchBaseline',
+      REDHAT_ENTERPRISE_LINUX: 'AWS-RedHatDefaultPatchBaseline',
+      CENTOS: 'AWS-CentOSDefaultPatchBaseline',
+      ORACLE_LINUX: 'AWS-OracleLinuxDefaultPatchBaseline',
+      ROCKY_LINUX: 'AWS-RockyLinuxDefaultPatchBaseline',
+      ALMA_LINUX: 'AWS-AlmaLinuxDefaultPatchBaseline',
+      SUSE: 'AWS-SuseDefaultPatchBaseline',
+      MACOS: 'AWS-MacOSDefaultPatchBaseline',
+    };
+    const filters = async (os: string) => {
+      const { BaselineId } = await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'no-such-group', OperatingSystem: os as never }));
+      expect(BaselineId).toMatch(/^arn:aws:ssm:us-east-1:\d{12}:patchbaseline\/pb-[0-9a-f]{17}$/);
+      const b = await aws.ssm.send(new GetPatchBaselineCommand({ BaselineId: BaselineId! }));
+      expect(b.Name).toBe(expected[os]);
+      expect(b.OperatingSystem).toBe(os);
+      return (b.ApprovalRules?.PatchRules ?? []).map((r) => Object.fromEntries((r.PatchFilterGroup?.PatchFilters ?? []).map((f) => [f.Key, f.Values])));
+    };
+    for (const os of Object.keys(expected)) await filters(os);
+    expect(await filters('WINDOWS')).toEqual([{ CLASSIFICATION: ['CriticalUpdates', 'SecurityUpdates'], MSRC_SEVERITY: ['Critical', 'Important'] }]);
+    expect(await filters('AMAZON_LINUX_2023')).toEqual([{ CLASSIFICATION: ['Security'], SEVERITY: ['Critical', 'Important'] }, { CLASSIFICATION: ['Bugfix'] }]);
+    expect(await filters('ORACLE_LINUX')).toEqual([{ CLASSIFICATION: ['Security'], SEVERITY: ['Important', 'Moderate'] }, { CLASSIFICATION: ['Bugfix'] }]);
+    for (const os of ['UBUNTU', 'DEBIAN', 'RASPBIAN']) {
+      expect(await filters(os)).toEqual([{ PRIORITY: ['Required', 'Important', 'Standard', 'Optional', 'Extra'], SECTION: ['*'] }]);
+    }
+    // Registered baselines still win over the default for their own operating system only.
+    expect((await aws.ssm.send(new GetPatchBaselineCommand({
+      BaselineId: (await aws.ssm.send(new GetPatchBaselineForPatchGroupCommand({ PatchGroup: 'STG', OperatingSystem: 'AMAZON_LINUX_2023' }))).BaselineId!,
+    }))).Name).toBe('AWS-AmazonLinux2023DefaultPatchBaseline');
   });
 
   it('maintenance windows: next run from cron and time zone, targets, tasks, seeded history', async () => {
@@ -191,5 +234,32 @@ describe('SSM reads through the real SDK', () => {
       new DescribeMaintenanceWindowExecutionsCommand({ WindowId: am2.WindowId!, Filters: [{ Key: 'ExecutedBefore', Values: ['2000-01-01T00:00:00Z'] }] }),
     );
     expect(before.WindowExecutions).toEqual([]);
+  });
+});
+
+describe('DescribeInstanceInformation and stopped instances', () => {
+  it('leaves a stopped instance out, as AWS documents, while EC2 lists it; started again, it is back', async () => {
+    const sim = await startFleetSimulator({ port: 0, seed: 1 });
+    const aws = clients(sim.url);
+    const managed = async () =>
+      ((await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Patch Group', Values: ['STG'] }] }))).InstanceInformationList ?? []).map((i) => i.InstanceId);
+    const ec2 = async (name: string) =>
+      (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: [name] }] }))).Reservations?.[0]?.Instances?.[0];
+    try {
+      const batch = await ec2('stg-batch-1');
+      expect(batch?.State?.Name).toBe('stopped');
+      expect(await managed()).not.toContain(batch?.InstanceId);
+      const web = (await ec2('stg-web-1'))!.InstanceId!;
+      expect(await managed()).toContain(web);
+      sim.setInstance(web, { state: 'stopped' });
+      expect(await managed()).not.toContain(web);
+      expect(await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [web] }] }))).toMatchObject({ InstanceInformationList: [] });
+      expect((await ec2('stg-web-1'))?.State?.Name).toBe('stopped');
+      sim.setInstance(web, { state: 'running' });
+      expect(await managed()).toContain(web);
+    } finally {
+      aws.destroy();
+      await sim.close();
+    }
   });
 });

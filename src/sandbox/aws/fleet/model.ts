@@ -4,8 +4,13 @@
  * real fleet the two differ until the next operation finishes.
  */
 
-/** Operating systems the simulator models (a subset of SSM's OperatingSystem enum). */
-export type OperatingSystem = 'AMAZON_LINUX_2' | 'WINDOWS';
+/** SSM's OperatingSystem enum: every one has a predefined default baseline. */
+export const OPERATING_SYSTEMS = [
+  'WINDOWS', 'AMAZON_LINUX', 'AMAZON_LINUX_2', 'AMAZON_LINUX_2022', 'UBUNTU', 'REDHAT_ENTERPRISE_LINUX', 'SUSE', 'CENTOS',
+  'ORACLE_LINUX', 'DEBIAN', 'MACOS', 'RASPBIAN', 'ROCKY_LINUX', 'ALMA_LINUX', 'AMAZON_LINUX_2023',
+] as const;
+/** An SSM OperatingSystem value (baselines exist for all; seeded instances run AMAZON_LINUX_2 or WINDOWS). */
+export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
 /** SSM agent connectivity. */
 export type PingStatus = 'Online' | 'ConnectionLost' | 'Inactive';
 /** EC2 instance states the simulator models. */

@@ -1,17 +1,12 @@
 /**
  * Patch baselines and patch groups: DescribePatchBaselines, DescribePatchGroups, GetPatchBaseline,
- * GetPatchBaselineForPatchGroup, UpdatePatchBaseline.
+ * GetPatchBaselineForPatchGroup, RegisterPatchBaselineForPatchGroup, UpdatePatchBaseline.
  */
 import { SimulatorError } from '../errors';
 import { checkEnum, checkPattern, optInt, optList, optString, reqString, stringItem, structItem, type Input } from '../validate';
-import type { ApprovalRule, Baseline, ComplianceLevel, OperatingSystem } from '../fleet/model';
-import { keyValueFilters, pageOf, type SsmContext } from './common';
+import { OPERATING_SYSTEMS, type ApprovalRule, type Baseline, type ComplianceLevel, type OperatingSystem } from '../fleet/model';
+import { keyValueFilters, pageOf, reqPatchGroup, type SsmContext } from './common';
 
-/** Every OperatingSystem value SSM accepts. */
-const OPERATING_SYSTEMS = [
-  'WINDOWS', 'AMAZON_LINUX', 'AMAZON_LINUX_2', 'AMAZON_LINUX_2022', 'UBUNTU', 'REDHAT_ENTERPRISE_LINUX', 'SUSE', 'CENTOS',
-  'ORACLE_LINUX', 'DEBIAN', 'MACOS', 'RASPBIAN', 'ROCKY_LINUX', 'ALMA_LINUX', 'AMAZON_LINUX_2023',
-];
 
 function isDefault(ctx: SsmContext, baseline: Baseline): boolean {
   return ctx.partition.defaultBaselines.get(baseline.os) === baseline.id;
@@ -111,15 +106,31 @@ function baselineView(baseline: Baseline): Record<string, unknown> {
  * Windows registration or, failing that, the default Windows baseline.
  */
 export function getPatchBaselineForPatchGroup(ctx: SsmContext, input: Input): object {
-  const group = reqString(input, 'PatchGroup');
+  const group = reqPatchGroup(input);
   const os = optString(input, 'OperatingSystem') ?? 'WINDOWS';
   checkEnum('OperatingSystem', os, OPERATING_SYSTEMS);
-  const modelled = os === 'WINDOWS' || os === 'AMAZON_LINUX_2';
-  const baseline = modelled
-    ? (ctx.partition.registeredBaseline(group, os as OperatingSystem) ?? ctx.partition.defaultBaseline(os as OperatingSystem))
-    : undefined;
-  if (!baseline) throw new SimulatorError('DoesNotExistException', `No patch baseline for patch group ${group} and operating system ${os} (the sandbox models WINDOWS and AMAZON_LINUX_2).`);
+  const baseline = ctx.partition.registeredBaseline(group, os as OperatingSystem) ?? ctx.partition.defaultBaseline(os as OperatingSystem);
   return { BaselineId: baseline.id, PatchGroup: group, OperatingSystem: os };
+}
+
+/**
+ * Registers a baseline for a patch group, for the baseline's operating system. A group that already
+ * has another baseline for that operating system is refused (AlreadyExistsException); registering
+ * the same one again changes nothing.
+ */
+export function registerPatchBaselineForPatchGroup(ctx: SsmContext, input: Input): object {
+  const id = reqString(input, 'BaselineId');
+  checkPattern('BaselineId', id, /^[a-zA-Z0-9_\-:/]{20,128}$/);
+  const group = reqPatchGroup(input);
+  const baseline = ctx.partition.findBaseline(id);
+  if (!baseline) throw new SimulatorError('DoesNotExistException', `Baseline ${id} does not exist.`);
+  const registered = ctx.partition.registeredBaseline(group, baseline.os);
+  if (registered && registered.id !== baseline.id) {
+    throw new SimulatorError('AlreadyExistsException', `Patch group ${group} is already registered with baseline ${registered.id} for ${baseline.os}.`);
+  }
+  ctx.partition.registerPatchGroup(group, baseline.id);
+  ctx.sim.journal.record(ctx.partition.key, 'RegisterPatchBaselineForPatchGroup', { baselineId: baseline.id, patchGroup: group });
+  return { BaselineId: id, PatchGroup: group };
 }
 
 const COMPLIANCE_LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED'];

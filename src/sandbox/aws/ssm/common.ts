@@ -6,7 +6,8 @@ import type { Simulator } from '../simulator';
 import type { Partition } from '../partition';
 import { SimulatorError, validationException } from '../errors';
 import { paginate } from '../paging';
-import { optInt, optList, optString, structItem, type Input } from '../validate';
+import { memberPath, optInt, optList, optString, reqString, structItem, type Input } from '../validate';
+import { constraintMessage } from '../errors';
 
 /** Where and when an SSM request runs. */
 export interface SsmContext {
@@ -106,10 +107,19 @@ export function padKey(n: number, width = 10): string {
   return String(n).padStart(width, '0');
 }
 
-/** Parses an ISO 8601 timestamp given as a filter value. */
+/** The form SSM's reference gives for timestamps in filter values: whole seconds, UTC or an offset. */
+const FILTER_TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses a timestamp given as a filter value (InvokedAfter/Before, ExecutedAfter/Before). Only the
+ * documented whole-second form (`2024-07-07T00:00:00Z`) is accepted: the reference shows no other,
+ * so the sandbox refuses fractional seconds rather than let a client depend on them.
+ */
 export function parseTimestamp(value: string, filterName: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw validationException(`The value ${value} of filter ${filterName} is not a valid ISO 8601 timestamp.`);
+  const ms = FILTER_TIMESTAMP_RE.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw validationException(`The value ${value} of filter ${filterName} is not a valid timestamp: use whole seconds in ISO 8601 form, like 2024-07-07T00:00:00Z.`);
+  }
   return ms;
 }
 
@@ -118,4 +128,20 @@ export function valueMatches(pattern: string, value: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   return re.test(value);
+}
+
+/** The API model's PatchGroup pattern, as AWS quotes it in its validation message. */
+const PATCH_GROUP_PATTERN = '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$';
+const PATCH_GROUP_RE = new RegExp(PATCH_GROUP_PATTERN, 'u');
+
+/**
+ * The required PatchGroup member of every operation that takes one: 1 to 256 characters of the
+ * model's pattern, refused with AWS's ValidationException wording otherwise.
+ */
+export function reqPatchGroup(input: Input): string {
+  const group = reqString(input, 'PatchGroup', { min: 1, max: 256 });
+  if (!PATCH_GROUP_RE.test(group)) {
+    throw validationException(constraintMessage(memberPath('PatchGroup'), group, `Member must satisfy regular expression pattern: ${PATCH_GROUP_PATTERN}`));
+  }
+  return group;
 }

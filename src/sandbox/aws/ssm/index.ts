@@ -2,7 +2,14 @@
 import type { SsmHandler } from './common';
 import { describeInstanceInformation } from './instances';
 import { describeInstancePatchStates, describeInstancePatchStatesForPatchGroup, describeInstancePatches, describePatchGroupState } from './patch-states';
-import { describePatchBaselines, describePatchGroups, getPatchBaseline, getPatchBaselineForPatchGroup, updatePatchBaseline } from './baselines';
+import {
+  describePatchBaselines,
+  describePatchGroups,
+  getPatchBaseline,
+  getPatchBaselineForPatchGroup,
+  registerPatchBaselineForPatchGroup,
+  updatePatchBaseline,
+} from './baselines';
 import {
   describeMaintenanceWindowExecutionTaskInvocations,
   describeMaintenanceWindowExecutionTasks,
@@ -27,6 +34,7 @@ export const SSM_OPERATIONS: Readonly<Record<string, SsmHandler>> = {
   DescribePatchBaselines: describePatchBaselines,
   GetPatchBaseline: getPatchBaseline,
   GetPatchBaselineForPatchGroup: getPatchBaselineForPatchGroup,
+  RegisterPatchBaselineForPatchGroup: registerPatchBaselineForPatchGroup,
   UpdatePatchBaseline: updatePatchBaseline,
   DescribeMaintenanceWindows: describeMaintenanceWindows,
   GetMaintenanceWindow: getMaintenanceWindow,

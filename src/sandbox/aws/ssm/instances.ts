@@ -47,7 +47,11 @@ function predicate(key: string, values: string[]): Predicate {
   }
 }
 
-/** Lists managed nodes; every filter narrows the list (AND), values within a filter widen it (OR). */
+/**
+ * Lists managed nodes; every filter narrows the list (AND), values within a filter widen it (OR).
+ * Stopped instances are left out, as AWS documents ("does not return stopped or terminated nodes"):
+ * EC2 DescribeInstances is where they are seen.
+ */
 export function describeInstanceInformation(ctx: SsmContext, input: Input): object {
   const predicates: Predicate[] = [];
   const legacy = optList(input, 'InstanceInformationFilterList', structItem('InstanceInformationFilterList'), { max: 100 }) ?? [];
@@ -71,7 +75,7 @@ export function describeInstanceInformation(ctx: SsmContext, input: Input): obje
     if (filter.Values.length === 0) throw validationException(`1 validation error detected: Value at 'filters.member.values' failed to satisfy constraint: Member must have length greater than or equal to 1`);
     predicates.push(predicate(filter.Key, filter.Values));
   }
-  const matching = ctx.partition.instanceList.filter((i) => predicates.every((p) => p(i)));
+  const matching = ctx.partition.instanceList.filter((i) => i.state === 'running' && predicates.every((p) => p(i)));
   const page = pageOf(ctx, input, matching, (i) => padKey(i.seq));
   return {
     InstanceInformationList: page.items.map((i) => instanceInformation(i, ctx.now)),

@@ -5,7 +5,7 @@
 import { SimulatorError, validationException } from '../errors';
 import { checkEnum, checkPattern, optList, reqString, stringItem, structItem, type Input } from '../validate';
 import type { PatchCounts, ReportedPatchState, SimInstance } from '../fleet/model';
-import { keyValueFilters, padKey, pageOf, type SsmContext } from './common';
+import { keyValueFilters, padKey, pageOf, reqPatchGroup, type SsmContext } from './common';
 
 /** The wire spelling of each patch state: AWS sends `Missing`, not the model's `MISSING`. */
 const WIRE_STATE: Record<ReportedPatchState, string> = {
@@ -79,7 +79,7 @@ const OPERATORS = ['Equal', 'NotEqual', 'LessThan', 'GreaterThan'];
 
 /** Patch states of the instances whose last report named the patch group, with count filters. */
 export function describeInstancePatchStatesForPatchGroup(ctx: SsmContext, input: Input): object {
-  const group = reqString(input, 'PatchGroup');
+  const group = reqPatchGroup(input);
   const filters = (optList(input, 'Filters', structItem('Filters'), { max: 4 }) ?? []).map((f) => {
     const key = typeof f['Key'] === 'string' ? f['Key'] : undefined;
     const values = Array.isArray(f['Values']) ? (f['Values'] as unknown[]) : undefined;
@@ -153,7 +153,7 @@ export function describeInstancePatches(ctx: SsmContext, input: Input): object {
 
 /** SSM's summary of a patch group: how many instances have patches in each state. */
 export function describePatchGroupState(ctx: SsmContext, input: Input): object {
-  const group = reqString(input, 'PatchGroup');
+  const group = reqPatchGroup(input);
   const out = {
     Instances: 0,
     InstancesWithInstalledPatches: 0,
