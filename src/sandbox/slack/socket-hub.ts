@@ -93,7 +93,7 @@ const AckSchema = z.object({ envelope_id: z.string().min(1), payload: z.record(z
 /** Socket Mode for one app: tickets, connections, envelope delivery and faults. */
 export class SocketModeHub {
   readonly events = new EventEmitter<SocketHubEvents>();
-  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly tickets = new Map<string, number>();
   private readonly connections = new Map<number, Connection>();
   private readonly pending = new Map<string, Pending>();
@@ -182,8 +182,12 @@ export class SocketModeHub {
     if (this.gapSince !== undefined) this.gapTotalMs += Date.now() - this.gapSince;
     this.gapSince = undefined;
     this.everConnected = true;
+    // A stalled (half-open) connection hears nothing: no pongs, no acks.
+    ws.on('ping', (data) => {
+      if (!conn.stalled) ws.pong(data);
+    });
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) this.onMessage(data.toString());
+      if (!isBinary && !conn.stalled) this.onMessage(data.toString());
     });
     ws.on('error', (err) => this.ctx.logger.debug({ err, connection: conn.id }, 'socket mode connection error'));
     ws.on('close', () => {
@@ -310,12 +314,11 @@ export class SocketModeHub {
     }, ms);
   }
 
-  /** Makes a connection half-open: the stand-in stops reading it (no acks, no pongs) but keeps it. */
+  /** Makes a connection half-open: what the app sends is lost (no acks, no pongs), the socket stays open. */
   stall(connectionId?: number): SocketConnectionInfo | undefined {
     const conn = connectionId !== undefined ? this.connections.get(connectionId) : [...this.connections.values()][0];
     if (!conn) return undefined;
     conn.stalled = true;
-    (conn.ws as unknown as { _socket: Duplex })._socket.pause();
     return { id: conn.id, openedAt: conn.openedAt, draining: conn.draining };
   }
 
