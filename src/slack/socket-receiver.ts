@@ -85,6 +85,8 @@ export class SocketModeReceiver implements Receiver {
   private stopped = true;
   private state: SocketState = 'stopped';
   private wake: (() => void) | undefined;
+  /** Why the last open failed (its Retry-After and kind set the next wait). */
+  private lastFailure: SlackError | undefined;
 
   constructor(private readonly options: SocketReceiverOptions) {
     this.log = options.logger.child({ subsystem: 'socket' });
@@ -180,8 +182,6 @@ export class SocketModeReceiver implements Receiver {
       }
     }
   }
-
-  private lastFailure: SlackError | undefined;
 
   /** The wait before the next open: Retry-After when Slack gave one, longer for a refused token. */
   private lastWaitMs(failures: number): number {

@@ -181,4 +181,23 @@ describe('Socket Mode in the stand-in', () => {
     expect(silent).toMatchObject({ status: 0, slackError: 'operation_timeout' });
     expect(slack.ephemerals(DEMO_IDS.channels.stg, DEMO_IDS.users.alice).map((e) => e.text).join('\n')).toMatch(/operation_timeout/);
   });
+
+  it('takes the same faults over POST /_sandbox/socket', async () => {
+    const a = await client();
+    const post = (body: unknown) => fetch(`${slack.url}/_sandbox/socket`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post({ action: 'refresh', reason: 'warning', closeAfterMs: 5000 })).status).toBe(200);
+    await slack.driver.waitFor(() => a.received.some((m) => m.type === 'disconnect' && m.reason === 'warning'), 2000, 'disconnect');
+    expect((await post({ action: 'outage', ms: 1000 })).status).toBe(200);
+    await once(a.ws, 'close');
+    expect((await open(slack)).status).toBe(503);
+    expect((await post({ action: 'stall' })).status).toBe(409);
+    expect((await post({ action: 'explode' })).status).toBe(400);
+    const http = await standIn();
+    try {
+      const res = await fetch(`${http.url}/_sandbox/socket`, { method: 'POST', body: JSON.stringify({ action: 'stall' }) });
+      expect(await res.json()).toEqual({ ok: false, error: 'not_socket_mode' });
+    } finally {
+      await http.close();
+    }
+  });
 });
