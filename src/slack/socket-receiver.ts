@@ -213,7 +213,10 @@ export class SocketModeReceiver implements Receiver {
   private onDisconnectMessage(conn: SocketConnection, reason: string): void {
     this.log.info({ connection: conn.id, reason }, 'Slack asked for a new Socket Mode connection');
     if (reason === 'link_disabled') this.log.error({ connection: conn.id }, 'Slack turned Socket Mode off for the app (link_disabled): turn it on again in the app settings; patchbot keeps trying');
+    if (conn.draining) return; // a `warning` then a `refresh_requested`: one replacement is enough
     conn.draining = true;
+    // Another socket already serves: this one only has to finish its envelopes.
+    if ([...this.conns].some((c) => c !== conn && c.live && !c.draining)) return this.drain(conn);
     this.reconnect();
   }
 

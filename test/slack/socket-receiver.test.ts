@@ -137,4 +137,27 @@ describe('SocketModeReceiver', () => {
     expect(hub.gapMs()).toBe(0);
     expect(r.connected()).toBe(true);
   });
+
+  it('a second disconnect on a socket already being replaced opens nothing more, and the old socket closes once its envelope is acknowledged', async () => {
+    const r = make(APP_TOKEN, { ...FAST, drainMs: 10_000 });
+    await r.start();
+    const hub = slack.socketMode!;
+    const [old] = hub.list();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    handle = async (e) => {
+      await held;
+      await e.ack();
+    };
+    const delivery = hub.deliver('slash_commands', { command: '/patch' });
+    await slack.driver.waitFor(() => events.length === 1, 2000, 'the envelope at the app');
+    hub.refresh({ reason: 'warning', closeAfterMs: 10_000 });
+    await slack.driver.waitFor(() => hub.list().length === 2, 2000, 'the replacement');
+    hub.refresh({ connectionId: old!.id, reason: 'refresh_requested', closeAfterMs: 10_000 });
+    release();
+    expect((await delivery).acked).toBe(true);
+    await slack.driver.waitFor(() => !hub.list().some((c) => c.id === old!.id), 2000, 'the old socket to close');
+    expect(hub.list()).toHaveLength(1);
+    expect(slack.calls('apps.connections.open')).toHaveLength(2);
+  });
 });
