@@ -17,6 +17,7 @@ import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
 import { learnInstallation } from './installation';
 import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
+import { SocketModeReceiver } from './socket-receiver';
 import { TaskGate } from './task-gate';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 import { errorView } from './views/errors';
@@ -71,9 +72,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   let healthServer: Server | undefined;
   let installation: Installation | undefined;
   const guard = new RequestGuard({ mode: slack.mode, installation: () => installation, ...(deps.replayLog ? { replayLog: deps.replayLog } : {}) });
+  // Socket Mode: patchbot's own receiver (socket-receiver.ts), which survives outages and refreshes.
+  const socket = slack.mode === 'socket' ? new SocketModeReceiver({ appToken: slack.appToken ?? '', apiUrl: slack.apiUrl, logger: deps.logger }) : undefined;
   const app =
-    slack.mode === 'socket'
-      ? new App({ ...common, appToken: slack.appToken, socketMode: true })
+    socket
+      ? new App({ ...common, receiver: socket })
       : new App({
           ...common,
           receiver: new HTTPReceiver({
@@ -164,7 +167,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         await app.start().catch((err: unknown) => {
           throw slackStartError(err, { variable: 'SLACK_APP_TOKEN', apiUrl: slack.apiUrl, method: 'apps.connections.open' });
         });
-        healthServer = createServer((req, res) => (req.url === '/health' ? healthAnswer(res) : res.writeHead(404).end()));
+        // /health is 503 while no socket is open: the bot hears nothing then.
+        healthServer = createServer((req, res) => (req.url === '/health' ? healthAnswer(res, socket?.connected() === false ? 'socket_mode_disconnected' : undefined) : res.writeHead(404).end()));
         await new Promise<void>((resolve) => healthServer!.listen(port, host, resolve));
         return { port: (healthServer.address() as AddressInfo).port };
       }
@@ -185,9 +189,10 @@ function refusalOf(err: unknown): RequestRefusedError | undefined {
   return original instanceof RequestRefusedError ? original : undefined;
 }
 
-function healthAnswer(res: import('node:http').ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end('{"ok":true}');
+/** `{"ok":true}`, or 503 with why the bot cannot hear Slack. */
+function healthAnswer(res: import('node:http').ServerResponse, down?: string): void {
+  res.writeHead(down ? 503 : 200, { 'content-type': 'application/json' });
+  res.end(down ? JSON.stringify({ ok: false, reason: down }) : '{"ok":true}');
 }
 
 function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, names: NameDirectory, command: Pick<SlashCommand, 'user_id' | 'channel_id'>, logger: Logger) {

@@ -46,13 +46,26 @@ export interface Harness {
 
 const SIGNING_SECRET = 'e2e-signing-secret';
 const BOT_TOKEN = 'xoxb-e2e';
+/** The app-level token of a Socket Mode harness. */
+export const APP_TOKEN = 'xapp-e2e';
 
 /** Starts everything; options tune the simulator and the bot's polling. */
 export async function startHarness(
-  options: { sim?: SimulatorOptions; config?: PatchbotConfig; clock?: Clock; aws?: Partial<ClientOptions>; workspace?: WorkspaceSeed; lease?: BotOptions['lease'] } = {},
+  options: {
+    sim?: SimulatorOptions;
+    config?: PatchbotConfig;
+    clock?: Clock;
+    aws?: Partial<ClientOptions>;
+    workspace?: WorkspaceSeed;
+    lease?: BotOptions['lease'];
+    /** `socket`: the stand-in and the bot speak Socket Mode (the driver delivers over the bot's socket); `http` by default. */
+    slackMode?: 'http' | 'socket';
+    logger?: BotOptions['logger'];
+  } = {},
 ): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
-  const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, ...(options.workspace ? { workspace: options.workspace } : {}) });
+  const socketMode = options.slackMode === 'socket';
+  const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, ...(socketMode ? { appToken: APP_TOKEN } : {}), ...(options.workspace ? { workspace: options.workspace } : {}) });
   // Tests run jobs themselves (bot.runJob); a cron firing mid-test would post news at random.
   const config = quiet(options.config ?? demoConfig());
   const dbPath = join(mkdtempSync(join(tmpdir(), 'patchbot-e2e-')), 'patchbot.db');
@@ -60,17 +73,19 @@ export async function startHarness(
   const launch = async (route = true) => {
     const bot = await startBot({
       config,
-      slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
+      slack: socketMode
+        ? { mode: 'socket', botToken: BOT_TOKEN, signingSecret: undefined, appToken: APP_TOKEN, apiUrl: slack.apiUrl }
+        : { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
       dbPath,
       port: 0,
       host: '127.0.0.1',
-      logger: silentLogger(),
+      logger: options.logger ?? silentLogger(),
       aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3, ...options.aws },
       pollIntervalMs: 100,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.lease ? { lease: options.lease } : {}),
     });
-    if (route) slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+    if (route && !socketMode) slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
     return bot;
   };
   const harness: Harness = {

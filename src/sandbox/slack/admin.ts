@@ -33,11 +33,19 @@ const FaultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ratelimit'), method: z.string().min(1), retryAfterSeconds: z.number().int().min(1), count: z.number().int().min(1).optional() }).strict(),
 ]);
 
+/** A Socket Mode fault for `POST /_sandbox/socket` (socket-hub.ts). */
+const SocketFaultSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('refresh'), connectionId: z.number().int().optional(), reason: z.enum(['refresh_requested', 'warning', 'link_disabled']).optional(), closeAfterMs: z.number().int().min(0).max(600_000).optional() }).strict(),
+  z.object({ action: z.literal('outage'), ms: z.number().int().min(1).max(3_600_000), connectionsOpen: z.enum(['http_503', 'refused']).optional() }).strict(),
+  z.object({ action: z.literal('stall'), connectionId: z.number().int().optional() }).strict(),
+]);
+
 /** The admin routes, for the 404 answer and the README. */
 export const ADMIN_ROUTES = [
   'GET  /_sandbox/config',
   'POST /_sandbox/config   {rateLimits, latencyMs, blocksTextLimit, outage: none|unreachable|invalid_auth, ...}',
   'POST /_sandbox/faults   {kind: error, method, error, count?, applied?, channel?} | {kind: hang, method, ms, count?, channel?} | {kind: ratelimit, method, retryAfterSeconds, count?}',
+  'POST /_sandbox/socket   {action: refresh, connectionId?, reason?, closeAfterMs?} | {action: outage, ms, connectionsOpen?: http_503|refused} | {action: stall, connectionId?} (Socket Mode only)',
 ];
 
 /** Handles `/_sandbox/*`; false when the path is not an admin route. */
@@ -47,7 +55,7 @@ export async function handleAdmin(ctx: StandInContext, req: IncomingMessage, res
     sendJson(res, 200, { ok: true, knobs: ctx.knobs });
     return true;
   }
-  if (req.method !== 'POST' || (path !== '/_sandbox/config' && path !== '/_sandbox/faults')) {
+  if (req.method !== 'POST' || (path !== '/_sandbox/config' && path !== '/_sandbox/faults' && path !== '/_sandbox/socket')) {
     sendJson(res, 404, { ok: false, error: 'not_found', routes: ADMIN_ROUTES });
     return true;
   }
@@ -64,6 +72,7 @@ export async function handleAdmin(ctx: StandInContext, req: IncomingMessage, res
     sendJson(res, 200, { ok: true, knobs: ctx.configure(parsed.data) });
     return true;
   }
+  if (path === '/_sandbox/socket') return socketFault(ctx, res, body);
   const parsed = FaultSchema.safeParse(body);
   if (!parsed.success) return answerInvalid(res, parsed.error);
   const f = parsed.data;
@@ -72,6 +81,29 @@ export async function handleAdmin(ctx: StandInContext, req: IncomingMessage, res
   else if (f.kind === 'hang') ctx.faults.hangNext(f.method, f.ms, only(f));
   else ctx.faults.rateLimitNext(f.method, f.retryAfterSeconds, f.count);
   sendJson(res, 200, { ok: true });
+  return true;
+}
+
+/** Applies a Socket Mode fault; 409 when the stand-in is not in Socket Mode or there is no such connection. */
+function socketFault(ctx: StandInContext, res: ServerResponse, body: unknown): true {
+  const parsed = SocketFaultSchema.safeParse(body);
+  if (!parsed.success) return answerInvalid(res, parsed.error);
+  const hub = ctx.socket;
+  if (!hub) {
+    sendJson(res, 409, { ok: false, error: 'not_socket_mode' });
+    return true;
+  }
+  const f = parsed.data;
+  if (f.action === 'outage') {
+    hub.outage(f.ms, f.connectionsOpen ? { connectionsOpen: f.connectionsOpen } : {});
+    sendJson(res, 200, { ok: true });
+    return true;
+  }
+  const conn =
+    f.action === 'refresh'
+      ? hub.refresh({ ...(f.connectionId !== undefined ? { connectionId: f.connectionId } : {}), ...(f.reason ? { reason: f.reason } : {}), ...(f.closeAfterMs !== undefined ? { closeAfterMs: f.closeAfterMs } : {}) })
+      : hub.stall(f.connectionId);
+  sendJson(res, conn ? 200 : 409, conn ? { ok: true, connection: { ...conn } } : { ok: false, error: 'no_connection' });
   return true;
 }
 

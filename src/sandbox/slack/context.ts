@@ -11,6 +11,7 @@ import { FaultPlan, RateLimiter } from './rate-limit';
 import { TriggerRegistry } from './triggers';
 import type { CallRecord, ResponseRecord } from './types';
 import { Workspace } from './workspace';
+import type { SocketModeHub } from './socket-hub';
 import type { WorkspaceSeed } from './seed';
 
 /** Fixed settings of one stand-in. */
@@ -36,6 +37,8 @@ export class StandInContext {
   baseUrl = '';
   /** Where slash commands and interactions go (Bolt's `/slack/events`). */
   botEventsUrl: string | undefined;
+  /** Socket Mode (the stand-in was given an app-level token): requests go over the app's WebSocket, not to botEventsUrl. */
+  socket: SocketModeHub | undefined;
 
   constructor(
     readonly settings: StandInSettings,
@@ -86,5 +89,6 @@ export class StandInContext {
     this.calls.length = 0;
     this.responses.length = 0;
     this.knobs = DEFAULT_KNOBS;
+    this.socket?.reset();
   }
 }

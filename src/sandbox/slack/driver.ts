@@ -10,6 +10,7 @@ import { checkContent } from './content';
 import { textOf } from './messages';
 import type { ResponseUrlHost, OriginalRef } from './response-url';
 import { slackSignature } from './signing';
+import { sendOverSocket } from './socket-driver';
 import { isJsonObject, type Json, type JsonObject, type ModalRecord, type SlackBlock, type SlackEphemeral, type SlackMessage, type CallRecord, type ResponseRecord } from './types';
 import { stateValues } from './view-state';
 import { waitFor } from './wait';
@@ -241,8 +242,9 @@ export class SlackDriver {
     return { ...result, triggerId };
   }
 
-  /** Sends any body to the bot's events URL, signed (or forged) like Slack's requests. */
+  /** Sends any body to the bot's events URL, signed (or forged) like Slack's requests; in Socket Mode over the app's socket. */
   async send(body: string, options: SendOptions = {}): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
+    if (this.ctx.socket) return sendOverSocket(this.ctx, this.ctx.socket, options.rawBody ?? body, options);
     const url = this.ctx.botEventsUrl;
     if (!url) throw new Error('the bot events URL is not set: pass botEventsUrl or call setBotEventsUrl()');
     const rawBody = options.rawBody ?? body;

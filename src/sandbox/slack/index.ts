@@ -30,6 +30,7 @@ import { DEMO_WORKSPACE, type WorkspaceSeed } from './seed';
 import { listen, stop } from './server';
 import type { CallRecord, ModalRecord, ResponseRecord, SlackEphemeral, SlackMessage } from './types';
 import type { Workspace } from './workspace';
+import { SocketModeHub } from './socket-hub';
 
 /** Re-exported for tests, the demo and its config: the seed, record shapes, signing, validation, waits. */
 export { DEMO_IDS, DEMO_WORKSPACE } from './seed';
@@ -44,6 +45,7 @@ export { validateBlocks, validateView, LIMITS as BLOCK_KIT_LIMITS } from './bloc
 export { textOf } from './messages';
 export { waitFor, WaitTimeoutError } from './wait';
 export { METHODS as MODELLED_METHODS } from './web-api';
+export type { SocketModeHub, SocketDelivery, SocketConnectionInfo, RefreshOptions, SocketOutageOptions, EnvelopeType, DisconnectReason } from './socket-hub';
 
 /** How to start a stand-in. */
 export interface SlackStandInOptions {
@@ -55,6 +57,8 @@ export interface SlackStandInOptions {
   botToken: string;
   /** The workspace to start with; the demo seed by default. */
   workspace?: WorkspaceSeed;
+  /** An app-level token (`xapp-…`): the workspace is in Socket Mode and the driver delivers over the app's WebSocket. */
+  appToken?: string;
   /** The bot's events URL (Bolt's `http://host:port/slack/events`); settable later. */
   botEventsUrl?: string;
   /** Time for message ts, trigger and response_url expiry (not for signing: Bolt checks against the wall clock). */
@@ -73,6 +77,8 @@ export interface SlackStandIn {
   readonly driver: SlackDriver;
   /** The workspace directory (channels, users, groups); tests may change membership. */
   readonly workspace: Workspace;
+  /** Socket Mode's connections and faults (refresh, outage, stall); undefined in HTTP mode. */
+  readonly socketMode: SocketModeHub | undefined;
   /** Points the driver at the bot. */
   setBotEventsUrl(url: string): void;
   /** Web API calls, oldest first; only those to `method` when given. */
@@ -107,6 +113,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const logger = (options.logger ?? silentLogger()).child({ subsystem: 'slack-standin' });
   const ctx = new StandInContext({ signingSecret: options.signingSecret, botToken: options.botToken, clock, logger }, options.workspace ?? DEMO_WORKSPACE);
   ctx.botEventsUrl = options.botEventsUrl;
+  if (options.appToken) ctx.socket = new SocketModeHub(ctx, options.appToken);
   const responseUrls = new ResponseUrlHost(ctx);
   const driver = new SlackDriver(ctx, responseUrls);
   const { server, url } = await listen(ctx, responseUrls, driver, options.port ?? 0);
@@ -126,6 +133,10 @@ class RunningStandIn implements SlackStandIn {
     readonly url: string,
   ) {
     this.apiUrl = `${url}/api/`;
+  }
+
+  get socketMode(): SocketModeHub | undefined {
+    return this.ctx.socket;
   }
 
   get workspace(): Workspace {
@@ -193,6 +204,7 @@ class RunningStandIn implements SlackStandIn {
   }
 
   close(): Promise<void> {
+    this.ctx.socket?.close();
     return stop(this.server);
   }
 }

@@ -18,6 +18,7 @@ async function route(ctx: StandInContext, responseUrls: ResponseUrlHost, driver:
   const path = url.pathname;
   if (path.startsWith('/api/')) {
     const method = decodeURIComponent(path.slice('/api/'.length));
+    if (method === 'apps.connections.open' && ctx.socket) return ctx.socket.handleConnectionsOpen(req, res);
     return handleWebApi(ctx, method, req, res, url);
   }
   if (path.startsWith('/response/') && req.method === 'POST') {
@@ -37,6 +38,11 @@ export async function listen(ctx: StandInContext, responseUrls: ResponseUrlHost,
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error' });
       else res.end();
     });
+  });
+  // Socket Mode's WebSockets (`/link/?ticket=…`, handed out by apps.connections.open).
+  server.on('upgrade', (req, socket, head) => {
+    if (ctx.socket && (req.url ?? '').startsWith('/link/')) ctx.socket.handleUpgrade(req, socket, head);
+    else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
