@@ -79,9 +79,11 @@ describe('every AWS call patchbot makes, against the published service models', 
 
   it('runs the scenario: every request and answer matches the models, and every operation the gateway uses was exercised', async () => {
     // Reads: status, baselines, windows (with their targets by instance id), the preflight.
-    await ask('status PRD');
-    await ask('baseline PRD');
-    await ask('windows PRD');
+    for (const group of ['PRD', 'WIN']) {
+      await ask(`status ${group}`);
+      await ask(`baseline ${group}`);
+      await ask(`windows ${group}`);
+    }
     const fleet = sandboxFleet(h.sim.url, h.config.aws.scopes);
     try {
       const checks = await runPreflight(h.config, fleet, silentLogger());

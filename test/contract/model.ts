@@ -39,6 +39,7 @@ export interface Operation {
   input?: ShapeRef;
   output?: ShapeRef & { resultWrapper?: string };
   errors?: ShapeRef[];
+  documentation?: string;
 }
 
 /** A whole service model. */

@@ -370,7 +370,7 @@ function checkError(ctx: WireContext, model: ServiceModel, x: WireExchange, wher
       : operationErrorCodes(model, x.operation).has(code) || COMMON_ERRORS.has(code) || (protocol === 'query' && QUERY_COMMON_ERRORS.has(code));
   if (!known) ctx.report.add(where, '', 'error code', `${code} is neither an error of ${x.operation} nor a common error`);
   // GetCallerIdentity: "No permissions are required to perform this operation" (its model documentation).
-  const doc = (model.operations[x.operation] as { documentation?: string } | undefined)?.documentation ?? '';
+  const doc = model.operations[x.operation]?.documentation ?? '';
   if (ACCESS_DENIED.has(code) && /No permissions are required to perform this operation/.test(doc)) {
     ctx.report.add(where, '', 'error code', `${code} for ${x.operation}, which the model says needs no permission (an explicit deny does not stop it)`);
   }
