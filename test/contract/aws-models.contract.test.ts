@@ -26,8 +26,10 @@ const PARTNER_SCOPE = `    - name: partner
 `;
 
 /**
- * Discrepancies another change is fixing (issue 14's known items); each names the item. The
- * integrator removes an entry once its fix is merged, and the test then holds the line.
+ * Discrepancies another change is fixing (issue 14's known items), each naming its item, allowed
+ * until that fix is merged; the integrator then removes the entry. None of them shows on the wire
+ * the models describe (they are about filter values' prose, request validation and which
+ * instances are listed), so the list is empty.
  */
 const KNOWN: ReadonlyArray<{ item: string; matches: (d: Discrepancy) => boolean }> = [];
 
@@ -161,15 +163,16 @@ describe('every AWS call patchbot makes, against the published service models', 
     const found = report.discrepancies.filter((d) => !known.includes(d) && !deviations.includes(d) && !newer.includes(d));
 
     const used = deriveAwsActions(readSources('src/aws'));
-    const answered = new Set(exchanges.filter((x) => x.status < 300).map((x) => `${x.service}:${x.operation}`));
+    const answered = new Set(exchanges.filter((x) => x.status >= 200 && x.status < 300).map((x) => `${x.service}:${x.operation}`));
     const operations = new Set(exchanges.map((x) => `${x.service}:${x.operation}`));
     const figures = {
       operationsCovered: used.filter((a) => answered.has(a)).length,
       operationsUsed: used.length,
       operationsSeen: operations.size,
       requestsValidated: exchanges.length,
-      responsesValidated: exchanges.filter((x) => x.status < 300).length,
+      responsesValidated: exchanges.filter((x) => x.status >= 200 && x.status < 300).length,
       errorAnswersValidated: exchanges.filter((x) => x.status >= 300).length,
+      answersDropped: exchanges.filter((x) => x.status === 0).length,
       membersChecked: report.membersChecked,
       patternsUnchecked: report.patternsUnchecked,
       uncompilablePatterns: report.uncompilable.size,

@@ -66,7 +66,7 @@ export interface WireContext {
 
 const isService = (s: string): s is ServiceId => s === 'ssm' || s === 'ec2' || s === 'sts';
 
-/** Decodes and validates one exchange: its request always, its answer as a result or as an error. */
+/** Decodes and validates one exchange: its request always, its answer (if one was written) as a result or as an error. */
 export function checkExchange(ctx: WireContext, x: WireExchange): void {
   const base = { service: x.service, operation: x.operation };
   if (!isService(x.service)) return ctx.report.add({ ...base, direction: 'request' }, '', 'service', `no model for service ${x.service}`);
@@ -85,6 +85,8 @@ export function checkExchange(ctx: WireContext, x: WireExchange): void {
   } catch (err) {
     ctx.report.add(request, '', 'decode', (err as Error).message);
   }
+  // A connection dropped by a network fault carries no answer to judge.
+  if (x.status === 0) return;
   const ok = x.status >= 200 && x.status < 300;
   const answer: Where = { ...base, direction: ok ? 'response' : 'error' };
   const type = Object.entries(x.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';

@@ -48,6 +48,9 @@ function send(res: ServerResponse, response: WireResponse, requestId?: string): 
   res.end(body);
 }
 
+/** What the observer is told when the connection is dropped without an answer. */
+const DROPPED: WireResponse = { status: 0, headers: {}, body: '' };
+
 /** Hands the exchange to the simulator's observer, if any, and returns the answer unchanged. */
 function observed(sim: Simulator, service: string, operation: string, requestBody: string, answer: WireResponse): WireResponse {
   sim.options.onExchange?.({ service, operation, requestBody, status: answer.status, headers: answer.headers, responseBody: answer.body });
@@ -96,6 +99,7 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
   if (network?.kind === 'hang') {
     await sleep(network.ms ?? 30_000);
     sim.stats.record(partition.key, operation, 'errorInjected');
+    observed(sim, serviceName, operation, body, DROPPED);
     res.socket?.destroy();
     return;
   }
@@ -111,6 +115,7 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
     if (network?.kind === 'lose-answer') {
       // Carried out, then the connection drops: the client cannot tell whether it happened.
       sim.stats.record(partition.key, operation, 'errorInjected');
+      observed(sim, serviceName, operation, body, DROPPED);
       res.socket?.destroy();
       return;
     }

@@ -53,6 +53,7 @@ export interface Exchange {
   service: string;
   operation: string;
   requestBody: string;
+  /** 0 when the connection was dropped without an answer (a network fault). */
   status: number;
   headers: Record<string, string>;
   responseBody: string;
