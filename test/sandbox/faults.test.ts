@@ -4,7 +4,7 @@
  */
 import { DescribeInstanceInformationCommand, DescribePatchGroupStateCommand, SSMClient, SendCommandCommand, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
 import { isDenied } from '../../src/sandbox/aws/knobs';
 import { admin, clients, failure } from './helpers';
@@ -201,10 +201,13 @@ describe('IAM denials', () => {
     try {
       const send = () => ssm.send(new SendCommandCommand({ DocumentName: 'AWS-RunPatchBaseline', InstanceIds: ['i-0123456789abcdef0'], Parameters: { Operation: ['Scan'] } }));
       await expect(send()).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('not authorized to perform: ssm:SendCommand') });
-      await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' });
+      const assume = () => sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::210987654321:role/patchbot', RoleSessionName: 'patchbot' }));
+      await expect(assume()).rejects.toMatchObject({ name: 'AccessDenied' });
+      // IAM cannot deny GetCallerIdentity: AWS answers it whatever the policies say.
+      await expect(sts.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Account: '123456789012' });
       await expect(ssm.send(new DescribeInstanceInformationCommand({}))).resolves.toBeDefined();
       sim.configure({ deny: [] });
-      await expect(sts.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Account: '123456789012' });
+      await expect(assume()).resolves.toBeDefined();
     } finally {
       ssm.destroy();
       sts.destroy();
@@ -219,7 +222,8 @@ describe('IAM denials', () => {
     expect(isDenied(rules, 'ssm:SendCommand', '210987654321', 'eu-west-1')).toBe(false);
     expect(isDenied(rules, 'ec2:DescribeInstances', '123456789012', 'ap-south-1')).toBe(true);
     expect(isDenied(rules, 'ec2:DescribeInstances', '123456789012', 'us-east-1')).toBe(false);
-    expect(isDenied([{ action: '*' }], 'sts:GetCallerIdentity', '123456789012', 'us-east-1')).toBe(true);
+    expect(isDenied([{ action: '*' }], 'sts:AssumeRole', '123456789012', 'us-east-1')).toBe(true);
+    expect(isDenied([{ action: '*' }, { action: 'sts:GetCallerIdentity' }], 'sts:GetCallerIdentity', '123456789012', 'us-east-1')).toBe(false);
   });
 
   it('a region-scoped denial set through POST /_sandbox/config refuses that region only, and a bad region is a 400', async () => {

@@ -9,7 +9,7 @@ import type { Knobs } from './knobs';
 import type { JournalEntry } from './journal';
 import type { Stats } from './stats';
 
-export type { SimulatorOptions, FleetSpec, KnobChanges, PartitionRef, InstanceChanges, PatchRelease, PartitionSummary } from './simulator';
+export type { SimulatorOptions, FleetSpec, KnobChanges, PartitionRef, InstanceChanges, PatchRelease, PartitionSummary, Exchange } from './simulator';
 export type { Stats, Counters } from './stats';
 export type { JournalEntry } from './journal';
 export type { Knobs, Timing, FaultRule } from './knobs';

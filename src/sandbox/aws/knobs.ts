@@ -63,8 +63,16 @@ export interface DenyRule {
   region?: string;
 }
 
+/**
+ * Actions IAM cannot deny: "No permissions are required to perform this operation. If an
+ * administrator adds a policy ... that explicitly denies access to the sts:GetCallerIdentity
+ * action, you can still perform this operation" (STS API reference).
+ */
+const NEEDS_NO_PERMISSION: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
+
 /** Whether a rule denies `action` (e.g. `ssm:SendCommand`) to `account` in `region`. */
 export function isDenied(rules: readonly DenyRule[], action: string, account: string, region: string): boolean {
+  if (NEEDS_NO_PERMISSION.has(action)) return false;
   const service = action.split(':')[0];
   return rules.some(
     (r) =>

@@ -48,6 +48,15 @@ function send(res: ServerResponse, response: WireResponse, requestId?: string): 
   res.end(body);
 }
 
+/** What the observer is told when the connection is dropped without an answer. */
+const DROPPED: WireResponse = { status: 0, headers: {}, body: '' };
+
+/** Hands the exchange to the simulator's observer, if any, and returns the answer unchanged. */
+function observed(sim: Simulator, service: string, operation: string, requestBody: string, answer: WireResponse): WireResponse {
+  sim.options.onExchange?.({ service, operation, requestBody, status: answer.status, headers: answer.headers, responseBody: answer.body });
+  return answer;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
@@ -64,10 +73,11 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
     const error = err instanceof SimulatorError ? err : new SimulatorError('MalformedQueryString', 'The request could not be decoded.');
     sim.stats.record(partition.key, 'Unknown', 'call');
     sim.stats.record(partition.key, 'Unknown', 'rejected', error.code);
-    send(res, service.error(error, requestId), requestId);
+    send(res, observed(sim, serviceName, 'Unknown', body, service.error(error, requestId)), requestId);
     return;
   }
   const operation = parsed.operation ?? 'Unknown';
+  const reply = (answer: WireResponse) => send(res, observed(sim, serviceName, operation, body, answer), requestId);
   sim.stats.record(partition.key, operation, 'call');
 
   const knobs = sim.knobs;
@@ -77,25 +87,26 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
   const limited = partition.bucket !== undefined && !partition.bucket.take();
   if (limited || fault === 'throttle') {
     sim.stats.record(partition.key, operation, 'throttled');
-    send(res, service.error(service.throttled(), requestId), requestId);
+    reply(service.error(service.throttled(), requestId));
     return;
   }
   if (isDenied(knobs.deny, `${serviceName}:${operation}`, partition.account, partition.region)) {
     sim.stats.record(partition.key, operation, 'errorInjected');
-    send(res, service.error(service.accessDenied(`${serviceName}:${operation}`, partition.account), requestId), requestId);
+    reply(service.error(service.accessDenied(`${serviceName}:${operation}`, partition.account), requestId));
     return;
   }
   const network = takeFault(knobs.faults, `${serviceName}:${operation}`);
   if (network?.kind === 'hang') {
     await sleep(network.ms ?? 30_000);
     sim.stats.record(partition.key, operation, 'errorInjected');
+    observed(sim, serviceName, operation, body, DROPPED);
     res.socket?.destroy();
     return;
   }
   if (network?.kind === 'delay') await sleep(network.ms ?? 3_000);
   if (fault === 'error') {
     sim.stats.record(partition.key, operation, 'errorInjected');
-    send(res, service.error(service.internal(), requestId), requestId);
+    reply(service.error(service.internal(), requestId));
     return;
   }
   try {
@@ -104,20 +115,21 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
     if (network?.kind === 'lose-answer') {
       // Carried out, then the connection drops: the client cannot tell whether it happened.
       sim.stats.record(partition.key, operation, 'errorInjected');
+      observed(sim, serviceName, operation, body, DROPPED);
       res.socket?.destroy();
       return;
     }
-    send(res, answer, requestId);
+    reply(answer);
     sim.logger.debug({ service: serviceName, operation, partition: partition.key }, 'aws call');
   } catch (err) {
     if (err instanceof SimulatorError) {
       if (err.isRejection) sim.stats.record(partition.key, operation, 'rejected', err.code);
       sim.logger.debug({ service: serviceName, operation, code: err.code, message: err.message }, 'aws call rejected');
-      send(res, service.error(err, requestId), requestId);
+      reply(service.error(err, requestId));
       return;
     }
     sim.logger.error({ err, service: serviceName, operation }, 'simulator failure');
-    send(res, service.error(service.internal(), requestId), requestId);
+    reply(service.error(service.internal(), requestId));
   }
 }
 

@@ -44,6 +44,19 @@ export interface SimulatorOptions extends KnobChanges {
   accessKeys?: Record<string, string>;
   clock?: Clock;
   logger?: Logger;
+  /** Sees every AWS request and the answer written for it (contract tests validate both against AWS's models). */
+  onExchange?: (exchange: Exchange) => void;
+}
+
+/** One AWS request as received and the answer as written to the wire. */
+export interface Exchange {
+  service: string;
+  operation: string;
+  requestBody: string;
+  /** 0 when the connection was dropped without an answer (a network fault). */
+  status: number;
+  headers: Record<string, string>;
+  responseBody: string;
 }
 
 /** Knob changes accepted at run time. */
