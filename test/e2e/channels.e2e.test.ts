@@ -92,8 +92,9 @@ describe('start-up with a channel Slack cannot give an id for', () => {
   });
   afterAll(() => slack.close());
 
-  const start = (value: string) =>
-    startBot({
+  /** Starts the bot with PRD's channel written as `value`; one that starts is stopped at once (the test then fails on its own). */
+  const start = async (value: string): Promise<void> => {
+    const running = await startBot({
       config: prdChannel(value),
       slack: { mode: 'http', botToken: 'xoxb-e2e', signingSecret: 's', appToken: undefined, apiUrl: slack.apiUrl },
       dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-channels-')), 'patchbot.db'),
@@ -103,6 +104,8 @@ describe('start-up with a channel Slack cannot give an id for', () => {
       // Nothing reaches AWS: the channels are resolved first.
       aws: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDE2E', secretAccessKey: 'e2e' }, maxAttempts: 1 },
     });
+    await running.stop();
+  };
 
   it('a name nobody has fails start, naming it, where it is, and the fix', async () => {
     await expect(start('#prd-patchin')).rejects.toThrow(/#prd-patchin \(groups\.PRD\.channel\) is not a channel patchbot can see: check the spelling.*\/invite @patchbot.*id/);
