@@ -32,8 +32,9 @@ export const digestCommand: CommandModule = {
   async run(ctx, args) {
     const match = args[0] === undefined ? undefined : CHANNEL_RE.exec(args[0]);
     if (args[0] !== undefined && !match) throw new InputError(`bad channel ${typed(args[0])}`, { userMessage: `${typed(args[0])} is not a channel: pick one with # in Slack. Usage: ${usage}` });
-    noExtraArgs(args, 1, usage);
+    // The channel is looked up before extra words are refused, so an unknown name is the word named.
     const channel = match ? (match[1] ?? (await typedChannel(ctx, args[0] ?? '', match[2] ?? ''))) : ctx.channelId;
+    noExtraArgs(args, 1, usage);
     const known = ctx.config.groups.filter((g) => g.channel === channel).map((g) => g.name);
     if (known.length === 0) {
       const channels = nameList([...new Set(ctx.config.groups.map((g) => g.channel))].map(channelName));
