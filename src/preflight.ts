@@ -113,12 +113,13 @@ export async function runSlackPreflight(env: AppEnv, logger: Logger, config?: Pa
 /** The config's channels resolved as `npm start` resolves them: names to ids, none archived or unknown. */
 async function channelCheck(config: PatchbotConfig, target: { botToken: string; apiUrl: string | undefined }, logger: Logger): Promise<PreflightCheck> {
   try {
-    const resolved = (await resolveConfigChannels(config, target, logger)).config;
+    const { config: resolved, warnings } = await resolveConfigChannels(config, target, logger);
     const before = configChannels(config);
     const after = configChannels(resolved);
     const named = before.flatMap((c, i) => (isChannelId(c.value) ? [] : [`${c.value} is ${after[i]?.value ?? '?'}`]));
     const distinct = new Set(after.map((c) => c.value)).size;
-    return { status: 'ok', what: 'Slack channels', detail: `${distinct} channel${distinct === 1 ? '' : 's'} found${named.length > 0 ? `; ${[...new Set(named)].join(', ')}` : ''}` };
+    const detail = `${distinct} channel${distinct === 1 ? '' : 's'}${named.length > 0 ? `; ${[...new Set(named)].join(', ')}` : ''}`;
+    return warnings.length > 0 ? { status: 'warn', what: 'Slack channels', detail: `${detail}; ${warnings.join('; ')}` } : { status: 'ok', what: 'Slack channels', detail };
   } catch (err) {
     const e = toPatchbotError(err);
     logger.child({ subsystem: 'preflight' }).warn({ err: e, what: 'Slack channels' }, 'preflight check failed');

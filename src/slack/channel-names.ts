@@ -121,11 +121,12 @@ export class ChannelDirectory {
    * in a listing are checked with conversations.info. A name Slack does not know, an archived
    * channel or an id Slack does not know ends start-up with the config path and the fix.
    */
-  async resolveConfig(config: PatchbotConfig): Promise<PatchbotConfig> {
+  async resolveConfig(config: PatchbotConfig): Promise<ResolvedChannels> {
     const refs = configChannels(config);
     const names = refs.filter((r) => !isChannelId(r.value));
     const ids = new Map<string, string>();
     const problems: string[] = [];
+    const warnings: string[] = [];
     const listing = names.length > 0 ? await this.listing(true) : undefined;
     const archivedByName = new Map<string, KnownChannel>();
     const unresolved = names.filter((r) => !listing?.byName.has(channelNameKey(r.value)));
@@ -135,7 +136,7 @@ export class ChannelDirectory {
       const hit = listing?.byName.get(key);
       if (hit) {
         ids.set(ref.value, hit.id);
-        if (!hit.isMember) this.log.warn({ channel: ref.value, id: hit.id, path: ref.path }, `patchbot is not in ${ref.value} (${hit.id}, ${ref.path}): invite it with /invite @patchbot, or it cannot post there`);
+        if (!hit.isMember) warnings.push(`patchbot is not in ${ref.value} (${hit.id}, ${ref.path}): invite it with /invite @patchbot, or it cannot post there`);
         continue;
       }
       const archived = archivedByName.get(key);
@@ -149,28 +150,32 @@ export class ChannelDirectory {
     for (const ref of refs.filter((r) => isChannelId(r.value))) {
       if (checked.has(ref.value) || listing?.byId.has(ref.value)) continue;
       checked.add(ref.value);
-      const problem = await this.checkId(ref);
-      if (problem) problems.push(problem);
+      const verdict = await this.checkId(ref);
+      if (verdict.problem) problems.push(verdict.problem);
+      if (verdict.warning) warnings.push(verdict.warning);
     }
     if (problems.length > 0) {
       throw new PatchbotError('CONFIG_INVALID', `unusable channels in the config: ${problems.join('; ')}`, { userMessage: `${capitalise(problems.join('; '))}.` });
     }
+    for (const w of warnings) this.log.warn(w);
     if (ids.size > 0) this.log.info({ channels: Object.fromEntries(ids) }, 'channel names resolved to ids');
-    return withChannelIds(config, ids);
+    return { config: withChannelIds(config, ids), warnings };
   }
 
-  /** What is wrong with a configured channel id, if anything (conversations.info: archived, or unknown to Slack). */
-  private async checkId(ref: ConfigChannel): Promise<string | undefined> {
+  /**
+   * What is wrong with a configured channel id, if anything (conversations.info). Archived stops
+   * start-up; an id Slack does not show the bot only warns, since inviting the bot to a private
+   * channel fixes it without a restart.
+   */
+  private async checkId(ref: ConfigChannel): Promise<{ problem?: string; warning?: string }> {
     try {
       const answer = await this.client.conversations.info({ channel: ref.value });
-      if (answer.channel?.is_archived) return `channel ${ref.value} (${ref.path}${answer.channel.name ? `, #${answer.channel.name}` : ''}) is archived: unarchive it, or name a channel in use`;
-      if (answer.channel?.is_member === false && !answer.channel.is_private) {
-        this.log.warn({ channel: ref.value, path: ref.path }, `patchbot is not in ${ref.value} (${ref.path}): invite it with /invite @patchbot, or it cannot post there`);
-      }
-      return undefined;
+      if (answer.channel?.is_archived) return { problem: `channel ${ref.value} (${ref.path}${answer.channel.name ? `, #${answer.channel.name}` : ''}) is archived: unarchive it, or name a channel in use` };
+      if (answer.channel?.is_member === false) return { warning: `patchbot is not in ${ref.value} (${ref.path}): invite it with /invite @patchbot, or it cannot post there` };
+      return {};
     } catch (err) {
       if (slackCodeOf(err) === 'channel_not_found') {
-        return `channel ${ref.value} (${ref.path}) is not a channel patchbot can see: check the id, or invite patchbot to it if it is private (/invite @patchbot)`;
+        return { warning: `Slack shows patchbot no channel ${ref.value} (${ref.path}): check the id, or invite patchbot if it is a private channel (/invite @patchbot); posts there fail until then` };
       }
       throw slackFailure(err, { method: 'conversations.info', channel: ref.value });
     }
@@ -209,10 +214,16 @@ export class ChannelDirectory {
   }
 }
 
+/** The config with ids for channels, and what works but probably not as meant (the bot not in a channel). */
+export interface ResolvedChannels {
+  config: PatchbotConfig;
+  warnings: string[];
+}
+
 /** Resolves the config's channel names to ids at start, through a client of its own (Bolt's app is not built yet). */
-export async function resolveConfigChannels(config: PatchbotConfig, target: SlackAuthTarget, logger: Logger): Promise<{ config: PatchbotConfig; directory: ChannelDirectory }> {
+export async function resolveConfigChannels(config: PatchbotConfig, target: SlackAuthTarget, logger: Logger): Promise<ResolvedChannels & { directory: ChannelDirectory }> {
   const directory = new ChannelDirectory(channelsClient(target, logger), logger);
-  return { config: await directory.resolveConfig(config), directory };
+  return { ...(await directory.resolveConfig(config)), directory };
 }
 
 function capitalise(text: string): string {

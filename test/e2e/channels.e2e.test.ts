@@ -6,7 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot } from '../../src/bot';
+import { loadEnv } from '../../src/config';
 import { silentLogger } from '../../src/logger';
+import { runSlackPreflight } from '../../src/preflight';
 import { DEMO_WORKSPACE, startSlackStandIn, type SlackStandIn, type WorkspaceSeed } from '../../src/sandbox/slack';
 import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, startHarness, type Harness } from '../support/bot';
 
@@ -116,6 +118,16 @@ describe('start-up with a channel Slack cannot give an id for', () => {
     const byId = start(OLD.id);
     await expect(byId).rejects.toThrow(/C0OLDPATCH \(groups\.PRD\.channel, #old-patching\) is archived/);
     await expect(byId).rejects.not.toThrow(/invite/);
+  });
+
+  it('npm run check says the same: a FAIL for a name nobody has, a WARN for a channel the bot is not in', async () => {
+    const check = async (value: string) => {
+      const env = loadEnv({ SLACK_API_URL: slack.apiUrl, SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: 's' });
+      return (await runSlackPreflight(env, silentLogger(), prdChannel(value))).find((c) => c.what === 'Slack channels');
+    };
+    expect(await check('#prd-patchin')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^Channel #prd-patchin \(groups\.PRD\.channel\) is not a channel patchbot can see: check the spelling/) });
+    expect(await check('#ops')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/patchbot is not in #ops \(C0OPSCHAN1, groups\.PRD\.channel\): invite it with \/invite @patchbot/) });
+    expect(await check('#prd-patching')).toMatchObject({ status: 'ok', detail: '2 channels; #prd-patching is C0PRDPATCH' });
   });
 
   it('asks conversations.list for public and private channels, 200 a page, without archived ones', () => {

@@ -60,10 +60,21 @@ describe('ChannelDirectory', () => {
 
   it('resolves every channel of a config to ids, keeping the config otherwise as it was', async () => {
     const config = demoConfig((t) => t.replace(/(STG:\n\s+channel:) C0STGPATCH/, '$1 "#stg-patching"').replace(/(patch-window-am2:) C0PRDPATCH/, '$1 "#secret-ops"'));
-    const resolved = await new ChannelDirectory(client, silentLogger()).resolveConfig(config);
+    const { config: resolved, warnings } = await new ChannelDirectory(client, silentLogger()).resolveConfig(config);
+    expect(warnings).toEqual([]);
     expect(configChannels(resolved).map((c) => c.value)).toEqual([DEMO_IDS.channels.stg, DEMO_IDS.channels.prd, DEMO_IDS.channels.prd, 'G0SECRET01']);
     expect(withChannelIds(config, new Map())).toEqual(config);
     expect({ ...resolved, groups: [], windows: {} }).toEqual({ ...config, groups: [], windows: {} });
+  });
+
+  it('an id Slack does not show the bot, or a channel the bot is not in, only warns: inviting the bot fixes it without a restart', async () => {
+    const config = demoConfig((t) => t.replace(/(STG:\n\s+channel:) C0STGPATCH/, '$1 G0NOTMINE1').replace(/(WIN:\n\s+channel:) C0PRDPATCH/, '$1 "#ops"'));
+    const { config: resolved, warnings } = await new ChannelDirectory(client, silentLogger()).resolveConfig(config);
+    expect(resolved.groups.map((g) => g.channel)).toEqual(['G0NOTMINE1', DEMO_IDS.channels.prd, DEMO_IDS.channels.ops]);
+    expect(warnings).toEqual([
+      'patchbot is not in #ops (C0OPSCHAN1, groups.WIN.channel): invite it with /invite @patchbot, or it cannot post there',
+      'Slack shows patchbot no channel G0NOTMINE1 (groups.STG.channel): check the id, or invite patchbot if it is a private channel (/invite @patchbot); posts there fail until then',
+    ]);
   });
 
   it('a Slack refusal while listing is a SlackError with the fix (missing_scope names channels:read)', async () => {

@@ -22,6 +22,8 @@ export const conversationsInfo: ApiMethod = {
     const ref = args.string('channel');
     const channel = ref ? ctx.workspace.channel(ref) : undefined;
     if (!channel || channel.id !== ref) return fail('channel_not_found');
+    // A private channel is invisible to a bot that is not in it, as in Slack.
+    if (channel.isPrivate && !ctx.workspace.isMember(channel.id, ctx.workspace.bot.userId)) return fail('channel_not_found');
     return ok({ channel: channelJson(channel, ctx.workspace) });
   },
 };
