@@ -6,10 +6,16 @@
  */
 import type { Clock } from '../clock';
 import { SYSTEM_ACTOR, type Operation, type Store } from '../store';
+import { isTerminal } from './lifecycle';
 import { readResult, resultJson } from './records';
 
-/** What became of an operation whose card could not be posted. */
-export type UnseenOutcome = { outcome: 'cancelled'; op: Operation } | { outcome: 'running'; op: Operation };
+/** What became of an operation whose card could not be posted: cancelled now, still running (sent already), or ended before. */
+export type UnseenOutcome = { outcome: 'cancelled' | 'running' | 'ended'; op: Operation };
+
+/** 'ended' for a finished operation, else 'running'. */
+function left(op: Operation): UnseenOutcome {
+  return { outcome: isTerminal(op.status) ? 'ended' : 'running', op };
+}
 
 /**
  * Cancels `op` when it is pending or approved (a compare-and-set, audited as `operation.cancelled`
@@ -19,7 +25,7 @@ export type UnseenOutcome = { outcome: 'cancelled'; op: Operation } | { outcome:
 export function cancelUnseen(deps: { store: Store; clock: Clock }, op: Operation, reason: string): UnseenOutcome {
   const { store, clock } = deps;
   const current = store.operations.get(op.id) ?? op;
-  if (current.status !== 'pending' && current.status !== 'approved') return { outcome: 'running', op: current };
+  if (current.status !== 'pending' && current.status !== 'approved') return left(current);
   const moved = store.transaction(() => {
     const result = readResult(current);
     const cancellation = { userId: SYSTEM_ACTOR, at: clock.now().toISOString(), from: current.status };
@@ -31,5 +37,5 @@ export function cancelUnseen(deps: { store: Store; clock: Clock }, op: Operation
     if (done) store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.cancelled', operationId: current.id, group: current.group, detail: { from: current.status, reason } });
     return done;
   });
-  return moved ? { outcome: 'cancelled', op: moved } : { outcome: 'running', op: store.operations.get(op.id) ?? current };
+  return moved ? { outcome: 'cancelled', op: moved } : left(store.operations.get(op.id) ?? current);
 }

@@ -99,7 +99,7 @@ export function slackAdvice(err: unknown, site: SlackCallSite): SlackAdvice | un
         { channelProblem: true },
       );
     case 'ratelimited':
-      return advice(said`Slack is rate limiting patchbot (ratelimited) for ${site.method}: it waits and tries again by itself; if this keeps happening, raise slack.updateIntervalSeconds in patchbot.yml.`);
+      return advice(said`Slack is rate limiting patchbot (ratelimited) for ${site.method}: it waits and tries again by itself.`);
     default:
       if (code.startsWith('http_') || code === 'request_error' || /^E[A-Z_]+$/.test(code)) {
         return advice(said`patchbot could not reach Slack for ${site.method} (${code}): check the network (and SLACK_API_URL if set); it tries again.`);

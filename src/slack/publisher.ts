@@ -145,13 +145,16 @@ export class SlackOperationPublisher implements OperationPublisher {
   private async cardRefused(op: Operation, advice: SlackAdvice): Promise<void> {
     if (!this.onCardRefused || this.told.has(op.id)) return;
     this.told.add(op.id);
-    const { outcome } = this.onCardRefused(op, `its card could not be posted in ${op.channel} (${advice.code})`);
+    const { outcome, op: now } = this.onCardRefused(op, `its card could not be posted in ${op.channel} (${advice.code})`);
     if (!/^[UW][A-Z0-9]+$/.test(op.requestedBy)) return;
     const what = `${op.kind} of ${op.group} (${op.id})`;
+    const where = channelName(op.channel);
     const text: Sentence =
       outcome === 'cancelled'
-        ? said`${user(op.requestedBy)}, your ${what} was cancelled: its card could not be posted in ${channelName(op.channel)}, so nobody could approve or follow it. ${advice.text} Then run the command again.`
-        : said`${user(op.requestedBy)}, your ${what} is running, but its card could not be posted in ${channelName(op.channel)}, so nobody sees its progress there. ${advice.text} Follow it with /patch history ${op.group}, or stop it with /patch cancel ${op.id}.`;
+        ? said`${user(op.requestedBy)}, your ${what} was cancelled: its card could not be posted in ${where}, so nobody could approve or follow it. ${advice.text} Then run the command again.`
+        : outcome === 'running'
+          ? said`${user(op.requestedBy)}, your ${what} is running, but its card could not be posted in ${where}, so nobody sees its progress there. ${advice.text} Follow it with /patch history ${op.group}, or stop it with /patch cancel ${op.id}.`
+          : said`${user(op.requestedBy)}, your ${what} ended (${now.status}), but its card could not be posted in ${where}. ${advice.text} Its result is in /patch history ${op.group}.`;
     try {
       await this.client.chat.postMessage({ channel: op.requestedBy, text: renderSentence(text) });
       this.log.info({ operationId: op.id, requester: op.requestedBy, outcome }, 'told the requester the card could not be posted');
