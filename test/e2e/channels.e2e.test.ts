@@ -156,6 +156,15 @@ describe('a card Slack will not post', () => {
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(0);
   });
 
+  it('a scan, sent before its card: not cancelled half-way, and the requester told where to follow it', async () => {
+    const sent = h.sim.stats().calls.SendCommand ?? 0;
+    await command(h, 'scan PRD', channels.stg);
+    const dm = await h.slack.driver.waitFor(() => dms(h, users.alice).find((m) => /scan of PRD/.test(m.text)), 10000, 'a direct message to alice');
+    expect(dm.text).toMatch(/your scan of PRD \(\S+\) (is running|ended \(\w+\)), but its card could not be posted in <#C0OPSCHAN1>/);
+    expect(dm.text).toMatch(/\/invite @patchbot.*\/patch history PRD/);
+    expect(h.sim.stats().calls.SendCommand ?? 0).toBeGreaterThan(sent);
+  });
+
   it('is_archived: the requester is told to unarchive or change the channel, never to invite the bot', async () => {
     h.slack.workspace.setBotMembership(channels.ops, true);
     h.slack.workspace.setArchived(channels.ops, true);
