@@ -16,6 +16,8 @@ export interface CommandServices {
   requestInstall(input: { group: PatchGroup; requestedBy: string; channel: string; rebootOption?: 'RebootIfNeeded' | 'NoReboot' }): Promise<Operation>;
   /** Records a reboot of the instances waiting for one (or all running ones). */
   requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;
+  /** The channel a typed name (`#patching`, `patching`) or id names; undefined when Slack has no live channel of that name. */
+  findChannel(ref: string): Promise<{ id: string } | undefined>;
   /** Posts the channel's digest there now; false when no group posts to it or Slack refused. */
   postDigest(channel: string): Promise<boolean>;
   /** Cancels a pending or running operation; throws ForbiddenError or ConflictError with the reason. */

@@ -11,10 +11,12 @@ import { OperationTracker, PatchService } from './patching';
 import { cameFromCard } from './patching/approval';
 import { NO_REBOOT_PENDING } from './patching/plan';
 import { readPlan } from './patching/records';
+import { cancelUnseen } from './patching/unseen';
 import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
 import { Leadership, type LeaseTiming, type Role } from './jobs/leadership';
 import type { ActionServices, ClickOrigin } from './slack/actions';
+import { resolveConfigChannels } from './slack/channel-names';
 import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
@@ -62,7 +64,11 @@ export interface RunningBot {
  */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
-  const { config, logger } = options;
+  const { logger } = options;
+  // Channel names in patchbot.yml become ids before anything posts: chat.update and the cards' buttons take ids only.
+  const { botToken, apiUrl } = options.slack;
+  const resolved = botToken ? await resolveConfigChannels(options.config, { botToken, apiUrl }, logger) : undefined;
+  const config = resolved?.config ?? options.config;
   const store = openDatabase({ path: options.dbPath, logger, clock });
   const fleet = createFleet(config.aws.scopes, logger, options.aws);
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
@@ -81,6 +87,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     requestReboot: (input) => tracked(changing(() => service.requestReboot(input))),
     cancel: (input) => tracked(service.cancel(input, slack.authorizer)),
     postDigest: (channel) => jobs.postDigest(channel),
+    findChannel: async (ref) => (resolved ? resolved.directory.find(ref) : { id: ref }),
   };
   const actions: ActionServices = {
     decide: async (input) => {
@@ -163,7 +170,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
     runner: service.runner,
-    publisher: new SlackOperationPublisher(slack.client, clock, logger, slack.names),
+    // A card Slack refuses (bot not in the channel, archived...) cancels a change nobody could approve; the requester is told.
+    publisher: new SlackOperationPublisher(slack.client, clock, logger, slack.names, { onCardRefused: (op, reason) => cancelUnseen({ store, clock }, op, reason) }),
     updateIntervalMs: config.slack.updateIntervalMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });

@@ -18,7 +18,7 @@ async function check(app: AppConfig, verbose: boolean): Promise<number> {
   const logger = createLogger({ level, destination: process.stderr });
   const fleet = createFleet(app.config.aws.scopes, logger, app.env.awsRetry);
   const [slackChecks, awsChecks] = await Promise.all([
-    runSlackPreflight(app.env, logger),
+    runSlackPreflight(app.env, logger, app.config),
     runPreflight(app.config, fleet, logger).finally(() => fleet.close()),
   ]);
   const checks = [...slackChecks, ...awsChecks];

@@ -4,6 +4,7 @@ import { ConfigError, PatchbotError, toPatchbotError } from './errors';
 import type { Logger } from './logger';
 import { otherSpellingFix, otherSpellingSummary, otherTagKey } from './patching/tag-spelling';
 import { describeSlackIdentity, slackAuthTest } from './slack/auth-check';
+import { configChannels, isChannelId, resolveConfigChannels } from './slack/channel-names';
 
 /** One line of the preflight report. */
 export interface PreflightCheck {
@@ -77,9 +78,10 @@ function otherSpellingWarning(group: { tagKey: string; tagValue: string }, insta
  * Checks the Slack side exactly as `npm start` needs it: the variables the chosen mode requires
  * (bot token; signing secret for HTTP mode, app token for Socket Mode), one failed check per missing
  * variable; then, when a bot token is set, that Slack accepts it (auth.test), naming the bot and the
- * workspace. Never throws.
+ * workspace; with `config`, that every channel it names is one Slack has (names resolved to ids,
+ * none archived), as `npm start` resolves them. Never throws.
  */
-export async function runSlackPreflight(env: AppEnv, logger: Logger): Promise<PreflightCheck[]> {
+export async function runSlackPreflight(env: AppEnv, logger: Logger, config?: PatchbotConfig): Promise<PreflightCheck[]> {
   const log = logger.child({ subsystem: 'preflight' });
   const checks: PreflightCheck[] = [];
   try {
@@ -98,6 +100,7 @@ export async function runSlackPreflight(env: AppEnv, logger: Logger): Promise<Pr
     try {
       const me = await slackAuthTest({ botToken, apiUrl }, logger);
       checks.push({ status: 'ok', what: 'Slack bot token', detail: `Slack accepts it: ${describeSlackIdentity(me)}` });
+      if (config) checks.push(await channelCheck(config, { botToken, apiUrl }, logger));
     } catch (err) {
       const e = toPatchbotError(err);
       log.warn({ err: e, what: 'Slack bot token' }, 'preflight check failed');
@@ -105,6 +108,23 @@ export async function runSlackPreflight(env: AppEnv, logger: Logger): Promise<Pr
     }
   }
   return checks;
+}
+
+/** The config's channels resolved as `npm start` resolves them: names to ids, none archived or unknown. */
+async function channelCheck(config: PatchbotConfig, target: { botToken: string; apiUrl: string | undefined }, logger: Logger): Promise<PreflightCheck> {
+  try {
+    const { config: resolved, warnings } = await resolveConfigChannels(config, target, logger);
+    const before = configChannels(config);
+    const after = configChannels(resolved);
+    const named = before.flatMap((c, i) => (isChannelId(c.value) ? [] : [`${c.value} is ${after[i]?.value ?? '?'}`]));
+    const distinct = new Set(after.map((c) => c.value)).size;
+    const detail = `${distinct} channel${distinct === 1 ? '' : 's'}${named.length > 0 ? `; ${[...new Set(named)].join(', ')}` : ''}`;
+    return warnings.length > 0 ? { status: 'warn', what: 'Slack channels', detail: `${detail}; ${warnings.join('; ')}` } : { status: 'ok', what: 'Slack channels', detail };
+  } catch (err) {
+    const e = toPatchbotError(err);
+    logger.child({ subsystem: 'preflight' }).warn({ err: e, what: 'Slack channels' }, 'preflight check failed');
+    return { status: 'fail', what: 'Slack channels', detail: e.userMessage };
+  }
 }
 
 /** The report as plain text lines, failures marked. */

@@ -53,7 +53,7 @@ describe('npm start (main) against the simulator', () => {
         '    - { name: main, accountId: "123456789012", regions: [us-east-1] }',
         '    - { name: partner, roleArn: "arn:aws:iam::222222222222:role/patchbot", regions: [eu-west-1] }',
         'groups:',
-        '  PRD: { channel: C0PRD, operators: [U0ALICE] }',
+        '  PRD: { channel: "#prd-patching", operators: [U0ALICE] }',
       ].join('\n'),
     );
   });
@@ -75,6 +75,8 @@ describe('npm start (main) against the simulator', () => {
     const { code, stdout, stderr } = await runMain({ ...awsEnv(), ...slackEnv(), ...files() });
     expect(stdout).toMatch(/^OK {3}Slack settings: HTTP mode/m);
     expect(stdout).toMatch(/^OK {3}Slack bot token: Slack accepts it: bot @patchbot \(U0PATCHBOT, B0PATCHBOT\) in workspace patchbot demo \(T0PATCHBOT, https:\/\/patchbot-demo\.slack\.com\/\)$/m);
+    // Channel names are resolved as npm start resolves them.
+    expect(stdout).toMatch(/^OK {3}Slack channels: 1 channel; #prd-patching is C0PRDPATCH$/m);
     expect(stdout).toMatch(/^OK {3}scope main \(us-east-1\) credentials: account 123456789012/m);
     expect(stdout).toMatch(/^OK {3}scope partner \(eu-west-1\) credentials: account 222222222222 as arn:aws:sts::222222222222:assumed-role\/patchbot\//m);
     // The seed tags prd-db-2 PatchGroup=PRD in each partition: SSM counts 9, the group's tag finds 8.
@@ -127,7 +129,7 @@ describe('npm start (main) against the simulator', () => {
     }
     const { code, stdout, stderr } = await runMain({ ...awsEnv(), ...slackEnv(), ...files() });
     const lines = stdout.trim().split('\n');
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     for (const line of lines) expect(line).toMatch(/^OK {3}\S/);
     expect(stdout).toMatch(/^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, 9 instances report to patch group PRD$/m);
     expect(jsonLines(stderr)).toEqual([]);

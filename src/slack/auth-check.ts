@@ -69,8 +69,8 @@ export function describeSlackIdentity(me: SlackIdentity): string {
   return `bot @${me.user}${ids ? ` (${ids})` : ''} in workspace ${me.team} (${[me.teamId, me.url].filter(Boolean).join(', ')})`;
 }
 
-/** What a failing token looks like to the person who set it, per Slack error code. */
-function authProblem(code: string, variable: SlackTokenVariable): string | undefined {
+/** What a failing token looks like to the person who set it, per Slack error code (shared with error-advice.ts). */
+export function authProblem(code: string, variable: SlackTokenVariable): string | undefined {
   const where =
     variable === 'SLACK_BOT_TOKEN'
       ? "the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page"

@@ -2,7 +2,8 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Reply } from '../../commands/types';
 import type { Logger } from '../logger';
-import { CHANNEL_ACCESS_ERRORS, slackErrorCode } from './slack-errors';
+import { renderSentence } from './mrkdwn';
+import { adviceLine, slackAdvice, type SlackAdvice } from './error-advice';
 import type { SlackMessage } from './views/types';
 
 /** Where a command's reply goes. */
@@ -21,8 +22,9 @@ export type Delivered = 'channel' | 'private' | 'none';
 
 /**
  * Sends a command's reply: ephemeral ones through response_url, channel ones with chat.postMessage
- * and their detail as thread replies. When the bot cannot post in the channel, the requester
- * still gets the answer, privately, with the fix ("invite the bot").
+ * and their detail as thread replies. When Slack refuses the post (the bot not in the channel, an
+ * archived channel, a missing scope, a revoked token...), the requester still gets the answer,
+ * privately through response_url (which needs no token), with what happened and the fix.
  */
 export async function deliver(reply: Reply, target: DeliveryTarget): Promise<Delivered> {
   if (reply.kind === 'none') {
@@ -39,16 +41,34 @@ export async function deliver(reply: Reply, target: DeliveryTarget): Promise<Del
     const posted = await target.client.chat.postMessage({ channel: target.channelId, text: reply.message.text, blocks: reply.message.blocks });
     ts = posted.ts;
   } catch (err) {
-    const code = slackErrorCode(err);
-    if (!code || !CHANNEL_ACCESS_ERRORS.has(code)) throw err;
-    target.logger.warn({ channel: target.channelId, slackError: code }, 'cannot post in the channel; answering privately');
-    await ephemeral(target, reply.message, `I can't post in this channel (${code}), so only you see this. Invite me with /invite @patchbot to share results here, with the detail in a thread.`);
+    const advice = slackAdvice(err, { method: 'chat.postMessage', channel: target.channelId });
+    if (!advice) throw err;
+    target.logger.warn({ channel: target.channelId, slackError: advice.code }, `cannot post the answer in the channel; answering privately: ${adviceLine(advice)}`);
+    // After internal_error or a timeout the message may be in the channel all the same: say so rather than repeat it.
+    if (advice.uncertain) {
+      await target.respond({ response_type: 'ephemeral', replace_original: false, text: renderSentence(advice.text) });
+      return 'none';
+    }
+    await ephemeral(target, reply.message, privateNote(advice));
     return 'private';
   }
   for (const part of reply.message.thread ?? []) {
-    await target.client.chat.postMessage({ channel: target.channelId, thread_ts: ts, text: part.text, blocks: part.blocks });
+    try {
+      await target.client.chat.postMessage({ channel: target.channelId, thread_ts: ts, text: part.text, blocks: part.blocks });
+    } catch (err) {
+      const advice = slackAdvice(err, { method: 'chat.postMessage', channel: target.channelId });
+      if (!advice) throw err;
+      target.logger.warn({ channel: target.channelId, slackError: advice.code }, `the answer is in the channel but its thread is not complete: ${adviceLine(advice)}`);
+      await target.respond({ response_type: 'ephemeral', replace_original: false, text: `The answer is in the channel, but not all of its detail could be added to its thread. ${renderSentence(advice.text)}` });
+      break;
+    }
   }
   return 'channel';
+}
+
+/** The note above a privately delivered answer: why it is private, and the fix. */
+function privateNote(advice: SlackAdvice): string {
+  return `I couldn't post this in the channel, so only you see it. ${renderSentence(advice.text)}`;
 }
 
 async function ephemeral(target: DeliveryTarget, message: SlackMessage, note?: string): Promise<void> {

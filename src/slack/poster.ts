@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import { fitMessage } from './limits';
-import { CHANNEL_ACCESS_ERRORS, slackErrorCode } from './slack-errors';
+import { adviceLine, slackAdvice } from './error-advice';
 import type { SlackMessage } from './views/types';
 
 /** Slack allows about one chat.postMessage a second per channel. */
@@ -41,11 +41,13 @@ export class ChannelPoster {
       }
       return true;
     } catch (err) {
-      const code = slackErrorCode(err);
-      if (code && CHANNEL_ACCESS_ERRORS.has(code)) {
-        this.log.error({ channel, slackError: code }, `cannot post in ${channel} (${code}): invite the bot there (/invite @patchbot) or fix the channel in patchbot.yml`);
+      const advice = slackAdvice(err, { method: 'chat.postMessage', channel });
+      if (advice?.channelProblem) {
+        this.log.error({ channel, slackError: advice.code }, `cannot post in ${channel}: ${adviceLine(advice)}`);
         return false;
       }
+      // Anything else (a revoked token, a missing scope, Slack down) is logged by the job with what to fix.
+      if (advice) this.log.error({ channel, slackError: advice.code }, `could not post in ${channel}: ${adviceLine(advice)}`);
       throw err;
     }
   }

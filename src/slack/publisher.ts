@@ -9,7 +9,11 @@ import type { OperationReport } from '../patching/types';
 import type { Operation } from '../store';
 import { fitMessage } from './limits';
 import { NO_NAMES, type NameDirectory } from './directory';
-import { CHANNEL_ACCESS_ERRORS, slackErrorCode } from './slack-errors';
+import { slackErrorCode } from './slack-errors';
+import { adviceLine, slackAdvice, type SlackAdvice } from './error-advice';
+import { channel as channelName, said, user, type Sentence } from '../sentence';
+import type { UnseenOutcome } from '../patching/unseen';
+import { renderSentence } from './mrkdwn';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 import { operationView } from './views/operation';
 
@@ -34,6 +38,12 @@ export interface PublisherOptions {
   settleMs?: number;
   /** Pages of 200 messages a look-up reads at most (default 10). */
   lookupPages?: number;
+  /**
+   * What becomes of an operation whose card Slack refused (not_in_channel, is_archived,
+   * channel_not_found): the domain cancels it when nothing was sent yet (see src/patching/unseen.ts).
+   * The publisher then tells the requester in a direct message. Absent: the refusal is only logged.
+   */
+  onCardRefused?: (op: Operation, reason: string) => UnseenOutcome;
 }
 
 /** A post is under way or its outcome unknown for a while yet: the tracker retries on a later pass. */
@@ -64,6 +74,9 @@ export class SlackOperationPublisher implements OperationPublisher {
   private readonly noRetry: { client: WebClient };
   private readonly settleMs: number;
   private readonly lookupPages: number;
+  private readonly onCardRefused: PublisherOptions['onCardRefused'];
+  /** Operations whose requester was told their card could not be posted (once per process, not every pass). */
+  private readonly told = new Set<string>();
 
   constructor(
     private readonly client: WebClient,
@@ -77,6 +90,7 @@ export class SlackOperationPublisher implements OperationPublisher {
     const timeout = options.timeoutMs ?? WEB_API_TIMEOUT_MS;
     this.settleMs = options.settleMs ?? timeout + 5_000;
     this.lookupPages = options.lookupPages ?? 10;
+    this.onCardRefused = options.onCardRefused;
     this.noRetry = {
       client: new webApi.WebClient(client.token, {
         slackApiUrl: client.slackApiUrl,
@@ -93,6 +107,8 @@ export class SlackOperationPublisher implements OperationPublisher {
     // Only a pending card lists the approvers; other phases name users alone and need no lookup.
     const handles = await this.names.handles(report.status === 'pending' ? (report.approval?.approvers ?? []) : []);
     const view = fitMessage(operationView(report, this.clock.now(), handles), (problem) => this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'));
+    /** Which call failed, for the log and the advice; the card's own post decides whether the requester is told. */
+    let step: 'update' | 'card' | 'thread' = 'update';
     try {
       const card = journal.get(CARD);
       const known = card?.state === 'posted' ? card.ts : op.messageTs;
@@ -101,8 +117,10 @@ export class SlackOperationPublisher implements OperationPublisher {
         await this.client.chat.update({ channel: op.channel, ts: known, text: view.text, blocks: view.blocks, metadata: metadata(op.id, CARD) });
         ts = known;
       } else {
+        step = 'card';
         ts = await this.postOnce(op, journal, CARD, { text: view.text, blocks: view.blocks });
       }
+      step = 'thread';
       // The thread holds the detail: the full plan under an approval card, the full result at the end.
       // Parts already posted are skipped through the journal, so a card whose thread was cut short is completed by its next publish.
       const thread = phase === 'finished' ? 'result' : report.status === 'pending' ? 'plan' : undefined;
@@ -113,11 +131,36 @@ export class SlackOperationPublisher implements OperationPublisher {
       }
       return { channel: op.channel, ts };
     } catch (err) {
-      const code = slackErrorCode(err);
-      if (code && CHANNEL_ACCESS_ERRORS.has(code)) {
-        this.log.error({ operationId: op.id, channel: op.channel, slackError: code }, `cannot post operation ${op.id}: invite the bot to channel ${op.channel}`);
-      }
+      const advice = slackAdvice(err, { method: step === 'update' ? 'chat.update' : 'chat.postMessage', channel: op.channel });
+      if (advice) this.log.error({ operationId: op.id, channel: op.channel, slackError: advice.code, step }, `cannot publish operation ${op.id}: ${adviceLine(advice)}`);
+      if (advice?.channelProblem && step === 'card') await this.cardRefused(op, advice);
       throw err;
+    }
+  }
+
+  /**
+   * The card could not be posted: the domain decides what becomes of the operation (cancelled when
+   * nothing was sent), and the requester hears it in a direct message with the fix, once.
+   */
+  private async cardRefused(op: Operation, advice: SlackAdvice): Promise<void> {
+    if (!this.onCardRefused || this.told.has(op.id)) return;
+    this.told.add(op.id);
+    const { outcome, op: now } = this.onCardRefused(op, `its card could not be posted in ${op.channel} (${advice.code})`);
+    if (!/^[UW][A-Z0-9]+$/.test(op.requestedBy)) return;
+    const what = `${op.kind} of ${op.group} (${op.id})`;
+    const where = channelName(op.channel);
+    const text: Sentence =
+      outcome === 'cancelled'
+        ? said`${user(op.requestedBy)}, your ${what} was cancelled: its card could not be posted in ${where}, so nobody could approve or follow it. ${advice.text} Then run the command again.`
+        : outcome === 'running'
+          ? said`${user(op.requestedBy)}, your ${what} is running, but its card could not be posted in ${where}, so nobody sees its progress there. ${advice.text} Follow it with /patch history ${op.group}, or stop it with /patch cancel ${op.id}.`
+          : said`${user(op.requestedBy)}, your ${what} ended (${now.status}), but its card could not be posted in ${where}. ${advice.text} Its result is in /patch history ${op.group}.`;
+    try {
+      await this.client.chat.postMessage({ channel: op.requestedBy, text: renderSentence(text) });
+      this.log.info({ operationId: op.id, requester: op.requestedBy, outcome }, 'told the requester the card could not be posted');
+    } catch (err) {
+      const dm = slackAdvice(err, { method: 'chat.postMessage' });
+      this.log.error({ operationId: op.id, requester: op.requestedBy, err }, `could not tell the requester either: ${dm ? adviceLine(dm) : 'see the error'}`);
     }
   }
 

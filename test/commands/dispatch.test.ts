@@ -124,12 +124,13 @@ describe('the bad word is named, not the one after it', () => {
     ['reboot QA all', 'Unknown group "QA"'],
     ['install PRD reboot=sometimes now', '"reboot=sometimes" is not a reboot option'],
     ['reboot PRD some now', '"some" is not understood'],
-    ['digest nowhere now', '"nowhere" is not a channel'],
+    ['digest nowhere now', 'There is no channel "nowhere"'],
+    ['digest no/where now', '"no/where" is not a channel'],
     ['cancel nope now', '"nope" is not an operation id'],
     ['status PRD now', 'Unexpected "now"'],
     ['windows PRD now public', 'Unexpected "now"'],
   ])('/patch %s → %s', async (input, expected) => {
-    const text = readable(await answer(input, { requestInstall: jest.fn(), requestReboot: jest.fn(), startScan: jest.fn(), windows: jest.fn(), baselines: jest.fn() }));
+    const text = readable(await answer(input, { requestInstall: jest.fn(), requestReboot: jest.fn(), startScan: jest.fn(), windows: jest.fn(), baselines: jest.fn(), findChannel: jest.fn(async () => undefined) }));
     expect(text).toContain(expected);
   });
 });

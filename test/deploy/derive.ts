@@ -158,6 +158,9 @@ export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],
   'bots.info': ['users:read'],
   'chat.*': ['chat:write'],
+  // Channel names in patchbot.yml and typed in commands resolved to ids, archived channels found: public and private channels.
+  'conversations.list': ['channels:read', 'groups:read'],
+  'conversations.info': ['channels:read', 'groups:read'],
   // Reading back the bot's own posts (by their metadata) before posting again: public and private channels.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],

@@ -84,7 +84,7 @@ describe('manifest.yml: bot scopes', () => {
 
   it('finds the Web API calls in src/', () => {
     const methods = new Set(calls.map((c) => c.method));
-    for (const m of ['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.open']) expect(methods.has(m)).toBe(true);
+    for (const m of ['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.open', 'conversations.list']) expect(methods.has(m)).toBe(true);
   });
 
   it('equal exactly the scopes those calls need, plus commands', () => {

@@ -2,6 +2,7 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import { silentLogger } from '../../src/logger';
 import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
 import { ChannelPoster } from '../../src/slack/poster';
+import { capturingLogger } from '../support/log-capture';
 
 const message = (text: string) => ({ text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] });
 
@@ -23,6 +24,20 @@ describe('ChannelPoster against the Slack stand-in', () => {
     ]);
     expect(results).toEqual([false, true, false]);
     expect(slack.messages(DEMO_IDS.channels.prd).map((m) => m.text)).toContain('digest for prd');
+  });
+
+  it('an archived channel is skipped with "unarchive or change the channel" in the log, never "invite the bot"', async () => {
+    const { logger, lines } = capturingLogger('error');
+    const poster = new ChannelPoster(client, logger, 0);
+    slack.workspace.setArchived(DEMO_IDS.channels.prd, true);
+    try {
+      expect(await poster.post(DEMO_IDS.channels.prd, message('digest for an archived channel'))).toBe(false);
+    } finally {
+      slack.workspace.setArchived(DEMO_IDS.channels.prd, false);
+    }
+    const said = lines().map((l) => String(l.msg)).join('\n');
+    expect(said).toMatch(/is archived \(is_archived\): unarchive it, or set the group's channel in patchbot.yml/);
+    expect(said).not.toMatch(/invite/);
   });
 
   it('posts one channel at a pace, and rides out a 429', async () => {

@@ -9,6 +9,8 @@ export interface ChannelSeed {
   name: string;
   members: string[];
   isPrivate?: boolean;
+  /** Archived: listed only without `exclude_archived`; posting answers `is_archived`. */
+  isArchived?: boolean;
   topic?: string;
 }
 

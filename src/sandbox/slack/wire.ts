@@ -82,7 +82,7 @@ export function channelJson(c: ChannelSeed, ws: Workspace): JsonObject {
     is_group: Boolean(c.isPrivate),
     is_im: false,
     is_private: Boolean(c.isPrivate),
-    is_archived: false,
+    is_archived: Boolean(c.isArchived),
     is_general: false,
     is_member: c.members.includes(ws.bot.userId),
     num_members: c.members.length,

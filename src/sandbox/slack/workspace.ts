@@ -84,6 +84,13 @@ export class Workspace {
     if (member) channel.members.push(this.bot.userId);
   }
 
+  /** Archives or unarchives a channel (posting to an archived one answers `is_archived`). */
+  setArchived(channelId: string, archived: boolean): void {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    channel.isArchived = archived;
+  }
+
   /** Replaces a user group's members. */
   setUserGroupMembers(groupId: string, users: string[]): void {
     const group = this.groups.get(groupId);

@@ -37,6 +37,13 @@ function resolveChannel(ctx: StandInContext, args: ApiArgs): ChannelSeed | ApiRe
   return channel ?? fail('channel_not_found');
 }
 
+/** The channel the `channel` argument names by id (chat.update and chat.delete take no names, as Slack documents). */
+function channelById(ctx: StandInContext, args: ApiArgs): ChannelSeed | ApiResult {
+  const ref = args.string('channel');
+  const channel = ref ? ctx.workspace.channel(ref) : undefined;
+  return channel && channel.id === ref ? channel : fail('channel_not_found');
+}
+
 function isResult<T extends object>(v: T | ApiResult): v is ApiResult {
   return 'ok' in v;
 }
@@ -45,9 +52,12 @@ function isResult<T extends object>(v: T | ApiResult): v is ApiResult {
 export const chatPostMessage: ApiMethod = {
   tier: 'postMessage',
   handle(ctx, args) {
+    const dm = directMessage(ctx, args);
+    if (dm) return dm;
     const channel = resolveChannel(ctx, args);
     if (isResult(channel)) return channel;
     const ws = ctx.workspace;
+    if (channel.isArchived) return fail('is_archived');
     if (!ws.isMember(channel.id, ws.bot.userId)) return fail('not_in_channel');
     const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
     if (!content.ok) return fail(content.error, content.detail);
@@ -74,10 +84,31 @@ export const chatPostMessage: ApiMethod = {
   },
 };
 
+/** The bot's direct-message conversation with a user (Slack gives it a D… id). */
+export function dmChannelId(userId: string): string {
+  return `D${userId.slice(1)}`;
+}
+
+/**
+ * chat.postMessage with a user id as `channel`: Slack posts in the bot's direct messages with that
+ * person (the app's Messages tab). Undefined when `channel` is not a user id.
+ */
+function directMessage(ctx: StandInContext, args: ApiArgs): ApiResult | undefined {
+  const ref = args.string('channel');
+  const person = ref ? ctx.workspace.user(ref) : undefined;
+  if (!person) return undefined;
+  const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
+  if (!content.ok) return fail(content.error, content.detail);
+  const ws = ctx.workspace;
+  const message = ctx.messages.post({ channel: dmChannelId(person.id), user: ws.bot.userId, botId: ws.bot.botId, appId: ws.bot.appId, text: content.text, blocks: content.blocks, via: 'chat.postMessage' });
+  return ok({ channel: message.channel, ts: message.ts, message: messageJson(message, ws) });
+}
+
 /** The message `ts` names in the channel, if the bot posted it; else the error Slack answers. */
 function ownMessage(ctx: StandInContext, args: ApiArgs, notOwn: string) {
-  const channel = resolveChannel(ctx, args);
+  const channel = channelById(ctx, args);
   if (isResult(channel)) return channel;
+  if (channel.isArchived) return fail('is_archived');
   const ts = args.string('ts');
   const current = ts ? ctx.messages.get(channel.id, ts) : undefined;
   if (!ts || !current) return fail('message_not_found');

@@ -1,5 +1,8 @@
 /**
- * conversations.info, conversations.history and conversations.replies, as the bot sees a channel.
+ * conversations.info, conversations.list, conversations.history and conversations.replies, as the bot sees a channel.
+ * list pages channels with `limit` (default 100, at most 1000) and an opaque `cursor`, of the
+ * `types` asked (default public_channel; private channels only where the bot is a member) and,
+ * with `exclude_archived`, without archived ones.
  * history lists the channel's top-level messages newest first (thread replies only when broadcast);
  * replies lists a thread, parent first, oldest first. Both page with `limit` and an opaque `cursor`
  * (`response_metadata.next_cursor`, `has_more`), filter by `oldest`/`latest` (`inclusive`), and
@@ -19,7 +22,44 @@ export const conversationsInfo: ApiMethod = {
     const ref = args.string('channel');
     const channel = ref ? ctx.workspace.channel(ref) : undefined;
     if (!channel || channel.id !== ref) return fail('channel_not_found');
+    // A private channel is invisible to a bot that is not in it, as in Slack.
+    if (channel.isPrivate && !ctx.workspace.isMember(channel.id, ctx.workspace.bot.userId)) return fail('channel_not_found');
     return ok({ channel: channelJson(channel, ctx.workspace) });
+  },
+};
+
+/** conversations.list's `limit`: Slack's default 100, at most 1000 (it recommends no more than 200). */
+const LIST_LIMIT = { default: 100, max: 1000 };
+const CONVERSATION_TYPES = new Set(['public_channel', 'private_channel', 'mpim', 'im']);
+
+/** conversations.list: the workspace's channels the bot can see, in a stable order, paged by cursor. */
+export const conversationsList: ApiMethod = {
+  tier: 2,
+  handle(ctx, args) {
+    const types = (args.string('types') ?? 'public_channel').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    if (types.some((t) => !CONVERSATION_TYPES.has(t))) return fail('invalid_types');
+    const ws = ctx.workspace;
+    const visible = ws
+      .listChannels()
+      .filter((c) => (c.isPrivate ? types.includes('private_channel') && ws.isMember(c.id, ws.bot.userId) : types.includes('public_channel')))
+      .filter((c) => !(args.bool('exclude_archived') && c.isArchived));
+    const asked = Number(args.string('limit') ?? LIST_LIMIT.default);
+    const limit = Number.isFinite(asked) && asked >= 1 ? Math.min(Math.floor(asked), LIST_LIMIT.max) : LIST_LIMIT.default;
+    const cursor = args.string('cursor');
+    let start = 0;
+    if (cursor !== undefined) {
+      const match = /^id:(\w+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      const after = match ? visible.findIndex((c) => c.id === match[1]) : -1;
+      if (after < 0) return fail('invalid_cursor');
+      start = after + 1;
+    }
+    const shown = visible.slice(start, start + limit);
+    const last = shown[shown.length - 1];
+    const more = start + shown.length < visible.length && last !== undefined;
+    return ok({
+      channels: shown.map((c) => channelJson(c, ws)),
+      response_metadata: { next_cursor: more ? Buffer.from(`id:${last.id}`).toString('base64') : '' },
+    });
   },
 };
 

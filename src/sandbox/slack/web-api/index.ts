@@ -12,7 +12,7 @@ import { delay, mediaType, parseForm, readBody, sendJson } from '../http';
 import type { CallRecord, JsonObject } from '../types';
 import { authTest, botsInfo } from './auth';
 import { chatDelete, chatGetPermalink, chatPostEphemeral, chatPostMessage, chatUpdate } from './chat';
-import { conversationsHistory, conversationsInfo, conversationsReplies } from './conversations';
+import { conversationsHistory, conversationsInfo, conversationsList, conversationsReplies } from './conversations';
 import { ApiArgs, type ApiMethod, type ApiResult } from './method';
 import { usergroupsList, usergroupsUsersList } from './usergroups';
 import { usersInfo } from './users';
@@ -31,6 +31,7 @@ export const METHODS: Readonly<Record<string, ApiMethod>> = {
   'usergroups.users.list': usergroupsUsersList,
   'users.info': usersInfo,
   'conversations.info': conversationsInfo,
+  'conversations.list': conversationsList,
   'conversations.history': conversationsHistory,
   'conversations.replies': conversationsReplies,
   'views.open': viewsOpen,

@@ -1,0 +1,41 @@
+/**
+ * An operation whose card Slack refused to post (the bot not in the channel, an archived or unknown
+ * channel). A change still waiting for approval, or approved and not yet sent, is cancelled: nobody
+ * can approve or watch a card that does not exist, so it must not go on unseen. One already sent
+ * keeps running (stopping it half-way is worse); the Slack layer tells the requester either way.
+ */
+import type { Clock } from '../clock';
+import { SYSTEM_ACTOR, type Operation, type Store } from '../store';
+import { isTerminal } from './lifecycle';
+import { readResult, resultJson } from './records';
+
+/** What became of an operation whose card could not be posted: cancelled now, still running (sent already), or ended before. */
+export type UnseenOutcome = { outcome: 'cancelled' | 'running' | 'ended'; op: Operation };
+
+/** 'ended' for a finished operation, else 'running'. */
+function left(op: Operation): UnseenOutcome {
+  return { outcome: isTerminal(op.status) ? 'ended' : 'running', op };
+}
+
+/**
+ * Cancels `op` when it is pending or approved (a compare-and-set, audited as `operation.cancelled`
+ * by patchbot with the reason); otherwise leaves it as it is. The cancelled record counts as
+ * published: there is no card to show it on, and the requester has been told instead.
+ */
+export function cancelUnseen(deps: { store: Store; clock: Clock }, op: Operation, reason: string): UnseenOutcome {
+  const { store, clock } = deps;
+  const current = store.operations.get(op.id) ?? op;
+  if (current.status !== 'pending' && current.status !== 'approved') return left(current);
+  const moved = store.transaction(() => {
+    const result = readResult(current);
+    const cancellation = { userId: SYSTEM_ACTOR, at: clock.now().toISOString(), from: current.status };
+    const done = store.operations.transition(current.id, {
+      from: [current.status],
+      to: 'cancelled',
+      patch: { result: resultJson({ ...result, cancellation, published: true, summary: `cancelled: ${reason}` }) },
+    });
+    if (done) store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.cancelled', operationId: current.id, group: current.group, detail: { from: current.status, reason } });
+    return done;
+  });
+  return moved ? { outcome: 'cancelled', op: moved } : left(store.operations.get(op.id) ?? current);
+}
