@@ -40,10 +40,10 @@ export const digestCommand: CommandModule = {
       const channels = nameList([...new Set(ctx.config.groups.map((g) => g.channel))].map(channelName));
       throw new InputError(`no groups post to ${channel}`, { userText: said`No group posts to that channel, so it has no digest. Channels with groups: ${channels}. Usage: ${usage}` });
     }
-    const posted = await ctx.services.postDigest(channel);
+    const refused = await ctx.services.postDigest(channel);
     return {
       kind: 'ephemeral',
-      message: noteView(posted ? `Digest for ${known.join(', ')} posted.` : said`The digest could not be posted in ${channelName(channel)}: invite the bot there (/invite @patchbot).`),
+      message: noteView(refused === undefined ? `Digest for ${known.join(', ')} posted.` : said`The digest could not be posted: ${refused}`),
     };
   },
 };

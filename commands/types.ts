@@ -1,5 +1,6 @@
 import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
+import type { Sentence } from '../src/sentence';
 import type { Operation } from '../src/store';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
 import type { NameDirectory } from '../src/slack/directory';
@@ -18,8 +19,8 @@ export interface CommandServices {
   requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;
   /** The channel a typed name (`#patching`, `patching`) or id names; undefined when Slack has no live channel of that name. */
   findChannel(ref: string): Promise<{ id: string } | undefined>;
-  /** Posts the channel's digest there now; false when no group posts to it or Slack refused. */
-  postDigest(channel: string): Promise<boolean>;
+  /** Posts the channel's digest there now; resolves undefined when posted, else why not (with the fix). */
+  postDigest(channel: string): Promise<Sentence | undefined>;
   /** Cancels a pending or running operation; throws ForbiddenError or ConflictError with the reason. */
   cancel(input: { operationId: string; userId: string }): Promise<Operation>;
   history(input: { group?: string; limit: number }): HistoryEntry[];

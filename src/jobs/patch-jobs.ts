@@ -2,6 +2,7 @@ import type { FleetGateway } from '../aws';
 import type { Clock } from '../clock';
 import { windowChannels, type PatchbotConfig } from '../config';
 import type { Logger } from '../logger';
+import { channel as channelName, said, type Sentence } from '../sentence';
 import { ScopeHealth, buildDigest, isEmpty, markPosted, pollComplianceResult, pollWindows, recordDigest } from '../patching/poll';
 import type { ScopeFailure } from '../patching/types';
 import type { ChannelPoster } from '../slack/poster';
@@ -22,8 +23,8 @@ export interface PatchJobsDeps {
 /** The three scheduled jobs, plus the digest on demand for `/patch digest`. */
 export interface PatchJobs {
   jobs: Job[];
-  /** Posts the digest of `channel`'s groups there now; false when the channel has no groups or refused. */
-  postDigest(channel: string): Promise<boolean>;
+  /** Posts the digest of `channel`'s groups there now; resolves undefined when posted, else why not (with the fix). */
+  postDigest(channel: string): Promise<Sentence | undefined>;
 }
 
 /**
@@ -93,11 +94,11 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
 
   const postDigest = async (channel: string) => {
     const groups = config.groups.filter((g) => g.channel === channel);
-    if (groups.length === 0) return false;
+    if (groups.length === 0) return said`No group posts to ${channelName(channel)}, so it has no digest.`;
     const data = await buildDigest(pollDeps, channel, groups);
-    const posted = await poster.post(channel, digestView(data, clock.now()));
-    if (posted) recordDigest(store, data);
-    return posted;
+    const refused = await poster.post(channel, digestView(data, clock.now()));
+    if (!refused) recordDigest(store, data);
+    return refused;
   };
 
   const digest = async () => {

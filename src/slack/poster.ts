@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import { fitMessage } from './limits';
 import { adviceLine, slackAdvice } from './error-advice';
+import type { Sentence } from '../sentence';
 import type { SlackMessage } from './views/types';
 
 /** Slack allows about one chat.postMessage a second per channel. */
@@ -25,26 +26,26 @@ export class ChannelPoster {
     this.log = logger.child({ subsystem: 'poster' });
   }
 
-  /** Posts the message (and its thread); resolves true when posted, false when the channel refused. */
-  post(channel: string, message: SlackMessage): Promise<boolean> {
+  /** Posts the message (and its thread); resolves undefined when posted, or why the channel refused it (with the fix). */
+  post(channel: string, message: SlackMessage): Promise<Sentence | undefined> {
     const previous = this.queues.get(channel) ?? Promise.resolve();
     const next = previous.then(() => this.send(channel, fitMessage(message, (p) => this.log.warn({ channel, problems: p }, 'message trimmed'))));
     this.queues.set(channel, next.catch(() => undefined));
     return next;
   }
 
-  private async send(channel: string, message: SlackMessage): Promise<boolean> {
+  private async send(channel: string, message: SlackMessage): Promise<Sentence | undefined> {
     try {
       const posted = await this.paced(channel, () => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
       for (const part of message.thread ?? []) {
         await this.paced(channel, () => this.client.chat.postMessage({ channel, thread_ts: posted.ts, text: part.text, blocks: part.blocks }));
       }
-      return true;
+      return undefined;
     } catch (err) {
       const advice = slackAdvice(err, { method: 'chat.postMessage', channel });
       if (advice?.channelProblem) {
         this.log.error({ channel, slackError: advice.code }, `cannot post in ${channel}: ${adviceLine(advice)}`);
-        return false;
+        return advice.text;
       }
       // Anything else (a revoked token, a missing scope, Slack down) is logged by the job with what to fix.
       if (advice) this.log.error({ channel, slackError: advice.code }, `could not post in ${channel}: ${adviceLine(advice)}`);

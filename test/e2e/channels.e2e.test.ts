@@ -179,6 +179,25 @@ describe('a card Slack will not post', () => {
   });
 });
 
+describe('/patch digest where Slack refuses the post', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('an archived channel is answered with unarchive or change the channel, never "invite the bot"', async () => {
+    h.slack.workspace.setArchived(channels.prd, true);
+    try {
+      const told = await command(h, `digest <#${channels.prd}|prd-patching>`, channels.stg);
+      expect(told).toMatch(/The digest could not be posted: <#C0PRDPATCH> is archived \(is_archived\): unarchive it, or set the group's channel/);
+      expect(told).not.toMatch(/invite/);
+    } finally {
+      h.slack.workspace.setArchived(channels.prd, false);
+    }
+  });
+});
+
 describe('Slack refusals answered with the fix', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { silentLogger } from '../../src/logger';
+import { plainSentence } from '../../src/sentence';
 import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
 import { ChannelPoster } from '../../src/slack/poster';
 import { capturingLogger } from '../support/log-capture';
@@ -22,7 +23,11 @@ describe('ChannelPoster against the Slack stand-in', () => {
       poster.post(DEMO_IDS.channels.prd, message('digest for prd')),
       poster.post('C0NOSUCHCHAN', message('digest for nowhere')),
     ]);
-    expect(results).toEqual([false, true, false]);
+    expect(results.map((r) => (r === undefined ? 'posted' : plainSentence(r)))).toEqual([
+      expect.stringMatching(/is not a member of #?C\w+ \(not_in_channel\): invite it there with \/invite @patchbot/),
+      'posted',
+      expect.stringMatching(/does not know the channel C0NOSUCHCHAN \(channel_not_found\)/),
+    ]);
     expect(slack.messages(DEMO_IDS.channels.prd).map((m) => m.text)).toContain('digest for prd');
   });
 
@@ -31,7 +36,8 @@ describe('ChannelPoster against the Slack stand-in', () => {
     const poster = new ChannelPoster(client, logger, 0);
     slack.workspace.setArchived(DEMO_IDS.channels.prd, true);
     try {
-      expect(await poster.post(DEMO_IDS.channels.prd, message('digest for an archived channel'))).toBe(false);
+      const refused = await poster.post(DEMO_IDS.channels.prd, message('digest for an archived channel'));
+      expect(refused && plainSentence(refused)).toMatch(/is archived \(is_archived\): unarchive it/);
     } finally {
       slack.workspace.setArchived(DEMO_IDS.channels.prd, false);
     }
