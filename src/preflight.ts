@@ -3,7 +3,7 @@ import { requireSlackSecrets, type AppEnv, type PatchbotConfig } from './config'
 import { ConfigError, PatchbotError, toPatchbotError } from './errors';
 import type { Logger } from './logger';
 import { otherSpellingFix, otherSpellingSummary, otherTagKey } from './patching/tag-spelling';
-import { describeSlackIdentity, slackAuthTest } from './slack/auth-check';
+import { describeSlackIdentity, slackAppTokenTest, slackAuthTest } from './slack/auth-check';
 import { configChannels, isChannelId, resolveConfigChannels } from './slack/channel-names';
 
 /** One line of the preflight report. */
@@ -77,7 +77,8 @@ function otherSpellingWarning(group: { tagKey: string; tagValue: string }, insta
 /**
  * Checks the Slack side exactly as `npm start` needs it: the variables the chosen mode requires
  * (bot token; signing secret for HTTP mode, app token for Socket Mode), one failed check per missing
- * variable; then, when a bot token is set, that Slack accepts it (auth.test), naming the bot and the
+ * variable; with an app token, that Slack opens Socket Mode connections with it; then, when a bot
+ * token is set, that Slack accepts it (auth.test), naming the bot and the
  * workspace; with `config`, that every channel it names is one Slack has (names resolved to ids,
  * none archived), as `npm start` resolves them. Never throws.
  */
@@ -95,7 +96,17 @@ export async function runSlackPreflight(env: AppEnv, logger: Logger, config?: Pa
     if (err instanceof ConfigError) for (const issue of err.issues) checks.push({ status: 'fail', what: `Slack ${issue.path}`, detail: issue.message });
     else checks.push({ status: 'fail', what: 'Slack settings', detail: toPatchbotError(err).userMessage });
   }
-  const { botToken, apiUrl } = env.slack;
+  const { botToken, appToken, apiUrl } = env.slack;
+  if (appToken !== undefined) {
+    try {
+      await slackAppTokenTest({ appToken, apiUrl }, logger);
+      checks.push({ status: 'ok', what: 'Slack app token', detail: 'Slack opens Socket Mode connections with it (apps.connections.open)' });
+    } catch (err) {
+      const e = toPatchbotError(err);
+      log.warn({ err: e, what: 'Slack app token' }, 'preflight check failed');
+      checks.push({ status: 'fail', what: 'Slack app token', detail: e.userMessage });
+    }
+  }
   if (botToken !== undefined) {
     try {
       const me = await slackAuthTest({ botToken, apiUrl }, logger);

@@ -79,9 +79,10 @@ describe('preflight: the other tag spelling', () => {
 
 describe('preflight: Slack, against the workspace stand-in', () => {
   const TOKEN = 'xoxb-good';
+  const APP_TOKEN = 'xapp-good';
   let slack: SlackStandIn;
   beforeAll(async () => {
-    slack = await startSlackStandIn({ signingSecret: 'preflight-secret', botToken: TOKEN });
+    slack = await startSlackStandIn({ signingSecret: 'preflight-secret', botToken: TOKEN, appToken: APP_TOKEN });
   });
   afterAll(() => slack.close());
   beforeEach(() => slack.reset());
@@ -96,8 +97,8 @@ describe('preflight: Slack, against the workspace stand-in', () => {
       ].join('\n'),
     );
     expect(slack.calls('auth.test')).toEqual([]);
-    const socket = await run({ SLACK_APP_TOKEN: 'xapp-1-A0-1-abc' });
-    expect(socket.map((c) => `${c.status} ${c.what}`)).toEqual(['fail Slack SLACK_BOT_TOKEN']);
+    const socket = await run({ SLACK_APP_TOKEN: APP_TOKEN });
+    expect(socket.map((c) => `${c.status} ${c.what}`)).toEqual(['fail Slack SLACK_BOT_TOKEN', 'ok Slack app token']);
     // A token but no signing secret: the secret is named, and the token is still tried.
     const noSecret = await run({ SLACK_BOT_TOKEN: TOKEN });
     expect(noSecret.map((c) => `${c.status} ${c.what}`)).toEqual(['fail Slack SLACK_SIGNING_SECRET', 'ok Slack bot token']);
@@ -128,9 +129,19 @@ describe('preflight: Slack, against the workspace stand-in', () => {
     expect(token?.detail).toMatch(expected);
   });
 
+  it('Socket Mode: the app token is tried with apps.connections.open, and a refused one fails naming SLACK_APP_TOKEN', async () => {
+    const good = await run({ SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: APP_TOKEN });
+    expect(formatPreflight(good)).toMatch(/^OK   Slack app token: Slack opens Socket Mode connections with it \(apps.connections.open\)$/m);
+    const bad = await run({ SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: 'xapp-wrong' });
+    const app = bad.find((c) => c.what === 'Slack app token');
+    expect(app?.status).toBe('fail');
+    expect(app?.detail).toMatch(/SLACK_APP_TOKEN/);
+    expect(bad.find((c) => c.what === 'Slack bot token')?.status).toBe('ok');
+  });
+
   it('a Slack it cannot reach fails naming the URL and SLACK_API_URL', async () => {
     const checks = await runSlackPreflight(loadEnv({ SLACK_API_URL: 'http://127.0.0.1:9/api/', SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: 'xapp-1' }), silentLogger());
-    expect(checks[1]?.status).toBe('fail');
-    expect(checks[1]?.detail).toMatch(/^Could not reach Slack at http:\/\/127\.0\.0\.1:9\/api\/ \(SLACK_API_URL\) \([^)]+\): check the network, DNS, proxy and firewall, and SLACK_API_URL, then try again$/);
+    expect(checks.map((c) => `${c.status} ${c.what}`)).toEqual(['ok Slack settings', 'fail Slack app token', 'fail Slack bot token']);
+    expect(checks[2]?.detail).toMatch(/^Could not reach Slack at http:\/\/127\.0\.0\.1:9\/api\/ \(SLACK_API_URL\) \([^)]+\): check the network, DNS, proxy and firewall, and SLACK_API_URL, then try again$/);
   });
 });

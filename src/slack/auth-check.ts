@@ -63,6 +63,28 @@ export async function slackAuthTest(target: SlackAuthTarget, logger: Logger, opt
   };
 }
 
+/**
+ * Asks `apps.connections.open` with the app-level token (Socket Mode), as the receiver does at start:
+ * Slack issues a WebSocket URL, which is left unused (it expires on its own). Throws a SlackError
+ * naming SLACK_APP_TOKEN and the fix when Slack refuses it or cannot be reached.
+ */
+export async function slackAppTokenTest(target: { appToken: string; apiUrl: string | undefined }, logger: Logger, options: { timeoutMs?: number } = {}): Promise<void> {
+  const client = new webApi.WebClient(undefined, {
+    // The app-level token goes in the Authorization header only, as apps.connections.open requires.
+    headers: { Authorization: `Bearer ${target.appToken}` },
+    ...(target.apiUrl ? { slackApiUrl: target.apiUrl } : {}),
+    logger: boltLogger(logger.child({ subsystem: 'slack' })),
+    retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 },
+    timeout: options.timeoutMs ?? 10_000,
+    rejectRateLimitedCalls: true,
+  });
+  try {
+    await client.apiCall('apps.connections.open');
+  } catch (err) {
+    throw slackStartError(err, { variable: 'SLACK_APP_TOKEN', apiUrl: target.apiUrl, method: 'apps.connections.open' });
+  }
+}
+
 /** The identity as one plain line: "bot @patchbot (U0…) in workspace Acme (T0…, https://acme.slack.com/)". */
 export function describeSlackIdentity(me: SlackIdentity): string {
   const ids = [me.userId, me.botId].filter(Boolean).join(', ');
