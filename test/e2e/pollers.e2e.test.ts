@@ -89,6 +89,6 @@ describe('pollers', () => {
     // Matched by its own response_url: the first command's "posted" note may still be on its way.
     const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `digest <#${channels.ops}|ops>` });
     const answer = await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
-    expect(JSON.stringify(answer.body)).toMatch(/invite the bot/);
+    expect(JSON.stringify(answer.body)).toMatch(/not a member of <#C0OPSCHAN1> \(not_in_channel\): invite it there with \/invite @patchbot/);
   });
 });
