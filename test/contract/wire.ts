@@ -9,17 +9,11 @@
  * a discrepancy found while decoding.
  */
 import { validateShape, type ContractReport, type ServiceId, type ServiceModel, type Shape, type ShapeRef, type Where } from './model';
+import type { Exchange } from '../../src/sandbox/aws';
 import { parseXml, type XmlElement } from './xml';
 
 /** What the simulator's observer hands over for one AWS request. */
-export interface WireExchange {
-  service: string;
-  operation: string;
-  requestBody: string;
-  status: number;
-  headers: Record<string, string>;
-  responseBody: string;
-}
+export type WireExchange = Exchange;
 
 /**
  * Errors every AWS service may answer besides an operation's own (the "Common Errors" page of the
