@@ -26,4 +26,6 @@ module.exports = {
   // Production code only: the sandbox is test tooling (and leaves src for its own package).
   collectCoverageFrom: ['src/**/*.ts', 'commands/**/*.ts', '!src/sandbox/**'],
   coverageReporters: ['text-summary', 'lcov'],
+  // Today's figures rounded down (2026-12-02: 94.62 / 80.34 / 90.69 / 96.78 %): raise them, never lower them.
+  coverageThreshold: { global: { statements: 94, branches: 80, functions: 90, lines: 96 } },
 };
