@@ -28,7 +28,7 @@ async function check(app: AppConfig, verbose: boolean): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const checkOnly = argv.includes('--check');
-  let app;
+  let app: AppConfig;
   try {
     app = loadConfig();
     if (!checkOnly) requireSlackSecrets(app.env);
@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   // A failed check is logged, not fatal: AWS may be briefly unreachable, and the bot says so per command.
   for (const c of checks) logger[c.status === 'ok' ? 'info' : 'warn']({ check: c.what, status: c.status }, c.detail);
 
-  let bot;
+  let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot({ config, slack: env.slack, dbPath: env.dbPath, port: env.port, host: env.host, logger, aws: env.awsRetry });
   } catch (err) {

@@ -131,7 +131,7 @@ describe('preflight: Slack, against the workspace stand-in', () => {
 
   it('Socket Mode: the app token is tried with apps.connections.open, and a refused one fails naming SLACK_APP_TOKEN', async () => {
     const good = await run({ SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: APP_TOKEN });
-    expect(formatPreflight(good)).toMatch(/^OK   Slack app token: Slack opens Socket Mode connections with it \(apps.connections.open\)$/m);
+    expect(formatPreflight(good)).toMatch(/^OK {3}Slack app token: Slack opens Socket Mode connections with it \(apps.connections.open\)$/m);
     const bad = await run({ SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: 'xapp-wrong' });
     const app = bad.find((c) => c.what === 'Slack app token');
     expect(app?.status).toBe('fail');

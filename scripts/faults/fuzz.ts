@@ -27,6 +27,7 @@ export const MARKUP = ['<!channel>', '<!here>', '<!everyone>', '<@UFUZZ00001>', 
 const FORBIDDEN_IN_ANSWER = ['<!channel', '<!here', '<!everyone', '<@UFUZZ', '<!subteam^SFUZZ', '<#CFUZZ', '<!date^', '<https://evil.example'];
 const UNICODE = ['é', 'ß', 'Ω', '漢字', '🔥', '👩‍💻', '\u202e', '\u200b', '\ufeff', 'a\u0301', '\ud83d', '𝔓𝔯𝔡', 'ＰＲＤ', 'İ', '\u00a0'];
 const CONTROL = ['\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\u001b[31m', '\u007f', '\u0085', '\u2028'];
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template-injection probe, sent as typed
 const MRKDWN = ['*bold*', '_it_', '~x~', '`code`', '```block```', '&lt;', '&amp;', '&', '<', '>', '>quote', '<>', '<<>>', '|', '%00', "'; DROP TABLE operations; --", '${7*7}', '{{x}}', '../../etc/passwd'];
 
 function typo(word: string, r: () => number): string {
@@ -88,10 +89,10 @@ interface Answer {
 /** Every fourth text is typed by mallory (no rights), the others by alice (an operator). */
 async function sendOne(w: World, text: string, index: number, timeoutMs: number): Promise<Answer> {
   const userId = index % 4 === 3 ? users.mallory : users.alice;
-  let result;
+  let result: Awaited<ReturnType<World['slack']['driver']['slashCommand']>>;
   try {
     result = await w.slack.driver.slashCommand({ userId, channelId: channels.ops, text });
-  } catch (err) {
+  } catch {
     return { text, status: 0, answered: false, unescaped: undefined, late: false };
   }
   const url = result.responseUrl;

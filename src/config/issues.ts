@@ -79,7 +79,9 @@ function secretSource(key: string): string | undefined {
 export function findSecrets(raw: unknown): Array<{ path: PathSegment[]; message: string }> {
   const found: Array<{ path: PathSegment[]; message: string }> = [];
   const walk = (value: unknown, path: PathSegment[]): void => {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
+    if (Array.isArray(value)) value.forEach((item, i) => {
+      walk(item, [...path, i]);
+    });
     else if (typeof value === 'object' && value !== null) {
       for (const [key, child] of Object.entries(value)) {
         const source = isNameMap(path) ? undefined : secretSource(key);

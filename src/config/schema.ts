@@ -303,7 +303,7 @@ function checkReferences(doc: unknown, ctx: Ctx): void {
       current = promotes.get(current);
     }
     if (current !== start || reported.has(start)) continue;
-    chain.forEach((n) => reported.add(n));
+    for (const n of chain) reported.add(n);
     const flow = [...chain].reverse();
     flow.push(flow[0] as string);
     ctx.addIssue({

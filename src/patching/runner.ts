@@ -89,7 +89,7 @@ export class OperationRunner {
   async resume(op: Operation): Promise<Operation> {
     return this.exclusive(op, async () => {
       const current = this.deps.store.operations.get(op.id);
-      if (!current || current.status !== 'sending') return current ?? op;
+      if (current?.status !== 'sending') return current ?? op;
       // Never reboot twice: a reboot found in `sending` may have rebooted already, so it is failed, not resent.
       if (current.kind === 'reboot') return failInterruptedReboot(this, current);
       const group = this.groupOf(current);

@@ -47,7 +47,7 @@ export async function slackAuthTest(target: SlackAuthTarget, logger: Logger, opt
     timeout: options.timeoutMs ?? 10_000,
     rejectRateLimitedCalls: true,
   });
-  let out;
+  let out: Awaited<ReturnType<typeof client.auth.test>>;
   try {
     out = await client.auth.test();
   } catch (err) {

@@ -194,7 +194,7 @@ export class ChannelDirectory {
     const out: KnownChannel[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      let answer;
+      let answer: Awaited<ReturnType<typeof this.client.conversations.list>>;
       try {
         answer = await this.client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: excludeArchived, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
       } catch (err) {

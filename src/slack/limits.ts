@@ -141,12 +141,16 @@ export function limitProblems(blocks: readonly KnownBlock[]): string[] {
       over(at, b.text, L.sectionText);
       const fields = Array.isArray(b.fields) ? (b.fields as unknown[]) : [];
       if (fields.length > L.sectionFields) problems.push(`${at}: ${fields.length} fields (at most ${L.sectionFields})`);
-      fields.forEach((f, j) => over(`${at} field ${j}`, f, L.fieldText));
+      fields.forEach((f, j) => {
+        over(`${at} field ${j}`, f, L.fieldText);
+      });
     }
     if (b.type === 'context') {
       const elements = Array.isArray(b.elements) ? (b.elements as unknown[]) : [];
       if (elements.length > L.contextElements) problems.push(`${at}: ${elements.length} elements (at most ${L.contextElements})`);
-      elements.forEach((e, j) => over(`${at} element ${j}`, e, L.contextElementText));
+      elements.forEach((e, j) => {
+        over(`${at} element ${j}`, e, L.contextElementText);
+      });
     }
     if (b.type === 'actions') {
       const elements = Array.isArray(b.elements) ? (b.elements as Array<Record<string, unknown>>) : [];
@@ -218,7 +222,11 @@ function shrinkable(blocks: AnyBlock[]): Array<{ get: () => TextObject; set: (t:
     if (isText(b.text)) out.push({ get: () => b.text as TextObject, set: (t) => (b.text = t) });
     if (Array.isArray(b.fields)) {
       const fields = b.fields as TextObject[];
-      fields.forEach((_, i) => out.push({ get: () => fields[i] as TextObject, set: (t) => (fields[i] = t) }));
+      fields.forEach((_, i) => {
+        out.push({ get: () => fields[i] as TextObject, set: (t) => {
+          fields[i] = t;
+        } });
+      });
     }
   });
   return out;

@@ -103,7 +103,7 @@ export class SlackOperationPublisher implements OperationPublisher {
   }
 
   /** Posts (first time) or updates the operation's message; the finished phase adds the thread. */
-  async publish(op: Operation, report: OperationReport, phase: PublishPhase, journal: PostJournal = memoryJournal()): Promise<PublishedMessage | void> {
+  async publish(op: Operation, report: OperationReport, phase: PublishPhase, journal: PostJournal = memoryJournal()): Promise<PublishedMessage | undefined> {
     // Only a pending card lists the approvers; other phases name users alone and need no lookup.
     const handles = await this.names.handles(report.status === 'pending' ? (report.approval?.approvers ?? []) : []);
     const view = fitMessage(operationView(report, this.clock.now(), handles), (problem) => this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'));

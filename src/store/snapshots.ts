@@ -173,7 +173,9 @@ export class ComplianceSnapshotRepository {
   remove(group: string, scope: string, region: string, instanceIds: readonly string[]): void {
     const { delete: del } = this.stmts;
     guarded(this.ctx.path, `removing instances from the compliance snapshot of ${group}`, () =>
-      this.db.transaction(() => instanceIds.forEach((id) => del.run(group, scope, region, id))).immediate(),
+      this.db.transaction(() => {
+        for (const id of instanceIds) del.run(group, scope, region, id);
+      }).immediate(),
     );
   }
 

@@ -52,7 +52,7 @@ describe('every AWS call patchbot makes, against the published service models', 
         ],
         onExchange: (x) => exchanges.push(x),
       },
-      config: demoConfig((t) => t.replace(/(      regions: \[us-east-1\]\n)/, `$1${PARTNER_SCOPE}`)),
+      config: demoConfig((t) => t.replace(/( {6}regions: \[us-east-1\]\n)/, `$1${PARTNER_SCOPE}`)),
       // A lost SendCommand answer is looked up once it can no longer land: soon, here.
       aws: { sendTimeoutMs: 2000 },
     });

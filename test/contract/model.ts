@@ -172,7 +172,9 @@ export function validateShape(ctx: ValidationContext, shapeName: string, value: 
     case 'list': {
       if (!Array.isArray(value)) return fail('type', `${show(value)} is not a list (${shapeName})`);
       checkSize(ctx, shape, value.length, path, 'items');
-      value.forEach((item, i) => validateShape(ctx, (shape.member as ShapeRef).shape, item, `${path}[${i}]`));
+      value.forEach((item, i) => {
+        validateShape(ctx, (shape.member as ShapeRef).shape, item, `${path}[${i}]`);
+      });
       return;
     }
     case 'map': {

@@ -104,7 +104,7 @@ describe('who may approve', () => {
     const h = await startHarness();
     try {
       await h.slack.driver.slashCommand({ userId: users.mallory, channelId: channels.prd, text: 'install PRD' });
-      await new Promise((r) => setTimeout(r, 300));
+      await h.slack.driver.waitFor(() => /not an operator on PRD/.test(JSON.stringify(h.slack.responses())), 5000, 'the refusal');
       expect(JSON.stringify(h.slack.responses())).toMatch(/not an operator on PRD/);
 
       const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
@@ -152,7 +152,7 @@ describe('cancel', () => {
       const id = readable(card).match(/op-[0-9a-z]{6}/)![0];
       const before = h.slack.responses().length;
       await h.slack.driver.slashCommand({ userId: users.mallory, channelId: channels.prd, text: `cancel ${id}` });
-      await new Promise((r) => setTimeout(r, 300));
+      await h.slack.driver.waitFor(() => /requester or an approver|may cancel|Who may/i.test(JSON.stringify(h.slack.responses().slice(before))), 5000, 'the refusal');
       expect(JSON.stringify(h.slack.responses().slice(before))).toMatch(/requester or an approver|may cancel|Who may/i);
 
       await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `cancel ${id.toUpperCase()}` });
@@ -200,7 +200,7 @@ describe('expiry and crashes', () => {
       expect(readable(expired)).not.toContain(APPROVE);
       const told = await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE, value: readable(card).match(/op-[0-9a-z]{6}/)![0] });
       expect(told.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 300));
+      await h.slack.driver.waitFor(() => /expired/i.test(JSON.stringify(h.slack.responses())), 5000, 'the expired answer');
       expect(JSON.stringify(h.slack.responses())).toMatch(/expired/i);
       expect(sends(h)).toBe(0);
     } finally {

@@ -40,7 +40,7 @@ describe('a group across two accounts and three regions', () => {
           { account: PARTNER, region: 'eu-west-1', seed: 13 },
         ],
       },
-      config: demoConfig((t) => t.replace(/(      regions: \[us-east-1\]\n)/, `$1${PARTNER_SCOPE}`)),
+      config: demoConfig((t) => t.replace(/( {6}regions: \[us-east-1\]\n)/, `$1${PARTNER_SCOPE}`)),
     });
     expect(h.config.aws.scopes.map((s) => s.name)).toEqual(['sandbox', 'partner']);
     const fleet = sandboxFleet(h.sim.url, h.config.aws.scopes);

@@ -51,7 +51,7 @@ export class FakePublisher implements OperationPublisher {
   failNext = 0;
   private seq = 0;
 
-  async publish(op: Operation, report: OperationReport, phase: PublishPhase): Promise<PublishedMessage | void> {
+  async publish(op: Operation, report: OperationReport, phase: PublishPhase): Promise<PublishedMessage | undefined> {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('slack is down');

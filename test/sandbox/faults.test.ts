@@ -7,7 +7,7 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
 import { isDenied } from '../../src/sandbox/aws/knobs';
-import { admin, clients, failure } from './helpers';
+import { admin, clients, eventually, failure } from './helpers';
 
 describe('fault knobs', () => {
   const started: FleetSimulator[] = [];
@@ -178,7 +178,7 @@ describe('network faults', () => {
       sim.configure({ faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 600, times: 1 }] });
       await failure(aws.ssm.send(new SendCommandCommand(send)));
       expect(sim.changes('SendCommand')).toHaveLength(0);
-      await new Promise((r) => setTimeout(r, 800));
+      await eventually(async () => (sim.changes('SendCommand').length > 0 ? true : undefined));
       expect(sim.changes('SendCommand')).toHaveLength(1);
 
       sim.configure({ faults: [{ action: 'ssm:SendCommand', kind: 'hang', ms: 300, times: 1 }] });

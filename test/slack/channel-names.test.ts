@@ -34,7 +34,7 @@ describe('ChannelDirectory', () => {
     const calls = slack.calls('conversations.list');
     expect(calls.length).toBe(3);
     expect(calls.every((c) => c.args.limit === '200')).toBe(true);
-    expect(calls[1]?.args.cursor).toBe((calls[0]?.response.response_metadata as { next_cursor: string }).next_cursor);
+    expect(calls[1]?.args.cursor).toBe((calls[0]!.response.response_metadata as { next_cursor: string }).next_cursor);
   });
 
   it('sees private channels it is in, not others; never resolves an archived one', async () => {

@@ -55,7 +55,7 @@ describe('limits on blocks', () => {
   const over: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'H'.repeat(200) } },
     section(`${Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n')}`),
-    section('```\n' + 'code line\n'.repeat(400) + '```'),
+    section(`\`\`\`\n${'code line\n'.repeat(400)}\`\`\``),
     { type: 'section', fields: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'f'.repeat(2_500) })) },
     { type: 'context', elements: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'c' })) },
     { type: 'actions', elements: Array.from({ length: 30 }, (_, i) => ({ type: 'button' as const, action_id: `a${i}`, text: { type: 'plain_text' as const, text: 'b'.repeat(80) }, value: 'v'.repeat(2_100) })) },
@@ -91,7 +91,7 @@ describe('limits on blocks', () => {
   });
 
   it('cuts mrkdwn at a line and closes an open code block', () => {
-    const fitted = fitMessage({ text: 't', blocks: [section('```\n' + 'code line\n'.repeat(400) + '```')] });
+    const fitted = fitMessage({ text: 't', blocks: [section(`\`\`\`\n${'code line\n'.repeat(400)}\`\`\``)] });
     const text = (fitted.blocks[0] as { text: { text: string } }).text.text;
     expect(text.length).toBeLessThanOrEqual(3_000);
     expect((text.match(/```/g) ?? []).length % 2).toBe(0);

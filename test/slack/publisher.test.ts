@@ -83,8 +83,8 @@ describe('SlackOperationPublisher, post by post', () => {
     journal.begin(CARD, new Date(Date.now() + 300), undefined);
     await expect(publisher.publish(operation(), report, 'started', journal)).rejects.toBeInstanceOf(PostPendingError);
     expect(slack.calls('chat.postMessage')).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 350));
-    await publisher.publish(operation(), report, 'started', journal);
+    const settled = () => publisher.publish(operation(), report, 'started', journal).then(() => true, (err: unknown) => (err instanceof PostPendingError ? false : Promise.reject(err)));
+    await slack.driver.waitFor(settled, 5000, 'the timed-out post to settle');
     expect(slack.messages(STG)).toHaveLength(1);
     expect(journal.get(CARD)).toMatchObject({ state: 'posted', ts: slack.messages(STG)[0]?.ts });
   });

@@ -14,7 +14,10 @@ import { pendingInstall, tempDir } from './helpers';
 function history(calls: number[]): Migration[] {
   const real = MIGRATIONS[0]!;
   return [
-    { ...real, up: (db) => (calls.push(1), real.up(db)) },
+    { ...real, up: (db) => {
+        calls.push(1);
+        return real.up(db);
+      } },
     {
       version: 2,
       name: 'operations.command_count',

@@ -28,10 +28,6 @@ export interface PollDeps {
 /** EC2 states of instances that have left the group's picture (as in status). */
 const GONE_STATES = new Set(['terminated', 'shutting-down']);
 
-function key(scope: string, region: string, instanceId: string): string {
-  return `${scope}\u0000${region}\u0000${instanceId}`;
-}
-
 function line(e: Pick<SnapshotEntry, 'instanceId' | 'name' | 'scope' | 'region'>): InstanceLine {
   return { instanceId: e.instanceId, name: e.name ?? undefined, scope: e.scope, region: e.region };
 }
@@ -61,7 +57,6 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
   const now = deps.clock.now();
   const fetched = await fetchGroupCompliance(group, gateways, logger);
   const snapshot = store.snapshots.forGroup(group.name);
-  const previous = new Map(snapshot.map((e) => [key(e.scope, e.region, e.instanceId), e]));
 
   // The group is what its tag finds, without instances that are going away; patch states of
   // other instances (the other tag spelling) are left out, as in status.

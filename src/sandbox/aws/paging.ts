@@ -5,7 +5,7 @@
  * token replayed against another request or partition is refused, as AWS refuses it.
  */
 import { hashString } from './random';
-import { SimulatorError } from './errors';
+import type { SimulatorError } from './errors';
 
 /** What a token is bound to. */
 export interface PagingScope {

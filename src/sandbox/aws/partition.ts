@@ -3,7 +3,7 @@
  * random streams. Partitions never share data, as on AWS.
  */
 import { Random, hashString } from './random';
-import { FaultPlan, TokenBucket } from './knobs';
+import { FaultPlan, type TokenBucket } from './knobs';
 import { PatchCatalog } from './fleet/catalog';
 import { predefinedBaselines } from './fleet/baselines';
 import { patchGroupOf } from './fleet/compliance';

@@ -66,7 +66,7 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
   const service = SERVICES[serviceName];
   const account = sim.accountFor(scope.accessKeyId);
   const partition = sim.partition(account, scope.region ?? DEFAULT_REGION);
-  let parsed;
+  let parsed: ReturnType<typeof service.parse>;
   try {
     parsed = service.parse(body, req.headers);
   } catch (err) {

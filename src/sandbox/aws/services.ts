@@ -56,7 +56,7 @@ const ssm: ServiceProtocol = {
     return {
       operation,
       run(ctx) {
-        if (!target || target.service !== 'AmazonSSM' || !operation || !SSM_OPERATIONS[operation]) {
+        if (target?.service !== 'AmazonSSM' || !operation || !SSM_OPERATIONS[operation]) {
           throw new SimulatorError('UnknownOperationException', `Operation ${operation ?? '(none)'} is not supported by the sandbox.`);
         }
         let decoded: unknown = {};

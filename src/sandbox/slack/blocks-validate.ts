@@ -188,7 +188,9 @@ function checkBlock(c: Checker, block: Json, pointer: string, surface: Surface):
         if (!Array.isArray(block.fields) || block.fields.length === 0) c.fail(`${pointer}/fields`, 'must be a non-empty array');
         else {
           if (block.fields.length > LIMITS.sectionFields) c.fail(`${pointer}/fields`, `must have at most ${LIMITS.sectionFields} items`);
-          block.fields.forEach((f, i) => c.text(f, `${pointer}/fields/${i}`, LIMITS.fieldText));
+          block.fields.forEach((f, i) => {
+            c.text(f, `${pointer}/fields/${i}`, LIMITS.fieldText);
+          });
         }
       }
       if (block.accessory !== undefined) c.element(block.accessory, `${pointer}/accessory`, ACCESSORY);

@@ -12,7 +12,8 @@ export function stateValues(modal: ModalRecord, inputs: Record<string, string | 
     const actionId = String(element.action_id ?? '');
     const type = String(element.type ?? 'plain_text_input');
     const given = inputs[actionId] ?? inputs[blockId];
-    (out[blockId] ??= {})[actionId] = stateValue(type, element, given);
+    out[blockId] ??= {};
+    out[blockId][actionId] = stateValue(type, element, given);
   }
   return out;
 }

@@ -95,7 +95,7 @@ function summary(d: ComplianceDiff, patches: ReturnType<typeof byPatch>): string
   const parts = [
     d.becameNonCompliant.length > 0 ? `${plural(d.becameNonCompliant.length, 'instance')} became non-compliant${newly}` : '',
     d.becameCompliant.length > 0 ? `${formatCount(d.becameCompliant.length)} became compliant` : '',
-    d.becameUnreachable.length > 0 ? plural(d.becameUnreachable.length, 'agent') + ' unreachable' : '',
+    d.becameUnreachable.length > 0 ? `${plural(d.becameUnreachable.length, 'agent')} unreachable` : '',
     d.lastOperationFailed.length > 0 ? `${formatCount(d.lastOperationFailed.length)} failed their last patch operation` : '',
     d.appeared.length > 0 ? `${formatCount(d.appeared.length)} appeared` : '',
     d.disappeared.length > 0 ? `${formatCount(d.disappeared.length)} disappeared` : '',

@@ -52,7 +52,7 @@ describe('Block Kit validation', () => {
   it('gives blocks and elements ids like Slack when the sender left them out', () => {
     const [block] = withGeneratedIds([{ type: 'actions', elements: [{ type: 'button', text: plain('Go') }] }]);
     expect(block?.block_id).toMatch(/^\S{5}$/);
-    expect((block?.elements as Array<{ action_id: string }>)[0]?.action_id).toMatch(/^\S{5}$/);
+    expect((block!.elements as Array<{ action_id: string }>)[0]?.action_id).toMatch(/^\S{5}$/);
   });
 });
 

@@ -110,7 +110,8 @@ export class FakeNode {
   }
 
   addEventListener(type: string, listener: (ev: unknown) => void): void {
-    (this.listeners[type] ??= []).push(listener);
+    this.listeners[type] ??= [];
+    this.listeners[type].push(listener);
   }
 
   /** Fires an event's listeners. */

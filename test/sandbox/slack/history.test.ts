@@ -101,7 +101,7 @@ describe('faults an uncertain post meets', () => {
     slack.hangNext('chat.postMessage', 400);
     const impatient = webClient(slack, { timeout: 100 });
     await expect(impatient.chat.postMessage({ channel: PRD, text: 'lost' })).rejects.toThrow();
-    await new Promise((r) => setTimeout(r, 500));
+    await slack.driver.waitFor(async () => (slack.calls('chat.postMessage').at(-1)?.status === 0 ? true : undefined), 5000, 'the dropped call');
     expect(slack.messages(PRD)).toHaveLength(0);
     expect(slack.calls('chat.postMessage').at(-1)?.status).toBe(0);
     slack.hangNext('chat.update', 150);

@@ -76,7 +76,10 @@ describe('the demo page', () => {
         open: () => undefined,
       },
       fetch: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
-      setInterval: (fn: () => Promise<void>) => ((timer = fn), 0),
+      setInterval: (fn: () => Promise<void>) => {
+        timer = fn;
+        return 0;
+      },
       URLSearchParams,
       JSON,
       Date,

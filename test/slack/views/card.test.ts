@@ -309,6 +309,7 @@ describe('rejectModalView', () => {
 
   it('carries the operation id, the callback id, and an optional multiline reason of at most 500 characters', () => {
     expect(view).toMatchObject({ type: 'modal', callback_id: REJECT_MODAL.callbackId, private_metadata: 'op-7k2m9q', title: { text: 'Reject change' }, submit: { text: 'Reject' }, close: { text: 'Cancel' } });
+    // biome-ignore lint/suspicious/noExplicitAny: reads the raw Block Kit JSON of the modal's input block
     const input = (view.blocks as Array<Record<string, any>>).find((b) => b.type === 'input');
     expect(input).toMatchObject({ block_id: REJECT_MODAL.blockId, optional: true, element: { type: 'plain_text_input', action_id: REJECT_MODAL.actionId, multiline: true, max_length: 500 } });
   });

@@ -173,6 +173,7 @@ export function expectWithinLimits(m: SlackMessage, where = 'message'): void {
   if (!verdict.ok) throw new Error(`${where}: ${verdict.issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}`);
   const L = BLOCK_KIT_LIMITS;
   expect(m.blocks.length).toBeLessThanOrEqual(L.messageBlocks);
+  // biome-ignore lint/suspicious/noExplicitAny: walks raw Block Kit JSON of every block type by its wire keys
   for (const b of m.blocks as Array<Record<string, any>>) {
     if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(L.headerText);
     if (b.type === 'section') {
@@ -285,5 +286,7 @@ export function rawIds(text: string): string[] {
 /** A message (and its thread) names people and channels as Slack renders them, never by raw id. */
 export function expectNamesNotIds(m: SlackMessage, where = 'message'): void {
   expect({ where, raw: rawIds(readable(m)) }).toEqual({ where, raw: [] });
-  (m.thread ?? []).forEach((t, i) => expectNamesNotIds(t, `${where} thread ${i}`));
+  (m.thread ?? []).forEach((t, i) => {
+    expectNamesNotIds(t, `${where} thread ${i}`);
+  });
 }

@@ -8,7 +8,7 @@ const line = (n: number, name?: string) => ({ instanceId: id(n), name: name ?? `
 const OPENSSL = { title: 'openssl: CVE-2026-0001', severity: 'Critical', classification: 'Security' };
 const KERNEL = { title: 'kernel-6.1.80 (ALAS-2026-1001)', severity: 'Important', classification: 'Security' };
 
-export function smallDiff(overrides: Partial<ComplianceDiff> = {}): ComplianceDiff {
+function smallDiff(overrides: Partial<ComplianceDiff> = {}): ComplianceDiff {
   return {
     group: 'PRD',
     generatedAt: NOW,

@@ -60,7 +60,7 @@ function checkParameters(parameters: Record<string, string[]>): { operation: Pat
     if (!DOCUMENT_PARAMETERS.includes(name)) throw new SimulatorError('InvalidParameters', `Parameter "${name}" is not defined in document ${PATCH_DOCUMENT}.`);
   }
   const operation = parameters['Operation'];
-  if (!operation || operation.length !== 1) throw new SimulatorError('InvalidParameters', 'Parameter "Operation" is required and takes one value.');
+  if (operation?.length !== 1) throw new SimulatorError('InvalidParameters', 'Parameter "Operation" is required and takes one value.');
   if (operation[0] !== 'Scan' && operation[0] !== 'Install') {
     throw new SimulatorError('InvalidParameters', `Parameter "Operation" "${String(operation[0])}" is not one of the allowed values: Scan, Install.`);
   }
