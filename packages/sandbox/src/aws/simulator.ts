@@ -3,10 +3,10 @@
  * knobs, statistics. The server, the admin endpoints and the in-process helpers all call these
  * same methods.
  */
-import type { Clock } from '../../clock';
-import { systemClock } from '../../clock';
-import type { Logger } from '../../logger';
-import { silentLogger } from '../../logger';
+import type { Clock } from '../shared/clock';
+import { systemClock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { silentLogger } from '../shared/logger';
 import { Partition, partitionKey } from './partition';
 import { Random, hashString } from './random';
 import { DEFAULT_KNOBS, TokenBucket, type DenyRule, type FaultRule, type Knobs, type Timing } from './knobs';
