@@ -211,7 +211,7 @@ export class World {
 
 /** The demo's patchbot.yml with every schedule off (the harness decides what happens). */
 function quietConfig(): string {
-  const doc = parse(readFileSync(join(ROOT, 'src', 'sandbox', 'demo.patchbot.yml'), 'utf8')) as Record<string, Record<string, unknown>>;
+  const doc = parse(readFileSync(join(ROOT, 'scripts', 'demo.patchbot.yml'), 'utf8')) as Record<string, Record<string, unknown>>;
   doc.schedules = {
     timezone: 'UTC',
     compliancePoll: { cron: '* * * * *', enabled: false },
