@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText, type PatchbotConfig } from '../../src/config';
-import type { SimulatorOptions } from '@patchbot/sandbox/aws';
-import { DEMO_IDS } from '@patchbot/sandbox/slack';
+import type { SimulatorOptions } from '../../packages/sandbox/src/aws';
+import { DEMO_IDS } from '../../packages/sandbox/src/slack';
 import { projectRoot } from './root';
 
 /** The access key the bot signs with; the simulator maps it to the first account. */
