@@ -12,11 +12,13 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --workspaces=false: the root package only. The sandbox workspace (packages/) is dev tooling: it is
+# neither copied nor installed, so none of its code or dependencies reach the image.
+RUN npm ci --workspaces=false --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --workspaces=false
 
 FROM node:26.10.0-trixie-slim
 # The old-space cap makes V8 collect before the heap grows with the host's memory: a 10,000-instance

@@ -20,11 +20,13 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  // The sandbox is a TypeScript workspace package: tests import it by name, from its sources.
+  moduleNameMapper: { '^@patchbot/sandbox/(.*)$': '<rootDir>/packages/sandbox/src/$1' },
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
-  // Production code only: the sandbox is test tooling (and leaves src for its own package).
-  collectCoverageFrom: ['src/**/*.ts', 'commands/**/*.ts', '!src/sandbox/**'],
+  // Production code only (the sandbox is its own package, packages/sandbox).
+  collectCoverageFrom: ['src/**/*.ts', 'commands/**/*.ts', ],
   coverageReporters: ['text-summary', 'lcov'],
   // Today's figures rounded down (2026-12-02: 94.62 / 80.34 / 90.69 / 96.78 %): raise them, never lower them.
   coverageThreshold: { global: { statements: 94, branches: 80, functions: 90, lines: 96 } },

@@ -9,7 +9,7 @@ import { createFleet } from '../src/aws';
 import { parseConfigText } from '../src/config';
 import { silentLogger } from '../src/logger';
 import { pollCompliance } from '../src/patching/poll';
-import { startFleetSimulator } from '../src/sandbox/aws';
+import { startFleetSimulator } from '@patchbot/sandbox/aws';
 import { openDatabase } from '../src/store';
 import { systemClock } from '../src/clock';
 

@@ -8,8 +8,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFleetSimulator, type FleetSimulator } from '../src/sandbox/aws';
-import { startSlackStandIn, type SlackStandIn } from '../src/sandbox/slack';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
+import { startSlackStandIn, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { GROUPS, sandboxFleet } from './support/aws';
 
 const ROOT = join(__dirname, '..');

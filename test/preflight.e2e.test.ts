@@ -1,8 +1,8 @@
 import { loadEnv, parseConfigText } from '../src/config';
 import { silentLogger } from '../src/logger';
 import { formatPreflight, runPreflight, runSlackPreflight } from '../src/preflight';
-import { startFleetSimulator, type FleetSimulator } from '../src/sandbox/aws';
-import { startSlackStandIn, type SlackStandIn } from '../src/sandbox/slack';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
+import { startSlackStandIn, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { GROUPS, sandboxFleet } from './support/aws';
 
 const DOC = `

@@ -4,8 +4,8 @@
  * acknowledges (the floor no Bolt bot can beat), in one run, on one machine. Each receiver runs
  * in its own process, and so does the load that times them; the Slack stand-in runs in this one.
  */
-import { SANDBOX_ACCESS_KEY_ID } from '../../src/sandbox/aws/cli';
-import { DEMO_IDS, DEMO_WORKSPACE, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import { SANDBOX_ACCESS_KEY_ID } from '../../packages/sandbox/src/aws/cli';
+import { DEMO_IDS, DEMO_WORKSPACE, startSlackStandIn, type SlackStandIn } from '../../packages/sandbox/src/slack';
 import type { BotProcessOptions } from './bot-process';
 import { deployedNodeArgs } from './deployed-node-args';
 import { startChild } from './child';

@@ -3,8 +3,8 @@
  * (the stand-in with `rateLimits: true`, plus a few forced 429s): Slack calls made, 429s seen, and
  * whether every channel got its digest exactly once.
  */
-import { SANDBOX_ACCESS_KEY_ID } from '../../src/sandbox/aws/cli';
-import { DEMO_IDS, DEMO_WORKSPACE, startSlackStandIn } from '../../src/sandbox/slack';
+import { SANDBOX_ACCESS_KEY_ID } from '../../packages/sandbox/src/aws/cli';
+import { DEMO_IDS, DEMO_WORKSPACE, startSlackStandIn } from '../../packages/sandbox/src/slack';
 import type { BotProcessOptions } from './bot-process';
 import { deployedNodeArgs } from './deployed-node-args';
 import { startChild } from './child';

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText, type PatchbotConfig } from '../../src/config';
-import type { SimulatorOptions } from '../../src/sandbox/aws';
-import { DEMO_IDS } from '../../src/sandbox/slack';
+import type { SimulatorOptions } from '../../packages/sandbox/src/aws';
+import { DEMO_IDS } from '../../packages/sandbox/src/slack';
 import { projectRoot } from './root';
 
 /** The access key the bot signs with; the simulator maps it to the first account. */
@@ -44,7 +44,7 @@ schedules:
 
 /** The demo's config (one scope, 20 instances) with every schedule off: only commands run. */
 export function demoConfigQuiet(): PatchbotConfig {
-  const file = join(projectRoot(), 'src/sandbox/demo.patchbot.yml');
+  const file = join(projectRoot(), 'scripts/demo.patchbot.yml');
   const config = parseConfigText(readFileSync(file, 'utf8'), file, {});
   const off = <T extends { enabled: boolean }>(s: T): T => ({ ...s, enabled: false });
   const { schedules } = config;

@@ -7,8 +7,8 @@
 import { LIMITS, createFleet, type FleetGateway } from '../../src/aws';
 import type { PatchbotConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import type { Stats } from '../../src/sandbox/aws';
-import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import type { Stats } from '../../packages/sandbox/src/aws';
+import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../packages/sandbox/src/slack';
 import type { BotProcessOptions } from './bot-process';
 import { deployedNodeArgs } from './deployed-node-args';
 import { startChild, type ChildPart } from './child';

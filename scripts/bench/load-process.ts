@@ -3,7 +3,7 @@
  * sends), `concurrency` in flight at a time, timed from sending to the receiver's HTTP answer.
  * Apart from the receivers and the Slack stand-in, so neither one's work shows up in the timings.
  */
-import { slackSignature } from '../../src/sandbox/slack/signing';
+import { slackSignature } from '../../packages/sandbox/src/slack/signing';
 import { serveParent } from './child';
 
 /** One burst to fire. */

@@ -1,5 +1,5 @@
 /** The fleet simulator in a child process, driven through its admin endpoints. */
-import type { SimulatorOptions, Stats } from '../../src/sandbox/aws';
+import type { SimulatorOptions, Stats } from '../../packages/sandbox/src/aws';
 import { startChild } from './child';
 
 /** The admin surface the benchmark needs. */

@@ -1,5 +1,5 @@
 /** The fleet simulator in its own process, for the benchmark. Options as JSON in argv[2]. */
-import { startFleetSimulator, type SimulatorOptions } from '../../src/sandbox/aws';
+import { startFleetSimulator, type SimulatorOptions } from '../../packages/sandbox/src/aws';
 import { serveParent } from './child';
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
  * that sets the reference, SIGKILL at each step with a restart on the same state file, AWS answers
  * lost / delayed / hung, Slack unreachable for a while, and a rolling restart.
  */
-import type { FaultRule } from '../../src/sandbox/aws';
+import type { FaultRule } from '@patchbot/sandbox/aws';
 import { Expect, type FaultCase, type Figures } from './case';
 import {
   FAULT_ACTION,

@@ -2,7 +2,7 @@
  * The steps every change case shares: ask for a PRD change as alice, approve it as bob, wait for
  * the end, and count what happened from the simulator's change journal and the stand-in's records.
  */
-import { DEMO_IDS, type SlackMessage } from '../../src/sandbox/slack';
+import { DEMO_IDS, type SlackMessage } from '@patchbot/sandbox/slack';
 import { sleep, until, type World } from './world';
 
 export const { users, channels } = DEMO_IDS;

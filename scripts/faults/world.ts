@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
-import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '../../src/sandbox/aws';
-import { startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '@patchbot/sandbox/aws';
+import { startSlackStandIn, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { TcpProxy } from './proxy';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -211,7 +211,7 @@ export class World {
 
 /** The demo's patchbot.yml with every schedule off (the harness decides what happens). */
 function quietConfig(): string {
-  const doc = parse(readFileSync(join(ROOT, 'src', 'sandbox', 'demo.patchbot.yml'), 'utf8')) as Record<string, Record<string, unknown>>;
+  const doc = parse(readFileSync(join(ROOT, 'scripts', 'demo.patchbot.yml'), 'utf8')) as Record<string, Record<string, unknown>>;
   doc.schedules = {
     timezone: 'UTC',
     compliancePoll: { cron: '* * * * *', enabled: false },

@@ -3,7 +3,7 @@
  * memoized credential provider, counted in the simulator's AssumeRole statistics.
  */
 import { memoizeCredentials } from '../../src/aws/clients';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { GROUPS, sandboxFleet } from '../support/aws';
 
 const ROLE_ACCOUNT = '210987654321';

@@ -6,7 +6,7 @@
 import { ManualClock } from '../../src/clock';
 import type { Fleet, FleetGateway } from '../../src/aws';
 import { filterTimestamp } from '../../src/aws/gateway';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { GROUPS, sandboxFleet } from '../support/aws';
 
 describe('filterTimestamp', () => {

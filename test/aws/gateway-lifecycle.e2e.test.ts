@@ -3,7 +3,7 @@
  * through, retries under throttling, and scopes in several accounts and regions.
  */
 import type { CommandInvocation, FleetGateway, GroupTarget } from '../../src/aws';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { GROUPS, eventually, sandboxFleet } from '../support/aws';
 
 const FAST = { pendingMs: 20, runMs: 60 };

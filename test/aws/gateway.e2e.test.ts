@@ -5,7 +5,7 @@
 import { ListCommandInvocationsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Fleet, FleetGateway } from '../../src/aws';
 import { AwsError } from '../../src/errors';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { GROUPS, SANDBOX_CREDENTIALS, eventually, sandboxFleet } from '../support/aws';
 
 const FAST = { pendingMs: 20, runMs: 60 };

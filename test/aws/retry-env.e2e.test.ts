@@ -6,7 +6,7 @@
 import { loadEnv } from '../../src/config';
 import type { Fleet } from '../../src/aws';
 import { AwsError } from '../../src/errors';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { GROUPS, sandboxFleet } from '../support/aws';
 
 describe('retries follow the AWS SDK environment', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { formatPreflight, runPreflight } from '../../src/preflight';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { SANDBOX_CREDENTIALS, sandboxFleet } from '../support/aws';
 
 describe('patchbot.example.yml through the preflight', () => {

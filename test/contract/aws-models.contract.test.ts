@@ -9,7 +9,7 @@
 import { readSources, deriveAwsActions } from '../deploy/derive';
 import { runPreflight } from '../../src/preflight';
 import { silentLogger } from '../../src/logger';
-import type { Exchange } from '../../src/sandbox/aws';
+import type { Exchange } from '@patchbot/sandbox/aws';
 import { ensureBotocoreModels } from '../support/botocore';
 import { GROUPS, eventually, sandboxFleet } from '../support/aws';
 import { DEMO_IDS, OPERATION_ENDED, demoConfig, startHarness, type Harness } from '../support/bot';

@@ -9,7 +9,7 @@
  * a discrepancy found while decoding.
  */
 import { validateShape, type ContractReport, type ServiceId, type ServiceModel, type Shape, type ShapeRef, type Where } from './model';
-import type { Exchange } from '../../src/sandbox/aws';
+import type { Exchange } from '@patchbot/sandbox/aws';
 import { parseXml, type XmlElement } from './xml';
 
 /** What the simulator's observer hands over for one AWS request. */

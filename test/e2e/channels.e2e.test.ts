@@ -9,7 +9,7 @@ import { startBot } from '../../src/bot';
 import { loadEnv } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { runSlackPreflight } from '../../src/preflight';
-import { DEMO_WORKSPACE, startSlackStandIn, type SlackStandIn, type WorkspaceSeed } from '../../src/sandbox/slack';
+import { DEMO_WORKSPACE, startSlackStandIn, type SlackStandIn, type WorkspaceSeed } from '@patchbot/sandbox/slack';
 import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, startHarness, type Harness } from '../support/bot';
 
 const { users, channels, bot } = DEMO_IDS;

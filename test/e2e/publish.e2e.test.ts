@@ -6,7 +6,7 @@
  */
 import { isTerminal } from '../../src/patching/lifecycle';
 import { readResult } from '../../src/patching/records';
-import { waitFor, type SlackMessage } from '../../src/sandbox/slack';
+import { waitFor, type SlackMessage } from '@patchbot/sandbox/slack';
 import type { Operation } from '../../src/store';
 import { DEMO_IDS, OPERATION_ENDED, startHarness, type Harness } from '../support/bot';
 

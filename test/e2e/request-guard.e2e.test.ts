@@ -5,7 +5,7 @@
  * enterprise or app are refused with an HTTP error, and nothing happens: no operation, no AWS call,
  * no message, no vote.
  */
-import { DEMO_IDS, DEMO_WORKSPACE } from '../../src/sandbox/slack';
+import { DEMO_IDS, DEMO_WORKSPACE } from '@patchbot/sandbox/slack';
 import { startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { guardProcess } from '../../src/process-guard';
-import type { SlackStandIn } from '../../src/sandbox/slack';
+import type { SlackStandIn } from '@patchbot/sandbox/slack';
 import { capturingLogger } from '../support/log-capture';
 import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
 

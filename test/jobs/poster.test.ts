@@ -1,7 +1,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { silentLogger } from '../../src/logger';
 import { plainSentence } from '../../src/sentence';
-import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { ChannelPoster } from '../../src/slack/poster';
 import { capturingLogger } from '../support/log-capture';
 

@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/clock';
 import { createPatchbotConfigSchema, type PatchbotConfig } from '../../src/config/schema';
 import { ForbiddenError, InputError } from '../../src/errors';
 import { readResult, type ApprovalAuthorizer } from '../../src/patching';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { GROUPS, eventually, sandboxFleet } from '../support/aws';
 import { FAST, groupOf, harness, tempDir, terminal, type Harness } from './helpers';
 

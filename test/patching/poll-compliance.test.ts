@@ -4,7 +4,7 @@ import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { groupTarget } from '../../src/patching';
 import { isEmpty, pollCompliance, pollListCalls, type PollDeps } from '../../src/patching/poll';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { openDatabase, type Store } from '../../src/store';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';

@@ -4,7 +4,7 @@ import type { FleetGateway } from '../../src/aws';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { buildDigest, markPosted, pollCompliance, pollWindows, recordDigest, type WindowPollDeps, type WindowResult } from '../../src/patching/poll';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { openDatabase, type Store } from '../../src/store';
 import { eventually, sandboxFleet } from '../support/aws';
 import { FAST, groupOf, tempDir, testConfig } from './helpers';

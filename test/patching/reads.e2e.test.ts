@@ -2,7 +2,7 @@
 import type { FleetGateway } from '../../src/aws';
 import { ManualClock } from '../../src/clock';
 import { finalStatus, summaryLine, type OperationReport } from '../../src/patching';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, harness, testConfig, type Harness } from './helpers';
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { FleetGateway } from '../../src/aws';
 import { readResult, scanParams } from '../../src/patching';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { eventually, sandboxFleet } from '../support/aws';
 import { FAST, FakePublisher, groupOf, harness, tempDir, terminal, testConfig } from './helpers';
 

@@ -4,7 +4,7 @@
  */
 import type { FleetGateway } from '../../src/aws';
 import { readResult } from '../../src/patching';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { eventually, sandboxFleet } from '../support/aws';
 import { FAST, groupOf, harness, terminal, testConfig, type Harness } from './helpers';
 

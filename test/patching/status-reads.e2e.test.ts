@@ -2,7 +2,7 @@
  * A burst of status requests for one group costs one read of it (they share the read under way),
  * while a later request reads again: through the production gateway against the simulator.
  */
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { sandboxFleet } from '../support/aws';
 import { groupOf, harness, testConfig, type Harness } from './helpers';
 

@@ -1,7 +1,7 @@
 import type { InstancePatchState, ManagedInstance } from '../../src/aws';
 import { ManualClock, systemClock } from '../../src/clock';
 import { computeGroupStatus, groupStatus } from '../../src/patching';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';
 

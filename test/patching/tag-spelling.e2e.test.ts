@@ -5,7 +5,7 @@
  */
 import type { PatchbotConfig } from '../../src/config';
 import { computeGroupStatus, findOtherSpelling, otherSpellingSummary, otherTagKey, withOtherSpelling } from '../../src/patching';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { statusView } from '../../src/slack/views/status';
 import { GROUPS, sandboxFleet } from '../support/aws';
 import { groupOf, harness, testConfig, type Harness } from './helpers';

@@ -3,7 +3,7 @@
  * the in-process helpers doing the same things.
  */
 import { DescribeInstanceInformationCommand, ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { admin, clients } from './helpers';
 
 describe('admin endpoints', () => {

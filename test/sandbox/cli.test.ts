@@ -1,6 +1,6 @@
 /** The `npm run sandbox` command line: flags and the banner. */
-import { parseCliArgs, formatBanner, DEFAULT_PORT, SANDBOX_ACCESS_KEY_ID } from '../../src/sandbox/aws/cli';
-import { startFleetSimulator } from '../../src/sandbox/aws';
+import { parseCliArgs, formatBanner, DEFAULT_PORT, SANDBOX_ACCESS_KEY_ID } from '@patchbot/sandbox/aws/cli';
+import { startFleetSimulator } from '@patchbot/sandbox/aws';
 
 describe('sandbox CLI', () => {
   it('parses flags into simulator options', () => {

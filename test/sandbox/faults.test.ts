@@ -5,8 +5,8 @@
 import { DescribeInstanceInformationCommand, DescribePatchGroupStateCommand, SSMClient, SendCommandCommand, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
-import { isDenied } from '../../src/sandbox/aws/knobs';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
+import { isDenied } from '@patchbot/sandbox/aws/knobs';
 import { admin, clients, eventually, failure } from './helpers';
 
 describe('fault knobs', () => {

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { DescribeInstancesCommand, RebootInstancesCommand } from '@aws-sdk/client-ec2';
 import { ManualClock } from '../../src/clock';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { admin, clients, failure } from './helpers';
 
 const PENDING = 1000;

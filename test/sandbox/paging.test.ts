@@ -14,7 +14,7 @@ import {
   paginateListCommands,
 } from '@aws-sdk/client-ssm';
 import { DescribeInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { clients, failure } from './helpers';
 
 async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {

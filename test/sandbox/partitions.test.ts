@@ -7,7 +7,7 @@ import { DescribeInstanceInformationCommand, ListCommandsCommand, SendCommandCom
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { CREDENTIALS, clients } from './helpers';
 
 /** A partition's whole fleet: SSM's managed nodes plus the stopped instances, which only EC2 lists. */

@@ -4,7 +4,7 @@
  */
 import { ListCommandsCommand, SendCommandCommand, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
 import { paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { clients, eventually } from './helpers';
 
 describe('a 10,000-instance fleet', () => {

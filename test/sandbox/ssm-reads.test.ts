@@ -23,7 +23,7 @@ import {
   type InstanceInformation,
 } from '@aws-sdk/client-ssm';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { clients } from './helpers';
 
 describe('SSM reads through the real SDK', () => {

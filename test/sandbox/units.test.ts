@@ -2,16 +2,16 @@
  * The simulator's pure parts: AWS cron, Query decoding, XML escaping, paging tokens, approval
  * rules, the token bucket and the even spread of injected faults.
  */
-import { formatExecutionTime, nextExecution, parseSchedule, previousExecution } from '../../src/sandbox/aws/cron';
-import { parseQuery, queryStringList, queryStructList } from '../../src/sandbox/aws/protocol/query';
-import { XmlList, element, escapeXml } from '../../src/sandbox/aws/protocol/xml';
-import { paginate } from '../../src/sandbox/aws/paging';
-import { SimulatorError } from '../../src/sandbox/aws/errors';
-import { approvalLevel } from '../../src/sandbox/aws/fleet/compliance';
-import { customBaseline, rule } from '../../src/sandbox/aws/fleet/baselines';
-import { FaultPlan, TokenBucket, DEFAULT_KNOBS } from '../../src/sandbox/aws/knobs';
-import { Random } from '../../src/sandbox/aws/random';
-import type { CatalogPatch } from '../../src/sandbox/aws/fleet/model';
+import { formatExecutionTime, nextExecution, parseSchedule, previousExecution } from '@patchbot/sandbox/aws/cron';
+import { parseQuery, queryStringList, queryStructList } from '@patchbot/sandbox/aws/protocol/query';
+import { XmlList, element, escapeXml } from '@patchbot/sandbox/aws/protocol/xml';
+import { paginate } from '@patchbot/sandbox/aws/paging';
+import { SimulatorError } from '@patchbot/sandbox/aws/errors';
+import { approvalLevel } from '@patchbot/sandbox/aws/fleet/compliance';
+import { customBaseline, rule } from '@patchbot/sandbox/aws/fleet/baselines';
+import { FaultPlan, TokenBucket, DEFAULT_KNOBS } from '@patchbot/sandbox/aws/knobs';
+import { Random } from '@patchbot/sandbox/aws/random';
+import type { CatalogPatch } from '@patchbot/sandbox/aws/fleet/model';
 
 describe('AWS cron', () => {
   const after = new Date('2026-11-23T18:00:00Z');

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { DescribeInstancesCommand, RebootInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { startFleetSimulator, type FleetSimulator } from '../../src/sandbox/aws';
+import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { clients, failure } from './helpers';
 
 const SCAN: SendCommandCommandInput = { DocumentName: 'AWS-RunPatchBaseline', Parameters: { Operation: ['Scan'] }, Targets: [{ Key: 'tag:Patch Group', Values: ['STG'] }] };

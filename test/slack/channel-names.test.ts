@@ -4,7 +4,7 @@
  */
 import { webApi } from '@slack/bolt';
 import { silentLogger } from '../../src/logger';
-import { DEMO_IDS, DEMO_WORKSPACE, type ChannelSeed, type SlackStandIn } from '../../src/sandbox/slack';
+import { DEMO_IDS, DEMO_WORKSPACE, type ChannelSeed, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { ChannelDirectory, configChannels, withChannelIds } from '../../src/slack/channel-names';
 import { demoConfig } from '../support/bot';
 import { BOT_TOKEN, standIn } from '../sandbox/slack/helpers';

@@ -3,7 +3,7 @@
  * stand-in): each code says what happened and the fix, and the fix is the right one.
  */
 import { webApi } from '@slack/bolt';
-import { DEMO_IDS, type SlackStandIn } from '../../src/sandbox/slack';
+import { DEMO_IDS, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { plainSentence } from '../../src/sentence';
 import { slackAdvice, slackFailure } from '../../src/slack/error-advice';
 import { SlackError } from '../../src/errors';

@@ -1,6 +1,6 @@
 /** The limit helpers: capped lists with an honest count, chunking for threads, and the last line of defense. */
 import type { KnownBlock } from '@slack/types';
-import { validateBlocks, blocksTextLength as standInLength } from '../../src/sandbox/slack/blocks-validate';
+import { validateBlocks, blocksTextLength as standInLength } from '@patchbot/sandbox/slack/blocks-validate';
 import { MESSAGE_TEXT_BUDGET, SLACK_LIMITS, TRIMMED, assertWithinLimits, blocksTextLength, chunkItems, chunkLines, fitMessage, limitProblems, listWithMore } from '../../src/slack/limits';
 
 const lines = (n: number, width = 60) => Array.from({ length: n }, (_, i) => `• line ${i + 1} `.padEnd(width, 'x'));

@@ -7,7 +7,7 @@ import { webApi } from '@slack/bolt';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { CARD } from '../../src/patching/post-journal';
-import { DEMO_IDS, type SlackStandIn } from '../../src/sandbox/slack';
+import { DEMO_IDS, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { PostPendingError, SlackOperationPublisher, memoryJournal } from '../../src/slack/publisher';
 import type { Operation } from '../../src/store';
 import { BOT_TOKEN, standIn } from '../sandbox/slack/helpers';

@@ -5,7 +5,7 @@
 import type { App, ReceiverEvent } from '@slack/bolt';
 import { once } from 'node:events';
 import { SlackError } from '../../src/errors';
-import { startSlackStandIn, type SlackStandIn } from '../../src/sandbox/slack';
+import { startSlackStandIn, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { backoffMs, SocketModeReceiver, type SocketTiming } from '../../src/slack/socket-receiver';
 import { capturingLogger } from '../support/log-capture';
 

@@ -6,15 +6,15 @@ import type { ClientOptions } from '../../src/aws';
 import type { Clock } from '../../src/clock';
 import { parseConfigText, type PatchbotConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '../../src/sandbox/aws';
-import { DEMO_IDS, startSlackStandIn, type SlackStandIn, type WorkspaceSeed } from '../../src/sandbox/slack';
+import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '@patchbot/sandbox/aws';
+import { DEMO_IDS, startSlackStandIn, type SlackStandIn, type WorkspaceSeed } from '@patchbot/sandbox/slack';
 import { SANDBOX_CREDENTIALS } from './aws';
 
 export { DEMO_IDS };
 
 /** The demo's config: the simulator's seeded groups and the stand-in's workspace ids. */
 export function demoConfig(edit: (text: string) => string = (t) => t): PatchbotConfig {
-  const text = readFileSync(join(__dirname, '../../src/sandbox/demo.patchbot.yml'), 'utf8');
+  const text = readFileSync(join(__dirname, '../../scripts/demo.patchbot.yml'), 'utf8');
   return parseConfigText(edit(text), 'demo.patchbot.yml', {});
 }
 

@@ -1,8 +1,8 @@
 /** Block Kit validation: Slack's documented limits, exactly at and just over each. */
-import { BLOCK_KIT_LIMITS, validateBlocks, validateView } from '../../../src/sandbox/slack';
-import { withGeneratedIds } from '../../../src/sandbox/slack/content';
-import { RateLimiter } from '../../../src/sandbox/slack/rate-limit';
-import { DEFAULT_KNOBS } from '../../../src/sandbox/slack/knobs';
+import { BLOCK_KIT_LIMITS, validateBlocks, validateView } from '@patchbot/sandbox/slack';
+import { withGeneratedIds } from '@patchbot/sandbox/slack/content';
+import { RateLimiter } from '@patchbot/sandbox/slack/rate-limit';
+import { DEFAULT_KNOBS } from '@patchbot/sandbox/slack/knobs';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });

@@ -3,7 +3,7 @@
  * them, replies travel through response_url and the Web API, and forged requests are refused.
  */
 import type { App } from '@slack/bolt';
-import { DEMO_IDS, type SlackStandIn } from '../../../src/sandbox/slack';
+import { DEMO_IDS, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { standIn, startBolt, type BoltHarness } from './helpers';
 
 const { alice, bob } = DEMO_IDS.users;

@@ -1,6 +1,6 @@
 /** The driver sends what Slack sends: the slash command form, Slack's signature, and Slack's view of a slow or failing bot. */
 import { verifySlackRequest } from '@slack/bolt';
-import { DEMO_IDS, slackSignature, verifySlackSignature, type SlackStandIn } from '../../../src/sandbox/slack';
+import { DEMO_IDS, slackSignature, verifySlackSignature, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { SIGNING_SECRET, fakeBot, standIn } from './helpers';
 
 const { alice } = DEMO_IDS.users;

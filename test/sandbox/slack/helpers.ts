@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { App, LogLevel, webApi } from '@slack/bolt';
-import { startSlackStandIn, type SlackStandIn, type SlackStandInOptions } from '../../../src/sandbox/slack';
+import { startSlackStandIn, type SlackStandIn, type SlackStandInOptions } from '@patchbot/sandbox/slack';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test';

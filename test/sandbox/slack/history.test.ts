@@ -5,7 +5,7 @@
  * over the admin endpoints.
  */
 import type { webApi } from '@slack/bolt';
-import { DEMO_IDS, type SlackStandIn } from '../../../src/sandbox/slack';
+import { DEMO_IDS, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { standIn, webClient } from './helpers';
 
 const { prd: PRD, stg: STG } = DEMO_IDS.channels;

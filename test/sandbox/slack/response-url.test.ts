@@ -1,6 +1,6 @@
 /** Hosted response_urls behave like Slack's: ephemeral by default, in_channel, replace and delete, 5 uses, 30 minutes. */
 import { ManualClock } from '../../../src/clock';
-import { DEMO_IDS, type SlackStandIn } from '../../../src/sandbox/slack';
+import { DEMO_IDS, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { fakeBot, standIn, webClient } from './helpers';
 
 const { alice, bob } = DEMO_IDS.users;

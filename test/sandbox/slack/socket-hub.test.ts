@@ -5,8 +5,8 @@
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import type { SlackStandIn } from '../../../src/sandbox/slack';
-import { DEMO_IDS } from '../../../src/sandbox/slack';
+import type { SlackStandIn } from '@patchbot/sandbox/slack';
+import { DEMO_IDS } from '@patchbot/sandbox/slack';
 import { BOT_TOKEN, standIn } from './helpers';
 
 const APP_TOKEN = 'xapp-test';

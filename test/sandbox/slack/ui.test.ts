@@ -3,7 +3,7 @@
  * fake DOM to prove it renders blocks, threads and ephemerals as text and acts as the chosen user.
  */
 import { runInNewContext } from 'node:vm';
-import { DEMO_IDS, type SlackStandIn } from '../../../src/sandbox/slack';
+import { DEMO_IDS, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { FakeDocument, type FakeNode } from './fake-dom';
 import { fakeBot, standIn, webClient } from './helpers';
 

@@ -4,7 +4,7 @@
  */
 import { webApi } from '@slack/bolt';
 import { ManualClock } from '../../../src/clock';
-import { DEMO_IDS, type SlackStandIn } from '../../../src/sandbox/slack';
+import { DEMO_IDS, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { BOT_TOKEN, quietLogger, standIn, webClient } from './helpers';
 
 const { ErrorCode } = webApi;

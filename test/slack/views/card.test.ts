@@ -1,5 +1,5 @@
 /** The approval card of an install or reboot: the plan, the buttons, the decided states, the reject modal, and 10,000 instances. */
-import { validateView } from '../../../src/sandbox/slack/blocks-validate';
+import { validateView } from '@patchbot/sandbox/slack/blocks-validate';
 import { ACTIONS, REJECT_MODAL } from '../../../src/slack/views/actions';
 import { decisionNoticeView } from '../../../src/slack/views/errors';
 import { operationView } from '../../../src/slack/views/operation';

@@ -1,7 +1,7 @@
 /** Domain data for view tests, small and fleet-sized, and the checks every rendered message must pass. */
-import { validateBlocks } from '../../../src/sandbox/slack/blocks-validate';
-import { BLOCK_KIT_LIMITS, textOf } from '../../../src/sandbox/slack';
-import { blocksTextLength } from '../../../src/sandbox/slack/blocks-validate';
+import { validateBlocks } from '@patchbot/sandbox/slack/blocks-validate';
+import { BLOCK_KIT_LIMITS, textOf } from '@patchbot/sandbox/slack';
+import { blocksTextLength } from '@patchbot/sandbox/slack/blocks-validate';
 import { TRIMMED, MESSAGE_TEXT_BUDGET, FALLBACK_TEXT_MAX } from '../../../src/slack/limits';
 import type { SlackMessage } from '../../../src/slack/views/types';
 import type {

@@ -17,10 +17,10 @@
  * The same knobs over HTTP: `POST /_sandbox/config` and `POST /_sandbox/faults` (see admin.ts).
  */
 import type { Server } from 'node:http';
-import type { Clock } from '../../clock';
-import { systemClock } from '../../clock';
-import type { Logger } from '../../logger';
-import { silentLogger } from '../../logger';
+import type { Clock } from '../shared/clock';
+import { systemClock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { silentLogger } from '../shared/logger';
 import { StandInContext } from './context';
 import { SlackDriver } from './driver';
 import type { KnobChanges, SlackKnobs } from './knobs';

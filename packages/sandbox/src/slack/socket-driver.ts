@@ -5,7 +5,7 @@
  */
 import type { StandInContext } from './context';
 import type { SocketModeHub } from './socket-hub';
-import type { DriverResult, SendOptions } from './driver';
+import type { DriverResult, SendOptions } from './driver-options';
 import type { JsonObject } from './types';
 
 /** A form body as the envelope Slack sends over the socket: `slash_commands` fields, or the `interactive` payload. */

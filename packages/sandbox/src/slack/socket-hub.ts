@@ -26,55 +26,10 @@ export const MAX_SOCKET_CONNECTIONS = 10;
 const EVENT_RETRIES = 3;
 /** How long a connections.open URL may wait to be used. */
 const TICKET_TTL_MS = 30_000;
+import type { EnvelopeType, RefreshOptions, SocketConnectionInfo, SocketDelivery, SocketHubEvents, SocketOutageOptions } from './socket-options';
 
-/** What an envelope carries. */
-export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
-/** Why Slack asks a connection to go. */
-export type DisconnectReason = 'refresh_requested' | 'warning' | 'link_disabled';
+export type { DisconnectReason, EnvelopeType, RefreshOptions, SocketConnectionInfo, SocketDelivery, SocketHubEvents, SocketOutageOptions } from './socket-options';
 
-/** How one delivery ended. */
-export interface SocketDelivery {
-  envelopeId: string;
-  /** The app acknowledged (possibly late: compare `elapsedMs` with the ack deadline). */
-  acked: boolean;
-  /** The ack's payload (the "HTTP body" of Socket Mode), when it had one. */
-  ackPayload?: JsonObject;
-  elapsedMs: number;
-  /** Sends made (1 + retries). */
-  attempts: number;
-  /** Why it was not acknowledged: no open connection, or nobody answered in time. */
-  failure?: 'no_connection' | 'no_ack';
-}
-
-/** An open connection as tests see it. */
-export interface SocketConnectionInfo {
-  id: number;
-  openedAt: number;
-  /** A `disconnect` was sent to it. */
-  draining: boolean;
-}
-
-/** Options of `refresh`. */
-export interface RefreshOptions {
-  /** Which connection (default: the oldest open one). */
-  connectionId?: number;
-  reason?: DisconnectReason;
-  /** When Slack closes the socket after the message (default 3 s; Slack: a few seconds). */
-  closeAfterMs?: number;
-}
-
-/** Options of `outage`. */
-export interface SocketOutageOptions {
-  /** How `apps.connections.open` fails meanwhile: HTTP 503 (default) or connections reset. */
-  connectionsOpen?: 'http_503' | 'refused';
-}
-
-/** The events tests wait on. */
-export interface SocketHubEvents {
-  connected: [SocketConnectionInfo];
-  closed: [SocketConnectionInfo];
-  'outage-ended': [];
-}
 
 interface Connection extends SocketConnectionInfo {
   ws: WebSocket;

@@ -6,103 +6,17 @@
  */
 import type { BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { StandInContext } from './context';
-import { checkContent } from './content';
-import { textOf } from './messages';
+import { applyViewAnswer, showCommandAck } from './driver-answers';
+import { identity, isForged, matches, type BlockActionOptions, type DriverResult, type Matcher, type SendOptions, type SlashCommandOptions, type ViewSubmissionOptions } from './driver-options';
+import { sendToBot } from './driver-send';
 import type { ResponseUrlHost, OriginalRef } from './response-url';
-import { slackSignature } from './signing';
-import { sendOverSocket } from './socket-driver';
-import { isJsonObject, type Json, type JsonObject, type ModalRecord, type SlackBlock, type SlackEphemeral, type SlackMessage, type CallRecord, type ResponseRecord } from './types';
+import { isJsonObject, type Json, type JsonObject, type SlackBlock, type SlackEphemeral, type SlackMessage, type CallRecord, type ResponseRecord } from './types';
 import { stateValues } from './view-state';
 import { waitFor } from './wait';
 import { messageJson } from './wire';
 import { viewJson } from './web-api/views';
 
-/** Ways to forge or replay a request; none of them is what Slack would do. */
-export interface ForgeOptions {
-  /** Sign with this secret instead of the real one. */
-  signingSecret?: string;
-  /** Shift the signing timestamp by this many seconds (negative: in the past). */
-  timestampOffsetSeconds?: number;
-  /** Use exactly this timestamp (epoch seconds). */
-  timestamp?: number;
-  /** Send this body instead of the one built (replay a captured body). */
-  rawBody?: string;
-  /** Send this signature instead of computing one (replay a captured signature). */
-  signature?: string;
-  /** Send no signing headers at all. */
-  unsigned?: boolean;
-}
-
-/** Options every send takes. */
-export interface SendOptions extends ForgeOptions {
-  /** How long to wait for the bot's HTTP answer (default 10 s; Slack itself gives up after 3 s). */
-  timeoutMs?: number;
-}
-
-/** What the bot answered, how fast, and what was sent (for replays). */
-export interface DriverResult {
-  status: number;
-  body: string;
-  /** The body parsed as JSON when it is JSON. */
-  json?: unknown;
-  elapsedMs: number;
-  sent: { body: string; timestamp: number; signature: string };
-  responseUrl?: string;
-  triggerId?: string;
-  /**
-   * The error Slack would show the user: `operation_timeout` when the bot took longer than the
-   * ack deadline, `dispatch_failed` for a non-2xx answer. Absent when the request went well.
-   */
-  slackError?: 'operation_timeout' | 'dispatch_failed';
-}
-
-/**
- * Whom a request says it is for. Slack fills these from the workspace the user acts in; tests set
- * them to play a request from another workspace, enterprise or app (still correctly signed).
- */
-export interface IdentityOptions {
-  /** team_id / team.id (default: the workspace's). */
-  teamId?: string;
-  /** api_app_id (default: the bot's app). */
-  appId?: string;
-  /** enterprise_id / enterprise.id (default: the workspace's enterprise, if any; null for none). */
-  enterpriseId?: string | null;
-  /** is_enterprise_install (default: whether the app is installed org-wide). */
-  isEnterpriseInstall?: boolean;
-}
-
-/** A slash command as a user types it. */
-export interface SlashCommandOptions extends SendOptions, IdentityOptions {
-  userId: string;
-  channelId: string;
-  text: string;
-  command?: string;
-}
-
-/** A click on a button of a message (a channel message or an ephemeral). */
-export interface BlockActionOptions extends SendOptions, IdentityOptions {
-  userId: string;
-  channelId: string;
-  /** The ts of the message (or ephemeral) the button is on. */
-  messageTs: string;
-  actionId: string;
-  /** Defaults to the block the button is in. */
-  blockId?: string;
-  /** Defaults to the button's own value; set it to forge one. */
-  value?: string;
-}
-
-/** A modal submitted by its user. */
-export interface ViewSubmissionOptions extends SendOptions {
-  userId: string;
-  viewId: string;
-  /** Input values by action_id (or block_id): a string for text inputs, an option value for selects. */
-  inputs?: Record<string, string | string[]>;
-  /** Raw `state.values`, used as given (overrides `inputs`). */
-  values?: Record<string, Record<string, JsonObject>>;
-}
-
-const SLACK_USER_AGENT = 'Slackbot 1.0 (+https://api.slack.com/robots)';
+export type { BlockActionOptions, DriverResult, ForgeOptions, IdentityOptions, Matcher, SendOptions, SlashCommandOptions, ViewSubmissionOptions } from './driver-options';
 
 /** A button (or other element) found in blocks, with the block it sits in. */
 interface FoundElement {
@@ -157,7 +71,7 @@ export class SlackDriver {
     } satisfies SlashCommand;
     const result = await this.send(new URLSearchParams(fields).toString(), options);
     const out: DriverResult = { ...result, responseUrl, triggerId };
-    if (!isForged(options)) this.showCommandAck(out, command, user.id, channel.id);
+    if (!isForged(options)) showCommandAck(this.ctx, out, command, user.id, channel.id);
     return out;
   }
 
@@ -238,46 +152,12 @@ export class SlackDriver {
     const typed: ViewSubmitAction = payload as unknown as ViewSubmitAction;
     const body = `payload=${encodeURIComponent(JSON.stringify(typed))}`;
     const result = await this.send(body, options);
-    if (!isForged(options) && result.status === 200) this.applyViewAnswer(modal, result);
+    if (!isForged(options) && result.status === 200) applyViewAnswer(this.ctx, modal, result);
     return { ...result, triggerId };
   }
-
   /** Sends any body to the bot's events URL, signed (or forged) like Slack's requests; in Socket Mode over the app's socket. */
-  async send(body: string, options: SendOptions = {}): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
-    if (this.ctx.socket) return sendOverSocket(this.ctx, this.ctx.socket, options.rawBody ?? body, options);
-    const url = this.ctx.botEventsUrl;
-    if (!url) throw new Error('the bot events URL is not set: pass botEventsUrl or call setBotEventsUrl()');
-    const rawBody = options.rawBody ?? body;
-    const now = Math.floor(Date.now() / 1000);
-    const timestamp = options.timestamp ?? now + (options.timestampOffsetSeconds ?? 0);
-    const signature = options.signature ?? slackSignature(options.signingSecret ?? this.ctx.settings.signingSecret, timestamp, rawBody);
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      'user-agent': SLACK_USER_AGENT,
-    };
-    if (!options.unsigned) {
-      headers['x-slack-request-timestamp'] = String(timestamp);
-      headers['x-slack-signature'] = signature;
-    }
-    const started = performance.now();
-    const response = await fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
-    const text = await response.text();
-    const elapsedMs = Math.round(performance.now() - started);
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const slackError = elapsedMs > this.ctx.knobs.ackTimeoutMs ? 'operation_timeout' : response.status >= 300 ? 'dispatch_failed' : undefined;
-    return {
-      status: response.status,
-      body: text,
-      ...(json !== undefined ? { json } : {}),
-      elapsedMs,
-      sent: { body: rawBody, timestamp, signature },
-      ...(slackError ? { slackError } : {}),
-    };
+  send(body: string, options: SendOptions = {}): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
+    return sendToBot(this.ctx, body, options);
   }
 
   /** Waits until `probe` returns a value (not undefined, null or false). */
@@ -325,80 +205,4 @@ export class SlackDriver {
     if (!channel) throw new Error(`no channel ${channelId} in the workspace`);
     return { ws, user, channel };
   }
-
-  /**
-   * What Slack does with a slash command's answer: a body is shown to the user (ephemeral, or in
-   * the channel for `response_type: in_channel`); a late or failed answer shows Slack's error.
-   */
-  private showCommandAck(result: DriverResult, command: string, userId: string, channelId: string): void {
-    const ctx = this.ctx;
-    if (result.slackError) {
-      ctx.messages.postEphemeral({
-        channel: channelId,
-        user: userId,
-        from: 'USLACKBOT',
-        text: `${command} failed with the error "${result.slackError}"`,
-        blocks: [],
-        via: 'slack',
-      });
-      return;
-    }
-    if (result.body.trim() === '') return;
-    const payload = isJsonObject(result.json as Json) ? (result.json as JsonObject) : { text: result.body };
-    const content = checkContent(payload.text, payload.blocks, { blocksTextLimit: ctx.knobs.blocksTextLimit });
-    if (!content.ok) {
-      ctx.logger.warn({ error: content.error }, 'slash command ack body refused');
-      return;
-    }
-    const bot = ctx.workspace.bot;
-    if (payload.response_type === 'in_channel') {
-      ctx.messages.post({ channel: channelId, user: bot.userId, botId: bot.botId, appId: bot.appId, text: content.text, blocks: content.blocks, via: 'ack' });
-    } else {
-      ctx.messages.postEphemeral({ channel: channelId, user: userId, from: bot.userId, text: content.text, blocks: content.blocks, via: 'ack' });
-    }
-  }
-
-  /** A view_submission's answer: empty closes the modal; `errors` keeps it open; `update` replaces it. */
-  private applyViewAnswer(modal: ModalRecord, result: DriverResult): void {
-    const answer = isJsonObject(result.json as Json) ? (result.json as JsonObject) : {};
-    switch (answer.response_action) {
-      case 'errors':
-        this.ctx.modals.settle(modal.id, 'open', isJsonObject(answer.errors) ? (Object.fromEntries(Object.entries(answer.errors).map(([k, v]) => [k, String(v)])) as Record<string, string>) : {});
-        break;
-      case 'update':
-      case 'push':
-        if (isJsonObject(answer.view)) this.ctx.modals.update(modal.id, answer.view);
-        break;
-      case 'clear':
-        this.ctx.modals.settle(modal.id, 'closed');
-        break;
-      default:
-        this.ctx.modals.settle(modal.id, 'submitted');
-    }
-  }
-}
-
-/** A text to find, a pattern, or a predicate. */
-export type Matcher<T> = string | RegExp | ((item: T) => boolean);
-
-function matches<T extends { text: string; blocks: readonly unknown[] }>(item: T, match: Matcher<T> | undefined): boolean {
-  if (match === undefined) return true;
-  if (typeof match === 'function') return match(item);
-  const text = textOf(item);
-  return typeof match === 'string' ? text.includes(match) : match.test(text);
-}
-
-/** The team, enterprise and app a request names: the workspace's own unless overridden. */
-function identity(ws: StandInContext['workspace'], o: IdentityOptions) {
-  const enterpriseId = o.enterpriseId === undefined ? ws.enterprise?.id : o.enterpriseId;
-  return {
-    teamId: o.teamId ?? ws.team.id,
-    appId: o.appId ?? ws.bot.appId,
-    enterprise: enterpriseId ? { id: enterpriseId, name: enterpriseId === ws.enterprise?.id ? ws.enterprise.name : 'Other enterprise' } : undefined,
-    isEnterpriseInstall: o.isEnterpriseInstall ?? ws.orgInstall,
-  };
-}
-
-function isForged(o: ForgeOptions): boolean {
-  return o.signingSecret !== undefined || o.timestampOffsetSeconds !== undefined || o.timestamp !== undefined || o.rawBody !== undefined || o.signature !== undefined || o.unsigned === true;
 }

@@ -2,7 +2,7 @@
  * Channel messages (with threads and edit history) and ephemeral messages. The store hands out
  * copies, so what a test holds is a snapshot, never live state.
  */
-import type { Clock } from '../../clock';
+import type { Clock } from '../shared/clock';
 import { TsGenerator, compareTs } from './ids';
 import type { MessageMetadata, SlackBlock, SlackEphemeral, SlackMessage, Via } from './types';
 

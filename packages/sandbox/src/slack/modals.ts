@@ -1,6 +1,6 @@
 /** Modals opened through views.open and changed through views.update or a submission's answer. */
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../clock';
+import type { Clock } from '../shared/clock';
 import { slackId } from './ids';
 import type { JsonObject, ModalRecord } from './types';
 

@@ -3,13 +3,11 @@
  * knobs, statistics. The server, the admin endpoints and the in-process helpers all call these
  * same methods.
  */
-import type { Clock } from '../../clock';
-import { systemClock } from '../../clock';
-import type { Logger } from '../../logger';
-import { silentLogger } from '../../logger';
+import { systemClock, type Clock } from '../shared/clock';
+import { silentLogger, type Logger } from '../shared/logger';
 import { Partition, partitionKey } from './partition';
 import { Random, hashString } from './random';
-import { DEFAULT_KNOBS, TokenBucket, type DenyRule, type FaultRule, type Knobs, type Timing } from './knobs';
+import { DEFAULT_KNOBS, TokenBucket, type Knobs } from './knobs';
 import { ChangeJournal } from './journal';
 import { StatsRecorder, type Stats } from './stats';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './identity';
@@ -20,108 +18,11 @@ import { advanceWindows, startWindowExecution } from './fleet/windows';
 import { buildReport, patchGroupOf } from './fleet/compliance';
 import { isReachable } from './fleet/targets';
 import { ONE_DAY_MS } from './fleet/catalog';
-import type { CatalogPatch, InstanceStateName, PingStatus, SimInstance } from './fleet/model';
+import type { CatalogPatch, PingStatus, SimInstance } from './fleet/model';
+import type { InstanceChanges, IssuedCredentials, KnobChanges, PartitionRef, PartitionSummary, PatchRelease, SimulatorOptions } from './simulator-options';
 
-/** A partition to seed with a fleet. */
-export interface FleetSpec {
-  account: string;
-  region: string;
-  /** Instance count; the default cast of twenty when omitted. */
-  instances?: number;
-  seed?: number;
-}
+export type { Exchange, FleetSpec, InstanceChanges, IssuedCredentials, KnobChanges, PartitionRef, PartitionSummary, PatchRelease, SimulatorOptions } from './simulator-options';
 
-/** Everything the simulator can be started with: the fleet, identities, and the starting knobs. */
-export interface SimulatorOptions extends KnobChanges {
-  /** 0 picks a free port. */
-  port?: number;
-  seed?: number;
-  /** Size of the default partition's fleet (ignored when `fleets` is given). */
-  instances?: number;
-  /** Partitions to seed; unlisted partitions exist but are empty. Default: 123456789012/us-east-1. */
-  fleets?: FleetSpec[];
-  /** Access key id → account id. */
-  accessKeys?: Record<string, string>;
-  clock?: Clock;
-  logger?: Logger;
-  /** Sees every AWS request and the answer written for it (contract tests validate both against AWS's models). */
-  onExchange?: (exchange: Exchange) => void;
-}
-
-/** One AWS request as received and the answer as written to the wire. */
-export interface Exchange {
-  service: string;
-  operation: string;
-  requestBody: string;
-  /** 0 when the connection was dropped without an answer (a network fault). */
-  status: number;
-  headers: Record<string, string>;
-  responseBody: string;
-}
-
-/** Knob changes accepted at run time. */
-export interface KnobChanges {
-  latencyMs?: number;
-  jitterMs?: number;
-  throttleRps?: number;
-  errorRate?: number;
-  throttleRate?: number;
-  timing?: Partial<Timing>;
-  deny?: DenyRule[];
-  /** Network faults on chosen actions (lost answers, delayed or hung requests). */
-  faults?: FaultRule[];
-}
-
-/** Which partition an admin action applies to; the default partition when omitted. */
-export interface PartitionRef {
-  account?: string;
-  region?: string;
-}
-
-/** Changes to one instance. */
-export interface InstanceChanges {
-  pingStatus?: PingStatus;
-  state?: InstanceStateName;
-  /** The next command delivered to the instance fails. */
-  failNext?: boolean;
-  /** EC2 tags to set (an empty value removes the tag), e.g. a hostile `Name` for escaping tests. */
-  tags?: Record<string, string>;
-}
-
-/** A patch release. */
-export interface PatchRelease {
-  title: string;
-  classification: string;
-  severity: string;
-  releasedDaysAgo: number;
-  kbId?: string;
-  instanceIds?: string[];
-  group?: string;
-  /** Update the reported compliance at once, as if the reachable instances were scanned now. */
-  rescan?: boolean;
-}
-
-/** Credentials issued by AssumeRole. */
-export interface IssuedCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-  account: string;
-  roleArn: string;
-  assumedRoleId: string;
-  assumedRoleArn: string;
-}
-
-/** A partition's summary, for the CLI and `GET /_sandbox/summary`. */
-export interface PartitionSummary {
-  account: string;
-  region: string;
-  instances: number;
-  groups: Record<string, number>;
-  windows: { id: string; name: string; schedule: string }[];
-  baselines: { id: string; name: string; os: string }[];
-}
 
 /** The simulator core. */
 export class Simulator {

@@ -4,7 +4,10 @@
  * composer, message buttons (with Slack-like in-page confirm dialogs) and view modals.
  */
 import { BLOCKS_SCRIPT } from './blocks-script';
+import { MESSAGES_SCRIPT } from './script-messages';
+import { VIEWS_SCRIPT } from './script-views';
 
+/** The page's state, requests, status line and confirm dialog; the other parts use these. */
 const APP_SCRIPT = String.raw`
   var state = null, lastJson = '', cacheKey = '', cache = {}, collapsed = {};
   var qs = new URLSearchParams(location.search);
@@ -116,224 +119,10 @@ const APP_SCRIPT = String.raw`
     return btn;
   }
 
-  // Messages: one node per top-level message (with its thread), reused while it is unchanged.
-  function renderMessage(m, eph, reply, extra) {
-    var d = el('div', 'msg' + (eph ? ' eph' : '') + (reply ? ' reply' : ''));
-    d.setAttribute('data-ts', m.ts);
-    d.appendChild(avatar(m.user));
-    var body = el('div', 'body');
-    if (eph) body.appendChild(el('div', 'eph-note', '👁 Only visible to you'));
-    var top = el('div', 'top');
-    top.appendChild(el('span', 'who', nameOf(m.user)));
-    if (isBot(m)) top.appendChild(el('span', 'badge', 'APP'));
-    var time = el('span', 'time', clock(m.ts));
-    time.title = when(m.ts).toLocaleString();
-    top.appendChild(time);
-    if (m.edited) top.appendChild(el('span', 'edited', '(edited)'));
-    body.appendChild(top);
-    if (m.blocks && m.blocks.length) body.appendChild(renderBlocks(m.blocks, { ts: m.ts }));
-    else body.appendChild(mrkdwn(m.text || ''));
-    if (extra) body.appendChild(extra);
-    d.appendChild(body);
-    return d;
-  }
-  function renderItem(it) {
-    var wrap = el('div', 'item'), line = null, thread = null;
-    var replies = it.m.replies || [];
-    if (replies.length || it.threadEph.length) {
-      thread = el('div', 'thread' + (collapsed[it.m.ts] ? ' collapsed' : ''));
-      thread.setAttribute('aria-label', 'Thread');
-      if (replies.length) {
-        line = el('button', 'thread-line');
-        line.type = 'button';
-        var seen = {};
-        replies.forEach(function (r) {
-          if (seen[r.user] || Object.keys(seen).length >= 3) return;
-          seen[r.user] = true;
-          line.appendChild(avatar(r.user, 'mini'));
-        });
-        line.appendChild(el('span', 'count', replies.length + (replies.length === 1 ? ' reply' : ' replies')));
-        line.appendChild(el('span', 'last', 'Last reply ' + clock(replies[replies.length - 1].ts)));
-        line.setAttribute('aria-expanded', collapsed[it.m.ts] ? 'false' : 'true');
-        line.addEventListener('click', function () {
-          collapsed[it.m.ts] = !collapsed[it.m.ts];
-          thread.className = 'thread' + (collapsed[it.m.ts] ? ' collapsed' : '');
-          line.setAttribute('aria-expanded', collapsed[it.m.ts] ? 'false' : 'true');
-        });
-      }
-      replies.map(function (r) { return { m: r, eph: false }; }).concat(it.threadEph)
-        .sort(function (a, b) { return tsCmp(a.m.ts, b.m.ts); })
-        .forEach(function (x) { thread.appendChild(renderMessage(x.m, x.eph, true)); });
-    }
-    wrap.appendChild(renderMessage(it.m, it.eph, false, line));
-    if (thread) wrap.appendChild(thread);
-    return wrap;
-  }
-  function renderIntro(c) {
-    var d = el('div', 'intro');
-    d.appendChild(el('h2', '', '# ' + c.name));
-    d.appendChild(el('p', '', 'This is the very beginning of the #' + c.name + ' channel. ' +
-      (c.topic ? 'Topic: ' + c.topic : 'Type /patch help below to talk to ' + nameOf(state.bot && state.bot.userId) + '.')));
-    return d;
-  }
-  function dayDivider(label) {
-    var d = el('div', 'day');
-    d.setAttribute('role', 'separator');
-    d.setAttribute('aria-label', label);
-    d.appendChild(el('span', '', label));
-    return d;
-  }
-  function items() {
-    var parents = {}, list = [];
-    state.messages.forEach(function (m) { parents[m.ts] = { key: 'm' + m.ts, ts: m.ts, m: m, eph: false, threadEph: [] }; list.push(parents[m.ts]); });
-    state.ephemerals.forEach(function (e) {
-      var p = e.thread_ts && parents[e.thread_ts];
-      if (p) p.threadEph.push({ m: e, eph: true });
-      else list.push({ key: 'e' + e.ts, ts: e.ts, m: e, eph: true, threadEph: [] });
-    });
-    list.sort(function (a, b) { return tsCmp(a.ts, b.ts); });
-    return list;
-  }
-  function renderLog() {
-    var log = $('log');
-    var key = channelId + '|' + userId + '|' + JSON.stringify(state.names);
-    var fresh = key !== cacheKey;
-    if (fresh) { cache = {}; cacheKey = key; }
-    var prevTop = log.scrollTop, atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-    var want = [], next = {};
-    if (state.channel) {
-      var sigIntro = JSON.stringify(state.channel), ci = cache.intro;
-      next.intro = ci && ci.sig === sigIntro ? ci : { sig: sigIntro, node: renderIntro(state.channel) };
-      want.push(next.intro.node);
-    }
-    var day = '';
-    items().forEach(function (it) {
-      var label = dayOf(it.ts);
-      if (label !== day) {
-        day = label;
-        var dk = 'day' + when(it.ts).toDateString(), cd = cache[dk];
-        next[dk] = cd && cd.sig === label ? cd : { sig: label, node: dayDivider(label) };
-        want.push(next[dk].node);
-      }
-      var sig = JSON.stringify(it), c = cache[it.key];
-      next[it.key] = c && c.sig === sig ? c : { sig: sig, node: renderItem(it) };
-      want.push(next[it.key].node);
-    });
-    cache = next;
-    for (var i = 0; i < want.length; i++) {
-      if (log.children[i] !== want[i]) log.insertBefore(want[i], log.children[i] || null);
-    }
-    while (log.children.length > want.length) log.removeChild(log.children[log.children.length - 1]);
-    log.scrollTop = fresh || atBottom ? log.scrollHeight : prevTop;
-  }
+`;
 
-  // Views: the open modal, if any, as the user sees it.
-  function renderModal() {
-    var box = $('modal'), m = state && state.modal;
-    if (!m || confirmOpen) {
-      box.hidden = true;
-      box.style.display = 'none';
-      if (!m) { box.removeAttribute('data-id'); box.textContent = ''; box.setAttribute('aria-label', ''); modalInputs = {}; modalClose = null; }
-      return;
-    }
-    var id = m.id + ':' + JSON.stringify(m.errors);
-    if (box.getAttribute('data-id') !== id) {
-      box.setAttribute('data-id', id);
-      buildModal(box, m);
-    }
-    box.hidden = false;
-    box.style.display = 'flex';
-    if (modalFocus && modalFocus.focus) modalFocus.focus();
-    modalFocus = null;
-  }
-  function buildModal(box, m) {
-    var old = {};
-    Object.keys(modalInputs).forEach(function (k) { old[k] = modalInputs[k].value; });
-    var title = plain(m.view.title) || 'Dialog';
-    box.setAttribute('aria-label', title);
-    box.textContent = '';
-    var card = el('div', 'dialog');
-    var head = el('div', 'dhead');
-    head.appendChild(el('h2', 'title', title));
-    var x = el('button', 'x', '×');
-    x.type = 'button';
-    x.setAttribute('aria-label', 'Close');
-    head.appendChild(x);
-    card.appendChild(head);
-    var body = el('div', 'dbody'), inputs = {}, first = null;
-    (m.view.blocks || []).forEach(function (b) {
-      if (b.type !== 'input') { body.appendChild(renderBlocks([b], { ts: '' })); return; }
-      var e = b.element || {}, key = e.action_id || b.block_id;
-      var field = e.multiline ? el('textarea') : el('input');
-      field.id = 'in-' + key;
-      if (e.placeholder) field.placeholder = plain(e.placeholder);
-      if (e.max_length) field.maxLength = e.max_length;
-      field.value = old[key] || (e.initial_value || '');
-      var label = el('label', '', plain(b.label));
-      label.htmlFor = field.id;
-      if (b.optional && !/optional/i.test(plain(b.label))) label.appendChild(el('span', 'opt', ' (optional)'));
-      body.appendChild(label);
-      body.appendChild(field);
-      if (b.hint) body.appendChild(el('div', 'hintline', plain(b.hint)));
-      if (m.errors && m.errors[b.block_id]) body.appendChild(el('div', 'err', m.errors[b.block_id]));
-      inputs[key] = field;
-      first = first || field;
-    });
-    card.appendChild(body);
-    var foot = el('div', 'dfoot');
-    var cancel = el('button', 'btn big', plain(m.view.close) || 'Cancel');
-    cancel.type = 'button';
-    function close() { post('/_ui/view-close', { viewId: m.id }).then(poll, failed); }
-    cancel.addEventListener('click', close);
-    x.addEventListener('click', close);
-    foot.appendChild(cancel);
-    if (m.view.submit) {
-      var submit = el('button', 'btn big primary', plain(m.view.submit));
-      submit.type = 'button';
-      submit.addEventListener('click', function () {
-        var values = {};
-        Object.keys(inputs).forEach(function (k) { values[k] = inputs[k].value; });
-        var n = ask('sending ' + plain(m.view.submit) + '...');
-        post('/_ui/view', { userId: userId, viewId: m.id, inputs: values })
-          .then(function (r) { answer(r, plain(m.view.submit), n); poll(); }, failed);
-      });
-      foot.appendChild(submit);
-    }
-    card.appendChild(foot);
-    box.appendChild(card);
-    modalInputs = inputs;
-    modalClose = close;
-    modalFocus = first || cancel;
-  }
-
-  function renderSide() {
-    var side = $('channels');
-    side.textContent = '';
-    state.channels.forEach(function (c) {
-      var active = state.channel && c.id === state.channel.id;
-      var d = el('button', 'chan' + (active ? ' active' : '') + (c.botIsMember ? '' : ' nobot'), '# ' + c.name);
-      d.type = 'button';
-      if (active) d.setAttribute('aria-current', 'page');
-      if (!c.botIsMember) d.title = 'the bot is not in this channel';
-      d.addEventListener('click', function () { channelId = c.id; lastJson = ''; syncUrl(); poll(); });
-      side.appendChild(d);
-    });
-    var users = $('users');
-    var sig = JSON.stringify(state.users);
-    if (users.getAttribute('data-sig') !== sig) {
-      users.setAttribute('data-sig', sig);
-      users.textContent = '';
-      state.users.forEach(function (u) {
-        var o = el('option', '', (u.displayName || u.name) + (u.title ? ' — ' + u.title : ''));
-        o.value = u.id;
-        users.appendChild(o);
-      });
-    }
-    renderPeople();
-    users.value = state.user ? state.user.id : '';
-    $('team').textContent = (state.team && state.team.name) || 'patchbot demo';
-  }
-  // Quick switch: one button per person, the current one pressed; the select stays the main control.
+/** The switcher, focus handling and the startup, run after the functions above are defined. */
+const START_SCRIPT = String.raw`  // Quick switch: one button per person, the current one pressed; the select stays the main control.
   function renderPeople() {
     var box = $('people'), me = state.user ? state.user.id : '';
     var sig = me + '|' + JSON.stringify(state.users);
@@ -441,4 +230,4 @@ const APP_SCRIPT = String.raw`
 `;
 
 /** The page's whole script: the Block Kit renderer and the behaviour in one strict closure. */
-export const SCRIPT = `(function () {\n  'use strict';${BLOCKS_SCRIPT}${APP_SCRIPT}})();\n`;
+export const SCRIPT = `(function () {\n  'use strict';${BLOCKS_SCRIPT}${APP_SCRIPT}${MESSAGES_SCRIPT}${VIEWS_SCRIPT}${START_SCRIPT}})();\n`;

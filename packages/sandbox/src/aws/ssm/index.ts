@@ -19,7 +19,9 @@ import {
   describeMaintenanceWindows,
   getMaintenanceWindow,
 } from './windows';
-import { cancelCommandHandler, getCommandInvocation, listCommandInvocations, listCommands, sendCommand } from './commands';
+import { cancelCommandHandler, listCommands } from './commands';
+import { getCommandInvocation, listCommandInvocations } from './invocations';
+import { sendCommand } from './send-command';
 
 export type { SsmContext, SsmHandler } from './common';
 

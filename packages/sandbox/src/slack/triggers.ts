@@ -2,7 +2,7 @@
  * trigger_ids: issued with every slash command and interaction, bound to the user, usable once
  * and only for a few seconds (Slack: 3 s), exactly what views.open checks.
  */
-import type { Clock } from '../../clock';
+import type { Clock } from '../shared/clock';
 import { triggerId } from './ids';
 
 /** Why a trigger cannot be used. */

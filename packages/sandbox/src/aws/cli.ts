@@ -3,7 +3,7 @@
  * the endpoint, the fleet, the env lines that point the AWS SDK at it and the admin endpoints.
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../logger';
+import { createLogger } from '../shared/logger';
 import { startFleetSimulator, ADMIN_ENDPOINTS, type FleetSimulator, type SimulatorOptions } from './index';
 
 /** The CLI's default port (LocalStack's, so existing habits carry over). */

@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBot } from '../bot';
-import { parseConfigText } from '../config';
-import { createLogger } from '../logger';
-import { startFleetSimulator } from './aws';
-import { SANDBOX_ACCESS_KEY_ID } from './aws/cli';
-import { DEMO_IDS, startSlackStandIn } from './slack';
+import { startBot } from '../src/bot';
+import { parseConfigText } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startFleetSimulator } from '@patchbot/sandbox/aws';
+import { SANDBOX_ACCESS_KEY_ID } from '@patchbot/sandbox/aws/cli';
+import { DEMO_IDS, startSlackStandIn } from '@patchbot/sandbox/slack';
 
 const SIGNING_SECRET = 'demo-signing-secret';
 const BOT_TOKEN = 'xoxb-demo';

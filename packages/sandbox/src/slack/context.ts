@@ -2,8 +2,8 @@
  * The stand-in's state in one place: the workspace, its messages, what was recorded, knobs and
  * faults. The Web API, the response_url host, the driver and the UI all act on this.
  */
-import type { Clock } from '../../clock';
-import type { Logger } from '../../logger';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
 import { DEFAULT_KNOBS, mergeKnobs, type KnobChanges, type SlackKnobs } from './knobs';
 import { MessageStore } from './messages';
 import { ModalStore } from './modals';

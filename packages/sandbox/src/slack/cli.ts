@@ -1,9 +1,9 @@
 /**
- * Runs the Slack stand-in alone: `tsx src/sandbox/slack/cli.ts [--port 3100] [--bot-url URL]
+ * Runs the Slack stand-in alone: `tsx packages/sandbox/src/slack/cli.ts [--port 3100] [--bot-url URL]
  * [--signing-secret S] [--bot-token T]`. Prints the demo page's address and the env lines that
  * point the bot at it. Binds 127.0.0.1 only.
  */
-import { createLogger } from '../../logger';
+import { createLogger } from '../shared/logger';
 import { startSlackStandIn } from '.';
 
 /** Reads `--name value` from argv. */

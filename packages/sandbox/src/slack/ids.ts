@@ -1,6 +1,6 @@
 /** Identifier makers: message timestamps in Slack's format, trigger ids, view ids, opaque keys. */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../clock';
+import type { Clock } from '../shared/clock';
 
 /**
  * Message timestamps: `"<epoch seconds>.<6 digits>"`, unique and strictly increasing across the
