@@ -1,8 +1,8 @@
 import { InputError, NotFoundError } from '../src/errors';
-import { noteView } from '../src/slack/views/errors';
+import { note } from './reply';
 import { normalizeOperationId } from '../src/store';
 import { noExtraArgs, typed } from './args';
-import type { CommandContext, CommandModule } from './types';
+import type { CommandContext, CommandModule } from './command';
 
 const usage = '/patch cancel <operation>';
 
@@ -40,7 +40,7 @@ export const cancelCommand: CommandModule = {
     noExtraArgs(args, 1, usage);
     try {
       const op = await ctx.services.cancel({ operationId: id, userId: ctx.userId });
-      return { kind: 'ephemeral', message: noteView(`${op.id} (${op.kind} on ${op.group}) is cancelled.`) };
+      return { kind: 'ephemeral', message: note(`${op.id} (${op.kind} on ${op.group}) is cancelled.`) };
     } catch (err) {
       // The domain names the id as it read it (o as 0, l as 1); the user is told what they typed.
       if (err instanceof NotFoundError) {

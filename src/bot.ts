@@ -22,7 +22,7 @@ import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
 import { openDatabase, type Operation, type Store } from './store';
-import type { CommandServices } from '../commands/types';
+import type { CommandServices } from '../commands/command';
 
 /** What the bot needs to start. */
 export interface BotOptions {

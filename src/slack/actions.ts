@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App, BlockButtonAction, RespondFn, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { GroupNameSchema } from '../../commands/args';
-import type { Reply } from '../../commands/types';
+import type { Reply } from '../../commands/command';
 import { toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { namesIn, type Sentence } from '../sentence';

@@ -6,7 +6,8 @@
 import { NO_NAMES } from '../../src/slack/directory';
 import { verdictOf } from '../../src/patching/verdict';
 import { dispatch } from '../../commands/dispatch';
-import type { CommandContext, CommandServices, Reply } from '../../commands/types';
+import type { CommandContext, CommandServices } from '../../commands/command';
+import { renderReply, type RenderedReply as Reply } from '../../src/slack/views/reply';
 import { ConflictError, NotFoundError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import type { HistoryEntry } from '../../src/patching/types';
@@ -54,7 +55,7 @@ function readable(reply: Reply): string {
 }
 
 async function answer(text: string, services?: Partial<CommandServices>, userId?: string): Promise<Reply> {
-  return dispatch(context(services, userId), text, 'req12345');
+  return renderReply(await dispatch(context(services, userId), text, 'req12345'));
 }
 
 describe('typed words are echoed exactly as typed, and cut short', () => {

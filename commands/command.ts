@@ -3,9 +3,9 @@ import type { Logger } from '../src/logger';
 import type { Sentence } from '../src/sentence';
 import type { Operation } from '../src/store';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
-import type { NameDirectory } from '../src/slack/directory';
-import type { Visibility } from '../src/slack/views/help';
-import type { SlackMessage } from '../src/slack/views/types';
+import type { Handles, Reply, Visibility } from './reply';
+
+export type { Reply } from './reply';
 
 /** What commands ask of the domain; main wires the real services in, so commands never see AWS. */
 export interface CommandServices {
@@ -34,6 +34,12 @@ export interface Authorizer {
   isAnyOf(userId: string, principals: readonly string[]): Promise<boolean>;
 }
 
+/** Resolves user group ids to their handles for replies; the Slack layer implements it. */
+export interface NameDirectory {
+  /** Handles of the user groups among `ids` (all known ones when omitted); never throws. */
+  handles(ids?: Iterable<string>): Promise<Handles>;
+}
+
 /** Everything a command needs to run for one request. */
 export interface CommandContext {
   userId: string;
@@ -45,15 +51,6 @@ export interface CommandContext {
   names: NameDirectory;
   logger: Logger;
 }
-
-/** How a command's answer reaches Slack. */
-export type Reply =
-  /** Only the requester sees it (through response_url). */
-  | { kind: 'ephemeral'; message: SlackMessage }
-  /** Posted in the channel, with `thread` messages as replies. */
-  | { kind: 'channel'; message: SlackMessage }
-  /** Someone else (the operation tracker) posts; the requester may get a short ephemeral note. */
-  | { kind: 'none'; note?: SlackMessage };
 
 /** One `/patch` subcommand. */
 export interface CommandModule {
