@@ -25,7 +25,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { InputError } from '../errors';
 import type { Logger } from '../logger';
 import type { RegionClients } from './clients';
-import { chunk, mapLimit } from './concurrency';
+import { chunk, mapLimit } from '../shared/concurrency';
 import { toAwsError } from './error-mapping';
 import * as map from './mappers';
 import { otherPatchGroupTagKey } from './types';

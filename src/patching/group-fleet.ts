@@ -4,7 +4,7 @@
  * not hide what the others answered, so fan-out returns both results and failures.
  */
 import type { FleetGateway, GroupTarget } from '../aws';
-import { mapLimit } from '../aws/concurrency';
+import { mapLimit } from '../shared/concurrency';
 import type { PatchGroup } from '../config/schema';
 import { toPatchbotError, type PatchbotError } from '../errors';
 import type { Logger } from '../logger';

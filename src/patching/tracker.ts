@@ -7,7 +7,7 @@
  * sending again, running ones are polled, and a result already computed is republished as it was.
  */
 import type { CommandInvocation, ManagedInstance } from '../aws';
-import { mapLimit } from '../aws/concurrency';
+import { mapLimit } from '../shared/concurrency';
 import { NotFoundError, toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type Operation } from '../store';

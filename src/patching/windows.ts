@@ -5,7 +5,7 @@
  * target other tags (say `tag:PatchWindowTaskAM2`) are listed without a group.
  */
 import type { FleetGateway, InstanceTags, MaintenanceWindowDetail, WindowExecution } from '../aws';
-import { mapLimit } from '../aws/concurrency';
+import { mapLimit } from '../shared/concurrency';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, type PatchGateway } from './group-fleet';

@@ -11,7 +11,7 @@
  * instance ids is mapped to groups through those instances' tags (resolveWindowGroups).
  */
 import type { CommandInvocation, FleetGateway, WindowExecution, WindowExecutionTask } from '../../aws';
-import { mapLimit } from '../../aws/concurrency';
+import { mapLimit } from '../../shared/concurrency';
 import type { Store } from '../../store';
 import { fanOut, type PatchGateway } from '../group-fleet';
 import { resolveWindowGroups } from '../windows';

@@ -5,8 +5,8 @@
  * and what could not be reached by name, what is missing now and what is newly missing. Every
  * instance's line goes to the thread. Kind-specific wording lives in KIND_TEXT.
  */
-import type { OperationKind, OperationStatus } from '../../patching/lifecycle';
-import { isTerminal } from '../../patching/lifecycle';
+import type { OperationKind, OperationStatus } from '../../shared/lifecycle';
+import { isTerminal } from '../../shared/lifecycle';
 import type { InstanceLine, OperationReport, Verdict } from '../../patching/types';
 import { VERDICT_WORDS, hasProblems, verdictOf } from '../../patching/verdict';
 import { listWithMore } from '../limits';
