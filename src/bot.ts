@@ -17,6 +17,7 @@ import { JobScheduler } from './jobs/scheduler';
 import { Leadership, type LeaseTiming, type Role } from './jobs/leadership';
 import type { ActionServices, ClickOrigin } from './slack/actions';
 import { resolveConfigChannels } from './slack/channel-names';
+import { SlackNoticePoster } from './slack/notice-poster';
 import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
@@ -166,7 +167,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     return op;
   }
   const slack = createSlackApp({ slack: options.slack, config, services, actions, clock, logger, replayLog: store.seenRequests });
-  const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new ChannelPoster(slack.client, logger), clock, logger });
+  const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger)), clock, logger });
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
     runner: service.runner,

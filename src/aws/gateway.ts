@@ -28,7 +28,10 @@ import type { RegionClients } from './clients';
 import { chunk, mapLimit } from '../shared/concurrency';
 import { toAwsError } from './error-mapping';
 import * as map from './mappers';
-import { otherPatchGroupTagKey } from './types';
+import type { FleetPort } from '../patching/ports';
+
+export { LIMITS } from '../patching/fleet-types';
+import { LIMITS, otherPatchGroupTagKey } from '../patching/fleet-types';
 import type {
   CommandInvocation,
   CommandSummary,
@@ -46,20 +49,7 @@ import type {
   WindowExecution,
   WindowExecutionTask,
   WindowTaskInvocation,
-} from './types';
-
-/** The API's page and batch limits; every request stays inside them. */
-export const LIMITS = {
-  instanceIdsPerCall: 50,
-  instanceInformationPage: 50,
-  patchStatesPage: 100,
-  instancePatchesPage: 100,
-  windowsPage: 100,
-  commandsPage: 50,
-  ec2InstancesPage: 1000,
-  tagResourcesPerCall: 1000,
-  commentLength: 100,
-} as const;
+} from '../patching/fleet-types';
 
 /** EC2 states of instances that still exist (not terminated or shutting down). */
 const LIVE_EC2_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
@@ -79,7 +69,7 @@ export interface FleetGatewayDeps {
 }
 
 /** Everything patchbot asks of SSM, EC2 and STS in one scope and region; every list paginates to completion. */
-export class FleetGateway {
+export class FleetGateway implements FleetPort {
   readonly scope: string;
   readonly region: string;
   private readonly clients: RegionClients;

@@ -19,7 +19,7 @@
 import type { PatchGroup } from '../config/schema';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { nameList, plainSentence, principal, said, user, type Sentence } from '../sentence';
-import { SYSTEM_ACTOR, type Operation, type Store } from '../store';
+import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
 import { fanOut, gatewayFor } from './group-fleet';
 import { readPlan, readResult, resultJson } from './records';
 import type { OperationRunner } from './runner';

@@ -11,7 +11,7 @@
  * and run `/patch reboot` again if needed: never reboot production twice.
  */
 import { chunk } from '../shared/concurrency';
-import { SYSTEM_ACTOR, type Operation, type OperationCommand } from '../store';
+import { SYSTEM_ACTOR, type Operation, type OperationCommand } from './ports';
 import { fanOut, gatewayFor, groupTarget } from './group-fleet';
 import { AwsError } from '../errors';
 import { checkDrift } from './drift';

@@ -6,7 +6,7 @@
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { InputError, PatchbotError } from '../errors';
-import type { Operation } from '../store';
+import type { Operation } from './ports';
 import { ApprovalService, type ApprovalAuthorizer, type CancelInput, type DecideInput, type DecideResult, type RecordedDecision } from './approval';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { buildInstallPlan, buildRebootPlan, type RebootOption } from './plan';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { PatchGroup } from '../../config/schema';
-import type { Store } from '../../store';
+import type { Store } from '../ports';
 import { patchKey } from '../missing';
 import { groupStatus } from '../status';
 import type { PollDeps } from './compliance';

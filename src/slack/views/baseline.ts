@@ -3,7 +3,7 @@
  * rules as a sentence a person reads ("Security · Critical, Important · approved 7 days after
  * release · compliance CRITICAL"), and its explicit approved and rejected patches (capped).
  */
-import type { ApprovalRule, PatchBaseline } from '../../aws/types';
+import type { ApprovalRule, PatchBaseline } from '../../patching/fleet-types';
 import type { PatchGroup } from '../../config/schema';
 import type { BaselineEntry, ScopeFailure } from '../../patching/types';
 import { listWithMore } from '../limits';

@@ -2,7 +2,7 @@
  * `/patch windows [group]`: each maintenance window with its schedule and time zone, duration,
  * next run (relative and absolute) and last result, soonest first; disabled windows last.
  */
-import type { WindowExecution } from '../../aws/types';
+import type { WindowExecution } from '../../patching/fleet-types';
 import type { ScopeFailure, WindowEntry } from '../../patching/types';
 import { bold, code, escapeText, formatAge, formatCount, formatTime, oneLine, plural, truncate } from '../mrkdwn';
 import { listWithMore } from '../limits';
