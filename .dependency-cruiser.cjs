@@ -23,6 +23,13 @@ module.exports = {
     },
     { name: 'commands-not-slack', severity: 'error', comment: 'Commands return data; the Slack layer renders views.', from: { path: '^commands/' }, to: { path: ['^src/slack/', ROOT] } },
     {
+      name: 'commands-via-domain',
+      severity: 'error',
+      comment: 'Commands ask the domain (CommandServices); they never reach an adapter.',
+      from: { path: '^commands/' },
+      to: { path: '^src/(aws|store)/' },
+    },
+    {
       name: 'domain-not-up',
       severity: 'error',
       comment: 'The domain knows nothing of Slack or commands.',

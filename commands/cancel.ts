@@ -1,6 +1,5 @@
 import { InputError, NotFoundError } from '../src/errors';
 import { note } from './reply';
-import { normalizeOperationId } from '../src/store';
 import { noExtraArgs, typed } from './args';
 import type { CommandContext, CommandModule } from './command';
 
@@ -35,7 +34,7 @@ export const cancelCommand: CommandModule = {
     if (word === undefined) {
       throw new InputError('missing operation id', { userMessage: `Which operation? Give its id: ${ID_FORM}. ${cancellableNow(ctx)}` });
     }
-    const id = normalizeOperationId(word);
+    const id = ctx.services.operationId(word);
     if (!id) throw new InputError(`not an operation id: ${typed(word)}`, { userMessage: `${typed(word)} is not an operation id: ids are ${ID_FORM}. ${cancellableNow(ctx)}` });
     noExtraArgs(args, 1, usage);
     try {

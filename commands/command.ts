@@ -1,8 +1,9 @@
 import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { Sentence } from '../src/sentence';
-import type { Operation } from '../src/store';
+import type { Operation } from '../src/patching/ports';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
+import type { Authorizer } from '../src/patching/decision';
 import type { Handles, Reply, Visibility } from './reply';
 
 export type { Reply } from './reply';
@@ -23,16 +24,14 @@ export interface CommandServices {
   postDigest(channel: string): Promise<Sentence | undefined>;
   /** Cancels a pending or running operation; throws ForbiddenError or ConflictError with the reason. */
   cancel(input: { operationId: string; userId: string }): Promise<Operation>;
+  /** The operation id a user typed (any case, o for 0, l for 1), or undefined when it is not one. */
+  operationId(typed: string): string | undefined;
   history(input: { group?: string; limit: number }): HistoryEntry[];
   /** The time, for views that say "3h ago". */
   now(): Date;
 }
 
-/** Who may do what: resolves user groups, so it is asynchronous. */
-export interface Authorizer {
-  /** Whether the user is one of the principals (user ids, or members of user-group ids). */
-  isAnyOf(userId: string, principals: readonly string[]): Promise<boolean>;
-}
+export type { Authorizer } from '../src/patching/decision';
 
 /** Resolves user group ids to their handles for replies; the Slack layer implements it. */
 export interface NameDirectory {

@@ -82,6 +82,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     baselines: (group) => service.baselines(group),
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
+    operationId: (typed) => service.operationId(typed),
     now: () => clock.now(),
     startScan: (input) => tracked(changing(() => service.startScan(input))),
     requestInstall: (input) => tracked(changing(() => service.requestInstall(input))),
@@ -95,10 +96,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const { result, send } = await changing(() => service.recordDecision(input, slack.authorizer));
       if (!send) {
         if (result.op) tracker?.track(result.op.id);
-        return result;
+        return { result };
       }
       return {
-        ...result,
+        result,
         send: async () => {
           const sent = await send();
           if (sent.op) tracker?.track(sent.op.id);

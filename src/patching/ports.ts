@@ -23,7 +23,7 @@ import type {
 } from './fleet-types';
 
 export type { NewSnapshotEntry, Operation, OperationCommand, SnapshotEntry, SnapshotPatch, Store } from '../store';
-export { SYSTEM_ACTOR } from '../store';
+export { SYSTEM_ACTOR, normalizeOperationId } from '../store';
 
 /** Everything patchbot asks of SSM, EC2 and STS in one scope and region; lists are complete (paginated). */
 export interface FleetPort {

@@ -10,6 +10,7 @@ import type { CommandContext, CommandServices } from '../../commands/command';
 import { renderReply, type RenderedReply as Reply } from '../../src/slack/views/reply';
 import { ConflictError, NotFoundError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
+import { normalizeOperationId } from '../../src/store';
 import type { HistoryEntry } from '../../src/patching/types';
 import { SHARE_ACTION } from '../../src/slack/views/share';
 import { demoConfig } from '../support/bot';
@@ -40,6 +41,7 @@ function context(services: Partial<CommandServices> = {}, userId = ALICE): Comma
     services: {
       history: () => [entry('op-aaaaaa', 'succeeded', 'scan'), entry('op-bbbbbb', 'pending'), entry('op-cccccc', 'running', 'scan')],
       now: () => new Date('2026-03-10T12:00:00Z'),
+      operationId: normalizeOperationId,
       status: async (group) => smallStatus({ group: group.name }),
       ...services,
     } as CommandServices,
