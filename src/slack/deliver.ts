@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { renderSentence } from './mrkdwn';
 import { adviceLine, slackAdvice, type SlackAdvice } from './error-advice';
 import { renderReply } from './views/reply';
-import type { SlackMessage } from './views/types';
+import type { SlackMessage } from './views/message';
 
 /** Where a command's reply goes. */
 export interface DeliveryTarget {

@@ -3,7 +3,7 @@ import type { Notice, NoticePoster } from '../jobs/notices';
 import type { Sentence } from '../sentence';
 import type { ChannelPoster } from './poster';
 import { complianceDiffView, digestView, scopeHealthView, windowResultView } from './views';
-import type { SlackMessage } from './views/types';
+import type { SlackMessage } from './views/message';
 
 /** The Slack message for a job's notice. */
 export function renderNotice(n: Notice): SlackMessage {

@@ -14,7 +14,7 @@ import type { PatchGateway } from '../group-fleet';
 import { refreshMissing, type InstanceChange } from '../missing';
 import { byName, fetchGroupCompliance, isCompliant } from '../status';
 import type { InstanceLine, ScopeFailure } from '../types';
-import type { ComplianceDiff, NonCompliantChange } from './types';
+import type { ComplianceDiff, NonCompliantChange } from './poll-results';
 
 /** What the pollers need. */
 export interface PollDeps {

@@ -10,7 +10,7 @@ import type { Store } from '../ports';
 import { patchKey } from '../missing';
 import { groupStatus } from '../status';
 import type { PollDeps } from './compliance';
-import type { DigestData, DigestGroup } from './types';
+import type { DigestData, DigestGroup } from './poll-results';
 
 /** How many most-missed patches a group lists. */
 export const MOST_MISSED_LIMIT = 10;

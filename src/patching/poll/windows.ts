@@ -18,7 +18,7 @@ import { fanOut, type PatchGateway } from '../group-fleet';
 import { resolveWindowGroups } from '../windows';
 import type { ScopeFailure } from '../types';
 import type { PollDeps } from './compliance';
-import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './types';
+import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './poll-results';
 
 /** What the window poller asks of a gateway beyond PatchGateway. */
 export type WindowPollGateway = PatchGateway & Pick<FleetPort, 'listWindowExecutionTasks' | 'listWindowTaskInvocations' | 'describeInstanceTags'>;

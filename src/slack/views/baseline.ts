@@ -9,7 +9,7 @@ import type { BaselineEntry, ScopeFailure } from '../../patching/types';
 import { listWithMore } from '../limits';
 import { bold, code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
 import { blocks, detailThread, divider, failuresSection, footer, header, listSection, message, section, type Part } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** The entry this view renders, re-exported for callers that import views only. */
 export type { BaselineEntry };

@@ -1,7 +1,7 @@
 /** `/patch help`: every subcommand with its usage line and what it does, and the groups to name. */
 import { code, escapeText, oneLine } from '../mrkdwn';
 import { blocks, footer, listSection, message, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 import type { CommandHelp, Visibility } from '../../../commands/reply';
 
 export type { CommandHelp, Visibility } from '../../../commands/reply';

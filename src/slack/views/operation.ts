@@ -17,7 +17,7 @@ import { closedCardView, driftCardView, pendingCardView } from './card';
 import { missingPatchLine, worstFirst } from './patches';
 import { changeSummary } from './plan';
 import { complianceAfterText, installState, outcomeLine, progressBar, ssmStatus, statusBreakdown, threadOrder } from './result';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** How each kind is named; a new kind must say how it reads before it compiles. */
 export const KIND_TEXT: Record<OperationKind, { title: string; missingLabel: string; newlyMissingTitle: string }> = {

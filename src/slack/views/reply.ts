@@ -7,7 +7,7 @@ import { helpView } from './help';
 import { historyView } from './history';
 import { withShareButton } from './share';
 import { statusView } from './status';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 import { windowsView } from './windows';
 
 /** A reply with its views rendered, ready for response_url or chat.postMessage. */

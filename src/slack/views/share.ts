@@ -7,7 +7,7 @@ import { Blocks, Elements } from 'slack-block-builder';
 import type { KnownBlock } from '@slack/types';
 import { SLACK_LIMITS } from '../limits';
 import { blocks, message } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 import type { ShareRequest } from '../../../commands/reply';
 
 export { SHAREABLE_COMMANDS, type ShareRequest } from '../../../commands/reply';

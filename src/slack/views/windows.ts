@@ -7,7 +7,7 @@ import type { ScopeFailure, WindowEntry } from '../../patching/types';
 import { bold, code, escapeText, formatAge, formatCount, formatTime, oneLine, plural, truncate } from '../mrkdwn';
 import { listWithMore } from '../limits';
 import { blocks, detailThread, failuresSection, footer, header, message, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** The domain's window entry; `targets` may be absent (the line is then left out), so older callers still fit. */
 export type WindowViewEntry = Omit<WindowEntry, 'targets'> & Partial<Pick<WindowEntry, 'targets'>>;
