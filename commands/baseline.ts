@@ -1,7 +1,6 @@
-import { baselineView } from '../src/slack/views/baseline';
 import { noExtraArgs, resolveGroup, takePublic } from './args';
 import { readReply } from './share';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch baseline <group> [public]';
 
@@ -16,7 +15,7 @@ export const baselineCommand: CommandModule = {
     const { args, shared } = takePublic(words);
     const group = resolveGroup(ctx.config, args[0], usage);
     noExtraArgs(args, 1, usage);
-    const { entries, failures } = await ctx.services.baselines(group);
-    return readReply(shared, baselineView(group, entries, failures), { command: 'baseline', group: group.name });
+    const report = await ctx.services.baselines(group);
+    return readReply(shared, { view: 'baseline', group, report }, { command: 'baseline', group: group.name });
   },
 };

@@ -1,8 +1,7 @@
 import { InputError, NotFoundError } from '../src/errors';
-import { noteView } from '../src/slack/views/errors';
-import { normalizeOperationId } from '../src/store';
+import { note } from './reply';
 import { noExtraArgs, typed } from './args';
-import type { CommandContext, CommandModule } from './types';
+import type { CommandContext, CommandModule } from './command';
 
 const usage = '/patch cancel <operation>';
 
@@ -35,12 +34,12 @@ export const cancelCommand: CommandModule = {
     if (word === undefined) {
       throw new InputError('missing operation id', { userMessage: `Which operation? Give its id: ${ID_FORM}. ${cancellableNow(ctx)}` });
     }
-    const id = normalizeOperationId(word);
+    const id = ctx.services.operationId(word);
     if (!id) throw new InputError(`not an operation id: ${typed(word)}`, { userMessage: `${typed(word)} is not an operation id: ids are ${ID_FORM}. ${cancellableNow(ctx)}` });
     noExtraArgs(args, 1, usage);
     try {
       const op = await ctx.services.cancel({ operationId: id, userId: ctx.userId });
-      return { kind: 'ephemeral', message: noteView(`${op.id} (${op.kind} on ${op.group}) is cancelled.`) };
+      return { kind: 'ephemeral', message: note(`${op.id} (${op.kind} on ${op.group}) is cancelled.`) };
     } catch (err) {
       // The domain names the id as it read it (o as 0, l as 1); the user is told what they typed.
       if (err instanceof NotFoundError) {

@@ -1,8 +1,8 @@
 import { InputError } from '../src/errors';
 import { channel as channelName, nameList, said } from '../src/sentence';
-import { noteView } from '../src/slack/views/errors';
+import { note } from './reply';
 import { noExtraArgs, typed } from './args';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch digest [#channel]';
 
@@ -43,7 +43,7 @@ export const digestCommand: CommandModule = {
     const refused = await ctx.services.postDigest(channel);
     return {
       kind: 'ephemeral',
-      message: noteView(refused === undefined ? `Digest for ${known.join(', ')} posted.` : said`The digest could not be posted: ${refused}`),
+      message: note(refused === undefined ? `Digest for ${known.join(', ')} posted.` : said`The digest could not be posted: ${refused}`),
     };
   },
 };

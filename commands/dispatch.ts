@@ -1,11 +1,11 @@
 import { findGroup } from '../src/config';
 import { ForbiddenError, toPatchbotError } from '../src/errors';
 import { namesIn } from '../src/sentence';
-import { errorView, forbiddenView, noteView, usageView } from '../src/slack/views/errors';
 import { typed, words } from './args';
 import { COMMANDS, findCommand } from './registry';
 import { didYouMean } from './suggest';
-import type { CommandContext, CommandModule, Reply } from './types';
+import type { CommandContext, CommandModule, Reply } from './command';
+import type { View } from './reply';
 
 /**
  * Runs `/patch <text>`: finds the subcommand, checks the caller is an operator, runs it, and turns
@@ -28,24 +28,24 @@ export async function dispatch(ctx: CommandContext, text: string, requestId: str
     if (error instanceof ForbiddenError) {
       const allowed = operatorsFor(ctx, args);
       const handles = await ctx.names.handles([...allowed, ...namesIn(error.userText, ['principal'])]);
-      return { kind: 'ephemeral', message: forbiddenView(error.userText, allowed, handles) };
+      return { kind: 'ephemeral', message: { view: 'forbidden', text: error.userText, allowed, handles } };
     }
     if (error.code === 'INPUT_INVALID' || error.code === 'NOT_FOUND') {
-      return { kind: 'ephemeral', message: usageView(error.userText, command.usage) };
+      return { kind: 'ephemeral', message: { view: 'usage', problem: error.userText, usage: command.usage } };
     }
     const handles = await ctx.names.handles(namesIn(error.userText, ['principal']));
     // A state the request cannot change ("nothing to cancel: it was cancelled by … at …") is an answer, not a failure.
-    if (error.code === 'CONFLICT') return { kind: 'ephemeral', message: noteView(error.userText, handles) };
-    return { kind: 'ephemeral', message: errorView(error.userText, requestId, handles) };
+    if (error.code === 'CONFLICT') return { kind: 'ephemeral', message: { view: 'note', text: error.userText, handles } };
+    return { kind: 'ephemeral', message: { view: 'error', text: error.userText, requestId, handles } };
   }
 }
 
 /** "Unknown subcommand", with the likely one: a close spelling, or `status PRD` when a group came first. */
-function unknownSubcommand(ctx: CommandContext, verb: string) {
+function unknownSubcommand(ctx: CommandContext, verb: string): View {
   const names = COMMANDS.map((c) => c.name);
   const group = findGroup(ctx.config, verb);
   const hint = group ? ` ${group.name} is a group: try /patch status ${group.name}.` : didYouMean(verb, names);
-  return usageView(`Unknown subcommand ${typed(verb)}.${hint}`, '/patch <subcommand> [group]', names, 'Subcommands');
+  return { view: 'usage', problem: `Unknown subcommand ${typed(verb)}.${hint}`, usage: '/patch <subcommand> [group]', valid: names, validLabel: 'Subcommands' };
 }
 
 /** The operators who may run a command on the group named in `args` (all groups' when none is named). */

@@ -1,6 +1,5 @@
-import { groupsView } from '../src/slack/views/groups';
 import { noExtraArgs } from './args';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch groups';
 
@@ -13,6 +12,6 @@ export const groupsCommand: CommandModule = {
   operatorsOnly: false,
   async run(ctx, args) {
     noExtraArgs(args, 0, usage);
-    return { kind: 'ephemeral', message: groupsView(ctx.config.groups) };
+    return { kind: 'ephemeral', message: { view: 'groups', groups: ctx.config.groups } };
   },
 };

@@ -1,5 +1,4 @@
-import { helpView } from '../src/slack/views/help';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 /** `/patch help`: every subcommand with its usage; built from the registry so it cannot drift. */
 export function helpCommand(list: () => readonly CommandModule[]): CommandModule {
@@ -11,7 +10,7 @@ export function helpCommand(list: () => readonly CommandModule[]): CommandModule
     operatorsOnly: false,
     async run(ctx) {
       const commands = list().map((c) => ({ name: c.name, usage: c.usage, summary: c.summary, visibility: c.visibility }));
-      return { kind: 'ephemeral', message: helpView(commands, ctx.config.groups.map((g) => g.name)) };
+      return { kind: 'ephemeral', message: { view: 'help', commands, groups: ctx.config.groups.map((g) => g.name) } };
     },
   };
 }

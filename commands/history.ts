@@ -1,6 +1,5 @@
-import { historyView } from '../src/slack/views/history';
 import { noExtraArgs, resolveGroup } from './args';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch history [group]';
 const LIMIT = 15;
@@ -16,6 +15,6 @@ export const historyCommand: CommandModule = {
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
     noExtraArgs(args, 1, usage);
     const entries = ctx.services.history({ ...(group ? { group: group.name } : {}), limit: LIMIT });
-    return { kind: 'ephemeral', message: historyView(entries, group?.name, ctx.services.now()) };
+    return { kind: 'ephemeral', message: { view: 'history', entries, group: group?.name, now: ctx.services.now() } };
   },
 };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { InputError } from '../src/errors';
 import { channel, said } from '../src/sentence';
-import { noteView } from '../src/slack/views/errors';
+import { note } from './reply';
 import { noExtraArgs, resolveGroup, typed } from './args';
 import { closest } from './suggest';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch install <group> [reboot=if-needed|never]';
 
@@ -45,6 +45,6 @@ export const installCommand: CommandModule = {
     const op = await ctx.services.requestInstall({ group, requestedBy: ctx.userId, channel: group.channel, ...(rebootOption ? { rebootOption } : {}) });
     const what = op.status === 'pending' ? 'waits for approval' : 'started';
     if (ctx.channelId === group.channel) return { kind: 'none' };
-    return { kind: 'none', note: noteView(said`Install on ${group.name} (${op.id}) ${what}; the card is in ${channel(group.channel)}.`) };
+    return { kind: 'none', note: note(said`Install on ${group.name} (${op.id}) ${what}; the card is in ${channel(group.channel)}.`) };
   },
 };

@@ -1,9 +1,9 @@
 import { InputError } from '../src/errors';
 import { channel, said } from '../src/sentence';
-import { noteView } from '../src/slack/views/errors';
+import { note } from './reply';
 import { noExtraArgs, resolveGroup, typed } from './args';
 import { didYouMean } from './suggest';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch reboot <group> [all]';
 
@@ -27,6 +27,6 @@ export const rebootCommand: CommandModule = {
     noExtraArgs(args, 2, usage);
     const op = await ctx.services.requestReboot({ group, requestedBy: ctx.userId, channel: group.channel, all: args[1] !== undefined });
     if (ctx.channelId === group.channel) return { kind: 'none' };
-    return { kind: 'none', note: noteView(said`Reboot of ${group.name} (${op.id}) ${op.status === 'pending' ? 'waits for approval' : 'started'}; the card is in ${channel(group.channel)}.`) };
+    return { kind: 'none', note: note(said`Reboot of ${group.name} (${op.id}) ${op.status === 'pending' ? 'waits for approval' : 'started'}; the card is in ${channel(group.channel)}.`) };
   },
 };

@@ -8,7 +8,7 @@ import { installCommand } from './install';
 import { rebootCommand } from './reboot';
 import { scanCommand } from './scan';
 import { statusCommand } from './status';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 import { windowsCommand } from './windows';
 
 /** Every `/patch` subcommand, in the order help lists them. Adding a command means adding it here. */

@@ -1,7 +1,7 @@
 import { channel, said } from '../src/sentence';
-import { noteView } from '../src/slack/views/errors';
+import { note } from './reply';
 import { noExtraArgs, resolveGroup } from './args';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch scan <group>';
 
@@ -22,6 +22,6 @@ export const scanCommand: CommandModule = {
     // Operations live in the group's channel, so the team sees every change to a group in one place.
     const op = await ctx.services.startScan({ group, requestedBy: ctx.userId, channel: group.channel });
     if (ctx.channelId === group.channel) return { kind: 'none' };
-    return { kind: 'none', note: noteView(said`Scan of ${group.name} started as ${op.id}. Progress and the result are posted in ${channel(group.channel)}.`) };
+    return { kind: 'none', note: note(said`Scan of ${group.name} started as ${op.id}. Progress and the result are posted in ${channel(group.channel)}.`) };
   },
 };

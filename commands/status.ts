@@ -1,7 +1,6 @@
-import { statusView } from '../src/slack/views/status';
 import { noExtraArgs, resolveGroup, takePublic } from './args';
 import { readReply } from './share';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch status <group> [public]';
 
@@ -17,6 +16,6 @@ export const statusCommand: CommandModule = {
     // The group first: when it is wrong, the reply names it, not a word after it.
     const group = resolveGroup(ctx.config, args[0], usage);
     noExtraArgs(args, 1, usage);
-    return readReply(shared, statusView(await ctx.services.status(group)), { command: 'status', group: group.name });
+    return readReply(shared, { view: 'status', status: await ctx.services.status(group) }, { command: 'status', group: group.name });
   },
 };

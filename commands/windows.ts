@@ -1,7 +1,6 @@
-import { windowsView } from '../src/slack/views/windows';
 import { noExtraArgs, resolveGroup, takePublic } from './args';
 import { readReply } from './share';
-import type { CommandModule } from './types';
+import type { CommandModule } from './command';
 
 const usage = '/patch windows [group] [public]';
 
@@ -16,7 +15,7 @@ export const windowsCommand: CommandModule = {
     const { args, shared } = takePublic(words);
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
     noExtraArgs(args, 1, usage);
-    const { entries, failures } = await ctx.services.windows(group);
-    return readReply(shared, windowsView(entries, failures, ctx.services.now()), { command: 'windows', group: group?.name });
+    const report = await ctx.services.windows(group);
+    return readReply(shared, { view: 'windows', report, now: ctx.services.now() }, { command: 'windows', group: group?.name });
   },
 };

@@ -4,25 +4,23 @@
  */
 import { createFleet, type ClientOptions } from './aws';
 import { systemClock, type Clock } from './clock';
-import { findGroup, type PatchbotConfig, type SlackEnv } from './config';
-import { ForbiddenError, NotFoundError } from './errors';
+import type { PatchbotConfig, SlackEnv } from './config';
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
-import { cameFromCard } from './patching/approval';
-import { NO_REBOOT_PENDING } from './patching/plan';
-import { readPlan } from './patching/records';
+import { onItsCard, replanRequest, scanFirstRequest, type CardRequestDeps } from './patching/card-requests';
 import { cancelUnseen } from './patching/unseen';
 import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
 import { Leadership, type LeaseTiming, type Role } from './jobs/leadership';
-import type { ActionServices, ClickOrigin } from './slack/actions';
+import type { ActionServices } from './slack/actions';
 import { resolveConfigChannels } from './slack/channel-names';
+import { SlackNoticePoster } from './slack/notice-poster';
 import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
 import { openDatabase, type Operation, type Store } from './store';
-import type { CommandServices } from '../commands/types';
+import type { CommandServices } from '../commands/command';
 
 /** What the bot needs to start. */
 export interface BotOptions {
@@ -81,6 +79,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     baselines: (group) => service.baselines(group),
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
+    operationId: (typed) => service.operationId(typed),
     now: () => clock.now(),
     startScan: (input) => tracked(changing(() => service.startScan(input))),
     requestInstall: (input) => tracked(changing(() => service.requestInstall(input))),
@@ -89,15 +88,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     postDigest: (channel) => jobs.postDigest(channel),
     findChannel: async (ref) => (resolved ? resolved.directory.find(ref) : { id: ref }),
   };
+  // The card buttons' rules (own card only, operators only) are the domain's; slack is created below, so its authorizer is reached lazily.
+  const cards: CardRequestDeps = { store, groups: config.groups, authorizer: { isAnyOf: (u, p) => slack.authorizer.isAnyOf(u, p) }, logger };
   const actions: ActionServices = {
     decide: async (input) => {
       const { result, send } = await changing(() => service.recordDecision(input, slack.authorizer));
       if (!send) {
         if (result.op) tracker?.track(result.op.id);
-        return result;
+        return { result };
       }
       return {
-        ...result,
+        result,
         send: async () => {
           const sent = await send();
           if (sent.op) tracker?.track(sent.op.id);
@@ -105,52 +106,19 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         },
       };
     },
-    scanFirst: async ({ operationId, userId, origin }) => {
-      const op = cardOperation(operationId, origin);
-      const group = op ? findGroup(config, op.group) : undefined;
-      if (!group) throw new NotFoundError(`no operation ${operationId}`, { userMessage: `There is no operation ${operationId}.` });
-      if (!(await slack.authorizer.isAnyOf(userId, group.operators))) {
-        throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, { userMessage: `Only operators of ${group.name} may start a scan.` });
-      }
-      return tracked(changing(() => service.startScan({ group, requestedBy: userId, channel: group.channel })));
+    scanFirst: async (click) => {
+      const request = await scanFirstRequest(cards, click);
+      return tracked(changing(() => service.startScan(request)));
     },
-    replan: async ({ operationId, userId, origin }) => {
-      const op = cardOperation(operationId, origin);
-      const group = op ? findGroup(config, op.group) : undefined;
-      const plan = op ? readPlan(op) : undefined;
-      if (!op || !group || !plan) throw new NotFoundError(`no change ${operationId}`, { userMessage: `There is no change ${operationId} to plan again.` });
-      if (!(await slack.authorizer.isAnyOf(userId, group.operators))) {
-        throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, { userMessage: `Only operators of ${group.name} may plan a change there.` });
-      }
-      const request = { group, requestedBy: userId, channel: group.channel };
-      return tracked(
-        changing(() =>
-          plan.kind === 'install'
-            ? service.requestInstall({ ...request, rebootOption: plan.rebootOption })
-            : service.requestReboot({ ...request, all: !plan.excluded.some((e) => e.reason === NO_REBOOT_PENDING) }),
-        ),
-      );
+    replan: async (click) => {
+      const next = await replanRequest(cards, click);
+      return tracked(changing(() => (next.kind === 'install' ? service.requestInstall(next.request) : service.requestReboot(next.request))));
     },
     describe: (operationId, origin) => {
-      const op = onItsCard(operationId, origin);
+      const op = onItsCard(cards, operationId, origin);
       return op ? said`${op.kind} on ${op.group}, requested by ${user(op.requestedBy)} (${op.id})` : undefined;
     },
   };
-  /** The operation a card button names, if the click came from that operation's own card (else a copied or forged value). */
-  function onItsCard(operationId: string, origin: ClickOrigin): Operation | undefined {
-    const op = store.operations.get(operationId);
-    if (op && cameFromCard(op, origin)) return op;
-    if (op) logger.warn({ operationId, origin, card: { channel: op.channel, messageTs: op.messageTs } }, 'a button naming this operation was clicked on another message; ignored');
-    return undefined;
-  }
-  /** onItsCard, or a refusal saying the button is not on that operation's card. */
-  function cardOperation(operationId: string, origin: ClickOrigin): Operation | undefined {
-    const op = onItsCard(operationId, origin);
-    if (!op && store.operations.get(operationId)) {
-      throw new ForbiddenError(`click for ${operationId} on another message`, { userMessage: `This button is not on the card of ${operationId}; nothing was changed.` });
-    }
-    return op;
-  }
   /**
    * A new change (or a decision on one) starts only while the state file is still the one opened:
    * one deleted under the bot would lose the change's record at the next start (see Store.checkFile).
@@ -166,7 +134,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     return op;
   }
   const slack = createSlackApp({ slack: options.slack, config, services, actions, clock, logger, replayLog: store.seenRequests });
-  const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new ChannelPoster(slack.client, logger), clock, logger });
+  const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger)), clock, logger });
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
     runner: service.runner,

@@ -3,7 +3,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AwsScope } from './types';
+import type { AwsScope } from '../patching/fleet-types';
 
 /**
  * Settings that production leaves unset so that the SDK reads its own environment (credential

@@ -1,71 +1,36 @@
-import { CreateTagsCommand, DeleteTagsCommand, RebootInstancesCommand, paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import { paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import {
-  CancelCommandCommand,
   DescribePatchGroupStateCommand,
-  GetMaintenanceWindowCommand,
   GetPatchBaselineCommand,
   GetPatchBaselineForPatchGroupCommand,
-  SendCommandCommand,
   paginateDescribeInstanceInformation,
   paginateDescribeInstancePatches,
   paginateDescribeInstancePatchStates,
   paginateDescribeInstancePatchStatesForPatchGroup,
-  paginateDescribeMaintenanceWindowExecutions,
-  paginateDescribeMaintenanceWindowExecutionTaskInvocations,
-  paginateDescribeMaintenanceWindowExecutionTasks,
-  paginateDescribeMaintenanceWindows,
-  paginateDescribeMaintenanceWindowTargets,
-  paginateDescribeMaintenanceWindowTasks,
-  paginateListCommandInvocations,
-  paginateListCommands,
   type InstanceInformation,
   type OperatingSystem,
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { InputError } from '../errors';
 import type { Logger } from '../logger';
 import type { RegionClients } from './clients';
-import { chunk, mapLimit } from './concurrency';
+import { chunk, mapLimit } from '../shared/concurrency';
 import { toAwsError } from './error-mapping';
 import * as map from './mappers';
-import { otherPatchGroupTagKey } from './types';
+import * as commandCalls from './command-calls';
+import type { GatewayCalls } from './gateway-calls';
+import * as windowCalls from './window-calls';
+import type { FleetPort } from '../patching/ports';
+import { LIMITS, otherPatchGroupTagKey } from '../patching/fleet-types';
 import type {
-  CommandInvocation,
-  CommandSummary,
-  GroupTarget,
-  InstancePatch,
-  InstancePatchState,
-  InstanceTags,
-  MaintenanceWindow,
-  MaintenanceWindowDetail,
-  ManagedInstance,
-  PatchBaseline,
-  PatchCommandSpec,
-  PatchGroupState,
-  PatchState,
-  WindowExecution,
-  WindowExecutionTask,
-  WindowTaskInvocation,
-} from './types';
+  CommandInvocation, CommandSummary, GroupTarget, InstancePatch, InstancePatchState, InstanceTags, MaintenanceWindow, MaintenanceWindowDetail, ManagedInstance, PatchBaseline, PatchCommandSpec, PatchGroupState, PatchState, WindowExecution, WindowExecutionTask, WindowTaskInvocation,
+} from '../patching/fleet-types';
 
-/** The API's page and batch limits; every request stays inside them. */
-export const LIMITS = {
-  instanceIdsPerCall: 50,
-  instanceInformationPage: 50,
-  patchStatesPage: 100,
-  instancePatchesPage: 100,
-  windowsPage: 100,
-  commandsPage: 50,
-  ec2InstancesPage: 1000,
-  tagResourcesPerCall: 1000,
-  commentLength: 100,
-} as const;
+export { PATCH_DOCUMENT, patchCommandComment } from './command-calls';
+export { filterTimestamp } from './gateway-calls';
+export { LIMITS } from '../patching/fleet-types';
 
 /** EC2 states of instances that still exist (not terminated or shutting down). */
 const LIVE_EC2_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
-
-/** The SSM document patchbot runs. */
-export const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
 
 /** How many per-instance calls (DescribeInstancePatches) run at once in one scope and region. */
 const PER_INSTANCE_CONCURRENCY = 8;
@@ -79,17 +44,20 @@ export interface FleetGatewayDeps {
 }
 
 /** Everything patchbot asks of SSM, EC2 and STS in one scope and region; every list paginates to completion. */
-export class FleetGateway {
+export class FleetGateway implements FleetPort {
   readonly scope: string;
   readonly region: string;
   private readonly clients: RegionClients;
   private readonly log: Logger;
+  /** What the window and command calls (window-calls.ts, command-calls.ts) use of this gateway. */
+  private readonly calls: GatewayCalls;
 
   constructor(deps: FleetGatewayDeps) {
     this.clients = deps.clients;
     this.scope = deps.scope;
     this.region = deps.region;
     this.log = deps.logger.child({ subsystem: 'aws', scope: deps.scope, region: deps.region });
+    this.calls = { clients: this.clients, log: this.log, call: (service, operation, fn) => this.call(service, operation, fn) };
   }
 
   /** The account and identity the scope's credentials resolve to. */
@@ -250,87 +218,25 @@ export class FleetGateway {
     );
   }
 
-  /** Every maintenance window with its schedule and next run. */
+  // Window reads and changes: each does what FleetPort says; the work is in window-calls.ts and command-calls.ts.
   listMaintenanceWindows(): Promise<MaintenanceWindow[]> {
-    return this.call('ssm', 'DescribeMaintenanceWindows', async () => {
-      const windows: MaintenanceWindow[] = [];
-      const pages = paginateDescribeMaintenanceWindows({ client: this.clients.ssm, pageSize: LIMITS.windowsPage }, {});
-      for await (const page of pages) windows.push(...(page.WindowIdentities ?? []).map(map.toWindow));
-      return windows;
-    });
+    return windowCalls.listMaintenanceWindows(this.calls);
   }
 
-  /** One window with its targets and tasks. */
-  async getMaintenanceWindow(windowId: string): Promise<MaintenanceWindowDetail> {
-    const [window, targets, tasks] = await Promise.all([
-      this.call('ssm', 'GetMaintenanceWindow', async () => {
-        const w = await this.clients.ssm.send(new GetMaintenanceWindowCommand({ WindowId: windowId }));
-        return map.toWindow({ ...w, NextExecutionTime: w.NextExecutionTime });
-      }),
-      this.call('ssm', 'DescribeMaintenanceWindowTargets', async () => {
-        const found = [];
-        const pages = paginateDescribeMaintenanceWindowTargets(
-          { client: this.clients.ssm, pageSize: LIMITS.windowsPage },
-          { WindowId: windowId },
-        );
-        for await (const page of pages) found.push(...(page.Targets ?? []).map(map.toWindowTarget));
-        return found;
-      }),
-      this.call('ssm', 'DescribeMaintenanceWindowTasks', async () => {
-        const found = [];
-        const pages = paginateDescribeMaintenanceWindowTasks(
-          { client: this.clients.ssm, pageSize: LIMITS.windowsPage },
-          { WindowId: windowId },
-        );
-        for await (const page of pages) found.push(...(page.Tasks ?? []).map(map.toWindowTask));
-        return found;
-      }),
-    ]);
-    return { ...window, targets, tasks };
+  getMaintenanceWindow(windowId: string): Promise<MaintenanceWindowDetail> {
+    return windowCalls.getMaintenanceWindow(this.calls, windowId);
   }
 
-  /** Executions of a window, newest first as SSM lists them, optionally only those started after `after`. */
   listWindowExecutions(windowId: string, after?: Date): Promise<WindowExecution[]> {
-    return this.call('ssm', 'DescribeMaintenanceWindowExecutions', async () => {
-      const found: WindowExecution[] = [];
-      const pages = paginateDescribeMaintenanceWindowExecutions(
-        { client: this.clients.ssm, pageSize: LIMITS.windowsPage },
-        {
-          WindowId: windowId,
-          ...(after ? { Filters: [{ Key: 'ExecutedAfter', Values: [filterTimestamp(after)] }] } : {}),
-        },
-      );
-      for await (const page of pages) found.push(...(page.WindowExecutions ?? []).map(map.toWindowExecution));
-      return found;
-    });
+    return windowCalls.listWindowExecutions(this.calls, windowId, after);
   }
 
-  /** The tasks of one window execution. */
   listWindowExecutionTasks(executionId: string): Promise<WindowExecutionTask[]> {
-    return this.call('ssm', 'DescribeMaintenanceWindowExecutionTasks', async () => {
-      const found: WindowExecutionTask[] = [];
-      const pages = paginateDescribeMaintenanceWindowExecutionTasks(
-        { client: this.clients.ssm, pageSize: LIMITS.windowsPage },
-        { WindowExecutionId: executionId },
-      );
-      for await (const page of pages) found.push(...(page.WindowExecutionTaskIdentities ?? []).map(map.toWindowExecutionTask));
-      return found;
-    });
+    return windowCalls.listWindowExecutionTasks(this.calls, executionId);
   }
 
-  /** The invocations of one task of a window execution. */
   listWindowTaskInvocations(executionId: string, taskExecutionId: string): Promise<WindowTaskInvocation[]> {
-    return this.call('ssm', 'DescribeMaintenanceWindowExecutionTaskInvocations', async () => {
-      const found: WindowTaskInvocation[] = [];
-      const pages = paginateDescribeMaintenanceWindowExecutionTaskInvocations(
-        { client: this.clients.ssm, pageSize: LIMITS.windowsPage },
-        { WindowExecutionId: executionId, TaskId: taskExecutionId },
-      );
-      for await (const page of pages) {
-        found.push(...(page.WindowExecutionTaskInvocationIdentities ?? []).map(map.toWindowTaskInvocation));
-      }
-      return found;
-    });
+    return windowCalls.listWindowTaskInvocations(this.calls, executionId, taskExecutionId);
   }
 
   /** How long a SendCommand or RebootInstances of this gateway can still be on its way after it was started. */
@@ -338,99 +244,32 @@ export class FleetGateway {
     return this.clients.once.sendTimeoutMs;
   }
 
-  /**
-   * Sends AWS-RunPatchBaseline to the group's tag (or to given instances, or to a tag of patchbot's);
-   * returns the command id. One attempt, never retried by the SDK: when it fails with an AwsError
-   * whose `outcomeUnknown` is true, the command may have run, and only findPatchCommands can tell.
-   */
   sendPatchCommand(spec: PatchCommandSpec): Promise<string> {
-    const comment = patchCommandComment(spec.operationId);
-    if (spec.instanceIds && (spec.instanceIds.length === 0 || spec.instanceIds.length > LIMITS.instanceIdsPerCall)) {
-      throw new InputError(`a patch command takes 1 to ${LIMITS.instanceIdsPerCall} instance ids, got ${spec.instanceIds.length}`);
-    }
-    return this.call('ssm', 'SendCommand', async () => {
-      const out = await this.clients.once.ssm.send(
-        new SendCommandCommand({
-          DocumentName: PATCH_DOCUMENT,
-          Parameters: { Operation: [spec.operation], RebootOption: [spec.rebootOption] },
-          ...(spec.instanceIds
-            ? { InstanceIds: spec.instanceIds }
-            : spec.tagTarget
-              ? { Targets: [{ Key: `tag:${spec.tagTarget.key}`, Values: [spec.tagTarget.value] }] }
-              : { Targets: [{ Key: `tag:${spec.group.tagKey}`, Values: [spec.group.tagValue] }] }),
-          MaxConcurrency: spec.maxConcurrency,
-          MaxErrors: spec.maxErrors,
-          Comment: comment,
-          TimeoutSeconds: spec.timeoutSeconds,
-        }),
-      );
-      const commandId = out.Command?.CommandId;
-      if (!commandId) throw new Error('SendCommand answered without a command id');
-      this.log.info({ commandId, operationId: spec.operationId, operation: spec.operation }, 'patch command sent');
-      return commandId;
-    });
+    return commandCalls.sendPatchCommand(this.calls, spec);
   }
 
-  /** Patch commands whose Comment carries the operation id, sent after `since` (how a restart finds a send that happened). */
   findPatchCommands(operationId: string, since: Date): Promise<CommandSummary[]> {
-    const comment = patchCommandComment(operationId);
-    return this.call('ssm', 'ListCommands', async () => {
-      const found: CommandSummary[] = [];
-      const pages = paginateListCommands(
-        { client: this.clients.ssm, pageSize: LIMITS.commandsPage },
-        {
-          Filters: [
-            { key: 'DocumentName', value: PATCH_DOCUMENT },
-            { key: 'InvokedAfter', value: filterTimestamp(since) },
-          ],
-        },
-      );
-      for await (const page of pages) {
-        for (const c of page.Commands ?? []) if (c.Comment === comment) found.push(map.toCommandSummary(c));
-      }
-      return found;
-    });
+    return commandCalls.findPatchCommands(this.calls, operationId, since);
   }
 
-  /** Every instance's invocation of a command. */
   listCommandInvocations(commandId: string): Promise<CommandInvocation[]> {
-    return this.call('ssm', 'ListCommandInvocations', async () => {
-      const found: CommandInvocation[] = [];
-      const pages = paginateListCommandInvocations(
-        { client: this.clients.ssm, pageSize: LIMITS.commandsPage },
-        { CommandId: commandId },
-      );
-      for await (const page of pages) found.push(...(page.CommandInvocations ?? []).map(map.toInvocation));
-      return found;
-    });
+    return commandCalls.listCommandInvocations(this.calls, commandId);
   }
 
-  /** Cancels a command on all its instances, or on the given ones. */
-  async cancelCommand(commandId: string, instanceIds?: readonly string[]): Promise<void> {
-    await this.call('ssm', 'CancelCommand', () =>
-      this.clients.ssm.send(new CancelCommandCommand({ CommandId: commandId, ...(instanceIds ? { InstanceIds: [...instanceIds] } : {}) })),
-    );
+  cancelCommand(commandId: string, instanceIds?: readonly string[]): Promise<void> {
+    return commandCalls.cancelCommand(this.calls, commandId, instanceIds);
   }
 
-  /** Puts one tag on instances (EC2 CreateTags, 1,000 ids a call); tagging again is harmless, so a retry is safe. */
-  async tagInstances(instanceIds: readonly string[], key: string, value: string): Promise<void> {
-    for (const ids of chunk(instanceIds, LIMITS.tagResourcesPerCall)) {
-      await this.call('ec2', 'CreateTags', () => this.clients.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })));
-    }
+  tagInstances(instanceIds: readonly string[], key: string, value: string): Promise<void> {
+    return commandCalls.tagInstances(this.calls, instanceIds, key, value);
   }
 
-  /** Removes a tag from instances where it still has `value` (EC2 DeleteTags, 1,000 ids a call). */
-  async untagInstances(instanceIds: readonly string[], key: string, value: string): Promise<void> {
-    for (const ids of chunk(instanceIds, LIMITS.tagResourcesPerCall)) {
-      await this.call('ec2', 'DeleteTags', () => this.clients.ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })));
-    }
+  untagInstances(instanceIds: readonly string[], key: string, value: string): Promise<void> {
+    return commandCalls.untagInstances(this.calls, instanceIds, key, value);
   }
 
-  /** Reboots instances through EC2, 50 ids per call. */
-  async rebootInstances(instanceIds: readonly string[]): Promise<void> {
-    for (const ids of chunk(instanceIds, LIMITS.instanceIdsPerCall)) {
-      await this.call('ec2', 'RebootInstances', () => this.clients.once.ec2.send(new RebootInstancesCommand({ InstanceIds: ids })));
-    }
+  rebootInstances(instanceIds: readonly string[]): Promise<void> {
+    return commandCalls.rebootInstances(this.calls, instanceIds);
   }
 
   /** Runs one AWS call (or a paginated series), logging it and turning failures into AwsError. */
@@ -449,22 +288,4 @@ export class FleetGateway {
       throw mapped;
     }
   }
-}
-
-/**
- * A time as SSM's filter values document it, in whole seconds (`2024-07-07T00:00:00Z`), rounded
- * down: the "after" filters (InvokedAfter, ExecutedAfter) include their bound, so rounding down
- * only widens the look by under a second and never misses an item of the bound's own second.
- * Callers match what they find by identity (the command's Comment, the execution id already seen),
- * so the wider look counts nothing twice.
- */
-export function filterTimestamp(at: Date): string {
-  return new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
-}
-
-/** The Comment patchbot puts on its commands: it names the operation so a restart can find the command. */
-export function patchCommandComment(operationId: string): string {
-  const comment = `patchbot ${operationId}`;
-  if (comment.length > LIMITS.commentLength) throw new InputError(`operation id too long for an SSM Comment: ${operationId}`);
-  return comment;
 }

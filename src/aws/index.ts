@@ -1,11 +1,11 @@
 import type { Logger } from '../logger';
 import { AwsClientPool, type ClientOptions } from './clients';
 import { FleetGateway } from './gateway';
-import type { AwsScope } from './types';
+import type { AwsScope } from '../patching/fleet-types';
 
 export { AwsClientPool, type ClientOptions } from './clients';
 export { FleetGateway, LIMITS, PATCH_DOCUMENT, patchCommandComment } from './gateway';
-export * from './types';
+export * from '../patching/fleet-types';
 
 /** The gateways of every configured scope and region, over one shared client pool. */
 export interface Fleet {

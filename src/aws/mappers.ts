@@ -33,7 +33,7 @@ import type {
   WindowTarget,
   WindowTask,
   WindowTaskInvocation,
-} from './types';
+} from '../patching/fleet-types';
 
 // SDK shapes mark nearly everything optional; these mappers decide once what a missing field means.
 

@@ -10,7 +10,7 @@
  * leader work at once; a follower tries every `renewEveryMs` and takes over once the lease expires,
  * then resumes unfinished operations exactly as a restart does.
  *
- * `WorkLease` is the port: SQLite implements it (src/store/lease.ts); a PostgreSQL backend
+ * `WorkLease` (lease-port.ts) is the port: SQLite implements it (src/store/lease.ts); a PostgreSQL backend
  * (advisory locks, issue 16) can implement the same three calls.
  */
 import { hostname } from 'node:os';
@@ -19,29 +19,9 @@ import type { Clock } from '../clock';
 import { toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { Ticker } from '../patching/ticker';
+import type { LeaseAttempt, WorkLease } from './lease-port';
 
-/** The lease as stored. `epoch` changes whenever the holder changes. */
-export interface LeaseRecord {
-  holder: string;
-  expiresAt: Date;
-  epoch: number;
-}
-
-/** The outcome of an attempt: whether `holder` holds the lease now, and the lease as it is. */
-export interface LeaseAttempt {
-  held: boolean;
-  lease: LeaseRecord;
-}
-
-/** The lease port: every write is a compare-and-set, so of two processes at most one holds it. */
-export interface WorkLease {
-  /** Takes the lease for `ttlMs` if it is free, expired or already `holder`'s (then it is a renewal). */
-  acquire(holder: string, ttlMs: number): Promise<LeaseAttempt>;
-  /** Gives the lease up (expires it now) if `holder` still holds it. */
-  release(holder: string): Promise<void>;
-  /** The lease as stored, if anyone ever took it. */
-  current(): Promise<LeaseRecord | undefined>;
-}
+export type { LeaseAttempt, LeaseRecord, WorkLease } from './lease-port';
 
 /** What this process is doing: the work (leader), requests only (follower), or nothing (stopped). */
 export type Role = 'leader' | 'follower' | 'stopped';

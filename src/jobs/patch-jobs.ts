@@ -1,21 +1,20 @@
-import type { FleetGateway } from '../aws';
+import type { FleetPort } from '../patching/ports';
 import type { Clock } from '../clock';
 import { windowChannels, type PatchbotConfig } from '../config';
 import type { Logger } from '../logger';
 import { channel as channelName, said, type Sentence } from '../sentence';
 import { ScopeHealth, buildDigest, isEmpty, markPosted, pollComplianceResult, pollWindows, recordDigest } from '../patching/poll';
 import type { ScopeFailure } from '../patching/types';
-import type { ChannelPoster } from '../slack/poster';
-import { complianceDiffView, digestView, scopeHealthView, windowResultView } from '../slack/views';
-import type { Store } from '../store';
+import type { NoticePoster } from './notices';
+import type { Store } from '../patching/ports';
 import type { Job } from './scheduler';
 
 /** What the scheduled jobs need. */
 export interface PatchJobsDeps {
   config: PatchbotConfig;
   store: Store;
-  gateways: readonly FleetGateway[];
-  poster: ChannelPoster;
+  gateways: readonly FleetPort[];
+  poster: NoticePoster;
   clock: Clock;
   logger: Logger;
 }
@@ -45,10 +44,10 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
         const { diff, failures } = await pollComplianceResult(pollDeps, group);
         const change = health.compare(group.name, failures);
         const news = diff !== undefined && !isEmpty(diff);
-        if (news) await poster.post(group.channel, complianceDiffView(diff, clock.now()));
+        if (news) await poster.post(group.channel, { notice: 'compliance-diff', diff, now: clock.now() });
         // A posted diff already lists every failing scope; a separate note is needed for scopes that
         // started failing without other news, and for scopes that answer again.
-        if (ScopeHealth.changed(change) && (!news || change.recovered.length > 0)) await poster.post(group.channel, scopeHealthView(change, clock.now()));
+        if (ScopeHealth.changed(change) && (!news || change.recovered.length > 0)) await poster.post(group.channel, { notice: 'scope-health', change, now: clock.now(), poll: 'compliance' });
         // Recorded once posted: if Slack failed (post threw), the change is posted on the next poll.
         health.record(group.name, failures);
       } catch (err) {
@@ -67,7 +66,7 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
         const mine = failures.filter((f) => scopes.has(f.scope));
         const key = `windows:${channel}`;
         const change = health.compare(key, mine);
-        if (ScopeHealth.changed(change)) await poster.post(channel, scopeHealthView(change, clock.now(), 'windows'));
+        if (ScopeHealth.changed(change)) await poster.post(channel, { notice: 'scope-health', change, now: clock.now(), poll: 'windows' });
         // Recorded once posted, as for the compliance poll.
         health.record(key, mine);
       } catch (err) {
@@ -85,7 +84,7 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
       if (channels.length === 0) {
         log.warn({ window: result.windowName, executionId: result.executionId }, `window ${result.windowName} names no patch group: map it to a channel under windows.channels in patchbot.yml to get its results`);
       }
-      await Promise.all(channels.map((c) => poster.post(c, windowResultView(result))));
+      await Promise.all(channels.map((c) => poster.post(c, { notice: 'window-result', result })));
       // Marked once every channel was tried: one that refuses is logged with its fix, not retried
       // forever; if Slack itself failed, post() threw and the result comes back next poll.
       markPosted(store, result);
@@ -96,7 +95,7 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     const groups = config.groups.filter((g) => g.channel === channel);
     if (groups.length === 0) return said`No group posts to ${channelName(channel)}, so it has no digest.`;
     const data = await buildDigest(pollDeps, channel, groups);
-    const refused = await poster.post(channel, digestView(data, clock.now()));
+    const refused = await poster.post(channel, { notice: 'digest', data, now: clock.now() });
     if (!refused) recordDigest(store, data);
     return refused;
   };

@@ -19,16 +19,15 @@
 import type { PatchGroup } from '../config/schema';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { nameList, plainSentence, principal, said, user, type Sentence } from '../sentence';
-import { SYSTEM_ACTOR, type Operation, type Store } from '../store';
+import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
 import { fanOut, gatewayFor } from './group-fleet';
 import { readPlan, readResult, resultJson } from './records';
 import type { OperationRunner } from './runner';
 import type { ApprovalState, Decision, OperationReport } from './types';
+import type { Authorizer, DecideResult, RecordedDecision } from './decision';
 
-/** Who belongs to a list of Slack principals (user ids, or members of user-group ids); commands' Authorizer fits. */
-export interface ApprovalAuthorizer {
-  isAnyOf(userId: string, principals: readonly string[]): Promise<boolean>;
-}
+/** The authorizer approval asks; one type for commands, domain and Slack. */
+export type ApprovalAuthorizer = Authorizer;
 
 /** The message a click's button was on. */
 export interface ClickOrigin {
@@ -63,29 +62,7 @@ export interface DecideInput {
 /** Told when a click was authorised too late to be recorded before Slack stopped waiting. */
 export const TOO_LATE = 'Your click took too long to check and was not recorded; nothing changed. Click again.';
 
-/**
- * What became of a click: `approved` (this click completed the approval and the command was sent),
- * `recorded` (the vote counts but more are needed, or someone else's vote approved it at the same
- * moment), `rejected`, or `refused` (nothing changed; userText says why, naming people by id for
- * the Slack layer to render; userMessage is its plain form for logs and tests). `op` is the
- * operation as it now is (undefined for an unknown id).
- */
-export interface DecideResult {
-  outcome: 'approved' | 'recorded' | 'rejected' | 'refused';
-  userText: Sentence;
-  userMessage: string;
-  op: Operation | undefined;
-}
-
-/**
- * A decision as recorded: the result to tell the clicker now and, when this click approved the
- * change, `send` to call afterwards (the approval is stored first, so a crash before the send
- * leaves an approved operation the tracker sends on restart).
- */
-export interface RecordedDecision {
-  result: DecideResult;
-  send?: () => Promise<DecideResult>;
-}
+export type { DecideResult, RecordedDecision };
 
 /** A DecideResult whose message is `text`. */
 function result(outcome: DecideResult['outcome'], text: Sentence | string, op: Operation | undefined): DecideResult {

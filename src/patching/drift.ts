@@ -6,7 +6,7 @@
  * left out of this send and reported (never sent later on its own); an instance nobody approved
  * (new in the group, or excluded and reachable now) is not included and is named in the result.
  */
-import type { ManagedInstance } from '../aws';
+import type { ManagedInstance } from './fleet-types';
 import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';

@@ -4,9 +4,9 @@
  * the operation (with the snapshot update, in one transaction) before anything is published, so a
  * restart republishes the same result instead of recomputing it against an already-updated snapshot.
  */
-import type { InstancePatchState, ManagedInstance } from '../aws';
+import type { InstancePatchState, ManagedInstance } from './fleet-types';
 import type { Logger } from '../logger';
-import { SYSTEM_ACTOR, type NewSnapshotEntry, type Operation } from '../store';
+import { SYSTEM_ACTOR, type NewSnapshotEntry, type Operation } from './ports';
 import type { OperationStatus } from './lifecycle';
 import { readPlan, readResult, resultJson } from './records';
 import { hasProblems } from './verdict';

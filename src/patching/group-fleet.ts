@@ -3,38 +3,15 @@
  * (accounts) and their regions; one scope failing (a missing IAM permission, a region outage) must
  * not hide what the others answered, so fan-out returns both results and failures.
  */
-import type { FleetGateway, GroupTarget } from '../aws';
-import { mapLimit } from '../aws/concurrency';
+import type { GroupTarget } from './fleet-types';
+import type { FleetPort, PatchGateway } from './ports';
+import { mapLimit } from '../shared/concurrency';
 import type { PatchGroup } from '../config/schema';
 import { toPatchbotError, type PatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import type { ScopeFailure } from './types';
 
-/** What the domain asks of a gateway; FleetGateway implements it, unit tests may fake it. */
-export type PatchGateway = Pick<
-  FleetGateway,
-  | 'scope'
-  | 'region'
-  | 'listManagedInstances'
-  | 'listOtherSpelling'
-  | 'describeInstanceTags'
-  | 'listPatchStates'
-  | 'getPatchStates'
-  | 'listInstancePatches'
-  | 'getBaseline'
-  | 'listMaintenanceWindows'
-  | 'getMaintenanceWindow'
-  | 'listWindowExecutions'
-  | 'sendPatchCommand'
-  | 'findPatchCommands'
-  | 'listCommandInvocations'
-  | 'cancelCommand'
-  | 'rebootInstances'
-  | 'tagInstances'
-  | 'sendTimeoutMs'
-  | 'untagInstances'
->;
-
+export type { PatchGateway } from './ports';
 
 /** Anything that names a scope and region: a gateway, or work bound to one. */
 export interface ScopeRef {

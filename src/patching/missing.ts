@@ -5,10 +5,10 @@
  * refresh therefore grows with change, not with fleet size. The scan's end uses it, and so can the
  * compliance poller.
  */
-import type { InstancePatch, InstancePatchState, ManagedInstance } from '../aws';
+import type { InstancePatch, InstancePatchState, ManagedInstance } from './fleet-types';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
-import type { NewSnapshotEntry, SnapshotEntry, SnapshotPatch } from '../store/snapshots';
+import type { NewSnapshotEntry, SnapshotEntry, SnapshotPatch } from './ports';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { byName } from './status';
 import type { InstanceLine, MissingPatchSummary, ScopeFailure } from './types';

@@ -7,7 +7,7 @@
 import type { Clock } from '../clock';
 import { ConflictError } from '../errors';
 import { channel, said, user } from '../sentence';
-import type { Operation, Store } from '../store';
+import type { Operation, Store } from './ports';
 import type { OperationStatus } from './lifecycle';
 import { readResult } from './records';
 

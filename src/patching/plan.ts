@@ -6,10 +6,10 @@
  * refreshed first with refreshMissing so it matches SSM's latest report), grouped by patch, worst
  * first. A group with promoteFrom carries the evidence from its source group.
  */
-import type { InstancePatchState, ManagedInstance } from '../aws';
+import type { InstancePatchState, ManagedInstance } from './fleet-types';
 import type { PatchGroup } from '../config/schema';
-import type { Operation } from '../store';
-import type { SnapshotPatch } from '../store/snapshots';
+import type { Operation } from './ports';
+import type { SnapshotPatch } from './ports';
 import type { OperationStatus } from './lifecycle';
 import { patchKey, refreshMissing } from './missing';
 import type { PatchingDeps } from './runner';

@@ -12,7 +12,7 @@
  * The card's ts is the operation's `messageTs` as well.
  */
 import type { Clock } from '../clock';
-import type { Store } from '../store';
+import type { Store } from './ports';
 import { readResult, resultJson, type PostRecord } from './records';
 
 /** The journal of one operation's posts, as the publisher (src/slack/publisher.ts) uses it. */

@@ -10,8 +10,8 @@
  * by a later process is never rebooted again. It is failed with a message asking the user to check
  * and run `/patch reboot` again if needed: never reboot production twice.
  */
-import { chunk } from '../aws/concurrency';
-import { SYSTEM_ACTOR, type Operation, type OperationCommand } from '../store';
+import { chunk } from '../shared/concurrency';
+import { SYSTEM_ACTOR, type Operation, type OperationCommand } from './ports';
 import { fanOut, gatewayFor, groupTarget } from './group-fleet';
 import { AwsError } from '../errors';
 import { checkDrift } from './drift';

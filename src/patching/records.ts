@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { PatchGroup } from '../config/schema';
-import type { Operation } from '../store';
+import type { Operation } from './ports';
 import type { ChangePlan, DriftReport, OperationReport, ScopeFailure, SeverityCounts } from './types';
 
 /** What a patch command operation asks SSM for (op.params). Other keys (install plans, ...) are kept. */

@@ -2,9 +2,9 @@
  * Pure builders of an operation's report from its command invocations, and the rule that decides
  * how a finished operation ends. No I/O here, so the tracker's judgement is unit-testable.
  */
-import type { CommandInvocation, InstancePatchState, InvocationStatus, ManagedInstance } from '../aws';
+import type { CommandInvocation, InstancePatchState, InvocationStatus, ManagedInstance } from './fleet-types';
 import type { OperationStatus } from './lifecycle';
-import type { Operation, OperationCommand } from '../store';
+import type { Operation, OperationCommand } from './ports';
 import type { ResultCounts } from './records';
 import { countInstance, missingBuckets } from './severity';
 import { byName } from './status';

@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
 import { findGroup } from '../config/lookup';
 import type { Logger } from '../logger';
-import { SYSTEM_ACTOR, type Operation, type OperationCommand, type Store } from '../store';
+import { SYSTEM_ACTOR, type Operation, type OperationCommand, type Store } from './ports';
 import { AwsError } from '../errors';
 import { fanOut, gatewayFor, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import { FALLBACK_SEND_TIMEOUT_MS, MAX_SEND_ATTEMPTS, attemptsAt, inFlightUntil, recordAttempt } from './send-attempts';

@@ -7,7 +7,7 @@
  * is sent again unless that look finds no command.
  */
 import type { Clock } from '../clock';
-import type { Operation, Store } from '../store';
+import type { Operation, Store } from './ports';
 import type { ScopeRef } from './group-fleet';
 import { readResult, resultJson, type SendAttempt } from './records';
 

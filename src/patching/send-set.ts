@@ -8,7 +8,7 @@
  * ends.
  */
 import type { Logger } from '../logger';
-import type { Operation, Store } from '../store';
+import type { Operation, Store } from './ports';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { readResult, resultJson, type SendSet } from './records';
 import type { ChangePlan, DriftReport } from './types';

@@ -6,7 +6,7 @@
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { InputError, PatchbotError } from '../errors';
-import type { Operation } from '../store';
+import { normalizeOperationId, type Operation } from './ports';
 import { ApprovalService, type ApprovalAuthorizer, type CancelInput, type DecideInput, type DecideResult, type RecordedDecision } from './approval';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { buildInstallPlan, buildRebootPlan, type RebootOption } from './plan';
@@ -196,6 +196,11 @@ export class PatchService {
   windows(group?: PatchGroup): Promise<WindowsReport> {
     const gateways = group ? gatewaysForGroup(group, this.deps.gateways) : [...this.deps.gateways];
     return listWindows(gateways, this.deps.groups, group, this.log);
+  }
+
+  /** The operation id a user typed (any case, spaces, o for 0 and l for 1), or undefined when it is not one. */
+  operationId(typed: string): string | undefined {
+    return normalizeOperationId(typed);
   }
 
   /** `/patch history [group]`: the latest operations, newest first. */

@@ -4,7 +4,7 @@
  * patchbot shows those on their own line ("pending reboot"), so "missing" counts an instance in a
  * bucket only while it has patches that are really missing or failed.
  */
-import type { InstancePatchState } from '../aws';
+import type { InstancePatchState } from './fleet-types';
 import type { SeverityCounts } from './types';
 
 /** An instance's missing buckets: SSM's counts when it has missing or failed patches, else none. */

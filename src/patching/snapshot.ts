@@ -4,7 +4,7 @@
  */
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
-import type { Store } from '../store';
+import type { Store } from './ports';
 import type { PatchGateway } from './group-fleet';
 import { refreshMissing } from './missing';
 import { fetchGroupCompliance } from './status';

@@ -6,12 +6,16 @@
  * computation is a pure, unit-testable function.
  */
 import { countInstance, missingBuckets } from './severity';
-import type { InstancePatchState, ManagedInstance } from '../aws';
+import type { InstancePatchState, ManagedInstance } from './fleet-types';
 import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import type { OtherSpelling } from './tag-spelling';
+
+import { byName } from './instance-order';
+
+export { byName };
 import type { GroupStatus, NonCompliantInstance, ScopeFailure, SeverityCounts, StaleInstance, UnreachableInstance } from './types';
 
 /** One scope's raw compliance data. */
@@ -175,12 +179,3 @@ function worstFirst(a: NonCompliantInstance, b: NonCompliantInstance): number {
   );
 }
 
-/** Orders instance lines by name (unnamed last), then id. */
-export function byName(a: { name: string | undefined; instanceId: string }, b: { name: string | undefined; instanceId: string }): number {
-  if (a.name !== b.name) {
-    if (a.name === undefined) return 1;
-    if (b.name === undefined) return -1;
-    return a.name < b.name ? -1 : 1;
-  }
-  return a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
-}

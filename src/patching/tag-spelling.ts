@@ -6,11 +6,11 @@
  * This module finds them so that status, the start-up check and the install plan can say so:
  * "2 instances are tagged PatchGroup=PRD and are not part of this group".
  */
-import { otherPatchGroupTagKey, type GroupTarget, type PatchGroupTagKey } from '../aws/types';
+import { otherPatchGroupTagKey, type GroupTarget, type PatchGroupTagKey } from './fleet-types';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
-import { byName } from './status';
+import { byName } from './instance-order';
 import type { InstanceLine, OtherSpellingInstances, ScopeFailure } from './types';
 
 /** Instances tagged with the group's value under the other tag key, across the group's scopes. */

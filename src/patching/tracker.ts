@@ -6,11 +6,11 @@
  * process stopped: approved operations are sent, interrupted sends are checked against SSM before
  * sending again, running ones are polled, and a result already computed is republished as it was.
  */
-import type { CommandInvocation, ManagedInstance } from '../aws';
-import { mapLimit } from '../aws/concurrency';
+import type { CommandInvocation, ManagedInstance } from './fleet-types';
+import { mapLimit } from '../shared/concurrency';
 import { NotFoundError, toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
-import { SYSTEM_ACTOR, type Operation } from '../store';
+import { SYSTEM_ACTOR, type Operation } from './ports';
 import { closeOperation, storeFinal } from './finalize';
 import { fanOut, gatewayFor, groupTarget } from './group-fleet';
 import { withChangeContext } from './approval';

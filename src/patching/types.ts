@@ -2,7 +2,7 @@
  * What the domain hands to views: plain data about groups, operations and their results. Views
  * turn these into Block Kit; nothing here knows about Slack or the SDK.
  */
-import type { InvocationStatus, MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from '../aws/types';
+import type { InvocationStatus, MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from './fleet-types';
 import type { OperationKind, OperationStatus } from './lifecycle';
 
 /** A scope and region that could not be read, with what the user can do about it. */

@@ -5,7 +5,7 @@
  * keeps running (stopping it half-way is worse); the Slack layer tells the requester either way.
  */
 import type { Clock } from '../clock';
-import { SYSTEM_ACTOR, type Operation, type Store } from '../store';
+import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
 import { isTerminal } from './lifecycle';
 import { readResult, resultJson } from './records';
 

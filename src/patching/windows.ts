@@ -4,8 +4,9 @@
  * `InstanceIds` targets whose instances carry the group's tag (looked up in EC2); windows that
  * target other tags (say `tag:PatchWindowTaskAM2`) are listed without a group.
  */
-import type { FleetGateway, InstanceTags, MaintenanceWindowDetail, WindowExecution } from '../aws';
-import { mapLimit } from '../aws/concurrency';
+import type { InstanceTags, MaintenanceWindowDetail, WindowExecution } from './fleet-types';
+import type { FleetPort } from './ports';
+import { mapLimit } from '../shared/concurrency';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, type PatchGateway } from './group-fleet';
@@ -76,7 +77,7 @@ export function groupsOfInstances(instances: readonly InstanceTags[], groups: re
  * shows, with the groups its tags name.
  */
 export async function resolveWindowGroups(
-  gw: Pick<FleetGateway, 'describeInstanceTags' | 'scope' | 'region'>,
+  gw: Pick<FleetPort, 'describeInstanceTags' | 'scope' | 'region'>,
   window: Pick<MaintenanceWindowDetail, 'windowId' | 'targets' | 'tasks'>,
   groups: readonly Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>[],
   logger?: Logger,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { App, BlockButtonAction, RespondFn, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { GroupNameSchema } from '../../commands/args';
-import type { Reply } from '../../commands/types';
+import type { Reply } from '../../commands/command';
+import type { RecordedDecision } from '../patching/decision';
 import { toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { namesIn, type Sentence } from '../sentence';
@@ -17,18 +18,6 @@ import { SHARE_ACTION, SHAREABLE_COMMANDS, shareCommandText } from './views/shar
 
 /** A button's value: an operation id and nothing else; anything else is refused before it reaches the domain. */
 export const OperationIdSchema = z.string().regex(/^op-[0-9a-z]{6,8}$/);
-
-/** What a decision came to, and what to tell the person who clicked (people named by id, rendered here). */
-export interface DecisionResult {
-  outcome: 'approved' | 'recorded' | 'rejected' | 'refused';
-  userText: Sentence;
-  op?: Operation | undefined;
-}
-
-/** A decision as stored; `send` (when this click approved the change) runs the send after the click is acknowledged. */
-export interface RecordedDecision extends DecisionResult {
-  send?: (() => Promise<DecisionResult>) | undefined;
-}
 
 /** The message a button was clicked on. */
 export interface ClickOrigin {
@@ -130,8 +119,8 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
       log.error({ err: e, operationId: id.data }, 'approve failed');
       return tell(respond, e.userText);
     }
-    log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve clicked');
-    if (result.outcome !== 'approved') return tell(respond, result.userText);
+    log.info({ operationId: id.data, user: body.user.id, outcome: result.result.outcome }, 'approve clicked');
+    if (result.result.outcome !== 'approved') return tell(respond, result.result.userText);
     if (!result.send) return;
     try {
       await result.send();
@@ -150,7 +139,7 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     if (!id.success || !origin || !summary) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
     await client.views.open({ trigger_id: body.trigger_id, view: rejectModalView(id.data, summary) }).catch(async (err: unknown) => {
       log.warn({ err, operationId: id.data }, 'could not open the reject dialog; rejecting without a reason');
-      const result = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', origin });
+      const { result } = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', origin });
       if (result.outcome !== 'rejected') await tell(respond, result.userText);
     });
   });
@@ -160,7 +149,7 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     if (!id.success) return ack();
     const reason = view.state.values[REJECT_MODAL.blockId]?.[REJECT_MODAL.actionId]?.value ?? undefined;
     // The dialog was opened from the card's Reject (its origin checked then); the rejection is stored before the dialog closes.
-    const result = await decideThenAck(ack, (inTime) =>
+    const { result } = await decideThenAck(ack, (inTime) =>
       services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', inTime, ...(reason ? { reason } : {}) }),
     );
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');

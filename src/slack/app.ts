@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { App, HTTPModuleFunctions, HTTPReceiver, type RespondFn, type SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { dispatch } from '../../commands/dispatch';
-import type { CommandServices } from '../../commands/types';
+import type { CommandServices } from '../../commands/command';
 import type { Clock } from '../clock';
 import type { PatchbotConfig, SlackEnv } from '../config';
 import { ConfigError, RequestRefusedError } from '../errors';

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Authorizer } from '../../commands/types';
+import type { Authorizer } from '../patching/decision';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { SlackError } from '../errors';

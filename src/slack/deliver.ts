@@ -1,10 +1,11 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Reply } from '../../commands/types';
+import type { Reply } from '../../commands/reply';
 import type { Logger } from '../logger';
 import { renderSentence } from './mrkdwn';
 import { adviceLine, slackAdvice, type SlackAdvice } from './error-advice';
-import type { SlackMessage } from './views/types';
+import { renderReply } from './views/reply';
+import type { SlackMessage } from './views/message';
 
 /** Where a command's reply goes. */
 export interface DeliveryTarget {
@@ -26,7 +27,8 @@ export type Delivered = 'channel' | 'private' | 'none';
  * archived channel, a missing scope, a revoked token...), the requester still gets the answer,
  * privately through response_url (which needs no token), with what happened and the fix.
  */
-export async function deliver(reply: Reply, target: DeliveryTarget): Promise<Delivered> {
+export async function deliver(answer: Reply, target: DeliveryTarget): Promise<Delivered> {
+  const reply = renderReply(answer);
   if (reply.kind === 'none') {
     if (!reply.note) return 'none';
     await ephemeral(target, reply.note);

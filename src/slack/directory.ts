@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { NameDirectory } from '../../commands/command';
 import { NO_HANDLES, type Handles } from './mrkdwn';
 
 /** How long the workspace's user group handles are trusted before Slack is asked again. */
@@ -8,11 +9,7 @@ const HANDLES_TTL_MS = 5 * 60_000;
 /** After a failed listing, how long before Slack is asked again (failures answer with what is known). */
 const RETRY_AFTER_FAILURE_MS = 30_000;
 
-/** Resolves user group ids to their handles for views; commands and the card publisher take it. */
-export interface NameDirectory {
-  /** Handles of the user groups among `ids` (all known ones when omitted); never throws. */
-  handles(ids?: Iterable<string>): Promise<Handles>;
-}
+export type { NameDirectory };
 
 /** A directory that knows no handles (tests, and callers that name no user group). */
 export const NO_NAMES: NameDirectory = { handles: async () => NO_HANDLES };

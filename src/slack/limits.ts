@@ -6,7 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import { PatchbotError } from '../errors';
 import { formatCount, truncate } from './mrkdwn';
-import type { SlackMessage } from './views/types';
+import type { SlackMessage } from './views/message';
 
 /** Slack's documented Block Kit limits for messages. */
 export const SLACK_LIMITS = {

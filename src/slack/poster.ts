@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { fitMessage } from './limits';
 import { adviceLine, slackAdvice } from './error-advice';
 import type { Sentence } from '../sentence';
-import type { SlackMessage } from './views/types';
+import type { SlackMessage } from './views/message';
 
 /** Slack allows about one chat.postMessage a second per channel. */
 const PER_CHANNEL_INTERVAL_MS = 1100;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { LeaseAttempt, LeaseRecord, WorkLease } from '../jobs/leadership';
+import type { LeaseAttempt, LeaseRecord, WorkLease } from '../jobs/lease-port';
 import { fromSqlTime, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';

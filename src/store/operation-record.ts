@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPERATION_KINDS, OPERATION_STATUSES, type OperationKind, type OperationStatus } from '../patching/lifecycle';
+import { OPERATION_KINDS, OPERATION_STATUSES, type OperationKind, type OperationStatus } from '../shared/lifecycle';
 import { CorruptColumn, fromSqlJson, fromSqlTime } from './codec';
 
 /**

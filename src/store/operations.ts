@@ -8,7 +8,7 @@ import {
   isTerminal,
   type OperationKind,
   type OperationStatus,
-} from '../patching/lifecycle';
+} from '../shared/lifecycle';
 import { CorruptColumn, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded, storeFailure } from './failure';

@@ -6,9 +6,11 @@
 import { NO_NAMES } from '../../src/slack/directory';
 import { verdictOf } from '../../src/patching/verdict';
 import { dispatch } from '../../commands/dispatch';
-import type { CommandContext, CommandServices, Reply } from '../../commands/types';
+import type { CommandContext, CommandServices } from '../../commands/command';
+import { renderReply, type RenderedReply as Reply } from '../../src/slack/views/reply';
 import { ConflictError, NotFoundError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
+import { normalizeOperationId } from '../../src/store';
 import type { HistoryEntry } from '../../src/patching/types';
 import { SHARE_ACTION } from '../../src/slack/views/share';
 import { demoConfig } from '../support/bot';
@@ -39,6 +41,7 @@ function context(services: Partial<CommandServices> = {}, userId = ALICE): Comma
     services: {
       history: () => [entry('op-aaaaaa', 'succeeded', 'scan'), entry('op-bbbbbb', 'pending'), entry('op-cccccc', 'running', 'scan')],
       now: () => new Date('2026-03-10T12:00:00Z'),
+      operationId: normalizeOperationId,
       status: async (group) => smallStatus({ group: group.name }),
       ...services,
     } as CommandServices,
@@ -54,7 +57,7 @@ function readable(reply: Reply): string {
 }
 
 async function answer(text: string, services?: Partial<CommandServices>, userId?: string): Promise<Reply> {
-  return dispatch(context(services, userId), text, 'req12345');
+  return renderReply(await dispatch(context(services, userId), text, 'req12345'));
 }
 
 describe('typed words are echoed exactly as typed, and cut short', () => {

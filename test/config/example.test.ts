@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AwsScope, GroupTarget } from '../../src/aws/types';
+import type { AwsScope, GroupTarget } from '../../src/patching/fleet-types';
 import { findGroup, loadConfig, parseConfigText } from '../../src/config';
 
 const root = join(__dirname, '..', '..');

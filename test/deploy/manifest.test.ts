@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { COMMANDS, findCommand } from '../../commands/registry';
-import type { CommandContext } from '../../commands/types';
+import type { CommandContext } from '../../commands/command';
+import { renderReply } from '../../src/slack/views/reply';
 import { parseConfigText } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { ROOT, readSources, requiredBotScopes, scopesOf, slackCalls } from './derive';
@@ -40,7 +41,7 @@ async function helpText(): Promise<string> {
     names: NO_NAMES,
     logger: createLogger({ level: 'silent' }),
   } satisfies CommandContext;
-  const reply = await help.run(ctx, []);
+  const reply = renderReply(await help.run(ctx, []));
   if (reply.kind === 'none') throw new Error('help answered nothing');
   return `${reply.message.text}\n${JSON.stringify(reply.message.blocks)}`;
 }

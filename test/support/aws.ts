@@ -1,5 +1,5 @@
 import { createFleet, type ClientOptions, type Fleet, type GroupTarget } from '../../src/aws';
-import type { AwsScope } from '../../src/aws/types';
+import type { AwsScope } from '../../src/patching/fleet-types';
 import { silentLogger } from '../../src/logger';
 
 /** Static keys for the simulator; any key maps to its default account unless mapped otherwise. */

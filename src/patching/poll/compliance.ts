@@ -5,16 +5,16 @@
  * OperationEndTime moved, through refreshMissing, so a poll's cost grows with change, not fleet
  * size. The first poll of a group in a scope records the snapshot there and reports nothing.
  */
-import { LIMITS, type ManagedInstance } from '../../aws';
+import { LIMITS, type ManagedInstance } from '../fleet-types';
 import type { Clock } from '../../clock';
 import type { PatchGroup } from '../../config/schema';
 import type { Logger } from '../../logger';
-import type { NewSnapshotEntry, SnapshotEntry, Store } from '../../store';
+import type { NewSnapshotEntry, SnapshotEntry, Store } from '../ports';
 import type { PatchGateway } from '../group-fleet';
 import { refreshMissing, type InstanceChange } from '../missing';
 import { byName, fetchGroupCompliance, isCompliant } from '../status';
 import type { InstanceLine, ScopeFailure } from '../types';
-import type { ComplianceDiff, NonCompliantChange } from './types';
+import type { ComplianceDiff, NonCompliantChange } from './poll-results';
 
 /** What the pollers need. */
 export interface PollDeps {
@@ -195,7 +195,7 @@ function refreshed(before: SnapshotEntry, instances: readonly ManagedInstance[])
   return withLive ?? entry;
 }
 
-/** SSM and EC2 list calls one compliance poll makes in one scope and region with no change (page sizes as in FleetGateway). */
+/** SSM and EC2 list calls one compliance poll makes in one scope and region with no change (page sizes as in FleetPort). */
 export function pollListCalls(counts: { managedInstances: number; patchStates: number; ec2Instances: number }): {
   DescribeInstanceInformation: number;
   DescribeInstancePatchStatesForPatchGroup: number;

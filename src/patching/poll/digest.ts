@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import type { PatchGroup } from '../../config/schema';
-import type { Store } from '../../store';
+import type { Store } from '../ports';
 import { patchKey } from '../missing';
 import { groupStatus } from '../status';
 import type { PollDeps } from './compliance';
-import type { DigestData, DigestGroup } from './types';
+import type { DigestData, DigestGroup } from './poll-results';
 
 /** How many most-missed patches a group lists. */
 export const MOST_MISSED_LIMIT = 10;

@@ -1,5 +1,5 @@
 /** The pollers (issue 5): compliance diffs, maintenance-window results and the digest's data. */
-export * from './types';
+export * from './poll-results';
 export { pollCompliance, pollComplianceResult, pollListCalls, type CompliancePollResult, type PollDeps } from './compliance';
 export { ScopeHealth, type ScopeHealthChange } from './scope-health';
 export { WINDOW_LOOKBACK_MS, isFinished, markPosted, pollWindows, type WindowPoll, type WindowPollDeps, type WindowPollGateway } from './windows';

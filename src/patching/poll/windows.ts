@@ -10,17 +10,18 @@
  * them (Run Command's InstanceName is the host name, not the Name tag); a window that targets
  * instance ids is mapped to groups through those instances' tags (resolveWindowGroups).
  */
-import type { CommandInvocation, FleetGateway, WindowExecution, WindowExecutionTask } from '../../aws';
-import { mapLimit } from '../../aws/concurrency';
-import type { Store } from '../../store';
+import type { CommandInvocation, WindowExecution, WindowExecutionTask } from '../fleet-types';
+import type { FleetPort } from '../ports';
+import { mapLimit } from '../../shared/concurrency';
+import type { Store } from '../ports';
 import { fanOut, type PatchGateway } from '../group-fleet';
 import { resolveWindowGroups } from '../windows';
 import type { ScopeFailure } from '../types';
 import type { PollDeps } from './compliance';
-import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './types';
+import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './poll-results';
 
 /** What the window poller asks of a gateway beyond PatchGateway. */
-export type WindowPollGateway = PatchGateway & Pick<FleetGateway, 'listWindowExecutionTasks' | 'listWindowTaskInvocations' | 'describeInstanceTags'>;
+export type WindowPollGateway = PatchGateway & Pick<FleetPort, 'listWindowExecutionTasks' | 'listWindowTaskInvocations' | 'describeInstanceTags'>;
 
 /** The window poller's dependencies: the pollers' deps with gateways that can read window task invocations. */
 export interface WindowPollDeps extends Omit<PollDeps, 'gateways'> {

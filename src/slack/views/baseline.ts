@@ -3,13 +3,13 @@
  * rules as a sentence a person reads ("Security · Critical, Important · approved 7 days after
  * release · compliance CRITICAL"), and its explicit approved and rejected patches (capped).
  */
-import type { ApprovalRule, PatchBaseline } from '../../aws/types';
+import type { ApprovalRule, PatchBaseline } from '../../patching/fleet-types';
 import type { PatchGroup } from '../../config/schema';
 import type { BaselineEntry, ScopeFailure } from '../../patching/types';
 import { listWithMore } from '../limits';
 import { bold, code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
 import { blocks, detailThread, divider, failuresSection, footer, header, listSection, message, section, type Part } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** The entry this view renders, re-exported for callers that import views only. */
 export type { BaselineEntry };

@@ -9,7 +9,7 @@ import type { Verdict } from '../../patching/types';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from '../../patching/types';
 import { SECTION_CHUNK_CHARS, SLACK_LIMITS, chunkItems, fitMessage, listWithMore, type ListOptions } from '../limits';
 import { bold, code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** A block, nothing (a conditional part), or a list of them. */
 export type Part = BlockBuilder | undefined | Part[];

@@ -12,7 +12,7 @@ import { ACTIONS } from './actions';
 import { approvalCount, approvalsText, reasonQuote, rejection } from './approval';
 import { SHORT, blocks, footer, header, listSection, message, section } from './blocks';
 import { changeSummary, needsScan, planSections, planThread } from './plan';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 const title = (plan: ChangePlan) => `${plan.kind === 'install' ? 'Install' : 'Reboot'} on ${plan.group}`;
 

@@ -10,7 +10,7 @@ import { escapeText, formatCount, formatTime, oneLine, plural, truncate } from '
 import { blocks, detailThread, failuresSection, footer, header, instanceLabel, listSection, message, moreInThread, section, spansScopes } from './blocks';
 import { severityRank } from './patches';
 import type { ComplianceDiff, NewlyMissingPatch } from './poll-types';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 export type { ComplianceDiff };
 

@@ -10,7 +10,7 @@ import { bold, channelLink, code, escapeText, formatAge, formatCount, formatTime
 import { blocks, detailThread, failuresSection, footer, header, message, section, severityText } from './blocks';
 import type { DigestData, DigestGroup } from './poll-types';
 import { scopeSpread } from './scope-summary';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 import { EXECUTION_EMOJI } from './windows';
 
 export type { DigestData, DigestGroup };

@@ -8,7 +8,7 @@ import { plainSentence, type Sentence } from '../../sentence';
 import { NO_HANDLES, code, escapeText, principal, renderSentence, type Handles } from '../mrkdwn';
 import { listWithMore } from '../limits';
 import { blocks, footer, message, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** A failure the user should know about; `requestId` lets an operator find the log lines. */
 export function errorView(userMessage: Sentence | string, requestId?: string, handles: Handles = NO_HANDLES): SlackMessage {

@@ -3,7 +3,7 @@ import type { PatchGroup } from '../../config/schema';
 import { bold, channelLink, code, escapeText, formatCount, plural } from '../mrkdwn';
 import { listWithMore } from '../limits';
 import { blocks, footer, header, message, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** The parts of a group this view shows (a PatchGroup has them all). */
 export type GroupSummary = Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue' | 'channel' | 'operators' | 'approval' | 'promoteFrom'>;

@@ -1,14 +1,10 @@
 /** `/patch help`: every subcommand with its usage line and what it does, and the groups to name. */
 import { code, escapeText, oneLine } from '../mrkdwn';
 import { blocks, footer, listSection, message, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
+import type { CommandHelp, Visibility } from '../../../commands/reply';
 
-/**
- * Who sees a command's answer: `private` (the requester alone), `shareable` (the requester, unless
- * they add `public` or click Share in channel), `group-channel` (posted in the group's channel),
- * `channel` (posted in the channel the command names or was typed in).
- */
-export type Visibility = 'private' | 'shareable' | 'group-channel' | 'channel';
+export type { CommandHelp, Visibility } from '../../../commands/reply';
 
 /** How help states each visibility. */
 export const VISIBILITY_TEXT: Record<Visibility, string> = {
@@ -17,14 +13,6 @@ export const VISIBILITY_TEXT: Record<Visibility, string> = {
   'group-channel': "posted in the group's channel",
   channel: 'posted in the channel it names, or this one',
 };
-
-/** One line of help, as the command registry describes itself. */
-export interface CommandHelp {
-  name: string;
-  usage: string;
-  summary: string;
-  visibility?: Visibility;
-}
 
 /** The help reply; usage lines are code spans, so `<group>` shows as typed instead of being read as a link. */
 export function helpView(commands: readonly CommandHelp[], groups: readonly string[]): SlackMessage {

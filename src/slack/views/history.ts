@@ -4,7 +4,7 @@ import { chunkLines, listWithMore } from '../limits';
 import { bold, code, escapeText, formatAge, formatTime, mention, oneLine, plural, truncate } from '../mrkdwn';
 import { VERDICT_WORDS } from '../../patching/verdict';
 import { VERDICT_EMOJI, blocks, footer, header, message, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** One operation as a line. */
 function line(e: HistoryEntry, now: Date): string {

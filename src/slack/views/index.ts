@@ -1,5 +1,5 @@
 /** Every view, for callers that want one import; each file can also be imported on its own. */
-export type { SlackMessage } from './types';
+export type { SlackMessage } from './message';
 export { helpView, type CommandHelp } from './help';
 export { groupsView, type GroupSummary } from './groups';
 export { statusView } from './status';

@@ -5,8 +5,8 @@
  * and what could not be reached by name, what is missing now and what is newly missing. Every
  * instance's line goes to the thread. Kind-specific wording lives in KIND_TEXT.
  */
-import type { OperationKind, } from '../../patching/lifecycle';
-import { isTerminal } from '../../patching/lifecycle';
+import type { OperationKind } from '../../shared/lifecycle';
+import { isTerminal } from '../../shared/lifecycle';
 import type { InstanceLine, OperationReport, Verdict } from '../../patching/types';
 import { VERDICT_WORDS, hasProblems, verdictOf } from '../../patching/verdict';
 import { listWithMore } from '../limits';
@@ -17,7 +17,7 @@ import { closedCardView, driftCardView, pendingCardView } from './card';
 import { missingPatchLine, worstFirst } from './patches';
 import { changeSummary } from './plan';
 import { complianceAfterText, installState, outcomeLine, progressBar, ssmStatus, statusBreakdown, threadOrder } from './result';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** How each kind is named; a new kind must say how it reads before it compiles. */
 export const KIND_TEXT: Record<OperationKind, { title: string; missingLabel: string; newlyMissingTitle: string }> = {

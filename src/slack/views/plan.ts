@@ -11,7 +11,7 @@ import { bold, code, escapeText, formatAge, formatCount, formatDuration, oneLine
 import { GLANCE, SHORT, detailThread, type DetailOptions, failuresSection, fieldSections, footer, instanceLabel, listSection, moreInThread, section, spansScopes, type Part } from './blocks';
 import { plannedPatchLine, worstFirst } from './patches';
 import { countByScope, scopeSpread, scopeSummary } from './scope-summary';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** Targets are a glance: names a reader recognises, the full list in the thread. */
 const TARGETS: ListOptions = { maxChars: 1_200, maxLines: 10 };

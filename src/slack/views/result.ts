@@ -3,7 +3,7 @@
  * install's own words (installed, pending reboot, failed), the progress bar, the order trouble is
  * listed in, and the group's compliance afterwards.
  */
-import type { OperationKind } from '../../patching/lifecycle';
+import type { OperationKind } from '../../shared/lifecycle';
 import type { InstanceOutcome, OperationReport } from '../../patching/types';
 import { listWithMore } from '../limits';
 import { escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';

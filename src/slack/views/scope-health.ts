@@ -7,7 +7,7 @@
 import type { ScopeHealthChange } from '../../patching/poll/scope-health';
 import { escapeText, formatTime, plural } from '../mrkdwn';
 import { SHORT, blocks, failuresSection, footer, listSection, message, scopeLabel, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** Which poll the note is from. */
 export type ScopeHealthPoll = 'compliance' | 'windows';

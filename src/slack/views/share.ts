@@ -7,19 +7,13 @@ import { Blocks, Elements } from 'slack-block-builder';
 import type { KnownBlock } from '@slack/types';
 import { SLACK_LIMITS } from '../limits';
 import { blocks, message } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
+import type { ShareRequest } from '../../../commands/reply';
+
+export { SHAREABLE_COMMANDS, type ShareRequest } from '../../../commands/reply';
 
 /** `action_id` of the Share in channel button. */
 export const SHARE_ACTION = 'patchbot.share';
-
-/** The read commands whose private answer can be shared. */
-export const SHAREABLE_COMMANDS = ['status', 'baseline', 'windows'] as const;
-
-/** What a Share button asks for: a command and, for those that take one, a group. */
-export interface ShareRequest {
-  command: (typeof SHAREABLE_COMMANDS)[number];
-  group?: string | undefined;
-}
 
 /** The button's value: `{"command":"status","group":"PRD"}`, far under Slack's 2,000 characters. */
 export function shareValue(request: ShareRequest): string {

@@ -9,7 +9,7 @@ import { code, escapeText, formatAge, formatCount, formatDuration, formatTime, p
 import { listWithMore } from '../limits';
 import { GLANCE, SHORT, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, scopeLabel, section, severityText, spansScopes } from './blocks';
 import { scopeSummary } from './scope-summary';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 const CONSOLE_HINT = 'Patch Manager → Compliance reporting in the SSM console lists them all.';
 

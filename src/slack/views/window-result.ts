@@ -8,7 +8,7 @@ import { listWithMore } from '../limits';
 import { bold, code, escapeText, formatCount, formatDuration, formatTime, oneLine, plural, truncate } from '../mrkdwn';
 import { blocks, detailThread, footer, instanceLabel, listSection, message, moreInThread, section } from './blocks';
 import type { WindowResult, WindowTaskResult } from './poll-types';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 import { EXECUTION_EMOJI } from './windows';
 
 export type { WindowResult };

@@ -2,12 +2,12 @@
  * `/patch windows [group]`: each maintenance window with its schedule and time zone, duration,
  * next run (relative and absolute) and last result, soonest first; disabled windows last.
  */
-import type { WindowExecution } from '../../aws/types';
+import type { WindowExecution } from '../../patching/fleet-types';
 import type { ScopeFailure, WindowEntry } from '../../patching/types';
 import { bold, code, escapeText, formatAge, formatCount, formatTime, oneLine, plural, truncate } from '../mrkdwn';
 import { listWithMore } from '../limits';
 import { blocks, detailThread, failuresSection, footer, header, message, section } from './blocks';
-import type { SlackMessage } from './types';
+import type { SlackMessage } from './message';
 
 /** The domain's window entry; `targets` may be absent (the line is then left out), so older callers still fit. */
 export type WindowViewEntry = Omit<WindowEntry, 'targets'> & Partial<Pick<WindowEntry, 'targets'>>;

@@ -5,7 +5,7 @@ import { decisionNoticeView } from '../../../src/slack/views/errors';
 import { operationView } from '../../../src/slack/views/operation';
 import { rejectModalView } from '../../../src/slack/views/reject-modal';
 import type { OperationReport } from '../../../src/patching/types';
-import type { SlackMessage } from '../../../src/slack/views/types';
+import type { SlackMessage } from '../../../src/slack/views/message';
 import { EVIL, EVIL_NAME, HOUR, NOW, approvalState, changeReport, expectWithinLimits, hugePlan, hugeReport, measure, outcome, planned, readable, smallPlan } from './fixtures';
 
 type Button = { type: string; action_id: string; value: string; style?: string; text: { text: string }; confirm?: { title: { text: string }; text: { text: string } } };

@@ -3,7 +3,7 @@ import { validateBlocks } from '@patchbot/sandbox/slack/blocks-validate';
 import { BLOCK_KIT_LIMITS, textOf } from '@patchbot/sandbox/slack';
 import { blocksTextLength } from '@patchbot/sandbox/slack/blocks-validate';
 import { TRIMMED, MESSAGE_TEXT_BUDGET, FALLBACK_TEXT_MAX } from '../../../src/slack/limits';
-import type { SlackMessage } from '../../../src/slack/views/types';
+import type { SlackMessage } from '../../../src/slack/views/message';
 import type {
   ApprovalState,
   ChangePlan,

@@ -5,7 +5,7 @@
  * notify every member of a group that is only being named.
  */
 import type { OperationReport } from '../../../src/patching/types';
-import type { ComplianceDiff, DigestData, WindowResult } from '../../../src/patching/poll/types';
+import type { ComplianceDiff, DigestData, WindowResult } from '../../../src/patching/poll/poll-results';
 import { PatchbotConfigSchema } from '../../../src/config/schema';
 import { channel, nameList, principal, said, user } from '../../../src/sentence';
 import {

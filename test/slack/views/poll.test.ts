@@ -1,6 +1,6 @@
 /** The pollers' views: a compliance diff, a window result and the daily digest, small and fleet-sized. */
 import { complianceDiffView, digestView, percent, windowResultView } from '../../../src/slack/views';
-import type { ComplianceDiff, DigestData, DigestGroup, WindowResult } from '../../../src/patching/poll/types';
+import type { ComplianceDiff, DigestData, DigestGroup, WindowResult } from '../../../src/patching/poll/poll-results';
 import { EVIL, EVIL_NAME, HOUR, NOW, expectWithinLimits, measure, readable } from './fixtures';
 
 const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;

@@ -1,5 +1,5 @@
 /** help, groups, baseline, windows and history: the text a person reads, limits, and escaping. */
-import type { MaintenanceWindow, PatchBaseline } from '../../../src/aws/types';
+import type { MaintenanceWindow, PatchBaseline } from '../../../src/patching/fleet-types';
 import { PatchbotConfigSchema } from '../../../src/config/schema';
 import { baselineView, ruleText } from '../../../src/slack/views/baseline';
 import { groupsView } from '../../../src/slack/views/groups';

@@ -5,7 +5,7 @@ import { scopeHealthView } from '../../../src/slack/views/scope-health';
 import { statusView } from '../../../src/slack/views/status';
 import { planSections } from '../../../src/slack/views/plan';
 import { blocks } from '../../../src/slack/views/blocks';
-import type { DigestData, DigestGroup } from '../../../src/patching/poll/types';
+import type { DigestData, DigestGroup } from '../../../src/patching/poll/poll-results';
 import { NOW, expectWithinLimits, readable, smallPlan, smallStatus } from './fixtures';
 
 const sc = (scope: string, region: string, instances: number) => ({ scope, region, instances });

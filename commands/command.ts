@@ -1,11 +1,12 @@
 import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { Sentence } from '../src/sentence';
-import type { Operation } from '../src/store';
+import type { Operation } from '../src/patching/ports';
 import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
-import type { NameDirectory } from '../src/slack/directory';
-import type { Visibility } from '../src/slack/views/help';
-import type { SlackMessage } from '../src/slack/views/types';
+import type { Authorizer } from '../src/patching/decision';
+import type { Handles, Reply, Visibility } from './reply';
+
+export type { Reply } from './reply';
 
 /** What commands ask of the domain; main wires the real services in, so commands never see AWS. */
 export interface CommandServices {
@@ -23,15 +24,19 @@ export interface CommandServices {
   postDigest(channel: string): Promise<Sentence | undefined>;
   /** Cancels a pending or running operation; throws ForbiddenError or ConflictError with the reason. */
   cancel(input: { operationId: string; userId: string }): Promise<Operation>;
+  /** The operation id a user typed (any case, o for 0, l for 1), or undefined when it is not one. */
+  operationId(typed: string): string | undefined;
   history(input: { group?: string; limit: number }): HistoryEntry[];
   /** The time, for views that say "3h ago". */
   now(): Date;
 }
 
-/** Who may do what: resolves user groups, so it is asynchronous. */
-export interface Authorizer {
-  /** Whether the user is one of the principals (user ids, or members of user-group ids). */
-  isAnyOf(userId: string, principals: readonly string[]): Promise<boolean>;
+export type { Authorizer } from '../src/patching/decision';
+
+/** Resolves user group ids to their handles for replies; the Slack layer implements it. */
+export interface NameDirectory {
+  /** Handles of the user groups among `ids` (all known ones when omitted); never throws. */
+  handles(ids?: Iterable<string>): Promise<Handles>;
 }
 
 /** Everything a command needs to run for one request. */
@@ -45,15 +50,6 @@ export interface CommandContext {
   names: NameDirectory;
   logger: Logger;
 }
-
-/** How a command's answer reaches Slack. */
-export type Reply =
-  /** Only the requester sees it (through response_url). */
-  | { kind: 'ephemeral'; message: SlackMessage }
-  /** Posted in the channel, with `thread` messages as replies. */
-  | { kind: 'channel'; message: SlackMessage }
-  /** Someone else (the operation tracker) posts; the requester may get a short ephemeral note. */
-  | { kind: 'none'; note?: SlackMessage };
 
 /** One `/patch` subcommand. */
 export interface CommandModule {

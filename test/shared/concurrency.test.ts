@@ -1,4 +1,4 @@
-import { chunk, mapLimit } from '../../src/aws/concurrency';
+import { chunk, mapLimit } from '../../src/shared/concurrency';
 
 describe('chunk', () => {
   it('splits into batches of at most the given size', () => {

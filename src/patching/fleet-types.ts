@@ -1,5 +1,5 @@
 /**
- * The fleet gateway's vocabulary: plain data the rest of patchbot uses. Nothing here names an SDK
+ * The fleet port's vocabulary (the domain owns it; src/aws maps the SDK onto it): plain data. Nothing here names an SDK
  * type, so commands, jobs and views never depend on @aws-sdk/*.
  */
 
@@ -264,3 +264,16 @@ export interface CommandSummary {
   deliveryTimedOutCount: number;
   parameters: Record<string, string[]>;
 }
+
+/** The API's page and batch limits; every request stays inside them. */
+export const LIMITS = {
+  instanceIdsPerCall: 50,
+  instanceInformationPage: 50,
+  patchStatesPage: 100,
+  instancePatchesPage: 100,
+  windowsPage: 100,
+  commandsPage: 50,
+  ec2InstancesPage: 1000,
+  tagResourcesPerCall: 1000,
+  commentLength: 100,
+} as const;
