@@ -12,6 +12,9 @@ import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import type { OtherSpelling } from './tag-spelling';
+import { byName } from './instance-order';
+
+export { byName } from './instance-order';
 import type { GroupStatus, NonCompliantInstance, ScopeFailure, SeverityCounts, StaleInstance, UnreachableInstance } from './types';
 
 /** One scope's raw compliance data. */
@@ -173,14 +176,4 @@ function worstFirst(a: NonCompliantInstance, b: NonCompliantInstance): number {
     b.pendingReboot - a.pendingReboot ||
     byName(a, b)
   );
-}
-
-/** Orders instance lines by name (unnamed last), then id. */
-export function byName(a: { name: string | undefined; instanceId: string }, b: { name: string | undefined; instanceId: string }): number {
-  if (a.name !== b.name) {
-    if (a.name === undefined) return 1;
-    if (b.name === undefined) return -1;
-    return a.name < b.name ? -1 : 1;
-  }
-  return a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
 }

@@ -10,7 +10,7 @@ import { otherPatchGroupTagKey, type GroupTarget, type PatchGroupTagKey } from '
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
-import { byName } from './status';
+import { byName } from './instance-order';
 import type { InstanceLine, OtherSpellingInstances, ScopeFailure } from './types';
 
 /** Instances tagged with the group's value under the other tag key, across the group's scopes. */

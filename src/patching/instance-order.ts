@@ -1,0 +1,11 @@
+/** The one order of instance lines everywhere they are listed (status, reports, diffs, other spellings). */
+
+/** Orders instance lines by name (unnamed last), then id. */
+export function byName(a: { name: string | undefined; instanceId: string }, b: { name: string | undefined; instanceId: string }): number {
+  if (a.name !== b.name) {
+    if (a.name === undefined) return 1;
+    if (b.name === undefined) return -1;
+    return a.name < b.name ? -1 : 1;
+  }
+  return a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
+}
