@@ -137,6 +137,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger)), clock, logger });
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
+    store,
+    gateways: fleet.gateways,
+    groups: config.groups,
+    clock,
+    logger,
     runner: service.runner,
     // A card Slack refuses (bot not in the channel, archived...) cancels a change nobody could approve; the requester is told.
     publisher: new SlackOperationPublisher(slack.client, clock, logger, slack.names, { onCardRefused: (op, reason) => cancelUnseen({ store, clock }, op, reason) }),

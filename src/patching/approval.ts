@@ -16,33 +16,20 @@
  * Messages that name people are sentences (src/sentence.ts): ids marked as users or principals,
  * which the Slack layer renders as mentions and user-group handles; nothing here is Slack syntax.
  */
-import type { PatchGroup } from '../config/schema';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import { nameList, plainSentence, principal, said, user, type Sentence } from '../sentence';
-import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
-import { fanOut, gatewayFor } from './group-fleet';
-import { readPlan, readResult, resultJson } from './records';
-import type { OperationRunner } from './runner';
-import type { ApprovalState, Decision, OperationReport } from './types';
+import { plainSentence, said, type Sentence } from '../sentence';
+import type { Operation, Store } from './ports';
 import type { Authorizer, DecideResult, RecordedDecision } from './decision';
+import { approverNames, cameFromCard, describeState, type ApprovalAuthorizer, type ClickOrigin } from './approval-state';
+import { cancelOperation, type CancelDeps, type CancelInput } from './cancel';
+import { groupOf } from './deps';
+import { expireIfDue } from './expiry';
+import { readResult, resultJson } from './records';
 
-/** The authorizer approval asks; one type for commands, domain and Slack. */
-export type ApprovalAuthorizer = Authorizer;
+export { approvalState, cameFromCard, describeState, withChangeContext, type ApprovalAuthorizer, type ClickOrigin } from './approval-state';
+export type { CancelInput } from './cancel';
 
-/** The message a click's button was on. */
-export interface ClickOrigin {
-  channel: string;
-  messageTs: string;
-}
-
-/**
- * Whether a click came from the operation's own card: a button's value names an operation, but the
- * click counts only for the operation whose message it was clicked on (a value copied onto another
- * card, or forged, decides nothing). Other surfaces (App Home views) would add their own origin.
- */
-export function cameFromCard(op: Operation, origin: ClickOrigin): boolean {
-  return op.messageTs !== null && op.messageTs === origin.messageTs && op.channel === origin.channel;
-}
+/** What deciding uses: the domain's I/O, and the runner's exactly-once send for an approved change. */
+export type ApprovalDeps = CancelDeps & { send: (op: Operation) => Promise<Operation> };
 
 /** A click on Approve or Reject. */
 export interface DecideInput {
@@ -70,85 +57,23 @@ function result(outcome: DecideResult['outcome'], text: Sentence | string, op: O
   return { outcome, userText, userMessage: plainSentence(userText), op };
 }
 
-/** Who may cancel an operation. */
-export interface CancelInput {
-  operationId: string;
-  userId: string;
-}
-
-/** The approval state a card shows, from the group's policy, the recorded votes and a rejection. */
-export function approvalState(store: Store, op: Operation, group: PatchGroup | undefined): ApprovalState {
-  const decisions: Decision[] = store.approvals.list(op.id).map((a) => ({ userId: a.userId, decision: 'approved' as const, at: a.at }));
-  const rejection = readResult(op).rejection;
-  if (rejection) decisions.push({ userId: rejection.userId, decision: 'rejected', at: new Date(rejection.at), ...(rejection.reason ? { reason: rejection.reason } : {}) });
-  const policy = group?.approval;
-  return {
-    required: policy?.required ?? false,
-    minApprovals: policy?.minApprovals ?? 1,
-    approvers: policy ? [...policy.approvers] : [],
-    allowSelfApproval: policy?.allowSelfApproval ?? false,
-    expiresAt: op.expiresAt ?? undefined,
-    decisions,
-  };
-}
-
-/** Adds the plan and the approval state of an install or reboot to a report (scans are left alone). */
-export function withChangeContext(store: Store, op: Operation, group: PatchGroup | undefined, report: OperationReport): OperationReport {
-  if (op.kind === 'scan') return report;
-  const plan = readPlan(op);
-  return { ...report, ...(plan ? { plan } : {}), approval: approvalState(store, op, group) };
-}
-
-/** A sentence on where an operation stands and who put it there, for refusals. */
-export function describeState(store: Store, op: Operation): Sentence {
-  const what = `${op.kind} ${op.id} on ${op.group}`;
-  const entries = store.audit.list({ operationId: op.id, limit: 50 });
-  const last = (action: string) => entries.find((e) => e.action === action);
-  const when = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ');
-  switch (op.status) {
-    case 'pending':
-      return [`The ${what} is waiting for approval.`];
-    case 'approved':
-    case 'sending':
-    case 'running': {
-      const e = last('operation.approved');
-      const by = e && e.actor !== SYSTEM_ACTOR ? said` by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)}` : undefined;
-      return said`The ${what} was already approved${by} and is ${op.status === 'running' ? 'running' : 'being sent'}.`;
-    }
-    case 'rejected': {
-      const r = readResult(op).rejection;
-      return said`The ${what} was rejected${r ? said` by ${user(r.userId)} at ${when(new Date(r.at))}${r.reason ? ` (${r.reason})` : ''}` : undefined}.`;
-    }
-    case 'expired':
-      return [`The ${what} expired${op.expiresAt ? ` at ${when(op.expiresAt)}` : ''} without enough approvals; request it again.`];
-    case 'cancelled': {
-      const c = readResult(op).cancellation;
-      return said`The ${what} was cancelled${c ? said` by ${user(c.userId)} at ${when(new Date(c.at))}` : undefined}.`;
-    }
-    default: {
-      const e = last('operation.approved');
-      const by = e && e.actor !== SYSTEM_ACTOR ? said` (approved by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)})` : undefined;
-      return said`The ${what} has already ${op.status}${op.finishedAt ? ` at ${when(op.finishedAt)}` : ''}${by}.`;
-    }
-  }
-}
-
-function approversOf(detail: Record<string, unknown> | null): Sentence | undefined {
-  const list = detail?.approvers;
-  return Array.isArray(list) && list.length > 0 ? nameList(list.map((id) => user(String(id)))) : undefined;
-}
-
-/** A group's approvers as names (users and user groups, for the Slack layer to render), or the words for none. */
-function approverNames(approvers: readonly string[]): Sentence {
-  return approvers.length > 0 ? nameList(approvers.map(principal)) : ['(none configured)'];
-}
 
 /** Decides on approval requests; see the file comment for the rules. */
 export class ApprovalService {
-  constructor(private readonly runner: OperationRunner) {}
+  constructor(private readonly deps: ApprovalDeps) {}
 
   private get store(): Store {
-    return this.runner.deps.store;
+    return this.deps.store;
+  }
+
+  /** See cancel.ts. */
+  cancel(input: CancelInput, authorizer: ApprovalAuthorizer): Promise<Operation> {
+    return cancelOperation(this.deps, input, authorizer);
+  }
+
+  /** See expiry.ts. */
+  expireIfDue(op: Operation): Operation | undefined {
+    return expireIfDue(this.deps, op);
   }
 
   /** Approve or reject a pending install or reboot; an approval that completes it is sent before this returns. */
@@ -185,7 +110,7 @@ export class ApprovalService {
     const expired = this.expireIfDue(op);
     if (expired) return done(refuse(`This request expired${expired.expiresAt ? ` at ${expired.expiresAt.toISOString()}` : ''}; it can no longer be approved. Request it again.`, expired));
     if (op.status !== 'pending') return done(refuse(describeState(store, op)));
-    const group = this.runner.groupOf(op);
+    const group = groupOf(this.deps.groups, op);
     if (!group) return done(refuse(`The group ${op.group} is no longer configured.`));
     const policy = group.approval;
     const isRequester = input.userId === op.requestedBy;
@@ -196,7 +121,7 @@ export class ApprovalService {
         return done(refuse(said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`));
       }
       if (late()) return done(result('refused', TOO_LATE, op));
-      const rejection = { userId: input.userId, at: this.runner.deps.clock.now().toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
+      const rejection = { userId: input.userId, at: this.deps.clock.now().toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
       const rejected = store.transaction(() => {
         const moved = store.operations.transition(op.id, {
           from: 'pending',
@@ -256,99 +181,9 @@ export class ApprovalService {
       result: result('approved', `Approved: the ${op.kind} on ${op.group} is on its way.`, approved),
       // The runner's approved → sending claim makes this the only send, whoever else (a tracker) tries.
       send: async () => {
-        const sent = await this.runner.send(approved);
+        const sent = await this.deps.send(approved);
         return result('approved', `Approved: the ${op.kind} on ${op.group} is ${sent.status === 'failed' ? 'approved, but it could not be sent (see its message)' : 'on its way'}.`, sent);
       },
     };
-  }
-
-  /**
-   * Cancels an operation: pending or approved ones at once; a running scan or install after
-   * cancelling its SSM commands. Throws ForbiddenError (not the requester or an approver),
-   * NotFoundError, or ConflictError saying the state (sending, a running reboot, finished).
-   */
-  async cancel(input: CancelInput, authorizer: ApprovalAuthorizer): Promise<Operation> {
-    const { store } = this;
-    const op = store.operations.get(input.operationId);
-    if (!op) throw new NotFoundError(`operation ${input.operationId} does not exist`, { userMessage: `There is no such operation: ${input.operationId}.` });
-    const group = this.runner.groupOf(op);
-    const approvers = group?.approval.approvers ?? [];
-    const allowed =
-      input.userId === op.requestedBy ||
-      (await authorizer.isAnyOf(input.userId, approvers)) ||
-      (approvers.length === 0 && group !== undefined && (await authorizer.isAnyOf(input.userId, group.operators)));
-    if (!allowed) {
-      const why = said`Only the requester (${user(op.requestedBy)}) or an approver of ${op.group}${approvers.length ? said` (${approverNames(approvers)})` : undefined} may cancel ${op.id}.`;
-      store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { action: 'cancel', why: plainSentence(why) } });
-      throw new ForbiddenError(`user ${input.userId} may not cancel ${op.id}`, { userText: why });
-    }
-    const current = this.expireIfDue(op) ?? op;
-    const cancellation = { userId: input.userId, at: this.runner.deps.clock.now().toISOString(), from: current.status };
-    if (current.status === 'pending' || current.status === 'approved') {
-      const moved = this.moveToCancelled(current, [current.status], cancellation, []);
-      if (moved) return moved;
-      const now = store.operations.get(op.id) ?? current;
-      throw new ConflictError(`operation ${op.id} moved on`, { userText: said`It could not be cancelled: ${describeState(store, now)}` });
-    }
-    if (current.status === 'running' && current.kind !== 'reboot') {
-      const { gateways, logger } = this.runner.deps;
-      const work = current.commands.flatMap((c) => {
-        const gateway = gatewayFor(gateways, c.scope, c.region);
-        return gateway ? [{ scope: c.scope, region: c.region, gateway, commandId: c.commandId }] : [];
-      });
-      const done = await fanOut(work, (w) => w.gateway.cancelCommand(w.commandId), { logger, what: `cancelling ${op.id}` });
-      if (done.results.length === 0 && done.failures.length > 0) {
-        throw new ConflictError(`cancelling ${op.id} failed everywhere`, {
-          userMessage: `SSM did not accept the cancellation of ${op.id}: ${done.failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ')}`,
-        });
-      }
-      const moved = this.moveToCancelled(current, ['running'], cancellation, done.failures);
-      if (moved) return moved;
-      const now = store.operations.get(op.id) ?? current;
-      throw new ConflictError(`operation ${op.id} finished first`, { userText: said`It could not be cancelled: ${describeState(store, now)}` });
-    }
-    if (current.status === 'running') {
-      throw new ConflictError(`reboot ${op.id} is running`, {
-        userMessage: `The reboot ${op.id} cannot be cancelled: the instances were already rebooted; only the compliance scan after it is still running.`,
-      });
-    }
-    if (current.status === 'sending') {
-      throw new ConflictError(`operation ${op.id} is being sent`, { userMessage: `The ${op.kind} ${op.id} is being sent right now; try again in a moment.` });
-    }
-    throw new ConflictError(`operation ${op.id} is ${current.status}`, { userText: said`Nothing to cancel: ${describeState(store, current)}` });
-  }
-
-  /**
-   * Moves a pending operation whose expiresAt has passed to expired (even if the tracker's
-   * expireDue has not run yet) and returns it; undefined when it is not due (or someone else moved it).
-   */
-  expireIfDue(op: Operation): Operation | undefined {
-    if (op.status !== 'pending' || !op.expiresAt || op.expiresAt.getTime() > this.runner.deps.clock.now().getTime()) return undefined;
-    const { store } = this;
-    return store.transaction(() => {
-      const moved = store.operations.transition(op.id, {
-        from: 'pending',
-        to: 'expired',
-        patch: { result: resultJson({ ...readResult(op), published: false, summary: 'expired without enough approvals' }) },
-      });
-      if (moved) store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.expired', operationId: op.id, group: op.group, detail: { expiresAt: op.expiresAt?.toISOString() } });
-      return moved;
-    });
-  }
-
-  private moveToCancelled(op: Operation, from: Array<Operation['status']>, cancellation: { userId: string; at: string; from: string }, failures: ReturnType<typeof readResult>['failures']): Operation | undefined {
-    const { store } = this;
-    return store.transaction(() => {
-      const result = readResult(op);
-      const moved = store.operations.transition(op.id, {
-        from,
-        to: 'cancelled',
-        patch: {
-          result: resultJson({ ...result, final: undefined, failures: [...result.failures, ...failures], cancellation, published: false, summary: 'cancelled' }),
-        },
-      });
-      if (moved) store.audit.append({ actor: cancellation.userId, action: 'operation.cancelled', operationId: op.id, group: op.group, detail: { from: cancellation.from, failures } });
-      return moved;
-    });
   }
 }

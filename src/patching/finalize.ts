@@ -14,23 +14,28 @@ import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { refreshMissing, summarizeNewlyMissing } from './missing';
 import { fetchGroupCompliance, type ScopeCompliance } from './status';
 import { finalStatus, resultCounts, summaryLine, withCompliance, type CommandInvocations } from './report';
-import type { OperationRunner } from './runner';
+import type { PatchGroup } from '../config/schema';
+import type { Store } from './ports';
+import type { PatchingDeps } from './deps';
 import type { InstanceLine, OperationReport, ScopeFailure } from './types';
+
+/** What the end of an operation reads and writes, and the operation's group (undefined once unconfigured). */
+export type FinalDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'clock'> & { group: PatchGroup | undefined };
 
 /**
  * Computes the final report and stores it on the operation together with the snapshot rows, in one
  * transaction: after a crash either both are there (republish as is) or neither (compute again).
  */
 export async function storeFinal(
-  runner: OperationRunner,
+  deps: FinalDeps,
   op: Operation,
   report: OperationReport,
   commands: readonly CommandInvocations[],
   instances: ReadonlyMap<string, ManagedInstance>,
   logger: Logger,
 ): Promise<OperationReport> {
-  const { store } = runner.deps;
-  const final = await computeFinal(runner, op, report, commands, instances, logger);
+  const { store } = deps;
+  const final = await computeFinal(deps, op, report, commands, instances, logger);
   store.transaction(() => {
     const current = store.operations.get(op.id) ?? op;
     store.operations.update(op.id, { result: resultJson({ ...readResult(current), final: final.report }) });
@@ -46,12 +51,11 @@ export async function storeFinal(
  * nothing written while the result was published (the post journal) is lost. Returns the status reached.
  */
 export function closeOperation(
-  runner: OperationRunner,
+  store: Store,
   op: Operation,
   report: OperationReport,
   publication: { published: boolean; messageTs: string | null },
 ): OperationStatus {
-  const { store } = runner.deps;
   const status = report.status === 'succeeded' ? 'succeeded' : 'failed';
   store.transaction(() => {
     const current = store.operations.get(op.id) ?? op;
@@ -87,17 +91,16 @@ export interface FinalResult {
 
 /** Computes the final report of `op` from its last invocations (`report`) and SSM's compliance now. */
 export async function computeFinal(
-  runner: OperationRunner,
+  deps: FinalDeps,
   op: Operation,
   report: OperationReport,
   commands: readonly CommandInvocations[],
   instances: ReadonlyMap<string, ManagedInstance>,
   logger: Logger,
 ): Promise<FinalResult> {
-  const { store, gateways, clock } = runner.deps;
+  const { store, gateways, clock, group } = deps;
   // The status is decided on the operation itself; failing to read compliance afterwards is reported, not failed on.
   const status = finalStatus(report);
-  const group = runner.groupOf(op);
   const work = commands.flatMap(({ command, invocations }) => {
     const gateway = gatewayFor(gateways, command.scope, command.region);
     const ids = invocations.map((i) => i.instanceId);

@@ -16,20 +16,27 @@ import { fanOut, gatewayFor, groupTarget } from './group-fleet';
 import { AwsError } from '../errors';
 import { checkDrift } from './drift';
 import { RebootParamsSchema, readPlan, readResult, resultJson } from './records';
-import type { OperationRunner } from './runner';
+import type { PatchGroup } from '../config/schema';
+import type { Logger } from '../logger';
+import type { PatchingDeps } from './deps';
+import { failUnsent } from './not-sent';
 import type { ScopeFailure } from './types';
+
+/** What a reboot step uses: the domain's I/O, the caller's log, and the group of an operation. */
+export type RebootDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'clock'> & { log: Logger; group: (op: Operation) => PatchGroup | undefined };
 
 /** At most this many instance ids per SendCommand (SSM's limit). */
 const SCAN_BATCH = 50;
 
 /** Runs a claimed (sending) reboot: RebootInstances per scope, then the follow-up scan; returns the operation as it now is. */
-export async function dispatchReboot(runner: OperationRunner, op: Operation): Promise<Operation> {
-  const { store, gateways, clock, logger } = runner.deps;
-  const log = logger.child({ subsystem: 'patching', operationId: op.id });
-  const group = runner.groupOf(op);
-  if (!group) return runner.fail(op, 'NOT_FOUND', `The group ${op.group} is no longer configured, so nothing was rebooted.`, []);
+export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<Operation> {
+  const { store, gateways, clock } = deps;
+  const log = deps.log.child({ operationId: op.id });
+  const fail = (current: Operation, code: string, message: string, failures: ScopeFailure[]) => failUnsent({ store, log: deps.log }, current, code, message, failures);
+  const group = deps.group(op);
+  if (!group) return fail(op, 'NOT_FOUND', `The group ${op.group} is no longer configured, so nothing was rebooted.`, []);
   const parsed = RebootParamsSchema.safeParse(op.params);
-  if (!parsed.success) return runner.fail(op, 'INTERNAL', `Reboot ${op.id} has no valid instance list, so nothing was rebooted.`, []);
+  if (!parsed.success) return fail(op, 'INTERNAL', `Reboot ${op.id} has no valid instance list, so nothing was rebooted.`, []);
   const p = parsed.data;
 
   // Drift since approval (a target stopped, left the group) stops the reboot before anything happens.
@@ -39,7 +46,7 @@ export async function dispatchReboot(runner: OperationRunner, op: Operation): Pr
     store.operations.update(op.id, { result: resultJson({ ...readResult(op), drift }) });
     const first = drift.blocking.slice(0, 3).map((b) => b.what).join('; ');
     const current = store.operations.get(op.id) ?? op;
-    return runner.fail(current, 'DRIFT', `Nothing was rebooted: what the card showed is no longer true: ${first}. Plan again to see the reboot as it would be now; it needs a new approval.`, []);
+    return fail(current, 'DRIFT', `Nothing was rebooted: what the card showed is no longer true: ${first}. Plan again to see the reboot as it would be now; it needs a new approval.`, []);
   }
 
   // The record that the reboot is under way, written before the first RebootInstances call.
@@ -75,7 +82,7 @@ export async function dispatchReboot(runner: OperationRunner, op: Operation): Pr
   log.info({ rebooted: done.reduce((n, d) => n + d.instanceIds.length, 0), failures: failures.length }, 'instances rebooted');
   if (done.length === 0) {
     const current = store.operations.get(op.id) ?? op;
-    return runner.fail(current, rebooted.errors[0]?.code ?? 'INTERNAL', failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ') || 'Nothing was rebooted.', failures);
+    return fail(current, rebooted.errors[0]?.code ?? 'INTERNAL', failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ') || 'Nothing was rebooted.', failures);
   }
 
   // The follow-up scan: SSM reports the pending reboots cleared only after a scan.
@@ -100,7 +107,7 @@ export async function dispatchReboot(runner: OperationRunner, op: Operation): Pr
   const current = store.operations.get(op.id) ?? op;
   const allFailures = [...failures, ...scanFailures];
   if (commands.length === 0) {
-    return runner.fail(
+    return fail(
       current,
       sent.errors[0]?.code ?? 'INTERNAL',
       `The instances were rebooted, but the compliance scan could not be sent, so SSM still shows them waiting for a reboot. Run /patch scan ${group.name}. ${scanFailures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ')}`.trim(),
@@ -120,12 +127,12 @@ export async function dispatchReboot(runner: OperationRunner, op: Operation): Pr
 }
 
 /** A reboot left in `sending` by a crash or another process: failed, never rebooted again (see the file comment). */
-export function failInterruptedReboot(runner: OperationRunner, op: Operation): Operation {
+export function failInterruptedReboot(deps: Pick<RebootDeps, 'store' | 'log'>, op: Operation): Operation {
   const result = readResult(op);
   const rebooted = result.reboot?.rebooted;
   const message = rebooted
     ? `patchbot stopped after rebooting ${rebooted.reduce((n, r) => n + r.instanceIds.length, 0)} instance(s) of ${op.group} but before scanning them, so SSM may still show them waiting for a reboot. Run /patch scan ${op.group} to refresh compliance.`
     : `patchbot stopped while sending this reboot, so some instances of ${op.group} may or may not have been rebooted. patchbot does not repeat it, to never reboot twice: check the instances (/patch status ${op.group}) and run /patch reboot ${op.group} again if needed.`;
-  runner.deps.store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.resumed', operationId: op.id, group: op.group, detail: { reboot: 'not sent again', rebooted: rebooted ?? null } });
-  return runner.fail(op, 'CONFLICT', message, result.failures);
+  deps.store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.resumed', operationId: op.id, group: op.group, detail: { reboot: 'not sent again', rebooted: rebooted ?? null } });
+  return failUnsent(deps, op, 'CONFLICT', message, result.failures);
 }

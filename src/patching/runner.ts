@@ -5,35 +5,24 @@
  * which scopes already got the command, and sends only to the others. A scope whose send fails is
  * recorded and the others go on; only when no scope got the command does the operation fail.
  */
-import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
-import { findGroup } from '../config/lookup';
 import type { Logger } from '../logger';
-import { SYSTEM_ACTOR, type Operation, type OperationCommand, type Store } from './ports';
+import { SYSTEM_ACTOR, type Operation, type OperationCommand } from './ports';
 import { AwsError } from '../errors';
 import { fanOut, gatewayFor, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
-import { FALLBACK_SEND_TIMEOUT_MS, MAX_SEND_ATTEMPTS, attemptsAt, inFlightUntil, recordAttempt } from './send-attempts';
+import { FALLBACK_SEND_TIMEOUT_MS, FIND_LOOKBACK_MS, MAX_SEND_ATTEMPTS, attemptsAt, inFlightUntil, recordAttempt } from './send-attempts';
 import { ensureSnapshot } from './snapshot';
 import { dispatchReboot, failInterruptedReboot } from './reboot';
 import { checkDrift } from './drift';
-import { PatchParamsSchema, readPlan, readResult, resultJson, type OperationResult, type SendSet } from './records';
+import { PatchParamsSchema, readPlan, readResult, resultJson, type SendSet } from './records';
+import { groupOf, type PatchingDeps } from './deps';
+import { failUnsent } from './not-sent';
 import { OPERATION_TAG_KEY, sendSetOf } from './send-set';
 import type { DriftReport, ScopeFailure } from './types';
 
-/** The I/O every part of the domain is given. */
-export interface PatchingDeps {
-  store: Store;
-  /** Every configured scope's gateways (createFleet(...).gateways); each group uses those of its scopes. */
-  gateways: readonly PatchGateway[];
-  groups: readonly PatchGroup[];
-  clock: Clock;
-  logger: Logger;
-  /** Whether this process may send now (it holds the work lease); when false, approved operations wait for the leader. Default: always. */
-  mayActNow?: () => boolean;
-}
+export type { PatchingDeps } from './deps';
 
-/** How far before an operation's creation a restart looks for its commands (clock skew, slow writes). */
-export const FIND_LOOKBACK_MS = 5 * 60_000;
+export { FIND_LOOKBACK_MS } from './send-attempts';
 /** After this many failed attempts to ask a scope whether it got the command, the scope is given up unsent. */
 export const RESUME_CHECK_ATTEMPTS = 3;
 
@@ -48,7 +37,7 @@ const NOTHING_YET: Prior = { commands: [], failures: [], code: undefined };
 
 /** Sends operations' commands; one instance per process, shared by the service and the tracker. */
 export class OperationRunner {
-  readonly deps: PatchingDeps;
+  private readonly deps: PatchingDeps;
   private readonly log: Logger;
   /** Operations this process is sending right now: nobody else in it may touch their send. */
   private readonly busy = new Set<string>();
@@ -65,8 +54,13 @@ export class OperationRunner {
   }
 
   /** The configured group of an operation, if it still exists. */
-  groupOf(op: Pick<Operation, 'group'>): PatchGroup | undefined {
-    return findGroup({ groups: [...this.deps.groups] }, op.group);
+  private groupOf(op: Pick<Operation, 'group'>): PatchGroup | undefined {
+    return groupOf(this.deps.groups, op);
+  }
+
+  /** What the reboot steps use: the store, gateways and clock, and this runner's log. */
+  private get rebootDeps() {
+    return { ...this.deps, log: this.log, group: (op: Operation) => this.groupOf(op) };
   }
 
   /** Claims an approved operation (approved → sending) and sends it; returns the operation as it now is (unchanged if someone else claimed it). */
@@ -75,7 +69,7 @@ export class OperationRunner {
     return this.exclusive(op, async () => {
       const claimed = this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
       if (!claimed) return this.deps.store.operations.get(op.id) ?? op;
-      if (claimed.kind === 'reboot') return dispatchReboot(this, claimed);
+      if (claimed.kind === 'reboot') return dispatchReboot(this.rebootDeps, claimed);
       return this.dispatch(claimed, NOTHING_YET, undefined);
     });
   }
@@ -91,7 +85,7 @@ export class OperationRunner {
       const current = this.deps.store.operations.get(op.id);
       if (current?.status !== 'sending') return current ?? op;
       // Never reboot twice: a reboot found in `sending` may have rebooted already, so it is failed, not resent.
-      if (current.kind === 'reboot') return failInterruptedReboot(this, current);
+      if (current.kind === 'reboot') return failInterruptedReboot(this.rebootDeps, current);
       const group = this.groupOf(current);
       if (!group) return this.fail(current, 'NOT_FOUND', `The group ${current.group} is no longer configured, so the command could not be sent.`, []);
       // A send whose answer was lost may still land: look only once it no longer can.
@@ -252,27 +246,8 @@ export class OperationRunner {
   }
 
   /** sending → failed with a user-facing error; the tracker publishes it (result.published is false). */
-  fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
-    const result: OperationResult = { ...readResult(op), failures, published: false, summary: `Not sent: ${message}` };
-    const failed = this.deps.store.transaction(() => {
-      const moved = this.deps.store.operations.transition(op.id, {
-        from: 'sending',
-        to: 'failed',
-        patch: { error: { code, message }, result: resultJson(result) },
-      });
-      if (moved) {
-        this.deps.store.audit.append({
-          actor: SYSTEM_ACTOR,
-          action: 'operation.finished',
-          operationId: op.id,
-          group: op.group,
-          detail: { status: 'failed', code, message },
-        });
-      }
-      return moved;
-    });
-    this.log.warn({ operationId: op.id, code, message }, 'operation failed before any command was sent');
-    return failed ?? this.deps.store.operations.get(op.id) ?? op;
+  private fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
+    return failUnsent({ store: this.deps.store, log: this.log }, op, code, message, failures);
   }
 
   /** Whether an operation this process left in `sending` after a lost answer may now be looked up (the answer can no longer land). */

@@ -11,6 +11,8 @@ import type { Operation, Store } from './ports';
 import type { ScopeRef } from './group-fleet';
 import { readResult, resultJson, type SendAttempt } from './records';
 
+/** How far before an operation's creation a restart looks for its commands (clock skew, slow writes). */
+export const FIND_LOOKBACK_MS = 5 * 60_000;
 /** Added to the answer timeout: a request given up on by its sender can still be read by AWS a moment later. */
 export const IN_FLIGHT_MARGIN_MS = 5_000;
 /** The answer timeout assumed for a scope that is no longer configured (the gateway's default). */

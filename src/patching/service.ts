@@ -53,7 +53,7 @@ export class PatchService {
     this.deps = deps;
     this.runner = deps.runner ?? new OperationRunner(deps);
     this.log = deps.logger.child({ subsystem: 'patching' });
-    this.approvals = new ApprovalService(this.runner);
+    this.approvals = new ApprovalService({ ...deps, send: (op) => this.runner.send(op) });
   }
 
   /** The plan `/patch install` would record now, without recording anything. */

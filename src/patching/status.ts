@@ -12,10 +12,9 @@ import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import type { OtherSpelling } from './tag-spelling';
-
 import { byName } from './instance-order';
 
-export { byName };
+export { byName } from './instance-order';
 import type { GroupStatus, NonCompliantInstance, ScopeFailure, SeverityCounts, StaleInstance, UnreachableInstance } from './types';
 
 /** One scope's raw compliance data. */
@@ -178,4 +177,3 @@ function worstFirst(a: NonCompliantInstance, b: NonCompliantInstance): number {
     byName(a, b)
   );
 }
-

@@ -98,7 +98,7 @@ export function harness(options: {
   const service = new PatchService({ ...deps, runner });
   const publisher = options.publisher ?? new FakePublisher();
   // Millisecond intervals need a budget to match; the shared budget has its own test in scan.e2e.
-  const tracker = new OperationTracker({ runner, publisher, pollIntervalMs: 25, updateIntervalMs: 50, updatesPerMinute: 60_000, ...options.tracker });
+  const tracker = new OperationTracker({ ...deps, runner, publisher, pollIntervalMs: 25, updateIntervalMs: 50, updatesPerMinute: 60_000, ...options.tracker });
   return {
     store,
     service,

@@ -7,7 +7,6 @@ import { silentLogger } from '../../../src/logger';
 import { closeOperation } from '../../../src/patching/finalize';
 import { resultJson, readResult } from '../../../src/patching/records';
 import { finalStatus, summaryLine } from '../../../src/patching/report';
-import type { OperationRunner } from '../../../src/patching/runner';
 import { toHistoryEntry } from '../../../src/patching/service';
 import type { OperationReport } from '../../../src/patching/types';
 import { VERDICT_WORDS } from '../../../src/patching/verdict';
@@ -30,9 +29,7 @@ function closeThroughStore(report: OperationReport) {
     to: 'running',
     patch: { commands: [{ scope: 'default', region: 'us-east-1', commandId: 'cmd-1' }], result: resultJson({ failures: [], sentAt: report.sentAt?.toISOString() }) },
   })!;
-  // Only the store is used by closeOperation.
-  const runner = { deps: { store } } as unknown as OperationRunner;
-  closeOperation(runner, running, { ...report, operationId: created.id }, { published: true, messageTs: '1.0' });
+  closeOperation(store, running, { ...report, operationId: created.id }, { published: true, messageTs: '1.0' });
   const op = store.operations.get(created.id)!;
   store.close();
   return { op, entry: toHistoryEntry(op) };

@@ -1,0 +1,98 @@
+/**
+ * What a card and a refusal say about an operation's approval: the policy and votes, the plan
+ * beside the report, where the operation stands and who put it there, and whether a click came
+ * from the operation's own card. Reads only; nothing here changes an operation.
+ */
+import type { PatchGroup } from '../config/schema';
+import { nameList, principal, said, user, type Sentence } from '../sentence';
+import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
+import type { Authorizer } from './decision';
+import { readPlan, readResult } from './records';
+import type { ApprovalState, Decision, OperationReport } from './types';
+
+/** The authorizer approval asks: the one `Authorizer` of commands, domain and Slack. */
+export type ApprovalAuthorizer = Authorizer;
+
+/** The message a click's button was on. */
+export interface ClickOrigin {
+  channel: string;
+  messageTs: string;
+}
+
+/**
+ * Whether a click came from the operation's own card: a button's value names an operation, but the
+ * click counts only for the operation whose message it was clicked on (a value copied onto another
+ * card, or forged, decides nothing). Other surfaces (App Home views) would add their own origin.
+ */
+export function cameFromCard(op: Operation, origin: ClickOrigin): boolean {
+  return op.messageTs !== null && op.messageTs === origin.messageTs && op.channel === origin.channel;
+}
+
+/** The approval state a card shows, from the group's policy, the recorded votes and a rejection. */
+export function approvalState(store: Store, op: Operation, group: PatchGroup | undefined): ApprovalState {
+  const decisions: Decision[] = store.approvals.list(op.id).map((a) => ({ userId: a.userId, decision: 'approved' as const, at: a.at }));
+  const rejection = readResult(op).rejection;
+  if (rejection) decisions.push({ userId: rejection.userId, decision: 'rejected', at: new Date(rejection.at), ...(rejection.reason ? { reason: rejection.reason } : {}) });
+  const policy = group?.approval;
+  return {
+    required: policy?.required ?? false,
+    minApprovals: policy?.minApprovals ?? 1,
+    approvers: policy ? [...policy.approvers] : [],
+    allowSelfApproval: policy?.allowSelfApproval ?? false,
+    expiresAt: op.expiresAt ?? undefined,
+    decisions,
+  };
+}
+
+/** Adds the plan and the approval state of an install or reboot to a report (scans are left alone). */
+export function withChangeContext(store: Store, op: Operation, group: PatchGroup | undefined, report: OperationReport): OperationReport {
+  if (op.kind === 'scan') return report;
+  const plan = readPlan(op);
+  return { ...report, ...(plan ? { plan } : {}), approval: approvalState(store, op, group) };
+}
+
+/** A sentence on where an operation stands and who put it there, for refusals. */
+export function describeState(store: Store, op: Operation): Sentence {
+  const what = `${op.kind} ${op.id} on ${op.group}`;
+  const entries = store.audit.list({ operationId: op.id, limit: 50 });
+  const last = (action: string) => entries.find((e) => e.action === action);
+  const when = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ');
+  switch (op.status) {
+    case 'pending':
+      return [`The ${what} is waiting for approval.`];
+    case 'approved':
+    case 'sending':
+    case 'running': {
+      const e = last('operation.approved');
+      const by = e && e.actor !== SYSTEM_ACTOR ? said` by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)}` : undefined;
+      return said`The ${what} was already approved${by} and is ${op.status === 'running' ? 'running' : 'being sent'}.`;
+    }
+    case 'rejected': {
+      const r = readResult(op).rejection;
+      return said`The ${what} was rejected${r ? said` by ${user(r.userId)} at ${when(new Date(r.at))}${r.reason ? ` (${r.reason})` : ''}` : undefined}.`;
+    }
+    case 'expired':
+      return [`The ${what} expired${op.expiresAt ? ` at ${when(op.expiresAt)}` : ''} without enough approvals; request it again.`];
+    case 'cancelled': {
+      const c = readResult(op).cancellation;
+      return said`The ${what} was cancelled${c ? said` by ${user(c.userId)} at ${when(new Date(c.at))}` : undefined}.`;
+    }
+    default: {
+      const e = last('operation.approved');
+      const by = e && e.actor !== SYSTEM_ACTOR ? said` (approved by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)})` : undefined;
+      return said`The ${what} has already ${op.status}${op.finishedAt ? ` at ${when(op.finishedAt)}` : ''}${by}.`;
+    }
+  }
+}
+
+/** The approvers named in an audit entry's detail. */
+/** The approvers named in an audit entry's detail. */
+function approversOf(detail: Record<string, unknown> | null): Sentence | undefined {
+  const list = detail?.approvers;
+  return Array.isArray(list) && list.length > 0 ? nameList(list.map((id) => user(String(id)))) : undefined;
+}
+
+/** A group's approvers as names (users and user groups, for the Slack layer to render), or the words for none. */
+export function approverNames(approvers: readonly string[]): Sentence {
+  return approvers.length > 0 ? nameList(approvers.map(principal)) : ['(none configured)'];
+}
