@@ -6,7 +6,10 @@ import { didYouMean } from './suggest';
 
 /** Splits the slash command text into words; quotes are not special (group names have no spaces). */
 export function words(text: string): string[] {
-  return text.trim().split(/\s+/).filter((w) => w.length > 0);
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
 }
 
 /** A group name as typed: letters, digits, `-_.`; validated before it is looked up. */
@@ -37,7 +40,9 @@ export function resolveGroup(config: PatchbotConfig, word: string | undefined, u
   const parsed = GroupNameSchema.safeParse(word);
   const group = parsed.success ? findGroup(config, parsed.data) : undefined;
   if (!group) {
-    throw new NotFoundError(`unknown group ${typed(word)}`, { userMessage: `Unknown group ${typed(word)}.${didYouMean(word, groups)} Groups: ${names}. Usage: ${usage}` });
+    throw new NotFoundError(`unknown group ${typed(word)}`, {
+      userMessage: `Unknown group ${typed(word)}.${didYouMean(word, groups)} Groups: ${names}. Usage: ${usage}`,
+    });
   }
   return group;
 }

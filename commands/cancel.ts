@@ -32,10 +32,15 @@ export const cancelCommand: CommandModule = {
   async run(ctx, args) {
     const word = args[0];
     if (word === undefined) {
-      throw new InputError('missing operation id', { userMessage: `Which operation? Give its id: ${ID_FORM}. ${cancellableNow(ctx)}` });
+      throw new InputError('missing operation id', {
+        userMessage: `Which operation? Give its id: ${ID_FORM}. ${cancellableNow(ctx)}`,
+      });
     }
     const id = ctx.services.operationId(word);
-    if (!id) throw new InputError(`not an operation id: ${typed(word)}`, { userMessage: `${typed(word)} is not an operation id: ids are ${ID_FORM}. ${cancellableNow(ctx)}` });
+    if (!id)
+      throw new InputError(`not an operation id: ${typed(word)}`, {
+        userMessage: `${typed(word)} is not an operation id: ids are ${ID_FORM}. ${cancellableNow(ctx)}`,
+      });
     noExtraArgs(args, 1, usage);
     try {
       const op = await ctx.services.cancel({ operationId: id, userId: ctx.userId });
@@ -43,7 +48,10 @@ export const cancelCommand: CommandModule = {
     } catch (err) {
       // The domain names the id as it read it (o as 0, l as 1); the user is told what they typed.
       if (err instanceof NotFoundError) {
-        throw new NotFoundError(err.message, { userMessage: `There is no operation ${typed(word)}. ${cancellableNow(ctx)}`, cause: err });
+        throw new NotFoundError(err.message, {
+          userMessage: `There is no operation ${typed(word)}. ${cancellableNow(ctx)}`,
+          cause: err,
+        });
       }
       throw err;
     }

@@ -15,7 +15,12 @@ export interface CommandServices {
   windows(group?: PatchGroup): Promise<WindowsReport>;
   startScan(input: { group: PatchGroup; requestedBy: string; channel: string }): Promise<Operation>;
   /** Records an install with its plan: pending when the group needs approval, else started at once. */
-  requestInstall(input: { group: PatchGroup; requestedBy: string; channel: string; rebootOption?: 'RebootIfNeeded' | 'NoReboot' }): Promise<Operation>;
+  requestInstall(input: {
+    group: PatchGroup;
+    requestedBy: string;
+    channel: string;
+    rebootOption?: 'RebootIfNeeded' | 'NoReboot';
+  }): Promise<Operation>;
   /** Records a reboot of the instances waiting for one (or all running ones). */
   requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;
   /** The channel a typed name (`#patching`, `patching`) or id names; undefined when Slack has no live channel of that name. */

@@ -31,19 +31,28 @@ export const digestCommand: CommandModule = {
   operatorsOnly: true,
   async run(ctx, args) {
     const match = args[0] === undefined ? undefined : CHANNEL_RE.exec(args[0]);
-    if (args[0] !== undefined && !match) throw new InputError(`bad channel ${typed(args[0])}`, { userMessage: `${typed(args[0])} is not a channel: pick one with # in Slack. Usage: ${usage}` });
+    if (args[0] !== undefined && !match)
+      throw new InputError(`bad channel ${typed(args[0])}`, {
+        userMessage: `${typed(args[0])} is not a channel: pick one with # in Slack. Usage: ${usage}`,
+      });
     // The channel is looked up before extra words are refused, so an unknown name is the word named.
     const channel = match ? (match[1] ?? (await typedChannel(ctx, args[0] ?? '', match[2] ?? ''))) : ctx.channelId;
     noExtraArgs(args, 1, usage);
     const known = ctx.config.groups.filter((g) => g.channel === channel).map((g) => g.name);
     if (known.length === 0) {
       const channels = nameList([...new Set(ctx.config.groups.map((g) => g.channel))].map(channelName));
-      throw new InputError(`no groups post to ${channel}`, { userText: said`No group posts to that channel, so it has no digest. Channels with groups: ${channels}. Usage: ${usage}` });
+      throw new InputError(`no groups post to ${channel}`, {
+        userText: said`No group posts to that channel, so it has no digest. Channels with groups: ${channels}. Usage: ${usage}`,
+      });
     }
     const refused = await ctx.services.postDigest(channel);
     return {
       kind: 'ephemeral',
-      message: note(refused === undefined ? `Digest for ${known.join(', ')} posted.` : said`The digest could not be posted: ${refused}`),
+      message: note(
+        refused === undefined
+          ? `Digest for ${known.join(', ')} posted.`
+          : said`The digest could not be posted: ${refused}`,
+      ),
     };
   },
 };

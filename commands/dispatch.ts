@@ -22,7 +22,8 @@ export async function dispatch(ctx: CommandContext, text: string, requestId: str
   } catch (err) {
     const error = toPatchbotError(err);
     const log = { err: error, code: error.code, requestId, command: command.name, user: ctx.userId };
-    if (error.code === 'INTERNAL' || error.code.startsWith('AWS_') || error.code === 'STORE_ERROR') ctx.logger.error(log, 'command failed');
+    if (error.code === 'INTERNAL' || error.code.startsWith('AWS_') || error.code === 'STORE_ERROR')
+      ctx.logger.error(log, 'command failed');
     else ctx.logger.info(log, 'command refused');
     // Messages name people and channels by id; user groups among them are named by their handles.
     if (error instanceof ForbiddenError) {
@@ -35,7 +36,8 @@ export async function dispatch(ctx: CommandContext, text: string, requestId: str
     }
     const handles = await ctx.names.handles(namesIn(error.userText, ['principal']));
     // A state the request cannot change ("nothing to cancel: it was cancelled by … at …") is an answer, not a failure.
-    if (error.code === 'CONFLICT') return { kind: 'ephemeral', message: { view: 'note', text: error.userText, handles } };
+    if (error.code === 'CONFLICT')
+      return { kind: 'ephemeral', message: { view: 'note', text: error.userText, handles } };
     return { kind: 'ephemeral', message: { view: 'error', text: error.userText, requestId, handles } };
   }
 }
@@ -45,7 +47,13 @@ function unknownSubcommand(ctx: CommandContext, verb: string): View {
   const names = COMMANDS.map((c) => c.name);
   const group = findGroup(ctx.config, verb);
   const hint = group ? ` ${group.name} is a group: try /patch status ${group.name}.` : didYouMean(verb, names);
-  return { view: 'usage', problem: `Unknown subcommand ${typed(verb)}.${hint}`, usage: '/patch <subcommand> [group]', valid: names, validLabel: 'Subcommands' };
+  return {
+    view: 'usage',
+    problem: `Unknown subcommand ${typed(verb)}.${hint}`,
+    usage: '/patch <subcommand> [group]',
+    valid: names,
+    validLabel: 'Subcommands',
+  };
 }
 
 /** The operators who may run a command on the group named in `args` (all groups' when none is named). */

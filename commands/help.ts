@@ -9,7 +9,12 @@ export function helpCommand(list: () => readonly CommandModule[]): CommandModule
     visibility: 'private',
     operatorsOnly: false,
     async run(ctx) {
-      const commands = list().map((c) => ({ name: c.name, usage: c.usage, summary: c.summary, visibility: c.visibility }));
+      const commands = list().map((c) => ({
+        name: c.name,
+        usage: c.usage,
+        summary: c.summary,
+        visibility: c.visibility,
+      }));
       return { kind: 'ephemeral', message: { view: 'help', commands, groups: ctx.config.groups.map((g) => g.name) } };
     },
   };

@@ -10,7 +10,9 @@ const usage = '/patch install <group> [reboot=if-needed|never]';
 
 /** The optional reboot word: Slack users type the words, SSM wants its enum. */
 const REBOOT_WORDS = ['reboot=if-needed', 'reboot=never'] as const;
-const RebootWordSchema = z.enum(REBOOT_WORDS).transform((w) => (w === 'reboot=never' ? 'NoReboot' : 'RebootIfNeeded') as 'NoReboot' | 'RebootIfNeeded');
+const RebootWordSchema = z
+  .enum(REBOOT_WORDS)
+  .transform((w) => (w === 'reboot=never' ? 'NoReboot' : 'RebootIfNeeded') as 'NoReboot' | 'RebootIfNeeded');
 
 /** " Did you mean reboot=never?" for `never`, `reboot=nevr` and the like. */
 function rebootHint(word: string): string {
@@ -42,9 +44,17 @@ export const installCommand: CommandModule = {
       rebootOption = parsed.data;
     }
     noExtraArgs(args, 2, usage);
-    const op = await ctx.services.requestInstall({ group, requestedBy: ctx.userId, channel: group.channel, ...(rebootOption ? { rebootOption } : {}) });
+    const op = await ctx.services.requestInstall({
+      group,
+      requestedBy: ctx.userId,
+      channel: group.channel,
+      ...(rebootOption ? { rebootOption } : {}),
+    });
     const what = op.status === 'pending' ? 'waits for approval' : 'started';
     if (ctx.channelId === group.channel) return { kind: 'none' };
-    return { kind: 'none', note: note(said`Install on ${group.name} (${op.id}) ${what}; the card is in ${channel(group.channel)}.`) };
+    return {
+      kind: 'none',
+      note: note(said`Install on ${group.name} (${op.id}) ${what}; the card is in ${channel(group.channel)}.`),
+    };
   },
 };

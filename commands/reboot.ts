@@ -25,8 +25,18 @@ export const rebootCommand: CommandModule = {
       });
     }
     noExtraArgs(args, 2, usage);
-    const op = await ctx.services.requestReboot({ group, requestedBy: ctx.userId, channel: group.channel, all: args[1] !== undefined });
+    const op = await ctx.services.requestReboot({
+      group,
+      requestedBy: ctx.userId,
+      channel: group.channel,
+      all: args[1] !== undefined,
+    });
     if (ctx.channelId === group.channel) return { kind: 'none' };
-    return { kind: 'none', note: note(said`Reboot of ${group.name} (${op.id}) ${op.status === 'pending' ? 'waits for approval' : 'started'}; the card is in ${channel(group.channel)}.`) };
+    return {
+      kind: 'none',
+      note: note(
+        said`Reboot of ${group.name} (${op.id}) ${op.status === 'pending' ? 'waits for approval' : 'started'}; the card is in ${channel(group.channel)}.`,
+      ),
+    };
   },
 };

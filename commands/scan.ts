@@ -22,6 +22,11 @@ export const scanCommand: CommandModule = {
     // Operations live in the group's channel, so the team sees every change to a group in one place.
     const op = await ctx.services.startScan({ group, requestedBy: ctx.userId, channel: group.channel });
     if (ctx.channelId === group.channel) return { kind: 'none' };
-    return { kind: 'none', note: note(said`Scan of ${group.name} started as ${op.id}. Progress and the result are posted in ${channel(group.channel)}.`) };
+    return {
+      kind: 'none',
+      note: note(
+        said`Scan of ${group.name} started as ${op.id}. Progress and the result are posted in ${channel(group.channel)}.`,
+      ),
+    };
   },
 };

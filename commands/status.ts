@@ -16,6 +16,10 @@ export const statusCommand: CommandModule = {
     // The group first: when it is wrong, the reply names it, not a word after it.
     const group = resolveGroup(ctx.config, args[0], usage);
     noExtraArgs(args, 1, usage);
-    return readReply(shared, { view: 'status', status: await ctx.services.status(group) }, { command: 'status', group: group.name });
+    return readReply(
+      shared,
+      { view: 'status', status: await ctx.services.status(group) },
+      { command: 'status', group: group.name },
+    );
   },
 };

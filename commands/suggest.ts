@@ -8,12 +8,15 @@
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }
@@ -38,13 +41,18 @@ export function closest(word: string, candidates: readonly string[]): string | u
   for (const candidate of candidates) {
     const distance = editDistance(typed, candidate.toLowerCase());
     if (distance === 0) return candidate;
-    if (distance <= tolerance(Math.min(typed.length, candidate.length)) && (!best || distance < best.distance)) best = { candidate, distance };
+    if (distance <= tolerance(Math.min(typed.length, candidate.length)) && (!best || distance < best.distance))
+      best = { candidate, distance };
   }
   return best?.candidate;
 }
 
 /** " Did you mean install?" (with its leading space), or "" when nothing is close. */
-export function didYouMean(word: string, candidates: readonly string[], render: (candidate: string) => string = (c) => c): string {
+export function didYouMean(
+  word: string,
+  candidates: readonly string[],
+  render: (candidate: string) => string = (c) => c,
+): string {
   const match = closest(word, candidates);
   return match === undefined ? '' : ` Did you mean ${render(match)}?`;
 }

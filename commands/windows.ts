@@ -16,6 +16,10 @@ export const windowsCommand: CommandModule = {
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
     noExtraArgs(args, 1, usage);
     const report = await ctx.services.windows(group);
-    return readReply(shared, { view: 'windows', report, now: ctx.services.now() }, { command: 'windows', group: group?.name });
+    return readReply(
+      shared,
+      { view: 'windows', report, now: ctx.services.now() },
+      { command: 'windows', group: group?.name },
+    );
   },
 };

@@ -17,9 +17,16 @@ const INSTANCES = Number(process.argv[2] ?? 10_000);
 
 async function main(): Promise<void> {
   const sim = await startFleetSimulator({ port: 0, seed: 11, instances: INSTANCES });
-  const config = parseConfigText('groups:\n  STG: { channel: C0STG, operators: [U0A] }\n  PRD: { channel: C0PRD, operators: [U0A] }\n', 'bench.yml', {});
+  const config = parseConfigText(
+    'groups:\n  STG: { channel: C0STG, operators: [U0A] }\n  PRD: { channel: C0PRD, operators: [U0A] }\n',
+    'bench.yml',
+    {},
+  );
   const logger = silentLogger();
-  const fleet = createFleet(config.aws.scopes, logger, { endpoint: sim.url, credentials: { accessKeyId: 'SANDBOXBENCHKEY00001', secretAccessKey: 'x' } });
+  const fleet = createFleet(config.aws.scopes, logger, {
+    endpoint: sim.url,
+    credentials: { accessKeyId: 'SANDBOXBENCHKEY00001', secretAccessKey: 'x' },
+  });
   const store = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'bench.db'), logger });
   const deps = { store, gateways: fleet.gateways, groups: config.groups, clock: systemClock, logger };
   const pollAll = async () => {
@@ -34,8 +41,21 @@ async function main(): Promise<void> {
     const prd = sim.summary()[0]!.groups.PRD ?? 0;
     const stg = sim.summary()[0]!.groups.STG ?? 0;
     const changed = Math.round((prd + stg) / 100);
-    const fleetIds = (await fleet.gateways[0]!.listPatchStates({ tagKey: 'Patch Group', tagValue: 'PRD', operatingSystem: 'AMAZON_LINUX_2' })).map((s) => s.instanceId);
-    sim.releasePatch({ title: 'ALAS2-2026-BENCH', classification: 'Security', severity: 'Critical', releasedDaysAgo: 40, instanceIds: fleetIds.slice(0, changed), rescan: true });
+    const fleetIds = (
+      await fleet.gateways[0]!.listPatchStates({
+        tagKey: 'Patch Group',
+        tagValue: 'PRD',
+        operatingSystem: 'AMAZON_LINUX_2',
+      })
+    ).map((s) => s.instanceId);
+    sim.releasePatch({
+      title: 'ALAS2-2026-BENCH',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 40,
+      instanceIds: fleetIds.slice(0, changed),
+      rescan: true,
+    });
     const busy = await pollAll();
     const ops = [...new Set([...Object.keys(quiet.calls), ...Object.keys(busy.calls)])].sort();
     const rows = ops.map((op) => `| ${op} | ${quiet.calls[op] ?? 0} | ${busy.calls[op] ?? 0} |`);

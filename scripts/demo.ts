@@ -34,12 +34,23 @@ async function main(): Promise<void> {
     ...(values.instances ? { instances: Number(values.instances) } : {}),
     logger: logger.child({ subsystem: 'simulator' }),
   });
-  const slack = await startSlackStandIn({ port: Number(values['slack-port']), signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, logger: logger.child({ subsystem: 'slack-standin' }) });
+  const slack = await startSlackStandIn({
+    port: Number(values['slack-port']),
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    logger: logger.child({ subsystem: 'slack-standin' }),
+  });
   const file = join(__dirname, 'demo.patchbot.yml');
   const config = parseConfigText(readFileSync(file, 'utf8'), file, {});
   const bot = await startBot({
     config,
-    slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
+    slack: {
+      mode: 'http',
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      appToken: undefined,
+      apiUrl: slack.apiUrl,
+    },
     dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-demo-')), 'patchbot.db'),
     port: Number(values['bot-port']),
     host: '127.0.0.1',
@@ -82,6 +93,10 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const code = (err as NodeJS.ErrnoException).code;
-  process.stderr.write(code === 'EADDRINUSE' ? `A demo port is in use: pick others with --aws-port, --slack-port, --bot-port.\n` : `The demo could not start: ${String(err)}\n`);
+  process.stderr.write(
+    code === 'EADDRINUSE'
+      ? `A demo port is in use: pick others with --aws-port, --slack-port, --bot-port.\n`
+      : `The demo could not start: ${String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -63,7 +63,11 @@ async function main(): Promise<number> {
     for (const c of CASES) process.stdout.write(`${c.name.padEnd(34)} ${c.quick ? '[quick] ' : ''}${c.what}\n`);
     return 0;
   }
-  for (const [name, text] of [['fuzz', values.fuzz], ['seed', values.seed], ['outage-seconds', values['outage-seconds']]] as const) {
+  for (const [name, text] of [
+    ['fuzz', values.fuzz],
+    ['seed', values.seed],
+    ['outage-seconds', values['outage-seconds']],
+  ] as const) {
     if (text !== undefined && !/^\d+$/.test(text)) {
       process.stderr.write(`--${name} takes a whole number, got "${text}".\n${usage()}\n`);
       return 2;
@@ -71,8 +75,11 @@ async function main(): Promise<number> {
   }
   const wanted = values.case ?? [];
   // A word that is a case's whole name selects that case; other words select every case whose name contains them.
-  const picks = (name: string, word: string) => name === word || (!CASES.some((c) => c.name === word) && name.includes(word));
-  const selected = CASES.filter((c) => (wanted.length > 0 ? wanted.some((w) => picks(c.name, w)) : !values.quick || c.quick));
+  const picks = (name: string, word: string) =>
+    name === word || (!CASES.some((c) => c.name === word) && name.includes(word));
+  const selected = CASES.filter((c) =>
+    wanted.length > 0 ? wanted.some((w) => picks(c.name, w)) : !values.quick || c.quick,
+  );
   if (selected.length === 0) {
     process.stderr.write(`No case matches ${wanted.join(', ')}; --list shows them.\n`);
     return 2;
@@ -92,7 +99,8 @@ async function main(): Promise<number> {
       const w = await World.start();
       try {
         const clean = await cleanChange(w, kind);
-        if (clean.failures.length > 0) throw new Error(`the clean ${kind} it is compared with failed: ${clean.failures.join('; ')}`);
+        if (clean.failures.length > 0)
+          throw new Error(`the clean ${kind} it is compared with failed: ${clean.failures.join('; ')}`);
         const reference = { result: clean.tally.result, threadHead: clean.threadHead };
         references.set(kind, reference);
         return reference;
@@ -121,7 +129,9 @@ async function main(): Promise<number> {
     const seconds = ((Date.now() - t0) / 1000).toFixed(1);
     const where = keep && w ? ` [state and bot logs: ${w.dir}]` : '';
     const why = ok ? '' : ` -- ${outcome.failures.join('; ')}`;
-    process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${c.name} ${formatFigures(outcome.figures)} (${seconds} s)${why}${where}\n`);
+    process.stdout.write(
+      `${ok ? 'PASS' : 'FAIL'} ${c.name} ${formatFigures(outcome.figures)} (${seconds} s)${why}${where}\n`,
+    );
     if (ok) passed++;
     else failed++;
   }

@@ -12,7 +12,9 @@ import { WorkspacePage, ended, launchWorkspaceBrowser } from '../test/browser/wo
 async function instanceIds(url: string): Promise<Map<string, string>> {
   const fleet = sandboxFleet(url);
   try {
-    return new Map((await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD)).map((i) => [i.name ?? i.instanceId, i.instanceId]));
+    return new Map(
+      (await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD)).map((i) => [i.name ?? i.instanceId, i.instanceId]),
+    );
   } finally {
     fleet.close();
   }
@@ -53,7 +55,14 @@ async function main(): Promise<void> {
     await shot('install-finished');
 
     // A change whose card is no longer true when approved: a target stopped in between.
-    h.sim.releasePatch({ title: 'openssl-3.0.99', group: 'PRD', severity: 'Critical', classification: 'Security', releasedDaysAgo: 40, rescan: true });
+    h.sim.releasePatch({
+      title: 'openssl-3.0.99',
+      group: 'PRD',
+      severity: 'Critical',
+      classification: 'Security',
+      releasedDaysAgo: 40,
+      rescan: true,
+    });
     await ws.switchUser(users.alice);
     await ws.send('/patch install PRD');
     const second = await ws.message(/waiting for approval/);

@@ -72,7 +72,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
   // so two processes never race on one send (a follower's send could not be told from a dead process's).
   let isLeader = (): boolean => false;
-  const service = new PatchService({ store, gateways: fleet.gateways, groups: config.groups, clock, logger, mayActNow: () => isLeader() });
+  const service = new PatchService({
+    store,
+    gateways: fleet.gateways,
+    groups: config.groups,
+    clock,
+    logger,
+    mayActNow: () => isLeader(),
+  });
   let tracker: OperationTracker | undefined;
   const services: CommandServices = {
     status: (group) => service.status(group),
@@ -89,7 +96,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     findChannel: async (ref) => (resolved ? resolved.directory.find(ref) : { id: ref }),
   };
   // The card buttons' rules (own card only, operators only) are the domain's; slack is created below, so its authorizer is reached lazily.
-  const cards: CardRequestDeps = { store, groups: config.groups, authorizer: { isAnyOf: (u, p) => slack.authorizer.isAnyOf(u, p) }, logger };
+  const cards: CardRequestDeps = {
+    store,
+    groups: config.groups,
+    authorizer: { isAnyOf: (u, p) => slack.authorizer.isAnyOf(u, p) },
+    logger,
+  };
   const actions: ActionServices = {
     decide: async (input) => {
       const { result, send } = await changing(() => service.recordDecision(input, slack.authorizer));
@@ -112,7 +124,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     },
     replan: async (click) => {
       const next = await replanRequest(cards, click);
-      return tracked(changing(() => (next.kind === 'install' ? service.requestInstall(next.request) : service.requestReboot(next.request))));
+      return tracked(
+        changing(() =>
+          next.kind === 'install' ? service.requestInstall(next.request) : service.requestReboot(next.request),
+        ),
+      );
     },
     describe: (operationId, origin) => {
       const op = onItsCard(cards, operationId, origin);
@@ -133,8 +149,23 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     tracker?.track(op.id);
     return op;
   }
-  const slack = createSlackApp({ slack: options.slack, config, services, actions, clock, logger, replayLog: store.seenRequests });
-  const jobs = createPatchJobs({ config, store, gateways: fleet.gateways, poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger)), clock, logger });
+  const slack = createSlackApp({
+    slack: options.slack,
+    config,
+    services,
+    actions,
+    clock,
+    logger,
+    replayLog: store.seenRequests,
+  });
+  const jobs = createPatchJobs({
+    config,
+    store,
+    gateways: fleet.gateways,
+    poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger)),
+    clock,
+    logger,
+  });
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
     store,
@@ -144,7 +175,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger,
     runner: service.runner,
     // A card Slack refuses (bot not in the channel, archived...) cancels a change nobody could approve; the requester is told.
-    publisher: new SlackOperationPublisher(slack.client, clock, logger, slack.names, { onCardRefused: (op, reason) => cancelUnseen({ store, clock }, op, reason) }),
+    publisher: new SlackOperationPublisher(slack.client, clock, logger, slack.names, {
+      onCardRefused: (op, reason) => cancelUnseen({ store, clock }, op, reason),
+    }),
     updateIntervalMs: config.slack.updateIntervalMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
@@ -168,7 +201,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   try {
     const { port } = await slack.start(options.port, options.host);
     await leadership.start();
-    logger.info({ port, mode: options.slack.mode, groups: config.groups.map((g) => g.name), role: leadership.role }, 'patchbot is listening');
+    logger.info(
+      { port, mode: options.slack.mode, groups: config.groups.map((g) => g.name), role: leadership.role },
+      'patchbot is listening',
+    );
     return {
       port,
       store,

@@ -119,14 +119,24 @@ export class RequestRefusedError extends PatchbotError {
   readonly reason: string;
 
   constructor(reason: string, status: number, message: string) {
-    super('REQUEST_REFUSED', message, { userMessage: 'This request was refused: it did not come from Slack for this workspace, or came twice.' });
+    super('REQUEST_REFUSED', message, {
+      userMessage: 'This request was refused: it did not come from Slack for this workspace, or came twice.',
+    });
     this.status = status;
     this.reason = reason;
   }
 }
 
 /** What is wrong with the state file, as far as the driver's answer tells. */
-export type StoreProblem = 'corrupt' | 'read-only' | 'locked' | 'missing-directory' | 'disk' | 'deleted' | 'not-patchbot' | 'other';
+export type StoreProblem =
+  | 'corrupt'
+  | 'read-only'
+  | 'locked'
+  | 'missing-directory'
+  | 'disk'
+  | 'deleted'
+  | 'not-patchbot'
+  | 'other';
 
 /** Options of a StoreError: the file and the problem, besides the usual ones. */
 export interface StoreErrorOptions extends PatchbotErrorOptions {
@@ -137,7 +147,8 @@ export interface StoreErrorOptions extends PatchbotErrorOptions {
 /** What a Slack user is told; never the server's path. */
 const STORE_USER_MESSAGES: Partial<Record<StoreProblem, string>> = {
   locked: 'patchbot’s state file is busy (another process holds its lock). Nothing was changed; try again in a moment.',
-  deleted: 'patchbot’s state file was deleted while the bot was running, so it takes no new changes until an operator restarts it. Status and other reads still work.',
+  deleted:
+    'patchbot’s state file was deleted while the bot was running, so it takes no new changes until an operator restarts it. Status and other reads still work.',
 };
 
 /**
@@ -176,7 +187,12 @@ export class SlackError extends PatchbotError {
   /** Slack's error code (`invalid_auth`, `token_revoked`, ...), or the network error's code. */
   readonly slackCode: string | undefined;
 
-  constructor(code: 'SLACK_AUTH' | 'SLACK_UNAVAILABLE' | 'SLACK_ERROR', message: string, details: { method: string; slackCode?: string | undefined }, options: PatchbotErrorOptions = {}) {
+  constructor(
+    code: 'SLACK_AUTH' | 'SLACK_UNAVAILABLE' | 'SLACK_ERROR',
+    message: string,
+    details: { method: string; slackCode?: string | undefined },
+    options: PatchbotErrorOptions = {},
+  ) {
     super(code, message, options);
     this.method = details.method;
     this.slackCode = details.slackCode;
@@ -242,7 +258,8 @@ export class AwsError extends PatchbotError {
 export function toPatchbotError(err: unknown): PatchbotError {
   if (err instanceof PatchbotError) return err;
   return new PatchbotError('INTERNAL', err instanceof Error ? err.message : String(err), {
-    userMessage: 'Something went wrong inside patchbot while handling this request. Check /patch history before trying again; the bot logs have the detail.',
+    userMessage:
+      'Something went wrong inside patchbot while handling this request. Check /patch history before trying again; the bot logs have the detail.',
     cause: err,
   });
 }

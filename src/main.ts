@@ -44,7 +44,10 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ level: config.log.level });
   // From here on nothing ends the process without a log line: see process-guard.ts.
   guardProcess(logger);
-  logger.info({ file: app.file, groups: config.groups.map((g) => g.name), scopes: config.aws.scopes.map((s) => s.name) }, 'configuration loaded');
+  logger.info(
+    { file: app.file, groups: config.groups.map((g) => g.name), scopes: config.aws.scopes.map((s) => s.name) },
+    'configuration loaded',
+  );
 
   const fleet = createFleet(config.aws.scopes, logger, env.awsRetry);
   const checks = await runPreflight(config, fleet, logger).finally(() => fleet.close());
@@ -53,7 +56,15 @@ async function main(argv: string[]): Promise<number> {
 
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
-    bot = await startBot({ config, slack: env.slack, dbPath: env.dbPath, port: env.port, host: env.host, logger, aws: env.awsRetry });
+    bot = await startBot({
+      config,
+      slack: env.slack,
+      dbPath: env.dbPath,
+      port: env.port,
+      host: env.host,
+      logger,
+      aws: env.awsRetry,
+    });
   } catch (err) {
     // The last thing written is the reason and the fix, after every log line already queued.
     const e = toPatchbotError(err);

@@ -48,12 +48,22 @@ export async function runPreflight(config: PatchbotConfig, fleet: Fleet, logger:
     for (const gw of fleet.gateways.filter((g) => group.scopes.includes(g.scope))) {
       await attempt(`group ${group.name} in ${gw.scope} (${gw.region})`, async () => {
         // One call each (the EC2 one paginated over the other spelling's few instances): this runs at every start.
-        const [baseline, state, other] = await Promise.all([gw.getBaseline(group), gw.getPatchGroupState(group), gw.listOtherSpelling(group)]);
+        const [baseline, state, other] = await Promise.all([
+          gw.getBaseline(group),
+          gw.getPatchGroupState(group),
+          gw.listOtherSpelling(group),
+        ]);
         const detail = `baseline ${baseline.name}, ${state.instances} instances report to patch group ${group.tagValue}`;
         // SSM answers with the OS's default baseline when none is registered for the patch group.
         const warnings = [
-          ...(baseline.patchGroups.includes(group.tagValue) ? [] : [`no baseline is registered for patch group ${group.tagValue}, so SSM's default applies`]),
-          ...(state.instances === 0 ? [`no instance reports to patch group ${group.tagValue}: check tagKey and tagValue, and that the instances were scanned`] : []),
+          ...(baseline.patchGroups.includes(group.tagValue)
+            ? []
+            : [`no baseline is registered for patch group ${group.tagValue}, so SSM's default applies`]),
+          ...(state.instances === 0
+            ? [
+                `no instance reports to patch group ${group.tagValue}: check tagKey and tagValue, and that the instances were scanned`,
+              ]
+            : []),
           ...(other.length > 0 ? [otherSpellingWarning(group, other)] : []),
         ];
         return warnings.length > 0 ? { detail, warning: warnings.join('; ') } : { detail };
@@ -69,7 +79,9 @@ const NAMED_OTHER_SPELLING = 5;
 /** "1 instance is tagged PatchGroup=PRD and is not part of this group (prd-db-2 i-…): SSM counts … retag …". */
 function otherSpellingWarning(group: { tagKey: string; tagValue: string }, instances: ManagedInstance[]): string {
   const found = { tagKey: otherTagKey(group), tagValue: group.tagValue, groupTagKey: group.tagKey, instances };
-  const named = instances.slice(0, NAMED_OTHER_SPELLING).map((i) => (i.name ? `${i.name} ${i.instanceId}` : i.instanceId));
+  const named = instances
+    .slice(0, NAMED_OTHER_SPELLING)
+    .map((i) => (i.name ? `${i.name} ${i.instanceId}` : i.instanceId));
   const more = instances.length > named.length ? `, and ${instances.length - named.length} more` : '';
   return `${otherSpellingSummary(found) ?? ''} (${named.join(', ')}${more}): ${otherSpellingFix(found)}`;
 }
@@ -82,7 +94,11 @@ function otherSpellingWarning(group: { tagKey: string; tagValue: string }, insta
  * workspace; with `config`, that every channel it names is one Slack has (names resolved to ids,
  * none archived), as `npm start` resolves them. Never throws.
  */
-export async function runSlackPreflight(env: AppEnv, logger: Logger, config?: PatchbotConfig): Promise<PreflightCheck[]> {
+export async function runSlackPreflight(
+  env: AppEnv,
+  logger: Logger,
+  config?: PatchbotConfig,
+): Promise<PreflightCheck[]> {
   const log = logger.child({ subsystem: 'preflight' });
   const checks: PreflightCheck[] = [];
   try {
@@ -93,14 +109,20 @@ export async function runSlackPreflight(env: AppEnv, logger: Logger, config?: Pa
         : `HTTP mode (SLACK_APP_TOKEN not set), with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack sends requests to port ${secrets.port} (/slack/events)`;
     checks.push({ status: 'ok', what: 'Slack settings', detail });
   } catch (err) {
-    if (err instanceof ConfigError) for (const issue of err.issues) checks.push({ status: 'fail', what: `Slack ${issue.path}`, detail: issue.message });
+    if (err instanceof ConfigError)
+      for (const issue of err.issues)
+        checks.push({ status: 'fail', what: `Slack ${issue.path}`, detail: issue.message });
     else checks.push({ status: 'fail', what: 'Slack settings', detail: toPatchbotError(err).userMessage });
   }
   const { botToken, appToken, apiUrl } = env.slack;
   if (appToken !== undefined) {
     try {
       await slackAppTokenTest({ appToken, apiUrl }, logger);
-      checks.push({ status: 'ok', what: 'Slack app token', detail: 'Slack opens Socket Mode connections with it (apps.connections.open)' });
+      checks.push({
+        status: 'ok',
+        what: 'Slack app token',
+        detail: 'Slack opens Socket Mode connections with it (apps.connections.open)',
+      });
     } catch (err) {
       const e = toPatchbotError(err);
       log.warn({ err: e, what: 'Slack app token' }, 'preflight check failed');
@@ -122,7 +144,11 @@ export async function runSlackPreflight(env: AppEnv, logger: Logger, config?: Pa
 }
 
 /** The config's channels resolved as `npm start` resolves them: names to ids, none archived or unknown. */
-async function channelCheck(config: PatchbotConfig, target: { botToken: string; apiUrl: string | undefined }, logger: Logger): Promise<PreflightCheck> {
+async function channelCheck(
+  config: PatchbotConfig,
+  target: { botToken: string; apiUrl: string | undefined },
+  logger: Logger,
+): Promise<PreflightCheck> {
   try {
     const { config: resolved, warnings } = await resolveConfigChannels(config, target, logger);
     const before = configChannels(config);
@@ -130,7 +156,9 @@ async function channelCheck(config: PatchbotConfig, target: { botToken: string; 
     const named = before.flatMap((c, i) => (isChannelId(c.value) ? [] : [`${c.value} is ${after[i]?.value ?? '?'}`]));
     const distinct = new Set(after.map((c) => c.value)).size;
     const detail = `${distinct} channel${distinct === 1 ? '' : 's'}${named.length > 0 ? `; ${[...new Set(named)].join(', ')}` : ''}`;
-    return warnings.length > 0 ? { status: 'warn', what: 'Slack channels', detail: `${detail}; ${warnings.join('; ')}` } : { status: 'ok', what: 'Slack channels', detail };
+    return warnings.length > 0
+      ? { status: 'warn', what: 'Slack channels', detail: `${detail}; ${warnings.join('; ')}` }
+      : { status: 'ok', what: 'Slack channels', detail };
   } catch (err) {
     const e = toPatchbotError(err);
     logger.child({ subsystem: 'preflight' }).warn({ err: e, what: 'Slack channels' }, 'preflight check failed');

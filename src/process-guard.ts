@@ -24,11 +24,17 @@ export function guardProcess(logger: Logger, options: ProcessGuardOptions = {}):
   const log = logger.child({ subsystem: 'process' });
   const onRejection = (reason: unknown) => {
     const err = toPatchbotError(reason);
-    log.error({ err, code: err.code, event: 'unhandledRejection' }, `unhandled promise rejection (a bug; patchbot carries on): ${err.message}`);
+    log.error(
+      { err, code: err.code, event: 'unhandledRejection' },
+      `unhandled promise rejection (a bug; patchbot carries on): ${err.message}`,
+    );
   };
   const onException = (error: unknown, origin?: string) => {
     const err = toPatchbotError(error);
-    log.fatal({ err, code: err.code, event: 'uncaughtException', origin }, `uncaught exception; patchbot exits: ${err.message}`);
+    log.fatal(
+      { err, code: err.code, event: 'uncaughtException', origin },
+      `uncaught exception; patchbot exits: ${err.message}`,
+    );
     let exited = false;
     const end = () => {
       if (exited) return;

@@ -28,7 +28,13 @@ export const channel = (id: string): Name => ({ kind: 'channel', id });
 
 /** Whether a value is a Name. */
 export function isName(v: unknown): v is Name {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Name).id === 'string' && typeof (v as Name).kind === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as Name).id === 'string' &&
+    typeof (v as Name).kind === 'string'
+  );
 }
 
 type Part = string | number | Name | Sentence | undefined;

@@ -15,7 +15,10 @@ import { GROUPS, sandboxFleet } from './support/aws';
 const ROOT = join(__dirname, '..');
 const BOT_TOKEN = 'xoxb-main';
 
-function runMain(env: Record<string, string>, args: string[] = ['--check']): Promise<{ code: number; stdout: string; stderr: string }> {
+function runMain(
+  env: Record<string, string>,
+  args: string[] = ['--check'],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -68,22 +71,32 @@ describe('npm start (main) against the simulator', () => {
     AWS_ACCESS_KEY_ID: 'SANDBOXMAINTESTKEY01',
     AWS_SECRET_ACCESS_KEY: 'not-checked',
   });
-  const slackEnv = (token = BOT_TOKEN) => ({ SLACK_API_URL: slack.apiUrl, SLACK_BOT_TOKEN: token, SLACK_SIGNING_SECRET: 'main-e2e-secret' });
+  const slackEnv = (token = BOT_TOKEN) => ({
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_BOT_TOKEN: token,
+    SLACK_SIGNING_SECRET: 'main-e2e-secret',
+  });
   const files = () => ({ PATCHBOT_CONFIG: config, PATCHBOT_DB: join(dir, 'state', 'patchbot.db') });
 
   it('reaches every scope through the SDK endpoint variables, assuming the role where one is set, and names the other tag spelling', async () => {
     const { code, stdout, stderr } = await runMain({ ...awsEnv(), ...slackEnv(), ...files() });
     expect(stdout).toMatch(/^OK {3}Slack settings: HTTP mode/m);
-    expect(stdout).toMatch(/^OK {3}Slack bot token: Slack accepts it: bot @patchbot \(U0PATCHBOT, B0PATCHBOT\) in workspace patchbot demo \(T0PATCHBOT, https:\/\/patchbot-demo\.slack\.com\/\)$/m);
+    expect(stdout).toMatch(
+      /^OK {3}Slack bot token: Slack accepts it: bot @patchbot \(U0PATCHBOT, B0PATCHBOT\) in workspace patchbot demo \(T0PATCHBOT, https:\/\/patchbot-demo\.slack\.com\/\)$/m,
+    );
     // Channel names are resolved as npm start resolves them.
     expect(stdout).toMatch(/^OK {3}Slack channels: 1 channel; #prd-patching is C0PRDPATCH$/m);
     expect(stdout).toMatch(/^OK {3}scope main \(us-east-1\) credentials: account 123456789012/m);
-    expect(stdout).toMatch(/^OK {3}scope partner \(eu-west-1\) credentials: account 222222222222 as arn:aws:sts::222222222222:assumed-role\/patchbot\//m);
+    expect(stdout).toMatch(
+      /^OK {3}scope partner \(eu-west-1\) credentials: account 222222222222 as arn:aws:sts::222222222222:assumed-role\/patchbot\//m,
+    );
     // The seed tags prd-db-2 PatchGroup=PRD in each partition: SSM counts 9, the group's tag finds 8.
     expect(stdout).toMatch(
       /^WARN group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, 9 instances report to patch group PRD; 1 instance is tagged PatchGroup=PRD and is not part of this group \(prd-db-2 i-[0-9a-f]{17}\): .*retag them Patch Group=PRD to include them$/m,
     );
-    expect(stdout).toMatch(/^WARN group PRD in partner \(eu-west-1\): baseline PRD-AL2Baseline, 9 instances report .*prd-db-2/m);
+    expect(stdout).toMatch(
+      /^WARN group PRD in partner \(eu-west-1\): baseline PRD-AL2Baseline, 9 instances report .*prd-db-2/m,
+    );
     expect(jsonLines(stdout + stderr)).toEqual([]);
     expect(code).toBe(0);
   });
@@ -121,8 +134,16 @@ describe('npm start (main) against the simulator', () => {
       { name: 'partner', roleArn: 'arn:aws:iam::222222222222:role/patchbot', regions: ['eu-west-1'] },
     ]);
     try {
-      for (const [gw, account] of [[fleet.gateways[0]!, '123456789012'], [fleet.gateways[1]!, '222222222222']] as const) {
-        for (const i of await gw.listOtherSpelling(GROUPS.PRD)) sim.setInstance(i.instanceId, { tags: { PatchGroup: '', 'Patch Group': 'PRD' } }, { account, region: gw.region });
+      for (const [gw, account] of [
+        [fleet.gateways[0]!, '123456789012'],
+        [fleet.gateways[1]!, '222222222222'],
+      ] as const) {
+        for (const i of await gw.listOtherSpelling(GROUPS.PRD))
+          sim.setInstance(
+            i.instanceId,
+            { tags: { PatchGroup: '', 'Patch Group': 'PRD' } },
+            { account, region: gw.region },
+          );
       }
     } finally {
       fleet.close();
@@ -131,7 +152,9 @@ describe('npm start (main) against the simulator', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(7);
     for (const line of lines) expect(line).toMatch(/^OK {3}\S/);
-    expect(stdout).toMatch(/^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, 9 instances report to patch group PRD$/m);
+    expect(stdout).toMatch(
+      /^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, 9 instances report to patch group PRD$/m,
+    );
     expect(jsonLines(stderr)).toEqual([]);
     expect(code).toBe(0);
 
@@ -145,7 +168,9 @@ describe('npm start (main) against the simulator', () => {
   it('npm start with a bot token Slack refuses ends with the problem and the fix', async () => {
     const { code, stderr } = await runMain({ ...awsEnv(), ...slackEnv('xoxb-other'), ...files(), PORT: '0' }, []);
     const last = stderr.trim().split('\n').at(-1);
-    expect(last).toMatch(/^patchbot could not start: Slack does not accept SLACK_BOT_TOKEN \(invalid_auth\): .*OAuth & Permissions page$/);
+    expect(last).toMatch(
+      /^patchbot could not start: Slack does not accept SLACK_BOT_TOKEN \(invalid_auth\): .*OAuth & Permissions page$/,
+    );
     expect(stderr).not.toContain('Something went wrong');
     expect(code).toBe(1);
   });
@@ -153,9 +178,14 @@ describe('npm start (main) against the simulator', () => {
   it('npm start on a corrupt state file ends naming the file, the cause and the fix', async () => {
     const corrupt = join(dir, 'corrupt.db');
     writeFileSync(corrupt, 'this is not a database, only text long enough to fill a header page. '.repeat(80));
-    const { code, stderr } = await runMain({ ...awsEnv(), ...slackEnv(), PATCHBOT_CONFIG: config, PATCHBOT_DB: corrupt, PORT: '0' }, []);
+    const { code, stderr } = await runMain(
+      { ...awsEnv(), ...slackEnv(), PATCHBOT_CONFIG: config, PATCHBOT_DB: corrupt, PORT: '0' },
+      [],
+    );
     const last = stderr.trim().split('\n').at(-1) ?? '';
-    expect(last.startsWith(`patchbot could not start: state database ${corrupt} is corrupt or not an SQLite database: `)).toBe(true);
+    expect(
+      last.startsWith(`patchbot could not start: state database ${corrupt} is corrupt or not an SQLite database: `),
+    ).toBe(true);
     expect(last).toMatch(/SQLITE_NOTADB/);
     expect(last).toContain(`move ${corrupt} aside (or restore a backup)`);
     expect(code).toBe(1);
@@ -163,9 +193,16 @@ describe('npm start (main) against the simulator', () => {
 
   it('exits 2 with every configuration problem named, before touching AWS', async () => {
     const broken = join(dir, 'broken.yml');
-    writeFileSync(broken, 'groups:\n  PRD:\n    channel: C0PRD\n    operators: [U0ALICE]\n    approval: { expiresAfter: soon }\n');
+    writeFileSync(
+      broken,
+      'groups:\n  PRD:\n    channel: C0PRD\n    operators: [U0ALICE]\n    approval: { expiresAfter: soon }\n',
+    );
     sim.resetStats();
-    const { code, stderr } = await runMain({ ...awsEnv(), PATCHBOT_CONFIG: broken, PATCHBOT_DB: join(dir, 'broken.db') });
+    const { code, stderr } = await runMain({
+      ...awsEnv(),
+      PATCHBOT_CONFIG: broken,
+      PATCHBOT_DB: join(dir, 'broken.db'),
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('groups.PRD.approval.expiresAfter: expected a duration like "4h", got "soon"');
     expect(stderr).not.toMatch(/at .*\.ts:\d+/);

@@ -63,14 +63,18 @@ describe('preflight: the other tag spelling', () => {
   });
   afterAll(() => sim.close());
 
-  it('is OK once the instance carries the group\'s own tag key', async () => {
+  it("is OK once the instance carries the group's own tag key", async () => {
     const config = parseConfigText(DOC, 'patchbot.yml', {});
     const fleet = sandboxFleet(sim.url, config.aws.scopes);
     try {
       const [other] = await fleet.gateways[0]!.listOtherSpelling(GROUPS.PRD);
       sim.setInstance(other!.instanceId, { tags: { PatchGroup: '', 'Patch Group': 'PRD' } });
       const prd = (await runPreflight(config, fleet, silentLogger())).find((c) => c.what.startsWith('group PRD'));
-      expect(prd).toEqual({ status: 'ok', what: 'group PRD in main (us-east-1)', detail: 'baseline PRD-AL2Baseline, 9 instances report to patch group PRD' });
+      expect(prd).toEqual({
+        status: 'ok',
+        what: 'group PRD in main (us-east-1)',
+        detail: 'baseline PRD-AL2Baseline, 9 instances report to patch group PRD',
+      });
     } finally {
       fleet.close();
     }
@@ -87,7 +91,8 @@ describe('preflight: Slack, against the workspace stand-in', () => {
   afterAll(() => slack.close());
   beforeEach(() => slack.reset());
 
-  const run = (vars: Record<string, string>) => runSlackPreflight(loadEnv({ SLACK_API_URL: slack.apiUrl, ...vars }), silentLogger());
+  const run = (vars: Record<string, string>) =>
+    runSlackPreflight(loadEnv({ SLACK_API_URL: slack.apiUrl, ...vars }), silentLogger());
 
   it('names every variable the chosen mode misses, and calls Slack only with a bot token', async () => {
     expect(formatPreflight(await run({}))).toBe(
@@ -101,7 +106,10 @@ describe('preflight: Slack, against the workspace stand-in', () => {
     expect(socket.map((c) => `${c.status} ${c.what}`)).toEqual(['fail Slack SLACK_BOT_TOKEN', 'ok Slack app token']);
     // A token but no signing secret: the secret is named, and the token is still tried.
     const noSecret = await run({ SLACK_BOT_TOKEN: TOKEN });
-    expect(noSecret.map((c) => `${c.status} ${c.what}`)).toEqual(['fail Slack SLACK_SIGNING_SECRET', 'ok Slack bot token']);
+    expect(noSecret.map((c) => `${c.status} ${c.what}`)).toEqual([
+      'fail Slack SLACK_SIGNING_SECRET',
+      'ok Slack bot token',
+    ]);
   });
 
   it('names the bot and the workspace when Slack accepts the token', async () => {
@@ -117,9 +125,21 @@ describe('preflight: Slack, against the workspace stand-in', () => {
   });
 
   it.each([
-    ['invalid_auth', undefined, /^Slack does not accept SLACK_BOT_TOKEN \(invalid_auth\).*Set SLACK_BOT_TOKEN to the Bot User OAuth Token \(xoxb-…\) from the app's OAuth & Permissions page$/],
-    ['token_revoked', 'token_revoked', /^Slack says SLACK_BOT_TOKEN was revoked \(token_revoked\).*Reinstall the app to the workspace and set SLACK_BOT_TOKEN/],
-    ['account_inactive', 'account_inactive', /^Slack says the account behind SLACK_BOT_TOKEN is inactive \(account_inactive\).*Reinstall the app/],
+    [
+      'invalid_auth',
+      undefined,
+      /^Slack does not accept SLACK_BOT_TOKEN \(invalid_auth\).*Set SLACK_BOT_TOKEN to the Bot User OAuth Token \(xoxb-…\) from the app's OAuth & Permissions page$/,
+    ],
+    [
+      'token_revoked',
+      'token_revoked',
+      /^Slack says SLACK_BOT_TOKEN was revoked \(token_revoked\).*Reinstall the app to the workspace and set SLACK_BOT_TOKEN/,
+    ],
+    [
+      'account_inactive',
+      'account_inactive',
+      /^Slack says the account behind SLACK_BOT_TOKEN is inactive \(account_inactive\).*Reinstall the app/,
+    ],
     ['token_expired', 'token_expired', /\(token_expired\).*Turn token rotation off/],
   ])('a token Slack refuses (%s) fails with the fix', async (_name, injected, expected) => {
     if (injected) slack.failNext('auth.test', injected);
@@ -131,7 +151,9 @@ describe('preflight: Slack, against the workspace stand-in', () => {
 
   it('Socket Mode: the app token is tried with apps.connections.open, and a refused one fails naming SLACK_APP_TOKEN', async () => {
     const good = await run({ SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: APP_TOKEN });
-    expect(formatPreflight(good)).toMatch(/^OK {3}Slack app token: Slack opens Socket Mode connections with it \(apps.connections.open\)$/m);
+    expect(formatPreflight(good)).toMatch(
+      /^OK {3}Slack app token: Slack opens Socket Mode connections with it \(apps.connections.open\)$/m,
+    );
     const bad = await run({ SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: 'xapp-wrong' });
     const app = bad.find((c) => c.what === 'Slack app token');
     expect(app?.status).toBe('fail');
@@ -140,8 +162,17 @@ describe('preflight: Slack, against the workspace stand-in', () => {
   });
 
   it('a Slack it cannot reach fails naming the URL and SLACK_API_URL', async () => {
-    const checks = await runSlackPreflight(loadEnv({ SLACK_API_URL: 'http://127.0.0.1:9/api/', SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: 'xapp-1' }), silentLogger());
-    expect(checks.map((c) => `${c.status} ${c.what}`)).toEqual(['ok Slack settings', 'fail Slack app token', 'fail Slack bot token']);
-    expect(checks[2]?.detail).toMatch(/^Could not reach Slack at http:\/\/127\.0\.0\.1:9\/api\/ \(SLACK_API_URL\) \([^)]+\): check the network, DNS, proxy and firewall, and SLACK_API_URL, then try again$/);
+    const checks = await runSlackPreflight(
+      loadEnv({ SLACK_API_URL: 'http://127.0.0.1:9/api/', SLACK_BOT_TOKEN: TOKEN, SLACK_APP_TOKEN: 'xapp-1' }),
+      silentLogger(),
+    );
+    expect(checks.map((c) => `${c.status} ${c.what}`)).toEqual([
+      'ok Slack settings',
+      'fail Slack app token',
+      'fail Slack bot token',
+    ]);
+    expect(checks[2]?.detail).toMatch(
+      /^Could not reach Slack at http:\/\/127\.0\.0\.1:9\/api\/ \(SLACK_API_URL\) \([^)]+\): check the network, DNS, proxy and firewall, and SLACK_API_URL, then try again$/,
+    );
   });
 });

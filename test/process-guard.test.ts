@@ -25,7 +25,12 @@ describe('guardProcess', () => {
     proc.emit('uncaughtException', new TypeError('x is undefined'), 'uncaughtException');
     await expect(exited).resolves.toBe(1);
     const [line] = lines();
-    expect(line).toMatchObject({ level: 60, subsystem: 'process', event: 'uncaughtException', origin: 'uncaughtException' });
+    expect(line).toMatchObject({
+      level: 60,
+      subsystem: 'process',
+      event: 'uncaughtException',
+      origin: 'uncaughtException',
+    });
     expect(String(line?.msg)).toContain('x is undefined');
   });
 });

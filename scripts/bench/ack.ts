@@ -67,7 +67,13 @@ function statusCommandFields(slack: SlackStandIn): Record<string, string> {
 
 function figures(run: { ms: number[]; failed: number }, loop: LoopFigures): AckFigures {
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { p50: round(percentile(run.ms, 50)), p99: round(percentile(run.ms, 99)), max: round(Math.max(...run.ms)), failed: run.failed, loop };
+  return {
+    p50: round(percentile(run.ms, 50)),
+    p99: round(percentile(run.ms, 99)),
+    max: round(Math.max(...run.ms)),
+    failed: run.failed,
+    loop,
+  };
 }
 
 /** The round whose patchbot/bare p99 ratio is the median (the upper one of an even count). */
@@ -78,20 +84,43 @@ export function medianRound(rounds: readonly AckRound[]): AckRound {
 }
 
 /** Runs the acknowledgement benchmark. */
-export async function benchAck(options: { commands: number; concurrency: number; awsLatencyMs: number; rounds: number; log: (line: string) => void }): Promise<AckResult> {
+export async function benchAck(options: {
+  commands: number;
+  concurrency: number;
+  awsLatencyMs: number;
+  rounds: number;
+  log: (line: string) => void;
+}): Promise<AckResult> {
   const sim = await startRemoteSimulator({ seed: 1, latencyMs: options.awsLatencyMs });
   const botSlack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: 'xoxb-bench' });
   const bareSlack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: 'xoxb-bare' });
-  const botOptions: BotProcessOptions = { config: 'demo', signingSecret: SIGNING_SECRET, botToken: 'xoxb-bench', slackApiUrl: botSlack.apiUrl, awsEndpoint: sim.url, accessKeyId: SANDBOX_ACCESS_KEY_ID };
+  const botOptions: BotProcessOptions = {
+    config: 'demo',
+    signingSecret: SIGNING_SECRET,
+    botToken: 'xoxb-bench',
+    slackApiUrl: botSlack.apiUrl,
+    awsEndpoint: sim.url,
+    accessKeyId: SANDBOX_ACCESS_KEY_ID,
+  };
   const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs());
   botSlack.setBotEventsUrl(`http://127.0.0.1:${bot.ready.port}/slack/events`);
-  const bare = await startChild<{ port: number }>('bare-bolt-process', { signingSecret: SIGNING_SECRET, botToken: 'xoxb-bare', slackApiUrl: bareSlack.apiUrl });
+  const bare = await startChild<{ port: number }>('bare-bolt-process', {
+    signingSecret: SIGNING_SECRET,
+    botToken: 'xoxb-bare',
+    slackApiUrl: bareSlack.apiUrl,
+  });
   bareSlack.setBotEventsUrl(`http://127.0.0.1:${bare.ready.port}/slack/events`);
   const load = await startChild<{ ready: boolean }>('load-process', {});
   // One burst, timed by the load process, with the receiver's own loop figures for the same span.
   const burst = async (receiver: typeof bot | typeof bare, slack: SlackStandIn, url: string, count: number) => {
     await receiver.request({ loop: 'reset' });
-    const run = await load.request<{ ms: number[]; failed: number }>({ url, signingSecret: SIGNING_SECRET, count, concurrency: options.concurrency, fields: statusCommandFields(slack) } satisfies LoadRequest);
+    const run = await load.request<{ ms: number[]; failed: number }>({
+      url,
+      signingSecret: SIGNING_SECRET,
+      count,
+      concurrency: options.concurrency,
+      fields: statusCommandFields(slack),
+    } satisfies LoadRequest);
     return figures(run, await receiver.request<LoopFigures>({ loop: 'read' }));
   };
   const botUrl = `http://127.0.0.1:${bot.ready.port}/slack/events`;
@@ -107,11 +136,17 @@ export async function benchAck(options: { commands: number; concurrency: number;
       const bareRun = await burst(bare, bareSlack, bareUrl, options.commands);
       const from = botSlack.calls('chat.postMessage').length;
       const botRun = await burst(bot, botSlack, botUrl, options.commands);
-      await botSlack.driver.waitFor(() => botSlack.calls('chat.postMessage').length - from >= options.commands, 120_000, 'every status answer');
+      await botSlack.driver.waitFor(
+        () => botSlack.calls('chat.postMessage').length - from >= options.commands,
+        120_000,
+        'every status answer',
+      );
       answered += botSlack.calls('chat.postMessage').length - from;
       await waitQuiet(botSlack);
       rounds.push({ bare: bareRun, patchbot: botRun });
-      options.log(`ack round ${i + 1}: bare Bolt p50 ${rounds[i]!.bare.p50} ms p99 ${rounds[i]!.bare.p99} ms; patchbot p50 ${rounds[i]!.patchbot.p50} ms p99 ${rounds[i]!.patchbot.p99} ms (bare CPU ${bareRun.loop.cpuMs} ms, patchbot CPU ${botRun.loop.cpuMs} ms, its loop delay max ${botRun.loop.loopDelayMax} ms, GC pause max ${botRun.loop.gcPauseMax} ms)`);
+      options.log(
+        `ack round ${i + 1}: bare Bolt p50 ${rounds[i]!.bare.p50} ms p99 ${rounds[i]!.bare.p99} ms; patchbot p50 ${rounds[i]!.patchbot.p50} ms p99 ${rounds[i]!.patchbot.p99} ms (bare CPU ${bareRun.loop.cpuMs} ms, patchbot CPU ${botRun.loop.cpuMs} ms, its loop delay max ${botRun.loop.loopDelayMax} ms, GC pause max ${botRun.loop.gcPauseMax} ms)`,
+      );
     }
     // The round whose p99 ratio is the median stands for the run; every round is reported.
     const median = medianRound(rounds);

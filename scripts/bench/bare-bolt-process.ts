@@ -7,16 +7,25 @@ import { answerLoopRequest, startLoopMonitor } from './loop-monitor';
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2] ?? '{}') as { signingSecret: string; botToken: string; slackApiUrl: string };
-  const app = new App({ token: o.botToken, signingSecret: o.signingSecret, deferInitialization: true, clientOptions: { slackApiUrl: o.slackApiUrl } });
+  const app = new App({
+    token: o.botToken,
+    signingSecret: o.signingSecret,
+    deferInitialization: true,
+    clientOptions: { slackApiUrl: o.slackApiUrl },
+  });
   app.command('/patch', async ({ ack }) => {
     await ack();
   });
   await app.init();
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
   const loop = startLoopMonitor();
-  serveParent({ port: (server.address() as AddressInfo).port }, async (message) => answerLoopRequest(loop, message) ?? {}, async () => {
-    await app.stop();
-  });
+  serveParent(
+    { port: (server.address() as AddressInfo).port },
+    async (message) => answerLoopRequest(loop, message) ?? {},
+    async () => {
+      await app.stop();
+    },
+  );
 }
 
 main().catch((err: unknown) => {

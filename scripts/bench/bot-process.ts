@@ -26,8 +26,19 @@ export interface BotProcessOptions {
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2] ?? '{}') as BotProcessOptions;
   const bot = await startBot({
-    config: o.config === 'fleet' ? fleetConfig() : o.config === 'digest' ? digestConfig(o.digestChannels ?? 30) : demoConfigQuiet(),
-    slack: { mode: 'http', botToken: o.botToken, signingSecret: o.signingSecret, appToken: undefined, apiUrl: o.slackApiUrl },
+    config:
+      o.config === 'fleet'
+        ? fleetConfig()
+        : o.config === 'digest'
+          ? digestConfig(o.digestChannels ?? 30)
+          : demoConfigQuiet(),
+    slack: {
+      mode: 'http',
+      botToken: o.botToken,
+      signingSecret: o.signingSecret,
+      appToken: undefined,
+      apiUrl: o.slackApiUrl,
+    },
     dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'patchbot.db'),
     port: 0,
     host: '127.0.0.1',

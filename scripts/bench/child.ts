@@ -20,9 +20,17 @@ export interface ChildPart<Ready> {
 }
 
 /** Starts the part `name` (a file beside this one, compiled or not, as this one is) with `options` as JSON in argv[2]. */
-export async function startChild<Ready>(name: string, options: unknown, nodeArgs: readonly string[] = []): Promise<ChildPart<Ready>> {
+export async function startChild<Ready>(
+  name: string,
+  options: unknown,
+  nodeArgs: readonly string[] = [],
+): Promise<ChildPart<Ready>> {
   const file = `${name}${extname(__filename)}`;
-  const child = spawn(process.execPath, [...process.execArgv, ...nodeArgs, join(__dirname, file), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...nodeArgs, join(__dirname, file), JSON.stringify(options)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout });
   const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
   const early: string[] = [];
@@ -69,13 +77,18 @@ export async function startChild<Ready>(name: string, options: unknown, nodeArgs
 }
 
 /** The child side: prints `ready`, then answers each request line with `handle`'s result; exits when stdin closes. */
-export function serveParent(ready: unknown, handle: (message: Record<string, unknown>) => Promise<unknown>, stop: () => Promise<void>): void {
+export function serveParent(
+  ready: unknown,
+  handle: (message: Record<string, unknown>) => Promise<unknown>,
+  stop: () => Promise<void>,
+): void {
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
     handle(JSON.parse(line) as Record<string, unknown>).then(
       (answer) => process.stdout.write(`${JSON.stringify(answer ?? {})}\n`),
-      (err: unknown) => process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`),
+      (err: unknown) =>
+        process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`),
     );
   });
   lines.on('close', () => void stop().finally(() => process.exit(0)));

@@ -23,17 +23,32 @@ export interface DigestResult {
 }
 
 /** Runs the digest job once for `count` channels. */
-export async function benchDigestChannels(options: { count: number; injected429: number; log: (line: string) => void }): Promise<DigestResult> {
+export async function benchDigestChannels(options: {
+  count: number;
+  injected429: number;
+  log: (line: string) => void;
+}): Promise<DigestResult> {
   const channels = digestChannels(options.count);
   const everyone = DEMO_WORKSPACE.users.map((u) => u.id);
   const workspace = {
     ...DEMO_WORKSPACE,
-    channels: [...DEMO_WORKSPACE.channels, ...channels.map((id, i) => ({ id, name: `patching-${i + 1}`, members: [DEMO_IDS.bot.userId, ...everyone] }))],
+    channels: [
+      ...DEMO_WORKSPACE.channels,
+      ...channels.map((id, i) => ({ id, name: `patching-${i + 1}`, members: [DEMO_IDS.bot.userId, ...everyone] })),
+    ],
   };
   const sim = await startRemoteSimulator({ seed: 1 });
   const slack = await startSlackStandIn({ signingSecret: 'bench-signing-secret', botToken: 'xoxb-bench', workspace });
   slack.configure({ rateLimits: true });
-  const botOptions: BotProcessOptions = { config: 'digest', digestChannels: options.count, signingSecret: 'bench-signing-secret', botToken: 'xoxb-bench', slackApiUrl: slack.apiUrl, awsEndpoint: sim.url, accessKeyId: SANDBOX_ACCESS_KEY_ID };
+  const botOptions: BotProcessOptions = {
+    config: 'digest',
+    digestChannels: options.count,
+    signingSecret: 'bench-signing-secret',
+    botToken: 'xoxb-bench',
+    slackApiUrl: slack.apiUrl,
+    awsEndpoint: sim.url,
+    accessKeyId: SANDBOX_ACCESS_KEY_ID,
+  };
   const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs());
   try {
     // Besides Slack's own per-channel limit, a few 429s up front show they are waited out, not lost.
@@ -43,7 +58,9 @@ export async function benchDigestChannels(options: { count: number; injected429:
     await bot.request({ job: 'digest' });
     const wallMs = Math.round(performance.now() - started);
     const calls = slack.calls().slice(from);
-    const postedTo = calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && c.response.ok === true).map((c) => String(c.args.channel));
+    const postedTo = calls
+      .filter((c) => c.method === 'chat.postMessage' && c.status === 200 && c.response.ok === true)
+      .map((c) => String(c.args.channel));
     const posted = new Set(postedTo);
     const result: DigestResult = {
       channels: options.count,
@@ -53,7 +70,9 @@ export async function benchDigestChannels(options: { count: number; injected429:
       duplicates: postedTo.length - posted.size,
       wallMs,
     };
-    options.log(`digest to ${result.channels} channels: ${result.slackCalls} Slack calls, ${result.rateLimited} answered 429, ${result.posted} posted, ${wallMs} ms`);
+    options.log(
+      `digest to ${result.channels} channels: ${result.slackCalls} Slack calls, ${result.rateLimited} answered 429, ${result.posted} posted, ${wallMs} ms`,
+    );
     return result;
   } finally {
     await bot.close();

@@ -18,7 +18,9 @@ export function fleetOptions(total: number, latencyMs: number): SimulatorOptions
     seed: 11,
     latencyMs,
     accessKeys: { [BENCH_ACCESS_KEY]: ACCOUNTS[0] },
-    fleets: ACCOUNTS.flatMap((account, a) => REGIONS.map((region, r) => ({ account, region, instances: per, seed: 100 + a * 10 + r }))),
+    fleets: ACCOUNTS.flatMap((account, a) =>
+      REGIONS.map((region, r) => ({ account, region, instances: per, seed: 100 + a * 10 + r })),
+    ),
   };
 }
 
@@ -48,7 +50,15 @@ export function demoConfigQuiet(): PatchbotConfig {
   const config = parseConfigText(readFileSync(file, 'utf8'), file, {});
   const off = <T extends { enabled: boolean }>(s: T): T => ({ ...s, enabled: false });
   const { schedules } = config;
-  return { ...config, schedules: { ...schedules, compliancePoll: off(schedules.compliancePoll), windowPoll: off(schedules.windowPoll), digest: off(schedules.digest) } };
+  return {
+    ...config,
+    schedules: {
+      ...schedules,
+      compliancePoll: off(schedules.compliancePoll),
+      windowPoll: off(schedules.windowPoll),
+      digest: off(schedules.digest),
+    },
+  };
 }
 
 /** The digest benchmark's channels: `count` of them, one group each, the bot a member of all. */
@@ -59,7 +69,10 @@ export function digestChannels(count: number): string[] {
 /** A config with one group per digest channel (STG and PRD tags in turn, on the demo fleet), schedules off. */
 export function digestConfig(count: number): PatchbotConfig {
   const { users } = DEMO_IDS;
-  const groups = digestChannels(count).map((channel, i) => `  G${String(i + 1).padStart(2, '0')}: { channel: ${channel}, tagValue: ${i % 2 === 0 ? 'STG' : 'PRD'}, operators: [${users.alice}] }`);
+  const groups = digestChannels(count).map(
+    (channel, i) =>
+      `  G${String(i + 1).padStart(2, '0')}: { channel: ${channel}, tagValue: ${i % 2 === 0 ? 'STG' : 'PRD'}, operators: [${users.alice}] }`,
+  );
   const yml = `
 aws:
   scopes:

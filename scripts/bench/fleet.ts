@@ -59,7 +59,9 @@ const FAILURE_TEXT = /could not be read|could not reach|not authorized|AccessDen
 const { users, channels } = DEMO_IDS;
 
 function accepted(stats: Stats): { total: number; busiest: number } {
-  const perScope = Object.values(stats.partitions).map((p) => Object.values(p.calls).reduce((a, b) => a + b, 0) - p.throttled);
+  const perScope = Object.values(stats.partitions).map(
+    (p) => Object.values(p.calls).reduce((a, b) => a + b, 0) - p.throttled,
+  );
   return { total: stats.totalCalls - stats.throttled, busiest: Math.max(0, ...perScope) };
 }
 
@@ -78,29 +80,71 @@ export function medianRows(runs: readonly FleetRow[]): FleetRow[] {
  * scope), the whole sequence `repeats` times: one run of a few seconds on a shared 2-core machine
  * is too noisy to hold against a target.
  */
-export async function benchFleet(options: { instances: number; latencyMs: number; throttleRps: number[]; repeats: number; log: (line: string) => void }): Promise<FleetResult> {
+export async function benchFleet(options: {
+  instances: number;
+  latencyMs: number;
+  throttleRps: number[];
+  repeats: number;
+  log: (line: string) => void;
+}): Promise<FleetResult> {
   const sim = await startRemoteSimulator(fleetOptions(options.instances, options.latencyMs));
   const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   const config = fleetConfig();
   const aws = { endpoint: sim.url, credentials: { accessKeyId: BENCH_ACCESS_KEY, secretAccessKey: 'sandbox' } };
-  const botOptions: BotProcessOptions = { config: 'fleet', signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl, awsEndpoint: sim.url, accessKeyId: BENCH_ACCESS_KEY };
+  const botOptions: BotProcessOptions = {
+    config: 'fleet',
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    slackApiUrl: slack.apiUrl,
+    awsEndpoint: sim.url,
+    accessKeyId: BENCH_ACCESS_KEY,
+  };
   const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs());
   slack.setBotEventsUrl(`http://127.0.0.1:${bot.ready.port}/slack/events`);
   const ground = createFleet(config.aws.scopes, silentLogger(), aws);
   const rows: FleetRow[] = [];
   try {
-    options.log(`fleet: ${options.instances} instances in ${ACCOUNTS.length} accounts x ${REGIONS.length} regions, ${options.latencyMs} ms per AWS call`);
+    options.log(
+      `fleet: ${options.instances} instances in ${ACCOUNTS.length} accounts x ${REGIONS.length} regions, ${options.latencyMs} ms per AWS call`,
+    );
     // The first poll records the snapshot every later poll is compared with.
     await bot.request({ job: 'compliance-poll' });
     for (let repeat = 1; repeat <= options.repeats; repeat++) {
       options.log(`fleet run ${repeat} of ${options.repeats}`);
       for (const throttleRps of [0, ...options.throttleRps]) {
-        rows.push(await measure(sim, 'status PRD', throttleRps, () => minimumStatus(ground.gateways, config), () => statusAnswer(slack)));
+        rows.push(
+          await measure(
+            sim,
+            'status PRD',
+            throttleRps,
+            () => minimumStatus(ground.gateways, config),
+            () => statusAnswer(slack),
+          ),
+        );
         await sim.configure({ throttleRps: 0 });
         const changed = await releaseToSome(sim, ground.gateways, config, 0.01);
-        rows.push(await measure(sim, 'compliance poll, 1% changed', throttleRps, () => minimumPoll(ground.gateways, config, changed), () => jobAnswer(bot, slack, 'compliance-poll')));
-        rows.push(await measure(sim, 'digest', throttleRps, () => minimumAllGroups(ground.gateways, config), () => jobAnswer(bot, slack, 'digest')));
-        for (const r of rows.slice(-3)) options.log(`  ${r.scenario}: ${r.wallMs} ms, ${r.calls} calls (minimum ${r.minimum}), ${r.throttled} throttled`);
+        rows.push(
+          await measure(
+            sim,
+            'compliance poll, 1% changed',
+            throttleRps,
+            () => minimumPoll(ground.gateways, config, changed),
+            () => jobAnswer(bot, slack, 'compliance-poll'),
+          ),
+        );
+        rows.push(
+          await measure(
+            sim,
+            'digest',
+            throttleRps,
+            () => minimumAllGroups(ground.gateways, config),
+            () => jobAnswer(bot, slack, 'digest'),
+          ),
+        );
+        for (const r of rows.slice(-3))
+          options.log(
+            `  ${r.scenario}: ${r.wallMs} ms, ${r.calls} calls (minimum ${r.minimum}), ${r.throttled} throttled`,
+          );
       }
     }
     return {
@@ -121,7 +165,13 @@ export async function benchFleet(options: { instances: number; latencyMs: number
   }
 }
 
-async function measure(sim: RemoteSimulator, scenario: string, throttleRps: number, minimum: () => Promise<number>, run: () => Promise<boolean>): Promise<FleetRow> {
+async function measure(
+  sim: RemoteSimulator,
+  scenario: string,
+  throttleRps: number,
+  minimum: () => Promise<number>,
+  run: () => Promise<boolean>,
+): Promise<FleetRow> {
   // Count the minimum unthrottled, then start the run with the scope's bucket full.
   await sim.configure({ throttleRps: 0 });
   const min = await minimum();
@@ -160,7 +210,10 @@ async function statusAnswer(slack: SlackStandIn): Promise<boolean> {
 async function jobAnswer(bot: ChildPart<unknown>, slack: SlackStandIn, job: string): Promise<boolean> {
   const from = slack.calls().length;
   await bot.request({ job });
-  const posted = slack.calls().slice(from).filter((c) => c.method.startsWith('chat.'));
+  const posted = slack
+    .calls()
+    .slice(from)
+    .filter((c) => c.method.startsWith('chat.'));
   return posted.length > 0 && posted.every((c) => !FAILURE_TEXT.test(JSON.stringify(c.args)));
 }
 
@@ -181,7 +234,11 @@ interface Changed {
   instanceIds: string[];
 }
 
-async function minimumPoll(gateways: readonly FleetGateway[], config: PatchbotConfig, changed: readonly Changed[]): Promise<number> {
+async function minimumPoll(
+  gateways: readonly FleetGateway[],
+  config: PatchbotConfig,
+  changed: readonly Changed[],
+): Promise<number> {
   let detail = 0;
   for (const c of changed) {
     // Only the patches not installed are needed, so that is the list the minimum pages through.
@@ -192,10 +249,17 @@ async function minimumPoll(gateways: readonly FleetGateway[], config: PatchbotCo
 }
 
 /** Releases a new critical patch to `share` of each scope's Linux instances and rescans them; returns the instances whose reported state changed. */
-async function releaseToSome(sim: RemoteSimulator, gateways: readonly FleetGateway[], config: PatchbotConfig, share: number): Promise<Changed[]> {
+async function releaseToSome(
+  sim: RemoteSimulator,
+  gateways: readonly FleetGateway[],
+  config: PatchbotConfig,
+  share: number,
+): Promise<Changed[]> {
   const changed: Changed[] = [];
   const stamp = Date.now().toString(36).toUpperCase();
-  const linux = config.groups.filter((g) => g.operatingSystem === 'AMAZON_LINUX_2').map((g) => ({ tagKey: g.tagKey, tagValue: g.tagValue, operatingSystem: g.operatingSystem }));
+  const linux = config.groups
+    .filter((g) => g.operatingSystem === 'AMAZON_LINUX_2')
+    .map((g) => ({ tagKey: g.tagKey, tagValue: g.tagValue, operatingSystem: g.operatingSystem }));
   // "Changed" is what the API lets anyone see: a scan that ended since, with patches not installed,
   // on an instance that is still a managed member of its group (as status and the poll count them).
   // Equal counts after a new scan do not prove an equal patch list, so those instances count too.
@@ -206,17 +270,38 @@ async function releaseToSome(sim: RemoteSimulator, gateways: readonly FleetGatew
         .filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down')
         .map((i) => i.instanceId),
     );
-    const states = (await Promise.all(linux.map((t) => gateway.listPatchStates(t)))).flat().filter((s) => members.has(s.instanceId));
-    return new Map(states.map((s) => [s.instanceId, { ended: s.operationEndTime.getTime(), notInstalled: s.missingCount + s.failedCount }]));
+    const states = (await Promise.all(linux.map((t) => gateway.listPatchStates(t))))
+      .flat()
+      .filter((s) => members.has(s.instanceId));
+    return new Map(
+      states.map((s) => [
+        s.instanceId,
+        { ended: s.operationEndTime.getTime(), notInstalled: s.missingCount + s.failedCount },
+      ]),
+    );
   };
   for (const gateway of gateways) {
     const before = await snapshot(gateway);
     const ids = [...before.keys()].filter((_, i) => i % Math.round(1 / share) === 0);
     const account = gateway.scope === 'fleet-a' ? ACCOUNTS[0] : ACCOUNTS[1];
-    await sim.releasePatch({ title: `ALAS2-BENCH-${stamp}`, classification: 'Security', severity: 'Critical', releasedDaysAgo: 30, instanceIds: ids, rescan: true }, { account, region: gateway.region });
+    await sim.releasePatch(
+      {
+        title: `ALAS2-BENCH-${stamp}`,
+        classification: 'Security',
+        severity: 'Critical',
+        releasedDaysAgo: 30,
+        instanceIds: ids,
+        rescan: true,
+      },
+      { account, region: gateway.region },
+    );
     const after = await snapshot(gateway);
-    changed.push({ gateway, instanceIds: [...after].filter(([id, now]) => now.ended !== before.get(id)?.ended && now.notInstalled > 0).map(([id]) => id) });
+    changed.push({
+      gateway,
+      instanceIds: [...after]
+        .filter(([id, now]) => now.ended !== before.get(id)?.ended && now.notInstalled > 0)
+        .map(([id]) => id),
+    });
   }
   return changed;
 }
-

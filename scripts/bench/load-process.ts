@@ -45,4 +45,8 @@ async function fire(r: LoadRequest): Promise<{ ms: number[]; failed: number }> {
   return { ms, failed };
 }
 
-serveParent({ ready: true }, (message) => fire(message as unknown as LoadRequest), async () => undefined);
+serveParent(
+  { ready: true },
+  (message) => fire(message as unknown as LoadRequest),
+  async () => undefined,
+);

@@ -35,13 +35,21 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures } {
     },
     read() {
       const cpu = process.cpuUsage(cpuFrom);
-      return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), loopDelayP99: ms(delay.percentile(99)), loopDelayMax: ms(delay.max), gcPauseMax: Math.round(gcMax * 10) / 10 };
+      return {
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        loopDelayP99: ms(delay.percentile(99)),
+        loopDelayMax: ms(delay.max),
+        gcPauseMax: Math.round(gcMax * 10) / 10,
+      };
     },
   };
 }
 
 /** Answers a parent's `{ loop: 'reset' | 'read' }` request, or undefined when the message is not one. */
-export function answerLoopRequest(monitor: ReturnType<typeof startLoopMonitor>, message: Record<string, unknown>): LoopFigures | { ok: true } | undefined {
+export function answerLoopRequest(
+  monitor: ReturnType<typeof startLoopMonitor>,
+  message: Record<string, unknown>,
+): LoopFigures | { ok: true } | undefined {
   if (message.loop === 'reset') {
     monitor.reset();
     return { ok: true };

@@ -18,7 +18,11 @@ export interface GroupCounts {
 
 /** Counts a group in every gateway. */
 export async function countGroup(gateways: readonly FleetGateway[], group: PatchGroup): Promise<GroupCounts[]> {
-  const target: GroupTarget = { tagKey: group.tagKey, tagValue: group.tagValue, operatingSystem: group.operatingSystem };
+  const target: GroupTarget = {
+    tagKey: group.tagKey,
+    tagValue: group.tagValue,
+    operatingSystem: group.operatingSystem,
+  };
   return Promise.all(
     gateways.map(async (gw) => {
       const [instances, states] = await Promise.all([gw.listManagedInstances(target), gw.listPatchStates(target)]);
@@ -34,14 +38,22 @@ export async function countGroup(gateways: readonly FleetGateway[], group: Patch
 /** The minimum calls to read a group's compliance in every gateway: instance information, EC2 instances and patch states. */
 export function minimumGroupRead(counts: readonly GroupCounts[]): number {
   return counts.reduce(
-    (n, c) => n + pages(c.managed, LIMITS.instanceInformationPage) + pages(c.ec2, LIMITS.ec2InstancesPage) + pages(c.patchStates, LIMITS.patchStatesPage),
+    (n, c) =>
+      n +
+      pages(c.managed, LIMITS.instanceInformationPage) +
+      pages(c.ec2, LIMITS.ec2InstancesPage) +
+      pages(c.patchStates, LIMITS.patchStatesPage),
     0,
   );
 }
 
 /** The minimum calls to find a group's instances under the other tag spelling in every gateway (status shows them): one paged EC2 list each. */
 export async function minimumOtherSpelling(gateways: readonly FleetGateway[], group: PatchGroup): Promise<number> {
-  const target: GroupTarget = { tagKey: group.tagKey, tagValue: group.tagValue, operatingSystem: group.operatingSystem };
+  const target: GroupTarget = {
+    tagKey: group.tagKey,
+    tagValue: group.tagValue,
+    operatingSystem: group.operatingSystem,
+  };
   const counts = await Promise.all(gateways.map((gw) => gw.listOtherSpelling(target)));
   return counts.reduce((n, found) => n + pages(found.length, LIMITS.ec2InstancesPage), 0);
 }

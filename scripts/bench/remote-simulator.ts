@@ -18,7 +18,10 @@ export async function startRemoteSimulator(options: SimulatorOptions): Promise<R
   const child = await startChild<{ url: string; buildMs: number }>('simulator-process', options);
   const { url, buildMs } = child.ready;
   const admin = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
-    const res = await fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
     const json: unknown = await res.json();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -29,7 +32,8 @@ export async function startRemoteSimulator(options: SimulatorOptions): Promise<R
     stats: async () => (await admin('GET', '/_sandbox/stats')) as Stats,
     resetStats: async () => void (await admin('POST', '/_sandbox/stats/reset')),
     configure: async (changes) => void (await admin('POST', '/_sandbox/config', changes)),
-    releasePatch: async (release, p) => void (await admin('POST', `/_sandbox/patches?account=${p.account}&region=${p.region}`, release)),
+    releasePatch: async (release, p) =>
+      void (await admin('POST', `/_sandbox/patches?account=${p.account}&region=${p.region}`, release)),
     close: () => child.close(),
   };
 }

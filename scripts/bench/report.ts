@@ -38,7 +38,11 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
   const plain = fleet.rows.filter((r) => r.throttleRps === 0);
   const throttled = fleet.rows.filter((r) => r.throttleRps > 0);
   const worstCalls = Math.max(...fleet.rows.map((r) => ratio(r.calls - r.throttled, r.minimum)));
-  const throttledRatios = throttled.map((r) => ({ r, bound: r.rateBoundMs ?? 0, floor: throttledFloorMs(r, fleet.rows) }));
+  const throttledRatios = throttled.map((r) => ({
+    r,
+    bound: r.rateBoundMs ?? 0,
+    floor: throttledFloorMs(r, fleet.rows),
+  }));
   const binding = throttledRatios.filter((t) => t.bound >= t.floor);
   const lines = [
     '# Benchmarks',
@@ -47,7 +51,7 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     'Every part runs on 127.0.0.1: the fleet simulator, the bot, the bare Bolt app and the acknowledgement load each in',
     'their own process; the Slack stand-in in the benchmark process. The bot is the same `startBot` as production, reached',
     'through signed HTTP requests, calling AWS through the real SDK. Wall times vary by some 10-20% between runs; a single',
-    'burst\'s acknowledgement p99 varies far more (see its rounds), so that figure is the median of several.',
+    "burst's acknowledgement p99 varies far more (see its rounds), so that figure is the median of several.",
     '',
     '## Summary against the targets',
     '',
@@ -70,10 +74,13 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     '',
     '| Round | Receiver | p50 | p99 | max | failed | its CPU time | its event-loop delay p99 / max | its longest GC pause |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...ack.rounds.flatMap((r, i) => [ackRow(i + 1, 'bare Bolt app (acknowledges only)', r.bare), ackRow(i + 1, 'patchbot', r.patchbot)]),
+    ...ack.rounds.flatMap((r, i) => [
+      ackRow(i + 1, 'bare Bolt app (acknowledges only)', r.bare),
+      ackRow(i + 1, 'patchbot', r.patchbot),
+    ]),
     '',
-    'The last three columns are the receiver\'s own figures over its burst: CPU time used, how late its event loop ran',
-    '(Node\'s monitorEventLoopDelay: its own work, or waiting for one of the 2 cores the simulator, the Slack stand-in and the',
+    "The last three columns are the receiver's own figures over its burst: CPU time used, how late its event loop ran",
+    "(Node's monitorEventLoopDelay: its own work, or waiting for one of the 2 cores the simulator, the Slack stand-in and the",
     'load also use) and its longest GC pause. patchbot does, within the same seconds, the work the commands asked for.',
     '',
     `patchbot then answered all ${fmt(ack.answered)} commands in the channel.`,
@@ -97,8 +104,15 @@ export function renderReport(machine: Machine, ack: AckResult, fleet: FleetResul
     'Calls by API, unthrottled:',
     '',
     `| Scenario | ${apis(plain).join(' | ')} |`,
-    `| --- | ${apis(plain).map(() => '---').join(' | ')} |`,
-    ...plain.map((r) => `| ${r.base} | ${apis(plain).map((a) => fmt(r.byApi[a] ?? 0)).join(' | ')} |`),
+    `| --- | ${apis(plain)
+      .map(() => '---')
+      .join(' | ')} |`,
+    ...plain.map(
+      (r) =>
+        `| ${r.base} | ${apis(plain)
+          .map((a) => fmt(r.byApi[a] ?? 0))
+          .join(' | ')} |`,
+    ),
     '',
     `The rate-limit bound is (calls AWS accepted from the busiest scope - the one second's worth its bucket starts with) / rate. ${binding.length < throttledRatios.length ? 'Where it is lower than the same run unthrottled, the limit does not bind: the run is paced by the sequential pages of each list and the 20 ms per call, and the ratio is taken against the unthrottled time.' : ''}`,
     '',

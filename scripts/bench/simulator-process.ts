@@ -5,7 +5,11 @@ import { serveParent } from './child';
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as SimulatorOptions;
   const sim = await startFleetSimulator({ ...options, port: 0 });
-  serveParent({ url: sim.url, buildMs: Math.round(sim.buildMs()) }, async () => ({}), () => sim.close());
+  serveParent(
+    { url: sim.url, buildMs: Math.round(sim.buildMs()) },
+    async () => ({}),
+    () => sim.close(),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -27,7 +27,15 @@ import { sleep, until, type BotProcess, type World } from './world';
 const END_TIMEOUT_MS = 90_000;
 
 function figuresOf(t: Tally, extra: Figures = {}): Figures {
-  return { ...extra, SendCommand: t.sends, RebootInstances: t.reboots, cards: t.cards, threads: t.threads, status: t.status, result: t.result };
+  return {
+    ...extra,
+    SendCommand: t.sends,
+    RebootInstances: t.reboots,
+    cards: t.cards,
+    threads: t.threads,
+    status: t.status,
+    result: t.result,
+  };
 }
 
 /**
@@ -46,14 +54,23 @@ function judge(kind: ChangeKind, t: Tally, ref: { result: string }, options: { s
   } else {
     e.that(t.reboots <= 1, `RebootInstances ${t.reboots} (expected at most 1)`);
     e.that(t.threads <= 1, `result thread posted ${t.threads} times (expected at most 1)`);
-    e.that(!(t.reboots === 0 && /^Reboot of \S+ succeeded\b/.test(t.result)), `the card says "${t.result}" but nothing was rebooted`);
+    e.that(
+      !(t.reboots === 0 && /^Reboot of \S+ succeeded\b/.test(t.result)),
+      `the card says "${t.result}" but nothing was rebooted`,
+    );
   }
-  e.that(!t.falseNothing, `the card says nothing was changed but ${SIDE_EFFECT[kind]} reached AWS ${kind === 'install' ? t.sends : t.reboots} time(s): "${t.result}"`);
+  e.that(
+    !t.falseNothing,
+    `the card says nothing was changed but ${SIDE_EFFECT[kind]} reached AWS ${kind === 'install' ? t.sends : t.reboots} time(s): "${t.result}"`,
+  );
   return e.failures;
 }
 
 /** A clean change: the reference the fault cases compare with. */
-export async function cleanChange(w: World, kind: ChangeKind): Promise<{ tally: Tally; threadHead: string | undefined; failures: string[] }> {
+export async function cleanChange(
+  w: World,
+  kind: ChangeKind,
+): Promise<{ tally: Tally; threadHead: string | undefined; failures: string[] }> {
   await w.startBot();
   const card = await requestCard(w, kind);
   const status = await approve(w, card);
@@ -83,22 +100,35 @@ function cleanCase(kind: ChangeKind): FaultCase {
   };
 }
 
-export type KillPoint = 'after-ack' | 'on-the-wire' | 'on-the-wire-late' | 'after-answer' | 'while-running' | 'while-publishing';
+export type KillPoint =
+  | 'after-ack'
+  | 'on-the-wire'
+  | 'on-the-wire-late'
+  | 'after-answer'
+  | 'while-running'
+  | 'while-publishing';
 
 /** How long the side-effect request is held on the wire: 3 s (lands while the bot restarts), 12 s (lands after the restarted bot is up and resuming). */
 const WIRE_DELAY_MS = { 'on-the-wire': 3000, 'on-the-wire-late': 12_000 };
 
 const KILL_WHAT: Record<KillPoint, string> = {
   'after-ack': 'right after the Approve click is acknowledged',
-  'on-the-wire': 'while the side-effect request is on the wire (held 3 s by the simulator; it lands after the kill, during the restart)',
-  'on-the-wire-late': 'while the side-effect request is on the wire (held 12 s; it lands after the restarted bot is up and resuming)',
+  'on-the-wire':
+    'while the side-effect request is on the wire (held 3 s by the simulator; it lands after the kill, during the restart)',
+  'on-the-wire-late':
+    'while the side-effect request is on the wire (held 12 s; it lands after the restarted bot is up and resuming)',
   'after-answer': 'as soon as the simulator carried out the side effect, before the store records it',
   'while-running': 'while the operation is running',
   'while-publishing': 'after the final card update, before the result thread (Slack slowed to 700 ms a call)',
 };
 
 /** SIGKILLs `bot` at `point` of the change on `card`; returns what the state file said then. */
-async function killAt(w: World, bot: BotProcess, card: Card, point: KillPoint): Promise<{ reached: boolean; figures: Figures }> {
+async function killAt(
+  w: World,
+  bot: BotProcess,
+  card: Card,
+  point: KillPoint,
+): Promise<{ reached: boolean; figures: Figures }> {
   const effect = SIDE_EFFECT[card.kind];
   const statusNow = () => operationOf(w, card)?.status;
   switch (point) {
@@ -119,11 +149,15 @@ async function killAt(w: World, bot: BotProcess, card: Card, point: KillPoint): 
     case 'after-answer': {
       void approve(w, card).catch(() => undefined);
       // Polled every tick in this process, which also runs the simulator: the kill follows the answer by well under a millisecond of bot time.
-      const done = await until(() => {
-        if (w.sim.changes(effect).length === 0) return false;
-        bot.child.kill('SIGKILL');
-        return true;
-      }, 30_000, 0);
+      const done = await until(
+        () => {
+          if (w.sim.changes(effect).length === 0) return false;
+          bot.child.kill('SIGKILL');
+          return true;
+        },
+        30_000,
+        0,
+      );
       await bot.kill();
       return { reached: Boolean(done), figures: {} };
     }
@@ -138,12 +172,16 @@ async function killAt(w: World, bot: BotProcess, card: Card, point: KillPoint): 
       await approve(w, card);
       const running = await until(() => statusNow() === 'running', 30_000, 25);
       w.slack.configure({ latencyMs: 700 });
-      const final = await until(() => {
-        const m = message(w, card.ts);
-        if (!m || !ENDED.test(m.text)) return false;
-        bot.child.kill('SIGKILL');
-        return true;
-      }, 60_000, 2);
+      const final = await until(
+        () => {
+          const m = message(w, card.ts);
+          if (!m || !ENDED.test(m.text)) return false;
+          bot.child.kill('SIGKILL');
+          return true;
+        },
+        60_000,
+        2,
+      );
       await bot.kill();
       w.slack.configure({ latencyMs: 0 });
       return { reached: Boolean(running && final), figures: {} };
@@ -176,7 +214,8 @@ function killCase(kind: ChangeKind, point: KillPoint, quick: boolean): FaultCase
       }
       const ended = await waitForEnd(w, card, END_TIMEOUT_MS);
       // A request still held on the wire lands later: count it before judging.
-      if (point === 'on-the-wire' || point === 'on-the-wire-late') await sleep(Math.max(0, killedAt + WIRE_DELAY_MS[point] + 1500 - Date.now()));
+      if (point === 'on-the-wire' || point === 'on-the-wire-late')
+        await sleep(Math.max(0, killedAt + WIRE_DELAY_MS[point] + 1500 - Date.now()));
       const t = tally(w, card, ended, ref.threadHead);
       const failures = judge(kind, t, ref, { sameResult: true });
       const missed = !reached || (point === 'while-publishing' && figures.threadAtKill !== 0);
@@ -233,8 +272,12 @@ function slackOutageCase(): FaultCase {
       // The harness's own check: the result can only have reached Slack after the outage.
       const finalAt = message(w, card.ts)?.history.at(-1)?.at.getTime() ?? 0;
       const publishedAfter = finalAt >= back;
-      if (ended && !publishedAfter) failures.push('the final card update is dated inside the outage: the outage did not cut the bot off');
-      return { figures: figuresOf(t, { outageSeconds: ctx.outageSeconds, publishedAfterOutage: publishedAfter }), failures };
+      if (ended && !publishedAfter)
+        failures.push('the final card update is dated inside the outage: the outage did not cut the bot off');
+      return {
+        figures: figuresOf(t, { outageSeconds: ctx.outageSeconds, publishedAfterOutage: publishedAfter }),
+        failures,
+      };
     },
   };
 }
@@ -259,13 +302,21 @@ function rollingRestartCase(): FaultCase {
       const ended = await waitForEnd(w, card, END_TIMEOUT_MS);
       const t = tally(w, card, ended, ref.threadHead);
       const failures = judge('install', t, ref, { sameResult: true });
-      if (!inFlight || atSecond !== 'sending') failures.unshift(`the second process did not start during the send (store said ${atSecond})`);
+      if (!inFlight || atSecond !== 'sending')
+        failures.unshift(`the second process did not start during the send (store said ${atSecond})`);
       return { figures: figuresOf(t, { atSecondStart: atSecond }), failures };
     },
   };
 }
 
-const KILL_POINTS: KillPoint[] = ['after-ack', 'on-the-wire', 'on-the-wire-late', 'after-answer', 'while-running', 'while-publishing'];
+const KILL_POINTS: KillPoint[] = [
+  'after-ack',
+  'on-the-wire',
+  'on-the-wire-late',
+  'after-answer',
+  'while-running',
+  'while-publishing',
+];
 
 export const CHANGE_CASES: FaultCase[] = [
   cleanCase('install'),

@@ -12,7 +12,8 @@ export const ENDED = /\b(succeeded|finished with problems|failed|was cancelled|w
 /** Operation states after which nothing more happens. */
 export const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 /** Words a card must not use once the change reached AWS. */
-export const NOTHING_CHANGED = /nothing was (changed|sent|rebooted)|was not sent|no instance was rebooted|not rebooted/i;
+export const NOTHING_CHANGED =
+  /nothing was (changed|sent|rebooted)|was not sent|no instance was rebooted|not rebooted/i;
 
 export type ChangeKind = 'install' | 'reboot';
 
@@ -46,7 +47,11 @@ export async function requestCard(w: World, kind: ChangeKind): Promise<Card> {
   const seen = new Set(w.slack.messages(channels.prd).map((m) => m.ts));
   const r = await w.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: COMMAND[kind] });
   if (r.status !== 200) throw new Error(`/patch ${COMMAND[kind]} was answered HTTP ${r.status}`);
-  const card = await until(() => w.slack.messages(channels.prd).find((m) => !seen.has(m.ts) && isTop(m) && /waiting for approval/.test(m.text)), 20_000);
+  const card = await until(
+    () =>
+      w.slack.messages(channels.prd).find((m) => !seen.has(m.ts) && isTop(m) && /waiting for approval/.test(m.text)),
+    20_000,
+  );
   if (!card) throw new Error(`no approval card for ${COMMAND[kind]} within 20 s`);
   // The plan's thread replies follow the card.
   await sleep(400);
@@ -55,22 +60,34 @@ export async function requestCard(w: World, kind: ChangeKind): Promise<Card> {
 
 /** bob clicks Approve; resolves when the bot acknowledged (HTTP status). */
 export async function approve(w: World, card: Card): Promise<number> {
-  const r = await w.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE });
+  const r = await w.slack.driver.blockAction({
+    userId: users.bob,
+    channelId: channels.prd,
+    messageTs: card.ts,
+    actionId: APPROVE,
+  });
   return r.status;
 }
 
 /** The state file's view of the card's operation. */
 export function operationOf(w: World, card: Card) {
-  return w.operations().find((o) => o.messageTs === card.ts) ?? w.operations().find((o) => o.kind === card.kind && o.group === 'PRD');
+  return (
+    w.operations().find((o) => o.messageTs === card.ts) ??
+    w.operations().find((o) => o.kind === card.kind && o.group === 'PRD')
+  );
 }
 
 /** Waits until the card shows an end and the store has the operation final; then a little longer for strays. */
 export async function waitForEnd(w: World, card: Card, timeoutMs: number): Promise<boolean> {
-  const ended = await until(() => {
-    const m = message(w, card.ts);
-    const op = operationOf(w, card);
-    return m && ENDED.test(m.text) && op && FINAL.has(op.status);
-  }, timeoutMs, 200);
+  const ended = await until(
+    () => {
+      const m = message(w, card.ts);
+      const op = operationOf(w, card);
+      return m && ENDED.test(m.text) && op && FINAL.has(op.status);
+    },
+    timeoutMs,
+    200,
+  );
   // Anything posted twice is posted within a few tracker passes.
   await sleep(ended ? 4000 : 0);
   return Boolean(ended);
@@ -104,7 +121,8 @@ export function resultThreadHead(w: World, card: Card): string | undefined {
 export function tally(w: World, card: Card, ended: boolean, threadHead: string | undefined): Tally {
   const cards = w.slack.messages(channels.prd).filter((m) => isTop(m) && cardPattern(card.kind).test(m.text)).length;
   const after = replies(w, card.ts).slice(card.planReplies);
-  const threads = threadHead === undefined ? after.length : after.filter((m) => m.text.split('\n')[0] === threadHead).length;
+  const threads =
+    threadHead === undefined ? after.length : after.filter((m) => m.text.split('\n')[0] === threadHead).length;
   const text = message(w, card.ts)?.text ?? '';
   const sends = w.sim.changes('SendCommand').length;
   const reboots = w.sim.changes('RebootInstances').length;

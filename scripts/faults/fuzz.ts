@@ -19,16 +19,95 @@ function generator(seed: number): () => number {
   };
 }
 
-const SUBCOMMANDS = ['help', 'groups', 'status', 'baseline', 'windows', 'scan', 'install', 'reboot', 'cancel', 'history', 'digest'];
+const SUBCOMMANDS = [
+  'help',
+  'groups',
+  'status',
+  'baseline',
+  'windows',
+  'scan',
+  'install',
+  'reboot',
+  'cancel',
+  'history',
+  'digest',
+];
 const GROUPS = ['STG', 'PRD', 'WIN', 'stg', 'prd', 'Prd', 'ALL', 'prod'];
-const OPTIONS = ['reboot=never', 'reboot=if-needed', 'reboot=', 'all', 'public', 'op-zzzzzz', '#prd-patching', '<#C0PRDPATCH|prd-patching>', '--force', '-h', '?'];
+const OPTIONS = [
+  'reboot=never',
+  'reboot=if-needed',
+  'reboot=',
+  'all',
+  'public',
+  'op-zzzzzz',
+  '#prd-patching',
+  '<#C0PRDPATCH|prd-patching>',
+  '--force',
+  '-h',
+  '?',
+];
 /** Markup whose appearance in an answer means the input went out unescaped (ids that no real user, channel or group has). */
-export const MARKUP = ['<!channel>', '<!here>', '<!everyone>', '<@UFUZZ00001>', '<@UFUZZ00002|mallory>', '<!subteam^SFUZZ00001>', '<#CFUZZ00001>', '<!date^0^{date}|x>', '<https://evil.example|click here>'];
-const FORBIDDEN_IN_ANSWER = ['<!channel', '<!here', '<!everyone', '<@UFUZZ', '<!subteam^SFUZZ', '<#CFUZZ', '<!date^', '<https://evil.example'];
-const UNICODE = ['é', 'ß', 'Ω', '漢字', '🔥', '👩‍💻', '\u202e', '\u200b', '\ufeff', 'a\u0301', '\ud83d', '𝔓𝔯𝔡', 'ＰＲＤ', 'İ', '\u00a0'];
+export const MARKUP = [
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@UFUZZ00001>',
+  '<@UFUZZ00002|mallory>',
+  '<!subteam^SFUZZ00001>',
+  '<#CFUZZ00001>',
+  '<!date^0^{date}|x>',
+  '<https://evil.example|click here>',
+];
+const FORBIDDEN_IN_ANSWER = [
+  '<!channel',
+  '<!here',
+  '<!everyone',
+  '<@UFUZZ',
+  '<!subteam^SFUZZ',
+  '<#CFUZZ',
+  '<!date^',
+  '<https://evil.example',
+];
+const UNICODE = [
+  'é',
+  'ß',
+  'Ω',
+  '漢字',
+  '🔥',
+  '👩‍💻',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  'a\u0301',
+  '\ud83d',
+  '𝔓𝔯𝔡',
+  'ＰＲＤ',
+  'İ',
+  '\u00a0',
+];
 const CONTROL = ['\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\u001b[31m', '\u007f', '\u0085', '\u2028'];
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template-injection probe, sent as typed
-const MRKDWN = ['*bold*', '_it_', '~x~', '`code`', '```block```', '&lt;', '&amp;', '&', '<', '>', '>quote', '<>', '<<>>', '|', '%00', "'; DROP TABLE operations; --", '${7*7}', '{{x}}', '../../etc/passwd'];
+const MRKDWN = [
+  '*bold*',
+  '_it_',
+  '~x~',
+  '`code`',
+  '```block```',
+  '&lt;',
+  '&amp;',
+  '&',
+  '<',
+  '>',
+  '>quote',
+  '<>',
+  '<<>>',
+  '|',
+  '%00',
+  "'; DROP TABLE operations; --",
+  '${7*7}',
+  '{{x}}',
+  '../../etc/passwd',
+];
 
 function typo(word: string, r: () => number): string {
   if (word.length === 0) return word;
@@ -106,7 +185,13 @@ async function sendOne(w: World, text: string, index: number, timeoutMs: number)
   for (const p of w.slack.responses().filter((x) => x.url === url)) answers.push(JSON.stringify(p.body));
   const all = answers.join('\n');
   const unescaped = FORBIDDEN_IN_ANSWER.find((m) => all.includes(m));
-  return { text, status: result.status, answered: answers.length > 0 && result.status === 200, unescaped, late: result.slackError === 'operation_timeout' };
+  return {
+    text,
+    status: result.status,
+    answered: answers.length > 0 && result.status === 200,
+    unescaped,
+    late: result.slackError === 'operation_timeout',
+  };
 }
 
 export function fuzzCase(): FaultCase {
@@ -116,7 +201,9 @@ export function fuzzCase(): FaultCase {
     quick: true,
     async run(w, ctx) {
       // Changes the fuzz starts reach AWS as AccessDenied: every path runs, nothing is changed.
-      w.sim.configure({ deny: [{ action: 'ssm:SendCommand' }, { action: 'ec2:RebootInstances' }, { action: 'ec2:CreateTags' }] });
+      w.sim.configure({
+        deny: [{ action: 'ssm:SendCommand' }, { action: 'ec2:RebootInstances' }, { action: 'ec2:CreateTags' }],
+      });
       const bot = await w.startBot();
       const texts = fuzzTexts(ctx.fuzzCount, ctx.seed);
       const answers: Answer[] = [];
@@ -133,7 +220,9 @@ export function fuzzCase(): FaultCase {
       const late = answers.filter((a) => a.late);
       // What the bot posted in channels (operation cards, notes) must not carry the input's markup either.
       await sleep(1000);
-      const posted = [channels.stg, channels.prd, channels.ops].flatMap((c) => w.slack.messages(c)).filter((m) => FORBIDDEN_IN_ANSWER.some((f) => JSON.stringify([m.text, m.blocks]).includes(f)));
+      const posted = [channels.stg, channels.prd, channels.ops]
+        .flatMap((c) => w.slack.messages(c))
+        .filter((m) => FORBIDDEN_IN_ANSWER.some((f) => JSON.stringify([m.text, m.blocks]).includes(f)));
       let healthy = false;
       try {
         healthy = (await fetch(`http://127.0.0.1:${bot.port}/health`, { signal: AbortSignal.timeout(2000) })).ok;
@@ -143,13 +232,30 @@ export function fuzzCase(): FaultCase {
       const show = (a: Answer | undefined) => (a ? JSON.stringify(a.text.slice(0, 60)) : '');
       const e = new Expect();
       e.that(answers.length === texts.length, `only ${answers.length} of ${texts.length} texts sent (the bot died?)`);
-      e.that(unanswered.length === 0, `${unanswered.length} not answered within 10 s (HTTP ${[...new Set(unanswered.map((a) => a.status))].join('/')}), e.g. ${show(unanswered[0])}`);
-      e.that(unescaped.length === 0, `${unescaped.length} answers carry the input's ${unescaped[0]?.unescaped ?? ''} unescaped, e.g. ${show(unescaped[0])}`);
-      e.that(posted.length === 0, `${posted.length} channel messages carry input markup unescaped, e.g. ${JSON.stringify(posted[0]?.text.slice(0, 80) ?? '')}`);
+      e.that(
+        unanswered.length === 0,
+        `${unanswered.length} not answered within 10 s (HTTP ${[...new Set(unanswered.map((a) => a.status))].join('/')}), e.g. ${show(unanswered[0])}`,
+      );
+      e.that(
+        unescaped.length === 0,
+        `${unescaped.length} answers carry the input's ${unescaped[0]?.unescaped ?? ''} unescaped, e.g. ${show(unescaped[0])}`,
+      );
+      e.that(
+        posted.length === 0,
+        `${posted.length} channel messages carry input markup unescaped, e.g. ${JSON.stringify(posted[0]?.text.slice(0, 80) ?? '')}`,
+      );
       e.that(late.length === 0, `${late.length} acknowledged after Slack's 3 s, e.g. ${show(late[0])}`);
       e.that(bot.alive() && healthy, 'the bot is not alive and healthy at the end');
       return {
-        figures: { texts: texts.length, answered: answers.length - unanswered.length, unescaped: unescaped.length + posted.length, operations: w.operations().length, lateAcks: late.length, alive: bot.alive() && healthy, seed: ctx.seed },
+        figures: {
+          texts: texts.length,
+          answered: answers.length - unanswered.length,
+          unescaped: unescaped.length + posted.length,
+          operations: w.operations().length,
+          lateAcks: late.length,
+          alive: bot.alive() && healthy,
+          seed: ctx.seed,
+        },
         failures: e.failures,
       };
     },

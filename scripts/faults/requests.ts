@@ -9,7 +9,12 @@ import { sleep, until, type World } from './world';
 const YEAR_SECONDS = 365 * 24 * 3600;
 
 /** What a refused request must leave: no operation, no AWS change. */
-function refused(w: World, status: number, opsBefore: number, sendsBefore: number): { figures: Figures; failures: string[] } {
+function refused(
+  w: World,
+  status: number,
+  opsBefore: number,
+  sendsBefore: number,
+): { figures: Figures; failures: string[] } {
   const ops = w.operations().length - opsBefore;
   const sends = w.sim.changes('SendCommand').length - sendsBefore;
   const e = new Expect();
@@ -26,7 +31,12 @@ function timestampCase(name: string, offsetSeconds: number, words: string): Faul
     quick: name === 'forged-timestamp-plus-10min',
     async run(w) {
       await w.startBot();
-      const r = await w.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG', timestampOffsetSeconds: offsetSeconds });
+      const r = await w.slack.driver.slashCommand({
+        userId: users.alice,
+        channelId: channels.stg,
+        text: 'scan STG',
+        timestampOffsetSeconds: offsetSeconds,
+      });
       await sleep(2000);
       return refused(w, r.status, 0, 0);
     },
@@ -40,8 +50,16 @@ function replayCase(): FaultCase {
     quick: true,
     async run(w) {
       await w.startBot();
-      const genuine = await w.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG' });
-      const first = await until(() => w.operations().length >= 1 && w.sim.changes('SendCommand').length >= 1, 15_000, 50);
+      const genuine = await w.slack.driver.slashCommand({
+        userId: users.alice,
+        channelId: channels.stg,
+        text: 'scan STG',
+      });
+      const first = await until(
+        () => w.operations().length >= 1 && w.sim.changes('SendCommand').length >= 1,
+        15_000,
+        50,
+      );
       const opsBefore = w.operations().length;
       const sendsBefore = w.sim.changes('SendCommand').length;
       await sleep(2000);
@@ -49,7 +67,10 @@ function replayCase(): FaultCase {
       const replay = await w.slack.driver.send(body, { rawBody: body, timestamp, signature });
       await sleep(2500);
       const out = refused(w, replay.status, opsBefore, sendsBefore);
-      if (genuine.status !== 200 || !first) out.failures.unshift(`the genuine command was not carried out (HTTP ${genuine.status}, ${opsBefore} operations)`);
+      if (genuine.status !== 200 || !first)
+        out.failures.unshift(
+          `the genuine command was not carried out (HTTP ${genuine.status}, ${opsBefore} operations)`,
+        );
       return { figures: { genuine: genuine.status, replay: replay.status, ...out.figures }, failures: out.failures };
     },
   };

@@ -46,7 +46,11 @@ export function freePort(): Promise<number> {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` every `everyMs` until it returns a truthy value or `timeoutMs` passes (then undefined). */
-export async function until<T>(probe: () => T | undefined | null | false, timeoutMs: number, everyMs = 20): Promise<T | undefined> {
+export async function until<T>(
+  probe: () => T | undefined | null | false,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -133,7 +137,11 @@ export class World {
       HOST,
       LOG_LEVEL: this.options.logLevel ?? 'info',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     LIVE.add(child);
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
@@ -166,7 +174,10 @@ export class World {
     this.bots.push(bot);
     const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
-      if (!alive()) throw new Error(`${name} exited during start-up (code ${child.exitCode}); log: ${join(this.dir, `${name}.log`)}`);
+      if (!alive())
+        throw new Error(
+          `${name} exited during start-up (code ${child.exitCode}); log: ${join(this.dir, `${name}.log`)}`,
+        );
       try {
         const r = await fetch(`http://${HOST}:${port}/health`, { signal: AbortSignal.timeout(1000) });
         if (r.ok) break;
@@ -177,7 +188,9 @@ export class World {
     }
     if (Date.now() >= deadline) {
       await bot.kill();
-      throw new Error(`${name} did not answer /health within ${options.readyTimeoutMs ?? 30_000} ms; log: ${join(this.dir, `${name}.log`)}`);
+      throw new Error(
+        `${name} did not answer /health within ${options.readyTimeoutMs ?? 30_000} ms; log: ${join(this.dir, `${name}.log`)}`,
+      );
     }
     if (options.route !== false) this.slack.setBotEventsUrl(eventsUrl);
     return bot;
@@ -189,7 +202,11 @@ export class World {
     try {
       db = new Database(this.dbPath, { readonly: true, fileMustExist: true });
       db.pragma('busy_timeout = 2000');
-      const rows = db.prepare('SELECT id, kind, status, group_name AS "group", message_ts AS messageTs FROM operations ORDER BY created_at').all();
+      const rows = db
+        .prepare(
+          'SELECT id, kind, status, group_name AS "group", message_ts AS messageTs FROM operations ORDER BY created_at',
+        )
+        .all();
       return rows as Array<{ id: string; kind: string; status: string; group: string; messageTs: string | null }>;
     } catch {
       return [];
@@ -211,7 +228,10 @@ export class World {
 
 /** The demo's patchbot.yml with every schedule off (the harness decides what happens). */
 function quietConfig(): string {
-  const doc = parse(readFileSync(join(ROOT, 'scripts', 'demo.patchbot.yml'), 'utf8')) as Record<string, Record<string, unknown>>;
+  const doc = parse(readFileSync(join(ROOT, 'scripts', 'demo.patchbot.yml'), 'utf8')) as Record<
+    string,
+    Record<string, unknown>
+  >;
   doc.schedules = {
     timezone: 'UTC',
     compliancePoll: { cron: '* * * * *', enabled: false },

@@ -83,7 +83,10 @@ export class AwsClientPool {
   private readonly clients = new Map<string, RegionClients>();
   private readonly credentials = new Map<string, AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined>();
 
-  constructor(scopes: AwsScope[], private readonly options: ClientOptions = {}) {
+  constructor(
+    scopes: AwsScope[],
+    private readonly options: ClientOptions = {},
+  ) {
     for (const scope of scopes) this.scopes.set(scope.name, scope);
   }
 
@@ -96,7 +99,10 @@ export class AwsClientPool {
     if (!scope) throw new Error(`unknown AWS scope "${scopeName}"`);
     const config = {
       region,
-      retryMode: this.options.retryMode === 'standard' || this.options.retryMode === 'legacy' ? ('standard' as const) : ('adaptive' as const),
+      retryMode:
+        this.options.retryMode === 'standard' || this.options.retryMode === 'legacy'
+          ? ('standard' as const)
+          : ('adaptive' as const),
       maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       credentials: this.credentialsFor(scope, region),
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
@@ -104,7 +110,11 @@ export class AwsClientPool {
     const sendTimeoutMs = this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
     // One attempt whatever AWS_MAX_ATTEMPTS says: a retry after a lost answer would run the change twice.
     // And an answer timeout that throws (the Node handler only warns unless told to).
-    const onceConfig = { ...config, maxAttempts: 1, requestHandler: { requestTimeout: sendTimeoutMs, throwOnRequestTimeout: true } };
+    const onceConfig = {
+      ...config,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: sendTimeoutMs, throwOnRequestTimeout: true },
+    };
     const created: RegionClients = {
       ssm: new SSMClient(config),
       ec2: new EC2Client(config),
@@ -132,20 +142,25 @@ export class AwsClientPool {
    * and STS clients in every region: one AssumeRole until the credentials near expiry.
    * (`fromTemporaryCredentials` alone is not memoized, and each client would cache on its own.)
    */
-  private credentialsFor(scope: AwsScope, region: string): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
+  private credentialsFor(
+    scope: AwsScope,
+    region: string,
+  ): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
     if (!scope.roleArn) return this.options.credentials;
     if (!this.credentials.has(scope.name)) {
       this.credentials.set(
         scope.name,
-        memoizeCredentials(fromTemporaryCredentials({
-          params: {
-            RoleArn: scope.roleArn,
-            RoleSessionName: 'patchbot',
-            ...(scope.externalId ? { ExternalId: scope.externalId } : {}),
-          },
-          ...(this.options.credentials ? { masterCredentials: this.options.credentials } : {}),
-          clientConfig: { region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
-        })),
+        memoizeCredentials(
+          fromTemporaryCredentials({
+            params: {
+              RoleArn: scope.roleArn,
+              RoleSessionName: 'patchbot',
+              ...(scope.externalId ? { ExternalId: scope.externalId } : {}),
+            },
+            ...(this.options.credentials ? { masterCredentials: this.options.credentials } : {}),
+            clientConfig: { region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
+          }),
+        ),
       );
     }
     return this.credentials.get(scope.name);

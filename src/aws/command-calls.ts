@@ -1,6 +1,11 @@
 /** FleetGateway's changes: Run Command (send, find, list, cancel), instance tags and EC2 reboots. */
 import { CreateTagsCommand, DeleteTagsCommand, RebootInstancesCommand } from '@aws-sdk/client-ec2';
-import { CancelCommandCommand, SendCommandCommand, paginateListCommandInvocations, paginateListCommands } from '@aws-sdk/client-ssm';
+import {
+  CancelCommandCommand,
+  SendCommandCommand,
+  paginateListCommandInvocations,
+  paginateListCommands,
+} from '@aws-sdk/client-ssm';
 import { InputError } from '../errors';
 import { LIMITS, type CommandInvocation, type CommandSummary, type PatchCommandSpec } from '../patching/fleet-types';
 import { chunk } from '../shared/concurrency';
@@ -18,7 +23,9 @@ export const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
 export function sendPatchCommand(g: GatewayCalls, spec: PatchCommandSpec): Promise<string> {
   const comment = patchCommandComment(spec.operationId);
   if (spec.instanceIds && (spec.instanceIds.length === 0 || spec.instanceIds.length > LIMITS.instanceIdsPerCall)) {
-    throw new InputError(`a patch command takes 1 to ${LIMITS.instanceIdsPerCall} instance ids, got ${spec.instanceIds.length}`);
+    throw new InputError(
+      `a patch command takes 1 to ${LIMITS.instanceIdsPerCall} instance ids, got ${spec.instanceIds.length}`,
+    );
   }
   return g.call('ssm', 'SendCommand', async () => {
     const out = await g.clients.once.ssm.send(
@@ -78,36 +85,59 @@ export function listCommandInvocations(g: GatewayCalls, commandId: string): Prom
 }
 
 /** Cancels a command on all its instances, or on the given ones. */
-export async function cancelCommand(g: GatewayCalls, commandId: string, instanceIds?: readonly string[]): Promise<void> {
+export async function cancelCommand(
+  g: GatewayCalls,
+  commandId: string,
+  instanceIds?: readonly string[],
+): Promise<void> {
   await g.call('ssm', 'CancelCommand', () =>
-    g.clients.ssm.send(new CancelCommandCommand({ CommandId: commandId, ...(instanceIds ? { InstanceIds: [...instanceIds] } : {}) })),
+    g.clients.ssm.send(
+      new CancelCommandCommand({ CommandId: commandId, ...(instanceIds ? { InstanceIds: [...instanceIds] } : {}) }),
+    ),
   );
 }
 
 /** Puts one tag on instances (EC2 CreateTags, 1,000 ids a call); tagging again is harmless, so a retry is safe. */
-export async function tagInstances(g: GatewayCalls, instanceIds: readonly string[], key: string, value: string): Promise<void> {
+export async function tagInstances(
+  g: GatewayCalls,
+  instanceIds: readonly string[],
+  key: string,
+  value: string,
+): Promise<void> {
   for (const ids of chunk(instanceIds, LIMITS.tagResourcesPerCall)) {
-    await g.call('ec2', 'CreateTags', () => g.clients.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })));
+    await g.call('ec2', 'CreateTags', () =>
+      g.clients.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })),
+    );
   }
 }
 
 /** Removes a tag from instances where it still has `value` (EC2 DeleteTags, 1,000 ids a call). */
-export async function untagInstances(g: GatewayCalls, instanceIds: readonly string[], key: string, value: string): Promise<void> {
+export async function untagInstances(
+  g: GatewayCalls,
+  instanceIds: readonly string[],
+  key: string,
+  value: string,
+): Promise<void> {
   for (const ids of chunk(instanceIds, LIMITS.tagResourcesPerCall)) {
-    await g.call('ec2', 'DeleteTags', () => g.clients.ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })));
+    await g.call('ec2', 'DeleteTags', () =>
+      g.clients.ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })),
+    );
   }
 }
 
 /** Reboots instances through EC2, 50 ids per call. */
 export async function rebootInstances(g: GatewayCalls, instanceIds: readonly string[]): Promise<void> {
   for (const ids of chunk(instanceIds, LIMITS.instanceIdsPerCall)) {
-    await g.call('ec2', 'RebootInstances', () => g.clients.once.ec2.send(new RebootInstancesCommand({ InstanceIds: ids })));
+    await g.call('ec2', 'RebootInstances', () =>
+      g.clients.once.ec2.send(new RebootInstancesCommand({ InstanceIds: ids })),
+    );
   }
 }
 
 /** The Comment patchbot puts on its commands: it names the operation so a restart can find the command. */
 export function patchCommandComment(operationId: string): string {
   const comment = `patchbot ${operationId}`;
-  if (comment.length > LIMITS.commentLength) throw new InputError(`operation id too long for an SSM Comment: ${operationId}`);
+  if (comment.length > LIMITS.commentLength)
+    throw new InputError(`operation id too long for an SSM Comment: ${operationId}`);
   return comment;
 }

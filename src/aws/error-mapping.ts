@@ -40,7 +40,11 @@ const CHANGES = new Set(['SendCommand', 'RebootInstances', 'CreateTags', 'Delete
 /** Node's socket errors and the SDK's timeouts: the request may have reached AWS. */
 function isNetworkLike(err: unknown): boolean {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: string; name?: string; message?: string };
-  return (e.code !== undefined && /^E[A-Z]+$/.test(e.code)) || e.name === 'TimeoutError' || /socket hang up|ECONNRESET|timed? ?out/i.test(e.message ?? '');
+  return (
+    (e.code !== undefined && /^E[A-Z]+$/.test(e.code)) ||
+    e.name === 'TimeoutError' ||
+    /socket hang up|ECONNRESET|timed? ?out/i.test(e.message ?? '')
+  );
 }
 
 interface SdkErrorShape {
@@ -89,13 +93,23 @@ export function toAwsError(err: unknown, context: AwsCallContext): AwsError {
     });
   }
   // No answer at all (the connection dropped, a timeout) is unavailability too: the call may have run.
-  const noAnswer = httpStatus === undefined && !(awsCode && CREDENTIALS.has(awsCode)) && sdk.$fault === undefined && isNetworkLike(err);
-  if ((awsCode && NETWORK.has(awsCode)) || noAnswer || sdk.$fault === 'server' || (httpStatus !== undefined && httpStatus >= 500)) {
+  const noAnswer =
+    httpStatus === undefined &&
+    !(awsCode && CREDENTIALS.has(awsCode)) &&
+    sdk.$fault === undefined &&
+    isNetworkLike(err);
+  if (
+    (awsCode && NETWORK.has(awsCode)) ||
+    noAnswer ||
+    sdk.$fault === 'server' ||
+    (httpStatus !== undefined && httpStatus >= 500)
+  ) {
     return new AwsError('AWS_UNAVAILABLE', message, details, {
       ...options,
-      userMessage: CHANGES.has(context.operation) && !(awsCode && NEVER_CONNECTED.has(awsCode))
-        ? `AWS did not answer ${action} in ${where}, so it may or may not have been carried out. patchbot checks before doing anything again, and never repeats it blindly.`
-        : `AWS did not answer ${action} in ${where}. Nothing was changed by this call; try again in a few minutes.`,
+      userMessage:
+        CHANGES.has(context.operation) && !(awsCode && NEVER_CONNECTED.has(awsCode))
+          ? `AWS did not answer ${action} in ${where}, so it may or may not have been carried out. patchbot checks before doing anything again, and never repeats it blindly.`
+          : `AWS did not answer ${action} in ${where}. Nothing was changed by this call; try again in a few minutes.`,
     });
   }
   if (sdk.$fault === 'client' || (httpStatus !== undefined && httpStatus >= 400)) {

@@ -22,7 +22,22 @@ import * as windowCalls from './window-calls';
 import type { FleetPort } from '../patching/ports';
 import { LIMITS, otherPatchGroupTagKey } from '../patching/fleet-types';
 import type {
-  CommandInvocation, CommandSummary, GroupTarget, InstancePatch, InstancePatchState, InstanceTags, MaintenanceWindow, MaintenanceWindowDetail, ManagedInstance, PatchBaseline, PatchCommandSpec, PatchGroupState, PatchState, WindowExecution, WindowExecutionTask, WindowTaskInvocation,
+  CommandInvocation,
+  CommandSummary,
+  GroupTarget,
+  InstancePatch,
+  InstancePatchState,
+  InstanceTags,
+  MaintenanceWindow,
+  MaintenanceWindowDetail,
+  ManagedInstance,
+  PatchBaseline,
+  PatchCommandSpec,
+  PatchGroupState,
+  PatchState,
+  WindowExecution,
+  WindowExecutionTask,
+  WindowTaskInvocation,
 } from '../patching/fleet-types';
 
 export { PATCH_DOCUMENT, patchCommandComment } from './command-calls';
@@ -57,7 +72,11 @@ export class FleetGateway implements FleetPort {
     this.scope = deps.scope;
     this.region = deps.region;
     this.log = deps.logger.child({ subsystem: 'aws', scope: deps.scope, region: deps.region });
-    this.calls = { clients: this.clients, log: this.log, call: (service, operation, fn) => this.call(service, operation, fn) };
+    this.calls = {
+      clients: this.clients,
+      log: this.log,
+      call: (service, operation, fn) => this.call(service, operation, fn),
+    };
   }
 
   /** The account and identity the scope's credentials resolve to. */
@@ -137,9 +156,13 @@ export class FleetGateway implements FleetPort {
     return this.call('ec2', 'DescribeInstances', async () => {
       const batches = await mapLimit(chunk([...new Set(instanceIds)], LIMITS.instanceIdsPerCall), 4, async (ids) => {
         const found: InstanceTags[] = [];
-        const pages = paginateDescribeInstances({ client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage }, { Filters: [{ Name: 'instance-id', Values: ids }] });
+        const pages = paginateDescribeInstances(
+          { client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
+          { Filters: [{ Name: 'instance-id', Values: ids }] },
+        );
         for await (const page of pages) {
-          for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
+          for (const r of page.Reservations ?? [])
+            for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
         }
         return found;
       });
@@ -198,7 +221,9 @@ export class FleetGateway implements FleetPort {
   /** SSM's own summary of the patch group. */
   getPatchGroupState(group: GroupTarget): Promise<PatchGroupState> {
     return this.call('ssm', 'DescribePatchGroupState', async () =>
-      map.toPatchGroupState(await this.clients.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: group.tagValue }))),
+      map.toPatchGroupState(
+        await this.clients.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: group.tagValue })),
+      ),
     );
   }
 
@@ -282,7 +307,14 @@ export class FleetGateway implements FleetPort {
     } catch (err) {
       const mapped = toAwsError(err, { service, operation, scope: this.scope, region: this.region });
       this.log.warn(
-        { service, operation, code: mapped.code, awsCode: mapped.awsCode, requestId: mapped.requestId, ms: Date.now() - started },
+        {
+          service,
+          operation,
+          code: mapped.code,
+          awsCode: mapped.awsCode,
+          requestId: mapped.requestId,
+          ms: Date.now() - started,
+        },
         'aws call failed',
       );
       throw mapped;

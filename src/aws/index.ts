@@ -19,7 +19,9 @@ export interface Fleet {
 export function createFleet(scopes: AwsScope[], logger: Logger, options: ClientOptions = {}): Fleet {
   const pool = new AwsClientPool(scopes, options);
   const gateways = scopes.flatMap((scope) =>
-    scope.regions.map((region) => new FleetGateway({ clients: pool.get(scope.name, region), scope: scope.name, region, logger })),
+    scope.regions.map(
+      (region) => new FleetGateway({ clients: pool.get(scope.name, region), scope: scope.name, region, logger }),
+    ),
   );
   return { gateways, pool, close: () => pool.destroy() };
 }

@@ -40,7 +40,11 @@ import type {
 const n = (value: number | undefined): number => value ?? 0;
 
 /** Joins SSM's view of an instance with EC2's (either may be missing). */
-export function toManagedInstance(instanceId: string, ssm: InstanceInformation | undefined, ec2: Ec2Instance | undefined): ManagedInstance {
+export function toManagedInstance(
+  instanceId: string,
+  ssm: InstanceInformation | undefined,
+  ec2: Ec2Instance | undefined,
+): ManagedInstance {
   return {
     instanceId,
     name: ec2?.Tags?.find((t) => t.Key === 'Name')?.Value,
@@ -120,7 +124,9 @@ export function toBaseline(b: GetPatchBaselineCommandOutput): PatchBaseline {
     operatingSystem: b.OperatingSystem ?? 'WINDOWS',
     description: b.Description,
     approvalRules: (b.ApprovalRules?.PatchRules ?? []).map((rule) => ({
-      filters: Object.fromEntries((rule.PatchFilterGroup?.PatchFilters ?? []).map((f) => [f.Key ?? '', f.Values ?? []])),
+      filters: Object.fromEntries(
+        (rule.PatchFilterGroup?.PatchFilters ?? []).map((f) => [f.Key ?? '', f.Values ?? []]),
+      ),
       approveAfterDays: rule.ApproveAfterDays,
       approveUntilDate: rule.ApproveUntilDate,
       complianceLevel: rule.ComplianceLevel,

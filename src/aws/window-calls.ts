@@ -8,7 +8,14 @@ import {
   paginateDescribeMaintenanceWindowTargets,
   paginateDescribeMaintenanceWindowTasks,
 } from '@aws-sdk/client-ssm';
-import { LIMITS, type MaintenanceWindow, type MaintenanceWindowDetail, type WindowExecution, type WindowExecutionTask, type WindowTaskInvocation } from '../patching/fleet-types';
+import {
+  LIMITS,
+  type MaintenanceWindow,
+  type MaintenanceWindowDetail,
+  type WindowExecution,
+  type WindowExecutionTask,
+  type WindowTaskInvocation,
+} from '../patching/fleet-types';
 import { filterTimestamp, type GatewayCalls } from './gateway-calls';
 import * as map from './mappers';
 
@@ -75,13 +82,18 @@ export function listWindowExecutionTasks(g: GatewayCalls, executionId: string): 
       { client: g.clients.ssm, pageSize: LIMITS.windowsPage },
       { WindowExecutionId: executionId },
     );
-    for await (const page of pages) found.push(...(page.WindowExecutionTaskIdentities ?? []).map(map.toWindowExecutionTask));
+    for await (const page of pages)
+      found.push(...(page.WindowExecutionTaskIdentities ?? []).map(map.toWindowExecutionTask));
     return found;
   });
 }
 
 /** The invocations of one task of a window execution. */
-export function listWindowTaskInvocations(g: GatewayCalls, executionId: string, taskExecutionId: string): Promise<WindowTaskInvocation[]> {
+export function listWindowTaskInvocations(
+  g: GatewayCalls,
+  executionId: string,
+  taskExecutionId: string,
+): Promise<WindowTaskInvocation[]> {
   return g.call('ssm', 'DescribeMaintenanceWindowExecutionTaskInvocations', async () => {
     const found: WindowTaskInvocation[] = [];
     const pages = paginateDescribeMaintenanceWindowExecutionTaskInvocations(

@@ -11,7 +11,13 @@ export function describeConfig(app: AppConfig): Record<string, unknown> {
     port: env.port,
     db: env.dbPath,
     logLevel: config.log.level,
-    scopes: config.aws.scopes.map((s) => ({ name: s.name, accountId: s.accountId, roleArn: s.roleArn, externalId: s.externalId ? '[set]' : undefined, regions: s.regions })),
+    scopes: config.aws.scopes.map((s) => ({
+      name: s.name,
+      accountId: s.accountId,
+      roleArn: s.roleArn,
+      externalId: s.externalId ? '[set]' : undefined,
+      regions: s.regions,
+    })),
     groups: config.groups.map((g) => ({
       name: g.name,
       tag: `${g.tagKey}=${g.tagValue}`,

@@ -8,7 +8,8 @@ export function tryParseDuration(text: string): number | undefined {
   const match = DURATION_RE.exec(text.trim());
   if (!match || text.trim() === '') return undefined;
   const [, d, h, m, s] = match;
-  const ms = Number(d ?? 0) * UNIT_MS.d + Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s;
+  const ms =
+    Number(d ?? 0) * UNIT_MS.d + Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s;
   return Number.isSafeInteger(ms) ? ms : undefined;
 }
 
@@ -23,7 +24,12 @@ export function parseDuration(text: string): number {
 export function formatDuration(ms: number): string {
   let rest = Math.floor(Math.max(0, ms) / 1000);
   let out = '';
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) out += `${n}${unit}`;
     rest -= n * size;

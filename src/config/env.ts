@@ -23,12 +23,16 @@ const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().opti
 function secret(wrongPrefix: RegExp, wrongWhat: string) {
   return optional.superRefine((v, ctx) => {
     if (v === undefined) return;
-    if (v.trim() !== v) ctx.addIssue({ code: 'custom', message: 'has leading or trailing whitespace (value not shown)' });
+    if (v.trim() !== v)
+      ctx.addIssue({ code: 'custom', message: 'has leading or trailing whitespace (value not shown)' });
     else if (wrongPrefix.test(v)) ctx.addIssue({ code: 'custom', message: `holds ${wrongWhat} (value not shown)` });
   });
 }
 
-const regionVar = optional.refine((v) => v === undefined || REGION_RE.test(v), 'expected an AWS region name like "us-east-1"');
+const regionVar = optional.refine(
+  (v) => v === undefined || REGION_RE.test(v),
+  'expected an AWS region name like "us-east-1"',
+);
 
 /** AWS_RETRY_MODE values the AWS SDKs document (the JavaScript SDK has no legacy mode and treats it as standard). */
 export const AWS_RETRY_MODES = ['standard', 'adaptive', 'legacy'] as const;
@@ -37,22 +41,46 @@ export type AwsRetryMode = (typeof AWS_RETRY_MODES)[number];
 
 /** The environment variables patchbot reads (other variables are ignored; the AWS SDK reads its own). */
 export const EnvSchema = z.object({
-  SLACK_BOT_TOKEN: secret(/^xapp-/, 'an app-level token (xapp-…), which belongs in SLACK_APP_TOKEN; the bot token starts with xoxb-'),
-  SLACK_SIGNING_SECRET: secret(/^xox[a-z]-|^xapp-/, 'a token, not the signing secret from the app\'s Basic Information page'),
-  SLACK_APP_TOKEN: secret(/^xox[a-z]-/, 'a bot or user token (xox…-), but Socket Mode needs the app-level token (xapp-…)'),
+  SLACK_BOT_TOKEN: secret(
+    /^xapp-/,
+    'an app-level token (xapp-…), which belongs in SLACK_APP_TOKEN; the bot token starts with xoxb-',
+  ),
+  SLACK_SIGNING_SECRET: secret(
+    /^xox[a-z]-|^xapp-/,
+    "a token, not the signing secret from the app's Basic Information page",
+  ),
+  SLACK_APP_TOKEN: secret(
+    /^xox[a-z]-/,
+    'a bot or user token (xox…-), but Socket Mode needs the app-level token (xapp-…)',
+  ),
   SLACK_API_URL: optional.refine(
     (v) => v === undefined || /^https?:$/.test(safeUrl(v)?.protocol ?? ''),
     'expected an http(s) URL like "https://slack.com/api/"',
   ),
-  PORT: optional.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), 'expected a port number from 0 to 65535'),
-  HOST: optional.refine((v) => v === undefined || /^[0-9a-fA-F:.]+$|^localhost$/.test(v), 'expected an IP address to listen on, like "127.0.0.1" or "0.0.0.0"'),
+  PORT: optional.refine(
+    (v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535),
+    'expected a port number from 0 to 65535',
+  ),
+  HOST: optional.refine(
+    (v) => v === undefined || /^[0-9a-fA-F:.]+$|^localhost$/.test(v),
+    'expected an IP address to listen on, like "127.0.0.1" or "0.0.0.0"',
+  ),
   PATCHBOT_CONFIG: optional,
   PATCHBOT_DB: optional,
-  LOG_LEVEL: optional.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), `expected one of ${LOG_LEVELS.join(', ')}`),
+  LOG_LEVEL: optional.refine(
+    (v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v),
+    `expected one of ${LOG_LEVELS.join(', ')}`,
+  ),
   AWS_REGION: regionVar,
   AWS_DEFAULT_REGION: regionVar,
-  AWS_MAX_ATTEMPTS: optional.refine((v) => v === undefined || (/^[1-9]\d{0,3}$/.test(v) && Number(v) <= 1000), 'expected a whole number of attempts from 1 to 1000, like "8"'),
-  AWS_RETRY_MODE: optional.refine((v) => v === undefined || (AWS_RETRY_MODES as readonly string[]).includes(v), `expected one of ${AWS_RETRY_MODES.join(', ')}`),
+  AWS_MAX_ATTEMPTS: optional.refine(
+    (v) => v === undefined || (/^[1-9]\d{0,3}$/.test(v) && Number(v) <= 1000),
+    'expected a whole number of attempts from 1 to 1000, like "8"',
+  ),
+  AWS_RETRY_MODE: optional.refine(
+    (v) => v === undefined || (AWS_RETRY_MODES as readonly string[]).includes(v),
+    `expected one of ${AWS_RETRY_MODES.join(', ')}`,
+  ),
 });
 
 function safeUrl(text: string): URL | undefined {
@@ -172,12 +200,18 @@ export function loadEnv(env: EnvSource = process.env): AppEnv {
 }
 
 /** Only the variables patchbot.yml's parsing needs (region of the default scope, LOG_LEVEL); throws ConfigError("environment"). */
-export function configDefaultsFromEnv(env: EnvSource = process.env): { region: string; logLevel: LogLevel | undefined } {
+export function configDefaultsFromEnv(env: EnvSource = process.env): {
+  region: string;
+  logLevel: LogLevel | undefined;
+} {
   const schema = EnvSchema.pick({ AWS_REGION: true, AWS_DEFAULT_REGION: true, LOG_LEVEL: true });
   const result = schema.safeParse(env);
   if (!result.success) throw new ConfigError(ENV_SOURCE_NAME, envIssues(result.error.issues, env));
   const v = result.data;
-  return { region: v.AWS_REGION ?? v.AWS_DEFAULT_REGION ?? FALLBACK_REGION, logLevel: v.LOG_LEVEL as LogLevel | undefined };
+  return {
+    region: v.AWS_REGION ?? v.AWS_DEFAULT_REGION ?? FALLBACK_REGION,
+    logLevel: v.LOG_LEVEL as LogLevel | undefined,
+  };
 }
 
 /** The Slack credentials for the chosen transport (secret fields non-enumerable, as in SlackEnv). */
@@ -190,7 +224,10 @@ export function requireSlackSecrets(env: AppEnv): SlackSecrets {
   const { slack } = env;
   const issues: ConfigIssue[] = [];
   if (slack.botToken === undefined) {
-    issues.push({ path: 'SLACK_BOT_TOKEN', message: "missing: set it to the app's bot token (xoxb-…, OAuth & Permissions page)" });
+    issues.push({
+      path: 'SLACK_BOT_TOKEN',
+      message: "missing: set it to the app's bot token (xoxb-…, OAuth & Permissions page)",
+    });
   }
   if (slack.mode === 'http' && slack.signingSecret === undefined) {
     issues.push({

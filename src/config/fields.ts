@@ -41,12 +41,18 @@ export const PATCH_GROUP_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 export const ROLE_ARN_RE = /^arn:aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 /** A Slack channel id like C0123ABC (or G… for private channels) or a channel name like #patching. */
-export const ChannelSchema = matching(CHANNEL_RE, 'a Slack channel id like "C0123ABC" or a channel name like "#patching"');
+export const ChannelSchema = matching(
+  CHANNEL_RE,
+  'a Slack channel id like "C0123ABC" or a channel name like "#patching"',
+);
 
 /** A Slack user id (U…/W…) or a user group id (S…): someone who may run or approve operations. */
 export const SlackPrincipalSchema = z
   .string(expected('a Slack user id like "U0123ABC" or a user group id like "S0123ABC"'))
-  .refine((v) => SLACK_USER_RE.test(v) || SLACK_USERGROUP_RE.test(v), expected('a Slack user id like "U0123ABC" or a user group id like "S0123ABC"'));
+  .refine(
+    (v) => SLACK_USER_RE.test(v) || SLACK_USERGROUP_RE.test(v),
+    expected('a Slack user id like "U0123ABC" or a user group id like "S0123ABC"'),
+  );
 
 /** An AWS region name like us-east-1. */
 export const RegionSchema = matching(REGION_RE, 'an AWS region name like "us-east-1"');
@@ -57,7 +63,8 @@ export const GroupNameSchema = matching(NAME_RE, 'a group name of letters, digit
   expected('a group name of at most 128 characters'),
 );
 
-const PATCH_GROUP_WHAT = 'a tag value SSM accepts as a patch group name: 1 to 256 letters, digits, spaces and _ . : / = + - @';
+const PATCH_GROUP_WHAT =
+  'a tag value SSM accepts as a patch group name: 1 to 256 letters, digits, spaces and _ . : / = + - @';
 
 /** A group's tag value, which SSM also uses as the patch group name: 1 to 256 characters of its pattern. */
 export const PatchGroupNameSchema = z
@@ -91,23 +98,29 @@ export const RoleArnSchema = matching(ROLE_ARN_RE, 'an IAM role ARN like "arn:aw
 export const DurationSchema = z.string(expected('a duration like "4h"')).transform((text, ctx): number => {
   const ms = tryParseDuration(text);
   if (ms === undefined || ms === 0) {
-    ctx.addIssue({ code: 'custom', message: ms === 0 ? 'expected a duration longer than zero like "4h"' : 'expected a duration like "4h"', input: text });
+    ctx.addIssue({
+      code: 'custom',
+      message: ms === 0 ? 'expected a duration longer than zero like "4h"' : 'expected a duration like "4h"',
+      input: text,
+    });
     return z.NEVER;
   }
   return ms;
 });
 
 /** A 5-field cron expression (minute hour day-of-month month day-of-week) that node-cron accepts. */
-export const CronSchema = z.string(expected('a 5-field cron expression like "*/15 * * * *"')).superRefine((text, ctx) => {
-  const fields = text.trim().split(/\s+/).filter(Boolean).length;
-  if (fields === 5 && validateCron(text.trim())) return;
-  const why = fields === 6 ? ' (6 fields: patchbot schedules to the minute, without a seconds field)' : '';
-  ctx.addIssue({
-    code: 'custom',
-    message: `expected a 5-field cron expression (minute hour day-of-month month day-of-week) like "*/15 * * * *", got ${JSON.stringify(text)}${why}`,
-    input: text,
+export const CronSchema = z
+  .string(expected('a 5-field cron expression like "*/15 * * * *"'))
+  .superRefine((text, ctx) => {
+    const fields = text.trim().split(/\s+/).filter(Boolean).length;
+    if (fields === 5 && validateCron(text.trim())) return;
+    const why = fields === 6 ? ' (6 fields: patchbot schedules to the minute, without a seconds field)' : '';
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a 5-field cron expression (minute hour day-of-month month day-of-week) like "*/15 * * * *", got ${JSON.stringify(text)}${why}`,
+      input: text,
+    });
   });
-});
 
 /** True when Intl knows the IANA time zone. */
 export function isTimeZone(name: string): boolean {
@@ -125,10 +138,16 @@ export const TimeZoneSchema = z
   .refine((v) => v.trim() !== '' && isTimeZone(v), expected('an IANA time zone like "Europe/Berlin" or "UTC"'));
 
 /** AWS rate form for MaxConcurrency: "10" or "10%" (at least 1 / 1%). */
-export const MaxConcurrencySchema = awsRate(/^(?:[1-9][0-9]*|[1-9][0-9]?%|100%)$/, 'a number of instances like "10" or a percentage like "10%" (at least 1, at most 100%)');
+export const MaxConcurrencySchema = awsRate(
+  /^(?:[1-9][0-9]*|[1-9][0-9]?%|100%)$/,
+  'a number of instances like "10" or a percentage like "10%" (at least 1, at most 100%)',
+);
 
 /** AWS rate form for MaxErrors: "0", "5" or "10%". */
-export const MaxErrorsSchema = awsRate(/^(?:0|[1-9][0-9]*|[0-9]%|[1-9][0-9]%|100%)$/, 'a number of errors like "0" or "5", or a percentage like "10%"');
+export const MaxErrorsSchema = awsRate(
+  /^(?:0|[1-9][0-9]*|[0-9]%|[1-9][0-9]%|100%)$/,
+  'a number of errors like "0" or "5", or a percentage like "10%"',
+);
 
 function awsRate(re: RegExp, what: string) {
   return z
@@ -174,4 +193,7 @@ export const OPERATING_SYSTEMS = [
 /** An SSM OperatingSystem value. */
 export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
 /** SSM's OperatingSystem enum, as GetPatchBaselineForPatchGroup takes it. */
-export const OperatingSystemSchema = z.enum(OPERATING_SYSTEMS, expected(`an SSM operating system: ${OPERATING_SYSTEMS.join(', ')}`));
+export const OperatingSystemSchema = z.enum(
+  OPERATING_SYSTEMS,
+  expected(`an SSM operating system: ${OPERATING_SYSTEMS.join(', ')}`),
+);

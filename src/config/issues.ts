@@ -13,7 +13,10 @@ export interface PositionedIssue extends ConfigIssue {
 }
 
 /** Finds the line and column of a value, or of a key (for unknown and missing keys). */
-export type Locator = (path: readonly PathSegment[], target: 'key' | 'value') => { line: number; column: number } | undefined;
+export type Locator = (
+  path: readonly PathSegment[],
+  target: 'key' | 'value',
+) => { line: number; column: number } | undefined;
 
 const SLACK_TOKEN_RE = /^(?:xox[a-z]|xapp)-/;
 
@@ -59,7 +62,10 @@ export const fallbackErrorMap: z.core.$ZodErrorMap = (issue) => {
 
 /** Mapping keys that are names (of groups, windows), not settings: never unknown keys, never secrets. */
 function isNameMap(path: readonly PathSegment[]): boolean {
-  return (path.length === 1 && path[0] === 'groups') || (path.length === 2 && path[0] === 'windows' && path[1] === 'channels');
+  return (
+    (path.length === 1 && path[0] === 'groups') ||
+    (path.length === 2 && path[0] === 'windows' && path[1] === 'channels')
+  );
 }
 
 /** Where a secret key's value should come from instead. */
@@ -68,10 +74,22 @@ function secretSource(key: string): string | undefined {
   if (k === 'token' || k === 'bottoken' || k === 'slacktoken' || k === 'slackbottoken') return 'SLACK_BOT_TOKEN';
   if (k === 'signingsecret' || k === 'slacksigningsecret') return 'SLACK_SIGNING_SECRET';
   if (k === 'apptoken' || k === 'slackapptoken') return 'SLACK_APP_TOKEN';
-  if (['accesskeyid', 'awsaccesskeyid', 'secretaccesskey', 'awssecretaccesskey', 'secretkey', 'sessiontoken', 'awssessiontoken', 'credentials'].includes(k)) {
+  if (
+    [
+      'accesskeyid',
+      'awsaccesskeyid',
+      'secretaccesskey',
+      'awssecretaccesskey',
+      'secretkey',
+      'sessiontoken',
+      'awssessiontoken',
+      'credentials',
+    ].includes(k)
+  ) {
     return "AWS credentials come from the AWS SDK's default credential chain; set roleArn on a scope to assume a role";
   }
-  if (/(?:token|secret|password|passwd|apikey|privatekey)$/.test(k)) return 'patchbot.yml holds no secrets; remove this key';
+  if (/(?:token|secret|password|passwd|apikey|privatekey)$/.test(k))
+    return 'patchbot.yml holds no secrets; remove this key';
   return undefined;
 }
 
@@ -79,13 +97,15 @@ function secretSource(key: string): string | undefined {
 export function findSecrets(raw: unknown): Array<{ path: PathSegment[]; message: string }> {
   const found: Array<{ path: PathSegment[]; message: string }> = [];
   const walk = (value: unknown, path: PathSegment[]): void => {
-    if (Array.isArray(value)) value.forEach((item, i) => {
-      walk(item, [...path, i]);
-    });
+    if (Array.isArray(value))
+      value.forEach((item, i) => {
+        walk(item, [...path, i]);
+      });
     else if (typeof value === 'object' && value !== null) {
       for (const [key, child] of Object.entries(value)) {
         const source = isNameMap(path) ? undefined : secretSource(key);
-        if (source) found.push({ path: [...path, key], message: `secrets are read from the environment only (${source})` });
+        if (source)
+          found.push({ path: [...path, key], message: `secrets are read from the environment only (${source})` });
         else walk(child, [...path, key]);
       }
     }
@@ -119,10 +139,20 @@ export function suggest(word: string, allowed: readonly string[]): string | unde
   return close.length === 1 ? close[0] : undefined;
 }
 
-function withPosition(issue: PositionedIssue, locate: Locator | undefined, path: readonly PathSegment[], target: 'key' | 'value'): PositionedIssue {
+function withPosition(
+  issue: PositionedIssue,
+  locate: Locator | undefined,
+  path: readonly PathSegment[],
+  target: 'key' | 'value',
+): PositionedIssue {
   const at = locate?.(path, target);
   if (!at) return issue;
-  return { ...issue, message: `${issue.message} (line ${at.line}, column ${at.column})`, line: at.line, column: at.column };
+  return {
+    ...issue,
+    message: `${issue.message} (line ${at.line}, column ${at.column})`,
+    line: at.line,
+    column: at.column,
+  };
 }
 
 /** Turns zod's issues on the document `raw` into ConfigIssues; secret keys are left to findSecrets. */
@@ -132,7 +162,9 @@ export function toConfigIssues(issues: readonly z.core.$ZodIssue[], raw: unknown
   for (const issue of issues) {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
-      const allowed = issue.message.startsWith('expected one of: ') ? issue.message.slice('expected one of: '.length).split(', ') : [];
+      const allowed = issue.message.startsWith('expected one of: ')
+        ? issue.message.slice('expected one of: '.length).split(', ')
+        : [];
       for (const key of issue.keys) {
         const keyPath = [...path, key];
         if (secretPaths.has(formatPath(keyPath))) continue;
@@ -145,13 +177,22 @@ export function toConfigIssues(issues: readonly z.core.$ZodIssue[], raw: unknown
     if (issue.code === 'invalid_key') {
       const key = path[path.length - 1];
       const inner = issue.issues[0]?.message ?? issue.message;
-      out.push(withPosition({ path: formatPath(path), message: `invalid name: ${inner}, got ${JSON.stringify(String(key))}` }, locate, path, 'key'));
+      out.push(
+        withPosition(
+          { path: formatPath(path), message: `invalid name: ${inner}, got ${JSON.stringify(String(key))}` },
+          locate,
+          path,
+          'key',
+        ),
+      );
       continue;
     }
     const { found, value } = valueAt(raw, path);
     let message = issue.message;
     if (!found && issue.code === 'invalid_type' && path.length > 0) {
-      out.push(withPosition({ path: formatPath(path), message: `missing (${message})` }, locate, path.slice(0, -1), 'key'));
+      out.push(
+        withPosition({ path: formatPath(path), message: `missing (${message})` }, locate, path.slice(0, -1), 'key'),
+      );
       continue;
     }
     if (message.startsWith('expected ') && !message.includes(', got ')) {
@@ -168,13 +209,20 @@ export function toConfigIssues(issues: readonly z.core.$ZodIssue[], raw: unknown
 
 /** Issues for secret keys found in the document. */
 export function secretIssues(raw: unknown, locate?: Locator): PositionedIssue[] {
-  return findSecrets(raw).map((s) => withPosition({ path: formatPath(s.path), message: s.message }, locate, s.path, 'key'));
+  return findSecrets(raw).map((s) =>
+    withPosition({ path: formatPath(s.path), message: s.message }, locate, s.path, 'key'),
+  );
 }
 
 /** Issues in reading order: by line and column where known, the rest after, otherwise as found. */
 export function sortIssues(issues: PositionedIssue[]): PositionedIssue[] {
   return issues
     .map((issue, index) => ({ issue, index }))
-    .sort((a, b) => (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) ||
+        (a.issue.column ?? 0) - (b.issue.column ?? 0) ||
+        a.index - b.index,
+    )
     .map((x) => x.issue);
 }

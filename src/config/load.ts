@@ -31,22 +31,43 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const source = options.env ?? process.env;
   const env = loadEnv(source);
   const file = resolve(options.cwd ?? process.cwd(), env.configPath);
-  const why =
-    source.PATCHBOT_CONFIG ? `PATCHBOT_CONFIG is ${JSON.stringify(source.PATCHBOT_CONFIG)}` : 'PATCHBOT_CONFIG is not set, so patchbot looked for ./patchbot.yml';
+  const why = source.PATCHBOT_CONFIG
+    ? `PATCHBOT_CONFIG is ${JSON.stringify(source.PATCHBOT_CONFIG)}`
+    : 'PATCHBOT_CONFIG is not set, so patchbot looked for ./patchbot.yml';
   let text: string;
   try {
     text = (options.readFile ?? ((path: string) => readFileSync(path, 'utf8')))(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const problem =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a directory, not a file' : code === 'EACCES' ? 'permission denied' : `cannot read it (${code ?? String(err)})`;
-    throw new ConfigError(file, [{ path: '', message: `${problem} (${why}; set PATCHBOT_CONFIG to the path of your patchbot.yml, see patchbot.example.yml)` }], { cause: err });
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'this is a directory, not a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : `cannot read it (${code ?? String(err)})`;
+    throw new ConfigError(
+      file,
+      [
+        {
+          path: '',
+          message: `${problem} (${why}; set PATCHBOT_CONFIG to the path of your patchbot.yml, see patchbot.example.yml)`,
+        },
+      ],
+      { cause: err },
+    );
   }
   return { file, env, config: parseConfigText(text, file, source, why) };
 }
 
 /** Parses and validates the text of patchbot.yml; `file` names it in errors; `env` supplies the default region and LOG_LEVEL; `whereLooked` explains an empty file. */
-export function parseConfigText(text: string, file: string, env: EnvSource = process.env, whereLooked?: string): PatchbotConfig {
+export function parseConfigText(
+  text: string,
+  file: string,
+  env: EnvSource = process.env,
+  whereLooked?: string,
+): PatchbotConfig {
   const defaults = configDefaultsFromEnv(env);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
@@ -55,18 +76,28 @@ export function parseConfigText(text: string, file: string, env: EnvSource = pro
       file,
       doc.errors.map((e) => {
         const at = lineCounter.linePos(e.pos[0]);
-        return { path: '', message: `invalid YAML at line ${at.line}, column ${at.col}: ${e.message.split('\n')[0]}`, line: at.line, column: at.col };
+        return {
+          path: '',
+          message: `invalid YAML at line ${at.line}, column ${at.col}: ${e.message.split('\n')[0]}`,
+          line: at.line,
+          column: at.col,
+        };
       }),
     );
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   if (raw === null || raw === undefined) {
     const where = whereLooked ?? 'PATCHBOT_CONFIG sets its path';
-    throw new ConfigError(file, [{ path: '', message: `the file is empty (${where}); define at least groups, see patchbot.example.yml` }]);
+    throw new ConfigError(file, [
+      { path: '', message: `the file is empty (${where}); define at least groups, see patchbot.example.yml` },
+    ]);
   }
   const locate = locator(doc, lineCounter);
   const result = createPatchbotConfigSchema(defaults).safeParse(raw, { error: fallbackErrorMap });
-  const issues = [...secretIssues(raw, locate), ...(result.success ? [] : toConfigIssues(result.error.issues, raw, locate))];
+  const issues = [
+    ...secretIssues(raw, locate),
+    ...(result.success ? [] : toConfigIssues(result.error.issues, raw, locate)),
+  ];
   if (issues.length > 0 || !result.success) throw new ConfigError(file, sortIssues(issues));
   return result.data;
 }

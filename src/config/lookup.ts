@@ -26,7 +26,8 @@ export interface WindowRef {
  */
 export function windowChannels(config: Pick<PatchbotConfig, 'windows' | 'groups'>, window: WindowRef): string[] {
   const { channels, fallback } = config.windows;
-  const explicit = channels[window.windowId] ?? (window.windowName === undefined ? undefined : channels[window.windowName]);
+  const explicit =
+    channels[window.windowId] ?? (window.windowName === undefined ? undefined : channels[window.windowName]);
   if (explicit !== undefined) return [explicit];
   if (fallback === 'none') return [];
   const found = (window.targetGroups ?? []).map(

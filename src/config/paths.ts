@@ -21,7 +21,12 @@ export function valueAt(root: unknown, path: readonly PathSegment[]): { found: b
   let current: unknown = root;
   for (const segment of path) {
     if (Array.isArray(current) && typeof segment === 'number' && segment < current.length) current = current[segment];
-    else if (typeof current === 'object' && current !== null && !Array.isArray(current) && Object.hasOwn(current, String(segment))) {
+    else if (
+      typeof current === 'object' &&
+      current !== null &&
+      !Array.isArray(current) &&
+      Object.hasOwn(current, String(segment))
+    ) {
       current = (current as Record<string, unknown>)[String(segment)];
     } else return { found: false, value: undefined };
   }

@@ -44,22 +44,37 @@ export const ScopeSchema = strictObject({
   name: ScopeNameSchema,
   accountId: AccountIdSchema.optional(),
   roleArn: RoleArnSchema.optional(),
-  externalId: z.string(expected('an external id string')).min(2, expected('an external id of 2 to 1224 characters')).max(1224, expected('an external id of 2 to 1224 characters')).optional(),
-  regions: z.array(RegionSchema, expected('a list of AWS region names like [us-east-1, eu-west-1]')).min(1, expected('at least one AWS region name like "us-east-1"')),
+  externalId: z
+    .string(expected('an external id string'))
+    .min(2, expected('an external id of 2 to 1224 characters'))
+    .max(1224, expected('an external id of 2 to 1224 characters'))
+    .optional(),
+  regions: z
+    .array(RegionSchema, expected('a list of AWS region names like [us-east-1, eu-west-1]'))
+    .min(1, expected('at least one AWS region name like "us-east-1"')),
 })
   .superRefine((scope, ctx) => {
     const s = scope as Record<string, unknown>;
     const arnAccount = typeof s.roleArn === 'string' ? ROLE_ARN_RE.exec(s.roleArn)?.[1] : undefined;
     if (arnAccount && typeof s.accountId === 'string' && arnAccount !== s.accountId) {
-      ctx.addIssue({ code: 'custom', path: ['roleArn'], message: `the role is in account ${arnAccount} but accountId is "${s.accountId}"; they must agree` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message: `the role is in account ${arnAccount} but accountId is "${s.accountId}"; they must agree`,
+      });
     }
     if (s.externalId !== undefined && s.roleArn === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['externalId'], message: 'externalId is only used to assume a role: add roleArn or remove externalId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['externalId'],
+        message: 'externalId is only used to assume a role: add roleArn or remove externalId',
+      });
     }
     const regions = s.regions;
     if (isStringList(regions)) {
       regions.forEach((region, i) => {
-        if (regions.indexOf(region) !== i) ctx.addIssue({ code: 'custom', path: ['regions', i], message: `duplicate region "${region}"` });
+        if (regions.indexOf(region) !== i)
+          ctx.addIssue({ code: 'custom', path: ['regions', i], message: `duplicate region "${region}"` });
       });
     }
   }, always)
@@ -75,7 +90,9 @@ export const ScopeSchema = strictObject({
 /** Who must approve an install or reboot on a group before it runs. */
 export const ApprovalSchema = strictObject({
   required: BooleanSchema.default(false),
-  approvers: z.array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)')).default([]),
+  approvers: z
+    .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))
+    .default([]),
   minApprovals: intBetween(1, 100, 'a whole number of at least 1').default(1),
   expiresAfter: DurationSchema.default(4 * 3_600_000),
   allowSelfApproval: BooleanSchema.default(false),
@@ -89,7 +106,9 @@ export const ApprovalSchema = strictObject({
 
 /** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */
 export const InstallSchema = strictObject({
-  rebootOption: z.enum(['RebootIfNeeded', 'NoReboot'], expected('"RebootIfNeeded" or "NoReboot"')).default('RebootIfNeeded'),
+  rebootOption: z
+    .enum(['RebootIfNeeded', 'NoReboot'], expected('"RebootIfNeeded" or "NoReboot"'))
+    .default('RebootIfNeeded'),
   maxConcurrency: MaxConcurrencySchema.default('10%'),
   maxErrors: MaxErrorsSchema.default('0'),
   timeoutSeconds: intBetween(30, 2_592_000, 'a whole number of seconds from 30 to 2592000 (30 days)').default(7200),
@@ -104,14 +123,21 @@ export const GroupSchema = strictObject({
     .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))
     .min(1, expected('at least one operator (a Slack user id U…/W… or user group id S…)')),
   operatingSystem: OperatingSystemSchema.default('AMAZON_LINUX_2'),
-  scopes: z.array(z.string(expected('a scope name')), expected('a list of scope names')).min(1, expected('at least one scope name (or leave scopes out for all scopes)')).optional(),
+  scopes: z
+    .array(z.string(expected('a scope name')), expected('a list of scope names'))
+    .min(1, expected('at least one scope name (or leave scopes out for all scopes)'))
+    .optional(),
   approval: ApprovalSchema.prefault({}),
   install: InstallSchema.prefault({}),
   scanMaxAge: DurationSchema.default(24 * 3_600_000),
   promoteFrom: z.string(expected('the name of another group')).optional(),
 })
   .superRefine(checkApproval, always)
-  .transform(({ scanMaxAge, operators, ...rest }) => ({ ...rest, operators: unique(operators), scanMaxAgeMs: scanMaxAge }));
+  .transform(({ scanMaxAge, operators, ...rest }) => ({
+    ...rest,
+    operators: unique(operators),
+    scanMaxAgeMs: scanMaxAge,
+  }));
 
 /** A required approval must be grantable: approvers exist, enough of them, and not only the requester. */
 function checkApproval(group: unknown, ctx: Ctx): void {
@@ -122,7 +148,8 @@ function checkApproval(group: unknown, ctx: Ctx): void {
     ctx.addIssue({
       code: 'custom',
       path: ['approval', 'approvers'],
-      message: 'approval.required is true, so expected at least one approver (a Slack user id U…/W… or user group id S…), got none',
+      message:
+        'approval.required is true, so expected at least one approver (a Slack user id U…/W… or user group id S…), got none',
     });
     return;
   }
@@ -164,13 +191,28 @@ export const SchedulesSchema = strictObject({
   windowPoll: scheduleSchema('*/5 * * * *').prefault({}),
   digest: scheduleSchema('0 9 * * 1-5').prefault({}),
 }).transform(({ timezone, ...jobs }) => {
-  const resolve = (job: { cron: string; timezone?: string | undefined; enabled: boolean }) => ({ cron: job.cron, timezone: job.timezone ?? timezone, enabled: job.enabled });
-  return { timezone, compliancePoll: resolve(jobs.compliancePoll), windowPoll: resolve(jobs.windowPoll), digest: resolve(jobs.digest) };
+  const resolve = (job: { cron: string; timezone?: string | undefined; enabled: boolean }) => ({
+    cron: job.cron,
+    timezone: job.timezone ?? timezone,
+    enabled: job.enabled,
+  });
+  return {
+    timezone,
+    compliancePoll: resolve(jobs.compliancePoll),
+    windowPoll: resolve(jobs.windowPoll),
+    digest: resolve(jobs.digest),
+  };
 });
 
 /** Where maintenance-window results are posted: per window (name or id), else the fallback. */
 export const WindowsSchema = strictObject({
-  channels: z.record(z.string().min(1, expected('a window name or id')), ChannelSchema, expected('a mapping of window name or id to a Slack channel')).default({}),
+  channels: z
+    .record(
+      z.string().min(1, expected('a window name or id')),
+      ChannelSchema,
+      expected('a mapping of window name or id to a Slack channel'),
+    )
+    .default({}),
   fallback: z.enum(['group', 'none'], expected('"group" or "none"')).default('group'),
 });
 
@@ -199,7 +241,10 @@ export const DEFAULT_SCOPE_NAME = 'default';
 export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
   return strictObject({
     aws: strictObject({
-      scopes: z.array(ScopeSchema, expected('a list of scopes')).min(1, expected('at least one scope (or leave aws.scopes out for the default scope)')).optional(),
+      scopes: z
+        .array(ScopeSchema, expected('a list of scopes'))
+        .min(1, expected('at least one scope (or leave aws.scopes out for the default scope)'))
+        .optional(),
     }).optional(),
     groups: z
       .record(GroupNameSchema, GroupSchema, expected('a mapping of patch group names to their settings'))
@@ -211,7 +256,15 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
   })
     .superRefine(checkReferences, always)
     .transform((doc) => {
-      const scopes = doc.aws?.scopes ?? [{ name: DEFAULT_SCOPE_NAME, accountId: undefined, roleArn: undefined, externalId: undefined, regions: [defaults.region] }];
+      const scopes = doc.aws?.scopes ?? [
+        {
+          name: DEFAULT_SCOPE_NAME,
+          accountId: undefined,
+          roleArn: undefined,
+          externalId: undefined,
+          regions: [defaults.region],
+        },
+      ];
       const canonical = new Map(Object.keys(doc.groups).map((name) => [name.toLowerCase(), name]));
       const groups = Object.entries(doc.groups).map(([name, g]) => ({
         name,
@@ -227,7 +280,8 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
         install: g.install,
         scanMaxAgeMs: g.scanMaxAgeMs,
         /** The group's canonical name (the document may spell it in another case). */
-        promoteFrom: g.promoteFrom === undefined ? undefined : (canonical.get(g.promoteFrom.toLowerCase()) ?? g.promoteFrom),
+        promoteFrom:
+          g.promoteFrom === undefined ? undefined : (canonical.get(g.promoteFrom.toLowerCase()) ?? g.promoteFrom),
       }));
       return {
         aws: { scopes },
@@ -249,7 +303,12 @@ function checkReferences(doc: unknown, ctx: Ctx): void {
     scopes.forEach((scope, i) => {
       if (!isRecord(scope) || typeof scope.name !== 'string') return;
       const first = scopeNames.indexOf(scope.name);
-      if (first >= 0) ctx.addIssue({ code: 'custom', path: ['aws', 'scopes', i, 'name'], message: `duplicate scope name "${scope.name}" (also ${formatPath(['aws', 'scopes', first])})` });
+      if (first >= 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aws', 'scopes', i, 'name'],
+          message: `duplicate scope name "${scope.name}" (also ${formatPath(['aws', 'scopes', first])})`,
+        });
       scopeNames.push(scope.name);
     });
   } else if (scopes === undefined) {
@@ -263,7 +322,11 @@ function checkReferences(doc: unknown, ctx: Ctx): void {
   for (const name of names) {
     const other = byLower.get(name.toLowerCase());
     if (other !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['groups', name], message: `duplicate group name: "${name}" and "${other}" differ only in case (group names are case-insensitive)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups', name],
+        message: `duplicate group name: "${name}" and "${other}" differ only in case (group names are case-insensitive)`,
+      });
     } else byLower.set(name.toLowerCase(), name);
   }
 
@@ -274,22 +337,38 @@ function checkReferences(doc: unknown, ctx: Ctx): void {
     if (isStringList(group.scopes) && Array.isArray(scopes)) {
       group.scopes.forEach((scope, i) => {
         if (!scopeNames.includes(scope)) {
-          ctx.addIssue({ code: 'custom', path: ['groups', name, 'scopes', i], message: `unknown scope "${scope}" (scopes: ${unique(scopeNames).join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', name, 'scopes', i],
+            message: `unknown scope "${scope}" (scopes: ${unique(scopeNames).join(', ')})`,
+          });
         }
       });
     } else if (isStringList(group.scopes) && scopes === undefined) {
       group.scopes.forEach((scope, i) => {
         if (scope !== DEFAULT_SCOPE_NAME) {
-          ctx.addIssue({ code: 'custom', path: ['groups', name, 'scopes', i], message: `unknown scope "${scope}" (aws.scopes is not set, so the only scope is "${DEFAULT_SCOPE_NAME}")` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', name, 'scopes', i],
+            message: `unknown scope "${scope}" (aws.scopes is not set, so the only scope is "${DEFAULT_SCOPE_NAME}")`,
+          });
         }
       });
     }
     if (typeof group.promoteFrom !== 'string') continue;
     const from = byLower.get(group.promoteFrom.toLowerCase());
     if (from === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['groups', name, 'promoteFrom'], message: `unknown group "${group.promoteFrom}" (groups: ${names.join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups', name, 'promoteFrom'],
+        message: `unknown group "${group.promoteFrom}" (groups: ${names.join(', ')})`,
+      });
     } else if (from === name) {
-      ctx.addIssue({ code: 'custom', path: ['groups', name, 'promoteFrom'], message: 'a group cannot promote from itself' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups', name, 'promoteFrom'],
+        message: 'a group cannot promote from itself',
+      });
     } else promotes.set(name, from);
   }
 

@@ -73,7 +73,11 @@ export class Leadership {
     this.ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     const renewEveryMs = Math.min(options.renewEveryMs ?? DEFAULT_LEASE_RENEW_MS, Math.floor(this.ttlMs / 3));
     this.log = options.logger.child({ subsystem: 'lease', holder: this.holder });
-    this.ticker = new Ticker(() => this.check(), renewEveryMs, (err) => this.log.error({ err: toPatchbotError(err) }, 'a lease check failed; the next one retries'));
+    this.ticker = new Ticker(
+      () => this.check(),
+      renewEveryMs,
+      (err) => this.log.error({ err: toPatchbotError(err) }, 'a lease check failed; the next one retries'),
+    );
   }
 
   /** leader, follower or stopped (for /health and the logs). */
@@ -102,7 +106,10 @@ export class Leadership {
       await this.options.lease.release(this.holder);
       this.log.info('gave up the work lease');
     } catch (err) {
-      this.log.warn({ err: toPatchbotError(err) }, 'could not give up the work lease; another process takes over when it expires');
+      this.log.warn(
+        { err: toPatchbotError(err) },
+        'could not give up the work lease; another process takes over when it expires',
+      );
     }
   }
 
@@ -124,24 +131,36 @@ export class Leadership {
     const { held, lease } = attempt;
     if (held && this.current === 'leader' && lease.epoch !== this.epoch) {
       // Renewed, but someone else held it in between (this process stalled past the expiry): start over as a new leader.
-      this.log.warn({ epoch: lease.epoch, was: this.epoch }, 'the work lease changed hands while this process was not looking; restarting the leader work');
+      this.log.warn(
+        { epoch: lease.epoch, was: this.epoch },
+        'the work lease changed hands while this process was not looking; restarting the leader work',
+      );
       this.lose();
     }
     if (held && this.current !== 'leader') {
       this.current = 'leader';
       this.epoch = lease.epoch;
       this.lastOther = undefined;
-      this.log.info({ expiresAt: lease.expiresAt.toISOString(), epoch: lease.epoch }, 'took the work lease: this process runs the tracker and the scheduled jobs');
+      this.log.info(
+        { expiresAt: lease.expiresAt.toISOString(), epoch: lease.epoch },
+        'took the work lease: this process runs the tracker and the scheduled jobs',
+      );
       this.enqueue('starting', () => this.options.onGained());
       return;
     }
     if (!held) {
       if (this.current === 'leader') {
-        this.log.warn({ holder: lease.holder, expiresAt: lease.expiresAt.toISOString() }, 'lost the work lease to another process; stopping the tracker and the scheduled jobs');
+        this.log.warn(
+          { holder: lease.holder, expiresAt: lease.expiresAt.toISOString() },
+          'lost the work lease to another process; stopping the tracker and the scheduled jobs',
+        );
         this.lose();
       } else if (this.lastOther !== lease.holder) {
         this.lastOther = lease.holder;
-        this.log.info({ leader: lease.holder, expiresAt: lease.expiresAt.toISOString() }, 'another process holds the work lease: this one serves requests only, and takes over if the lease expires');
+        this.log.info(
+          { leader: lease.holder, expiresAt: lease.expiresAt.toISOString() },
+          'another process holds the work lease: this one serves requests only, and takes over if the lease expires',
+        );
       }
     }
   }
@@ -177,7 +196,9 @@ export class Leadership {
       this.log.error({ err: toPatchbotError(err) }, `${what} the leader's work failed`);
       if (what !== 'starting' || this.current !== 'leader') return;
       this.lose();
-      this.work = this.work.then(() => this.options.lease.release(this.holder)).catch((e: unknown) => this.log.warn({ err: toPatchbotError(e) }, 'could not give up the work lease'));
+      this.work = this.work
+        .then(() => this.options.lease.release(this.holder))
+        .catch((e: unknown) => this.log.warn({ err: toPatchbotError(e) }, 'could not give up the work lease'));
     });
   }
 }

@@ -3,7 +3,15 @@ import type { Clock } from '../clock';
 import { windowChannels, type PatchbotConfig } from '../config';
 import type { Logger } from '../logger';
 import { channel as channelName, said, type Sentence } from '../sentence';
-import { ScopeHealth, buildDigest, isEmpty, markPosted, pollComplianceResult, pollWindows, recordDigest } from '../patching/poll';
+import {
+  ScopeHealth,
+  buildDigest,
+  isEmpty,
+  markPosted,
+  pollComplianceResult,
+  pollWindows,
+  recordDigest,
+} from '../patching/poll';
 import type { ScopeFailure } from '../patching/types';
 import type { NoticePoster } from './notices';
 import type { Store } from '../patching/ports';
@@ -47,7 +55,8 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
         if (news) await poster.post(group.channel, { notice: 'compliance-diff', diff, now: clock.now() });
         // A posted diff already lists every failing scope; a separate note is needed for scopes that
         // started failing without other news, and for scopes that answer again.
-        if (ScopeHealth.changed(change) && (!news || change.recovered.length > 0)) await poster.post(group.channel, { notice: 'scope-health', change, now: clock.now(), poll: 'compliance' });
+        if (ScopeHealth.changed(change) && (!news || change.recovered.length > 0))
+          await poster.post(group.channel, { notice: 'scope-health', change, now: clock.now(), poll: 'compliance' });
         // Recorded once posted: if Slack failed (post threw), the change is posted on the next poll.
         health.record(group.name, failures);
       } catch (err) {
@@ -66,7 +75,8 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
         const mine = failures.filter((f) => scopes.has(f.scope));
         const key = `windows:${channel}`;
         const change = health.compare(key, mine);
-        if (ScopeHealth.changed(change)) await poster.post(channel, { notice: 'scope-health', change, now: clock.now(), poll: 'windows' });
+        if (ScopeHealth.changed(change))
+          await poster.post(channel, { notice: 'scope-health', change, now: clock.now(), poll: 'windows' });
         // Recorded once posted, as for the compliance poll.
         health.record(key, mine);
       } catch (err) {
@@ -80,9 +90,16 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     for (const f of failures) log.warn({ scope: f.scope, region: f.region }, f.message);
     await postWindowHealth(failures);
     for (const result of results) {
-      const channels = windowChannels(config, { windowId: result.windowId, windowName: result.windowName, targetGroups: result.groups });
+      const channels = windowChannels(config, {
+        windowId: result.windowId,
+        windowName: result.windowName,
+        targetGroups: result.groups,
+      });
       if (channels.length === 0) {
-        log.warn({ window: result.windowName, executionId: result.executionId }, `window ${result.windowName} names no patch group: map it to a channel under windows.channels in patchbot.yml to get its results`);
+        log.warn(
+          { window: result.windowName, executionId: result.executionId },
+          `window ${result.windowName} names no patch group: map it to a channel under windows.channels in patchbot.yml to get its results`,
+        );
       }
       await Promise.all(channels.map((c) => poster.post(c, { notice: 'window-result', result })));
       // Marked once every channel was tried: one that refuses is logged with its fix, not retried
@@ -102,7 +119,9 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
 
   const digest = async () => {
     for (const channel of new Set(config.groups.map((g) => g.channel))) {
-      await postDigest(channel).catch((err: unknown) => log.error({ err, channel }, 'digest failed for a channel; the others go on'));
+      await postDigest(channel).catch((err: unknown) =>
+        log.error({ err, channel }, 'digest failed for a channel; the others go on'),
+      );
     }
   };
 

@@ -35,11 +35,18 @@ export class JobScheduler {
         continue;
       }
       // runNow never rejects for a known job; the catch is the last guard against a silent exit.
-      const task = cron.schedule(job.schedule.cron, () => void this.runNow(job.name).catch((err: unknown) => this.log.error({ job: job.name, err }, 'job could not run')), {
-        timezone: job.schedule.timezone,
-        name: job.name,
-        noOverlap: true,
-      });
+      const task = cron.schedule(
+        job.schedule.cron,
+        () =>
+          void this.runNow(job.name).catch((err: unknown) =>
+            this.log.error({ job: job.name, err }, 'job could not run'),
+          ),
+        {
+          timezone: job.schedule.timezone,
+          name: job.name,
+          noOverlap: true,
+        },
+      );
       this.tasks.push(task);
       this.log.info({ job: job.name, cron: job.schedule.cron, timezone: job.schedule.timezone }, 'job scheduled');
     }
@@ -57,7 +64,9 @@ export class JobScheduler {
     const started = Date.now();
     const run = begin(job)
       .then(() => this.log.info({ job: name, ms: Date.now() - started }, 'job finished'))
-      .catch((err: unknown) => this.log.error({ job: name, err: toPatchbotError(err), ms: Date.now() - started }, 'job failed'))
+      .catch((err: unknown) =>
+        this.log.error({ job: name, err: toPatchbotError(err), ms: Date.now() - started }, 'job failed'),
+      )
       .finally(() => this.running.delete(name));
     this.running.set(name, run);
     return run;

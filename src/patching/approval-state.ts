@@ -30,9 +30,17 @@ export function cameFromCard(op: Operation, origin: ClickOrigin): boolean {
 
 /** The approval state a card shows, from the group's policy, the recorded votes and a rejection. */
 export function approvalState(store: Store, op: Operation, group: PatchGroup | undefined): ApprovalState {
-  const decisions: Decision[] = store.approvals.list(op.id).map((a) => ({ userId: a.userId, decision: 'approved' as const, at: a.at }));
+  const decisions: Decision[] = store.approvals
+    .list(op.id)
+    .map((a) => ({ userId: a.userId, decision: 'approved' as const, at: a.at }));
   const rejection = readResult(op).rejection;
-  if (rejection) decisions.push({ userId: rejection.userId, decision: 'rejected', at: new Date(rejection.at), ...(rejection.reason ? { reason: rejection.reason } : {}) });
+  if (rejection)
+    decisions.push({
+      userId: rejection.userId,
+      decision: 'rejected',
+      at: new Date(rejection.at),
+      ...(rejection.reason ? { reason: rejection.reason } : {}),
+    });
   const policy = group?.approval;
   return {
     required: policy?.required ?? false,
@@ -45,7 +53,12 @@ export function approvalState(store: Store, op: Operation, group: PatchGroup | u
 }
 
 /** Adds the plan and the approval state of an install or reboot to a report (scans are left alone). */
-export function withChangeContext(store: Store, op: Operation, group: PatchGroup | undefined, report: OperationReport): OperationReport {
+export function withChangeContext(
+  store: Store,
+  op: Operation,
+  group: PatchGroup | undefined,
+  report: OperationReport,
+): OperationReport {
   if (op.kind === 'scan') return report;
   const plan = readPlan(op);
   return { ...report, ...(plan ? { plan } : {}), approval: approvalState(store, op, group) };
@@ -56,7 +69,11 @@ export function describeState(store: Store, op: Operation): Sentence {
   const what = `${op.kind} ${op.id} on ${op.group}`;
   const entries = store.audit.list({ operationId: op.id, limit: 50 });
   const last = (action: string) => entries.find((e) => e.action === action);
-  const when = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ');
+  const when = (d: Date) =>
+    d
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace('T', ' ');
   switch (op.status) {
     case 'pending':
       return [`The ${what} is waiting for approval.`];
@@ -64,7 +81,10 @@ export function describeState(store: Store, op: Operation): Sentence {
     case 'sending':
     case 'running': {
       const e = last('operation.approved');
-      const by = e && e.actor !== SYSTEM_ACTOR ? said` by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)}` : undefined;
+      const by =
+        e && e.actor !== SYSTEM_ACTOR
+          ? said` by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)}`
+          : undefined;
       return said`The ${what} was already approved${by} and is ${op.status === 'running' ? 'running' : 'being sent'}.`;
     }
     case 'rejected': {
@@ -72,14 +92,19 @@ export function describeState(store: Store, op: Operation): Sentence {
       return said`The ${what} was rejected${r ? said` by ${user(r.userId)} at ${when(new Date(r.at))}${r.reason ? ` (${r.reason})` : ''}` : undefined}.`;
     }
     case 'expired':
-      return [`The ${what} expired${op.expiresAt ? ` at ${when(op.expiresAt)}` : ''} without enough approvals; request it again.`];
+      return [
+        `The ${what} expired${op.expiresAt ? ` at ${when(op.expiresAt)}` : ''} without enough approvals; request it again.`,
+      ];
     case 'cancelled': {
       const c = readResult(op).cancellation;
       return said`The ${what} was cancelled${c ? said` by ${user(c.userId)} at ${when(new Date(c.at))}` : undefined}.`;
     }
     default: {
       const e = last('operation.approved');
-      const by = e && e.actor !== SYSTEM_ACTOR ? said` (approved by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)})` : undefined;
+      const by =
+        e && e.actor !== SYSTEM_ACTOR
+          ? said` (approved by ${approversOf(e.detail) ?? user(e.actor)} at ${when(e.at)})`
+          : undefined;
       return said`The ${what} has already ${op.status}${op.finishedAt ? ` at ${when(op.finishedAt)}` : ''}${by}.`;
     }
   }

@@ -19,13 +19,26 @@
 import { plainSentence, said, type Sentence } from '../sentence';
 import type { Operation, Store } from './ports';
 import type { Authorizer, DecideResult, RecordedDecision } from './decision';
-import { approverNames, cameFromCard, describeState, type ApprovalAuthorizer, type ClickOrigin } from './approval-state';
+import {
+  approverNames,
+  cameFromCard,
+  describeState,
+  type ApprovalAuthorizer,
+  type ClickOrigin,
+} from './approval-state';
 import { cancelOperation, type CancelDeps, type CancelInput } from './cancel';
 import { groupOf } from './deps';
 import { expireIfDue } from './expiry';
 import { readResult, resultJson } from './records';
 
-export { approvalState, cameFromCard, describeState, withChangeContext, type ApprovalAuthorizer, type ClickOrigin } from './approval-state';
+export {
+  approvalState,
+  cameFromCard,
+  describeState,
+  withChangeContext,
+  type ApprovalAuthorizer,
+  type ClickOrigin,
+} from './approval-state';
 export type { CancelInput } from './cancel';
 
 /** What deciding uses: the domain's I/O, and the runner's exactly-once send for an approved change. */
@@ -56,7 +69,6 @@ function result(outcome: DecideResult['outcome'], text: Sentence | string, op: O
   const userText = typeof text === 'string' ? [text] : text;
   return { outcome, userText, userMessage: plainSentence(userText), op };
 }
-
 
 /** Decides on approval requests; see the file comment for the rules. */
 export class ApprovalService {
@@ -93,22 +105,43 @@ export class ApprovalService {
     if (!op) return { result: result('refused', `There is no such operation: ${input.operationId}.`, undefined) };
     const refuse = (why: Sentence | string, current: Operation = op): DecideResult => {
       const refused = result('refused', why, current);
-      store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { decision: input.decision, why: refused.userMessage } });
+      store.audit.append({
+        actor: input.userId,
+        action: 'operation.refused',
+        operationId: op.id,
+        group: op.group,
+        detail: { decision: input.decision, why: refused.userMessage },
+      });
       return refused;
     };
     if (input.origin && !cameFromCard(op, input.origin)) {
-      return { result: refuse(`This button is not on the card of the ${op.kind} ${op.id}; a click counts only on that operation's own card. Nothing was changed.`) };
+      return {
+        result: refuse(
+          `This button is not on the card of the ${op.kind} ${op.id}; a click counts only on that operation's own card. Nothing was changed.`,
+        ),
+      };
     }
     return this.recordOn(op, input, authorizer, refuse);
   }
 
   /** record() for a known operation the click may act on. */
-  private async recordOn(op: Operation, input: DecideInput, authorizer: ApprovalAuthorizer, refuse: (why: Sentence | string, current?: Operation) => DecideResult): Promise<RecordedDecision> {
+  private async recordOn(
+    op: Operation,
+    input: DecideInput,
+    authorizer: ApprovalAuthorizer,
+    refuse: (why: Sentence | string, current?: Operation) => DecideResult,
+  ): Promise<RecordedDecision> {
     const { store } = this;
     const late = () => input.inTime !== undefined && !input.inTime();
     const done = (r: DecideResult): RecordedDecision => ({ result: r });
     const expired = this.expireIfDue(op);
-    if (expired) return done(refuse(`This request expired${expired.expiresAt ? ` at ${expired.expiresAt.toISOString()}` : ''}; it can no longer be approved. Request it again.`, expired));
+    if (expired)
+      return done(
+        refuse(
+          `This request expired${expired.expiresAt ? ` at ${expired.expiresAt.toISOString()}` : ''}; it can no longer be approved. Request it again.`,
+          expired,
+        ),
+      );
     if (op.status !== 'pending') return done(refuse(describeState(store, op)));
     const group = groupOf(this.deps.groups, op);
     if (!group) return done(refuse(`The group ${op.group} is no longer configured.`));
@@ -118,15 +151,28 @@ export class ApprovalService {
 
     if (input.decision === 'reject') {
       if (!isRequester && !(await authorizer.isAnyOf(input.userId, policy.approvers))) {
-        return done(refuse(said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`));
+        return done(
+          refuse(said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`),
+        );
       }
       if (late()) return done(result('refused', TOO_LATE, op));
-      const rejection = { userId: input.userId, at: this.deps.clock.now().toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
+      const rejection = {
+        userId: input.userId,
+        at: this.deps.clock.now().toISOString(),
+        ...(input.reason ? { reason: input.reason } : {}),
+      };
       const rejected = store.transaction(() => {
         const moved = store.operations.transition(op.id, {
           from: 'pending',
           to: 'rejected',
-          patch: { result: resultJson({ ...readResult(op), rejection, published: false, summary: `rejected${input.reason ? `: ${input.reason}` : ''}` }) },
+          patch: {
+            result: resultJson({
+              ...readResult(op),
+              rejection,
+              published: false,
+              summary: `rejected${input.reason ? `: ${input.reason}` : ''}`,
+            }),
+          },
         });
         if (moved) {
           store.audit.append({
@@ -143,10 +189,17 @@ export class ApprovalService {
         const now = store.operations.get(op.id) ?? op;
         return done(refuse(describeState(store, now), now));
       }
-      return done(result('rejected', isRequester ? 'You withdrew your request.' : `You rejected the ${op.kind} on ${op.group}.`, rejected));
+      return done(
+        result(
+          'rejected',
+          isRequester ? 'You withdrew your request.' : `You rejected the ${op.kind} on ${op.group}.`,
+          rejected,
+        ),
+      );
     }
 
-    if (isRequester && !policy.allowSelfApproval) return done(refuse('You requested this change; another approver must approve it.'));
+    if (isRequester && !policy.allowSelfApproval)
+      return done(refuse('You requested this change; another approver must approve it.'));
     if (!(await authorizer.isAnyOf(input.userId, policy.approvers))) {
       return done(refuse(said`Only the approvers of ${group.name} may approve this change: ${approvers}.`));
     }
@@ -158,22 +211,55 @@ export class ApprovalService {
       return done(refuse(describeState(store, now), now));
     }
     const votes = store.approvals.list(op.id);
-    if (vote === 'duplicate') return done(refuse(`You have already approved this change (${votes.length} of ${policy.minApprovals} approvals).`));
-    store.audit.append({ actor: input.userId, action: 'operation.approval_recorded', operationId: op.id, group: op.group, detail: { approvals: votes.length, needed: policy.minApprovals } });
+    if (vote === 'duplicate')
+      return done(
+        refuse(`You have already approved this change (${votes.length} of ${policy.minApprovals} approvals).`),
+      );
+    store.audit.append({
+      actor: input.userId,
+      action: 'operation.approval_recorded',
+      operationId: op.id,
+      group: op.group,
+      detail: { approvals: votes.length, needed: policy.minApprovals },
+    });
     if (votes.length < policy.minApprovals) {
-      return done(result('recorded', `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`, store.operations.get(op.id) ?? op));
+      return done(
+        result(
+          'recorded',
+          `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`,
+          store.operations.get(op.id) ?? op,
+        ),
+      );
     }
     const approved = store.transaction(() => {
       const moved = store.operations.transition(op.id, { from: 'pending', to: 'approved' });
       if (moved) {
-        store.audit.append({ actor: input.userId, action: 'operation.approved', operationId: op.id, group: op.group, detail: { approvers: votes.map((v) => v.userId) } });
+        store.audit.append({
+          actor: input.userId,
+          action: 'operation.approved',
+          operationId: op.id,
+          group: op.group,
+          detail: { approvers: votes.map((v) => v.userId) },
+        });
       }
       return moved;
     });
     if (!approved) {
       const now = store.operations.get(op.id) ?? op;
-      if (now.status === 'approved' || now.status === 'sending' || now.status === 'running' || now.status === 'succeeded' || now.status === 'failed') {
-        return done(result('recorded', 'Your approval is recorded; the change was approved at the same moment and runs once.', now));
+      if (
+        now.status === 'approved' ||
+        now.status === 'sending' ||
+        now.status === 'running' ||
+        now.status === 'succeeded' ||
+        now.status === 'failed'
+      ) {
+        return done(
+          result(
+            'recorded',
+            'Your approval is recorded; the change was approved at the same moment and runs once.',
+            now,
+          ),
+        );
       }
       return done(refuse(describeState(store, now), now));
     }
@@ -182,7 +268,11 @@ export class ApprovalService {
       // The runner's approved → sending claim makes this the only send, whoever else (a tracker) tries.
       send: async () => {
         const sent = await this.deps.send(approved);
-        return result('approved', `Approved: the ${op.kind} on ${op.group} is ${sent.status === 'failed' ? 'approved, but it could not be sent (see its message)' : 'on its way'}.`, sent);
+        return result(
+          'approved',
+          `Approved: the ${op.kind} on ${op.group} is ${sent.status === 'failed' ? 'approved, but it could not be sent (see its message)' : 'on its way'}.`,
+          sent,
+        );
       },
     };
   }

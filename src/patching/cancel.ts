@@ -27,10 +27,17 @@ export type CancelDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'c
  * cancelling its SSM commands. Throws ForbiddenError (not the requester or an approver),
  * NotFoundError, or ConflictError saying the state (sending, a running reboot, finished).
  */
-export async function cancelOperation(deps: CancelDeps, input: CancelInput, authorizer: ApprovalAuthorizer): Promise<Operation> {
+export async function cancelOperation(
+  deps: CancelDeps,
+  input: CancelInput,
+  authorizer: ApprovalAuthorizer,
+): Promise<Operation> {
   const { store, clock } = deps;
   const op = store.operations.get(input.operationId);
-  if (!op) throw new NotFoundError(`operation ${input.operationId} does not exist`, { userMessage: `There is no such operation: ${input.operationId}.` });
+  if (!op)
+    throw new NotFoundError(`operation ${input.operationId} does not exist`, {
+      userMessage: `There is no such operation: ${input.operationId}.`,
+    });
   const group = groupOf(deps.groups, op);
   const approvers = group?.approval.approvers ?? [];
   const allowed =
@@ -39,7 +46,13 @@ export async function cancelOperation(deps: CancelDeps, input: CancelInput, auth
     (approvers.length === 0 && group !== undefined && (await authorizer.isAnyOf(input.userId, group.operators)));
   if (!allowed) {
     const why = said`Only the requester (${user(op.requestedBy)}) or an approver of ${op.group}${approvers.length ? said` (${approverNames(approvers)})` : undefined} may cancel ${op.id}.`;
-    store.audit.append({ actor: input.userId, action: 'operation.refused', operationId: op.id, group: op.group, detail: { action: 'cancel', why: plainSentence(why) } });
+    store.audit.append({
+      actor: input.userId,
+      action: 'operation.refused',
+      operationId: op.id,
+      group: op.group,
+      detail: { action: 'cancel', why: plainSentence(why) },
+    });
     throw new ForbiddenError(`user ${input.userId} may not cancel ${op.id}`, { userText: why });
   }
   const current = expireIfDue(deps, op) ?? op;
@@ -48,7 +61,9 @@ export async function cancelOperation(deps: CancelDeps, input: CancelInput, auth
     const moved = moveToCancelled(store, current, [current.status], cancellation, []);
     if (moved) return moved;
     const now = store.operations.get(op.id) ?? current;
-    throw new ConflictError(`operation ${op.id} moved on`, { userText: said`It could not be cancelled: ${describeState(store, now)}` });
+    throw new ConflictError(`operation ${op.id} moved on`, {
+      userText: said`It could not be cancelled: ${describeState(store, now)}`,
+    });
   }
   if (current.status === 'running' && current.kind !== 'reboot') {
     const { gateways, logger } = deps;
@@ -56,7 +71,10 @@ export async function cancelOperation(deps: CancelDeps, input: CancelInput, auth
       const gateway = gatewayFor(gateways, c.scope, c.region);
       return gateway ? [{ scope: c.scope, region: c.region, gateway, commandId: c.commandId }] : [];
     });
-    const done = await fanOut(work, (w) => w.gateway.cancelCommand(w.commandId), { logger, what: `cancelling ${op.id}` });
+    const done = await fanOut(work, (w) => w.gateway.cancelCommand(w.commandId), {
+      logger,
+      what: `cancelling ${op.id}`,
+    });
     if (done.results.length === 0 && done.failures.length > 0) {
       throw new ConflictError(`cancelling ${op.id} failed everywhere`, {
         userMessage: `SSM did not accept the cancellation of ${op.id}: ${done.failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ')}`,
@@ -65,7 +83,9 @@ export async function cancelOperation(deps: CancelDeps, input: CancelInput, auth
     const moved = moveToCancelled(store, current, ['running'], cancellation, done.failures);
     if (moved) return moved;
     const now = store.operations.get(op.id) ?? current;
-    throw new ConflictError(`operation ${op.id} finished first`, { userText: said`It could not be cancelled: ${describeState(store, now)}` });
+    throw new ConflictError(`operation ${op.id} finished first`, {
+      userText: said`It could not be cancelled: ${describeState(store, now)}`,
+    });
   }
   if (current.status === 'running') {
     throw new ConflictError(`reboot ${op.id} is running`, {
@@ -73,23 +93,47 @@ export async function cancelOperation(deps: CancelDeps, input: CancelInput, auth
     });
   }
   if (current.status === 'sending') {
-    throw new ConflictError(`operation ${op.id} is being sent`, { userMessage: `The ${op.kind} ${op.id} is being sent right now; try again in a moment.` });
+    throw new ConflictError(`operation ${op.id} is being sent`, {
+      userMessage: `The ${op.kind} ${op.id} is being sent right now; try again in a moment.`,
+    });
   }
-  throw new ConflictError(`operation ${op.id} is ${current.status}`, { userText: said`Nothing to cancel: ${describeState(store, current)}` });
+  throw new ConflictError(`operation ${op.id} is ${current.status}`, {
+    userText: said`Nothing to cancel: ${describeState(store, current)}`,
+  });
 }
 
 /** Moves `op` from one of `from` to cancelled with the cancellation recorded; undefined when it moved on first. */
-function moveToCancelled(store: Store, op: Operation, from: Array<Operation['status']>, cancellation: { userId: string; at: string; from: string }, failures: ReturnType<typeof readResult>['failures']): Operation | undefined {
+function moveToCancelled(
+  store: Store,
+  op: Operation,
+  from: Array<Operation['status']>,
+  cancellation: { userId: string; at: string; from: string },
+  failures: ReturnType<typeof readResult>['failures'],
+): Operation | undefined {
   return store.transaction(() => {
     const result = readResult(op);
     const moved = store.operations.transition(op.id, {
       from,
       to: 'cancelled',
       patch: {
-        result: resultJson({ ...result, final: undefined, failures: [...result.failures, ...failures], cancellation, published: false, summary: 'cancelled' }),
+        result: resultJson({
+          ...result,
+          final: undefined,
+          failures: [...result.failures, ...failures],
+          cancellation,
+          published: false,
+          summary: 'cancelled',
+        }),
       },
     });
-    if (moved) store.audit.append({ actor: cancellation.userId, action: 'operation.cancelled', operationId: op.id, group: op.group, detail: { from: cancellation.from, failures } });
+    if (moved)
+      store.audit.append({
+        actor: cancellation.userId,
+        action: 'operation.cancelled',
+        operationId: op.id,
+        group: op.group,
+        detail: { from: cancellation.from, failures },
+      });
     return moved;
   });
 }

@@ -35,13 +35,19 @@ export interface GroupRequest {
 }
 
 /** Plan again: the same kind of change, as a new request. */
-export type ReplanRequest = { kind: 'install'; request: GroupRequest & { rebootOption: 'RebootIfNeeded' | 'NoReboot' } } | { kind: 'reboot'; request: GroupRequest & { all: boolean } };
+export type ReplanRequest =
+  | { kind: 'install'; request: GroupRequest & { rebootOption: 'RebootIfNeeded' | 'NoReboot' } }
+  | { kind: 'reboot'; request: GroupRequest & { all: boolean } };
 
 /** The operation a card button names, if the click came from that operation's own card (else a copied or forged value). */
 export function onItsCard(deps: CardRequestDeps, operationId: string, origin: ClickOrigin): Operation | undefined {
   const op = deps.store.operations.get(operationId);
   if (op && cameFromCard(op, origin)) return op;
-  if (op) deps.logger.warn({ operationId, origin, card: { channel: op.channel, messageTs: op.messageTs } }, 'a button naming this operation was clicked on another message; ignored');
+  if (op)
+    deps.logger.warn(
+      { operationId, origin, card: { channel: op.channel, messageTs: op.messageTs } },
+      'a button naming this operation was clicked on another message; ignored',
+    );
   return undefined;
 }
 
@@ -49,7 +55,9 @@ export function onItsCard(deps: CardRequestDeps, operationId: string, origin: Cl
 function cardOperation(deps: CardRequestDeps, operationId: string, origin: ClickOrigin): Operation | undefined {
   const op = onItsCard(deps, operationId, origin);
   if (!op && deps.store.operations.get(operationId)) {
-    throw new ForbiddenError(`click for ${operationId} on another message`, { userMessage: `This button is not on the card of ${operationId}; nothing was changed.` });
+    throw new ForbiddenError(`click for ${operationId} on another message`, {
+      userMessage: `This button is not on the card of ${operationId}; nothing was changed.`,
+    });
   }
   return op;
 }
@@ -57,14 +65,19 @@ function cardOperation(deps: CardRequestDeps, operationId: string, origin: Click
 /** Refuses a user who is not an operator of the group, saying what they tried. */
 async function requireOperator(deps: CardRequestDeps, userId: string, group: PatchGroup, what: string): Promise<void> {
   if (await deps.authorizer.isAnyOf(userId, group.operators)) return;
-  throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, { userMessage: `Only operators of ${group.name} may ${what}.` });
+  throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, {
+    userMessage: `Only operators of ${group.name} may ${what}.`,
+  });
 }
 
 /** Scan first: a scan of the card's group for the clicker, once the click and the clicker are checked. */
 export async function scanFirstRequest(deps: CardRequestDeps, click: CardClick): Promise<GroupRequest> {
   const op = cardOperation(deps, click.operationId, click.origin);
   const group = op ? findGroup({ groups: [...deps.groups] }, op.group) : undefined;
-  if (!group) throw new NotFoundError(`no operation ${click.operationId}`, { userMessage: `There is no operation ${click.operationId}.` });
+  if (!group)
+    throw new NotFoundError(`no operation ${click.operationId}`, {
+      userMessage: `There is no operation ${click.operationId}.`,
+    });
   await requireOperator(deps, click.userId, group, 'start a scan');
   return { group, requestedBy: click.userId, channel: group.channel };
 }
@@ -74,7 +87,10 @@ export async function replanRequest(deps: CardRequestDeps, click: CardClick): Pr
   const op = cardOperation(deps, click.operationId, click.origin);
   const group = op ? findGroup({ groups: [...deps.groups] }, op.group) : undefined;
   const plan = op ? readPlan(op) : undefined;
-  if (!op || !group || !plan) throw new NotFoundError(`no change ${click.operationId}`, { userMessage: `There is no change ${click.operationId} to plan again.` });
+  if (!op || !group || !plan)
+    throw new NotFoundError(`no change ${click.operationId}`, {
+      userMessage: `There is no change ${click.operationId} to plan again.`,
+    });
   await requireOperator(deps, click.userId, group, 'plan a change there');
   const request = { group, requestedBy: click.userId, channel: group.channel };
   return plan.kind === 'install'

@@ -51,29 +51,51 @@ export class CommandProgress {
     const t = ctx.states.of(op.id);
     const result = readResult(op);
     if (result.final) return finishing.finish(op, result.final, t);
-    const work = op.commands.map((command) => ({ scope: command.scope, region: command.region, command, gateway: gatewayFor(ctx.gateways, command.scope, command.region) }));
+    const work = op.commands.map((command) => ({
+      scope: command.scope,
+      region: command.region,
+      command,
+      gateway: gatewayFor(ctx.gateways, command.scope, command.region),
+    }));
     const polled = await fanOut(
       work,
       async (w) => {
-        if (!w.gateway) throw new NotFoundError(`scope ${w.scope}/${w.region} is not configured`, { userMessage: `Scope ${w.scope} (${w.region}) is no longer configured.` });
+        if (!w.gateway)
+          throw new NotFoundError(`scope ${w.scope}/${w.region} is not configured`, {
+            userMessage: `Scope ${w.scope} (${w.region}) is no longer configured.`,
+          });
         return w.gateway.listCommandInvocations(w.command.commandId);
       },
       { logger: ctx.log, what: `invocations of ${op.id}` },
     );
     for (const r of polled.results) t.invocations.set(r.gateway.command.commandId, r.value);
     await this.loadInstances(op, t);
-    const commands: CommandInvocations[] = op.commands.map((command) => ({ command, invocations: t.invocations.get(command.commandId) ?? [] }));
+    const commands: CommandInvocations[] = op.commands.map((command) => ({
+      command,
+      invocations: t.invocations.get(command.commandId) ?? [],
+    }));
     let report = decorate(ctx, op, buildReport(op, commands, t.instances ?? new Map(), result.failures));
     const pastDeadline = ctx.clock.now().getTime() > deadlineOf(op, this.opt.deadlineGraceMs);
 
     if (polled.failures.length > 0) {
       t.pollFailures++;
-      ctx.log.warn({ operationId: op.id, failures: polled.failures, consecutive: t.pollFailures }, 'polling invocations failed; will retry');
-      if (pastDeadline) return finishing.finish(op, await finishing.final(op, { ...report, failures: [...report.failures, ...polled.failures] }, commands, t), t);
+      ctx.log.warn(
+        { operationId: op.id, failures: polled.failures, consecutive: t.pollFailures },
+        'polling invocations failed; will retry',
+      );
+      if (pastDeadline)
+        return finishing.finish(
+          op,
+          await finishing.final(op, { ...report, failures: [...report.failures, ...polled.failures] }, commands, t),
+          t,
+        );
       if (t.pollFailures >= this.opt.failureNoticeAfter) {
         const where = polled.failures.map((f) => `${f.scope} (${f.region})`).join(', ');
         const others = polled.results.length > 0 ? ' The other scopes’ progress is shown as it is now.' : '';
-        report = { ...report, notice: `patchbot cannot check on this operation in ${where} right now (${polled.failures.map((f) => f.message).join(' ')}). It keeps trying.${others}` };
+        report = {
+          ...report,
+          notice: `patchbot cannot check on this operation in ${where} right now (${polled.failures.map((f) => f.message).join(' ')}). It keeps trying.${others}`,
+        };
       }
       // The scopes that answered still show their progress (the failing ones as last read).
       await this.progress(op, report, t);
@@ -83,7 +105,8 @@ export class CommandProgress {
     const allFinal = report.total > 0 && report.finished === report.total;
     if (allFinal || report.total === 0 || pastDeadline) {
       // Invocations can appear in waves; SSM's own command status says whether more are coming.
-      if (pastDeadline || (await this.commandsSettled(op, t))) return finishing.finish(op, await finishing.final(op, report, commands, t), t);
+      if (pastDeadline || (await this.commandsSettled(op, t)))
+        return finishing.finish(op, await finishing.final(op, report, commands, t), t);
     }
     if (!op.messageTs) {
       await publishMessage(ctx, op, report, 'started');
@@ -112,7 +135,10 @@ export class CommandProgress {
       const gateway = gatewayFor(this.ctx.gateways, c.scope, c.region);
       return gateway ? [{ scope: c.scope, region: c.region, gateway }] : [];
     });
-    const found = await fanOut(work, (w) => w.gateway.findPatchCommands(op.id, since), { logger: this.ctx.log, what: `command status of ${op.id}` });
+    const found = await fanOut(work, (w) => w.gateway.findPatchCommands(op.id, since), {
+      logger: this.ctx.log,
+      what: `command status of ${op.id}`,
+    });
     if (found.failures.length > 0) return ++t.settleCheckFailures >= this.opt.failureNoticeAfter;
     t.settleCheckFailures = 0;
     const summaries = new Map(found.results.flatMap((r) => r.value.map((c) => [c.commandId, c])));

@@ -40,23 +40,47 @@ export async function checkDrift(deps: DriftDeps, group: PatchGroup, plan: Chang
   const read = await fanOut(
     gatewaysForGroup(group, deps.gateways),
     async (gw): Promise<ScopeNow> => {
-      const [instances, baseline] = await Promise.all([gw.listManagedInstances(target), withBaseline ? gw.getBaseline(target) : Promise.resolve(undefined)]);
+      const [instances, baseline] = await Promise.all([
+        gw.listManagedInstances(target),
+        withBaseline ? gw.getBaseline(target) : Promise.resolve(undefined),
+      ]);
       return {
         scope: gw.scope,
         region: gw.region,
         instances,
-        baseline: baseline && { scope: gw.scope, region: gw.region, baselineId: baseline.baselineId, name: baseline.name, modifiedDate: baseline.modifiedDate },
+        baseline: baseline && {
+          scope: gw.scope,
+          region: gw.region,
+          baselineId: baseline.baselineId,
+          name: baseline.name,
+          modifiedDate: baseline.modifiedDate,
+        },
       };
     },
     { logger: deps.logger, what: `re-checking ${group.name} before the send` },
   );
-  const blocking: DriftItem[] = read.failures.map((f) => ({ what: `${f.scope} (${f.region}) could not be read again, so nothing could be verified there: ${f.message}` }));
-  const report = compareDrift(plan, read.results.map((r) => r.value), group);
-  return { checkedAt: deps.clock.now(), blocking: [...blocking, ...report.blocking], offline: report.offline, notIncluded: report.notIncluded };
+  const blocking: DriftItem[] = read.failures.map((f) => ({
+    what: `${f.scope} (${f.region}) could not be read again, so nothing could be verified there: ${f.message}`,
+  }));
+  const report = compareDrift(
+    plan,
+    read.results.map((r) => r.value),
+    group,
+  );
+  return {
+    checkedAt: deps.clock.now(),
+    blocking: [...blocking, ...report.blocking],
+    offline: report.offline,
+    notIncluded: report.notIncluded,
+  };
 }
 
 /** The pure comparison of a plan with the group as it is now (scopes that could not be read are left out). */
-export function compareDrift(plan: ChangePlan, now: readonly ScopeNow[], group: Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>): Omit<DriftReport, 'checkedAt'> {
+export function compareDrift(
+  plan: ChangePlan,
+  now: readonly ScopeNow[],
+  group: Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>,
+): Omit<DriftReport, 'checkedAt'> {
   const current = new Map<string, { line: InstanceLine; instance: ManagedInstance }>();
   for (const sc of now) {
     for (const instance of sc.instances) {
@@ -72,11 +96,18 @@ export function compareDrift(plan: ChangePlan, now: readonly ScopeNow[], group: 
     if (!read.has(`${t.scope}/${t.region}`)) continue;
     const found = current.get(key(t));
     if (!found) {
-      blocking.push({ what: `${label(t)} is no longer tagged ${group.tagKey}=${group.tagValue} (or was terminated)`, instance: t });
+      blocking.push({
+        what: `${label(t)} is no longer tagged ${group.tagKey}=${group.tagValue} (or was terminated)`,
+        instance: t,
+      });
       continue;
     }
     const state = found.instance.ec2State;
-    if (state !== undefined && state !== 'running') blocking.push({ what: `${label(found.line)} is ${state} now; it was running when the card was posted`, instance: found.line });
+    if (state !== undefined && state !== 'running')
+      blocking.push({
+        what: `${label(found.line)} is ${state} now; it was running when the card was posted`,
+        instance: found.line,
+      });
     else if (found.instance.pingStatus !== 'Online') offline.push(found.line);
   }
   const targets = new Set(plan.targets.map(key));
@@ -84,7 +115,8 @@ export function compareDrift(plan: ChangePlan, now: readonly ScopeNow[], group: 
   const notIncluded: DriftReport['notIncluded'] = [];
   for (const { line, instance } of current.values()) {
     if (targets.has(key(line))) continue;
-    const reachable = (instance.ec2State === undefined || instance.ec2State === 'running') && instance.pingStatus === 'Online';
+    const reachable =
+      (instance.ec2State === undefined || instance.ec2State === 'running') && instance.pingStatus === 'Online';
     const was = excluded.get(key(line));
     if (!was) notIncluded.push({ ...line, reason: `joined ${group.name} after the card was posted` });
     else if (reachable) notIncluded.push({ ...line, reason: `was excluded (${was.reason}) and is reachable now` });
@@ -94,9 +126,13 @@ export function compareDrift(plan: ChangePlan, now: readonly ScopeNow[], group: 
     if (!sc?.baseline) continue;
     const after = sc.baseline;
     if (after.baselineId !== before.baselineId) {
-      blocking.push({ what: `${group.name} uses baseline ${after.name} (${after.baselineId}) in ${sc.scope} (${sc.region}) now, not ${before.name} (${before.baselineId}) as planned` });
+      blocking.push({
+        what: `${group.name} uses baseline ${after.name} (${after.baselineId}) in ${sc.scope} (${sc.region}) now, not ${before.name} (${before.baselineId}) as planned`,
+      });
     } else if ((after.modifiedDate?.getTime() ?? 0) !== (before.modifiedDate?.getTime() ?? 0)) {
-      blocking.push({ what: `baseline ${after.name} (${after.baselineId}) in ${sc.scope} (${sc.region}) was modified at ${after.modifiedDate ? utc(after.modifiedDate) : 'an unknown time'}, after the plan was made` });
+      blocking.push({
+        what: `baseline ${after.name} (${after.baselineId}) in ${sc.scope} (${sc.region}) was modified at ${after.modifiedDate ? utc(after.modifiedDate) : 'an unknown time'}, after the plan was made`,
+      });
     }
   }
   return { blocking, offline, notIncluded };

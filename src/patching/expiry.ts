@@ -27,7 +27,14 @@ export function expireIfDue(deps: ExpiryDeps, op: Operation): Operation | undefi
       to: 'expired',
       patch: { result: resultJson({ ...readResult(op), published: false, summary: EXPIRED_SUMMARY }) },
     });
-    if (moved) store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.expired', operationId: op.id, group: op.group, detail: { expiresAt: op.expiresAt?.toISOString() } });
+    if (moved)
+      store.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'operation.expired',
+        operationId: op.id,
+        group: op.group,
+        detail: { expiresAt: op.expiresAt?.toISOString() },
+      });
     return moved;
   });
 }
@@ -38,8 +45,16 @@ export function expireDueRequests(deps: ExpiryDeps & { log: Logger }): Operation
   const expired = store.operations.expireDue(clock.now());
   for (const op of expired) {
     store.transaction(() => {
-      store.operations.update(op.id, { result: resultJson({ ...readResult(op), published: false, summary: EXPIRED_SUMMARY }) });
-      store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.expired', operationId: op.id, group: op.group, detail: { expiresAt: op.expiresAt?.toISOString() } });
+      store.operations.update(op.id, {
+        result: resultJson({ ...readResult(op), published: false, summary: EXPIRED_SUMMARY }),
+      });
+      store.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'operation.expired',
+        operationId: op.id,
+        group: op.group,
+        detail: { expiresAt: op.expiresAt?.toISOString() },
+      });
     });
     log.info({ operationId: op.id, group: op.group }, 'approval request expired');
   }

@@ -77,7 +77,13 @@ export function closeOperation(
       patch: { result: compact, ...(messageTs !== current.messageTs ? { messageTs } : {}) },
     });
     if (moved) {
-      store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.finished', operationId: op.id, group: op.group, detail: { status, summary: compact.summary } });
+      store.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'operation.finished',
+        operationId: op.id,
+        group: op.group,
+        detail: { status, summary: compact.summary },
+      });
     }
   });
   return status;
@@ -106,7 +112,10 @@ export async function computeFinal(
     const ids = invocations.map((i) => i.instanceId);
     return gateway && ids.length > 0 ? [{ scope: command.scope, region: command.region, gateway, ids }] : [];
   });
-  const read = await fanOut(work, (w) => w.gateway.getPatchStates(w.ids), { logger, what: `compliance after ${op.id}` });
+  const read = await fanOut(work, (w) => w.gateway.getPatchStates(w.ids), {
+    logger,
+    what: `compliance after ${op.id}`,
+  });
   const states: InstancePatchState[] = read.results.flatMap((r) => r.value);
   const failures: ScopeFailure[] = [...report.failures, ...read.failures.map(afterwards)];
   let final = withCompliance(report, states);
@@ -132,7 +141,14 @@ export async function computeFinal(
   }
   const notReached = unreached(op, final);
   return {
-    report: { ...final, status, finishedAt: clock.now(), failures, notice: undefined, ...(notReached.length > 0 ? { notReached } : {}) },
+    report: {
+      ...final,
+      status,
+      finishedAt: clock.now(),
+      failures,
+      notice: undefined,
+      ...(notReached.length > 0 ? { notReached } : {}),
+    },
     entries,
   };
 }
@@ -163,7 +179,12 @@ function unreached(op: Operation, report: OperationReport): InstanceLine[] {
   const names = new Map((readPlan(op)?.targets ?? []).map((t) => [key(t), t.name]));
   return sendSet.flatMap((s) =>
     s.instanceIds
-      .map((instanceId) => ({ instanceId, name: names.get(key({ ...s, instanceId })), scope: s.scope, region: s.region }))
+      .map((instanceId) => ({
+        instanceId,
+        name: names.get(key({ ...s, instanceId })),
+        scope: s.scope,
+        region: s.region,
+      }))
       .filter((l) => !reached.has(key(l))),
   );
 }

@@ -26,10 +26,25 @@ export class Finishing {
   ) {}
 
   /** Computes the final report and stores it on the operation (see finalize.ts). */
-  async final(op: Operation, report: OperationReport, commands: CommandInvocations[], t: Tracked): Promise<OperationReport> {
+  async final(
+    op: Operation,
+    report: OperationReport,
+    commands: CommandInvocations[],
+    t: Tracked,
+  ): Promise<OperationReport> {
     const { store, gateways, clock, groups, log } = this.ctx;
-    const final = await storeFinal({ store, gateways, clock, group: groupOf(groups, op) }, op, report, commands, t.instances ?? new Map<string, ManagedInstance>(), log);
-    log.info({ operationId: op.id, status: final.status, newlyMissing: final.newlyMissing.length }, 'operation result computed');
+    const final = await storeFinal(
+      { store, gateways, clock, group: groupOf(groups, op) },
+      op,
+      report,
+      commands,
+      t.instances ?? new Map<string, ManagedInstance>(),
+      log,
+    );
+    log.info(
+      { operationId: op.id, status: final.status, newlyMissing: final.newlyMissing.length },
+      'operation result computed',
+    );
     return final;
   }
 
@@ -42,13 +57,21 @@ export class Finishing {
       let published = true;
       let messageTs = current.messageTs;
       try {
-        const where = await this.ctx.publisher.publish(current, decorate(this.ctx, current, report), 'finished', journalOf(this.ctx, current));
+        const where = await this.ctx.publisher.publish(
+          current,
+          decorate(this.ctx, current, report),
+          'finished',
+          journalOf(this.ctx, current),
+        );
         if (!messageTs && where) messageTs = where.ts;
       } catch (err) {
         t.finishPublishFailures++;
         log.warn({ operationId: op.id, err, attempts: t.finishPublishFailures }, 'publishing the result failed');
         if (t.finishPublishFailures < this.finishPublishAttempts) return;
-        log.error({ operationId: op.id }, 'the result is not published yet; the operation ends and its stored result is published when Slack answers');
+        log.error(
+          { operationId: op.id },
+          'the result is not published yet; the operation ends and its stored result is published when Slack answers',
+        );
         published = false;
       }
       const status = closeOperation(store, current, report, { published, messageTs });
@@ -104,7 +127,10 @@ export class Finishing {
     try {
       await releaseTags({ ...this.ctx, logger: log }, store.operations.get(op.id) ?? op);
     } catch (err) {
-      log.warn({ operationId: op.id, err }, 'removing the operation tag failed; the tag names a finished operation and targets nothing');
+      log.warn(
+        { operationId: op.id, err },
+        'removing the operation tag failed; the tag names a finished operation and targets nothing',
+      );
     }
   }
 }

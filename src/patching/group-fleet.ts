@@ -37,12 +37,19 @@ export interface FanOut<T, G extends ScopeRef = PatchGateway> {
 export const SCOPE_CONCURRENCY = 4;
 
 /** The gateways of the group's scopes (each scope brings all its regions), in configuration order. */
-export function gatewaysForGroup<G extends PatchGateway>(group: Pick<PatchGroup, 'scopes'>, gateways: readonly G[]): G[] {
+export function gatewaysForGroup<G extends PatchGateway>(
+  group: Pick<PatchGroup, 'scopes'>,
+  gateways: readonly G[],
+): G[] {
   return gateways.filter((g) => group.scopes.includes(g.scope));
 }
 
 /** The gateway of one scope and region, if configured. */
-export function gatewayFor<G extends PatchGateway>(gateways: readonly G[], scope: string, region: string): G | undefined {
+export function gatewayFor<G extends PatchGateway>(
+  gateways: readonly G[],
+  scope: string,
+  region: string,
+): G | undefined {
   return gateways.find((g) => g.scope === scope && g.region === region);
 }
 
@@ -68,7 +75,12 @@ export async function fanOut<T, G extends ScopeRef>(
     } catch (err) {
       options.logger?.warn({ scope: gateway.scope, region: gateway.region, err, what: options.what }, 'scope failed');
       const error = toPatchbotError(err);
-      return { gateway, ok: false as const, error, failure: { scope: gateway.scope, region: gateway.region, message: error.userMessage } };
+      return {
+        gateway,
+        ok: false as const,
+        error,
+        failure: { scope: gateway.scope, region: gateway.region, message: error.userMessage },
+      };
     }
   });
   const results: ScopeResult<T, G>[] = [];

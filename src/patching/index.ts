@@ -1,7 +1,13 @@
 /** The patching domain's public surface: services, the runner and tracker, and the pure helpers views and jobs reuse. */
 export * from './types';
 export * from './lifecycle';
-export { PatchService, toHistoryEntry, type StartScanInput, type RequestInstallInput, type RequestRebootInput } from './service';
+export {
+  PatchService,
+  toHistoryEntry,
+  type StartScanInput,
+  type RequestInstallInput,
+  type RequestRebootInput,
+} from './service';
 export {
   ApprovalService,
   approvalState,
@@ -36,8 +42,22 @@ export {
   type ScopeRef,
   type ScopeResult,
 } from './group-fleet';
-export { computeGroupStatus, fetchGroupCompliance, groupStatus, isCompliant, withOtherSpelling, type GroupStatusInput, type ScopeCompliance } from './status';
-export { findOtherSpelling, otherSpellingFix, otherSpellingSummary, otherTagKey, type OtherSpelling } from './tag-spelling';
+export {
+  computeGroupStatus,
+  fetchGroupCompliance,
+  groupStatus,
+  isCompliant,
+  withOtherSpelling,
+  type GroupStatusInput,
+  type ScopeCompliance,
+} from './status';
+export {
+  findOtherSpelling,
+  otherSpellingFix,
+  otherSpellingSummary,
+  otherTagKey,
+  type OtherSpelling,
+} from './tag-spelling';
 export {
   SNAPSHOT_PATCH_STATES,
   patchKey,
@@ -49,7 +69,15 @@ export {
   type ScopePatchStates,
 } from './missing';
 export { ensureSnapshot } from './snapshot';
-export { buildReport, finalStatus, isFinal, isUnreachableDetail, summaryLine, withCompliance, type CommandInvocations } from './report';
+export {
+  buildReport,
+  finalStatus,
+  isFinal,
+  isUnreachableDetail,
+  summaryLine,
+  withCompliance,
+  type CommandInvocations,
+} from './report';
 export {
   PatchParamsSchema,
   RebootParamsSchema,

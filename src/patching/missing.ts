@@ -65,25 +65,40 @@ export async function refreshMissing(
   scopes: readonly ScopePatchStates[],
   logger?: Logger,
 ): Promise<MissingRefresh> {
-  const previous = new Map(snapshot.filter((e) => e.group === group.name).map((e) => [rowKey(e.scope, e.region, e.instanceId), e]));
+  const previous = new Map(
+    snapshot.filter((e) => e.group === group.name).map((e) => [rowKey(e.scope, e.region, e.instanceId), e]),
+  );
   const plans = scopes.map((sc) => ({ sc, changed: changedInstances(group.name, sc, previous) }));
   let fetched = 0;
   const failures: ScopeFailure[] = [];
   const changes: InstanceChange[] = [];
 
-  const work: Array<{ scope: string; region: string; sc: ScopePatchStates; changed: ReturnType<typeof changedInstances>; gateway: PatchGateway }> = [];
+  const work: Array<{
+    scope: string;
+    region: string;
+    sc: ScopePatchStates;
+    changed: ReturnType<typeof changedInstances>;
+    gateway: PatchGateway;
+  }> = [];
   for (const p of plans) {
     if (p.changed.length === 0) continue;
     const gateway = gatewayFor(gateways, p.sc.scope, p.sc.region);
     if (gateway) work.push({ ...p, scope: p.sc.scope, region: p.sc.region, gateway });
-    else failures.push({ scope: p.sc.scope, region: p.sc.region, message: `Scope ${p.sc.scope} (${p.sc.region}) is no longer configured.` });
+    else
+      failures.push({
+        scope: p.sc.scope,
+        region: p.sc.region,
+        message: `Scope ${p.sc.scope} (${p.sc.region}) is no longer configured.`,
+      });
   }
   const lists = await fanOut(
     work,
     async (w) => {
       const ids = w.changed.filter((c) => c.needsFetch).map((c) => c.entry.instanceId);
       fetched += ids.length;
-      return ids.length > 0 ? await w.gateway.listInstancePatches(ids, [...SNAPSHOT_PATCH_STATES]) : new Map<string, InstancePatch[]>();
+      return ids.length > 0
+        ? await w.gateway.listInstancePatches(ids, [...SNAPSHOT_PATCH_STATES])
+        : new Map<string, InstancePatch[]>();
     },
     { ...(logger ? { logger } : {}), what: `missing patches of ${group.name}` },
   );
@@ -93,7 +108,11 @@ export async function refreshMissing(
       const patches = c.needsFetch ? toSnapshotPatches(value.get(c.entry.instanceId) ?? []) : [];
       const before = previous.get(rowKey(w.sc.scope, w.sc.region, c.entry.instanceId));
       const known = new Set((before?.missingPatches ?? []).map(patchKey));
-      changes.push({ entry: { ...c.entry, missingPatches: patches }, previous: before, newlyMissing: patches.filter((p) => !known.has(patchKey(p))) });
+      changes.push({
+        entry: { ...c.entry, missingPatches: patches },
+        previous: before,
+        newlyMissing: patches.filter((p) => !known.has(patchKey(p))),
+      });
     }
   }
   // A scope whose fetch failed still records the rows that needed no fetch.
@@ -120,13 +139,24 @@ function changedInstances(
     seen.add(state.instanceId);
     const before = previous.get(rowKey(sc.scope, sc.region, state.instanceId));
     if (before?.operationEndTime && before.operationEndTime.getTime() === state.operationEndTime.getTime()) continue;
-    const entry = snapshotEntry(group, sc.scope, sc.region, state.instanceId, instances.get(state.instanceId), state, before);
+    const entry = snapshotEntry(
+      group,
+      sc.scope,
+      sc.region,
+      state.instanceId,
+      instances.get(state.instanceId),
+      state,
+      before,
+    );
     out.push({ entry, needsFetch: state.missingCount + state.failedCount > 0 });
   }
   // Instances SSM has never scanned get a row too, so "appeared" and "newly missing later" have a baseline.
   for (const instance of instances.values()) {
     if (seen.has(instance.instanceId) || previous.has(rowKey(sc.scope, sc.region, instance.instanceId))) continue;
-    out.push({ entry: snapshotEntry(group, sc.scope, sc.region, instance.instanceId, instance, undefined, undefined), needsFetch: false });
+    out.push({
+      entry: snapshotEntry(group, sc.scope, sc.region, instance.instanceId, instance, undefined, undefined),
+      needsFetch: false,
+    });
   }
   return out;
 }
@@ -162,8 +192,16 @@ export function snapshotEntry(
 
 function toSnapshotPatches(patches: readonly InstancePatch[]): SnapshotPatch[] {
   return patches
-    .filter((p): p is InstancePatch & { state: SnapshotPatch['state'] } => p.state === 'Missing' || p.state === 'Failed')
-    .map((p) => ({ title: p.title, kbId: p.kbId, severity: p.severity, classification: p.classification, state: p.state }));
+    .filter(
+      (p): p is InstancePatch & { state: SnapshotPatch['state'] } => p.state === 'Missing' || p.state === 'Failed',
+    )
+    .map((p) => ({
+      title: p.title,
+      kbId: p.kbId,
+      severity: p.severity,
+      classification: p.classification,
+      state: p.state,
+    }));
 }
 
 /** Severity names across Linux and Windows, most severe first; unknown ones sort last. */
@@ -188,7 +226,13 @@ export function summarizeNewlyMissing(changes: readonly InstanceChange[]): Missi
       const key = patchKey(p);
       let summary = byPatch.get(key);
       if (!summary) {
-        summary = { title: p.title, kbId: p.kbId, severity: p.severity, classification: p.classification, instances: [] };
+        summary = {
+          title: p.title,
+          kbId: p.kbId,
+          severity: p.severity,
+          classification: p.classification,
+          instances: [],
+        };
         byPatch.set(key, summary);
       }
       summary.instances.push(line);
@@ -197,6 +241,9 @@ export function summarizeNewlyMissing(changes: readonly InstanceChange[]): Missi
   const list = [...byPatch.values()];
   for (const s of list) s.instances.sort(byName);
   return list.sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || b.instances.length - a.instances.length || (a.title < b.title ? -1 : 1),
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      b.instances.length - a.instances.length ||
+      (a.title < b.title ? -1 : 1),
   );
 }

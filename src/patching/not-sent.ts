@@ -9,7 +9,13 @@ import { readResult, resultJson, type OperationResult } from './records';
 import type { ScopeFailure } from './types';
 
 /** sending → failed with `code` and `message`; returns the operation as it now is. */
-export function failUnsent(deps: { store: Store; log: Logger }, op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
+export function failUnsent(
+  deps: { store: Store; log: Logger },
+  op: Operation,
+  code: string,
+  message: string,
+  failures: ScopeFailure[],
+): Operation {
   const { store, log } = deps;
   const result: OperationResult = { ...readResult(op), failures, published: false, summary: `Not sent: ${message}` };
   const failed = store.transaction(() => {
@@ -19,7 +25,13 @@ export function failUnsent(deps: { store: Store; log: Logger }, op: Operation, c
       patch: { error: { code, message }, result: resultJson(result) },
     });
     if (moved) {
-      store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.finished', operationId: op.id, group: op.group, detail: { status: 'failed', code, message } });
+      store.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'operation.finished',
+        operationId: op.id,
+        group: op.group,
+        detail: { status: 'failed', code, message },
+      });
     }
     return moved;
   });

@@ -28,7 +28,11 @@ const STATE_WORDS: Partial<Record<OperationStatus, string>> = {
 export function changeInTheWay(store: Store, group: string): Operation | undefined {
   return store.operations
     .listRecent({ group, statuses: HOLDING, limit: 50 })
-    .find((op) => (op.kind === 'install' || op.kind === 'reboot') && !(op.status === 'running' && readResult(op).final !== undefined));
+    .find(
+      (op) =>
+        (op.kind === 'install' || op.kind === 'reboot') &&
+        !(op.status === 'running' && readResult(op).final !== undefined),
+    );
 }
 
 /** Throws a ConflictError naming the change in the way when `group` is held; for a new install or reboot. */

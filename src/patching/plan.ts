@@ -77,7 +77,12 @@ function scanAge(targets: readonly Member[], maxAgeMs: number, now: Date): Chang
     oldest = oldest === undefined ? at : Math.min(oldest, at);
   }
   const stale = newest === undefined || never || (oldest !== undefined && now.getTime() - oldest > maxAgeMs);
-  return { newest: newest === undefined ? undefined : new Date(newest), oldest: oldest === undefined ? undefined : new Date(oldest), maxAgeMs, stale };
+  return {
+    newest: newest === undefined ? undefined : new Date(newest),
+    oldest: oldest === undefined ? undefined : new Date(oldest),
+    maxAgeMs,
+    stale,
+  };
 }
 
 const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
@@ -95,13 +100,22 @@ export function plannedPatches(perInstance: ReadonlyArray<readonly SnapshotPatch
       const key = patchKey(p);
       if (seen.has(key)) continue;
       seen.add(key);
-      const line = byKey.get(key) ?? { title: p.title, kbId: p.kbId, severity: p.severity, classification: p.classification, instances: 0 };
+      const line = byKey.get(key) ?? {
+        title: p.title,
+        kbId: p.kbId,
+        severity: p.severity,
+        classification: p.classification,
+        instances: 0,
+      };
       line.instances++;
       byKey.set(key, line);
     }
   }
   return [...byKey.values()].sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || b.instances - a.instances || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      b.instances - a.instances ||
+      (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
   );
 }
 
@@ -122,7 +136,8 @@ async function readGroup(deps: PatchingDeps, group: PatchGroup, withPatches: boo
     // The snapshot now reflects the latest scan: later "newly missing" compares with what was planned on.
     deps.store.snapshots.upsert(refresh.changes.map((c) => c.entry));
     for (const e of snapshot) patches.set(`${e.scope}/${e.region}/${e.instanceId}`, e.missingPatches);
-    for (const c of refresh.changes) patches.set(`${c.entry.scope}/${c.entry.region}/${c.entry.instanceId}`, c.entry.missingPatches);
+    for (const c of refresh.changes)
+      patches.set(`${c.entry.scope}/${c.entry.region}/${c.entry.instanceId}`, c.entry.missingPatches);
   }
   return { members: members(scopes), failures, patches };
 }
@@ -132,15 +147,24 @@ export async function promotionEvidence(deps: PatchingDeps, group: PatchGroup): 
   if (!group.promoteFrom) return undefined;
   const fromName = group.promoteFrom;
   const source = deps.groups.find((g) => g.name.toLowerCase() === fromName.toLowerCase());
-  const last: Operation | undefined = deps.store.operations.listRecent({ group: source?.name ?? fromName, kind: 'install', statuses: RAN_STATUSES, limit: 1 })[0];
-  const lastInstall = last ? { operationId: last.id, status: last.status, finishedAt: last.finishedAt ?? undefined } : undefined;
+  const last: Operation | undefined = deps.store.operations.listRecent({
+    group: source?.name ?? fromName,
+    kind: 'install',
+    statuses: RAN_STATUSES,
+    limit: 1,
+  })[0];
+  const lastInstall = last
+    ? { operationId: last.id, status: last.status, finishedAt: last.finishedAt ?? undefined }
+    : undefined;
   let compliantNow: boolean | undefined;
   let nonCompliantInstances = 0;
   if (source) {
     const fetched = await fetchGroupCompliance(source, deps.gateways, deps.logger);
     if (fetched.failures.length === 0) {
       const all = members(fetched.scopes);
-      const bad = all.filter((m) => !m.state || m.state.missingCount + m.state.failedCount + m.state.installedPendingRebootCount > 0);
+      const bad = all.filter(
+        (m) => !m.state || m.state.missingCount + m.state.failedCount + m.state.installedPendingRebootCount > 0,
+      );
       nonCompliantInstances = bad.length;
       compliantNow = all.length > 0 && bad.length === 0;
     }
@@ -148,12 +172,24 @@ export async function promotionEvidence(deps: PatchingDeps, group: PatchGroup): 
   const name = source?.name ?? fromName;
   const warnings: string[] = [];
   if (!lastInstall) warnings.push(`${name} has no install through patchbot yet: nothing has been tried there first.`);
-  else if (lastInstall.status === 'failed') warnings.push(`The last install on ${name} (${lastInstall.operationId}) failed.`);
-  else if (lastInstall.status === 'running') warnings.push(`The last install on ${name} (${lastInstall.operationId}) is still running.`);
-  else if (lastInstall.status === 'cancelled') warnings.push(`The last install on ${name} (${lastInstall.operationId}) was cancelled.`);
-  if (compliantNow === false) warnings.push(`${nonCompliantInstances} instance${nonCompliantInstances === 1 ? ' is' : 's are'} not compliant on ${name} now.`);
+  else if (lastInstall.status === 'failed')
+    warnings.push(`The last install on ${name} (${lastInstall.operationId}) failed.`);
+  else if (lastInstall.status === 'running')
+    warnings.push(`The last install on ${name} (${lastInstall.operationId}) is still running.`);
+  else if (lastInstall.status === 'cancelled')
+    warnings.push(`The last install on ${name} (${lastInstall.operationId}) was cancelled.`);
+  if (compliantNow === false)
+    warnings.push(
+      `${nonCompliantInstances} instance${nonCompliantInstances === 1 ? ' is' : 's are'} not compliant on ${name} now.`,
+    );
   if (compliantNow === undefined) warnings.push(`The compliance of ${name} could not be read now.`);
-  return { fromGroup: name, lastInstall, compliantNow, nonCompliantInstances, warning: warnings.length > 0 ? warnings.join(' ') : undefined };
+  return {
+    fromGroup: name,
+    lastInstall,
+    compliantNow,
+    nonCompliantInstances,
+    warning: warnings.length > 0 ? warnings.join(' ') : undefined,
+  };
 }
 
 /**
@@ -161,7 +197,11 @@ export async function promotionEvidence(deps: PatchingDeps, group: PatchGroup): 
  * with reasons, the Missing/Failed patches of the targets from the latest scan (grouped, worst first),
  * the scan's age, reboot option (the argument, else the group's), rate limits, and promotion evidence.
  */
-export async function buildInstallPlan(deps: PatchingDeps, group: PatchGroup, rebootOption?: RebootOption): Promise<ChangePlan> {
+export async function buildInstallPlan(
+  deps: PatchingDeps,
+  group: PatchGroup,
+  rebootOption?: RebootOption,
+): Promise<ChangePlan> {
   const [read, promotion, baselines, other] = await Promise.all([
     readGroup(deps, group, true),
     promotionEvidence(deps, group),
@@ -175,7 +215,9 @@ export async function buildInstallPlan(deps: PatchingDeps, group: PatchGroup, re
     if (reason) excluded.push({ ...m.line, reason });
     else targets.push(m);
   }
-  const patches = plannedPatches(targets.map((t) => read.patches.get(`${t.line.scope}/${t.line.region}/${t.line.instanceId}`) ?? []));
+  const patches = plannedPatches(
+    targets.map((t) => read.patches.get(`${t.line.scope}/${t.line.region}/${t.line.instanceId}`) ?? []),
+  );
   return {
     kind: 'install',
     group: group.name,
@@ -200,7 +242,13 @@ async function planBaselines(deps: PatchingDeps, group: PatchGroup) {
     gatewaysForGroup(group, deps.gateways),
     async (gw): Promise<PlanBaseline> => {
       const b = await gw.getBaseline(target);
-      return { scope: gw.scope, region: gw.region, baselineId: b.baselineId, name: b.name, modifiedDate: b.modifiedDate };
+      return {
+        scope: gw.scope,
+        region: gw.region,
+        baselineId: b.baselineId,
+        name: b.name,
+        modifiedDate: b.modifiedDate,
+      };
     },
     { logger: deps.logger, what: `baseline of ${group.name}` },
   );
@@ -212,14 +260,20 @@ async function planBaselines(deps: PatchingDeps, group: PatchGroup) {
  * excluded with the reason.
  */
 export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all: boolean): Promise<ChangePlan> {
-  const [read, other] = await Promise.all([readGroup(deps, group, false), findOtherSpelling(group, deps.gateways, deps.logger)]);
+  const [read, other] = await Promise.all([
+    readGroup(deps, group, false),
+    findOtherSpelling(group, deps.gateways, deps.logger),
+  ]);
   const targets: Member[] = [];
   const excluded: ChangePlan['excluded'] = [];
   for (const m of read.members) {
     const reason = unreachableReason(m.instance);
     if (reason) excluded.push({ ...m.line, reason });
     else if (!all && !(m.state && m.state.installedPendingRebootCount > 0)) {
-      excluded.push({ ...m.line, reason: m.state ? NO_REBOOT_PENDING : 'never scanned: no reboot known to be pending' });
+      excluded.push({
+        ...m.line,
+        reason: m.state ? NO_REBOOT_PENDING : 'never scanned: no reboot known to be pending',
+      });
     } else targets.push(m);
   }
   return {
@@ -231,7 +285,11 @@ export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all
     rebootOption: 'RebootIfNeeded',
     maxConcurrency: group.install.maxConcurrency,
     maxErrors: group.install.maxErrors,
-    scan: scanAge(targets.length > 0 ? targets : read.members.filter((m) => !unreachableReason(m.instance)), group.scanMaxAgeMs, deps.clock.now()),
+    scan: scanAge(
+      targets.length > 0 ? targets : read.members.filter((m) => !unreachableReason(m.instance)),
+      group.scanMaxAgeMs,
+      deps.clock.now(),
+    ),
     promotion: undefined,
     failures: [...read.failures, ...other.failures],
     ...otherSpellingOf(other),

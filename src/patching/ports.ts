@@ -42,7 +42,10 @@ export interface FleetPort {
   /** Patch states of the given instances. */
   getPatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]>;
   /** The patches of each instance in the given states (default: Missing, Failed, InstalledPendingReboot). */
-  listInstancePatches(instanceIds: readonly string[], states?: readonly PatchState[]): Promise<Map<string, InstancePatch[]>>;
+  listInstancePatches(
+    instanceIds: readonly string[],
+    states?: readonly PatchState[],
+  ): Promise<Map<string, InstancePatch[]>>;
   /** SSM's own summary of the patch group. */
   getPatchGroupState(group: GroupTarget): Promise<PatchGroupState>;
   /** The baseline registered for the group, with its approval rules. */
@@ -76,4 +79,7 @@ export interface FleetPort {
 }
 
 /** What the domain's group work asks of a gateway (everything but identity and window-task detail); tests may fake it. */
-export type PatchGateway = Omit<FleetPort, 'whoAmI' | 'getPatchGroupState' | 'listWindowExecutionTasks' | 'listWindowTaskInvocations'>;
+export type PatchGateway = Omit<
+  FleetPort,
+  'whoAmI' | 'getPatchGroupState' | 'listWindowExecutionTasks' | 'listWindowTaskInvocations'
+>;

@@ -42,18 +42,25 @@ export function storeJournal(store: Store, operationId: string, clock: Clock): P
     const op = store.operations.get(operationId);
     return { op, posts: op ? (readResult(op).posts ?? {}) : {} };
   };
-  const write = (change: (posts: Record<string, PostRecord>) => Record<string, PostRecord> | undefined, messageTs?: string): boolean =>
+  const write = (
+    change: (posts: Record<string, PostRecord>) => Record<string, PostRecord> | undefined,
+    messageTs?: string,
+  ): boolean =>
     store.transaction(() => {
       const { op, posts } = read();
       if (!op) return false;
       const next = change({ ...posts });
       if (!next) return false;
-      store.operations.update(operationId, { result: resultJson({ ...readResult(op), posts: next }), ...(messageTs && !op.messageTs ? { messageTs } : {}) });
+      store.operations.update(operationId, {
+        result: resultJson({ ...readResult(op), posts: next }),
+        ...(messageTs && !op.messageTs ? { messageTs } : {}),
+      });
       return true;
     });
   const get = (key: string): PostRecord | undefined => {
     const { op, posts } = read();
-    if (key === CARD && op?.messageTs) return { state: 'posted', at: posts[key]?.at ?? op.updatedAt.toISOString(), ts: op.messageTs };
+    if (key === CARD && op?.messageTs)
+      return { state: 'posted', at: posts[key]?.at ?? op.updatedAt.toISOString(), ts: op.messageTs };
     return posts[key];
   };
   return {
@@ -67,10 +74,13 @@ export function storeJournal(store: Store, operationId: string, clock: Clock): P
       });
     },
     posted(key, ts) {
-      write((posts) => {
-        posts[key] = { state: 'posted', at: clock.now().toISOString(), ts };
-        return posts;
-      }, key === CARD ? ts : undefined);
+      write(
+        (posts) => {
+          posts[key] = { state: 'posted', at: clock.now().toISOString(), ts };
+          return posts;
+        },
+        key === CARD ? ts : undefined,
+      );
     },
     settle(key) {
       write((posts) => {

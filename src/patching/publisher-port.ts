@@ -24,5 +24,10 @@ export interface PublishedMessage {
  * ts lands there and in `messageTs` as soon as it is known).
  */
 export interface OperationPublisher {
-  publish(op: Operation, report: OperationReport, phase: PublishPhase, journal: PostJournal): Promise<PublishedMessage | void>;
+  publish(
+    op: Operation,
+    report: OperationReport,
+    phase: PublishPhase,
+    journal: PostJournal,
+  ): Promise<PublishedMessage | void>;
 }

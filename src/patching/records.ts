@@ -35,28 +35,53 @@ const ScopeFailureSchema = z.object({ scope: z.string(), region: z.string(), mes
 const SeverityCountsSchema = z.object({ critical: z.number(), security: z.number(), other: z.number() });
 const date = z.coerce.date();
 const optionalDate = z.preprocess((v) => (v === null ? undefined : v), z.coerce.date().optional());
-const LineSchema = z.object({ instanceId: z.string(), name: z.string().optional(), scope: z.string(), region: z.string() });
+const LineSchema = z.object({
+  instanceId: z.string(),
+  name: z.string().optional(),
+  scope: z.string(),
+  region: z.string(),
+});
 
 /** The instances an approved change is sent to, per scope and region: written before the first side effect. */
-const SendSetSchema = z.array(z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()).min(1) }));
+const SendSetSchema = z.array(
+  z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()).min(1) }),
+);
 
 /** Where an approved change goes, as recorded before anything is sent. */
 export type SendSet = z.infer<typeof SendSetSchema>;
 
 /** A send started to one scope and region (written before the call; see send-attempts.ts). */
-const SendAttemptSchema = z.object({ scope: z.string(), region: z.string(), at: z.string(), count: z.number().int().min(1) });
+const SendAttemptSchema = z.object({
+  scope: z.string(),
+  region: z.string(),
+  at: z.string(),
+  count: z.number().int().min(1),
+});
 
 /** One scope's write-ahead send record. */
 export type SendAttempt = z.infer<typeof SendAttemptSchema>;
 
 /** An instance line with `name` always present (possibly undefined), as InstanceLine has it. */
-const InstanceLineSchema = LineSchema.transform((l) => ({ instanceId: l.instanceId, name: l.name, scope: l.scope, region: l.region }));
+const InstanceLineSchema = LineSchema.transform((l) => ({
+  instanceId: l.instanceId,
+  name: l.name,
+  scope: l.scope,
+  region: l.region,
+}));
 
 const DriftSchema = z.object({
   checkedAt: date,
   blocking: z.array(z.object({ what: z.string(), instance: InstanceLineSchema.optional() })),
   offline: z.array(InstanceLineSchema),
-  notIncluded: z.array(LineSchema.extend({ reason: z.string() }).transform((l) => ({ instanceId: l.instanceId, name: l.name, scope: l.scope, region: l.region, reason: l.reason }))),
+  notIncluded: z.array(
+    LineSchema.extend({ reason: z.string() }).transform((l) => ({
+      instanceId: l.instanceId,
+      name: l.name,
+      scope: l.scope,
+      region: l.region,
+      reason: l.reason,
+    })),
+  ),
 });
 
 /** The final report as stored while an operation finishes (dates as ISO text), so a restart republishes the same result. */
@@ -72,11 +97,24 @@ const StoredReportSchema = z.looseObject({
   finished: z.number(),
   succeeded: z.number(),
   failed: z.number(),
-  unreachable: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional(), ec2State: z.string().optional() })),
+  unreachable: z.array(
+    z.looseObject({
+      ...LineSchema.shape,
+      status: z.string(),
+      statusDetails: z.string().optional(),
+      ec2State: z.string().optional(),
+    }),
+  ),
   outcomes: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional() })),
   missingBySeverity: SeverityCountsSchema.optional(),
   newlyMissing: z.array(
-    z.object({ title: z.string(), kbId: z.string(), severity: z.string(), classification: z.string(), instances: z.array(LineSchema) }),
+    z.object({
+      title: z.string(),
+      kbId: z.string(),
+      severity: z.string(),
+      classification: z.string(),
+      instances: z.array(LineSchema),
+    }),
   ),
   failures: z.array(ScopeFailureSchema),
   notice: z.string().optional(),
@@ -111,7 +149,9 @@ export interface OperationResult {
   /** Set when someone cancelled the operation. */
   cancellation?: { userId: string; at: string; from: string } | undefined;
   /** A reboot: written before RebootInstances is called (`requestedAt`), then what was rebooted. */
-  reboot?: { requestedAt: string; rebooted?: Array<{ scope: string; region: string; instanceIds: string[] }> | undefined } | undefined;
+  reboot?:
+    | { requestedAt: string; rebooted?: Array<{ scope: string; region: string; instanceIds: string[] }> | undefined }
+    | undefined;
   /** An approved install: exactly the instances it is sent to (tagged, then targeted by that tag), recorded before the first call. */
   sendSet?: SendSet | undefined;
   /** An approved change: the re-check right before the send. */
@@ -133,7 +173,9 @@ export interface OperationResult {
  * restart or another process must look it up before posting again, and not before `settleAt`, when
  * a request still in flight can no longer land); `posted` holds where it landed.
  */
-export type PostRecord = { state: 'posting'; at: string; settleAt: string } | { state: 'posted'; at: string; ts: string };
+export type PostRecord =
+  | { state: 'posting'; at: string; settleAt: string }
+  | { state: 'posted'; at: string; ts: string };
 
 const PostRecordSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('posting'), at: z.string(), settleAt: z.string() }),
@@ -142,7 +184,9 @@ const PostRecordSchema = z.discriminatedUnion('state', [
 
 const ResultSchema = z.looseObject({
   summary: z.string().optional(),
-  counts: z.object({ total: z.number(), succeeded: z.number(), failed: z.number(), unreachable: z.number() }).optional(),
+  counts: z
+    .object({ total: z.number(), succeeded: z.number(), failed: z.number(), unreachable: z.number() })
+    .optional(),
   missingBySeverity: SeverityCountsSchema.optional(),
   newlyMissing: z.number().optional(),
   failures: z.array(ScopeFailureSchema).default([]),
@@ -153,7 +197,9 @@ const ResultSchema = z.looseObject({
   reboot: z
     .object({
       requestedAt: z.string(),
-      rebooted: z.array(z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()) })).optional(),
+      rebooted: z
+        .array(z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()) }))
+        .optional(),
     })
     .optional(),
   sendSet: SendSetSchema.optional(),
@@ -171,7 +217,11 @@ export function readResult(op: Pick<Operation, 'result'>): OperationResult {
   if (!parsed.success) return { failures: [] };
   const { final, ...rest } = parsed.data;
   const report = final === undefined ? undefined : StoredReportSchema.safeParse(final);
-  return { ...rest, failures: rest.failures, final: report?.success ? (report.data as unknown as OperationReport) : undefined };
+  return {
+    ...rest,
+    failures: rest.failures,
+    final: report?.success ? (report.data as unknown as OperationReport) : undefined,
+  };
 }
 
 /** op.result as JSON (the final report's dates become ISO text; undefined fields are dropped). */
@@ -191,13 +241,26 @@ export const RebootParamsSchema = z.looseObject({
 /** op.params of a reboot. */
 export type RebootParams = z.infer<typeof RebootParamsSchema>;
 
-const PlanLineSchema = z.looseObject({ instanceId: z.string(), name: z.string().optional(), scope: z.string(), region: z.string() });
+const PlanLineSchema = z.looseObject({
+  instanceId: z.string(),
+  name: z.string().optional(),
+  scope: z.string(),
+  region: z.string(),
+});
 const PlanSchema = z.looseObject({
   kind: z.enum(['install', 'reboot']),
   group: z.string(),
   targets: z.array(PlanLineSchema),
   excluded: z.array(z.looseObject({ ...PlanLineSchema.shape, reason: z.string() })),
-  patches: z.array(z.object({ title: z.string(), kbId: z.string(), severity: z.string(), classification: z.string(), instances: z.number() })),
+  patches: z.array(
+    z.object({
+      title: z.string(),
+      kbId: z.string(),
+      severity: z.string(),
+      classification: z.string(),
+      instances: z.number(),
+    }),
+  ),
   rebootOption: z.enum(['RebootIfNeeded', 'NoReboot']),
   maxConcurrency: z.string(),
   maxErrors: z.string(),
@@ -219,9 +282,24 @@ const PlanSchema = z.looseObject({
   ),
   failures: z.array(ScopeFailureSchema).default([]),
   baselines: z
-    .array(z.object({ scope: z.string(), region: z.string(), baselineId: z.string(), name: z.string(), modifiedDate: optionalDate }))
+    .array(
+      z.object({
+        scope: z.string(),
+        region: z.string(),
+        baselineId: z.string(),
+        name: z.string(),
+        modifiedDate: optionalDate,
+      }),
+    )
     .optional(),
-  otherSpelling: z.object({ tagKey: z.string(), tagValue: z.string(), groupTagKey: z.string(), instances: z.array(InstanceLineSchema) }).optional(),
+  otherSpelling: z
+    .object({
+      tagKey: z.string(),
+      tagValue: z.string(),
+      groupTagKey: z.string(),
+      instances: z.array(InstanceLineSchema),
+    })
+    .optional(),
 });
 
 /** The plan stored on an install or reboot (op.plan), with its dates revived; undefined when absent or unreadable. */

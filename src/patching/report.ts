@@ -122,7 +122,9 @@ export function withCompliance(report: OperationReport, states: readonly Instanc
  * Otherwise `succeeded`: unreachable instances are reported, not failed on, since `status` already
  * flags them and a stopped instance is often stopped on purpose.
  */
-export function finalStatus(report: Pick<OperationReport, 'failed' | 'succeeded' | 'failures' | 'outcomes'>): OperationStatus {
+export function finalStatus(
+  report: Pick<OperationReport, 'failed' | 'succeeded' | 'failures' | 'outcomes'>,
+): OperationStatus {
   if (report.failed > 0 || report.failures.length > 0) return 'failed';
   if (report.succeeded === 0) return 'failed';
   // Instances still unfinished when tracking gave up (deadline) did not succeed.
@@ -132,14 +134,22 @@ export function finalStatus(report: Pick<OperationReport, 'failed' | 'succeeded'
 
 /** The counts kept in the compact result. */
 export function resultCounts(report: OperationReport): ResultCounts {
-  return { total: report.total, succeeded: report.succeeded, failed: report.failed, unreachable: report.unreachable.length };
+  return {
+    total: report.total,
+    succeeded: report.succeeded,
+    failed: report.failed,
+    unreachable: report.unreachable.length,
+  };
 }
 
 /** One line for history: "7 of 8 scanned, 1 unreachable; 3 missing critical; 1 patch newly missing". */
 export function summaryLine(report: OperationReport): string {
   const verb = report.kind === 'scan' ? 'scanned' : report.kind === 'install' ? 'patched' : 'rebooted';
   if (report.total === 0) {
-    const why = report.failures.length > 0 ? report.failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ') : 'no instance received the command';
+    const why =
+      report.failures.length > 0
+        ? report.failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ')
+        : 'no instance received the command';
     return `nothing ${verb}: ${why}`;
   }
   const parts = [`${report.succeeded} of ${report.total} ${verb}`];
@@ -149,7 +159,9 @@ export function summaryLine(report: OperationReport): string {
   if (m && m.critical + m.security + m.other > 0) {
     parts.push(`missing: ${m.critical} critical, ${m.security} security, ${m.other} other`);
   }
-  if (report.newlyMissing.length > 0) parts.push(`${report.newlyMissing.length} patch${report.newlyMissing.length === 1 ? '' : 'es'} newly missing`);
-  if (report.failures.length > 0) parts.push(`${report.failures.length} scope${report.failures.length === 1 ? '' : 's'} failed`);
+  if (report.newlyMissing.length > 0)
+    parts.push(`${report.newlyMissing.length} patch${report.newlyMissing.length === 1 ? '' : 'es'} newly missing`);
+  if (report.failures.length > 0)
+    parts.push(`${report.failures.length} scope${report.failures.length === 1 ? '' : 's'} failed`);
   return parts.join('; ');
 }

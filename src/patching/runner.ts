@@ -10,7 +10,14 @@ import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type Operation, type OperationCommand } from './ports';
 import { AwsError } from '../errors';
 import { fanOut, gatewayFor, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
-import { FALLBACK_SEND_TIMEOUT_MS, FIND_LOOKBACK_MS, MAX_SEND_ATTEMPTS, attemptsAt, inFlightUntil, recordAttempt } from './send-attempts';
+import {
+  FALLBACK_SEND_TIMEOUT_MS,
+  FIND_LOOKBACK_MS,
+  MAX_SEND_ATTEMPTS,
+  attemptsAt,
+  inFlightUntil,
+  recordAttempt,
+} from './send-attempts';
 import { ensureSnapshot } from './snapshot';
 import { dispatchReboot, failInterruptedReboot } from './reboot';
 import { checkDrift } from './drift';
@@ -87,37 +94,61 @@ export class OperationRunner {
       // Never reboot twice: a reboot found in `sending` may have rebooted already, so it is failed, not resent.
       if (current.kind === 'reboot') return failInterruptedReboot(this.rebootDeps, current);
       const group = this.groupOf(current);
-      if (!group) return this.fail(current, 'NOT_FOUND', `The group ${current.group} is no longer configured, so the command could not be sent.`, []);
+      if (!group)
+        return this.fail(
+          current,
+          'NOT_FOUND',
+          `The group ${current.group} is no longer configured, so the command could not be sent.`,
+          [],
+        );
       // A send whose answer was lost may still land: look only once it no longer can.
       const until = inFlightUntil(current, (where) => this.timeoutFor(where));
       if (until !== undefined && this.deps.clock.now().getTime() < until) {
-        this.log.info({ operationId: current.id, lookAt: new Date(until).toISOString() }, 'a send may still be on its way; looking it up once it can no longer land');
+        this.log.info(
+          { operationId: current.id, lookAt: new Date(until).toISOString() },
+          'a send may still be on its way; looking it up once it can no longer land',
+        );
         return current;
       }
       const since = new Date(current.createdAt.getTime() - FIND_LOOKBACK_MS);
-      const found = await fanOut(gatewaysForGroup(group, this.deps.gateways), (gw) => gw.findPatchCommands(current.id, since), {
-        logger: this.log,
-        what: `finding the commands of ${current.id}`,
-      });
+      const found = await fanOut(
+        gatewaysForGroup(group, this.deps.gateways),
+        (gw) => gw.findPatchCommands(current.id, since),
+        {
+          logger: this.log,
+          what: `finding the commands of ${current.id}`,
+        },
+      );
       const attempts = (this.checkFailures.get(current.id) ?? 0) + (found.failures.length > 0 ? 1 : 0);
       if (found.failures.length > 0 && attempts < RESUME_CHECK_ATTEMPTS) {
         this.checkFailures.set(current.id, attempts);
-        this.log.warn({ operationId: current.id, failures: found.failures, attempts }, 'cannot tell yet whether the command was sent; will ask again');
+        this.log.warn(
+          { operationId: current.id, failures: found.failures, attempts },
+          'cannot tell yet whether the command was sent; will ask again',
+        );
         return current;
       }
       this.checkFailures.delete(current.id);
       const commands: OperationCommand[] = found.results.flatMap((r) =>
         r.value.map((c) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: c.commandId })),
       );
-      if (found.results.some((r) => r.value.length > 1)) this.log.warn({ operationId: current.id, commands }, 'more than one command carries this operation id');
+      if (found.results.some((r) => r.value.length > 1))
+        this.log.warn({ operationId: current.id, commands }, 'more than one command carries this operation id');
       const missing = found.results.filter((r) => r.value.length === 0).map((r) => r.gateway);
       // A scope whose every answer was lost, and where the look finds nothing each time, is given up after MAX_SEND_ATTEMPTS.
       const unsent = missing.filter((gw) => attemptsAt(current, gw) < MAX_SEND_ATTEMPTS);
       const givenUp = missing
         .filter((gw) => attemptsAt(current, gw) >= MAX_SEND_ATTEMPTS)
-        .map((gw) => ({ scope: gw.scope, region: gw.region, message: `AWS did not answer ssm:SendCommand ${MAX_SEND_ATTEMPTS} times; patchbot looked after each and found no command, so nothing ran there. Try again later.` }));
+        .map((gw) => ({
+          scope: gw.scope,
+          region: gw.region,
+          message: `AWS did not answer ssm:SendCommand ${MAX_SEND_ATTEMPTS} times; patchbot looked after each and found no command, so nothing ran there. Try again later.`,
+        }));
       const unchecked = [
-        ...found.failures.map((f) => ({ ...f, message: `Could not check whether the command was sent, so it was not sent again: ${f.message}` })),
+        ...found.failures.map((f) => ({
+          ...f,
+          message: `Could not check whether the command was sent, so it was not sent again: ${f.message}`,
+        })),
         ...givenUp,
       ];
       this.deps.store.audit.append({
@@ -127,7 +158,10 @@ export class OperationRunner {
         group: current.group,
         detail: { found: commands, sendingTo: unsent.map((g) => `${g.scope}/${g.region}`), unchecked },
       });
-      this.log.info({ operationId: current.id, found: commands.length, unsent: unsent.length }, 'resuming an interrupted send');
+      this.log.info(
+        { operationId: current.id, found: commands.length, unsent: unsent.length },
+        'resuming an interrupted send',
+      );
       return this.dispatch(current, { commands, failures: unchecked, code: found.errors[0]?.code }, unsent);
     });
   }
@@ -139,9 +173,21 @@ export class OperationRunner {
   private async dispatch(op: Operation, prior: Prior, targets: PatchGateway[] | undefined): Promise<Operation> {
     const { commands: already, failures } = prior;
     const group = this.groupOf(op);
-    if (!group) return this.fail(op, 'NOT_FOUND', `The group ${op.group} is no longer configured, so the command could not be sent.`, failures);
+    if (!group)
+      return this.fail(
+        op,
+        'NOT_FOUND',
+        `The group ${op.group} is no longer configured, so the command could not be sent.`,
+        failures,
+      );
     const params = PatchParamsSchema.safeParse(op.params);
-    if (!params.success) return this.fail(op, 'INTERNAL', `Operation ${op.id} has no valid command parameters, so nothing was sent.`, failures);
+    if (!params.success)
+      return this.fail(
+        op,
+        'INTERNAL',
+        `Operation ${op.id} has no valid command parameters, so nothing was sent.`,
+        failures,
+      );
     let sendSet: SendSet | undefined;
     if (op.kind === 'install') {
       const prepared = await this.prepareChange(op, group);
@@ -179,14 +225,23 @@ export class OperationRunner {
       },
       { logger: this.log, what: `sending ${op.id}` },
     );
-    const commands = [...already, ...sent.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: r.value }))];
+    const commands = [
+      ...already,
+      ...sent.results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: r.value })),
+    ];
     // Lost answers: those commands may have run. Keep what is known and stay `sending`; resume looks them up later.
     const lost = sent.errors.flatMap((e, i) => (e instanceof AwsError && e.outcomeUnknown ? [sent.failures[i]!] : []));
     const refused = sent.failures.filter((f) => !lost.includes(f));
     if (lost.length > 0) {
       const current = this.deps.store.operations.get(op.id) ?? op;
-      const held = this.deps.store.operations.update(op.id, { commands, result: resultJson({ ...readResult(current), failures: [...failures, ...refused] }) });
-      this.log.warn({ operationId: op.id, lost, commands }, 'AWS did not answer a send; it is looked up by its Comment before anything is sent again');
+      const held = this.deps.store.operations.update(op.id, {
+        commands,
+        result: resultJson({ ...readResult(current), failures: [...failures, ...refused] }),
+      });
+      this.log.warn(
+        { operationId: op.id, lost, commands },
+        'AWS did not answer a send; it is looked up by its Comment before anything is sent again',
+      );
       return held ?? current;
     }
     const allFailures = [...failures, ...sent.failures];
@@ -198,9 +253,18 @@ export class OperationRunner {
           : `No scope is configured for the group ${group.name}, so nothing was sent.`;
       return this.fail(op, code, message, allFailures);
     }
-    const result = resultJson({ ...readResult(op), failures: allFailures, published: false, sentAt: this.deps.clock.now().toISOString() });
+    const result = resultJson({
+      ...readResult(op),
+      failures: allFailures,
+      published: false,
+      sentAt: this.deps.clock.now().toISOString(),
+    });
     const running = this.deps.store.transaction(() => {
-      const moved = this.deps.store.operations.transition(op.id, { from: 'sending', to: 'running', patch: { commands, result } });
+      const moved = this.deps.store.operations.transition(op.id, {
+        from: 'sending',
+        to: 'running',
+        patch: { commands, result },
+      });
       if (moved) {
         this.deps.store.audit.append({
           actor: SYSTEM_ACTOR,
@@ -221,23 +285,34 @@ export class OperationRunner {
    * the drift re-check and then the send set, written before any call that changes something.
    * Drift that makes the card untrue fails the operation with nothing sent.
    */
-  private async prepareChange(op: Operation, group: PatchGroup): Promise<{ sendSet: SendSet; op: Operation } | { failed: Operation }> {
+  private async prepareChange(
+    op: Operation,
+    group: PatchGroup,
+  ): Promise<{ sendSet: SendSet; op: Operation } | { failed: Operation }> {
     const recorded = readResult(op).sendSet;
     if (recorded) return { sendSet: recorded, op };
     const plan = readPlan(op);
-    if (!plan) return { failed: this.fail(op, 'INTERNAL', `Operation ${op.id} has no stored plan, so nothing was sent.`, []) };
+    if (!plan)
+      return { failed: this.fail(op, 'INTERNAL', `Operation ${op.id} has no stored plan, so nothing was sent.`, []) };
     const drift = await checkDrift(this.deps, group, plan);
     const sendSet = sendSetOf(plan, drift);
     const problem = driftProblem(drift, sendSet);
     const updated = this.deps.store.transaction(() => {
       const current = this.deps.store.operations.get(op.id) ?? op;
-      this.deps.store.operations.update(op.id, { result: resultJson({ ...readResult(current), drift, ...(problem ? {} : { sendSet }) }) });
+      this.deps.store.operations.update(op.id, {
+        result: resultJson({ ...readResult(current), drift, ...(problem ? {} : { sendSet }) }),
+      });
       this.deps.store.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.checked',
         operationId: op.id,
         group: op.group,
-        detail: { blocking: drift.blocking.map((b) => b.what), offline: drift.offline.map((o) => o.instanceId), notIncluded: drift.notIncluded.map((n) => n.instanceId), sendSet },
+        detail: {
+          blocking: drift.blocking.map((b) => b.what),
+          offline: drift.offline.map((o) => o.instanceId),
+          notIncluded: drift.notIncluded.map((n) => n.instanceId),
+          sendSet,
+        },
       });
       return this.deps.store.operations.get(op.id) ?? current;
     });
@@ -276,10 +351,14 @@ export class OperationRunner {
 /** Why a change must not be sent after the re-check, or undefined when it may go. */
 function driftProblem(drift: DriftReport, sendSet: SendSet): string | undefined {
   if (drift.blocking.length > 0) {
-    const first = drift.blocking.slice(0, 3).map((b) => b.what).join('; ');
+    const first = drift.blocking
+      .slice(0, 3)
+      .map((b) => b.what)
+      .join('; ');
     const more = drift.blocking.length > 3 ? ` (and ${drift.blocking.length - 3} more)` : '';
     return `Nothing was sent: what the card showed is no longer true: ${first}${more}. Plan again to see the change as it would be now; it needs a new approval.`;
   }
-  if (sendSet.length === 0) return 'Nothing was sent: the SSM agent of every approved target went offline after the card was posted. Check the instances, then plan again.';
+  if (sendSet.length === 0)
+    return 'Nothing was sent: the SSM agent of every approved target went offline after the card was posted. Check the instances, then plan again.';
   return undefined;
 }

@@ -29,7 +29,12 @@ export function recordAttempt(store: Store, opId: string, where: ScopeRef, clock
   const result = readResult(current);
   const others = (result.attempts ?? []).filter((a) => key(a) !== key(where));
   const before = (result.attempts ?? []).find((a) => key(a) === key(where));
-  const attempt: SendAttempt = { scope: where.scope, region: where.region, at: clock.now().toISOString(), count: (before?.count ?? 0) + 1 };
+  const attempt: SendAttempt = {
+    scope: where.scope,
+    region: where.region,
+    at: clock.now().toISOString(),
+    count: (before?.count ?? 0) + 1,
+  };
   store.operations.update(opId, { result: resultJson({ ...result, attempts: [...others, attempt] }) });
 }
 
@@ -42,7 +47,10 @@ export function attemptsAt(op: Pick<Operation, 'result'>, where: ScopeRef): numb
  * Until when a send of `op` that has no recorded command may still land (epoch ms), or undefined
  * when none can: the latest attempt without a command, plus its gateway's answer timeout and a margin.
  */
-export function inFlightUntil(op: Pick<Operation, 'result' | 'commands'>, timeoutFor: (where: ScopeRef) => number): number | undefined {
+export function inFlightUntil(
+  op: Pick<Operation, 'result' | 'commands'>,
+  timeoutFor: (where: ScopeRef) => number,
+): number | undefined {
   const answered = new Set(op.commands.map(key));
   let until: number | undefined;
   for (const a of readResult(op).attempts ?? []) {

@@ -40,14 +40,20 @@ export function sendSetSize(set: SendSet): number {
  * is logged and tried again at the next call: a mark left behind names a finished operation and
  * targets nothing patchbot will send again.
  */
-export async function releaseTags(deps: { store: Store; gateways: readonly PatchGateway[]; logger: Logger }, op: Operation): Promise<void> {
+export async function releaseTags(
+  deps: { store: Store; gateways: readonly PatchGateway[]; logger: Logger },
+  op: Operation,
+): Promise<void> {
   const result = readResult(op);
   if (!result.sendSet || result.tagsReleased) return;
   const work = result.sendSet.flatMap((s) => {
     const gateway = gatewayFor(deps.gateways, s.scope, s.region);
     return gateway ? [{ scope: s.scope, region: s.region, gateway, ids: s.instanceIds }] : [];
   });
-  const done = await fanOut(work, (w) => w.gateway.untagInstances(w.ids, OPERATION_TAG_KEY, op.id), { logger: deps.logger, what: `removing the ${OPERATION_TAG_KEY} tag of ${op.id}` });
+  const done = await fanOut(work, (w) => w.gateway.untagInstances(w.ids, OPERATION_TAG_KEY, op.id), {
+    logger: deps.logger,
+    what: `removing the ${OPERATION_TAG_KEY} tag of ${op.id}`,
+  });
   if (done.failures.length > 0) return;
   const current = deps.store.operations.get(op.id) ?? op;
   deps.store.operations.update(op.id, { result: resultJson({ ...readResult(current), tagsReleased: true }) });

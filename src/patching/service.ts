@@ -7,7 +7,14 @@ import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { InputError, PatchbotError } from '../errors';
 import { normalizeOperationId, type Operation } from './ports';
-import { ApprovalService, type ApprovalAuthorizer, type CancelInput, type DecideInput, type DecideResult, type RecordedDecision } from './approval';
+import {
+  ApprovalService,
+  type ApprovalAuthorizer,
+  type CancelInput,
+  type DecideInput,
+  type DecideResult,
+  type RecordedDecision,
+} from './approval';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { buildInstallPlan, buildRebootPlan, type RebootOption } from './plan';
 import { planJson, readResult, scanParams, type RebootParams } from './records';
@@ -79,7 +86,9 @@ export class PatchService {
     const plan = await buildInstallPlan(this.deps, group, input.rebootOption);
     if (plan.targets.length === 0) unreadScopes('install', plan);
     if (plan.targets.length === 0) {
-      throw new InputError(`install ${group.name}: no reachable instance`, { userMessage: `Nothing to install on: ${group.name} has no running instance whose SSM agent is online.${excludedNote(plan)}` });
+      throw new InputError(`install ${group.name}: no reachable instance`, {
+        userMessage: `Nothing to install on: ${group.name} has no running instance whose SSM agent is online.${excludedNote(plan)}`,
+      });
     }
     if (plan.patches.length === 0) {
       throw new InputError(`install ${group.name}: nothing missing`, {
@@ -140,7 +149,12 @@ export class PatchService {
     return this.approvals.cancel(input, authorizer);
   }
 
-  private async record(input: StartScanInput, kind: 'install' | 'reboot', plan: ChangePlan, params: Record<string, unknown>): Promise<Operation> {
+  private async record(
+    input: StartScanInput,
+    kind: 'install' | 'reboot',
+    plan: ChangePlan,
+    params: Record<string, unknown>,
+  ): Promise<Operation> {
     const { group } = input;
     const { store, clock } = this.deps;
     const required = group.approval.required;
@@ -162,11 +176,20 @@ export class PatchService {
         action: 'operation.requested',
         operationId: created.id,
         group: group.name,
-        detail: { kind, approvalRequired: required, targets: plan.targets.length, patches: plan.patches.length, rebootOption: plan.rebootOption },
+        detail: {
+          kind,
+          approvalRequired: required,
+          targets: plan.targets.length,
+          patches: plan.patches.length,
+          rebootOption: plan.rebootOption,
+        },
       });
       return created;
     });
-    this.log.info({ operationId: op.id, group: group.name, kind, requestedBy: input.requestedBy, pending: required }, `${kind} requested`);
+    this.log.info(
+      { operationId: op.id, group: group.name, kind, requestedBy: input.requestedBy, pending: required },
+      `${kind} requested`,
+    );
     return required ? op : this.runner.send(op);
   }
 
@@ -177,7 +200,10 @@ export class PatchService {
   status(group: PatchGroup): Promise<GroupStatus> {
     return this.statusReads.run(group.name, async () => {
       const { gateways, clock } = this.deps;
-      const [status, other] = await Promise.all([groupStatus(group, gateways, clock, this.log), findOtherSpelling(group, gateways, this.log)]);
+      const [status, other] = await Promise.all([
+        groupStatus(group, gateways, clock, this.log),
+        findOtherSpelling(group, gateways, this.log),
+      ]);
       return withOtherSpelling(status, other);
     });
   }
@@ -185,11 +211,18 @@ export class PatchService {
   /** `/patch baseline <group>`: the baseline registered for the group's OS in each scope and region. */
   async baselines(group: PatchGroup): Promise<BaselinesReport> {
     const target = groupTarget(group);
-    const { results, failures } = await fanOut(gatewaysForGroup(group, this.deps.gateways), (gw) => gw.getBaseline(target), {
-      logger: this.log,
-      what: `baseline of ${group.name}`,
-    });
-    return { entries: results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, baseline: r.value })), failures };
+    const { results, failures } = await fanOut(
+      gatewaysForGroup(group, this.deps.gateways),
+      (gw) => gw.getBaseline(target),
+      {
+        logger: this.log,
+        what: `baseline of ${group.name}`,
+      },
+    );
+    return {
+      entries: results.map((r) => ({ scope: r.gateway.scope, region: r.gateway.region, baseline: r.value })),
+      failures,
+    };
   }
 
   /** `/patch windows [group]`: every window of every scope, or only those whose targets name the group. */
@@ -205,7 +238,10 @@ export class PatchService {
 
   /** `/patch history [group]`: the latest operations, newest first. */
   history(input: { group?: string | undefined; limit: number }): HistoryEntry[] {
-    const ops = this.deps.store.operations.listRecent({ ...(input.group ? { group: input.group } : {}), limit: input.limit });
+    const ops = this.deps.store.operations.listRecent({
+      ...(input.group ? { group: input.group } : {}),
+      limit: input.limit,
+    });
     return ops.map(toHistoryEntry);
   }
 
@@ -227,7 +263,13 @@ export class PatchService {
         channel: input.channel,
         params: scanParams(group),
       });
-      store.audit.append({ actor: input.requestedBy, action: 'operation.requested', operationId: created.id, group: group.name, detail: { kind: 'scan' } });
+      store.audit.append({
+        actor: input.requestedBy,
+        action: 'operation.requested',
+        operationId: created.id,
+        group: group.name,
+        detail: { kind: 'scan' },
+      });
       return created;
     });
     this.log.info({ operationId: op.id, group: group.name, requestedBy: input.requestedBy }, 'scan requested');
@@ -261,8 +303,15 @@ function excludedNote(plan: ChangePlan): string {
  */
 export function toHistoryEntry(op: Operation): HistoryEntry {
   const result = readResult(op);
-  const closedBy = op.status === 'rejected' ? result.rejection?.userId : op.status === 'cancelled' ? result.cancellation?.userId : undefined;
-  const stored = result.summary?.replace(/^(rejected|cancelled) by [UW][A-Z0-9]+:? ?/, '$1: ').replace(/^(rejected|cancelled): $/, '$1');
+  const closedBy =
+    op.status === 'rejected'
+      ? result.rejection?.userId
+      : op.status === 'cancelled'
+        ? result.cancellation?.userId
+        : undefined;
+  const stored = result.summary
+    ?.replace(/^(rejected|cancelled) by [UW][A-Z0-9]+:? ?/, '$1: ')
+    .replace(/^(rejected|cancelled): $/, '$1');
   // "rejected by @bob" is said by the line; the summary keeps only what it adds (the reason).
   const summary = closedBy && (stored === 'rejected' || stored === 'cancelled') ? undefined : stored;
   return {

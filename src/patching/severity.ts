@@ -8,9 +8,22 @@ import type { InstancePatchState } from './fleet-types';
 import type { SeverityCounts } from './types';
 
 /** An instance's missing buckets: SSM's counts when it has missing or failed patches, else none. */
-export function missingBuckets(s: Pick<InstancePatchState, 'missingCount' | 'failedCount' | 'criticalNonCompliantCount' | 'securityNonCompliantCount' | 'otherNonCompliantCount'>): SeverityCounts {
+export function missingBuckets(
+  s: Pick<
+    InstancePatchState,
+    | 'missingCount'
+    | 'failedCount'
+    | 'criticalNonCompliantCount'
+    | 'securityNonCompliantCount'
+    | 'otherNonCompliantCount'
+  >,
+): SeverityCounts {
   if (s.missingCount + s.failedCount === 0) return { critical: 0, security: 0, other: 0 };
-  return { critical: s.criticalNonCompliantCount, security: s.securityNonCompliantCount, other: s.otherNonCompliantCount };
+  return {
+    critical: s.criticalNonCompliantCount,
+    security: s.securityNonCompliantCount,
+    other: s.otherNonCompliantCount,
+  };
 }
 
 /** Adds one instance to per-bucket instance counts (an instance counts once in each bucket it misses). */

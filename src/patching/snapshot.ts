@@ -15,7 +15,12 @@ import { fetchGroupCompliance } from './status';
  * took it already). The group is what its tag finds, as in status. A scope that cannot be read is
  * logged and skipped: its "newly missing" will overstate until a snapshot exists there.
  */
-export async function ensureSnapshot(store: Store, gateways: readonly PatchGateway[], group: PatchGroup, logger: Logger): Promise<void> {
+export async function ensureSnapshot(
+  store: Store,
+  gateways: readonly PatchGateway[],
+  group: PatchGroup,
+  logger: Logger,
+): Promise<void> {
   if (store.snapshots.count(group.name) > 0) return;
   const fetched = await fetchGroupCompliance(group, gateways, logger);
   const scopes = fetched.scopes.map((sc) => {
@@ -29,6 +34,14 @@ export async function ensureSnapshot(store: Store, gateways: readonly PatchGatew
     store.snapshots.replaceScope(group.name, sc.scope, sc.region, entries);
   }
   const failures = [...fetched.failures, ...refresh.failures];
-  if (failures.length > 0) logger.warn({ group: group.name, failures }, 'compliance snapshot incomplete; newly missing may overstate in those scopes');
-  else logger.info({ group: group.name, instances: refresh.changes.length, fetched: refresh.fetched }, 'compliance snapshot recorded');
+  if (failures.length > 0)
+    logger.warn(
+      { group: group.name, failures },
+      'compliance snapshot incomplete; newly missing may overstate in those scopes',
+    );
+  else
+    logger.info(
+      { group: group.name, instances: refresh.changes.length, fetched: refresh.fetched },
+      'compliance snapshot recorded',
+    );
 }

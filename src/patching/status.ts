@@ -15,7 +15,14 @@ import type { OtherSpelling } from './tag-spelling';
 import { byName } from './instance-order';
 
 export { byName } from './instance-order';
-import type { GroupStatus, NonCompliantInstance, ScopeFailure, SeverityCounts, StaleInstance, UnreachableInstance } from './types';
+import type {
+  GroupStatus,
+  NonCompliantInstance,
+  ScopeFailure,
+  SeverityCounts,
+  StaleInstance,
+  UnreachableInstance,
+} from './types';
 
 /** One scope's raw compliance data. */
 export interface ScopeCompliance {
@@ -57,7 +64,12 @@ export async function fetchGroupCompliance(
 }
 
 /** The group's status, fetched now. */
-export async function groupStatus(group: PatchGroup, gateways: readonly PatchGateway[], clock: Clock, logger?: Logger): Promise<GroupStatus> {
+export async function groupStatus(
+  group: PatchGroup,
+  gateways: readonly PatchGateway[],
+  clock: Clock,
+  logger?: Logger,
+): Promise<GroupStatus> {
   const { scopes, failures } = await fetchGroupCompliance(group, gateways, logger);
   return computeGroupStatus({ group, now: clock.now(), scopes, failures });
 }
@@ -71,7 +83,16 @@ export async function groupStatus(group: PatchGroup, gateways: readonly PatchGat
 export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
   const { group, now, failures } = input;
   const staleBefore = now.getTime() - group.scanMaxAgeMs;
-  const counts = { instances: 0, compliant: 0, nonCompliant: 0, pendingReboot: 0, failed: 0, unreachable: 0, stopped: 0, neverScanned: 0 };
+  const counts = {
+    instances: 0,
+    compliant: 0,
+    nonCompliant: 0,
+    pendingReboot: 0,
+    failed: 0,
+    unreachable: 0,
+    stopped: 0,
+    neverScanned: 0,
+  };
   const missingBySeverity: SeverityCounts = { critical: 0, security: 0, other: 0 };
   const nonCompliant: NonCompliantInstance[] = [];
   const unreachable: UnreachableInstance[] = [];
@@ -89,7 +110,12 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
       const line = { instanceId: instance.instanceId, name: instance.name, scope: sc.scope, region: sc.region };
       if (instance.pingStatus !== 'Online') {
         counts.unreachable++;
-        unreachable.push({ ...line, pingStatus: instance.pingStatus, ec2State: instance.ec2State, lastPingAt: instance.lastPingAt });
+        unreachable.push({
+          ...line,
+          pingStatus: instance.pingStatus,
+          ec2State: instance.ec2State,
+          lastPingAt: instance.lastPingAt,
+        });
       }
       if (instance.ec2State !== undefined && STOPPED_STATES.has(instance.ec2State)) counts.stopped++;
 
@@ -158,11 +184,17 @@ export function withOtherSpelling(status: GroupStatus, found: OtherSpelling): Gr
   const failures = [...status.failures, ...found.failures.filter((f) => !failed.has(key(f)))];
   const { tagKey, tagValue, groupTagKey } = found;
   const instances = found.instances.filter((i) => !failed.has(key(i)));
-  return { ...status, failures, ...(instances.length > 0 ? { otherSpelling: { tagKey, tagValue, groupTagKey, instances } } : {}) };
+  return {
+    ...status,
+    failures,
+    ...(instances.length > 0 ? { otherSpelling: { tagKey, tagValue, groupTagKey, instances } } : {}),
+  };
 }
 
 /** Compliant as patchbot counts it: nothing missing, failed or waiting for a reboot. */
-export function isCompliant(state: Pick<InstancePatchState, 'missingCount' | 'failedCount' | 'installedPendingRebootCount'>): boolean {
+export function isCompliant(
+  state: Pick<InstancePatchState, 'missingCount' | 'failedCount' | 'installedPendingRebootCount'>,
+): boolean {
   return state.missingCount === 0 && state.failedCount === 0 && state.installedPendingRebootCount === 0;
 }
 

@@ -54,7 +54,9 @@ export async function findOtherSpelling(
  * The sentence a person reads, or undefined when there is nothing to say: "2 instances are tagged
  * PatchGroup=PRD and are not part of this group". Plain text: views escape it.
  */
-export function otherSpellingSummary(found: Pick<OtherSpellingInstances, 'tagKey' | 'tagValue'> & { instances: readonly unknown[] }): string | undefined {
+export function otherSpellingSummary(
+  found: Pick<OtherSpellingInstances, 'tagKey' | 'tagValue'> & { instances: readonly unknown[] },
+): string | undefined {
   const n = found.instances.length;
   if (n === 0) return undefined;
   const count = `${n.toLocaleString('en-US')} ${n === 1 ? 'instance is' : 'instances are'}`;

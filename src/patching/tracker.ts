@@ -63,7 +63,9 @@ export interface TrackerOptions {
 export type SendPort = Pick<OperationRunner, 'isBusy' | 'send' | 'resume' | 'lookupDue'>;
 
 /** Dependencies: the domain's I/O, the runner's send, and the Slack side. */
-export interface TrackerDeps extends TrackerOptions, Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'clock' | 'logger'> {
+export interface TrackerDeps
+  extends TrackerOptions,
+    Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'clock' | 'logger'> {
   runner: SendPort;
   publisher: OperationPublisher;
 }
@@ -101,14 +103,26 @@ export class OperationTracker {
       publishWaitMs: deps.publishWaitMs ?? 2000,
     };
     const { store, gateways, groups, clock, publisher } = deps;
-    this.ctx = { store, gateways, groups, clock, publisher, log: this.log, slots: new PublishSlots(this.opt.publishWaitMs, this.log), states: new TrackedStates() };
+    this.ctx = {
+      store,
+      gateways,
+      groups,
+      clock,
+      publisher,
+      log: this.log,
+      slots: new PublishSlots(this.opt.publishWaitMs, this.log),
+      states: new TrackedStates(),
+    };
     this.budget = new UpdateBudget(this.opt.updateIntervalMs, this.opt.updatesPerMinute);
     this.cards = new CardSync(this.ctx);
     this.finishing = new Finishing(this.ctx, this.opt.finishPublishAttempts);
     this.progress = new CommandProgress(this.ctx, this.finishing, this.budget, this.opt);
-    this.ticker = new Ticker(() => this.pass(), this.opt.pollIntervalMs, (err) =>
-      // A pass that failed as a whole (the store busy or gone while listing operations): the next one retries.
-      this.log.error({ err: toPatchbotError(err) }, 'a tracking pass failed; the next pass retries'),
+    this.ticker = new Ticker(
+      () => this.pass(),
+      this.opt.pollIntervalMs,
+      (err) =>
+        // A pass that failed as a whole (the store busy or gone while listing operations): the next one retries.
+        this.log.error({ err: toPatchbotError(err) }, 'a tracking pass failed; the next pass retries'),
     );
   }
 
@@ -126,7 +140,10 @@ export class OperationTracker {
     for (const op of store.operations.listRecent({ statuses: TERMINAL_STATUSES, limit: 100 })) {
       if (readResult(op).published === false) this.finishing.watch.add(op.id);
     }
-    this.log.info({ unfinished: unfinished.length, unpublished: this.finishing.watch.size }, 'operation tracker started');
+    this.log.info(
+      { unfinished: unfinished.length, unpublished: this.finishing.watch.size },
+      'operation tracker started',
+    );
     try {
       await this.tick();
     } catch (err) {

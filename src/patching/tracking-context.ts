@@ -34,7 +34,15 @@ export class TrackedStates {
   of(id: string): Tracked {
     let t = this.byId.get(id);
     if (!t) {
-      t = { instances: undefined, invocations: new Map(), lastPublishAt: undefined, lastSignature: undefined, pollFailures: 0, settleCheckFailures: 0, finishPublishFailures: 0 };
+      t = {
+        instances: undefined,
+        invocations: new Map(),
+        lastPublishAt: undefined,
+        lastSignature: undefined,
+        pollFailures: 0,
+        settleCheckFailures: 0,
+        finishPublishFailures: 0,
+      };
       this.byId.set(id, t);
     }
     return t;
@@ -82,15 +90,23 @@ export function journalOf(ctx: TrackingContext, op: Operation): PostJournal {
  * Publishes a card or a progress update in the operation's slot; on success records when and what
  * (`sig`) was shown and where the first post went. A failure is logged and retried by a later pass.
  */
-export async function publishMessage(ctx: TrackingContext, op: Operation, report: OperationReport, phase: PublishPhase, sig = progressSignature(report)): Promise<void> {
+export async function publishMessage(
+  ctx: TrackingContext,
+  op: Operation,
+  report: OperationReport,
+  phase: PublishPhase,
+  sig = progressSignature(report),
+): Promise<void> {
   const t = ctx.states.of(op.id);
   await ctx.slots.run(op.id, async () => {
     try {
       const where = await ctx.publisher.publish(op, report, phase, journalOf(ctx, op));
       t.lastPublishAt = ctx.clock.now().getTime();
       t.lastSignature = sig;
-      if (!op.messageTs && where && !ctx.store.operations.get(op.id)?.messageTs) ctx.store.operations.update(op.id, { messageTs: where.ts });
-      else if (!op.messageTs && !where) ctx.log.warn({ operationId: op.id, phase }, 'the publisher did not say where it posted');
+      if (!op.messageTs && where && !ctx.store.operations.get(op.id)?.messageTs)
+        ctx.store.operations.update(op.id, { messageTs: where.ts });
+      else if (!op.messageTs && !where)
+        ctx.log.warn({ operationId: op.id, phase }, 'the publisher did not say where it posted');
     } catch (err) {
       ctx.log.warn({ operationId: op.id, phase, err }, 'publishing failed; will retry');
     }

@@ -153,7 +153,16 @@ export interface OperationReport {
 }
 
 /** What an operation came to, by one rule (verdict.ts) for the card, thread, history and digest. */
-export type Verdict = 'pending' | 'running' | 'succeeded' | 'problems' | 'failed' | 'notSent' | 'cancelled' | 'rejected' | 'expired';
+export type Verdict =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'problems'
+  | 'failed'
+  | 'notSent'
+  | 'cancelled'
+  | 'rejected'
+  | 'expired';
 
 /** One thing the approver saw that is no longer true when the change is about to be sent. */
 export interface DriftItem {

@@ -34,7 +34,14 @@ export function cancelUnseen(deps: { store: Store; clock: Clock }, op: Operation
       to: 'cancelled',
       patch: { result: resultJson({ ...result, cancellation, published: true, summary: `cancelled: ${reason}` }) },
     });
-    if (done) store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.cancelled', operationId: current.id, group: current.group, detail: { from: current.status, reason } });
+    if (done)
+      store.audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'operation.cancelled',
+        operationId: current.id,
+        group: current.group,
+        detail: { from: current.status, reason },
+      });
     return done;
   });
   return moved ? { outcome: 'cancelled', op: moved } : left(store.operations.get(op.id) ?? current);

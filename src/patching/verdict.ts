@@ -12,8 +12,16 @@ import type { OperationStatus } from './lifecycle';
 import type { OperationReport, Verdict } from './types';
 
 /** Whether a report shows trouble: failed, unreachable, offline or never-reached instances, or a scope that failed. */
-export function hasProblems(r: Pick<OperationReport, 'failed' | 'unreachable' | 'failures' | 'drift' | 'notReached'>): boolean {
-  return r.failed > 0 || r.unreachable.length > 0 || r.failures.length > 0 || (r.drift?.offline.length ?? 0) > 0 || (r.notReached?.length ?? 0) > 0;
+export function hasProblems(
+  r: Pick<OperationReport, 'failed' | 'unreachable' | 'failures' | 'drift' | 'notReached'>,
+): boolean {
+  return (
+    r.failed > 0 ||
+    r.unreachable.length > 0 ||
+    r.failures.length > 0 ||
+    (r.drift?.offline.length ?? 0) > 0 ||
+    (r.notReached?.length ?? 0) > 0
+  );
 }
 
 /** The verdict of an operation from its status, whether commands went out, and the problems flag kept with its result. */

@@ -27,7 +27,10 @@ export async function listWindows(
     async (gw) => {
       const windows = await gw.listMaintenanceWindows();
       return mapLimit(windows, WINDOW_CONCURRENCY, async (w): Promise<WindowEntry> => {
-        const [detail, executions] = await Promise.all([gw.getMaintenanceWindow(w.windowId), gw.listWindowExecutions(w.windowId)]);
+        const [detail, executions] = await Promise.all([
+          gw.getMaintenanceWindow(w.windowId),
+          gw.listWindowExecutions(w.windowId),
+        ]);
         const inScope = groups.filter((g) => g.scopes.includes(gw.scope));
         return {
           scope: gw.scope,
@@ -52,7 +55,10 @@ export async function listWindows(
 }
 
 /** The configured groups a window's targets and tasks name, by `tag:<tagKey>` = tag value. */
-export function windowGroups(window: Pick<MaintenanceWindowDetail, 'targets' | 'tasks'>, groups: readonly Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>[]): string[] {
+export function windowGroups(
+  window: Pick<MaintenanceWindowDetail, 'targets' | 'tasks'>,
+  groups: readonly Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>[],
+): string[] {
   const targetMaps = [...window.targets.map((t) => t.targets), ...window.tasks.map((t) => t.targets)];
   const names = groups
     .filter((g) => targetMaps.some((m) => (m[`tag:${g.tagKey}`] ?? []).includes(g.tagValue)))
@@ -67,7 +73,10 @@ export function targetInstanceIds(window: Pick<MaintenanceWindowDetail, 'targets
 }
 
 /** The configured groups whose tag (`tagKey` = `tagValue`) any of the instances carries. */
-export function groupsOfInstances(instances: readonly InstanceTags[], groups: readonly Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>[]): string[] {
+export function groupsOfInstances(
+  instances: readonly InstanceTags[],
+  groups: readonly Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue'>[],
+): string[] {
   return groups.filter((g) => instances.some((i) => i.tags[g.tagKey] === g.tagValue)).map((g) => g.name);
 }
 
@@ -89,7 +98,10 @@ export async function resolveWindowGroups(
     const byId = groupsOfInstances(await gw.describeInstanceTags(ids), groups);
     return groups.map((g) => g.name).filter((name) => byTag.includes(name) || byId.includes(name));
   } catch (err) {
-    logger?.warn({ err, windowId: window.windowId, scope: gw.scope, region: gw.region }, 'could not read the tags of the instances a window targets; its groups are those its tag targets name');
+    logger?.warn(
+      { err, windowId: window.windowId, scope: gw.scope, region: gw.region },
+      'could not read the tags of the instances a window targets; its groups are those its tag targets name',
+    );
     return byTag;
   }
 }
@@ -97,10 +109,12 @@ export async function resolveWindowGroups(
 /** `tag:Patch Group=PRD`, `tag:PatchWindowTaskAM2=SCAN,INSTALL`: the window targets as a person reads them. */
 export function describeTargets(window: Pick<MaintenanceWindowDetail, 'targets' | 'tasks'>): string[] {
   const lines = new Set<string>();
-  for (const t of window.targets) for (const [key, values] of Object.entries(t.targets)) lines.add(`${key}=${values.join(',')}`);
+  for (const t of window.targets)
+    for (const [key, values] of Object.entries(t.targets)) lines.add(`${key}=${values.join(',')}`);
   // A task's WindowTargetIds point at the targets above; its own tag targets add to them.
   for (const t of window.tasks) {
-    for (const [key, values] of Object.entries(t.targets)) if (key !== 'WindowTargetIds') lines.add(`${key}=${values.join(',')}`);
+    for (const [key, values] of Object.entries(t.targets))
+      if (key !== 'WindowTargetIds') lines.add(`${key}=${values.join(',')}`);
   }
   return [...lines];
 }

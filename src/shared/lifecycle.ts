@@ -56,7 +56,13 @@ const TRANSITIONS: Readonly<Record<OperationStatus, readonly OperationStatus[]>>
 export const INITIAL_STATUSES: readonly OperationStatus[] = ['pending', 'approved'];
 
 /** Statuses with no way out; reaching one sets the operation's finishedAt. */
-export const TERMINAL_STATUSES: readonly OperationStatus[] = ['succeeded', 'failed', 'cancelled', 'rejected', 'expired'];
+export const TERMINAL_STATUSES: readonly OperationStatus[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+];
 
 /** Statuses a restarted bot must pick up again (send, check SSM, or keep tracking). */
 export const UNFINISHED_STATUSES: readonly OperationStatus[] = ['approved', 'sending', 'running'];

@@ -59,7 +59,11 @@ export interface ActionServices {
 export const DECISION_BUDGET_MS = 2000;
 
 /** Where a click happened, from the payload's container: a message in a channel (a view has none). */
-const ContainerSchema = z.object({ type: z.literal('message'), message_ts: z.string().min(1), channel_id: z.string().min(1) });
+const ContainerSchema = z.object({
+  type: z.literal('message'),
+  message_ts: z.string().min(1),
+  channel_id: z.string().min(1),
+});
 
 /** The message a block action was clicked on, or undefined (a view, an unknown container). */
 export function clickOrigin(body: { container?: unknown }): ClickOrigin | undefined {
@@ -93,13 +97,21 @@ async function decideThenAck<T>(ack: () => Promise<void>, decide: (inTime: () =>
  * The approval card's buttons and the reject dialog. Every click is acknowledged first; its value
  * is validated; a refusal is told to the clicker alone (ephemeral) and changes nothing.
  */
-export function registerActions(app: App, services: ActionServices, logger: Logger, names: NameDirectory = NO_NAMES): void {
+export function registerActions(
+  app: App,
+  services: ActionServices,
+  logger: Logger,
+  names: NameDirectory = NO_NAMES,
+): void {
   const log = logger.child({ subsystem: 'actions' });
 
   /** The answer to a click as a private notice; user groups it names are named by handle. */
-  const notice = async (text: Sentence | string) => decisionNoticeView(text, [], await names.handles(namesIn(text, ['principal'])));
+  const notice = async (text: Sentence | string) =>
+    decisionNoticeView(text, [], await names.handles(namesIn(text, ['principal'])));
   const tell = async (respond: (m: object) => Promise<unknown>, text: Sentence | string) => {
-    await respond({ response_type: 'ephemeral', replace_original: false, ...(await notice(text)) }).catch((err: unknown) => log.warn({ err }, 'could not answer a click'));
+    await respond({ response_type: 'ephemeral', replace_original: false, ...(await notice(text)) }).catch(
+      (err: unknown) => log.warn({ err }, 'could not answer a click'),
+    );
   };
 
   app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
@@ -113,7 +125,9 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     // the send (AWS calls) runs after the acknowledgement.
     let result: RecordedDecision;
     try {
-      result = await decideThenAck(ack, (inTime) => services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve', origin, inTime }));
+      result = await decideThenAck(ack, (inTime) =>
+        services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve', origin, inTime }),
+      );
     } catch (err) {
       const e = toPatchbotError(err);
       log.error({ err: e, operationId: id.data }, 'approve failed');
@@ -136,12 +150,20 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     const id = OperationIdSchema.safeParse(action.value);
     const origin = clickOrigin(body);
     const summary = id.success && origin ? services.describe(id.data, origin) : undefined;
-    if (!id.success || !origin || !summary) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
-    await client.views.open({ trigger_id: body.trigger_id, view: rejectModalView(id.data, summary) }).catch(async (err: unknown) => {
-      log.warn({ err, operationId: id.data }, 'could not open the reject dialog; rejecting without a reason');
-      const { result } = await services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', origin });
-      if (result.outcome !== 'rejected') await tell(respond, result.userText);
-    });
+    if (!id.success || !origin || !summary)
+      return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    await client.views
+      .open({ trigger_id: body.trigger_id, view: rejectModalView(id.data, summary) })
+      .catch(async (err: unknown) => {
+        log.warn({ err, operationId: id.data }, 'could not open the reject dialog; rejecting without a reason');
+        const { result } = await services.decide({
+          operationId: id.data,
+          userId: body.user.id,
+          decision: 'reject',
+          origin,
+        });
+        if (result.outcome !== 'rejected') await tell(respond, result.userText);
+      });
   });
 
   app.view<ViewSubmitAction>(REJECT_MODAL.callbackId, async ({ ack, body, view, client }) => {
@@ -150,22 +172,35 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     const reason = view.state.values[REJECT_MODAL.blockId]?.[REJECT_MODAL.actionId]?.value ?? undefined;
     // The dialog was opened from the card's Reject (its origin checked then); the rejection is stored before the dialog closes.
     const { result } = await decideThenAck(ack, (inTime) =>
-      services.decide({ operationId: id.data, userId: body.user.id, decision: 'reject', inTime, ...(reason ? { reason } : {}) }),
+      services.decide({
+        operationId: id.data,
+        userId: body.user.id,
+        decision: 'reject',
+        inTime,
+        ...(reason ? { reason } : {}),
+      }),
     );
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');
     if (result.outcome !== 'rejected' && result.op) {
       // A modal has no response_url: tell the user privately in the operation's channel.
-      await client.chat.postEphemeral({ channel: result.op.channel, user: body.user.id, ...(await notice(result.userText)) }).catch((err: unknown) => log.warn({ err }, 'could not answer a reject'));
+      await client.chat
+        .postEphemeral({ channel: result.op.channel, user: body.user.id, ...(await notice(result.userText)) })
+        .catch((err: unknown) => log.warn({ err }, 'could not answer a reject'));
     }
   });
 
   /** A card button that starts something new for the clicker (Scan first, Plan again): acknowledged first, the value and origin checked, the answer private. */
-  const startFromCard = (actionId: string, start: (input: { operationId: string; userId: string; origin: ClickOrigin }) => Promise<Operation>, said: (op: Operation) => string) => {
+  const startFromCard = (
+    actionId: string,
+    start: (input: { operationId: string; userId: string; origin: ClickOrigin }) => Promise<Operation>,
+    said: (op: Operation) => string,
+  ) => {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       const id = OperationIdSchema.safeParse(action.value);
       const origin = clickOrigin(body);
-      if (!id.success || !origin) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+      if (!id.success || !origin)
+        return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
       try {
         await tell(respond, said(await start({ operationId: id.data, userId: body.user.id, origin })));
       } catch (err) {
@@ -174,11 +209,17 @@ export function registerActions(app: App, services: ActionServices, logger: Logg
     });
   };
 
-  startFromCard(ACTIONS.scanFirst, (input) => services.scanFirst(input), (scan) => `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`);
+  startFromCard(
+    ACTIONS.scanFirst,
+    (input) => services.scanFirst(input),
+    (scan) =>
+      `Scan ${scan.id} started; request the install again once it has finished, so the plan rests on fresh data.`,
+  );
   startFromCard(
     ACTIONS.replan,
     (input) => services.replan(input),
-    (next) => `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`,
+    (next) =>
+      `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`,
   );
 }
 
@@ -197,7 +238,13 @@ export const ShareRequestSchema = z
   .pipe(z.object({ command: z.enum(SHAREABLE_COMMANDS), group: GroupNameSchema.optional() }).strict());
 
 /** Runs `/patch <text>` for the clicker in the channel exactly as a typed command (dispatch: operator check, one error path). */
-export type ShareRunner = (input: { userId: string; channelId: string; text: string; requestId: string; logger: Logger }) => Promise<Reply>;
+export type ShareRunner = (input: {
+  userId: string;
+  channelId: string;
+  text: string;
+  requestId: string;
+  logger: Logger;
+}) => Promise<Reply>;
 
 /**
  * The Share in channel button under a private status, baseline or windows answer: acknowledged
@@ -209,24 +256,42 @@ export type ShareRunner = (input: { userId: string; channelId: string; text: str
 export function registerShareAction(app: App, run: ShareRunner, logger: Logger): void {
   const log = logger.child({ subsystem: 'actions' });
   const tell = async (respond: RespondFn, m: object) => {
-    await respond({ response_type: 'ephemeral', replace_original: false, ...m }).catch((err: unknown) => log.warn({ err }, 'could not answer a click'));
+    await respond({ response_type: 'ephemeral', replace_original: false, ...m }).catch((err: unknown) =>
+      log.warn({ err }, 'could not answer a click'),
+    );
   };
 
   app.action<BlockButtonAction>(SHARE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const request = ShareRequestSchema.safeParse(action.value);
     const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
-    if (!request.success || !channelId) return tell(respond, decisionNoticeView('This button does not belong to a patchbot answer; nothing was posted.'));
+    if (!request.success || !channelId)
+      return tell(respond, decisionNoticeView('This button does not belong to a patchbot answer; nothing was posted.'));
     const requestId = randomUUID().slice(0, 8);
     const reqLog = log.child({ requestId, user: body.user.id, channel: channelId });
     try {
-      const reply = await run({ userId: body.user.id, channelId, text: shareCommandText(request.data), requestId, logger: reqLog });
+      const reply = await run({
+        userId: body.user.id,
+        channelId,
+        text: shareCommandText(request.data),
+        requestId,
+        logger: reqLog,
+      });
       const delivered = await deliver(reply, { client, respond, channelId, logger: reqLog });
       reqLog.info({ share: request.data, delivered }, 'share clicked');
-      if (delivered === 'channel') await respond({ delete_original: true }).catch((err: unknown) => reqLog.warn({ err }, 'could not remove the private copy'));
+      if (delivered === 'channel')
+        await respond({ delete_original: true }).catch((err: unknown) =>
+          reqLog.warn({ err }, 'could not remove the private copy'),
+        );
     } catch (err) {
       reqLog.error({ err: toPatchbotError(err) }, 'could not share an answer');
-      await tell(respond, errorView('patchbot could not post the answer in the channel. Try again, or add public to the command.', requestId));
+      await tell(
+        respond,
+        errorView(
+          'patchbot could not post the answer in the channel. Try again, or add public to the command.',
+          requestId,
+        ),
+      );
     }
   });
 }

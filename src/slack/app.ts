@@ -67,36 +67,49 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     token: slack.botToken,
     logger: boltLogger(log),
     deferInitialization: true,
-    clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: RETRY_CONFIG, timeout: WEB_API_TIMEOUT_MS },
+    clientOptions: {
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      retryConfig: RETRY_CONFIG,
+      timeout: WEB_API_TIMEOUT_MS,
+    },
   };
   let healthServer: Server | undefined;
   let installation: Installation | undefined;
-  const guard = new RequestGuard({ mode: slack.mode, installation: () => installation, ...(deps.replayLog ? { replayLog: deps.replayLog } : {}) });
+  const guard = new RequestGuard({
+    mode: slack.mode,
+    installation: () => installation,
+    ...(deps.replayLog ? { replayLog: deps.replayLog } : {}),
+  });
   // Socket Mode: patchbot's own receiver (socket-receiver.ts), which survives outages and refreshes.
-  const socket = slack.mode === 'socket' ? new SocketModeReceiver({ appToken: slack.appToken ?? '', apiUrl: slack.apiUrl, logger: deps.logger }) : undefined;
-  const app =
-    socket
-      ? new App({ ...common, receiver: socket })
-      : new App({
-          ...common,
-          receiver: new HTTPReceiver({
-            signingSecret: slack.signingSecret ?? '',
-            logger: common.logger,
-            customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
-            // Bolt has checked the signature and refused old timestamps; the guard needs the headers for the rest.
-            customPropertiesExtractor: (req) => ({
-              [SIGNING_CONTEXT_KEY]: { timestamp: req.headers['x-slack-request-timestamp'], signature: req.headers['x-slack-signature'] },
-            }),
-            // A refusal answers with its own status at once (not Bolt's 500, nor a 404 after 3 s).
-            processEventErrorHandler: async (args) => {
-              const refused = refusalOf(args.error);
-              if (!refused || args.response.headersSent) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
-              args.response.writeHead(refused.status);
-              args.response.end();
-              return true;
+  const socket =
+    slack.mode === 'socket'
+      ? new SocketModeReceiver({ appToken: slack.appToken ?? '', apiUrl: slack.apiUrl, logger: deps.logger })
+      : undefined;
+  const app = socket
+    ? new App({ ...common, receiver: socket })
+    : new App({
+        ...common,
+        receiver: new HTTPReceiver({
+          signingSecret: slack.signingSecret ?? '',
+          logger: common.logger,
+          customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
+          // Bolt has checked the signature and refused old timestamps; the guard needs the headers for the rest.
+          customPropertiesExtractor: (req) => ({
+            [SIGNING_CONTEXT_KEY]: {
+              timestamp: req.headers['x-slack-request-timestamp'],
+              signature: req.headers['x-slack-signature'],
             },
           }),
-        });
+          // A refusal answers with its own status at once (not Bolt's 500, nor a 404 after 3 s).
+          processEventErrorHandler: async (args) => {
+            const refused = refusalOf(args.error);
+            if (!refused || args.response.headersSent) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+            args.response.writeHead(refused.status);
+            args.response.end();
+            return true;
+          },
+        }),
+      });
   // Before any listener: the timestamp window both ways, replays, and requests for another workspace or app.
   // Wall-clock time, as Bolt's own signature check and Slack's timestamps use (not the injected clock).
   app.use(async ({ body, context, next }) => {
@@ -104,7 +117,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       guard.check({ body, signing: context[SIGNING_CONTEXT_KEY], nowMs: Date.now() });
     } catch (err) {
       const refused = refusalOf(err);
-      if (refused) log.warn({ reason: refused.reason, status: refused.status, detail: refused.message }, 'Slack request refused');
+      if (refused)
+        log.warn({ reason: refused.reason, status: refused.status, detail: refused.message }, 'Slack request refused');
       throw err;
     }
     await next();
@@ -123,15 +137,25 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
 
   /** Runs a command and delivers its reply; every failure ends as a message to the user. */
-  async function answerCommand(command: SlashCommand, respond: RespondFn, client: WebClient, requestId: string, reqLog: Logger): Promise<void> {
+  async function answerCommand(
+    command: SlashCommand,
+    respond: RespondFn,
+    client: WebClient,
+    requestId: string,
+    reqLog: Logger,
+  ): Promise<void> {
     try {
       const reply = await dispatch(commandContext(deps, authorizer, names, command, reqLog), command.text, requestId);
       await deliver(reply, { client, respond, channelId: command.channel_id, logger: reqLog });
     } catch (err) {
       reqLog.error({ err }, 'could not answer /patch');
-      await respond({ response_type: 'ephemeral', ...errorView('patchbot could not send its answer to Slack. Try again; if it keeps failing, an operator can look the request up in the bot logs.', requestId) }).catch(
-        (e: unknown) => reqLog.error({ err: e }, 'could not tell the user either'),
-      );
+      await respond({
+        response_type: 'ephemeral',
+        ...errorView(
+          'patchbot could not send its answer to Slack. Try again; if it keeps failing, an operator can look the request up in the bot logs.',
+          requestId,
+        ),
+      }).catch((e: unknown) => reqLog.error({ err: e }, 'could not tell the user either'));
     }
   }
 
@@ -139,7 +163,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   // Share in channel runs the read command again as a typed one would run, through the same gate.
   registerShareAction(
     app,
-    (input) => commandWork.run(() => dispatch(commandContext(deps, authorizer, names, { user_id: input.userId, channel_id: input.channelId }, input.logger), input.text, input.requestId)),
+    (input) =>
+      commandWork.run(() =>
+        dispatch(
+          commandContext(deps, authorizer, names, { user_id: input.userId, channel_id: input.channelId }, input.logger),
+          input.text,
+          input.requestId,
+        ),
+      ),
     log,
   );
 
@@ -165,10 +196,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       log.info({ installation }, 'installed in');
       if (slack.mode === 'socket') {
         await app.start().catch((err: unknown) => {
-          throw slackStartError(err, { variable: 'SLACK_APP_TOKEN', apiUrl: slack.apiUrl, method: 'apps.connections.open' });
+          throw slackStartError(err, {
+            variable: 'SLACK_APP_TOKEN',
+            apiUrl: slack.apiUrl,
+            method: 'apps.connections.open',
+          });
         });
         // /health is 503 while no socket is open: the bot hears nothing then.
-        healthServer = createServer((req, res) => (req.url === '/health' ? healthAnswer(res, socket?.connected() === false ? 'socket_mode_disconnected' : undefined) : res.writeHead(404).end()));
+        healthServer = createServer((req, res) =>
+          req.url === '/health'
+            ? healthAnswer(res, socket?.connected() === false ? 'socket_mode_disconnected' : undefined)
+            : res.writeHead(404).end(),
+        );
         await new Promise<void>((resolve) => healthServer!.listen(port, host, resolve));
         return { port: (healthServer.address() as AddressInfo).port };
       }
@@ -195,6 +234,20 @@ function healthAnswer(res: import('node:http').ServerResponse, down?: string): v
   res.end(down ? JSON.stringify({ ok: false, reason: down }) : '{"ok":true}');
 }
 
-function commandContext(deps: SlackAppDeps, authorizer: SlackAuthorizer, names: NameDirectory, command: Pick<SlashCommand, 'user_id' | 'channel_id'>, logger: Logger) {
-  return { userId: command.user_id, channelId: command.channel_id, config: deps.config, services: deps.services, authorizer, names, logger };
+function commandContext(
+  deps: SlackAppDeps,
+  authorizer: SlackAuthorizer,
+  names: NameDirectory,
+  command: Pick<SlashCommand, 'user_id' | 'channel_id'>,
+  logger: Logger,
+) {
+  return {
+    userId: command.user_id,
+    channelId: command.channel_id,
+    config: deps.config,
+    services: deps.services,
+    authorizer,
+    names,
+    logger,
+  };
 }

@@ -39,7 +39,11 @@ export interface SlackAuthTarget {
  * Calls `auth.test` with the bot token: one retry, a 10 s timeout, no waiting out rate limits.
  * Resolves with the bot and workspace; throws a SlackError saying what is wrong and what to do.
  */
-export async function slackAuthTest(target: SlackAuthTarget, logger: Logger, options: { timeoutMs?: number } = {}): Promise<SlackIdentity> {
+export async function slackAuthTest(
+  target: SlackAuthTarget,
+  logger: Logger,
+  options: { timeoutMs?: number } = {},
+): Promise<SlackIdentity> {
   const client = new webApi.WebClient(target.botToken, {
     ...(target.apiUrl ? { slackApiUrl: target.apiUrl } : {}),
     logger: boltLogger(logger.child({ subsystem: 'slack' })),
@@ -68,7 +72,11 @@ export async function slackAuthTest(target: SlackAuthTarget, logger: Logger, opt
  * Slack issues a WebSocket URL, which is left unused (it expires on its own). Throws a SlackError
  * naming SLACK_APP_TOKEN and the fix when Slack refuses it or cannot be reached.
  */
-export async function slackAppTokenTest(target: { appToken: string; apiUrl: string | undefined }, logger: Logger, options: { timeoutMs?: number } = {}): Promise<void> {
+export async function slackAppTokenTest(
+  target: { appToken: string; apiUrl: string | undefined },
+  logger: Logger,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
   const client = new webApi.WebClient(undefined, {
     // The app-level token goes in the Authorization header only, as apps.connections.open requires.
     headers: { Authorization: `Bearer ${target.appToken}` },
@@ -125,8 +133,13 @@ export function authProblem(code: string, variable: SlackTokenVariable): string 
  * names the variable; a network failure names the URL and SLACK_API_URL; rate limits and Slack's
  * own trouble say to retry. Anything else is kept as it was (a PatchbotError, or INTERNAL).
  */
-export function slackStartError(err: unknown, context: { variable: SlackTokenVariable; apiUrl: string | undefined; method: string }): PatchbotError {
-  const e = err as { code?: unknown; data?: { error?: unknown }; statusCode?: unknown; original?: unknown; retryAfter?: unknown } | undefined;
+export function slackStartError(
+  err: unknown,
+  context: { variable: SlackTokenVariable; apiUrl: string | undefined; method: string },
+): PatchbotError {
+  const e = err as
+    | { code?: unknown; data?: { error?: unknown }; statusCode?: unknown; original?: unknown; retryAfter?: unknown }
+    | undefined;
   const url = context.apiUrl ?? DEFAULT_SLACK_API_URL;
   const via = context.apiUrl ? ' (SLACK_API_URL)' : '';
   const method = context.method;
@@ -134,34 +147,60 @@ export function slackStartError(err: unknown, context: { variable: SlackTokenVar
     case webApi.ErrorCode.PlatformError: {
       const code = typeof e.data?.error === 'string' ? e.data.error : 'unknown_error';
       const problem = authProblem(code, context.variable);
-      if (problem) return new SlackError('SLACK_AUTH', `${method}: ${code}`, { method, slackCode: code }, { userMessage: problem, cause: err });
-      return new SlackError('SLACK_ERROR', `${method}: ${code}`, { method, slackCode: code }, {
-        userMessage: `Slack refused ${method} (${code}): see https://api.slack.com/methods/${method} for what it means, and check ${context.variable}`,
-        cause: err,
-      });
+      if (problem)
+        return new SlackError(
+          'SLACK_AUTH',
+          `${method}: ${code}`,
+          { method, slackCode: code },
+          { userMessage: problem, cause: err },
+        );
+      return new SlackError(
+        'SLACK_ERROR',
+        `${method}: ${code}`,
+        { method, slackCode: code },
+        {
+          userMessage: `Slack refused ${method} (${code}): see https://api.slack.com/methods/${method} for what it means, and check ${context.variable}`,
+          cause: err,
+        },
+      );
     }
     case webApi.ErrorCode.RateLimitedError:
-      return new SlackError('SLACK_UNAVAILABLE', `${method}: ratelimited`, { method, slackCode: 'ratelimited' }, {
-        userMessage: `Slack is rate limiting this app (ratelimited${typeof e.retryAfter === 'number' ? `, retry after ${e.retryAfter} s` : ''}): wait a minute and try again`,
-        cause: err,
-      });
+      return new SlackError(
+        'SLACK_UNAVAILABLE',
+        `${method}: ratelimited`,
+        { method, slackCode: 'ratelimited' },
+        {
+          userMessage: `Slack is rate limiting this app (ratelimited${typeof e.retryAfter === 'number' ? `, retry after ${e.retryAfter} s` : ''}): wait a minute and try again`,
+          cause: err,
+        },
+      );
     case webApi.ErrorCode.HTTPError: {
       const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
       const fix =
         status >= 500
           ? 'Slack is having trouble; see https://slack-status.com and try again in a few minutes'
           : `check that ${url}${via} is Slack's Web API base URL (https://slack.com/api/ unless you use a stand-in)`;
-      return new SlackError('SLACK_UNAVAILABLE', `${method}: HTTP ${status}`, { method, slackCode: `http_${status}` }, {
-        userMessage: `Slack's Web API at ${url}${via} answered HTTP ${status}: ${fix}`,
-        cause: err,
-      });
+      return new SlackError(
+        'SLACK_UNAVAILABLE',
+        `${method}: HTTP ${status}`,
+        { method, slackCode: `http_${status}` },
+        {
+          userMessage: `Slack's Web API at ${url}${via} answered HTTP ${status}: ${fix}`,
+          cause: err,
+        },
+      );
     }
     case webApi.ErrorCode.RequestError: {
       const reason = networkReason(e.original);
-      return new SlackError('SLACK_UNAVAILABLE', `${method}: ${reason}`, { method, slackCode: reason }, {
-        userMessage: `Could not reach Slack at ${url}${via} (${reason}): check the network, DNS, proxy and firewall${context.apiUrl ? ', and SLACK_API_URL' : ''}, then try again`,
-        cause: err,
-      });
+      return new SlackError(
+        'SLACK_UNAVAILABLE',
+        `${method}: ${reason}`,
+        { method, slackCode: reason },
+        {
+          userMessage: `Could not reach Slack at ${url}${via} (${reason}): check the network, DNS, proxy and firewall${context.apiUrl ? ', and SLACK_API_URL' : ''}, then try again`,
+          cause: err,
+        },
+      );
     }
     default:
       return toPatchbotError(err);
@@ -170,10 +209,15 @@ export function slackStartError(err: unknown, context: { variable: SlackTokenVar
 
 /** The most telling part of a network error: ECONNREFUSED, ENOTFOUND, a timeout, or the message. */
 function networkReason(original: unknown): string {
-  const o = original as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const o = original as
+    | { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } }
+    | undefined;
   const code = o?.cause?.code ?? o?.code;
   if (typeof code === 'string' && code !== '') return code;
-  const message = typeof (o?.cause?.message ?? o?.message) === 'string' ? String(o?.cause?.message ?? o?.message).replace(/^TypeError: /, '') : '';
+  const message =
+    typeof (o?.cause?.message ?? o?.message) === 'string'
+      ? String(o?.cause?.message ?? o?.message).replace(/^TypeError: /, '')
+      : '';
   // fetch's own wording says nothing more than that the connection failed.
   return message === '' || message === 'fetch failed' ? 'connection failed' : message;
 }

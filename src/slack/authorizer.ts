@@ -50,13 +50,21 @@ export class SlackAuthorizer implements Authorizer {
       return users;
     } catch (err) {
       const advice = slackAdvice(err, { method: 'usergroups.users.list' });
-      this.logger.warn({ err, usergroup, slackError: advice?.code }, `could not list the members of user group ${usergroup}: ${advice ? adviceLine(advice) : 'see the error'}`);
+      this.logger.warn(
+        { err, usergroup, slackError: advice?.code },
+        `could not list the members of user group ${usergroup}: ${advice ? adviceLine(advice) : 'see the error'}`,
+      );
       if (cached) return cached.users;
       const text = advice?.text ?? ['Slack did not answer usergroups.users.list.'];
-      return new SlackError(advice?.appProblem ? 'SLACK_AUTH' : 'SLACK_UNAVAILABLE', `usergroups.users.list ${usergroup}: ${advice?.code ?? 'failed'}`, { method: 'usergroups.users.list', slackCode: advice?.code }, {
-        userText: said`patchbot cannot tell whether you are in ${principal(usergroup)}, so it does not let this through. ${text}`,
-        cause: err,
-      });
+      return new SlackError(
+        advice?.appProblem ? 'SLACK_AUTH' : 'SLACK_UNAVAILABLE',
+        `usergroups.users.list ${usergroup}: ${advice?.code ?? 'failed'}`,
+        { method: 'usergroups.users.list', slackCode: advice?.code },
+        {
+          userText: said`patchbot cannot tell whether you are in ${principal(usergroup)}, so it does not let this through. ${text}`,
+          cause: err,
+        },
+      );
     }
   }
 }

@@ -59,7 +59,10 @@ export function channelNameKey(ref: string): string {
 export function configChannels(config: PatchbotConfig): ConfigChannel[] {
   return [
     ...config.groups.map((g) => ({ value: g.channel, path: `groups.${g.name}.channel` })),
-    ...Object.entries(config.windows.channels).map(([window, value]) => ({ value, path: `windows.channels.${window}` })),
+    ...Object.entries(config.windows.channels).map(([window, value]) => ({
+      value,
+      path: `windows.channels.${window}`,
+    })),
   ];
 }
 
@@ -69,7 +72,10 @@ export function withChannelIds(config: PatchbotConfig, ids: ReadonlyMap<string, 
   return {
     ...config,
     groups: config.groups.map((g) => ({ ...g, channel: id(g.channel) })),
-    windows: { ...config.windows, channels: Object.fromEntries(Object.entries(config.windows.channels).map(([w, c]) => [w, id(c)])) },
+    windows: {
+      ...config.windows,
+      channels: Object.fromEntries(Object.entries(config.windows.channels).map(([w, c]) => [w, id(c)])),
+    },
   };
 }
 
@@ -136,7 +142,10 @@ export class ChannelDirectory {
       const hit = listing?.byName.get(key);
       if (hit) {
         ids.set(ref.value, hit.id);
-        if (!hit.isMember) warnings.push(`patchbot is not in ${ref.value} (${hit.id}, ${ref.path}): invite it with /invite @patchbot, or it cannot post there`);
+        if (!hit.isMember)
+          warnings.push(
+            `patchbot is not in ${ref.value} (${hit.id}, ${ref.path}): invite it with /invite @patchbot, or it cannot post there`,
+          );
         continue;
       }
       const archived = archivedByName.get(key);
@@ -155,7 +164,9 @@ export class ChannelDirectory {
       if (verdict.warning) warnings.push(verdict.warning);
     }
     if (problems.length > 0) {
-      throw new PatchbotError('CONFIG_INVALID', `unusable channels in the config: ${problems.join('; ')}`, { userMessage: `${capitalise(problems.join('; '))}.` });
+      throw new PatchbotError('CONFIG_INVALID', `unusable channels in the config: ${problems.join('; ')}`, {
+        userMessage: `${capitalise(problems.join('; '))}.`,
+      });
     }
     for (const w of warnings) this.log.warn(w);
     if (ids.size > 0) this.log.info({ channels: Object.fromEntries(ids) }, 'channel names resolved to ids');
@@ -170,12 +181,20 @@ export class ChannelDirectory {
   private async checkId(ref: ConfigChannel): Promise<{ problem?: string; warning?: string }> {
     try {
       const answer = await this.client.conversations.info({ channel: ref.value });
-      if (answer.channel?.is_archived) return { problem: `channel ${ref.value} (${ref.path}${answer.channel.name ? `, #${answer.channel.name}` : ''}) is archived: unarchive it, or name a channel in use` };
-      if (answer.channel?.is_member === false) return { warning: `patchbot is not in ${ref.value} (${ref.path}): invite it with /invite @patchbot, or it cannot post there` };
+      if (answer.channel?.is_archived)
+        return {
+          problem: `channel ${ref.value} (${ref.path}${answer.channel.name ? `, #${answer.channel.name}` : ''}) is archived: unarchive it, or name a channel in use`,
+        };
+      if (answer.channel?.is_member === false)
+        return {
+          warning: `patchbot is not in ${ref.value} (${ref.path}): invite it with /invite @patchbot, or it cannot post there`,
+        };
       return {};
     } catch (err) {
       if (slackCodeOf(err) === 'channel_not_found') {
-        return { warning: `Slack shows patchbot no channel ${ref.value} (${ref.path}): check the id, or invite patchbot if it is a private channel (/invite @patchbot); posts there fail until then` };
+        return {
+          warning: `Slack shows patchbot no channel ${ref.value} (${ref.path}): check the id, or invite patchbot if it is a private channel (/invite @patchbot); posts there fail until then`,
+        };
       }
       throw slackFailure(err, { method: 'conversations.info', channel: ref.value });
     }
@@ -185,7 +204,11 @@ export class ChannelDirectory {
   private async listing(fresh = false): Promise<NonNullable<ChannelDirectory['live']>> {
     if (!fresh && this.live && this.now() - this.live.at < LISTING_TTL_MS) return this.live;
     const channels = await this.list(true);
-    this.live = { byName: new Map(channels.map((c) => [c.name, c])), byId: new Map(channels.map((c) => [c.id, c])), at: this.now() };
+    this.live = {
+      byName: new Map(channels.map((c) => [c.name, c])),
+      byId: new Map(channels.map((c) => [c.id, c])),
+      at: this.now(),
+    };
     return this.live;
   }
 
@@ -196,7 +219,12 @@ export class ChannelDirectory {
     for (let page = 0; page < MAX_PAGES; page++) {
       let answer: Awaited<ReturnType<typeof this.client.conversations.list>>;
       try {
-        answer = await this.client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: excludeArchived, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+        answer = await this.client.conversations.list({
+          types: 'public_channel,private_channel',
+          exclude_archived: excludeArchived,
+          limit: PAGE_SIZE,
+          ...(cursor ? { cursor } : {}),
+        });
       } catch (err) {
         const advice = slackAdvice(err, { method: 'conversations.list' });
         if (advice) this.log.error({ slackError: advice.code }, adviceLine(advice));
@@ -204,12 +232,21 @@ export class ChannelDirectory {
       }
       for (const c of answer.channels ?? []) {
         if (!c.id || !c.name) continue;
-        out.push({ id: c.id, name: c.name, isPrivate: Boolean(c.is_private), isArchived: Boolean(c.is_archived), isMember: Boolean(c.is_member) });
+        out.push({
+          id: c.id,
+          name: c.name,
+          isPrivate: Boolean(c.is_private),
+          isArchived: Boolean(c.is_archived),
+          isMember: Boolean(c.is_member),
+        });
       }
       cursor = answer.response_metadata?.next_cursor || undefined;
       if (!cursor) return out;
     }
-    this.log.warn({ pages: MAX_PAGES }, 'stopped listing channels after the page limit; give channels by id in patchbot.yml');
+    this.log.warn(
+      { pages: MAX_PAGES },
+      'stopped listing channels after the page limit; give channels by id in patchbot.yml',
+    );
     return out;
   }
 }
@@ -221,7 +258,11 @@ export interface ResolvedChannels {
 }
 
 /** Resolves the config's channel names to ids at start, through a client of its own (Bolt's app is not built yet). */
-export async function resolveConfigChannels(config: PatchbotConfig, target: SlackAuthTarget, logger: Logger): Promise<ResolvedChannels & { directory: ChannelDirectory }> {
+export async function resolveConfigChannels(
+  config: PatchbotConfig,
+  target: SlackAuthTarget,
+  logger: Logger,
+): Promise<ResolvedChannels & { directory: ChannelDirectory }> {
   const directory = new ChannelDirectory(channelsClient(target, logger), logger);
   return { ...(await directory.resolveConfig(config)), directory };
 }

@@ -40,12 +40,19 @@ export async function deliver(answer: Reply, target: DeliveryTarget): Promise<De
   }
   let ts: string | undefined;
   try {
-    const posted = await target.client.chat.postMessage({ channel: target.channelId, text: reply.message.text, blocks: reply.message.blocks });
+    const posted = await target.client.chat.postMessage({
+      channel: target.channelId,
+      text: reply.message.text,
+      blocks: reply.message.blocks,
+    });
     ts = posted.ts;
   } catch (err) {
     const advice = slackAdvice(err, { method: 'chat.postMessage', channel: target.channelId });
     if (!advice) throw err;
-    target.logger.warn({ channel: target.channelId, slackError: advice.code }, `cannot post the answer in the channel; answering privately: ${adviceLine(advice)}`);
+    target.logger.warn(
+      { channel: target.channelId, slackError: advice.code },
+      `cannot post the answer in the channel; answering privately: ${adviceLine(advice)}`,
+    );
     // After internal_error or a timeout the message may be in the channel all the same: say so rather than repeat it.
     if (advice.uncertain) {
       await target.respond({ response_type: 'ephemeral', replace_original: false, text: renderSentence(advice.text) });
@@ -56,12 +63,24 @@ export async function deliver(answer: Reply, target: DeliveryTarget): Promise<De
   }
   for (const part of reply.message.thread ?? []) {
     try {
-      await target.client.chat.postMessage({ channel: target.channelId, thread_ts: ts, text: part.text, blocks: part.blocks });
+      await target.client.chat.postMessage({
+        channel: target.channelId,
+        thread_ts: ts,
+        text: part.text,
+        blocks: part.blocks,
+      });
     } catch (err) {
       const advice = slackAdvice(err, { method: 'chat.postMessage', channel: target.channelId });
       if (!advice) throw err;
-      target.logger.warn({ channel: target.channelId, slackError: advice.code }, `the answer is in the channel but its thread is not complete: ${adviceLine(advice)}`);
-      await target.respond({ response_type: 'ephemeral', replace_original: false, text: `The answer is in the channel, but not all of its detail could be added to its thread. ${renderSentence(advice.text)}` });
+      target.logger.warn(
+        { channel: target.channelId, slackError: advice.code },
+        `the answer is in the channel but its thread is not complete: ${adviceLine(advice)}`,
+      );
+      await target.respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `The answer is in the channel, but not all of its detail could be added to its thread. ${renderSentence(advice.text)}`,
+      });
       break;
     }
   }

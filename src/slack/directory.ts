@@ -36,7 +36,9 @@ export class SlackNameDirectory implements NameDirectory {
     const now = this.clock.now().getTime();
     const fresh = this.cache && now - this.cache.at < (this.cache.ok ? HANDLES_TTL_MS : RETRY_AFTER_FAILURE_MS);
     const all = fresh && this.cache ? this.cache.handles : await this.list(now);
-    return wanted === undefined ? all : new Map(wanted.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : [])));
+    return wanted === undefined
+      ? all
+      : new Map(wanted.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : [])));
   }
 
   private list(now: number): Promise<Map<string, string>> {
@@ -49,7 +51,10 @@ export class SlackNameDirectory implements NameDirectory {
         return handles;
       },
       (err: unknown) => {
-        this.logger.warn({ err }, 'could not list user groups; naming them "a user group" (add usergroups:read to the app?)');
+        this.logger.warn(
+          { err },
+          'could not list user groups; naming them "a user group" (add usergroups:read to the app?)',
+        );
         const known = this.cache?.handles ?? new Map<string, string>();
         this.cache = { handles: known, at: now, ok: false };
         return known;

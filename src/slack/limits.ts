@@ -62,7 +62,8 @@ export function andMore(hidden: number): string {
 export function listWithMore(lines: readonly string[], options: ListOptions): ListWithMore {
   const more = options.more ?? andMore;
   const all = lines.join('\n');
-  if (lines.length <= options.maxLines && all.length <= options.maxChars) return { text: all, shown: lines.length, hidden: 0 };
+  if (lines.length <= options.maxLines && all.length <= options.maxChars)
+    return { text: all, shown: lines.length, hidden: 0 };
   // Reserve room for the longest "more" line this list could need.
   const budget = options.maxChars - more(lines.length).length - 1;
   const shown: string[] = [];
@@ -123,7 +124,8 @@ export function blocksTextLength(blocks: readonly unknown[]): number {
 type TextObject = { type: string; text: string };
 type AnyBlock = Record<string, unknown> & { type: string };
 
-const isText = (v: unknown): v is TextObject => typeof v === 'object' && v !== null && typeof (v as TextObject).text === 'string';
+const isText = (v: unknown): v is TextObject =>
+  typeof v === 'object' && v !== null && typeof (v as TextObject).text === 'string';
 
 /** Every limit the blocks break, one sentence each; empty when Slack would accept them. */
 export function limitProblems(blocks: readonly KnownBlock[]): string[] {
@@ -147,22 +149,26 @@ export function limitProblems(blocks: readonly KnownBlock[]): string[] {
     }
     if (b.type === 'context') {
       const elements = Array.isArray(b.elements) ? (b.elements as unknown[]) : [];
-      if (elements.length > L.contextElements) problems.push(`${at}: ${elements.length} elements (at most ${L.contextElements})`);
+      if (elements.length > L.contextElements)
+        problems.push(`${at}: ${elements.length} elements (at most ${L.contextElements})`);
       elements.forEach((e, j) => {
         over(`${at} element ${j}`, e, L.contextElementText);
       });
     }
     if (b.type === 'actions') {
       const elements = Array.isArray(b.elements) ? (b.elements as Array<Record<string, unknown>>) : [];
-      if (elements.length > L.actionsElements) problems.push(`${at}: ${elements.length} elements (at most ${L.actionsElements})`);
+      if (elements.length > L.actionsElements)
+        problems.push(`${at}: ${elements.length} elements (at most ${L.actionsElements})`);
       elements.forEach((e, j) => {
         over(`${at} element ${j}`, e.text, L.buttonText);
-        if (typeof e.value === 'string' && e.value.length > L.buttonValue) problems.push(`${at} element ${j}: value of ${e.value.length} characters (at most ${L.buttonValue})`);
+        if (typeof e.value === 'string' && e.value.length > L.buttonValue)
+          problems.push(`${at} element ${j}: value of ${e.value.length} characters (at most ${L.buttonValue})`);
       });
     }
   });
   const total = blocksTextLength(blocks);
-  if (total > MESSAGE_TEXT_BUDGET) problems.push(`${formatCount(total)} characters of block text (budget ${formatCount(MESSAGE_TEXT_BUDGET)})`);
+  if (total > MESSAGE_TEXT_BUDGET)
+    problems.push(`${formatCount(total)} characters of block text (budget ${formatCount(MESSAGE_TEXT_BUDGET)})`);
   return problems;
 }
 
@@ -199,7 +205,8 @@ function fitBlock(block: AnyBlock): AnyBlock {
   if (b.type === 'header') b.text = fitText(b.text, L.headerText);
   if (b.type === 'section') {
     if (b.text !== undefined) b.text = fitText(b.text, L.sectionText);
-    if (Array.isArray(b.fields)) b.fields = (b.fields as unknown[]).slice(0, L.sectionFields).map((f) => fitText(f, L.fieldText));
+    if (Array.isArray(b.fields))
+      b.fields = (b.fields as unknown[]).slice(0, L.sectionFields).map((f) => fitText(f, L.fieldText));
   }
   if (b.type === 'context' && Array.isArray(b.elements)) {
     b.elements = (b.elements as unknown[]).slice(0, L.contextElements).map((e) => fitText(e, L.contextElementText));
@@ -223,9 +230,12 @@ function shrinkable(blocks: AnyBlock[]): Array<{ get: () => TextObject; set: (t:
     if (Array.isArray(b.fields)) {
       const fields = b.fields as TextObject[];
       fields.forEach((_, i) => {
-        out.push({ get: () => fields[i] as TextObject, set: (t) => {
-          fields[i] = t;
-        } });
+        out.push({
+          get: () => fields[i] as TextObject,
+          set: (t) => {
+            fields[i] = t;
+          },
+        });
       });
     }
   });
@@ -244,7 +254,13 @@ export function fitMessage(message: SlackMessage, onTrim?: (problems: string[]) 
     let fitted = (message.blocks as unknown as AnyBlock[]).map(fitBlock);
     if (fitted.length > SLACK_LIMITS.messageBlocks) {
       const dropped = fitted.length - (SLACK_LIMITS.messageBlocks - 1);
-      fitted = [...fitted.slice(0, SLACK_LIMITS.messageBlocks - 1), { type: 'context', elements: [{ type: 'mrkdwn', text: `${TRIMMED} ${formatCount(dropped)} more blocks not shown` }] }];
+      fitted = [
+        ...fitted.slice(0, SLACK_LIMITS.messageBlocks - 1),
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `${TRIMMED} ${formatCount(dropped)} more blocks not shown` }],
+        },
+      ];
     }
     // Shrink the longest text first until the whole message fits the budget.
     for (let guard = 0; blocksTextLength(fitted) > MESSAGE_TEXT_BUDGET && guard < 100; guard++) {

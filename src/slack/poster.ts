@@ -29,16 +29,28 @@ export class ChannelPoster {
   /** Posts the message (and its thread); resolves undefined when posted, or why the channel refused it (with the fix). */
   post(channel: string, message: SlackMessage): Promise<Sentence | undefined> {
     const previous = this.queues.get(channel) ?? Promise.resolve();
-    const next = previous.then(() => this.send(channel, fitMessage(message, (p) => this.log.warn({ channel, problems: p }, 'message trimmed'))));
-    this.queues.set(channel, next.catch(() => undefined));
+    const next = previous.then(() =>
+      this.send(
+        channel,
+        fitMessage(message, (p) => this.log.warn({ channel, problems: p }, 'message trimmed')),
+      ),
+    );
+    this.queues.set(
+      channel,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
   private async send(channel: string, message: SlackMessage): Promise<Sentence | undefined> {
     try {
-      const posted = await this.paced(channel, () => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+      const posted = await this.paced(channel, () =>
+        this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }),
+      );
       for (const part of message.thread ?? []) {
-        await this.paced(channel, () => this.client.chat.postMessage({ channel, thread_ts: posted.ts, text: part.text, blocks: part.blocks }));
+        await this.paced(channel, () =>
+          this.client.chat.postMessage({ channel, thread_ts: posted.ts, text: part.text, blocks: part.blocks }),
+        );
       }
       return undefined;
     } catch (err) {
@@ -48,7 +60,8 @@ export class ChannelPoster {
         return advice.text;
       }
       // Anything else (a revoked token, a missing scope, Slack down) is logged by the job with what to fix.
-      if (advice) this.log.error({ channel, slackError: advice.code }, `could not post in ${channel}: ${adviceLine(advice)}`);
+      if (advice)
+        this.log.error({ channel, slackError: advice.code }, `could not post in ${channel}: ${adviceLine(advice)}`);
       throw err;
     }
   }

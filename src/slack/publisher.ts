@@ -49,7 +49,11 @@ export interface PublisherOptions {
 /** A post is under way or its outcome unknown for a while yet: the tracker retries on a later pass. */
 export class PostPendingError extends SlackError {
   constructor(operationId: string, key: string, until: string) {
-    super('SLACK_UNAVAILABLE', `post ${key} of ${operationId} is under way or unsettled until ${until}; looking it up after that`, { method: 'chat.postMessage' });
+    super(
+      'SLACK_UNAVAILABLE',
+      `post ${key} of ${operationId} is under way or unsettled until ${until}; looking it up after that`,
+      { method: 'chat.postMessage' },
+    );
   }
 }
 
@@ -103,10 +107,17 @@ export class SlackOperationPublisher implements OperationPublisher {
   }
 
   /** Posts (first time) or updates the operation's message; the finished phase adds the thread. */
-  async publish(op: Operation, report: OperationReport, phase: PublishPhase, journal: PostJournal = memoryJournal()): Promise<PublishedMessage | undefined> {
+  async publish(
+    op: Operation,
+    report: OperationReport,
+    phase: PublishPhase,
+    journal: PostJournal = memoryJournal(),
+  ): Promise<PublishedMessage | undefined> {
     // Only a pending card lists the approvers; other phases name users alone and need no lookup.
     const handles = await this.names.handles(report.status === 'pending' ? (report.approval?.approvers ?? []) : []);
-    const view = fitMessage(operationView(report, this.clock.now(), handles), (problem) => this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'));
+    const view = fitMessage(operationView(report, this.clock.now(), handles), (problem) =>
+      this.log.warn({ operationId: op.id, problem }, 'operation message trimmed'),
+    );
     /** Which call failed, for the log and the advice; the card's own post decides whether the requester is told. */
     let step: 'update' | 'card' | 'thread' = 'update';
     try {
@@ -114,7 +125,13 @@ export class SlackOperationPublisher implements OperationPublisher {
       const known = card?.state === 'posted' ? card.ts : op.messageTs;
       let ts: string;
       if (known) {
-        await this.client.chat.update({ channel: op.channel, ts: known, text: view.text, blocks: view.blocks, metadata: metadata(op.id, CARD) });
+        await this.client.chat.update({
+          channel: op.channel,
+          ts: known,
+          text: view.text,
+          blocks: view.blocks,
+          metadata: metadata(op.id, CARD),
+        });
         ts = known;
       } else {
         step = 'card';
@@ -131,8 +148,15 @@ export class SlackOperationPublisher implements OperationPublisher {
       }
       return { channel: op.channel, ts };
     } catch (err) {
-      const advice = slackAdvice(err, { method: step === 'update' ? 'chat.update' : 'chat.postMessage', channel: op.channel });
-      if (advice) this.log.error({ operationId: op.id, channel: op.channel, slackError: advice.code, step }, `cannot publish operation ${op.id}: ${adviceLine(advice)}`);
+      const advice = slackAdvice(err, {
+        method: step === 'update' ? 'chat.update' : 'chat.postMessage',
+        channel: op.channel,
+      });
+      if (advice)
+        this.log.error(
+          { operationId: op.id, channel: op.channel, slackError: advice.code, step },
+          `cannot publish operation ${op.id}: ${adviceLine(advice)}`,
+        );
       if (advice?.channelProblem && step === 'card') await this.cardRefused(op, advice);
       throw err;
     }
@@ -145,7 +169,10 @@ export class SlackOperationPublisher implements OperationPublisher {
   private async cardRefused(op: Operation, advice: SlackAdvice): Promise<void> {
     if (!this.onCardRefused || this.told.has(op.id)) return;
     this.told.add(op.id);
-    const { outcome, op: now } = this.onCardRefused(op, `its card could not be posted in ${op.channel} (${advice.code})`);
+    const { outcome, op: now } = this.onCardRefused(
+      op,
+      `its card could not be posted in ${op.channel} (${advice.code})`,
+    );
     if (!/^[UW][A-Z0-9]+$/.test(op.requestedBy)) return;
     const what = `${op.kind} of ${op.group} (${op.id})`;
     const where = channelName(op.channel);
@@ -157,10 +184,16 @@ export class SlackOperationPublisher implements OperationPublisher {
           : said`${user(op.requestedBy)}, your ${what} ended (${now.status}), but its card could not be posted in ${where}. ${advice.text} Its result is in /patch history ${op.group}.`;
     try {
       await this.client.chat.postMessage({ channel: op.requestedBy, text: renderSentence(text) });
-      this.log.info({ operationId: op.id, requester: op.requestedBy, outcome }, 'told the requester the card could not be posted');
+      this.log.info(
+        { operationId: op.id, requester: op.requestedBy, outcome },
+        'told the requester the card could not be posted',
+      );
     } catch (err) {
       const dm = slackAdvice(err, { method: 'chat.postMessage' });
-      this.log.error({ operationId: op.id, requester: op.requestedBy, err }, `could not tell the requester either: ${dm ? adviceLine(dm) : 'see the error'}`);
+      this.log.error(
+        { operationId: op.id, requester: op.requestedBy, err },
+        `could not tell the requester either: ${dm ? adviceLine(dm) : 'see the error'}`,
+      );
     }
   }
 
@@ -168,14 +201,23 @@ export class SlackOperationPublisher implements OperationPublisher {
    * Posts `key` exactly once: posted already → its ts; under way → looked up (once it settled) and
    * posted only when Slack does not have it; otherwise recorded as under way, then posted, then its ts recorded.
    */
-  private async postOnce(op: Operation, journal: PostJournal, key: string, message: { text: string; blocks: unknown[]; thread_ts?: string }): Promise<string> {
+  private async postOnce(
+    op: Operation,
+    journal: PostJournal,
+    key: string,
+    message: { text: string; blocks: unknown[]; thread_ts?: string },
+  ): Promise<string> {
     const record = journal.get(key);
     if (record?.state === 'posted') return record.ts;
     if (record?.state === 'posting') {
-      if (this.clock.now().getTime() < Date.parse(record.settleAt)) throw new PostPendingError(op.id, key, record.settleAt);
+      if (this.clock.now().getTime() < Date.parse(record.settleAt))
+        throw new PostPendingError(op.id, key, record.settleAt);
       const found = await this.lookup(op, key, message.thread_ts);
       if (found) {
-        this.log.info({ operationId: op.id, post: key, ts: found }, 'a post whose outcome was unknown is in Slack; not posting it again');
+        this.log.info(
+          { operationId: op.id, post: key, ts: found },
+          'a post whose outcome was unknown is in Slack; not posting it again',
+        );
         journal.posted(key, found);
         return found;
       }
@@ -183,7 +225,8 @@ export class SlackOperationPublisher implements OperationPublisher {
     let expected = record;
     for (let attempt = 1; ; attempt++) {
       const settleAt = new Date(this.clock.now().getTime() + this.settleMs);
-      if (!journal.begin(key, settleAt, expected)) throw new PostPendingError(op.id, key, 'another publish recorded it');
+      if (!journal.begin(key, settleAt, expected))
+        throw new PostPendingError(op.id, key, 'another publish recorded it');
       try {
         const posted = await this.noRetry.client.chat.postMessage({
           channel: op.channel,
@@ -219,13 +262,18 @@ export class SlackOperationPublisher implements OperationPublisher {
     let cursor: string | undefined;
     for (let page = 0; page < this.lookupPages; page++) {
       const args = { channel: op.channel, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const answer = threadTs ? await this.client.conversations.replies({ ...args, ts: threadTs }) : await this.client.conversations.history(args);
+      const answer = threadTs
+        ? await this.client.conversations.replies({ ...args, ts: threadTs })
+        : await this.client.conversations.history(args);
       const hit = (answer.messages ?? []).find((m) => isPost(m.metadata, op.id, key));
       if (hit?.ts) return hit.ts;
       cursor = answer.has_more ? answer.response_metadata?.next_cursor : undefined;
       if (!cursor) return undefined;
     }
-    this.log.warn({ operationId: op.id, post: key, pages: this.lookupPages }, 'looked for an unsettled post through the newest messages without finding it; posting it');
+    this.log.warn(
+      { operationId: op.id, post: key, pages: this.lookupPages },
+      'looked for an unsettled post through the newest messages without finding it; posting it',
+    );
     return undefined;
   }
 }
@@ -238,7 +286,9 @@ function metadata(operationId: string, key: string): { event_type: string; event
 /** Whether a message's metadata says it is `key` of `operationId`. */
 function isPost(meta: unknown, operationId: string, key: string): boolean {
   const m = meta as { event_type?: unknown; event_payload?: { operation_id?: unknown; post?: unknown } } | undefined;
-  return m?.event_type === POST_EVENT_TYPE && m.event_payload?.operation_id === operationId && m.event_payload.post === key;
+  return (
+    m?.event_type === POST_EVENT_TYPE && m.event_payload?.operation_id === operationId && m.event_payload.post === key
+  );
 }
 
 /** How often a post answered 429 is tried before the publish fails (and the tracker retries later). */

@@ -69,29 +69,66 @@ export const RequestIdentitySchema = z
     enterprise: idObject,
     trigger_id: optionalId,
   })
-  .transform((b) => ({ appId: b.api_app_id, teamId: b.team ?? b.team_id, enterpriseId: b.enterprise ?? b.enterprise_id, triggerId: b.trigger_id }));
+  .transform((b) => ({
+    appId: b.api_app_id,
+    teamId: b.team ?? b.team_id,
+    enterpriseId: b.enterprise ?? b.enterprise_id,
+    triggerId: b.trigger_id,
+  }));
 export type RequestIdentity = z.infer<typeof RequestIdentitySchema>;
 
 /** Refuses a timestamp more than the window away from now, either way. */
-export function checkTimestamp(timestampSeconds: number, nowMs: number, windowSeconds = SIGNATURE_WINDOW_SECONDS): void {
+export function checkTimestamp(
+  timestampSeconds: number,
+  nowMs: number,
+  windowSeconds = SIGNATURE_WINDOW_SECONDS,
+): void {
   const skew = timestampSeconds - Math.floor(nowMs / 1000);
-  if (skew > windowSeconds) throw new RequestRefusedError('future_timestamp', 401, `request timestamp is ${skew} s in the future (at most ${windowSeconds} s allowed)`);
-  if (-skew > windowSeconds) throw new RequestRefusedError('stale_timestamp', 401, `request timestamp is ${-skew} s old (at most ${windowSeconds} s allowed)`);
+  if (skew > windowSeconds)
+    throw new RequestRefusedError(
+      'future_timestamp',
+      401,
+      `request timestamp is ${skew} s in the future (at most ${windowSeconds} s allowed)`,
+    );
+  if (-skew > windowSeconds)
+    throw new RequestRefusedError(
+      'stale_timestamp',
+      401,
+      `request timestamp is ${-skew} s old (at most ${windowSeconds} s allowed)`,
+    );
 }
 
 /** Refuses a request not meant for this installation. */
 export function checkInstallation(id: RequestIdentity, inst: Installation): void {
-  if (id.appId !== inst.appId) throw new RequestRefusedError('foreign_app', 403, `request for app ${id.appId ?? '(none)'}, this app is ${inst.appId}`);
+  if (id.appId !== inst.appId)
+    throw new RequestRefusedError(
+      'foreign_app',
+      403,
+      `request for app ${id.appId ?? '(none)'}, this app is ${inst.appId}`,
+    );
   if (inst.isEnterpriseInstall) {
     if (!inst.enterpriseId || id.enterpriseId !== inst.enterpriseId) {
-      throw new RequestRefusedError('foreign_enterprise', 403, `request from enterprise ${id.enterpriseId ?? '(none)'}, installed org-wide in ${inst.enterpriseId ?? '(unknown)'}`);
+      throw new RequestRefusedError(
+        'foreign_enterprise',
+        403,
+        `request from enterprise ${id.enterpriseId ?? '(none)'}, installed org-wide in ${inst.enterpriseId ?? '(unknown)'}`,
+      );
     }
     return;
   }
   if (id.enterpriseId !== inst.enterpriseId) {
-    throw new RequestRefusedError('foreign_enterprise', 403, `request from enterprise ${id.enterpriseId ?? '(none)'}, installed in ${inst.enterpriseId ?? 'no enterprise'}`);
+    throw new RequestRefusedError(
+      'foreign_enterprise',
+      403,
+      `request from enterprise ${id.enterpriseId ?? '(none)'}, installed in ${inst.enterpriseId ?? 'no enterprise'}`,
+    );
   }
-  if (id.teamId !== inst.teamId) throw new RequestRefusedError('foreign_team', 403, `request from workspace ${id.teamId ?? '(none)'}, installed in ${inst.teamId}`);
+  if (id.teamId !== inst.teamId)
+    throw new RequestRefusedError(
+      'foreign_team',
+      403,
+      `request from workspace ${id.teamId ?? '(none)'}, installed in ${inst.teamId}`,
+    );
 }
 
 /**
@@ -128,17 +165,27 @@ export class ReplayMemory {
     if (++this.admitted % 256 === 0) this.forgetExpired(nowMs);
     for (const key of keys) {
       const until = this.seen.get(key);
-      if (until !== undefined && until > nowMs) throw new RequestRefusedError('replay', 409, `request already received (${key.slice(0, 16)}…)`);
+      if (until !== undefined && until > nowMs)
+        throw new RequestRefusedError('replay', 409, `request already received (${key.slice(0, 16)}…)`);
     }
     if (this.seen.size + keys.length > this.capacity) {
       this.forgetExpired(nowMs);
       if (this.seen.size + keys.length > this.capacity) {
-        throw new RequestRefusedError('replay_memory_full', 503, `${this.seen.size} requests within the signature window already; refusing rather than forgetting one`);
+        throw new RequestRefusedError(
+          'replay_memory_full',
+          503,
+          `${this.seen.size} requests within the signature window already; refusing rather than forgetting one`,
+        );
       }
     }
     // Kept until the timestamp leaves the window: a request stamped t is accepted until t + window.
     const until = (timestampSeconds + this.windowSeconds + 1) * 1000;
-    if (this.log && !this.log.admit(keys, until, nowMs)) throw new RequestRefusedError('replay', 409, `request already received by this or another patchbot process (${keys[0]?.slice(0, 16) ?? ''}…)`);
+    if (this.log && !this.log.admit(keys, until, nowMs))
+      throw new RequestRefusedError(
+        'replay',
+        409,
+        `request already received by this or another patchbot process (${keys[0]?.slice(0, 16) ?? ''}…)`,
+      );
     for (const key of keys) this.seen.set(key, until);
   }
 
@@ -161,7 +208,12 @@ export class RequestGuard {
   private readonly replays: ReplayMemory;
 
   constructor(
-    private readonly options: { mode: 'http' | 'socket'; installation: () => Installation | undefined; capacity?: number; replayLog?: ReplayLog },
+    private readonly options: {
+      mode: 'http' | 'socket';
+      installation: () => Installation | undefined;
+      capacity?: number;
+      replayLog?: ReplayLog;
+    },
   ) {
     this.replays = new ReplayMemory(options.capacity, SIGNATURE_WINDOW_SECONDS, options.replayLog);
   }
@@ -169,9 +221,19 @@ export class RequestGuard {
   /** Throws a RequestRefusedError when the request must not be acted on; returns who it is for. */
   check(input: GuardInput): RequestIdentity {
     const installation = this.options.installation();
-    if (!installation) throw new RequestRefusedError('not_started', 503, 'the installation is not known yet (auth.test has not answered)');
+    if (!installation)
+      throw new RequestRefusedError(
+        'not_started',
+        503,
+        'the installation is not known yet (auth.test has not answered)',
+      );
     const identity = RequestIdentitySchema.safeParse(input.body);
-    if (!identity.success) throw new RequestRefusedError('malformed', 400, `request body does not name its workspace and app: ${identity.error.issues[0]?.message ?? 'invalid'}`);
+    if (!identity.success)
+      throw new RequestRefusedError(
+        'malformed',
+        400,
+        `request body does not name its workspace and app: ${identity.error.issues[0]?.message ?? 'invalid'}`,
+      );
     let signing: SigningHeaders | undefined;
     if (this.options.mode === 'http') {
       const parsed = SigningHeadersSchema.safeParse(input.signing);
@@ -181,7 +243,10 @@ export class RequestGuard {
     }
     checkInstallation(identity.data, installation);
     if (signing) {
-      const keys = [`sig:${signing.signature}`, ...(identity.data.triggerId ? [`trigger:${identity.data.triggerId}`] : [])];
+      const keys = [
+        `sig:${signing.signature}`,
+        ...(identity.data.triggerId ? [`trigger:${identity.data.triggerId}`] : []),
+      ];
       this.replays.admit(keys, signing.timestamp, input.nowMs);
     }
     return identity.data;

@@ -90,7 +90,8 @@ export class SocketConnection {
         this.heard();
         if (isBinary) return;
         const message = parse(data.toString());
-        if (message === undefined) return this.log.warn({ connection: this.id }, 'socket message that is not JSON ignored');
+        if (message === undefined)
+          return this.log.warn({ connection: this.id }, 'socket message that is not JSON ignored');
         const control = ControlSchema.safeParse(message);
         if (control.success && control.data.type === 'hello') {
           if (settled) return;
@@ -101,10 +102,14 @@ export class SocketConnection {
           resolve();
           return;
         }
-        if (control.success && control.data.type === 'disconnect') return this.handlers.onDisconnectMessage(this, control.data.reason ?? 'unknown');
+        if (control.success && control.data.type === 'disconnect')
+          return this.handlers.onDisconnectMessage(this, control.data.reason ?? 'unknown');
         const envelope = EnvelopeSchema.safeParse(message);
         if (envelope.success) return this.handlers.onEnvelope(this, envelope.data);
-        this.log.warn({ connection: this.id, type: (message as { type?: unknown }).type }, 'socket message of an unknown shape ignored');
+        this.log.warn(
+          { connection: this.id, type: (message as { type?: unknown }).type },
+          'socket message of an unknown shape ignored',
+        );
       });
       ws.on('close', (code, reason) => {
         fail(new Error(`socket closed before hello (${code})`));

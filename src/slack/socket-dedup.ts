@@ -17,7 +17,11 @@ export interface SeenEnvelope {
 }
 
 /** The keys one envelope is known by. */
-export function envelopeKeys(envelope: { envelope_id: string; type: string; payload: Record<string, unknown> }): string[] {
+export function envelopeKeys(envelope: {
+  envelope_id: string;
+  type: string;
+  payload: Record<string, unknown>;
+}): string[] {
   const eventId = envelope.type === 'events_api' ? envelope.payload.event_id : undefined;
   return [`envelope:${envelope.envelope_id}`, ...(typeof eventId === 'string' ? [`event:${eventId}`] : [])];
 }

@@ -138,7 +138,10 @@ export class SocketModeReceiver implements Receiver {
         this.setState('stopped');
         throw failure;
       }
-      this.log.warn({ err: failure, problem: failure.userMessage }, 'Socket Mode could not connect at start; retrying in the background');
+      this.log.warn(
+        { err: failure, problem: failure.userMessage },
+        'Socket Mode could not connect at start; retrying in the background',
+      );
       this.reconnect(1);
     }
   }
@@ -178,7 +181,10 @@ export class SocketModeReceiver implements Receiver {
       } catch (err) {
         failures += 1;
         this.lastFailure = this.startError(err);
-        this.log.warn({ failures, code: this.lastFailure.slackCode, problem: this.lastFailure.userMessage }, 'Socket Mode connection failed; trying again');
+        this.log.warn(
+          { failures, code: this.lastFailure.slackCode, problem: this.lastFailure.userMessage },
+          'Socket Mode connection failed; trying again',
+        );
       }
     }
   }
@@ -194,13 +200,21 @@ export class SocketModeReceiver implements Receiver {
   /** One apps.connections.open and one socket up to its hello; then the sockets told to go are drained. */
   private async openOne(): Promise<void> {
     const answer = OpenAnswerSchema.safeParse(await this.web.apiCall('apps.connections.open'));
-    if (!answer.success) throw new SlackError('SLACK_ERROR', 'apps.connections.open answered without a WebSocket URL', { method: 'apps.connections.open' });
+    if (!answer.success)
+      throw new SlackError('SLACK_ERROR', 'apps.connections.open answered without a WebSocket URL', {
+        method: 'apps.connections.open',
+      });
     if (this.stopped) return;
-    const conn = new SocketConnection(this.nextId++, this.timing, {
-      onDisconnectMessage: (c, reason) => this.onDisconnectMessage(c, reason),
-      onEnvelope: (c, envelope) => void this.onEnvelope(c, envelope),
-      onClosed: (c, code, reason) => this.onClosed(c, code, reason),
-    }, this.log);
+    const conn = new SocketConnection(
+      this.nextId++,
+      this.timing,
+      {
+        onDisconnectMessage: (c, reason) => this.onDisconnectMessage(c, reason),
+        onEnvelope: (c, envelope) => void this.onEnvelope(c, envelope),
+        onClosed: (c, code, reason) => this.onClosed(c, code, reason),
+      },
+      this.log,
+    );
     await conn.open(answer.data.url);
     if (this.stopped) return conn.terminate();
     this.conns.add(conn);
@@ -212,7 +226,11 @@ export class SocketModeReceiver implements Receiver {
   /** Slack asked a socket to go: open the replacement first; the old one closes once it is up. */
   private onDisconnectMessage(conn: SocketConnection, reason: string): void {
     this.log.info({ connection: conn.id, reason }, 'Slack asked for a new Socket Mode connection');
-    if (reason === 'link_disabled') this.log.error({ connection: conn.id }, 'Slack turned Socket Mode off for the app (link_disabled): turn it on again in the app settings; patchbot keeps trying');
+    if (reason === 'link_disabled')
+      this.log.error(
+        { connection: conn.id },
+        'Slack turned Socket Mode off for the app (link_disabled): turn it on again in the app settings; patchbot keeps trying',
+      );
     if (conn.draining) return; // a `warning` then a `refresh_requested`: one replacement is enough
     conn.draining = true;
     // Another socket already serves: this one only has to finish its envelopes.
@@ -250,7 +268,15 @@ export class SocketModeReceiver implements Receiver {
     const keys = envelopeKeys(envelope);
     const seen = this.memory.admit(keys);
     if (seen) {
-      this.log.info({ envelopeId: envelope.envelope_id, type: envelope.type, retry: envelope.retry_attempt, reason: envelope.retry_reason }, 'retried envelope not worked on again');
+      this.log.info(
+        {
+          envelopeId: envelope.envelope_id,
+          type: envelope.type,
+          retry: envelope.retry_attempt,
+          reason: envelope.retry_reason,
+        },
+        'retried envelope not worked on again',
+      );
       if (seen.ack) this.sendAck(conn, envelope.envelope_id, seen.ack.payload);
       return;
     }
@@ -278,7 +304,11 @@ export class SocketModeReceiver implements Receiver {
       await this.app.processEvent(event);
     } catch (err) {
       // A refusal was logged by the guard and stays unacknowledged (Slack shows the user an error), as any failure before the ack.
-      if (!(unwrap(err) instanceof RequestRefusedError)) this.log.error({ err: toPatchbotError(err), envelopeId: envelope.envelope_id, type: envelope.type }, 'Socket Mode envelope failed');
+      if (!(unwrap(err) instanceof RequestRefusedError))
+        this.log.error(
+          { err: toPatchbotError(err), envelopeId: envelope.envelope_id, type: envelope.type },
+          'Socket Mode envelope failed',
+        );
     } finally {
       settle();
     }
@@ -318,10 +348,19 @@ export class SocketModeReceiver implements Receiver {
   /** A failed open as patchbot's SlackError, naming SLACK_APP_TOKEN. */
   private startError(err: unknown): SlackError {
     if (err instanceof SlackError) return err;
-    const mapped = slackStartError(err, { variable: 'SLACK_APP_TOKEN', apiUrl: this.options.apiUrl, method: 'apps.connections.open' });
+    const mapped = slackStartError(err, {
+      variable: 'SLACK_APP_TOKEN',
+      apiUrl: this.options.apiUrl,
+      method: 'apps.connections.open',
+    });
     if (mapped instanceof SlackError) return mapped;
     // A socket that failed before hello: treated as Slack being unavailable, so it is retried.
-    return new SlackError('SLACK_UNAVAILABLE', `Socket Mode connection failed: ${mapped.message}`, { method: 'apps.connections.open', slackCode: 'socket' }, { cause: err, userMessage: `The Socket Mode connection failed (${mapped.message}): patchbot keeps trying` });
+    return new SlackError(
+      'SLACK_UNAVAILABLE',
+      `Socket Mode connection failed: ${mapped.message}`,
+      { method: 'apps.connections.open', slackCode: 'socket' },
+      { cause: err, userMessage: `The Socket Mode connection failed (${mapped.message}): patchbot keeps trying` },
+    );
   }
 }
 

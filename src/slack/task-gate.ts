@@ -8,7 +8,8 @@ export class TaskGate {
   private readonly queue: Array<() => void> = [];
 
   constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a task gate needs a limit of at least 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`a task gate needs a limit of at least 1, got ${limit}`);
   }
 
   /** Tasks waiting for a turn. */

@@ -28,8 +28,12 @@ export class ApprovalRepository {
 
   constructor(private readonly ctx: StoreContext) {
     this.statusStmt = ctx.db.prepare(`SELECT status FROM operations WHERE id = ?`);
-    this.insertStmt = ctx.db.prepare(`INSERT OR IGNORE INTO approvals (operation_id, user_id, approved_at) VALUES (?, ?, ?)`);
-    this.listStmt = ctx.db.prepare(`SELECT operation_id, user_id, approved_at FROM approvals WHERE operation_id = ? ORDER BY approved_at, rowid`);
+    this.insertStmt = ctx.db.prepare(
+      `INSERT OR IGNORE INTO approvals (operation_id, user_id, approved_at) VALUES (?, ?, ?)`,
+    );
+    this.listStmt = ctx.db.prepare(
+      `SELECT operation_id, user_id, approved_at FROM approvals WHERE operation_id = ? ORDER BY approved_at, rowid`,
+    );
   }
 
   /** Records `userId`'s approval of a pending operation; checks and inserts under one write lock. */
@@ -51,7 +55,11 @@ export class ApprovalRepository {
   list(operationId: string): Approval[] {
     return guarded(this.ctx.path, `reading approvals of ${operationId}`, () => {
       const rows = this.listStmt.all(operationId) as { operation_id: string; user_id: string; approved_at: string }[];
-      return rows.map((r) => ({ operationId: r.operation_id, userId: r.user_id, at: fromSqlTime(r.approved_at, 'approved_at') }));
+      return rows.map((r) => ({
+        operationId: r.operation_id,
+        userId: r.user_id,
+        at: fromSqlTime(r.approved_at, 'approved_at'),
+      }));
     });
   }
 }

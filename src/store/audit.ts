@@ -109,10 +109,17 @@ export class AuditRepository {
   /** Entries newest first, optionally for one operation or group. */
   list(options: AuditListOptions): AuditEntry[] {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_LIMIT) {
-      throw new PatchbotError('INTERNAL', `store: audit list limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`);
+      throw new PatchbotError(
+        'INTERNAL',
+        `store: audit list limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`,
+      );
     }
     const rows = guarded(this.ctx.path, 'reading the audit log', () =>
-      this.listStmt.all({ operationId: options.operationId ?? null, group: options.group ?? null, limit: options.limit }),
+      this.listStmt.all({
+        operationId: options.operationId ?? null,
+        group: options.group ?? null,
+        limit: options.limit,
+      }),
     );
     return rows.map((r) => this.decode(r));
   }
@@ -133,9 +140,12 @@ export class AuditRepository {
       };
     } catch (err) {
       if (!(err instanceof CorruptColumn)) throw err;
-      throw new StoreError(`state database ${this.ctx.path}: an audit entry is corrupt (${err.message}). Restore a backup or fix the row with the sqlite3 shell.`, {
-        cause: err,
-      });
+      throw new StoreError(
+        `state database ${this.ctx.path}: an audit entry is corrupt (${err.message}). Restore a backup or fix the row with the sqlite3 shell.`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 }

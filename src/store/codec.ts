@@ -18,7 +18,9 @@ export function toSqlJson(value: unknown, what: string): string {
   try {
     text = JSON.stringify(value);
   } catch (err) {
-    throw new PatchbotError('INTERNAL', `store: ${what} is not JSON-serialisable: ${(err as Error).message}`, { cause: err });
+    throw new PatchbotError('INTERNAL', `store: ${what} is not JSON-serialisable: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (text === undefined) throw new PatchbotError('INTERNAL', `store: ${what} is not JSON-serialisable`);
   return text;

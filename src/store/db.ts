@@ -61,7 +61,8 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
   const { path } = options;
   const logger = options.logger.child({ subsystem: 'store' });
   const inMemory = path === ':memory:';
-  if (!path) throw new StoreError('state database: no path given (set PATCHBOT_DB, or leave it unset for ./data/patchbot.db)');
+  if (!path)
+    throw new StoreError('state database: no path given (set PATCHBOT_DB, or leave it unset for ./data/patchbot.db)');
   if (!inMemory) createParentDirectory(path);
 
   let db: Database.Database;
@@ -78,7 +79,8 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     // WAL lets readers run beside the one writer; NORMAL is durable across app crashes in WAL mode
     // (only an OS crash can lose the last commits), which is the usual trade for a bot's state.
     const journal = db.pragma('journal_mode = WAL', { simple: true });
-    if (!inMemory && journal !== 'wal') logger.warn({ path, journal }, 'store: WAL is unavailable here; concurrent readers will block');
+    if (!inMemory && journal !== 'wal')
+      logger.warn({ path, journal }, 'store: WAL is unavailable here; concurrent readers will block');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
     db.pragma('synchronous = NORMAL');
@@ -149,6 +151,9 @@ function createParentDirectory(path: string): void {
     throw storeFailure(path, `creating the directory ${dir}`, err);
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new StoreError(`state database ${path} is a directory; PATCHBOT_DB must name a file, e.g. ${join(path, 'patchbot.db')}`, { file: path, problem: 'other' });
+    throw new StoreError(
+      `state database ${path} is a directory; PATCHBOT_DB must name a file, e.g. ${join(path, 'patchbot.db')}`,
+      { file: path, problem: 'other' },
+    );
   }
 }

@@ -46,7 +46,14 @@ const DESCRIBED: Record<StoreProblem, string> = {
 /** Which problem a SQLite result code (extended codes share the primary's prefix) or errno means. */
 function problemOf(code: string, path: string): StoreProblem {
   if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) return 'corrupt';
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code === 'EACCES' || code === 'EROFS' || code === 'EPERM') return 'read-only';
+  if (
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_PERM') ||
+    code === 'EACCES' ||
+    code === 'EROFS' ||
+    code === 'EPERM'
+  )
+    return 'read-only';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'locked';
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST') return 'missing-directory';
   if (code.startsWith('SQLITE_CANTOPEN')) return existsSync(dirname(resolve(path))) ? 'read-only' : 'missing-directory';

@@ -1,10 +1,30 @@
 /** The state store's public surface: open it with openDatabase and use the repositories on the Store. */
 export { openDatabase, type OpenDatabaseOptions, type Store } from './db';
-export { OperationRepository, type NewOperation, type OperationPatch, type TransitionRequest, type ListRecentOptions } from './operations';
+export {
+  OperationRepository,
+  type NewOperation,
+  type OperationPatch,
+  type TransitionRequest,
+  type ListRecentOptions,
+} from './operations';
 export type { Operation, OperationCommand, OperationError } from './operation-record';
-export { AuditRepository, AUDIT_ACTIONS, SYSTEM_ACTOR, type AuditAction, type AuditEntry, type AuditInput, type AuditListOptions } from './audit';
+export {
+  AuditRepository,
+  AUDIT_ACTIONS,
+  SYSTEM_ACTOR,
+  type AuditAction,
+  type AuditEntry,
+  type AuditInput,
+  type AuditListOptions,
+} from './audit';
 export { ApprovalRepository, type Approval, type VoteOutcome } from './approvals';
-export { ComplianceSnapshotRepository, SnapshotPatchSchema, type NewSnapshotEntry, type SnapshotEntry, type SnapshotPatch } from './snapshots';
+export {
+  ComplianceSnapshotRepository,
+  SnapshotPatchSchema,
+  type NewSnapshotEntry,
+  type SnapshotEntry,
+  type SnapshotPatch,
+} from './snapshots';
 export { PollStateRepository, type DigestRecord, type NewSeenExecution, type SeenExecution } from './poll-state';
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
 export { isOperationId, newOperationId, normalizeOperationId } from './ids';

@@ -38,7 +38,9 @@ export class SqliteLease implements WorkLease {
         WHERE leases.holder = excluded.holder OR leases.expires_at <= @now
         RETURNING holder, expires_at, epoch`),
       read: this.ctx.db.prepare(`SELECT holder, expires_at, epoch FROM leases WHERE name = ?`),
-      release: this.ctx.db.prepare(`UPDATE leases SET expires_at = @now, renewed_at = @now WHERE name = @name AND holder = @holder AND expires_at > @now`),
+      release: this.ctx.db.prepare(
+        `UPDATE leases SET expires_at = @now, renewed_at = @now WHERE name = @name AND holder = @holder AND expires_at > @now`,
+      ),
     };
     return this.stmts;
   }
@@ -49,7 +51,9 @@ export class SqliteLease implements WorkLease {
 
   release(holder: string): Promise<void> {
     return Promise.resolve().then(() => {
-      guarded(this.ctx.path, `giving up the ${this.name} lease`, () => this.sql.release.run({ name: this.name, holder, now: toSqlTime(this.ctx.clock.now()) }));
+      guarded(this.ctx.path, `giving up the ${this.name} lease`, () =>
+        this.sql.release.run({ name: this.name, holder, now: toSqlTime(this.ctx.clock.now()) }),
+      );
     });
   }
 
@@ -64,7 +68,12 @@ export class SqliteLease implements WorkLease {
     return guarded(this.ctx.path, `renewing or taking the ${this.name} lease`, () =>
       this.ctx.db
         .transaction((): LeaseAttempt => {
-          const row = this.sql.take.get({ name: this.name, holder, now: toSqlTime(now), expires: toSqlTime(new Date(now.getTime() + ttlMs)) }) as Row | undefined;
+          const row = this.sql.take.get({
+            name: this.name,
+            holder,
+            now: toSqlTime(now),
+            expires: toSqlTime(new Date(now.getTime() + ttlMs)),
+          }) as Row | undefined;
           if (row) return { held: true, lease: record(row) };
           const other = this.sql.read.get(this.name) as Row;
           return { held: false, lease: record(other) };
@@ -74,7 +83,11 @@ export class SqliteLease implements WorkLease {
   }
 
   private read(): LeaseRecord | undefined {
-    const row = guarded(this.ctx.path, `reading the ${this.name} lease`, () => this.sql.read.get(this.name) as Row | undefined);
+    const row = guarded(
+      this.ctx.path,
+      `reading the ${this.name} lease`,
+      () => this.sql.read.get(this.name) as Row | undefined,
+    );
     return row ? record(row) : undefined;
   }
 }

@@ -272,14 +272,18 @@ export function migrate(
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new StoreError(`store: migration "${m.name}" has version ${m.version}, expected ${i + 1} (versions run 1..n with no gaps)`);
+      throw new StoreError(
+        `store: migration "${m.name}" has version ${m.version}, expected ${i + 1} (versions run 1..n with no gaps)`,
+      );
     }
   });
 }
 
 /** A version-0 file that already has tables is some other program's database: do not write into it. */
 function refuseForeignDatabase(db: Database.Database, path: string): void {
-  const row = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`).get() as { n: number };
+  const row = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`).get() as {
+    n: number;
+  };
   if (row.n > 0) {
     throw new StoreError(
       `state database ${path} already holds tables but no patchbot schema version: it is not a patchbot database. ` +

@@ -13,7 +13,13 @@ import { CorruptColumn, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded, storeFailure } from './failure';
 import { newOperationId } from './ids';
-import { rawRowId, rowToOperation, type Operation, type OperationCommand, type OperationError } from './operation-record';
+import {
+  rawRowId,
+  rowToOperation,
+  type Operation,
+  type OperationCommand,
+  type OperationError,
+} from './operation-record';
 
 export type { Operation, OperationCommand, OperationError } from './operation-record';
 
@@ -126,7 +132,10 @@ export class OperationRepository {
   create(input: NewOperation): Operation {
     const checked = NewOperationSchema.safeParse(input);
     if (!checked.success) {
-      throw new PatchbotError('INTERNAL', `store: invalid new operation: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new PatchbotError(
+        'INTERNAL',
+        `store: invalid new operation: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     if (input.status === 'pending' && !input.expiresAt) {
       throw new PatchbotError('INTERNAL', 'store: a pending operation needs expiresAt');
@@ -212,7 +221,10 @@ export class OperationRepository {
   /** The latest operations, newest first, optionally for one group, kind or set of statuses. */
   listRecent(options: ListRecentOptions): Operation[] {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_LIMIT) {
-      throw new PatchbotError('INTERNAL', `store: listRecent limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`);
+      throw new PatchbotError(
+        'INTERNAL',
+        `store: listRecent limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`,
+      );
     }
     const rows = guarded(this.ctx.path, 'listing recent operations', () =>
       this.recentStmt.all({
@@ -227,7 +239,9 @@ export class OperationRepository {
 
   /** Moves every pending operation whose expiresAt is at or before `now` to expired, in one write; returns them. */
   expireDue(now: Date = this.ctx.clock.now()): Operation[] {
-    const rows = guarded(this.ctx.path, 'expiring pending operations', () => this.expireStmt.all({ now: toSqlTime(now) }));
+    const rows = guarded(this.ctx.path, 'expiring pending operations', () =>
+      this.expireStmt.all({ now: toSqlTime(now) }),
+    );
     return rows.map((r) => this.decode(r));
   }
 

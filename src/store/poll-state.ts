@@ -71,13 +71,21 @@ export class PollStateRepository {
   private prepare() {
     const db = this.db;
     return {
-      compliancePolled: db.prepare(`SELECT first_polled_at FROM compliance_polls WHERE group_name = ? AND scope = ? AND region = ?`),
+      compliancePolled: db.prepare(
+        `SELECT first_polled_at FROM compliance_polls WHERE group_name = ? AND scope = ? AND region = ?`,
+      ),
       markCompliancePolled: db.prepare(`
         INSERT INTO compliance_polls (group_name, scope, region, first_polled_at, last_polled_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (group_name, scope, region) DO UPDATE SET last_polled_at = excluded.last_polled_at`),
-      windowPolled: db.prepare(`SELECT first_polled_at FROM window_polls WHERE scope = ? AND region = ? AND window_id = ?`),
-      markWindowPolled: db.prepare(`INSERT OR IGNORE INTO window_polls (scope, region, window_id, first_polled_at) VALUES (?, ?, ?, ?)`),
-      isSeen: db.prepare(`SELECT 1 FROM window_executions_seen WHERE scope = ? AND region = ? AND window_id = ? AND execution_id = ?`),
+      windowPolled: db.prepare(
+        `SELECT first_polled_at FROM window_polls WHERE scope = ? AND region = ? AND window_id = ?`,
+      ),
+      markWindowPolled: db.prepare(
+        `INSERT OR IGNORE INTO window_polls (scope, region, window_id, first_polled_at) VALUES (?, ?, ?, ?)`,
+      ),
+      isSeen: db.prepare(
+        `SELECT 1 FROM window_executions_seen WHERE scope = ? AND region = ? AND window_id = ? AND execution_id = ?`,
+      ),
       markSeen: db.prepare(`
         INSERT OR IGNORE INTO window_executions_seen
           (scope, region, window_id, execution_id, seen_at, window_name, status, start_time, end_time, groups, baseline)
@@ -85,8 +93,12 @@ export class PollStateRepository {
       newestSeenStart: db.prepare(
         `SELECT max(start_time) AS t FROM window_executions_seen WHERE scope = ? AND region = ? AND window_id = ?`,
       ),
-      seenEndedAfter: db.prepare(`SELECT * FROM window_executions_seen WHERE end_time > ? ORDER BY end_time, execution_id`),
-      lastDigest: db.prepare(`SELECT channel, sent_at, data FROM digests WHERE channel = ? ORDER BY sent_at DESC, id DESC LIMIT 1`),
+      seenEndedAfter: db.prepare(
+        `SELECT * FROM window_executions_seen WHERE end_time > ? ORDER BY end_time, execution_id`,
+      ),
+      lastDigest: db.prepare(
+        `SELECT channel, sent_at, data FROM digests WHERE channel = ? ORDER BY sent_at DESC, id DESC LIMIT 1`,
+      ),
       insertDigest: db.prepare(`INSERT INTO digests (channel, sent_at, data) VALUES (?, ?, ?)`),
     };
   }
@@ -102,14 +114,16 @@ export class PollStateRepository {
   /** Records a compliance poll of the group in this scope and region. */
   markCompliancePolled(group: string, scope: string, region: string): void {
     const now = toSqlTime(this.ctx.clock.now());
-    guarded(this.ctx.path, `recording the compliance poll of ${group}`, () => this.stmts.markCompliancePolled.run(group, scope, region, now, now));
+    guarded(this.ctx.path, `recording the compliance poll of ${group}`, () =>
+      this.stmts.markCompliancePolled.run(group, scope, region, now, now),
+    );
   }
 
   /** When the window poller first saw this window (undefined: never). */
   windowPolledAt(scope: string, region: string, windowId: string): Date | undefined {
-    const row = guarded(this.ctx.path, `reading the poll state of window ${windowId}`, () => this.stmts.windowPolled.get(scope, region, windowId)) as
-      | { first_polled_at: string }
-      | undefined;
+    const row = guarded(this.ctx.path, `reading the poll state of window ${windowId}`, () =>
+      this.stmts.windowPolled.get(scope, region, windowId),
+    ) as { first_polled_at: string } | undefined;
     return row ? fromSqlTime(row.first_polled_at, 'first_polled_at') : undefined;
   }
 
@@ -129,35 +143,53 @@ export class PollStateRepository {
 
   /** Whether the execution was marked seen. */
   isSeen(scope: string, region: string, windowId: string, executionId: string): boolean {
-    return guarded(this.ctx.path, `reading window execution ${executionId}`, () => this.stmts.isSeen.get(scope, region, windowId, executionId)) !== undefined;
+    return (
+      guarded(this.ctx.path, `reading window execution ${executionId}`, () =>
+        this.stmts.isSeen.get(scope, region, windowId, executionId),
+      ) !== undefined
+    );
   }
 
   /** Marks an execution seen; returns false if it already was (another process posted it). */
   markSeen(execution: NewSeenExecution): boolean {
     const now = toSqlTime(this.ctx.clock.now());
-    return guarded(this.ctx.path, `marking window execution ${execution.executionId} seen`, () => this.stmts.markSeen.run(this.seenParams(execution, now)).changes) === 1;
+    return (
+      guarded(
+        this.ctx.path,
+        `marking window execution ${execution.executionId} seen`,
+        () => this.stmts.markSeen.run(this.seenParams(execution, now)).changes,
+      ) === 1
+    );
   }
 
   /** The start time of the newest execution seen of a window (to bound the next listing). */
   newestSeenStart(scope: string, region: string, windowId: string): Date | undefined {
-    const row = guarded(this.ctx.path, `reading window ${windowId}`, () => this.stmts.newestSeenStart.get(scope, region, windowId)) as { t: string | null };
+    const row = guarded(this.ctx.path, `reading window ${windowId}`, () =>
+      this.stmts.newestSeenStart.get(scope, region, windowId),
+    ) as { t: string | null };
     return row.t === null ? undefined : fromSqlTime(row.t, 'start_time');
   }
 
   /** Executions seen (posted or baseline) that ended after `since`, oldest end first. */
   executionsEndedAfter(since: Date): SeenExecution[] {
-    const rows = guarded(this.ctx.path, 'reading window executions seen', () => this.stmts.seenEndedAfter.all(toSqlTime(since)));
+    const rows = guarded(this.ctx.path, 'reading window executions seen', () =>
+      this.stmts.seenEndedAfter.all(toSqlTime(since)),
+    );
     return rows.map((r) => this.decodeSeen(r));
   }
 
   /** The last digest sent to the channel. */
   lastDigest(channel: string): DigestRecord | undefined {
-    const row = guarded(this.ctx.path, `reading the last digest of ${channel}`, () => this.stmts.lastDigest.get(channel)) as
-      | { channel: string; sent_at: string; data: string }
-      | undefined;
+    const row = guarded(this.ctx.path, `reading the last digest of ${channel}`, () =>
+      this.stmts.lastDigest.get(channel),
+    ) as { channel: string; sent_at: string; data: string } | undefined;
     if (!row) return undefined;
     try {
-      return { channel: row.channel, sentAt: fromSqlTime(row.sent_at, 'sent_at'), data: fromSqlJson(row.data, z.unknown(), 'data') };
+      return {
+        channel: row.channel,
+        sentAt: fromSqlTime(row.sent_at, 'sent_at'),
+        data: fromSqlJson(row.data, z.unknown(), 'data'),
+      };
     } catch (err) {
       if (!(err instanceof CorruptColumn)) throw err;
       throw new StoreError(
@@ -171,7 +203,9 @@ export class PollStateRepository {
   /** Records a digest sent to the channel. */
   recordDigest(channel: string, data: unknown, sentAt: Date = this.ctx.clock.now()): void {
     const json = toSqlJson(data, 'digest data');
-    guarded(this.ctx.path, `recording the digest of ${channel}`, () => this.stmts.insertDigest.run(channel, toSqlTime(sentAt), json));
+    guarded(this.ctx.path, `recording the digest of ${channel}`, () =>
+      this.stmts.insertDigest.run(channel, toSqlTime(sentAt), json),
+    );
   }
 
   private seenParams(e: NewSeenExecution, now: string): Record<string, unknown> {

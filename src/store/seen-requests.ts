@@ -16,7 +16,9 @@ export class SeenRequests {
   private get sql() {
     this.stmts ??= {
       find: this.ctx.db.prepare('SELECT 1 FROM seen_requests WHERE key = ? AND until_ms > ?'),
-      put: this.ctx.db.prepare('INSERT INTO seen_requests (key, until_ms) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET until_ms = excluded.until_ms'),
+      put: this.ctx.db.prepare(
+        'INSERT INTO seen_requests (key, until_ms) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET until_ms = excluded.until_ms',
+      ),
       prune: this.ctx.db.prepare('DELETE FROM seen_requests WHERE until_ms <= ?'),
     };
     return this.stmts;

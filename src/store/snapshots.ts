@@ -97,7 +97,9 @@ export class ComplianceSnapshotRepository {
     const db = this.db;
     return {
       group: db.prepare(`SELECT * FROM compliance_snapshots WHERE group_name = ? ORDER BY scope, region, instance_id`),
-      scope: db.prepare(`SELECT * FROM compliance_snapshots WHERE group_name = ? AND scope = ? AND region = ? ORDER BY instance_id`),
+      scope: db.prepare(
+        `SELECT * FROM compliance_snapshots WHERE group_name = ? AND scope = ? AND region = ? ORDER BY instance_id`,
+      ),
       count: db.prepare(`SELECT count(*) AS n FROM compliance_snapshots WHERE group_name = ?`),
       // The WHERE on DO UPDATE is the no-going-back rule: older SSM data never replaces newer data, and
       // data without a patch state never replaces a row that has one (the last known state is kept).
@@ -114,13 +116,17 @@ export class ComplianceSnapshotRepository {
           other_count = excluded.other_count, missing_patches = excluded.missing_patches, updated_at = excluded.updated_at
         WHERE compliance_snapshots.operation_end_time IS NULL
            OR excluded.operation_end_time >= compliance_snapshots.operation_end_time`),
-      delete: db.prepare(`DELETE FROM compliance_snapshots WHERE group_name = ? AND scope = ? AND region = ? AND instance_id = ?`),
+      delete: db.prepare(
+        `DELETE FROM compliance_snapshots WHERE group_name = ? AND scope = ? AND region = ? AND instance_id = ?`,
+      ),
     };
   }
 
   /** Every instance of the group, in every scope and region. */
   forGroup(group: string): SnapshotEntry[] {
-    const rows = guarded(this.ctx.path, `reading the compliance snapshot of ${group}`, () => this.stmts.group.all(group));
+    const rows = guarded(this.ctx.path, `reading the compliance snapshot of ${group}`, () =>
+      this.stmts.group.all(group),
+    );
     return rows.map((r) => this.decode(r));
   }
 
@@ -134,7 +140,11 @@ export class ComplianceSnapshotRepository {
 
   /** How many instances the group's snapshot holds (0: no snapshot yet). */
   count(group: string): number {
-    return guarded(this.ctx.path, `counting the compliance snapshot of ${group}`, () => (this.stmts.count.get(group) as { n: number }).n);
+    return guarded(
+      this.ctx.path,
+      `counting the compliance snapshot of ${group}`,
+      () => (this.stmts.count.get(group) as { n: number }).n,
+    );
   }
 
   /** Writes entries in one transaction; returns how many rows changed (older data is skipped, see the class comment). */
@@ -144,16 +154,17 @@ export class ComplianceSnapshotRepository {
     const params = entries.map((e) => this.params(e, now));
     const { upsert } = this.stmts;
     return guarded(this.ctx.path, 'writing the compliance snapshot', () =>
-      this.db
-        .transaction(() => params.reduce((n, p) => n + upsert.run(p).changes, 0))
-        .immediate(),
+      this.db.transaction(() => params.reduce((n, p) => n + upsert.run(p).changes, 0)).immediate(),
     );
   }
 
   /** Makes one scope's rows exactly `entries`: upserts them and deletes the group's instances there that are not among them. */
   replaceScope(group: string, scope: string, region: string, entries: readonly NewSnapshotEntry[]): void {
     const foreign = entries.find((e) => e.group !== group || e.scope !== scope || e.region !== region);
-    if (foreign) throw new StoreError(`store: replaceScope(${group}, ${scope}, ${region}) got an entry of ${foreign.group} in ${foreign.scope}/${foreign.region}`);
+    if (foreign)
+      throw new StoreError(
+        `store: replaceScope(${group}, ${scope}, ${region}) got an entry of ${foreign.group} in ${foreign.scope}/${foreign.region}`,
+      );
     const now = toSqlTime(this.ctx.clock.now());
     const params = entries.map((e) => this.params(e, now));
     const keep = new Set(entries.map((e) => e.instanceId));
@@ -162,7 +173,8 @@ export class ComplianceSnapshotRepository {
       this.db
         .transaction(() => {
           const existing = stmts.scope.all(group, scope, region) as { instance_id: string }[];
-          for (const row of existing) if (!keep.has(row.instance_id)) stmts.delete.run(group, scope, region, row.instance_id);
+          for (const row of existing)
+            if (!keep.has(row.instance_id)) stmts.delete.run(group, scope, region, row.instance_id);
           for (const p of params) stmts.upsert.run(p);
         })
         .immediate(),
@@ -173,9 +185,11 @@ export class ComplianceSnapshotRepository {
   remove(group: string, scope: string, region: string, instanceIds: readonly string[]): void {
     const { delete: del } = this.stmts;
     guarded(this.ctx.path, `removing instances from the compliance snapshot of ${group}`, () =>
-      this.db.transaction(() => {
-        for (const id of instanceIds) del.run(group, scope, region, id);
-      }).immediate(),
+      this.db
+        .transaction(() => {
+          for (const id of instanceIds) del.run(group, scope, region, id);
+        })
+        .immediate(),
     );
   }
 
@@ -213,7 +227,8 @@ export class ComplianceSnapshotRepository {
         name: r.name,
         pingStatus: r.ping_status,
         operation: r.operation,
-        operationEndTime: r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
+        operationEndTime:
+          r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
         missing: r.missing_count,
         failed: r.failed_count,
         pendingReboot: r.pending_reboot_count,
@@ -225,7 +240,10 @@ export class ComplianceSnapshotRepository {
       };
     } catch (err) {
       if (!(err instanceof CorruptColumn)) throw err;
-      const id = typeof raw === 'object' && raw !== null && 'instance_id' in raw ? String((raw as { instance_id: unknown }).instance_id) : '(unknown)';
+      const id =
+        typeof raw === 'object' && raw !== null && 'instance_id' in raw
+          ? String((raw as { instance_id: unknown }).instance_id)
+          : '(unknown)';
       throw new StoreError(
         `state database ${this.ctx.path}: the compliance snapshot of instance ${id} is corrupt (${err.message}). ` +
           'Delete the row with the sqlite3 shell: the next scan or poll writes it again.',

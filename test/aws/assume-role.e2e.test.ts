@@ -23,7 +23,8 @@ describe('AssumeRole once per scope', () => {
   });
   afterAll(() => sim.close());
 
-  const assumeRoleCalls = () => Object.values(sim.stats().partitions).reduce((n, p) => n + (p.calls.AssumeRole ?? 0), 0);
+  const assumeRoleCalls = () =>
+    Object.values(sim.stats().partitions).reduce((n, p) => n + (p.calls.AssumeRole ?? 0), 0);
 
   it('a role scope with two regions makes one AssumeRole for many SSM, EC2 and STS calls', async () => {
     sim.resetStats();
@@ -35,8 +36,13 @@ describe('AssumeRole once per scope', () => {
       const partner = fleet.gateways.filter((g) => g.scope === 'partner');
       expect(partner).toHaveLength(2);
       // Concurrent first calls on every client of both regions, then more of each.
-      const first = await Promise.all(partner.flatMap((g) => [g.whoAmI(), g.listManagedInstances(GROUPS.PRD), g.listPatchStates(GROUPS.PRD)]));
-      for (let i = 0; i < 2; i++) await Promise.all(partner.flatMap((g) => [g.whoAmI(), g.listManagedInstances(GROUPS.STG), g.listMaintenanceWindows()]));
+      const first = await Promise.all(
+        partner.flatMap((g) => [g.whoAmI(), g.listManagedInstances(GROUPS.PRD), g.listPatchStates(GROUPS.PRD)]),
+      );
+      for (let i = 0; i < 2; i++)
+        await Promise.all(
+          partner.flatMap((g) => [g.whoAmI(), g.listManagedInstances(GROUPS.STG), g.listMaintenanceWindows()]),
+        );
       expect(first[0]).toMatchObject({ account: ROLE_ACCOUNT });
       expect((first[1] as unknown[]).length).toBeGreaterThan(0);
       // The role scope's calls really reached both of its partitions (SSM, EC2 and STS).
@@ -68,7 +74,10 @@ describe('memoizeCredentials', () => {
   it('shares one request among concurrent callers and refreshes only near expiry', async () => {
     let clock = 0;
     let calls = 0;
-    const provider = memoizeCredentials(async () => identity(++calls, 3_600_000, clock), { marginMs: 300_000, now: () => clock });
+    const provider = memoizeCredentials(async () => identity(++calls, 3_600_000, clock), {
+      marginMs: 300_000,
+      now: () => clock,
+    });
     const [a, b] = await Promise.all([provider(), provider()]);
     expect(calls).toBe(1);
     expect(a).toBe(b);

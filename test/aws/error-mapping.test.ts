@@ -39,7 +39,10 @@ describe('toAwsError', () => {
   });
 
   it('treats a refused connection as AWS being unavailable', () => {
-    const err = toAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), context);
+    const err = toAwsError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+      context,
+    );
     expect(err.code).toBe('AWS_UNAVAILABLE');
     expect(err.userMessage).toContain('Nothing was changed');
     expect(err.outcomeUnknown).toBe(false);

@@ -37,7 +37,13 @@ describe('time filters against the simulator', () => {
     sim.resetStats();
     clock.set('2026-12-02T02:00:37.100Z');
     const commandId = await gw.sendPatchCommand({
-      operation: 'Scan', rebootOption: 'NoReboot', group: GROUPS.STG, maxConcurrency: '50', maxErrors: '0', operationId: 'op-filterts', timeoutSeconds: 600,
+      operation: 'Scan',
+      rebootOption: 'NoReboot',
+      group: GROUPS.STG,
+      maxConcurrency: '50',
+      maxErrors: '0',
+      operationId: 'op-filterts',
+      timeoutSeconds: 600,
     });
     clock.set('2026-12-02T02:00:37.500Z');
     const found = await gw.findPatchCommands('op-filterts', new Date('2026-12-02T02:00:37.268Z'));

@@ -17,8 +17,22 @@ function finished(gw: FleetGateway, commandId: string): Promise<CommandInvocatio
   });
 }
 
-async function runPatch(gw: FleetGateway, group: GroupTarget, operation: 'Scan' | 'Install', rebootOption: 'RebootIfNeeded' | 'NoReboot', operationId: string) {
-  const commandId = await gw.sendPatchCommand({ operation, rebootOption, group, maxConcurrency: '50', maxErrors: '0', operationId, timeoutSeconds: 600 });
+async function runPatch(
+  gw: FleetGateway,
+  group: GroupTarget,
+  operation: 'Scan' | 'Install',
+  rebootOption: 'RebootIfNeeded' | 'NoReboot',
+  operationId: string,
+) {
+  const commandId = await gw.sendPatchCommand({
+    operation,
+    rebootOption,
+    group,
+    maxConcurrency: '50',
+    maxErrors: '0',
+    operationId,
+    timeoutSeconds: 600,
+  });
   return { commandId, invocations: await finished(gw, commandId) };
 }
 
@@ -88,7 +102,15 @@ describe('patch lifecycle through the gateway', () => {
   it('cancels a running command', async () => {
     sim.configure({ timing: { pendingMs: 2000, runMs: 5000 } });
     try {
-      const commandId = await gw.sendPatchCommand({ operation: 'Scan', rebootOption: 'NoReboot', group: GROUPS.PRD, maxConcurrency: '50', maxErrors: '0', operationId: 'op-cancel1', timeoutSeconds: 600 });
+      const commandId = await gw.sendPatchCommand({
+        operation: 'Scan',
+        rebootOption: 'NoReboot',
+        group: GROUPS.PRD,
+        maxConcurrency: '50',
+        maxErrors: '0',
+        operationId: 'op-cancel1',
+        timeoutSeconds: 600,
+      });
       await gw.cancelCommand(commandId);
       const invocations = await finished(gw, commandId);
       expect(invocations.some((i) => i.status === 'Cancelled')).toBe(true);
@@ -134,7 +156,8 @@ describe('accounts and regions', () => {
       const seen = new Map<string, Set<string>>();
       for (const gw of fleet.gateways) {
         const ids = new Set<string>();
-        for (const group of Object.values(GROUPS)) for (const i of await gw.listManagedInstances(group)) ids.add(i.instanceId);
+        for (const group of Object.values(GROUPS))
+          for (const i of await gw.listManagedInstances(group)) ids.add(i.instanceId);
         seen.set(`${gw.scope}/${gw.region}`, ids);
       }
       expect([...seen.keys()]).toEqual(['main/us-east-1', 'main/eu-west-1', 'partner/us-east-1']);

@@ -118,8 +118,15 @@ describe('FleetGateway against the simulator', () => {
 
   it('the simulator does reject an out-of-range request, so the check above can fail', async () => {
     sim.resetStats();
-    const raw = new SSMClient({ endpoint: sim.url, region: 'us-east-1', credentials: SANDBOX_CREDENTIALS, maxAttempts: 1 });
-    await expect(raw.send(new ListCommandInvocationsCommand({ MaxResults: 51 }))).rejects.toMatchObject({ name: 'ValidationException' });
+    const raw = new SSMClient({
+      endpoint: sim.url,
+      region: 'us-east-1',
+      credentials: SANDBOX_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    await expect(raw.send(new ListCommandInvocationsCommand({ MaxResults: 51 }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
     raw.destroy();
     expect(sim.stats().rejected).toEqual({ ListCommandInvocations: 1 });
   });
@@ -127,7 +134,13 @@ describe('FleetGateway against the simulator', () => {
   it('turns an AWS error into an AwsError naming the operation and scope', async () => {
     const err = await gw.listCommandInvocations('00000000-0000-0000-0000-000000000000').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AwsError);
-    expect(err).toMatchObject({ code: 'AWS_NOT_FOUND', operation: 'ListCommandInvocations', scope: 'default', region: 'us-east-1', awsCode: 'InvalidCommandId' });
+    expect(err).toMatchObject({
+      code: 'AWS_NOT_FOUND',
+      operation: 'ListCommandInvocations',
+      scope: 'default',
+      region: 'us-east-1',
+      awsCode: 'InvalidCommandId',
+    });
   });
 });
 
@@ -140,7 +153,10 @@ describe('an account whose role lacks a permission', () => {
         { account: '123456789012', region: 'us-east-1' },
         { account: '222222222222', region: 'us-east-1' },
       ],
-      deny: [{ action: 'ssm:SendCommand', account: '222222222222' }, { action: 'ec2:*', account: '222222222222' }],
+      deny: [
+        { action: 'ssm:SendCommand', account: '222222222222' },
+        { action: 'ec2:*', account: '222222222222' },
+      ],
     });
     const fleet = sandboxFleet(sim.url, [
       { name: 'main', regions: ['us-east-1'] },
@@ -148,14 +164,26 @@ describe('an account whose role lacks a permission', () => {
     ]);
     try {
       const [main, partner] = fleet.gateways as [FleetGateway, FleetGateway];
-      const spec = { operation: 'Scan', rebootOption: 'NoReboot', group: GROUPS.PRD, maxConcurrency: '10%', maxErrors: '0', operationId: 'op-deny01', timeoutSeconds: 600 } as const;
+      const spec = {
+        operation: 'Scan',
+        rebootOption: 'NoReboot',
+        group: GROUPS.PRD,
+        maxConcurrency: '10%',
+        maxErrors: '0',
+        operationId: 'op-deny01',
+        timeoutSeconds: 600,
+      } as const;
       const denied = await partner.sendPatchCommand(spec).catch((e: unknown) => e);
       expect(denied).toMatchObject({ code: 'AWS_ACCESS_DENIED', scope: 'partner', iamAction: 'ssm:SendCommand' });
       expect((denied as AwsError).userMessage).toBe(
         "AWS denied ssm:SendCommand in scope partner (us-east-1). Grant the IAM action `ssm:SendCommand` to patchbot's role for that account, then try again.",
       );
       const ec2Denied = await partner.listManagedInstances(GROUPS.PRD).catch((e: unknown) => e);
-      expect(ec2Denied).toMatchObject({ code: 'AWS_ACCESS_DENIED', awsCode: 'UnauthorizedOperation', iamAction: 'ec2:DescribeInstances' });
+      expect(ec2Denied).toMatchObject({
+        code: 'AWS_ACCESS_DENIED',
+        awsCode: 'UnauthorizedOperation',
+        iamAction: 'ec2:DescribeInstances',
+      });
       expect(await main.sendPatchCommand(spec)).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
       fleet.close();

@@ -60,9 +60,15 @@ describe('retries follow the AWS SDK environment', () => {
     const fleet = fleetFrom({ AWS_MAX_ATTEMPTS: '5', AWS_RETRY_MODE: 'standard' });
     try {
       failNext('ssm:SendCommand', 1);
-      const err = await fleet.gateways[0]!
-        .sendPatchCommand({ operation: 'Scan', rebootOption: 'NoReboot', group: GROUPS.PRD, maxConcurrency: '50', maxErrors: '0', operationId: 'op-retryenv', timeoutSeconds: 600 })
-        .catch((e: unknown) => e);
+      const err = await fleet.gateways[0]!.sendPatchCommand({
+        operation: 'Scan',
+        rebootOption: 'NoReboot',
+        group: GROUPS.PRD,
+        maxConcurrency: '50',
+        maxErrors: '0',
+        operationId: 'op-retryenv',
+        timeoutSeconds: 600,
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AwsError);
       expect((err as AwsError).outcomeUnknown).toBe(true);
       expect(sim.stats().calls.SendCommand).toBe(1);

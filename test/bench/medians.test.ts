@@ -6,7 +6,19 @@ const ack = (p99: number): AckFigures => ({ p50: p99 / 2, p99, max: p99, failed:
 const round = (bare: number, patchbot: number): AckRound => ({ bare: ack(bare), patchbot: ack(patchbot) });
 
 function row(scenario: string, wallMs: number, calls = 10): FleetRow {
-  return { base: scenario, scenario, throttleRps: 0, wallMs, wallRunsMs: [wallMs], calls, minimum: 10, throttled: 0, busiestScopeCalls: 3, whole: true, byApi: {} };
+  return {
+    base: scenario,
+    scenario,
+    throttleRps: 0,
+    wallMs,
+    wallRunsMs: [wallMs],
+    calls,
+    minimum: 10,
+    throttled: 0,
+    busiestScopeCalls: 3,
+    whole: true,
+    byApi: {},
+  };
 }
 
 describe('medianRound', () => {
@@ -23,7 +35,14 @@ describe('medianRound', () => {
 
 describe('medianRows', () => {
   it('keeps the median run of each scenario, in first-run order, with every run listed in run order', () => {
-    const runs = [row('status', 900, 11), row('digest', 5000), row('status', 700, 12), row('digest', 4000), row('status', 1200, 13), row('digest', 4500)];
+    const runs = [
+      row('status', 900, 11),
+      row('digest', 5000),
+      row('status', 700, 12),
+      row('digest', 4000),
+      row('status', 1200, 13),
+      row('digest', 4500),
+    ];
     const rows = medianRows(runs);
     expect(rows.map((r) => r.scenario)).toEqual(['status', 'digest']);
     expect(rows[0]).toMatchObject({ wallMs: 900, calls: 11, wallRunsMs: [900, 700, 1200] });

@@ -49,7 +49,9 @@ export class WorkspacePage {
   async open(baseUrl: string, channelId: string, userId: string): Promise<void> {
     await this.page.goto(`${baseUrl}/?channel=${channelId}&user=${userId}`);
     await this.page.getByLabel('Current user').waitFor();
-    await this.page.waitForFunction(`document.querySelector('[aria-label="Current user"]')?.value === ${JSON.stringify(userId)}`);
+    await this.page.waitForFunction(
+      `document.querySelector('[aria-label="Current user"]')?.value === ${JSON.stringify(userId)}`,
+    );
   }
 
   /** Types a slash command into the composer and sends it with Enter. */

@@ -9,7 +9,6 @@ import { WorkspacePage, ended, launchWorkspaceBrowser, type WorkspaceBrowser } f
 const { users, channels } = DEMO_IDS;
 const sends = (h: Harness) => h.sim.stats().calls.SendCommand ?? 0;
 
-
 describe('the demo workspace in Chromium', () => {
   let h: Harness;
   let browser: WorkspaceBrowser;

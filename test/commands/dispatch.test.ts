@@ -19,7 +19,11 @@ import { expectWithinLimits, smallStatus } from '../slack/views/fixtures';
 const ALICE = 'U0ALICE001';
 const MALLORY = 'U0MALLORY1';
 
-const entry = (operationId: string, status: HistoryEntry['status'], kind: HistoryEntry['kind'] = 'install'): HistoryEntry => ({
+const entry = (
+  operationId: string,
+  status: HistoryEntry['status'],
+  kind: HistoryEntry['kind'] = 'install',
+): HistoryEntry => ({
   operationId,
   kind,
   group: 'PRD',
@@ -39,13 +43,19 @@ function context(services: Partial<CommandServices> = {}, userId = ALICE): Comma
     config,
     names: NO_NAMES,
     services: {
-      history: () => [entry('op-aaaaaa', 'succeeded', 'scan'), entry('op-bbbbbb', 'pending'), entry('op-cccccc', 'running', 'scan')],
+      history: () => [
+        entry('op-aaaaaa', 'succeeded', 'scan'),
+        entry('op-bbbbbb', 'pending'),
+        entry('op-cccccc', 'running', 'scan'),
+      ],
       now: () => new Date('2026-03-10T12:00:00Z'),
       operationId: normalizeOperationId,
       status: async (group) => smallStatus({ group: group.name }),
       ...services,
     } as CommandServices,
-    authorizer: { isAnyOf: async (user, principals) => principals.includes(user) || (user === ALICE && principals.length > 0) },
+    authorizer: {
+      isAnyOf: async (user, principals) => principals.includes(user) || (user === ALICE && principals.length > 0),
+    },
     logger: silentLogger(),
   };
 }
@@ -63,7 +73,9 @@ async function answer(text: string, services?: Partial<CommandServices>, userId?
 describe('typed words are echoed exactly as typed, and cut short', () => {
   it('names an unknown operation as typed, not as read (o is not turned into 0)', async () => {
     const cancel = jest.fn(async ({ operationId }: { operationId: string }) => {
-      throw new NotFoundError(`operation ${operationId} does not exist`, { userMessage: `There is no such operation: ${operationId}.` });
+      throw new NotFoundError(`operation ${operationId} does not exist`, {
+        userMessage: `There is no such operation: ${operationId}.`,
+      });
     });
     const text = readable(await answer('cancel op-nope99', { cancel }));
     expect(cancel).toHaveBeenCalledWith({ operationId: 'op-n0pe99', userId: ALICE });
@@ -82,7 +94,9 @@ describe('typed words are echoed exactly as typed, and cut short', () => {
 
   it('says where to look when nothing can be cancelled', async () => {
     const text = readable(await answer('cancel', { history: () => [entry('op-aaaaaa', 'failed')] }));
-    expect(text).toContain('Which operation? Give its id: op- and six letters or digits, like op-7k2m9q. Nothing is waiting or running now; /patch history lists past operations.');
+    expect(text).toContain(
+      'Which operation? Give its id: op- and six letters or digits, like op-7k2m9q. Nothing is waiting or running now; /patch history lists past operations.',
+    );
   });
 
   it.each([
@@ -92,16 +106,19 @@ describe('typed words are echoed exactly as typed, and cut short', () => {
     ['an extra word', (w: string) => `status PRD ${w}`, /Unexpected/],
     ['a reboot option', (w: string) => `install PRD ${w}`, /reboot=if-needed or reboot=never/],
     ['a channel', (w: string) => `digest ${w}`, /pick one with # in Slack/],
-  ])('a 5,000-character word as %s is cut with an ellipsis, and what is valid and the usage still show', async (_what, text, valid) => {
-    const reply = await answer(text('x'.repeat(5000)));
-    expect(reply.kind).toBe('ephemeral');
-    const shown = readable(reply);
-    expect(shown).toMatch(valid);
-    expect(shown).toMatch(/Usage/);
-    expect(shown).toContain(`"${'x'.repeat(47)}…"`);
-    expect(shown).not.toContain('x'.repeat(48));
-    if (reply.kind === 'ephemeral') expectWithinLimits(reply.message);
-  });
+  ])(
+    'a 5,000-character word as %s is cut with an ellipsis, and what is valid and the usage still show',
+    async (_what, text, valid) => {
+      const reply = await answer(text('x'.repeat(5000)));
+      expect(reply.kind).toBe('ephemeral');
+      const shown = readable(reply);
+      expect(shown).toMatch(valid);
+      expect(shown).toMatch(/Usage/);
+      expect(shown).toContain(`"${'x'.repeat(47)}…"`);
+      expect(shown).not.toContain('x'.repeat(48));
+      if (reply.kind === 'ephemeral') expectWithinLimits(reply.message);
+    },
+  );
 
   it('keeps a long word made of wide characters whole at the cut', async () => {
     const shown = readable(await answer(`status ${'😀'.repeat(100)}`));
@@ -133,7 +150,16 @@ describe('the bad word is named, not the one after it', () => {
     ['status PRD now', 'Unexpected "now"'],
     ['windows PRD now public', 'Unexpected "now"'],
   ])('/patch %s → %s', async (input, expected) => {
-    const text = readable(await answer(input, { requestInstall: jest.fn(), requestReboot: jest.fn(), startScan: jest.fn(), windows: jest.fn(), baselines: jest.fn(), findChannel: jest.fn(async () => undefined) }));
+    const text = readable(
+      await answer(input, {
+        requestInstall: jest.fn(),
+        requestReboot: jest.fn(),
+        startScan: jest.fn(),
+        windows: jest.fn(),
+        baselines: jest.fn(),
+        findChannel: jest.fn(async () => undefined),
+      }),
+    );
     expect(text).toContain(expected);
   });
 });
@@ -160,12 +186,17 @@ describe('did you mean', () => {
 describe('a state the command cannot change is a plain answer', () => {
   it('"nothing to cancel" says the state, who and when, without a request id', async () => {
     const cancel = async () => {
-      throw new ConflictError('operation op-bbbbbb is cancelled', { userMessage: 'Nothing to cancel: The install op-bbbbbb on PRD was cancelled by U0BOB00001 at 2026-03-10 11:00:00Z.' });
+      throw new ConflictError('operation op-bbbbbb is cancelled', {
+        userMessage:
+          'Nothing to cancel: The install op-bbbbbb on PRD was cancelled by U0BOB00001 at 2026-03-10 11:00:00Z.',
+      });
     };
     const reply = await answer('cancel op-bbbbbb', { cancel });
     const text = readable(reply);
     expect(reply.kind).toBe('ephemeral');
-    expect(text).toContain('Nothing to cancel: The install op-bbbbbb on PRD was cancelled by U0BOB00001 at 2026-03-10 11:00:00Z.');
+    expect(text).toContain(
+      'Nothing to cancel: The install op-bbbbbb on PRD was cancelled by U0BOB00001 at 2026-03-10 11:00:00Z.',
+    );
     expect(text).not.toMatch(/Request|bot logs|❌/);
   });
 
@@ -179,7 +210,15 @@ describe('a state the command cannot change is a plain answer', () => {
 
 describe('who sees status, baseline and windows', () => {
   const buttonOf = (reply: Reply) =>
-    reply.kind === 'ephemeral' ? (reply.message.blocks.flatMap((b) => ('elements' in b ? (b.elements as Array<{ action_id?: string; value?: string; text?: { text: string } }>) : [])).find((e) => e.action_id === SHARE_ACTION)) : undefined;
+    reply.kind === 'ephemeral'
+      ? reply.message.blocks
+          .flatMap((b) =>
+            'elements' in b
+              ? (b.elements as Array<{ action_id?: string; value?: string; text?: { text: string } }>)
+              : [],
+          )
+          .find((e) => e.action_id === SHARE_ACTION)
+      : undefined;
 
   it('status answers privately, with a Share in channel button carrying the command and group', async () => {
     const reply = await answer('status prd');
@@ -190,11 +229,14 @@ describe('who sees status, baseline and windows', () => {
     if (reply.kind === 'ephemeral') expectWithinLimits(reply.message);
   });
 
-  it.each(['status PRD public', 'status PRD PUBLIC', 'status prd Public'])('"%s" posts in the channel, without the button', async (input) => {
-    const reply = await answer(input);
-    expect(reply.kind).toBe('channel');
-    expect(readable(reply)).not.toContain(SHARE_ACTION);
-  });
+  it.each(['status PRD public', 'status PRD PUBLIC', 'status prd Public'])(
+    '"%s" posts in the channel, without the button',
+    async (input) => {
+      const reply = await answer(input);
+      expect(reply.kind).toBe('channel');
+      expect(readable(reply)).not.toContain(SHARE_ACTION);
+    },
+  );
 
   it('windows without a group shares all windows; with public it posts', async () => {
     const windows = async () => ({ entries: [], failures: [] });
@@ -215,8 +257,14 @@ describe('who sees status, baseline and windows', () => {
     expect(text).toContain('`/patch status &lt;group&gt; [public]`');
     expect(text).toContain('`/patch baseline &lt;group&gt; [public]`');
     expect(text).toContain('`/patch windows [group] [public]`');
-    expect(text.match(/only you see the answer; add `public`, or click Share in channel, to post it in the channel/g)).toHaveLength(3);
-    expect(text).toContain("`/patch scan &lt;group&gt;` — scan a group now and post what is missing (nothing is installed) _(posted in the group's channel)_");
-    expect(text).toContain('`/patch history [group]` — the last operations patchbot ran, who asked, outcome _(only you see the answer)_');
+    expect(
+      text.match(/only you see the answer; add `public`, or click Share in channel, to post it in the channel/g),
+    ).toHaveLength(3);
+    expect(text).toContain(
+      "`/patch scan &lt;group&gt;` — scan a group now and post what is missing (nothing is installed) _(posted in the group's channel)_",
+    );
+    expect(text).toContain(
+      '`/patch history [group]` — the last operations patchbot ran, who asked, outcome _(only you see the answer)_',
+    );
   });
 });

@@ -1,7 +1,19 @@
 /** "Did you mean …?": close spellings, swapped letters, unique prefixes, and silence when nothing is close. */
 import { closest, didYouMean, editDistance } from '../../commands/suggest';
 
-const SUBCOMMANDS = ['help', 'groups', 'status', 'baseline', 'windows', 'scan', 'install', 'reboot', 'cancel', 'history', 'digest'];
+const SUBCOMMANDS = [
+  'help',
+  'groups',
+  'status',
+  'baseline',
+  'windows',
+  'scan',
+  'install',
+  'reboot',
+  'cancel',
+  'history',
+  'digest',
+];
 
 describe('editDistance', () => {
   it.each([

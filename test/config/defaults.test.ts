@@ -15,7 +15,13 @@ describe('defaults', () => {
           operators: ['U1'],
           operatingSystem: 'AMAZON_LINUX_2',
           scopes: ['default'],
-          approval: { required: false, approvers: [], minApprovals: 1, expiresAfterMs: 4 * 3_600_000, allowSelfApproval: false },
+          approval: {
+            required: false,
+            approvers: [],
+            minApprovals: 1,
+            expiresAfterMs: 4 * 3_600_000,
+            allowSelfApproval: false,
+          },
           install: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '0', timeoutSeconds: 7200 },
           scanMaxAgeMs: 24 * 3_600_000,
         },
@@ -48,7 +54,9 @@ describe('defaults', () => {
 
   it('let LOG_LEVEL override log.level', () => {
     expect(parseConfigText(`log: {level: warn}\n${MINIMAL}`, 'patchbot.yml', {}).log.level).toBe('warn');
-    expect(parseConfigText(`log: {level: warn}\n${MINIMAL}`, 'patchbot.yml', { LOG_LEVEL: 'debug' }).log.level).toBe('debug');
+    expect(parseConfigText(`log: {level: warn}\n${MINIMAL}`, 'patchbot.yml', { LOG_LEVEL: 'debug' }).log.level).toBe(
+      'debug',
+    );
   });
 
   it('let a schedule keep its own time zone and be turned off', () => {
@@ -96,6 +104,11 @@ describe('defaults', () => {
       'patchbot.yml',
       {},
     );
-    expect(config.groups[1]).toMatchObject({ name: 'PRD', channel: 'C2', operators: ['U1'], approval: { required: true, approvers: ['S1'] } });
+    expect(config.groups[1]).toMatchObject({
+      name: 'PRD',
+      channel: 'C2',
+      operators: ['U1'],
+      approval: { required: true, approvers: ['S1'] },
+    });
   });
 });

@@ -17,7 +17,9 @@ describe('parseDuration', () => {
 
   it.each(['', 'soon', '4', '1.5h', '30m1h', '4 h', '-1h', '4hours', 'h', '1ms'])('rejects %j', (text) => {
     expect(tryParseDuration(text)).toBeUndefined();
-    expect(() => parseDuration(text)).toThrow(new RangeError(`expected a duration like "4h", got ${JSON.stringify(text)}`));
+    expect(() => parseDuration(text)).toThrow(
+      new RangeError(`expected a duration like "4h", got ${JSON.stringify(text)}`),
+    );
   });
 
   it('formats ms back to the shortest text', () => {

@@ -5,7 +5,9 @@ import { loadEnv, requireSlackSecrets, type SlackEnv, type SlackSecrets } from '
 /** The Slack fields read by name (the secrets are non-enumerable, so matchers that walk keys do not see them). */
 function slackFields(slack: SlackEnv | SlackSecrets): Record<string, unknown> {
   const s = slack as unknown as Record<string, unknown>;
-  return Object.fromEntries(['mode', 'botToken', 'signingSecret', 'appToken', 'apiUrl', 'port'].filter((k) => k in s).map((k) => [k, s[k]]));
+  return Object.fromEntries(
+    ['mode', 'botToken', 'signingSecret', 'appToken', 'apiUrl', 'port'].filter((k) => k in s).map((k) => [k, s[k]]),
+  );
 }
 
 function envIssues(env: Record<string, string>): string[] {
@@ -32,7 +34,13 @@ function slackIssues(env: Record<string, string>): string[] {
 describe('loadEnv', () => {
   it('fills defaults from an empty environment', () => {
     const env = loadEnv({});
-    expect(slackFields(env.slack)).toEqual({ mode: 'http', botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined });
+    expect(slackFields(env.slack)).toEqual({
+      mode: 'http',
+      botToken: undefined,
+      signingSecret: undefined,
+      appToken: undefined,
+      apiUrl: undefined,
+    });
     expect({ ...env, slack: undefined }).toEqual({
       slack: undefined,
       port: 3000,
@@ -62,7 +70,13 @@ describe('loadEnv', () => {
       AWS_RETRY_MODE: 'standard',
       HOME: '/root',
     });
-    expect(slackFields(env.slack)).toEqual({ mode: 'socket', botToken: 'xoxb-1', signingSecret: 'shh', appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:9000/api/' });
+    expect(slackFields(env.slack)).toEqual({
+      mode: 'socket',
+      botToken: 'xoxb-1',
+      signingSecret: 'shh',
+      appToken: 'xapp-1',
+      apiUrl: 'http://127.0.0.1:9000/api/',
+    });
     expect({ ...env, slack: undefined }).toEqual({
       slack: undefined,
       port: 8080,
@@ -82,14 +96,21 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({ port: 3000, defaultRegion: 'sa-east-1' });
   });
 
-  it('reads the AWS SDK\'s retry variables: a positive whole number of attempts, and a retry mode the SDKs document', () => {
-    expect(loadEnv({ AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'adaptive' }).awsRetry).toEqual({ maxAttempts: 1, retryMode: 'adaptive' });
+  it("reads the AWS SDK's retry variables: a positive whole number of attempts, and a retry mode the SDKs document", () => {
+    expect(loadEnv({ AWS_MAX_ATTEMPTS: '1', AWS_RETRY_MODE: 'adaptive' }).awsRetry).toEqual({
+      maxAttempts: 1,
+      retryMode: 'adaptive',
+    });
     expect(loadEnv({ AWS_RETRY_MODE: 'legacy' }).awsRetry).toEqual({ retryMode: 'legacy' });
     expect(loadEnv({ AWS_MAX_ATTEMPTS: '', AWS_RETRY_MODE: '' }).awsRetry).toEqual({});
     for (const bad of ['0', '-2', '3.5', 'three', ' 3', '1e3', '1001']) {
-      expect(envIssues({ AWS_MAX_ATTEMPTS: bad })).toEqual([`AWS_MAX_ATTEMPTS: expected a whole number of attempts from 1 to 1000, like "8", got ${JSON.stringify(bad)}`]);
+      expect(envIssues({ AWS_MAX_ATTEMPTS: bad })).toEqual([
+        `AWS_MAX_ATTEMPTS: expected a whole number of attempts from 1 to 1000, like "8", got ${JSON.stringify(bad)}`,
+      ]);
     }
-    expect(envIssues({ AWS_RETRY_MODE: 'Adaptive' })).toEqual(['AWS_RETRY_MODE: expected one of standard, adaptive, legacy, got "Adaptive"']);
+    expect(envIssues({ AWS_RETRY_MODE: 'Adaptive' })).toEqual([
+      'AWS_RETRY_MODE: expected one of standard, adaptive, legacy, got "Adaptive"',
+    ]);
   });
 
   it('accepts port 0 (a free port, for tests)', () => {
@@ -97,7 +118,9 @@ describe('loadEnv', () => {
   });
 
   it('names each bad variable, what was expected and what was found', () => {
-    expect(envIssues({ PORT: 'http', LOG_LEVEL: 'verbose', AWS_REGION: 'Frankfurt', SLACK_API_URL: 'slack.com/api' })).toEqual([
+    expect(
+      envIssues({ PORT: 'http', LOG_LEVEL: 'verbose', AWS_REGION: 'Frankfurt', SLACK_API_URL: 'slack.com/api' }),
+    ).toEqual([
       'SLACK_API_URL: expected an http(s) URL like "https://slack.com/api/", got "slack.com/api"',
       'PORT: expected a port number from 0 to 65535, got "http"',
       'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
@@ -107,7 +130,11 @@ describe('loadEnv', () => {
   });
 
   it('never puts a secret in a message', () => {
-    const issues = envIssues({ SLACK_BOT_TOKEN: 'xapp-1-SECRET', SLACK_SIGNING_SECRET: ' SECRET\n', SLACK_APP_TOKEN: 'xoxb-SECRET' });
+    const issues = envIssues({
+      SLACK_BOT_TOKEN: 'xapp-1-SECRET',
+      SLACK_SIGNING_SECRET: ' SECRET\n',
+      SLACK_APP_TOKEN: 'xoxb-SECRET',
+    });
     expect(issues).toEqual([
       'SLACK_BOT_TOKEN: holds an app-level token (xapp-…), which belongs in SLACK_APP_TOKEN; the bot token starts with xoxb- (value not shown)',
       'SLACK_SIGNING_SECRET: has leading or trailing whitespace (value not shown)',
@@ -122,7 +149,12 @@ describe('loadEnv', () => {
     expect(env.slack.botToken).toBe('xoxb-TOPSECRET');
     const json = JSON.stringify(env);
     expect(json).not.toContain('TOPSECRET');
-    expect(JSON.parse(json).slack).toEqual({ mode: 'http', botToken: '[redacted]', signingSecret: '[redacted]', appToken: '[not set]' });
+    expect(JSON.parse(json).slack).toEqual({
+      mode: 'http',
+      botToken: '[redacted]',
+      signingSecret: '[redacted]',
+      appToken: '[not set]',
+    });
     expect(inspect(env, { depth: 5 })).not.toContain('TOPSECRET');
     expect({ ...env.slack }).toEqual({ mode: 'http', apiUrl: undefined });
     expect(Object.keys(env.slack)).toEqual(['mode', 'apiUrl']);
@@ -150,8 +182,21 @@ describe('requireSlackSecrets', () => {
   });
 
   it('returns the HTTP settings', () => {
-    const secrets = requireSlackSecrets(loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '0', SLACK_API_URL: 'http://localhost:1/api/' }));
-    expect(slackFields(secrets)).toEqual({ mode: 'http', botToken: 'xoxb-1', signingSecret: 's', port: 0, apiUrl: 'http://localhost:1/api/' });
+    const secrets = requireSlackSecrets(
+      loadEnv({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 's',
+        PORT: '0',
+        SLACK_API_URL: 'http://localhost:1/api/',
+      }),
+    );
+    expect(slackFields(secrets)).toEqual({
+      mode: 'http',
+      botToken: 'xoxb-1',
+      signingSecret: 's',
+      port: 0,
+      apiUrl: 'http://localhost:1/api/',
+    });
   });
 
   it('the error message lists the variables and no values', () => {

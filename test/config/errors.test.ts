@@ -2,7 +2,8 @@ import { ConfigError } from '../../src/errors';
 import { parseConfigText } from '../../src/config';
 import { GROUP, issuesOf, messagesOf } from './helpers';
 
-const GROUP_KEYS = 'tagKey, tagValue, channel, operators, operatingSystem, scopes, approval, install, scanMaxAge, promoteFrom';
+const GROUP_KEYS =
+  'tagKey, tagValue, channel, operators, operatingSystem, scopes, approval, install, scanMaxAge, promoteFrom';
 
 describe('wrong documents name the path, what was expected and what was found', () => {
   it('a bad duration', () => {
@@ -12,7 +13,9 @@ describe('wrong documents name the path, what was expected and what was found', 
   });
 
   it('a duration without a unit', () => {
-    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    scanMaxAge: 4`)).toEqual(['groups.PRD.scanMaxAge: expected a duration like "4h", got the number 4']);
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    scanMaxAge: 4`)).toEqual([
+      'groups.PRD.scanMaxAge: expected a duration like "4h", got the number 4',
+    ]);
   });
 
   it('a tag key that is neither form', () => {
@@ -22,10 +25,17 @@ describe('wrong documents name the path, what was expected and what was found', 
   });
 
   it('a tag value SSM would refuse as a patch group name (pattern, 1 to 256 characters)', () => {
-    const what = 'expected a tag value SSM accepts as a patch group name: 1 to 256 letters, digits, spaces and _ . : / = + - @';
-    expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: "prd#1"`)).toEqual([`groups.PRD.tagValue: ${what}, got "prd#1" (line 5, column 15)`]);
-    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: "prd*"`)).toEqual([`groups.PRD.tagValue: ${what}, got "prd*"`]);
-    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: ""`)).toEqual([`groups.PRD.tagValue: ${what}, got an empty string`]);
+    const what =
+      'expected a tag value SSM accepts as a patch group name: 1 to 256 letters, digits, spaces and _ . : / = + - @';
+    expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: "prd#1"`)).toEqual([
+      `groups.PRD.tagValue: ${what}, got "prd#1" (line 5, column 15)`,
+    ]);
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: "prd*"`)).toEqual([
+      `groups.PRD.tagValue: ${what}, got "prd*"`,
+    ]);
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: ""`)).toEqual([
+      `groups.PRD.tagValue: ${what}, got an empty string`,
+    ]);
     const long = 'a'.repeat(257);
     expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: ${long}`)).toEqual([
       `groups.PRD.tagValue: expected a tag value of at most 256 characters (SSM's limit for a patch group name), got "${long.slice(0, 77)}..."`,
@@ -34,7 +44,11 @@ describe('wrong documents name the path, what was expected and what was found', 
 
   it('accepts every patch group name SSM does: letters of any script, spaces, digits and _ . : / = + - @', () => {
     for (const value of ['Prod Web', 'prod/eu-1', 'team=ops+db@x:y_z.1', 'Ünïcödé 組 ٣', 'a'.repeat(256)]) {
-      const config = parseConfigText(`groups:\n  PRD:\n    ${GROUP}\n    tagValue: ${JSON.stringify(value)}`, 'patchbot.yml', {});
+      const config = parseConfigText(
+        `groups:\n  PRD:\n    ${GROUP}\n    tagValue: ${JSON.stringify(value)}`,
+        'patchbot.yml',
+        {},
+      );
       expect(config.groups[0]?.tagValue).toBe(value);
     }
   });
@@ -58,9 +72,11 @@ describe('wrong documents name the path, what was expected and what was found', 
   });
 
   it('promoteFrom naming a group that does not exist', () => {
-    expect(issuesOf(`groups:\n  STG: {${GROUP.replace('\n    ', ', ')}}\n  PRD: {${GROUP.replace('\n    ', ', ')}, promoteFrom: QA}\n  WIN: {${GROUP.replace('\n    ', ', ')}}`)).toEqual([
-      'groups.PRD.promoteFrom: unknown group "QA" (groups: STG, PRD, WIN) (line 3, column 52)',
-    ]);
+    expect(
+      issuesOf(
+        `groups:\n  STG: {${GROUP.replace('\n    ', ', ')}}\n  PRD: {${GROUP.replace('\n    ', ', ')}, promoteFrom: QA}\n  WIN: {${GROUP.replace('\n    ', ', ')}}`,
+      ),
+    ).toEqual(['groups.PRD.promoteFrom: unknown group "QA" (groups: STG, PRD, WIN) (line 3, column 52)']);
   });
 
   it('promoteFrom naming its own group, and a promotion cycle', () => {
@@ -68,7 +84,11 @@ describe('wrong documents name the path, what was expected and what was found', 
       'groups.PRD.promoteFrom: a group cannot promote from itself',
     ]);
     const g = GROUP.replace('\n    ', ', ');
-    expect(messagesOf(`groups:\n  QA: {${g}, promoteFrom: PRD}\n  STG: {${g}, promoteFrom: QA}\n  PRD: {${g}, promoteFrom: STG}`)).toEqual([
+    expect(
+      messagesOf(
+        `groups:\n  QA: {${g}, promoteFrom: PRD}\n  STG: {${g}, promoteFrom: QA}\n  PRD: {${g}, promoteFrom: STG}`,
+      ),
+    ).toEqual([
       'groups.QA.promoteFrom: promotion cycle STG → PRD → QA → STG: patches must start from a group without promoteFrom',
     ]);
   });
@@ -110,11 +130,17 @@ describe('wrong documents name the path, what was expected and what was found', 
   });
 
   it('a secret in the YAML', () => {
-    expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\nslack:\n  botToken: xoxb-1234-5678\n  signingSecret: abc`)).toEqual([
-      'slack.botToken: secrets are read from the environment only (SLACK_BOT_TOKEN) (line 6, column 3)',
-      'slack.signingSecret: secrets are read from the environment only (SLACK_SIGNING_SECRET) (line 7, column 3)',
-    ]);
-    expect(messagesOf(`aws:\n  scopes:\n    - {name: a, regions: [us-east-1], secretAccessKey: abc}\ngroups:\n  PRD:\n    ${GROUP}`)).toEqual([
+    expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\nslack:\n  botToken: xoxb-1234-5678\n  signingSecret: abc`)).toEqual(
+      [
+        'slack.botToken: secrets are read from the environment only (SLACK_BOT_TOKEN) (line 6, column 3)',
+        'slack.signingSecret: secrets are read from the environment only (SLACK_SIGNING_SECRET) (line 7, column 3)',
+      ],
+    );
+    expect(
+      messagesOf(
+        `aws:\n  scopes:\n    - {name: a, regions: [us-east-1], secretAccessKey: abc}\ngroups:\n  PRD:\n    ${GROUP}`,
+      ),
+    ).toEqual([
       "aws.scopes[0].secretAccessKey: secrets are read from the environment only (AWS credentials come from the AWS SDK's default credential chain; set roleArn on a scope to assume a role)",
     ]);
   });
@@ -154,25 +180,43 @@ describe('wrong documents name the path, what was expected and what was found', 
   });
 
   it('approval: more approvals than approvers', () => {
-    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [U2, U3], minApprovals: 3}`)).toEqual([
-      'groups.PRD.approval.minApprovals: expected at most 2 (the number of approvers listed: U2, U3), got 3',
-    ]);
+    expect(
+      messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [U2, U3], minApprovals: 3}`),
+    ).toEqual(['groups.PRD.approval.minApprovals: expected at most 2 (the number of approvers listed: U2, U3), got 3']);
   });
 
   it('approval: an operator who is the only approver cannot get approval without self-approval', () => {
     expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [U1]}`)).toEqual([
       "groups.PRD.approval: U1 is both an operator and the only approver, and allowSelfApproval is false, so U1's own requests could never be approved; add another approver or set allowSelfApproval: true",
     ]);
-    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [U1, U2], minApprovals: 2}`)).toEqual([
+    expect(
+      messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [U1, U2], minApprovals: 2}`),
+    ).toEqual([
       'groups.PRD.approval: minApprovals is 2 and 2 approvers are listed, but U1 is also an operator and may not approve their own requests (allowSelfApproval is false), so such a request could never get 2 approvals; add an approver, lower minApprovals, or set allowSelfApproval: true',
     ]);
     // Allowed: self-approval on, or a user group among the approvers (counted when approving).
-    expect(() => parseConfigText(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [U1], allowSelfApproval: true}`, 'f', {})).not.toThrow();
-    expect(() => parseConfigText(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [S1], minApprovals: 3}`, 'f', {})).not.toThrow();
+    expect(() =>
+      parseConfigText(
+        `groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [U1], allowSelfApproval: true}`,
+        'f',
+        {},
+      ),
+    ).not.toThrow();
+    expect(() =>
+      parseConfigText(
+        `groups:\n  PRD:\n    ${GROUP}\n    approval: {required: true, approvers: [S1], minApprovals: 3}`,
+        'f',
+        {},
+      ),
+    ).not.toThrow();
   });
 
   it('install settings out of range', () => {
-    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    install: {rebootOption: Always, maxConcurrency: "0", maxErrors: "10 %", timeoutSeconds: 10}`)).toEqual([
+    expect(
+      messagesOf(
+        `groups:\n  PRD:\n    ${GROUP}\n    install: {rebootOption: Always, maxConcurrency: "0", maxErrors: "10 %", timeoutSeconds: 10}`,
+      ),
+    ).toEqual([
       'groups.PRD.install.rebootOption: expected "RebootIfNeeded" or "NoReboot", got "Always"',
       'groups.PRD.install.maxConcurrency: expected a number of instances like "10" or a percentage like "10%" (at least 1, at most 100%), got "0"',
       'groups.PRD.install.maxErrors: expected a number of errors like "0" or "5", or a percentage like "10%", got "10 %"',
@@ -210,11 +254,15 @@ describe('wrong documents name the path, what was expected and what was found', 
   });
 
   it('yes/no is not a boolean (YAML 1.2)', () => {
-    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: yes}`)).toEqual(['groups.PRD.approval.required: expected true or false, got "yes"']);
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval: {required: yes}`)).toEqual([
+      'groups.PRD.approval.required: expected true or false, got "yes"',
+    ]);
   });
 
   it('no groups, or a document that is not a mapping', () => {
-    expect(messagesOf('aws: {}')).toEqual(['groups: missing (expected a mapping of patch group names to their settings)']);
+    expect(messagesOf('aws: {}')).toEqual([
+      'groups: missing (expected a mapping of patch group names to their settings)',
+    ]);
     expect(messagesOf('groups: {}')).toEqual(['groups: expected at least one patch group, got an empty mapping']);
     expect(messagesOf('- groups')).toEqual([
       'expected a mapping with the keys aws, groups, schedules, windows, slack, log, got a list',
@@ -224,7 +272,11 @@ describe('wrong documents name the path, what was expected and what was found', 
   it('collects every issue into one ConfigError, in document order', () => {
     let error: unknown;
     try {
-      parseConfigText(`groups:\n  PRD:\n    channel: nope\n    operators: [U1]\n    tagKey: x\n    approval: {expiresAfter: soon}`, '/etc/patchbot.yml', {});
+      parseConfigText(
+        `groups:\n  PRD:\n    channel: nope\n    operators: [U1]\n    tagKey: x\n    approval: {expiresAfter: soon}`,
+        '/etc/patchbot.yml',
+        {},
+      );
     } catch (err) {
       error = err;
     }
@@ -232,7 +284,11 @@ describe('wrong documents name the path, what was expected and what was found', 
     const e = error as ConfigError;
     expect(e.code).toBe('CONFIG_INVALID');
     expect(e.file).toBe('/etc/patchbot.yml');
-    expect(e.issues.map((i) => i.path)).toEqual(['groups.PRD.channel', 'groups.PRD.tagKey', 'groups.PRD.approval.expiresAfter']);
+    expect(e.issues.map((i) => i.path)).toEqual([
+      'groups.PRD.channel',
+      'groups.PRD.tagKey',
+      'groups.PRD.approval.expiresAfter',
+    ]);
     expect(e.issues[0]).toMatchObject({ line: 3, column: 14 });
     expect(e.message).toBe(
       [
@@ -250,14 +306,20 @@ describe('YAML problems', () => {
     expect(issuesOf('groups:\n  PRD: {channel: C1, operators: [U1]\n  STG: {}')).toEqual([
       'invalid YAML at line 3, column 3: Flow map in block collection must be sufficiently indented and end with a }',
     ]);
-    expect(issuesOf('groups:\n  PRD:\n\tchannel: C1')).toEqual([expect.stringMatching(/^invalid YAML at line 3, column 1: /)]);
+    expect(issuesOf('groups:\n  PRD:\n\tchannel: C1')).toEqual([
+      expect.stringMatching(/^invalid YAML at line 3, column 1: /),
+    ]);
   });
 
   it('a key given twice', () => {
-    expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\n  PRD:\n    ${GROUP}`)).toEqual(['invalid YAML at line 5, column 3: Map keys must be unique']);
+    expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\n  PRD:\n    ${GROUP}`)).toEqual([
+      'invalid YAML at line 5, column 3: Map keys must be unique',
+    ]);
   });
 
   it('an empty document says that PATCHBOT_CONFIG sets the path', () => {
-    expect(issuesOf('# nothing here\n')).toEqual(['the file is empty (PATCHBOT_CONFIG sets its path); define at least groups, see patchbot.example.yml']);
+    expect(issuesOf('# nothing here\n')).toEqual([
+      'the file is empty (PATCHBOT_CONFIG sets its path); define at least groups, see patchbot.example.yml',
+    ]);
   });
 });

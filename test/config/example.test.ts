@@ -63,7 +63,10 @@ describe('patchbot.example.yml', () => {
       scanMaxAgeMs: 86_400_000,
       promoteFrom: undefined,
     });
-    expect(findGroup(config, 'STG')).toMatchObject({ install: { maxConcurrency: '50%', maxErrors: '1', timeoutSeconds: 3600 }, scanMaxAgeMs: 43_200_000 });
+    expect(findGroup(config, 'STG')).toMatchObject({
+      install: { maxConcurrency: '50%', maxErrors: '1', timeoutSeconds: 3600 },
+      scanMaxAgeMs: 43_200_000,
+    });
   });
 
   it('gives every schedule its time zone', () => {
@@ -76,7 +79,10 @@ describe('patchbot.example.yml', () => {
   });
 
   it('routes windows and keeps the other settings', () => {
-    expect(config.windows).toEqual({ channels: { 'prd-nightly-install': 'C0123PROD', 'mw-0abc123def4567890': '#patching-windows' }, fallback: 'group' });
+    expect(config.windows).toEqual({
+      channels: { 'prd-nightly-install': 'C0123PROD', 'mw-0abc123def4567890': '#patching-windows' },
+      fallback: 'group',
+    });
     expect(config.slack).toEqual({ updateIntervalMs: 5000 });
     expect(config.log).toEqual({ level: 'info' });
   });

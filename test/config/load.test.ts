@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors';
-import { describeConfig, findGroup, findScope, loadConfig, windowChannels, type LoadConfigOptions } from '../../src/config';
+import {
+  describeConfig,
+  findGroup,
+  findScope,
+  loadConfig,
+  windowChannels,
+  type LoadConfigOptions,
+} from '../../src/config';
 
 function loadIssues(options: LoadConfigOptions): { file: string; lines: string[] } {
   try {
@@ -27,19 +34,25 @@ describe('loadConfig', () => {
     });
     expect(loadIssues({ env: { PATCHBOT_CONFIG: 'conf/bot.yml' }, cwd: '/srv', readFile: enoent })).toEqual({
       file: '/srv/conf/bot.yml',
-      lines: ['no such file (PATCHBOT_CONFIG is "conf/bot.yml"; set PATCHBOT_CONFIG to the path of your patchbot.yml, see patchbot.example.yml)'],
+      lines: [
+        'no such file (PATCHBOT_CONFIG is "conf/bot.yml"; set PATCHBOT_CONFIG to the path of your patchbot.yml, see patchbot.example.yml)',
+      ],
     });
   });
 
   it('reads the real file system by default', () => {
-    expect(loadIssues({ env: { PATCHBOT_CONFIG: '/nonexistent/dir/patchbot.yml' } }).lines[0]).toMatch(/^no such file \(PATCHBOT_CONFIG is/);
+    expect(loadIssues({ env: { PATCHBOT_CONFIG: '/nonexistent/dir/patchbot.yml' } }).lines[0]).toMatch(
+      /^no such file \(PATCHBOT_CONFIG is/,
+    );
     expect(loadIssues({ env: { PATCHBOT_CONFIG: __dirname } }).lines[0]).toMatch(/^this is a directory, not a file/);
   });
 
   it('says an empty file is empty and where it looked', () => {
     expect(loadIssues({ env: {}, cwd: '/srv', readFile: () => '\n# todo\n' })).toEqual({
       file: '/srv/patchbot.yml',
-      lines: ['the file is empty (PATCHBOT_CONFIG is not set, so patchbot looked for ./patchbot.yml); define at least groups, see patchbot.example.yml'],
+      lines: [
+        'the file is empty (PATCHBOT_CONFIG is not set, so patchbot looked for ./patchbot.yml); define at least groups, see patchbot.example.yml',
+      ],
     });
   });
 
@@ -68,7 +81,14 @@ describe('loadConfig', () => {
 
 describe('lookups and description', () => {
   const root = join(__dirname, '..', '..');
-  const app = loadConfig({ env: { PATCHBOT_CONFIG: 'patchbot.example.yml', SLACK_BOT_TOKEN: 'xoxb-TOPSECRET', SLACK_SIGNING_SECRET: 'TOPSECRET' }, cwd: root });
+  const app = loadConfig({
+    env: {
+      PATCHBOT_CONFIG: 'patchbot.example.yml',
+      SLACK_BOT_TOKEN: 'xoxb-TOPSECRET',
+      SLACK_SIGNING_SECRET: 'TOPSECRET',
+    },
+    cwd: root,
+  });
   const { config } = app;
 
   it('findGroup ignores case and blanks; findScope is exact', () => {
@@ -80,8 +100,12 @@ describe('lookups and description', () => {
 
   it('windowChannels: listed by id or name, else the channels of the groups the targets name', () => {
     expect(windowChannels(config, { windowId: 'mw-0abc123def4567890' })).toEqual(['#patching-windows']);
-    expect(windowChannels(config, { windowId: 'mw-1', windowName: 'prd-nightly-install', targetGroups: ['STG'] })).toEqual(['C0123PROD']);
-    expect(windowChannels(config, { windowId: 'mw-2', targetGroups: ['STG', 'windows-prd', 'stg', 'unknown'] })).toEqual(['C0123STAGE', '#patching-windows']);
+    expect(
+      windowChannels(config, { windowId: 'mw-1', windowName: 'prd-nightly-install', targetGroups: ['STG'] }),
+    ).toEqual(['C0123PROD']);
+    expect(
+      windowChannels(config, { windowId: 'mw-2', targetGroups: ['STG', 'windows-prd', 'stg', 'unknown'] }),
+    ).toEqual(['C0123STAGE', '#patching-windows']);
     const none = { ...config, windows: { ...config.windows, fallback: 'none' as const } };
     expect(windowChannels(none, { windowId: 'mw-2', targetGroups: ['STG'] })).toEqual([]);
   });
@@ -92,7 +116,13 @@ describe('lookups and description', () => {
     expect(text).not.toContain('TOPSECRET');
     expect(text).not.toContain('patchbot-prd');
     expect(described).toMatchObject({
-      slack: { mode: 'http', botToken: '[redacted]', signingSecret: '[redacted]', appToken: '[not set]', updateIntervalMs: 5000 },
+      slack: {
+        mode: 'http',
+        botToken: '[redacted]',
+        signingSecret: '[redacted]',
+        appToken: '[not set]',
+        updateIntervalMs: 5000,
+      },
       port: 3000,
       logLevel: 'info',
     });

@@ -13,7 +13,14 @@ import type { Exchange } from '@patchbot/sandbox/aws';
 import { ensureBotocoreModels } from '../support/botocore';
 import { GROUPS, eventually, sandboxFleet } from '../support/aws';
 import { DEMO_IDS, OPERATION_ENDED, demoConfig, startHarness, type Harness } from '../support/bot';
-import { ContractReport, describeDiscrepancy, loadModel, type Discrepancy, type ServiceId, type ServiceModel } from './model';
+import {
+  ContractReport,
+  describeDiscrepancy,
+  loadModel,
+  type Discrepancy,
+  type ServiceId,
+  type ServiceModel,
+} from './model';
 import { checkExchange } from './wire';
 import { deviationOf, newerThanModel } from './deviations';
 
@@ -34,7 +41,8 @@ const PARTNER_SCOPE = `    - name: partner
 const KNOWN: ReadonlyArray<{ item: string; matches: (d: Discrepancy) => boolean }> = [];
 
 /** Messages the bot posted at the top level of a channel. */
-const topLevel = (h: Harness, channel: string) => h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
+const topLevel = (h: Harness, channel: string) =>
+  h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
 
 describe('every AWS call patchbot makes, against the published service models', () => {
   let h: Harness;
@@ -73,7 +81,12 @@ describe('every AWS call patchbot makes, against the published service models', 
     // A send that waited out a lost answer is posted once it has ended.
     if (OPERATION_ENDED.test(card.text)) return card;
     if (approveAs) {
-      const r = await h.slack.driver.blockAction({ userId: approveAs, channelId: channel, messageTs: card.ts, actionId: 'patchbot.approve' });
+      const r = await h.slack.driver.blockAction({
+        userId: approveAs,
+        channelId: channel,
+        messageTs: card.ts,
+        actionId: 'patchbot.approve',
+      });
       expect(r.status).toBe(200);
     }
     return h.slack.driver.waitForUpdate(channel, card.ts, (m) => OPERATION_ENDED.test(m.text), endWithinMs);
@@ -111,9 +124,15 @@ describe('every AWS call patchbot makes, against the published service models', 
     const seen = new Set(h.slack.messages(channels.stg).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' });
     await h.slack.driver.waitForMessage(channels.stg, (m) => !seen.has(m.ts) && /Install .*STG/.test(m.text), 15000);
-    const running = await eventually(async () => h.bot.store.operations.listRecent({ limit: 1 }).find((o) => o.status === 'running'), 15000);
+    const running = await eventually(
+      async () => h.bot.store.operations.listRecent({ limit: 1 }).find((o) => o.status === 'running'),
+      15000,
+    );
     await ask(`cancel ${running.id}`, channels.stg);
-    await eventually(async () => (h.bot.store.operations.get(running.id)?.status === 'cancelled' ? true : undefined), 15000);
+    await eventually(
+      async () => (h.bot.store.operations.get(running.id)?.status === 'cancelled' ? true : undefined),
+      15000,
+    );
     h.sim.configure({ timing: { pendingMs: 30, runMs: 120 } });
 
     // The pollers: a window execution with its tasks and invocations, and a compliance change.
@@ -125,14 +144,27 @@ describe('every AWS call patchbot makes, against the published service models', 
       return topLevel(h, channels.prd).length > before ? true : undefined;
     }, 20000);
     await h.bot.runJob('compliance-poll');
-    h.sim.releasePatch({ title: 'ALAS2-2026-9191', classification: 'Security', severity: 'Critical', releasedDaysAgo: 3, group: 'PRD', rescan: true });
+    h.sim.releasePatch({
+      title: 'ALAS2-2026-9191',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 3,
+      group: 'PRD',
+      rescan: true,
+    });
     await h.bot.runJob('compliance-poll');
 
     // Error answers: a denial per service, throttling and server errors (retried, then given up), unknown ids.
     const errors = sandboxFleet(h.sim.url, h.config.aws.scopes, 2);
     try {
       const gw = errors.gateways[0]!;
-      h.sim.configure({ deny: [{ action: 'ssm:DescribePatchGroupState' }, { action: 'ec2:DescribeInstances' }, { action: 'sts:GetCallerIdentity' }] });
+      h.sim.configure({
+        deny: [
+          { action: 'ssm:DescribePatchGroupState' },
+          { action: 'ec2:DescribeInstances' },
+          { action: 'sts:GetCallerIdentity' },
+        ],
+      });
       await expect(gw.getPatchGroupState(GROUPS.PRD)).rejects.toBeDefined();
       await expect(gw.describeInstanceTags(['i-0123456789abcdef0'])).rejects.toBeDefined();
       // IAM cannot deny GetCallerIdentity (its model documentation): AWS answers it all the same.
@@ -159,11 +191,17 @@ describe('every AWS call patchbot makes, against the published service models', 
     for (const x of exchanges) checkExchange({ models, report }, x);
     const known = report.discrepancies.filter((d) => KNOWN.some((k) => k.matches(d)));
     const deviations = report.discrepancies.filter((d) => !known.includes(d) && deviationOf(d) !== undefined);
-    const newer = report.discrepancies.filter((d) => !known.includes(d) && !deviations.includes(d) && newerThanModel(d));
-    const found = report.discrepancies.filter((d) => !known.includes(d) && !deviations.includes(d) && !newer.includes(d));
+    const newer = report.discrepancies.filter(
+      (d) => !known.includes(d) && !deviations.includes(d) && newerThanModel(d),
+    );
+    const found = report.discrepancies.filter(
+      (d) => !known.includes(d) && !deviations.includes(d) && !newer.includes(d),
+    );
 
     const used = deriveAwsActions(readSources('src/aws'));
-    const answered = new Set(exchanges.filter((x) => x.status >= 200 && x.status < 300).map((x) => `${x.service}:${x.operation}`));
+    const answered = new Set(
+      exchanges.filter((x) => x.status >= 200 && x.status < 300).map((x) => `${x.service}:${x.operation}`),
+    );
     const operations = new Set(exchanges.map((x) => `${x.service}:${x.operation}`));
     const figures = {
       operationsCovered: used.filter((a) => answered.has(a)).length,
@@ -182,7 +220,8 @@ describe('every AWS call patchbot makes, against the published service models', 
       membersNewerThanModel: [...new Set(newer.map((d) => `${d.service}:${d.unknown?.shape}.${d.unknown?.member}`))],
     };
     process.stdout.write(`aws contract: ${JSON.stringify(figures)}\n`);
-    if (report.uncompilable.size > 0) process.stdout.write(`aws contract: patterns not checked: ${JSON.stringify([...report.uncompilable])}\n`);
+    if (report.uncompilable.size > 0)
+      process.stdout.write(`aws contract: patterns not checked: ${JSON.stringify([...report.uncompilable])}\n`);
 
     expect([...new Set(found.map(describeDiscrepancy))]).toEqual([]);
     expect(used.filter((a) => !answered.has(a))).toEqual([]);

@@ -26,10 +26,15 @@ export const AWS_DEVIATIONS: readonly Deviation[] = [
     id: 'patch-state-wire-spelling',
     source:
       'DescribeInstancePatches answers State as "Installed", "Missing", "InstalledOther"... (AWS CLI reference example of ' +
-      'describe-instance-patches; the API reference gives the same spelling as the State filter\'s values), not the model enum\'s MISSING',
+      "describe-instance-patches; the API reference gives the same spelling as the State filter's values), not the model enum's MISSING",
     matches: (d) =>
-      d.operation === 'DescribeInstancePatches' && d.direction === 'response' && d.rule === 'enum' && /^Patches\[\d+\]\.State$/.test(d.path) &&
-      /^"(Installed|InstalledOther|InstalledPendingReboot|InstalledRejected|Missing|NotApplicable|Failed)" /.test(d.detail),
+      d.operation === 'DescribeInstancePatches' &&
+      d.direction === 'response' &&
+      d.rule === 'enum' &&
+      /^Patches\[\d+\]\.State$/.test(d.path) &&
+      /^"(Installed|InstalledOther|InstalledPendingReboot|InstalledRejected|Missing|NotApplicable|Failed)" /.test(
+        d.detail,
+      ),
   },
   {
     id: 'command-unset-members-empty',
@@ -39,7 +44,9 @@ export const AWS_DEVIATIONS: readonly Deviation[] = [
     matches: (d) =>
       ['SendCommand', 'ListCommands', 'ListCommandInvocations', 'GetCommandInvocation'].includes(d.operation) &&
       d.direction === 'response' &&
-      ((d.rule === 'min' && d.detail.startsWith('0 characters') && ['OutputS3BucketName', 'CloudWatchLogGroupName'].includes(last(d.path))) ||
+      ((d.rule === 'min' &&
+        d.detail.startsWith('0 characters') &&
+        ['OutputS3BucketName', 'CloudWatchLogGroupName'].includes(last(d.path))) ||
         (d.rule === 'enum' && d.detail.startsWith('"" ') && last(d.path) === 'NotificationType')),
   },
   {
@@ -47,12 +54,22 @@ export const AWS_DEVIATIONS: readonly Deviation[] = [
     source:
       'The model caps InstancePatchStatesList at 1..5 items, yet the same operation takes MaxResults 10..100 and pages up to it ' +
       '(API reference of DescribeInstancePatchStatesForPatchGroup): a page of MaxResults items, or none, is what AWS sends',
-    matches: (d) => d.operation === 'DescribeInstancePatchStatesForPatchGroup' && d.direction === 'response' && d.path === 'InstancePatchStates' && (d.rule === 'max' || d.rule === 'min'),
+    matches: (d) =>
+      d.operation === 'DescribeInstancePatchStatesForPatchGroup' &&
+      d.direction === 'response' &&
+      d.path === 'InstancePatchStates' &&
+      (d.rule === 'max' || d.rule === 'min'),
   },
   {
     id: 'ec2-platform-lowercase',
-    source: 'Instance.platform "is windows for Windows instances; otherwise, it is empty" (the model\'s own documentation of the member), while its enum says Windows',
-    matches: (d) => d.service === 'ec2' && d.direction === 'response' && d.rule === 'enum' && last(d.path) === 'Platform' && d.detail.startsWith('"windows" '),
+    source:
+      'Instance.platform "is windows for Windows instances; otherwise, it is empty" (the model\'s own documentation of the member), while its enum says Windows',
+    matches: (d) =>
+      d.service === 'ec2' &&
+      d.direction === 'response' &&
+      d.rule === 'enum' &&
+      last(d.path) === 'Platform' &&
+      d.detail.startsWith('"windows" '),
   },
 ];
 

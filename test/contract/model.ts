@@ -17,7 +17,18 @@ export interface ShapeRef {
 
 /** One shape of a model (the parts the contract reads). */
 export interface Shape {
-  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'float' | 'double' | 'boolean' | 'timestamp' | 'blob';
+  type:
+    | 'structure'
+    | 'list'
+    | 'map'
+    | 'string'
+    | 'integer'
+    | 'long'
+    | 'float'
+    | 'double'
+    | 'boolean'
+    | 'timestamp'
+    | 'blob';
   members?: Record<string, ShapeRef>;
   required?: string[];
   member?: ShapeRef;
@@ -44,7 +55,12 @@ export interface Operation {
 
 /** A whole service model. */
 export interface ServiceModel {
-  metadata: { protocol: 'json' | 'ec2' | 'query' | string; apiVersion: string; targetPrefix?: string; xmlNamespace?: string };
+  metadata: {
+    protocol: 'json' | 'ec2' | 'query' | string;
+    apiVersion: string;
+    targetPrefix?: string;
+    xmlNamespace?: string;
+  };
   operations: Record<string, Operation>;
   shapes: Record<string, Shape>;
 }
@@ -57,7 +73,9 @@ export type ServiceId = keyof typeof MODEL_VERSIONS;
 
 /** Reads `<dataDir>/<service>/<version>/service-2.json`. */
 export function loadModel(dataDir: string, service: ServiceId): ServiceModel {
-  return JSON.parse(readFileSync(join(dataDir, service, MODEL_VERSIONS[service], 'service-2.json'), 'utf8')) as ServiceModel;
+  return JSON.parse(
+    readFileSync(join(dataDir, service, MODEL_VERSIONS[service], 'service-2.json'), 'utf8'),
+  ) as ServiceModel;
 }
 
 /** Which way a value travelled: what the gateway sent, what the simulator answered, or its error answer. */
@@ -144,7 +162,7 @@ const LATEST_EPOCH_SECONDS = 4_102_444_800;
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
 const show = (value: unknown): string => {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 
@@ -178,7 +196,8 @@ export function validateShape(ctx: ValidationContext, shapeName: string, value: 
       return;
     }
     case 'map': {
-      if (typeof value !== 'object' || Array.isArray(value)) return fail('type', `${show(value)} is not a map (${shapeName})`);
+      if (typeof value !== 'object' || Array.isArray(value))
+        return fail('type', `${show(value)} is not a map (${shapeName})`);
       const entries = Object.entries(value as Record<string, unknown>);
       checkSize(ctx, shape, entries.length, path, 'entries');
       for (const [k, v] of entries) {
@@ -196,7 +215,8 @@ export function validateShape(ctx: ValidationContext, shapeName: string, value: 
     case 'double':
       return validateNumber(ctx, shapeName, shape, value, path, false);
     case 'boolean':
-      if (ctx.form === 'json' ? typeof value !== 'boolean' : value !== 'true' && value !== 'false') fail('type', `${show(value)} is not a boolean`);
+      if (ctx.form === 'json' ? typeof value !== 'boolean' : value !== 'true' && value !== 'false')
+        fail('type', `${show(value)} is not a boolean`);
       return;
     case 'timestamp':
       return validateTimestamp(ctx, value, path);
@@ -208,7 +228,13 @@ export function validateShape(ctx: ValidationContext, shapeName: string, value: 
   }
 }
 
-function validateStructure(ctx: ValidationContext, shapeName: string, shape: Shape, value: unknown, path: string): void {
+function validateStructure(
+  ctx: ValidationContext,
+  shapeName: string,
+  shape: Shape,
+  value: unknown,
+  path: string,
+): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     ctx.report.add(ctx.where, path, 'type', `${show(value)} is not a structure (${shapeName})`);
     return;
@@ -216,12 +242,17 @@ function validateStructure(ctx: ValidationContext, shapeName: string, shape: Sha
   const record = value as Record<string, unknown>;
   const members = shape.members ?? {};
   for (const name of shape.required ?? []) {
-    if (record[name] === undefined) ctx.report.add(ctx.where, join2(path, name), 'required', `${shapeName}.${name} is required and missing`);
+    if (record[name] === undefined)
+      ctx.report.add(ctx.where, join2(path, name), 'required', `${shapeName}.${name} is required and missing`);
   }
   for (const [name, member] of Object.entries(record)) {
     if (member === undefined) continue;
     const ref = members[name];
-    if (!ref) ctx.report.add(ctx.where, join2(path, name), 'unknown member', `${shapeName} has no member ${name}`, { shape: shapeName, member: name });
+    if (!ref)
+      ctx.report.add(ctx.where, join2(path, name), 'unknown member', `${shapeName} has no member ${name}`, {
+        shape: shapeName,
+        member: name,
+      });
     else validateShape(ctx, ref.shape, member, join2(path, name));
   }
 }
@@ -229,8 +260,10 @@ function validateStructure(ctx: ValidationContext, shapeName: string, shape: Sha
 const join2 = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
 function checkSize(ctx: ValidationContext, shape: Shape, size: number, path: string, unit: string): void {
-  if (shape.min !== undefined && size < shape.min) ctx.report.add(ctx.where, path, 'min', `${size} ${unit}, at least ${shape.min}`);
-  if (shape.max !== undefined && size > shape.max) ctx.report.add(ctx.where, path, 'max', `${size} ${unit}, at most ${shape.max}`);
+  if (shape.min !== undefined && size < shape.min)
+    ctx.report.add(ctx.where, path, 'min', `${size} ${unit}, at least ${shape.min}`);
+  if (shape.max !== undefined && size > shape.max)
+    ctx.report.add(ctx.where, path, 'max', `${size} ${unit}, at most ${shape.max}`);
 }
 
 function validateString(ctx: ValidationContext, shape: Shape, value: unknown, path: string): void {
@@ -240,7 +273,8 @@ function validateString(ctx: ValidationContext, shape: Shape, value: unknown, pa
   }
   // Smithy measures string length in Unicode scalar values, not UTF-16 units.
   checkSize(ctx, shape, [...value].length, path, 'characters');
-  if (shape.enum && !shape.enum.includes(value)) ctx.report.add(ctx.where, path, 'enum', `${show(value)} is not one of ${shape.enum.join(', ')}`);
+  if (shape.enum && !shape.enum.includes(value))
+    ctx.report.add(ctx.where, path, 'enum', `${show(value)} is not one of ${shape.enum.join(', ')}`);
   if (shape.pattern !== undefined) {
     const re = compilePattern(shape.pattern);
     if (typeof re === 'string') {
@@ -252,19 +286,34 @@ function validateString(ctx: ValidationContext, shape: Shape, value: unknown, pa
   }
 }
 
-function validateNumber(ctx: ValidationContext, shapeName: string, shape: Shape, value: unknown, path: string, integral: boolean): void {
+function validateNumber(
+  ctx: ValidationContext,
+  shapeName: string,
+  shape: Shape,
+  value: unknown,
+  path: string,
+  integral: boolean,
+): void {
   let n: number;
   if (ctx.form === 'json') {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return ctx.report.add(ctx.where, path, 'type', `${show(value)} is not a number (${shapeName})`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return ctx.report.add(ctx.where, path, 'type', `${show(value)} is not a number (${shapeName})`);
     n = value;
   } else {
     if (typeof value !== 'string' || !(integral ? INTEGER_TEXT : NUMBER_TEXT).test(value)) {
-      return ctx.report.add(ctx.where, path, 'type', `${show(value)} is not ${integral ? 'an integer' : 'a number'} (${shapeName})`);
+      return ctx.report.add(
+        ctx.where,
+        path,
+        'type',
+        `${show(value)} is not ${integral ? 'an integer' : 'a number'} (${shapeName})`,
+      );
     }
     n = Number(value);
   }
-  if (integral && !Number.isInteger(n)) return ctx.report.add(ctx.where, path, 'type', `${show(value)} is not an integer (${shapeName})`);
-  if (shape.type === 'integer' && (n < INT32.min || n > INT32.max)) ctx.report.add(ctx.where, path, 'type', `${n} does not fit a 32-bit integer`);
+  if (integral && !Number.isInteger(n))
+    return ctx.report.add(ctx.where, path, 'type', `${show(value)} is not an integer (${shapeName})`);
+  if (shape.type === 'integer' && (n < INT32.min || n > INT32.max))
+    ctx.report.add(ctx.where, path, 'type', `${n} does not fit a 32-bit integer`);
   if (shape.min !== undefined && n < shape.min) ctx.report.add(ctx.where, path, 'min', `${n}, at least ${shape.min}`);
   if (shape.max !== undefined && n > shape.max) ctx.report.add(ctx.where, path, 'max', `${n}, at most ${shape.max}`);
 }

@@ -11,7 +11,10 @@ import { ROOT, argWords, parseDockerfile } from './derive';
 /** The files the production build compiles, relative to the root, without the type libraries. */
 function buildFiles(): string[] {
   const tsc = require.resolve('typescript/bin/tsc');
-  const out = execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--listFilesOnly'], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--listFilesOnly'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return out
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.includes('/node_modules/'))
@@ -36,7 +39,8 @@ describe('production build', () => {
     const npmRuns = instructions.filter((i) => i.keyword === 'RUN' && /\bnpm (ci|install|prune)\b/.test(i.args));
     expect(npmRuns.length).toBeGreaterThan(0);
     for (const run of npmRuns) {
-      for (const step of run.args.split('&&').filter((s) => /\bnpm (ci|install|prune)\b/.test(s))) expect(step).toMatch(/--workspaces=false\b/);
+      for (const step of run.args.split('&&').filter((s) => /\bnpm (ci|install|prune)\b/.test(s)))
+        expect(step).toMatch(/--workspaces=false\b/);
     }
   });
 });

@@ -100,12 +100,14 @@ export interface PolicyStatement {
 }
 
 /** A string-or-list field as a list. */
-export const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const asList = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
 
 /** The actions the documents allow, sorted and unique. */
 export function allowedActions(docs: readonly PolicyDocument[]): string[] {
   const out = new Set<string>();
-  for (const doc of docs) for (const s of doc.Statement) if (s.Effect === 'Allow') for (const a of asList(s.Action)) out.add(a);
+  for (const doc of docs)
+    for (const s of doc.Statement) if (s.Effect === 'Allow') for (const a of asList(s.Action)) out.add(a);
   return [...out].sort();
 }
 
@@ -175,7 +177,10 @@ export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
 export const MANIFEST_SCOPES: readonly string[] = ['commands'];
 
 /** The scopes of one method, or an error telling the developer to extend the table. */
-export function scopesOf(call: SlackCall, table: Readonly<Record<string, readonly string[]>> = SCOPES_BY_METHOD): readonly string[] {
+export function scopesOf(
+  call: SlackCall,
+  table: Readonly<Record<string, readonly string[]>> = SCOPES_BY_METHOD,
+): readonly string[] {
   const exact = table[call.method];
   if (exact) return exact;
   const family = Object.keys(table).find((k) => k.endsWith('.*') && call.method.startsWith(k.slice(0, -1)));

@@ -18,7 +18,10 @@ const dockerignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
 
 /** compilerOptions merged along tsconfig "extends" (JSON without comments). */
 function compilerOptions(file: string): Record<string, unknown> {
-  const json = JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as { extends?: string; compilerOptions?: Record<string, unknown> };
+  const json = JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as {
+    extends?: string;
+    compilerOptions?: Record<string, unknown>;
+  };
   const base = json.extends ? compilerOptions(posix.join(posix.dirname(file), json.extends)) : {};
   return { ...base, ...json.compilerOptions };
 }
@@ -51,7 +54,11 @@ describe('Dockerfile', () => {
   it('keeps the state file on the /data volume', () => {
     const volumes = all('VOLUME').flatMap((v) => argWords(v.args));
     expect(volumes).toContain('/data');
-    const db = /\bPATCHBOT_DB=(\S+)/.exec(all('ENV').map((e) => e.args).join(' '))?.[1];
+    const db = /\bPATCHBOT_DB=(\S+)/.exec(
+      all('ENV')
+        .map((e) => e.args)
+        .join(' '),
+    )?.[1];
     expect(db).toMatch(/^\/data\/[^/]+$/);
   });
 
@@ -59,7 +66,9 @@ describe('Dockerfile', () => {
     const opts = compilerOptions('tsconfig.build.json');
     const outDir = String(opts.outDir ?? '.');
     const rootDir = String(opts.rootDir ?? '.');
-    const expected = posix.normalize(posix.join(outDir, posix.relative(rootDir, 'src/main.ts'))).replace(/\.ts$/, '.js');
+    const expected = posix
+      .normalize(posix.join(outDir, posix.relative(rootDir, 'src/main.ts')))
+      .replace(/\.ts$/, '.js');
     const words = argWords(all('CMD')[0]?.args ?? '');
     expect(words[0]).toBe('node');
     expect(words[words.length - 1]).toBe(expected);
@@ -69,7 +78,9 @@ describe('Dockerfile', () => {
   });
 
   it('copies only sources that exist and that .dockerignore lets through', () => {
-    const stages = all('FROM').map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1]).filter(Boolean);
+    const stages = all('FROM')
+      .map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1])
+      .filter(Boolean);
     for (const copy of all('COPY')) {
       const words = argWords(copy.args);
       const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
@@ -80,9 +91,13 @@ describe('Dockerfile', () => {
       }
       for (const src of paths.slice(0, -1)) {
         const clean = src.replace(/\/$/, '');
-        if (!existsSync(join(ROOT, clean))) throw new Error(`Dockerfile line ${copy.line}: COPY source ${src} does not exist`);
+        if (!existsSync(join(ROOT, clean)))
+          throw new Error(`Dockerfile line ${copy.line}: COPY source ${src} does not exist`);
         const ignoredBy = dockerignore.find((pattern) => pattern === clean || clean.startsWith(`${pattern}/`));
-        if (ignoredBy) throw new Error(`Dockerfile line ${copy.line}: COPY source ${src} is excluded by .dockerignore (${ignoredBy})`);
+        if (ignoredBy)
+          throw new Error(
+            `Dockerfile line ${copy.line}: COPY source ${src} is excluded by .dockerignore (${ignoredBy})`,
+          );
       }
     }
   });
@@ -90,7 +105,9 @@ describe('Dockerfile', () => {
 
 describe('parseDockerfile', () => {
   it('joins continued lines and skips comments', () => {
-    const parsed = parseDockerfile('# c\nFROM node:26-trixie-slim AS build\nRUN a \\\n  # note\n  && b\nCMD ["node", "x.js"]\n');
+    const parsed = parseDockerfile(
+      '# c\nFROM node:26-trixie-slim AS build\nRUN a \\\n  # note\n  && b\nCMD ["node", "x.js"]\n',
+    );
     expect(parsed.map((i) => [i.keyword, i.args, i.line])).toEqual([
       ['FROM', 'node:26-trixie-slim AS build', 2],
       ['RUN', 'a && b', 3],

@@ -17,7 +17,8 @@ import {
   type PolicyDocument,
 } from './derive';
 
-const readPolicy = (name: string): PolicyDocument => JSON.parse(readFileSync(join(ROOT, 'deploy', 'iam', name), 'utf8')) as PolicyDocument;
+const readPolicy = (name: string): PolicyDocument =>
+  JSON.parse(readFileSync(join(ROOT, 'deploy', 'iam', name), 'utf8')) as PolicyDocument;
 
 const permissions = readPolicy('patchbot-policy.json');
 const assumeRole = readPolicy('patchbot-assume-role-policy.json');
@@ -30,18 +31,27 @@ const derived = deriveAwsActions(awsSources);
 
 /** IAM's wildcard match of an ARN pattern (`*` any run, `?` one character). */
 const arnMatches = (pattern: string, arn: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(arn);
 
 describe('deriveAwsActions', () => {
   it('reads every AWS call there is: nothing but src/aws/ imports the SDK', () => {
     const importsSdk = (f: { text: string }) => /from '@aws-sdk\//.test(f.text);
-    const elsewhere = [...readSources('src', ['src/aws']), ...readSources('commands')].filter(importsSdk).map((f) => f.path);
+    const elsewhere = [...readSources('src', ['src/aws']), ...readSources('commands')]
+      .filter(importsSdk)
+      .map((f) => f.path);
     expect(elsewhere).toEqual([]);
     expect(awsSources.some(importsSdk)).toBe(true);
   });
 
   it('finds the calls the gateway makes, paginated or not', () => {
-    expect(derived).toEqual(expect.arrayContaining(['ssm:SendCommand', 'ssm:DescribeInstancePatchStates', 'ec2:RebootInstances']));
+    expect(derived).toEqual(
+      expect.arrayContaining(['ssm:SendCommand', 'ssm:DescribeInstancePatchStates', 'ec2:RebootInstances']),
+    );
     expect(derived).toContain('sts:AssumeRole');
     expect(derived.every((a) => /^(ssm|ec2|sts):[A-Z]\w+$/.test(a))).toBe(true);
   });
@@ -50,10 +60,21 @@ describe('deriveAwsActions', () => {
     const gateway = awsSources.find((s) => s.path === join('src', 'aws', 'gateway.ts'));
     if (!gateway) throw new Error('src/aws/gateway.ts not found');
     const changed = gateway.text
-      .replace("from '@aws-sdk/client-ssm';", "from '@aws-sdk/client-ssm';\nimport { SendAutomationSignalCommand } from '@aws-sdk/client-ssm';")
-      .concat('\nconst signal = (c: any) => c.send(new SendAutomationSignalCommand({ AutomationExecutionId: "x", SignalType: "Approve" }));\n');
-    const actions = deriveAwsActions([...awsSources.filter((s) => s !== gateway), { path: gateway.path, text: changed }]);
-    expect(comparePolicy(actions, allowedActions(identityPolicies))).toEqual({ missing: ['ssm:SendAutomationSignal'], unused: [] });
+      .replace(
+        "from '@aws-sdk/client-ssm';",
+        "from '@aws-sdk/client-ssm';\nimport { SendAutomationSignalCommand } from '@aws-sdk/client-ssm';",
+      )
+      .concat(
+        '\nconst signal = (c: any) => c.send(new SendAutomationSignalCommand({ AutomationExecutionId: "x", SignalType: "Approve" }));\n',
+      );
+    const actions = deriveAwsActions([
+      ...awsSources.filter((s) => s !== gateway),
+      { path: gateway.path, text: changed },
+    ]);
+    expect(comparePolicy(actions, allowedActions(identityPolicies))).toEqual({
+      missing: ['ssm:SendAutomationSignal'],
+      unused: [],
+    });
   });
 
   it('ignores type imports and reads namespace imports', () => {
@@ -106,13 +127,17 @@ describe('deploy/iam policies', () => {
     });
     // Every tag key the config accepts for a group (tagKey's enum in src/config/schema.ts).
     const schema = readFileSync(join(ROOT, 'src', 'config', 'schema.ts'), 'utf8');
-    const accepted = [...(/tagKey:\s*z\.enum\(\[([^\]]*)\]/.exec(schema)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    const accepted = [...(/tagKey:\s*z\.enum\(\[([^\]]*)\]/.exec(schema)?.[1] ?? '').matchAll(/'([^']+)'/g)].map(
+      (m) => m[1],
+    );
     expect(accepted.length).toBeGreaterThan(0);
     expect(tagKeys.sort()).toEqual(accepted.sort());
   });
 
   it('put mutating actions only in resource-scoped statements', () => {
-    const onStar = permissions.Statement.filter((s) => asList(s.Resource).includes('*')).flatMap((s) => asList(s.Action));
+    const onStar = permissions.Statement.filter((s) => asList(s.Resource).includes('*')).flatMap((s) =>
+      asList(s.Action),
+    );
     expect(onStar).not.toContain('ssm:SendCommand');
     expect(onStar).not.toContain('ec2:RebootInstances');
   });
@@ -132,7 +157,9 @@ describe('cross-account roles', () => {
     expect(trust.Statement).toHaveLength(1);
     const [s] = trust.Statement;
     expect(asList(s?.Action)).toEqual(['sts:AssumeRole']);
-    expect(asList(s?.Principal?.AWS)).toEqual([expect.stringMatching(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@-]+)$/)]);
+    expect(asList(s?.Principal?.AWS)).toEqual([
+      expect.stringMatching(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@-]+)$/),
+    ]);
     const externalIds = example.aws.scopes.map((sc) => sc.externalId).filter((x): x is string => x !== undefined);
     expect(externalIds.length).toBeGreaterThan(0);
     expect(externalIds).toContain(s?.Condition?.StringEquals?.['sts:ExternalId']);

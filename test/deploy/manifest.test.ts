@@ -49,7 +49,7 @@ async function helpText(): Promise<string> {
 describe('manifest.yml: the /patch command', () => {
   const commands = manifest.features.slash_commands;
 
-  it('declares exactly one slash command, /patch, on Bolt\'s HTTP endpoint', () => {
+  it("declares exactly one slash command, /patch, on Bolt's HTTP endpoint", () => {
     expect(commands.map((c) => c.command)).toEqual(['/patch']);
     expect(commands[0]?.url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
@@ -85,7 +85,8 @@ describe('manifest.yml: bot scopes', () => {
 
   it('finds the Web API calls in src/', () => {
     const methods = new Set(calls.map((c) => c.method));
-    for (const m of ['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.open', 'conversations.list']) expect(methods.has(m)).toBe(true);
+    for (const m of ['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.open', 'conversations.list'])
+      expect(methods.has(m)).toBe(true);
   });
 
   it('equal exactly the scopes those calls need, plus commands', () => {

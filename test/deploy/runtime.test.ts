@@ -18,7 +18,7 @@ describe('the Node runtime', () => {
     expect(major % 2).toBe(0);
   });
 
-  it('is the Docker image\'s version in every stage', () => {
+  it("is the Docker image's version in every stage", () => {
     const froms = [...read('Dockerfile').matchAll(/^FROM\s+node:(\S+?)-[a-z]+-slim\b/gm)].map((m) => m[1]);
     expect(froms.length).toBeGreaterThanOrEqual(2);
     expect(new Set(froms)).toEqual(new Set([pinned]));

@@ -47,10 +47,16 @@ describe('install on PRD with approval', () => {
     try {
       const gw = fleet.gateways[0]!;
       const states = await gw.listPatchStates(GROUPS.PRD);
-      const missing = await gw.listInstancePatches(states.filter((s) => s.missingCount > 0).map((s) => s.instanceId), ['Missing']);
+      const missing = await gw.listInstancePatches(
+        states.filter((s) => s.missingCount > 0).map((s) => s.instanceId),
+        ['Missing'],
+      );
       const titles = [...new Set([...missing.values()].flat().map((p) => p.title))];
       expect(titles.length).toBeGreaterThan(0);
-      for (const title of titles) expect(text + JSON.stringify(h.slack.messages(channels.prd).filter((m) => m.thread_ts === card.ts))).toContain(title);
+      for (const title of titles)
+        expect(text + JSON.stringify(h.slack.messages(channels.prd).filter((m) => m.thread_ts === card.ts))).toContain(
+          title,
+        );
     } finally {
       fleet.close();
     }
@@ -63,7 +69,12 @@ describe('install on PRD with approval', () => {
     // bob (by user id) and carol (through @patch-leads) click at the same moment.
     await Promise.all([
       h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE }),
-      h.slack.driver.blockAction({ userId: users.carol, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE }),
+      h.slack.driver.blockAction({
+        userId: users.carol,
+        channelId: channels.prd,
+        messageTs: card.ts,
+        actionId: APPROVE,
+      }),
     ]);
     const done = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
     expect(sends(h)).toBe(1);
@@ -76,13 +87,18 @@ describe('install on PRD with approval', () => {
   it('reboot PRD after the NoReboot install reboots only the waiting instances, and their pending reboot clears', async () => {
     const fleetBefore = sandboxFleet(h.sim.url);
     const gwBefore = fleetBefore.gateways[0]!;
-    const names = new Map((await gwBefore.listManagedInstances(GROUPS.PRD)).map((i) => [i.instanceId, i.name ?? i.instanceId]));
-    const waiting = (await gwBefore.listPatchStates(GROUPS.PRD)).filter((s) => s.installedPendingRebootCount > 0).map((s) => names.get(s.instanceId)!);
+    const names = new Map(
+      (await gwBefore.listManagedInstances(GROUPS.PRD)).map((i) => [i.instanceId, i.name ?? i.instanceId]),
+    );
+    const waiting = (await gwBefore.listPatchStates(GROUPS.PRD))
+      .filter((s) => s.installedPendingRebootCount > 0)
+      .map((s) => names.get(s.instanceId)!);
     fleetBefore.close();
     expect(waiting.length).toBeGreaterThan(0);
 
     const card = await requestCard(h, 'reboot PRD', /Reboot .*PRD.*waiting for approval/);
-    const planned = readable(card) + JSON.stringify(h.slack.messages(channels.prd).filter((m) => m.thread_ts === card.ts));
+    const planned =
+      readable(card) + JSON.stringify(h.slack.messages(channels.prd).filter((m) => m.thread_ts === card.ts));
     for (const name of waiting) expect(planned).toContain(name);
     expect(card.text).toContain(`${waiting.length} PRD instance`);
     await approve(h, card.ts, users.carol);
@@ -104,12 +120,20 @@ describe('who may approve', () => {
     const h = await startHarness();
     try {
       await h.slack.driver.slashCommand({ userId: users.mallory, channelId: channels.prd, text: 'install PRD' });
-      await h.slack.driver.waitFor(() => /not an operator on PRD/.test(JSON.stringify(h.slack.responses())), 5000, 'the refusal');
+      await h.slack.driver.waitFor(
+        () => /not an operator on PRD/.test(JSON.stringify(h.slack.responses())),
+        5000,
+        'the refusal',
+      );
       expect(JSON.stringify(h.slack.responses())).toMatch(/not an operator on PRD/);
 
       const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
       await h.slack.driver.slashCommand({ userId: users.bob, channelId: channels.prd, text: 'install PRD' });
-      const card = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text), 10000);
+      const card = await h.slack.driver.waitForMessage(
+        channels.prd,
+        (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text),
+        10000,
+      );
       const told = await approve(h, card.ts, users.alice);
       expect(told).toMatch(/approver/i);
       expect(sends(h)).toBe(0);
@@ -127,11 +151,29 @@ describe('reject', () => {
     const h = await startHarness();
     try {
       const card = await requestCard(h, 'install PRD', /Install .*PRD.*waiting for approval/);
-      await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: 'patchbot.reject' });
-      const modal = await h.slack.driver.waitFor(() => h.slack.modals().find((m) => m.user === users.bob && m.state === 'open'), 5000, 'the reject dialog');
-      const sent = await h.slack.driver.viewSubmission({ userId: users.bob, viewId: modal.id, inputs: { reason_input: 'change freeze <!channel>' } });
+      await h.slack.driver.blockAction({
+        userId: users.bob,
+        channelId: channels.prd,
+        messageTs: card.ts,
+        actionId: 'patchbot.reject',
+      });
+      const modal = await h.slack.driver.waitFor(
+        () => h.slack.modals().find((m) => m.user === users.bob && m.state === 'open'),
+        5000,
+        'the reject dialog',
+      );
+      const sent = await h.slack.driver.viewSubmission({
+        userId: users.bob,
+        viewId: modal.id,
+        inputs: { reason_input: 'change freeze <!channel>' },
+      });
       expect(sent.status).toBe(200);
-      const rejected = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /rejected/i.test(m.text), 10000);
+      const rejected = await h.slack.driver.waitForUpdate(
+        channels.prd,
+        card.ts,
+        (m) => /rejected/i.test(m.text),
+        10000,
+      );
       const text = readable(rejected);
       expect(text).toContain(users.bob);
       expect(text).toContain('change freeze &lt;!channel&gt;');
@@ -152,19 +194,37 @@ describe('cancel', () => {
       const id = readable(card).match(/op-[0-9a-z]{6}/)![0];
       const before = h.slack.responses().length;
       await h.slack.driver.slashCommand({ userId: users.mallory, channelId: channels.prd, text: `cancel ${id}` });
-      await h.slack.driver.waitFor(() => /requester or an approver|may cancel|Who may/i.test(JSON.stringify(h.slack.responses().slice(before))), 5000, 'the refusal');
+      await h.slack.driver.waitFor(
+        () => /requester or an approver|may cancel|Who may/i.test(JSON.stringify(h.slack.responses().slice(before))),
+        5000,
+        'the refusal',
+      );
       expect(JSON.stringify(h.slack.responses().slice(before))).toMatch(/requester or an approver|may cancel|Who may/i);
 
-      await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `cancel ${id.toUpperCase()}` });
+      await h.slack.driver.slashCommand({
+        userId: users.alice,
+        channelId: channels.prd,
+        text: `cancel ${id.toUpperCase()}`,
+      });
       const cancelled = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /cancel/i.test(m.text), 10000);
       expect(readable(cancelled)).not.toContain('patchbot.approve');
       expect(await approve(h, card.ts, users.bob)).toMatch(/cancel/i);
       expect(sends(h)).toBe(0);
 
       // Cancelling it again is a plain answer saying its state, who and when, not an error with a request id.
-      const again = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `cancel ${id}` });
-      const told = JSON.stringify((await h.slack.driver.waitForResponse((x) => x.url === again.responseUrl, 10000)).body);
-      expect(told).toMatch(new RegExp(`Nothing to cancel: The install ${id} on PRD was cancelled by .*${users.alice}.* at \\d{4}-\\d{2}-\\d{2}`));
+      const again = await h.slack.driver.slashCommand({
+        userId: users.alice,
+        channelId: channels.prd,
+        text: `cancel ${id}`,
+      });
+      const told = JSON.stringify(
+        (await h.slack.driver.waitForResponse((x) => x.url === again.responseUrl, 10000)).body,
+      );
+      expect(told).toMatch(
+        new RegExp(
+          `Nothing to cancel: The install ${id} on PRD was cancelled by .*${users.alice}.* at \\d{4}-\\d{2}-\\d{2}`,
+        ),
+      );
       expect(told).not.toMatch(/Request|bot logs/);
     } finally {
       await h.close();
@@ -178,7 +238,11 @@ describe('cancel a running scan', () => {
     try {
       const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
       await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
-      const msg = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /Scan of PRD/.test(m.text), 10000);
+      const msg = await h.slack.driver.waitForMessage(
+        channels.prd,
+        (m) => !seen.has(m.ts) && /Scan of PRD/.test(m.text),
+        10000,
+      );
       const id = readable(msg).match(/op-[0-9a-z]{6}/)![0];
       await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `cancel ${id}` });
       const ended = await h.slack.driver.waitForUpdate(channels.prd, msg.ts, (m) => /cancel/i.test(m.text), 10000);
@@ -198,9 +262,19 @@ describe('expiry and crashes', () => {
       const card = await requestCard(h, 'install PRD', /Install .*PRD.*waiting for approval/);
       const expired = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /expired/i.test(m.text), 10000);
       expect(readable(expired)).not.toContain(APPROVE);
-      const told = await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE, value: readable(card).match(/op-[0-9a-z]{6}/)![0] });
+      const told = await h.slack.driver.blockAction({
+        userId: users.bob,
+        channelId: channels.prd,
+        messageTs: card.ts,
+        actionId: APPROVE,
+        value: readable(card).match(/op-[0-9a-z]{6}/)![0],
+      });
       expect(told.status).toBe(200);
-      await h.slack.driver.waitFor(() => /expired/i.test(JSON.stringify(h.slack.responses())), 5000, 'the expired answer');
+      await h.slack.driver.waitFor(
+        () => /expired/i.test(JSON.stringify(h.slack.responses())),
+        5000,
+        'the expired answer',
+      );
       expect(JSON.stringify(h.slack.responses())).toMatch(/expired/i);
       expect(sends(h)).toBe(0);
     } finally {

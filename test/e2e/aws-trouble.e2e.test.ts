@@ -18,7 +18,8 @@ describe('AWS trouble and news, as the user sees it', () => {
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
     // A scan's message is posted early and updated; wait until it says how the scan ended.
-    const done = (m: { text: string; blocks: unknown[] }) => match.test(readable(m)) && (!/Scan of/.test(m.text) || OPERATION_ENDED.test(m.text));
+    const done = (m: { text: string; blocks: unknown[] }) =>
+      match.test(readable(m)) && (!/Scan of/.test(m.text) || OPERATION_ENDED.test(m.text));
     return readable(await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && done(m), 15000));
   }
 
@@ -55,7 +56,13 @@ describe('AWS trouble and news, as the user sees it', () => {
 
   it('a patch released since the last scan is reported as newly missing', async () => {
     await newMessage('scan PRD', /Scan of PRD/);
-    h.sim.releasePatch({ title: 'ALAS2-2026-9999', classification: 'Security', severity: 'Critical', releasedDaysAgo: 40, group: 'PRD' });
+    h.sim.releasePatch({
+      title: 'ALAS2-2026-9999',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 40,
+      group: 'PRD',
+    });
     const text = await newMessage('scan PRD', /Scan of PRD/);
     expect(text).toMatch(/Newly missing/i);
     expect(text).toContain('ALAS2-2026-9999');

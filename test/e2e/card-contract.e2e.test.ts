@@ -17,9 +17,17 @@ const APPROVE = 'patchbot.approve';
 async function requestCard(h: Harness, text: string): Promise<{ ts: string; op: Operation; text: string }> {
   const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
   await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
-  const card = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text), 15000);
+  const card = await h.slack.driver.waitForMessage(
+    channels.prd,
+    (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text),
+    15000,
+  );
   // The tracker stores the card's ts right after Slack answers the post.
-  const op = await h.slack.driver.waitFor(async () => h.bot.store.operations.listRecent({ limit: 20 }).find((o) => o.messageTs === card.ts), 5000, 'the card’s operation');
+  const op = await h.slack.driver.waitFor(
+    async () => h.bot.store.operations.listRecent({ limit: 20 }).find((o) => o.messageTs === card.ts),
+    5000,
+    'the card’s operation',
+  );
   const thread = h.slack.messages(channels.prd).filter((m) => m.thread_ts === card.ts);
   return { ts: card.ts, op, text: readable(card) + JSON.stringify(thread) };
 }
@@ -36,7 +44,12 @@ async function editPrdBaseline(h: Harness): Promise<void> {
   fleet.close();
   const ssm = new SSMClient({ endpoint: h.sim.url, region: 'us-east-1', credentials: SANDBOX_CREDENTIALS });
   try {
-    await ssm.send(new UpdatePatchBaselineCommand({ BaselineId: baseline.baselineId, Description: 'approve Medium too, from now on' }));
+    await ssm.send(
+      new UpdatePatchBaselineCommand({
+        BaselineId: baseline.baselineId,
+        Description: 'approve Medium too, from now on',
+      }),
+    );
   } finally {
     ssm.destroy();
   }
@@ -46,7 +59,10 @@ async function editPrdBaseline(h: Harness): Promise<void> {
 async function idsByName(h: Harness): Promise<Map<string, string>> {
   const fleet = sandboxFleet(h.sim.url);
   try {
-    const all = [...(await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD)), ...(await fleet.gateways[0]!.listManagedInstances(GROUPS.STG))];
+    const all = [
+      ...(await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD)),
+      ...(await fleet.gateways[0]!.listManagedInstances(GROUPS.STG)),
+    ];
     return new Map(all.map((i) => [i.name ?? i.instanceId, i.instanceId]));
   } finally {
     fleet.close();
@@ -94,7 +110,11 @@ describe('the approved card is exactly what runs', () => {
     expect(text).toContain('prd-app-3');
     expect(text).toContain('stg-web-1');
     expect(text).toContain('joined PRD after the card was posted');
-    await h.slack.driver.waitFor(async () => (h.sim.changes('DeleteTags').length > 0 ? true : undefined), 10000, 'the marker tag removed');
+    await h.slack.driver.waitFor(
+      async () => (h.sim.changes('DeleteTags').length > 0 ? true : undefined),
+      10000,
+      'the marker tag removed',
+    );
     expect([...(h.sim.changes('DeleteTags')[0]!.detail['resourceIds'] as string[])].sort()).toEqual(targetIds);
   });
 
@@ -112,8 +132,17 @@ describe('the approved card is exactly what runs', () => {
     expect(h.bot.store.operations.get(card.op.id)).toMatchObject({ status: 'failed', error: { code: 'DRIFT' } });
 
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
-    await h.slack.driver.blockAction({ userId: users.alice, channelId: channels.prd, messageTs: card.ts, actionId: 'patchbot.replan' });
-    const again = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text), 15000);
+    await h.slack.driver.blockAction({
+      userId: users.alice,
+      channelId: channels.prd,
+      messageTs: card.ts,
+      actionId: 'patchbot.replan',
+    });
+    const again = await h.slack.driver.waitForMessage(
+      channels.prd,
+      (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text),
+      15000,
+    );
     expect(again.ts).not.toBe(card.ts);
     // The new plan rests on the edited baseline, so approving it sends.
     await approveAndWait(h, again.ts);
@@ -149,9 +178,15 @@ describe('a group without approval (STG)', () => {
   it('installs on exactly its plan’s targets, never the stopped stg-batch-1; a scan names stg-batch-1 as stopped', async () => {
     const seen = new Set(h.slack.messages(channels.stg).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' });
-    const done = await h.slack.driver.waitForMessage(channels.stg, (m) => !seen.has(m.ts) && /Install of STG/.test(m.text) && OPERATION_ENDED.test(m.text), 30000);
+    const done = await h.slack.driver.waitForMessage(
+      channels.stg,
+      (m) => !seen.has(m.ts) && /Install of STG/.test(m.text) && OPERATION_ENDED.test(m.text),
+      30000,
+    );
     const op = h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.messageTs === done.ts)!;
-    const targets = readPlan(op)!.targets.map((t) => t.instanceId).sort();
+    const targets = readPlan(op)!
+      .targets.map((t) => t.instanceId)
+      .sort();
     const ids = await idsByName(h);
     expect(targets).not.toContain(ids.get('stg-batch-1'));
     const send = h.sim.changes('SendCommand')[0]!.detail;
@@ -159,7 +194,11 @@ describe('a group without approval (STG)', () => {
 
     const before = new Set(h.slack.messages(channels.stg).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG' });
-    const scan = await h.slack.driver.waitForMessage(channels.stg, (m) => !before.has(m.ts) && /Scan of STG/.test(m.text) && OPERATION_ENDED.test(m.text), 30000);
+    const scan = await h.slack.driver.waitForMessage(
+      channels.stg,
+      (m) => !before.has(m.ts) && /Scan of STG/.test(m.text) && OPERATION_ENDED.test(m.text),
+      30000,
+    );
     expect(readable(scan)).toMatch(/stg-batch-1\* `i-[0-9a-f]+` — stopped · /);
   });
 });

@@ -18,17 +18,35 @@ const APPROVE = 'patchbot.approve';
 const OLD = { id: 'C0OLDPATCH', name: 'old-patching' };
 const WORKSPACE: WorkspaceSeed = {
   ...DEMO_WORKSPACE,
-  channels: [...DEMO_WORKSPACE.channels, { id: OLD.id, name: OLD.name, members: [bot.userId, users.alice], isArchived: true }],
+  channels: [
+    ...DEMO_WORKSPACE.channels,
+    { id: OLD.id, name: OLD.name, members: [bot.userId, users.alice], isArchived: true },
+  ],
 };
 
 /** The demo config with PRD's channel (and the window's) written as `value`. */
-const prdChannel = (value: string) => demoConfig((t) => t.replace(/(PRD:\n\s+channel:) C0PRDPATCH/, `$1 "${value}"`).replace(/(patch-window-am2:) C0PRDPATCH/, `$1 "${value}"`));
+const prdChannel = (value: string) =>
+  demoConfig((t) =>
+    t
+      .replace(/(PRD:\n\s+channel:) C0PRDPATCH/, `$1 "${value}"`)
+      .replace(/(patch-window-am2:) C0PRDPATCH/, `$1 "${value}"`),
+  );
 
 /** Runs `/patch <text>` as `userId` in `channelId` and returns everything its response_url received, as text. */
-async function command(h: Harness, text: string, channelId: string = channels.prd, userId: string = users.alice): Promise<string> {
+async function command(
+  h: Harness,
+  text: string,
+  channelId: string = channels.prd,
+  userId: string = users.alice,
+): Promise<string> {
   const sent = await h.slack.driver.slashCommand({ userId, channelId, text });
   await h.slack.driver.waitForResponse((r) => r.url === sent.responseUrl, 10000);
-  return JSON.stringify(h.slack.responses().filter((r) => r.url === sent.responseUrl).map((r) => r.body));
+  return JSON.stringify(
+    h.slack
+      .responses()
+      .filter((r) => r.url === sent.responseUrl)
+      .map((r) => r.body),
+  );
 }
 
 /** The bot's direct messages to a user. */
@@ -44,8 +62,17 @@ describe('a group whose channel is given by name (#prd-patching)', () => {
   it('runs an approved install to its result on its card, every chat.update accepted', async () => {
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'install PRD' });
-    const card = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /Install .*PRD.*waiting for approval/.test(m.text), 10000);
-    const click = await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE });
+    const card = await h.slack.driver.waitForMessage(
+      channels.prd,
+      (m) => !seen.has(m.ts) && /Install .*PRD.*waiting for approval/.test(m.text),
+      10000,
+    );
+    const click = await h.slack.driver.blockAction({
+      userId: users.bob,
+      channelId: channels.prd,
+      messageTs: card.ts,
+      actionId: APPROVE,
+    });
     expect(click.status).toBe(200);
     const done = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
     expect(readable(done)).toMatch(/Approved by/);
@@ -104,17 +131,25 @@ describe('start-up with a channel Slack cannot give an id for', () => {
       host: '127.0.0.1',
       logger: silentLogger(),
       // Nothing reaches AWS: the channels are resolved first.
-      aws: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDE2E', secretAccessKey: 'e2e' }, maxAttempts: 1 },
+      aws: {
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'AKIDE2E', secretAccessKey: 'e2e' },
+        maxAttempts: 1,
+      },
     });
     await running.stop();
   };
 
   it('a name nobody has fails start, naming it, where it is, and the fix', async () => {
-    await expect(start('#prd-patchin')).rejects.toThrow(/#prd-patchin \(groups\.PRD\.channel\) is not a channel patchbot can see: check the spelling.*\/invite @patchbot.*id/);
+    await expect(start('#prd-patchin')).rejects.toThrow(
+      /#prd-patchin \(groups\.PRD\.channel\) is not a channel patchbot can see: check the spelling.*\/invite @patchbot.*id/,
+    );
   });
 
   it('an archived channel fails start, by name or by id, and is not "invite the bot"', async () => {
-    await expect(start(`#${OLD.name}`)).rejects.toThrow(/#old-patching \(groups\.PRD\.channel\) is archived \(C0OLDPATCH\): unarchive it/);
+    await expect(start(`#${OLD.name}`)).rejects.toThrow(
+      /#old-patching \(groups\.PRD\.channel\) is archived \(C0OLDPATCH\): unarchive it/,
+    );
     const byId = start(OLD.id);
     await expect(byId).rejects.toThrow(/C0OLDPATCH \(groups\.PRD\.channel, #old-patching\) is archived/);
     await expect(byId).rejects.not.toThrow(/invite/);
@@ -125,14 +160,31 @@ describe('start-up with a channel Slack cannot give an id for', () => {
       const env = loadEnv({ SLACK_API_URL: slack.apiUrl, SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: 's' });
       return (await runSlackPreflight(env, silentLogger(), prdChannel(value))).find((c) => c.what === 'Slack channels');
     };
-    expect(await check('#prd-patchin')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^Channel #prd-patchin \(groups\.PRD\.channel\) is not a channel patchbot can see: check the spelling/) });
-    expect(await check('#ops')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/patchbot is not in #ops \(C0OPSCHAN1, groups\.PRD\.channel\): invite it with \/invite @patchbot/) });
-    expect(await check('#prd-patching')).toMatchObject({ status: 'ok', detail: '2 channels; #prd-patching is C0PRDPATCH' });
+    expect(await check('#prd-patchin')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(
+        /^Channel #prd-patchin \(groups\.PRD\.channel\) is not a channel patchbot can see: check the spelling/,
+      ),
+    });
+    expect(await check('#ops')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(
+        /patchbot is not in #ops \(C0OPSCHAN1, groups\.PRD\.channel\): invite it with \/invite @patchbot/,
+      ),
+    });
+    expect(await check('#prd-patching')).toMatchObject({
+      status: 'ok',
+      detail: '2 channels; #prd-patching is C0PRDPATCH',
+    });
   });
 
   it('asks conversations.list for public and private channels, 200 a page, without archived ones', () => {
     const list = slack.calls('conversations.list')[0];
-    expect(list?.args).toMatchObject({ types: 'public_channel,private_channel', exclude_archived: 'true', limit: '200' });
+    expect(list?.args).toMatchObject({
+      types: 'public_channel,private_channel',
+      exclude_archived: 'true',
+      limit: '200',
+    });
   });
 });
 
@@ -146,8 +198,14 @@ describe('a card Slack will not post', () => {
 
   it('not_in_channel: the request is cancelled, audited, and the requester told to invite the bot', async () => {
     await command(h, 'install PRD', channels.stg);
-    const dm = await h.slack.driver.waitFor(() => dms(h, users.alice).find((m) => /install of PRD/.test(m.text)), 10000, 'a direct message to alice');
-    expect(dm.text).toMatch(/was cancelled: its card could not be posted in <#C0OPSCHAN1>, so nobody could approve or follow it/);
+    const dm = await h.slack.driver.waitFor(
+      () => dms(h, users.alice).find((m) => /install of PRD/.test(m.text)),
+      10000,
+      'a direct message to alice',
+    );
+    expect(dm.text).toMatch(
+      /was cancelled: its card could not be posted in <#C0OPSCHAN1>, so nobody could approve or follow it/,
+    );
     expect(dm.text).toMatch(/not_in_channel.*\/invite @patchbot/);
     const op = h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.kind === 'install');
     expect(op?.status).toBe('cancelled');
@@ -159,8 +217,14 @@ describe('a card Slack will not post', () => {
   it('a scan, sent before its card: not cancelled half-way, and the requester told where to follow it', async () => {
     const sent = h.sim.stats().calls.SendCommand ?? 0;
     await command(h, 'scan PRD', channels.stg);
-    const dm = await h.slack.driver.waitFor(() => dms(h, users.alice).find((m) => /scan of PRD/.test(m.text)), 10000, 'a direct message to alice');
-    expect(dm.text).toMatch(/your scan of PRD \(\S+\) (is running|ended \(\w+\)), but its card could not be posted in <#C0OPSCHAN1>/);
+    const dm = await h.slack.driver.waitFor(
+      () => dms(h, users.alice).find((m) => /scan of PRD/.test(m.text)),
+      10000,
+      'a direct message to alice',
+    );
+    expect(dm.text).toMatch(
+      /your scan of PRD \(\S+\) (is running|ended \(\w+\)), but its card could not be posted in <#C0OPSCHAN1>/,
+    );
     expect(dm.text).toMatch(/\/invite @patchbot.*\/patch history PRD/);
     expect(h.sim.stats().calls.SendCommand ?? 0).toBeGreaterThan(sent);
   });
@@ -170,7 +234,11 @@ describe('a card Slack will not post', () => {
     h.slack.workspace.setArchived(channels.ops, true);
     try {
       await command(h, 'reboot PRD', channels.stg);
-      const dm = await h.slack.driver.waitFor(() => dms(h, users.alice).find((m) => /reboot of PRD/.test(m.text)), 10000, 'a direct message to alice');
+      const dm = await h.slack.driver.waitFor(
+        () => dms(h, users.alice).find((m) => /reboot of PRD/.test(m.text)),
+        10000,
+        'a direct message to alice',
+      );
       expect(dm.text).toMatch(/is archived \(is_archived\): unarchive it, or set the group's channel in patchbot.yml/);
       expect(dm.text).not.toMatch(/invite/);
     } finally {
@@ -190,7 +258,9 @@ describe('/patch digest where Slack refuses the post', () => {
     h.slack.workspace.setArchived(channels.prd, true);
     try {
       const told = await command(h, `digest <#${channels.prd}|prd-patching>`, channels.stg);
-      expect(told).toMatch(/The digest could not be posted: <#C0PRDPATCH> is archived \(is_archived\): unarchive it, or set the group's channel/);
+      expect(told).toMatch(
+        /The digest could not be posted: <#C0PRDPATCH> is archived \(is_archived\): unarchive it, or set the group's channel/,
+      );
       expect(told).not.toMatch(/invite/);
     } finally {
       h.slack.workspace.setArchived(channels.prd, false);
@@ -206,7 +276,9 @@ describe('Slack refusals answered with the fix', () => {
   afterAll(() => h.close());
 
   it('missing_scope on usergroups.users.list: an operator by user group is told the bot lacks usergroups:read, not that they are no operator', async () => {
-    h.slack.failNext('usergroups.users.list', 'missing_scope', { extra: { needed: 'usergroups:read', provided: 'commands,chat:write' } });
+    h.slack.failNext('usergroups.users.list', 'missing_scope', {
+      extra: { needed: 'usergroups:read', provided: 'commands,chat:write' },
+    });
     const told = await command(h, 'status STG', channels.stg, users.carol);
     expect(told).toMatch(/lacks the usergroups:read scope for usergroups.users.list/);
     expect(told).toMatch(/reinstall the app/);

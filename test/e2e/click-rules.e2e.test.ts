@@ -11,7 +11,10 @@ const APPROVE = 'patchbot.approve';
 /** STG needs approval too, so both channels hold a pending card at once. */
 const bothProtected = () =>
   demoConfig((t) =>
-    t.replace('    operators: [U0ALICE001, U0BOB00001, S0LEADS001]\n    install:\n      rebootOption: RebootIfNeeded', '    operators: [U0ALICE001, U0BOB00001, S0LEADS001]\n    approval:\n      required: true\n      approvers: [U0BOB00001, S0LEADS001]\n    install:\n      rebootOption: RebootIfNeeded'),
+    t.replace(
+      '    operators: [U0ALICE001, U0BOB00001, S0LEADS001]\n    install:\n      rebootOption: RebootIfNeeded',
+      '    operators: [U0ALICE001, U0BOB00001, S0LEADS001]\n    approval:\n      required: true\n      approvers: [U0BOB00001, S0LEADS001]\n    install:\n      rebootOption: RebootIfNeeded',
+    ),
   );
 
 /** Requests `/patch install <group>` as alice and returns its card and operation. */
@@ -19,9 +22,17 @@ async function pendingInstall(h: Harness, group: 'STG' | 'PRD') {
   const channel = group === 'STG' ? channels.stg : channels.prd;
   const seen = new Set(h.slack.messages(channel).map((m) => m.ts));
   await h.slack.driver.slashCommand({ userId: users.alice, channelId: channel, text: `install ${group}` });
-  const card = await h.slack.driver.waitForMessage(channel, (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text), 10000);
+  const card = await h.slack.driver.waitForMessage(
+    channel,
+    (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text),
+    10000,
+  );
   // The tracker stores where it posted right after the post.
-  const op = await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 10, group }).find((o) => o.messageTs === card.ts), 5000, 'the card recorded');
+  const op = await h.slack.driver.waitFor(
+    () => h.bot.store.operations.listRecent({ limit: 10, group }).find((o) => o.messageTs === card.ts),
+    5000,
+    'the card recorded',
+  );
   return { card, op, channel };
 }
 
@@ -32,10 +43,16 @@ describe('a click counts only on its own card', () => {
   });
   afterAll(() => h.close());
 
-  it("an Approve on card A whose value names C approves neither, and the clicker is told", async () => {
+  it('an Approve on card A whose value names C approves neither, and the clicker is told', async () => {
     const a = await pendingInstall(h, 'STG');
     const c = await pendingInstall(h, 'PRD');
-    const click = await h.slack.driver.blockAction({ userId: users.bob, channelId: a.channel, messageTs: a.card.ts, actionId: APPROVE, value: c.op.id });
+    const click = await h.slack.driver.blockAction({
+      userId: users.bob,
+      channelId: a.channel,
+      messageTs: a.card.ts,
+      actionId: APPROVE,
+      value: c.op.id,
+    });
     expect(click.status).toBe(200);
     const told = await h.slack.driver.waitForResponse((r) => JSON.stringify(r.body).includes('not on the card'));
     expect(JSON.stringify(told.body)).toContain(c.op.id);
@@ -45,10 +62,17 @@ describe('a click counts only on its own card', () => {
       expect(h.bot.store.operations.get(op.id)?.status).toBe('pending');
     }
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(0);
-    expect(h.bot.store.audit.list({ operationId: c.op.id, limit: 10 }).map((e) => e.action)).toContain('operation.refused');
+    expect(h.bot.store.audit.list({ operationId: c.op.id, limit: 10 }).map((e) => e.action)).toContain(
+      'operation.refused',
+    );
 
     // The same click on C's own card approves C.
-    const own = await h.slack.driver.blockAction({ userId: users.bob, channelId: c.channel, messageTs: c.card.ts, actionId: APPROVE });
+    const own = await h.slack.driver.blockAction({
+      userId: users.bob,
+      channelId: c.channel,
+      messageTs: c.card.ts,
+      actionId: APPROVE,
+    });
     expect(own.status).toBe(200);
     expect(h.bot.store.approvals.list(c.op.id).map((v) => v.userId)).toEqual([users.bob]);
     expect(h.bot.store.approvals.list(a.op.id)).toEqual([]);
@@ -58,7 +82,13 @@ describe('a click counts only on its own card', () => {
     const a = h.bot.store.operations.listRecent({ limit: 1, group: 'STG' })[0]!;
     const prdCard = h.slack.messages(channels.prd).find((m) => /waiting for approval|approved/i.test(m.text))!;
     const before = h.slack.calls('views.open').length;
-    const click = await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: prdCard.ts, actionId: 'patchbot.reject', value: a.id });
+    const click = await h.slack.driver.blockAction({
+      userId: users.bob,
+      channelId: channels.prd,
+      messageTs: prdCard.ts,
+      actionId: 'patchbot.reject',
+      value: a.id,
+    });
     expect(click.status).toBe(200);
     await h.slack.driver.waitForResponse((r) => JSON.stringify(r.body).includes('does not belong'));
     expect(h.slack.calls('views.open').length).toBe(before);
@@ -77,7 +107,12 @@ describe('an Approve is stored before it is acknowledged', () => {
     const { card, op, channel } = await pendingInstall(h, 'PRD');
     // carol approves through @patch-leads: her click needs a Web API look-up, slowed down here.
     h.slack.configure({ latencyMs: 400 });
-    const click = await h.slack.driver.blockAction({ userId: users.carol, channelId: channel, messageTs: card.ts, actionId: APPROVE });
+    const click = await h.slack.driver.blockAction({
+      userId: users.carol,
+      channelId: channel,
+      messageTs: card.ts,
+      actionId: APPROVE,
+    });
     // Read synchronously on the answer: nothing of the bot's ran in between.
     const votes = h.bot.store.approvals.list(op.id).map((v) => v.userId);
     const status = h.bot.store.operations.get(op.id)?.status;
@@ -92,7 +127,12 @@ describe('an Approve is stored before it is acknowledged', () => {
   it('a decision that cannot be stored within the budget is acknowledged in time, not recorded, and the clicker is told', async () => {
     const { card, op, channel } = await pendingInstall(h, 'PRD');
     h.slack.configure({ latencyMs: 2600 });
-    const click = await h.slack.driver.blockAction({ userId: users.carol, channelId: channel, messageTs: card.ts, actionId: APPROVE });
+    const click = await h.slack.driver.blockAction({
+      userId: users.carol,
+      channelId: channel,
+      messageTs: card.ts,
+      actionId: APPROVE,
+    });
     expect(click.status).toBe(200);
     expect(click.slackError).toBeUndefined();
     expect(click.elapsedMs).toBeLessThan(3000);

@@ -14,18 +14,27 @@ async function requestAndApprove(h: Harness, text: string, match: RegExp) {
   const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
   await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
   const card = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && match.test(m.text), 15000);
-  await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: 'patchbot.approve' });
+  await h.slack.driver.blockAction({
+    userId: users.bob,
+    channelId: channels.prd,
+    messageTs: card.ts,
+    actionId: 'patchbot.approve',
+  });
   return card;
 }
 
-const ended = (h: Harness, ts: string) => h.slack.driver.waitForUpdate(channels.prd, ts, (m) => OPERATION_ENDED.test(m.text), 60000);
+const ended = (h: Harness, ts: string) =>
+  h.slack.driver.waitForUpdate(channels.prd, ts, (m) => OPERATION_ENDED.test(m.text), 60000);
 
 describe('lost and late AWS answers', () => {
   let h: Harness;
   afterEach(() => h.close());
 
   it('a SendCommand whose answer is lost is looked up, not repeated: one command, the right result', async () => {
-    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'lose-answer', times: 1 }] } });
+    h = await startHarness({
+      aws: AWS,
+      sim: { faults: [{ action: 'ssm:SendCommand', kind: 'lose-answer', times: 1 }] },
+    });
     const card = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     const done = await ended(h, card.ts);
     expect(h.sim.changes('SendCommand')).toHaveLength(1);
@@ -37,14 +46,20 @@ describe('lost and late AWS answers', () => {
   });
 
   it('a SendCommand that lands after its sender gave up is found, not sent again', async () => {
-    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 3_000, times: 1 }] } });
+    h = await startHarness({
+      aws: AWS,
+      sim: { faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 3_000, times: 1 }] },
+    });
     const card = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     await ended(h, card.ts);
     expect(h.sim.changes('SendCommand')).toHaveLength(1);
   });
 
   it('a SendCommand that never reached AWS is sent again once the lookup finds nothing', async () => {
-    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'hang', ms: 3_000, times: 1 }] } });
+    h = await startHarness({
+      aws: AWS,
+      sim: { faults: [{ action: 'ssm:SendCommand', kind: 'hang', ms: 3_000, times: 1 }] },
+    });
     const card = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     const done = await ended(h, card.ts);
     expect(h.sim.changes('SendCommand')).toHaveLength(1);
@@ -53,9 +68,16 @@ describe('lost and late AWS answers', () => {
   });
 
   it('a stop with the send on the wire: the restart waits until it can no longer land, finds it, sends nothing more', async () => {
-    h = await startHarness({ aws: AWS, sim: { faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 3_000, times: 1 }] } });
+    h = await startHarness({
+      aws: AWS,
+      sim: { faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 3_000, times: 1 }] },
+    });
     const card = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
-    await h.slack.driver.waitFor(async () => ((h.sim.stats().calls.SendCommand ?? 0) > 0 ? true : undefined), 10000, 'the send on the wire');
+    await h.slack.driver.waitFor(
+      async () => ((h.sim.stats().calls.SendCommand ?? 0) > 0 ? true : undefined),
+      10000,
+      'the send on the wire',
+    );
     await h.bot.stop();
     await h.restart();
     await ended(h, card.ts);
@@ -67,7 +89,16 @@ describe('lost and late AWS answers', () => {
     const install = await requestAndApprove(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     await ended(h, install.ts);
     // The card shows the result just before the operation closes; the reboot may be asked once it has.
-    await h.slack.driver.waitFor(async () => (h.bot.store.operations.listRecent({ group: 'PRD', limit: 5 }).some((o) => o.messageTs === install.ts && o.finishedAt) ? true : undefined), 10000, 'the install closed');
+    await h.slack.driver.waitFor(
+      async () =>
+        h.bot.store.operations
+          .listRecent({ group: 'PRD', limit: 5 })
+          .some((o) => o.messageTs === install.ts && o.finishedAt)
+          ? true
+          : undefined,
+      10000,
+      'the install closed',
+    );
     h.sim.configure({ faults: [{ action: 'ec2:RebootInstances', kind: 'lose-answer', times: 1 }] });
     const card = await requestAndApprove(h, 'reboot PRD', /Reboot .*PRD.*waiting for approval/);
     const done = await ended(h, card.ts);

@@ -23,12 +23,19 @@ describe('one change per group', () => {
     ]);
     await h.slack.driver.waitForMessage(channels.prd, (m) => /waiting for approval/.test(m.text), 15000);
     const refusal = await h.slack.driver.waitFor(
-      async () => h.slack.responses().slice(answered).find((r) => /Only one change runs on a group at a time/.test(JSON.stringify(r.body))),
+      async () =>
+        h.slack
+          .responses()
+          .slice(answered)
+          .find((r) => /Only one change runs on a group at a time/.test(JSON.stringify(r.body))),
       15000,
       'the refusal',
     );
     await new Promise((r) => setTimeout(r, 500));
-    const cards = h.slack.messages(channels.prd).slice(before).filter((m) => !m.thread_ts && /Install/.test(m.text));
+    const cards = h.slack
+      .messages(channels.prd)
+      .slice(before)
+      .filter((m) => !m.thread_ts && /Install/.test(m.text));
     expect(cards).toHaveLength(1);
     const held = h.bot.store.operations.listRecent({ group: 'PRD', limit: 5 }).filter((o) => o.kind === 'install');
     expect(held).toHaveLength(1);
@@ -45,7 +52,11 @@ describe('one change per group', () => {
       h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' }),
       h.slack.driver.slashCommand({ userId: users.bob, channelId: channels.stg, text: 'install STG' }),
     ]);
-    const done = await h.slack.driver.waitForMessage(channels.stg, (m) => /Install of STG (succeeded|finished with problems|failed)/.test(m.text), 30000);
+    const done = await h.slack.driver.waitForMessage(
+      channels.stg,
+      (m) => /Install of STG (succeeded|finished with problems|failed)/.test(m.text),
+      30000,
+    );
     expect(h.sim.changes('SendCommand')).toHaveLength(1);
     expect(readable(done)).toContain('STG');
     expect(JSON.stringify(h.slack.responses())).toMatch(/Only one change runs on a group at a time/);

@@ -8,13 +8,16 @@ import { DEMO_IDS, demoConfig, readable, startHarness, type Harness } from '../s
 const { users, channels } = DEMO_IDS;
 
 /** Messages the bot posted at the top level of a channel (thread replies left out). */
-const topLevel = (h: Harness, channel: string) => h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
+const topLevel = (h: Harness, channel: string) =>
+  h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
 
 describe('pollers', () => {
   let h: Harness;
   beforeAll(async () => {
     // WIN's channel is one the bot was never invited to.
-    h = await startHarness({ config: demoConfig((t) => t.replace(/(WIN:\n\s+channel:) C0PRDPATCH/, `$1 ${channels.ops}`)) });
+    h = await startHarness({
+      config: demoConfig((t) => t.replace(/(WIN:\n\s+channel:) C0PRDPATCH/, `$1 ${channels.ops}`)),
+    });
   });
   afterAll(() => h.close());
 
@@ -23,10 +26,14 @@ describe('pollers', () => {
     const before = topLevel(h, channels.prd).length;
     const res = await fetch(`${h.sim.url}/_sandbox/windows/patch-prd/execute`, { method: 'POST' });
     expect(res.status).toBe(200);
-    await h.slack.driver.waitFor(async () => {
-      await h.bot.runJob('window-poll');
-      return topLevel(h, channels.prd).length > before;
-    }, 15000, 'the window result');
+    await h.slack.driver.waitFor(
+      async () => {
+        await h.bot.runJob('window-poll');
+        return topLevel(h, channels.prd).length > before;
+      },
+      15000,
+      'the window result',
+    );
     const posted = topLevel(h, channels.prd).slice(before);
     expect(posted).toHaveLength(1);
     expect(readable(posted[0]!)).toContain('patch-prd');
@@ -58,7 +65,14 @@ describe('pollers', () => {
     fleet.close();
     const two = online.slice(0, 2).map((i) => i.instanceId);
     const others = online.slice(2).map((i) => i.instanceId);
-    h.sim.releasePatch({ title: 'ALAS2-2026-7777', classification: 'Security', severity: 'Critical', releasedDaysAgo: 40, instanceIds: two, rescan: true });
+    h.sim.releasePatch({
+      title: 'ALAS2-2026-7777',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 40,
+      instanceIds: two,
+      rescan: true,
+    });
     await h.bot.runJob('compliance-poll');
     const diffs = topLevel(h, channels.prd).slice(before);
     expect(diffs).toHaveLength(1);
@@ -87,8 +101,14 @@ describe('pollers', () => {
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'digest' });
     await h.slack.driver.waitFor(() => topLevel(h, channels.prd).length > before, 10000, 'the digest');
     // Matched by its own response_url: the first command's "posted" note may still be on its way.
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: `digest <#${channels.ops}|ops>` });
+    const sent = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.prd,
+      text: `digest <#${channels.ops}|ops>`,
+    });
     const answer = await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
-    expect(JSON.stringify(answer.body)).toMatch(/not a member of <#C0OPSCHAN1> \(not_in_channel\): invite it there with \/invite @patchbot/);
+    expect(JSON.stringify(answer.body)).toMatch(
+      /not a member of <#C0OPSCHAN1> \(not_in_channel\): invite it there with \/invite @patchbot/,
+    );
   });
 });

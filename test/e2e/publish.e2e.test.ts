@@ -14,11 +14,23 @@ const { users, channels } = DEMO_IDS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `/patch <text>` as alice in `channel` and returns the operation's card once it is posted. */
-async function start(h: Harness, channel: string, text: string, title: RegExp): Promise<{ card: SlackMessage; op: Operation }> {
+async function start(
+  h: Harness,
+  channel: string,
+  text: string,
+  title: RegExp,
+): Promise<{ card: SlackMessage; op: Operation }> {
   const seen = new Set(h.slack.messages(channel).map((m) => m.ts));
   await h.slack.driver.slashCommand({ userId: users.alice, channelId: channel, text });
-  const card = await h.slack.driver.waitForMessage(channel, (m) => !seen.has(m.ts) && (!m.thread_ts || m.thread_ts === m.ts) && title.test(m.text), 15000);
-  const op = await waitFor(() => h.bot.store.operations.listRecent({ limit: 20 }).find((o) => o.messageTs === card.ts), 5000);
+  const card = await h.slack.driver.waitForMessage(
+    channel,
+    (m) => !seen.has(m.ts) && (!m.thread_ts || m.thread_ts === m.ts) && title.test(m.text),
+    15000,
+  );
+  const op = await waitFor(
+    () => h.bot.store.operations.listRecent({ limit: 20 }).find((o) => o.messageTs === card.ts),
+    5000,
+  );
   return { card, op };
 }
 
@@ -26,10 +38,15 @@ async function start(h: Harness, channel: string, text: string, title: RegExp): 
 const stored = (h: Harness, id: string) => h.bot.store.operations.get(id) as Operation;
 
 /** Top-level messages in `channel` whose text matches `title` (the operation cards). */
-const cards = (h: Harness, channel: string, title: RegExp) => h.slack.messages(channel).filter((m) => !m.thread_ts || m.thread_ts === m.ts).filter((m) => title.test(m.text));
+const cards = (h: Harness, channel: string, title: RegExp) =>
+  h.slack
+    .messages(channel)
+    .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
+    .filter((m) => title.test(m.text));
 
 /** Replies in the thread of `ts`. */
-const replies = (h: Harness, channel: string, ts: string) => h.slack.messages(channel).filter((m) => m.thread_ts === ts && m.ts !== ts);
+const replies = (h: Harness, channel: string, ts: string) =>
+  h.slack.messages(channel).filter((m) => m.thread_ts === ts && m.ts !== ts);
 
 /** The card shows the stored result: the real instance count, and a thread with each part once. */
 function expectWholeResult(h: Harness, channel: string, card: SlackMessage, op: Operation): void {
@@ -65,7 +82,12 @@ describe('Slack unreachable for 30 s while an install finishes', () => {
     h.slack.configure({ outage: 'unreachable' });
     // The install finishes while nothing reaches Slack; after a few tries (each a few retried
     // attempts) the operation ends with its result kept. Slack stays away 30 s, or until then.
-    await waitFor(() => (isTerminal(stored(h, op.id).status) ? true : undefined), 50000, 'the install to end unpublished', 200);
+    await waitFor(
+      () => (isTerminal(stored(h, op.id).status) ? true : undefined),
+      50000,
+      'the install to end unpublished',
+      200,
+    );
     expect(readResult(stored(h, op.id)).published).toBe(false);
     expect(readResult(stored(h, op.id)).final?.total).toBeGreaterThan(0);
     await sleep(Math.max(0, 30000 - (Date.now() - downAt)));
@@ -140,12 +162,25 @@ describe('internal_error in answer to the card, which Slack posted all the same'
   it('leaves exactly one card, found by its metadata, and that card is the one updated', async () => {
     h.slack.failNext('chat.postMessage', 'internal_error', { applied: true, channel: channels.stg });
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG' });
-    const ended = await h.slack.driver.waitForMessage(channels.stg, (m) => (!m.thread_ts || m.thread_ts === m.ts) && /Scan of STG/.test(m.text) && OPERATION_ENDED.test(m.text), 20000);
-    const op = await waitFor(() => h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.kind === 'scan' && o.group === 'STG' && readResult(o).published), 10000);
+    const ended = await h.slack.driver.waitForMessage(
+      channels.stg,
+      (m) => (!m.thread_ts || m.thread_ts === m.ts) && /Scan of STG/.test(m.text) && OPERATION_ENDED.test(m.text),
+      20000,
+    );
+    const op = await waitFor(
+      () =>
+        h.bot.store.operations
+          .listRecent({ limit: 5 })
+          .find((o) => o.kind === 'scan' && o.group === 'STG' && readResult(o).published),
+      10000,
+    );
     await sleep(1000);
     expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
     expect(op.messageTs).toBe(ended.ts);
-    expect(ended.metadata).toEqual({ event_type: 'patchbot_post', event_payload: { operation_id: op.id, post: 'card' } });
+    expect(ended.metadata).toEqual({
+      event_type: 'patchbot_post',
+      event_payload: { operation_id: op.id, post: 'card' },
+    });
     expect(h.slack.calls('conversations.history').length).toBeGreaterThan(0);
     expect(h.slack.calls('chat.postMessage').filter((c) => !c.args['thread_ts'])).toHaveLength(1);
     expectWholeResult(h, channels.stg, ended, op);
@@ -163,7 +198,12 @@ describe('a crash between a thread reply reaching Slack and its record', () => {
     const { card, op } = await start(h, channels.stg, 'scan STG', /Scan of STG/);
     // The first thread reply is held by Slack for 6 s; the bot stops meanwhile, the reply lands after.
     h.slack.hangNext('chat.postMessage', 6000, { channel: channels.stg });
-    await waitFor(() => (readResult(stored(h, op.id)).posts?.['result:0']?.state === 'posting' ? true : undefined), 20000, 'a condition', 50);
+    await waitFor(
+      () => (readResult(stored(h, op.id)).posts?.['result:0']?.state === 'posting' ? true : undefined),
+      20000,
+      'a condition',
+      50,
+    );
     await h.bot.stop();
     await waitFor(() => (replies(h, channels.stg, card.ts).length > 0 ? true : undefined), 10000, 'a condition', 100);
     await sleep(500);
@@ -200,7 +240,9 @@ describe('two bots tracking one state file', () => {
       await sleep(1500);
       expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
       expectWholeResult(h, channels.stg, card, op);
-      const posted = h.slack.calls('chat.postMessage').filter((c) => c.args['channel'] === channels.stg && c.status === 200 && c.response['ok'] === true);
+      const posted = h.slack
+        .calls('chat.postMessage')
+        .filter((c) => c.args['channel'] === channels.stg && c.status === 200 && c.response['ok'] === true);
       expect(posted).toHaveLength(1 + replies(h, channels.stg, card.ts).length);
     } finally {
       await first.stop();

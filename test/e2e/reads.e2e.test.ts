@@ -27,13 +27,18 @@ describe('read commands and bad input', () => {
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
     expect(sent.status).toBe(200);
-    const message = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && match.test(readable(m)), 10000);
+    const message = await h.slack.driver.waitForMessage(
+      channels.prd,
+      (m) => !seen.has(m.ts) && match.test(readable(m)),
+      10000,
+    );
     return readable(message);
   }
 
   it('help lists every subcommand and the groups', async () => {
     const text = await ephemeral('help');
-    for (const verb of ['help', 'groups', 'status', 'baseline', 'windows', 'scan', 'history']) expect(text).toContain(`/patch ${verb}`);
+    for (const verb of ['help', 'groups', 'status', 'baseline', 'windows', 'scan', 'history'])
+      expect(text).toContain(`/patch ${verb}`);
     expect(text).toMatch(/STG.*PRD.*WIN/s);
     expect(await ephemeral('')).toContain('/patch status');
   });
@@ -128,7 +133,12 @@ describe('read commands and bad input', () => {
   });
 
   it('echoes a 5,000-character word cut short, and keeps the groups and the usage', async () => {
-    for (const input of [`status ${'x'.repeat(5000)}`, `cancel ${'y'.repeat(5000)}`, `${'z'.repeat(5000)} PRD`, `status PRD ${'w'.repeat(5000)}`]) {
+    for (const input of [
+      `status ${'x'.repeat(5000)}`,
+      `cancel ${'y'.repeat(5000)}`,
+      `${'z'.repeat(5000)} PRD`,
+      `status PRD ${'w'.repeat(5000)}`,
+    ]) {
       const text = await ephemeral(input);
       expect(text).toContain('Usage');
       expect(text).toContain('…');

@@ -34,7 +34,12 @@ describe('request guard: timestamps and replays', () => {
     ['a year', 365 * 24 * 3600],
   ])('refuses a correctly signed request stamped %s in the future', async (_what, seconds) => {
     const before = sideEffects(h);
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG', timestampOffsetSeconds: seconds });
+    const sent = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.stg,
+      text: 'scan STG',
+      timestampOffsetSeconds: seconds,
+    });
     expect(sent.status).toBe(401);
     await settle();
     expect(sideEffects(h)).toEqual(before);
@@ -42,7 +47,12 @@ describe('request guard: timestamps and replays', () => {
 
   it('accepts a timestamp within the window, ahead or behind (clock skew)', async () => {
     for (const offset of [-240, 240]) {
-      const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'help', timestampOffsetSeconds: offset });
+      const sent = await h.slack.driver.slashCommand({
+        userId: users.alice,
+        channelId: channels.stg,
+        text: 'help',
+        timestampOffsetSeconds: offset,
+      });
       expect(sent.status).toBe(200);
     }
   });
@@ -51,10 +61,17 @@ describe('request guard: timestamps and replays', () => {
     const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
     const original = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text });
     expect(original.status).toBe(200);
-    await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1, 5000, 'the operation');
+    await h.slack.driver.waitFor(
+      () => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1,
+      5000,
+      'the operation',
+    );
     await new Promise((r) => setTimeout(r, 2000));
     // The captured request exactly as it was: body, timestamp and signature.
-    const replay = await h.slack.driver.send(original.sent.body, { timestamp: original.sent.timestamp, signature: original.sent.signature });
+    const replay = await h.slack.driver.send(original.sent.body, {
+      timestamp: original.sent.timestamp,
+      signature: original.sent.signature,
+    });
     expect(replay.status).toBe(409);
     await settle();
     expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
@@ -62,12 +79,23 @@ describe('request guard: timestamps and replays', () => {
 
   it('refuses a replay sent to the restarted bot: what was accepted is remembered in the state file', async () => {
     const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
-    const original = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG' });
+    const original = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.stg,
+      text: 'scan STG',
+    });
     expect(original.status).toBe(200);
-    await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1, 5000, 'the operation');
+    await h.slack.driver.waitFor(
+      () => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1,
+      5000,
+      'the operation',
+    );
     await h.bot.stop();
     await h.restart();
-    const replay = await h.slack.driver.send(original.sent.body, { timestamp: original.sent.timestamp, signature: original.sent.signature });
+    const replay = await h.slack.driver.send(original.sent.body, {
+      timestamp: original.sent.timestamp,
+      signature: original.sent.signature,
+    });
     expect(replay.status).toBe(409);
     await settle();
     expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
@@ -87,7 +115,12 @@ describe('request guard: the installation', () => {
     ['an enterprise the workspace is not in', { enterpriseId: 'E0FOREIGN1' }],
   ])('refuses /patch scan for %s with 403', async (_what, identity) => {
     const before = sideEffects(h);
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG', ...identity });
+    const sent = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.stg,
+      text: 'scan STG',
+      ...identity,
+    });
     expect(sent.status).toBe(403);
     await settle();
     expect(sideEffects(h)).toEqual(before);
@@ -96,11 +129,25 @@ describe('request guard: the installation', () => {
   it('refuses an Approve from another workspace: no vote, no send', async () => {
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'install PRD' });
-    const card = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text), 10000);
-    const op = await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 10 }).find((o) => o.messageTs === card.ts), 5000, 'the card recorded');
+    const card = await h.slack.driver.waitForMessage(
+      channels.prd,
+      (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text),
+      10000,
+    );
+    const op = await h.slack.driver.waitFor(
+      () => h.bot.store.operations.listRecent({ limit: 10 }).find((o) => o.messageTs === card.ts),
+      5000,
+      'the card recorded',
+    );
     const before = sideEffects(h);
     for (const identity of [{ teamId: 'T0FOREIGN1' }, { appId: 'A0OTHERAPP' }, { enterpriseId: 'E0FOREIGN1' }]) {
-      const click = await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: APPROVE, ...identity });
+      const click = await h.slack.driver.blockAction({
+        userId: users.bob,
+        channelId: channels.prd,
+        messageTs: card.ts,
+        actionId: APPROVE,
+        ...identity,
+      });
       expect(click.status).toBe(403);
     }
     await settle();
@@ -113,21 +160,38 @@ describe('request guard: the installation', () => {
 describe('request guard: an Enterprise Grid org-wide install', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ workspace: { ...DEMO_WORKSPACE, enterprise: { id: 'E0ACMEGRID', name: 'Acme' }, orgInstall: true } });
+    h = await startHarness({
+      workspace: { ...DEMO_WORKSPACE, enterprise: { id: 'E0ACMEGRID', name: 'Acme' }, orgInstall: true },
+    });
   });
   afterAll(() => h.close());
 
   it('accepts a request from another workspace of the same enterprise', async () => {
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG', teamId: 'T0ACMEOTHR' });
+    const sent = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.stg,
+      text: 'scan STG',
+      teamId: 'T0ACMEOTHR',
+    });
     expect(sent.status).toBe(200);
     await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 10 }).length === 1, 5000, 'the scan');
-    await h.slack.driver.waitFor(() => h.bot.store.operations.listUnfinished().length === 0, 15000, 'the scan to finish');
+    await h.slack.driver.waitFor(
+      () => h.bot.store.operations.listUnfinished().length === 0,
+      15000,
+      'the scan to finish',
+    );
   });
 
   it('refuses a request from another enterprise, or from none', async () => {
     const before = sideEffects(h);
     for (const enterpriseId of ['E0FOREIGN1', null]) {
-      const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'scan STG', teamId: 'T0ACMEOTHR', enterpriseId });
+      const sent = await h.slack.driver.slashCommand({
+        userId: users.alice,
+        channelId: channels.stg,
+        text: 'scan STG',
+        teamId: 'T0ACMEOTHR',
+        enterpriseId,
+      });
       expect(sent.status).toBe(403);
     }
     await settle();

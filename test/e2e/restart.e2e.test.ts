@@ -24,11 +24,18 @@ describe('restart during a scan', () => {
     expect(h.slack.messages(channels.prd).find((m) => m.ts === started.ts)?.text).not.toMatch(OPERATION_ENDED);
 
     await h.restart();
-    const final = await h.slack.driver.waitForUpdate(channels.prd, started.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
+    const final = await h.slack.driver.waitForUpdate(
+      channels.prd,
+      started.ts,
+      (m) => OPERATION_ENDED.test(m.text),
+      20000,
+    );
     expect(readable(final)).toContain('prd-app-3');
 
     await new Promise((r) => setTimeout(r, 1000));
-    const scans = h.slack.messages(channels.prd).filter((m) => (m.thread_ts ?? m.ts) === m.ts && /Scan of PRD/.test(m.text));
+    const scans = h.slack
+      .messages(channels.prd)
+      .filter((m) => (m.thread_ts ?? m.ts) === m.ts && /Scan of PRD/.test(m.text));
     expect(scans).toHaveLength(1);
     const replies = h.slack.messages(channels.prd).filter((m) => m.thread_ts === started.ts && m.ts !== started.ts);
     expect(replies.length).toBeGreaterThan(0);

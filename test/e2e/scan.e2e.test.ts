@@ -22,7 +22,12 @@ describe('/patch scan', () => {
 
     const posted = await h.slack.driver.waitForMessage(channels.prd, /Scan of PRD/, 15000);
     expect(readable(posted)).toContain(users.alice);
-    const final = await h.slack.driver.waitForUpdate(channels.prd, posted.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
+    const final = await h.slack.driver.waitForUpdate(
+      channels.prd,
+      posted.ts,
+      (m) => OPERATION_ENDED.test(m.text),
+      30000,
+    );
     const text = readable(final);
     expect(text).toContain('prd-app-3'); // ConnectionLost agent
     expect(text).toMatch(/Unreachable/);

@@ -20,7 +20,8 @@ const DENY_PARTNER = { deny: [{ action: 'ssm:DescribeInstanceInformation', accou
 const DENY_PARTNER_WEST = (action: string) => ({ deny: [{ action, account: PARTNER, region: 'eu-west-1' }] });
 
 /** Messages the bot posted at the top level of a channel (thread replies left out). */
-const topLevel = (h: Harness, channel: string) => h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
+const topLevel = (h: Harness, channel: string) =>
+  h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
 
 describe('a group across two accounts and three regions', () => {
   let h: Harness;
@@ -46,11 +47,23 @@ describe('a group across two accounts and three regions', () => {
     const fleet = sandboxFleet(h.sim.url, h.config.aws.scopes);
     try {
       const ids = async (scope: string, region?: string) =>
-        (await Promise.all(fleet.gateways.filter((g) => g.scope === scope && (region === undefined || g.region === region)).map((g) => g.listManagedInstances(GROUPS.PRD))))
+        (
+          await Promise.all(
+            fleet.gateways
+              .filter((g) => g.scope === scope && (region === undefined || g.region === region))
+              .map((g) => g.listManagedInstances(GROUPS.PRD)),
+          )
+        )
           .flat()
           .map((i) => i.instanceId);
       const otherIds = async (scope: string, region?: string) =>
-        (await Promise.all(fleet.gateways.filter((g) => g.scope === scope && (region === undefined || g.region === region)).map((g) => g.listOtherSpelling(GROUPS.PRD))))
+        (
+          await Promise.all(
+            fleet.gateways
+              .filter((g) => g.scope === scope && (region === undefined || g.region === region))
+              .map((g) => g.listOtherSpelling(GROUPS.PRD)),
+          )
+        )
           .flat()
           .map((i) => i.instanceId);
       mainOtherIds = await otherIds('sandbox');
@@ -72,7 +85,9 @@ describe('a group across two accounts and three regions', () => {
   async function command(text: string, match: RegExp): Promise<string> {
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
-    return readable(await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && match.test(readable(m)), 8000));
+    return readable(
+      await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && match.test(readable(m)), 8000),
+    );
   }
 
   async function privately(text: string, channelId: string = channels.prd): Promise<string> {
@@ -115,7 +130,9 @@ describe('a group across two accounts and three regions', () => {
     expect([...listed].some((id) => partnerEastIds.includes(id))).toBe(true);
     expect(text).toContain(`• partner · us-east-1 — ${partnerEastIds.length} instances`);
     expect(text).toContain('Could not read 1 scope');
-    expect(text).toMatch(/• \*partner · eu-west-1\*: AWS denied ssm:DescribeInstanceInformation in scope partner \(eu-west-1\)/);
+    expect(text).toMatch(
+      /• \*partner · eu-west-1\*: AWS denied ssm:DescribeInstanceInformation in scope partner \(eu-west-1\)/,
+    );
     expect(text).not.toContain('*partner · us-east-1*');
   });
 
@@ -133,7 +150,10 @@ describe('a group across two accounts and three regions', () => {
   });
 
   it('the compliance poll posts a failing scope when it starts failing and once when it recovers, not every poll', async () => {
-    const notes = (from: number) => topLevel(h, channels.prd).slice(from).filter((m) => /^(⚠️|✅) PRD: /.test(m.text));
+    const notes = (from: number) =>
+      topLevel(h, channels.prd)
+        .slice(from)
+        .filter((m) => /^(⚠️|✅) PRD: /.test(m.text));
     await h.bot.runJob('compliance-poll'); // the first poll records and says nothing
     const start = topLevel(h, channels.prd).length;
     await h.bot.runJob('compliance-poll');
@@ -164,14 +184,20 @@ describe('a group across two accounts and three regions', () => {
   it('the window poll posts a failing region once in each channel whose groups span it, and once when it recovers', async () => {
     const watched = [channels.prd, channels.stg];
     const count = () => watched.map((c) => topLevel(h, c).length);
-    const notes = (from: number[]) => watched.map((c, i) => topLevel(h, c).slice(from[i]).map((m) => m.text));
+    const notes = (from: number[]) =>
+      watched.map((c, i) =>
+        topLevel(h, c)
+          .slice(from[i])
+          .map((m) => m.text),
+      );
     await h.bot.runJob('window-poll'); // first look: history, not news
     const start = count();
 
     h.sim.configure(DENY_PARTNER_WEST('ssm:DescribeMaintenanceWindows'));
     await h.bot.runJob('window-poll');
     await h.bot.runJob('window-poll');
-    for (const posted of notes(start)) expect(posted).toEqual(['⚠️ Maintenance windows: could not read 1 scope (partner · eu-west-1)']);
+    for (const posted of notes(start))
+      expect(posted).toEqual(['⚠️ Maintenance windows: could not read 1 scope (partner · eu-west-1)']);
     const failing = topLevel(h, channels.prd).at(-1)!;
     expect(readable(failing)).toContain('ssm:DescribeMaintenanceWindows');
     expect(readable(failing)).toContain('Window poll');
@@ -180,7 +206,8 @@ describe('a group across two accounts and three regions', () => {
     h.sim.configure({ deny: [] });
     await h.bot.runJob('window-poll');
     await h.bot.runJob('window-poll');
-    for (const posted of notes(afterFailing)) expect(posted).toEqual(['✅ Maintenance windows: 1 scope answers again (partner · eu-west-1)']);
+    for (const posted of notes(afterFailing))
+      expect(posted).toEqual(['✅ Maintenance windows: 1 scope answers again (partner · eu-west-1)']);
   });
 
   it('install and reboot with every scope failing name the scopes instead of "no running instance"', async () => {
@@ -202,13 +229,22 @@ describe('a group across two accounts and three regions', () => {
     h.sim.configure({ deny: [{ action: 'ssm:ListCommandInvocations', account: PARTNER }] });
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
-    const posted = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /Scan of PRD/.test(m.text), 8000);
+    const posted = await h.slack.driver.waitForMessage(
+      channels.prd,
+      (m) => !seen.has(m.ts) && /Scan of PRD/.test(m.text),
+      8000,
+    );
     const current = () => h.slack.messages(channels.prd).find((m) => m.ts === posted.ts)!;
     const progress = await h.slack.driver.waitFor(
       () => {
         const m = current();
         const done = /is running · (\d+)\/(\d+) finished/.exec(m.text);
-        return done && Number(done[1]) > 0 && done[1] === done[2] && readable(m).includes('in partner (us-east-1), partner (eu-west-1) right now') ? m : undefined;
+        return done &&
+          Number(done[1]) > 0 &&
+          done[1] === done[2] &&
+          readable(m).includes('in partner (us-east-1), partner (eu-west-1) right now')
+          ? m
+          : undefined;
       },
       8000,
       'progress of the answering account with a notice naming the other',
@@ -217,7 +253,11 @@ describe('a group across two accounts and three regions', () => {
     expect(readable(progress)).toContain('The other scopes’ progress is shown');
 
     h.sim.configure({ deny: [] });
-    const ended = await h.slack.driver.waitFor(() => (OPERATION_ENDED.test(current().text) ? current() : undefined), 8000, 'the scan to end');
+    const ended = await h.slack.driver.waitFor(
+      () => (OPERATION_ENDED.test(current().text) ? current() : undefined),
+      8000,
+      'the scan to end',
+    );
     expect(ended.text).not.toMatch(/failed:/);
   });
 });

@@ -20,17 +20,28 @@ describe('Share in channel', () => {
   async function privateAnswer(text: string, channelId: string = channels.prd, userId: string = users.alice) {
     const sent = await h.slack.driver.slashCommand({ userId, channelId, text });
     expect(sent.status).toBe(200);
-    const response = await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl && JSON.stringify(x.body).includes('Share in channel'), 10000);
+    const response = await h.slack.driver.waitForResponse(
+      (x) => x.url === sent.responseUrl && JSON.stringify(x.body).includes('Share in channel'),
+      10000,
+    );
     expect(response.ts).toBeDefined();
     return { ts: response.ts!, text: JSON.stringify(response.body) };
   }
 
   /** Clicks a button as `userId` and returns what that user was told privately by that click. */
-  async function click(options: { userId: string; channelId: string; messageTs: string; value?: string }): Promise<{ told: string; responseUrl: string }> {
+  async function click(options: {
+    userId: string;
+    channelId: string;
+    messageTs: string;
+    value?: string;
+  }): Promise<{ told: string; responseUrl: string }> {
     const r = await h.slack.driver.blockAction({ ...options, actionId: SHARE });
     expect(r.status).toBe(200);
     await new Promise((res) => setTimeout(res, 300));
-    return { told: JSON.stringify(h.slack.responses().filter((x) => x.url === r.responseUrl)), responseUrl: r.responseUrl! };
+    return {
+      told: JSON.stringify(h.slack.responses().filter((x) => x.url === r.responseUrl)),
+      responseUrl: r.responseUrl!,
+    };
   }
 
   const topLevel = (channel: string) => h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
@@ -39,29 +50,45 @@ describe('Share in channel', () => {
     ['status PRD', /PRD compliance/],
     ['baseline STG', /STG-AL2Baseline/],
     ['windows', /patch-window-am2/],
-  ])('"/patch %s" answers privately; Share in channel posts the answer there and removes the private copy', async (text, match) => {
-    const before = topLevel(channels.prd).length;
-    const answer = await privateAnswer(text);
-    expect(answer.text).toMatch(match);
-    expect(topLevel(channels.prd)).toHaveLength(before);
+  ])(
+    '"/patch %s" answers privately; Share in channel posts the answer there and removes the private copy',
+    async (text, match) => {
+      const before = topLevel(channels.prd).length;
+      const answer = await privateAnswer(text);
+      expect(answer.text).toMatch(match);
+      expect(topLevel(channels.prd)).toHaveLength(before);
 
-    const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
-    const { told } = await click({ userId: users.alice, channelId: channels.prd, messageTs: answer.ts });
-    const shared = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && match.test(readable(m)), 10000);
-    expect(readable(shared)).not.toContain('Share in channel');
-    expect(told).toMatch(/"outcome":"deleted"/);
-    expect(h.slack.ephemerals(channels.prd, users.alice).some((e) => e.ts === answer.ts)).toBe(false);
-  });
+      const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+      const { told } = await click({ userId: users.alice, channelId: channels.prd, messageTs: answer.ts });
+      const shared = await h.slack.driver.waitForMessage(
+        channels.prd,
+        (m) => !seen.has(m.ts) && match.test(readable(m)),
+        10000,
+      );
+      expect(readable(shared)).not.toContain('Share in channel');
+      expect(told).toMatch(/"outcome":"deleted"/);
+      expect(h.slack.ephemerals(channels.prd, users.alice).some((e) => e.ts === answer.ts)).toBe(false);
+    },
+  );
 
   it('a clicker who may not run the command is refused privately and nothing is posted', async () => {
     // mallory cannot see alice's private answer; she forges the click on a message she can see.
     const post = await (async () => {
       const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
       await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'status STG public' });
-      return h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /STG compliance/.test(readable(m)), 10000);
+      return h.slack.driver.waitForMessage(
+        channels.prd,
+        (m) => !seen.has(m.ts) && /STG compliance/.test(readable(m)),
+        10000,
+      );
     })();
     const before = h.slack.messages(channels.prd).length;
-    const { told } = await click({ userId: users.mallory, channelId: channels.prd, messageTs: post.ts, value: '{"command":"status","group":"PRD"}' });
+    const { told } = await click({
+      userId: users.mallory,
+      channelId: channels.prd,
+      messageTs: post.ts,
+      value: '{"command":"status","group":"PRD"}',
+    });
     expect(told).toMatch(/not an operator on PRD/);
     expect(told).toContain('"user":"U0MALLORY1"');
     expect(h.slack.messages(channels.prd)).toHaveLength(before);

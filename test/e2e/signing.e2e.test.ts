@@ -24,7 +24,12 @@ describe('request signing', () => {
 
   it('refuses a wrong signature', async () => {
     const before = sideEffects();
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD', signingSecret: 'not-the-secret' });
+    const sent = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.prd,
+      text: 'scan PRD',
+      signingSecret: 'not-the-secret',
+    });
     expect(sent.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
     expect(sideEffects()).toEqual({ ...before, aws: 0 });
@@ -32,26 +37,43 @@ describe('request signing', () => {
 
   it('refuses a timestamp more than five minutes old', async () => {
     const before = sideEffects();
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD', timestampOffsetSeconds: -6 * 60 });
+    const sent = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.prd,
+      text: 'scan PRD',
+      timestampOffsetSeconds: -6 * 60,
+    });
     expect(sent.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
     expect(sideEffects()).toEqual({ ...before, aws: 0 });
   });
 
   it('refuses a captured body replayed with a new timestamp', async () => {
-    const original = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'groups' });
+    const original = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.prd,
+      text: 'groups',
+    });
     expect(original.status).toBe(200);
     await h.slack.driver.waitForResponse();
     const before = sideEffects();
     // A fresh timestamp with the captured signature: the signature covers the old timestamp.
-    const replay = await h.slack.driver.send(original.sent.body, { signature: original.sent.signature, timestampOffsetSeconds: 30 });
+    const replay = await h.slack.driver.send(original.sent.body, {
+      signature: original.sent.signature,
+      timestampOffsetSeconds: 30,
+    });
     expect(replay.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
     expect(sideEffects()).toEqual({ ...before, aws: 0 });
   });
 
   it('refuses an unsigned request', async () => {
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD', unsigned: true });
+    const sent = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.prd,
+      text: 'scan PRD',
+      unsigned: true,
+    });
     expect([400, 401]).toContain(sent.status);
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(0);
   });

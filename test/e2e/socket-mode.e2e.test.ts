@@ -48,7 +48,9 @@ describe('Socket Mode', () => {
     unguard();
   });
   afterEach(() => {
-    const rejections = captured.lines().filter((l) => l.event === 'unhandledRejection' || l.event === 'uncaughtException');
+    const rejections = captured
+      .lines()
+      .filter((l) => l.event === 'unhandledRejection' || l.event === 'uncaughtException');
     expect(rejections).toEqual([]);
   });
 
@@ -59,25 +61,53 @@ describe('Socket Mode', () => {
 
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'install PRD' });
-    const card = await h.slack.driver.waitForMessage(channels.prd, (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text), 10_000);
+    const card = await h.slack.driver.waitForMessage(
+      channels.prd,
+      (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text),
+      10_000,
+    );
 
     // A stranger's Approve is refused to them alone.
-    const click = await h.slack.driver.blockAction({ userId: users.mallory, channelId: channels.prd, messageTs: card.ts, actionId: 'patchbot.approve' });
+    const click = await h.slack.driver.blockAction({
+      userId: users.mallory,
+      channelId: channels.prd,
+      messageTs: card.ts,
+      actionId: 'patchbot.approve',
+    });
     expect(click.status).toBe(200);
     expect(click.slackError).toBeUndefined();
     const refusal = await h.slack.driver.waitForResponse((r) => r.url === click.responseUrl, 10_000);
     expect(JSON.stringify(refusal.body)).toMatch(/approve/i);
 
     // Reject opens the dialog; its submission (view_submission over the socket) updates the card.
-    await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: card.ts, actionId: 'patchbot.reject' });
-    const modal = await h.slack.driver.waitFor(() => h.slack.modals().find((m) => m.user === users.bob && m.state === 'open'), 5000, 'the reject dialog');
-    const submitted = await h.slack.driver.viewSubmission({ userId: users.bob, viewId: modal.id, inputs: { reason_input: 'change freeze' } });
+    await h.slack.driver.blockAction({
+      userId: users.bob,
+      channelId: channels.prd,
+      messageTs: card.ts,
+      actionId: 'patchbot.reject',
+    });
+    const modal = await h.slack.driver.waitFor(
+      () => h.slack.modals().find((m) => m.user === users.bob && m.state === 'open'),
+      5000,
+      'the reject dialog',
+    );
+    const submitted = await h.slack.driver.viewSubmission({
+      userId: users.bob,
+      viewId: modal.id,
+      inputs: { reason_input: 'change freeze' },
+    });
     expect(submitted.status).toBe(200);
     const rejected = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /rejected/i.test(m.text), 10_000);
     expect(readable(rejected)).toContain('change freeze');
 
     // The guard runs in Socket Mode too: a command for another app is not acted on.
-    const foreign = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'help', appId: 'A0OTHERAPP', timeoutMs: 4000 });
+    const foreign = await h.slack.driver.slashCommand({
+      userId: users.alice,
+      channelId: channels.stg,
+      text: 'help',
+      appId: 'A0OTHERAPP',
+      timeoutMs: 4000,
+    });
     expect(foreign.slackError).toBe('operation_timeout');
     expect(captured.lines().some((l) => l.msg === 'Slack request refused' && l.reason === 'foreign_app')).toBe(true);
   });

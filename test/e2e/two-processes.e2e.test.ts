@@ -30,7 +30,9 @@ function postedOnce(h: Harness, op: Operation): void {
 
 /** Top-level operation messages in a channel (cards and results: one per operation). */
 function cards(h: Harness, channel: string): number {
-  return h.slack.messages(channel).filter((m) => (m.thread_ts ?? m.ts) === m.ts && /(Scan|Install) of (STG|PRD)/.test(m.text)).length;
+  return h.slack
+    .messages(channel)
+    .filter((m) => (m.thread_ts ?? m.ts) === m.ts && /(Scan|Install) of (STG|PRD)/.test(m.text)).length;
 }
 
 describe('two processes on one state file', () => {
@@ -56,7 +58,11 @@ describe('two processes on one state file', () => {
       h.routeTo(bot);
       const seen = new Set(h.slack.messages(channel).map((m) => m.ts));
       await h.slack.driver.slashCommand({ userId: users.alice, channelId: channel, text });
-      await h.slack.driver.waitForMessage(channel, (m) => !seen.has(m.ts) && (m.thread_ts ?? m.ts) === m.ts && OPERATION_ENDED.test(m.text), 30000);
+      await h.slack.driver.waitForMessage(
+        channel,
+        (m) => !seen.has(m.ts) && (m.thread_ts ?? m.ts) === m.ts && OPERATION_ENDED.test(m.text),
+        30000,
+      );
     }
     // Give a second tracker (were there one) time to post again.
     await new Promise((r) => setTimeout(r, 800));
@@ -99,7 +105,11 @@ describe('the leader dies mid-operation', () => {
     const died = Date.now();
     h.bot.store.close();
     await until('the first process stops leading', () => h.bot.role !== 'leader', LEASE.renewEveryMs * 2 + 500);
-    await until('the second process leads', () => second.role === 'leader', LEASE.ttlMs + LEASE.renewEveryMs * 2 + 1000);
+    await until(
+      'the second process leads',
+      () => second.role === 'leader',
+      LEASE.ttlMs + LEASE.renewEveryMs * 2 + 1000,
+    );
     expect(Date.now() - died).toBeLessThan(LEASE.ttlMs + LEASE.renewEveryMs * 2 + 1000);
 
     h.routeTo(second);

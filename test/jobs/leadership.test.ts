@@ -96,7 +96,10 @@ describe('Leadership', () => {
     const { a, clock } = onOneFile('failing.db');
     let failing = false;
     const flaky: WorkLease = {
-      acquire: (holder, ttl) => (failing ? Promise.reject(new StoreError('database is locked', { problem: 'locked' })) : a.lease.acquire(holder, ttl)),
+      acquire: (holder, ttl) =>
+        failing
+          ? Promise.reject(new StoreError('database is locked', { problem: 'locked' }))
+          : a.lease.acquire(holder, ttl),
       release: (holder) => a.lease.release(holder),
       current: () => a.lease.current(),
     };

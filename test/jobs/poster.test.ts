@@ -5,14 +5,21 @@ import { DEMO_IDS, startSlackStandIn, type SlackStandIn } from '@patchbot/sandbo
 import { ChannelPoster } from '../../src/slack/poster';
 import { capturingLogger } from '../support/log-capture';
 
-const message = (text: string) => ({ text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] });
+const message = (text: string) => ({
+  text,
+  blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
+});
 
 describe('ChannelPoster against the Slack stand-in', () => {
   let slack: SlackStandIn;
   let client: WebClient;
   beforeAll(async () => {
     slack = await startSlackStandIn({ signingSecret: 's', botToken: 'xoxb-poster' });
-    client = new WebClient('xoxb-poster', { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 } });
+    client = new WebClient('xoxb-poster', {
+      slackApiUrl: slack.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 },
+    });
   });
   afterAll(() => slack.close());
 
@@ -41,7 +48,9 @@ describe('ChannelPoster against the Slack stand-in', () => {
     } finally {
       slack.workspace.setArchived(DEMO_IDS.channels.prd, false);
     }
-    const said = lines().map((l) => String(l.msg)).join('\n');
+    const said = lines()
+      .map((l) => String(l.msg))
+      .join('\n');
     expect(said).toMatch(/is archived \(is_archived\): unarchive it, or set the group's channel in patchbot.yml/);
     expect(said).not.toMatch(/invite/);
   });
@@ -50,7 +59,10 @@ describe('ChannelPoster against the Slack stand-in', () => {
     const poster = new ChannelPoster(client, silentLogger(), 150);
     slack.rateLimitNext('chat.postMessage', 1);
     const started = Date.now();
-    await Promise.all([poster.post(DEMO_IDS.channels.stg, message('one')), poster.post(DEMO_IDS.channels.stg, message('two'))]);
+    await Promise.all([
+      poster.post(DEMO_IDS.channels.stg, message('one')),
+      poster.post(DEMO_IDS.channels.stg, message('two')),
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(slack.messages(DEMO_IDS.channels.stg).map((m) => m.text)).toEqual(expect.arrayContaining(['one', 'two']));
   });

@@ -61,7 +61,11 @@ describe('JobScheduler', () => {
     expect(calls).toBe(2);
     const failed = lines().filter((l) => l.msg === 'job failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ job: 'sync-throw', subsystem: 'jobs', err: expect.objectContaining({ message: expect.stringContaining('bug before the first await') }) });
+    expect(failed[0]).toMatchObject({
+      job: 'sync-throw',
+      subsystem: 'jobs',
+      err: expect.objectContaining({ message: expect.stringContaining('bug before the first await') }),
+    });
     await jobs.stop();
   });
 });

@@ -51,7 +51,9 @@ describe('CardSync', () => {
     cards.expire();
     const expired = current(op.id);
     expect(expired.status).toBe('expired');
-    expect(world.store.audit.list({ operationId: op.id, limit: 10 }).map((e) => e.action)).toContain('operation.expired');
+    expect(world.store.audit.list({ operationId: op.id, limit: 10 }).map((e) => e.action)).toContain(
+      'operation.expired',
+    );
     expect(cards.toShow(new Set()).map((o) => o.id)).toContain(op.id);
     expect(cards.toShow(new Set([op.id])).filter((o) => o.id === op.id)).toHaveLength(0);
   });

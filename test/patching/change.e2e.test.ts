@@ -52,14 +52,23 @@ describe('install and reboot with approval', () => {
   const ids = new Map<string, string>();
   const sends = () => sim.stats().calls.SendCommand ?? 0;
   /** A new critical patch on PRD, reported at once, so an install has something to do. */
-  const releaseOnPrd = () => sim.releasePatch({ title: `openssl-3.0.${++released}`, group: 'PRD', severity: 'Critical', classification: 'Security', releasedDaysAgo: 40, rescan: true });
+  const releaseOnPrd = () =>
+    sim.releasePatch({
+      title: `openssl-3.0.${++released}`,
+      group: 'PRD',
+      severity: 'Critical',
+      classification: 'Security',
+      releasedDaysAgo: 40,
+      rescan: true,
+    });
 
   beforeAll(async () => {
     sim = await startFleetSimulator({ port: 0, seed: 7, timing: FAST });
     const fleet = sandboxFleet(sim.url);
     gateways = fleet.gateways;
     closeFleet = fleet.close;
-    for (const g of [GROUPS.PRD, GROUPS.STG]) for (const i of await gateways[0]!.listManagedInstances(g)) ids.set(i.name ?? i.instanceId, i.instanceId);
+    for (const g of [GROUPS.PRD, GROUPS.STG])
+      for (const i of await gateways[0]!.listManagedInstances(g)) ids.set(i.name ?? i.instanceId, i.instanceId);
     h = harness({ gateways, config, path: join(tmp.dir, 'main.db') });
     await h.tracker.start();
   });
@@ -87,16 +96,33 @@ describe('install and reboot with approval', () => {
       expect(plan.targets).toHaveLength(6);
       // The patches are exactly those SSM lists as missing on the targets.
       const gw = gateways[0]!;
-      const lists = await gw.listInstancePatches(plan.targets.map((t) => t.instanceId), ['Missing', 'Failed']);
+      const lists = await gw.listInstancePatches(
+        plan.targets.map((t) => t.instanceId),
+        ['Missing', 'Failed'],
+      );
       const expected = new Map<string, number>();
-      for (const patches of lists.values()) for (const p of patches) expected.set(p.title, (expected.get(p.title) ?? 0) + 1);
+      for (const patches of lists.values())
+        for (const p of patches) expected.set(p.title, (expected.get(p.title) ?? 0) + 1);
       expect(expected.size).toBeGreaterThan(0);
       expect(new Map(plan.patches.map((p) => [p.title, p.instances]))).toEqual(expected);
-      const ranks = plan.patches.map((p) => ['critical', 'important', 'high', 'medium', 'moderate', 'low'].indexOf(p.severity.toLowerCase()));
+      const ranks = plan.patches.map((p) =>
+        ['critical', 'important', 'high', 'medium', 'moderate', 'low'].indexOf(p.severity.toLowerCase()),
+      );
       expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
-      expect(plan).toMatchObject({ kind: 'install', group: 'PRD', rebootOption: 'NoReboot', maxConcurrency: '10%', maxErrors: '0', failures: [] });
+      expect(plan).toMatchObject({
+        kind: 'install',
+        group: 'PRD',
+        rebootOption: 'NoReboot',
+        maxConcurrency: '10%',
+        maxErrors: '0',
+        failures: [],
+      });
       expect(plan.scan.newest).toBeInstanceOf(Date);
-      expect(plan.promotion).toMatchObject({ fromGroup: 'STG', lastInstall: undefined, warning: expect.stringContaining('no install through patchbot') });
+      expect(plan.promotion).toMatchObject({
+        fromGroup: 'STG',
+        lastInstall: undefined,
+        warning: expect.stringContaining('no install through patchbot'),
+      });
       expect(sends()).toBe(0);
     } finally {
       sim.setInstance(idOf('prd-web-2'), { state: 'running' });
@@ -105,8 +131,17 @@ describe('install and reboot with approval', () => {
 
   it('an unprotected group (STG) installs at once, announced and recorded; PRD then shows it as evidence', async () => {
     const plan = await h.service.installPlan(STG);
-    expect(plan.excluded).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'stg-batch-1', reason: expect.stringContaining('stopped') })]));
-    const op = await h.service.requestInstall({ group: STG, requestedBy: 'U0OPS', channel: 'C0STG', rebootOption: 'RebootIfNeeded' });
+    expect(plan.excluded).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'stg-batch-1', reason: expect.stringContaining('stopped') }),
+      ]),
+    );
+    const op = await h.service.requestInstall({
+      group: STG,
+      requestedBy: 'U0OPS',
+      channel: 'C0STG',
+      rebootOption: 'RebootIfNeeded',
+    });
     expect(op.status).toBe('running');
     expect(op.params).toMatchObject({ operation: 'Install', rebootOption: 'RebootIfNeeded' });
     const done = await terminal(h.store, op.id);
@@ -125,17 +160,29 @@ describe('install and reboot with approval', () => {
     expect(op).toMatchObject({ status: 'pending', expiresAt: expect.any(Date) });
     await eventually(async () => (h.publisher.phases(op.id).includes('started') ? true : undefined));
     const card = h.publisher.calls.find((c) => c.operationId === op.id)!.report;
-    expect(card).toMatchObject({ status: 'pending', plan: { kind: 'install' }, approval: { required: true, minApprovals: 1, decisions: [] } });
+    expect(card).toMatchObject({
+      status: 'pending',
+      plan: { kind: 'install' },
+      approval: { required: true, minApprovals: 1, decisions: [] },
+    });
 
     const self = await h.service.decide({ operationId: op.id, userId: 'U0OPS', decision: 'approve' }, authorizer);
-    expect(self).toMatchObject({ outcome: 'refused', userMessage: 'You requested this change; another approver must approve it.' });
-    const stranger = await h.service.decide({ operationId: op.id, userId: 'U0RANDOM', decision: 'approve' }, authorizer);
+    expect(self).toMatchObject({
+      outcome: 'refused',
+      userMessage: 'You requested this change; another approver must approve it.',
+    });
+    const stranger = await h.service.decide(
+      { operationId: op.id, userId: 'U0RANDOM', decision: 'approve' },
+      authorizer,
+    );
     expect(stranger.outcome).toBe('refused');
     expect(stranger.userMessage).toContain('U0APP1');
     expect(h.store.approvals.list(op.id)).toEqual([]);
     expect(h.store.operations.get(op.id)!.status).toBe('pending');
     expect(sends()).toBe(0);
-    await expect(h.service.cancel({ operationId: op.id, userId: 'U0RANDOM' }, authorizer)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(h.service.cancel({ operationId: op.id, userId: 'U0RANDOM' }, authorizer)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
 
     // A member of an approver user group approves: exactly one SendCommand.
     const ok = await h.service.decide({ operationId: op.id, userId: 'U0LEAD', decision: 'approve' }, authorizer);
@@ -190,13 +237,20 @@ describe('install and reboot with approval', () => {
     const two = harness({ gateways, config: cfg, path: join(tmp.dir, 'two.db') });
     try {
       releaseOnPrd();
-      const op = await two.service.requestInstall({ group: groupOf(cfg, 'PRD'), requestedBy: 'U0OPS', channel: 'C0PRD' });
+      const op = await two.service.requestInstall({
+        group: groupOf(cfg, 'PRD'),
+        requestedBy: 'U0OPS',
+        channel: 'C0PRD',
+      });
       const first = await two.service.decide({ operationId: op.id, userId: 'U0APP1', decision: 'approve' }, authorizer);
       expect(first).toMatchObject({ outcome: 'recorded', userMessage: expect.stringContaining('1 of 2') });
       const dup = await two.service.decide({ operationId: op.id, userId: 'U0APP1', decision: 'approve' }, authorizer);
       expect(dup.outcome).toBe('refused');
       expect(sends()).toBe(0);
-      const second = await two.service.decide({ operationId: op.id, userId: 'U0APP2', decision: 'approve' }, authorizer);
+      const second = await two.service.decide(
+        { operationId: op.id, userId: 'U0APP2', decision: 'approve' },
+        authorizer,
+      );
       expect(second.outcome).toBe('approved');
       expect(sends()).toBe(1);
       await two.tracker.start();
@@ -224,7 +278,9 @@ describe('install and reboot with approval', () => {
       const late = await ex.service.decide({ operationId: op.id, userId: 'U0APP1', decision: 'approve' }, authorizer);
       expect(late.outcome).toBe('refused');
       expect(late.userMessage).toContain('expired');
-      expect(ex.store.audit.list({ operationId: op.id, limit: 10 }).map((a) => a.action)).toContain('operation.expired');
+      expect(ex.store.audit.list({ operationId: op.id, limit: 10 }).map((a) => a.action)).toContain(
+        'operation.expired',
+      );
 
       // Past its time but before any tick: the click itself expires it.
       const op2 = await ex.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
@@ -240,21 +296,37 @@ describe('install and reboot with approval', () => {
   it('reject by an approver, withdraw by the requester, cancel of a pending request', async () => {
     releaseOnPrd();
     const r = await h.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
-    expect((await h.service.decide({ operationId: r.id, userId: 'U0APP1', decision: 'reject', reason: 'freeze week' }, authorizer)).outcome).toBe('rejected');
-    expect(readResult(h.store.operations.get(r.id)!).rejection).toMatchObject({ userId: 'U0APP1', reason: 'freeze week' });
+    expect(
+      (
+        await h.service.decide(
+          { operationId: r.id, userId: 'U0APP1', decision: 'reject', reason: 'freeze week' },
+          authorizer,
+        )
+      ).outcome,
+    ).toBe('rejected');
+    expect(readResult(h.store.operations.get(r.id)!).rejection).toMatchObject({
+      userId: 'U0APP1',
+      reason: 'freeze week',
+    });
     const late = await h.service.decide({ operationId: r.id, userId: 'U0APP2', decision: 'approve' }, authorizer);
     expect(late.userMessage).toMatch(/rejected by U0APP1 .*freeze week/);
     await eventually(async () => (h.publisher.finished(r.id).length === 1 ? true : undefined));
-    expect(h.publisher.finished(r.id)[0]!.report.approval!.decisions).toEqual([expect.objectContaining({ userId: 'U0APP1', decision: 'rejected', reason: 'freeze week' })]);
+    expect(h.publisher.finished(r.id)[0]!.report.approval!.decisions).toEqual([
+      expect.objectContaining({ userId: 'U0APP1', decision: 'rejected', reason: 'freeze week' }),
+    ]);
 
     const w = await h.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
-    expect((await h.service.decide({ operationId: w.id, userId: 'U0OPS', decision: 'reject' }, authorizer)).outcome).toBe('rejected');
+    expect(
+      (await h.service.decide({ operationId: w.id, userId: 'U0OPS', decision: 'reject' }, authorizer)).outcome,
+    ).toBe('rejected');
 
     const c = await h.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
     const cancelled = await h.service.cancel({ operationId: c.id, userId: 'U0OPS' }, authorizer);
     expect(cancelled.status).toBe('cancelled');
     await eventually(async () => (h.publisher.finished(c.id)[0]?.report.status === 'cancelled' ? true : undefined));
-    await expect(h.service.cancel({ operationId: c.id, userId: 'U0OPS' }, authorizer)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(h.service.cancel({ operationId: c.id, userId: 'U0OPS' }, authorizer)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(sends()).toBe(0);
   });
 
@@ -290,7 +362,10 @@ describe('install and reboot with approval', () => {
 
     const op = await h.service.requestReboot({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD', all: false });
     expect(op.status).toBe('pending');
-    expect(op.params).toMatchObject({ operation: 'Reboot', targets: [{ scope: 'default', region: 'us-east-1', instanceIds: expect.any(Array) }] });
+    expect(op.params).toMatchObject({
+      operation: 'Reboot',
+      targets: [{ scope: 'default', region: 'us-east-1', instanceIds: expect.any(Array) }],
+    });
     const d = await h.service.decide({ operationId: op.id, userId: 'U0APP2', decision: 'approve' }, authorizer);
     expect(d.outcome).toBe('approved');
     const done = await terminal(h.store, op.id);
@@ -304,13 +379,17 @@ describe('install and reboot with approval', () => {
     expect(report.complianceAfter!.pendingReboot).toBe(0);
     const after = await gw.getPatchStates(targetIds);
     expect(after.every((s) => s.installedPendingRebootCount === 0)).toBe(true);
-    await expect(h.service.requestReboot({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD', all: false })).rejects.toBeInstanceOf(InputError);
+    await expect(
+      h.service.requestReboot({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD', all: false }),
+    ).rejects.toBeInstanceOf(InputError);
   });
 
   it('refuses an install with nothing to install', async () => {
     const clean = { ...STG, name: 'STG' };
     // STG was installed (RebootIfNeeded) above; its reachable instances miss nothing now.
-    await expect(h.service.requestInstall({ group: clean, requestedBy: 'U0OPS', channel: 'C0STG' })).rejects.toMatchObject({
+    await expect(
+      h.service.requestInstall({ group: clean, requestedBy: 'U0OPS', channel: 'C0STG' }),
+    ).rejects.toMatchObject({
       userMessage: expect.stringContaining('Nothing to install: STG has no missing approved patches'),
     });
   });
@@ -322,15 +401,27 @@ describe('install and reboot with approval', () => {
     const card = h.store.operations.get(op.id)!;
     const origin = { channel: card.channel, messageTs: card.messageTs! };
 
-    const elsewhere = await h.service.recordDecision({ operationId: op.id, userId: 'U0APP1', decision: 'approve', origin: { ...origin, messageTs: '1.000001' } }, authorizer);
+    const elsewhere = await h.service.recordDecision(
+      { operationId: op.id, userId: 'U0APP1', decision: 'approve', origin: { ...origin, messageTs: '1.000001' } },
+      authorizer,
+    );
     expect(elsewhere.send).toBeUndefined();
-    expect(elsewhere.result).toMatchObject({ outcome: 'refused', userMessage: expect.stringContaining('not on the card') });
-    const late = await h.service.recordDecision({ operationId: op.id, userId: 'U0APP1', decision: 'approve', origin, inTime: () => false }, authorizer);
+    expect(elsewhere.result).toMatchObject({
+      outcome: 'refused',
+      userMessage: expect.stringContaining('not on the card'),
+    });
+    const late = await h.service.recordDecision(
+      { operationId: op.id, userId: 'U0APP1', decision: 'approve', origin, inTime: () => false },
+      authorizer,
+    );
     expect(late.result).toMatchObject({ outcome: 'refused', userMessage: expect.stringContaining('not recorded') });
     expect(h.store.approvals.list(op.id)).toEqual([]);
     expect(h.store.operations.get(op.id)!.status).toBe('pending');
 
-    const recorded = await h.service.recordDecision({ operationId: op.id, userId: 'U0APP1', decision: 'approve', origin, inTime: () => true }, authorizer);
+    const recorded = await h.service.recordDecision(
+      { operationId: op.id, userId: 'U0APP1', decision: 'approve', origin, inTime: () => true },
+      authorizer,
+    );
     expect(recorded.result.outcome).toBe('approved');
     expect(h.store.approvals.list(op.id).map((a) => a.userId)).toEqual(['U0APP1']);
     expect(['approved', 'sending', 'running']).toContain(h.store.operations.get(op.id)!.status);

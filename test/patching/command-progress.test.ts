@@ -13,7 +13,10 @@ describe('CommandProgress', () => {
   beforeEach(() => {
     world = unitWorld();
     budget = new UpdateBudget(5000, 40);
-    progress = new CommandProgress(world.ctx, new Finishing(world.ctx, 5), budget, { failureNoticeAfter: 3, deadlineGraceMs: GRACE_MS });
+    progress = new CommandProgress(world.ctx, new Finishing(world.ctx, 5), budget, {
+      failureNoticeAfter: 3,
+      deadlineGraceMs: GRACE_MS,
+    });
   });
   afterEach(() => world.close());
 

@@ -14,7 +14,16 @@ describe('expiry on a ManualClock', () => {
   afterEach(() => store.close());
 
   const request = (expiresInMs: number) =>
-    store.operations.create({ kind: 'install', group: 'PRD', status: 'pending', requestedBy: 'U0OPS', channel: 'C0PRD', params: {}, plan: {}, expiresAt: new Date(clock.now().getTime() + expiresInMs) });
+    store.operations.create({
+      kind: 'install',
+      group: 'PRD',
+      status: 'pending',
+      requestedBy: 'U0OPS',
+      channel: 'C0PRD',
+      params: {},
+      plan: {},
+      expiresAt: new Date(clock.now().getTime() + expiresInMs),
+    });
 
   it('expires a clicked request once its time has come, not before, with the summary the card shows', () => {
     const op = request(60_000);

@@ -6,7 +6,14 @@ import { systemClock } from '../../src/clock';
 import { createPatchbotConfigSchema, type PatchbotConfig } from '../../src/config/schema';
 import { silentLogger } from '../../src/logger';
 import type { OperationPublisher, OperationReport, PublishPhase, PublishedMessage } from '../../src/patching';
-import { OperationRunner, OperationTracker, PatchService, isTerminal, type PatchGateway, type TrackerOptions } from '../../src/patching';
+import {
+  OperationRunner,
+  OperationTracker,
+  PatchService,
+  isTerminal,
+  type PatchGateway,
+  type TrackerOptions,
+} from '../../src/patching';
 import { openDatabase, type Operation, type Store } from '../../src/store';
 import { eventually } from '../support/aws';
 
@@ -14,7 +21,9 @@ import { eventually } from '../support/aws';
 export const FAST = { pendingMs: 20, runMs: 60 };
 
 /** The configuration of the seeded groups over the given scopes, normalized as patchbot.yml would be. */
-export function testConfig(scopes: Array<{ name: string; roleArn?: string; regions: string[] }> = [{ name: 'default', regions: ['us-east-1'] }]): PatchbotConfig {
+export function testConfig(
+  scopes: Array<{ name: string; roleArn?: string; regions: string[] }> = [{ name: 'default', regions: ['us-east-1'] }],
+): PatchbotConfig {
   return createPatchbotConfigSchema({ region: 'us-east-1' }).parse({
     aws: { scopes },
     groups: {
@@ -92,13 +101,26 @@ export function harness(options: {
 }): Harness {
   const clock = options.clock ?? systemClock;
   const logger = silentLogger();
-  const store = openDatabase({ path: options.path ?? ':memory:', logger, clock, ...(options.busyTimeoutMs ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
+  const store = openDatabase({
+    path: options.path ?? ':memory:',
+    logger,
+    clock,
+    ...(options.busyTimeoutMs ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+  });
   const deps = { store, gateways: options.gateways, groups: options.config.groups, clock, logger };
   const runner = new OperationRunner(deps);
   const service = new PatchService({ ...deps, runner });
   const publisher = options.publisher ?? new FakePublisher();
   // Millisecond intervals need a budget to match; the shared budget has its own test in scan.e2e.
-  const tracker = new OperationTracker({ ...deps, runner, publisher, pollIntervalMs: 25, updateIntervalMs: 50, updatesPerMinute: 60_000, ...options.tracker });
+  const tracker = new OperationTracker({
+    ...deps,
+    runner,
+    publisher,
+    pollIntervalMs: 25,
+    updateIntervalMs: 50,
+    updatesPerMinute: 60_000,
+    ...options.tracker,
+  });
   return {
     store,
     service,

@@ -8,21 +8,62 @@ const T2 = new Date('2026-03-02T08:00:00Z');
 
 function state(id: string, end: Date, missing: number): InstancePatchState {
   return {
-    instanceId: id, patchGroup: 'PRD', baselineId: 'pb', operation: 'Scan', operationStartTime: end, operationEndTime: end, rebootOption: undefined,
-    installedCount: 0, installedOtherCount: 0, installedPendingRebootCount: 0, installedRejectedCount: 0, missingCount: missing, failedCount: 0,
-    notApplicableCount: 0, criticalNonCompliantCount: missing, securityNonCompliantCount: missing, otherNonCompliantCount: 0, lastNoRebootInstallOperationTime: undefined,
+    instanceId: id,
+    patchGroup: 'PRD',
+    baselineId: 'pb',
+    operation: 'Scan',
+    operationStartTime: end,
+    operationEndTime: end,
+    rebootOption: undefined,
+    installedCount: 0,
+    installedOtherCount: 0,
+    installedPendingRebootCount: 0,
+    installedRejectedCount: 0,
+    missingCount: missing,
+    failedCount: 0,
+    notApplicableCount: 0,
+    criticalNonCompliantCount: missing,
+    securityNonCompliantCount: missing,
+    otherNonCompliantCount: 0,
+    lastNoRebootInstallOperationTime: undefined,
   };
 }
 
 function patch(title: string, severity = 'Critical'): InstancePatch {
-  return { title, kbId: `kb-${title}`, classification: 'Security', severity, state: 'Missing', installedTime: undefined, cveIds: undefined };
+  return {
+    title,
+    kbId: `kb-${title}`,
+    classification: 'Security',
+    severity,
+    state: 'Missing',
+    installedTime: undefined,
+    cveIds: undefined,
+  };
 }
 
 function snap(id: string, end: Date | null, titles: string[]): SnapshotEntry {
   return {
-    group: 'PRD', scope: 'main', region: 'r1', instanceId: id, name: `n-${id}`, pingStatus: 'Online', operation: end ? 'Scan' : null, operationEndTime: end,
-    missing: titles.length, failed: 0, pendingReboot: 0, critical: titles.length, security: titles.length, other: 0,
-    missingPatches: titles.map((t) => ({ title: t, kbId: `kb-${t}`, severity: 'Critical', classification: 'Security', state: 'Missing' as const })),
+    group: 'PRD',
+    scope: 'main',
+    region: 'r1',
+    instanceId: id,
+    name: `n-${id}`,
+    pingStatus: 'Online',
+    operation: end ? 'Scan' : null,
+    operationEndTime: end,
+    missing: titles.length,
+    failed: 0,
+    pendingReboot: 0,
+    critical: titles.length,
+    security: titles.length,
+    other: 0,
+    missingPatches: titles.map((t) => ({
+      title: t,
+      kbId: `kb-${t}`,
+      severity: 'Critical',
+      classification: 'Security',
+      state: 'Missing' as const,
+    })),
     updatedAt: T1,
   };
 }
@@ -36,7 +77,13 @@ function fakeGateway(scope: string, region: string, patches: Record<string, Inst
     async listInstancePatches(ids: readonly string[], states?: readonly PatchState[]) {
       asked.push([...ids]);
       expect(states).toEqual(['Missing', 'Failed']);
-      if (fail) throw new AwsError('AWS_ACCESS_DENIED', 'denied', { service: 'ssm', operation: 'DescribeInstancePatches', scope, region }, { userMessage: 'grant ssm:DescribeInstancePatches' });
+      if (fail)
+        throw new AwsError(
+          'AWS_ACCESS_DENIED',
+          'denied',
+          { service: 'ssm', operation: 'DescribeInstancePatches', scope, region },
+          { userMessage: 'grant ssm:DescribeInstancePatches' },
+        );
       return new Map(ids.map((id) => [id, patches[id] ?? []]));
     },
   } as unknown as PatchGateway;
@@ -51,7 +98,11 @@ describe('refreshMissing', () => {
     });
     const snapshot = [snap('i-same', T1, ['A']), snap('i-changed', T1, ['A']), snap('i-clean', T1, ['A'])];
     const result = await refreshMissing([gw], { name: 'PRD' }, snapshot, [
-      { scope: 'main', region: 'r1', states: [state('i-same', T1, 1), state('i-changed', T2, 2), state('i-clean', T2, 0), state('i-new', T2, 1)] },
+      {
+        scope: 'main',
+        region: 'r1',
+        states: [state('i-same', T1, 1), state('i-changed', T2, 2), state('i-clean', T2, 0), state('i-new', T2, 1)],
+      },
     ]);
     expect(asked).toEqual([['i-changed', 'i-new']]);
     expect(result.fetched).toBe(2);
@@ -59,7 +110,10 @@ describe('refreshMissing', () => {
     const byId = new Map(result.changes.map((c) => [c.entry.instanceId, c]));
     expect([...byId.keys()].sort()).toEqual(['i-changed', 'i-clean', 'i-new']);
     expect(byId.get('i-changed')!.newlyMissing.map((p) => p.title)).toEqual(['B']);
-    expect(byId.get('i-clean')!).toMatchObject({ newlyMissing: [], entry: { missingPatches: [], operationEndTime: T2, name: 'n-i-clean' } });
+    expect(byId.get('i-clean')!).toMatchObject({
+      newlyMissing: [],
+      entry: { missingPatches: [], operationEndTime: T2, name: 'n-i-clean' },
+    });
     expect(byId.get('i-new')!).toMatchObject({ previous: undefined, entry: { name: null } });
 
     const summary = summarizeNewlyMissing(result.changes);
@@ -72,11 +126,16 @@ describe('refreshMissing', () => {
   it('a scope whose fetch fails is reported and its changed instances wait for the next refresh', async () => {
     const ok = fakeGateway('main', 'r1', { 'i-1': [patch('A')] });
     const broken = fakeGateway('partner', 'r1', {}, true);
-    const result = await refreshMissing([ok.gw, broken.gw], { name: 'PRD' }, [], [
-      { scope: 'main', region: 'r1', states: [state('i-1', T1, 1)] },
-      { scope: 'partner', region: 'r1', states: [state('i-2', T1, 1), state('i-3', T1, 0)] },
-      { scope: 'gone', region: 'r1', states: [state('i-4', T1, 1)] },
-    ]);
+    const result = await refreshMissing(
+      [ok.gw, broken.gw],
+      { name: 'PRD' },
+      [],
+      [
+        { scope: 'main', region: 'r1', states: [state('i-1', T1, 1)] },
+        { scope: 'partner', region: 'r1', states: [state('i-2', T1, 1), state('i-3', T1, 0)] },
+        { scope: 'gone', region: 'r1', states: [state('i-4', T1, 1)] },
+      ],
+    );
     expect(result.failures).toEqual([
       { scope: 'gone', region: 'r1', message: expect.stringContaining('no longer configured') },
       { scope: 'partner', region: 'r1', message: 'grant ssm:DescribeInstancePatches' },
@@ -87,12 +146,35 @@ describe('refreshMissing', () => {
 
   it('gives never-scanned instances a row so later scans have a baseline', async () => {
     const { gw, asked } = fakeGateway('main', 'r1', {});
-    const instance = { instanceId: 'i-fresh', name: 'fresh', pingStatus: 'Online' as const, lastPingAt: undefined, platformName: undefined, platformVersion: undefined, agentVersion: undefined, ec2State: 'running' };
-    const result = await refreshMissing([gw], { name: 'PRD' }, [], [{ scope: 'main', region: 'r1', states: [], instances: [instance] }]);
+    const instance = {
+      instanceId: 'i-fresh',
+      name: 'fresh',
+      pingStatus: 'Online' as const,
+      lastPingAt: undefined,
+      platformName: undefined,
+      platformVersion: undefined,
+      agentVersion: undefined,
+      ec2State: 'running',
+    };
+    const result = await refreshMissing(
+      [gw],
+      { name: 'PRD' },
+      [],
+      [{ scope: 'main', region: 'r1', states: [], instances: [instance] }],
+    );
     expect(asked).toEqual([]);
-    expect(result.changes).toEqual([expect.objectContaining({ entry: expect.objectContaining({ instanceId: 'i-fresh', name: 'fresh', operationEndTime: null }) })]);
+    expect(result.changes).toEqual([
+      expect.objectContaining({
+        entry: expect.objectContaining({ instanceId: 'i-fresh', name: 'fresh', operationEndTime: null }),
+      }),
+    ]);
     // Known and still never scanned: no change.
-    const again = await refreshMissing([gw], { name: 'PRD' }, [snap('i-fresh', null, [])], [{ scope: 'main', region: 'r1', states: [], instances: [instance] }]);
+    const again = await refreshMissing(
+      [gw],
+      { name: 'PRD' },
+      [snap('i-fresh', null, [])],
+      [{ scope: 'main', region: 'r1', states: [], instances: [instance] }],
+    );
     expect(again.changes).toEqual([]);
   });
 });

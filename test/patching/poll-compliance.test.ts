@@ -9,7 +9,11 @@ import { openDatabase, type Store } from '../../src/store';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';
 
-const LIST_OPS = ['DescribeInstanceInformation', 'DescribeInstancePatchStatesForPatchGroup', 'DescribeInstances'] as const;
+const LIST_OPS = [
+  'DescribeInstanceInformation',
+  'DescribeInstancePatchStatesForPatchGroup',
+  'DescribeInstances',
+] as const;
 
 describe('pollCompliance on a 1,000-instance fleet', () => {
   let sim: FleetSimulator;
@@ -47,7 +51,9 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
   it('first poll records the snapshot and reports nothing', async () => {
     expect(store.snapshots.count('PRD')).toBe(0);
     expect(await pollCompliance(deps, prd)).toBeUndefined();
-    expect(store.snapshots.count('PRD')).toBe(members.filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down').length);
+    expect(store.snapshots.count('PRD')).toBe(
+      members.filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down').length,
+    );
   });
 
   it('a poll with no change is empty and costs only the list pages', async () => {
@@ -70,15 +76,30 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
 
   it('a new critical patch on two PRD instances gives one diff naming them with the patch', async () => {
     const two = reachable().slice(0, 2);
-    sim.releasePatch({ title: 'CVE-2026-0001 openssl', classification: 'Security', severity: 'Critical', releasedDaysAgo: 40, instanceIds: two.map((i) => i.instanceId), rescan: true });
+    sim.releasePatch({
+      title: 'CVE-2026-0001 openssl',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 40,
+      instanceIds: two.map((i) => i.instanceId),
+      rescan: true,
+    });
     sim.resetStats();
     const diff = (await pollCompliance(deps, prd))!;
     expect(diff.becameNonCompliant.map((i) => i.instanceId).sort()).toEqual(two.map((i) => i.instanceId).sort());
     for (const i of diff.becameNonCompliant) {
-      expect(i.newlyMissing).toEqual([{ title: 'CVE-2026-0001 openssl', severity: 'Critical', classification: 'Security' }]);
+      expect(i.newlyMissing).toEqual([
+        { title: 'CVE-2026-0001 openssl', severity: 'Critical', classification: 'Security' },
+      ]);
       expect(i.name).toBe(two.find((t) => t.instanceId === i.instanceId)!.name);
     }
-    expect([diff.becameCompliant, diff.appeared, diff.disappeared, diff.becameUnreachable, diff.lastOperationFailed]).toEqual([[], [], [], [], []]);
+    expect([
+      diff.becameCompliant,
+      diff.appeared,
+      diff.disappeared,
+      diff.becameUnreachable,
+      diff.lastOperationFailed,
+    ]).toEqual([[], [], [], [], []]);
     expect(calls().DescribeInstancePatches).toBe(2);
     // Posted once: the next poll is empty again.
     expect(isEmpty((await pollCompliance(deps, prd))!)).toBe(true);
@@ -87,7 +108,14 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
   it('1% of the fleet changed: DescribeInstancePatches once per changed instance', async () => {
     const ten = reachable().slice(2, 12);
     expect(ten).toHaveLength(10);
-    sim.releasePatch({ title: 'CVE-2026-0002 glibc', classification: 'Security', severity: 'Important', releasedDaysAgo: 40, instanceIds: ten.map((i) => i.instanceId), rescan: true });
+    sim.releasePatch({
+      title: 'CVE-2026-0002 glibc',
+      classification: 'Security',
+      severity: 'Important',
+      releasedDaysAgo: 40,
+      instanceIds: ten.map((i) => i.instanceId),
+      rescan: true,
+    });
     sim.resetStats();
     const diff = (await pollCompliance(deps, prd))!;
     expect(diff.becameNonCompliant).toHaveLength(10);
@@ -99,7 +127,9 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     const one = reachable()[20]!;
     sim.setInstance(one.instanceId, { pingStatus: 'ConnectionLost' });
     const diff = (await pollCompliance(deps, prd))!;
-    expect(diff.becameUnreachable).toEqual([{ instanceId: one.instanceId, name: one.name, scope: 'default', region: 'us-east-1' }]);
+    expect(diff.becameUnreachable).toEqual([
+      { instanceId: one.instanceId, name: one.name, scope: 'default', region: 'us-east-1' },
+    ]);
     expect(isEmpty(diff)).toBe(false);
     expect(isEmpty((await pollCompliance(deps, prd))!)).toBe(true);
   });

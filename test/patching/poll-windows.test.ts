@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import type { FleetGateway } from '../../src/aws';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
-import { buildDigest, markPosted, pollCompliance, pollWindows, recordDigest, type WindowPollDeps, type WindowResult } from '../../src/patching/poll';
+import {
+  buildDigest,
+  markPosted,
+  pollCompliance,
+  pollWindows,
+  recordDigest,
+  type WindowPollDeps,
+  type WindowResult,
+} from '../../src/patching/poll';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { openDatabase, type Store } from '../../src/store';
 import { eventually, sandboxFleet } from '../support/aws';
@@ -17,7 +25,13 @@ describe('pollWindows and the digest', () => {
   let path: string;
   let cleanup: () => void;
   const config = testConfig();
-  const deps = (): WindowPollDeps => ({ store, gateways, groups: config.groups, clock: systemClock, logger: silentLogger() });
+  const deps = (): WindowPollDeps => ({
+    store,
+    gateways,
+    groups: config.groups,
+    clock: systemClock,
+    logger: silentLogger(),
+  });
   const open = () => openDatabase({ path, logger: silentLogger(), clock: systemClock });
 
   beforeAll(async () => {
@@ -39,13 +53,17 @@ describe('pollWindows and the digest', () => {
 
   /** Polls until a result for `executionId` shows up. */
   async function waitFor(executionId: string): Promise<WindowResult> {
-    return eventually(async () => {
-      const { results, failures } = await pollWindows(deps());
-      expect(failures).toEqual([]);
-      const others = results.filter((r) => r.executionId !== executionId);
-      expect(others).toEqual([]);
-      return results.find((r) => r.executionId === executionId);
-    }, 15_000, 50);
+    return eventually(
+      async () => {
+        const { results, failures } = await pollWindows(deps());
+        expect(failures).toEqual([]);
+        const others = results.filter((r) => r.executionId !== executionId);
+        expect(others).toEqual([]);
+        return results.find((r) => r.executionId === executionId);
+      },
+      15_000,
+      50,
+    );
   }
 
   it('the first poll marks past executions seen and returns nothing', async () => {
@@ -58,7 +76,13 @@ describe('pollWindows and the digest', () => {
     // While it runs nothing is returned.
     expect((await pollWindows(deps())).results).toEqual([]);
     const result = await waitFor(windowExecutionId);
-    expect(result).toMatchObject({ scope: 'default', region: 'us-east-1', windowId, windowName: 'patch-window-am2', groups: [] });
+    expect(result).toMatchObject({
+      scope: 'default',
+      region: 'us-east-1',
+      windowId,
+      windowName: 'patch-window-am2',
+      groups: [],
+    });
     expect(['SUCCESS', 'FAILED', 'TIMED_OUT']).toContain(result.status);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     expect(result.tasks.length).toBeGreaterThan(0);
@@ -78,15 +102,22 @@ describe('pollWindows and the digest', () => {
   });
 
   it('failed instances carry SSM status details', async () => {
-    const prdIds = (await gateways[0]!.listManagedInstances({ tagKey: 'Patch Group', tagValue: 'PRD', operatingSystem: 'AMAZON_LINUX_2' }))
-      .filter((i) => i.pingStatus === 'Online' && i.ec2State === 'running');
+    const prdIds = (
+      await gateways[0]!.listManagedInstances({
+        tagKey: 'Patch Group',
+        tagValue: 'PRD',
+        operatingSystem: 'AMAZON_LINUX_2',
+      })
+    ).filter((i) => i.pingStatus === 'Online' && i.ec2State === 'running');
     const victim = prdIds[0]!;
     sim.setInstance(victim.instanceId, { failNext: true });
     const { windowExecutionId } = sim.executeWindow('patch-prd');
     const result = await waitFor(windowExecutionId);
     expect(result.groups).toEqual(['PRD']);
     const failed = result.tasks.flatMap((t) => t.failed);
-    expect(failed).toEqual(expect.arrayContaining([expect.objectContaining({ instanceId: victim.instanceId, status: 'Failed' })]));
+    expect(failed).toEqual(
+      expect.arrayContaining([expect.objectContaining({ instanceId: victim.instanceId, status: 'Failed' })]),
+    );
     // The seeded fleet's unreachable PRD instance fails too, with SSM's detail.
     for (const f of failed) expect(f.statusDetails).toEqual(expect.any(String));
     // Named by the EC2 Name tag, as every other answer names instances (not Run Command's host name).
@@ -99,8 +130,13 @@ describe('pollWindows and the digest', () => {
     const prd = groupOf(config, 'PRD');
     await pollCompliance(deps(), prd);
     const pending = store.operations.create({
-      kind: 'install', group: 'PRD', status: 'pending', requestedBy: 'U0OPS', channel: 'C0PRD',
-      params: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '1' }, expiresAt: new Date(Date.now() + 3600_000),
+      kind: 'install',
+      group: 'PRD',
+      status: 'pending',
+      requestedBy: 'U0OPS',
+      channel: 'C0PRD',
+      params: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '1' },
+      expiresAt: new Date(Date.now() + 3600_000),
     });
     const first = await buildDigest(deps(), 'C0PRD', [prd]);
     expect(first).toMatchObject({ channel: 'C0PRD', since: undefined, failures: [] });
@@ -110,10 +146,14 @@ describe('pollWindows and the digest', () => {
     expect(g.compliant + g.nonCompliant).toBeLessThanOrEqual(g.instances);
     expect(g.rate).toBeCloseTo(g.compliant / g.instances);
     expect(g.changeSinceLast).toBeUndefined();
-    expect(g.pendingApprovals).toEqual([{ operationId: pending.id, kind: 'install', requestedBy: 'U0OPS', expiresAt: pending.expiresAt }]);
+    expect(g.pendingApprovals).toEqual([
+      { operationId: pending.id, kind: 'install', requestedBy: 'U0OPS', expiresAt: pending.expiresAt },
+    ]);
     expect(g.windowRuns.map((r) => r.windowName)).toEqual(['patch-prd']);
     expect(g.mostMissed.length).toBeGreaterThan(0);
-    expect(g.mostMissed.map((m) => m.instances)).toEqual([...g.mostMissed.map((m) => m.instances)].sort((a, b) => b - a));
+    expect(g.mostMissed.map((m) => m.instances)).toEqual(
+      [...g.mostMissed.map((m) => m.instances)].sort((a, b) => b - a),
+    );
     expect(g.staleScans).toBeGreaterThanOrEqual(0);
     expect(g.unreachable).toBeGreaterThanOrEqual(0);
 

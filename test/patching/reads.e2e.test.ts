@@ -30,8 +30,15 @@ describe('PatchService reads', () => {
     const { entries, failures } = await h.service.baselines(groupOf(config, 'PRD'));
     expect(failures).toEqual([]);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ scope: 'default', region: 'us-east-1', baseline: { name: 'PRD-AL2Baseline', operatingSystem: 'AMAZON_LINUX_2' } });
-    expect(entries[0]!.baseline.approvalRules[0]).toMatchObject({ approveAfterDays: 31, filters: { CLASSIFICATION: ['Security'], SEVERITY: ['Critical', 'Important'] } });
+    expect(entries[0]).toMatchObject({
+      scope: 'default',
+      region: 'us-east-1',
+      baseline: { name: 'PRD-AL2Baseline', operatingSystem: 'AMAZON_LINUX_2' },
+    });
+    expect(entries[0]!.baseline.approvalRules[0]).toMatchObject({
+      approveAfterDays: 31,
+      filters: { CLASSIFICATION: ['Security'], SEVERITY: ['Critical', 'Important'] },
+    });
   });
 
   it('windows: mapped to groups by their tag targets, with the last execution', async () => {
@@ -45,7 +52,9 @@ describe('PatchService reads', () => {
       ]),
     );
     const am2 = all.entries.find((e) => e.window.name === 'patch-window-am2')!;
-    expect(am2.targets).toEqual(expect.arrayContaining(['tag:PatchWindowTaskAM2=SCAN', 'tag:PatchWindowTaskAM2=INSTALL']));
+    expect(am2.targets).toEqual(
+      expect.arrayContaining(['tag:PatchWindowTaskAM2=SCAN', 'tag:PatchWindowTaskAM2=INSTALL']),
+    );
     expect(am2.lastExecution).toMatchObject({ status: expect.any(String), startTime: expect.any(Date) });
     // Sorted by next run.
     const next = all.entries.map((e) => e.window.nextExecutionTime!.getTime());
@@ -60,15 +69,41 @@ describe('PatchService reads', () => {
     const clock = new ManualClock('2026-03-01T10:00:00Z');
     const local = harness({ gateways, config, clock });
     try {
-      const a = local.store.operations.create({ kind: 'scan', group: 'PRD', status: 'approved', requestedBy: 'U1', channel: 'C1' });
+      const a = local.store.operations.create({
+        kind: 'scan',
+        group: 'PRD',
+        status: 'approved',
+        requestedBy: 'U1',
+        channel: 'C1',
+      });
       clock.advance(1000);
-      local.store.operations.create({ kind: 'scan', group: 'STG', status: 'approved', requestedBy: 'U2', channel: 'C1' });
+      local.store.operations.create({
+        kind: 'scan',
+        group: 'STG',
+        status: 'approved',
+        requestedBy: 'U2',
+        channel: 'C1',
+      });
       clock.advance(1000);
-      const c = local.store.operations.create({ kind: 'scan', group: 'PRD', status: 'approved', requestedBy: 'U3', channel: 'C1' });
+      const c = local.store.operations.create({
+        kind: 'scan',
+        group: 'PRD',
+        status: 'approved',
+        requestedBy: 'U3',
+        channel: 'C1',
+      });
       local.store.operations.transition(c.id, { from: 'approved', to: 'sending' });
-      local.store.operations.transition(c.id, { from: 'sending', to: 'failed', patch: { error: { code: 'AWS_ACCESS_DENIED', message: 'grant ssm:SendCommand' } } });
+      local.store.operations.transition(c.id, {
+        from: 'sending',
+        to: 'failed',
+        patch: { error: { code: 'AWS_ACCESS_DENIED', message: 'grant ssm:SendCommand' } },
+      });
       local.store.operations.transition(a.id, { from: 'approved', to: 'sending' });
-      local.store.operations.transition(a.id, { from: 'sending', to: 'running', patch: { result: { summary: '3 of 3 scanned', failures: [] } } });
+      local.store.operations.transition(a.id, {
+        from: 'sending',
+        to: 'running',
+        patch: { result: { summary: '3 of 3 scanned', failures: [] } },
+      });
 
       const prd = local.service.history({ group: 'PRD', limit: 10 });
       expect(prd.map((e) => [e.operationId, e.status, e.summary])).toEqual([
@@ -85,14 +120,32 @@ describe('PatchService reads', () => {
 
 describe('how an operation ends', () => {
   const base: OperationReport = {
-    operationId: 'op-1', kind: 'scan', group: 'PRD', status: 'running', requestedBy: 'U1', startedAt: new Date(), finishedAt: undefined,
-    total: 3, finished: 3, succeeded: 2, failed: 0, unreachable: [], outcomes: [], missingBySeverity: undefined, newlyMissing: [], failures: [],
+    operationId: 'op-1',
+    kind: 'scan',
+    group: 'PRD',
+    status: 'running',
+    requestedBy: 'U1',
+    startedAt: new Date(),
+    finishedAt: undefined,
+    total: 3,
+    finished: 3,
+    succeeded: 2,
+    failed: 0,
+    unreachable: [],
+    outcomes: [],
+    missingBySeverity: undefined,
+    newlyMissing: [],
+    failures: [],
   };
   const line = { instanceId: 'i-1', name: 'x', scope: 's', region: 'r' };
 
   it('succeeds when every reachable instance succeeded, unreachable ones reported', () => {
     const unreachable = [{ ...line, status: 'Failed' as const, statusDetails: 'Undeliverable' }];
-    const report = { ...base, unreachable, outcomes: [...unreachable, { ...line, instanceId: 'i-2', status: 'Success' as const, statusDetails: 'Success' }] };
+    const report = {
+      ...base,
+      unreachable,
+      outcomes: [...unreachable, { ...line, instanceId: 'i-2', status: 'Success' as const, statusDetails: 'Success' }],
+    };
     expect(finalStatus(report)).toBe('succeeded');
     expect(summaryLine(report)).toBe('2 of 3 scanned, 1 unreachable');
   });

@@ -52,7 +52,11 @@ describe('resuming after a restart', () => {
       expect(finished).toHaveLength(1);
       expect(second.publisher.phases(op.id)).not.toContain('started');
       for (const c of second.publisher.calls) expect(c.messageTs).toBe(done.messageTs);
-      expect(finished[0]!.report).toMatchObject({ total: 8, succeeded: 7, unreachable: [expect.objectContaining({ name: 'prd-app-3' })] });
+      expect(finished[0]!.report).toMatchObject({
+        total: 8,
+        succeeded: 7,
+        unreachable: [expect.objectContaining({ name: 'prd-app-3' })],
+      });
       expect(sim.stats().calls.SendCommand).toBe(1);
     } finally {
       await second.close();
@@ -98,9 +102,22 @@ describe('resuming after a restart', () => {
   it('an operation left in sending whose command went out is not sent again', async () => {
     const h = harness({ gateways, config, path: dbPath() });
     try {
-      const created = h.store.operations.create({ kind: 'scan', group: 'PRD', status: 'approved', requestedBy: 'U0OPS', channel: 'C0PRD', params: scanParams(PRD) });
+      const created = h.store.operations.create({
+        kind: 'scan',
+        group: 'PRD',
+        status: 'approved',
+        requestedBy: 'U0OPS',
+        channel: 'C0PRD',
+        params: scanParams(PRD),
+      });
       h.store.operations.transition(created.id, { from: 'approved', to: 'sending' });
-      const commandId = await gateways[0]!.sendPatchCommand({ ...scanParams(PRD), operation: 'Scan', rebootOption: 'NoReboot', group: { tagKey: 'Patch Group', tagValue: 'PRD', operatingSystem: 'AMAZON_LINUX_2' }, operationId: created.id });
+      const commandId = await gateways[0]!.sendPatchCommand({
+        ...scanParams(PRD),
+        operation: 'Scan',
+        rebootOption: 'NoReboot',
+        group: { tagKey: 'Patch Group', tagValue: 'PRD', operatingSystem: 'AMAZON_LINUX_2' },
+        operationId: created.id,
+      });
 
       await h.tracker.start();
       const done = await terminal(h.store, created.id);
@@ -108,7 +125,9 @@ describe('resuming after a restart', () => {
       expect(done.status).toBe('succeeded');
       expect(sim.stats().calls.SendCommand).toBe(1);
       expect(h.publisher.finished(created.id)).toHaveLength(1);
-      expect(h.store.audit.list({ operationId: created.id, limit: 10 }).map((a) => a.action)).toContain('operation.resumed');
+      expect(h.store.audit.list({ operationId: created.id, limit: 10 }).map((a) => a.action)).toContain(
+        'operation.resumed',
+      );
     } finally {
       await h.close();
     }
@@ -117,9 +136,23 @@ describe('resuming after a restart', () => {
   it('an operation left in sending before its command went out is sent once; an approved one is sent', async () => {
     const h = harness({ gateways, config, path: dbPath() });
     try {
-      const unsent = h.store.operations.create({ kind: 'scan', group: 'PRD', status: 'approved', requestedBy: 'U0OPS', channel: 'C0PRD', params: scanParams(PRD) });
+      const unsent = h.store.operations.create({
+        kind: 'scan',
+        group: 'PRD',
+        status: 'approved',
+        requestedBy: 'U0OPS',
+        channel: 'C0PRD',
+        params: scanParams(PRD),
+      });
       h.store.operations.transition(unsent.id, { from: 'approved', to: 'sending' });
-      const approved = h.store.operations.create({ kind: 'scan', group: 'STG', status: 'approved', requestedBy: 'U0OPS', channel: 'C0STG', params: scanParams(groupOf(config, 'STG')) });
+      const approved = h.store.operations.create({
+        kind: 'scan',
+        group: 'STG',
+        status: 'approved',
+        requestedBy: 'U0OPS',
+        channel: 'C0STG',
+        params: scanParams(groupOf(config, 'STG')),
+      });
 
       await h.tracker.start();
       const [a, b] = await Promise.all([terminal(h.store, unsent.id), terminal(h.store, approved.id)]);
@@ -142,7 +175,10 @@ describe('scopes', () => {
   const config = testConfig(scopes);
   const PRD = groupOf(config, 'PRD');
 
-  async function withSim(deny: Array<{ action: string; account?: string }>, fn: (sim: FleetSimulator, gateways: FleetGateway[]) => Promise<void>) {
+  async function withSim(
+    deny: Array<{ action: string; account?: string }>,
+    fn: (sim: FleetSimulator, gateways: FleetGateway[]) => Promise<void>,
+  ) {
     const sim = await startFleetSimulator({
       port: 0,
       seed: 4,
@@ -173,7 +209,9 @@ describe('scopes', () => {
         h.tracker.track(op.id);
         const done = await terminal(h.store, op.id);
         const report = h.publisher.finished(op.id)[0]!.report;
-        expect(report.failures).toEqual([{ scope: 'partner', region: 'us-east-1', message: expect.stringContaining('ssm:SendCommand') }]);
+        expect(report.failures).toEqual([
+          { scope: 'partner', region: 'us-east-1', message: expect.stringContaining('ssm:SendCommand') },
+        ]);
         expect(report).toMatchObject({ total: 8, succeeded: 7, failed: 0 });
         expect(new Set(report.outcomes.map((o) => o.scope))).toEqual(new Set(['main']));
         // Part of the group was not scanned: the operation says so.
@@ -213,12 +251,18 @@ describe('scopes', () => {
       const path = join(tmpDir.dir, 'mid-send.db');
       // The first process: the partner scope's SendCommand never leaves (the process dies with it pending).
       const stuck = gateways.map((gw) =>
-        gw.scope === 'partner' ? Object.assign(Object.create(gw) as FleetGateway, { sendPatchCommand: () => new Promise<string>(() => undefined) }) : gw,
+        gw.scope === 'partner'
+          ? Object.assign(Object.create(gw) as FleetGateway, {
+              sendPatchCommand: () => new Promise<string>(() => undefined),
+            })
+          : gw,
       );
       const first = harness({ gateways: stuck, config, path });
       try {
         void first.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
-        await eventually(async () => (sim.changes('SendCommand').length === 1 && sim.changes('CreateTags').length === 2 ? true : undefined));
+        await eventually(async () =>
+          sim.changes('SendCommand').length === 1 && sim.changes('CreateTags').length === 2 ? true : undefined,
+        );
         const op = first.store.operations.listRecent({ limit: 1 })[0]!;
         expect(op.status).toBe('sending');
         const recorded = readResult(op).sendSet!;
@@ -238,7 +282,9 @@ describe('scopes', () => {
           const partner = recorded.find((s) => s.scope === 'partner')!;
           expect([...(sends[1]!.detail['resolved'] as string[])].sort()).toEqual([...partner.instanceIds].sort());
           expect(done.commands.map((c) => c.scope).sort()).toEqual(['main', 'partner']);
-          expect(second.store.audit.list({ operationId: op.id, limit: 20 }).map((a) => a.action)).toContain('operation.resumed');
+          expect(second.store.audit.list({ operationId: op.id, limit: 20 }).map((a) => a.action)).toContain(
+            'operation.resumed',
+          );
         } finally {
           await second.close();
           restarted.close();

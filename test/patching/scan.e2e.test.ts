@@ -33,7 +33,17 @@ describe('scan of PRD', () => {
   it('publishes started, progress and the result once; names the unreachable instance', async () => {
     sim.resetStats();
     const op = await h.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
-    expect(op).toMatchObject({ kind: 'scan', status: 'running', params: { operation: 'Scan', rebootOption: 'NoReboot', maxConcurrency: '10%', maxErrors: '0', timeoutSeconds: 7200 } });
+    expect(op).toMatchObject({
+      kind: 'scan',
+      status: 'running',
+      params: {
+        operation: 'Scan',
+        rebootOption: 'NoReboot',
+        maxConcurrency: '10%',
+        maxErrors: '0',
+        timeoutSeconds: 7200,
+      },
+    });
     expect(op.commands).toEqual([{ scope: 'default', region: 'us-east-1', commandId: expect.any(String) }]);
     h.tracker.track(op.id);
     const done = await terminal(h.store, op.id);
@@ -50,24 +60,51 @@ describe('scan of PRD', () => {
     for (const c of calls.slice(1)) expect(c.messageTs).toBe(done.messageTs);
 
     const report = h.publisher.finished(op.id)[0]!.report;
-    expect(report).toMatchObject({ status: 'succeeded', total: 8, finished: 8, succeeded: 7, failed: 0, failures: [], newlyMissing: [] });
-    expect(report.unreachable).toEqual([expect.objectContaining({ name: 'prd-app-3', status: 'Failed', statusDetails: 'Undeliverable' })]);
+    expect(report).toMatchObject({
+      status: 'succeeded',
+      total: 8,
+      finished: 8,
+      succeeded: 7,
+      failed: 0,
+      failures: [],
+      newlyMissing: [],
+    });
+    expect(report.unreachable).toEqual([
+      expect.objectContaining({ name: 'prd-app-3', status: 'Failed', statusDetails: 'Undeliverable' }),
+    ]);
     // The instance that only waits for a reboot counts as pending reboot, not as missing.
     expect(report.missingBySeverity).toEqual({ critical: 2, security: 2, other: 0 });
     expect(report.outcomes.find((o) => o.name === 'prd-web-3')).toMatchObject({ status: 'Success', missing: 3 });
     expect(report.finishedAt).toBeInstanceOf(Date);
 
-    expect(readResult(done)).toMatchObject({ published: true, counts: { total: 8, succeeded: 7, failed: 0, unreachable: 1 }, summary: '7 of 8 scanned, 1 unreachable; missing: 2 critical, 2 security, 0 other' });
+    expect(readResult(done)).toMatchObject({
+      published: true,
+      counts: { total: 8, succeeded: 7, failed: 0, unreachable: 1 },
+      summary: '7 of 8 scanned, 1 unreachable; missing: 2 critical, 2 security, 0 other',
+    });
     expect(readResult(done).final).toBeUndefined();
-    expect(h.service.history({ group: 'PRD', limit: 5 })[0]).toMatchObject({ operationId: op.id, status: 'succeeded', summary: expect.stringContaining('7 of 8 scanned') });
-    const actions = h.store.audit.list({ operationId: op.id, limit: 10 }).map((a) => a.action).reverse();
+    expect(h.service.history({ group: 'PRD', limit: 5 })[0]).toMatchObject({
+      operationId: op.id,
+      status: 'succeeded',
+      summary: expect.stringContaining('7 of 8 scanned'),
+    });
+    const actions = h.store.audit
+      .list({ operationId: op.id, limit: 10 })
+      .map((a) => a.action)
+      .reverse();
     expect(actions).toEqual(['operation.requested', 'operation.sent', 'operation.finished']);
     expect(sim.stats().calls.SendCommand).toBe(1);
     expect(h.store.snapshots.forGroup('PRD')).toHaveLength(8);
   });
 
   it('shows a newly released patch as newly missing, and only once', async () => {
-    const { instanceIds } = sim.releasePatch({ title: 'kernel-5.10.999', group: 'PRD', severity: 'Critical', classification: 'Security', releasedDaysAgo: 40 });
+    const { instanceIds } = sim.releasePatch({
+      title: 'kernel-5.10.999',
+      group: 'PRD',
+      severity: 'Critical',
+      classification: 'Security',
+      releasedDaysAgo: 40,
+    });
     const op = await h.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
     h.tracker.track(op.id);
     await terminal(h.store, op.id);
@@ -76,7 +113,15 @@ describe('scan of PRD', () => {
     const patch = report.newlyMissing[0]!;
     expect(patch).toMatchObject({ title: 'kernel-5.10.999', severity: 'Critical', classification: 'Security' });
     // Every reachable PRD instance the tag finds; prd-app-3's agent is lost, so its report did not change.
-    expect(patch.instances.map((i) => i.name)).toEqual(['prd-app-1', 'prd-app-2', 'prd-cache-1', 'prd-db-1', 'prd-web-1', 'prd-web-2', 'prd-web-3']);
+    expect(patch.instances.map((i) => i.name)).toEqual([
+      'prd-app-1',
+      'prd-app-2',
+      'prd-cache-1',
+      'prd-db-1',
+      'prd-web-1',
+      'prd-web-2',
+      'prd-web-3',
+    ]);
     expect(patch.instances.every((i) => instanceIds.includes(i.instanceId))).toBe(true);
     expect(report.missingBySeverity).toEqual({ critical: 8, security: 8, other: 0 });
 
@@ -114,7 +159,11 @@ describe('scan of PRD', () => {
   it('operations running at once share one progress budget: each updates less often, none stops', async () => {
     sim.configure({ timing: { pendingMs: 50, runMs: 150 } });
     // Two running at 200 a minute: each may update once per 600 ms, not once per updateIntervalMs.
-    const local = harness({ gateways, config, tracker: { pollIntervalMs: 20, updateIntervalMs: 50, updatesPerMinute: 200 } });
+    const local = harness({
+      gateways,
+      config,
+      tracker: { pollIntervalMs: 20, updateIntervalMs: 50, updatesPerMinute: 200 },
+    });
     const events: Array<{ id: string; phase: string; at: number }> = [];
     const publish = local.publisher.publish.bind(local.publisher);
     local.publisher.publish = async (op, report, phase) => {
@@ -134,7 +183,8 @@ describe('scan of PRD', () => {
         const progress = events.filter((e) => e.id === op.id && e.phase === 'progress').map((e) => e.at);
         expect(progress.length).toBeGreaterThanOrEqual(1);
         // While both ran, consecutive updates of one operation are at least 600 ms apart.
-        for (let i = 1; i < progress.length; i++) if (progress[i]! < firstFinished) expect(progress[i]! - progress[i - 1]!).toBeGreaterThanOrEqual(590);
+        for (let i = 1; i < progress.length; i++)
+          if (progress[i]! < firstFinished) expect(progress[i]! - progress[i - 1]!).toBeGreaterThanOrEqual(590);
       }
       const whileBoth = events.filter((e) => e.phase === 'progress' && e.at < firstFinished);
       expect(whileBoth.length).toBeGreaterThanOrEqual(2);
@@ -151,7 +201,9 @@ describe('scan of PRD', () => {
       const op = await h.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
       sim.configure({ deny: [{ action: 'ssm:ListCommandInvocations' }] });
       h.tracker.track(op.id);
-      const notice = await eventually(async () => h.publisher.calls.find((c) => c.operationId === op.id && c.report.notice !== undefined));
+      const notice = await eventually(async () =>
+        h.publisher.calls.find((c) => c.operationId === op.id && c.report.notice !== undefined),
+      );
       expect(notice.report.notice).toContain('ssm:ListCommandInvocations');
       expect(h.store.operations.get(op.id)!.status).toBe('running');
       sim.configure({ deny: [] });

@@ -8,7 +8,17 @@ import { FAST, groupOf, testConfig } from './helpers';
 const HOUR = 3_600_000;
 
 function instance(id: string, name: string | undefined, overrides: Partial<ManagedInstance> = {}): ManagedInstance {
-  return { instanceId: id, name, pingStatus: 'Online', lastPingAt: undefined, platformName: 'Amazon Linux', platformVersion: '2', agentVersion: '3', ec2State: 'running', ...overrides };
+  return {
+    instanceId: id,
+    name,
+    pingStatus: 'Online',
+    lastPingAt: undefined,
+    platformName: 'Amazon Linux',
+    platformVersion: '2',
+    agentVersion: '3',
+    ec2State: 'running',
+    ...overrides,
+  };
 }
 
 function state(id: string, endedAt: Date, counts: Partial<InstancePatchState> = {}): InstancePatchState {
@@ -56,12 +66,23 @@ describe('groupStatus against the seeded fleet', () => {
     expect(status.failures).toEqual([]);
     expect(status.scopes).toEqual([{ scope: 'default', region: 'us-east-1', instances: 8 }]);
     // prd-db-2 carries the `PatchGroup` spelling, which the group's `Patch Group` tag does not find.
-    expect(status.counts).toEqual({ instances: 8, compliant: 5, nonCompliant: 3, pendingReboot: 1, failed: 0, unreachable: 1, stopped: 0, neverScanned: 0 });
+    expect(status.counts).toEqual({
+      instances: 8,
+      compliant: 5,
+      nonCompliant: 3,
+      pendingReboot: 1,
+      failed: 0,
+      unreachable: 1,
+      stopped: 0,
+      neverScanned: 0,
+    });
     expect(status.nonCompliant.map((i) => i.name)).toEqual(['prd-web-3', 'prd-app-3', 'prd-cache-1']);
     expect(status.nonCompliant[0]).toMatchObject({ missing: 3, severity: { critical: 3, security: 3, other: 0 } });
     // prd-db-1 only waits for a reboot: pending reboot, not missing.
     expect(status.missingBySeverity).toEqual({ critical: 2, security: 2, other: 0 });
-    expect(status.unreachable).toEqual([expect.objectContaining({ name: 'prd-app-3', pingStatus: 'ConnectionLost', ec2State: 'running' })]);
+    expect(status.unreachable).toEqual([
+      expect.objectContaining({ name: 'prd-app-3', pingStatus: 'ConnectionLost', ec2State: 'running' }),
+    ]);
     // Its last scan is days old: flagged against the 24 h default.
     expect(status.stale.map((i) => i.name)).toEqual(['prd-app-3']);
     expect(status.scanAge.maxAgeMs).toBe(24 * HOUR);
@@ -71,21 +92,33 @@ describe('groupStatus against the seeded fleet', () => {
   it('STG: the stopped instance is stopped and unreachable, known from EC2 alone (SSM does not list stopped nodes)', async () => {
     const status = await groupStatus(groupOf(testConfig(), 'STG'), gateways, systemClock);
     expect(status.counts).toMatchObject({ instances: 6, stopped: 1, unreachable: 1 });
-    expect(status.unreachable).toEqual([expect.objectContaining({ name: 'stg-batch-1', ec2State: 'stopped', pingStatus: undefined })]);
+    expect(status.unreachable).toEqual([
+      expect.objectContaining({ name: 'stg-batch-1', ec2State: 'stopped', pingStatus: undefined }),
+    ]);
   });
 
   it('a scope that cannot be read is a failure beside the scopes that can', async () => {
-    const other = await startFleetSimulator({ port: 0, seed: 3, deny: [{ action: 'ssm:DescribeInstanceInformation', account: '222222222222' }], fleets: [
-      { account: '123456789012', region: 'us-east-1' },
-      { account: '222222222222', region: 'us-east-1' },
-    ] });
-    const scopes = [{ name: 'main', regions: ['us-east-1'] }, { name: 'partner', roleArn: 'arn:aws:iam::222222222222:role/patchbot', regions: ['us-east-1'] }];
+    const other = await startFleetSimulator({
+      port: 0,
+      seed: 3,
+      deny: [{ action: 'ssm:DescribeInstanceInformation', account: '222222222222' }],
+      fleets: [
+        { account: '123456789012', region: 'us-east-1' },
+        { account: '222222222222', region: 'us-east-1' },
+      ],
+    });
+    const scopes = [
+      { name: 'main', regions: ['us-east-1'] },
+      { name: 'partner', roleArn: 'arn:aws:iam::222222222222:role/patchbot', regions: ['us-east-1'] },
+    ];
     const fleet = sandboxFleet(other.url, scopes, 1);
     try {
       const status = await groupStatus(groupOf(testConfig(scopes), 'PRD'), fleet.gateways, systemClock);
       expect(status.scopes.map((s) => s.scope)).toEqual(['main']);
       expect(status.counts.instances).toBe(8);
-      expect(status.failures).toEqual([{ scope: 'partner', region: 'us-east-1', message: expect.stringContaining('ssm:DescribeInstanceInformation') }]);
+      expect(status.failures).toEqual([
+        { scope: 'partner', region: 'us-east-1', message: expect.stringContaining('ssm:DescribeInstanceInformation') },
+      ]);
     } finally {
       fleet.close();
       await other.close();
@@ -120,8 +153,22 @@ describe('computeGroupStatus', () => {
       state('i-gone', old, { missingCount: 5 }),
       state('i-elsewhere', recent, { missingCount: 9 }),
     ];
-    const status = computeGroupStatus({ group, now, scopes: [{ scope: 'a', region: 'r', instances, states }], failures: [] });
-    expect(status.counts).toEqual({ instances: 7, compliant: 2, nonCompliant: 4, pendingReboot: 1, failed: 1, unreachable: 3, stopped: 1, neverScanned: 1 });
+    const status = computeGroupStatus({
+      group,
+      now,
+      scopes: [{ scope: 'a', region: 'r', instances, states }],
+      failures: [],
+    });
+    expect(status.counts).toEqual({
+      instances: 7,
+      compliant: 2,
+      nonCompliant: 4,
+      pendingReboot: 1,
+      failed: 1,
+      unreachable: 3,
+      stopped: 1,
+      neverScanned: 1,
+    });
     // i-reboot misses nothing: its security count is a patch waiting for the reboot, shown as pending reboot, not as missing.
     expect(status.nonCompliant.map((i) => i.instanceId)).toEqual(['i-crit', 'i-stopped', 'i-failed', 'i-reboot']);
     expect(status.missingBySeverity).toEqual({ critical: 1, security: 2, other: 1 });
@@ -139,10 +186,21 @@ describe('computeGroupStatus', () => {
       instances.push(instance(id, `prd-app-${i}`, i % 100 === 0 ? { pingStatus: 'ConnectionLost' } : {}));
       if (i % 50 === 49) continue;
       const missing = i % 7 === 0 ? 1 + (i % 5) : 0;
-      states.push(state(id, new Date(now.getTime() - (i % 30) * HOUR), { missingCount: missing, criticalNonCompliantCount: i % 14 === 0 ? missing : 0, securityNonCompliantCount: missing }));
+      states.push(
+        state(id, new Date(now.getTime() - (i % 30) * HOUR), {
+          missingCount: missing,
+          criticalNonCompliantCount: i % 14 === 0 ? missing : 0,
+          securityNonCompliantCount: missing,
+        }),
+      );
     }
     const started = performance.now();
-    const status = computeGroupStatus({ group, now: clock.now(), scopes: [{ scope: 'a', region: 'r', instances, states }], failures: [] });
+    const status = computeGroupStatus({
+      group,
+      now: clock.now(),
+      scopes: [{ scope: 'a', region: 'r', instances, states }],
+      failures: [],
+    });
     const ms = performance.now() - started;
     expect(ms).toBeLessThan(1000);
     expect(status.counts.instances).toBe(10_000);

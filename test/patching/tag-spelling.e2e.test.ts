@@ -4,7 +4,13 @@
  * SSM counts them in the patch group; the group's tag does not find them; status says so.
  */
 import type { PatchbotConfig } from '../../src/config';
-import { computeGroupStatus, findOtherSpelling, otherSpellingSummary, otherTagKey, withOtherSpelling } from '../../src/patching';
+import {
+  computeGroupStatus,
+  findOtherSpelling,
+  otherSpellingSummary,
+  otherTagKey,
+  withOtherSpelling,
+} from '../../src/patching';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { statusView } from '../../src/slack/views/status';
 import { GROUPS, sandboxFleet } from '../support/aws';
@@ -38,7 +44,11 @@ describe('instances tagged with the other spelling', () => {
     sim.resetStats();
     const found = await fleet.gateways[0]!.listOtherSpelling(GROUPS.PRD);
     expect(found.map((i) => i.name)).toEqual(['prd-db-2']);
-    expect(found[0]).toMatchObject({ instanceId: expect.stringMatching(/^i-[0-9a-f]{17}$/), pingStatus: undefined, ec2State: 'running' });
+    expect(found[0]).toMatchObject({
+      instanceId: expect.stringMatching(/^i-[0-9a-f]{17}$/),
+      pingStatus: undefined,
+      ec2State: 'running',
+    });
     expect(sim.stats().calls).toEqual({ DescribeInstances: 1 });
     prdDb2 = found[0]!.instanceId;
     // The group's own tag does not find it.
@@ -60,7 +70,9 @@ describe('instances tagged with the other spelling', () => {
     expect(found).toMatchObject({ tagKey: 'PatchGroup', tagValue: 'PRD', groupTagKey: 'Patch Group', failures: [] });
     expect(found.instances).toEqual([{ instanceId: prdDb2, name: 'prd-db-2', scope: 'default', region: 'us-east-1' }]);
     expect(otherSpellingSummary(found)).toBe('1 instance is tagged PatchGroup=PRD and is not part of this group');
-    expect(otherSpellingSummary({ ...found, instances: [1, 2] })).toBe('2 instances are tagged PatchGroup=PRD and are not part of this group');
+    expect(otherSpellingSummary({ ...found, instances: [1, 2] })).toBe(
+      '2 instances are tagged PatchGroup=PRD and are not part of this group',
+    );
     expect(otherSpellingSummary({ ...found, instances: [] })).toBeUndefined();
   });
 
@@ -68,7 +80,13 @@ describe('instances tagged with the other spelling', () => {
     sim.configure({ deny: [{ action: 'ec2:DescribeInstances' }] });
     const found = await findOtherSpelling(groupOf(config, 'PRD'), fleet.gateways);
     expect(found.instances).toEqual([]);
-    expect(found.failures).toEqual([expect.objectContaining({ scope: 'default', region: 'us-east-1', message: expect.stringContaining('ec2:DescribeInstances') })]);
+    expect(found.failures).toEqual([
+      expect.objectContaining({
+        scope: 'default',
+        region: 'us-east-1',
+        message: expect.stringContaining('ec2:DescribeInstances'),
+      }),
+    ]);
   });
 
   it('/patch status names them (Name tag and id) apart from the group, and counts them nowhere else', async () => {
@@ -81,7 +99,9 @@ describe('instances tagged with the other spelling', () => {
     });
     expect(status.counts.instances).toBe(8);
     const text = textOf(statusView(status));
-    expect(text).toContain('⚠ *1 instance is tagged PatchGroup=PRD and is not part of this group* — SSM counts them in patch group PRD');
+    expect(text).toContain(
+      '⚠ *1 instance is tagged PatchGroup=PRD and is not part of this group* — SSM counts them in patch group PRD',
+    );
     expect(text).toContain('retag them Patch Group=PRD to include them');
     expect(text).toContain(`• *prd-db-2* \`${prdDb2}\``);
   });
@@ -107,9 +127,22 @@ describe('instances tagged with the other spelling', () => {
 });
 
 describe('withOtherSpelling', () => {
-  const base = computeGroupStatus({ group: { name: 'PRD', scanMaxAgeMs: 86_400_000 }, now: new Date('2026-01-01T00:00:00Z'), scopes: [], failures: [] });
-  const line = (scope: string, region: string, n: number) => ({ instanceId: `i-${String(n).padStart(17, '0')}`, name: undefined, scope, region });
-  const found = (instances: ReturnType<typeof line>[], failures: Array<{ scope: string; region: string; message: string }> = []) => ({
+  const base = computeGroupStatus({
+    group: { name: 'PRD', scanMaxAgeMs: 86_400_000 },
+    now: new Date('2026-01-01T00:00:00Z'),
+    scopes: [],
+    failures: [],
+  });
+  const line = (scope: string, region: string, n: number) => ({
+    instanceId: `i-${String(n).padStart(17, '0')}`,
+    name: undefined,
+    scope,
+    region,
+  });
+  const found = (
+    instances: ReturnType<typeof line>[],
+    failures: Array<{ scope: string; region: string; message: string }> = [],
+  ) => ({
     tagKey: 'PatchGroup' as const,
     tagValue: 'PRD',
     groupTagKey: 'Patch Group',
@@ -119,10 +152,16 @@ describe('withOtherSpelling', () => {
 
   it('keeps the instances of scopes status could read, and one failure per scope and region', () => {
     const status = { ...base, failures: [{ scope: 'partner', region: 'eu-west-1', message: 'denied' }] };
-    const out = withOtherSpelling(status, found([line('main', 'us-east-1', 1), line('partner', 'eu-west-1', 2)], [
-      { scope: 'partner', region: 'eu-west-1', message: 'denied again' },
-      { scope: 'main', region: 'eu-west-1', message: 'ec2 denied' },
-    ]));
+    const out = withOtherSpelling(
+      status,
+      found(
+        [line('main', 'us-east-1', 1), line('partner', 'eu-west-1', 2)],
+        [
+          { scope: 'partner', region: 'eu-west-1', message: 'denied again' },
+          { scope: 'main', region: 'eu-west-1', message: 'ec2 denied' },
+        ],
+      ),
+    );
     expect(out.otherSpelling?.instances.map((i) => i.instanceId)).toEqual(['i-00000000000000001']);
     expect(out.failures.map((f) => f.message)).toEqual(['denied', 'ec2 denied']);
   });

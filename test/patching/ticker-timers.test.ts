@@ -7,7 +7,11 @@ describe('Ticker on a manual clock', () => {
 
   it('runs the first pass one interval after start, then every interval', async () => {
     let passes = 0;
-    const ticker = new Ticker(async () => void passes++, 1000, () => undefined);
+    const ticker = new Ticker(
+      async () => void passes++,
+      1000,
+      () => undefined,
+    );
     ticker.start();
     await jest.advanceTimersByTimeAsync(999);
     expect(passes).toBe(0);
@@ -20,7 +24,11 @@ describe('Ticker on a manual clock', () => {
 
   it('runs a pass at once on wake, without waiting for the interval', async () => {
     let passes = 0;
-    const ticker = new Ticker(async () => void passes++, 60_000, () => undefined);
+    const ticker = new Ticker(
+      async () => void passes++,
+      60_000,
+      () => undefined,
+    );
     ticker.start();
     ticker.wake();
     await jest.advanceTimersByTimeAsync(0);
@@ -69,7 +77,11 @@ describe('Ticker on a manual clock', () => {
   });
 
   it('leaves no timer behind once stopped, and a wake after stop arms none', async () => {
-    const ticker = new Ticker(async () => undefined, 1000, () => undefined);
+    const ticker = new Ticker(
+      async () => undefined,
+      1000,
+      () => undefined,
+    );
     ticker.start();
     expect(jest.getTimerCount()).toBe(1);
     await ticker.stop();

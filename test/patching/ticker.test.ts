@@ -56,7 +56,11 @@ describe('Ticker', () => {
   });
 
   it('gives the rejection to a caller of tick()', async () => {
-    const ticker = new Ticker(async () => Promise.reject(new Error('x')), 1000, () => undefined);
+    const ticker = new Ticker(
+      async () => Promise.reject(new Error('x')),
+      1000,
+      () => undefined,
+    );
     await expect(ticker.tick()).rejects.toThrow('x');
   });
 });

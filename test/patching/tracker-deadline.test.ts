@@ -10,8 +10,20 @@ describe('OperationTracker deadline', () => {
   const GRACE_MS = 30 * 60_000;
   beforeEach(() => {
     world = unitWorld();
-    const deps = { store: world.store, gateways: [world.gateway], groups: testConfig().groups, clock: world.clock, logger: world.ctx.log };
-    tracker = new OperationTracker({ ...deps, runner: new OperationRunner(deps), publisher: world.publisher, deadlineGraceMs: GRACE_MS, updatesPerMinute: 60_000 });
+    const deps = {
+      store: world.store,
+      gateways: [world.gateway],
+      groups: testConfig().groups,
+      clock: world.clock,
+      logger: world.ctx.log,
+    };
+    tracker = new OperationTracker({
+      ...deps,
+      runner: new OperationRunner(deps),
+      publisher: world.publisher,
+      deadlineGraceMs: GRACE_MS,
+      updatesPerMinute: 60_000,
+    });
   });
   afterEach(async () => {
     await tracker.stop();

@@ -30,7 +30,14 @@ export function fakeGateway(invocations: { current: CommandInvocation[] }, calls
 
 /** An invocation of cmd-1 on `instanceId` in `status`. */
 export function invocation(instanceId: string, status: CommandInvocation['status']): CommandInvocation {
-  return { commandId: 'cmd-1', instanceId, instanceName: undefined, status, statusDetails: undefined, requestedAt: undefined };
+  return {
+    commandId: 'cmd-1',
+    instanceId,
+    instanceName: undefined,
+    status,
+    statusDetails: undefined,
+    requestedAt: undefined,
+  };
 }
 
 /** What a unit test of the tracker's parts works on. */
@@ -53,7 +60,16 @@ export function unitWorld(): UnitWorld {
   const invocations = { current: [] as CommandInvocation[] };
   const gateway = fakeGateway(invocations);
   const publisher = new FakePublisher();
-  const ctx: TrackingContext = { store, gateways: [gateway], groups: config.groups, clock, log: logger, publisher, slots: new PublishSlots(1000, logger), states: new TrackedStates() };
+  const ctx: TrackingContext = {
+    store,
+    gateways: [gateway],
+    groups: config.groups,
+    clock,
+    log: logger,
+    publisher,
+    slots: new PublishSlots(1000, logger),
+    states: new TrackedStates(),
+  };
   return { clock, store, publisher, ctx, gateway, invocations, close: () => store.close() };
 }
 
@@ -61,7 +77,15 @@ export function unitWorld(): UnitWorld {
 export function runningScan(world: UnitWorld): Operation {
   const { store } = world;
   const params = scanParams(groupOf(testConfig(), 'PRD'));
-  const created = store.operations.create({ kind: 'scan', group: 'PRD', status: 'approved', requestedBy: 'U0OPS', channel: 'C0PRD', params, plan: {} });
+  const created = store.operations.create({
+    kind: 'scan',
+    group: 'PRD',
+    status: 'approved',
+    requestedBy: 'U0OPS',
+    channel: 'C0PRD',
+    params,
+    plan: {},
+  });
   store.operations.transition(created.id, { from: 'approved', to: 'sending' });
   const running = store.operations.transition(created.id, {
     from: 'sending',

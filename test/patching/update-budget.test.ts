@@ -32,7 +32,14 @@ describe('UpdateBudget', () => {
 });
 
 describe('progressSignature', () => {
-  const report = { total: 4, finished: 1, succeeded: 1, failed: 0, unreachable: [], notice: undefined } as unknown as OperationReport;
+  const report = {
+    total: 4,
+    finished: 1,
+    succeeded: 1,
+    failed: 0,
+    unreachable: [],
+    notice: undefined,
+  } as unknown as OperationReport;
 
   it('changes with the counts and the notice, and only with what an update shows', () => {
     expect(progressSignature(report)).toBe(progressSignature({ ...report, outcomes: [] }));

@@ -7,10 +7,17 @@ const GROUPS = [
   { name: 'STG', tagKey: 'Patch Group' as const, tagValue: 'STG' },
   { name: 'PRD', tagKey: 'Patch Group' as const, tagValue: 'PRD' },
 ];
-const PRD_1 = { instanceId: 'i-0000000000000aaa1', name: 'prd-web-1', tags: { Name: 'prd-web-1', 'Patch Group': 'PRD' } };
+const PRD_1 = {
+  instanceId: 'i-0000000000000aaa1',
+  name: 'prd-web-1',
+  tags: { Name: 'prd-web-1', 'Patch Group': 'PRD' },
+};
 const OTHER = { instanceId: 'i-0000000000000bbb2', name: undefined, tags: { Team: 'data' } };
 
-function windowOf(targets: Array<Record<string, string[]>>, taskTargets: Array<Record<string, string[]>> = []): MaintenanceWindowDetail {
+function windowOf(
+  targets: Array<Record<string, string[]>>,
+  taskTargets: Array<Record<string, string[]>> = [],
+): MaintenanceWindowDetail {
   return {
     windowId: 'mw-0123456789abcdef0',
     name: 'by-ids',
@@ -58,7 +65,7 @@ describe('window groups', () => {
     expect(asked).toEqual([]);
   });
 
-  it('keeps the tag targets\' groups when EC2 cannot be read', async () => {
+  it("keeps the tag targets' groups when EC2 cannot be read", async () => {
     const w = windowOf([{ 'tag:Patch Group': ['STG'] }, { InstanceIds: [PRD_1.instanceId] }]);
     expect(await resolveWindowGroups(gateway([PRD_1], true).gw, w, GROUPS, silentLogger())).toEqual(['STG']);
   });

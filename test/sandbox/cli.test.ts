@@ -5,8 +5,34 @@ import { startFleetSimulator } from '@patchbot/sandbox/aws';
 describe('sandbox CLI', () => {
   it('parses flags into simulator options', () => {
     expect(parseCliArgs([]).options).toEqual({ port: DEFAULT_PORT });
-    const args = parseCliArgs(['--port', '0', '--instances', '10000', '--seed', '7', '--latency', '25', '--throttle', '20', '--error-rate', '0.1', '--throttle-rate', '0.2', '--run-ms', '500']);
-    expect(args.options).toEqual({ port: 0, instances: 10000, seed: 7, latencyMs: 25, throttleRps: 20, errorRate: 0.1, throttleRate: 0.2, timing: { runMs: 500 } });
+    const args = parseCliArgs([
+      '--port',
+      '0',
+      '--instances',
+      '10000',
+      '--seed',
+      '7',
+      '--latency',
+      '25',
+      '--throttle',
+      '20',
+      '--error-rate',
+      '0.1',
+      '--throttle-rate',
+      '0.2',
+      '--run-ms',
+      '500',
+    ]);
+    expect(args.options).toEqual({
+      port: 0,
+      instances: 10000,
+      seed: 7,
+      latencyMs: 25,
+      throttleRps: 20,
+      errorRate: 0.1,
+      throttleRate: 0.2,
+      timing: { runMs: 500 },
+    });
   });
 
   it('rejects bad values with a message naming the flag', () => {

@@ -2,7 +2,13 @@
  * Fault knobs: random throttling that the SDK's adaptive retry rides out, a per-partition token
  * bucket, injected 500s, latency, all changeable at run time and reproducible from the seed.
  */
-import { DescribeInstanceInformationCommand, DescribePatchGroupStateCommand, SSMClient, SendCommandCommand, paginateDescribeInstanceInformation } from '@aws-sdk/client-ssm';
+import {
+  DescribeInstanceInformationCommand,
+  DescribePatchGroupStateCommand,
+  SSMClient,
+  SendCommandCommand,
+  paginateDescribeInstanceInformation,
+} from '@aws-sdk/client-ssm';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
@@ -29,7 +35,8 @@ describe('fault knobs', () => {
       const [ec2] = await Promise.all([
         aws.ec2.send(new DescribeInstancesCommand({})),
         (async () => {
-          for await (const page of paginateDescribeInstanceInformation({ client: aws.ssm, pageSize: 50 }, {})) count += page.InstanceInformationList?.length ?? 0;
+          for await (const page of paginateDescribeInstanceInformation({ client: aws.ssm, pageSize: 50 }, {}))
+            count += page.InstanceInformationList?.length ?? 0;
         })(),
       ]);
       // SSM leaves out the stopped instances, which EC2 lists.
@@ -71,7 +78,9 @@ describe('fault knobs', () => {
     const east = clients(sim.url);
     const west = clients(sim.url, { region: 'us-west-2' });
     try {
-      const results = await Promise.allSettled(Array.from({ length: 15 }, () => east.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' }))));
+      const results = await Promise.allSettled(
+        Array.from({ length: 15 }, () => east.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' }))),
+      );
       const throttled = results.filter((r) => r.status === 'rejected');
       expect(throttled.length).toBeGreaterThanOrEqual(8);
       expect(throttled.every((r) => (r as PromiseRejectedResult).reason.name === 'ThrottlingException')).toBe(true);
@@ -119,7 +128,9 @@ describe('fault knobs', () => {
       expect(changed.status).toBe(200);
       expect(changed.json.knobs).toMatchObject({ latencyMs: 0, throttleRate: 1 });
       t = Date.now();
-      expect((await failure(aws.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' })))).name).toBe('ThrottlingException');
+      expect((await failure(aws.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' })))).name).toBe(
+        'ThrottlingException',
+      );
       expect(Date.now() - t).toBeLessThan(100);
       const bad = await admin(sim.url, '/_sandbox/config', { errorRate: 2, colour: 'red' });
       expect(bad.status).toBe(400);
@@ -138,7 +149,12 @@ describe('fault knobs', () => {
       const outcome: boolean[] = [];
       try {
         for (let i = 0; i < 20; i++) {
-          outcome.push(await aws.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' })).then(() => true, () => false));
+          outcome.push(
+            await aws.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' })).then(
+              () => true,
+              () => false,
+            ),
+          );
         }
       } finally {
         aws.destroy();
@@ -153,10 +169,18 @@ describe('fault knobs', () => {
 });
 
 describe('network faults', () => {
-  const send = { DocumentName: 'AWS-RunPatchBaseline', Parameters: { Operation: ['Scan'] }, Targets: [{ Key: 'tag:Patch Group', Values: ['PRD'] }], Comment: 'fault test' };
+  const send = {
+    DocumentName: 'AWS-RunPatchBaseline',
+    Parameters: { Operation: ['Scan'] },
+    Targets: [{ Key: 'tag:Patch Group', Values: ['PRD'] }],
+    Comment: 'fault test',
+  };
 
   it('lose-answer carries the request out and drops the connection: the client sees an error, the journal the command', async () => {
-    const sim = await startFleetSimulator({ port: 0, faults: [{ action: 'ssm:SendCommand', kind: 'lose-answer', times: 1 }] });
+    const sim = await startFleetSimulator({
+      port: 0,
+      faults: [{ action: 'ssm:SendCommand', kind: 'lose-answer', times: 1 }],
+    });
     const aws = clients(sim.url, { maxAttempts: 1 });
     try {
       const err = await failure(aws.ssm.send(new SendCommandCommand(send)));
@@ -195,13 +219,31 @@ describe('network faults', () => {
 describe('IAM denials', () => {
   it('answers a denied action with AccessDenied in each protocol, and can be lifted at run time', async () => {
     const sim = await startFleetSimulator({ port: 0, deny: [{ action: 'ssm:SendCommand' }, { action: 'sts:*' }] });
-    const config = { endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'SANDBOXDENYKEY000001', secretAccessKey: 'x' }, maxAttempts: 1 };
+    const config = {
+      endpoint: sim.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'SANDBOXDENYKEY000001', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    };
     const ssm = new SSMClient(config);
     const sts = new STSClient(config);
     try {
-      const send = () => ssm.send(new SendCommandCommand({ DocumentName: 'AWS-RunPatchBaseline', InstanceIds: ['i-0123456789abcdef0'], Parameters: { Operation: ['Scan'] } }));
-      await expect(send()).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('not authorized to perform: ssm:SendCommand') });
-      const assume = () => sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::210987654321:role/patchbot', RoleSessionName: 'patchbot' }));
+      const send = () =>
+        ssm.send(
+          new SendCommandCommand({
+            DocumentName: 'AWS-RunPatchBaseline',
+            InstanceIds: ['i-0123456789abcdef0'],
+            Parameters: { Operation: ['Scan'] },
+          }),
+        );
+      await expect(send()).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining('not authorized to perform: ssm:SendCommand'),
+      });
+      const assume = () =>
+        sts.send(
+          new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::210987654321:role/patchbot', RoleSessionName: 'patchbot' }),
+        );
       await expect(assume()).rejects.toMatchObject({ name: 'AccessDenied' });
       // IAM cannot deny GetCallerIdentity: AWS answers it whatever the policies say.
       await expect(sts.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Account: '123456789012' });
@@ -215,7 +257,10 @@ describe('IAM denials', () => {
     }
   });
   it('a rule matches on action, account and region; each left out matches any', () => {
-    const rules = [{ action: 'ssm:DescribeInstanceInformation', account: '210987654321', region: 'eu-west-1' }, { action: 'ec2:*', region: 'ap-south-1' }];
+    const rules = [
+      { action: 'ssm:DescribeInstanceInformation', account: '210987654321', region: 'eu-west-1' },
+      { action: 'ec2:*', region: 'ap-south-1' },
+    ];
     expect(isDenied(rules, 'ssm:DescribeInstanceInformation', '210987654321', 'eu-west-1')).toBe(true);
     expect(isDenied(rules, 'ssm:DescribeInstanceInformation', '210987654321', 'us-east-1')).toBe(false);
     expect(isDenied(rules, 'ssm:DescribeInstanceInformation', '123456789012', 'eu-west-1')).toBe(false);
@@ -223,18 +268,37 @@ describe('IAM denials', () => {
     expect(isDenied(rules, 'ec2:DescribeInstances', '123456789012', 'ap-south-1')).toBe(true);
     expect(isDenied(rules, 'ec2:DescribeInstances', '123456789012', 'us-east-1')).toBe(false);
     expect(isDenied([{ action: '*' }], 'sts:AssumeRole', '123456789012', 'us-east-1')).toBe(true);
-    expect(isDenied([{ action: '*' }, { action: 'sts:GetCallerIdentity' }], 'sts:GetCallerIdentity', '123456789012', 'us-east-1')).toBe(false);
+    expect(
+      isDenied(
+        [{ action: '*' }, { action: 'sts:GetCallerIdentity' }],
+        'sts:GetCallerIdentity',
+        '123456789012',
+        'us-east-1',
+      ),
+    ).toBe(false);
   });
 
   it('a region-scoped denial set through POST /_sandbox/config refuses that region only, and a bad region is a 400', async () => {
-    const sim = await startFleetSimulator({ port: 0, fleets: [{ account: '123456789012', region: 'us-east-1' }, { account: '123456789012', region: 'eu-west-1', instances: 5 }] });
+    const sim = await startFleetSimulator({
+      port: 0,
+      fleets: [
+        { account: '123456789012', region: 'us-east-1' },
+        { account: '123456789012', region: 'eu-west-1', instances: 5 },
+      ],
+    });
     const east = clients(sim.url, { region: 'us-east-1' });
     const west = clients(sim.url, { region: 'eu-west-1' });
     try {
-      const set = await admin(sim.url, '/_sandbox/config', { deny: [{ action: 'ssm:DescribeInstanceInformation', account: '123456789012', region: 'eu-west-1' }] });
+      const set = await admin(sim.url, '/_sandbox/config', {
+        deny: [{ action: 'ssm:DescribeInstanceInformation', account: '123456789012', region: 'eu-west-1' }],
+      });
       expect(set.status).toBe(200);
-      expect(set.json.knobs).toMatchObject({ deny: [{ action: 'ssm:DescribeInstanceInformation', account: '123456789012', region: 'eu-west-1' }] });
-      await expect(west.ssm.send(new DescribeInstanceInformationCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      expect(set.json.knobs).toMatchObject({
+        deny: [{ action: 'ssm:DescribeInstanceInformation', account: '123456789012', region: 'eu-west-1' }],
+      });
+      await expect(west.ssm.send(new DescribeInstanceInformationCommand({}))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+      });
       await expect(east.ssm.send(new DescribeInstanceInformationCommand({}))).resolves.toBeDefined();
       await expect(west.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' }))).resolves.toBeDefined();
       const bad = await admin(sim.url, '/_sandbox/config', { deny: [{ action: 'ssm:SendCommand', region: 'Europe' }] });

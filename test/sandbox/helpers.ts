@@ -26,7 +26,9 @@ export function clients(url: string, options: ClientOptions = {}) {
     credentials: options.credentials ?? CREDENTIALS,
     maxAttempts: options.maxAttempts ?? 1,
     ...(options.retryMode ? { retryMode: options.retryMode } : {}),
-    ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } } : {}),
+    ...(options.requestTimeoutMs
+      ? { requestHandler: { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } }
+      : {}),
   };
   const ssm = new SSMClient(config);
   const ec2 = new EC2Client(config);
@@ -44,7 +46,9 @@ export function clients(url: string, options: ClientOptions = {}) {
 }
 
 /** Resolves to the error a promise rejects with (fails the test if it resolves). */
-export async function failure(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }> {
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }> {
   try {
     await promise;
   } catch (err) {
@@ -65,7 +69,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** GETs an admin endpoint, or POSTs `body` (an object, or raw text to test bad JSON) to it. */
-export async function admin(url: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function admin(
+  url: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json' },

@@ -38,12 +38,26 @@ describe('patch lifecycle', () => {
     return out.Reservations![0]!.Instances![0]!.InstanceId!;
   };
   const send = async (input: Partial<SendCommandCommandInput>) =>
-    (await aws.ssm.send(new SendCommandCommand({ DocumentName: 'AWS-RunPatchBaseline', Parameters: { Operation: ['Scan'] }, ...input }))).Command!;
+    (
+      await aws.ssm.send(
+        new SendCommandCommand({ DocumentName: 'AWS-RunPatchBaseline', Parameters: { Operation: ['Scan'] }, ...input }),
+      )
+    ).Command!;
   const invocations = async (commandId: string) =>
-    new Map(((await aws.ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId, Details: true }))).CommandInvocations ?? []).map((i) => [i.InstanceId!, i]));
+    new Map(
+      (
+        (await aws.ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId, Details: true })))
+          .CommandInvocations ?? []
+      ).map((i) => [i.InstanceId!, i]),
+    );
   const states = async (ids: string[]) =>
-    new Map(((await aws.ssm.send(new DescribeInstancePatchStatesCommand({ InstanceIds: ids }))).InstancePatchStates ?? []).map((s) => [s.InstanceId!, s]));
-  const command = async (commandId: string) => (await aws.ssm.send(new ListCommandsCommand({ CommandId: commandId }))).Commands![0]!;
+    new Map(
+      (
+        (await aws.ssm.send(new DescribeInstancePatchStatesCommand({ InstanceIds: ids }))).InstancePatchStates ?? []
+      ).map((s) => [s.InstanceId!, s]),
+    );
+  const command = async (commandId: string) =>
+    (await aws.ssm.send(new ListCommandsCommand({ CommandId: commandId }))).Commands![0]!;
 
   beforeEach(async () => {
     clock = new ManualClock('2026-03-10T12:00:00Z');
@@ -72,7 +86,11 @@ describe('patch lifecycle', () => {
     expect(scanned.get(stopped)).toMatchObject({ Status: 'Failed', StatusDetails: 'Undeliverable' });
     const reachable = [...scanned.values()].filter((i) => i.Status === 'Success').map((i) => i.InstanceId!);
     expect(reachable).toHaveLength(5);
-    expect(await command(scan.CommandId!)).toMatchObject({ CompletedCount: 6, ErrorCount: 1, StatusDetails: 'Incomplete' });
+    expect(await command(scan.CommandId!)).toMatchObject({
+      CompletedCount: 6,
+      ErrorCount: 1,
+      StatusDetails: 'Incomplete',
+    });
     const afterScan = await states(reachable);
     for (const id of reachable) {
       expect(afterScan.get(id)?.OperationEndTime).toEqual(clock.now());
@@ -82,7 +100,10 @@ describe('patch lifecycle', () => {
     const missing = reachable.filter((id) => afterScan.get(id)!.MissingCount! > 0);
     expect(missing.length).toBeGreaterThan(0);
 
-    const install = await send({ InstanceIds: reachable, Parameters: { Operation: ['Install'], RebootOption: ['NoReboot'] } });
+    const install = await send({
+      InstanceIds: reachable,
+      Parameters: { Operation: ['Install'], RebootOption: ['NoReboot'] },
+    });
     clock.advance(PENDING + RUN / 2);
     // Mid-run the report is still the scan's: compliance changes only when the install finishes.
     expect((await states(missing)).get(missing[0]!)?.Operation).toBe('Scan');
@@ -94,7 +115,12 @@ describe('patch lifecycle', () => {
       expect(s).toMatchObject({ Operation: 'Install', RebootOption: 'NoReboot', MissingCount: 0 });
       expect(s.InstalledPendingRebootCount).toBeGreaterThan(0);
       expect(s.LastNoRebootInstallOperationTime).toEqual(clock.now());
-      const pending = await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: id, Filters: [{ Key: 'State', Values: ['InstalledPendingReboot'] }] }));
+      const pending = await aws.ssm.send(
+        new DescribeInstancePatchesCommand({
+          InstanceId: id,
+          Filters: [{ Key: 'State', Values: ['InstalledPendingReboot'] }],
+        }),
+      );
       expect(pending.Patches).toHaveLength(s.InstalledPendingRebootCount!);
     }
 
@@ -105,10 +131,17 @@ describe('patch lifecycle', () => {
     clock.advance(PENDING + RUN);
     expect((await command(rescan.CommandId!)).Status).toBe('Success');
     for (const s of (await states(missing)).values()) {
-      expect(s).toMatchObject({ Operation: 'Scan', MissingCount: 0, InstalledPendingRebootCount: 0, CriticalNonCompliantCount: 0 });
+      expect(s).toMatchObject({
+        Operation: 'Scan',
+        MissingCount: 0,
+        InstalledPendingRebootCount: 0,
+        CriticalNonCompliantCount: 0,
+      });
       expect(s.InstalledCount).toBeGreaterThan(0);
     }
-    expect((await failure(aws.ec2.send(new RebootInstancesCommand({ InstanceIds: [stopped] })))).name).toBe('IncorrectState');
+    expect((await failure(aws.ec2.send(new RebootInstancesCommand({ InstanceIds: [stopped] })))).name).toBe(
+      'IncorrectState',
+    );
   });
 
   it('install with RebootIfNeeded installs and reboots: compliant at once', async () => {
@@ -116,7 +149,12 @@ describe('patch lifecycle', () => {
     expect((await states([id])).get(id)!.MissingCount).toBeGreaterThan(0);
     await send({ InstanceIds: [id], Parameters: { Operation: ['Install'], RebootOption: ['RebootIfNeeded'] } });
     clock.advance(PENDING + RUN);
-    expect((await states([id])).get(id)).toMatchObject({ Operation: 'Install', RebootOption: 'RebootIfNeeded', MissingCount: 0, InstalledPendingRebootCount: 0 });
+    expect((await states([id])).get(id)).toMatchObject({
+      Operation: 'Install',
+      RebootOption: 'RebootIfNeeded',
+      MissingCount: 0,
+      InstalledPendingRebootCount: 0,
+    });
   });
 
   it('an unreachable agent ends Failed/Undeliverable; an instance told to fail ends Failed with exit code 1', async () => {
@@ -129,12 +167,19 @@ describe('patch lifecycle', () => {
     expect(result.get(lost)).toMatchObject({ Status: 'Failed', StatusDetails: 'Undeliverable' });
     expect(result.get(lost)?.CommandPlugins?.[0]).toMatchObject({ Name: 'PatchLinux', ResponseCode: -1 });
     expect(result.get(flaky)).toMatchObject({ Status: 'Failed', StatusDetails: 'Failed' });
-    const detail = await aws.ssm.send(new GetCommandInvocationCommand({ CommandId: sent.CommandId!, InstanceId: flaky }));
+    const detail = await aws.ssm.send(
+      new GetCommandInvocationCommand({ CommandId: sent.CommandId!, InstanceId: flaky }),
+    );
     expect(detail).toMatchObject({ Status: 'Failed', ResponseCode: 1, PluginName: 'PatchLinux' });
     expect(detail.StandardErrorContent).not.toBe('');
     expect(detail.ExecutionStartDateTime).toBe(new Date(clock.now().getTime() - RUN).toISOString());
     expect(detail.ExecutionElapsedTime).toBe('PT4.000S');
-    expect(await command(sent.CommandId!)).toMatchObject({ Status: 'Failed', StatusDetails: 'Failed', ErrorCount: 2, CompletedCount: 2 });
+    expect(await command(sent.CommandId!)).toMatchObject({
+      Status: 'Failed',
+      StatusDetails: 'Failed',
+      ErrorCount: 2,
+      CompletedCount: 2,
+    });
     // failNext is consumed: the next command succeeds.
     const again = await send({ InstanceIds: [flaky] });
     clock.advance(PENDING + RUN);
@@ -143,22 +188,37 @@ describe('patch lifecycle', () => {
 
   it('stopping an instance through the admin endpoint makes it undeliverable; starting it brings it back', async () => {
     const id = await byName('win-ad-1');
-    expect((await admin(sim.url, `/_sandbox/instances/${id}`, { state: 'stopped' })).json).toMatchObject({ state: 'stopped', pingStatus: 'ConnectionLost' });
+    expect((await admin(sim.url, `/_sandbox/instances/${id}`, { state: 'stopped' })).json).toMatchObject({
+      state: 'stopped',
+      pingStatus: 'ConnectionLost',
+    });
     const ec2 = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
     expect(ec2.Reservations![0]!.Instances![0]!.State).toEqual({ Code: 80, Name: 'stopped' });
     const sent = await send({ InstanceIds: [id] });
     clock.advance(PENDING);
-    expect((await invocations(sent.CommandId!)).get(id)).toMatchObject({ Status: 'Failed', StatusDetails: 'Undeliverable' });
+    expect((await invocations(sent.CommandId!)).get(id)).toMatchObject({
+      Status: 'Failed',
+      StatusDetails: 'Undeliverable',
+    });
     expect(await command(sent.CommandId!)).toMatchObject({ Status: 'Failed', StatusDetails: 'Undeliverable' });
     await admin(sim.url, `/_sandbox/instances/${id}`, { state: 'running' });
-    const info = await aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [id] }] }));
+    const info = await aws.ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [id] }] }),
+    );
     expect(info.InstanceInformationList![0]!.PingStatus).toBe('Online');
   });
 
   it('cancel moves unfinished invocations to Cancelled and applies no effect', async () => {
-    const ids = fleet.filter((i) => i.PingStatus === 'Online').slice(0, 3).map((i) => i.InstanceId!);
+    const ids = fleet
+      .filter((i) => i.PingStatus === 'Online')
+      .slice(0, 3)
+      .map((i) => i.InstanceId!);
     const before = await states(ids);
-    const sent = await send({ InstanceIds: ids, Parameters: { Operation: ['Install'], RebootOption: ['NoReboot'] }, MaxConcurrency: '1' });
+    const sent = await send({
+      InstanceIds: ids,
+      Parameters: { Operation: ['Install'], RebootOption: ['NoReboot'] },
+      MaxConcurrency: '1',
+    });
     clock.advance(PENDING + RUN); // the first wave finished
     await aws.ssm.send(new CancelCommandCommand({ CommandId: sent.CommandId! }));
     clock.advance(10 * (PENDING + RUN));
@@ -190,7 +250,11 @@ describe('patch lifecycle', () => {
       'Success/Success',
       'TimedOut/DeliveryTimedOut',
     ]);
-    expect(await command(sent.CommandId!)).toMatchObject({ DeliveryTimedOutCount: 1, CompletedCount: 3, StatusDetails: 'Incomplete' });
+    expect(await command(sent.CommandId!)).toMatchObject({
+      DeliveryTimedOutCount: 1,
+      CompletedCount: 3,
+      StatusDetails: 'Incomplete',
+    });
   });
 
   it('a window execution runs its tasks in priority order, each a real command', async () => {
@@ -198,9 +262,13 @@ describe('patch lifecycle', () => {
     const executionId = json.windowExecutionId as string;
     expect(executionId).toMatch(/^[0-9a-f-]{36}$/);
     const windowId = json.windowId as string;
-    const executions = (await aws.ssm.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId }))).WindowExecutions ?? [];
+    const executions =
+      (await aws.ssm.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId }))).WindowExecutions ??
+      [];
     expect(executions[0]).toMatchObject({ WindowExecutionId: executionId, Status: 'PENDING' });
-    const tasksNow = async () => (await aws.ssm.send(new DescribeMaintenanceWindowExecutionTasksCommand({ WindowExecutionId: executionId }))).WindowExecutionTaskIdentities ?? [];
+    const tasksNow = async () =>
+      (await aws.ssm.send(new DescribeMaintenanceWindowExecutionTasksCommand({ WindowExecutionId: executionId })))
+        .WindowExecutionTaskIdentities ?? [];
     expect((await tasksNow()).map((t) => t.Status)).toEqual(['PENDING', 'PENDING']);
     expect((await tasksNow())[1]?.StartTime).toBeUndefined();
     clock.advance(PENDING);
@@ -217,49 +285,110 @@ describe('patch lifecycle', () => {
     const done = await tasksNow();
     // The install targets include prd-app-3, whose agent is lost: that task fails.
     expect(done.map((t) => t.Status)).toEqual(['SUCCESS', 'FAILED']);
-    const execution = (await aws.ssm.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId }))).WindowExecutions![0]!;
-    expect(execution).toMatchObject({ Status: 'FAILED', StatusDetails: 'One or more tasks in the orchestration failed.' });
+    const execution = (await aws.ssm.send(new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId })))
+      .WindowExecutions![0]!;
+    expect(execution).toMatchObject({
+      Status: 'FAILED',
+      StatusDetails: 'One or more tasks in the orchestration failed.',
+    });
     expect(execution.EndTime).toBeInstanceOf(Date);
 
-    const install = (await aws.ssm.send(new DescribeMaintenanceWindowExecutionTaskInvocationsCommand({ WindowExecutionId: executionId, TaskId: done[1]!.TaskExecutionId! })))
-      .WindowExecutionTaskInvocationIdentities ?? [];
+    const install =
+      (
+        await aws.ssm.send(
+          new DescribeMaintenanceWindowExecutionTaskInvocationsCommand({
+            WindowExecutionId: executionId,
+            TaskId: done[1]!.TaskExecutionId!,
+          }),
+        )
+      ).WindowExecutionTaskInvocationIdentities ?? [];
     expect(new Set(install.map((i) => i.ExecutionId)).size).toBe(1);
     const commandId = install[0]!.ExecutionId!;
     const commandInvocations = await invocations(commandId);
     expect(commandInvocations.size).toBe(install.length);
     for (const inv of install) {
-      expect(inv.Status).toBe(commandInvocations.get(JSON.parse(inv.Parameters!).instanceIds[0])?.Status === 'Success' ? 'SUCCESS' : 'FAILED');
+      expect(inv.Status).toBe(
+        commandInvocations.get(JSON.parse(inv.Parameters!).instanceIds[0])?.Status === 'Success' ? 'SUCCESS' : 'FAILED',
+      );
       expect(inv.WindowTargetId).toBeDefined();
     }
     const lost = await byName('prd-app-3');
     expect(commandInvocations.get(lost)?.StatusDetails).toBe('Undeliverable');
-    const installedIds = install.map((i) => JSON.parse(i.Parameters!).instanceIds[0] as string).filter((id) => id !== lost);
-    for (const s of (await states(installedIds)).values()) expect(s).toMatchObject({ Operation: 'Install', MissingCount: 0 });
+    const installedIds = install
+      .map((i) => JSON.parse(i.Parameters!).instanceIds[0] as string)
+      .filter((id) => id !== lost);
+    for (const s of (await states(installedIds)).values())
+      expect(s).toMatchObject({ Operation: 'Install', MissingCount: 0 });
     expect((await command(commandId)).Parameters).toEqual({ Operation: ['Install'], RebootOption: ['RebootIfNeeded'] });
   });
 
   it('a released patch is missing where it was released; rescan reports it at once, by each baseline’s rule', async () => {
-    const release = await admin(sim.url, '/_sandbox/patches', { title: 'ALAS2-2026-9001', classification: 'Security', severity: 'Critical', releasedDaysAgo: 3, group: 'STG', rescan: true });
+    const release = await admin(sim.url, '/_sandbox/patches', {
+      title: 'ALAS2-2026-9001',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 3,
+      group: 'STG',
+      rescan: true,
+    });
     expect(release.status).toBe(200);
     const stg = release.json.instanceIds as string[];
     expect(stg.length).toBe(7); // the PatchGroup-spelled and the stopped instance count too
-    const patch = await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: stg[0]!, Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9001'] }] }));
+    const patch = await aws.ssm.send(
+      new DescribeInstancePatchesCommand({
+        InstanceId: stg[0]!,
+        Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9001'] }],
+      }),
+    );
     expect(patch.Patches).toMatchObject([{ Title: 'ALAS2-2026-9001', State: 'Missing', Severity: 'Critical' }]);
-    const prd = sim.releasePatch({ title: 'ALAS2-2026-9002', classification: 'Security', severity: 'Critical', releasedDaysAgo: 3, group: 'PRD', rescan: true });
+    const prd = sim.releasePatch({
+      title: 'ALAS2-2026-9002',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 3,
+      group: 'PRD',
+      rescan: true,
+    });
     // Three days old: PRD's baseline approves after 31 days, so the scan does not report it missing.
     const stoppedStg = await byName('stg-batch-1');
-    const unscanned = await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: stoppedStg, Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9001'] }] }));
+    const unscanned = await aws.ssm.send(
+      new DescribeInstancePatchesCommand({
+        InstanceId: stoppedStg,
+        Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9001'] }],
+      }),
+    );
     expect(unscanned.Patches).toEqual([]); // a stopped instance cannot be scanned
-    const prdPatch = await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: prd.instanceIds[0]!, Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9002'] }] }));
+    const prdPatch = await aws.ssm.send(
+      new DescribeInstancePatchesCommand({
+        InstanceId: prd.instanceIds[0]!,
+        Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9002'] }],
+      }),
+    );
     expect(prdPatch.Patches).toEqual([]);
     // Without rescan the report waits for the next scan.
-    const quiet = sim.releasePatch({ title: 'ALAS2-2026-9003', classification: 'Security', severity: 'Important', releasedDaysAgo: 5, instanceIds: [stg[0]!] });
+    const quiet = sim.releasePatch({
+      title: 'ALAS2-2026-9003',
+      classification: 'Security',
+      severity: 'Important',
+      releasedDaysAgo: 5,
+      instanceIds: [stg[0]!],
+    });
     expect(quiet.os).toBe('AMAZON_LINUX_2');
-    const unseen = await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: stg[0]!, Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9003'] }] }));
+    const unseen = await aws.ssm.send(
+      new DescribeInstancePatchesCommand({
+        InstanceId: stg[0]!,
+        Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9003'] }],
+      }),
+    );
     expect(unseen.Patches).toEqual([]);
     await send({ InstanceIds: [stg[0]!] });
     clock.advance(PENDING + RUN);
-    const seen = await aws.ssm.send(new DescribeInstancePatchesCommand({ InstanceId: stg[0]!, Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9003'] }] }));
+    const seen = await aws.ssm.send(
+      new DescribeInstancePatchesCommand({
+        InstanceId: stg[0]!,
+        Filters: [{ Key: 'KBId', Values: ['ALAS2-2026-9003'] }],
+      }),
+    );
     expect(seen.Patches).toMatchObject([{ State: 'Missing' }]);
   });
 });

@@ -33,7 +33,10 @@ describe('a 10,000-instance fleet', () => {
     }
     // SSM does not list stopped nodes; EC2 does, and together they are the whole fleet.
     const stopped = new Set<string>();
-    for await (const page of paginateDescribeInstances({ client: aws.ec2, pageSize: 1000 }, { Filters: [{ Name: 'instance-state-name', Values: ['stopped'] }] })) {
+    for await (const page of paginateDescribeInstances(
+      { client: aws.ec2, pageSize: 1000 },
+      { Filters: [{ Name: 'instance-state-name', Values: ['stopped'] }] },
+    )) {
       for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) stopped.add(i.InstanceId!);
     }
     expect(stopped.size).toBeGreaterThan(0);
@@ -41,7 +44,10 @@ describe('a 10,000-instance fleet', () => {
     expect(ids.size + stopped.size).toBe(10_000);
     // EC2 agrees (one group, to keep the XML parsing in the SDK short).
     const win = new Set<string>();
-    for await (const page of paginateDescribeInstances({ client: aws.ec2, pageSize: 1000 }, { Filters: [{ Name: 'tag:Patch Group', Values: ['WIN'] }] })) {
+    for await (const page of paginateDescribeInstances(
+      { client: aws.ec2, pageSize: 1000 },
+      { Filters: [{ Name: 'tag:Patch Group', Values: ['WIN'] }] },
+    )) {
       for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) win.add(i.InstanceId!);
     }
     expect(win.size).toBeGreaterThan(summary!.groups.WIN! * 0.9); // the rest use the PatchGroup tag spelling
@@ -52,15 +58,24 @@ describe('a 10,000-instance fleet', () => {
   it('runs a scan over a whole patch group and settles every invocation', async () => {
     // Every tagged instance is a target, stopped ones too (their invocations are Undeliverable), so EC2 counts them.
     let win = 0;
-    for await (const page of paginateDescribeInstances({ client: aws.ec2, pageSize: 1000 }, { Filters: [{ Name: 'tag:Patch Group', Values: ['WIN'] }] })) {
+    for await (const page of paginateDescribeInstances(
+      { client: aws.ec2, pageSize: 1000 },
+      { Filters: [{ Name: 'tag:Patch Group', Values: ['WIN'] }] },
+    )) {
       for (const r of page.Reservations ?? []) win += r.Instances?.length ?? 0;
     }
     const sent = await aws.ssm.send(
-      new SendCommandCommand({ DocumentName: 'AWS-RunPatchBaseline', Parameters: { Operation: ['Scan'] }, Targets: [{ Key: 'tag:Patch Group', Values: ['WIN'] }], MaxConcurrency: '100%' }),
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunPatchBaseline',
+        Parameters: { Operation: ['Scan'] },
+        Targets: [{ Key: 'tag:Patch Group', Values: ['WIN'] }],
+        MaxConcurrency: '100%',
+      }),
     );
     expect(sent.Command?.TargetCount).toBe(win);
     const done = await eventually(async () => {
-      const command = (await aws.ssm.send(new ListCommandsCommand({ CommandId: sent.Command!.CommandId! }))).Commands![0]!;
+      const command = (await aws.ssm.send(new ListCommandsCommand({ CommandId: sent.Command!.CommandId! })))
+        .Commands![0]!;
       return command.CompletedCount === win ? command : undefined;
     });
     expect(done.ErrorCount).toBeLessThan(win * 0.05); // only the few lost or stopped instances

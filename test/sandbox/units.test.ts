@@ -34,7 +34,9 @@ describe('AWS cron', () => {
     expect(formatExecutionTime(berlin)).toBe('2026-11-24T02:00Z');
     // ScheduleOffset: two days after the cron date (the Tuesday before `after` + 2 is Thursday).
     expect(nextExecution('cron(0 3 ? * TUE *)', { after, offsetDays: 2 })).toEqual(new Date('2026-11-26T03:00:00Z'));
-    expect(nextExecution('rate(6 hours)', { after, anchor: new Date('2026-11-23T01:00:00Z') })).toEqual(new Date('2026-11-23T19:00:00Z'));
+    expect(nextExecution('rate(6 hours)', { after, anchor: new Date('2026-11-23T01:00:00Z') })).toEqual(
+      new Date('2026-11-23T19:00:00Z'),
+    );
     expect(previousExecution('cron(00 17 * * ? *)', { before: after })).toEqual(new Date('2026-11-23T17:00:00Z'));
   });
 
@@ -47,7 +49,9 @@ describe('AWS cron', () => {
 
 describe('Query protocol decoding and XML', () => {
   it('turns dotted keys back into lists and structures', () => {
-    const q = parseQuery('Action=DescribeInstances&InstanceId.2=i-b&InstanceId.1=i-a&Filter.1.Name=tag%3APatch%20Group&Filter.1.Value.1=STG&Filter.1.Value.2=PRD&Filter.2.Name=tag-key&Filter.2.Value.1=Name&PolicyArns.member.1.arn=x');
+    const q = parseQuery(
+      'Action=DescribeInstances&InstanceId.2=i-b&InstanceId.1=i-a&Filter.1.Name=tag%3APatch%20Group&Filter.1.Value.1=STG&Filter.1.Value.2=PRD&Filter.2.Name=tag-key&Filter.2.Value.1=Name&PolicyArns.member.1.arn=x',
+    );
     expect(queryStringList(q, 'InstanceId')).toEqual(['i-a', 'i-b']);
     expect(queryStructList(q, 'Filter')).toEqual([
       { Name: 'tag:Patch Group', Value: ['STG', 'PRD'] },
@@ -58,7 +62,9 @@ describe('Query protocol decoding and XML', () => {
 
   it('escapes text and renders lists as repeated items', () => {
     expect(escapeXml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
-    expect(element('tagSet', new XmlList([{ key: 'Name', value: 'a&b' }], 'item'))).toBe('<tagSet><item><key>Name</key><value>a&amp;b</value></item></tagSet>');
+    expect(element('tagSet', new XmlList([{ key: 'Name', value: 'a&b' }], 'item'))).toBe(
+      '<tagSet><item><key>Name</key><value>a&amp;b</value></item></tagSet>',
+    );
     expect(element('t', new Date('2026-01-01T00:00:00Z'))).toBe('<t>2026-01-01T00:00:00.000Z</t>');
     expect(element('skip', undefined)).toBe('');
   });
@@ -85,7 +91,9 @@ describe('paging tokens', () => {
     const { nextToken } = paginate(items, (k) => k, 10, undefined, scope, invalid);
     expect(() => paginate(items, (k) => k, 10, nextToken, { ...scope, partitionKey: 'q' }, invalid)).toThrow('bad');
     expect(() => paginate(items, (k) => k, 10, nextToken, { ...scope, operation: 'Other' }, invalid)).toThrow('bad');
-    expect(() => paginate(items, (k) => k, 10, nextToken, { ...scope, request: { Filters: [2] } }, invalid)).toThrow('bad');
+    expect(() => paginate(items, (k) => k, 10, nextToken, { ...scope, request: { Filters: [2] } }, invalid)).toThrow(
+      'bad',
+    );
     expect(() => paginate(items, (k) => k, 10, 'nonsense', scope, invalid)).toThrow('bad');
     expect(paginate(items, (k) => k, 10, nextToken, scope, invalid).items[0]).toBe('k10');
   });
@@ -103,7 +111,13 @@ describe('approval rules', () => {
     releaseDate: new Date(now - daysAgo * 86_400_000),
   });
   const baseline = (days: number) =>
-    customBaseline(new Random(1), { name: 'b', os: 'AMAZON_LINUX_2', description: '', rules: [rule('AMAZON_LINUX_2', ['Security'], ['Critical', 'Important'], days, 'CRITICAL')], createdDate: new Date(now) });
+    customBaseline(new Random(1), {
+      name: 'b',
+      os: 'AMAZON_LINUX_2',
+      description: '',
+      rules: [rule('AMAZON_LINUX_2', ['Security'], ['Critical', 'Important'], days, 'CRITICAL')],
+      createdDate: new Date(now),
+    });
 
   it('approves matching patches once their delay has passed', () => {
     expect(approvalLevel(baseline(1), patch(2), now)).toBe('CRITICAL');

@@ -4,7 +4,12 @@ describe('chunk', () => {
   it('splits into batches of at most the given size', () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunk([], 50)).toEqual([]);
-    expect(chunk(Array.from({ length: 120 }, (_, i) => i), 50).map((c) => c.length)).toEqual([50, 50, 20]);
+    expect(
+      chunk(
+        Array.from({ length: 120 }, (_, i) => i),
+        50,
+      ).map((c) => c.length),
+    ).toEqual([50, 50, 20]);
   });
 });
 
@@ -24,6 +29,11 @@ describe('mapLimit', () => {
   });
 
   it('rejects when one call fails', async () => {
-    await expect(mapLimit([1, 2], 2, async (n) => { if (n === 2) throw new Error('boom'); return n; })).rejects.toThrow('boom');
+    await expect(
+      mapLimit([1, 2], 2, async (n) => {
+        if (n === 2) throw new Error('boom');
+        return n;
+      }),
+    ).rejects.toThrow('boom');
   });
 });

@@ -11,7 +11,11 @@ import { BOT_TOKEN, standIn } from '../sandbox/slack/helpers';
 
 const BOT = DEMO_IDS.bot.userId;
 /** 450 channels before the demo's own: the demo's are on the third page of 200. */
-const MANY: ChannelSeed[] = Array.from({ length: 450 }, (_, i) => ({ id: `C0FILL${String(i).padStart(4, '0')}`, name: `fill-${i}`, members: [] }));
+const MANY: ChannelSeed[] = Array.from({ length: 450 }, (_, i) => ({
+  id: `C0FILL${String(i).padStart(4, '0')}`,
+  name: `fill-${i}`,
+  members: [],
+}));
 const EXTRA: ChannelSeed[] = [
   { id: 'G0SECRET01', name: 'secret-ops', members: [BOT], isPrivate: true },
   { id: 'G0NOTMINE1', name: 'not-mine', members: [], isPrivate: true },
@@ -22,8 +26,14 @@ describe('ChannelDirectory', () => {
   let slack: SlackStandIn;
   let client: webApi.WebClient;
   beforeAll(async () => {
-    slack = await standIn({ workspace: { ...DEMO_WORKSPACE, channels: [...MANY, ...DEMO_WORKSPACE.channels, ...EXTRA] } });
-    client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+    slack = await standIn({
+      workspace: { ...DEMO_WORKSPACE, channels: [...MANY, ...DEMO_WORKSPACE.channels, ...EXTRA] },
+    });
+    client = new webApi.WebClient(BOT_TOKEN, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      logLevel: webApi.LogLevel.ERROR,
+    });
   });
   afterAll(() => slack.close());
   beforeEach(() => slack.reset());
@@ -59,16 +69,29 @@ describe('ChannelDirectory', () => {
   });
 
   it('resolves every channel of a config to ids, keeping the config otherwise as it was', async () => {
-    const config = demoConfig((t) => t.replace(/(STG:\n\s+channel:) C0STGPATCH/, '$1 "#stg-patching"').replace(/(patch-window-am2:) C0PRDPATCH/, '$1 "#secret-ops"'));
+    const config = demoConfig((t) =>
+      t
+        .replace(/(STG:\n\s+channel:) C0STGPATCH/, '$1 "#stg-patching"')
+        .replace(/(patch-window-am2:) C0PRDPATCH/, '$1 "#secret-ops"'),
+    );
     const { config: resolved, warnings } = await new ChannelDirectory(client, silentLogger()).resolveConfig(config);
     expect(warnings).toEqual([]);
-    expect(configChannels(resolved).map((c) => c.value)).toEqual([DEMO_IDS.channels.stg, DEMO_IDS.channels.prd, DEMO_IDS.channels.prd, 'G0SECRET01']);
+    expect(configChannels(resolved).map((c) => c.value)).toEqual([
+      DEMO_IDS.channels.stg,
+      DEMO_IDS.channels.prd,
+      DEMO_IDS.channels.prd,
+      'G0SECRET01',
+    ]);
     expect(withChannelIds(config, new Map())).toEqual(config);
     expect({ ...resolved, groups: [], windows: {} }).toEqual({ ...config, groups: [], windows: {} });
   });
 
   it('an id Slack does not show the bot, or a channel the bot is not in, only warns: inviting the bot fixes it without a restart', async () => {
-    const config = demoConfig((t) => t.replace(/(STG:\n\s+channel:) C0STGPATCH/, '$1 G0NOTMINE1').replace(/(WIN:\n\s+channel:) C0PRDPATCH/, '$1 "#ops"'));
+    const config = demoConfig((t) =>
+      t
+        .replace(/(STG:\n\s+channel:) C0STGPATCH/, '$1 G0NOTMINE1')
+        .replace(/(WIN:\n\s+channel:) C0PRDPATCH/, '$1 "#ops"'),
+    );
     const { config: resolved, warnings } = await new ChannelDirectory(client, silentLogger()).resolveConfig(config);
     expect(resolved.groups.map((g) => g.channel)).toEqual(['G0NOTMINE1', DEMO_IDS.channels.prd, DEMO_IDS.channels.ops]);
     expect(warnings).toEqual([
@@ -78,7 +101,9 @@ describe('ChannelDirectory', () => {
   });
 
   it('a Slack refusal while listing is a SlackError with the fix (missing_scope names channels:read)', async () => {
-    slack.failNext('conversations.list', 'missing_scope', { extra: { needed: 'channels:read', provided: 'commands,chat:write' } });
+    slack.failNext('conversations.list', 'missing_scope', {
+      extra: { needed: 'channels:read', provided: 'commands,chat:write' },
+    });
     const config = demoConfig((t) => t.replace(/(STG:\n\s+channel:) C0STGPATCH/, '$1 "#stg-patching"'));
     await expect(new ChannelDirectory(client, silentLogger()).resolveConfig(config)).rejects.toMatchObject({
       code: 'SLACK_ERROR',

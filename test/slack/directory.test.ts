@@ -18,7 +18,12 @@ function fakeClient(answers: Array<() => Promise<unknown>>) {
   return { client, calls: () => calls };
 }
 
-const LEADS = { usergroups: [{ id: 'S0LEADS001', handle: 'patch-leads' }, { id: 'S0OPS0001', handle: 'ops' }] };
+const LEADS = {
+  usergroups: [
+    { id: 'S0LEADS001', handle: 'patch-leads' },
+    { id: 'S0OPS0001', handle: 'ops' },
+  ],
+};
 
 describe('SlackNameDirectory', () => {
   it('resolves the handles of the user groups asked for, and asks Slack nothing when none is', async () => {
@@ -27,7 +32,12 @@ describe('SlackNameDirectory', () => {
     expect(await names.handles(['U0ALICE001', 'C0STGPATCH'])).toEqual(new Map());
     expect(calls()).toBe(0);
     expect(await names.handles(['U0BOB00001', 'S0LEADS001'])).toEqual(new Map([['S0LEADS001', 'patch-leads']]));
-    expect(await names.handles()).toEqual(new Map([['S0LEADS001', 'patch-leads'], ['S0OPS0001', 'ops']]));
+    expect(await names.handles()).toEqual(
+      new Map([
+        ['S0LEADS001', 'patch-leads'],
+        ['S0OPS0001', 'ops'],
+      ]),
+    );
     expect(calls()).toBe(1);
   });
 
@@ -46,7 +56,11 @@ describe('SlackNameDirectory', () => {
   });
 
   it('fails soft: an error answers with what was known (or nothing) and is retried after 30 s', async () => {
-    const { client, calls } = fakeClient([async () => LEADS, async () => Promise.reject(new Error('missing_scope')), async () => ({ usergroups: [] })]);
+    const { client, calls } = fakeClient([
+      async () => LEADS,
+      async () => Promise.reject(new Error('missing_scope')),
+      async () => ({ usergroups: [] }),
+    ]);
     const clock = new ManualClock(new Date('2026-03-10T12:00:00Z'));
     const names = new SlackNameDirectory(client, clock, silentLogger());
     expect(await names.handles(['S0LEADS001'])).toEqual(new Map([['S0LEADS001', 'patch-leads']]));

@@ -16,7 +16,12 @@ describe('Slack error advice', () => {
   let client: webApi.WebClient;
   beforeAll(async () => {
     slack = await standIn();
-    client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
+    client = new webApi.WebClient(BOT_TOKEN, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: webApi.LogLevel.ERROR,
+    });
   });
   afterAll(() => slack.close());
 
@@ -38,7 +43,9 @@ describe('Slack error advice', () => {
 
   it('missing_scope names the scope Slack says is needed and what the token has, and says to reinstall', async () => {
     const a = await said('missing_scope', { needed: 'chat:write', provided: 'commands' });
-    expect(a.line).toMatch(/lacks the chat:write scope for chat.postMessage \(it has commands\) \(missing_scope\): add chat:write .* reinstall the app/);
+    expect(a.line).toMatch(
+      /lacks the chat:write scope for chat.postMessage \(it has commands\) \(missing_scope\): add chat:write .* reinstall the app/,
+    );
     expect(a.appProblem).toBe(true);
   });
 
@@ -69,7 +76,9 @@ describe('Slack error advice', () => {
 
   it('channel_not_found: a wrong id, or a private channel the bot is not in', async () => {
     const a = await said('channel_not_found');
-    expect(a.line).toMatch(/does not know the channel C0PRDPATCH \(channel_not_found\): the id in patchbot.yml is wrong, or it is a private channel patchbot is not in/);
+    expect(a.line).toMatch(
+      /does not know the channel C0PRDPATCH \(channel_not_found\): the id in patchbot.yml is wrong, or it is a private channel patchbot is not in/,
+    );
   });
 
   it('ratelimited: patchbot waits and retries by itself', async () => {
@@ -80,20 +89,29 @@ describe('Slack error advice', () => {
     expect(plainSentence(a?.text ?? [])).toMatch(/rate limiting patchbot \(ratelimited\).*tries again by itself/);
   });
 
-  it.each(['internal_error', 'fatal_error', 'request_timeout'])('%s: it may have happened, so check before trying again', async (code) => {
+  it.each(['internal_error', 'fatal_error', 'request_timeout'])(
+    '%s: it may have happened, so check before trying again',
+    async (code) => {
+      const a = await said(code);
+      expect(a.uncertain).toBe(true);
+      expect(a.line).toMatch(
+        new RegExp(`\\(${code}\\); it may have been done all the same, so check before trying again`),
+      );
+    },
+  );
+
+  it.each(['msg_too_long', 'invalid_blocks'])("%s: a patchbot bug to report, not the user's doing", async (code) => {
     const a = await said(code);
-    expect(a.uncertain).toBe(true);
-    expect(a.line).toMatch(new RegExp(`\\(${code}\\); it may have been done all the same, so check before trying again`));
+    expect(a.line).toMatch(
+      new RegExp(`refused the content of a message in C0PRDPATCH \\(${code}\\): this is a patchbot bug`),
+    );
   });
 
-  it.each(['msg_too_long', 'invalid_blocks'])('%s: a patchbot bug to report, not the user\'s doing', async (code) => {
-    const a = await said(code);
-    expect(a.line).toMatch(new RegExp(`refused the content of a message in C0PRDPATCH \\(${code}\\): this is a patchbot bug`));
-  });
-
-  it('an unknown code points at the method\'s documentation', async () => {
+  it("an unknown code points at the method's documentation", async () => {
     const a = await said('restricted_action');
-    expect(a.line).toMatch(/refused chat.postMessage in C0PRDPATCH \(restricted_action\): see https:\/\/api.slack.com\/methods\/chat.postMessage/);
+    expect(a.line).toMatch(
+      /refused chat.postMessage in C0PRDPATCH \(restricted_action\): see https:\/\/api.slack.com\/methods\/chat.postMessage/,
+    );
   });
 
   it('slackFailure wraps it as a SlackError whose user text is the advice; other errors pass through', async () => {

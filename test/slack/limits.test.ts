@@ -1,7 +1,18 @@
 /** The limit helpers: capped lists with an honest count, chunking for threads, and the last line of defense. */
 import type { KnownBlock } from '@slack/types';
 import { validateBlocks, blocksTextLength as standInLength } from '@patchbot/sandbox/slack/blocks-validate';
-import { MESSAGE_TEXT_BUDGET, SLACK_LIMITS, TRIMMED, assertWithinLimits, blocksTextLength, chunkItems, chunkLines, fitMessage, limitProblems, listWithMore } from '../../src/slack/limits';
+import {
+  MESSAGE_TEXT_BUDGET,
+  SLACK_LIMITS,
+  TRIMMED,
+  assertWithinLimits,
+  blocksTextLength,
+  chunkItems,
+  chunkLines,
+  fitMessage,
+  limitProblems,
+  listWithMore,
+} from '../../src/slack/limits';
 
 const lines = (n: number, width = 60) => Array.from({ length: n }, (_, i) => `• line ${i + 1} `.padEnd(width, 'x'));
 
@@ -33,7 +44,9 @@ describe('listWithMore', () => {
   });
 
   it('words the last line as asked', () => {
-    expect(listWithMore(lines(3), { maxChars: 1_000, maxLines: 1, more: (n) => `+${n} in the thread` }).text).toMatch(/\n\+2 in the thread$/);
+    expect(listWithMore(lines(3), { maxChars: 1_000, maxLines: 1, more: (n) => `+${n} in the thread` }).text).toMatch(
+      /\n\+2 in the thread$/,
+    );
   });
 });
 
@@ -56,9 +69,20 @@ describe('limits on blocks', () => {
     { type: 'header', text: { type: 'plain_text', text: 'H'.repeat(200) } },
     section(`${Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n')}`),
     section(`\`\`\`\n${'code line\n'.repeat(400)}\`\`\``),
-    { type: 'section', fields: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'f'.repeat(2_500) })) },
+    {
+      type: 'section',
+      fields: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'f'.repeat(2_500) })),
+    },
     { type: 'context', elements: Array.from({ length: 12 }, () => ({ type: 'mrkdwn' as const, text: 'c' })) },
-    { type: 'actions', elements: Array.from({ length: 30 }, (_, i) => ({ type: 'button' as const, action_id: `a${i}`, text: { type: 'plain_text' as const, text: 'b'.repeat(80) }, value: 'v'.repeat(2_100) })) },
+    {
+      type: 'actions',
+      elements: Array.from({ length: 30 }, (_, i) => ({
+        type: 'button' as const,
+        action_id: `a${i}`,
+        text: { type: 'plain_text' as const, text: 'b'.repeat(80) },
+        value: 'v'.repeat(2_100),
+      })),
+    },
     ...Array.from({ length: 60 }, (_, i) => section(`block ${i}`)),
   ];
 
@@ -78,7 +102,9 @@ describe('limits on blocks', () => {
 
   it('fitMessage trims rather than letting Slack reject, and says what it trimmed', () => {
     const heard: string[][] = [];
-    const fitted = fitMessage({ text: 'x'.repeat(1_000), blocks: over, thread: [{ text: 't', blocks: over }] }, (p) => heard.push(p));
+    const fitted = fitMessage({ text: 'x'.repeat(1_000), blocks: over, thread: [{ text: 't', blocks: over }] }, (p) =>
+      heard.push(p),
+    );
     for (const m of [fitted, ...(fitted.thread ?? [])]) {
       const verdict = validateBlocks(m.blocks);
       expect(verdict.ok ? [] : verdict.issues).toEqual([]);
@@ -100,6 +126,10 @@ describe('limits on blocks', () => {
 
   it('leaves a message within limits untouched', () => {
     const m = { text: 'ok', blocks: [section('fine')] };
-    expect(fitMessage(m, () => { throw new Error('should not trim'); })).toEqual(m);
+    expect(
+      fitMessage(m, () => {
+        throw new Error('should not trim');
+      }),
+    ).toEqual(m);
   });
 });

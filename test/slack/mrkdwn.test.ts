@@ -1,6 +1,21 @@
 /** Safe mrkdwn: escaping neutralizes Slack's control sequences; formatting helpers cannot be broken by content. */
 import { channel, nameList, plainSentence, principal as principal_, said, user } from '../../src/sentence';
-import { bold, channelLink, code, escapeText, formatAge, formatCount, formatDuration, formatTime, mention, oneLine, plural, principal, renderSentence, truncate } from '../../src/slack/mrkdwn';
+import {
+  bold,
+  channelLink,
+  code,
+  escapeText,
+  formatAge,
+  formatCount,
+  formatDuration,
+  formatTime,
+  mention,
+  oneLine,
+  plural,
+  principal,
+  renderSentence,
+  truncate,
+} from '../../src/slack/mrkdwn';
 
 describe('escapeText', () => {
   it.each([
@@ -57,7 +72,9 @@ describe('mention, principal, channelLink', () => {
   });
   it('renders sentences: text escaped, users mentioned, user groups by handle, channels linked', () => {
     const s = said`Only ${user('U0ALICE001')} or ${nameList([principal_('U0BOB00001'), principal_('S0LEADS001')])} may <cancel> in ${channel('C0STGPATCH')} or ${channel('#ops')}.`;
-    expect(renderSentence(s, new Map([['S0LEADS001', 'prd-leads']]))).toBe('Only <@U0ALICE001> or <@U0BOB00001>, @prd-leads may &lt;cancel&gt; in <#C0STGPATCH> or #ops.');
+    expect(renderSentence(s, new Map([['S0LEADS001', 'prd-leads']]))).toBe(
+      'Only <@U0ALICE001> or <@U0BOB00001>, @prd-leads may &lt;cancel&gt; in <#C0STGPATCH> or #ops.',
+    );
     expect(plainSentence(s)).toBe('Only U0ALICE001 or U0BOB00001, S0LEADS001 may <cancel> in C0STGPATCH or #ops.');
     expect(renderSentence('plain <b>')).toBe('plain &lt;b&gt;');
   });

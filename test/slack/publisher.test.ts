@@ -46,7 +46,10 @@ describe('SlackOperationPublisher, post by post', () => {
   beforeAll(async () => {
     slack = await standIn();
     const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-    publisher = new SlackOperationPublisher(client, systemClock, silentLogger(), undefined, { timeoutMs: 2000, settleMs: 300 });
+    publisher = new SlackOperationPublisher(client, systemClock, silentLogger(), undefined, {
+      timeoutMs: 2000,
+      settleMs: 300,
+    });
   });
   afterAll(() => slack?.close());
   beforeEach(() => slack.reset());
@@ -58,7 +61,10 @@ describe('SlackOperationPublisher, post by post', () => {
     const where = await publisher.publish(operation(), report, 'finished', journal);
     const posted = slack.messages(STG);
     expect(posted[0]?.ts).toBe(where?.ts);
-    expect(posted[0]?.metadata).toEqual({ event_type: 'patchbot_post', event_payload: { operation_id: 'op-7f3a', post: 'card' } });
+    expect(posted[0]?.metadata).toEqual({
+      event_type: 'patchbot_post',
+      event_payload: { operation_id: 'op-7f3a', post: 'card' },
+    });
     const before = posted.length;
     expect(before).toBeGreaterThan(1);
     await publisher.publish(operation(), report, 'finished', journal);
@@ -69,7 +75,9 @@ describe('SlackOperationPublisher, post by post', () => {
     const journal = memoryJournal();
     // A previous process posted the card and died before recording where.
     slack.failNext('chat.postMessage', 'internal_error', { applied: true });
-    await expect(publisher.publish(operation(), report, 'started', journal)).rejects.toMatchObject({ data: { error: 'internal_error' } });
+    await expect(publisher.publish(operation(), report, 'started', journal)).rejects.toMatchObject({
+      data: { error: 'internal_error' },
+    });
     expect(journal.get(CARD)?.state).toBe('posting');
     const card = slack.messages(STG)[0];
     const found = await publisher.publish(operation(), report, 'started', journal);
@@ -83,7 +91,11 @@ describe('SlackOperationPublisher, post by post', () => {
     journal.begin(CARD, new Date(Date.now() + 300), undefined);
     await expect(publisher.publish(operation(), report, 'started', journal)).rejects.toBeInstanceOf(PostPendingError);
     expect(slack.calls('chat.postMessage')).toHaveLength(0);
-    const settled = () => publisher.publish(operation(), report, 'started', journal).then(() => true, (err: unknown) => (err instanceof PostPendingError ? false : Promise.reject(err)));
+    const settled = () =>
+      publisher.publish(operation(), report, 'started', journal).then(
+        () => true,
+        (err: unknown) => (err instanceof PostPendingError ? false : Promise.reject(err)),
+      );
     await slack.driver.waitFor(settled, 5000, 'the timed-out post to settle');
     expect(slack.messages(STG)).toHaveLength(1);
     expect(journal.get(CARD)).toMatchObject({ state: 'posted', ts: slack.messages(STG)[0]?.ts });

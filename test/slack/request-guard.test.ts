@@ -1,6 +1,13 @@
 import { RequestRefusedError } from '../../src/errors';
 import { learnInstallation } from '../../src/slack/installation';
-import { checkInstallation, checkTimestamp, ReplayMemory, RequestGuard, RequestIdentitySchema, type Installation } from '../../src/slack/request-guard';
+import {
+  checkInstallation,
+  checkTimestamp,
+  ReplayMemory,
+  RequestGuard,
+  RequestIdentitySchema,
+  type Installation,
+} from '../../src/slack/request-guard';
 
 const NOW = Date.UTC(2026, 11, 2, 5, 0, 0);
 const nowS = NOW / 1000;
@@ -34,24 +41,48 @@ describe('checkTimestamp', () => {
 
 describe('RequestIdentitySchema', () => {
   it('reads a slash command and an interaction alike', () => {
-    expect(RequestIdentitySchema.parse({ team_id: 'T1', api_app_id: 'A1', enterprise_id: '', trigger_id: 'x.1', text: 'scan' })).toEqual({
+    expect(
+      RequestIdentitySchema.parse({
+        team_id: 'T1',
+        api_app_id: 'A1',
+        enterprise_id: '',
+        trigger_id: 'x.1',
+        text: 'scan',
+      }),
+    ).toEqual({
       teamId: 'T1',
       appId: 'A1',
       enterpriseId: undefined,
       triggerId: 'x.1',
     });
-    expect(RequestIdentitySchema.parse({ type: 'block_actions', team: { id: 'T2' }, enterprise: null, api_app_id: 'A1', trigger_id: 'y' })).toEqual({
+    expect(
+      RequestIdentitySchema.parse({
+        type: 'block_actions',
+        team: { id: 'T2' },
+        enterprise: null,
+        api_app_id: 'A1',
+        trigger_id: 'y',
+      }),
+    ).toEqual({
       teamId: 'T2',
       appId: 'A1',
       enterpriseId: undefined,
       triggerId: 'y',
     });
-    expect(RequestIdentitySchema.parse({ team: null, enterprise: { id: 'E1' }, api_app_id: 'A1' }).enterpriseId).toBe('E1');
+    expect(RequestIdentitySchema.parse({ team: null, enterprise: { id: 'E1' }, api_app_id: 'A1' }).enterpriseId).toBe(
+      'E1',
+    );
   });
 });
 
 describe('checkInstallation', () => {
-  const id = (over: Partial<{ teamId: string; appId: string; enterpriseId: string }>) => ({ teamId: 'T1', appId: 'A1', enterpriseId: undefined, triggerId: undefined, ...over });
+  const id = (over: Partial<{ teamId: string; appId: string; enterpriseId: string }>) => ({
+    teamId: 'T1',
+    appId: 'A1',
+    enterpriseId: undefined,
+    triggerId: undefined,
+    ...over,
+  });
 
   it('a workspace install takes its own workspace and app only', () => {
     expect(outcome(() => checkInstallation(id({}), INSTALL))).toBe('accepted');
@@ -70,8 +101,12 @@ describe('checkInstallation', () => {
   it('an org-wide install takes any workspace of its enterprise', () => {
     const org = { ...INSTALL, enterpriseId: 'E1', isEnterpriseInstall: true };
     expect(outcome(() => checkInstallation(id({ enterpriseId: 'E1', teamId: 'T7' }), org))).toBe('accepted');
-    expect(outcome(() => checkInstallation({ ...id({ enterpriseId: 'E1' }), teamId: undefined }, org))).toBe('accepted');
-    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E2', teamId: 'T7' }), org))).toBe('403 foreign_enterprise');
+    expect(outcome(() => checkInstallation({ ...id({ enterpriseId: 'E1' }), teamId: undefined }, org))).toBe(
+      'accepted',
+    );
+    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E2', teamId: 'T7' }), org))).toBe(
+      '403 foreign_enterprise',
+    );
     expect(outcome(() => checkInstallation(id({ teamId: 'T7' }), org))).toBe('403 foreign_enterprise');
     expect(outcome(() => checkInstallation(id({ enterpriseId: 'E1', appId: 'A2' }), org))).toBe('403 foreign_app');
   });
@@ -111,18 +146,24 @@ describe('RequestGuard', () => {
     const g = new RequestGuard({ mode: 'http', installation: () => INSTALL });
     const signing = { timestamp: String(nowS), signature: SIG };
     expect(outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('401 unsigned');
-    expect(outcome(() => g.check({ body, signing: { ...signing, timestamp: String(nowS + 601) }, nowMs: NOW }))).toBe('401 future_timestamp');
+    expect(outcome(() => g.check({ body, signing: { ...signing, timestamp: String(nowS + 601) }, nowMs: NOW }))).toBe(
+      '401 future_timestamp',
+    );
     expect(outcome(() => g.check({ body: { ...body, team_id: 'T9' }, signing, nowMs: NOW }))).toBe('403 foreign_team');
     expect(outcome(() => g.check({ body, signing, nowMs: NOW }))).toBe('accepted');
     expect(outcome(() => g.check({ body, signing, nowMs: NOW + 2000 }))).toBe('409 replay');
     // The same trigger under another signature is the same request sent again.
-    expect(outcome(() => g.check({ body, signing: { ...signing, signature: `v0=${'b'.repeat(64)}` }, nowMs: NOW + 2000 }))).toBe('409 replay');
+    expect(
+      outcome(() => g.check({ body, signing: { ...signing, signature: `v0=${'b'.repeat(64)}` }, nowMs: NOW + 2000 })),
+    ).toBe('409 replay');
   });
 
   it('Socket Mode: no signature, the installation still checked', () => {
     const g = new RequestGuard({ mode: 'socket', installation: () => INSTALL });
     expect(outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('accepted');
-    expect(outcome(() => g.check({ body: { ...body, api_app_id: 'A9' }, signing: undefined, nowMs: NOW }))).toBe('403 foreign_app');
+    expect(outcome(() => g.check({ body: { ...body, api_app_id: 'A9' }, signing: undefined, nowMs: NOW }))).toBe(
+      '403 foreign_app',
+    );
   });
 
   it('refuses everything until the installation is known', () => {
@@ -133,27 +174,42 @@ describe('RequestGuard', () => {
 
 describe('learnInstallation', () => {
   const client = (auth: object, bots?: () => Promise<object>) =>
-    ({ auth: { test: async () => ({ ok: true, ...auth }) }, bots: { info: bots ?? (async () => Promise.reject(new Error('not called'))) } }) as unknown as Parameters<typeof learnInstallation>[0];
+    ({
+      auth: { test: async () => ({ ok: true, ...auth }) },
+      bots: { info: bots ?? (async () => Promise.reject(new Error('not called'))) },
+    }) as unknown as Parameters<typeof learnInstallation>[0];
 
   it('takes the app id from auth.test when it is there', async () => {
-    await expect(learnInstallation(client({ team_id: 'T1', app_id: 'A1', bot_id: 'B1', is_enterprise_install: false }))).resolves.toEqual(INSTALL);
+    await expect(
+      learnInstallation(client({ team_id: 'T1', app_id: 'A1', bot_id: 'B1', is_enterprise_install: false })),
+    ).resolves.toEqual(INSTALL);
   });
 
   it('asks bots.info for the app id otherwise, and reads an org-wide install', async () => {
     const asked: unknown[] = [];
     const inst = await learnInstallation(
-      client({ team_id: 'E1', enterprise_id: 'E1', bot_id: 'B1', is_enterprise_install: true }, async (...args: unknown[]) => {
-        asked.push(...args);
-        return { ok: true, bot: { id: 'B1', app_id: 'A1' } };
-      }),
+      client(
+        { team_id: 'E1', enterprise_id: 'E1', bot_id: 'B1', is_enterprise_install: true },
+        async (...args: unknown[]) => {
+          asked.push(...args);
+          return { ok: true, bot: { id: 'B1', app_id: 'A1' } };
+        },
+      ),
     );
     expect(inst).toEqual({ teamId: 'E1', enterpriseId: 'E1', isEnterpriseInstall: true, appId: 'A1' });
     expect(asked).toEqual([{ bot: 'B1', team_id: 'E1' }]);
   });
 
   it('fails start-up naming the scope when Slack refuses bots.info', async () => {
-    const missing = Object.assign(new Error('An API error occurred: missing_scope'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'missing_scope' } });
-    await expect(learnInstallation(client({ team_id: 'T1', bot_id: 'B1' }, async () => Promise.reject(missing)))).rejects.toThrow(/missing_scope/);
-    await expect(learnInstallation(client({ team_id: 'T1', bot_id: 'B1' }, async () => Promise.reject(missing)))).rejects.toMatchObject({ userMessage: expect.stringMatching(/users:read/) });
+    const missing = Object.assign(new Error('An API error occurred: missing_scope'), {
+      code: 'slack_webapi_platform_error',
+      data: { ok: false, error: 'missing_scope' },
+    });
+    await expect(
+      learnInstallation(client({ team_id: 'T1', bot_id: 'B1' }, async () => Promise.reject(missing))),
+    ).rejects.toThrow(/missing_scope/);
+    await expect(
+      learnInstallation(client({ team_id: 'T1', bot_id: 'B1' }, async () => Promise.reject(missing))),
+    ).rejects.toMatchObject({ userMessage: expect.stringMatching(/users:read/) });
   });
 });

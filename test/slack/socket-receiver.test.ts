@@ -26,10 +26,12 @@ describe('SocketModeReceiver', () => {
   const events: ReceiverEvent[] = [];
   let handle: (event: ReceiverEvent) => Promise<void> = async (e) => e.ack();
   let captured = capturingLogger('debug');
-  const fakeApp = { processEvent: async (e: ReceiverEvent) => {
-    events.push(e);
-    await handle(e);
-  } } as unknown as App;
+  const fakeApp = {
+    processEvent: async (e: ReceiverEvent) => {
+      events.push(e);
+      await handle(e);
+    },
+  } as unknown as App;
 
   function make(token = APP_TOKEN, timing: Partial<SocketTiming> = FAST): SocketModeReceiver {
     receiver = new SocketModeReceiver({ appToken: token, apiUrl: slack.apiUrl, logger: captured.logger, timing });
@@ -52,8 +54,15 @@ describe('SocketModeReceiver', () => {
   it('fails start-up when Slack refuses the app-level token, naming SLACK_APP_TOKEN', async () => {
     const wrong = make('xapp-wrong').start();
     await expect(wrong).rejects.toBeInstanceOf(SlackError);
-    await expect(wrong).rejects.toMatchObject({ code: 'SLACK_AUTH', slackCode: 'invalid_auth', userMessage: expect.stringContaining('SLACK_APP_TOKEN') });
-    await expect(make('xoxb-unit').start()).rejects.toMatchObject({ code: 'SLACK_AUTH', slackCode: 'not_allowed_token_type' });
+    await expect(wrong).rejects.toMatchObject({
+      code: 'SLACK_AUTH',
+      slackCode: 'invalid_auth',
+      userMessage: expect.stringContaining('SLACK_APP_TOKEN'),
+    });
+    await expect(make('xoxb-unit').start()).rejects.toMatchObject({
+      code: 'SLACK_AUTH',
+      slackCode: 'not_allowed_token_type',
+    });
   });
 
   it('starts while Slack is unreachable and connects once it answers', async () => {
@@ -64,7 +73,10 @@ describe('SocketModeReceiver', () => {
     expect(r.connected()).toBe(false);
     await slack.driver.waitFor(() => r.connected(), 3000, 'a connection');
     expect(hub.list()).toHaveLength(1);
-    const states = captured.lines().filter((l) => l.subsystem === 'socket' && typeof l.state === 'string').map((l) => l.state);
+    const states = captured
+      .lines()
+      .filter((l) => l.subsystem === 'socket' && typeof l.state === 'string')
+      .map((l) => l.state);
     expect(states).toEqual(['connecting', 'connected']);
   });
 
@@ -74,10 +86,18 @@ describe('SocketModeReceiver', () => {
     await r.start();
     // The app acknowledges late, after Slack has sent the event again.
     handle = async (e) => {
-      await slack.driver.waitFor(() => captured.lines().some((l) => l.msg === 'retried envelope not worked on again'), 3000, 'the retry');
+      await slack.driver.waitFor(
+        () => captured.lines().some((l) => l.msg === 'retried envelope not worked on again'),
+        3000,
+        'the retry',
+      );
       await e.ack();
     };
-    const delivery = await slack.socketMode!.deliver('events_api', { event_id: 'Ev1', type: 'event_callback', event: { type: 'app_mention' } });
+    const delivery = await slack.socketMode!.deliver('events_api', {
+      event_id: 'Ev1',
+      type: 'event_callback',
+      event: { type: 'app_mention' },
+    });
     expect(delivery.acked).toBe(true);
     expect(delivery.attempts).toBeGreaterThan(1);
     expect(events).toHaveLength(1);
@@ -113,7 +133,11 @@ describe('SocketModeReceiver', () => {
       await r.start();
       const hub = slack.socketMode!;
       hub.outage(400);
-      await slack.driver.waitFor(() => slack.calls('apps.connections.open').filter((c) => c.status === 503).length >= 3, 3000, 'three refused opens');
+      await slack.driver.waitFor(
+        () => slack.calls('apps.connections.open').filter((c) => c.status === 503).length >= 3,
+        3000,
+        'three refused opens',
+      );
       slack.failNext('apps.connections.open', 'internal_error');
       await once(hub.events, 'outage-ended');
       await slack.driver.waitFor(() => r.connected(), 3000, 'the connection back');

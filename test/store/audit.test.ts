@@ -5,14 +5,32 @@ import { testStore } from './helpers';
 describe('AuditRepository', () => {
   it('appends entries stamped by the clock and lists them newest first, by operation or group', () => {
     const { store, clock } = testStore();
-    const first = store.audit.append({ actor: 'U1', action: 'operation.requested', operationId: 'op-aaaaaa', group: 'PRD', detail: { reboot: 'never' } });
-    expect(first).toEqual({ id: first.id, at: clock.now(), actor: 'U1', action: 'operation.requested', operationId: 'op-aaaaaa', group: 'PRD', detail: { reboot: 'never' } });
+    const first = store.audit.append({
+      actor: 'U1',
+      action: 'operation.requested',
+      operationId: 'op-aaaaaa',
+      group: 'PRD',
+      detail: { reboot: 'never' },
+    });
+    expect(first).toEqual({
+      id: first.id,
+      at: clock.now(),
+      actor: 'U1',
+      action: 'operation.requested',
+      operationId: 'op-aaaaaa',
+      group: 'PRD',
+      detail: { reboot: 'never' },
+    });
     clock.advance(1000);
     store.audit.append({ actor: 'U2', action: 'operation.approved', operationId: 'op-aaaaaa', group: 'PRD' });
     clock.advance(1000);
     store.audit.append({ actor: SYSTEM_ACTOR, action: 'operation.expired', operationId: 'op-bbbbbb', group: 'STG' });
 
-    expect(store.audit.list({ limit: 10 }).map((e) => e.action)).toEqual(['operation.expired', 'operation.approved', 'operation.requested']);
+    expect(store.audit.list({ limit: 10 }).map((e) => e.action)).toEqual([
+      'operation.expired',
+      'operation.approved',
+      'operation.requested',
+    ]);
     expect(store.audit.list({ operationId: 'op-aaaaaa', limit: 10 }).map((e) => e.actor)).toEqual(['U2', 'U1']);
     expect(store.audit.list({ group: 'STG', limit: 10 }).map((e) => e.actor)).toEqual([SYSTEM_ACTOR]);
     expect(store.audit.list({ limit: 1 })).toHaveLength(1);

@@ -70,7 +70,10 @@ describe('openDatabase', () => {
 
   it('says a corrupt file is not a database and how to recover', () => {
     const path = join(tmp.dir, 'corrupt.db');
-    writeFileSync(path, 'this is definitely not an SQLite file, just some text that is long enough to look like a header '.repeat(50));
+    writeFileSync(
+      path,
+      'this is definitely not an SQLite file, just some text that is long enough to look like a header '.repeat(50),
+    );
     let thrown: unknown;
     try {
       openDatabase({ path, logger: silentLogger() });
@@ -83,7 +86,7 @@ describe('openDatabase', () => {
     expect((thrown as Error).message).toMatch(/move .* aside/);
   });
 
-  it('refuses another program\'s SQLite file instead of writing into it', () => {
+  it("refuses another program's SQLite file instead of writing into it", () => {
     const path = join(tmp.dir, 'foreign.db');
     const Database = require('better-sqlite3') as typeof import('better-sqlite3');
     const other = new Database(path);

@@ -78,7 +78,8 @@ describe('state file problems', () => {
     const path = join(tmp.dir, 'readonly.db');
     openDatabase({ path, logger: silentLogger() }).close();
     const undo = makeUnwritable(path);
-    if (!undo || writable(path)) return void console.warn('no way to make a file read-only for this user here; skipped');
+    if (!undo || writable(path))
+      return void console.warn('no way to make a file read-only for this user here; skipped');
     try {
       const err = openError(path);
       expect(err.problem).toBe('read-only');
@@ -97,7 +98,12 @@ describe('state file problems', () => {
     try {
       const err = openError(path);
       expect(err.problem).toBe('read-only');
-      expectNamed(err, path, /is read-only \(the file, its -wal\/-shm files or its directory cannot be written\)/, /writable/);
+      expectNamed(
+        err,
+        path,
+        /is read-only \(the file, its -wal\/-shm files or its directory cannot be written\)/,
+        /writable/,
+      );
     } finally {
       undo();
     }
@@ -126,7 +132,12 @@ describe('state file problems', () => {
     }
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).problem).toBe('deleted');
-    expectNamed(err as StoreError, path, /was deleted or replaced while patchbot was running/, /Restore .* from a backup .* then restart patchbot/);
+    expectNamed(
+      err as StoreError,
+      path,
+      /was deleted or replaced while patchbot was running/,
+      /Restore .* from a backup .* then restart patchbot/,
+    );
     expect((err as StoreError).userMessage).toMatch(/takes no new changes until an operator restarts it/);
     expect(() => store.checkFile()).toThrow(StoreError);
     expect(lines().filter((l) => l.level === 50 && /deleted or replaced/.test(String(l.msg)))).toHaveLength(1);
@@ -156,10 +167,21 @@ describe('SQLITE_BUSY: another connection holds the write lock', () => {
     const locker = new Database(path);
     locker.exec('BEGIN IMMEDIATE');
     locker.exec('UPDATE leases SET epoch = epoch');
-    await expect(store.lease.acquire('A', 1000)).rejects.toMatchObject({ problem: 'locked', file: path, message: expect.stringContaining('is locked by another process') });
+    await expect(store.lease.acquire('A', 1000)).rejects.toMatchObject({
+      problem: 'locked',
+      file: path,
+      message: expect.stringContaining('is locked by another process'),
+    });
 
     const events: string[] = [];
-    const leadership = new Leadership({ lease: store.lease, clock, logger, holder: 'A', onGained: async () => void events.push('gained'), onLost: async () => void events.push('lost') });
+    const leadership = new Leadership({
+      lease: store.lease,
+      clock,
+      logger,
+      holder: 'A',
+      onGained: async () => void events.push('gained'),
+      onLost: async () => void events.push('lost'),
+    });
     await leadership.start();
     expect(leadership.role).toBe('follower');
     expect(lines().some((l) => l.subsystem === 'lease' && l.level === 50 && String(l.msg).includes(path))).toBe(true);
@@ -185,12 +207,13 @@ describe('SQLITE_BUSY: another connection holds the write lock', () => {
     const locker = new Database(path);
     try {
       locker.exec('BEGIN IMMEDIATE');
-      locker.exec("UPDATE leases SET epoch = epoch");
+      locker.exec('UPDATE leases SET epoch = epoch');
       await expect(h.tracker.start()).resolves.toBeUndefined();
       await new Promise((r) => setTimeout(r, 200)); // several timer-driven passes, each refused the lock
       expect(h.store.operations.get(due.id)?.status).toBe('pending');
       locker.exec('ROLLBACK');
-      for (let i = 0; i < 100 && h.store.operations.get(due.id)?.status !== 'expired'; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && h.store.operations.get(due.id)?.status !== 'expired'; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(h.store.operations.get(due.id)?.status).toBe('expired');
       expect(unhandled).toEqual([]);
     } finally {

@@ -14,19 +14,29 @@ describe('SqliteLease', () => {
   function twoOnOneFile(name: string): { a: Store; b: Store; clock: ManualClock } {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const path = join(tmp.dir, name);
-    return { a: openDatabase({ path, logger: silentLogger(), clock }), b: openDatabase({ path, logger: silentLogger(), clock }), clock };
+    return {
+      a: openDatabase({ path, logger: silentLogger(), clock }),
+      b: openDatabase({ path, logger: silentLogger(), clock }),
+      clock,
+    };
   }
 
   it('takes a free lease, renews it, and refuses it to another holder until it expires', async () => {
     const { a, b, clock } = twoOnOneFile('take.db');
     expect(await a.lease.current()).toBeUndefined();
     const first = await a.lease.acquire('A', TTL);
-    expect(first).toEqual({ held: true, lease: { holder: 'A', expiresAt: new Date('2026-03-01T10:00:15.000Z'), epoch: 1 } });
+    expect(first).toEqual({
+      held: true,
+      lease: { holder: 'A', expiresAt: new Date('2026-03-01T10:00:15.000Z'), epoch: 1 },
+    });
 
     clock.advance(5_000);
     expect(await b.lease.acquire('B', TTL)).toEqual({ held: false, lease: first.lease });
     const renewed = await a.lease.acquire('A', TTL);
-    expect(renewed).toEqual({ held: true, lease: { holder: 'A', expiresAt: new Date('2026-03-01T10:00:20.000Z'), epoch: 1 } });
+    expect(renewed).toEqual({
+      held: true,
+      lease: { holder: 'A', expiresAt: new Date('2026-03-01T10:00:20.000Z'), epoch: 1 },
+    });
 
     clock.advance(TTL - 1);
     expect((await b.lease.acquire('B', TTL)).held).toBe(false);
@@ -39,7 +49,10 @@ describe('SqliteLease', () => {
     await a.lease.acquire('A', TTL);
     clock.advance(TTL);
     const taken = await b.lease.acquire('B', TTL);
-    expect(taken).toEqual({ held: true, lease: { holder: 'B', expiresAt: new Date('2026-03-01T10:00:30.000Z'), epoch: 2 } });
+    expect(taken).toEqual({
+      held: true,
+      lease: { holder: 'B', expiresAt: new Date('2026-03-01T10:00:30.000Z'), epoch: 2 },
+    });
     expect(await a.lease.acquire('A', TTL)).toEqual({ held: false, lease: taken.lease });
     expect(await a.lease.current()).toEqual(taken.lease);
     a.close();
@@ -128,7 +141,9 @@ async function raceForLeases(paths: string[], n: number): Promise<Outcome[]> {
     let ready!: () => void;
     const isReady = new Promise<void>((r) => (ready = r));
     const done = new Promise<Outcome[]>((resolve, reject) => {
-      worker.on('message', (msg: { type: string; out: Outcome[] }) => (msg.type === 'ready' ? ready() : resolve(msg.out)));
+      worker.on('message', (msg: { type: string; out: Outcome[] }) =>
+        msg.type === 'ready' ? ready() : resolve(msg.out),
+      );
       worker.on('error', reject);
     });
     return { isReady, done };

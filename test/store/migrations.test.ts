@@ -14,10 +14,13 @@ import { pendingInstall, tempDir } from './helpers';
 function history(calls: number[]): Migration[] {
   const real = MIGRATIONS[0]!;
   return [
-    { ...real, up: (db) => {
+    {
+      ...real,
+      up: (db) => {
         calls.push(1);
         return real.up(db);
-      } },
+      },
+    },
     {
       version: 2,
       name: 'operations.command_count',
@@ -38,8 +41,22 @@ describe('migrations', () => {
   it('brings a new database to the latest production version', () => {
     const store = openDatabase({ path: ':memory:', logger });
     expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
-    const tables = store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['approvals', 'audit_log', 'compliance_polls', 'compliance_snapshots', 'digests', 'leases', 'operations', 'seen_requests', 'window_executions_seen', 'window_polls']);
+    const tables = store.db
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .pluck()
+      .all();
+    expect(tables).toEqual([
+      'approvals',
+      'audit_log',
+      'compliance_polls',
+      'compliance_snapshots',
+      'digests',
+      'leases',
+      'operations',
+      'seen_requests',
+      'window_executions_seen',
+      'window_polls',
+    ]);
     store.close();
   });
 
@@ -57,7 +74,11 @@ describe('migrations', () => {
     const prod = join(tmp.dir, 'prod.db');
     openDatabase({ path: prod, logger }).close();
     const again = new Database(prod);
-    expect(migrate(again, { path: prod, logger })).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
+    expect(migrate(again, { path: prod, logger })).toEqual({
+      from: MIGRATIONS.length,
+      to: MIGRATIONS.length,
+      applied: [],
+    });
     again.close();
   });
 
@@ -69,7 +90,12 @@ describe('migrations', () => {
     const old = openDatabase({ path, logger, clock, migrations: [v1!] });
     expect(schemaVersion(old.db)).toBe(1);
     const op = old.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
-    old.operations.update(op.id, { commands: [{ scope: 'a', region: 'eu-west-1', commandId: 'c1' }, { scope: 'a', region: 'us-east-1', commandId: 'c2' }] });
+    old.operations.update(op.id, {
+      commands: [
+        { scope: 'a', region: 'eu-west-1', commandId: 'c1' },
+        { scope: 'a', region: 'us-east-1', commandId: 'c2' },
+      ],
+    });
     old.close();
 
     const upgraded = openDatabase({ path, logger, clock, migrations: history(calls) });

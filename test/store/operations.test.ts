@@ -5,7 +5,11 @@ import { pendingInstall, testStore } from './helpers';
 describe('OperationRepository', () => {
   it('creates an operation with a typeable id and reads it back with its JSON intact', () => {
     const { store, clock } = testStore();
-    const plan = { instances: [{ id: 'i-0abc', name: 'web-1' }], patches: [{ id: 'KB1', severity: 'Critical', missing: 3 }], note: 'ünïcødé ✓' };
+    const plan = {
+      instances: [{ id: 'i-0abc', name: 'web-1' }],
+      patches: [{ id: 'KB1', severity: 'Critical', missing: 3 }],
+      note: 'ünïcødé ✓',
+    };
     const created = store.operations.create(pendingInstall(clock, { plan, messageTs: '1700000000.000100' }));
 
     expect(isOperationId(created.id)).toBe(true);
@@ -34,16 +38,37 @@ describe('OperationRepository', () => {
 
   it('round-trips commands, result and error through update, bumping version', () => {
     const { store, clock } = testStore();
-    const op = store.operations.create({ kind: 'scan', group: 'STG', status: 'approved', requestedBy: 'U1', channel: 'C1' });
+    const op = store.operations.create({
+      kind: 'scan',
+      group: 'STG',
+      status: 'approved',
+      requestedBy: 'U1',
+      channel: 'C1',
+    });
     expect(op.expiresAt).toBeNull();
     clock.advance(1000);
     const commands = [
       { scope: 'prod', region: 'eu-west-1', commandId: '11111111-2222-3333-4444-555555555555' },
       { scope: 'prod', region: 'us-east-1', commandId: 'aaaaaaaa-2222-3333-4444-555555555555' },
     ];
-    const result = { instances: { 'i-1': { status: 'Success', missing: { Critical: 0 } } }, nested: [1, 'two', null, true] };
-    const updated = store.operations.update(op.id, { commands, result, messageTs: '1.2', error: { code: 'AWS_THROTTLED', message: 'Rate exceeded' } });
-    expect(updated).toMatchObject({ commands, result, messageTs: '1.2', error: { code: 'AWS_THROTTLED', message: 'Rate exceeded' }, version: 2, status: 'approved' });
+    const result = {
+      instances: { 'i-1': { status: 'Success', missing: { Critical: 0 } } },
+      nested: [1, 'two', null, true],
+    };
+    const updated = store.operations.update(op.id, {
+      commands,
+      result,
+      messageTs: '1.2',
+      error: { code: 'AWS_THROTTLED', message: 'Rate exceeded' },
+    });
+    expect(updated).toMatchObject({
+      commands,
+      result,
+      messageTs: '1.2',
+      error: { code: 'AWS_THROTTLED', message: 'Rate exceeded' },
+      version: 2,
+      status: 'approved',
+    });
     expect(updated.updatedAt).toEqual(clock.now());
     expect(updated.createdAt).toEqual(op.createdAt);
 
@@ -64,7 +89,9 @@ describe('OperationRepository', () => {
     const { store, clock } = testStore();
     expect(() => store.operations.create(pendingInstall(clock, { expiresAt: undefined }))).toThrow(/needs expiresAt/);
     expect(() => store.operations.create(pendingInstall(clock, { kind: 'nuke' as never }))).toThrow(PatchbotError);
-    expect(() => store.operations.create(pendingInstall(clock, { status: 'running' as never }))).toThrow(/invalid new operation/);
+    expect(() => store.operations.create(pendingInstall(clock, { status: 'running' as never }))).toThrow(
+      /invalid new operation/,
+    );
     store.close();
   });
 
@@ -96,7 +123,11 @@ describe('OperationRepository', () => {
       expect(sending?.status).toBe('sending');
       expect(running).toMatchObject({ status: 'running', commands, version: 4, finishedAt: null });
       clock.advance(60_000);
-      const done = store.operations.transition(op.id, { from: 'running', to: 'succeeded', patch: { result: { ok: 3, failed: 0 } } });
+      const done = store.operations.transition(op.id, {
+        from: 'running',
+        to: 'succeeded',
+        patch: { result: { ok: 3, failed: 0 } },
+      });
       expect(done).toMatchObject({ status: 'succeeded', result: { ok: 3, failed: 0 }, version: 5 });
       expect(done?.finishedAt).toEqual(clock.now());
       expect(store.operations.get(op.id)).toEqual(done);
@@ -119,7 +150,11 @@ describe('OperationRepository', () => {
       const a = store.operations.create(pendingInstall(clock));
       const b = store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
       for (const op of [a, b]) {
-        const cancelled = store.operations.transition(op.id, { from: ['pending', 'approved'], to: 'cancelled', patch: { error: { code: 'CANCELLED', message: 'by U9' } } });
+        const cancelled = store.operations.transition(op.id, {
+          from: ['pending', 'approved'],
+          to: 'cancelled',
+          patch: { error: { code: 'CANCELLED', message: 'by U9' } },
+        });
         expect(cancelled).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED', message: 'by U9' } });
         expect(cancelled?.finishedAt).toEqual(clock.now());
       }
@@ -130,7 +165,9 @@ describe('OperationRepository', () => {
       const { store, clock } = testStore();
       const op = store.operations.create(pendingInstall(clock));
       expect(() => store.operations.transition(op.id, { from: 'pending', to: 'sending' })).toThrow(ConflictError);
-      expect(() => store.operations.transition(op.id, { from: ['pending', 'running'], to: 'approved' })).toThrow(/running -> approved/);
+      expect(() => store.operations.transition(op.id, { from: ['pending', 'running'], to: 'approved' })).toThrow(
+        /running -> approved/,
+      );
       expect(() => store.operations.transition(op.id, { from: 'succeeded', to: 'running' })).toThrow(ConflictError);
       expect(() => store.operations.transition(op.id, { from: [], to: 'approved' })).toThrow(PatchbotError);
       expect(store.operations.get(op.id)).toMatchObject({ status: 'pending', version: 1 });
@@ -139,7 +176,9 @@ describe('OperationRepository', () => {
 
     it('throws NotFoundError for an unknown id', () => {
       const { store } = testStore();
-      expect(() => store.operations.transition('op-000000', { from: 'approved', to: 'sending' })).toThrow(NotFoundError);
+      expect(() => store.operations.transition('op-000000', { from: 'approved', to: 'sending' })).toThrow(
+        NotFoundError,
+      );
       store.close();
     });
   });
@@ -150,14 +189,17 @@ describe('OperationRepository', () => {
       const early = store.operations.create(pendingInstall(clock, { expiresAt: new Date('2026-03-01T11:00:00.000Z') }));
       const exact = store.operations.create(pendingInstall(clock, { expiresAt: new Date('2026-03-01T12:00:00.000Z') }));
       const later = store.operations.create(pendingInstall(clock, { expiresAt: new Date('2026-03-01T12:00:00.001Z') }));
-      const decided = store.operations.create(pendingInstall(clock, { expiresAt: new Date('2026-03-01T11:00:00.000Z') }));
+      const decided = store.operations.create(
+        pendingInstall(clock, { expiresAt: new Date('2026-03-01T11:00:00.000Z') }),
+      );
       store.operations.transition(decided.id, { from: 'pending', to: 'approved' });
 
       expect(store.operations.expireDue(new Date('2026-03-01T10:59:59.999Z'))).toEqual([]);
       const now = new Date('2026-03-01T12:00:00.000Z');
       const expired = store.operations.expireDue(now);
       expect(expired.map((o) => o.id).sort()).toEqual([early.id, exact.id].sort());
-      for (const o of expired) expect(o).toMatchObject({ status: 'expired', finishedAt: now, updatedAt: now, version: 2 });
+      for (const o of expired)
+        expect(o).toMatchObject({ status: 'expired', finishedAt: now, updatedAt: now, version: 2 });
       expect(store.operations.get(later.id)?.status).toBe('pending');
       expect(store.operations.get(decided.id)?.status).toBe('approved');
       // Twice is a no-op: the expiry card is updated once.
@@ -207,16 +249,33 @@ describe('OperationRepository', () => {
     it('listRecent is newest first, filters by group, kind and status, and honours the limit', () => {
       const { store, clock } = testStore();
       const ids: string[] = [];
-      for (const [group, kind] of [['STG', 'install'], ['PRD', 'scan'], ['STG', 'scan'], ['PRD', 'install'], ['STG', 'install']] as const) {
+      for (const [group, kind] of [
+        ['STG', 'install'],
+        ['PRD', 'scan'],
+        ['STG', 'scan'],
+        ['PRD', 'install'],
+        ['STG', 'install'],
+      ] as const) {
         ids.push(store.operations.create({ kind, group, status: 'approved', requestedBy: 'U1', channel: 'C1' }).id);
         clock.advance(1000);
       }
       expect(store.operations.listRecent({ limit: 10 }).map((o) => o.id)).toEqual([...ids].reverse());
       expect(store.operations.listRecent({ limit: 2 }).map((o) => o.id)).toEqual([ids[4], ids[3]]);
-      expect(store.operations.listRecent({ group: 'STG', limit: 10 }).map((o) => o.id)).toEqual([ids[4], ids[2], ids[0]]);
-      expect(store.operations.listRecent({ group: 'STG', kind: 'install', limit: 10 }).map((o) => o.id)).toEqual([ids[4], ids[0]]);
+      expect(store.operations.listRecent({ group: 'STG', limit: 10 }).map((o) => o.id)).toEqual([
+        ids[4],
+        ids[2],
+        ids[0],
+      ]);
+      expect(store.operations.listRecent({ group: 'STG', kind: 'install', limit: 10 }).map((o) => o.id)).toEqual([
+        ids[4],
+        ids[0],
+      ]);
       store.operations.transition(ids[0]!, { from: 'approved', to: 'sending' });
-      expect(store.operations.listRecent({ group: 'STG', kind: 'install', statuses: ['sending'], limit: 1 }).map((o) => o.id)).toEqual([ids[0]]);
+      expect(
+        store.operations
+          .listRecent({ group: 'STG', kind: 'install', statuses: ['sending'], limit: 1 })
+          .map((o) => o.id),
+      ).toEqual([ids[0]]);
       expect(store.operations.listRecent({ group: 'QA', limit: 10 })).toEqual([]);
       expect(() => store.operations.listRecent({ limit: 0 })).toThrow(PatchbotError);
       store.close();

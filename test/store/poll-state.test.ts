@@ -11,13 +11,30 @@ describe('poll state (migration v3)', () => {
 
   it('window executions: baseline on first poll, markSeen once, listed by end time', () => {
     const { store, clock } = testStore();
-    const base = { scope: 's', region: 'r', windowId: 'mw-1', windowName: 'w', status: 'SUCCESS', startTime: new Date('2026-03-01T08:00:00Z'), groups: ['PRD'] };
+    const base = {
+      scope: 's',
+      region: 'r',
+      windowId: 'mw-1',
+      windowName: 'w',
+      status: 'SUCCESS',
+      startTime: new Date('2026-03-01T08:00:00Z'),
+      groups: ['PRD'],
+    };
     expect(store.pollState.windowPolledAt('s', 'r', 'mw-1')).toBeUndefined();
-    store.pollState.markWindowPolled('s', 'r', 'mw-1', [{ ...base, executionId: 'e1', endTime: new Date('2026-03-01T09:00:00Z'), baseline: true }]);
+    store.pollState.markWindowPolled('s', 'r', 'mw-1', [
+      { ...base, executionId: 'e1', endTime: new Date('2026-03-01T09:00:00Z'), baseline: true },
+    ]);
     expect(store.pollState.windowPolledAt('s', 'r', 'mw-1')).toEqual(clock.now());
     expect(store.pollState.isSeen('s', 'r', 'mw-1', 'e1')).toBe(true);
     expect(store.pollState.isSeen('s', 'r', 'mw-1', 'e2')).toBe(false);
-    expect(store.pollState.markSeen({ ...base, executionId: 'e2', endTime: new Date('2026-03-01T09:30:00Z'), baseline: false })).toBe(true);
+    expect(
+      store.pollState.markSeen({
+        ...base,
+        executionId: 'e2',
+        endTime: new Date('2026-03-01T09:30:00Z'),
+        baseline: false,
+      }),
+    ).toBe(true);
     expect(store.pollState.markSeen({ ...base, executionId: 'e2', endTime: null, baseline: false })).toBe(false);
     expect(store.pollState.newestSeenStart('s', 'r', 'mw-1')).toEqual(base.startTime);
     const after = store.pollState.executionsEndedAfter(new Date('2026-03-01T08:30:00Z'));
@@ -25,7 +42,9 @@ describe('poll state (migration v3)', () => {
       ['e1', true, ['PRD']],
       ['e2', false, ['PRD']],
     ]);
-    expect(store.pollState.executionsEndedAfter(new Date('2026-03-01T09:10:00Z')).map((e) => e.executionId)).toEqual(['e2']);
+    expect(store.pollState.executionsEndedAfter(new Date('2026-03-01T09:10:00Z')).map((e) => e.executionId)).toEqual([
+      'e2',
+    ]);
     store.close();
   });
 
@@ -36,7 +55,11 @@ describe('poll state (migration v3)', () => {
     clock.advance(60_000);
     store.pollState.recordDigest('C1', { groups: [{ group: 'PRD', compliant: 2 }] });
     store.pollState.recordDigest('C2', { groups: [] });
-    expect(store.pollState.lastDigest('C1')).toEqual({ channel: 'C1', sentAt: clock.now(), data: { groups: [{ group: 'PRD', compliant: 2 }] } });
+    expect(store.pollState.lastDigest('C1')).toEqual({
+      channel: 'C1',
+      sentAt: clock.now(),
+      data: { groups: [{ group: 'PRD', compliant: 2 }] },
+    });
     store.close();
   });
 

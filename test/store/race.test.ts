@@ -112,11 +112,17 @@ describe('exactly-once transitions across connections', () => {
     const path = join(tmp.dir, 'race.db');
     const clock = new ManualClock();
     const setup = openDatabase({ path, logger: silentLogger(), clock });
-    const ids = Array.from({ length: 40 }, () => setup.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined })).id);
+    const ids = Array.from(
+      { length: 40 },
+      () => setup.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined })).id,
+    );
     setup.close();
 
     const tasks: Task[] = ids.map((id) => ({ id, from: 'approved', to: 'sending' }));
-    const { wins, errors } = await race(path, Array.from({ length: 6 }, () => shuffled(tasks)));
+    const { wins, errors } = await race(
+      path,
+      Array.from({ length: 6 }, () => shuffled(tasks)),
+    );
 
     expect(errors).toEqual([]);
     expect(wins.sort()).toEqual(ids.map((id) => `${id}:sending`).sort()); // each id once, no more

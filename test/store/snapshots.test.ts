@@ -6,7 +6,11 @@ import { MIGRATIONS, openDatabase, type NewSnapshotEntry } from '../../src/store
 import { migrate } from '../../src/store/migrations';
 import { tempDir, testStore } from './helpers';
 
-function entry(instanceId: string, endTime: string | null, overrides: Partial<NewSnapshotEntry> = {}): NewSnapshotEntry {
+function entry(
+  instanceId: string,
+  endTime: string | null,
+  overrides: Partial<NewSnapshotEntry> = {},
+): NewSnapshotEntry {
   return {
     group: 'PRD',
     scope: 'main',
@@ -22,7 +26,9 @@ function entry(instanceId: string, endTime: string | null, overrides: Partial<Ne
     critical: 1,
     security: 1,
     other: 0,
-    missingPatches: [{ title: 'ALAS2-1', kbId: 'kernel', severity: 'Critical', classification: 'Security', state: 'Missing' }],
+    missingPatches: [
+      { title: 'ALAS2-1', kbId: 'kernel', severity: 'Critical', classification: 'Security', state: 'Missing' },
+    ],
     ...overrides,
   };
 }
@@ -31,10 +37,17 @@ describe('compliance snapshots', () => {
   it('round-trips rows per group and scope', () => {
     const { store } = testStore();
     expect(store.snapshots.count('PRD')).toBe(0);
-    store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z'), entry('i-2', null, { scope: 'partner' }), entry('i-3', null, { group: 'STG' })]);
+    store.snapshots.upsert([
+      entry('i-1', '2026-03-01T08:00:00.000Z'),
+      entry('i-2', null, { scope: 'partner' }),
+      entry('i-3', null, { group: 'STG' }),
+    ]);
     expect(store.snapshots.count('PRD')).toBe(2);
     const [first] = store.snapshots.forScope('PRD', 'main', 'us-east-1');
-    expect(first).toEqual({ ...entry('i-1', '2026-03-01T08:00:00.000Z'), updatedAt: new Date('2026-03-01T10:00:00.000Z') });
+    expect(first).toEqual({
+      ...entry('i-1', '2026-03-01T08:00:00.000Z'),
+      updatedAt: new Date('2026-03-01T10:00:00.000Z'),
+    });
     expect(store.snapshots.forGroup('PRD').map((e) => e.instanceId)).toEqual(['i-1', 'i-2']);
     store.close();
   });
@@ -47,9 +60,18 @@ describe('compliance snapshots', () => {
     expect(store.snapshots.upsert([entry('i-1', null, { missing: 9 })])).toBe(0);
     expect(store.snapshots.forGroup('PRD')[0]!.missing).toBe(1);
     // The same scan again (say with a new ping status) and a newer one are written.
-    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { pingStatus: 'ConnectionLost' })])).toBe(1);
-    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T09:00:00.000Z', { missing: 0, missingPatches: [] })])).toBe(1);
-    expect(store.snapshots.forGroup('PRD')[0]).toMatchObject({ missing: 0, missingPatches: [], pingStatus: 'Online', updatedAt: clock.now() });
+    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { pingStatus: 'ConnectionLost' })])).toBe(
+      1,
+    );
+    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T09:00:00.000Z', { missing: 0, missingPatches: [] })])).toBe(
+      1,
+    );
+    expect(store.snapshots.forGroup('PRD')[0]).toMatchObject({
+      missing: 0,
+      missingPatches: [],
+      pingStatus: 'Online',
+      updatedAt: clock.now(),
+    });
     store.close();
   });
 
@@ -57,8 +79,14 @@ describe('compliance snapshots', () => {
     const { store } = testStore();
     store.snapshots.upsert([entry('i-1', null), entry('i-2', null), entry('i-9', null, { scope: 'partner' })]);
     store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-2', null), entry('i-3', null)]);
-    expect(store.snapshots.forGroup('PRD').map((e) => `${e.scope}/${e.instanceId}`)).toEqual(['main/i-2', 'main/i-3', 'partner/i-9']);
-    expect(() => store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-4', null, { scope: 'partner' })])).toThrow(StoreError);
+    expect(store.snapshots.forGroup('PRD').map((e) => `${e.scope}/${e.instanceId}`)).toEqual([
+      'main/i-2',
+      'main/i-3',
+      'partner/i-9',
+    ]);
+    expect(() =>
+      store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-4', null, { scope: 'partner' })]),
+    ).toThrow(StoreError);
     store.snapshots.remove('PRD', 'partner', 'us-east-1', ['i-9']);
     expect(store.snapshots.count('PRD')).toBe(2);
     store.close();

@@ -12,7 +12,12 @@ export const GROUPS: Record<'STG' | 'PRD', GroupTarget> = {
 };
 
 /** A fleet of gateways pointed at a running simulator, as production would build it but for the endpoint. */
-export function sandboxFleet(url: string, scopes: AwsScope[] = [{ name: 'default', regions: ['us-east-1'] }], maxAttempts?: number, extra: Partial<ClientOptions> = {}): Fleet {
+export function sandboxFleet(
+  url: string,
+  scopes: AwsScope[] = [{ name: 'default', regions: ['us-east-1'] }],
+  maxAttempts?: number,
+  extra: Partial<ClientOptions> = {},
+): Fleet {
   return createFleet(scopes, silentLogger(), {
     endpoint: url,
     credentials: SANDBOX_CREDENTIALS,

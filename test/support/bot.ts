@@ -22,7 +22,15 @@ export function demoConfig(edit: (text: string) => string = (t) => t): PatchbotC
 function quiet(config: PatchbotConfig): PatchbotConfig {
   const off = (s: PatchbotConfig['schedules']['digest']) => ({ ...s, enabled: false });
   const { schedules } = config;
-  return { ...config, schedules: { ...schedules, compliancePoll: off(schedules.compliancePoll), windowPoll: off(schedules.windowPoll), digest: off(schedules.digest) } };
+  return {
+    ...config,
+    schedules: {
+      ...schedules,
+      compliancePoll: off(schedules.compliancePoll),
+      windowPoll: off(schedules.windowPoll),
+      digest: off(schedules.digest),
+    },
+  };
 }
 
 /** A whole patchbot installation on loopback: fleet simulator, Slack stand-in and the real bot. */
@@ -65,7 +73,12 @@ export async function startHarness(
 ): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
   const socketMode = options.slackMode === 'socket';
-  const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, ...(socketMode ? { appToken: APP_TOKEN } : {}), ...(options.workspace ? { workspace: options.workspace } : {}) });
+  const slack = await startSlackStandIn({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    ...(socketMode ? { appToken: APP_TOKEN } : {}),
+    ...(options.workspace ? { workspace: options.workspace } : {}),
+  });
   // Tests run jobs themselves (bot.runJob); a cron firing mid-test would post news at random.
   const config = quiet(options.config ?? demoConfig());
   const dbPath = join(mkdtempSync(join(tmpdir(), 'patchbot-e2e-')), 'patchbot.db');
@@ -75,7 +88,13 @@ export async function startHarness(
       config,
       slack: socketMode
         ? { mode: 'socket', botToken: BOT_TOKEN, signingSecret: undefined, appToken: APP_TOKEN, apiUrl: slack.apiUrl }
-        : { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
+        : {
+            mode: 'http',
+            botToken: BOT_TOKEN,
+            signingSecret: SIGNING_SECRET,
+            appToken: undefined,
+            apiUrl: slack.apiUrl,
+          },
       dbPath,
       port: 0,
       host: '127.0.0.1',

@@ -34,12 +34,21 @@ export function ensureChromium(log: (line: string) => void = () => undefined): s
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM_PATH}: run "sudo apt-get install -y chromium" and try again.`);
+    throw new Error(
+      `The browser tests need Debian's Chromium at ${CHROMIUM_PATH}: run "sudo apt-get install -y chromium" and try again.`,
+    );
   }
   log(`Installing Debian's chromium package for the browser tests (once per machine)...`);
   const started = Date.now();
   run('apt-get', ['update']);
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium', 'fonts-dejavu-core', 'fonts-noto-color-emoji']);
+  run('apt-get', [
+    'install',
+    '-y',
+    '--no-install-recommends',
+    'chromium',
+    'fonts-dejavu-core',
+    'fonts-noto-color-emoji',
+  ]);
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is missing`);
   log(`chromium installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return CHROMIUM_PATH;

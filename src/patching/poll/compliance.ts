@@ -65,12 +65,15 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     const members = new Set(instances.map((i) => i.instanceId));
     return { ...sc, instances, states: sc.states.filter((s) => members.has(s.instanceId)) };
   });
-  const known = scopes.filter((sc) => store.pollState.compliancePolledAt(group.name, sc.scope, sc.region) !== undefined);
+  const known = scopes.filter(
+    (sc) => store.pollState.compliancePolledAt(group.name, sc.scope, sc.region) !== undefined,
+  );
   const fresh = scopes.filter((sc) => !known.includes(sc));
 
   const refresh = await refreshMissing(gateways, group, snapshot, scopes, logger);
   const failures: ScopeFailure[] = [...fetched.failures, ...refresh.failures];
-  const failed = (sc: { scope: string; region: string }) => refresh.failures.some((f) => f.scope === sc.scope && f.region === sc.region);
+  const failed = (sc: { scope: string; region: string }) =>
+    refresh.failures.some((f) => f.scope === sc.scope && f.region === sc.region);
 
   // First poll in a scope: make its snapshot exactly what SSM says now.
   for (const sc of fresh) {
@@ -79,7 +82,9 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
       refresh.changes.filter((c) => c.entry.scope === sc.scope && c.entry.region === sc.region).map((c) => c.entry),
       sc.instances,
     );
-    const unchanged = snapshot.filter((e) => e.scope === sc.scope && e.region === sc.region && !entries.some((x) => x.instanceId === e.instanceId));
+    const unchanged = snapshot.filter(
+      (e) => e.scope === sc.scope && e.region === sc.region && !entries.some((x) => x.instanceId === e.instanceId),
+    );
     const live = new Set(sc.instances.map((i) => i.instanceId));
     const kept = unchanged.filter((e) => live.has(e.instanceId)).map((e) => refreshed(e, sc.instances));
     store.transaction(() => {
@@ -88,7 +93,10 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     });
   }
   if (known.length === 0) {
-    logger.info({ group: group.name, scopes: fresh.length, fetched: refresh.fetched, failures }, 'compliance poll: first snapshot recorded');
+    logger.info(
+      { group: group.name, scopes: fresh.length, fetched: refresh.fetched, failures },
+      'compliance poll: first snapshot recorded',
+    );
     return { diff: undefined, failures };
   }
 
@@ -133,12 +141,17 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
       if (scanned && !nowCompliant && (wasCompliant || c.newlyMissing.length > 0)) {
         diff.becameNonCompliant.push({
           ...line(entry),
-          newlyMissing: c.newlyMissing.map((p) => ({ title: p.title, severity: p.severity, classification: p.classification })),
+          newlyMissing: c.newlyMissing.map((p) => ({
+            title: p.title,
+            severity: p.severity,
+            classification: p.classification,
+          })),
         });
       } else if (nowCompliant && before.operationEndTime !== null && !compliant(before)) {
         diff.becameCompliant.push(line(entry));
       }
-      if (scanned && entry.failed > 0 && (before.failed === 0 || entry.operation === 'Install')) diff.lastOperationFailed.push(line(entry));
+      if (scanned && entry.failed > 0 && (before.failed === 0 || entry.operation === 'Install'))
+        diff.lastOperationFailed.push(line(entry));
       if (before.pingStatus === 'Online' && entry.pingStatus !== 'Online') diff.becameUnreachable.push(line(entry));
     }
 
@@ -171,10 +184,18 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     for (const sc of known) store.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
   });
 
-  for (const list of [diff.becameNonCompliant, diff.becameCompliant, diff.appeared, diff.disappeared, diff.becameUnreachable, diff.lastOperationFailed]) {
+  for (const list of [
+    diff.becameNonCompliant,
+    diff.becameCompliant,
+    diff.appeared,
+    diff.disappeared,
+    diff.becameUnreachable,
+    diff.lastOperationFailed,
+  ]) {
     (list as InstanceLine[]).sort(byName);
   }
-  for (const c of diff.becameNonCompliant as NonCompliantChange[]) c.newlyMissing.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+  for (const c of diff.becameNonCompliant as NonCompliantChange[])
+    c.newlyMissing.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   logger.debug({ group: group.name, cost: diff.cost, failures: failures.length }, 'compliance poll');
   return { diff, failures };
 }

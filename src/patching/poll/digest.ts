@@ -20,9 +20,20 @@ export const PENDING_LIMIT = 100;
 export const FIRST_DIGEST_LOOKBACK_MS = 24 * 3600_000;
 
 /** The part of a stored digest the next one compares with. */
-const StoredDigest = z.object({
-  groups: z.array(z.object({ group: z.string(), compliant: z.number(), nonCompliant: z.number().optional(), instances: z.number() }).passthrough()),
-}).passthrough();
+const StoredDigest = z
+  .object({
+    groups: z.array(
+      z
+        .object({
+          group: z.string(),
+          compliant: z.number(),
+          nonCompliant: z.number().optional(),
+          instances: z.number(),
+        })
+        .passthrough(),
+    ),
+  })
+  .passthrough();
 
 const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
 function severityRank(severity: string): number {
@@ -36,7 +47,8 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
   const now = clock.now();
   const last = store.pollState.lastDigest(channel);
   const parsed = last ? StoredDigest.safeParse(last.data) : undefined;
-  if (parsed && !parsed.success) logger.warn({ channel }, 'digest: the last digest has an unexpected shape; no change since is shown');
+  if (parsed && !parsed.success)
+    logger.warn({ channel }, 'digest: the last digest has an unexpected shape; no change since is shown');
   const previous = new Map((parsed?.success ? parsed.data.groups : []).map((g) => [g.group, g]));
   const since = last?.sentAt;
   const runsSince = store.pollState.executionsEndedAfter(since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS));
@@ -55,15 +67,29 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
       rate: instances === 0 ? 1 : compliant / instances,
       missingBySeverity: status.missingBySeverity,
       changeSinceLast:
-        before === undefined ? undefined : { compliantDelta: compliant - before.compliant, nonCompliantDelta: nonCompliant - (before.nonCompliant ?? 0) },
+        before === undefined
+          ? undefined
+          : {
+              compliantDelta: compliant - before.compliant,
+              nonCompliantDelta: nonCompliant - (before.nonCompliant ?? 0),
+            },
       mostMissed: mostMissed(store, group.name),
       windowRuns: runsSince
         .filter((r) => r.groups.includes(group.name))
-        .map((r) => ({ windowName: r.windowName ?? r.windowId, status: r.status ?? 'UNKNOWN', endTime: r.endTime ?? undefined })),
+        .map((r) => ({
+          windowName: r.windowName ?? r.windowId,
+          status: r.status ?? 'UNKNOWN',
+          endTime: r.endTime ?? undefined,
+        })),
       pendingApprovals: store.operations
         .listRecent({ group: group.name, statuses: ['pending'], limit: PENDING_LIMIT })
         .reverse()
-        .map((op) => ({ operationId: op.id, kind: op.kind, requestedBy: op.requestedBy, expiresAt: op.expiresAt ?? undefined })),
+        .map((op) => ({
+          operationId: op.id,
+          kind: op.kind,
+          requestedBy: op.requestedBy,
+          expiresAt: op.expiresAt ?? undefined,
+        })),
       staleScans: status.stale.length,
       unreachable: status.counts.unreachable,
       scopes: status.scopes,
@@ -85,7 +111,12 @@ export function mostMissed(store: Store, group: string, limit = MOST_MISSED_LIMI
     }
   }
   return [...byPatch.values()]
-    .sort((a, b) => b.instances - a.instances || severityRank(a.severity) - severityRank(b.severity) || (a.title < b.title ? -1 : 1))
+    .sort(
+      (a, b) =>
+        b.instances - a.instances ||
+        severityRank(a.severity) - severityRank(b.severity) ||
+        (a.title < b.title ? -1 : 1),
+    )
     .slice(0, limit);
 }
 

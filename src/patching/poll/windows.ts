@@ -21,7 +21,8 @@ import type { PollDeps } from './compliance';
 import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './poll-results';
 
 /** What the window poller asks of a gateway beyond PatchGateway. */
-export type WindowPollGateway = PatchGateway & Pick<FleetPort, 'listWindowExecutionTasks' | 'listWindowTaskInvocations' | 'describeInstanceTags'>;
+export type WindowPollGateway = PatchGateway &
+  Pick<FleetPort, 'listWindowExecutionTasks' | 'listWindowTaskInvocations' | 'describeInstanceTags'>;
 
 /** The window poller's dependencies: the pollers' deps with gateways that can read window task invocations. */
 export interface WindowPollDeps extends Omit<PollDeps, 'gateways'> {
@@ -93,8 +94,15 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
         const unseen = finished.filter((e) => !store.pollState.isSeen(gw.scope, gw.region, w.windowId, e.executionId));
         if (unseen.length === 0) return [];
         const detail = await gw.getMaintenanceWindow(w.windowId);
-        const groups = await resolveWindowGroups(gw, detail, deps.groups.filter((g) => g.scopes.includes(gw.scope)), logger);
-        const found = await mapLimit(unseen, 2, (e) => executionResult(gw, { windowId: w.windowId, windowName: w.name, groups }, e));
+        const groups = await resolveWindowGroups(
+          gw,
+          detail,
+          deps.groups.filter((g) => g.scopes.includes(gw.scope)),
+          logger,
+        );
+        const found = await mapLimit(unseen, 2, (e) =>
+          executionResult(gw, { windowId: w.windowId, windowName: w.name, groups }, e),
+        );
         return withInstanceNames(gw, found, logger);
       });
       return perWindow.flat();
@@ -102,7 +110,9 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
     { logger, what: 'maintenance window results' },
   );
   const all = results.flatMap((r) => r.value);
-  all.sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0) || (a.executionId < b.executionId ? -1 : 1));
+  all.sort(
+    (a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0) || (a.executionId < b.executionId ? -1 : 1),
+  );
   return { results: all, failures };
 }
 
@@ -110,19 +120,31 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
  * Names the failed instances of `results` by their EC2 Name tag (one lookup for all of them). When
  * EC2 cannot be read the results go out with instance ids alone, and the lookup failure is logged.
  */
-async function withInstanceNames(gw: WindowPollGateway, results: WindowResult[], logger: WindowPollDeps['logger']): Promise<WindowResult[]> {
+async function withInstanceNames(
+  gw: WindowPollGateway,
+  results: WindowResult[],
+  logger: WindowPollDeps['logger'],
+): Promise<WindowResult[]> {
   const ids = [...new Set(results.flatMap((r) => r.tasks.flatMap((t) => t.failed.map((f) => f.instanceId))))];
   if (ids.length === 0) return results;
   let names: Map<string, string>;
   try {
-    names = new Map((await gw.describeInstanceTags(ids)).flatMap((i) => (i.name ? [[i.instanceId, i.name] as const] : [])));
+    names = new Map(
+      (await gw.describeInstanceTags(ids)).flatMap((i) => (i.name ? [[i.instanceId, i.name] as const] : [])),
+    );
   } catch (err) {
-    logger.warn({ err, scope: gw.scope, region: gw.region }, 'could not read the Name tags of failed window instances; posting their ids alone');
+    logger.warn(
+      { err, scope: gw.scope, region: gw.region },
+      'could not read the Name tags of failed window instances; posting their ids alone',
+    );
     return results;
   }
   return results.map((r) => ({
     ...r,
-    tasks: r.tasks.map((t) => ({ ...t, failed: t.failed.map((f) => (names.has(f.instanceId) ? { ...f, name: names.get(f.instanceId) as string } : f)) })),
+    tasks: r.tasks.map((t) => ({
+      ...t,
+      failed: t.failed.map((f) => (names.has(f.instanceId) ? { ...f, name: names.get(f.instanceId) as string } : f)),
+    })),
   }));
 }
 
@@ -151,7 +173,11 @@ async function executionResult(
   };
 }
 
-async function taskResult(gw: WindowPollGateway, executionId: string, task: WindowExecutionTask): Promise<WindowTaskResult> {
+async function taskResult(
+  gw: WindowPollGateway,
+  executionId: string,
+  task: WindowExecutionTask,
+): Promise<WindowTaskResult> {
   const invocations = await gw.listWindowTaskInvocations(executionId, task.taskExecutionId);
   const operation = invocations.map((i) => operationOf(i.parameters)).find((o) => o !== undefined);
   const failed: WindowTaskFailure[] = [];

@@ -20,11 +20,15 @@ export function rejection(a: ApprovalState | undefined): Decision | undefined {
   return a?.decisions.find((d) => d.decision === 'rejected');
 }
 
-const inline = (items: string[], maxChars: number) => listWithMore(items, { maxChars, maxLines: 12 }).text.replace(/\n/g, ', ');
+const inline = (items: string[], maxChars: number) =>
+  listWithMore(items, { maxChars, maxLines: 12 }).text.replace(/\n/g, ', ');
 
 /** "<@bob> at 2026-03-10 14:03 UTC, <@dave> at …" */
 function whoWhen(list: readonly Decision[]): string {
-  return inline(list.map((d) => `${mention(d.userId)} at ${formatTime(d.at)}`), 1_000);
+  return inline(
+    list.map((d) => `${mention(d.userId)} at ${formatTime(d.at)}`),
+    1_000,
+  );
 }
 
 /** "1 of 2 approvals: <@bob>", or "No approvals yet (1 needed)". */
@@ -36,7 +40,11 @@ export function approvalCount(a: ApprovalState): string {
 
 /** The approvals section of a pending card: so far, and who may approve (`handles` names the user groups). */
 export function approvalsText(a: ApprovalState, requestedBy: string, handles: Handles = NO_HANDLES): string {
-  const who = inline(a.approvers.map((id) => principal(id, handles)), 800) || '_nobody is configured_';
+  const who =
+    inline(
+      a.approvers.map((id) => principal(id, handles)),
+      800,
+    ) || '_nobody is configured_';
   const self = a.allowSelfApproval ? '' : ` (not ${mention(requestedBy)}, who requested it)`;
   return `*Approvals*: ${approvalCount(a)}\nWho may approve: ${who}${self}`;
 }

@@ -8,7 +8,18 @@ import type { PatchGroup } from '../../config/schema';
 import type { BaselineEntry, ScopeFailure } from '../../patching/types';
 import { listWithMore } from '../limits';
 import { bold, code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
-import { blocks, detailThread, divider, failuresSection, footer, header, listSection, message, section, type Part } from './blocks';
+import {
+  blocks,
+  detailThread,
+  divider,
+  failuresSection,
+  footer,
+  header,
+  listSection,
+  message,
+  section,
+  type Part,
+} from './blocks';
 import type { SlackMessage } from './message';
 
 /** The entry this view renders, re-exported for callers that import views only. */
@@ -18,12 +29,18 @@ export type { BaselineEntry };
 const MAX_DETAILED = 3;
 
 const values = (list: string[] | undefined): string | undefined =>
-  list === undefined || list.length === 0 ? undefined : list.includes('*') ? 'all' : list.map((v) => escapeText(oneLine(v))).join(', ');
+  list === undefined || list.length === 0
+    ? undefined
+    : list.includes('*')
+      ? 'all'
+      : list.map((v) => escapeText(oneLine(v))).join(', ');
 
 /** One approval rule as a person reads it. */
 export function ruleText(rule: ApprovalRule): string {
   const { CLASSIFICATION, SEVERITY, MSRC_SEVERITY, ...rest } = rule.filters;
-  const others = Object.entries(rest).map(([key, list]) => `${escapeText(key.toLowerCase().replace(/_/g, ' '))} ${values(list) ?? 'any'}`);
+  const others = Object.entries(rest).map(
+    ([key, list]) => `${escapeText(key.toLowerCase().replace(/_/g, ' '))} ${values(list) ?? 'any'}`,
+  );
   const days = rule.approveAfterDays;
   return [
     values(CLASSIFICATION) ?? 'all classifications',
@@ -31,7 +48,9 @@ export function ruleText(rule: ApprovalRule): string {
     ...others,
     days !== undefined ? (days === 0 ? 'approved on release' : `approved ${plural(days, 'day')} after release`) : '',
     rule.approveUntilDate ? `approved if released by ${escapeText(rule.approveUntilDate)}` : '',
-    rule.complianceLevel && rule.complianceLevel !== 'UNSPECIFIED' ? `compliance ${escapeText(rule.complianceLevel)}` : '',
+    rule.complianceLevel && rule.complianceLevel !== 'UNSPECIFIED'
+      ? `compliance ${escapeText(rule.complianceLevel)}`
+      : '',
     rule.enableNonSecurity ? 'non-security updates included' : '',
   ]
     .filter(Boolean)
@@ -58,15 +77,24 @@ function patchList(ids: readonly string[]): string {
 
 /** The blocks for one distinct baseline. */
 function baselineParts(b: PatchBaseline, places: readonly BaselineEntry[]): Part[] {
-  const where = places.map((p) => `${escapeText(`${p.scope} · ${p.region}`)}${p.baseline.baselineId !== b.baselineId ? ` (${code(p.baseline.baselineId)})` : ''}`);
+  const where = places.map(
+    (p) =>
+      `${escapeText(`${p.scope} · ${p.region}`)}${p.baseline.baselineId !== b.baselineId ? ` (${code(p.baseline.baselineId)})` : ''}`,
+  );
   const description = b.description ? `\n${escapeText(truncate(oneLine(b.description), 300))}` : '';
   const rules = b.approvalRules.map((r, i) => `${i + 1}. ${ruleText(r)}`);
   const lists = [
-    b.approvedPatches.length > 0 ? `*Approved patches (${formatCount(b.approvedPatches.length)})*: ${patchList(b.approvedPatches)}` : '',
-    b.rejectedPatches.length > 0 ? `*Rejected patches (${formatCount(b.rejectedPatches.length)})*: ${patchList(b.rejectedPatches)}` : '',
+    b.approvedPatches.length > 0
+      ? `*Approved patches (${formatCount(b.approvedPatches.length)})*: ${patchList(b.approvedPatches)}`
+      : '',
+    b.rejectedPatches.length > 0
+      ? `*Rejected patches (${formatCount(b.rejectedPatches.length)})*: ${patchList(b.rejectedPatches)}`
+      : '',
   ].filter(Boolean);
   return [
-    section(`${bold(b.name)} ${code(b.baselineId)} · ${escapeText(b.operatingSystem)}${description}\nUsed in ${listWithMore(where, { maxChars: 500, maxLines: 6 }).text.replace(/\n/g, ', ')}`),
+    section(
+      `${bold(b.name)} ${code(b.baselineId)} · ${escapeText(b.operatingSystem)}${description}\nUsed in ${listWithMore(where, { maxChars: 500, maxLines: 6 }).text.replace(/\n/g, ', ')}`,
+    ),
     rules.length > 0
       ? listSection('*Approval rules*', rules, { maxChars: 1_500, maxLines: 10 })
       : section('_No approval rules: only the approved patches listed here are installed._'),
@@ -75,10 +103,16 @@ function baselineParts(b: PatchBaseline, places: readonly BaselineEntry[]): Part
 }
 
 /** The group's baselines across its scopes, with what could not be read. */
-export function baselineView(group: Pick<PatchGroup, 'name' | 'operatingSystem'>, entries: readonly BaselineEntry[], failures: readonly ScopeFailure[]): SlackMessage {
+export function baselineView(
+  group: Pick<PatchGroup, 'name' | 'operatingSystem'>,
+  entries: readonly BaselineEntry[],
+  failures: readonly ScopeFailure[],
+): SlackMessage {
   const all = distinct(entries);
   const shown = all.slice(0, MAX_DETAILED);
-  const rest = all.slice(MAX_DETAILED).map(({ baseline: b, places }) => `• ${bold(b.name)} ${code(b.baselineId)} in ${plural(places.length, 'place')}`);
+  const rest = all
+    .slice(MAX_DETAILED)
+    .map(({ baseline: b, places }) => `• ${bold(b.name)} ${code(b.baselineId)} in ${plural(places.length, 'place')}`);
   const longLists = shown.filter(({ baseline: b }) => b.approvedPatches.length > 25 || b.rejectedPatches.length > 25);
   const thread = longLists.flatMap(({ baseline: b }) => [
     ...detailThread(`${b.name} · approved patches`, b.approvedPatches.map(code), { maxMessages: 2 }),
@@ -89,11 +123,15 @@ export function baselineView(group: Pick<PatchGroup, 'name' | 'operatingSystem'>
     escapeText(all.length > 0 ? `${group.name} patch baseline: ${names}` : `${group.name}: no patch baseline found`),
     blocks(
       header(`${group.name} patch baseline`),
-      all.length === 0 && failures.length === 0 ? section(`No baseline was found for ${bold(group.name)} (${escapeText(group.operatingSystem)}).`) : undefined,
+      all.length === 0 && failures.length === 0
+        ? section(`No baseline was found for ${bold(group.name)} (${escapeText(group.operatingSystem)}).`)
+        : undefined,
       shown.map((d, i) => [i > 0 ? divider() : undefined, baselineParts(d.baseline, d.places)]),
       listSection(`*${plural(rest.length, 'more baseline')}*`, rest, { maxChars: 1_000, maxLines: 8 }),
       failuresSection(failures),
-      footer(`${plural(all.length, 'baseline')} across ${plural(entries.length, 'scope and region', 'scopes and regions')}`),
+      footer(
+        `${plural(all.length, 'baseline')} across ${plural(entries.length, 'scope and region', 'scopes and regions')}`,
+      ),
     ),
     thread,
   );

@@ -70,7 +70,8 @@ export function section(mrkdwn: string): BlockBuilder | undefined {
 export function fieldSections(fields: Array<[label: string, value: string]>): BlockBuilder[] {
   const texts = fields.map(([label, value]) => truncate(`*${label}*\n${value}`, SLACK_LIMITS.fieldText));
   const out: BlockBuilder[] = [];
-  for (let i = 0; i < texts.length; i += SLACK_LIMITS.sectionFields) out.push(Blocks.Section().fields(...texts.slice(i, i + SLACK_LIMITS.sectionFields)));
+  for (let i = 0; i < texts.length; i += SLACK_LIMITS.sectionFields)
+    out.push(Blocks.Section().fields(...texts.slice(i, i + SLACK_LIMITS.sectionFields)));
   return out;
 }
 
@@ -81,7 +82,12 @@ export function footer(...parts: Array<string | undefined>): BlockBuilder {
 }
 
 /** A titled list capped for the main message; the title is mrkdwn. */
-export function listSection(title: string, lines: string[], options: ListOptions = GLANCE, more?: (hidden: number) => string): BlockBuilder | undefined {
+export function listSection(
+  title: string,
+  lines: string[],
+  options: ListOptions = GLANCE,
+  more?: (hidden: number) => string,
+): BlockBuilder | undefined {
   if (lines.length === 0) return undefined;
   const list = listWithMore(lines, { ...options, ...(more ? { more } : {}) });
   return section(`${title}\n${list.text}`);
@@ -120,10 +126,18 @@ export function severityText(counts: SeverityCounts): string {
  * and the error's own advice. The figures around it leave those scopes out, and the section says
  * so, so nobody mistakes a gap for "all clear". `heading` (mrkdwn) replaces that title where nothing is above.
  */
-export function failuresSection(failures: ReadonlyArray<ScopeFailure & { group?: string | undefined }>, heading?: string): BlockBuilder | undefined {
+export function failuresSection(
+  failures: ReadonlyArray<ScopeFailure & { group?: string | undefined }>,
+  heading?: string,
+): BlockBuilder | undefined {
   if (failures.length === 0) return undefined;
-  const lines = failures.map((f) => `• ${f.group ? `${bold(f.group)} in ` : ''}${bold(`${f.scope} · ${f.region}`)}: ${escapeText(truncate(oneLine(f.message), 300))}`);
-  const title = heading ?? `❌ *Could not read ${plural(failures.length, 'scope')}*, so ${failures.length === 1 ? 'it is' : 'they are'} not counted above:`;
+  const lines = failures.map(
+    (f) =>
+      `• ${f.group ? `${bold(f.group)} in ` : ''}${bold(`${f.scope} · ${f.region}`)}: ${escapeText(truncate(oneLine(f.message), 300))}`,
+  );
+  const title =
+    heading ??
+    `❌ *Could not read ${plural(failures.length, 'scope')}*, so ${failures.length === 1 ? 'it is' : 'they are'} not counted above:`;
   return listSection(title, lines, SHORT);
 }
 
@@ -150,8 +164,20 @@ export function detailThread(title: string, items: readonly string[], options: D
     const range = `${formatCount(from + 1)}–${formatCount(from + n)} of ${formatCount(items.length)}`;
     from += n;
     const left = items.length - from;
-    const note = m === maxMessages - 1 && left > 0 ? `…and ${formatCount(left)} more not listed here.${options.hint ? ` ${options.hint}` : ''}` : undefined;
-    out.push(message(`${escapeText(title)} (${range})`, blocks(section(`${bold(title)} · ${range}`), mine.map((c) => section(c.join('\n'))), note ? footer(note) : undefined)));
+    const note =
+      m === maxMessages - 1 && left > 0
+        ? `…and ${formatCount(left)} more not listed here.${options.hint ? ` ${options.hint}` : ''}`
+        : undefined;
+    out.push(
+      message(
+        `${escapeText(title)} (${range})`,
+        blocks(
+          section(`${bold(title)} · ${range}`),
+          mine.map((c) => section(c.join('\n'))),
+          note ? footer(note) : undefined,
+        ),
+      ),
+    );
   }
   return out;
 }

@@ -7,7 +7,18 @@
  */
 import { Bits, Blocks, Elements, type BlockBuilder } from 'slack-block-builder';
 import type { ChangePlan, OperationReport } from '../../patching/types';
-import { NO_HANDLES, bold, code, escapeText, formatAge, formatTime, mention, oneLine, truncate, type Handles } from '../mrkdwn';
+import {
+  NO_HANDLES,
+  bold,
+  code,
+  escapeText,
+  formatAge,
+  formatTime,
+  mention,
+  oneLine,
+  truncate,
+  type Handles,
+} from '../mrkdwn';
 import { ACTIONS } from './actions';
 import { approvalCount, approvalsText, reasonQuote, rejection } from './approval';
 import { SHORT, blocks, footer, header, listSection, message, section } from './blocks';
@@ -19,22 +30,36 @@ const title = (plan: ChangePlan) => `${plan.kind === 'install' ? 'Install' : 'Re
 /** "Requested by <@alice> at … · expires … (in 3h 58m)". */
 function requested(r: OperationReport, now: Date, withExpiry = true): string {
   const at = withExpiry ? r.approval?.expiresAt : undefined;
-  const expiry = at ? ` · ${at.getTime() > now.getTime() ? 'expires' : 'expired'} ${formatTime(at)} (${formatAge(now.getTime() - at.getTime())})` : '';
+  const expiry = at
+    ? ` · ${at.getTime() > now.getTime() ? 'expires' : 'expired'} ${formatTime(at)} (${formatAge(now.getTime() - at.getTime())})`
+    : '';
   return `Requested by ${mention(r.requestedBy)} at ${formatTime(r.startedAt)}${expiry}`;
 }
 
 /** Approve (confirmed), Reject, and Scan first when the plan rests on an old or missing scan; each carries only the operation id. */
 function buttons(r: OperationReport, plan: ChangePlan): BlockBuilder {
-  const confirm = Bits.ConfirmationDialog({ title: 'Approve this change?', text: truncate(`${changeSummary(plan)}?`, 300), confirm: 'Approve', deny: 'Not yet' }).primary();
+  const confirm = Bits.ConfirmationDialog({
+    title: 'Approve this change?',
+    text: truncate(`${changeSummary(plan)}?`, 300),
+    confirm: 'Approve',
+    deny: 'Not yet',
+  }).primary();
   return Blocks.Actions().elements(
     Elements.Button({ text: 'Approve', actionId: ACTIONS.approve, value: r.operationId }).primary().confirm(confirm),
     Elements.Button({ text: 'Reject', actionId: ACTIONS.reject, value: r.operationId }).danger(),
-    needsScan(plan) ? Elements.Button({ text: 'Scan first', actionId: ACTIONS.scanFirst, value: r.operationId }) : undefined,
+    needsScan(plan)
+      ? Elements.Button({ text: 'Scan first', actionId: ACTIONS.scanFirst, value: r.operationId })
+      : undefined,
   );
 }
 
 /** The card while it waits for approval; `handles` names the approver user groups. */
-export function pendingCardView(r: OperationReport, plan: ChangePlan, now: Date, handles: Handles = NO_HANDLES): SlackMessage {
+export function pendingCardView(
+  r: OperationReport,
+  plan: ChangePlan,
+  now: Date,
+  handles: Handles = NO_HANDLES,
+): SlackMessage {
   return message(
     `⏳ ${changeSummary(plan)}: waiting for approval`,
     blocks(
@@ -56,9 +81,17 @@ export function closedCardView(r: OperationReport, plan: ChangePlan, now: Date):
   const at = r.finishedAt ? formatTime(r.finishedAt) : 'an unknown time';
   const [emoji, verdict, line] =
     r.status === 'rejected'
-      ? ['🚫', 'rejected', `Rejected by ${no ? `${mention(no.userId)} at ${formatTime(no.at)}` : `an approver at ${at}`}\n${reasonQuote(no?.reason)}`]
+      ? [
+          '🚫',
+          'rejected',
+          `Rejected by ${no ? `${mention(no.userId)} at ${formatTime(no.at)}` : `an approver at ${at}`}\n${reasonQuote(no?.reason)}`,
+        ]
       : r.status === 'expired'
-        ? ['⌛', 'expired without approval', `Expired without approval at ${r.approval?.expiresAt ? formatTime(r.approval.expiresAt) : at}: a new request is needed.`]
+        ? [
+            '⌛',
+            'expired without approval',
+            `Expired without approval at ${r.approval?.expiresAt ? formatTime(r.approval.expiresAt) : at}: a new request is needed.`,
+          ]
         : ['⏹️', 'cancelled', `Cancelled at ${at}, before it ran.`];
   return message(
     `${emoji} ${changeSummary(plan)}: ${verdict}`,
@@ -66,7 +99,9 @@ export function closedCardView(r: OperationReport, plan: ChangePlan, now: Date):
       header(`${emoji} ${title(plan)} ${verdict}`),
       section(line),
       r.notice ? section(`ℹ️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
-      section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`),
+      section(
+        `*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`,
+      ),
       footer(`Operation ${code(r.operationId)}`, 'nothing was changed'),
     ),
   );
@@ -85,11 +120,20 @@ export function driftCardView(r: OperationReport, plan: ChangePlan, now: Date): 
     `🛑 ${changeSummary(plan)}: not sent, ${plan.group} changed after approval`,
     blocks(
       header(`🛑 ${title(plan)} was not sent`),
-      section(`Right before sending${checked}, patchbot read ${bold(plan.group)} again. What the card showed is no longer true, so *nothing was sent*:`),
+      section(
+        `Right before sending${checked}, patchbot read ${bold(plan.group)} again. What the card showed is no longer true, so *nothing was sent*:`,
+      ),
       listSection(`*What changed (${changes.length})*`, changes, SHORT),
-      section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`),
-      Blocks.Actions().elements(Elements.Button({ text: 'Plan again', actionId: ACTIONS.replan, value: r.operationId }).primary()),
-      footer(`Operation ${code(r.operationId)}`, 'Plan again shows the change as it would be now; it needs a new approval'),
+      section(
+        `*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`,
+      ),
+      Blocks.Actions().elements(
+        Elements.Button({ text: 'Plan again', actionId: ACTIONS.replan, value: r.operationId }).primary(),
+      ),
+      footer(
+        `Operation ${code(r.operationId)}`,
+        'Plan again shows the change as it would be now; it needs a new approval',
+      ),
     ),
   );
 }

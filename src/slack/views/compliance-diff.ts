@@ -7,7 +7,19 @@
 import type { InstanceLine } from '../../patching/types';
 import { listWithMore, type ListOptions } from '../limits';
 import { escapeText, formatCount, formatTime, oneLine, plural, truncate } from '../mrkdwn';
-import { blocks, detailThread, failuresSection, footer, header, instanceLabel, listSection, message, moreInThread, section, spansScopes } from './blocks';
+import {
+  blocks,
+  detailThread,
+  failuresSection,
+  footer,
+  header,
+  instanceLabel,
+  listSection,
+  message,
+  moreInThread,
+  section,
+  spansScopes,
+} from './blocks';
 import { severityRank } from './patches';
 import type { ComplianceDiff, NewlyMissingPatch } from './poll-types';
 import type { SlackMessage } from './message';
@@ -42,7 +54,10 @@ function byPatch(changed: readonly Changed[]): Array<{ patch: NewlyMissingPatch;
       } else map.set(key, { patch: p, instances: [i] });
     }
   }
-  return [...map.values()].sort((a, b) => severityRank(a.patch.severity) - severityRank(b.patch.severity) || b.instances.length - a.instances.length);
+  return [...map.values()].sort(
+    (a, b) =>
+      severityRank(a.patch.severity) - severityRank(b.patch.severity) || b.instances.length - a.instances.length,
+  );
 }
 
 /** "Critical · Security" (Unspecified left out), escaped. */
@@ -91,12 +106,21 @@ function patchLine(entry: { patch: NewlyMissingPatch; instances: Changed[] }, na
 /** The summary line a person reads first (and the notification text). */
 function summary(d: ComplianceDiff, patches: ReturnType<typeof byPatch>): string {
   const critical = patches.filter((p) => isCritical(p.patch)).length;
-  const newly = critical > 0 ? ` (${plural(critical, 'critical patch', 'critical patches')} newly missing)` : patches.length > 0 ? ` (${plural(patches.length, 'patch', 'patches')} newly missing)` : '';
+  const newly =
+    critical > 0
+      ? ` (${plural(critical, 'critical patch', 'critical patches')} newly missing)`
+      : patches.length > 0
+        ? ` (${plural(patches.length, 'patch', 'patches')} newly missing)`
+        : '';
   const parts = [
-    d.becameNonCompliant.length > 0 ? `${plural(d.becameNonCompliant.length, 'instance')} became non-compliant${newly}` : '',
+    d.becameNonCompliant.length > 0
+      ? `${plural(d.becameNonCompliant.length, 'instance')} became non-compliant${newly}`
+      : '',
     d.becameCompliant.length > 0 ? `${formatCount(d.becameCompliant.length)} became compliant` : '',
     d.becameUnreachable.length > 0 ? `${plural(d.becameUnreachable.length, 'agent')} unreachable` : '',
-    d.lastOperationFailed.length > 0 ? `${formatCount(d.lastOperationFailed.length)} failed their last patch operation` : '',
+    d.lastOperationFailed.length > 0
+      ? `${formatCount(d.lastOperationFailed.length)} failed their last patch operation`
+      : '',
     d.appeared.length > 0 ? `${formatCount(d.appeared.length)} appeared` : '',
     d.disappeared.length > 0 ? `${formatCount(d.disappeared.length)} disappeared` : '',
   ].filter(Boolean);
@@ -113,26 +137,81 @@ function groupByPatch(changed: readonly Changed[], patches: ReturnType<typeof by
 
 /** The compliance poller's message for one group; `now` is when the poll ran. */
 export function complianceDiffView(d: ComplianceDiff, now: Date): SlackMessage {
-  const all: InstanceLine[] = [...d.becameNonCompliant, ...d.becameCompliant, ...d.appeared, ...d.disappeared, ...d.becameUnreachable, ...d.lastOperationFailed];
+  const all: InstanceLine[] = [
+    ...d.becameNonCompliant,
+    ...d.becameCompliant,
+    ...d.appeared,
+    ...d.disappeared,
+    ...d.becameUnreachable,
+    ...d.lastOperationFailed,
+  ];
   const multi = spansScopes(all);
   const patches = byPatch(d.becameNonCompliant);
   const grouped = groupByPatch(d.becameNonCompliant, patches);
   const line = summary(d, patches);
   const plain = (list: readonly InstanceLine[]) => list.map((i) => `• ${instanceLabel(i, multi)}`);
 
-  const nonCompliant = d.becameNonCompliant.map((i) => (grouped ? `• ${instanceLabel(i, multi)}` : instanceWithPatches(i, multi)));
+  const nonCompliant = d.becameNonCompliant.map((i) =>
+    grouped ? `• ${instanceLabel(i, multi)}` : instanceWithPatches(i, multi),
+  );
   const patchLines = patches.map((p) => patchLine(p, 3));
   const lists: Array<{ title: string; threadTitle: string; lines: string[]; options: ListOptions; full?: string[] }> = [
-    { title: `*🔴 Became non-compliant (${formatCount(nonCompliant.length)})*`, threadTitle: 'became non-compliant', lines: nonCompliant, options: MAIN, full: d.becameNonCompliant.map((i) => instanceWithPatches(i, multi)) },
-    ...(grouped ? [{ title: `*🆕 Newly missing patches (${formatCount(patchLines.length)})*, worst first`, threadTitle: 'newly missing patches', lines: patchLines, options: MAIN, full: patches.map((p) => patchLine(p, 10)) }] : []),
-    { title: `*📡 Agent unreachable (${formatCount(d.becameUnreachable.length)})* — SSM cannot scan or patch these:`, threadTitle: 'agent unreachable', lines: plain(d.becameUnreachable), options: MINOR },
-    { title: `*❌ Last patch operation failed (${formatCount(d.lastOperationFailed.length)})*`, threadTitle: 'last patch operation failed', lines: plain(d.lastOperationFailed), options: MINOR },
-    { title: `*✅ Became compliant (${formatCount(d.becameCompliant.length)})*`, threadTitle: 'became compliant', lines: plain(d.becameCompliant), options: MINOR },
-    { title: `*➕ Appeared (${formatCount(d.appeared.length)})* — new in the group:`, threadTitle: 'appeared', lines: plain(d.appeared), options: MINOR },
-    { title: `*➖ Disappeared (${formatCount(d.disappeared.length)})* — no longer in the group (terminated or re-tagged):`, threadTitle: 'disappeared', lines: plain(d.disappeared), options: MINOR },
+    {
+      title: `*🔴 Became non-compliant (${formatCount(nonCompliant.length)})*`,
+      threadTitle: 'became non-compliant',
+      lines: nonCompliant,
+      options: MAIN,
+      full: d.becameNonCompliant.map((i) => instanceWithPatches(i, multi)),
+    },
+    ...(grouped
+      ? [
+          {
+            title: `*🆕 Newly missing patches (${formatCount(patchLines.length)})*, worst first`,
+            threadTitle: 'newly missing patches',
+            lines: patchLines,
+            options: MAIN,
+            full: patches.map((p) => patchLine(p, 10)),
+          },
+        ]
+      : []),
+    {
+      title: `*📡 Agent unreachable (${formatCount(d.becameUnreachable.length)})* — SSM cannot scan or patch these:`,
+      threadTitle: 'agent unreachable',
+      lines: plain(d.becameUnreachable),
+      options: MINOR,
+    },
+    {
+      title: `*❌ Last patch operation failed (${formatCount(d.lastOperationFailed.length)})*`,
+      threadTitle: 'last patch operation failed',
+      lines: plain(d.lastOperationFailed),
+      options: MINOR,
+    },
+    {
+      title: `*✅ Became compliant (${formatCount(d.becameCompliant.length)})*`,
+      threadTitle: 'became compliant',
+      lines: plain(d.becameCompliant),
+      options: MINOR,
+    },
+    {
+      title: `*➕ Appeared (${formatCount(d.appeared.length)})* — new in the group:`,
+      threadTitle: 'appeared',
+      lines: plain(d.appeared),
+      options: MINOR,
+    },
+    {
+      title: `*➖ Disappeared (${formatCount(d.disappeared.length)})* — no longer in the group (terminated or re-tagged):`,
+      threadTitle: 'disappeared',
+      lines: plain(d.disappeared),
+      options: MINOR,
+    },
   ];
   const capped = lists.filter((l) => listWithMore(l.lines, l.options).hidden > 0);
-  const thread = capped.flatMap((l) => detailThread(`${d.group} · ${l.threadTitle}`, l.full ?? l.lines, { maxMessages: l.options === MAIN ? 4 : 2, hint: CONSOLE_HINT }));
+  const thread = capped.flatMap((l) =>
+    detailThread(`${d.group} · ${l.threadTitle}`, l.full ?? l.lines, {
+      maxMessages: l.options === MAIN ? 4 : 2,
+      hint: CONSOLE_HINT,
+    }),
+  );
 
   return message(
     `${escapeText(d.group)} compliance changed: ${line}`,

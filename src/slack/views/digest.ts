@@ -6,7 +6,19 @@
  * so the message fits Slack's limits for any number of groups and any fleet size.
  */
 import { MESSAGE_TEXT_BUDGET, listWithMore } from '../limits';
-import { bold, channelLink, code, escapeText, formatAge, formatCount, formatTime, mention, oneLine, plural, truncate } from '../mrkdwn';
+import {
+  bold,
+  channelLink,
+  code,
+  escapeText,
+  formatAge,
+  formatCount,
+  formatTime,
+  mention,
+  oneLine,
+  plural,
+  truncate,
+} from '../mrkdwn';
 import { blocks, detailThread, failuresSection, footer, header, message, section, severityText } from './blocks';
 import type { DigestData, DigestGroup } from './poll-types';
 import { scopeSpread } from './scope-summary';
@@ -24,7 +36,8 @@ const GROUP_MAX = 1_800;
 /** Compact lines per section in compact mode. */
 const COMPACT_PER_SECTION = 15;
 
-const inline = (items: string[], maxChars: number, maxLines: number) => listWithMore(items, { maxChars, maxLines }).text.replace(/\n/g, ' · ');
+const inline = (items: string[], maxChars: number, maxLines: number) =>
+  listWithMore(items, { maxChars, maxLines }).text.replace(/\n/g, ' · ');
 
 /** The rate as a percent with one decimal, floored: 9,999 of 10,000 reads "99.9%", never a "100.0%" it has not reached. */
 export function percent(rate: number): string {
@@ -34,7 +47,9 @@ export function percent(rate: number): string {
 
 /** "92.0% compliant (92 of 100)" or "no instances". */
 function rateText(g: DigestGroup): string {
-  return g.instances === 0 ? 'no instances' : `${percent(g.rate)} compliant (${formatCount(g.compliant)} of ${formatCount(g.instances)})`;
+  return g.instances === 0
+    ? 'no instances'
+    : `${percent(g.rate)} compliant (${formatCount(g.compliant)} of ${formatCount(g.instances)})`;
 }
 
 /** " · 1,204 instances in 2 accounts, 3 regions" (compact: " · in 2 accounts, 3 regions") when the group spans several scopes or regions, else nothing. */
@@ -50,7 +65,10 @@ const signed = (n: number, what: string) => `${n > 0 ? '▲' : '▼'} ${formatCo
 function changeText(g: DigestGroup): string | undefined {
   const c = g.changeSinceLast;
   if (!c) return undefined;
-  const parts = [c.compliantDelta !== 0 ? signed(c.compliantDelta, 'compliant') : '', c.nonCompliantDelta !== 0 ? signed(c.nonCompliantDelta, 'non-compliant') : ''].filter(Boolean);
+  const parts = [
+    c.compliantDelta !== 0 ? signed(c.compliantDelta, 'compliant') : '',
+    c.nonCompliantDelta !== 0 ? signed(c.nonCompliantDelta, 'non-compliant') : '',
+  ].filter(Boolean);
   return parts.length > 0 ? `${parts.join(' · ')} since the last digest` : 'no change since the last digest';
 }
 
@@ -58,11 +76,16 @@ function changeText(g: DigestGroup): string | undefined {
 function changeShort(g: DigestGroup): string {
   const c = g.changeSinceLast;
   if (!c || (c.compliantDelta === 0 && c.nonCompliantDelta === 0)) return '';
-  return c.compliantDelta !== 0 ? ` ${c.compliantDelta > 0 ? '▲' : '▼'}${formatCount(Math.abs(c.compliantDelta))}` : ` ${c.nonCompliantDelta > 0 ? '▲' : '▼'}${formatCount(Math.abs(c.nonCompliantDelta))} non-compliant`;
+  return c.compliantDelta !== 0
+    ? ` ${c.compliantDelta > 0 ? '▲' : '▼'}${formatCount(Math.abs(c.compliantDelta))}`
+    : ` ${c.nonCompliantDelta > 0 ? '▲' : '▼'}${formatCount(Math.abs(c.nonCompliantDelta))} non-compliant`;
 }
 
 function healthText(g: DigestGroup): string {
-  const parts = [g.staleScans > 0 ? `⚠ ${plural(g.staleScans, 'stale scan')}` : '', g.unreachable > 0 ? `📡 ${plural(g.unreachable, 'unreachable agent')}` : ''].filter(Boolean);
+  const parts = [
+    g.staleScans > 0 ? `⚠ ${plural(g.staleScans, 'stale scan')}` : '',
+    g.unreachable > 0 ? `📡 ${plural(g.unreachable, 'unreachable agent')}` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(' · ') : 'Scans fresh · agents reachable';
 }
 
@@ -70,10 +93,17 @@ function healthText(g: DigestGroup): string {
 function groupText(g: DigestGroup, now: Date): string {
   const missed = g.mostMissed
     .slice(0, 3)
-    .map((p) => `${escapeText(oneLine(p.severity))} ${escapeText(truncate(oneLine(p.title), 70))} (${formatCount(p.instances)})`);
-  const runs = g.windowRuns.map((w) => `${EXECUTION_EMOJI[w.status] ?? '•'} ${escapeText(truncate(oneLine(w.windowName), 60))} ${escapeText(oneLine(w.status))}${w.endTime ? ` ${formatAge(now.getTime() - w.endTime.getTime())}` : ''}`);
+    .map(
+      (p) =>
+        `${escapeText(oneLine(p.severity))} ${escapeText(truncate(oneLine(p.title), 70))} (${formatCount(p.instances)})`,
+    );
+  const runs = g.windowRuns.map(
+    (w) =>
+      `${EXECUTION_EMOJI[w.status] ?? '•'} ${escapeText(truncate(oneLine(w.windowName), 60))} ${escapeText(oneLine(w.status))}${w.endTime ? ` ${formatAge(now.getTime() - w.endTime.getTime())}` : ''}`,
+  );
   const approvals = g.pendingApprovals.map(
-    (a) => `${code(a.operationId)} ${escapeText(oneLine(a.kind))} by ${mention(a.requestedBy)}${a.expiresAt ? ` (expires ${formatAge(now.getTime() - a.expiresAt.getTime())})` : ''}`,
+    (a) =>
+      `${code(a.operationId)} ${escapeText(oneLine(a.kind))} by ${mention(a.requestedBy)}${a.expiresAt ? ` (expires ${formatAge(now.getTime() - a.expiresAt.getTime())})` : ''}`,
   );
   const change = changeText(g);
   return truncate(
@@ -110,14 +140,24 @@ export function digestView(data: DigestData, now: Date): SlackMessage {
   const instances = data.groups.reduce((n, g) => n + g.instances, 0);
   const compliant = data.groups.reduce((n, g) => n + g.compliant, 0);
   const pending = data.groups.reduce((n, g) => n + g.pendingApprovals.length, 0);
-  const overall = instances > 0 ? `${percent(compliant / instances)} compliant (${formatCount(compliant)} of ${plural(instances, 'instance')})` : 'no instances';
-  const head = [plural(data.groups.length, 'group'), overall, pending > 0 ? `${plural(pending, 'pending approval')}` : ''].filter(Boolean).join(' · ');
+  const overall =
+    instances > 0
+      ? `${percent(compliant / instances)} compliant (${formatCount(compliant)} of ${plural(instances, 'instance')})`
+      : 'no instances';
+  const head = [
+    plural(data.groups.length, 'group'),
+    overall,
+    pending > 0 ? `${plural(pending, 'pending approval')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   const full = data.groups.map((g) => groupText(g, now));
   const fits = data.groups.length <= MAX_FULL_GROUPS && full.reduce((n, t) => n + t.length, 0) <= FULL_BUDGET;
   const compact = fits ? [] : data.groups.map(groupLine);
   const compactSections: string[] = [];
-  for (let i = 0; i < compact.length; i += COMPACT_PER_SECTION) compactSections.push(compact.slice(i, i + COMPACT_PER_SECTION).join('\n'));
+  for (let i = 0; i < compact.length; i += COMPACT_PER_SECTION)
+    compactSections.push(compact.slice(i, i + COMPACT_PER_SECTION).join('\n'));
 
   return message(
     `Daily patch digest: ${head}`,
@@ -127,8 +167,14 @@ export function digestView(data: DigestData, now: Date): SlackMessage {
       fits ? full.map((t) => section(t)) : compactSections.map((t) => section(t)),
       fits ? undefined : section('_Each group in full is in the thread._'),
       failuresSection(data.failures),
-      footer(`Digest for ${channelLink(data.channel)}`, data.since ? `since ${formatTime(data.since)}` : 'first digest', `generated ${formatTime(data.generatedAt)}`),
+      footer(
+        `Digest for ${channelLink(data.channel)}`,
+        data.since ? `since ${formatTime(data.since)}` : 'first digest',
+        `generated ${formatTime(data.generatedAt)}`,
+      ),
     ),
-    fits ? undefined : detailThread('Daily patch digest · each group', full, { maxMessages: Math.ceil(data.groups.length / 3) + 1 }),
+    fits
+      ? undefined
+      : detailThread('Daily patch digest · each group', full, { maxMessages: Math.ceil(data.groups.length / 3) + 1 }),
   );
 }

@@ -11,29 +11,52 @@ import { blocks, footer, message, section } from './blocks';
 import type { SlackMessage } from './message';
 
 /** A failure the user should know about; `requestId` lets an operator find the log lines. */
-export function errorView(userMessage: Sentence | string, requestId?: string, handles: Handles = NO_HANDLES): SlackMessage {
+export function errorView(
+  userMessage: Sentence | string,
+  requestId?: string,
+  handles: Handles = NO_HANDLES,
+): SlackMessage {
   const text = renderSentence(userMessage, handles);
-  return message(text, blocks(section(`❌ ${text}`), requestId ? footer(`Request ${code(requestId)}: the bot logs have the detail.`) : undefined));
+  return message(
+    text,
+    blocks(
+      section(`❌ ${text}`),
+      requestId ? footer(`Request ${code(requestId)}: the bot logs have the detail.`) : undefined,
+    ),
+  );
 }
 
 /**
  * A wrong input: the problem, what is valid, and the usage line. Parts the problem already says
  * (the domain's messages often end with "Usage: …") are not repeated.
  */
-export function usageView(problem: Sentence | string, usage: string, valid?: readonly string[], validLabel = 'Valid'): SlackMessage {
+export function usageView(
+  problem: Sentence | string,
+  usage: string,
+  valid?: readonly string[],
+  validLabel = 'Valid',
+): SlackMessage {
   const plain = plainSentence(problem);
-  const validText = valid && valid.length > 0 && !plain.includes(`${validLabel}:`) ? `${validLabel}: ${valid.join(', ')}.` : '';
+  const validText =
+    valid && valid.length > 0 && !plain.includes(`${validLabel}:`) ? `${validLabel}: ${valid.join(', ')}.` : '';
   const usageText = plain.includes(usage) ? '' : `Usage: ${usage}`;
   const lines = [
     `⚠️ ${renderSentence(problem)}`,
     validText ? `${validLabel}: ${valid?.map((v) => code(v)).join(', ')}` : '',
     usageText ? `Usage: ${code(usage)}` : '',
   ].filter(Boolean);
-  return message([renderSentence(problem), escapeText([validText, usageText].filter(Boolean).join(' '))].filter(Boolean).join(' '), blocks(section(lines.join('\n'))));
+  return message(
+    [renderSentence(problem), escapeText([validText, usageText].filter(Boolean).join(' '))].filter(Boolean).join(' '),
+    blocks(section(lines.join('\n'))),
+  );
 }
 
 /** A refusal that says who may do it instead (users as mentions, user groups by handle, so nobody is paged). */
-export function forbiddenView(userMessage: Sentence | string, allowed: readonly string[] = [], handles: Handles = NO_HANDLES): SlackMessage {
+export function forbiddenView(
+  userMessage: Sentence | string,
+  allowed: readonly string[] = [],
+  handles: Handles = NO_HANDLES,
+): SlackMessage {
   const who = listWithMore(
     allowed.map((id) => principal(id, handles)),
     { maxChars: 1_000, maxLines: 20 },
@@ -53,7 +76,11 @@ export function noteView(text: Sentence | string, handles: Handles = NO_HANDLES)
  * saying: "You requested this change; another approver must approve it." Who may act instead is
  * listed as for forbiddenView.
  */
-export function decisionNoticeView(userMessage: Sentence | string, allowed: readonly string[] = [], handles: Handles = NO_HANDLES): SlackMessage {
+export function decisionNoticeView(
+  userMessage: Sentence | string,
+  allowed: readonly string[] = [],
+  handles: Handles = NO_HANDLES,
+): SlackMessage {
   if (allowed.length > 0) return forbiddenView(userMessage, allowed, handles);
   const text = renderSentence(userMessage, handles);
   return message(text, blocks(section(`✋ ${text}`)));

@@ -6,7 +6,10 @@ import { blocks, footer, header, message, section } from './blocks';
 import type { SlackMessage } from './message';
 
 /** The parts of a group this view shows (a PatchGroup has them all). */
-export type GroupSummary = Pick<PatchGroup, 'name' | 'tagKey' | 'tagValue' | 'channel' | 'operators' | 'approval' | 'promoteFrom'>;
+export type GroupSummary = Pick<
+  PatchGroup,
+  'name' | 'tagKey' | 'tagValue' | 'channel' | 'operators' | 'approval' | 'promoteFrom'
+>;
 
 /** How an install on the group gets approved, in a few words. */
 function approvalText(g: GroupSummary): string {
@@ -16,7 +19,10 @@ function approvalText(g: GroupSummary): string {
 }
 
 /** One line per group; `instances` (by group name) adds live counts when the caller has them. */
-export function groupsView(groups: readonly GroupSummary[], instances?: Readonly<Record<string, number>>): SlackMessage {
+export function groupsView(
+  groups: readonly GroupSummary[],
+  instances?: Readonly<Record<string, number>>,
+): SlackMessage {
   const lines = groups.map((g) => {
     const parts = [
       `tag ${code(`${g.tagKey}=${g.tagValue}`)}`,
@@ -32,7 +38,9 @@ export function groupsView(groups: readonly GroupSummary[], instances?: Readonly
     escapeText(`${plural(groups.length, 'patch group')}: ${groups.map((g) => g.name).join(', ')}`),
     blocks(
       header('Patch groups'),
-      lines.length > 0 ? section(listWithMore(lines, { maxChars: 2_900, maxLines: 40 }).text) : section('_No patch groups are configured._'),
+      lines.length > 0
+        ? section(listWithMore(lines, { maxChars: 2_900, maxLines: 40 }).text)
+        : section('_No patch groups are configured._'),
       footer(`${code('/patch status <group>')} for compliance · ${code('/patch baseline <group>')} for approval rules`),
     ),
   );

@@ -18,11 +18,18 @@ function line(e: HistoryEntry, now: Date): string {
 export function historyView(entries: readonly HistoryEntry[], group?: string, now: Date = new Date()): SlackMessage {
   const title = group ? `Recent operations on ${group}` : 'Recent operations';
   // Up to three sections: a history page is short, but summaries can make each line long.
-  const list = listWithMore(entries.map((e) => line(e, now)), { maxChars: 8_000, maxLines: 40 });
+  const list = listWithMore(
+    entries.map((e) => line(e, now)),
+    { maxChars: 8_000, maxLines: 40 },
+  );
   const sections = chunkLines(list.text.split('\n'), 2_900).slice(0, 3);
   const empty = `No operations yet${group ? ` on ${bold(group)}` : ''}. ${code(`/patch scan ${group ?? '<group>'}`)} runs the first one.`;
   return message(
     escapeText(`${title}: ${plural(entries.length, 'operation')}`),
-    blocks(header(title), entries.length === 0 ? section(empty) : sections.map((s) => section(s)), footer(`As of ${formatTime(now)}`)),
+    blocks(
+      header(title),
+      entries.length === 0 ? section(empty) : sections.map((s) => section(s)),
+      footer(`As of ${formatTime(now)}`),
+    ),
   );
 }

@@ -16,4 +16,11 @@ export { scopeHealthView } from './scope-health';
 export { countByScope, scopeSpread, scopeSummary, type ScopeCount } from './scope-summary';
 export { windowResultView } from './window-result';
 export { digestView, percent } from './digest';
-export type { ComplianceDiff, WindowResult, WindowTaskResult, DigestData, DigestGroup, NewlyMissingPatch } from './poll-types';
+export type {
+  ComplianceDiff,
+  WindowResult,
+  WindowTaskResult,
+  DigestData,
+  DigestGroup,
+  NewlyMissingPatch,
+} from './poll-types';

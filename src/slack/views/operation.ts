@@ -10,20 +10,69 @@ import { isTerminal } from '../../shared/lifecycle';
 import type { InstanceLine, OperationReport, Verdict } from '../../patching/types';
 import { VERDICT_WORDS, hasProblems, verdictOf } from '../../patching/verdict';
 import { listWithMore } from '../limits';
-import { NO_HANDLES, code, escapeText, formatCount, formatDuration, formatTime, mention, oneLine, plural, truncate, type Handles } from '../mrkdwn';
+import {
+  NO_HANDLES,
+  code,
+  escapeText,
+  formatCount,
+  formatDuration,
+  formatTime,
+  mention,
+  oneLine,
+  plural,
+  truncate,
+  type Handles,
+} from '../mrkdwn';
 import { approvedByText } from './approval';
-import { GLANCE, SHORT, VERDICT_EMOJI, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, section, severityText, spansScopes } from './blocks';
+import {
+  GLANCE,
+  SHORT,
+  VERDICT_EMOJI,
+  blocks,
+  detailThread,
+  failuresSection,
+  fieldSections,
+  footer,
+  header,
+  instanceLabel,
+  listSection,
+  message,
+  moreInThread,
+  section,
+  severityText,
+  spansScopes,
+} from './blocks';
 import { closedCardView, driftCardView, pendingCardView } from './card';
 import { missingPatchLine, worstFirst } from './patches';
 import { changeSummary } from './plan';
-import { complianceAfterText, installState, outcomeLine, progressBar, ssmStatus, statusBreakdown, threadOrder } from './result';
+import {
+  complianceAfterText,
+  installState,
+  outcomeLine,
+  progressBar,
+  ssmStatus,
+  statusBreakdown,
+  threadOrder,
+} from './result';
 import type { SlackMessage } from './message';
 
 /** How each kind is named; a new kind must say how it reads before it compiles. */
 export const KIND_TEXT: Record<OperationKind, { title: string; missingLabel: string; newlyMissingTitle: string }> = {
-  scan: { title: 'Scan', missingLabel: 'Instances missing patches', newlyMissingTitle: 'Newly missing since the previous scan' },
-  install: { title: 'Install', missingLabel: 'Still missing after the install', newlyMissingTitle: 'Newly missing since before the install' },
-  reboot: { title: 'Reboot', missingLabel: 'Missing after the reboot', newlyMissingTitle: 'Newly missing since before the reboot' },
+  scan: {
+    title: 'Scan',
+    missingLabel: 'Instances missing patches',
+    newlyMissingTitle: 'Newly missing since the previous scan',
+  },
+  install: {
+    title: 'Install',
+    missingLabel: 'Still missing after the install',
+    newlyMissingTitle: 'Newly missing since before the install',
+  },
+  reboot: {
+    title: 'Reboot',
+    missingLabel: 'Missing after the reboot',
+    newlyMissingTitle: 'Newly missing since before the reboot',
+  },
 };
 
 /** Where the instances a capped thread leaves out can be read. */
@@ -40,7 +89,10 @@ export function durations(r: OperationReport): { took: string | undefined; appro
   const took = r.finishedAt ? formatDuration(Math.max(0, r.finishedAt.getTime() - from.getTime())) : undefined;
   const approvals = r.approval?.required ? r.approval.decisions.filter((d) => d.decision === 'approved') : [];
   const last = approvals.reduce<Date | undefined>((at, d) => (at === undefined || d.at > at ? d.at : at), undefined);
-  return { took, approvedAfter: last ? formatDuration(Math.max(0, last.getTime() - r.startedAt.getTime())) : undefined };
+  return {
+    took,
+    approvedAfter: last ? formatDuration(Math.max(0, last.getTime() - r.startedAt.getTime())) : undefined,
+  };
 }
 
 /**
@@ -63,11 +115,15 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
   const unreachableIds = new Set(r.unreachable.map((u) => u.instanceId));
   const multi = spansScopes(r.outcomes);
   // Failed counts as report.ts counts it (Failed or TimedOut on a reachable instance); cancelled ones were not run.
-  const failed = r.outcomes.filter((o) => !unreachableIds.has(o.instanceId) && (o.status === 'Failed' || o.status === 'TimedOut'));
+  const failed = r.outcomes.filter(
+    (o) => !unreachableIds.has(o.instanceId) && (o.status === 'Failed' || o.status === 'TimedOut'),
+  );
   const notRun = r.outcomes.filter((o) => o.status === 'Cancelled');
   const failedLines = failed.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`);
   // A stopped instance is named as stopped: that, not a lost agent, is why it was not reached.
-  const unreachableLines = r.unreachable.map((o) => `• ${instanceLabel(o, multi)} — ${o.ec2State ? `${escapeText(o.ec2State)} · ` : ''}${ssmStatus(o)}`);
+  const unreachableLines = r.unreachable.map(
+    (o) => `• ${instanceLabel(o, multi)} — ${o.ec2State ? `${escapeText(o.ec2State)} · ` : ''}${ssmStatus(o)}`,
+  );
   const started = `${kind.title} of ${g} ${r.status === 'pending' ? 'requested' : 'started'} by ${mention(r.requestedBy)}`;
   const { took, approvedAfter } = durations(r);
   // The tracker's note while something is wrong but the operation goes on (AWS unreachable, say).
@@ -76,7 +132,13 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
   const approvedBy =
     r.kind === 'scan'
       ? undefined
-      : [plan ? changeSummary(plan) : undefined, approvedByText(r.approval, r.group), approvedAfter ? `approved after ${approvedAfter}` : undefined].filter(Boolean).join(' · ');
+      : [
+          plan ? changeSummary(plan) : undefined,
+          approvedByText(r.approval, r.group),
+          approvedAfter ? `approved after ${approvedAfter}` : undefined,
+        ]
+          .filter(Boolean)
+          .join(' · ');
   const decided = approvedBy ? footer(approvedBy) : undefined;
   const footerLine = footer(
     `Operation ${code(r.operationId)}`,
@@ -91,7 +153,11 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
       blocks(
         section(`${emoji} *${started}* · ${r.total > 0 ? plural(r.total, 'instance') : 'finding instances…'}`),
         decided,
-        r.total > 0 ? section(`${progressBar(r.finished, r.total)} · ${formatCount(r.finished)} of ${formatCount(r.total)} finished · ${formatCount(r.succeeded)} succeeded · ${formatCount(r.failed)} failed`) : undefined,
+        r.total > 0
+          ? section(
+              `${progressBar(r.finished, r.total)} · ${formatCount(r.finished)} of ${formatCount(r.total)} finished · ${formatCount(r.succeeded)} succeeded · ${formatCount(r.failed)} failed`,
+            )
+          : undefined,
         notice,
         listSection(`*Failed so far (${formatCount(failedLines.length)})*`, failedLines, SHORT),
         listSection(`*Unreachable so far (${formatCount(unreachableLines.length)})*`, unreachableLines, SHORT),
@@ -103,16 +169,28 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
 
   const byWorst = worstFirst(r.newlyMissing, (p) => p.instances.length);
   const left = leftOut(r, multi);
-  const everyInstance = [...r.outcomes].sort((a, b) => threadOrder(a, unreachableIds) - threadOrder(b, unreachableIds)).map((o) => outcomeLine(o, multi, r.kind));
+  const everyInstance = [...r.outcomes]
+    .sort((a, b) => threadOrder(a, unreachableIds) - threadOrder(b, unreachableIds))
+    .map((o) => outcomeLine(o, multi, r.kind));
   const capped = (lines: string[], o = GLANCE) => listWithMore(lines, o).hidden > 0;
   const thread = [
-    ...detailThread(`${r.group} · ${kind.title.toLowerCase()} result per instance`, everyInstance, { hint: RUN_COMMAND_HINT }),
-    ...(capped(byWorst.map((p) => missingPatchLine(p, 0))) ? detailThread(`${r.group} · ${kind.newlyMissingTitle.toLowerCase()}`, byWorst.map((p) => missingPatchLine(p, 5))) : []),
+    ...detailThread(`${r.group} · ${kind.title.toLowerCase()} result per instance`, everyInstance, {
+      hint: RUN_COMMAND_HINT,
+    }),
+    ...(capped(byWorst.map((p) => missingPatchLine(p, 0)))
+      ? detailThread(
+          `${r.group} · ${kind.newlyMissingTitle.toLowerCase()}`,
+          byWorst.map((p) => missingPatchLine(p, 5)),
+        )
+      : []),
     ...left.flatMap((l) => (capped(l.lines, SHORT) ? detailThread(`${r.group} · ${l.thread}`, l.lines) : [])),
   ];
   // An install counts what people ask about: installed, waiting for a reboot, failed, unreachable.
-  const install = r.kind === 'install' ? r.outcomes.filter((o) => installState(o, unreachableIds) === 'pendingReboot') : undefined;
-  const installed = install ? `${formatCount(r.succeeded - install.length)} installed · ${formatCount(install.length)} pending reboot` : `${formatCount(r.succeeded)} succeeded`;
+  const install =
+    r.kind === 'install' ? r.outcomes.filter((o) => installState(o, unreachableIds) === 'pendingReboot') : undefined;
+  const installed = install
+    ? `${formatCount(r.succeeded - install.length)} installed · ${formatCount(install.length)} pending reboot`
+    : `${formatCount(r.succeeded)} succeeded`;
   // Failed here excludes the unreachable, which get their own count and list.
   const summary = [
     plural(r.total, 'instance'),
@@ -121,8 +199,13 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
     `${formatCount(r.unreachable.length)} unreachable`,
     notRun.length > 0 ? `${formatCount(notRun.length)} not run` : '',
     ...left.map((l) => `${formatCount(l.lines.length)} ${l.count}`),
-  ].filter(Boolean).join(' · ');
-  const nothingNew = r.kind === 'scan' && r.missingBySeverity !== undefined && byWorst.length === 0 ? `\n${kind.newlyMissingTitle}: nothing.` : '';
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const nothingNew =
+    r.kind === 'scan' && r.missingBySeverity !== undefined && byWorst.length === 0
+      ? `\n${kind.newlyMissingTitle}: nothing.`
+      : '';
   const after = r.complianceAfter ? `\nAfter: ${complianceAfterText(r.complianceAfter)}` : '';
 
   // Nothing ran at all (every scope failed): the notification says why, not "0 instances".
@@ -136,14 +219,38 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
       decided,
       fieldSections([
         ['SSM status', statusBreakdown(r.outcomes)],
-        ...(r.missingBySeverity ? ([[kind.missingLabel, severityText(r.missingBySeverity)]] as Array<[string, string]>) : []),
+        ...(r.missingBySeverity
+          ? ([[kind.missingLabel, severityText(r.missingBySeverity)]] as Array<[string, string]>)
+          : []),
       ]),
       listSection(`*Failed (${formatCount(failedLines.length)})*`, failedLines, GLANCE, moreInThread),
-      listSection(`*Unreachable (${formatCount(unreachableLines.length)})* — the SSM agent could not be reached, or the instance was not running:`, unreachableLines, SHORT, moreInThread),
-      listSection(`*Not run (${formatCount(notRun.length)})* — cancelled, or stopped once MaxErrors was reached:`, notRun.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`), SHORT, moreInThread),
-      listSection(`*Pending reboot (${formatCount(install?.length ?? 0)})* — installed; the patches apply at the next reboot:`, (install ?? []).map((o) => `• ${instanceLabel(o, multi)}`), SHORT, moreInThread),
-      ...left.map((l) => listSection(`*${l.title} (${formatCount(l.lines.length)})* — ${l.why}`, l.lines, SHORT, moreInThread)),
-      listSection(`*🆕 ${kind.newlyMissingTitle} (${plural(byWorst.length, 'patch', 'patches')})*`, byWorst.map((p) => missingPatchLine(p, 0)), { maxChars: 1_800, maxLines: 10 }, moreInThread),
+      listSection(
+        `*Unreachable (${formatCount(unreachableLines.length)})* — the SSM agent could not be reached, or the instance was not running:`,
+        unreachableLines,
+        SHORT,
+        moreInThread,
+      ),
+      listSection(
+        `*Not run (${formatCount(notRun.length)})* — cancelled, or stopped once MaxErrors was reached:`,
+        notRun.map((o) => `• ${instanceLabel(o, multi)} — ${ssmStatus(o)}`),
+        SHORT,
+        moreInThread,
+      ),
+      listSection(
+        `*Pending reboot (${formatCount(install?.length ?? 0)})* — installed; the patches apply at the next reboot:`,
+        (install ?? []).map((o) => `• ${instanceLabel(o, multi)}`),
+        SHORT,
+        moreInThread,
+      ),
+      ...left.map((l) =>
+        listSection(`*${l.title} (${formatCount(l.lines.length)})* — ${l.why}`, l.lines, SHORT, moreInThread),
+      ),
+      listSection(
+        `*🆕 ${kind.newlyMissingTitle} (${plural(byWorst.length, 'patch', 'patches')})*`,
+        byWorst.map((p) => missingPatchLine(p, 0)),
+        { maxChars: 1_800, maxLines: 10 },
+        moreInThread,
+      ),
       failuresSection(r.failures),
       notice,
       footerLine,
@@ -153,9 +260,14 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
 }
 
 /** Approved instances this change did not patch, and instances it left out on purpose, each with why. */
-function leftOut(r: OperationReport, multi: boolean): Array<{ title: string; why: string; count: string; thread: string; lines: string[] }> {
+function leftOut(
+  r: OperationReport,
+  multi: boolean,
+): Array<{ title: string; why: string; count: string; thread: string; lines: string[] }> {
   const lines = (items: readonly InstanceLine[] | undefined, why?: (i: InstanceLine) => string) =>
-    (items ?? []).map((i) => `• ${instanceLabel(i, multi)}${why ? ` — ${escapeText(truncate(oneLine(why(i)), 200))}` : ''}`);
+    (items ?? []).map(
+      (i) => `• ${instanceLabel(i, multi)}${why ? ` — ${escapeText(truncate(oneLine(why(i)), 200))}` : ''}`,
+    );
   const notIncluded = r.drift?.notIncluded ?? [];
   return [
     {

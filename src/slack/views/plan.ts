@@ -8,7 +8,21 @@ import { otherSpellingFix, otherSpellingSummary } from '../../patching/tag-spell
 import type { ChangePlan, PromotionEvidence } from '../../patching/types';
 import { listWithMore, type ListOptions } from '../limits';
 import { bold, code, escapeText, formatAge, formatCount, formatDuration, oneLine, plural, truncate } from '../mrkdwn';
-import { GLANCE, SHORT, detailThread, type DetailOptions, failuresSection, fieldSections, footer, instanceLabel, listSection, moreInThread, section, spansScopes, type Part } from './blocks';
+import {
+  GLANCE,
+  SHORT,
+  detailThread,
+  type DetailOptions,
+  failuresSection,
+  fieldSections,
+  footer,
+  instanceLabel,
+  listSection,
+  moreInThread,
+  section,
+  spansScopes,
+  type Part,
+} from './blocks';
 import { plannedPatchLine, worstFirst } from './patches';
 import { countByScope, scopeSpread, scopeSummary } from './scope-summary';
 import type { SlackMessage } from './message';
@@ -25,7 +39,10 @@ const REBOOT_WORDS: Record<ChangePlan['rebootOption'], string> = {
 export function changeSummary(plan: ChangePlan): string {
   const on = `${formatCount(plan.targets.length)} ${escapeText(plan.group)} ${plan.targets.length === 1 ? 'instance' : 'instances'}`;
   if (plan.kind === 'reboot') return `Reboot ${on}`;
-  const what = plan.scan.newest === undefined && plan.patches.length === 0 ? 'missing patches' : plural(plan.patches.length, 'patch', 'patches');
+  const what =
+    plan.scan.newest === undefined && plan.patches.length === 0
+      ? 'missing patches'
+      : plural(plan.patches.length, 'patch', 'patches');
   return `Install ${what} on ${on}, ${plan.rebootOption === 'NoReboot' ? 'no reboot' : 'rebooting if needed'}`;
 }
 
@@ -36,12 +53,15 @@ export function needsScan(plan: ChangePlan): boolean {
 
 function scanLine(plan: ChangePlan, now: Date): string {
   const limit = `limit ${formatDuration(plan.scan.maxAgeMs)}`;
-  return plan.scan.newest ? `${formatAge(now.getTime() - plan.scan.newest.getTime())} · ${limit}` : `never scanned · ${limit}`;
+  return plan.scan.newest
+    ? `${formatAge(now.getTime() - plan.scan.newest.getTime())} · ${limit}`
+    : `never scanned · ${limit}`;
 }
 
 function scanWarning(plan: ChangePlan, now: Date): string {
   const g = bold(plan.group);
-  if (plan.scan.newest === undefined) return `⚠️ ${g} was never scanned, so nobody can see what this change would install. Scan first.`;
+  if (plan.scan.newest === undefined)
+    return `⚠️ ${g} was never scanned, so nobody can see what this change would install. Scan first.`;
   if (!plan.scan.stale) return '';
   const age = formatDuration(now.getTime() - plan.scan.newest.getTime());
   return `⚠️ The latest scan is ${age} old (limit ${formatDuration(plan.scan.maxAgeMs)}): the plan may be out of date.`;
@@ -55,7 +75,11 @@ export function promotionText(p: PromotionEvidence, now: Date): string {
     ? `last install ${code(last.operationId)} ${last.status === 'succeeded' || last.status === 'failed' ? last.status : `is ${last.status}`}${when}`
     : 'no install through patchbot yet';
   const compliance =
-    p.compliantNow === undefined ? 'compliance unknown' : p.compliantNow ? 'compliant now ✅' : `not compliant now (${plural(p.nonCompliantInstances, 'instance')} non-compliant)`;
+    p.compliantNow === undefined
+      ? 'compliance unknown'
+      : p.compliantNow
+        ? 'compliant now ✅'
+        : `not compliant now (${plural(p.nonCompliantInstances, 'instance')} non-compliant)`;
   // The warning says the same facts again in other words, so the card shows them once, flagged.
   return `*Promotion evidence*\n${p.warning ? '⚠️ ' : ''}${bold(p.fromGroup)}: ${install}, ${compliance}`;
 }
@@ -66,7 +90,12 @@ function otherSpellingSection(plan: ChangePlan): Part {
   const summary = other ? otherSpellingSummary(other) : undefined;
   if (!other || !summary) return undefined;
   const lines = other.instances.map((i) => `• ${instanceLabel(i, spansScopes(other.instances))}`);
-  return listSection(`⚠ *${escapeText(summary)}* — ${escapeText(otherSpellingFix(other))}:`, lines, SHORT, moreInThread);
+  return listSection(
+    `⚠ *${escapeText(summary)}* — ${escapeText(otherSpellingFix(other))}:`,
+    lines,
+    SHORT,
+    moreInThread,
+  );
 }
 
 /** The baseline(s) the plan rests on, by name; checked again right before the send. */
@@ -91,7 +120,10 @@ function sendNote(plan: ChangePlan): string {
 }
 
 const targetLines = (plan: ChangePlan) => plan.targets.map((i) => `• ${instanceLabel(i, spansScopes(plan.targets))}`);
-const excludedLines = (plan: ChangePlan) => plan.excluded.map((i) => `• ${instanceLabel(i, spansScopes(plan.excluded))} — ${escapeText(truncate(oneLine(i.reason), 200))}`);
+const excludedLines = (plan: ChangePlan) =>
+  plan.excluded.map(
+    (i) => `• ${instanceLabel(i, spansScopes(plan.excluded))} — ${escapeText(truncate(oneLine(i.reason), 200))}`,
+  );
 const patchLines = (plan: ChangePlan) => worstFirst(plan.patches, (p) => p.instances).map(plannedPatchLine);
 const capped = (lines: string[], o: ListOptions) => listWithMore(lines, o).hidden > 0;
 
@@ -99,13 +131,22 @@ const capped = (lines: string[], o: ListOptions) => listWithMore(lines, o).hidde
 export function planSections(plan: ChangePlan, now: Date): Part[] {
   const noun = plan.kind === 'reboot' ? 'Instances to reboot' : 'Targets';
   const patches = patchLines(plan);
-  const noPatches = plan.scan.newest === undefined ? '' : '*Patches to install*: none missing according to the latest scan.';
+  const noPatches =
+    plan.scan.newest === undefined ? '' : '*Patches to install*: none missing according to the latest scan.';
   const where = countByScope(plan.targets);
   return [
-    listSection(`*${noun} (${formatCount(plan.targets.length)})*`, targetLines(plan), TARGETS, moreInThread) ?? section(`*${noun}*: none.`),
+    listSection(`*${noun} (${formatCount(plan.targets.length)})*`, targetLines(plan), TARGETS, moreInThread) ??
+      section(`*${noun}*: none.`),
     scopeSpread(where) ? footer(`${noun}: ${escapeText(scopeSummary(plan.group, where))}`) : undefined,
     listSection(`*Excluded (${formatCount(plan.excluded.length)})*`, excludedLines(plan), SHORT, moreInThread),
-    plan.kind === 'install' ? (listSection(`*Patches to install (${formatCount(patches.length)})*, worst first`, patches, GLANCE, moreInThread) ?? section(noPatches)) : undefined,
+    plan.kind === 'install'
+      ? (listSection(
+          `*Patches to install (${formatCount(patches.length)})*, worst first`,
+          patches,
+          GLANCE,
+          moreInThread,
+        ) ?? section(noPatches))
+      : undefined,
     section(scanWarning(plan, now)),
     fieldSections([
       ['Latest scan', scanLine(plan, now)],
@@ -122,11 +163,26 @@ export function planSections(plan: ChangePlan, now: Date): Part[] {
 
 /** The full lists the card caps, as thread replies: the patches in full (what approvers weigh), the targets as far as a person reads. */
 export function planThread(plan: ChangePlan): SlackMessage[] {
-  const fleet = { maxMessages: 2, hint: `Fleet Manager in the SSM console lists every instance tagged ${escapeText(plan.group)}.` };
+  const fleet = {
+    maxMessages: 2,
+    hint: `Fleet Manager in the SSM console lists every instance tagged ${escapeText(plan.group)}.`,
+  };
   const lists: Array<[title: string, lines: string[], options: ListOptions, detail: DetailOptions]> = [
-    [`${plan.group} · ${plan.kind === 'reboot' ? 'instances to reboot' : 'targets'}`, targetLines(plan), TARGETS, fleet],
+    [
+      `${plan.group} · ${plan.kind === 'reboot' ? 'instances to reboot' : 'targets'}`,
+      targetLines(plan),
+      TARGETS,
+      fleet,
+    ],
     [`${plan.group} · excluded instances`, excludedLines(plan), SHORT, { ...fleet, maxMessages: 1 }],
-    [`${plan.group} · patches to install, worst first`, plan.kind === 'install' ? patchLines(plan) : [], GLANCE, { hint: 'Patch Manager → Compliance reporting in the SSM console lists every missing patch.' }],
+    [
+      `${plan.group} · patches to install, worst first`,
+      plan.kind === 'install' ? patchLines(plan) : [],
+      GLANCE,
+      { hint: 'Patch Manager → Compliance reporting in the SSM console lists every missing patch.' },
+    ],
   ];
-  return lists.flatMap(([title, lines, options, detail]) => (capped(lines, options) ? detailThread(title, lines, detail) : []));
+  return lists.flatMap(([title, lines, options, detail]) =>
+    capped(lines, options) ? detailThread(title, lines, detail) : [],
+  );
 }

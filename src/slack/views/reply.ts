@@ -11,7 +11,10 @@ import type { SlackMessage } from './message';
 import { windowsView } from './windows';
 
 /** A reply with its views rendered, ready for response_url or chat.postMessage. */
-export type RenderedReply = { kind: 'ephemeral'; message: SlackMessage } | { kind: 'channel'; message: SlackMessage } | { kind: 'none'; note?: SlackMessage };
+export type RenderedReply =
+  | { kind: 'ephemeral'; message: SlackMessage }
+  | { kind: 'channel'; message: SlackMessage }
+  | { kind: 'none'; note?: SlackMessage };
 
 /** The Slack message for one view. */
 export function renderView(v: View): SlackMessage {

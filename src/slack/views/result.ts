@@ -11,7 +11,9 @@ import { instanceLabel } from './blocks';
 
 /** SSM's status, with its finer detail when it adds something: "Failed (Undeliverable)". */
 export function ssmStatus(o: InstanceOutcome): string {
-  return o.statusDetails && o.statusDetails !== o.status ? `${o.status} (${escapeText(truncate(oneLine(o.statusDetails), 120))})` : o.status;
+  return o.statusDetails && o.statusDetails !== o.status
+    ? `${o.status} (${escapeText(truncate(oneLine(o.statusDetails), 120))})`
+    : o.status;
 }
 
 /** Invocation statuses that will not change any more. */
@@ -34,7 +36,9 @@ export function outcomeLine(o: InstanceOutcome, withScope: boolean, kind: Operat
   const status = installed ? ((o.pendingReboot ?? 0) > 0 ? 'Installed, pending reboot' : 'Installed') : ssmStatus(o);
   const after = [
     o.missing !== undefined ? plural(o.missing, 'missing patch', 'missing patches') : '',
-    o.pendingReboot ? `${formatCount(o.pendingReboot)} ${installed ? 'patches wait for the reboot' : 'pending reboot'}` : '',
+    o.pendingReboot
+      ? `${formatCount(o.pendingReboot)} ${installed ? 'patches wait for the reboot' : 'pending reboot'}`
+      : '',
   ].filter(Boolean);
   return `• ${instanceLabel(o, withScope)} — ${status}${after.length > 0 ? ` · ${after.join(' · ')}` : ''}`;
 }
@@ -65,6 +69,10 @@ export function threadOrder(o: InstanceOutcome, unreachable: ReadonlySet<string>
  */
 export function complianceAfterText(c: NonNullable<OperationReport['complianceAfter']>): string {
   const others = Math.max(0, c.nonCompliant - c.pendingReboot);
-  const parts = [`${formatCount(c.compliant)} compliant`, c.pendingReboot > 0 ? `${formatCount(c.pendingReboot)} pending reboot` : '', others > 0 ? `${formatCount(others)} non-compliant` : ''];
+  const parts = [
+    `${formatCount(c.compliant)} compliant`,
+    c.pendingReboot > 0 ? `${formatCount(c.pendingReboot)} pending reboot` : '',
+    others > 0 ? `${formatCount(others)} non-compliant` : '',
+  ];
   return `${parts.filter(Boolean).join(', ')} of ${formatCount(c.instances)}`;
 }

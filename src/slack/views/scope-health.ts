@@ -13,7 +13,11 @@ import type { SlackMessage } from './message';
 export type ScopeHealthPoll = 'compliance' | 'windows';
 
 /** "⚠️ PRD: could not read 1 scope" and/or "✅ PRD: 1 scope answers again", with the scopes. */
-export function scopeHealthView(change: ScopeHealthChange, now: Date, poll: ScopeHealthPoll = 'compliance'): SlackMessage {
+export function scopeHealthView(
+  change: ScopeHealthChange,
+  now: Date,
+  poll: ScopeHealthPoll = 'compliance',
+): SlackMessage {
   const g = poll === 'windows' ? 'Maintenance windows' : escapeText(change.group);
   const one = change.started.length === 1;
   const leftOut =
@@ -23,16 +27,26 @@ export function scopeHealthView(change: ScopeHealthChange, now: Date, poll: Scop
   const { started, recovered, failing } = change;
   const still = failing.filter((f) => !started.includes(f));
   const summary = [
-    started.length > 0 ? `⚠️ ${g}: could not read ${plural(started.length, 'scope')} (${started.map((f) => scopeLabel(f.scope, f.region)).join(', ')})` : '',
-    recovered.length > 0 ? `✅ ${g}: ${plural(recovered.length, 'scope')} ${recovered.length === 1 ? 'answers' : 'answer'} again (${recovered.map((r) => scopeLabel(r.scope, r.region)).join(', ')})` : '',
+    started.length > 0
+      ? `⚠️ ${g}: could not read ${plural(started.length, 'scope')} (${started.map((f) => scopeLabel(f.scope, f.region)).join(', ')})`
+      : '',
+    recovered.length > 0
+      ? `✅ ${g}: ${plural(recovered.length, 'scope')} ${recovered.length === 1 ? 'answers' : 'answer'} again (${recovered.map((r) => scopeLabel(r.scope, r.region)).join(', ')})`
+      : '',
   ].filter(Boolean);
   return message(
     summary.join(' · '),
     blocks(
       section(summary.map((line) => `*${line}*`).join('\n')),
       failuresSection(started, `❌ *What failed*, and what to do. ${leftOut}`),
-      listSection('*Answering again*', recovered.map((r) => `• ${scopeLabel(r.scope, r.region)}`), SHORT),
-      still.length > 0 ? section(`Still failing: ${still.map((f) => scopeLabel(f.scope, f.region)).join(', ')}`) : undefined,
+      listSection(
+        '*Answering again*',
+        recovered.map((r) => `• ${scopeLabel(r.scope, r.region)}`),
+        SHORT,
+      ),
+      still.length > 0
+        ? section(`Still failing: ${still.map((f) => scopeLabel(f.scope, f.region)).join(', ')}`)
+        : undefined,
       footer(`${poll === 'windows' ? 'Window poll' : 'Compliance poll'} · ${formatTime(now)}`),
     ),
   );

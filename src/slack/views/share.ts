@@ -17,7 +17,9 @@ export const SHARE_ACTION = 'patchbot.share';
 
 /** The button's value: `{"command":"status","group":"PRD"}`, far under Slack's 2,000 characters. */
 export function shareValue(request: ShareRequest): string {
-  const value = JSON.stringify(request.group === undefined ? { command: request.command } : { command: request.command, group: request.group });
+  const value = JSON.stringify(
+    request.group === undefined ? { command: request.command } : { command: request.command, group: request.group },
+  );
   if (value.length > SLACK_LIMITS.buttonValue) throw new RangeError(`share value of ${value.length} characters`);
   return value;
 }
@@ -29,7 +31,11 @@ export function shareCommandText(request: ShareRequest): string {
 
 /** The private answer with a Share in channel button at its end (the thread parts are left as they are). */
 export function withShareButton(answer: SlackMessage, request: ShareRequest): SlackMessage {
-  const button = blocks(Blocks.Actions().elements(Elements.Button({ text: 'Share in channel', actionId: SHARE_ACTION, value: shareValue(request) })));
+  const button = blocks(
+    Blocks.Actions().elements(
+      Elements.Button({ text: 'Share in channel', actionId: SHARE_ACTION, value: shareValue(request) }),
+    ),
+  );
   // Keep the button inside Slack's 50 blocks: it matters more than a last block of detail.
   const kept: KnownBlock[] = answer.blocks.slice(0, SLACK_LIMITS.messageBlocks - button.length);
   return message(answer.text, [...kept, ...button], answer.thread);

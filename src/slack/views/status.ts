@@ -7,7 +7,24 @@ import { otherSpellingFix, otherSpellingSummary } from '../../patching/tag-spell
 import type { GroupStatus, NonCompliantInstance, StaleInstance, UnreachableInstance } from '../../patching/types';
 import { code, escapeText, formatAge, formatCount, formatDuration, formatTime, plural } from '../mrkdwn';
 import { listWithMore } from '../limits';
-import { GLANCE, SHORT, blocks, detailThread, failuresSection, fieldSections, footer, header, instanceLabel, listSection, message, moreInThread, scopeLabel, section, severityText, spansScopes } from './blocks';
+import {
+  GLANCE,
+  SHORT,
+  blocks,
+  detailThread,
+  failuresSection,
+  fieldSections,
+  footer,
+  header,
+  instanceLabel,
+  listSection,
+  message,
+  moreInThread,
+  scopeLabel,
+  section,
+  severityText,
+  spansScopes,
+} from './blocks';
 import { scopeSummary } from './scope-summary';
 import type { SlackMessage } from './message';
 
@@ -28,7 +45,10 @@ function nonCompliantLine(i: NonCompliantInstance, withScope: boolean): string {
 }
 
 /** Why an instance cannot be reached, as an operator would check it. */
-export function reachability(i: Pick<UnreachableInstance, 'pingStatus' | 'ec2State' | 'lastPingAt'>, now: Date): string {
+export function reachability(
+  i: Pick<UnreachableInstance, 'pingStatus' | 'ec2State' | 'lastPingAt'>,
+  now: Date,
+): string {
   const state =
     i.ec2State !== undefined && i.ec2State !== 'running'
       ? `EC2 ${escapeText(i.ec2State)}`
@@ -54,14 +74,27 @@ function stoppedNote(s: GroupStatus): string {
 function verdict(s: GroupStatus): { emoji: string; line: string } {
   const c = s.counts;
   if (c.instances === 0) {
-    return { emoji: s.failures.length > 0 ? '❌' : '⚠️', line: s.failures.length > 0 ? 'No instances could be read' : 'No instances found in this group' };
+    return {
+      emoji: s.failures.length > 0 ? '❌' : '⚠️',
+      line: s.failures.length > 0 ? 'No instances could be read' : 'No instances found in this group',
+    };
   }
   const extras = [
-    s.missingBySeverity.critical > 0 ? `${formatCount(s.missingBySeverity.critical)} with critical patches missing` : '',
+    s.missingBySeverity.critical > 0
+      ? `${formatCount(s.missingBySeverity.critical)} with critical patches missing`
+      : '',
     c.unreachable > 0 ? `${formatCount(c.unreachable)} unreachable${stoppedNote(s)}` : '',
   ].filter(Boolean);
-  const head = c.nonCompliant === 0 ? `All ${plural(c.instances, 'instance')} compliant` : `${formatCount(c.nonCompliant)} non-compliant of ${plural(c.instances, 'instance')}`;
-  const ok = c.nonCompliant === 0 && c.unreachable === 0 && s.failures.length === 0 && s.stale.length === 0 && !s.otherSpelling?.instances.length;
+  const head =
+    c.nonCompliant === 0
+      ? `All ${plural(c.instances, 'instance')} compliant`
+      : `${formatCount(c.nonCompliant)} non-compliant of ${plural(c.instances, 'instance')}`;
+  const ok =
+    c.nonCompliant === 0 &&
+    c.unreachable === 0 &&
+    s.failures.length === 0 &&
+    s.stale.length === 0 &&
+    !s.otherSpelling?.instances.length;
   return { emoji: ok ? '✅' : '⚠️', line: [head, ...extras].join(' · ') };
 }
 
@@ -72,12 +105,20 @@ function scanAgeSection(s: GroupStatus, staleLines: string[]) {
   const { newest, oldest } = s.scanAge;
   const rescan = code(`/patch scan ${s.group}`);
   if (newest === undefined) return section(`⚠ *No scan results yet.* Run ${rescan} to get them.`);
-  const range = oldest && oldest.getTime() !== newest.getTime() ? `newest ${formatAge(now - newest.getTime())}, oldest ${formatAge(now - oldest.getTime())}` : formatAge(now - newest.getTime());
+  const range =
+    oldest && oldest.getTime() !== newest.getTime()
+      ? `newest ${formatAge(now - newest.getTime())}, oldest ${formatAge(now - oldest.getTime())}`
+      : formatAge(now - newest.getTime());
   const stale = s.stale.length > 0 || (oldest !== undefined && now - oldest.getTime() > s.scanAge.maxAgeMs);
   const first = `${stale ? '⚠' : '🕑'} Last scans: ${range} (limit ${limit})`;
   if (!stale) return section(first);
   if (staleLines.length === 0) return section(`${first} — ${rescan} refreshes them`);
-  return listSection(`${first}\n⚠ *${plural(s.stale.length, 'instance')} not scanned within ${limit}* — ${rescan} refreshes them:`, staleLines, SHORT, moreInThread);
+  return listSection(
+    `${first}\n⚠ *${plural(s.stale.length, 'instance')} not scanned within ${limit}* — ${rescan} refreshes them:`,
+    staleLines,
+    SHORT,
+    moreInThread,
+  );
 }
 
 /** Instances under the other tag spelling: what they are, why they are left out, what to do, then their names. */
@@ -85,7 +126,12 @@ function otherSpellingSection(s: GroupStatus, lines: string[]) {
   const other = s.otherSpelling;
   const summary = other ? otherSpellingSummary(other) : undefined;
   if (!other || !summary) return undefined;
-  return listSection(`⚠ *${escapeText(summary)}* — ${escapeText(otherSpellingFix(other))}:`, lines, SHORT, moreInThread);
+  return listSection(
+    `⚠ *${escapeText(summary)}* — ${escapeText(otherSpellingFix(other))}:`,
+    lines,
+    SHORT,
+    moreInThread,
+  );
 }
 
 /** `/patch status <group>` as a message; full instance lists go to the thread when the message caps them. */
@@ -103,11 +149,24 @@ export function statusView(s: GroupStatus): SlackMessage {
   const capped = (lines: string[], options = GLANCE) => listWithMore(lines, options).hidden > 0;
 
   const thread = [
-    ...(capped(nonCompliant) ? detailThread(`${s.group} · non-compliant instances, worst first`, nonCompliant, { hint: CONSOLE_HINT }) : []),
-    ...(capped(unreachable, SHORT) ? detailThread(`${s.group} · unreachable instances`, unreachable, { maxMessages: 3, hint: CONSOLE_HINT }) : []),
-    ...(capped(stale, SHORT) ? detailThread(`${s.group} · instances not scanned within ${formatDuration(s.scanAge.maxAgeMs)}`, stale, { maxMessages: 3, hint: CONSOLE_HINT }) : []),
+    ...(capped(nonCompliant)
+      ? detailThread(`${s.group} · non-compliant instances, worst first`, nonCompliant, { hint: CONSOLE_HINT })
+      : []),
+    ...(capped(unreachable, SHORT)
+      ? detailThread(`${s.group} · unreachable instances`, unreachable, { maxMessages: 3, hint: CONSOLE_HINT })
+      : []),
+    ...(capped(stale, SHORT)
+      ? detailThread(`${s.group} · instances not scanned within ${formatDuration(s.scanAge.maxAgeMs)}`, stale, {
+          maxMessages: 3,
+          hint: CONSOLE_HINT,
+        })
+      : []),
     ...(s.otherSpelling && capped(other, SHORT)
-      ? detailThread(`${s.group} · instances tagged ${s.otherSpelling.tagKey}=${s.otherSpelling.tagValue}, not part of the group`, other, { maxMessages: 3 })
+      ? detailThread(
+          `${s.group} · instances tagged ${s.otherSpelling.tagKey}=${s.otherSpelling.tagValue}, not part of the group`,
+          other,
+          { maxMessages: 3 },
+        )
       : []),
   ];
   const scopeLines = s.scopes.map((sc) => `• ${scopeLabel(sc.scope, sc.region)} — ${plural(sc.instances, 'instance')}`);
@@ -130,8 +189,18 @@ export function statusView(s: GroupStatus): SlackMessage {
           ])
         : undefined,
       c.instances > 0 ? scanAgeSection(s, stale) : undefined,
-      listSection(`*Non-compliant, worst first (${formatCount(nonCompliant.length)})*`, nonCompliant, GLANCE, moreInThread),
-      listSection(`*Unreachable (${formatCount(unreachable.length)})* — SSM cannot scan or patch these:`, unreachable, SHORT, moreInThread),
+      listSection(
+        `*Non-compliant, worst first (${formatCount(nonCompliant.length)})*`,
+        nonCompliant,
+        GLANCE,
+        moreInThread,
+      ),
+      listSection(
+        `*Unreachable (${formatCount(unreachable.length)})* — SSM cannot scan or patch these:`,
+        unreachable,
+        SHORT,
+        moreInThread,
+      ),
       otherSpellingSection(s, other),
       multi ? listSection('*Scopes*', scopeLines, SHORT) : undefined,
       failuresSection(s.failures),

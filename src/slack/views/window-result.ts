@@ -23,7 +23,8 @@ const HINT = 'Maintenance Windows → History in the SSM console has every invoc
 
 const emoji = (status: string) => EXECUTION_EMOJI[status] ?? '•';
 const status = (s: string) => `${emoji(s)} ${escapeText(oneLine(s))}`;
-const details = (s: string | undefined, max = 200) => (s && oneLine(s) !== '' ? escapeText(truncate(oneLine(s), max)) : undefined);
+const details = (s: string | undefined, max = 200) =>
+  s && oneLine(s) !== '' ? escapeText(truncate(oneLine(s), max)) : undefined;
 
 /** "Install", "Scan", or the task's document/ARN when it is not a patch task. */
 function taskName(t: WindowTaskResult): string {
@@ -70,21 +71,45 @@ export function windowResultView(r: WindowResult): SlackMessage {
     .filter(Boolean)
     .join(' · ');
   const why = r.status !== 'SUCCESS' ? details(r.statusDetails, 500) : undefined;
-  const groups = r.groups.length > 0 ? `Patched ${listWithMore(r.groups.map((g) => bold(g)), { maxChars: 400, maxLines: 10 }).text.replace(/\n/g, ', ')}` : 'Patched no configured group';
+  const groups =
+    r.groups.length > 0
+      ? `Patched ${listWithMore(
+          r.groups.map((g) => bold(g)),
+          { maxChars: 400, maxLines: 10 },
+        ).text.replace(/\n/g, ', ')}`
+      : 'Patched no configured group';
   const where = `${groups} · ${code(r.windowId)} · ${escapeText(`${r.scope} · ${r.region}`)}`;
 
   const withFailures = r.tasks.filter((t) => t.failed.length > 0);
   const shown = withFailures.slice(0, MAX_TASK_SECTIONS);
-  const perTask = { maxChars: Math.min(TASK_LINES.maxChars, Math.floor(FAILED_BUDGET / Math.max(1, shown.length))), maxLines: TASK_LINES.maxLines };
+  const perTask = {
+    maxChars: Math.min(TASK_LINES.maxChars, Math.floor(FAILED_BUDGET / Math.max(1, shown.length))),
+    maxLines: TASK_LINES.maxLines,
+  };
   const failedSections = shown.map((t) =>
-    listSection(`*${escapeText(taskName(t))} · failed or timed out (${formatCount(t.failed.length)})*`, t.failed.map(failedLine), perTask, moreInThread),
+    listSection(
+      `*${escapeText(taskName(t))} · failed or timed out (${formatCount(t.failed.length)})*`,
+      t.failed.map(failedLine),
+      perTask,
+      moreInThread,
+    ),
   );
   const unshown = withFailures.length - shown.length;
   const thread = withFailures
     .filter((t, i) => i >= MAX_TASK_SECTIONS || listWithMore(t.failed.map(failedLine), perTask).hidden > 0)
-    .flatMap((t) => detailThread(`${r.windowName} · ${taskName(t)} · failed or timed out`, t.failed.map(failedLine), { maxMessages: 4, hint: HINT }));
+    .flatMap((t) =>
+      detailThread(`${r.windowName} · ${taskName(t)} · failed or timed out`, t.failed.map(failedLine), {
+        maxMessages: 4,
+        hint: HINT,
+      }),
+    );
 
-  const fallback = [`🛠 ${escapeText(oneLine(r.windowName))}`, status(r.status), took, failedCount > 0 ? `${plural(failedCount, 'instance')} failed or timed out` : undefined]
+  const fallback = [
+    `🛠 ${escapeText(oneLine(r.windowName))}`,
+    status(r.status),
+    took,
+    failedCount > 0 ? `${plural(failedCount, 'instance')} failed or timed out` : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
 

@@ -36,7 +36,8 @@ function when(at: Date, now: Date): string {
 function lastRun(e: WindowExecution | undefined, now: Date): string {
   if (!e) return 'Last run: _none recorded_';
   const at = e.startTime ? ` ${when(e.startTime, now)}` : '';
-  const detail = e.statusDetails && e.status !== 'SUCCESS' ? ` — ${escapeText(truncate(oneLine(e.statusDetails), 200))}` : '';
+  const detail =
+    e.statusDetails && e.status !== 'SUCCESS' ? ` — ${escapeText(truncate(oneLine(e.statusDetails), 200))}` : '';
   return `Last run: ${EXECUTION_EMOJI[e.status] ?? '•'} ${escapeText(e.status)}${at}${detail}`;
 }
 
@@ -45,11 +46,34 @@ function windowText(e: WindowViewEntry, now: Date, showScope: boolean): string {
   const w = e.window;
   const groups = e.groups.length > 0 ? ` · ${e.groups.map((g) => bold(g)).join(', ')}` : '';
   const scope = showScope ? ` · ${escapeText(`${e.scope} · ${e.region}`)}` : '';
-  const schedule = w.schedule ? `${code(w.schedule)}${w.scheduleTimezone ? ` ${escapeText(w.scheduleTimezone)}` : ' UTC'}` : '_no schedule_';
-  const duration = w.durationHours !== undefined ? ` · ${plural(w.durationHours, 'hour')}${w.cutoffHours ? ` (no new tasks in the last ${plural(w.cutoffHours, 'hour')})` : ''}` : '';
-  const next = !w.enabled ? '⏸ Disabled: it will not run' : w.nextExecutionTime ? `Next run ${when(w.nextExecutionTime, now)}` : 'Next run: _not scheduled_';
-  const targets = e.targets && e.targets.length > 0 ? `Targets ${listWithMore(e.targets.map((t) => code(truncate(t, 120))), { maxChars: 400, maxLines: 3 }).text.replace(/\n/g, ', ')}` : '';
-  return [`${bold(truncate(w.name, 100))} ${code(w.windowId)}${groups}${scope}`, targets, `Schedule ${schedule}${duration}`, next, lastRun(e.lastExecution, now)].filter(Boolean).join('\n');
+  const schedule = w.schedule
+    ? `${code(w.schedule)}${w.scheduleTimezone ? ` ${escapeText(w.scheduleTimezone)}` : ' UTC'}`
+    : '_no schedule_';
+  const duration =
+    w.durationHours !== undefined
+      ? ` · ${plural(w.durationHours, 'hour')}${w.cutoffHours ? ` (no new tasks in the last ${plural(w.cutoffHours, 'hour')})` : ''}`
+      : '';
+  const next = !w.enabled
+    ? '⏸ Disabled: it will not run'
+    : w.nextExecutionTime
+      ? `Next run ${when(w.nextExecutionTime, now)}`
+      : 'Next run: _not scheduled_';
+  const targets =
+    e.targets && e.targets.length > 0
+      ? `Targets ${listWithMore(
+          e.targets.map((t) => code(truncate(t, 120))),
+          { maxChars: 400, maxLines: 3 },
+        ).text.replace(/\n/g, ', ')}`
+      : '';
+  return [
+    `${bold(truncate(w.name, 100))} ${code(w.windowId)}${groups}${scope}`,
+    targets,
+    `Schedule ${schedule}${duration}`,
+    next,
+    lastRun(e.lastExecution, now),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Enabled windows by next run, soonest first; then the ones with no next run; disabled last. */
@@ -59,18 +83,26 @@ function sortKey(e: WindowViewEntry): number {
 }
 
 /** The windows of one group (or all), with scopes that could not be read; `now` makes it testable. */
-export function windowsView(entries: readonly WindowViewEntry[], failures: readonly ScopeFailure[], now: Date = new Date()): SlackMessage {
+export function windowsView(
+  entries: readonly WindowViewEntry[],
+  failures: readonly ScopeFailure[],
+  now: Date = new Date(),
+): SlackMessage {
   const sorted = [...entries].sort((a, b) => sortKey(a) - sortKey(b));
   const showScope = new Set(entries.map((e) => `${e.scope}\u0000${e.region}`)).size > 1;
   const texts = sorted.map((e) => windowText(e, now, showScope));
   const hidden = Math.max(0, texts.length - MAX_SHOWN);
   const next = sorted.find((e) => e.window.enabled && e.window.nextExecutionTime);
-  const summary = next?.window.nextExecutionTime ? `next: ${next.window.name} ${formatAge(now.getTime() - next.window.nextExecutionTime.getTime())}` : 'none scheduled';
+  const summary = next?.window.nextExecutionTime
+    ? `next: ${next.window.name} ${formatAge(now.getTime() - next.window.nextExecutionTime.getTime())}`
+    : 'none scheduled';
   return message(
     escapeText(`${plural(entries.length, 'maintenance window')} · ${summary}`),
     blocks(
       header('Maintenance windows'),
-      entries.length === 0 && failures.length === 0 ? section('No maintenance windows target these groups. Patch Manager only patches on schedule through one.') : undefined,
+      entries.length === 0 && failures.length === 0
+        ? section('No maintenance windows target these groups. Patch Manager only patches on schedule through one.')
+        : undefined,
       texts.slice(0, MAX_SHOWN).map((t) => section(t)),
       hidden > 0 ? section(`…and ${formatCount(hidden)} more windows (in the thread)`) : undefined,
       failuresSection(failures),

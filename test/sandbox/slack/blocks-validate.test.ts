@@ -6,7 +6,12 @@ import { DEFAULT_KNOBS } from '@patchbot/sandbox/slack/knobs';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
-const button = (label: string, extra: Record<string, unknown> = {}) => ({ type: 'button', action_id: `a-${label.length}`, text: plain(label), ...extra });
+const button = (label: string, extra: Record<string, unknown> = {}) => ({
+  type: 'button',
+  action_id: `a-${label.length}`,
+  text: plain(label),
+  ...extra,
+});
 
 function verdict(blocks: unknown[]): string {
   const v = validateBlocks(blocks);
@@ -18,10 +23,31 @@ describe('Block Kit validation', () => {
     ['section text', (n: number) => [{ type: 'section', text: mrkdwn('x'.repeat(n)) }], BLOCK_KIT_LIMITS.sectionText],
     ['field text', (n: number) => [{ type: 'section', fields: [mrkdwn('x'.repeat(n))] }], BLOCK_KIT_LIMITS.fieldText],
     ['header', (n: number) => [{ type: 'header', text: plain('h'.repeat(n)) }], BLOCK_KIT_LIMITS.headerText],
-    ['button label', (n: number) => [{ type: 'actions', elements: [button('b'.repeat(n))] }], BLOCK_KIT_LIMITS.buttonText],
-    ['button value', (n: number) => [{ type: 'actions', elements: [button('ok', { value: 'v'.repeat(n) })] }], BLOCK_KIT_LIMITS.buttonValue],
-    ['fields', (n: number) => [{ type: 'section', fields: Array.from({ length: n }, () => mrkdwn('f')) }], BLOCK_KIT_LIMITS.sectionFields],
-    ['actions elements', (n: number) => [{ type: 'actions', elements: Array.from({ length: n }, (_, i) => ({ type: 'button', action_id: `b${i}`, text: plain('b') })) }], BLOCK_KIT_LIMITS.actionsElements],
+    [
+      'button label',
+      (n: number) => [{ type: 'actions', elements: [button('b'.repeat(n))] }],
+      BLOCK_KIT_LIMITS.buttonText,
+    ],
+    [
+      'button value',
+      (n: number) => [{ type: 'actions', elements: [button('ok', { value: 'v'.repeat(n) })] }],
+      BLOCK_KIT_LIMITS.buttonValue,
+    ],
+    [
+      'fields',
+      (n: number) => [{ type: 'section', fields: Array.from({ length: n }, () => mrkdwn('f')) }],
+      BLOCK_KIT_LIMITS.sectionFields,
+    ],
+    [
+      'actions elements',
+      (n: number) => [
+        {
+          type: 'actions',
+          elements: Array.from({ length: n }, (_, i) => ({ type: 'button', action_id: `b${i}`, text: plain('b') })),
+        },
+      ],
+      BLOCK_KIT_LIMITS.actionsElements,
+    ],
     ['blocks', (n: number) => Array.from({ length: n }, () => ({ type: 'divider' })), BLOCK_KIT_LIMITS.messageBlocks],
   ])('%s: accepted at the limit, refused one over', (_what, build, limit) => {
     expect(verdict(build(limit))).toBe('ok');
@@ -33,17 +59,42 @@ describe('Block Kit validation', () => {
     expect(verdict([{ type: 'section', text: 'bare string' }])).toMatch(/must be a text object/);
     expect(verdict([{ type: 'section', text: mrkdwn('') }])).toMatch(/more than 0 characters/);
     expect(verdict([{ type: 'actions', elements: [button('x', { style: 'loud' })] }])).toMatch(/primary or danger/);
-    expect(verdict([{ type: 'actions', elements: [button('x', { confirm: { title: plain('t'), text: mrkdwn('sure?'), confirm: plain('y'.repeat(31)), deny: plain('n') } })] }])).toMatch(/confirm\/confirm\/text/);
-    expect(verdict([{ type: 'divider', block_id: 'a' }, { type: 'divider', block_id: 'a' }])).toMatch(/duplicate block_id/);
+    expect(
+      verdict([
+        {
+          type: 'actions',
+          elements: [
+            button('x', {
+              confirm: { title: plain('t'), text: mrkdwn('sure?'), confirm: plain('y'.repeat(31)), deny: plain('n') },
+            }),
+          ],
+        },
+      ]),
+    ).toMatch(/confirm\/confirm\/text/);
+    expect(
+      verdict([
+        { type: 'divider', block_id: 'a' },
+        { type: 'divider', block_id: 'a' },
+      ]),
+    ).toMatch(/duplicate block_id/);
     expect(verdict([{ type: 'actions', elements: [button('x'), button('y')] }])).toMatch(/duplicate action_id/);
-    expect(verdict([{ type: 'input', label: plain('l'), element: { type: 'plain_text_input' } }])).toMatch(/not allowed in a message/);
+    expect(verdict([{ type: 'input', label: plain('l'), element: { type: 'plain_text_input' } }])).toMatch(
+      /not allowed in a message/,
+    );
     expect(validateBlocks('not json')).toMatchObject({ ok: false, error: 'invalid_blocks_format' });
     expect(validateBlocks('[{"type":"divider"}]')).toMatchObject({ ok: true });
   });
 
   it('validates modals: type, title length, inputs need a submit button', () => {
-    const input = { type: 'input', block_id: 'reason', label: plain('Reason'), element: { type: 'plain_text_input', action_id: 'text' } };
-    expect(validateView({ type: 'modal', title: plain('Reject'), submit: plain('Reject'), blocks: [input] })).toMatchObject({ ok: true });
+    const input = {
+      type: 'input',
+      block_id: 'reason',
+      label: plain('Reason'),
+      element: { type: 'plain_text_input', action_id: 'text' },
+    };
+    expect(
+      validateView({ type: 'modal', title: plain('Reject'), submit: plain('Reject'), blocks: [input] }),
+    ).toMatchObject({ ok: true });
     expect(validateView({ type: 'modal', title: plain('t'.repeat(25)), blocks: [] })).toMatchObject({ ok: false });
     expect(validateView({ type: 'home', title: plain('t'), blocks: [] })).toMatchObject({ ok: false });
     expect(validateView({ type: 'modal', title: plain('t'), blocks: [input] })).toMatchObject({ ok: false });

@@ -40,7 +40,13 @@ function register(app: App, seen: { reasons: string[] }): void {
                 deny: { type: 'plain_text', text: 'Cancel' },
               },
             },
-            { type: 'button', action_id: 'reject', text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: 'op-1' },
+            {
+              type: 'button',
+              action_id: 'reject',
+              text: { type: 'plain_text', text: 'Reject' },
+              style: 'danger',
+              value: 'op-1',
+            },
           ],
         },
       ],
@@ -50,7 +56,12 @@ function register(app: App, seen: { reasons: string[] }): void {
     await ack();
     if (body.type !== 'block_actions' || !body.channel || !body.message) return;
     const value = body.actions[0]?.type === 'button' ? body.actions[0].value : '';
-    await client.chat.update({ channel: body.channel.id, ts: body.message.ts, text: `approved ${value} by <@${body.user.id}>`, blocks: [] });
+    await client.chat.update({
+      channel: body.channel.id,
+      ts: body.message.ts,
+      text: `approved ${value} by <@${body.user.id}>`,
+      blocks: [],
+    });
     await respond({ text: 'you approved it' });
   });
   app.action('reject', async ({ ack, body, client }) => {
@@ -118,7 +129,9 @@ describe('the real Bolt app against the Slack stand-in', () => {
     const card = await slack.driver.waitForMessage(PRD, 'Install install PRD');
     expect(card).toMatchObject({ user: DEMO_IDS.bot.userId, bot_id: DEMO_IDS.bot.botId, via: 'chat.postMessage' });
     expect(card.ts).toMatch(/^\d{10}\.\d{6}$/);
-    expect(slack.responses()).toEqual([expect.objectContaining({ source: 'command', user: alice, outcome: 'ephemeral', status: 200 })]);
+    expect(slack.responses()).toEqual([
+      expect.objectContaining({ source: 'command', user: alice, outcome: 'ephemeral', status: 200 }),
+    ]);
     const post = slack.calls('chat.postMessage')[0];
     expect(post).toMatchObject({ auth: 'bearer', status: 200, args: { channel: PRD, text: 'card for install PRD' } });
     expect(Array.isArray(post?.args.blocks)).toBe(true);
@@ -135,7 +148,12 @@ describe('the real Bolt app against the Slack stand-in', () => {
     await slack.driver.slashCommand({ userId: alice, channelId: PRD, text: 'install PRD' });
     const card = await slack.driver.waitForMessage(PRD, 'Install install PRD');
 
-    const click = await slack.driver.blockAction({ userId: bob, channelId: PRD, messageTs: card.ts, actionId: 'approve' });
+    const click = await slack.driver.blockAction({
+      userId: bob,
+      channelId: PRD,
+      messageTs: card.ts,
+      actionId: 'approve',
+    });
     expect(click.status).toBe(200);
     const updated = await slack.driver.waitForUpdate(PRD, card.ts, `approved op-1 by <@${bob}>`);
     expect(updated.history.map((v) => v.via)).toEqual(['chat.postMessage', 'chat.update']);
@@ -154,7 +172,11 @@ describe('the real Bolt app against the Slack stand-in', () => {
     expect(refused.json).toMatchObject({ response_action: 'errors' });
     expect(slack.modals()[0]).toMatchObject({ state: 'open', errors: { reason: 'say more' } });
 
-    const accepted = await slack.driver.viewSubmission({ userId: bob, viewId: modal.id, inputs: { text: 'too risky today' } });
+    const accepted = await slack.driver.viewSubmission({
+      userId: bob,
+      viewId: modal.id,
+      inputs: { text: 'too risky today' },
+    });
     expect(accepted.status).toBe(200);
     expect(seen.reasons).toEqual(['op-1:too risky today']);
     expect(slack.modals()[0]?.state).toBe('submitted');
@@ -169,21 +191,36 @@ describe('the real Bolt app against the Slack stand-in', () => {
     };
 
     it('a wrong signing secret', async () => {
-      const r = await slack.driver.slashCommand({ userId: alice, channelId: PRD, text: 'install PRD', signingSecret: 'not-the-secret' });
+      const r = await slack.driver.slashCommand({
+        userId: alice,
+        channelId: PRD,
+        text: 'install PRD',
+        signingSecret: 'not-the-secret',
+      });
       expect(r.status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 100));
       nothingRecorded();
     });
 
     it('a timestamp six minutes old', async () => {
-      const r = await slack.driver.slashCommand({ userId: alice, channelId: PRD, text: 'install PRD', timestampOffsetSeconds: -360 });
+      const r = await slack.driver.slashCommand({
+        userId: alice,
+        channelId: PRD,
+        text: 'install PRD',
+        timestampOffsetSeconds: -360,
+      });
       expect(r.status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 100));
       nothingRecorded();
     });
 
     it('a captured body replayed with a new timestamp but the old signature', async () => {
-      const original = await slack.driver.slashCommand({ userId: alice, channelId: PRD, text: 'install PRD', timestamp: Math.floor(Date.now() / 1000) - 120 });
+      const original = await slack.driver.slashCommand({
+        userId: alice,
+        channelId: PRD,
+        text: 'install PRD',
+        timestamp: Math.floor(Date.now() / 1000) - 120,
+      });
       expect(original.status).toBe(200);
       await slack.driver.waitForMessage(PRD, 'Install install PRD');
       slack.reset();

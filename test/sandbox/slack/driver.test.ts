@@ -24,15 +24,46 @@ describe('the driver', () => {
       expect(req?.headers['content-type']).toBe('application/x-www-form-urlencoded');
       const form = Object.fromEntries(new URLSearchParams(req?.body));
       expect(Object.keys(form)).toEqual([
-        'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name',
-        'command', 'text', 'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
+        'token',
+        'team_id',
+        'team_domain',
+        'channel_id',
+        'channel_name',
+        'user_id',
+        'user_name',
+        'command',
+        'text',
+        'api_app_id',
+        'is_enterprise_install',
+        'response_url',
+        'trigger_id',
       ]);
-      expect(form).toMatchObject({ team_id: DEMO_IDS.team, channel_id: PRD, channel_name: 'prd-patching', user_id: alice, user_name: 'alice', command: '/patch', text: 'scan PRD & more', api_app_id: DEMO_IDS.bot.appId, is_enterprise_install: 'false', response_url: r.responseUrl, trigger_id: r.triggerId });
+      expect(form).toMatchObject({
+        team_id: DEMO_IDS.team,
+        channel_id: PRD,
+        channel_name: 'prd-patching',
+        user_id: alice,
+        user_name: 'alice',
+        command: '/patch',
+        text: 'scan PRD & more',
+        api_app_id: DEMO_IDS.bot.appId,
+        is_enterprise_install: 'false',
+        response_url: r.responseUrl,
+        trigger_id: r.triggerId,
+      });
       const timestamp = Number(req?.headers['x-slack-request-timestamp']);
       const signature = String(req?.headers['x-slack-signature']);
       expect(signature).toBe(slackSignature(SIGNING_SECRET, timestamp, req?.body ?? ''));
-      expect(() => verifySlackRequest({ signingSecret: SIGNING_SECRET, body: req?.body ?? '', headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } })).not.toThrow();
-      expect(verifySlackSignature(SIGNING_SECRET, { timestamp: String(timestamp), signature }, req?.body ?? '')).toBe(true);
+      expect(() =>
+        verifySlackRequest({
+          signingSecret: SIGNING_SECRET,
+          body: req?.body ?? '',
+          headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+        }),
+      ).not.toThrow();
+      expect(verifySlackSignature(SIGNING_SECRET, { timestamp: String(timestamp), signature }, req?.body ?? '')).toBe(
+        true,
+      );
       expect(verifySlackSignature('other', { timestamp: String(timestamp), signature }, req?.body ?? '')).toBe(false);
     } finally {
       await bot.close();
@@ -58,7 +89,10 @@ describe('the driver', () => {
   });
 
   it('shows an in_channel JSON acknowledgement in the channel', async () => {
-    const bot = await fakeBot(() => ({ contentType: 'application/json', body: JSON.stringify({ response_type: 'in_channel', text: 'scan of PRD started' }) }));
+    const bot = await fakeBot(() => ({
+      contentType: 'application/json',
+      body: JSON.stringify({ response_type: 'in_channel', text: 'scan of PRD started' }),
+    }));
     try {
       slack.setBotEventsUrl(bot.url);
       await slack.driver.slashCommand({ userId: alice, channelId: PRD, text: 'scan PRD' });
@@ -70,8 +104,14 @@ describe('the driver', () => {
 
   it('refuses to drive an unknown user or channel, and says when no bot URL is set', async () => {
     slack.setBotEventsUrl('');
-    await expect(slack.driver.slashCommand({ userId: alice, channelId: PRD, text: 'x' })).rejects.toThrow(/events URL is not set/);
-    await expect(slack.driver.slashCommand({ userId: 'U0NOBODY01', channelId: PRD, text: 'x' })).rejects.toThrow(/no user/);
-    await expect(slack.driver.slashCommand({ userId: alice, channelId: '#nowhere', text: 'x' })).rejects.toThrow(/no channel/);
+    await expect(slack.driver.slashCommand({ userId: alice, channelId: PRD, text: 'x' })).rejects.toThrow(
+      /events URL is not set/,
+    );
+    await expect(slack.driver.slashCommand({ userId: 'U0NOBODY01', channelId: PRD, text: 'x' })).rejects.toThrow(
+      /no user/,
+    );
+    await expect(slack.driver.slashCommand({ userId: alice, channelId: '#nowhere', text: 'x' })).rejects.toThrow(
+      /no channel/,
+    );
   });
 });

@@ -132,7 +132,10 @@ export class FakeNode {
       const prop = (n as unknown as Record<string, unknown>)[attr];
       return (typeof prop === 'string' && prop !== '') || n.getAttribute(attr) !== null;
     };
-    return this.all().filter((n) => n !== this && wanted.some((w) => n.tagName === w![1]!.toLowerCase() && (w![2] === undefined || has(n, w![2]))));
+    return this.all().filter(
+      (n) =>
+        n !== this && wanted.some((w) => n.tagName === w![1]!.toLowerCase() && (w![2] === undefined || has(n, w![2]))),
+    );
   }
 
   /** Descendants with a tag (and a class when given). */
@@ -162,7 +165,13 @@ export class FakeDocument {
   title = '';
 
   constructor(ids: string[]) {
-    const tags: Record<string, string> = { users: 'select', 'composer-form': 'form', input: 'input', team: 'h1', head: 'header' };
+    const tags: Record<string, string> = {
+      users: 'select',
+      'composer-form': 'form',
+      input: 'input',
+      team: 'h1',
+      head: 'header',
+    };
     for (const id of ids) {
       const node = this.createElement(tags[id] ?? 'div');
       node.id = id;

@@ -67,7 +67,14 @@ export interface ReceivedRequest {
 }
 
 /** A minimal bot endpoint on 127.0.0.1 that records requests and answers with `reply` (200, empty by default). */
-export async function fakeBot(reply: (req: ReceivedRequest) => { status?: number; body?: string; contentType?: string; delayMs?: number } = () => ({})): Promise<{
+export async function fakeBot(
+  reply: (req: ReceivedRequest) => {
+    status?: number;
+    body?: string;
+    contentType?: string;
+    delayMs?: number;
+  } = () => ({}),
+): Promise<{
   url: string;
   received: ReceivedRequest[];
   close(): Promise<void>;

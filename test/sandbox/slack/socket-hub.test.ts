@@ -17,8 +17,14 @@ interface Client {
   received: Array<Record<string, unknown>>;
 }
 
-async function open(slack: SlackStandIn, token = APP_TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${slack.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+async function open(
+  slack: SlackStandIn,
+  token = APP_TOKEN,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${slack.apiUrl}apps.connections.open`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -52,7 +58,10 @@ describe('Socket Mode in the stand-in', () => {
 
   it('apps.connections.open takes the app-level token only, and hands out a loopback WebSocket URL', async () => {
     const ok = await open(slack);
-    expect(ok.body).toEqual({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[^&]+&app_id=A0PATCHBOT$/) });
+    expect(ok.body).toEqual({
+      ok: true,
+      url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[^&]+&app_id=A0PATCHBOT$/),
+    });
     expect((await open(slack, BOT_TOKEN)).body).toEqual({ ok: false, error: 'not_allowed_token_type' });
     expect((await open(slack, 'xapp-wrong')).body).toEqual({ ok: false, error: 'invalid_auth' });
     const none = await fetch(`${slack.apiUrl}apps.connections.open`, { method: 'POST' });
@@ -68,7 +77,11 @@ describe('Socket Mode in the stand-in', () => {
     expect(JSON.parse(hello.toString())).toEqual({
       type: 'hello',
       num_connections: 1,
-      debug_info: { host: expect.any(String), build_number: expect.any(Number), approximate_connection_time: expect.any(Number) },
+      debug_info: {
+        host: expect.any(String),
+        build_number: expect.any(Number),
+        approximate_connection_time: expect.any(Number),
+      },
       connection_info: { app_id: DEMO_IDS.bot.appId },
     });
     clients.push({ ws, received: [] });
@@ -83,26 +96,45 @@ describe('Socket Mode in the stand-in', () => {
     for (const c of [a, b]) {
       c.ws.on('message', (data) => {
         const m = JSON.parse(data.toString()) as { envelope_id?: string };
-        if (m.envelope_id) c.ws.send(JSON.stringify({ envelope_id: m.envelope_id, payload: { text: c === a ? 'from a' : 'from b' } }));
+        if (m.envelope_id)
+          c.ws.send(JSON.stringify({ envelope_id: m.envelope_id, payload: { text: c === a ? 'from a' : 'from b' } }));
       });
     }
-    const results = await Promise.all([1, 2, 3, 4].map((i) => slack.socketMode!.deliver('slash_commands', { command: '/patch', text: `n${i}` })));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((i) => slack.socketMode!.deliver('slash_commands', { command: '/patch', text: `n${i}` })),
+    );
     expect(results.every((r) => r.acked && r.attempts === 1)).toBe(true);
     expect(envelopes(a).length + envelopes(b).length).toBe(4);
     expect(envelopes(a).length).toBeGreaterThan(0);
     expect(envelopes(b).length).toBeGreaterThan(0);
     const first = envelopes(a)[0]!;
-    expect(first).toEqual({ envelope_id: expect.any(String), type: 'slash_commands', payload: expect.objectContaining({ command: '/patch' }), accepts_response_payload: true, retry_attempt: 0, retry_reason: '' });
+    expect(first).toEqual({
+      envelope_id: expect.any(String),
+      type: 'slash_commands',
+      payload: expect.objectContaining({ command: '/patch' }),
+      accepts_response_payload: true,
+      retry_attempt: 0,
+      retry_reason: '',
+    });
     expect(results.map((r) => r.ackPayload?.text).sort()).toEqual(expect.arrayContaining(['from a', 'from b']));
   });
 
   it('retries an unacknowledged event with retry_attempt and retry_reason, and not a slash command', async () => {
     slack.configure({ ackTimeoutMs: 100 });
     const c = await client();
-    const event = slack.socketMode!.deliver('events_api', { event_id: 'Ev1', event: { type: 'app_mention' } }, { waitMs: 100 });
+    const event = slack.socketMode!.deliver(
+      'events_api',
+      { event_id: 'Ev1', event: { type: 'app_mention' } },
+      { waitMs: 100 },
+    );
     await slack.driver.waitFor(() => envelopes(c).length === 3, 2000, 'two retries');
     const [firstTry, retry] = envelopes(c);
-    expect(retry).toMatchObject({ envelope_id: firstTry!.envelope_id, retry_attempt: 1, retry_reason: 'timeout', accepts_response_payload: false });
+    expect(retry).toMatchObject({
+      envelope_id: firstTry!.envelope_id,
+      retry_attempt: 1,
+      retry_reason: 'timeout',
+      accepts_response_payload: false,
+    });
     c.ws.send(JSON.stringify({ envelope_id: firstTry!.envelope_id }));
     const delivered = await event;
     expect(delivered.acked).toBe(true);
@@ -117,7 +149,11 @@ describe('Socket Mode in the stand-in', () => {
     const closed = once(a.ws, 'close');
     const told = slack.socketMode!.refresh({ closeAfterMs: 200 });
     await slack.driver.waitFor(() => a.received.some((m) => m.type === 'disconnect'), 2000, 'disconnect');
-    expect(a.received.find((m) => m.type === 'disconnect')).toEqual({ type: 'disconnect', reason: 'refresh_requested', debug_info: { host: expect.any(String) } });
+    expect(a.received.find((m) => m.type === 'disconnect')).toEqual({
+      type: 'disconnect',
+      reason: 'refresh_requested',
+      debug_info: { host: expect.any(String) },
+    });
     expect(told?.draining).toBe(true);
     // Only the socket told to go is open: Slack still delivers there.
     void slack.socketMode!.deliver('slash_commands', { command: '/patch' }, { waitMs: 50 });
@@ -127,7 +163,11 @@ describe('Socket Mode in the stand-in', () => {
     await slack.driver.waitFor(() => envelopes(b).length === 1, 2000, 'an envelope on the fresh socket');
     expect(envelopes(a)).toHaveLength(1);
     await closed;
-    await slack.driver.waitFor(() => slack.socketMode!.list().length === 1, 2000, 'the stand-in to drop the old socket');
+    await slack.driver.waitFor(
+      () => slack.socketMode!.list().length === 1,
+      2000,
+      'the stand-in to drop the old socket',
+    );
   });
 
   it('an outage drops the sockets, answers apps.connections.open with 503 (or resets it) until it ends, and counts the gap', async () => {
@@ -158,35 +198,79 @@ describe('Socket Mode in the stand-in', () => {
     const c = await client();
     c.ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as { envelope_id?: string; type?: string };
-      if (m.envelope_id) c.ws.send(JSON.stringify({ envelope_id: m.envelope_id, ...(m.type === 'slash_commands' ? { payload: { text: 'on it' } } : {}) }));
+      if (m.envelope_id)
+        c.ws.send(
+          JSON.stringify({
+            envelope_id: m.envelope_id,
+            ...(m.type === 'slash_commands' ? { payload: { text: 'on it' } } : {}),
+          }),
+        );
     });
-    const sent = await slack.driver.slashCommand({ userId: DEMO_IDS.users.alice, channelId: DEMO_IDS.channels.stg, text: 'status STG' });
+    const sent = await slack.driver.slashCommand({
+      userId: DEMO_IDS.users.alice,
+      channelId: DEMO_IDS.channels.stg,
+      text: 'status STG',
+    });
     expect(sent).toMatchObject({ status: 200, json: { text: 'on it' } });
     expect(sent.slackError).toBeUndefined();
     const command = envelopes(c)[0]!;
-    expect(command).toMatchObject({ type: 'slash_commands', payload: { command: '/patch', text: 'status STG', user_id: DEMO_IDS.users.alice, api_app_id: DEMO_IDS.bot.appId } });
+    expect(command).toMatchObject({
+      type: 'slash_commands',
+      payload: { command: '/patch', text: 'status STG', user_id: DEMO_IDS.users.alice, api_app_id: DEMO_IDS.bot.appId },
+    });
     expect(slack.ephemerals(DEMO_IDS.channels.stg, DEMO_IDS.users.alice).map((e) => e.text)).toContain('on it');
 
-    const message = slack.postUserMessage({ userId: DEMO_IDS.users.alice, channelId: DEMO_IDS.channels.stg, text: 'hi' });
-    const click = await slack.driver.blockAction({ userId: DEMO_IDS.users.alice, channelId: DEMO_IDS.channels.stg, messageTs: message.ts, actionId: 'x' });
+    const message = slack.postUserMessage({
+      userId: DEMO_IDS.users.alice,
+      channelId: DEMO_IDS.channels.stg,
+      text: 'hi',
+    });
+    const click = await slack.driver.blockAction({
+      userId: DEMO_IDS.users.alice,
+      channelId: DEMO_IDS.channels.stg,
+      messageTs: message.ts,
+      actionId: 'x',
+    });
     expect(click.status).toBe(200);
-    expect(envelopes(c)[1]).toMatchObject({ type: 'interactive', payload: { type: 'block_actions', actions: [expect.objectContaining({ action_id: 'x' })] } });
+    expect(envelopes(c)[1]).toMatchObject({
+      type: 'interactive',
+      payload: { type: 'block_actions', actions: [expect.objectContaining({ action_id: 'x' })] },
+    });
   });
 
   it('the driver reports dispatch_failed with no socket and operation_timeout without an ack', async () => {
-    const none = await slack.driver.slashCommand({ userId: DEMO_IDS.users.alice, channelId: DEMO_IDS.channels.stg, text: 'help' });
+    const none = await slack.driver.slashCommand({
+      userId: DEMO_IDS.users.alice,
+      channelId: DEMO_IDS.channels.stg,
+      text: 'help',
+    });
     expect(none).toMatchObject({ status: 0, slackError: 'dispatch_failed' });
     await client();
-    const silent = await slack.driver.slashCommand({ userId: DEMO_IDS.users.alice, channelId: DEMO_IDS.channels.stg, text: 'help', timeoutMs: 200 });
+    const silent = await slack.driver.slashCommand({
+      userId: DEMO_IDS.users.alice,
+      channelId: DEMO_IDS.channels.stg,
+      text: 'help',
+      timeoutMs: 200,
+    });
     expect(silent).toMatchObject({ status: 0, slackError: 'operation_timeout' });
-    expect(slack.ephemerals(DEMO_IDS.channels.stg, DEMO_IDS.users.alice).map((e) => e.text).join('\n')).toMatch(/operation_timeout/);
+    expect(
+      slack
+        .ephemerals(DEMO_IDS.channels.stg, DEMO_IDS.users.alice)
+        .map((e) => e.text)
+        .join('\n'),
+    ).toMatch(/operation_timeout/);
   });
 
   it('takes the same faults over POST /_sandbox/socket', async () => {
     const a = await client();
-    const post = (body: unknown) => fetch(`${slack.url}/_sandbox/socket`, { method: 'POST', body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${slack.url}/_sandbox/socket`, { method: 'POST', body: JSON.stringify(body) });
     expect((await post({ action: 'refresh', reason: 'warning', closeAfterMs: 5000 })).status).toBe(200);
-    await slack.driver.waitFor(() => a.received.some((m) => m.type === 'disconnect' && m.reason === 'warning'), 2000, 'disconnect');
+    await slack.driver.waitFor(
+      () => a.received.some((m) => m.type === 'disconnect' && m.reason === 'warning'),
+      2000,
+      'disconnect',
+    );
     expect((await post({ action: 'outage', ms: 1000 })).status).toBe(200);
     await once(a.ws, 'close');
     expect((await open(slack)).status).toBe(503);
@@ -194,7 +278,10 @@ describe('Socket Mode in the stand-in', () => {
     expect((await post({ action: 'explode' })).status).toBe(400);
     const http = await standIn();
     try {
-      const res = await fetch(`${http.url}/_sandbox/socket`, { method: 'POST', body: JSON.stringify({ action: 'stall' }) });
+      const res = await fetch(`${http.url}/_sandbox/socket`, {
+        method: 'POST',
+        body: JSON.stringify({ action: 'stall' }),
+      });
       expect(await res.json()).toEqual({ ok: false, error: 'not_socket_mode' });
     } finally {
       await http.close();

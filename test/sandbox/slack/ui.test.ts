@@ -38,19 +38,31 @@ describe('the demo page', () => {
   });
 
   it('serves the state as inert JSON: <script> in a message never appears raw', async () => {
-    await webClient(slack).chat.postMessage({ channel: PRD, text: EVIL, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: EVIL } }] });
+    await webClient(slack).chat.postMessage({
+      channel: PRD,
+      text: EVIL,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: EVIL } }],
+    });
     const res = await fetch(`${slack.url}/_ui/state?channel=${PRD}&user=${alice}`);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const text = await res.text();
     expect(text).not.toContain('<script>');
     expect(text).toContain('\\u003cscript\\u003e');
-    const state = JSON.parse(text) as { messages: Array<{ text: string }>; channel: { id: string }; user: { id: string } };
+    const state = JSON.parse(text) as {
+      messages: Array<{ text: string }>;
+      channel: { id: string };
+      user: { id: string };
+    };
     expect(state.messages[0]?.text).toBe(EVIL);
     expect(state).toMatchObject({ channel: { id: PRD }, user: { id: alice } });
   });
 
   it('accepts only JSON posts, so a foreign page cannot drive it with a plain form', async () => {
-    const res = await fetch(`${slack.url}/_ui/command`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const res = await fetch(`${slack.url}/_ui/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(res.status).toBe(415);
     expect(bot.received).toHaveLength(0);
   });
@@ -59,7 +71,19 @@ describe('the demo page', () => {
   async function openPage(user: string, channel: string = PRD) {
     const html = await (await fetch(`${slack.url}/`)).text();
     const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
-    const doc = new FakeDocument(['team', 'channels', 'people', 'users', 'head', 'log', 'input', 'composer-form', 'status', 'modal', 'confirm']);
+    const doc = new FakeDocument([
+      'team',
+      'channels',
+      'people',
+      'users',
+      'head',
+      'log',
+      'input',
+      'composer-form',
+      'status',
+      'modal',
+      'confirm',
+    ]);
     doc.getElementById('modal').hidden = true;
     doc.getElementById('confirm').hidden = true;
     const urls: string[] = [];
@@ -104,7 +128,11 @@ describe('the demo page', () => {
       text: 'card',
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'Install PRD' } },
-        { type: 'section', text: { type: 'mrkdwn', text: `*bold* and ${EVIL}` }, fields: [{ type: 'mrkdwn', text: '*Reboot*\nif needed' }] },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: `*bold* and ${EVIL}` },
+          fields: [{ type: 'mrkdwn', text: '*Reboot*\nif needed' }],
+        },
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'requested by <@U0ALICE001>' }] },
         { type: 'divider' },
         {
@@ -117,7 +145,12 @@ describe('the demo page', () => {
               style: 'primary',
               text: { type: 'plain_text', text: 'Approve' },
               value: 'op-1',
-              confirm: { title: { type: 'plain_text', text: 'Sure?' }, text: { type: 'mrkdwn', text: 'It *installs*.' }, confirm: { type: 'plain_text', text: 'Go' }, deny: { type: 'plain_text', text: 'No' } },
+              confirm: {
+                title: { type: 'plain_text', text: 'Sure?' },
+                text: { type: 'mrkdwn', text: 'It *installs*.' },
+                confirm: { type: 'plain_text', text: 'Go' },
+                deny: { type: 'plain_text', text: 'No' },
+              },
             },
             {
               type: 'button',
@@ -125,7 +158,13 @@ describe('the demo page', () => {
               style: 'danger',
               text: { type: 'plain_text', text: 'Reject' },
               value: 'op-1',
-              confirm: { title: { type: 'plain_text', text: 'Reject it?' }, text: { type: 'plain_text', text: 'Really.' }, confirm: { type: 'plain_text', text: 'Yes, reject' }, deny: { type: 'plain_text', text: 'Keep it' }, style: 'danger' },
+              confirm: {
+                title: { type: 'plain_text', text: 'Reject it?' },
+                text: { type: 'plain_text', text: 'Really.' },
+                confirm: { type: 'plain_text', text: 'Yes, reject' },
+                deny: { type: 'plain_text', text: 'Keep it' },
+                style: 'danger',
+              },
             },
           ],
         },
@@ -155,7 +194,12 @@ describe('the demo page', () => {
     expect(parent?.textContent).toContain('2 replies');
     expect(parent?.textContent).not.toContain('thread detail');
     expect(log.find('div', 'thread')[0]?.textContent).toMatch(/thread detail[\s\S]*more detail/);
-    expect(log.find('div', 'thread')[0]?.find('div', 'msg').map((m) => m.getAttribute('data-ts'))).toHaveLength(2);
+    expect(
+      log
+        .find('div', 'thread')[0]
+        ?.find('div', 'msg')
+        .map((m) => m.getAttribute('data-ts')),
+    ).toHaveLength(2);
     const toggle = parent!.find('button', 'thread-line')[0]!;
     expect(toggle.find('span', 'count').map((c) => c.textContent)).toEqual(['2 replies']);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
@@ -207,7 +251,10 @@ describe('the demo page', () => {
     dialog.button('Go').fire('click');
     expect(dialog.shown).toBe(false);
     await slack.driver.waitFor(() => bot.received.length > 0);
-    const payload = JSON.parse(new URLSearchParams(bot.received[0]?.body).get('payload') ?? '{}') as { user: { id: string }; actions: Array<{ action_id: string; value: string }> };
+    const payload = JSON.parse(new URLSearchParams(bot.received[0]?.body).get('payload') ?? '{}') as {
+      user: { id: string };
+      actions: Array<{ action_id: string; value: string }>;
+    };
     expect(payload.user.id).toBe(alice);
     expect(payload.actions[0]).toMatchObject({ action_id: 'approve', value: 'op-1' });
 
@@ -216,9 +263,16 @@ describe('the demo page', () => {
     doc.getElementById('composer-form').fire('submit');
     expect(input.value).toBe('');
     await slack.driver.waitFor(() => bot.received.length > 1);
-    expect(Object.fromEntries(new URLSearchParams(bot.received[1]?.body))).toMatchObject({ command: '/patch', text: 'scan PRD', user_id: alice, channel_id: PRD });
+    expect(Object.fromEntries(new URLSearchParams(bot.received[1]?.body))).toMatchObject({
+      command: '/patch',
+      text: 'scan PRD',
+      user_id: alice,
+      channel_id: PRD,
+    });
     // The status line speaks for the newest request: Approve's later answer does not overwrite it.
-    await slack.driver.waitFor(() => /^\/patch scan PRD acknowledged in \d+ ms$/.test(doc.getElementById('status').textContent));
+    await slack.driver.waitFor(() =>
+      /^\/patch scan PRD acknowledged in \d+ ms$/.test(doc.getElementById('status').textContent),
+    );
     await settle();
     expect(doc.getElementById('status').textContent).toMatch(/^\/patch scan PRD acknowledged in \d+ ms$/);
     // ArrowUp brings the last command back.
@@ -256,7 +310,11 @@ describe('the demo page', () => {
 
     await client.chat.postMessage({ channel: PRD, text: 'reply two', thread_ts: parent });
     await tick();
-    expect(msgByTs(log, parent)?.find('span', 'count').map((c) => c.textContent)).toEqual(['2 replies']);
+    expect(
+      msgByTs(log, parent)
+        ?.find('span', 'count')
+        .map((c) => c.textContent),
+    ).toEqual(['2 replies']);
     expect(thread().className).toContain('collapsed');
     expect(msgByTs(log, parent)!.find('button', 'thread-line')[0]!.getAttribute('aria-expanded')).toBe('false');
     msgByTs(log, parent)!.find('button', 'thread-line')[0]!.fire('click');
@@ -268,20 +326,35 @@ describe('the demo page', () => {
     await webClient(slack).chat.postMessage({
       channel: PRD,
       text: 'x',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '_it_ ~gone~ `code` <https://example.com/a|the site> <!here> snake_case_name\n&gt; quoted\n```pre *not bold*```\n• *one*\n• two' } }],
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: '_it_ ~gone~ `code` <https://example.com/a|the site> <!here> snake_case_name\n&gt; quoted\n```pre *not bold*```\n• *one*\n• two',
+          },
+        },
+      ],
     });
     const { log } = await openPage(alice);
     expect(log.find('i').map((n) => n.textContent)).toEqual(['it']);
     expect(log.find('s').map((n) => n.textContent)).toEqual(['gone']);
     expect(log.find('code').map((n) => n.textContent)).toEqual(['code']);
-    expect(log.find('a').map((a) => [a.textContent, a.href, a.rel])).toEqual([['the site', 'https://example.com/a', 'noopener noreferrer']]);
+    expect(log.find('a').map((a) => [a.textContent, a.href, a.rel])).toEqual([
+      ['the site', 'https://example.com/a', 'noopener noreferrer'],
+    ]);
     expect(log.find('span', 'mention').map((n) => n.textContent)).toEqual(['@here']);
     expect(log.textContent).toContain('snake_case_name');
     expect(log.find('blockquote').map((n) => n.textContent)).toEqual(['quoted']);
     expect(log.find('pre').map((n) => n.textContent)).toEqual(['pre *not bold*']);
     // Bullet lines are blocks of their own (so long items wrap under their text).
     expect(log.find('div', 'li').map((n) => n.textContent)).toEqual(['• one', '• two']);
-    expect(log.find('div', 'li')[0]?.find('b').map((n) => n.textContent)).toEqual(['one']);
+    expect(
+      log
+        .find('div', 'li')[0]
+        ?.find('b')
+        .map((n) => n.textContent),
+    ).toEqual(['one']);
   });
 
   it('lists people by display name with their role hint and switching person updates the address', async () => {
@@ -295,7 +368,12 @@ describe('the demo page', () => {
       ]),
     );
     expect(users.value).toBe(alice);
-    expect(doc.getElementById('channels').find('button').map((b) => b.textContent)).toContain('# prd-patching');
+    expect(
+      doc
+        .getElementById('channels')
+        .find('button')
+        .map((b) => b.textContent),
+    ).toContain('# prd-patching');
     users.value = bob;
     users.fire('change', { target: users });
     expect(new URLSearchParams(urls[urls.length - 1]?.slice(1)).get('user')).toBe(bob);
@@ -305,19 +383,33 @@ describe('the demo page', () => {
   it('switches person from the sidebar, one pressed button per person', async () => {
     const { doc, urls, tick } = await openPage(alice);
     const people = doc.getElementById('people');
-    const pressed = () => people.find('button').filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => b.getAttribute('aria-label'));
-    expect(people.find('button').map((b) => b.getAttribute('aria-label'))).toEqual(expect.arrayContaining(['Act as alice (Alice Requester)', 'Act as bob (Bob Approver)']));
+    const pressed = () =>
+      people
+        .find('button')
+        .filter((b) => b.getAttribute('aria-pressed') === 'true')
+        .map((b) => b.getAttribute('aria-label'));
+    expect(people.find('button').map((b) => b.getAttribute('aria-label'))).toEqual(
+      expect.arrayContaining(['Act as alice (Alice Requester)', 'Act as bob (Bob Approver)']),
+    );
     expect(pressed()).toEqual(['Act as alice (Alice Requester)']);
-    people.find('button').find((b) => b.getAttribute('aria-label')?.startsWith('Act as bob'))!.fire('click');
+    people
+      .find('button')
+      .find((b) => b.getAttribute('aria-label')?.startsWith('Act as bob'))!
+      .fire('click');
     expect(new URLSearchParams(urls[urls.length - 1]?.slice(1)).get('user')).toBe(bob);
     await slack.driver.waitFor(() => doc.getElementById('users').value === bob);
     await tick();
     expect(pressed()).toEqual(['Act as bob (Bob Approver)']);
   });
 
-  it("says so in the header when the bot is not in the channel", async () => {
+  it('says so in the header when the bot is not in the channel', async () => {
     const { doc } = await openPage(alice, DEMO_IDS.channels.ops);
     expect(doc.getElementById('head').textContent).toContain('patchbot is not in this channel');
-    expect(doc.getElementById('channels').find('button').find((b) => b.getAttribute('aria-current') === 'page')?.textContent).toBe('# ops');
+    expect(
+      doc
+        .getElementById('channels')
+        .find('button')
+        .find((b) => b.getAttribute('aria-current') === 'page')?.textContent,
+    ).toBe('# ops');
   });
 });

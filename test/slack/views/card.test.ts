@@ -6,10 +6,33 @@ import { operationView } from '../../../src/slack/views/operation';
 import { rejectModalView } from '../../../src/slack/views/reject-modal';
 import type { OperationReport } from '../../../src/patching/types';
 import type { SlackMessage } from '../../../src/slack/views/message';
-import { EVIL, EVIL_NAME, HOUR, NOW, approvalState, changeReport, expectWithinLimits, hugePlan, hugeReport, measure, outcome, planned, readable, smallPlan } from './fixtures';
+import {
+  EVIL,
+  EVIL_NAME,
+  HOUR,
+  NOW,
+  approvalState,
+  changeReport,
+  expectWithinLimits,
+  hugePlan,
+  hugeReport,
+  measure,
+  outcome,
+  planned,
+  readable,
+  smallPlan,
+} from './fixtures';
 
-type Button = { type: string; action_id: string; value: string; style?: string; text: { text: string }; confirm?: { title: { text: string }; text: { text: string } } };
-const actionBlocks = (m: SlackMessage) => (m.blocks as Array<{ type: string; elements?: Button[] }>).filter((b) => b.type === 'actions');
+type Button = {
+  type: string;
+  action_id: string;
+  value: string;
+  style?: string;
+  text: { text: string };
+  confirm?: { title: { text: string }; text: { text: string } };
+};
+const actionBlocks = (m: SlackMessage) =>
+  (m.blocks as Array<{ type: string; elements?: Button[] }>).filter((b) => b.type === 'actions');
 const buttons = (m: SlackMessage): Button[] => actionBlocks(m).flatMap((b) => b.elements ?? []);
 const button = (m: SlackMessage, actionId: string) => buttons(m).find((b) => b.action_id === actionId);
 const at = (minutesBeforeNow: number) => new Date(NOW.getTime() - minutesBeforeNow * 60_000);
@@ -17,7 +40,13 @@ const at = (minutesBeforeNow: number) => new Date(NOW.getTime() - minutesBeforeN
 const HANDLES = new Map([['S0OPS0001', 'ops-leads']]);
 
 describe('the pending install card, small plan', () => {
-  const m = operationView(changeReport(smallPlan(), { approval: approvalState({ decisions: [{ userId: 'U0BOB0002', decision: 'approved', at: at(0.5) }] }) }), NOW, HANDLES);
+  const m = operationView(
+    changeReport(smallPlan(), {
+      approval: approvalState({ decisions: [{ userId: 'U0BOB0002', decision: 'approved', at: at(0.5) }] }),
+    }),
+    NOW,
+    HANDLES,
+  );
   const text = readable(m);
 
   it('says what waits for whom, and until when', () => {
@@ -30,12 +59,18 @@ describe('the pending install card, small plan', () => {
   it('names the targets and the excluded instances with their reasons', () => {
     expect(text).toContain('*Targets (8)*\n• *web-prd-01* `i-00000000000000001`\n');
     expect(text).toContain('• *web-prd-08*');
-    expect(text).toContain('*Excluded (2)*\n• *batch-prd-01* `i-00000000000000009` — stopped\n• *db-prd-01* `i-0000000000000000a` — SSM agent ConnectionLost');
+    expect(text).toContain(
+      '*Excluded (2)*\n• *batch-prd-01* `i-00000000000000009` — stopped\n• *db-prd-01* `i-0000000000000000a` — SSM agent ConnectionLost',
+    );
   });
 
   it('lists the patches worst first with severity, classification and instance counts', () => {
-    expect(text).toContain('*Patches to install (12)*, worst first\n• Critical · Security · `ALAS-2026-1002` openssl: CVE-2026-0001 — 3 instances\n• Important · Security · `ALAS-2026-1001`');
-    expect(text).toContain('• Medium · Bugfix · `ALAS-2026-1003` 2026-03 Security update for kernel-3 (ALAS-2026-1003) — 1 instance');
+    expect(text).toContain(
+      '*Patches to install (12)*, worst first\n• Critical · Security · `ALAS-2026-1002` openssl: CVE-2026-0001 — 3 instances\n• Important · Security · `ALAS-2026-1001`',
+    );
+    expect(text).toContain(
+      '• Medium · Bugfix · `ALAS-2026-1003` 2026-03 Security update for kernel-3 (ALAS-2026-1003) — 1 instance',
+    );
     expect(m.thread).toBeUndefined();
   });
 
@@ -50,7 +85,9 @@ describe('the pending install card, small plan', () => {
 
   it('shows the approvals so far and who may approve', () => {
     expect(text).toContain('*Approvals*: 1 of 2 approvals: <@U0BOB0002> at 2026-03-10 11:59 UTC');
-    expect(text).toContain('Who may approve: <@U0CAROL03>, <@U0DAVE004>, @ops-leads (not <@U0ALICE001>, who requested it)');
+    expect(text).toContain(
+      'Who may approve: <@U0CAROL03>, <@U0DAVE004>, @ops-leads (not <@U0ALICE001>, who requested it)',
+    );
   });
 
   it('names an approver user group by its handle, never with a mention that would notify its members', () => {
@@ -78,18 +115,33 @@ describe('the pending install card, small plan', () => {
     const v = operationView(changeReport(smallPlan({ rebootOption: 'RebootIfNeeded' })), NOW);
     expectWithinLimits(v);
     expect(readable(v)).toContain('*Reboot*\nReboot if needed');
-    expect(button(v, ACTIONS.approve)?.confirm?.text.text).toBe('Install 12 patches on 8 PRD instances, rebooting if needed?');
+    expect(button(v, ACTIONS.approve)?.confirm?.text.text).toBe(
+      'Install 12 patches on 8 PRD instances, rebooting if needed?',
+    );
   });
 
   it('says when self-approval is allowed and no approval came yet', () => {
-    const v = operationView(changeReport(smallPlan(), { approval: approvalState({ minApprovals: 1, allowSelfApproval: true }) }), NOW, HANDLES);
-    expect(readable(v)).toContain('*Approvals*: No approvals yet (1 needed)\nWho may approve: <@U0CAROL03>, <@U0DAVE004>, @ops-leads\n');
+    const v = operationView(
+      changeReport(smallPlan(), { approval: approvalState({ minApprovals: 1, allowSelfApproval: true }) }),
+      NOW,
+      HANDLES,
+    );
+    expect(readable(v)).toContain(
+      '*Approvals*: No approvals yet (1 needed)\nWho may approve: <@U0CAROL03>, <@U0DAVE004>, @ops-leads\n',
+    );
   });
 });
 
 describe('the pending card, stale or missing scan, promotion warning, plan failures', () => {
   it('warns about a stale scan and offers Scan first', () => {
-    const m = operationView(changeReport(smallPlan({ scan: { newest: new Date(NOW.getTime() - 72 * HOUR), oldest: undefined, maxAgeMs: 24 * HOUR, stale: true } })), NOW);
+    const m = operationView(
+      changeReport(
+        smallPlan({
+          scan: { newest: new Date(NOW.getTime() - 72 * HOUR), oldest: undefined, maxAgeMs: 24 * HOUR, stale: true },
+        }),
+      ),
+      NOW,
+    );
     expectWithinLimits(m);
     expect(readable(m)).toContain('⚠️ The latest scan is 3d old (limit 1d): the plan may be out of date.');
     expect(readable(m)).toContain('*Latest scan*\n3d ago · limit 1d');
@@ -98,9 +150,16 @@ describe('the pending card, stale or missing scan, promotion warning, plan failu
   });
 
   it('says when the group was never scanned, and offers Scan first', () => {
-    const m = operationView(changeReport(smallPlan({ patches: [], scan: { newest: undefined, oldest: undefined, maxAgeMs: 24 * HOUR, stale: true } })), NOW);
+    const m = operationView(
+      changeReport(
+        smallPlan({ patches: [], scan: { newest: undefined, oldest: undefined, maxAgeMs: 24 * HOUR, stale: true } }),
+      ),
+      NOW,
+    );
     expectWithinLimits(m);
-    expect(readable(m)).toContain('⚠️ *PRD* was never scanned, so nobody can see what this change would install. Scan first.');
+    expect(readable(m)).toContain(
+      '⚠️ *PRD* was never scanned, so nobody can see what this change would install. Scan first.',
+    );
     expect(readable(m)).toContain('*Latest scan*\nnever scanned · limit 1d');
     expect(m.text).toBe('⏳ Install missing patches on 8 PRD instances, no reboot: waiting for approval');
     expect(button(m, ACTIONS.scanFirst)).toBeDefined();
@@ -112,27 +171,63 @@ describe('the pending card, stale or missing scan, promotion warning, plan failu
   });
 
   it('shows the promotion warning with ⚠️, escaped', () => {
-    const promotion = { fromGroup: 'STG', lastInstall: { operationId: 'op-stg0002', status: 'failed' as const, finishedAt: new Date(NOW.getTime() - 26 * HOUR) }, compliantNow: false, nonCompliantInstances: 3, warning: `STG's last install failed and 3 instances are not compliant ${EVIL[0]}` };
+    const promotion = {
+      fromGroup: 'STG',
+      lastInstall: {
+        operationId: 'op-stg0002',
+        status: 'failed' as const,
+        finishedAt: new Date(NOW.getTime() - 26 * HOUR),
+      },
+      compliantNow: false,
+      nonCompliantInstances: 3,
+      warning: `STG's last install failed and 3 instances are not compliant ${EVIL[0]}`,
+    };
     const m = operationView(changeReport(smallPlan({ promotion })), NOW);
     expectWithinLimits(m);
-    expect(readable(m)).toContain('*Promotion evidence*\n⚠️ *STG*: last install `op-stg0002` failed 1d 2h ago, not compliant now (3 instances non-compliant)');
+    expect(readable(m)).toContain(
+      '*Promotion evidence*\n⚠️ *STG*: last install `op-stg0002` failed 1d 2h ago, not compliant now (3 instances non-compliant)',
+    );
     // The warning restates the same facts: the card says them once.
     expect(readable(m)).not.toContain('are not compliant &lt;!channel&gt;');
   });
 
   it('says when the source group has no install yet', () => {
-    const promotion = { fromGroup: 'STG', lastInstall: undefined, compliantNow: undefined, nonCompliantInstances: 0, warning: 'STG has no install through patchbot yet.' };
-    expect(readable(operationView(changeReport(smallPlan({ promotion })), NOW))).toContain('⚠️ *STG*: no install through patchbot yet, compliance unknown');
+    const promotion = {
+      fromGroup: 'STG',
+      lastInstall: undefined,
+      compliantNow: undefined,
+      nonCompliantInstances: 0,
+      warning: 'STG has no install through patchbot yet.',
+    };
+    expect(readable(operationView(changeReport(smallPlan({ promotion })), NOW))).toContain(
+      '⚠️ *STG*: no install through patchbot yet, compliance unknown',
+    );
   });
 
   it('lists the scopes the plan could not read', () => {
-    const m = operationView(changeReport(smallPlan({ failures: [{ scope: 'dr', region: 'ap-south-1', message: 'AccessDenied: grant ssm:DescribeInstancePatchStates' }] })), NOW);
-    expect(readable(m)).toContain('❌ *Could not read 1 scope*, so it is not counted above:\n• *dr · ap-south-1*: AccessDenied: grant ssm:DescribeInstancePatchStates');
+    const m = operationView(
+      changeReport(
+        smallPlan({
+          failures: [
+            { scope: 'dr', region: 'ap-south-1', message: 'AccessDenied: grant ssm:DescribeInstancePatchStates' },
+          ],
+        }),
+      ),
+      NOW,
+    );
+    expect(readable(m)).toContain(
+      '❌ *Could not read 1 scope*, so it is not counted above:\n• *dr · ap-south-1*: AccessDenied: grant ssm:DescribeInstancePatchStates',
+    );
   });
 });
 
 describe('the pending reboot card', () => {
-  const plan = smallPlan({ kind: 'reboot', patches: [], targets: smallPlan().targets.slice(0, 3), excluded: [{ ...smallPlan().targets[3]!, reason: 'nothing pending a reboot' }] });
+  const plan = smallPlan({
+    kind: 'reboot',
+    patches: [],
+    targets: smallPlan().targets.slice(0, 3),
+    excluded: [{ ...smallPlan().targets[3]!, reason: 'nothing pending a reboot' }],
+  });
   const m = operationView(changeReport(plan), NOW);
 
   it('reads as a reboot, without patches or a reboot option', () => {
@@ -148,24 +243,45 @@ describe('the pending reboot card', () => {
 });
 
 describe('an approved, running and finished install', () => {
-  const approval = approvalState({ decisions: [{ userId: 'U0BOB0002', decision: 'approved', at: at(25) }, { userId: 'U0CAROL03', decision: 'approved', at: at(21) }] });
+  const approval = approvalState({
+    decisions: [
+      { userId: 'U0BOB0002', decision: 'approved', at: at(25) },
+      { userId: 'U0CAROL03', decision: 'approved', at: at(21) },
+    ],
+  });
   const outcomes = [
-    ...Array.from({ length: 5 }, (_, i) => ({ ...outcome(i + 1, 'Success', undefined, `web-prd-0${i + 1}`), missing: 0 })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      ...outcome(i + 1, 'Success', undefined, `web-prd-0${i + 1}`),
+      missing: 0,
+    })),
     { ...outcome(6, 'Success', undefined, 'web-prd-06'), missing: 0, pendingReboot: 3 },
     { ...outcome(7, 'Success', undefined, 'web-prd-07'), missing: 0, pendingReboot: 3 },
     outcome(8, 'Failed', 'Failed', 'web-prd-08'),
   ];
   const finished: Partial<OperationReport> = {
-    status: 'succeeded', startedAt: at(20), finishedAt: NOW, finished: 8, succeeded: 7, failed: 1, outcomes, approval,
-    complianceAfter: { compliant: 5, nonCompliant: 3, pendingReboot: 2, instances: 8 }, missingBySeverity: { critical: 0, security: 1, other: 0 },
+    status: 'succeeded',
+    startedAt: at(20),
+    finishedAt: NOW,
+    finished: 8,
+    succeeded: 7,
+    failed: 1,
+    outcomes,
+    approval,
+    complianceAfter: { compliant: 5, nonCompliant: 3, pendingReboot: 2, instances: 8 },
+    missingBySeverity: { critical: 0, security: 1, other: 0 },
   };
 
   it('has no buttons while approved or running, and says who approved', () => {
     for (const status of ['approved', 'sending', 'running'] as const) {
-      const m = operationView(changeReport(smallPlan(), { status, approval, finished: 3, succeeded: 3, outcomes: outcomes.slice(0, 3) }), NOW);
+      const m = operationView(
+        changeReport(smallPlan(), { status, approval, finished: 3, succeeded: 3, outcomes: outcomes.slice(0, 3) }),
+        NOW,
+      );
       expectWithinLimits(m);
       expect(actionBlocks(m)).toHaveLength(0);
-      expect(readable(m)).toContain('Install 12 patches on 8 PRD instances, no reboot · Approved by <@U0BOB0002> at 2026-03-10 11:35 UTC, <@U0CAROL03> at 2026-03-10 11:39 UTC');
+      expect(readable(m)).toContain(
+        'Install 12 patches on 8 PRD instances, no reboot · Approved by <@U0BOB0002> at 2026-03-10 11:35 UTC, <@U0CAROL03> at 2026-03-10 11:39 UTC',
+      );
     }
   });
 
@@ -174,29 +290,54 @@ describe('an approved, running and finished install', () => {
     expectWithinLimits(m);
     expect(actionBlocks(m)).toHaveLength(0);
     const text = readable(m);
-    expect(m.text).toBe('⚠️ Install of PRD finished with problems: 8 instances · 5 installed · 2 pending reboot · 1 failed · 0 unreachable');
+    expect(m.text).toBe(
+      '⚠️ Install of PRD finished with problems: 8 instances · 5 installed · 2 pending reboot · 1 failed · 0 unreachable',
+    );
     expect(text).toContain('After: 5 compliant, 2 pending reboot, 1 non-compliant of 8');
     expect(text).toContain('Approved by <@U0BOB0002> at 2026-03-10 11:35 UTC, <@U0CAROL03> at 2026-03-10 11:39 UTC');
     expect(text).toContain('*Failed (1)*\n• *web-prd-08* `i-00000000000000008` — Failed');
-    expect(text).toContain('*Pending reboot (2)* — installed; the patches apply at the next reboot:\n• *web-prd-06* `i-00000000000000006`\n• *web-prd-07*');
+    expect(text).toContain(
+      '*Pending reboot (2)* — installed; the patches apply at the next reboot:\n• *web-prd-06* `i-00000000000000006`\n• *web-prd-07*',
+    );
     const thread = readable(m.thread![0]!);
     expect(thread).toContain('• *web-prd-08* `i-00000000000000008` — Failed\n');
     expect(thread).toContain('• *web-prd-01* `i-00000000000000001` — Installed · 0 missing patches');
-    expect(thread).toContain('• *web-prd-06* `i-00000000000000006` — Installed, pending reboot · 0 missing patches · 3 patches wait for the reboot');
+    expect(thread).toContain(
+      '• *web-prd-06* `i-00000000000000006` — Installed, pending reboot · 0 missing patches · 3 patches wait for the reboot',
+    );
   });
 
   it('reads "After: 6 compliant, 2 pending reboot of 8" when the rest are compliant', () => {
-    const m = operationView(changeReport(smallPlan(), { ...finished, complianceAfter: { compliant: 6, nonCompliant: 2, pendingReboot: 2, instances: 8 } }), NOW);
+    const m = operationView(
+      changeReport(smallPlan(), {
+        ...finished,
+        complianceAfter: { compliant: 6, nonCompliant: 2, pendingReboot: 2, instances: 8 },
+      }),
+      NOW,
+    );
     expect(readable(m)).toContain('After: 6 compliant, 2 pending reboot of 8');
   });
 
   it('says when the policy needed no approval', () => {
-    const m = operationView(changeReport(smallPlan({ group: 'STG' }), { ...finished, group: 'STG', approval: approvalState({ required: false, decisions: [] }) }), NOW);
+    const m = operationView(
+      changeReport(smallPlan({ group: 'STG' }), {
+        ...finished,
+        group: 'STG',
+        approval: approvalState({ required: false, decisions: [] }),
+      }),
+      NOW,
+    );
     expect(readable(m)).toContain("No approval needed: STG's policy lets changes run at once");
   });
 
   it('shows SSM status details of failed instances, escaped', () => {
-    const m = operationView(changeReport(smallPlan(), { ...finished, outcomes: [...outcomes.slice(0, 7), outcome(8, 'Failed', `Execution Timed Out ${EVIL_NAME}`, EVIL_NAME)] }), NOW);
+    const m = operationView(
+      changeReport(smallPlan(), {
+        ...finished,
+        outcomes: [...outcomes.slice(0, 7), outcome(8, 'Failed', `Execution Timed Out ${EVIL_NAME}`, EVIL_NAME)],
+      }),
+      NOW,
+    );
     expectWithinLimits(m);
     expect(readable(m)).toContain('— Failed (Execution Timed Out &lt;!channel&gt;');
   });
@@ -204,24 +345,40 @@ describe('an approved, running and finished install', () => {
 
 describe('rejected, expired and cancelled cards', () => {
   it('says who rejected it, when, and why (escaped); no buttons', () => {
-    const approval = approvalState({ decisions: [{ userId: 'U0CAROL03', decision: 'rejected', at: at(5), reason: `Not during the sale.\nWait for STG ${EVIL_NAME}` }] });
+    const approval = approvalState({
+      decisions: [
+        {
+          userId: 'U0CAROL03',
+          decision: 'rejected',
+          at: at(5),
+          reason: `Not during the sale.\nWait for STG ${EVIL_NAME}`,
+        },
+      ],
+    });
     const m = operationView(changeReport(smallPlan(), { status: 'rejected', finishedAt: at(5), approval }), NOW);
     expectWithinLimits(m);
     expect(actionBlocks(m)).toHaveLength(0);
     expect(m.text).toBe('🚫 Install 12 patches on 8 PRD instances, no reboot: rejected');
     expect(readable(m)).toContain('🚫 Install on PRD rejected');
-    expect(readable(m)).toContain('Rejected by <@U0CAROL03> at 2026-03-10 11:55 UTC\n> Not during the sale.\n> Wait for STG &lt;!channel&gt; &lt;@U0ALICE001&gt; &lt;https://evil.example|click me&gt;');
+    expect(readable(m)).toContain(
+      'Rejected by <@U0CAROL03> at 2026-03-10 11:55 UTC\n> Not during the sale.\n> Wait for STG &lt;!channel&gt; &lt;@U0ALICE001&gt; &lt;https://evil.example|click me&gt;',
+    );
     expect(readable(m)).toContain('Requested by <@U0ALICE001> at 2026-03-10 11:59 UTC\n');
     expect(readable(m)).not.toContain('expires');
   });
 
   it('says when nobody gave a reason', () => {
     const approval = approvalState({ decisions: [{ userId: 'U0CAROL03', decision: 'rejected', at: at(5) }] });
-    expect(readable(operationView(changeReport(smallPlan(), { status: 'rejected', finishedAt: at(5), approval }), NOW))).toContain('_No reason given._');
+    expect(
+      readable(operationView(changeReport(smallPlan(), { status: 'rejected', finishedAt: at(5), approval }), NOW)),
+    ).toContain('_No reason given._');
   });
 
   it('says it expired, with the approvals it had; no buttons', () => {
-    const approval = approvalState({ expiresAt: at(1), decisions: [{ userId: 'U0BOB0002', decision: 'approved', at: at(100) }] });
+    const approval = approvalState({
+      expiresAt: at(1),
+      decisions: [{ userId: 'U0BOB0002', decision: 'approved', at: at(100) }],
+    });
     const m = operationView(changeReport(smallPlan(), { status: 'expired', finishedAt: at(1), approval }), NOW);
     expectWithinLimits(m);
     expect(actionBlocks(m)).toHaveLength(0);
@@ -231,7 +388,10 @@ describe('rejected, expired and cancelled cards', () => {
   });
 
   it('says it was cancelled before it ran, with the notice that says who', () => {
-    const m = operationView(changeReport(smallPlan(), { status: 'cancelled', finishedAt: at(2), notice: 'Cancelled by <@U0ALICE001>' }), NOW);
+    const m = operationView(
+      changeReport(smallPlan(), { status: 'cancelled', finishedAt: at(2), notice: 'Cancelled by <@U0ALICE001>' }),
+      NOW,
+    );
     expectWithinLimits(m);
     expect(actionBlocks(m)).toHaveLength(0);
     expect(readable(m)).toContain('⏹️ Install on PRD cancelled');
@@ -245,10 +405,25 @@ describe('hostile strings on the card', () => {
     const plan = smallPlan({
       targets: [{ ...smallPlan().targets[0]!, name: EVIL_NAME }],
       excluded: [{ ...smallPlan().targets[1]!, name: EVIL_NAME, reason: EVIL_NAME }],
-      patches: [planned(1, EVIL_NAME, 1, EVIL_NAME), { ...planned(2, 'Critical', 1), classification: EVIL_NAME, kbId: EVIL_NAME }],
-      promotion: { fromGroup: EVIL_NAME, lastInstall: undefined, compliantNow: false, nonCompliantInstances: 1, warning: EVIL_NAME },
+      patches: [
+        planned(1, EVIL_NAME, 1, EVIL_NAME),
+        { ...planned(2, 'Critical', 1), classification: EVIL_NAME, kbId: EVIL_NAME },
+      ],
+      promotion: {
+        fromGroup: EVIL_NAME,
+        lastInstall: undefined,
+        compliantNow: false,
+        nonCompliantInstances: 1,
+        warning: EVIL_NAME,
+      },
     });
-    const m = operationView(changeReport(plan, { requestedBy: '<!channel>', approval: approvalState({ approvers: ['<!here>', 'U0CAROL03'] }) }), NOW);
+    const m = operationView(
+      changeReport(plan, {
+        requestedBy: '<!channel>',
+        approval: approvalState({ approvers: ['<!here>', 'U0CAROL03'] }),
+      }),
+      NOW,
+    );
     expectWithinLimits(m);
     const json = JSON.stringify(m);
     expect(json).not.toContain('<@U0ALICE001>');
@@ -293,25 +468,40 @@ describe('the pending card for 10,000 instances and 800 patches', () => {
   });
 
   it('restates the change in the confirm dialog, and offers Scan first for the stale scan', () => {
-    expect(button(m, ACTIONS.approve)?.confirm?.text.text).toBe('Install 800 patches on 10,000 PRD instances, no reboot?');
+    expect(button(m, ACTIONS.approve)?.confirm?.text.text).toBe(
+      'Install 800 patches on 10,000 PRD instances, no reboot?',
+    );
     expect(button(m, ACTIONS.scanFirst)).toBeDefined();
-    expect(readable(m)).toContain('⚠️ *STG*: last install `op-stg0001` failed 2d ago, not compliant now (1,234 instances non-compliant)');
+    expect(readable(m)).toContain(
+      '⚠️ *STG*: last install `op-stg0001` failed 2d ago, not compliant now (1,234 instances non-compliant)',
+    );
   });
 });
 
 describe('rejectModalView', () => {
   const view = rejectModalView('op-7k2m9q', `Install 12 patches on 8 PRD instances ${EVIL_NAME}`);
 
-  it('passes the stand-in\'s validateView', () => {
+  it("passes the stand-in's validateView", () => {
     const verdict = validateView(view);
     if (!verdict.ok) throw new Error(verdict.issues.map((i) => `${i.pointer} ${i.message}`).join('; '));
   });
 
   it('carries the operation id, the callback id, and an optional multiline reason of at most 500 characters', () => {
-    expect(view).toMatchObject({ type: 'modal', callback_id: REJECT_MODAL.callbackId, private_metadata: 'op-7k2m9q', title: { text: 'Reject change' }, submit: { text: 'Reject' }, close: { text: 'Cancel' } });
+    expect(view).toMatchObject({
+      type: 'modal',
+      callback_id: REJECT_MODAL.callbackId,
+      private_metadata: 'op-7k2m9q',
+      title: { text: 'Reject change' },
+      submit: { text: 'Reject' },
+      close: { text: 'Cancel' },
+    });
     // biome-ignore lint/suspicious/noExplicitAny: reads the raw Block Kit JSON of the modal's input block
     const input = (view.blocks as Array<Record<string, any>>).find((b) => b.type === 'input');
-    expect(input).toMatchObject({ block_id: REJECT_MODAL.blockId, optional: true, element: { type: 'plain_text_input', action_id: REJECT_MODAL.actionId, multiline: true, max_length: 500 } });
+    expect(input).toMatchObject({
+      block_id: REJECT_MODAL.blockId,
+      optional: true,
+      element: { type: 'plain_text_input', action_id: REJECT_MODAL.actionId, multiline: true, max_length: 500 },
+    });
   });
 
   it('escapes the summary', () => {
@@ -327,7 +517,11 @@ describe('decisionNoticeView', () => {
   });
 
   it('says who may, when given', () => {
-    const m = decisionNoticeView('Only an approver of PRD can approve this change.', ['U0CAROL03', 'S0OPS0001'], HANDLES);
+    const m = decisionNoticeView(
+      'Only an approver of PRD can approve this change.',
+      ['U0CAROL03', 'S0OPS0001'],
+      HANDLES,
+    );
     expectWithinLimits(m);
     expect(readable(m)).toContain('Who may: <@U0CAROL03>, @ops-leads');
   });
@@ -335,15 +529,36 @@ describe('decisionNoticeView', () => {
 
 describe('a finished install on 10,000 instances', () => {
   const base = hugeReport();
-  const outcomes = base.outcomes.map((o, i) => (o.status === 'Success' && i % 3 === 0 ? { ...o, pendingReboot: 2 } : o));
+  const outcomes = base.outcomes.map((o, i) =>
+    o.status === 'Success' && i % 3 === 0 ? { ...o, pendingReboot: 2 } : o,
+  );
   const pending = outcomes.filter((o) => o.status === 'Success' && (o.pendingReboot ?? 0) > 0).length;
-  const approval = approvalState({ decisions: Array.from({ length: 40 }, (_, i) => ({ userId: `U0APPROVER${i}`, decision: 'approved' as const, at: at(60 - i) })) });
-  const m = operationView({ ...base, kind: 'install', outcomes, plan: hugePlan(), approval, complianceAfter: { compliant: 5_000, nonCompliant: 5_000, pendingReboot: pending, instances: 10_000 } }, NOW);
+  const approval = approvalState({
+    decisions: Array.from({ length: 40 }, (_, i) => ({
+      userId: `U0APPROVER${i}`,
+      decision: 'approved' as const,
+      at: at(60 - i),
+    })),
+  });
+  const m = operationView(
+    {
+      ...base,
+      kind: 'install',
+      outcomes,
+      plan: hugePlan(),
+      approval,
+      complianceAfter: { compliant: 5_000, nonCompliant: 5_000, pendingReboot: pending, instances: 10_000 },
+    },
+    NOW,
+  );
 
   it('stays within every limit and caps the pending-reboot list', () => {
     expectWithinLimits(m);
     expect(actionBlocks(m)).toHaveLength(0);
-    const body = (m.blocks as Array<{ text?: { text: string } }>).map((b) => b.text?.text ?? '').find((t) => t.startsWith(`*Pending reboot (${pending.toLocaleString('en-US')})*`)) ?? '';
+    const body =
+      (m.blocks as Array<{ text?: { text: string } }>)
+        .map((b) => b.text?.text ?? '')
+        .find((t) => t.startsWith(`*Pending reboot (${pending.toLocaleString('en-US')})*`)) ?? '';
     const shown = body.split('\n').filter((l) => l.startsWith('• ')).length;
     expect(body).toContain(`…and ${(pending - shown).toLocaleString('en-US')} more (see the thread)`);
     expect(readable(m)).toContain(`After: 5,000 compliant, ${pending.toLocaleString('en-US')} pending reboot`);

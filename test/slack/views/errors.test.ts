@@ -4,7 +4,10 @@ import { EVIL_NAME, expectWithinLimits, readable } from './fixtures';
 
 describe('usageView', () => {
   it('renders the domain message without repeating what it already says', () => {
-    const m = usageView('Unknown group "QA". Groups: STG, PRD, WIN. Usage: /patch status <group>', '/patch status <group>');
+    const m = usageView(
+      'Unknown group "QA". Groups: STG, PRD, WIN. Usage: /patch status <group>',
+      '/patch status <group>',
+    );
     expectWithinLimits(m);
     expect(m.text).toBe('Unknown group "QA". Groups: STG, PRD, WIN. Usage: /patch status &lt;group&gt;');
     expect(readable(m).match(/Usage/g)).toHaveLength(2);
@@ -12,8 +15,12 @@ describe('usageView', () => {
   it('adds the valid choices and the usage line when the problem does not name them', () => {
     const m = usageView('Unknown subcommand "frob".', '/patch <subcommand> [group]', ['help', 'status'], 'Subcommands');
     expectWithinLimits(m);
-    expect(readable(m)).toContain('⚠️ Unknown subcommand "frob".\nSubcommands: `help`, `status`\nUsage: `/patch &lt;subcommand&gt; [group]`');
-    expect(m.text).toBe('Unknown subcommand "frob". Subcommands: help, status. Usage: /patch &lt;subcommand&gt; [group]');
+    expect(readable(m)).toContain(
+      '⚠️ Unknown subcommand "frob".\nSubcommands: `help`, `status`\nUsage: `/patch &lt;subcommand&gt; [group]`',
+    );
+    expect(m.text).toBe(
+      'Unknown subcommand "frob". Subcommands: help, status. Usage: /patch &lt;subcommand&gt; [group]',
+    );
   });
   it('escapes what the user typed', () => {
     const m = usageView(`Unknown group "${EVIL_NAME}".`, '/patch status <group>', ['PRD']);
@@ -34,7 +41,11 @@ describe('errorView', () => {
 
 describe('forbiddenView', () => {
   it('says who may, as mentions of users and user groups', () => {
-    const m = forbiddenView('You are not an operator on PRD, so you cannot run /patch scan PRD.', ['U0ALICE001', 'S0OPS0001', 'bogus<!here>'], new Map([['S0OPS0001', 'ops']]));
+    const m = forbiddenView(
+      'You are not an operator on PRD, so you cannot run /patch scan PRD.',
+      ['U0ALICE001', 'S0OPS0001', 'bogus<!here>'],
+      new Map([['S0OPS0001', 'ops']]),
+    );
     expectWithinLimits(m);
     expect(readable(m)).toContain('🔒 You are not an operator on PRD');
     expect(readable(m)).toContain('Who may: <@U0ALICE001>, @ops, bogus&lt;!here&gt;');

@@ -25,16 +25,32 @@ export const NOW = new Date('2026-03-10T12:00:00Z');
 export const HOUR = 3_600_000;
 
 const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
-const line = (n: number, name?: string) => ({ instanceId: id(n), name: name ?? `web-prd-${String(n).padStart(4, '0')}`, scope: 'prod', region: 'us-east-1' });
+const line = (n: number, name?: string) => ({
+  instanceId: id(n),
+  name: name ?? `web-prd-${String(n).padStart(4, '0')}`,
+  scope: 'prod',
+  region: 'us-east-1',
+});
 
 /** A non-compliant instance; the first ones are worst. */
 export function nonCompliant(n: number, name?: string): NonCompliantInstance {
-  return { ...line(n, name), missing: 12, failed: n % 7 === 0 ? 1 : 0, pendingReboot: n % 5 === 0 ? 1 : 0, severity: { critical: 3, security: 5, other: 4 } };
+  return {
+    ...line(n, name),
+    missing: 12,
+    failed: n % 7 === 0 ? 1 : 0,
+    pendingReboot: n % 5 === 0 ? 1 : 0,
+    severity: { critical: 3, security: 5, other: 4 },
+  };
 }
 
 export function unreachable(n: number, name?: string): UnreachableInstance {
   const stopped = n % 2 === 0;
-  return { ...line(n, name), pingStatus: stopped ? 'ConnectionLost' : undefined, ec2State: stopped ? 'stopped' : 'running', lastPingAt: stopped ? new Date(NOW.getTime() - 50 * HOUR) : undefined };
+  return {
+    ...line(n, name),
+    pingStatus: stopped ? 'ConnectionLost' : undefined,
+    ec2State: stopped ? 'stopped' : 'running',
+    lastPingAt: stopped ? new Date(NOW.getTime() - 50 * HOUR) : undefined,
+  };
 }
 
 export function stale(n: number, name?: string): StaleInstance {
@@ -48,12 +64,29 @@ export function smallStatus(overrides: Partial<GroupStatus> = {}): GroupStatus {
     generatedAt: NOW,
     scopes: [{ scope: 'prod', region: 'us-east-1', instances: 12 }],
     failures: [],
-    counts: { instances: 12, compliant: 8, nonCompliant: 3, pendingReboot: 1, failed: 0, unreachable: 1, stopped: 1, neverScanned: 0 },
+    counts: {
+      instances: 12,
+      compliant: 8,
+      nonCompliant: 3,
+      pendingReboot: 1,
+      failed: 0,
+      unreachable: 1,
+      stopped: 1,
+      neverScanned: 0,
+    },
     missingBySeverity: { critical: 2, security: 3, other: 1 },
-    nonCompliant: [nonCompliant(1, 'web-prd-01'), nonCompliant(2, 'web-prd-02'), { ...nonCompliant(3, 'db-prd-01'), severity: { critical: 0, security: 0, other: 2 }, missing: 2 }],
+    nonCompliant: [
+      nonCompliant(1, 'web-prd-01'),
+      nonCompliant(2, 'web-prd-02'),
+      { ...nonCompliant(3, 'db-prd-01'), severity: { critical: 0, security: 0, other: 2 }, missing: 2 },
+    ],
     unreachable: [{ ...unreachable(4, 'batch-prd-01'), ec2State: 'stopped' }],
     stale: [{ ...stale(5, 'web-prd-05'), lastScanAt: new Date(NOW.getTime() - 30 * HOUR) }],
-    scanAge: { oldest: new Date(NOW.getTime() - 30 * HOUR), newest: new Date(NOW.getTime() - 2 * HOUR - 5 * 60_000), maxAgeMs: 24 * HOUR },
+    scanAge: {
+      oldest: new Date(NOW.getTime() - 30 * HOUR),
+      newest: new Date(NOW.getTime() - 2 * HOUR - 5 * 60_000),
+      maxAgeMs: 24 * HOUR,
+    },
     ...overrides,
   };
 }
@@ -68,8 +101,23 @@ export function hugeStatus(n = 10_000): GroupStatus {
       { scope: 'prod', region: 'us-east-1', instances: n / 2 },
       { scope: 'prod', region: 'eu-west-1', instances: n / 2 },
     ],
-    failures: [{ scope: 'dr', region: 'ap-south-1', message: `AccessDenied: grant ssm:DescribeInstancePatchStates to arn:aws:iam::123456789012:role/patchbot ${EVIL_NAME}` }],
-    counts: { instances: n, compliant: 0, nonCompliant: n, pendingReboot: Math.floor(n / 5), failed: Math.floor(n / 7), unreachable: 3_000, stopped: 1_500, neverScanned: 100 },
+    failures: [
+      {
+        scope: 'dr',
+        region: 'ap-south-1',
+        message: `AccessDenied: grant ssm:DescribeInstancePatchStates to arn:aws:iam::123456789012:role/patchbot ${EVIL_NAME}`,
+      },
+    ],
+    counts: {
+      instances: n,
+      compliant: 0,
+      nonCompliant: n,
+      pendingReboot: Math.floor(n / 5),
+      failed: Math.floor(n / 7),
+      unreachable: 3_000,
+      stopped: 1_500,
+      neverScanned: 100,
+    },
     missingBySeverity: { critical: n, security: n, other: n },
     nonCompliant: all.map((x, i) => (i % 2 === 0 ? x : { ...x, region: 'eu-west-1' })),
     unreachable: Array.from({ length: 3_000 }, (_, i) => unreachable(i + 1, i === 0 ? EVIL_NAME : undefined)),
@@ -78,8 +126,19 @@ export function hugeStatus(n = 10_000): GroupStatus {
   };
 }
 
-export function outcome(n: number, status: InstanceOutcome['status'], statusDetails?: string, name?: string): InstanceOutcome {
-  return { ...line(n, name), status, statusDetails: statusDetails ?? status, missing: status === 'Success' ? n % 4 : undefined, pendingReboot: 0 };
+export function outcome(
+  n: number,
+  status: InstanceOutcome['status'],
+  statusDetails?: string,
+  name?: string,
+): InstanceOutcome {
+  return {
+    ...line(n, name),
+    status,
+    statusDetails: statusDetails ?? status,
+    missing: status === 'Success' ? n % 4 : undefined,
+    pendingReboot: 0,
+  };
 }
 
 export function patch(n: number, severity: string, instances: number, title?: string): MissingPatchSummary {
@@ -94,7 +153,10 @@ export function patch(n: number, severity: string, instances: number, title?: st
 
 /** A finished scan of 12 instances: 9 succeeded, 1 failed, 2 unreachable, 2 patches newly missing (status as the domain would set it: unreachable alone do not fail it). */
 export function smallReport(overrides: Partial<OperationReport> = {}): OperationReport {
-  const unreachableOnes = [outcome(11, 'Failed', 'Undeliverable', 'batch-prd-01'), outcome(12, 'TimedOut', 'Delivery Timed Out', 'batch-prd-02')];
+  const unreachableOnes = [
+    outcome(11, 'Failed', 'Undeliverable', 'batch-prd-01'),
+    outcome(12, 'TimedOut', 'Delivery Timed Out', 'batch-prd-02'),
+  ];
   return {
     operationId: 'op-7f3a',
     kind: 'scan',
@@ -123,7 +185,9 @@ export function smallReport(overrides: Partial<OperationReport> = {}): Operation
 
 /** A finished scan of 10,000 instances: all non-compliant, 3,000 unreachable, 500 newly missing patches. */
 export function hugeReport(n = 10_000): OperationReport {
-  const unreachableOnes = Array.from({ length: 3_000 }, (_, i) => outcome(i + 1, 'Failed', 'Undeliverable', i === 0 ? EVIL_NAME : undefined));
+  const unreachableOnes = Array.from({ length: 3_000 }, (_, i) =>
+    outcome(i + 1, 'Failed', 'Undeliverable', i === 0 ? EVIL_NAME : undefined),
+  );
   const outcomes = [
     ...unreachableOnes,
     ...Array.from({ length: 500 }, (_, i) => outcome(3_001 + i, 'Failed', `Failed ${EVIL[i % EVIL.length]}`)),
@@ -139,7 +203,14 @@ export function hugeReport(n = 10_000): OperationReport {
     unreachable: unreachableOnes,
     outcomes,
     missingBySeverity: { critical: n - 3_000, security: n - 3_000, other: n - 3_000 },
-    newlyMissing: Array.from({ length: 500 }, (_, i) => patch(i, ['Critical', 'Important', 'Medium', 'Low'][i % 4] as string, 1 + (i % 40), i === 0 ? EVIL_NAME : undefined)),
+    newlyMissing: Array.from({ length: 500 }, (_, i) =>
+      patch(
+        i,
+        ['Critical', 'Important', 'Medium', 'Low'][i % 4] as string,
+        1 + (i % 40),
+        i === 0 ? EVIL_NAME : undefined,
+      ),
+    ),
     failures: [{ scope: 'dr', region: 'ap-south-1', message: 'Throttled by SSM; try again in a minute.' }],
   };
 }
@@ -150,8 +221,17 @@ export function readable(m: SlackMessage): string {
 }
 
 /** Sizes worth reporting for a message and its thread. */
-export function measure(m: SlackMessage): { blocks: number; chars: number; longestSection: number; thread: number; threadMaxChars: number; threadMaxBlocks: number } {
-  const sections = (m.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section' && b.text).map((b) => b.text?.text.length ?? 0);
+export function measure(m: SlackMessage): {
+  blocks: number;
+  chars: number;
+  longestSection: number;
+  thread: number;
+  threadMaxChars: number;
+  threadMaxBlocks: number;
+} {
+  const sections = (m.blocks as Array<{ type: string; text?: { text: string } }>)
+    .filter((b) => b.type === 'section' && b.text)
+    .map((b) => b.text?.text.length ?? 0);
   const thread = m.thread ?? [];
   return {
     blocks: m.blocks.length,
@@ -201,7 +281,13 @@ export function expectWithinLimits(m: SlackMessage, where = 'message'): void {
 
 /** A patch an install will apply. */
 export function planned(n: number, severity: string, instances: number, title?: string): PlannedPatch {
-  return { title: title ?? `2026-03 Security update for kernel-${n} (ALAS-2026-${1000 + n})`, kbId: `ALAS-2026-${1000 + n}`, severity, classification: n % 3 === 0 ? 'Bugfix' : 'Security', instances };
+  return {
+    title: title ?? `2026-03 Security update for kernel-${n} (ALAS-2026-${1000 + n})`,
+    kbId: `ALAS-2026-${1000 + n}`,
+    severity,
+    classification: n % 3 === 0 ? 'Bugfix' : 'Security',
+    instances,
+  };
 }
 
 /** An install on 8 PRD instances (2 excluded), 12 patches, a scan 2h old, STG compliant. */
@@ -210,13 +296,35 @@ export function smallPlan(overrides: Partial<ChangePlan> = {}): ChangePlan {
     kind: 'install',
     group: 'PRD',
     targets: Array.from({ length: 8 }, (_, i) => line(i + 1, `web-prd-0${i + 1}`)),
-    excluded: [{ ...line(9, 'batch-prd-01'), reason: 'stopped' }, { ...line(10, 'db-prd-01'), reason: 'SSM agent ConnectionLost' }],
-    patches: [planned(1, 'Important', 8), planned(2, 'Critical', 3, 'openssl: CVE-2026-0001'), ...Array.from({ length: 10 }, (_, i) => planned(3 + i, 'Medium', 1 + i))],
+    excluded: [
+      { ...line(9, 'batch-prd-01'), reason: 'stopped' },
+      { ...line(10, 'db-prd-01'), reason: 'SSM agent ConnectionLost' },
+    ],
+    patches: [
+      planned(1, 'Important', 8),
+      planned(2, 'Critical', 3, 'openssl: CVE-2026-0001'),
+      ...Array.from({ length: 10 }, (_, i) => planned(3 + i, 'Medium', 1 + i)),
+    ],
     rebootOption: 'NoReboot',
     maxConcurrency: '10%',
     maxErrors: '1',
-    scan: { newest: new Date(NOW.getTime() - 2 * HOUR), oldest: new Date(NOW.getTime() - 3 * HOUR), maxAgeMs: 24 * HOUR, stale: false },
-    promotion: { fromGroup: 'STG', lastInstall: { operationId: 'op-stg0001', status: 'succeeded', finishedAt: new Date(NOW.getTime() - 5 * 24 * HOUR) }, compliantNow: true, nonCompliantInstances: 0, warning: undefined },
+    scan: {
+      newest: new Date(NOW.getTime() - 2 * HOUR),
+      oldest: new Date(NOW.getTime() - 3 * HOUR),
+      maxAgeMs: 24 * HOUR,
+      stale: false,
+    },
+    promotion: {
+      fromGroup: 'STG',
+      lastInstall: {
+        operationId: 'op-stg0001',
+        status: 'succeeded',
+        finishedAt: new Date(NOW.getTime() - 5 * 24 * HOUR),
+      },
+      compliantNow: true,
+      nonCompliantInstances: 0,
+      warning: undefined,
+    },
     failures: [],
     ...overrides,
   };
@@ -224,11 +332,22 @@ export function smallPlan(overrides: Partial<ChangePlan> = {}): ChangePlan {
 
 /** PRD's policy: two approvals from Carol, Dave or the ops group; not the requester; 4 hours. */
 export function approvalState(overrides: Partial<ApprovalState> = {}): ApprovalState {
-  return { required: true, minApprovals: 2, approvers: ['U0CAROL03', 'U0DAVE004', 'S0OPS0001'], allowSelfApproval: false, expiresAt: new Date(NOW.getTime() + 4 * HOUR), decisions: [], ...overrides };
+  return {
+    required: true,
+    minApprovals: 2,
+    approvers: ['U0CAROL03', 'U0DAVE004', 'S0OPS0001'],
+    allowSelfApproval: false,
+    expiresAt: new Date(NOW.getTime() + 4 * HOUR),
+    decisions: [],
+    ...overrides,
+  };
 }
 
 /** A change report: pending with its plan, requested by Alice a minute before NOW. */
-export function changeReport(plan: ChangePlan = smallPlan(), overrides: Partial<OperationReport> = {}): OperationReport {
+export function changeReport(
+  plan: ChangePlan = smallPlan(),
+  overrides: Partial<OperationReport> = {},
+): OperationReport {
   return {
     operationId: 'op-7k2m9q',
     kind: plan.kind,
@@ -257,10 +376,24 @@ export function hugePlan(n = 10_000): ChangePlan {
   const severities = ['Low', 'Medium', 'Important', 'Critical'];
   return {
     ...smallPlan(),
-    targets: Array.from({ length: n }, (_, i) => ({ ...line(i + 1, i === 0 ? EVIL_NAME : undefined), region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1' })),
-    excluded: Array.from({ length: 500 }, (_, i) => ({ ...line(n + i + 1, i === 0 ? EVIL_NAME : undefined), reason: i === 0 ? EVIL_NAME : 'stopped' })),
-    patches: Array.from({ length: 800 }, (_, i) => planned(i, severities[i % 4] as string, 1 + ((i * 37) % n), i === 3 ? EVIL_NAME : undefined)),
-    promotion: { fromGroup: 'STG', lastInstall: { operationId: 'op-stg0001', status: 'failed', finishedAt: new Date(NOW.getTime() - 2 * 24 * HOUR) }, compliantNow: false, nonCompliantInstances: 1_234, warning: `STG is not compliant ${EVIL_NAME}` },
+    targets: Array.from({ length: n }, (_, i) => ({
+      ...line(i + 1, i === 0 ? EVIL_NAME : undefined),
+      region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1',
+    })),
+    excluded: Array.from({ length: 500 }, (_, i) => ({
+      ...line(n + i + 1, i === 0 ? EVIL_NAME : undefined),
+      reason: i === 0 ? EVIL_NAME : 'stopped',
+    })),
+    patches: Array.from({ length: 800 }, (_, i) =>
+      planned(i, severities[i % 4] as string, 1 + ((i * 37) % n), i === 3 ? EVIL_NAME : undefined),
+    ),
+    promotion: {
+      fromGroup: 'STG',
+      lastInstall: { operationId: 'op-stg0001', status: 'failed', finishedAt: new Date(NOW.getTime() - 2 * 24 * HOUR) },
+      compliantNow: false,
+      nonCompliantInstances: 1_234,
+      warning: `STG is not compliant ${EVIL_NAME}`,
+    },
     failures: [{ scope: 'dr', region: 'ap-south-1', message: `AccessDenied ${EVIL_NAME}` }],
     scan: { newest: new Date(NOW.getTime() - 3 * 24 * HOUR), oldest: undefined, maxAgeMs: 24 * HOUR, stale: true },
   };

@@ -22,12 +22,23 @@ const at = (minutesBeforeNow: number) => new Date(NOW.getTime() - minutesBeforeN
 function closeThroughStore(report: OperationReport) {
   const clock = { now: () => NOW };
   const store = openDatabase({ path: ':memory:', logger: silentLogger(), clock });
-  const created = store.operations.create({ kind: 'install', group: 'PRD', status: 'approved', requestedBy: 'U0ALICE001', channel: 'C0PRD', params: {}, plan: {} });
+  const created = store.operations.create({
+    kind: 'install',
+    group: 'PRD',
+    status: 'approved',
+    requestedBy: 'U0ALICE001',
+    channel: 'C0PRD',
+    params: {},
+    plan: {},
+  });
   store.operations.transition(created.id, { from: 'approved', to: 'sending' });
   const running = store.operations.transition(created.id, {
     from: 'sending',
     to: 'running',
-    patch: { commands: [{ scope: 'default', region: 'us-east-1', commandId: 'cmd-1' }], result: resultJson({ failures: [], sentAt: report.sentAt?.toISOString() }) },
+    patch: {
+      commands: [{ scope: 'default', region: 'us-east-1', commandId: 'cmd-1' }],
+      result: resultJson({ failures: [], sentAt: report.sentAt?.toISOString() }),
+    },
   })!;
   closeOperation(store, running, { ...report, operationId: created.id }, { published: true, messageTs: '1.0' });
   const op = store.operations.get(created.id)!;
@@ -57,13 +68,29 @@ const base = (outcomes: OperationReport['outcomes'], extra: Partial<OperationRep
 
 const CASES: Array<[string, OperationReport, RegExp]> = [
   ['every instance patched', base([1, 2, 3].map((n) => ({ ...outcome(n, 'Success'), missing: 0 }))), /succeeded/],
-  ['one agent unreachable', base([...[1, 2].map((n) => ({ ...outcome(n, 'Success'), missing: 0 })), outcome(3, 'Failed', 'Undeliverable')]), /finished with problems/],
-  ['one install failed', base([...[1, 2].map((n) => ({ ...outcome(n, 'Success'), missing: 0 })), outcome(3, 'Failed', 'Failed')]), /failed/],
+  [
+    'one agent unreachable',
+    base([...[1, 2].map((n) => ({ ...outcome(n, 'Success'), missing: 0 })), outcome(3, 'Failed', 'Undeliverable')]),
+    /finished with problems/,
+  ],
+  [
+    'one install failed',
+    base([...[1, 2].map((n) => ({ ...outcome(n, 'Success'), missing: 0 })), outcome(3, 'Failed', 'Failed')]),
+    /failed/,
+  ],
   [
     'one target offline at send',
-    base([1, 2].map((n) => ({ ...outcome(n, 'Success'), missing: 0 })), {
-      drift: { checkedAt: at(46), blocking: [], offline: [{ instanceId: 'i-00000000000000009', name: 'web-prd-09', scope: 'default', region: 'us-east-1' }], notIncluded: [] },
-    }),
+    base(
+      [1, 2].map((n) => ({ ...outcome(n, 'Success'), missing: 0 })),
+      {
+        drift: {
+          checkedAt: at(46),
+          blocking: [],
+          offline: [{ instanceId: 'i-00000000000000009', name: 'web-prd-09', scope: 'default', region: 'us-east-1' }],
+          notIncluded: [],
+        },
+      },
+    ),
     /finished with problems/,
   ],
 ];
@@ -90,7 +117,7 @@ describe('one truth per operation', () => {
     expect(text).toContain(`${report.unreachable.length} unreachable`);
     // The thread has one line per instance, failures as counted.
     const thread = (card.thread ?? []).map(readable).join('\n');
-    expect(thread).toContain("result per instance");
+    expect(thread).toContain('result per instance');
     expect(thread.match(/— Failed \(Failed\)|— Failed$/gm)?.length ?? 0).toBe(report.failed);
 
     // Durations: "took" is the run (send → last result), the approval wait is shown apart.

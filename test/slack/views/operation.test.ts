@@ -3,8 +3,20 @@ import { operationView } from '../../../src/slack/views/operation';
 import { EVIL_NAME, expectWithinLimits, hugeReport, measure, outcome, patch, readable, smallReport } from './fixtures';
 
 describe('operationView while running', () => {
-  const report = smallReport({ status: 'running', finishedAt: undefined, finished: 7, succeeded: 6, failed: 1, unreachable: [], newlyMissing: [], missingBySeverity: undefined });
-  const m = operationView({ ...report, outcomes: report.outcomes.slice(0, 6).concat(outcome(10, 'Failed', 'Failed', 'db-prd-01')) });
+  const report = smallReport({
+    status: 'running',
+    finishedAt: undefined,
+    finished: 7,
+    succeeded: 6,
+    failed: 1,
+    unreachable: [],
+    newlyMissing: [],
+    missingBySeverity: undefined,
+  });
+  const m = operationView({
+    ...report,
+    outcomes: report.outcomes.slice(0, 6).concat(outcome(10, 'Failed', 'Failed', 'db-prd-01')),
+  });
   const text = readable(m);
 
   it('says who started what on how many instances, and the progress', () => {
@@ -16,14 +28,27 @@ describe('operationView while running', () => {
     expect(m.thread).toBeUndefined();
   });
 
-  it('shows the tracker\'s notice, escaped', () => {
-    const v = operationView({ ...report, notice: 'patchbot cannot check on this operation right now (<!channel> SSM throttled). It keeps trying.' });
+  it("shows the tracker's notice, escaped", () => {
+    const v = operationView({
+      ...report,
+      notice: 'patchbot cannot check on this operation right now (<!channel> SSM throttled). It keeps trying.',
+    });
     expectWithinLimits(v);
-    expect(readable(v)).toContain('⚠️ patchbot cannot check on this operation right now (&lt;!channel&gt; SSM throttled). It keeps trying.');
+    expect(readable(v)).toContain(
+      '⚠️ patchbot cannot check on this operation right now (&lt;!channel&gt; SSM throttled). It keeps trying.',
+    );
   });
 
   it('copes with a target count not known yet', () => {
-    const early = operationView({ ...report, status: 'sending', total: 0, finished: 0, succeeded: 0, failed: 0, outcomes: [] });
+    const early = operationView({
+      ...report,
+      status: 'sending',
+      total: 0,
+      finished: 0,
+      succeeded: 0,
+      failed: 0,
+      outcomes: [],
+    });
     expectWithinLimits(early);
     expect(readable(early)).toContain('finding instances…');
   });
@@ -36,29 +61,41 @@ describe('operationView when finished, small fleet', () => {
   it('leads with the outcome and the counts', () => {
     expectWithinLimits(m);
     expect(m.text).toBe('⚠️ Scan of PRD finished with problems: 12 instances · 9 succeeded · 1 failed · 2 unreachable');
-    expect(text).toContain('Started by <@U0ALICE001> · 12 instances · 9 succeeded · 1 failed · 2 unreachable · took 4m 12s');
-    expect(text).toContain('*SSM status*\nSuccess 9\nFailed 1\nFailed (Undeliverable) 1\nTimedOut (Delivery Timed Out) 1');
+    expect(text).toContain(
+      'Started by <@U0ALICE001> · 12 instances · 9 succeeded · 1 failed · 2 unreachable · took 4m 12s',
+    );
+    expect(text).toContain(
+      '*SSM status*\nSuccess 9\nFailed 1\nFailed (Undeliverable) 1\nTimedOut (Delivery Timed Out) 1',
+    );
     expect(text).toContain('*Instances missing patches*\nCritical 2 · Security 3 · Other 1');
   });
 
   it('names the failed and the unreachable instances with SSM status details', () => {
     expect(text).toContain('*Failed (1)*\n• *db-prd-01* `i-0000000000000000a` — Failed');
-    expect(text).toContain('*Unreachable (2)* — the SSM agent could not be reached, or the instance was not running:\n• *batch-prd-01* `i-0000000000000000b` — Failed (Undeliverable)\n• *batch-prd-02* `i-0000000000000000c` — TimedOut (Delivery Timed Out)');
+    expect(text).toContain(
+      '*Unreachable (2)* — the SSM agent could not be reached, or the instance was not running:\n• *batch-prd-01* `i-0000000000000000b` — Failed (Undeliverable)\n• *batch-prd-02* `i-0000000000000000c` — TimedOut (Delivery Timed Out)',
+    );
   });
 
   it('names a stopped instance as stopped, not only as an agent that could not be reached', () => {
     const r = smallReport();
     const stopped = r.unreachable.map((o, i) => (i === 0 ? { ...o, ec2State: 'stopped' } : o));
-    expect(readable(operationView({ ...r, unreachable: stopped }))).toContain('• *batch-prd-01* `i-0000000000000000b` — stopped · Failed (Undeliverable)');
+    expect(readable(operationView({ ...r, unreachable: stopped }))).toContain(
+      '• *batch-prd-01* `i-0000000000000000b` — stopped · Failed (Undeliverable)',
+    );
   });
 
   it('lists newly missing patches worst first with instance counts', () => {
-    expect(text).toContain('*🆕 Newly missing since the previous scan (2 patches)*\n• Critical · Security · `ALAS-2026-1002` openssl: CVE-2026-0001 — 2 instances\n• Important');
+    expect(text).toContain(
+      '*🆕 Newly missing since the previous scan (2 patches)*\n• Critical · Security · `ALAS-2026-1002` openssl: CVE-2026-0001 — 2 instances\n• Important',
+    );
   });
 
   it('puts every instance in one thread reply, trouble first', () => {
     expect(m.thread).toHaveLength(1);
-    const lines = readable(m.thread![0]!).split('\n').filter((l) => l.startsWith('• '));
+    const lines = readable(m.thread![0]!)
+      .split('\n')
+      .filter((l) => l.startsWith('• '));
     expect(lines).toHaveLength(12);
     expect(lines[0]).toContain('db-prd-01');
     expect(lines[1]).toContain('batch-prd-01');
@@ -67,7 +104,14 @@ describe('operationView when finished, small fleet', () => {
 
   it('says ✅ when nothing went wrong, and that nothing is newly missing', () => {
     const clean = smallReport();
-    const ok = operationView({ ...clean, failed: 0, unreachable: [], outcomes: clean.outcomes.slice(0, 9), total: 9, newlyMissing: [] });
+    const ok = operationView({
+      ...clean,
+      failed: 0,
+      unreachable: [],
+      outcomes: clean.outcomes.slice(0, 9),
+      total: 9,
+      newlyMissing: [],
+    });
     expectWithinLimits(ok);
     expect(ok.text.startsWith('✅ Scan of PRD succeeded')).toBe(true);
     expect(readable(ok)).toContain('Newly missing since the previous scan: nothing.');
@@ -91,11 +135,13 @@ describe('operationView when finished, small fleet', () => {
   });
 
   it('escapes hostile names, status details and patch titles', () => {
-    const evil = operationView(smallReport({
-      outcomes: [outcome(1, 'Failed', EVIL_NAME, EVIL_NAME)],
-      newlyMissing: [patch(1, EVIL_NAME, 1, EVIL_NAME)],
-      requestedBy: '<!channel>',
-    }));
+    const evil = operationView(
+      smallReport({
+        outcomes: [outcome(1, 'Failed', EVIL_NAME, EVIL_NAME)],
+        newlyMissing: [patch(1, EVIL_NAME, 1, EVIL_NAME)],
+        requestedBy: '<!channel>',
+      }),
+    );
     expectWithinLimits(evil);
     const json = JSON.stringify(evil);
     expect(json).not.toContain('<@U0ALICE001>');
@@ -158,7 +204,13 @@ describe('an operation that never ran', () => {
       outcomes: [],
       missingBySeverity: undefined,
       newlyMissing: [],
-      failures: [{ scope: 'prod', region: 'us-east-1', message: 'AWS denied ssm:SendCommand in scope prod (us-east-1). Grant the IAM action `ssm:SendCommand`.' }],
+      failures: [
+        {
+          scope: 'prod',
+          region: 'us-east-1',
+          message: 'AWS denied ssm:SendCommand in scope prod (us-east-1). Grant the IAM action `ssm:SendCommand`.',
+        },
+      ],
     });
     expect(m.text).toContain('AWS denied ssm:SendCommand');
     expect(m.text).not.toContain('0 instances');
@@ -167,8 +219,23 @@ describe('an operation that never ran', () => {
 
 describe('an operation that ended before anything was reported', () => {
   it('says why in its notification, never "0 instances"', () => {
-    const why = 'patchbot stopped while sending this reboot, so some instances of PRD may or may not have been rebooted.';
-    const m = operationView(smallReport({ kind: 'reboot', status: 'failed', total: 0, finished: 0, succeeded: 0, failed: 0, unreachable: [], outcomes: [], failures: [], notice: why, sentAt: new Date() }));
+    const why =
+      'patchbot stopped while sending this reboot, so some instances of PRD may or may not have been rebooted.';
+    const m = operationView(
+      smallReport({
+        kind: 'reboot',
+        status: 'failed',
+        total: 0,
+        finished: 0,
+        succeeded: 0,
+        failed: 0,
+        unreachable: [],
+        outcomes: [],
+        failures: [],
+        notice: why,
+        sentAt: new Date(),
+      }),
+    );
     expect(m.text).toContain('Reboot of PRD failed: patchbot stopped while sending this reboot');
     expect(m.text).not.toContain('0 instances');
   });

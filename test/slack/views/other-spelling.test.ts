@@ -7,7 +7,12 @@ function line(n: number, name?: string): InstanceLine {
   return { instanceId: `i-${String(n).padStart(17, '0')}`, name, scope: 'default', region: 'us-east-1' };
 }
 
-const other = (instances: InstanceLine[]) => ({ tagKey: 'PatchGroup', tagValue: 'PRD', groupTagKey: 'Patch Group', instances });
+const other = (instances: InstanceLine[]) => ({
+  tagKey: 'PatchGroup',
+  tagValue: 'PRD',
+  groupTagKey: 'Patch Group',
+  instances,
+});
 
 describe('statusView: the other tag spelling', () => {
   it('says how many, why they are left out and what to do, then names them by Name tag and id', () => {
@@ -23,7 +28,12 @@ describe('statusView: the other tag spelling', () => {
 
   it('is absent when there are none, and spoils an otherwise all-good verdict', () => {
     expect(readable(statusView(smallStatus()))).not.toContain('not part of this group');
-    const clean = { nonCompliant: [], unreachable: [], stale: [], counts: { ...smallStatus().counts, nonCompliant: 0, unreachable: 0, stopped: 0 } };
+    const clean = {
+      nonCompliant: [],
+      unreachable: [],
+      stale: [],
+      counts: { ...smallStatus().counts, nonCompliant: 0, unreachable: 0, stopped: 0 },
+    };
     expect(statusView(smallStatus(clean)).text).toMatch(/^✅/);
     expect(statusView(smallStatus({ ...clean, otherSpelling: other([line(1)]) })).text).toMatch(/^⚠️/);
   });
@@ -31,7 +41,9 @@ describe('statusView: the other tag spelling', () => {
   it('escapes names and values, and puts a long list in the thread', () => {
     const evil = statusView(smallStatus({ otherSpelling: { ...other([line(1, EVIL_NAME)]), tagValue: '<!channel>' } }));
     expect(JSON.stringify(evil.blocks)).not.toContain('<!channel>');
-    const many = statusView(smallStatus({ otherSpelling: other(Array.from({ length: 40 }, (_, i) => line(i + 1, `prd-${i + 1}`))) }));
+    const many = statusView(
+      smallStatus({ otherSpelling: other(Array.from({ length: 40 }, (_, i) => line(i + 1, `prd-${i + 1}`))) }),
+    );
     expectWithinLimits(many);
     expect(readable(many)).toMatch(/…and \d+ more \(see the thread\)/);
     const thread = (many.thread ?? []).map(readable).join('\n');

@@ -4,7 +4,12 @@ import type { ComplianceDiff, DigestData, DigestGroup, WindowResult } from '../.
 import { EVIL, EVIL_NAME, HOUR, NOW, expectWithinLimits, measure, readable } from './fixtures';
 
 const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
-const line = (n: number, name?: string) => ({ instanceId: id(n), name: name ?? `web-prd-${String(n).padStart(4, '0')}`, scope: 'prod', region: 'us-east-1' });
+const line = (n: number, name?: string) => ({
+  instanceId: id(n),
+  name: name ?? `web-prd-${String(n).padStart(4, '0')}`,
+  scope: 'prod',
+  region: 'us-east-1',
+});
 const OPENSSL = { title: 'openssl: CVE-2026-0001', severity: 'Critical', classification: 'Security' };
 const KERNEL = { title: 'kernel-6.1.80 (ALAS-2026-1001)', severity: 'Important', classification: 'Security' };
 
@@ -31,14 +36,24 @@ function smallDiff(overrides: Partial<ComplianceDiff> = {}): ComplianceDiff {
 /** 10,000 instances changed, hostile strings first, in two regions, a scope failure. */
 function hugeDiff(n = 10_000): ComplianceDiff {
   const sev = ['Critical', 'Important', 'Medium', 'Low'];
-  const patches = Array.from({ length: 300 }, (_, i) => ({ title: i === 0 ? EVIL_NAME : `2026-03 Security update for pkg-${i} (ALAS-2026-${2000 + i})`, severity: sev[i % 4] as string, classification: 'Security' }));
-  const inst = (i: number) => ({ ...line(i + 1, i === 0 ? EVIL_NAME : undefined), region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1' });
+  const patches = Array.from({ length: 300 }, (_, i) => ({
+    title: i === 0 ? EVIL_NAME : `2026-03 Security update for pkg-${i} (ALAS-2026-${2000 + i})`,
+    severity: sev[i % 4] as string,
+    classification: 'Security',
+  }));
+  const inst = (i: number) => ({
+    ...line(i + 1, i === 0 ? EVIL_NAME : undefined),
+    region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1',
+  });
   return {
     group: 'PRD',
     generatedAt: NOW,
     scopes: [{ scope: 'prod', region: 'us-east-1' }],
     cost: { scopes: 1, instances: 0, patchStates: 0, patchListsFetched: 0 },
-    becameNonCompliant: Array.from({ length: n }, (_, i) => ({ ...inst(i), newlyMissing: patches.slice(i % 290, (i % 290) + 1 + (i % 10)) })),
+    becameNonCompliant: Array.from({ length: n }, (_, i) => ({
+      ...inst(i),
+      newlyMissing: patches.slice(i % 290, (i % 290) + 1 + (i % 10)),
+    })),
     becameCompliant: Array.from({ length: n }, (_, i) => inst(n + i)),
     appeared: Array.from({ length: n }, (_, i) => inst(2 * n + i)),
     disappeared: Array.from({ length: n }, (_, i) => inst(3 * n + i)),
@@ -55,26 +70,45 @@ describe('complianceDiffView, small change', () => {
   it('is within limits', () => expectWithinLimits(m));
 
   it('leads with the summary line', () => {
-    expect(m.text).toBe('PRD compliance changed: 2 instances became non-compliant (1 critical patch newly missing) · 1 became compliant · 1 agent unreachable');
+    expect(m.text).toBe(
+      'PRD compliance changed: 2 instances became non-compliant (1 critical patch newly missing) · 1 became compliant · 1 agent unreachable',
+    );
     expect(m.blocks[0]).toMatchObject({ type: 'header', text: { text: 'PRD compliance changed' } });
-    expect((m.blocks[1] as { text: { text: string } }).text.text).toBe('*2 instances became non-compliant (1 critical patch newly missing) · 1 became compliant · 1 agent unreachable*');
+    expect((m.blocks[1] as { text: { text: string } }).text.text).toBe(
+      '*2 instances became non-compliant (1 critical patch newly missing) · 1 became compliant · 1 agent unreachable*',
+    );
   });
 
   it('groups patches shared by the instances, worst first, with who misses them', () => {
-    expect(text).toContain('*🔴 Became non-compliant (2)*\n• *web-prd-01* `i-00000000000000001`\n• *web-prd-02* `i-00000000000000002`');
-    expect(text).toContain('*🆕 Newly missing patches (2)*, worst first\n• Critical · Security · openssl: CVE-2026-0001 — 1 instance: web-prd-01\n• Important · Security · kernel-6.1.80 (ALAS-2026-1001) — 2 instances: web-prd-01, web-prd-02');
+    expect(text).toContain(
+      '*🔴 Became non-compliant (2)*\n• *web-prd-01* `i-00000000000000001`\n• *web-prd-02* `i-00000000000000002`',
+    );
+    expect(text).toContain(
+      '*🆕 Newly missing patches (2)*, worst first\n• Critical · Security · openssl: CVE-2026-0001 — 1 instance: web-prd-01\n• Important · Security · kernel-6.1.80 (ALAS-2026-1001) — 2 instances: web-prd-01, web-prd-02',
+    );
   });
 
   it('lists the patches under each instance when they do not share them', () => {
-    const one = complianceDiffView(smallDiff({ becameNonCompliant: [{ ...line(1, 'web-prd-01'), newlyMissing: [KERNEL, OPENSSL] }], becameCompliant: [], becameUnreachable: [] }), NOW);
+    const one = complianceDiffView(
+      smallDiff({
+        becameNonCompliant: [{ ...line(1, 'web-prd-01'), newlyMissing: [KERNEL, OPENSSL] }],
+        becameCompliant: [],
+        becameUnreachable: [],
+      }),
+      NOW,
+    );
     expectWithinLimits(one);
-    expect(readable(one)).toContain('*🔴 Became non-compliant (1)*\n• *web-prd-01* `i-00000000000000001`\n    ↳ Critical: openssl: CVE-2026-0001 · Important: kernel-6.1.80 (ALAS-2026-1001)');
+    expect(readable(one)).toContain(
+      '*🔴 Became non-compliant (1)*\n• *web-prd-01* `i-00000000000000001`\n    ↳ Critical: openssl: CVE-2026-0001 · Important: kernel-6.1.80 (ALAS-2026-1001)',
+    );
     expect(readable(one)).not.toContain('Newly missing patches');
   });
 
   it('names the other kinds of change and says when', () => {
     expect(text).toContain('*✅ Became compliant (1)*\n• *db-prd-01* `i-00000000000000003`');
-    expect(text).toContain('*📡 Agent unreachable (1)* — SSM cannot scan or patch these:\n• *batch-prd-01* `i-00000000000000004`');
+    expect(text).toContain(
+      '*📡 Agent unreachable (1)* — SSM cannot scan or patch these:\n• *batch-prd-01* `i-00000000000000004`',
+    );
     expect(text).not.toContain('Appeared');
     expect(text).toContain('Changes since the previous poll · 2026-03-10 12:00 UTC');
     expect(m.thread).toBeUndefined();
@@ -82,7 +116,15 @@ describe('complianceDiffView, small change', () => {
 
   it('covers appeared, disappeared, failed operations and failures', () => {
     const d = complianceDiffView(
-      smallDiff({ becameNonCompliant: [], becameCompliant: [], becameUnreachable: [], appeared: [line(5)], disappeared: [line(6)], lastOperationFailed: [line(7)], failures: [{ scope: 'dr', region: 'ap-south-1', message: 'AccessDenied' }] }),
+      smallDiff({
+        becameNonCompliant: [],
+        becameCompliant: [],
+        becameUnreachable: [],
+        appeared: [line(5)],
+        disappeared: [line(6)],
+        lastOperationFailed: [line(7)],
+        failures: [{ scope: 'dr', region: 'ap-south-1', message: 'AccessDenied' }],
+      }),
       NOW,
     );
     expectWithinLimits(d);
@@ -95,7 +137,18 @@ describe('complianceDiffView, small change', () => {
   });
 
   it('escapes hostile names and patch titles', () => {
-    const evil = complianceDiffView(smallDiff({ group: EVIL_NAME, becameNonCompliant: [{ ...line(1, EVIL_NAME), newlyMissing: [{ title: EVIL_NAME, severity: EVIL[0] as string, classification: EVIL[2] as string }] }] }), NOW);
+    const evil = complianceDiffView(
+      smallDiff({
+        group: EVIL_NAME,
+        becameNonCompliant: [
+          {
+            ...line(1, EVIL_NAME),
+            newlyMissing: [{ title: EVIL_NAME, severity: EVIL[0] as string, classification: EVIL[2] as string }],
+          },
+        ],
+      }),
+      NOW,
+    );
     expectWithinLimits(evil);
     const t = readable(evil);
     expect(t).toContain('&lt;!channel&gt;');
@@ -136,7 +189,14 @@ function smallWindow(overrides: Partial<WindowResult> = {}): WindowResult {
     startTime: new Date('2026-03-09T17:00:00Z'),
     endTime: new Date('2026-03-09T17:42:10Z'),
     tasks: [
-      { taskExecutionId: 't-1', taskArn: 'AWS-RunPatchBaseline', operation: 'Scan', status: 'SUCCESS', statusDetails: undefined, failed: [] },
+      {
+        taskExecutionId: 't-1',
+        taskArn: 'AWS-RunPatchBaseline',
+        operation: 'Scan',
+        status: 'SUCCESS',
+        statusDetails: undefined,
+        failed: [],
+      },
       {
         taskExecutionId: 't-2',
         taskArn: 'AWS-RunPatchBaseline',
@@ -168,14 +228,35 @@ describe('windowResultView', () => {
   });
 
   it('lists each task with its status, and the failed instances with SSM details', () => {
-    expect(text).toContain('*Tasks (2)*\n• *Scan* · ✅ SUCCESS\n• *Install* · ✅ SUCCESS · 2 instances failed or timed out');
-    expect(text).toContain('*Install · failed or timed out (2)*\n• *db-prd-01* `i-00000000000000007` — FAILED · Failed\n• *batch-prd-01* `i-00000000000000008` — TIMED_OUT · Delivery Timed Out');
-    expect(text).toContain('Execution `2b0d6b3f-9a7c-4c1e-8d5e-0c9f6e4a1b2c` · started 2026-03-09 17:00 UTC · ended 2026-03-09 17:42 UTC');
+    expect(text).toContain(
+      '*Tasks (2)*\n• *Scan* · ✅ SUCCESS\n• *Install* · ✅ SUCCESS · 2 instances failed or timed out',
+    );
+    expect(text).toContain(
+      '*Install · failed or timed out (2)*\n• *db-prd-01* `i-00000000000000007` — FAILED · Failed\n• *batch-prd-01* `i-00000000000000008` — TIMED_OUT · Delivery Timed Out',
+    );
+    expect(text).toContain(
+      'Execution `2b0d6b3f-9a7c-4c1e-8d5e-0c9f6e4a1b2c` · started 2026-03-09 17:00 UTC · ended 2026-03-09 17:42 UTC',
+    );
     expect(m.thread).toBeUndefined();
   });
 
   it('shows why a window failed, with its emoji', () => {
-    const f = windowResultView(smallWindow({ status: 'FAILED', statusDetails: 'One or more tasks failed.', durationMs: 5 * 60_000, tasks: [{ taskExecutionId: 't', taskArn: 'arn:aws:ssm:us-east-1::document/AWS-RunPatchBaseline', status: 'FAILED', statusDetails: 'Step timed out', failed: [] }] }));
+    const f = windowResultView(
+      smallWindow({
+        status: 'FAILED',
+        statusDetails: 'One or more tasks failed.',
+        durationMs: 5 * 60_000,
+        tasks: [
+          {
+            taskExecutionId: 't',
+            taskArn: 'arn:aws:ssm:us-east-1::document/AWS-RunPatchBaseline',
+            status: 'FAILED',
+            statusDetails: 'Step timed out',
+            failed: [],
+          },
+        ],
+      }),
+    );
     expectWithinLimits(f);
     const t = readable(f);
     expect(t).toContain('🛠 *patch-window-am2* · ❌ FAILED · started 17:00 UTC · 5m\nOne or more tasks failed.');
@@ -183,14 +264,55 @@ describe('windowResultView', () => {
   });
 
   it('escapes hostile window names, instance names and details', () => {
-    const e = windowResultView(smallWindow({ windowName: EVIL_NAME, groups: [EVIL_NAME], tasks: [{ taskExecutionId: 't', taskArn: EVIL_NAME, status: EVIL_NAME, statusDetails: EVIL_NAME, failed: [{ instanceId: id(1), name: EVIL_NAME, status: EVIL_NAME, statusDetails: EVIL_NAME }] }] }));
+    const e = windowResultView(
+      smallWindow({
+        windowName: EVIL_NAME,
+        groups: [EVIL_NAME],
+        tasks: [
+          {
+            taskExecutionId: 't',
+            taskArn: EVIL_NAME,
+            status: EVIL_NAME,
+            statusDetails: EVIL_NAME,
+            failed: [{ instanceId: id(1), name: EVIL_NAME, status: EVIL_NAME, statusDetails: EVIL_NAME }],
+          },
+        ],
+      }),
+    );
     expectWithinLimits(e);
     expect(readable(e)).toContain('&lt;!channel&gt;');
   });
 
   it('keeps 5,000 failed instances within every limit, the rest in the thread', () => {
-    const failed = Array.from({ length: 5_000 }, (_, i) => ({ instanceId: id(i + 1), name: i === 0 ? EVIL_NAME : `web-prd-${i}`, status: i % 2 ? 'TIMED_OUT' : 'FAILED', statusDetails: i % 2 ? 'Execution Timed Out' : `Failed ${EVIL[i % EVIL.length]}` }));
-    const big = windowResultView(smallWindow({ status: 'FAILED', tasks: [{ taskExecutionId: 't-1', taskArn: 'AWS-RunPatchBaseline', operation: 'Scan', status: 'FAILED', statusDetails: undefined, failed: failed.slice(0, 1_000) }, { taskExecutionId: 't-2', taskArn: 'AWS-RunPatchBaseline', operation: 'Install', status: 'FAILED', statusDetails: undefined, failed }] }));
+    const failed = Array.from({ length: 5_000 }, (_, i) => ({
+      instanceId: id(i + 1),
+      name: i === 0 ? EVIL_NAME : `web-prd-${i}`,
+      status: i % 2 ? 'TIMED_OUT' : 'FAILED',
+      statusDetails: i % 2 ? 'Execution Timed Out' : `Failed ${EVIL[i % EVIL.length]}`,
+    }));
+    const big = windowResultView(
+      smallWindow({
+        status: 'FAILED',
+        tasks: [
+          {
+            taskExecutionId: 't-1',
+            taskArn: 'AWS-RunPatchBaseline',
+            operation: 'Scan',
+            status: 'FAILED',
+            statusDetails: undefined,
+            failed: failed.slice(0, 1_000),
+          },
+          {
+            taskExecutionId: 't-2',
+            taskArn: 'AWS-RunPatchBaseline',
+            operation: 'Install',
+            status: 'FAILED',
+            statusDetails: undefined,
+            failed,
+          },
+        ],
+      }),
+    );
     expectWithinLimits(big);
     expect(measure(big)).toMatchObject({ blocks: 5, thread: 8 });
     expect(readable(big)).toContain('*Install · failed or timed out (5,000)*');
@@ -215,7 +337,14 @@ function group(name: string, overrides: Partial<DigestGroup> = {}): DigestGroup 
       { title: 'never shown', severity: 'Low', instances: 1 },
     ],
     windowRuns: [{ windowName: 'patch-window-am2', status: 'SUCCESS', endTime: new Date(NOW.getTime() - 3 * HOUR) }],
-    pendingApprovals: [{ operationId: 'op-7k2m9q', kind: 'install', requestedBy: 'U0ALICE001', expiresAt: new Date(NOW.getTime() + 2 * HOUR) }],
+    pendingApprovals: [
+      {
+        operationId: 'op-7k2m9q',
+        kind: 'install',
+        requestedBy: 'U0ALICE001',
+        expiresAt: new Date(NOW.getTime() + 2 * HOUR),
+      },
+    ],
     staleScans: 3,
     unreachable: 1,
     ...overrides,
@@ -227,7 +356,21 @@ function smallDigest(overrides: Partial<DigestData> = {}): DigestData {
     channel: 'C0PATCHING',
     generatedAt: NOW,
     since: new Date(NOW.getTime() - 24 * HOUR),
-    groups: [group('PRD'), group('STG', { instances: 20, compliant: 20, rate: 1, missingBySeverity: { critical: 0, security: 0, other: 0 }, changeSinceLast: { compliantDelta: 0, nonCompliantDelta: 0 }, mostMissed: [], windowRuns: [], pendingApprovals: [], staleScans: 0, unreachable: 0 })],
+    groups: [
+      group('PRD'),
+      group('STG', {
+        instances: 20,
+        compliant: 20,
+        rate: 1,
+        missingBySeverity: { critical: 0, security: 0, other: 0 },
+        changeSinceLast: { compliantDelta: 0, nonCompliantDelta: 0 },
+        mostMissed: [],
+        windowRuns: [],
+        pendingApprovals: [],
+        staleScans: 0,
+        unreachable: 0,
+      }),
+    ],
     failures: [],
     ...overrides,
   };
@@ -256,7 +399,9 @@ describe('digestView, one channel with two groups', () => {
       ].join('\n'),
     );
     expect(text).not.toContain('never shown');
-    expect(text).toContain('*STG* · 100.0% compliant (20 of 20) · no change since the last digest\nMissing: none\nWindow runs: _none since the last digest_\nScans fresh · agents reachable');
+    expect(text).toContain(
+      '*STG* · 100.0% compliant (20 of 20) · no change since the last digest\nMissing: none\nWindow runs: _none since the last digest_\nScans fresh · agents reachable',
+    );
     expect(text).toContain('Digest for <#C0PATCHING> · since 2026-03-09 12:00 UTC · generated 2026-03-10 12:00 UTC');
     expect(m.thread).toBeUndefined();
   });
@@ -268,7 +413,14 @@ describe('digestView, one channel with two groups', () => {
   });
 
   it('says so on a first digest and shows failures', () => {
-    const first = digestView(smallDigest({ since: undefined, groups: [group('PRD', { changeSinceLast: undefined })], failures: [{ group: 'PRD', scope: 'dr', region: 'ap-south-1', message: 'AccessDenied' }] }), NOW);
+    const first = digestView(
+      smallDigest({
+        since: undefined,
+        groups: [group('PRD', { changeSinceLast: undefined })],
+        failures: [{ group: 'PRD', scope: 'dr', region: 'ap-south-1', message: 'AccessDenied' }],
+      }),
+      NOW,
+    );
     expectWithinLimits(first);
     expect(readable(first)).toContain('*PRD* · 92.0% compliant (92 of 100)\n');
     expect(readable(first)).toContain('first digest');
@@ -277,7 +429,18 @@ describe('digestView, one channel with two groups', () => {
 
   it('escapes hostile group names, titles, windows and requesters', () => {
     const e = digestView(
-      smallDigest({ channel: EVIL_NAME, groups: [group(EVIL_NAME, { mostMissed: [{ title: EVIL_NAME, severity: EVIL_NAME, instances: 1 }], windowRuns: [{ windowName: EVIL_NAME, status: EVIL_NAME, endTime: undefined }], pendingApprovals: [{ operationId: EVIL_NAME, kind: EVIL_NAME, requestedBy: EVIL_NAME, expiresAt: undefined }] })] }),
+      smallDigest({
+        channel: EVIL_NAME,
+        groups: [
+          group(EVIL_NAME, {
+            mostMissed: [{ title: EVIL_NAME, severity: EVIL_NAME, instances: 1 }],
+            windowRuns: [{ windowName: EVIL_NAME, status: EVIL_NAME, endTime: undefined }],
+            pendingApprovals: [
+              { operationId: EVIL_NAME, kind: EVIL_NAME, requestedBy: EVIL_NAME, expiresAt: undefined },
+            ],
+          }),
+        ],
+      }),
       NOW,
     );
     expectWithinLimits(e);
@@ -294,14 +457,40 @@ describe('digestView, 30 groups of 10,000 instances', () => {
       rate: (9_000 - i * 100) / 10_000,
       missingBySeverity: { critical: 10_000, security: 10_000, other: 10_000 },
       changeSinceLast: { compliantDelta: -1_234, nonCompliantDelta: 1_234 },
-      mostMissed: Array.from({ length: 50 }, (_, j) => ({ title: evil(j) ?? `2026-03 Cumulative Update for Windows Server 2022 for x64-based Systems (KB50${j}) with a long title`, severity: 'Critical', instances: 9_999 })),
-      windowRuns: Array.from({ length: 40 }, (_, j) => ({ windowName: evil(j) ?? `patch-window-${j}-with-a-long-name`, status: j % 3 ? 'SUCCESS' : 'FAILED', endTime: new Date(NOW.getTime() - j * HOUR) })),
-      pendingApprovals: Array.from({ length: 20 }, (_, j) => ({ operationId: `op-${i}-${j}`, kind: 'install', requestedBy: 'U0ALICE001', expiresAt: new Date(NOW.getTime() + HOUR) })),
+      mostMissed: Array.from({ length: 50 }, (_, j) => ({
+        title:
+          evil(j) ??
+          `2026-03 Cumulative Update for Windows Server 2022 for x64-based Systems (KB50${j}) with a long title`,
+        severity: 'Critical',
+        instances: 9_999,
+      })),
+      windowRuns: Array.from({ length: 40 }, (_, j) => ({
+        windowName: evil(j) ?? `patch-window-${j}-with-a-long-name`,
+        status: j % 3 ? 'SUCCESS' : 'FAILED',
+        endTime: new Date(NOW.getTime() - j * HOUR),
+      })),
+      pendingApprovals: Array.from({ length: 20 }, (_, j) => ({
+        operationId: `op-${i}-${j}`,
+        kind: 'install',
+        requestedBy: 'U0ALICE001',
+        expiresAt: new Date(NOW.getTime() + HOUR),
+      })),
       staleScans: 2_000,
       unreachable: 3_000,
     }),
   );
-  const m = digestView(smallDigest({ groups, failures: Array.from({ length: 20 }, (_, i) => ({ group: 'PRD', scope: `scope-${i}`, region: 'eu-west-1', message: `AccessDenied ${EVIL_NAME}` })) }), NOW);
+  const m = digestView(
+    smallDigest({
+      groups,
+      failures: Array.from({ length: 20 }, (_, i) => ({
+        group: 'PRD',
+        scope: `scope-${i}`,
+        region: 'eu-west-1',
+        message: `AccessDenied ${EVIL_NAME}`,
+      })),
+    }),
+    NOW,
+  );
 
   it('stays within every limit, thread included', () => {
     expectWithinLimits(m);
@@ -311,7 +500,9 @@ describe('digestView, 30 groups of 10,000 instances', () => {
 
   it('shows each group as one line and every group in full in the thread', () => {
     const t = readable(m);
-    expect(t).toContain('• *GROUP-1* 89.0% (8,900/10,000) ▼1,234 · critical 10,000 · ❌ 14 window runs not successful · ⏳ 20 pending · ⚠ 2,000 stale · 📡 3,000 unreachable');
+    expect(t).toContain(
+      '• *GROUP-1* 89.0% (8,900/10,000) ▼1,234 · critical 10,000 · ❌ 14 window runs not successful · ⏳ 20 pending · ⚠ 2,000 stale · 📡 3,000 unreachable',
+    );
     expect(t).toContain('_Each group in full is in the thread._');
     const thread = (m.thread ?? []).map(readable).join('\n');
     for (let i = 1; i < 30; i++) expect(thread).toContain(`*GROUP-${i}* · `);

@@ -2,12 +2,21 @@
 import { ShareRequestSchema } from '../../../src/slack/actions';
 import { SLACK_LIMITS } from '../../../src/slack/limits';
 import { statusView } from '../../../src/slack/views/status';
-import { SHARE_ACTION, shareCommandText, shareValue, withShareButton, type ShareRequest } from '../../../src/slack/views/share';
+import {
+  SHARE_ACTION,
+  shareCommandText,
+  shareValue,
+  withShareButton,
+  type ShareRequest,
+} from '../../../src/slack/views/share';
 import { expectWithinLimits, hugeStatus, smallStatus } from './fixtures';
 
 type Button = { type: string; action_id: string; value: string; text: { text: string } };
 const shareButton = (blocks: unknown[]): Button | undefined =>
-  (blocks as Array<{ type: string; elements?: Button[] }>).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []).find((e) => e.action_id === SHARE_ACTION);
+  (blocks as Array<{ type: string; elements?: Button[] }>)
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === SHARE_ACTION);
 
 describe('withShareButton', () => {
   it('adds one Share in channel button at the end, and keeps the answer and its thread', () => {
@@ -32,14 +41,16 @@ describe('withShareButton', () => {
 });
 
 describe('the button value', () => {
-  it.each<ShareRequest>([{ command: 'status', group: 'PRD' }, { command: 'baseline', group: 'stg.web-1_a' }, { command: 'windows' }, { command: 'windows', group: 'PRD' }])(
-    '%j reads back as itself and runs the command with public',
-    (request) => {
-      const parsed = ShareRequestSchema.safeParse(shareValue(request));
-      expect(parsed.success && parsed.data).toEqual(request);
-      expect(shareCommandText(request)).toBe([request.command, request.group, 'public'].filter(Boolean).join(' '));
-    },
-  );
+  it.each<ShareRequest>([
+    { command: 'status', group: 'PRD' },
+    { command: 'baseline', group: 'stg.web-1_a' },
+    { command: 'windows' },
+    { command: 'windows', group: 'PRD' },
+  ])('%j reads back as itself and runs the command with public', (request) => {
+    const parsed = ShareRequestSchema.safeParse(shareValue(request));
+    expect(parsed.success && parsed.data).toEqual(request);
+    expect(shareCommandText(request)).toBe([request.command, request.group, 'public'].filter(Boolean).join(' '));
+  });
 
   it.each([
     ['not JSON', 'status PRD'],

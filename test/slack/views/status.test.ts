@@ -1,6 +1,16 @@
 /** `/patch status`: what a person reads for a small fleet, and Slack's limits for a 10,000-instance one. */
 import { statusView } from '../../../src/slack/views/status';
-import { EVIL_NAME, HOUR, NOW, expectWithinLimits, hugeStatus, measure, nonCompliant, readable, smallStatus } from './fixtures';
+import {
+  EVIL_NAME,
+  HOUR,
+  NOW,
+  expectWithinLimits,
+  hugeStatus,
+  measure,
+  nonCompliant,
+  readable,
+  smallStatus,
+} from './fixtures';
 
 describe('statusView, small fleet', () => {
   const m = statusView(smallStatus());
@@ -9,14 +19,23 @@ describe('statusView, small fleet', () => {
   it('is within limits', () => expectWithinLimits(m));
 
   it('leads with the verdict', () => {
-    expect(m.text).toBe('⚠️ PRD: 3 non-compliant of 12 instances · 2 with critical patches missing · 1 unreachable (1 stopped)');
+    expect(m.text).toBe(
+      '⚠️ PRD: 3 non-compliant of 12 instances · 2 with critical patches missing · 1 unreachable (1 stopped)',
+    );
     expect((m.blocks[0] as { type: string }).type).toBe('header');
     expect(text).toContain('PRD compliance');
     expect(text).toContain('3 non-compliant');
   });
 
   it('shows the counts and missing patches by severity', () => {
-    for (const label of ['*Compliant*\n8', '*Non-compliant*\n3', '*Pending reboot*\n1', '*Failed patches*\n0', '*Unreachable*\n1 (1 stopped)', '*Never scanned*\n0']) {
+    for (const label of [
+      '*Compliant*\n8',
+      '*Non-compliant*\n3',
+      '*Pending reboot*\n1',
+      '*Failed patches*\n0',
+      '*Unreachable*\n1 (1 stopped)',
+      '*Never scanned*\n0',
+    ]) {
       expect(text).toContain(label);
     }
     expect(text).toContain('Critical 2 · Security 3 · Other 1');
@@ -45,12 +64,29 @@ describe('statusView, small fleet', () => {
   });
 
   it('is quiet when all is well', () => {
-    const ok = statusView(smallStatus({
-      counts: { instances: 12, compliant: 12, nonCompliant: 0, pendingReboot: 0, failed: 0, unreachable: 0, stopped: 0, neverScanned: 0 },
-      missingBySeverity: { critical: 0, security: 0, other: 0 },
-      nonCompliant: [], unreachable: [], stale: [],
-      scanAge: { oldest: new Date(NOW.getTime() - 3 * HOUR), newest: new Date(NOW.getTime() - HOUR), maxAgeMs: 24 * HOUR },
-    }));
+    const ok = statusView(
+      smallStatus({
+        counts: {
+          instances: 12,
+          compliant: 12,
+          nonCompliant: 0,
+          pendingReboot: 0,
+          failed: 0,
+          unreachable: 0,
+          stopped: 0,
+          neverScanned: 0,
+        },
+        missingBySeverity: { critical: 0, security: 0, other: 0 },
+        nonCompliant: [],
+        unreachable: [],
+        stale: [],
+        scanAge: {
+          oldest: new Date(NOW.getTime() - 3 * HOUR),
+          newest: new Date(NOW.getTime() - HOUR),
+          maxAgeMs: 24 * HOUR,
+        },
+      }),
+    );
     expectWithinLimits(ok);
     expect(ok.text).toBe('✅ PRD: All 12 instances compliant');
     expect(readable(ok)).not.toContain('⚠');
@@ -60,19 +96,47 @@ describe('statusView, small fleet', () => {
   it('says when there are no scan results and when nothing could be read', () => {
     const none = statusView(smallStatus({ scanAge: { oldest: undefined, newest: undefined, maxAgeMs: 24 * HOUR } }));
     expect(readable(none)).toContain('⚠ *No scan results yet.* Run `/patch scan PRD` to get them.');
-    const failed = statusView(smallStatus({
-      counts: { instances: 0, compliant: 0, nonCompliant: 0, pendingReboot: 0, failed: 0, unreachable: 0, stopped: 0, neverScanned: 0 },
-      nonCompliant: [], unreachable: [], stale: [],
-      failures: [{ scope: 'prod', region: 'us-east-1', message: 'AccessDenied: grant ssm:DescribeInstancePatchStates to the patchbot role.' }],
-    }));
+    const failed = statusView(
+      smallStatus({
+        counts: {
+          instances: 0,
+          compliant: 0,
+          nonCompliant: 0,
+          pendingReboot: 0,
+          failed: 0,
+          unreachable: 0,
+          stopped: 0,
+          neverScanned: 0,
+        },
+        nonCompliant: [],
+        unreachable: [],
+        stale: [],
+        failures: [
+          {
+            scope: 'prod',
+            region: 'us-east-1',
+            message: 'AccessDenied: grant ssm:DescribeInstancePatchStates to the patchbot role.',
+          },
+        ],
+      }),
+    );
     expectWithinLimits(failed);
     expect(failed.text).toBe('❌ PRD: No instances could be read');
-    expect(readable(failed)).toContain('*prod · us-east-1*: AccessDenied: grant ssm:DescribeInstancePatchStates to the patchbot role.');
+    expect(readable(failed)).toContain(
+      '*prod · us-east-1*: AccessDenied: grant ssm:DescribeInstancePatchStates to the patchbot role.',
+    );
     expect(readable(failed)).toContain('so it is not counted above');
   });
 
   it('adds per-scope lines when the group spans scopes', () => {
-    const two = statusView(smallStatus({ scopes: [{ scope: 'prod', region: 'us-east-1', instances: 10 }, { scope: 'prod-eu', region: 'eu-west-1', instances: 2 }] }));
+    const two = statusView(
+      smallStatus({
+        scopes: [
+          { scope: 'prod', region: 'us-east-1', instances: 10 },
+          { scope: 'prod-eu', region: 'eu-west-1', instances: 2 },
+        ],
+      }),
+    );
     expect(readable(two)).toContain('• prod-eu · eu-west-1 — 2 instances');
     expect(readable(two)).toContain('`i-00000000000000001` · prod · us-east-1');
   });

@@ -29,7 +29,9 @@ export const KnobChangesSchema = z
       .array(
         z
           .object({
-            action: z.string().regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
+            action: z
+              .string()
+              .regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
             kind: z.enum(['lose-answer', 'delay', 'hang']),
             ms: z.number().int().min(0).max(600_000).optional(),
             times: z.number().int().min(1).optional(),
@@ -41,9 +43,17 @@ export const KnobChangesSchema = z
       .array(
         z
           .object({
-            action: z.string().regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
-            account: z.string().regex(/^\d{12}$/).optional(),
-            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1').optional(),
+            action: z
+              .string()
+              .regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
+            account: z
+              .string()
+              .regex(/^\d{12}$/)
+              .optional(),
+            region: z
+              .string()
+              .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1')
+              .optional(),
           })
           .strict(),
       )
@@ -70,16 +80,27 @@ export const PatchReleaseSchema = z
     severity: z.string().min(1),
     releasedDaysAgo: z.number().min(0).max(3650),
     kbId: z.string().min(1).optional(),
-    instanceIds: z.array(z.string().regex(/^i-[0-9a-f]{8,17}$/)).min(1).optional(),
+    instanceIds: z
+      .array(z.string().regex(/^i-[0-9a-f]{8,17}$/))
+      .min(1)
+      .optional(),
     group: z.string().min(1).optional(),
     rescan: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => (v.instanceIds === undefined) !== (v.group === undefined), { message: 'give exactly one of instanceIds or group' });
+  .refine((v) => (v.instanceIds === undefined) !== (v.group === undefined), {
+    message: 'give exactly one of instanceIds or group',
+  });
 
 const PartitionRefSchema = z.object({
-  account: z.string().regex(/^\d{12}$/, 'account must be 12 digits').optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1').optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'account must be 12 digits')
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1')
+    .optional(),
 });
 
 /** The endpoints, for the CLI banner and for 404 answers. */
@@ -101,7 +122,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw Object.assign(new SimulatorError('BadRequest', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')), { issues });
+  throw Object.assign(
+    new SimulatorError('BadRequest', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')),
+    { issues },
+  );
 }
 
 function jsonBody(body: string): unknown {
@@ -125,7 +149,15 @@ function route(sim: Simulator, method: string, url: URL, body: string): AdminAns
   if (path === '/_sandbox/health') {
     expect('GET');
     const partitions = sim.allPartitions();
-    return { status: 200, body: { status: 'ok', partitions: partitions.length, instances: partitions.reduce((n, p) => n + p.instanceList.length, 0), buildMs: Math.round(sim.lastBuildMs) } };
+    return {
+      status: 200,
+      body: {
+        status: 'ok',
+        partitions: partitions.length,
+        instances: partitions.reduce((n, p) => n + p.instanceList.length, 0),
+        buildMs: Math.round(sim.lastBuildMs),
+      },
+    };
   }
   if (path === '/_sandbox/summary') {
     expect('GET');
@@ -165,10 +197,25 @@ function route(sim: Simulator, method: string, url: URL, body: string): AdminAns
   const instance = /^\/_sandbox\/instances\/([^/]+)$/.exec(path);
   if (instance) {
     expect('POST');
-    const changed = sim.setInstance(decodeURIComponent(instance[1] as string), parse(InstanceChangesSchema, jsonBody(body)), ref);
-    return { status: 200, body: { instanceId: changed.id, name: changed.name, state: changed.state, pingStatus: changed.pingStatus, failNext: changed.failNext } };
+    const changed = sim.setInstance(
+      decodeURIComponent(instance[1] as string),
+      parse(InstanceChangesSchema, jsonBody(body)),
+      ref,
+    );
+    return {
+      status: 200,
+      body: {
+        instanceId: changed.id,
+        name: changed.name,
+        state: changed.state,
+        pingStatus: changed.pingStatus,
+        failNext: changed.failNext,
+      },
+    };
   }
-  throw Object.assign(new SimulatorError('NotFound', `No admin endpoint ${method} ${path}.`, 404), { endpoints: ADMIN_ENDPOINTS });
+  throw Object.assign(new SimulatorError('NotFound', `No admin endpoint ${method} ${path}.`, 404), {
+    endpoints: ADMIN_ENDPOINTS,
+  });
 }
 
 /** Answers one admin request; errors become `{error, message}` with a clear status. */
@@ -180,7 +227,12 @@ export function handleAdmin(sim: Simulator, method: string, url: URL, body: stri
       const extra = err as SimulatorError & { issues?: unknown; endpoints?: unknown };
       return {
         status: err.status,
-        body: { error: err.code, message: err.message, ...(extra.issues ? { issues: extra.issues } : {}), ...(extra.endpoints ? { endpoints: extra.endpoints } : {}) },
+        body: {
+          error: err.code,
+          message: err.message,
+          ...(extra.issues ? { issues: extra.issues } : {}),
+          ...(extra.endpoints ? { endpoints: extra.endpoints } : {}),
+        },
       };
     }
     sim.logger.error({ err }, 'admin request failed');

@@ -33,11 +33,22 @@ export interface CliArgs {
   help: boolean;
 }
 
-function number(name: string, text: string | undefined, range: { min: number; max?: number; integer?: boolean }): number | undefined {
+function number(
+  name: string,
+  text: string | undefined,
+  range: { min: number; max?: number; integer?: boolean },
+): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  const bad = Number.isNaN(value) || value < range.min || (range.max !== undefined && value > range.max) || (range.integer && !Number.isInteger(value));
-  if (bad) throw new Error(`--${name} must be ${range.integer ? 'an integer' : 'a number'} >= ${range.min}${range.max !== undefined ? ` and <= ${range.max}` : ''}, got "${text}"`);
+  const bad =
+    Number.isNaN(value) ||
+    value < range.min ||
+    (range.max !== undefined && value > range.max) ||
+    (range.integer && !Number.isInteger(value));
+  if (bad)
+    throw new Error(
+      `--${name} must be ${range.integer ? 'an integer' : 'a number'} >= ${range.min}${range.max !== undefined ? ` and <= ${range.max}` : ''}, got "${text}"`,
+    );
   return value;
 }
 
@@ -61,7 +72,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     },
     strict: true,
   });
-  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   const pendingMs = number('pending-ms', values['pending-ms'], { min: 0, integer: true });
   const runMs = number('run-ms', values['run-ms'], { min: 0, integer: true });
   const options = defined({
@@ -83,7 +95,9 @@ export function formatBanner(sim: FleetSimulator): string {
   const lines = [`patchbot fleet simulator listening on ${sim.url}`, ''];
   const partitions = sim.summary();
   const instances = partitions.reduce((n, p) => n + p.instances, 0);
-  lines.push(`Fleet: ${instances} instances in ${partitions.length} partition(s), built in ${Math.round(sim.buildMs())} ms`);
+  lines.push(
+    `Fleet: ${instances} instances in ${partitions.length} partition(s), built in ${Math.round(sim.buildMs())} ms`,
+  );
   for (const p of partitions) {
     lines.push(`  ${p.account}/${p.region}: ${p.instances} instances`);
     const groups = Object.entries(p.groups).map(([g, n]) => `${g} ${n}`);
@@ -144,7 +158,9 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code;
-    process.stderr.write(code === 'EADDRINUSE' ? `The port is in use; pick another with --port N.\n` : `${String(err)}\n`);
+    process.stderr.write(
+      code === 'EADDRINUSE' ? `The port is in use; pick another with --port N.\n` : `${String(err)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -26,11 +26,13 @@ export function parseSchedule(schedule: string): Schedule {
   const fields = (cron[1] as string).trim().split(/\s+/);
   if (fields.length !== 6) throw new Error(`Invalid cron expression (six fields expected): ${schedule}`);
   const [minute, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];
-  if ((dom === '?') === (dow === '?')) throw new Error(`Invalid cron expression (use ? in exactly one day field): ${schedule}`);
+  if ((dom === '?') === (dow === '?'))
+    throw new Error(`Invalid cron expression (use ? in exactly one day field): ${schedule}`);
   const expression = [minute, hour, dom === '?' ? '*' : dom, month, dow === '?' ? '*' : awsDayOfWeek(dow)].join(' ');
   CronExpressionParser.parse(expression); // throws when invalid
   const listed = year === '*' ? [] : year.split(/[,-]/).map(Number);
-  if (listed.some((y) => !Number.isInteger(y) || y < 1970 || y > 2199)) throw new Error(`Invalid cron expression (year): ${schedule}`);
+  if (listed.some((y) => !Number.isInteger(y) || y < 1970 || y > 2199))
+    throw new Error(`Invalid cron expression (year): ${schedule}`);
   return {
     kind: 'cron',
     expression,
@@ -79,7 +81,10 @@ export function nextExecution(
   let from = options.after.getTime() - offsetMs;
   // Jump to the first listed year rather than stepping through the years before it.
   if (parsed.firstYear !== undefined) from = Math.max(from, Date.UTC(parsed.firstYear, 0, 1) - 86_400_000);
-  const iterator = CronExpressionParser.parse(parsed.expression, { currentDate: new Date(from), tz: options.timezone ?? 'UTC' });
+  const iterator = CronExpressionParser.parse(parsed.expression, {
+    currentDate: new Date(from),
+    tz: options.timezone ?? 'UTC',
+  });
   for (let i = 0; i < 1000 && iterator.hasNext(); i++) {
     const run = iterator.next().toDate();
     if (parsed.lastYear !== undefined && run.getUTCFullYear() > parsed.lastYear) return undefined;
@@ -92,7 +97,10 @@ export function nextExecution(
 export function previousExecution(schedule: string, options: { before: Date; timezone?: string }): Date | undefined {
   const parsed = parseSchedule(schedule);
   if (parsed.kind === 'rate') return new Date(options.before.getTime() - parsed.everyMs);
-  const iterator = CronExpressionParser.parse(parsed.expression, { currentDate: options.before, tz: options.timezone ?? 'UTC' });
+  const iterator = CronExpressionParser.parse(parsed.expression, {
+    currentDate: options.before,
+    tz: options.timezone ?? 'UTC',
+  });
   for (let i = 0; i < 1000 && iterator.hasPrev(); i++) {
     const run = iterator.prev().toDate();
     if (parsed.firstYear !== undefined && run.getUTCFullYear() < parsed.firstYear) return undefined;

@@ -43,8 +43,10 @@ function checkIds(ids: string[]): void {
 function requireInstances(partition: Partition, ids: string[]): SimInstance[] {
   checkIds(ids);
   const unknown = ids.filter((id) => !partition.instances.has(id));
-  if (unknown.length === 1) throw new SimulatorError('InvalidInstanceID.NotFound', `The instance ID '${unknown[0]}' does not exist`);
-  if (unknown.length > 1) throw new SimulatorError('InvalidInstanceID.NotFound', `The instance IDs '${unknown.join(', ')}' do not exist`);
+  if (unknown.length === 1)
+    throw new SimulatorError('InvalidInstanceID.NotFound', `The instance ID '${unknown[0]}' does not exist`);
+  if (unknown.length > 1)
+    throw new SimulatorError('InvalidInstanceID.NotFound', `The instance IDs '${unknown.join(', ')}' do not exist`);
   return [...new Set(ids)].map((id) => partition.instances.get(id) as SimInstance);
 }
 
@@ -56,17 +58,40 @@ function checkDryRun(params: QueryStruct): void {
 
 /** EC2 filter values may use * and ? wildcards. */
 function globMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }
 
 /** Filter names the simulator answers (besides `tag:<key>`). */
 const KNOWN_FILTERS = new Set([
-  'tag-key', 'tag-value', 'instance-id', 'instance-state-name', 'instance-state-code', 'instance-type', 'platform',
-  'private-ip-address', 'availability-zone', 'image-id', 'vpc-id', 'subnet-id', 'reservation-id',
+  'tag-key',
+  'tag-value',
+  'instance-id',
+  'instance-state-name',
+  'instance-state-code',
+  'instance-type',
+  'platform',
+  'private-ip-address',
+  'availability-zone',
+  'image-id',
+  'vpc-id',
+  'subnet-id',
+  'reservation-id',
 ]);
 
-const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
+const STATE_CODES: Record<string, number> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+};
 
 function filterValues(instance: SimInstance, name: string): string[] | undefined {
   if (name.startsWith('tag:')) {
@@ -112,7 +137,8 @@ function instanceXml(instance: SimInstance): XmlValue {
     instanceId: instance.id,
     imageId: instance.imageId,
     instanceState: { code: STATE_CODES[instance.state], name: instance.state },
-    privateDnsName: instance.os === 'WINDOWS' ? `ip-${instance.privateIp.replace(/\./g, '-')}.ec2.internal` : instance.computerName,
+    privateDnsName:
+      instance.os === 'WINDOWS' ? `ip-${instance.privateIp.replace(/\./g, '-')}.ec2.internal` : instance.computerName,
     dnsName: '',
     reason: stopped ? `User initiated (${stamp} GMT)` : '',
     amiLaunchIndex: 0,
@@ -125,12 +151,22 @@ function instanceXml(instance: SimInstance): XmlValue {
     subnetId: instance.subnetId,
     vpcId: instance.vpcId,
     privateIpAddress: instance.privateIp,
-    ...(stopped ? { stateReason: { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } } : {}),
+    ...(stopped
+      ? {
+          stateReason: {
+            code: 'Client.UserInitiatedShutdown',
+            message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+          },
+        }
+      : {}),
     architecture: 'x86_64',
     rootDeviceType: 'ebs',
     rootDeviceName: instance.os === 'WINDOWS' ? '/dev/sda1' : '/dev/xvda',
     virtualizationType: 'hvm',
-    tagSet: new XmlList([...instance.tags].map(([key, value]) => ({ key, value })), 'item'),
+    tagSet: new XmlList(
+      [...instance.tags].map(([key, value]) => ({ key, value })),
+      'item',
+    ),
     hypervisor: 'xen',
     ebsOptimized: true,
     platformDetails: instance.os === 'WINDOWS' ? 'Windows' : 'Linux/UNIX',
@@ -145,13 +181,18 @@ function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
   const maxResultsText = queryString(params, 'MaxResults');
   const nextToken = queryString(params, 'NextToken');
   if (ids.length > 0 && maxResultsText !== undefined) {
-    throw new SimulatorError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+    throw new SimulatorError(
+      'InvalidParameterCombination',
+      'The parameter instancesSet cannot be used with the parameter maxResults',
+    );
   }
   let maxResults: number | undefined;
   if (maxResultsText !== undefined) {
     maxResults = Number(maxResultsText);
     if (!Number.isInteger(maxResults) || maxResults < 5 || maxResults > 1000) {
-      throw invalidParameterValue(`Value ( ${maxResultsText} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+      throw invalidParameterValue(
+        `Value ( ${maxResultsText} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`,
+      );
     }
   }
   const filters = (queryStructList(params, 'Filter') ?? []).map((f) => {
@@ -161,9 +202,11 @@ function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
     return { name, values };
   });
   for (const f of filters) {
-    if (!(f.name.startsWith('tag:') && f.name.length > 4) && !KNOWN_FILTERS.has(f.name)) throw invalidParameterValue(`The filter '${f.name}' is invalid`);
+    if (!(f.name.startsWith('tag:') && f.name.length > 4) && !KNOWN_FILTERS.has(f.name))
+      throw invalidParameterValue(`The filter '${f.name}' is invalid`);
   }
-  const selected = ids.length > 0 ? requireInstances(ctx.partition, ids).sort((a, b) => a.seq - b.seq) : ctx.partition.instanceList;
+  const selected =
+    ids.length > 0 ? requireInstances(ctx.partition, ids).sort((a, b) => a.seq - b.seq) : ctx.partition.instanceList;
   const matching = selected.filter((instance) =>
     filters.every((f) => {
       const have = filterValues(instance, f.name) ?? [];
@@ -198,10 +241,15 @@ function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
 function rebootInstances(ctx: Ec2Context, params: QueryStruct): string {
   checkDryRun(params);
   const ids = queryStringList(params, 'InstanceId') ?? [];
-  if (ids.length === 0) throw new SimulatorError('MissingParameter', 'The request must contain the parameter InstanceId');
+  if (ids.length === 0)
+    throw new SimulatorError('MissingParameter', 'The request must contain the parameter InstanceId');
   const instances = requireInstances(ctx.partition, ids);
   const stopped = instances.find((i) => i.state !== 'running');
-  if (stopped) throw new SimulatorError('IncorrectState', `The instance '${stopped.id}' is not in a state from which it can be rebooted.`);
+  if (stopped)
+    throw new SimulatorError(
+      'IncorrectState',
+      `The instance '${stopped.id}' is not in a state from which it can be rebooted.`,
+    );
   for (const instance of instances) applyReboot(instance);
   ctx.sim.journal.record(ctx.partition.key, 'RebootInstances', { instanceIds: instances.map((i) => i.id) });
   return xmlDocument('RebootInstancesResponse', EC2_NAMESPACE, { requestId: ctx.requestId, return: true });
@@ -211,11 +259,15 @@ function rebootInstances(ctx: Ec2Context, params: QueryStruct): string {
 function readTags(params: QueryStruct, requireValue: boolean): Array<{ key: string; value: string | undefined }> {
   const tags = (queryStructList(params, 'Tag') ?? []).map((t) => {
     const key = queryString(t, 'Key');
-    if (key === undefined || key.length === 0) throw new SimulatorError('InvalidParameterValue', 'Tag key must not be empty.');
-    if (key.length > 128) throw invalidParameterValue(`Tag key exceeds the maximum length of 128 characters: ${key.slice(0, 40)}…`);
-    if (key.toLowerCase().startsWith('aws:')) throw invalidParameterValue(`Tag keys starting with 'aws:' are reserved for internal use`);
+    if (key === undefined || key.length === 0)
+      throw new SimulatorError('InvalidParameterValue', 'Tag key must not be empty.');
+    if (key.length > 128)
+      throw invalidParameterValue(`Tag key exceeds the maximum length of 128 characters: ${key.slice(0, 40)}…`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw invalidParameterValue(`Tag keys starting with 'aws:' are reserved for internal use`);
     const value = queryString(t, 'Value');
-    if (value !== undefined && value.length > 256) throw invalidParameterValue(`Tag value exceeds the maximum length of 256 characters`);
+    if (value !== undefined && value.length > 256)
+      throw invalidParameterValue(`Tag value exceeds the maximum length of 256 characters`);
     return { key, value: value ?? (requireValue ? '' : undefined) };
   });
   return tags;
@@ -224,8 +276,10 @@ function readTags(params: QueryStruct, requireValue: boolean): Array<{ key: stri
 /** Resource ids of a tagging call: instances only (the simulator models no other resource). */
 function taggedInstances(ctx: Ec2Context, params: QueryStruct): SimInstance[] {
   const ids = queryStringList(params, 'ResourceId') ?? [];
-  if (ids.length === 0) throw new SimulatorError('MissingParameter', 'The request must contain the parameter resourceIdSet');
-  if (ids.length > 1000) throw invalidParameterValue(`The maximum number of resources per request is 1000; got ${ids.length}.`);
+  if (ids.length === 0)
+    throw new SimulatorError('MissingParameter', 'The request must contain the parameter resourceIdSet');
+  if (ids.length > 1000)
+    throw invalidParameterValue(`The maximum number of resources per request is 1000; got ${ids.length}.`);
   return requireInstances(ctx.partition, ids);
 }
 
@@ -237,10 +291,17 @@ function createTags(ctx: Ec2Context, params: QueryStruct): string {
   if (tags.length === 0) throw new SimulatorError('MissingParameter', 'The request must contain the parameter Tag');
   for (const instance of instances) {
     const keys = new Set([...instance.tags.keys(), ...tags.map((t) => t.key)]);
-    if (keys.size > 50) throw new SimulatorError('TagLimitExceeded', `The maximum number of tags for resource '${instance.id}' has been reached.`);
+    if (keys.size > 50)
+      throw new SimulatorError(
+        'TagLimitExceeded',
+        `The maximum number of tags for resource '${instance.id}' has been reached.`,
+      );
   }
   for (const instance of instances) for (const t of tags) instance.tags.set(t.key, t.value ?? '');
-  ctx.sim.journal.record(ctx.partition.key, 'CreateTags', { resourceIds: instances.map((i) => i.id), tags: tags.map((t) => ({ key: t.key, value: t.value ?? '' })) });
+  ctx.sim.journal.record(ctx.partition.key, 'CreateTags', {
+    resourceIds: instances.map((i) => i.id),
+    tags: tags.map((t) => ({ key: t.key, value: t.value ?? '' })),
+  });
   return xmlDocument('CreateTagsResponse', EC2_NAMESPACE, { requestId: ctx.requestId, return: true });
 }
 
@@ -254,9 +315,13 @@ function deleteTags(ctx: Ec2Context, params: QueryStruct): string {
       instance.tags.clear();
       continue;
     }
-    for (const t of tags) if (t.value === undefined || instance.tags.get(t.key) === t.value) instance.tags.delete(t.key);
+    for (const t of tags)
+      if (t.value === undefined || instance.tags.get(t.key) === t.value) instance.tags.delete(t.key);
   }
-  ctx.sim.journal.record(ctx.partition.key, 'DeleteTags', { resourceIds: instances.map((i) => i.id), tags: tags.map((t) => ({ key: t.key, value: t.value })) });
+  ctx.sim.journal.record(ctx.partition.key, 'DeleteTags', {
+    resourceIds: instances.map((i) => i.id),
+    tags: tags.map((t) => ({ key: t.key, value: t.value })),
+  });
   return xmlDocument('DeleteTagsResponse', EC2_NAMESPACE, { requestId: ctx.requestId, return: true });
 }
 

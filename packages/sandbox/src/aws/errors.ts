@@ -28,6 +28,9 @@ export function validationException(message: string): SimulatorError {
 
 /** AWS's wording for one failed member constraint, e.g. at 'maxResults'. */
 export function constraintMessage(field: string, value: unknown, constraint: string): string {
-  const shown = value === undefined || value === null ? 'null' : `'${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}'`;
+  const shown =
+    value === undefined || value === null
+      ? 'null'
+      : `'${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}'`;
   return `1 validation error detected: Value ${shown} at '${field}' failed to satisfy constraint: ${constraint}`;
 }

@@ -3,13 +3,30 @@
  * (ec2Query/XML) and STS (awsQuery/XML) well enough that the unmodified AWS SDK v3 clients work
  * against it with only `endpoint` changed.
  */
-import { Simulator, type InstanceChanges, type KnobChanges, type PartitionRef, type PatchRelease, type PartitionSummary, type SimulatorOptions } from './simulator';
+import {
+  Simulator,
+  type InstanceChanges,
+  type KnobChanges,
+  type PartitionRef,
+  type PatchRelease,
+  type PartitionSummary,
+  type SimulatorOptions,
+} from './simulator';
 import { listen, shutdown, HOST } from './server';
 import type { Knobs } from './knobs';
 import type { JournalEntry } from './journal';
 import type { Stats } from './stats';
 
-export type { SimulatorOptions, FleetSpec, KnobChanges, PartitionRef, InstanceChanges, PatchRelease, PartitionSummary, Exchange } from './simulator';
+export type {
+  SimulatorOptions,
+  FleetSpec,
+  KnobChanges,
+  PartitionRef,
+  InstanceChanges,
+  PatchRelease,
+  PartitionSummary,
+  Exchange,
+} from './simulator';
 export type { Stats, Counters } from './stats';
 export type { JournalEntry } from './journal';
 export type { Knobs, Timing, FaultRule } from './knobs';
@@ -29,9 +46,16 @@ export interface FleetSimulator {
   /** Changes latency, throttling, fault rates or command timings at run time. */
   configure(changes: KnobChanges): Knobs;
   /** Starts an execution of a window (by id or name) now; as `POST /_sandbox/windows/{id}/execute`. */
-  executeWindow(windowIdOrName: string, partition?: PartitionRef): { windowExecutionId: string; windowId: string; account: string; region: string };
+  executeWindow(
+    windowIdOrName: string,
+    partition?: PartitionRef,
+  ): { windowExecutionId: string; windowId: string; account: string; region: string };
   /** Changes an instance's ping status, state or next-command outcome; as `POST /_sandbox/instances/{id}`. */
-  setInstance(instanceId: string, changes: InstanceChanges, partition?: PartitionRef): { instanceId: string; state: string; pingStatus: string; failNext: boolean };
+  setInstance(
+    instanceId: string,
+    changes: InstanceChanges,
+    partition?: PartitionRef,
+  ): { instanceId: string; state: string; pingStatus: string; failNext: boolean };
   /** Releases a patch to instances or a patch group; as `POST /_sandbox/patches`. */
   releasePatch(release: PatchRelease, partition?: PartitionRef): { patchId: string; os: string; instanceIds: string[] };
   /** Rebuilds every partition and knob from the options and clears statistics; as `POST /_sandbox/reset`. */
@@ -48,7 +72,10 @@ export interface FleetSimulator {
 export async function startFleetSimulator(options: SimulatorOptions = {}): Promise<FleetSimulator> {
   const sim = new Simulator(options);
   const { server, port } = await listen(sim, options.port ?? 0);
-  sim.logger.info({ port, partitions: sim.allPartitions().length, buildMs: Math.round(sim.lastBuildMs) }, 'fleet simulator listening');
+  sim.logger.info(
+    { port, partitions: sim.allPartitions().length, buildMs: Math.round(sim.lastBuildMs) },
+    'fleet simulator listening',
+  );
   return {
     url: `http://${HOST}:${port}`,
     port,

@@ -47,7 +47,11 @@ export interface FaultRule {
 /** The fault rule for `action`, if one applies; a rule with `times` is used up as it applies. */
 export function takeFault(rules: FaultRule[], action: string): FaultRule | undefined {
   const service = action.split(':')[0];
-  const rule = rules.find((r) => (r.action === '*' || r.action === action || r.action === `${service}:*`) && (r.times === undefined || r.times > 0));
+  const rule = rules.find(
+    (r) =>
+      (r.action === '*' || r.action === action || r.action === `${service}:*`) &&
+      (r.times === undefined || r.times > 0),
+  );
   if (rule && rule.times !== undefined) rule.times--;
   return rule;
 }

@@ -52,8 +52,21 @@ function send(res: ServerResponse, response: WireResponse, requestId?: string): 
 const DROPPED: WireResponse = { status: 0, headers: {}, body: '' };
 
 /** Hands the exchange to the simulator's observer, if any, and returns the answer unchanged. */
-function observed(sim: Simulator, service: string, operation: string, requestBody: string, answer: WireResponse): WireResponse {
-  sim.options.onExchange?.({ service, operation, requestBody, status: answer.status, headers: answer.headers, responseBody: answer.body });
+function observed(
+  sim: Simulator,
+  service: string,
+  operation: string,
+  requestBody: string,
+  answer: WireResponse,
+): WireResponse {
+  sim.options.onExchange?.({
+    service,
+    operation,
+    requestBody,
+    status: answer.status,
+    headers: answer.headers,
+    responseBody: answer.body,
+  });
   return answer;
 }
 
@@ -70,7 +83,10 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
   try {
     parsed = service.parse(body, req.headers);
   } catch (err) {
-    const error = err instanceof SimulatorError ? err : new SimulatorError('MalformedQueryString', 'The request could not be decoded.');
+    const error =
+      err instanceof SimulatorError
+        ? err
+        : new SimulatorError('MalformedQueryString', 'The request could not be decoded.');
     sim.stats.record(partition.key, 'Unknown', 'call');
     sim.stats.record(partition.key, 'Unknown', 'rejected', error.code);
     send(res, observed(sim, serviceName, 'Unknown', body, service.error(error, requestId)), requestId);
@@ -138,14 +154,23 @@ async function handle(sim: Simulator, req: IncomingMessage, res: ServerResponse)
   try {
     body = await readBody(req);
   } catch (err) {
-    const error = err instanceof SimulatorError ? err : new SimulatorError('BadRequest', 'Could not read the request body.');
-    send(res, { status: error.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: error.code, message: error.message }) });
+    const error =
+      err instanceof SimulatorError ? err : new SimulatorError('BadRequest', 'Could not read the request body.');
+    send(res, {
+      status: error.status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: error.code, message: error.message }),
+    });
     return;
   }
   const url = new URL(req.url ?? '/', `http://${HOST}`);
   if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
     const answer = handleAdmin(sim, req.method ?? 'GET', url, body);
-    send(res, { status: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body, null, 2) });
+    send(res, {
+      status: answer.status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(answer.body, null, 2),
+    });
     return;
   }
   if (req.method !== 'POST') {

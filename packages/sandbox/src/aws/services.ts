@@ -57,7 +57,10 @@ const ssm: ServiceProtocol = {
       operation,
       run(ctx) {
         if (target?.service !== 'AmazonSSM' || !operation || !SSM_OPERATIONS[operation]) {
-          throw new SimulatorError('UnknownOperationException', `Operation ${operation ?? '(none)'} is not supported by the sandbox.`);
+          throw new SimulatorError(
+            'UnknownOperationException',
+            `Operation ${operation ?? '(none)'} is not supported by the sandbox.`,
+          );
         }
         let decoded: unknown = {};
         if (body.trim().length > 0) {
@@ -76,7 +79,8 @@ const ssm: ServiceProtocol = {
   },
   error: jsonError,
   throttled: () => new SimulatorError('ThrottlingException', 'Rate exceeded'),
-  internal: () => new SimulatorError('InternalServerError', 'An internal error occurred (injected by the sandbox).', 500),
+  internal: () =>
+    new SimulatorError('InternalServerError', 'An internal error occurred (injected by the sandbox).', 500),
   accessDenied: (action, account) => new SimulatorError('AccessDeniedException', deniedMessage(action, account), 400),
 };
 
@@ -88,7 +92,11 @@ function deniedMessage(action: string, account: string): string {
 function queryProtocol(
   operations: Readonly<Record<string, (ctx: RunContext, params: QueryStruct) => string>>,
   errorBody: (error: SimulatorError, requestId: string) => string,
-  faults: { throttled: () => SimulatorError; internal: () => SimulatorError; accessDenied: (action: string, account: string) => SimulatorError },
+  faults: {
+    throttled: () => SimulatorError;
+    internal: () => SimulatorError;
+    accessDenied: (action: string, account: string) => SimulatorError;
+  },
   readsFleet: boolean,
 ): ServiceProtocol {
   return {
@@ -100,7 +108,11 @@ function queryProtocol(
         operation,
         run(ctx) {
           const handler = operation ? operations[operation] : undefined;
-          if (!handler) throw new SimulatorError('InvalidAction', `The action ${operation ?? '(none)'} is not valid for this web service.`);
+          if (!handler)
+            throw new SimulatorError(
+              'InvalidAction',
+              `The action ${operation ?? '(none)'} is not valid for this web service.`,
+            );
           return { status: 200, headers: XML_HEADERS, body: handler(ctx, params) };
         },
       };
@@ -115,8 +127,14 @@ const ec2 = queryProtocol(
   ec2ErrorBody,
   {
     throttled: () => new SimulatorError('RequestLimitExceeded', 'Request limit exceeded.', 503),
-    internal: () => new SimulatorError('InternalError', 'An internal error has occurred (injected by the sandbox).', 500),
-    accessDenied: (action, account) => new SimulatorError('UnauthorizedOperation', `You are not authorized to perform this operation. ${deniedMessage(action, account)}`, 403),
+    internal: () =>
+      new SimulatorError('InternalError', 'An internal error has occurred (injected by the sandbox).', 500),
+    accessDenied: (action, account) =>
+      new SimulatorError(
+        'UnauthorizedOperation',
+        `You are not authorized to perform this operation. ${deniedMessage(action, account)}`,
+        403,
+      ),
   },
   true,
 );
@@ -139,7 +157,11 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceProtocol>> = { ssm, e
  * Which service a request is for: the SigV4 credential scope names it; without a signature the
  * X-Amz-Target header (SSM) or the Query API version (STS 2011-06-15, else EC2) tells.
  */
-export function detectService(scopeService: string | undefined, headers: Record<string, string | string[] | undefined>, body: string): ServiceName {
+export function detectService(
+  scopeService: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+): ServiceName {
   if (scopeService === 'ssm' || scopeService === 'ec2' || scopeService === 'sts') return scopeService;
   if (headers['x-amz-target'] || String(headers['content-type'] ?? '').includes(JSON_CONTENT_TYPE)) return 'ssm';
   const params = new URLSearchParams(body);

@@ -19,10 +19,27 @@ import { buildReport, patchGroupOf } from './fleet/compliance';
 import { isReachable } from './fleet/targets';
 import { ONE_DAY_MS } from './fleet/catalog';
 import type { CatalogPatch, PingStatus, SimInstance } from './fleet/model';
-import type { InstanceChanges, IssuedCredentials, KnobChanges, PartitionRef, PartitionSummary, PatchRelease, SimulatorOptions } from './simulator-options';
+import type {
+  InstanceChanges,
+  IssuedCredentials,
+  KnobChanges,
+  PartitionRef,
+  PartitionSummary,
+  PatchRelease,
+  SimulatorOptions,
+} from './simulator-options';
 
-export type { Exchange, FleetSpec, InstanceChanges, IssuedCredentials, KnobChanges, PartitionRef, PartitionSummary, PatchRelease, SimulatorOptions } from './simulator-options';
-
+export type {
+  Exchange,
+  FleetSpec,
+  InstanceChanges,
+  IssuedCredentials,
+  KnobChanges,
+  PartitionRef,
+  PartitionSummary,
+  PatchRelease,
+  SimulatorOptions,
+} from './simulator-options';
 
 /** The simulator core. */
 export class Simulator {
@@ -69,12 +86,20 @@ export class Simulator {
     this.stats.reset();
     this.journal.clear();
     const fleets = this.options.fleets ?? [
-      { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, ...(this.options.instances !== undefined ? { instances: this.options.instances } : {}) },
+      {
+        account: DEFAULT_ACCOUNT,
+        region: DEFAULT_REGION,
+        ...(this.options.instances !== undefined ? { instances: this.options.instances } : {}),
+      },
     ];
     const now = this.clock.now().getTime();
     for (const fleet of fleets) {
       const partition = this.createPartition(fleet.account, fleet.region, fleet.seed);
-      seedPartition(partition, { ...(fleet.instances !== undefined ? { instances: fleet.instances } : {}), now, timing: this.knobs.timing });
+      seedPartition(partition, {
+        ...(fleet.instances !== undefined ? { instances: fleet.instances } : {}),
+        now,
+        timing: this.knobs.timing,
+      });
     }
     this.lastBuildMs = performance.now() - started;
   }
@@ -156,14 +181,27 @@ export class Simulator {
   }
 
   /** Starts a maintenance window execution now. */
-  executeWindow(windowIdOrName: string, ref: PartitionRef = {}): { windowExecutionId: string; windowId: string; account: string; region: string } {
+  executeWindow(
+    windowIdOrName: string,
+    ref: PartitionRef = {},
+  ): { windowExecutionId: string; windowId: string; account: string; region: string } {
     const partition = this.partitionFor(ref);
     const now = this.advance(partition);
     const window = partition.findWindow(windowIdOrName);
-    if (!window) throw new SimulatorError('NotFound', `Maintenance window ${windowIdOrName} does not exist in ${partition.key}.`, 404);
+    if (!window)
+      throw new SimulatorError(
+        'NotFound',
+        `Maintenance window ${windowIdOrName} does not exist in ${partition.key}.`,
+        404,
+      );
     const execution = startWindowExecution(partition, window, now, this.knobs.timing);
     this.advance(partition);
-    return { windowExecutionId: execution.id, windowId: window.id, account: partition.account, region: partition.region };
+    return {
+      windowExecutionId: execution.id,
+      windowId: window.id,
+      account: partition.account,
+      region: partition.region,
+    };
   }
 
   /** Changes an instance's agent, power state or next-command outcome. */
@@ -171,7 +209,8 @@ export class Simulator {
     const partition = this.partitionFor(ref);
     const now = this.advance(partition);
     const instance = partition.instances.get(instanceId);
-    if (!instance) throw new SimulatorError('NotFound', `Instance ${instanceId} does not exist in ${partition.key}.`, 404);
+    if (!instance)
+      throw new SimulatorError('NotFound', `Instance ${instanceId} does not exist in ${partition.key}.`, 404);
     if (changes.state && changes.state !== instance.state) {
       instance.state = changes.state;
       instance.stateChangedAt = new Date(now);
@@ -200,13 +239,24 @@ export class Simulator {
       });
     } else if (release.group) {
       instances = partition.instanceList.filter((i) => patchGroupOf(i) === release.group);
-      if (instances.length === 0) throw new SimulatorError('NotFound', `No instance is in patch group ${release.group} in ${partition.key}.`, 404);
+      if (instances.length === 0)
+        throw new SimulatorError(
+          'NotFound',
+          `No instance is in patch group ${release.group} in ${partition.key}.`,
+          404,
+        );
     } else {
       throw new SimulatorError('BadRequest', 'Give instanceIds or group.', 400);
     }
     const os = instances[0]?.os;
-    if (!os || instances.some((i) => i.os !== os)) throw new SimulatorError('BadRequest', 'The instances run different operating systems; release one patch per OS.', 400);
-    if (partition.catalog.find(release.title)) throw new SimulatorError('Conflict', `Patch ${release.title} already exists.`, 409);
+    if (!os || instances.some((i) => i.os !== os))
+      throw new SimulatorError(
+        'BadRequest',
+        'The instances run different operating systems; release one patch per OS.',
+        400,
+      );
+    if (partition.catalog.find(release.title))
+      throw new SimulatorError('Conflict', `Patch ${release.title} already exists.`, 409);
     const patch: CatalogPatch = {
       id: release.title,
       os,
@@ -221,7 +271,13 @@ export class Simulator {
       instance.patches.set(patch.id, { patch, state: 'MISSING' });
       // A scan only reaches running instances whose agent answers.
       if (release.rescan && isReachable(instance)) {
-        instance.reported = buildReport(instance, partition.baselineFor(instance), 'Scan', { start: now - 60_000, end: now }, partition.ids.uuid());
+        instance.reported = buildReport(
+          instance,
+          partition.baselineFor(instance),
+          'Scan',
+          { start: now - 60_000, end: now },
+          partition.ids.uuid(),
+        );
       }
     }
     return { patchId: patch.id, os, instanceIds: instances.map((i) => i.id) };

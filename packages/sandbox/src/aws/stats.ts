@@ -32,7 +32,15 @@ export interface Stats extends Counters {
 export type Outcome = 'call' | 'throttled' | 'errorInjected' | 'rejected';
 
 function emptyCounters(): Counters {
-  return { calls: {}, rejected: {}, rejectedCodes: {}, throttled: 0, throttledByOperation: {}, errorsInjected: 0, errorsInjectedByOperation: {} };
+  return {
+    calls: {},
+    rejected: {},
+    rejectedCodes: {},
+    throttled: 0,
+    throttledByOperation: {},
+    errorsInjected: 0,
+    errorsInjectedByOperation: {},
+  };
 }
 
 function bump(counter: Record<string, number>, key: string): void {

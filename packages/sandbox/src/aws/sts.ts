@@ -36,21 +36,33 @@ function validationError(message: string): SimulatorError {
 function assumeRole(ctx: StsContext, params: QueryStruct): string {
   const roleArn = queryString(params, 'RoleArn');
   const sessionName = queryString(params, 'RoleSessionName');
-  if (!roleArn) throw validationError("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
-  if (!sessionName) throw validationError("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
+  if (!roleArn)
+    throw validationError(
+      "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+    );
+  if (!sessionName)
+    throw validationError(
+      "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+    );
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    throw validationError(`1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    throw validationError(
+      `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   const match = ROLE_ARN.exec(roleArn);
   if (!match) throw validationError(`${roleArn} is not a valid role ARN`);
   const durationText = queryString(params, 'DurationSeconds');
   const duration = durationText === undefined ? 3600 : Number(durationText);
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    throw validationError(`1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+    throw validationError(
+      `1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`,
+    );
   }
   const externalId = queryString(params, 'ExternalId');
   if (externalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
-    throw validationError(`1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224`);
+    throw validationError(
+      `1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224`,
+    );
   }
   const credentials = ctx.sim.issueCredentials(roleArn, match[1] as string, sessionName, duration);
   return xmlDocument('AssumeRoleResponse', STS_NAMESPACE, {
@@ -70,7 +82,12 @@ function assumeRole(ctx: StsContext, params: QueryStruct): string {
 
 function getCallerIdentity(ctx: StsContext): string {
   const issued = ctx.sim.issuedCredentials(ctx.accessKeyId);
-  const userId = issued ? issued.assumedRoleId : `AIDA${(ctx.accessKeyId ?? 'SANDBOX').replace(/[^A-Z0-9]/g, '').slice(4, 21).padEnd(17, 'X')}`;
+  const userId = issued
+    ? issued.assumedRoleId
+    : `AIDA${(ctx.accessKeyId ?? 'SANDBOX')
+        .replace(/[^A-Z0-9]/g, '')
+        .slice(4, 21)
+        .padEnd(17, 'X')}`;
   const arn = issued ? issued.assumedRoleArn : `arn:aws:iam::${ctx.partition.account}:user/patchbot-sandbox`;
   return xmlDocument('GetCallerIdentityResponse', STS_NAMESPACE, {
     GetCallerIdentityResult: { UserId: userId, Account: ctx.partition.account, Arn: arn },

@@ -30,7 +30,11 @@ export function missing(member: string): SimulatorError {
 }
 
 /** An optional string member with optional length limits. */
-export function optString(input: Input, member: string, limits: { min?: number; max?: number } = {}): string | undefined {
+export function optString(
+  input: Input,
+  member: string,
+  limits: { min?: number; max?: number } = {},
+): string | undefined {
   const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw serialization(member, 'a string');
@@ -51,10 +55,14 @@ export function optInt(input: Input, member: string, range: { min?: number; max?
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(member, 'an integer');
   if (range.min !== undefined && value < range.min) {
-    throw validationException(constraintMessage(memberPath(member), value, `Member must have value greater than or equal to ${range.min}`));
+    throw validationException(
+      constraintMessage(memberPath(member), value, `Member must have value greater than or equal to ${range.min}`),
+    );
   }
   if (range.max !== undefined && value > range.max) {
-    throw validationException(constraintMessage(memberPath(member), value, `Member must have value less than or equal to ${range.max}`));
+    throw validationException(
+      constraintMessage(memberPath(member), value, `Member must have value less than or equal to ${range.max}`),
+    );
   }
   return value;
 }
@@ -93,7 +101,8 @@ export function stringItem(member: string, limits: { min?: number; max?: number 
 /** Reads a list item that must be a JSON object. */
 export function structItem(member: string) {
   return (value: unknown): Input => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw serialization(member, 'a list of structures');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw serialization(member, 'a list of structures');
     return value as Input;
   };
 }
@@ -105,7 +114,8 @@ export function optStringListMap(input: Input, member: string): Record<string, s
   if (typeof value !== 'object' || Array.isArray(value)) throw serialization(member, 'a map');
   const out: Record<string, string[]> = {};
   for (const [key, list] of Object.entries(value as Record<string, unknown>)) {
-    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) throw serialization(member, 'a map of string lists');
+    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
+      throw serialization(member, 'a map of string lists');
     out[key] = list as string[];
   }
   return out;
@@ -113,23 +123,31 @@ export function optStringListMap(input: Input, member: string): Record<string, s
 
 function checkLength(member: string, value: unknown, length: number, limits: { min?: number; max?: number }): void {
   if (limits.min !== undefined && length < limits.min) {
-    throw validationException(constraintMessage(memberPath(member), value, `Member must have length greater than or equal to ${limits.min}`));
+    throw validationException(
+      constraintMessage(memberPath(member), value, `Member must have length greater than or equal to ${limits.min}`),
+    );
   }
   if (limits.max !== undefined && length > limits.max) {
-    throw validationException(constraintMessage(memberPath(member), value, `Member must have length less than or equal to ${limits.max}`));
+    throw validationException(
+      constraintMessage(memberPath(member), value, `Member must have length less than or equal to ${limits.max}`),
+    );
   }
 }
 
 /** Checks a string against a pattern with AWS's wording. */
 export function checkPattern(member: string, value: string, pattern: RegExp): void {
   if (!pattern.test(value)) {
-    throw validationException(constraintMessage(memberPath(member), value, `Member must satisfy regular expression pattern: ${pattern.source}`));
+    throw validationException(
+      constraintMessage(memberPath(member), value, `Member must satisfy regular expression pattern: ${pattern.source}`),
+    );
   }
 }
 
 /** Checks that a value is one of an enum's members with AWS's wording. */
 export function checkEnum(member: string, value: string, allowed: readonly string[]): void {
   if (!allowed.includes(value)) {
-    throw validationException(constraintMessage(memberPath(member), value, `Member must satisfy enum value set: [${allowed.join(', ')}]`));
+    throw validationException(
+      constraintMessage(memberPath(member), value, `Member must satisfy enum value set: [${allowed.join(', ')}]`),
+    );
   }
 }

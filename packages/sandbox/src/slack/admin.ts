@@ -14,7 +14,15 @@ const KnobChangesSchema = z
     rateLimits: z.boolean().optional(),
     postMessagePerSecondPerChannel: z.number().positive().optional(),
     postMessageBurst: z.number().int().min(1).optional(),
-    tierPerMinute: z.object({ 1: z.number().int().min(1).optional(), 2: z.number().int().min(1).optional(), 3: z.number().int().min(1).optional(), 4: z.number().int().min(1).optional() }).strict().optional(),
+    tierPerMinute: z
+      .object({
+        1: z.number().int().min(1).optional(),
+        2: z.number().int().min(1).optional(),
+        3: z.number().int().min(1).optional(),
+        4: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     latencyMs: z.number().min(0).max(600_000).optional(),
     triggerTtlMs: z.number().int().min(0).optional(),
     responseUrlMaxUses: z.number().int().min(0).optional(),
@@ -28,15 +36,52 @@ const KnobChangesSchema = z
 
 /** One fault for `POST /_sandbox/faults`: an error (optionally after doing the work), a hang, or a 429. */
 const FaultSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('error'), method: z.string().min(1), error: z.string().min(1), count: z.number().int().min(1).optional(), applied: z.boolean().optional(), channel: z.string().min(1).optional() }).strict(),
-  z.object({ kind: z.literal('hang'), method: z.string().min(1), ms: z.number().int().min(1).max(600_000), count: z.number().int().min(1).optional(), channel: z.string().min(1).optional() }).strict(),
-  z.object({ kind: z.literal('ratelimit'), method: z.string().min(1), retryAfterSeconds: z.number().int().min(1), count: z.number().int().min(1).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('error'),
+      method: z.string().min(1),
+      error: z.string().min(1),
+      count: z.number().int().min(1).optional(),
+      applied: z.boolean().optional(),
+      channel: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('hang'),
+      method: z.string().min(1),
+      ms: z.number().int().min(1).max(600_000),
+      count: z.number().int().min(1).optional(),
+      channel: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('ratelimit'),
+      method: z.string().min(1),
+      retryAfterSeconds: z.number().int().min(1),
+      count: z.number().int().min(1).optional(),
+    })
+    .strict(),
 ]);
 
 /** A Socket Mode fault for `POST /_sandbox/socket` (socket-hub.ts). */
 const SocketFaultSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('refresh'), connectionId: z.number().int().optional(), reason: z.enum(['refresh_requested', 'warning', 'link_disabled']).optional(), closeAfterMs: z.number().int().min(0).max(600_000).optional() }).strict(),
-  z.object({ action: z.literal('outage'), ms: z.number().int().min(1).max(3_600_000), connectionsOpen: z.enum(['http_503', 'refused']).optional() }).strict(),
+  z
+    .object({
+      action: z.literal('refresh'),
+      connectionId: z.number().int().optional(),
+      reason: z.enum(['refresh_requested', 'warning', 'link_disabled']).optional(),
+      closeAfterMs: z.number().int().min(0).max(600_000).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('outage'),
+      ms: z.number().int().min(1).max(3_600_000),
+      connectionsOpen: z.enum(['http_503', 'refused']).optional(),
+    })
+    .strict(),
   z.object({ action: z.literal('stall'), connectionId: z.number().int().optional() }).strict(),
 ]);
 
@@ -49,13 +94,21 @@ export const ADMIN_ROUTES = [
 ];
 
 /** Handles `/_sandbox/*`; false when the path is not an admin route. */
-export async function handleAdmin(ctx: StandInContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleAdmin(
+  ctx: StandInContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
   if (!path.startsWith('/_sandbox/')) return false;
   if (path === '/_sandbox/config' && req.method === 'GET') {
     sendJson(res, 200, { ok: true, knobs: ctx.knobs });
     return true;
   }
-  if (req.method !== 'POST' || (path !== '/_sandbox/config' && path !== '/_sandbox/faults' && path !== '/_sandbox/socket')) {
+  if (
+    req.method !== 'POST' ||
+    (path !== '/_sandbox/config' && path !== '/_sandbox/faults' && path !== '/_sandbox/socket')
+  ) {
     sendJson(res, 404, { ok: false, error: 'not_found', routes: ADMIN_ROUTES });
     return true;
   }
@@ -76,8 +129,12 @@ export async function handleAdmin(ctx: StandInContext, req: IncomingMessage, res
   const parsed = FaultSchema.safeParse(body);
   if (!parsed.success) return answerInvalid(res, parsed.error);
   const f = parsed.data;
-  const only = (o: { count?: number | undefined; channel?: string | undefined }) => ({ ...(o.count ? { count: o.count } : {}), ...(o.channel ? { channel: o.channel } : {}) });
-  if (f.kind === 'error') ctx.faults.failNext(f.method, f.error, { ...only(f), ...(f.applied ? { applied: true } : {}) });
+  const only = (o: { count?: number | undefined; channel?: string | undefined }) => ({
+    ...(o.count ? { count: o.count } : {}),
+    ...(o.channel ? { channel: o.channel } : {}),
+  });
+  if (f.kind === 'error')
+    ctx.faults.failNext(f.method, f.error, { ...only(f), ...(f.applied ? { applied: true } : {}) });
   else if (f.kind === 'hang') ctx.faults.hangNext(f.method, f.ms, only(f));
   else ctx.faults.rateLimitNext(f.method, f.retryAfterSeconds, f.count);
   sendJson(res, 200, { ok: true });
@@ -101,13 +158,21 @@ function socketFault(ctx: StandInContext, res: ServerResponse, body: unknown): t
   }
   const conn =
     f.action === 'refresh'
-      ? hub.refresh({ ...(f.connectionId !== undefined ? { connectionId: f.connectionId } : {}), ...(f.reason ? { reason: f.reason } : {}), ...(f.closeAfterMs !== undefined ? { closeAfterMs: f.closeAfterMs } : {}) })
+      ? hub.refresh({
+          ...(f.connectionId !== undefined ? { connectionId: f.connectionId } : {}),
+          ...(f.reason ? { reason: f.reason } : {}),
+          ...(f.closeAfterMs !== undefined ? { closeAfterMs: f.closeAfterMs } : {}),
+        })
       : hub.stall(f.connectionId);
   sendJson(res, conn ? 200 : 409, conn ? { ok: true, connection: { ...conn } } : { ok: false, error: 'no_connection' });
   return true;
 }
 
 function answerInvalid(res: ServerResponse, error: z.ZodError): true {
-  sendJson(res, 400, { ok: false, error: 'invalid_arguments', issues: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+  sendJson(res, 400, {
+    ok: false,
+    error: 'invalid_arguments',
+    issues: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+  });
   return true;
 }

@@ -58,7 +58,12 @@ export class Checker {
   }
 
   /** A text object; `kinds` restricts its type. Returns its text when well formed. */
-  text(value: Json | undefined, pointer: string, max: number, kinds: ReadonlyArray<'plain_text' | 'mrkdwn'> = ['plain_text', 'mrkdwn']): string | undefined {
+  text(
+    value: Json | undefined,
+    pointer: string,
+    max: number,
+    kinds: ReadonlyArray<'plain_text' | 'mrkdwn'> = ['plain_text', 'mrkdwn'],
+  ): string | undefined {
     if (!isJsonObject(value)) {
       this.fail(pointer, 'must be a text object');
       return undefined;
@@ -127,7 +132,8 @@ export class Checker {
   }
 
   imageFields(value: JsonObject, pointer: string): void {
-    if (typeof value.image_url !== 'string' && !isJsonObject(value.slack_file)) this.fail(`${pointer}/image_url`, 'is required');
+    if (typeof value.image_url !== 'string' && !isJsonObject(value.slack_file))
+      this.fail(`${pointer}/image_url`, 'is required');
     this.optionalString(value.image_url, `${pointer}/image_url`, LIMITS.url);
     if (typeof value.alt_text !== 'string') this.fail(`${pointer}/alt_text`, 'is required');
     else this.optionalString(value.alt_text, `${pointer}/alt_text`, LIMITS.imageAltText);

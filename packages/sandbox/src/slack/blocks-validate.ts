@@ -34,9 +34,22 @@ const INTERACTIVE = new Set([
   'workflow_button',
 ]);
 const ACCESSORY = new Set([...INTERACTIVE, 'image']);
-const INPUT_ELEMENTS = new Set([...INTERACTIVE].filter((t) => t !== 'button' && t !== 'overflow' && t !== 'workflow_button'));
+const INPUT_ELEMENTS = new Set(
+  [...INTERACTIVE].filter((t) => t !== 'button' && t !== 'overflow' && t !== 'workflow_button'),
+);
 
-const MESSAGE_BLOCKS = new Set(['section', 'header', 'divider', 'context', 'actions', 'image', 'rich_text', 'markdown', 'video', 'file']);
+const MESSAGE_BLOCKS = new Set([
+  'section',
+  'header',
+  'divider',
+  'context',
+  'actions',
+  'image',
+  'rich_text',
+  'markdown',
+  'video',
+  'file',
+]);
 const MODAL_BLOCKS = new Set([...MESSAGE_BLOCKS, 'input']);
 
 function checkBlock(c: Checker, block: Json, pointer: string, surface: Surface): void {
@@ -55,9 +68,11 @@ function checkBlock(c: Checker, block: Json, pointer: string, surface: Surface):
       if (block.text === undefined && block.fields === undefined) c.fail(pointer, 'must provide text or fields');
       if (block.text !== undefined) c.text(block.text, `${pointer}/text`, LIMITS.sectionText);
       if (block.fields !== undefined) {
-        if (!Array.isArray(block.fields) || block.fields.length === 0) c.fail(`${pointer}/fields`, 'must be a non-empty array');
+        if (!Array.isArray(block.fields) || block.fields.length === 0)
+          c.fail(`${pointer}/fields`, 'must be a non-empty array');
         else {
-          if (block.fields.length > LIMITS.sectionFields) c.fail(`${pointer}/fields`, `must have at most ${LIMITS.sectionFields} items`);
+          if (block.fields.length > LIMITS.sectionFields)
+            c.fail(`${pointer}/fields`, `must have at most ${LIMITS.sectionFields} items`);
           block.fields.forEach((f, i) => {
             c.text(f, `${pointer}/fields/${i}`, LIMITS.fieldText);
           });
@@ -77,7 +92,8 @@ function checkBlock(c: Checker, block: Json, pointer: string, surface: Surface):
         c.fail(`${pointer}/elements`, 'must be a non-empty array');
         break;
       }
-      if (elements.length > LIMITS.contextElements) c.fail(`${pointer}/elements`, `must have at most ${LIMITS.contextElements} items`);
+      if (elements.length > LIMITS.contextElements)
+        c.fail(`${pointer}/elements`, `must have at most ${LIMITS.contextElements} items`);
       elements.forEach((e, i) => {
         if (isJsonObject(e) && e.type === 'image') c.imageFields(e, `${pointer}/elements/${i}`);
         else c.text(e, `${pointer}/elements/${i}`, LIMITS.sectionText);
@@ -90,7 +106,8 @@ function checkBlock(c: Checker, block: Json, pointer: string, surface: Surface):
         c.fail(`${pointer}/elements`, 'must be a non-empty array');
         break;
       }
-      if (elements.length > LIMITS.actionsElements) c.fail(`${pointer}/elements`, `must have at most ${LIMITS.actionsElements} items`);
+      if (elements.length > LIMITS.actionsElements)
+        c.fail(`${pointer}/elements`, `must have at most ${LIMITS.actionsElements} items`);
       const seen = new Set<string>();
       elements.forEach((e, i) => {
         const id = c.element(e, `${pointer}/elements/${i}`, INTERACTIVE);
@@ -115,7 +132,8 @@ function checkBlock(c: Checker, block: Json, pointer: string, surface: Surface):
     case 'input':
       c.text(block.label, `${pointer}/label`, LIMITS.inputLabel, ['plain_text']);
       if (block.hint !== undefined) c.text(block.hint, `${pointer}/hint`, LIMITS.inputLabel, ['plain_text']);
-      if (block.optional !== undefined && typeof block.optional !== 'boolean') c.fail(`${pointer}/optional`, 'must be a boolean');
+      if (block.optional !== undefined && typeof block.optional !== 'boolean')
+        c.fail(`${pointer}/optional`, 'must be a boolean');
       c.element(block.element, `${pointer}/element`, INPUT_ELEMENTS);
       break;
     default:
@@ -130,11 +148,19 @@ export function validateBlocks(raw: unknown, surface: Surface = 'message', baseP
     try {
       value = JSON.parse(raw);
     } catch {
-      return { ok: false, error: 'invalid_blocks_format', issues: [{ pointer: basePointer, message: 'must be a JSON array' }] };
+      return {
+        ok: false,
+        error: 'invalid_blocks_format',
+        issues: [{ pointer: basePointer, message: 'must be a JSON array' }],
+      };
     }
   }
   if (!Array.isArray(value)) {
-    return { ok: false, error: 'invalid_blocks_format', issues: [{ pointer: basePointer, message: 'must be an array' }] };
+    return {
+      ok: false,
+      error: 'invalid_blocks_format',
+      issues: [{ pointer: basePointer, message: 'must be an array' }],
+    };
   }
   const c = new Checker();
   const max = surface === 'modal' ? LIMITS.modalBlocks : LIMITS.messageBlocks;

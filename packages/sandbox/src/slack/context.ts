@@ -69,7 +69,8 @@ export class StandInContext {
   /** Keeps a response_url record, dropping the oldest past the record limit. */
   recordResponse(record: ResponseRecord): void {
     this.responses.push(record);
-    if (this.responses.length > this.knobs.recordLimit) this.responses.splice(0, this.responses.length - this.knobs.recordLimit);
+    if (this.responses.length > this.knobs.recordLimit)
+      this.responses.splice(0, this.responses.length - this.knobs.recordLimit);
   }
 
   /** Changes knobs. */

@@ -8,7 +8,13 @@ import { isJsonObject, type Json, type JsonObject, type ModalRecord } from './ty
  * What Slack does with a slash command's answer: a body is shown to the user (ephemeral, or in
  * the channel for `response_type: in_channel`); a late or failed answer shows Slack's error.
  */
-export function showCommandAck(ctx: StandInContext, result: DriverResult, command: string, userId: string, channelId: string): void {
+export function showCommandAck(
+  ctx: StandInContext,
+  result: DriverResult,
+  command: string,
+  userId: string,
+  channelId: string,
+): void {
   if (result.slackError) {
     ctx.messages.postEphemeral({
       channel: channelId,
@@ -29,9 +35,24 @@ export function showCommandAck(ctx: StandInContext, result: DriverResult, comman
   }
   const bot = ctx.workspace.bot;
   if (payload.response_type === 'in_channel') {
-    ctx.messages.post({ channel: channelId, user: bot.userId, botId: bot.botId, appId: bot.appId, text: content.text, blocks: content.blocks, via: 'ack' });
+    ctx.messages.post({
+      channel: channelId,
+      user: bot.userId,
+      botId: bot.botId,
+      appId: bot.appId,
+      text: content.text,
+      blocks: content.blocks,
+      via: 'ack',
+    });
   } else {
-    ctx.messages.postEphemeral({ channel: channelId, user: userId, from: bot.userId, text: content.text, blocks: content.blocks, via: 'ack' });
+    ctx.messages.postEphemeral({
+      channel: channelId,
+      user: userId,
+      from: bot.userId,
+      text: content.text,
+      blocks: content.blocks,
+      via: 'ack',
+    });
   }
 }
 
@@ -40,7 +61,16 @@ export function applyViewAnswer(ctx: StandInContext, modal: ModalRecord, result:
   const answer = isJsonObject(result.json as Json) ? (result.json as JsonObject) : {};
   switch (answer.response_action) {
     case 'errors':
-      ctx.modals.settle(modal.id, 'open', isJsonObject(answer.errors) ? (Object.fromEntries(Object.entries(answer.errors).map(([k, v]) => [k, String(v)])) as Record<string, string>) : {});
+      ctx.modals.settle(
+        modal.id,
+        'open',
+        isJsonObject(answer.errors)
+          ? (Object.fromEntries(Object.entries(answer.errors).map(([k, v]) => [k, String(v)])) as Record<
+              string,
+              string
+            >)
+          : {},
+      );
       break;
     case 'update':
     case 'push':

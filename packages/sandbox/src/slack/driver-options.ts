@@ -92,7 +92,10 @@ export interface ViewSubmissionOptions extends SendOptions {
 export type Matcher<T> = string | RegExp | ((item: T) => boolean);
 
 /** Whether an item's text (blocks included) matches; no matcher matches everything. */
-export function matches<T extends { text: string; blocks: readonly unknown[] }>(item: T, match: Matcher<T> | undefined): boolean {
+export function matches<T extends { text: string; blocks: readonly unknown[] }>(
+  item: T,
+  match: Matcher<T> | undefined,
+): boolean {
   if (match === undefined) return true;
   if (typeof match === 'function') return match(item);
   const text = textOf(item);
@@ -105,12 +108,21 @@ export function identity(ws: StandInContext['workspace'], o: IdentityOptions) {
   return {
     teamId: o.teamId ?? ws.team.id,
     appId: o.appId ?? ws.bot.appId,
-    enterprise: enterpriseId ? { id: enterpriseId, name: enterpriseId === ws.enterprise?.id ? ws.enterprise.name : 'Other enterprise' } : undefined,
+    enterprise: enterpriseId
+      ? { id: enterpriseId, name: enterpriseId === ws.enterprise?.id ? ws.enterprise.name : 'Other enterprise' }
+      : undefined,
     isEnterpriseInstall: o.isEnterpriseInstall ?? ws.orgInstall,
   };
 }
 
 /** Whether any option forges the request, so Slack's own follow-up (showing the ack) is skipped. */
 export function isForged(o: ForgeOptions): boolean {
-  return o.signingSecret !== undefined || o.timestampOffsetSeconds !== undefined || o.timestamp !== undefined || o.rawBody !== undefined || o.signature !== undefined || o.unsigned === true;
+  return (
+    o.signingSecret !== undefined ||
+    o.timestampOffsetSeconds !== undefined ||
+    o.timestamp !== undefined ||
+    o.rawBody !== undefined ||
+    o.signature !== undefined ||
+    o.unsigned === true
+  );
 }

@@ -7,16 +7,44 @@
 import type { BlockAction, ButtonAction, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { StandInContext } from './context';
 import { applyViewAnswer, showCommandAck } from './driver-answers';
-import { identity, isForged, matches, type BlockActionOptions, type DriverResult, type Matcher, type SendOptions, type SlashCommandOptions, type ViewSubmissionOptions } from './driver-options';
+import {
+  identity,
+  isForged,
+  matches,
+  type BlockActionOptions,
+  type DriverResult,
+  type Matcher,
+  type SendOptions,
+  type SlashCommandOptions,
+  type ViewSubmissionOptions,
+} from './driver-options';
 import { sendToBot } from './driver-send';
 import type { ResponseUrlHost, OriginalRef } from './response-url';
-import { isJsonObject, type Json, type JsonObject, type SlackBlock, type SlackEphemeral, type SlackMessage, type CallRecord, type ResponseRecord } from './types';
+import {
+  isJsonObject,
+  type Json,
+  type JsonObject,
+  type SlackBlock,
+  type SlackEphemeral,
+  type SlackMessage,
+  type CallRecord,
+  type ResponseRecord,
+} from './types';
 import { stateValues } from './view-state';
 import { waitFor } from './wait';
 import { messageJson } from './wire';
 import { viewJson } from './web-api/views';
 
-export type { BlockActionOptions, DriverResult, ForgeOptions, IdentityOptions, Matcher, SendOptions, SlashCommandOptions, ViewSubmissionOptions } from './driver-options';
+export type {
+  BlockActionOptions,
+  DriverResult,
+  ForgeOptions,
+  IdentityOptions,
+  Matcher,
+  SendOptions,
+  SlashCommandOptions,
+  ViewSubmissionOptions,
+} from './driver-options';
 
 /** A button (or other element) found in blocks, with the block it sits in. */
 interface FoundElement {
@@ -92,8 +120,15 @@ export class SlackDriver {
       if (found) break;
     }
     const element = found?.element ?? {};
-    const original: OriginalRef = message ? { kind: 'message', channel: channel.id, ts: message.ts } : { kind: 'ephemeral', ts: source.ts };
-    const responseUrl = this.responseUrls.issue({ source: 'block_actions', user: user.id, channel: channel.id, original });
+    const original: OriginalRef = message
+      ? { kind: 'message', channel: channel.id, ts: message.ts }
+      : { kind: 'ephemeral', ts: source.ts };
+    const responseUrl = this.responseUrls.issue({
+      source: 'block_actions',
+      user: user.id,
+      channel: channel.id,
+      original,
+    });
     const triggerId = this.ctx.triggers.issue(user.id);
     const buttonText = isJsonObject(element.text) ? element.text : { type: 'plain_text', text: options.actionId };
     const value = options.value ?? (typeof element.value === 'string' ? element.value : undefined);
@@ -134,7 +169,8 @@ export class SlackDriver {
     const user = ws.user(options.userId);
     if (!user) throw new Error(`no user ${options.userId}`);
     const modal = this.ctx.modals.get(options.viewId);
-    if (!modal || modal.user !== user.id || modal.state !== 'open') throw new Error(`no modal ${options.viewId} open for ${user.id}`);
+    if (!modal || modal.user !== user.id || modal.state !== 'open')
+      throw new Error(`no modal ${options.viewId} open for ${user.id}`);
     const values = options.values ?? stateValues(modal, options.inputs ?? {});
     const triggerId = this.ctx.triggers.issue(user.id);
     const payload = {
@@ -161,18 +197,35 @@ export class SlackDriver {
   }
 
   /** Waits until `probe` returns a value (not undefined, null or false). */
-  waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000, what = 'a condition'): Promise<T> {
+  waitFor<T>(
+    probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+    timeoutMs = 5000,
+    what = 'a condition',
+  ): Promise<T> {
     return waitFor(probe, timeoutMs, what);
   }
 
   /** Waits for a channel message whose text (blocks included) matches. */
   waitForMessage(channelId: string, match?: Matcher<SlackMessage>, timeoutMs = 5000): Promise<SlackMessage> {
-    return waitFor(() => this.ctx.messages.messages(channelId).find((m) => matches(m, match)), timeoutMs, `a message in ${channelId}`);
+    return waitFor(
+      () => this.ctx.messages.messages(channelId).find((m) => matches(m, match)),
+      timeoutMs,
+      `a message in ${channelId}`,
+    );
   }
 
   /** Waits for an ephemeral to `userId` (in `channelId` when given) whose text matches. */
-  waitForEphemeral(userId: string, match?: Matcher<SlackEphemeral>, timeoutMs = 5000, channelId?: string): Promise<SlackEphemeral> {
-    return waitFor(() => this.ctx.messages.ephemerals(channelId, userId).find((e) => matches(e, match)), timeoutMs, `an ephemeral to ${userId}`);
+  waitForEphemeral(
+    userId: string,
+    match?: Matcher<SlackEphemeral>,
+    timeoutMs = 5000,
+    channelId?: string,
+  ): Promise<SlackEphemeral> {
+    return waitFor(
+      () => this.ctx.messages.ephemerals(channelId, userId).find((e) => matches(e, match)),
+      timeoutMs,
+      `an ephemeral to ${userId}`,
+    );
   }
 
   /** Waits until the message at `ts` has been edited and its current text matches. */
@@ -188,8 +241,16 @@ export class SlackDriver {
   }
 
   /** Waits for a Web API call to `method` (matching `predicate` when given). */
-  waitForCall(method: string, predicate: (c: CallRecord) => boolean = () => true, timeoutMs = 5000): Promise<CallRecord> {
-    return waitFor(() => this.ctx.calls.find((c) => c.method === method && predicate(c)), timeoutMs, `a call to ${method}`);
+  waitForCall(
+    method: string,
+    predicate: (c: CallRecord) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<CallRecord> {
+    return waitFor(
+      () => this.ctx.calls.find((c) => c.method === method && predicate(c)),
+      timeoutMs,
+      `a call to ${method}`,
+    );
   }
 
   /** Waits for a POST to a response_url (matching `predicate` when given). */

@@ -35,17 +35,44 @@ import { SocketModeHub } from './socket-hub';
 /** Re-exported for tests, the demo and its config: the seed, record shapes, signing, validation, waits. */
 export { DEMO_IDS, DEMO_WORKSPACE } from './seed';
 export type { WorkspaceSeed, ChannelSeed, UserSeed, UserGroupSeed, BotSeed } from './seed';
-export type { SlackDriver, DriverResult, ForgeOptions, IdentityOptions, SendOptions, SlashCommandOptions, BlockActionOptions, ViewSubmissionOptions, Matcher } from './driver';
+export type {
+  SlackDriver,
+  DriverResult,
+  ForgeOptions,
+  IdentityOptions,
+  SendOptions,
+  SlashCommandOptions,
+  BlockActionOptions,
+  ViewSubmissionOptions,
+  Matcher,
+} from './driver';
 export type { SlackKnobs, KnobChanges, Outage } from './knobs';
 export { DEFAULT_KNOBS } from './knobs';
 export type { FailNextOptions, HangNextOptions } from './rate-limit';
-export type { CallRecord, ModalRecord, ResponseRecord, SlackEphemeral, SlackMessage, MessageVersion, SlackBlock, MessageMetadata } from './types';
+export type {
+  CallRecord,
+  ModalRecord,
+  ResponseRecord,
+  SlackEphemeral,
+  SlackMessage,
+  MessageVersion,
+  SlackBlock,
+  MessageMetadata,
+} from './types';
 export { slackSignature, signingHeaders, verifySlackSignature } from './signing';
 export { validateBlocks, validateView, LIMITS as BLOCK_KIT_LIMITS } from './blocks-validate';
 export { textOf } from './messages';
 export { waitFor, WaitTimeoutError } from './wait';
 export { METHODS as MODELLED_METHODS } from './web-api';
-export type { SocketModeHub, SocketDelivery, SocketConnectionInfo, RefreshOptions, SocketOutageOptions, EnvelopeType, DisconnectReason } from './socket-hub';
+export type {
+  SocketModeHub,
+  SocketDelivery,
+  SocketConnectionInfo,
+  RefreshOptions,
+  SocketOutageOptions,
+  EnvelopeType,
+  DisconnectReason,
+} from './socket-hub';
 
 /** How to start a stand-in. */
 export interface SlackStandInOptions {
@@ -111,7 +138,10 @@ export interface SlackStandIn {
 export async function startSlackStandIn(options: SlackStandInOptions): Promise<SlackStandIn> {
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? silentLogger()).child({ subsystem: 'slack-standin' });
-  const ctx = new StandInContext({ signingSecret: options.signingSecret, botToken: options.botToken, clock, logger }, options.workspace ?? DEMO_WORKSPACE);
+  const ctx = new StandInContext(
+    { signingSecret: options.signingSecret, botToken: options.botToken, clock, logger },
+    options.workspace ?? DEMO_WORKSPACE,
+  );
   ctx.botEventsUrl = options.botEventsUrl;
   if (options.appToken) ctx.socket = new SocketModeHub(ctx, options.appToken);
   const responseUrls = new ResponseUrlHost(ctx);
@@ -171,7 +201,8 @@ class RunningStandIn implements SlackStandIn {
   postUserMessage(message: { userId: string; channelId: string; text: string; threadTs?: string }): SlackMessage {
     const ws = this.ctx.workspace;
     const channel = ws.channel(message.channelId);
-    if (!channel || !ws.user(message.userId)) throw new Error(`no channel ${message.channelId} or user ${message.userId}`);
+    if (!channel || !ws.user(message.userId))
+      throw new Error(`no channel ${message.channelId} or user ${message.userId}`);
     return this.ctx.messages.post({
       channel: channel.id,
       user: message.userId,

@@ -47,7 +47,9 @@ export interface SlackKnobs {
 export type Outage = 'none' | 'unreachable' | 'invalid_auth';
 
 /** A partial change to the knobs; `tierPerMinute` may be partial too. */
-export type KnobChanges = Partial<Omit<SlackKnobs, 'tierPerMinute'>> & { tierPerMinute?: Partial<SlackKnobs['tierPerMinute']> };
+export type KnobChanges = Partial<Omit<SlackKnobs, 'tierPerMinute'>> & {
+  tierPerMinute?: Partial<SlackKnobs['tierPerMinute']>;
+};
 
 /** Defaults: Slack's own numbers, with rate limits and latency off. */
 export const DEFAULT_KNOBS: SlackKnobs = {
@@ -69,6 +71,8 @@ export const DEFAULT_KNOBS: SlackKnobs = {
 export function mergeKnobs(current: SlackKnobs, changes: KnobChanges): SlackKnobs {
   const { tierPerMinute, ...rest } = changes;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<SlackKnobs>;
-  const tiers = Object.fromEntries(Object.entries(tierPerMinute ?? {}).filter(([, v]) => v !== undefined)) as Partial<SlackKnobs['tierPerMinute']>;
+  const tiers = Object.fromEntries(Object.entries(tierPerMinute ?? {}).filter(([, v]) => v !== undefined)) as Partial<
+    SlackKnobs['tierPerMinute']
+  >;
   return { ...current, ...defined, tierPerMinute: { ...current.tierPerMinute, ...tiers } };
 }

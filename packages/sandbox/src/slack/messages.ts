@@ -178,7 +178,12 @@ export class MessageStore {
     if (!e) return undefined;
     e.text = revision.text;
     e.blocks = structuredClone(revision.blocks);
-    e.history.push({ at: this.clock.now(), via: revision.via, text: revision.text, blocks: structuredClone(revision.blocks) });
+    e.history.push({
+      at: this.clock.now(),
+      via: revision.via,
+      text: revision.text,
+      blocks: structuredClone(revision.blocks),
+    });
     return structuredClone(e);
   }
 

@@ -69,7 +69,10 @@ export class ModalStore {
   }
 
   private hash(view: JsonObject): string {
-    const digest = createHash('sha1').update(JSON.stringify(view)).update(String(++this.revisions)).digest('hex');
+    const digest = createHash('sha1')
+      .update(JSON.stringify(view))
+      .update(String(++this.revisions))
+      .digest('hex');
     return `${Math.floor(this.clock.now().getTime() / 1000)}.${digest.slice(0, 8)}`;
   }
 }

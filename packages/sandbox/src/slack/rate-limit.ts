@@ -66,7 +66,12 @@ export class FaultPlan {
    * connection does; a call whose client gave up meanwhile is dropped unhandled (the connection was reset).
    */
   hangNext(method: string, ms: number, options: HangNextOptions = {}): void {
-    this.push(method, { kind: 'hang', ms, remaining: options.count ?? 1, ...(options.channel ? { channel: options.channel } : {}) });
+    this.push(method, {
+      kind: 'hang',
+      ms,
+      remaining: options.count ?? 1,
+      ...(options.channel ? { channel: options.channel } : {}),
+    });
   }
 
   /** The next `count` calls to `method` answer 429 with `Retry-After: retryAfterSeconds`. */

@@ -82,7 +82,8 @@ export class ResponseUrlHost {
       sendJson(res, status, error ? { ok: false, error } : { ok: true });
     };
     if (!entry) return finish(404, 'refused', 'invalid_url');
-    if (ctx.clock.now().getTime() - entry.issuedAt > ctx.knobs.responseUrlTtlMs) return finish(404, 'refused', 'expired_url');
+    if (ctx.clock.now().getTime() - entry.issuedAt > ctx.knobs.responseUrlTtlMs)
+      return finish(404, 'refused', 'expired_url');
     if (entry.uses >= ctx.knobs.responseUrlMaxUses) return finish(404, 'refused', 'used_url');
     entry.uses += 1;
     if (!body) return finish(400, 'refused', 'invalid_payload');
@@ -90,7 +91,10 @@ export class ResponseUrlHost {
     const original = this.originalOf(entry);
     if (truthy(body.delete_original)) {
       if (!original) return finish(404, 'refused', 'message_not_found');
-      const gone = original.kind === 'message' ? ctx.messages.remove(original.channel, original.ts) : ctx.messages.removeEphemeral(original.ts);
+      const gone =
+        original.kind === 'message'
+          ? ctx.messages.remove(original.channel, original.ts)
+          : ctx.messages.removeEphemeral(original.ts);
       return gone ? finish(200, 'deleted', undefined, original.ts) : finish(404, 'refused', 'message_not_found');
     }
 
@@ -100,7 +104,10 @@ export class ResponseUrlHost {
 
     if (truthy(body.replace_original) && original) {
       const revision = { text: content.text, blocks: content.blocks, via: 'response_url' as const, editor: bot.userId };
-      const done = original.kind === 'message' ? ctx.messages.revise(original.channel, original.ts, revision) : ctx.messages.reviseEphemeral(original.ts, revision);
+      const done =
+        original.kind === 'message'
+          ? ctx.messages.revise(original.channel, original.ts, revision)
+          : ctx.messages.reviseEphemeral(original.ts, revision);
       return done ? finish(200, 'replaced', undefined, original.ts) : finish(404, 'refused', 'message_not_found');
     }
 

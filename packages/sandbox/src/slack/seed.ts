@@ -79,8 +79,18 @@ export const DEMO_WORKSPACE: WorkspaceSeed = {
   verificationToken: 'sandboxverificationtoken',
   channels: [
     { id: DEMO_IDS.channels.stg, name: 'stg-patching', members: [BOT.userId, ...everyone], topic: 'Staging patching' },
-    { id: DEMO_IDS.channels.prd, name: 'prd-patching', members: [BOT.userId, ...everyone], topic: 'Production patching' },
-    { id: DEMO_IDS.channels.ops, name: 'ops', members: [U.alice, U.bob, U.carol], topic: 'Ops chatter (the bot is not here)' },
+    {
+      id: DEMO_IDS.channels.prd,
+      name: 'prd-patching',
+      members: [BOT.userId, ...everyone],
+      topic: 'Production patching',
+    },
+    {
+      id: DEMO_IDS.channels.ops,
+      name: 'ops',
+      members: [U.alice, U.bob, U.carol],
+      topic: 'Ops chatter (the bot is not here)',
+    },
   ],
   users: [
     { id: U.alice, name: 'alice', realName: 'Alice Requester', displayName: 'alice', tz: 'Europe/Berlin' },

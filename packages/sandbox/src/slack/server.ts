@@ -13,7 +13,13 @@ import { handleUi } from './ui/routes';
 import { handleWebApi } from './web-api';
 
 /** Routes one request. */
-async function route(ctx: StandInContext, responseUrls: ResponseUrlHost, driver: SlackDriver, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  ctx: StandInContext,
+  responseUrls: ResponseUrlHost,
+  driver: SlackDriver,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname;
   if (path.startsWith('/api/')) {
@@ -31,7 +37,12 @@ async function route(ctx: StandInContext, responseUrls: ResponseUrlHost, driver:
 }
 
 /** Starts listening on 127.0.0.1:`port` (0 picks a free port); resolves with the server and its base URL. */
-export async function listen(ctx: StandInContext, responseUrls: ResponseUrlHost, driver: SlackDriver, port: number): Promise<{ server: Server; url: string }> {
+export async function listen(
+  ctx: StandInContext,
+  responseUrls: ResponseUrlHost,
+  driver: SlackDriver,
+  port: number,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     route(ctx, responseUrls, driver, req, res).catch((err: unknown) => {
       ctx.logger.error({ err, url: req.url }, 'slack stand-in request failed');

@@ -12,7 +12,11 @@ export function slackSignature(signingSecret: string, timestampSeconds: number, 
 }
 
 /** The two signing headers for a body. */
-export function signingHeaders(signingSecret: string, timestampSeconds: number, rawBody: string): Record<string, string> {
+export function signingHeaders(
+  signingSecret: string,
+  timestampSeconds: number,
+  rawBody: string,
+): Record<string, string> {
   return {
     'x-slack-request-timestamp': String(timestampSeconds),
     'x-slack-signature': slackSignature(signingSecret, timestampSeconds, rawBody),

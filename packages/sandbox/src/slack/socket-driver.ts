@@ -17,11 +17,22 @@ export function envelopeOf(body: string): { type: 'slash_commands' | 'interactiv
 }
 
 /** Delivers over the app's socket; no connection is Slack's `dispatch_failed`, a late ack `operation_timeout`. */
-export async function sendOverSocket(ctx: StandInContext, hub: SocketModeHub, body: string, options: SendOptions): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
+export async function sendOverSocket(
+  ctx: StandInContext,
+  hub: SocketModeHub,
+  body: string,
+  options: SendOptions,
+): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
   const { type, payload } = envelopeOf(body);
   const delivery = await hub.deliver(type, payload, { waitMs: options.timeoutMs ?? 10_000 });
   const text = delivery.ackPayload ? JSON.stringify(delivery.ackPayload) : '';
-  const slackError = !delivery.acked ? (delivery.failure === 'no_connection' ? 'dispatch_failed' : 'operation_timeout') : delivery.elapsedMs > ctx.knobs.ackTimeoutMs ? 'operation_timeout' : undefined;
+  const slackError = !delivery.acked
+    ? delivery.failure === 'no_connection'
+      ? 'dispatch_failed'
+      : 'operation_timeout'
+    : delivery.elapsedMs > ctx.knobs.ackTimeoutMs
+      ? 'operation_timeout'
+      : undefined;
   return {
     // The HTTP status the same answer would have had: 200 for an ack, none when nobody answered.
     status: delivery.acked ? 200 : 0,

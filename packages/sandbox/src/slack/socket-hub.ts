@@ -26,10 +26,24 @@ export const MAX_SOCKET_CONNECTIONS = 10;
 const EVENT_RETRIES = 3;
 /** How long a connections.open URL may wait to be used. */
 const TICKET_TTL_MS = 30_000;
-import type { EnvelopeType, RefreshOptions, SocketConnectionInfo, SocketDelivery, SocketHubEvents, SocketOutageOptions } from './socket-options';
+import type {
+  EnvelopeType,
+  RefreshOptions,
+  SocketConnectionInfo,
+  SocketDelivery,
+  SocketHubEvents,
+  SocketOutageOptions,
+} from './socket-options';
 
-export type { DisconnectReason, EnvelopeType, RefreshOptions, SocketConnectionInfo, SocketDelivery, SocketHubEvents, SocketOutageOptions } from './socket-options';
-
+export type {
+  DisconnectReason,
+  EnvelopeType,
+  RefreshOptions,
+  SocketConnectionInfo,
+  SocketDelivery,
+  SocketHubEvents,
+  SocketOutageOptions,
+} from './socket-options';
 
 interface Connection extends SocketConnectionInfo {
   ws: WebSocket;
@@ -90,7 +104,15 @@ export class SocketModeHub {
     const drop = (): void => void req.socket.destroy();
     const header = req.headers.authorization;
     const token = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
-    const record = (status: number, body: JsonObject) => this.ctx.recordCall({ method: 'apps.connections.open', args: {}, at: this.ctx.clock.now(), auth: token ? 'bearer' : 'none', status, response: body });
+    const record = (status: number, body: JsonObject) =>
+      this.ctx.recordCall({
+        method: 'apps.connections.open',
+        args: {},
+        at: this.ctx.clock.now(),
+        auth: token ? 'bearer' : 'none',
+        status,
+        response: body,
+      });
     const answer = (status: number, body: JsonObject) => {
       record(status, body);
       sendJson(res, status, body);
@@ -102,7 +124,8 @@ export class SocketModeHub {
     if (this.inOutage) return answer(503, { ok: false, error: 'service_unavailable' });
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
     if (/^xox[bpe]-/.test(token)) return answer(200, { ok: false, error: 'not_allowed_token_type' });
-    if (token !== this.appToken || this.ctx.knobs.outage === 'invalid_auth') return answer(200, { ok: false, error: 'invalid_auth' });
+    if (token !== this.appToken || this.ctx.knobs.outage === 'invalid_auth')
+      return answer(200, { ok: false, error: 'invalid_auth' });
     const fault = this.ctx.faults.take('apps.connections.open', undefined);
     if (fault?.kind === 'ratelimit') {
       record(429, { ok: false, error: 'ratelimited' });
@@ -221,13 +244,16 @@ export class SocketModeHub {
           type,
           payload,
           accepts_response_payload: type !== 'events_api',
-          ...(attempts > 0 ? { retry_attempt: attempts, retry_reason: 'timeout' } : { retry_attempt: 0, retry_reason: '' }),
+          ...(attempts > 0
+            ? { retry_attempt: attempts, retry_reason: 'timeout' }
+            : { retry_attempt: 0, retry_reason: '' }),
         });
         attempts += 1;
         return true;
       };
       this.pending.set(envelopeId, {
-        resolveAck: (ackPayload) => finish({ acked: true, ...(ackPayload && Object.keys(ackPayload).length > 0 ? { ackPayload } : {}) }),
+        resolveAck: (ackPayload) =>
+          finish({ acked: true, ...(ackPayload && Object.keys(ackPayload).length > 0 ? { ackPayload } : {}) }),
         abort: () => finish({ acked: false, failure: 'no_ack' }),
       });
       if (!attempt()) return finish({ acked: false, failure: 'no_connection' });
@@ -242,10 +268,17 @@ export class SocketModeHub {
 
   /** Sends `disconnect` to a connection and closes it `closeAfterMs` later, as Slack's routine refresh does. */
   refresh(options: RefreshOptions = {}): SocketConnectionInfo | undefined {
-    const conn = options.connectionId !== undefined ? this.connections.get(options.connectionId) : [...this.connections.values()].find((c) => !c.draining);
+    const conn =
+      options.connectionId !== undefined
+        ? this.connections.get(options.connectionId)
+        : [...this.connections.values()].find((c) => !c.draining);
     if (!conn) return undefined;
     conn.draining = true;
-    this.send(conn, { type: 'disconnect', reason: options.reason ?? 'refresh_requested', debug_info: { host: `applink-sandbox-${conn.id}` } });
+    this.send(conn, {
+      type: 'disconnect',
+      reason: options.reason ?? 'refresh_requested',
+      debug_info: { host: `applink-sandbox-${conn.id}` },
+    });
     const t = setTimeout(() => {
       this.timers.delete(t);
       conn.ws.close(1000, 'refresh');

@@ -2,7 +2,10 @@
 import { isJsonObject, type JsonObject, type ModalRecord } from './types';
 
 /** `state.values` for a modal from simple inputs keyed by action_id or block_id. */
-export function stateValues(modal: ModalRecord, inputs: Record<string, string | string[]>): Record<string, Record<string, JsonObject>> {
+export function stateValues(
+  modal: ModalRecord,
+  inputs: Record<string, string | string[]>,
+): Record<string, Record<string, JsonObject>> {
   const out: Record<string, Record<string, JsonObject>> = {};
   const blocks = Array.isArray(modal.view.blocks) ? modal.view.blocks : [];
   for (const block of blocks) {

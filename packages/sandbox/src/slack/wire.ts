@@ -54,7 +54,12 @@ export function userJson(u: UserSeed, ws: Workspace): JsonObject {
     tz_offset: tzOffsetSeconds(u.tz),
     is_bot: false,
     is_admin: false,
-    profile: { real_name: u.realName, display_name: u.displayName, real_name_normalized: u.realName, display_name_normalized: u.displayName },
+    profile: {
+      real_name: u.realName,
+      display_name: u.displayName,
+      real_name_normalized: u.realName,
+      display_name_normalized: u.displayName,
+    },
   };
 }
 

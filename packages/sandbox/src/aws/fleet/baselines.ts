@@ -41,7 +41,11 @@ export function rule(
 }
 
 /** An approval rule on any patch filters (PRIORITY and SECTION on Debian-family systems, CLASSIFICATION elsewhere). */
-function filterRule(filters: Record<string, string[]>, approveAfterDays: number | undefined, enableNonSecurity = false): ApprovalRule {
+function filterRule(
+  filters: Record<string, string[]>,
+  approveAfterDays: number | undefined,
+  enableNonSecurity = false,
+): ApprovalRule {
   return {
     filters: Object.entries(filters).map(([key, values]) => ({ key, values })),
     complianceLevel: 'UNSPECIFIED',
@@ -75,92 +79,110 @@ const PREDEFINED: readonly Predefined[] = [
   {
     name: 'AWS-DefaultPatchBaseline',
     os: 'WINDOWS',
-    description: 'Default Patch Baseline Provided by AWS. Approves Critical and Security updates with an MSRC severity of Critical or Important 7 days after release.',
+    description:
+      'Default Patch Baseline Provided by AWS. Approves Critical and Security updates with an MSRC severity of Critical or Important 7 days after release.',
     rules: [rule('WINDOWS', ['CriticalUpdates', 'SecurityUpdates'], ['Critical', 'Important'], 7, 'UNSPECIFIED')],
   },
   {
     name: 'AWS-AmazonLinux2DefaultPatchBaseline',
     os: 'AMAZON_LINUX_2',
-    description: 'Default Patch Baseline for Amazon Linux 2 Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for Amazon Linux 2 Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('AMAZON_LINUX_2'),
   },
   {
     name: 'AWS-AmazonLinux2023DefaultPatchBaseline',
     os: 'AMAZON_LINUX_2023',
-    description: 'Default Patch Baseline for Amazon Linux 2023 Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for Amazon Linux 2023 Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('AMAZON_LINUX_2023'),
   },
   {
     name: 'AWS-AmazonLinux2022DefaultPatchBaseline',
     os: 'AMAZON_LINUX_2022',
-    description: 'Default Patch Baseline for Amazon Linux 2022 Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for Amazon Linux 2022 Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('AMAZON_LINUX_2022'),
   },
   {
     name: 'AWS-AmazonLinuxDefaultPatchBaseline',
     os: 'AMAZON_LINUX',
-    description: 'Default Patch Baseline for Amazon Linux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for Amazon Linux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('AMAZON_LINUX'),
   },
   {
     name: 'AWS-RedHatDefaultPatchBaseline',
     os: 'REDHAT_ENTERPRISE_LINUX',
-    description: 'Default Patch Baseline for Red Hat Enterprise Linux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for Red Hat Enterprise Linux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('REDHAT_ENTERPRISE_LINUX'),
   },
   {
     name: 'AWS-RockyLinuxDefaultPatchBaseline',
     os: 'ROCKY_LINUX',
-    description: 'Default Patch Baseline for Rocky Linux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for Rocky Linux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('ROCKY_LINUX'),
   },
   {
     name: 'AWS-AlmaLinuxDefaultPatchBaseline',
     os: 'ALMA_LINUX',
-    description: 'Default Patch Baseline for AlmaLinux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for AlmaLinux Provided by AWS. Approves Security patches of Critical or Important severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('ALMA_LINUX'),
   },
   {
     name: 'AWS-OracleLinuxDefaultPatchBaseline',
     os: 'ORACLE_LINUX',
-    description: 'Default Patch Baseline for Oracle Linux Provided by AWS. Approves Security patches of Important or Moderate severity and all Bugfix patches 7 days after release.',
+    description:
+      'Default Patch Baseline for Oracle Linux Provided by AWS. Approves Security patches of Important or Moderate severity and all Bugfix patches 7 days after release.',
     rules: securityAndBugfix('ORACLE_LINUX', ['Important', 'Moderate']),
   },
   {
     name: 'AWS-SuseDefaultPatchBaseline',
     os: 'SUSE',
-    description: 'Default Patch Baseline for SUSE Linux Enterprise Server Provided by AWS. Approves Security patches of Critical or Important severity 7 days after release.',
+    description:
+      'Default Patch Baseline for SUSE Linux Enterprise Server Provided by AWS. Approves Security patches of Critical or Important severity 7 days after release.',
     rules: [rule('SUSE', ['Security'], ['Critical', 'Important'], 7, 'UNSPECIFIED')],
   },
   {
     name: 'AWS-CentOSDefaultPatchBaseline',
     os: 'CENTOS',
-    description: 'Default Patch Baseline for CentOS Provided by AWS. Approves all updates, non-security ones included, 7 days after they become available.',
+    description:
+      'Default Patch Baseline for CentOS Provided by AWS. Approves all updates, non-security ones included, 7 days after they become available.',
     rules: [filterRule({ CLASSIFICATION: ['*'] }, 7, true)],
   },
   {
     name: 'AWS-UbuntuDefaultPatchBaseline',
     os: 'UBUNTU',
-    description: 'Default Patch Baseline for Ubuntu Provided by AWS. Approves security patches of priority Required, Important, Standard, Optional or Extra at once.',
+    description:
+      'Default Patch Baseline for Ubuntu Provided by AWS. Approves security patches of priority Required, Important, Standard, Optional or Extra at once.',
     rules: [filterRule(DEBIAN_PRIORITIES, undefined)],
   },
   {
     name: 'AWS-DebianDefaultPatchBaseline',
     os: 'DEBIAN',
-    description: 'Default Patch Baseline for Debian Provided by AWS. Approves security patches of priority Required, Important, Standard, Optional or Extra at once.',
+    description:
+      'Default Patch Baseline for Debian Provided by AWS. Approves security patches of priority Required, Important, Standard, Optional or Extra at once.',
     rules: [filterRule(DEBIAN_PRIORITIES, undefined)],
   },
   {
     name: 'AWS-DefaultRaspbianPatchBaseline',
     os: 'RASPBIAN',
-    description: 'Default Patch Baseline for Raspberry Pi OS Provided by AWS. Approves security patches of priority Required, Important, Standard, Optional or Extra at once.',
+    description:
+      'Default Patch Baseline for Raspberry Pi OS Provided by AWS. Approves security patches of priority Required, Important, Standard, Optional or Extra at once.',
     rules: [filterRule(DEBIAN_PRIORITIES, undefined)],
   },
   {
     name: 'AWS-MacOSDefaultPatchBaseline',
     os: 'MACOS',
-    description: 'Default Patch Baseline for macOS Provided by AWS. Approves Security patches and every package with a current update.',
-    rules: [filterRule({ CLASSIFICATION: ['Security'] }, undefined), filterRule({ CLASSIFICATION: ['*'] }, undefined, true)],
+    description:
+      'Default Patch Baseline for macOS Provided by AWS. Approves Security patches and every package with a current update.',
+    rules: [
+      filterRule({ CLASSIFICATION: ['Security'] }, undefined),
+      filterRule({ CLASSIFICATION: ['*'] }, undefined, true),
+    ],
   },
 ];
 

@@ -8,7 +8,16 @@ import type { Partition } from '../partition';
 import type { Timing } from '../knobs';
 import { applyInstall, buildReport } from './compliance';
 import { isReachable } from './targets';
-import type { CommandStatus, InvocationStatus, PatchOperation, RebootOption, SimCommand, SimInstance, SimInvocation, Target } from './model';
+import type {
+  CommandStatus,
+  InvocationStatus,
+  PatchOperation,
+  RebootOption,
+  SimCommand,
+  SimInstance,
+  SimInvocation,
+  Target,
+} from './model';
 
 /** AWS-RunPatchBaseline's own execution timeout (two hours); a run longer than this times out. */
 export const EXECUTION_TIMEOUT_MS = 7_200_000;
@@ -36,7 +45,13 @@ export function resolveLimit(limit: string, total: number): number {
 }
 
 /** Creates a command whose invocations go out in waves of MaxConcurrency. */
-export function createCommand(partition: Partition, request: CommandRequest, requestedAt: number, timing: Timing, applyEffects = true): SimCommand {
+export function createCommand(
+  partition: Partition,
+  request: CommandRequest,
+  requestedAt: number,
+  timing: Timing,
+  applyEffects = true,
+): SimCommand {
   const concurrency = Math.max(1, resolveLimit(request.maxConcurrency, request.resolved.length));
   const slot = timing.pendingMs + timing.runMs;
   const invocations: SimInvocation[] = request.resolved.map((instance, index) => {
@@ -149,7 +164,8 @@ export function advanceCommands(partition: Partition, now: number): void {
 /** Ends a delivered invocation: execution timeout, failure or success. */
 function finish(partition: Partition, due: Due): void {
   const { invocation } = due;
-  if (invocation.runAt + EXECUTION_TIMEOUT_MS < invocation.endAt) settle(partition, due, 'TimedOut', 'ExecutionTimedOut', -1);
+  if (invocation.runAt + EXECUTION_TIMEOUT_MS < invocation.endAt)
+    settle(partition, due, 'TimedOut', 'ExecutionTimedOut', -1);
   else if (invocation.willFail) settle(partition, due, 'Failed', 'Failed', 1);
   else settle(partition, due, 'Success', 'Success', 0);
 }
@@ -176,8 +192,10 @@ function settle(partition: Partition, due: Due, status: InvocationStatus, detail
   if (invocation.final) return;
   let output = '';
   const instance = partition.instances.get(invocation.instanceId);
-  if (status === 'Success' && instance) output = command.applyEffects ? applyEffect(partition, command, invocation, instance, at) : 'Completed.';
-  if (status === 'Failed' && details === 'Failed') output = `Patch operation ${command.operation} failed on ${invocation.instanceId}: exit code 1.`;
+  if (status === 'Success' && instance)
+    output = command.applyEffects ? applyEffect(partition, command, invocation, instance, at) : 'Completed.';
+  if (status === 'Failed' && details === 'Failed')
+    output = `Patch operation ${command.operation} failed on ${invocation.instanceId}: exit code 1.`;
   invocation.final = { status, details, at, responseCode, output };
   if (countsAgainstMax(status, details)) command.errorsAgainstMax = (command.errorsAgainstMax ?? 0) + 1;
   command.open--;
@@ -185,10 +203,23 @@ function settle(partition: Partition, due: Due, status: InvocationStatus, detail
 }
 
 /** A finished Scan refreshes the report; a finished Install changes the disk, then reports. */
-function applyEffect(partition: Partition, command: SimCommand, invocation: SimInvocation, instance: SimInstance, at: number): string {
+function applyEffect(
+  partition: Partition,
+  command: SimCommand,
+  invocation: SimInvocation,
+  instance: SimInstance,
+  at: number,
+): string {
   const baseline = partition.baselineFor(instance);
   if (command.operation === 'Install') applyInstall(instance, baseline, at, command.rebootOption);
-  const report = buildReport(instance, baseline, command.operation, { start: invocation.runAt, end: at }, partition.ids.uuid(), command.rebootOption);
+  const report = buildReport(
+    instance,
+    baseline,
+    command.operation,
+    { start: invocation.runAt, end: at },
+    partition.ids.uuid(),
+    command.rebootOption,
+  );
   instance.reported = report;
   const missing = report.patches.filter((p) => p.state === 'MISSING').map((p) => p.patch.title);
   const pending = report.patches.filter((p) => p.state === 'INSTALLED_PENDING_REBOOT').map((p) => p.patch.title);
@@ -214,14 +245,20 @@ export function cancelCommand(partition: Partition, command: SimCommand, now: nu
 }
 
 /** An invocation's status and details at `now` (settled ones keep their final state). */
-export function invocationStatus(invocation: SimInvocation, now: number): { status: InvocationStatus; details: string } {
+export function invocationStatus(
+  invocation: SimInvocation,
+  now: number,
+): { status: InvocationStatus; details: string } {
   if (invocation.final) return { status: invocation.final.status, details: invocation.final.details };
   if (invocation.delivered || invocation.runAt <= now) return { status: 'InProgress', details: 'InProgress' };
   return { status: 'Pending', details: 'Pending' };
 }
 
 /** The command's aggregate status and counts at `now`. */
-export function commandSummary(command: SimCommand, now: number): {
+export function commandSummary(
+  command: SimCommand,
+  now: number,
+): {
   status: CommandStatus;
   details: string;
   targetCount: number;
@@ -253,17 +290,30 @@ export function commandSummary(command: SimCommand, now: number): {
     if (final.details === 'DeliveryTimedOut') deliveryTimedOut++;
     if (countsAgainstMax(final.status, final.details)) errorsAgainstMax++;
   }
-  const counts = { targetCount: command.invocations.length, completedCount: completed, errorCount: errors, deliveryTimedOutCount: deliveryTimedOut };
+  const counts = {
+    targetCount: command.invocations.length,
+    completedCount: completed,
+    errorCount: errors,
+    deliveryTimedOutCount: deliveryTimedOut,
+  };
   if (command.open > 0) {
-    return started ? { status: 'InProgress', details: 'InProgress', ...counts } : { status: 'Pending', details: 'Pending', ...counts };
+    return started
+      ? { status: 'InProgress', details: 'InProgress', ...counts }
+      : { status: 'Pending', details: 'Pending', ...counts };
   }
-  if (command.cancelledAt !== undefined && cancelled > 0) return { status: 'Cancelled', details: 'Cancelled', ...counts };
+  if (command.cancelledAt !== undefined && cancelled > 0)
+    return { status: 'Cancelled', details: 'Cancelled', ...counts };
   if (success === counts.targetCount) return { status: 'Success', details: 'Success', ...counts };
-  if (errorsAgainstMax > resolveLimit(command.maxErrors, counts.targetCount)) return { status: 'Failed', details: 'Failed', ...counts };
+  if (errorsAgainstMax > resolveLimit(command.maxErrors, counts.targetCount))
+    return { status: 'Failed', details: 'Failed', ...counts };
   if (success === 0 && firstProblem) {
     return firstProblem.details === 'DeliveryTimedOut' || firstProblem.details === 'ExecutionTimedOut'
       ? { status: 'TimedOut', details: firstProblem.details, ...counts }
-      : { status: firstProblem.status === 'Cancelled' ? 'Cancelled' : 'Failed', details: firstProblem.details, ...counts };
+      : {
+          status: firstProblem.status === 'Cancelled' ? 'Cancelled' : 'Failed',
+          details: firstProblem.details,
+          ...counts,
+        };
   }
   // Some invocations did not succeed, but not enough failed to fail the command.
   return { status: 'Success', details: 'Incomplete', ...counts };

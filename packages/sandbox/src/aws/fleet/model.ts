@@ -6,8 +6,21 @@
 
 /** SSM's OperatingSystem enum: every one has a predefined default baseline. */
 export const OPERATING_SYSTEMS = [
-  'WINDOWS', 'AMAZON_LINUX', 'AMAZON_LINUX_2', 'AMAZON_LINUX_2022', 'UBUNTU', 'REDHAT_ENTERPRISE_LINUX', 'SUSE', 'CENTOS',
-  'ORACLE_LINUX', 'DEBIAN', 'MACOS', 'RASPBIAN', 'ROCKY_LINUX', 'ALMA_LINUX', 'AMAZON_LINUX_2023',
+  'WINDOWS',
+  'AMAZON_LINUX',
+  'AMAZON_LINUX_2',
+  'AMAZON_LINUX_2022',
+  'UBUNTU',
+  'REDHAT_ENTERPRISE_LINUX',
+  'SUSE',
+  'CENTOS',
+  'ORACLE_LINUX',
+  'DEBIAN',
+  'MACOS',
+  'RASPBIAN',
+  'ROCKY_LINUX',
+  'ALMA_LINUX',
+  'AMAZON_LINUX_2023',
 ] as const;
 /** An SSM OperatingSystem value (baselines exist for all; seeded instances run AMAZON_LINUX_2 or WINDOWS). */
 export type OperatingSystem = (typeof OPERATING_SYSTEMS)[number];
@@ -207,7 +220,15 @@ export interface MaintenanceWindow {
 }
 
 /** Run Command's per-invocation status. */
-export type InvocationStatus = 'Pending' | 'InProgress' | 'Delayed' | 'Success' | 'Cancelled' | 'TimedOut' | 'Failed' | 'Cancelling';
+export type InvocationStatus =
+  | 'Pending'
+  | 'InProgress'
+  | 'Delayed'
+  | 'Success'
+  | 'Cancelled'
+  | 'TimedOut'
+  | 'Failed'
+  | 'Cancelling';
 /** Run Command's per-command status. */
 export type CommandStatus = 'Pending' | 'InProgress' | 'Success' | 'Cancelled' | 'Failed' | 'TimedOut' | 'Cancelling';
 

@@ -13,7 +13,15 @@ import { ONE_DAY_MS } from './catalog';
 import { customBaseline, rule } from './baselines';
 import { buildReport } from './compliance';
 import { startWindowExecution } from './windows';
-import type { ActualPatch, MaintenanceWindow, OperatingSystem, PingStatus, SimInstance, InstanceStateName, WindowTask } from './model';
+import type {
+  ActualPatch,
+  MaintenanceWindow,
+  OperatingSystem,
+  PingStatus,
+  SimInstance,
+  InstanceStateName,
+  WindowTask,
+} from './model';
 
 const HOUR_MS = 3_600_000;
 
@@ -81,7 +89,10 @@ export function seedPartition(partition: Partition, options: SeedOptions): void 
   const amiLinux = `ami-${random.hex(17)}`;
   const amiWindows = `ami-${random.hex(17)}`;
   const vpcId = `vpc-${random.hex(17)}`;
-  const subnets = ['a', 'b', 'c'].map((zone) => ({ zone: `${partition.region}${zone}`, id: `subnet-${random.hex(17)}` }));
+  const subnets = ['a', 'b', 'c'].map((zone) => ({
+    zone: `${partition.region}${zone}`,
+    id: `subnet-${random.hex(17)}`,
+  }));
 
   const baselines = {
     STG: customBaseline(partition.ids, {
@@ -125,7 +136,11 @@ export function seedPartition(partition: Partition, options: SeedOptions): void 
         am2: random.chance(0.5) ? 'SCAN' : 'INSTALL',
         profile: random.pick(profiles),
         ...(random.chance(0.05) ? { groupTagKey: 'PatchGroup' as const } : {}),
-        ...(unhealthy < 0.01 ? { ping: 'ConnectionLost' as const } : unhealthy < 0.015 ? { state: 'stopped' as const } : {}),
+        ...(unhealthy < 0.01
+          ? { ping: 'ConnectionLost' as const }
+          : unhealthy < 0.015
+            ? { state: 'stopped' as const }
+            : {}),
       };
     }
     let id: string;
@@ -143,7 +158,10 @@ export function seedPartition(partition: Partition, options: SeedOptions): void 
     const tags = new Map<string, string>([['Name', template.name]]);
     tags.set(template.groupTagKey ?? 'Patch Group', template.group);
     if (template.am2) tags.set('PatchWindowTaskAM2', template.am2);
-    tags.set('Environment', template.group === 'PRD' ? 'production' : template.group === 'STG' ? 'staging' : 'corporate');
+    tags.set(
+      'Environment',
+      template.group === 'PRD' ? 'production' : template.group === 'STG' ? 'staging' : 'corporate',
+    );
     const role = template.name.split('-')[1] ?? 'app';
     const instance: SimInstance = {
       id,
@@ -190,7 +208,13 @@ export function seedPartition(partition: Partition, options: SeedOptions): void 
 }
 
 /** The actual state of every catalog patch on a new instance, by how up to date it is. */
-function actualPatches(partition: Partition, os: OperatingSystem, role: string, profile: Profile, now: number): Map<string, ActualPatch> {
+function actualPatches(
+  partition: Partition,
+  os: OperatingSystem,
+  role: string,
+  profile: Profile,
+  now: number,
+): Map<string, ActualPatch> {
   const patches = new Map<string, ActualPatch>();
   const missingWithinDays = profile === 'behind' ? 90 : profile === 'recent' ? 30 : 3;
   for (const patch of partition.catalog.forOs(os)) {
@@ -214,21 +238,38 @@ function actualPatches(partition: Partition, os: OperatingSystem, role: string, 
 function standardWindows(partition: Partition, now: number): MaintenanceWindow[] {
   const ids = partition.ids;
   const created = new Date(now - 200 * ONE_DAY_MS);
-  const patchTask = (name: string, priority: number, targetId: string, operation: 'Scan' | 'Install', description: string): WindowTask => ({
+  const patchTask = (
+    name: string,
+    priority: number,
+    targetId: string,
+    operation: 'Scan' | 'Install',
+    description: string,
+  ): WindowTask => ({
     id: ids.uuid(),
     name,
     description,
     taskArn: 'AWS-RunPatchBaseline',
     priority,
     targets: [{ Key: 'WindowTargetIds', Values: [targetId] }],
-    parameters: operation === 'Install' ? { Operation: ['Install'], RebootOption: ['RebootIfNeeded'] } : { Operation: ['Scan'] },
+    parameters:
+      operation === 'Install' ? { Operation: ['Install'], RebootOption: ['RebootIfNeeded'] } : { Operation: ['Scan'] },
     maxConcurrency: '50%',
     maxErrors: '25%',
     serviceRoleArn: `arn:aws:iam::${partition.account}:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM`,
     cutoffBehavior: 'CONTINUE_TASK',
   });
-  const scanTarget = { id: ids.uuid(), name: 'am2-scan-targets', ownerInformation: 'AM2 scan', targets: [{ Key: 'tag:PatchWindowTaskAM2', Values: ['SCAN'] }] };
-  const installTarget = { id: ids.uuid(), name: 'am2-install-targets', ownerInformation: 'AM2 install', targets: [{ Key: 'tag:PatchWindowTaskAM2', Values: ['INSTALL'] }] };
+  const scanTarget = {
+    id: ids.uuid(),
+    name: 'am2-scan-targets',
+    ownerInformation: 'AM2 scan',
+    targets: [{ Key: 'tag:PatchWindowTaskAM2', Values: ['SCAN'] }],
+  };
+  const installTarget = {
+    id: ids.uuid(),
+    name: 'am2-install-targets',
+    ownerInformation: 'AM2 install',
+    targets: [{ Key: 'tag:PatchWindowTaskAM2', Values: ['INSTALL'] }],
+  };
   const am2: MaintenanceWindow = {
     id: `mw-${ids.hex(17)}`,
     name: 'patch-window-am2',
@@ -243,11 +284,22 @@ function standardWindows(partition: Partition, now: number): MaintenanceWindow[]
     targets: [scanTarget, installTarget],
     tasks: [
       patchTask('am2-scan', 1, scanTarget.id, 'Scan', 'Scan the SCAN-tagged instances'),
-      patchTask('am2-install', 2, installTarget.id, 'Install', 'Install approved patches on the INSTALL-tagged instances'),
+      patchTask(
+        'am2-install',
+        2,
+        installTarget.id,
+        'Install',
+        'Install approved patches on the INSTALL-tagged instances',
+      ),
     ],
   };
   const groupWindow = (group: string, schedule: string, timezone: string): MaintenanceWindow => {
-    const target = { id: ids.uuid(), name: `${group.toLowerCase()}-instances`, ownerInformation: `${group} patch group`, targets: [{ Key: 'tag:Patch Group', Values: [group] }] };
+    const target = {
+      id: ids.uuid(),
+      name: `${group.toLowerCase()}-instances`,
+      ownerInformation: `${group} patch group`,
+      targets: [{ Key: 'tag:Patch Group', Values: [group] }],
+    };
     return {
       id: `mw-${ids.hex(17)}`,
       name: `patch-${group.toLowerCase()}`,
@@ -261,17 +313,29 @@ function standardWindows(partition: Partition, now: number): MaintenanceWindow[]
       createdDate: created,
       modifiedDate: created,
       targets: [target],
-      tasks: [patchTask(`${group.toLowerCase()}-install`, 1, target.id, 'Install', `Install approved patches on ${group}`)],
+      tasks: [
+        patchTask(`${group.toLowerCase()}-install`, 1, target.id, 'Install', `Install approved patches on ${group}`),
+      ],
     };
   };
-  return [am2, groupWindow('STG', 'cron(0 3 ? * TUE *)', 'Europe/Berlin'), groupWindow('PRD', 'cron(0 4 ? * SUN *)', 'Europe/Berlin')];
+  return [
+    am2,
+    groupWindow('STG', 'cron(0 3 ? * TUE *)', 'Europe/Berlin'),
+    groupWindow('PRD', 'cron(0 4 ? * SUN *)', 'Europe/Berlin'),
+  ];
 }
 
 /** One past run of each window, recorded without effects (the initial state already reflects it). */
 function seedHistory(partition: Partition, now: number, timing: Timing): void {
   const windows = [...partition.windows.values()];
   const runs = windows
-    .map((window) => ({ window, at: previousExecution(window.schedule, { before: new Date(now - HOUR_MS), ...(window.scheduleTimezone ? { timezone: window.scheduleTimezone } : {}) }) }))
+    .map((window) => ({
+      window,
+      at: previousExecution(window.schedule, {
+        before: new Date(now - HOUR_MS),
+        ...(window.scheduleTimezone ? { timezone: window.scheduleTimezone } : {}),
+      }),
+    }))
     .filter((run): run is { window: MaintenanceWindow; at: Date } => run.at !== undefined)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const run of runs) startWindowExecution(partition, run.window, run.at.getTime(), timing, false);

@@ -19,11 +19,24 @@ import type {
 } from './model';
 
 /** Starts an execution of `window` at `at`; its first task starts at once. */
-export function startWindowExecution(partition: Partition, window: MaintenanceWindow, at: number, timing: Timing, applyEffects = true): WindowExecution {
+export function startWindowExecution(
+  partition: Partition,
+  window: MaintenanceWindow,
+  at: number,
+  timing: Timing,
+  applyEffects = true,
+): WindowExecution {
   const tasks: WindowTaskExecution[] = [...window.tasks]
     .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1))
     .map((task) => ({ id: partition.ids.uuid(), task, invocations: [] }));
-  const execution: WindowExecution = { id: partition.ids.uuid(), windowId: window.id, startedAt: at, tasks, current: 0, applyEffects };
+  const execution: WindowExecution = {
+    id: partition.ids.uuid(),
+    windowId: window.id,
+    startedAt: at,
+    tasks,
+    current: 0,
+    applyEffects,
+  };
   partition.executions.set(execution.id, execution);
   partition.activeExecutions.add(execution);
   startNextTask(partition, execution, at, timing);
@@ -46,7 +59,11 @@ function startNextTask(partition: Partition, execution: WindowExecution, at: num
     for (const instance of resolveTargets(partition, windowTarget.targets)) {
       if (seen.has(instance.id)) continue;
       seen.add(instance.id);
-      selected.push({ instance, windowTargetId: windowTarget.id, ...(windowTarget.ownerInformation ? { ownerInformation: windowTarget.ownerInformation } : {}) });
+      selected.push({
+        instance,
+        windowTargetId: windowTarget.id,
+        ...(windowTarget.ownerInformation ? { ownerInformation: windowTarget.ownerInformation } : {}),
+      });
     }
   }
   const command = createCommand(
@@ -89,7 +106,10 @@ export function advanceWindows(partition: Partition, now: number, timing: Timing
     const current = execution.tasks[execution.current];
     const command = current?.commandId ? partition.commands.get(current.commandId) : undefined;
     if (!command || command.open > 0) continue;
-    const finishedAt = command.invocations.reduce((latest, inv) => Math.max(latest, inv.final?.at ?? 0), command.requestedAt);
+    const finishedAt = command.invocations.reduce(
+      (latest, inv) => Math.max(latest, inv.final?.at ?? 0),
+      command.requestedAt,
+    );
     if (finishedAt > now) continue;
     execution.current++;
     startNextTask(partition, execution, finishedAt, timing);
@@ -123,28 +143,42 @@ export function taskExecutionView(
     const summary = commandSummary(command, now);
     return { status: summary.status === 'Pending' ? 'PENDING' : 'IN_PROGRESS', ...base };
   }
-  const endTime = command.invocations.reduce((latest, inv) => Math.max(latest, inv.final?.at ?? 0), command.requestedAt);
+  const endTime = command.invocations.reduce(
+    (latest, inv) => Math.max(latest, inv.final?.at ?? 0),
+    command.requestedAt,
+  );
   const statuses = command.invocations.map((inv) => inv.final?.status);
-  if (command.cancelledAt !== undefined) return { status: 'CANCELLED', details: 'The task was cancelled.', ...base, endTime };
-  if (statuses.includes('Failed')) return { status: 'FAILED', details: 'The task failed on one or more targets.', ...base, endTime };
-  if (statuses.includes('TimedOut')) return { status: 'TIMED_OUT', details: 'The task timed out on one or more targets.', ...base, endTime };
-  if (statuses.includes('Cancelled')) return { status: 'CANCELLED', details: 'The task was cancelled on one or more targets.', ...base, endTime };
+  if (command.cancelledAt !== undefined)
+    return { status: 'CANCELLED', details: 'The task was cancelled.', ...base, endTime };
+  if (statuses.includes('Failed'))
+    return { status: 'FAILED', details: 'The task failed on one or more targets.', ...base, endTime };
+  if (statuses.includes('TimedOut'))
+    return { status: 'TIMED_OUT', details: 'The task timed out on one or more targets.', ...base, endTime };
+  if (statuses.includes('Cancelled'))
+    return { status: 'CANCELLED', details: 'The task was cancelled on one or more targets.', ...base, endTime };
   return statuses.length === 0
     ? { status: 'SUCCESS', details: 'No invocations to execute.', ...base, endTime }
     : { status: 'SUCCESS', ...base, endTime };
 }
 
 /** An execution's status and details at `now`. */
-export function executionView(partition: Partition, execution: WindowExecution, now: number): { status: WindowExecutionStatus; details?: string; endTime?: number } {
+export function executionView(
+  partition: Partition,
+  execution: WindowExecution,
+  now: number,
+): { status: WindowExecutionStatus; details?: string; endTime?: number } {
   const tasks = execution.tasks.map((t) => taskExecutionView(partition, t, now));
   if (execution.endedAt === undefined) {
     return { status: tasks.some((t) => t.status !== 'PENDING') ? 'IN_PROGRESS' : 'PENDING' };
   }
   const statuses = tasks.map((t) => t.status);
   const endTime = execution.endedAt;
-  if (statuses.includes('CANCELLED')) return { status: 'CANCELLED', details: 'One or more tasks in the orchestration were cancelled.', endTime };
-  if (statuses.includes('FAILED')) return { status: 'FAILED', details: 'One or more tasks in the orchestration failed.', endTime };
-  if (statuses.includes('TIMED_OUT')) return { status: 'TIMED_OUT', details: 'One or more tasks in the orchestration timed out.', endTime };
+  if (statuses.includes('CANCELLED'))
+    return { status: 'CANCELLED', details: 'One or more tasks in the orchestration were cancelled.', endTime };
+  if (statuses.includes('FAILED'))
+    return { status: 'FAILED', details: 'One or more tasks in the orchestration failed.', endTime };
+  if (statuses.includes('TIMED_OUT'))
+    return { status: 'TIMED_OUT', details: 'One or more tasks in the orchestration timed out.', endTime };
   return { status: 'SUCCESS', endTime };
 }
 

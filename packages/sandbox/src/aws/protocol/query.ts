@@ -78,7 +78,11 @@ export function queryStringList(node: QueryStruct, key: string): string[] | unde
 export function queryStructList(node: QueryStruct, key: string): QueryStruct[] | undefined {
   const value = node[key];
   if (value === undefined) return undefined;
-  const list = Array.isArray(value) ? value : typeof value === 'object' && Array.isArray(value['member']) ? value['member'] : undefined;
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && Array.isArray(value['member'])
+      ? value['member']
+      : undefined;
   if (!list) return undefined;
   return list.filter((v): v is QueryStruct => typeof v === 'object' && !Array.isArray(v));
 }

@@ -3,10 +3,25 @@
  * GetPatchBaselineForPatchGroup, RegisterPatchBaselineForPatchGroup, UpdatePatchBaseline.
  */
 import { SimulatorError } from '../errors';
-import { checkEnum, checkPattern, optInt, optList, optString, reqString, stringItem, structItem, type Input } from '../validate';
-import { OPERATING_SYSTEMS, type ApprovalRule, type Baseline, type ComplianceLevel, type OperatingSystem } from '../fleet/model';
+import {
+  checkEnum,
+  checkPattern,
+  optInt,
+  optList,
+  optString,
+  reqString,
+  stringItem,
+  structItem,
+  type Input,
+} from '../validate';
+import {
+  OPERATING_SYSTEMS,
+  type ApprovalRule,
+  type Baseline,
+  type ComplianceLevel,
+  type OperatingSystem,
+} from '../fleet/model';
 import { keyValueFilters, pageOf, reqPatchGroup, type SsmContext } from './common';
-
 
 function isDefault(ctx: SsmContext, baseline: Baseline): boolean {
   return ctx.partition.defaultBaselines.get(baseline.os) === baseline.id;
@@ -26,7 +41,11 @@ function identity(ctx: SsmContext, baseline: Baseline): object {
 export function describePatchBaselines(ctx: SsmContext, input: Input): object {
   const filters = keyValueFilters(input, {
     allowed: (key) => ['NAME_PREFIX', 'OWNER', 'OPERATING_SYSTEM'].includes(key),
-    unknownKey: (key) => new SimulatorError('ValidationException', `The filter key ${key} is not valid. Valid keys: NAME_PREFIX, OWNER, OPERATING_SYSTEM.`),
+    unknownKey: (key) =>
+      new SimulatorError(
+        'ValidationException',
+        `The filter key ${key} is not valid. Valid keys: NAME_PREFIX, OWNER, OPERATING_SYSTEM.`,
+      ),
   });
   const baselines = [...ctx.partition.baselines.values()]
     .filter((b) =>
@@ -40,19 +59,33 @@ export function describePatchBaselines(ctx: SsmContext, input: Input): object {
     )
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const page = pageOf(ctx, input, baselines, (b) => `${b.name}|${b.id}`);
-  return { BaselineIdentities: page.items.map((b) => identity(ctx, b)), ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
+  return {
+    BaselineIdentities: page.items.map((b) => identity(ctx, b)),
+    ...(page.NextToken ? { NextToken: page.NextToken } : {}),
+  };
 }
 
 /** Lists patch group → baseline registrations. */
 export function describePatchGroups(ctx: SsmContext, input: Input): object {
   const filters = keyValueFilters(input, {
     allowed: (key) => ['NAME_PREFIX', 'OPERATING_SYSTEM'].includes(key),
-    unknownKey: (key) => new SimulatorError('ValidationException', `The filter key ${key} is not valid. Valid keys: NAME_PREFIX, OPERATING_SYSTEM.`),
+    unknownKey: (key) =>
+      new SimulatorError(
+        'ValidationException',
+        `The filter key ${key} is not valid. Valid keys: NAME_PREFIX, OPERATING_SYSTEM.`,
+      ),
   });
   const mappings = [...ctx.partition.patchGroups.entries()]
-    .map(([key, baselineId]) => ({ group: key.split('\u0000')[0] ?? '', baseline: ctx.partition.baselines.get(baselineId) }))
+    .map(([key, baselineId]) => ({
+      group: key.split('\u0000')[0] ?? '',
+      baseline: ctx.partition.baselines.get(baselineId),
+    }))
     .filter((m): m is { group: string; baseline: Baseline } => m.baseline !== undefined)
-    .filter((m) => filters.every((f) => (f.Key === 'NAME_PREFIX' ? f.Values.some((v) => m.group.startsWith(v)) : f.Values.includes(m.baseline.os))))
+    .filter((m) =>
+      filters.every((f) =>
+        f.Key === 'NAME_PREFIX' ? f.Values.some((v) => m.group.startsWith(v)) : f.Values.includes(m.baseline.os),
+      ),
+    )
     .sort((a, b) => (`${a.group}|${a.baseline.os}` < `${b.group}|${b.baseline.os}` ? -1 : 1));
   const page = pageOf(ctx, input, mappings, (m) => `${m.group}|${m.baseline.os}`);
   return {
@@ -67,13 +100,17 @@ export function getPatchBaseline(ctx: SsmContext, input: Input): object {
   checkPattern('BaselineId', id, /^[a-zA-Z0-9_\-:/]{20,128}$/);
   const baseline = ctx.partition.findBaseline(id);
   if (!baseline) throw new SimulatorError('DoesNotExistException', `Baseline ${id} does not exist.`);
-  const groups = [...ctx.partition.patchGroups.entries()].filter(([, b]) => b === baseline.id).map(([key]) => key.split('\u0000')[0] ?? '');
+  const groups = [...ctx.partition.patchGroups.entries()]
+    .filter(([, b]) => b === baseline.id)
+    .map(([key]) => key.split('\u0000')[0] ?? '');
   return { ...baselineView(baseline), PatchGroups: groups };
 }
 
 /** A baseline as GetPatchBaseline and UpdatePatchBaseline answer it (without its patch groups). */
 function baselineView(baseline: Baseline): Record<string, unknown> {
-  const filterGroup = (filters: { key: string; values: string[] }[]) => ({ PatchFilters: filters.map((f) => ({ Key: f.key, Values: f.values })) });
+  const filterGroup = (filters: { key: string; values: string[] }[]) => ({
+    PatchFilters: filters.map((f) => ({ Key: f.key, Values: f.values })),
+  });
   return {
     BaselineId: baseline.id,
     Name: baseline.name,
@@ -109,7 +146,9 @@ export function getPatchBaselineForPatchGroup(ctx: SsmContext, input: Input): ob
   const group = reqPatchGroup(input);
   const os = optString(input, 'OperatingSystem') ?? 'WINDOWS';
   checkEnum('OperatingSystem', os, OPERATING_SYSTEMS);
-  const baseline = ctx.partition.registeredBaseline(group, os as OperatingSystem) ?? ctx.partition.defaultBaseline(os as OperatingSystem);
+  const baseline =
+    ctx.partition.registeredBaseline(group, os as OperatingSystem) ??
+    ctx.partition.defaultBaseline(os as OperatingSystem);
   return { BaselineId: baseline.id, PatchGroup: group, OperatingSystem: os };
 }
 
@@ -126,10 +165,16 @@ export function registerPatchBaselineForPatchGroup(ctx: SsmContext, input: Input
   if (!baseline) throw new SimulatorError('DoesNotExistException', `Baseline ${id} does not exist.`);
   const registered = ctx.partition.registeredBaseline(group, baseline.os);
   if (registered && registered.id !== baseline.id) {
-    throw new SimulatorError('AlreadyExistsException', `Patch group ${group} is already registered with baseline ${registered.id} for ${baseline.os}.`);
+    throw new SimulatorError(
+      'AlreadyExistsException',
+      `Patch group ${group} is already registered with baseline ${registered.id} for ${baseline.os}.`,
+    );
   }
   ctx.partition.registerPatchGroup(group, baseline.id);
-  ctx.sim.journal.record(ctx.partition.key, 'RegisterPatchBaselineForPatchGroup', { baselineId: baseline.id, patchGroup: group });
+  ctx.sim.journal.record(ctx.partition.key, 'RegisterPatchBaselineForPatchGroup', {
+    baselineId: baseline.id,
+    patchGroup: group,
+  });
   return { BaselineId: id, PatchGroup: group };
 }
 
@@ -139,7 +184,9 @@ const COMPLIANCE_LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL',
 function readApprovalRules(input: Input): ApprovalRule[] | undefined {
   const rules = input['ApprovalRules'];
   if (rules === undefined) return undefined;
-  const patchRules = optList(structItem('ApprovalRules')(rules), 'PatchRules', structItem('ApprovalRules.PatchRules'), { max: 10 }) ?? [];
+  const patchRules =
+    optList(structItem('ApprovalRules')(rules), 'PatchRules', structItem('ApprovalRules.PatchRules'), { max: 10 }) ??
+    [];
   return patchRules.map((r) => {
     const group = structItem('PatchFilterGroup')(r['PatchFilterGroup']);
     const filters = (optList(group, 'PatchFilters', structItem('PatchFilters'), { max: 5 }) ?? []).map((f) => ({
@@ -169,7 +216,8 @@ export function updatePatchBaseline(ctx: SsmContext, input: Input): object {
   checkPattern('BaselineId', id, /^[a-zA-Z0-9_\-:/]{20,128}$/);
   const baseline = ctx.partition.findBaseline(id);
   if (!baseline) throw new SimulatorError('DoesNotExistException', `Baseline ${id} does not exist.`);
-  if (baseline.owner === 'AWS') throw new SimulatorError('ValidationException', `Baseline ${id} is owned by AWS and cannot be modified.`);
+  if (baseline.owner === 'AWS')
+    throw new SimulatorError('ValidationException', `Baseline ${id} is owned by AWS and cannot be modified.`);
   const name = optString(input, 'Name', { min: 3, max: 128 });
   const description = optString(input, 'Description', { min: 1, max: 1024 });
   const approved = optList(input, 'ApprovedPatches', stringItem('ApprovedPatches', { min: 1, max: 100 }), { max: 50 });

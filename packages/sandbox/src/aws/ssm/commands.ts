@@ -63,12 +63,17 @@ export function readCommandFilters(input: Input): CommandFilter[] {
         const val = f['value'];
         const keys = ['InvokedAfter', 'InvokedBefore', 'Status', 'ExecutionStage', 'DocumentName'];
         if (typeof key !== 'string' || !keys.includes(key)) {
-          throw validationException(constraintMessage('filters.member.key', key, `Member must satisfy enum value set: [${keys.join(', ')}]`));
+          throw validationException(
+            constraintMessage('filters.member.key', key, `Member must satisfy enum value set: [${keys.join(', ')}]`),
+          );
         }
         if (typeof val !== 'string' || val.length === 0 || val.length > 256) {
-          throw validationException(constraintMessage('filters.member.value', val, 'Member must have length between 1 and 256'));
+          throw validationException(
+            constraintMessage('filters.member.value', val, 'Member must have length between 1 and 256'),
+          );
         }
-        if (key === 'Status' && !COMMAND_STATUSES.includes(val)) throw new SimulatorError('InvalidFilterKey', `The filter value ${val} is not a valid command status.`);
+        if (key === 'Status' && !COMMAND_STATUSES.includes(val))
+          throw new SimulatorError('InvalidFilterKey', `The filter value ${val} is not a valid command status.`);
         if (key === 'InvokedAfter' || key === 'InvokedBefore') parseTimestamp(val, key);
         return { key, value: val };
       },
@@ -91,7 +96,7 @@ export function commandMatches(ctx: SsmContext, command: SimCommand, filters: Co
         return commandSummary(command, ctx.now).status === f.value;
       default:
         // ExecutionStage (Executing | Complete).
-        return (command.open > 0) === (f.value === 'Executing');
+        return command.open > 0 === (f.value === 'Executing');
     }
   });
 }
@@ -109,11 +114,17 @@ export function listCommands(ctx: SsmContext, input: Input): object {
   const instanceId = optString(input, 'InstanceId');
   if (instanceId !== undefined) checkPattern('InstanceId', instanceId, INSTANCE_ID);
   const filters = readCommandFilters(input);
-  const pool = commandId !== undefined ? [requireCommand(ctx, commandId)] : [...ctx.partition.commands.values()].reverse();
-  const commands = pool.filter((c) => (instanceId === undefined || c.byInstance.has(instanceId)) && commandMatches(ctx, c, filters));
+  const pool =
+    commandId !== undefined ? [requireCommand(ctx, commandId)] : [...ctx.partition.commands.values()].reverse();
+  const commands = pool.filter(
+    (c) => (instanceId === undefined || c.byInstance.has(instanceId)) && commandMatches(ctx, c, filters),
+  );
   commands.sort((a, b) => (newestFirstKey(a.requestedAt, a.id) < newestFirstKey(b.requestedAt, b.id) ? -1 : 1));
   const page = pageOf(ctx, input, commands, (c) => newestFirstKey(c.requestedAt, c.id));
-  return { Commands: page.items.map((c) => commandView(ctx, c)), ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
+  return {
+    Commands: page.items.map((c) => commandView(ctx, c)),
+    ...(page.NextToken ? { NextToken: page.NextToken } : {}),
+  };
 }
 
 /** Cancels a command on all its instances or on the given ones; finished invocations keep their status. */
@@ -124,4 +135,3 @@ export function cancelCommandHandler(ctx: SsmContext, input: Input): object {
   cancelCommand(ctx.partition, command, ctx.now, instanceIds);
   return {};
 }
-

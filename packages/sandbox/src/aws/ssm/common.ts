@@ -59,12 +59,24 @@ export function checkPaging(operation: string, input: Input): void {
  * One page of `items` (sorted by `keyOf`), honouring the operation's MaxResults range (default:
  * its maximum) and the request's NextToken. Returns the page and the token to put in the answer.
  */
-export function pageOf<T>(ctx: SsmContext, input: Input, items: readonly T[], keyOf: (item: T) => string): { items: T[]; NextToken?: string } {
+export function pageOf<T>(
+  ctx: SsmContext,
+  input: Input,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+): { items: T[]; NextToken?: string } {
   const range = MAX_RESULTS[ctx.operation] ?? { min: 1, max: 100 };
   const maxResults = optInt(input, 'MaxResults', range) ?? range.max;
   const nextToken = optString(input, 'NextToken');
   const { MaxResults: _m, NextToken: _n, ...request } = input;
-  const page = paginate(items, keyOf, maxResults, nextToken, { partitionKey: ctx.partition.key, operation: ctx.operation, request }, invalidNextToken);
+  const page = paginate(
+    items,
+    keyOf,
+    maxResults,
+    nextToken,
+    { partitionKey: ctx.partition.key, operation: ctx.operation, request },
+    invalidNextToken,
+  );
   return page.nextToken ? { items: page.items, NextToken: page.nextToken } : { items: page.items };
 }
 
@@ -86,16 +98,26 @@ export function keyValueFilters(
   },
 ): KeyValuesFilter[] {
   const member = options.member ?? 'Filters';
-  const list = optList(input, member, structItem(member), options.maxFilters !== undefined ? { max: options.maxFilters } : {}) ?? [];
+  const list =
+    optList(input, member, structItem(member), options.maxFilters !== undefined ? { max: options.maxFilters } : {}) ??
+    [];
   return list.map((filter) => {
     const key = filter['Key'];
     const values = filter['Values'] ?? [];
-    if (typeof key !== 'string' || key.length === 0) throw validationException(`1 validation error detected: Value null at '${member.charAt(0).toLowerCase() + member.slice(1)}.member.key' failed to satisfy constraint: Member must not be null`);
+    if (typeof key !== 'string' || key.length === 0)
+      throw validationException(
+        `1 validation error detected: Value null at '${member.charAt(0).toLowerCase() + member.slice(1)}.member.key' failed to satisfy constraint: Member must not be null`,
+      );
     if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
-      throw new SimulatorError('SerializationException', `Unexpected value for ${member}.Values: expected a list of strings`);
+      throw new SimulatorError(
+        'SerializationException',
+        `Unexpected value for ${member}.Values: expected a list of strings`,
+      );
     }
     if (options.maxValues !== undefined && values.length > options.maxValues) {
-      throw validationException(`1 validation error detected: Value at '${member.charAt(0).toLowerCase() + member.slice(1)}.member.values' failed to satisfy constraint: Member must have length less than or equal to ${options.maxValues}`);
+      throw validationException(
+        `1 validation error detected: Value at '${member.charAt(0).toLowerCase() + member.slice(1)}.member.values' failed to satisfy constraint: Member must have length less than or equal to ${options.maxValues}`,
+      );
     }
     if (!options.allowed(key)) throw options.unknownKey(key);
     return { Key: key, Values: values as string[] };
@@ -118,7 +140,9 @@ const FILTER_TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:
 export function parseTimestamp(value: string, filterName: string): number {
   const ms = FILTER_TIMESTAMP_RE.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw validationException(`The value ${value} of filter ${filterName} is not a valid timestamp: use whole seconds in ISO 8601 form, like 2024-07-07T00:00:00Z.`);
+    throw validationException(
+      `The value ${value} of filter ${filterName} is not a valid timestamp: use whole seconds in ISO 8601 form, like 2024-07-07T00:00:00Z.`,
+    );
   }
   return ms;
 }
@@ -126,7 +150,12 @@ export function parseTimestamp(value: string, filterName: string): number {
 /** A case-sensitive glob with `*` (AWS filter values allow it in a few places). */
 export function valueMatches(pattern: string, value: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }
 
@@ -141,7 +170,13 @@ const PATCH_GROUP_RE = new RegExp(PATCH_GROUP_PATTERN, 'u');
 export function reqPatchGroup(input: Input): string {
   const group = reqString(input, 'PatchGroup', { min: 1, max: 256 });
   if (!PATCH_GROUP_RE.test(group)) {
-    throw validationException(constraintMessage(memberPath('PatchGroup'), group, `Member must satisfy regular expression pattern: ${PATCH_GROUP_PATTERN}`));
+    throw validationException(
+      constraintMessage(
+        memberPath('PatchGroup'),
+        group,
+        `Member must satisfy regular expression pattern: ${PATCH_GROUP_PATTERN}`,
+      ),
+    );
   }
   return group;
 }

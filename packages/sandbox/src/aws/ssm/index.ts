@@ -1,7 +1,12 @@
 /** The SSM operations the simulator answers, by X-Amz-Target operation name. */
 import type { SsmHandler } from './common';
 import { describeInstanceInformation } from './instances';
-import { describeInstancePatchStates, describeInstancePatchStatesForPatchGroup, describeInstancePatches, describePatchGroupState } from './patch-states';
+import {
+  describeInstancePatchStates,
+  describeInstancePatchStatesForPatchGroup,
+  describeInstancePatches,
+  describePatchGroupState,
+} from './patch-states';
 import {
   describePatchBaselines,
   describePatchGroups,

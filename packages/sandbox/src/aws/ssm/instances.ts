@@ -4,7 +4,16 @@ import { optList, structItem, type Input } from '../validate';
 import type { SimInstance } from '../fleet/model';
 import { keyValueFilters, padKey, pageOf, type SsmContext } from './common';
 
-const FILTER_KEYS = ['InstanceIds', 'AgentVersion', 'PingStatus', 'PlatformTypes', 'ActivationIds', 'IamRole', 'ResourceType', 'AssociationStatus'];
+const FILTER_KEYS = [
+  'InstanceIds',
+  'AgentVersion',
+  'PingStatus',
+  'PlatformTypes',
+  'ActivationIds',
+  'IamRole',
+  'ResourceType',
+  'AssociationStatus',
+];
 const PING_STATUSES = ['Online', 'ConnectionLost', 'Inactive'];
 const PLATFORM_TYPES = ['Windows', 'Linux', 'MacOS'];
 
@@ -13,11 +22,19 @@ type Predicate = (instance: SimInstance) => boolean;
 function predicate(key: string, values: string[]): Predicate {
   if (key === 'PingStatus') {
     const bad = values.find((v) => !PING_STATUSES.includes(v));
-    if (bad) throw new SimulatorError('InvalidInstanceInformationFilterValue', `The filter value ${bad} is not valid for PingStatus.`);
+    if (bad)
+      throw new SimulatorError(
+        'InvalidInstanceInformationFilterValue',
+        `The filter value ${bad} is not valid for PingStatus.`,
+      );
   }
   if (key === 'PlatformTypes') {
     const bad = values.find((v) => !PLATFORM_TYPES.includes(v));
-    if (bad) throw new SimulatorError('InvalidInstanceInformationFilterValue', `The filter value ${bad} is not valid for PlatformTypes.`);
+    if (bad)
+      throw new SimulatorError(
+        'InvalidInstanceInformationFilterValue',
+        `The filter value ${bad} is not valid for PlatformTypes.`,
+      );
   }
   switch (key) {
     case 'InstanceIds':
@@ -54,15 +71,25 @@ function predicate(key: string, values: string[]): Predicate {
  */
 export function describeInstanceInformation(ctx: SsmContext, input: Input): object {
   const predicates: Predicate[] = [];
-  const legacy = optList(input, 'InstanceInformationFilterList', structItem('InstanceInformationFilterList'), { max: 100 }) ?? [];
+  const legacy =
+    optList(input, 'InstanceInformationFilterList', structItem('InstanceInformationFilterList'), { max: 100 }) ?? [];
   for (const filter of legacy) {
     const key = filter['key'];
     const values = filter['valueSet'];
     if (typeof key !== 'string' || !FILTER_KEYS.includes(key)) {
-      throw validationException(`1 validation error detected: Value '${String(key)}' at 'instanceInformationFilterList.member.key' failed to satisfy constraint: Member must satisfy enum value set: [${FILTER_KEYS.join(', ')}]`);
+      throw validationException(
+        `1 validation error detected: Value '${String(key)}' at 'instanceInformationFilterList.member.key' failed to satisfy constraint: Member must satisfy enum value set: [${FILTER_KEYS.join(', ')}]`,
+      );
     }
-    if (!Array.isArray(values) || values.length === 0 || values.length > 100 || values.some((v) => typeof v !== 'string')) {
-      throw validationException(`1 validation error detected: Value at 'instanceInformationFilterList.member.valueSet' failed to satisfy constraint: Member must have length between 1 and 100`);
+    if (
+      !Array.isArray(values) ||
+      values.length === 0 ||
+      values.length > 100 ||
+      values.some((v) => typeof v !== 'string')
+    ) {
+      throw validationException(
+        `1 validation error detected: Value at 'instanceInformationFilterList.member.valueSet' failed to satisfy constraint: Member must have length between 1 and 100`,
+      );
     }
     predicates.push(predicate(key, values as string[]));
   }
@@ -72,7 +99,10 @@ export function describeInstanceInformation(ctx: SsmContext, input: Input): obje
     maxValues: 100,
   });
   for (const filter of filters) {
-    if (filter.Values.length === 0) throw validationException(`1 validation error detected: Value at 'filters.member.values' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+    if (filter.Values.length === 0)
+      throw validationException(
+        `1 validation error detected: Value at 'filters.member.values' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+      );
     predicates.push(predicate(filter.Key, filter.Values));
   }
   const matching = ctx.partition.instanceList.filter((i) => i.state === 'running' && predicates.every((p) => p(i)));

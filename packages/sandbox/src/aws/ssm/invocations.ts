@@ -62,10 +62,18 @@ export function listCommandInvocations(ctx: SsmContext, input: Input): object {
   if (instanceId !== undefined) checkPattern('InstanceId', instanceId, INSTANCE_ID);
   const details = optBool(input, 'Details') ?? false;
   const filters = readCommandFilters(input);
-  const pool = commandId !== undefined ? [requireCommand(ctx, commandId)] : [...ctx.partition.commands.values()].reverse();
+  const pool =
+    commandId !== undefined ? [requireCommand(ctx, commandId)] : [...ctx.partition.commands.values()].reverse();
   const rows: { command: SimCommand; invocation: SimInvocation; key: string }[] = [];
   for (const command of pool) {
-    if (!commandMatches(ctx, command, filters.filter((f) => f.key !== 'Status'))) continue;
+    if (
+      !commandMatches(
+        ctx,
+        command,
+        filters.filter((f) => f.key !== 'Status'),
+      )
+    )
+      continue;
     const statusFilter = filters.find((f) => f.key === 'Status');
     command.invocations.forEach((invocation, index) => {
       if (instanceId !== undefined && invocation.instanceId !== instanceId) return;
@@ -94,9 +102,17 @@ export function getCommandInvocation(ctx: SsmContext, input: Input): object {
   const plugin = optString(input, 'PluginName', { min: 4 });
   const command = COMMAND_ID.test(commandId) ? ctx.partition.commands.get(commandId) : undefined;
   const invocation = command?.byInstance.get(instanceId);
-  if (!command || !invocation) throw new SimulatorError('InvocationDoesNotExist', `Invocation for command ${commandId} on instance ${instanceId} does not exist.`);
+  if (!command || !invocation)
+    throw new SimulatorError(
+      'InvocationDoesNotExist',
+      `Invocation for command ${commandId} on instance ${instanceId} does not exist.`,
+    );
   const name = pluginName(ctx, invocation);
-  if (plugin !== undefined && plugin !== name) throw new SimulatorError('InvalidPluginName', `Plugin ${plugin} is not part of document ${command.documentName} on this instance.`);
+  if (plugin !== undefined && plugin !== name)
+    throw new SimulatorError(
+      'InvalidPluginName',
+      `Plugin ${plugin} is not part of document ${command.documentName} on this instance.`,
+    );
   const { status, details } = invocationStatus(invocation, ctx.now);
   const final = invocation.final;
   const started = invocation.delivered ? invocation.runAt : undefined;
@@ -116,7 +132,8 @@ export function getCommandInvocation(ctx: SsmContext, input: Input): object {
     StatusDetails: details,
     StandardOutputContent: final?.output ?? '',
     StandardOutputUrl: '',
-    StandardErrorContent: final?.status === 'Failed' && final.details === 'Failed' ? 'failed to run commands: exit status 1' : '',
+    StandardErrorContent:
+      final?.status === 'Failed' && final.details === 'Failed' ? 'failed to run commands: exit status 1' : '',
     StandardErrorUrl: '',
     CloudWatchOutputConfig: { CloudWatchLogGroupName: '', CloudWatchOutputEnabled: false },
   };

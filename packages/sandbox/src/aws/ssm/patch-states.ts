@@ -42,7 +42,9 @@ function patchState(instance: SimInstance): object | undefined {
     OperationStartTime: r.operationStartTime,
     OperationEndTime: r.operationEndTime,
     Operation: r.operation,
-    ...(r.lastNoRebootInstallOperationTime ? { LastNoRebootInstallOperationTime: r.lastNoRebootInstallOperationTime } : {}),
+    ...(r.lastNoRebootInstallOperationTime
+      ? { LastNoRebootInstallOperationTime: r.lastNoRebootInstallOperationTime }
+      : {}),
     ...(r.rebootOption ? { RebootOption: r.rebootOption } : {}),
     CriticalNonCompliantCount: c.criticalNonCompliant,
     SecurityNonCompliantCount: c.securityNonCompliant,
@@ -53,7 +55,10 @@ function patchState(instance: SimInstance): object | undefined {
 /** Patch states of up to 50 named instances; unknown or unscanned ones are left out. */
 export function describeInstancePatchStates(ctx: SsmContext, input: Input): object {
   const ids = optList(input, 'InstanceIds', stringItem('InstanceIds'), { max: 50 });
-  if (ids === undefined) throw validationException(`1 validation error detected: Value null at 'instanceIds' failed to satisfy constraint: Member must not be null`);
+  if (ids === undefined)
+    throw validationException(
+      `1 validation error detected: Value null at 'instanceIds' failed to satisfy constraint: Member must not be null`,
+    );
   const instances = [...new Set(ids)]
     .map((id) => ctx.partition.instances.get(id))
     .filter((i): i is SimInstance => i?.reported !== undefined)
@@ -84,13 +89,20 @@ export function describeInstancePatchStatesForPatchGroup(ctx: SsmContext, input:
     const key = typeof f['Key'] === 'string' ? f['Key'] : undefined;
     const values = Array.isArray(f['Values']) ? (f['Values'] as unknown[]) : undefined;
     const type = typeof f['Type'] === 'string' ? f['Type'] : undefined;
-    if (!key || !values || !type) throw validationException(`1 validation error detected: Value null at 'filters.member' failed to satisfy constraint: Key, Values and Type are required`);
+    if (!key || !values || !type)
+      throw validationException(
+        `1 validation error detected: Value null at 'filters.member' failed to satisfy constraint: Key, Values and Type are required`,
+      );
     checkEnum('Filters.member.type', type, OPERATORS);
-    if (values.length !== 1) throw validationException(`1 validation error detected: Value at 'filters.member.values' failed to satisfy constraint: Member must have length less than or equal to 1`);
+    if (values.length !== 1)
+      throw validationException(
+        `1 validation error detected: Value at 'filters.member.values' failed to satisfy constraint: Member must have length less than or equal to 1`,
+      );
     const field = COUNT_FILTERS[key];
     if (!field) throw new SimulatorError('InvalidFilter', `The filter key ${key} is not valid.`);
     const value = Number(values[0]);
-    if (!Number.isInteger(value)) throw new SimulatorError('InvalidFilter', `The filter value ${String(values[0])} is not an integer.`);
+    if (!Number.isInteger(value))
+      throw new SimulatorError('InvalidFilter', `The filter value ${String(values[0])} is not an integer.`);
     return { field, type, value };
   });
   const matching = ctx.partition.instanceList.filter((i) => {
@@ -98,7 +110,13 @@ export function describeInstancePatchStatesForPatchGroup(ctx: SsmContext, input:
     const counts = i.reported.counts;
     return filters.every(({ field, type, value }) => {
       const n = counts[field];
-      return type === 'Equal' ? n === value : type === 'NotEqual' ? n !== value : type === 'LessThan' ? n < value : n > value;
+      return type === 'Equal'
+        ? n === value
+        : type === 'NotEqual'
+          ? n !== value
+          : type === 'LessThan'
+            ? n < value
+            : n > value;
     });
   });
   const page = pageOf(ctx, input, matching, (i) => padKey(i.seq));
@@ -112,10 +130,15 @@ export function describeInstancePatches(ctx: SsmContext, input: Input): object {
   const instanceId = reqString(input, 'InstanceId');
   checkPattern('InstanceId', instanceId, INSTANCE_ID);
   const instance = ctx.partition.instances.get(instanceId);
-  if (!instance) throw new SimulatorError('InvalidInstanceId', `Instance Id ${instanceId} doesn't match any managed instance.`);
+  if (!instance)
+    throw new SimulatorError('InvalidInstanceId', `Instance Id ${instanceId} doesn't match any managed instance.`);
   const filters = keyValueFilters(input, {
     allowed: (key) => PATCH_FILTER_KEYS.includes(key),
-    unknownKey: (key) => new SimulatorError('InvalidFilter', `The filter key ${key} is not valid. Valid keys: ${PATCH_FILTER_KEYS.join(', ')}.`),
+    unknownKey: (key) =>
+      new SimulatorError(
+        'InvalidFilter',
+        `The filter key ${key} is not valid. Valid keys: ${PATCH_FILTER_KEYS.join(', ')}.`,
+      ),
     maxValues: 20,
   });
   const patches = (instance.reported?.patches ?? [])

@@ -1,6 +1,16 @@
 /** Run Command's SendCommand: AWS-RunPatchBaseline only, with SendCommand's real limits and validation. */
 import { SimulatorError, constraintMessage, validationException } from '../errors';
-import { checkPattern, optInt, optList, optString, optStringListMap, reqString, stringItem, structItem, type Input } from '../validate';
+import {
+  checkPattern,
+  optInt,
+  optList,
+  optString,
+  optStringListMap,
+  reqString,
+  stringItem,
+  structItem,
+  type Input,
+} from '../validate';
 import { createCommand } from '../fleet/commands';
 import { resolveTargets } from '../fleet/targets';
 import type { PatchOperation, RebootOption, Target } from '../fleet/model';
@@ -8,7 +18,14 @@ import { type SsmContext } from './common';
 import { INSTANCE_ID, commandView } from './commands';
 
 const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
-const DOCUMENT_PARAMETERS = ['Operation', 'SnapshotId', 'InstallOverrideList', 'RebootOption', 'BaselineOverride', 'AssociationId'];
+const DOCUMENT_PARAMETERS = [
+  'Operation',
+  'SnapshotId',
+  'InstallOverrideList',
+  'RebootOption',
+  'BaselineOverride',
+  'AssociationId',
+];
 const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
 const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
 
@@ -21,16 +38,30 @@ function readTargets(input: Input): Target[] | undefined {
       const key = t['Key'];
       const values = t['Values'] ?? [];
       if (typeof key !== 'string' || key.length === 0 || key.length > 163) {
-        throw validationException(constraintMessage(`targets.${index + 1}.member.key`, key, 'Member must have length between 1 and 163'));
+        throw validationException(
+          constraintMessage(`targets.${index + 1}.member.key`, key, 'Member must have length between 1 and 163'),
+        );
       }
       if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
-        throw new SimulatorError('SerializationException', 'Unexpected value for Targets.Values: expected a list of strings');
+        throw new SimulatorError(
+          'SerializationException',
+          'Unexpected value for Targets.Values: expected a list of strings',
+        );
       }
       if (values.length > 50) {
-        throw validationException(constraintMessage(`targets.${index + 1}.member.values`, values, 'Member must have length less than or equal to 50'));
+        throw validationException(
+          constraintMessage(
+            `targets.${index + 1}.member.values`,
+            values,
+            'Member must have length less than or equal to 50',
+          ),
+        );
       }
       if (key !== 'InstanceIds' && key !== 'tag-key' && !key.startsWith('tag:')) {
-        throw new SimulatorError('InvalidTarget', `Target key ${key} is not supported by the sandbox (use InstanceIds, tag:<key> or tag-key).`);
+        throw new SimulatorError(
+          'InvalidTarget',
+          `Target key ${key} is not supported by the sandbox (use InstanceIds, tag:<key> or tag-key).`,
+        );
       }
       return { Key: key, Values: values as string[] };
     },
@@ -38,18 +69,32 @@ function readTargets(input: Input): Target[] | undefined {
   );
 }
 
-function checkParameters(parameters: Record<string, string[]>): { operation: PatchOperation; rebootOption: RebootOption } {
+function checkParameters(parameters: Record<string, string[]>): {
+  operation: PatchOperation;
+  rebootOption: RebootOption;
+} {
   for (const name of Object.keys(parameters)) {
-    if (!DOCUMENT_PARAMETERS.includes(name)) throw new SimulatorError('InvalidParameters', `Parameter "${name}" is not defined in document ${PATCH_DOCUMENT}.`);
+    if (!DOCUMENT_PARAMETERS.includes(name))
+      throw new SimulatorError(
+        'InvalidParameters',
+        `Parameter "${name}" is not defined in document ${PATCH_DOCUMENT}.`,
+      );
   }
   const operation = parameters['Operation'];
-  if (operation?.length !== 1) throw new SimulatorError('InvalidParameters', 'Parameter "Operation" is required and takes one value.');
+  if (operation?.length !== 1)
+    throw new SimulatorError('InvalidParameters', 'Parameter "Operation" is required and takes one value.');
   if (operation[0] !== 'Scan' && operation[0] !== 'Install') {
-    throw new SimulatorError('InvalidParameters', `Parameter "Operation" "${String(operation[0])}" is not one of the allowed values: Scan, Install.`);
+    throw new SimulatorError(
+      'InvalidParameters',
+      `Parameter "Operation" "${String(operation[0])}" is not one of the allowed values: Scan, Install.`,
+    );
   }
   const reboot = parameters['RebootOption'] ?? ['RebootIfNeeded'];
   if (reboot.length !== 1 || (reboot[0] !== 'RebootIfNeeded' && reboot[0] !== 'NoReboot')) {
-    throw new SimulatorError('InvalidParameters', `Parameter "RebootOption" "${String(reboot[0])}" is not one of the allowed values: RebootIfNeeded, NoReboot.`);
+    throw new SimulatorError(
+      'InvalidParameters',
+      `Parameter "RebootOption" "${String(reboot[0])}" is not one of the allowed values: RebootIfNeeded, NoReboot.`,
+    );
   }
   return { operation: operation[0], rebootOption: reboot[0] };
 }
@@ -74,16 +119,25 @@ export function sendCommand(ctx: SsmContext, input: Input): object {
   if (hasIds && hasTargets) throw validationException('Specify either InstanceIds or Targets, not both.');
   if (!hasIds && !hasTargets) throw validationException('Specify InstanceIds or Targets.');
   if (documentName !== PATCH_DOCUMENT) {
-    throw new SimulatorError('InvalidDocument', `Document with name ${documentName} does not exist (the sandbox models ${PATCH_DOCUMENT} only).`);
+    throw new SimulatorError(
+      'InvalidDocument',
+      `Document with name ${documentName} does not exist (the sandbox models ${PATCH_DOCUMENT} only).`,
+    );
   }
   if (documentVersion !== undefined && !['$DEFAULT', '$LATEST', '1'].includes(documentVersion)) {
-    throw new SimulatorError('InvalidDocumentVersion', `Document version ${documentVersion} is not valid for ${documentName}.`);
+    throw new SimulatorError(
+      'InvalidDocumentVersion',
+      `Document version ${documentVersion} is not valid for ${documentName}.`,
+    );
   }
   const { operation, rebootOption } = checkParameters(parameters);
   for (const id of instanceIds ?? []) checkPattern('InstanceIds.member', id, INSTANCE_ID);
   const unknown = (instanceIds ?? []).filter((id) => !ctx.partition.instances.has(id));
   if (unknown.length > 0) {
-    throw new SimulatorError('InvalidInstanceId', `Instances [[${unknown.join(', ')}]] not in a valid state for account ${ctx.partition.account}`);
+    throw new SimulatorError(
+      'InvalidInstanceId',
+      `Instances [[${unknown.join(', ')}]] not in a valid state for account ${ctx.partition.account}`,
+    );
   }
   const requestTargets = hasIds ? [{ Key: 'InstanceIds', Values: instanceIds }] : (targets ?? []);
   const command = createCommand(

@@ -53,12 +53,18 @@ function requireWindow(ctx: SsmContext, input: Input): MaintenanceWindow {
 
 /** Lists windows, filtered by Name or Enabled. */
 export function describeMaintenanceWindows(ctx: SsmContext, input: Input): object {
-  const filters = keyValueFilters(input, { allowed: (k) => k === 'Name' || k === 'Enabled', unknownKey: unknownFilter(['Name', 'Enabled']) });
+  const filters = keyValueFilters(input, {
+    allowed: (k) => k === 'Name' || k === 'Enabled',
+    unknownKey: unknownFilter(['Name', 'Enabled']),
+  });
   const windows = [...ctx.partition.windows.values()].filter((w) =>
     filters.every((f) => (f.Key === 'Name' ? f.Values.includes(w.name) : f.Values.includes(String(w.enabled)))),
   );
   const page = pageOf(ctx, input, windows, (w) => w.id);
-  return { WindowIdentities: page.items.map((w) => windowFields(w, ctx.now)), ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
+  return {
+    WindowIdentities: page.items.map((w) => windowFields(w, ctx.now)),
+    ...(page.NextToken ? { NextToken: page.NextToken } : {}),
+  };
 }
 
 /** One window. */
@@ -107,7 +113,14 @@ export function describeMaintenanceWindowTasks(ctx: SsmContext, input: Input): o
   const filters = keyValueFilters(input, { allowed: (k) => valid.includes(k), unknownKey: unknownFilter(valid) });
   const tasks = window.tasks.filter((t) =>
     filters.every((f) => {
-      const value = f.Key === 'WindowTaskId' ? t.id : f.Key === 'TaskArn' ? t.taskArn : f.Key === 'Priority' ? String(t.priority) : 'RUN_COMMAND';
+      const value =
+        f.Key === 'WindowTaskId'
+          ? t.id
+          : f.Key === 'TaskArn'
+            ? t.taskArn
+            : f.Key === 'Priority'
+              ? String(t.priority)
+              : 'RUN_COMMAND';
       return f.Values.includes(value);
     }),
   );
@@ -171,7 +184,8 @@ function requireExecution(ctx: SsmContext, input: Input): WindowExecution {
   const id = reqString(input, 'WindowExecutionId');
   checkPattern('WindowExecutionId', id, EXECUTION_ID);
   const execution = ctx.partition.executions.get(id);
-  if (!execution) throw new SimulatorError('DoesNotExistException', `Maintenance window execution ${id} does not exist`);
+  if (!execution)
+    throw new SimulatorError('DoesNotExistException', `Maintenance window execution ${id} does not exist`);
   return execution;
 }
 
@@ -204,7 +218,11 @@ export function describeMaintenanceWindowExecutionTaskInvocations(ctx: SsmContex
   const taskId = reqString(input, 'TaskId');
   checkPattern('TaskId', taskId, EXECUTION_ID);
   const task = execution.tasks.find((t) => t.id === taskId);
-  if (!task) throw new SimulatorError('DoesNotExistException', `Task execution ${taskId} does not exist in window execution ${execution.id}`);
+  if (!task)
+    throw new SimulatorError(
+      'DoesNotExistException',
+      `Task execution ${taskId} does not exist in window execution ${execution.id}`,
+    );
   const filters = keyValueFilters(input, { allowed: (k) => k === 'Status', unknownKey: unknownFilter(['Status']) });
   const command = task.commandId ? ctx.partition.commands.get(task.commandId) : undefined;
   const invocations = task.invocations

@@ -19,7 +19,13 @@ function str(body: Body, key: string): string {
 }
 
 /** Handles a UI request; false when the path is not a UI route. */
-export async function handleUi(ctx: StandInContext, driver: SlackDriver, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+export async function handleUi(
+  ctx: StandInContext,
+  driver: SlackDriver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
   const path = url.pathname;
   if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
     sendHtml(res, 200, demoPage());
@@ -28,7 +34,11 @@ export async function handleUi(ctx: StandInContext, driver: SlackDriver, req: In
   if (req.method === 'GET' && path === '/_ui/state') {
     const state = uiState(ctx, url.searchParams.get('channel') ?? undefined, url.searchParams.get('user') ?? undefined);
     const text = inertJson(state);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(text);
     return true;
   }
@@ -52,8 +62,13 @@ export async function handleUi(ctx: StandInContext, driver: SlackDriver, req: In
         const typed = str(body, 'text').trim();
         const match = /^(\/\S+)\s*([\s\S]*)$/.exec(typed);
         const command = match?.[1] ?? '/patch';
-        const text = match ? match[2] ?? '' : typed;
-        const r = await driver.slashCommand({ userId: str(body, 'userId'), channelId: str(body, 'channelId'), command, text });
+        const text = match ? (match[2] ?? '') : typed;
+        const r = await driver.slashCommand({
+          userId: str(body, 'userId'),
+          channelId: str(body, 'channelId'),
+          command,
+          text,
+        });
         sendJson(res, 200, { status: r.status, elapsedMs: r.elapsedMs, slackError: r.slackError ?? null });
         return true;
       }
@@ -69,7 +84,8 @@ export async function handleUi(ctx: StandInContext, driver: SlackDriver, req: In
         return true;
       }
       case '/_ui/view': {
-        const inputs = typeof body.inputs === 'object' && body.inputs !== null ? (body.inputs as Record<string, string>) : {};
+        const inputs =
+          typeof body.inputs === 'object' && body.inputs !== null ? (body.inputs as Record<string, string>) : {};
         const r = await driver.viewSubmission({ userId: str(body, 'userId'), viewId: str(body, 'viewId'), inputs });
         sendJson(res, 200, { status: r.status, elapsedMs: r.elapsedMs, slackError: r.slackError ?? null });
         return true;

@@ -14,7 +14,11 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
   names[ws.bot.userId] = ws.bot.name;
   names.USLACKBOT = 'Slackbot';
   for (const g of ws.listUserGroups()) names[g.id] = g.handle;
-  const groupsOf = (id: string): string[] => ws.listUserGroups().filter((g) => g.users.includes(id)).map((g) => `@${g.handle}`);
+  const groupsOf = (id: string): string[] =>
+    ws
+      .listUserGroups()
+      .filter((g) => g.users.includes(id))
+      .map((g) => `@${g.handle}`);
   const all = channel ? ctx.messages.messages(channel.id) : [];
   const toJson = (m: (typeof all)[number]): JsonObject => ({
     ts: m.ts,
@@ -28,11 +32,21 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
   });
   const top = all.filter((m) => !m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast);
   const ephemerals = channel && user ? ctx.messages.ephemerals(channel.id, user.id) : [];
-  const modal = user ? ctx.modals.list().filter((m) => m.user === user.id && m.state === 'open').pop() : undefined;
+  const modal = user
+    ? ctx.modals
+        .list()
+        .filter((m) => m.user === user.id && m.state === 'open')
+        .pop()
+    : undefined;
   return {
     team: { id: ws.team.id, name: ws.team.name },
     bot: { userId: ws.bot.userId, name: ws.bot.name },
-    users: users.map((u) => ({ id: u.id, name: u.name, displayName: u.displayName, title: userTitle(u.realName, groupsOf(u.id)) })),
+    users: users.map((u) => ({
+      id: u.id,
+      name: u.name,
+      displayName: u.displayName,
+      title: userTitle(u.realName, groupsOf(u.id)),
+    })),
     channels: channels.map((c) => ({ id: c.id, name: c.name, botIsMember: c.members.includes(ws.bot.userId) })),
     names,
     channel: channel ? { id: channel.id, name: channel.name, topic: channel.topic ?? '' } : null,
@@ -40,7 +54,13 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
     messages: top
       .sort((a, b) => compareTs(a.ts, b.ts))
       .map((m) => ({ ...toJson(m), replies: all.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts).map(toJson) })),
-    ephemerals: ephemerals.map((e) => ({ ts: e.ts, user: e.from, text: e.text, blocks: e.blocks as Json[], ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) })),
+    ephemerals: ephemerals.map((e) => ({
+      ts: e.ts,
+      user: e.from,
+      text: e.text,
+      blocks: e.blocks as Json[],
+      ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}),
+    })),
     modal: modal ? { id: modal.id, view: modal.view, errors: (modal.errors ?? {}) as JsonObject } : null,
   };
 }

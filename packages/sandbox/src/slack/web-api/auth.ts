@@ -26,6 +26,8 @@ export const botsInfo: ApiMethod = {
   handle(ctx, args) {
     const { bot } = ctx.workspace;
     if (args.string('bot') !== bot.botId) return fail('bot_not_found');
-    return ok({ bot: { id: bot.botId, deleted: false, name: bot.name, updated: 0, app_id: bot.appId, user_id: bot.userId } });
+    return ok({
+      bot: { id: bot.botId, deleted: false, name: bot.name, updated: 0, app_id: bot.appId, user_id: bot.userId },
+    });
   },
 };

@@ -59,7 +59,9 @@ export const chatPostMessage: ApiMethod = {
     const ws = ctx.workspace;
     if (channel.isArchived) return fail('is_archived');
     if (!ws.isMember(channel.id, ws.bot.userId)) return fail('not_in_channel');
-    const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
+    const content = checkContent(args.value('text'), args.value('blocks'), {
+      blocksTextLimit: ctx.knobs.blocksTextLimit,
+    });
     if (!content.ok) return fail(content.error, content.detail);
     const metadata = readMetadata(args);
     if (metadata && 'ok' in metadata) return metadata;
@@ -97,10 +99,20 @@ function directMessage(ctx: StandInContext, args: ApiArgs): ApiResult | undefine
   const ref = args.string('channel');
   const person = ref ? ctx.workspace.user(ref) : undefined;
   if (!person) return undefined;
-  const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
+  const content = checkContent(args.value('text'), args.value('blocks'), {
+    blocksTextLimit: ctx.knobs.blocksTextLimit,
+  });
   if (!content.ok) return fail(content.error, content.detail);
   const ws = ctx.workspace;
-  const message = ctx.messages.post({ channel: dmChannelId(person.id), user: ws.bot.userId, botId: ws.bot.botId, appId: ws.bot.appId, text: content.text, blocks: content.blocks, via: 'chat.postMessage' });
+  const message = ctx.messages.post({
+    channel: dmChannelId(person.id),
+    user: ws.bot.userId,
+    botId: ws.bot.botId,
+    appId: ws.bot.appId,
+    text: content.text,
+    blocks: content.blocks,
+    via: 'chat.postMessage',
+  });
   return ok({ channel: message.channel, ts: message.ts, message: messageJson(message, ws) });
 }
 
@@ -133,7 +145,13 @@ export const chatUpdate: ApiMethod = {
     if (!content.ok) return fail(content.error, content.detail);
     const metadata = readMetadata(args);
     if (metadata && 'ok' in metadata) return metadata;
-    const updated = ctx.messages.revise(channel.id, ts, { text: content.text, blocks: content.blocks, via: 'chat.update', editor: ws.bot.userId, ...(metadata ? { metadata } : {}) });
+    const updated = ctx.messages.revise(channel.id, ts, {
+      text: content.text,
+      blocks: content.blocks,
+      via: 'chat.update',
+      editor: ws.bot.userId,
+      ...(metadata ? { metadata } : {}),
+    });
     if (!updated) return fail('message_not_found');
     return ok({ channel: channel.id, ts, text: updated.text, message: messageJson(updated, ws) });
   },
@@ -162,7 +180,9 @@ export const chatPostEphemeral: ApiMethod = {
     if (!userId || !ws.user(userId)) return fail('user_not_found');
     if (!ws.isMember(channel.id, ws.bot.userId)) return fail('not_in_channel');
     if (!ws.isMember(channel.id, userId)) return fail('user_not_in_channel');
-    const content = checkContent(args.value('text'), args.value('blocks'), { blocksTextLimit: ctx.knobs.blocksTextLimit });
+    const content = checkContent(args.value('text'), args.value('blocks'), {
+      blocksTextLimit: ctx.knobs.blocksTextLimit,
+    });
     if (!content.ok) return fail(content.error, content.detail);
     const threadTs = args.string('thread_ts');
     const e = ctx.messages.postEphemeral({
@@ -188,7 +208,8 @@ export const chatGetPermalink: ApiMethod = {
     const message = ts ? ctx.messages.get(channel.id, ts) : undefined;
     if (!ts || !message) return fail('message_not_found');
     const base = `https://${ctx.workspace.team.domain}.slack.com/archives/${channel.id}/p${ts.replace('.', '')}`;
-    const permalink = message.thread_ts && message.thread_ts !== ts ? `${base}?thread_ts=${message.thread_ts}&cid=${channel.id}` : base;
+    const permalink =
+      message.thread_ts && message.thread_ts !== ts ? `${base}?thread_ts=${message.thread_ts}&cid=${channel.id}` : base;
     return ok({ channel: channel.id, permalink });
   },
 };

@@ -23,7 +23,8 @@ export const conversationsInfo: ApiMethod = {
     const channel = ref ? ctx.workspace.channel(ref) : undefined;
     if (!channel || channel.id !== ref) return fail('channel_not_found');
     // A private channel is invisible to a bot that is not in it, as in Slack.
-    if (channel.isPrivate && !ctx.workspace.isMember(channel.id, ctx.workspace.bot.userId)) return fail('channel_not_found');
+    if (channel.isPrivate && !ctx.workspace.isMember(channel.id, ctx.workspace.bot.userId))
+      return fail('channel_not_found');
     return ok({ channel: channelJson(channel, ctx.workspace) });
   },
 };
@@ -36,15 +37,23 @@ const CONVERSATION_TYPES = new Set(['public_channel', 'private_channel', 'mpim',
 export const conversationsList: ApiMethod = {
   tier: 2,
   handle(ctx, args) {
-    const types = (args.string('types') ?? 'public_channel').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const types = (args.string('types') ?? 'public_channel')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
     if (types.some((t) => !CONVERSATION_TYPES.has(t))) return fail('invalid_types');
     const ws = ctx.workspace;
     const visible = ws
       .listChannels()
-      .filter((c) => (c.isPrivate ? types.includes('private_channel') && ws.isMember(c.id, ws.bot.userId) : types.includes('public_channel')))
+      .filter((c) =>
+        c.isPrivate
+          ? types.includes('private_channel') && ws.isMember(c.id, ws.bot.userId)
+          : types.includes('public_channel'),
+      )
       .filter((c) => !(args.bool('exclude_archived') && c.isArchived));
     const asked = Number(args.string('limit') ?? LIST_LIMIT.default);
-    const limit = Number.isFinite(asked) && asked >= 1 ? Math.min(Math.floor(asked), LIST_LIMIT.max) : LIST_LIMIT.default;
+    const limit =
+      Number.isFinite(asked) && asked >= 1 ? Math.min(Math.floor(asked), LIST_LIMIT.max) : LIST_LIMIT.default;
     const cursor = args.string('cursor');
     let start = 0;
     if (cursor !== undefined) {
@@ -93,7 +102,10 @@ function cursorTs(cursor: string): string | undefined {
 }
 
 /** The time window and page size of a call, or the error to answer. */
-function window(args: ApiArgs, limits: { default: number; max: number }): { keep: (m: SlackMessage) => boolean; limit: number; after?: string } | ApiResult {
+function window(
+  args: ApiArgs,
+  limits: { default: number; max: number },
+): { keep: (m: SlackMessage) => boolean; limit: number; after?: string } | ApiResult {
   const oldest = args.string('oldest');
   const latest = args.string('latest');
   if (oldest !== undefined && !TS.test(oldest)) return fail('invalid_ts_oldest');
@@ -112,8 +124,19 @@ function window(args: ApiArgs, limits: { default: number; max: number }): { keep
 }
 
 /** One page of `list` (already in answer order) after the cursor's message. */
-function page(ctx: StandInContext, list: SlackMessage[], w: { limit: number; after?: string }, args: ApiArgs, descending: boolean): ApiResult {
-  const start = w.after === undefined ? 0 : list.findIndex((m) => (descending ? compareTs(m.ts, w.after as string) < 0 : compareTs(m.ts, w.after as string) > 0));
+function page(
+  ctx: StandInContext,
+  list: SlackMessage[],
+  w: { limit: number; after?: string },
+  args: ApiArgs,
+  descending: boolean,
+): ApiResult {
+  const start =
+    w.after === undefined
+      ? 0
+      : list.findIndex((m) =>
+          descending ? compareTs(m.ts, w.after as string) < 0 : compareTs(m.ts, w.after as string) > 0,
+        );
   const rest = start < 0 ? [] : list.slice(start);
   const shown = rest.slice(0, w.limit);
   const hasMore = rest.length > shown.length;
@@ -122,7 +145,9 @@ function page(ctx: StandInContext, list: SlackMessage[], w: { limit: number; aft
   return ok({
     messages: shown.map((m) => messageJson(m, ctx.workspace, { includeMetadata })) as Json[],
     has_more: hasMore,
-    ...(hasMore && last ? { response_metadata: { next_cursor: cursorFor(last.ts) } } : { response_metadata: { next_cursor: '' } }),
+    ...(hasMore && last
+      ? { response_metadata: { next_cursor: cursorFor(last.ts) } }
+      : { response_metadata: { next_cursor: '' } }),
   });
 }
 

@@ -51,12 +51,15 @@ async function readArgs(req: IncomingMessage, url: URL): Promise<Record<string, 
   if (type === 'application/json') {
     try {
       const parsed: unknown = JSON.parse(body);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { ...query, ...(parsed as Record<string, unknown>) } : undefined;
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? { ...query, ...(parsed as Record<string, unknown>) }
+        : undefined;
     } catch {
       return undefined;
     }
   }
-  if (type === 'application/x-www-form-urlencoded' || type === 'text/plain' || type === '') return { ...query, ...parseForm(body) };
+  if (type === 'application/x-www-form-urlencoded' || type === 'text/plain' || type === '')
+    return { ...query, ...parseForm(body) };
   return undefined;
 }
 
@@ -86,7 +89,13 @@ function bearer(req: IncomingMessage): string | undefined {
 }
 
 /** Handles one Web API request. */
-export async function handleWebApi(ctx: StandInContext, method: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleWebApi(
+  ctx: StandInContext,
+  method: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const at = ctx.clock.now();
   let raw: Record<string, unknown> | undefined;
   try {
@@ -131,7 +140,7 @@ export async function handleWebApi(ctx: StandInContext, method: string, req: Inc
   if (token !== ctx.settings.botToken || ctx.knobs.outage === 'invalid_auth') return error('invalid_auth');
 
   const named = new ApiArgs(raw).string('channel');
-  const faultChannel = named ? ctx.workspace.channel(named)?.id ?? named : undefined;
+  const faultChannel = named ? (ctx.workspace.channel(named)?.id ?? named) : undefined;
   let fault = ctx.faults.take(method, faultChannel);
   if (fault?.kind === 'hang') {
     // Held until the time is up or the client gives up, whichever comes first.
@@ -152,7 +161,7 @@ export async function handleWebApi(ctx: StandInContext, method: string, req: Inc
 
   const args = new ApiArgs(raw);
   const channel = args.string('channel');
-  const resolved = channel ? ctx.workspace.channel(channel)?.id ?? channel : undefined;
+  const resolved = channel ? (ctx.workspace.channel(channel)?.id ?? channel) : undefined;
   const wait = ctx.limiter.check(method, impl.tier, resolved, ctx.knobs);
   if (wait !== undefined) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
 

@@ -44,7 +44,8 @@ export const viewsOpen: ApiMethod = {
     const verdict = validateView(args.value('view'));
     if (!verdict.ok) return invalidView(issueMessages(verdict.issues));
     const externalId = verdict.view.external_id;
-    if (typeof externalId === 'string' && externalId !== '' && ctx.modals.get(externalId)) return fail('duplicate_external_id');
+    if (typeof externalId === 'string' && externalId !== '' && ctx.modals.get(externalId))
+      return fail('duplicate_external_id');
     const exchanged = ctx.triggers.exchange(trigger);
     if (!exchanged.ok) return fail(exchanged.error);
     const modal = ctx.modals.open(exchanged.user, trigger, verdict.view);
