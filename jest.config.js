@@ -1,14 +1,8 @@
 /** Jest runs TypeScript through ts-jest without type-checking; `npm run typecheck` does that once. */
 
 // Tests that start a simulator, a stand-in, a bot or a browser: by name (`*.e2e.test.ts`, `*.contract.test.ts`,
-// `*.browser.test.ts`), by folder, or listed here until renamed. `npm run test:unit` runs the rest.
-const E2E = [
-  '\\.(e2e|contract|browser)\\.test\\.ts$',
-  '/test/(e2e|browser|sandbox)/',
-  '/test/jobs/poster\\.test\\.ts$',
-  '/test/slack/socket-receiver\\.test\\.ts$',
-  '/test/patching/(poll-compliance|poll-windows|status)\\.test\\.ts$',
-];
+// `*.browser.test.ts`), or by folder. `npm run test:unit` runs the rest.
+const E2E = ['\\.(e2e|contract|browser)\\.test\\.ts$', '/test/(e2e|browser|sandbox)/'];
 const kind = process.env.PATCHBOT_TESTS; // 'unit' | 'e2e' | unset (all), set only by the npm scripts
 
 module.exports = {

@@ -142,8 +142,8 @@ export function slackCalls(sources: readonly SourceFile[]): SlackCall[] {
   const calls: SlackCall[] = [];
   for (const { path, text } of sources) {
     const lineAt = (index: number) => text.slice(0, index).split('\n').length;
-    for (const m of text.matchAll(/\bclient\.([a-z][A-Za-z]*(?:\.[a-z][A-Za-z]*)+)\s*\(/g)) {
-      calls.push({ method: m[1] ?? '', at: `${path}:${lineAt(m.index ?? 0)}` });
+    for (const m of text.matchAll(/\bclient\.([a-z][A-Za-z]*(?:\s*\.[a-z][A-Za-z]*)+)\s*\(/g)) {
+      calls.push({ method: (m[1] ?? '').replace(/\s+/g, ''), at: `${path}:${lineAt(m.index ?? 0)}` });
     }
     for (const m of text.matchAll(/\bclient\.apiCall\(\s*['"`]([\w.]+)['"`]/g)) {
       calls.push({ method: m[1] ?? '', at: `${path}:${lineAt(m.index ?? 0)}` });
