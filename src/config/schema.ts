@@ -4,40 +4,29 @@
  * resolved. Cross-references (scopes, promoteFrom, approvers) are checked on the whole document.
  */
 import { z } from 'zod';
+import { checkReferences, DEFAULT_SCOPE_NAME } from './cross-references';
 import {
   AccountIdSchema,
   BooleanSchema,
   ChannelSchema,
   CronSchema,
-  DurationSchema,
   GroupNameSchema,
-  PatchGroupNameSchema,
   LogLevelSchema,
-  MaxConcurrencySchema,
-  MaxErrorsSchema,
-  OperatingSystemSchema,
-  RegionSchema,
   ROLE_ARN_RE,
+  RegionSchema,
   RoleArnSchema,
-  SLACK_USER_RE,
   ScopeNameSchema,
-  SlackPrincipalSchema,
   TimeZoneSchema,
+  type LogLevel,
   expected,
   intBetween,
   strictObject,
-  type LogLevel,
 } from './fields';
-import { formatPath } from './paths';
+import { type ApprovalSchema, GroupSchema, type InstallSchema } from './group-schema';
+import { always, isStringList, unique } from './refinements';
 
-type Ctx = z.core.$RefinementCtx<unknown>;
-
-/** Runs a check even when other keys of the object failed, so every problem is reported at once. */
-const always = { when: () => true };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const unique = <T>(list: T[]): T[] => [...new Set(list)];
+export { ApprovalSchema, GroupSchema, InstallSchema } from './group-schema';
+export { DEFAULT_SCOPE_NAME } from './cross-references';
 
 /** One AWS account (default credential chain, or a role to assume) and the regions patchbot looks at in it. */
 export const ScopeSchema = strictObject({
@@ -86,94 +75,6 @@ export const ScopeSchema = strictObject({
     externalId: s.externalId,
     regions: s.regions,
   }));
-
-/** Who must approve an install or reboot on a group before it runs. */
-export const ApprovalSchema = strictObject({
-  required: BooleanSchema.default(false),
-  approvers: z
-    .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))
-    .default([]),
-  minApprovals: intBetween(1, 100, 'a whole number of at least 1').default(1),
-  expiresAfter: DurationSchema.default(4 * 3_600_000),
-  allowSelfApproval: BooleanSchema.default(false),
-}).transform((a) => ({
-  required: a.required,
-  approvers: unique(a.approvers),
-  minApprovals: a.minApprovals,
-  expiresAfterMs: a.expiresAfter,
-  allowSelfApproval: a.allowSelfApproval,
-}));
-
-/** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */
-export const InstallSchema = strictObject({
-  rebootOption: z
-    .enum(['RebootIfNeeded', 'NoReboot'], expected('"RebootIfNeeded" or "NoReboot"'))
-    .default('RebootIfNeeded'),
-  maxConcurrency: MaxConcurrencySchema.default('10%'),
-  maxErrors: MaxErrorsSchema.default('0'),
-  timeoutSeconds: intBetween(30, 2_592_000, 'a whole number of seconds from 30 to 2592000 (30 days)').default(7200),
-});
-
-/** One patch group: the instances tagged with it, its channel, who may operate on it, and its policies. */
-export const GroupSchema = strictObject({
-  tagKey: z.enum(['Patch Group', 'PatchGroup'], expected('"Patch Group" or "PatchGroup"')).default('Patch Group'),
-  tagValue: PatchGroupNameSchema.optional(),
-  channel: ChannelSchema,
-  operators: z
-    .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))
-    .min(1, expected('at least one operator (a Slack user id U…/W… or user group id S…)')),
-  operatingSystem: OperatingSystemSchema.default('AMAZON_LINUX_2'),
-  scopes: z
-    .array(z.string(expected('a scope name')), expected('a list of scope names'))
-    .min(1, expected('at least one scope name (or leave scopes out for all scopes)'))
-    .optional(),
-  approval: ApprovalSchema.prefault({}),
-  install: InstallSchema.prefault({}),
-  scanMaxAge: DurationSchema.default(24 * 3_600_000),
-  promoteFrom: z.string(expected('the name of another group')).optional(),
-})
-  .superRefine(checkApproval, always)
-  .transform(({ scanMaxAge, operators, ...rest }) => ({
-    ...rest,
-    operators: unique(operators),
-    scanMaxAgeMs: scanMaxAge,
-  }));
-
-/** A required approval must be grantable: approvers exist, enough of them, and not only the requester. */
-function checkApproval(group: unknown, ctx: Ctx): void {
-  if (!isRecord(group) || !isRecord(group.approval) || group.approval.required !== true) return;
-  const { approvers, minApprovals, allowSelfApproval } = group.approval;
-  if (!isStringList(approvers)) return;
-  if (approvers.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['approval', 'approvers'],
-      message:
-        'approval.required is true, so expected at least one approver (a Slack user id U…/W… or user group id S…), got none',
-    });
-    return;
-  }
-  // With a user group among the approvers the bot cannot count them here; it checks when approving.
-  if (typeof minApprovals !== 'number' || !approvers.every((a) => SLACK_USER_RE.test(a))) return;
-  const listed = unique(approvers);
-  if (minApprovals > listed.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['approval', 'minApprovals'],
-      message: `expected at most ${listed.length} (the number of approvers listed: ${listed.join(', ')}), got ${minApprovals}`,
-    });
-    return;
-  }
-  if (allowSelfApproval === true || !isStringList(group.operators)) return;
-  const selfApprovers = listed.filter((a) => (group.operators as string[]).includes(a));
-  if (selfApprovers.length === 0 || listed.length - 1 >= minApprovals) return;
-  const first = selfApprovers[0];
-  const message =
-    listed.length === 1
-      ? `${first} is both an operator and the only approver, and allowSelfApproval is false, so ${first}'s own requests could never be approved; add another approver or set allowSelfApproval: true`
-      : `minApprovals is ${minApprovals} and ${listed.length} approvers are listed, but ${selfApprovers.join(', ')} ${selfApprovers.length === 1 ? 'is also an operator' : 'are also operators'} and may not approve their own requests (allowSelfApproval is false), so such a request could never get ${minApprovals} approvals; add an approver, lower minApprovals, or set allowSelfApproval: true`;
-  ctx.addIssue({ code: 'custom', path: ['approval'], message });
-}
 
 /** One recurring job: when it runs (5-field cron), in which time zone, and whether it runs at all. */
 function scheduleSchema(defaultCron: string) {
@@ -233,10 +134,6 @@ export interface ConfigDefaults {
   /** LOG_LEVEL, which overrides log.level. */
   logLevel?: LogLevel | undefined;
 }
-
-/** Name of the scope used when patchbot.yml names none. */
-export const DEFAULT_SCOPE_NAME = 'default';
-
 /** The whole of patchbot.yml, normalized; `defaults` are the parts that come from the environment. */
 export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
   return strictObject({
@@ -292,105 +189,6 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
         log: { level: defaults.logLevel ?? doc.log.level },
       };
     });
-}
-
-/** Cross-references: unique names, known scopes, promoteFrom names another group without cycles. */
-function checkReferences(doc: unknown, ctx: Ctx): void {
-  if (!isRecord(doc)) return;
-  const scopeNames: string[] = [];
-  const scopes = isRecord(doc.aws) ? doc.aws.scopes : undefined;
-  if (Array.isArray(scopes)) {
-    scopes.forEach((scope, i) => {
-      if (!isRecord(scope) || typeof scope.name !== 'string') return;
-      const first = scopeNames.indexOf(scope.name);
-      if (first >= 0)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['aws', 'scopes', i, 'name'],
-          message: `duplicate scope name "${scope.name}" (also ${formatPath(['aws', 'scopes', first])})`,
-        });
-      scopeNames.push(scope.name);
-    });
-  } else if (scopes === undefined) {
-    scopeNames.push(DEFAULT_SCOPE_NAME);
-  }
-
-  if (!isRecord(doc.groups)) return;
-  const groups = doc.groups;
-  const names = Object.keys(groups);
-  const byLower = new Map<string, string>();
-  for (const name of names) {
-    const other = byLower.get(name.toLowerCase());
-    if (other !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['groups', name],
-        message: `duplicate group name: "${name}" and "${other}" differ only in case (group names are case-insensitive)`,
-      });
-    } else byLower.set(name.toLowerCase(), name);
-  }
-
-  const promotes = new Map<string, string>();
-  for (const name of names) {
-    const group = groups[name];
-    if (!isRecord(group)) continue;
-    if (isStringList(group.scopes) && Array.isArray(scopes)) {
-      group.scopes.forEach((scope, i) => {
-        if (!scopeNames.includes(scope)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['groups', name, 'scopes', i],
-            message: `unknown scope "${scope}" (scopes: ${unique(scopeNames).join(', ')})`,
-          });
-        }
-      });
-    } else if (isStringList(group.scopes) && scopes === undefined) {
-      group.scopes.forEach((scope, i) => {
-        if (scope !== DEFAULT_SCOPE_NAME) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['groups', name, 'scopes', i],
-            message: `unknown scope "${scope}" (aws.scopes is not set, so the only scope is "${DEFAULT_SCOPE_NAME}")`,
-          });
-        }
-      });
-    }
-    if (typeof group.promoteFrom !== 'string') continue;
-    const from = byLower.get(group.promoteFrom.toLowerCase());
-    if (from === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['groups', name, 'promoteFrom'],
-        message: `unknown group "${group.promoteFrom}" (groups: ${names.join(', ')})`,
-      });
-    } else if (from === name) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['groups', name, 'promoteFrom'],
-        message: 'a group cannot promote from itself',
-      });
-    } else promotes.set(name, from);
-  }
-
-  // Each group promotes from at most one other, so a cycle is found by walking back from each group.
-  const reported = new Set<string>();
-  for (const start of names) {
-    const chain = [start];
-    let current = promotes.get(start);
-    while (current !== undefined && !chain.includes(current)) {
-      chain.push(current);
-      current = promotes.get(current);
-    }
-    if (current !== start || reported.has(start)) continue;
-    for (const n of chain) reported.add(n);
-    const flow = [...chain].reverse();
-    flow.push(flow[0] as string);
-    ctx.addIssue({
-      code: 'custom',
-      path: ['groups', start, 'promoteFrom'],
-      message: `promotion cycle ${flow.join(' → ')}: patches must start from a group without promoteFrom`,
-    });
-  }
 }
 
 /** patchbot.yml read with no environment: the default scope is in us-east-1. */

@@ -14,39 +14,18 @@
  * - a ping watchdog drops half-open sockets (socket-connection.ts);
  * - `connected()` says whether a socket is open, and state changes are logged (`subsystem: 'socket'`).
  */
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { App, Receiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { RequestRefusedError, SlackError, toPatchbotError } from '../errors';
+import { SlackError } from '../errors';
 import type { Logger } from '../logger';
-import { slackStartError } from './auth-check';
 import { boltLogger } from './bolt-logger';
-import { SocketConnection, type ConnectionTiming, type Envelope } from './socket-connection';
-import { EnvelopeMemory, envelopeKeys } from './socket-dedup';
+import { backoffMs, DEFAULT_SOCKET_TIMING, type SocketTiming, socketOpenError } from './socket-backoff';
+import { SocketConnection } from './socket-connection';
+import { EnvelopeHandler } from './socket-envelopes';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 
-/** Reconnect and watchdog timing. */
-export interface SocketTiming extends ConnectionTiming {
-  /** First wait after a failed open; doubled per failure. */
-  backoffBaseMs: number;
-  /** Longest wait between opens while Slack is unreachable (short: the next command waits on it). */
-  backoffMaxMs: number;
-  /** Longest wait after an answer that says the token is refused (nothing changes until someone fixes it). */
-  authBackoffMaxMs: number;
-  /** How long a socket told to go may keep unacknowledged envelopes before it is closed anyway. */
-  drainMs: number;
-}
-
-/** Defaults: a connection back within about 2 s of Slack answering again; dead sockets found within 15 s. */
-export const DEFAULT_SOCKET_TIMING: SocketTiming = {
-  backoffBaseMs: 250,
-  backoffMaxMs: 2000,
-  authBackoffMaxMs: 60_000,
-  drainMs: 3000,
-  helloTimeoutMs: 10_000,
-  pingIntervalMs: 5000,
-  pongTimeoutMs: 5000,
-};
+export { backoffMs, DEFAULT_SOCKET_TIMING, type SocketTiming } from './socket-backoff';
 
 /** The receiver's state, as logged. */
 export type SocketState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
@@ -62,12 +41,6 @@ export interface SocketReceiverOptions {
   random?: () => number;
 }
 
-/** The wait before attempt `failures + 1`: base·2^(failures-1), capped, with 50-100 % jitter. */
-export function backoffMs(failures: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(raw * (0.5 + 0.5 * random()));
-}
-
 const OpenAnswerSchema = z.object({ url: z.string().regex(/^wss?:\/\//) });
 
 /** A Bolt receiver over Socket Mode that reconnects forever and never goes deaf during a refresh. */
@@ -77,7 +50,6 @@ export class SocketModeReceiver implements Receiver {
   private readonly timing: SocketTiming;
   private readonly random: () => number;
   private readonly web: WebClient;
-  private readonly memory = new EnvelopeMemory();
   private readonly conns = new Set<SocketConnection>();
   private readonly listeners = new Set<(state: SocketState) => void>();
   private nextId = 1;
@@ -87,11 +59,13 @@ export class SocketModeReceiver implements Receiver {
   private wake: (() => void) | undefined;
   /** Why the last open failed (its Retry-After and kind set the next wait). */
   private lastFailure: SlackError | undefined;
+  private readonly envelopes: EnvelopeHandler;
 
   constructor(private readonly options: SocketReceiverOptions) {
     this.log = options.logger.child({ subsystem: 'socket' });
     this.timing = { ...DEFAULT_SOCKET_TIMING, ...options.timing };
     this.random = options.random ?? Math.random;
+    this.envelopes = new EnvelopeHandler(() => this.app, this.conns, this.log);
     // The app-level token goes in the Authorization header only, as apps.connections.open requires.
     this.web = new WebClient(undefined, {
       headers: { Authorization: `Bearer ${options.appToken}` },
@@ -210,7 +184,7 @@ export class SocketModeReceiver implements Receiver {
       this.timing,
       {
         onDisconnectMessage: (c, reason) => this.onDisconnectMessage(c, reason),
-        onEnvelope: (c, envelope) => void this.onEnvelope(c, envelope),
+        onEnvelope: (c, envelope) => void this.envelopes.handle(c, envelope),
         onClosed: (c, code, reason) => this.onClosed(c, code, reason),
       },
       this.log,
@@ -263,65 +237,6 @@ export class SocketModeReceiver implements Receiver {
     }
   }
 
-  /** Hands an envelope to Bolt with an ack that answers on this socket; a retry of one seen is not worked on again. */
-  private async onEnvelope(conn: SocketConnection, envelope: Envelope): Promise<void> {
-    const keys = envelopeKeys(envelope);
-    const seen = this.memory.admit(keys);
-    if (seen) {
-      this.log.info(
-        {
-          envelopeId: envelope.envelope_id,
-          type: envelope.type,
-          retry: envelope.retry_attempt,
-          reason: envelope.retry_reason,
-        },
-        'retried envelope not worked on again',
-      );
-      if (seen.ack) this.sendAck(conn, envelope.envelope_id, seen.ack.payload);
-      return;
-    }
-    conn.unacked += 1;
-    let acked = false;
-    const settle = () => {
-      if (!acked) conn.unacked -= 1;
-      acked = true;
-    };
-    const event: ReceiverEvent = {
-      body: envelope.payload,
-      ack: async (response?: unknown) => {
-        if (acked) return;
-        const payload = typeof response === 'string' ? { text: response } : response;
-        settle();
-        this.memory.acked(keys, payload);
-        this.sendAck(conn, envelope.envelope_id, payload);
-      },
-      ...(envelope.retry_attempt ? { retryNum: envelope.retry_attempt } : {}),
-      ...(envelope.retry_reason ? { retryReason: envelope.retry_reason } : {}),
-      customProperties: {},
-    };
-    try {
-      if (!this.app) throw new Error('Socket Mode receiver used before Bolt initialised it');
-      await this.app.processEvent(event);
-    } catch (err) {
-      // A refusal was logged by the guard and stays unacknowledged (Slack shows the user an error), as any failure before the ack.
-      if (!(unwrap(err) instanceof RequestRefusedError))
-        this.log.error(
-          { err: toPatchbotError(err), envelopeId: envelope.envelope_id, type: envelope.type },
-          'Socket Mode envelope failed',
-        );
-    } finally {
-      settle();
-    }
-  }
-
-  /** Acks on the socket the envelope came by; if that one is gone, on any open one. */
-  private sendAck(conn: SocketConnection, envelopeId: string, payload: unknown): void {
-    const message = payload === undefined ? { envelope_id: envelopeId } : { envelope_id: envelopeId, payload };
-    if (conn.send(message)) return;
-    for (const other of this.conns) if (other.send(message)) return;
-    this.log.warn({ envelopeId }, 'no open socket to acknowledge an envelope on; Slack will retry it');
-  }
-
   private liveCount(): number {
     return [...this.conns].filter((c) => c.live).length;
   }
@@ -347,24 +262,6 @@ export class SocketModeReceiver implements Receiver {
 
   /** A failed open as patchbot's SlackError, naming SLACK_APP_TOKEN. */
   private startError(err: unknown): SlackError {
-    if (err instanceof SlackError) return err;
-    const mapped = slackStartError(err, {
-      variable: 'SLACK_APP_TOKEN',
-      apiUrl: this.options.apiUrl,
-      method: 'apps.connections.open',
-    });
-    if (mapped instanceof SlackError) return mapped;
-    // A socket that failed before hello: treated as Slack being unavailable, so it is retried.
-    return new SlackError(
-      'SLACK_UNAVAILABLE',
-      `Socket Mode connection failed: ${mapped.message}`,
-      { method: 'apps.connections.open', slackCode: 'socket' },
-      { cause: err, userMessage: `The Socket Mode connection failed (${mapped.message}): patchbot keeps trying` },
-    );
+    return socketOpenError(err, this.options.apiUrl);
   }
-}
-
-function unwrap(err: unknown): unknown {
-  const original = (err as { original?: unknown } | undefined)?.original;
-  return original ?? err;
 }

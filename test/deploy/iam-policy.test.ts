@@ -125,8 +125,8 @@ describe('deploy/iam policies', () => {
       expect(keys).toHaveLength(1);
       return (keys[0] ?? '').replace('aws:ResourceTag/', '');
     });
-    // Every tag key the config accepts for a group (tagKey's enum in src/config/schema.ts).
-    const schema = readFileSync(join(ROOT, 'src', 'config', 'schema.ts'), 'utf8');
+    // Every tag key the config accepts for a group (tagKey's enum in src/config/group-schema.ts).
+    const schema = readFileSync(join(ROOT, 'src', 'config', 'group-schema.ts'), 'utf8');
     const accepted = [...(/tagKey:\s*z\.enum\(\[([^\]]*)\]/.exec(schema)?.[1] ?? '').matchAll(/'([^']+)'/g)].map(
       (m) => m[1],
     );

@@ -1,0 +1,105 @@
+/** The schema of one patch group in patchbot.yml, with its approval policy and install parameters. */
+import { z } from 'zod';
+import {
+  BooleanSchema,
+  ChannelSchema,
+  DurationSchema,
+  MaxConcurrencySchema,
+  MaxErrorsSchema,
+  OperatingSystemSchema,
+  PatchGroupNameSchema,
+  SLACK_USER_RE,
+  SlackPrincipalSchema,
+  expected,
+  intBetween,
+  strictObject,
+} from './fields';
+import { always, type Ctx, isRecord, isStringList, unique } from './refinements';
+
+/** Who must approve an install or reboot on a group before it runs. */
+export const ApprovalSchema = strictObject({
+  required: BooleanSchema.default(false),
+  approvers: z
+    .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))
+    .default([]),
+  minApprovals: intBetween(1, 100, 'a whole number of at least 1').default(1),
+  expiresAfter: DurationSchema.default(4 * 3_600_000),
+  allowSelfApproval: BooleanSchema.default(false),
+}).transform((a) => ({
+  required: a.required,
+  approvers: unique(a.approvers),
+  minApprovals: a.minApprovals,
+  expiresAfterMs: a.expiresAfter,
+  allowSelfApproval: a.allowSelfApproval,
+}));
+
+/** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */
+export const InstallSchema = strictObject({
+  rebootOption: z
+    .enum(['RebootIfNeeded', 'NoReboot'], expected('"RebootIfNeeded" or "NoReboot"'))
+    .default('RebootIfNeeded'),
+  maxConcurrency: MaxConcurrencySchema.default('10%'),
+  maxErrors: MaxErrorsSchema.default('0'),
+  timeoutSeconds: intBetween(30, 2_592_000, 'a whole number of seconds from 30 to 2592000 (30 days)').default(7200),
+});
+
+/** One patch group: the instances tagged with it, its channel, who may operate on it, and its policies. */
+export const GroupSchema = strictObject({
+  tagKey: z.enum(['Patch Group', 'PatchGroup'], expected('"Patch Group" or "PatchGroup"')).default('Patch Group'),
+  tagValue: PatchGroupNameSchema.optional(),
+  channel: ChannelSchema,
+  operators: z
+    .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))
+    .min(1, expected('at least one operator (a Slack user id U…/W… or user group id S…)')),
+  operatingSystem: OperatingSystemSchema.default('AMAZON_LINUX_2'),
+  scopes: z
+    .array(z.string(expected('a scope name')), expected('a list of scope names'))
+    .min(1, expected('at least one scope name (or leave scopes out for all scopes)'))
+    .optional(),
+  approval: ApprovalSchema.prefault({}),
+  install: InstallSchema.prefault({}),
+  scanMaxAge: DurationSchema.default(24 * 3_600_000),
+  promoteFrom: z.string(expected('the name of another group')).optional(),
+})
+  .superRefine(checkApproval, always)
+  .transform(({ scanMaxAge, operators, ...rest }) => ({
+    ...rest,
+    operators: unique(operators),
+    scanMaxAgeMs: scanMaxAge,
+  }));
+
+/** A required approval must be grantable: approvers exist, enough of them, and not only the requester. */
+function checkApproval(group: unknown, ctx: Ctx): void {
+  if (!isRecord(group) || !isRecord(group.approval) || group.approval.required !== true) return;
+  const { approvers, minApprovals, allowSelfApproval } = group.approval;
+  if (!isStringList(approvers)) return;
+  if (approvers.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['approval', 'approvers'],
+      message:
+        'approval.required is true, so expected at least one approver (a Slack user id U…/W… or user group id S…), got none',
+    });
+    return;
+  }
+  // With a user group among the approvers the bot cannot count them here; it checks when approving.
+  if (typeof minApprovals !== 'number' || !approvers.every((a) => SLACK_USER_RE.test(a))) return;
+  const listed = unique(approvers);
+  if (minApprovals > listed.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['approval', 'minApprovals'],
+      message: `expected at most ${listed.length} (the number of approvers listed: ${listed.join(', ')}), got ${minApprovals}`,
+    });
+    return;
+  }
+  if (allowSelfApproval === true || !isStringList(group.operators)) return;
+  const selfApprovers = listed.filter((a) => (group.operators as string[]).includes(a));
+  if (selfApprovers.length === 0 || listed.length - 1 >= minApprovals) return;
+  const first = selfApprovers[0];
+  const message =
+    listed.length === 1
+      ? `${first} is both an operator and the only approver, and allowSelfApproval is false, so ${first}'s own requests could never be approved; add another approver or set allowSelfApproval: true`
+      : `minApprovals is ${minApprovals} and ${listed.length} approvers are listed, but ${selfApprovers.join(', ')} ${selfApprovers.length === 1 ? 'is also an operator' : 'are also operators'} and may not approve their own requests (allowSelfApproval is false), so such a request could never get ${minApprovals} approvals; add an approver, lower minApprovals, or set allowSelfApproval: true`;
+  ctx.addIssue({ code: 'custom', path: ['approval'], message });
+}
