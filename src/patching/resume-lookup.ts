@@ -1,7 +1,4 @@
-/**
- * The look-up behind resuming an interrupted send: which scopes already got the command (found by the
- * operation id in its Comment), which are still to be sent to, and which are given up unsent.
- */
+/** Resuming an interrupted send: which scopes already got the command (by the operation id in its Comment), which are still to be sent to. */
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type Operation, type OperationCommand } from './ports';
