@@ -6,17 +6,17 @@
  * refreshed first with refreshMissing so it matches SSM's latest report), grouped by patch, worst
  * first. A group with promoteFrom carries the evidence from its source group.
  */
-import type { InstancePatchState, ManagedInstance } from './fleet-types';
 import type { PatchGroup } from '../config/schema';
 import type { Operation } from './ports';
 import type { SnapshotPatch } from './ports';
 import type { OperationStatus } from './lifecycle';
-import { patchKey, refreshMissing } from './missing';
-import type { PatchingDeps } from './runner';
-import { byName, fetchGroupCompliance, type ScopeCompliance } from './status';
+import { patchKey } from './missing';
+import type { PatchingDeps } from './deps';
+import { members, readGroup, scanAge, unreachableReason, type Member } from './plan-members';
+import { byName, fetchGroupCompliance } from './status';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { findOtherSpelling, type OtherSpelling } from './tag-spelling';
-import type { ChangePlan, InstanceLine, PlanBaseline, PlannedPatch, PromotionEvidence, ScopeFailure } from './types';
+import type { ChangePlan, PlanBaseline, PlannedPatch, PromotionEvidence } from './types';
 
 /** Why a reboot plan leaves out an instance that waits for nothing (also how a replan tells `reboot` from `reboot all`). */
 export const NO_REBOOT_PENDING = 'no reboot pending';
@@ -26,64 +26,6 @@ export type RebootOption = 'RebootIfNeeded' | 'NoReboot';
 
 /** Statuses of an install that actually ran (pending, rejected and expired ones changed nothing). */
 const RAN_STATUSES: readonly OperationStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
-/** EC2 states of instances that are gone or going: left out of the plan altogether. */
-const GONE_STATES = new Set(['terminated', 'shutting-down']);
-
-/** One instance of the group with its patch state (if SSM has one). */
-interface Member {
-  line: InstanceLine;
-  instance: ManagedInstance;
-  state: InstancePatchState | undefined;
-}
-
-/** The group's members (what its tag finds) with their states; patch states of other instances are dropped. */
-function members(scopes: readonly ScopeCompliance[]): Member[] {
-  const out: Member[] = [];
-  for (const sc of scopes) {
-    const states = new Map(sc.states.map((s) => [s.instanceId, s]));
-    for (const instance of sc.instances) {
-      if (instance.ec2State && GONE_STATES.has(instance.ec2State)) continue;
-      out.push({
-        line: { instanceId: instance.instanceId, name: instance.name, scope: sc.scope, region: sc.region },
-        instance,
-        state: states.get(instance.instanceId),
-      });
-    }
-  }
-  return out;
-}
-
-/** Why an instance cannot take a change through SSM, or undefined when it can. */
-function unreachableReason(i: ManagedInstance): string | undefined {
-  if (i.ec2State === 'stopped' || i.ec2State === 'stopping') return `stopped (${i.ec2State})`;
-  if (i.ec2State !== undefined && i.ec2State !== 'running') return `not running (${i.ec2State})`;
-  if (i.pingStatus === undefined) return 'not managed by SSM (no agent registered)';
-  if (i.pingStatus !== 'Online') return `SSM agent unreachable (${i.pingStatus})`;
-  return undefined;
-}
-
-/** Scan age of the targets: newest and oldest report, stale when any target was never scanned or the oldest is too old. */
-function scanAge(targets: readonly Member[], maxAgeMs: number, now: Date): ChangePlan['scan'] {
-  let newest: number | undefined;
-  let oldest: number | undefined;
-  let never = false;
-  for (const t of targets) {
-    if (!t.state) {
-      never = true;
-      continue;
-    }
-    const at = t.state.operationEndTime.getTime();
-    newest = newest === undefined ? at : Math.max(newest, at);
-    oldest = oldest === undefined ? at : Math.min(oldest, at);
-  }
-  const stale = newest === undefined || never || (oldest !== undefined && now.getTime() - oldest > maxAgeMs);
-  return {
-    newest: newest === undefined ? undefined : new Date(newest),
-    oldest: oldest === undefined ? undefined : new Date(oldest),
-    maxAgeMs,
-    stale,
-  };
-}
 
 const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
 function severityRank(severity: string): number {
@@ -117,29 +59,6 @@ export function plannedPatches(perInstance: ReadonlyArray<readonly SnapshotPatch
       b.instances - a.instances ||
       (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
   );
-}
-
-/** Reads the group, refreshes its compliance snapshot, and returns members with their current missing patches. */
-async function readGroup(deps: PatchingDeps, group: PatchGroup, withPatches: boolean) {
-  const log = deps.logger.child({ subsystem: 'patching' });
-  const fetched = await fetchGroupCompliance(group, deps.gateways, log);
-  const failures: ScopeFailure[] = [...fetched.failures];
-  const scopes = fetched.scopes.map((sc) => {
-    const ids = new Set(sc.instances.map((i) => i.instanceId));
-    return { ...sc, states: sc.states.filter((s) => ids.has(s.instanceId)) };
-  });
-  const patches = new Map<string, SnapshotPatch[]>();
-  if (withPatches) {
-    const snapshot = deps.store.snapshots.forGroup(group.name);
-    const refresh = await refreshMissing(deps.gateways, group, snapshot, scopes, log);
-    failures.push(...refresh.failures);
-    // The snapshot now reflects the latest scan: later "newly missing" compares with what was planned on.
-    deps.store.snapshots.upsert(refresh.changes.map((c) => c.entry));
-    for (const e of snapshot) patches.set(`${e.scope}/${e.region}/${e.instanceId}`, e.missingPatches);
-    for (const c of refresh.changes)
-      patches.set(`${c.entry.scope}/${c.entry.region}/${c.entry.instanceId}`, c.entry.missingPatches);
-  }
-  return { members: members(scopes), failures, patches };
 }
 
 /** The evidence from the group `group` promotes from, or undefined without promoteFrom. */

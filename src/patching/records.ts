@@ -6,7 +6,17 @@
 import { z } from 'zod';
 import type { PatchGroup } from '../config/schema';
 import type { Operation } from './ports';
-import type { ChangePlan, DriftReport, OperationReport, ScopeFailure, SeverityCounts } from './types';
+import type { DriftReport, OperationReport, ScopeFailure, SeverityCounts } from './types';
+import {
+  DriftSchema,
+  LineSchema,
+  optionalDate,
+  date,
+  ScopeFailureSchema,
+  SeverityCountsSchema,
+} from './record-schemas';
+
+export { planJson, readPlan } from './plan-record';
 
 /** What a patch command operation asks SSM for (op.params). Other keys (install plans, ...) are kept. */
 export const PatchParamsSchema = z.looseObject({
@@ -31,17 +41,6 @@ export function scanParams(group: Pick<PatchGroup, 'install'>): PatchParams {
   };
 }
 
-const ScopeFailureSchema = z.object({ scope: z.string(), region: z.string(), message: z.string() });
-const SeverityCountsSchema = z.object({ critical: z.number(), security: z.number(), other: z.number() });
-const date = z.coerce.date();
-const optionalDate = z.preprocess((v) => (v === null ? undefined : v), z.coerce.date().optional());
-const LineSchema = z.object({
-  instanceId: z.string(),
-  name: z.string().optional(),
-  scope: z.string(),
-  region: z.string(),
-});
-
 /** The instances an approved change is sent to, per scope and region: written before the first side effect. */
 const SendSetSchema = z.array(
   z.object({ scope: z.string(), region: z.string(), instanceIds: z.array(z.string()).min(1) }),
@@ -60,29 +59,6 @@ const SendAttemptSchema = z.object({
 
 /** One scope's write-ahead send record. */
 export type SendAttempt = z.infer<typeof SendAttemptSchema>;
-
-/** An instance line with `name` always present (possibly undefined), as InstanceLine has it. */
-const InstanceLineSchema = LineSchema.transform((l) => ({
-  instanceId: l.instanceId,
-  name: l.name,
-  scope: l.scope,
-  region: l.region,
-}));
-
-const DriftSchema = z.object({
-  checkedAt: date,
-  blocking: z.array(z.object({ what: z.string(), instance: InstanceLineSchema.optional() })),
-  offline: z.array(InstanceLineSchema),
-  notIncluded: z.array(
-    LineSchema.extend({ reason: z.string() }).transform((l) => ({
-      instanceId: l.instanceId,
-      name: l.name,
-      scope: l.scope,
-      region: l.region,
-      reason: l.reason,
-    })),
-  ),
-});
 
 /** The final report as stored while an operation finishes (dates as ISO text), so a restart republishes the same result. */
 const StoredReportSchema = z.looseObject({
@@ -240,76 +216,3 @@ export const RebootParamsSchema = z.looseObject({
 
 /** op.params of a reboot. */
 export type RebootParams = z.infer<typeof RebootParamsSchema>;
-
-const PlanLineSchema = z.looseObject({
-  instanceId: z.string(),
-  name: z.string().optional(),
-  scope: z.string(),
-  region: z.string(),
-});
-const PlanSchema = z.looseObject({
-  kind: z.enum(['install', 'reboot']),
-  group: z.string(),
-  targets: z.array(PlanLineSchema),
-  excluded: z.array(z.looseObject({ ...PlanLineSchema.shape, reason: z.string() })),
-  patches: z.array(
-    z.object({
-      title: z.string(),
-      kbId: z.string(),
-      severity: z.string(),
-      classification: z.string(),
-      instances: z.number(),
-    }),
-  ),
-  rebootOption: z.enum(['RebootIfNeeded', 'NoReboot']),
-  maxConcurrency: z.string(),
-  maxErrors: z.string(),
-  scan: z.object({ newest: optionalDate, oldest: optionalDate, maxAgeMs: z.number(), stale: z.boolean() }),
-  promotion: z.preprocess(
-    (v) => (v === null ? undefined : v),
-    z
-      .object({
-        fromGroup: z.string(),
-        lastInstall: z.preprocess(
-          (v) => (v === null ? undefined : v),
-          z.object({ operationId: z.string(), status: z.string(), finishedAt: optionalDate }).optional(),
-        ),
-        compliantNow: z.boolean().optional(),
-        nonCompliantInstances: z.number(),
-        warning: z.string().optional(),
-      })
-      .optional(),
-  ),
-  failures: z.array(ScopeFailureSchema).default([]),
-  baselines: z
-    .array(
-      z.object({
-        scope: z.string(),
-        region: z.string(),
-        baselineId: z.string(),
-        name: z.string(),
-        modifiedDate: optionalDate,
-      }),
-    )
-    .optional(),
-  otherSpelling: z
-    .object({
-      tagKey: z.string(),
-      tagValue: z.string(),
-      groupTagKey: z.string(),
-      instances: z.array(InstanceLineSchema),
-    })
-    .optional(),
-});
-
-/** The plan stored on an install or reboot (op.plan), with its dates revived; undefined when absent or unreadable. */
-export function readPlan(op: Pick<Operation, 'plan'>): ChangePlan | undefined {
-  if (op.plan === null || op.plan === undefined) return undefined;
-  const parsed = PlanSchema.safeParse(op.plan);
-  return parsed.success ? (parsed.data as unknown as ChangePlan) : undefined;
-}
-
-/** A plan as JSON for op.plan (dates become ISO text, undefined fields are dropped). */
-export function planJson(plan: ChangePlan): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(plan)) as Record<string, unknown>;
-}

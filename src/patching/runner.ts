@@ -7,40 +7,24 @@
  */
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
-import { SYSTEM_ACTOR, type Operation, type OperationCommand } from './ports';
+import { SYSTEM_ACTOR, type Operation } from './ports';
 import { AwsError } from '../errors';
 import { fanOut, gatewayFor, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
-import {
-  FALLBACK_SEND_TIMEOUT_MS,
-  FIND_LOOKBACK_MS,
-  MAX_SEND_ATTEMPTS,
-  attemptsAt,
-  inFlightUntil,
-  recordAttempt,
-} from './send-attempts';
+import { FALLBACK_SEND_TIMEOUT_MS, inFlightUntil, recordAttempt } from './send-attempts';
 import { ensureSnapshot } from './snapshot';
 import { dispatchReboot, failInterruptedReboot } from './reboot';
-import { checkDrift } from './drift';
-import { PatchParamsSchema, readPlan, readResult, resultJson, type SendSet } from './records';
+import { prepareChange } from './prepare-change';
+import { PatchParamsSchema, readResult, resultJson, type SendSet } from './records';
 import { groupOf, type PatchingDeps } from './deps';
 import { failUnsent } from './not-sent';
-import { OPERATION_TAG_KEY, sendSetOf } from './send-set';
-import type { DriftReport, ScopeFailure } from './types';
+import { lookUpSends, NOTHING_YET, type Prior } from './resume-lookup';
+import { OPERATION_TAG_KEY } from './send-set';
+import type { ScopeFailure } from './types';
 
 export type { PatchingDeps } from './deps';
 
 export { FIND_LOOKBACK_MS } from './send-attempts';
-/** After this many failed attempts to ask a scope whether it got the command, the scope is given up unsent. */
-export const RESUME_CHECK_ATTEMPTS = 3;
-
-/** What an interrupted send already established: commands found, scopes given up, and their error code. */
-interface Prior {
-  commands: OperationCommand[];
-  failures: ScopeFailure[];
-  code: string | undefined;
-}
-
-const NOTHING_YET: Prior = { commands: [], failures: [], code: undefined };
+export { RESUME_CHECK_ATTEMPTS } from './resume-lookup';
 
 /** Sends operations' commands; one instance per process, shared by the service and the tracker. */
 export class OperationRunner {
@@ -110,59 +94,9 @@ export class OperationRunner {
         );
         return current;
       }
-      const since = new Date(current.createdAt.getTime() - FIND_LOOKBACK_MS);
-      const found = await fanOut(
-        gatewaysForGroup(group, this.deps.gateways),
-        (gw) => gw.findPatchCommands(current.id, since),
-        {
-          logger: this.log,
-          what: `finding the commands of ${current.id}`,
-        },
-      );
-      const attempts = (this.checkFailures.get(current.id) ?? 0) + (found.failures.length > 0 ? 1 : 0);
-      if (found.failures.length > 0 && attempts < RESUME_CHECK_ATTEMPTS) {
-        this.checkFailures.set(current.id, attempts);
-        this.log.warn(
-          { operationId: current.id, failures: found.failures, attempts },
-          'cannot tell yet whether the command was sent; will ask again',
-        );
-        return current;
-      }
-      this.checkFailures.delete(current.id);
-      const commands: OperationCommand[] = found.results.flatMap((r) =>
-        r.value.map((c) => ({ scope: r.gateway.scope, region: r.gateway.region, commandId: c.commandId })),
-      );
-      if (found.results.some((r) => r.value.length > 1))
-        this.log.warn({ operationId: current.id, commands }, 'more than one command carries this operation id');
-      const missing = found.results.filter((r) => r.value.length === 0).map((r) => r.gateway);
-      // A scope whose every answer was lost, and where the look finds nothing each time, is given up after MAX_SEND_ATTEMPTS.
-      const unsent = missing.filter((gw) => attemptsAt(current, gw) < MAX_SEND_ATTEMPTS);
-      const givenUp = missing
-        .filter((gw) => attemptsAt(current, gw) >= MAX_SEND_ATTEMPTS)
-        .map((gw) => ({
-          scope: gw.scope,
-          region: gw.region,
-          message: `AWS did not answer ssm:SendCommand ${MAX_SEND_ATTEMPTS} times; patchbot looked after each and found no command, so nothing ran there. Try again later.`,
-        }));
-      const unchecked = [
-        ...found.failures.map((f) => ({
-          ...f,
-          message: `Could not check whether the command was sent, so it was not sent again: ${f.message}`,
-        })),
-        ...givenUp,
-      ];
-      this.deps.store.audit.append({
-        actor: SYSTEM_ACTOR,
-        action: 'operation.resumed',
-        operationId: current.id,
-        group: current.group,
-        detail: { found: commands, sendingTo: unsent.map((g) => `${g.scope}/${g.region}`), unchecked },
-      });
-      this.log.info(
-        { operationId: current.id, found: commands.length, unsent: unsent.length },
-        'resuming an interrupted send',
-      );
-      return this.dispatch(current, { commands, failures: unchecked, code: found.errors[0]?.code }, unsent);
+      const looked = await lookUpSends(this.deps, this.log, current, group, this.checkFailures);
+      if (!looked) return current;
+      return this.dispatch(current, looked.prior, looked.unsent);
     });
   }
 
@@ -190,7 +124,7 @@ export class OperationRunner {
       );
     let sendSet: SendSet | undefined;
     if (op.kind === 'install') {
-      const prepared = await this.prepareChange(op, group);
+      const prepared = await prepareChange(this.deps, op, group, (o, code, message) => this.fail(o, code, message, []));
       if ('failed' in prepared) return prepared.failed;
       sendSet = prepared.sendSet;
       op = prepared.op;
@@ -280,46 +214,6 @@ export class OperationRunner {
     return running ?? this.deps.store.operations.get(op.id) ?? op;
   }
 
-  /**
-   * An approved change right before its send: the send set recorded earlier (a resumed send), or
-   * the drift re-check and then the send set, written before any call that changes something.
-   * Drift that makes the card untrue fails the operation with nothing sent.
-   */
-  private async prepareChange(
-    op: Operation,
-    group: PatchGroup,
-  ): Promise<{ sendSet: SendSet; op: Operation } | { failed: Operation }> {
-    const recorded = readResult(op).sendSet;
-    if (recorded) return { sendSet: recorded, op };
-    const plan = readPlan(op);
-    if (!plan)
-      return { failed: this.fail(op, 'INTERNAL', `Operation ${op.id} has no stored plan, so nothing was sent.`, []) };
-    const drift = await checkDrift(this.deps, group, plan);
-    const sendSet = sendSetOf(plan, drift);
-    const problem = driftProblem(drift, sendSet);
-    const updated = this.deps.store.transaction(() => {
-      const current = this.deps.store.operations.get(op.id) ?? op;
-      this.deps.store.operations.update(op.id, {
-        result: resultJson({ ...readResult(current), drift, ...(problem ? {} : { sendSet }) }),
-      });
-      this.deps.store.audit.append({
-        actor: SYSTEM_ACTOR,
-        action: 'operation.checked',
-        operationId: op.id,
-        group: op.group,
-        detail: {
-          blocking: drift.blocking.map((b) => b.what),
-          offline: drift.offline.map((o) => o.instanceId),
-          notIncluded: drift.notIncluded.map((n) => n.instanceId),
-          sendSet,
-        },
-      });
-      return this.deps.store.operations.get(op.id) ?? current;
-    });
-    if (problem) return { failed: this.fail(updated, 'DRIFT', problem, []) };
-    return { sendSet, op: updated };
-  }
-
   /** sending → failed with a user-facing error; the tracker publishes it (result.published is false). */
   private fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
     return failUnsent({ store: this.deps.store, log: this.log }, op, code, message, failures);
@@ -346,19 +240,4 @@ export class OperationRunner {
       this.busy.delete(op.id);
     }
   }
-}
-
-/** Why a change must not be sent after the re-check, or undefined when it may go. */
-function driftProblem(drift: DriftReport, sendSet: SendSet): string | undefined {
-  if (drift.blocking.length > 0) {
-    const first = drift.blocking
-      .slice(0, 3)
-      .map((b) => b.what)
-      .join('; ');
-    const more = drift.blocking.length > 3 ? ` (and ${drift.blocking.length - 3} more)` : '';
-    return `Nothing was sent: what the card showed is no longer true: ${first}${more}. Plan again to see the change as it would be now; it needs a new approval.`;
-  }
-  if (sendSet.length === 0)
-    return 'Nothing was sent: the SSM agent of every approved target went offline after the card was posted. Check the instances, then plan again.';
-  return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
-import { InputError, PatchbotError } from '../errors';
+import { InputError } from '../errors';
 import { normalizeOperationId, type Operation } from './ports';
 import {
   ApprovalService,
@@ -17,16 +17,19 @@ import {
 } from './approval';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { buildInstallPlan, buildRebootPlan, type RebootOption } from './plan';
-import { planJson, readResult, scanParams, type RebootParams } from './records';
+import { planJson, scanParams } from './records';
+import { excludedNote, rebootParams, unreadScopes } from './change-requests';
 import type { ChangePlan } from './types';
 import { OperationRunner, type PatchingDeps } from './runner';
 import { InFlight } from './in-flight';
 import { groupStatus, withOtherSpelling } from './status';
 import { findOtherSpelling } from './tag-spelling';
-import type { BaselinesReport, GroupStatus, HistoryEntry, Verdict, WindowsReport } from './types';
-import { verdictOf } from './verdict';
+import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from './types';
+import { toHistoryEntry } from './history';
 import { refuseWhileHeld } from './one-change';
 import { listWindows } from './windows';
+
+export { operationVerdict, toHistoryEntry } from './history';
 
 /** Who asks for a scan, and where its message goes. */
 export interface StartScanInput {
@@ -117,21 +120,7 @@ export class PatchService {
           : `Nothing to reboot: no instance of ${group.name} is waiting for a reboot in its latest scan (/patch reboot ${group.name} all reboots every running instance).`,
       });
     }
-    const targets = new Map<string, RebootParams['targets'][number]>();
-    for (const t of plan.targets) {
-      const key = `${t.scope}/${t.region}`;
-      const entry = targets.get(key) ?? { scope: t.scope, region: t.region, instanceIds: [] };
-      entry.instanceIds.push(t.instanceId);
-      targets.set(key, entry);
-    }
-    const params: RebootParams = {
-      operation: 'Reboot',
-      targets: [...targets.values()],
-      maxConcurrency: group.install.maxConcurrency,
-      maxErrors: group.install.maxErrors,
-      timeoutSeconds: group.install.timeoutSeconds,
-    };
-    return this.record(input, 'reboot', plan, params);
+    return this.record(input, 'reboot', plan, rebootParams(group, plan));
   }
 
   /** Approve or Reject on an approval card; see ApprovalService.decide. */
@@ -276,62 +265,4 @@ export class PatchService {
     // No await between creating and claiming: the tracker cannot take the send from under us.
     return this.runner.send(op);
   }
-}
-
-/**
- * No target, and some scopes could not be read: "nothing to do" would be a guess, because the
- * targets may be in the scopes that failed. Refuses with each failing scope and its error's advice.
- */
-function unreadScopes(kind: 'install' | 'reboot', plan: ChangePlan): void {
-  if (plan.failures.length === 0) return;
-  const scopes = plan.failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ');
-  const n = plan.failures.length;
-  throw new PatchbotError('AWS_ERROR', `${kind} ${plan.group}: no target found, ${n} scope(s) unreadable`, {
-    userMessage: `Could not plan the ${kind} of ${plan.group}: ${n === 1 ? '1 scope' : `${n} scopes`} could not be read, so its targets are unknown. Nothing was changed. ${scopes}`,
-  });
-}
-
-function excludedNote(plan: ChangePlan): string {
-  if (plan.excluded.length === 0) return '';
-  return ` Excluded: ${plan.excluded.map((e) => `${e.name ?? e.instanceId} (${e.reason})`).join(', ')}.`;
-}
-
-/**
- * A history line from an operation record. Who rejected or cancelled it is `closedBy` (an id for the
- * view to name), not part of the summary; summaries stored before that ("rejected by U…: reason")
- * lose their id prefix.
- */
-export function toHistoryEntry(op: Operation): HistoryEntry {
-  const result = readResult(op);
-  const closedBy =
-    op.status === 'rejected'
-      ? result.rejection?.userId
-      : op.status === 'cancelled'
-        ? result.cancellation?.userId
-        : undefined;
-  const stored = result.summary
-    ?.replace(/^(rejected|cancelled) by [UW][A-Z0-9]+:? ?/, '$1: ')
-    .replace(/^(rejected|cancelled): $/, '$1');
-  // "rejected by @bob" is said by the line; the summary keeps only what it adds (the reason).
-  const summary = closedBy && (stored === 'rejected' || stored === 'cancelled') ? undefined : stored;
-  return {
-    operationId: op.id,
-    kind: op.kind,
-    group: op.group,
-    status: op.status,
-    requestedBy: op.requestedBy,
-    ...(closedBy ? { closedBy } : {}),
-    createdAt: op.createdAt,
-    finishedAt: op.finishedAt ?? undefined,
-    summary: summary ?? op.error?.message,
-    verdict: operationVerdict(op),
-  };
-}
-
-/** The verdict of a stored operation (verdict.ts's rule): sent when it has commands or rebooted something. */
-export function operationVerdict(op: Operation): Verdict {
-  const result = readResult(op);
-  // A reboot whose RebootInstances was started may have happened, answered or not.
-  const sent = op.commands.length > 0 || result.sentAt !== undefined || result.reboot?.requestedAt !== undefined;
-  return verdictOf(op.status, { sent, problems: result.problems ?? false });
 }

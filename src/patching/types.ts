@@ -4,6 +4,11 @@
  */
 import type { InvocationStatus, MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from './fleet-types';
 import type { OperationKind, OperationStatus } from './lifecycle';
+import type { ApprovalState } from './approval-types';
+import type { PlanBaseline, PlannedPatch, PromotionEvidence } from './plan-parts';
+
+export type { ApprovalState, Decision } from './approval-types';
+export type { PlanBaseline, PlannedPatch, PromotionEvidence } from './plan-parts';
 
 /** A scope and region that could not be read, with what the user can do about it. */
 export interface ScopeFailure {
@@ -232,27 +237,6 @@ export interface WindowsReport {
   failures: ScopeFailure[];
 }
 
-/** A patch the install will apply, from the latest scan, with how many target instances miss it. */
-export interface PlannedPatch {
-  title: string;
-  kbId: string;
-  severity: string;
-  classification: string;
-  instances: number;
-}
-
-/** How the group a change is promoted from (PRD from STG) has fared: the evidence an approver weighs. */
-export interface PromotionEvidence {
-  fromGroup: string;
-  /** The source group's most recent install through patchbot, if any. */
-  lastInstall: { operationId: string; status: OperationStatus; finishedAt: Date | undefined } | undefined;
-  /** Whether the source group is compliant now (no missing, failed or pending-reboot patches). */
-  compliantNow: boolean | undefined;
-  nonCompliantInstances: number;
-  /** Set when the evidence argues against going ahead, in words for the card. */
-  warning: string | undefined;
-}
-
 /** What an install or reboot will change, shown on the card before anything runs. */
 export interface ChangePlan {
   kind: 'install' | 'reboot';
@@ -274,32 +258,4 @@ export interface ChangePlan {
   baselines?: PlanBaseline[] | undefined;
   /** Instances tagged with the group's value under the other tag key: SSM counts them, this change does not reach them. */
   otherSpelling?: OtherSpellingInstances | undefined;
-}
-
-/** The baseline a plan rests on in one scope and region. */
-export interface PlanBaseline {
-  scope: string;
-  region: string;
-  baselineId: string;
-  name: string;
-  modifiedDate: Date | undefined;
-}
-
-/** One approval or rejection, for the card and the audit log. */
-export interface Decision {
-  userId: string;
-  decision: 'approved' | 'rejected';
-  at: Date;
-  reason?: string | undefined;
-}
-
-/** The approval state a card shows. */
-export interface ApprovalState {
-  required: boolean;
-  minApprovals: number;
-  /** User ids and user-group ids that may approve. */
-  approvers: string[];
-  allowSelfApproval: boolean;
-  expiresAt: Date | undefined;
-  decisions: Decision[];
 }
