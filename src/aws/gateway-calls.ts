@@ -1,4 +1,4 @@
-/** What the gateway's call groups (window-calls.ts, command-calls.ts) use of one FleetGateway. */
+/** What the gateway's call groups (instance-calls.ts, window-calls.ts, command-calls.ts) use of one FleetGateway. */
 import type { Logger } from '../logger';
 import type { RegionClients } from './clients';
 

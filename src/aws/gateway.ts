@@ -1,13 +1,10 @@
-import { paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import {
   DescribePatchGroupStateCommand,
   GetPatchBaselineCommand,
   GetPatchBaselineForPatchGroupCommand,
-  paginateDescribeInstanceInformation,
   paginateDescribeInstancePatches,
   paginateDescribeInstancePatchStates,
   paginateDescribeInstancePatchStatesForPatchGroup,
-  type InstanceInformation,
   type OperatingSystem,
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -17,10 +14,11 @@ import { chunk, mapLimit } from '../shared/concurrency';
 import { toAwsError } from './error-mapping';
 import * as map from './mappers';
 import * as commandCalls from './command-calls';
+import * as instanceCalls from './instance-calls';
 import type { GatewayCalls } from './gateway-calls';
 import * as windowCalls from './window-calls';
 import type { FleetPort } from '../patching/ports';
-import { LIMITS, otherPatchGroupTagKey } from '../patching/fleet-types';
+import { LIMITS } from '../patching/fleet-types';
 import type {
   CommandInvocation,
   CommandSummary,
@@ -44,9 +42,6 @@ export { PATCH_DOCUMENT, patchCommandComment } from './command-calls';
 export { filterTimestamp } from './gateway-calls';
 export { LIMITS } from '../patching/fleet-types';
 
-/** EC2 states of instances that still exist (not terminated or shutting down). */
-const LIVE_EC2_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
-
 /** How many per-instance calls (DescribeInstancePatches) run at once in one scope and region. */
 const PER_INSTANCE_CONCURRENCY = 8;
 
@@ -64,7 +59,7 @@ export class FleetGateway implements FleetPort {
   readonly region: string;
   private readonly clients: RegionClients;
   private readonly log: Logger;
-  /** What the window and command calls (window-calls.ts, command-calls.ts) use of this gateway. */
+  /** What the instance, window and command calls (instance-calls.ts, window-calls.ts, command-calls.ts) use of this gateway. */
   private readonly calls: GatewayCalls;
 
   constructor(deps: FleetGatewayDeps) {
@@ -87,87 +82,17 @@ export class FleetGateway implements FleetPort {
     });
   }
 
-  /**
-   * The group's instances: SSM's managed-node view joined with EC2's Name tag and state. SSM does not
-   * list stopped or terminated nodes, so those come from EC2 alone (no ping status, their EC2 state).
-   */
-  async listManagedInstances(group: GroupTarget): Promise<ManagedInstance[]> {
-    const tagFilter = `tag:${group.tagKey}`;
-    const [ssm, ec2] = await Promise.all([
-      this.call('ssm', 'DescribeInstanceInformation', async () => {
-        const found: InstanceInformation[] = [];
-        const pages = paginateDescribeInstanceInformation(
-          { client: this.clients.ssm, pageSize: LIMITS.instanceInformationPage },
-          { Filters: [{ Key: tagFilter, Values: [group.tagValue] }] },
-        );
-        for await (const page of pages) found.push(...(page.InstanceInformationList ?? []));
-        return found;
-      }),
-      this.call('ec2', 'DescribeInstances', async () => {
-        const found: Ec2Instance[] = [];
-        const pages = paginateDescribeInstances(
-          { client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
-          { Filters: [{ Name: tagFilter, Values: [group.tagValue] }] },
-        );
-        for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
-        return found;
-      }),
-    ]);
-    const bySsm = new Map(ssm.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
-    const byEc2 = new Map(ec2.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
-    const ids = [...new Set([...bySsm.keys(), ...byEc2.keys()])].sort();
-    return ids.map((id) => map.toManagedInstance(id, bySsm.get(id), byEc2.get(id)));
+  // Instance reads: each does what FleetPort says; the work is in instance-calls.ts.
+  listManagedInstances(group: GroupTarget): Promise<ManagedInstance[]> {
+    return instanceCalls.listManagedInstances(this.calls, group);
   }
 
-  /**
-   * Instances that carry the group's tag value under the other tag key spelling (`PatchGroup=PRD`
-   * when the group uses `Patch Group`): SSM counts them in the patch group, but the group's tag
-   * does not find them. One paginated EC2 DescribeInstances; terminated and shutting-down instances
-   * are left out, and so are instances that also carry the group's own tag with its value (they are
-   * members already). SSM fields are undefined: EC2 alone is asked.
-   */
-  async listOtherSpelling(group: GroupTarget): Promise<ManagedInstance[]> {
-    const found = await this.call('ec2', 'DescribeInstances', async () => {
-      const instances: Ec2Instance[] = [];
-      const pages = paginateDescribeInstances(
-        { client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
-        {
-          Filters: [
-            { Name: `tag:${otherPatchGroupTagKey(group.tagKey)}`, Values: [group.tagValue] },
-            { Name: 'instance-state-name', Values: [...LIVE_EC2_STATES] },
-          ],
-        },
-      );
-      for await (const page of pages) for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
-      return instances;
-    });
-    return found
-      .filter((i) => i.InstanceId && !i.Tags?.some((t) => t.Key === group.tagKey && t.Value === group.tagValue))
-      .sort((a, b) => ((a.InstanceId as string) < (b.InstanceId as string) ? -1 : 1))
-      .map((i) => map.toManagedInstance(i.InstanceId as string, undefined, i));
+  listOtherSpelling(group: GroupTarget): Promise<ManagedInstance[]> {
+    return instanceCalls.listOtherSpelling(this.calls, group);
   }
 
-  /**
-   * The tags (and Name) of the given instances, 50 ids a call. Asked with an `instance-id` filter
-   * rather than InstanceIds, so an id EC2 no longer knows is left out instead of failing the call.
-   */
   describeInstanceTags(instanceIds: readonly string[]): Promise<InstanceTags[]> {
-    if (instanceIds.length === 0) return Promise.resolve([]);
-    return this.call('ec2', 'DescribeInstances', async () => {
-      const batches = await mapLimit(chunk([...new Set(instanceIds)], LIMITS.instanceIdsPerCall), 4, async (ids) => {
-        const found: InstanceTags[] = [];
-        const pages = paginateDescribeInstances(
-          { client: this.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
-          { Filters: [{ Name: 'instance-id', Values: ids }] },
-        );
-        for await (const page of pages) {
-          for (const r of page.Reservations ?? [])
-            for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
-        }
-        return found;
-      });
-      return batches.flat();
-    });
+    return instanceCalls.describeInstanceTags(this.calls, instanceIds);
   }
 
   /** Patch states of every instance SSM counts in the patch group. */

@@ -15,15 +15,13 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
 import type { StandInContext } from './context';
 import { sendJson } from './http';
+import { type DeliveryRoom, deliverEnvelope, type PendingAck, receiveAck } from './socket-delivery';
 import type { JsonObject } from './types';
 
 /** Connections Slack allows an app at once. */
 export const MAX_SOCKET_CONNECTIONS = 10;
-/** How often the Events API tries an unacknowledged event again (Slack: 3 retries). */
-const EVENT_RETRIES = 3;
 /** How long a connections.open URL may wait to be used. */
 const TICKET_TTL_MS = 30_000;
 import type {
@@ -51,21 +49,13 @@ interface Connection extends SocketConnectionInfo {
   stalled: boolean;
 }
 
-interface Pending {
-  resolveAck: (payload: JsonObject | undefined) => void;
-  abort: () => void;
-}
-
-/** The ack the app sends back. */
-const AckSchema = z.object({ envelope_id: z.string().min(1), payload: z.record(z.string(), z.unknown()).optional() });
-
 /** Socket Mode for one app: tickets, connections, envelope delivery and faults. */
 export class SocketModeHub {
   readonly events = new EventEmitter<SocketHubEvents>();
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly tickets = new Map<string, number>();
   private readonly connections = new Map<number, Connection>();
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, PendingAck>();
   private nextId = 1;
   private roundRobin = 0;
   private outageUntil = 0;
@@ -183,16 +173,7 @@ export class SocketModeHub {
   }
 
   private onMessage(text: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      this.ctx.logger.warn({ text: text.slice(0, 200) }, 'socket mode: not JSON from the app');
-      return;
-    }
-    const ack = AckSchema.safeParse(parsed);
-    if (!ack.success) return;
-    this.pending.get(ack.data.envelope_id)?.resolveAck(ack.data.payload as JsonObject | undefined);
+    receiveAck(this.pending, text, this.ctx.logger);
   }
 
   private send(conn: Connection, message: JsonObject): void {
@@ -213,57 +194,18 @@ export class SocketModeHub {
    * default, so a late ack is seen and timed). Events are retried at each ack deadline.
    */
   deliver(type: EnvelopeType, payload: JsonObject, options: { waitMs?: number } = {}): Promise<SocketDelivery> {
-    const envelopeId = randomUUID();
-    const started = performance.now();
-    const waitMs = options.waitMs ?? 10_000;
-    const deadline = this.ctx.knobs.ackTimeoutMs;
-    let attempts = 0;
-    return new Promise<SocketDelivery>((resolve) => {
-      const timers: NodeJS.Timeout[] = [];
-      const finish = (result: Omit<SocketDelivery, 'envelopeId' | 'elapsedMs' | 'attempts'>) => {
-        for (const t of timers) {
-          clearTimeout(t);
-          this.timers.delete(t);
-        }
-        this.pending.delete(envelopeId);
-        resolve({ envelopeId, elapsedMs: Math.round(performance.now() - started), attempts, ...result });
-      };
-      const later = (ms: number, fn: () => void) => {
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          fn();
-        }, ms);
-        this.timers.add(t);
-        timers.push(t);
-      };
-      const attempt = (): boolean => {
+    const room: DeliveryRoom = {
+      ackTimeoutMs: this.ctx.knobs.ackTimeoutMs,
+      pending: this.pending,
+      timers: this.timers,
+      sendToOne: (message) => {
         const conn = this.pick();
         if (!conn) return false;
-        this.send(conn, {
-          envelope_id: envelopeId,
-          type,
-          payload,
-          accepts_response_payload: type !== 'events_api',
-          ...(attempts > 0
-            ? { retry_attempt: attempts, retry_reason: 'timeout' }
-            : { retry_attempt: 0, retry_reason: '' }),
-        });
-        attempts += 1;
+        this.send(conn, message);
         return true;
-      };
-      this.pending.set(envelopeId, {
-        resolveAck: (ackPayload) =>
-          finish({ acked: true, ...(ackPayload && Object.keys(ackPayload).length > 0 ? { ackPayload } : {}) }),
-        abort: () => finish({ acked: false, failure: 'no_ack' }),
-      });
-      if (!attempt()) return finish({ acked: false, failure: 'no_connection' });
-      if (type === 'events_api') {
-        for (let i = 1; i <= EVENT_RETRIES; i += 1) later(deadline * i, () => void attempt());
-        later(Math.max(waitMs, deadline * (EVENT_RETRIES + 1)), () => finish({ acked: false, failure: 'no_ack' }));
-      } else {
-        later(waitMs, () => finish({ acked: false, failure: 'no_ack' }));
-      }
-    });
+      },
+    };
+    return deliverEnvelope(room, type, payload, options);
   }
 
   /** Sends `disconnect` to a connection and closes it `closeAfterMs` later, as Slack's routine refresh does. */

@@ -1,0 +1,99 @@
+/** FleetGateway's instance reads: a group's members, the other tag spelling's instances, and instance tags. */
+import { paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import { paginateDescribeInstanceInformation, type InstanceInformation } from '@aws-sdk/client-ssm';
+import {
+  type GroupTarget,
+  type InstanceTags,
+  LIMITS,
+  type ManagedInstance,
+  otherPatchGroupTagKey,
+} from '../patching/fleet-types';
+import { chunk, mapLimit } from '../shared/concurrency';
+import type { GatewayCalls } from './gateway-calls';
+import * as map from './mappers';
+
+/** EC2 states of instances that still exist (not terminated or shutting down). */
+const LIVE_EC2_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
+
+/**
+ * The group's instances: SSM's managed-node view joined with EC2's Name tag and state. SSM does not
+ * list stopped or terminated nodes, so those come from EC2 alone (no ping status, their EC2 state).
+ */
+export async function listManagedInstances(g: GatewayCalls, group: GroupTarget): Promise<ManagedInstance[]> {
+  const tagFilter = `tag:${group.tagKey}`;
+  const [ssm, ec2] = await Promise.all([
+    g.call('ssm', 'DescribeInstanceInformation', async () => {
+      const found: InstanceInformation[] = [];
+      const pages = paginateDescribeInstanceInformation(
+        { client: g.clients.ssm, pageSize: LIMITS.instanceInformationPage },
+        { Filters: [{ Key: tagFilter, Values: [group.tagValue] }] },
+      );
+      for await (const page of pages) found.push(...(page.InstanceInformationList ?? []));
+      return found;
+    }),
+    g.call('ec2', 'DescribeInstances', async () => {
+      const found: Ec2Instance[] = [];
+      const pages = paginateDescribeInstances(
+        { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
+        { Filters: [{ Name: tagFilter, Values: [group.tagValue] }] },
+      );
+      for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+      return found;
+    }),
+  ]);
+  const bySsm = new Map(ssm.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
+  const byEc2 = new Map(ec2.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
+  const ids = [...new Set([...bySsm.keys(), ...byEc2.keys()])].sort();
+  return ids.map((id) => map.toManagedInstance(id, bySsm.get(id), byEc2.get(id)));
+}
+
+/**
+ * Instances that carry the group's tag value under the other tag key spelling (`PatchGroup=PRD`
+ * when the group uses `Patch Group`): SSM counts them in the patch group, but the group's tag
+ * does not find them. One paginated EC2 DescribeInstances; terminated and shutting-down instances
+ * are left out, and so are instances that also carry the group's own tag with its value (they are
+ * members already). SSM fields are undefined: EC2 alone is asked.
+ */
+export async function listOtherSpelling(g: GatewayCalls, group: GroupTarget): Promise<ManagedInstance[]> {
+  const found = await g.call('ec2', 'DescribeInstances', async () => {
+    const instances: Ec2Instance[] = [];
+    const pages = paginateDescribeInstances(
+      { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
+      {
+        Filters: [
+          { Name: `tag:${otherPatchGroupTagKey(group.tagKey)}`, Values: [group.tagValue] },
+          { Name: 'instance-state-name', Values: [...LIVE_EC2_STATES] },
+        ],
+      },
+    );
+    for await (const page of pages) for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
+    return instances;
+  });
+  return found
+    .filter((i) => i.InstanceId && !i.Tags?.some((t) => t.Key === group.tagKey && t.Value === group.tagValue))
+    .sort((a, b) => ((a.InstanceId as string) < (b.InstanceId as string) ? -1 : 1))
+    .map((i) => map.toManagedInstance(i.InstanceId as string, undefined, i));
+}
+
+/**
+ * The tags (and Name) of the given instances, 50 ids a call. Asked with an `instance-id` filter
+ * rather than InstanceIds, so an id EC2 no longer knows is left out instead of failing the call.
+ */
+export function describeInstanceTags(g: GatewayCalls, instanceIds: readonly string[]): Promise<InstanceTags[]> {
+  if (instanceIds.length === 0) return Promise.resolve([]);
+  return g.call('ec2', 'DescribeInstances', async () => {
+    const batches = await mapLimit(chunk([...new Set(instanceIds)], LIMITS.instanceIdsPerCall), 4, async (ids) => {
+      const found: InstanceTags[] = [];
+      const pages = paginateDescribeInstances(
+        { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
+        { Filters: [{ Name: 'instance-id', Values: ids }] },
+      );
+      for await (const page of pages) {
+        for (const r of page.Reservations ?? [])
+          for (const i of r.Instances ?? []) if (i.InstanceId) found.push(map.toInstanceTags(i.InstanceId, i));
+      }
+      return found;
+    });
+    return batches.flat();
+  });
+}
