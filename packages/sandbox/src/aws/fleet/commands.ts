@@ -7,9 +7,9 @@
 import type { Partition } from '../partition';
 import type { Timing } from '../knobs';
 import { applyInstall, buildReport } from './compliance';
+import { countsAgainstMax, resolveLimit } from './command-status';
 import { isReachable } from './targets';
 import type {
-  CommandStatus,
   InvocationStatus,
   PatchOperation,
   RebootOption,
@@ -36,12 +36,6 @@ export interface CommandRequest {
   serviceRoleArn?: string;
   operation: PatchOperation;
   rebootOption: RebootOption;
-}
-
-/** `"10"` or `"25%"` of `total`, at least 1 when there is anything to do. */
-export function resolveLimit(limit: string, total: number): number {
-  if (limit.endsWith('%')) return Math.max(total > 0 ? 1 : 0, Math.floor((Number(limit.slice(0, -1)) * total) / 100));
-  return Number(limit);
 }
 
 /** Creates a command whose invocations go out in waves of MaxConcurrency. */
@@ -175,10 +169,6 @@ function errorsAgainstMax(command: SimCommand): number {
   return command.errorsAgainstMax ?? 0;
 }
 
-function countsAgainstMax(status: InvocationStatus, details: string): boolean {
-  return (status === 'Failed' && details !== 'Undeliverable') || details === 'ExecutionTimedOut';
-}
-
 function finishAt(invocation: SimInvocation): number {
   return Math.min(invocation.endAt, invocation.runAt + EXECUTION_TIMEOUT_MS);
 }
@@ -242,79 +232,4 @@ export function cancelCommand(partition: Partition, command: SimCommand, now: nu
     if (instanceIds && instanceIds.length > 0 && !instanceIds.includes(invocation.instanceId)) continue;
     settle(partition, { command, invocation, at: now }, 'Cancelled', 'Cancelled', -1);
   }
-}
-
-/** An invocation's status and details at `now` (settled ones keep their final state). */
-export function invocationStatus(
-  invocation: SimInvocation,
-  now: number,
-): { status: InvocationStatus; details: string } {
-  if (invocation.final) return { status: invocation.final.status, details: invocation.final.details };
-  if (invocation.delivered || invocation.runAt <= now) return { status: 'InProgress', details: 'InProgress' };
-  return { status: 'Pending', details: 'Pending' };
-}
-
-/** The command's aggregate status and counts at `now`. */
-export function commandSummary(
-  command: SimCommand,
-  now: number,
-): {
-  status: CommandStatus;
-  details: string;
-  targetCount: number;
-  completedCount: number;
-  errorCount: number;
-  deliveryTimedOutCount: number;
-} {
-  let completed = 0;
-  let success = 0;
-  let errors = 0;
-  let errorsAgainstMax = 0;
-  let deliveryTimedOut = 0;
-  let cancelled = 0;
-  let firstProblem: { status: InvocationStatus; details: string } | undefined;
-  let started = false;
-  for (const invocation of command.invocations) {
-    if (invocation.runAt <= now) started = true;
-    const final = invocation.final;
-    if (!final) continue;
-    completed++;
-    if (final.status === 'Success') {
-      success++;
-      continue;
-    }
-    firstProblem ??= { status: final.status, details: final.details };
-    if (final.status === 'Cancelled') cancelled++;
-    if (final.status === 'Failed') errors++;
-    if (final.details === 'ExecutionTimedOut') errors++;
-    if (final.details === 'DeliveryTimedOut') deliveryTimedOut++;
-    if (countsAgainstMax(final.status, final.details)) errorsAgainstMax++;
-  }
-  const counts = {
-    targetCount: command.invocations.length,
-    completedCount: completed,
-    errorCount: errors,
-    deliveryTimedOutCount: deliveryTimedOut,
-  };
-  if (command.open > 0) {
-    return started
-      ? { status: 'InProgress', details: 'InProgress', ...counts }
-      : { status: 'Pending', details: 'Pending', ...counts };
-  }
-  if (command.cancelledAt !== undefined && cancelled > 0)
-    return { status: 'Cancelled', details: 'Cancelled', ...counts };
-  if (success === counts.targetCount) return { status: 'Success', details: 'Success', ...counts };
-  if (errorsAgainstMax > resolveLimit(command.maxErrors, counts.targetCount))
-    return { status: 'Failed', details: 'Failed', ...counts };
-  if (success === 0 && firstProblem) {
-    return firstProblem.details === 'DeliveryTimedOut' || firstProblem.details === 'ExecutionTimedOut'
-      ? { status: 'TimedOut', details: firstProblem.details, ...counts }
-      : {
-          status: firstProblem.status === 'Cancelled' ? 'Cancelled' : 'Failed',
-          details: firstProblem.details,
-          ...counts,
-        };
-  }
-  // Some invocations did not succeed, but not enough failed to fail the command.
-  return { status: 'Success', details: 'Incomplete', ...counts };
 }

@@ -6,7 +6,8 @@
  */
 import type { Partition } from '../partition';
 import type { Timing } from '../knobs';
-import { commandSummary, createCommand, invocationStatus } from './commands';
+import { commandSummary, invocationStatus } from './command-status';
+import { createCommand } from './commands';
 import { resolveTargets } from './targets';
 import type {
   MaintenanceWindow,

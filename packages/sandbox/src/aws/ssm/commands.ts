@@ -5,7 +5,8 @@
 import { SimulatorError, constraintMessage, validationException } from '../errors';
 import { checkPattern, optList, optString, reqString, stringItem, structItem, type Input } from '../validate';
 import { newestFirstKey } from '../paging';
-import { cancelCommand, commandSummary } from '../fleet/commands';
+import { commandSummary } from '../fleet/command-status';
+import { cancelCommand } from '../fleet/commands';
 import type { SimCommand } from '../fleet/model';
 import { pageOf, parseTimestamp, type SsmContext } from './common';
 

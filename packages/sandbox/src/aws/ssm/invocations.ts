@@ -2,7 +2,7 @@
 import { SimulatorError } from '../errors';
 import { checkPattern, optBool, optString, reqString, type Input } from '../validate';
 import { newestFirstKey } from '../paging';
-import { invocationStatus } from '../fleet/commands';
+import { invocationStatus } from '../fleet/command-status';
 import type { SimCommand, SimInvocation } from '../fleet/model';
 import { padKey, pageOf, type SsmContext } from './common';
 import { COMMAND_ID, INSTANCE_ID, commandMatches, readCommandFilters, requireCommand } from './commands';

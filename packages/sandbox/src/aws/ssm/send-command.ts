@@ -14,7 +14,7 @@ import {
 import { createCommand } from '../fleet/commands';
 import { resolveTargets } from '../fleet/targets';
 import type { PatchOperation, RebootOption, Target } from '../fleet/model';
-import { type SsmContext } from './common';
+import type { SsmContext } from './common';
 import { INSTANCE_ID, commandView } from './commands';
 
 const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
