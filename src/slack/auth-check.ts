@@ -68,6 +68,25 @@ export async function slackAuthTest(
 }
 
 /**
+ * A Web API client for the app-level token (Socket Mode's `apps.connections.open`): the token goes
+ * in the Authorization header only, as that method requires, and a 429 is answered, not waited out.
+ */
+export function appTokenClient(
+  target: { appToken: string; apiUrl: string | undefined },
+  logger: webApi.Logger,
+  options: { retries: number; timeoutMs: number },
+): webApi.WebClient {
+  return new webApi.WebClient(undefined, {
+    headers: { Authorization: `Bearer ${target.appToken}` },
+    ...(target.apiUrl ? { slackApiUrl: target.apiUrl } : {}),
+    logger,
+    retryConfig: options.retries > 0 ? { retries: options.retries, minTimeout: 500, maxTimeout: 1000 } : { retries: 0 },
+    timeout: options.timeoutMs,
+    rejectRateLimitedCalls: true,
+  });
+}
+
+/**
  * Asks `apps.connections.open` with the app-level token (Socket Mode), as the receiver does at start:
  * Slack issues a WebSocket URL, which is left unused (it expires on its own). Throws a SlackError
  * naming SLACK_APP_TOKEN and the fix when Slack refuses it or cannot be reached.
@@ -77,14 +96,9 @@ export async function slackAppTokenTest(
   logger: Logger,
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
-  const client = new webApi.WebClient(undefined, {
-    // The app-level token goes in the Authorization header only, as apps.connections.open requires.
-    headers: { Authorization: `Bearer ${target.appToken}` },
-    ...(target.apiUrl ? { slackApiUrl: target.apiUrl } : {}),
-    logger: boltLogger(logger.child({ subsystem: 'slack' })),
-    retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1000 },
-    timeout: options.timeoutMs ?? 10_000,
-    rejectRateLimitedCalls: true,
+  const client = appTokenClient(target, boltLogger(logger.child({ subsystem: 'slack' })), {
+    retries: 1,
+    timeoutMs: options.timeoutMs ?? 10_000,
   });
   try {
     await client.apiCall('apps.connections.open');

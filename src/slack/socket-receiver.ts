@@ -15,10 +15,11 @@
  * - `connected()` says whether a socket is open, and state changes are logged (`subsystem: 'socket'`).
  */
 import type { App, Receiver } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { SlackError } from '../errors';
 import type { Logger } from '../logger';
+import { appTokenClient } from './auth-check';
 import { boltLogger } from './bolt-logger';
 import { backoffMs, DEFAULT_SOCKET_TIMING, type SocketTiming, socketOpenError } from './socket-backoff';
 import { SocketConnection } from './socket-connection';
@@ -66,14 +67,9 @@ export class SocketModeReceiver implements Receiver {
     this.timing = { ...DEFAULT_SOCKET_TIMING, ...options.timing };
     this.random = options.random ?? Math.random;
     this.envelopes = new EnvelopeHandler(() => this.app, this.conns, this.log);
-    // The app-level token goes in the Authorization header only, as apps.connections.open requires.
-    this.web = new WebClient(undefined, {
-      headers: { Authorization: `Bearer ${options.appToken}` },
-      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: WEB_API_TIMEOUT_MS,
-      logger: boltLogger(this.log),
+    this.web = appTokenClient({ appToken: options.appToken, apiUrl: options.apiUrl }, boltLogger(this.log), {
+      retries: 0,
+      timeoutMs: WEB_API_TIMEOUT_MS,
     });
   }
 
