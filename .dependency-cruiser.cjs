@@ -1,7 +1,8 @@
 /**
  * The layer rules (docs/architecture.md, "Layers"): Slack -> commands -> domain -> ports <- adapters,
  * with config, errors, clock, logger, sentence and src/shared usable by all. `npm run deps` checks
- * production code (src/, commands/); tests and scripts are free.
+ * production code (src/, commands/) and the sandbox package (no cycles, nothing of patchbot's own);
+ * tests and scripts are free.
  */
 const NEUTRAL = '^src/(config/|shared/|errors[.]ts$|clock[.]ts$|logger[.]ts$|sentence[.]ts$)';
 const ROOT = '^src/(bot|main|preflight|process-guard)[.]ts$';
@@ -20,6 +21,13 @@ module.exports = {
       comment: 'The simulators are dev-only: production code never loads them.',
       from: { path: '^(src|commands)/', pathNot: SANDBOX },
       to: { path: SANDBOX },
+    },
+    {
+      name: 'sandbox-stands-alone',
+      severity: 'error',
+      comment: 'The stand-ins are their own package: they play Slack and AWS and know nothing of patchbot code.',
+      from: { path: '^packages/sandbox/' },
+      to: { path: '^(src|commands)/' },
     },
     { name: 'commands-not-slack', severity: 'error', comment: 'Commands return data; the Slack layer renders views.', from: { path: '^commands/' }, to: { path: ['^src/slack/', ROOT] } },
     {

@@ -15,10 +15,13 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { StandInContext } from './context';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
 import { sendJson } from './http';
+import type { SlackKnobs } from './knobs';
+import type { FaultPlan } from './rate-limit';
 import { type DeliveryRoom, deliverEnvelope, type PendingAck, receiveAck } from './socket-delivery';
-import type { JsonObject } from './types';
+import type { CallRecord, JsonObject } from './types';
 
 /** Connections Slack allows an app at once. */
 export const MAX_SOCKET_CONNECTIONS = 10;
@@ -42,6 +45,20 @@ export type {
   SocketHubEvents,
   SocketOutageOptions,
 } from './socket-options';
+
+/**
+ * What the hub uses of the stand-in's shared state. `StandInContext` satisfies it; the hub names
+ * only these parts so that the context may hold a hub without the two importing each other.
+ */
+export interface HubContext {
+  readonly baseUrl: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly faults: Pick<FaultPlan, 'take'>;
+  readonly knobs: Pick<SlackKnobs, 'outage' | 'ackTimeoutMs'>;
+  readonly workspace: { readonly bot: { readonly appId: string } };
+  recordCall(record: CallRecord): void;
+}
 
 interface Connection extends SocketConnectionInfo {
   ws: WebSocket;
@@ -68,7 +85,7 @@ export class SocketModeHub {
   private everConnected = false;
 
   constructor(
-    private readonly ctx: StandInContext,
+    private readonly ctx: HubContext,
     /** The only app-level token apps.connections.open accepts. */
     readonly appToken: string,
   ) {}
