@@ -29,6 +29,13 @@ module.exports = {
       from: { path: '^packages/sandbox/' },
       to: { path: '^(src|commands)/' },
     },
+    {
+      name: 'root-is-top',
+      severity: 'error',
+      comment: 'The composition root wires the rooms; only main.ts (and scripts, tests) may import it.',
+      from: { path: '^(src|commands)/', pathNot: '^src/main[.]ts$' },
+      to: { path: ROOT },
+    },
     { name: 'commands-not-slack', severity: 'error', comment: 'Commands return data; the Slack layer renders views.', from: { path: '^commands/' }, to: { path: ['^src/slack/', ROOT] } },
     {
       name: 'commands-via-domain',
