@@ -18,6 +18,7 @@ module.exports = {
   moduleNameMapper: { '^@patchbot/sandbox/(.*)$': '<rootDir>/packages/sandbox/src/$1' },
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   // Production code only (the sandbox is its own package, packages/sandbox).
   collectCoverageFrom: ['src/**/*.ts', 'commands/**/*.ts'],

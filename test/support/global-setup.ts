@@ -1,18 +1,21 @@
 /**
  * Jest's one-time set-up: makes sure the Debian packages tests need are present before any worker
  * starts, so two workers never run apt-get at once: Chromium for the browser tests, python3-botocore
- * (AWS's service models) for the AWS contract test. Each is skipped when the run selects no test
- * that needs it.
+ * (AWS's service models) for the AWS contract test, and a PostgreSQL server for the store tests
+ * (started here, its URL handed to the workers, stopped by global-teardown.ts). Each is skipped when
+ * the run selects no test that needs it.
  */
 import { join } from 'node:path';
 import type { Config } from '@jest/types';
 import { ensureChromium } from './chromium';
 import { ensureBotocoreModels } from './botocore';
+import { startPostgres, TEST_DATABASE_URL } from './postgres';
 
 const A_BROWSER_TEST = join(__dirname, '../browser/workspace.browser.test.ts');
 const THE_CONTRACT_TEST = join(__dirname, '../contract/aws-models.contract.test.ts');
+const A_POSTGRES_TEST = join(__dirname, '../store/postgres-server.test.ts');
 
-export default function globalSetup(globalConfig: Config.GlobalConfig): void {
+export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const pattern = globalConfig.testPathPattern;
   const selects = (file: string) => !pattern || new RegExp(pattern, 'i').test(file);
   const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,5 +27,13 @@ export default function globalSetup(globalConfig: Config.GlobalConfig): void {
     } catch (err) {
       log(`AWS contract test will fail: ${(err as Error).message}`);
     }
+  }
+  if (selects(A_POSTGRES_TEST) && !process.env[TEST_DATABASE_URL]) {
+    const started = Date.now();
+    const server = await startPostgres(log);
+    // Workers are started after this and inherit the environment; the teardown finds the server here.
+    process.env[TEST_DATABASE_URL] = server.url;
+    (globalThis as { patchbotPostgres?: typeof server }).patchbotPostgres = server;
+    log(`PostgreSQL for the store tests on ${server.url} (started in ${Date.now() - started} ms)`);
   }
 }
