@@ -2,13 +2,12 @@
  * The demo page: one self-contained HTML document (no external assets) that shows a channel as
  * the selected user sees it and acts as that user. The page embeds no workspace data: its script
  * polls `/_ui/state` and builds every node with textContent, so nothing from a message is ever
- * parsed as HTML. Look in style.ts, behaviour in script.ts, Block Kit and mrkdwn in blocks-script.ts.
+ * parsed as HTML. Look in style.ts; behaviour in browser/ (typed modules, bundled by bundle.ts).
  */
-import { SCRIPT } from './script';
 import { STYLE } from './style';
 
-/** The demo page's HTML. */
-export function demoPage(): string {
+/** The demo page's HTML around its bundled script (from `pageScript`, already safe to inline). */
+export function demoPage(script: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -42,7 +41,7 @@ export function demoPage(): string {
 </main>
 <div id="modal" class="overlay" role="dialog" aria-modal="true" aria-label="" hidden style="display:none"></div>
 <div id="confirm" class="overlay" hidden style="display:none"></div>
-<script>${SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StandInContext } from '../context';
 import type { SlackDriver } from '../driver';
 import { mediaType, readBody, sendHtml, sendJson } from '../http';
+import { pageScript } from './bundle';
 import { demoPage } from './page';
 import { inertJson, uiState } from './state';
 
@@ -28,7 +29,17 @@ export async function handleUi(
 ): Promise<boolean> {
   const path = url.pathname;
   if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-    sendHtml(res, 200, demoPage());
+    let script: string;
+    try {
+      script = await pageScript();
+    } catch (err) {
+      // A broken page script must not take the stand-in down: say what failed, in plain text.
+      const why = err instanceof Error ? err.message : String(err);
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+      res.end(`The demo page's script did not build: ${why}\n`);
+      return true;
+    }
+    sendHtml(res, 200, demoPage(script));
     return true;
   }
   if (req.method === 'GET' && path === '/_ui/state') {

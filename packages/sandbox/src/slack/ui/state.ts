@@ -1,10 +1,10 @@
 /** The demo page's view of the workspace: one channel as one user sees it. */
 import type { StandInContext } from '../context';
 import { compareTs } from '../ids';
-import type { Json, JsonObject } from '../types';
+import type { UiMessage, UiState } from './state-types';
 
 /** The JSON the page polls: directory (people with a role hint, the bot and user-group handles by id), the channel's messages with threads, the user's ephemerals and open modal. */
-export function uiState(ctx: StandInContext, channelId: string | undefined, userId: string | undefined): JsonObject {
+export function uiState(ctx: StandInContext, channelId: string | undefined, userId: string | undefined): UiState {
   const ws = ctx.workspace;
   const users = ws.listUsers();
   const channels = ws.listChannels();
@@ -20,12 +20,12 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
       .filter((g) => g.users.includes(id))
       .map((g) => `@${g.handle}`);
   const all = channel ? ctx.messages.messages(channel.id) : [];
-  const toJson = (m: (typeof all)[number]): JsonObject => ({
+  const toJson = (m: (typeof all)[number]): UiMessage => ({
     ts: m.ts,
     user: m.user,
     isBot: Boolean(m.bot_id),
     text: m.text,
-    blocks: m.blocks as Json[],
+    blocks: m.blocks,
     edited: Boolean(m.edited),
     versions: m.history.length,
     ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
@@ -58,10 +58,10 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
       ts: e.ts,
       user: e.from,
       text: e.text,
-      blocks: e.blocks as Json[],
+      blocks: e.blocks,
       ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}),
     })),
-    modal: modal ? { id: modal.id, view: modal.view, errors: (modal.errors ?? {}) as JsonObject } : null,
+    modal: modal ? { id: modal.id, view: modal.view, errors: modal.errors ?? {} } : null,
   };
 }
 
