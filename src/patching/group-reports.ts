@@ -1,17 +1,10 @@
 /**
- * What the domain hands to views: plain data about groups, operations and their results. Views
- * turn these into Block Kit; nothing here knows about Slack or the SDK.
+ * What the domain hands to views about a group: its compliance (`/patch status`), its baselines and
+ * its maintenance windows. Plain data; nothing here knows about Slack or the SDK.
  */
 import type { MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from './fleet-types';
-import type { OperationKind, OperationStatus } from './lifecycle';
-import type { InstanceLine, ScopeFailure, SeverityCounts } from './record-schemas';
 import type { OtherSpellingInstances } from './plan-parts';
-
-export type { ApprovalState, Decision } from './approval-types';
-export type { OtherSpellingInstances, PlanBaseline, PlannedPatch, PromotionEvidence } from './plan-parts';
-export type { ChangePlan } from './plan-record';
-export type { DriftItem, DriftReport, InstanceLine, ScopeFailure, SeverityCounts } from './record-schemas';
-export type { InstanceOutcome, MissingPatchSummary, OperationReport } from './report-record';
+import type { InstanceLine, ScopeFailure, SeverityCounts } from './record-schemas';
 
 /** An instance that is not compliant, and why. */
 export interface NonCompliantInstance extends InstanceLine {
@@ -61,34 +54,6 @@ export interface GroupStatus {
   scanAge: { oldest: Date | undefined; newest: Date | undefined; maxAgeMs: number };
   /** Instances under the other tag spelling, when there are any (they are not counted above). */
   otherSpelling?: OtherSpellingInstances | undefined;
-}
-
-/** What an operation came to, by one rule (verdict.ts) for the card, thread, history and digest. */
-export type Verdict =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'problems'
-  | 'failed'
-  | 'notSent'
-  | 'cancelled'
-  | 'rejected'
-  | 'expired';
-
-/** One line of `/patch history`. */
-export interface HistoryEntry {
-  operationId: string;
-  kind: OperationKind;
-  group: string;
-  status: OperationStatus;
-  requestedBy: string;
-  /** Who rejected or cancelled it (a user id), for a rejected or cancelled operation. */
-  closedBy?: string | undefined;
-  createdAt: Date;
-  finishedAt: Date | undefined;
-  summary: string | undefined;
-  /** The outcome by the same rule the card uses. */
-  verdict: Verdict;
 }
 
 /** A group's baseline as found in one scope and region. */
