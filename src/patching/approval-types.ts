@@ -9,8 +9,8 @@ export const DecisionSchema = z.object({
   at: date,
   reason: z.string().optional(),
 });
-/** One approval or rejection. */
-export type Decision = z.infer<typeof DecisionSchema>;
+/** One approval or rejection (its date revived). */
+export type Decision = z.output<typeof DecisionSchema>;
 
 /** The approval state a card shows. */
 export const ApprovalStateSchema = z.object({
@@ -22,5 +22,5 @@ export const ApprovalStateSchema = z.object({
   expiresAt: optionalDate,
   decisions: z.array(DecisionSchema),
 });
-/** The approval state of an install or reboot. */
-export type ApprovalState = z.infer<typeof ApprovalStateSchema>;
+/** The approval state of an install or reboot (its dates revived). */
+export type ApprovalState = z.output<typeof ApprovalStateSchema>;

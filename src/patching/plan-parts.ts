@@ -45,8 +45,8 @@ export const PlanBaselineSchema = z.object({
   name: z.string(),
   modifiedDate: optionalDate,
 });
-/** A plan's baseline in one scope and region. */
-export type PlanBaseline = z.infer<typeof PlanBaselineSchema>;
+/** A plan's baseline in one scope and region (its date revived). */
+export type PlanBaseline = z.output<typeof PlanBaselineSchema>;
 
 /**
  * Instances tagged with the group's value under the other tag key spelling (`PatchGroup=PRD` for a

@@ -1,8 +1,9 @@
 /**
  * The zod pieces shared by the stored records (the plan, the final report, the result): scope
- * failures, severity counts, dates, instance lines, drift. Each stored shape is the `z.infer` (the
- * output) of its schema: what reading yields, dates revived; what is written is that value as JSON,
- * dates as ISO text.
+ * failures, severity counts, dates, instance lines, drift. Each stored shape is the `z.infer` of
+ * its schema; where the schema coerces a date or preprocesses a null the type is spelled `z.output`
+ * on purpose: the domain holds what reading yields (Dates, null read as absent), and the input side
+ * is only ever the JSON written from that value (dates as ISO text), so no type names it.
  *
  * Objects are exact (`z.object`: a key the schema does not name is dropped on read, not kept and
  * not refused): during a rolling restart an older process reads what a newer one wrote, and a
@@ -64,5 +65,5 @@ export const DriftSchema = z.object({
   offline: z.array(InstanceLineSchema),
   notIncluded: z.array(ReasonedLineSchema),
 });
-/** The drift re-check as stored on the result and the report. */
-export type DriftReport = z.infer<typeof DriftSchema>;
+/** The drift re-check as read back (its date revived). */
+export type DriftReport = z.output<typeof DriftSchema>;
