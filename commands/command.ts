@@ -2,7 +2,8 @@ import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { Sentence } from '../src/sentence';
 import type { Operation } from '../src/patching/ports';
-import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
+import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
+import type { HistoryEntry } from '../src/patching/history';
 import type { Authorizer } from '../src/patching/decision';
 import type { Handles, Reply, Visibility } from './reply';
 

@@ -3,7 +3,8 @@
  * it (src/slack/views/reply.ts), so commands never build Slack blocks and never import src/slack.
  */
 import type { PatchGroup } from '../src/config';
-import type { BaselinesReport, GroupStatus, HistoryEntry, WindowsReport } from '../src/patching/types';
+import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
+import type { HistoryEntry } from '../src/patching/history';
 import type { Sentence } from '../src/sentence';
 
 /** User group handles by id, so replies name groups without notifying them. */

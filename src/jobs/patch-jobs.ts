@@ -12,7 +12,7 @@ import {
   pollWindows,
   recordDigest,
 } from '../patching/poll';
-import type { ScopeFailure } from '../patching/types';
+import type { ScopeFailure } from '../patching/record-schemas';
 import type { NoticePoster } from './notices';
 import type { Store } from '../patching/ports';
 import type { Job } from './scheduler';

@@ -8,7 +8,8 @@ import { nameList, principal, said, user, type Sentence } from '../sentence';
 import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
 import type { Authorizer } from './decision';
 import { readPlan, readResult } from './records';
-import type { ApprovalState, Decision, OperationReport } from './types';
+import type { ApprovalState, Decision } from './approval-types';
+import type { OperationReport } from './report-record';
 
 /** The authorizer approval asks: the one `Authorizer` of commands, domain and Slack. */
 export type ApprovalAuthorizer = Authorizer;

@@ -2,7 +2,7 @@
 import type { PatchGroup } from '../config/schema';
 import { PatchbotError } from '../errors';
 import type { RebootParams } from './records';
-import type { ChangePlan } from './types';
+import type { ChangePlan } from './plan-record';
 
 /**
  * No target, and some scopes could not be read: "nothing to do" would be a guess, because the

@@ -13,7 +13,7 @@ import { PatchParamsSchema, readResult } from './records';
 import { buildReport, type CommandInvocations } from './report';
 import { FIND_LOOKBACK_MS } from './send-attempts';
 import { decorate, publishMessage, type Tracked, type TrackingContext } from './tracking-context';
-import type { OperationReport } from './types';
+import type { OperationReport } from './report-record';
 import { progressSignature, type UpdateBudget } from './update-budget';
 
 /** SSM command statuses after which no more invocations come. */

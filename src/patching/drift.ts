@@ -11,7 +11,9 @@ import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
-import type { ChangePlan, DriftItem, DriftReport, InstanceLine, PlanBaseline } from './types';
+import type { ChangePlan } from './plan-record';
+import type { DriftItem, DriftReport, InstanceLine } from './record-schemas';
+import type { PlanBaseline } from './plan-parts';
 
 /** What the re-check needs. */
 export interface DriftDeps {

@@ -17,7 +17,8 @@ import { finalStatus, resultCounts, summaryLine, withCompliance, type CommandInv
 import type { PatchGroup } from '../config/schema';
 import type { Store } from './ports';
 import type { PatchingDeps } from './deps';
-import type { InstanceLine, OperationReport, ScopeFailure } from './types';
+import type { InstanceLine, ScopeFailure } from './record-schemas';
+import type { OperationReport } from './report-record';
 
 /** What the end of an operation reads and writes, and the operation's group (undefined once unconfigured). */
 export type FinalDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'clock'> & { group: PatchGroup | undefined };

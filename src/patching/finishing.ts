@@ -12,7 +12,7 @@ import { readResult, resultJson } from './records';
 import { buildReport, type CommandInvocations } from './report';
 import { releaseTags } from './send-set';
 import { decorate, journalOf, type Tracked, type TrackingContext } from './tracking-context';
-import type { OperationReport } from './types';
+import type { OperationReport } from './report-record';
 
 /** Publishes results and ends operations; see the file comment. */
 export class Finishing {

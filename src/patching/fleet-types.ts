@@ -229,16 +229,20 @@ export interface PatchCommandSpec {
   timeoutSeconds: number;
 }
 
-/** Command invocation statuses (SSM's CommandInvocationStatus). */
-export type InvocationStatus =
-  | 'Pending'
-  | 'InProgress'
-  | 'Delayed'
-  | 'Success'
-  | 'Cancelled'
-  | 'TimedOut'
-  | 'Failed'
-  | 'Cancelling';
+/** Command invocation statuses (SSM's CommandInvocationStatus), for the stored report's schema. */
+export const INVOCATION_STATUSES = [
+  'Pending',
+  'InProgress',
+  'Delayed',
+  'Success',
+  'Cancelled',
+  'TimedOut',
+  'Failed',
+  'Cancelling',
+] as const;
+
+/** A command invocation's status. */
+export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
 
 /** One instance's part of a command. */
 export interface CommandInvocation {

@@ -9,7 +9,7 @@ import { mapLimit } from '../shared/concurrency';
 import type { PatchGroup } from '../config/schema';
 import { toPatchbotError, type PatchbotError } from '../errors';
 import type { Logger } from '../logger';
-import type { ScopeFailure } from './types';
+import type { ScopeFailure } from './record-schemas';
 
 export type { PatchGateway } from './ports';
 

@@ -1,8 +1,24 @@
 /** History lines and verdicts of stored operations, for `/patch history` and the views that show the same outcome. */
 import type { Operation } from './ports';
 import { readResult } from './records';
-import type { HistoryEntry, Verdict } from './types';
-import { verdictOf } from './verdict';
+import type { OperationKind, OperationStatus } from './lifecycle';
+import { verdictOf, type Verdict } from './verdict';
+
+/** One line of `/patch history`. */
+export interface HistoryEntry {
+  operationId: string;
+  kind: OperationKind;
+  group: string;
+  status: OperationStatus;
+  requestedBy: string;
+  /** Who rejected or cancelled it (a user id), for a rejected or cancelled operation. */
+  closedBy?: string | undefined;
+  createdAt: Date;
+  finishedAt: Date | undefined;
+  summary: string | undefined;
+  /** The outcome by the same rule the card uses. */
+  verdict: Verdict;
+}
 
 /**
  * A history line from an operation record. Who rejected or cancelled it is `closedBy` (an id for the

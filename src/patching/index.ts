@@ -1,5 +1,12 @@
 /** The patching domain's public surface: services, the runner and tracker, and the pure helpers views and jobs reuse. */
-export * from './types';
+export type * from './group-reports';
+export type { ApprovalState, Decision } from './approval-types';
+export type { OtherSpellingInstances, PlanBaseline, PlannedPatch, PromotionEvidence } from './plan-parts';
+export type { ChangePlan } from './plan-record';
+export type { DriftItem, DriftReport, InstanceLine, ScopeFailure, SeverityCounts } from './record-schemas';
+export type { InstanceOutcome, MissingPatchSummary, OperationReport } from './report-record';
+export type { HistoryEntry } from './history';
+export type { Verdict } from './verdict';
 export * from './lifecycle';
 export {
   PatchService,

@@ -11,7 +11,8 @@ import type { Logger } from '../logger';
 import type { NewSnapshotEntry, SnapshotEntry, SnapshotPatch } from './ports';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { byName } from './status';
-import type { InstanceLine, MissingPatchSummary, ScopeFailure } from './types';
+import type { InstanceLine, ScopeFailure } from './record-schemas';
+import type { MissingPatchSummary } from './report-record';
 
 /** Patch states kept in the snapshot: not installed, whether never tried or failed. */
 export const SNAPSHOT_PATCH_STATES = ['Missing', 'Failed'] as const;

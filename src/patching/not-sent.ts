@@ -6,7 +6,7 @@
 import type { Logger } from '../logger';
 import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
 import { readResult, resultJson, type OperationResult } from './records';
-import type { ScopeFailure } from './types';
+import type { ScopeFailure } from './record-schemas';
 
 /** sending → failed with `code` and `message`; returns the operation as it now is. */
 export function failUnsent(

@@ -5,7 +5,8 @@ import type { PatchingDeps } from './deps';
 import { refreshMissing } from './missing';
 import type { SnapshotPatch } from './ports';
 import { fetchGroupCompliance, type ScopeCompliance } from './status';
-import type { ChangePlan, InstanceLine, ScopeFailure } from './types';
+import type { ChangePlan } from './plan-record';
+import type { InstanceLine, ScopeFailure } from './record-schemas';
 
 /** EC2 states of instances that are gone or going: left out of the plan altogether. */
 const GONE_STATES = new Set(['terminated', 'shutting-down']);

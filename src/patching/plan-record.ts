@@ -1,75 +1,44 @@
-/** The change plan stored on an install or reboot (op.plan): its schema, read back leniently, and written as JSON. */
+/** The change plan stored on an install or reboot (op.plan): its schema and type, read back leniently, and written as JSON. */
 import { z } from 'zod';
 import type { Operation } from './ports';
-import { InstanceLineSchema, optionalDate, ScopeFailureSchema } from './record-schemas';
-import type { ChangePlan } from './types';
+import { OtherSpellingSchema, PlanBaselineSchema, PlannedPatchSchema, PromotionEvidenceSchema } from './plan-parts';
+import { InstanceLineSchema, optionalDate, ReasonedLineSchema, ScopeFailureSchema } from './record-schemas';
 
-const PlanLineSchema = z.looseObject({
-  instanceId: z.string(),
-  name: z.string().optional(),
-  scope: z.string(),
-  region: z.string(),
-});
-const PlanSchema = z.looseObject({
+/** What an install or reboot will change, shown on the card before anything runs. */
+export const ChangePlanSchema = z.object({
   kind: z.enum(['install', 'reboot']),
   group: z.string(),
-  targets: z.array(PlanLineSchema),
-  excluded: z.array(z.looseObject({ ...PlanLineSchema.shape, reason: z.string() })),
-  patches: z.array(
-    z.object({
-      title: z.string(),
-      kbId: z.string(),
-      severity: z.string(),
-      classification: z.string(),
-      instances: z.number(),
-    }),
-  ),
+  /** Instances the change runs on. */
+  targets: z.array(InstanceLineSchema),
+  /** Instances left out and why (stopped, agent unreachable, nothing pending for a reboot). */
+  excluded: z.array(ReasonedLineSchema),
+  /** Install: the patches, worst first. */
+  patches: z.array(PlannedPatchSchema),
   rebootOption: z.enum(['RebootIfNeeded', 'NoReboot']),
   maxConcurrency: z.string(),
   maxErrors: z.string(),
+  /** Age of the latest scan the plan rests on; the dates absent when the group was never scanned. */
   scan: z.object({ newest: optionalDate, oldest: optionalDate, maxAgeMs: z.number(), stale: z.boolean() }),
-  promotion: z.preprocess(
-    (v) => (v === null ? undefined : v),
-    z
-      .object({
-        fromGroup: z.string(),
-        lastInstall: z.preprocess(
-          (v) => (v === null ? undefined : v),
-          z.object({ operationId: z.string(), status: z.string(), finishedAt: optionalDate }).optional(),
-        ),
-        compliantNow: z.boolean().optional(),
-        nonCompliantInstances: z.number(),
-        warning: z.string().optional(),
-      })
-      .optional(),
-  ),
+  promotion: z.preprocess((v) => (v === null ? undefined : v), PromotionEvidenceSchema.optional()),
+  /** Absent from plans stored before failures were recorded: read as none. */
   failures: z.array(ScopeFailureSchema).default([]),
-  baselines: z
-    .array(
-      z.object({
-        scope: z.string(),
-        region: z.string(),
-        baselineId: z.string(),
-        name: z.string(),
-        modifiedDate: optionalDate,
-      }),
-    )
-    .optional(),
-  otherSpelling: z
-    .object({
-      tagKey: z.string(),
-      tagValue: z.string(),
-      groupTagKey: z.string(),
-      instances: z.array(InstanceLineSchema),
-    })
-    .optional(),
+  /** Install: the baseline behind the plan in each scope and region, re-checked right before the send. */
+  baselines: z.array(PlanBaselineSchema).optional(),
+  /** Instances tagged with the group's value under the other tag key: SSM counts them, this change does not reach them. */
+  otherSpelling: OtherSpellingSchema.optional(),
 });
+
+/**
+ * A change plan: the schema's output (dates revived, `failures` always present), which is what the
+ * domain builds and reads; the input side is only ever JSON from the store.
+ */
+export type ChangePlan = z.output<typeof ChangePlanSchema>;
 
 /** The plan stored on an install or reboot (op.plan), with its dates revived; undefined when absent or unreadable. */
 export function readPlan(op: Pick<Operation, 'plan'>): ChangePlan | undefined {
   if (op.plan === null || op.plan === undefined) return undefined;
-  const parsed = PlanSchema.safeParse(op.plan);
-  return parsed.success ? (parsed.data as unknown as ChangePlan) : undefined;
+  const parsed = ChangePlanSchema.safeParse(op.plan);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** A plan as JSON for op.plan (dates become ISO text, undefined fields are dropped). */

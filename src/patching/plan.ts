@@ -16,7 +16,8 @@ import { members, readGroup, scanAge, unreachableReason, type Member } from './p
 import { byName, fetchGroupCompliance } from './status';
 import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { findOtherSpelling, type OtherSpelling } from './tag-spelling';
-import type { ChangePlan, PlanBaseline, PlannedPatch, PromotionEvidence } from './types';
+import type { ChangePlan } from './plan-record';
+import type { PlanBaseline, PlannedPatch, PromotionEvidence } from './plan-parts';
 
 /** Why a reboot plan leaves out an instance that waits for nothing (also how a replan tells `reboot` from `reboot all`). */
 export const NO_REBOOT_PENDING = 'no reboot pending';

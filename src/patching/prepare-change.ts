@@ -5,7 +5,7 @@ import type { PatchingDeps } from './deps';
 import { checkDrift } from './drift';
 import { readPlan, readResult, resultJson, type SendSet } from './records';
 import { sendSetOf } from './send-set';
-import type { DriftReport } from './types';
+import type { DriftReport } from './record-schemas';
 
 /** Fails the operation with a user-facing error and nothing sent (the runner's sending → failed). */
 export type FailUnsent = (op: Operation, code: string, message: string) => Operation;

@@ -4,7 +4,7 @@
  */
 import type { Operation } from './ports';
 import type { PostJournal } from './post-journal';
-import type { OperationReport } from './types';
+import type { OperationReport } from './report-record';
 
 /** What a publish is: the first message, an update while running, or the result. */
 export type PublishPhase = 'started' | 'progress' | 'finished';

@@ -20,7 +20,7 @@ import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import type { PatchingDeps } from './deps';
 import { failUnsent } from './not-sent';
-import type { ScopeFailure } from './types';
+import type { ScopeFailure } from './record-schemas';
 
 /** What a reboot step uses: the domain's I/O, the caller's log, and the group of an operation. */
 export type RebootDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'clock'> & {

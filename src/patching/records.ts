@@ -6,15 +6,8 @@
 import { z } from 'zod';
 import type { PatchGroup } from '../config/schema';
 import type { Operation } from './ports';
-import type { DriftReport, OperationReport, ScopeFailure, SeverityCounts } from './types';
-import {
-  DriftSchema,
-  LineSchema,
-  optionalDate,
-  date,
-  ScopeFailureSchema,
-  SeverityCountsSchema,
-} from './record-schemas';
+import { DriftSchema, ScopeFailureSchema, SeverityCountsSchema } from './record-schemas';
+import { OperationReportSchema } from './report-record';
 
 export { planJson, readPlan } from './plan-record';
 
@@ -60,116 +53,52 @@ const SendAttemptSchema = z.object({
 /** One scope's write-ahead send record. */
 export type SendAttempt = z.infer<typeof SendAttemptSchema>;
 
-/** The final report as stored while an operation finishes (dates as ISO text), so a restart republishes the same result. */
-const StoredReportSchema = z.looseObject({
-  operationId: z.string(),
-  kind: z.enum(['scan', 'install', 'reboot']),
-  group: z.string(),
-  status: z.string(),
-  requestedBy: z.string(),
-  startedAt: date,
-  finishedAt: optionalDate,
+/** Counts kept in the compact result, for history and for later evidence (promoteFrom). */
+const ResultCountsSchema = z.object({
   total: z.number(),
-  finished: z.number(),
   succeeded: z.number(),
   failed: z.number(),
-  unreachable: z.array(
-    z.looseObject({
-      ...LineSchema.shape,
-      status: z.string(),
-      statusDetails: z.string().optional(),
-      ec2State: z.string().optional(),
-    }),
-  ),
-  outcomes: z.array(z.looseObject({ ...LineSchema.shape, status: z.string(), statusDetails: z.string().optional() })),
-  missingBySeverity: SeverityCountsSchema.optional(),
-  newlyMissing: z.array(
-    z.object({
-      title: z.string(),
-      kbId: z.string(),
-      severity: z.string(),
-      classification: z.string(),
-      instances: z.array(LineSchema),
-    }),
-  ),
-  failures: z.array(ScopeFailureSchema),
-  notice: z.string().optional(),
-  sentAt: optionalDate,
-  drift: DriftSchema.optional(),
-  notReached: z.array(LineSchema).optional(),
+  unreachable: z.number(),
 });
 
-/** Counts kept in the compact result, for history and for later evidence (promoteFrom). */
-export interface ResultCounts {
-  total: number;
-  succeeded: number;
-  failed: number;
-  unreachable: number;
-}
-
-/** op.result as the domain writes it. */
-export interface OperationResult {
-  /** One line for history, e.g. "7 of 8 scanned, 1 unreachable; 1 patch newly missing". */
-  summary?: string | undefined;
-  counts?: ResultCounts | undefined;
-  missingBySeverity?: SeverityCounts | undefined;
-  newlyMissing?: number | undefined;
-  /** Scopes that could not be sent to or read. */
-  failures: ScopeFailure[];
-  /** True once the 'finished' publish happened: a restart must not post the result (or its thread) again. */
-  published?: boolean | undefined;
-  /** The final report, kept only between computing it and the terminal transition. */
-  final?: OperationReport | undefined;
-  /** Set when an approver rejected the operation (or the requester withdrew it). */
-  rejection?: { userId: string; at: string; reason?: string | undefined } | undefined;
-  /** Set when someone cancelled the operation. */
-  cancellation?: { userId: string; at: string; from: string } | undefined;
-  /** A reboot: written before RebootInstances is called (`requestedAt`), then what was rebooted. */
-  reboot?:
-    | { requestedAt: string; rebooted?: Array<{ scope: string; region: string; instanceIds: string[] }> | undefined }
-    | undefined;
-  /** An approved install: exactly the instances it is sent to (tagged, then targeted by that tag), recorded before the first call. */
-  sendSet?: SendSet | undefined;
-  /** An approved change: the re-check right before the send. */
-  drift?: DriftReport | undefined;
-  /** When the commands went out (ISO text): "took" counts from here. */
-  sentAt?: string | undefined;
-  /** Set once the send set's marker tag has been removed again. */
-  tagsReleased?: boolean | undefined;
-  /** Sends started per scope and region, written before each SendCommand (see send-attempts.ts). */
-  attempts?: SendAttempt[] | undefined;
-  /** At the end: whether anything went wrong short of failing (unreachable, offline, not reached), for "finished with problems". */
-  problems?: boolean | undefined;
-  /** The write-ahead journal of the operation's Slack posts (card, thread parts), by key; see post-journal.ts. */
-  posts?: Record<string, PostRecord> | undefined;
-}
+/** The compact result's counts. */
+export type ResultCounts = z.infer<typeof ResultCountsSchema>;
 
 /**
  * One Slack post of an operation: `posting` is written before chat.postMessage is called (a
  * restart or another process must look it up before posting again, and not before `settleAt`, when
  * a request still in flight can no longer land); `posted` holds where it landed.
  */
-export type PostRecord =
-  | { state: 'posting'; at: string; settleAt: string }
-  | { state: 'posted'; at: string; ts: string };
-
 const PostRecordSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('posting'), at: z.string(), settleAt: z.string() }),
   z.object({ state: z.literal('posted'), at: z.string(), ts: z.string() }),
 ]);
 
+/** One journalled post. */
+export type PostRecord = z.infer<typeof PostRecordSchema>;
+
+/**
+ * op.result as the domain writes it. Loose on purpose: the result is read, changed and written back
+ * (`resultJson({ ...readResult(op), … })`), so a key this version does not know (written by a newer
+ * process on the same file) must survive the round trip.
+ */
 const ResultSchema = z.looseObject({
+  /** One line for history, e.g. "7 of 8 scanned, 1 unreachable; 1 patch newly missing". */
   summary: z.string().optional(),
-  counts: z
-    .object({ total: z.number(), succeeded: z.number(), failed: z.number(), unreachable: z.number() })
-    .optional(),
+  counts: ResultCountsSchema.optional(),
   missingBySeverity: SeverityCountsSchema.optional(),
   newlyMissing: z.number().optional(),
+  /** Scopes that could not be sent to or read. */
   failures: z.array(ScopeFailureSchema).default([]),
+  /** True once the 'finished' publish happened: a restart must not post the result (or its thread) again. */
   published: z.boolean().optional(),
-  final: z.unknown().optional(),
+  /** The final report, kept only between computing it and the terminal transition; an unreadable one is dropped, the rest kept. */
+  final: OperationReportSchema.optional().catch(undefined),
+  /** Set when an approver rejected the operation (or the requester withdrew it). */
   rejection: z.object({ userId: z.string(), at: z.string(), reason: z.string().optional() }).optional(),
+  /** Set when someone cancelled the operation. */
   cancellation: z.object({ userId: z.string(), at: z.string(), from: z.string() }).optional(),
+  /** A reboot: written before RebootInstances is called (`requestedAt`), then what was rebooted. */
   reboot: z
     .object({
       requestedAt: z.string(),
@@ -178,26 +107,29 @@ const ResultSchema = z.looseObject({
         .optional(),
     })
     .optional(),
+  /** An approved install: exactly the instances it is sent to (tagged, then targeted by that tag), recorded before the first call. */
   sendSet: SendSetSchema.optional(),
+  /** Sends started per scope and region, written before each SendCommand (see send-attempts.ts). */
   attempts: z.array(SendAttemptSchema).optional(),
+  /** An approved change: the re-check right before the send. */
   drift: DriftSchema.optional(),
+  /** When the commands went out (ISO text): "took" counts from here. */
   sentAt: z.string().optional(),
+  /** Set once the send set's marker tag has been removed again. */
   tagsReleased: z.boolean().optional(),
+  /** At the end: whether anything went wrong short of failing (unreachable, offline, not reached), for "finished with problems". */
   problems: z.boolean().optional(),
+  /** The write-ahead journal of the operation's Slack posts (card, thread parts), by key; see post-journal.ts. */
   posts: z.record(z.string(), PostRecordSchema).optional(),
 });
+
+/** op.result as read: the schema's output (`failures` always present, the final report's dates revived). */
+export type OperationResult = z.output<typeof ResultSchema>;
 
 /** Reads op.result leniently: unknown or malformed parts are dropped, never thrown. */
 export function readResult(op: Pick<Operation, 'result'>): OperationResult {
   const parsed = ResultSchema.safeParse(op.result ?? {});
-  if (!parsed.success) return { failures: [] };
-  const { final, ...rest } = parsed.data;
-  const report = final === undefined ? undefined : StoredReportSchema.safeParse(final);
-  return {
-    ...rest,
-    failures: rest.failures,
-    final: report?.success ? (report.data as unknown as OperationReport) : undefined,
-  };
+  return parsed.success ? parsed.data : { failures: [] };
 }
 
 /** op.result as JSON (the final report's dates become ISO text; undefined fields are dropped). */

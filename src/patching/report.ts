@@ -8,7 +8,8 @@ import type { Operation, OperationCommand } from './ports';
 import type { ResultCounts } from './records';
 import { countInstance, missingBuckets } from './severity';
 import { byName } from './status';
-import type { InstanceOutcome, OperationReport, ScopeFailure, SeverityCounts } from './types';
+import type { InstanceOutcome, OperationReport } from './report-record';
+import type { ScopeFailure, SeverityCounts } from './record-schemas';
 
 /** Invocation statuses that will not change any more. */
 export const FINAL_INVOCATION_STATUSES: readonly InvocationStatus[] = ['Success', 'Failed', 'TimedOut', 'Cancelled'];

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR, type Operation, type OperationCommand } from './ports';
 import type { PatchingDeps } from './deps';
 import { fanOut, gatewaysForGroup, type PatchGateway } from './group-fleet';
 import { FIND_LOOKBACK_MS, MAX_SEND_ATTEMPTS, attemptsAt } from './send-attempts';
-import type { ScopeFailure } from './types';
+import type { ScopeFailure } from './record-schemas';
 
 /** After this many failed attempts to ask a scope whether it got the command, the scope is given up unsent. */
 export const RESUME_CHECK_ATTEMPTS = 3;

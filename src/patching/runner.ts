@@ -19,7 +19,7 @@ import { groupOf, type PatchingDeps } from './deps';
 import { failUnsent } from './not-sent';
 import { lookUpSends, NOTHING_YET, type Prior } from './resume-lookup';
 import { OPERATION_TAG_KEY } from './send-set';
-import type { ScopeFailure } from './types';
+import type { ScopeFailure } from './record-schemas';
 
 export type { PatchingDeps } from './deps';
 

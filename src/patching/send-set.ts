@@ -11,7 +11,8 @@ import type { Logger } from '../logger';
 import type { Operation, Store } from './ports';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { readResult, resultJson, type SendSet } from './records';
-import type { ChangePlan, DriftReport } from './types';
+import type { ChangePlan } from './plan-record';
+import type { DriftReport } from './record-schemas';
 
 /** The tag key patchbot marks a change's approved targets with; its value is the operation id. */
 export const OPERATION_TAG_KEY = 'patchbot-operation';

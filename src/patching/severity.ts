@@ -5,7 +5,7 @@
  * bucket only while it has patches that are really missing or failed.
  */
 import type { InstancePatchState } from './fleet-types';
-import type { SeverityCounts } from './types';
+import type { SeverityCounts } from './record-schemas';
 
 /** An instance's missing buckets: SSM's counts when it has missing or failed patches, else none. */
 export function missingBuckets(

@@ -15,14 +15,8 @@ import type { OtherSpelling } from './tag-spelling';
 import { byName } from './instance-order';
 
 export { byName } from './instance-order';
-import type {
-  GroupStatus,
-  NonCompliantInstance,
-  ScopeFailure,
-  SeverityCounts,
-  StaleInstance,
-  UnreachableInstance,
-} from './types';
+import type { GroupStatus, NonCompliantInstance, StaleInstance, UnreachableInstance } from './group-reports';
+import type { ScopeFailure, SeverityCounts } from './record-schemas';
 
 /** One scope's raw compliance data. */
 export interface ScopeCompliance {

@@ -11,7 +11,8 @@ import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import { byName } from './instance-order';
-import type { InstanceLine, OtherSpellingInstances, ScopeFailure } from './types';
+import type { InstanceLine, ScopeFailure } from './record-schemas';
+import type { OtherSpellingInstances } from './plan-parts';
 
 /** Instances tagged with the group's value under the other tag key, across the group's scopes. */
 export interface OtherSpelling extends OtherSpellingInstances {

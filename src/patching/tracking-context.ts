@@ -12,7 +12,7 @@ import { storeJournal, type PostJournal } from './post-journal';
 import type { OperationPublisher, PublishPhase } from './publisher-port';
 import type { PublishSlots } from './publish-slots';
 import { readResult } from './records';
-import type { OperationReport } from './types';
+import type { OperationReport } from './report-record';
 import { progressSignature } from './update-budget';
 
 /** In-memory state of one operation. */

@@ -3,7 +3,7 @@
  * (Tier 3), and approval cards, results and other messages need part of that: running operations
  * share `updatesPerMinute`, so with many running each one updates less often than updateIntervalMs.
  */
-import type { OperationReport } from './types';
+import type { OperationReport } from './report-record';
 
 /** Shares the progress-update allowance among the operations running now. */
 export class UpdateBudget {

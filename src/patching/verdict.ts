@@ -9,7 +9,19 @@
  * - succeeded: everything it was sent to succeeded.
  */
 import type { OperationStatus } from './lifecycle';
-import type { OperationReport, Verdict } from './types';
+import type { OperationReport } from './report-record';
+
+/** What an operation came to, by one rule (this file) for the card, thread, history and digest. */
+export type Verdict =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'problems'
+  | 'failed'
+  | 'notSent'
+  | 'cancelled'
+  | 'rejected'
+  | 'expired';
 
 /** Whether a report shows trouble: failed, unreachable, offline or never-reached instances, or a scope that failed. */
 export function hasProblems(

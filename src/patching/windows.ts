@@ -10,7 +10,7 @@ import { mapLimit } from '../shared/concurrency';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
 import { fanOut, type PatchGateway } from './group-fleet';
-import type { WindowEntry, WindowsReport } from './types';
+import type { WindowEntry, WindowsReport } from './group-reports';
 
 /** Windows read at once per scope (each costs four calls). */
 const WINDOW_CONCURRENCY = 4;

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { CARD, type PostJournal } from '../patching/post-journal';
 import type { OperationPublisher, PublishedMessage, PublishPhase } from '../patching/tracker';
-import type { OperationReport } from '../patching/types';
+import type { OperationReport } from '../patching/report-record';
 import type { Operation } from '../store';
 import { fitMessage } from './limits';
 import { NO_NAMES, type NameDirectory } from './directory';

@@ -11,7 +11,7 @@ import { renderReply, type RenderedReply as Reply } from '../../src/slack/views/
 import { ConflictError, NotFoundError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { normalizeOperationId } from '../../src/store';
-import type { HistoryEntry } from '../../src/patching/types';
+import type { HistoryEntry } from '../../src/patching/history';
 import { SHARE_ACTION } from '../../src/slack/views/share';
 import { demoConfig } from '../support/bot';
 import { expectWithinLimits, smallStatus } from '../slack/views/fixtures';

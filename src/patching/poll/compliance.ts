@@ -13,7 +13,7 @@ import type { NewSnapshotEntry, SnapshotEntry, Store } from '../ports';
 import type { PatchGateway } from '../group-fleet';
 import { refreshMissing, type InstanceChange } from '../missing';
 import { byName, fetchGroupCompliance, isCompliant } from '../status';
-import type { InstanceLine, ScopeFailure } from '../types';
+import type { InstanceLine, ScopeFailure } from '../record-schemas';
 import type { ComplianceDiff, NonCompliantChange } from './poll-results';
 
 /** What the pollers need. */

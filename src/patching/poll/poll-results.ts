@@ -1,8 +1,8 @@
 /**
  * What the pollers (issue 5) hand to jobs and views: plain data, nothing Slack-specific. Kept apart
- * from ../types.ts so the poller and the views can change independently.
+ * from ../group-reports.ts and ../report-record.ts so the poller and the views can change independently.
  */
-import type { InstanceLine, ScopeFailure, SeverityCounts } from '../types';
+import type { InstanceLine, ScopeFailure, SeverityCounts } from '../record-schemas';
 
 /** A patch an instance newly misses (or failed to install). */
 export interface NewlyMissingPatch {

@@ -4,7 +4,7 @@
  * memory: after a restart a scope that still fails is reported once more, which is the safe side.
  */
 import type { ScopeRef } from '../group-fleet';
-import type { ScopeFailure } from '../types';
+import type { ScopeFailure } from '../record-schemas';
 
 /** What changed in a group's failing scopes since the last recorded poll. */
 export interface ScopeHealthChange {

@@ -16,7 +16,7 @@ import { mapLimit } from '../../shared/concurrency';
 import type { Store } from '../ports';
 import { fanOut, type PatchGateway } from '../group-fleet';
 import { resolveWindowGroups } from '../windows';
-import type { ScopeFailure } from '../types';
+import type { ScopeFailure } from '../record-schemas';
 import type { PollDeps } from './compliance';
 import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './poll-results';
 

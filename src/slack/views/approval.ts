@@ -4,7 +4,7 @@
  * user-group mention there would notify every member of the group), the
  * "Approved by @bob at …" line of a running change, and the rejection with its reason.
  */
-import type { ApprovalState, Decision } from '../../patching/types';
+import type { ApprovalState, Decision } from '../../patching/approval-types';
 import { listWithMore } from '../limits';
 import { NO_HANDLES, escapeText, formatTime, mention, principal, truncate, type Handles } from '../mrkdwn';
 import { REJECT_REASON_MAX } from './actions';

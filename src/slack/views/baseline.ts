@@ -5,7 +5,8 @@
  */
 import type { ApprovalRule, PatchBaseline } from '../../patching/fleet-types';
 import type { PatchGroup } from '../../config/schema';
-import type { BaselineEntry, ScopeFailure } from '../../patching/types';
+import type { BaselineEntry } from '../../patching/group-reports';
+import type { ScopeFailure } from '../../patching/record-schemas';
 import { listWithMore } from '../limits';
 import { bold, code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
 import {

@@ -5,8 +5,8 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { BlockCollection, Blocks, type BlockBuilder } from 'slack-block-builder';
-import type { Verdict } from '../../patching/types';
-import type { InstanceLine, ScopeFailure, SeverityCounts } from '../../patching/types';
+import type { Verdict } from '../../patching/verdict';
+import type { InstanceLine, ScopeFailure, SeverityCounts } from '../../patching/record-schemas';
 import { SECTION_CHUNK_CHARS, SLACK_LIMITS, chunkItems, fitMessage, listWithMore, type ListOptions } from '../limits';
 import { bold, code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
 import type { SlackMessage } from './message';

@@ -6,7 +6,8 @@
  * again. Running and finished changes are drawn by operationView.
  */
 import { Bits, Blocks, Elements, type BlockBuilder } from 'slack-block-builder';
-import type { ChangePlan, OperationReport } from '../../patching/types';
+import type { ChangePlan } from '../../patching/plan-record';
+import type { OperationReport } from '../../patching/report-record';
 import {
   NO_HANDLES,
   bold,

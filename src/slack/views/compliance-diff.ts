@@ -4,7 +4,7 @@
  * then one capped section per kind of change; full lists go to the thread. Newly missing patches
  * sit under each instance, or are grouped by patch when instances share them.
  */
-import type { InstanceLine } from '../../patching/types';
+import type { InstanceLine } from '../../patching/record-schemas';
 import { listWithMore, type ListOptions } from '../limits';
 import { escapeText, formatCount, formatTime, oneLine, plural, truncate } from '../mrkdwn';
 import {

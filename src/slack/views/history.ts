@@ -1,5 +1,5 @@
 /** `/patch history [group]`: the last operations, one line each: id, kind, group, outcome, who, when, summary. */
-import type { HistoryEntry } from '../../patching/types';
+import type { HistoryEntry } from '../../patching/history';
 import { chunkLines, listWithMore } from '../limits';
 import { bold, code, escapeText, formatAge, formatTime, mention, oneLine, plural, truncate } from '../mrkdwn';
 import { VERDICT_WORDS } from '../../patching/verdict';

@@ -7,7 +7,9 @@
  */
 import type { OperationKind } from '../../shared/lifecycle';
 import { isTerminal } from '../../shared/lifecycle';
-import type { InstanceLine, OperationReport, Verdict } from '../../patching/types';
+import type { InstanceLine } from '../../patching/record-schemas';
+import type { OperationReport } from '../../patching/report-record';
+import type { Verdict } from '../../patching/verdict';
 import { VERDICT_WORDS, hasProblems, verdictOf } from '../../patching/verdict';
 import { listWithMore } from '../limits';
 import {

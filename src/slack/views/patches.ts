@@ -1,5 +1,6 @@
 /** Patches as lines: worst first, severity and classification, the id in code, the title escaped. */
-import type { MissingPatchSummary, PlannedPatch } from '../../patching/types';
+import type { MissingPatchSummary } from '../../patching/report-record';
+import type { PlannedPatch } from '../../patching/plan-parts';
 import { code, escapeText, oneLine, plural, truncate } from '../mrkdwn';
 
 /** Severity rank for sorting patches worst first; unknown severities sort last. */

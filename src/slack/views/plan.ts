@@ -5,7 +5,8 @@
  * here and posted in full as thread replies.
  */
 import { otherSpellingFix, otherSpellingSummary } from '../../patching/tag-spelling';
-import type { ChangePlan, PromotionEvidence } from '../../patching/types';
+import type { ChangePlan } from '../../patching/plan-record';
+import type { PromotionEvidence } from '../../patching/plan-parts';
 import { listWithMore, type ListOptions } from '../limits';
 import { bold, code, escapeText, formatAge, formatCount, formatDuration, oneLine, plural, truncate } from '../mrkdwn';
 import {

@@ -4,7 +4,7 @@
  * listed in, and the group's compliance afterwards.
  */
 import type { OperationKind } from '../../shared/lifecycle';
-import type { InstanceOutcome, OperationReport } from '../../patching/types';
+import type { InstanceOutcome, OperationReport } from '../../patching/report-record';
 import { listWithMore } from '../limits';
 import { escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
 import { instanceLabel } from './blocks';

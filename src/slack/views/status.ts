@@ -4,7 +4,12 @@
  * every long list ends with "…and N more" and continues in the thread.
  */
 import { otherSpellingFix, otherSpellingSummary } from '../../patching/tag-spelling';
-import type { GroupStatus, NonCompliantInstance, StaleInstance, UnreachableInstance } from '../../patching/types';
+import type {
+  GroupStatus,
+  NonCompliantInstance,
+  StaleInstance,
+  UnreachableInstance,
+} from '../../patching/group-reports';
 import { code, escapeText, formatAge, formatCount, formatDuration, formatTime, plural } from '../mrkdwn';
 import { listWithMore } from '../limits';
 import {

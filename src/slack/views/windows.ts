@@ -3,7 +3,8 @@
  * next run (relative and absolute) and last result, soonest first; disabled windows last.
  */
 import type { WindowExecution } from '../../patching/fleet-types';
-import type { ScopeFailure, WindowEntry } from '../../patching/types';
+import type { ScopeFailure } from '../../patching/record-schemas';
+import type { WindowEntry } from '../../patching/group-reports';
 import { bold, code, escapeText, formatAge, formatCount, formatTime, oneLine, plural, truncate } from '../mrkdwn';
 import { listWithMore } from '../limits';
 import { blocks, detailThread, failuresSection, footer, header, message, section } from './blocks';

@@ -4,7 +4,7 @@ import { ACTIONS, REJECT_MODAL } from '../../../src/slack/views/actions';
 import { decisionNoticeView } from '../../../src/slack/views/errors';
 import { operationView } from '../../../src/slack/views/operation';
 import { rejectModalView } from '../../../src/slack/views/reject-modal';
-import type { OperationReport } from '../../../src/patching/types';
+import type { OperationReport } from '../../../src/patching/report-record';
 import type { SlackMessage } from '../../../src/slack/views/message';
 import {
   EVIL,

@@ -4,18 +4,16 @@ import { BLOCK_KIT_LIMITS, textOf } from '@patchbot/sandbox/slack';
 import { blocksTextLength } from '@patchbot/sandbox/slack/blocks-validate';
 import { TRIMMED, MESSAGE_TEXT_BUDGET, FALLBACK_TEXT_MAX } from '../../../src/slack/limits';
 import type { SlackMessage } from '../../../src/slack/views/message';
+import type { ApprovalState } from '../../../src/patching/approval-types';
+import type { ChangePlan } from '../../../src/patching/plan-record';
 import type {
-  ApprovalState,
-  ChangePlan,
   GroupStatus,
-  InstanceOutcome,
-  MissingPatchSummary,
   NonCompliantInstance,
-  OperationReport,
-  PlannedPatch,
   StaleInstance,
   UnreachableInstance,
-} from '../../../src/patching/types';
+} from '../../../src/patching/group-reports';
+import type { InstanceOutcome, MissingPatchSummary, OperationReport } from '../../../src/patching/report-record';
+import type { PlannedPatch } from '../../../src/patching/plan-parts';
 
 /** Everything hostile a tag, a patch title or a user can put in a string. */
 export const EVIL = ['<!channel>', '<@U0ALICE001>', '<https://evil.example|click me>', '*bold* _x_ `code`'];

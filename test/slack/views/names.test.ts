@@ -4,7 +4,7 @@
  * sees (fallback text, blocks, threads, the reject dialog), and no `<!subteam^…>`, which would
  * notify every member of a group that is only being named.
  */
-import type { OperationReport } from '../../../src/patching/types';
+import type { OperationReport } from '../../../src/patching/report-record';
 import type { ComplianceDiff, DigestData, WindowResult } from '../../../src/patching/poll/poll-results';
 import { PatchbotConfigSchema } from '../../../src/config/schema';
 import { channel, nameList, principal, said, user } from '../../../src/sentence';

@@ -8,7 +8,7 @@ import { closeOperation } from '../../../src/patching/finalize';
 import { resultJson, readResult } from '../../../src/patching/records';
 import { finalStatus, summaryLine } from '../../../src/patching/report';
 import { toHistoryEntry } from '../../../src/patching/service';
-import type { OperationReport } from '../../../src/patching/types';
+import type { OperationReport } from '../../../src/patching/report-record';
 import { VERDICT_WORDS } from '../../../src/patching/verdict';
 import { openDatabase } from '../../../src/store';
 import { formatDuration } from '../../../src/slack/mrkdwn';

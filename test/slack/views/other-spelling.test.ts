@@ -1,5 +1,5 @@
 /** `/patch status`: instances tagged with the other spelling of the group's tag key, as a person reads them. */
-import type { InstanceLine } from '../../../src/patching/types';
+import type { InstanceLine } from '../../../src/patching/record-schemas';
 import { statusView } from '../../../src/slack/views/status';
 import { EVIL_NAME, expectWithinLimits, readable, smallStatus } from './fixtures';
 

@@ -6,7 +6,7 @@ import { groupsView } from '../../../src/slack/views/groups';
 import { helpView } from '../../../src/slack/views/help';
 import { historyView } from '../../../src/slack/views/history';
 import { windowsView, type WindowViewEntry } from '../../../src/slack/views/windows';
-import type { HistoryEntry } from '../../../src/patching/types';
+import type { HistoryEntry } from '../../../src/patching/history';
 import { EVIL_NAME, HOUR, NOW, expectWithinLimits, readable } from './fixtures';
 
 const config = PatchbotConfigSchema.parse({
