@@ -19,6 +19,7 @@ import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
+import { InFlight } from './shared/in-flight';
 import { openDatabase, type Operation, type Store } from './store';
 import type { CommandServices } from '../commands/command';
 
@@ -51,6 +52,12 @@ export interface RunningBot {
   readonly role: Role;
   /** Runs a scheduled job now (compliance-poll, window-poll, digest), as its schedule would. */
   runJob(name: string): Promise<void>;
+  /**
+   * Resolves once every Slack request whose handling has begun is done with (its listeners, and the
+   * work after the acknowledgement) and then, on the leader, a tracking pass has run: whatever those
+   * requests set going has been acted on. Tests wait for it before asserting that nothing (more) happened.
+   */
+  idle(): Promise<void>;
   /** Stops taking requests, stops tracking, closes AWS clients and the state file. */
   stop(): Promise<void>;
 }
@@ -158,6 +165,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger,
     replayLog: store.seenRequests,
   });
+  // Every request that passed the request guard counts until its listeners are done: what idle() waits for.
+  const requests = new InFlight();
+  slack.app.use(({ next }) => requests.run(next));
   const jobs = createPatchJobs({
     config,
     store,
@@ -212,6 +222,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         return leadership.role;
       },
       runJob: (name) => scheduler.runNow(name),
+      async idle() {
+        await requests.idle();
+        await work.nextPass();
+      },
       async stop() {
         await slack.stop();
         await leadership.stop();

@@ -3,6 +3,8 @@
  * and stop() waits for the pass in progress and leaves no timer behind (so jest exits on its own).
  * A pass that throws or rejects is handed to `onError` and the next pass runs as usual: a timer's
  * rejection must never reach the process (an unhandled rejection ends it without a word).
+ * nextPass() tells a caller when a pass that began after its call has ended, so anything it queued
+ * before the call has been looked at (the bot's idle signal).
  */
 
 /** Runs `pass` every `intervalMs` once started. */
@@ -12,6 +14,8 @@ export class Ticker {
   private timer: NodeJS.Timeout | undefined;
   private timerDue = 0;
   private active = false;
+  /** Callers of nextPass() waiting for a pass that has not begun yet. */
+  private waiters: Array<() => void> = [];
 
   constructor(
     private readonly pass: () => Promise<void>,
@@ -37,6 +41,16 @@ export class Ticker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    this.release(this.waiters.splice(0));
+  }
+
+  /**
+   * Resolves once a pass that begins after this call has ended: at once when neither started nor in a
+   * pass, and on stop() for those still waiting (no pass is coming then).
+   */
+  nextPass(): Promise<void> {
+    if (!this.active && !this.running) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Runs a pass soon (at once if started), without waiting for the interval. */
@@ -53,12 +67,22 @@ export class Ticker {
     this.running = (async () => {
       do {
         this.rerun = false;
-        await this.pass();
+        const waiting = this.waiters.splice(0);
+        try {
+          await this.pass();
+        } finally {
+          this.release(waiting);
+        }
       } while (this.rerun);
     })().finally(() => {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /** Tells callers of nextPass() that their pass has ended. */
+  private release(waiting: Array<() => void>): void {
+    for (const resolve of waiting) resolve();
   }
 
   /** Hands a failed pass to onError; an onError that throws is not allowed to end the loop either. */

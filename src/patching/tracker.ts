@@ -166,6 +166,14 @@ export class OperationTracker {
     this.ticker.wake();
   }
 
+  /**
+   * Resolves once a pass that begins after this call has ended, so every operation stored or tracked
+   * before the call has been looked at; at once when not tracking (a follower, a stopped tracker).
+   */
+  nextPass(): Promise<void> {
+    return this.ticker.nextPass();
+  }
+
   /** One pass over every unfinished (and watched) operation; concurrent calls share the pass in progress. */
   tick(): Promise<void> {
     return this.ticker.tick();

@@ -3,7 +3,7 @@
  * types and clicks on the page goes to the real bot as signed requests, and what the bot sends is
  * what the page shows. The bot, the Slack stand-in and the fleet simulator are the e2e harness.
  */
-import { DEMO_IDS, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, settled, startHarness, type Harness } from '../support/bot';
 import { WorkspacePage, ended, launchWorkspaceBrowser, type WorkspaceBrowser } from './workspace-page';
 
 const { users, channels } = DEMO_IDS;
@@ -68,7 +68,9 @@ describe('the demo workspace in Chromium', () => {
     expect(await dialog.textContent()).toMatch(/Approve this change\?[\s\S]*Install .*PRD/);
     await dialog.getByRole('button', { name: 'Not yet' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await new Promise((r) => setTimeout(r, 300));
+    // The page has handled "Not yet" (its status line says so, where a sent click says "sending"), and the bot is idle.
+    await browser.page.locator('#status', { hasText: 'cancelled Approve' }).waitFor();
+    await settled(h.bot);
     expect(sends(h)).toBe(sentBefore);
 
     await ws.click(bobsCard, 'Approve', 'Approve');

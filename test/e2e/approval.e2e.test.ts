@@ -5,7 +5,7 @@
 import { openDatabase } from '../../src/store';
 import { silentLogger } from '../../src/logger';
 import { GROUPS, sandboxFleet } from '../support/aws';
-import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 const APPROVE = 'patchbot.approve';
@@ -22,7 +22,7 @@ async function approve(h: Harness, ts: string, userId: string): Promise<string> 
   const before = h.slack.responses().length;
   const r = await h.slack.driver.blockAction({ userId, channelId: channels.prd, messageTs: ts, actionId: APPROVE });
   expect(r.status).toBe(200);
-  await new Promise((res) => setTimeout(res, 300));
+  await settled(h.bot);
   return JSON.stringify(h.slack.responses().slice(before));
 }
 
@@ -297,7 +297,7 @@ describe('expiry and crashes', () => {
 
       await h.restart();
       await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
-      await new Promise((r) => setTimeout(r, 500));
+      await settled(h.bot);
       expect(sends(h)).toBe(1);
     } finally {
       await h.close();

@@ -3,7 +3,7 @@
  * card of the operation it names, and an Approve is stored before Slack is told the click arrived
  * (so a crash right after the acknowledgement loses nothing), or the clicker is told it was not.
  */
-import { DEMO_IDS, demoConfig, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, demoConfig, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 const APPROVE = 'patchbot.approve';
@@ -56,7 +56,7 @@ describe('a click counts only on its own card', () => {
     expect(click.status).toBe(200);
     const told = await h.slack.driver.waitForResponse((r) => JSON.stringify(r.body).includes('not on the card'));
     expect(JSON.stringify(told.body)).toContain(c.op.id);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(h.bot);
     for (const op of [a.op, c.op]) {
       expect(h.bot.store.approvals.list(op.id)).toEqual([]);
       expect(h.bot.store.operations.get(op.id)?.status).toBe('pending');

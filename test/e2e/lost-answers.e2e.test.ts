@@ -4,7 +4,7 @@
  * longer land, looks the command up by its Comment, and sends again only when nothing ran. Real Bolt,
  * signed clicks, the real SDK against the simulator, whose network faults drop or delay the answers.
  */
-import { DEMO_IDS, OPERATION_ENDED, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, OPERATION_ENDED, readable, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 /** Answers are awaited 2 s (a loaded CI machine answers in time): a lost send may land until 2 s + the 5 s margin after it started. */
@@ -102,7 +102,7 @@ describe('lost and late AWS answers', () => {
     h.sim.configure({ faults: [{ action: 'ec2:RebootInstances', kind: 'lose-answer', times: 1 }] });
     const card = await requestAndApprove(h, 'reboot PRD', /Reboot .*PRD.*waiting for approval/);
     const done = await ended(h, card.ts);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(h.bot);
     expect(h.sim.changes('RebootInstances')).toHaveLength(1);
     expect(h.sim.stats().calls.RebootInstances).toBe(1);
     const text = readable(done);

@@ -3,7 +3,7 @@
  * moment make one card (or one run), and the other requester is told privately which change is in
  * the way, its state, who asked and how to cancel it.
  */
-import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, readable, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 
@@ -31,7 +31,7 @@ describe('one change per group', () => {
       15000,
       'the refusal',
     );
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(h.bot);
     const cards = h.slack
       .messages(channels.prd)
       .slice(before)

@@ -8,9 +8,10 @@ import { isTerminal } from '../../src/patching/lifecycle';
 import { readResult } from '../../src/patching/records';
 import { waitFor, type SlackMessage } from '@patchbot/sandbox/slack';
 import type { Operation } from '../../src/store';
-import { DEMO_IDS, OPERATION_ENDED, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, OPERATION_ENDED, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
+/** Lets time pass: only for outages whose length is what a test is about, never to wait for the bot. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `/patch <text>` as alice in `channel` and returns the operation's card once it is posted. */
@@ -90,12 +91,13 @@ describe('Slack unreachable for 30 s while an install finishes', () => {
     );
     expect(readResult(stored(h, op.id)).published).toBe(false);
     expect(readResult(stored(h, op.id)).final?.total).toBeGreaterThan(0);
+    // The outage's length is under test (30 s), not a wait for the bot.
     await sleep(Math.max(0, 30000 - (Date.now() - downAt)));
     h.slack.configure({ outage: 'none' });
 
     await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
     await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 30000, 'a condition', 200);
-    await sleep(1000);
+    await settled(h.bot);
     expectWholeResult(h, channels.stg, card, op);
     expect(cards(h, channels.stg, /Install of STG/)).toHaveLength(1);
   }, 150000);
@@ -114,6 +116,7 @@ describe('Slack answering invalid_auth while an install finishes, and the bot re
     h.slack.configure({ outage: 'invalid_auth' });
     await waitFor(() => (isTerminal(stored(h, op.id).status) ? true : undefined), 20000, 'a condition', 200);
     await h.bot.stop();
+    // The outage's length is under test (20 s), not a wait for the bot.
     await sleep(Math.max(0, 20000 - (Date.now() - downAt)));
     // Bolt checks the token at start, so the bot comes back once Slack does.
     h.slack.configure({ outage: 'none' });
@@ -121,7 +124,7 @@ describe('Slack answering invalid_auth while an install finishes, and the bot re
 
     await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
     await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 30000, 'a condition', 200);
-    await sleep(1000);
+    await settled(h.bot);
     expectWholeResult(h, channels.stg, card, op);
     expect(cards(h, channels.stg, /Install of STG/)).toHaveLength(1);
   }, 120000);
@@ -138,7 +141,7 @@ describe('a chat.update that hangs for 90 s', () => {
     // The next chat.update in PRD (the PRD scan's progress or result) hangs.
     h.slack.hangNext('chat.update', 90_000, { channel: channels.prd });
     const a = await start(h, channels.prd, 'scan PRD', /Scan of PRD/);
-    await sleep(500);
+    await settled(h.bot);
     const startedAt = Date.now();
     const b = await start(h, channels.stg, 'scan STG', /Scan of STG/);
     expect(Date.now() - startedAt).toBeLessThan(5000);
@@ -174,7 +177,7 @@ describe('internal_error in answer to the card, which Slack posted all the same'
           .find((o) => o.kind === 'scan' && o.group === 'STG' && readResult(o).published),
       10000,
     );
-    await sleep(1000);
+    await settled(h.bot);
     expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
     expect(op.messageTs).toBe(ended.ts);
     expect(ended.metadata).toEqual({
@@ -206,11 +209,16 @@ describe('a crash between a thread reply reaching Slack and its record', () => {
     );
     await h.bot.stop();
     await waitFor(() => (replies(h, channels.stg, card.ts).length > 0 ? true : undefined), 10000, 'a condition', 100);
-    await sleep(500);
+    // Slack has answered the held reply (to the stopped bot, which no longer records it).
+    await waitFor(
+      () => h.slack.calls('chat.postMessage').some((c) => c.args['thread_ts'] === card.ts && c.status === 200),
+      5000,
+      'the held reply answered',
+    );
 
     await h.restart();
     await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 40000, 'a condition', 200);
-    await sleep(1000);
+    await settled(h.bot);
     expectWholeResult(h, channels.stg, card, op);
     const first = replies(h, channels.stg, card.ts).filter((m) => m.metadata?.event_payload['post'] === 'result:0');
     expect(first).toHaveLength(1);
@@ -237,7 +245,7 @@ describe('two bots tracking one state file', () => {
       await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
       await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 20000, 'a condition', 200);
       h.slack.configure({ latencyMs: 0 });
-      await sleep(1500);
+      await settled(first, h.bot);
       expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
       expectWholeResult(h, channels.stg, card, op);
       const posted = h.slack

@@ -6,11 +6,10 @@
  * no message, no vote.
  */
 import { DEMO_IDS, DEMO_WORKSPACE } from '@patchbot/sandbox/slack';
-import { startHarness, type Harness } from '../support/bot';
+import { settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 const APPROVE = 'patchbot.approve';
-const settle = () => new Promise((r) => setTimeout(r, 300));
 
 /** Everything the bot did in Slack, AWS and its store, apart from its start-up calls. */
 function sideEffects(h: Harness) {
@@ -41,7 +40,7 @@ describe('request guard: timestamps and replays', () => {
       timestampOffsetSeconds: seconds,
     });
     expect(sent.status).toBe(401);
-    await settle();
+    await settled(h.bot);
     expect(sideEffects(h)).toEqual(before);
   });
 
@@ -57,25 +56,28 @@ describe('request guard: timestamps and replays', () => {
     }
   });
 
-  it.each(['scan STG', 'install STG'])('refuses `/patch %s` replayed 2 s later: one operation only', async (text) => {
-    const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
-    const original = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text });
-    expect(original.status).toBe(200);
-    await h.slack.driver.waitFor(
-      () => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1,
-      5000,
-      'the operation',
-    );
-    await new Promise((r) => setTimeout(r, 2000));
-    // The captured request exactly as it was: body, timestamp and signature.
-    const replay = await h.slack.driver.send(original.sent.body, {
-      timestamp: original.sent.timestamp,
-      signature: original.sent.signature,
-    });
-    expect(replay.status).toBe(409);
-    await settle();
-    expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
-  });
+  it.each(['scan STG', 'install STG'])(
+    'refuses `/patch %s` replayed once the original has been handled: one operation only',
+    async (text) => {
+      const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
+      const original = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text });
+      expect(original.status).toBe(200);
+      await h.slack.driver.waitFor(
+        () => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1,
+        5000,
+        'the operation',
+      );
+      await settled(h.bot);
+      // The captured request exactly as it was: body, timestamp and signature.
+      const replay = await h.slack.driver.send(original.sent.body, {
+        timestamp: original.sent.timestamp,
+        signature: original.sent.signature,
+      });
+      expect(replay.status).toBe(409);
+      await settled(h.bot);
+      expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
+    },
+  );
 
   it('refuses a replay sent to the restarted bot: what was accepted is remembered in the state file', async () => {
     const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
@@ -97,7 +99,7 @@ describe('request guard: timestamps and replays', () => {
       signature: original.sent.signature,
     });
     expect(replay.status).toBe(409);
-    await settle();
+    await settled(h.bot);
     expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
   });
 });
@@ -122,7 +124,7 @@ describe('request guard: the installation', () => {
       ...identity,
     });
     expect(sent.status).toBe(403);
-    await settle();
+    await settled(h.bot);
     expect(sideEffects(h)).toEqual(before);
   });
 
@@ -150,7 +152,7 @@ describe('request guard: the installation', () => {
       });
       expect(click.status).toBe(403);
     }
-    await settle();
+    await settled(h.bot);
     expect(sideEffects(h)).toEqual(before);
     expect(h.bot.store.approvals.list(op.id)).toEqual([]);
     expect(h.bot.store.operations.get(op.id)?.status).toBe('pending');
@@ -194,7 +196,7 @@ describe('request guard: an Enterprise Grid org-wide install', () => {
       });
       expect(sent.status).toBe(403);
     }
-    await settle();
+    await settled(h.bot);
     expect(sideEffects(h)).toEqual(before);
   });
 });

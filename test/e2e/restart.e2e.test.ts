@@ -2,7 +2,29 @@
  * The bot stopped in the middle of a scan and started again on the same state file: the scan is
  * not sent again, and its result is still posted, once, in the same message.
  */
-import { DEMO_IDS, OPERATION_ENDED, readable, startHarness, type Harness } from '../support/bot';
+import { waitFor } from '@patchbot/sandbox/slack';
+import { sandboxFleet } from '../support/aws';
+import { DEMO_IDS, OPERATION_ENDED, readable, settled, startHarness, type Harness } from '../support/bot';
+
+/** Waits until SSM reports every invocation of the one command sent as ended. */
+async function commandEnded(h: Harness): Promise<void> {
+  const fleet = sandboxFleet(h.sim.url);
+  try {
+    const commandId = h.sim.changes('SendCommand')[0]!.detail['commandId'] as string;
+    const ended = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut']);
+    await waitFor(
+      async () => {
+        const invocations = await fleet.gateways[0]!.listCommandInvocations(commandId);
+        return invocations.length > 0 && invocations.every((i) => ended.has(i.status));
+      },
+      10000,
+      'the scan to end in SSM',
+      100,
+    );
+  } finally {
+    fleet.close();
+  }
+}
 
 const { users, channels } = DEMO_IDS;
 
@@ -20,7 +42,7 @@ describe('restart during a scan', () => {
 
     await h.bot.stop();
     // While the bot is down the instances finish; nothing can post the result.
-    await new Promise((r) => setTimeout(r, 2500));
+    await commandEnded(h);
     expect(h.slack.messages(channels.prd).find((m) => m.ts === started.ts)?.text).not.toMatch(OPERATION_ENDED);
 
     await h.restart();
@@ -32,7 +54,7 @@ describe('restart during a scan', () => {
     );
     expect(readable(final)).toContain('prd-app-3');
 
-    await new Promise((r) => setTimeout(r, 1000));
+    await settled(h.bot);
     const scans = h.slack
       .messages(channels.prd)
       .filter((m) => (m.thread_ts ?? m.ts) === m.ts && /Scan of PRD/.test(m.text));

@@ -4,7 +4,7 @@
  * and where the bot is not in the channel says how to invite it. Through the real Bolt app,
  * signed clicks and the SDK against the simulator.
  */
-import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, readable, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 const SHARE = 'patchbot.share';
@@ -37,7 +37,7 @@ describe('Share in channel', () => {
   }): Promise<{ told: string; responseUrl: string }> {
     const r = await h.slack.driver.blockAction({ ...options, actionId: SHARE });
     expect(r.status).toBe(200);
-    await new Promise((res) => setTimeout(res, 300));
+    await settled(h.bot);
     return {
       told: JSON.stringify(h.slack.responses().filter((x) => x.url === r.responseUrl)),
       responseUrl: r.responseUrl!,

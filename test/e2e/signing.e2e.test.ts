@@ -2,7 +2,7 @@
  * Requests that did not come from Slack are refused by the real Bolt app with 401, and nothing
  * happens: no AWS call, no message, no reply.
  */
-import { DEMO_IDS, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 
@@ -31,7 +31,7 @@ describe('request signing', () => {
       signingSecret: 'not-the-secret',
     });
     expect(sent.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(h.bot);
     expect(sideEffects()).toEqual({ ...before, aws: 0 });
   });
 
@@ -44,7 +44,7 @@ describe('request signing', () => {
       timestampOffsetSeconds: -6 * 60,
     });
     expect(sent.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(h.bot);
     expect(sideEffects()).toEqual({ ...before, aws: 0 });
   });
 
@@ -63,7 +63,7 @@ describe('request signing', () => {
       timestampOffsetSeconds: 30,
     });
     expect(replay.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(h.bot);
     expect(sideEffects()).toEqual({ ...before, aws: 0 });
   });
 

@@ -7,18 +7,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { RunningBot } from '../../src/bot';
 import type { Operation } from '../../src/store';
-import { DEMO_IDS, OPERATION_ENDED, startHarness, type Harness } from '../support/bot';
+import { waitFor } from '@patchbot/sandbox/slack';
+import { DEMO_IDS, OPERATION_ENDED, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 const LEASE = { ttlMs: 1500, renewEveryMs: 300 };
 
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (what: string, ok: () => boolean, timeoutMs: number) => waitFor(ok, timeoutMs, what, 25);
 
 /** The operation's card was posted once, and no thread reply was posted twice. */
 function postedOnce(h: Harness, op: Operation): void {
@@ -64,8 +59,8 @@ describe('two processes on one state file', () => {
         30000,
       );
     }
-    // Give a second tracker (were there one) time to post again.
-    await new Promise((r) => setTimeout(r, 800));
+    // Both processes have handled every request and made a tracking pass since: a second tracker (were there one) has posted again.
+    await settled(h.bot, second);
     const ops = h.bot.store.operations.listRecent({ limit: 10 });
     expect(ops).toHaveLength(5);
     for (const op of ops) {
@@ -114,7 +109,7 @@ describe('the leader dies mid-operation', () => {
 
     h.routeTo(second);
     await h.slack.driver.waitForUpdate(channels.prd, started.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
-    await new Promise((r) => setTimeout(r, 800));
+    await settled(h.bot, second);
     const [op] = second.store.operations.listRecent({ limit: 5 });
     expect(op?.status).toMatch(/succeeded|failed/);
     postedOnce(h, op!);

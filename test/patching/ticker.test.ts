@@ -1,6 +1,8 @@
 import { Ticker } from '../../src/patching/ticker';
+import { eventually } from '../support/aws';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** One turn of the event loop: Node reports unhandled rejections before the next one begins. */
+const turn = () => new Promise((r) => setImmediate(r));
 
 describe('Ticker', () => {
   let unhandled: unknown[];
@@ -27,11 +29,11 @@ describe('Ticker', () => {
       (err) => errors.push(err),
     );
     ticker.start();
-    for (let i = 0; i < 100 && calls < 4; i++) await wait(10);
+    await eventually(async () => (calls >= 4 ? true : undefined), 1000);
     await ticker.stop();
     expect(calls).toBeGreaterThanOrEqual(4);
     expect(errors.map((e) => (e as Error).message)).toEqual(['store busy', 'a bug']);
-    await wait(20);
+    await turn();
     expect(unhandled).toEqual([]);
   });
 
@@ -48,10 +50,10 @@ describe('Ticker', () => {
       },
     );
     ticker.start();
-    for (let i = 0; i < 100 && calls < 3; i++) await wait(10);
+    await eventually(async () => (calls >= 3 ? true : undefined), 1000);
     await ticker.stop();
     expect(calls).toBeGreaterThanOrEqual(3);
-    await wait(20);
+    await turn();
     expect(unhandled).toEqual([]);
   });
 
@@ -62,5 +64,80 @@ describe('Ticker', () => {
       () => undefined,
     );
     await expect(ticker.tick()).rejects.toThrow('x');
+  });
+});
+
+describe('Ticker.nextPass', () => {
+  /** A ticker whose passes each wait until the test ends them; the timer is too slow to interfere. */
+  function heldTicker() {
+    const ends: Array<() => void> = [];
+    let passes = 0;
+    const ticker = new Ticker(
+      () => {
+        passes++;
+        return new Promise<void>((resolve) => ends.push(resolve));
+      },
+      60_000,
+      () => undefined,
+    );
+    return { ticker, ends, passes: () => passes };
+  }
+
+  it('resolves at once when the ticker is neither started nor in a pass', async () => {
+    const { ticker, passes } = heldTicker();
+    await expect(ticker.nextPass()).resolves.toBeUndefined();
+    expect(passes()).toBe(0);
+  });
+
+  it('waits for a pass that begins after the call, not the one under way', async () => {
+    const { ticker, ends, passes } = heldTicker();
+    ticker.start();
+    const first = ticker.tick();
+    let done = false;
+    const next = ticker.nextPass().then(() => {
+      done = true;
+    });
+    ends.shift()!();
+    await first;
+    await turn();
+    expect(done).toBe(false);
+    ticker.wake();
+    await eventually(async () => (ends.length > 0 ? true : undefined), 1000);
+    expect(passes()).toBe(2);
+    expect(done).toBe(false);
+    ends.shift()!();
+    await next;
+    expect(done).toBe(true);
+    await ticker.stop();
+  });
+
+  it('resolves when the pass it waited for fails', async () => {
+    let calls = 0;
+    const errors: unknown[] = [];
+    const ticker = new Ticker(
+      async () => {
+        calls++;
+        throw new Error('store busy');
+      },
+      60_000,
+      (err) => errors.push(err),
+    );
+    ticker.start();
+    const next = ticker.nextPass();
+    ticker.wake();
+    await next;
+    expect(calls).toBe(1);
+    // The failed pass has been reported and no other is under way, so stop() has nothing to wait for.
+    await eventually(async () => (errors.length === 1 ? true : undefined), 1000);
+    await ticker.stop();
+  });
+
+  it('lets go of those still waiting when stopped: no pass is coming', async () => {
+    const { ticker, passes } = heldTicker();
+    ticker.start();
+    const waiting = ticker.nextPass();
+    await ticker.stop();
+    await expect(waiting).resolves.toBeUndefined();
+    expect(passes()).toBe(0);
   });
 });

@@ -86,7 +86,7 @@ describe('fault knobs', () => {
       expect(throttled.every((r) => (r as PromiseRejectedResult).reason.name === 'ThrottlingException')).toBe(true);
       // Another partition has its own bucket.
       await west.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' }));
-      // The bucket refills at the configured rate.
+      // The bucket refills at the configured rate: 450 ms at 5 a second is the time under test, on the wall clock the limiter reads.
       await new Promise((r) => setTimeout(r, 450));
       await east.ssm.send(new DescribePatchGroupStateCommand({ PatchGroup: 'STG' }));
       expect(sim.stats().partitions['123456789012/us-east-1']?.throttled).toBe(throttled.length);
@@ -196,7 +196,13 @@ describe('network faults', () => {
   });
 
   it('delay lands the request later even when its sender gave up; hang drops it without carrying it out', async () => {
-    const sim = await startFleetSimulator({ port: 0 });
+    const dropped: string[] = [];
+    const sim = await startFleetSimulator({
+      port: 0,
+      onExchange: (x) => {
+        if (x.status === 0) dropped.push(x.operation);
+      },
+    });
     const aws = clients(sim.url, { maxAttempts: 1, requestTimeoutMs: 200 });
     try {
       sim.configure({ faults: [{ action: 'ssm:SendCommand', kind: 'delay', ms: 600, times: 1 }] });
@@ -207,7 +213,8 @@ describe('network faults', () => {
 
       sim.configure({ faults: [{ action: 'ssm:SendCommand', kind: 'hang', ms: 300, times: 1 }] });
       await failure(aws.ssm.send(new SendCommandCommand(send)));
-      await new Promise((r) => setTimeout(r, 500));
+      // The simulator is done with the hung request (dropped unanswered): only now does its absence tell.
+      await eventually(async () => (dropped.includes('SendCommand') ? true : undefined));
       expect(sim.changes('SendCommand')).toHaveLength(1);
     } finally {
       aws.destroy();

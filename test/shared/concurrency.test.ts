@@ -20,6 +20,7 @@ describe('mapLimit', () => {
     const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
+      // Calls of different lengths (n ms), so they finish out of order: the duration is the input under test.
       await new Promise((r) => setTimeout(r, n));
       inFlight--;
       return n * 10;

@@ -13,6 +13,7 @@ import { Leadership } from '../../src/jobs/leadership';
 import { silentLogger } from '../../src/logger';
 import { openDatabase } from '../../src/store';
 import { harness, testConfig } from '../patching/helpers';
+import { eventually } from '../support/aws';
 import { capturingLogger } from '../support/log-capture';
 import { pendingInstall, tempDir } from './helpers';
 
@@ -209,11 +210,11 @@ describe('SQLITE_BUSY: another connection holds the write lock', () => {
       locker.exec('BEGIN IMMEDIATE');
       locker.exec('UPDATE leases SET epoch = epoch');
       await expect(h.tracker.start()).resolves.toBeUndefined();
-      await new Promise((r) => setTimeout(r, 200)); // several timer-driven passes, each refused the lock
+      // Several timer-driven passes, each refused the lock.
+      for (let pass = 0; pass < 3; pass++) await h.tracker.nextPass();
       expect(h.store.operations.get(due.id)?.status).toBe('pending');
       locker.exec('ROLLBACK');
-      for (let i = 0; i < 100 && h.store.operations.get(due.id)?.status !== 'expired'; i++)
-        await new Promise((r) => setTimeout(r, 20));
+      await eventually(async () => (h.store.operations.get(due.id)?.status === 'expired' ? true : undefined), 2000);
       expect(h.store.operations.get(due.id)?.status).toBe('expired');
       expect(unhandled).toEqual([]);
     } finally {

@@ -135,6 +135,14 @@ export async function startHarness(
   return harness;
 }
 
+/**
+ * Waits until each bot is idle (`RunningBot.idle`): every request it took has been handled and a
+ * tracking pass has run since. The positive signal before asserting that nothing (more) happened.
+ */
+export async function settled(...bots: RunningBot[]): Promise<void> {
+  await Promise.all(bots.map((bot) => bot.idle()));
+}
+
 /** Every text in a message's blocks and its fallback, for assertions about what a person reads. */
 export function readable(message: { text: string; blocks: unknown[] }): string {
   return `${message.text}\n${JSON.stringify(message.blocks)}`;

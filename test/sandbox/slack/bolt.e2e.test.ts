@@ -198,7 +198,7 @@ describe('the real Bolt app against the Slack stand-in', () => {
         signingSecret: 'not-the-secret',
       });
       expect(r.status).toBe(401);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await bolt.idle();
       nothingRecorded();
     });
 
@@ -210,7 +210,7 @@ describe('the real Bolt app against the Slack stand-in', () => {
         timestampOffsetSeconds: -360,
       });
       expect(r.status).toBe(401);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await bolt.idle();
       nothingRecorded();
     });
 
@@ -228,7 +228,7 @@ describe('the real Bolt app against the Slack stand-in', () => {
       const replay = await slack.driver.send(original.sent.body, { signature: original.sent.signature });
       expect(replay.status).toBe(401);
       expect(replay.sent.timestamp).not.toBe(original.sent.timestamp);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await bolt.idle();
       nothingRecorded();
     });
 

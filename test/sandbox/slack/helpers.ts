@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { App, LogLevel, webApi } from '@slack/bolt';
 import { startSlackStandIn, type SlackStandIn, type SlackStandInOptions } from '@patchbot/sandbox/slack';
+import { InFlight } from '../../../src/shared/in-flight';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test';
@@ -17,6 +18,8 @@ export interface BoltHarness {
   app: App;
   slack: SlackStandIn;
   eventsUrl: string;
+  /** Resolves once every request the app began handling is done with, its listeners included. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,12 +34,15 @@ export async function startBolt(slack: SlackStandIn, register: (app: App) => voi
     clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
     logLevel: LogLevel.ERROR,
   });
+  // Counts each request from Bolt's first middleware until its listeners are done, as the bot does.
+  const requests = new InFlight();
+  app.use(({ next }) => requests.run(next));
   register(app);
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
   const { port } = server.address() as AddressInfo;
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   slack.setBotEventsUrl(eventsUrl);
-  return { app, slack, eventsUrl, stop: () => app.stop() as Promise<void> };
+  return { app, slack, eventsUrl, idle: () => requests.idle(), stop: () => app.stop() as Promise<void> };
 }
 
 /** A logger that drops everything (WebClient logs Slack's `[ERROR]` response messages at error level). */

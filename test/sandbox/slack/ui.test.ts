@@ -99,7 +99,16 @@ describe('the demo page', () => {
         },
         open: () => undefined,
       },
-      fetch: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
+      fetch: (path: string, init?: RequestInit) => {
+        // Read whole before the page sees it, and counted until then, so settle() knows what is in flight.
+        const request = fetch(`${base}${path}`, init).then(
+          async (res) => new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers }),
+        );
+        inFlight.add(request);
+        const done = () => inFlight.delete(request);
+        request.then(done, done);
+        return request;
+      },
       setInterval: (fn: () => Promise<void>) => {
         timer = fn;
         return 0;
@@ -117,7 +126,15 @@ describe('the demo page', () => {
     await slack.driver.waitFor(() => log.children.length > 0);
     return { doc, log, urls, tick: () => timer() };
   }
-  const settle = () => new Promise((r) => setTimeout(r, 150));
+  /** The page's requests still in flight, answers not yet handed to it. */
+  const inFlight = new Set<Promise<Response>>();
+  /** Waits until the page has nothing in flight and has acted on every answer (which may ask again, e.g. a poll). */
+  const settle = async () => {
+    do {
+      await Promise.allSettled([...inFlight]);
+      await new Promise((r) => setImmediate(r));
+    } while (inFlight.size > 0);
+  };
   const dialogOf = (doc: FakeDocument) => doc.getElementById('confirm');
   const msgByTs = (log: FakeNode, ts: string) => log.find('div', 'msg').find((m) => m.getAttribute('data-ts') === ts);
 
