@@ -1,12 +1,13 @@
 import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { StoreError } from '../errors';
 import type { Logger } from '../logger';
 import { storeFailure } from './failure';
 import { migrate, type Migration } from './migrations';
 import type { PatchbotDatabase } from './schema';
+import { PatientSqliteDialect } from './sqlite-dialect';
 
 /** The SQLite backend as opened: the driver's handle, Kysely over it, and the file check. */
 export interface OpenedSqlite {
@@ -64,7 +65,9 @@ export function openSqlite(options: SqliteOpenOptions): OpenedSqlite {
     db.close();
     throw storeFailure(path, 'preparing the database', err);
   }
-  const kysely = new Kysely<PatchbotDatabase>({ dialect: new SqliteDialect({ database: db }) });
+  // From here on the busy wait is the dialect's, asynchronous (see sqlite-dialect.ts); the driver's own would hold the process.
+  db.pragma('busy_timeout = 0');
+  const kysely = new Kysely<PatchbotDatabase>({ dialect: new PatientSqliteDialect(db, options.busyTimeoutMs) });
   return { sqlite: db, kysely, checkFile: fileCheck(path, identity, logger) };
 }
 

@@ -17,10 +17,37 @@ describe('openStore', () => {
     expect(store.path).toBe(path);
     expect(store.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.sqlite!.pragma('busy_timeout', { simple: true })).toBe(1234);
+    // The wait for another connection's lock is the store's own, asynchronous (see the busy-wait test below).
+    expect(store.sqlite!.pragma('busy_timeout', { simple: true })).toBe(0);
     expect(store.sqlite!.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     await store.close();
     await store.close(); // twice is fine
+  });
+
+  it("waits for another connection's lock up to the busy timeout without holding the process, then says locked", async () => {
+    const path = join(tmp.dir, 'busy.db');
+    const clock = new ManualClock();
+    const store = await openStore({ path, logger: silentLogger(), clock, busyTimeoutMs: 300 });
+    const op = await store.operations.create(pendingInstall(clock));
+    const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+    const locker = new Database(path);
+    locker.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const waiting = store.operations.update(op.id, { messageTs: '1.0' });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(ticks).toBeGreaterThan(3); // the process went on while the write waited
+    locker.exec('COMMIT');
+    expect((await waiting).messageTs).toBe('1.0');
+
+    locker.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    await expect(store.operations.update(op.id, { messageTs: '2.0' })).rejects.toMatchObject({ problem: 'locked' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    clearInterval(ticker);
+    locker.exec('ROLLBACK');
+    locker.close();
+    await store.close();
   });
 
   it('keeps state across a close and reopen (what a restart relies on)', async () => {
