@@ -198,7 +198,7 @@ describe('SQLITE_BUSY: another connection holds the write lock', () => {
   it('the tracker starts and keeps passing while the lock is held, and catches up once it is released', async () => {
     const path = join(tmp.dir, 'busy-tracker.db');
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
-    const h = harness({ gateways: [], config: testConfig(), path, clock, busyTimeoutMs: 30 });
+    const h = await harness({ gateways: [], config: testConfig(), path, clock, busyTimeoutMs: 30 });
     const due = await h.store.operations.create(
       pendingInstall(clock, { expiresAt: new Date(clock.now().getTime() + 1000) }),
     );
