@@ -13,7 +13,13 @@ module.exports = {
   ...(kind === 'e2e' ? { testMatch: undefined, testRegex: `^(?=.*\\.test\\.ts$).*(${E2E.join('|')})` } : {}),
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    // Kysely ships ES modules only; jest's module system loads CommonJS, so its files are compiled to it.
+    '/node_modules/kysely/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!kysely/)'],
   // The sandbox is a TypeScript workspace package: tests import it by name, from its sources.
   moduleNameMapper: { '^@patchbot/sandbox/(.*)$': '<rootDir>/packages/sandbox/src/$1' },
   testTimeout: 30000,

@@ -13,8 +13,8 @@ const CANCELLABLE = new Set(['pending', 'approved', 'running']);
 const CANCELLABLE_SHOWN = 5;
 
 /** "Cancellable now: op-… (install on PRD, pending), …", or where to look when there is none. */
-function cancellableNow(ctx: CommandContext): string {
-  const open = ctx.services.history({ limit: 50 }).filter((e) => CANCELLABLE.has(e.status));
+async function cancellableNow(ctx: CommandContext): Promise<string> {
+  const open = (await ctx.services.history({ limit: 50 })).filter((e) => CANCELLABLE.has(e.status));
   if (open.length === 0) return 'Nothing is waiting or running now; /patch history lists past operations.';
   const shown = open.slice(0, CANCELLABLE_SHOWN).map((e) => `${e.operationId} (${e.kind} on ${e.group}, ${e.status})`);
   const more = open.length > shown.length ? ` and ${open.length - shown.length} more (see /patch history)` : '';
@@ -33,13 +33,13 @@ export const cancelCommand: CommandModule = {
     const word = args[0];
     if (word === undefined) {
       throw new InputError('missing operation id', {
-        userMessage: `Which operation? Give its id: ${ID_FORM}. ${cancellableNow(ctx)}`,
+        userMessage: `Which operation? Give its id: ${ID_FORM}. ${await cancellableNow(ctx)}`,
       });
     }
     const id = ctx.services.operationId(word);
     if (!id)
       throw new InputError(`not an operation id: ${typed(word)}`, {
-        userMessage: `${typed(word)} is not an operation id: ids are ${ID_FORM}. ${cancellableNow(ctx)}`,
+        userMessage: `${typed(word)} is not an operation id: ids are ${ID_FORM}. ${await cancellableNow(ctx)}`,
       });
     noExtraArgs(args, 1, usage);
     try {
@@ -49,7 +49,7 @@ export const cancelCommand: CommandModule = {
       // The domain names the id as it read it (o as 0, l as 1); the user is told what they typed.
       if (err instanceof NotFoundError) {
         throw new NotFoundError(err.message, {
-          userMessage: `There is no operation ${typed(word)}. ${cancellableNow(ctx)}`,
+          userMessage: `There is no operation ${typed(word)}. ${await cancellableNow(ctx)}`,
           cause: err,
         });
       }

@@ -32,7 +32,7 @@ export interface CommandServices {
   cancel(input: { operationId: string; userId: string }): Promise<Operation>;
   /** The operation id a user typed (any case, o for 0, l for 1), or undefined when it is not one. */
   operationId(typed: string): string | undefined;
-  history(input: { group?: string; limit: number }): HistoryEntry[];
+  history(input: { group?: string; limit: number }): Promise<HistoryEntry[]>;
   /** The time, for views that say "3h ago". */
   now(): Date;
 }

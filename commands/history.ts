@@ -14,7 +14,7 @@ export const historyCommand: CommandModule = {
   async run(ctx, args) {
     const group = args[0] === undefined ? undefined : resolveGroup(ctx.config, args[0], usage);
     noExtraArgs(args, 1, usage);
-    const entries = ctx.services.history({ ...(group ? { group: group.name } : {}), limit: LIMIT });
+    const entries = await ctx.services.history({ ...(group ? { group: group.name } : {}), limit: LIMIT });
     return { kind: 'ephemeral', message: { view: 'history', entries, group: group?.name, now: ctx.services.now() } };
   },
 };

@@ -10,7 +10,7 @@ import { parseConfigText } from '../src/config';
 import { silentLogger } from '../src/logger';
 import { pollCompliance } from '../src/patching/poll';
 import { startFleetSimulator } from '@patchbot/sandbox/aws';
-import { openDatabase } from '../src/store';
+import { openStore } from '../src/store';
 import { systemClock } from '../src/clock';
 
 const INSTANCES = Number(process.argv[2] ?? 10_000);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     endpoint: sim.url,
     credentials: { accessKeyId: 'SANDBOXBENCHKEY00001', secretAccessKey: 'x' },
   });
-  const store = openDatabase({ path: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'bench.db'), logger });
+  const store = await openStore({ path: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'bench.db'), logger });
   const deps = { store, gateways: fleet.gateways, groups: config.groups, clock: systemClock, logger };
   const pollAll = async () => {
     sim.resetStats();
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     );
   } finally {
     fleet.close();
-    store.close();
+    await store.close();
     await sim.close();
   }
 }

@@ -20,7 +20,7 @@ import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
 import { InFlight } from './shared/in-flight';
-import { openDatabase, type Operation, type Store } from './store';
+import { openStore, type Operation, type Store } from './store';
 import type { CommandServices } from '../commands/command';
 
 /** What the bot needs to start. */
@@ -74,7 +74,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { botToken, apiUrl } = options.slack;
   const resolved = botToken ? await resolveConfigChannels(options.config, { botToken, apiUrl }, logger) : undefined;
   const config = resolved?.config ?? options.config;
-  const store = openDatabase({ path: options.dbPath, logger, clock });
+  const store = await openStore({ path: options.dbPath, logger, clock });
   const fleet = createFleet(config.aws.scopes, logger, options.aws);
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
   // so two processes never race on one send (a follower's send could not be told from a dead process's).
@@ -137,8 +137,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         ),
       );
     },
-    describe: (operationId, origin) => {
-      const op = onItsCard(cards, operationId, origin);
+    describe: async (operationId, origin) => {
+      const op = await onItsCard(cards, operationId, origin);
       return op ? said`${op.kind} on ${op.group}, requested by ${user(op.requestedBy)} (${op.id})` : undefined;
     },
   };
@@ -230,7 +230,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         await slack.stop();
         await leadership.stop();
         fleet.close();
-        store.close();
+        await store.close();
       },
     };
   } catch (err) {
@@ -238,7 +238,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     await scheduler.stop();
     await tracker.stop();
     fleet.close();
-    store.close();
+    await store.close();
     throw err;
   }
 }

@@ -104,7 +104,7 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
       await Promise.all(channels.map((c) => poster.post(c, { notice: 'window-result', result })));
       // Marked once every channel was tried: one that refuses is logged with its fix, not retried
       // forever; if Slack itself failed, post() threw and the result comes back next poll.
-      markPosted(store, result);
+      await markPosted(store, result);
     }
   };
 
@@ -113,7 +113,7 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     if (groups.length === 0) return said`No group posts to ${channelName(channel)}, so it has no digest.`;
     const data = await buildDigest(pollDeps, channel, groups);
     const refused = await poster.post(channel, { notice: 'digest', data, now: clock.now() });
-    if (!refused) recordDigest(store, data);
+    if (!refused) await recordDigest(store, data);
     return refused;
   };
 

@@ -5,7 +5,7 @@
  */
 import type { PatchGroup } from '../config/schema';
 import { nameList, principal, said, user, type Sentence } from '../sentence';
-import { SYSTEM_ACTOR, type Operation, type Store } from './ports';
+import { SYSTEM_ACTOR, type Operation, type StoreTx } from './ports';
 import type { Authorizer } from './decision';
 import { readPlan, readResult } from './records';
 import type { ApprovalState, Decision } from './approval-types';
@@ -30,10 +30,16 @@ export function cameFromCard(op: Operation, origin: ClickOrigin): boolean {
 }
 
 /** The approval state a card shows, from the group's policy, the recorded votes and a rejection. */
-export function approvalState(store: Store, op: Operation, group: PatchGroup | undefined): ApprovalState {
-  const decisions: Decision[] = store.approvals
-    .list(op.id)
-    .map((a) => ({ userId: a.userId, decision: 'approved' as const, at: a.at }));
+export async function approvalState(
+  store: StoreTx,
+  op: Operation,
+  group: PatchGroup | undefined,
+): Promise<ApprovalState> {
+  const decisions: Decision[] = (await store.approvals.list(op.id)).map((a) => ({
+    userId: a.userId,
+    decision: 'approved' as const,
+    at: a.at,
+  }));
   const rejection = readResult(op).rejection;
   if (rejection)
     decisions.push({
@@ -54,21 +60,21 @@ export function approvalState(store: Store, op: Operation, group: PatchGroup | u
 }
 
 /** Adds the plan and the approval state of an install or reboot to a report (scans are left alone). */
-export function withChangeContext(
-  store: Store,
+export async function withChangeContext(
+  store: StoreTx,
   op: Operation,
   group: PatchGroup | undefined,
   report: OperationReport,
-): OperationReport {
+): Promise<OperationReport> {
   if (op.kind === 'scan') return report;
   const plan = readPlan(op);
-  return { ...report, ...(plan ? { plan } : {}), approval: approvalState(store, op, group) };
+  return { ...report, ...(plan ? { plan } : {}), approval: await approvalState(store, op, group) };
 }
 
 /** A sentence on where an operation stands and who put it there, for refusals. */
-export function describeState(store: Store, op: Operation): Sentence {
+export async function describeState(store: StoreTx, op: Operation): Promise<Sentence> {
   const what = `${op.kind} ${op.id} on ${op.group}`;
-  const entries = store.audit.list({ operationId: op.id, limit: 50 });
+  const entries = await store.audit.list({ operationId: op.id, limit: 50 });
   const last = (action: string) => entries.find((e) => e.action === action);
   const when = (d: Date) =>
     d

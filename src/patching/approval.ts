@@ -18,7 +18,7 @@
  */
 import { plainSentence, said, type Sentence } from '../sentence';
 import type { Operation, Store } from './ports';
-import type { Authorizer, DecideResult, RecordedDecision } from './decision';
+import type { DecideResult, RecordedDecision } from './decision';
 import {
   approverNames,
   cameFromCard,
@@ -84,7 +84,7 @@ export class ApprovalService {
   }
 
   /** See expiry.ts. */
-  expireIfDue(op: Operation): Operation | undefined {
+  expireIfDue(op: Operation): Promise<Operation | undefined> {
     return expireIfDue(this.deps, op);
   }
 
@@ -101,11 +101,11 @@ export class ApprovalService {
    */
   async record(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<RecordedDecision> {
     const { store } = this;
-    const op = store.operations.get(input.operationId);
+    const op = await store.operations.get(input.operationId);
     if (!op) return { result: result('refused', `There is no such operation: ${input.operationId}.`, undefined) };
-    const refuse = (why: Sentence | string, current: Operation = op): DecideResult => {
+    const refuse = async (why: Sentence | string, current: Operation = op): Promise<DecideResult> => {
       const refused = result('refused', why, current);
-      store.audit.append({
+      await store.audit.append({
         actor: input.userId,
         action: 'operation.refused',
         operationId: op.id,
@@ -116,7 +116,7 @@ export class ApprovalService {
     };
     if (input.origin && !cameFromCard(op, input.origin)) {
       return {
-        result: refuse(
+        result: await refuse(
           `This button is not on the card of the ${op.kind} ${op.id}; a click counts only on that operation's own card. Nothing was changed.`,
         ),
       };
@@ -129,22 +129,22 @@ export class ApprovalService {
     op: Operation,
     input: DecideInput,
     authorizer: ApprovalAuthorizer,
-    refuse: (why: Sentence | string, current?: Operation) => DecideResult,
+    refuse: (why: Sentence | string, current?: Operation) => Promise<DecideResult>,
   ): Promise<RecordedDecision> {
     const { store } = this;
     const late = () => input.inTime !== undefined && !input.inTime();
     const done = (r: DecideResult): RecordedDecision => ({ result: r });
-    const expired = this.expireIfDue(op);
+    const expired = await this.expireIfDue(op);
     if (expired)
       return done(
-        refuse(
+        await refuse(
           `This request expired${expired.expiresAt ? ` at ${expired.expiresAt.toISOString()}` : ''}; it can no longer be approved. Request it again.`,
           expired,
         ),
       );
-    if (op.status !== 'pending') return done(refuse(describeState(store, op)));
+    if (op.status !== 'pending') return done(await refuse(await describeState(store, op)));
     const group = groupOf(this.deps.groups, op);
-    if (!group) return done(refuse(`The group ${op.group} is no longer configured.`));
+    if (!group) return done(await refuse(`The group ${op.group} is no longer configured.`));
     const policy = group.approval;
     const isRequester = input.userId === op.requestedBy;
     const approvers = approverNames(policy.approvers);
@@ -152,7 +152,9 @@ export class ApprovalService {
     if (input.decision === 'reject') {
       if (!isRequester && !(await authorizer.isAnyOf(input.userId, policy.approvers))) {
         return done(
-          refuse(said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`),
+          await refuse(
+            said`Only the approvers of ${group.name} (${approvers}) or the requester may reject this request.`,
+          ),
         );
       }
       if (late()) return done(result('refused', TOO_LATE, op));
@@ -161,13 +163,14 @@ export class ApprovalService {
         at: this.deps.clock.now().toISOString(),
         ...(input.reason ? { reason: input.reason } : {}),
       };
-      const rejected = store.transaction(() => {
-        const moved = store.operations.transition(op.id, {
+      const rejected = await store.transaction(async (tx) => {
+        const current = (await tx.operations.get(op.id)) ?? op;
+        const moved = await tx.operations.transition(op.id, {
           from: 'pending',
           to: 'rejected',
           patch: {
             result: resultJson({
-              ...readResult(op),
+              ...readResult(current),
               rejection,
               published: false,
               summary: `rejected${input.reason ? `: ${input.reason}` : ''}`,
@@ -175,7 +178,7 @@ export class ApprovalService {
           },
         });
         if (moved) {
-          store.audit.append({
+          await tx.audit.append({
             actor: input.userId,
             action: 'operation.rejected',
             operationId: op.id,
@@ -186,8 +189,8 @@ export class ApprovalService {
         return moved;
       });
       if (!rejected) {
-        const now = store.operations.get(op.id) ?? op;
-        return done(refuse(describeState(store, now), now));
+        const now = (await store.operations.get(op.id)) ?? op;
+        return done(await refuse(await describeState(store, now), now));
       }
       return done(
         result(
@@ -199,42 +202,29 @@ export class ApprovalService {
     }
 
     if (isRequester && !policy.allowSelfApproval)
-      return done(refuse('You requested this change; another approver must approve it.'));
+      return done(await refuse('You requested this change; another approver must approve it.'));
     if (!(await authorizer.isAnyOf(input.userId, policy.approvers))) {
-      return done(refuse(said`Only the approvers of ${group.name} may approve this change: ${approvers}.`));
+      return done(await refuse(said`Only the approvers of ${group.name} may approve this change: ${approvers}.`));
     }
     if (late()) return done(result('refused', TOO_LATE, op));
-    const vote = store.approvals.add(op.id, input.userId);
-    if (vote === 'not_found') return done(refuse(`There is no such operation: ${op.id}.`));
-    if (vote === 'not_pending') {
-      const now = store.operations.get(op.id) ?? op;
-      return done(refuse(describeState(store, now), now));
-    }
-    const votes = store.approvals.list(op.id);
-    if (vote === 'duplicate')
-      return done(
-        refuse(`You have already approved this change (${votes.length} of ${policy.minApprovals} approvals).`),
-      );
-    store.audit.append({
-      actor: input.userId,
-      action: 'operation.approval_recorded',
-      operationId: op.id,
-      group: op.group,
-      detail: { approvals: votes.length, needed: policy.minApprovals },
-    });
-    if (votes.length < policy.minApprovals) {
-      return done(
-        result(
-          'recorded',
-          `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`,
-          store.operations.get(op.id) ?? op,
-        ),
-      );
-    }
-    const approved = store.transaction(() => {
-      const moved = store.operations.transition(op.id, { from: 'pending', to: 'approved' });
-      if (moved) {
-        store.audit.append({
+    // The vote, the count it makes and the move to approved are one transaction: two approvers
+    // clicking at once in one process are counted one after the other, as across processes.
+    const counted = await store.transaction(async (tx) => {
+      const vote = await tx.approvals.add(op.id, input.userId);
+      if (vote === 'not_found' || vote === 'not_pending') return { vote, votes: [], approved: undefined };
+      const votes = await tx.approvals.list(op.id);
+      if (vote === 'duplicate') return { vote, votes, approved: undefined };
+      await tx.audit.append({
+        actor: input.userId,
+        action: 'operation.approval_recorded',
+        operationId: op.id,
+        group: op.group,
+        detail: { approvals: votes.length, needed: policy.minApprovals },
+      });
+      if (votes.length < policy.minApprovals) return { vote, votes, approved: undefined };
+      const approved = await tx.operations.transition(op.id, { from: 'pending', to: 'approved' });
+      if (approved) {
+        await tx.audit.append({
           actor: input.userId,
           action: 'operation.approved',
           operationId: op.id,
@@ -242,10 +232,29 @@ export class ApprovalService {
           detail: { approvers: votes.map((v) => v.userId) },
         });
       }
-      return moved;
+      return { vote, votes, approved };
     });
+    const { vote, votes, approved } = counted;
+    if (vote === 'not_found') return done(await refuse(`There is no such operation: ${op.id}.`));
+    if (vote === 'not_pending') {
+      const now = (await store.operations.get(op.id)) ?? op;
+      return done(await refuse(await describeState(store, now), now));
+    }
+    if (vote === 'duplicate')
+      return done(
+        await refuse(`You have already approved this change (${votes.length} of ${policy.minApprovals} approvals).`),
+      );
+    if (votes.length < policy.minApprovals) {
+      return done(
+        result(
+          'recorded',
+          `Your approval is recorded: ${votes.length} of ${policy.minApprovals} approvals.`,
+          (await store.operations.get(op.id)) ?? op,
+        ),
+      );
+    }
     if (!approved) {
-      const now = store.operations.get(op.id) ?? op;
+      const now = (await store.operations.get(op.id)) ?? op;
       if (
         now.status === 'approved' ||
         now.status === 'sending' ||
@@ -261,7 +270,7 @@ export class ApprovalService {
           ),
         );
       }
-      return done(refuse(describeState(store, now), now));
+      return done(await refuse(await describeState(store, now), now));
     }
     return {
       result: result('approved', `Approved: the ${op.kind} on ${op.group} is on its way.`, approved),

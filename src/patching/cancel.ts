@@ -33,7 +33,7 @@ export async function cancelOperation(
   authorizer: ApprovalAuthorizer,
 ): Promise<Operation> {
   const { store, clock } = deps;
-  const op = store.operations.get(input.operationId);
+  const op = await store.operations.get(input.operationId);
   if (!op)
     throw new NotFoundError(`operation ${input.operationId} does not exist`, {
       userMessage: `There is no such operation: ${input.operationId}.`,
@@ -46,7 +46,7 @@ export async function cancelOperation(
     (approvers.length === 0 && group !== undefined && (await authorizer.isAnyOf(input.userId, group.operators)));
   if (!allowed) {
     const why = said`Only the requester (${user(op.requestedBy)}) or an approver of ${op.group}${approvers.length ? said` (${approverNames(approvers)})` : undefined} may cancel ${op.id}.`;
-    store.audit.append({
+    await store.audit.append({
       actor: input.userId,
       action: 'operation.refused',
       operationId: op.id,
@@ -55,14 +55,14 @@ export async function cancelOperation(
     });
     throw new ForbiddenError(`user ${input.userId} may not cancel ${op.id}`, { userText: why });
   }
-  const current = expireIfDue(deps, op) ?? op;
+  const current = (await expireIfDue(deps, op)) ?? op;
   const cancellation = { userId: input.userId, at: clock.now().toISOString(), from: current.status };
   if (current.status === 'pending' || current.status === 'approved') {
-    const moved = moveToCancelled(store, current, [current.status], cancellation, []);
+    const moved = await moveToCancelled(store, current, [current.status], cancellation, []);
     if (moved) return moved;
-    const now = store.operations.get(op.id) ?? current;
+    const now = (await store.operations.get(op.id)) ?? current;
     throw new ConflictError(`operation ${op.id} moved on`, {
-      userText: said`It could not be cancelled: ${describeState(store, now)}`,
+      userText: said`It could not be cancelled: ${await describeState(store, now)}`,
     });
   }
   if (current.status === 'running' && current.kind !== 'reboot') {
@@ -80,11 +80,11 @@ export async function cancelOperation(
         userMessage: `SSM did not accept the cancellation of ${op.id}: ${done.failures.map((f) => `${f.scope} (${f.region}): ${f.message}`).join(' ')}`,
       });
     }
-    const moved = moveToCancelled(store, current, ['running'], cancellation, done.failures);
+    const moved = await moveToCancelled(store, current, ['running'], cancellation, done.failures);
     if (moved) return moved;
-    const now = store.operations.get(op.id) ?? current;
+    const now = (await store.operations.get(op.id)) ?? current;
     throw new ConflictError(`operation ${op.id} finished first`, {
-      userText: said`It could not be cancelled: ${describeState(store, now)}`,
+      userText: said`It could not be cancelled: ${await describeState(store, now)}`,
     });
   }
   if (current.status === 'running') {
@@ -98,21 +98,22 @@ export async function cancelOperation(
     });
   }
   throw new ConflictError(`operation ${op.id} is ${current.status}`, {
-    userText: said`Nothing to cancel: ${describeState(store, current)}`,
+    userText: said`Nothing to cancel: ${await describeState(store, current)}`,
   });
 }
 
 /** Moves `op` from one of `from` to cancelled with the cancellation recorded; undefined when it moved on first. */
-function moveToCancelled(
+async function moveToCancelled(
   store: Store,
   op: Operation,
   from: Array<Operation['status']>,
   cancellation: { userId: string; at: string; from: string },
   failures: ReturnType<typeof readResult>['failures'],
-): Operation | undefined {
-  return store.transaction(() => {
-    const result = readResult(op);
-    const moved = store.operations.transition(op.id, {
+): Promise<Operation | undefined> {
+  return await store.transaction(async (tx) => {
+    // The record as it is now: what was written since it was read (the post journal) is kept.
+    const result = readResult((await tx.operations.get(op.id)) ?? op);
+    const moved = await tx.operations.transition(op.id, {
       from,
       to: 'cancelled',
       patch: {
@@ -127,7 +128,7 @@ function moveToCancelled(
       },
     });
     if (moved)
-      store.audit.append({
+      await tx.audit.append({
         actor: cancellation.userId,
         action: 'operation.cancelled',
         operationId: op.id,

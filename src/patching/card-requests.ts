@@ -40,8 +40,12 @@ export type ReplanRequest =
   | { kind: 'reboot'; request: GroupRequest & { all: boolean } };
 
 /** The operation a card button names, if the click came from that operation's own card (else a copied or forged value). */
-export function onItsCard(deps: CardRequestDeps, operationId: string, origin: ClickOrigin): Operation | undefined {
-  const op = deps.store.operations.get(operationId);
+export async function onItsCard(
+  deps: CardRequestDeps,
+  operationId: string,
+  origin: ClickOrigin,
+): Promise<Operation | undefined> {
+  const op = await deps.store.operations.get(operationId);
   if (op && cameFromCard(op, origin)) return op;
   if (op)
     deps.logger.warn(
@@ -52,9 +56,13 @@ export function onItsCard(deps: CardRequestDeps, operationId: string, origin: Cl
 }
 
 /** onItsCard, or a refusal saying the button is not on that operation's card. */
-function cardOperation(deps: CardRequestDeps, operationId: string, origin: ClickOrigin): Operation | undefined {
-  const op = onItsCard(deps, operationId, origin);
-  if (!op && deps.store.operations.get(operationId)) {
+async function cardOperation(
+  deps: CardRequestDeps,
+  operationId: string,
+  origin: ClickOrigin,
+): Promise<Operation | undefined> {
+  const op = await onItsCard(deps, operationId, origin);
+  if (!op && (await deps.store.operations.get(operationId))) {
     throw new ForbiddenError(`click for ${operationId} on another message`, {
       userMessage: `This button is not on the card of ${operationId}; nothing was changed.`,
     });
@@ -72,7 +80,7 @@ async function requireOperator(deps: CardRequestDeps, userId: string, group: Pat
 
 /** Scan first: a scan of the card's group for the clicker, once the click and the clicker are checked. */
 export async function scanFirstRequest(deps: CardRequestDeps, click: CardClick): Promise<GroupRequest> {
-  const op = cardOperation(deps, click.operationId, click.origin);
+  const op = await cardOperation(deps, click.operationId, click.origin);
   const group = op ? findGroup({ groups: [...deps.groups] }, op.group) : undefined;
   if (!group)
     throw new NotFoundError(`no operation ${click.operationId}`, {
@@ -84,7 +92,7 @@ export async function scanFirstRequest(deps: CardRequestDeps, click: CardClick):
 
 /** Plan again: the card's change planned anew for the clicker (same kind, reboot option and scope), once checked. */
 export async function replanRequest(deps: CardRequestDeps, click: CardClick): Promise<ReplanRequest> {
-  const op = cardOperation(deps, click.operationId, click.origin);
+  const op = await cardOperation(deps, click.operationId, click.origin);
   const group = op ? findGroup({ groups: [...deps.groups] }, op.group) : undefined;
   const plan = op ? readPlan(op) : undefined;
   if (!op || !group || !plan)

@@ -19,16 +19,16 @@ export class CardSync {
   constructor(private readonly ctx: TrackingContext) {}
 
   /** Expires pending requests whose time has passed; their cards are left to the pass. */
-  expire(): void {
-    expireDueRequests(this.ctx);
+  async expire(): Promise<void> {
+    await expireDueRequests(this.ctx);
   }
 
   /** Pending requests (their cards are kept up to date) and decided ones whose card does not show it yet, leaving out decided ones already in `seen`. */
-  toShow(seen: ReadonlySet<string>): Operation[] {
+  async toShow(seen: ReadonlySet<string>): Promise<Operation[]> {
     const { store } = this.ctx;
-    const ops = store.operations.listRecent({ statuses: ['pending'], limit: 200 });
+    const ops = await store.operations.listRecent({ statuses: ['pending'], limit: 200 });
     const ids = new Set([...seen, ...ops.map((o) => o.id)]);
-    for (const op of store.operations.listRecent({ statuses: DECIDED_STATUSES, limit: 50 })) {
+    for (const op of await store.operations.listRecent({ statuses: DECIDED_STATUSES, limit: 50 })) {
       if (!ids.has(op.id) && readResult(op).published !== true) {
         ops.push(op);
         ids.add(op.id);
@@ -40,7 +40,7 @@ export class CardSync {
   /** A pending request: post its card once, and update it when an approval is recorded. */
   async pending(op: Operation): Promise<void> {
     const t = this.ctx.states.of(op.id);
-    const report = decorate(this.ctx, op, buildReport(op, [], new Map(), readResult(op).failures));
+    const report = await decorate(this.ctx, op, buildReport(op, [], new Map(), readResult(op).failures));
     const sig = `pending|${report.approval?.decisions.length ?? 0}`;
     if (op.messageTs && t.lastSignature === sig) return;
     // Recorded only once published: a card (or its plan thread) that failed is published again next pass.

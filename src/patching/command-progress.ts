@@ -74,7 +74,7 @@ export class CommandProgress {
       command,
       invocations: t.invocations.get(command.commandId) ?? [],
     }));
-    let report = decorate(ctx, op, buildReport(op, commands, t.instances ?? new Map(), result.failures));
+    let report = await decorate(ctx, op, buildReport(op, commands, t.instances ?? new Map(), result.failures));
     const pastDeadline = ctx.clock.now().getTime() > deadlineOf(op, this.opt.deadlineGraceMs);
 
     if (polled.failures.length > 0) {

@@ -18,17 +18,18 @@ const EXPIRED_SUMMARY = 'expired without enough approvals';
  * Moves a pending operation whose expiresAt has passed to expired (even if the tracker's
  * expireDue has not run yet) and returns it; undefined when it is not due (or someone else moved it).
  */
-export function expireIfDue(deps: ExpiryDeps, op: Operation): Operation | undefined {
+export async function expireIfDue(deps: ExpiryDeps, op: Operation): Promise<Operation | undefined> {
   if (op.status !== 'pending' || !op.expiresAt || op.expiresAt.getTime() > deps.clock.now().getTime()) return undefined;
   const { store } = deps;
-  return store.transaction(() => {
-    const moved = store.operations.transition(op.id, {
+  return await store.transaction(async (tx) => {
+    const current = (await tx.operations.get(op.id)) ?? op;
+    const moved = await tx.operations.transition(op.id, {
       from: 'pending',
       to: 'expired',
-      patch: { result: resultJson({ ...readResult(op), published: false, summary: EXPIRED_SUMMARY }) },
+      patch: { result: resultJson({ ...readResult(current), published: false, summary: EXPIRED_SUMMARY }) },
     });
     if (moved)
-      store.audit.append({
+      await tx.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.expired',
         operationId: op.id,
@@ -39,24 +40,28 @@ export function expireIfDue(deps: ExpiryDeps, op: Operation): Operation | undefi
   });
 }
 
-/** Expires every pending request whose time has passed (one write each), audits it, and returns them. */
-export function expireDueRequests(deps: ExpiryDeps & { log: Logger }): Operation[] {
+/**
+ * Expires every pending request whose time has passed, audits it and returns them: one transaction,
+ * so nobody reads an expired request without the summary its card shows.
+ */
+export async function expireDueRequests(deps: ExpiryDeps & { log: Logger }): Promise<Operation[]> {
   const { store, clock, log } = deps;
-  const expired = store.operations.expireDue(clock.now());
-  for (const op of expired) {
-    store.transaction(() => {
-      store.operations.update(op.id, {
+  const expired = await store.transaction(async (tx) => {
+    const due = await tx.operations.expireDue(clock.now());
+    for (const op of due) {
+      await tx.operations.update(op.id, {
         result: resultJson({ ...readResult(op), published: false, summary: EXPIRED_SUMMARY }),
       });
-      store.audit.append({
+      await tx.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.expired',
         operationId: op.id,
         group: op.group,
         detail: { expiresAt: op.expiresAt?.toISOString() },
       });
-    });
-    log.info({ operationId: op.id, group: op.group }, 'approval request expired');
-  }
+    }
+    return due;
+  });
+  for (const op of expired) log.info({ operationId: op.id, group: op.group }, 'approval request expired');
   return expired;
 }

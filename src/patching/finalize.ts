@@ -37,10 +37,10 @@ export async function storeFinal(
 ): Promise<OperationReport> {
   const { store } = deps;
   const final = await computeFinal(deps, op, report, commands, instances, logger);
-  store.transaction(() => {
-    const current = store.operations.get(op.id) ?? op;
-    store.operations.update(op.id, { result: resultJson({ ...readResult(current), final: final.report }) });
-    store.snapshots.upsert(final.entries);
+  await store.transaction(async (tx) => {
+    const current = (await tx.operations.get(op.id)) ?? op;
+    await tx.operations.update(op.id, { result: resultJson({ ...readResult(current), final: final.report }) });
+    await tx.snapshots.upsert(final.entries);
   });
   return final.report;
 }
@@ -51,15 +51,15 @@ export async function storeFinal(
  * not, so that it is what reaches Slack later. The record is read afresh inside the transaction, so
  * nothing written while the result was published (the post journal) is lost. Returns the status reached.
  */
-export function closeOperation(
+export async function closeOperation(
   store: Store,
   op: Operation,
   report: OperationReport,
   publication: { published: boolean; messageTs: string | null },
-): OperationStatus {
+): Promise<OperationStatus> {
   const status = report.status === 'succeeded' ? 'succeeded' : 'failed';
-  store.transaction(() => {
-    const current = store.operations.get(op.id) ?? op;
+  await store.transaction(async (tx) => {
+    const current = (await tx.operations.get(op.id)) ?? op;
     const compact = resultJson({
       ...readResult(current),
       final: publication.published ? undefined : report,
@@ -72,13 +72,13 @@ export function closeOperation(
       published: publication.published,
     });
     const messageTs = current.messageTs ?? publication.messageTs;
-    const moved = store.operations.transition(op.id, {
+    const moved = await tx.operations.transition(op.id, {
       from: 'running',
       to: status,
       patch: { result: compact, ...(messageTs !== current.messageTs ? { messageTs } : {}) },
     });
     if (moved) {
-      store.audit.append({
+      await tx.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.finished',
         operationId: op.id,
@@ -122,7 +122,7 @@ export async function computeFinal(
   let final = withCompliance(report, states);
   let entries: NewSnapshotEntry[] = [];
   if (group) {
-    const snapshot = store.snapshots.forGroup(group.name);
+    const snapshot = await store.snapshots.forGroup(group.name);
     const scopes = read.results.map((r) => ({
       scope: r.gateway.scope,
       region: r.gateway.region,

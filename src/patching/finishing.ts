@@ -51,7 +51,7 @@ export class Finishing {
   /** Publishes the result, then moves the running operation to its final status (see the file comment). */
   async finish(op: Operation, report: OperationReport, t: Tracked): Promise<void> {
     const { store, log } = this.ctx;
-    const current = store.operations.get(op.id) ?? op;
+    const current = (await store.operations.get(op.id)) ?? op;
     if (current.status !== 'running') return;
     await this.ctx.slots.run(op.id, async () => {
       let published = true;
@@ -59,7 +59,7 @@ export class Finishing {
       try {
         const where = await this.ctx.publisher.publish(
           current,
-          decorate(this.ctx, current, report),
+          await decorate(this.ctx, current, report),
           'finished',
           journalOf(this.ctx, current),
         );
@@ -74,7 +74,7 @@ export class Finishing {
         );
         published = false;
       }
-      const status = closeOperation(store, current, report, { published, messageTs });
+      const status = await closeOperation(store, current, report, { published, messageTs });
       this.ctx.states.delete(op.id);
       log.info({ operationId: op.id, status, published }, 'operation finished');
       if (!published) this.watch.add(op.id);
@@ -90,7 +90,7 @@ export class Finishing {
   async publishUnsent(op: Operation): Promise<void> {
     const { store, log } = this.ctx;
     const result = readResult(op);
-    const report: OperationReport = decorate(
+    const report: OperationReport = await decorate(
       this.ctx,
       op,
       result.final
@@ -104,9 +104,9 @@ export class Finishing {
     await this.ctx.slots.run(op.id, async () => {
       try {
         const where = await this.ctx.publisher.publish(op, report, 'finished', journalOf(this.ctx, op));
-        store.transaction(() => {
-          const current = store.operations.get(op.id) ?? op;
-          store.operations.update(op.id, {
+        await store.transaction(async (tx) => {
+          const current = (await tx.operations.get(op.id)) ?? op;
+          await tx.operations.update(op.id, {
             // The result is shown now: the compact result is all history needs.
             result: resultJson({ ...readResult(current), published: true, final: undefined }),
             ...(!current.messageTs && where ? { messageTs: where.ts } : {}),
@@ -125,7 +125,7 @@ export class Finishing {
   private async releaseTags(op: Operation): Promise<void> {
     const { store, log } = this.ctx;
     try {
-      await releaseTags({ ...this.ctx, logger: log }, store.operations.get(op.id) ?? op);
+      await releaseTags({ ...this.ctx, logger: log }, (await store.operations.get(op.id)) ?? op);
     } catch (err) {
       log.warn(
         { operationId: op.id, err },

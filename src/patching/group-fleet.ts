@@ -4,7 +4,7 @@
  * not hide what the others answered, so fan-out returns both results and failures.
  */
 import type { GroupTarget } from './fleet-types';
-import type { FleetPort, PatchGateway } from './ports';
+import type { PatchGateway } from './ports';
 import { mapLimit } from '../shared/concurrency';
 import type { PatchGroup } from '../config/schema';
 import { toPatchbotError, type PatchbotError } from '../errors';

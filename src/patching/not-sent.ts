@@ -9,23 +9,23 @@ import { readResult, resultJson, type OperationResult } from './records';
 import type { ScopeFailure } from './record-schemas';
 
 /** sending → failed with `code` and `message`; returns the operation as it now is. */
-export function failUnsent(
+export async function failUnsent(
   deps: { store: Store; log: Logger },
   op: Operation,
   code: string,
   message: string,
   failures: ScopeFailure[],
-): Operation {
+): Promise<Operation> {
   const { store, log } = deps;
   const result: OperationResult = { ...readResult(op), failures, published: false, summary: `Not sent: ${message}` };
-  const failed = store.transaction(() => {
-    const moved = store.operations.transition(op.id, {
+  const failed = await store.transaction(async (tx) => {
+    const moved = await tx.operations.transition(op.id, {
       from: 'sending',
       to: 'failed',
       patch: { error: { code, message }, result: resultJson(result) },
     });
     if (moved) {
-      store.audit.append({
+      await tx.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.finished',
         operationId: op.id,
@@ -36,5 +36,5 @@ export function failUnsent(
     return moved;
   });
   log.warn({ operationId: op.id, code, message }, 'operation failed before any command was sent');
-  return failed ?? store.operations.get(op.id) ?? op;
+  return failed ?? (await store.operations.get(op.id)) ?? op;
 }

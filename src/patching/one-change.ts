@@ -7,7 +7,7 @@
 import type { Clock } from '../clock';
 import { ConflictError } from '../errors';
 import { channel, said, user } from '../sentence';
-import type { Operation, Store } from './ports';
+import type { Operation, StoreTx } from './ports';
 import type { OperationStatus } from './lifecycle';
 import { readResult } from './records';
 
@@ -25,19 +25,17 @@ const STATE_WORDS: Partial<Record<OperationStatus, string>> = {
  * The install or reboot that holds `group` now, if any. One whose result is computed (and shown on
  * its card a moment before it closes) no longer holds it: nothing more will be sent for it.
  */
-export function changeInTheWay(store: Store, group: string): Operation | undefined {
-  return store.operations
-    .listRecent({ group, statuses: HOLDING, limit: 50 })
-    .find(
-      (op) =>
-        (op.kind === 'install' || op.kind === 'reboot') &&
-        !(op.status === 'running' && readResult(op).final !== undefined),
-    );
+export async function changeInTheWay(store: StoreTx, group: string): Promise<Operation | undefined> {
+  return (await store.operations.listRecent({ group, statuses: HOLDING, limit: 50 })).find(
+    (op) =>
+      (op.kind === 'install' || op.kind === 'reboot') &&
+      !(op.status === 'running' && readResult(op).final !== undefined),
+  );
 }
 
 /** Throws a ConflictError naming the change in the way when `group` is held; for a new install or reboot. */
-export function refuseWhileHeld(store: Store, group: string, clock: Clock): void {
-  const held = changeInTheWay(store, group);
+export async function refuseWhileHeld(store: StoreTx, group: string, clock: Clock): Promise<void> {
+  const held = await changeInTheWay(store, group);
   if (!held) return;
   const minutes = Math.max(0, Math.round((clock.now().getTime() - held.createdAt.getTime()) / 60_000));
   const age = minutes < 60 ? `${minutes}m` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;

@@ -78,11 +78,11 @@ export async function readGroup(deps: PatchingDeps, group: PatchGroup, withPatch
   });
   const patches = new Map<string, SnapshotPatch[]>();
   if (withPatches) {
-    const snapshot = deps.store.snapshots.forGroup(group.name);
+    const snapshot = await deps.store.snapshots.forGroup(group.name);
     const refresh = await refreshMissing(deps.gateways, group, snapshot, scopes, log);
     failures.push(...refresh.failures);
     // The snapshot now reflects the latest scan: later "newly missing" compares with what was planned on.
-    deps.store.snapshots.upsert(refresh.changes.map((c) => c.entry));
+    await deps.store.snapshots.upsert(refresh.changes.map((c) => c.entry));
     for (const e of snapshot) patches.set(`${e.scope}/${e.region}/${e.instanceId}`, e.missingPatches);
     for (const c of refresh.changes)
       patches.set(`${c.entry.scope}/${c.entry.region}/${c.entry.instanceId}`, c.entry.missingPatches);

@@ -67,12 +67,14 @@ export async function promotionEvidence(deps: PatchingDeps, group: PatchGroup): 
   if (!group.promoteFrom) return undefined;
   const fromName = group.promoteFrom;
   const source = deps.groups.find((g) => g.name.toLowerCase() === fromName.toLowerCase());
-  const last: Operation | undefined = deps.store.operations.listRecent({
-    group: source?.name ?? fromName,
-    kind: 'install',
-    statuses: RAN_STATUSES,
-    limit: 1,
-  })[0];
+  const last: Operation | undefined = (
+    await deps.store.operations.listRecent({
+      group: source?.name ?? fromName,
+      kind: 'install',
+      statuses: RAN_STATUSES,
+      limit: 1,
+    })
+  )[0];
   const lastInstall = last
     ? { operationId: last.id, status: last.status, finishedAt: last.finishedAt ?? undefined }
     : undefined;

@@ -22,7 +22,15 @@ import type {
   WindowTaskInvocation,
 } from './fleet-types';
 
-export type { NewSnapshotEntry, Operation, OperationCommand, SnapshotEntry, SnapshotPatch, Store } from '../store';
+export type {
+  NewSnapshotEntry,
+  Operation,
+  OperationCommand,
+  SnapshotEntry,
+  SnapshotPatch,
+  Store,
+  StoreTx,
+} from '../store';
 export { SYSTEM_ACTOR, normalizeOperationId } from '../store';
 
 /** Everything patchbot asks of SSM, EC2 and STS in one scope and region; lists are complete (paginated). */

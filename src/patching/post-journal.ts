@@ -12,25 +12,25 @@
  * The card's ts is the operation's `messageTs` as well.
  */
 import type { Clock } from '../clock';
-import type { Store } from './ports';
+import type { Store, StoreTx } from './ports';
 import { readResult, resultJson, type PostRecord } from './records';
 
 /** The journal of one operation's posts, as the publisher (src/slack/publisher.ts) uses it. */
 export interface PostJournal {
   /** What is recorded for `key` now (read from the store, not from memory). */
-  get(key: string): PostRecord | undefined;
+  get(key: string): Promise<PostRecord | undefined>;
   /**
    * Write-ahead: records `key` as under way until `settleAt`, unless the record is no longer
    * `expected` (what the caller read and reconciled), in which case someone else got there first
    * and nothing is written. Returns whether the caller may post.
    */
-  begin(key: string, settleAt: Date, expected: PostRecord | undefined): boolean;
+  begin(key: string, settleAt: Date, expected: PostRecord | undefined): Promise<boolean>;
   /** Where the post landed (for `card`, also the operation's messageTs). */
-  posted(key: string, ts: string): void;
+  posted(key: string, ts: string): Promise<void>;
   /** Slack answered, so no request of this post is still in flight: it may be looked up at once. */
-  settle(key: string): void;
+  settle(key: string): Promise<void>;
   /** Slack refused the post (nothing was posted): nothing to look up. */
-  forget(key: string): void;
+  forget(key: string): Promise<void>;
 }
 
 /** The key of the operation's card (its one message). */
@@ -38,60 +38,60 @@ export const CARD = 'card';
 
 /** The journal of `operationId` in `store`. */
 export function storeJournal(store: Store, operationId: string, clock: Clock): PostJournal {
-  const read = () => {
-    const op = store.operations.get(operationId);
+  const read = async (from: StoreTx) => {
+    const op = await from.operations.get(operationId);
     return { op, posts: op ? (readResult(op).posts ?? {}) : {} };
   };
+  const recorded = async (from: StoreTx, key: string): Promise<PostRecord | undefined> => {
+    const { op, posts } = await read(from);
+    if (key === CARD && op?.messageTs)
+      return { state: 'posted', at: posts[key]?.at ?? op.updatedAt.toISOString(), ts: op.messageTs };
+    return posts[key];
+  };
   const write = (
-    change: (posts: Record<string, PostRecord>) => Record<string, PostRecord> | undefined,
+    change: (posts: Record<string, PostRecord>, tx: StoreTx) => Promise<Record<string, PostRecord> | undefined>,
     messageTs?: string,
-  ): boolean =>
-    store.transaction(() => {
-      const { op, posts } = read();
+  ): Promise<boolean> =>
+    store.transaction(async (tx) => {
+      const { op, posts } = await read(tx);
       if (!op) return false;
-      const next = change({ ...posts });
+      const next = await change({ ...posts }, tx);
       if (!next) return false;
-      store.operations.update(operationId, {
+      await tx.operations.update(operationId, {
         result: resultJson({ ...readResult(op), posts: next }),
         ...(messageTs && !op.messageTs ? { messageTs } : {}),
       });
       return true;
     });
-  const get = (key: string): PostRecord | undefined => {
-    const { op, posts } = read();
-    if (key === CARD && op?.messageTs)
-      return { state: 'posted', at: posts[key]?.at ?? op.updatedAt.toISOString(), ts: op.messageTs };
-    return posts[key];
-  };
   return {
-    get,
+    get: (key) => recorded(store, key),
     begin(key, settleAt, expected) {
-      return write((posts) => {
-        const now = get(key);
+      return write(async (posts, tx) => {
+        const now = await recorded(tx, key);
         if (JSON.stringify(now) !== JSON.stringify(expected)) return undefined;
         posts[key] = { state: 'posting', at: clock.now().toISOString(), settleAt: settleAt.toISOString() };
         return posts;
       });
     },
-    posted(key, ts) {
-      write(
-        (posts) => {
+    async posted(key, ts) {
+      await write(
+        async (posts) => {
           posts[key] = { state: 'posted', at: clock.now().toISOString(), ts };
           return posts;
         },
         key === CARD ? ts : undefined,
       );
     },
-    settle(key) {
-      write((posts) => {
+    async settle(key) {
+      await write(async (posts) => {
         const r = posts[key];
         if (r?.state !== 'posting') return undefined;
         posts[key] = { ...r, settleAt: clock.now().toISOString() };
         return posts;
       });
     },
-    forget(key) {
-      write((posts) => {
+    async forget(key) {
+      await write(async (posts) => {
         if (posts[key]?.state !== 'posting') return undefined;
         delete posts[key];
         return posts;

@@ -8,7 +8,7 @@ import { sendSetOf } from './send-set';
 import type { DriftReport } from './record-schemas';
 
 /** Fails the operation with a user-facing error and nothing sent (the runner's sending → failed). */
-export type FailUnsent = (op: Operation, code: string, message: string) => Operation;
+export type FailUnsent = (op: Operation, code: string, message: string) => Promise<Operation>;
 
 /**
  * An approved change right before its send: the send set recorded earlier (a resumed send), or
@@ -24,16 +24,17 @@ export async function prepareChange(
   const recorded = readResult(op).sendSet;
   if (recorded) return { sendSet: recorded, op };
   const plan = readPlan(op);
-  if (!plan) return { failed: fail(op, 'INTERNAL', `Operation ${op.id} has no stored plan, so nothing was sent.`) };
+  if (!plan)
+    return { failed: await fail(op, 'INTERNAL', `Operation ${op.id} has no stored plan, so nothing was sent.`) };
   const drift = await checkDrift(deps, group, plan);
   const sendSet = sendSetOf(plan, drift);
   const problem = driftProblem(drift, sendSet);
-  const updated = deps.store.transaction(() => {
-    const current = deps.store.operations.get(op.id) ?? op;
-    deps.store.operations.update(op.id, {
+  const updated = await deps.store.transaction(async (tx) => {
+    const current = (await tx.operations.get(op.id)) ?? op;
+    await tx.operations.update(op.id, {
       result: resultJson({ ...readResult(current), drift, ...(problem ? {} : { sendSet }) }),
     });
-    deps.store.audit.append({
+    await tx.audit.append({
       actor: SYSTEM_ACTOR,
       action: 'operation.checked',
       operationId: op.id,
@@ -45,9 +46,9 @@ export async function prepareChange(
         sendSet,
       },
     });
-    return deps.store.operations.get(op.id) ?? current;
+    return (await tx.operations.get(op.id)) ?? current;
   });
-  if (problem) return { failed: fail(updated, 'DRIFT', problem) };
+  if (problem) return { failed: await fail(updated, 'DRIFT', problem) };
   return { sendSet, op: updated };
 }
 

@@ -49,12 +49,14 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
   const plan = readPlan(op);
   const drift = plan ? await checkDrift({ gateways, clock, logger: log }, group, plan) : undefined;
   if (drift && drift.blocking.length > 0) {
-    store.operations.update(op.id, { result: resultJson({ ...readResult(op), drift }) });
+    const current = await store.transaction(async (tx) => {
+      const latest = (await tx.operations.get(op.id)) ?? op;
+      return tx.operations.update(op.id, { result: resultJson({ ...readResult(latest), drift }) });
+    });
     const first = drift.blocking
       .slice(0, 3)
       .map((b) => b.what)
       .join('; ');
-    const current = store.operations.get(op.id) ?? op;
     return fail(
       current,
       'DRIFT',
@@ -64,13 +66,15 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
   }
 
   // The record that the reboot is under way, written before the first RebootInstances call.
-  const base = readResult(store.operations.get(op.id) ?? op);
-  store.operations.update(op.id, {
-    result: resultJson({
-      ...base,
-      ...(drift ? { drift: { ...drift, offline: [] } } : {}),
-      reboot: { requestedAt: clock.now().toISOString() },
-    }),
+  await store.transaction(async (tx) => {
+    const base = readResult((await tx.operations.get(op.id)) ?? op);
+    await tx.operations.update(op.id, {
+      result: resultJson({
+        ...base,
+        ...(drift ? { drift: { ...drift, offline: [] } } : {}),
+        reboot: { requestedAt: clock.now().toISOString() },
+      }),
+    });
   });
 
   const failures: ScopeFailure[] = [];
@@ -110,12 +114,12 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
     instanceIds: r.value,
   }));
   const requestedAt = clock.now().toISOString();
-  store.transaction(() => {
-    const current = store.operations.get(op.id) ?? op;
-    store.operations.update(op.id, {
+  await store.transaction(async (tx) => {
+    const current = (await tx.operations.get(op.id)) ?? op;
+    await tx.operations.update(op.id, {
       result: resultJson({ ...readResult(current), reboot: { requestedAt, rebooted: done }, failures }),
     });
-    store.audit.append({
+    await tx.audit.append({
       actor: SYSTEM_ACTOR,
       action: 'operation.sent',
       operationId: op.id,
@@ -128,7 +132,7 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
     'instances rebooted',
   );
   if (done.length === 0) {
-    const current = store.operations.get(op.id) ?? op;
+    const current = (await store.operations.get(op.id)) ?? op;
     return fail(
       current,
       rebooted.errors[0]?.code ?? 'INTERNAL',
@@ -170,7 +174,7 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
     region: r.gateway.region,
     commandId: r.value,
   }));
-  const current = store.operations.get(op.id) ?? op;
+  const current = (await store.operations.get(op.id)) ?? op;
   const allFailures = [...failures, ...scanFailures];
   if (commands.length === 0) {
     return fail(
@@ -180,8 +184,8 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
       allFailures,
     );
   }
-  const running = store.transaction(() => {
-    const moved = store.operations.transition(op.id, {
+  const running = await store.transaction(async (tx) => {
+    const moved = await tx.operations.transition(op.id, {
       from: 'sending',
       to: 'running',
       patch: {
@@ -190,7 +194,7 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
       },
     });
     if (moved)
-      store.audit.append({
+      await tx.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.sent',
         operationId: op.id,
@@ -199,17 +203,20 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
       });
     return moved;
   });
-  return running ?? store.operations.get(op.id) ?? op;
+  return running ?? (await store.operations.get(op.id)) ?? op;
 }
 
 /** A reboot left in `sending` by a crash or another process: failed, never rebooted again (see the file comment). */
-export function failInterruptedReboot(deps: Pick<RebootDeps, 'store' | 'log'>, op: Operation): Operation {
+export async function failInterruptedReboot(
+  deps: Pick<RebootDeps, 'store' | 'log'>,
+  op: Operation,
+): Promise<Operation> {
   const result = readResult(op);
   const rebooted = result.reboot?.rebooted;
   const message = rebooted
     ? `patchbot stopped after rebooting ${rebooted.reduce((n, r) => n + r.instanceIds.length, 0)} instance(s) of ${op.group} but before scanning them, so SSM may still show them waiting for a reboot. Run /patch scan ${op.group} to refresh compliance.`
     : `patchbot stopped while sending this reboot, so some instances of ${op.group} may or may not have been rebooted. patchbot does not repeat it, to never reboot twice: check the instances (/patch status ${op.group}) and run /patch reboot ${op.group} again if needed.`;
-  deps.store.audit.append({
+  await deps.store.audit.append({
     actor: SYSTEM_ACTOR,
     action: 'operation.resumed',
     operationId: op.id,

@@ -69,7 +69,7 @@ export async function lookUpSends(
     })),
     ...givenUp,
   ];
-  deps.store.audit.append({
+  await deps.store.audit.append({
     actor: SYSTEM_ACTOR,
     action: 'operation.resumed',
     operationId: current.id,

@@ -58,8 +58,8 @@ export class OperationRunner {
   async send(op: Operation): Promise<Operation> {
     if (this.deps.mayActNow && !this.deps.mayActNow()) return op;
     return this.exclusive(op, async () => {
-      const claimed = this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
-      if (!claimed) return this.deps.store.operations.get(op.id) ?? op;
+      const claimed = await this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
+      if (!claimed) return (await this.deps.store.operations.get(op.id)) ?? op;
       if (claimed.kind === 'reboot') return dispatchReboot(this.rebootDeps, claimed);
       return this.dispatch(claimed, NOTHING_YET, undefined);
     });
@@ -73,7 +73,7 @@ export class OperationRunner {
    */
   async resume(op: Operation): Promise<Operation> {
     return this.exclusive(op, async () => {
-      const current = this.deps.store.operations.get(op.id);
+      const current = await this.deps.store.operations.get(op.id);
       if (current?.status !== 'sending') return current ?? op;
       // Never reboot twice: a reboot found in `sending` may have rebooted already, so it is failed, not resent.
       if (current.kind === 'reboot') return failInterruptedReboot(this.rebootDeps, current);
@@ -145,7 +145,7 @@ export class OperationRunner {
         const set = setFor(gw);
         // The approved instances carry the operation's tag before the command that targets it goes out.
         if (set) await gw.tagInstances(set.instanceIds, OPERATION_TAG_KEY, op.id);
-        recordAttempt(this.deps.store, op.id, gw, this.deps.clock);
+        await recordAttempt(this.deps.store, op.id, gw, this.deps.clock);
         return gw.sendPatchCommand({
           operation: p.operation,
           rebootOption: p.rebootOption,
@@ -167,16 +167,18 @@ export class OperationRunner {
     const lost = sent.errors.flatMap((e, i) => (e instanceof AwsError && e.outcomeUnknown ? [sent.failures[i]!] : []));
     const refused = sent.failures.filter((f) => !lost.includes(f));
     if (lost.length > 0) {
-      const current = this.deps.store.operations.get(op.id) ?? op;
-      const held = this.deps.store.operations.update(op.id, {
-        commands,
-        result: resultJson({ ...readResult(current), failures: [...failures, ...refused] }),
+      const held = await this.deps.store.transaction(async (tx) => {
+        const current = (await tx.operations.get(op.id)) ?? op;
+        return tx.operations.update(op.id, {
+          commands,
+          result: resultJson({ ...readResult(current), failures: [...failures, ...refused] }),
+        });
       });
       this.log.warn(
         { operationId: op.id, lost, commands },
         'AWS did not answer a send; it is looked up by its Comment before anything is sent again',
       );
-      return held ?? current;
+      return held;
     }
     const allFailures = [...failures, ...sent.failures];
     if (commands.length === 0) {
@@ -193,14 +195,14 @@ export class OperationRunner {
       published: false,
       sentAt: this.deps.clock.now().toISOString(),
     });
-    const running = this.deps.store.transaction(() => {
-      const moved = this.deps.store.operations.transition(op.id, {
+    const running = await this.deps.store.transaction(async (tx) => {
+      const moved = await tx.operations.transition(op.id, {
         from: 'sending',
         to: 'running',
         patch: { commands, result },
       });
       if (moved) {
-        this.deps.store.audit.append({
+        await tx.audit.append({
           actor: SYSTEM_ACTOR,
           action: 'operation.sent',
           operationId: op.id,
@@ -211,11 +213,11 @@ export class OperationRunner {
       return moved;
     });
     this.log.info({ operationId: op.id, commands, failures: allFailures.length }, 'operation sent');
-    return running ?? this.deps.store.operations.get(op.id) ?? op;
+    return running ?? (await this.deps.store.operations.get(op.id)) ?? op;
   }
 
   /** sending → failed with a user-facing error; the tracker publishes it (result.published is false). */
-  private fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Operation {
+  private fail(op: Operation, code: string, message: string, failures: ScopeFailure[]): Promise<Operation> {
     return failUnsent({ store: this.deps.store, log: this.log }, op, code, message, failures);
   }
 

@@ -22,20 +22,22 @@ export const MAX_SEND_ATTEMPTS = 3;
 
 const key = (s: ScopeRef) => `${s.scope}/${s.region}`;
 
-/** Records, before the call, that a send to `where` starts now (synchronous: nothing else runs in between). */
-export function recordAttempt(store: Store, opId: string, where: ScopeRef, clock: Clock): void {
-  const current = store.operations.get(opId);
-  if (!current) return;
-  const result = readResult(current);
-  const others = (result.attempts ?? []).filter((a) => key(a) !== key(where));
-  const before = (result.attempts ?? []).find((a) => key(a) === key(where));
-  const attempt: SendAttempt = {
-    scope: where.scope,
-    region: where.region,
-    at: clock.now().toISOString(),
-    count: (before?.count ?? 0) + 1,
-  };
-  store.operations.update(opId, { result: resultJson({ ...result, attempts: [...others, attempt] }) });
+/** Records, before the call, that a send to `where` starts now (read and write in one transaction: nothing comes in between). */
+export async function recordAttempt(store: Store, opId: string, where: ScopeRef, clock: Clock): Promise<void> {
+  await store.transaction(async (tx) => {
+    const current = await tx.operations.get(opId);
+    if (!current) return;
+    const result = readResult(current);
+    const others = (result.attempts ?? []).filter((a) => key(a) !== key(where));
+    const before = (result.attempts ?? []).find((a) => key(a) === key(where));
+    const attempt: SendAttempt = {
+      scope: where.scope,
+      region: where.region,
+      at: clock.now().toISOString(),
+      count: (before?.count ?? 0) + 1,
+    };
+    await tx.operations.update(opId, { result: resultJson({ ...result, attempts: [...others, attempt] }) });
+  });
 }
 
 /** How many sends to `where` were started. */

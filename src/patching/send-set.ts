@@ -56,6 +56,8 @@ export async function releaseTags(
     what: `removing the ${OPERATION_TAG_KEY} tag of ${op.id}`,
   });
   if (done.failures.length > 0) return;
-  const current = deps.store.operations.get(op.id) ?? op;
-  deps.store.operations.update(op.id, { result: resultJson({ ...readResult(current), tagsReleased: true }) });
+  await deps.store.transaction(async (tx) => {
+    const current = (await tx.operations.get(op.id)) ?? op;
+    await tx.operations.update(op.id, { result: resultJson({ ...readResult(current), tagsReleased: true }) });
+  });
 }

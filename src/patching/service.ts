@@ -86,7 +86,7 @@ export class PatchService {
    */
   async requestInstall(input: RequestInstallInput): Promise<Operation> {
     const { group } = input;
-    refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
+    await refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
     const plan = await buildInstallPlan(this.deps, group, input.rebootOption);
     if (plan.targets.length === 0) unreadScopes('install', plan);
     if (plan.targets.length === 0) {
@@ -111,7 +111,7 @@ export class PatchService {
   /** `/patch reboot <group> [all]`: as requestInstall, for the instances waiting for a reboot (or all running ones). */
   async requestReboot(input: RequestRebootInput): Promise<Operation> {
     const { group } = input;
-    refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
+    await refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
     const plan = await buildRebootPlan(this.deps, group, input.all);
     if (plan.targets.length === 0) unreadScopes('reboot', plan);
     if (plan.targets.length === 0) {
@@ -148,10 +148,10 @@ export class PatchService {
     const { group } = input;
     const { store, clock } = this.deps;
     const required = group.approval.required;
-    const op = store.transaction(() => {
+    const op = await store.transaction(async (tx) => {
       // Again inside the transaction: of two requests planned at the same moment, one is recorded.
-      refuseWhileHeld(store, group.name, clock);
-      const created = store.operations.create({
+      await refuseWhileHeld(tx, group.name, clock);
+      const created = await tx.operations.create({
         kind,
         group: group.name,
         status: required ? 'pending' : 'approved',
@@ -161,7 +161,7 @@ export class PatchService {
         plan: planJson(plan),
         ...(required ? { expiresAt: new Date(clock.now().getTime() + group.approval.expiresAfterMs) } : {}),
       });
-      store.audit.append({
+      await tx.audit.append({
         actor: input.requestedBy,
         action: 'operation.requested',
         operationId: created.id,
@@ -227,8 +227,8 @@ export class PatchService {
   }
 
   /** `/patch history [group]`: the latest operations, newest first. */
-  history(input: { group?: string | undefined; limit: number }): HistoryEntry[] {
-    const ops = this.deps.store.operations.listRecent({
+  async history(input: { group?: string | undefined; limit: number }): Promise<HistoryEntry[]> {
+    const ops = await this.deps.store.operations.listRecent({
       ...(input.group ? { group: input.group } : {}),
       limit: input.limit,
     });
@@ -244,8 +244,8 @@ export class PatchService {
   async startScan(input: StartScanInput): Promise<Operation> {
     const { group } = input;
     const { store } = this.deps;
-    const op = store.transaction(() => {
-      const created = store.operations.create({
+    const op = await store.transaction(async (tx) => {
+      const created = await tx.operations.create({
         kind: 'scan',
         group: group.name,
         status: 'approved',
@@ -253,7 +253,7 @@ export class PatchService {
         channel: input.channel,
         params: scanParams(group),
       });
-      store.audit.append({
+      await tx.audit.append({
         actor: input.requestedBy,
         action: 'operation.requested',
         operationId: created.id,

@@ -21,7 +21,7 @@ export async function ensureSnapshot(
   group: PatchGroup,
   logger: Logger,
 ): Promise<void> {
-  if (store.snapshots.count(group.name) > 0) return;
+  if ((await store.snapshots.count(group.name)) > 0) return;
   const fetched = await fetchGroupCompliance(group, gateways, logger);
   const scopes = fetched.scopes.map((sc) => {
     const members = new Set(sc.instances.map((i) => i.instanceId));
@@ -31,7 +31,7 @@ export async function ensureSnapshot(
   for (const sc of scopes) {
     if (refresh.failures.some((f) => f.scope === sc.scope && f.region === sc.region)) continue;
     const entries = refresh.changes.map((c) => c.entry).filter((e) => e.scope === sc.scope && e.region === sc.region);
-    store.snapshots.replaceScope(group.name, sc.scope, sc.region, entries);
+    await store.snapshots.replaceScope(group.name, sc.scope, sc.region, entries);
   }
   const failures = [...fetched.failures, ...refresh.failures];
   if (failures.length > 0)

@@ -134,10 +134,10 @@ export class OperationTracker {
     this.ctx.states.clear();
     this.orphans.clear();
     const { store } = this.ctx;
-    const unfinished = store.operations.listUnfinished();
+    const unfinished = await store.operations.listUnfinished();
     for (const op of unfinished) if (op.status === 'sending') this.orphans.add(op.id);
     // A send that failed everywhere ends the operation at once; if the bot died before publishing it, do it now.
-    for (const op of store.operations.listRecent({ statuses: TERMINAL_STATUSES, limit: 100 })) {
+    for (const op of await store.operations.listRecent({ statuses: TERMINAL_STATUSES, limit: 100 })) {
       if (readResult(op).published === false) this.finishing.watch.add(op.id);
     }
     this.log.info(
@@ -181,15 +181,15 @@ export class OperationTracker {
 
   private async pass(): Promise<void> {
     const { store, slots, states } = this.ctx;
-    this.cards.expire();
-    const ops = store.operations.listUnfinished();
+    await this.cards.expire();
+    const ops = await store.operations.listUnfinished();
     // Pending approval requests (their card is posted, and updated as approvals come in), and decided ones not yet shown.
-    ops.push(...this.cards.toShow(new Set(ops.map((o) => o.id))));
+    ops.push(...(await this.cards.toShow(new Set(ops.map((o) => o.id)))));
     const ids = new Set(ops.map((o) => o.id));
     const { watch } = this.finishing;
     for (const id of watch) {
       if (ids.has(id)) continue;
-      const op = store.operations.get(id);
+      const op = await store.operations.get(id);
       if (op && isTerminal(op.status) && readResult(op).published === false) ops.push(op);
       else watch.delete(id);
     }

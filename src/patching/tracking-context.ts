@@ -73,7 +73,7 @@ export interface TrackingContext extends Pick<PatchingDeps, 'store' | 'gateways'
 }
 
 /** The report with the plan and approval state of an install or reboot (what keeps "approved by" on the card). */
-export function decorate(ctx: TrackingContext, op: Operation, report: OperationReport): OperationReport {
+export function decorate(ctx: TrackingContext, op: Operation, report: OperationReport): Promise<OperationReport> {
   const result = readResult(op);
   // A reboot counts as sent from the moment RebootInstances was started (its write-ahead record): it may have happened.
   const sentAt = result.sentAt ?? result.reboot?.requestedAt;
@@ -103,8 +103,8 @@ export async function publishMessage(
       const where = await ctx.publisher.publish(op, report, phase, journalOf(ctx, op));
       t.lastPublishAt = ctx.clock.now().getTime();
       t.lastSignature = sig;
-      if (!op.messageTs && where && !ctx.store.operations.get(op.id)?.messageTs)
-        ctx.store.operations.update(op.id, { messageTs: where.ts });
+      if (!op.messageTs && where && !(await ctx.store.operations.get(op.id))?.messageTs)
+        await ctx.store.operations.update(op.id, { messageTs: where.ts });
       else if (!op.messageTs && !where)
         ctx.log.warn({ operationId: op.id, phase }, 'the publisher did not say where it posted');
     } catch (err) {

@@ -22,27 +22,32 @@ function left(op: Operation): UnseenOutcome {
  * by patchbot with the reason); otherwise leaves it as it is. The cancelled record counts as
  * published: there is no card to show it on, and the requester has been told instead.
  */
-export function cancelUnseen(deps: { store: Store; clock: Clock }, op: Operation, reason: string): UnseenOutcome {
+export async function cancelUnseen(
+  deps: { store: Store; clock: Clock },
+  op: Operation,
+  reason: string,
+): Promise<UnseenOutcome> {
   const { store, clock } = deps;
-  const current = store.operations.get(op.id) ?? op;
-  if (current.status !== 'pending' && current.status !== 'approved') return left(current);
-  const moved = store.transaction(() => {
+  // Read and moved in one transaction, so nothing written to the record in between (the post journal) is lost.
+  const outcome = await store.transaction(async (tx): Promise<UnseenOutcome | Operation> => {
+    const current = (await tx.operations.get(op.id)) ?? op;
+    if (current.status !== 'pending' && current.status !== 'approved') return left(current);
     const result = readResult(current);
     const cancellation = { userId: SYSTEM_ACTOR, at: clock.now().toISOString(), from: current.status };
-    const done = store.operations.transition(current.id, {
+    const done = await tx.operations.transition(current.id, {
       from: [current.status],
       to: 'cancelled',
       patch: { result: resultJson({ ...result, cancellation, published: true, summary: `cancelled: ${reason}` }) },
     });
     if (done)
-      store.audit.append({
+      await tx.audit.append({
         actor: SYSTEM_ACTOR,
         action: 'operation.cancelled',
         operationId: current.id,
         group: current.group,
         detail: { from: current.status, reason },
       });
-    return done;
+    return done ?? left((await tx.operations.get(op.id)) ?? current);
   });
-  return moved ? { outcome: 'cancelled', op: moved } : left(store.operations.get(op.id) ?? current);
+  return 'outcome' in outcome ? outcome : { outcome: 'cancelled', op: outcome };
 }

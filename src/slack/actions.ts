@@ -52,7 +52,7 @@ export interface ActionServices {
   /** Plans a change stopped by drift again, as a new request for the user (operators only); returns the new operation. */
   replan(input: CardClick): Promise<Operation>;
   /** A one-line description of the operation for the reject dialog (naming the requester), or undefined if unknown or not clicked on its card. */
-  describe(operationId: string, origin: ClickOrigin): Sentence | undefined;
+  describe(operationId: string, origin: ClickOrigin): Promise<Sentence | undefined>;
 }
 
 /** How long a click's decision may take before the click is acknowledged anyway (Slack waits 3 s). */
@@ -149,7 +149,7 @@ export function registerActions(
     await ack();
     const id = OperationIdSchema.safeParse(action.value);
     const origin = clickOrigin(body);
-    const summary = id.success && origin ? services.describe(id.data, origin) : undefined;
+    const summary = id.success && origin ? await services.describe(id.data, origin) : undefined;
     if (!id.success || !origin || !summary)
       return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
     await client.views

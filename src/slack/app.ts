@@ -114,7 +114,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   // Wall-clock time, as Bolt's own signature check and Slack's timestamps use (not the injected clock).
   app.use(async ({ body, context, next }) => {
     try {
-      guard.check({ body, signing: context[SIGNING_CONTEXT_KEY], nowMs: Date.now() });
+      await guard.check({ body, signing: context[SIGNING_CONTEXT_KEY], nowMs: Date.now() });
     } catch (err) {
       const refused = refusalOf(err);
       if (refused)

@@ -60,7 +60,7 @@ export class OncePoster {
     key: string,
     message: { text: string; blocks: unknown[]; thread_ts?: string },
   ): Promise<string> {
-    const record = journal.get(key);
+    const record = await journal.get(key);
     if (record?.state === 'posted') return record.ts;
     if (record?.state === 'posting') {
       if (this.clock.now().getTime() < Date.parse(record.settleAt))
@@ -71,14 +71,14 @@ export class OncePoster {
           { operationId: op.id, post: key, ts: found },
           'a post whose outcome was unknown is in Slack; not posting it again',
         );
-        journal.posted(key, found);
+        await journal.posted(key, found);
         return found;
       }
     }
     let expected = record;
     for (let attempt = 1; ; attempt++) {
       const settleAt = new Date(this.clock.now().getTime() + this.settleMs);
-      if (!journal.begin(key, settleAt, expected))
+      if (!(await journal.begin(key, settleAt, expected)))
         throw new PostPendingError(op.id, key, 'another publish recorded it');
       try {
         const posted = await this.noRetry.chat.postMessage({
@@ -89,21 +89,21 @@ export class OncePoster {
           metadata: metadata(op.id, key),
         });
         const ts = posted.ts ?? '';
-        journal.posted(key, ts);
+        await journal.posted(key, ts);
         return ts;
       } catch (err) {
         const code = slackErrorCode(err);
         const wait = rateLimitedFor(err);
         if (wait !== undefined) {
           // A 429 posted nothing: wait as Slack asks (chat.postMessage allows about one a second per channel), then again.
-          journal.forget(key);
+          await journal.forget(key);
           if (attempt >= RATE_LIMITED_TRIES) throw err;
           await new Promise((resolve) => setTimeout(resolve, wait * 1000));
           expected = undefined;
           continue;
         }
-        if (code && !UNCERTAIN_ERRORS.has(code)) journal.forget(key);
-        else if (code) journal.settle(key);
+        if (code && !UNCERTAIN_ERRORS.has(code)) await journal.forget(key);
+        else if (code) await journal.settle(key);
         // Anything else (a timeout, a reset connection) may still land: the record stays until settleAt.
         throw err;
       }
@@ -161,18 +161,18 @@ export function memoryJournal(): PostJournal {
   const posts = new Map<string, PostRecord>();
   const now = () => new Date().toISOString();
   return {
-    get: (key) => posts.get(key),
-    begin(key, settleAt, expected) {
+    get: async (key) => posts.get(key),
+    async begin(key, settleAt, expected) {
       if (JSON.stringify(posts.get(key)) !== JSON.stringify(expected)) return false;
       posts.set(key, { state: 'posting', at: now(), settleAt: settleAt.toISOString() });
       return true;
     },
-    posted: (key, ts) => void posts.set(key, { state: 'posted', at: now(), ts }),
-    settle(key) {
+    posted: async (key, ts) => void posts.set(key, { state: 'posted', at: now(), ts }),
+    async settle(key) {
       const r = posts.get(key);
       if (r?.state === 'posting') posts.set(key, { ...r, settleAt: now() });
     },
-    forget(key) {
+    async forget(key) {
       if (posts.get(key)?.state === 'posting') posts.delete(key);
     },
   };

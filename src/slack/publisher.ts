@@ -34,7 +34,7 @@ export interface PublisherOptions {
    * channel_not_found): the domain cancels it when nothing was sent yet (see src/patching/unseen.ts).
    * The publisher then tells the requester in a direct message. Absent: the refusal is only logged.
    */
-  onCardRefused?: (op: Operation, reason: string) => UnseenOutcome;
+  onCardRefused?: (op: Operation, reason: string) => Promise<UnseenOutcome>;
 }
 
 type WebClient = webApi.WebClient;
@@ -104,7 +104,7 @@ export class SlackOperationPublisher implements OperationPublisher {
     /** Which call failed, for the log and the advice; the card's own post decides whether the requester is told. */
     let step: 'update' | 'card' | 'thread' = 'update';
     try {
-      const card = journal.get(CARD);
+      const card = await journal.get(CARD);
       const known = card?.state === 'posted' ? card.ts : op.messageTs;
       let ts: string;
       if (known) {
@@ -156,7 +156,7 @@ export class SlackOperationPublisher implements OperationPublisher {
   private async cardRefused(op: Operation, advice: SlackAdvice): Promise<void> {
     if (!this.onCardRefused || this.told.has(op.id)) return;
     this.told.add(op.id);
-    const { outcome, op: now } = this.onCardRefused(
+    const { outcome, op: now } = await this.onCardRefused(
       op,
       `its card could not be posted in ${op.channel} (${advice.code})`,
     );

@@ -136,7 +136,7 @@ export function checkInstallation(id: RequestIdentity, inst: Installation): void
  * store's table (src/store/seen-requests.ts) keeps them across restarts and processes.
  */
 export interface ReplayLog {
-  admit(keys: readonly string[], untilMs: number, nowMs: number): boolean;
+  admit(keys: readonly string[], untilMs: number, nowMs: number): Promise<boolean>;
 }
 
 /** Remembers accepted requests for the signature window; refuses one seen before. */
@@ -161,7 +161,7 @@ export class ReplayMemory {
    * or throws: `replay` (409) when any key was admitted before and is still within its window,
    * `replay_memory_full` (503) when admitting would exceed the capacity.
    */
-  admit(keys: readonly string[], timestampSeconds: number, nowMs: number): void {
+  async admit(keys: readonly string[], timestampSeconds: number, nowMs: number): Promise<void> {
     if (++this.admitted % 256 === 0) this.forgetExpired(nowMs);
     for (const key of keys) {
       const until = this.seen.get(key);
@@ -180,7 +180,7 @@ export class ReplayMemory {
     }
     // Kept until the timestamp leaves the window: a request stamped t is accepted until t + window.
     const until = (timestampSeconds + this.windowSeconds + 1) * 1000;
-    if (this.log && !this.log.admit(keys, until, nowMs))
+    if (this.log && !(await this.log.admit(keys, until, nowMs)))
       throw new RequestRefusedError(
         'replay',
         409,
@@ -219,7 +219,7 @@ export class RequestGuard {
   }
 
   /** Throws a RequestRefusedError when the request must not be acted on; returns who it is for. */
-  check(input: GuardInput): RequestIdentity {
+  async check(input: GuardInput): Promise<RequestIdentity> {
     const installation = this.options.installation();
     if (!installation)
       throw new RequestRefusedError(
@@ -247,7 +247,7 @@ export class RequestGuard {
         `sig:${signing.signature}`,
         ...(identity.data.triggerId ? [`trigger:${identity.data.triggerId}`] : []),
       ];
-      this.replays.admit(keys, signing.timestamp, input.nowMs);
+      await this.replays.admit(keys, signing.timestamp, input.nowMs);
     }
     return identity.data;
   }

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { fromSqlTime, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
@@ -22,39 +21,36 @@ export type VoteOutcome = 'recorded' | 'duplicate' | 'not_pending' | 'not_found'
 
 /** The votes cast for pending operations. */
 export class ApprovalRepository {
-  private readonly statusStmt: Database.Statement;
-  private readonly insertStmt: Database.Statement;
-  private readonly listStmt: Database.Statement;
+  constructor(private readonly ctx: StoreContext) {}
 
-  constructor(private readonly ctx: StoreContext) {
-    this.statusStmt = ctx.db.prepare(`SELECT status FROM operations WHERE id = ?`);
-    this.insertStmt = ctx.db.prepare(
-      `INSERT OR IGNORE INTO approvals (operation_id, user_id, approved_at) VALUES (?, ?, ?)`,
-    );
-    this.listStmt = ctx.db.prepare(
-      `SELECT operation_id, user_id, approved_at FROM approvals WHERE operation_id = ? ORDER BY approved_at, rowid`,
-    );
-  }
-
-  /** Records `userId`'s approval of a pending operation; checks and inserts under one write lock. */
-  add(operationId: string, userId: string): VoteOutcome {
+  /** Records `userId`'s approval of a pending operation; checks and inserts in one transaction (a savepoint inside one). */
+  add(operationId: string, userId: string): Promise<VoteOutcome> {
     return guarded(this.ctx.path, `recording an approval of ${operationId}`, () =>
-      this.ctx.db
-        .transaction((): VoteOutcome => {
-          const row = this.statusStmt.get(operationId) as { status: string } | undefined;
-          if (!row) return 'not_found';
-          if (row.status !== 'pending') return 'not_pending';
-          const info = this.insertStmt.run(operationId, userId, toSqlTime(this.ctx.clock.now()));
-          return info.changes === 1 ? 'recorded' : 'duplicate';
-        })
-        .immediate(),
+      this.ctx.atomic(async ({ db }): Promise<VoteOutcome> => {
+        const row = await db.selectFrom('operations').select('status').where('id', '=', operationId).executeTakeFirst();
+        if (!row) return 'not_found';
+        if (row.status !== 'pending') return 'not_pending';
+        const inserted = await db
+          .insertInto('approvals')
+          .values({ operation_id: operationId, user_id: userId, approved_at: toSqlTime(this.ctx.clock.now()) })
+          .onConflict((oc) => oc.columns(['operation_id', 'user_id']).doNothing())
+          .returning('user_id')
+          .executeTakeFirst();
+        return inserted ? 'recorded' : 'duplicate';
+      }),
     );
   }
 
   /** The approvals of an operation, oldest first. */
-  list(operationId: string): Approval[] {
-    return guarded(this.ctx.path, `reading approvals of ${operationId}`, () => {
-      const rows = this.listStmt.all(operationId) as { operation_id: string; user_id: string; approved_at: string }[];
+  list(operationId: string): Promise<Approval[]> {
+    return guarded(this.ctx.path, `reading approvals of ${operationId}`, async () => {
+      const rows = await this.ctx.db
+        .selectFrom('approvals')
+        .select(['operation_id', 'user_id', 'approved_at'])
+        .where('operation_id', '=', operationId)
+        .orderBy('approved_at')
+        .orderBy('rowid')
+        .execute();
       return rows.map((r) => ({
         operationId: r.operation_id,
         userId: r.user_id,

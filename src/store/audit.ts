@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { PatchbotError, StoreError } from '../errors';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
@@ -69,57 +68,46 @@ const RowSchema = z.object({
 const DetailSchema = z.record(z.string(), z.unknown());
 const MAX_LIMIT = 1000;
 
-/** The append-only audit log: who decided what, when. The table itself refuses UPDATE and DELETE. */
+/**
+ * The append-only audit log: who decided what, when. The database itself refuses UPDATE and DELETE
+ * (SQLite: triggers of migration v1), so the rule holds for anything that writes to the file.
+ */
 export class AuditRepository {
-  private readonly insertStmt: Database.Statement;
-  private readonly listStmt: Database.Statement;
-
-  constructor(private readonly ctx: StoreContext) {
-    this.insertStmt = ctx.db.prepare(`
-      INSERT INTO audit_log (at, actor, action, operation_id, group_name, detail)
-      VALUES (@at, @actor, @action, @operationId, @group, @detail)
-      RETURNING *`);
-    this.listStmt = ctx.db.prepare(`
-      SELECT * FROM audit_log
-      WHERE (@operationId IS NULL OR operation_id = @operationId)
-        AND (@group IS NULL OR group_name = @group)
-      ORDER BY id DESC
-      LIMIT @limit`);
-  }
+  constructor(private readonly ctx: StoreContext) {}
 
   /** Appends one entry stamped with the clock's time and returns it. */
-  append(input: AuditInput): AuditEntry {
+  async append(input: AuditInput): Promise<AuditEntry> {
     if (!input.actor) throw new PatchbotError('INTERNAL', 'store: an audit entry needs an actor');
     if (!(AUDIT_ACTIONS as readonly string[]).includes(input.action)) {
       throw new PatchbotError('INTERNAL', `store: unknown audit action ${JSON.stringify(input.action)}`);
     }
-    const raw = guarded(this.ctx.path, `appending audit entry ${input.action}`, () =>
-      this.insertStmt.get({
-        at: toSqlTime(this.ctx.clock.now()),
-        actor: input.actor,
-        action: input.action,
-        operationId: input.operationId ?? null,
-        group: input.group ?? null,
-        detail: input.detail === undefined ? null : toSqlJson(input.detail, 'audit detail'),
-      }),
+    const values = {
+      at: toSqlTime(this.ctx.clock.now()),
+      actor: input.actor,
+      action: input.action,
+      operation_id: input.operationId ?? null,
+      group_name: input.group ?? null,
+      detail: input.detail === undefined ? null : toSqlJson(input.detail, 'audit detail'),
+    };
+    const raw = await guarded(this.ctx.path, `appending audit entry ${input.action}`, () =>
+      this.ctx.db.insertInto('audit_log').values(values).returningAll().executeTakeFirstOrThrow(),
     );
     return this.decode(raw);
   }
 
   /** Entries newest first, optionally for one operation or group. */
-  list(options: AuditListOptions): AuditEntry[] {
+  async list(options: AuditListOptions): Promise<AuditEntry[]> {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_LIMIT) {
       throw new PatchbotError(
         'INTERNAL',
         `store: audit list limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`,
       );
     }
-    const rows = guarded(this.ctx.path, 'reading the audit log', () =>
-      this.listStmt.all({
-        operationId: options.operationId ?? null,
-        group: options.group ?? null,
-        limit: options.limit,
-      }),
+    let query = this.ctx.db.selectFrom('audit_log').selectAll();
+    if (options.operationId !== undefined) query = query.where('operation_id', '=', options.operationId);
+    if (options.group !== undefined) query = query.where('group_name', '=', options.group);
+    const rows = await guarded(this.ctx.path, 'reading the audit log', () =>
+      query.orderBy('id', 'desc').limit(options.limit).execute(),
     );
     return rows.map((r) => this.decode(r));
   }

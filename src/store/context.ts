@@ -1,11 +1,22 @@
-import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { PatchbotDatabase } from './schema';
 
-/** What every repository needs: the connection, the file's path (for error messages), time and logs. */
+/**
+ * What every repository needs: where its queries run (the store's connection, or a transaction's),
+ * where the data lives (for error messages), time and logs.
+ */
 export interface StoreContext {
-  db: Database.Database;
+  /** The query builder: the store's own, or one bound to the transaction the repository belongs to. */
+  db: Kysely<PatchbotDatabase>;
+  /** The SQLite file, or the PostgreSQL database without its password; named in every StoreError. */
   path: string;
   clock: Clock;
   logger: Logger;
+  /**
+   * Runs `fn` all-or-nothing: in a new transaction (IMMEDIATE on SQLite) when called outside one,
+   * as a savepoint when the context already belongs to a transaction.
+   */
+  atomic<T>(fn: (ctx: StoreContext) => Promise<T>): Promise<T>;
 }

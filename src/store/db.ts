@@ -1,159 +1,168 @@
-import { mkdirSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../clock';
 import { StoreError } from '../errors';
 import type { Logger } from '../logger';
 import { ApprovalRepository } from './approvals';
 import { AuditRepository } from './audit';
 import type { StoreContext } from './context';
-import { storeFailure } from './failure';
+import { isDriverError, storeFailure } from './failure';
 import { SqliteLease } from './lease';
-import { SeenRequests } from './seen-requests';
-import { migrate, type Migration } from './migrations';
+import type { Migration } from './migrations';
 import { OperationRepository } from './operations';
 import { PollStateRepository } from './poll-state';
+import type { PatchbotDatabase } from './schema';
+import { SeenRequests } from './seen-requests';
 import { ComplianceSnapshotRepository } from './snapshots';
+import { openSqlite } from './sqlite';
+import { rootContext } from './transactions';
 
-/** How to open the state database. The caller resolves the path (PATCHBOT_DB, through the config). */
-export interface OpenDatabaseOptions {
-  /** File path, or ':memory:' for tests. The parent directory is created if missing. */
-  path: string;
+/*
+ * The store: one asynchronous surface over one typed query layer (Kysely), for SQLite today and
+ * PostgreSQL next (issue 16).
+ *
+ * - `openStore(options)` → `Promise<Store>`. Backend `sqlite` (the default): a file path as ever,
+ *   opened through better-sqlite3 with WAL, the busy timeout, the migrations in `PRAGMA
+ *   user_version` (raw SQL through the driver, before Kysely starts), the write-once check and
+ *   `checkFile`; every failure a StoreError naming the file and the fix. Backend `postgres`: a URL
+ *   (`PATCHBOT_DATABASE_URL`), node-postgres's pool under Kysely's PostgresDialect, with its own
+ *   migration list equivalent to the SQLite one; not wired yet, so asking for it fails at start.
+ * - Every repository method keeps its name, parameters and result, and returns a Promise of it.
+ *   Queries are written with Kysely's builder against `PatchbotDatabase` (schema.ts), in SQL both
+ *   backends speak: `status IN (...)`, `INSERT ... ON CONFLICT`, `UPDATE ... RETURNING` (SQLite
+ *   3.35+, PostgreSQL). Adding PostgreSQL is a dialect, a migration list and the error mapping.
+ * - `transaction(fn)` runs `fn(tx)` in one transaction; `tx` holds the same repositories bound to
+ *   it. SQLite's is `BEGIN IMMEDIATE` on Kysely's one connection: the write lock is taken first, so
+ *   compare-and-set across processes on one file holds, and the process's other queries wait their
+ *   turn behind the connection's mutex. `tx.transaction(fn)` nests as a savepoint (as better-sqlite3
+ *   did): a nested failure rolls back its own writes and, unless the caller catches it, the whole
+ *   transaction. Repository methods that must be atomic on their own (an approval's check and
+ *   insert, the lease, a snapshot batch) run the same way: a transaction of their own on the store,
+ *   a savepoint on a `tx`. Inside `fn`, only `tx` may be used: a query on the store itself would
+ *   wait for the transaction, so it is refused with an error instead.
+ * - `close()` → Promise, safe to call twice.
+ */
+
+/** What both backends take. */
+interface CommonOptions {
   logger: Logger;
   clock?: Clock;
-  /** How long a write waits for another connection's lock before failing; default 5 s. */
-  busyTimeoutMs?: number;
-  /** Test seam: a different migration list (e.g. to exercise an upgrade). */
-  migrations?: readonly Migration[];
   /** Test seam: the operation id generator (e.g. to force a collision). */
   newOperationId?: () => string;
 }
 
-/** The opened store: the connection and its repositories. */
-export interface Store {
-  readonly path: string;
-  readonly db: Database.Database;
+/** The embedded default: one SQLite file. The caller resolves the path (PATCHBOT_DB, through the config). */
+export interface SqliteStoreOptions extends CommonOptions {
+  backend?: 'sqlite';
+  /** File path, or ':memory:' for tests. The parent directory is created if missing. */
+  path: string;
+  /** How long a write waits for another connection's lock before failing; default 5 s. */
+  busyTimeoutMs?: number;
+  /** Test seam: a different migration list (e.g. to exercise an upgrade). */
+  migrations?: readonly Migration[];
+}
+
+/** PostgreSQL (PATCHBOT_DATABASE_URL: `postgres://user:pass@host:5432/db`, TLS options as node-postgres takes them). */
+export interface PostgresStoreOptions extends CommonOptions {
+  backend: 'postgres';
+  url: string;
+}
+
+/** How to open the state database. */
+export type OpenStoreOptions = SqliteStoreOptions | PostgresStoreOptions;
+
+/** The repositories, bound to the store or to one transaction. */
+export interface StoreTx {
   readonly operations: OperationRepository;
   readonly audit: AuditRepository;
   readonly approvals: ApprovalRepository;
   readonly snapshots: ComplianceSnapshotRepository;
   /** What the pollers remember: first polls, window executions seen, digests sent (migration v3). */
   readonly pollState: PollStateRepository;
-  /** The work lease (one process runs the tracker and the jobs; see src/jobs/leadership.ts). */
-  readonly lease: SqliteLease;
   /** Signed Slack requests already acted on, for the signature window (migration v5). */
   readonly seenRequests: SeenRequests;
+  /** Runs `fn` in one transaction (IMMEDIATE on SQLite); on a `tx`, as a savepoint of its transaction. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+}
+
+/** The opened store: its repositories, the work lease, transactions and the connection's life. */
+export interface Store extends StoreTx {
+  readonly backend: 'sqlite' | 'postgres';
+  /** The SQLite file (or the PostgreSQL database, without its password): what errors name. */
+  readonly path: string;
+  /** The query layer itself (tests, tools). */
+  readonly kysely: Kysely<PatchbotDatabase>;
+  /** The SQLite driver's handle (tests that check pragmas or write raw rows); undefined on PostgreSQL. */
+  readonly sqlite: Database.Database | undefined;
+  /** The work lease (one process runs the tracker and the jobs; see src/jobs/leadership.ts). */
+  readonly lease: SqliteLease;
   /**
    * Checks the file at `path` is still the one this store opened (a cheap stat): throws a StoreError
-   * (problem `deleted`) once it was deleted or replaced, and from then on.
+   * (problem `deleted`) once it was deleted or replaced, and from then on. Nothing to check on PostgreSQL.
    */
   checkFile(): void;
-  /** Runs `fn` in one IMMEDIATE transaction (e.g. a transition and its audit entry), nesting as a savepoint. */
-  transaction<T>(fn: () => T): T;
   /** Closes the connection; safe to call twice. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-/** Opens (creating if needed) and migrates the state database; every failure is a StoreError naming the path and the fix. */
-export function openDatabase(options: OpenDatabaseOptions): Store {
-  const { path } = options;
-  const logger = options.logger.child({ subsystem: 'store' });
-  const inMemory = path === ':memory:';
-  if (!path)
-    throw new StoreError('state database: no path given (set PATCHBOT_DB, or leave it unset for ./data/patchbot.db)');
-  if (!inMemory) createParentDirectory(path);
-
-  let db: Database.Database;
-  try {
-    // The busy timeout from the first statement on: another process may be writing as this one starts.
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
-  } catch (err) {
-    throw storeFailure(path, 'opening the file', err);
-  }
-  const ctx: StoreContext = { db, path, clock: options.clock ?? systemClock, logger };
-  let repositories: Pick<Store, 'operations' | 'audit' | 'approvals' | 'snapshots' | 'pollState'>;
-  let identity: Stats | undefined;
-  try {
-    // WAL lets readers run beside the one writer; NORMAL is durable across app crashes in WAL mode
-    // (only an OS crash can lose the last commits), which is the usual trade for a bot's state.
-    const journal = db.pragma('journal_mode = WAL', { simple: true });
-    if (!inMemory && journal !== 'wal')
-      logger.warn({ path, journal }, 'store: WAL is unavailable here; concurrent readers will block');
-    db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
-    db.pragma('synchronous = NORMAL');
-    const outcome = migrate(db, { path, logger, ...(options.migrations ? { migrations: options.migrations } : {}) });
-    if (!inMemory) {
-      // A file that opens but cannot be written (read-only, immutable, a read-only mount) opens without
-      // complaint and migrates nothing when already current: write once now, so it fails at start.
-      db.pragma(`user_version = ${outcome.to}`);
-      identity = statSync(path);
-    }
-    repositories = {
-      operations: new OperationRepository(ctx, options.newOperationId),
-      audit: new AuditRepository(ctx),
-      approvals: new ApprovalRepository(ctx),
-      snapshots: new ComplianceSnapshotRepository(ctx),
-      pollState: new PollStateRepository(ctx),
-    };
-    logger.debug({ path, schemaVersion: outcome.to, applied: outcome.applied }, 'store: opened');
-  } catch (err) {
-    db.close();
-    throw storeFailure(path, 'preparing the database', err);
-  }
-
-  let gone: StoreError | undefined;
-  const checkFile = (): void => {
-    if (gone) throw gone;
-    if (!identity) return;
-    const now = statSync(path, { throwIfNoEntry: false });
-    if (now && now.ino === identity.ino && now.dev === identity.dev) return;
-    gone = new StoreError(
-      `state database ${path} was deleted or replaced while patchbot was running (${now ? 'another file is at that path now' : 'no file is at that path now'}): ` +
-        'what patchbot writes from here on would be lost at the next start, so it takes no new changes and gives up the work lease. ' +
-        `Restore ${path} from a backup if you have one, then restart patchbot.`,
-      { file: path, problem: 'deleted' },
-    );
-    logger.error({ err: gone, path }, 'store: the state file was deleted or replaced while patchbot was running');
-    throw gone;
-  };
-
-  return {
-    path,
-    db,
-    ...repositories,
-    lease: new SqliteLease(ctx, checkFile),
-    seenRequests: new SeenRequests(ctx),
-    checkFile,
-    transaction<T>(fn: () => T): T {
-      try {
-        return db.transaction(fn).immediate();
-      } catch (err) {
-        // Only the driver's own errors become StoreErrors; the caller's errors pass through untouched.
-        if (err instanceof Database.SqliteError) throw storeFailure(path, 'a transaction', err);
-        throw err;
-      }
-    },
-    close() {
-      if (db.open) db.close();
-    },
-  };
-}
-
-/** Creates the directory that will hold the file, with a message that says what to fix if it cannot. */
-function createParentDirectory(path: string): void {
-  const dir = dirname(resolve(path));
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw storeFailure(path, `creating the directory ${dir}`, err);
-  }
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+/** Opens (creating if needed) and migrates the state database; every failure is a StoreError naming where and the fix. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.backend === 'postgres') {
     throw new StoreError(
-      `state database ${path} is a directory; PATCHBOT_DB must name a file, e.g. ${join(path, 'patchbot.db')}`,
-      { file: path, problem: 'other' },
+      'state database: PostgreSQL (PATCHBOT_DATABASE_URL) is not available in this build of patchbot; unset it to use the SQLite file (PATCHBOT_DB)',
+      { problem: 'other' },
     );
   }
+  const logger = options.logger.child({ subsystem: 'store' });
+  const opened = openSqlite({
+    path: options.path,
+    logger,
+    busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    ...(options.migrations ? { migrations: options.migrations } : {}),
+  });
+  const root = rootContext(opened.kysely, {
+    path: options.path,
+    clock: options.clock ?? systemClock,
+    logger,
+    begin: 'begin immediate',
+  });
+  const seen = { admitted: 0 };
+  const bind = (ctx: StoreContext): StoreTx => ({
+    operations: new OperationRepository(ctx, options.newOperationId),
+    audit: new AuditRepository(ctx),
+    approvals: new ApprovalRepository(ctx),
+    snapshots: new ComplianceSnapshotRepository(ctx),
+    pollState: new PollStateRepository(ctx),
+    seenRequests: new SeenRequests(ctx, seen),
+    transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => inTransaction(ctx, fn),
+  });
+  const inTransaction = async <T>(ctx: StoreContext, fn: (tx: StoreTx) => Promise<T>): Promise<T> => {
+    try {
+      return await ctx.atomic((txCtx) => fn(bind(txCtx)));
+    } catch (err) {
+      // Only the driver's own errors become StoreErrors; the caller's errors pass through untouched.
+      if (isDriverError(err)) throw storeFailure(options.path, 'a transaction', err);
+      throw err;
+    }
+  };
+
+  let closed = false;
+  return {
+    backend: 'sqlite',
+    path: options.path,
+    kysely: opened.kysely,
+    sqlite: opened.sqlite,
+    ...bind(root),
+    lease: new SqliteLease(root, opened.checkFile),
+    checkFile: opened.checkFile,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await opened.kysely.destroy();
+      // Kysely closes the driver only if it ever ran a query.
+      if (opened.sqlite.open) opened.sqlite.close();
+    },
+  };
 }

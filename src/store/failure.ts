@@ -19,12 +19,17 @@ export function storeFailure(path: string, what: string, err: unknown): Patchbot
 }
 
 /** Runs `fn`, turning anything the driver throws into a StoreError (see storeFailure). */
-export function guarded<T>(path: string, what: string, fn: () => T): T {
+export async function guarded<T>(path: string, what: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     throw storeFailure(path, what, err);
   }
+}
+
+/** Whether `err` came from the database driver (a SQLite result code), not from a caller's own code. */
+export function isDriverError(err: unknown): boolean {
+  return errorCode(err).startsWith('SQLITE_');
 }
 
 function errorCode(err: unknown): string {

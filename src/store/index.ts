@@ -1,5 +1,12 @@
-/** The state store's public surface: open it with openDatabase and use the repositories on the Store. */
-export { openDatabase, type OpenDatabaseOptions, type Store } from './db';
+/** The state store's public surface: open it with openStore and use the repositories on the Store. */
+export {
+  openStore,
+  type OpenStoreOptions,
+  type PostgresStoreOptions,
+  type SqliteStoreOptions,
+  type Store,
+  type StoreTx,
+} from './db';
 export {
   OperationRepository,
   type NewOperation,
@@ -29,3 +36,4 @@ export { PollStateRepository, type DigestRecord, type NewSeenExecution, type See
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
 export { isOperationId, newOperationId, normalizeOperationId } from './ids';
 export { SqliteLease } from './lease';
+export type { PatchbotDatabase } from './schema';

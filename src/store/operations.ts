@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, PatchbotError, StoreError } from '../errors';
 import {
@@ -9,9 +8,11 @@ import {
   type OperationKind,
   type OperationStatus,
 } from '../shared/lifecycle';
+import type { Updateable } from 'kysely';
 import { CorruptColumn, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
-import { guarded, storeFailure } from './failure';
+import type { OperationsTable } from './schema';
+import { guarded } from './failure';
 import { newOperationId } from './ids';
 import {
   rawRowId,
@@ -73,63 +74,18 @@ const MAX_ID_ATTEMPTS = 5;
 const MAX_LIMIT = 1000;
 
 /**
- * Operations in SQLite. Every status change is one conditional UPDATE (compare-and-set on the
+ * Operations. Every status change is one conditional UPDATE ... RETURNING (compare-and-set on the
  * status), so of two racing callers, in this process or another, exactly one gets the record back;
  * the other gets undefined and must not act. That is what makes a send happen once.
  */
 export class OperationRepository {
-  private readonly db: Database.Database;
-  private readonly insertStmt: Database.Statement;
-  private readonly getStmt: Database.Statement;
-  private readonly changeStmt: Database.Statement;
-  private readonly unfinishedStmt: Database.Statement;
-  private readonly recentStmt: Database.Statement;
-  private readonly expireStmt: Database.Statement;
-
   constructor(
     private readonly ctx: StoreContext,
     private readonly newId: () => string = newOperationId,
-  ) {
-    this.db = ctx.db;
-    this.insertStmt = this.db.prepare(`
-      INSERT INTO operations (id, kind, group_name, status, requested_by, channel, message_ts, params, plan,
-                              commands, result, error, created_at, updated_at, expires_at, finished_at, version)
-      VALUES (@id, @kind, @group, @status, @requestedBy, @channel, @messageTs, @params, @plan,
-              '[]', NULL, NULL, @now, @now, @expiresAt, NULL, 1)
-      RETURNING *`);
-    this.getStmt = this.db.prepare(`SELECT * FROM operations WHERE id = ?`);
-    // One statement serves both transition (to/from set) and update (both null). The WHERE clause
-    // is the compare-and-set: SQLite evaluates it under the write lock, so it cannot interleave.
-    this.changeStmt = this.db.prepare(`
-      UPDATE operations SET
-        status      = COALESCE(@to, status),
-        message_ts  = CASE WHEN @setMessageTs THEN @messageTs ELSE message_ts END,
-        commands    = CASE WHEN @setCommands THEN @commands ELSE commands END,
-        result      = CASE WHEN @setResult THEN @result ELSE result END,
-        error       = CASE WHEN @setError THEN @error ELSE error END,
-        updated_at  = @now,
-        finished_at = CASE WHEN @terminal THEN @now ELSE finished_at END,
-        version     = version + 1
-      WHERE id = @id AND (@from IS NULL OR status IN (SELECT value FROM json_each(@from)))
-      RETURNING *`);
-    this.unfinishedStmt = this.db.prepare(`
-      SELECT * FROM operations WHERE status IN (SELECT value FROM json_each(?))
-      ORDER BY created_at, rowid`);
-    this.recentStmt = this.db.prepare(`
-      SELECT * FROM operations
-      WHERE (@group IS NULL OR group_name = @group)
-        AND (@kind IS NULL OR kind = @kind)
-        AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
-      ORDER BY created_at DESC, rowid DESC
-      LIMIT @limit`);
-    this.expireStmt = this.db.prepare(`
-      UPDATE operations SET status = 'expired', updated_at = @now, finished_at = @now, version = version + 1
-      WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= @now
-      RETURNING *`);
-  }
+  ) {}
 
   /** Records a new operation with a fresh id and returns it. */
-  create(input: NewOperation): Operation {
+  async create(input: NewOperation): Promise<Operation> {
     const checked = NewOperationSchema.safeParse(input);
     if (!checked.success) {
       throw new PatchbotError(
@@ -143,31 +99,45 @@ export class OperationRepository {
     const now = toSqlTime(this.ctx.clock.now());
     const values = {
       kind: input.kind,
-      group: input.group,
+      group_name: input.group,
       status: input.status,
-      requestedBy: input.requestedBy,
+      requested_by: input.requestedBy,
       channel: input.channel,
-      messageTs: input.messageTs ?? null,
+      message_ts: input.messageTs ?? null,
       params: toSqlJson(input.params ?? {}, 'params'),
       plan: input.plan === undefined ? null : toSqlJson(input.plan, 'plan'),
-      now,
-      expiresAt: input.expiresAt ? toSqlTime(input.expiresAt) : null,
+      commands: '[]',
+      result: null,
+      error: null,
+      created_at: now,
+      updated_at: now,
+      expires_at: input.expiresAt ? toSqlTime(input.expiresAt) : null,
+      finished_at: null,
+      version: 1,
     };
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; attempt <= MAX_ID_ATTEMPTS; attempt++) {
       const id = this.newId();
-      try {
-        return this.decode(this.insertStmt.get({ ...values, id }));
-      } catch (err) {
-        // An id collision is the only expected failure: draw again a few times, then give up loudly.
-        if (isPrimaryKeyClash(err) && attempt < MAX_ID_ATTEMPTS) continue;
-        throw storeFailure(this.ctx.path, 'recording a new operation', err);
-      }
+      // An id collision is the only expected clash: the row is not written and a new id is drawn.
+      // DO NOTHING rather than a caught error, since on PostgreSQL an error would end the transaction.
+      const raw = await guarded(this.ctx.path, 'recording a new operation', () =>
+        this.ctx.db
+          .insertInto('operations')
+          .values({ ...values, id })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      if (raw !== undefined) return this.decode(raw);
     }
+    throw new StoreError(
+      `state database ${this.ctx.path}: recording a new operation failed: ${MAX_ID_ATTEMPTS} fresh ids in a row were taken already`,
+      { file: this.ctx.path },
+    );
   }
 
   /** The operation with this id, or undefined. */
-  get(id: string): Operation | undefined {
-    const raw = guarded(this.ctx.path, `reading operation ${id}`, () => this.getStmt.get(id));
+  async get(id: string): Promise<Operation | undefined> {
+    const raw = await this.read(id);
     return raw === undefined ? undefined : this.decode(raw);
   }
 
@@ -177,7 +147,7 @@ export class OperationRepository {
    * won). Throws ConflictError if the lifecycle forbids the move, NotFoundError for an unknown id.
    * Reaching a terminal status sets finishedAt.
    */
-  transition(id: string, request: TransitionRequest): Operation | undefined {
+  async transition(id: string, request: TransitionRequest): Promise<Operation | undefined> {
     const from: readonly OperationStatus[] = typeof request.from === 'string' ? [request.from] : request.from;
     if (from.length === 0) throw new PatchbotError('INTERNAL', 'store: transition needs at least one from-status');
     const forbidden = from.filter((f) => !canTransition(f, request.to));
@@ -186,83 +156,110 @@ export class OperationRepository {
         userMessage: `Operation ${id} cannot become ${request.to} from where it is.`,
       });
     }
-    const raw = guarded(this.ctx.path, `moving operation ${id} to ${request.to}`, () =>
-      this.changeStmt.get({
-        ...this.patchParams(id, request.patch ?? {}),
-        to: request.to,
-        from: JSON.stringify(from),
-        terminal: isTerminal(request.to) ? 1 : 0,
-      }),
+    const now = toSqlTime(this.ctx.clock.now());
+    const set = { ...this.patchColumns(request.patch ?? {}), status: request.to };
+    // The WHERE clause is the compare-and-set: the database evaluates it under the row's write lock.
+    const raw = await guarded(this.ctx.path, `moving operation ${id} to ${request.to}`, () =>
+      this.ctx.db
+        .updateTable('operations')
+        .set((eb) => ({
+          ...set,
+          updated_at: now,
+          ...(isTerminal(request.to) ? { finished_at: now } : {}),
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', id)
+        .where('status', 'in', from)
+        .returningAll()
+        .executeTakeFirst(),
     );
     if (raw === undefined) {
-      this.mustExist(id);
+      if ((await this.read(id)) === undefined) throw this.notFound(id);
       return undefined;
     }
     return this.decode(raw);
   }
 
   /** Changes non-status fields (message, commands, result, error), bumping version. */
-  update(id: string, patch: OperationPatch): Operation {
-    const raw = guarded(this.ctx.path, `updating operation ${id}`, () =>
-      this.changeStmt.get({ ...this.patchParams(id, patch), to: null, from: null, terminal: 0 }),
+  async update(id: string, patch: OperationPatch): Promise<Operation> {
+    const now = toSqlTime(this.ctx.clock.now());
+    const set = this.patchColumns(patch);
+    const raw = await guarded(this.ctx.path, `updating operation ${id}`, () =>
+      this.ctx.db
+        .updateTable('operations')
+        .set((eb) => ({ ...set, updated_at: now, version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
     );
     if (raw === undefined) throw this.notFound(id);
     return this.decode(raw);
   }
 
   /** Operations a restarted bot must resume (approved, sending, running), oldest first. */
-  listUnfinished(): Operation[] {
-    const rows = guarded(this.ctx.path, 'listing unfinished operations', () =>
-      this.unfinishedStmt.all(JSON.stringify(UNFINISHED_STATUSES)),
+  async listUnfinished(): Promise<Operation[]> {
+    const rows = await guarded(this.ctx.path, 'listing unfinished operations', () =>
+      this.ctx.db
+        .selectFrom('operations')
+        .selectAll()
+        .where('status', 'in', UNFINISHED_STATUSES)
+        .orderBy('created_at')
+        .orderBy('rowid')
+        .execute(),
     );
     return rows.map((r) => this.decode(r));
   }
 
   /** The latest operations, newest first, optionally for one group, kind or set of statuses. */
-  listRecent(options: ListRecentOptions): Operation[] {
+  async listRecent(options: ListRecentOptions): Promise<Operation[]> {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_LIMIT) {
       throw new PatchbotError(
         'INTERNAL',
         `store: listRecent limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`,
       );
     }
-    const rows = guarded(this.ctx.path, 'listing recent operations', () =>
-      this.recentStmt.all({
-        group: options.group ?? null,
-        kind: options.kind ?? null,
-        statuses: options.statuses ? JSON.stringify(options.statuses) : null,
-        limit: options.limit,
-      }),
+    if (options.statuses?.length === 0) return [];
+    let query = this.ctx.db.selectFrom('operations').selectAll();
+    if (options.group !== undefined) query = query.where('group_name', '=', options.group);
+    if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
+    if (options.statuses !== undefined) query = query.where('status', 'in', options.statuses);
+    const rows = await guarded(this.ctx.path, 'listing recent operations', () =>
+      query.orderBy('created_at', 'desc').orderBy('rowid', 'desc').limit(options.limit).execute(),
     );
     return rows.map((r) => this.decode(r));
   }
 
   /** Moves every pending operation whose expiresAt is at or before `now` to expired, in one write; returns them. */
-  expireDue(now: Date = this.ctx.clock.now()): Operation[] {
-    const rows = guarded(this.ctx.path, 'expiring pending operations', () =>
-      this.expireStmt.all({ now: toSqlTime(now) }),
+  async expireDue(now: Date = this.ctx.clock.now()): Promise<Operation[]> {
+    const at = toSqlTime(now);
+    const rows = await guarded(this.ctx.path, 'expiring pending operations', () =>
+      this.ctx.db
+        .updateTable('operations')
+        .set((eb) => ({ status: 'expired', updated_at: at, finished_at: at, version: eb('version', '+', 1) }))
+        .where('status', '=', 'pending')
+        .where('expires_at', 'is not', null)
+        .where('expires_at', '<=', at)
+        .returningAll()
+        .execute(),
     );
     return rows.map((r) => this.decode(r));
   }
 
-  private patchParams(id: string, patch: OperationPatch): Record<string, unknown> {
-    return {
-      id,
-      now: toSqlTime(this.ctx.clock.now()),
-      setMessageTs: patch.messageTs !== undefined ? 1 : 0,
-      messageTs: patch.messageTs ?? null,
-      setCommands: patch.commands !== undefined ? 1 : 0,
-      commands: patch.commands !== undefined ? toSqlJson(patch.commands, 'commands') : null,
-      setResult: patch.result !== undefined ? 1 : 0,
-      result: patch.result === undefined || patch.result === null ? null : toSqlJson(patch.result, 'result'),
-      setError: patch.error !== undefined ? 1 : 0,
-      error: patch.error ? toSqlJson({ code: patch.error.code, message: patch.error.message }, 'error') : null,
-    };
+  /** The columns a patch changes; a field left undefined is not written. */
+  private patchColumns(patch: OperationPatch): Updateable<OperationsTable> {
+    const set: Updateable<OperationsTable> = {};
+    if (patch.messageTs !== undefined) set.message_ts = patch.messageTs;
+    if (patch.commands !== undefined) set.commands = toSqlJson(patch.commands, 'commands');
+    if (patch.result !== undefined) set.result = patch.result === null ? null : toSqlJson(patch.result, 'result');
+    if (patch.error !== undefined)
+      set.error = patch.error ? toSqlJson({ code: patch.error.code, message: patch.error.message }, 'error') : null;
+    return set;
   }
 
-  private mustExist(id: string): void {
-    const exists = guarded(this.ctx.path, `reading operation ${id}`, () => this.getStmt.get(id));
-    if (exists === undefined) throw this.notFound(id);
+  private read(id: string): Promise<unknown> {
+    return guarded(this.ctx.path, `reading operation ${id}`, () =>
+      this.ctx.db.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
   }
 
   private notFound(id: string): NotFoundError {
@@ -281,8 +278,4 @@ export class OperationRepository {
       );
     }
   }
-}
-
-function isPrimaryKeyClash(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,15 +1,15 @@
-import type Database from 'better-sqlite3';
+import type { Insertable } from 'kysely';
 import { z } from 'zod';
 import { StoreError } from '../errors';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
+import type { WindowExecutionsSeenTable } from './schema';
 
 /**
  * What the pollers remember across restarts (migration v3): where the compliance poller has taken
  * its first snapshot, which windows and window executions the window poller has seen, and the
- * digests sent per channel. Statements are prepared on first use, like the snapshot repository, so
- * a store opened with an older migration list still opens.
+ * digests sent per channel.
  */
 
 /** A window execution marked seen (posted, or finished before the window's first poll). */
@@ -56,133 +56,146 @@ const GroupsSchema = z.array(z.string());
 
 /** The poller tables: compliance_polls, window_polls, window_executions_seen, digests. */
 export class PollStateRepository {
-  private readonly db: Database.Database;
-  private prepared: ReturnType<PollStateRepository['prepare']> | undefined;
-
-  constructor(private readonly ctx: StoreContext) {
-    this.db = ctx.db;
-  }
-
-  private get stmts(): ReturnType<PollStateRepository['prepare']> {
-    this.prepared ??= guarded(this.ctx.path, 'preparing the poller statements', () => this.prepare());
-    return this.prepared;
-  }
-
-  private prepare() {
-    const db = this.db;
-    return {
-      compliancePolled: db.prepare(
-        `SELECT first_polled_at FROM compliance_polls WHERE group_name = ? AND scope = ? AND region = ?`,
-      ),
-      markCompliancePolled: db.prepare(`
-        INSERT INTO compliance_polls (group_name, scope, region, first_polled_at, last_polled_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (group_name, scope, region) DO UPDATE SET last_polled_at = excluded.last_polled_at`),
-      windowPolled: db.prepare(
-        `SELECT first_polled_at FROM window_polls WHERE scope = ? AND region = ? AND window_id = ?`,
-      ),
-      markWindowPolled: db.prepare(
-        `INSERT OR IGNORE INTO window_polls (scope, region, window_id, first_polled_at) VALUES (?, ?, ?, ?)`,
-      ),
-      isSeen: db.prepare(
-        `SELECT 1 FROM window_executions_seen WHERE scope = ? AND region = ? AND window_id = ? AND execution_id = ?`,
-      ),
-      markSeen: db.prepare(`
-        INSERT OR IGNORE INTO window_executions_seen
-          (scope, region, window_id, execution_id, seen_at, window_name, status, start_time, end_time, groups, baseline)
-        VALUES (@scope, @region, @windowId, @executionId, @seenAt, @windowName, @status, @startTime, @endTime, @groups, @baseline)`),
-      newestSeenStart: db.prepare(
-        `SELECT max(start_time) AS t FROM window_executions_seen WHERE scope = ? AND region = ? AND window_id = ?`,
-      ),
-      seenEndedAfter: db.prepare(
-        `SELECT * FROM window_executions_seen WHERE end_time > ? ORDER BY end_time, execution_id`,
-      ),
-      lastDigest: db.prepare(
-        `SELECT channel, sent_at, data FROM digests WHERE channel = ? ORDER BY sent_at DESC, id DESC LIMIT 1`,
-      ),
-      insertDigest: db.prepare(`INSERT INTO digests (channel, sent_at, data) VALUES (?, ?, ?)`),
-    };
-  }
+  constructor(private readonly ctx: StoreContext) {}
 
   /** When the compliance poller first recorded the group's snapshot in this scope and region (undefined: never). */
-  compliancePolledAt(group: string, scope: string, region: string): Date | undefined {
-    const row = guarded(this.ctx.path, `reading the compliance poll state of ${group}`, () =>
-      this.stmts.compliancePolled.get(group, scope, region),
-    ) as { first_polled_at: string } | undefined;
+  async compliancePolledAt(group: string, scope: string, region: string): Promise<Date | undefined> {
+    const row = await guarded(this.ctx.path, `reading the compliance poll state of ${group}`, () =>
+      this.ctx.db
+        .selectFrom('compliance_polls')
+        .select('first_polled_at')
+        .where('group_name', '=', group)
+        .where('scope', '=', scope)
+        .where('region', '=', region)
+        .executeTakeFirst(),
+    );
     return row ? fromSqlTime(row.first_polled_at, 'first_polled_at') : undefined;
   }
 
   /** Records a compliance poll of the group in this scope and region. */
-  markCompliancePolled(group: string, scope: string, region: string): void {
+  async markCompliancePolled(group: string, scope: string, region: string): Promise<void> {
     const now = toSqlTime(this.ctx.clock.now());
-    guarded(this.ctx.path, `recording the compliance poll of ${group}`, () =>
-      this.stmts.markCompliancePolled.run(group, scope, region, now, now),
+    await guarded(this.ctx.path, `recording the compliance poll of ${group}`, () =>
+      this.ctx.db
+        .insertInto('compliance_polls')
+        .values({ group_name: group, scope, region, first_polled_at: now, last_polled_at: now })
+        .onConflict((oc) =>
+          oc
+            .columns(['group_name', 'scope', 'region'])
+            .doUpdateSet((eb) => ({ last_polled_at: eb.ref('excluded.last_polled_at') })),
+        )
+        .execute(),
     );
   }
 
   /** When the window poller first saw this window (undefined: never). */
-  windowPolledAt(scope: string, region: string, windowId: string): Date | undefined {
-    const row = guarded(this.ctx.path, `reading the poll state of window ${windowId}`, () =>
-      this.stmts.windowPolled.get(scope, region, windowId),
-    ) as { first_polled_at: string } | undefined;
+  async windowPolledAt(scope: string, region: string, windowId: string): Promise<Date | undefined> {
+    const row = await guarded(this.ctx.path, `reading the poll state of window ${windowId}`, () =>
+      this.ctx.db
+        .selectFrom('window_polls')
+        .select('first_polled_at')
+        .where('scope', '=', scope)
+        .where('region', '=', region)
+        .where('window_id', '=', windowId)
+        .executeTakeFirst(),
+    );
     return row ? fromSqlTime(row.first_polled_at, 'first_polled_at') : undefined;
   }
 
   /** Records the window's first poll together with the executions that had already finished (marked seen, as baseline). */
-  markWindowPolled(scope: string, region: string, windowId: string, finished: readonly NewSeenExecution[]): void {
+  async markWindowPolled(
+    scope: string,
+    region: string,
+    windowId: string,
+    finished: readonly NewSeenExecution[],
+  ): Promise<void> {
     const now = toSqlTime(this.ctx.clock.now());
-    const { markWindowPolled, markSeen } = this.stmts;
-    guarded(this.ctx.path, `recording the first poll of window ${windowId}`, () =>
-      this.db
-        .transaction(() => {
-          markWindowPolled.run(scope, region, windowId, now);
-          for (const e of finished) markSeen.run(this.seenParams(e, now));
-        })
-        .immediate(),
+    await guarded(this.ctx.path, `recording the first poll of window ${windowId}`, () =>
+      this.ctx.atomic(async ({ db }) => {
+        await db
+          .insertInto('window_polls')
+          .values({ scope, region, window_id: windowId, first_polled_at: now })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        for (const e of finished)
+          await db
+            .insertInto('window_executions_seen')
+            .values(this.seenRow(e, now))
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+      }),
     );
   }
 
   /** Whether the execution was marked seen. */
-  isSeen(scope: string, region: string, windowId: string, executionId: string): boolean {
-    return (
-      guarded(this.ctx.path, `reading window execution ${executionId}`, () =>
-        this.stmts.isSeen.get(scope, region, windowId, executionId),
-      ) !== undefined
+  async isSeen(scope: string, region: string, windowId: string, executionId: string): Promise<boolean> {
+    const row = await guarded(this.ctx.path, `reading window execution ${executionId}`, () =>
+      this.ctx.db
+        .selectFrom('window_executions_seen')
+        .select('execution_id')
+        .where('scope', '=', scope)
+        .where('region', '=', region)
+        .where('window_id', '=', windowId)
+        .where('execution_id', '=', executionId)
+        .executeTakeFirst(),
     );
+    return row !== undefined;
   }
 
   /** Marks an execution seen; returns false if it already was (another process posted it). */
-  markSeen(execution: NewSeenExecution): boolean {
+  async markSeen(execution: NewSeenExecution): Promise<boolean> {
     const now = toSqlTime(this.ctx.clock.now());
-    return (
-      guarded(
-        this.ctx.path,
-        `marking window execution ${execution.executionId} seen`,
-        () => this.stmts.markSeen.run(this.seenParams(execution, now)).changes,
-      ) === 1
+    const row = await guarded(this.ctx.path, `marking window execution ${execution.executionId} seen`, () =>
+      this.ctx.db
+        .insertInto('window_executions_seen')
+        .values(this.seenRow(execution, now))
+        .onConflict((oc) => oc.doNothing())
+        .returning('execution_id')
+        .executeTakeFirst(),
     );
+    return row !== undefined;
   }
 
   /** The start time of the newest execution seen of a window (to bound the next listing). */
-  newestSeenStart(scope: string, region: string, windowId: string): Date | undefined {
-    const row = guarded(this.ctx.path, `reading window ${windowId}`, () =>
-      this.stmts.newestSeenStart.get(scope, region, windowId),
-    ) as { t: string | null };
+  async newestSeenStart(scope: string, region: string, windowId: string): Promise<Date | undefined> {
+    const row = await guarded(this.ctx.path, `reading window ${windowId}`, () =>
+      this.ctx.db
+        .selectFrom('window_executions_seen')
+        .select((eb) => eb.fn.max('start_time').as('t'))
+        .where('scope', '=', scope)
+        .where('region', '=', region)
+        .where('window_id', '=', windowId)
+        .executeTakeFirstOrThrow(),
+    );
     return row.t === null ? undefined : fromSqlTime(row.t, 'start_time');
   }
 
   /** Executions seen (posted or baseline) that ended after `since`, oldest end first. */
-  executionsEndedAfter(since: Date): SeenExecution[] {
-    const rows = guarded(this.ctx.path, 'reading window executions seen', () =>
-      this.stmts.seenEndedAfter.all(toSqlTime(since)),
+  async executionsEndedAfter(since: Date): Promise<SeenExecution[]> {
+    const rows = await guarded(this.ctx.path, 'reading window executions seen', () =>
+      this.ctx.db
+        .selectFrom('window_executions_seen')
+        .selectAll()
+        .where('end_time', '>', toSqlTime(since))
+        .orderBy('end_time')
+        .orderBy('execution_id')
+        .execute(),
     );
     return rows.map((r) => this.decodeSeen(r));
   }
 
   /** The last digest sent to the channel. */
-  lastDigest(channel: string): DigestRecord | undefined {
-    const row = guarded(this.ctx.path, `reading the last digest of ${channel}`, () =>
-      this.stmts.lastDigest.get(channel),
-    ) as { channel: string; sent_at: string; data: string } | undefined;
+  async lastDigest(channel: string): Promise<DigestRecord | undefined> {
+    const row = await guarded(this.ctx.path, `reading the last digest of ${channel}`, () =>
+      this.ctx.db
+        .selectFrom('digests')
+        .select(['channel', 'sent_at', 'data'])
+        .where('channel', '=', channel)
+        .orderBy('sent_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    );
     if (!row) return undefined;
     try {
       return {
@@ -201,24 +214,27 @@ export class PollStateRepository {
   }
 
   /** Records a digest sent to the channel. */
-  recordDigest(channel: string, data: unknown, sentAt: Date = this.ctx.clock.now()): void {
+  async recordDigest(channel: string, data: unknown, sentAt: Date = this.ctx.clock.now()): Promise<void> {
     const json = toSqlJson(data, 'digest data');
-    guarded(this.ctx.path, `recording the digest of ${channel}`, () =>
-      this.stmts.insertDigest.run(channel, toSqlTime(sentAt), json),
+    await guarded(this.ctx.path, `recording the digest of ${channel}`, () =>
+      this.ctx.db
+        .insertInto('digests')
+        .values({ channel, sent_at: toSqlTime(sentAt), data: json })
+        .execute(),
     );
   }
 
-  private seenParams(e: NewSeenExecution, now: string): Record<string, unknown> {
+  private seenRow(e: NewSeenExecution, now: string): Insertable<WindowExecutionsSeenTable> {
     return {
       scope: e.scope,
       region: e.region,
-      windowId: e.windowId,
-      executionId: e.executionId,
-      seenAt: now,
-      windowName: e.windowName,
+      window_id: e.windowId,
+      execution_id: e.executionId,
+      seen_at: now,
+      window_name: e.windowName,
       status: e.status,
-      startTime: e.startTime ? toSqlTime(e.startTime) : null,
-      endTime: e.endTime ? toSqlTime(e.endTime) : null,
+      start_time: e.startTime ? toSqlTime(e.startTime) : null,
+      end_time: e.endTime ? toSqlTime(e.endTime) : null,
       groups: toSqlJson(e.groups, 'window groups'),
       baseline: e.baseline ? 1 : 0,
     };

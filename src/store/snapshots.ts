@@ -1,9 +1,10 @@
-import type Database from 'better-sqlite3';
+import type { Insertable } from 'kysely';
 import { z } from 'zod';
 import { StoreError } from '../errors';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
+import type { ComplianceSnapshotsTable } from './schema';
 
 /**
  * Compliance snapshots: each instance's last known patch compliance per group, scope and region.
@@ -77,140 +78,165 @@ const RowSchema = z.object({
 
 /** The compliance_snapshots table. */
 export class ComplianceSnapshotRepository {
-  private readonly db: Database.Database;
-  private prepared: ReturnType<ComplianceSnapshotRepository['prepare']> | undefined;
-
-  constructor(private readonly ctx: StoreContext) {
-    this.db = ctx.db;
-  }
-
-  /**
-   * Statements are prepared on first use, not in the constructor: a store opened with an older
-   * migration list (the test seam) has no compliance_snapshots table and must still open.
-   */
-  private get stmts(): ReturnType<ComplianceSnapshotRepository['prepare']> {
-    this.prepared ??= guarded(this.ctx.path, 'preparing the compliance snapshot statements', () => this.prepare());
-    return this.prepared;
-  }
-
-  private prepare() {
-    const db = this.db;
-    return {
-      group: db.prepare(`SELECT * FROM compliance_snapshots WHERE group_name = ? ORDER BY scope, region, instance_id`),
-      scope: db.prepare(
-        `SELECT * FROM compliance_snapshots WHERE group_name = ? AND scope = ? AND region = ? ORDER BY instance_id`,
-      ),
-      count: db.prepare(`SELECT count(*) AS n FROM compliance_snapshots WHERE group_name = ?`),
-      // The WHERE on DO UPDATE is the no-going-back rule: older SSM data never replaces newer data, and
-      // data without a patch state never replaces a row that has one (the last known state is kept).
-      upsert: db.prepare(`
-        INSERT INTO compliance_snapshots (group_name, scope, region, instance_id, name, ping_status, operation, operation_end_time,
-          missing_count, failed_count, pending_reboot_count, critical_count, security_count, other_count, missing_patches, updated_at)
-        VALUES (@group, @scope, @region, @instanceId, @name, @pingStatus, @operation, @operationEndTime,
-          @missing, @failed, @pendingReboot, @critical, @security, @other, @missingPatches, @now)
-        ON CONFLICT (group_name, scope, region, instance_id) DO UPDATE SET
-          name = excluded.name, ping_status = excluded.ping_status, operation = excluded.operation,
-          operation_end_time = excluded.operation_end_time, missing_count = excluded.missing_count,
-          failed_count = excluded.failed_count, pending_reboot_count = excluded.pending_reboot_count,
-          critical_count = excluded.critical_count, security_count = excluded.security_count,
-          other_count = excluded.other_count, missing_patches = excluded.missing_patches, updated_at = excluded.updated_at
-        WHERE compliance_snapshots.operation_end_time IS NULL
-           OR excluded.operation_end_time >= compliance_snapshots.operation_end_time`),
-      delete: db.prepare(
-        `DELETE FROM compliance_snapshots WHERE group_name = ? AND scope = ? AND region = ? AND instance_id = ?`,
-      ),
-    };
-  }
+  constructor(private readonly ctx: StoreContext) {}
 
   /** Every instance of the group, in every scope and region. */
-  forGroup(group: string): SnapshotEntry[] {
-    const rows = guarded(this.ctx.path, `reading the compliance snapshot of ${group}`, () =>
-      this.stmts.group.all(group),
+  async forGroup(group: string): Promise<SnapshotEntry[]> {
+    const rows = await guarded(this.ctx.path, `reading the compliance snapshot of ${group}`, () =>
+      this.ctx.db
+        .selectFrom('compliance_snapshots')
+        .selectAll()
+        .where('group_name', '=', group)
+        .orderBy('scope')
+        .orderBy('region')
+        .orderBy('instance_id')
+        .execute(),
     );
     return rows.map((r) => this.decode(r));
   }
 
   /** The group's instances in one scope and region. */
-  forScope(group: string, scope: string, region: string): SnapshotEntry[] {
-    const rows = guarded(this.ctx.path, `reading the compliance snapshot of ${group} in ${scope}/${region}`, () =>
-      this.stmts.scope.all(group, scope, region),
+  async forScope(group: string, scope: string, region: string): Promise<SnapshotEntry[]> {
+    const rows = await guarded(this.ctx.path, `reading the compliance snapshot of ${group} in ${scope}/${region}`, () =>
+      this.scopeRows(this.ctx, group, scope, region).selectAll().orderBy('instance_id').execute(),
     );
     return rows.map((r) => this.decode(r));
   }
 
   /** How many instances the group's snapshot holds (0: no snapshot yet). */
-  count(group: string): number {
-    return guarded(
-      this.ctx.path,
-      `counting the compliance snapshot of ${group}`,
-      () => (this.stmts.count.get(group) as { n: number }).n,
+  async count(group: string): Promise<number> {
+    const row = await guarded(this.ctx.path, `counting the compliance snapshot of ${group}`, () =>
+      this.ctx.db
+        .selectFrom('compliance_snapshots')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('group_name', '=', group)
+        .executeTakeFirstOrThrow(),
     );
+    // PostgreSQL counts as bigint, which its driver hands back as text.
+    return Number(row.n);
   }
 
   /** Writes entries in one transaction; returns how many rows changed (older data is skipped, see the class comment). */
-  upsert(entries: readonly NewSnapshotEntry[]): number {
-    if (entries.length === 0) return 0;
+  upsert(entries: readonly NewSnapshotEntry[]): Promise<number> {
+    if (entries.length === 0) return Promise.resolve(0);
     const now = toSqlTime(this.ctx.clock.now());
-    const params = entries.map((e) => this.params(e, now));
-    const { upsert } = this.stmts;
+    const rows = entries.map((e) => this.row(e, now));
     return guarded(this.ctx.path, 'writing the compliance snapshot', () =>
-      this.db.transaction(() => params.reduce((n, p) => n + upsert.run(p).changes, 0)).immediate(),
+      this.ctx.atomic(async (tx) => {
+        let changed = 0;
+        for (const row of rows) if (await this.upsertRow(tx, row)) changed++;
+        return changed;
+      }),
     );
   }
 
   /** Makes one scope's rows exactly `entries`: upserts them and deletes the group's instances there that are not among them. */
-  replaceScope(group: string, scope: string, region: string, entries: readonly NewSnapshotEntry[]): void {
+  async replaceScope(
+    group: string,
+    scope: string,
+    region: string,
+    entries: readonly NewSnapshotEntry[],
+  ): Promise<void> {
     const foreign = entries.find((e) => e.group !== group || e.scope !== scope || e.region !== region);
     if (foreign)
       throw new StoreError(
         `store: replaceScope(${group}, ${scope}, ${region}) got an entry of ${foreign.group} in ${foreign.scope}/${foreign.region}`,
       );
     const now = toSqlTime(this.ctx.clock.now());
-    const params = entries.map((e) => this.params(e, now));
+    const rows = entries.map((e) => this.row(e, now));
     const keep = new Set(entries.map((e) => e.instanceId));
-    const stmts = this.stmts;
-    guarded(this.ctx.path, `replacing the compliance snapshot of ${group} in ${scope}/${region}`, () =>
-      this.db
-        .transaction(() => {
-          const existing = stmts.scope.all(group, scope, region) as { instance_id: string }[];
-          for (const row of existing)
-            if (!keep.has(row.instance_id)) stmts.delete.run(group, scope, region, row.instance_id);
-          for (const p of params) stmts.upsert.run(p);
-        })
-        .immediate(),
+    await guarded(this.ctx.path, `replacing the compliance snapshot of ${group} in ${scope}/${region}`, () =>
+      this.ctx.atomic(async (tx) => {
+        const existing = await this.scopeRows(tx, group, scope, region).select('instance_id').execute();
+        for (const row of existing)
+          if (!keep.has(row.instance_id)) await this.deleteRow(tx, group, scope, region, row.instance_id);
+        for (const row of rows) await this.upsertRow(tx, row);
+      }),
     );
   }
 
   /** Forgets instances (e.g. ones that left the group). */
-  remove(group: string, scope: string, region: string, instanceIds: readonly string[]): void {
-    const { delete: del } = this.stmts;
-    guarded(this.ctx.path, `removing instances from the compliance snapshot of ${group}`, () =>
-      this.db
-        .transaction(() => {
-          for (const id of instanceIds) del.run(group, scope, region, id);
-        })
-        .immediate(),
+  async remove(group: string, scope: string, region: string, instanceIds: readonly string[]): Promise<void> {
+    await guarded(this.ctx.path, `removing instances from the compliance snapshot of ${group}`, () =>
+      this.ctx.atomic(async (tx) => {
+        for (const id of instanceIds) await this.deleteRow(tx, group, scope, region, id);
+      }),
     );
   }
 
-  private params(e: NewSnapshotEntry, now: string): Record<string, unknown> {
+  private scopeRows(ctx: StoreContext, group: string, scope: string, region: string) {
+    return ctx.db
+      .selectFrom('compliance_snapshots')
+      .where('group_name', '=', group)
+      .where('scope', '=', scope)
+      .where('region', '=', region);
+  }
+
+  private deleteRow(ctx: StoreContext, group: string, scope: string, region: string, instanceId: string) {
+    return ctx.db
+      .deleteFrom('compliance_snapshots')
+      .where('group_name', '=', group)
+      .where('scope', '=', scope)
+      .where('region', '=', region)
+      .where('instance_id', '=', instanceId)
+      .execute();
+  }
+
+  /**
+   * One upsert; whether it wrote. The WHERE on DO UPDATE is the no-going-back rule: older SSM data
+   * never replaces newer data, and data without a patch state never replaces a row that has one.
+   */
+  private async upsertRow(ctx: StoreContext, row: Insertable<ComplianceSnapshotsTable>): Promise<boolean> {
+    const written = await ctx.db
+      .insertInto('compliance_snapshots')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['group_name', 'scope', 'region', 'instance_id'])
+          .doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            ping_status: eb.ref('excluded.ping_status'),
+            operation: eb.ref('excluded.operation'),
+            operation_end_time: eb.ref('excluded.operation_end_time'),
+            missing_count: eb.ref('excluded.missing_count'),
+            failed_count: eb.ref('excluded.failed_count'),
+            pending_reboot_count: eb.ref('excluded.pending_reboot_count'),
+            critical_count: eb.ref('excluded.critical_count'),
+            security_count: eb.ref('excluded.security_count'),
+            other_count: eb.ref('excluded.other_count'),
+            missing_patches: eb.ref('excluded.missing_patches'),
+            updated_at: eb.ref('excluded.updated_at'),
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('compliance_snapshots.operation_end_time', 'is', null),
+              eb('excluded.operation_end_time', '>=', eb.ref('compliance_snapshots.operation_end_time')),
+            ]),
+          ),
+      )
+      .returning('instance_id')
+      .executeTakeFirst();
+    return written !== undefined;
+  }
+
+  private row(e: NewSnapshotEntry, now: string): Insertable<ComplianceSnapshotsTable> {
     return {
-      group: e.group,
+      group_name: e.group,
       scope: e.scope,
       region: e.region,
-      instanceId: e.instanceId,
+      instance_id: e.instanceId,
       name: e.name,
-      pingStatus: e.pingStatus,
+      ping_status: e.pingStatus,
       operation: e.operation,
-      operationEndTime: e.operationEndTime ? toSqlTime(e.operationEndTime) : null,
-      missing: e.missing,
-      failed: e.failed,
-      pendingReboot: e.pendingReboot,
-      critical: e.critical,
-      security: e.security,
-      other: e.other,
-      missingPatches: toSqlJson(e.missingPatches, 'missing patches'),
-      now,
+      operation_end_time: e.operationEndTime ? toSqlTime(e.operationEndTime) : null,
+      missing_count: e.missing,
+      failed_count: e.failed,
+      pending_reboot_count: e.pendingReboot,
+      critical_count: e.critical,
+      security_count: e.security,
+      other_count: e.other,
+      missing_patches: toSqlJson(e.missingPatches, 'missing patches'),
+      updated_at: now,
     };
   }
 

@@ -93,7 +93,7 @@ describe('typed words are echoed exactly as typed, and cut short', () => {
   });
 
   it('says where to look when nothing can be cancelled', async () => {
-    const text = readable(await answer('cancel', { history: () => [entry('op-aaaaaa', 'failed')] }));
+    const text = readable(await answer('cancel', { history: async () => [entry('op-aaaaaa', 'failed')] }));
     expect(text).toContain(
       'Which operation? Give its id: op- and six letters or digits, like op-7k2m9q. Nothing is waiting or running now; /patch history lists past operations.',
     );

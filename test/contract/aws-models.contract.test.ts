@@ -65,7 +65,7 @@ describe('every AWS call patchbot makes, against the published service models', 
       aws: { sendTimeoutMs: 2000 },
     });
   }, 15 * 60_000);
-  afterAll(() => h?.close());
+  afterAll(async () => h?.close());
 
   /** Sends `/patch <text>` as alice in the PRD channel and waits for its private answer. */
   const ask = async (text: string, channel: string = channels.prd) => {
@@ -125,12 +125,12 @@ describe('every AWS call patchbot makes, against the published service models', 
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' });
     await h.slack.driver.waitForMessage(channels.stg, (m) => !seen.has(m.ts) && /Install .*STG/.test(m.text), 15000);
     const running = await eventually(
-      async () => h.bot.store.operations.listRecent({ limit: 1 }).find((o) => o.status === 'running'),
+      async () => (await h.bot.store.operations.listRecent({ limit: 1 })).find((o) => o.status === 'running'),
       15000,
     );
     await ask(`cancel ${running.id}`, channels.stg);
     await eventually(
-      async () => (h.bot.store.operations.get(running.id)?.status === 'cancelled' ? true : undefined),
+      async () => ((await h.bot.store.operations.get(running.id))?.status === 'cancelled' ? true : undefined),
       15000,
     );
     h.sim.configure({ timing: { pendingMs: 30, runMs: 120 } });

@@ -2,7 +2,7 @@
  * Install and reboot on a protected group through the real Bolt app, signed clicks and the real
  * SDK against the simulator: nobody changes PRD alone, and a change runs exactly once.
  */
-import { openDatabase } from '../../src/store';
+import { openStore } from '../../src/store';
 import { silentLogger } from '../../src/logger';
 import { GROUPS, sandboxFleet } from '../support/aws';
 import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, settled, startHarness, type Harness } from '../support/bot';
@@ -33,7 +33,7 @@ describe('install on PRD with approval', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('shows the patches the fleet is missing, refuses the requester and strangers, and sends once for two approvers at once', async () => {
     const card = await requestCard(h, 'install PRD', /Install .*PRD.*waiting for approval/);
@@ -248,7 +248,7 @@ describe('cancel a running scan', () => {
       const ended = await h.slack.driver.waitForUpdate(channels.prd, msg.ts, (m) => /cancel/i.test(m.text), 10000);
       expect(ended.text).toMatch(/cancel/i);
       expect(h.sim.stats().calls.CancelCommand).toBe(1);
-      expect(h.bot.store.operations.get(id)?.status).toBe('cancelled');
+      expect((await h.bot.store.operations.get(id))?.status).toBe('cancelled');
     } finally {
       await h.close();
     }
@@ -289,10 +289,10 @@ describe('expiry and crashes', () => {
       const id = readable(card).match(/op-[0-9a-z]{6}/)![0];
       await h.bot.stop();
       // What a crash right after the approval and the claim would leave behind.
-      const store = openDatabase({ path: h.dbPath, logger: silentLogger() });
-      store.operations.transition(id, { from: 'pending', to: 'approved' });
-      store.operations.transition(id, { from: 'approved', to: 'sending' });
-      store.close();
+      const store = await openStore({ path: h.dbPath, logger: silentLogger() });
+      await store.operations.transition(id, { from: 'pending', to: 'approved' });
+      await store.operations.transition(id, { from: 'approved', to: 'sending' });
+      await store.close();
       expect(sends(h)).toBe(0);
 
       await h.restart();

@@ -24,7 +24,7 @@ async function requestCard(h: Harness, text: string): Promise<{ ts: string; op: 
   );
   // The tracker stores the card's ts right after Slack answers the post.
   const op = await h.slack.driver.waitFor(
-    async () => h.bot.store.operations.listRecent({ limit: 20 }).find((o) => o.messageTs === card.ts),
+    async () => (await h.bot.store.operations.listRecent({ limit: 20 })).find((o) => o.messageTs === card.ts),
     5000,
     'the card’s operation',
   );
@@ -74,7 +74,7 @@ describe('the approved card is exactly what runs', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(() => h.close());
+  afterEach(async () => h.close());
 
   it('sends to exactly the card’s targets: not the excluded one brought online, not a new instance tagged PRD after the card', async () => {
     const card = await requestCard(h, 'install PRD');
@@ -129,7 +129,7 @@ describe('the approved card is exactly what runs', () => {
     expect(text).toMatch(/baseline .* was modified at .* after the plan was made/);
     expect(text).toContain('nothing was sent');
     expect(text).toContain('patchbot.replan');
-    expect(h.bot.store.operations.get(card.op.id)).toMatchObject({ status: 'failed', error: { code: 'DRIFT' } });
+    expect(await h.bot.store.operations.get(card.op.id)).toMatchObject({ status: 'failed', error: { code: 'DRIFT' } });
 
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
     await h.slack.driver.blockAction({
@@ -173,7 +173,7 @@ describe('a group without approval (STG)', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('installs on exactly its plan’s targets, never the stopped stg-batch-1; a scan names stg-batch-1 as stopped', async () => {
     const seen = new Set(h.slack.messages(channels.stg).map((m) => m.ts));
@@ -183,7 +183,7 @@ describe('a group without approval (STG)', () => {
       (m) => !seen.has(m.ts) && /Install of STG/.test(m.text) && OPERATION_ENDED.test(m.text),
       30000,
     );
-    const op = h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.messageTs === done.ts)!;
+    const op = (await h.bot.store.operations.listRecent({ limit: 5 })).find((o) => o.messageTs === done.ts)!;
     const targets = readPlan(op)!
       .targets.map((t) => t.instanceId)
       .sort();
@@ -209,7 +209,7 @@ describe('a change of more than 50 instances', () => {
     // 300 instances: PRD gets about 120 of them.
     h = await startHarness({ sim: { instances: 300 } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('is one command whose MaxErrors holds across the whole change, not per batch of 50 ids', async () => {
     const card = await requestCard(h, 'install PRD');

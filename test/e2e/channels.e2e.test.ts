@@ -57,7 +57,7 @@ describe('a group whose channel is given by name (#prd-patching)', () => {
   beforeAll(async () => {
     h = await startHarness({ config: prdChannel('#prd-patching') });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('runs an approved install to its result on its card, every chat.update accepted', async () => {
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
@@ -93,7 +93,7 @@ describe('/patch digest with the channel as Slack sends it', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it.each([
     ['escaped with its name', `<#${channels.stg}|stg-patching>`],
@@ -119,7 +119,7 @@ describe('start-up with a channel Slack cannot give an id for', () => {
   beforeAll(async () => {
     slack = await startSlackStandIn({ signingSecret: 's', botToken: 'xoxb-e2e', workspace: WORKSPACE });
   });
-  afterAll(() => slack.close());
+  afterAll(async () => slack.close());
 
   /** Starts the bot with PRD's channel written as `value`; one that starts is stopped at once (the test then fails on its own). */
   const start = async (value: string): Promise<void> => {
@@ -178,7 +178,7 @@ describe('start-up with a channel Slack cannot give an id for', () => {
     });
   });
 
-  it('asks conversations.list for public and private channels, 200 a page, without archived ones', () => {
+  it('asks conversations.list for public and private channels, 200 a page, without archived ones', async () => {
     const list = slack.calls('conversations.list')[0];
     expect(list?.args).toMatchObject({
       types: 'public_channel,private_channel',
@@ -194,7 +194,7 @@ describe('a card Slack will not post', () => {
     // PRD posts in #ops, where the bot is not a member (start-up only warns: it may be invited later).
     h = await startHarness({ config: prdChannel(channels.ops), workspace: WORKSPACE });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('not_in_channel: the request is cancelled, audited, and the requester told to invite the bot', async () => {
     await command(h, 'install PRD', channels.stg);
@@ -207,9 +207,11 @@ describe('a card Slack will not post', () => {
       /was cancelled: its card could not be posted in <#C0OPSCHAN1>, so nobody could approve or follow it/,
     );
     expect(dm.text).toMatch(/not_in_channel.*\/invite @patchbot/);
-    const op = h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.kind === 'install');
+    const op = (await h.bot.store.operations.listRecent({ limit: 5 })).find((o) => o.kind === 'install');
     expect(op?.status).toBe('cancelled');
-    const audit = h.bot.store.audit.list({ operationId: op!.id, limit: 50 }).map((e) => `${e.actor} ${e.action}`);
+    const audit = (await h.bot.store.audit.list({ operationId: op!.id, limit: 50 })).map(
+      (e) => `${e.actor} ${e.action}`,
+    );
     expect(audit).toContain('patchbot operation.cancelled');
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(0);
   });
@@ -252,7 +254,7 @@ describe('/patch digest where Slack refuses the post', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('an archived channel is answered with unarchive or change the channel, never "invite the bot"', async () => {
     h.slack.workspace.setArchived(channels.prd, true);
@@ -273,7 +275,7 @@ describe('Slack refusals answered with the fix', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('missing_scope on usergroups.users.list: an operator by user group is told the bot lacks usergroups:read, not that they are no operator', async () => {
     h.slack.failNext('usergroups.users.list', 'missing_scope', {

@@ -29,7 +29,7 @@ async function pendingInstall(h: Harness, group: 'STG' | 'PRD') {
   );
   // The tracker stores where it posted right after the post.
   const op = await h.slack.driver.waitFor(
-    () => h.bot.store.operations.listRecent({ limit: 10, group }).find((o) => o.messageTs === card.ts),
+    async () => (await h.bot.store.operations.listRecent({ limit: 10, group })).find((o) => o.messageTs === card.ts),
     5000,
     'the card recorded',
   );
@@ -41,7 +41,7 @@ describe('a click counts only on its own card', () => {
   beforeAll(async () => {
     h = await startHarness({ config: bothProtected() });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('an Approve on card A whose value names C approves neither, and the clicker is told', async () => {
     const a = await pendingInstall(h, 'STG');
@@ -58,11 +58,11 @@ describe('a click counts only on its own card', () => {
     expect(JSON.stringify(told.body)).toContain(c.op.id);
     await settled(h.bot);
     for (const op of [a.op, c.op]) {
-      expect(h.bot.store.approvals.list(op.id)).toEqual([]);
-      expect(h.bot.store.operations.get(op.id)?.status).toBe('pending');
+      expect(await h.bot.store.approvals.list(op.id)).toEqual([]);
+      expect((await h.bot.store.operations.get(op.id))?.status).toBe('pending');
     }
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(0);
-    expect(h.bot.store.audit.list({ operationId: c.op.id, limit: 10 }).map((e) => e.action)).toContain(
+    expect((await h.bot.store.audit.list({ operationId: c.op.id, limit: 10 })).map((e) => e.action)).toContain(
       'operation.refused',
     );
 
@@ -74,12 +74,12 @@ describe('a click counts only on its own card', () => {
       actionId: APPROVE,
     });
     expect(own.status).toBe(200);
-    expect(h.bot.store.approvals.list(c.op.id).map((v) => v.userId)).toEqual([users.bob]);
-    expect(h.bot.store.approvals.list(a.op.id)).toEqual([]);
+    expect((await h.bot.store.approvals.list(c.op.id)).map((v) => v.userId)).toEqual([users.bob]);
+    expect(await h.bot.store.approvals.list(a.op.id)).toEqual([]);
   });
 
   it('Reject on card A naming C opens no dialog and rejects nothing', async () => {
-    const a = h.bot.store.operations.listRecent({ limit: 1, group: 'STG' })[0]!;
+    const a = (await h.bot.store.operations.listRecent({ limit: 1, group: 'STG' }))[0]!;
     const prdCard = h.slack.messages(channels.prd).find((m) => /waiting for approval|approved/i.test(m.text))!;
     const before = h.slack.calls('views.open').length;
     const click = await h.slack.driver.blockAction({
@@ -92,7 +92,7 @@ describe('a click counts only on its own card', () => {
     expect(click.status).toBe(200);
     await h.slack.driver.waitForResponse((r) => JSON.stringify(r.body).includes('does not belong'));
     expect(h.slack.calls('views.open').length).toBe(before);
-    expect(h.bot.store.operations.get(a.id)?.status).toBe('pending');
+    expect((await h.bot.store.operations.get(a.id))?.status).toBe('pending');
   });
 });
 
@@ -101,7 +101,7 @@ describe('an Approve is stored before it is acknowledged', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(() => h.close());
+  afterEach(async () => h.close());
 
   it('the vote and the approval are in the store when the HTTP answer arrives; the send follows', async () => {
     const { card, op, channel } = await pendingInstall(h, 'PRD');
@@ -114,8 +114,8 @@ describe('an Approve is stored before it is acknowledged', () => {
       actionId: APPROVE,
     });
     // Read synchronously on the answer: nothing of the bot's ran in between.
-    const votes = h.bot.store.approvals.list(op.id).map((v) => v.userId);
-    const status = h.bot.store.operations.get(op.id)?.status;
+    const votes = (await h.bot.store.approvals.list(op.id)).map((v) => v.userId);
+    const status = (await h.bot.store.operations.get(op.id))?.status;
     expect(click.status).toBe(200);
     expect(click.slackError).toBeUndefined();
     expect(votes).toEqual([users.carol]);
@@ -139,8 +139,8 @@ describe('an Approve is stored before it is acknowledged', () => {
     const told = await h.slack.driver.waitForResponse((r) => JSON.stringify(r.body).includes('not recorded'), 8000);
     expect(JSON.stringify(told.body)).toMatch(/Click again/);
     h.slack.configure({ latencyMs: 0 });
-    expect(h.bot.store.approvals.list(op.id)).toEqual([]);
-    expect(h.bot.store.operations.get(op.id)?.status).toBe('pending');
+    expect(await h.bot.store.approvals.list(op.id)).toEqual([]);
+    expect((await h.bot.store.operations.get(op.id))?.status).toBe('pending');
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(0);
   }, 20000);
 });

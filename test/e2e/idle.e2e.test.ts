@@ -32,7 +32,7 @@ describe('the bot is idle once what it was asked has been done', () => {
     const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
     expect(sent.status).toBe(200);
     await settled(h.bot);
-    const [scan] = h.bot.store.operations.listRecent({ limit: 1 });
+    const [scan] = await h.bot.store.operations.listRecent({ limit: 1 });
     expect(scan?.kind).toBe('scan');
     expect(scan?.messageTs).toBeDefined();
     expect(

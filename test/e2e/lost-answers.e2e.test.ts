@@ -28,7 +28,7 @@ const ended = (h: Harness, ts: string) =>
 
 describe('lost and late AWS answers', () => {
   let h: Harness;
-  afterEach(() => h.close());
+  afterEach(async () => h.close());
 
   it('a SendCommand whose answer is lost is looked up, not repeated: one command, the right result', async () => {
     h = await startHarness({
@@ -40,7 +40,7 @@ describe('lost and late AWS answers', () => {
     expect(h.sim.changes('SendCommand')).toHaveLength(1);
     expect(done.text).toMatch(/Install of PRD (succeeded|finished with problems)/);
     expect(readable(done)).not.toMatch(/Nothing was changed/);
-    const op = h.bot.store.operations.listRecent({ limit: 5 }).find((o) => o.messageTs === card.ts)!;
+    const op = (await h.bot.store.operations.listRecent({ limit: 5 })).find((o) => o.messageTs === card.ts)!;
     expect(op.commands).toHaveLength(1);
     expect(op.commands[0]!.commandId).toBe(h.sim.changes('SendCommand')[0]!.detail['commandId']);
   });
@@ -91,9 +91,9 @@ describe('lost and late AWS answers', () => {
     // The card shows the result just before the operation closes; the reboot may be asked once it has.
     await h.slack.driver.waitFor(
       async () =>
-        h.bot.store.operations
-          .listRecent({ group: 'PRD', limit: 5 })
-          .some((o) => o.messageTs === install.ts && o.finishedAt)
+        (await h.bot.store.operations.listRecent({ group: 'PRD', limit: 5 })).some(
+          (o) => o.messageTs === install.ts && o.finishedAt,
+        )
           ? true
           : undefined,
       10000,

@@ -12,7 +12,7 @@ describe('one change per group', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(() => h.close());
+  afterEach(async () => h.close());
 
   it('two /patch install PRD at the same moment: one card, the other told what is in the way', async () => {
     const before = h.slack.messages(channels.prd).length;
@@ -37,7 +37,9 @@ describe('one change per group', () => {
       .slice(before)
       .filter((m) => !m.thread_ts && /Install/.test(m.text));
     expect(cards).toHaveLength(1);
-    const held = h.bot.store.operations.listRecent({ group: 'PRD', limit: 5 }).filter((o) => o.kind === 'install');
+    const held = (await h.bot.store.operations.listRecent({ group: 'PRD', limit: 5 })).filter(
+      (o) => o.kind === 'install',
+    );
     expect(held).toHaveLength(1);
     const text = JSON.stringify(refusal.body);
     expect(text).toContain(held[0]!.id);

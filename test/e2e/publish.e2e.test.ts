@@ -29,14 +29,14 @@ async function start(
     15000,
   );
   const op = await waitFor(
-    () => h.bot.store.operations.listRecent({ limit: 20 }).find((o) => o.messageTs === card.ts),
+    async () => (await h.bot.store.operations.listRecent({ limit: 20 })).find((o) => o.messageTs === card.ts),
     5000,
   );
   return { card, op };
 }
 
 /** The operation as stored now. */
-const stored = (h: Harness, id: string) => h.bot.store.operations.get(id) as Operation;
+const stored = async (h: Harness, id: string) => (await h.bot.store.operations.get(id)) as Operation;
 
 /** Top-level messages in `channel` whose text matches `title` (the operation cards). */
 const cards = (h: Harness, channel: string, title: RegExp) =>
@@ -50,8 +50,8 @@ const replies = (h: Harness, channel: string, ts: string) =>
   h.slack.messages(channel).filter((m) => m.thread_ts === ts && m.ts !== ts);
 
 /** The card shows the stored result: the real instance count, and a thread with each part once. */
-function expectWholeResult(h: Harness, channel: string, card: SlackMessage, op: Operation): void {
-  const done = stored(h, op.id);
+async function expectWholeResult(h: Harness, channel: string, card: SlackMessage, op: Operation): Promise<void> {
+  const done = await stored(h, op.id);
   const result = readResult(done);
   expect(isTerminal(done.status)).toBe(true);
   expect(result.published).toBe(true);
@@ -75,7 +75,7 @@ describe('Slack unreachable for 30 s while an install finishes', () => {
   beforeAll(async () => {
     h = await startHarness({ sim: { timing: { pendingMs: 300, runMs: 3000 } } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('afterwards the card shows the stored result and the thread is posted once', async () => {
     const { card, op } = await start(h, channels.stg, 'install STG', /Install of STG/);
@@ -84,21 +84,26 @@ describe('Slack unreachable for 30 s while an install finishes', () => {
     // The install finishes while nothing reaches Slack; after a few tries (each a few retried
     // attempts) the operation ends with its result kept. Slack stays away 30 s, or until then.
     await waitFor(
-      () => (isTerminal(stored(h, op.id).status) ? true : undefined),
+      async () => (isTerminal((await stored(h, op.id)).status) ? true : undefined),
       50000,
       'the install to end unpublished',
       200,
     );
-    expect(readResult(stored(h, op.id)).published).toBe(false);
-    expect(readResult(stored(h, op.id)).final?.total).toBeGreaterThan(0);
+    expect(readResult(await stored(h, op.id)).published).toBe(false);
+    expect(readResult(await stored(h, op.id)).final?.total).toBeGreaterThan(0);
     // The outage's length is under test (30 s), not a wait for the bot.
     await sleep(Math.max(0, 30000 - (Date.now() - downAt)));
     h.slack.configure({ outage: 'none' });
 
     await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
-    await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 30000, 'a condition', 200);
+    await waitFor(
+      async () => (readResult(await stored(h, op.id)).published ? true : undefined),
+      30000,
+      'a condition',
+      200,
+    );
     await settled(h.bot);
-    expectWholeResult(h, channels.stg, card, op);
+    await expectWholeResult(h, channels.stg, card, op);
     expect(cards(h, channels.stg, /Install of STG/)).toHaveLength(1);
   }, 150000);
 });
@@ -108,13 +113,18 @@ describe('Slack answering invalid_auth while an install finishes, and the bot re
   beforeAll(async () => {
     h = await startHarness({ sim: { timing: { pendingMs: 300, runMs: 3000 } } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('the restarted bot publishes the stored result, whole and once', async () => {
     const { card, op } = await start(h, channels.stg, 'install STG', /Install of STG/);
     const downAt = Date.now();
     h.slack.configure({ outage: 'invalid_auth' });
-    await waitFor(() => (isTerminal(stored(h, op.id).status) ? true : undefined), 20000, 'a condition', 200);
+    await waitFor(
+      async () => (isTerminal((await stored(h, op.id)).status) ? true : undefined),
+      20000,
+      'a condition',
+      200,
+    );
     await h.bot.stop();
     // The outage's length is under test (20 s), not a wait for the bot.
     await sleep(Math.max(0, 20000 - (Date.now() - downAt)));
@@ -123,9 +133,14 @@ describe('Slack answering invalid_auth while an install finishes, and the bot re
     await h.restart();
 
     await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
-    await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 30000, 'a condition', 200);
+    await waitFor(
+      async () => (readResult(await stored(h, op.id)).published ? true : undefined),
+      30000,
+      'a condition',
+      200,
+    );
     await settled(h.bot);
-    expectWholeResult(h, channels.stg, card, op);
+    await expectWholeResult(h, channels.stg, card, op);
     expect(cards(h, channels.stg, /Install of STG/)).toHaveLength(1);
   }, 120000);
 });
@@ -135,7 +150,7 @@ describe('a chat.update that hangs for 90 s', () => {
   beforeAll(async () => {
     h = await startHarness({ sim: { timing: { pendingMs: 300, runMs: 3000 } } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('holds neither another operation’s card nor its result, and its own operation still ends', async () => {
     // The next chat.update in PRD (the PRD scan's progress or result) hangs.
@@ -150,7 +165,12 @@ describe('a chat.update that hangs for 90 s', () => {
 
     // The hung call times out and is made again; the PRD scan ends on its own card.
     await h.slack.driver.waitForUpdate(channels.prd, a.card.ts, (m) => OPERATION_ENDED.test(m.text), 45000);
-    await waitFor(() => (readResult(stored(h, a.op.id)).published ? true : undefined), 15000, 'a condition', 200);
+    await waitFor(
+      async () => (readResult(await stored(h, a.op.id)).published ? true : undefined),
+      15000,
+      'a condition',
+      200,
+    );
     expect(cards(h, channels.prd, /Scan of PRD/)).toHaveLength(1);
   }, 90000);
 });
@@ -160,7 +180,7 @@ describe('internal_error in answer to the card, which Slack posted all the same'
   beforeAll(async () => {
     h = await startHarness({ sim: { timing: { pendingMs: 300, runMs: 1500 } } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('leaves exactly one card, found by its metadata, and that card is the one updated', async () => {
     h.slack.failNext('chat.postMessage', 'internal_error', { applied: true, channel: channels.stg });
@@ -171,10 +191,10 @@ describe('internal_error in answer to the card, which Slack posted all the same'
       20000,
     );
     const op = await waitFor(
-      () =>
-        h.bot.store.operations
-          .listRecent({ limit: 5 })
-          .find((o) => o.kind === 'scan' && o.group === 'STG' && readResult(o).published),
+      async () =>
+        (await h.bot.store.operations.listRecent({ limit: 5 })).find(
+          (o) => o.kind === 'scan' && o.group === 'STG' && readResult(o).published,
+        ),
       10000,
     );
     await settled(h.bot);
@@ -186,7 +206,7 @@ describe('internal_error in answer to the card, which Slack posted all the same'
     });
     expect(h.slack.calls('conversations.history').length).toBeGreaterThan(0);
     expect(h.slack.calls('chat.postMessage').filter((c) => !c.args['thread_ts'])).toHaveLength(1);
-    expectWholeResult(h, channels.stg, ended, op);
+    await expectWholeResult(h, channels.stg, ended, op);
   }, 60000);
 });
 
@@ -195,14 +215,14 @@ describe('a crash between a thread reply reaching Slack and its record', () => {
   beforeAll(async () => {
     h = await startHarness({ sim: { timing: { pendingMs: 300, runMs: 1500 } } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('the restarted bot finds the reply and posts the thread once', async () => {
     const { card, op } = await start(h, channels.stg, 'scan STG', /Scan of STG/);
     // The first thread reply is held by Slack for 6 s; the bot stops meanwhile, the reply lands after.
     h.slack.hangNext('chat.postMessage', 6000, { channel: channels.stg });
     await waitFor(
-      () => (readResult(stored(h, op.id)).posts?.['result:0']?.state === 'posting' ? true : undefined),
+      async () => (readResult(await stored(h, op.id)).posts?.['result:0']?.state === 'posting' ? true : undefined),
       20000,
       'a condition',
       50,
@@ -217,9 +237,14 @@ describe('a crash between a thread reply reaching Slack and its record', () => {
     );
 
     await h.restart();
-    await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 40000, 'a condition', 200);
+    await waitFor(
+      async () => (readResult(await stored(h, op.id)).published ? true : undefined),
+      40000,
+      'a condition',
+      200,
+    );
     await settled(h.bot);
-    expectWholeResult(h, channels.stg, card, op);
+    await expectWholeResult(h, channels.stg, card, op);
     const first = replies(h, channels.stg, card.ts).filter((m) => m.metadata?.event_payload['post'] === 'result:0');
     expect(first).toHaveLength(1);
     expect(h.slack.calls('conversations.replies').length).toBeGreaterThan(0);
@@ -232,7 +257,7 @@ describe('two bots tracking one state file', () => {
   beforeAll(async () => {
     h = await startHarness({ sim: { timing: { pendingMs: 300, runMs: 1500 } } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('post one card and one thread between them: the second one looks up, never reposts', async () => {
     const first = h.bot;
@@ -243,11 +268,16 @@ describe('two bots tracking one state file', () => {
       h.slack.configure({ latencyMs: 300 });
       const { card, op } = await start(h, channels.stg, 'scan STG', /Scan of STG/);
       await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
-      await waitFor(() => (readResult(stored(h, op.id)).published ? true : undefined), 20000, 'a condition', 200);
+      await waitFor(
+        async () => (readResult(await stored(h, op.id)).published ? true : undefined),
+        20000,
+        'a condition',
+        200,
+      );
       h.slack.configure({ latencyMs: 0 });
       await settled(first, h.bot);
       expect(cards(h, channels.stg, /Scan of STG/)).toHaveLength(1);
-      expectWholeResult(h, channels.stg, card, op);
+      await expectWholeResult(h, channels.stg, card, op);
       const posted = h.slack
         .calls('chat.postMessage')
         .filter((c) => c.args['channel'] === channels.stg && c.status === 200 && c.response['ok'] === true);

@@ -12,12 +12,12 @@ const { users, channels } = DEMO_IDS;
 const APPROVE = 'patchbot.approve';
 
 /** Everything the bot did in Slack, AWS and its store, apart from its start-up calls. */
-function sideEffects(h: Harness) {
+async function sideEffects(h: Harness) {
   return {
     slack: h.slack.calls().filter((c) => c.method !== 'auth.test' && c.method !== 'bots.info').length,
     responses: h.slack.responses().length,
     aws: Object.values(h.sim.stats().calls).reduce((n, c) => n + c, 0),
-    operations: h.bot.store.operations.listRecent({ limit: 100 }).length,
+    operations: (await h.bot.store.operations.listRecent({ limit: 100 })).length,
   };
 }
 
@@ -26,13 +26,13 @@ describe('request guard: timestamps and replays', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it.each([
     ['10 minutes', 10 * 60],
     ['a year', 365 * 24 * 3600],
   ])('refuses a correctly signed request stamped %s in the future', async (_what, seconds) => {
-    const before = sideEffects(h);
+    const before = await sideEffects(h);
     const sent = await h.slack.driver.slashCommand({
       userId: users.alice,
       channelId: channels.stg,
@@ -41,7 +41,7 @@ describe('request guard: timestamps and replays', () => {
     });
     expect(sent.status).toBe(401);
     await settled(h.bot);
-    expect(sideEffects(h)).toEqual(before);
+    expect(await sideEffects(h)).toEqual(before);
   });
 
   it('accepts a timestamp within the window, ahead or behind (clock skew)', async () => {
@@ -59,11 +59,11 @@ describe('request guard: timestamps and replays', () => {
   it.each(['scan STG', 'install STG'])(
     'refuses `/patch %s` replayed once the original has been handled: one operation only',
     async (text) => {
-      const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
+      const before = (await h.bot.store.operations.listRecent({ limit: 100 })).length;
       const original = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text });
       expect(original.status).toBe(200);
       await h.slack.driver.waitFor(
-        () => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1,
+        async () => (await h.bot.store.operations.listRecent({ limit: 100 })).length === before + 1,
         5000,
         'the operation',
       );
@@ -75,12 +75,12 @@ describe('request guard: timestamps and replays', () => {
       });
       expect(replay.status).toBe(409);
       await settled(h.bot);
-      expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
+      expect((await h.bot.store.operations.listRecent({ limit: 100 })).length).toBe(before + 1);
     },
   );
 
   it('refuses a replay sent to the restarted bot: what was accepted is remembered in the state file', async () => {
-    const before = h.bot.store.operations.listRecent({ limit: 100 }).length;
+    const before = (await h.bot.store.operations.listRecent({ limit: 100 })).length;
     const original = await h.slack.driver.slashCommand({
       userId: users.alice,
       channelId: channels.stg,
@@ -88,7 +88,7 @@ describe('request guard: timestamps and replays', () => {
     });
     expect(original.status).toBe(200);
     await h.slack.driver.waitFor(
-      () => h.bot.store.operations.listRecent({ limit: 100 }).length === before + 1,
+      async () => (await h.bot.store.operations.listRecent({ limit: 100 })).length === before + 1,
       5000,
       'the operation',
     );
@@ -100,7 +100,7 @@ describe('request guard: timestamps and replays', () => {
     });
     expect(replay.status).toBe(409);
     await settled(h.bot);
-    expect(h.bot.store.operations.listRecent({ limit: 100 }).length).toBe(before + 1);
+    expect((await h.bot.store.operations.listRecent({ limit: 100 })).length).toBe(before + 1);
   });
 });
 
@@ -109,14 +109,14 @@ describe('request guard: the installation', () => {
   beforeAll(async () => {
     h = await startHarness();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it.each([
     ['another workspace', { teamId: 'T0FOREIGN1' }],
     ['another app', { appId: 'A0OTHERAPP' }],
     ['an enterprise the workspace is not in', { enterpriseId: 'E0FOREIGN1' }],
   ])('refuses /patch scan for %s with 403', async (_what, identity) => {
-    const before = sideEffects(h);
+    const before = await sideEffects(h);
     const sent = await h.slack.driver.slashCommand({
       userId: users.alice,
       channelId: channels.stg,
@@ -125,7 +125,7 @@ describe('request guard: the installation', () => {
     });
     expect(sent.status).toBe(403);
     await settled(h.bot);
-    expect(sideEffects(h)).toEqual(before);
+    expect(await sideEffects(h)).toEqual(before);
   });
 
   it('refuses an Approve from another workspace: no vote, no send', async () => {
@@ -137,11 +137,11 @@ describe('request guard: the installation', () => {
       10000,
     );
     const op = await h.slack.driver.waitFor(
-      () => h.bot.store.operations.listRecent({ limit: 10 }).find((o) => o.messageTs === card.ts),
+      async () => (await h.bot.store.operations.listRecent({ limit: 10 })).find((o) => o.messageTs === card.ts),
       5000,
       'the card recorded',
     );
-    const before = sideEffects(h);
+    const before = await sideEffects(h);
     for (const identity of [{ teamId: 'T0FOREIGN1' }, { appId: 'A0OTHERAPP' }, { enterpriseId: 'E0FOREIGN1' }]) {
       const click = await h.slack.driver.blockAction({
         userId: users.bob,
@@ -153,9 +153,9 @@ describe('request guard: the installation', () => {
       expect(click.status).toBe(403);
     }
     await settled(h.bot);
-    expect(sideEffects(h)).toEqual(before);
-    expect(h.bot.store.approvals.list(op.id)).toEqual([]);
-    expect(h.bot.store.operations.get(op.id)?.status).toBe('pending');
+    expect(await sideEffects(h)).toEqual(before);
+    expect(await h.bot.store.approvals.list(op.id)).toEqual([]);
+    expect((await h.bot.store.operations.get(op.id))?.status).toBe('pending');
   });
 });
 
@@ -166,7 +166,7 @@ describe('request guard: an Enterprise Grid org-wide install', () => {
       workspace: { ...DEMO_WORKSPACE, enterprise: { id: 'E0ACMEGRID', name: 'Acme' }, orgInstall: true },
     });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('accepts a request from another workspace of the same enterprise', async () => {
     const sent = await h.slack.driver.slashCommand({
@@ -176,16 +176,20 @@ describe('request guard: an Enterprise Grid org-wide install', () => {
       teamId: 'T0ACMEOTHR',
     });
     expect(sent.status).toBe(200);
-    await h.slack.driver.waitFor(() => h.bot.store.operations.listRecent({ limit: 10 }).length === 1, 5000, 'the scan');
     await h.slack.driver.waitFor(
-      () => h.bot.store.operations.listUnfinished().length === 0,
+      async () => (await h.bot.store.operations.listRecent({ limit: 10 })).length === 1,
+      5000,
+      'the scan',
+    );
+    await h.slack.driver.waitFor(
+      async () => (await h.bot.store.operations.listUnfinished()).length === 0,
       15000,
       'the scan to finish',
     );
   });
 
   it('refuses a request from another enterprise, or from none', async () => {
-    const before = sideEffects(h);
+    const before = await sideEffects(h);
     for (const enterpriseId of ['E0FOREIGN1', null]) {
       const sent = await h.slack.driver.slashCommand({
         userId: users.alice,
@@ -197,6 +201,6 @@ describe('request guard: an Enterprise Grid org-wide install', () => {
       expect(sent.status).toBe(403);
     }
     await settled(h.bot);
-    expect(sideEffects(h)).toEqual(before);
+    expect(await sideEffects(h)).toEqual(before);
   });
 });

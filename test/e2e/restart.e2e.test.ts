@@ -33,7 +33,7 @@ describe('restart during a scan', () => {
   beforeAll(async () => {
     h = await startHarness({ sim: { timing: { pendingMs: 200, runMs: 1500 } } });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('resumes tracking and posts the result once', async () => {
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
@@ -64,7 +64,7 @@ describe('restart during a scan', () => {
     const detail = replies.map((r) => r.text);
     expect(new Set(detail).size).toBe(detail.length);
     expect(h.sim.stats().calls.SendCommand).toBe(1);
-    const op = h.bot.store.operations.listRecent({ limit: 1 })[0];
+    const op = (await h.bot.store.operations.listRecent({ limit: 1 }))[0];
     expect(op?.status).toMatch(/succeeded|failed/);
   });
 });

@@ -37,7 +37,7 @@ describe('two processes on one state file', () => {
     h = await startHarness({ lease: LEASE });
     second = await h.startAnother();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('one leads, the other serves requests only; five changes, whichever process took them, each run and post once', async () => {
     expect(h.bot.role).toBe('leader');
@@ -61,7 +61,7 @@ describe('two processes on one state file', () => {
     }
     // Both processes have handled every request and made a tracking pass since: a second tracker (were there one) has posted again.
     await settled(h.bot, second);
-    const ops = h.bot.store.operations.listRecent({ limit: 10 });
+    const ops = await h.bot.store.operations.listRecent({ limit: 10 });
     expect(ops).toHaveLength(5);
     for (const op of ops) {
       expect(op.status).toMatch(/succeeded|failed/);
@@ -89,7 +89,7 @@ describe('the leader dies mid-operation', () => {
     h = await startHarness({ sim: { timing: { pendingMs: 200, runMs: 2500 } }, lease: LEASE });
     second = await h.startAnother();
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('the other takes over within the lease time, sends nothing again and finishes the operation, posted once', async () => {
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
@@ -98,7 +98,7 @@ describe('the leader dies mid-operation', () => {
 
     // The leader's state file goes away under it (as when the process dies): it can no longer renew.
     const died = Date.now();
-    h.bot.store.close();
+    await h.bot.store.close();
     await until('the first process stops leading', () => h.bot.role !== 'leader', LEASE.renewEveryMs * 2 + 500);
     await until(
       'the second process leads',
@@ -110,7 +110,7 @@ describe('the leader dies mid-operation', () => {
     h.routeTo(second);
     await h.slack.driver.waitForUpdate(channels.prd, started.ts, (m) => OPERATION_ENDED.test(m.text), 20000);
     await settled(h.bot, second);
-    const [op] = second.store.operations.listRecent({ limit: 5 });
+    const [op] = await second.store.operations.listRecent({ limit: 5 });
     expect(op?.status).toMatch(/succeeded|failed/);
     postedOnce(h, op!);
     expect(cards(h, channels.prd)).toBe(1);
@@ -123,7 +123,7 @@ describe('the state file deleted while the bot runs', () => {
   beforeAll(async () => {
     h = await startHarness({ lease: LEASE });
   });
-  afterAll(() => h.close());
+  afterAll(async () => h.close());
 
   it('is noticed: the bot stops leading and refuses new changes saying why; reads still answer', async () => {
     expect(h.bot.role).toBe('leader');

@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/clock';
 import { StoreError } from '../../src/errors';
 import { Leadership, type WorkLease } from '../../src/jobs/leadership';
 import { silentLogger } from '../../src/logger';
-import { openDatabase, type Store } from '../../src/store';
+import { openStore, type Store } from '../../src/store';
 import { tempDir } from '../store/helpers';
 
 const TTL = 15_000;
@@ -30,21 +30,21 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('Leadership', () => {
   const tmp = tempDir();
   const stores: Store[] = [];
-  afterAll(() => {
+  afterAll(async () => {
     for (const s of stores) s.close();
     tmp.cleanup();
   });
-  function onOneFile(name: string): { a: Store; b: Store; clock: ManualClock } {
+  async function onOneFile(name: string): Promise<{ a: Store; b: Store; clock: ManualClock }> {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const path = join(tmp.dir, name);
-    const a = openDatabase({ path, logger: silentLogger(), clock });
-    const b = openDatabase({ path, logger: silentLogger(), clock });
+    const a = await openStore({ path, logger: silentLogger(), clock });
+    const b = await openStore({ path, logger: silentLogger(), clock });
     stores.push(a, b);
     return { a, b, clock };
   }
 
   it('one of two processes leads; the other takes over when the leader stops renewing and the lease expires', async () => {
-    const { a, b, clock } = onOneFile('expiry.db');
+    const { a, b, clock } = await onOneFile('expiry.db');
     const A = member(a.lease, clock, 'A');
     const B = member(b.lease, clock, 'B');
     await A.leadership.start();
@@ -76,7 +76,7 @@ describe('Leadership', () => {
   });
 
   it('a leader that stops gives the lease up, so the follower takes over at its next check', async () => {
-    const { a, b, clock } = onOneFile('release.db');
+    const { a, b, clock } = await onOneFile('release.db');
     const A = member(a.lease, clock, 'A');
     const B = member(b.lease, clock, 'B');
     await A.leadership.start();
@@ -93,7 +93,7 @@ describe('Leadership', () => {
   });
 
   it('a leader that cannot renew (the store fails) stops acting at once, and leads again once it can', async () => {
-    const { a, clock } = onOneFile('failing.db');
+    const { a, clock } = await onOneFile('failing.db');
     let failing = false;
     const flaky: WorkLease = {
       acquire: (holder, ttl) =>
@@ -122,7 +122,7 @@ describe('Leadership', () => {
   });
 
   it('a leader that finds the lease changed hands behind its back restarts its work as a new leader', async () => {
-    const { a, b, clock } = onOneFile('epoch.db');
+    const { a, b, clock } = await onOneFile('epoch.db');
     const A = member(a.lease, clock, 'A');
     await A.leadership.start();
     // While A stalls, B takes the expired lease and gives it up again.
@@ -138,7 +138,7 @@ describe('Leadership', () => {
   });
 
   it('a leader whose work fails to start lets the lease go and tries again at the next check', async () => {
-    const { a, clock } = onOneFile('start-fails.db');
+    const { a, clock } = await onOneFile('start-fails.db');
     const events: string[] = [];
     let starts = 0;
     const leadership = new Leadership({

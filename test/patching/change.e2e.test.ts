@@ -69,7 +69,7 @@ describe('install and reboot with approval', () => {
     closeFleet = fleet.close;
     for (const g of [GROUPS.PRD, GROUPS.STG])
       for (const i of await gateways[0]!.listManagedInstances(g)) ids.set(i.name ?? i.instanceId, i.instanceId);
-    h = harness({ gateways, config, path: join(tmp.dir, 'main.db') });
+    h = await harness({ gateways, config, path: join(tmp.dir, 'main.db') });
     await h.tracker.start();
   });
   afterAll(async () => {
@@ -78,7 +78,7 @@ describe('install and reboot with approval', () => {
     await sim.close();
     tmp.cleanup();
   });
-  beforeEach(() => sim.resetStats());
+  beforeEach(async () => sim.resetStats());
 
   it('plans PRD from what the fleet actually misses; excludes the lost agent; warns that STG never installed', async () => {
     sim.setInstance(idOf('prd-web-2'), { state: 'stopped' });
@@ -149,7 +149,9 @@ describe('install and reboot with approval', () => {
     const report = h.publisher.finished(op.id)[0]!.report;
     expect(report.plan?.group).toBe('STG');
     expect(report.complianceAfter).toMatchObject({ instances: expect.any(Number) });
-    expect(h.store.audit.list({ operationId: op.id, limit: 10 }).map((a) => a.action)).toContain('operation.requested');
+    expect((await h.store.audit.list({ operationId: op.id, limit: 10 })).map((a) => a.action)).toContain(
+      'operation.requested',
+    );
     const evidence = (await h.service.installPlan(PRD)).promotion!;
     expect(evidence.lastInstall).toMatchObject({ operationId: op.id, status: done.status });
   });
@@ -177,8 +179,8 @@ describe('install and reboot with approval', () => {
     );
     expect(stranger.outcome).toBe('refused');
     expect(stranger.userMessage).toContain('U0APP1');
-    expect(h.store.approvals.list(op.id)).toEqual([]);
-    expect(h.store.operations.get(op.id)!.status).toBe('pending');
+    expect(await h.store.approvals.list(op.id)).toEqual([]);
+    expect((await h.store.operations.get(op.id))!.status).toBe('pending');
     expect(sends()).toBe(0);
     await expect(h.service.cancel({ operationId: op.id, userId: 'U0RANDOM' }, authorizer)).rejects.toBeInstanceOf(
       ForbiddenError,
@@ -217,7 +219,7 @@ describe('install and reboot with approval', () => {
 
     sim.resetStats();
     releaseOnPrd();
-    const other = harness({ gateways, config, path: join(tmp.dir, 'main.db') });
+    const other = await harness({ gateways, config, path: join(tmp.dir, 'main.db') });
     try {
       const b = await h.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
       const both = await Promise.all([
@@ -228,13 +230,13 @@ describe('install and reboot with approval', () => {
       await terminal(h.store, b.id);
       expect(sends()).toBe(1);
     } finally {
-      other.store.close();
+      await other.store.close();
     }
   });
 
   it('minApprovals 2 needs two different approvers', async () => {
     const cfg = changeConfig(2);
-    const two = harness({ gateways, config: cfg, path: join(tmp.dir, 'two.db') });
+    const two = await harness({ gateways, config: cfg, path: join(tmp.dir, 'two.db') });
     try {
       releaseOnPrd();
       const op = await two.service.requestInstall({
@@ -262,7 +264,7 @@ describe('install and reboot with approval', () => {
 
   it('a request expires: the card is finished as expired and a later approve is refused', async () => {
     const clock = new ManualClock(new Date());
-    const ex = harness({ gateways, config, path: join(tmp.dir, 'expiry.db'), clock });
+    const ex = await harness({ gateways, config, path: join(tmp.dir, 'expiry.db'), clock });
     releaseOnPrd();
     try {
       const op = await ex.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
@@ -270,7 +272,7 @@ describe('install and reboot with approval', () => {
       expect(ex.publisher.phases(op.id)).toEqual(['started']);
       clock.advance(4 * 3_600_000 + 1);
       await ex.tracker.tick();
-      expect(ex.store.operations.get(op.id)!.status).toBe('expired');
+      expect((await ex.store.operations.get(op.id))!.status).toBe('expired');
       expect(ex.publisher.finished(op.id)).toHaveLength(1);
       expect(ex.publisher.finished(op.id)[0]!.report).toMatchObject({ status: 'expired', plan: { kind: 'install' } });
       await ex.tracker.tick();
@@ -278,7 +280,7 @@ describe('install and reboot with approval', () => {
       const late = await ex.service.decide({ operationId: op.id, userId: 'U0APP1', decision: 'approve' }, authorizer);
       expect(late.outcome).toBe('refused');
       expect(late.userMessage).toContain('expired');
-      expect(ex.store.audit.list({ operationId: op.id, limit: 10 }).map((a) => a.action)).toContain(
+      expect((await ex.store.audit.list({ operationId: op.id, limit: 10 })).map((a) => a.action)).toContain(
         'operation.expired',
       );
 
@@ -304,7 +306,7 @@ describe('install and reboot with approval', () => {
         )
       ).outcome,
     ).toBe('rejected');
-    expect(readResult(h.store.operations.get(r.id)!).rejection).toMatchObject({
+    expect(readResult((await h.store.operations.get(r.id))!).rejection).toMatchObject({
       userId: 'U0APP1',
       reason: 'freeze week',
     });
@@ -332,12 +334,12 @@ describe('install and reboot with approval', () => {
 
   it('a reboot found in sending after a crash is never rebooted again', async () => {
     const path = join(tmp.dir, 'crash.db');
-    const first = harness({ gateways, config, path });
+    const first = await harness({ gateways, config, path });
     const op = await first.service.requestReboot({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD', all: true });
-    first.store.operations.transition(op.id, { from: 'pending', to: 'approved' });
-    first.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
-    first.store.close();
-    const second = harness({ gateways, config, path });
+    await first.store.operations.transition(op.id, { from: 'pending', to: 'approved' });
+    await first.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
+    await first.store.close();
+    const second = await harness({ gateways, config, path });
     try {
       await second.tracker.start();
       const done = await terminal(second.store, op.id);
@@ -397,8 +399,8 @@ describe('install and reboot with approval', () => {
   it('record() stores a decision without sending; one from another message, or too late, records nothing', async () => {
     releaseOnPrd();
     const op = await h.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
-    await eventually(async () => h.store.operations.get(op.id)?.messageTs ?? undefined);
-    const card = h.store.operations.get(op.id)!;
+    await eventually(async () => (await h.store.operations.get(op.id))?.messageTs ?? undefined);
+    const card = (await h.store.operations.get(op.id))!;
     const origin = { channel: card.channel, messageTs: card.messageTs! };
 
     const elsewhere = await h.service.recordDecision(
@@ -415,16 +417,16 @@ describe('install and reboot with approval', () => {
       authorizer,
     );
     expect(late.result).toMatchObject({ outcome: 'refused', userMessage: expect.stringContaining('not recorded') });
-    expect(h.store.approvals.list(op.id)).toEqual([]);
-    expect(h.store.operations.get(op.id)!.status).toBe('pending');
+    expect(await h.store.approvals.list(op.id)).toEqual([]);
+    expect((await h.store.operations.get(op.id))!.status).toBe('pending');
 
     const recorded = await h.service.recordDecision(
       { operationId: op.id, userId: 'U0APP1', decision: 'approve', origin, inTime: () => true },
       authorizer,
     );
     expect(recorded.result.outcome).toBe('approved');
-    expect(h.store.approvals.list(op.id).map((a) => a.userId)).toEqual(['U0APP1']);
-    expect(['approved', 'sending', 'running']).toContain(h.store.operations.get(op.id)!.status);
+    expect((await h.store.approvals.list(op.id)).map((a) => a.userId)).toEqual(['U0APP1']);
+    expect(['approved', 'sending', 'running']).toContain((await h.store.operations.get(op.id))!.status);
     await recorded.send!();
     await terminal(h.store, op.id);
     expect(sends()).toBe(1);

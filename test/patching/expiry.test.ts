@@ -2,19 +2,19 @@ import { ManualClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { expireDueRequests, expireIfDue } from '../../src/patching/expiry';
 import { readResult } from '../../src/patching';
-import { openDatabase, type Store } from '../../src/store';
+import { openStore, type Store } from '../../src/store';
 
 describe('expiry on a ManualClock', () => {
   let clock: ManualClock;
   let store: Store;
-  beforeEach(() => {
+  beforeEach(async () => {
     clock = new ManualClock('2026-03-01T10:00:00Z');
-    store = openDatabase({ path: ':memory:', logger: silentLogger(), clock });
+    store = await openStore({ path: ':memory:', logger: silentLogger(), clock });
   });
-  afterEach(() => store.close());
+  afterEach(async () => await store.close());
 
-  const request = (expiresInMs: number) =>
-    store.operations.create({
+  const request = async (expiresInMs: number) =>
+    await store.operations.create({
       kind: 'install',
       group: 'PRD',
       status: 'pending',
@@ -25,28 +25,30 @@ describe('expiry on a ManualClock', () => {
       expiresAt: new Date(clock.now().getTime() + expiresInMs),
     });
 
-  it('expires a clicked request once its time has come, not before, with the summary the card shows', () => {
-    const op = request(60_000);
+  it('expires a clicked request once its time has come, not before, with the summary the card shows', async () => {
+    const op = await request(60_000);
     clock.advance(59_999);
-    expect(expireIfDue({ store, clock }, op)).toBeUndefined();
+    expect(await expireIfDue({ store, clock }, op)).toBeUndefined();
     clock.advance(1);
-    const expired = expireIfDue({ store, clock }, op);
+    const expired = await expireIfDue({ store, clock }, op);
     expect(expired?.status).toBe('expired');
     expect(readResult(expired!)).toMatchObject({ published: false, summary: 'expired without enough approvals' });
     // Someone else moved it first: nothing to do.
-    expect(expireIfDue({ store, clock }, op)).toBeUndefined();
+    expect(await expireIfDue({ store, clock }, op)).toBeUndefined();
   });
 
-  it('sweeps every due request in one pass and audits each', () => {
-    const due = [request(1000), request(2000)];
-    const later = request(10_000);
+  it('sweeps every due request in one pass and audits each', async () => {
+    const due = [await request(1000), await request(2000)];
+    const later = await request(10_000);
     clock.advance(5000);
-    const expired = expireDueRequests({ store, clock, log: silentLogger() });
+    const expired = await expireDueRequests({ store, clock, log: silentLogger() });
     expect(expired.map((o) => o.id).sort()).toEqual(due.map((o) => o.id).sort());
-    expect(store.operations.get(later.id)?.status).toBe('pending');
+    expect((await store.operations.get(later.id))?.status).toBe('pending');
     for (const op of due) {
-      expect(readResult(store.operations.get(op.id)!).published).toBe(false);
-      expect(store.audit.list({ operationId: op.id, limit: 5 }).map((e) => e.action)).toContain('operation.expired');
+      expect(readResult((await store.operations.get(op.id))!).published).toBe(false);
+      expect((await store.audit.list({ operationId: op.id, limit: 5 })).map((e) => e.action)).toContain(
+        'operation.expired',
+      );
     }
   });
 });

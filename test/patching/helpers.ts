@@ -14,7 +14,7 @@ import {
   type PatchGateway,
   type TrackerOptions,
 } from '../../src/patching';
-import { openDatabase, type Operation, type Store } from '../../src/store';
+import { openStore, type Operation, type Store } from '../../src/store';
 import { eventually } from '../support/aws';
 
 /** Simulator timings fast enough for tests. */
@@ -89,7 +89,7 @@ export interface Harness {
 }
 
 /** Wires store → runner → service → tracker with a fake publisher. */
-export function harness(options: {
+export async function harness(options: {
   gateways: readonly PatchGateway[];
   config: PatchbotConfig;
   path?: string;
@@ -98,10 +98,10 @@ export function harness(options: {
   tracker?: TrackerOptions;
   /** How long a write waits for another connection's lock (the store's default otherwise). */
   busyTimeoutMs?: number;
-}): Harness {
+}): Promise<Harness> {
   const clock = options.clock ?? systemClock;
   const logger = silentLogger();
-  const store = openDatabase({
+  const store = await openStore({
     path: options.path ?? ':memory:',
     logger,
     clock,
@@ -129,7 +129,7 @@ export function harness(options: {
     publisher,
     async close() {
       await tracker.stop();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -137,7 +137,7 @@ export function harness(options: {
 /** Waits until the operation reaches a terminal status and returns it. */
 export function terminal(store: Store, id: string, timeoutMs = 10_000): Promise<Operation> {
   return eventually(async () => {
-    const op = store.operations.get(id);
+    const op = await store.operations.get(id);
     return op && isTerminal(op.status) ? op : undefined;
   }, timeoutMs);
 }

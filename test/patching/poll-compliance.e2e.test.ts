@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/logger';
 import { groupTarget } from '../../src/patching';
 import { isEmpty, pollCompliance, pollListCalls, type PollDeps } from '../../src/patching/poll';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
-import { openDatabase, type Store } from '../../src/store';
+import { openStore, type Store } from '../../src/store';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';
 
@@ -34,13 +34,13 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     const fleet = sandboxFleet(sim.url);
     gateways = fleet.gateways;
     closeFleet = fleet.close;
-    store = openDatabase({ path: ':memory:', logger: silentLogger(), clock: systemClock });
+    store = await openStore({ path: ':memory:', logger: silentLogger(), clock: systemClock });
     deps = { store, gateways, groups: config.groups, clock: systemClock, logger: silentLogger() };
     members = await gateways[0]!.listManagedInstances(groupTarget(prd));
     patchStates = (await gateways[0]!.listPatchStates(groupTarget(prd))).length;
   });
   afterAll(async () => {
-    store.close();
+    await store.close();
     closeFleet();
     await sim.close();
   });
@@ -49,9 +49,9 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
   const reachable = () => members.filter((i) => i.pingStatus === 'Online' && i.ec2State === 'running');
 
   it('first poll records the snapshot and reports nothing', async () => {
-    expect(store.snapshots.count('PRD')).toBe(0);
+    expect(await store.snapshots.count('PRD')).toBe(0);
     expect(await pollCompliance(deps, prd)).toBeUndefined();
-    expect(store.snapshots.count('PRD')).toBe(
+    expect(await store.snapshots.count('PRD')).toBe(
       members.filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down').length,
     );
   });

@@ -13,7 +13,7 @@ import {
   type WindowResult,
 } from '../../src/patching/poll';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
-import { openDatabase, type Store } from '../../src/store';
+import { openStore, type Store } from '../../src/store';
 import { eventually, sandboxFleet } from '../support/aws';
 import { FAST, groupOf, tempDir, testConfig } from './helpers';
 
@@ -32,7 +32,7 @@ describe('pollWindows and the digest', () => {
     clock: systemClock,
     logger: silentLogger(),
   });
-  const open = () => openDatabase({ path, logger: silentLogger(), clock: systemClock });
+  const open = async () => await openStore({ path, logger: silentLogger(), clock: systemClock });
 
   beforeAll(async () => {
     sim = await startFleetSimulator({ port: 0, seed: 7, timing: FAST });
@@ -42,10 +42,10 @@ describe('pollWindows and the digest', () => {
     const tmp = tempDir();
     cleanup = tmp.cleanup;
     path = join(tmp.dir, 'patchbot.db');
-    store = open();
+    store = await open();
   });
   afterAll(async () => {
-    store.close();
+    await store.close();
     closeFleet();
     await sim.close();
     cleanup();
@@ -91,13 +91,13 @@ describe('pollWindows and the digest', () => {
 
     // Not marked yet (say Slack failed): the next poll returns it again.
     expect((await pollWindows(deps())).results.map((r) => r.executionId)).toEqual([windowExecutionId]);
-    expect(markPosted(store, result)).toBe(true);
-    expect(markPosted(store, result)).toBe(false);
+    expect(await markPosted(store, result)).toBe(true);
+    expect(await markPosted(store, result)).toBe(false);
     expect((await pollWindows(deps())).results).toEqual([]);
 
     // A restart on the same file: nothing again.
-    store.close();
-    store = open();
+    await store.close();
+    store = await open();
     expect((await pollWindows(deps())).results).toEqual([]);
   });
 
@@ -123,13 +123,13 @@ describe('pollWindows and the digest', () => {
     // Named by the EC2 Name tag, as every other answer names instances (not Run Command's host name).
     expect(victim.name).toEqual(expect.any(String));
     expect(failed.find((f) => f.instanceId === victim.instanceId)?.name).toBe(victim.name);
-    markPosted(store, result);
+    await markPosted(store, result);
   });
 
   it('digest data for the seeded fleet, and the change since the last digest', async () => {
     const prd = groupOf(config, 'PRD');
     await pollCompliance(deps(), prd);
-    const pending = store.operations.create({
+    const pending = await store.operations.create({
       kind: 'install',
       group: 'PRD',
       status: 'pending',
@@ -157,7 +157,7 @@ describe('pollWindows and the digest', () => {
     expect(g.staleScans).toBeGreaterThanOrEqual(0);
     expect(g.unreachable).toBeGreaterThanOrEqual(0);
 
-    recordDigest(store, first);
+    await recordDigest(store, first);
     const second = await buildDigest(deps(), 'C0PRD', [prd]);
     expect(second.since).toEqual(first.generatedAt);
     expect(second.groups[0]!.changeSinceLast).toEqual({ compliantDelta: 0, nonCompliantDelta: 0 });

@@ -18,7 +18,7 @@ describe('PatchService reads', () => {
     const fleet = sandboxFleet(sim.url);
     gateways = fleet.gateways;
     closeFleet = fleet.close;
-    h = harness({ gateways, config });
+    h = await harness({ gateways, config });
   });
   afterAll(async () => {
     await h.close();
@@ -65,11 +65,11 @@ describe('PatchService reads', () => {
     expect(prd.entries[0]!.targets).toEqual(['tag:Patch Group=PRD']);
   });
 
-  it('history: newest first, per group, with the summary', () => {
+  it('history: newest first, per group, with the summary', async () => {
     const clock = new ManualClock('2026-03-01T10:00:00Z');
-    const local = harness({ gateways, config, clock });
+    const local = await harness({ gateways, config, clock });
     try {
-      const a = local.store.operations.create({
+      const a = await local.store.operations.create({
         kind: 'scan',
         group: 'PRD',
         status: 'approved',
@@ -77,7 +77,7 @@ describe('PatchService reads', () => {
         channel: 'C1',
       });
       clock.advance(1000);
-      local.store.operations.create({
+      await local.store.operations.create({
         kind: 'scan',
         group: 'STG',
         status: 'approved',
@@ -85,35 +85,35 @@ describe('PatchService reads', () => {
         channel: 'C1',
       });
       clock.advance(1000);
-      const c = local.store.operations.create({
+      const c = await local.store.operations.create({
         kind: 'scan',
         group: 'PRD',
         status: 'approved',
         requestedBy: 'U3',
         channel: 'C1',
       });
-      local.store.operations.transition(c.id, { from: 'approved', to: 'sending' });
-      local.store.operations.transition(c.id, {
+      await local.store.operations.transition(c.id, { from: 'approved', to: 'sending' });
+      await local.store.operations.transition(c.id, {
         from: 'sending',
         to: 'failed',
         patch: { error: { code: 'AWS_ACCESS_DENIED', message: 'grant ssm:SendCommand' } },
       });
-      local.store.operations.transition(a.id, { from: 'approved', to: 'sending' });
-      local.store.operations.transition(a.id, {
+      await local.store.operations.transition(a.id, { from: 'approved', to: 'sending' });
+      await local.store.operations.transition(a.id, {
         from: 'sending',
         to: 'running',
         patch: { result: { summary: '3 of 3 scanned', failures: [] } },
       });
 
-      const prd = local.service.history({ group: 'PRD', limit: 10 });
+      const prd = await local.service.history({ group: 'PRD', limit: 10 });
       expect(prd.map((e) => [e.operationId, e.status, e.summary])).toEqual([
         [c.id, 'failed', 'grant ssm:SendCommand'],
         [a.id, 'running', '3 of 3 scanned'],
       ]);
       expect(prd[0]).toMatchObject({ requestedBy: 'U3', kind: 'scan', finishedAt: clock.now() });
-      expect(local.service.history({ limit: 1 })).toHaveLength(1);
+      expect(await local.service.history({ limit: 1 })).toHaveLength(1);
     } finally {
-      local.store.close();
+      await local.store.close();
     }
   });
 });
@@ -139,7 +139,7 @@ describe('how an operation ends', () => {
   };
   const line = { instanceId: 'i-1', name: 'x', scope: 's', region: 'r' };
 
-  it('succeeds when every reachable instance succeeded, unreachable ones reported', () => {
+  it('succeeds when every reachable instance succeeded, unreachable ones reported', async () => {
     const unreachable = [{ ...line, status: 'Failed' as const, statusDetails: 'Undeliverable' }];
     const report = {
       ...base,
@@ -150,7 +150,7 @@ describe('how an operation ends', () => {
     expect(summaryLine(report)).toBe('2 of 3 scanned, 1 unreachable');
   });
 
-  it('fails on a failed reachable instance, a failed scope, or when nothing succeeded', () => {
+  it('fails on a failed reachable instance, a failed scope, or when nothing succeeded', async () => {
     expect(finalStatus({ ...base, failed: 1 })).toBe('failed');
     expect(finalStatus({ ...base, failures: [{ scope: 's', region: 'r', message: 'denied' }] })).toBe('failed');
     expect(finalStatus({ ...base, succeeded: 0 })).toBe('failed');

@@ -30,21 +30,21 @@ describe('resuming after a restart', () => {
     await sim.close();
     tmp.cleanup();
   });
-  beforeEach(() => sim.resetStats());
+  beforeEach(async () => sim.resetStats());
 
   it('a tracker stopped mid-run: the next one publishes the result once, to the same message', async () => {
     const path = dbPath();
-    const first = harness({ gateways, config, path });
+    const first = await harness({ gateways, config, path });
     await first.tracker.start();
     const op = await first.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
     first.tracker.track(op.id);
     await eventually(async () => (first.publisher.phases(op.id).includes('started') ? true : undefined));
     await first.close();
-    expect(first.store.db.open).toBe(false);
+    expect(first.store.sqlite?.open).toBe(false);
 
-    const second = harness({ gateways, config, path });
+    const second = await harness({ gateways, config, path });
     try {
-      expect(second.store.operations.get(op.id)!.status).toBe('running');
+      expect((await second.store.operations.get(op.id))!.status).toBe('running');
       await second.tracker.start();
       const done = await terminal(second.store, op.id);
       expect(done.status).toBe('succeeded');
@@ -73,16 +73,16 @@ describe('resuming after a restart', () => {
         return where;
       }
     })();
-    const first = harness({ gateways, config, path, publisher: dying, tracker: { finishPublishAttempts: 1000 } });
+    const first = await harness({ gateways, config, path, publisher: dying, tracker: { finishPublishAttempts: 1000 } });
     await first.tracker.start();
     const op = await first.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
     first.tracker.track(op.id);
     await eventually(async () => (dying.finished(op.id).length > 0 ? true : undefined));
     await first.close();
 
-    const second = harness({ gateways, config, path });
+    const second = await harness({ gateways, config, path });
     try {
-      const stored = second.store.operations.get(op.id)!;
+      const stored = (await second.store.operations.get(op.id))!;
       expect(stored.status).toBe('running');
       expect(readResult(stored).final).toBeDefined();
       await second.tracker.start();
@@ -100,9 +100,9 @@ describe('resuming after a restart', () => {
   });
 
   it('an operation left in sending whose command went out is not sent again', async () => {
-    const h = harness({ gateways, config, path: dbPath() });
+    const h = await harness({ gateways, config, path: dbPath() });
     try {
-      const created = h.store.operations.create({
+      const created = await h.store.operations.create({
         kind: 'scan',
         group: 'PRD',
         status: 'approved',
@@ -110,7 +110,7 @@ describe('resuming after a restart', () => {
         channel: 'C0PRD',
         params: scanParams(PRD),
       });
-      h.store.operations.transition(created.id, { from: 'approved', to: 'sending' });
+      await h.store.operations.transition(created.id, { from: 'approved', to: 'sending' });
       const commandId = await gateways[0]!.sendPatchCommand({
         ...scanParams(PRD),
         operation: 'Scan',
@@ -125,7 +125,7 @@ describe('resuming after a restart', () => {
       expect(done.status).toBe('succeeded');
       expect(sim.stats().calls.SendCommand).toBe(1);
       expect(h.publisher.finished(created.id)).toHaveLength(1);
-      expect(h.store.audit.list({ operationId: created.id, limit: 10 }).map((a) => a.action)).toContain(
+      expect((await h.store.audit.list({ operationId: created.id, limit: 10 })).map((a) => a.action)).toContain(
         'operation.resumed',
       );
     } finally {
@@ -134,9 +134,9 @@ describe('resuming after a restart', () => {
   });
 
   it('an operation left in sending before its command went out is sent once; an approved one is sent', async () => {
-    const h = harness({ gateways, config, path: dbPath() });
+    const h = await harness({ gateways, config, path: dbPath() });
     try {
-      const unsent = h.store.operations.create({
+      const unsent = await h.store.operations.create({
         kind: 'scan',
         group: 'PRD',
         status: 'approved',
@@ -144,8 +144,8 @@ describe('resuming after a restart', () => {
         channel: 'C0PRD',
         params: scanParams(PRD),
       });
-      h.store.operations.transition(unsent.id, { from: 'approved', to: 'sending' });
-      const approved = h.store.operations.create({
+      await h.store.operations.transition(unsent.id, { from: 'approved', to: 'sending' });
+      const approved = await h.store.operations.create({
         kind: 'scan',
         group: 'STG',
         status: 'approved',
@@ -200,7 +200,7 @@ describe('scopes', () => {
 
   it('a scope whose SendCommand is denied is a ScopeFailure; the other scope is scanned', async () => {
     await withSim([{ action: 'ssm:SendCommand', account: '222222222222' }], async (sim, gateways) => {
-      const h = harness({ gateways, config });
+      const h = await harness({ gateways, config });
       try {
         await h.tracker.start();
         const op = await h.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
@@ -226,19 +226,19 @@ describe('scopes', () => {
 
   it('when every send fails the operation fails with the error, and its result is published once', async () => {
     await withSim([{ action: 'ssm:SendCommand' }], async (_sim, gateways) => {
-      const h = harness({ gateways, config });
+      const h = await harness({ gateways, config });
       try {
         await h.tracker.start();
         const op = await h.service.startScan({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
         expect(op.status).toBe('failed');
         expect(op.error).toEqual({ code: 'AWS_ACCESS_DENIED', message: expect.stringContaining('ssm:SendCommand') });
         h.tracker.track(op.id);
-        await eventually(async () => (readResult(h.store.operations.get(op.id)!).published ? true : undefined));
+        await eventually(async () => (readResult((await h.store.operations.get(op.id))!).published ? true : undefined));
         await h.tracker.tick();
         const finished = h.publisher.finished(op.id);
         expect(finished).toHaveLength(1);
         expect(finished[0]!.report.failures).toHaveLength(2);
-        expect(h.store.operations.get(op.id)!.messageTs).toBe('1700000000.000001');
+        expect((await h.store.operations.get(op.id))!.messageTs).toBe('1700000000.000001');
       } finally {
         await h.close();
       }
@@ -257,22 +257,22 @@ describe('scopes', () => {
             })
           : gw,
       );
-      const first = harness({ gateways: stuck, config, path });
+      const first = await harness({ gateways: stuck, config, path });
       try {
         void first.service.requestInstall({ group: PRD, requestedBy: 'U0OPS', channel: 'C0PRD' });
         await eventually(async () =>
           sim.changes('SendCommand').length === 1 && sim.changes('CreateTags').length === 2 ? true : undefined,
         );
-        const op = first.store.operations.listRecent({ limit: 1 })[0]!;
+        const op = (await first.store.operations.listRecent({ limit: 1 }))[0]!;
         expect(op.status).toBe('sending');
         const recorded = readResult(op).sendSet!;
         expect(recorded.map((s) => s.scope).sort()).toEqual(['main', 'partner']);
-        first.store.close();
+        await first.store.close();
 
         // The restart: waits until partner's send could no longer land (a 500 ms answer timeout here),
         // finds main's command by its Comment and sends only partner's, to the recorded instances.
         const restarted = sandboxFleet(sim.url, scopes, 1, { sendTimeoutMs: 500 });
-        const second = harness({ gateways: restarted.gateways, config, path });
+        const second = await harness({ gateways: restarted.gateways, config, path });
         try {
           await second.tracker.start();
           const done = await terminal(second.store, op.id, 20_000);
@@ -282,7 +282,7 @@ describe('scopes', () => {
           const partner = recorded.find((s) => s.scope === 'partner')!;
           expect([...(sends[1]!.detail['resolved'] as string[])].sort()).toEqual([...partner.instanceIds].sort());
           expect(done.commands.map((c) => c.scope).sort()).toEqual(['main', 'partner']);
-          expect(second.store.audit.list({ operationId: op.id, limit: 20 }).map((a) => a.action)).toContain(
+          expect((await second.store.audit.list({ operationId: op.id, limit: 20 })).map((a) => a.action)).toContain(
             'operation.resumed',
           );
         } finally {

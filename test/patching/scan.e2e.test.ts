@@ -21,7 +21,7 @@ describe('scan of PRD', () => {
     const fleet = sandboxFleet(sim.url);
     gateways = fleet.gateways;
     closeFleet = fleet.close;
-    h = harness({ gateways, config });
+    h = await harness({ gateways, config });
     await h.tracker.start();
   });
   afterAll(async () => {
@@ -83,18 +83,15 @@ describe('scan of PRD', () => {
       summary: '7 of 8 scanned, 1 unreachable; missing: 2 critical, 2 security, 0 other',
     });
     expect(readResult(done).final).toBeUndefined();
-    expect(h.service.history({ group: 'PRD', limit: 5 })[0]).toMatchObject({
+    expect((await h.service.history({ group: 'PRD', limit: 5 }))[0]).toMatchObject({
       operationId: op.id,
       status: 'succeeded',
       summary: expect.stringContaining('7 of 8 scanned'),
     });
-    const actions = h.store.audit
-      .list({ operationId: op.id, limit: 10 })
-      .map((a) => a.action)
-      .reverse();
+    const actions = (await h.store.audit.list({ operationId: op.id, limit: 10 })).map((a) => a.action).reverse();
     expect(actions).toEqual(['operation.requested', 'operation.sent', 'operation.finished']);
     expect(sim.stats().calls.SendCommand).toBe(1);
-    expect(h.store.snapshots.forGroup('PRD')).toHaveLength(8);
+    expect(await h.store.snapshots.forGroup('PRD')).toHaveLength(8);
   });
 
   it('shows a newly released patch as newly missing, and only once', async () => {
@@ -133,7 +130,7 @@ describe('scan of PRD', () => {
 
   it('updates at most once per updateIntervalMs, and only on change', async () => {
     sim.configure({ timing: { pendingMs: 50, runMs: 150 } });
-    const local = harness({ gateways, config, tracker: { pollIntervalMs: 20, updateIntervalMs: 300 } });
+    const local = await harness({ gateways, config, tracker: { pollIntervalMs: 20, updateIntervalMs: 300 } });
     const times: number[] = [];
     const publish = local.publisher.publish.bind(local.publisher);
     local.publisher.publish = async (op, report, phase) => {
@@ -159,7 +156,7 @@ describe('scan of PRD', () => {
   it('operations running at once share one progress budget: each updates less often, none stops', async () => {
     sim.configure({ timing: { pendingMs: 50, runMs: 150 } });
     // Two running at 200 a minute: each may update once per 600 ms, not once per updateIntervalMs.
-    const local = harness({
+    const local = await harness({
       gateways,
       config,
       tracker: { pollIntervalMs: 20, updateIntervalMs: 50, updatesPerMinute: 200 },
@@ -205,7 +202,7 @@ describe('scan of PRD', () => {
         h.publisher.calls.find((c) => c.operationId === op.id && c.report.notice !== undefined),
       );
       expect(notice.report.notice).toContain('ssm:ListCommandInvocations');
-      expect(h.store.operations.get(op.id)!.status).toBe('running');
+      expect((await h.store.operations.get(op.id))!.status).toBe('running');
       sim.configure({ deny: [] });
       const done = await terminal(h.store, op.id);
       expect(done.status).toBe('succeeded');

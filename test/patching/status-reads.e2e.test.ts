@@ -16,7 +16,7 @@ describe('status reads', () => {
     sim = await startFleetSimulator({ port: 0, seed: 7, latencyMs: 20 });
     const fleet = sandboxFleet(sim.url);
     closeFleet = fleet.close;
-    h = harness({ gateways: fleet.gateways, config });
+    h = await harness({ gateways: fleet.gateways, config });
   });
   afterAll(async () => {
     await h.close();

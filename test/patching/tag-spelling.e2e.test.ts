@@ -31,7 +31,7 @@ describe('instances tagged with the other spelling', () => {
     sim = await startFleetSimulator({ port: 0, seed: 1 });
     fleet = sandboxFleet(sim.url);
     config = testConfig();
-    h = harness({ gateways: fleet.gateways, config });
+    h = await harness({ gateways: fleet.gateways, config });
   });
   afterAll(async () => {
     await h.close();

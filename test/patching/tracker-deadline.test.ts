@@ -8,8 +8,8 @@ describe('OperationTracker deadline', () => {
   let world: UnitWorld;
   let tracker: OperationTracker;
   const GRACE_MS = 30 * 60_000;
-  beforeEach(() => {
-    world = unitWorld();
+  beforeEach(async () => {
+    world = await unitWorld();
     const deps = {
       store: world.store,
       gateways: [world.gateway],
@@ -31,18 +31,18 @@ describe('OperationTracker deadline', () => {
   });
 
   it('follows an operation whose commands never finish until its deadline, then ends it failed with its last progress', async () => {
-    const op = runningScan(world);
+    const op = await runningScan(world);
     world.invocations.current = [invocation('i-1', 'InProgress'), invocation('i-2', 'Pending')];
     await tracker.tick();
     world.clock.set(new Date(deadlineOf(op, GRACE_MS) - 1000));
     world.invocations.current = [invocation('i-1', 'Success'), invocation('i-2', 'InProgress')];
     await tracker.tick();
-    expect(world.store.operations.get(op.id)?.status).toBe('running');
+    expect((await world.store.operations.get(op.id))?.status).toBe('running');
     expect(world.publisher.phases(op.id)).toEqual(['started', 'progress']);
 
     world.clock.advance(1001);
     await tracker.tick();
-    const ended = world.store.operations.get(op.id)!;
+    const ended = (await world.store.operations.get(op.id))!;
     expect(isTerminal(ended.status)).toBe(true);
     expect(ended.status).toBe('failed');
     const [finished] = world.publisher.finished(op.id);

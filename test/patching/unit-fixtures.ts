@@ -5,7 +5,7 @@ import { scanParams, type PatchGateway } from '../../src/patching';
 import { PublishSlots } from '../../src/patching/publish-slots';
 import { TrackedStates, type TrackingContext } from '../../src/patching/tracking-context';
 import type { CommandInvocation } from '../../src/aws';
-import { openDatabase, type Operation, type Store } from '../../src/store';
+import { openStore, type Operation, type Store } from '../../src/store';
 import { FakePublisher, groupOf, testConfig } from './helpers';
 
 /** A gateway of scope default/us-east-1 whose invocations are whatever `invocations` holds now; every other read answers nothing. */
@@ -48,14 +48,14 @@ export interface UnitWorld {
   ctx: TrackingContext;
   gateway: PatchGateway;
   invocations: { current: CommandInvocation[] };
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A store and tracking context on a ManualClock, with one fake gateway. */
-export function unitWorld(): UnitWorld {
+export async function unitWorld(): Promise<UnitWorld> {
   const clock = new ManualClock('2026-03-01T10:00:00Z');
   const logger = silentLogger();
-  const store = openDatabase({ path: ':memory:', logger, clock });
+  const store = await openStore({ path: ':memory:', logger, clock });
   const config = testConfig();
   const invocations = { current: [] as CommandInvocation[] };
   const gateway = fakeGateway(invocations);
@@ -74,10 +74,10 @@ export function unitWorld(): UnitWorld {
 }
 
 /** A scan of PRD, sent: running with command cmd-1 in default/us-east-1. */
-export function runningScan(world: UnitWorld): Operation {
+export async function runningScan(world: UnitWorld): Promise<Operation> {
   const { store } = world;
   const params = scanParams(groupOf(testConfig(), 'PRD'));
-  const created = store.operations.create({
+  const created = await store.operations.create({
     kind: 'scan',
     group: 'PRD',
     status: 'approved',
@@ -86,8 +86,8 @@ export function runningScan(world: UnitWorld): Operation {
     params,
     plan: {},
   });
-  store.operations.transition(created.id, { from: 'approved', to: 'sending' });
-  const running = store.operations.transition(created.id, {
+  await store.operations.transition(created.id, { from: 'approved', to: 'sending' });
+  const running = await store.operations.transition(created.id, {
     from: 'sending',
     to: 'running',
     patch: { commands: [{ scope: 'default', region: 'us-east-1', commandId: 'cmd-1' }] },

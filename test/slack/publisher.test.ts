@@ -78,7 +78,7 @@ describe('SlackOperationPublisher, post by post', () => {
     await expect(publisher.publish(operation(), report, 'started', journal)).rejects.toMatchObject({
       data: { error: 'internal_error' },
     });
-    expect(journal.get(CARD)?.state).toBe('posting');
+    expect((await journal.get(CARD))?.state).toBe('posting');
     const card = slack.messages(STG)[0];
     const found = await publisher.publish(operation(), report, 'started', journal);
     expect(found?.ts).toBe(card?.ts);
@@ -88,7 +88,7 @@ describe('SlackOperationPublisher, post by post', () => {
 
   it('refuses to post before a timed-out post settles, and posts once it did and Slack has nothing', async () => {
     const journal = memoryJournal();
-    journal.begin(CARD, new Date(Date.now() + 300), undefined);
+    await journal.begin(CARD, new Date(Date.now() + 300), undefined);
     await expect(publisher.publish(operation(), report, 'started', journal)).rejects.toBeInstanceOf(PostPendingError);
     expect(slack.calls('chat.postMessage')).toHaveLength(0);
     const settled = () =>
@@ -98,7 +98,7 @@ describe('SlackOperationPublisher, post by post', () => {
       );
     await slack.driver.waitFor(settled, 5000, 'the timed-out post to settle');
     expect(slack.messages(STG)).toHaveLength(1);
-    expect(journal.get(CARD)).toMatchObject({ state: 'posted', ts: slack.messages(STG)[0]?.ts });
+    expect(await journal.get(CARD)).toMatchObject({ state: 'posted', ts: slack.messages(STG)[0]?.ts });
   });
 
   it('waits out a 429 and posts once', async () => {

@@ -15,9 +15,9 @@ const SIG = `v0=${'a'.repeat(64)}`;
 const INSTALL: Installation = { teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false, appId: 'A1' };
 
 /** The reason a call refuses with, or 'accepted'. */
-function outcome(fn: () => unknown): string {
+async function outcome(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
     return 'accepted';
   } catch (err) {
     if (err instanceof RequestRefusedError) return `${err.status} ${err.reason}`;
@@ -34,13 +34,13 @@ describe('checkTimestamp', () => {
     [600, '401 future_timestamp'],
     [365 * 86400, '401 future_timestamp'],
     [-301, '401 stale_timestamp'],
-  ])('%i s from now: %s', (offset, expected) => {
-    expect(outcome(() => checkTimestamp(nowS + offset, NOW))).toBe(expected);
+  ])('%i s from now: %s', async (offset, expected) => {
+    expect(await outcome(() => checkTimestamp(nowS + offset, NOW))).toBe(expected);
   });
 });
 
 describe('RequestIdentitySchema', () => {
-  it('reads a slash command and an interaction alike', () => {
+  it('reads a slash command and an interaction alike', async () => {
     expect(
       RequestIdentitySchema.parse({
         team_id: 'T1',
@@ -84,57 +84,61 @@ describe('checkInstallation', () => {
     ...over,
   });
 
-  it('a workspace install takes its own workspace and app only', () => {
-    expect(outcome(() => checkInstallation(id({}), INSTALL))).toBe('accepted');
-    expect(outcome(() => checkInstallation(id({ teamId: 'T9' }), INSTALL))).toBe('403 foreign_team');
-    expect(outcome(() => checkInstallation(id({ appId: 'A9' }), INSTALL))).toBe('403 foreign_app');
-    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E9' }), INSTALL))).toBe('403 foreign_enterprise');
+  it('a workspace install takes its own workspace and app only', async () => {
+    expect(await outcome(() => checkInstallation(id({}), INSTALL))).toBe('accepted');
+    expect(await outcome(() => checkInstallation(id({ teamId: 'T9' }), INSTALL))).toBe('403 foreign_team');
+    expect(await outcome(() => checkInstallation(id({ appId: 'A9' }), INSTALL))).toBe('403 foreign_app');
+    expect(await outcome(() => checkInstallation(id({ enterpriseId: 'E9' }), INSTALL))).toBe('403 foreign_enterprise');
   });
 
-  it('a workspace install inside an enterprise wants both the workspace and the enterprise', () => {
+  it('a workspace install inside an enterprise wants both the workspace and the enterprise', async () => {
     const grid = { ...INSTALL, enterpriseId: 'E1' };
-    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E1' }), grid))).toBe('accepted');
-    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E1', teamId: 'T2' }), grid))).toBe('403 foreign_team');
-    expect(outcome(() => checkInstallation(id({}), grid))).toBe('403 foreign_enterprise');
+    expect(await outcome(() => checkInstallation(id({ enterpriseId: 'E1' }), grid))).toBe('accepted');
+    expect(await outcome(() => checkInstallation(id({ enterpriseId: 'E1', teamId: 'T2' }), grid))).toBe(
+      '403 foreign_team',
+    );
+    expect(await outcome(() => checkInstallation(id({}), grid))).toBe('403 foreign_enterprise');
   });
 
-  it('an org-wide install takes any workspace of its enterprise', () => {
+  it('an org-wide install takes any workspace of its enterprise', async () => {
     const org = { ...INSTALL, enterpriseId: 'E1', isEnterpriseInstall: true };
-    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E1', teamId: 'T7' }), org))).toBe('accepted');
-    expect(outcome(() => checkInstallation({ ...id({ enterpriseId: 'E1' }), teamId: undefined }, org))).toBe(
+    expect(await outcome(() => checkInstallation(id({ enterpriseId: 'E1', teamId: 'T7' }), org))).toBe('accepted');
+    expect(await outcome(() => checkInstallation({ ...id({ enterpriseId: 'E1' }), teamId: undefined }, org))).toBe(
       'accepted',
     );
-    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E2', teamId: 'T7' }), org))).toBe(
+    expect(await outcome(() => checkInstallation(id({ enterpriseId: 'E2', teamId: 'T7' }), org))).toBe(
       '403 foreign_enterprise',
     );
-    expect(outcome(() => checkInstallation(id({ teamId: 'T7' }), org))).toBe('403 foreign_enterprise');
-    expect(outcome(() => checkInstallation(id({ enterpriseId: 'E1', appId: 'A2' }), org))).toBe('403 foreign_app');
+    expect(await outcome(() => checkInstallation(id({ teamId: 'T7' }), org))).toBe('403 foreign_enterprise');
+    expect(await outcome(() => checkInstallation(id({ enterpriseId: 'E1', appId: 'A2' }), org))).toBe(
+      '403 foreign_app',
+    );
   });
 });
 
 describe('ReplayMemory', () => {
-  it('refuses a key seen within its window and forgets it afterwards', () => {
+  it('refuses a key seen within its window and forgets it afterwards', async () => {
     const m = new ReplayMemory(10);
-    m.admit(['sig:1'], nowS, NOW);
-    expect(outcome(() => m.admit(['sig:1'], nowS, NOW + 2000))).toBe('409 replay');
-    expect(outcome(() => m.admit(['sig:2', 'sig:1'], nowS, NOW + 2000))).toBe('409 replay');
+    await m.admit(['sig:1'], nowS, NOW);
+    expect(await outcome(() => m.admit(['sig:1'], nowS, NOW + 2000))).toBe('409 replay');
+    expect(await outcome(() => m.admit(['sig:2', 'sig:1'], nowS, NOW + 2000))).toBe('409 replay');
     // Past the window Bolt refuses the stale timestamp anyway; the key may go.
-    expect(outcome(() => m.admit(['sig:1'], nowS, NOW + 302_000))).toBe('accepted');
+    expect(await outcome(() => m.admit(['sig:1'], nowS, NOW + 302_000))).toBe('accepted');
   });
 
-  it('keeps a future-stamped request until its own window ends', () => {
+  it('keeps a future-stamped request until its own window ends', async () => {
     const m = new ReplayMemory(10);
-    m.admit(['sig:f'], nowS + 200, NOW);
-    expect(outcome(() => m.admit(['sig:f'], nowS + 200, NOW + 400_000))).toBe('409 replay');
-    expect(outcome(() => m.admit(['sig:f'], nowS + 200, NOW + 502_000))).toBe('accepted');
+    await m.admit(['sig:f'], nowS + 200, NOW);
+    expect(await outcome(() => m.admit(['sig:f'], nowS + 200, NOW + 400_000))).toBe('409 replay');
+    expect(await outcome(() => m.admit(['sig:f'], nowS + 200, NOW + 502_000))).toBe('accepted');
   });
 
-  it('is bounded: full of unexpired requests it refuses rather than forgets', () => {
+  it('is bounded: full of unexpired requests it refuses rather than forgets', async () => {
     const m = new ReplayMemory(3);
-    for (const k of ['a', 'b', 'c']) m.admit([k], nowS, NOW);
-    expect(outcome(() => m.admit(['d'], nowS, NOW + 1000))).toBe('503 replay_memory_full');
+    for (const k of ['a', 'b', 'c']) await m.admit([k], nowS, NOW);
+    expect(await outcome(() => m.admit(['d'], nowS, NOW + 1000))).toBe('503 replay_memory_full');
     expect(m.size).toBe(3);
-    expect(outcome(() => m.admit(['d'], nowS + 400, NOW + 302_000))).toBe('accepted');
+    expect(await outcome(() => m.admit(['d'], nowS + 400, NOW + 302_000))).toBe('accepted');
     expect(m.size).toBe(1);
   });
 });
@@ -142,33 +146,37 @@ describe('ReplayMemory', () => {
 describe('RequestGuard', () => {
   const body = { team_id: 'T1', api_app_id: 'A1', trigger_id: 'trig.1' };
 
-  it('HTTP mode: signing headers required, timestamp window, installation, then replay by signature or trigger_id', () => {
+  it('HTTP mode: signing headers required, timestamp window, installation, then replay by signature or trigger_id', async () => {
     const g = new RequestGuard({ mode: 'http', installation: () => INSTALL });
     const signing = { timestamp: String(nowS), signature: SIG };
-    expect(outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('401 unsigned');
-    expect(outcome(() => g.check({ body, signing: { ...signing, timestamp: String(nowS + 601) }, nowMs: NOW }))).toBe(
-      '401 future_timestamp',
+    expect(await outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('401 unsigned');
+    expect(
+      await outcome(() => g.check({ body, signing: { ...signing, timestamp: String(nowS + 601) }, nowMs: NOW })),
+    ).toBe('401 future_timestamp');
+    expect(await outcome(() => g.check({ body: { ...body, team_id: 'T9' }, signing, nowMs: NOW }))).toBe(
+      '403 foreign_team',
     );
-    expect(outcome(() => g.check({ body: { ...body, team_id: 'T9' }, signing, nowMs: NOW }))).toBe('403 foreign_team');
-    expect(outcome(() => g.check({ body, signing, nowMs: NOW }))).toBe('accepted');
-    expect(outcome(() => g.check({ body, signing, nowMs: NOW + 2000 }))).toBe('409 replay');
+    expect(await outcome(() => g.check({ body, signing, nowMs: NOW }))).toBe('accepted');
+    expect(await outcome(() => g.check({ body, signing, nowMs: NOW + 2000 }))).toBe('409 replay');
     // The same trigger under another signature is the same request sent again.
     expect(
-      outcome(() => g.check({ body, signing: { ...signing, signature: `v0=${'b'.repeat(64)}` }, nowMs: NOW + 2000 })),
+      await outcome(() =>
+        g.check({ body, signing: { ...signing, signature: `v0=${'b'.repeat(64)}` }, nowMs: NOW + 2000 }),
+      ),
     ).toBe('409 replay');
   });
 
-  it('Socket Mode: no signature, the installation still checked', () => {
+  it('Socket Mode: no signature, the installation still checked', async () => {
     const g = new RequestGuard({ mode: 'socket', installation: () => INSTALL });
-    expect(outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('accepted');
-    expect(outcome(() => g.check({ body: { ...body, api_app_id: 'A9' }, signing: undefined, nowMs: NOW }))).toBe(
+    expect(await outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('accepted');
+    expect(await outcome(() => g.check({ body: { ...body, api_app_id: 'A9' }, signing: undefined, nowMs: NOW }))).toBe(
       '403 foreign_app',
     );
   });
 
-  it('refuses everything until the installation is known', () => {
+  it('refuses everything until the installation is known', async () => {
     const g = new RequestGuard({ mode: 'socket', installation: () => undefined });
-    expect(outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('503 not_started');
+    expect(await outcome(() => g.check({ body, signing: undefined, nowMs: NOW }))).toBe('503 not_started');
   });
 });
 

@@ -35,7 +35,7 @@ describe('TaskGate', () => {
     await expect(gate.run(async () => 'next')).resolves.toBe('next');
   });
 
-  it('refuses a limit below 1', () => {
+  it('refuses a limit below 1', async () => {
     expect(() => new TaskGate(0)).toThrow(RangeError);
   });
 });

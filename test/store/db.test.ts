@@ -2,47 +2,74 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
-import { openDatabase } from '../../src/store';
+import { openStore } from '../../src/store';
 import { pendingInstall, tempDir, testStore } from './helpers';
 import { ManualClock } from '../../src/clock';
 
-describe('openDatabase', () => {
+describe('openStore', () => {
   const tmp = tempDir();
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => tmp.cleanup());
 
-  it('creates the parent directory and sets WAL, foreign keys, busy timeout and synchronous=NORMAL', () => {
+  it('creates the parent directory and sets WAL, foreign keys, busy timeout and synchronous=NORMAL', async () => {
     const path = join(tmp.dir, 'nested', 'deeper', 'patchbot.db');
-    const store = openDatabase({ path, logger: silentLogger(), busyTimeoutMs: 1234 });
+    const store = await openStore({ path, logger: silentLogger(), busyTimeoutMs: 1234 });
     expect(existsSync(path)).toBe(true);
     expect(store.path).toBe(path);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(1234);
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
-    store.close();
-    store.close(); // twice is fine
+    expect(store.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    // The wait for another connection's lock is the store's own, asynchronous (see the busy-wait test below).
+    expect(store.sqlite!.pragma('busy_timeout', { simple: true })).toBe(0);
+    expect(store.sqlite!.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    await store.close();
+    await store.close(); // twice is fine
   });
 
-  it('keeps state across a close and reopen (what a restart relies on)', () => {
+  it("waits for another connection's lock up to the busy timeout without holding the process, then says locked", async () => {
+    const path = join(tmp.dir, 'busy.db');
+    const clock = new ManualClock();
+    const store = await openStore({ path, logger: silentLogger(), clock, busyTimeoutMs: 300 });
+    const op = await store.operations.create(pendingInstall(clock));
+    const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+    const locker = new Database(path);
+    locker.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const waiting = store.operations.update(op.id, { messageTs: '1.0' });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(ticks).toBeGreaterThan(3); // the process went on while the write waited
+    locker.exec('COMMIT');
+    expect((await waiting).messageTs).toBe('1.0');
+
+    locker.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    await expect(store.operations.update(op.id, { messageTs: '2.0' })).rejects.toMatchObject({ problem: 'locked' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    clearInterval(ticker);
+    locker.exec('ROLLBACK');
+    locker.close();
+    await store.close();
+  });
+
+  it('keeps state across a close and reopen (what a restart relies on)', async () => {
     const path = join(tmp.dir, 'restart.db');
     const clock = new ManualClock();
-    const first = openDatabase({ path, logger: silentLogger(), clock });
-    const op = first.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
-    first.operations.transition(op.id, { from: 'approved', to: 'sending' });
-    first.close();
-    const second = openDatabase({ path, logger: silentLogger(), clock });
-    expect(second.operations.listUnfinished().map((o) => [o.id, o.status])).toEqual([[op.id, 'sending']]);
-    second.close();
+    const first = await openStore({ path, logger: silentLogger(), clock });
+    const op = await first.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
+    await first.operations.transition(op.id, { from: 'approved', to: 'sending' });
+    await first.close();
+    const second = await openStore({ path, logger: silentLogger(), clock });
+    expect((await second.operations.listUnfinished()).map((o) => [o.id, o.status])).toEqual([[op.id, 'sending']]);
+    await second.close();
   });
 
-  it('names the path and the fix when the directory cannot be created', () => {
+  it('names the path and the fix when the directory cannot be created', async () => {
     // A path under a regular file fails for every user, root included (chmod would not stop root).
     const blocker = join(tmp.dir, 'a-file');
     writeFileSync(blocker, 'x');
     const path = join(blocker, 'data', 'patchbot.db');
     let thrown: unknown;
     try {
-      openDatabase({ path, logger: silentLogger() });
+      await openStore({ path, logger: silentLogger() });
     } catch (err) {
       thrown = err;
     }
@@ -56,10 +83,10 @@ describe('openDatabase', () => {
     expect((thrown as StoreError).userMessage).not.toContain(path); // users are not shown server paths
   });
 
-  it('names the path and the fix when the path is a directory', () => {
+  it('names the path and the fix when the path is a directory', async () => {
     let thrown: unknown;
     try {
-      openDatabase({ path: tmp.dir, logger: silentLogger() });
+      await openStore({ path: tmp.dir, logger: silentLogger() });
     } catch (err) {
       thrown = err;
     }
@@ -68,7 +95,7 @@ describe('openDatabase', () => {
     expect((thrown as Error).message).toMatch(/PATCHBOT_DB/);
   });
 
-  it('says a corrupt file is not a database and how to recover', () => {
+  it('says a corrupt file is not a database and how to recover', async () => {
     const path = join(tmp.dir, 'corrupt.db');
     writeFileSync(
       path,
@@ -76,7 +103,7 @@ describe('openDatabase', () => {
     );
     let thrown: unknown;
     try {
-      openDatabase({ path, logger: silentLogger() });
+      await openStore({ path, logger: silentLogger() });
     } catch (err) {
       thrown = err;
     }
@@ -86,39 +113,87 @@ describe('openDatabase', () => {
     expect((thrown as Error).message).toMatch(/move .* aside/);
   });
 
-  it("refuses another program's SQLite file instead of writing into it", () => {
+  it("refuses another program's SQLite file instead of writing into it", async () => {
     const path = join(tmp.dir, 'foreign.db');
     const Database = require('better-sqlite3') as typeof import('better-sqlite3');
     const other = new Database(path);
     other.exec('CREATE TABLE invoices (id INTEGER)');
     other.close();
-    expect(() => openDatabase({ path, logger: silentLogger() })).toThrow(/not a patchbot database/);
+    await expect(openStore({ path, logger: silentLogger() })).rejects.toThrow(/not a patchbot database/);
   });
 
-  it('refuses an empty path', () => {
-    expect(() => openDatabase({ path: '', logger: silentLogger() })).toThrow(StoreError);
+  it('refuses an empty path', async () => {
+    await expect(openStore({ path: '', logger: silentLogger() })).rejects.toThrow(StoreError);
   });
 
-  it('runs a transaction and its audit entry together, rolling both back on error', () => {
-    const { store, clock } = testStore();
-    const op = store.operations.create(pendingInstall(clock));
-    expect(() =>
-      store.transaction(() => {
-        store.operations.transition(op.id, { from: 'pending', to: 'approved' });
-        store.audit.append({ actor: 'U2', action: 'operation.approved', operationId: op.id });
+  it('runs a transaction and its audit entry together, rolling both back on error', async () => {
+    const { store, clock } = await testStore();
+    const op = await store.operations.create(pendingInstall(clock));
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.operations.transition(op.id, { from: 'pending', to: 'approved' });
+        await tx.audit.append({ actor: 'U2', action: 'operation.approved', operationId: op.id });
         throw new Error('card update failed');
       }),
-    ).toThrow('card update failed'); // the caller's own error comes through unchanged
-    expect(store.operations.get(op.id)?.status).toBe('pending');
-    expect(store.audit.list({ operationId: op.id, limit: 10 })).toEqual([]);
+    ).rejects.toThrow('card update failed'); // the caller's own error comes through unchanged
+    expect((await store.operations.get(op.id))?.status).toBe('pending');
+    expect(await store.audit.list({ operationId: op.id, limit: 10 })).toEqual([]);
 
-    const approved = store.transaction(() => {
-      const moved = store.operations.transition(op.id, { from: 'pending', to: 'approved' });
-      store.audit.append({ actor: 'U2', action: 'operation.approved', operationId: op.id });
+    const approved = await store.transaction(async (tx) => {
+      const moved = await tx.operations.transition(op.id, { from: 'pending', to: 'approved' });
+      await tx.audit.append({ actor: 'U2', action: 'operation.approved', operationId: op.id });
       return moved;
     });
     expect(approved?.status).toBe('approved');
-    expect(store.audit.list({ operationId: op.id, limit: 10 })).toHaveLength(1);
-    store.close();
+    expect(await store.audit.list({ operationId: op.id, limit: 10 })).toHaveLength(1);
+    await store.close();
+  });
+
+  it('nests a transaction as a savepoint: a caught inner failure rolls back the inner writes only', async () => {
+    const { store, clock } = await testStore();
+    const op = await store.operations.create(pendingInstall(clock));
+    await store.transaction(async (tx) => {
+      await tx.audit.append({ actor: 'U2', action: 'operation.approval_recorded', operationId: op.id });
+      await expect(
+        tx.transaction(async (inner) => {
+          await inner.operations.transition(op.id, { from: 'pending', to: 'approved' });
+          throw new Error('inner failed');
+        }),
+      ).rejects.toThrow('inner failed');
+      expect((await tx.operations.get(op.id))?.status).toBe('pending');
+    });
+    expect(await store.audit.list({ operationId: op.id, limit: 10 })).toHaveLength(1);
+    await store.close();
+  });
+
+  it('refuses a query on the store itself inside one of its transactions, which would wait forever', async () => {
+    const { store, clock } = await testStore();
+    const op = await store.operations.create(pendingInstall(clock));
+    await expect(store.transaction(() => store.operations.get(op.id))).rejects.toThrow(/use the transaction/);
+    await expect(store.transaction(() => store.transaction(async () => 1))).rejects.toThrow(/use the transaction/);
+    // Outside the transaction the store answers again.
+    expect((await store.operations.get(op.id))?.status).toBe('pending');
+    await store.close();
+  });
+
+  it('serializes transactions of one process on its one connection', async () => {
+    const { store, clock } = await testStore();
+    const op = await store.operations.create(pendingInstall(clock));
+    const order: string[] = [];
+    const slow = store.transaction(async (tx) => {
+      order.push('a:start');
+      await new Promise((r) => setTimeout(r, 20));
+      await tx.operations.update(op.id, { messageTs: 'a' });
+      order.push('a:end');
+    });
+    const fast = store.transaction(async (tx) => {
+      order.push('b:start');
+      await tx.operations.update(op.id, { messageTs: 'b' });
+      order.push('b:end');
+    });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['a:start', 'a:end', 'b:start', 'b:end']);
+    expect((await store.operations.get(op.id))?.messageTs).toBe('b');
+    await store.close();
   });
 });

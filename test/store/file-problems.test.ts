@@ -11,15 +11,15 @@ import { ManualClock } from '../../src/clock';
 import { StoreError } from '../../src/errors';
 import { Leadership } from '../../src/jobs/leadership';
 import { silentLogger } from '../../src/logger';
-import { openDatabase } from '../../src/store';
+import { openStore } from '../../src/store';
 import { harness, testConfig } from '../patching/helpers';
 import { eventually } from '../support/aws';
 import { capturingLogger } from '../support/log-capture';
 import { pendingInstall, tempDir } from './helpers';
 
-function openError(path: string): StoreError {
+async function openError(path: string): Promise<StoreError> {
   try {
-    openDatabase({ path, logger: silentLogger() }).close();
+    await (await openStore({ path, logger: silentLogger() })).close();
   } catch (err) {
     expect(err).toBeInstanceOf(StoreError);
     return err as StoreError;
@@ -65,24 +65,24 @@ function writable(path: string): boolean {
 
 describe('state file problems', () => {
   const tmp = tempDir();
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => tmp.cleanup());
 
-  it('corrupt: names the file, says it is corrupt, and how to recover', () => {
+  it('corrupt: names the file, says it is corrupt, and how to recover', async () => {
     const path = join(tmp.dir, 'corrupt.db');
     writeFileSync(path, 'not an SQLite file at all, but long enough to be read as a header. '.repeat(80));
-    const err = openError(path);
+    const err = await openError(path);
     expect(err.problem).toBe('corrupt');
     expectNamed(err, path, /is corrupt or not an SQLite database/, /move .* aside \(or restore a backup\)/);
   });
 
-  it('read-only: a file that opens but cannot be written fails at start, not at the first change', () => {
+  it('read-only: a file that opens but cannot be written fails at start, not at the first change', async () => {
     const path = join(tmp.dir, 'readonly.db');
-    openDatabase({ path, logger: silentLogger() }).close();
+    await (await openStore({ path, logger: silentLogger() })).close();
     const undo = makeUnwritable(path);
     if (!undo || writable(path))
       return void console.warn('no way to make a file read-only for this user here; skipped');
     try {
-      const err = openError(path);
+      const err = await openError(path);
       expect(err.problem).toBe('read-only');
       expectNamed(err, path, /is read-only/, /writable by the bot's user, or set PATCHBOT_DB/);
     } finally {
@@ -90,14 +90,14 @@ describe('state file problems', () => {
     }
   });
 
-  it('read-only directory: the file cannot be created there', () => {
+  it('read-only directory: the file cannot be created there', async () => {
     const dir = join(tmp.dir, 'locked-dir');
     mkdirSync(dir);
     const undo = makeUnwritable(dir);
     if (!undo) return void console.warn('no way to make a directory read-only for this user here; skipped');
     const path = join(dir, 'patchbot.db');
     try {
-      const err = openError(path);
+      const err = await openError(path);
       expect(err.problem).toBe('read-only');
       expectNamed(
         err,
@@ -110,19 +110,19 @@ describe('state file problems', () => {
     }
   });
 
-  it('missing directory that cannot be created: says so', () => {
+  it('missing directory that cannot be created: says so', async () => {
     const blocker = join(tmp.dir, 'a-file');
     writeFileSync(blocker, 'x');
     const path = join(blocker, 'data', 'patchbot.db');
-    const err = openError(path);
+    const err = await openError(path);
     expect(err.problem).toBe('missing-directory');
     expectNamed(err, path, /in a directory that does not exist and cannot be created/, /Make sure the directory/);
   });
 
-  it('deleted while running: noticed on the next check, and from then on', () => {
+  it('deleted while running: noticed on the next check, and from then on', async () => {
     const path = join(tmp.dir, 'deleted.db');
     const { logger, lines } = capturingLogger();
-    const store = openDatabase({ path, logger });
+    const store = await openStore({ path, logger });
     expect(() => store.checkFile()).not.toThrow();
     execFileSync('rm', ['-f', path, `${path}-wal`, `${path}-shm`]);
     let err: unknown;
@@ -146,25 +146,25 @@ describe('state file problems', () => {
     return expect(store.lease.acquire('A', 1000)).rejects.toMatchObject({ problem: 'deleted' });
   });
 
-  it('replaced while running (another file at the path): noticed too', () => {
+  it('replaced while running (another file at the path): noticed too', async () => {
     const path = join(tmp.dir, 'replaced.db');
-    const store = openDatabase({ path, logger: silentLogger() });
+    const store = await openStore({ path, logger: silentLogger() });
     execFileSync('rm', ['-f', path]);
-    openDatabase({ path, logger: silentLogger() }).close();
+    await (await openStore({ path, logger: silentLogger() })).close();
     expect(() => store.checkFile()).toThrow(/another file is at that path now/);
-    store.close();
+    await store.close();
   });
 });
 
 describe('SQLITE_BUSY: another connection holds the write lock', () => {
   const tmp = tempDir();
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => tmp.cleanup());
 
   it('the lease says the file is locked, naming it; leadership logs it and carries on, and leads once the lock is gone', async () => {
     const path = join(tmp.dir, 'busy-lease.db');
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const { logger, lines } = capturingLogger();
-    const store = openDatabase({ path, logger, clock, busyTimeoutMs: 50 });
+    const store = await openStore({ path, logger, clock, busyTimeoutMs: 50 });
     const locker = new Database(path);
     locker.exec('BEGIN IMMEDIATE');
     locker.exec('UPDATE leases SET epoch = epoch');
@@ -193,14 +193,16 @@ describe('SQLITE_BUSY: another connection holds the write lock', () => {
     expect(leadership.role).toBe('leader');
     expect(events).toEqual(['gained']);
     await leadership.stop();
-    store.close();
+    await store.close();
   });
 
   it('the tracker starts and keeps passing while the lock is held, and catches up once it is released', async () => {
     const path = join(tmp.dir, 'busy-tracker.db');
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
-    const h = harness({ gateways: [], config: testConfig(), path, clock, busyTimeoutMs: 30 });
-    const due = h.store.operations.create(pendingInstall(clock, { expiresAt: new Date(clock.now().getTime() + 1000) }));
+    const h = await harness({ gateways: [], config: testConfig(), path, clock, busyTimeoutMs: 30 });
+    const due = await h.store.operations.create(
+      pendingInstall(clock, { expiresAt: new Date(clock.now().getTime() + 1000) }),
+    );
     clock.advance(2000);
     const unhandled: unknown[] = [];
     const onUnhandled = (err: unknown) => unhandled.push(err);
@@ -212,10 +214,13 @@ describe('SQLITE_BUSY: another connection holds the write lock', () => {
       await expect(h.tracker.start()).resolves.toBeUndefined();
       // Several timer-driven passes, each refused the lock.
       for (let pass = 0; pass < 3; pass++) await h.tracker.nextPass();
-      expect(h.store.operations.get(due.id)?.status).toBe('pending');
+      expect((await h.store.operations.get(due.id))?.status).toBe('pending');
       locker.exec('ROLLBACK');
-      await eventually(async () => (h.store.operations.get(due.id)?.status === 'expired' ? true : undefined), 2000);
-      expect(h.store.operations.get(due.id)?.status).toBe('expired');
+      await eventually(
+        async () => ((await h.store.operations.get(due.id))?.status === 'expired' ? true : undefined),
+        2000,
+      );
+      expect((await h.store.operations.get(due.id))?.status).toBe('expired');
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
-import { openDatabase, type OpenDatabaseOptions, type Store } from '../../src/store';
+import { openStore, type SqliteStoreOptions, type Store } from '../../src/store';
 import type { NewOperation } from '../../src/store/operations';
 
 /** A temporary directory removed after the test file. */
@@ -13,9 +13,11 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 }
 
 /** An in-memory (or file) store on a manual clock. */
-export function testStore(options: Partial<OpenDatabaseOptions> = {}): { store: Store; clock: ManualClock } {
+export async function testStore(
+  options: Partial<SqliteStoreOptions> = {},
+): Promise<{ store: Store; clock: ManualClock }> {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
-  const store = openDatabase({ path: ':memory:', logger: silentLogger(), clock, ...options });
+  const store = await openStore({ path: ':memory:', logger: silentLogger(), clock, ...options });
   return { store, clock };
 }
 

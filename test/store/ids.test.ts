@@ -1,7 +1,7 @@
 import { isOperationId, newOperationId, normalizeOperationId } from '../../src/store';
 
 describe('operation ids', () => {
-  it('are op- and six typeable characters, and differ', () => {
+  it('are op- and six typeable characters, and differ', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const id = newOperationId();
@@ -11,11 +11,11 @@ describe('operation ids', () => {
     expect(ids.size).toBe(2000);
   });
 
-  it('fit, with room to spare, in an SSM Comment', () => {
+  it('fit, with room to spare, in an SSM Comment', async () => {
     expect(`patchbot ${newOperationId()} install PRD by U0123456789`.length).toBeLessThanOrEqual(100);
   });
 
-  it('are read leniently as people type them', () => {
+  it('are read leniently as people type them', async () => {
     expect(normalizeOperationId('op-7k2m9q')).toBe('op-7k2m9q');
     expect(normalizeOperationId('  OP-7K2M9Q ')).toBe('op-7k2m9q');
     expect(normalizeOperationId('7k2m9q')).toBe('op-7k2m9q');

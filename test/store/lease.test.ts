@@ -2,27 +2,27 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ManualClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
-import { openDatabase, type Store } from '../../src/store';
+import { openStore, type Store } from '../../src/store';
 import { tempDir } from './helpers';
 
 /** The work lease in SQLite: take, renew, lose on expiry, give up, and a compare-and-set that one process wins. */
 describe('SqliteLease', () => {
   const tmp = tempDir();
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => tmp.cleanup());
   const TTL = 15_000;
 
-  function twoOnOneFile(name: string): { a: Store; b: Store; clock: ManualClock } {
+  async function twoOnOneFile(name: string): Promise<{ a: Store; b: Store; clock: ManualClock }> {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const path = join(tmp.dir, name);
     return {
-      a: openDatabase({ path, logger: silentLogger(), clock }),
-      b: openDatabase({ path, logger: silentLogger(), clock }),
+      a: await openStore({ path, logger: silentLogger(), clock }),
+      b: await openStore({ path, logger: silentLogger(), clock }),
       clock,
     };
   }
 
   it('takes a free lease, renews it, and refuses it to another holder until it expires', async () => {
-    const { a, b, clock } = twoOnOneFile('take.db');
+    const { a, b, clock } = await twoOnOneFile('take.db');
     expect(await a.lease.current()).toBeUndefined();
     const first = await a.lease.acquire('A', TTL);
     expect(first).toEqual({
@@ -40,12 +40,12 @@ describe('SqliteLease', () => {
 
     clock.advance(TTL - 1);
     expect((await b.lease.acquire('B', TTL)).held).toBe(false);
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   });
 
   it('is lost on expiry: another holder takes it (a new epoch) and the old holder cannot renew', async () => {
-    const { a, b, clock } = twoOnOneFile('expiry.db');
+    const { a, b, clock } = await twoOnOneFile('expiry.db');
     await a.lease.acquire('A', TTL);
     clock.advance(TTL);
     const taken = await b.lease.acquire('B', TTL);
@@ -55,20 +55,20 @@ describe('SqliteLease', () => {
     });
     expect(await a.lease.acquire('A', TTL)).toEqual({ held: false, lease: taken.lease });
     expect(await a.lease.current()).toEqual(taken.lease);
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   });
 
   it('is given up on release, so another holder takes it at once; a release by a non-holder changes nothing', async () => {
-    const { a, b, clock } = twoOnOneFile('release.db');
+    const { a, b, clock } = await twoOnOneFile('release.db');
     await a.lease.acquire('A', TTL);
     await b.lease.release('B');
     expect((await b.lease.acquire('B', TTL)).held).toBe(false);
     await a.lease.release('A');
     clock.advance(1);
     expect(await b.lease.acquire('B', TTL)).toMatchObject({ held: true, lease: { holder: 'B', epoch: 2 } });
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   });
 
   it('threads racing for an expired lease on one file: exactly one wins each file', async () => {
@@ -76,17 +76,17 @@ describe('SqliteLease', () => {
     const past = new ManualClock('2020-01-01T00:00:00.000Z');
     const paths = Array.from({ length: 10 }, (_, i) => join(tmp.dir, `race-${i}.db`));
     for (const path of paths) {
-      const s = openDatabase({ path, logger: silentLogger(), clock: past });
+      const s = await openStore({ path, logger: silentLogger(), clock: past });
       await s.lease.acquire('old-leader', TTL);
-      s.close();
+      await s.close();
     }
     const holders = await raceForLeases(paths, 6);
     for (const path of paths) {
       const winners = holders.filter((h) => h.path === path && h.held);
       expect(winners).toHaveLength(1);
-      const s = openDatabase({ path, logger: silentLogger() });
+      const s = await openStore({ path, logger: silentLogger() });
       expect(await s.lease.current()).toMatchObject({ holder: winners[0]?.holder, epoch: 2 });
-      s.close();
+      await s.close();
     }
     expect(holders.filter((h) => h.error)).toEqual([]);
   });
@@ -95,23 +95,26 @@ describe('SqliteLease', () => {
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 require(workerData.tsxApi).register();
-const { openDatabase } = require(workerData.storeModule);
+const { openStore } = require(workerData.storeModule);
 const { silentLogger } = require(workerData.loggerModule);
-const stores = workerData.paths.map((path) => openDatabase({ path, logger: silentLogger() }));
-const go = new Int32Array(workerData.go);
-parentPort.postMessage({ type: 'ready' });
-Atomics.wait(go, 0, 0);
-const out = [];
-stores.forEach((store, i) => {
-  try {
-    const attempt = store.lease.acquireNow(workerData.holder, 60000);
-    out.push({ path: workerData.paths[i], holder: workerData.holder, held: attempt.held });
-  } catch (err) {
-    out.push({ path: workerData.paths[i], holder: workerData.holder, held: false, error: String(err && err.message) });
+(async () => {
+  const stores = [];
+  for (const path of workerData.paths) stores.push(await openStore({ path, logger: silentLogger() }));
+  const go = new Int32Array(workerData.go);
+  parentPort.postMessage({ type: 'ready' });
+  Atomics.wait(go, 0, 0);
+  const out = [];
+  for (const [i, store] of stores.entries()) {
+    try {
+      const attempt = await store.lease.acquire(workerData.holder, 60000);
+      out.push({ path: workerData.paths[i], holder: workerData.holder, held: attempt.held });
+    } catch (err) {
+      out.push({ path: workerData.paths[i], holder: workerData.holder, held: false, error: String(err && err.message) });
+    }
   }
-});
-for (const store of stores) store.close();
-parentPort.postMessage({ type: 'done', out });
+  for (const store of stores) await store.close();
+  parentPort.postMessage({ type: 'done', out });
+})();
 `;
 
 interface Outcome {

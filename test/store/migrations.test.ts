@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/clock';
 import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
-import { MIGRATIONS, openDatabase, schemaVersion, type Migration } from '../../src/store';
+import { MIGRATIONS, openStore, schemaVersion, type Migration } from '../../src/store';
 import { migrate } from '../../src/store/migrations';
 import { pendingInstall, tempDir } from './helpers';
 
@@ -35,14 +35,14 @@ function history(calls: number[]): Migration[] {
 
 describe('migrations', () => {
   const tmp = tempDir();
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => tmp.cleanup());
   const logger = silentLogger();
 
-  it('brings a new database to the latest production version', () => {
-    const store = openDatabase({ path: ':memory:', logger });
-    expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
-    const tables = store.db
-      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+  it('brings a new database to the latest production version', async () => {
+    const store = await openStore({ path: ':memory:', logger });
+    expect(schemaVersion(store.sqlite!)).toBe(MIGRATIONS.length);
+    const tables = store
+      .sqlite!.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
       .pluck()
       .all();
     expect(tables).toEqual([
@@ -57,14 +57,14 @@ describe('migrations', () => {
       'window_executions_seen',
       'window_polls',
     ]);
-    store.close();
+    await store.close();
   });
 
-  it('does not re-apply migrations when a database is opened again', () => {
+  it('does not re-apply migrations when a database is opened again', async () => {
     const path = join(tmp.dir, 'idempotent.db');
     const calls: number[] = [];
-    openDatabase({ path, logger, migrations: history(calls) }).close();
-    openDatabase({ path, logger, migrations: history(calls) }).close();
+    await (await openStore({ path, logger, migrations: history(calls) })).close();
+    await (await openStore({ path, logger, migrations: history(calls) })).close();
     const db = new Database(path);
     expect(migrate(db, { path, logger, migrations: history(calls) })).toEqual({ from: 2, to: 2, applied: [] });
     db.close();
@@ -72,7 +72,7 @@ describe('migrations', () => {
 
     // The production list too.
     const prod = join(tmp.dir, 'prod.db');
-    openDatabase({ path: prod, logger }).close();
+    await (await openStore({ path: prod, logger })).close();
     const again = new Database(prod);
     expect(migrate(again, { path: prod, logger })).toEqual({
       from: MIGRATIONS.length,
@@ -82,35 +82,35 @@ describe('migrations', () => {
     again.close();
   });
 
-  it('upgrades a version-1 database to version 2, keeping its data', () => {
+  it('upgrades a version-1 database to version 2, keeping its data', async () => {
     const path = join(tmp.dir, 'upgrade.db');
     const calls: number[] = [];
     const clock = new ManualClock();
     const [v1] = history(calls);
-    const old = openDatabase({ path, logger, clock, migrations: [v1!] });
-    expect(schemaVersion(old.db)).toBe(1);
-    const op = old.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
-    old.operations.update(op.id, {
+    const old = await openStore({ path, logger, clock, migrations: [v1!] });
+    expect(schemaVersion(old.sqlite!)).toBe(1);
+    const op = await old.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
+    await old.operations.update(op.id, {
       commands: [
         { scope: 'a', region: 'eu-west-1', commandId: 'c1' },
         { scope: 'a', region: 'us-east-1', commandId: 'c2' },
       ],
     });
-    old.close();
+    await old.close();
 
-    const upgraded = openDatabase({ path, logger, clock, migrations: history(calls) });
-    expect(schemaVersion(upgraded.db)).toBe(2);
-    expect(upgraded.db.prepare(`SELECT command_count FROM operations WHERE id = ?`).pluck().get(op.id)).toBe(2);
-    expect(upgraded.operations.get(op.id)?.commands).toHaveLength(2);
-    upgraded.close();
+    const upgraded = await openStore({ path, logger, clock, migrations: history(calls) });
+    expect(schemaVersion(upgraded.sqlite!)).toBe(2);
+    expect(upgraded.sqlite!.prepare(`SELECT command_count FROM operations WHERE id = ?`).pluck().get(op.id)).toBe(2);
+    expect((await upgraded.operations.get(op.id))?.commands).toHaveLength(2);
+    await upgraded.close();
     expect(calls).toEqual([1, 2]);
   });
 
-  it('rolls a failed migration back entirely and keeps the previous version', () => {
+  it('rolls a failed migration back entirely and keeps the previous version', async () => {
     const path = join(tmp.dir, 'failing.db');
     const calls: number[] = [];
     const [v1] = history(calls);
-    openDatabase({ path, logger, migrations: [v1!] }).close();
+    await (await openStore({ path, logger, migrations: [v1!] })).close();
     const broken: Migration = {
       version: 2,
       name: 'broken',
@@ -119,24 +119,24 @@ describe('migrations', () => {
         db.exec(`THIS IS NOT SQL`);
       },
     };
-    expect(() => openDatabase({ path, logger, migrations: [v1!, broken] })).toThrow(StoreError);
+    await expect(openStore({ path, logger, migrations: [v1!, broken] })).rejects.toThrow(StoreError);
     const db = new Database(path);
     expect(schemaVersion(db)).toBe(1);
     expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'`).pluck().get()).toBe(0);
     db.close();
     // Fixed code then applies it normally.
-    const fixed = openDatabase({ path, logger, migrations: history(calls) });
-    expect(schemaVersion(fixed.db)).toBe(2);
-    fixed.close();
+    const fixed = await openStore({ path, logger, migrations: history(calls) });
+    expect(schemaVersion(fixed.sqlite!)).toBe(2);
+    await fixed.close();
   });
 
-  it('refuses a database written by a newer patchbot, saying so', () => {
+  it('refuses a database written by a newer patchbot, saying so', async () => {
     const path = join(tmp.dir, 'newer.db');
     const calls: number[] = [];
-    openDatabase({ path, logger, migrations: history(calls) }).close();
+    await (await openStore({ path, logger, migrations: history(calls) })).close();
     let thrown: unknown;
     try {
-      openDatabase({ path, logger, migrations: [history(calls)[0]!] });
+      await openStore({ path, logger, migrations: [history(calls)[0]!] });
     } catch (err) {
       thrown = err;
     }
@@ -146,8 +146,8 @@ describe('migrations', () => {
     expect((thrown as Error).message).toMatch(/newer patchbot/);
   });
 
-  it('rejects a migration list with gaps', () => {
+  it('rejects a migration list with gaps', async () => {
     const [, v2] = history([]);
-    expect(() => openDatabase({ path: ':memory:', logger, migrations: [v2!] })).toThrow(/expected 1/);
+    await expect(openStore({ path: ':memory:', logger, migrations: [v2!] })).rejects.toThrow(/expected 1/);
   });
 });

@@ -3,14 +3,14 @@ import { isOperationId } from '../../src/store';
 import { pendingInstall, testStore } from './helpers';
 
 describe('OperationRepository', () => {
-  it('creates an operation with a typeable id and reads it back with its JSON intact', () => {
-    const { store, clock } = testStore();
+  it('creates an operation with a typeable id and reads it back with its JSON intact', async () => {
+    const { store, clock } = await testStore();
     const plan = {
       instances: [{ id: 'i-0abc', name: 'web-1' }],
       patches: [{ id: 'KB1', severity: 'Critical', missing: 3 }],
       note: 'ünïcødé ✓',
     };
-    const created = store.operations.create(pendingInstall(clock, { plan, messageTs: '1700000000.000100' }));
+    const created = await store.operations.create(pendingInstall(clock, { plan, messageTs: '1700000000.000100' }));
 
     expect(isOperationId(created.id)).toBe(true);
     expect(created.id).toMatch(/^op-[0-9a-hjkmnp-tv-z]{6}$/);
@@ -31,14 +31,14 @@ describe('OperationRepository', () => {
     });
     expect(created.createdAt).toEqual(clock.now());
     expect(created.expiresAt).toEqual(new Date('2026-03-01T14:00:00.000Z'));
-    expect(store.operations.get(created.id)).toEqual(created);
-    expect(store.operations.get('op-zzzzzz')).toBeUndefined();
-    store.close();
+    expect(await store.operations.get(created.id)).toEqual(created);
+    expect(await store.operations.get('op-zzzzzz')).toBeUndefined();
+    await store.close();
   });
 
-  it('round-trips commands, result and error through update, bumping version', () => {
-    const { store, clock } = testStore();
-    const op = store.operations.create({
+  it('round-trips commands, result and error through update, bumping version', async () => {
+    const { store, clock } = await testStore();
+    const op = await store.operations.create({
       kind: 'scan',
       group: 'STG',
       status: 'approved',
@@ -55,7 +55,7 @@ describe('OperationRepository', () => {
       instances: { 'i-1': { status: 'Success', missing: { Critical: 0 } } },
       nested: [1, 'two', null, true],
     };
-    const updated = store.operations.update(op.id, {
+    const updated = await store.operations.update(op.id, {
       commands,
       result,
       messageTs: '1.2',
@@ -73,84 +73,88 @@ describe('OperationRepository', () => {
     expect(updated.createdAt).toEqual(op.createdAt);
 
     // undefined leaves a field alone; null clears it.
-    const cleared = store.operations.update(op.id, { error: null, messageTs: null });
+    const cleared = await store.operations.update(op.id, { error: null, messageTs: null });
     expect(cleared).toMatchObject({ commands, result, error: null, messageTs: null, version: 3 });
-    expect(store.operations.get(op.id)).toEqual(cleared);
-    store.close();
+    expect(await store.operations.get(op.id)).toEqual(cleared);
+    await store.close();
   });
 
-  it('update of an unknown operation is NotFound', () => {
-    const { store } = testStore();
-    expect(() => store.operations.update('op-000000', { messageTs: '1' })).toThrow(NotFoundError);
-    store.close();
+  it('update of an unknown operation is NotFound', async () => {
+    const { store } = await testStore();
+    await expect(store.operations.update('op-000000', { messageTs: '1' })).rejects.toThrow(NotFoundError);
+    await store.close();
   });
 
-  it('refuses a pending operation without expiry and an unknown kind', () => {
-    const { store, clock } = testStore();
-    expect(() => store.operations.create(pendingInstall(clock, { expiresAt: undefined }))).toThrow(/needs expiresAt/);
-    expect(() => store.operations.create(pendingInstall(clock, { kind: 'nuke' as never }))).toThrow(PatchbotError);
-    expect(() => store.operations.create(pendingInstall(clock, { status: 'running' as never }))).toThrow(
+  it('refuses a pending operation without expiry and an unknown kind', async () => {
+    const { store, clock } = await testStore();
+    await expect(store.operations.create(pendingInstall(clock, { expiresAt: undefined }))).rejects.toThrow(
+      /needs expiresAt/,
+    );
+    await expect(store.operations.create(pendingInstall(clock, { kind: 'nuke' as never }))).rejects.toThrow(
+      PatchbotError,
+    );
+    await expect(store.operations.create(pendingInstall(clock, { status: 'running' as never }))).rejects.toThrow(
       /invalid new operation/,
     );
-    store.close();
+    await store.close();
   });
 
-  it('draws a new id when one collides', () => {
+  it('draws a new id when one collides', async () => {
     const ids = ['op-aaaaaa', 'op-aaaaaa', 'op-bbbbbb'];
-    const { store, clock } = testStore({ newOperationId: () => ids.shift() ?? 'op-cccccc' });
-    expect(store.operations.create(pendingInstall(clock)).id).toBe('op-aaaaaa');
-    expect(store.operations.create(pendingInstall(clock)).id).toBe('op-bbbbbb');
-    store.close();
+    const { store, clock } = await testStore({ newOperationId: () => ids.shift() ?? 'op-cccccc' });
+    expect((await store.operations.create(pendingInstall(clock))).id).toBe('op-aaaaaa');
+    expect((await store.operations.create(pendingInstall(clock))).id).toBe('op-bbbbbb');
+    await store.close();
   });
 
-  it('gives up with a StoreError when ids keep colliding', () => {
-    const { store, clock } = testStore({ newOperationId: () => 'op-aaaaaa' });
-    store.operations.create(pendingInstall(clock));
-    expect(() => store.operations.create(pendingInstall(clock))).toThrow(StoreError);
-    store.close();
+  it('gives up with a StoreError when ids keep colliding', async () => {
+    const { store, clock } = await testStore({ newOperationId: () => 'op-aaaaaa' });
+    await store.operations.create(pendingInstall(clock));
+    await expect(store.operations.create(pendingInstall(clock))).rejects.toThrow(StoreError);
+    await store.close();
   });
 
   describe('transition', () => {
-    it('moves along the lifecycle, bumping version and setting finishedAt only at the end', () => {
-      const { store, clock } = testStore();
-      const op = store.operations.create(pendingInstall(clock));
+    it('moves along the lifecycle, bumping version and setting finishedAt only at the end', async () => {
+      const { store, clock } = await testStore();
+      const op = await store.operations.create(pendingInstall(clock));
       clock.advance(60_000);
-      const approved = store.operations.transition(op.id, { from: 'pending', to: 'approved' });
+      const approved = await store.operations.transition(op.id, { from: 'pending', to: 'approved' });
       expect(approved).toMatchObject({ status: 'approved', version: 2, finishedAt: null });
-      const sending = store.operations.transition(op.id, { from: 'approved', to: 'sending' });
+      const sending = await store.operations.transition(op.id, { from: 'approved', to: 'sending' });
       const commands = [{ scope: 'default', region: 'eu-west-1', commandId: 'c-1' }];
-      const running = store.operations.transition(op.id, { from: 'sending', to: 'running', patch: { commands } });
+      const running = await store.operations.transition(op.id, { from: 'sending', to: 'running', patch: { commands } });
       expect(sending?.status).toBe('sending');
       expect(running).toMatchObject({ status: 'running', commands, version: 4, finishedAt: null });
       clock.advance(60_000);
-      const done = store.operations.transition(op.id, {
+      const done = await store.operations.transition(op.id, {
         from: 'running',
         to: 'succeeded',
         patch: { result: { ok: 3, failed: 0 } },
       });
       expect(done).toMatchObject({ status: 'succeeded', result: { ok: 3, failed: 0 }, version: 5 });
       expect(done?.finishedAt).toEqual(clock.now());
-      expect(store.operations.get(op.id)).toEqual(done);
-      store.close();
+      expect(await store.operations.get(op.id)).toEqual(done);
+      await store.close();
     });
 
-    it('returns undefined, and changes nothing, when the status is no longer in from', () => {
-      const { store, clock } = testStore();
-      const op = store.operations.create(pendingInstall(clock));
-      expect(store.operations.transition(op.id, { from: 'pending', to: 'approved' })).toBeDefined();
+    it('returns undefined, and changes nothing, when the status is no longer in from', async () => {
+      const { store, clock } = await testStore();
+      const op = await store.operations.create(pendingInstall(clock));
+      expect(await store.operations.transition(op.id, { from: 'pending', to: 'approved' })).toBeDefined();
       // A second Approve click: lost the race, nothing happens.
-      expect(store.operations.transition(op.id, { from: 'pending', to: 'approved' })).toBeUndefined();
-      expect(store.operations.transition(op.id, { from: 'pending', to: 'rejected' })).toBeUndefined();
-      expect(store.operations.get(op.id)).toMatchObject({ status: 'approved', version: 2 });
-      store.close();
+      expect(await store.operations.transition(op.id, { from: 'pending', to: 'approved' })).toBeUndefined();
+      expect(await store.operations.transition(op.id, { from: 'pending', to: 'rejected' })).toBeUndefined();
+      expect(await store.operations.get(op.id)).toMatchObject({ status: 'approved', version: 2 });
+      await store.close();
     });
 
-    it('accepts several from-statuses (cancel from pending or approved)', () => {
-      const { store, clock } = testStore();
-      const a = store.operations.create(pendingInstall(clock));
-      const b = store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
+    it('accepts several from-statuses (cancel from pending or approved)', async () => {
+      const { store, clock } = await testStore();
+      const a = await store.operations.create(pendingInstall(clock));
+      const b = await store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
       for (const op of [a, b]) {
-        const cancelled = store.operations.transition(op.id, {
+        const cancelled = await store.operations.transition(op.id, {
           from: ['pending', 'approved'],
           to: 'cancelled',
           patch: { error: { code: 'CANCELLED', message: 'by U9' } },
@@ -158,96 +162,106 @@ describe('OperationRepository', () => {
         expect(cancelled).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED', message: 'by U9' } });
         expect(cancelled?.finishedAt).toEqual(clock.now());
       }
-      store.close();
+      await store.close();
     });
 
-    it('throws ConflictError when the lifecycle forbids the move, whatever the current status', () => {
-      const { store, clock } = testStore();
-      const op = store.operations.create(pendingInstall(clock));
-      expect(() => store.operations.transition(op.id, { from: 'pending', to: 'sending' })).toThrow(ConflictError);
-      expect(() => store.operations.transition(op.id, { from: ['pending', 'running'], to: 'approved' })).toThrow(
-        /running -> approved/,
+    it('throws ConflictError when the lifecycle forbids the move, whatever the current status', async () => {
+      const { store, clock } = await testStore();
+      const op = await store.operations.create(pendingInstall(clock));
+      await expect(store.operations.transition(op.id, { from: 'pending', to: 'sending' })).rejects.toThrow(
+        ConflictError,
       );
-      expect(() => store.operations.transition(op.id, { from: 'succeeded', to: 'running' })).toThrow(ConflictError);
-      expect(() => store.operations.transition(op.id, { from: [], to: 'approved' })).toThrow(PatchbotError);
-      expect(store.operations.get(op.id)).toMatchObject({ status: 'pending', version: 1 });
-      store.close();
+      await expect(
+        store.operations.transition(op.id, { from: ['pending', 'running'], to: 'approved' }),
+      ).rejects.toThrow(/running -> approved/);
+      await expect(store.operations.transition(op.id, { from: 'succeeded', to: 'running' })).rejects.toThrow(
+        ConflictError,
+      );
+      await expect(store.operations.transition(op.id, { from: [], to: 'approved' })).rejects.toThrow(PatchbotError);
+      expect(await store.operations.get(op.id)).toMatchObject({ status: 'pending', version: 1 });
+      await store.close();
     });
 
-    it('throws NotFoundError for an unknown id', () => {
-      const { store } = testStore();
-      expect(() => store.operations.transition('op-000000', { from: 'approved', to: 'sending' })).toThrow(
+    it('throws NotFoundError for an unknown id', async () => {
+      const { store } = await testStore();
+      await expect(store.operations.transition('op-000000', { from: 'approved', to: 'sending' })).rejects.toThrow(
         NotFoundError,
       );
-      store.close();
+      await store.close();
     });
   });
 
   describe('expireDue', () => {
-    it('expires only pending operations at or past their expiry, once', () => {
-      const { store, clock } = testStore();
-      const early = store.operations.create(pendingInstall(clock, { expiresAt: new Date('2026-03-01T11:00:00.000Z') }));
-      const exact = store.operations.create(pendingInstall(clock, { expiresAt: new Date('2026-03-01T12:00:00.000Z') }));
-      const later = store.operations.create(pendingInstall(clock, { expiresAt: new Date('2026-03-01T12:00:00.001Z') }));
-      const decided = store.operations.create(
+    it('expires only pending operations at or past their expiry, once', async () => {
+      const { store, clock } = await testStore();
+      const early = await store.operations.create(
         pendingInstall(clock, { expiresAt: new Date('2026-03-01T11:00:00.000Z') }),
       );
-      store.operations.transition(decided.id, { from: 'pending', to: 'approved' });
+      const exact = await store.operations.create(
+        pendingInstall(clock, { expiresAt: new Date('2026-03-01T12:00:00.000Z') }),
+      );
+      const later = await store.operations.create(
+        pendingInstall(clock, { expiresAt: new Date('2026-03-01T12:00:00.001Z') }),
+      );
+      const decided = await store.operations.create(
+        pendingInstall(clock, { expiresAt: new Date('2026-03-01T11:00:00.000Z') }),
+      );
+      await store.operations.transition(decided.id, { from: 'pending', to: 'approved' });
 
-      expect(store.operations.expireDue(new Date('2026-03-01T10:59:59.999Z'))).toEqual([]);
+      expect(await store.operations.expireDue(new Date('2026-03-01T10:59:59.999Z'))).toEqual([]);
       const now = new Date('2026-03-01T12:00:00.000Z');
-      const expired = store.operations.expireDue(now);
+      const expired = await store.operations.expireDue(now);
       expect(expired.map((o) => o.id).sort()).toEqual([early.id, exact.id].sort());
       for (const o of expired)
         expect(o).toMatchObject({ status: 'expired', finishedAt: now, updatedAt: now, version: 2 });
-      expect(store.operations.get(later.id)?.status).toBe('pending');
-      expect(store.operations.get(decided.id)?.status).toBe('approved');
+      expect((await store.operations.get(later.id))?.status).toBe('pending');
+      expect((await store.operations.get(decided.id))?.status).toBe('approved');
       // Twice is a no-op: the expiry card is updated once.
-      expect(store.operations.expireDue(now)).toEqual([]);
+      expect(await store.operations.expireDue(now)).toEqual([]);
       // And a late Approve loses.
-      expect(store.operations.transition(early.id, { from: 'pending', to: 'approved' })).toBeUndefined();
-      store.close();
+      expect(await store.operations.transition(early.id, { from: 'pending', to: 'approved' })).toBeUndefined();
+      await store.close();
     });
 
-    it('uses the clock when no time is given', () => {
-      const { store, clock } = testStore();
-      const op = store.operations.create(pendingInstall(clock));
-      expect(store.operations.expireDue()).toEqual([]);
+    it('uses the clock when no time is given', async () => {
+      const { store, clock } = await testStore();
+      const op = await store.operations.create(pendingInstall(clock));
+      expect(await store.operations.expireDue()).toEqual([]);
       clock.advance(4 * 3600_000);
-      expect(store.operations.expireDue().map((o) => o.id)).toEqual([op.id]);
-      store.close();
+      expect((await store.operations.expireDue()).map((o) => o.id)).toEqual([op.id]);
+      await store.close();
     });
   });
 
   describe('listing', () => {
-    it('listUnfinished returns approved, sending and running, oldest first', () => {
-      const { store, clock } = testStore();
-      const make = () => {
+    it('listUnfinished returns approved, sending and running, oldest first', async () => {
+      const { store, clock } = await testStore();
+      const make = async () => {
         clock.advance(1000);
-        return store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
+        return await store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
       };
-      const pending = store.operations.create(pendingInstall(clock));
-      const approved = make();
-      const sending = make();
-      const running = make();
-      const done = make();
-      store.operations.transition(sending.id, { from: 'approved', to: 'sending' });
-      store.operations.transition(running.id, { from: 'approved', to: 'sending' });
-      store.operations.transition(running.id, { from: 'sending', to: 'running' });
-      store.operations.transition(done.id, { from: 'approved', to: 'cancelled' });
+      const pending = await store.operations.create(pendingInstall(clock));
+      const approved = await make();
+      const sending = await make();
+      const running = await make();
+      const done = await make();
+      await store.operations.transition(sending.id, { from: 'approved', to: 'sending' });
+      await store.operations.transition(running.id, { from: 'approved', to: 'sending' });
+      await store.operations.transition(running.id, { from: 'sending', to: 'running' });
+      await store.operations.transition(done.id, { from: 'approved', to: 'cancelled' });
 
-      const unfinished = store.operations.listUnfinished();
+      const unfinished = await store.operations.listUnfinished();
       expect(unfinished.map((o) => [o.id, o.status])).toEqual([
         [approved.id, 'approved'],
         [sending.id, 'sending'],
         [running.id, 'running'],
       ]);
       expect(unfinished.map((o) => o.id)).not.toContain(pending.id);
-      store.close();
+      await store.close();
     });
 
-    it('listRecent is newest first, filters by group, kind and status, and honours the limit', () => {
-      const { store, clock } = testStore();
+    it('listRecent is newest first, filters by group, kind and status, and honours the limit', async () => {
+      const { store, clock } = await testStore();
       const ids: string[] = [];
       for (const [group, kind] of [
         ['STG', 'install'],
@@ -256,37 +270,38 @@ describe('OperationRepository', () => {
         ['PRD', 'install'],
         ['STG', 'install'],
       ] as const) {
-        ids.push(store.operations.create({ kind, group, status: 'approved', requestedBy: 'U1', channel: 'C1' }).id);
+        ids.push(
+          (await store.operations.create({ kind, group, status: 'approved', requestedBy: 'U1', channel: 'C1' })).id,
+        );
         clock.advance(1000);
       }
-      expect(store.operations.listRecent({ limit: 10 }).map((o) => o.id)).toEqual([...ids].reverse());
-      expect(store.operations.listRecent({ limit: 2 }).map((o) => o.id)).toEqual([ids[4], ids[3]]);
-      expect(store.operations.listRecent({ group: 'STG', limit: 10 }).map((o) => o.id)).toEqual([
+      expect((await store.operations.listRecent({ limit: 10 })).map((o) => o.id)).toEqual([...ids].reverse());
+      expect((await store.operations.listRecent({ limit: 2 })).map((o) => o.id)).toEqual([ids[4], ids[3]]);
+      expect((await store.operations.listRecent({ group: 'STG', limit: 10 })).map((o) => o.id)).toEqual([
         ids[4],
         ids[2],
         ids[0],
       ]);
-      expect(store.operations.listRecent({ group: 'STG', kind: 'install', limit: 10 }).map((o) => o.id)).toEqual([
-        ids[4],
-        ids[0],
-      ]);
-      store.operations.transition(ids[0]!, { from: 'approved', to: 'sending' });
       expect(
-        store.operations
-          .listRecent({ group: 'STG', kind: 'install', statuses: ['sending'], limit: 1 })
-          .map((o) => o.id),
+        (await store.operations.listRecent({ group: 'STG', kind: 'install', limit: 10 })).map((o) => o.id),
+      ).toEqual([ids[4], ids[0]]);
+      await store.operations.transition(ids[0]!, { from: 'approved', to: 'sending' });
+      expect(
+        (await store.operations.listRecent({ group: 'STG', kind: 'install', statuses: ['sending'], limit: 1 })).map(
+          (o) => o.id,
+        ),
       ).toEqual([ids[0]]);
-      expect(store.operations.listRecent({ group: 'QA', limit: 10 })).toEqual([]);
-      expect(() => store.operations.listRecent({ limit: 0 })).toThrow(PatchbotError);
-      store.close();
+      expect(await store.operations.listRecent({ group: 'QA', limit: 10 })).toEqual([]);
+      await expect(store.operations.listRecent({ limit: 0 })).rejects.toThrow(PatchbotError);
+      await store.close();
     });
 
-    it('orders operations created in the same millisecond by insertion', () => {
-      const { store, clock } = testStore();
-      const a = store.operations.create(pendingInstall(clock));
-      const b = store.operations.create(pendingInstall(clock));
-      expect(store.operations.listRecent({ limit: 2 }).map((o) => o.id)).toEqual([b.id, a.id]);
-      store.close();
+    it('orders operations created in the same millisecond by insertion', async () => {
+      const { store, clock } = await testStore();
+      const a = await store.operations.create(pendingInstall(clock));
+      const b = await store.operations.create(pendingInstall(clock));
+      expect((await store.operations.listRecent({ limit: 2 })).map((o) => o.id)).toEqual([b.id, a.id]);
+      await store.close();
     });
   });
 
@@ -297,15 +312,15 @@ describe('OperationRepository', () => {
       ['status', `'paused'`, /status/],
       ['created_at', `'yesterday'`, /created_at/],
       ['error', `'{"code":1}'`, /error/],
-    ])('a bad %s column', (column, value, pattern) => {
-      const { store, clock } = testStore();
-      const op = store.operations.create(pendingInstall(clock));
+    ])('a bad %s column', async (column, value, pattern) => {
+      const { store, clock } = await testStore();
+      const op = await store.operations.create(pendingInstall(clock));
       // The json_valid CHECK guards writes through SQL too; drop it for this test by writing around it.
-      store.db.pragma('ignore_check_constraints = ON');
-      store.db.prepare(`UPDATE operations SET ${column} = ${value} WHERE id = ?`).run(op.id);
+      store.sqlite!.pragma('ignore_check_constraints = ON');
+      store.sqlite!.prepare(`UPDATE operations SET ${column} = ${value} WHERE id = ?`).run(op.id);
       let thrown: unknown;
       try {
-        store.operations.get(op.id);
+        await store.operations.get(op.id);
       } catch (err) {
         thrown = err;
       }
@@ -313,7 +328,7 @@ describe('OperationRepository', () => {
       expect((thrown as Error).message).toMatch(pattern);
       expect((thrown as Error).message).toContain(op.id);
       expect((thrown as Error).message).toContain(':memory:');
-      store.close();
+      await store.close();
     });
   });
 });

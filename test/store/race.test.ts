@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { ManualClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import type { OperationStatus } from '../../src/patching/lifecycle';
-import { openDatabase } from '../../src/store';
+import { openStore } from '../../src/store';
 import { pendingInstall, tempDir } from './helpers';
 
 /**
@@ -22,23 +22,25 @@ interface Task {
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 require(workerData.tsxApi).register();
-const { openDatabase } = require(workerData.storeModule);
+const { openStore } = require(workerData.storeModule);
 const { silentLogger } = require(workerData.loggerModule);
-const store = openDatabase({ path: workerData.path, logger: silentLogger() });
-const go = new Int32Array(workerData.go);
-parentPort.postMessage({ type: 'ready' });
-Atomics.wait(go, 0, 0);
-const wins = [];
-const errors = [];
-for (const task of workerData.tasks) {
-  try {
-    if (store.operations.transition(task.id, { from: task.from, to: task.to })) wins.push(task.id + ':' + task.to);
-  } catch (err) {
-    errors.push(String(err && err.message));
+(async () => {
+  const store = await openStore({ path: workerData.path, logger: silentLogger() });
+  const go = new Int32Array(workerData.go);
+  parentPort.postMessage({ type: 'ready' });
+  Atomics.wait(go, 0, 0);
+  const wins = [];
+  const errors = [];
+  for (const task of workerData.tasks) {
+    try {
+      if (await store.operations.transition(task.id, { from: task.from, to: task.to })) wins.push(task.id + ':' + task.to);
+    } catch (err) {
+      errors.push(String(err && err.message));
+    }
   }
-}
-store.close();
-parentPort.postMessage({ type: 'done', wins, errors });
+  await store.close();
+  parentPort.postMessage({ type: 'done', wins, errors });
+})();
 `;
 
 function shuffled<T>(items: readonly T[]): T[] {
@@ -93,30 +95,29 @@ async function race(path: string, taskLists: Task[][]): Promise<{ wins: string[]
 
 describe('exactly-once transitions across connections', () => {
   const tmp = tempDir();
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => tmp.cleanup());
 
-  it('two connections on one file: the second approved -> sending loses', () => {
+  it('two connections on one file: the second approved -> sending loses', async () => {
     const path = join(tmp.dir, 'two.db');
     const clock = new ManualClock();
-    const a = openDatabase({ path, logger: silentLogger(), clock });
-    const b = openDatabase({ path, logger: silentLogger(), clock });
-    const op = a.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
-    expect(a.operations.transition(op.id, { from: 'approved', to: 'sending' })?.status).toBe('sending');
-    expect(b.operations.transition(op.id, { from: 'approved', to: 'sending' })).toBeUndefined();
-    expect(b.operations.get(op.id)).toMatchObject({ status: 'sending', version: 2 });
-    a.close();
-    b.close();
+    const a = await openStore({ path, logger: silentLogger(), clock });
+    const b = await openStore({ path, logger: silentLogger(), clock });
+    const op = await a.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
+    expect((await a.operations.transition(op.id, { from: 'approved', to: 'sending' }))?.status).toBe('sending');
+    expect(await b.operations.transition(op.id, { from: 'approved', to: 'sending' })).toBeUndefined();
+    expect(await b.operations.get(op.id)).toMatchObject({ status: 'sending', version: 2 });
+    await a.close();
+    await b.close();
   });
 
   it('many threads racing approved -> sending on the same operations: exactly one winner each', async () => {
     const path = join(tmp.dir, 'race.db');
     const clock = new ManualClock();
-    const setup = openDatabase({ path, logger: silentLogger(), clock });
-    const ids = Array.from(
-      { length: 40 },
-      () => setup.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined })).id,
-    );
-    setup.close();
+    const setup = await openStore({ path, logger: silentLogger(), clock });
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++)
+      ids.push((await setup.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }))).id);
+    await setup.close();
 
     const tasks: Task[] = ids.map((id) => ({ id, from: 'approved', to: 'sending' }));
     const { wins, errors } = await race(
@@ -126,17 +127,18 @@ describe('exactly-once transitions across connections', () => {
 
     expect(errors).toEqual([]);
     expect(wins.sort()).toEqual(ids.map((id) => `${id}:sending`).sort()); // each id once, no more
-    const check = openDatabase({ path, logger: silentLogger() });
-    for (const id of ids) expect(check.operations.get(id)).toMatchObject({ status: 'sending', version: 2 });
-    check.close();
+    const check = await openStore({ path, logger: silentLogger() });
+    for (const id of ids) expect(await check.operations.get(id)).toMatchObject({ status: 'sending', version: 2 });
+    await check.close();
   });
 
   it('Approve racing Reject racing Cancel on pending operations: exactly one decision each', async () => {
     const path = join(tmp.dir, 'decide.db');
     const clock = new ManualClock();
-    const setup = openDatabase({ path, logger: silentLogger(), clock });
-    const ids = Array.from({ length: 40 }, () => setup.operations.create(pendingInstall(clock)).id);
-    setup.close();
+    const setup = await openStore({ path, logger: silentLogger(), clock });
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await setup.operations.create(pendingInstall(clock))).id);
+    await setup.close();
 
     const decisions: OperationStatus[] = ['approved', 'approved', 'rejected', 'cancelled'];
     const lists = decisions.map((to) => shuffled(ids.map((id): Task => ({ id, from: 'pending', to }))));
@@ -145,11 +147,11 @@ describe('exactly-once transitions across connections', () => {
     expect(errors).toEqual([]);
     expect(wins).toHaveLength(ids.length);
     expect(new Set(wins.map((w) => w.split(':')[0])).size).toBe(ids.length);
-    const check = openDatabase({ path, logger: silentLogger() });
+    const check = await openStore({ path, logger: silentLogger() });
     for (const win of wins) {
       const [id, to] = win.split(':');
-      expect(check.operations.get(id!)).toMatchObject({ status: to, version: 2 });
+      expect(await check.operations.get(id!)).toMatchObject({ status: to, version: 2 });
     }
-    check.close();
+    await check.close();
   });
 });

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
-import { MIGRATIONS, openDatabase, type NewSnapshotEntry } from '../../src/store';
+import { MIGRATIONS, openStore, type NewSnapshotEntry } from '../../src/store';
 import { migrate } from '../../src/store/migrations';
 import { tempDir, testStore } from './helpers';
 
@@ -34,73 +34,73 @@ function entry(
 }
 
 describe('compliance snapshots', () => {
-  it('round-trips rows per group and scope', () => {
-    const { store } = testStore();
-    expect(store.snapshots.count('PRD')).toBe(0);
-    store.snapshots.upsert([
+  it('round-trips rows per group and scope', async () => {
+    const { store } = await testStore();
+    expect(await store.snapshots.count('PRD')).toBe(0);
+    await store.snapshots.upsert([
       entry('i-1', '2026-03-01T08:00:00.000Z'),
       entry('i-2', null, { scope: 'partner' }),
       entry('i-3', null, { group: 'STG' }),
     ]);
-    expect(store.snapshots.count('PRD')).toBe(2);
-    const [first] = store.snapshots.forScope('PRD', 'main', 'us-east-1');
+    expect(await store.snapshots.count('PRD')).toBe(2);
+    const [first] = await store.snapshots.forScope('PRD', 'main', 'us-east-1');
     expect(first).toEqual({
       ...entry('i-1', '2026-03-01T08:00:00.000Z'),
       updatedAt: new Date('2026-03-01T10:00:00.000Z'),
     });
-    expect(store.snapshots.forGroup('PRD').map((e) => e.instanceId)).toEqual(['i-1', 'i-2']);
-    store.close();
+    expect((await store.snapshots.forGroup('PRD')).map((e) => e.instanceId)).toEqual(['i-1', 'i-2']);
+    await store.close();
   });
 
-  it('never replaces newer SSM data with older, nor a known state with none', () => {
-    const { store, clock } = testStore();
-    store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { missing: 1 })]);
+  it('never replaces newer SSM data with older, nor a known state with none', async () => {
+    const { store, clock } = await testStore();
+    await store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { missing: 1 })]);
     clock.advance(1000);
-    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T07:00:00.000Z', { missing: 9 })])).toBe(0);
-    expect(store.snapshots.upsert([entry('i-1', null, { missing: 9 })])).toBe(0);
-    expect(store.snapshots.forGroup('PRD')[0]!.missing).toBe(1);
+    expect(await store.snapshots.upsert([entry('i-1', '2026-03-01T07:00:00.000Z', { missing: 9 })])).toBe(0);
+    expect(await store.snapshots.upsert([entry('i-1', null, { missing: 9 })])).toBe(0);
+    expect((await store.snapshots.forGroup('PRD'))[0]!.missing).toBe(1);
     // The same scan again (say with a new ping status) and a newer one are written.
-    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { pingStatus: 'ConnectionLost' })])).toBe(
-      1,
-    );
-    expect(store.snapshots.upsert([entry('i-1', '2026-03-01T09:00:00.000Z', { missing: 0, missingPatches: [] })])).toBe(
-      1,
-    );
-    expect(store.snapshots.forGroup('PRD')[0]).toMatchObject({
+    expect(
+      await store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { pingStatus: 'ConnectionLost' })]),
+    ).toBe(1);
+    expect(
+      await store.snapshots.upsert([entry('i-1', '2026-03-01T09:00:00.000Z', { missing: 0, missingPatches: [] })]),
+    ).toBe(1);
+    expect((await store.snapshots.forGroup('PRD'))[0]).toMatchObject({
       missing: 0,
       missingPatches: [],
       pingStatus: 'Online',
       updatedAt: clock.now(),
     });
-    store.close();
+    await store.close();
   });
 
-  it('replaceScope drops instances that left the scope and keeps other scopes', () => {
-    const { store } = testStore();
-    store.snapshots.upsert([entry('i-1', null), entry('i-2', null), entry('i-9', null, { scope: 'partner' })]);
-    store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-2', null), entry('i-3', null)]);
-    expect(store.snapshots.forGroup('PRD').map((e) => `${e.scope}/${e.instanceId}`)).toEqual([
+  it('replaceScope drops instances that left the scope and keeps other scopes', async () => {
+    const { store } = await testStore();
+    await store.snapshots.upsert([entry('i-1', null), entry('i-2', null), entry('i-9', null, { scope: 'partner' })]);
+    await store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-2', null), entry('i-3', null)]);
+    expect((await store.snapshots.forGroup('PRD')).map((e) => `${e.scope}/${e.instanceId}`)).toEqual([
       'main/i-2',
       'main/i-3',
       'partner/i-9',
     ]);
-    expect(() =>
+    await expect(
       store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-4', null, { scope: 'partner' })]),
-    ).toThrow(StoreError);
-    store.snapshots.remove('PRD', 'partner', 'us-east-1', ['i-9']);
-    expect(store.snapshots.count('PRD')).toBe(2);
-    store.close();
+    ).rejects.toThrow(StoreError);
+    await store.snapshots.remove('PRD', 'partner', 'us-east-1', ['i-9']);
+    expect(await store.snapshots.count('PRD')).toBe(2);
+    await store.close();
   });
 
-  it('a corrupt row fails loudly, naming the instance and the fix', () => {
-    const { store } = testStore();
-    store.snapshots.upsert([entry('i-1', null)]);
-    store.db.prepare(`UPDATE compliance_snapshots SET missing_patches = '[{"title":1}]'`).run();
-    expect(() => store.snapshots.forGroup('PRD')).toThrow(/instance i-1 is corrupt.*missing_patches/);
-    store.close();
+  it('a corrupt row fails loudly, naming the instance and the fix', async () => {
+    const { store } = await testStore();
+    await store.snapshots.upsert([entry('i-1', null)]);
+    store.sqlite!.prepare(`UPDATE compliance_snapshots SET missing_patches = '[{"title":1}]'`).run();
+    await expect(store.snapshots.forGroup('PRD')).rejects.toThrow(/instance i-1 is corrupt.*missing_patches/);
+    await store.close();
   });
 
-  it('migrates a version-1 database to version 2 without touching its operations', () => {
+  it('migrates a version-1 database to version 2 without touching its operations', async () => {
     const tmp = tempDir();
     try {
       const path = join(tmp.dir, 'v1.db');
@@ -112,10 +112,10 @@ describe('compliance snapshots', () => {
          VALUES ('op-aaaaaa', 'scan', 'PRD', 'running', 'U1', 'C1', '{}', '[]', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z')`,
       ).run();
       v1.close();
-      const store = openDatabase({ path, logger });
-      expect(store.operations.get('op-aaaaaa')!.status).toBe('running');
-      expect(store.snapshots.count('PRD')).toBe(0);
-      store.close();
+      const store = await openStore({ path, logger });
+      expect((await store.operations.get('op-aaaaaa'))!.status).toBe('running');
+      expect(await store.snapshots.count('PRD')).toBe(0);
+      await store.close();
     } finally {
       tmp.cleanup();
     }

@@ -56,7 +56,7 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
   const { store, gateways, logger } = deps;
   const now = deps.clock.now();
   const fetched = await fetchGroupCompliance(group, gateways, logger);
-  const snapshot = store.snapshots.forGroup(group.name);
+  const snapshot = await store.snapshots.forGroup(group.name);
 
   // The group is what its tag finds, without instances that are going away; patch states of
   // other instances (the other tag spelling) are left out, as in status.
@@ -65,9 +65,9 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     const members = new Set(instances.map((i) => i.instanceId));
     return { ...sc, instances, states: sc.states.filter((s) => members.has(s.instanceId)) };
   });
-  const known = scopes.filter(
-    (sc) => store.pollState.compliancePolledAt(group.name, sc.scope, sc.region) !== undefined,
-  );
+  const known: typeof scopes = [];
+  for (const sc of scopes)
+    if ((await store.pollState.compliancePolledAt(group.name, sc.scope, sc.region)) !== undefined) known.push(sc);
   const fresh = scopes.filter((sc) => !known.includes(sc));
 
   const refresh = await refreshMissing(gateways, group, snapshot, scopes, logger);
@@ -87,9 +87,9 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     );
     const live = new Set(sc.instances.map((i) => i.instanceId));
     const kept = unchanged.filter((e) => live.has(e.instanceId)).map((e) => refreshed(e, sc.instances));
-    store.transaction(() => {
-      store.snapshots.replaceScope(group.name, sc.scope, sc.region, [...entries, ...kept]);
-      store.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
+    await store.transaction(async (tx) => {
+      await tx.snapshots.replaceScope(group.name, sc.scope, sc.region, [...entries, ...kept]);
+      await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
     });
   }
   if (known.length === 0) {
@@ -178,10 +178,10 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
   // Changed instances of a scope whose fetch failed are not in refresh.changes: they stay as they were
   // and are tried again next poll.
 
-  store.transaction(() => {
-    store.snapshots.upsert(writes);
-    for (const r of removals) store.snapshots.remove(group.name, r.scope, r.region, r.ids);
-    for (const sc of known) store.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
+  await store.transaction(async (tx) => {
+    await tx.snapshots.upsert(writes);
+    for (const r of removals) await tx.snapshots.remove(group.name, r.scope, r.region, r.ids);
+    for (const sc of known) await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
   });
 
   for (const list of [

@@ -45,13 +45,15 @@ function severityRank(severity: string): number {
 export async function buildDigest(deps: PollDeps, channel: string, groups: readonly PatchGroup[]): Promise<DigestData> {
   const { store, gateways, clock, logger } = deps;
   const now = clock.now();
-  const last = store.pollState.lastDigest(channel);
+  const last = await store.pollState.lastDigest(channel);
   const parsed = last ? StoredDigest.safeParse(last.data) : undefined;
   if (parsed && !parsed.success)
     logger.warn({ channel }, 'digest: the last digest has an unexpected shape; no change since is shown');
   const previous = new Map((parsed?.success ? parsed.data.groups : []).map((g) => [g.group, g]));
   const since = last?.sentAt;
-  const runsSince = store.pollState.executionsEndedAfter(since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS));
+  const runsSince = await store.pollState.executionsEndedAfter(
+    since ?? new Date(now.getTime() - FIRST_DIGEST_LOOKBACK_MS),
+  );
 
   const out: DigestData = { channel, generatedAt: now, since, groups: [], failures: [] };
   for (const group of groups) {
@@ -73,7 +75,7 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
               compliantDelta: compliant - before.compliant,
               nonCompliantDelta: nonCompliant - (before.nonCompliant ?? 0),
             },
-      mostMissed: mostMissed(store, group.name),
+      mostMissed: await mostMissed(store, group.name),
       windowRuns: runsSince
         .filter((r) => r.groups.includes(group.name))
         .map((r) => ({
@@ -81,8 +83,9 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
           status: r.status ?? 'UNKNOWN',
           endTime: r.endTime ?? undefined,
         })),
-      pendingApprovals: store.operations
-        .listRecent({ group: group.name, statuses: ['pending'], limit: PENDING_LIMIT })
+      pendingApprovals: (
+        await store.operations.listRecent({ group: group.name, statuses: ['pending'], limit: PENDING_LIMIT })
+      )
         .reverse()
         .map((op) => ({
           operationId: op.id,
@@ -100,9 +103,13 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
 }
 
 /** Patches missing (or failed) on the most instances of the group, per the compliance snapshot. */
-export function mostMissed(store: Store, group: string, limit = MOST_MISSED_LIMIT): DigestGroup['mostMissed'] {
+export async function mostMissed(
+  store: Store,
+  group: string,
+  limit = MOST_MISSED_LIMIT,
+): Promise<DigestGroup['mostMissed']> {
   const byPatch = new Map<string, { title: string; severity: string; instances: number }>();
-  for (const row of store.snapshots.forGroup(group)) {
+  for (const row of await store.snapshots.forGroup(group)) {
     for (const p of row.missingPatches) {
       const k = patchKey(p);
       const found = byPatch.get(k);
@@ -121,6 +128,6 @@ export function mostMissed(store: Store, group: string, limit = MOST_MISSED_LIMI
 }
 
 /** Records that the digest was sent, so the next one shows the change since. */
-export function recordDigest(store: Store, data: DigestData, sentAt: Date = data.generatedAt): void {
-  store.pollState.recordDigest(data.channel, data, sentAt);
+export async function recordDigest(store: Store, data: DigestData, sentAt: Date = data.generatedAt): Promise<void> {
+  await store.pollState.recordDigest(data.channel, data, sentAt);
 }

@@ -66,13 +66,13 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
     async (gw) => {
       const windows = await gw.listMaintenanceWindows();
       const perWindow = await mapLimit(windows, WINDOW_CONCURRENCY, async (w) => {
-        const firstPolled = store.pollState.windowPolledAt(gw.scope, gw.region, w.windowId);
-        const newest = firstPolled ? store.pollState.newestSeenStart(gw.scope, gw.region, w.windowId) : undefined;
+        const firstPolled = await store.pollState.windowPolledAt(gw.scope, gw.region, w.windowId);
+        const newest = firstPolled ? await store.pollState.newestSeenStart(gw.scope, gw.region, w.windowId) : undefined;
         const after = newest ? new Date(newest.getTime() - WINDOW_LOOKBACK_MS) : undefined;
         const executions = await gw.listWindowExecutions(w.windowId, after);
         const finished = executions.filter(isFinished);
         if (!firstPolled) {
-          store.pollState.markWindowPolled(
+          await store.pollState.markWindowPolled(
             gw.scope,
             gw.region,
             w.windowId,
@@ -91,7 +91,9 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
           );
           return [];
         }
-        const unseen = finished.filter((e) => !store.pollState.isSeen(gw.scope, gw.region, w.windowId, e.executionId));
+        const unseen: typeof finished = [];
+        for (const e of finished)
+          if (!(await store.pollState.isSeen(gw.scope, gw.region, w.windowId, e.executionId))) unseen.push(e);
         if (unseen.length === 0) return [];
         const detail = await gw.getMaintenanceWindow(w.windowId);
         const groups = await resolveWindowGroups(
@@ -234,7 +236,7 @@ function instanceOf(parameters: string | undefined): string | undefined {
  * Marks a result posted so no poll, in this process or after a restart, returns it again. Returns
  * false when it already was (another process posted it first).
  */
-export function markPosted(store: Store, result: WindowResult): boolean {
+export function markPosted(store: Store, result: WindowResult): Promise<boolean> {
   return store.pollState.markSeen({
     scope: result.scope,
     region: result.region,

@@ -10,7 +10,7 @@ import { finalStatus, summaryLine } from '../../../src/patching/report';
 import { toHistoryEntry } from '../../../src/patching/service';
 import type { OperationReport } from '../../../src/patching/report-record';
 import { VERDICT_WORDS } from '../../../src/patching/verdict';
-import { openDatabase } from '../../../src/store';
+import { openStore } from '../../../src/store';
 import { formatDuration } from '../../../src/slack/mrkdwn';
 import { historyView } from '../../../src/slack/views/history';
 import { operationView } from '../../../src/slack/views/operation';
@@ -19,10 +19,10 @@ import { NOW, approvalState, changeReport, outcome, readable, smallPlan } from '
 const at = (minutesBeforeNow: number) => new Date(NOW.getTime() - minutesBeforeNow * 60_000);
 
 /** Stores an install that was requested 3h ago, approved 2h 14m later and sent right after, then closes it with `report`. */
-function closeThroughStore(report: OperationReport) {
+async function closeThroughStore(report: OperationReport) {
   const clock = { now: () => NOW };
-  const store = openDatabase({ path: ':memory:', logger: silentLogger(), clock });
-  const created = store.operations.create({
+  const store = await openStore({ path: ':memory:', logger: silentLogger(), clock });
+  const created = await store.operations.create({
     kind: 'install',
     group: 'PRD',
     status: 'approved',
@@ -31,18 +31,18 @@ function closeThroughStore(report: OperationReport) {
     params: {},
     plan: {},
   });
-  store.operations.transition(created.id, { from: 'approved', to: 'sending' });
-  const running = store.operations.transition(created.id, {
+  await store.operations.transition(created.id, { from: 'approved', to: 'sending' });
+  const running = await store.operations.transition(created.id, {
     from: 'sending',
     to: 'running',
     patch: {
       commands: [{ scope: 'default', region: 'us-east-1', commandId: 'cmd-1' }],
       result: resultJson({ failures: [], sentAt: report.sentAt?.toISOString() }),
     },
-  })!;
-  closeOperation(store, running, { ...report, operationId: created.id }, { published: true, messageTs: '1.0' });
-  const op = store.operations.get(created.id)!;
-  store.close();
+  });
+  await closeOperation(store, running!, { ...report, operationId: created.id }, { published: true, messageTs: '1.0' });
+  const op = (await store.operations.get(created.id))!;
+  await store.close();
   return { op, entry: toHistoryEntry(op) };
 }
 
@@ -96,33 +96,36 @@ const CASES: Array<[string, OperationReport, RegExp]> = [
 ];
 
 describe('one truth per operation', () => {
-  it.each(CASES)('%s: card, thread and history agree on outcome, counts and durations', (_name, report, expected) => {
-    const card = operationView(report, NOW);
-    const { op, entry } = closeThroughStore(report);
-    const words = VERDICT_WORDS[entry.verdict];
-    expect(words).toMatch(expected);
+  it.each(CASES)(
+    '%s: card, thread and history agree on outcome, counts and durations',
+    async (_name, report, expected) => {
+      const card = operationView(report, NOW);
+      const { op, entry } = await closeThroughStore(report);
+      const words = VERDICT_WORDS[entry.verdict];
+      expect(words).toMatch(expected);
 
-    // Outcome: the card's header and notification, and history, in the same words.
-    expect(card.text).toContain(`Install of PRD ${words}`);
-    const history = readable(historyView([entry], 'PRD', NOW));
-    expect(history).toContain(` · ${words} · `);
+      // Outcome: the card's header and notification, and history, in the same words.
+      expect(card.text).toContain(`Install of PRD ${words}`);
+      const history = readable(historyView([entry], 'PRD', NOW));
+      expect(history).toContain(` · ${words} · `);
 
-    // Counts: the stored summary (history) and the card count the same instances.
-    const summary = readResult(op).summary!;
-    expect(summary).toBe(summaryLine(report));
-    expect(summary).toContain(`${report.succeeded} of ${report.total} patched`);
-    const text = readable(card);
-    expect(text).toContain(`${report.total} instances`);
-    expect(text).toContain(`${report.failed} failed`);
-    expect(text).toContain(`${report.unreachable.length} unreachable`);
-    // The thread has one line per instance, failures as counted.
-    const thread = (card.thread ?? []).map(readable).join('\n');
-    expect(thread).toContain('result per instance');
-    expect(thread.match(/— Failed \(Failed\)|— Failed$/gm)?.length ?? 0).toBe(report.failed);
+      // Counts: the stored summary (history) and the card count the same instances.
+      const summary = readResult(op).summary!;
+      expect(summary).toBe(summaryLine(report));
+      expect(summary).toContain(`${report.succeeded} of ${report.total} patched`);
+      const text = readable(card);
+      expect(text).toContain(`${report.total} instances`);
+      expect(text).toContain(`${report.failed} failed`);
+      expect(text).toContain(`${report.unreachable.length} unreachable`);
+      // The thread has one line per instance, failures as counted.
+      const thread = (card.thread ?? []).map(readable).join('\n');
+      expect(thread).toContain('result per instance');
+      expect(thread.match(/— Failed \(Failed\)|— Failed$/gm)?.length ?? 0).toBe(report.failed);
 
-    // Durations: "took" is the run (send → last result), the approval wait is shown apart.
-    expect(text).toContain(`took ${formatDuration(30_000)}`);
-    expect(text).toContain(`approved after ${formatDuration(134 * 60_000)}`);
-    expect(text).not.toContain(`took ${formatDuration(report.finishedAt!.getTime() - report.startedAt.getTime())}`);
-  });
+      // Durations: "took" is the run (send → last result), the approval wait is shown apart.
+      expect(text).toContain(`took ${formatDuration(30_000)}`);
+      expect(text).toContain(`approved after ${formatDuration(134 * 60_000)}`);
+      expect(text).not.toContain(`took ${formatDuration(report.finishedAt!.getTime() - report.startedAt.getTime())}`);
+    },
+  );
 });

@@ -1,0 +1,137 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as the query layer sees them, typed once for every backend. Column types are what the
+ * driver hands back: times are ISO-8601 UTC text and JSON columns are text (codec.ts), so SQLite and
+ * PostgreSQL rows decode through the same code. `rowid` is SQLite's implicit insertion order; the
+ * PostgreSQL migrations declare an identity column of that name so ordering by it means the same.
+ */
+export interface PatchbotDatabase {
+  operations: OperationsTable;
+  approvals: ApprovalsTable;
+  audit_log: AuditLogTable;
+  compliance_snapshots: ComplianceSnapshotsTable;
+  compliance_polls: CompliancePollsTable;
+  window_polls: WindowPollsTable;
+  window_executions_seen: WindowExecutionsSeenTable;
+  digests: DigestsTable;
+  leases: LeasesTable;
+  seen_requests: SeenRequestsTable;
+}
+
+/** Operations (migration v1). */
+export interface OperationsTable {
+  rowid: Generated<number>;
+  id: string;
+  kind: string;
+  group_name: string;
+  status: string;
+  requested_by: string;
+  channel: string;
+  message_ts: string | null;
+  params: string;
+  plan: string | null;
+  commands: string;
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+  finished_at: string | null;
+  version: Generated<number>;
+}
+
+/** One approval per person per operation (migration v1). */
+export interface ApprovalsTable {
+  rowid: Generated<number>;
+  operation_id: string;
+  user_id: string;
+  approved_at: string;
+}
+
+/** The append-only audit log (migration v1). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  operation_id: string | null;
+  group_name: string | null;
+  detail: string | null;
+}
+
+/** Last known compliance per instance (migration v2). */
+export interface ComplianceSnapshotsTable {
+  group_name: string;
+  scope: string;
+  region: string;
+  instance_id: string;
+  name: string | null;
+  ping_status: string | null;
+  operation: string | null;
+  operation_end_time: string | null;
+  missing_count: number;
+  failed_count: number;
+  pending_reboot_count: number;
+  critical_count: number;
+  security_count: number;
+  other_count: number;
+  missing_patches: string;
+  updated_at: string;
+}
+
+/** Where the compliance poller took its first snapshot (migration v3). */
+export interface CompliancePollsTable {
+  group_name: string;
+  scope: string;
+  region: string;
+  first_polled_at: string;
+  last_polled_at: string;
+}
+
+/** Windows the window poller has seen once (migration v3). */
+export interface WindowPollsTable {
+  scope: string;
+  region: string;
+  window_id: string;
+  first_polled_at: string;
+}
+
+/** Window executions posted or marked seen (migration v3); `baseline` is 0 or 1. */
+export interface WindowExecutionsSeenTable {
+  scope: string;
+  region: string;
+  window_id: string;
+  execution_id: string;
+  seen_at: string;
+  window_name: string | null;
+  status: string | null;
+  start_time: string | null;
+  end_time: string | null;
+  groups: string;
+  baseline: number;
+}
+
+/** Digests sent per channel (migration v3). */
+export interface DigestsTable {
+  id: Generated<number>;
+  channel: string;
+  sent_at: string;
+  data: string;
+}
+
+/** Leases: one process does the work (migration v4). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  acquired_at: string;
+  renewed_at: string;
+  expires_at: string;
+  epoch: number;
+}
+
+/** Signed Slack requests already acted on (migration v5); `until_ms` is epoch milliseconds. */
+export interface SeenRequestsTable {
+  key: string;
+  until_ms: number;
+}
