@@ -50,7 +50,7 @@ function parseUrl(text: string): URL | undefined {
 export function databaseUrlProblem(value: string): string | undefined {
   if (value.trim() !== value) return 'has leading or trailing whitespace (value not shown)';
   const url = parseUrl(value);
-  if (!url)
+  if (!url || maskDatabaseUrl(value) === undefined)
     return `expected a URL like "${EXAMPLE_URL}"; this value is not one (not shown, as it may hold a password: percent-encode @ : / ? # in the user name and password)`;
   if (!DATABASE_URL_PROTOCOLS.includes(url.protocol))
     return `expected a postgres:// or postgresql:// URL like "${EXAMPLE_URL}"`;
@@ -62,11 +62,12 @@ export function databaseUrlProblem(value: string): string | undefined {
 
 /**
  * A URL for messages and logs: the password (and a `password` parameter) replaced by "[redacted]";
- * undefined when the text does not parse as a URL, since then no one can tell where a password is.
+ * undefined when the text does not parse as a URL, or has an @ after the host (a password with an
+ * unencoded / read as port and path), since then no one can tell where the password is.
  */
 export function maskDatabaseUrl(value: string): string | undefined {
   const url = parseUrl(value.trim());
-  if (!url) return undefined;
+  if (!url || /@|%40/.test(url.pathname + url.search + url.hash)) return undefined;
   const user = url.username + (url.password ? ':[redacted]' : '');
   const params = [...url.searchParams].map(([k, v]) => `${k}=${k === 'password' ? '[redacted]' : v}`);
   return `${url.protocol}//${user}${user ? '@' : ''}${url.host}${url.pathname}${params.length > 0 ? `?${params.join('&')}` : ''}`;

@@ -74,6 +74,10 @@ describe('the state database', () => {
       'PATCHBOT_DATABASE_URL: has leading or trailing whitespace (value not shown)',
     ]);
     expect(maskDatabaseUrl('TOPSECRET')).toBeUndefined();
+    // An unencoded / in the password: the URL parses, with part of the password as port and path.
+    const split = envIssues({ PATCHBOT_DATABASE_URL: 'postgres://patchbot:12345/SECRET@db/patchbot' });
+    expect(split).toEqual(issues);
+    expect(envIssues({ PATCHBOT_DATABASE_URL: 'postgres://patchbot:12345/SECRET@db' })).toEqual(issues);
   });
 
   it('takes either PATCHBOT_DATABASE_URL or PATCHBOT_DB, not both', () => {
