@@ -6,7 +6,7 @@
  */
 import { createFleet } from './aws';
 import { startBot } from './bot';
-import { loadConfig, requireSlackSecrets, type AppConfig } from './config';
+import { loadConfig, requireSlackSecrets, sqlitePathOf, type AppConfig } from './config';
 import { ConfigError, toPatchbotError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { formatPreflight, runPreflight, runSlackPreflight } from './preflight';
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     bot = await startBot({
       config,
       slack: env.slack,
-      dbPath: env.dbPath,
+      dbPath: sqlitePathOf(env.database),
       port: env.port,
       host: env.host,
       logger,

@@ -1,4 +1,5 @@
 /** A printable summary of the configuration for the startup log: no secret values, only whether they are set. */
+import { describeDatabase } from './database';
 import { maskSecrets } from './env';
 import type { AppConfig } from './load';
 
@@ -9,7 +10,7 @@ export function describeConfig(app: AppConfig): Record<string, unknown> {
     file: app.file,
     slack: { ...maskSecrets(env.slack), updateIntervalMs: config.slack.updateIntervalMs },
     port: env.port,
-    db: env.dbPath,
+    database: describeDatabase(env.database),
     logLevel: config.log.level,
     scopes: config.aws.scopes.map((s) => ({
       name: s.name,

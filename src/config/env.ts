@@ -1,10 +1,13 @@
 /**
- * The environment: Slack secrets and transport, port, file paths, log level, the region of the
- * default AWS scope, and the AWS SDK's retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE). The only reader of process.env, and only through a parameter that defaults to it.
+ * The environment: Slack secrets and transport, port, file paths, the state database (database.ts),
+ * log level, the region of the default AWS scope, and the AWS SDK's retry settings (AWS_MAX_ATTEMPTS,
+ * AWS_RETRY_MODE). The only reader of process.env, and only through a parameter that defaults to it.
  */
+import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import { databaseFromEnv, databaseUrlProblem, maskDatabaseUrl, type DatabaseConfig } from './database';
 import { LOG_LEVELS, REGION_RE, type LogLevel } from './fields';
 
 /** Environment variables as process.env holds them. */
@@ -67,6 +70,11 @@ export const EnvSchema = z.object({
   ),
   PATCHBOT_CONFIG: optional,
   PATCHBOT_DB: optional,
+  PATCHBOT_DATABASE_URL: optional.superRefine((v, ctx) => {
+    const problem = v === undefined ? undefined : databaseUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  PATCHBOT_DATABASE_CA_FILE: optional,
   LOG_LEVEL: optional.refine(
     (v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v),
     `expected one of ${LOG_LEVELS.join(', ')}`,
@@ -82,6 +90,9 @@ export const EnvSchema = z.object({
     `expected one of ${AWS_RETRY_MODES.join(', ')}`,
   ),
 });
+
+/** Every variable patchbot reads, by name (the deployment files are checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 
 function safeUrl(text: string): URL | undefined {
   try {
@@ -122,8 +133,8 @@ export interface AppEnv {
   host: string;
   /** Path of patchbot.yml as given (PATCHBOT_CONFIG, default ./patchbot.yml). */
   configPath: string;
-  /** Path of the SQLite state file (PATCHBOT_DB, default ./data/patchbot.db). */
-  dbPath: string;
+  /** The state database: the SQLite file (PATCHBOT_DB, default ./data/patchbot.db), or PostgreSQL (PATCHBOT_DATABASE_URL). */
+  database: DatabaseConfig;
   /** LOG_LEVEL, which overrides log.level in patchbot.yml. */
   logLevel: LogLevel | undefined;
   /** Region of the default scope: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1. */
@@ -163,21 +174,36 @@ function hideSecrets<T extends object>(value: T): T {
   return value;
 }
 
+/** A variable's value as a message may quote it: Slack secrets never, the database URL with its password masked. */
+function shownValue(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (name === 'PATCHBOT_DATABASE_URL') return maskDatabaseUrl(value);
+  return name.startsWith('SLACK_') && name !== 'SLACK_API_URL' ? undefined : value;
+}
+
 /** zod issues on the environment → ConfigIssues keyed by variable name (values of secrets never shown). */
 function envIssues(issues: readonly z.core.$ZodIssue[], env: EnvSource): ConfigIssue[] {
   return issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
-    const shown = name.startsWith('SLACK_') && name !== 'SLACK_API_URL' ? undefined : env[name];
+    const shown = shownValue(name, env[name]);
     const got = issue.message.startsWith('expected ') && shown !== undefined ? `, got ${JSON.stringify(shown)}` : '';
     return { path: name, message: `${issue.message}${got}` };
   });
 }
 
-/** Validates the environment (defaults to process.env); throws ConfigError("environment", issues). */
-export function loadEnv(env: EnvSource = process.env): AppEnv {
+/**
+ * Validates the environment (defaults to process.env); throws ConfigError("environment", issues).
+ * `readText` reads the file PATCHBOT_DATABASE_CA_FILE names (a relative path is from the working directory).
+ */
+export function loadEnv(
+  env: EnvSource = process.env,
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): AppEnv {
   const result = EnvSchema.safeParse(env);
   if (!result.success) throw new ConfigError(ENV_SOURCE_NAME, envIssues(result.error.issues, env));
   const v = result.data;
+  const db = databaseFromEnv(v, readText);
+  if (!db.ok) throw new ConfigError(ENV_SOURCE_NAME, db.issues);
   return {
     slack: hideSecrets<SlackEnv>({
       mode: v.SLACK_APP_TOKEN ? 'socket' : 'http',
@@ -189,7 +215,7 @@ export function loadEnv(env: EnvSource = process.env): AppEnv {
     port: v.PORT === undefined ? 3000 : Number(v.PORT),
     host: v.HOST ?? '127.0.0.1',
     configPath: v.PATCHBOT_CONFIG ?? './patchbot.yml',
-    dbPath: v.PATCHBOT_DB ?? './data/patchbot.db',
+    database: db.database,
     logLevel: v.LOG_LEVEL as LogLevel | undefined,
     defaultRegion: v.AWS_REGION ?? v.AWS_DEFAULT_REGION ?? FALLBACK_REGION,
     awsRetry: {
@@ -242,4 +268,18 @@ export function requireSlackSecrets(env: AppEnv): SlackSecrets {
       ? { mode: 'socket', botToken, appToken: slack.appToken as string, apiUrl: slack.apiUrl }
       : { mode: 'http', botToken, signingSecret: slack.signingSecret as string, port: env.port, apiUrl: slack.apiUrl },
   );
+}
+
+/**
+ * The SQLite path the store opens. The store has no PostgreSQL backend yet, so a set
+ * PATCHBOT_DATABASE_URL is refused rather than left for one replica to run on a file of its own.
+ */
+export function sqlitePathOf(database: DatabaseConfig): string {
+  if (database.backend === 'sqlite') return database.path;
+  throw new ConfigError(ENV_SOURCE_NAME, [
+    {
+      path: 'PATCHBOT_DATABASE_URL',
+      message: 'this patchbot keeps its state in a SQLite file only: unset PATCHBOT_DATABASE_URL to use PATCHBOT_DB',
+    },
+  ]);
 }

@@ -3,6 +3,7 @@ export { loadConfig, parseConfigText, type AppConfig, type LoadConfigOptions } f
 export {
   loadEnv,
   requireSlackSecrets,
+  sqlitePathOf,
   configDefaultsFromEnv,
   maskSecret,
   maskSecrets,
@@ -10,6 +11,7 @@ export {
   ENV_SOURCE_NAME,
   FALLBACK_REGION,
   AWS_RETRY_MODES,
+  ENV_NAMES,
   type AppEnv,
   type AwsRetryEnv,
   type AwsRetryMode,
@@ -17,6 +19,13 @@ export {
   type SlackEnv,
   type SlackSecrets,
 } from './env';
+export {
+  maskDatabaseUrl,
+  DEFAULT_SQLITE_PATH,
+  DATABASE_URL_PROTOCOLS,
+  URL_SSL_PARAMS,
+  type DatabaseConfig,
+} from './database';
 export { parseDuration, tryParseDuration, formatDuration } from './duration';
 export {
   PatchbotConfigSchema,
