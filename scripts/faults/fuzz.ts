@@ -86,7 +86,6 @@ const UNICODE = [
   '\u00a0',
 ];
 const CONTROL = ['\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\u001b[31m', '\u007f', '\u0085', '\u2028'];
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template-injection probe, sent as typed
 const MRKDWN = [
   '*bold*',
   '_it_',
@@ -104,6 +103,7 @@ const MRKDWN = [
   '|',
   '%00',
   "'; DROP TABLE operations; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template-injection probe, sent as typed
   '${7*7}',
   '{{x}}',
   '../../etc/passwd',

@@ -29,5 +29,5 @@ export interface OperationPublisher {
     report: OperationReport,
     phase: PublishPhase,
     journal: PostJournal,
-  ): Promise<PublishedMessage | void>;
+  ): Promise<PublishedMessage | undefined>;
 }
