@@ -192,6 +192,10 @@ export function listen(sim: Simulator, port: number): Promise<{ server: Server; 
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  // AWS's and Slack's endpoints keep an idle connection far longer than Node's default 5 s; a
+  // server that drops it sooner races a client reusing it ("socket hang up" on a one-attempt call).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {

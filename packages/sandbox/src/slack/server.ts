@@ -50,6 +50,10 @@ export async function listen(
       else res.end();
     });
   });
+  // AWS's and Slack's endpoints keep an idle connection far longer than Node's default 5 s; a
+  // server that drops it sooner races a client reusing it ("socket hang up" on a one-attempt call).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // Socket Mode's WebSockets (`/link/?ticket=…`, handed out by apps.connections.open).
   server.on('upgrade', (req, socket, head) => {
     if (ctx.socket && (req.url ?? '').startsWith('/link/')) ctx.socket.handleUpgrade(req, socket, head);

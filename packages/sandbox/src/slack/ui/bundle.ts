@@ -4,7 +4,7 @@
  * the build). A failed build is tried again on the next request.
  */
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 // Found from this file's own place, so tsx (npm run demo) and ts-jest resolve the same sources.
 const BROWSER = join(__dirname, 'browser');
@@ -35,6 +35,16 @@ export function inlineSafe(js: string): string {
 }
 
 async function bundleScript(): Promise<string> {
+  try {
+    return await buildOnce();
+  } finally {
+    // The build is the only one this process needs: end esbuild's service process, which would
+    // otherwise keep the process (a test run, the demo after Ctrl-C) from exiting.
+    await stop();
+  }
+}
+
+async function buildOnce(): Promise<string> {
   const result = await build({
     entryPoints: [join(BROWSER, 'main.ts')],
     tsconfig: join(BROWSER, 'tsconfig.json'),
