@@ -44,7 +44,12 @@ export interface TestBackend {
 
 /** `describe(name [backend], ...)` for each backend, with the backend's helpers. */
 export function describeBackends(name: string, body: (backend: TestBackend) => void): void {
-  for (const backend of BACKENDS) describe(`${name} [${backend}]`, () => body(testBackend(backend)));
+  for (const backend of BACKENDS) describeBackend(backend, name, body);
+}
+
+/** `describe(name [backend], ...)` for one backend's own tests. */
+export function describeBackend(backend: BackendName, name: string, body: (backend: TestBackend) => void): void {
+  describe(`${name} [${backend}]`, () => body(testBackend(backend)));
 }
 
 let schemas = 0;
