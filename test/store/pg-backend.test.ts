@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { ManualClock } from '../../src/clock';
 import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
-import { OPERATIONS_CHANNEL, PG_MIGRATIONS, openStore } from '../../src/store';
+import { OPERATIONS_CHANNEL, PG_MIGRATIONS, openStore, probeDatabase } from '../../src/store';
 import { describeBackend } from '../support/backends';
 import { freshDatabase } from '../support/postgres';
 import { pendingInstall } from './helpers';
@@ -100,6 +100,25 @@ describeBackend('postgres', 'the PostgreSQL store', ({ place, openAt, open }) =>
 
 describe('PostgreSQL failures in the operator words [postgres]', () => {
   const server = () => new URL(process.env.PATCHBOT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+
+  it('npm run check: a reachable server is named without its password, nothing created in it', async () => {
+    const db = await freshDatabase();
+    try {
+      const url = new URL(db.url);
+      url.password = 's3cr3t-pw';
+      const line = await probeDatabase({ backend: 'postgres', url: url.toString() });
+      expect(line).toMatch(
+        /^PostgreSQL postgres:\/\/postgres:\[redacted\]@127\.0\.0\.1:\d+\/patchbot_test_\w+: reachable \(PostgreSQL \d+/,
+      );
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'");
+      await client.end();
+      expect(rows[0]?.n).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
 
   it('a server that refuses the connection: unreachable, naming host and database, never the password', async () => {
     const err = await openFailure('postgres://patchbot:s3cr3t-pw@127.0.0.1:1/patchbot');
