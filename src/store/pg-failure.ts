@@ -44,9 +44,18 @@ export function pgFailure(path: string, what: string, err: unknown): PatchbotErr
   const [problem, described, hint] = classify(code, reason, host, database);
   return new StoreError(
     `state database ${database} on ${host} (${path}) ${described}: ${what} failed: ${reason}${code ? ` (${code})` : ''}. ${hint}`,
-    { cause: err, file: path, problem },
+    { cause: err, file: path, problem, userMessage: USER_MESSAGES[problem] ?? USER_MESSAGES.other },
   );
 }
+
+/** What a Slack user is told: a database, not a file, and never where it is. */
+const USER_MESSAGES: Partial<Record<StoreProblem, string>> = {
+  unreachable:
+    'patchbot cannot reach its state database. Nothing was changed; try again in a moment, or ask an operator to check the database.',
+  locked: 'patchbot’s state database is busy. Nothing was changed; try again in a moment.',
+  other:
+    'patchbot could not read or write its state database. Nothing was changed; ask an operator to check the bot logs and the database.',
+};
 
 function whereOf(path: string): { host: string; database: string } {
   try {

@@ -41,6 +41,9 @@ describeBackend('postgres', 'the PostgreSQL store', ({ place, openAt, open }) =>
     expect(store.sqlite).toBeUndefined();
     expect(store.path).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/patchbot_test_/);
     expect(() => store.checkFile()).not.toThrow();
+    // The limits that keep a hung server from holding a request forever (pg.ts).
+    const { rows } = await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(store.kysely);
+    expect(rows[0]?.statement_timeout).toBe('10s');
     await store.close();
     await store.close(); // twice is fine
   });
@@ -126,6 +129,7 @@ describe('PostgreSQL failures in the operator words [postgres]', () => {
     expect(err.message).toContain('patchbot on 127.0.0.1:1');
     expect(err.message).toMatch(/accepts connections/);
     expect(err.message).not.toContain('s3cr3t-pw');
+    expect(err.userMessage).toMatch(/cannot reach its state database/);
     expect(err.userMessage).not.toContain('127.0.0.1');
   });
 

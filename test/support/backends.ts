@@ -111,8 +111,19 @@ function testBackend(name: BackendName): TestBackend {
   };
 }
 
-/** Creates the schema a place's URL names (once; later stores at the place find it). */
-async function createSchemaOf(url: string): Promise<void> {
+const schemasMade = new Map<string, Promise<void>>();
+
+/** Creates the schema a place's URL names, once: stores opened at the place at the same moment share the creation. */
+function createSchemaOf(url: string): Promise<void> {
+  let made = schemasMade.get(url);
+  if (!made) {
+    made = createSchema(url);
+    schemasMade.set(url, made);
+  }
+  return made;
+}
+
+async function createSchema(url: string): Promise<void> {
   const parsed = new URL(url);
   const schema = /search_path=(\w+)/.exec(parsed.searchParams.get('options') ?? '')?.[1];
   if (!schema) return;
