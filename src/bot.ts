@@ -4,7 +4,7 @@
  */
 import { createFleet, type ClientOptions } from './aws';
 import { systemClock, type Clock } from './clock';
-import type { PatchbotConfig, SlackEnv } from './config';
+import { DEFAULT_SQLITE_PATH, type PatchbotConfig, type SlackEnv } from './config';
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
 import { onItsCard, replanRequest, scanFirstRequest, type CardRequestDeps } from './patching/card-requests';
@@ -20,14 +20,17 @@ import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
 import { InFlight } from './shared/in-flight';
-import { openStore, type Operation, type Store } from './store';
+import { openStore, type DatabaseTarget, type Operation, type Store } from './store';
 import type { CommandServices } from '../commands/command';
 
 /** What the bot needs to start. */
 export interface BotOptions {
   config: PatchbotConfig;
   slack: SlackEnv;
-  dbPath: string;
+  /** The state database from the configuration (PATCHBOT_DB or PATCHBOT_DATABASE_URL). */
+  database?: DatabaseTarget;
+  /** A SQLite file, when `database` is not given (tests and tools). */
+  dbPath?: string;
   port: number;
   host: string;
   logger: Logger;
@@ -74,7 +77,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { botToken, apiUrl } = options.slack;
   const resolved = botToken ? await resolveConfigChannels(options.config, { botToken, apiUrl }, logger) : undefined;
   const config = resolved?.config ?? options.config;
-  const store = await openStore({ path: options.dbPath, logger, clock });
+  const target = options.database ?? { backend: 'sqlite', path: options.dbPath ?? DEFAULT_SQLITE_PATH };
+  const store = await openStore(
+    target.backend === 'postgres'
+      ? { backend: 'postgres', url: target.url, ...(target.ssl ? { ssl: target.ssl } : {}), logger, clock }
+      : { path: target.path, logger, clock },
+  );
   const fleet = createFleet(config.aws.scopes, logger, options.aws);
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
   // so two processes never race on one send (a follower's send could not be told from a dead process's).

@@ -127,8 +127,11 @@ export class RequestRefusedError extends PatchbotError {
   }
 }
 
-/** What is wrong with the state file, as far as the driver's answer tells. */
+/** What is wrong with the state database (file or server), as far as the driver's answer tells. */
 export type StoreProblem =
+  | 'unreachable'
+  | 'access-denied'
+  | 'missing-database'
   | 'corrupt'
   | 'read-only'
   | 'locked'
@@ -147,6 +150,8 @@ export interface StoreErrorOptions extends PatchbotErrorOptions {
 /** What a Slack user is told; never the server's path. */
 const STORE_USER_MESSAGES: Partial<Record<StoreProblem, string>> = {
   locked: 'patchbot’s state file is busy (another process holds its lock). Nothing was changed; try again in a moment.',
+  unreachable:
+    'patchbot cannot reach its state database. Nothing was changed; try again in a moment, or ask an operator to check the database.',
   deleted:
     'patchbot’s state file was deleted while the bot was running, so it takes no new changes until an operator restarts it. Status and other reads still work.',
 };

@@ -1,15 +1,15 @@
 /**
  * Entry point (`npm start`): configuration → logger → checks → the bot. Wiring only. With
- * `--check` (`npm run check`), it runs every check start-up depends on (Slack settings and token,
- * AWS credentials, baselines and instances), prints one line per check and exits 1 if any failed;
+ * `--check` (`npm run check`), it runs every check start-up depends on (the state database, Slack
+ * settings and token, AWS credentials, baselines and instances), prints one line per check and exits 1 if any failed;
  * logs stay out of that output unless `--verbose` or LOG_LEVEL asks for them (on stderr).
  */
 import { createFleet } from './aws';
 import { startBot } from './bot';
-import { loadConfig, requireSlackSecrets, sqlitePathOf, type AppConfig } from './config';
+import { loadConfig, requireSlackSecrets, type AppConfig } from './config';
 import { ConfigError, toPatchbotError } from './errors';
 import { createLogger, type Logger } from './logger';
-import { formatPreflight, runPreflight, runSlackPreflight } from './preflight';
+import { databaseCheck, formatPreflight, runPreflight, runSlackPreflight } from './preflight';
 import { guardProcess } from './process-guard';
 
 /** `--check`: every check, one plain line each; exit 1 on any failure. */
@@ -17,11 +17,12 @@ async function check(app: AppConfig, verbose: boolean): Promise<number> {
   const level = app.env.logLevel ?? (verbose ? 'debug' : 'silent');
   const logger = createLogger({ level, destination: process.stderr });
   const fleet = createFleet(app.config.aws.scopes, logger, app.env.awsRetry);
-  const [slackChecks, awsChecks] = await Promise.all([
+  const [slackChecks, awsChecks, dbCheck] = await Promise.all([
     runSlackPreflight(app.env, logger, app.config),
     runPreflight(app.config, fleet, logger).finally(() => fleet.close()),
+    databaseCheck(app.env.database, logger),
   ]);
-  const checks = [...slackChecks, ...awsChecks];
+  const checks = [...slackChecks, ...awsChecks, dbCheck];
   process.stdout.write(`${formatPreflight(checks)}\n`);
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     bot = await startBot({
       config,
       slack: env.slack,
-      dbPath: sqlitePathOf(env.database),
+      database: env.database,
       port: env.port,
       host: env.host,
       logger,

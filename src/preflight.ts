@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import { otherSpellingFix, otherSpellingSummary, otherTagKey } from './patching/tag-spelling';
 import { describeSlackIdentity, slackAppTokenTest, slackAuthTest } from './slack/auth-check';
 import { configChannels, isChannelId, resolveConfigChannels } from './slack/channel-names';
+import { probeDatabase, type DatabaseTarget } from './store';
 
 /** One line of the preflight report. */
 export interface PreflightCheck {
@@ -163,6 +164,22 @@ async function channelCheck(
     const e = toPatchbotError(err);
     logger.child({ subsystem: 'preflight' }).warn({ err: e, what: 'Slack channels' }, 'preflight check failed');
     return { status: 'fail', what: 'Slack channels', detail: e.userMessage };
+  }
+}
+
+/**
+ * The state database `npm start` would use: the SQLite file, or the PostgreSQL server and database
+ * (never the password) and whether it answers. Never throws.
+ */
+export async function databaseCheck(database: DatabaseTarget, logger: Logger): Promise<PreflightCheck> {
+  const what = 'state database';
+  try {
+    return { status: 'ok', what, detail: await probeDatabase(database) };
+  } catch (err) {
+    const e = toPatchbotError(err);
+    logger.child({ subsystem: 'preflight' }).warn({ err: e, what }, 'preflight check failed');
+    // The operator reads this line: the host, the database and the fix (the user message would hide them).
+    return { status: 'fail', what, detail: e.operatorMessage };
   }
 }
 

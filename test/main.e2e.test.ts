@@ -150,8 +150,9 @@ describe('npm start (main) against the simulator', () => {
     }
     const { code, stdout, stderr } = await runMain({ ...awsEnv(), ...slackEnv(), ...files() });
     const lines = stdout.trim().split('\n');
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     for (const line of lines) expect(line).toMatch(/^OK {3}\S/);
+    expect(lines.at(-1)).toBe(`OK   state database: SQLite file ${files().PATCHBOT_DB} (created at the first start)`);
     expect(stdout).toMatch(
       /^OK {3}group PRD in main \(us-east-1\): baseline PRD-AL2Baseline, 9 instances report to patch group PRD$/m,
     );
@@ -163,6 +164,21 @@ describe('npm start (main) against the simulator', () => {
     expect(jsonLines(verbose.stderr).length).toBeGreaterThan(0);
     expect(verbose.stderr).not.toContain(BOT_TOKEN);
     expect(verbose.code).toBe(0);
+  });
+
+  it('checks a PostgreSQL database it cannot reach: host and database named, the password never', async () => {
+    const url = 'postgres://patchbot:pw-s3cret@127.0.0.1:1/patchbot_state';
+    const { code, stdout, stderr } = await runMain({
+      ...awsEnv(),
+      ...slackEnv(),
+      PATCHBOT_CONFIG: config,
+      PATCHBOT_DATABASE_URL: url,
+    });
+    expect(stdout).toMatch(
+      /^FAIL state database: state database patchbot_state on 127\.0\.0\.1:1 \(postgres:\/\/patchbot:\[redacted\]@127\.0\.0\.1:1\/patchbot_state\) cannot be reached: .*ECONNREFUSED.*Make sure PostgreSQL runs on 127\.0\.0\.1:1/m,
+    );
+    expect(stdout + stderr).not.toContain('pw-s3cret');
+    expect(code).toBe(1);
   });
 
   it('npm start with a bot token Slack refuses ends with the problem and the fix', async () => {

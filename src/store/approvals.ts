@@ -27,7 +27,10 @@ export class ApprovalRepository {
   add(operationId: string, userId: string): Promise<VoteOutcome> {
     return guarded(this.ctx.path, `recording an approval of ${operationId}`, () =>
       this.ctx.atomic(async ({ db }): Promise<VoteOutcome> => {
-        const row = await db.selectFrom('operations').select('status').where('id', '=', operationId).executeTakeFirst();
+        const read = db.selectFrom('operations').select('status').where('id', '=', operationId);
+        // SQLite's IMMEDIATE transaction already holds the write lock; on PostgreSQL the row lock keeps
+        // the operation pending until this vote is in (an approval waits for it, then sees the vote).
+        const row = await (this.ctx.backend === 'postgres' ? read.forUpdate() : read).executeTakeFirst();
         if (!row) return 'not_found';
         if (row.status !== 'pending') return 'not_pending';
         const inserted = await db

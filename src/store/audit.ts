@@ -70,7 +70,8 @@ const MAX_LIMIT = 1000;
 
 /**
  * The append-only audit log: who decided what, when. The database itself refuses UPDATE and DELETE
- * (SQLite: triggers of migration v1), so the rule holds for anything that writes to the file.
+ * (triggers of migration v1: on SQLite, and on PostgreSQL also TRUNCATE), so the rule holds for
+ * anything that writes to the database.
  */
 export class AuditRepository {
   constructor(private readonly ctx: StoreContext) {}

@@ -10,6 +10,8 @@ import type { PatchbotDatabase } from './schema';
 export interface StoreContext {
   /** The query builder: the store's own, or one bound to the transaction the repository belongs to. */
   db: Kysely<PatchbotDatabase>;
+  /** Which database the queries go to, for the few statements that differ (row locks). */
+  backend: 'sqlite' | 'postgres';
   /** The SQLite file, or the PostgreSQL database without its password; named in every StoreError. */
   path: string;
   clock: Clock;

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../clock';
-import { StoreError } from '../errors';
 import type { Logger } from '../logger';
 import { ApprovalRepository } from './approvals';
 import { AuditRepository } from './audit';
@@ -9,6 +8,8 @@ import type { StoreContext } from './context';
 import { isDriverError, storeFailure } from './failure';
 import { SqliteLease } from './lease';
 import type { Migration } from './migrations';
+import { openPostgres } from './pg';
+import type { PgMigration } from './pg-migrations';
 import { OperationRepository } from './operations';
 import { PollStateRepository } from './poll-state';
 import type { PatchbotDatabase } from './schema';
@@ -18,15 +19,16 @@ import { openSqlite } from './sqlite';
 import { rootContext } from './transactions';
 
 /*
- * The store: one asynchronous surface over one typed query layer (Kysely), for SQLite today and
- * PostgreSQL next (issue 16).
+ * The store: one asynchronous surface over one typed query layer (Kysely), for SQLite and
+ * PostgreSQL (issue 16).
  *
  * - `openStore(options)` → `Promise<Store>`. Backend `sqlite` (the default): a file path as ever,
  *   opened through better-sqlite3 with WAL, the busy timeout, the migrations in `PRAGMA
  *   user_version` (raw SQL through the driver, before Kysely starts), the write-once check and
  *   `checkFile`; every failure a StoreError naming the file and the fix. Backend `postgres`: a URL
- *   (`PATCHBOT_DATABASE_URL`), node-postgres's pool under Kysely's PostgresDialect, with its own
- *   migration list equivalent to the SQLite one; not wired yet, so asking for it fails at start.
+ *   (`PATCHBOT_DATABASE_URL`), node-postgres's pool under Kysely's PostgresDialect (pg.ts), with its
+ *   own migration list equivalent to the SQLite one (pg-migrations.ts) and its own error mapping
+ *   (pg-failure.ts); `checkFile` does nothing there.
  * - Every repository method keeps its name, parameters and result, and returns a Promise of it.
  *   Queries are written with Kysely's builder against `PatchbotDatabase` (schema.ts), in SQL both
  *   backends speak: `status IN (...)`, `INSERT ... ON CONFLICT`, `UPDATE ... RETURNING` (SQLite
@@ -66,6 +68,10 @@ export interface SqliteStoreOptions extends CommonOptions {
 export interface PostgresStoreOptions extends CommonOptions {
   backend: 'postgres';
   url: string;
+  /** TLS: the CA bundle (PATCHBOT_DATABASE_CA_FILE); sslmode and the like may also be given in the URL. */
+  ssl?: { ca: string };
+  /** Test seam: a different migration list. */
+  migrations?: readonly PgMigration[];
 }
 
 /** How to open the state database. */
@@ -109,24 +115,17 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /** Opens (creating if needed) and migrates the state database; every failure is a StoreError naming where and the fix. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  if (options.backend === 'postgres') {
-    throw new StoreError(
-      'state database: PostgreSQL (PATCHBOT_DATABASE_URL) is not available in this build of patchbot; unset it to use the SQLite file (PATCHBOT_DB)',
-      { problem: 'other' },
-    );
-  }
   const logger = options.logger.child({ subsystem: 'store' });
-  const opened = openSqlite({
-    path: options.path,
-    logger,
-    busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
-    ...(options.migrations ? { migrations: options.migrations } : {}),
-  });
-  const root = rootContext(opened.kysely, {
-    path: options.path,
+  const backend = await openBackend(options, logger);
+  const root = rootContext(backend.kysely, {
+    backend: backend.backend,
+    path: backend.path,
     clock: options.clock ?? systemClock,
     logger,
-    begin: 'begin immediate',
+    // PostgreSQL's default READ COMMITTED is enough: every compare-and-set is one conditional
+    // UPDATE, which waits for a concurrent writer's row lock and then re-checks its WHERE on the
+    // row as committed, so of two racing writers exactly one matches (see operations.ts).
+    begin: backend.backend === 'sqlite' ? 'begin immediate' : 'begin',
   });
   const seen = { admitted: 0 };
   const bind = (ctx: StoreContext): StoreTx => ({
@@ -143,23 +142,70 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       return await ctx.atomic((txCtx) => fn(bind(txCtx)));
     } catch (err) {
       // Only the driver's own errors become StoreErrors; the caller's errors pass through untouched.
-      if (isDriverError(err)) throw storeFailure(options.path, 'a transaction', err);
+      if (isDriverError(err)) throw storeFailure(backend.path, 'a transaction', err);
       throw err;
     }
   };
 
   let closed = false;
   return {
+    backend: backend.backend,
+    path: backend.path,
+    kysely: backend.kysely,
+    sqlite: backend.sqlite,
+    ...bind(root),
+    // The row lease is portable as it is: one INSERT ... ON CONFLICT DO UPDATE ... WHERE, atomic on both.
+    lease: new SqliteLease(root, backend.checkFile),
+    checkFile: backend.checkFile,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await backend.close();
+    },
+  };
+}
+
+/** One opened backend, as openStore uses it. */
+interface OpenedBackend {
+  backend: 'sqlite' | 'postgres';
+  path: string;
+  kysely: Kysely<PatchbotDatabase>;
+  sqlite: Database.Database | undefined;
+  checkFile(): void;
+  close(): Promise<void>;
+}
+
+async function openBackend(options: OpenStoreOptions, logger: Logger): Promise<OpenedBackend> {
+  if (options.backend === 'postgres') {
+    const opened = await openPostgres({
+      url: options.url,
+      logger,
+      ...(options.ssl ? { ssl: options.ssl } : {}),
+      ...(options.migrations ? { migrations: options.migrations } : {}),
+    });
+    return {
+      backend: 'postgres',
+      path: opened.where,
+      kysely: opened.kysely,
+      sqlite: undefined,
+      checkFile: () => undefined,
+      // Kysely's destroy ends the pool it was given.
+      close: () => opened.kysely.destroy(),
+    };
+  }
+  const opened = openSqlite({
+    path: options.path,
+    logger,
+    busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    ...(options.migrations ? { migrations: options.migrations } : {}),
+  });
+  return {
     backend: 'sqlite',
     path: options.path,
     kysely: opened.kysely,
     sqlite: opened.sqlite,
-    ...bind(root),
-    lease: new SqliteLease(root, opened.checkFile),
     checkFile: opened.checkFile,
     async close() {
-      if (closed) return;
-      closed = true;
       await opened.kysely.destroy();
       // Kysely closes the driver only if it ever ran a query.
       if (opened.sqlite.open) opened.sqlite.close();

@@ -1,14 +1,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PatchbotError, StoreError, type StoreProblem } from '../errors';
+import { isPgDriverError, isPostgresTarget, pgFailure } from './pg-failure';
 
 /**
- * Turns a driver error into a StoreError whose message names the database file, the cause in
+ * Turns a driver error into a StoreError whose message names the database file (or PostgreSQL
+ * database, see pg-failure.ts), the cause in
  * words (corrupt, read-only, locked, missing directory, disk) and the fix, so the operator reading
  * the log or the start-up line knows what to do without looking up SQLite result codes.
  */
 export function storeFailure(path: string, what: string, err: unknown): PatchbotError {
   if (err instanceof PatchbotError) return err;
+  // On PostgreSQL the store's `path` is its masked URL (see pg-failure.ts).
+  if (isPostgresTarget(path)) return pgFailure(path, what, err);
   const code = errorCode(err);
   const reason = err instanceof Error ? err.message : String(err);
   const problem = problemOf(code, path);
@@ -27,9 +31,9 @@ export async function guarded<T>(path: string, what: string, fn: () => Promise<T
   }
 }
 
-/** Whether `err` came from the database driver (a SQLite result code), not from a caller's own code. */
+/** Whether `err` came from a database driver (a SQLite result code, node-postgres), not from a caller's own code. */
 export function isDriverError(err: unknown): boolean {
-  return errorCode(err).startsWith('SQLITE_');
+  return errorCode(err).startsWith('SQLITE_') || isPgDriverError(err);
 }
 
 function errorCode(err: unknown): string {
@@ -38,6 +42,9 @@ function errorCode(err: unknown): string {
 
 /** The cause in the operator's words, after the path: "state database /data/patchbot.db is read-only: …". */
 const DESCRIBED: Record<StoreProblem, string> = {
+  unreachable: 'cannot be reached',
+  'access-denied': 'refused access',
+  'missing-database': 'does not exist',
   corrupt: 'is corrupt or not an SQLite database',
   'read-only': 'is read-only (the file, its -wal/-shm files or its directory cannot be written)',
   locked: 'is locked by another process',

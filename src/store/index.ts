@@ -34,6 +34,8 @@ export {
 } from './snapshots';
 export { PollStateRepository, type DigestRecord, type NewSeenExecution, type SeenExecution } from './poll-state';
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
+export { probeDatabase, type DatabaseTarget } from './probe';
+export { OPERATIONS_CHANNEL, PG_MIGRATIONS, type PgMigration } from './pg-migrations';
 export { isOperationId, newOperationId, normalizeOperationId } from './ids';
 export { SqliteLease } from './lease';
 export type { PatchbotDatabase } from './schema';

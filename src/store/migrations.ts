@@ -4,9 +4,8 @@ import type { Logger } from '../logger';
 
 /**
  * The SQLite schema migrations, raw SQL run through better-sqlite3 before the query layer starts
- * (so existing files upgrade exactly as before). PostgreSQL will have its own list, step for step
- * equivalent (same tables and columns as schema.ts, text times and JSON, the audit log's
- * append-only rule as a trigger or by revoking UPDATE and DELETE), kept in its own version table.
+ * (so existing files upgrade exactly as before). PostgreSQL has its own list, step for step
+ * equivalent, in its own version table (pg-migrations.ts): add a step to both lists together.
  * The database's `PRAGMA user_version` is the number of the last migration
  * applied; each migration runs once, in its own IMMEDIATE transaction that also bumps the version,
  * so a crash mid-migration leaves the previous schema intact and two bots starting at once cannot

@@ -27,6 +27,7 @@ import type { PatchbotDatabase } from './schema';
 
 /** What a backend tells the transaction code. */
 export interface BackendInfo {
+  backend: 'sqlite' | 'postgres';
   path: string;
   clock: Clock;
   logger: Logger;
@@ -84,6 +85,7 @@ function transactionContext(
   names: { next: number },
 ): StoreContext {
   const ctx: StoreContext = {
+    backend: backend.backend,
     path: backend.path,
     clock: backend.clock,
     logger: backend.logger,

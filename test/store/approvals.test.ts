@@ -1,8 +1,9 @@
-import { pendingInstall, testStore } from './helpers';
+import { describeBackends } from '../support/backends';
+import { pendingInstall } from './helpers';
 
-describe('ApprovalRepository', () => {
+describeBackends('ApprovalRepository', ({ open }) => {
   it('counts each approver once, only while the operation is pending', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     const op = await store.operations.create(pendingInstall(clock));
     expect(await store.approvals.add(op.id, 'U2')).toBe('recorded');
     expect(await store.approvals.add(op.id, 'U2')).toBe('duplicate');

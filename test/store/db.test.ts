@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { openStore } from '../../src/store';
+import { describeBackends } from '../support/backends';
 import { pendingInstall, tempDir, testStore } from './helpers';
 import { ManualClock } from '../../src/clock';
 
@@ -128,8 +129,31 @@ describe('openStore', () => {
     await expect(openStore({ path: '', logger: silentLogger() })).rejects.toThrow(StoreError);
   });
 
-  it('runs a transaction and its audit entry together, rolling both back on error', async () => {
+  it('serializes transactions of one process on its one connection', async () => {
     const { store, clock } = await testStore();
+    const op = await store.operations.create(pendingInstall(clock));
+    const order: string[] = [];
+    const slow = store.transaction(async (tx) => {
+      order.push('a:start');
+      await new Promise((r) => setTimeout(r, 20));
+      await tx.operations.update(op.id, { messageTs: 'a' });
+      order.push('a:end');
+    });
+    const fast = store.transaction(async (tx) => {
+      order.push('b:start');
+      await tx.operations.update(op.id, { messageTs: 'b' });
+      order.push('b:end');
+    });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['a:start', 'a:end', 'b:start', 'b:end']);
+    expect((await store.operations.get(op.id))?.messageTs).toBe('b');
+    await store.close();
+  });
+});
+
+describeBackends('transactions', ({ open }) => {
+  it('runs a transaction and its audit entry together, rolling both back on error', async () => {
+    const { store, clock } = await open();
     const op = await store.operations.create(pendingInstall(clock));
     await expect(
       store.transaction(async (tx) => {
@@ -152,7 +176,7 @@ describe('openStore', () => {
   });
 
   it('nests a transaction as a savepoint: a caught inner failure rolls back the inner writes only', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     const op = await store.operations.create(pendingInstall(clock));
     await store.transaction(async (tx) => {
       await tx.audit.append({ actor: 'U2', action: 'operation.approval_recorded', operationId: op.id });
@@ -169,33 +193,12 @@ describe('openStore', () => {
   });
 
   it('refuses a query on the store itself inside one of its transactions, which would wait forever', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     const op = await store.operations.create(pendingInstall(clock));
     await expect(store.transaction(() => store.operations.get(op.id))).rejects.toThrow(/use the transaction/);
     await expect(store.transaction(() => store.transaction(async () => 1))).rejects.toThrow(/use the transaction/);
     // Outside the transaction the store answers again.
     expect((await store.operations.get(op.id))?.status).toBe('pending');
-    await store.close();
-  });
-
-  it('serializes transactions of one process on its one connection', async () => {
-    const { store, clock } = await testStore();
-    const op = await store.operations.create(pendingInstall(clock));
-    const order: string[] = [];
-    const slow = store.transaction(async (tx) => {
-      order.push('a:start');
-      await new Promise((r) => setTimeout(r, 20));
-      await tx.operations.update(op.id, { messageTs: 'a' });
-      order.push('a:end');
-    });
-    const fast = store.transaction(async (tx) => {
-      order.push('b:start');
-      await tx.operations.update(op.id, { messageTs: 'b' });
-      order.push('b:end');
-    });
-    await Promise.all([slow, fast]);
-    expect(order).toEqual(['a:start', 'a:end', 'b:start', 'b:end']);
-    expect((await store.operations.get(op.id))?.messageTs).toBe('b');
     await store.close();
   });
 });

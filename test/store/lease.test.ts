@@ -1,28 +1,20 @@
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ManualClock } from '../../src/clock';
-import { silentLogger } from '../../src/logger';
-import { openStore, type Store } from '../../src/store';
-import { tempDir } from './helpers';
+import type { Store } from '../../src/store';
+import { describeBackends, type StorePlace } from '../support/backends';
 
-/** The work lease in SQLite: take, renew, lose on expiry, give up, and a compare-and-set that one process wins. */
-describe('SqliteLease', () => {
-  const tmp = tempDir();
-  afterAll(async () => tmp.cleanup());
+/** The work lease as a row: take, renew, lose on expiry, give up, and a compare-and-set that one process wins. */
+describeBackends('SqliteLease', ({ place, openAt }) => {
   const TTL = 15_000;
 
-  async function twoOnOneFile(name: string): Promise<{ a: Store; b: Store; clock: ManualClock }> {
+  async function twoOnOneFile(): Promise<{ a: Store; b: Store; clock: ManualClock }> {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
-    const path = join(tmp.dir, name);
-    return {
-      a: await openStore({ path, logger: silentLogger(), clock }),
-      b: await openStore({ path, logger: silentLogger(), clock }),
-      clock,
-    };
+    const at = place();
+    return { a: await openAt(at, { clock }), b: await openAt(at, { clock }), clock };
   }
 
   it('takes a free lease, renews it, and refuses it to another holder until it expires', async () => {
-    const { a, b, clock } = await twoOnOneFile('take.db');
+    const { a, b, clock } = await twoOnOneFile();
     expect(await a.lease.current()).toBeUndefined();
     const first = await a.lease.acquire('A', TTL);
     expect(first).toEqual({
@@ -45,7 +37,7 @@ describe('SqliteLease', () => {
   });
 
   it('is lost on expiry: another holder takes it (a new epoch) and the old holder cannot renew', async () => {
-    const { a, b, clock } = await twoOnOneFile('expiry.db');
+    const { a, b, clock } = await twoOnOneFile();
     await a.lease.acquire('A', TTL);
     clock.advance(TTL);
     const taken = await b.lease.acquire('B', TTL);
@@ -60,7 +52,7 @@ describe('SqliteLease', () => {
   });
 
   it('is given up on release, so another holder takes it at once; a release by a non-holder changes nothing', async () => {
-    const { a, b, clock } = await twoOnOneFile('release.db');
+    const { a, b, clock } = await twoOnOneFile();
     await a.lease.acquire('A', TTL);
     await b.lease.release('B');
     expect((await b.lease.acquire('B', TTL)).held).toBe(false);
@@ -74,17 +66,17 @@ describe('SqliteLease', () => {
   it('threads racing for an expired lease on one file: exactly one wins each file', async () => {
     // Workers use the wall clock; leases set up on a clock far in the past are expired for them.
     const past = new ManualClock('2020-01-01T00:00:00.000Z');
-    const paths = Array.from({ length: 10 }, (_, i) => join(tmp.dir, `race-${i}.db`));
-    for (const path of paths) {
-      const s = await openStore({ path, logger: silentLogger(), clock: past });
+    const places = Array.from({ length: 10 }, () => place());
+    for (const at of places) {
+      const s = await openAt(at, { clock: past });
       await s.lease.acquire('old-leader', TTL);
       await s.close();
     }
-    const holders = await raceForLeases(paths, 6);
-    for (const path of paths) {
-      const winners = holders.filter((h) => h.path === path && h.held);
+    const holders = await raceForLeases(places, 6);
+    for (const [i, at] of places.entries()) {
+      const winners = holders.filter((h) => h.place === i && h.held);
       expect(winners).toHaveLength(1);
-      const s = await openStore({ path, logger: silentLogger() });
+      const s = await openAt(at);
       expect(await s.lease.current()).toMatchObject({ holder: winners[0]?.holder, epoch: 2 });
       await s.close();
     }
@@ -99,7 +91,7 @@ const { openStore } = require(workerData.storeModule);
 const { silentLogger } = require(workerData.loggerModule);
 (async () => {
   const stores = [];
-  for (const path of workerData.paths) stores.push(await openStore({ path, logger: silentLogger() }));
+  for (const at of workerData.places) stores.push(await openStore({ ...at, logger: silentLogger() }));
   const go = new Int32Array(workerData.go);
   parentPort.postMessage({ type: 'ready' });
   Atomics.wait(go, 0, 0);
@@ -107,9 +99,9 @@ const { silentLogger } = require(workerData.loggerModule);
   for (const [i, store] of stores.entries()) {
     try {
       const attempt = await store.lease.acquire(workerData.holder, 60000);
-      out.push({ path: workerData.paths[i], holder: workerData.holder, held: attempt.held });
+      out.push({ place: workerData.indexes[i], holder: workerData.holder, held: attempt.held });
     } catch (err) {
-      out.push({ path: workerData.paths[i], holder: workerData.holder, held: false, error: String(err && err.message) });
+      out.push({ place: workerData.indexes[i], holder: workerData.holder, held: false, error: String(err && err.message) });
     }
   }
   for (const store of stores) await store.close();
@@ -118,22 +110,25 @@ const { silentLogger } = require(workerData.loggerModule);
 `;
 
 interface Outcome {
-  path: string;
+  /** The index of the place in the list raced over. */
+  place: number;
   holder: string;
   held: boolean;
   error?: string;
 }
 
-/** `n` threads, each with its own connection to every file, released at once to take each lease. */
-async function raceForLeases(paths: string[], n: number): Promise<Outcome[]> {
+/** `n` threads, each with its own connection to every database, released at once to take each lease. */
+async function raceForLeases(places: StorePlace[], n: number): Promise<Outcome[]> {
   const go = new SharedArrayBuffer(4);
   const handles = Array.from({ length: n }, (_, i) => {
     // Each thread visits the files in its own order, so the races interleave differently.
-    const order = i % 2 === 0 ? paths : [...paths].reverse();
+    const indexes = places.map((_, k) => k);
+    const order = i % 2 === 0 ? indexes : indexes.reverse();
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
-        paths: order,
+        places: order.map((k) => places[k]),
+        indexes: order,
         go,
         holder: `worker-${i}`,
         tsxApi: require.resolve('tsx/cjs/api'),

@@ -1,10 +1,11 @@
 import { ConflictError, NotFoundError, PatchbotError, StoreError } from '../../src/errors';
 import { isOperationId } from '../../src/store';
-import { pendingInstall, testStore } from './helpers';
+import { describeBackends } from '../support/backends';
+import { pendingInstall } from './helpers';
 
-describe('OperationRepository', () => {
+describeBackends('OperationRepository', ({ open, exec }) => {
   it('creates an operation with a typeable id and reads it back with its JSON intact', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     const plan = {
       instances: [{ id: 'i-0abc', name: 'web-1' }],
       patches: [{ id: 'KB1', severity: 'Critical', missing: 3 }],
@@ -37,7 +38,7 @@ describe('OperationRepository', () => {
   });
 
   it('round-trips commands, result and error through update, bumping version', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     const op = await store.operations.create({
       kind: 'scan',
       group: 'STG',
@@ -80,13 +81,13 @@ describe('OperationRepository', () => {
   });
 
   it('update of an unknown operation is NotFound', async () => {
-    const { store } = await testStore();
+    const { store } = await open();
     await expect(store.operations.update('op-000000', { messageTs: '1' })).rejects.toThrow(NotFoundError);
     await store.close();
   });
 
   it('refuses a pending operation without expiry and an unknown kind', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     await expect(store.operations.create(pendingInstall(clock, { expiresAt: undefined }))).rejects.toThrow(
       /needs expiresAt/,
     );
@@ -101,14 +102,14 @@ describe('OperationRepository', () => {
 
   it('draws a new id when one collides', async () => {
     const ids = ['op-aaaaaa', 'op-aaaaaa', 'op-bbbbbb'];
-    const { store, clock } = await testStore({ newOperationId: () => ids.shift() ?? 'op-cccccc' });
+    const { store, clock } = await open({ newOperationId: () => ids.shift() ?? 'op-cccccc' });
     expect((await store.operations.create(pendingInstall(clock))).id).toBe('op-aaaaaa');
     expect((await store.operations.create(pendingInstall(clock))).id).toBe('op-bbbbbb');
     await store.close();
   });
 
   it('gives up with a StoreError when ids keep colliding', async () => {
-    const { store, clock } = await testStore({ newOperationId: () => 'op-aaaaaa' });
+    const { store, clock } = await open({ newOperationId: () => 'op-aaaaaa' });
     await store.operations.create(pendingInstall(clock));
     await expect(store.operations.create(pendingInstall(clock))).rejects.toThrow(StoreError);
     await store.close();
@@ -116,7 +117,7 @@ describe('OperationRepository', () => {
 
   describe('transition', () => {
     it('moves along the lifecycle, bumping version and setting finishedAt only at the end', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const op = await store.operations.create(pendingInstall(clock));
       clock.advance(60_000);
       const approved = await store.operations.transition(op.id, { from: 'pending', to: 'approved' });
@@ -139,7 +140,7 @@ describe('OperationRepository', () => {
     });
 
     it('returns undefined, and changes nothing, when the status is no longer in from', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const op = await store.operations.create(pendingInstall(clock));
       expect(await store.operations.transition(op.id, { from: 'pending', to: 'approved' })).toBeDefined();
       // A second Approve click: lost the race, nothing happens.
@@ -150,7 +151,7 @@ describe('OperationRepository', () => {
     });
 
     it('accepts several from-statuses (cancel from pending or approved)', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const a = await store.operations.create(pendingInstall(clock));
       const b = await store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
       for (const op of [a, b]) {
@@ -166,7 +167,7 @@ describe('OperationRepository', () => {
     });
 
     it('throws ConflictError when the lifecycle forbids the move, whatever the current status', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const op = await store.operations.create(pendingInstall(clock));
       await expect(store.operations.transition(op.id, { from: 'pending', to: 'sending' })).rejects.toThrow(
         ConflictError,
@@ -183,7 +184,7 @@ describe('OperationRepository', () => {
     });
 
     it('throws NotFoundError for an unknown id', async () => {
-      const { store } = await testStore();
+      const { store } = await open();
       await expect(store.operations.transition('op-000000', { from: 'approved', to: 'sending' })).rejects.toThrow(
         NotFoundError,
       );
@@ -193,7 +194,7 @@ describe('OperationRepository', () => {
 
   describe('expireDue', () => {
     it('expires only pending operations at or past their expiry, once', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const early = await store.operations.create(
         pendingInstall(clock, { expiresAt: new Date('2026-03-01T11:00:00.000Z') }),
       );
@@ -224,7 +225,7 @@ describe('OperationRepository', () => {
     });
 
     it('uses the clock when no time is given', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const op = await store.operations.create(pendingInstall(clock));
       expect(await store.operations.expireDue()).toEqual([]);
       clock.advance(4 * 3600_000);
@@ -235,7 +236,7 @@ describe('OperationRepository', () => {
 
   describe('listing', () => {
     it('listUnfinished returns approved, sending and running, oldest first', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const make = async () => {
         clock.advance(1000);
         return await store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
@@ -261,7 +262,7 @@ describe('OperationRepository', () => {
     });
 
     it('listRecent is newest first, filters by group, kind and status, and honours the limit', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const ids: string[] = [];
       for (const [group, kind] of [
         ['STG', 'install'],
@@ -297,7 +298,7 @@ describe('OperationRepository', () => {
     });
 
     it('orders operations created in the same millisecond by insertion', async () => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const a = await store.operations.create(pendingInstall(clock));
       const b = await store.operations.create(pendingInstall(clock));
       expect((await store.operations.listRecent({ limit: 2 })).map((o) => o.id)).toEqual([b.id, a.id]);
@@ -313,11 +314,12 @@ describe('OperationRepository', () => {
       ['created_at', `'yesterday'`, /created_at/],
       ['error', `'{"code":1}'`, /error/],
     ])('a bad %s column', async (column, value, pattern) => {
-      const { store, clock } = await testStore();
+      const { store, clock } = await open();
       const op = await store.operations.create(pendingInstall(clock));
-      // The json_valid CHECK guards writes through SQL too; drop it for this test by writing around it.
-      store.sqlite!.pragma('ignore_check_constraints = ON');
-      store.sqlite!.prepare(`UPDATE operations SET ${column} = ${value} WHERE id = ?`).run(op.id);
+      // The JSON CHECK guards writes through SQL too; drop it for this test by writing around it.
+      if (store.sqlite) store.sqlite.pragma('ignore_check_constraints = ON');
+      else await exec(store, `ALTER TABLE operations DROP CONSTRAINT IF EXISTS operations_${column}_check`);
+      await exec(store, `UPDATE operations SET ${column} = ${value} WHERE id = '${op.id}'`);
       let thrown: unknown;
       try {
         await store.operations.get(op.id);
@@ -327,7 +329,7 @@ describe('OperationRepository', () => {
       expect(thrown).toBeInstanceOf(StoreError);
       expect((thrown as Error).message).toMatch(pattern);
       expect((thrown as Error).message).toContain(op.id);
-      expect((thrown as Error).message).toContain(':memory:');
+      expect((thrown as Error).message).toContain(store.path);
       await store.close();
     });
   });

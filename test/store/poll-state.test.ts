@@ -1,16 +1,21 @@
+import { sql } from 'kysely';
 import { MIGRATIONS, schemaVersion } from '../../src/store';
-import { testStore } from './helpers';
+import { describeBackends } from '../support/backends';
 
-describe('poll state (migration v3)', () => {
+describeBackends('poll state (migration v3)', ({ open }) => {
   it('is part of the latest schema', async () => {
-    const { store } = await testStore();
+    const { store } = await open();
     expect(MIGRATIONS.map((m) => m.version)).toContain(3);
-    expect(schemaVersion(store.sqlite!)).toBe(MIGRATIONS.length);
+    if (store.sqlite) expect(schemaVersion(store.sqlite)).toBe(MIGRATIONS.length);
+    else {
+      const { rows } = await sql<{ v: number }>`SELECT max(version) AS v FROM schema_migrations`.execute(store.kysely);
+      expect(rows[0]?.v).toBe(MIGRATIONS.length);
+    }
     await store.close();
   });
 
   it('window executions: baseline on first poll, markSeen once, listed by end time', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     const base = {
       scope: 's',
       region: 'r',
@@ -49,7 +54,7 @@ describe('poll state (migration v3)', () => {
   });
 
   it('digests: the last one per channel', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     expect(await store.pollState.lastDigest('C1')).toBeUndefined();
     await store.pollState.recordDigest('C1', { groups: [{ group: 'PRD', compliant: 1 }] });
     clock.advance(60_000);
@@ -64,7 +69,7 @@ describe('poll state (migration v3)', () => {
   });
 
   it('compliance polls: first and last poll per group, scope and region', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     expect(await store.pollState.compliancePolledAt('PRD', 's', 'r')).toBeUndefined();
     const first = clock.now();
     await store.pollState.markCompliancePolled('PRD', 's', 'r');

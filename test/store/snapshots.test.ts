@@ -4,7 +4,8 @@ import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { MIGRATIONS, openStore, type NewSnapshotEntry } from '../../src/store';
 import { migrate } from '../../src/store/migrations';
-import { tempDir, testStore } from './helpers';
+import { describeBackends } from '../support/backends';
+import { tempDir } from './helpers';
 
 function entry(
   instanceId: string,
@@ -33,9 +34,9 @@ function entry(
   };
 }
 
-describe('compliance snapshots', () => {
+describeBackends('compliance snapshots', ({ open, exec }) => {
   it('round-trips rows per group and scope', async () => {
-    const { store } = await testStore();
+    const { store } = await open();
     expect(await store.snapshots.count('PRD')).toBe(0);
     await store.snapshots.upsert([
       entry('i-1', '2026-03-01T08:00:00.000Z'),
@@ -53,7 +54,7 @@ describe('compliance snapshots', () => {
   });
 
   it('never replaces newer SSM data with older, nor a known state with none', async () => {
-    const { store, clock } = await testStore();
+    const { store, clock } = await open();
     await store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z', { missing: 1 })]);
     clock.advance(1000);
     expect(await store.snapshots.upsert([entry('i-1', '2026-03-01T07:00:00.000Z', { missing: 9 })])).toBe(0);
@@ -76,7 +77,7 @@ describe('compliance snapshots', () => {
   });
 
   it('replaceScope drops instances that left the scope and keeps other scopes', async () => {
-    const { store } = await testStore();
+    const { store } = await open();
     await store.snapshots.upsert([entry('i-1', null), entry('i-2', null), entry('i-9', null, { scope: 'partner' })]);
     await store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-2', null), entry('i-3', null)]);
     expect((await store.snapshots.forGroup('PRD')).map((e) => `${e.scope}/${e.instanceId}`)).toEqual([
@@ -93,13 +94,15 @@ describe('compliance snapshots', () => {
   });
 
   it('a corrupt row fails loudly, naming the instance and the fix', async () => {
-    const { store } = await testStore();
+    const { store } = await open();
     await store.snapshots.upsert([entry('i-1', null)]);
-    store.sqlite!.prepare(`UPDATE compliance_snapshots SET missing_patches = '[{"title":1}]'`).run();
+    await exec(store, `UPDATE compliance_snapshots SET missing_patches = '[{"title":1}]'`);
     await expect(store.snapshots.forGroup('PRD')).rejects.toThrow(/instance i-1 is corrupt.*missing_patches/);
     await store.close();
   });
+});
 
+describe('compliance snapshots on an older SQLite file', () => {
   it('migrates a version-1 database to version 2 without touching its operations', async () => {
     const tmp = tempDir();
     try {

@@ -69,6 +69,8 @@ export async function startHarness(
     /** `socket`: the stand-in and the bot speak Socket Mode (the driver delivers over the bot's socket); `http` by default. */
     slackMode?: 'http' | 'socket';
     logger?: BotOptions['logger'];
+    /** The state database (e.g. PostgreSQL); a fresh SQLite file at `dbPath` by default. */
+    database?: BotOptions['database'];
   } = {},
 ): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
@@ -96,6 +98,7 @@ export async function startHarness(
             apiUrl: slack.apiUrl,
           },
       dbPath,
+      ...(options.database ? { database: options.database } : {}),
       port: 0,
       host: '127.0.0.1',
       logger: options.logger ?? silentLogger(),

@@ -1,0 +1,268 @@
+import type { PoolClient } from 'pg';
+import { StoreError } from '../errors';
+import type { Logger } from '../logger';
+
+/**
+ * The PostgreSQL schema migrations: the SQLite list's equivalent, step for step (same tables,
+ * columns and indexes as schema.ts; times ISO-8601 UTC text and JSON as text, so both backends'
+ * rows decode through the same code). Text columns that are ordered or compared use the "C"
+ * collation, which orders by bytes as SQLite's BINARY does, whatever the database's locale.
+ * `rowid` is an identity column on the tables whose insertion order the repositories rely on.
+ *
+ * Applied versions are rows of `schema_migrations`. Each step runs in its own transaction that
+ * first takes a transaction-level advisory lock on a fixed key, so of two replicas starting at once
+ * one applies the step and the other waits, then finds it done. Never edit a released step: add one.
+ */
+
+/** One PostgreSQL schema step; versions run 1, 2, 3... like the SQLite list's. */
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The channel the operations trigger notifies with an operation's id after every insert or update. */
+export const OPERATIONS_CHANNEL = 'patchbot_operations';
+
+/** The advisory lock key every migration transaction takes (an arbitrary fixed number: "patchbot"). */
+const MIGRATION_LOCK_KEY = 0x7061746368626f74n;
+
+const v1: PgMigration = {
+  version: 1,
+  name: 'operations, approvals and audit log',
+  sql: `
+    CREATE TABLE operations (
+      rowid        BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+      id           TEXT PRIMARY KEY,
+      kind         TEXT NOT NULL,
+      group_name   TEXT NOT NULL,
+      status       TEXT NOT NULL,
+      requested_by TEXT NOT NULL,
+      channel      TEXT NOT NULL,
+      message_ts   TEXT,
+      params       TEXT NOT NULL CHECK (params::jsonb IS NOT NULL),
+      plan         TEXT CHECK (plan IS NULL OR plan::jsonb IS NOT NULL),
+      commands     TEXT NOT NULL CHECK (commands::jsonb IS NOT NULL),
+      result       TEXT CHECK (result IS NULL OR result::jsonb IS NOT NULL),
+      error        TEXT CHECK (error IS NULL OR error::jsonb IS NOT NULL),
+      created_at   TEXT COLLATE "C" NOT NULL,
+      updated_at   TEXT COLLATE "C" NOT NULL,
+      expires_at   TEXT COLLATE "C",
+      finished_at  TEXT COLLATE "C",
+      version      INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX operations_status ON operations (status, expires_at);
+    CREATE INDEX operations_created ON operations (created_at);
+    CREATE INDEX operations_group_created ON operations (group_name, created_at);
+
+    CREATE TABLE approvals (
+      rowid        BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+      operation_id TEXT NOT NULL REFERENCES operations (id),
+      user_id      TEXT NOT NULL,
+      approved_at  TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (operation_id, user_id)
+    );
+
+    CREATE TABLE audit_log (
+      id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      at           TEXT COLLATE "C" NOT NULL,
+      actor        TEXT NOT NULL,
+      action       TEXT NOT NULL,
+      operation_id TEXT,
+      group_name   TEXT,
+      detail       TEXT CHECK (detail IS NULL OR detail::jsonb IS NOT NULL)
+    );
+    CREATE INDEX audit_log_operation ON audit_log (operation_id, id);
+    CREATE INDEX audit_log_group ON audit_log (group_name, id);
+    -- Append-only is enforced by the database, for anything that connects to it.
+    CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+    CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+      FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+    CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+      FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+    -- Every write to an operation is announced, so the leader picks up an approval at once.
+    CREATE FUNCTION operations_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_notify('${OPERATIONS_CHANNEL}', NEW.id); RETURN NULL; END $$;
+    CREATE TRIGGER operations_notify AFTER INSERT OR UPDATE ON operations
+      FOR EACH ROW EXECUTE FUNCTION operations_notify();
+  `,
+};
+
+const v2: PgMigration = {
+  version: 2,
+  name: 'compliance snapshots',
+  sql: `
+    CREATE TABLE compliance_snapshots (
+      group_name           TEXT COLLATE "C" NOT NULL,
+      scope                TEXT COLLATE "C" NOT NULL,
+      region               TEXT COLLATE "C" NOT NULL,
+      instance_id          TEXT COLLATE "C" NOT NULL,
+      name                 TEXT,
+      ping_status          TEXT,
+      operation            TEXT,
+      operation_end_time   TEXT COLLATE "C",
+      missing_count        INTEGER NOT NULL,
+      failed_count         INTEGER NOT NULL,
+      pending_reboot_count INTEGER NOT NULL,
+      critical_count       INTEGER NOT NULL,
+      security_count       INTEGER NOT NULL,
+      other_count          INTEGER NOT NULL,
+      missing_patches      TEXT NOT NULL CHECK (missing_patches::jsonb IS NOT NULL),
+      updated_at           TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (group_name, scope, region, instance_id)
+    );
+  `,
+};
+
+const v3: PgMigration = {
+  version: 3,
+  name: 'poller state: compliance polls, window executions seen, digests',
+  sql: `
+    CREATE TABLE compliance_polls (
+      group_name      TEXT COLLATE "C" NOT NULL,
+      scope           TEXT COLLATE "C" NOT NULL,
+      region          TEXT COLLATE "C" NOT NULL,
+      first_polled_at TEXT COLLATE "C" NOT NULL,
+      last_polled_at  TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (group_name, scope, region)
+    );
+
+    CREATE TABLE window_polls (
+      scope           TEXT COLLATE "C" NOT NULL,
+      region          TEXT COLLATE "C" NOT NULL,
+      window_id       TEXT COLLATE "C" NOT NULL,
+      first_polled_at TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (scope, region, window_id)
+    );
+
+    CREATE TABLE window_executions_seen (
+      scope        TEXT COLLATE "C" NOT NULL,
+      region       TEXT COLLATE "C" NOT NULL,
+      window_id    TEXT COLLATE "C" NOT NULL,
+      execution_id TEXT COLLATE "C" NOT NULL,
+      seen_at      TEXT COLLATE "C" NOT NULL,
+      window_name  TEXT,
+      status       TEXT,
+      start_time   TEXT COLLATE "C",
+      end_time     TEXT COLLATE "C",
+      groups       TEXT NOT NULL DEFAULT '[]' CHECK (groups::jsonb IS NOT NULL),
+      baseline     INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (scope, region, window_id, execution_id)
+    );
+    CREATE INDEX window_executions_seen_end ON window_executions_seen (end_time);
+
+    CREATE TABLE digests (
+      id      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      channel TEXT COLLATE "C" NOT NULL,
+      sent_at TEXT COLLATE "C" NOT NULL,
+      data    TEXT NOT NULL CHECK (data::jsonb IS NOT NULL)
+    );
+    CREATE INDEX digests_channel_sent ON digests (channel, sent_at);
+  `,
+};
+
+const v4: PgMigration = {
+  version: 4,
+  name: 'leases: one process does the work',
+  sql: `
+    CREATE TABLE leases (
+      name        TEXT PRIMARY KEY,
+      holder      TEXT NOT NULL,
+      acquired_at TEXT COLLATE "C" NOT NULL,
+      renewed_at  TEXT COLLATE "C" NOT NULL,
+      expires_at  TEXT COLLATE "C" NOT NULL,
+      epoch       INTEGER NOT NULL DEFAULT 1
+    );
+  `,
+};
+
+const v5: PgMigration = {
+  version: 5,
+  name: 'seen requests: replays refused across restarts',
+  sql: `
+    CREATE TABLE seen_requests (
+      key      TEXT PRIMARY KEY,
+      until_ms BIGINT NOT NULL
+    );
+  `,
+};
+
+/** The production PostgreSQL migrations, in order; as many as the SQLite list's. */
+export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5];
+
+/** What migratePostgres did: the version before and after, and the versions it applied. */
+export interface PgMigrationOutcome {
+  from: number;
+  to: number;
+  applied: number[];
+}
+
+/** Brings the database up to the newest step; refuses one written by a newer build or by another program. */
+export async function migratePostgres(
+  client: PoolClient,
+  options: { path: string; logger: Logger; migrations?: readonly PgMigration[] },
+): Promise<PgMigrationOutcome> {
+  const migrations = options.migrations ?? PG_MIGRATIONS;
+  let from: number | undefined;
+  let to = 0;
+  const applied: number[] = [];
+  for (const migration of [...migrations, undefined]) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+      // Under the lock, so two replicas cannot both create the table.
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const current = await currentVersion(client);
+      from ??= current;
+      to = current;
+      if (current > migrations.length) throw newerDatabase(options.path, current, migrations.length);
+      if (migration && current < migration.version) {
+        if (current === 0) await refuseForeignDatabase(client, options.path);
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+        to = migration.version;
+        applied.push(migration.version);
+        options.logger.info({ version: migration.version, migration: migration.name }, 'store: applied migration');
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+  return { from: from ?? 0, to, applied };
+}
+
+async function currentVersion(client: PoolClient): Promise<number> {
+  const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+  return rows[0]?.v ?? 0;
+}
+
+function newerDatabase(path: string, found: number, latest: number): StoreError {
+  return new StoreError(
+    `state database ${path} has schema version ${found}, but this patchbot knows only up to ${latest}: ` +
+      'it was written by a newer patchbot. Run that newer version, or point PATCHBOT_DATABASE_URL at another database.',
+    { file: path, problem: 'not-patchbot' },
+  );
+}
+
+/** A database with tables but no patchbot version is some other program's: do not write into it. */
+async function refuseForeignDatabase(client: PoolClient, path: string): Promise<void> {
+  const { rows } = await client.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'",
+  );
+  if ((rows[0]?.n ?? 0) > 0) {
+    throw new StoreError(
+      `state database ${path} already holds tables but no patchbot schema version: it is not a patchbot database. ` +
+        'Point PATCHBOT_DATABASE_URL at an empty database (patchbot creates its tables).',
+      { file: path, problem: 'not-patchbot' },
+    );
+  }
+}
