@@ -27,6 +27,8 @@ describe('AWS trouble and news, as the user sees it', () => {
     const res = await fetch(`http://127.0.0.1:${h.bot.port}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, role: 'leader', backend: 'sqlite' });
+    const live = await fetch(`http://127.0.0.1:${h.bot.port}/health/live`);
+    expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { ok: true } });
   });
 
   it('a scan AWS refuses ends failed, naming the IAM action to grant', async () => {
