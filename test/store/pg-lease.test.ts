@@ -51,15 +51,14 @@ describe('PgAdvisoryLease', () => {
   }
 
   /** A Leadership on a lease of its own, whose leader work is a log of 'gained' and 'lost'. */
-  function member(holder: string) {
+  function member(holder: string, timing = { ttlMs: TTL, renewEveryMs: RENEW }) {
     const events: string[] = [];
     const leadership = new Leadership({
       lease: lease(),
       clock: systemClock,
       logger: silentLogger(),
       holder,
-      ttlMs: TTL,
-      renewEveryMs: RENEW,
+      ...timing,
       onGained: async () => void events.push('gained'),
       onLost: async () => void events.push('lost'),
     });
@@ -92,7 +91,8 @@ describe('PgAdvisoryLease', () => {
   });
 
   it('when the leader’s session dies, it stops at once and the other leads within 15 s, under a new epoch', async () => {
-    const A = member('A');
+    // A's own checks are minutes apart: like a killed process, it does not come back to contend for the lock.
+    const A = member('A', { ttlMs: 600_000, renewEveryMs: 200_000 });
     const B = member('B');
     await A.leadership.start();
     await B.leadership.start();
