@@ -263,8 +263,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
 /**
  * The work lease and, on PostgreSQL, the listener that wakes the leader's tracker when an operation
- * changes on any replica (an approval clicked on a follower is sent within the 2 s a NOTIFY takes, not
- * at the next poll). SQLite has one process's file, hence its lease row and no listener.
+ * changes on any replica (an approval clicked on a follower is picked up within milliseconds of its
+ * NOTIFY, not at the next poll). SQLite has one process's file, hence its lease row and no listener.
  */
 function leaderSessions(
   store: Store,
