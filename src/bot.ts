@@ -19,8 +19,13 @@ import { ChannelPoster } from './slack/poster';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
+import { PatchbotError } from './errors';
 import { InFlight } from './shared/in-flight';
 import { openStore, type DatabaseTarget, type Operation, type Store } from './store';
+import { PgAdvisoryLease } from './store/pg-lease';
+import { OperationsListener } from './store/pg-notify';
+import type { PgConnection } from './store/pg-session';
+import { ping } from './store/ping';
 import type { CommandServices } from '../commands/command';
 
 /** What the bot needs to start. */
@@ -164,6 +169,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     tracker?.track(op.id);
     return op;
   }
+  let roleNow = (): Role => 'stopped';
   const slack = createSlackApp({
     slack: options.slack,
     config,
@@ -172,6 +178,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     clock,
     logger,
     replayLog: store.seenRequests,
+    health: { ping: () => ping(store.kysely), role: () => roleNow(), backend: store.backend },
   });
   // Every request that passed the request guard counts until its listeners are done: what idle() waits for.
   const requests = new InFlight();
@@ -200,8 +207,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
   const work = tracker;
+  const { lease, listener } = leaderSessions(store, options, work);
   const leadership = new Leadership({
-    lease: store.lease,
+    lease,
     clock,
     logger,
     ...options.lease,
@@ -209,13 +217,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     onGained: async () => {
       await work.start();
       scheduler.start();
+      await listener?.start();
     },
     onLost: async () => {
+      await listener?.stop();
       await scheduler.stop();
       await work.stop();
     },
   });
   isLeader = () => leadership.role === 'leader';
+  roleNow = () => leadership.role;
   try {
     const { port } = await slack.start(options.port, options.host);
     await leadership.start();
@@ -237,16 +248,46 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       async stop() {
         await slack.stop();
         await leadership.stop();
+        await closeLease(lease);
         fleet.close();
         await store.close();
       },
     };
   } catch (err) {
     await leadership.stop();
+    await closeLease(lease);
     await scheduler.stop();
     await tracker.stop();
     fleet.close();
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The work lease and, on PostgreSQL, the listener that wakes the leader's tracker when an operation
+ * changes on any replica (an approval clicked on a follower is picked up within milliseconds of its
+ * NOTIFY, not at the next poll). SQLite has one process's file, hence its lease row and no listener.
+ */
+function leaderSessions(
+  store: Store,
+  options: BotOptions,
+  tracker: OperationTracker,
+): { lease: Store['lease'] | PgAdvisoryLease; listener: OperationsListener | undefined } {
+  if (store.backend !== 'postgres') return { lease: store.lease, listener: undefined };
+  const target = options.database;
+  // The store opened PostgreSQL, so the configuration named it; the lock and the listener use the same server.
+  if (target?.backend !== 'postgres')
+    throw new PatchbotError('INTERNAL', 'a PostgreSQL store without a PostgreSQL database target');
+  const connection: PgConnection = { url: target.url, ...(target.ssl ? { ssl: target.ssl } : {}) };
+  const { logger } = options;
+  return {
+    lease: new PgAdvisoryLease({ connection, clock: options.clock ?? systemClock, logger }),
+    listener: new OperationsListener({ connection, logger, onChange: () => tracker.wake() }),
+  };
+}
+
+/** Ends the PostgreSQL lease's session (the SQLite lease has none). */
+async function closeLease(lease: Store['lease'] | PgAdvisoryLease): Promise<void> {
+  if (lease instanceof PgAdvisoryLease) await lease.close();
 }

@@ -10,8 +10,10 @@
  * leader work at once; a follower tries every `renewEveryMs` and takes over once the lease expires,
  * then resumes unfinished operations exactly as a restart does.
  *
- * `WorkLease` (lease-port.ts) is the port: SQLite implements it (src/store/lease.ts); a PostgreSQL backend
- * (advisory locks, issue 16) can implement the same three calls.
+ * `WorkLease` (lease-port.ts) is the port: SQLite implements it with a row (src/store/lease.ts),
+ * PostgreSQL with a session advisory lock (src/store/pg-lease.ts). A lease that learns of its loss
+ * between renewals (the lock's session failed) reports it through `onLost`, and the leader stops at
+ * once rather than at its next check.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -78,6 +80,7 @@ export class Leadership {
       renewEveryMs,
       (err) => this.log.error({ err: toPatchbotError(err) }, 'a lease check failed; the next one retries'),
     );
+    options.lease.onLost?.((reason) => this.lostNow(reason));
   }
 
   /** leader, follower or stopped (for /health and the logs). */
@@ -178,6 +181,13 @@ export class Leadership {
       this.log.error('stopping the tracker and the scheduled jobs until the lease can be renewed');
       this.lose();
     }
+  }
+
+  /** The lease reports it was lost between checks: a leader stops its work now; the next check tries again. */
+  private lostNow(reason: string): void {
+    if (this.current !== 'leader') return;
+    this.log.error({ reason }, 'lost the work lease; stopping the tracker and the scheduled jobs now');
+    this.lose();
   }
 
   private lose(): void {

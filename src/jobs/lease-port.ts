@@ -1,4 +1,4 @@
-/** The work lease port: the jobs define it, the store implements it (src/store/lease.ts). */
+/** The work lease port: the jobs define it, the store implements it (src/store/lease.ts, src/store/pg-lease.ts). */
 
 /** The lease as stored. `epoch` changes whenever the holder changes. */
 export interface LeaseRecord {
@@ -21,4 +21,10 @@ export interface WorkLease {
   release(holder: string): Promise<void>;
   /** The lease as stored, if anyone ever took it. */
   current(): Promise<LeaseRecord | undefined>;
+  /**
+   * Registers `cb`, called the moment the lease is known lost without waiting for the next renewal
+   * (PostgreSQL: the session holding the lock failed or ended). A lease that can only learn of a loss
+   * by renewing (SQLite's row) leaves it out.
+   */
+  onLost?(cb: (reason: string) => void): void;
 }

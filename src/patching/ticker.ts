@@ -53,7 +53,7 @@ export class Ticker {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Runs a pass soon (at once if started), without waiting for the interval. */
+  /** Runs a pass soon without waiting for the interval: at once if none is under way, else once more right after it; nothing unless started. */
   wake(): void {
     this.schedule(0);
   }

@@ -166,6 +166,11 @@ export class OperationTracker {
     this.ticker.wake();
   }
 
+  /** Runs a pass now, or right after the one under way (an operation changed elsewhere); nothing when not tracking. */
+  wake(): void {
+    this.ticker.wake();
+  }
+
   /**
    * Resolves once a pass that begins after this call has ended, so every operation stored or tracked
    * before the call has been looked at; at once when not tracking (a follower, a stopped tracker).

@@ -15,6 +15,7 @@ import { SlackAuthorizer } from './authorizer';
 import { SlackNameDirectory, type NameDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
+import { HEALTH_PATH, Health, type HealthSources, LIVE_PATH } from './health';
 import { learnInstallation } from './installation';
 import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
 import { SocketModeReceiver } from './socket-receiver';
@@ -36,6 +37,8 @@ export interface SlackAppDeps {
   logger: Logger;
   /** Where accepted signed requests are remembered beyond this process (the store); memory only when absent. */
   replayLog?: ReplayLog;
+  /** What /health reports beside Slack's connection: the database's reachability, the role, the backend. */
+  health?: HealthSources;
 }
 
 /** The running Slack side: Bolt's app and its Web API client. */
@@ -46,7 +49,7 @@ export interface SlackApp {
   authorizer: SlackAuthorizer;
   /** User group handles, for naming groups in messages without notifying them. */
   names: NameDirectory;
-  /** Listens for Slack (HTTP mode: /slack/events and /health on host:port; Socket Mode: connects, and serves /health). */
+  /** Listens for Slack (HTTP mode: /slack/events and the health paths on host:port; Socket Mode: connects, and serves the health paths). */
   start(port: number, host: string): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
@@ -85,6 +88,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     slack.mode === 'socket'
       ? new SocketModeReceiver({ appToken: slack.appToken ?? '', apiUrl: slack.apiUrl, logger: deps.logger })
       : undefined;
+  // /health is 503 while the database does not answer, or no socket is open: the bot hears nothing then (health.ts).
+  const health = new Health(deps.health, () =>
+    socket?.connected() === false ? 'socket_mode_disconnected' : undefined,
+  );
   const app = socket
     ? new App({ ...common, receiver: socket })
     : new App({
@@ -92,7 +99,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         receiver: new HTTPReceiver({
           signingSecret: slack.signingSecret ?? '',
           logger: common.logger,
-          customRoutes: [{ path: '/health', method: ['GET'], handler: (_req, res) => healthAnswer(res) }],
+          customRoutes: [HEALTH_PATH, LIVE_PATH].map((path) => ({
+            path,
+            method: ['GET'],
+            handler: (req, res) => void health.serve(req, res),
+          })),
           // Bolt has checked the signature and refused old timestamps; the guard needs the headers for the rest.
           customPropertiesExtractor: (req) => ({
             [SIGNING_CONTEXT_KEY]: {
@@ -202,12 +213,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             method: 'apps.connections.open',
           });
         });
-        // /health is 503 while no socket is open: the bot hears nothing then.
-        healthServer = createServer((req, res) =>
-          req.url === '/health'
-            ? healthAnswer(res, socket?.connected() === false ? 'socket_mode_disconnected' : undefined)
-            : res.writeHead(404).end(),
-        );
+        healthServer = createServer((req, res) => {
+          if (!health.serve(req, res)) res.writeHead(404).end();
+        });
         await new Promise<void>((resolve) => healthServer!.listen(port, host, resolve));
         return { port: (healthServer.address() as AddressInfo).port };
       }
@@ -226,12 +234,6 @@ function refusalOf(err: unknown): RequestRefusedError | undefined {
   if (err instanceof RequestRefusedError) return err;
   const original = (err as { original?: unknown } | undefined)?.original;
   return original instanceof RequestRefusedError ? original : undefined;
-}
-
-/** `{"ok":true}`, or 503 with why the bot cannot hear Slack. */
-function healthAnswer(res: import('node:http').ServerResponse, down?: string): void {
-  res.writeHead(down ? 503 : 200, { 'content-type': 'application/json' });
-  res.end(down ? JSON.stringify({ ok: false, reason: down }) : '{"ok":true}');
 }
 
 function commandContext(

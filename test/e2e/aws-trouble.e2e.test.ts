@@ -26,7 +26,9 @@ describe('AWS trouble and news, as the user sees it', () => {
   it('answers /health', async () => {
     const res = await fetch(`http://127.0.0.1:${h.bot.port}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({ ok: true, role: 'leader', backend: 'sqlite' });
+    const live = await fetch(`http://127.0.0.1:${h.bot.port}/health/live`);
+    expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { ok: true } });
   });
 
   it('a scan AWS refuses ends failed, naming the IAM action to grant', async () => {

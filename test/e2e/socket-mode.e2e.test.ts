@@ -1,20 +1,21 @@
 /**
  * Socket Mode end to end: the real bot (SLACK_APP_TOKEN set) against the stand-in's Socket Mode,
  * commands and clicks delivered as envelopes over the bot's WebSocket. A routine refresh loses
- * nothing, an outage of Slack is survived (no unhandled rejection, /health 503 meanwhile) and the
+ * nothing, an outage of Slack is survived (no unhandled rejection, /health 503 meanwhile, /health/live 200) and the
  * bot hears the next command soon after Slack is back.
  */
 import { once } from 'node:events';
 import { guardProcess } from '../../src/process-guard';
+import { HEALTH_PATH, LIVE_PATH } from '../../src/slack/health';
 import type { SlackStandIn } from '@patchbot/sandbox/slack';
 import { capturingLogger } from '../support/log-capture';
 import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 
-/** GET /health: status and body. */
-async function health(h: Harness): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`http://127.0.0.1:${h.bot.port}/health`);
+/** GET /health (or the liveness path): status and body. */
+async function health(h: Harness, path = HEALTH_PATH): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`http://127.0.0.1:${h.bot.port}${path}`);
   return { status: res.status, body: await res.json() };
 }
 
@@ -56,7 +57,7 @@ describe('Socket Mode', () => {
 
   it('answers /patch and the card buttons over the socket, through the same request guard', async () => {
     expect(hub(h.slack).list()).toHaveLength(1);
-    expect(await health(h)).toEqual({ status: 200, body: { ok: true } });
+    expect(await health(h)).toEqual({ status: 200, body: { ok: true, role: 'leader', backend: 'sqlite' } });
     await help(h);
 
     const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
@@ -138,7 +139,12 @@ describe('Socket Mode', () => {
     // Slack cannot reach an app with no socket: the user sees dispatch_failed.
     const lost = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'help' });
     expect(lost.slackError).toBe('dispatch_failed');
-    expect(await health(h)).toEqual({ status: 503, body: { ok: false, reason: 'socket_mode_disconnected' } });
+    expect(await health(h)).toEqual({
+      status: 503,
+      body: { ok: false, reason: 'socket_mode_disconnected', role: 'leader', backend: 'sqlite' },
+    });
+    // Unready, not dead: a restart would not bring Slack back.
+    expect(await health(h, LIVE_PATH)).toEqual({ status: 200, body: { ok: true } });
 
     await ended;
     const back = performance.now();
@@ -147,7 +153,7 @@ describe('Socket Mode', () => {
     const answeredMs = Math.round(performance.now() - back);
     console.log(`socket mode: next command answered ${answeredMs} ms after a 20 s outage ended`);
     expect(answeredMs).toBeLessThan(3000);
-    expect(await health(h)).toEqual({ status: 200, body: { ok: true } });
+    expect(await health(h)).toEqual({ status: 200, body: { ok: true, role: 'leader', backend: 'sqlite' } });
   }, 60_000);
 
   it('survives the network to Slack going away (connections reset), and connects again', async () => {

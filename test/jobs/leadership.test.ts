@@ -121,6 +121,34 @@ describe('Leadership', () => {
     await A.leadership.stop();
   });
 
+  it('a leader whose lease reports a loss between checks stops at once, and leads again at a later check', async () => {
+    const { a, clock } = await onOneFile('reported.db');
+    let report: (reason: string) => void = () => undefined;
+    const reporting: WorkLease = {
+      acquire: (holder, ttl) => a.lease.acquire(holder, ttl),
+      release: (holder) => a.lease.release(holder),
+      current: () => a.lease.current(),
+      onLost: (cb) => {
+        report = cb;
+      },
+    };
+    const A = member(reporting, clock, 'A');
+    await A.leadership.start();
+    report('the session holding the lock ended');
+    await settle();
+    expect(A.leadership.role).toBe('follower');
+    expect(A.events).toEqual(['gained', 'lost']);
+    report('the same news again'); // a follower has nothing to stop
+    await settle();
+    expect(A.events).toEqual(['gained', 'lost']);
+    await A.leadership.check();
+    await settle();
+    expect(A.leadership.role).toBe('leader');
+    expect(A.events).toEqual(['gained', 'lost', 'gained']);
+    await A.leadership.stop();
+    expect(A.events).toEqual(['gained', 'lost', 'gained', 'lost']);
+  });
+
   it('a leader that finds the lease changed hands behind its back restarts its work as a new leader', async () => {
     const { a, b, clock } = await onOneFile('epoch.db');
     const A = member(a.lease, clock, 'A');

@@ -36,6 +36,31 @@ describe('Ticker on a manual clock', () => {
     await ticker.stop();
   });
 
+  it('a wake during a pass runs one more pass right after it, not at the next interval', async () => {
+    let release: () => void = () => undefined;
+    const passes: number[] = [];
+    const ticker = new Ticker(
+      async () => {
+        passes.push(Date.now());
+        if (passes.length === 1) await new Promise<void>((r) => (release = r));
+      },
+      60_000,
+      () => undefined,
+    );
+    ticker.start();
+    ticker.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(passes).toHaveLength(1);
+    ticker.wake(); // an operation changed while the first pass runs
+    await jest.advanceTimersByTimeAsync(10);
+    expect(passes).toHaveLength(1);
+    release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(passes).toHaveLength(2);
+    expect((passes[1] ?? 0) - (passes[0] ?? 0)).toBeLessThan(60_000);
+    await ticker.stop();
+  });
+
   it('never overlaps passes: a tick during a pass shares it and makes it run once more', async () => {
     let release: () => void = () => undefined;
     let passes = 0;

@@ -13,7 +13,13 @@ import { startPostgres, TEST_DATABASE_URL } from './postgres';
 
 const A_BROWSER_TEST = join(__dirname, '../browser/workspace.browser.test.ts');
 const THE_CONTRACT_TEST = join(__dirname, '../contract/aws-models.contract.test.ts');
-const A_POSTGRES_TEST = join(__dirname, '../store/postgres-server.test.ts');
+// Any of these selected starts the server: the store's tests, and those of leadership and health on PostgreSQL.
+const POSTGRES_TESTS = [
+  '../store/postgres-server.test.ts',
+  '../store/pg-lease.test.ts',
+  '../store/pg-notify.test.ts',
+  '../store/pg-health.test.ts',
+].map((file) => join(__dirname, file));
 
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const pattern = globalConfig.testPathPattern;
@@ -28,7 +34,7 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
       log(`AWS contract test will fail: ${(err as Error).message}`);
     }
   }
-  if (selects(A_POSTGRES_TEST) && !process.env[TEST_DATABASE_URL]) {
+  if (POSTGRES_TESTS.some(selects) && !process.env[TEST_DATABASE_URL]) {
     const started = Date.now();
     const server = await startPostgres(log);
     // Workers are started after this and inherit the environment; the teardown finds the server here.
