@@ -5,6 +5,7 @@
  * (started here, its URL handed to the workers, stopped by global-teardown.ts). Each is skipped when
  * the run selects no test that needs it.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '@jest/types';
 import { ensureChromium } from './chromium';
@@ -13,13 +14,12 @@ import { startPostgres, TEST_DATABASE_URL } from './postgres';
 
 const A_BROWSER_TEST = join(__dirname, '../browser/workspace.browser.test.ts');
 const THE_CONTRACT_TEST = join(__dirname, '../contract/aws-models.contract.test.ts');
-// Any of these selected starts the server: the store's tests, and those of leadership and health on PostgreSQL.
-const POSTGRES_TESTS = [
-  '../store/postgres-server.test.ts',
-  '../store/pg-lease.test.ts',
-  '../store/pg-notify.test.ts',
-  '../store/pg-health.test.ts',
-].map((file) => join(__dirname, file));
+// Any test file under test/store/ selected starts the server: the store's tests run on both backends,
+// and leadership and health on PostgreSQL live there too.
+const STORE_TESTS = join(__dirname, '../store');
+const POSTGRES_TESTS = readdirSync(STORE_TESTS)
+  .filter((file) => file.endsWith('.test.ts'))
+  .map((file) => join(STORE_TESTS, file));
 
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const pattern = globalConfig.testPathPattern;
