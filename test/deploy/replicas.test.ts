@@ -8,6 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { ENV_NAMES, loadEnv, parseConfigText, requireSlackSecrets, type EnvSource } from '../../src/config';
+import { HEALTH_PATH, LIVE_PATH } from '../../src/slack/health';
 import {
   KUBE_DIR,
   healthcheckPath,
@@ -165,6 +166,7 @@ describe('deploy/kubernetes/', () => {
     expect(live).toBeDefined();
     // A Slack or database outage makes readiness fail on every replica at once; liveness must not follow it.
     expect(live.httpGet?.path).not.toBe(ready.path);
+    expect([ready.path, live.httpGet?.path]).toEqual([HEALTH_PATH, LIVE_PATH]);
     expect(portOf(live.httpGet?.port ?? live.tcpSocket?.port)).toBe(image.exposed[0]);
   });
 
