@@ -1,0 +1,279 @@
+/**
+ * The copy from a SQLite file to PostgreSQL (src/store/copy.ts and its CLI,
+ * npm run migrate:sqlite-to-postgres): everything read back through the repositories, refusals
+ * leaving the target as it was, and every table of the schema handled.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { ManualClock } from '../../src/clock';
+import { silentLogger } from '../../src/logger';
+import { openStore, type Store } from '../../src/store';
+import { COPY_ORDER, checkTablesHandled, copyStore } from '../../src/store/copy';
+import { freshDatabase } from '../support/postgres';
+import { pendingInstall, tempDir } from './helpers';
+
+const run = promisify(execFile);
+const SCRIPT = join(__dirname, '../../scripts/migrate-sqlite-to-postgres.ts');
+const FAR = Date.now() + 3600_000;
+
+/** A SQLite file with rows in every table, written through the repositories. */
+async function filledFile(path: string): Promise<{ opId: string; otherId: string }> {
+  const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+  const store = await openStore({ path, logger: silentLogger(), clock });
+  try {
+    const op = await store.operations.create(pendingInstall(clock));
+    await store.approvals.add(op.id, 'U1');
+    clock.advance(1000);
+    await store.approvals.add(op.id, 'U2');
+    await store.operations.transition(op.id, { from: 'pending', to: 'approved' });
+    await store.operations.update(op.id, { result: { installed: 3 }, messageTs: '1700000000.000100' });
+    const other = await store.operations.create(pendingInstall(clock, { group: 'DEV' }));
+    for (let i = 0; i < 1203; i++)
+      await store.audit.append({ actor: 'U1', action: 'operation.requested', group: 'PRD', detail: { i } });
+    await store.audit.append({ actor: 'U2', action: 'operation.approved', operationId: op.id, group: 'PRD' });
+    await store.snapshots.replaceScope('PRD', 'default', 'us-east-1', [
+      {
+        group: 'PRD',
+        scope: 'default',
+        region: 'us-east-1',
+        instanceId: 'i-0123456789abcdef0',
+        name: 'web-1',
+        pingStatus: 'Online',
+        operation: 'Scan',
+        operationEndTime: new Date('2026-03-01T09:00:00.000Z'),
+        missing: 2,
+        failed: 0,
+        pendingReboot: 1,
+        critical: 1,
+        security: 2,
+        other: 0,
+        missingPatches: [
+          { title: 'KB1', kbId: 'KB1', severity: 'Critical', classification: 'Security', state: 'Missing' },
+        ],
+      },
+    ]);
+    await store.pollState.markCompliancePolled('PRD', 'default', 'us-east-1');
+    await store.pollState.markWindowPolled('default', 'us-east-1', 'mw-0123456789abcdef0', [
+      {
+        scope: 'default',
+        region: 'us-east-1',
+        windowId: 'mw-0123456789abcdef0',
+        executionId: 'e-1',
+        windowName: 'nightly',
+        status: 'SUCCESS',
+        startTime: new Date('2026-03-01T08:00:00.000Z'),
+        endTime: new Date('2026-03-01T08:30:00.000Z'),
+        groups: ['PRD'],
+        baseline: true,
+      },
+    ]);
+    await store.pollState.recordDigest('C1', { n: 1 });
+    clock.advance(1000);
+    await store.pollState.recordDigest('C1', { n: 2 });
+    await store.seenRequests.admit(['live'], FAR, Date.now());
+    await store.seenRequests.admit(['expired'], Date.now() - 1000, Date.now() - 2000);
+    await store.lease.acquire('old-host', 60_000);
+    return { opId: op.id, otherId: other.id };
+  } finally {
+    await store.close();
+  }
+}
+
+async function tableCounts(store: Store): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const t of COPY_ORDER) {
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(t)}`.execute(store.kysely);
+    counts[t] = Number(rows[0]?.n);
+  }
+  return counts;
+}
+
+describe('copying a SQLite store to PostgreSQL [postgres]', () => {
+  const dirs = tempDir();
+  const file = join(dirs.dir, 'state.db');
+  let ids: { opId: string; otherId: string };
+  const dbs: Array<{ url: string; drop: () => Promise<void> }> = [];
+  const fresh = async () => {
+    const db = await freshDatabase();
+    dbs.push(db);
+    return db.url;
+  };
+
+  beforeAll(async () => {
+    ids = await filledFile(file);
+  });
+  afterAll(async () => {
+    for (const db of dbs) await db.drop();
+    dirs.cleanup();
+  });
+
+  it('copies every table and the repositories read the same things back', async () => {
+    const url = await fresh();
+    const source = await openStore({ path: file, logger: silentLogger() });
+    const target = await openStore({ backend: 'postgres', url, logger: silentLogger() });
+    try {
+      const report = await copyStore(source.kysely, target.kysely, {
+        fromName: file,
+        toName: target.path,
+        nowMs: Date.now(),
+      });
+      const copied = Object.fromEntries(report.tables.map((t) => [t.table, t.copied]));
+      expect(copied).toEqual({
+        operations: 2,
+        approvals: 2,
+        audit_log: 1204,
+        compliance_snapshots: 1,
+        compliance_polls: 1,
+        window_polls: 1,
+        window_executions_seen: 1,
+        digests: 2,
+        seen_requests: 1,
+        leases: 0,
+      });
+      expect(report.total).toBe(1215);
+      expect(report.tables.find((t) => t.table === 'seen_requests')?.left?.rows).toBe(1);
+      expect(report.tables.find((t) => t.table === 'leases')?.left?.rows).toBe(1);
+
+      for (const id of [ids.opId, ids.otherId])
+        expect(await target.operations.get(id)).toEqual(await source.operations.get(id));
+      expect((await target.operations.get(ids.opId))?.result).toEqual({ installed: 3 });
+      expect(await target.operations.listRecent({ limit: 10 })).toEqual(
+        await source.operations.listRecent({ limit: 10 }),
+      );
+      expect(await target.approvals.list(ids.opId)).toEqual(await source.approvals.list(ids.opId));
+      const audit = await target.audit.list({ limit: 1000 });
+      expect(audit).toEqual(await source.audit.list({ limit: 1000 }));
+      expect(audit[0]?.action).toBe('operation.approved');
+      // The whole log, across the copy's batches, in the same order with the same ids.
+      const log = (store: Store) =>
+        store.kysely.selectFrom('audit_log').select(['id', 'at', 'actor', 'detail']).orderBy('id').execute();
+      expect(await log(target)).toEqual(await log(source));
+      expect(await target.snapshots.forGroup('PRD')).toEqual(await source.snapshots.forGroup('PRD'));
+      expect(await target.pollState.compliancePolledAt('PRD', 'default', 'us-east-1')).toEqual(
+        await source.pollState.compliancePolledAt('PRD', 'default', 'us-east-1'),
+      );
+      expect(await target.pollState.executionsEndedAfter(new Date(0))).toEqual(
+        await source.pollState.executionsEndedAfter(new Date(0)),
+      );
+      expect(await target.pollState.lastDigest('C1')).toEqual(await source.pollState.lastDigest('C1'));
+      // The live request is still refused as a replay; the lease is for the new leader to take.
+      expect(await target.seenRequests.admit(['live'], FAR, Date.now())).toBe(false);
+      expect(await target.lease.current()).toBeUndefined();
+
+      // New rows get ids after the copied ones, and the audit log is still append-only.
+      const next = await target.audit.append({ actor: 'U9', action: 'operation.requested' });
+      expect(next.id).toBeGreaterThan(audit[0]!.id);
+      await target.operations.create(pendingInstall(new ManualClock('2026-03-02T10:00:00.000Z')));
+      await expect(sql`UPDATE audit_log SET actor = 'x'`.execute(target.kysely)).rejects.toThrow(/append-only/);
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
+  it('refuses a database that already holds data and changes nothing', async () => {
+    const url = await fresh();
+    const source = await openStore({ path: file, logger: silentLogger() });
+    const target = await openStore({ backend: 'postgres', url, logger: silentLogger() });
+    try {
+      await target.audit.append({ actor: 'U1', action: 'operation.requested' });
+      const before = await tableCounts(target);
+      await expect(
+        copyStore(source.kysely, target.kysely, { fromName: file, toName: target.path, nowMs: Date.now() }),
+      ).rejects.toThrow(/already holds data: audit_log \(1 row\)\. Nothing was copied/);
+      expect(await tableCounts(target)).toEqual(before);
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
+  it('keeps nothing when a table fails part way', async () => {
+    const url = await fresh();
+    const source = await openStore({ path: file, logger: silentLogger() });
+    const target = await openStore({ backend: 'postgres', url, logger: silentLogger() });
+    try {
+      // Digests come after operations, approvals and the audit log: those are written, then undone.
+      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'no digests today'; END $$`.execute(target.kysely);
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON digests EXECUTE FUNCTION refuse()`.execute(target.kysely);
+      await expect(
+        copyStore(source.kysely, target.kysely, { fromName: file, toName: target.path, nowMs: Date.now() }),
+      ).rejects.toThrow(/no digests today/);
+      expect(Object.values(await tableCounts(target)).every((n) => n === 0)).toBe(true);
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
+  it('fails on a table the copy does not handle', () => {
+    expect(() => checkTablesHandled([...COPY_ORDER, 'schema_migrations'], 'db')).not.toThrow();
+    expect(() => checkTablesHandled([...COPY_ORDER, 'new_things'], 'db')).toThrow(
+      /db has table\(s\) new_things that the copy to PostgreSQL does not handle: add them to COPY_PLAN/,
+    );
+  });
+
+  it('handles every table the PostgreSQL migrations create', async () => {
+    const target = await openStore({ backend: 'postgres', url: await fresh(), logger: silentLogger() });
+    try {
+      const { rows } = await sql<{ name: string }>`
+        SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()
+        AND tablename <> 'schema_migrations' ORDER BY tablename`.execute(target.kysely);
+      expect(rows.map((r) => r.name)).toEqual([...COPY_ORDER].sort());
+    } finally {
+      await target.close();
+    }
+  });
+
+  describe('the command', () => {
+    const cli = (args: string[], url: string) =>
+      run(process.execPath, ['--import', 'tsx', SCRIPT, ...args], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, PATCHBOT_DATABASE_URL: url },
+      }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+
+    it('prints one line per table and the total, and exits 0', async () => {
+      const url = await fresh();
+      const out = await cli(['--from', file], url);
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      const lines = out.stdout.trim().split('\n');
+      expect(lines).toHaveLength(COPY_ORDER.length + 1);
+      expect(lines[0]).toMatch(/^operations\s+2 copied$/);
+      expect(out.stdout).toMatch(/^audit_log\s+1204 copied$/m);
+      expect(out.stdout).toMatch(/^seen_requests\s+1 copied \(1 left behind: expired/m);
+      expect(out.stdout).toMatch(/^leases\s+0 copied \(1 left behind: the new leader takes the lease\)$/m);
+      expect(lines.at(-1)).toMatch(/^total: 1215 rows copied from .*state\.db to postgres:\/\//);
+    });
+
+    it('says what is missing: --from, or the file', async () => {
+      const url = await fresh();
+      const none = await cli([], url);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(
+        /--from FILE is required[\s\S]*usage: npm run migrate:sqlite-to-postgres -- --from FILE/,
+      );
+      const missing = await cli(['--from', join(dirs.dir, 'nope.db')], url);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/nope\.db: no such file\. Give --from the SQLite state file/);
+    });
+
+    it('refuses a non-empty database without printing the password', async () => {
+      const url = new URL(await fresh());
+      url.password = 'hunter2';
+      // The test server trusts every login, so the password is taken and ignored.
+      const first = await cli(['--from', file], url.toString());
+      expect(first.code).toBe(0);
+      const again = await cli(['--from', file], url.toString());
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/already holds data: operations \(2 rows\)/);
+      expect(again.stderr).toMatch(/Nothing was committed to postgres:\/\/postgres:\[redacted\]@/);
+      expect(again.stdout + again.stderr).not.toContain('hunter2');
+    });
+  });
+});
