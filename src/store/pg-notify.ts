@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { Logger } from '../logger';
 import { OPERATIONS_CHANNEL } from './pg-migrations';
-import { Backoff, databaseName, type PgConnection, type SessionTimeouts, sessionClient } from './pg-session';
+import { Backoff, databaseWhere, type PgConnection, type SessionTimeouts, sessionClient } from './pg-session';
 
 /**
  * Hears, on a PostgreSQL session of its own, that an operation was stored or changed on any replica:
@@ -78,7 +78,7 @@ export class OperationsListener {
     this.session = client;
     this.backoff.succeeded();
     if (this.wasUp) {
-      this.log.info({ database: databaseName(connection.url) }, 'listening for operation changes again');
+      this.log.info({ database: databaseWhere(connection.url) }, 'listening for operation changes again');
       onChange(undefined);
     }
     this.wasUp = true;

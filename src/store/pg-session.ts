@@ -1,5 +1,7 @@
 import { Client } from 'pg';
-import { StoreError } from '../errors';
+import { maskDatabaseUrl } from '../config/database';
+import type { PatchbotError } from '../errors';
+import { pgFailure } from './pg-failure';
 
 /**
  * Sessions of their own on PostgreSQL, beside the store's pool: the work lease's lock and the
@@ -28,8 +30,7 @@ const SERVER_KEEPALIVES = '-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2
 /** A new, unconnected client for one dedicated session. */
 export function sessionClient(connection: PgConnection, application: string, timeouts: SessionTimeouts = {}): Client {
   return new Client({
-    connectionString: connection.url,
-    ...(connection.ssl ? { ssl: connection.ssl } : {}),
+    ...pgConnectionOptions(connection),
     application_name: application,
     options: SERVER_KEEPALIVES,
     keepAlive: true,
@@ -39,25 +40,19 @@ export function sessionClient(connection: PgConnection, application: string, tim
   });
 }
 
-/** The database a URL names, without user or password: what log lines and errors may show. */
-export function databaseName(url: string): string {
-  try {
-    const u = new URL(url);
-    return `postgres://${u.host}${u.pathname}`;
-  } catch {
-    return 'the PostgreSQL database';
-  }
+/** node-postgres's connection options for a database: the URL, and the CA when one is configured. */
+export function pgConnectionOptions(connection: PgConnection): { connectionString: string; ssl?: { ca: string } } {
+  return { connectionString: connection.url, ...(connection.ssl ? { ssl: { ca: connection.ssl.ca } } : {}) };
 }
 
-/** A session's failure as a StoreError naming the database and what was being done. */
-export function sessionFailure(url: string, what: string, err: unknown): StoreError {
-  if (err instanceof StoreError) return err;
-  const reason = err instanceof Error ? err.message : String(err);
-  return new StoreError(`state database ${databaseName(url)}: ${what} failed: ${reason}`, {
-    cause: err,
-    file: databaseName(url),
-    problem: 'other',
-  });
+/** The database's URL with its password masked: what log lines and errors may show. */
+export function databaseWhere(url: string): string {
+  return maskDatabaseUrl(url) ?? 'postgres://(URL not shown)';
+}
+
+/** A session's failure as the store's StoreError for that database (pg-failure.ts: the problem and the fix). */
+export function sessionFailure(url: string, what: string, err: unknown): PatchbotError {
+  return pgFailure(databaseWhere(url), what, err);
 }
 
 /** Waits that double after each failure, from `firstMs` up to `maxMs`, and start over after a success. */

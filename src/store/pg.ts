@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { maskDatabaseUrl } from '../config/database';
 import type { Logger } from '../logger';
 import { storeFailure } from './failure';
+import { databaseWhere, pgConnectionOptions } from './pg-session';
 import { migratePostgres, type PgMigration } from './pg-migrations';
 import type { PatchbotDatabase } from './schema';
 
@@ -57,10 +57,9 @@ const types: pg.CustomTypesConfig = {
 
 /** Connects, migrates and returns the pool with Kysely over it; every failure is a StoreError naming the database. */
 export async function openPostgres(options: PgOpenOptions): Promise<OpenedPostgres> {
-  const where = maskDatabaseUrl(options.url) ?? 'postgres://(URL not shown)';
+  const where = databaseWhere(options.url);
   const pool = new pg.Pool({
-    connectionString: options.url,
-    ...(options.ssl ? { ssl: { ca: options.ssl.ca } } : {}),
+    ...pgConnectionOptions(options),
     max: PG_POOL.max,
     connectionTimeoutMillis: PG_POOL.connectionTimeoutMillis,
     statement_timeout: PG_POOL.statementTimeoutMs,

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import pg from 'pg';
-import { maskDatabaseUrl } from '../config/database';
 import { storeFailure } from './failure';
+import { databaseWhere, pgConnectionOptions } from './pg-session';
 import { PG_POOL } from './pg';
 
 /** Where the state database is, as the configuration gives it (src/config/database.ts). */
@@ -19,10 +19,9 @@ export async function probeDatabase(target: DatabaseTarget): Promise<string> {
     const exists = statSync(target.path, { throwIfNoEntry: false }) !== undefined;
     return `SQLite file ${target.path} (${exists ? 'exists' : 'created at the first start'})`;
   }
-  const where = maskDatabaseUrl(target.url) ?? 'postgres://(URL not shown)';
+  const where = databaseWhere(target.url);
   const client = new pg.Client({
-    connectionString: target.url,
-    ...(target.ssl ? { ssl: { ca: target.ssl.ca } } : {}),
+    ...pgConnectionOptions(target),
     connectionTimeoutMillis: PG_POOL.connectionTimeoutMillis,
     statement_timeout: PG_POOL.statementTimeoutMs,
   });
