@@ -3,45 +3,20 @@
  * bot (`node --import tsx src/main.ts`, configured only through its environment) in child
  * processes on one state file. Everything binds 127.0.0.1; every child is killed on close.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { parse, stringify } from 'yaml';
 import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '@patchbot/sandbox/aws';
 import { startSlackStandIn, type SlackStandIn } from '@patchbot/sandbox/slack';
+import { botEnv, startBotProcess, type BotProcess } from '../support/bot-process';
+import { demoConfigText } from '../support/demo-config';
 import { TcpProxy } from './proxy';
 
-export const ROOT = join(__dirname, '..', '..');
+export { ROOT, freePort, killAllBots, type BotProcess } from '../support/bot-process';
 const SIGNING_SECRET = 'faults-signing-secret';
 const BOT_TOKEN = 'xoxb-faults';
 const HOST = '127.0.0.1';
-
-/** Every bot child process started by any world, so an exit path can kill them all. */
-const LIVE = new Set<ChildProcess>();
-
-/** Kills every bot child still running (by its own pid). */
-export function killAllBots(): void {
-  for (const child of LIVE) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  LIVE.clear();
-}
-
-/** A free port on 127.0.0.1 (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -58,21 +33,6 @@ export async function until<T>(
     if (Date.now() >= deadline) return undefined;
     await sleep(everyMs);
   }
-}
-
-/** A bot child process. */
-export interface BotProcess {
-  name: string;
-  pid: number;
-  port: number;
-  eventsUrl: string;
-  child: ChildProcess;
-  /** Whether it is still running. */
-  alive(): boolean;
-  /** SIGKILL: no shutdown code runs. */
-  kill(): Promise<void>;
-  /** SIGTERM, then SIGKILL after 5 s. */
-  stop(): Promise<void>;
 }
 
 /** Options of a world. */
@@ -102,7 +62,7 @@ export class World {
     this.dir = mkdtempSync(join(tmpdir(), 'patchbot-faults-'));
     this.dbPath = join(this.dir, 'patchbot.db');
     this.configPath = join(this.dir, 'patchbot.yml');
-    writeFileSync(this.configPath, quietConfig());
+    writeFileSync(this.configPath, demoConfigText('off'));
   }
 
   static async start(options: WorldOptions = {}): Promise<World> {
@@ -116,83 +76,18 @@ export class World {
   async startBot(options: { route?: boolean; readyTimeoutMs?: number } = {}): Promise<BotProcess> {
     // A case that timed out may still be running: it must not start bots after its world is gone.
     if (this.closed) throw new Error('the case world is closed');
-    const port = await freePort();
-    const name = `bot${++this.started}`;
-    const log = createWriteStream(join(this.dir, `${name}.log`));
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: `http://${HOST}:${this.slackProxy.port}/api/`,
-      AWS_ENDPOINT_URL: this.sim.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'SANDBOXPATCHBOTKEY01',
-      AWS_SECRET_ACCESS_KEY: 'sandbox',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PATCHBOT_CONFIG: this.configPath,
-      PATCHBOT_DB: this.dbPath,
-      PORT: String(port),
-      HOST,
-      LOG_LEVEL: this.options.logLevel ?? 'info',
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const env = botEnv({
+      slackApiUrl: `http://${HOST}:${this.slackProxy.port}/api/`,
+      signingSecret: SIGNING_SECRET,
+      botToken: BOT_TOKEN,
+      awsEndpoint: this.sim.url,
+      configPath: this.configPath,
+      database: { path: this.dbPath },
+      ...(this.options.logLevel ? { logLevel: this.options.logLevel } : {}),
     });
-    LIVE.add(child);
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    child.once('exit', () => {
-      LIVE.delete(child);
-      log.end();
-    });
-    const eventsUrl = `http://${HOST}:${port}/slack/events`;
-    const alive = () => child.exitCode === null && child.signalCode === null;
-    const exited = () => new Promise<void>((resolve) => (alive() ? child.once('exit', () => resolve()) : resolve()));
-    const bot: BotProcess = {
-      name,
-      pid: child.pid ?? -1,
-      port,
-      eventsUrl,
-      child,
-      alive,
-      async kill() {
-        if (alive()) child.kill('SIGKILL');
-        await exited();
-      },
-      async stop() {
-        if (!alive()) return;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => alive() && child.kill('SIGKILL'), 5000);
-        await exited();
-        clearTimeout(timer);
-      },
-    };
+    const bot = await startBotProcess(`bot${++this.started}`, env, this.dir, options.readyTimeoutMs);
     this.bots.push(bot);
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-    while (Date.now() < deadline) {
-      if (!alive())
-        throw new Error(
-          `${name} exited during start-up (code ${child.exitCode}); log: ${join(this.dir, `${name}.log`)}`,
-        );
-      try {
-        const r = await fetch(`http://${HOST}:${port}/health`, { signal: AbortSignal.timeout(1000) });
-        if (r.ok) break;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    if (Date.now() >= deadline) {
-      await bot.kill();
-      throw new Error(
-        `${name} did not answer /health within ${options.readyTimeoutMs ?? 30_000} ms; log: ${join(this.dir, `${name}.log`)}`,
-      );
-    }
-    if (options.route !== false) this.slack.setBotEventsUrl(eventsUrl);
+    if (options.route !== false) this.slack.setBotEventsUrl(bot.eventsUrl);
     return bot;
   }
 
@@ -224,19 +119,4 @@ export class World {
     await this.sim.close().catch(() => undefined);
     if (!keep) rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** The demo's patchbot.yml with every schedule off (the harness decides what happens). */
-function quietConfig(): string {
-  const doc = parse(readFileSync(join(ROOT, 'scripts', 'demo.patchbot.yml'), 'utf8')) as Record<
-    string,
-    Record<string, unknown>
-  >;
-  doc.schedules = {
-    timezone: 'UTC',
-    compliancePoll: { cron: '* * * * *', enabled: false },
-    windowPoll: { cron: '* * * * *', enabled: false },
-    digest: { cron: '0 8 * * 1-5', enabled: false },
-  };
-  return stringify(doc);
 }
