@@ -14,12 +14,14 @@ import { startPostgres, TEST_DATABASE_URL } from './postgres';
 
 const A_BROWSER_TEST = join(__dirname, '../browser/workspace.browser.test.ts');
 const THE_CONTRACT_TEST = join(__dirname, '../contract/aws-models.contract.test.ts');
-// Any test file under test/store/ selected starts the server: the store's tests run on both backends,
-// and leadership and health on PostgreSQL live there too.
-const STORE_TESTS = join(__dirname, '../store');
-const POSTGRES_TESTS = readdirSync(STORE_TESTS)
-  .filter((file) => file.endsWith('.test.ts'))
-  .map((file) => join(STORE_TESTS, file));
+// Any test file under test/store/ or test/replicas/ selected starts the server: the store's tests run on
+// both backends, leadership and health on PostgreSQL live there too, and the replicas share one database.
+const POSTGRES_TESTS = ['../store', '../replicas'].flatMap((folder) => {
+  const dir = join(__dirname, folder);
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => join(dir, file));
+});
 
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   const pattern = globalConfig.testPathPattern;
