@@ -10,20 +10,13 @@ import { silentLogger } from '../../src/logger';
 import { openStore } from '../../src/store';
 import { LOCK_SPACE, PgAdvisoryLease } from '../../src/store/pg-lease';
 import { freshDatabase } from '../support/postgres';
+import { until } from './helpers';
 
 const TTL = 15_000;
 const RENEW = 5_000;
 
 /** Lets the queued start/stop of the leader work run. */
 const settle = () => new Promise((r) => setImmediate(r));
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('PgAdvisoryLease', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -166,10 +159,7 @@ describe('PgAdvisoryLease', () => {
       const { rows } = await c.query("SELECT to_regclass('leader_epochs') AS t");
       expect(rows[0]?.t).toBeNull();
       // The failed session was dropped, and with it the lock it had taken.
-      let held = await lockHolders(c);
-      for (const end = Date.now() + 2_000; held.length > 0 && Date.now() < end; held = await lockHolders(c))
-        await settle();
-      expect(held).toEqual([]);
+      await until('the failed session’s lock to go', async () => (await lockHolders(c)).length === 0, 2_000);
     } finally {
       await c.end();
       await l.close();
