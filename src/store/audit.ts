@@ -3,6 +3,7 @@ import { PatchbotError, StoreError } from '../errors';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
+import { repairTool } from './repair-tool';
 
 /** The actor recorded for what the bot does by itself (expiry, restart resume). */
 export const SYSTEM_ACTOR = 'patchbot';
@@ -130,7 +131,7 @@ export class AuditRepository {
     } catch (err) {
       if (!(err instanceof CorruptColumn)) throw err;
       throw new StoreError(
-        `state database ${this.ctx.path}: an audit entry is corrupt (${err.message}). Restore a backup or fix the row with the sqlite3 shell.`,
+        `state database ${this.ctx.path}: an audit entry is corrupt (${err.message}). Restore a backup or fix the row with ${repairTool(this.ctx.backend)}.`,
         {
           cause: err,
         },

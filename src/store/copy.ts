@@ -48,6 +48,15 @@ export const COPY_PLAN: Readonly<Record<TableName, TablePlan>> = {
 /** The tables in copy order. */
 export const COPY_ORDER = Object.keys(COPY_PLAN) as TableName[];
 
+/**
+ * Tables only the PostgreSQL database has (outside schema.ts), and why the copy leaves them alone:
+ * nothing is copied into them, and their rows do not count as data when the copy checks that the
+ * new database is empty (a replica started on it may already have taken the lease).
+ */
+export const POSTGRES_OWN_TABLES: Readonly<Record<string, string>> = {
+  leader_epochs: "the PostgreSQL lease's own record (who took the lock last, its epoch), written by the leader",
+};
+
 /** Rows per INSERT. */
 const BATCH = 500;
 
@@ -65,9 +74,14 @@ export interface CopyReport {
   total: number;
 }
 
-/** Throws naming any table the copy has no plan for: a table added to the schema must be handled here. */
-export function checkTablesHandled(tables: readonly string[], where: string): void {
-  const unknown = tables.filter((t) => t !== 'schema_migrations' && !(t in COPY_PLAN));
+/**
+ * Throws naming any table the copy has no plan for: a table added to the schema must be handled here.
+ * `side` says which database `tables` are from: the PostgreSQL one may also hold POSTGRES_OWN_TABLES.
+ */
+export function checkTablesHandled(tables: readonly string[], where: string, side: 'sqlite' | 'postgres'): void {
+  const known = (t: string) =>
+    t === 'schema_migrations' || t in COPY_PLAN || (side === 'postgres' && t in POSTGRES_OWN_TABLES);
+  const unknown = tables.filter((t) => !known(t));
   if (unknown.length > 0)
     throw new StoreError(
       `${where} has table(s) ${unknown.join(', ')} that the copy to PostgreSQL does not handle: ` +
@@ -86,12 +100,14 @@ export async function copyStore(
   checkTablesHandled(
     sqliteTables.rows.map((r) => r.name),
     options.fromName,
+    'sqlite',
   );
   const pgTables = await sql<{ name: string }>`
     SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()`.execute(to);
   checkTablesHandled(
     pgTables.rows.map((r) => r.name),
     options.toName,
+    'postgres',
   );
   return to.transaction().execute(async (trx) => {
     await refuseNonEmpty(trx, options.toName);
@@ -101,7 +117,10 @@ export async function copyStore(
   });
 }
 
-/** The copy goes into an empty database only: merging two histories is not something it can do right. */
+/**
+ * The copy goes into an empty database only: merging two histories is not something it can do right.
+ * Only the copied tables count, so POSTGRES_OWN_TABLES (the lease's record) never make it non-empty.
+ */
 async function refuseNonEmpty(db: Kysely<PatchbotDatabase>, where: string): Promise<void> {
   const held: string[] = [];
   for (const table of COPY_ORDER) {

@@ -70,6 +70,8 @@ export interface PostgresStoreOptions extends CommonOptions {
   url: string;
   /** TLS: the CA bundle (PATCHBOT_DATABASE_CA_FILE); sslmode and the like may also be given in the URL. */
   ssl?: { ca: string };
+  /** How long the server lets a statement run (row-lock waits included) before cancelling it; default 10 s. */
+  statementTimeoutMs?: number;
   /** Test seam: a different migration list. */
   migrations?: readonly PgMigration[];
 }
@@ -181,6 +183,7 @@ async function openBackend(options: OpenStoreOptions, logger: Logger): Promise<O
       url: options.url,
       logger,
       ...(options.ssl ? { ssl: options.ssl } : {}),
+      ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
       ...(options.migrations ? { migrations: options.migrations } : {}),
     });
     return {

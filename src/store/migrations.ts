@@ -216,8 +216,19 @@ const v5: Migration = {
   },
 };
 
+/**
+ * Version 6: nothing on SQLite. PostgreSQL's step 6 creates the table of its advisory-lock lease
+ * (`leader_epochs`); SQLite's lease is the `leases` row of version 4. The step is kept so the two
+ * lists stay numbered alike and the next step shared by both has the same version on each.
+ */
+const v6: Migration = {
+  version: 6,
+  name: 'leader epochs (PostgreSQL only; nothing to do on SQLite)',
+  up() {},
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

@@ -21,6 +21,7 @@ import {
   type OperationCommand,
   type OperationError,
 } from './operation-record';
+import { repairTool } from './repair-tool';
 
 export type { Operation, OperationCommand, OperationError } from './operation-record';
 
@@ -273,7 +274,7 @@ export class OperationRepository {
       if (!(err instanceof CorruptColumn)) throw err;
       throw new StoreError(
         `state database ${this.ctx.path}: operation ${rawRowId(raw)} is corrupt (${err.message}). ` +
-          'Something other than patchbot wrote this row: fix or delete it with the sqlite3 shell, or restore a backup.',
+          `Something other than patchbot wrote this row: fix or delete it with ${repairTool(this.ctx.backend)}, or restore a backup.`,
         { cause: err },
       );
     }

@@ -27,19 +27,47 @@ const NETWORK_CODES = new Set([
 /** node-postgres's own messages for a connection that did not come or went away (they carry no code). */
 const NETWORK_MESSAGES = [/timeout exceeded when trying to connect/i, /connection terminated/i, /not queryable/i];
 
-/** Whether `err` came from node-postgres: a server error, or a connection that failed. */
+/** Node's TLS errors of a server certificate that does not check out against the CA patchbot was given. */
+const UNTRUSTED_CERT_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+/** The certificate is trusted but not for this host, or not now. */
+const CERT_HOST_CODE = 'ERR_TLS_CERT_ALTNAME_INVALID';
+const CERT_DATE_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** node-postgres's message (no code) when TLS was asked for and the server has it off. */
+const NO_TLS_MESSAGE = /server does not support SSL/i;
+
+function isTlsFailure(code: string, reason: string): boolean {
+  return (
+    UNTRUSTED_CERT_CODES.has(code) ||
+    code === CERT_HOST_CODE ||
+    CERT_DATE_CODES.has(code) ||
+    NO_TLS_MESSAGE.test(reason)
+  );
+}
+
+/** Whether `err` came from node-postgres: a server error, or a connection that failed (TLS included). */
 export function isPgDriverError(err: unknown): boolean {
   if (err instanceof DatabaseError) return true;
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  return (typeof code === 'string' && NETWORK_CODES.has(code)) || NETWORK_MESSAGES.some((m) => m.test(err.message));
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || isTlsFailure(code, err.message))) return true;
+  return NETWORK_MESSAGES.some((m) => m.test(err.message)) || NO_TLS_MESSAGE.test(err.message);
 }
 
 /** A StoreError for a PostgreSQL failure while doing `what`; a PatchbotError passes through. */
 export function pgFailure(path: string, what: string, err: unknown): PatchbotError {
   if (err instanceof PatchbotError) return err;
   const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-  const reason = err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  // Node's TLS messages go on with advice about the system's CA store, which is not where patchbot's CA comes from.
+  const reason = isTlsFailure(code, message) ? (message.split(';')[0] ?? message) : message;
   const { host, database } = whereOf(path);
   const [problem, described, hint] = classify(code, reason, host, database);
   return new StoreError(
@@ -107,6 +135,7 @@ function classify(code: string, reason: string, host: string, db: string): [Stor
       'was too busy to answer in time',
       'Another client held a lock too long or the server is overloaded; patchbot retries on its next pass. If it goes on, look for long transactions on the server.',
     ];
+  if (isTlsFailure(code, reason)) return tlsProblem(code, host);
   if (code === '53100')
     return ['disk', 'could not write to disk', `Check the disk of the server ${host}: it may be full.`];
   if (
@@ -121,4 +150,32 @@ function classify(code: string, reason: string, host: string, db: string): [Stor
       `Make sure PostgreSQL runs on ${host} and accepts connections from this host (listen_addresses, firewall), and that the port in ${url} is right.`,
     ];
   return ['other', 'could not be used', 'The bot logs have the detail.'];
+}
+
+/** A TLS connection that could not be made safely: retrying does not help, the CA or the certificate must change. */
+function tlsProblem(code: string, host: string): [StoreProblem, string, string] {
+  const ca = 'PATCHBOT_DATABASE_CA_FILE';
+  if (UNTRUSTED_CERT_CODES.has(code))
+    return [
+      'access-denied',
+      'presented a TLS certificate that patchbot cannot trust',
+      `Set ${ca} (or sslrootcert in PATCHBOT_DATABASE_URL) to the CA bundle that signed the certificate of ${host}, with any intermediate certificates.`,
+    ];
+  if (code === CERT_HOST_CODE)
+    return [
+      'access-denied',
+      `presented a TLS certificate that is not for ${host}`,
+      `Use in PATCHBOT_DATABASE_URL a host name the server's certificate names, or reissue the certificate with ${host} in its subject alternative names.`,
+    ];
+  if (CERT_DATE_CODES.has(code))
+    return [
+      'access-denied',
+      'presented a TLS certificate that is expired or not yet valid',
+      `Renew the certificate of ${host} (and check this host's clock).`,
+    ];
+  return [
+    'access-denied',
+    'does not accept TLS connections',
+    `Turn ssl on for ${host}, or, if plain connections are meant, unset ${ca} and drop sslmode from PATCHBOT_DATABASE_URL.`,
+  ];
 }

@@ -22,8 +22,9 @@ import { Backoff, type PgConnection, type SessionTimeouts, sessionClient, sessio
  *   without waiting for the next renewal), and the next attempt reconnects after a backoff.
  * - release: expires the row, `pg_advisory_unlock`, and ends the session.
  *
- * The `leader_epochs` table is created here, by the lock's holder only, so two replicas never race
- * on it.
+ * The `leader_epochs` table is the store's migration v6 (pg-migrations.ts): the store is opened, and
+ * so migrated, before any lease runs, and creating it in the migration's lock means two replicas
+ * never race on it.
  */
 
 /** Patchbot's advisory-lock space ('pbot'), apart from other applications' locks on the same database. */
@@ -39,15 +40,6 @@ export interface PgLeaseOptions extends SessionTimeouts {
   /** The lease's name (default 'work'). */
   name?: string;
 }
-
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS leader_epochs (
-  name text PRIMARY KEY,
-  holder text NOT NULL,
-  epoch integer NOT NULL,
-  acquired_at timestamptz NOT NULL,
-  renewed_at timestamptz NOT NULL,
-  expires_at timestamptz NOT NULL
-)`;
 
 const TAKE = `INSERT INTO leader_epochs AS l (name, holder, epoch, acquired_at, renewed_at, expires_at)
 VALUES ($1, $2, 1, $3, $3, $4)
@@ -110,7 +102,6 @@ export class PgAdvisoryLease implements WorkLease {
       ]);
       if (!taken.rows[0]?.got) return { held: false, lease: await this.read(client, now) };
       this.lockedBy = holder;
-      await client.query(CREATE_TABLE);
       const row = (await client.query<Row>(TAKE, [this.name, holder, now, expires])).rows[0];
       if (!row) throw new StoreError('the leader_epochs row was not written');
       return { held: true, lease: record(row) };
@@ -150,7 +141,6 @@ export class PgAdvisoryLease implements WorkLease {
       const row = (await client.query<Row>(READ, [this.name])).rows[0];
       return row ? record(row) : undefined;
     } catch (err) {
-      if ((err as { code?: string }).code === '42P01') return undefined; // nobody ever took it: no table yet
       throw sessionFailure(this.options.connection.url, `reading the ${this.name} lease`, err);
     }
   }
@@ -218,13 +208,8 @@ export class PgAdvisoryLease implements WorkLease {
 
   /** The row as it is, or a stand-in when nobody wrote one yet (the holder took the lock a moment ago). */
   private async read(client: Client, now: Date): Promise<LeaseRecord> {
-    try {
-      const row = (await client.query<Row>(READ, [this.name])).rows[0];
-      if (row) return record(row);
-    } catch (err) {
-      if ((err as { code?: string }).code !== '42P01') throw err;
-    }
-    return { holder: 'another process', expiresAt: now, epoch: 0 };
+    const row = (await client.query<Row>(READ, [this.name])).rows[0];
+    return row ? record(row) : { holder: 'another process', expiresAt: now, epoch: 0 };
   }
 }
 

@@ -8,6 +8,8 @@ import type { Logger } from '../logger';
  * rows decode through the same code). Text columns that are ordered or compared use the "C"
  * collation, which orders by bytes as SQLite's BINARY does, whatever the database's locale.
  * `rowid` is an identity column on the tables whose insertion order the repositories rely on.
+ * One table is PostgreSQL's alone: `leader_epochs` (v6), the advisory-lock lease's record, outside
+ * schema.ts (SQLite's step 6 does nothing, so both lists keep the same numbers).
  *
  * Applied versions are rows of `schema_migrations`. Each step runs in its own transaction that
  * first takes a transaction-level advisory lock on a fixed key, so of two replicas starting at once
@@ -189,8 +191,29 @@ const v5: PgMigration = {
   `,
 };
 
+/**
+ * Version 6: the PostgreSQL lease's own record (pg-lease.ts): who took the advisory lock last, under
+ * which epoch, until when. Not in schema.ts: only the lease's session reads and writes it, and the
+ * copy from SQLite leaves it alone (copy.ts). IF NOT EXISTS because builds before this step had the
+ * lock's holder create the same table at run time, so databases they ran on already hold it.
+ */
+const v6: PgMigration = {
+  version: 6,
+  name: 'leader epochs: the PostgreSQL lease record',
+  sql: `
+    CREATE TABLE IF NOT EXISTS leader_epochs (
+      name        TEXT PRIMARY KEY,
+      holder      TEXT NOT NULL,
+      epoch       INTEGER NOT NULL,
+      acquired_at TIMESTAMPTZ NOT NULL,
+      renewed_at  TIMESTAMPTZ NOT NULL,
+      expires_at  TIMESTAMPTZ NOT NULL
+    );
+  `,
+};
+
 /** The production PostgreSQL migrations, in order; as many as the SQLite list's. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5];
+export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6];
 
 /** What migratePostgres did: the version before and after, and the versions it applied. */
 export interface PgMigrationOutcome {

@@ -25,6 +25,8 @@ export interface PgOpenOptions {
   url: string;
   ssl?: { ca: string };
   logger: Logger;
+  /** How long the server lets a statement run, row-lock waits included; default PG_POOL.statementTimeoutMs. */
+  statementTimeoutMs?: number;
   /** Test seam: a different migration list. */
   migrations?: readonly PgMigration[];
 }
@@ -62,7 +64,7 @@ export async function openPostgres(options: PgOpenOptions): Promise<OpenedPostgr
     ...pgConnectionOptions(options),
     max: PG_POOL.max,
     connectionTimeoutMillis: PG_POOL.connectionTimeoutMillis,
-    statement_timeout: PG_POOL.statementTimeoutMs,
+    statement_timeout: options.statementTimeoutMs ?? PG_POOL.statementTimeoutMs,
     idle_in_transaction_session_timeout: PG_POOL.idleInTransactionMs,
     keepAlive: true,
     application_name: 'patchbot',

@@ -5,6 +5,7 @@ import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from '.
 import type { StoreContext } from './context';
 import { guarded } from './failure';
 import type { WindowExecutionsSeenTable } from './schema';
+import { repairTool } from './repair-tool';
 
 /**
  * What the pollers remember across restarts (migration v3): where the compliance poller has taken
@@ -207,7 +208,7 @@ export class PollStateRepository {
       if (!(err instanceof CorruptColumn)) throw err;
       throw new StoreError(
         `state database ${this.ctx.path}: the last digest of channel ${channel} is corrupt (${err.message}). ` +
-          'Delete the row from the digests table with the sqlite3 shell: the next digest starts over.',
+          `Delete the row from the digests table with ${repairTool(this.ctx.backend)}: the next digest starts over.`,
         { cause: err },
       );
     }
@@ -262,7 +263,7 @@ export class PollStateRepository {
       if (!(err instanceof CorruptColumn)) throw err;
       throw new StoreError(
         `state database ${this.ctx.path}: a row of window_executions_seen is corrupt (${err.message}). ` +
-          'Delete it with the sqlite3 shell; at worst that execution is posted once more.',
+          `Delete it with ${repairTool(this.ctx.backend)}; at worst that execution is posted once more.`,
         { cause: err },
       );
     }

@@ -5,6 +5,7 @@ import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from '.
 import type { StoreContext } from './context';
 import { guarded } from './failure';
 import type { ComplianceSnapshotsTable } from './schema';
+import { repairTool } from './repair-tool';
 
 /**
  * Compliance snapshots: each instance's last known patch compliance per group, scope and region.
@@ -272,7 +273,7 @@ export class ComplianceSnapshotRepository {
           : '(unknown)';
       throw new StoreError(
         `state database ${this.ctx.path}: the compliance snapshot of instance ${id} is corrupt (${err.message}). ` +
-          'Delete the row with the sqlite3 shell: the next scan or poll writes it again.',
+          `Delete the row with ${repairTool(this.ctx.backend)}: the next scan or poll writes it again.`,
         { cause: err },
       );
     }

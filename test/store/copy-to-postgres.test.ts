@@ -7,10 +7,11 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { ManualClock } from '../../src/clock';
+import { ManualClock, systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { openStore, type Store } from '../../src/store';
-import { COPY_ORDER, checkTablesHandled, copyStore } from '../../src/store/copy';
+import { COPY_ORDER, POSTGRES_OWN_TABLES, checkTablesHandled, copyStore } from '../../src/store/copy';
+import { PgAdvisoryLease } from '../../src/store/pg-lease';
 import { freshDatabase } from '../support/postgres';
 import { pendingInstall, tempDir } from './helpers';
 
@@ -210,10 +211,13 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
   });
 
   it('fails on a table the copy does not handle', () => {
-    expect(() => checkTablesHandled([...COPY_ORDER, 'schema_migrations'], 'db')).not.toThrow();
-    expect(() => checkTablesHandled([...COPY_ORDER, 'new_things'], 'db')).toThrow(
+    expect(() => checkTablesHandled([...COPY_ORDER, 'schema_migrations'], 'db', 'sqlite')).not.toThrow();
+    expect(() => checkTablesHandled([...COPY_ORDER, 'new_things'], 'db', 'postgres')).toThrow(
       /db has table\(s\) new_things that the copy to PostgreSQL does not handle: add them to COPY_PLAN/,
     );
+    // The lease's record is PostgreSQL's own: expected there, a stranger in a SQLite file.
+    expect(() => checkTablesHandled([...COPY_ORDER, 'leader_epochs'], 'db', 'postgres')).not.toThrow();
+    expect(() => checkTablesHandled([...COPY_ORDER, 'leader_epochs'], 'db', 'sqlite')).toThrow(/leader_epochs/);
   });
 
   it('handles every table the PostgreSQL migrations create', async () => {
@@ -222,8 +226,30 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
       const { rows } = await sql<{ name: string }>`
         SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()
         AND tablename <> 'schema_migrations' ORDER BY tablename`.execute(target.kysely);
-      expect(rows.map((r) => r.name)).toEqual([...COPY_ORDER].sort());
+      expect(rows.map((r) => r.name)).toEqual([...COPY_ORDER, ...Object.keys(POSTGRES_OWN_TABLES)].sort());
     } finally {
+      await target.close();
+    }
+  });
+
+  it('copies into a database whose lease a replica already took, and leaves the lease record as it was', async () => {
+    const url = await fresh();
+    const source = await openStore({ path: file, logger: silentLogger() });
+    const target = await openStore({ backend: 'postgres', url, logger: silentLogger() });
+    const lease = new PgAdvisoryLease({ connection: { url }, clock: systemClock, logger: silentLogger() });
+    try {
+      expect((await lease.acquire('replica-1', 60_000)).held).toBe(true);
+      const report = await copyStore(source.kysely, target.kysely, {
+        fromName: file,
+        toName: target.path,
+        nowMs: Date.now(),
+      });
+      expect(report.total).toBe(1215);
+      expect(report.tables.map((t) => t.table)).not.toContain('leader_epochs');
+      expect(await lease.current()).toMatchObject({ holder: 'replica-1', epoch: 1 });
+    } finally {
+      await lease.close();
+      await source.close();
       await target.close();
     }
   });

@@ -34,3 +34,12 @@ export function pendingInstall(clock: ManualClock, overrides: Partial<NewOperati
     ...overrides,
   };
 }
+
+/** Polls `ok` every 10 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

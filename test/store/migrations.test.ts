@@ -146,6 +146,18 @@ describe('migrations', () => {
     expect((thrown as Error).message).toMatch(/newer patchbot/);
   });
 
+  it('step 6 (PostgreSQL’s lease record) changes nothing in a SQLite file but its version', async () => {
+    const path = join(tmp.dir, 'v5.db');
+    const db = new Database(path);
+    migrate(db, { path, logger, migrations: MIGRATIONS.slice(0, 5) });
+    const schema = () => db.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all();
+    const before = schema();
+    expect(migrate(db, { path, logger })).toEqual({ from: 5, to: 6, applied: [6] });
+    expect(schema()).toEqual(before);
+    expect(before.map((t) => (t as { name: string }).name)).not.toContain('leader_epochs');
+    db.close();
+  });
+
   it('rejects a migration list with gaps', async () => {
     const [, v2] = history([]);
     await expect(openStore({ path: ':memory:', logger, migrations: [v2!] })).rejects.toThrow(/expected 1/);

@@ -2,7 +2,7 @@ import { PatchbotError, StoreError } from '../../src/errors';
 import { describeBackends } from '../support/backends';
 import { pendingInstall } from './helpers';
 
-describeBackends('OperationRepository: expiry, listing and corrupt rows', ({ open, exec }) => {
+describeBackends('OperationRepository: expiry, listing and corrupt rows', ({ name, open, exec }) => {
   describe('expireDue', () => {
     it('expires only pending operations at or past their expiry, once', async () => {
       const { store, clock } = await open();
@@ -141,6 +141,10 @@ describeBackends('OperationRepository: expiry, listing and corrupt rows', ({ ope
       expect((thrown as Error).message).toMatch(pattern);
       expect((thrown as Error).message).toContain(op.id);
       expect((thrown as Error).message).toContain(store.path);
+      // The fix names the tool for this backend, never the other one's.
+      const [tool, other] = name === 'postgres' ? ['psql', 'sqlite3'] : ['the sqlite3 shell', 'psql'];
+      expect((thrown as Error).message).toContain(`fix or delete it with ${tool}, or restore a backup`);
+      expect((thrown as Error).message).not.toContain(other);
       await store.close();
     });
   });

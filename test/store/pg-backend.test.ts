@@ -75,6 +75,40 @@ describeBackend('postgres', 'the PostgreSQL store', ({ place, openAt, open }) =>
     await expect(openAt(newer)).rejects.toThrow(/schema version 99.*newer patchbot/);
   });
 
+  it('creates the lease record (leader_epochs) in step 6, also where an older build made it at run time', async () => {
+    const { store } = await open();
+    const { rows: columns } = await sql<{ name: string }>`
+      SELECT column_name AS name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'leader_epochs' ORDER BY ordinal_position`.execute(
+      store.kysely,
+    );
+    expect(columns.map((c) => c.name)).toEqual(['name', 'holder', 'epoch', 'acquired_at', 'renewed_at', 'expires_at']);
+    await store.close();
+
+    // Version 5, with the table and a row as an older build's lease left them.
+    const at = place();
+    if (at.backend !== 'postgres') throw new Error('unreachable');
+    const schema = /search_path=(\w+)/.exec(decodeURIComponent(at.url))?.[1];
+    await onServer(at.url, `CREATE SCHEMA ${schema}`);
+    const older = await openStore({ ...at, logger: silentLogger(), migrations: PG_MIGRATIONS.slice(0, 5) });
+    await sql`CREATE TABLE leader_epochs (name text PRIMARY KEY, holder text NOT NULL, epoch integer NOT NULL,
+      acquired_at timestamptz NOT NULL, renewed_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)`.execute(
+      older.kysely,
+    );
+    await sql`INSERT INTO leader_epochs VALUES ('work', 'old-host', 7, now(), now(), now())`.execute(older.kysely);
+    await older.close();
+    const upgraded = await openAt(at);
+    const { rows: versions } = await sql<{ v: number }>`SELECT max(version) AS v FROM schema_migrations`.execute(
+      upgraded.kysely,
+    );
+    expect(versions[0]?.v).toBe(6);
+    const { rows } = await sql<{ holder: string; epoch: number }>`SELECT holder, epoch FROM leader_epochs`.execute(
+      upgraded.kysely,
+    );
+    expect(rows).toEqual([{ holder: 'old-host', epoch: 7 }]);
+    await upgraded.close();
+  });
+
   it('announces every insert and update of an operation on the operations channel', async () => {
     const at = place();
     if (at.backend !== 'postgres') throw new Error('unreachable');

@@ -7,22 +7,16 @@ import { Client } from 'pg';
 import { systemClock } from '../../src/clock';
 import { Leadership } from '../../src/jobs/leadership';
 import { silentLogger } from '../../src/logger';
+import { openStore } from '../../src/store';
 import { LOCK_SPACE, PgAdvisoryLease } from '../../src/store/pg-lease';
 import { freshDatabase } from '../support/postgres';
+import { until } from './helpers';
 
 const TTL = 15_000;
 const RENEW = 5_000;
 
 /** Lets the queued start/stop of the leader work run. */
 const settle = () => new Promise((r) => setImmediate(r));
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('PgAdvisoryLease', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -32,6 +26,8 @@ describe('PgAdvisoryLease', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
+    // Migrated as the bot does before any lease runs: opening the store creates leader_epochs (v6).
+    await (await openStore({ backend: 'postgres', url: db.url, logger: silentLogger() })).close();
     admin = new Client({ connectionString: db.url });
     await admin.connect();
   });
@@ -66,10 +62,11 @@ describe('PgAdvisoryLease', () => {
     return { leadership, events };
   }
 
-  /** The backend pids holding patchbot's advisory locks. */
-  async function lockHolders(): Promise<number[]> {
-    const { rows } = await admin.query<{ pid: number }>(
-      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1::int4::oid",
+  /** The backend pids holding patchbot's advisory locks on this file's database (other files' run beside it). */
+  async function lockHolders(client = admin): Promise<number[]> {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1::int4::oid
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [LOCK_SPACE],
     );
     return rows.map((r) => r.pid);
@@ -144,6 +141,30 @@ describe('PgAdvisoryLease', () => {
     await B.leadership.check();
     await settle();
     expect(B.leadership.role).toBe('leader');
+  });
+
+  it('takes its table from the migrations: on a database never migrated it fails plainly and creates nothing', async () => {
+    const bare = await freshDatabase();
+    const l = new PgAdvisoryLease({ connection: { url: bare.url }, clock: systemClock, logger: silentLogger() });
+    leases.push(l);
+    const c = new Client({ connectionString: bare.url });
+    await c.connect();
+    try {
+      await expect(l.acquire('A', TTL)).rejects.toMatchObject({
+        code: 'STORE_ERROR',
+        message: expect.stringMatching(
+          /renewing or taking the work lock failed: relation "leader_epochs" does not exist/,
+        ),
+      });
+      const { rows } = await c.query("SELECT to_regclass('leader_epochs') AS t");
+      expect(rows[0]?.t).toBeNull();
+      // The failed session was dropped, and with it the lock it had taken.
+      await until('the failed session’s lock to go', async () => (await lockHolders(c)).length === 0, 2_000);
+    } finally {
+      await c.end();
+      await l.close();
+      await bare.drop();
+    }
   });
 
   it('an unreachable database is a StoreError, retried after a backoff', async () => {

@@ -11,15 +11,7 @@ import { Ticker } from '../../src/patching/ticker';
 import { openStore, type Operation, type Store } from '../../src/store';
 import { OperationsListener } from '../../src/store/pg-notify';
 import { freshDatabase } from '../support/postgres';
-import { pendingInstall } from './helpers';
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { pendingInstall, until } from './helpers';
 
 describe('OperationsListener', () => {
   let db: { url: string; drop: () => Promise<void> };

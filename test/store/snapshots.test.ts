@@ -34,7 +34,7 @@ function entry(
   };
 }
 
-describeBackends('compliance snapshots', ({ open, exec }) => {
+describeBackends('compliance snapshots', ({ name, open, exec }) => {
   it('round-trips rows per group and scope', async () => {
     const { store } = await open();
     expect(await store.snapshots.count('PRD')).toBe(0);
@@ -98,6 +98,8 @@ describeBackends('compliance snapshots', ({ open, exec }) => {
     await store.snapshots.upsert([entry('i-1', null)]);
     await exec(store, `UPDATE compliance_snapshots SET missing_patches = '[{"title":1}]'`);
     await expect(store.snapshots.forGroup('PRD')).rejects.toThrow(/instance i-1 is corrupt.*missing_patches/);
+    const tool = name === 'postgres' ? 'psql' : 'the sqlite3 shell';
+    await expect(store.snapshots.forGroup('PRD')).rejects.toThrow(`Delete the row with ${tool}: the next scan`);
     await store.close();
   });
 });

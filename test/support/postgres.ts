@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,17 +82,32 @@ function freePort(): Promise<number> {
   });
 }
 
+/** What a server may have beyond the test defaults (a TLS server's key and settings, say). */
+export interface PostgresExtras {
+  /** Files written into the server's directory, owned by its user and readable by it alone (a key must be). */
+  files?: Record<string, string>;
+  /** More settings, as `name=value`, given the server's directory where the files are. */
+  settings?: (dir: string) => string[];
+}
+
 /** initdb + pg_ctl start on 127.0.0.1; trust authentication, durability off (the data is thrown away). */
-export async function startPostgres(log: (line: string) => void = () => undefined): Promise<StartedPostgres> {
+export async function startPostgres(
+  log: (line: string) => void = () => undefined,
+  extras: PostgresExtras = {},
+): Promise<StartedPostgres> {
   const binDir = ensurePostgresBinaries(log);
   const user = isRoot() ? 'postgres' : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'patchbot-pg-'));
-  if (user) {
-    const uid = Number(run('id', ['-u', user]).trim());
-    const gid = Number(run('id', ['-g', user]).trim());
-    chownSync(dataDir, uid, gid);
-  }
+  const owner = user
+    ? { uid: Number(run('id', ['-u', user]).trim()), gid: Number(run('id', ['-g', user]).trim()) }
+    : undefined;
+  if (owner) chownSync(dataDir, owner.uid, owner.gid);
   chmodSync(dataDir, 0o700);
+  for (const [name, text] of Object.entries(extras.files ?? {})) {
+    const file = join(dataDir, name);
+    writeFileSync(file, text, { mode: 0o600 });
+    if (owner) chownSync(file, owner.uid, owner.gid);
+  }
   const pgdata = join(dataDir, 'data');
   run(join(binDir, 'initdb'), ['-D', pgdata, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'], user);
   const port = await freePort();
@@ -104,6 +119,7 @@ export async function startPostgres(log: (line: string) => void = () => undefine
     '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c max_connections=300',
+    ...(extras.settings?.(dataDir) ?? []).map((setting) => `-c ${setting}`),
   ].join(' ');
   run(join(binDir, 'pg_ctl'), ['-D', pgdata, '-o', options, '-l', join(dataDir, 'server.log'), '-w', 'start'], user);
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dataDir, binDir, user };
