@@ -27,7 +27,6 @@ FROM node:26.10.0-trixie-slim
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=192 \
     PATCHBOT_CONFIG=/etc/patchbot/patchbot.yml \
-    PATCHBOT_DB=/data/patchbot.db \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
@@ -35,7 +34,9 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # /data must stay writable by `node` (uid 1000) for the state file and its -wal and -shm files.
-RUN mkdir -p /data /etc/patchbot && chown node:node /data
+# The default state file, ./data/patchbot.db, is on the volume through /app/data -> /data. No
+# PATCHBOT_DB is set here, so PATCHBOT_DATABASE_URL alone selects PostgreSQL (only one may be named).
+RUN mkdir -p /data /etc/patchbot && chown node:node /data && ln -s /data /app/data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

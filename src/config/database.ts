@@ -105,7 +105,7 @@ export function databaseFromEnv(vars: DatabaseVars, readText: (path: string) => 
   if (vars.PATCHBOT_DB !== undefined)
     return fail(
       'PATCHBOT_DATABASE_URL',
-      'set only one of PATCHBOT_DATABASE_URL (PostgreSQL) and PATCHBOT_DB (a SQLite file). The container image sets PATCHBOT_DB=/data/patchbot.db: set PATCHBOT_DB to empty beside the URL',
+      'set only one of PATCHBOT_DATABASE_URL (PostgreSQL) and PATCHBOT_DB (a SQLite file): unset PATCHBOT_DB (or set it empty) to use PostgreSQL',
     );
   if (caFile === undefined) return { ok: true, database: hideUrl({ backend: 'postgres', url }) };
   const inUrl = [...(parseUrl(url)?.searchParams.keys() ?? [])].filter((k) => URL_SSL_PARAMS.includes(k));

@@ -82,7 +82,7 @@ describe('the state database', () => {
 
   it('takes either PATCHBOT_DATABASE_URL or PATCHBOT_DB, not both', () => {
     expect(envIssues({ PATCHBOT_DATABASE_URL: URL, PATCHBOT_DB: '/data/patchbot.db' })).toEqual([
-      'PATCHBOT_DATABASE_URL: set only one of PATCHBOT_DATABASE_URL (PostgreSQL) and PATCHBOT_DB (a SQLite file). The container image sets PATCHBOT_DB=/data/patchbot.db: set PATCHBOT_DB to empty beside the URL',
+      'PATCHBOT_DATABASE_URL: set only one of PATCHBOT_DATABASE_URL (PostgreSQL) and PATCHBOT_DB (a SQLite file): unset PATCHBOT_DB (or set it empty) to use PostgreSQL',
     ]);
   });
 

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { ROOT, argWords, parseDockerfile, type Instruction } from './derive';
+import { DEFAULT_SQLITE_PATH } from '../../src/config/database';
 
 const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const instructions = parseDockerfile(text);
@@ -51,15 +52,25 @@ describe('Dockerfile', () => {
     expect(health[0]?.args).toMatch(/\bCMD\b.*\/health\b/);
   });
 
-  it('keeps the state file on the /data volume', () => {
+  it('keeps the default state file on the /data volume, and names no database itself', () => {
     const volumes = all('VOLUME').flatMap((v) => argWords(v.args));
     expect(volumes).toContain('/data');
-    const db = /\bPATCHBOT_DB=(\S+)/.exec(
+    // The config's default path, resolved from the image's working directory, goes through a link to /data.
+    const workdir = all('WORKDIR').at(-1)?.args.trim() ?? '/';
+    const file = posix.join(workdir, DEFAULT_SQLITE_PATH);
+    const link = /\bln -s (\S+) (\S+)/.exec(
+      all('RUN')
+        .map((r) => r.args)
+        .join(' '),
+    );
+    expect(link?.[1]).toBe('/data');
+    expect(file.startsWith(`${link?.[2]}/`)).toBe(true);
+    // A PATCHBOT_DB in the image would make PATCHBOT_DATABASE_URL alone a conflict (only one database may be named).
+    expect(
       all('ENV')
         .map((e) => e.args)
         .join(' '),
-    )?.[1];
-    expect(db).toMatch(/^\/data\/[^/]+$/);
+    ).not.toMatch(/\bPATCHBOT_DB=/);
   });
 
   it('starts the file tsconfig.build.json compiles src/main.ts to', () => {
