@@ -29,10 +29,15 @@ const SERVER_KEEPALIVES = '-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2
 
 /** A new, unconnected client for one dedicated session. */
 export function sessionClient(connection: PgConnection, application: string, timeouts: SessionTimeouts = {}): Client {
+  // node-postgres lets the URL's parameters replace the options passed beside it: an `options`
+  // parameter in the URL (a search_path, say) would silently drop the keepalives, so both are joined.
+  const url = new URL(connection.url);
+  const fromUrl = url.searchParams.get('options');
+  url.searchParams.delete('options');
   return new Client({
-    ...pgConnectionOptions(connection),
+    ...pgConnectionOptions({ ...connection, url: url.toString() }),
     application_name: application,
-    options: SERVER_KEEPALIVES,
+    options: fromUrl ? `${fromUrl} ${SERVER_KEEPALIVES}` : SERVER_KEEPALIVES,
     keepAlive: true,
     keepAliveInitialDelayMillis: 5_000,
     connectionTimeoutMillis: timeouts.connectTimeoutMs ?? 5_000,
