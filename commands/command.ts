@@ -2,6 +2,7 @@ import type { PatchbotConfig, PatchGroup } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { Sentence } from '../src/sentence';
 import type { Operation } from '../src/patching/ports';
+import type { ScheduleRequest } from '../src/patching/schedule';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
 import type { Authorizer } from '../src/patching/decision';
@@ -21,6 +22,8 @@ export interface CommandServices {
     requestedBy: string;
     channel: string;
     rebootOption?: 'RebootIfNeeded' | 'NoReboot';
+    /** `in <window>` or `at <time>`; absent: the group's install.runIn, else at once. */
+    schedule?: ScheduleRequest;
   }): Promise<Operation>;
   /** Records a reboot of the instances waiting for one (or all running ones). */
   requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;

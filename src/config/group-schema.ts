@@ -35,6 +35,14 @@ export const ApprovalSchema = strictObject({
 
 /** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */
 export const InstallSchema = strictObject({
+  /**
+   * The maintenance window (name or id, in the group's scopes) an install waits for when the request
+   * names neither `in <window>` nor `at <time>`; absent: an approved install is sent at once.
+   */
+  runIn: z
+    .string(expected('a maintenance window name or id'))
+    .regex(/^[A-Za-z0-9_.-]{3,128}$/, expected('a maintenance window name or id (3 to 128 of A-Z a-z 0-9 _ . -)'))
+    .optional(),
   rebootOption: z
     .enum(['RebootIfNeeded', 'NoReboot'], expected('"RebootIfNeeded" or "NoReboot"'))
     .default('RebootIfNeeded'),

@@ -5,6 +5,7 @@
  * published by finishing, like any ended operation whose result the card does not show yet.
  */
 import type { Operation } from './ports';
+import { COUNTDOWN_MIN_INTERVAL_MS, countdownDue, countdownKey } from './countdown';
 import { expireDueRequests } from './expiry';
 import type { OperationStatus } from './lifecycle';
 import { readResult } from './records';
@@ -41,8 +42,9 @@ export class CardSync {
   async pending(op: Operation): Promise<void> {
     const t = this.ctx.states.of(op.id);
     const report = await decorate(this.ctx, op, buildReport(op, [], new Map(), readResult(op).failures));
-    const sig = `pending|${report.approval?.decisions.length ?? 0}`;
-    if (op.messageTs && t.lastSignature === sig) return;
+    // A scheduled request's card also counts down to its time, at most once a minute.
+    const sig = `pending|${report.approval?.decisions.length ?? 0}#${countdownKey(report.plan?.schedule, this.ctx.clock.now())}`;
+    if (op.messageTs && !countdownDue(t, sig, this.ctx.clock.now().getTime(), COUNTDOWN_MIN_INTERVAL_MS)) return;
     // Recorded only once published: a card (or its plan thread) that failed is published again next pass.
     await publishMessage(this.ctx, op, report, op.messageTs ? 'progress' : 'started', sig);
   }

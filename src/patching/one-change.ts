@@ -9,7 +9,7 @@ import { ConflictError } from '../errors';
 import { channel, said, user } from '../sentence';
 import type { Operation, StoreTx } from './ports';
 import type { OperationStatus } from './lifecycle';
-import { readResult } from './records';
+import { readPlan, readResult } from './records';
 
 /** A change in one of these statuses still holds its group. */
 const HOLDING: readonly OperationStatus[] = ['pending', 'approved', 'sending', 'running'];
@@ -39,7 +39,13 @@ export async function refuseWhileHeld(store: StoreTx, group: string, clock: Cloc
   if (!held) return;
   const minutes = Math.max(0, Math.round((clock.now().getTime() - held.createdAt.getTime()) / 60_000));
   const age = minutes < 60 ? `${minutes}m` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+  // An approved change waiting for its window holds the group until it is sent: say until when.
+  const schedule = readPlan(held)?.schedule;
+  const state =
+    held.status === 'approved' && schedule
+      ? `approved and waiting to be sent at ${schedule.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${schedule.window ? ` (window ${schedule.window.name})` : ''}`
+      : (STATE_WORDS[held.status] ?? held.status);
   throw new ConflictError(`${group} is held by ${held.kind} ${held.id} (${held.status})`, {
-    userText: said`Only one change runs on a group at a time, and ${held.kind} ${held.id} on ${group} is ${STATE_WORDS[held.status] ?? held.status} (requested by ${user(held.requestedBy)} ${age} ago; its card is in ${channel(held.channel)}). Wait for it to end, or cancel it with /patch cancel ${held.id}.`,
+    userText: said`Only one change runs on a group at a time, and ${held.kind} ${held.id} on ${group} is ${state} (requested by ${user(held.requestedBy)} ${age} ago; its card is in ${channel(held.channel)}). Wait for it to end, or cancel it with /patch cancel ${held.id}.`,
   });
 }

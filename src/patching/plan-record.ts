@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Operation } from './ports';
 import { OtherSpellingSchema, PlanBaselineSchema, PlannedPatchSchema, PromotionEvidenceSchema } from './plan-parts';
 import { InstanceLineSchema, optionalDate, ReasonedLineSchema, ScopeFailureSchema } from './record-schemas';
+import { ScheduleSchema } from './schedule';
 
 /** What an install or reboot will change, shown on the card before anything runs. */
 export const ChangePlanSchema = z.object({
@@ -26,6 +27,8 @@ export const ChangePlanSchema = z.object({
   baselines: z.array(PlanBaselineSchema).optional(),
   /** Instances tagged with the group's value under the other tag key: SSM counts them, this change does not reach them. */
   otherSpelling: OtherSpellingSchema.optional(),
+  /** When it is sent: in a maintenance window or at a time; absent: as soon as it is approved. */
+  schedule: ScheduleSchema.optional(),
 });
 
 /**

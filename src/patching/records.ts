@@ -8,6 +8,7 @@ import type { PatchGroup } from '../config/schema';
 import type { Operation } from './ports';
 import { DriftSchema, ScopeFailureSchema, SeverityCountsSchema } from './record-schemas';
 import { OperationReportSchema } from './report-record';
+import { MissedSchema } from './schedule';
 
 export { planJson, readPlan } from './plan-record';
 
@@ -119,6 +120,8 @@ const ResultSchema = z.looseObject({
   tagsReleased: z.boolean().optional(),
   /** At the end: whether anything went wrong short of failing (unreachable, offline, not reached), for "finished with problems". */
   problems: z.boolean().optional(),
+  /** A scheduled change that was not sent in its window or time, and why (approved → expired; see schedule.ts). */
+  missed: MissedSchema.optional(),
   /** The write-ahead journal of the operation's Slack posts (card, thread parts), by key; see post-journal.ts. */
   posts: z.record(z.string(), PostRecordSchema).optional(),
 });

@@ -16,6 +16,7 @@ import {
   ScopeFailureSchema,
   SeverityCountsSchema,
 } from './record-schemas';
+import { MissedSchema } from './schedule';
 
 /** How one instance fared in an operation. */
 export const InstanceOutcomeSchema = InstanceLineSchema.extend({
@@ -80,6 +81,8 @@ export const OperationReportSchema = z.object({
   drift: DriftSchema.optional(),
   /** Approved targets the command was sent for that SSM never ran it on (no invocation at the end). */
   notReached: z.array(InstanceLineSchema).optional(),
+  /** A scheduled change not sent in its window or time, and why. */
+  missed: MissedSchema.optional(),
 });
 
 /** An operation's report: the schema's output (dates revived); it is stored as JSON, dates as ISO text. */

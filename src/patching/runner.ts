@@ -17,6 +17,7 @@ import { prepareChange } from './prepare-change';
 import { PatchParamsSchema, readResult, resultJson, type SendSet } from './records';
 import { groupOf, type PatchingDeps } from './deps';
 import { failUnsent } from './not-sent';
+import { scheduleGate } from './missed';
 import { lookUpSends, NOTHING_YET, type Prior } from './resume-lookup';
 import { OPERATION_TAG_KEY } from './send-set';
 import type { ScopeFailure } from './record-schemas';
@@ -54,10 +55,18 @@ export class OperationRunner {
     return { ...this.deps, log: this.log, group: (op: Operation) => this.groupOf(op) };
   }
 
-  /** Claims an approved operation (approved → sending) and sends it; returns the operation as it now is (unchanged if someone else claimed it). */
+  /**
+   * Claims an approved operation (approved → sending) and sends it; returns the operation as it now
+   * is (unchanged if someone else claimed it, or a scheduled one whose time has not come; expired
+   * when its window or time was missed).
+   */
   async send(op: Operation): Promise<Operation> {
     if (this.deps.mayActNow && !this.deps.mayActNow()) return op;
     return this.exclusive(op, async () => {
+      // Every path to a send (approval, the tracker, a change that needs none) passes the schedule first.
+      const gate = await scheduleGate({ ...this.deps, log: this.log }, op);
+      if (gate === 'wait') return op;
+      if (gate !== 'send') return gate;
       const claimed = await this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
       if (!claimed) return (await this.deps.store.operations.get(op.id)) ?? op;
       if (claimed.kind === 'reboot') return dispatchReboot(this.rebootDeps, claimed);

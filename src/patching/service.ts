@@ -29,6 +29,8 @@ import type { HistoryEntry } from './history';
 import { toHistoryEntry } from './history';
 import { refuseWhileHeld } from './one-change';
 import { listWindows } from './windows';
+import type { ScheduleRequest } from './schedule';
+import { resolveSchedule } from './schedule-resolve';
 
 export { operationVerdict, toHistoryEntry } from './history';
 
@@ -44,6 +46,8 @@ export interface StartScanInput {
 /** Who asks for an install, where its message goes, and the reboot option (default: the group's). */
 export interface RequestInstallInput extends StartScanInput {
   rebootOption?: RebootOption | undefined;
+  /** `in <window>` or `at <time>`; absent: the group's install.runIn, else sent once approved. */
+  schedule?: ScheduleRequest | undefined;
 }
 
 /** Who asks for a reboot; `all` reboots every running instance, not only those waiting for a reboot. */
@@ -80,14 +84,18 @@ export class PatchService {
   /**
    * `/patch install <group> [reboot=...]`: builds the plan, refuses (InputError) when there is no
    * target or nothing to install, and records the operation with its plan: `pending` (expiring after
-   * the policy's expiresAfter) when the group requires approval, else `approved` and sent at once.
+   * the policy's expiresAfter) when the group requires approval, else `approved` and sent at once;
+   * with a schedule (`in`/`at`, or the group's install.runIn) it is sent in its window or at its time.
    * The tracker posts the operation's message (the approval card for a pending one): call
    * tracker.track(op.id) next.
    */
   async requestInstall(input: RequestInstallInput): Promise<Operation> {
     const { group } = input;
     await refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
-    const plan = await buildInstallPlan(this.deps, group, input.rebootOption);
+    // A schedule that cannot be kept is refused before the plan's reads: no card for a change that could not run.
+    const schedule = await resolveSchedule(this.deps, group, input.schedule);
+    const built = await buildInstallPlan(this.deps, group, input.rebootOption);
+    const plan = schedule ? { ...built, schedule } : built;
     if (plan.targets.length === 0) unreadScopes('install', plan);
     if (plan.targets.length === 0) {
       throw new InputError(`install ${group.name}: no reachable instance`, {
@@ -172,6 +180,15 @@ export class PatchService {
           targets: plan.targets.length,
           patches: plan.patches.length,
           rebootOption: plan.rebootOption,
+          ...(plan.schedule
+            ? {
+                schedule: {
+                  startsAt: plan.schedule.startsAt.toISOString(),
+                  latestAt: plan.schedule.latestAt.toISOString(),
+                  windowId: plan.schedule.window?.windowId,
+                },
+              }
+            : {}),
         },
       });
       return created;
@@ -180,7 +197,8 @@ export class PatchService {
       { operationId: op.id, group: group.name, kind, requestedBy: input.requestedBy, pending: required },
       `${kind} requested`,
     );
-    return required ? op : this.runner.send(op);
+    // A scheduled change waits for its time even when nobody needs to approve it: the tracker sends it then.
+    return required || plan.schedule ? op : this.runner.send(op);
   }
 
   /**

@@ -8,7 +8,8 @@
  *
  * This file composes the units that do the work: card-sync.ts (approval cards and expiry),
  * command-progress.ts (polling running operations), finishing.ts (results and the final status),
- * update-budget.ts (the chat.update pace), publish-slots.ts (a stuck publish never holds a pass).
+ * update-budget.ts (the chat.update pace), publish-slots.ts (a stuck publish never holds a pass),
+ * countdown.ts (the card of an approved change waiting for its window).
  */
 import { mapLimit } from '../shared/concurrency';
 import { toPatchbotError } from '../errors';
@@ -16,11 +17,13 @@ import type { Logger } from '../logger';
 import type { Operation } from './ports';
 import { CardSync, unpublished } from './card-sync';
 import { CommandProgress } from './command-progress';
+import { Countdown } from './countdown';
 import type { PatchingDeps } from './deps';
 import { Finishing } from './finishing';
 import { TERMINAL_STATUSES, isTerminal } from './lifecycle';
 import type { OperationPublisher } from './publisher-port';
 import { PublishSlots } from './publish-slots';
+import { scheduleOf } from './missed';
 import { readResult } from './records';
 import type { OperationRunner } from './runner';
 import { Ticker } from './ticker';
@@ -82,6 +85,7 @@ export class OperationTracker {
   private readonly cards: CardSync;
   private readonly progress: CommandProgress;
   private readonly finishing: Finishing;
+  private readonly countdown: Countdown;
   private readonly budget: UpdateBudget;
   /** `sending` operations found at start: left by a previous process, to be checked against SSM. */
   private readonly orphans = new Set<string>();
@@ -117,6 +121,7 @@ export class OperationTracker {
     this.cards = new CardSync(this.ctx);
     this.finishing = new Finishing(this.ctx, this.opt.finishPublishAttempts);
     this.progress = new CommandProgress(this.ctx, this.finishing, this.budget, this.opt);
+    this.countdown = new Countdown(this.ctx, this.budget);
     this.ticker = new Ticker(
       () => this.pass(),
       this.opt.pollIntervalMs,
@@ -217,6 +222,8 @@ export class OperationTracker {
     if (initial.status === 'pending') return this.cards.pending(initial);
     let op = initial;
     if (op.status === 'approved' && !this.runner.isBusy(op.id)) op = await this.runner.send(op);
+    // Still approved after the send: a scheduled change waiting for its time; its card counts down.
+    if (op.status === 'approved' && !this.runner.isBusy(op.id) && scheduleOf(op)) return this.countdown.show(op);
     if (op.status === 'sending' && !this.runner.isBusy(op.id)) {
       const stale = this.ctx.clock.now().getTime() - op.updatedAt.getTime() > this.opt.staleSendingMs;
       if (this.orphans.has(op.id) || stale || this.runner.lookupDue(op)) {

@@ -77,7 +77,11 @@ export function decorate(ctx: TrackingContext, op: Operation, report: OperationR
   const result = readResult(op);
   // A reboot counts as sent from the moment RebootInstances was started (its write-ahead record): it may have happened.
   const sentAt = result.sentAt ?? result.reboot?.requestedAt;
-  const facts = { ...(sentAt ? { sentAt: new Date(sentAt) } : {}), ...(result.drift ? { drift: result.drift } : {}) };
+  const facts = {
+    ...(sentAt ? { sentAt: new Date(sentAt) } : {}),
+    ...(result.drift ? { drift: result.drift } : {}),
+    ...(result.missed ? { missed: result.missed } : {}),
+  };
   return withChangeContext(ctx.store, op, groupOf(ctx.groups, op), { ...report, ...facts });
 }
 

@@ -6,7 +6,9 @@
  * - finished with problems (`problems`): it succeeded, but some approved instance was not patched
  *   (its agent could not be reached, it went offline before the send, SSM never ran it);
  * - not sent (`notSent`): it failed before any command went out (a drift refusal, every scope refused);
- * - succeeded: everything it was sent to succeeded.
+ * - succeeded: everything it was sent to succeeded;
+ * - missed (`missed`): approved, but its window or time passed (or its window was disabled or
+ *   deleted) before it could be sent: nothing was sent.
  */
 import type { OperationStatus } from './lifecycle';
 import type { OperationReport } from './report-record';
@@ -21,7 +23,8 @@ export type Verdict =
   | 'notSent'
   | 'cancelled'
   | 'rejected'
-  | 'expired';
+  | 'expired'
+  | 'missed';
 
 /** Whether a report shows trouble: failed, unreachable, offline or never-reached instances, or a scope that failed. */
 export function hasProblems(
@@ -37,8 +40,13 @@ export function hasProblems(
 }
 
 /** The verdict of an operation from its status, whether commands went out, and the problems flag kept with its result. */
-export function verdictOf(status: OperationStatus, facts: { sent: boolean; problems: boolean }): Verdict {
+export function verdictOf(
+  status: OperationStatus,
+  facts: { sent: boolean; problems: boolean; missed?: boolean },
+): Verdict {
   switch (status) {
+    case 'expired':
+      return facts.missed ? 'missed' : 'expired';
     case 'succeeded':
       return facts.problems ? 'problems' : 'succeeded';
     case 'failed':
@@ -63,4 +71,5 @@ export const VERDICT_WORDS: Record<Verdict, string> = {
   cancelled: 'was cancelled',
   rejected: 'was rejected',
   expired: 'expired without approval',
+  missed: 'missed its window',
 };

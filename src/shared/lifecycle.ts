@@ -39,10 +39,12 @@ export const OPERATION_STATUSES = [
  * The legal moves. `sending` is the claim taken before SendCommand: whoever moves approved→sending
  * is the only one allowed to send, and a restart that finds `sending` must ask SSM (by the Comment)
  * before sending again. `sending` cannot be cancelled: the command may already be out.
+ * `approved → expired` is a scheduled change whose window or time passed before it could be sent
+ * (result.missed says why): nothing was sent, and it never will be.
  */
 const TRANSITIONS: Readonly<Record<OperationStatus, readonly OperationStatus[]>> = {
   pending: ['approved', 'rejected', 'expired', 'cancelled'],
-  approved: ['sending', 'cancelled'],
+  approved: ['sending', 'cancelled', 'expired'],
   sending: ['running', 'failed'],
   running: ['succeeded', 'failed', 'cancelled'],
   succeeded: [],

@@ -123,7 +123,10 @@ export class SlackOperationPublisher implements OperationPublisher {
       step = 'thread';
       // The thread holds the detail: the full plan under an approval card, the full result at the end.
       // Parts already posted are skipped through the journal, so a card whose thread was cut short is completed by its next publish.
-      const thread = phase === 'finished' ? 'result' : report.status === 'pending' ? 'plan' : undefined;
+      // An approved change waiting for its window shows the plan as well (its card may be the first post, with no approval needed).
+      const waiting =
+        report.status === 'approved' && report.plan?.schedule !== undefined && report.sentAt === undefined;
+      const thread = phase === 'finished' ? 'result' : report.status === 'pending' || waiting ? 'plan' : undefined;
       if (thread) {
         for (const [i, part] of (view.thread ?? []).entries()) {
           await this.poster.postOnce(op, journal, `${thread}:${i}`, {

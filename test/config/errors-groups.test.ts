@@ -61,7 +61,7 @@ describe('wrong documents name the path, what was expected and what was found', 
 
   it('a misspelt key, with a suggestion', () => {
     expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    install:\n      maxconcurrency: 5`)).toEqual([
-      'groups.PRD.install.maxconcurrency: unknown key (did you mean "maxConcurrency"? expected one of: rebootOption, maxConcurrency, maxErrors, timeoutSeconds)',
+      'groups.PRD.install.maxconcurrency: unknown key (did you mean "maxConcurrency"? expected one of: runIn, rebootOption, maxConcurrency, maxErrors, timeoutSeconds)',
     ]);
   });
 
@@ -168,6 +168,16 @@ describe('wrong documents name the path, what was expected and what was found', 
   it('an operating system in the wrong case', () => {
     expect(messagesOf(`groups:\n  WIN:\n    ${GROUP}\n    operatingSystem: windows`)).toEqual([
       'groups.WIN.operatingSystem: expected an SSM operating system: AMAZON_LINUX_2, AMAZON_LINUX_2023, AMAZON_LINUX_2022, AMAZON_LINUX, WINDOWS, UBUNTU, DEBIAN, REDHAT_ENTERPRISE_LINUX, CENTOS, ORACLE_LINUX, ROCKY_LINUX, ALMA_LINUX, SUSE, MACOS, RASPBIAN, got "windows" (did you mean "WINDOWS"?)',
+    ]);
+  });
+});
+
+describe('install.runIn', () => {
+  it('names the form a maintenance window name or id takes', () => {
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    install:\n      runIn: "next sunday"`)).toEqual([
+      expect.stringMatching(
+        /^groups\.PRD\.install\.runIn: expected a maintenance window name or id \(3 to 128 of A-Z a-z 0-9 _ \. -\)/,
+      ),
     ]);
   });
 });

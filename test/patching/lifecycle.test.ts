@@ -11,7 +11,7 @@ import {
 // The whole table, written out: any change to the lifecycle must change this test on purpose.
 const ALLOWED: Record<OperationStatus, OperationStatus[]> = {
   pending: ['approved', 'rejected', 'expired', 'cancelled'],
-  approved: ['sending', 'cancelled'],
+  approved: ['sending', 'cancelled', 'expired'],
   sending: ['running', 'failed'],
   running: ['succeeded', 'failed', 'cancelled'],
   succeeded: [],
@@ -47,6 +47,11 @@ describe('operation lifecycle', () => {
   it('resumes approved, sending and running after a restart, and nothing terminal', () => {
     expect([...UNFINISHED_STATUSES].sort()).toEqual(['approved', 'running', 'sending']);
     for (const s of UNFINISHED_STATUSES) expect(isTerminal(s)).toBe(false);
+  });
+
+  it('lets a waiting scheduled change be missed (approved -> expired) but never a sent one', () => {
+    expect(canTransition('approved', 'expired')).toBe(true);
+    for (const s of ['sending', 'running'] as const) expect(canTransition(s, 'expired')).toBe(false);
   });
 
   it('cannot cancel while sending: the command may already be out', () => {

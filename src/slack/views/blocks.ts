@@ -59,6 +59,7 @@ export const VERDICT_EMOJI: Record<Verdict, string> = {
   cancelled: '⏹️',
   rejected: '🚫',
   expired: '⌛',
+  missed: '⏰',
 };
 
 /** A mrkdwn section, or nothing when the text is empty. */

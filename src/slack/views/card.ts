@@ -21,10 +21,11 @@ import {
   type Handles,
 } from '../mrkdwn';
 import { ACTIONS } from './actions';
-import { approvalCount, approvalsText, reasonQuote, rejection } from './approval';
+import { approvalCount, approvalsText, approvedByText, reasonQuote, rejection } from './approval';
 import { SHORT, blocks, footer, header, listSection, message, section } from './blocks';
 import { changeSummary, needsScan, planSections, planThread } from './plan';
 import type { SlackMessage } from './message';
+import { missedText, runsText, sendRuleText } from './schedule';
 
 const title = (plan: ChangePlan) => `${plan.kind === 'install' ? 'Install' : 'Reboot'} on ${plan.group}`;
 
@@ -38,10 +39,10 @@ function requested(r: OperationReport, now: Date, withExpiry = true): string {
 }
 
 /** Approve (confirmed), Reject, and Scan first when the plan rests on an old or missing scan; each carries only the operation id. */
-function buttons(r: OperationReport, plan: ChangePlan): BlockBuilder {
+function buttons(r: OperationReport, plan: ChangePlan, now: Date): BlockBuilder {
   const confirm = Bits.ConfirmationDialog({
     title: 'Approve this change?',
-    text: truncate(`${changeSummary(plan)}?`, 300),
+    text: truncate(`${changeSummary(plan)}${plan.schedule ? `, ${runsText(plan.schedule, now)}` : ''}?`, 300),
     confirm: 'Approve',
     deny: 'Not yet',
   }).primary();
@@ -66,10 +67,11 @@ export function pendingCardView(
     blocks(
       header(`⏳ ${title(plan)} — waiting for approval`),
       section(`*${changeSummary(plan)}*\n${requested(r, now)}`),
+      scheduleSection(plan, now, 'Once approved, runs'),
       planSections(plan, now),
       r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
       r.approval ? section(approvalsText(r.approval, r.requestedBy, handles)) : undefined,
-      buttons(r, plan),
+      buttons(r, plan, now),
       footer(`Operation ${code(r.operationId)}`),
     ),
     planThread(plan),
@@ -87,13 +89,17 @@ export function closedCardView(r: OperationReport, plan: ChangePlan, now: Date):
           'rejected',
           `Rejected by ${no ? `${mention(no.userId)} at ${formatTime(no.at)}` : `an approver at ${at}`}\n${reasonQuote(no?.reason)}`,
         ]
-      : r.status === 'expired'
-        ? [
-            '⌛',
-            'expired without approval',
-            `Expired without approval at ${r.approval?.expiresAt ? formatTime(r.approval.expiresAt) : at}: a new request is needed.`,
-          ]
-        : ['⏹️', 'cancelled', `Cancelled at ${at}, before it ran.`];
+      : r.status === 'expired' && r.missed
+        ? ['⏰', 'missed its window', missedText(plan.schedule, r.missed)]
+        : r.status === 'expired'
+          ? [
+              '⌛',
+              'expired without approval',
+              `Expired without approval at ${r.approval?.expiresAt ? formatTime(r.approval.expiresAt) : at}: a new request is needed.`,
+            ]
+          : ['⏹️', 'cancelled', `Cancelled at ${at}, before it ran.`];
+  // A cancelled or missed change that was scheduled still says when it was to run.
+  const scheduled = plan.schedule ? section(`🕓 Was to run ${runsText(plan.schedule, now)}`) : undefined;
   return message(
     `${emoji} ${changeSummary(plan)}: ${verdict}`,
     blocks(
@@ -103,6 +109,7 @@ export function closedCardView(r: OperationReport, plan: ChangePlan, now: Date):
       section(
         `*${changeSummary(plan)}*\n${requested(r, now, false)}${r.approval?.required ? `\n${approvalCount(r.approval)}` : ''}`,
       ),
+      r.status === 'rejected' ? undefined : scheduled,
       footer(`Operation ${code(r.operationId)}`, 'nothing was changed'),
     ),
   );
@@ -136,5 +143,36 @@ export function driftCardView(r: OperationReport, plan: ChangePlan, now: Date): 
         'Plan again shows the change as it would be now; it needs a new approval',
       ),
     ),
+  );
+}
+
+/** "🕓 Once approved, runs in *patch-prd* at … (in 5h 12m)" and the rule it is sent by; nothing for an unscheduled change. */
+function scheduleSection(plan: ChangePlan, now: Date, lead: string) {
+  if (!plan.schedule) return undefined;
+  return section(`🕓 *${lead} ${runsText(plan.schedule, now)}*\n${sendRuleText(plan.schedule)}`);
+}
+
+/**
+ * The card of an approved change waiting for its window or time: approved by whom, when it runs
+ * (counting down), the plan as approved, and how to cancel it until it is sent.
+ */
+export function scheduledCardView(r: OperationReport, plan: ChangePlan, now: Date): SlackMessage {
+  const schedule = plan.schedule;
+  const runs = schedule ? runsText(schedule, now) : 'soon';
+  const approvedBy = approvedByText(r.approval, r.group);
+  return message(
+    `🕓 ${changeSummary(plan)}: approved · runs ${runs}`,
+    blocks(
+      header(`🕓 ${title(plan)} — approved, waiting for its ${schedule?.window ? 'window' : 'time'}`),
+      section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${approvedBy ? `\n${approvedBy}` : ''}`),
+      scheduleSection(plan, now, 'Approved · runs'),
+      planSections(plan, now),
+      r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
+      footer(
+        `Operation ${code(r.operationId)}`,
+        `cancel it until it is sent: /patch cancel ${escapeText(r.operationId)}`,
+      ),
+    ),
+    planThread(plan),
   );
 }

@@ -44,7 +44,7 @@ import {
   severityText,
   spansScopes,
 } from './blocks';
-import { closedCardView, driftCardView, pendingCardView } from './card';
+import { closedCardView, driftCardView, pendingCardView, scheduledCardView } from './card';
 import { missingPatchLine, worstFirst } from './patches';
 import { changeSummary } from './plan';
 import {
@@ -82,7 +82,11 @@ const RUN_COMMAND_HINT = 'Run Command → Command history in the SSM console has
 
 /** The verdict of a report by the one rule (patching/verdict.ts): "sent" once its commands went out. */
 export function reportVerdict(r: OperationReport): Verdict {
-  return verdictOf(r.status, { sent: r.sentAt !== undefined || r.total > 0, problems: hasProblems(r) });
+  return verdictOf(r.status, {
+    sent: r.sentAt !== undefined || r.total > 0,
+    problems: hasProblems(r),
+    missed: r.missed !== undefined,
+  });
 }
 
 /** How long the run took (send to last result) and how long approval took, as the card and thread say them. */
@@ -105,6 +109,7 @@ export function durations(r: OperationReport): { took: string | undefined; appro
 export function operationView(r: OperationReport, now: Date = new Date(), handles: Handles = NO_HANDLES): SlackMessage {
   const plan = r.kind !== 'scan' ? r.plan : undefined;
   if (plan && r.status === 'pending') return pendingCardView(r, plan, now, handles);
+  if (plan?.schedule && r.status === 'approved' && r.sentAt === undefined) return scheduledCardView(r, plan, now);
   const neverRan = r.status === 'cancelled' && r.outcomes.length === 0 && r.finished === 0;
   if (plan && (r.status === 'rejected' || r.status === 'expired' || neverRan)) return closedCardView(r, plan, now);
   if (plan && r.status === 'failed' && (r.drift?.blocking.length ?? 0) > 0) return driftCardView(r, plan, now);
