@@ -44,7 +44,13 @@ describe('patchbot.example.yml', () => {
         expiresAfterMs: 2 * 3_600_000,
         allowSelfApproval: false,
       },
-      install: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '0', timeoutSeconds: 7200 },
+      install: {
+        runIn: 'patch-prd',
+        rebootOption: 'RebootIfNeeded',
+        maxConcurrency: '10%',
+        maxErrors: '0',
+        timeoutSeconds: 7200,
+      },
       scanMaxAgeMs: 6 * 3_600_000,
       promoteFrom: 'STG',
     });
