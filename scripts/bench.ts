@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: acknowledgement latency against a bare Bolt app, status / poll / digest for a
- * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), and the digest to 30
- * channels. Prints each figure as it comes and writes docs/benchmarks.md.
+ * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), the digest to 30
+ * channels, and one replica on SQLite against three on PostgreSQL. Prints each figure as it comes
+ * and writes docs/benchmarks.md; `--only replicas` runs that section alone and writes nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
@@ -10,22 +11,47 @@ import { parseArgs } from 'node:util';
 import { benchAck } from './bench/ack';
 import { benchDigestChannels } from './bench/digest-channels';
 import { benchFleet } from './bench/fleet';
-import { renderReport } from './bench/report';
+import { benchReplicas } from './bench/replicas';
+import { renderReplicas, renderReport } from './bench/report';
 import { projectRoot } from './bench/root';
+import { killAllBots } from './support/bot-process';
+
+// The replica section's bot processes are killed whatever ends the run; a signal ends it through exit.
+process.on('exit', killAllBots);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       instances: { type: 'string', default: '10000' },
       commands: { type: 'string', default: '500' },
+      approvals: { type: 'string', default: '15' },
+      only: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
     },
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const instances = Number(values.instances);
+  if (values.only !== undefined && values.only !== 'replicas')
+    throw new Error(`--only knows replicas, not ${values.only}`);
+  const runReplicas = () =>
+    benchReplicas({
+      commands: Number(values.commands),
+      concurrency: 50,
+      bursts: 3,
+      approvals: Number(values.approvals),
+      awsLatencyMs: 200,
+      log,
+    });
+  if (values.only === 'replicas') {
+    log('');
+    log(renderReplicas(await runReplicas()).join('\n'));
+    return;
+  }
   const ack = await benchAck({ commands: Number(values.commands), concurrency: 50, awsLatencyMs: 200, rounds: 5, log });
   const fleet = await benchFleet({ instances, latencyMs: 20, throttleRps: [20, 5], repeats: 3, log });
   const digest = await benchDigestChannels({ count: 30, injected429: 3, log });
+  const replicas = await runReplicas();
   const report = renderReport(
     {
       date: new Date().toISOString().slice(0, 10),
@@ -39,6 +65,7 @@ async function main(): Promise<void> {
     ack,
     fleet,
     digest,
+    replicas,
   );
   log('');
   log(report);

@@ -12,7 +12,7 @@ import { startChild } from './child';
 import type { LoadRequest } from './load-process';
 import { startRemoteSimulator } from './remote-simulator';
 import type { LoopFigures } from './loop-monitor';
-import { percentile } from './stats';
+import { latency } from './stats';
 
 const SIGNING_SECRET = 'bench-signing-secret';
 
@@ -46,7 +46,7 @@ export interface AckResult {
 }
 
 /** The form fields of alice's `/patch status PRD public` in #prd-patching, as Slack sends them. */
-function statusCommandFields(slack: SlackStandIn): Record<string, string> {
+export function statusCommandFields(slack: SlackStandIn): Record<string, string> {
   const ws = DEMO_WORKSPACE;
   return {
     token: ws.verificationToken,
@@ -66,14 +66,7 @@ function statusCommandFields(slack: SlackStandIn): Record<string, string> {
 }
 
 function figures(run: { ms: number[]; failed: number }, loop: LoopFigures): AckFigures {
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return {
-    p50: round(percentile(run.ms, 50)),
-    p99: round(percentile(run.ms, 99)),
-    max: round(Math.max(...run.ms)),
-    failed: run.failed,
-    loop,
-  };
+  return { ...latency(run.ms), failed: run.failed, loop };
 }
 
 /** The round whose patchbot/bare p99 ratio is the median (the upper one of an even count). */
@@ -170,7 +163,7 @@ export async function benchAck(options: {
 }
 
 /** Waits until the bot has answered every command sent so far (no work left from the warm-up). */
-async function waitQuiet(slack: SlackStandIn): Promise<void> {
+export async function waitQuiet(slack: SlackStandIn): Promise<void> {
   let last = -1;
   for (;;) {
     const now = slack.calls().length;

@@ -1,5 +1,5 @@
 /** The fleet simulator in a child process, driven through its admin endpoints. */
-import type { SimulatorOptions, Stats } from '../../packages/sandbox/src/aws';
+import type { JournalEntry, SimulatorOptions, Stats } from '../../packages/sandbox/src/aws';
 import { startChild } from './child';
 
 /** The admin surface the benchmark needs. */
@@ -9,7 +9,10 @@ export interface RemoteSimulator {
   stats(): Promise<Stats>;
   resetStats(): Promise<void>;
   configure(changes: Record<string, unknown>): Promise<void>;
-  releasePatch(release: Record<string, unknown>, partition: { account: string; region: string }): Promise<void>;
+  /** Releases a patch; without `partition`, in the simulator's first account and region. */
+  releasePatch(release: Record<string, unknown>, partition?: { account: string; region: string }): Promise<void>;
+  /** The change requests it carried out (its journal), optionally of one operation only. */
+  changes(operation?: string): Promise<JournalEntry[]>;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,12 @@ export async function startRemoteSimulator(options: SimulatorOptions): Promise<R
     resetStats: async () => void (await admin('POST', '/_sandbox/stats/reset')),
     configure: async (changes) => void (await admin('POST', '/_sandbox/config', changes)),
     releasePatch: async (release, p) =>
-      void (await admin('POST', `/_sandbox/patches?account=${p.account}&region=${p.region}`, release)),
+      void (await admin('POST', `/_sandbox/patches${p ? `?account=${p.account}&region=${p.region}` : ''}`, release)),
+    changes: async (operation) =>
+      (await admin(
+        'GET',
+        `/_sandbox/changes${operation ? `?operation=${encodeURIComponent(operation)}` : ''}`,
+      )) as JournalEntry[],
     close: () => child.close(),
   };
 }

@@ -7,3 +7,16 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1]!;
 }
+
+/** Latencies summed up, in milliseconds to one decimal. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** p50, p99 and max of `ms`. */
+export function latency(ms: readonly number[]): Latency {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)), max: round(Math.max(...ms)) };
+}
