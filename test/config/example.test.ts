@@ -43,6 +43,7 @@ describe('patchbot.example.yml', () => {
         minApprovals: 1,
         expiresAfterMs: 2 * 3_600_000,
         allowSelfApproval: false,
+        requireReason: true,
       },
       install: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '0', timeoutSeconds: 7200 },
       scanMaxAgeMs: 6 * 3_600_000,
