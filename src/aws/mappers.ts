@@ -88,6 +88,14 @@ export function toPatchState(s: SdkInstancePatchState): InstancePatchState {
   };
 }
 
+/**
+ * SSM's CVEIds: one string naming "one or more" CVE ids, without a documented separator; split on
+ * commas and whitespace, empty pieces dropped, each id once, in SSM's order.
+ */
+export function cveIdList(text: string | undefined): string[] {
+  return [...new Set((text ?? '').split(/[\s,;]+/).filter((id) => id !== ''))];
+}
+
 /** Maps one patch of one instance. */
 export function toInstancePatch(p: PatchComplianceData): InstancePatch {
   return {
@@ -97,7 +105,7 @@ export function toInstancePatch(p: PatchComplianceData): InstancePatch {
     severity: p.Severity ?? '',
     state: (p.State ?? 'Missing') as PatchState,
     installedTime: p.InstalledTime && p.InstalledTime.getTime() > 0 ? p.InstalledTime : undefined,
-    cveIds: p.CVEIds,
+    cveIds: cveIdList(p.CVEIds),
   };
 }
 

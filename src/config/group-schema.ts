@@ -25,12 +25,15 @@ export const ApprovalSchema = strictObject({
   minApprovals: intBetween(1, 100, 'a whole number of at least 1').default(1),
   expiresAfter: DurationSchema.default(4 * 3_600_000),
   allowSelfApproval: BooleanSchema.default(false),
+  /** Approve opens a dialog whose written reason is required; the card and the audit log show it. */
+  requireReason: BooleanSchema.default(false),
 }).transform((a) => ({
   required: a.required,
   approvers: unique(a.approvers),
   minApprovals: a.minApprovals,
   expiresAfterMs: a.expiresAfter,
   allowSelfApproval: a.allowSelfApproval,
+  requireReason: a.requireReason,
 }));
 
 /** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */

@@ -29,18 +29,17 @@ export function cameFromCard(op: Operation, origin: ClickOrigin): boolean {
   return op.messageTs !== null && op.messageTs === origin.messageTs && op.channel === origin.channel;
 }
 
-/** The approval state a card shows, from the group's policy, the recorded votes and a rejection. */
+/** The approval state a card shows, from the group's policy, the recorded votes (with their reasons) and a rejection. */
 export async function approvalState(
   store: StoreTx,
   op: Operation,
   group: PatchGroup | undefined,
 ): Promise<ApprovalState> {
-  const decisions: Decision[] = (await store.approvals.list(op.id)).map((a) => ({
-    userId: a.userId,
-    decision: 'approved' as const,
-    at: a.at,
-  }));
-  const rejection = readResult(op).rejection;
+  const { rejection, approvalReasons } = readResult(op);
+  const decisions: Decision[] = (await store.approvals.list(op.id)).map((a) => {
+    const reason = approvalReasons?.[a.userId];
+    return { userId: a.userId, decision: 'approved' as const, at: a.at, ...(reason ? { reason } : {}) };
+  });
   if (rejection)
     decisions.push({
       userId: rejection.userId,
@@ -54,6 +53,7 @@ export async function approvalState(
     minApprovals: policy?.minApprovals ?? 1,
     approvers: policy ? [...policy.approvers] : [],
     allowSelfApproval: policy?.allowSelfApproval ?? false,
+    requireReason: policy?.requireReason ?? false,
     expiresAt: op.expiresAt ?? undefined,
     decisions,
   };

@@ -7,6 +7,8 @@
  * Who may do what:
  * - approve: a listed approver (user id or member of a listed user group), not the requester unless
  *   the policy allows self-approval; the operation approves when minApprovals different people did.
+ *   With requireReason, an approval without a written reason records nothing (`reason_required`,
+ *   so the Slack layer asks for one); the reason is kept on the operation and in the audit log.
  * - reject: a listed approver, or the requester withdrawing their own request.
  * - cancel: the requester or a listed approver (on a group without approvers, also its operators);
  *   pending or approved → cancelled; a running scan or install has its SSM commands cancelled first;
@@ -30,6 +32,7 @@ import { cancelOperation, type CancelDeps, type CancelInput } from './cancel';
 import { groupOf } from './deps';
 import { expireIfDue } from './expiry';
 import { readResult, resultJson } from './records';
+import { APPROVAL_REASON_MAX, APPROVAL_REASON_MIN, givenReason } from './approval-types';
 
 export {
   approvalState,
@@ -206,6 +209,17 @@ export class ApprovalService {
     if (!(await authorizer.isAnyOf(input.userId, policy.approvers))) {
       return done(await refuse(said`Only the approvers of ${group.name} may approve this change: ${approvers}.`));
     }
+    // Checked after who may approve, so the reason dialog opens only for someone whose approval would count.
+    const reason = givenReason(input.reason)?.slice(0, APPROVAL_REASON_MAX);
+    if (policy.requireReason && (reason === undefined || reason.length < APPROVAL_REASON_MIN)) {
+      return done(
+        result(
+          'reason_required',
+          `Approving a change on ${group.name} needs a written reason of at least ${APPROVAL_REASON_MIN} characters; nothing was recorded.`,
+          op,
+        ),
+      );
+    }
     if (late()) return done(result('refused', TOO_LATE, op));
     // The vote, the count it makes and the move to approved are one transaction: two approvers
     // clicking at once in one process are counted one after the other, as across processes.
@@ -214,12 +228,16 @@ export class ApprovalService {
       if (vote === 'not_found' || vote === 'not_pending') return { vote, votes: [], approved: undefined };
       const votes = await tx.approvals.list(op.id);
       if (vote === 'duplicate') return { vote, votes, approved: undefined };
+      // The reason is kept on the operation beside the vote, in the vote's transaction, for the card.
+      const current = readResult((await tx.operations.get(op.id)) ?? op);
+      const reasons = reason ? { ...current.approvalReasons, [input.userId]: reason } : current.approvalReasons;
+      if (reason) await tx.operations.update(op.id, { result: resultJson({ ...current, approvalReasons: reasons }) });
       await tx.audit.append({
         actor: input.userId,
         action: 'operation.approval_recorded',
         operationId: op.id,
         group: op.group,
-        detail: { approvals: votes.length, needed: policy.minApprovals },
+        detail: { approvals: votes.length, needed: policy.minApprovals, ...(reason ? { reason } : {}) },
       });
       if (votes.length < policy.minApprovals) return { vote, votes, approved: undefined };
       const approved = await tx.operations.transition(op.id, { from: 'pending', to: 'approved' });
@@ -229,7 +247,7 @@ export class ApprovalService {
           action: 'operation.approved',
           operationId: op.id,
           group: op.group,
-          detail: { approvers: votes.map((v) => v.userId) },
+          detail: { approvers: votes.map((v) => v.userId), ...(reasons ? { reasons } : {}) },
         });
       }
       return { vote, votes, approved };

@@ -17,7 +17,8 @@ export interface Authorizer {
  * operation as it now is (undefined for an unknown id).
  */
 export interface DecideResult {
-  outcome: 'approved' | 'recorded' | 'rejected' | 'refused';
+  /** `reason_required`: nothing recorded; the group asks for a written reason, so the Slack layer opens the reason dialog. */
+  outcome: 'approved' | 'recorded' | 'rejected' | 'refused' | 'reason_required';
   userText: Sentence;
   userMessage: string;
   op: Operation | undefined;

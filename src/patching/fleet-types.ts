@@ -100,7 +100,8 @@ export interface InstancePatch {
   severity: string;
   state: PatchState;
   installedTime: Date | undefined;
-  cveIds: string | undefined;
+  /** The CVE ids the patch resolves, as SSM lists them (it reports them only for Missing and Failed patches); empty when none. */
+  cveIds: string[];
 }
 
 /** SSM's summary of a patch group. */

@@ -139,7 +139,12 @@ function changedInstances(
   for (const state of sc.states) {
     seen.add(state.instanceId);
     const before = previous.get(rowKey(sc.scope, sc.region, state.instanceId));
-    if (before?.operationEndTime && before.operationEndTime.getTime() === state.operationEndTime.getTime()) continue;
+    if (
+      before?.operationEndTime &&
+      before.operationEndTime.getTime() === state.operationEndTime.getTime() &&
+      !withoutCveIds(before)
+    )
+      continue;
     const entry = snapshotEntry(
       group,
       sc.scope,
@@ -160,6 +165,14 @@ function changedInstances(
     });
   }
   return out;
+}
+
+/**
+ * Whether a row was written before patchbot kept CVE ids: its patches are fetched once more, so a
+ * plan never shows "no CVE" for a patch only because the snapshot is older than the field.
+ */
+function withoutCveIds(row: SnapshotEntry): boolean {
+  return row.missingPatches.some((p) => p.cveIds === undefined);
 }
 
 /** A snapshot row from SSM data; name and ping come from the instance, else from the previous row. */
@@ -202,6 +215,7 @@ function toSnapshotPatches(patches: readonly InstancePatch[]): SnapshotPatch[] {
       severity: p.severity,
       classification: p.classification,
       state: p.state,
+      cveIds: p.cveIds,
     }));
 }
 

@@ -10,6 +10,8 @@ export const PlannedPatchSchema = z.object({
   severity: z.string(),
   classification: z.string(),
   instances: z.number(),
+  /** The CVE ids SSM lists for the patch on the targets (each once); absent when it lists none, or in plans stored before. */
+  cveIds: z.array(z.string()).optional(),
 });
 /** A planned patch. */
 export type PlannedPatch = z.infer<typeof PlannedPatchSchema>;

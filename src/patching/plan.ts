@@ -34,7 +34,7 @@ function severityRank(severity: string): number {
   return i < 0 ? SEVERITY_ORDER.length : i;
 }
 
-/** Patches missing (or failed: an Install retries them) on the targets, one line per patch, worst first, then most instances. */
+/** Patches missing (or failed: an Install retries them) on the targets, one line per patch with its CVE ids, worst first, then most instances. */
 export function plannedPatches(perInstance: ReadonlyArray<readonly SnapshotPatch[]>): PlannedPatch[] {
   const byKey = new Map<string, PlannedPatch>();
   for (const patches of perInstance) {
@@ -51,6 +51,9 @@ export function plannedPatches(perInstance: ReadonlyArray<readonly SnapshotPatch
         instances: 0,
       };
       line.instances++;
+      // Instances may report a patch's CVE ids from different scans: the plan names each id any of them reports.
+      const ids = [...new Set([...(line.cveIds ?? []), ...(p.cveIds ?? [])])];
+      if (ids.length > 0) line.cveIds = ids;
       byKey.set(key, line);
     }
   }

@@ -97,6 +97,8 @@ const ResultSchema = z.looseObject({
   final: OperationReportSchema.optional().catch(undefined),
   /** Set when an approver rejected the operation (or the requester withdrew it). */
   rejection: z.object({ userId: z.string(), at: z.string(), reason: z.string().optional() }).optional(),
+  /** The written reason of each approval that gave one, by approver (approval.requireReason). */
+  approvalReasons: z.record(z.string(), z.string()).optional(),
   /** Set when someone cancelled the operation. */
   cancellation: z.object({ userId: z.string(), at: z.string(), from: z.string() }).optional(),
   /** A reboot: written before RebootInstances is called (`requestedAt`), then what was rebooted. */

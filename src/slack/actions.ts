@@ -11,7 +11,9 @@ import type { Operation } from '../store';
 import { deliver } from './deliver';
 import { NO_NAMES, type NameDirectory } from './directory';
 import { SLACK_LIMITS } from './limits';
-import { ACTIONS, REJECT_MODAL } from './views/actions';
+import { APPROVAL_REASON_MIN } from '../patching/approval-types';
+import { ACTIONS, APPROVE_MODAL, REJECT_MODAL } from './views/actions';
+import { REASON_TOO_SHORT, approveModalView } from './views/approve-modal';
 import { decisionNoticeView, errorView } from './views/errors';
 import { rejectModalView } from './views/reject-modal';
 import { SHARE_ACTION, SHAREABLE_COMMANDS, shareCommandText } from './views/share';
@@ -94,8 +96,9 @@ async function decideThenAck<T>(ack: () => Promise<void>, decide: (inTime: () =>
 }
 
 /**
- * The approval card's buttons and the reject dialog. Every click is acknowledged first; its value
- * is validated; a refusal is told to the clicker alone (ephemeral) and changes nothing.
+ * The approval card's buttons, the reject dialog and the approve dialog (where a reason is required).
+ * Every click is acknowledged first; its value is validated; a refusal is told to the clicker alone
+ * (ephemeral) and changes nothing.
  */
 export function registerActions(
   app: App,
@@ -114,7 +117,7 @@ export function registerActions(
     );
   };
 
-  app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
+  app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond, client }) => {
     const id = OperationIdSchema.safeParse(action.value);
     const origin = clickOrigin(body);
     if (!id.success || !origin) {
@@ -134,16 +137,52 @@ export function registerActions(
       return tell(respond, e.userText);
     }
     log.info({ operationId: id.data, user: body.user.id, outcome: result.result.outcome }, 'approve clicked');
+    if (result.result.outcome === 'reason_required')
+      return askReason({ client, respond, operationId: id.data, origin, triggerId: body.trigger_id });
     if (result.result.outcome !== 'approved') return tell(respond, result.result.userText);
-    if (!result.send) return;
+    await sendApproved(result, id.data, (text) => tell(respond, text));
+  });
+
+  /** Runs the send of a change this decision approved (after the acknowledgement); a failure is told to the approver. */
+  const sendApproved = async (
+    recorded: RecordedDecision,
+    operationId: string,
+    told: (text: Sentence | string) => Promise<unknown>,
+  ) => {
+    if (!recorded.send) return;
     try {
-      await result.send();
+      await recorded.send();
     } catch (err) {
       const e = toPatchbotError(err);
-      log.error({ err: e, operationId: id.data }, 'approved, but the send failed');
-      await tell(respond, e.userText);
+      log.error({ err: e, operationId }, 'approved, but the send failed');
+      await told(e.userText);
     }
-  });
+  };
+
+  /**
+   * Opens the reason dialog for an Approve the domain answered `reason_required` (the clicker may
+   * approve; nothing is recorded until the dialog is submitted), with the click's trigger_id.
+   */
+  const askReason = async (click: {
+    client: App['client'];
+    respond: RespondFn;
+    operationId: string;
+    origin: ClickOrigin;
+    triggerId: string;
+  }) => {
+    const { client, respond, operationId, origin, triggerId } = click;
+    const summary = await services.describe(operationId, origin);
+    if (!summary) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    await client.views
+      .open({ trigger_id: triggerId, view: approveModalView(operationId, summary) })
+      .catch(async (err: unknown) => {
+        log.warn({ err, operationId }, 'could not open the approve dialog');
+        await tell(
+          respond,
+          'patchbot could not open the dialog that asks for your reason, so nothing was recorded. Click Approve again.',
+        );
+      });
+  };
 
   app.action<BlockButtonAction>(ACTIONS.reject, async ({ ack, body, action, client, respond }) => {
     await ack();
@@ -187,6 +226,40 @@ export function registerActions(
         .postEphemeral({ channel: result.op.channel, user: body.user.id, ...(await notice(result.userText)) })
         .catch((err: unknown) => log.warn({ err }, 'could not answer a reject'));
     }
+  });
+
+  app.view<ViewSubmitAction>(APPROVE_MODAL.callbackId, async ({ ack, body, view, client }) => {
+    const id = OperationIdSchema.safeParse(view.private_metadata);
+    if (!id.success) return ack();
+    const reason = (view.state.values[APPROVE_MODAL.blockId]?.[APPROVE_MODAL.actionId]?.value ?? '').trim();
+    // Slack's min_length counts spaces: a blank or short reason is refused in the dialog, which stays open; nothing is recorded.
+    if (reason.length < APPROVAL_REASON_MIN)
+      return ack({ response_action: 'errors', errors: { [APPROVE_MODAL.blockId]: REASON_TOO_SHORT } });
+    // The dialog was opened from the card's Approve (its origin checked then); every approval rule is checked
+    // again now, and the approval is stored before the dialog closes.
+    let recorded: RecordedDecision;
+    try {
+      recorded = await decideThenAck(
+        () => ack(),
+        (inTime) =>
+          services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve', reason, inTime }),
+      );
+    } catch (err) {
+      log.error({ err: toPatchbotError(err), operationId: id.data }, 'approve with a reason failed');
+      return;
+    }
+    const { result } = recorded;
+    log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve reason submitted');
+    // A modal has no response_url: the approver is told privately in the operation's channel.
+    const channel = result.op?.channel;
+    const told = async (text: Sentence | string) => {
+      if (!channel) return;
+      await client.chat
+        .postEphemeral({ channel, user: body.user.id, ...(await notice(text)) })
+        .catch((err: unknown) => log.warn({ err }, 'could not answer an approval'));
+    };
+    if (result.outcome !== 'approved') return told(result.userText);
+    await sendApproved(recorded, id.data, told);
   });
 
   /** A card button that starts something new for the clicker (Scan first, Plan again): acknowledged first, the value and origin checked, the answer private. */

@@ -21,6 +21,8 @@ export interface SnapshotPatch {
   severity: string;
   classification: string;
   state: 'Missing' | 'Failed';
+  /** The CVE ids SSM lists for it; absent in rows written before patchbot kept them (see refreshMissing). */
+  cveIds?: string[] | undefined;
 }
 
 /** What a caller writes for one instance. */
@@ -55,6 +57,7 @@ export const SnapshotPatchSchema = z.object({
   severity: z.string(),
   classification: z.string(),
   state: z.enum(['Missing', 'Failed']),
+  cveIds: z.array(z.string()).optional(),
 });
 const PatchesSchema = z.array(SnapshotPatchSchema);
 

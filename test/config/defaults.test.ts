@@ -21,6 +21,7 @@ describe('defaults', () => {
             minApprovals: 1,
             expiresAfterMs: 4 * 3_600_000,
             allowSelfApproval: false,
+            requireReason: false,
           },
           install: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '0', timeoutSeconds: 7200 },
           scanMaxAgeMs: 24 * 3_600_000,

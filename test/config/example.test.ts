@@ -43,6 +43,7 @@ describe('patchbot.example.yml', () => {
         minApprovals: 1,
         expiresAfterMs: 2 * 3_600_000,
         allowSelfApproval: false,
+        requireReason: true,
       },
       install: {
         runIn: 'patch-prd',

@@ -13,8 +13,8 @@ import { FAST, groupOf, harness, tempDir, type Harness } from './helpers';
 const APPROVERS = ['U0APP1', 'U0APP2', 'S0LEADS'];
 const LEADS = ['U0LEAD'];
 
-/** PRD needs approval (minApprovals as given) and promotes from STG; STG runs at once. */
-export function changeConfig(minApprovals = 1): PatchbotConfig {
+/** PRD needs approval (minApprovals as given, `approval` adding to its policy) and promotes from STG; STG runs at once. */
+export function changeConfig(minApprovals = 1, approval: Record<string, unknown> = {}): PatchbotConfig {
   return createPatchbotConfigSchema({ region: 'us-east-1' }).parse({
     aws: { scopes: [{ name: 'default', regions: ['us-east-1'] }] },
     groups: {
@@ -23,7 +23,7 @@ export function changeConfig(minApprovals = 1): PatchbotConfig {
         channel: 'C0PRD',
         operators: ['U0OPS'],
         promoteFrom: 'STG',
-        approval: { required: true, approvers: APPROVERS, minApprovals },
+        approval: { required: true, approvers: APPROVERS, minApprovals, ...approval },
         install: { rebootOption: 'NoReboot' },
       },
     },

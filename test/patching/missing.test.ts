@@ -29,7 +29,7 @@ function state(id: string, end: Date, missing: number): InstancePatchState {
   };
 }
 
-function patch(title: string, severity = 'Critical'): InstancePatch {
+function patch(title: string, severity = 'Critical', cveIds: string[] = []): InstancePatch {
   return {
     title,
     kbId: `kb-${title}`,
@@ -37,11 +37,12 @@ function patch(title: string, severity = 'Critical'): InstancePatch {
     severity,
     state: 'Missing',
     installedTime: undefined,
-    cveIds: undefined,
+    cveIds,
   };
 }
 
-function snap(id: string, end: Date | null, titles: string[]): SnapshotEntry {
+/** A snapshot row; `withCves: false` writes it as a version that did not keep CVE ids did. */
+function snap(id: string, end: Date | null, titles: string[], withCves = true): SnapshotEntry {
   return {
     group: 'PRD',
     scope: 'main',
@@ -63,6 +64,7 @@ function snap(id: string, end: Date | null, titles: string[]): SnapshotEntry {
       severity: 'Critical',
       classification: 'Security',
       state: 'Missing' as const,
+      ...(withCves ? { cveIds: [] } : {}),
     })),
     updatedAt: T1,
   };
@@ -120,6 +122,23 @@ describe('refreshMissing', () => {
     expect(summary.map((s) => [s.title, s.instances.map((i) => i.instanceId)])).toEqual([
       ['B', ['i-changed']],
       ['C', ['i-new']],
+    ]);
+  });
+
+  it('keeps the CVE ids of each patch, and fetches a row written before CVE ids were kept once more, with nothing newly missing', async () => {
+    const { gw, asked } = fakeGateway('main', 'r1', {
+      'i-old': [patch('A', 'Critical', ['CVE-2026-0001', 'CVE-2026-0002'])],
+      'i-kept': [patch('A', 'Critical', ['CVE-2026-0001'])],
+    });
+    const snapshot = [snap('i-old', T1, ['A'], false), snap('i-kept', T1, ['A'])];
+    const result = await refreshMissing([gw], { name: 'PRD' }, snapshot, [
+      { scope: 'main', region: 'r1', states: [state('i-old', T1, 1), state('i-kept', T1, 1)] },
+    ]);
+    expect(asked).toEqual([['i-old']]);
+    expect(result.changes).toHaveLength(1);
+    expect(result.changes[0]!.newlyMissing).toEqual([]);
+    expect(result.changes[0]!.entry.missingPatches).toEqual([
+      expect.objectContaining({ title: 'A', cveIds: ['CVE-2026-0001', 'CVE-2026-0002'] }),
     ]);
   });
 

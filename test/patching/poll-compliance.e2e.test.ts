@@ -74,6 +74,32 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(diff!.cost).toMatchObject({ scopes: 1, patchListsFetched: 0, patchStates });
   });
 
+  it('rows written before CVE ids were kept are fetched once more, without a diff, and then never again', async () => {
+    const rows = await store.snapshots.forGroup('PRD');
+    const withPatches = rows.filter((r) => r.missingPatches.length > 0);
+    expect(withPatches.length).toBeGreaterThan(0);
+    expect(withPatches.some((r) => r.missingPatches.some((p) => (p.cveIds ?? []).length > 0))).toBe(true);
+    // As a version that did not keep CVE ids wrote them: the same scan, no cveIds.
+    await store.snapshots.upsert(
+      rows.map(({ updatedAt: _at, ...r }) => ({
+        ...r,
+        missingPatches: r.missingPatches.map(({ cveIds: _ids, ...p }) => p),
+      })),
+    );
+    sim.resetStats();
+    const diff = await pollCompliance(deps, prd);
+    expect(isEmpty(diff!)).toBe(true);
+    expect(calls().DescribeInstancePatches ?? 0).toBeGreaterThanOrEqual(withPatches.length);
+    const after = await store.snapshots.forGroup('PRD');
+    expect(after.every((r) => r.missingPatches.every((p) => p.cveIds !== undefined))).toBe(true);
+    expect(after.flatMap((r) => r.missingPatches.flatMap((p) => p.cveIds ?? []))).toEqual(
+      rows.flatMap((r) => r.missingPatches.flatMap((p) => p.cveIds ?? [])),
+    );
+    sim.resetStats();
+    expect(isEmpty((await pollCompliance(deps, prd))!)).toBe(true);
+    expect(calls().DescribeInstancePatches ?? 0).toBe(0);
+  });
+
   it('a new critical patch on two PRD instances gives one diff naming them with the patch', async () => {
     const two = reachable().slice(0, 2);
     sim.releasePatch({

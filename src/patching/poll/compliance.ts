@@ -135,6 +135,12 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
         diff.appeared.push(line(entry));
         continue;
       }
+      const unreachable = before.pingStatus === 'Online' && entry.pingStatus !== 'Online';
+      // The same scan fetched again only to fill in CVE ids (a row older than them): its compliance did not change.
+      if (before.operationEndTime !== null && before.operationEndTime.getTime() === entry.operationEndTime?.getTime()) {
+        if (unreachable) diff.becameUnreachable.push(line(entry));
+        continue;
+      }
       const scanned = entry.operationEndTime !== null;
       const wasCompliant = before.operationEndTime !== null && compliant(before);
       const nowCompliant = scanned && compliant(entry);
@@ -152,7 +158,7 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
       }
       if (scanned && entry.failed > 0 && (before.failed === 0 || entry.operation === 'Install'))
         diff.lastOperationFailed.push(line(entry));
-      if (before.pingStatus === 'Online' && entry.pingStatus !== 'Online') diff.becameUnreachable.push(line(entry));
+      if (unreachable) diff.becameUnreachable.push(line(entry));
     }
 
     // Instances whose scan did not move: only the agent (and the name) may have changed.

@@ -24,3 +24,10 @@ export const REJECT_MODAL = {
 
 /** The longest reason the modal accepts (the card shows it in full). */
 export const REJECT_REASON_MAX = 500;
+
+/** The approve modal (approval.requireReason): its callback id (view_submission), and where the required reason is read from. */
+export const APPROVE_MODAL = {
+  callbackId: 'patchbot.approve_reason',
+  blockId: 'reason',
+  actionId: 'reason_input',
+} as const;

@@ -2,11 +2,12 @@
  * Who decided and who may: the approvals so far ("1 of 2 approvals: @bob"), the approvers (users
  * as mentions, user groups by their handle in plain text: the card is a channel post, and a
  * user-group mention there would notify every member of the group), the
- * "Approved by @bob at …" line of a running change, and the rejection with its reason.
+ * "Approved by @bob at …: <reason>" line of a running change, and the rejection with its reason.
  */
 import type { ApprovalState, Decision } from '../../patching/approval-types';
 import { listWithMore } from '../limits';
-import { NO_HANDLES, escapeText, formatTime, mention, principal, truncate, type Handles } from '../mrkdwn';
+import { APPROVAL_REASON_MAX } from '../../patching/approval-types';
+import { NO_HANDLES, escapeText, formatTime, mention, oneLine, principal, truncate, type Handles } from '../mrkdwn';
 import { REJECT_REASON_MAX } from './actions';
 
 /** The approvals, one per user (a repeated click is not a second approval). */
@@ -23,11 +24,14 @@ export function rejection(a: ApprovalState | undefined): Decision | undefined {
 const inline = (items: string[], maxChars: number) =>
   listWithMore(items, { maxChars, maxLines: 12 }).text.replace(/\n/g, ', ');
 
-/** "<@bob> at 2026-03-10 14:03 UTC, <@dave> at …" */
+/** "<@bob> at 2026-03-10 14:03 UTC: <reason>, <@dave> at …", each approval's reason escaped on one line. */
 function whoWhen(list: readonly Decision[]): string {
   return inline(
-    list.map((d) => `${mention(d.userId)} at ${formatTime(d.at)}`),
-    1_000,
+    list.map(
+      (d) =>
+        `${mention(d.userId)} at ${formatTime(d.at)}${d.reason ? `: ${escapeText(truncate(oneLine(d.reason), APPROVAL_REASON_MAX))}` : ''}`,
+    ),
+    1_800,
   );
 }
 
@@ -46,7 +50,8 @@ export function approvalsText(a: ApprovalState, requestedBy: string, handles: Ha
       800,
     ) || '_nobody is configured_';
   const self = a.allowSelfApproval ? '' : ` (not ${mention(requestedBy)}, who requested it)`;
-  return `*Approvals*: ${approvalCount(a)}\nWho may approve: ${who}${self}`;
+  const reason = a.requireReason ? '\nApprove asks for a written reason, shown here and kept in the audit log.' : '';
+  return `*Approvals*: ${approvalCount(a)}\nWho may approve: ${who}${self}${reason}`;
 }
 
 /** "Approved by <@bob> at …" for a change that went ahead; says so when no approval was needed. */

@@ -38,7 +38,10 @@ function requested(r: OperationReport, now: Date, withExpiry = true): string {
   return `Requested by ${mention(r.requestedBy)} at ${formatTime(r.startedAt)}${expiry}`;
 }
 
-/** Approve (confirmed), Reject, and Scan first when the plan rests on an old or missing scan; each carries only the operation id. */
+/**
+ * Approve (confirmed; where a reason is required, the reason dialog restates the change instead),
+ * Reject, and Scan first when the plan rests on an old or missing scan; each carries only the operation id.
+ */
 function buttons(r: OperationReport, plan: ChangePlan, now: Date): BlockBuilder {
   const confirm = Bits.ConfirmationDialog({
     title: 'Approve this change?',
@@ -47,7 +50,11 @@ function buttons(r: OperationReport, plan: ChangePlan, now: Date): BlockBuilder 
     deny: 'Not yet',
   }).primary();
   return Blocks.Actions().elements(
-    Elements.Button({ text: 'Approve', actionId: ACTIONS.approve, value: r.operationId }).primary().confirm(confirm),
+    r.approval?.requireReason
+      ? Elements.Button({ text: 'Approve…', actionId: ACTIONS.approve, value: r.operationId }).primary()
+      : Elements.Button({ text: 'Approve', actionId: ACTIONS.approve, value: r.operationId })
+          .primary()
+          .confirm(confirm),
     Elements.Button({ text: 'Reject', actionId: ACTIONS.reject, value: r.operationId }).danger(),
     needsScan(plan)
       ? Elements.Button({ text: 'Scan first', actionId: ACTIONS.scanFirst, value: r.operationId })

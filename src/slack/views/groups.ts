@@ -15,7 +15,7 @@ export type GroupSummary = Pick<
 function approvalText(g: GroupSummary): string {
   if (!g.approval.required) return 'no approval needed';
   const of = g.approval.approvers.length;
-  return `approval by ${formatCount(g.approval.minApprovals)} of ${plural(of, 'approver')}${g.approval.allowSelfApproval ? ', self-approval allowed' : ''}`;
+  return `approval by ${formatCount(g.approval.minApprovals)} of ${plural(of, 'approver')}${g.approval.allowSelfApproval ? ', self-approval allowed' : ''}${g.approval.requireReason ? ', with a written reason' : ''}`;
 }
 
 /** One line per group; `instances` (by group name) adds live counts when the caller has them. */

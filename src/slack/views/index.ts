@@ -9,6 +9,7 @@ export { operationView, KIND_TEXT } from './operation';
 export { changeSummary } from './plan';
 export { ACTIONS, REJECT_MODAL, REJECT_REASON_MAX, type ActionId } from './actions';
 export { rejectModalView } from './reject-modal';
+export { approveModalView } from './approve-modal';
 export { historyView } from './history';
 export { errorView, usageView, forbiddenView, noteView, decisionNoticeView } from './errors';
 export { complianceDiffView } from './compliance-diff';

@@ -1,7 +1,7 @@
-/** Patches as lines: worst first, severity and classification, the id in code, the title escaped. */
+/** Patches as lines: worst first, severity and classification, the id in code, the title escaped, and a planned patch's CVE ids. */
 import type { MissingPatchSummary } from '../../patching/report-record';
 import type { PlannedPatch } from '../../patching/plan-parts';
-import { code, escapeText, oneLine, plural, truncate } from '../mrkdwn';
+import { code, escapeText, formatCount, oneLine, plural, truncate } from '../mrkdwn';
 
 /** Severity rank for sorting patches worst first; unknown severities sort last. */
 const SEVERITY_RANK = ['critical', 'important', 'high', 'medium', 'moderate', 'low'];
@@ -42,7 +42,38 @@ export function missingPatchLine(p: MissingPatchSummary, names: number): string 
   return `${patchText(p, p.instances.length)}${who}`;
 }
 
-/** A patch an install will apply. */
-export function plannedPatchLine(p: PlannedPatch): string {
-  return patchText(p, p.instances);
+/** CVE ids a card line shows per patch before "+N": a glance; the plan thread lists them all. */
+export const CARD_CVE_IDS = 3;
+
+/** Room for one patch's CVE ids in a thread line (about 150 ids), inside a thread section's ~2,900 characters. */
+const THREAD_CVE_CHARS = 2_400;
+
+/** One CVE id as SSM gave it, escaped and kept short (it comes from AWS). */
+const cveId = (id: string) => escapeText(truncate(oneLine(id), 40));
+
+/** "CVE-1, CVE-2, CVE-3 +2": as many ids as `max` and `maxChars` allow, then how many are left out. */
+export function cveText(ids: readonly string[], max: number, maxChars: number): string {
+  const shown: string[] = [];
+  let used = 0;
+  for (const id of ids.slice(0, max)) {
+    const text = cveId(id);
+    if (used + text.length + 2 > maxChars) break;
+    shown.push(text);
+    used += text.length + 2;
+  }
+  const hidden = ids.length - shown.length;
+  return `${shown.join(', ')}${hidden > 0 ? ` +${formatCount(hidden)}` : ''}`;
+}
+
+/** Whether the card's line leaves out some of a patch's CVE ids (then the thread lists them). */
+export function cveIdsCapped(p: PlannedPatch): boolean {
+  return (p.cveIds?.length ?? 0) > CARD_CVE_IDS;
+}
+
+/** A patch an install will apply, with its first CVE ids (`full`: every id, on a line of its own, for the thread). */
+export function plannedPatchLine(p: PlannedPatch, full = false): string {
+  const ids = p.cveIds ?? [];
+  if (ids.length === 0) return patchText(p, p.instances);
+  if (full) return `${patchText(p, p.instances)}\n    ↳ ${cveText(ids, ids.length, THREAD_CVE_CHARS)}`;
+  return `${patchText(p, p.instances)} · ${cveText(ids, CARD_CVE_IDS, 400)}`;
 }

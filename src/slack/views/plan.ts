@@ -1,8 +1,8 @@
 /**
  * What a change will do, as the approval card shows it before anything runs: the targets and the
  * excluded instances by name, the patches worst first, how old the scan behind them is, reboot,
- * concurrency, the promotion evidence and the scopes that could not be read. Long lists are capped
- * here and posted in full as thread replies.
+ * concurrency, the promotion evidence and the scopes that could not be read. Long lists (and a
+ * patch's CVE ids past the first few) are capped here and posted in full as thread replies.
  */
 import { otherSpellingFix, otherSpellingSummary } from '../../patching/tag-spelling';
 import type { ChangePlan } from '../../patching/plan-record';
@@ -24,7 +24,7 @@ import {
   spansScopes,
   type Part,
 } from './blocks';
-import { plannedPatchLine, worstFirst } from './patches';
+import { cveIdsCapped, plannedPatchLine, worstFirst } from './patches';
 import { countByScope, scopeSpread, scopeSummary } from './scope-summary';
 import type { SlackMessage } from './message';
 
@@ -125,7 +125,8 @@ const excludedLines = (plan: ChangePlan) =>
   plan.excluded.map(
     (i) => `• ${instanceLabel(i, spansScopes(plan.excluded))} — ${escapeText(truncate(oneLine(i.reason), 200))}`,
   );
-const patchLines = (plan: ChangePlan) => worstFirst(plan.patches, (p) => p.instances).map(plannedPatchLine);
+const patchLines = (plan: ChangePlan, full = false) =>
+  worstFirst(plan.patches, (p) => p.instances).map((p) => plannedPatchLine(p, full));
 const capped = (lines: string[], o: ListOptions) => listWithMore(lines, o).hidden > 0;
 
 /** The plan's sections for the pending card. */
@@ -176,14 +177,14 @@ export function planThread(plan: ChangePlan): SlackMessage[] {
       fleet,
     ],
     [`${plan.group} · excluded instances`, excludedLines(plan), SHORT, { ...fleet, maxMessages: 1 }],
-    [
-      `${plan.group} · patches to install, worst first`,
-      plan.kind === 'install' ? patchLines(plan) : [],
-      GLANCE,
-      { hint: 'Patch Manager → Compliance reporting in the SSM console lists every missing patch.' },
-    ],
   ];
-  return lists.flatMap(([title, lines, options, detail]) =>
+  const threads = lists.flatMap(([title, lines, options, detail]) =>
     capped(lines, options) ? detailThread(title, lines, detail) : [],
   );
+  if (plan.kind !== 'install') return threads;
+  // The patches go to the thread when the card cut the list or any patch's CVE ids; there with every id.
+  const patches = detailThread(`${plan.group} · patches to install, worst first`, patchLines(plan, true), {
+    hint: 'Patch Manager → Compliance reporting in the SSM console lists every missing patch.',
+  });
+  return capped(patchLines(plan), GLANCE) || plan.patches.some(cveIdsCapped) ? [...threads, ...patches] : threads;
 }

@@ -46,6 +46,19 @@ export const views: Array<[string, ReturnType<typeof operationView>]> = [
     'approval card, cancelled before it ran',
     operationView(changeReport(smallPlan(), { status: 'cancelled', finishedAt: NOW }), NOW, HANDLES),
   ],
+  [
+    'approval card, pending, an approval with its reason',
+    operationView(
+      changeReport(smallPlan(), {
+        approval: approvalState({
+          requireReason: true,
+          decisions: [{ userId: BOB, decision: 'approved', at: NOW, reason: 'CHG-1234: openssl' }],
+        }),
+      }),
+      NOW,
+      HANDLES,
+    ),
+  ],
   ['install, running', operationView(running(), NOW, HANDLES)],
   [
     'install, finished',

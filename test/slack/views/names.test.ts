@@ -1,11 +1,11 @@
 /**
  * Names, not ids: every view, rendered from fixtures, shows users as `<@U…>`, channels as `<#C…>`
  * and user groups by their handle as plain text; no raw U…/W…/S…/C… id is left in what a reader
- * sees (fallback text, blocks, threads, the reject dialog), and no `<!subteam^…>`, which would
+ * sees (fallback text, blocks, threads, the reject and approve dialogs), and no `<!subteam^…>`, which would
  * notify every member of a group that is only being named.
  */
 import { said, user } from '../../../src/sentence';
-import { rejectModalView } from '../../../src/slack/views';
+import { approveModalView, rejectModalView } from '../../../src/slack/views';
 import { expectNamesNotIds, rawIds } from './fixtures';
 import { ALICE, BOB, OPS, STG_CHANNEL } from './names-fixtures';
 import { views } from './names-views';
@@ -15,6 +15,13 @@ describe('names, not ids, in every view', () => {
 
   it('the reject dialog names the requester with a mention in a mrkdwn section', () => {
     const modal = rejectModalView('op-7k2m9q', said`install on PRD, requested by ${user(ALICE)} (op-7k2m9q)`);
+    const json = JSON.stringify(modal);
+    expect(rawIds(json)).toEqual([]);
+    expect(json).toContain(`requested by <@${ALICE}>`);
+  });
+
+  it('the approve dialog names the requester with a mention in a mrkdwn section', () => {
+    const modal = approveModalView('op-7k2m9q', said`install on PRD, requested by ${user(ALICE)} (op-7k2m9q)`);
     const json = JSON.stringify(modal);
     expect(rawIds(json)).toEqual([]);
     expect(json).toContain(`requested by <@${ALICE}>`);
