@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { GroupNameSchema } from '../../commands/args';
 import type { Reply } from '../../commands/command';
 import type { RecordedDecision } from '../patching/decision';
-import { toPatchbotError } from '../errors';
+import { toPatchbotError, type PatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { namesIn, type Sentence } from '../sentence';
 import type { Operation } from '../store';
 import { deliver } from './deliver';
 import { NO_NAMES, type NameDirectory } from './directory';
 import { SLACK_LIMITS } from './limits';
+import { truncate } from './mrkdwn';
 import { APPROVAL_REASON_MIN } from '../patching/approval-types';
 import { ACTIONS, APPROVE_MODAL, REJECT_MODAL } from './views/actions';
 import { REASON_TOO_SHORT, approveModalView } from './views/approve-modal';
@@ -76,8 +77,12 @@ export function clickOrigin(body: { container?: unknown }): ClickOrigin | undefi
 /**
  * Runs `decide` and acknowledges after it has stored the decision, or after DECISION_BUDGET_MS,
  * whichever comes first; a decision still running then finds `inTime` false and records nothing.
+ * A decision that failed in time is handed to `ack`, so a dialog can stay open and say so.
  */
-async function decideThenAck<T>(ack: () => Promise<void>, decide: (inTime: () => boolean) => Promise<T>): Promise<T> {
+async function decideThenAck<T>(
+  ack: (failed?: PatchbotError) => Promise<void>,
+  decide: (inTime: () => boolean) => Promise<T>,
+): Promise<T> {
   const deadline = performance.now() + DECISION_BUDGET_MS;
   const deciding = decide(() => performance.now() < deadline).then(
     (value) => ({ value }),
@@ -87,12 +92,22 @@ async function decideThenAck<T>(ack: () => Promise<void>, decide: (inTime: () =>
   const budget = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), DECISION_BUDGET_MS);
   });
-  await Promise.race([deciding, budget]);
+  const early = await Promise.race([deciding, budget]);
   clearTimeout(timer);
-  await ack();
+  await ack(early && 'error' in early ? toPatchbotError(early.error) : undefined);
   const settled = await deciding;
   if ('error' in settled) throw settled.error;
   return settled.value;
+}
+
+/** A dialog's answer when its decision could not be recorded: it stays open, with why and what to do under its input. */
+function notRecorded(blockId: string, failed: PatchbotError) {
+  return {
+    response_action: 'errors' as const,
+    errors: {
+      [blockId]: truncate(`Not recorded; submit again later. ${failed.userMessage}`, 300),
+    },
+  };
 }
 
 /**
@@ -128,8 +143,10 @@ export function registerActions(
     // the send (AWS calls) runs after the acknowledgement.
     let result: RecordedDecision;
     try {
-      result = await decideThenAck(ack, (inTime) =>
-        services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve', origin, inTime }),
+      result = await decideThenAck(
+        () => ack(),
+        (inTime) =>
+          services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve', origin, inTime }),
       );
     } catch (err) {
       const e = toPatchbotError(err);
@@ -210,14 +227,16 @@ export function registerActions(
     if (!id.success) return ack();
     const reason = view.state.values[REJECT_MODAL.blockId]?.[REJECT_MODAL.actionId]?.value ?? undefined;
     // The dialog was opened from the card's Reject (its origin checked then); the rejection is stored before the dialog closes.
-    const { result } = await decideThenAck(ack, (inTime) =>
-      services.decide({
-        operationId: id.data,
-        userId: body.user.id,
-        decision: 'reject',
-        inTime,
-        ...(reason ? { reason } : {}),
-      }),
+    const { result } = await decideThenAck(
+      (failed) => (failed ? ack(notRecorded(REJECT_MODAL.blockId, failed)) : ack()),
+      (inTime) =>
+        services.decide({
+          operationId: id.data,
+          userId: body.user.id,
+          decision: 'reject',
+          inTime,
+          ...(reason ? { reason } : {}),
+        }),
     );
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');
     if (result.outcome !== 'rejected' && result.op) {
@@ -240,7 +259,7 @@ export function registerActions(
     let recorded: RecordedDecision;
     try {
       recorded = await decideThenAck(
-        () => ack(),
+        (failed) => (failed ? ack(notRecorded(APPROVE_MODAL.blockId, failed)) : ack()),
         (inTime) =>
           services.decide({ operationId: id.data, userId: body.user.id, decision: 'approve', reason, inTime }),
       );
