@@ -92,6 +92,14 @@ export const PatchReleaseSchema = z
     message: 'give exactly one of instanceIds or group',
   });
 
+/** A calendar setting for `POST /_sandbox/calendars/{name}`. */
+export const CalendarSettingSchema = z
+  .object({
+    state: z.enum(['OPEN', 'CLOSED']),
+    nextTransitionTime: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .strict();
+
 const PartitionRefSchema = z.object({
   account: z
     .string()
@@ -114,6 +122,8 @@ export const ADMIN_ENDPOINTS = [
   'POST /_sandbox/windows/{id|name}/execute',
   'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
   'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, instanceIds | group, rescan}',
+  'POST /_sandbox/calendars/{name}  {state: OPEN|CLOSED, nextTransitionTime: ISO 8601 | null}   a ChangeCalendar document for GetCalendarState',
+  'GET  /_sandbox/calendars/{name}',
   'POST /_sandbox/reset',
   '(append ?account=123456789012&region=us-east-1 to pick a partition)',
 ];
@@ -193,6 +203,17 @@ function route(sim: Simulator, method: string, url: URL, body: string): AdminAns
   if (execute) {
     expect('POST');
     return { status: 200, body: sim.executeWindow(decodeURIComponent(execute[1] as string), ref) };
+  }
+  const calendar = /^\/_sandbox\/calendars\/([^/]+)$/.exec(path);
+  if (calendar) {
+    const name = decodeURIComponent(calendar[1] as string);
+    if (method === 'GET') {
+      const found = sim.calendarSummary(name, ref);
+      if (!found) throw new SimulatorError('NotFound', `Calendar ${name} does not exist in this partition.`, 404);
+      return { status: 200, body: found };
+    }
+    expect('POST');
+    return { status: 200, body: sim.setCalendar(name, parse(CalendarSettingSchema, jsonBody(body)), ref) };
   }
   const instance = /^\/_sandbox\/instances\/([^/]+)$/.exec(path);
   if (instance) {

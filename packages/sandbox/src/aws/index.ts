@@ -5,6 +5,8 @@
  */
 import {
   Simulator,
+  type CalendarSetting,
+  type CalendarSummary,
   type InstanceChanges,
   type KnobChanges,
   type PartitionRef,
@@ -18,6 +20,8 @@ import type { JournalEntry } from './journal';
 import type { Stats } from './stats';
 
 export type {
+  CalendarSetting,
+  CalendarSummary,
   SimulatorOptions,
   FleetSpec,
   KnobChanges,
@@ -58,6 +62,8 @@ export interface FleetSimulator {
   ): { instanceId: string; state: string; pingStatus: string; failNext: boolean };
   /** Releases a patch to instances or a patch group; as `POST /_sandbox/patches`. */
   releasePatch(release: PatchRelease, partition?: PartitionRef): { patchId: string; os: string; instanceIds: string[] };
+  /** Creates or changes a ChangeCalendar document; as `POST /_sandbox/calendars/{name}`. */
+  setCalendar(name: string, setting: CalendarSetting, partition?: PartitionRef): CalendarSummary;
   /** Rebuilds every partition and knob from the options and clears statistics; as `POST /_sandbox/reset`. */
   reset(): void;
   /** Partitions with their groups, windows and baselines. */
@@ -89,6 +95,7 @@ export async function startFleetSimulator(options: SimulatorOptions = {}): Promi
       return { instanceId: i.id, state: i.state, pingStatus: i.pingStatus, failNext: i.failNext };
     },
     releasePatch: (release, partition) => sim.releasePatch(release, partition),
+    setCalendar: (name, setting, partition) => sim.setCalendar(name, setting, partition),
     reset: () => sim.rebuild(),
     summary: () => sim.summary(),
     buildMs: () => sim.lastBuildMs,

@@ -7,6 +7,7 @@ import { FaultPlan, type TokenBucket } from './knobs';
 import { PatchCatalog } from './fleet/catalog';
 import { predefinedBaselines } from './fleet/baselines';
 import { patchGroupOf } from './fleet/compliance';
+import type { SimCalendar } from './calendar/calendar-model';
 import type {
   Baseline,
   MaintenanceWindow,
@@ -45,6 +46,8 @@ export class Partition {
   readonly activeCommands = new Set<SimCommand>();
   readonly executions = new Map<string, WindowExecution>();
   readonly activeExecutions = new Set<WindowExecution>();
+  /** ChangeCalendar documents by name (set through the admin API). */
+  readonly calendars = new Map<string, SimCalendar>();
 
   constructor(
     readonly account: string,

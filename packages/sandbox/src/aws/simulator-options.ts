@@ -83,6 +83,22 @@ export interface PatchRelease {
   rescan?: boolean;
 }
 
+/** A ChangeCalendar document's state, as `POST /_sandbox/calendars/{name}` sets it. */
+export interface CalendarSetting {
+  state: 'OPEN' | 'CLOSED';
+  /** When the state flips to the other one (ISO 8601 or a Date); null or absent: no transition known. */
+  nextTransitionTime?: string | Date | null;
+}
+
+/** A calendar as the simulator answers for it. */
+export interface CalendarSummary {
+  name: string;
+  account: string;
+  region: string;
+  state: 'OPEN' | 'CLOSED';
+  nextTransitionTime: string | null;
+}
+
 /** Credentials issued by AssumeRole. */
 export interface IssuedCredentials {
   accessKeyId: string;

@@ -18,7 +18,10 @@ import { advanceWindows, startWindowExecution } from './fleet/windows';
 import { patchGroupOf } from './fleet/compliance';
 import type { SimInstance } from './fleet/model';
 import { changeInstance, releaseFleetPatch } from './fleet-changes';
+import { DOCUMENT_NAME, calendarAt, calendarTime } from './calendar/calendar-model';
 import type {
+  CalendarSetting,
+  CalendarSummary,
   InstanceChanges,
   IssuedCredentials,
   KnobChanges,
@@ -29,6 +32,8 @@ import type {
 } from './simulator-options';
 
 export type {
+  CalendarSetting,
+  CalendarSummary,
   Exchange,
   FleetSpec,
   InstanceChanges,
@@ -213,6 +218,52 @@ export class Simulator {
   releasePatch(release: PatchRelease, ref: PartitionRef = {}): { patchId: string; os: string; instanceIds: string[] } {
     const partition = this.partitionFor(ref);
     return releaseFleetPatch(partition, release, this.advance(partition));
+  }
+
+  /**
+   * Creates or changes a ChangeCalendar document: its state now and, optionally, when it flips.
+   * A transition at or before now is refused: it would have flipped already.
+   */
+  setCalendar(name: string, setting: CalendarSetting, ref: PartitionRef = {}): CalendarSummary {
+    if (!DOCUMENT_NAME.test(name))
+      throw new SimulatorError(
+        'BadRequest',
+        `Calendar name ${name} is not a valid document name: 3 to 128 letters, digits, _, - or .`,
+      );
+    const partition = this.partitionFor(ref);
+    const now = this.clock.now().getTime();
+    const next =
+      setting.nextTransitionTime === undefined || setting.nextTransitionTime === null
+        ? undefined
+        : new Date(setting.nextTransitionTime).getTime();
+    if (next !== undefined && Number.isNaN(next))
+      throw new SimulatorError('BadRequest', 'nextTransitionTime must be an ISO 8601 date-time or null.');
+    if (next !== undefined && next <= now)
+      throw new SimulatorError(
+        'BadRequest',
+        `nextTransitionTime ${calendarTime(next)} is not after the simulator's now (${calendarTime(now)}).`,
+      );
+    partition.calendars.set(name, {
+      name,
+      state: setting.state,
+      ...(next !== undefined ? { nextTransitionAt: next } : {}),
+    });
+    return this.calendarSummary(name, ref) as CalendarSummary;
+  }
+
+  /** A calendar's state at the simulator's now, or undefined when it does not exist. */
+  calendarSummary(name: string, ref: PartitionRef = {}): CalendarSummary | undefined {
+    const partition = this.partitionFor(ref);
+    const calendar = partition.calendars.get(name);
+    if (!calendar) return undefined;
+    const { state, next } = calendarAt(calendar, this.clock.now().getTime());
+    return {
+      name,
+      account: partition.account,
+      region: partition.region,
+      state,
+      nextTransitionTime: next === undefined ? null : calendarTime(next),
+    };
   }
 
   /** The statistics so far. */

@@ -17,7 +17,8 @@ import type { PatchOperation, RebootOption, Target } from '../fleet/model';
 import type { SsmContext } from './common';
 import { INSTANCE_ID, commandView } from './commands';
 
-const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
+/** The one Command document the simulator runs. */
+export const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
 const DOCUMENT_PARAMETERS = [
   'Operation',
   'SnapshotId',
