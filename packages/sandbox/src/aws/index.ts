@@ -1,6 +1,6 @@
 /**
  * The sandbox AWS fleet simulator: an HTTP server on 127.0.0.1 that speaks SSM (JSON 1.1), EC2
- * (ec2Query/XML) and STS (awsQuery/XML) well enough that the unmodified AWS SDK v3 clients work
+ * (ec2Query/XML), STS (awsQuery/XML) and a path-style S3 (PutObject, GetObject) well enough that the unmodified AWS SDK v3 clients work
  * against it with only `endpoint` changed.
  */
 import {
@@ -64,6 +64,10 @@ export interface FleetSimulator {
   releasePatch(release: PatchRelease, partition?: PartitionRef): { patchId: string; os: string; instanceIds: string[] };
   /** Creates or changes a ChangeCalendar document; as `POST /_sandbox/calendars/{name}`. */
   setCalendar(name: string, setting: CalendarSetting, partition?: PartitionRef): CalendarSummary;
+  /** Creates an empty S3 bucket owned by the partition's account, in its region; as `POST /_sandbox/buckets/{name}`. */
+  createBucket(name: string, partition?: PartitionRef): { name: string; account: string; region: string };
+  /** An S3 object's bytes and content type, or undefined; as `GET /_sandbox/buckets/{name}/{key}`. */
+  getObject(bucket: string, key: string): { body: Buffer; contentType: string } | undefined;
   /** Rebuilds every partition and knob from the options and clears statistics; as `POST /_sandbox/reset`. */
   reset(): void;
   /** Partitions with their groups, windows and baselines. */
@@ -96,6 +100,8 @@ export async function startFleetSimulator(options: SimulatorOptions = {}): Promi
     },
     releasePatch: (release, partition) => sim.releasePatch(release, partition),
     setCalendar: (name, setting, partition) => sim.setCalendar(name, setting, partition),
+    createBucket: (name, partition) => sim.createBucket(name, partition),
+    getObject: (bucket, key) => sim.getObject(bucket, key),
     reset: () => sim.rebuild(),
     summary: () => sim.summary(),
     buildMs: () => sim.lastBuildMs,

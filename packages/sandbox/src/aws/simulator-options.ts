@@ -22,6 +22,8 @@ export interface SimulatorOptions extends KnobChanges {
   instances?: number;
   /** Partitions to seed; unlisted partitions exist but are empty. Default: 123456789012/us-east-1. */
   fleets?: FleetSpec[];
+  /** S3 buckets to create empty at start and on reset (none by default); account and region default to 123456789012/us-east-1. */
+  buckets?: { name: string; account?: string; region?: string }[];
   /** Access key id → account id. */
   accessKeys?: Record<string, string>;
   clock?: Clock;

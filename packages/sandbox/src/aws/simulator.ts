@@ -9,6 +9,7 @@ import { Partition, partitionKey } from './partition';
 import { Random, hashString } from './random';
 import { DEFAULT_KNOBS, TokenBucket, type Knobs } from './knobs';
 import { ChangeJournal } from './journal';
+import { ObjectStore } from './s3/object-store';
 import { StatsRecorder, type Stats } from './stats';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './identity';
 import { SimulatorError } from './errors';
@@ -52,6 +53,8 @@ export class Simulator {
   readonly stats = new StatsRecorder();
   /** Change requests (SendCommand, RebootInstances, CreateTags, ...) as received. */
   readonly journal = new ChangeJournal();
+  /** S3's buckets: global, as bucket names are. */
+  readonly s3 = new ObjectStore();
   knobs: Knobs = DEFAULT_KNOBS;
   private partitions = new Map<string, Partition>();
   private issued = new Map<string, IssuedCredentials>();
@@ -89,6 +92,9 @@ export class Simulator {
     this.credentialRandom = Random.derive(this.seed, 'credentials');
     this.stats.reset();
     this.journal.clear();
+    this.s3.clear();
+    for (const bucket of this.options.buckets ?? [])
+      this.s3.createBucket(bucket.name, bucket.account ?? DEFAULT_ACCOUNT, bucket.region ?? DEFAULT_REGION);
     const fleets = this.options.fleets ?? [
       {
         account: DEFAULT_ACCOUNT,
@@ -137,6 +143,25 @@ export class Simulator {
     do advanceCommands(partition, now);
     while (advanceWindows(partition, now, this.knobs.timing));
     return now;
+  }
+
+  /** Settles commands and window tasks in every partition (S3 reads see every output written by now). */
+  advanceAll(): void {
+    for (const partition of this.partitions.values()) this.advance(partition);
+  }
+
+  /** Creates an empty S3 bucket owned by the partition's account, in its region. */
+  createBucket(name: string, ref: PartitionRef = {}): { name: string; account: string; region: string } {
+    const partition = this.partitionFor(ref);
+    const bucket = this.s3.createBucket(name, partition.account, partition.region);
+    return { name: bucket.name, account: bucket.account, region: bucket.region };
+  }
+
+  /** An object's bytes and type, after settling what is due (for tests and the admin API). */
+  getObject(bucket: string, key: string): { body: Buffer; contentType: string } | undefined {
+    this.advanceAll();
+    const object = this.s3.bucket(bucket)?.objects.get(key);
+    return object ? { body: object.body, contentType: object.contentType } : undefined;
   }
 
   /** The account an access key belongs to. */
