@@ -68,6 +68,14 @@ export interface FleetSimulator {
   createBucket(name: string, partition?: PartitionRef): { name: string; account: string; region: string };
   /** An S3 object's bytes and content type, or undefined; as `GET /_sandbox/buckets/{name}/{key}`. */
   getObject(bucket: string, key: string): { body: Buffer; contentType: string } | undefined;
+  /**
+   * The InstallOverrideList a command's invocations fetched and used, parsed (`patches: [{id, title?}]`),
+   * for `instanceId` or the first instance that used one; undefined if none did (yet).
+   */
+  overrideList(
+    commandId: string,
+    instanceId?: string,
+  ): { url: string; patches: { id: string; title?: string }[]; instanceId: string } | undefined;
   /** Rebuilds every partition and knob from the options and clears statistics; as `POST /_sandbox/reset`. */
   reset(): void;
   /** Partitions with their groups, windows and baselines. */
@@ -102,6 +110,7 @@ export async function startFleetSimulator(options: SimulatorOptions = {}): Promi
     setCalendar: (name, setting, partition) => sim.setCalendar(name, setting, partition),
     createBucket: (name, partition) => sim.createBucket(name, partition),
     getObject: (bucket, key) => sim.getObject(bucket, key),
+    overrideList: (commandId, instanceId) => sim.overrideList(commandId, instanceId),
     reset: () => sim.rebuild(),
     summary: () => sim.summary(),
     buildMs: () => sim.lastBuildMs,

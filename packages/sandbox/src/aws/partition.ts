@@ -8,6 +8,7 @@ import { PatchCatalog } from './fleet/catalog';
 import { predefinedBaselines } from './fleet/baselines';
 import { patchGroupOf } from './fleet/compliance';
 import type { SimCalendar } from './calendar/calendar-model';
+import type { InstanceS3 } from './s3/instance-access';
 import type {
   Baseline,
   MaintenanceWindow,
@@ -32,6 +33,8 @@ export class Partition {
   /** Which requests get injected throttling or errors. */
   readonly faults: FaultPlan;
   bucket: TokenBucket | undefined;
+  /** S3 as this partition's instances reach it (set by the simulator). */
+  s3!: InstanceS3;
   catalog: PatchCatalog;
   readonly instances = new Map<string, SimInstance>();
   /** Instances in launch order. */

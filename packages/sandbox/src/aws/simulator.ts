@@ -10,6 +10,7 @@ import { Random, hashString } from './random';
 import { DEFAULT_KNOBS, TokenBucket, type Knobs } from './knobs';
 import { ChangeJournal } from './journal';
 import { ObjectStore } from './s3/object-store';
+import { InstanceS3 } from './s3/instance-access';
 import { StatsRecorder, type Stats } from './stats';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './identity';
 import { SimulatorError } from './errors';
@@ -117,6 +118,7 @@ export class Simulator {
   private createPartition(account: string, region: string, seed?: number): Partition {
     const key = partitionKey(account, region);
     const partition = new Partition(account, region, seed ?? hashString(`${this.seed}:${key}`), this.clock.now());
+    partition.s3 = new InstanceS3(this.s3, () => this.knobs.deny, account, region);
     if (this.knobs.throttleRps > 0) partition.bucket = new TokenBucket(this.knobs.throttleRps);
     this.partitions.set(key, partition);
     return partition;
@@ -162,6 +164,26 @@ export class Simulator {
     this.advanceAll();
     const object = this.s3.bucket(bucket)?.objects.get(key);
     return object ? { body: object.body, contentType: object.contentType } : undefined;
+  }
+
+  /**
+   * The InstallOverrideList a command's invocations fetched, parsed (the first instance's, or
+   * `instanceId`'s): undefined until an invocation started or when it could not use the list.
+   */
+  overrideList(
+    commandId: string,
+    instanceId?: string,
+  ): { url: string; patches: { id: string; title?: string }[]; instanceId: string } | undefined {
+    this.advanceAll();
+    for (const partition of this.partitions.values()) {
+      const command = partition.commands.get(commandId);
+      if (!command) continue;
+      const used = command.invocations.find(
+        (i) => i.overrideList && (instanceId === undefined || i.instanceId === instanceId),
+      );
+      return used?.overrideList ? { ...used.overrideList, instanceId: used.instanceId } : undefined;
+    }
+    return undefined;
   }
 
   /** The account an access key belongs to. */
