@@ -86,6 +86,10 @@ export const PatchReleaseSchema = z
     severity: z.string().min(1),
     releasedDaysAgo: z.number().min(0).max(3650),
     kbId: z.string().min(1).optional(),
+    cveIds: z
+      .array(z.string().regex(/^CVE-\d{4}-\d{4,}$/, 'expected a CVE id like CVE-2026-12345'))
+      .min(1)
+      .optional(),
     instanceIds: z
       .array(z.string().regex(/^i-[0-9a-f]{8,17}$/))
       .min(1)
@@ -127,7 +131,7 @@ export const ADMIN_ENDPOINTS = [
   'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?, region?}], faults:[{action, kind: lose-answer|delay|hang, ms?, times?}]}',
   'POST /_sandbox/windows/{id|name}/execute',
   'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
-  'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, instanceIds | group, rescan}',
+  'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, kbId?, cveIds?: [CVE-…], instanceIds | group, rescan}',
   'POST /_sandbox/calendars/{name}  {state: OPEN|CLOSED, nextTransitionTime: ISO 8601 | null}   a ChangeCalendar document for GetCalendarState',
   'GET  /_sandbox/calendars/{name}',
   "POST /_sandbox/buckets/{name}    an empty S3 bucket owned by the partition's account, in its region",

@@ -79,6 +79,8 @@ export interface PatchRelease {
   severity: string;
   releasedDaysAgo: number;
   kbId?: string;
+  /** CVE ids the patch resolves; DescribeInstancePatches answers them comma-separated in CVEIds. */
+  cveIds?: string[];
   instanceIds?: string[];
   group?: string;
   /** Update the reported compliance at once, as if the reachable instances were scanned now. */
