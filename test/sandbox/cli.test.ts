@@ -39,6 +39,15 @@ describe('sandbox CLI', () => {
     expect(() => parseCliArgs(['--port', 'abc'])).toThrow('--port must be an integer');
     expect(() => parseCliArgs(['--error-rate', '2'])).toThrow('--error-rate must be a number >= 0 and <= 1');
     expect(() => parseCliArgs(['--bogus'])).toThrow();
+    expect(() => parseCliArgs(['--bucket', 'Not_A_Bucket'])).toThrow('--bucket must be a valid S3 bucket name');
+  });
+
+  it('creates the buckets --bucket names, none without it', () => {
+    expect(parseCliArgs(['--bucket', 'patchbot-lists', '--bucket', 'patchbot-output']).options.buckets).toEqual([
+      { name: 'patchbot-lists' },
+      { name: 'patchbot-output' },
+    ]);
+    expect(parseCliArgs([]).options.buckets).toBeUndefined();
   });
 
   it('prints the endpoint, the fleet with its build time, the env lines and the admin endpoints', async () => {

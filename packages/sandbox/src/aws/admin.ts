@@ -31,7 +31,10 @@ export const KnobChangesSchema = z
           .object({
             action: z
               .string()
-              .regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
+              .regex(
+                /^(\*|(ssm|ec2|sts|s3):(\*|[A-Za-z]+))$/,
+                'expected "ssm:SendCommand", "s3:GetObject", "ec2:*" or "*"',
+              ),
             kind: z.enum(['lose-answer', 'delay', 'hang']),
             ms: z.number().int().min(0).max(600_000).optional(),
             times: z.number().int().min(1).optional(),
@@ -45,7 +48,10 @@ export const KnobChangesSchema = z
           .object({
             action: z
               .string()
-              .regex(/^(\*|(ssm|ec2|sts):(\*|[A-Za-z]+))$/, 'expected "ssm:SendCommand", "ec2:*" or "*"'),
+              .regex(
+                /^(\*|(ssm|ec2|sts|s3):(\*|[A-Za-z]+))$/,
+                'expected "ssm:SendCommand", "s3:GetObject", "ec2:*" or "*"',
+              ),
             account: z
               .string()
               .regex(/^\d{12}$/)
@@ -80,6 +86,10 @@ export const PatchReleaseSchema = z
     severity: z.string().min(1),
     releasedDaysAgo: z.number().min(0).max(3650),
     kbId: z.string().min(1).optional(),
+    cveIds: z
+      .array(z.string().regex(/^CVE-\d{4}-\d{4,}$/, 'expected a CVE id like CVE-2026-12345'))
+      .min(1)
+      .optional(),
     instanceIds: z
       .array(z.string().regex(/^i-[0-9a-f]{8,17}$/))
       .min(1)
@@ -91,6 +101,14 @@ export const PatchReleaseSchema = z
   .refine((v) => (v.instanceIds === undefined) !== (v.group === undefined), {
     message: 'give exactly one of instanceIds or group',
   });
+
+/** A calendar setting for `POST /_sandbox/calendars/{name}`. */
+export const CalendarSettingSchema = z
+  .object({
+    state: z.enum(['OPEN', 'CLOSED']),
+    nextTransitionTime: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .strict();
 
 const PartitionRefSchema = z.object({
   account: z
@@ -113,7 +131,11 @@ export const ADMIN_ENDPOINTS = [
   'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?, region?}], faults:[{action, kind: lose-answer|delay|hang, ms?, times?}]}',
   'POST /_sandbox/windows/{id|name}/execute',
   'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
-  'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, instanceIds | group, rescan}',
+  'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, kbId?, cveIds?: [CVE-…], instanceIds | group, rescan}',
+  'POST /_sandbox/calendars/{name}  {state: OPEN|CLOSED, nextTransitionTime: ISO 8601 | null}   a ChangeCalendar document for GetCalendarState',
+  'GET  /_sandbox/calendars/{name}',
+  "POST /_sandbox/buckets/{name}    an empty S3 bucket owned by the partition's account, in its region",
+  "GET  /_sandbox/buckets/{name}/{key}   an object's text (S3 itself: path-style PUT/GET /{bucket}/{key}, signed)",
   'POST /_sandbox/reset',
   '(append ?account=123456789012&region=us-east-1 to pick a partition)',
 ];
@@ -193,6 +215,33 @@ function route(sim: Simulator, method: string, url: URL, body: string): AdminAns
   if (execute) {
     expect('POST');
     return { status: 200, body: sim.executeWindow(decodeURIComponent(execute[1] as string), ref) };
+  }
+  const bucket = /^\/_sandbox\/buckets\/([^/]+)$/.exec(path);
+  if (bucket) {
+    expect('POST');
+    return { status: 200, body: sim.createBucket(decodeURIComponent(bucket[1] as string), ref) };
+  }
+  const object = /^\/_sandbox\/buckets\/([^/]+)\/(.+)$/.exec(url.pathname);
+  if (object) {
+    expect('GET');
+    const [bucketName, key] = [decodeURIComponent(object[1] as string), decodeURIComponent(object[2] as string)];
+    const found = sim.getObject(bucketName, key);
+    if (!found) throw new SimulatorError('NotFound', `No object ${key} in bucket ${bucketName}.`, 404);
+    return {
+      status: 200,
+      body: { bucket: bucketName, key, contentType: found.contentType, text: found.body.toString('utf8') },
+    };
+  }
+  const calendar = /^\/_sandbox\/calendars\/([^/]+)$/.exec(path);
+  if (calendar) {
+    const name = decodeURIComponent(calendar[1] as string);
+    if (method === 'GET') {
+      const found = sim.calendarSummary(name, ref);
+      if (!found) throw new SimulatorError('NotFound', `Calendar ${name} does not exist in this partition.`, 404);
+      return { status: 200, body: found };
+    }
+    expect('POST');
+    return { status: 200, body: sim.setCalendar(name, parse(CalendarSettingSchema, jsonBody(body)), ref) };
   }
   const instance = /^\/_sandbox\/instances\/([^/]+)$/.exec(path);
   if (instance) {

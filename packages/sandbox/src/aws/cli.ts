@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../shared/logger';
+import { BUCKET_NAME } from './s3/object-store';
 import { startFleetSimulator, ADMIN_ENDPOINTS, type FleetSimulator, type SimulatorOptions } from './index';
 
 /** The CLI's default port (LocalStack's, so existing habits carry over). */
@@ -23,6 +24,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --error-rate F      fraction of calls answered with a 500 (0..1)
   --pending-ms MS     how long a command invocation stays Pending (default 1000)
   --run-ms MS         how long it then runs (default 3000)
+  --bucket NAME       an empty S3 bucket in 123456789012/us-east-1 (repeat for more; none by default)
   --verbose           log every call
   --help`;
 
@@ -67,6 +69,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       'error-rate': { type: 'string' },
       'pending-ms': { type: 'string' },
       'run-ms': { type: 'string' },
+      bucket: { type: 'string', multiple: true },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -86,6 +89,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throttleRate: number('throttle-rate', values['throttle-rate'], { min: 0, max: 1 }),
     errorRate: number('error-rate', values['error-rate'], { min: 0, max: 1 }),
     timing: pendingMs !== undefined || runMs !== undefined ? defined({ pendingMs, runMs }) : undefined,
+    buckets: values.bucket?.map((name) => {
+      if (!BUCKET_NAME.test(name))
+        throw new Error(`--bucket must be a valid S3 bucket name (3 to 63 of a-z 0-9 . -), got "${name}"`);
+      return { name };
+    }),
   });
   return { options, verbose: values.verbose ?? false, help: values.help ?? false };
 }

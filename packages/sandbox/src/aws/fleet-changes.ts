@@ -69,6 +69,7 @@ export function releaseFleetPatch(
     classification: release.classification,
     severity: release.severity,
     releaseDate: new Date(now - release.releasedDaysAgo * ONE_DAY_MS),
+    ...(release.cveIds && release.cveIds.length > 0 ? { cveIds: release.cveIds.join(',') } : {}),
   };
   partition.catalog.add(patch);
   for (const instance of instances) {

@@ -1,10 +1,12 @@
 /**
  * The sandbox AWS fleet simulator: an HTTP server on 127.0.0.1 that speaks SSM (JSON 1.1), EC2
- * (ec2Query/XML) and STS (awsQuery/XML) well enough that the unmodified AWS SDK v3 clients work
+ * (ec2Query/XML), STS (awsQuery/XML) and a path-style S3 (PutObject, GetObject) well enough that the unmodified AWS SDK v3 clients work
  * against it with only `endpoint` changed.
  */
 import {
   Simulator,
+  type CalendarSetting,
+  type CalendarSummary,
   type InstanceChanges,
   type KnobChanges,
   type PartitionRef,
@@ -18,6 +20,8 @@ import type { JournalEntry } from './journal';
 import type { Stats } from './stats';
 
 export type {
+  CalendarSetting,
+  CalendarSummary,
   SimulatorOptions,
   FleetSpec,
   KnobChanges,
@@ -58,6 +62,20 @@ export interface FleetSimulator {
   ): { instanceId: string; state: string; pingStatus: string; failNext: boolean };
   /** Releases a patch to instances or a patch group; as `POST /_sandbox/patches`. */
   releasePatch(release: PatchRelease, partition?: PartitionRef): { patchId: string; os: string; instanceIds: string[] };
+  /** Creates or changes a ChangeCalendar document; as `POST /_sandbox/calendars/{name}`. */
+  setCalendar(name: string, setting: CalendarSetting, partition?: PartitionRef): CalendarSummary;
+  /** Creates an empty S3 bucket owned by the partition's account, in its region; as `POST /_sandbox/buckets/{name}`. */
+  createBucket(name: string, partition?: PartitionRef): { name: string; account: string; region: string };
+  /** An S3 object's bytes and content type, or undefined; as `GET /_sandbox/buckets/{name}/{key}`. */
+  getObject(bucket: string, key: string): { body: Buffer; contentType: string } | undefined;
+  /**
+   * The InstallOverrideList a command's invocations fetched and used, parsed (`patches: [{id, title?}]`),
+   * for `instanceId` or the first instance that used one; undefined if none did (yet).
+   */
+  overrideList(
+    commandId: string,
+    instanceId?: string,
+  ): { url: string; patches: { id: string; title?: string }[]; instanceId: string } | undefined;
   /** Rebuilds every partition and knob from the options and clears statistics; as `POST /_sandbox/reset`. */
   reset(): void;
   /** Partitions with their groups, windows and baselines. */
@@ -89,6 +107,10 @@ export async function startFleetSimulator(options: SimulatorOptions = {}): Promi
       return { instanceId: i.id, state: i.state, pingStatus: i.pingStatus, failNext: i.failNext };
     },
     releasePatch: (release, partition) => sim.releasePatch(release, partition),
+    setCalendar: (name, setting, partition) => sim.setCalendar(name, setting, partition),
+    createBucket: (name, partition) => sim.createBucket(name, partition),
+    getObject: (bucket, key) => sim.getObject(bucket, key),
+    overrideList: (commandId, instanceId) => sim.overrideList(commandId, instanceId),
     reset: () => sim.rebuild(),
     summary: () => sim.summary(),
     buildMs: () => sim.lastBuildMs,

@@ -7,6 +7,8 @@ import { FaultPlan, type TokenBucket } from './knobs';
 import { PatchCatalog } from './fleet/catalog';
 import { predefinedBaselines } from './fleet/baselines';
 import { patchGroupOf } from './fleet/compliance';
+import type { SimCalendar } from './calendar/calendar-model';
+import type { InstanceS3 } from './s3/instance-access';
 import type {
   Baseline,
   MaintenanceWindow,
@@ -31,6 +33,8 @@ export class Partition {
   /** Which requests get injected throttling or errors. */
   readonly faults: FaultPlan;
   bucket: TokenBucket | undefined;
+  /** S3 as this partition's instances reach it (set by the simulator). */
+  s3!: InstanceS3;
   catalog: PatchCatalog;
   readonly instances = new Map<string, SimInstance>();
   /** Instances in launch order. */
@@ -45,6 +49,8 @@ export class Partition {
   readonly activeCommands = new Set<SimCommand>();
   readonly executions = new Map<string, WindowExecution>();
   readonly activeExecutions = new Set<WindowExecution>();
+  /** ChangeCalendar documents by name (set through the admin API). */
+  readonly calendars = new Map<string, SimCalendar>();
 
   constructor(
     readonly account: string,

@@ -9,7 +9,7 @@ import type { Simulator } from './simulator';
 import { SimulatorError } from './errors';
 import { parseAuthorization, DEFAULT_REGION } from './identity';
 import { drawLatency, isDenied, takeFault } from './knobs';
-import { SERVICES, detectService } from './services';
+import { SERVICES, detectService, type ServiceName } from './services';
 import { handleAdmin } from './admin';
 import type { WireResponse } from './protocol/json';
 
@@ -18,7 +18,7 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** The one address the simulator binds: never a public interface. */
 export const HOST = '127.0.0.1';
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -31,14 +31,14 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
 function send(res: ServerResponse, response: WireResponse, requestId?: string): void {
   if (res.destroyed || res.headersSent) return;
-  const body = Buffer.from(response.body, 'utf8');
+  const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
   res.writeHead(response.status, {
     ...response.headers,
     'content-length': String(body.length),
@@ -65,23 +65,30 @@ function observed(
     requestBody,
     status: answer.status,
     headers: answer.headers,
-    responseBody: answer.body,
+    responseBody: typeof answer.body === 'string' ? answer.body : answer.body.toString('utf8'),
   });
   return answer;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+async function handleAws(
+  sim: Simulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: Buffer,
+  url: URL,
+  serviceName: ServiceName,
+): Promise<void> {
+  const body = raw.toString('utf8');
   const requestId = randomUUID();
   const scope = parseAuthorization(req.headers.authorization);
-  const serviceName = detectService(scope.service, req.headers, body);
   const service = SERVICES[serviceName];
   const account = sim.accountFor(scope.accessKeyId);
   const partition = sim.partition(account, scope.region ?? DEFAULT_REGION);
   let parsed: ReturnType<typeof service.parse>;
   try {
-    parsed = service.parse(body, req.headers);
+    parsed = service.parse(body, req.headers, { method: req.method ?? 'GET', url, headers: req.headers, raw });
   } catch (err) {
     const error =
       err instanceof SimulatorError
@@ -150,7 +157,7 @@ async function handleAws(sim: Simulator, req: IncomingMessage, res: ServerRespon
 }
 
 async function handle(sim: Simulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let body: string;
+  let body: Buffer;
   try {
     body = await readBody(req);
   } catch (err) {
@@ -165,7 +172,7 @@ async function handle(sim: Simulator, req: IncomingMessage, res: ServerResponse)
   }
   const url = new URL(req.url ?? '/', `http://${HOST}`);
   if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
-    const answer = handleAdmin(sim, req.method ?? 'GET', url, body);
+    const answer = handleAdmin(sim, req.method ?? 'GET', url, body.toString('utf8'));
     send(res, {
       status: answer.status,
       headers: { 'content-type': 'application/json' },
@@ -173,15 +180,26 @@ async function handle(sim: Simulator, req: IncomingMessage, res: ServerResponse)
     });
     return;
   }
-  if (req.method !== 'POST') {
+  const scope = parseAuthorization(req.headers.authorization);
+  // S3 is path-style on this port: a request signed for s3, or any other method than POST on a
+  // path below the root. SSM, EC2 and STS are POSTs to the root.
+  const isS3 = scope.service === 's3' || (req.method !== 'POST' && url.pathname !== '/');
+  if (!isS3 && req.method !== 'POST') {
     send(res, {
       status: 200,
       headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: 'patchbot fleet simulator: POST signed SSM, EC2 and STS requests here; admin endpoints under /_sandbox/ (GET /_sandbox/health).\n',
+      body: 'patchbot fleet simulator: POST signed SSM, EC2 and STS requests here, S3 path-style PUT/GET /{bucket}/{key}; admin endpoints under /_sandbox/ (GET /_sandbox/health).\n',
     });
     return;
   }
-  await handleAws(sim, req, res, body);
+  await handleAws(
+    sim,
+    req,
+    res,
+    body,
+    url,
+    isS3 ? 's3' : detectService(scope.service, req.headers, body.toString('utf8')),
+  );
 }
 
 /** Starts listening on 127.0.0.1:`port` (0 picks a free port). */

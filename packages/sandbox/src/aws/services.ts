@@ -1,50 +1,20 @@
 /**
- * The three AWS services behind the one endpoint, each with its protocol: how to find the
+ * The AWS services behind the one endpoint (SSM, EC2, STS here; S3 in s3/protocol.ts), each with its protocol: how to find the
  * operation, run it, and render success and errors (including the throttling and internal errors
  * the fault knobs inject) in that service's wire shape.
  */
-import type { Simulator } from './simulator';
-import type { Partition } from './partition';
+import type { RunContext, ServiceName, ServiceProtocol } from './service-protocol';
 import { SimulatorError } from './errors';
-import { JSON_CONTENT_TYPE, jsonError, jsonResponse, operationFromTarget, type WireResponse } from './protocol/json';
+import { JSON_CONTENT_TYPE, jsonError, jsonResponse, operationFromTarget } from './protocol/json';
 import { parseQuery, queryString, type QueryStruct } from './protocol/query';
 import { asInput } from './validate';
 import { SSM_OPERATIONS } from './ssm';
 import { checkPaging } from './ssm/common';
 import { EC2_OPERATIONS, ec2ErrorBody } from './ec2';
 import { STS_OPERATIONS, stsErrorBody } from './sts';
+import { s3 } from './s3/protocol';
 
-/** The services the simulator speaks. */
-export type ServiceName = 'ssm' | 'ec2' | 'sts';
-
-/** A decoded request, ready to run. */
-export interface ParsedRequest {
-  operation: string | undefined;
-  run: (ctx: RunContext) => WireResponse;
-}
-
-/** What a service needs to run one request. */
-export interface RunContext {
-  sim: Simulator;
-  partition: Partition;
-  /** Epoch milliseconds after settling commands (0 for STS, which does not look at the fleet). */
-  now: number;
-  requestId: string;
-  accessKeyId: string | undefined;
-}
-
-/** One service's protocol. */
-export interface ServiceProtocol {
-  /** Decodes the body; throws a SimulatorError for a malformed one. */
-  parse(body: string, headers: Record<string, string | string[] | undefined>): ParsedRequest;
-  error(error: SimulatorError, requestId: string): WireResponse;
-  throttled(): SimulatorError;
-  internal(): SimulatorError;
-  /** The service's answer when IAM denies `action`. */
-  accessDenied(action: string, account: string): SimulatorError;
-  /** Whether handlers read the fleet (and so need commands settled first). */
-  readsFleet: boolean;
-}
+export type { ParsedRequest, RawRequest, RunContext, ServiceName, ServiceProtocol } from './service-protocol';
 
 const XML_HEADERS = { 'content-type': 'text/xml;charset=UTF-8' };
 
@@ -151,7 +121,7 @@ const sts = queryProtocol(
 );
 
 /** Protocols by service name. */
-export const SERVICES: Readonly<Record<ServiceName, ServiceProtocol>> = { ssm, ec2, sts };
+export const SERVICES: Readonly<Record<ServiceName, ServiceProtocol>> = { ssm, ec2, sts, s3 };
 
 /**
  * Which service a request is for: the SigV4 credential scope names it; without a signature the
@@ -162,7 +132,8 @@ export function detectService(
   headers: Record<string, string | string[] | undefined>,
   body: string,
 ): ServiceName {
-  if (scopeService === 'ssm' || scopeService === 'ec2' || scopeService === 'sts') return scopeService;
+  if (scopeService === 'ssm' || scopeService === 'ec2' || scopeService === 'sts' || scopeService === 's3')
+    return scopeService;
   if (headers['x-amz-target'] || String(headers['content-type'] ?? '').includes(JSON_CONTENT_TYPE)) return 'ssm';
   const params = new URLSearchParams(body);
   if (params.get('Version') === '2011-06-15' || STS_OPERATIONS[params.get('Action') ?? ''] !== undefined) return 'sts';

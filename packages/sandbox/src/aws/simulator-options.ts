@@ -22,6 +22,8 @@ export interface SimulatorOptions extends KnobChanges {
   instances?: number;
   /** Partitions to seed; unlisted partitions exist but are empty. Default: 123456789012/us-east-1. */
   fleets?: FleetSpec[];
+  /** S3 buckets to create empty at start and on reset (none by default); account and region default to 123456789012/us-east-1. */
+  buckets?: { name: string; account?: string; region?: string }[];
   /** Access key id → account id. */
   accessKeys?: Record<string, string>;
   clock?: Clock;
@@ -77,10 +79,28 @@ export interface PatchRelease {
   severity: string;
   releasedDaysAgo: number;
   kbId?: string;
+  /** CVE ids the patch resolves; DescribeInstancePatches answers them comma-separated in CVEIds. */
+  cveIds?: string[];
   instanceIds?: string[];
   group?: string;
   /** Update the reported compliance at once, as if the reachable instances were scanned now. */
   rescan?: boolean;
+}
+
+/** A ChangeCalendar document's state, as `POST /_sandbox/calendars/{name}` sets it. */
+export interface CalendarSetting {
+  state: 'OPEN' | 'CLOSED';
+  /** When the state flips to the other one (ISO 8601 or a Date); null or absent: no transition known. */
+  nextTransitionTime?: string | Date | null;
+}
+
+/** A calendar as the simulator answers for it. */
+export interface CalendarSummary {
+  name: string;
+  account: string;
+  region: string;
+  state: 'OPEN' | 'CLOSED';
+  nextTransitionTime: string | null;
 }
 
 /** Credentials issued by AssumeRole. */

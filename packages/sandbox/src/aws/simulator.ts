@@ -9,6 +9,8 @@ import { Partition, partitionKey } from './partition';
 import { Random, hashString } from './random';
 import { DEFAULT_KNOBS, TokenBucket, type Knobs } from './knobs';
 import { ChangeJournal } from './journal';
+import { ObjectStore } from './s3/object-store';
+import { InstanceS3 } from './s3/instance-access';
 import { StatsRecorder, type Stats } from './stats';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './identity';
 import { SimulatorError } from './errors';
@@ -18,7 +20,10 @@ import { advanceWindows, startWindowExecution } from './fleet/windows';
 import { patchGroupOf } from './fleet/compliance';
 import type { SimInstance } from './fleet/model';
 import { changeInstance, releaseFleetPatch } from './fleet-changes';
+import { DOCUMENT_NAME, calendarAt, calendarTime } from './calendar/calendar-model';
 import type {
+  CalendarSetting,
+  CalendarSummary,
   InstanceChanges,
   IssuedCredentials,
   KnobChanges,
@@ -29,6 +34,8 @@ import type {
 } from './simulator-options';
 
 export type {
+  CalendarSetting,
+  CalendarSummary,
   Exchange,
   FleetSpec,
   InstanceChanges,
@@ -47,6 +54,8 @@ export class Simulator {
   readonly stats = new StatsRecorder();
   /** Change requests (SendCommand, RebootInstances, CreateTags, ...) as received. */
   readonly journal = new ChangeJournal();
+  /** S3's buckets: global, as bucket names are. */
+  readonly s3 = new ObjectStore();
   knobs: Knobs = DEFAULT_KNOBS;
   private partitions = new Map<string, Partition>();
   private issued = new Map<string, IssuedCredentials>();
@@ -84,6 +93,9 @@ export class Simulator {
     this.credentialRandom = Random.derive(this.seed, 'credentials');
     this.stats.reset();
     this.journal.clear();
+    this.s3.clear();
+    for (const bucket of this.options.buckets ?? [])
+      this.s3.createBucket(bucket.name, bucket.account ?? DEFAULT_ACCOUNT, bucket.region ?? DEFAULT_REGION);
     const fleets = this.options.fleets ?? [
       {
         account: DEFAULT_ACCOUNT,
@@ -106,6 +118,7 @@ export class Simulator {
   private createPartition(account: string, region: string, seed?: number): Partition {
     const key = partitionKey(account, region);
     const partition = new Partition(account, region, seed ?? hashString(`${this.seed}:${key}`), this.clock.now());
+    partition.s3 = new InstanceS3(this.s3, () => this.knobs.deny, account, region);
     if (this.knobs.throttleRps > 0) partition.bucket = new TokenBucket(this.knobs.throttleRps);
     this.partitions.set(key, partition);
     return partition;
@@ -132,6 +145,45 @@ export class Simulator {
     do advanceCommands(partition, now);
     while (advanceWindows(partition, now, this.knobs.timing));
     return now;
+  }
+
+  /** Settles commands and window tasks in every partition (S3 reads see every output written by now). */
+  advanceAll(): void {
+    for (const partition of this.partitions.values()) this.advance(partition);
+  }
+
+  /** Creates an empty S3 bucket owned by the partition's account, in its region. */
+  createBucket(name: string, ref: PartitionRef = {}): { name: string; account: string; region: string } {
+    const partition = this.partitionFor(ref);
+    const bucket = this.s3.createBucket(name, partition.account, partition.region);
+    return { name: bucket.name, account: bucket.account, region: bucket.region };
+  }
+
+  /** An object's bytes and type, after settling what is due (for tests and the admin API). */
+  getObject(bucket: string, key: string): { body: Buffer; contentType: string } | undefined {
+    this.advanceAll();
+    const object = this.s3.bucket(bucket)?.objects.get(key);
+    return object ? { body: object.body, contentType: object.contentType } : undefined;
+  }
+
+  /**
+   * The InstallOverrideList a command's invocations fetched, parsed (the first instance's, or
+   * `instanceId`'s): undefined until an invocation started or when it could not use the list.
+   */
+  overrideList(
+    commandId: string,
+    instanceId?: string,
+  ): { url: string; patches: { id: string; title?: string }[]; instanceId: string } | undefined {
+    this.advanceAll();
+    for (const partition of this.partitions.values()) {
+      const command = partition.commands.get(commandId);
+      if (!command) continue;
+      const used = command.invocations.find(
+        (i) => i.overrideList && (instanceId === undefined || i.instanceId === instanceId),
+      );
+      return used?.overrideList ? { ...used.overrideList, instanceId: used.instanceId } : undefined;
+    }
+    return undefined;
   }
 
   /** The account an access key belongs to. */
@@ -213,6 +265,52 @@ export class Simulator {
   releasePatch(release: PatchRelease, ref: PartitionRef = {}): { patchId: string; os: string; instanceIds: string[] } {
     const partition = this.partitionFor(ref);
     return releaseFleetPatch(partition, release, this.advance(partition));
+  }
+
+  /**
+   * Creates or changes a ChangeCalendar document: its state now and, optionally, when it flips.
+   * A transition at or before now is refused: it would have flipped already.
+   */
+  setCalendar(name: string, setting: CalendarSetting, ref: PartitionRef = {}): CalendarSummary {
+    if (!DOCUMENT_NAME.test(name))
+      throw new SimulatorError(
+        'BadRequest',
+        `Calendar name ${name} is not a valid document name: 3 to 128 letters, digits, _, - or .`,
+      );
+    const partition = this.partitionFor(ref);
+    const now = this.clock.now().getTime();
+    const next =
+      setting.nextTransitionTime === undefined || setting.nextTransitionTime === null
+        ? undefined
+        : new Date(setting.nextTransitionTime).getTime();
+    if (next !== undefined && Number.isNaN(next))
+      throw new SimulatorError('BadRequest', 'nextTransitionTime must be an ISO 8601 date-time or null.');
+    if (next !== undefined && next <= now)
+      throw new SimulatorError(
+        'BadRequest',
+        `nextTransitionTime ${calendarTime(next)} is not after the simulator's now (${calendarTime(now)}).`,
+      );
+    partition.calendars.set(name, {
+      name,
+      state: setting.state,
+      ...(next !== undefined ? { nextTransitionAt: next } : {}),
+    });
+    return this.calendarSummary(name, ref) as CalendarSummary;
+  }
+
+  /** A calendar's state at the simulator's now, or undefined when it does not exist. */
+  calendarSummary(name: string, ref: PartitionRef = {}): CalendarSummary | undefined {
+    const partition = this.partitionFor(ref);
+    const calendar = partition.calendars.get(name);
+    if (!calendar) return undefined;
+    const { state, next } = calendarAt(calendar, this.clock.now().getTime());
+    return {
+      name,
+      account: partition.account,
+      region: partition.region,
+      state,
+      nextTransitionTime: next === undefined ? null : calendarTime(next),
+    };
   }
 
   /** The statistics so far. */

@@ -1,6 +1,8 @@
 /** The simulated Run Command commands and their per-instance invocations. */
 import type { PatchOperation, RebootOption } from './instance-model';
 import type { Target } from './window-model';
+import type { OverrideEntry } from './override-list';
+import type { InvocationOutput } from './output';
 
 /** Run Command's per-invocation status. */
 export type InvocationStatus =
@@ -27,8 +29,28 @@ export interface SimInvocation {
   endAt: number;
   delivered: boolean;
   willFail: boolean;
+  /** The InstallOverrideList the agent fetched when the invocation started, parsed. */
+  overrideList?: { url: string; patches: OverrideEntry[] };
+  /** A failure decided when the invocation started (an override list it could not use). */
+  failure?: InvocationOutput;
   /** Set once the invocation reached a terminal state; its effect has then been applied. */
-  final?: { status: InvocationStatus; details: string; at: number; responseCode: number; output: string };
+  final?: {
+    status: InvocationStatus;
+    details: string;
+    at: number;
+    responseCode: number;
+    /** Everything written to stdout (callers cut it to the API's limits). */
+    output: string;
+    stderr: string;
+    /** Where the output went in S3, when the command asked for it and the plugin ran. */
+    outputUrls?: { stdout: string; stderr: string };
+  };
+}
+
+/** Where a command's output goes in S3 (SendCommand's OutputS3BucketName and OutputS3KeyPrefix). */
+export interface OutputS3 {
+  bucket: string;
+  prefix: string;
 }
 
 /** A Run Command command. */
@@ -56,4 +78,5 @@ export interface SimCommand {
   applyEffects: boolean;
   /** Invocations so far that count against MaxErrors (Failed, Execution Timed Out). */
   errorsAgainstMax?: number;
+  outputS3?: OutputS3;
 }

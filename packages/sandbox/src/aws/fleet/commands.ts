@@ -6,11 +6,15 @@
  */
 import type { Partition } from '../partition';
 import type { Timing } from '../knobs';
-import { applyInstall, buildReport } from './compliance';
+import { applyInstall, buildReport, installable } from './compliance';
+import { entryMatches } from './override-list';
+import { installFailure, installLines, type InvocationOutput } from './output';
+import { fetchOverrideList, uploadOutput } from './command-io';
 import { countsAgainstMax, resolveLimit } from './command-status';
 import { isReachable } from './targets';
 import type {
   InvocationStatus,
+  OutputS3,
   PatchOperation,
   RebootOption,
   SimCommand,
@@ -36,6 +40,7 @@ export interface CommandRequest {
   serviceRoleArn?: string;
   operation: PatchOperation;
   rebootOption: RebootOption;
+  outputS3?: OutputS3;
 }
 
 /** Creates a command whose invocations go out in waves of MaxConcurrency. */
@@ -75,6 +80,7 @@ export function createCommand(
     ...(request.serviceRoleArn ? { serviceRoleArn: request.serviceRoleArn } : {}),
     operation: request.operation,
     rebootOption: request.rebootOption,
+    ...(request.outputS3 ? { outputS3: request.outputS3 } : {}),
     invocations,
     byInstance: new Map(invocations.map((inv) => [inv.instanceId, inv])),
     open: invocations.length,
@@ -149,6 +155,8 @@ export function advanceCommands(partition: Partition, now: number): void {
     invocation.delivered = true;
     invocation.willFail = instance.failNext;
     instance.failNext = false;
+    // The agent fetches an InstallOverrideList as it starts; one it cannot use fails the run.
+    if (command.applyEffects) fetchOverrideList(partition, command, invocation, instance);
     const end = finishAt(invocation);
     if (end <= now) later.push({ ...due, at: end });
   }
@@ -160,7 +168,7 @@ function finish(partition: Partition, due: Due): void {
   const { invocation } = due;
   if (invocation.runAt + EXECUTION_TIMEOUT_MS < invocation.endAt)
     settle(partition, due, 'TimedOut', 'ExecutionTimedOut', -1);
-  else if (invocation.willFail) settle(partition, due, 'Failed', 'Failed', 1);
+  else if (invocation.willFail || invocation.failure) settle(partition, due, 'Failed', 'Failed', 1);
   else settle(partition, due, 'Success', 'Success', 0);
 }
 
@@ -180,16 +188,29 @@ function byTime(a: Due, b: Due): number {
 function settle(partition: Partition, due: Due, status: InvocationStatus, details: string, responseCode: number): void {
   const { command, invocation, at } = due;
   if (invocation.final) return;
-  let output = '';
+  let out: InvocationOutput = { stdout: '', stderr: '', responseCode };
   const instance = partition.instances.get(invocation.instanceId);
   if (status === 'Success' && instance)
-    output = command.applyEffects ? applyEffect(partition, command, invocation, instance, at) : 'Completed.';
-  if (status === 'Failed' && details === 'Failed')
-    output = `Patch operation ${command.operation} failed on ${invocation.instanceId}: exit code 1.`;
-  invocation.final = { status, details, at, responseCode, output };
+    out.stdout = command.applyEffects ? applyEffect(partition, command, invocation, instance, at) : 'Completed.';
+  if (status === 'Failed' && details === 'Failed' && instance) {
+    const baseline = partition.baselineFor(instance);
+    const pending = installable(instance, baseline, at, onlyListed(invocation)).map((a) => a.patch);
+    out = invocation.failure ?? installFailure(instance, pending, command.operation);
+  }
+  invocation.final = { status, details, at, responseCode: out.responseCode, output: out.stdout, stderr: out.stderr };
+  // Output goes to S3 only from a plugin that ran.
+  if (invocation.delivered && instance) uploadOutput(partition, command, invocation, instance, at);
   if (countsAgainstMax(status, details)) command.errorsAgainstMax = (command.errorsAgainstMax ?? 0) + 1;
   command.open--;
   if (command.open === 0) partition.activeCommands.delete(command);
+}
+
+/** The filter an InstallOverrideList sets: only the patches it names. */
+function onlyListed(invocation: SimInvocation) {
+  const list = invocation.overrideList;
+  return list
+    ? (patch: Parameters<typeof entryMatches>[1]) => list.patches.some((e) => entryMatches(e, patch))
+    : undefined;
 }
 
 /** A finished Scan refreshes the report; a finished Install changes the disk, then reports. */
@@ -201,7 +222,10 @@ function applyEffect(
   at: number,
 ): string {
   const baseline = partition.baselineFor(instance);
-  if (command.operation === 'Install') applyInstall(instance, baseline, at, command.rebootOption);
+  const installed =
+    command.operation === 'Install'
+      ? applyInstall(instance, baseline, at, command.rebootOption, onlyListed(invocation))
+      : undefined;
   const report = buildReport(
     instance,
     baseline,
@@ -214,6 +238,8 @@ function applyEffect(
   const missing = report.patches.filter((p) => p.state === 'MISSING').map((p) => p.patch.title);
   const pending = report.patches.filter((p) => p.state === 'INSTALLED_PENDING_REBOOT').map((p) => p.patch.title);
   return [
+    ...(installed ? installLines(instance, installed) : []),
+    ...(invocation.overrideList ? [`Install override list: ${invocation.overrideList.url}`] : []),
     `Patch group: ${report.patchGroup || '(none)'}`,
     `Operation type: ${command.operation}${command.operation === 'Install' ? ` (${command.rebootOption})` : ''}`,
     `Baseline: ${report.baselineId}`,

@@ -177,18 +177,38 @@ export function buildReport(
 }
 
 /**
- * Installs what `baseline` approves and the instance misses. NoReboot leaves the patches waiting
- * for a reboot; RebootIfNeeded reboots, which also finishes earlier pending installs.
+ * Installs what `baseline` approves and the instance misses, or, with `only` (an InstallOverrideList),
+ * exactly the missing patches it names whatever the baseline says. NoReboot leaves the patches
+ * waiting for a reboot; RebootIfNeeded reboots, which also finishes earlier pending installs.
+ * Returns the patches installed.
  */
-export function applyInstall(instance: SimInstance, baseline: Baseline, at: number, rebootOption: RebootOption): void {
-  let installedAny = false;
-  for (const actual of instance.patches.values()) {
-    if (actual.state !== 'MISSING' || !approvalLevel(baseline, actual.patch, at)) continue;
+export function applyInstall(
+  instance: SimInstance,
+  baseline: Baseline,
+  at: number,
+  rebootOption: RebootOption,
+  only?: (patch: CatalogPatch) => boolean,
+): CatalogPatch[] {
+  const installed: CatalogPatch[] = [];
+  for (const actual of installable(instance, baseline, at, only)) {
     actual.state = rebootOption === 'NoReboot' ? 'INSTALLED_PENDING_REBOOT' : 'INSTALLED';
     actual.installedTime = new Date(at);
-    installedAny = true;
+    installed.push(actual.patch);
   }
-  if (rebootOption === 'RebootIfNeeded' && (installedAny || hasPendingReboot(instance))) applyReboot(instance);
+  if (rebootOption === 'RebootIfNeeded' && (installed.length > 0 || hasPendingReboot(instance))) applyReboot(instance);
+  return installed;
+}
+
+/** The missing patches an install would install: the baseline's approved ones, or those `only` names. */
+export function installable(
+  instance: SimInstance,
+  baseline: Baseline,
+  at: number,
+  only?: (patch: CatalogPatch) => boolean,
+): ActualPatch[] {
+  return [...instance.patches.values()].filter(
+    (actual) => actual.state === 'MISSING' && (only ? only(actual.patch) : approvalLevel(baseline, actual.patch, at)),
+  );
 }
 
 /** Does the instance wait for a reboot to finish an install? */

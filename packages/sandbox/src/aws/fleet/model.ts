@@ -9,6 +9,7 @@ export type { ApprovalRule, Baseline, PatchFilter } from './baseline-model';
 export type {
   CommandStatus,
   InvocationStatus,
+  OutputS3,
   SimCommand,
   SimInvocation,
 } from './command-model';

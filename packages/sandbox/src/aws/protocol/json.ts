@@ -12,7 +12,8 @@ export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 export interface WireResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text for every service; S3's GetObject answers an object's bytes. */
+  body: string | Buffer;
 }
 
 /** Dates become epoch seconds (with milliseconds as the fraction); undefined members are dropped. */

@@ -16,6 +16,11 @@ export const COMMAND_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-f
 export const INSTANCE_ID = /(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/;
 const COMMAND_STATUSES = ['Pending', 'InProgress', 'Success', 'Cancelled', 'Failed', 'TimedOut', 'Cancelling'];
 
+/** The region Run Command reports for a command's output: the bucket's own ("determined automatically"). */
+export function outputRegion(ctx: SsmContext, command: SimCommand): string {
+  return (command.outputS3 && ctx.partition.s3.bucketRegion(command.outputS3.bucket)) ?? ctx.partition.region;
+}
+
 /** A command as ListCommands and SendCommand write it. */
 export function commandView(ctx: SsmContext, command: SimCommand): object {
   const summary = commandSummary(command, ctx.now);
@@ -31,9 +36,9 @@ export function commandView(ctx: SsmContext, command: SimCommand): object {
     RequestedDateTime: new Date(command.requestedAt),
     Status: summary.status,
     StatusDetails: summary.details,
-    OutputS3Region: ctx.partition.region,
-    OutputS3BucketName: '',
-    OutputS3KeyPrefix: '',
+    OutputS3Region: outputRegion(ctx, command),
+    OutputS3BucketName: command.outputS3?.bucket ?? '',
+    OutputS3KeyPrefix: command.outputS3?.prefix ?? '',
     MaxConcurrency: command.maxConcurrency,
     MaxErrors: command.maxErrors,
     TargetCount: summary.targetCount,

@@ -27,6 +27,7 @@ import {
 import { cancelCommandHandler, listCommands } from './commands';
 import { getCommandInvocation, listCommandInvocations } from './invocations';
 import { sendCommand } from './send-command';
+import { getCalendarState } from './calendar';
 
 export type { SsmContext, SsmHandler } from './common';
 
@@ -55,4 +56,5 @@ export const SSM_OPERATIONS: Readonly<Record<string, SsmHandler>> = {
   ListCommandInvocations: listCommandInvocations,
   GetCommandInvocation: getCommandInvocation,
   CancelCommand: cancelCommandHandler,
+  GetCalendarState: getCalendarState,
 };

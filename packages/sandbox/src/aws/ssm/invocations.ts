@@ -5,7 +5,8 @@ import { newestFirstKey } from '../paging';
 import { invocationStatus } from '../fleet/command-status';
 import type { SimCommand, SimInvocation } from '../fleet/model';
 import { padKey, pageOf, type SsmContext } from './common';
-import { COMMAND_ID, INSTANCE_ID, commandMatches, readCommandFilters, requireCommand } from './commands';
+import { COMMAND_ID, INSTANCE_ID, commandMatches, outputRegion, readCommandFilters, requireCommand } from './commands';
+import { STDERR_CAP, STDOUT_CAP, firstChars, pluginOutput } from '../fleet/output';
 
 function pluginName(ctx: SsmContext, invocation: SimInvocation): string {
   return ctx.partition.instances.get(invocation.instanceId)?.os === 'WINDOWS' ? 'PatchWindows' : 'PatchLinux';
@@ -27,6 +28,8 @@ function invocationView(ctx: SsmContext, command: SimCommand, invocation: SimInv
     Status: status,
     StatusDetails: statusDetails,
     TraceOutput: '',
+    // Populated "if there is just one plugin defined for the command": AWS-RunPatchBaseline defines
+    // three steps (PatchWindows, PatchLinux, PatchMacOS), so the URLs are on the plugin below.
     StandardOutputUrl: '',
     StandardErrorUrl: '',
     ...(details
@@ -39,12 +42,12 @@ function invocationView(ctx: SsmContext, command: SimCommand, invocation: SimInv
               ResponseCode: final?.responseCode ?? -1,
               ...(started !== undefined ? { ResponseStartDateTime: new Date(started) } : {}),
               ...(final && started !== undefined ? { ResponseFinishDateTime: new Date(final.at) } : {}),
-              Output: final?.output ?? '',
-              StandardOutputUrl: '',
-              StandardErrorUrl: '',
-              OutputS3Region: ctx.partition.region,
-              OutputS3BucketName: '',
-              OutputS3KeyPrefix: '',
+              Output: pluginOutput(final?.output ?? ''),
+              StandardOutputUrl: final?.outputUrls?.stdout ?? '',
+              StandardErrorUrl: final?.outputUrls?.stderr ?? '',
+              OutputS3Region: outputRegion(ctx, command),
+              OutputS3BucketName: command.outputS3?.bucket ?? '',
+              OutputS3KeyPrefix: command.outputS3?.prefix ?? '',
             },
           ],
         }
@@ -130,11 +133,10 @@ export function getCommandInvocation(ctx: SsmContext, input: Input): object {
     ExecutionEndDateTime: started !== undefined && final ? iso(final.at) : '',
     Status: status,
     StatusDetails: details,
-    StandardOutputContent: final?.output ?? '',
-    StandardOutputUrl: '',
-    StandardErrorContent:
-      final?.status === 'Failed' && final.details === 'Failed' ? 'failed to run commands: exit status 1' : '',
-    StandardErrorUrl: '',
+    StandardOutputContent: firstChars(final?.output ?? '', STDOUT_CAP),
+    StandardOutputUrl: final?.outputUrls?.stdout ?? '',
+    StandardErrorContent: firstChars(final?.stderr ?? '', STDERR_CAP),
+    StandardErrorUrl: final?.outputUrls?.stderr ?? '',
     CloudWatchOutputConfig: { CloudWatchLogGroupName: '', CloudWatchOutputEnabled: false },
   };
 }

@@ -17,7 +17,8 @@ import type { PatchOperation, RebootOption, Target } from '../fleet/model';
 import type { SsmContext } from './common';
 import { INSTANCE_ID, commandView } from './commands';
 
-const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
+/** The one Command document the simulator runs. */
+export const PATCH_DOCUMENT = 'AWS-RunPatchBaseline';
 const DOCUMENT_PARAMETERS = [
   'Operation',
   'SnapshotId',
@@ -26,6 +27,8 @@ const DOCUMENT_PARAMETERS = [
   'BaselineOverride',
   'AssociationId',
 ];
+/** The document's allowedPattern for InstallOverrideList (and BaselineOverride): empty, an https URL or an s3:// URL. */
+const OVERRIDE_URL = /(^$)|^https:\/\/.+$|^s3:\/\/([^/]+)\/(.*?([^/]+))$/;
 const MAX_CONCURRENCY = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
 const MAX_ERRORS = /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/;
 
@@ -89,6 +92,15 @@ function checkParameters(parameters: Record<string, string[]>): {
       `Parameter "Operation" "${String(operation[0])}" is not one of the allowed values: Scan, Install.`,
     );
   }
+  for (const name of ['InstallOverrideList', 'BaselineOverride']) {
+    const value = parameters[name];
+    if (value === undefined) continue;
+    if (value.length !== 1 || !OVERRIDE_URL.test(value[0] as string))
+      throw new SimulatorError(
+        'InvalidParameters',
+        `Parameter "${name}" "${String(value[0])}" failed to satisfy constraint: Member must satisfy regular expression pattern: ${OVERRIDE_URL.source}`,
+      );
+  }
   const reboot = parameters['RebootOption'] ?? ['RebootIfNeeded'];
   if (reboot.length !== 1 || (reboot[0] !== 'RebootIfNeeded' && reboot[0] !== 'NoReboot')) {
     throw new SimulatorError(
@@ -114,6 +126,10 @@ export function sendCommand(ctx: SsmContext, input: Input): object {
   const serviceRoleArn = optString(input, 'ServiceRoleArn');
   const documentVersion = optString(input, 'DocumentVersion');
   const parameters = optStringListMap(input, 'Parameters') ?? {};
+  const outputBucket = optString(input, 'OutputS3BucketName', { min: 3, max: 63 });
+  const outputPrefix = optString(input, 'OutputS3KeyPrefix', { max: 500 });
+  // Deprecated: "The system ignores it" (SendCommand reference); read only for its length rule.
+  optString(input, 'OutputS3Region', { min: 3, max: 20 });
   const hasIds = instanceIds !== undefined && instanceIds.length > 0;
   const hasTargets = targets !== undefined && targets.length > 0;
   if (hasIds && hasTargets) throw validationException('Specify either InstanceIds or Targets, not both.');
@@ -155,6 +171,7 @@ export function sendCommand(ctx: SsmContext, input: Input): object {
       ...(serviceRoleArn ? { serviceRoleArn } : {}),
       operation,
       rebootOption,
+      ...(outputBucket ? { outputS3: { bucket: outputBucket, prefix: outputPrefix ?? '' } } : {}),
     },
     ctx.now,
     ctx.sim.knobs.timing,
@@ -168,6 +185,10 @@ export function sendCommand(ctx: SsmContext, input: Input): object {
     targets: hasIds ? [] : (targets ?? []),
     maxConcurrency,
     maxErrors,
+    /** The Parameters map exactly as received (InstallOverrideList included). */
+    parameters,
+    ...(parameters['InstallOverrideList'] ? { installOverrideList: parameters['InstallOverrideList'][0] } : {}),
+    ...(outputBucket ? { outputS3BucketName: outputBucket, outputS3KeyPrefix: outputPrefix ?? '' } : {}),
     resolved: command.invocations.map((i) => i.instanceId),
   });
   return { Command: commandView(ctx, command) };
