@@ -5,7 +5,14 @@
  * journal: nothing before the window opens, one SendCommand when it does, none once it is missed
  * or cancelled.
  */
+import {
+  DeleteMaintenanceWindowCommand,
+  DescribeMaintenanceWindowsCommand,
+  SSMClient,
+  UpdateMaintenanceWindowCommand,
+} from '@aws-sdk/client-ssm';
 import { ManualClock } from '../../src/clock';
+import { SANDBOX_CREDENTIALS } from '../support/aws';
 import { OPERATION_ENDED, readable, settled, startHarness, type Harness } from '../support/bot';
 import { APPROVE, channels, users } from './approval-helpers';
 
@@ -105,6 +112,44 @@ describe('an install approved at 01:00 for the 04:00 window', () => {
     expect(op.status).toBe('expired');
     expect(sendCommands(h)).toEqual([]);
     expect(await privateAnswer(h, 'history PRD')).toMatch(/missed its window/);
+  });
+
+  it.each([
+    [
+      'disabled',
+      (ssm: SSMClient, WindowId: string) => ssm.send(new UpdateMaintenanceWindowCommand({ WindowId, Enabled: false })),
+      /disabled/,
+    ],
+    [
+      'deleted',
+      (ssm: SSMClient, WindowId: string) => ssm.send(new DeleteMaintenanceWindowCommand({ WindowId })),
+      /deleted|no longer exists/,
+    ],
+  ])('is not sent when its window was %s before it opened, and the card says so', async (_, change, why) => {
+    const card = await requestCard(h, 'install PRD in patch-prd', /waiting for approval/);
+    await approveScheduled(h, card.ts);
+    // An operator changes the window in the console while the change waits.
+    const ssm = new SSMClient({ endpoint: h.sim.url, region: 'us-east-1', credentials: SANDBOX_CREDENTIALS });
+    try {
+      const listed = await ssm.send(
+        new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Name', Values: ['patch-prd'] }] }),
+      );
+      await change(ssm, listed.WindowIdentities![0]!.WindowId!);
+    } finally {
+      ssm.destroy();
+    }
+    clock.set(WINDOW_OPENS);
+    const missed = await h.slack.driver.waitForUpdate(
+      channels.prd,
+      card.ts,
+      (m) => /missed its window/.test(m.text),
+      15000,
+    );
+    expect(readable(missed)).toMatch(why);
+    expect(readable(missed)).not.toContain(APPROVE);
+    await settled(h.bot);
+    expect((await h.bot.store.operations.listRecent({ limit: 1 }))[0]?.status).toBe('expired');
+    expect(sendCommands(h)).toEqual([]);
   });
 
   it('can be cancelled while it waits, and is then never sent', async () => {

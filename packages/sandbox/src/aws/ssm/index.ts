@@ -28,6 +28,7 @@ import { cancelCommandHandler, listCommands } from './commands';
 import { getCommandInvocation, listCommandInvocations } from './invocations';
 import { sendCommand } from './send-command';
 import { getCalendarState } from './calendar';
+import { deleteMaintenanceWindow, updateMaintenanceWindow } from './window-changes';
 
 export type { SsmContext, SsmHandler } from './common';
 
@@ -46,6 +47,8 @@ export const SSM_OPERATIONS: Readonly<Record<string, SsmHandler>> = {
   UpdatePatchBaseline: updatePatchBaseline,
   DescribeMaintenanceWindows: describeMaintenanceWindows,
   GetMaintenanceWindow: getMaintenanceWindow,
+  UpdateMaintenanceWindow: updateMaintenanceWindow,
+  DeleteMaintenanceWindow: deleteMaintenanceWindow,
   DescribeMaintenanceWindowTargets: describeMaintenanceWindowTargets,
   DescribeMaintenanceWindowTasks: describeMaintenanceWindowTasks,
   DescribeMaintenanceWindowExecutions: describeMaintenanceWindowExecutions,
