@@ -166,6 +166,20 @@ describeBackends('OperationRepository', ({ open }) => {
       await store.close();
     });
 
+    it('lets a missed scheduled change expire from approved, and of a miss and a send claim exactly one wins', async () => {
+      const { store, clock } = await open();
+      const op = await store.operations.create(pendingInstall(clock, { status: 'approved', expiresAt: undefined }));
+      const [missed, claimed] = await Promise.all([
+        store.operations.transition(op.id, { from: 'approved', to: 'expired', patch: { result: { missed: 'late' } } }),
+        store.operations.transition(op.id, { from: 'approved', to: 'sending' }),
+      ]);
+      expect([missed, claimed].filter(Boolean)).toHaveLength(1);
+      const now = await store.operations.get(op.id);
+      expect(now?.status).toBe(missed ? 'expired' : 'sending');
+      expect(now?.finishedAt === null).toBe(!missed);
+      await store.close();
+    });
+
     it('throws ConflictError when the lifecycle forbids the move, whatever the current status', async () => {
       const { store, clock } = await open();
       const op = await store.operations.create(pendingInstall(clock));
