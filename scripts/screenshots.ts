@@ -1,6 +1,6 @@
 /**
- * `npm run screenshots`: drives the demo workspace in Debian's Chromium through a scan and an
- * approved install, and saves what the page shows to docs/screenshots/ for the README.
+ * `npm run screenshots`: drives the demo workspace in Debian's Chromium through a scan, an
+ * approved install, a change refused for drift and one approved to run in its window, and saves what the page shows to docs/screenshots/ for the README.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,6 +75,18 @@ async function main(): Promise<void> {
     await ws.waitForText(ws.byTs(secondTs), /was not sent/, 30_000);
     await ws.byTs(secondTs).scrollIntoViewIfNeeded();
     await shot('drift-refused');
+
+    // Approve now, run in the window: the card says when, in the window's zone, and counts down.
+    await ws.switchUser(users.alice);
+    await ws.send('/patch install PRD in patch-prd');
+    const scheduled = await ws.message(/waiting for approval/);
+    const scheduledTs = (await scheduled.getAttribute('data-ts'))!;
+    await ws.switchUser(users.bob);
+    await ws.click(ws.byTs(scheduledTs), 'Approve');
+    await ws.confirmDialog().getByRole('button', { name: 'Approve', exact: true }).click();
+    await ws.waitForText(ws.byTs(scheduledTs), /Approved · runs in/, 30_000);
+    await ws.byTs(scheduledTs).scrollIntoViewIfNeeded();
+    await shot('scheduled-card');
   } finally {
     await browser.close();
     await h.close();

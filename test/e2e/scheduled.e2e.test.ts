@@ -61,7 +61,7 @@ describe('an install approved at 01:00 for the 04:00 window', () => {
   it('is sent at 04:00 and not before, and its card counts down in the window’s zone', async () => {
     const card = await requestCard(h, 'install PRD in patch-prd', /waiting for approval/);
     expect(readable(card)).toContain(
-      'Once approved, runs in *patch-prd* at Sun 1 Mar 04:00 Europe/Berlin (GMT+1) (in 3h)',
+      '*Once approved, runs* in *patch-prd* at Sun 1 Mar 04:00 Europe/Berlin (GMT+1) (in 3h)',
     );
     expect(readable(card)).toContain('not after Sun 1 Mar 06:00 Europe/Berlin (GMT+1)');
 
@@ -170,7 +170,7 @@ describe('an install approved at 01:00 for the 04:00 window', () => {
   it('`at 02:00 Asia/Tokyo` runs at the next 02:00 in Tokyo, shown in Tokyo time', async () => {
     const card = await requestCard(h, 'install PRD at 02:00 Asia/Tokyo', /waiting for approval/);
     // 00:00 UTC is 09:00 in Tokyo: the next 02:00 there is Monday, 17 h on.
-    expect(readable(card)).toContain('runs at Mon 2 Mar 02:00 Asia/Tokyo (GMT+9) (in 17h)');
+    expect(readable(card)).toContain('runs* at Mon 2 Mar 02:00 Asia/Tokyo (GMT+9) (in 17h)');
     await approveScheduled(h, card.ts);
     clock.set('2026-03-01T16:59:00Z');
     await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /\(in 1m\)/.test(m.text), 15000);

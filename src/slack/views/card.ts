@@ -156,7 +156,8 @@ export function driftCardView(r: OperationReport, plan: ChangePlan, now: Date): 
 /** "🕓 Once approved, runs in *patch-prd* at … (in 5h 12m)" and the rule it is sent by; nothing for an unscheduled change. */
 function scheduleSection(plan: ChangePlan, now: Date, lead: string) {
   if (!plan.schedule) return undefined;
-  return section(`🕓 *${lead} ${runsText(plan.schedule, now)}*\n${sendRuleText(plan.schedule)}`);
+  // Only the lead is bold: mrkdwn cannot nest the window's bold name inside another bold span.
+  return section(`🕓 *${lead}* ${runsText(plan.schedule, now)}\n${sendRuleText(plan.schedule)}`);
 }
 
 /**
