@@ -18,6 +18,7 @@ import { CardSync, unpublished } from './card-sync';
 import { CommandProgress } from './command-progress';
 import type { PatchingDeps } from './deps';
 import { Finishing } from './finishing';
+import { FailureDetails, detailDue } from './failure-detail';
 import { TERMINAL_STATUSES, isTerminal } from './lifecycle';
 import type { OperationPublisher } from './publisher-port';
 import { PublishSlots } from './publish-slots';
@@ -82,6 +83,7 @@ export class OperationTracker {
   private readonly cards: CardSync;
   private readonly progress: CommandProgress;
   private readonly finishing: Finishing;
+  private readonly details: FailureDetails;
   private readonly budget: UpdateBudget;
   /** `sending` operations found at start: left by a previous process, to be checked against SSM. */
   private readonly orphans = new Set<string>();
@@ -116,6 +118,7 @@ export class OperationTracker {
     this.budget = new UpdateBudget(this.opt.updateIntervalMs, this.opt.updatesPerMinute);
     this.cards = new CardSync(this.ctx);
     this.finishing = new Finishing(this.ctx, this.opt.finishPublishAttempts);
+    this.details = new FailureDetails(this.ctx);
     this.progress = new CommandProgress(this.ctx, this.finishing, this.budget, this.opt);
     this.ticker = new Ticker(
       () => this.pass(),
@@ -138,7 +141,7 @@ export class OperationTracker {
     for (const op of unfinished) if (op.status === 'sending') this.orphans.add(op.id);
     // A send that failed everywhere ends the operation at once; if the bot died before publishing it, do it now.
     for (const op of await store.operations.listRecent({ statuses: TERMINAL_STATUSES, limit: 100 })) {
-      if (readResult(op).published === false) this.finishing.watch.add(op.id);
+      if (readResult(op).published === false || detailDue(op)) this.finishing.watch.add(op.id);
     }
     this.log.info(
       { unfinished: unfinished.length, unpublished: this.finishing.watch.size },
@@ -195,7 +198,7 @@ export class OperationTracker {
     for (const id of watch) {
       if (ids.has(id)) continue;
       const op = await store.operations.get(id);
-      if (op && isTerminal(op.status) && readResult(op).published === false) ops.push(op);
+      if (op && isTerminal(op.status) && (readResult(op).published === false || detailDue(op))) ops.push(op);
       else watch.delete(id);
     }
     this.budget.setRunning(ops.filter((op) => op.status === 'running').length);
@@ -226,5 +229,7 @@ export class OperationTracker {
     }
     if (op.status === 'running') await this.progress.poll(op);
     else if (isTerminal(op.status) && unpublished(op)) await this.finishing.publishUnsent(op);
+    // Failed instances explained in the thread once the result is out (failure-detail.ts).
+    else if (isTerminal(op.status) && detailDue(op)) await this.details.advance(op);
   }
 }
