@@ -26,6 +26,8 @@ export const ChangePlanSchema = z.object({
   baselines: z.array(PlanBaselineSchema).optional(),
   /** Instances tagged with the group's value under the other tag key: SSM counts them, this change does not reach them. */
   otherSpelling: OtherSpellingSchema.optional(),
+  /** Retry failed: the operation whose failed instances this change is for (its targets are exactly those). */
+  retryOf: z.string().optional(),
 });
 
 /**

@@ -28,6 +28,7 @@ import type { BaselinesReport, GroupStatus, WindowsReport } from './group-report
 import type { HistoryEntry } from './history';
 import { toHistoryEntry } from './history';
 import { refuseWhileHeld } from './one-change';
+import { markRetried, refuseRetriedAgain, withRetry, type RetryOf } from './retry-failed';
 import { listWindows } from './windows';
 
 export { operationVerdict, toHistoryEntry } from './history';
@@ -44,11 +45,13 @@ export interface StartScanInput {
 /** Who asks for an install, where its message goes, and the reboot option (default: the group's). */
 export interface RequestInstallInput extends StartScanInput {
   rebootOption?: RebootOption | undefined;
+  retry?: RetryOf;
 }
 
 /** Who asks for a reboot; `all` reboots every running instance, not only those waiting for a reboot. */
 export interface RequestRebootInput extends StartScanInput {
   all: boolean;
+  retry?: RetryOf;
 }
 
 /** Status, baselines, windows, history and scans of the configured groups. */
@@ -87,7 +90,10 @@ export class PatchService {
   async requestInstall(input: RequestInstallInput): Promise<Operation> {
     const { group } = input;
     await refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
-    const plan = await buildInstallPlan(this.deps, group, input.rebootOption);
+    const plan = withRetry(
+      await buildInstallPlan(this.deps, group, input.rebootOption, input.retry?.only),
+      input.retry,
+    );
     if (plan.targets.length === 0) unreadScopes('install', plan);
     if (plan.targets.length === 0) {
       throw new InputError(`install ${group.name}: no reachable instance`, {
@@ -112,7 +118,7 @@ export class PatchService {
   async requestReboot(input: RequestRebootInput): Promise<Operation> {
     const { group } = input;
     await refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
-    const plan = await buildRebootPlan(this.deps, group, input.all);
+    const plan = withRetry(await buildRebootPlan(this.deps, group, input.all, input.retry?.only), input.retry);
     if (plan.targets.length === 0) unreadScopes('reboot', plan);
     if (plan.targets.length === 0) {
       throw new InputError(`reboot ${group.name}: no target`, {
@@ -140,7 +146,7 @@ export class PatchService {
   }
 
   private async record(
-    input: StartScanInput,
+    input: StartScanInput & { retry?: RetryOf },
     kind: 'install' | 'reboot',
     plan: ChangePlan,
     params: Record<string, unknown>,
@@ -151,6 +157,8 @@ export class PatchService {
     const op = await store.transaction(async (tx) => {
       // Again inside the transaction: of two requests planned at the same moment, one is recorded.
       await refuseWhileHeld(tx, group.name, clock);
+      // Retry failed plans once per operation: of two clicks, the first recorded wins, the second is told.
+      if (input.retry) await refuseRetriedAgain(tx, input.retry.operationId);
       const created = await tx.operations.create({
         kind,
         group: group.name,
@@ -172,8 +180,10 @@ export class PatchService {
           targets: plan.targets.length,
           patches: plan.patches.length,
           rebootOption: plan.rebootOption,
+          ...(input.retry ? { retryOf: input.retry.operationId } : {}),
         },
       });
+      if (input.retry) await markRetried(tx, input.retry.operationId, created.id);
       return created;
     });
     this.log.info(
