@@ -9,10 +9,9 @@
 import type { OutputS3 } from '../config/schema';
 import { toPatchbotError } from '../errors';
 import { mapLimit } from '../shared/concurrency';
-import type { InvocationOutput } from './fleet-types';
 import type { Operation } from './ports';
 import { groupOf } from './deps';
-import { gatewayFor } from './group-fleet';
+import { gatewayFor, type PatchGateway } from './group-fleet';
 import type { FailedInstance, FailureDetail } from './failure-record';
 import { readResult, resultJson } from './records';
 import { isReachableFailure } from './report';
@@ -89,13 +88,27 @@ export function outputFolderUrl(out: OutputS3, region: string, commandId: string
   return `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(out.bucket)}?region=${encodeURIComponent(region)}&prefix=${encodeURIComponent(prefix)}`;
 }
 
-/** One failed instance with what GetCommandInvocation said. */
-function withOutput(f: FailedInstance, a: InvocationOutput, outputS3: OutputS3 | undefined): FailedInstance {
+/** What GetCommandInvocation says about one failed instance, as the thread shows it (its output's tail and where the rest is). */
+export type ReadOutput = Pick<
+  FailedInstance,
+  'status' | 'statusDetails' | 'responseCode' | 'output' | 'errors' | 'outputUrl'
+>;
+
+/**
+ * One instance's invocation output, read with GetCommandInvocation: the exit code, the last lines
+ * of output and errors, and the full output's URL (SSM's, or the S3 console folder of `outputS3`).
+ */
+export async function readOutput(
+  gateway: Pick<PatchGateway, 'getCommandInvocation'>,
+  f: { commandId: string; instanceId: string; region: string },
+  plugin: string | undefined,
+  outputS3: OutputS3 | undefined,
+): Promise<ReadOutput> {
+  const a = await gateway.getCommandInvocation(f.commandId, f.instanceId, plugin);
   const url =
     a.standardOutputUrl ?? (outputS3 ? outputFolderUrl(outputS3, f.region, f.commandId, f.instanceId) : undefined);
   return {
-    ...f,
-    status: a.status || f.status,
+    status: a.status,
     ...(a.statusDetails ? { statusDetails: a.statusDetails } : {}),
     responseCode: a.responseCode,
     output: lastLines(a.standardOutput, OUTPUT_LINES),
@@ -158,7 +171,7 @@ export class FailureDetails {
       const gateway = gatewayFor(this.ctx.gateways, f.scope, f.region);
       if (!gateway) return { ...f, readError: `Scope ${f.scope} (${f.region}) is no longer configured.` };
       try {
-        return withOutput(f, await gateway.getCommandInvocation(f.commandId, f.instanceId, plugin), outputS3);
+        return { ...f, ...(await readOutput(gateway, f, plugin, outputS3)) };
       } catch (err) {
         failedReads++;
         const e = toPatchbotError(err);

@@ -159,7 +159,7 @@ export class SlackOperationPublisher implements OperationPublisher {
     const card = await journal.get(CARD);
     const ts = card?.state === 'posted' ? card.ts : op.messageTs;
     if (!ts) return;
-    for (const [i, part] of failureThreadView(op, detail).entries()) {
+    for (const [i, part] of failureThreadView(`the ${op.kind} of ${op.group}`, detail).entries()) {
       const fitted = fitMessage(part, (problem) =>
         this.log.warn({ operationId: op.id, problem }, 'failure detail trimmed'),
       );

@@ -6,11 +6,11 @@
  * the failed instances under PRD's approval rules, once, and only for an operator; what the
  * simulator received is read from its change journal.
  */
-import { GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommandInvocationCommand, ListCommandInvocationsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readPlan } from '../../src/patching/records';
 import { OPERATION_TAG_KEY } from '../../src/patching/send-set';
 import { escapeText } from '../../src/slack/mrkdwn';
-import { SANDBOX_CREDENTIALS, sandboxFleet } from '../support/aws';
+import { GROUPS, SANDBOX_CREDENTIALS, sandboxFleet } from '../support/aws';
 import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, settled, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
@@ -194,5 +194,60 @@ describe('failures explained in the thread, and Retry failed', () => {
     expect(sends).toHaveLength(2);
     expect(sends[1]!.detail['targets']).toEqual([{ Key: `tag:${OPERATION_TAG_KEY}`, Values: [retry.id] }]);
     expect([...(sends[1]!.detail['resolved'] as string[])].sort()).toEqual(failedIds);
+  });
+});
+
+describe('a maintenance window’s failed instances', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('are explained in the window result’s thread with their exit code and the end of their output', async () => {
+    await h.bot.runJob('window-poll'); // first look: what already ran is history
+    const fleet = sandboxFleet(h.sim.url);
+    const prd = await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD).finally(() => fleet.close());
+    const failing = prd.find((i) => i.pingStatus === 'Online')!;
+    const unreachable = prd.find((i) => i.pingStatus !== 'Online' && i.ec2State === 'running');
+    h.sim.setInstance(failing.instanceId, { failNext: true });
+    const before = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+    h.sim.executeWindow('patch-prd');
+    const posted = await h.slack.driver.waitFor(
+      async () => {
+        await h.bot.runJob('window-poll');
+        return h.slack.messages(channels.prd).find((m) => !before.has(m.ts) && /patch-prd/.test(m.text));
+      },
+      20000,
+      'the window result',
+    );
+    await settled(h.bot);
+    const thread = threadText(h, posted.ts);
+    // What the simulator's GetCommandInvocation says about the failed instance, asked here with the SDK.
+    const ssm = new SSMClient({ endpoint: h.sim.url, region: 'us-east-1', credentials: SANDBOX_CREDENTIALS });
+    try {
+      const listed = await ssm.send(new ListCommandInvocationsCommand({ InstanceId: failing.instanceId }));
+      const commandId = listed.CommandInvocations![0]!.CommandId!;
+      const answer = await ssm.send(
+        new GetCommandInvocationCommand({
+          CommandId: commandId,
+          InstanceId: failing.instanceId,
+          PluginName: 'PatchLinux',
+        }),
+      );
+      expect(answer.Status).toBe('Failed');
+      const lines = (answer.StandardOutputContent ?? '').trim().split('\n');
+      expect(thread).toContain('instance failed in window patch-prd');
+      expect(thread).toContain(escapeText(lines[lines.length - 1]!));
+      expect(thread).toContain(`exit code ${answer.ResponseCode}`);
+      expect(thread).toContain(failing.instanceId);
+    } finally {
+      ssm.destroy();
+    }
+    // An instance SSM never reached has no output to show: it is listed on the result, not explained.
+    if (unreachable) {
+      expect(readable(posted)).toContain(unreachable.instanceId);
+      expect(thread).not.toContain(`\`${unreachable.instanceId}\` — Failed`);
+    }
   });
 });

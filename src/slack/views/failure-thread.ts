@@ -64,14 +64,10 @@ function instanceBlocks(f: FailedInstance, multi: boolean) {
   ];
 }
 
-/** The summary reply and the detail replies for an operation's failed instances. */
-export function failureThreadView(
-  op: { group: string; kind: 'scan' | 'install' | 'reboot' },
-  detail: FailureDetail,
-): SlackMessage[] {
+/** The summary reply and the detail replies for failed instances; `where` names what they failed in ("the install of PRD"). */
+export function failureThreadView(where: string, detail: Pick<FailureDetail, 'instances' | 'more'>): SlackMessage[] {
   const all = [...detail.instances, ...detail.more];
   const multi = spansScopes(all);
-  const what = op.kind === 'reboot' ? 'reboot' : op.kind;
   const byReason = new Map<string, FailedInstance[]>();
   for (const f of all) byReason.set(failureReason(f), [...(byReason.get(failureReason(f)) ?? []), f]);
   const groups = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length);
@@ -82,7 +78,7 @@ export function failureThreadView(
     ).text.replace(/\n/g, ', ');
     return `• ${escapeText(reason)} — ${formatCount(list.length)}: ${names}`;
   });
-  const title = `${plural(all.length, 'instance')} failed in the ${what} of ${op.group}`;
+  const title = `${plural(all.length, 'instance')} failed in ${where}`;
   const more = detail.more.length;
   const summary = message(
     `❌ ${escapeText(title)}`,

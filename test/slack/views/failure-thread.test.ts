@@ -30,7 +30,7 @@ describe('failureThreadView', () => {
       ],
       more: [],
     };
-    const parts = failureThreadView({ group: 'PRD', kind: 'install' }, detail);
+    const parts = failureThreadView('the install of PRD', detail);
     // Summary, then two instances per reply.
     expect(parts).toHaveLength(3);
     const summary = JSON.stringify(parts[0]!.blocks);
@@ -51,7 +51,7 @@ describe('failureThreadView', () => {
       instances: [failed(1, { output: ['<!channel> see <https://evil|here> ```done``` & more'] })],
       more: [],
     };
-    const all = text(failureThreadView({ group: 'PRD', kind: 'install' }, detail));
+    const all = text(failureThreadView('the install of PRD', detail));
     expect(all).not.toContain('<!channel>');
     expect(all).not.toContain('<https://evil');
     expect(all).toContain('&lt;!channel&gt;');
@@ -68,7 +68,7 @@ describe('failureThreadView', () => {
       instances: Array.from({ length: 10 }, (_, i) => failed(i, { output: long, errors: long.slice(0, 5) })),
       more: Array.from({ length: 25 }, (_, i) => failed(100 + i)),
     };
-    const parts = failureThreadView({ group: 'PRD', kind: 'reboot' }, detail);
+    const parts = failureThreadView('the reboot of PRD', detail);
     expect(parts).toHaveLength(1 + 5 + 1);
     for (const p of parts) {
       expect(limitProblems(p.blocks)).toEqual([]);
