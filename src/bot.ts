@@ -8,6 +8,7 @@ import { DEFAULT_SQLITE_PATH, type PatchbotConfig, type SlackEnv } from './confi
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
 import { onItsCard, replanRequest, scanFirstRequest, type CardRequestDeps } from './patching/card-requests';
+import { retryRequest } from './patching/retry-failed';
 import { cancelUnseen } from './patching/unseen';
 import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
@@ -144,6 +145,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     },
     replan: async (click) => {
       const next = await replanRequest(cards, click);
+      return tracked(
+        changing(() =>
+          next.kind === 'install' ? service.requestInstall(next.request) : service.requestReboot(next.request),
+        ),
+      );
+    },
+    retryFailed: async (click) => {
+      const next = await retryRequest(cards, click);
       return tracked(
         changing(() =>
           next.kind === 'install' ? service.requestInstall(next.request) : service.requestReboot(next.request),

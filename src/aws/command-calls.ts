@@ -2,12 +2,20 @@
 import { CreateTagsCommand, DeleteTagsCommand, RebootInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CancelCommandCommand,
+  GetCommandInvocationCommand,
   SendCommandCommand,
   paginateListCommandInvocations,
   paginateListCommands,
 } from '@aws-sdk/client-ssm';
+import { z } from 'zod';
 import { InputError } from '../errors';
-import { LIMITS, type CommandInvocation, type CommandSummary, type PatchCommandSpec } from '../patching/fleet-types';
+import {
+  LIMITS,
+  type CommandInvocation,
+  type CommandSummary,
+  type InvocationOutput,
+  type PatchCommandSpec,
+} from '../patching/fleet-types';
 import { chunk } from '../shared/concurrency';
 import { filterTimestamp, type GatewayCalls } from './gateway-calls';
 import * as map from './mappers';
@@ -41,6 +49,12 @@ export function sendPatchCommand(g: GatewayCalls, spec: PatchCommandSpec): Promi
         MaxErrors: spec.maxErrors,
         Comment: comment,
         TimeoutSeconds: spec.timeoutSeconds,
+        ...(spec.outputS3
+          ? {
+              OutputS3BucketName: spec.outputS3.bucket,
+              ...(spec.outputS3.prefix ? { OutputS3KeyPrefix: spec.outputS3.prefix } : {}),
+            }
+          : {}),
       }),
     );
     const commandId = out.Command?.CommandId;
@@ -81,6 +95,58 @@ export function listCommandInvocations(g: GatewayCalls, commandId: string): Prom
     );
     for await (const page of pages) found.push(...(page.CommandInvocations ?? []).map(map.toInvocation));
     return found;
+  });
+}
+
+/**
+ * GetCommandInvocation's answer as patchbot reads it: every field optional (an empty string is
+ * SSM's "none"), the status and exit code required, since without them the answer says nothing.
+ */
+const InvocationOutputSchema = z.object({
+  CommandId: z.string().optional(),
+  InstanceId: z.string().optional(),
+  PluginName: z.string().optional(),
+  ResponseCode: z.number().int(),
+  Status: z.string().min(1),
+  StatusDetails: z.string().optional(),
+  StandardOutputContent: z.string().optional(),
+  StandardErrorContent: z.string().optional(),
+  StandardOutputUrl: z.string().optional(),
+  StandardErrorUrl: z.string().optional(),
+});
+
+/**
+ * One instance's invocation with its output (SSM keeps the first 24,000 characters of standard
+ * output and 8,000 of standard error). `pluginName` names the step of a document with several
+ * (AWS-RunPatchBaseline: PatchLinux, PatchWindows, PatchMacOS), which SSM requires for such documents.
+ */
+export function getCommandInvocation(
+  g: GatewayCalls,
+  commandId: string,
+  instanceId: string,
+  pluginName?: string,
+): Promise<InvocationOutput> {
+  return g.call('ssm', 'GetCommandInvocation', async () => {
+    const out = await g.clients.ssm.send(
+      new GetCommandInvocationCommand({
+        CommandId: commandId,
+        InstanceId: instanceId,
+        ...(pluginName ? { PluginName: pluginName } : {}),
+      }),
+    );
+    const a = InvocationOutputSchema.parse(out);
+    return {
+      commandId: a.CommandId || commandId,
+      instanceId: a.InstanceId || instanceId,
+      pluginName: a.PluginName || undefined,
+      responseCode: a.ResponseCode,
+      status: a.Status,
+      statusDetails: a.StatusDetails || undefined,
+      standardOutput: a.StandardOutputContent ?? '',
+      standardError: a.StandardErrorContent ?? '',
+      standardOutputUrl: a.StandardOutputUrl || undefined,
+      standardErrorUrl: a.StandardErrorUrl || undefined,
+    };
   });
 }
 

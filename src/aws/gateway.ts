@@ -26,6 +26,7 @@ import type {
   InstancePatch,
   InstancePatchState,
   InstanceTags,
+  InvocationOutput,
   MaintenanceWindow,
   MaintenanceWindowDetail,
   ManagedInstance,
@@ -204,6 +205,10 @@ export class FleetGateway implements FleetPort {
 
   listCommandInvocations(commandId: string): Promise<CommandInvocation[]> {
     return commandCalls.listCommandInvocations(this.calls, commandId);
+  }
+
+  getCommandInvocation(commandId: string, instanceId: string, pluginName?: string): Promise<InvocationOutput> {
+    return commandCalls.getCommandInvocation(this.calls, commandId, instanceId, pluginName);
   }
 
   cancelCommand(commandId: string, instanceIds?: readonly string[]): Promise<void> {

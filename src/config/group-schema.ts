@@ -36,6 +36,27 @@ export const ApprovalSchema = strictObject({
   requireReason: a.requireReason,
 }));
 
+/**
+ * Where SSM writes each invocation's full output (SendCommand's OutputS3BucketName and
+ * OutputS3KeyPrefix): SSM itself keeps only the first 24,000 characters of output and 8,000 of
+ * errors, so the failure thread links the full output here. The instances' own role writes to the
+ * bucket; patchbot only names it. Bucket names follow S3's rules (3 to 63 lowercase letters, digits,
+ * dots and hyphens); the prefix is at most 500 characters, as SendCommand allows.
+ */
+export const OutputS3Schema = strictObject({
+  bucket: z
+    .string(expected('an S3 bucket name'))
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      expected('an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, e.g. "patchbot-output"'),
+    ),
+  prefix: z
+    .string(expected('a key prefix, e.g. "patchbot/prd"'))
+    .max(500, expected('a key prefix of at most 500 characters'))
+    .optional()
+    .transform((p) => (p ? p.replace(/\/+$/, '') || undefined : undefined)),
+});
+
 /** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */
 export const InstallSchema = strictObject({
   /**
@@ -52,6 +73,8 @@ export const InstallSchema = strictObject({
   maxConcurrency: MaxConcurrencySchema.default('10%'),
   maxErrors: MaxErrorsSchema.default('0'),
   timeoutSeconds: intBetween(30, 2_592_000, 'a whole number of seconds from 30 to 2592000 (30 days)').default(7200),
+  /** Optional: the S3 bucket and key prefix SSM writes every command's full output to (see OutputS3Schema). */
+  outputS3: OutputS3Schema.optional(),
 });
 
 /** One patch group: the instances tagged with it, its channel, who may operate on it, and its policies. */

@@ -204,6 +204,8 @@ export type PatchGroup = PatchbotConfig['groups'][number];
 export type ApprovalPolicy = z.output<typeof ApprovalSchema>;
 /** A group's install parameters. */
 export type InstallSettings = z.output<typeof InstallSchema>;
+/** Where SSM writes a group's command output (install.outputS3). */
+export type OutputS3 = NonNullable<InstallSettings['outputS3']>;
 /** The schedules, each with its time zone resolved. */
 export type Schedules = z.output<typeof SchedulesSchema>;
 /** One schedule. */

@@ -56,7 +56,7 @@ export async function onItsCard(
 }
 
 /** onItsCard, or a refusal saying the button is not on that operation's card. */
-async function cardOperation(
+export async function cardOperation(
   deps: CardRequestDeps,
   operationId: string,
   origin: ClickOrigin,
@@ -71,7 +71,12 @@ async function cardOperation(
 }
 
 /** Refuses a user who is not an operator of the group, saying what they tried. */
-async function requireOperator(deps: CardRequestDeps, userId: string, group: PatchGroup, what: string): Promise<void> {
+export async function requireOperator(
+  deps: CardRequestDeps,
+  userId: string,
+  group: PatchGroup,
+  what: string,
+): Promise<void> {
   if (await deps.authorizer.isAnyOf(userId, group.operators)) return;
   throw new ForbiddenError(`${userId} is not an operator on ${group.name}`, {
     userMessage: `Only operators of ${group.name} may ${what}.`,

@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR, type NewSnapshotEntry, type Operation } from './ports';
 import type { OperationStatus } from './lifecycle';
 import { readPlan, readResult, resultJson } from './records';
 import { hasProblems } from './verdict';
+import { failureDetailOf } from './failure-detail';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { refreshMissing, summarizeNewlyMissing } from './missing';
 import { fetchGroupCompliance, type ScopeCompliance } from './status';
@@ -70,6 +71,8 @@ export async function closeOperation(
       newlyMissing: report.newlyMissing.length,
       failures: report.failures,
       published: publication.published,
+      // Failed instances: their output is read and posted after the result (failure-detail.ts); kept if already under way.
+      failureDetail: readResult(current).failureDetail ?? failureDetailOf(report),
     });
     const messageTs = current.messageTs ?? publication.messageTs;
     const moved = await tx.operations.transition(op.id, {

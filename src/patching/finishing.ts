@@ -7,6 +7,7 @@
 import type { ManagedInstance } from './fleet-types';
 import type { Operation } from './ports';
 import { groupOf } from './deps';
+import { detailDue } from './failure-detail';
 import { closeOperation, storeFinal } from './finalize';
 import { readResult, resultJson } from './records';
 import { buildReport, type CommandInvocations } from './report';
@@ -77,7 +78,8 @@ export class Finishing {
       const status = await closeOperation(store, current, report, { published, messageTs });
       this.ctx.states.delete(op.id);
       log.info({ operationId: op.id, status, published }, 'operation finished');
-      if (!published) this.watch.add(op.id);
+      // Unpublished, or failed instances to explain: the tracker keeps looking at it (see tracker.ts).
+      this.watch.add(op.id);
       await this.releaseTags(current);
     });
   }
@@ -112,7 +114,8 @@ export class Finishing {
             ...(!current.messageTs && where ? { messageTs: where.ts } : {}),
           });
         });
-        this.watch.delete(op.id);
+        // Failed instances still to explain keep it watched (failure-detail.ts); otherwise it is done.
+        if (!detailDue(op)) this.watch.delete(op.id);
         log.info({ operationId: op.id, status: op.status }, 'the result of an ended operation is published');
       } catch (err) {
         log.warn({ operationId: op.id, err }, 'publishing the result of an ended operation failed; will retry');

@@ -228,6 +228,27 @@ export interface PatchCommandSpec {
   /** The bot's operation id; SSM keeps it in the command's Comment (at most 100 chars). */
   operationId: string;
   timeoutSeconds: number;
+  /** Where SSM writes the full output (OutputS3BucketName / OutputS3KeyPrefix); absent: SSM keeps only its truncated copy. */
+  outputS3?: { bucket: string; prefix: string | undefined };
+}
+
+/**
+ * One instance's invocation of a command with its output, as GetCommandInvocation reports it: SSM
+ * keeps at most the first 24,000 characters of standard output and 8,000 of standard error; the
+ * URLs name the full output in S3 when the command had OutputS3BucketName.
+ */
+export interface InvocationOutput {
+  commandId: string;
+  instanceId: string;
+  pluginName: string | undefined;
+  /** The plugin's exit code; -1 when it never started. */
+  responseCode: number;
+  status: string;
+  statusDetails: string | undefined;
+  standardOutput: string;
+  standardError: string;
+  standardOutputUrl: string | undefined;
+  standardErrorUrl: string | undefined;
 }
 
 /** Command invocation statuses (SSM's CommandInvocationStatus), for the stored report's schema. */

@@ -29,6 +29,8 @@ export const ChangePlanSchema = z.object({
   otherSpelling: OtherSpellingSchema.optional(),
   /** When it is sent: in a maintenance window or at a time; absent: as soon as it is approved. */
   schedule: ScheduleSchema.optional(),
+  /** Retry failed: the operation whose failed instances this change is for (its targets are exactly those). */
+  retryOf: z.string().optional(),
 });
 
 /**

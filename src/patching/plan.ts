@@ -18,6 +18,7 @@ import { fanOut, gatewaysForGroup, groupTarget } from './group-fleet';
 import { findOtherSpelling, type OtherSpelling } from './tag-spelling';
 import type { ChangePlan } from './plan-record';
 import type { PlanBaseline, PlannedPatch, PromotionEvidence } from './plan-parts';
+import type { InstanceLine } from './record-schemas';
 
 /** Why a reboot plan leaves out an instance that waits for nothing (also how a replan tells `reboot` from `reboot all`). */
 export const NO_REBOOT_PENDING = 'no reboot pending';
@@ -126,9 +127,10 @@ export async function buildInstallPlan(
   deps: PatchingDeps,
   group: PatchGroup,
   rebootOption?: RebootOption,
+  only?: readonly InstanceLine[],
 ): Promise<ChangePlan> {
   const [read, promotion, baselines, other] = await Promise.all([
-    readGroup(deps, group, true),
+    readGroup(deps, group, true).then((r) => onlyThese(r, only)),
     promotionEvidence(deps, group),
     planBaselines(deps, group),
     findOtherSpelling(group, deps.gateways, deps.logger),
@@ -184,9 +186,14 @@ async function planBaselines(deps: PatchingDeps, group: PatchGroup) {
  * (installedPendingRebootCount > 0), or every running Online instance with `all`; the rest are
  * excluded with the reason.
  */
-export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all: boolean): Promise<ChangePlan> {
+export async function buildRebootPlan(
+  deps: PatchingDeps,
+  group: PatchGroup,
+  all: boolean,
+  only?: readonly InstanceLine[],
+): Promise<ChangePlan> {
   const [read, other] = await Promise.all([
-    readGroup(deps, group, false),
+    readGroup(deps, group, false).then((r) => onlyThese(r, only)),
     findOtherSpelling(group, deps.gateways, deps.logger),
   ]);
   const targets: Member[] = [];
@@ -218,6 +225,19 @@ export async function buildRebootPlan(deps: PatchingDeps, group: PatchGroup, all
     promotion: undefined,
     failures: [...read.failures, ...other.failures],
     ...otherSpellingOf(other),
+  };
+}
+
+/**
+ * The group read down to `only` (Retry failed: exactly the failed instances), or as it is without:
+ * members not named are not part of this change at all, so they are neither targets nor excluded.
+ */
+function onlyThese<R extends { members: Member[] }>(read: R, only: readonly InstanceLine[] | undefined): R {
+  if (!only) return read;
+  const keys = new Set(only.map((l) => `${l.scope}/${l.region}/${l.instanceId}`));
+  return {
+    ...read,
+    members: read.members.filter((m) => keys.has(`${m.line.scope}/${m.line.region}/${m.line.instanceId}`)),
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   InstancePatch,
   InstancePatchState,
   InstanceTags,
+  InvocationOutput,
   MaintenanceWindow,
   MaintenanceWindowDetail,
   ManagedInstance,
@@ -76,6 +77,8 @@ export interface FleetPort {
   findPatchCommands(operationId: string, since: Date): Promise<CommandSummary[]>;
   /** Every instance's invocation of a command. */
   listCommandInvocations(commandId: string): Promise<CommandInvocation[]>;
+  /** One instance's invocation with its (truncated) output; `pluginName` is the step of a document with several. */
+  getCommandInvocation(commandId: string, instanceId: string, pluginName?: string): Promise<InvocationOutput>;
   /** Cancels a command on all its instances, or on the given ones. */
   cancelCommand(commandId: string, instanceIds?: readonly string[]): Promise<void>;
   /** Puts one tag on instances; tagging again is harmless. */

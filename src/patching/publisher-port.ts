@@ -4,6 +4,7 @@
  */
 import type { Operation } from './ports';
 import type { PostJournal } from './post-journal';
+import type { FailureDetail } from './failure-record';
 import type { OperationReport } from './report-record';
 
 /** What a publish is: the first message, an update while running, or the result. */
@@ -30,4 +31,9 @@ export interface OperationPublisher {
     phase: PublishPhase,
     journal: PostJournal,
   ): Promise<PublishedMessage | undefined>;
+  /**
+   * Posts the failure detail of an ended operation in its message's thread (op.messageTs): a
+   * summary, then the failed instances' output a few at a time, each reply through `journal`.
+   */
+  publishFailures(op: Operation, detail: FailureDetail, journal: PostJournal): Promise<void>;
 }

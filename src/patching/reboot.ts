@@ -162,6 +162,7 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
         maxErrors: p.maxErrors,
         operationId: op.id,
         timeoutSeconds: p.timeoutSeconds,
+        ...(group.install.outputS3 ? { outputS3: group.install.outputS3 } : {}),
       }),
     { logger: log, what: `scanning after the reboot of ${op.id}` },
   );

@@ -9,6 +9,7 @@ import type { Operation } from './ports';
 import { DriftSchema, ScopeFailureSchema, SeverityCountsSchema } from './record-schemas';
 import { OperationReportSchema } from './report-record';
 import { MissedSchema } from './schedule';
+import { FailureDetailSchema } from './failure-record';
 
 export { planJson, readPlan } from './plan-record';
 
@@ -126,6 +127,10 @@ const ResultSchema = z.looseObject({
   missed: MissedSchema.optional(),
   /** The write-ahead journal of the operation's Slack posts (card, thread parts), by key; see post-journal.ts. */
   posts: z.record(z.string(), PostRecordSchema).optional(),
+  /** An install or reboot with failed instances: their output for the thread, and whom Retry failed targets (failure-record.ts). */
+  failureDetail: FailureDetailSchema.optional().catch(undefined),
+  /** Set once Retry failed planned a change for this operation's failed instances: that change's id (one retry per operation). */
+  retriedAs: z.string().optional(),
 });
 
 /** op.result as read: the schema's output (`failures` always present, the final report's dates revived). */

@@ -23,6 +23,8 @@ export const InstanceOutcomeSchema = InstanceLineSchema.extend({
   status: z.enum(INVOCATION_STATUSES),
   /** SSM's StatusDetails: Undeliverable, DeliveryTimedOut, Failed, ... */
   statusDetails: z.string().optional(),
+  /** The SSM command this outcome is of (what GetCommandInvocation asks about). */
+  commandId: z.string().optional(),
   /** EC2's state when the instance was not running (stopped, stopping): why its agent could not be reached. */
   ec2State: z.string().optional(),
   /** After a scan or install: the instance's compliance as SSM now reports it. */

@@ -31,8 +31,8 @@ export function isUnreachableDetail(details: string | undefined): boolean {
   return d === 'undeliverable' || d === 'deliverytimedout';
 }
 
-/** Whether an outcome counts as a failure of a reachable instance. */
-function isReachableFailure(o: Pick<InstanceOutcome, 'status' | 'statusDetails'>): boolean {
+/** Whether an outcome counts as a failure of a reachable instance (Failed or TimedOut, not undeliverable). */
+export function isReachableFailure(o: Pick<InstanceOutcome, 'status' | 'statusDetails'>): boolean {
   return (o.status === 'Failed' || o.status === 'TimedOut') && !isUnreachableDetail(o.statusDetails);
 }
 
@@ -63,6 +63,7 @@ export function buildReport(
       name: instances.get(inv.instanceId)?.name ?? inv.instanceName,
       scope: command.scope,
       region: command.region,
+      commandId: command.commandId,
       status: inv.status,
       statusDetails: inv.statusDetails,
       ...ec2StateOf(instances.get(inv.instanceId)),

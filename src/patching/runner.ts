@@ -164,6 +164,7 @@ export class OperationRunner {
           maxErrors: p.maxErrors,
           operationId: op.id,
           timeoutSeconds: p.timeoutSeconds,
+          ...(group.install.outputS3 ? { outputS3: group.install.outputS3 } : {}),
         });
       },
       { logger: this.log, what: `sending ${op.id}` },

@@ -28,6 +28,7 @@ import type { BaselinesReport, GroupStatus, WindowsReport } from './group-report
 import type { HistoryEntry } from './history';
 import { toHistoryEntry } from './history';
 import { refuseWhileHeld } from './one-change';
+import { markRetried, refuseRetriedAgain, withRetry, type RetryOf } from './retry-failed';
 import { listWindows } from './windows';
 import type { ScheduleRequest } from './schedule';
 import { resolveSchedule } from './schedule-resolve';
@@ -48,11 +49,13 @@ export interface RequestInstallInput extends StartScanInput {
   rebootOption?: RebootOption | undefined;
   /** `in <window>` or `at <time>`; absent: the group's install.runIn, else sent once approved. */
   schedule?: ScheduleRequest | undefined;
+  retry?: RetryOf;
 }
 
 /** Who asks for a reboot; `all` reboots every running instance, not only those waiting for a reboot. */
 export interface RequestRebootInput extends StartScanInput {
   all: boolean;
+  retry?: RetryOf;
 }
 
 /** Status, baselines, windows, history and scans of the configured groups. */
@@ -94,7 +97,10 @@ export class PatchService {
     await refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
     // A schedule that cannot be kept is refused before the plan's reads: no card for a change that could not run.
     const schedule = await resolveSchedule(this.deps, group, input.schedule);
-    const built = await buildInstallPlan(this.deps, group, input.rebootOption);
+    const built = withRetry(
+      await buildInstallPlan(this.deps, group, input.rebootOption, input.retry?.only),
+      input.retry,
+    );
     const plan = schedule ? { ...built, schedule } : built;
     if (plan.targets.length === 0) unreadScopes('install', plan);
     if (plan.targets.length === 0) {
@@ -120,7 +126,7 @@ export class PatchService {
   async requestReboot(input: RequestRebootInput): Promise<Operation> {
     const { group } = input;
     await refuseWhileHeld(this.deps.store, group.name, this.deps.clock);
-    const plan = await buildRebootPlan(this.deps, group, input.all);
+    const plan = withRetry(await buildRebootPlan(this.deps, group, input.all, input.retry?.only), input.retry);
     if (plan.targets.length === 0) unreadScopes('reboot', plan);
     if (plan.targets.length === 0) {
       throw new InputError(`reboot ${group.name}: no target`, {
@@ -148,7 +154,7 @@ export class PatchService {
   }
 
   private async record(
-    input: StartScanInput,
+    input: StartScanInput & { retry?: RetryOf },
     kind: 'install' | 'reboot',
     plan: ChangePlan,
     params: Record<string, unknown>,
@@ -159,6 +165,8 @@ export class PatchService {
     const op = await store.transaction(async (tx) => {
       // Again inside the transaction: of two requests planned at the same moment, one is recorded.
       await refuseWhileHeld(tx, group.name, clock);
+      // Retry failed plans once per operation: of two clicks, the first recorded wins, the second is told.
+      if (input.retry) await refuseRetriedAgain(tx, input.retry.operationId);
       const created = await tx.operations.create({
         kind,
         group: group.name,
@@ -189,8 +197,10 @@ export class PatchService {
                 },
               }
             : {}),
+          ...(input.retry ? { retryOf: input.retry.operationId } : {}),
         },
       });
+      if (input.retry) await markRetried(tx, input.retry.operationId, created.id);
       return created;
     });
     this.log.info(

@@ -20,6 +20,7 @@ import { CommandProgress } from './command-progress';
 import { Countdown } from './countdown';
 import type { PatchingDeps } from './deps';
 import { Finishing } from './finishing';
+import { FailureDetails, detailDue } from './failure-detail';
 import { TERMINAL_STATUSES, isTerminal } from './lifecycle';
 import type { OperationPublisher } from './publisher-port';
 import { PublishSlots } from './publish-slots';
@@ -86,6 +87,7 @@ export class OperationTracker {
   private readonly progress: CommandProgress;
   private readonly finishing: Finishing;
   private readonly countdown: Countdown;
+  private readonly details: FailureDetails;
   private readonly budget: UpdateBudget;
   /** `sending` operations found at start: left by a previous process, to be checked against SSM. */
   private readonly orphans = new Set<string>();
@@ -120,6 +122,7 @@ export class OperationTracker {
     this.budget = new UpdateBudget(this.opt.updateIntervalMs, this.opt.updatesPerMinute);
     this.cards = new CardSync(this.ctx);
     this.finishing = new Finishing(this.ctx, this.opt.finishPublishAttempts);
+    this.details = new FailureDetails(this.ctx);
     this.progress = new CommandProgress(this.ctx, this.finishing, this.budget, this.opt);
     this.countdown = new Countdown(this.ctx, this.budget);
     this.ticker = new Ticker(
@@ -143,7 +146,7 @@ export class OperationTracker {
     for (const op of unfinished) if (op.status === 'sending') this.orphans.add(op.id);
     // A send that failed everywhere ends the operation at once; if the bot died before publishing it, do it now.
     for (const op of await store.operations.listRecent({ statuses: TERMINAL_STATUSES, limit: 100 })) {
-      if (readResult(op).published === false) this.finishing.watch.add(op.id);
+      if (readResult(op).published === false || detailDue(op)) this.finishing.watch.add(op.id);
     }
     this.log.info(
       { unfinished: unfinished.length, unpublished: this.finishing.watch.size },
@@ -200,7 +203,7 @@ export class OperationTracker {
     for (const id of watch) {
       if (ids.has(id)) continue;
       const op = await store.operations.get(id);
-      if (op && isTerminal(op.status) && readResult(op).published === false) ops.push(op);
+      if (op && isTerminal(op.status) && (readResult(op).published === false || detailDue(op))) ops.push(op);
       else watch.delete(id);
     }
     this.budget.setRunning(ops.filter((op) => op.status === 'running').length);
@@ -233,5 +236,7 @@ export class OperationTracker {
     }
     if (op.status === 'running') await this.progress.poll(op);
     else if (isTerminal(op.status) && unpublished(op)) await this.finishing.publishUnsent(op);
+    // Failed instances explained in the thread once the result is out (failure-detail.ts).
+    else if (isTerminal(op.status) && detailDue(op)) await this.details.advance(op);
   }
 }

@@ -54,6 +54,8 @@ export interface ActionServices {
   scanFirst(input: CardClick): Promise<Operation>;
   /** Plans a change stopped by drift again, as a new request for the user (operators only); returns the new operation. */
   replan(input: CardClick): Promise<Operation>;
+  /** Plans a change for exactly the failed instances of an ended install or reboot (operators only, once); returns it. */
+  retryFailed(input: CardClick): Promise<Operation>;
   /** A one-line description of the operation for the reject dialog (naming the requester), or undefined if unknown or not clicked on its card. */
   describe(operationId: string, origin: ClickOrigin): Promise<Sentence | undefined>;
 }
@@ -312,6 +314,12 @@ export function registerActions(
     (input) => services.replan(input),
     (next) =>
       `Planned again as ${next.id}: its card shows the change as it would be now${next.status === 'pending' ? ' and waits for approval' : ''}.`,
+  );
+  startFromCard(
+    ACTIONS.retryFailed,
+    (input) => services.retryFailed(input),
+    (next) =>
+      `The failed instances are planned as ${next.id}${next.status === 'pending' ? ': its card waits for approval' : ' and sent'}.`,
   );
 }
 

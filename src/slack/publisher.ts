@@ -15,6 +15,8 @@ import { renderSentence } from './mrkdwn';
 import { memoryJournal, metadata, OncePoster } from './post-once';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 import { operationView } from './views/operation';
+import { failureThreadView } from './views/failure-thread';
+import type { FailureDetail } from '../patching/failure-record';
 
 export { memoryJournal, POST_EVENT_TYPE, PostPendingError } from './post-once';
 
@@ -149,6 +151,26 @@ export class SlackOperationPublisher implements OperationPublisher {
         );
       if (advice?.channelProblem && step === 'card') await this.cardRefused(op, advice);
       throw err;
+    }
+  }
+
+  /**
+   * The failed instances' output under the operation's message: a summary, then a few instances per
+   * reply, each reply exactly once through the journal (keys `failures:<i>`), after the result thread.
+   */
+  async publishFailures(op: Operation, detail: FailureDetail, journal: PostJournal): Promise<void> {
+    const card = await journal.get(CARD);
+    const ts = card?.state === 'posted' ? card.ts : op.messageTs;
+    if (!ts) return;
+    for (const [i, part] of failureThreadView(`the ${op.kind} of ${op.group}`, detail).entries()) {
+      const fitted = fitMessage(part, (problem) =>
+        this.log.warn({ operationId: op.id, problem }, 'failure detail trimmed'),
+      );
+      await this.poster.postOnce(op, journal, `failures:${i}`, {
+        text: fitted.text,
+        blocks: fitted.blocks,
+        thread_ts: ts,
+      });
     }
   }
 

@@ -61,7 +61,7 @@ describe('wrong documents name the path, what was expected and what was found', 
 
   it('a misspelt key, with a suggestion', () => {
     expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    install:\n      maxconcurrency: 5`)).toEqual([
-      'groups.PRD.install.maxconcurrency: unknown key (did you mean "maxConcurrency"? expected one of: runIn, rebootOption, maxConcurrency, maxErrors, timeoutSeconds)',
+      'groups.PRD.install.maxconcurrency: unknown key (did you mean "maxConcurrency"? expected one of: runIn, rebootOption, maxConcurrency, maxErrors, timeoutSeconds, outputS3)',
     ]);
   });
 

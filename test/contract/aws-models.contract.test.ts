@@ -60,7 +60,15 @@ describe('every AWS call patchbot makes, against the published service models', 
         ],
         onExchange: (x) => exchanges.push(x),
       },
-      config: demoConfig((t) => t.replace(/( {6}regions: \[us-east-1\]\n)/, `$1${PARTNER_SCOPE}`)),
+      // PRD's command output goes to S3 (SendCommand's OutputS3BucketName and OutputS3KeyPrefix, checked against the model too).
+      config: demoConfig((t) =>
+        t
+          .replace(/( {6}regions: \[us-east-1\]\n)/, `$1${PARTNER_SCOPE}`)
+          .replace(
+            '      maxErrors: "1"\n',
+            '      maxErrors: "1"\n      outputS3: { bucket: patchbot-output, prefix: prd }\n',
+          ),
+      ),
       // A lost SendCommand answer is looked up once it can no longer land: soon, here.
       aws: { sendTimeoutMs: 2000 },
     });
@@ -109,7 +117,20 @@ describe('every AWS call patchbot makes, against the published service models', 
 
     // Changes: a scan, an approved install (tags, SendCommand, the tag removed), a reboot.
     await change('scan STG', channels.stg, /Scan of STG/);
-    await change('install PRD', channels.prd, /Install .*PRD.*waiting for approval/, users.bob);
+    // One PRD instance fails the install: its output is read for the thread (GetCommandInvocation).
+    const prd = sandboxFleet(h.sim.url, h.config.aws.scopes);
+    try {
+      const online = (await prd.gateways[0]!.listManagedInstances(GROUPS.PRD)).find((i) => i.pingStatus === 'Online');
+      h.sim.setInstance(online!.instanceId, { failNext: true });
+    } finally {
+      prd.close();
+    }
+    const installed = await change('install PRD', channels.prd, /Install .*PRD.*waiting for approval/, users.bob);
+    await h.slack.driver.waitForMessage(
+      channels.prd,
+      (m) => m.thread_ts === installed.ts && /failed in the install of PRD/.test(m.text),
+      20000,
+    );
     await change('reboot PRD', channels.prd, /Reboot .*PRD.*waiting for approval/, users.bob);
 
     // A send whose answer was lost is found by its Comment (the ListCommands lookup a restart makes too), not sent again.

@@ -50,6 +50,21 @@ export const AWS_DEVIATIONS: readonly Deviation[] = [
         (d.rule === 'enum' && d.detail.startsWith('"" ') && last(d.path) === 'NotificationType')),
   },
   {
+    id: 'invocation-times-iso-text',
+    source:
+      'GetCommandInvocation answers ExecutionStartDateTime and ExecutionEndDateTime as ISO 8601 text with milliseconds ' +
+      '("2020-02-19T18:18:03.419Z") and ExecutionElapsedTime as an ISO 8601 duration ("PT0.091S") (AWS CLI reference example ' +
+      'of get-command-invocation; the API reference calls all three ISO 8601), while the model gives all three its StringDateTime ' +
+      'pattern, which admits one fraction digit and no duration',
+    matches: (d) =>
+      d.operation === 'GetCommandInvocation' &&
+      d.direction === 'response' &&
+      d.rule === 'pattern' &&
+      ((['ExecutionStartDateTime', 'ExecutionEndDateTime'].includes(d.path) &&
+        /^"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z" /.test(d.detail)) ||
+        (d.path === 'ExecutionElapsedTime' && /^"PT\d+(\.\d+)?S" /.test(d.detail))),
+  },
+  {
     id: 'patch-states-page-size',
     source:
       'The model caps InstancePatchStatesList at 1..5 items, yet the same operation takes MaxResults 10..100 and pages up to it ' +

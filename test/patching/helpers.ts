@@ -6,6 +6,7 @@ import { systemClock } from '../../src/clock';
 import { createPatchbotConfigSchema, type PatchbotConfig } from '../../src/config/schema';
 import { silentLogger } from '../../src/logger';
 import type { OperationPublisher, OperationReport, PublishPhase, PublishedMessage } from '../../src/patching';
+import type { FailureDetail } from '../../src/patching/failure-record';
 import {
   OperationRunner,
   OperationTracker,
@@ -67,6 +68,17 @@ export class FakePublisher implements OperationPublisher {
     }
     this.calls.push({ phase, operationId: op.id, messageTs: op.messageTs, report });
     if (!op.messageTs) return { channel: op.channel, ts: `1700000000.${String(++this.seq).padStart(6, '0')}` };
+  }
+
+  /** Failure details published, by operation. */
+  readonly failures: Array<{ operationId: string; detail: FailureDetail }> = [];
+
+  async publishFailures(op: Operation, detail: FailureDetail): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('slack is down');
+    }
+    this.failures.push({ operationId: op.id, detail });
   }
 
   phases(operationId: string): PublishPhase[] {

@@ -2,6 +2,7 @@
  * What the pollers (issue 5) hand to jobs and views: plain data, nothing Slack-specific. Kept apart
  * from ../group-reports.ts and ../report-record.ts so the poller and the views can change independently.
  */
+import type { ReadOutput } from '../failure-detail';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from '../record-schemas';
 
 /** A patch an instance newly misses (or failed to install). */
@@ -73,6 +74,12 @@ export interface WindowTaskFailure {
   name?: string;
   status: string;
   statusDetails: string | undefined;
+  /** The Run Command command the instance failed in (what GetCommandInvocation asks about). */
+  commandId?: string;
+  /** What GetCommandInvocation said (exit code, output's tail, link), for the first failed instances (window-output.ts). */
+  read?: ReadOutput;
+  /** Why its output could not be read. */
+  readError?: string;
 }
 
 /** One task of a window execution. */

@@ -19,6 +19,7 @@ import { resolveWindowGroups } from '../windows';
 import type { ScopeFailure } from '../record-schemas';
 import type { PollDeps } from './compliance';
 import type { WindowResult, WindowTaskFailure, WindowTaskResult } from './poll-results';
+import { withFailureOutput } from './window-output';
 
 /** What the window poller asks of a gateway beyond PatchGateway. */
 export type WindowPollGateway = PatchGateway &
@@ -105,7 +106,8 @@ export async function pollWindows(deps: WindowPollDeps, scopes?: readonly string
         const found = await mapLimit(unseen, 2, (e) =>
           executionResult(gw, { windowId: w.windowId, windowName: w.name, groups }, e),
         );
-        return withInstanceNames(gw, found, logger);
+        // The first failed instances' output, read now that the window has ended (window-output.ts).
+        return withFailureOutput(gw, await withInstanceNames(gw, found, logger), deps.groups, logger);
       });
       return perWindow.flat();
     },
@@ -196,6 +198,7 @@ async function taskResult(
           instanceId: inv.instanceId,
           status: inv.status,
           statusDetails: inv.statusDetails,
+          commandId,
         });
       }
     }

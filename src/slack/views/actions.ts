@@ -10,6 +10,7 @@ export const ACTIONS = {
   reject: 'patchbot.reject',
   scanFirst: 'patchbot.scan_first',
   replan: 'patchbot.replan',
+  retryFailed: 'patchbot.retry_failed',
 } as const;
 
 /** One of the card's action ids. */

@@ -5,6 +5,7 @@
  * and what could not be reached by name, what is missing now and what is newly missing. Every
  * instance's line goes to the thread. Kind-specific wording lives in KIND_TEXT.
  */
+import { Bits, Blocks, Elements } from 'slack-block-builder';
 import type { OperationKind } from '../../shared/lifecycle';
 import { isTerminal } from '../../shared/lifecycle';
 import type { InstanceLine } from '../../patching/record-schemas';
@@ -25,6 +26,7 @@ import {
   truncate,
   type Handles,
 } from '../mrkdwn';
+import { ACTIONS } from './actions';
 import { approvedByText } from './approval';
 import {
   GLANCE,
@@ -260,9 +262,32 @@ export function operationView(r: OperationReport, now: Date = new Date(), handle
       ),
       failuresSection(r.failures),
       notice,
+      retryButton(r, failed.length),
       footerLine,
     ),
     thread,
+  );
+}
+
+/** Retry failed under an ended install or reboot with failed instances: plans a change for exactly those. */
+function retryButton(r: OperationReport, failed: number) {
+  if (r.kind === 'scan' || failed === 0) return undefined;
+  return Blocks.Actions().elements(
+    Elements.Button({
+      text: `Retry failed (${formatCount(failed)})`,
+      actionId: ACTIONS.retryFailed,
+      value: r.operationId,
+    }).confirm(
+      Bits.ConfirmationDialog({
+        title: 'Retry the failed instances?',
+        text: truncate(
+          `Plans a new ${r.kind} of ${r.group} for exactly the ${plural(failed, 'failed instance')}${r.approval?.required ? '; it needs approval like any other change' : ''}.`,
+          300,
+        ),
+        confirm: 'Plan it',
+        deny: 'Cancel',
+      }),
+    ),
   );
 }
 

@@ -137,6 +137,9 @@ export function planSections(plan: ChangePlan, now: Date): Part[] {
     plan.scan.newest === undefined ? '' : '*Patches to install*: none missing according to the latest scan.';
   const where = countByScope(plan.targets);
   return [
+    plan.retryOf
+      ? section(`🔁 Retry of the failed instances of ${code(plan.retryOf)}: exactly those, nothing else.`)
+      : undefined,
     listSection(`*${noun} (${formatCount(plan.targets.length)})*`, targetLines(plan), TARGETS, moreInThread) ??
       section(`*${noun}*: none.`),
     scopeSpread(where) ? footer(`${noun}: ${escapeText(scopeSummary(plan.group, where))}`) : undefined,

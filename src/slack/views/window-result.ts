@@ -9,6 +9,8 @@ import { bold, code, escapeText, formatCount, formatDuration, formatTime, oneLin
 import { blocks, detailThread, footer, instanceLabel, listSection, message, moreInThread, section } from './blocks';
 import type { WindowResult, WindowTaskResult } from './poll-types';
 import type { SlackMessage } from './message';
+import type { FailedInstance } from '../../patching/failure-record';
+import { failureThreadView } from './failure-thread';
 import { EXECUTION_EMOJI } from './windows';
 
 export type { WindowResult };
@@ -102,6 +104,31 @@ export function windowResultView(r: WindowResult): SlackMessage {
         maxMessages: 4,
         hint: HINT,
       }),
+    );
+
+  // The failed instances whose output was read: their exit code and the end of their output, after the lists.
+  const explained = r.tasks.flatMap((t) =>
+    t.failed.flatMap((f): FailedInstance[] =>
+      f.commandId && (f.read || f.readError)
+        ? [
+            {
+              instanceId: f.instanceId,
+              ...(f.name ? { name: f.name } : {}),
+              scope: r.scope,
+              region: r.region,
+              commandId: f.commandId,
+              status: f.status,
+              ...(f.statusDetails ? { statusDetails: f.statusDetails } : {}),
+              ...(f.read ?? {}),
+              ...(f.readError ? { readError: f.readError } : {}),
+            },
+          ]
+        : [],
+    ),
+  );
+  if (explained.length > 0)
+    thread.push(
+      ...failureThreadView(`window ${oneLine(r.windowName) || r.windowId}`, { instances: explained, more: [] }),
     );
 
   const fallback = [

@@ -60,7 +60,9 @@ describe('an approved, running and finished install', () => {
   it('shows installed, pending reboot and failed per instance, and the compliance after', () => {
     const m = operationView(changeReport(smallPlan(), finished), NOW);
     expectWithinLimits(m);
-    expect(actionBlocks(m)).toHaveLength(0);
+    // The one button of a finished change with failed instances: Retry failed, for exactly those.
+    expect(JSON.stringify(actionBlocks(m))).toMatch(/"Retry failed \(1\)"},"action_id":"patchbot.retry_failed"/);
+    expect(actionBlocks(m)).toHaveLength(1);
     const text = readable(m);
     expect(m.text).toBe(
       '⚠️ Install of PRD finished with problems: 8 instances · 5 installed · 2 pending reboot · 1 failed · 0 unreachable',

@@ -84,7 +84,9 @@ describe('a finished install on 10,000 instances', () => {
 
   it('stays within every limit and caps the pending-reboot list', () => {
     expectWithinLimits(m);
-    expect(actionBlocks(m)).toHaveLength(0);
+    // The one button of a finished change with failed instances: Retry failed, for exactly those.
+    expect(JSON.stringify(actionBlocks(m))).toMatch(/"Retry failed \(500\)"},"action_id":"patchbot.retry_failed"/);
+    expect(actionBlocks(m)).toHaveLength(1);
     const body =
       (m.blocks as Array<{ text?: { text: string } }>)
         .map((b) => b.text?.text ?? '')
