@@ -117,11 +117,9 @@ describe('failures explained in the thread, and Retry failed', () => {
       expect(thread).toContain(escapeText(lines[lines.length - 1]!));
       expect(thread).toContain(`exit code ${answer.ResponseCode}`);
       expect(thread).toContain(t.instanceId);
-      // No StandardOutputUrl from SSM here: the link is the S3 console folder SSM writes this invocation to.
-      const folder = encodeURIComponent(`${PREFIX}/${commandId}/${t.instanceId}/`);
-      expect(thread).toContain(
-        `https://s3.console.aws.amazon.com/s3/buckets/${BUCKET}?region=us-east-1&amp;prefix=${folder}`,
-      );
+      // The link is the StandardOutputUrl SSM answers for the invocation (the object under install.outputS3).
+      expect(answer.StandardOutputUrl).toContain(`/${BUCKET}/${PREFIX}/${commandId}/${t.instanceId}/`);
+      expect(thread).toContain(`<${answer.StandardOutputUrl}|Full output in S3>`);
     }
     // Instances that succeeded are not explained as failures.
     for (const t of targets.filter((x) => !failing.includes(x)))
