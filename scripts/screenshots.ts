@@ -1,6 +1,7 @@
 /**
  * `npm run screenshots`: drives the demo workspace in Debian's Chromium through a scan, an
- * approved install, a change refused for drift and one approved to run in its window, and saves what the page shows to docs/screenshots/ for the README.
+ * approved install, a change refused for drift, one approved to run in its window and a failed instance explained in
+ * its thread, and saves what the page shows to docs/screenshots/ for the README.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,12 +9,14 @@ import { GROUPS, sandboxFleet } from '../test/support/aws';
 import { DEMO_IDS, startHarness } from '../test/support/bot';
 import { WorkspacePage, ended, launchWorkspaceBrowser } from '../test/browser/workspace-page';
 
-/** PRD's instance ids by Name tag. */
-async function instanceIds(url: string): Promise<Map<string, string>> {
+/** A group's online instance ids by Name tag (PRD's by default). */
+async function instanceIds(url: string, group = GROUPS.PRD): Promise<Map<string, string>> {
   const fleet = sandboxFleet(url);
   try {
     return new Map(
-      (await fleet.gateways[0]!.listManagedInstances(GROUPS.PRD)).map((i) => [i.name ?? i.instanceId, i.instanceId]),
+      (await fleet.gateways[0]!.listManagedInstances(group))
+        .filter((i) => i.pingStatus === 'Online')
+        .map((i) => [i.name ?? i.instanceId, i.instanceId]),
     );
   } finally {
     fleet.close();
@@ -87,6 +90,16 @@ async function main(): Promise<void> {
     await ws.waitForText(ws.byTs(scheduledTs), /Approved · runs in/, 30_000);
     await ws.byTs(scheduledTs).scrollIntoViewIfNeeded();
     await shot('scheduled-card');
+
+    // Failures explained where they happened: an STG install whose first instance fails shows its exit code and output.
+    const [firstStg] = (await instanceIds(h.sim.url, GROUPS.STG)).values();
+    if (firstStg) h.sim.setInstance(firstStg, { failNext: true });
+    await ws.open(h.slack.url, channels.stg, users.alice);
+    await ws.send('/patch install STG');
+    await ws.waitForText(await ws.message(/Install of STG/), ended('Install of STG'), 60_000);
+    const detail = await ws.message(/lines of its output/, 30_000);
+    await detail.scrollIntoViewIfNeeded();
+    await shot('failure-thread');
   } finally {
     await browser.close();
     await h.close();
