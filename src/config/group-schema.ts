@@ -36,6 +36,21 @@ export const ApprovalSchema = strictObject({
   requireReason: a.requireReason,
 }));
 
+/** An S3 bucket and key prefix for promote's InstallOverrideList objects. */
+export const OverrideListSchema = strictObject({
+  bucket: z
+    .string(expected('an S3 bucket name'))
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, expected('an S3 bucket name (3 to 63 of a-z 0-9 . -)')),
+  prefix: z
+    .string(expected('an S3 key prefix'))
+    .max(512, expected('an S3 key prefix of at most 512 characters'))
+    .regex(
+      /^[A-Za-z0-9!_.'()/-]*$/,
+      expected("an S3 key prefix of A-Z a-z 0-9 ! _ . ' ( ) / - (no * : it would read as a wildcard in IAM)"),
+    )
+    .default('patchbot/override-lists'),
+});
+
 /** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */
 export const InstallSchema = strictObject({
   /**
@@ -52,6 +67,11 @@ export const InstallSchema = strictObject({
   maxConcurrency: MaxConcurrencySchema.default('10%'),
   maxErrors: MaxErrorsSchema.default('0'),
   timeoutSeconds: intBetween(30, 2_592_000, 'a whole number of seconds from 30 to 2592000 (30 days)').default(7200),
+  /**
+   * Where `/patch promote` writes the pinned patch list (AWS-RunPatchBaseline's InstallOverrideList,
+   * `<prefix>/<operation id>.yaml` in the bucket); absent: promote onto this group is refused.
+   */
+  overrideList: OverrideListSchema.optional(),
 });
 
 /** One patch group: the instances tagged with it, its channel, who may operate on it, and its policies. */

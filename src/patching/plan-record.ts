@@ -4,6 +4,7 @@ import type { Operation } from './ports';
 import { OtherSpellingSchema, PlanBaselineSchema, PlannedPatchSchema, PromotionEvidenceSchema } from './plan-parts';
 import { InstanceLineSchema, optionalDate, ReasonedLineSchema, ScopeFailureSchema } from './record-schemas';
 import { ScheduleSchema } from './schedule';
+import { PinnedListSchema } from './promote-record';
 
 /** What an install or reboot will change, shown on the card before anything runs. */
 export const ChangePlanSchema = z.object({
@@ -29,6 +30,8 @@ export const ChangePlanSchema = z.object({
   otherSpelling: OtherSpellingSchema.optional(),
   /** When it is sent: in a maintenance window or at a time; absent: as soon as it is approved. */
   schedule: ScheduleSchema.optional(),
+  /** A promote: exactly the patches the source's last successful install installed, pinned with InstallOverrideList. */
+  pinned: PinnedListSchema.optional(),
 });
 
 /**
