@@ -80,6 +80,23 @@ async function ask(h: Harness, text: string, channel: string = channels.prd): Pr
 const cards = (h: Harness, channel: string, match: RegExp) =>
   h.slack.messages(channel).filter((m) => !m.thread_ts && match.test(m.text));
 
+/** Runs `/patch install STG` (no approval there) to its end and returns the operation. */
+async function installStg(h: Harness) {
+  await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' });
+  const card = await h.slack.driver.waitForMessage(channels.stg, (m) => /Install .*STG/.test(m.text), 10000);
+  const done = await h.slack.driver.waitForUpdate(channels.stg, card.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
+  expect(done.text).toMatch(/succeeded/);
+  // The card is published before the final status is stored (finishing.ts): wait for the record.
+  return h.slack.driver.waitFor(
+    async () => {
+      const [op] = await h.bot.store.operations.listRecent({ group: 'STG', kind: 'install', limit: 1 });
+      return op?.status === 'succeeded' ? op : undefined;
+    },
+    10000,
+    "STG's install recorded as succeeded",
+  );
+}
+
 describe('/patch promote STG PRD', () => {
   it('pins PRD to exactly what STG installed and PRD missed; a PRD-only patch stays missing', async () => {
     const h = await startHarness({ config: promoteConfig() });
@@ -97,23 +114,13 @@ describe('/patch promote STG PRD', () => {
       expect(await ask(h, 'promote STG PRD')).toMatch(/Nothing to promote: STG has no successful install/);
       expect(cards(h, channels.prd, /Install/)).toHaveLength(0);
 
-      await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' });
-      const stgCard = await h.slack.driver.waitForMessage(channels.stg, (m) => /Install .*STG/.test(m.text), 10000);
-      const stgDone = await h.slack.driver.waitForUpdate(
-        channels.stg,
-        stgCard.ts,
-        (m) => OPERATION_ENDED.test(m.text),
-        30000,
-      );
-      expect(stgDone.text).toMatch(/succeeded/);
-      const [stgOp] = await h.bot.store.operations.listRecent({ group: 'STG', kind: 'install', limit: 1 });
-      expect(stgOp?.status).toBe('succeeded');
+      const stgOp = await installStg(h);
 
       // What STG's install installed, and what PRD misses, as SSM reports them (matched by KBId).
       const installedOnStg = new Set<string>();
       for (const list of (await patchesOf(h, 'STG', ['Installed', 'InstalledOther'])).values())
         for (const p of list)
-          if (p.installedTime && p.installedTime.getTime() >= stgOp!.createdAt.getTime() - 1000)
+          if (p.installedTime && p.installedTime.getTime() >= stgOp.createdAt.getTime() - 1000)
             installedOnStg.add(p.kbId);
       const prdMissingBefore = new Map<string, Set<string>>();
       for (const [id, list] of await patchesOf(h, 'PRD', ['Missing']))
@@ -131,7 +138,7 @@ describe('/patch promote STG PRD', () => {
       const card = await requestCard(h, 'promote STG PRD', /Install .*PRD.*waiting for approval/);
       const text = readable(card);
       expect(text).toContain(`Promoted from *STG*`);
-      expect(text).toContain(stgOp!.id);
+      expect(text).toContain(stgOp.id);
       expect(text).not.toContain(PRD_ONLY);
       for (const kb of expected) expect(text).toContain(kb);
 
@@ -168,7 +175,12 @@ describe('/patch promote STG PRD', () => {
       }
       expect(left).toBeGreaterThan(0);
 
-      // Promoting again finds nothing PRD still misses: a plain answer, no card.
+      // Promoting again finds nothing PRD still misses: a plain answer, no card (once PRD's change has ended).
+      await h.slack.driver.waitFor(
+        async () => ((await h.bot.store.operations.get(prdOp!.id))?.finishedAt ? true : undefined),
+        10000,
+        "PRD's install recorded as ended",
+      );
       const cardsBefore = cards(h, channels.prd, /Install/).length;
       expect(await ask(h, 'promote STG PRD')).toMatch(/Nothing to promote: none of the \d+ patches/);
       expect(cards(h, channels.prd, /Install/)).toHaveLength(cardsBefore);
@@ -181,9 +193,7 @@ describe('/patch promote STG PRD', () => {
     const h = await startHarness({ config: promoteConfig() });
     try {
       h.sim.createBucket(BUCKET);
-      await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.stg, text: 'install STG' });
-      const stgCard = await h.slack.driver.waitForMessage(channels.stg, (m) => /Install .*STG/.test(m.text), 10000);
-      await h.slack.driver.waitForUpdate(channels.stg, stgCard.ts, (m) => OPERATION_ENDED.test(m.text), 30000);
+      await installStg(h);
 
       const card = await requestCard(h, 'promote STG PRD', /Install .*PRD.*waiting for approval/);
       h.sim.configure({ deny: [{ action: 's3:PutObject' }] });
@@ -209,6 +219,45 @@ describe('/patch promote STG PRD', () => {
       await h.close();
     }
   }, 90_000);
+
+  it('lost answers: a PutObject is written again to the same object, a SendCommand is looked up, not repeated', async () => {
+    const h = await startHarness({ config: promoteConfig(), aws: { sendTimeoutMs: 2_000 } });
+    try {
+      h.sim.createBucket(BUCKET);
+      await installStg(h);
+      const card = await requestCard(h, 'promote STG PRD', /Install .*PRD.*waiting for approval/);
+      h.sim.configure({
+        faults: [
+          { action: 's3:PutObject', kind: 'lose-answer', times: 1 },
+          { action: 'ssm:SendCommand', kind: 'lose-answer', times: 1 },
+        ],
+      });
+      const writesBefore = h.sim.stats().calls.PutObject ?? 0;
+      const sentBefore = h.sim.changes('SendCommand').length;
+      await approve(h, card.ts, users.bob);
+      const done = await h.slack.driver.waitForUpdate(
+        channels.prd,
+        card.ts,
+        (m) => OPERATION_ENDED.test(m.text),
+        60000,
+      );
+      expect(done.text).toMatch(/succeeded|finished with problems/);
+      // The lost write was carried out and written again by the SDK's retry: one object, two calls.
+      expect((h.sim.stats().calls.PutObject ?? 0) - writesBefore).toBe(2);
+      expect(h.sim.changes('SendCommand').length - sentBefore).toBe(1);
+      const [op] = await h.bot.store.operations.listRecent({ group: 'PRD', kind: 'install', limit: 1 });
+      expect(op?.commands).toHaveLength(1);
+      const key = `promote/lists/${op!.id}.yaml`;
+      const object = h.sim.getObject(BUCKET, key);
+      expect(object?.body.toString('utf8')).toMatch(/^patches:\n {2}- id: '/);
+      const received = h.sim.overrideList(op!.commands[0]!.commandId);
+      expect(received?.url).toBe(`s3://${BUCKET}/${key}`);
+      const pinned = (op!.plan as { pinned: { patches: { entry: { id: string; title?: string } }[] } }).pinned;
+      expect(received?.patches).toEqual(pinned.patches.map((p) => p.entry));
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
 
   it('bad requests: no setting, the same group twice, an unknown group, a missing target', async () => {
     const h = await startHarness();
