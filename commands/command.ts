@@ -25,6 +25,13 @@ export interface CommandServices {
     /** `in <window>` or `at <time>`; absent: the group's install.runIn, else at once. */
     schedule?: ScheduleRequest;
   }): Promise<Operation>;
+  /** Records an install on `target` pinned to what `source`'s last successful install installed and `target` misses. */
+  requestPromote(input: {
+    source: PatchGroup;
+    target: PatchGroup;
+    requestedBy: string;
+    channel: string;
+  }): Promise<Operation>;
   /** Records a reboot of the instances waiting for one (or all running ones). */
   requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;
   /** The channel a typed name (`#patching`, `patching`) or id names; undefined when Slack has no live channel of that name. */
@@ -70,6 +77,8 @@ export interface CommandModule {
   visibility: Visibility;
   /** Whether the caller must be an operator (of the named group, or of any group when none is named). */
   operatorsOnly: boolean;
+  /** Which word names the group whose operators may run it (default 0; promote's target is word 1). */
+  groupArg?: number;
   /** Parses the words after the subcommand; throws InputError or NotFoundError with a helpful message. */
   run(ctx: CommandContext, args: string[]): Promise<Reply>;
 }

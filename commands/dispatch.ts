@@ -63,8 +63,10 @@ function operatorsFor(ctx: CommandContext, args: string[]): string[] {
   return [...new Set(groups.flatMap((g) => g.operators))];
 }
 
-async function authorize(ctx: CommandContext, command: CommandModule, args: string[]): Promise<void> {
+async function authorize(ctx: CommandContext, command: CommandModule, words: string[]): Promise<void> {
   if (!command.operatorsOnly) return;
+  // The group whose operators decide is the one the command changes (promote STG PRD changes PRD).
+  const args = words.slice(command.groupArg ?? 0);
   const group = args[0] === undefined ? undefined : findGroup(ctx.config, args[0]);
   if (await ctx.authorizer.isAnyOf(ctx.userId, operatorsFor(ctx, args))) return;
   const where = group ? `on ${group.name}` : 'on any group';

@@ -5,6 +5,7 @@ import { groupsCommand } from './groups';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
 import { installCommand } from './install';
+import { promoteCommand } from './promote';
 import { rebootCommand } from './reboot';
 import { scanCommand } from './scan';
 import { statusCommand } from './status';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandModule[] = [
   windowsCommand,
   scanCommand,
   installCommand,
+  promoteCommand,
   rebootCommand,
   cancelCommand,
   historyCommand,

@@ -2,7 +2,7 @@
  * The whole bot, wired: store → AWS gateways → patching services → Slack app → operation tracker.
  * main.ts, the demo and the end-to-end tests all start it through here, so they run one code path.
  */
-import { createFleet, type ClientOptions } from './aws';
+import { createFleet, S3ObjectWriter, type ClientOptions } from './aws';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_SQLITE_PATH, type PatchbotConfig, type SlackEnv } from './config';
 import type { Logger } from './logger';
@@ -100,6 +100,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     clock,
     logger,
     mayActNow: () => isLeader(),
+    objects: new S3ObjectWriter(fleet.pool, logger),
   });
   let tracker: OperationTracker | undefined;
   const services: CommandServices = {
@@ -112,6 +113,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     startScan: (input) => tracked(changing(() => service.startScan(input))),
     requestInstall: (input) => tracked(changing(() => service.requestInstall(input))),
     requestReboot: (input) => tracked(changing(() => service.requestReboot(input))),
+    requestPromote: (input) => tracked(changing(() => service.requestPromote(input))),
     cancel: (input) => tracked(service.cancel(input, slack.authorizer)),
     postDigest: (channel) => jobs.postDigest(channel),
     findChannel: async (ref) => (resolved ? resolved.directory.find(ref) : { id: ref }),

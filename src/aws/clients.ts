@@ -1,4 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -26,6 +27,8 @@ export interface RegionClients {
   ssm: SSMClient;
   ec2: EC2Client;
   sts: STSClient;
+  /** Writes promote's InstallOverrideList objects (PutObject is idempotent per key and body, so it retries). */
+  s3: S3Client;
   /**
    * For calls that are not idempotent (SendCommand, RebootInstances): one attempt, no automatic
    * retry (a retry after a lost answer would run the change twice), and an explicit request timeout,
@@ -119,6 +122,13 @@ export class AwsClientPool {
       ssm: new SSMClient(config),
       ec2: new EC2Client(config),
       sts: new STSClient(config),
+      // Path-style only against an endpoint override (the simulator serves buckets under its one host);
+      // AWS itself gets the SDK's default addressing, and a bucket in another region is followed there.
+      s3: new S3Client({
+        ...config,
+        followRegionRedirects: true,
+        ...(this.options.endpoint ? { forcePathStyle: true } : {}),
+      }),
       once: { ssm: new SSMClient(onceConfig), ec2: new EC2Client(onceConfig), sendTimeoutMs },
     };
     this.clients.set(key, created);
@@ -131,6 +141,7 @@ export class AwsClientPool {
       c.ssm.destroy();
       c.ec2.destroy();
       c.sts.destroy();
+      c.s3.destroy();
       c.once.ssm.destroy();
       c.once.ec2.destroy();
     }

@@ -39,7 +39,11 @@ export function sendPatchCommand(g: GatewayCalls, spec: PatchCommandSpec): Promi
     const out = await g.clients.once.ssm.send(
       new SendCommandCommand({
         DocumentName: PATCH_DOCUMENT,
-        Parameters: { Operation: [spec.operation], RebootOption: [spec.rebootOption] },
+        Parameters: {
+          Operation: [spec.operation],
+          RebootOption: [spec.rebootOption],
+          ...(spec.installOverrideList ? { InstallOverrideList: [spec.installOverrideList] } : {}),
+        },
         ...(spec.instanceIds
           ? { InstanceIds: spec.instanceIds }
           : spec.tagTarget

@@ -21,6 +21,7 @@ const NOT_FOUND = new Set([
   'InvalidInstanceID.NotFound',
   'InvalidInstanceID.Malformed',
   'InvalidDocument',
+  'NoSuchBucket',
 ]);
 const CREDENTIALS = new Set([
   'CredentialsProviderError',

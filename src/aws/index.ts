@@ -4,6 +4,7 @@ import { FleetGateway } from './gateway';
 import type { AwsScope } from '../patching/fleet-types';
 
 export { AwsClientPool, type ClientOptions } from './clients';
+export { S3ObjectWriter } from './s3-writer';
 export { FleetGateway, LIMITS, PATCH_DOCUMENT, patchCommandComment } from './gateway';
 export * from '../patching/fleet-types';
 

@@ -36,6 +36,14 @@ export const ApprovalSchema = strictObject({
   requireReason: a.requireReason,
 }));
 
+/** An S3 bucket name as S3 accepts it: 3 to 63 lowercase letters, digits, dots and hyphens. */
+const S3BucketSchema = z
+  .string(expected('an S3 bucket name'))
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    expected('an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, e.g. "patchbot-output"'),
+  );
+
 /**
  * Where SSM writes each invocation's full output (SendCommand's OutputS3BucketName and
  * OutputS3KeyPrefix): SSM itself keeps only the first 24,000 characters of output and 8,000 of
@@ -44,17 +52,25 @@ export const ApprovalSchema = strictObject({
  * dots and hyphens); the prefix is at most 500 characters, as SendCommand allows.
  */
 export const OutputS3Schema = strictObject({
-  bucket: z
-    .string(expected('an S3 bucket name'))
-    .regex(
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      expected('an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, e.g. "patchbot-output"'),
-    ),
+  bucket: S3BucketSchema,
   prefix: z
     .string(expected('a key prefix, e.g. "patchbot/prd"'))
     .max(500, expected('a key prefix of at most 500 characters'))
     .optional()
     .transform((p) => (p ? p.replace(/\/+$/, '') || undefined : undefined)),
+});
+
+/** An S3 bucket and key prefix for promote's InstallOverrideList objects. */
+export const OverrideListSchema = strictObject({
+  bucket: S3BucketSchema,
+  prefix: z
+    .string(expected('an S3 key prefix'))
+    .max(512, expected('an S3 key prefix of at most 512 characters'))
+    .regex(
+      /^[A-Za-z0-9!_.'()/-]*$/,
+      expected("an S3 key prefix of A-Z a-z 0-9 ! _ . ' ( ) / - (no * : it would read as a wildcard in IAM)"),
+    )
+    .default('patchbot/override-lists'),
 });
 
 /** How AWS-RunPatchBaseline installs on a group: reboot, rate and timeout (SendCommand parameters). */
@@ -75,6 +91,11 @@ export const InstallSchema = strictObject({
   timeoutSeconds: intBetween(30, 2_592_000, 'a whole number of seconds from 30 to 2592000 (30 days)').default(7200),
   /** Optional: the S3 bucket and key prefix SSM writes every command's full output to (see OutputS3Schema). */
   outputS3: OutputS3Schema.optional(),
+  /**
+   * Where `/patch promote` writes the pinned patch list (AWS-RunPatchBaseline's InstallOverrideList,
+   * `<prefix>/<operation id>.yaml` in the bucket); absent: promote onto this group is refused.
+   */
+  overrideList: OverrideListSchema.optional(),
 });
 
 /** One patch group: the instances tagged with it, its channel, who may operate on it, and its policies. */

@@ -6,7 +6,7 @@ import type { Clock } from '../clock';
 import type { PatchGroup } from '../config/schema';
 import { findGroup } from '../config/lookup';
 import type { Logger } from '../logger';
-import type { Operation, Store } from './ports';
+import type { ObjectWriter, Operation, Store } from './ports';
 import type { PatchGateway } from './group-fleet';
 
 /** The I/O every part of the domain is given. */
@@ -19,6 +19,8 @@ export interface PatchingDeps {
   logger: Logger;
   /** Whether this process may send now (it holds the work lease); when false, approved operations wait for the leader. Default: always. */
   mayActNow?: () => boolean;
+  /** Writes promote's InstallOverrideList objects to S3; without it a promoted install fails unsent. */
+  objects?: ObjectWriter;
 }
 
 /** The configured group of an operation, if it still exists. */

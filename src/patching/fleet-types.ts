@@ -228,6 +228,8 @@ export interface PatchCommandSpec {
   /** The bot's operation id; SSM keeps it in the command's Comment (at most 100 chars). */
   operationId: string;
   timeoutSeconds: number;
+  /** An Install pinned to a list (promote): the s3:// URL of its InstallOverrideList YAML. */
+  installOverrideList?: string;
   /** Where SSM writes the full output (OutputS3BucketName / OutputS3KeyPrefix); absent: SSM keeps only its truncated copy. */
   outputS3?: { bucket: string; prefix: string | undefined };
 }

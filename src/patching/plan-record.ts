@@ -4,6 +4,7 @@ import type { Operation } from './ports';
 import { OtherSpellingSchema, PlanBaselineSchema, PlannedPatchSchema, PromotionEvidenceSchema } from './plan-parts';
 import { InstanceLineSchema, optionalDate, ReasonedLineSchema, ScopeFailureSchema } from './record-schemas';
 import { ScheduleSchema } from './schedule';
+import { PinnedListSchema } from './promote-record';
 
 /** What an install or reboot will change, shown on the card before anything runs. */
 export const ChangePlanSchema = z.object({
@@ -31,6 +32,8 @@ export const ChangePlanSchema = z.object({
   schedule: ScheduleSchema.optional(),
   /** Retry failed: the operation whose failed instances this change is for (its targets are exactly those). */
   retryOf: z.string().optional(),
+  /** A promote: exactly the patches the source's last successful install installed, pinned with InstallOverrideList. */
+  pinned: PinnedListSchema.optional(),
 });
 
 /**

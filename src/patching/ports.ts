@@ -94,3 +94,21 @@ export type PatchGateway = Omit<
   FleetPort,
   'whoAmI' | 'getPatchGroupState' | 'listWindowExecutionTasks' | 'listWindowTaskInvocations'
 >;
+
+// The S3 side of a promote: the pinned list written right before the send (src/aws/s3-writer.ts).
+/** Where an object goes, and with which scope's credentials and region it is written. */
+export interface ObjectPut {
+  /** The scope and region whose credentials write it (the group's first sending gateway). */
+  scope: string;
+  region: string;
+  bucket: string;
+  key: string;
+  body: string;
+  contentType: string;
+}
+
+/** Writes objects; a failure is an AwsError naming the bucket's problem (denied, no such bucket). */
+export interface ObjectWriter {
+  /** Writes (or rewrites) one object; the same key and body written twice leave the same object. */
+  putObject(put: ObjectPut): Promise<void>;
+}

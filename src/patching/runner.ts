@@ -20,6 +20,8 @@ import { failUnsent } from './not-sent';
 import { scheduleGate } from './missed';
 import { lookUpSends, NOTHING_YET, type Prior } from './resume-lookup';
 import { OPERATION_TAG_KEY } from './send-set';
+import { readPlan } from './plan-record';
+import { pinnedListUrl, writePinnedList } from './pinned-write';
 import type { ScopeFailure } from './record-schemas';
 
 export type { PatchingDeps } from './deps';
@@ -142,6 +144,17 @@ export class OperationRunner {
     // An install goes only where its send set has instances; a scan goes to the whole group.
     const gateways = (targets ?? gatewaysForGroup(group, this.deps.gateways)).filter((gw) => !sendSet || setFor(gw));
     const p = params.data;
+    // A promote's list is in S3 before any instance is tagged or any command goes out; no list, no send.
+    let installOverrideList: string | undefined;
+    const pinned = op.kind === 'install' ? readPlan(op)?.pinned : undefined;
+    if (pinned && already.length > 0) {
+      // Commands already out used this object, written before them: the rest get the same URL.
+      installOverrideList = pinnedListUrl(op, pinned);
+    } else if (pinned && gateways[0]) {
+      const written = await writePinnedList(this.deps.objects, op, pinned, gateways[0]);
+      if ('failed' in written) return this.fail(op, written.failed.code, written.failed.message, failures);
+      installOverrideList = written.url;
+    }
     try {
       await ensureSnapshot(this.deps.store, this.deps.gateways, group, this.log);
     } catch (err) {
@@ -165,6 +178,7 @@ export class OperationRunner {
           operationId: op.id,
           timeoutSeconds: p.timeoutSeconds,
           ...(group.install.outputS3 ? { outputS3: group.install.outputS3 } : {}),
+          ...(installOverrideList ? { installOverrideList } : {}),
         });
       },
       { logger: this.log, what: `sending ${op.id}` },

@@ -32,6 +32,7 @@ import { markRetried, refuseRetriedAgain, withRetry, type RetryOf } from './retr
 import { listWindows } from './windows';
 import type { ScheduleRequest } from './schedule';
 import { resolveSchedule } from './schedule-resolve';
+import { buildPromotePlan } from './promote';
 
 export { operationVerdict, toHistoryEntry } from './history';
 
@@ -50,6 +51,14 @@ export interface RequestInstallInput extends StartScanInput {
   /** `in <window>` or `at <time>`; absent: the group's install.runIn, else sent once approved. */
   schedule?: ScheduleRequest | undefined;
   retry?: RetryOf;
+}
+
+/** Who asks for a promote: the group whose last successful install is copied, onto `group`. */
+export interface RequestPromoteInput {
+  source: PatchGroup;
+  target: PatchGroup;
+  requestedBy: string;
+  channel: string;
 }
 
 /** Who asks for a reboot; `all` reboots every running instance, not only those waiting for a reboot. */
@@ -122,6 +131,30 @@ export class PatchService {
     });
   }
 
+  /**
+   * `/patch promote <source> <target>`: an install on the target pinned to exactly the patches the
+   * source's last successful install installed and the target misses (see promote.ts), recorded and
+   * approved as any install on the target; refused (InputError) with no card when there is nothing to pin.
+   */
+  async requestPromote(input: RequestPromoteInput): Promise<Operation> {
+    const { target } = input;
+    await refuseWhileHeld(this.deps.store, target.name, this.deps.clock);
+    const plan = await buildPromotePlan(this.deps, input.source, target);
+    if (plan.targets.length === 0) unreadScopes('install', plan);
+    if (plan.targets.length === 0) {
+      throw new InputError(`promote ${target.name}: no reachable instance`, {
+        userMessage: `Nothing to install on: ${target.name} has no running instance whose SSM agent is online.${excludedNote(plan)}`,
+      });
+    }
+    return this.record({ group: target, requestedBy: input.requestedBy, channel: input.channel }, 'install', plan, {
+      operation: 'Install',
+      rebootOption: plan.rebootOption,
+      maxConcurrency: target.install.maxConcurrency,
+      maxErrors: target.install.maxErrors,
+      timeoutSeconds: target.install.timeoutSeconds,
+    });
+  }
+
   /** `/patch reboot <group> [all]`: as requestInstall, for the instances waiting for a reboot (or all running ones). */
   async requestReboot(input: RequestRebootInput): Promise<Operation> {
     const { group } = input;
@@ -188,6 +221,9 @@ export class PatchService {
           targets: plan.targets.length,
           patches: plan.patches.length,
           rebootOption: plan.rebootOption,
+          ...(plan.pinned
+            ? { promotedFrom: { group: plan.pinned.fromGroup, operationId: plan.pinned.operationId } }
+            : {}),
           ...(plan.schedule
             ? {
                 schedule: {

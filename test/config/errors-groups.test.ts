@@ -61,7 +61,15 @@ describe('wrong documents name the path, what was expected and what was found', 
 
   it('a misspelt key, with a suggestion', () => {
     expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    install:\n      maxconcurrency: 5`)).toEqual([
-      'groups.PRD.install.maxconcurrency: unknown key (did you mean "maxConcurrency"? expected one of: runIn, rebootOption, maxConcurrency, maxErrors, timeoutSeconds, outputS3)',
+      'groups.PRD.install.maxconcurrency: unknown key (did you mean "maxConcurrency"? expected one of: runIn, rebootOption, maxConcurrency, maxErrors, timeoutSeconds, outputS3, overrideList)',
+    ]);
+  });
+
+  it('install.overrideList: a bucket name S3 would refuse', () => {
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    install:\n      overrideList: {bucket: My_Bucket}`)).toEqual([
+      expect.stringMatching(
+        /^groups\.PRD\.install\.overrideList\.bucket: expected an S3 bucket name \(3 to 63 of a-z 0-9 \. -\), got "My_Bucket"/,
+      ),
     ]);
   });
 

@@ -51,6 +51,7 @@ describe('patchbot.example.yml', () => {
         maxConcurrency: '10%',
         maxErrors: '0',
         timeoutSeconds: 7200,
+        overrideList: { bucket: 'example-patchbot-lists', prefix: 'patchbot/override-lists' },
       },
       scanMaxAgeMs: 6 * 3_600_000,
       promoteFrom: 'STG',

@@ -34,7 +34,7 @@ export function readSources(dir: string, skip: readonly string[] = []): SourceFi
 // AWS: IAM actions
 
 /** The SDK client packages patchbot calls, by IAM service prefix. */
-const CLIENT_PACKAGE = /^@aws-sdk\/client-(ssm|ec2|sts)$/;
+const CLIENT_PACKAGE = /^@aws-sdk\/client-(ssm|ec2|sts|s3)$/;
 
 /**
  * Actions that IAM cannot deny and that therefore appear in no policy: STS answers
@@ -53,7 +53,7 @@ function actionOf(service: string, name: string): string | undefined {
 
 /**
  * The IAM actions the source can perform: every `XxxCommand` and `paginateXxx` imported from
- * @aws-sdk/client-ssm|ec2|sts (named imports, or `ns.XxxCommand` through a namespace import) as
+ * @aws-sdk/client-ssm|ec2|sts|s3 (named imports, or `ns.XxxCommand` through a namespace import) as
  * `service:Xxx`, plus `sts:AssumeRole` where credentials come from `fromTemporaryCredentials`.
  * Sorted and unique.
  */

@@ -53,7 +53,8 @@ describe('deriveAwsActions', () => {
       expect.arrayContaining(['ssm:SendCommand', 'ssm:DescribeInstancePatchStates', 'ec2:RebootInstances']),
     );
     expect(derived).toContain('sts:AssumeRole');
-    expect(derived.every((a) => /^(ssm|ec2|sts):[A-Z]\w+$/.test(a))).toBe(true);
+    expect(derived).toContain('s3:PutObject');
+    expect(derived.every((a) => /^(ssm|ec2|sts|s3):[A-Z]\w+$/.test(a))).toBe(true);
   });
 
   it('reports a newly used command as missing from the policy', () => {
@@ -134,12 +135,33 @@ describe('deploy/iam policies', () => {
     expect(tagKeys.sort()).toEqual(accepted.sort());
   });
 
+  it('let the bot write objects only under the override lists prefix patchbot.example.yml names', () => {
+    const put = permissions.Statement.filter((s) => asList(s.Action).includes('s3:PutObject'));
+    expect(put).toHaveLength(1);
+    expect(asList(put[0]?.Action)).toEqual(['s3:PutObject']);
+    const example = parseConfigText(
+      readFileSync(join(ROOT, 'patchbot.example.yml'), 'utf8'),
+      'patchbot.example.yml',
+      {},
+    );
+    const prefixes = example.groups.flatMap((g) => (g.install.overrideList ? [g.install.overrideList.prefix] : []));
+    expect(prefixes.length).toBeGreaterThan(0);
+    for (const prefix of prefixes) {
+      expect(
+        asList(put[0]?.Resource).some((r) => arnMatches(r, `arn:aws:s3:::<override-list-bucket>/${prefix}/op-1.yaml`)),
+      ).toBe(true);
+    }
+    // Objects only, under one prefix: never a whole bucket or every bucket.
+    for (const r of asList(put[0]?.Resource)) expect(r).toMatch(/^arn:aws:s3:::[^/*]+\/[^*]+\/\*$/);
+  });
+
   it('put mutating actions only in resource-scoped statements', () => {
     const onStar = permissions.Statement.filter((s) => asList(s.Resource).includes('*')).flatMap((s) =>
       asList(s.Action),
     );
     expect(onStar).not.toContain('ssm:SendCommand');
     expect(onStar).not.toContain('ec2:RebootInstances');
+    expect(onStar).not.toContain('s3:PutObject');
   });
 });
 

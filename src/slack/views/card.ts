@@ -75,7 +75,7 @@ export function pendingCardView(
       header(`⏳ ${title(plan)} — waiting for approval`),
       section(`*${changeSummary(plan)}*\n${requested(r, now)}`),
       scheduleSection(plan, now, 'Once approved, runs'),
-      planSections(plan, now),
+      planSections(plan, now, r.operationId),
       r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
       r.approval ? section(approvalsText(r.approval, r.requestedBy, handles)) : undefined,
       buttons(r, plan, now),
@@ -174,7 +174,7 @@ export function scheduledCardView(r: OperationReport, plan: ChangePlan, now: Dat
       header(`🕓 ${title(plan)} — approved, waiting for its ${schedule?.window ? 'window' : 'time'}`),
       section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${approvedBy ? `\n${approvedBy}` : ''}`),
       scheduleSection(plan, now, 'Approved · runs'),
-      planSections(plan, now),
+      planSections(plan, now, r.operationId),
       r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
       footer(
         `Operation ${code(r.operationId)}`,

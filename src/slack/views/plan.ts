@@ -25,6 +25,7 @@ import {
   type Part,
 } from './blocks';
 import { cveIdsCapped, plannedPatchLine, worstFirst } from './patches';
+import { pinnedSection } from './pinned';
 import { countByScope, scopeSpread, scopeSummary } from './scope-summary';
 import type { SlackMessage } from './message';
 
@@ -130,7 +131,7 @@ const patchLines = (plan: ChangePlan, full = false) =>
 const capped = (lines: string[], o: ListOptions) => listWithMore(lines, o).hidden > 0;
 
 /** The plan's sections for the pending card. */
-export function planSections(plan: ChangePlan, now: Date): Part[] {
+export function planSections(plan: ChangePlan, now: Date, operationId?: string): Part[] {
   const noun = plan.kind === 'reboot' ? 'Instances to reboot' : 'Targets';
   const patches = patchLines(plan);
   const noPatches =
@@ -152,6 +153,7 @@ export function planSections(plan: ChangePlan, now: Date): Part[] {
           moreInThread,
         ) ?? section(noPatches))
       : undefined,
+    plan.pinned ? pinnedSection(plan.pinned, operationId) : undefined,
     section(scanWarning(plan, now)),
     fieldSections([
       ['Latest scan', scanLine(plan, now)],
