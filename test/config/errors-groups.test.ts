@@ -68,7 +68,7 @@ describe('wrong documents name the path, what was expected and what was found', 
   it('install.overrideList: a bucket name S3 would refuse', () => {
     expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    install:\n      overrideList: {bucket: My_Bucket}`)).toEqual([
       expect.stringMatching(
-        /^groups\.PRD\.install\.overrideList\.bucket: expected an S3 bucket name \(3 to 63 of a-z 0-9 \. -\), got "My_Bucket"/,
+        /^groups\.PRD\.install\.overrideList\.bucket: expected an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, e\.g\. "patchbot-output", got "My_Bucket"/,
       ),
     ]);
   });
