@@ -52,7 +52,14 @@ function sentTo(op: Operation): { scope: string; region: string; instanceIds: st
   return [...byWhere.values()];
 }
 
-/** From the first send to the end: the span an installed patch's InstalledTime must fall in. */
+/**
+ * How far an instance's clock may differ from patchbot's: InstalledTime is the instance's own time,
+ * the run's span is patchbot's, and a patch installed in the run's first seconds on an instance whose
+ * clock runs slow must still count.
+ */
+export const INSTANCE_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** From the first send to the end: the run whose installs count (widened by INSTANCE_CLOCK_SKEW_MS when matching). */
 function runOf(op: Operation): { from: Date; to: Date } {
   const result = readResult(op);
   const starts = (result.attempts ?? []).map((a) => Date.parse(a.at)).filter((t) => !Number.isNaN(t));
@@ -82,7 +89,12 @@ export async function installedBy(
       const seen = new Set<string>();
       for (const p of list) {
         const at = p.installedTime?.getTime();
-        if (at === undefined || at < from.getTime() || at > to.getTime()) continue;
+        if (
+          at === undefined ||
+          at < from.getTime() - INSTANCE_CLOCK_SKEW_MS ||
+          at > to.getTime() + INSTANCE_CLOCK_SKEW_MS
+        )
+          continue;
         const key = promotionKey(p);
         if (seen.has(key)) continue;
         seen.add(key);

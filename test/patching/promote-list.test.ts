@@ -3,7 +3,9 @@ import { AwsError } from '../../src/errors';
 import { overrideEntry, overrideListKey, overrideListUrl, overrideListYaml } from '../../src/patching/override-list';
 import { writePinnedList } from '../../src/patching/pinned-write';
 import type { ObjectPut } from '../../src/patching/ports';
-import { promotionKey } from '../../src/patching/promote';
+import type { PatchingDeps } from '../../src/patching/deps';
+import { INSTANCE_CLOCK_SKEW_MS, installedBy, promotionKey } from '../../src/patching/promote';
+import type { Operation } from '../../src/store';
 import type { PinnedList } from '../../src/patching/promote-record';
 
 describe('promotionKey', () => {
@@ -89,5 +91,44 @@ describe('writePinnedList', () => {
           'The pinned patch list could not be written to s3://lists/p/op-9.yaml (bucket lists), so nothing was sent. AWS denied s3:PutObject in scope default (us-east-1).',
       },
     });
+  });
+});
+
+describe('installedBy', () => {
+  const sentAt = new Date('2026-03-01T02:00:00Z');
+  const finishedAt = new Date('2026-03-01T02:30:00Z');
+  const op = {
+    id: 'op-src001',
+    createdAt: new Date('2026-03-01T01:55:00Z'),
+    updatedAt: finishedAt,
+    finishedAt,
+    result: {
+      sentAt: sentAt.toISOString(),
+      sendSet: [{ scope: 'default', region: 'us-east-1', instanceIds: ['i-1'] }],
+    },
+  } as unknown as Operation;
+  const at = (minutes: number) => new Date(sentAt.getTime() + minutes * 60_000);
+  const gateway = (installedAt: Date[]) =>
+    ({
+      scope: 'default',
+      region: 'us-east-1',
+      listInstancePatches: async () =>
+        new Map([
+          [
+            'i-1',
+            installedAt.map((installedTime, n) => ({
+              kbId: `pkg${n}.x86_64`,
+              title: `pkg${n}.x86_64:0:1-1`,
+              installedTime,
+            })),
+          ],
+        ]),
+    }) as unknown as PatchingDeps['gateways'][number];
+
+  it('counts what the run installed, on instance clocks a few minutes off, and nothing from well before or after', async () => {
+    // An instance clock 3 minutes slow at the start, one 3 minutes fast at the end.
+    expect(INSTANCE_CLOCK_SKEW_MS).toBeGreaterThan(3 * 60_000);
+    const { patches } = await installedBy({ gateways: [gateway([at(10), at(-3), at(33), at(-60), at(120)])] }, op);
+    expect([...patches.values()].map((p) => p.kbId).sort()).toEqual(['pkg0.x86_64', 'pkg1.x86_64', 'pkg2.x86_64']);
   });
 });
