@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse, stringify } from 'yaml';
 import { startBot } from '../src/bot';
 import { parseConfigText } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -15,6 +16,25 @@ import { SANDBOX_ACCESS_KEY_ID } from '@patchbot/sandbox/aws/cli';
 import { DEMO_IDS, startSlackStandIn } from '@patchbot/sandbox/slack';
 
 const SIGNING_SECRET = 'demo-signing-secret';
+/** The simulator's bucket the demo's command output and promote's pinned lists go to. */
+const DEMO_BUCKET = 'patchbot-demo';
+
+/**
+ * The demo's patchbot.yml with S3 turned on for the demo only (the tests share the file and choose
+ * their own): STG's and PRD's full command output in the simulator's bucket, and PRD's pinned lists
+ * there, so `/patch promote STG PRD` and the failure thread's links work in the demo.
+ */
+function demoConfigText(file: string): string {
+  const doc = parse(readFileSync(file, 'utf8')) as { groups: Record<string, { install?: Record<string, unknown> }> };
+  for (const name of ['STG', 'PRD']) {
+    const group = doc.groups[name];
+    if (!group) continue;
+    group.install = { ...group.install, outputS3: { bucket: DEMO_BUCKET, prefix: `output/${name.toLowerCase()}` } };
+  }
+  const prd = doc.groups.PRD;
+  if (prd) prd.install = { ...prd.install, overrideList: { bucket: DEMO_BUCKET, prefix: 'override-lists/prd' } };
+  return stringify(doc);
+}
 const BOT_TOKEN = 'xoxb-demo';
 
 async function main(): Promise<void> {
@@ -31,6 +51,7 @@ async function main(): Promise<void> {
   const sim = await startFleetSimulator({
     port: Number(values['aws-port']),
     timing: { pendingMs: 1500, runMs: 4000 },
+    buckets: [{ name: DEMO_BUCKET }],
     ...(values.instances ? { instances: Number(values.instances) } : {}),
     logger: logger.child({ subsystem: 'simulator' }),
   });
@@ -41,7 +62,7 @@ async function main(): Promise<void> {
     logger: logger.child({ subsystem: 'slack-standin' }),
   });
   const file = join(__dirname, 'demo.patchbot.yml');
-  const config = parseConfigText(readFileSync(file, 'utf8'), file, {});
+  const config = parseConfigText(demoConfigText(file), file, {});
   const bot = await startBot({
     config,
     slack: {
@@ -69,6 +90,7 @@ async function main(): Promise<void> {
       `  AWS simulator:    ${sim.url}  (${sim.summary().reduce((n, p) => n + p.instances, 0)} instances; admin under /_sandbox/)`,
       '',
       'Try:  /patch help   /patch status PRD   /patch scan PRD   /patch baseline STG   /patch windows   /patch history',
+      '      /patch install STG, then /patch promote STG PRD   /patch install PRD in patch-prd',
       `Switch users in the page: alice and bob operate; mallory (${DEMO_IDS.users.mallory}) is refused.`,
       `Run the nightly window now:  curl -X POST ${sim.url}/_sandbox/windows/patch-window-am2/execute`,
       '',
