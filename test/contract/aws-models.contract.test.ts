@@ -1,14 +1,19 @@
 /**
  * The AWS contract: the real bot and gateway, through a scenario that makes every call the gateway
  * can make (status, baselines, windows, scan, install with approval, cancel, reboot, the window and
- * compliance polls, the preflight, tags, AssumeRole into a second account), with every request the
+ * compliance polls, the preflight, tags, AssumeRole into a second account, promote's pinned list
+ * written to S3), with every request the
  * SDK sent and every answer the simulator wrote validated against AWS's published service models
  * (botocore's JSON, from Debian's python3-botocore). It also provokes the simulator's error answers
- * (denials, throttling, server errors, unknown ids) and checks they are AWS-shaped.
+ * (denials, throttling, server errors, unknown ids, a denied and a bucketless S3 write) and checks
+ * they are AWS-shaped.
  */
 import { readSources, deriveAwsActions } from '../deploy/derive';
 import { runPreflight } from '../../src/preflight';
 import { silentLogger } from '../../src/logger';
+import { S3ObjectWriter } from '../../src/aws';
+import { writePinnedList } from '../../src/patching/pinned-write';
+import type { PinnedList } from '../../src/patching/promote-record';
 import type { Exchange } from '@patchbot/sandbox/aws';
 import { ensureBotocoreModels } from '../support/botocore';
 import { GROUPS, eventually, sandboxFleet } from '../support/aws';
@@ -16,7 +21,7 @@ import { DEMO_IDS, OPERATION_ENDED, demoConfig, startHarness, type Harness } fro
 import {
   ContractReport,
   describeDiscrepancy,
-  loadModel,
+  loadModels,
   type Discrepancy,
   type ServiceId,
   type ServiceModel,
@@ -51,7 +56,7 @@ describe('every AWS call patchbot makes, against the published service models', 
 
   beforeAll(async () => {
     const dataDir = ensureBotocoreModels((line) => process.stdout.write(`${line}\n`));
-    models = { ssm: loadModel(dataDir, 'ssm'), ec2: loadModel(dataDir, 'ec2'), sts: loadModel(dataDir, 'sts') };
+    models = loadModels(dataDir);
     h = await startHarness({
       sim: {
         fleets: [
@@ -206,6 +211,52 @@ describe('every AWS call patchbot makes, against the published service models', 
     } finally {
       errors.close();
     }
+
+    // Promote's S3 write as the runner makes it: the pinned list through writePinnedList and the S3
+    // writer, with the group's scope and region; then a denied write and one into no bucket.
+    h.sim.createBucket('patchbot-lists');
+    const pinned = (bucket: string): PinnedList => ({
+      fromGroup: 'STG',
+      operationId: 'op-stg-1',
+      ranFrom: undefined,
+      ranTo: undefined,
+      instances: 2,
+      patches: [
+        {
+          title: 'kernel.x86_64:0:5.10.1-1.amzn2',
+          kbId: 'kernel.x86_64:0:5.10.1-1.amzn2',
+          installedOn: 2,
+          entry: { id: 'kernel.x86_64', title: 'kernel.x86_64:0:5.10.1-1.amzn2' },
+        },
+      ],
+      overrideList: { bucket, prefix: 'patchbot/promote/' },
+    });
+    const writes = sandboxFleet(h.sim.url, h.config.aws.scopes, 1);
+    try {
+      const objects = new S3ObjectWriter(writes.pool, silentLogger());
+      const where = { scope: writes.gateways[0]!.scope, region: writes.gateways[0]!.region };
+      await expect(writePinnedList(objects, { id: 'op-prd-7' }, pinned('patchbot-lists'), where)).resolves.toEqual({
+        url: 's3://patchbot-lists/patchbot/promote/op-prd-7.yaml',
+      });
+      expect(h.sim.getObject('patchbot-lists', 'patchbot/promote/op-prd-7.yaml')?.body.toString()).toContain(
+        "id: 'kernel.x86_64'",
+      );
+      h.sim.configure({ deny: [{ action: 's3:PutObject' }] });
+      await expect(
+        writePinnedList(objects, { id: 'op-prd-8' }, pinned('patchbot-lists'), where),
+      ).resolves.toHaveProperty('failed');
+      h.sim.configure({ deny: [] });
+      await expect(
+        writePinnedList(objects, { id: 'op-prd-9' }, pinned('patchbot-nowhere'), where),
+      ).resolves.toHaveProperty('failed');
+    } finally {
+      writes.close();
+    }
+    expect(exchanges.filter((x) => x.service === 's3').map((x) => `${x.operation} ${x.status}`)).toEqual([
+      'PutObject 200',
+      'PutObject 403',
+      'PutObject 404',
+    ]);
 
     // Everything seen, validated.
     const report = new ContractReport();

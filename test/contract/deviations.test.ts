@@ -59,6 +59,16 @@ describe('documented deviations and members newer than the model', () => {
     expect(newerThanModel(unknown('AvailableSecurityUpdateCount'))).toBe(true);
     expect(newerThanModel(unknown('AvailableSecurityUpdates'))).toBe(false);
   });
+
+  it('reads an S3 header or query parameter by the SDK’s bindings: a member, or a literal in the operation’s URI', () => {
+    const s3 = (shape: string, member: string) =>
+      d({ service: 's3', operation: 'PutObject', rule: 'unknown member', path: member, unknown: { shape, member } });
+    expect(newerThanModel(s3('PutObjectRequest', 'x-amz-checksum-crc64nvme'))).toBe(true);
+    expect(newerThanModel(s3('PutObjectRequest', 'X-Amz-Checksum-CRC64NVME'))).toBe(true);
+    expect(newerThanModel(s3('PutObjectRequest', 'x-amz-checksum-crc65'))).toBe(false);
+    expect(newerThanModel(s3('PutObject', 'x-id'))).toBe(true);
+    expect(newerThanModel(s3('PutObject', 'x-version'))).toBe(false);
+  });
 });
 
 describe('the XML reader and the models installer', () => {

@@ -6,6 +6,7 @@
  * the SDK's own schema has is newer than the model, not wrong.
  */
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as s3 from '@aws-sdk/client-s3';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
 import type { Discrepancy } from './model';
@@ -93,14 +94,36 @@ export function deviationOf(d: Discrepancy): Deviation | undefined {
   return AWS_DEVIATIONS.find((x) => x.matches(d));
 }
 
-const SDK: Record<string, Record<string, unknown>> = { ssm, ec2, sts };
+const SDK: Record<string, Record<string, unknown>> = { ssm, ec2, sts, s3 };
+
+/** The schema kind of an operation in the SDK's exported schemas (a structure's is 3). */
+const OPERATION_SCHEMA = 9;
+
+/** Whether a member's traits in the SDK's schema bind it to `wire` as a header (any case) or a query parameter. */
+function boundTo(traits: unknown, wire: string): boolean {
+  if (!Array.isArray(traits) || typeof traits[1] !== 'object' || traits[1] === null) return false;
+  const t = traits[1] as { httpHeader?: string; httpQuery?: string };
+  return t.httpHeader?.toLowerCase() === wire.toLowerCase() || t.httpQuery === wire;
+}
 
 /**
  * Whether an unknown member is known to the SDK patchbot runs: its exported schema of the structure
- * (`InstancePatchState$`: [kind, namespace, name, traits, member names, ...]) lists the member.
+ * (`InstancePatchState$`: [kind, namespace, name, traits, member names, member schemas]) lists the
+ * member, or (restXml, where the name as sent is a header or query parameter) binds one to it; for
+ * an operation (`PutObject$`: [9, namespace, name, { http: [method, uri, code] }]) a query parameter
+ * written into its URI.
  */
 export function newerThanModel(d: Discrepancy): boolean {
   if (d.rule !== 'unknown member' || !d.unknown) return false;
   const schema = SDK[d.service]?.[`${d.unknown.shape}$`];
-  return Array.isArray(schema) && Array.isArray(schema[4]) && (schema[4] as unknown[]).includes(d.unknown.member);
+  if (!Array.isArray(schema)) return false;
+  const member = d.unknown.member;
+  if (schema[0] === OPERATION_SCHEMA) {
+    const uri = (schema[3] as { http?: [string, string, number] } | undefined)?.http?.[1] ?? '';
+    return new URLSearchParams(uri.split('?')[1] ?? '').has(member);
+  }
+  const names = schema[4];
+  const traits = schema[5];
+  if (!Array.isArray(names)) return false;
+  return names.includes(member) || (Array.isArray(traits) && traits.some((t) => boundTo(t, member)));
 }

@@ -12,6 +12,8 @@ export interface ShapeRef {
   locationName?: string;
   queryName?: string;
   flattened?: boolean;
+  /** restXml: where the member travels (`uri`, `querystring`, `header`, `headers` for a prefix map); the body when absent. */
+  location?: 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
 }
 
 /** One shape of a model (the parts the contract reads). */
@@ -40,6 +42,10 @@ export interface Shape {
   flattened?: boolean;
   exception?: boolean;
   fault?: boolean;
+  /** restXml: the member that is the whole body (a blob streams as raw bytes). */
+  payload?: string;
+  /** How a timestamp is written where it travels (`rfc822` in a header by default). */
+  timestampFormat?: string;
   error?: { code?: string; httpStatusCode?: number; senderFault?: boolean };
 }
 
@@ -50,12 +56,14 @@ export interface Operation {
   output?: ShapeRef & { resultWrapper?: string };
   errors?: ShapeRef[];
   documentation?: string;
+  /** restXml: the request line, e.g. PUT `/{Bucket}/{Key+}`, and the success status when not 200. */
+  http?: { method: string; requestUri: string; responseCode?: number };
 }
 
 /** A whole service model. */
 export interface ServiceModel {
   metadata: {
-    protocol: 'json' | 'ec2' | 'query' | string;
+    protocol: 'json' | 'ec2' | 'query' | 'rest-xml' | string;
     apiVersion: string;
     targetPrefix?: string;
     xmlNamespace?: string;
@@ -65,16 +73,24 @@ export interface ServiceModel {
 }
 
 /** The services patchbot calls and the model version each speaks. */
-export const MODEL_VERSIONS = { ssm: '2014-11-06', ec2: '2016-11-15', sts: '2011-06-15' } as const;
+export const MODEL_VERSIONS = { ssm: '2014-11-06', ec2: '2016-11-15', sts: '2011-06-15', s3: '2006-03-01' } as const;
 
 /** A service patchbot calls. */
 export type ServiceId = keyof typeof MODEL_VERSIONS;
+
+/** Every service patchbot calls. */
+export const SERVICES = Object.keys(MODEL_VERSIONS) as ServiceId[];
 
 /** Reads `<dataDir>/<service>/<version>/service-2.json`. */
 export function loadModel(dataDir: string, service: ServiceId): ServiceModel {
   return JSON.parse(
     readFileSync(join(dataDir, service, MODEL_VERSIONS[service], 'service-2.json'), 'utf8'),
   ) as ServiceModel;
+}
+
+/** Every service's model, read from `dataDir`. */
+export function loadModels(dataDir: string): Record<ServiceId, ServiceModel> {
+  return Object.fromEntries(SERVICES.map((s) => [s, loadModel(dataDir, s)])) as Record<ServiceId, ServiceModel>;
 }
 
 /** Which way a value travelled: what the gateway sent, what the simulator answered, or its error answer. */

@@ -2,6 +2,7 @@
 import type { ServiceModel, Where } from './model';
 import { parseXml, type XmlElement } from './xml';
 import type { WireContext, WireExchange } from './wire';
+import { S3_ERROR_STATUS } from './s3-errors';
 
 /**
  * Errors every AWS service may answer besides an operation's own (the "Common Errors" page of the
@@ -116,8 +117,10 @@ export function checkError(ctx: WireContext, model: ServiceModel, x: WireExchang
   } else {
     const root = parseXml(x.responseBody);
     const child = (el: XmlElement | undefined, name: string) => el?.children.find((c) => c.name === name);
-    const error = protocol === 'ec2' ? child(child(root, 'Errors'), 'Error') : child(root, 'Error');
-    const expectedRoot = protocol === 'ec2' ? 'Response' : 'ErrorResponse';
+    // S3 (restXml) answers <Error><Code/><Message/>…<RequestId/></Error>, the error itself at the root.
+    const rest = protocol === 'rest-xml';
+    const error = protocol === 'ec2' ? child(child(root, 'Errors'), 'Error') : rest ? root : child(root, 'Error');
+    const expectedRoot = protocol === 'ec2' ? 'Response' : rest ? 'Error' : 'ErrorResponse';
     if (root.name !== expectedRoot)
       ctx.report.add(where, '', 'envelope', `root <${root.name}>, expected <${expectedRoot}>`);
     if (!child(root, protocol === 'ec2' ? 'RequestID' : 'RequestId'))
@@ -135,9 +138,11 @@ export function checkError(ctx: WireContext, model: ServiceModel, x: WireExchang
   const known =
     protocol === 'ec2'
       ? EC2_ERROR_CODES.has(code)
-      : operationErrorCodes(model, x.operation).has(code) ||
-        COMMON_ERRORS.has(code) ||
-        (protocol === 'query' && QUERY_COMMON_ERRORS.has(code));
+      : protocol === 'rest-xml'
+        ? operationErrorCodes(model, x.operation).has(code) || S3_ERROR_STATUS.has(code)
+        : operationErrorCodes(model, x.operation).has(code) ||
+          COMMON_ERRORS.has(code) ||
+          (protocol === 'query' && QUERY_COMMON_ERRORS.has(code));
   if (!known)
     ctx.report.add(where, '', 'error code', `${code} is neither an error of ${x.operation} nor a common error`);
   // GetCallerIdentity: "No permissions are required to perform this operation" (its model documentation).
@@ -151,9 +156,15 @@ export function checkError(ctx: WireContext, model: ServiceModel, x: WireExchang
     );
   }
   const shape = model.shapes[code];
-  const expectedStatus = shape?.error?.httpStatusCode;
+  const expectedStatus =
+    shape?.error?.httpStatusCode ?? (protocol === 'rest-xml' ? S3_ERROR_STATUS.get(code) : undefined);
   if (expectedStatus !== undefined && expectedStatus !== x.status)
-    ctx.report.add(where, '', 'http status', `${code} answered ${x.status}, the model says ${expectedStatus}`);
+    ctx.report.add(
+      where,
+      '',
+      'http status',
+      `${code} answered ${x.status}, ${shape?.error?.httpStatusCode !== undefined ? 'the model' : "S3's error list"} says ${expectedStatus}`,
+    );
   if (shape?.exception && (shape.fault ? x.status < 500 : x.status >= 500)) {
     ctx.report.add(
       where,

@@ -97,7 +97,16 @@ function exchange(x: Partial<WireExchange> & Pick<WireExchange, 'service' | 'ope
   const report = new ContractReport();
   checkExchange(
     { models: { ec2: ec2Model, sts: stsModel, ssm: ssmModel }, report },
-    { requestBody: '', status: 200, headers: XML, responseBody: '', ...x },
+    {
+      method: 'POST',
+      path: '/',
+      requestHeaders: {},
+      requestBody: '',
+      status: 200,
+      headers: XML,
+      responseBody: '',
+      ...x,
+    },
   );
   return report.discrepancies.map((d) => `${d.direction} ${d.path}: ${d.rule}`);
 }

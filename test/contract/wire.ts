@@ -4,7 +4,8 @@
  * them, and validated. awsJson (SSM) is JSON already; ec2Query and awsQuery requests are form
  * parameters whose names come from `queryName`/`locationName` with lists flattened (`Filter.1.Value.2`)
  * or under `member` (`PolicyArns.member.1`); XML answers name elements by `locationName` and list
- * items by the list member's `locationName` (default `member`). Anything that cannot be placed in
+ * items by the list member's `locationName` (default `member`); restXml (S3) binds members to the
+ * path, query and headers (wire-rest.ts). Anything that cannot be placed in
  * the model (an unknown parameter or element, a repeated element, text where a structure belongs) is
  * a discrepancy found while decoding.
  */
@@ -14,24 +15,23 @@ import type { Exchange } from '@patchbot/sandbox/aws';
 import { decodeQueryRequest } from './wire-query';
 import { decodeXmlResponse } from './wire-xml';
 import { checkError } from './wire-errors';
+import { decodeRestRequest, decodeRestResponse } from './wire-rest';
 
 /** What the simulator's observer hands over for one AWS request. */
 export type WireExchange = Exchange;
 
-/** The models by service, and where the findings go. */
+/** The models by service (a service without one is a finding), and where the findings go. */
 export interface WireContext {
-  models: Record<ServiceId, ServiceModel>;
+  models: Partial<Record<ServiceId, ServiceModel>>;
   report: ContractReport;
 }
-
-const isService = (s: string): s is ServiceId => s === 'ssm' || s === 'ec2' || s === 'sts';
 
 /** Decodes and validates one exchange: its request always, its answer (if one was written) as a result or as an error. */
 export function checkExchange(ctx: WireContext, x: WireExchange): void {
   const base = { service: x.service, operation: x.operation };
-  if (!isService(x.service))
+  const model = Object.hasOwn(ctx.models, x.service) ? ctx.models[x.service as ServiceId] : undefined;
+  if (!model)
     return ctx.report.add({ ...base, direction: 'request' }, '', 'service', `no model for service ${x.service}`);
-  const model = ctx.models[x.service];
   const op = model.operations[x.operation];
   if (!op)
     return ctx.report.add(
@@ -47,6 +47,8 @@ export function checkExchange(ctx: WireContext, x: WireExchange): void {
       const body = x.requestBody.trim() === '' ? {} : (JSON.parse(x.requestBody) as unknown);
       if (op.input)
         validateShape({ model, where: request, form: 'json', report: ctx.report }, op.input.shape, body, '');
+    } else if (protocol === 'rest-xml') {
+      decodeRestRequest(ctx, model, x, request);
     } else {
       decodeQueryRequest(ctx, model, x, request);
     }
@@ -61,11 +63,16 @@ export function checkExchange(ctx: WireContext, x: WireExchange): void {
   const expectedType =
     protocol === 'json'
       ? `application/x-amz-json-${(model.metadata as { jsonVersion?: string }).jsonVersion ?? '1.1'}`
-      : 'text/xml';
-  if (!type.startsWith(expectedType))
+      : protocol === 'rest-xml'
+        ? 'application/xml'
+        : 'text/xml';
+  // A restXml success is judged by its members: its body may be none (PutObject) or the object's own bytes.
+  const typed = protocol !== 'rest-xml' || !ok;
+  if (typed && !type.startsWith(expectedType))
     ctx.report.add(answer, '', 'content-type', `${type || '(none)'}, expected ${expectedType}`);
   try {
     if (!ok) checkError(ctx, model, x, answer);
+    else if (protocol === 'rest-xml') decodeRestResponse(ctx, model, x, answer);
     else if (protocol === 'json') {
       const body = x.responseBody.trim() === '' ? {} : (JSON.parse(x.responseBody) as unknown);
       if (op.output)

@@ -16,6 +16,7 @@ export const BOTOCORE_MODELS = [
   'ssm/2014-11-06/service-2.json',
   'ec2/2016-11-15/service-2.json',
   'sts/2011-06-15/service-2.json',
+  's3/2006-03-01/service-2.json',
 ];
 
 /** What to run by hand where the test set-up cannot install the package. */

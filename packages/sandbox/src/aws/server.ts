@@ -51,18 +51,34 @@ function send(res: ServerResponse, response: WireResponse, requestId?: string): 
 /** What the observer is told when the connection is dropped without an answer. */
 const DROPPED: WireResponse = { status: 0, headers: {}, body: '' };
 
+/** The request as the observer sees it: request line, headers (arrays joined) and body text. */
+interface ObservedRequest {
+  method: string;
+  path: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string;
+}
+
+function observedRequest(req: IncomingMessage, body: string): ObservedRequest {
+  const requestHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) requestHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return { method: req.method ?? 'GET', path: req.url ?? '/', requestHeaders, requestBody: body };
+}
+
 /** Hands the exchange to the simulator's observer, if any, and returns the answer unchanged. */
 function observed(
   sim: Simulator,
   service: string,
   operation: string,
-  requestBody: string,
+  request: ObservedRequest,
   answer: WireResponse,
 ): WireResponse {
   sim.options.onExchange?.({
     service,
     operation,
-    requestBody,
+    ...request,
     status: answer.status,
     headers: answer.headers,
     responseBody: typeof answer.body === 'string' ? answer.body : answer.body.toString('utf8'),
@@ -81,6 +97,7 @@ async function handleAws(
   serviceName: ServiceName,
 ): Promise<void> {
   const body = raw.toString('utf8');
+  const seen = observedRequest(req, body);
   const requestId = randomUUID();
   const scope = parseAuthorization(req.headers.authorization);
   const service = SERVICES[serviceName];
@@ -96,11 +113,11 @@ async function handleAws(
         : new SimulatorError('MalformedQueryString', 'The request could not be decoded.');
     sim.stats.record(partition.key, 'Unknown', 'call');
     sim.stats.record(partition.key, 'Unknown', 'rejected', error.code);
-    send(res, observed(sim, serviceName, 'Unknown', body, service.error(error, requestId)), requestId);
+    send(res, observed(sim, serviceName, 'Unknown', seen, service.error(error, requestId)), requestId);
     return;
   }
   const operation = parsed.operation ?? 'Unknown';
-  const reply = (answer: WireResponse) => send(res, observed(sim, serviceName, operation, body, answer), requestId);
+  const reply = (answer: WireResponse) => send(res, observed(sim, serviceName, operation, seen, answer), requestId);
   sim.stats.record(partition.key, operation, 'call');
 
   const knobs = sim.knobs;
@@ -122,7 +139,7 @@ async function handleAws(
   if (network?.kind === 'hang') {
     await sleep(network.ms ?? 30_000);
     sim.stats.record(partition.key, operation, 'errorInjected');
-    observed(sim, serviceName, operation, body, DROPPED);
+    observed(sim, serviceName, operation, seen, DROPPED);
     res.socket?.destroy();
     return;
   }
@@ -138,7 +155,7 @@ async function handleAws(
     if (network?.kind === 'lose-answer') {
       // Carried out, then the connection drops: the client cannot tell whether it happened.
       sim.stats.record(partition.key, operation, 'errorInjected');
-      observed(sim, serviceName, operation, body, DROPPED);
+      observed(sim, serviceName, operation, seen, DROPPED);
       res.socket?.destroy();
       return;
     }

@@ -36,6 +36,12 @@ export interface SimulatorOptions extends KnobChanges {
 export interface Exchange {
   service: string;
   operation: string;
+  /** The request line and headers as received: S3 (restXml) binds members to the path, query and headers. */
+  method: string;
+  /** Path and query string as sent, still percent-encoded. */
+  path: string;
+  /** Header names lower-case; a repeated header's values joined with ", ". */
+  requestHeaders: Record<string, string>;
   requestBody: string;
   /** 0 when the connection was dropped without an answer (a network fault). */
   status: number;
