@@ -24,6 +24,8 @@ export interface CommandServices {
     rebootOption?: 'RebootIfNeeded' | 'NoReboot';
     /** `in <window>` or `at <time>`; absent: the group's install.runIn, else at once. */
     schedule?: ScheduleRequest;
+    /** `if-frozen=wait|cancel`: should a change calendar be closed when it is due; absent: wait. */
+    ifFrozen?: 'wait' | 'cancel';
   }): Promise<Operation>;
   /** Records a reboot of the instances waiting for one (or all running ones). */
   requestReboot(input: { group: PatchGroup; requestedBy: string; channel: string; all: boolean }): Promise<Operation>;

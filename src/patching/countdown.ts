@@ -7,6 +7,7 @@
 import type { Operation } from './ports';
 import { scheduleOf } from './missed';
 import { readResult } from './records';
+import { freezeKey } from './freeze';
 import { buildReport } from './report';
 import type { Schedule } from './schedule';
 import { decorate, publishMessage, type TrackingContext } from './tracking-context';
@@ -50,12 +51,14 @@ export class Countdown {
     private readonly budget: UpdateBudget,
   ) {}
 
-  /** Publishes the waiting card of an approved, scheduled, unsent change when it is new or its countdown moved. */
+  /** Publishes the waiting card of an approved, unsent change (scheduled, or frozen) when it is new, its state changed or its countdown moved. */
   async show(op: Operation): Promise<void> {
     const { clock, states } = this.ctx;
     const t = states.of(op.id);
     const now = clock.now();
-    const sig = `waiting#${countdownKey(scheduleOf(op), now)}`;
+    // A new freeze reading (another calendar closed, a new reopening time, an override vote) is a new state: shown at once.
+    const result = readResult(op);
+    const sig = `waiting|${freezeKey(result.freeze)}|${result.freezeOverride?.votes.length ?? 0}#${countdownKey(scheduleOf(op), now)}`;
     const interval = Math.max(COUNTDOWN_MIN_INTERVAL_MS, this.budget.intervalMs());
     if (op.messageTs && !countdownDue(t, sig, now.getTime(), interval)) return;
     const report = await decorate(this.ctx, op, buildReport(op, [], new Map(), readResult(op).failures));

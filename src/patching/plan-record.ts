@@ -4,6 +4,7 @@ import type { Operation } from './ports';
 import { OtherSpellingSchema, PlanBaselineSchema, PlannedPatchSchema, PromotionEvidenceSchema } from './plan-parts';
 import { InstanceLineSchema, optionalDate, ReasonedLineSchema, ScopeFailureSchema } from './record-schemas';
 import { ScheduleSchema } from './schedule';
+import { FreezeCheckSchema, IF_FROZEN } from './freeze';
 
 /** What an install or reboot will change, shown on the card before anything runs. */
 export const ChangePlanSchema = z.object({
@@ -29,6 +30,10 @@ export const ChangePlanSchema = z.object({
   otherSpelling: OtherSpellingSchema.optional(),
   /** When it is sent: in a maintenance window or at a time; absent: as soon as it is approved. */
   schedule: ScheduleSchema.optional(),
+  /** The group's Change Calendars as read when the change was planned; absent when it names none. */
+  freeze: FreezeCheckSchema.optional(),
+  /** What the requester chose should a calendar be closed when the change is due: wait for it to open, or give up. */
+  ifFrozen: z.enum(IF_FROZEN).optional(),
 });
 
 /**

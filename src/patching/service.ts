@@ -31,6 +31,7 @@ import { refuseWhileHeld } from './one-change';
 import { listWindows } from './windows';
 import type { ScheduleRequest } from './schedule';
 import { resolveSchedule } from './schedule-resolve';
+import { checkFreeze, DEFAULT_IF_FROZEN, type IfFrozen } from './freeze';
 
 export { operationVerdict, toHistoryEntry } from './history';
 
@@ -48,11 +49,15 @@ export interface RequestInstallInput extends StartScanInput {
   rebootOption?: RebootOption | undefined;
   /** `in <window>` or `at <time>`; absent: the group's install.runIn, else sent once approved. */
   schedule?: ScheduleRequest | undefined;
+  /** Should a change calendar be closed when it is due: wait (default) or give up. */
+  ifFrozen?: IfFrozen | undefined;
 }
 
 /** Who asks for a reboot; `all` reboots every running instance, not only those waiting for a reboot. */
 export interface RequestRebootInput extends StartScanInput {
   all: boolean;
+  /** Should a change calendar be closed when it is due: wait (default) or give up. */
+  ifFrozen?: IfFrozen | undefined;
 }
 
 /** Status, baselines, windows, history and scans of the configured groups. */
@@ -107,7 +112,7 @@ export class PatchService {
         userMessage: `Nothing to install: ${group.name} has no missing approved patches in its latest scan; /patch scan ${group.name} first if the scan is old.`,
       });
     }
-    return this.record(input, 'install', plan, {
+    return this.record(input, 'install', await this.withFreeze(plan, group, input.ifFrozen), {
       operation: 'Install',
       rebootOption: plan.rebootOption,
       maxConcurrency: group.install.maxConcurrency,
@@ -129,7 +134,13 @@ export class PatchService {
           : `Nothing to reboot: no instance of ${group.name} is waiting for a reboot in its latest scan (/patch reboot ${group.name} all reboots every running instance).`,
       });
     }
-    return this.record(input, 'reboot', plan, rebootParams(group, plan));
+    return this.record(input, 'reboot', await this.withFreeze(plan, group, input.ifFrozen), rebootParams(group, plan));
+  }
+
+  /** The plan with the group's change calendars as read now (shown on the card up front) and the requester's if-frozen choice. */
+  private async withFreeze(plan: ChangePlan, group: PatchGroup, ifFrozen: IfFrozen | undefined): Promise<ChangePlan> {
+    const freeze = await checkFreeze(this.deps, group);
+    return freeze ? { ...plan, freeze, ifFrozen: ifFrozen ?? DEFAULT_IF_FROZEN } : plan;
   }
 
   /** Approve or Reject on an approval card; see ApprovalService.decide. */

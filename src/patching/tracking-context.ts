@@ -81,6 +81,8 @@ export function decorate(ctx: TrackingContext, op: Operation, report: OperationR
     ...(sentAt ? { sentAt: new Date(sentAt) } : {}),
     ...(result.drift ? { drift: result.drift } : {}),
     ...(result.missed ? { missed: result.missed } : {}),
+    ...(result.freeze ? { freeze: result.freeze } : {}),
+    ...(result.freezeOverride ? { freezeOverride: result.freezeOverride } : {}),
   };
   return withChangeContext(ctx.store, op, groupOf(ctx.groups, op), { ...report, ...facts });
 }

@@ -1,0 +1,145 @@
+/**
+ * Change freezes from SSM Change Calendar (issue 17 part 2) through the real Bolt app (signed
+ * requests and clicks) and the real SDK against the simulator, bot and simulator on one ManualClock.
+ * What AWS received is read from the simulator's change journal: nothing while a calendar is CLOSED,
+ * missing or denied; one SendCommand once every calendar is OPEN.
+ */
+import { ManualClock } from '../../src/clock';
+import { demoConfig, readable, settled, startHarness, type Harness } from '../support/bot';
+import { APPROVE, channels, users } from './approval-helpers';
+
+const START = '2026-03-01T00:00:00Z';
+const REOPENS = '2026-03-01T06:00:00Z';
+const MIN = 60_000;
+const CALENDAR = 'prd-freeze';
+
+/** SendCommand requests the simulator received. */
+const sendCommands = (h: Harness) => h.sim.changes('SendCommand');
+
+/** The demo's config with PRD respecting the `prd-freeze` calendar (and, with `override`, break-glass by bob and the patch leads). */
+function freezeConfig(override = false) {
+  const extra = `    changeCalendars: [${CALENDAR}]\n${override ? '    freeze:\n      overrideApprovers: [U0BOB00001, S0LEADS001]\n' : ''}`;
+  const config = demoConfig((t) => t.replace('    promoteFrom: STG\n', `    promoteFrom: STG\n${extra}`));
+  expect(config.groups.find((g) => g.name === 'PRD')?.changeCalendars).toEqual([CALENDAR]);
+  return config;
+}
+
+/** `/patch <text>` as alice in #prd; the new card. */
+async function requestCard(h: Harness, text: string) {
+  const seen = new Set(h.slack.messages(channels.prd).map((m) => m.ts));
+  await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
+  return h.slack.driver.waitForMessage(
+    channels.prd,
+    (m) => !seen.has(m.ts) && /waiting for approval/.test(m.text),
+    15000,
+  );
+}
+
+/** bob approves; resolves once the card says the change is approved but frozen. */
+async function approveFrozen(h: Harness, ts: string) {
+  await h.slack.driver.blockAction({ userId: users.bob, channelId: channels.prd, messageTs: ts, actionId: APPROVE });
+  return h.slack.driver.waitForUpdate(channels.prd, ts, (m) => /approved · frozen by/.test(m.text), 15000);
+}
+
+/** The action id of the frozen card's break-glass button. */
+const OVERRIDE = 'patchbot.override_freeze';
+
+/** The newest operation's status. */
+const latestStatus = async (h: Harness) => (await h.bot.store.operations.listRecent({ limit: 1 }))[0]?.status;
+
+describe('a group with a change calendar', () => {
+  let h: Harness;
+  let clock: ManualClock;
+  beforeEach(async () => {
+    clock = new ManualClock(START);
+    h = await startHarness({ clock, sim: { clock }, config: freezeConfig() });
+  });
+  afterEach(async () => h.close());
+
+  it('a CLOSED calendar stops the send and the card says until when; once OPEN the next pass sends it once', async () => {
+    h.sim.setCalendar(CALENDAR, { state: 'CLOSED', nextTransitionTime: REOPENS });
+    const card = await requestCard(h, 'install PRD');
+    // Up front, before anyone approves: which calendar, until when, and what happens then.
+    expect(readable(card)).toContain('*prd-freeze* is CLOSED until Sun 1 Mar 06:00 UTC (in 6h)');
+    expect(readable(card)).toContain('if-frozen=wait');
+
+    const frozen = await approveFrozen(h, card.ts);
+    expect(frozen.text).toContain('approved · frozen by prd-freeze until Sun 1 Mar 06:00 UTC');
+    expect(readable(frozen)).toMatch(/Nothing was sent/);
+    expect(readable(frozen)).toMatch(/Approved by <@U0BOB00001>/);
+    // No override approvers configured: no break-glass button.
+    expect(readable(frozen)).not.toContain(OVERRIDE);
+    await settled(h.bot);
+    clock.advance(5 * MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toEqual([]);
+    expect(await latestStatus(h)).toBe('approved');
+
+    h.sim.setCalendar(CALENDAR, { state: 'OPEN' });
+    clock.advance(MIN);
+    await h.slack.driver.waitFor(() => sendCommands(h).length > 0 || undefined, 15000, 'the send once open');
+    await h.slack.driver.waitFor(
+      async () => ((await latestStatus(h)) === 'running' ? true : undefined),
+      15000,
+      'the install running',
+    );
+    clock.advance(MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toHaveLength(1);
+  });
+
+  it('with if-frozen=cancel a CLOSED calendar ends the approved change unsent, and the card says so', async () => {
+    h.sim.setCalendar(CALENDAR, { state: 'CLOSED', nextTransitionTime: REOPENS });
+    const card = await requestCard(h, 'install PRD if-frozen=cancel');
+    expect(readable(card)).toContain('if-frozen=cancel');
+    await h.slack.driver.blockAction({
+      userId: users.bob,
+      channelId: channels.prd,
+      messageTs: card.ts,
+      actionId: APPROVE,
+    });
+    const ended = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /frozen/.test(m.text), 15000);
+    expect(ended.text).toMatch(/was not sent: frozen/);
+    expect(readable(ended)).toContain('*prd-freeze* is CLOSED until Sun 1 Mar 06:00 UTC');
+    expect(await latestStatus(h)).toBe('expired');
+    h.sim.setCalendar(CALENDAR, { state: 'OPEN' });
+    clock.advance(2 * MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toEqual([]);
+    const audit = await h.bot.store.audit.list({
+      operationId: (await h.bot.store.operations.listRecent({ limit: 1 }))[0]!.id,
+      limit: 50,
+    });
+    expect(audit.map((a) => a.action)).toContain('operation.expired');
+  });
+
+  it('a calendar that does not exist is never open: not sent, the card names it', async () => {
+    const card = await requestCard(h, 'install PRD');
+    expect(readable(card)).toContain('*prd-freeze* does not exist, so it counts as closed');
+    const frozen = await approveFrozen(h, card.ts);
+    expect(frozen.text).toContain('frozen by prd-freeze (a calendar cannot be read)');
+    clock.advance(2 * MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toEqual([]);
+    expect(await latestStatus(h)).toBe('approved');
+  });
+
+  it('a calendar patchbot may not read is never open: not sent, the card names the permission on the document', async () => {
+    h.sim.setCalendar(CALENDAR, { state: 'OPEN' });
+    h.sim.configure({ deny: [{ action: 'ssm:GetCalendarState' }] });
+    const card = await requestCard(h, 'install PRD');
+    const permission = 'ssm:GetCalendarState on arn:aws:ssm:us-east-1:123456789012:document/prd-freeze';
+    expect(readable(card)).toContain(permission);
+    const frozen = await approveFrozen(h, card.ts);
+    expect(readable(frozen)).toContain(`Missing permission: \`${permission}\``);
+    clock.advance(2 * MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toEqual([]);
+    // Granted again: the next read finds it open and the change goes out once.
+    h.sim.configure({ deny: [] });
+    clock.advance(MIN);
+    await h.slack.driver.waitFor(() => sendCommands(h).length > 0 || undefined, 15000, 'the send once readable');
+    await settled(h.bot);
+    expect(sendCommands(h)).toHaveLength(1);
+  });
+});
