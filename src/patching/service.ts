@@ -32,6 +32,7 @@ import { listWindows } from './windows';
 import type { ScheduleRequest } from './schedule';
 import { resolveSchedule } from './schedule-resolve';
 import { checkFreeze, DEFAULT_IF_FROZEN, type IfFrozen } from './freeze';
+import { confirmOverride, type OverrideInput, type OverrideResult } from './freeze-override';
 
 export { operationVerdict, toHistoryEntry } from './history';
 
@@ -151,6 +152,11 @@ export class PatchService {
   /** The same decision, recorded without sending; see ApprovalService.record. */
   recordDecision(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<RecordedDecision> {
     return this.approvals.record(input, authorizer);
+  }
+
+  /** One override approver's confirmation of a freeze override; see freeze-override.ts. */
+  confirmOverride(input: OverrideInput, authorizer: ApprovalAuthorizer): Promise<OverrideResult> {
+    return confirmOverride(this.deps, input, authorizer);
   }
 
   /** `/patch cancel <op>`; see ApprovalService.cancel (throws ForbiddenError / ConflictError / NotFoundError with the reason). */

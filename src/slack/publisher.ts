@@ -3,6 +3,10 @@ import { webApi } from '@slack/bolt';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { CARD, type PostJournal } from '../patching/post-journal';
+import { freezeOverrideAnnouncement } from './views/freeze-announcement';
+
+/** The journal key of a granted freeze override's announcement. */
+export const FREEZE_OVERRIDE_POST = 'freeze-override';
 import type { OperationPublisher, PublishedMessage, PublishPhase } from '../patching/tracker';
 import type { OperationReport } from '../patching/report-record';
 import type { Operation } from '../store';
@@ -119,6 +123,16 @@ export class SlackOperationPublisher implements OperationPublisher {
       } else {
         step = 'card';
         ts = await this.poster.postOnce(op, journal, CARD, { text: view.text, blocks: view.blocks });
+      }
+      // A granted freeze override is announced in the channel once (its own journalled post), whichever publish sees it first.
+      const announcement = freezeOverrideAnnouncement(report);
+      // Counted as a thread part: a refused announcement must never be taken for a refused card (which cancels an unsent change).
+      step = 'thread';
+      if (announcement) {
+        await this.poster.postOnce(op, journal, FREEZE_OVERRIDE_POST, {
+          text: announcement.text,
+          blocks: announcement.blocks,
+        });
       }
       step = 'thread';
       // The thread holds the detail: the full plan under an approval card, the full result at the end.

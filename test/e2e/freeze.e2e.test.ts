@@ -44,6 +44,21 @@ async function approveFrozen(h: Harness, ts: string) {
 /** The action id of the frozen card's break-glass button. */
 const OVERRIDE = 'patchbot.override_freeze';
 
+/** Clicks "Override freeze…" on the card as `userId`; what that user was told privately, if anything. */
+async function clickOverride(h: Harness, ts: string, userId: string, value?: string): Promise<string> {
+  const before = h.slack.responses().length;
+  const r = await h.slack.driver.blockAction({
+    userId,
+    channelId: channels.prd,
+    messageTs: ts,
+    actionId: OVERRIDE,
+    ...(value ? { value } : {}),
+  });
+  expect(r.status).toBe(200);
+  await settled(h.bot);
+  return JSON.stringify(h.slack.responses().slice(before));
+}
+
 /** The newest operation's status. */
 const latestStatus = async (h: Harness) => (await h.bot.store.operations.listRecent({ limit: 1 }))[0]?.status;
 
@@ -67,8 +82,14 @@ describe('a group with a change calendar', () => {
     expect(frozen.text).toContain('approved · frozen by prd-freeze until Sun 1 Mar 06:00 UTC');
     expect(readable(frozen)).toMatch(/Nothing was sent/);
     expect(readable(frozen)).toMatch(/Approved by <@U0BOB00001>/);
-    // No override approvers configured: no break-glass button.
+    // No override approvers configured: no break-glass button, and a click anyway is answered plainly.
     expect(readable(frozen)).not.toContain(OVERRIDE);
+    // A forged click (the card has no such button) naming the operation is answered with how to configure it.
+    const id = (await h.bot.store.operations.listRecent({ limit: 1 }))[0]!.id;
+    expect(await clickOverride(h, card.ts, users.carol, id)).toMatch(
+      /PRD has no freeze override: .*freeze.overrideApprovers/,
+    );
+    expect(h.slack.modals()).toEqual([]);
     await settled(h.bot);
     clock.advance(5 * MIN);
     await settled(h.bot);
@@ -141,5 +162,107 @@ describe('a group with a change calendar', () => {
     await h.slack.driver.waitFor(() => sendCommands(h).length > 0 || undefined, 15000, 'the send once readable');
     await settled(h.bot);
     expect(sendCommands(h)).toHaveLength(1);
+  });
+});
+
+describe('break-glass where freeze.overrideApprovers is configured', () => {
+  let h: Harness;
+  let clock: ManualClock;
+  beforeEach(async () => {
+    clock = new ManualClock(START);
+    h = await startHarness({ clock, sim: { clock }, config: freezeConfig(true) });
+  });
+  afterEach(async () => h.close());
+
+  /** Opens the override dialog as `userId` (the click must pass every rule first). */
+  async function openDialog(ts: string, userId: string) {
+    const before = h.slack.modals().length;
+    await h.slack.driver.blockAction({ userId, channelId: channels.prd, messageTs: ts, actionId: OVERRIDE });
+    return h.slack.driver.waitFor(
+      () =>
+        h.slack
+          .modals()
+          .slice(before)
+          .find((m) => m.user === userId && m.state === 'open'),
+      5000,
+      'the override dialog',
+    );
+  }
+
+  it('needs a written reason and two different override approvers (never the requester); sent once, announced once, audited', async () => {
+    h.sim.setCalendar(CALENDAR, { state: 'CLOSED', nextTransitionTime: REOPENS });
+    const card = await requestCard(h, 'install PRD');
+    const frozen = await approveFrozen(h, card.ts);
+    expect(readable(frozen)).toContain(OVERRIDE);
+    const topLevel = () => h.slack.messages(channels.prd).filter((m) => (m.thread_ts ?? m.ts) === m.ts);
+    const postsBefore = topLevel().length;
+
+    // The requester and someone who is no override approver get no dialog.
+    expect(await clickOverride(h, card.ts, users.alice)).toMatch(/You requested this change, so you cannot override/);
+    expect(await clickOverride(h, card.ts, users.mallory)).toMatch(/Only the override approvers of PRD/);
+    expect(h.slack.modals()).toEqual([]);
+
+    // bob: a blank reason keeps the dialog open; a reason records the first of two.
+    const bobs = await openDialog(card.ts, users.bob);
+    expect(JSON.stringify(bobs.view)).toContain('install on PRD');
+    await h.slack.driver.viewSubmission({ userId: users.bob, viewId: bobs.id, inputs: { reason_input: '   ' } });
+    expect(h.slack.modals().find((m) => m.id === bobs.id)?.errors?.reason).toMatch(/at least 10 characters/);
+    await h.slack.driver.viewSubmission({
+      userId: users.bob,
+      viewId: bobs.id,
+      inputs: { reason_input: 'INC-4711: exploited openssl <!channel>' },
+    });
+    await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /Override requested/.test(readable(m)), 15000);
+    clock.advance(2 * MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toEqual([]);
+    // The same person twice is still one.
+    expect(await clickOverride(h, card.ts, users.bob)).toMatch(/already confirmed this override/);
+
+    // carol (through @patch-leads) confirms: the change goes out despite the CLOSED calendar.
+    const carols = await openDialog(card.ts, users.carol);
+    await h.slack.driver.viewSubmission({
+      userId: users.carol,
+      viewId: carols.id,
+      inputs: { reason_input: 'Agreed with the CAB chair by phone' },
+    });
+    await h.slack.driver.waitFor(() => sendCommands(h).length > 0 || undefined, 15000, 'the overridden send');
+    const announced = await h.slack.driver.waitFor(
+      () => topLevel().find((m) => /Freeze override on PRD/.test(m.text)),
+      15000,
+      'the announcement',
+    );
+    const text = readable(announced);
+    expect(text).toContain(`<@${users.bob}>`);
+    expect(text).toContain(`<@${users.carol}>`);
+    expect(text).toContain('prd-freeze');
+    expect(text).toContain('INC-4711: exploited openssl &lt;!channel&gt;');
+    expect(text).toContain('Agreed with the CAB chair by phone');
+    clock.advance(10 * MIN);
+    await settled(h.bot);
+    clock.advance(MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toHaveLength(1);
+    expect(topLevel().filter((m) => /Freeze override on PRD/.test(m.text))).toHaveLength(1);
+    // Apart from the card, the announcement is the only new top-level post.
+    expect(topLevel().length).toBe(postsBefore + 1);
+
+    const id = (await h.bot.store.operations.listRecent({ limit: 1 }))[0]!.id;
+    const audit = await h.bot.store.audit.list({ operationId: id, limit: 50 });
+    expect(
+      audit
+        .filter((a) => a.action === 'operation.freeze_override_recorded')
+        .map((a) => a.actor)
+        .sort(),
+    ).toEqual([users.bob, users.carol].sort());
+    const granted = audit.find((a) => a.action === 'operation.freeze_overridden');
+    expect(granted?.detail).toMatchObject({
+      overriddenBy: [users.bob, users.carol],
+      reasons: {
+        [users.bob]: 'INC-4711: exploited openssl <!channel>',
+        [users.carol]: 'Agreed with the CAB chair by phone',
+      },
+      calendars: [expect.objectContaining({ calendar: CALENDAR, until: '2026-03-01T06:00:00.000Z' })],
+    });
   });
 });

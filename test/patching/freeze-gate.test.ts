@@ -1,4 +1,4 @@
-/** The freeze gate on a store and a ManualClock, with a gateway whose calendars the test sets. */
+/** The freeze gate and break-glass on a store and a ManualClock, with a gateway whose calendars the test sets. */
 import { ManualClock } from '../../src/clock';
 import { createPatchbotConfigSchema } from '../../src/config/schema';
 import { CalendarError } from '../../src/errors';
@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/logger';
 import type { PatchGateway } from '../../src/patching';
 import type { CalendarReading } from '../../src/patching/fleet-types';
 import { FREEZE_RECHECK_MS, freezeGate } from '../../src/patching/freeze-gate';
+import { confirmOverride } from '../../src/patching/freeze-override';
 import { readResult } from '../../src/patching/records';
 import { openStore, type Operation, type Store } from '../../src/store';
 
@@ -152,5 +153,72 @@ describe('freezeGate', () => {
     expect(readResult(ended).missed?.reason).toBe('frozen');
     const audit = await w.store.audit.list({ operationId: op.id, limit: 10 });
     expect(audit.map((a) => a.action)).toEqual(['operation.expired']);
+  });
+});
+
+describe('confirmOverride', () => {
+  let w: World;
+  const anyone = { isAnyOf: async (u: string, p: readonly string[]) => p.includes(u) };
+  beforeEach(async () => {
+    w = await world(['U0BOB', 'U0CAROL']);
+  });
+  afterEach(async () => w.store.close());
+
+  async function frozen() {
+    w.calendars.set('prd-freeze', 'CLOSED');
+    const op = await w.approved();
+    await freezeGate(w.deps, op);
+    return op;
+  }
+
+  it('takes two different override approvers, never the requester, each with a reason; then the gate sends through CLOSED', async () => {
+    const op = await frozen();
+    const confirm = (userId: string, reason?: string) =>
+      confirmOverride(w.deps, { operationId: op.id, userId, ...(reason ? { reason } : {}) }, anyone);
+    expect((await confirm('U0ALICE', 'I asked for it myself')).outcome).toBe('refused');
+    expect((await confirm('U0MALLORY', 'let me through please')).outcome).toBe('refused');
+    expect((await confirm('U0BOB')).outcome).toBe('reason_required');
+    expect((await confirm('U0BOB', 'short')).outcome).toBe('reason_required');
+    expect((await confirm('U0BOB', 'INC-1: must ship now')).outcome).toBe('recorded');
+    expect((await confirm('U0BOB', 'INC-1: must ship now')).outcome).toBe('refused');
+    w.clock.advance(FREEZE_RECHECK_MS);
+    expect(await freezeGate(w.deps, await fresh(w, op))).toBe('wait');
+    expect((await confirm('U0CAROL', 'agreed with the CAB')).outcome).toBe('granted');
+    expect(await freezeGate(w.deps, await fresh(w, op))).toBe('send');
+    const audit = (await w.store.audit.list({ operationId: op.id, limit: 20 })).map((a) => a.action);
+    expect(audit.filter((a) => a === 'operation.freeze_override_recorded')).toHaveLength(2);
+    expect(audit.filter((a) => a === 'operation.freeze_overridden')).toHaveLength(1);
+    expect((await confirm('U0CAROL', 'once more, to be sure')).outcome).toBe('refused');
+  });
+
+  it('does not wave an unreadable calendar through', async () => {
+    w.calendars.set('prd-freeze', 'denied');
+    const op = await w.approved();
+    await freezeGate(w.deps, op);
+    const told = await confirmOverride(
+      w.deps,
+      { operationId: op.id, userId: 'U0BOB', reason: 'please let it go' },
+      anyone,
+    );
+    expect(told.outcome).toBe('refused');
+    expect(told.userText.join('')).toMatch(/cannot be read at all/);
+  });
+
+  it('is refused, with how to enable it, where no override approvers are configured', async () => {
+    const plain = await world();
+    try {
+      plain.calendars.set('prd-freeze', 'CLOSED');
+      const op = await plain.approved();
+      await freezeGate(plain.deps, op);
+      const told = await confirmOverride(
+        plain.deps,
+        { operationId: op.id, userId: 'U0BOB', reason: 'x'.repeat(20) },
+        anyone,
+      );
+      expect(told.outcome).toBe('refused');
+      expect(told.userText.join('')).toMatch(/freeze.overrideApprovers/);
+    } finally {
+      await plain.store.close();
+    }
   });
 });
