@@ -110,7 +110,9 @@ export const installCommand: CommandModule = {
       ...(schedule ? { schedule } : {}),
       ...(ifFrozen ? { ifFrozen } : {}),
     });
-    const what = op.status === 'pending' ? 'waits for approval' : op.status === 'approved' ? 'is scheduled' : 'started';
+    // Approved but unsent: its time has not come, or a change calendar holds it; the card says which.
+    const what =
+      op.status === 'pending' ? 'waits for approval' : op.status === 'approved' ? 'waits to be sent' : 'started';
     if (ctx.channelId === group.channel) return { kind: 'none' };
     return {
       kind: 'none',

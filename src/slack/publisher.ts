@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { CARD, type PostJournal } from '../patching/post-journal';
 import { freezeOverrideAnnouncement } from './views/freeze-announcement';
+import { isFrozen } from '../patching/freeze';
 
 /** The journal key of a granted freeze override's announcement. */
 export const FREEZE_OVERRIDE_POST = 'freeze-override';
@@ -138,8 +139,11 @@ export class SlackOperationPublisher implements OperationPublisher {
       // The thread holds the detail: the full plan under an approval card, the full result at the end.
       // Parts already posted are skipped through the journal, so a card whose thread was cut short is completed by its next publish.
       // An approved change waiting for its window shows the plan as well (its card may be the first post, with no approval needed).
+      // So does one a change calendar holds.
       const waiting =
-        report.status === 'approved' && report.plan?.schedule !== undefined && report.sentAt === undefined;
+        report.status === 'approved' &&
+        report.sentAt === undefined &&
+        (report.plan?.schedule !== undefined || isFrozen(report.freeze));
       const thread = phase === 'finished' ? 'result' : report.status === 'pending' || waiting ? 'plan' : undefined;
       if (thread) {
         for (const [i, part] of (view.thread ?? []).entries()) {

@@ -19,8 +19,14 @@ const sendCommands = (h: Harness) => h.sim.changes('SendCommand');
 /** The demo's config with PRD respecting the `prd-freeze` calendar (and, with `override`, break-glass by bob and the patch leads). */
 function freezeConfig(override = false) {
   const extra = `    changeCalendars: [${CALENDAR}]\n${override ? '    freeze:\n      overrideApprovers: [U0BOB00001, S0LEADS001]\n' : ''}`;
-  const config = demoConfig((t) => t.replace('    promoteFrom: STG\n', `    promoteFrom: STG\n${extra}`));
+  // STG (no approval needed) respects the same calendar.
+  const config = demoConfig((t) =>
+    t
+      .replace('    promoteFrom: STG\n', `    promoteFrom: STG\n${extra}`)
+      .replace('    scanMaxAge: 24h\n  PRD:', `    scanMaxAge: 24h\n    changeCalendars: [${CALENDAR}]\n  PRD:`),
+  );
   expect(config.groups.find((g) => g.name === 'PRD')?.changeCalendars).toEqual([CALENDAR]);
+  expect(config.groups.find((g) => g.name === 'STG')?.changeCalendars).toEqual([CALENDAR]);
   return config;
 }
 
@@ -107,6 +113,39 @@ describe('a group with a change calendar', () => {
     clock.advance(MIN);
     await settled(h.bot);
     expect(sendCommands(h)).toHaveLength(1);
+  });
+
+  it('a group that needs no approval: the frozen card is the first post, its plan in the thread; the requester elsewhere is told it waits', async () => {
+    h.sim.setCalendar(CALENDAR, { state: 'CLOSED', nextTransitionTime: REOPENS });
+    // A patch with more CVE ids than the card shows: the plan's patch list goes to the card's thread (every id there).
+    h.sim.releasePatch({
+      title: 'openssl-3.0.99',
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 10,
+      cveIds: ['CVE-2026-1111', 'CVE-2026-1112', 'CVE-2026-1113', 'CVE-2026-1114'],
+      group: 'STG',
+      rescan: true,
+    });
+    const before = h.slack.responses().length;
+    await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'install STG' });
+    const card = await h.slack.driver.waitForMessage(
+      channels.stg,
+      (m) => /approved · frozen by prd-freeze/.test(m.text),
+      15000,
+    );
+    await h.slack.driver.waitFor(
+      () =>
+        h.slack.messages(channels.stg).find((m) => m.thread_ts === card.ts && /patches to install/.test(readable(m))),
+      15000,
+      'the plan in the frozen card’s thread',
+    );
+    expect(JSON.stringify(h.slack.responses().slice(before))).toMatch(
+      /Install on STG \(op-[0-9a-z]+\) waits to be sent/,
+    );
+    clock.advance(2 * MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toEqual([]);
   });
 
   it('with if-frozen=cancel a CLOSED calendar ends the approved change unsent, and the card says so', async () => {
