@@ -49,6 +49,8 @@ export type CalendarCheck = z.output<typeof CalendarCheckSchema>;
 /** Every calendar of a group, read at one moment (op.plan.freeze at request time, op.result.freeze before a send). */
 export const FreezeCheckSchema = z.object({
   checkedAt: date,
+  /** The moment the calendars were asked about when it was not `checkedAt`: a scheduled change's start. */
+  at: optionalDate,
   calendars: z.array(CalendarCheckSchema),
 });
 /** A freeze check. */
@@ -74,22 +76,31 @@ export function freezeKey(check: FreezeCheck | undefined): string {
 /** How many calendar reads run at once. */
 const READS_AT_ONCE = 4;
 
-/** Reads each of the group's calendars in each of its scopes and regions; undefined when the group names none. */
+/**
+ * Reads each of the group's calendars in each of its scopes and regions, now or at `at` (GetCalendarState's
+ * AtTime: a scheduled change is asked about its start); undefined when the group names none.
+ */
 export async function checkFreeze(
   deps: Pick<PatchingDeps, 'gateways' | 'clock' | 'logger'>,
   group: Pick<PatchGroup, 'name' | 'scopes' | 'changeCalendars'>,
+  at?: Date,
 ): Promise<FreezeCheck | undefined> {
   if (group.changeCalendars.length === 0) return undefined;
   const gateways = gatewaysForGroup(group, deps.gateways);
   const pairs = gateways.flatMap((gw) => group.changeCalendars.map((calendar) => ({ gw, calendar })));
-  const calendars = await mapLimit(pairs, READS_AT_ONCE, ({ gw, calendar }) => readOne(deps, gw, calendar));
-  return { checkedAt: deps.clock.now(), calendars };
+  const calendars = await mapLimit(pairs, READS_AT_ONCE, ({ gw, calendar }) => readOne(deps, gw, calendar, at));
+  return { checkedAt: deps.clock.now(), ...(at ? { at } : {}), calendars };
 }
 
-async function readOne(deps: Pick<PatchingDeps, 'logger'>, gw: PatchGateway, calendar: string): Promise<CalendarCheck> {
+async function readOne(
+  deps: Pick<PatchingDeps, 'logger'>,
+  gw: PatchGateway,
+  calendar: string,
+  at: Date | undefined,
+): Promise<CalendarCheck> {
   const where = { calendar, scope: gw.scope, region: gw.region };
   try {
-    const reading = await gw.getCalendarState([calendar]);
+    const reading = await gw.getCalendarState([calendar], at);
     return {
       ...where,
       state: reading.state,

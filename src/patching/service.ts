@@ -138,9 +138,12 @@ export class PatchService {
     return this.record(input, 'reboot', await this.withFreeze(plan, group, input.ifFrozen), rebootParams(group, plan));
   }
 
-  /** The plan with the group's change calendars as read now (shown on the card up front) and the requester's if-frozen choice. */
+  /**
+   * The plan with the group's change calendars as read now, or for a scheduled change as they will be at its
+   * start (shown on the card up front), and the requester's if-frozen choice.
+   */
   private async withFreeze(plan: ChangePlan, group: PatchGroup, ifFrozen: IfFrozen | undefined): Promise<ChangePlan> {
-    const freeze = await checkFreeze(this.deps, group);
+    const freeze = await checkFreeze(this.deps, group, plan.schedule?.startsAt);
     return freeze ? { ...plan, freeze, ifFrozen: ifFrozen ?? DEFAULT_IF_FROZEN } : plan;
   }
 

@@ -148,6 +148,44 @@ describe('a group with a change calendar', () => {
     expect(sendCommands(h)).toEqual([]);
   });
 
+  it('a scheduled change is asked about its start up front, and meets the freeze when its window opens: held, then sent once the calendar reopens inside the window', async () => {
+    // patch-prd runs Sunday 04:00 Berlin (03:00 UTC), 3 h long with a 1 h cutoff: sent by 05:00 UTC at the latest.
+    h.sim.setCalendar(CALENDAR, { state: 'CLOSED', nextTransitionTime: '2026-03-01T04:30:00Z' });
+    const card = await requestCard(h, 'install PRD in patch-prd');
+    // Closed now and still closed at 03:00 UTC: the card says so about the change's own time.
+    expect(readable(card)).toContain('*Frozen at its time:*');
+    expect(readable(card)).toContain('*prd-freeze* is CLOSED until Sun 1 Mar 05:30 Europe/Berlin (GMT+1)');
+    await h.slack.driver.blockAction({
+      userId: users.bob,
+      channelId: channels.prd,
+      messageTs: card.ts,
+      actionId: APPROVE,
+    });
+    const waiting = await h.slack.driver.waitForUpdate(
+      channels.prd,
+      card.ts,
+      (m) => /approved · runs/.test(m.text),
+      15000,
+    );
+    // The waiting card keeps saying what the calendars said about its time.
+    expect(readable(waiting)).toContain('*Frozen at its time:*');
+    clock.set('2026-03-01T03:00:00Z');
+    await h.slack.driver.waitForUpdate(
+      channels.prd,
+      card.ts,
+      (m) => /approved · frozen by prd-freeze/.test(m.text),
+      15000,
+    );
+    clock.advance(30 * MIN);
+    await settled(h.bot);
+    expect(sendCommands(h)).toEqual([]);
+    // The calendar flips on the simulator's clock at 04:30: the announced reopening makes patchbot ask at once.
+    clock.set('2026-03-01T04:30:00Z');
+    await h.slack.driver.waitFor(() => sendCommands(h).length > 0 || undefined, 15000, 'the send once reopened');
+    await settled(h.bot);
+    expect(sendCommands(h)).toHaveLength(1);
+  });
+
   it('with if-frozen=cancel a CLOSED calendar ends the approved change unsent, and the card says so', async () => {
     h.sim.setCalendar(CALENDAR, { state: 'CLOSED', nextTransitionTime: REOPENS });
     const card = await requestCard(h, 'install PRD if-frozen=cancel');

@@ -185,6 +185,7 @@ export function scheduledCardView(r: OperationReport, plan: ChangePlan, now: Dat
       header(`🕓 ${title(plan)} — approved, waiting for its ${schedule?.window ? 'window' : 'time'}`),
       section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${approvedBy ? `\n${approvedBy}` : ''}`),
       scheduleSection(plan, now, 'Approved · runs'),
+      section(planFreezeText(plan, now) ?? ''),
       planSections(plan, now),
       r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
       footer(

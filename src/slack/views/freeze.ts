@@ -78,14 +78,16 @@ export function planFreezeText(plan: ChangePlan, now: Date): string | undefined 
   if (!check) return undefined;
   const zone = freezeZone(plan);
   const stops = blockingLines(check, zone, now);
+  // A scheduled change was asked about its start (GetCalendarState's AtTime), not about now.
+  const when = check.at ? 'at its time' : 'now';
   const head =
     stops.length > 0
-      ? `🧊 *Frozen now:* ${plural(stops.length)} of ${escapeText(plan.group)}'s change calendars ${stops.length === 1 ? 'stops' : 'stop'} this change.`
+      ? `🧊 *Frozen ${when}:* ${plural(stops.length)} of ${escapeText(plan.group)}'s change calendars ${stops.length === 1 ? 'stops' : 'stop'} this change.`
       : `📅 Change calendars ${check.calendars
           .map((c) => c.calendar)
           .filter((n, i, all) => all.indexOf(n) === i)
           .map(bold)
-          .join(', ')} are open now; they are read again right before the send.`;
+          .join(', ')} are open ${when}; they are read again right before the send.`;
   return [head, ...stops, ifFrozenText(plan.ifFrozen)].join('\n');
 }
 
