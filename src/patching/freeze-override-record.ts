@@ -16,5 +16,8 @@ export const FreezeOverrideSchema = z.object({
 /** The break-glass record. */
 export type FreezeOverride = z.infer<typeof FreezeOverrideSchema>;
 
+/** The post journal's key of a granted override's announcement in the group's channel. */
+export const FREEZE_OVERRIDE_POST = 'freeze-override';
+
 /** How many different override approvers a freeze override takes. */
 export const OVERRIDE_VOTES_NEEDED = 2;

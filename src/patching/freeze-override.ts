@@ -14,9 +14,15 @@ import { cameFromCard, type ApprovalAuthorizer, type ClickOrigin } from './appro
 import { APPROVAL_REASON_MAX, APPROVAL_REASON_MIN, givenReason } from './approval-types';
 import { groupOf, type PatchingDeps } from './deps';
 import { blocking } from './freeze';
-import { OVERRIDE_VOTES_NEEDED, type FreezeOverride } from './freeze-override-record';
+import { FREEZE_OVERRIDE_POST, OVERRIDE_VOTES_NEEDED, type FreezeOverride } from './freeze-override-record';
 import type { Operation } from './ports';
 import { readResult, resultJson } from './records';
+
+/** Whether an operation's override was granted and the channel has not been told yet (its announcement is not in the post journal). */
+export function overrideUnannounced(op: Pick<Operation, 'result'>): boolean {
+  const result = readResult(op);
+  return result.freezeOverride?.grantedAt !== undefined && result.posts?.[FREEZE_OVERRIDE_POST] === undefined;
+}
 
 /** A click on "Override freeze…", or the dialog's submission with its reason. */
 export interface OverrideInput {

@@ -25,6 +25,7 @@ import type { OperationPublisher } from './publisher-port';
 import { PublishSlots } from './publish-slots';
 import { scheduleOf } from './missed';
 import { isFrozen } from './freeze';
+import { overrideUnannounced } from './freeze-override';
 import { readResult } from './records';
 import type { OperationRunner } from './runner';
 import { Ticker } from './ticker';
@@ -222,7 +223,11 @@ export class OperationTracker {
     if (!TRACKED_KINDS.has(initial.kind)) return;
     if (initial.status === 'pending') return this.cards.pending(initial);
     let op = initial;
-    if (op.status === 'approved' && !this.runner.isBusy(op.id)) op = await this.runner.send(op);
+    if (op.status === 'approved' && !this.runner.isBusy(op.id)) {
+      // A freeze override just granted is announced (with the card) before the change goes out, not at a later progress update.
+      if (overrideUnannounced(op)) await this.countdown.show(op);
+      op = await this.runner.send(op);
+    }
     // Still approved after the send: a scheduled change waiting for its time (its card counts down), or one a calendar freezes.
     if (op.status === 'approved' && !this.runner.isBusy(op.id) && (scheduleOf(op) || isFrozen(readResult(op).freeze)))
       return this.countdown.show(op);

@@ -5,9 +5,8 @@ import type { Logger } from '../logger';
 import { CARD, type PostJournal } from '../patching/post-journal';
 import { freezeOverrideAnnouncement } from './views/freeze-announcement';
 import { isFrozen } from '../patching/freeze';
+import { FREEZE_OVERRIDE_POST } from '../patching/freeze-override-record';
 
-/** The journal key of a granted freeze override's announcement. */
-export const FREEZE_OVERRIDE_POST = 'freeze-override';
 import type { OperationPublisher, PublishedMessage, PublishPhase } from '../patching/tracker';
 import type { OperationReport } from '../patching/report-record';
 import type { Operation } from '../store';

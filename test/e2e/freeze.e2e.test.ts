@@ -101,6 +101,15 @@ describe('a group with a change calendar', () => {
     await settled(h.bot);
     expect(sendCommands(h)).toEqual([]);
     expect(await latestStatus(h)).toBe('approved');
+    // The frozen card counts down to the reopening as the hours pass.
+    clock.advance(2 * 60 * MIN);
+    await h.slack.driver.waitForUpdate(
+      channels.prd,
+      card.ts,
+      (m) => readable(m).includes('is CLOSED until Sun 1 Mar 06:00 UTC (in 3h 55m)'),
+      15000,
+    );
+    expect(sendCommands(h)).toEqual([]);
 
     h.sim.setCalendar(CALENDAR, { state: 'OPEN' });
     clock.advance(MIN);

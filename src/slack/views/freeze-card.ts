@@ -30,7 +30,6 @@ export function frozenCardView(
   const zone = freezeZone(plan);
   const by = frozenBy(r.freeze, zone);
   const approvedBy = approvedByText(r.approval, r.group);
-  const checked = r.freeze ? ` (read ${formatTime(r.freeze.checkedAt)})` : '';
   // Only CLOSED calendars can be overridden: an unreadable one must be fixed, not waved through.
   const onlyClosed = (r.freeze?.calendars ?? []).every((c) => c.state !== 'UNREADABLE');
   const canOverride = options.overridable && onlyClosed && r.freezeOverride?.grantedAt === undefined;
@@ -40,7 +39,7 @@ export function frozenCardView(
       header(`🧊 ${plan.kind === 'install' ? 'Install' : 'Reboot'} on ${plan.group} — approved, frozen`),
       section(
         [
-          `*Nothing was sent*: ${escapeText(plan.group)}'s change calendars stop this change${checked}:`,
+          `*Nothing was sent*: ${escapeText(plan.group)}'s change calendars stop this change:`,
           ...blockingLines(r.freeze, zone, now),
           ifFrozenText(plan.ifFrozen),
         ].join('\n'),
