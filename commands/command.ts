@@ -24,6 +24,8 @@ export interface CommandServices {
     rebootOption?: 'RebootIfNeeded' | 'NoReboot';
     /** `in <window>` or `at <time>`; absent: the group's install.runIn, else at once. */
     schedule?: ScheduleRequest;
+    /** `if-frozen=wait|cancel`: should a change calendar be closed when it is due; absent: wait. */
+    ifFrozen?: 'wait' | 'cancel';
   }): Promise<Operation>;
   /** Records an install on `target` pinned to what `source`'s last successful install installed and `target` misses. */
   requestPromote(input: {

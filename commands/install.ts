@@ -9,7 +9,10 @@ import { timeWords, windowWord } from './schedule-args';
 import { closest } from './suggest';
 import type { CommandModule } from './command';
 
-const usage = '/patch install <group> [reboot=if-needed|never] [in <window> | at <time>]';
+const usage = '/patch install <group> [reboot=if-needed|never] [in <window> | at <time>] [if-frozen=wait|cancel]';
+
+/** The optional freeze word: what to do should a change calendar be closed when the change is due (default: wait). */
+const IF_FROZEN_WORDS = ['if-frozen=wait', 'if-frozen=cancel'] as const;
 
 /** The optional reboot word: Slack users type the words, SSM wants its enum. */
 const REBOOT_WORDS = ['reboot=if-needed', 'reboot=never'] as const;
@@ -27,8 +30,13 @@ function rebootHint(word: string): string {
 function installWords(
   words: readonly string[],
   now: Date,
-): { rebootOption: 'NoReboot' | 'RebootIfNeeded' | undefined; schedule: ScheduleRequest | undefined } {
+): {
+  rebootOption: 'NoReboot' | 'RebootIfNeeded' | undefined;
+  schedule: ScheduleRequest | undefined;
+  ifFrozen: 'wait' | 'cancel' | undefined;
+} {
   let rebootOption: 'NoReboot' | 'RebootIfNeeded' | undefined;
+  let ifFrozen: 'wait' | 'cancel' | undefined;
   let schedule: ScheduleRequest | undefined;
   let scheduleWord: string | undefined;
   for (let i = 0; i < words.length; i++) {
@@ -51,6 +59,16 @@ function installWords(
       }
       continue;
     }
+    if (lower.startsWith('if-frozen')) {
+      const chosen = IF_FROZEN_WORDS.find((w) => w === lower);
+      if (!chosen || ifFrozen !== undefined) {
+        throw new InputError(`bad if-frozen option ${typed(word)}`, {
+          userMessage: `${ifFrozen !== undefined && chosen ? `Give one if-frozen option, not ${typed(word)} again.` : `${typed(word)} is not an if-frozen option.`} Use if-frozen=wait (the default: a change a change calendar freezes waits until every calendar is open) or if-frozen=cancel (it is not sent and ends). Usage: ${usage}`,
+        });
+      }
+      ifFrozen = chosen === 'if-frozen=cancel' ? 'cancel' : 'wait';
+      continue;
+    }
     const parsed = RebootWordSchema.safeParse(lower);
     if (parsed.success && rebootOption === undefined) {
       rebootOption = parsed.data;
@@ -62,10 +80,10 @@ function installWords(
       });
     }
     throw new InputError(`bad reboot option ${typed(word)}`, {
-      userMessage: `${typed(word)} is not a reboot option.${rebootHint(word)} Use reboot=if-needed or reboot=never; schedule with ${SCHEDULE_FORMS}. Usage: ${usage}`,
+      userMessage: `${typed(word)} is not a reboot option.${rebootHint(word)} Use reboot=if-needed or reboot=never; schedule with ${SCHEDULE_FORMS}; if-frozen=wait or if-frozen=cancel. Usage: ${usage}`,
     });
   }
-  return { rebootOption, schedule };
+  return { rebootOption, schedule, ifFrozen };
 }
 
 /**
@@ -78,20 +96,23 @@ export const installCommand: CommandModule = {
   name: 'install',
   usage,
   summary:
-    'install the approved missing patches on a group (protected groups wait for an approval); `in patch-prd` waits for that maintenance window, `at 02:00 Asia/Tokyo` or `at 2026-03-01T02:00+09:00` for that time',
+    'install the approved missing patches on a group (protected groups wait for an approval); `in patch-prd` waits for that maintenance window, `at 02:00 Asia/Tokyo` or `at 2026-03-01T02:00+09:00` for that time; on a group with changeCalendars a CLOSED calendar holds it until every calendar is open (`if-frozen=wait`, the default) or ends it unsent (`if-frozen=cancel`)',
   visibility: 'group-channel',
   operatorsOnly: true,
   async run(ctx, args) {
     const group = resolveGroup(ctx.config, args[0], usage);
-    const { rebootOption, schedule } = installWords(args.slice(1), ctx.services.now());
+    const { rebootOption, schedule, ifFrozen } = installWords(args.slice(1), ctx.services.now());
     const op = await ctx.services.requestInstall({
       group,
       requestedBy: ctx.userId,
       channel: group.channel,
       ...(rebootOption ? { rebootOption } : {}),
       ...(schedule ? { schedule } : {}),
+      ...(ifFrozen ? { ifFrozen } : {}),
     });
-    const what = op.status === 'pending' ? 'waits for approval' : op.status === 'approved' ? 'is scheduled' : 'started';
+    // Approved but unsent: its time has not come, or a change calendar holds it; the card says which.
+    const what =
+      op.status === 'pending' ? 'waits for approval' : op.status === 'approved' ? 'waits to be sent' : 'started';
     if (ctx.channelId === group.channel) return { kind: 'none' };
     return {
       kind: 'none',

@@ -1,12 +1,13 @@
 /**
  * `npm run screenshots`: drives the demo workspace in Debian's Chromium through a scan, an
- * approved install, a change refused for drift, one approved to run in its window and a failed instance explained in
- * its thread, and saves what the page shows to docs/screenshots/ for the README.
+ * approved install, a change refused for drift, one a Change Calendar freezes, one approved to run
+ * in its window and a failed instance explained in its thread, and saves what the page shows to
+ * docs/screenshots/ for the README.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUPS, sandboxFleet } from '../test/support/aws';
-import { DEMO_IDS, startHarness } from '../test/support/bot';
+import { DEMO_IDS, demoConfig, startHarness } from '../test/support/bot';
 import { WorkspacePage, ended, launchWorkspaceBrowser } from '../test/browser/workspace-page';
 
 /** A group's online instance ids by Name tag (PRD's by default). */
@@ -28,7 +29,15 @@ const { users, channels } = DEMO_IDS;
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const h = await startHarness();
+  // PRD respects the prd-freeze Change Calendar (open until the last shot) and allows break-glass.
+  const config = demoConfig((t) =>
+    t.replace(
+      '    promoteFrom: STG\n',
+      '    promoteFrom: STG\n    changeCalendars: [prd-freeze]\n    freeze:\n      overrideApprovers: [U0BOB00001, S0LEADS001]\n',
+    ),
+  );
+  const h = await startHarness({ config });
+  h.sim.setCalendar('prd-freeze', { state: 'OPEN' });
   const browser = await launchWorkspaceBrowser();
   const ws = new WorkspacePage(browser.page);
   const shot = async (name: string) => {
@@ -78,6 +87,23 @@ async function main(): Promise<void> {
     await ws.waitForText(ws.byTs(secondTs), /was not sent/, 30_000);
     await ws.byTs(secondTs).scrollIntoViewIfNeeded();
     await shot('drift-refused');
+
+    // A change freeze: the calendar closes for the night; the approved change waits and the card says until when.
+    h.sim.setCalendar('prd-freeze', {
+      state: 'CLOSED',
+      nextTransitionTime: new Date(Date.now() + 6 * 3_600_000).toISOString(),
+    });
+    await ws.switchUser(users.alice);
+    await ws.send('/patch install PRD');
+    const third = await ws.message(/waiting for approval/);
+    const thirdTs = (await third.getAttribute('data-ts'))!;
+    await ws.switchUser(users.bob);
+    await ws.click(ws.byTs(thirdTs), 'Approve');
+    await ws.confirmDialog().getByRole('button', { name: 'Approve', exact: true }).click();
+    await ws.waitForText(ws.byTs(thirdTs), /approved, frozen/, 30_000);
+    // Its top says what matters: which calendar, until when, and that nothing was sent.
+    await ws.byTs(thirdTs).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot('frozen-card');
 
     // Approve now, run in the window: the card says when, in the window's zone, and counts down.
     await ws.switchUser(users.alice);

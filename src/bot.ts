@@ -14,6 +14,7 @@ import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
 import { Leadership, type LeaseTiming, type Role } from './jobs/leadership';
 import type { ActionServices } from './slack/actions';
+import type { OverrideServices } from './slack/override-actions';
 import { resolveConfigChannels } from './slack/channel-names';
 import { SlackNoticePoster } from './slack/notice-poster';
 import { ChannelPoster } from './slack/poster';
@@ -166,6 +167,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       return op ? said`${op.kind} on ${op.group}, requested by ${user(op.requestedBy)} (${op.id})` : undefined;
     },
   };
+  const overrides: OverrideServices = {
+    confirm: async (input) => {
+      const result = await changing(() => service.confirmOverride(input, slack.authorizer));
+      // A granted override is sent (and announced) by the leader's tracker at its next pass: wake it now.
+      if (result.op) tracker?.track(result.op.id);
+      return result;
+    },
+    describe: (operationId, origin) => actions.describe(operationId, origin),
+  };
   /**
    * A new change (or a decision on one) starts only while the state file is still the one opened:
    * one deleted under the bot would lose the change's record at the next start (see Store.checkFile).
@@ -186,6 +196,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     config,
     services,
     actions,
+    overrides,
     clock,
     logger,
     replayLog: store.seenRequests,

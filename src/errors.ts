@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'SLACK_UNAVAILABLE'
   | 'SLACK_ERROR'
   | 'REQUEST_REFUSED'
+  | 'CALENDAR_UNREADABLE'
   | 'INTERNAL';
 
 /** Options shared by every PatchbotError constructor. */
@@ -256,6 +257,33 @@ export class AwsError extends PatchbotError {
   /** The IAM action this call needs, e.g. `ssm:SendCommand`. */
   get iamAction(): string {
     return `${this.service}:${this.operation}`;
+  }
+}
+
+/** Why a Change Calendar could not be read: no such document, a document of another type, or access denied. */
+export type CalendarProblem = 'missing' | 'wrong-type' | 'denied';
+
+/**
+ * A Change Calendar patchbot was told to respect could not be read (GetCalendarState answered
+ * InvalidDocument, InvalidDocumentType or AccessDenied): a freeze check then stops the send.
+ * Names the calendar and, when denied, the permission to grant and on which document.
+ */
+export class CalendarError extends PatchbotError {
+  readonly calendar: string;
+  readonly problem: CalendarProblem;
+  /** When denied: the IAM permission and resource to grant, e.g. `ssm:GetCalendarState on arn:aws:ssm:…:document/freeze`. */
+  readonly permission: string | undefined;
+
+  constructor(
+    calendar: string,
+    problem: CalendarProblem,
+    message: string,
+    options: PatchbotErrorOptions & { permission?: string } = {},
+  ) {
+    super('CALENDAR_UNREADABLE', message, options);
+    this.calendar = calendar;
+    this.problem = problem;
+    this.permission = options.permission;
   }
 }
 

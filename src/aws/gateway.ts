@@ -17,9 +17,11 @@ import * as commandCalls from './command-calls';
 import * as instanceCalls from './instance-calls';
 import type { GatewayCalls } from './gateway-calls';
 import * as windowCalls from './window-calls';
+import * as calendarCalls from './calendar-calls';
 import type { FleetPort } from '../patching/ports';
 import { LIMITS } from '../patching/fleet-types';
 import type {
+  CalendarReading,
   CommandInvocation,
   CommandSummary,
   GroupTarget,
@@ -52,6 +54,8 @@ export interface FleetGatewayDeps {
   scope: string;
   region: string;
   logger: Logger;
+  /** The scope's account id when the config names it: the document ARN a denied calendar read names. */
+  account?: string | undefined;
 }
 
 /** Everything patchbot asks of SSM, EC2 and STS in one scope and region; every list paginates to completion. */
@@ -59,6 +63,7 @@ export class FleetGateway implements FleetPort {
   readonly scope: string;
   readonly region: string;
   private readonly clients: RegionClients;
+  private readonly account: string | undefined;
   private readonly log: Logger;
   /** What the instance, window and command calls (instance-calls.ts, window-calls.ts, command-calls.ts) use of this gateway. */
   private readonly calls: GatewayCalls;
@@ -67,6 +72,7 @@ export class FleetGateway implements FleetPort {
     this.clients = deps.clients;
     this.scope = deps.scope;
     this.region = deps.region;
+    this.account = deps.account;
     this.log = deps.logger.child({ subsystem: 'aws', scope: deps.scope, region: deps.region });
     this.calls = {
       clients: this.clients,
@@ -188,6 +194,15 @@ export class FleetGateway implements FleetPort {
 
   listWindowTaskInvocations(executionId: string, taskExecutionId: string): Promise<WindowTaskInvocation[]> {
     return windowCalls.listWindowTaskInvocations(this.calls, executionId, taskExecutionId);
+  }
+
+  getCalendarState(names: readonly string[], atTime?: Date): Promise<CalendarReading> {
+    return calendarCalls.getCalendarState(
+      this.calls,
+      { scope: this.scope, region: this.region, account: this.account },
+      names,
+      atTime,
+    );
   }
 
   /** How long a SendCommand or RebootInstances of this gateway can still be on its way after it was started. */

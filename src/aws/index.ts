@@ -21,7 +21,14 @@ export function createFleet(scopes: AwsScope[], logger: Logger, options: ClientO
   const pool = new AwsClientPool(scopes, options);
   const gateways = scopes.flatMap((scope) =>
     scope.regions.map(
-      (region) => new FleetGateway({ clients: pool.get(scope.name, region), scope: scope.name, region, logger }),
+      (region) =>
+        new FleetGateway({
+          clients: pool.get(scope.name, region),
+          scope: scope.name,
+          region,
+          logger,
+          account: scope.accountId ?? /^arn:[^:]+:iam::(\d{12}):/.exec(scope.roleArn ?? '')?.[1],
+        }),
     ),
   );
   return { gateways, pool, close: () => pool.destroy() };

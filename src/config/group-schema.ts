@@ -98,6 +98,23 @@ export const InstallSchema = strictObject({
   overrideList: OverrideListSchema.optional(),
 });
 
+/** A Change Calendar document as GetCalendarState takes it: its name (3 to 128 of A-Z a-z 0-9 _ . -) or its document ARN. */
+export const CalendarRefSchema = z
+  .string(expected('a Change Calendar name or document ARN'))
+  .regex(
+    /^(?:[A-Za-z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/[A-Za-z0-9_.-]{3,128})$/,
+    expected(
+      'a Change Calendar name (3 to 128 of A-Z a-z 0-9 _ . -) or its document ARN (arn:aws:ssm:<region>:<account>:document/<name>)',
+    ),
+  );
+
+/** Break-glass for change freezes: who may override a CLOSED calendar (two of them, each with a reason); none listed: no override. */
+export const FreezeSchema = strictObject({
+  overrideApprovers: z
+    .array(SlackPrincipalSchema, expected('a list of Slack user ids (U…/W…) or user group ids (S…)'))
+    .default([]),
+}).transform((f) => ({ overrideApprovers: unique(f.overrideApprovers) }));
+
 /** One patch group: the instances tagged with it, its channel, who may operate on it, and its policies. */
 export const GroupSchema = strictObject({
   tagKey: z.enum(['Patch Group', 'PatchGroup'], expected('"Patch Group" or "PatchGroup"')).default('Patch Group'),
@@ -115,13 +132,32 @@ export const GroupSchema = strictObject({
   install: InstallSchema.prefault({}),
   scanMaxAge: DurationSchema.default(24 * 3_600_000),
   promoteFrom: z.string(expected('the name of another group')).optional(),
+  /** SSM Change Calendars asked before a change is approved and right before it is sent: any CLOSED (or unreadable) one stops the send. */
+  changeCalendars: z
+    .array(CalendarRefSchema, expected('a list of Change Calendar names or document ARNs'))
+    .default([])
+    .transform((names) => unique(names)),
+  freeze: FreezeSchema.prefault({}),
 })
   .superRefine(checkApproval, always)
+  .superRefine(checkFreeze, always)
   .transform(({ scanMaxAge, operators, ...rest }) => ({
     ...rest,
     operators: unique(operators),
     scanMaxAgeMs: scanMaxAge,
   }));
+
+/** An override needs two different people: one listed user (and no user group) could never grant it. */
+function checkFreeze(group: unknown, ctx: Ctx): void {
+  if (!isRecord(group) || !isRecord(group.freeze) || !isStringList(group.freeze.overrideApprovers)) return;
+  const listed = unique(group.freeze.overrideApprovers);
+  if (listed.length !== 1 || !SLACK_USER_RE.test(listed[0]!)) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['freeze', 'overrideApprovers'],
+    message: `a freeze override takes two different override approvers, so expected at least two (or a user group), got only ${listed[0]}`,
+  });
+}
 
 /** A required approval must be grantable: approvers exist, enough of them, and not only the requester. */
 function checkApproval(group: unknown, ctx: Ctx): void {

@@ -176,6 +176,10 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
         approval: g.approval,
         install: g.install,
         scanMaxAgeMs: g.scanMaxAgeMs,
+        /** Change Calendars asked before a change is approved and sent (none: never frozen). */
+        changeCalendars: g.changeCalendars,
+        /** Break-glass for freezes: who may override (none: no override). */
+        freeze: g.freeze,
         /** The group's canonical name (the document may spell it in another case). */
         promoteFrom:
           g.promoteFrom === undefined ? undefined : (canonical.get(g.promoteFrom.toLowerCase()) ?? g.promoteFrom),

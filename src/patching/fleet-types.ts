@@ -305,3 +305,15 @@ export const LIMITS = {
   tagResourcesPerCall: 1000,
   commentLength: 100,
 } as const;
+
+/** SSM Change Calendar's state (GetCalendarState): changes may run while OPEN. */
+export type CalendarState = 'OPEN' | 'CLOSED';
+
+/** What GetCalendarState answered for one or more calendars: OPEN only if all are open, and when that changes. */
+export interface CalendarReading {
+  state: CalendarState;
+  /** The time the state was read for. */
+  atTime: Date;
+  /** When the returned state changes, if the calendars say. */
+  nextTransitionTime?: Date | undefined;
+}

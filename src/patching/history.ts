@@ -57,5 +57,10 @@ export function operationVerdict(op: Operation): Verdict {
   const result = readResult(op);
   // A reboot whose RebootInstances was started may have happened, answered or not.
   const sent = op.commands.length > 0 || result.sentAt !== undefined || result.reboot?.requestedAt !== undefined;
-  return verdictOf(op.status, { sent, problems: result.problems ?? false, missed: result.missed !== undefined });
+  return verdictOf(op.status, {
+    sent,
+    problems: result.problems ?? false,
+    missed: result.missed !== undefined,
+    frozen: result.missed?.reason === 'frozen',
+  });
 }

@@ -5,6 +5,7 @@ import { OtherSpellingSchema, PlanBaselineSchema, PlannedPatchSchema, PromotionE
 import { InstanceLineSchema, optionalDate, ReasonedLineSchema, ScopeFailureSchema } from './record-schemas';
 import { ScheduleSchema } from './schedule';
 import { PinnedListSchema } from './promote-record';
+import { FreezeCheckSchema, IF_FROZEN } from './freeze';
 
 /** What an install or reboot will change, shown on the card before anything runs. */
 export const ChangePlanSchema = z.object({
@@ -34,6 +35,10 @@ export const ChangePlanSchema = z.object({
   retryOf: z.string().optional(),
   /** A promote: exactly the patches the source's last successful install installed, pinned with InstallOverrideList. */
   pinned: PinnedListSchema.optional(),
+  /** The group's Change Calendars as read when the change was planned; absent when it names none. */
+  freeze: FreezeCheckSchema.optional(),
+  /** What the requester chose should a calendar be closed when the change is due: wait for it to open, or give up. */
+  ifFrozen: z.enum(IF_FROZEN).optional(),
 });
 
 /**

@@ -4,6 +4,7 @@
  * store only through this file). The vocabulary the fleet port speaks is in fleet-types.ts.
  */
 import type {
+  CalendarReading,
   CommandInvocation,
   CommandSummary,
   GroupTarget,
@@ -69,6 +70,11 @@ export interface FleetPort {
   listWindowExecutionTasks(executionId: string): Promise<WindowExecutionTask[]>;
   /** The invocations of one task of a window execution. */
   listWindowTaskInvocations(executionId: string, taskExecutionId: string): Promise<WindowTaskInvocation[]>;
+  /**
+   * The combined state of Change Calendars (names or document ARNs; OPEN only if all are), now or at
+   * `atTime`. A calendar that does not exist, is not a calendar, or may not be read throws a CalendarError.
+   */
+  getCalendarState(names: readonly string[], atTime?: Date): Promise<CalendarReading>;
   /** How long a send or reboot can still be on its way after it was started. */
   readonly sendTimeoutMs: number;
   /** Sends the patch document; one attempt (an AwsError with outcomeUnknown means it may have run). */

@@ -10,6 +10,8 @@ import { DriftSchema, ScopeFailureSchema, SeverityCountsSchema } from './record-
 import { OperationReportSchema } from './report-record';
 import { MissedSchema } from './schedule';
 import { FailureDetailSchema } from './failure-record';
+import { FreezeCheckSchema } from './freeze';
+import { FreezeOverrideSchema } from './freeze-override-record';
 
 export { planJson, readPlan } from './plan-record';
 
@@ -125,6 +127,10 @@ const ResultSchema = z.looseObject({
   problems: z.boolean().optional(),
   /** A scheduled change that was not sent in its window or time, and why (approved → expired; see schedule.ts). */
   missed: MissedSchema.optional(),
+  /** The group's Change Calendars as last read before the send (see freeze.ts); the card shows a freeze from it. */
+  freeze: FreezeCheckSchema.optional(),
+  /** Break-glass: the override approvers' votes to send despite CLOSED calendars, and when it was granted. */
+  freezeOverride: FreezeOverrideSchema.optional(),
   /** The write-ahead journal of the operation's Slack posts (card, thread parts), by key; see post-journal.ts. */
   posts: z.record(z.string(), PostRecordSchema).optional(),
   /** An install or reboot with failed instances: their output for the thread, and whom Retry failed targets (failure-record.ts). */

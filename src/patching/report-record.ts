@@ -17,6 +17,8 @@ import {
   SeverityCountsSchema,
 } from './record-schemas';
 import { MissedSchema } from './schedule';
+import { FreezeCheckSchema } from './freeze';
+import { FreezeOverrideSchema } from './freeze-override-record';
 
 /** How one instance fared in an operation. */
 export const InstanceOutcomeSchema = InstanceLineSchema.extend({
@@ -85,6 +87,12 @@ export const OperationReportSchema = z.object({
   notReached: z.array(InstanceLineSchema).optional(),
   /** A scheduled change not sent in its window or time, and why. */
   missed: MissedSchema.optional(),
+  /** The group's Change Calendars as last read before the send: a CLOSED or unreadable one freezes the change. */
+  freeze: FreezeCheckSchema.optional(),
+  /** Break-glass votes and grant, where the group has override approvers. */
+  freezeOverride: FreezeOverrideSchema.optional(),
+  /** Whether the group lists freeze.overrideApprovers, so a frozen card offers the override. */
+  freezeOverridable: z.boolean().optional(),
 });
 
 /** An operation's report: the schema's output (dates revived); it is stored as JSON, dates as ISO text. */

@@ -18,6 +18,7 @@ import { PatchParamsSchema, readResult, resultJson, type SendSet } from './recor
 import { groupOf, type PatchingDeps } from './deps';
 import { failUnsent } from './not-sent';
 import { scheduleGate } from './missed';
+import { freezeGate } from './freeze-gate';
 import { lookUpSends, NOTHING_YET, type Prior } from './resume-lookup';
 import { OPERATION_TAG_KEY } from './send-set';
 import { readPlan } from './plan-record';
@@ -59,8 +60,8 @@ export class OperationRunner {
 
   /**
    * Claims an approved operation (approved → sending) and sends it; returns the operation as it now
-   * is (unchanged if someone else claimed it, or a scheduled one whose time has not come; expired
-   * when its window or time was missed).
+   * is (unchanged if someone else claimed it, or a scheduled one whose time has not come, or one a
+   * Change Calendar freezes; expired when its window or time was missed, or when frozen and not to wait).
    */
   async send(op: Operation): Promise<Operation> {
     if (this.deps.mayActNow && !this.deps.mayActNow()) return op;
@@ -69,6 +70,10 @@ export class OperationRunner {
       const gate = await scheduleGate({ ...this.deps, log: this.log }, op);
       if (gate === 'wait') return op;
       if (gate !== 'send') return gate;
+      // Then the group's Change Calendars: a CLOSED or unreadable one holds (or, if the requester chose so, expires) the change.
+      const freeze = await freezeGate({ ...this.deps, log: this.log }, op);
+      if (freeze === 'wait') return (await this.deps.store.operations.get(op.id)) ?? op;
+      if (freeze !== 'send') return freeze;
       const claimed = await this.deps.store.operations.transition(op.id, { from: 'approved', to: 'sending' });
       if (!claimed) return (await this.deps.store.operations.get(op.id)) ?? op;
       if (claimed.kind === 'reboot') return dispatchReboot(this.rebootDeps, claimed);

@@ -59,10 +59,11 @@ export function windowLatest(start: Date, durationHours: number, cutoffHours: nu
 /**
  * Why a scheduled change was not sent (kept in op.result.missed): `late` when nobody sent it before
  * its latest send time (patchbot was not running or not leading, or AWS did not answer), `disabled`
- * or `gone` when its window was disabled or deleted by the time it opened.
+ * or `gone` when its window was disabled or deleted by the time it opened, `frozen` when a Change
+ * Calendar was closed (or unreadable) when it was due and its requester chose `if-frozen=cancel`.
  */
 export const MissedSchema = z.object({
-  reason: z.enum(['late', 'disabled', 'gone']),
+  reason: z.enum(['late', 'disabled', 'gone', 'frozen']),
   /** When patchbot found it missed (ISO text). */
   at: z.string(),
 });

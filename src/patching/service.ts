@@ -33,6 +33,8 @@ import { listWindows } from './windows';
 import type { ScheduleRequest } from './schedule';
 import { resolveSchedule } from './schedule-resolve';
 import { buildPromotePlan } from './promote';
+import { checkFreeze, DEFAULT_IF_FROZEN, type IfFrozen } from './freeze';
+import { confirmOverride, type OverrideInput, type OverrideResult } from './freeze-override';
 
 export { operationVerdict, toHistoryEntry } from './history';
 
@@ -51,6 +53,8 @@ export interface RequestInstallInput extends StartScanInput {
   /** `in <window>` or `at <time>`; absent: the group's install.runIn, else sent once approved. */
   schedule?: ScheduleRequest | undefined;
   retry?: RetryOf;
+  /** Should a change calendar be closed when it is due: wait (default) or give up. */
+  ifFrozen?: IfFrozen | undefined;
 }
 
 /** Who asks for a promote: the group whose last successful install is copied, onto `group`. */
@@ -65,6 +69,8 @@ export interface RequestPromoteInput {
 export interface RequestRebootInput extends StartScanInput {
   all: boolean;
   retry?: RetryOf;
+  /** Should a change calendar be closed when it is due: wait (default) or give up. */
+  ifFrozen?: IfFrozen | undefined;
 }
 
 /** Status, baselines, windows, history and scans of the configured groups. */
@@ -122,7 +128,7 @@ export class PatchService {
         userMessage: `Nothing to install: ${group.name} has no missing approved patches in its latest scan; /patch scan ${group.name} first if the scan is old.`,
       });
     }
-    return this.record(input, 'install', plan, {
+    return this.record(input, 'install', await this.withFreeze(plan, group, input.ifFrozen), {
       operation: 'Install',
       rebootOption: plan.rebootOption,
       maxConcurrency: group.install.maxConcurrency,
@@ -168,7 +174,16 @@ export class PatchService {
           : `Nothing to reboot: no instance of ${group.name} is waiting for a reboot in its latest scan (/patch reboot ${group.name} all reboots every running instance).`,
       });
     }
-    return this.record(input, 'reboot', plan, rebootParams(group, plan));
+    return this.record(input, 'reboot', await this.withFreeze(plan, group, input.ifFrozen), rebootParams(group, plan));
+  }
+
+  /**
+   * The plan with the group's change calendars as read now, or for a scheduled change as they will be at its
+   * start (shown on the card up front), and the requester's if-frozen choice.
+   */
+  private async withFreeze(plan: ChangePlan, group: PatchGroup, ifFrozen: IfFrozen | undefined): Promise<ChangePlan> {
+    const freeze = await checkFreeze(this.deps, group, plan.schedule?.startsAt);
+    return freeze ? { ...plan, freeze, ifFrozen: ifFrozen ?? DEFAULT_IF_FROZEN } : plan;
   }
 
   /** Approve or Reject on an approval card; see ApprovalService.decide. */
@@ -179,6 +194,11 @@ export class PatchService {
   /** The same decision, recorded without sending; see ApprovalService.record. */
   recordDecision(input: DecideInput, authorizer: ApprovalAuthorizer): Promise<RecordedDecision> {
     return this.approvals.record(input, authorizer);
+  }
+
+  /** One override approver's confirmation of a freeze override; see freeze-override.ts. */
+  confirmOverride(input: OverrideInput, authorizer: ApprovalAuthorizer): Promise<OverrideResult> {
+    return confirmOverride(this.deps, input, authorizer);
   }
 
   /** `/patch cancel <op>`; see ApprovalService.cancel (throws ForbiddenError / ConflictError / NotFoundError with the reason). */

@@ -9,7 +9,7 @@
  * This file composes the units that do the work: card-sync.ts (approval cards and expiry),
  * command-progress.ts (polling running operations), finishing.ts (results and the final status),
  * update-budget.ts (the chat.update pace), publish-slots.ts (a stuck publish never holds a pass),
- * countdown.ts (the card of an approved change waiting for its window).
+ * countdown.ts (the card of an approved change waiting for its window, or frozen by a change calendar).
  */
 import { mapLimit } from '../shared/concurrency';
 import { toPatchbotError } from '../errors';
@@ -25,6 +25,8 @@ import { TERMINAL_STATUSES, isTerminal } from './lifecycle';
 import type { OperationPublisher } from './publisher-port';
 import { PublishSlots } from './publish-slots';
 import { scheduleOf } from './missed';
+import { isFrozen } from './freeze';
+import { overrideUnannounced } from './freeze-override';
 import { readResult } from './records';
 import type { OperationRunner } from './runner';
 import { Ticker } from './ticker';
@@ -224,9 +226,14 @@ export class OperationTracker {
     if (!TRACKED_KINDS.has(initial.kind)) return;
     if (initial.status === 'pending') return this.cards.pending(initial);
     let op = initial;
-    if (op.status === 'approved' && !this.runner.isBusy(op.id)) op = await this.runner.send(op);
-    // Still approved after the send: a scheduled change waiting for its time; its card counts down.
-    if (op.status === 'approved' && !this.runner.isBusy(op.id) && scheduleOf(op)) return this.countdown.show(op);
+    if (op.status === 'approved' && !this.runner.isBusy(op.id)) {
+      // A freeze override just granted is announced (with the card) before the change goes out, not at a later progress update.
+      if (overrideUnannounced(op)) await this.countdown.show(op);
+      op = await this.runner.send(op);
+    }
+    // Still approved after the send: a scheduled change waiting for its time (its card counts down), or one a calendar freezes.
+    if (op.status === 'approved' && !this.runner.isBusy(op.id) && (scheduleOf(op) || isFrozen(readResult(op).freeze)))
+      return this.countdown.show(op);
     if (op.status === 'sending' && !this.runner.isBusy(op.id)) {
       const stale = this.ctx.clock.now().getTime() - op.updatedAt.getTime() > this.opt.staleSendingMs;
       if (this.orphans.has(op.id) || stale || this.runner.lookupDue(op)) {

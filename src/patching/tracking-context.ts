@@ -81,8 +81,12 @@ export function decorate(ctx: TrackingContext, op: Operation, report: OperationR
     ...(sentAt ? { sentAt: new Date(sentAt) } : {}),
     ...(result.drift ? { drift: result.drift } : {}),
     ...(result.missed ? { missed: result.missed } : {}),
+    ...(result.freeze ? { freeze: result.freeze } : {}),
+    ...(result.freezeOverride ? { freezeOverride: result.freezeOverride } : {}),
   };
-  return withChangeContext(ctx.store, op, groupOf(ctx.groups, op), { ...report, ...facts });
+  const group = groupOf(ctx.groups, op);
+  const overridable = (group?.freeze.overrideApprovers.length ?? 0) > 0 ? { freezeOverridable: true } : {};
+  return withChangeContext(ctx.store, op, group, { ...report, ...facts, ...overridable });
 }
 
 /** The write-ahead journal of the operation's posts. */

@@ -8,7 +8,9 @@
  * - not sent (`notSent`): it failed before any command went out (a drift refusal, every scope refused);
  * - succeeded: everything it was sent to succeeded;
  * - missed (`missed`): approved, but its window or time passed (or its window was disabled or
- *   deleted) before it could be sent: nothing was sent.
+ *   deleted) before it could be sent: nothing was sent;
+ * - frozen (`frozen`): approved, but a Change Calendar was closed (or unreadable) when it was due and
+ *   its requester chose not to wait: nothing was sent.
  */
 import type { OperationStatus } from './lifecycle';
 import type { OperationReport } from './report-record';
@@ -24,7 +26,8 @@ export type Verdict =
   | 'cancelled'
   | 'rejected'
   | 'expired'
-  | 'missed';
+  | 'missed'
+  | 'frozen';
 
 /** Whether a report shows trouble: failed, unreachable, offline or never-reached instances, or a scope that failed. */
 export function hasProblems(
@@ -42,11 +45,11 @@ export function hasProblems(
 /** The verdict of an operation from its status, whether commands went out, and the problems flag kept with its result. */
 export function verdictOf(
   status: OperationStatus,
-  facts: { sent: boolean; problems: boolean; missed?: boolean },
+  facts: { sent: boolean; problems: boolean; missed?: boolean; frozen?: boolean },
 ): Verdict {
   switch (status) {
     case 'expired':
-      return facts.missed ? 'missed' : 'expired';
+      return facts.frozen ? 'frozen' : facts.missed ? 'missed' : 'expired';
     case 'succeeded':
       return facts.problems ? 'problems' : 'succeeded';
     case 'failed':
@@ -72,4 +75,5 @@ export const VERDICT_WORDS: Record<Verdict, string> = {
   rejected: 'was rejected',
   expired: 'expired without approval',
   missed: 'missed its window',
+  frozen: 'was not sent: frozen by a change calendar',
 };

@@ -10,6 +10,7 @@ import type { PatchbotConfig, SlackEnv } from '../config';
 import { ConfigError, RequestRefusedError } from '../errors';
 import type { Logger } from '../logger';
 import { registerActions, registerShareAction, type ActionServices } from './actions';
+import { registerOverrideActions, type OverrideServices } from './override-actions';
 import { slackStartError } from './auth-check';
 import { SlackAuthorizer } from './authorizer';
 import { SlackNameDirectory, type NameDirectory } from './directory';
@@ -33,6 +34,8 @@ export interface SlackAppDeps {
   services: CommandServices;
   /** The approval card's buttons. */
   actions: ActionServices;
+  /** The frozen card's break-glass button; absent: not registered. */
+  overrides?: OverrideServices;
   clock: Clock;
   logger: Logger;
   /** Where accepted signed requests are remembered beyond this process (the store); memory only when absent. */
@@ -171,6 +174,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   }
 
   registerActions(app, deps.actions, log, names);
+  if (deps.overrides) registerOverrideActions(app, deps.overrides, log, names);
   // Share in channel runs the read command again as a typed one would run, through the same gate.
   registerShareAction(
     app,

@@ -3,6 +3,10 @@ import { webApi } from '@slack/bolt';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { CARD, type PostJournal } from '../patching/post-journal';
+import { freezeOverrideAnnouncement } from './views/freeze-announcement';
+import { isFrozen } from '../patching/freeze';
+import { FREEZE_OVERRIDE_POST } from '../patching/freeze-override-record';
+
 import type { OperationPublisher, PublishedMessage, PublishPhase } from '../patching/tracker';
 import type { OperationReport } from '../patching/report-record';
 import type { Operation } from '../store';
@@ -122,12 +126,25 @@ export class SlackOperationPublisher implements OperationPublisher {
         step = 'card';
         ts = await this.poster.postOnce(op, journal, CARD, { text: view.text, blocks: view.blocks });
       }
+      // A granted freeze override is announced in the channel once (its own journalled post), whichever publish sees it first.
+      const announcement = freezeOverrideAnnouncement(report);
+      // Counted as a thread part: a refused announcement must never be taken for a refused card (which cancels an unsent change).
+      step = 'thread';
+      if (announcement) {
+        await this.poster.postOnce(op, journal, FREEZE_OVERRIDE_POST, {
+          text: announcement.text,
+          blocks: announcement.blocks,
+        });
+      }
       step = 'thread';
       // The thread holds the detail: the full plan under an approval card, the full result at the end.
       // Parts already posted are skipped through the journal, so a card whose thread was cut short is completed by its next publish.
       // An approved change waiting for its window shows the plan as well (its card may be the first post, with no approval needed).
+      // So does one a change calendar holds.
       const waiting =
-        report.status === 'approved' && report.plan?.schedule !== undefined && report.sentAt === undefined;
+        report.status === 'approved' &&
+        report.sentAt === undefined &&
+        (report.plan?.schedule !== undefined || isFrozen(report.freeze));
       const thread = phase === 'finished' ? 'result' : report.status === 'pending' || waiting ? 'plan' : undefined;
       if (thread) {
         for (const [i, part] of (view.thread ?? []).entries()) {

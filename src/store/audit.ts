@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'operation.sent',
   'operation.resumed',
   'operation.finished',
+  'operation.freeze_override_recorded',
+  'operation.freeze_overridden',
 ] as const;
 
 /** One of AUDIT_ACTIONS. */

@@ -164,6 +164,33 @@ describe('the bad word is named, not the one after it', () => {
   });
 });
 
+describe('if-frozen', () => {
+  it.each([
+    ['install PRD if-frozen=later', '"if-frozen=later" is not an if-frozen option'],
+    ['install PRD if-frozen=wait if-frozen=cancel', 'Give one if-frozen option, not "if-frozen=cancel" again'],
+  ])('/patch %s → %s, naming both forms and the default', async (input, expected) => {
+    const requestInstall = jest.fn();
+    const text = readable(await answer(input, { requestInstall }));
+    expect(text).toContain(expected);
+    expect(text).toContain('if-frozen=wait (the default');
+    expect(text).toContain('if-frozen=cancel');
+    expect(requestInstall).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['install PRD if-frozen=cancel reboot=never', 'cancel'],
+    ['install PRD IF-FROZEN=WAIT', 'wait'],
+    ['install PRD', undefined],
+  ])('/patch %s asks for %s', async (input, ifFrozen) => {
+    const requestInstall = jest.fn(async () => ({ id: 'op-abcdef', status: 'pending' }));
+    await answer(input, { requestInstall: requestInstall as never });
+    expect(requestInstall).toHaveBeenCalledTimes(1);
+    expect((requestInstall.mock.calls[0] as unknown[])[0]).toEqual(
+      ifFrozen ? expect.objectContaining({ ifFrozen }) : expect.not.objectContaining({ ifFrozen: expect.anything() }),
+    );
+  });
+});
+
 describe('did you mean', () => {
   it.each([
     ['instal PRD', 'Unknown subcommand "instal". Did you mean install?'],

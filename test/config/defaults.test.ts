@@ -25,6 +25,8 @@ describe('defaults', () => {
           },
           install: { rebootOption: 'RebootIfNeeded', maxConcurrency: '10%', maxErrors: '0', timeoutSeconds: 7200 },
           scanMaxAgeMs: 24 * 3_600_000,
+          changeCalendars: [],
+          freeze: { overrideApprovers: [] },
         },
       ],
       schedules: {

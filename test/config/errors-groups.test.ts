@@ -3,13 +3,40 @@ import { parseConfigText } from '../../src/config';
 import { GROUP, issuesOf, messagesOf } from './helpers';
 
 const GROUP_KEYS =
-  'tagKey, tagValue, channel, operators, operatingSystem, scopes, approval, install, scanMaxAge, promoteFrom';
+  'tagKey, tagValue, channel, operators, operatingSystem, scopes, approval, install, scanMaxAge, promoteFrom, changeCalendars, freeze';
 
 describe('wrong documents name the path, what was expected and what was found', () => {
   it('a bad duration', () => {
     expect(issuesOf(`groups:\n  PRD:\n    ${GROUP}\n    approval:\n      expiresAfter: soon`)).toEqual([
       'groups.PRD.approval.expiresAfter: expected a duration like "4h", got "soon" (line 6, column 21)',
     ]);
+  });
+
+  it('a change calendar that is neither a document name nor a document ARN', () => {
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    changeCalendars: [ok-freeze, "no way"]`)).toEqual([
+      'groups.PRD.changeCalendars[1]: expected a Change Calendar name (3 to 128 of A-Z a-z 0-9 _ . -) or its document ARN (arn:aws:ssm:<region>:<account>:document/<name>), got "no way"',
+    ]);
+    const arn = 'arn:aws:ssm:us-east-1:123456789012:document/shared-freeze';
+    const ok = parseConfigText(
+      `groups:\n  PRD:\n    ${GROUP}\n    changeCalendars: [ok-freeze, "${arn}", ok-freeze]`,
+      'p.yml',
+      {},
+    );
+    expect(ok.groups[0]?.changeCalendars).toEqual(['ok-freeze', arn]);
+  });
+
+  it('a freeze override one person could never grant (it takes two)', () => {
+    expect(messagesOf(`groups:\n  PRD:\n    ${GROUP}\n    freeze:\n      overrideApprovers: [U2]`)).toEqual([
+      'groups.PRD.freeze.overrideApprovers: a freeze override takes two different override approvers, so expected at least two (or a user group), got only U2',
+    ]);
+    for (const fine of ['[S2]', '[U2, U3]']) {
+      const config = parseConfigText(
+        `groups:\n  PRD:\n    ${GROUP}\n    freeze:\n      overrideApprovers: ${fine}`,
+        'p.yml',
+        {},
+      );
+      expect(config.groups[0]?.freeze.overrideApprovers.length).toBeGreaterThan(0);
+    }
   });
 
   it('a duration without a unit', () => {

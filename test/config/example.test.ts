@@ -55,6 +55,8 @@ describe('patchbot.example.yml', () => {
       },
       scanMaxAgeMs: 6 * 3_600_000,
       promoteFrom: 'STG',
+      changeCalendars: ['prd-change-freeze'],
+      freeze: { overrideApprovers: ['U0CAROL01', 'S0LEADS12'] },
     });
   });
 

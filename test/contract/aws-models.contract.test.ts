@@ -180,6 +180,24 @@ describe('every AWS call patchbot makes, against the published service models', 
     });
     await h.bot.runJob('compliance-poll');
 
+    // Change Calendar: an open and a closed calendar read together, at a time, and one that does not exist.
+    const calendars = sandboxFleet(h.sim.url, h.config.aws.scopes);
+    try {
+      const gw = calendars.gateways[0]!;
+      h.sim.setCalendar('patch-freeze-open', { state: 'OPEN' });
+      h.sim.setCalendar('patch-freeze-closed', {
+        state: 'CLOSED',
+        nextTransitionTime: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      await expect(gw.getCalendarState(['patch-freeze-open'])).resolves.toMatchObject({ state: 'OPEN' });
+      await expect(
+        gw.getCalendarState(['patch-freeze-open', 'patch-freeze-closed'], new Date()),
+      ).resolves.toMatchObject({ state: 'CLOSED', nextTransitionTime: expect.any(Date) });
+      await expect(gw.getCalendarState(['no-such-calendar'])).rejects.toMatchObject({ problem: 'missing' });
+    } finally {
+      calendars.close();
+    }
+
     // Error answers: a denial per service, throttling and server errors (retried, then given up), unknown ids.
     const errors = sandboxFleet(h.sim.url, h.config.aws.scopes, 2);
     try {

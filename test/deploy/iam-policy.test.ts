@@ -117,6 +117,13 @@ describe('deploy/iam policies', () => {
     expect(asList(send[0]?.Resource)).toContain('arn:aws:ec2:*:*:instance/*');
   });
 
+  it('let GetCalendarState read only SSM documents (Change Calendars are documents)', () => {
+    const read = permissions.Statement.filter((s) => asList(s.Action).includes('ssm:GetCalendarState'));
+    expect(read).toHaveLength(1);
+    expect(asList(read[0]?.Action)).toEqual(['ssm:GetCalendarState']);
+    expect(asList(read[0]?.Resource)).toEqual(['arn:aws:ssm:*:*:document/*']);
+  });
+
   it('let RebootInstances touch only instances with a patch-group tag', () => {
     const reboot = permissions.Statement.filter((s) => asList(s.Action).includes('ec2:RebootInstances'));
     expect(reboot.length).toBeGreaterThan(0);

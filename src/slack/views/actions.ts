@@ -11,6 +11,8 @@ export const ACTIONS = {
   scanFirst: 'patchbot.scan_first',
   replan: 'patchbot.replan',
   retryFailed: 'patchbot.retry_failed',
+  /** Break-glass on a frozen card (only where the group lists freeze.overrideApprovers). */
+  overrideFreeze: 'patchbot.override_freeze',
 } as const;
 
 /** One of the card's action ids. */
@@ -29,6 +31,13 @@ export const REJECT_REASON_MAX = 500;
 /** The approve modal (approval.requireReason): its callback id (view_submission), and where the required reason is read from. */
 export const APPROVE_MODAL = {
   callbackId: 'patchbot.approve_reason',
+  blockId: 'reason',
+  actionId: 'reason_input',
+} as const;
+
+/** The freeze override dialog: its callback id (view_submission), and where the required reason is read from. */
+export const OVERRIDE_MODAL = {
+  callbackId: 'patchbot.override_freeze_reason',
   blockId: 'reason',
   actionId: 'reason_input',
 } as const;

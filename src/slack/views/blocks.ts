@@ -60,6 +60,7 @@ export const VERDICT_EMOJI: Record<Verdict, string> = {
   rejected: '🚫',
   expired: '⌛',
   missed: '⏰',
+  frozen: '🧊',
 };
 
 /** A mrkdwn section, or nothing when the text is empty. */

@@ -26,6 +26,7 @@ import { SHORT, blocks, footer, header, listSection, message, section } from './
 import { changeSummary, needsScan, planSections, planThread } from './plan';
 import type { SlackMessage } from './message';
 import { missedText, runsText, sendRuleText } from './schedule';
+import { blockingLines, freezeZone, planFreezeText } from './freeze';
 
 const title = (plan: ChangePlan) => `${plan.kind === 'install' ? 'Install' : 'Reboot'} on ${plan.group}`;
 
@@ -75,6 +76,7 @@ export function pendingCardView(
       header(`⏳ ${title(plan)} — waiting for approval`),
       section(`*${changeSummary(plan)}*\n${requested(r, now)}`),
       scheduleSection(plan, now, 'Once approved, runs'),
+      section(planFreezeText(plan, now) ?? ''),
       planSections(plan, now, r.operationId),
       r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
       r.approval ? section(approvalsText(r.approval, r.requestedBy, handles)) : undefined,
@@ -96,15 +98,25 @@ export function closedCardView(r: OperationReport, plan: ChangePlan, now: Date):
           'rejected',
           `Rejected by ${no ? `${mention(no.userId)} at ${formatTime(no.at)}` : `an approver at ${at}`}\n${reasonQuote(no?.reason)}`,
         ]
-      : r.status === 'expired' && r.missed
-        ? ['⏰', 'missed its window', missedText(plan.schedule, r.missed)]
-        : r.status === 'expired'
-          ? [
-              '⌛',
-              'expired without approval',
-              `Expired without approval at ${r.approval?.expiresAt ? formatTime(r.approval.expiresAt) : at}: a new request is needed.`,
-            ]
-          : ['⏹️', 'cancelled', `Cancelled at ${at}, before it ran.`];
+      : r.status === 'expired' && r.missed?.reason === 'frozen'
+        ? [
+            '🧊',
+            'was not sent: frozen',
+            [
+              'A change calendar was closed when it was due, and the request said not to wait (if-frozen=cancel), so *nothing was sent*:',
+              ...blockingLines(r.freeze, freezeZone(plan), now),
+              'Request it again once the calendar is open, or with if-frozen=wait.',
+            ].join('\n'),
+          ]
+        : r.status === 'expired' && r.missed
+          ? ['⏰', 'missed its window', missedText(plan.schedule, r.missed)]
+          : r.status === 'expired'
+            ? [
+                '⌛',
+                'expired without approval',
+                `Expired without approval at ${r.approval?.expiresAt ? formatTime(r.approval.expiresAt) : at}: a new request is needed.`,
+              ]
+            : ['⏹️', 'cancelled', `Cancelled at ${at}, before it ran.`];
   // A cancelled or missed change that was scheduled still says when it was to run.
   const scheduled = plan.schedule ? section(`🕓 Was to run ${runsText(plan.schedule, now)}`) : undefined;
   return message(
@@ -174,6 +186,7 @@ export function scheduledCardView(r: OperationReport, plan: ChangePlan, now: Dat
       header(`🕓 ${title(plan)} — approved, waiting for its ${schedule?.window ? 'window' : 'time'}`),
       section(`*${changeSummary(plan)}*\n${requested(r, now, false)}${approvedBy ? `\n${approvedBy}` : ''}`),
       scheduleSection(plan, now, 'Approved · runs'),
+      section(planFreezeText(plan, now) ?? ''),
       planSections(plan, now, r.operationId),
       r.notice ? section(`⚠️ ${escapeText(truncate(r.notice, 1_000))}`) : undefined,
       footer(

@@ -1,4 +1,4 @@
-/** `/patch groups`: each configured group with its tag, channel, approval policy, promotion source and operators. */
+/** `/patch groups`: each configured group with its tag, channel, approval policy, promotion source, change calendars and operators. */
 import type { PatchGroup } from '../../config/schema';
 import { bold, channelLink, code, escapeText, formatCount, plural } from '../mrkdwn';
 import { listWithMore } from '../limits';
@@ -9,7 +9,16 @@ import type { SlackMessage } from './message';
 export type GroupSummary = Pick<
   PatchGroup,
   'name' | 'tagKey' | 'tagValue' | 'channel' | 'operators' | 'approval' | 'promoteFrom'
->;
+> &
+  Partial<Pick<PatchGroup, 'changeCalendars' | 'freeze'>>;
+
+/** The change calendars that freeze the group's changes, and whether break-glass is possible; '' without calendars. */
+function freezeText(g: GroupSummary): string {
+  const calendars = g.changeCalendars ?? [];
+  if (calendars.length === 0) return '';
+  const override = (g.freeze?.overrideApprovers.length ?? 0) > 0 ? 'override by 2 override approvers' : 'no override';
+  return `frozen while ${calendars.map((c) => bold(c)).join(', ')} ${calendars.length === 1 ? 'is' : 'are'} closed (${override})`;
+}
 
 /** How an install on the group gets approved, in a few words. */
 function approvalText(g: GroupSummary): string {
@@ -29,6 +38,7 @@ export function groupsView(
       channelLink(g.channel),
       approvalText(g),
       g.promoteFrom ? `promotes from ${bold(g.promoteFrom)}` : '',
+      freezeText(g),
       plural(g.operators.length, 'operator'),
       instances?.[g.name] !== undefined ? plural(instances[g.name] as number, 'instance') : '',
     ].filter(Boolean);

@@ -47,6 +47,8 @@ import {
   spansScopes,
 } from './blocks';
 import { closedCardView, driftCardView, pendingCardView, scheduledCardView } from './card';
+import { frozenCardView } from './freeze-card';
+import { isFrozen } from '../../patching/freeze';
 import { missingPatchLine, worstFirst } from './patches';
 import { changeSummary } from './plan';
 import {
@@ -88,6 +90,7 @@ export function reportVerdict(r: OperationReport): Verdict {
     sent: r.sentAt !== undefined || r.total > 0,
     problems: hasProblems(r),
     missed: r.missed !== undefined,
+    frozen: r.missed?.reason === 'frozen',
   });
 }
 
@@ -111,6 +114,9 @@ export function durations(r: OperationReport): { took: string | undefined; appro
 export function operationView(r: OperationReport, now: Date = new Date(), handles: Handles = NO_HANDLES): SlackMessage {
   const plan = r.kind !== 'scan' ? r.plan : undefined;
   if (plan && r.status === 'pending') return pendingCardView(r, plan, now, handles);
+  // A frozen change says so before its schedule: its time came, a calendar stopped it.
+  if (plan && r.status === 'approved' && r.sentAt === undefined && isFrozen(r.freeze))
+    return frozenCardView(r, plan, now, { overridable: r.freezeOverridable === true });
   if (plan?.schedule && r.status === 'approved' && r.sentAt === undefined) return scheduledCardView(r, plan, now);
   const neverRan = r.status === 'cancelled' && r.outcomes.length === 0 && r.finished === 0;
   if (plan && (r.status === 'rejected' || r.status === 'expired' || neverRan)) return closedCardView(r, plan, now);

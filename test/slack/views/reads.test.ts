@@ -50,6 +50,14 @@ describe('groupsView', () => {
       ),
     );
   });
+  it('says which change calendars freeze a group and whether it can be overridden', () => {
+    const prd = config.groups.find((g) => g.name === 'PRD')!;
+    const frozen = (overrideApprovers: string[]) =>
+      readable(groupsView([{ ...prd, changeCalendars: ['prd-freeze', 'cab_freeze'], freeze: { overrideApprovers } }]));
+    expect(frozen([])).toContain('frozen while *prd-freeze*, *cab_freeze* are closed (no override)');
+    expect(frozen(['U1', 'U2'])).toContain('(override by 2 override approvers)');
+    expect(text).not.toContain('frozen while');
+  });
   it('adds live instance counts when given, and stays within limits for many groups', () => {
     expect(readable(groupsView(config.groups, { PRD: 1200 }))).toContain('2 operators · 1,200 instances');
     const many = Array.from({ length: 300 }, (_, i) => ({
