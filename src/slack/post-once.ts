@@ -52,13 +52,15 @@ export class OncePoster {
 
   /**
    * Posts `key` exactly once: posted already → its ts; under way → looked up (once it settled) and
-   * posted only when Slack does not have it; otherwise recorded as under way, then posted, then its ts recorded.
+   * posted only when Slack does not have it (with `refreshFound`, a found post is updated to
+   * `message`); otherwise recorded as under way, then posted, then its ts recorded.
    */
   async postOnce(
     op: Operation,
     journal: PostJournal,
     key: string,
     message: { text: string; blocks: unknown[]; thread_ts?: string },
+    options: { refreshFound?: boolean } = {},
   ): Promise<string> {
     const record = await journal.get(key);
     if (record?.state === 'posted') return record.ts;
@@ -72,6 +74,15 @@ export class OncePoster {
           'a post whose outcome was unknown is in Slack; not posting it again',
         );
         await journal.posted(key, found);
+        // A post found in Slack shows what was posted then; one that changes over its life (the card) is brought up to date.
+        if (options.refreshFound)
+          await this.client.chat.update({
+            channel: op.channel,
+            ts: found,
+            text: message.text,
+            blocks: message.blocks as never,
+            metadata: metadata(op.id, key),
+          });
         return found;
       }
     }

@@ -124,7 +124,13 @@ export class SlackOperationPublisher implements OperationPublisher {
         ts = known;
       } else {
         step = 'card';
-        ts = await this.poster.postOnce(op, journal, CARD, { text: view.text, blocks: view.blocks });
+        ts = await this.poster.postOnce(
+          op,
+          journal,
+          CARD,
+          { text: view.text, blocks: view.blocks },
+          { refreshFound: true },
+        );
       }
       // A granted freeze override is announced in the channel once (its own journalled post), whichever publish sees it first.
       const announcement = freezeOverrideAnnouncement(report);

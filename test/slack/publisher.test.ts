@@ -86,6 +86,23 @@ describe('SlackOperationPublisher, post by post', () => {
     expect(slack.calls('conversations.history')).toHaveLength(1);
   });
 
+  it('brings a card found by its metadata up to date: it shows what was posted then, not the result', async () => {
+    const journal = memoryJournal();
+    // A previous process posted the running card and died before recording where; the next publish is the result.
+    slack.failNext('chat.postMessage', 'internal_error', { applied: true });
+    const running = { ...report, status: 'running' as const };
+    await expect(publisher.publish(operation(), running, 'started', journal)).rejects.toMatchObject({
+      data: { error: 'internal_error' },
+    });
+    const card = slack.messages(STG)[0]!;
+    const finished = await publisher.publish(operation({ status: 'succeeded' }), report, 'finished', journal);
+    expect(finished?.ts).toBe(card.ts);
+    const now = slack.messages(STG).find((m) => m.ts === card.ts)!;
+    expect(now.text).not.toBe(card.text);
+    expect(now.text).toBe(slack.calls('chat.update').at(-1)?.args['text']);
+    expect(slack.messages(STG).filter((m) => !m.thread_ts || m.thread_ts === m.ts)).toHaveLength(1);
+  });
+
   it('refuses to post before a timed-out post settles, and posts once it did and Slack has nothing', async () => {
     const journal = memoryJournal();
     await journal.begin(CARD, new Date(Date.now() + 300), undefined);
