@@ -10,9 +10,9 @@
 import type { Logger } from '../logger';
 import { groupOf, type PatchingDeps } from './deps';
 import { blocking, checkFreeze, freezeKey, ifFrozenOf, type FreezeCheck } from './freeze';
-import { SYSTEM_ACTOR, type Operation } from './ports';
+import type { Operation } from './ports';
+import { expireUnsent } from './expire-unsent';
 import { readResult, resultJson } from './records';
-import type { Missed } from './schedule';
 
 /** What the gate reads and writes. */
 export type FreezeGateDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'clock' | 'logger'> & { log: Logger };
@@ -72,36 +72,16 @@ async function recordCheck(deps: FreezeGateDeps, op: Operation, check: FreezeChe
 
 /** approved → expired because a calendar was closed and the requester chose not to wait; returns the operation as it now is. */
 async function expireFrozen(deps: FreezeGateDeps, op: Operation, check: FreezeCheck): Promise<Operation> {
-  const missed: Missed = { reason: 'frozen', at: deps.clock.now().toISOString() };
   const stops = blocking(check);
-  const moved = await deps.store.transaction(async (tx) => {
-    const current = (await tx.operations.get(op.id)) ?? op;
-    const done = await tx.operations.transition(op.id, {
-      from: 'approved',
-      to: 'expired',
-      patch: {
-        result: resultJson({
-          ...readResult(current),
-          freeze: check,
-          missed,
-          published: false,
-          summary: `not sent: frozen by ${stops.map((c) => c.calendar).join(', ')}`,
-        }),
-      },
-    });
-    if (done)
-      await tx.audit.append({
-        actor: SYSTEM_ACTOR,
-        action: 'operation.expired',
-        operationId: op.id,
-        group: op.group,
-        detail: {
-          missed: 'frozen',
-          calendars: stops.map((c) => ({ calendar: c.calendar, scope: c.scope, region: c.region, state: c.state })),
-        },
-      });
-    return done;
+  const { op: now, moved } = await expireUnsent(deps, op, {
+    missed: { reason: 'frozen', at: deps.clock.now().toISOString() },
+    summary: `not sent: frozen by ${stops.map((c) => c.calendar).join(', ')}`,
+    result: { freeze: check },
+    audit: {
+      missed: 'frozen',
+      calendars: stops.map((c) => ({ calendar: c.calendar, scope: c.scope, region: c.region, state: c.state })),
+    },
   });
   if (moved) deps.log.warn({ operationId: op.id, group: op.group }, 'change frozen and not to wait: expired unsent');
-  return moved ?? (await deps.store.operations.get(op.id)) ?? op;
+  return now;
 }

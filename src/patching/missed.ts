@@ -7,10 +7,10 @@
  */
 import { AwsError } from '../errors';
 import type { Logger } from '../logger';
-import { SYSTEM_ACTOR, type Operation } from './ports';
+import type { Operation } from './ports';
 import type { PatchingDeps } from './deps';
 import { gatewayFor } from './group-fleet';
-import { readResult, resultJson } from './records';
+import { expireUnsent } from './expire-unsent';
 import { ScheduleSchema, sendGate, type Missed, type Schedule } from './schedule';
 
 /** What the gate reads and writes. */
@@ -62,38 +62,18 @@ async function windowClosed(
 
 /** approved → expired with why; returns the operation as it now is (unchanged status when a cancel or a send came first). */
 export async function missSchedule(deps: GateDeps, op: Operation, reason: Missed['reason']): Promise<Operation> {
-  const { store, clock, log } = deps;
-  const missed: Missed = { reason, at: clock.now().toISOString() };
   const schedule = scheduleOf(op);
-  const moved = await store.transaction(async (tx) => {
-    const current = (await tx.operations.get(op.id)) ?? op;
-    const done = await tx.operations.transition(op.id, {
-      from: 'approved',
-      to: 'expired',
-      patch: {
-        result: resultJson({
-          ...readResult(current),
-          missed,
-          published: false,
-          summary: `not sent: ${reason === 'late' ? 'its time passed before it could be sent' : `its window was ${reason === 'gone' ? 'deleted' : 'disabled'}`}`,
-        }),
-      },
-    });
-    if (done)
-      await tx.audit.append({
-        actor: SYSTEM_ACTOR,
-        action: 'operation.expired',
-        operationId: op.id,
-        group: op.group,
-        detail: {
-          missed: reason,
-          startsAt: schedule?.startsAt.toISOString(),
-          latestAt: schedule?.latestAt.toISOString(),
-          windowId: schedule?.window?.windowId,
-        },
-      });
-    return done;
+  const { op: now, moved } = await expireUnsent(deps, op, {
+    missed: { reason, at: deps.clock.now().toISOString() },
+    summary: `not sent: ${reason === 'late' ? 'its time passed before it could be sent' : `its window was ${reason === 'gone' ? 'deleted' : 'disabled'}`}`,
+    audit: {
+      missed: reason,
+      startsAt: schedule?.startsAt.toISOString(),
+      latestAt: schedule?.latestAt.toISOString(),
+      windowId: schedule?.window?.windowId,
+    },
   });
-  if (moved) log.warn({ operationId: op.id, group: op.group, reason }, 'scheduled change missed; nothing was sent');
-  return moved ?? (await store.operations.get(op.id)) ?? op;
+  if (moved)
+    deps.log.warn({ operationId: op.id, group: op.group, reason }, 'scheduled change missed; nothing was sent');
+  return now;
 }
