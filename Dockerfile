@@ -22,7 +22,7 @@ RUN npm run build && npm prune --omit=dev --workspaces=false
 
 FROM node:26.10.0-trixie-slim
 # The old-space cap makes V8 collect before the heap grows with the host's memory: a 10,000-instance
-# fleet keeps a live set far below it and peaks near 195 MB RSS (docs/benchmarks.md). Raise it
+# fleet keeps a live set far below it and peaks at about 300 MB RSS (docs/benchmarks.md). Raise it
 # for much larger fleets.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=192 \
