@@ -6,8 +6,9 @@ import type { Reply } from '../../commands/command';
 import type { RecordedDecision } from '../patching/decision';
 import { toPatchbotError, type PatchbotError } from '../errors';
 import type { Logger } from '../logger';
-import { namesIn, type Sentence } from '../sentence';
+import type { Sentence } from '../sentence';
 import type { Operation } from '../store';
+import { clickAnswers } from './click-answers';
 import { deliver } from './deliver';
 import { NO_NAMES, type NameDirectory } from './directory';
 import { SLACK_LIMITS } from './limits';
@@ -126,13 +127,7 @@ export function registerActions(
   const log = logger.child({ subsystem: 'actions' });
 
   /** The answer to a click as a private notice; user groups it names are named by handle. */
-  const notice = async (text: Sentence | string) =>
-    decisionNoticeView(text, [], await names.handles(namesIn(text, ['principal'])));
-  const tell = async (respond: (m: object) => Promise<unknown>, text: Sentence | string) => {
-    await respond({ response_type: 'ephemeral', replace_original: false, ...(await notice(text)) }).catch(
-      (err: unknown) => log.warn({ err }, 'could not answer a click'),
-    );
-  };
+  const { notice, tell } = clickAnswers(names, log);
 
   app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond, client }) => {
     const id = OperationIdSchema.safeParse(action.value);

@@ -10,11 +10,11 @@ import type { ClickOrigin } from '../patching/approval-state';
 import type { OverrideInput, OverrideResult } from '../patching/freeze-override';
 import { toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
-import { namesIn, type Sentence } from '../sentence';
+import type { Sentence } from '../sentence';
 import { clickOrigin, OperationIdSchema } from './actions';
+import { clickAnswers } from './click-answers';
 import { NO_NAMES, type NameDirectory } from './directory';
 import { ACTIONS, OVERRIDE_MODAL } from './views/actions';
-import { decisionNoticeView } from './views/errors';
 import { OVERRIDE_REASON_TOO_SHORT, overrideModalView } from './views/override-modal';
 
 /** What the override button asks of the domain. */
@@ -35,16 +35,11 @@ export function registerOverrideActions(
   names: NameDirectory = NO_NAMES,
 ): void {
   const log = logger.child({ subsystem: 'actions' });
-  const notice = async (text: Sentence | string) =>
-    decisionNoticeView(text, [], await names.handles(namesIn(text, ['principal'])));
+  const { notice, tell: answer } = clickAnswers(names, log);
 
   app.action<BlockButtonAction>(ACTIONS.overrideFreeze, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const tell = async (text: Sentence | string): Promise<void> => {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...(await notice(text)) }).catch(
-        (err: unknown) => log.warn({ err }, 'could not answer a click'),
-      );
-    };
+    const tell = (text: Sentence | string) => answer(respond, text);
     const id = OperationIdSchema.safeParse(action.value);
     const origin = clickOrigin(body);
     if (!id.success || !origin) return tell(NOT_OURS);
