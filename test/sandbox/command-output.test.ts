@@ -4,11 +4,11 @@
  * S3 under Run Command's key layout when SendCommand names a bucket, with the URLs AWS reports.
  */
 import { GetCommandInvocationCommand, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ManualClock } from '../../src/clock';
 import type { FleetSimulator } from '@patchbot/sandbox/aws';
 import { PLUGIN_OUTPUT_CAP, STDOUT_CAP, firstChars, pluginOutput } from '@patchbot/sandbox/aws/fleet/output';
-import { CREDENTIALS, type clients } from './helpers';
+import { s3Client, type clients } from './helpers';
 import { PENDING, RUN, shorthands, startLifecycle } from './lifecycle-world';
 
 describe('command output', () => {
@@ -21,13 +21,7 @@ describe('command output', () => {
   beforeEach(async () => {
     ({ sim, clock, aws } = await startLifecycle());
     sim.createBucket('patchbot-output');
-    s3 = new S3Client({
-      endpoint: sim.url,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: CREDENTIALS,
-      maxAttempts: 1,
-    });
+    s3 = s3Client(sim.url);
   });
   afterEach(async () => {
     s3.destroy();

@@ -4,6 +4,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 /** Static keys; the simulator maps unknown keys to account 123456789012. */
 export const CREDENTIALS = { accessKeyId: 'SANDBOXTESTKEY000001', secretAccessKey: 'not-checked' };
@@ -80,4 +81,16 @@ export async function admin(
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/** An S3 client for the simulator's path-style S3 (one attempt, the sandbox credentials); `config` overrides. */
+export function s3Client(url: string, config: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    endpoint: url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    maxAttempts: 1,
+    ...config,
+  });
 }

@@ -4,11 +4,11 @@
  * fails that invocation with the reason on stderr. The journal and sim.overrideList show what was used.
  */
 import { DescribeInstancePatchesCommand, GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ManualClock } from '../../src/clock';
 import type { FleetSimulator } from '@patchbot/sandbox/aws';
 import { OverrideListError, parseOverrideList } from '@patchbot/sandbox/aws/fleet/override-list';
-import { CREDENTIALS, type clients, failure } from './helpers';
+import { s3Client, type clients, failure } from './helpers';
 import { PENDING, RUN, shorthands, startLifecycle } from './lifecycle-world';
 
 describe('InstallOverrideList', () => {
@@ -21,13 +21,7 @@ describe('InstallOverrideList', () => {
   beforeEach(async () => {
     ({ sim, clock, aws } = await startLifecycle());
     sim.createBucket('patchbot-lists');
-    s3 = new S3Client({
-      endpoint: sim.url,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: CREDENTIALS,
-      maxAttempts: 1,
-    });
+    s3 = s3Client(sim.url);
   });
   afterEach(async () => {
     s3.destroy();

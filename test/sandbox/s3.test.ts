@@ -6,21 +6,14 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
-import { CREDENTIALS, admin, clients, failure } from './helpers';
+import { CREDENTIALS, admin, clients, failure, s3Client } from './helpers';
 
 describe('S3 on the simulator port', () => {
   let sim: FleetSimulator;
   const made: S3Client[] = [];
 
   const s3 = (config: Partial<S3ClientConfig> = {}) => {
-    const client = new S3Client({
-      endpoint: sim.url,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: CREDENTIALS,
-      maxAttempts: 1,
-      ...config,
-    });
+    const client = s3Client(sim.url, config);
     made.push(client);
     return client;
   };
