@@ -1,0 +1,36 @@
+/**
+ * The daily compliance history: per group and day, the figures the digest's chart and the App Home
+ * tiles show, and per instance and day, since when it has missed critical and important patches
+ * (the SLA check). Written by the compliance poll; kept `history.retentionDays` (default 400).
+ */
+
+/** One group's compliance on one day (UTC calendar day), as the last poll of that day saw it. */
+export interface GroupDay {
+  group: string;
+  /** The UTC calendar day, `YYYY-MM-DD`. */
+  day: string;
+  /** Instances in the group (all scopes and regions) that the poll saw. */
+  instances: number;
+  /** Of them, compliant: nothing missing or failed, no reboot pending. */
+  compliant: number;
+  /** Instances missing (or failed to install) at least one patch of severity Critical. */
+  critical: number;
+  /** Instances missing (or failed to install) at least one patch of severity Important. */
+  important: number;
+  /** Instances with patches installed that wait for a reboot. */
+  pendingReboot: number;
+  /** Instances whose SSM agent is not Online. */
+  unreachable: number;
+  /** The oldest of the instances' last scan or install end times; null when none was ever scanned. */
+  oldestScanAt: Date | null;
+  /** When this row was last written. */
+  recordedAt: Date;
+}
+
+/** Reads of the daily history that charts, App Home and the SLA check make. */
+export interface ComplianceHistoryReader {
+  /** Each group's days from `fromDay` to `toDay` (inclusive, `YYYY-MM-DD`), oldest first. */
+  groupDays(groups: readonly string[], fromDay: string, toDay: string): Promise<GroupDay[]>;
+  /** Each group's most recent day, if any. */
+  latestGroupDays(groups: readonly string[]): Promise<GroupDay[]>;
+}
