@@ -25,6 +25,13 @@ import type {
 } from './fleet-types';
 
 export type {
+  ComplianceHistoryReader,
+  GroupDay,
+  HistoryPruned,
+  InstanceDay,
+  InstanceHistoryReader,
+  NewHistoryDay,
+  NewInstanceDay,
   NewSnapshotEntry,
   Operation,
   OperationCommand,
