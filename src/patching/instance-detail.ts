@@ -42,8 +42,13 @@ export interface InstancePatchSummary {
   lastOperationEndedAt: Date;
   /** The last scan: OperationEndTime when the latest operation was a Scan; undefined when it was an install. */
   lastScanAt: Date | undefined;
-  /** The last install: OperationEndTime of an Install, else LastNoRebootInstallOperationTime; undefined when SSM reports neither. */
+  /**
+   * The last install: OperationEndTime when the latest operation was an Install, else
+   * LastNoRebootInstallOperationTime, else the newest InstalledTime of its installed patches
+   * (`lastInstallFrom` says which); undefined when SSM reports none of them.
+   */
   lastInstallAt: Date | undefined;
+  lastInstallFrom: 'operation' | 'patches' | undefined;
   missingCount: number;
   failedCount: number;
   installedPendingRebootCount: number;
@@ -194,13 +199,20 @@ async function detail(
   };
   const [states, patches, ops] = await Promise.all([
     m.gateway.getPatchStates([id]).catch(failed('patch state')),
-    m.gateway.listInstancePatches([id], ['Missing', 'Failed', 'InstalledPendingReboot']).catch(failed('patches')),
+    // Installed ones too: when the latest operation was a scan, their InstalledTime is the last install SSM knows of.
+    m.gateway
+      .listInstancePatches([id], ['Missing', 'Failed', 'InstalledPendingReboot', 'Installed'])
+      .catch(failed('patches')),
     deps.store.operations
       .listRecent({ group: m.match.group, limit: OPERATIONS_SEARCHED })
       .catch(failed('patchbot operations')),
   ]);
   const state = states?.find((s) => s.instanceId === id);
   const list = patches?.get(id) ?? (patches ? [] : undefined);
+  const fromOperation =
+    state?.operation === 'Install' ? state.operationEndTime : state?.lastNoRebootInstallOperationTime;
+  const fromPatches = newestInstall(list ?? []);
+  const lastInstallAt = fromOperation ?? fromPatches;
   const touched = (ops ?? []).flatMap((op) => {
     const outcome = outcomeOn(op, id);
     return outcome ? [toInstanceOperation(op, outcome)] : [];
@@ -218,8 +230,8 @@ async function detail(
           lastOperation: state.operation,
           lastOperationEndedAt: state.operationEndTime,
           lastScanAt: state.operation === 'Scan' ? state.operationEndTime : undefined,
-          lastInstallAt:
-            state.operation === 'Install' ? state.operationEndTime : state.lastNoRebootInstallOperationTime,
+          lastInstallAt,
+          lastInstallFrom: fromOperation ? 'operation' : fromPatches ? 'patches' : undefined,
           missingCount: state.missingCount,
           failedCount: state.failedCount,
           installedPendingRebootCount: state.installedPendingRebootCount,
@@ -238,6 +250,16 @@ async function detail(
     operationsSearched: ops?.length ?? 0,
     readProblems,
   };
+}
+
+/** The newest InstalledTime among installed patches (pending a reboot or not). */
+function newestInstall(patches: readonly InstancePatch[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const p of patches) {
+    if (p.state !== 'Installed' && p.state !== 'InstalledPendingReboot') continue;
+    if (p.installedTime && (!newest || p.installedTime > newest)) newest = p.installedTime;
+  }
+  return newest;
 }
 
 function toInstanceOperation(op: Operation, outcome: InstanceOutcome): InstanceOperation {

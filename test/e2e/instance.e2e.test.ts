@@ -54,6 +54,8 @@ describe('/patch instance', () => {
     expect(text).toMatch(/Agent\*\\nOnline/);
     expect(text).toMatch(/Last scan\*\\n\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(text).toMatch(/Platform\*\\nAmazon Linux/);
+    // Its latest operation was a scan: the last install is its newest installed patch's InstalledTime.
+    expect(text).toMatch(/Last install\*\\n\d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]*\) \(its newest installed patch\)/);
     // Every missing patch fits under the glance cap here, each with its first CVE ids.
     const shown = patches.filter((p) => text.includes(p.title));
     expect(shown.length).toBe(Math.min(patches.length, 15));

@@ -158,7 +158,12 @@ function detailView(i: InstanceDetail, failures: InstanceReport['failures'], now
         ['Platform', platform ? escapeText(platform) : 'unknown'],
         ['Patch group', s && s.patchGroup !== i.group ? `${group} (SSM reads ${escapeText(s.patchGroup)})` : group],
         ['Last scan', lastScan],
-        ['Last install', s ? ago(now, s.lastInstallAt, 'none reported by SSM') : 'never'],
+        [
+          'Last install',
+          s
+            ? `${ago(now, s.lastInstallAt, 'none reported by SSM')}${s.lastInstallFrom === 'patches' ? ' (its newest installed patch)' : ''}`
+            : 'never',
+        ],
         ['Missing', s ? formatCount(s.missingCount) : '—'],
         ['Failed', s ? formatCount(s.failedCount) : '—'],
         [

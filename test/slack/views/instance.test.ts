@@ -53,6 +53,7 @@ function detail(overrides: Partial<InstanceDetail> = {}): InstanceDetail {
       lastOperationEndedAt: new Date(NOW.getTime() - 3 * HOUR),
       lastScanAt: new Date(NOW.getTime() - 3 * HOUR),
       lastInstallAt: new Date(NOW.getTime() - 50 * HOUR),
+      lastInstallFrom: 'operation',
       missingCount: 2,
       failedCount: 1,
       installedPendingRebootCount: 1,
@@ -121,6 +122,16 @@ describe('instanceView, one instance', () => {
     expect(text).toContain('❌ `op-aaaaaa` install · failed on it (Failed, exit code 1) · requested by <@U0ALICE001>');
     expect(text).toContain('✅ `op-bbbbbb` install · succeeded on it');
     expect(text).toContain('`op-cccccc` install · left it out: SSM agent ConnectionLost');
+  });
+
+  it('says where the last install time comes from when it is an InstalledTime', () => {
+    const d = detail();
+    const fromPatches = detail({ patchState: { ...d.patchState!, lastInstallFrom: 'patches' } });
+    expect(readable(instanceView(one(fromPatches), NOW))).toContain(
+      '*Last install*\n2026-03-08 10:00 UTC (2d 2h ago) (its newest installed patch)',
+    );
+    const none = detail({ patchState: { ...d.patchState!, lastInstallAt: undefined, lastInstallFrom: undefined } });
+    expect(readable(instanceView(one(none), NOW))).toContain('*Last install*\nnone reported by SSM');
   });
 
   it('says when no operation touched it, and how many were searched', () => {
