@@ -62,9 +62,22 @@ describe('/patch instance', () => {
     for (const p of shown) for (const cve of p.cveIds.slice(0, 5)) expect(text).toContain(cve);
   });
 
-  it('finds the same instance by its id, in any case', async () => {
+  it('finds the same instance by its id, in any case, with one call of each read', async () => {
     const id = ids.get('prd-web-3')!;
+    const before = { ...h.sim.stats().calls };
     const text = await ephemeral(h, `instance ${id.toUpperCase().replace('I-', 'i-')}`);
+    const after = h.sim.stats().calls;
+    const calls = Object.fromEntries(
+      Object.entries(after)
+        .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
+    expect(calls).toEqual({
+      DescribeInstances: 1,
+      DescribeInstanceInformation: 1,
+      DescribeInstancePatchStates: 1,
+      DescribeInstancePatches: 1,
+    });
     expect(text).toContain('Instance prd-web-3');
     expect(text).toContain(id);
   });
