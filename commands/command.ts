@@ -5,6 +5,8 @@ import type { Operation } from '../src/patching/ports';
 import type { ScheduleRequest } from '../src/patching/schedule';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
+import type { InstanceQuery } from '../src/patching/fleet-types';
+import type { InstanceReport } from '../src/patching/instance-detail';
 import type { Authorizer } from '../src/patching/decision';
 import type { Handles, Reply, Visibility } from './reply';
 
@@ -45,6 +47,8 @@ export interface CommandServices {
   /** The operation id a user typed (any case, o for 0, l for 1), or undefined when it is not one. */
   operationId(typed: string): string | undefined;
   history(input: { group?: string; limit: number }): Promise<HistoryEntry[]>;
+  /** One instance by id or Name tag, looked up in the scopes of `groups` (those the requester may see). */
+  instance(input: { query: InstanceQuery; groups: readonly PatchGroup[] }): Promise<InstanceReport>;
   /** The time, for views that say "3h ago". */
   now(): Date;
 }

@@ -5,6 +5,7 @@
 import type { PatchGroup } from '../src/config';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
+import type { InstanceReport } from '../src/patching/instance-detail';
 import type { Sentence } from '../src/sentence';
 
 /** User group handles by id, so replies name groups without notifying them. */
@@ -45,7 +46,8 @@ export type View =
   | { view: 'status'; status: GroupStatus }
   | { view: 'baseline'; group: Pick<PatchGroup, 'name' | 'operatingSystem'>; report: BaselinesReport }
   | { view: 'windows'; report: WindowsReport; now: Date }
-  | { view: 'history'; entries: readonly HistoryEntry[]; group: string | undefined; now: Date };
+  | { view: 'history'; entries: readonly HistoryEntry[]; group: string | undefined; now: Date }
+  | { view: 'instance'; report: InstanceReport; now: Date };
 
 /** How a command's answer reaches Slack. */
 export type Reply =

@@ -109,6 +109,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     baselines: (group) => service.baselines(group),
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
+    instance: (input) => service.instance(input.query, input.groups),
     operationId: (typed) => service.operationId(typed),
     now: () => clock.now(),
     startScan: (input) => tracked(changing(() => service.startScan(input))),
