@@ -84,7 +84,8 @@ export async function buildHome(deps: HomeDeps, viewer: string): Promise<HomeDat
   );
   const visible = roles.filter((r) => r.operates || r.approves);
   const byName = new Map(visible.map((r) => [r.group.name, r]));
-  if (visible.length === 0) return { viewer, at, visibleGroups: [], pending: [], running: [], tiles: [], estate: undefined };
+  if (visible.length === 0)
+    return { viewer, at, visibleGroups: [], pending: [], running: [], tiles: [], estate: undefined };
 
   const [pendingOps, runningOps] = await Promise.all([
     deps.store.operations.listRecent({ statuses: ['pending'], limit: READ_LIMIT }),

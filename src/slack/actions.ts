@@ -92,7 +92,9 @@ export function decisionOrigin(body: { container?: unknown }): ClickOrigin | und
   const message = clickOrigin(body);
   if (message) return message;
   const home = HomeClickSchema.safeParse(body);
-  return home.success && home.data.view.app_id === home.data.api_app_id && home.data.view.id === home.data.container.view_id
+  return home.success &&
+    home.data.view.app_id === home.data.api_app_id &&
+    home.data.view.id === home.data.container.view_id
     ? { home: true }
     : undefined;
 }

@@ -11,7 +11,10 @@ import type { HomeRefresher } from './home-refresh';
 const STATUSES_KEPT = 1_000;
 
 /** The publisher, telling the refresher whenever an operation's status differs from the one it last published. */
-export function refreshingPublisher(inner: OperationPublisher, refresher: Pick<HomeRefresher, 'changed'>): OperationPublisher {
+export function refreshingPublisher(
+  inner: OperationPublisher,
+  refresher: Pick<HomeRefresher, 'changed'>,
+): OperationPublisher {
   const seen = new Map<string, string>();
   return {
     async publish(op, report, phase, journal) {

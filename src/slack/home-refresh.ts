@@ -99,7 +99,9 @@ export class HomeRefresher {
       v.lastAt = this.options.clock.now().getTime();
       v.dueAt = undefined;
     }
-    await this.options.publish(userId).catch((err: unknown) => this.log.warn({ err, userId }, 'could not publish a Home'));
+    await this.options
+      .publish(userId)
+      .catch((err: unknown) => this.log.warn({ err, userId }, 'could not publish a Home'));
   }
 
   /** Marks the user most recently seen, forgetting the oldest past the cap. */

@@ -82,9 +82,12 @@ describe('manifest.yml: the App Home', () => {
     expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
     const events = manifest.settings.event_subscriptions;
     expect(events?.request_url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
-    const listened = [...readSources('src').map((f) => f.text).join('\n').matchAll(/app\.event\('([a-z_]+)'/g)].map(
-      (m) => m[1],
-    );
+    const listened = [
+      ...readSources('src')
+        .map((f) => f.text)
+        .join('\n')
+        .matchAll(/app\.event\('([a-z_]+)'/g),
+    ].map((m) => m[1]);
     expect([...(events?.bot_events ?? [])].sort()).toEqual([...new Set(listened)].sort());
     expect(listened).toContain('app_home_opened');
   });

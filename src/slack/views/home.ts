@@ -10,6 +10,7 @@ import { complianceOf } from '../../patching/home';
 import type { Operation } from '../../store';
 import { bold, channelLink, code, escapeText, formatAge, formatCount, mention, plural } from '../mrkdwn';
 import { ACTIONS } from './actions';
+import { scopeSpread } from './scope-summary';
 import { type Part, blocks, divider, footer, header, section } from './blocks';
 
 /** Slack's limit on a Home view's blocks. */
@@ -84,7 +85,9 @@ function pendingParts(d: HomeData): Part {
     );
   }
   if (decide.length > shown.length)
-    parts.push(footer(`…and ${formatCount(decide.length - shown.length)} more waiting for you: see the group channels' cards.`));
+    parts.push(
+      footer(`…and ${formatCount(decide.length - shown.length)} more waiting for you: see the group channels' cards.`),
+    );
   if (others.length > 0) {
     const lines = others
       .slice(0, HOME_MAX_LINES)
@@ -103,7 +106,9 @@ function runningPart(running: readonly Operation[], at: Date): Part {
   if (running.length === 0) return section('*Running now*\nNothing is running in your groups.');
   const lines = running
     .slice(0, HOME_MAX_LINES)
-    .map((op) => `• ${opLine(op)} · ${escapeText(op.status)} since ${formatAge(at.getTime() - op.updatedAt.getTime())}`);
+    .map(
+      (op) => `• ${opLine(op)} · ${escapeText(op.status)} since ${formatAge(at.getTime() - op.updatedAt.getTime())}`,
+    );
   const more = running.length > lines.length ? `\n…and ${formatCount(running.length - lines.length)} more` : '';
   return section(`*Running now* (${formatCount(running.length)})\n${lines.join('\n')}${more}`);
 }
@@ -119,7 +124,9 @@ function tileParts(tiles: readonly GroupTile[], at: Date): Part {
   const parts: Part[] = [section(`*Your groups* (${formatCount(tiles.length)}, worst first)`)];
   for (const t of shown) parts.push(section(tileText(t, at)));
   if (tiles.length > shown.length)
-    parts.push(footer(`…and ${formatCount(tiles.length - shown.length)} more groups: /patch status ${escapeText('<group>')}`));
+    parts.push(
+      footer(`…and ${formatCount(tiles.length - shown.length)} more groups: /patch status ${escapeText('<group>')}`),
+    );
   return parts;
 }
 
@@ -143,11 +150,12 @@ function estatePart(d: HomeData): Part {
   const places = e.places
     .slice(0, 20)
     .map((p) => `${escapeText(p.scope)} · ${escapeText(p.region)}: ${formatCount(p.instances)} (${percent(p)})`);
+  const spread = escapeText(scopeSpread(e.places));
   const more = e.places.length > places.length ? ` · …and ${formatCount(e.places.length - places.length)} more` : '';
   return [
     divider(),
     section(
-      `*Estate*: ${plural(e.instances, 'instance')} in ${plural(e.places.length, 'account region', 'account regions')}, ${percent(e)} compliant\n${places.join(' · ')}${more}`,
+      `*Estate*: ${plural(e.instances, 'instance')}${spread ? ` ${spread}` : ''}, ${percent(e)} compliant\n${places.join(' · ')}${more}`,
     ),
   ];
 }

@@ -164,8 +164,7 @@ export function validateBlocks(raw: unknown, surface: Surface = 'message', baseP
     };
   }
   const c = new Checker();
-  const max =
-    surface === 'modal' ? LIMITS.modalBlocks : surface === 'home' ? LIMITS.homeBlocks : LIMITS.messageBlocks;
+  const max = surface === 'modal' ? LIMITS.modalBlocks : surface === 'home' ? LIMITS.homeBlocks : LIMITS.messageBlocks;
   if (value.length > max) c.fail(basePointer, `must have at most ${max} items`);
   const blockIds = new Set<string>();
   (value as Json[]).forEach((block, i) => {

@@ -34,7 +34,10 @@ export function appDmChannel(userId: string): string {
 }
 
 /** Sends `app_home_opened` for the user as Slack's Events API does. */
-export function openHome(ctx: StandInContext, options: OpenHomeOptions): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
+export function openHome(
+  ctx: StandInContext,
+  options: OpenHomeOptions,
+): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
   const ws = ctx.workspace;
   const user = ws.user(options.userId);
   if (!user) throw new Error(`no user ${options.userId}`);
@@ -75,7 +78,11 @@ export function openHome(ctx: StandInContext, options: OpenHomeOptions): Promise
 }
 
 /** Finds a button by action id (and block id) in a Home view's blocks. */
-function findButton(blocks: Json, actionId: string, blockId?: string): { blockId: string; element: JsonObject } | undefined {
+function findButton(
+  blocks: Json,
+  actionId: string,
+  blockId?: string,
+): { blockId: string; element: JsonObject } | undefined {
   if (!Array.isArray(blocks)) return undefined;
   for (const block of blocks) {
     if (!isJsonObject(block)) continue;
@@ -122,7 +129,9 @@ export function homeAction(
         block_id: options.blockId ?? found?.blockId ?? '',
         text: { type: 'plain_text', text, emoji: true },
         ...(value !== undefined ? { value } : {}),
-        ...(found?.element.style === 'primary' || found?.element.style === 'danger' ? { style: found.element.style } : {}),
+        ...(found?.element.style === 'primary' || found?.element.style === 'danger'
+          ? { style: found.element.style }
+          : {}),
         action_ts: ctx.messages.ts.next(),
       },
     ],

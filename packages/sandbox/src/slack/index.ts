@@ -60,7 +60,7 @@ export type {
   MessageMetadata,
 } from './types';
 export { slackSignature, signingHeaders, verifySlackSignature } from './signing';
-export { validateBlocks, validateView, LIMITS as BLOCK_KIT_LIMITS } from './blocks-validate';
+export { validateBlocks, validateHomeView, validateView, LIMITS as BLOCK_KIT_LIMITS } from './blocks-validate';
 export { textOf } from './messages';
 export type { HomeRecord } from './home-tabs';
 import type { HomeRecord } from './home-tabs';
