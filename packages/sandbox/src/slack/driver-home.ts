@@ -34,7 +34,7 @@ export function appDmChannel(userId: string): string {
 }
 
 /** Sends `app_home_opened` for the user as Slack's Events API does. */
-export function openHome(
+export async function openHome(
   ctx: StandInContext,
   options: OpenHomeOptions,
 ): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
@@ -95,7 +95,7 @@ function findButton(
 }
 
 /** Clicks a button in the user's Home view as Slack sends it: `block_actions` from a `view` container. */
-export function homeAction(
+export async function homeAction(
   ctx: StandInContext,
   options: HomeActionOptions,
 ): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'> & { triggerId: string }> {
@@ -137,8 +137,6 @@ export function homeAction(
     ],
     state: { values: {} },
   };
-  return sendToBot(ctx, `payload=${encodeURIComponent(JSON.stringify(payload))}`, options).then((r) => ({
-    ...r,
-    triggerId,
-  }));
+  const result = await sendToBot(ctx, `payload=${encodeURIComponent(JSON.stringify(payload))}`, options);
+  return { ...result, triggerId };
 }
