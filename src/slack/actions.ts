@@ -88,7 +88,11 @@ const HomeClickSchema = z.object({
  * Where an Approve or Reject was clicked: a message, or this app's Home tab (the view Slack shows
  * only to the user it was published for, so the clicker's own); anything else is undefined.
  */
-export function decisionOrigin(body: { container?: unknown }): ClickOrigin | undefined {
+export function decisionOrigin(body: {
+  container?: unknown;
+  view?: unknown;
+  api_app_id?: unknown;
+}): ClickOrigin | undefined {
   const message = clickOrigin(body);
   if (message) return message;
   const home = HomeClickSchema.safeParse(body);
