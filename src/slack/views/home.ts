@@ -131,11 +131,13 @@ function tileParts(tiles: readonly GroupTile[], at: Date): Part {
 }
 
 function tileText(t: GroupTile, at: Date): string {
+  if (t.instances === 0)
+    return `⚪ ${bold(escapeText(t.group))} · no compliance data yet: the compliance poll or a scan (/patch scan ${escapeText(t.group)}) fills it`;
   const scan = t.lastScanAt ? `last scan ${formatAge(at.getTime() - t.lastScanAt.getTime())}` : 'never scanned';
   const win = t.lastWindow
     ? `last window ${escapeText(t.lastWindow.name)}: ${escapeText(t.lastWindow.status)} ${formatAge(at.getTime() - t.lastWindow.endedAt.getTime())}`
     : 'no window result';
-  const icon = t.instances === 0 ? '⚪' : t.compliant === t.instances ? '🟢' : t.critical > 0 ? '🔴' : '🟡';
+  const icon = t.compliant === t.instances ? '🟢' : t.critical > 0 ? '🔴' : '🟡';
   return [
     `${icon} ${bold(escapeText(t.group))} · ${percent(t)} compliant (${formatCount(t.compliant)} of ${plural(t.instances, 'instance')})`,
     `Missing: Critical ${formatCount(t.critical)} · Security ${formatCount(t.security)} · Other ${formatCount(t.other)} · pending reboot ${formatCount(t.pendingReboot)} · unreachable ${formatCount(t.unreachable)}`,

@@ -14,6 +14,7 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
   names[ws.bot.userId] = ws.bot.name;
   names.USLACKBOT = 'Slackbot';
   for (const g of ws.listUserGroups()) names[g.id] = g.handle;
+  for (const c of channels) names[c.id] = c.name;
   const groupsOf = (id: string): string[] =>
     ws
       .listUserGroups()
