@@ -166,6 +166,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     home: async (userId, notice) => {
       await slack.home?.tab.publish(userId, notice);
     },
+    acted: async (userId) => {
+      await slack.home?.refresher.acted(userId);
+    },
     describe: async (operationId, origin) => {
       const op = await onItsCard(cards, operationId, origin);
       return op ? said`${op.kind} on ${op.group}, requested by ${user(op.requestedBy)} (${op.id})` : undefined;

@@ -55,6 +55,8 @@ export interface ActionServices {
   replan(input: CardClick): Promise<Operation>;
   /** Plans a change for exactly the failed instances of an ended install or reboot (operators only, once); returns it. */
   retryFailed(input: CardClick): Promise<Operation>;
+  /** A dialog's decision was recorded: the user's App Home, if they opened it, is published again at once; absent: no Home. */
+  acted?: (userId: string) => Promise<void>;
   /** Publishes the user's App Home again at once, with `notice` (a click's answer) on top; absent: no Home. */
   home?: (userId: string, notice?: Sentence | string) => Promise<void>;
   /** A one-line description of the operation for the reject dialog (naming the requester), or undefined if unknown or not clicked on its card. */
@@ -276,6 +278,8 @@ export function registerActions(
         }),
     );
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');
+    // The dialog may have been opened from the App Home: an opened Home shows the change decided at once.
+    await services.acted?.(body.user.id);
     if (result.outcome !== 'rejected' && result.op) {
       // A modal has no response_url: tell the user privately in the operation's channel.
       await client.chat
@@ -306,6 +310,7 @@ export function registerActions(
     }
     const { result } = recorded;
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve reason submitted');
+    await services.acted?.(body.user.id);
     // A modal has no response_url: the approver is told privately in the operation's channel.
     const channel = result.op?.channel;
     const told = async (text: Sentence | string) => {

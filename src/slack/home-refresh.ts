@@ -50,6 +50,11 @@ export class HomeRefresher {
     await this.publishNow(userId);
   }
 
+  /** The user acted (a dialog's decision): their Home, if opened, is published now, not throttled (they are looking at it). */
+  async acted(userId: string): Promise<void> {
+    if (this.viewers.has(userId)) await this.publishNow(userId);
+  }
+
   /** Something a Home shows changed: every opened Home is published, throttled per user. */
   changed(): void {
     for (const userId of this.viewers.keys()) this.request(userId);

@@ -46,6 +46,32 @@ describe('App Home', () => {
   });
   afterAll(async () => h.close());
 
+  it('rejects from the Home through the same reason dialog as the card, and the Home moves on at once', async () => {
+    const card = await requestCard(h, 'install PRD', /Install .*PRD.*waiting for approval/);
+    const opId = /op-[0-9a-z]{6,8}/.exec(readable(card))![0];
+    const carols = await openHome(h, users.carol);
+    expect(approveButtons(carols)).toEqual([opId]);
+    const before = h.slack.modals().length;
+    await h.slack.driver.homeAction({ userId: users.carol, actionId: 'patchbot.reject' });
+    const modal = await h.slack.driver.waitFor(() =>
+      h.slack
+        .modals()
+        .slice(before)
+        .find((m) => m.user === users.carol),
+    );
+    await h.slack.driver.viewSubmission({
+      userId: users.carol,
+      viewId: modal.id,
+      inputs: { reason_input: 'not this week' },
+    });
+    const rejected = await h.slack.driver.waitForUpdate(channels.prd, card.ts, (m) => /rejected/i.test(m.text), 10_000);
+    expect(readable(rejected)).toContain('not this week');
+    const after = await publishedMoreThan(h, users.carol, carols.publishes);
+    expect(approveButtons(after)).toEqual([]);
+    await settled(h.bot);
+    expect(sends(h)).toBe(0);
+  });
+
   it('shows an approver the pending PRD install with buttons that approve exactly as on the card', async () => {
     const card = await requestCard(h, 'install PRD', /Install .*PRD.*waiting for approval/);
     const opId = /op-[0-9a-z]{6,8}/.exec(readable(card))![0];
