@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: drives the demo workspace in Debian's Chromium through a scan, an
- * approved install, a change refused for drift, one a Change Calendar freezes, one approved to run
+ * approver's App Home, an approved install, a change refused for drift, one a Change Calendar freezes, one approved to run
  * in its window and a failed instance explained in its thread, and saves what the page shows to
  * docs/screenshots/ for the README.
  */
@@ -57,6 +57,11 @@ async function main(): Promise<void> {
     await ws.switchUser(users.bob);
     await ws.byTs(ts).scrollIntoViewIfNeeded();
     await shot('approval-card');
+
+    // bob's App Home: the change waiting for him, what runs, his groups' tiles and the estate.
+    await ws.openHome();
+    await shot('app-home');
+    await ws.openChannel('prd-patching');
 
     await ws.click(ws.byTs(ts), 'Approve');
     await ws.confirmDialog().waitFor();

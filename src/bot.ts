@@ -28,6 +28,7 @@ import { PgAdvisoryLease } from './store/pg-lease';
 import { OperationsListener } from './store/pg-notify';
 import type { PgConnection } from './store/pg-session';
 import { ping } from './store/ping';
+import { refreshingPoster, refreshingPublisher } from './slack/home-hooks';
 import type { CommandServices } from '../commands/command';
 
 /** What the bot needs to start. */
@@ -163,6 +164,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         ),
       );
     },
+    home: async (userId, notice) => {
+      await slack.home?.tab.publish(userId, notice);
+    },
+    acted: async (userId) => {
+      await slack.home?.refresher.acted(userId);
+    },
     describe: async (operationId, origin) => {
       const op = await onItsCard(cards, operationId, origin);
       return op ? said`${op.kind} on ${op.group}, requested by ${user(op.requestedBy)} (${op.id})` : undefined;
@@ -202,7 +209,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger,
     replayLog: store.seenRequests,
     health: { ping: () => ping(store.kysely), role: () => roleNow(), backend: store.backend },
+    home: { store, groups: config.groups, clock },
   });
+  // Opened Homes follow operations and polls (throttled per user in home-refresh.ts).
+  const homeRefresher = slack.home?.refresher ?? { changed: () => undefined };
   // Every request that passed the request guard counts until its listeners are done: what idle() waits for.
   const requests = new InFlight();
   slack.app.use(({ next }) => requests.run(next));
@@ -210,7 +220,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     config,
     store,
     gateways: fleet.gateways,
-    poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger)),
+    poster: refreshingPoster(new SlackNoticePoster(new ChannelPoster(slack.client, logger)), homeRefresher),
     clock,
     logger,
   });
@@ -223,9 +233,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger,
     runner: service.runner,
     // A card Slack refuses (bot not in the channel, archived...) cancels a change nobody could approve; the requester is told.
-    publisher: new SlackOperationPublisher(slack.client, clock, logger, slack.names, {
-      onCardRefused: (op, reason) => cancelUnseen({ store, clock }, op, reason),
-    }),
+    publisher: refreshingPublisher(
+      new SlackOperationPublisher(slack.client, clock, logger, slack.names, {
+        onCardRefused: (op, reason) => cancelUnseen({ store, clock }, op, reason),
+      }),
+      homeRefresher,
+    ),
     updateIntervalMs: config.slack.updateIntervalMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });

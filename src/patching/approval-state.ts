@@ -15,17 +15,27 @@ import type { OperationReport } from './report-record';
 export type ApprovalAuthorizer = Authorizer;
 
 /** The message a click's button was on. */
-export interface ClickOrigin {
+export interface CardOrigin {
   channel: string;
   messageTs: string;
 }
 
+/** A click on the clicker's own App Home of this app (the Slack layer checked the view's type and app). */
+export interface HomeOrigin {
+  home: true;
+}
+
+/** Where a click's button was: the operation's card, or the clicker's App Home. */
+export type ClickOrigin = CardOrigin | HomeOrigin;
+
 /**
  * Whether a click came from the operation's own card: a button's value names an operation, but the
  * click counts only for the operation whose message it was clicked on (a value copied onto another
- * card, or forged, decides nothing). Other surfaces (App Home views) would add their own origin.
+ * card, or forged, decides nothing). A click from the clicker's App Home counts only while the
+ * operation is pending (the Home lists pending changes only); every approval rule still applies.
  */
 export function cameFromCard(op: Operation, origin: ClickOrigin): boolean {
+  if ('home' in origin) return op.status === 'pending';
   return op.messageTs !== null && op.messageTs === origin.messageTs && op.channel === origin.channel;
 }
 

@@ -23,11 +23,9 @@ import { SHARE_ACTION, SHAREABLE_COMMANDS, shareCommandText } from './views/shar
 /** A button's value: an operation id and nothing else; anything else is refused before it reaches the domain. */
 export const OperationIdSchema = z.string().regex(/^op-[0-9a-z]{6,8}$/);
 
-/** The message a button was clicked on. */
-export interface ClickOrigin {
-  channel: string;
-  messageTs: string;
-}
+/** Where a button was clicked: a message, or (approve and reject only) the clicker's App Home. */
+export type { ClickOrigin } from '../patching/approval-state';
+import type { ClickOrigin } from '../patching/approval-state';
 
 /** A click on a card's button: the operation its value names, who clicked, and on which message. */
 export interface CardClick {
@@ -57,6 +55,10 @@ export interface ActionServices {
   replan(input: CardClick): Promise<Operation>;
   /** Plans a change for exactly the failed instances of an ended install or reboot (operators only, once); returns it. */
   retryFailed(input: CardClick): Promise<Operation>;
+  /** A dialog's decision was recorded: the user's App Home, if they opened it, is published again at once; absent: no Home. */
+  acted?: (userId: string) => Promise<void>;
+  /** Publishes the user's App Home again at once, with `notice` (a click's answer) on top; absent: no Home. */
+  home?: (userId: string, notice?: Sentence | string) => Promise<void>;
   /** A one-line description of the operation for the reject dialog (naming the requester), or undefined if unknown or not clicked on its card. */
   describe(operationId: string, origin: ClickOrigin): Promise<Sentence | undefined>;
 }
@@ -75,6 +77,32 @@ const ContainerSchema = z.object({
 export function clickOrigin(body: { container?: unknown }): ClickOrigin | undefined {
   const c = ContainerSchema.safeParse(body.container);
   return c.success ? { channel: c.data.channel_id, messageTs: c.data.message_ts } : undefined;
+}
+
+/** A click inside a view: Slack's container, and the view it was in (type and app). */
+const HomeClickSchema = z.object({
+  api_app_id: z.string().min(1),
+  container: z.object({ type: z.literal('view'), view_id: z.string().min(1) }),
+  view: z.object({ id: z.string().min(1), type: z.literal('home'), app_id: z.string().min(1) }),
+});
+
+/**
+ * Where an Approve or Reject was clicked: a message, or this app's Home tab (the view Slack shows
+ * only to the user it was published for, so the clicker's own); anything else is undefined.
+ */
+export function decisionOrigin(body: {
+  container?: unknown;
+  view?: unknown;
+  api_app_id?: unknown;
+}): ClickOrigin | undefined {
+  const message = clickOrigin(body);
+  if (message) return message;
+  const home = HomeClickSchema.safeParse(body);
+  return home.success &&
+    home.data.view.app_id === home.data.api_app_id &&
+    home.data.view.id === home.data.container.view_id
+    ? { home: true }
+    : undefined;
 }
 
 /**
@@ -129,12 +157,24 @@ export function registerActions(
   /** The answer to a click as a private notice; user groups it names are named by handle. */
   const { notice, tell } = clickAnswers(names, log);
 
+  /**
+   * How a click is answered: through its response_url on a message; on the App Home (which has
+   * none) by publishing the clicker's Home again at once, with the answer on top.
+   */
+  const answerer =
+    (origin: ClickOrigin | undefined, userId: string, respond: RespondFn) =>
+    async (text?: Sentence | string): Promise<void> => {
+      if (origin && 'home' in origin && services.home) return services.home(userId, text);
+      if (text !== undefined) await tell(respond, text);
+    };
+
   app.action<BlockButtonAction>(ACTIONS.approve, async ({ ack, body, action, respond, client }) => {
     const id = OperationIdSchema.safeParse(action.value);
-    const origin = clickOrigin(body);
+    const origin = decisionOrigin(body);
+    const answer = answerer(origin, body.user.id, respond);
     if (!id.success || !origin) {
       await ack();
-      return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+      return answer('This button does not belong to a patchbot operation; nothing was changed.');
     }
     // The vote is stored before the click is acknowledged, so an acknowledged approval is never lost;
     // the send (AWS calls) runs after the acknowledgement.
@@ -148,13 +188,15 @@ export function registerActions(
     } catch (err) {
       const e = toPatchbotError(err);
       log.error({ err: e, operationId: id.data }, 'approve failed');
-      return tell(respond, e.userText);
+      return answer(e.userText);
     }
     log.info({ operationId: id.data, user: body.user.id, outcome: result.result.outcome }, 'approve clicked');
     if (result.result.outcome === 'reason_required')
-      return askReason({ client, respond, operationId: id.data, origin, triggerId: body.trigger_id });
-    if (result.result.outcome !== 'approved') return tell(respond, result.result.userText);
-    await sendApproved(result, id.data, (text) => tell(respond, text));
+      return askReason({ client, answer, operationId: id.data, origin, triggerId: body.trigger_id });
+    if (result.result.outcome !== 'approved') return answer(result.result.userText);
+    // From the Home: the approved change leaves "waiting for your approval" at once.
+    if ('home' in origin) await answer();
+    await sendApproved(result, id.data, (text) => answer(text));
   });
 
   /** Runs the send of a change this decision approved (after the acknowledgement); a failure is told to the approver. */
@@ -179,20 +221,19 @@ export function registerActions(
    */
   const askReason = async (click: {
     client: App['client'];
-    respond: RespondFn;
+    answer: (text: Sentence | string) => Promise<void>;
     operationId: string;
     origin: ClickOrigin;
     triggerId: string;
   }) => {
-    const { client, respond, operationId, origin, triggerId } = click;
+    const { client, answer, operationId, origin, triggerId } = click;
     const summary = await services.describe(operationId, origin);
-    if (!summary) return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+    if (!summary) return answer('This button does not belong to a patchbot operation; nothing was changed.');
     await client.views
       .open({ trigger_id: triggerId, view: approveModalView(operationId, summary) })
       .catch(async (err: unknown) => {
         log.warn({ err, operationId }, 'could not open the approve dialog');
-        await tell(
-          respond,
+        await answer(
           'patchbot could not open the dialog that asks for your reason, so nothing was recorded. Click Approve again.',
         );
       });
@@ -201,10 +242,11 @@ export function registerActions(
   app.action<BlockButtonAction>(ACTIONS.reject, async ({ ack, body, action, client, respond }) => {
     await ack();
     const id = OperationIdSchema.safeParse(action.value);
-    const origin = clickOrigin(body);
+    const origin = decisionOrigin(body);
+    const answer = answerer(origin, body.user.id, respond);
     const summary = id.success && origin ? await services.describe(id.data, origin) : undefined;
     if (!id.success || !origin || !summary)
-      return tell(respond, 'This button does not belong to a patchbot operation; nothing was changed.');
+      return answer('This button does not belong to a patchbot operation; nothing was changed.');
     await client.views
       .open({ trigger_id: body.trigger_id, view: rejectModalView(id.data, summary) })
       .catch(async (err: unknown) => {
@@ -215,7 +257,7 @@ export function registerActions(
           decision: 'reject',
           origin,
         });
-        if (result.outcome !== 'rejected') await tell(respond, result.userText);
+        await answer(result.outcome !== 'rejected' ? result.userText : undefined);
       });
   });
 
@@ -236,6 +278,8 @@ export function registerActions(
         }),
     );
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'reject submitted');
+    // The dialog may have been opened from the App Home: an opened Home shows the change decided at once.
+    await services.acted?.(body.user.id);
     if (result.outcome !== 'rejected' && result.op) {
       // A modal has no response_url: tell the user privately in the operation's channel.
       await client.chat
@@ -266,6 +310,7 @@ export function registerActions(
     }
     const { result } = recorded;
     log.info({ operationId: id.data, user: body.user.id, outcome: result.outcome }, 'approve reason submitted');
+    await services.acted?.(body.user.id);
     // A modal has no response_url: the approver is told privately in the operation's channel.
     const channel = result.op?.channel;
     const told = async (text: Sentence | string) => {

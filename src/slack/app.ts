@@ -17,6 +17,9 @@ import { SlackNameDirectory, type NameDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
 import { deliver } from './deliver';
 import { HEALTH_PATH, Health, type HealthSources, LIVE_PATH } from './health';
+import type { HomeDeps } from '../patching/home';
+import { HomeTab, registerHome } from './home';
+import { HomeRefresher } from './home-refresh';
 import { learnInstallation } from './installation';
 import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
 import { SocketModeReceiver } from './socket-receiver';
@@ -42,6 +45,8 @@ export interface SlackAppDeps {
   replayLog?: ReplayLog;
   /** What /health reports beside Slack's connection: the database's reachability, the role, the backend. */
   health?: HealthSources;
+  /** The App Home's reads (the authorizer is the app's own); absent: no Home. */
+  home?: Omit<HomeDeps, 'authorizer'>;
 }
 
 /** The running Slack side: Bolt's app and its Web API client. */
@@ -52,6 +57,8 @@ export interface SlackApp {
   authorizer: SlackAuthorizer;
   /** User group handles, for naming groups in messages without notifying them. */
   names: NameDirectory;
+  /** The App Home: its publisher and the refresher that keeps opened Homes fresh (when deps.home was given). */
+  home: { tab: HomeTab; refresher: HomeRefresher } | undefined;
   /** Listens for Slack (HTTP mode: /slack/events and the health paths on host:port; Socket Mode: connects, and serves the health paths). */
   start(port: number, host: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -173,6 +180,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     }
   }
 
+  const home = deps.home ? homeOf(app.client, { ...deps.home, authorizer }, names, deps.logger) : undefined;
+  if (home) registerHome(app, home.refresher, log);
   registerActions(app, deps.actions, log, names);
   if (deps.overrides) registerOverrideActions(app, deps.overrides, log, names);
   // Share in channel runs the read command again as a typed one would run, through the same gate.
@@ -200,6 +209,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     client: app.client,
     authorizer,
     names,
+    home,
     async start(port, host) {
       // A refused or unreachable token ends start-up with what to fix (SLACK_BOT_TOKEN, SLACK_API_URL...).
       await app.init().catch((err: unknown) => {
@@ -227,10 +237,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {
+      home?.refresher.stop();
       await app.stop();
       if (healthServer) await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
     },
   };
+}
+
+/** The Home tab and its refresher over the app's client. */
+function homeOf(client: WebClient, deps: HomeDeps, names: NameDirectory, logger: Logger) {
+  const tab = new HomeTab(client, deps, names, logger);
+  const refresher = new HomeRefresher({ clock: deps.clock, logger, publish: (userId) => tab.publish(userId) });
+  return { tab, refresher };
 }
 
 /** The refusal an error is (or wraps, as Bolt's UnknownError does), if any. */

@@ -90,6 +90,23 @@ export class WorkspacePage {
     return this.page.getByRole('dialog');
   }
 
+  /** Opens the app's Home tab from the sidebar (the page sends app_home_opened) and waits for the bot's view. */
+  async openHome(): Promise<Locator> {
+    await this.page.locator('#apps button').first().click();
+    const home = this.page.getByRole('region', { name: 'Home tab' });
+    await home.locator('.blocks').waitFor();
+    return home;
+  }
+
+  /** Back from the Home tab to a channel, by its name in the sidebar. */
+  async openChannel(name: string): Promise<void> {
+    await this.page
+      .locator('#channels button', { hasText: `# ${name}` })
+      .first()
+      .click();
+    await this.page.locator('#log').waitFor();
+  }
+
   /** Waits until `message` reads `text` (it is updated in place). */
   async waitForText(message: Locator, text: RegExp, timeoutMs = 20_000): Promise<void> {
     await message.filter({ hasText: text }).waitFor({ timeout: timeoutMs });

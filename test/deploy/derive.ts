@@ -171,6 +171,8 @@ export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
   'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],
   'views.open': [],
+  // The Home tab: no scope (Slack's views.publish reference lists none).
+  'views.publish': [],
 };
 
 /** Scopes the manifest needs for what it declares rather than what the code calls. */

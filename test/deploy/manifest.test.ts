@@ -18,9 +18,14 @@ interface Manifest {
   features: {
     slash_commands: { command: string; url?: string; usage_hint?: string; description?: string }[];
     bot_user?: { display_name: string };
+    app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean };
   };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url?: string }; socket_mode_enabled: boolean };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url?: string };
+    event_subscriptions?: { request_url?: string; bot_events?: string[] };
+    socket_mode_enabled: boolean;
+  };
 }
 
 const manifestText = readFileSync(join(ROOT, 'manifest.yml'), 'utf8');
@@ -72,6 +77,22 @@ describe('manifest.yml: the /patch command', () => {
   });
 });
 
+describe('manifest.yml: the App Home', () => {
+  it('enables the Home tab and subscribes to exactly the events the app listens for, on the same endpoint', () => {
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    const events = manifest.settings.event_subscriptions;
+    expect(events?.request_url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
+    const listened = [
+      ...readSources('src')
+        .map((f) => f.text)
+        .join('\n')
+        .matchAll(/app\.event\('([a-z_]+)'/g),
+    ].map((m) => m[1]);
+    expect([...(events?.bot_events ?? [])].sort()).toEqual([...new Set(listened)].sort());
+    expect(listened).toContain('app_home_opened');
+  });
+});
+
 describe('/patch help', () => {
   it('names every registered subcommand and nothing else', async () => {
     const text = await helpText();
@@ -85,7 +106,14 @@ describe('manifest.yml: bot scopes', () => {
 
   it('finds the Web API calls in src/', () => {
     const methods = new Set(calls.map((c) => c.method));
-    for (const m of ['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.open', 'conversations.list'])
+    for (const m of [
+      'chat.postMessage',
+      'chat.update',
+      'usergroups.users.list',
+      'views.open',
+      'views.publish',
+      'conversations.list',
+    ])
       expect(methods.has(m)).toBe(true);
   });
 

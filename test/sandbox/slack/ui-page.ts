@@ -39,6 +39,8 @@ export async function openPage(user: string, channel: string = PRD) {
   const doc = new FakeDocument([
     'team',
     'channels',
+    'apps',
+    'home',
     'people',
     'users',
     'head',

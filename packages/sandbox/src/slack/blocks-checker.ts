@@ -2,12 +2,13 @@
 import { isJsonObject, type Json, type JsonObject, type SlackBlock } from './types';
 
 /** Where Block Kit is being used; limits differ. */
-export type Surface = 'message' | 'modal';
+export type Surface = 'message' | 'modal' | 'home';
 
 /** Slack's documented limits. */
 export const LIMITS = {
   messageBlocks: 50,
   modalBlocks: 100,
+  homeBlocks: 100,
   sectionText: 3000,
   sectionFields: 10,
   fieldText: 2000,

@@ -57,7 +57,8 @@ function checkBlock(c: Checker, block: Json, pointer: string, surface: Surface):
     c.fail(pointer, 'must be a block object with a type');
     return;
   }
-  const allowed = surface === 'modal' ? MODAL_BLOCKS : MESSAGE_BLOCKS;
+  // Home tabs take the blocks modals take (input included).
+  const allowed = surface === 'message' ? MESSAGE_BLOCKS : MODAL_BLOCKS;
   if (!allowed.has(block.type)) {
     c.fail(`${pointer}/type`, `block type ${block.type} is not allowed in a ${surface}`);
     return;
@@ -163,7 +164,7 @@ export function validateBlocks(raw: unknown, surface: Surface = 'message', baseP
     };
   }
   const c = new Checker();
-  const max = surface === 'modal' ? LIMITS.modalBlocks : LIMITS.messageBlocks;
+  const max = surface === 'modal' ? LIMITS.modalBlocks : surface === 'home' ? LIMITS.homeBlocks : LIMITS.messageBlocks;
   if (value.length > max) c.fail(basePointer, `must have at most ${max} items`);
   const blockIds = new Set<string>();
   (value as Json[]).forEach((block, i) => {
@@ -221,4 +222,28 @@ export function blocksTextLength(blocks: readonly Json[]): number {
   };
   blocks.forEach(walk);
   return total;
+}
+
+/**
+ * A Home tab view as views.publish takes it (Slack's "Home tab views" reference): `type: home`, at
+ * most 100 blocks checked as any blocks are; optional private_metadata, callback_id, external_id.
+ */
+export function validateHomeView(raw: unknown): ViewVerdict {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
+    }
+  }
+  if (!isJsonObject(value)) return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
+  const c = new Checker();
+  if (value.type !== 'home') c.fail('/view/type', 'must be home');
+  c.optionalString(value.private_metadata, '/view/private_metadata', LIMITS.privateMetadata);
+  c.optionalString(value.callback_id, '/view/callback_id', LIMITS.callbackId);
+  const blocks = validateBlocks(value.blocks ?? null, 'home', '/view/blocks');
+  if (!blocks.ok) c.issues.push(...blocks.issues);
+  if (c.issues.length > 0) return { ok: false, issues: c.issues };
+  return { ok: true, view: value };
 }

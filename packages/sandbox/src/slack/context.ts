@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger';
 import { DEFAULT_KNOBS, mergeKnobs, type KnobChanges, type SlackKnobs } from './knobs';
 import { MessageStore } from './messages';
 import { ModalStore } from './modals';
+import { HomeTabStore } from './home-tabs';
 import { FaultPlan, RateLimiter } from './rate-limit';
 import { TriggerRegistry } from './triggers';
 import type { CallRecord, ResponseRecord } from './types';
@@ -27,6 +28,8 @@ export class StandInContext {
   readonly workspace: Workspace;
   readonly messages: MessageStore;
   readonly modals: ModalStore;
+  /** Each user's Home tab (views.publish). */
+  readonly homes: HomeTabStore;
   readonly triggers: TriggerRegistry;
   readonly faults = new FaultPlan();
   readonly limiter = new RateLimiter();
@@ -47,6 +50,7 @@ export class StandInContext {
     this.workspace = new Workspace(seed);
     this.messages = new MessageStore(settings.clock);
     this.modals = new ModalStore(settings.clock);
+    this.homes = new HomeTabStore(settings.clock);
     this.triggers = new TriggerRegistry(settings.clock, () => this.knobs.triggerTtlMs);
   }
 
@@ -84,6 +88,7 @@ export class StandInContext {
     this.workspace.reset();
     this.messages.clear();
     this.modals.clear();
+    this.homes.clear();
     this.triggers.clear();
     this.faults.clear();
     this.limiter.clear();

@@ -20,8 +20,9 @@ export async function sendToBot(
   const timestamp = options.timestamp ?? now + (options.timestampOffsetSeconds ?? 0);
   const signature =
     options.signature ?? slackSignature(options.signingSecret ?? ctx.settings.signingSecret, timestamp, rawBody);
+  // Events API deliveries are JSON; commands and interactions are form-encoded.
   const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
+    'content-type': rawBody.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded',
     'user-agent': SLACK_USER_AGENT,
   };
   if (!options.unsigned) {

@@ -19,6 +19,7 @@ import {
   type ViewSubmissionOptions,
 } from './driver-options';
 import { sendToBot } from './driver-send';
+import { homeAction, openHome, type HomeActionOptions, type OpenHomeOptions } from './driver-home';
 import type { ResponseUrlHost, OriginalRef } from './response-url';
 import {
   isJsonObject,
@@ -35,6 +36,7 @@ import { waitFor } from './wait';
 import { messageJson } from './wire';
 import { viewJson } from './web-api/views';
 
+export type { HomeActionOptions, OpenHomeOptions } from './driver-home';
 export type {
   BlockActionOptions,
   DriverResult,
@@ -191,6 +193,16 @@ export class SlackDriver {
     if (!isForged(options) && result.status === 200) applyViewAnswer(this.ctx, modal, result);
     return { ...result, triggerId };
   }
+  /** The user opens the app's Home tab: a signed `app_home_opened` event (Events API). */
+  openHome(options: OpenHomeOptions): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
+    return openHome(this.ctx, options);
+  }
+
+  /** Clicks a button in the user's published Home view (`block_actions` from a view container). */
+  homeAction(options: HomeActionOptions): Promise<Omit<DriverResult, 'responseUrl'>> {
+    return homeAction(this.ctx, options);
+  }
+
   /** Sends any body to the bot's events URL, signed (or forged) like Slack's requests; in Socket Mode over the app's socket. */
   send(body: string, options: SendOptions = {}): Promise<Omit<DriverResult, 'responseUrl' | 'triggerId'>> {
     return sendToBot(this.ctx, body, options);

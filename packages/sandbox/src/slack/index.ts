@@ -60,8 +60,10 @@ export type {
   MessageMetadata,
 } from './types';
 export { slackSignature, signingHeaders, verifySlackSignature } from './signing';
-export { validateBlocks, validateView, LIMITS as BLOCK_KIT_LIMITS } from './blocks-validate';
+export { validateBlocks, validateHomeView, validateView, LIMITS as BLOCK_KIT_LIMITS } from './blocks-validate';
 export { textOf } from './messages';
+export type { HomeRecord } from './home-tabs';
+import type { HomeRecord } from './home-tabs';
 export { waitFor, WaitTimeoutError } from './wait';
 export { METHODS as MODELLED_METHODS } from './web-api';
 export type {
@@ -118,6 +120,9 @@ export interface SlackStandIn {
   responses(): ResponseRecord[];
   /** Modals opened with views.open. */
   modals(): ModalRecord[];
+  /** Each user's Home tab as views.publish last set it; one user's when given. */
+  homes(): HomeRecord[];
+  home(userId: string): HomeRecord | undefined;
   /** A message a person typed into a channel (no event reaches the bot: the stand-in has no Events API). */
   postUserMessage(message: { userId: string; channelId: string; text: string; threadTs?: string }): SlackMessage;
   /** Changes knobs; returns them all. */
@@ -196,6 +201,14 @@ class RunningStandIn implements SlackStandIn {
 
   modals(): ModalRecord[] {
     return this.ctx.modals.list();
+  }
+
+  homes(): HomeRecord[] {
+    return this.ctx.homes.list();
+  }
+
+  home(userId: string): HomeRecord | undefined {
+    return this.ctx.homes.get(userId);
   }
 
   postUserMessage(message: { userId: string; channelId: string; text: string; threadTs?: string }): SlackMessage {

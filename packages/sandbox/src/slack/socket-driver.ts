@@ -8,8 +8,12 @@ import type { SocketModeHub } from './socket-hub';
 import type { DriverResult, SendOptions } from './driver-options';
 import type { JsonObject } from './types';
 
-/** A form body as the envelope Slack sends over the socket: `slash_commands` fields, or the `interactive` payload. */
-export function envelopeOf(body: string): { type: 'slash_commands' | 'interactive'; payload: JsonObject } {
+/** A body as the envelope Slack sends over the socket: an Events API callback (JSON), `slash_commands` fields, or the `interactive` payload. */
+export function envelopeOf(body: string): {
+  type: 'slash_commands' | 'interactive' | 'events_api';
+  payload: JsonObject;
+} {
+  if (body.startsWith('{')) return { type: 'events_api', payload: JSON.parse(body) as JsonObject };
   const form = new URLSearchParams(body);
   const interaction = form.get('payload');
   if (interaction !== null) return { type: 'interactive', payload: JSON.parse(interaction) as JsonObject };

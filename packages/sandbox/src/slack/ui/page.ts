@@ -19,6 +19,8 @@ export function demoPage(script: string): string {
 <body>
 <nav id="side" aria-label="Workspace">
   <div class="team"><h1 id="team">patchbot demo</h1><div class="sub">local Slack stand-in</div></div>
+  <div class="section-title">Apps</div>
+  <div id="apps"></div>
   <div class="section-title">Channels</div>
   <div id="channels"></div>
   <div class="section-title">Act as</div>
@@ -31,6 +33,7 @@ export function demoPage(script: string): string {
 <main id="main">
   <header id="head"></header>
   <div id="log" role="log" aria-label="Messages"></div>
+  <div id="home" role="region" aria-label="Home tab" hidden></div>
   <form id="composer-form" autocomplete="off">
     <div id="composer">
       <input id="input" autocomplete="off" placeholder="Message — try /patch help" aria-label="Message or slash command">

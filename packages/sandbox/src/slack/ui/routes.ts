@@ -1,7 +1,7 @@
 /**
  * The demo page's routes: `GET /` (the page), `GET /_ui/state?channel=&user=` (what it polls),
  * and POSTs that act as a person: `/_ui/command`, `/_ui/action`, `/_ui/view` (submit a modal),
- * `/_ui/view-close`. POSTs take JSON only, so a foreign web page cannot send them without CORS.
+ * `/_ui/view-close`, `/_ui/home-open` (open the app's Home tab) and `/_ui/home-action` (a Home button). POSTs take JSON only, so a foreign web page cannot send them without CORS.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StandInContext } from '../context';
@@ -98,6 +98,20 @@ export async function handleUi(
         const inputs =
           typeof body.inputs === 'object' && body.inputs !== null ? (body.inputs as Record<string, string>) : {};
         const r = await driver.viewSubmission({ userId: str(body, 'userId'), viewId: str(body, 'viewId'), inputs });
+        sendJson(res, 200, { status: r.status, elapsedMs: r.elapsedMs, slackError: r.slackError ?? null });
+        return true;
+      }
+      case '/_ui/home-open': {
+        const r = await driver.openHome({ userId: str(body, 'userId') });
+        sendJson(res, 200, { status: r.status, elapsedMs: r.elapsedMs, slackError: r.slackError ?? null });
+        return true;
+      }
+      case '/_ui/home-action': {
+        const r = await driver.homeAction({
+          userId: str(body, 'userId'),
+          actionId: str(body, 'actionId'),
+          ...(typeof body.blockId === 'string' && body.blockId !== '' ? { blockId: body.blockId } : {}),
+        });
         sendJson(res, 200, { status: r.status, elapsedMs: r.elapsedMs, slackError: r.slackError ?? null });
         return true;
       }

@@ -136,4 +136,14 @@ export interface UiState {
   messages: UiMessage[];
   ephemerals: UiPost[];
   modal: UiModal | null;
+  /** The user's Home tab of the app, as views.publish last set it (null before the first publish). */
+  home: UiHome | null;
+}
+
+/** A Home tab: its view id, its blocks and when it was last published. */
+export interface UiHome {
+  id: string;
+  blocks: UiBlock[];
+  publishedAt: string;
+  publishes: number;
 }

@@ -1,7 +1,7 @@
 /** The demo page's view of the workspace: one channel as one user sees it. */
 import type { StandInContext } from '../context';
 import { compareTs } from '../ids';
-import type { UiMessage, UiState } from './state-types';
+import type { UiBlock, UiHome, UiMessage, UiState } from './state-types';
 
 /** The JSON the page polls: directory (people with a role hint, the bot and user-group handles by id), the channel's messages with threads, the user's ephemerals and open modal. */
 export function uiState(ctx: StandInContext, channelId: string | undefined, userId: string | undefined): UiState {
@@ -14,6 +14,7 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
   names[ws.bot.userId] = ws.bot.name;
   names.USLACKBOT = 'Slackbot';
   for (const g of ws.listUserGroups()) names[g.id] = g.handle;
+  for (const c of channels) names[c.id] = c.name;
   const groupsOf = (id: string): string[] =>
     ws
       .listUserGroups()
@@ -62,7 +63,16 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
       ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}),
     })),
     modal: modal ? { id: modal.id, view: modal.view, errors: modal.errors ?? {} } : null,
+    home: homeOf(ctx, user?.id),
   };
+}
+
+/** The user's published Home tab, if any. */
+function homeOf(ctx: StandInContext, userId: string | undefined): UiHome | null {
+  const h = userId ? ctx.homes.get(userId) : undefined;
+  if (!h) return null;
+  const blocks = Array.isArray(h.view.blocks) ? (h.view.blocks as unknown as UiBlock[]) : [];
+  return { id: h.id, blocks, publishedAt: h.publishedAt.toISOString(), publishes: h.publishes };
 }
 
 /** A person's hint for the user menu, from the workspace only: real name and user groups ("Carol Lead · @patch-leads"). */

@@ -40,6 +40,8 @@ button.person .phint { font-size: 12px; opacity: .7; white-space: nowrap; overfl
 #head .topic { color: #616061; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 #head .note { flex: none; margin-left: auto; font-size: 12px; color: #7a5300; background: #fdf3d8; border: 1px solid #f2d48a; border-radius: 4px; padding: 2px 8px; }
 #log { flex: 1; overflow-y: auto; padding: 8px 0 16px; }
+#home { flex: 1; overflow-y: auto; padding: 16px 20px; }
+#home .blocks { max-width: 760px; }
 .intro { padding: 16px 20px 12px; }
 .intro h2 { font-size: 22px; font-weight: 900; margin: 0 0 4px; }
 .intro p { margin: 0; color: #616061; }

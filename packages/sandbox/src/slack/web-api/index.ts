@@ -16,7 +16,7 @@ import { conversationsHistory, conversationsInfo, conversationsList, conversatio
 import { ApiArgs, type ApiMethod, type ApiResult } from './method';
 import { usergroupsList, usergroupsUsersList } from './usergroups';
 import { usersInfo } from './users';
-import { viewsOpen, viewsUpdate } from './views';
+import { viewsOpen, viewsPublish, viewsUpdate } from './views';
 
 /** Every method the stand-in models. */
 export const METHODS: Readonly<Record<string, ApiMethod>> = {
@@ -36,6 +36,7 @@ export const METHODS: Readonly<Record<string, ApiMethod>> = {
   'conversations.replies': conversationsReplies,
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
+  'views.publish': viewsPublish,
 };
 
 /** Arguments that arrive JSON-encoded in form bodies; decoded for the call record. */

@@ -4,10 +4,12 @@ import { plain } from './mrkdwn';
 import { answer, ask, failed, post } from './requests';
 import { hooks, session } from './session';
 
-/** Where a button sits: its message's ts and its block's id. */
+/** Where a button sits: its message's ts (or the Home tab) and its block's id. */
 export interface BlockCtx {
   ts: string;
   blockId?: string;
+  /** The button is in the user's Home tab, not on a message. */
+  home?: boolean;
 }
 
 /** A button's label in the status line: its text, else its action id. */
@@ -19,13 +21,16 @@ export function buttonLabel(b: UiElement): string {
 export function act(b: UiElement, ctx: BlockCtx): void {
   const label = buttonLabel(b);
   const n = ask(`sending ${label}...`);
-  post('/_ui/action', {
-    userId: session.userId,
-    channelId: session.channelId,
-    messageTs: ctx.ts,
-    actionId: b.action_id,
-    blockId: ctx.blockId || '',
-  }).then((r) => {
+  const sent = ctx.home
+    ? post('/_ui/home-action', { userId: session.userId, actionId: b.action_id, blockId: ctx.blockId || '' })
+    : post('/_ui/action', {
+        userId: session.userId,
+        channelId: session.channelId,
+        messageTs: ctx.ts,
+        actionId: b.action_id,
+        blockId: ctx.blockId || '',
+      });
+  sent.then((r) => {
     answer(r, label, n);
     hooks.poll();
   }, failed);

@@ -48,9 +48,9 @@ function section(b: UiKnownBlocks['section'], ctx: BlockCtx): HTMLElement {
   return d;
 }
 
-/** One block as a node; `ctx.ts` is its message's, for the buttons. */
-function block(b: UiBlock, ctx: { ts: string }): HTMLElement {
-  const c: BlockCtx = { ts: ctx.ts, blockId: b.block_id };
+/** One block as a node; `ctx.ts` is its message's (or `ctx.home` the Home tab's), for the buttons. */
+function block(b: UiBlock, ctx: { ts: string; home?: boolean }): HTMLElement {
+  const c: BlockCtx = { ts: ctx.ts, blockId: b.block_id, ...(ctx.home ? { home: true } : {}) };
   if (isBlock(b, 'header')) return el('div', 'block header', plain(b.text));
   if (isBlock(b, 'section')) return section(b, c);
   if (isBlock(b, 'context')) {
@@ -79,7 +79,7 @@ function block(b: UiBlock, ctx: { ts: string }): HTMLElement {
 }
 
 /** A list of blocks, in one box. */
-export function renderBlocks(blocks: UiBlock[] | undefined, ctx: { ts: string }): HTMLElement {
+export function renderBlocks(blocks: UiBlock[] | undefined, ctx: { ts: string; home?: boolean }): HTMLElement {
   const box = el('div', 'blocks');
   for (const b of blocks || []) box.appendChild(block(b, ctx));
   return box;

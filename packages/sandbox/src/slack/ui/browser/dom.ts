@@ -4,6 +4,8 @@
 interface PageElements {
   team: HTMLElement;
   channels: HTMLElement;
+  apps: HTMLElement;
+  home: HTMLElement;
   people: HTMLElement;
   users: HTMLSelectElement;
   head: HTMLElement;

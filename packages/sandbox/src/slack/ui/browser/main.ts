@@ -10,14 +10,17 @@ import { $ } from './dom';
 import { renderLog } from './log';
 import { failed } from './requests';
 import { hooks, session } from './session';
+import { renderApps, renderHome } from './home';
 import { renderHead, renderSide, switchUser } from './side';
 import { modalCloser, renderModal } from './views';
 
 /** Draws the whole page from a new state. */
 function render(state: UiState): void {
   renderSide(state);
+  renderApps(state);
   renderHead(state);
-  renderLog(state);
+  if (!session.home) renderLog(state);
+  renderHome(state);
   renderModal();
 }
 

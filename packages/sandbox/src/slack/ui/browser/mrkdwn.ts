@@ -33,7 +33,8 @@ function special(parent: HTMLElement, target: string, label: string): void {
 /** A `<target|label>`: a mention, a channel, a special mention, a web link, or the text as typed. */
 export function link(parent: HTMLElement, target: string, label: string): void {
   if (target.charAt(0) === '@') parent.appendChild(el('span', 'mention', `@${nameOf(target.slice(1))}`));
-  else if (target.charAt(0) === '#') parent.appendChild(el('span', 'mention', `#${label || target.slice(1)}`));
+  // A bare `<#C…>` shows the channel's name, as Slack's clients do.
+  else if (target.charAt(0) === '#') parent.appendChild(el('span', 'mention', `#${label || nameOf(target.slice(1))}`));
   else if (target.charAt(0) === '!') special(parent, target, label);
   else if (/^(https?:|mailto:)/i.test(target)) {
     const a = el('a', '', label || target);

@@ -15,6 +15,10 @@ export const session: {
   collapsed: Record<string, boolean>;
   /** Whether a confirm dialog is up (the modal hides behind it). */
   confirmOpen: boolean;
+  /** Whether the app's Home tab is shown instead of the channel. */
+  home: boolean;
+  /** The user whose Home was last opened (an app_home_opened sent), so switching person opens theirs. */
+  homeOpenedFor: string;
 } = {
   state: null,
   lastJson: '',
@@ -22,6 +26,8 @@ export const session: {
   userId: qs.get('user') || '',
   collapsed: {},
   confirmOpen: false,
+  home: qs.get('tab') === 'home',
+  homeOpenedFor: '',
 };
 
 /** Functions main.ts provides, so that buttons and dialogs can poll and redraw the modal without importing main. */
@@ -35,6 +41,6 @@ export function syncUrl(): void {
   history.replaceState(
     null,
     '',
-    `?${new URLSearchParams({ channel: session.channelId, user: session.userId }).toString()}`,
+    `?${new URLSearchParams({ channel: session.channelId, user: session.userId, ...(session.home ? { tab: 'home' } : {}) }).toString()}`,
   );
 }

@@ -41,13 +41,14 @@ export function renderSide(state: UiState): void {
   const side = $('channels');
   side.textContent = '';
   for (const c of state.channels) {
-    const active = state.channel && c.id === state.channel.id;
+    const active = !session.home && state.channel && c.id === state.channel.id;
     const d = el('button', `chan${active ? ' active' : ''}${c.botIsMember ? '' : ' nobot'}`, `# ${c.name}`);
     d.type = 'button';
     if (active) d.setAttribute('aria-current', 'page');
     if (!c.botIsMember) d.title = 'the bot is not in this channel';
     d.addEventListener('click', () => {
       session.channelId = c.id;
+      session.home = false;
       session.lastJson = '';
       syncUrl();
       hooks.poll();
