@@ -10,6 +10,7 @@ import {
   markPosted,
   pollComplianceResult,
   pollWindows,
+  pruneHistory,
   recordDigest,
 } from '../patching/poll';
 import type { ScopeFailure } from '../patching/record-schemas';
@@ -63,6 +64,8 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
         log.error({ err, group: group.name }, 'compliance poll failed for a group; the others go on');
       }
     }
+    // Each group's day was recorded by its poll; days past the retention go once per run.
+    await pruneHistory(pollDeps, config.history.retentionDays);
   };
 
   // A failing scope's windows are unknown (their listing is what failed), so the note goes to the

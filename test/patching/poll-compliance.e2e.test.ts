@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/logger';
 import { groupTarget } from '../../src/patching';
 import { isEmpty, pollCompliance, pollListCalls, type PollDeps } from '../../src/patching/poll';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
+import { utcDay } from '../../src/shared/utc-day';
 import { openStore, type Store } from '../../src/store';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';
@@ -54,6 +55,10 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(await store.snapshots.count('PRD')).toBe(
       members.filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down').length,
     );
+    // The silent first poll also records today's day of the compliance history, from the snapshot.
+    const [day] = await store.complianceHistory.latestGroupDays(['PRD']);
+    expect(day).toMatchObject({ group: 'PRD', day: utcDay(new Date()), instances: await store.snapshots.count('PRD') });
+    expect(await store.complianceHistory.latestInstanceDays(['PRD'])).toHaveLength(day!.instances);
   });
 
   it('a poll with no change is empty and costs only the list pages', async () => {
@@ -72,6 +77,9 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(c.DescribeInstancePatches ?? 0).toBe(0);
     expect(Object.keys(c).sort()).toEqual([...LIST_OPS].sort());
     expect(diff!.cost).toMatchObject({ scopes: 1, patchListsFetched: 0, patchStates });
+    // Today's history day was written again by this poll, at no AWS cost (the calls above are all it made).
+    const days = await store.complianceHistory.groupDays(['PRD'], '2000-01-01', '2100-01-01');
+    expect(days.map((d) => d.day)).toEqual([utcDay(new Date())]);
   });
 
   it('rows written before CVE ids were kept are fetched once more, without a diff, and then never again', async () => {
