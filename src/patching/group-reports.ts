@@ -2,6 +2,7 @@
  * What the domain hands to views about a group: its compliance (`/patch status`), its baselines and
  * its maintenance windows. Plain data; nothing here knows about Slack or the SDK.
  */
+import type { SlaReport } from './sla';
 import type { MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from './fleet-types';
 import type { OtherSpellingInstances } from './plan-parts';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from './record-schemas';
@@ -54,6 +55,8 @@ export interface GroupStatus {
   scanAge: { oldest: Date | undefined; newest: Date | undefined; maxAgeMs: number };
   /** Instances under the other tag spelling, when there are any (they are not counted above). */
   otherSpelling?: OtherSpellingInstances | undefined;
+  /** Instances past the patch SLA, from the compliance history (absent when it could not be read). */
+  sla?: SlaReport | undefined;
 }
 
 /** A group's baseline as found in one scope and region. */

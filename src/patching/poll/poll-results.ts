@@ -2,6 +2,7 @@
  * What the pollers (issue 5) hand to jobs and views: plain data, nothing Slack-specific. Kept apart
  * from ../group-reports.ts and ../report-record.ts so the poller and the views can change independently.
  */
+import type { SlaBreach } from '../sla';
 import type { ReadOutput } from '../failure-detail';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from '../record-schemas';
 
@@ -132,6 +133,11 @@ export interface DigestGroup {
   unreachable: number;
   /** The scopes and regions that answered, with the instances found in each (absent in digests stored before it existed). */
   scopes?: Array<{ scope: string; region: string; instances: number }>;
+  /**
+   * The patch SLA: instances past it, breaches (an instance may be past it for Critical and Important)
+   * and the most overdue of them (absent when the history could not be read, or in older digests).
+   */
+  sla?: { instances: number; total: number; breaches: SlaBreach[] } | undefined;
 }
 
 /** A channel's digest. */

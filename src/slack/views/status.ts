@@ -31,6 +31,7 @@ import {
   spansScopes,
 } from './blocks';
 import { scopeSummary } from './scope-summary';
+import { slaStatusSection } from './sla';
 import type { SlackMessage } from './message';
 
 const CONSOLE_HINT = 'Patch Manager → Compliance reporting in the SSM console lists them all.';
@@ -206,6 +207,7 @@ export function statusView(s: GroupStatus): SlackMessage {
         SHORT,
         moreInThread,
       ),
+      slaStatusSection(s.sla),
       otherSpellingSection(s, other),
       multi ? listSection('*Scopes*', scopeLines, SHORT) : undefined,
       failuresSection(s.failures),
