@@ -76,4 +76,26 @@ describe('patch SLA in status and the digest', () => {
       .find((t) => t.includes('Daily patch digest'));
     expect(digest).toMatch(/Past the patch SLA: 1 instance \(prd-web-3 Critical 8 days\)/);
   });
+
+  it('deletes history days past history.retentionDays (400) after a compliance poll, and keeps the rest', async () => {
+    const store = h.bot.store;
+    const today = utcDay(new Date());
+    const day = (d: string) => ({
+      group: 'STG',
+      day: d,
+      instances: 0,
+      compliant: 0,
+      critical: 0,
+      important: 0,
+      pendingReboot: 0,
+      unreachable: 0,
+      oldestScanAt: null,
+      rows: [],
+    });
+    await store.complianceHistory.recordDay(day(addDays(today, -400)));
+    await store.complianceHistory.recordDay(day(addDays(today, -399)));
+    await h.bot.runJob('compliance-poll');
+    const kept = await store.complianceHistory.groupDays(['STG'], addDays(today, -500), addDays(today, -300));
+    expect(kept.map((d) => d.day)).toEqual([addDays(today, -399)]);
+  });
 });
