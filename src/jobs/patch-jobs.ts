@@ -12,6 +12,7 @@ import {
   pollWindows,
   pruneHistory,
   recordDigest,
+  recordHistoryDay,
 } from '../patching/poll';
 import type { ScopeFailure } from '../patching/record-schemas';
 import type { NoticePoster } from './notices';
@@ -51,6 +52,8 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     for (const group of config.groups) {
       try {
         const { diff, failures } = await pollComplianceResult(pollDeps, group);
+        // Today's history day, from the snapshot as the poll left it (first poll included; no AWS call).
+        await recordHistoryDay(pollDeps, group.name);
         const change = health.compare(group.name, failures);
         const news = diff !== undefined && !isEmpty(diff);
         if (news) await poster.post(group.channel, { notice: 'compliance-diff', diff, now: clock.now() });

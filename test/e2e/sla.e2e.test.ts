@@ -28,6 +28,10 @@ describe('patch SLA in status and the digest', () => {
     // The first poll records the snapshot and today's history day.
     await h.bot.runJob('compliance-poll');
     const today = utcDay(new Date());
+    expect((await store.complianceHistory.latestGroupDays(['PRD']))[0]).toMatchObject({
+      day: today,
+      instances: await store.snapshots.count('PRD'),
+    });
     const web3 = (await store.snapshots.forGroup('PRD')).find((e) => e.name === 'prd-web-3');
     expect(web3?.missingPatches.some((p) => p.severity === 'Critical')).toBe(true);
     expect(await ephemeral('status PRD')).not.toContain('Past the patch SLA');

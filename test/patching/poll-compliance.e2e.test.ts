@@ -3,7 +3,7 @@ import type { FleetGateway, ManagedInstance } from '../../src/aws';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { groupTarget } from '../../src/patching';
-import { isEmpty, pollCompliance, pollListCalls, type PollDeps } from '../../src/patching/poll';
+import { isEmpty, pollCompliance, pollListCalls, recordHistoryDay, type PollDeps } from '../../src/patching/poll';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { utcDay } from '../../src/shared/utc-day';
 import { openStore, type Store } from '../../src/store';
@@ -55,7 +55,8 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(await store.snapshots.count('PRD')).toBe(
       members.filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down').length,
     );
-    // The silent first poll also records today's day of the compliance history, from the snapshot.
+    // After the silent first poll, the job records today's day of the compliance history from the snapshot.
+    await recordHistoryDay(deps, 'PRD');
     const [day] = await store.complianceHistory.latestGroupDays(['PRD']);
     expect(day).toMatchObject({ group: 'PRD', day: utcDay(new Date()), instances: await store.snapshots.count('PRD') });
     expect(await store.complianceHistory.latestInstanceDays(['PRD'])).toHaveLength(day!.instances);
@@ -64,6 +65,7 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
   it('a poll with no change is empty and costs only the list pages', async () => {
     sim.resetStats();
     const diff = await pollCompliance(deps, prd);
+    await recordHistoryDay(deps, 'PRD');
     expect(diff).toBeDefined();
     expect(isEmpty(diff!)).toBe(true);
     expect(diff!.failures).toEqual([]);
@@ -77,7 +79,7 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(c.DescribeInstancePatches ?? 0).toBe(0);
     expect(Object.keys(c).sort()).toEqual([...LIST_OPS].sort());
     expect(diff!.cost).toMatchObject({ scopes: 1, patchListsFetched: 0, patchStates });
-    // Today's history day was written again by this poll, at no AWS cost (the calls above are all it made).
+    // Today's history day was written again after this poll, at no AWS cost (the calls above are all there were).
     const days = await store.complianceHistory.groupDays(['PRD'], '2000-01-01', '2100-01-01');
     expect(days.map((d) => d.day)).toEqual([utcDay(new Date())]);
   });

@@ -4,7 +4,8 @@
  * changed. Patch lists (DescribeInstancePatches) are fetched only for instances whose
  * OperationEndTime moved, through refreshMissing, so a poll's cost grows with change, not fleet
  * size. The first poll of a group in a scope records the snapshot there and reports nothing.
- * Every poll then records the group's day in the compliance history (history-day.ts).
+ * The job then records the group's day in the compliance history (history-day.ts), once this
+ * poll's own copy of the snapshot can be let go.
  */
 import { LIMITS, type ManagedInstance } from '../fleet-types';
 import type { Clock } from '../../clock';
@@ -16,7 +17,6 @@ import { refreshMissing, type InstanceChange } from '../missing';
 import { byName, fetchGroupCompliance, isCompliant } from '../status';
 import type { InstanceLine, ScopeFailure } from '../record-schemas';
 import type { ComplianceDiff, NonCompliantChange } from './poll-results';
-import { recordHistoryDay } from './history-day';
 
 /** What the pollers need. */
 export interface PollDeps {
@@ -95,7 +95,6 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     });
   }
   if (known.length === 0) {
-    await recordHistoryDay(deps, group.name);
     logger.info(
       { group: group.name, scopes: fresh.length, fetched: refresh.fetched, failures },
       'compliance poll: first snapshot recorded',
@@ -192,7 +191,6 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     for (const r of removals) await tx.snapshots.remove(group.name, r.scope, r.region, r.ids);
     for (const sc of known) await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
   });
-  await recordHistoryDay(deps, group.name);
 
   for (const list of [
     diff.becameNonCompliant,
