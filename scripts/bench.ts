@@ -3,6 +3,7 @@
  * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), the digest to 30
  * channels, and one replica on SQLite against three on PostgreSQL. Prints each figure as it comes
  * and writes docs/benchmarks.md; `--only replicas` runs that section alone and writes nothing.
+ * The compliance history's size on disk and write time (10,000 instances x 400 days): `--only history`.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { benchAck } from './bench/ack';
 import { benchDigestChannels } from './bench/digest-channels';
 import { benchFleet } from './bench/fleet';
+import { benchHistory, renderHistory } from './bench/history';
 import { benchReplicas } from './bench/replicas';
 import { renderReplicas, renderReport } from './bench/report';
 import { projectRoot } from './bench/root';
@@ -32,8 +34,14 @@ async function main(): Promise<void> {
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const instances = Number(values.instances);
-  if (values.only !== undefined && values.only !== 'replicas')
-    throw new Error(`--only knows replicas, not ${values.only}`);
+  if (values.only !== undefined && !['replicas', 'history'].includes(values.only))
+    throw new Error(`--only knows replicas and history, not ${values.only}`);
+  const runHistory = () => benchHistory({ instances, days: 400, log });
+  if (values.only === 'history') {
+    log('');
+    log(renderHistory(await runHistory()).join('\n'));
+    return;
+  }
   const runReplicas = () =>
     benchReplicas({
       commands: Number(values.commands),
@@ -52,7 +60,8 @@ async function main(): Promise<void> {
   const fleet = await benchFleet({ instances, latencyMs: 20, throttleRps: [20, 5], repeats: 3, log });
   const digest = await benchDigestChannels({ count: 30, injected429: 3, log });
   const replicas = await runReplicas();
-  const report = renderReport(
+  const history = await runHistory();
+  const sections = renderReport(
     {
       date: new Date().toISOString().slice(0, 10),
       command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
     digest,
     replicas,
   );
+  const report = [sections, ...renderHistory(history)].join('\n');
   log('');
   log(report);
   if (!values['no-write']) {

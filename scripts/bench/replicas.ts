@@ -65,8 +65,8 @@ export async function benchReplicas(options: ReplicaOptions): Promise<ReplicaRes
   return { commands, concurrency, bursts, awsLatencyMs, rows };
 }
 
-/** Runs `use` with a fresh database: on PATCHBOT_BENCH_DATABASE_URL's server if set, else on one started here. */
-async function onPostgres<T>(log: (line: string) => void, use: (url: string) => Promise<T>): Promise<T> {
+/** Runs `use` with a fresh database (replicas, history): on PATCHBOT_BENCH_DATABASE_URL's server if set, else on one started here. */
+export async function onPostgres<T>(log: (line: string) => void, use: (url: string) => Promise<T>): Promise<T> {
   const given = process.env.PATCHBOT_BENCH_DATABASE_URL;
   const server = given ? undefined : await startPostgres(log);
   // Whatever ends this process (an error, Ctrl-C) stops the server too.

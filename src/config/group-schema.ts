@@ -14,6 +14,7 @@ import {
   intBetween,
   strictObject,
 } from './fields';
+import { GroupSlaSchema } from './history-schema';
 import { always, type Ctx, isRecord, isStringList, unique } from './refinements';
 
 /** Who must approve an install or reboot on a group before it runs. */
@@ -138,6 +139,8 @@ export const GroupSchema = strictObject({
     .default([])
     .transform((names) => unique(names)),
   freeze: FreezeSchema.prefault({}),
+  /** This group's patch SLA, where it differs from the top-level `sla`. */
+  sla: GroupSlaSchema.optional(),
 })
   .superRefine(checkApproval, always)
   .superRefine(checkFreeze, always)

@@ -23,6 +23,7 @@ import {
   strictObject,
 } from './fields';
 import { type ApprovalSchema, GroupSchema, type InstallSchema } from './group-schema';
+import { groupSla, HistorySchema, SlaSchema } from './history-schema';
 import { always, isStringList, unique } from './refinements';
 
 export { ApprovalSchema, GroupSchema, InstallSchema } from './group-schema';
@@ -150,6 +151,8 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
     windows: WindowsSchema.prefault({}),
     slack: SlackSettingsSchema.prefault({}),
     log: LogSettingsSchema.prefault({}),
+    history: HistorySchema.prefault({}),
+    sla: SlaSchema.prefault({}),
   })
     .superRefine(checkReferences, always)
     .transform((doc) => {
@@ -183,6 +186,8 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
         /** The group's canonical name (the document may spell it in another case). */
         promoteFrom:
           g.promoteFrom === undefined ? undefined : (canonical.get(g.promoteFrom.toLowerCase()) ?? g.promoteFrom),
+        /** How long a Critical / Important patch may be missing: the group's own, else the top level's. */
+        sla: groupSla(doc.sla, g.sla),
       }));
       return {
         aws: { scopes },
@@ -191,6 +196,8 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
         windows: doc.windows,
         slack: doc.slack,
         log: { level: defaults.logLevel ?? doc.log.level },
+        history: doc.history,
+        sla: doc.sla,
       };
     });
 }

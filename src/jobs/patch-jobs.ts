@@ -10,7 +10,9 @@ import {
   markPosted,
   pollComplianceResult,
   pollWindows,
+  pruneHistory,
   recordDigest,
+  recordHistoryDay,
 } from '../patching/poll';
 import type { ScopeFailure } from '../patching/record-schemas';
 import type { NoticePoster } from './notices';
@@ -50,6 +52,8 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     for (const group of config.groups) {
       try {
         const { diff, failures } = await pollComplianceResult(pollDeps, group);
+        // Today's history day, from the snapshot as the poll left it (first poll included; no AWS call).
+        await recordHistoryDay(pollDeps, group.name);
         const change = health.compare(group.name, failures);
         const news = diff !== undefined && !isEmpty(diff);
         if (news) await poster.post(group.channel, { notice: 'compliance-diff', diff, now: clock.now() });
@@ -63,6 +67,8 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
         log.error({ err, group: group.name }, 'compliance poll failed for a group; the others go on');
       }
     }
+    // Each group's day was recorded by its poll; days past the retention go once per run.
+    await pruneHistory(pollDeps, config.history.retentionDays);
   };
 
   // A failing scope's windows are unknown (their listing is what failed), so the note goes to the

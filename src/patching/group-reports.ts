@@ -2,6 +2,7 @@
  * What the domain hands to views about a group: its compliance (`/patch status`), its baselines and
  * its maintenance windows. Plain data; nothing here knows about Slack or the SDK.
  */
+import type { SlaReport } from './sla';
 import type { MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from './fleet-types';
 import type { OtherSpellingInstances } from './plan-parts';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from './record-schemas';
@@ -57,6 +58,8 @@ export interface GroupStatus {
   otherSpelling?: OtherSpellingInstances | undefined;
   /** Instances tagged for the group in EC2 that SSM does not manage (SSM.1), when there are any; they are counted as unreachable too. */
   unmanaged?: UnmanagedInstances | undefined;
+  /** Instances past the patch SLA, from the compliance history (absent when it could not be read). */
+  sla?: SlaReport | undefined;
 }
 
 /** A group's baseline as found in one scope and region. */

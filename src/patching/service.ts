@@ -23,6 +23,7 @@ import type { ChangePlan } from './plan-record';
 import { OperationRunner, type PatchingDeps } from './runner';
 import { InFlight } from './in-flight';
 import { groupStatus, withOtherSpelling } from './status';
+import { checkSla, type SlaReport } from './sla';
 import { findOtherSpelling } from './tag-spelling';
 import type { BaselinesReport, GroupStatus, WindowsReport } from './group-reports';
 import type { HistoryEntry } from './history';
@@ -276,17 +277,28 @@ export class PatchService {
   status(group: PatchGroup): Promise<GroupStatus> {
     return this.statusReads.run(group.name, async () => {
       const { gateways, clock } = this.deps;
-      const [status, other] = await Promise.all([
+      const [status, other, sla] = await Promise.all([
         groupStatus(group, gateways, clock, this.log),
         findOtherSpelling(group, gateways, this.log),
+        this.sla(group),
       ]);
-      return withOtherSpelling(status, other);
+      return { ...withOtherSpelling(status, other), ...(sla ? { sla } : {}) };
     });
   }
 
   /** `/patch instance <name | id>`: one instance looked up across the scopes of `groups` (those the requester may see); see instance-detail.ts. */
   instance(query: InstanceQuery, groups: readonly PatchGroup[]): Promise<InstanceReport> {
     return describeInstance(this.deps, query, groups);
+  }
+
+  /** The group's SLA check from the compliance history; a failed read leaves it out of status (logged). */
+  private async sla(group: PatchGroup): Promise<SlaReport | undefined> {
+    try {
+      return await checkSla(this.deps.store.complianceHistory, group);
+    } catch (err) {
+      this.log.warn({ err, group: group.name }, 'status: could not read the compliance history for the SLA check');
+      return undefined;
+    }
   }
 
   /** `/patch baseline <group>`: the baseline registered for the group's OS in each scope and region. */

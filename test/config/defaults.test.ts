@@ -27,6 +27,7 @@ describe('defaults', () => {
           scanMaxAgeMs: 24 * 3_600_000,
           changeCalendars: [],
           freeze: { overrideApprovers: [] },
+          sla: { criticalMs: 7 * 86_400_000, importantMs: 30 * 86_400_000 },
         },
       ],
       schedules: {
@@ -38,6 +39,8 @@ describe('defaults', () => {
       windows: { channels: {}, fallback: 'group' },
       slack: { updateIntervalMs: 5000 },
       log: { level: 'info' },
+      history: { retentionDays: 400 },
+      sla: { criticalMs: 7 * 86_400_000, importantMs: 30 * 86_400_000 },
     });
   });
 

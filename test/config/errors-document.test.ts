@@ -98,7 +98,7 @@ describe('wrong documents name the path, what was expected and what was found', 
     ]);
     expect(messagesOf('groups: {}')).toEqual(['groups: expected at least one patch group, got an empty mapping']);
     expect(messagesOf('- groups')).toEqual([
-      'expected a mapping with the keys aws, groups, schedules, windows, slack, log, got a list',
+      'expected a mapping with the keys aws, groups, schedules, windows, slack, log, history, sla, got a list',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { parseConfigText } from '../../src/config';
 import { GROUP, issuesOf, messagesOf } from './helpers';
 
 const GROUP_KEYS =
-  'tagKey, tagValue, channel, operators, operatingSystem, scopes, approval, install, scanMaxAge, promoteFrom, changeCalendars, freeze';
+  'tagKey, tagValue, channel, operators, operatingSystem, scopes, approval, install, scanMaxAge, promoteFrom, changeCalendars, freeze, sla';
 
 describe('wrong documents name the path, what was expected and what was found', () => {
   it('a bad duration', () => {
@@ -102,7 +102,7 @@ describe('wrong documents name the path, what was expected and what was found', 
 
   it('an unknown top-level key', () => {
     expect(issuesOf(`groups:\n  PRD: {${GROUP.replace('\n    ', ', ')}}\nnotifications: {}`)).toEqual([
-      'notifications: unknown key (expected one of: aws, groups, schedules, windows, slack, log) (line 3, column 1)',
+      'notifications: unknown key (expected one of: aws, groups, schedules, windows, slack, log, history, sla) (line 3, column 1)',
     ]);
   });
 

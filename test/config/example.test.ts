@@ -57,6 +57,7 @@ describe('patchbot.example.yml', () => {
       promoteFrom: 'STG',
       changeCalendars: ['prd-change-freeze'],
       freeze: { overrideApprovers: ['U0CAROL01', 'S0LEADS12'] },
+      sla: { criticalMs: 7 * 86_400_000, importantMs: 30 * 86_400_000 },
     });
   });
 
@@ -72,6 +73,7 @@ describe('patchbot.example.yml', () => {
       install: { rebootOption: 'NoReboot', maxConcurrency: '2', maxErrors: '0', timeoutSeconds: 10800 },
       scanMaxAgeMs: 86_400_000,
       promoteFrom: undefined,
+      sla: { criticalMs: 7 * 86_400_000, importantMs: 45 * 86_400_000 },
     });
     expect(findGroup(config, 'STG')).toMatchObject({
       install: { maxConcurrency: '50%', maxErrors: '1', timeoutSeconds: 3600 },

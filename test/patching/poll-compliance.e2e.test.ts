@@ -3,8 +3,9 @@ import type { FleetGateway, ManagedInstance } from '../../src/aws';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { groupTarget } from '../../src/patching';
-import { isEmpty, pollCompliance, pollListCalls, type PollDeps } from '../../src/patching/poll';
+import { isEmpty, pollCompliance, pollListCalls, recordHistoryDay, type PollDeps } from '../../src/patching/poll';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
+import { utcDay } from '../../src/shared/utc-day';
 import { openStore, type Store } from '../../src/store';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';
@@ -54,11 +55,17 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(await store.snapshots.count('PRD')).toBe(
       members.filter((i) => i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down').length,
     );
+    // After the silent first poll, the job records today's day of the compliance history from the snapshot.
+    await recordHistoryDay(deps, 'PRD');
+    const [day] = await store.complianceHistory.latestGroupDays(['PRD']);
+    expect(day).toMatchObject({ group: 'PRD', day: utcDay(new Date()), instances: await store.snapshots.count('PRD') });
+    expect(await store.complianceHistory.latestInstanceDays(['PRD'])).toHaveLength(day!.instances);
   });
 
   it('a poll with no change is empty and costs only the list pages', async () => {
     sim.resetStats();
     const diff = await pollCompliance(deps, prd);
+    await recordHistoryDay(deps, 'PRD');
     expect(diff).toBeDefined();
     expect(isEmpty(diff!)).toBe(true);
     expect(diff!.failures).toEqual([]);
@@ -72,6 +79,9 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(c.DescribeInstancePatches ?? 0).toBe(0);
     expect(Object.keys(c).sort()).toEqual([...LIST_OPS].sort());
     expect(diff!.cost).toMatchObject({ scopes: 1, patchListsFetched: 0, patchStates });
+    // Today's history day was written again after this poll, at no AWS cost (the calls above are all there were).
+    const days = await store.complianceHistory.groupDays(['PRD'], '2000-01-01', '2100-01-01');
+    expect(days.map((d) => d.day)).toEqual([utcDay(new Date())]);
   });
 
   it('rows written before CVE ids were kept are fetched once more, without a diff, and then never again', async () => {

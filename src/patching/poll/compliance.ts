@@ -4,6 +4,8 @@
  * changed. Patch lists (DescribeInstancePatches) are fetched only for instances whose
  * OperationEndTime moved, through refreshMissing, so a poll's cost grows with change, not fleet
  * size. The first poll of a group in a scope records the snapshot there and reports nothing.
+ * The job then records the group's day in the compliance history (history-day.ts), once this
+ * poll's own copy of the snapshot can be let go.
  */
 import { LIMITS, type ManagedInstance } from '../fleet-types';
 import type { Clock } from '../../clock';

@@ -9,10 +9,13 @@ import { z } from 'zod';
 import type { PatchGroup } from '../../config/schema';
 import type { Store } from '../ports';
 import { patchKey } from '../missing';
+import { checkSla } from '../sla';
 import { groupStatus } from '../status';
 import type { PollDeps } from './compliance';
 import type { DigestData, DigestGroup } from './poll-results';
 
+/** How many past-SLA instances a group's digest keeps (the view names a few and counts the rest). */
+export const SLA_LIMIT = 10;
 /** How many most-missed patches a group lists. */
 export const MOST_MISSED_LIMIT = 10;
 /** Pending operations read per group (oldest first in the digest). */
@@ -98,10 +101,26 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
       unreachable: status.counts.unreachable,
       scopes: status.scopes,
       ...(status.unmanaged ? { unmanaged: status.unmanaged } : {}),
+      sla: await digestSla(deps, group),
     };
     out.groups.push(entry);
   }
   return out;
+}
+
+/** How many of the group's instances are past the patch SLA, with the most overdue; undefined (logged) when the history cannot be read. */
+async function digestSla(deps: PollDeps, group: PatchGroup): Promise<DigestGroup['sla']> {
+  try {
+    const report = await checkSla(deps.store.complianceHistory, group);
+    return {
+      instances: new Set(report.breaches.map((b) => `${b.scope}/${b.region}/${b.instanceId}`)).size,
+      total: report.breaches.length,
+      breaches: report.breaches.slice(0, SLA_LIMIT),
+    };
+  } catch (err) {
+    deps.logger.warn({ err, group: group.name }, 'digest: could not read the compliance history for the SLA check');
+    return undefined;
+  }
 }
 
 /** Patches missing (or failed) on the most instances of the group, per the compliance snapshot. */

@@ -2,6 +2,7 @@
  * What the pollers (issue 5) hand to jobs and views: plain data, nothing Slack-specific. Kept apart
  * from ../group-reports.ts and ../report-record.ts so the poller and the views can change independently.
  */
+import type { SlaBreach } from '../sla';
 import type { ReadOutput } from '../failure-detail';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from '../record-schemas';
 import type { UnmanagedInstances } from '../unmanaged';
@@ -135,6 +136,11 @@ export interface DigestGroup {
   scopes?: Array<{ scope: string; region: string; instances: number }>;
   /** Instances tagged for the group in EC2 that SSM does not manage (SSM.1), per account and region; absent when none. */
   unmanaged?: UnmanagedInstances | undefined;
+  /**
+   * The patch SLA: instances past it, breaches (an instance may be past it for Critical and Important)
+   * and the most overdue of them (absent when the history could not be read, or in older digests).
+   */
+  sla?: { instances: number; total: number; breaches: SlaBreach[] } | undefined;
 }
 
 /** A channel's digest. */

@@ -22,6 +22,7 @@ import {
 import { blocks, detailThread, failuresSection, footer, header, message, section, severityText } from './blocks';
 import type { DigestData, DigestGroup } from './poll-types';
 import { scopeSpread } from './scope-summary';
+import { slaDigestText } from './sla';
 import type { SlackMessage } from './message';
 import { EXECUTION_EMOJI } from './windows';
 import { unmanagedDigestShort, unmanagedDigestText } from './unmanaged';
@@ -114,6 +115,7 @@ function groupText(g: DigestGroup, now: Date): string {
       missed.length > 0 ? `Most missed: ${missed.join(' · ')}` : '',
       `Window runs: ${runs.length > 0 ? inline(runs, 400, 4) : '_none since the last digest_'}`,
       approvals.length > 0 ? `⏳ Pending approval: ${inline(approvals, 400, 3)}` : '',
+      slaDigestText(g.sla),
       healthText(g),
       unmanagedDigestText(g.unmanaged),
     ]
@@ -134,6 +136,7 @@ function groupLine(g: DigestGroup): string {
     g.staleScans > 0 ? `⚠ ${formatCount(g.staleScans)} stale` : '',
     g.unreachable > 0 ? `📡 ${formatCount(g.unreachable)} unreachable` : '',
     unmanagedDigestShort(g.unmanaged),
+    g.sla && g.sla.total > 0 ? `⏰ ${formatCount(g.sla.instances)} past SLA` : '',
   ].filter(Boolean);
   return `• ${parts.join(' · ')}`;
 }

@@ -32,6 +32,7 @@ import {
 } from './blocks';
 import { scopeSummary } from './scope-summary';
 import { unmanagedSection, unmanagedThread } from './unmanaged';
+import { slaStatusSection } from './sla';
 import type { SlackMessage } from './message';
 
 const CONSOLE_HINT = 'Patch Manager → Compliance reporting in the SSM console lists them all.';
@@ -208,6 +209,7 @@ export function statusView(s: GroupStatus): SlackMessage {
         SHORT,
         moreInThread,
       ),
+      slaStatusSection(s.sla),
       otherSpellingSection(s, other),
       unmanagedSection(s.group, s.unmanaged),
       multi ? listSection('*Scopes*', scopeLines, SHORT) : undefined,
