@@ -5,6 +5,7 @@ import type { Operation } from '../src/patching/ports';
 import type { ScheduleRequest } from '../src/patching/schedule';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
+import type { AuditExport, AuditExportRequest } from '../src/patching/audit-export';
 import type { Authorizer } from '../src/patching/decision';
 import type { Handles, Reply, Visibility } from './reply';
 
@@ -45,6 +46,8 @@ export interface CommandServices {
   /** The operation id a user typed (any case, o for 0, l for 1), or undefined when it is not one. */
   operationId(typed: string): string | undefined;
   history(input: { group?: string; limit: number }): Promise<HistoryEntry[]>;
+  /** The audit log of some groups from a time until now, as a CSV file (or why it is too large). */
+  auditExport(input: AuditExportRequest): Promise<AuditExport>;
   /** The time, for views that say "3h ago". */
   now(): Date;
 }

@@ -1,3 +1,4 @@
+import { auditCommand } from './audit';
 import { baselineCommand } from './baseline';
 import { cancelCommand } from './cancel';
 import { digestCommand } from './digest';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandModule[] = [
   rebootCommand,
   cancelCommand,
   historyCommand,
+  auditCommand,
   digestCommand,
 ];
 

@@ -25,6 +25,7 @@ import type {
 } from './fleet-types';
 
 export type {
+  AuditEntry,
   NewSnapshotEntry,
   Operation,
   OperationCommand,
