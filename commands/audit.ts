@@ -31,7 +31,7 @@ export const auditCommand: CommandModule = {
     const candidates = group ? [group] : ctx.config.groups;
     const groups: string[] = [];
     for (const g of candidates) if (await mayExport(g)) groups.push(g.name);
-    if (groups.length === 0) return forbidden(ctx, candidates, group);
+    if (groups.length === 0) return forbidden(candidates, group);
     const result = await ctx.services.auditExport({ groups, since });
     if (result.kind === 'too-large') {
       return {
@@ -56,7 +56,7 @@ function auditors(group: PatchGroup): string[] {
   return [...new Set([...group.operators, ...group.approval.approvers])];
 }
 
-function forbidden(ctx: CommandContext, candidates: readonly PatchGroup[], group: PatchGroup | undefined): Reply {
+function forbidden(candidates: readonly PatchGroup[], group: PatchGroup | undefined): Reply {
   const allowed = [...new Set(candidates.flatMap(auditors))];
   const where = group ? `of ${group.name}` : 'of any group';
   return {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/clock';
 import {
   AUDIT_GENESIS,
   auditHash,
