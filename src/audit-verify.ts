@@ -3,6 +3,8 @@
  * configuration names (PATCHBOT_DB or PATCHBOT_DATABASE_URL), walks the audit log's hash chain and
  * prints the count checked and OK, or the first entry that does not fit; exit 1 then.
  */
+import { statSync } from 'node:fs';
+import { StoreError } from './errors';
 import type { Logger } from './logger';
 import { type DatabaseTarget, formatChainReport, openStore, verifyAuditChain } from './store';
 
@@ -14,6 +16,12 @@ export interface AuditVerifyOutcome {
 
 /** Checks the audit log's chain in the database `target` names. */
 export async function runAuditVerify(target: DatabaseTarget, logger: Logger): Promise<AuditVerifyOutcome> {
+  // Opening a SQLite path that does not exist would create an empty database, whose chain is trivially OK.
+  if (target.backend === 'sqlite' && !statSync(target.path, { throwIfNoEntry: false })?.isFile())
+    throw new StoreError(
+      `state database ${target.path} does not exist, so there is no audit log to verify. Set PATCHBOT_DB to the bot's state file (or PATCHBOT_DATABASE_URL to its PostgreSQL database).`,
+      { file: target.path, problem: 'other' },
+    );
   const store = await openStore(
     target.backend === 'postgres'
       ? { backend: 'postgres', url: target.url, ...(target.ssl ? { ssl: target.ssl } : {}), logger }

@@ -61,6 +61,6 @@ export function formatChainReport(report: ChainReport): string {
       : `its link does not match the hash of ${b.previousId === undefined ? 'the start of the chain' : `entry ${b.previousId}`}: an entry before it was deleted or changed, or the order rewritten`;
   return (
     `audit log: ${report.checked} entries checked, then entry ${b.id} (${b.at}, ${b.action}) does not fit: ${what}\n` +
-    'The audit log has been tampered with. Restore a backup and compare; do not append to it meanwhile.'
+    'The log is not as patchbot wrote it from there on: compare it with a backup to see what changed.'
   );
 }

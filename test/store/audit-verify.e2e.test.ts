@@ -4,7 +4,7 @@
  * that was edited, or the one after an entry that was deleted, behind the append-only triggers.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -76,6 +76,22 @@ describe('audit:verify on SQLite (PATCHBOT_DB)', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(`0 entries checked, then entry ${ids[1]} `);
     expect(result.stdout).toMatch(/its link does not match the hash of the start of the chain/);
+  }, 60_000);
+});
+
+describe('audit:verify where there is no database', () => {
+  it('says so and creates none (an empty new file would verify as OK)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbot-verify-none-'));
+    try {
+      const path = join(dir, 'missing', 'state.db');
+      for (const result of [await verifyScript({ PATCHBOT_DB: path }), await verifyMain({ PATCHBOT_DB: path })]) {
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`state database ${path} does not exist`);
+      }
+      expect(existsSync(join(dir, 'missing'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
