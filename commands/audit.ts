@@ -32,7 +32,8 @@ export const auditCommand: CommandModule = {
     const groups: string[] = [];
     for (const g of candidates) if (await mayExport(g)) groups.push(g.name);
     if (groups.length === 0) return forbidden(candidates, group);
-    const result = await ctx.services.auditExport({ groups, since });
+    const userName = ctx.names.userName?.bind(ctx.names);
+    const result = await ctx.services.auditExport({ groups, since, userName });
     if (result.kind === 'too-large') {
       return {
         kind: 'ephemeral',

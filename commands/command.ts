@@ -58,6 +58,8 @@ export type { Authorizer } from '../src/patching/decision';
 export interface NameDirectory {
   /** Handles of the user groups among `ids` (all known ones when omitted); never throws. */
   handles(ids?: Iterable<string>): Promise<Handles>;
+  /** A person's name (real name, else display name), where the directory can say; never throws. */
+  userName?(userId: string): Promise<string | undefined>;
 }
 
 /** Everything a command needs to run for one request. */

@@ -39,6 +39,9 @@ export const MAX_AUDIT_BYTES = 50 * 1024 * 1024;
 /** Entries read per page. */
 const PAGE = 500;
 
+/** People's names kept while exporting. */
+const NAME_CACHE = 1000;
+
 /** Operations kept while exporting (an operation's entries are close together in the log). */
 const OPERATION_CACHE = 200;
 
@@ -47,8 +50,8 @@ export interface AuditExportRequest {
   /** The groups whose entries go in (those the requester may see). */
   groups: readonly string[];
   since: Date;
-  /** Names for user ids, where the caller can give them. */
-  userName?: (userId: string) => string | undefined;
+  /** Names for user ids, where the caller can give them (asked once per person per export). */
+  userName?: ((userId: string) => Promise<string | undefined>) | undefined;
   /** Test seam: smaller caps than MAX_AUDIT_ROWS and MAX_AUDIT_BYTES. */
   limits?: { rows: number; bytes: number };
 }
@@ -65,6 +68,7 @@ export async function exportAudit(
 ): Promise<AuditExport> {
   const until = deps.clock.now();
   const operations = new OperationCache(deps.store);
+  const names = new NameCache(request.userName);
   const chunks: string[] = [stringify([[...AUDIT_CSV_COLUMNS]])];
   let afterId = 0;
   let rows = 0;
@@ -76,7 +80,8 @@ export async function exportAudit(
     rows += entries.length;
     const lines: string[][] = [];
     for (const entry of entries) {
-      lines.push(csvRow(entry, entry.operationId ? await operations.get(entry.operationId) : undefined, request));
+      const op = entry.operationId ? await operations.get(entry.operationId) : undefined;
+      lines.push(csvRow(entry, op, await names.get(entry.actor)));
     }
     const chunk = stringify(lines);
     bytes += chunk.length;
@@ -101,7 +106,7 @@ export async function exportAudit(
 }
 
 /** One entry as a CSV row, with its operation's kind, targets and patches. */
-function csvRow(entry: AuditEntry, op: Operation | undefined, request: AuditExportRequest): string[] {
+function csvRow(entry: AuditEntry, op: Operation | undefined, name: string): string[] {
   const plan = op ? readPlan(op) : undefined;
   const patches = plan?.pinned
     ? plan.pinned.patches.map((p) => p.kbId)
@@ -111,7 +116,6 @@ function csvRow(entry: AuditEntry, op: Operation | undefined, request: AuditExpo
   const baseline = plan?.pinned
     ? `pinned from ${plan.pinned.fromGroup} ${plan.pinned.operationId}`
     : (plan?.baselines ?? []).map((b) => `${b.name} (${b.baselineId}, ${b.scope} ${b.region})`).join('; ');
-  const name = entry.actor === SYSTEM_ACTOR ? SYSTEM_ACTOR : (request.userName?.(entry.actor) ?? '');
   const outcome = entry.detail?.status;
   return [
     entry.at.toISOString(),
@@ -128,6 +132,22 @@ function csvRow(entry: AuditEntry, op: Operation | undefined, request: AuditExpo
     entry.detail === null ? '' : JSON.stringify(entry.detail),
     String(entry.id),
   ];
+}
+
+/** People's names by user id for one export (the bot is itself); the most recently asked kept. */
+class NameCache {
+  private readonly byId = new Map<string, string>([[SYSTEM_ACTOR, SYSTEM_ACTOR]]);
+
+  constructor(private readonly lookup: AuditExportRequest['userName']) {}
+
+  async get(id: string): Promise<string> {
+    const known = this.byId.get(id);
+    if (known !== undefined) return known;
+    const name = (await this.lookup?.(id)) ?? '';
+    if (this.byId.size >= NAME_CACHE) this.byId.delete(this.byId.keys().next().value as string);
+    this.byId.set(id, name);
+    return name;
+  }
 }
 
 /** Operations by id, the most recently read kept; a missing one is remembered as missing. */

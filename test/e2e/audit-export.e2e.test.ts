@@ -9,7 +9,8 @@ import type { CommandServices, Reply } from '../../commands/command';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { exportAudit } from '../../src/patching/audit-export';
-import { NO_NAMES } from '../../src/slack/directory';
+import { webApi } from '@slack/bolt';
+import { SlackNameDirectory } from '../../src/slack/directory';
 import { verifyAuditChain } from '../../src/store';
 import { GROUPS, sandboxFleet } from '../support/aws';
 import { demoConfig, OPERATION_ENDED, startHarness, type Harness } from '../support/bot';
@@ -23,7 +24,12 @@ async function audit(h: Harness, userId: string, words: string): Promise<Reply> 
       userId,
       channelId: channels.prd,
       config: h.config,
-      names: NO_NAMES,
+      // The directory the bot uses, asking the stand-in's users.info for names.
+      names: new SlackNameDirectory(
+        new webApi.WebClient('xoxb-e2e', { slackApiUrl: h.slack.apiUrl }),
+        systemClock,
+        silentLogger(),
+      ),
       services: {
         now: () => systemClock.now(),
         auditExport: (input) => exportAudit({ store: h.bot.store, clock: systemClock }, input),
@@ -80,16 +86,16 @@ describe('/patch audit after an install on PRD', () => {
     expect(rows.every((r) => r.operation_id === op!.id && r.group === 'PRD' && r.kind === 'install')).toBe(true);
 
     // The life in order, each event by whom it was done.
-    const life = rows.filter((r) => r.event !== 'checked').map((r) => [r.event, r.user_id]);
+    const life = rows.filter((r) => r.event !== 'checked').map((r) => [r.event, r.user_id, r.user_name]);
     expect(life.slice(0, 3)).toEqual([
-      ['requested', users.alice],
-      ['approval_recorded', users.bob],
-      ['approval_recorded', users.carol],
+      ['requested', users.alice, 'Alice Requester'],
+      ['approval_recorded', users.bob, 'Bob Approver'],
+      ['approval_recorded', users.carol, 'Carol Lead'],
     ]);
     expect(life.slice(3)).toEqual([
-      ['approved', users.carol],
-      ['sent', 'patchbot'],
-      ['finished', 'patchbot'],
+      ['approved', users.carol, 'Carol Lead'],
+      ['sent', 'patchbot', 'patchbot'],
+      ['finished', 'patchbot', 'patchbot'],
     ]);
     const finished = rows.find((r) => r.event === 'finished')!;
     expect(finished.outcome).toBe(finishedEntry.detail?.status);
