@@ -31,7 +31,7 @@ export const auditCommand: CommandModule = {
     const candidates = group ? [group] : ctx.config.groups;
     const groups: string[] = [];
     for (const g of candidates) if (await mayExport(g)) groups.push(g.name);
-    if (groups.length === 0) return forbidden(candidates, group);
+    if (groups.length === 0) return forbidden(ctx, candidates, group);
     const userName = ctx.names.userName?.bind(ctx.names);
     const result = await ctx.services.auditExport({ groups, since, userName });
     if (result.kind === 'too-large') {
@@ -57,7 +57,11 @@ function auditors(group: PatchGroup): string[] {
   return [...new Set([...group.operators, ...group.approval.approvers])];
 }
 
-function forbidden(candidates: readonly PatchGroup[], group: PatchGroup | undefined): Reply {
+async function forbidden(
+  ctx: CommandContext,
+  candidates: readonly PatchGroup[],
+  group: PatchGroup | undefined,
+): Promise<Reply> {
   const allowed = [...new Set(candidates.flatMap(auditors))];
   const where = group ? `of ${group.name}` : 'of any group';
   return {
@@ -66,7 +70,7 @@ function forbidden(candidates: readonly PatchGroup[], group: PatchGroup | undefi
       view: 'forbidden',
       text: said`You are not an operator or approver ${where}, so you cannot export its audit log. Ask one of them, or to be added in patchbot.yml.`,
       allowed,
-      handles: new Map(),
+      handles: await ctx.names.handles(allowed),
     },
   };
 }
