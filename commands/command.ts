@@ -7,6 +7,7 @@ import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patchin
 import type { HistoryEntry } from '../src/patching/history';
 import type { InstanceQuery } from '../src/patching/fleet-types';
 import type { InstanceReport } from '../src/patching/instance-detail';
+import type { AuditExport, AuditExportRequest } from '../src/patching/audit-export';
 import type { Authorizer } from '../src/patching/decision';
 import type { Handles, Reply, Visibility } from './reply';
 
@@ -49,6 +50,8 @@ export interface CommandServices {
   history(input: { group?: string; limit: number }): Promise<HistoryEntry[]>;
   /** One instance by id or Name tag, looked up in the scopes of `groups` (those the requester may see). */
   instance(input: { query: InstanceQuery; groups: readonly PatchGroup[] }): Promise<InstanceReport>;
+  /** The audit log of some groups from a time until now, as a CSV file (or why it is too large). */
+  auditExport(input: AuditExportRequest): Promise<AuditExport>;
   /** The time, for views that say "3h ago". */
   now(): Date;
 }
@@ -59,6 +62,8 @@ export type { Authorizer } from '../src/patching/decision';
 export interface NameDirectory {
   /** Handles of the user groups among `ids` (all known ones when omitted); never throws. */
   handles(ids?: Iterable<string>): Promise<Handles>;
+  /** A person's name (real name, else display name), where the directory can say; never throws. */
+  userName?(userId: string): Promise<string | undefined>;
 }
 
 /** Everything a command needs to run for one request. */

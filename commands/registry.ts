@@ -1,3 +1,4 @@
+import { auditCommand } from './audit';
 import { baselineCommand } from './baseline';
 import { cancelCommand } from './cancel';
 import { digestCommand } from './digest';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandModule[] = [
   rebootCommand,
   cancelCommand,
   historyCommand,
+  auditCommand,
   digestCommand,
 ];
 

@@ -3,6 +3,7 @@
  * it (src/slack/views/reply.ts), so commands never build Slack blocks and never import src/slack.
  */
 import type { PatchGroup } from '../src/config';
+import type { FileAttachment } from '../src/patching/attachment';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
 import type { InstanceReport } from '../src/patching/instance-detail';
@@ -56,7 +57,9 @@ export type Reply =
   /** Posted in the channel, with the view's detail as thread replies. */
   | { kind: 'channel'; message: View }
   /** Someone else (the operation tracker) posts; the requester may get a short ephemeral note. */
-  | { kind: 'none'; note?: View };
+  | { kind: 'none'; note?: View }
+  /** A file uploaded to the channel the command came from (`here`) or to the requester's DM (`requester`). */
+  | { kind: 'file'; file: FileAttachment; to: 'here' | 'requester'; comment?: Sentence | string };
 
 /** A short private note. */
 export function note(text: Sentence | string): View {

@@ -8,6 +8,7 @@ import { DEFAULT_SQLITE_PATH, type PatchbotConfig, type SlackEnv } from './confi
 import type { Logger } from './logger';
 import { OperationTracker, PatchService } from './patching';
 import { onItsCard, replanRequest, scanFirstRequest, type CardRequestDeps } from './patching/card-requests';
+import { exportAudit } from './patching/audit-export';
 import { retryRequest } from './patching/retry-failed';
 import { cancelUnseen } from './patching/unseen';
 import { createPatchJobs } from './jobs/patch-jobs';
@@ -111,6 +112,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
     instance: (input) => service.instance(input.query, input.groups),
+    auditExport: (input) => exportAudit({ store, clock }, input),
     operationId: (typed) => service.operationId(typed),
     now: () => clock.now(),
     startScan: (input) => tracked(changing(() => service.startScan(input))),

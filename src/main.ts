@@ -2,11 +2,14 @@
  * Entry point (`npm start`): configuration → logger → checks → the bot. Wiring only. With
  * `--check` (`npm run check`), it runs every check start-up depends on (the state database, Slack
  * settings and token, AWS credentials, baselines and instances), prints one line per check and exits 1 if any failed;
- * logs stay out of that output unless `--verbose` or LOG_LEVEL asks for them (on stderr).
+ * logs stay out of that output unless `--verbose` or LOG_LEVEL asks for them (on stderr). With
+ * `--verify-audit` it checks the audit log's hash chain in the state database and exits 1 naming the
+ * first entry that does not fit (audit-verify.ts; `npm run audit:verify` outside the image).
  */
+import { runAuditVerify } from './audit-verify';
 import { createFleet } from './aws';
 import { startBot } from './bot';
-import { loadConfig, requireSlackSecrets, type AppConfig } from './config';
+import { loadConfig, loadEnv, requireSlackSecrets, type AppConfig } from './config';
 import { ConfigError, toPatchbotError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { databaseCheck, formatPreflight, runPreflight, runSlackPreflight } from './preflight';
@@ -27,7 +30,29 @@ async function check(app: AppConfig, verbose: boolean): Promise<number> {
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
 
+/** `--verify-audit`: the environment only (the database), no patchbot.yml; one report, exit 1 on a break. */
+async function verifyAudit(): Promise<number> {
+  let env: ReturnType<typeof loadEnv>;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  const logger = createLogger({ level: env.logLevel ?? 'silent', destination: process.stderr });
+  try {
+    const { text, code } = await runAuditVerify(env.database, logger);
+    process.stdout.write(`${text}\n`);
+    return code;
+  } catch (err) {
+    process.stderr.write(`patchbot could not read the audit log: ${toPatchbotError(err).operatorMessage}\n`);
+    return 2;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--verify-audit')) return verifyAudit();
   const checkOnly = argv.includes('--check');
   let app: AppConfig;
   try {

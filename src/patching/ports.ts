@@ -27,6 +27,7 @@ import type {
 } from './fleet-types';
 
 export type {
+  AuditEntry,
   ComplianceHistoryReader,
   GroupDay,
   HistoryPruned,

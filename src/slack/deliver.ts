@@ -1,6 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Reply } from '../../commands/reply';
+import { PatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { renderSentence } from './mrkdwn';
 import { adviceLine, slackAdvice, type SlackAdvice } from './error-advice';
@@ -28,6 +29,12 @@ export type Delivered = 'channel' | 'private' | 'none';
  * privately through response_url (which needs no token), with what happened and the fix.
  */
 export async function deliver(answer: Reply, target: DeliveryTarget): Promise<Delivered> {
+  // Files go through Slack's external upload flow, which this build does not have yet.
+  if (answer.kind === 'file')
+    throw new PatchbotError(
+      'INTERNAL',
+      `deliver: cannot upload ${answer.file.filename}: file replies are not supported yet`,
+    );
   const reply = renderReply(answer);
   if (reply.kind === 'none') {
     if (!reply.note) return 'none';

@@ -8,6 +8,9 @@ import { NO_HANDLES, type Handles } from './mrkdwn';
 const HANDLES_TTL_MS = 5 * 60_000;
 /** After a failed listing, how long before Slack is asked again (failures answer with what is known). */
 const RETRY_AFTER_FAILURE_MS = 30_000;
+/** How long a person's name (users.info) is trusted; the most names kept. */
+const NAMES_TTL_MS = 60 * 60_000;
+const NAMES_KEPT = 2000;
 
 export type { NameDirectory };
 
@@ -23,6 +26,7 @@ export const NO_NAMES: NameDirectory = { handles: async () => NO_HANDLES };
 export class SlackNameDirectory implements NameDirectory {
   private cache: { handles: Map<string, string>; at: number; ok: boolean } | undefined;
   private inFlight: Promise<Map<string, string>> | undefined;
+  private readonly people = new Map<string, { name: string | undefined; at: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -39,6 +43,23 @@ export class SlackNameDirectory implements NameDirectory {
     return wanted === undefined
       ? all
       : new Map(wanted.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : [])));
+  }
+
+  /** A person's real name (else display name, else user name) through users.info; undefined when Slack does not say. */
+  async userName(userId: string): Promise<string | undefined> {
+    const now = this.clock.now().getTime();
+    const cached = this.people.get(userId);
+    if (cached && now - cached.at < NAMES_TTL_MS) return cached.name;
+    let name: string | undefined;
+    try {
+      const { user } = await this.client.users.info({ user: userId });
+      name = user?.real_name || user?.profile?.display_name || user?.name || undefined;
+    } catch (err) {
+      this.logger.warn({ err, user: userId }, 'could not look a user up; their name is left out');
+    }
+    if (this.people.size >= NAMES_KEPT) this.people.delete(this.people.keys().next().value as string);
+    this.people.set(userId, { name, at: now });
+    return name;
   }
 
   private list(now: number): Promise<Map<string, string>> {

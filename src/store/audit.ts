@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { PatchbotError, StoreError } from '../errors';
+import { AUDIT_CHAIN_LOCK_KEY, AUDIT_GENESIS, auditHash } from './audit-chain';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
@@ -52,6 +54,16 @@ export interface AuditEntry {
   detail: Record<string, unknown> | null;
 }
 
+/** One page of the log oldest first, from a time on, for some groups: what an export reads. */
+export interface AuditPageOptions {
+  since: Date;
+  /** Only entries of these groups (entries naming no group are left out). */
+  groups: readonly string[];
+  /** Entries with a larger id than this (0 for the first page). */
+  afterId: number;
+  limit: number;
+}
+
 /** Filters for reading the log; newest first. */
 export interface AuditListOptions {
   operationId?: string;
@@ -74,7 +86,8 @@ const MAX_LIMIT = 1000;
 /**
  * The append-only audit log: who decided what, when. The database itself refuses UPDATE and DELETE
  * (triggers of migration v1: on SQLite, and on PostgreSQL also TRUNCATE), so the rule holds for
- * anything that writes to the database.
+ * anything that writes to the database. Since migration v8 every entry is hash-chained to the one
+ * before it (audit-chain.ts), so an edit made behind the triggers' back shows (npm run audit:verify).
  */
 export class AuditRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -93,20 +106,48 @@ export class AuditRepository {
       group_name: input.group ?? null,
       detail: input.detail === undefined ? null : toSqlJson(input.detail, 'audit detail'),
     };
+    // Reading the last hash and inserting after it happen under one lock held to the end of the
+    // transaction (PostgreSQL's advisory lock; SQLite's BEGIN IMMEDIATE write lock), so two appends,
+    // from two transactions or two processes, can never both follow the same entry.
     const raw = await guarded(this.ctx.path, `appending audit entry ${input.action}`, () =>
-      this.ctx.db.insertInto('audit_log').values(values).returningAll().executeTakeFirstOrThrow(),
+      this.ctx.atomic(async (ctx) => {
+        if (ctx.backend === 'postgres')
+          await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY.toString()})`.execute(ctx.db);
+        const last = await ctx.db
+          .selectFrom('audit_log')
+          .select('hash')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const prev_hash = last?.hash ?? AUDIT_GENESIS;
+        const chained = { ...values, prev_hash, hash: auditHash({ ...values, prev_hash }) };
+        return ctx.db.insertInto('audit_log').values(chained).returningAll().executeTakeFirstOrThrow();
+      }),
     );
     return this.decode(raw);
   }
 
+  /** Entries oldest first from `since` for `groups`, a page at a time (keyset on id), for exports. */
+  async page(options: AuditPageOptions): Promise<AuditEntry[]> {
+    checkLimit(options.limit);
+    if (options.groups.length === 0) return [];
+    const rows = await guarded(this.ctx.path, 'reading the audit log', () =>
+      this.ctx.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('id', '>', options.afterId)
+        .where('at', '>=', toSqlTime(options.since))
+        .where('group_name', 'in', [...options.groups])
+        .orderBy('id', 'asc')
+        .limit(options.limit)
+        .execute(),
+    );
+    return rows.map((r) => this.decode(r));
+  }
+
   /** Entries newest first, optionally for one operation or group. */
   async list(options: AuditListOptions): Promise<AuditEntry[]> {
-    if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_LIMIT) {
-      throw new PatchbotError(
-        'INTERNAL',
-        `store: audit list limit must be an integer in 1..${MAX_LIMIT}, got ${options.limit}`,
-      );
-    }
+    checkLimit(options.limit);
     let query = this.ctx.db.selectFrom('audit_log').selectAll();
     if (options.operationId !== undefined) query = query.where('operation_id', '=', options.operationId);
     if (options.group !== undefined) query = query.where('group_name', '=', options.group);
@@ -139,5 +180,11 @@ export class AuditRepository {
         },
       );
     }
+  }
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new PatchbotError('INTERNAL', `store: audit list limit must be an integer in 1..${MAX_LIMIT}, got ${limit}`);
   }
 }

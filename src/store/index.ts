@@ -23,7 +23,10 @@ export {
   type AuditEntry,
   type AuditInput,
   type AuditListOptions,
+  type AuditPageOptions,
 } from './audit';
+export { AUDIT_GENESIS, auditHash, auditSerialization, type ChainedColumns } from './audit-chain';
+export { formatChainReport, verifyAuditChain, type ChainBreak, type ChainReport } from './audit-verify';
 export { ApprovalRepository, type Approval, type VoteOutcome } from './approvals';
 export {
   ComplianceSnapshotRepository,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors';
 import type { Logger } from '../logger';
+import { AUDIT_GENESIS, auditHash, type ChainedColumns } from './audit-chain';
 
 /**
  * The SQLite schema migrations, raw SQL run through better-sqlite3 before the query layer starts
@@ -281,8 +282,43 @@ const v7: Migration = {
   },
 };
 
+/**
+ * Version 8: the audit log's hash chain (audit-chain.ts). Existing entries are chained in id order;
+ * the update trigger is dropped for that and created again as it was, in the same transaction. The
+ * unique index makes a fork impossible even for a writer that skips the lock: two entries can never
+ * follow the same one.
+ */
+const v8: Migration = {
+  version: 8,
+  name: 'audit log hash chain',
+  up(db) {
+    db.exec(`
+      ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit_log ADD COLUMN hash TEXT;
+      DROP TRIGGER audit_log_no_update;
+    `);
+    const rows = db
+      .prepare('SELECT id, at, actor, action, operation_id, group_name, detail FROM audit_log ORDER BY id')
+      .iterate() as IterableIterator<Omit<ChainedColumns, 'prev_hash'> & { id: number }>;
+    const chained: { id: number; prev: string; hash: string }[] = [];
+    let prev = AUDIT_GENESIS;
+    for (const row of rows) {
+      const hash = auditHash({ ...row, prev_hash: prev });
+      chained.push({ id: row.id, prev, hash });
+      prev = hash;
+    }
+    const set = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?');
+    for (const c of chained) set.run(c.prev, c.hash, c.id);
+    db.exec(`
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE UNIQUE INDEX audit_log_prev_hash ON audit_log (prev_hash);
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { StoreError } from '../errors';
 import type { Logger } from '../logger';
+import { AUDIT_GENESIS, auditHash, type ChainedColumns } from './audit-chain';
 
 /**
  * The PostgreSQL schema migrations: the SQLite list's equivalent, step for step (same tables,
@@ -21,6 +22,8 @@ export interface PgMigration {
   version: number;
   name: string;
   sql: string;
+  /** Work SQL alone cannot do well (hashing rows in order), run after `sql` in the same transaction. */
+  run?(client: PoolClient): Promise<void>;
 }
 
 /** The channel the operations trigger notifies with an operation's id after every insert or update. */
@@ -259,8 +262,46 @@ const v7: PgMigration = {
   `,
 };
 
+/** Rows hashed per read while chaining the existing audit log. */
+const CHAIN_PAGE = 1000;
+
+/**
+ * Version 8: the audit log's hash chain, as SQLite's step 8 (audit-chain.ts): existing entries are
+ * chained in id order with the append-only trigger disabled inside this transaction only, then the
+ * unique index on prev_hash, so two entries can never follow the same one.
+ */
+const v8: PgMigration = {
+  version: 8,
+  name: 'audit log hash chain',
+  sql: `
+    ALTER TABLE audit_log ADD COLUMN prev_hash TEXT, ADD COLUMN hash TEXT;
+    ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;
+  `,
+  async run(client) {
+    let prev = AUDIT_GENESIS;
+    let after = 0;
+    for (;;) {
+      const { rows } = await client.query<Omit<ChainedColumns, 'prev_hash'> & { id: string | number }>(
+        'SELECT id, at, actor, action, operation_id, group_name, detail FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2',
+        [after, CHAIN_PAGE],
+      );
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const hash = auditHash({ ...row, prev_hash: prev });
+        await client.query('UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3', [prev, hash, row.id]);
+        prev = hash;
+      }
+      after = Number(rows[rows.length - 1]!.id);
+    }
+    await client.query(`
+      ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change;
+      CREATE UNIQUE INDEX audit_log_prev_hash ON audit_log (prev_hash);
+    `);
+  },
+};
+
 /** The production PostgreSQL migrations, in order; as many as the SQLite list's. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6, v7];
+export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 /** What migratePostgres did: the version before and after, and the versions it applied. */
 export interface PgMigrationOutcome {
@@ -293,6 +334,7 @@ export async function migratePostgres(
       if (migration && current < migration.version) {
         if (current === 0) await refuseForeignDatabase(client, options.path);
         await client.query(migration.sql);
+        await migration.run?.(client);
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
           migration.version,
           migration.name,

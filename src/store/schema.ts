@@ -52,7 +52,7 @@ export interface ApprovalsTable {
   approved_at: string;
 }
 
-/** The append-only audit log (migration v1). */
+/** The append-only audit log (migration v1), hash-chained since v8 (audit-chain.ts; NULL only in rows never chained). */
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -61,6 +61,8 @@ export interface AuditLogTable {
   operation_id: string | null;
   group_name: string | null;
   detail: string | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 /** Last known compliance per instance (migration v2). */

@@ -170,6 +170,8 @@ export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
   'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],
+  // People's names in the audit export.
+  'users.info': ['users:read'],
   'views.open': [],
   // The Home tab: no scope (Slack's views.publish reference lists none).
   'views.publish': [],

@@ -78,3 +78,30 @@ describe('SlackNameDirectory', () => {
     expect(await new SlackNameDirectory(broken, clock, silentLogger()).handles(['S0LEADS001'])).toEqual(new Map());
   });
 });
+
+describe('SlackNameDirectory.userName', () => {
+  it('names a person by real name through users.info, once an hour, and answers undefined when Slack will not say', async () => {
+    let calls = 0;
+    const client = {
+      users: {
+        info: async ({ user }: { user: string }) => {
+          calls += 1;
+          if (user === 'U0GONE0001') throw new Error('user_not_found');
+          return {
+            ok: true,
+            user: { id: user, name: 'bob', real_name: 'Bob Approver', profile: { display_name: 'bob' } },
+          };
+        },
+      },
+    } as unknown as WebClient;
+    const clock = new ManualClock(new Date('2026-03-10T12:00:00Z'));
+    const names = new SlackNameDirectory(client, clock, silentLogger());
+    expect(await names.userName('U0BOB00001')).toBe('Bob Approver');
+    expect(await names.userName('U0BOB00001')).toBe('Bob Approver');
+    expect(calls).toBe(1);
+    expect(await names.userName('U0GONE0001')).toBeUndefined();
+    clock.advance(61 * 60_000);
+    expect(await names.userName('U0BOB00001')).toBe('Bob Approver');
+    expect(calls).toBe(3);
+  });
+});

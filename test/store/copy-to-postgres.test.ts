@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { ManualClock, systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
-import { openStore, type Store } from '../../src/store';
+import { openStore, verifyAuditChain, type Store } from '../../src/store';
 import { COPY_ORDER, POSTGRES_OWN_TABLES, checkTablesHandled, copyStore } from '../../src/store/copy';
 import { PgAdvisoryLease } from '../../src/store/pg-lease';
 import { freshDatabase } from '../support/postgres';
@@ -200,6 +200,8 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
       expect(next.id).toBeGreaterThan(audit[0]!.id);
       await target.operations.create(pendingInstall(new ManualClock('2026-03-02T10:00:00.000Z')));
       await expect(sql`UPDATE audit_log SET actor = 'x'`.execute(target.kysely)).rejects.toThrow(/append-only/);
+      // The hash chain came across as it was and goes on from there.
+      expect(await verifyAuditChain(target.kysely, target.path)).toMatchObject({ checked: 1205 });
     } finally {
       await source.close();
       await target.close();

@@ -1,5 +1,6 @@
 /** Renders a command's reply (data from commands/) as Slack messages: the one place commands meet views. */
 import type { Reply, View } from '../../../commands/reply';
+import { PatchbotError } from '../../errors';
 import { baselineView } from './baseline';
 import { errorView, forbiddenView, noteView, usageView } from './errors';
 import { groupsView } from './groups';
@@ -47,6 +48,7 @@ export function renderView(v: View): SlackMessage {
 
 /** The reply's messages; a private read answer gets its Share in channel button here. */
 export function renderReply(reply: Reply): RenderedReply {
+  if (reply.kind === 'file') throw new PatchbotError('INTERNAL', 'renderReply: a file reply is uploaded, not rendered');
   if (reply.kind === 'none') return reply.note ? { kind: 'none', note: renderView(reply.note) } : { kind: 'none' };
   if (reply.kind === 'channel') return { kind: 'channel', message: renderView(reply.message) };
   const message = renderView(reply.message);
