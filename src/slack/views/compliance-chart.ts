@@ -165,7 +165,12 @@ function chartConfig(input: ComplianceChartInput, series: GroupSeries[]): ChartC
       layout: { padding: 16 },
       font,
       plugins: {
-        title: { display: true, text: input.title, font: { family: CHART_FONT, size: 18, weight: 600 }, color: '#1d1c1d' },
+        title: {
+          display: true,
+          text: input.title,
+          font: { family: CHART_FONT, size: 18, weight: 600 },
+          color: '#1d1c1d',
+        },
         legend: {
           position: 'bottom',
           // One entry per group (its colour); the panels' titles say which line is which.
