@@ -16,8 +16,7 @@ import { handleWebApi } from './web-api';
 function serveFile(ctx: StandInContext, path: string, res: ServerResponse): void {
   const id = /^\/files-pri\/([A-Z0-9]+)\//.exec(path)?.[1];
   const file = id ? ctx.files.get(id) : undefined;
-  if (file?.state !== 'completed' || !file.bytes)
-    return sendJson(res, 404, { ok: false, error: 'file_not_found' });
+  if (file?.state !== 'completed' || !file.bytes) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
   res.writeHead(200, {
     'content-type': file.mimetype,
     'content-length': file.bytes.length,
