@@ -63,6 +63,7 @@ function context(services: Partial<CommandServices> = {}, userId = ALICE): Comma
 /** Every text of a reply a person could read (fallback and blocks). */
 function readable(reply: Reply): string {
   if (reply.kind === 'none') return reply.note ? `${reply.note.text}\n${JSON.stringify(reply.note.blocks)}` : '';
+  if (reply.kind === 'file') return JSON.stringify(reply.reply.comment ?? '');
   return `${reply.message.text}\n${JSON.stringify(reply.message.blocks)}`;
 }
 

@@ -85,7 +85,10 @@ export async function renderComplianceChart(input: ComplianceChartInput): Promis
   const canvas = createCanvas(CHART_WIDTH, CHART_HEIGHT);
   const series = groupSeries(input.rows, input.groups, input.period);
   // chart.js without a DOM uses its basic platform: the canvas's own size, no resize observers.
-  const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, chartConfig(input, series));
+  const chart = new Chart(
+    canvas.getContext('2d') as unknown as ConstructorParameters<typeof Chart>[0],
+    chartConfig(input, series),
+  );
   try {
     return new Uint8Array(await canvas.encode('png'));
   } finally {

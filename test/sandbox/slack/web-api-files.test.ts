@@ -52,11 +52,11 @@ describe('files: external upload', () => {
   });
 
   it('takes the bytes as a multipart form too, and keeps the alt text', async () => {
-    const url = await client.apiCall('files.getUploadURLExternal', {
+    const url = (await client.apiCall('files.getUploadURLExternal', {
       filename: 'chart.png',
       length: PNG.length,
       alt_txt: 'A chart',
-    });
+    })) as unknown as { upload_url: string; file_id: string };
     const form = new FormData();
     form.append('filename', new Blob([PNG]), 'chart.png');
     const res = await fetch(url.upload_url as string, { method: 'POST', body: form });
