@@ -36,6 +36,14 @@ function demoConfigText(file: string): string {
   return stringify(doc);
 }
 const BOT_TOKEN = 'xoxb-demo';
+/**
+ * EC2 instances tagged for PRD and STG that no SSM agent registered, so `/patch status` and the digest
+ * show what Security Hub's SSM.1 flags (the tests' fleet is the seeded cast alone, without them).
+ */
+const DEMO_UNMANAGED = [
+  { name: 'prd-legacy-1', tags: { 'Patch Group': 'PRD', Environment: 'production' } },
+  { name: 'stg-scratch-1', tags: { 'Patch Group': 'STG', Environment: 'staging' } },
+];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
     port: Number(values['aws-port']),
     timing: { pendingMs: 1500, runMs: 4000 },
     buckets: [{ name: DEMO_BUCKET }],
+    unmanagedInstances: DEMO_UNMANAGED,
     ...(values.instances ? { instances: Number(values.instances) } : {}),
     logger: logger.child({ subsystem: 'simulator' }),
   });

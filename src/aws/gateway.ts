@@ -62,8 +62,9 @@ export interface FleetGatewayDeps {
 export class FleetGateway implements FleetPort {
   readonly scope: string;
   readonly region: string;
+  /** The scope's account id when the config names it (accountId or the role's ARN). */
+  readonly account: string | undefined;
   private readonly clients: RegionClients;
-  private readonly account: string | undefined;
   private readonly log: Logger;
   /** What the instance, window and command calls (instance-calls.ts, window-calls.ts, command-calls.ts) use of this gateway. */
   private readonly calls: GatewayCalls;

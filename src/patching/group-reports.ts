@@ -5,6 +5,7 @@
 import type { MaintenanceWindow, PatchBaseline, PingStatus, WindowExecution } from './fleet-types';
 import type { OtherSpellingInstances } from './plan-parts';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from './record-schemas';
+import type { UnmanagedInstances } from './unmanaged';
 
 /** An instance that is not compliant, and why. */
 export interface NonCompliantInstance extends InstanceLine {
@@ -54,6 +55,8 @@ export interface GroupStatus {
   scanAge: { oldest: Date | undefined; newest: Date | undefined; maxAgeMs: number };
   /** Instances under the other tag spelling, when there are any (they are not counted above). */
   otherSpelling?: OtherSpellingInstances | undefined;
+  /** Instances tagged for the group in EC2 that SSM does not manage (SSM.1), when there are any; they are counted as unreachable too. */
+  unmanaged?: UnmanagedInstances | undefined;
 }
 
 /** A group's baseline as found in one scope and region. */

@@ -25,6 +25,13 @@ import type {
 } from './fleet-types';
 
 export type {
+  ComplianceHistoryReader,
+  GroupDay,
+  HistoryPruned,
+  InstanceDay,
+  InstanceHistoryReader,
+  NewHistoryDay,
+  NewInstanceDay,
   NewSnapshotEntry,
   Operation,
   OperationCommand,
@@ -40,6 +47,8 @@ export type { ComplianceHistoryReader, GroupDay } from '../store/compliance-hist
 export interface FleetPort {
   readonly scope: string;
   readonly region: string;
+  /** The scope's account id when the configuration names it; views show it beside the scope's name. */
+  readonly account?: string | undefined;
   /** The account and identity the scope's credentials resolve to. */
   whoAmI(): Promise<{ account: string; arn: string }>;
   /** The group's instances (SSM joined with EC2's Name and state; stopped ones from EC2 alone). */

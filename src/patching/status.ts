@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import { fanOut, gatewaysForGroup, groupTarget, type PatchGateway } from './group-fleet';
 import type { OtherSpelling } from './tag-spelling';
 import { byName } from './instance-order';
+import { unmanagedInstances } from './unmanaged';
 
 export { byName } from './instance-order';
 import type { GroupStatus, NonCompliantInstance, StaleInstance, UnreachableInstance } from './group-reports';
@@ -22,6 +23,8 @@ import type { ScopeFailure, SeverityCounts } from './record-schemas';
 export interface ScopeCompliance {
   scope: string;
   region: string;
+  /** The scope's account id when the configuration names it. */
+  account?: string | undefined;
   instances: ManagedInstance[];
   states: InstancePatchState[];
 }
@@ -50,7 +53,7 @@ export async function fetchGroupCompliance(
     gatewaysForGroup(group, gateways),
     async (gw) => {
       const [instances, states] = await Promise.all([gw.listManagedInstances(target), gw.listPatchStates(target)]);
-      return { scope: gw.scope, region: gw.region, instances, states };
+      return { scope: gw.scope, region: gw.region, account: gw.account, instances, states };
     },
     { ...(logger ? { logger } : {}), what: `status of ${group.name}` },
   );
@@ -146,6 +149,7 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
 
   nonCompliant.sort(worstFirst);
   unreachable.sort(byName);
+  const unmanaged = unmanagedInstances(input.scopes);
   // Never-scanned first, then oldest scan first: the most out-of-date data leads.
   stale.sort((a, b) => (a.lastScanAt?.getTime() ?? -Infinity) - (b.lastScanAt?.getTime() ?? -Infinity) || byName(a, b));
   return {
@@ -163,6 +167,7 @@ export function computeGroupStatus(input: GroupStatusInput): GroupStatus {
       newest: newest === undefined ? undefined : new Date(newest),
       maxAgeMs: group.scanMaxAgeMs,
     },
+    ...(unmanaged ? { unmanaged } : {}),
   };
 }
 

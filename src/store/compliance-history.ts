@@ -34,3 +34,53 @@ export interface ComplianceHistoryReader {
   /** Each group's most recent day, if any. */
   latestGroupDays(groups: readonly string[]): Promise<GroupDay[]>;
 }
+
+/** The per-instance reads the SLA check makes. */
+export interface InstanceHistoryReader {
+  /** Every instance row of each group's most recent day, by scope, region and instance id. */
+  latestInstanceDays(groups: readonly string[]): Promise<InstanceDay[]>;
+}
+
+/** One instance on one day, as the SLA check reads it. */
+export interface InstanceDay {
+  group: string;
+  /** The UTC calendar day, `YYYY-MM-DD`. */
+  day: string;
+  scope: string;
+  region: string;
+  instanceId: string;
+  name: string | null;
+  /** The first day of the instance's current run of days missing a Critical patch; null when it misses none. */
+  criticalSince: string | null;
+  /** As criticalSince, for Important patches. */
+  importantSince: string | null;
+  pendingReboot: boolean;
+  unreachable: boolean;
+}
+
+/** What the compliance poll writes for one instance on one day: the store carries the "since" days over. */
+export interface NewInstanceDay {
+  scope: string;
+  region: string;
+  instanceId: string;
+  name: string | null;
+  /** Misses (or failed to install) at least one Critical patch. */
+  critical: boolean;
+  /** Misses (or failed to install) at least one Important patch. */
+  important: boolean;
+  pendingReboot: boolean;
+  unreachable: boolean;
+}
+
+/** One group's day as the compliance poll records it: the summary and every instance's row. */
+export interface NewHistoryDay extends Omit<GroupDay, 'recordedAt'> {
+  /** Every instance the poll saw in the group (`instances` counts them). */
+  rows: readonly NewInstanceDay[];
+}
+
+/** What a prune removed. */
+export interface HistoryPruned {
+  groupDays: number;
+  instanceDays: number;
+  instances: number;
+}

@@ -15,6 +15,7 @@ import { PollStateRepository } from './poll-state';
 import type { PatchbotDatabase } from './schema';
 import { SeenRequests } from './seen-requests';
 import { ComplianceSnapshotRepository } from './snapshots';
+import { ComplianceHistoryRepository } from './history';
 import { openSqlite } from './sqlite';
 import { rootContext } from './transactions';
 
@@ -89,6 +90,8 @@ export interface StoreTx {
   readonly pollState: PollStateRepository;
   /** Signed Slack requests already acted on, for the signature window (migration v5). */
   readonly seenRequests: SeenRequests;
+  /** The daily compliance history: per group and day, and per instance and day for the SLA (migration v7). */
+  readonly complianceHistory: ComplianceHistoryRepository;
   /** Runs `fn` in one transaction (IMMEDIATE on SQLite); on a `tx`, as a savepoint of its transaction. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 }
@@ -137,6 +140,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     snapshots: new ComplianceSnapshotRepository(ctx),
     pollState: new PollStateRepository(ctx),
     seenRequests: new SeenRequests(ctx, seen),
+    complianceHistory: new ComplianceHistoryRepository(ctx),
     transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => inTransaction(ctx, fn),
   });
   const inTransaction = async <T>(ctx: StoreContext, fn: (tx: StoreTx) => Promise<T>): Promise<T> => {

@@ -32,6 +32,16 @@ export {
   type SnapshotEntry,
   type SnapshotPatch,
 } from './snapshots';
+export { ComplianceHistoryRepository } from './history';
+export type {
+  ComplianceHistoryReader,
+  GroupDay,
+  HistoryPruned,
+  InstanceDay,
+  InstanceHistoryReader,
+  NewHistoryDay,
+  NewInstanceDay,
+} from './compliance-history';
 export { PollStateRepository, type DigestRecord, type NewSeenExecution, type SeenExecution } from './poll-state';
 export { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationOutcome } from './migrations';
 export { probeDatabase, type DatabaseTarget } from './probe';

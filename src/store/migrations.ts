@@ -227,8 +227,62 @@ const v6: Migration = {
   up() {},
 };
 
+/**
+ * Version 7: the daily compliance history (issue 18), sized for 10,000 instances over 400 days.
+ * Days are integers (days since 1970-01-01 UTC). Instances are numbered in a dictionary table so
+ * the per-instance-per-day rows hold small integers only, in a WITHOUT ROWID table keyed by (day,
+ * instance): no separate rowid b-tree, days appended in key order (dense pages), and pruning old
+ * days is a range delete. 0/1 columns cost no payload byte in SQLite's record format.
+ */
+const v7: Migration = {
+  version: 7,
+  name: 'daily compliance history',
+  up(db) {
+    db.exec(`
+      CREATE TABLE history_group_days (
+        group_name     TEXT NOT NULL,
+        day            INTEGER NOT NULL,
+        instances      INTEGER NOT NULL,
+        compliant      INTEGER NOT NULL,
+        critical       INTEGER NOT NULL,
+        important      INTEGER NOT NULL,
+        pending_reboot INTEGER NOT NULL,
+        unreachable    INTEGER NOT NULL,
+        oldest_scan_at TEXT,
+        recorded_at    TEXT NOT NULL,
+        PRIMARY KEY (group_name, day)
+      ) STRICT;
+      CREATE INDEX history_group_days_day ON history_group_days (day);
+
+      -- last_day: the newest day with a row for the instance, so pruning can drop unused numbers.
+      CREATE TABLE history_instances (
+        id          INTEGER PRIMARY KEY,
+        group_name  TEXT NOT NULL,
+        scope       TEXT NOT NULL,
+        region      TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        name        TEXT,
+        last_day    INTEGER NOT NULL,
+        UNIQUE (group_name, scope, region, instance_id)
+      ) STRICT;
+
+      -- critical_since / important_since: the first day of the instance's current run of days
+      -- missing such a patch (NULL: not missing one that day).
+      CREATE TABLE history_instance_days (
+        day             INTEGER NOT NULL,
+        instance        INTEGER NOT NULL,
+        critical_since  INTEGER,
+        important_since INTEGER,
+        pending_reboot  INTEGER NOT NULL,
+        unreachable     INTEGER NOT NULL,
+        PRIMARY KEY (day, instance)
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

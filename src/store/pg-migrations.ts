@@ -212,8 +212,55 @@ const v6: PgMigration = {
   `,
 };
 
+/**
+ * Version 7: the daily compliance history, as SQLite's step 7 (integer days, a dictionary of
+ * instance numbers, (day, instance) rows of small integers). The day rows' columns are ordered
+ * so PostgreSQL's alignment pads nothing (four 4-byte integers, then two 2-byte ones).
+ */
+const v7: PgMigration = {
+  version: 7,
+  name: 'daily compliance history',
+  sql: `
+    CREATE TABLE history_group_days (
+      group_name     TEXT COLLATE "C" NOT NULL,
+      day            INTEGER NOT NULL,
+      instances      INTEGER NOT NULL,
+      compliant      INTEGER NOT NULL,
+      critical       INTEGER NOT NULL,
+      important      INTEGER NOT NULL,
+      pending_reboot INTEGER NOT NULL,
+      unreachable    INTEGER NOT NULL,
+      oldest_scan_at TEXT COLLATE "C",
+      recorded_at    TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (group_name, day)
+    );
+    CREATE INDEX history_group_days_day ON history_group_days (day);
+
+    CREATE TABLE history_instances (
+      id          INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      group_name  TEXT COLLATE "C" NOT NULL,
+      scope       TEXT COLLATE "C" NOT NULL,
+      region      TEXT COLLATE "C" NOT NULL,
+      instance_id TEXT COLLATE "C" NOT NULL,
+      name        TEXT,
+      last_day    INTEGER NOT NULL,
+      UNIQUE (group_name, scope, region, instance_id)
+    );
+
+    CREATE TABLE history_instance_days (
+      day             INTEGER NOT NULL,
+      instance        INTEGER NOT NULL,
+      critical_since  INTEGER,
+      important_since INTEGER,
+      pending_reboot  SMALLINT NOT NULL,
+      unreachable     SMALLINT NOT NULL,
+      PRIMARY KEY (day, instance)
+    );
+  `,
+};
+
 /** The production PostgreSQL migrations, in order; as many as the SQLite list's. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6];
+export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 /** What migratePostgres did: the version before and after, and the versions it applied. */
 export interface PgMigrationOutcome {

@@ -17,6 +17,9 @@ export interface PatchbotDatabase {
   digests: DigestsTable;
   leases: LeasesTable;
   seen_requests: SeenRequestsTable;
+  history_group_days: HistoryGroupDaysTable;
+  history_instances: HistoryInstancesTable;
+  history_instance_days: HistoryInstanceDaysTable;
 }
 
 /** Operations (migration v1). */
@@ -134,4 +137,39 @@ export interface LeasesTable {
 export interface SeenRequestsTable {
   key: string;
   until_ms: number;
+}
+
+/** One group's compliance on one day (migration v7); `day` counts days since 1970-01-01 UTC. */
+export interface HistoryGroupDaysTable {
+  group_name: string;
+  day: number;
+  instances: number;
+  compliant: number;
+  critical: number;
+  important: number;
+  pending_reboot: number;
+  unreachable: number;
+  oldest_scan_at: string | null;
+  recorded_at: string;
+}
+
+/** The history's dictionary of instances, numbered (migration v7); `last_day` is the newest day with a row. */
+export interface HistoryInstancesTable {
+  id: Generated<number>;
+  group_name: string;
+  scope: string;
+  region: string;
+  instance_id: string;
+  name: string | null;
+  last_day: number;
+}
+
+/** One instance on one day (migration v7): since which day it misses a Critical / an Important patch; flags 0 or 1. */
+export interface HistoryInstanceDaysTable {
+  day: number;
+  instance: number;
+  critical_since: number | null;
+  important_since: number | null;
+  pending_reboot: number;
+  unreachable: number;
 }

@@ -75,6 +75,29 @@ async function filledFile(path: string): Promise<{ opId: string; otherId: string
     await store.pollState.recordDigest('C1', { n: 2 });
     await store.seenRequests.admit(['live'], FAR, Date.now());
     await store.seenRequests.admit(['expired'], Date.now() - 1000, Date.now() - 2000);
+    // Two days of 300 instances: 600 rows of the WITHOUT ROWID table, more than one copy batch.
+    for (const day of ['2026-02-28', '2026-03-01'])
+      await store.complianceHistory.recordDay({
+        group: 'PRD',
+        day,
+        instances: 300,
+        compliant: 299,
+        critical: 1,
+        important: 0,
+        pendingReboot: 0,
+        unreachable: 0,
+        oldestScanAt: new Date('2026-02-27T09:00:00.000Z'),
+        rows: Array.from({ length: 300 }, (_, n) => ({
+          scope: 'default',
+          region: 'us-east-1',
+          instanceId: `i-${String(n).padStart(17, '0')}`,
+          name: `web-${n}`,
+          critical: n === 7,
+          important: false,
+          pendingReboot: false,
+          unreachable: false,
+        })),
+      });
     await store.lease.acquire('old-host', 60_000);
     return { opId: op.id, otherId: other.id };
   } finally {
@@ -132,8 +155,11 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         digests: 2,
         seen_requests: 1,
         leases: 0,
+        history_group_days: 2,
+        history_instances: 300,
+        history_instance_days: 600,
       });
-      expect(report.total).toBe(1215);
+      expect(report.total).toBe(2117);
       expect(report.tables.find((t) => t.table === 'seen_requests')?.left?.rows).toBe(1);
       expect(report.tables.find((t) => t.table === 'leases')?.left?.rows).toBe(1);
 
@@ -159,6 +185,12 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         await source.pollState.executionsEndedAfter(new Date(0)),
       );
       expect(await target.pollState.lastDigest('C1')).toEqual(await source.pollState.lastDigest('C1'));
+      const history = (store: Store) => store.complianceHistory.groupDays(['PRD'], '2026-01-01', '2026-12-31');
+      expect(await target.complianceHistory.latestInstanceDays(['PRD'])).toEqual(
+        await source.complianceHistory.latestInstanceDays(['PRD']),
+      );
+      expect((await history(target)).map((d) => d.day)).toEqual(['2026-02-28', '2026-03-01']);
+      expect(await history(target)).toEqual(await history(source));
       // The live request is still refused as a replay; the lease is for the new leader to take.
       expect(await target.seenRequests.admit(['live'], FAR, Date.now())).toBe(false);
       expect(await target.lease.current()).toBeUndefined();
@@ -244,7 +276,7 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         toName: target.path,
         nowMs: Date.now(),
       });
-      expect(report.total).toBe(1215);
+      expect(report.total).toBe(2117);
       expect(report.tables.map((t) => t.table)).not.toContain('leader_epochs');
       expect(await lease.current()).toMatchObject({ holder: 'replica-1', epoch: 1 });
     } finally {
@@ -274,7 +306,7 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
       expect(out.stdout).toMatch(/^audit_log\s+1204 copied$/m);
       expect(out.stdout).toMatch(/^seen_requests\s+1 copied \(1 left behind: expired/m);
       expect(out.stdout).toMatch(/^leases\s+0 copied \(1 left behind: the new leader takes the lease\)$/m);
-      expect(lines.at(-1)).toMatch(/^total: 1215 rows copied from .*state\.db to postgres:\/\//);
+      expect(lines.at(-1)).toMatch(/^total: 2117 rows copied from .*state\.db to postgres:\/\//);
     });
 
     it('says what is missing: --from, or the file', async () => {

@@ -2,7 +2,8 @@
  * The daily digest's data for one channel: per group, status counts (the same two list calls per
  * scope as /patch status), the change since the channel's last digest (table `digests`), the most
  * missed patches (from the compliance snapshot, no per-instance calls), window runs posted since
- * (table `window_executions_seen`), pending approvals and stale or unreachable instances.
+ * (table `window_executions_seen`), pending approvals, stale or unreachable instances and the ones
+ * SSM does not manage (unmanaged.ts).
  */
 import { z } from 'zod';
 import type { PatchGroup } from '../../config/schema';
@@ -96,6 +97,7 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
       staleScans: status.stale.length,
       unreachable: status.counts.unreachable,
       scopes: status.scopes,
+      ...(status.unmanaged ? { unmanaged: status.unmanaged } : {}),
     };
     out.groups.push(entry);
   }

@@ -4,6 +4,7 @@
  */
 import type { ReadOutput } from '../failure-detail';
 import type { InstanceLine, ScopeFailure, SeverityCounts } from '../record-schemas';
+import type { UnmanagedInstances } from '../unmanaged';
 
 /** A patch an instance newly misses (or failed to install). */
 export interface NewlyMissingPatch {
@@ -132,6 +133,8 @@ export interface DigestGroup {
   unreachable: number;
   /** The scopes and regions that answered, with the instances found in each (absent in digests stored before it existed). */
   scopes?: Array<{ scope: string; region: string; instances: number }>;
+  /** Instances tagged for the group in EC2 that SSM does not manage (SSM.1), per account and region; absent when none. */
+  unmanaged?: UnmanagedInstances | undefined;
 }
 
 /** A channel's digest. */

@@ -24,6 +24,7 @@ import type { DigestData, DigestGroup } from './poll-types';
 import { scopeSpread } from './scope-summary';
 import type { SlackMessage } from './message';
 import { EXECUTION_EMOJI } from './windows';
+import { unmanagedDigestShort, unmanagedDigestText } from './unmanaged';
 
 export type { DigestData, DigestGroup };
 
@@ -114,6 +115,7 @@ function groupText(g: DigestGroup, now: Date): string {
       `Window runs: ${runs.length > 0 ? inline(runs, 400, 4) : '_none since the last digest_'}`,
       approvals.length > 0 ? `⏳ Pending approval: ${inline(approvals, 400, 3)}` : '',
       healthText(g),
+      unmanagedDigestText(g.unmanaged),
     ]
       .filter(Boolean)
       .join('\n'),
@@ -131,6 +133,7 @@ function groupLine(g: DigestGroup): string {
     g.pendingApprovals.length > 0 ? `⏳ ${formatCount(g.pendingApprovals.length)} pending` : '',
     g.staleScans > 0 ? `⚠ ${formatCount(g.staleScans)} stale` : '',
     g.unreachable > 0 ? `📡 ${formatCount(g.unreachable)} unreachable` : '',
+    unmanagedDigestShort(g.unmanaged),
   ].filter(Boolean);
   return `• ${parts.join(' · ')}`;
 }

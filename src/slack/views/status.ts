@@ -31,6 +31,7 @@ import {
   spansScopes,
 } from './blocks';
 import { scopeSummary } from './scope-summary';
+import { unmanagedSection, unmanagedThread } from './unmanaged';
 import type { SlackMessage } from './message';
 
 const CONSOLE_HINT = 'Patch Manager → Compliance reporting in the SSM console lists them all.';
@@ -173,6 +174,7 @@ export function statusView(s: GroupStatus): SlackMessage {
           { maxMessages: 3 },
         )
       : []),
+    ...unmanagedThread(s.group, s.unmanaged),
   ];
   const scopeLines = s.scopes.map((sc) => `• ${scopeLabel(sc.scope, sc.region)} — ${plural(sc.instances, 'instance')}`);
 
@@ -207,6 +209,7 @@ export function statusView(s: GroupStatus): SlackMessage {
         moreInThread,
       ),
       otherSpellingSection(s, other),
+      unmanagedSection(s.group, s.unmanaged),
       multi ? listSection('*Scopes*', scopeLines, SHORT) : undefined,
       failuresSection(s.failures),
       footer(`Generated ${formatTime(now)}`),

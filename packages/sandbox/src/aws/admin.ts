@@ -78,6 +78,16 @@ export const InstanceChangesSchema = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'give at least one of pingStatus, state, failNext, tags' });
 
+/** An instance without SSM registration for `POST /_sandbox/instances`. */
+export const UnmanagedLaunchSchema = z
+  .object({
+    name: z.string().min(1).max(256),
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+    state: z.enum(['running', 'stopped']).optional(),
+    os: z.enum(['AMAZON_LINUX_2', 'WINDOWS']).optional(),
+  })
+  .strict();
+
 /** A patch release for `POST /_sandbox/patches`. */
 export const PatchReleaseSchema = z
   .object({
@@ -131,6 +141,7 @@ export const ADMIN_ENDPOINTS = [
   'POST /_sandbox/config            {latencyMs, jitterMs, throttleRps, errorRate, throttleRate, timing:{pendingMs, runMs}, deny:[{action, account?, region?}], faults:[{action, kind: lose-answer|delay|hang, ms?, times?}]}',
   'POST /_sandbox/windows/{id|name}/execute',
   'POST /_sandbox/instances/{id}    {pingStatus, state, failNext, tags}',
+  'POST /_sandbox/instances         {name, tags?, state?: running|stopped, os?: AMAZON_LINUX_2|WINDOWS}   an EC2 instance no SSM agent registered',
   'POST /_sandbox/patches           {title, classification, severity, releasedDaysAgo, kbId?, cveIds?: [CVE-…], instanceIds | group, rescan}',
   'POST /_sandbox/calendars/{name}  {state: OPEN|CLOSED, nextTransitionTime: ISO 8601 | null}   a ChangeCalendar document for GetCalendarState',
   'GET  /_sandbox/calendars/{name}',
@@ -242,6 +253,11 @@ function route(sim: Simulator, method: string, url: URL, body: string): AdminAns
     }
     expect('POST');
     return { status: 200, body: sim.setCalendar(name, parse(CalendarSettingSchema, jsonBody(body)), ref) };
+  }
+  if (path === '/_sandbox/instances') {
+    expect('POST');
+    const i = sim.launchUnmanaged(parse(UnmanagedLaunchSchema, jsonBody(body)), ref);
+    return { status: 200, body: { instanceId: i.id, name: i.name, state: i.state, ssmManaged: i.ssmManaged } };
   }
   const instance = /^\/_sandbox\/instances\/([^/]+)$/.exec(path);
   if (instance) {

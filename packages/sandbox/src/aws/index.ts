@@ -13,6 +13,7 @@ import {
   type PatchRelease,
   type PartitionSummary,
   type SimulatorOptions,
+  type UnmanagedLaunch,
 } from './simulator';
 import { listen, shutdown, HOST } from './server';
 import type { Knobs } from './knobs';
@@ -30,6 +31,7 @@ export type {
   PatchRelease,
   PartitionSummary,
   Exchange,
+  UnmanagedLaunch,
 } from './simulator';
 export type { Stats, Counters } from './stats';
 export type { JournalEntry } from './journal';
@@ -60,6 +62,11 @@ export interface FleetSimulator {
     changes: InstanceChanges,
     partition?: PartitionRef,
   ): { instanceId: string; state: string; pingStatus: string; failNext: boolean };
+  /** Launches an EC2 instance no SSM agent registered (EC2 lists it, SSM does not); as `POST /_sandbox/instances`. */
+  launchUnmanaged(
+    spec: UnmanagedLaunch,
+    partition?: PartitionRef,
+  ): { instanceId: string; name: string; state: string; ssmManaged: boolean };
   /** Releases a patch to instances or a patch group; as `POST /_sandbox/patches`. */
   releasePatch(release: PatchRelease, partition?: PartitionRef): { patchId: string; os: string; instanceIds: string[] };
   /** Creates or changes a ChangeCalendar document; as `POST /_sandbox/calendars/{name}`. */
@@ -106,6 +113,7 @@ export async function startFleetSimulator(options: SimulatorOptions = {}): Promi
       const i = sim.setInstance(instanceId, changes, partition);
       return { instanceId: i.id, state: i.state, pingStatus: i.pingStatus, failNext: i.failNext };
     },
+    launchUnmanaged: (spec, partition) => launched(sim.launchUnmanaged(spec, partition)),
     releasePatch: (release, partition) => sim.releasePatch(release, partition),
     setCalendar: (name, setting, partition) => sim.setCalendar(name, setting, partition),
     createBucket: (name, partition) => sim.createBucket(name, partition),
@@ -116,4 +124,14 @@ export async function startFleetSimulator(options: SimulatorOptions = {}): Promi
     buildMs: () => sim.lastBuildMs,
     changes: (operation) => sim.journal.list(operation),
   };
+}
+
+/** What a launch answers: the new instance's id, name, state, and that SSM does not manage it. */
+function launched(i: { id: string; name: string; state: string; ssmManaged: boolean }): {
+  instanceId: string;
+  name: string;
+  state: string;
+  ssmManaged: boolean;
+} {
+  return { instanceId: i.id, name: i.name, state: i.state, ssmManaged: i.ssmManaged };
 }

@@ -3,6 +3,9 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { DenyRule, FaultRule, Timing } from './knobs';
 import type { InstanceStateName, PingStatus } from './fleet/model';
+import type { UnmanagedLaunch } from './fleet/launch';
+
+export type { UnmanagedLaunch } from './fleet/launch';
 
 /** A partition to seed with a fleet. */
 export interface FleetSpec {
@@ -24,6 +27,8 @@ export interface SimulatorOptions extends KnobChanges {
   fleets?: FleetSpec[];
   /** S3 buckets to create empty at start and on reset (none by default); account and region default to 123456789012/us-east-1. */
   buckets?: { name: string; account?: string; region?: string }[];
+  /** EC2 instances no SSM agent registered, launched after the seeded fleet at start and on reset; account and region default to 123456789012/us-east-1. */
+  unmanagedInstances?: (UnmanagedLaunch & PartitionRef)[];
   /** Access key id → account id. */
   accessKeys?: Record<string, string>;
   clock?: Clock;

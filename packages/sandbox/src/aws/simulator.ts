@@ -20,6 +20,7 @@ import { advanceWindows, startWindowExecution } from './fleet/windows';
 import { patchGroupOf } from './fleet/compliance';
 import type { SimInstance } from './fleet/model';
 import { changeInstance, releaseFleetPatch } from './fleet-changes';
+import { launchUnmanaged } from './fleet/launch';
 import { DOCUMENT_NAME, calendarAt, calendarTime } from './calendar/calendar-model';
 import type {
   CalendarSetting,
@@ -31,6 +32,7 @@ import type {
   PartitionSummary,
   PatchRelease,
   SimulatorOptions,
+  UnmanagedLaunch,
 } from './simulator-options';
 
 export type {
@@ -45,6 +47,7 @@ export type {
   PartitionSummary,
   PatchRelease,
   SimulatorOptions,
+  UnmanagedLaunch,
 } from './simulator-options';
 
 /** The simulator core. */
@@ -112,6 +115,8 @@ export class Simulator {
         timing: this.knobs.timing,
       });
     }
+    for (const { account, region, ...spec } of this.options.unmanagedInstances ?? [])
+      launchUnmanaged(this.partitionFor({ account, region }), spec, now);
     this.lastBuildMs = performance.now() - started;
   }
 
@@ -259,6 +264,11 @@ export class Simulator {
   setInstance(instanceId: string, changes: InstanceChanges, ref: PartitionRef = {}): SimInstance {
     const partition = this.partitionFor(ref);
     return changeInstance(partition, instanceId, changes, this.advance(partition));
+  }
+
+  /** Launches an EC2 instance no SSM agent registered (EC2 lists it; SSM does not know it). */
+  launchUnmanaged(spec: UnmanagedLaunch, ref: PartitionRef = {}): SimInstance {
+    return launchUnmanaged(this.partitionFor(ref), spec, this.clock.now().getTime());
   }
 
   /** Releases a new patch to some instances (by id or patch group). */

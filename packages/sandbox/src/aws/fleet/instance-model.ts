@@ -122,6 +122,11 @@ export interface SimInstance {
   launchTime: Date;
   registrationDate: Date;
   agentVersion: string;
+  /**
+   * Whether SSM knows the instance as a managed node (agent running, an instance profile that lets it
+   * register). False for an EC2 instance without one: SSM's APIs do not list or target it.
+   */
+  ssmManaged: boolean;
   state: InstanceStateName;
   stateChangedAt: Date;
   pingStatus: PingStatus;

@@ -178,6 +178,7 @@ export function seedPartition(partition: Partition, options: SeedOptions): void 
       launchTime,
       registrationDate: new Date(launchTime.getTime() + 4 * 60_000),
       agentVersion: '3.3.1142.0',
+      ssmManaged: true,
       state,
       stateChangedAt: state === 'stopped' ? new Date(brokenSince) : launchTime,
       pingStatus: ping,

@@ -16,7 +16,7 @@ export function targetMatches(target: Target, instance: SimInstance): boolean {
   return false;
 }
 
-/** The instances every target selects, in launch order. */
+/** The managed nodes every target selects, in launch order (Run Command and windows reach only managed nodes). */
 export function resolveTargets(partition: Partition, targets: Target[]): SimInstance[] {
   if (targets.length === 0) return [];
   const byId = targets.find((t) => t.Key === 'InstanceIds');
@@ -27,7 +27,7 @@ export function resolveTargets(partition: Partition, targets: Target[]): SimInst
   const seen = new Set<string>();
   const out: SimInstance[] = [];
   for (const instance of candidates) {
-    if (seen.has(instance.id)) continue;
+    if (seen.has(instance.id) || !instance.ssmManaged) continue;
     if (targets.every((t) => targetMatches(t, instance))) {
       seen.add(instance.id);
       out.push(instance);
@@ -36,7 +36,7 @@ export function resolveTargets(partition: Partition, targets: Target[]): SimInst
   return out.sort((a, b) => a.seq - b.seq);
 }
 
-/** Is the instance's agent reachable (running and pinging)? */
+/** Is the instance's agent reachable (a managed node, running and pinging)? */
 export function isReachable(instance: SimInstance): boolean {
-  return instance.state === 'running' && instance.pingStatus === 'Online';
+  return instance.ssmManaged && instance.state === 'running' && instance.pingStatus === 'Online';
 }

@@ -67,7 +67,7 @@ function predicate(key: string, values: string[]): Predicate {
 /**
  * Lists managed nodes; every filter narrows the list (AND), values within a filter widen it (OR).
  * Stopped instances are left out, as AWS documents ("does not return stopped or terminated nodes"):
- * EC2 DescribeInstances is where they are seen.
+ * EC2 DescribeInstances is where they are seen. So are EC2 instances no agent registered (not managed nodes).
  */
 export function describeInstanceInformation(ctx: SsmContext, input: Input): object {
   const predicates: Predicate[] = [];
@@ -105,7 +105,9 @@ export function describeInstanceInformation(ctx: SsmContext, input: Input): obje
       );
     predicates.push(predicate(filter.Key, filter.Values));
   }
-  const matching = ctx.partition.instanceList.filter((i) => i.state === 'running' && predicates.every((p) => p(i)));
+  const matching = ctx.partition.instanceList.filter(
+    (i) => i.ssmManaged && i.state === 'running' && predicates.every((p) => p(i)),
+  );
   const page = pageOf(ctx, input, matching, (i) => padKey(i.seq));
   return {
     InstanceInformationList: page.items.map((i) => instanceInformation(i, ctx.now)),

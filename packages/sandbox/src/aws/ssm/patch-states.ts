@@ -130,7 +130,7 @@ export function describeInstancePatches(ctx: SsmContext, input: Input): object {
   const instanceId = reqString(input, 'InstanceId');
   checkPattern('InstanceId', instanceId, INSTANCE_ID);
   const instance = ctx.partition.instances.get(instanceId);
-  if (!instance)
+  if (!instance?.ssmManaged)
     throw new SimulatorError('InvalidInstanceId', `Instance Id ${instanceId} doesn't match any managed instance.`);
   const filters = keyValueFilters(input, {
     allowed: (key) => PATCH_FILTER_KEYS.includes(key),

@@ -148,7 +148,8 @@ export function sendCommand(ctx: SsmContext, input: Input): object {
   }
   const { operation, rebootOption } = checkParameters(parameters);
   for (const id of instanceIds ?? []) checkPattern('InstanceIds.member', id, INSTANCE_ID);
-  const unknown = (instanceIds ?? []).filter((id) => !ctx.partition.instances.has(id));
+  // An EC2 instance that is not a managed node is as unknown to SendCommand as a made-up id.
+  const unknown = (instanceIds ?? []).filter((id) => !ctx.partition.instances.get(id)?.ssmManaged);
   if (unknown.length > 0) {
     throw new SimulatorError(
       'InvalidInstanceId',
