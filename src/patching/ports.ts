@@ -41,7 +41,6 @@ export type {
   StoreTx,
 } from '../store';
 export { SYSTEM_ACTOR, normalizeOperationId } from '../store';
-export type { ComplianceHistoryReader, GroupDay } from '../store/compliance-history';
 
 /** Everything patchbot asks of SSM, EC2 and STS in one scope and region; lists are complete (paginated). */
 export interface FleetPort {
