@@ -5,6 +5,7 @@ import type { Operation } from '../src/patching/ports';
 import type { ScheduleRequest } from '../src/patching/schedule';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
+import type { GroupDay } from '../src/patching/ports';
 import type { Authorizer } from '../src/patching/decision';
 import type { Handles, Reply, Visibility } from './reply';
 
@@ -45,6 +46,8 @@ export interface CommandServices {
   /** The operation id a user typed (any case, o for 0, l for 1), or undefined when it is not one. */
   operationId(typed: string): string | undefined;
   history(input: { group?: string; limit: number }): Promise<HistoryEntry[]>;
+  /** The daily compliance history of `groups` from `fromDay` to `toDay` (UTC days, inclusive), oldest first. */
+  groupDays(groups: readonly string[], fromDay: string, toDay: string): Promise<GroupDay[]>;
   /** The time, for views that say "3h ago". */
   now(): Date;
 }

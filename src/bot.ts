@@ -109,6 +109,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     baselines: (group) => service.baselines(group),
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
+    groupDays: (groups, fromDay, toDay) => store.complianceHistory.groupDays(groups, fromDay, toDay),
     operationId: (typed) => service.operationId(typed),
     now: () => clock.now(),
     startScan: (input) => tracked(changing(() => service.startScan(input))),
@@ -209,7 +210,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     config,
     store,
     gateways: fleet.gateways,
-    poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger)),
+    poster: new SlackNoticePoster(new ChannelPoster(slack.client, logger), logger),
     clock,
     logger,
   });

@@ -9,8 +9,23 @@ import { FileUploader } from './file-upload';
 import { renderSentence } from './mrkdwn';
 import { complianceChartFile } from './views/compliance-chart';
 import type { FileReply } from './views/reply';
-import type { DeliveryTarget } from './deliver';
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger';
 import { SlackError } from '../errors';
+
+/** Where a command's file goes (deliver's DeliveryTarget). */
+export interface FileTarget {
+  client: WebClient;
+  respond: RespondFn;
+  /** The channel the command was typed in. */
+  channelId: string;
+  /** The requester, for `to: 'requester'`. */
+  userId?: string | undefined;
+  logger: Logger;
+  /** Uploads files (a FileUploader over `client` when absent). */
+  uploader?: FileUploader | undefined;
+}
 
 /** The file a reply carries: as given, or its chart drawn. */
 export async function replyFile(reply: FileReply): Promise<FileAttachment> {
@@ -19,7 +34,7 @@ export async function replyFile(reply: FileReply): Promise<FileAttachment> {
 }
 
 /** Uploads the reply's file where it goes; resolves 'channel' when shared there, 'private' for the DM, 'none' when refused (the requester is told why). */
-export async function deliverFile(reply: FileReply, target: DeliveryTarget): Promise<'channel' | 'private' | 'none'> {
+export async function deliverFile(reply: FileReply, target: FileTarget): Promise<'channel' | 'private' | 'none'> {
   const file = await replyFile(reply);
   const comment = reply.comment === undefined ? undefined : renderSentence(reply.comment);
   const uploader = target.uploader ?? new FileUploader(target.client, target.logger);
