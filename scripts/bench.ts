@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: acknowledgement latency against a bare Bolt app, status / poll / digest for a
  * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), the digest to 30
- * channels, and one replica on SQLite against three on PostgreSQL. Prints each figure as it comes
- * and writes docs/benchmarks.md; `--only replicas` runs that section alone and writes nothing.
+ * channels, the digest's chart of 30 groups over 30 days, and one replica on SQLite against three on
+ * PostgreSQL. Prints each figure as it comes and writes docs/benchmarks.md; `--only replicas` or
+ * `--only charts` runs that section alone and writes nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
@@ -12,7 +13,8 @@ import { benchAck } from './bench/ack';
 import { benchDigestChannels } from './bench/digest-channels';
 import { benchFleet } from './bench/fleet';
 import { benchReplicas } from './bench/replicas';
-import { renderReplicas, renderReport } from './bench/report';
+import { benchCharts, renderCharts } from './bench/charts';
+import { TARGETS, renderReplicas, renderReport } from './bench/report';
 import { projectRoot } from './bench/root';
 import { killAllBots } from './support/bot-process';
 
@@ -32,8 +34,15 @@ async function main(): Promise<void> {
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const instances = Number(values.instances);
-  if (values.only !== undefined && values.only !== 'replicas')
-    throw new Error(`--only knows replicas, not ${values.only}`);
+  if (values.only !== undefined && values.only !== 'replicas' && values.only !== 'charts')
+    throw new Error(`--only knows replicas and charts, not ${values.only}`);
+  const runCharts = () => benchCharts({ groups: 30, days: 30, runs: 7, log });
+  if (values.only === 'charts') {
+    const charts = await runCharts();
+    log('');
+    log(renderCharts(charts, TARGETS.chartMs).join('\n'));
+    return;
+  }
   const runReplicas = () =>
     benchReplicas({
       commands: Number(values.commands),
@@ -51,6 +60,7 @@ async function main(): Promise<void> {
   const ack = await benchAck({ commands: Number(values.commands), concurrency: 50, awsLatencyMs: 200, rounds: 5, log });
   const fleet = await benchFleet({ instances, latencyMs: 20, throttleRps: [20, 5], repeats: 3, log });
   const digest = await benchDigestChannels({ count: 30, injected429: 3, log });
+  const charts = await runCharts();
   const replicas = await runReplicas();
   const report = renderReport(
     {
@@ -66,6 +76,7 @@ async function main(): Promise<void> {
     fleet,
     digest,
     replicas,
+    charts,
   );
   log('');
   log(report);
