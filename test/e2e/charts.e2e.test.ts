@@ -3,44 +3,15 @@
  * the channel's groups after its message, `/patch status PRD chart` posts PRD's, both decode to the
  * expected size with lines drawn, and a chart whose upload answer is lost is not posted twice.
  */
-import { chartPeriod } from '../../src/patching/chart-period';
-import { silentLogger } from '../../src/logger';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/slack/views/compliance-chart';
-import { openStore } from '../../src/store';
 import { DEMO_IDS, type Harness, startHarness } from '../support/bot';
+import { seedHistory } from '../support/history';
 import { summarisePng } from '../support/png';
 
 const { users, channels } = DEMO_IDS;
 
 /** The plot area of the chart (inside the axes, above the legend). */
 const PLOT = { x: 100, y: 60, width: 1000, height: 600 };
-
-/** 30 days of history for PRD (with a day missing) and WIN, ending today. */
-async function seedHistory(h: Harness): Promise<void> {
-  const period = chartPeriod(new Date());
-  const store = await openStore({ path: h.dbPath, logger: silentLogger() });
-  try {
-    for (const [i, day] of period.days.entries()) {
-      for (const group of ['PRD', 'WIN']) {
-        if (group === 'PRD' && i === 10) continue;
-        await store.complianceHistory.recordDay({
-          group,
-          day,
-          instances: 20,
-          compliant: group === 'PRD' ? 8 + Math.floor(i / 3) : 15,
-          critical: Math.max(0, 6 - Math.floor(i / 5)),
-          important: group === 'PRD' ? 9 - Math.floor(i / 4) : 2,
-          pendingReboot: 0,
-          unreachable: 0,
-          oldestScanAt: null,
-          rows: [],
-        });
-      }
-    }
-  } finally {
-    await store.close();
-  }
-}
 
 /** The bot's messages in the channel that carry a file, oldest first. */
 const fileMessages = (h: Harness, channel: string) => h.slack.messages(channel).filter((m) => m.files?.length);
@@ -68,7 +39,7 @@ describe('charts', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
-    await seedHistory(h);
+    await seedHistory(h.dbPath);
   });
   afterAll(() => h.close());
   beforeEach(() => h.slack.reset());
@@ -91,7 +62,7 @@ describe('charts', () => {
     });
     expect(String(file.name)).toMatch(/^digest-compliance-\d{4}-\d{2}-\d{2}\.png$/);
     expect(String(file.alt_txt)).toMatch(/PRD: \d+% compliant/);
-    expect(String(file.alt_txt)).toMatch(/WIN: 75% compliant/);
+    expect(String(file.alt_txt)).toMatch(/WIN: 70% compliant, 0 missing critical, 3 missing important/);
     expectChart(await bytesOf(charts[0]!));
     // STG has no history: its digest goes without a chart.
     expect(fileMessages(h, channels.stg)).toHaveLength(0);
