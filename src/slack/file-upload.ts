@@ -126,9 +126,10 @@ export class FileUploader {
   }
 
   private async complete(fileId: string, file: FileAttachment, to: FileDestination): Promise<void> {
+    const client = this.completionClient;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.completionClient.files.completeUploadExternal({
+        await client.files.completeUploadExternal({
           files: [{ id: fileId, title: file.title }],
           channel_id: to.channel,
           ...(to.threadTs ? { thread_ts: to.threadTs } : {}),

@@ -49,6 +49,19 @@ describe('files: external upload', () => {
     expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
     const history = await client.conversations.history({ channel: PRD });
     expect(history.messages?.[0]).toMatchObject({ upload: true, files: [{ id: fileId }] });
+    // The demo page gets the file by the stand-in's own path, with its size for the image.
+    const state = (await (await fetch(`${slack.url}/_ui/state?channel=${PRD}&user=${alice}`)).json()) as {
+      messages: Array<{ files?: unknown[] }>;
+    };
+    expect(state.messages[0]?.files).toEqual([
+      expect.objectContaining({
+        id: fileId,
+        mimetype: 'image/png',
+        url: `/files-pri/${fileId}/chart.png`,
+        width: 1200,
+        height: 800,
+      }),
+    ]);
   });
 
   it('takes the bytes as a multipart form too, and keeps the alt text', async () => {
