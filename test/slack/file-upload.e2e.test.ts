@@ -7,6 +7,8 @@ import { DEMO_IDS, type SlackStandIn, waitFor } from '@patchbot/sandbox/slack';
 import { SlackError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { FileUploader } from '../../src/slack/file-upload';
+import { deliverFile } from '../../src/slack/deliver-file';
+import { chartPeriod } from '../../src/patching/chart-period';
 import { standIn, webClient } from '../sandbox/slack/helpers';
 
 const { prd: PRD, ops: OPS } = DEMO_IDS.channels;
@@ -99,5 +101,42 @@ describe('FileUploader', () => {
     });
     expect(calls.map((c) => c.status)).toEqual([0]);
     expect(slack.messages(PRD)).toEqual([]);
+  });
+});
+
+describe('deliverFile', () => {
+  const responses: Array<{ text?: string }> = [];
+  const target = (channelId: string) => ({
+    client: webClient(slack),
+    respond: (async (r: { text?: string }) => {
+      responses.push(r);
+    }) as never,
+    channelId,
+    userId: DEMO_IDS.users.alice,
+    logger: silentLogger(),
+  });
+  beforeEach(() => {
+    responses.length = 0;
+  });
+
+  it('sends a file for the requester to their DM with the bot (conversations.open)', async () => {
+    const done = await deliverFile({ kind: 'file', file, to: 'requester', comment: 'Your export' }, target(PRD));
+    expect(done).toBe('private');
+    expect(slack.calls('conversations.open')[0]?.args).toMatchObject({ users: DEMO_IDS.users.alice });
+    const dm = `D${DEMO_IDS.users.alice.slice(1)}`;
+    expect(slack.messages(dm)[0]).toMatchObject({ text: 'Your export', files: [{ name: file.filename }] });
+    expect(slack.messages(PRD)).toEqual([]);
+  });
+
+  it('draws a chart and shares it here; a refusing channel is told to the requester privately', async () => {
+    const period = chartPeriod(new Date('2026-12-02T00:00:00Z'));
+    const chart = { title: 'PRD', slug: 'prd', groups: ['PRD'], period, rows: [] };
+    expect(await deliverFile({ kind: 'chart', chart, to: 'here' }, target(PRD))).toBe('channel');
+    expect(slack.messages(PRD)[0]?.files?.[0]).toMatchObject({
+      name: 'prd-compliance-2026-12-02.png',
+      mimetype: 'image/png',
+    });
+    expect(await deliverFile({ kind: 'chart', chart, to: 'here' }, target(OPS))).toBe('none');
+    expect(responses[0]?.text).toMatch(/couldn't share prd-compliance-2026-12-02\.png.*invite/);
   });
 });
