@@ -6,6 +6,8 @@ import type { ScheduleRequest } from '../src/patching/schedule';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
 import type { GroupDay } from '../src/patching/ports';
+import type { InstanceQuery } from '../src/patching/fleet-types';
+import type { InstanceReport } from '../src/patching/instance-detail';
 import type { Authorizer } from '../src/patching/decision';
 import type { Handles, Reply, Visibility } from './reply';
 
@@ -48,6 +50,8 @@ export interface CommandServices {
   history(input: { group?: string; limit: number }): Promise<HistoryEntry[]>;
   /** The daily compliance history of `groups` from `fromDay` to `toDay` (UTC days, inclusive), oldest first. */
   groupDays(groups: readonly string[], fromDay: string, toDay: string): Promise<GroupDay[]>;
+  /** One instance by id or Name tag, looked up in the scopes of `groups` (those the requester may see). */
+  instance(input: { query: InstanceQuery; groups: readonly PatchGroup[] }): Promise<InstanceReport>;
   /** The time, for views that say "3h ago". */
   now(): Date;
 }

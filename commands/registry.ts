@@ -5,6 +5,7 @@ import { groupsCommand } from './groups';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
 import { installCommand } from './install';
+import { instanceCommand } from './instance';
 import { promoteCommand } from './promote';
 import { rebootCommand } from './reboot';
 import { scanCommand } from './scan';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandModule[] = [
   helpCommand(() => COMMANDS),
   groupsCommand,
   statusCommand,
+  instanceCommand,
   baselineCommand,
   windowsCommand,
   scanCommand,

@@ -8,6 +8,7 @@ import type { HistoryEntry } from '../src/patching/history';
 import type { FileAttachment } from '../src/patching/attachment';
 import type { ChartPeriod } from '../src/patching/chart-period';
 import type { GroupDay } from '../src/patching/ports';
+import type { InstanceReport } from '../src/patching/instance-detail';
 import type { Sentence } from '../src/sentence';
 
 /** User group handles by id, so replies name groups without notifying them. */
@@ -48,7 +49,8 @@ export type View =
   | { view: 'status'; status: GroupStatus }
   | { view: 'baseline'; group: Pick<PatchGroup, 'name' | 'operatingSystem'>; report: BaselinesReport }
   | { view: 'windows'; report: WindowsReport; now: Date }
-  | { view: 'history'; entries: readonly HistoryEntry[]; group: string | undefined; now: Date };
+  | { view: 'history'; entries: readonly HistoryEntry[]; group: string | undefined; now: Date }
+  | { view: 'instance'; report: InstanceReport; now: Date };
 
 /** How a command's answer reaches Slack. */
 export type Reply =

@@ -110,6 +110,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
     groupDays: (groups, fromDay, toDay) => store.complianceHistory.groupDays(groups, fromDay, toDay),
+    instance: (input) => service.instance(input.query, input.groups),
     operationId: (typed) => service.operationId(typed),
     now: () => clock.now(),
     startScan: (input) => tracked(changing(() => service.startScan(input))),

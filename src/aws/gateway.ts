@@ -24,9 +24,11 @@ import type {
   CalendarReading,
   CommandInvocation,
   CommandSummary,
+  FoundInstance,
   GroupTarget,
   InstancePatch,
   InstancePatchState,
+  InstanceQuery,
   InstanceTags,
   InvocationOutput,
   MaintenanceWindow,
@@ -101,6 +103,10 @@ export class FleetGateway implements FleetPort {
 
   describeInstanceTags(instanceIds: readonly string[]): Promise<InstanceTags[]> {
     return instanceCalls.describeInstanceTags(this.calls, instanceIds);
+  }
+
+  findInstances(query: InstanceQuery): Promise<FoundInstance[]> {
+    return instanceCalls.findInstances(this.calls, query);
   }
 
   /** Patch states of every instance SSM counts in the patch group. */

@@ -1,8 +1,10 @@
-/** FleetGateway's instance reads: a group's members, the other tag spelling's instances, and instance tags. */
+/** FleetGateway's instance reads: a group's members, the other tag spelling's instances, instance tags, and one instance by id or Name. */
 import { paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import { paginateDescribeInstanceInformation, type InstanceInformation } from '@aws-sdk/client-ssm';
 import {
+  type FoundInstance,
   type GroupTarget,
+  type InstanceQuery,
   type InstanceTags,
   LIMITS,
   type ManagedInstance,
@@ -96,4 +98,47 @@ export function describeInstanceTags(g: GatewayCalls, instanceIds: readonly stri
     });
     return batches.flat();
   });
+}
+
+/**
+ * Live instances with this id or Name tag (`/patch instance`): one paginated EC2 DescribeInstances
+ * filtered by `instance-id` or `tag:Name` (a filter, not InstanceIds, so an unknown id is an empty
+ * answer rather than an error), then SSM's DescribeInstanceInformation for those ids (50 a call) for
+ * the agent's ping, version and platform. Terminated and shutting-down instances are left out.
+ */
+export async function findInstances(g: GatewayCalls, query: InstanceQuery): Promise<FoundInstance[]> {
+  const filter =
+    'instanceId' in query
+      ? { Name: 'instance-id', Values: [query.instanceId] }
+      : { Name: 'tag:Name', Values: [query.name] };
+  const ec2 = await g.call('ec2', 'DescribeInstances', async () => {
+    const found: Ec2Instance[] = [];
+    const pages = paginateDescribeInstances(
+      { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
+      { Filters: [filter, { Name: 'instance-state-name', Values: [...LIVE_EC2_STATES] }] },
+    );
+    for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+    return found.filter((i) => i.InstanceId !== undefined);
+  });
+  if (ec2.length === 0) return [];
+  const ids = [...new Set(ec2.map((i) => i.InstanceId as string))];
+  const ssm = await g.call('ssm', 'DescribeInstanceInformation', async () => {
+    const batches = await mapLimit(chunk(ids, LIMITS.instanceIdsPerCall), 4, async (batch) => {
+      const found: InstanceInformation[] = [];
+      const pages = paginateDescribeInstanceInformation(
+        { client: g.clients.ssm, pageSize: LIMITS.instanceInformationPage },
+        { Filters: [{ Key: 'InstanceIds', Values: batch }] },
+      );
+      for await (const page of pages) found.push(...(page.InstanceInformationList ?? []));
+      return found;
+    });
+    return batches.flat();
+  });
+  const bySsm = new Map(ssm.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
+  return ec2
+    .sort((a, b) => ((a.InstanceId as string) < (b.InstanceId as string) ? -1 : 1))
+    .map((i) => {
+      const id = i.InstanceId as string;
+      return { ...map.toManagedInstance(id, bySsm.get(id), i), tags: map.toInstanceTags(id, i).tags };
+    });
 }

@@ -51,6 +51,15 @@ export interface ManagedInstance {
   ec2State: string | undefined;
 }
 
+/** How `/patch instance` names an instance: its id (`i-…`) or its EC2 Name tag. */
+export type InstanceQuery = { instanceId: string } | { name: string };
+
+/** An instance found by id or Name tag: EC2's tags and state joined with SSM's view of its agent (SSM fields undefined: no agent registered, or stopped). */
+export interface FoundInstance extends ManagedInstance {
+  /** Every EC2 tag by key (the patch group tag among them). */
+  tags: Record<string, string>;
+}
+
 /** An EC2 instance's tags, looked up by id: its Name tag and every tag by key. */
 export interface InstanceTags {
   instanceId: string;

@@ -7,9 +7,11 @@ import type {
   CalendarReading,
   CommandInvocation,
   CommandSummary,
+  FoundInstance,
   GroupTarget,
   InstancePatch,
   InstancePatchState,
+  InstanceQuery,
   InstanceTags,
   InvocationOutput,
   MaintenanceWindow,
@@ -56,6 +58,8 @@ export interface FleetPort {
   listOtherSpelling(group: GroupTarget): Promise<ManagedInstance[]>;
   /** The tags (and Name) of the given instances; ids EC2 no longer knows are left out. */
   describeInstanceTags(instanceIds: readonly string[]): Promise<InstanceTags[]>;
+  /** Live instances (not terminated) with this id or Name tag, with their tags and SSM agent view. */
+  findInstances(query: InstanceQuery): Promise<FoundInstance[]>;
   /** Patch states of every instance SSM counts in the patch group. */
   listPatchStates(group: GroupTarget): Promise<InstancePatchState[]>;
   /** Patch states of the given instances. */

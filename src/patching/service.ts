@@ -35,6 +35,8 @@ import { resolveSchedule } from './schedule-resolve';
 import { buildPromotePlan } from './promote';
 import { checkFreeze, DEFAULT_IF_FROZEN, type IfFrozen } from './freeze';
 import { confirmOverride, type OverrideInput, type OverrideResult } from './freeze-override';
+import { describeInstance, type InstanceReport } from './instance-detail';
+import type { InstanceQuery } from './fleet-types';
 
 export { operationVerdict, toHistoryEntry } from './history';
 
@@ -280,6 +282,11 @@ export class PatchService {
       ]);
       return withOtherSpelling(status, other);
     });
+  }
+
+  /** `/patch instance <name | id>`: one instance looked up across the scopes of `groups` (those the requester may see); see instance-detail.ts. */
+  instance(query: InstanceQuery, groups: readonly PatchGroup[]): Promise<InstanceReport> {
+    return describeInstance(this.deps, query, groups);
   }
 
   /** `/patch baseline <group>`: the baseline registered for the group's OS in each scope and region. */

@@ -1,6 +1,6 @@
 /**
  * The AWS contract: the real bot and gateway, through a scenario that makes every call the gateway
- * can make (status, baselines, windows, scan, install with approval, cancel, reboot, the window and
+ * can make (status, baselines, windows, one instance, scan, install with approval, cancel, reboot, the window and
  * compliance polls, the preflight, tags, AssumeRole into a second account, promote's pinned list
  * written to S3), with every request the
  * SDK sent and every answer the simulator wrote validated against AWS's published service models
@@ -112,6 +112,9 @@ describe('every AWS call patchbot makes, against the published service models', 
       await ask(`baseline ${group}`);
       await ask(`windows ${group}`);
     }
+    // One instance by Name tag (EC2's tag:Name filter, SSM's InstanceIds filter) in both accounts, then by id.
+    await ask('instance prd-web-3');
+    await ask('instance i-0123456789abcdef0');
     const fleet = sandboxFleet(h.sim.url, h.config.aws.scopes);
     try {
       const checks = await runPreflight(h.config, fleet, silentLogger());

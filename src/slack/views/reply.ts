@@ -5,6 +5,7 @@ import { errorView, forbiddenView, noteView, usageView } from './errors';
 import { groupsView } from './groups';
 import { helpView } from './help';
 import { historyView } from './history';
+import { instanceView } from './instance';
 import { withShareButton } from './share';
 import { statusView } from './status';
 import type { SlackMessage } from './message';
@@ -44,6 +45,8 @@ export function renderView(v: View): SlackMessage {
       return windowsView(v.report.entries, v.report.failures, v.now);
     case 'history':
       return historyView(v.entries, v.group, v.now);
+    case 'instance':
+      return instanceView(v.report, v.now);
   }
 }
 
