@@ -1,3 +1,5 @@
+import { GlobalFonts } from '@napi-rs/canvas';
+import { CHART_FONT } from '../../../src/slack/views/chart-font';
 import { CHART_DAYS, chartPeriod } from '../../../src/patching/chart-period';
 import type { GroupDay } from '../../../src/patching/ports';
 import { groupSeries } from '../../../src/slack/views/chart-series';
@@ -67,6 +69,8 @@ describe('renderComplianceChart', () => {
     // The title is drawn near the top centre: without a font skia would draw nothing there.
     const title = summarisePng(png, { x: 400, y: 10, width: 400, height: 40 });
     expect(title.nonWhite).toBeGreaterThan(100);
+    // Inter from @fontsource/inter, not whatever this machine has (the Docker image has no fonts at all).
+    expect(GlobalFonts.has(CHART_FONT)).toBe(true);
   });
 
   it('renders 30 groups with 30 distinct colours', async () => {
