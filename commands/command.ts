@@ -5,6 +5,7 @@ import type { Operation } from '../src/patching/ports';
 import type { ScheduleRequest } from '../src/patching/schedule';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
+import type { GroupDay } from '../src/patching/ports';
 import type { InstanceQuery } from '../src/patching/fleet-types';
 import type { InstanceReport } from '../src/patching/instance-detail';
 import type { AuditExport, AuditExportRequest } from '../src/patching/audit-export';
@@ -48,6 +49,8 @@ export interface CommandServices {
   /** The operation id a user typed (any case, o for 0, l for 1), or undefined when it is not one. */
   operationId(typed: string): string | undefined;
   history(input: { group?: string; limit: number }): Promise<HistoryEntry[]>;
+  /** The daily compliance history of `groups` from `fromDay` to `toDay` (UTC days, inclusive), oldest first. */
+  groupDays(groups: readonly string[], fromDay: string, toDay: string): Promise<GroupDay[]>;
   /** One instance by id or Name tag, looked up in the scopes of `groups` (those the requester may see). */
   instance(input: { query: InstanceQuery; groups: readonly PatchGroup[] }): Promise<InstanceReport>;
   /** The audit log of some groups from a time until now, as a CSV file (or why it is too large). */

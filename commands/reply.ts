@@ -3,9 +3,11 @@
  * it (src/slack/views/reply.ts), so commands never build Slack blocks and never import src/slack.
  */
 import type { PatchGroup } from '../src/config';
-import type { FileAttachment } from '../src/patching/attachment';
 import type { BaselinesReport, GroupStatus, WindowsReport } from '../src/patching/group-reports';
 import type { HistoryEntry } from '../src/patching/history';
+import type { FileAttachment } from '../src/patching/attachment';
+import type { ChartPeriod } from '../src/patching/chart-period';
+import type { GroupDay } from '../src/patching/ports';
 import type { InstanceReport } from '../src/patching/instance-detail';
 import type { Sentence } from '../src/sentence';
 
@@ -58,8 +60,20 @@ export type Reply =
   | { kind: 'channel'; message: View }
   /** Someone else (the operation tracker) posts; the requester may get a short ephemeral note. */
   | { kind: 'none'; note?: View }
-  /** A file uploaded to the channel the command came from (`here`) or to the requester's DM (`requester`). */
-  | { kind: 'file'; file: FileAttachment; to: 'here' | 'requester'; comment?: Sentence | string };
+  /** A file uploaded where the command was typed (`here`) or to the requester's DM with the bot (`requester`). */
+  | { kind: 'file'; file: FileAttachment; to: 'here' | 'requester'; comment?: Sentence | string }
+  /** A compliance chart: the Slack layer draws it (commands draw no PNGs) and delivers it as a file. */
+  | { kind: 'chart'; chart: ChartRequest; to: 'here' | 'requester'; comment?: Sentence | string };
+
+/** What a compliance chart shows: groups (in legend order) over a period, from the daily history's rows. */
+export interface ChartRequest {
+  title: string;
+  /** The start of the file name, e.g. `prd` → `prd-compliance-2026-12-02.png`. */
+  slug: string;
+  groups: readonly string[];
+  period: ChartPeriod;
+  rows: readonly GroupDay[];
+}
 
 /** A short private note. */
 export function note(text: Sentence | string): View {

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: acknowledgement latency against a bare Bolt app, status / poll / digest for a
  * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), the digest to 30
- * channels, and one replica on SQLite against three on PostgreSQL. Prints each figure as it comes
- * and writes docs/benchmarks.md; `--only replicas` runs that section alone and writes nothing.
- * The compliance history's size on disk and write time (10,000 instances x 400 days): `--only history`.
+ * channels, the digest's chart of 30 groups over 30 days, and one replica on SQLite against three on
+ * PostgreSQL. Prints each figure as it comes and writes docs/benchmarks.md; `--only replicas`,
+ * `--only charts` or `--only history` (the compliance history's size on disk and write time, 10,000
+ * instances x 400 days) runs that section alone and writes nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
@@ -14,7 +15,8 @@ import { benchDigestChannels } from './bench/digest-channels';
 import { benchFleet } from './bench/fleet';
 import { benchHistory, renderHistory } from './bench/history';
 import { benchReplicas } from './bench/replicas';
-import { renderReplicas, renderReport } from './bench/report';
+import { benchCharts, renderCharts } from './bench/charts';
+import { TARGETS, renderReplicas, renderReport } from './bench/report';
 import { projectRoot } from './bench/root';
 import { killAllBots } from './support/bot-process';
 
@@ -34,12 +36,20 @@ async function main(): Promise<void> {
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const instances = Number(values.instances);
-  if (values.only !== undefined && !['replicas', 'history'].includes(values.only))
-    throw new Error(`--only knows replicas and history, not ${values.only}`);
+  const sectionNames = ['replicas', 'charts', 'history'];
+  if (values.only !== undefined && !sectionNames.includes(values.only))
+    throw new Error(`--only knows ${sectionNames.join(', ')}, not ${values.only}`);
   const runHistory = () => benchHistory({ instances, days: 400, log });
   if (values.only === 'history') {
     log('');
     log(renderHistory(await runHistory()).join('\n'));
+    return;
+  }
+  const runCharts = () => benchCharts({ groups: 30, days: 30, runs: 7, log });
+  if (values.only === 'charts') {
+    const charts = await runCharts();
+    log('');
+    log(renderCharts(charts, TARGETS.chartMs).join('\n'));
     return;
   }
   const runReplicas = () =>
@@ -59,6 +69,7 @@ async function main(): Promise<void> {
   const ack = await benchAck({ commands: Number(values.commands), concurrency: 50, awsLatencyMs: 200, rounds: 5, log });
   const fleet = await benchFleet({ instances, latencyMs: 20, throttleRps: [20, 5], repeats: 3, log });
   const digest = await benchDigestChannels({ count: 30, injected429: 3, log });
+  const charts = await runCharts();
   const replicas = await runReplicas();
   const history = await runHistory();
   const sections = renderReport(
@@ -75,6 +86,7 @@ async function main(): Promise<void> {
     fleet,
     digest,
     replicas,
+    charts,
   );
   const report = [sections, ...renderHistory(history)].join('\n');
   log('');

@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: drives the demo workspace in Debian's Chromium through a scan, an
  * approver's App Home, an approved install, a change refused for drift, one a Change Calendar freezes, one approved to run
- * in its window and a failed instance explained in its thread, and saves what the page shows to
+ * in its window, a failed instance explained in its thread and the digest with its chart, and saves what the page shows to
  * docs/screenshots/ for the README.
  */
 import { mkdirSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { GROUPS, sandboxFleet } from '../test/support/aws';
 import { DEMO_IDS, demoConfig, startHarness } from '../test/support/bot';
 import { WorkspacePage, ended, launchWorkspaceBrowser } from '../test/browser/workspace-page';
+import { seedHistory } from '../test/support/history';
 
 /** A group's online instance ids by Name tag (PRD's by default). */
 async function instanceIds(url: string, group = GROUPS.PRD): Promise<Map<string, string>> {
@@ -138,6 +139,18 @@ async function main(): Promise<void> {
     const detail = await ws.message(/lines of its output/, 30_000);
     await detail.scrollIntoViewIfNeeded();
     await shot('failure-thread');
+
+    // The digest with its chart: 30 days of history for PRD and WIN, drawn by the bot and shown inline.
+    await seedHistory(h.dbPath, ['PRD', 'WIN']);
+    await ws.open(h.slack.url, channels.prd, users.alice);
+    await ws.send('/patch digest');
+    const chart = browser.page.locator('#log .msg .file img.file-image').last();
+    await chart.waitFor({ timeout: 30_000 });
+    await chart.scrollIntoViewIfNeeded();
+    await browser.page.waitForFunction(
+      `(() => { const i = [...document.querySelectorAll('#log img.file-image')].pop(); return i && i.complete && i.naturalWidth > 0; })()`,
+    );
+    await shot('digest-chart');
   } finally {
     await browser.close();
     await h.close();

@@ -111,6 +111,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     baselines: (group) => service.baselines(group),
     windows: (group) => service.windows(group),
     history: (input) => service.history(input),
+    groupDays: (groups, fromDay, toDay) => store.complianceHistory.groupDays(groups, fromDay, toDay),
     instance: (input) => service.instance(input.query, input.groups),
     auditExport: (input) => exportAudit({ store, clock }, input),
     operationId: (typed) => service.operationId(typed),
@@ -222,7 +223,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     config,
     store,
     gateways: fleet.gateways,
-    poster: refreshingPoster(new SlackNoticePoster(new ChannelPoster(slack.client, logger)), homeRefresher),
+    poster: refreshingPoster(new SlackNoticePoster(new ChannelPoster(slack.client, logger), logger), homeRefresher),
     clock,
     logger,
   });

@@ -3,6 +3,7 @@ import type { AckFigures, AckResult } from './ack';
 import type { DigestResult } from './digest-channels';
 import type { FleetResult, FleetRow } from './fleet';
 import type { ReplicaResult } from './replicas';
+import { type ChartsResult, renderCharts } from './charts';
 
 /** The issue's targets on this machine. */
 export const TARGETS = {
@@ -12,6 +13,8 @@ export const TARGETS = {
   peakRssMb: 300,
   /** An approval clicked on any replica is sent by the leader within this (PostgreSQL's NOTIFY wakes it). */
   approvalToSendMs: 2000,
+  /** The digest's chart of 30 groups over 30 days, rendered in the bot process (median). */
+  chartMs: 1000,
 } as const;
 
 /** Where and how it ran. */
@@ -46,6 +49,7 @@ export function renderReport(
   fleet: FleetResult,
   digest: DigestResult,
   replicas: ReplicaResult,
+  charts?: ChartsResult,
 ): string {
   const ackRatio = ratio(ack.patchbot.p99, ack.bare.p99);
   const roundsOver = ack.rounds.filter((r) => ratio(r.patchbot.p99, r.bare.p99) > TARGETS.ackP99Ratio).length;
@@ -83,6 +87,11 @@ export function renderReport(
       (r) =>
         `| ${r.setup}: approval-to-send p99 under ${fmt(TARGETS.approvalToSendMs)} ms | ${r.approvalToSend.p99} ms (acknowledgement p99 ${r.ack.p99} ms) | ${verdict(r.approvalToSend.p99 < TARGETS.approvalToSendMs && r.ack.failed === 0)} |`,
     ),
+    ...(charts
+      ? [
+          `| chart of ${charts.groups} groups over ${charts.days} days under ${fmt(TARGETS.chartMs)} ms | median ${charts.medianMs} ms of ${charts.runs} | ${verdict(charts.medianMs < TARGETS.chartMs)} |`,
+        ]
+      : []),
     '',
     '## Acknowledgement latency',
     '',
@@ -145,6 +154,7 @@ export function renderReport(
     '| --- | --- | --- | --- | --- |',
     `| ${digest.slackCalls} | ${digest.rateLimited} | ${digest.posted} of ${digest.channels} | ${digest.duplicates} | ${fmt(digest.wallMs)} ms |`,
     '',
+    ...(charts ? renderCharts(charts, TARGETS.chartMs) : []),
     ...renderReplicas(replicas),
   ];
   return lines.join('\n');

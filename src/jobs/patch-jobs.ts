@@ -15,7 +15,8 @@ import {
   recordHistoryDay,
 } from '../patching/poll';
 import type { ScopeFailure } from '../patching/record-schemas';
-import type { NoticePoster } from './notices';
+import type { DigestChart, NoticePoster } from './notices';
+import { chartPeriod } from '../patching/chart-period';
 import type { Store } from '../patching/ports';
 import type { Job } from './scheduler';
 
@@ -114,11 +115,30 @@ export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
     }
   };
 
+  // The digest's chart: the channel's groups over the last 30 days; none without history, or when it cannot be read (the digest still goes).
+  const digestChart = async (groups: string[], now: Date): Promise<DigestChart | undefined> => {
+    const period = chartPeriod(now);
+    try {
+      const rows = await store.complianceHistory.groupDays(groups, period.fromDay, period.toDay);
+      return rows.length > 0 ? { groups, period, rows } : undefined;
+    } catch (err) {
+      log.error(
+        { err, groups },
+        'could not read the compliance history for the digest chart; the digest goes without it',
+      );
+      return undefined;
+    }
+  };
+
   const postDigest = async (channel: string) => {
     const groups = config.groups.filter((g) => g.channel === channel);
     if (groups.length === 0) return said`No group posts to ${channelName(channel)}, so it has no digest.`;
     const data = await buildDigest(pollDeps, channel, groups);
-    const refused = await poster.post(channel, { notice: 'digest', data, now: clock.now() });
+    const chart = await digestChart(
+      groups.map((g) => g.name),
+      clock.now(),
+    );
+    const refused = await poster.post(channel, { notice: 'digest', data, now: clock.now(), chart });
     if (!refused) await recordDigest(store, data);
     return refused;
   };

@@ -167,7 +167,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   ): Promise<void> {
     try {
       const reply = await dispatch(commandContext(deps, authorizer, names, command, reqLog), command.text, requestId);
-      await deliver(reply, { client, respond, channelId: command.channel_id, logger: reqLog });
+      await deliver(reply, { client, respond, channelId: command.channel_id, userId: command.user_id, logger: reqLog });
     } catch (err) {
       reqLog.error({ err }, 'could not answer /patch');
       await respond({

@@ -6,6 +6,8 @@ import type { Logger } from '../logger';
 import { renderSentence } from './mrkdwn';
 import { adviceLine, slackAdvice, type SlackAdvice } from './error-advice';
 import { renderReply } from './views/reply';
+import { deliverFile } from './deliver-file';
+import type { FileUploader } from './file-upload';
 import type { SlackMessage } from './views/message';
 
 /** Where a command's reply goes. */
@@ -14,6 +16,10 @@ export interface DeliveryTarget {
   respond: RespondFn;
   channelId: string;
   logger: Logger;
+  /** The requester: a file `to: 'requester'` goes to their DM with the bot. */
+  userId?: string | undefined;
+  /** Uploads files (a FileUploader over `client` when absent). */
+  uploader?: FileUploader | undefined;
 }
 
 /** response_url takes five replies; keep two for later notes. */
@@ -29,13 +35,8 @@ export type Delivered = 'channel' | 'private' | 'none';
  * privately through response_url (which needs no token), with what happened and the fix.
  */
 export async function deliver(answer: Reply, target: DeliveryTarget): Promise<Delivered> {
-  // Files go through Slack's external upload flow, which this build does not have yet.
-  if (answer.kind === 'file')
-    throw new PatchbotError(
-      'INTERNAL',
-      `deliver: cannot upload ${answer.file.filename}: file replies are not supported yet`,
-    );
   const reply = renderReply(answer);
+  if (reply.kind === 'file') return deliverFile(reply.reply, target);
   if (reply.kind === 'none') {
     if (!reply.note) return 'none';
     await ephemeral(target, reply.note);

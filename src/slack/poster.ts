@@ -4,6 +4,8 @@ import { fitMessage } from './limits';
 import { adviceLine, slackAdvice } from './error-advice';
 import type { Sentence } from '../sentence';
 import type { SlackMessage } from './views/message';
+import type { FileAttachment } from '../patching/attachment';
+import { FileUploader } from './file-upload';
 
 /** Slack allows about one chat.postMessage a second per channel. */
 const PER_CHANNEL_INTERVAL_MS = 1100;
@@ -17,6 +19,7 @@ export class ChannelPoster {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly lastPost = new Map<string, number>();
   private readonly log: Logger;
+  private readonly uploader: FileUploader;
 
   constructor(
     private readonly client: WebClient,
@@ -24,6 +27,25 @@ export class ChannelPoster {
     private readonly intervalMs = PER_CHANNEL_INTERVAL_MS,
   ) {
     this.log = logger.child({ subsystem: 'poster' });
+    this.uploader = new FileUploader(client, logger);
+  }
+
+  /**
+   * Uploads a file into `channel` after whatever is queued there (the digest before its chart),
+   * paced like the posts. Failures are thrown as FileUploader words them; never repeated here.
+   */
+  postFile(channel: string, file: FileAttachment, comment?: string): Promise<void> {
+    const previous = this.queues.get(channel) ?? Promise.resolve();
+    const next = previous.then(() =>
+      this.paced(channel, async () => {
+        await this.uploader.upload(file, { channel, comment });
+      }),
+    );
+    this.queues.set(
+      channel,
+      next.catch(() => undefined),
+    );
+    return next;
   }
 
   /** Posts the message (and its thread); resolves undefined when posted, or why the channel refused it (with the fix). */

@@ -234,7 +234,7 @@ export class SlackOperationPublisher implements OperationPublisher {
 }
 
 /** WebClient's own log lines through our logger at debug (the publisher logs what matters itself). */
-function quietWebLogger(log: Logger): webApi.Logger {
+export function quietWebLogger(log: Logger): webApi.Logger {
   const debug = (...msg: unknown[]) => log.debug({ webClient: msg.map(String).join(' ') }, 'web api client');
   return {
     debug,

@@ -63,6 +63,7 @@ function context(services: Partial<CommandServices> = {}, userId = ALICE): Comma
 /** Every text of a reply a person could read (fallback and blocks). */
 function readable(reply: Reply): string {
   if (reply.kind === 'none') return reply.note ? `${reply.note.text}\n${JSON.stringify(reply.note.blocks)}` : '';
+  if (reply.kind === 'file') return JSON.stringify(reply.reply.comment ?? '');
   return `${reply.message.text}\n${JSON.stringify(reply.message.blocks)}`;
 }
 
@@ -281,7 +282,7 @@ describe('who sees status, baseline and windows', () => {
 
   it('help states who sees each answer', async () => {
     const text = readable(await answer('help'));
-    expect(text).toContain('`/patch status &lt;group&gt; [public]`');
+    expect(text).toContain('`/patch status &lt;group&gt; [chart] [public]`');
     expect(text).toContain('`/patch baseline &lt;group&gt; [public]`');
     expect(text).toContain('`/patch windows [group] [public]`');
     expect(
@@ -293,5 +294,45 @@ describe('who sees status, baseline and windows', () => {
     expect(text).toContain(
       '`/patch history [group]` — the last operations patchbot ran, who asked, outcome _(only you see the answer)_',
     );
+  });
+});
+
+describe('status <group> chart', () => {
+  const day = (d: string) => ({
+    group: 'PRD',
+    day: d,
+    instances: 4,
+    compliant: 3,
+    critical: 1,
+    important: 0,
+    pendingReboot: 0,
+    unreachable: 0,
+    oldestScanAt: null,
+    recordedAt: new Date('2026-03-10T00:00:00Z'),
+  });
+
+  it('answers with a chart of the group over the last 30 days, for the channel', async () => {
+    const asked: unknown[][] = [];
+    const reply = await answer('status prd chart', {
+      groupDays: async (...args: unknown[]) => {
+        asked.push(args);
+        return [day('2026-03-09'), day('2026-03-10')];
+      },
+    } as Partial<CommandServices>);
+    expect(asked).toEqual([[['PRD'], '2026-02-09', '2026-03-10']]);
+    if (reply.kind !== 'file') throw new Error(`expected a file, got ${reply.kind}`);
+    expect(reply.reply).toMatchObject({
+      kind: 'chart',
+      to: 'here',
+      chart: { groups: ['PRD'], slug: 'prd', period: { fromDay: '2026-02-09', toDay: '2026-03-10' } },
+    });
+    expect(reply.reply.kind === 'chart' && reply.reply.chart.period.days).toHaveLength(30);
+  });
+
+  it('says privately when the group has no history yet, and refuses extra words', async () => {
+    const none = await answer('status PRD chart', { groupDays: async () => [] });
+    expect(none.kind).toBe('ephemeral');
+    expect(readable(none)).toContain('PRD has no compliance history yet');
+    expect(readable(await answer('status PRD chart now', { groupDays: async () => [] }))).toContain('Unexpected');
   });
 });

@@ -168,6 +168,11 @@ export const SCOPES_BY_METHOD: Readonly<Record<string, readonly string[]>> = {
   // Reading back the bot's own posts (by their metadata) before posting again: public and private channels.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  // Charts and exports uploaded with Slack's external upload flow.
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+  // A file for the requester alone goes to their DM with the bot.
+  'conversations.open': ['im:write'],
   'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],
   // People's names in the audit export.

@@ -47,7 +47,7 @@ async function helpText(): Promise<string> {
     logger: createLogger({ level: 'silent' }),
   } satisfies CommandContext;
   const reply = renderReply(await help.run(ctx, []));
-  if (reply.kind === 'none') throw new Error('help answered nothing');
+  if (reply.kind === 'none' || reply.kind === 'file') throw new Error('help answered no message');
   return `${reply.message.text}\n${JSON.stringify(reply.message.blocks)}`;
 }
 

@@ -16,7 +16,12 @@ import { windowsView } from './windows';
 export type RenderedReply =
   | { kind: 'ephemeral'; message: SlackMessage }
   | { kind: 'channel'; message: SlackMessage }
-  | { kind: 'none'; note?: SlackMessage };
+  | { kind: 'none'; note?: SlackMessage }
+  /** A file or a chart: uploaded by deliver (a chart drawn first), nothing to render here. */
+  | { kind: 'file'; reply: FileReply };
+
+/** The replies that are files. */
+export type FileReply = Extract<Reply, { kind: 'file' | 'chart' }>;
 
 /** The Slack message for one view. */
 export function renderView(v: View): SlackMessage {
@@ -48,9 +53,9 @@ export function renderView(v: View): SlackMessage {
 
 /** The reply's messages; a private read answer gets its Share in channel button here. */
 export function renderReply(reply: Reply): RenderedReply {
-  if (reply.kind === 'file') throw new PatchbotError('INTERNAL', 'renderReply: a file reply is uploaded, not rendered');
   if (reply.kind === 'none') return reply.note ? { kind: 'none', note: renderView(reply.note) } : { kind: 'none' };
   if (reply.kind === 'channel') return { kind: 'channel', message: renderView(reply.message) };
+  if (reply.kind === 'file' || reply.kind === 'chart') return { kind: 'file', reply };
   const message = renderView(reply.message);
   return { kind: 'ephemeral', message: reply.share ? withShareButton(message, reply.share) : message };
 }

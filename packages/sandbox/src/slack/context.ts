@@ -5,6 +5,7 @@
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { DEFAULT_KNOBS, mergeKnobs, type KnobChanges, type SlackKnobs } from './knobs';
+import { FileStore } from './files';
 import { MessageStore } from './messages';
 import { ModalStore } from './modals';
 import { HomeTabStore } from './home-tabs';
@@ -27,6 +28,7 @@ export interface StandInSettings {
 export class StandInContext {
   readonly workspace: Workspace;
   readonly messages: MessageStore;
+  readonly files: FileStore;
   readonly modals: ModalStore;
   /** Each user's Home tab (views.publish). */
   readonly homes: HomeTabStore;
@@ -38,6 +40,8 @@ export class StandInContext {
   knobs: SlackKnobs = DEFAULT_KNOBS;
   /** The stand-in's own base URL, once it listens. */
   baseUrl = '';
+  /** The upload host's base URL (files.getUploadURLExternal's upload_url), once it listens. */
+  uploadUrl = '';
   /** Where slash commands and interactions go (Bolt's `/slack/events`). */
   botEventsUrl: string | undefined;
   /** Socket Mode (the stand-in was given an app-level token): requests go over the app's WebSocket, not to botEventsUrl. */
@@ -49,6 +53,7 @@ export class StandInContext {
   ) {
     this.workspace = new Workspace(seed);
     this.messages = new MessageStore(settings.clock);
+    this.files = new FileStore(settings.clock);
     this.modals = new ModalStore(settings.clock);
     this.homes = new HomeTabStore(settings.clock);
     this.triggers = new TriggerRegistry(settings.clock, () => this.knobs.triggerTtlMs);
@@ -87,6 +92,7 @@ export class StandInContext {
   reset(): void {
     this.workspace.reset();
     this.messages.clear();
+    this.files.clear();
     this.modals.clear();
     this.homes.clear();
     this.triggers.clear();

@@ -28,6 +28,8 @@ import type { FailNextOptions, HangNextOptions } from './rate-limit';
 import { ResponseUrlHost } from './response-url';
 import { DEMO_WORKSPACE, type WorkspaceSeed } from './seed';
 import { listen, stop } from './server';
+import { listenUploads } from './upload-server';
+import type { StoredFile } from './files';
 import type { CallRecord, ModalRecord, ResponseRecord, SlackEphemeral, SlackMessage } from './types';
 import type { Workspace } from './workspace';
 import { SocketModeHub } from './socket-hub';
@@ -48,6 +50,7 @@ export type {
 } from './driver';
 export type { SlackKnobs, KnobChanges, Outage } from './knobs';
 export { DEFAULT_KNOBS } from './knobs';
+export type { StoredFile, FileState } from './files';
 export type { FailNextOptions, HangNextOptions } from './rate-limit';
 export type {
   CallRecord,
@@ -123,6 +126,8 @@ export interface SlackStandIn {
   /** Each user's Home tab as views.publish last set it; one user's when given. */
   homes(): HomeRecord[];
   home(userId: string): HomeRecord | undefined;
+  /** Files uploaded with files.getUploadURLExternal, with their bytes once POSTed, oldest first. */
+  files(): StoredFile[];
   /** A message a person typed into a channel (no event reaches the bot: the stand-in has no Events API). */
   postUserMessage(message: { userId: string; channelId: string; text: string; threadTs?: string }): SlackMessage;
   /** Changes knobs; returns them all. */
@@ -153,8 +158,10 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const driver = new SlackDriver(ctx, responseUrls);
   const { server, url } = await listen(ctx, responseUrls, driver, options.port ?? 0);
   ctx.baseUrl = url;
+  const uploads = await listenUploads(ctx);
+  ctx.uploadUrl = uploads.url;
   logger.info({ url }, 'slack stand-in listening');
-  return new RunningStandIn(ctx, responseUrls, driver, server, url);
+  return new RunningStandIn(ctx, responseUrls, driver, server, url, uploads.server);
 }
 
 class RunningStandIn implements SlackStandIn {
@@ -166,6 +173,7 @@ class RunningStandIn implements SlackStandIn {
     readonly driver: SlackDriver,
     private readonly server: Server,
     readonly url: string,
+    private readonly uploadServer: Server,
   ) {
     this.apiUrl = `${url}/api/`;
   }
@@ -247,8 +255,13 @@ class RunningStandIn implements SlackStandIn {
     this.responseUrls.clear();
   }
 
-  close(): Promise<void> {
+  files(): StoredFile[] {
+    return this.ctx.files.list();
+  }
+
+  async close(): Promise<void> {
     this.ctx.socket?.close();
+    await stop(this.uploadServer);
     return stop(this.server);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../shared/clock';
 import { TsGenerator, compareTs } from './ids';
-import type { MessageMetadata, SlackBlock, SlackEphemeral, SlackMessage, Via } from './types';
+import type { JsonObject, MessageMetadata, SlackBlock, SlackEphemeral, SlackMessage, Via } from './types';
 
 /** What a new channel message carries. */
 export interface NewMessage {
@@ -17,6 +17,8 @@ export interface NewMessage {
   threadTs?: string;
   replyBroadcast?: boolean;
   metadata?: MessageMetadata;
+  /** Files shared with the message. */
+  files?: JsonObject[];
   via: Via;
 }
 
@@ -79,6 +81,7 @@ export class MessageStore {
       ...(input.threadTs && input.replyBroadcast ? { reply_broadcast: true } : {}),
       reply_count: 0,
       ...(input.metadata ? { metadata: structuredClone(input.metadata) } : {}),
+      ...(input.files ? { files: structuredClone(input.files) } : {}),
       via: input.via,
       history: [{ at: now, via: input.via, text: input.text, blocks: structuredClone(input.blocks) }],
       postedAt: now,

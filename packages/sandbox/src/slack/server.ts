@@ -12,6 +12,20 @@ import type { ResponseUrlHost } from './response-url';
 import { handleUi } from './ui/routes';
 import { handleWebApi } from './web-api';
 
+/** A completed file's bytes (Slack's `url_private`; the demo page shows images from here); 404 otherwise. */
+function serveFile(ctx: StandInContext, path: string, res: ServerResponse): void {
+  const id = /^\/files-pri\/([A-Z0-9]+)\//.exec(path)?.[1];
+  const file = id ? ctx.files.get(id) : undefined;
+  if (file?.state !== 'completed' || !file.bytes) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
+  res.writeHead(200, {
+    'content-type': file.mimetype,
+    'content-length': file.bytes.length,
+    'content-disposition': `inline; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`,
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(file.bytes);
+}
+
 /** Routes one request. */
 async function route(
   ctx: StandInContext,
@@ -31,6 +45,7 @@ async function route(
     return responseUrls.handle(path.slice('/response/'.length), req, res);
   }
   if (path === '/_health') return sendJson(res, 200, { ok: true });
+  if (path.startsWith('/files-pri/') && req.method === 'GET') return serveFile(ctx, path, res);
   if (await handleAdmin(ctx, req, res, path)) return;
   if (await handleUi(ctx, driver, req, res, url)) return;
   sendJson(res, 404, { ok: false, error: 'not_found' });

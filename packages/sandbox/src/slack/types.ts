@@ -15,7 +15,15 @@ export function isJsonObject(v: unknown): v is JsonObject {
 export type SlackBlock = JsonObject & { type: string };
 
 /** How a message or an ephemeral reached the workspace. */
-export type Via = 'chat.postMessage' | 'chat.postEphemeral' | 'chat.update' | 'response_url' | 'ack' | 'slack' | 'user';
+export type Via =
+  | 'files.completeUploadExternal'
+  | 'chat.postMessage'
+  | 'chat.postEphemeral'
+  | 'chat.update'
+  | 'response_url'
+  | 'ack'
+  | 'slack'
+  | 'user';
 
 /** One version of a message's content. */
 export interface MessageVersion {
@@ -43,6 +51,8 @@ export interface SlackMessage {
   edited?: { user: string; ts: string };
   /** Message metadata as the app posted it (returned by conversations.history/replies with `include_all_metadata`). */
   metadata?: MessageMetadata;
+  /** Files shared with the message (files.completeUploadExternal), as Slack shows them: `{id, name, title, mimetype, ...}`. */
+  files?: JsonObject[];
   via: Via;
   /** Every version, oldest first; the last is the current one. */
   history: MessageVersion[];

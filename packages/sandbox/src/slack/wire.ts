@@ -24,6 +24,10 @@ export function messageJson(m: SlackMessage, ws: Workspace, options: { includeMe
   if (m.thread_ts) out.thread_ts = m.thread_ts;
   if (m.thread_ts === m.ts) out.reply_count = m.reply_count;
   if (m.edited) out.edited = { ...m.edited };
+  if (m.files) {
+    out.files = structuredClone(m.files);
+    out.upload = true;
+  }
   if (options.includeMetadata && m.metadata) out.metadata = structuredClone(m.metadata) as unknown as JsonObject;
   return out;
 }

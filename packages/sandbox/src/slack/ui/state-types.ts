@@ -82,12 +82,26 @@ export interface UiKnownBlocks {
 /** A Block Kit block: one the page draws, or any other (shown as a stub). */
 export type UiBlock = UiKnownBlocks[keyof UiKnownBlocks] | UiBlockBase;
 
+/** A file shared with a message: images are shown inline, other files as a link; `url` is the stand-in's own path. */
+export interface UiFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  url: string;
+  size: number;
+  alt?: string;
+  width?: number;
+  height?: number;
+}
+
 /** A message or an ephemeral as the page draws it. */
 export interface UiPost {
   ts: string;
   user: string;
   text: string;
   blocks: UiBlock[];
+  files?: UiFile[];
   thread_ts?: string;
   isBot?: boolean;
   edited?: boolean;

@@ -1,7 +1,8 @@
 /** The demo page's view of the workspace: one channel as one user sees it. */
 import type { StandInContext } from '../context';
 import { compareTs } from '../ids';
-import type { UiBlock, UiHome, UiMessage, UiState } from './state-types';
+import type { JsonObject } from '../types';
+import type { UiBlock, UiFile, UiHome, UiMessage, UiState } from './state-types';
 
 /** The JSON the page polls: directory (people with a role hint, the bot and user-group handles by id), the channel's messages with threads, the user's ephemerals and open modal. */
 export function uiState(ctx: StandInContext, channelId: string | undefined, userId: string | undefined): UiState {
@@ -30,6 +31,7 @@ export function uiState(ctx: StandInContext, channelId: string | undefined, user
     edited: Boolean(m.edited),
     versions: m.history.length,
     ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    ...(m.files?.length ? { files: m.files.map(uiFile) } : {}),
   });
   const top = all.filter((m) => !m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast);
   const ephemerals = channel && user ? ctx.messages.ephemerals(channel.id, user.id) : [];
@@ -73,6 +75,25 @@ function homeOf(ctx: StandInContext, userId: string | undefined): UiHome | null 
   if (!h) return null;
   const blocks = Array.isArray(h.view.blocks) ? (h.view.blocks as unknown as UiBlock[]) : [];
   return { id: h.id, blocks, publishedAt: h.publishedAt.toISOString(), publishes: h.publishes };
+}
+
+/** A shared file as the page draws it, linked by the stand-in's own path (same origin as the page). */
+function uiFile(f: JsonObject): UiFile {
+  const text = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
+  const num = (k: string) => (typeof f[k] === 'number' ? (f[k] as number) : undefined);
+  const url = text('url_private');
+  const width = num('original_w');
+  const height = num('original_h');
+  return {
+    id: text('id'),
+    name: text('name'),
+    title: text('title') || text('name'),
+    mimetype: text('mimetype'),
+    url: url.startsWith('http') ? new URL(url).pathname : url,
+    size: num('size') ?? 0,
+    ...(text('alt_txt') ? { alt: text('alt_txt') } : {}),
+    ...(width !== undefined && height !== undefined ? { width, height } : {}),
+  };
 }
 
 /** A person's hint for the user menu, from the workspace only: real name and user groups ("Carol Lead · @patch-leads"). */

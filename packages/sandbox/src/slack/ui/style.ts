@@ -85,6 +85,10 @@ button.person .phint { font-size: 12px; opacity: .7; white-space: nowrap; overfl
 .ctx-img { display: inline-flex; align-items: center; justify-content: center; min-width: 18px; height: 18px; padding: 0 4px; border-radius: 4px; background: #e8e8e8; color: #616061; font-size: 10px; }
 .divider { border: 0; border-top: 1px solid #e2e2e2; margin: 8px 0; width: 100%; }
 .actions { display: flex; gap: 8px; flex-wrap: wrap; margin: 4px 0; }
+.file { margin-top: 6px; display: flex; flex-direction: column; gap: 4px; max-width: 740px; }
+.file .file-title { font-size: 13px; color: #616061; }
+.file .file-image { display: block; max-width: 100%; height: auto; border: 1px solid #ddd; border-radius: 8px; background: #fff; }
+.file .file-meta { font-size: 13px; color: #616061; border: 1px solid #ddd; border-radius: 8px; padding: 8px 10px; }
 .image { color: #616061; font-size: 13px; border: 1px dashed #ccc; border-radius: 6px; padding: 8px; }
 .stub { color: #616061; font-size: 13px; border: 1px solid #ddd; border-radius: 4px; padding: 3px 10px; }
 .mrkdwn { white-space: normal; }

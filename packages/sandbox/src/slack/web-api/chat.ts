@@ -91,13 +91,20 @@ export function dmChannelId(userId: string): string {
   return `D${userId.slice(1)}`;
 }
 
+/** The person whose direct-message conversation with the bot `ref` (a D… id) is, if it is one. */
+export function dmUser(ctx: StandInContext, ref: string): string | undefined {
+  if (!ref.startsWith('D')) return undefined;
+  return ctx.workspace.user(`U${ref.slice(1)}`)?.id;
+}
+
 /**
  * chat.postMessage with a user id as `channel`: Slack posts in the bot's direct messages with that
  * person (the app's Messages tab). Undefined when `channel` is not a user id.
  */
 function directMessage(ctx: StandInContext, args: ApiArgs): ApiResult | undefined {
   const ref = args.string('channel');
-  const person = ref ? ctx.workspace.user(ref) : undefined;
+  const dm = ref ? dmUser(ctx, ref) : undefined;
+  const person = ref ? ctx.workspace.user(dm ?? ref) : undefined;
   if (!person) return undefined;
   const content = checkContent(args.value('text'), args.value('blocks'), {
     blocksTextLimit: ctx.knobs.blocksTextLimit,

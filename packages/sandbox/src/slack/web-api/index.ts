@@ -13,6 +13,8 @@ import type { CallRecord, JsonObject } from '../types';
 import { authTest, botsInfo } from './auth';
 import { chatDelete, chatGetPermalink, chatPostEphemeral, chatPostMessage, chatUpdate } from './chat';
 import { conversationsHistory, conversationsInfo, conversationsList, conversationsReplies } from './conversations';
+import { conversationsOpen } from './im';
+import { filesCompleteUploadExternal, filesGetUploadURLExternal } from './files';
 import { ApiArgs, type ApiMethod, type ApiResult } from './method';
 import { usergroupsList, usergroupsUsersList } from './usergroups';
 import { usersInfo } from './users';
@@ -35,12 +37,15 @@ export const METHODS: Readonly<Record<string, ApiMethod>> = {
   'conversations.history': conversationsHistory,
   'conversations.replies': conversationsReplies,
   'views.open': viewsOpen,
+  'conversations.open': conversationsOpen,
+  'files.getUploadURLExternal': filesGetUploadURLExternal,
+  'files.completeUploadExternal': filesCompleteUploadExternal,
   'views.update': viewsUpdate,
   'views.publish': viewsPublish,
 };
 
 /** Arguments that arrive JSON-encoded in form bodies; decoded for the call record. */
-const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata'];
+const JSON_ARGS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
 
 /** Decodes the request's arguments; undefined when the body cannot be read. */
 async function readArgs(req: IncomingMessage, url: URL): Promise<Record<string, unknown> | undefined> {

@@ -1,5 +1,5 @@
 /** One message as the log shows it: avatar, name, time, text or blocks; a top-level one with its thread. */
-import type { UiMessage, UiPost } from '../state-types';
+import type { UiFile, UiMessage, UiPost } from '../state-types';
 import { renderBlocks } from './blocks';
 import { el } from './dom';
 import { mrkdwn } from './mrkdwn';
@@ -38,10 +38,42 @@ function renderMessage(m: UiPost, eph: boolean, reply: boolean, extra?: HTMLElem
   if (m.edited) top.appendChild(el('span', 'edited', '(edited)'));
   body.appendChild(top);
   if (m.blocks?.length) body.appendChild(renderBlocks(m.blocks, { ts: m.ts }));
-  else body.appendChild(mrkdwn(m.text || ''));
+  else if (m.text || !m.files?.length) body.appendChild(mrkdwn(m.text || ''));
+  for (const f of m.files ?? []) body.appendChild(renderFile(f));
   if (extra) body.appendChild(extra);
   d.appendChild(body);
   return d;
+}
+
+/** A shared file: an image inline (its title above, a click opens it full size), anything else as a link to download. */
+function renderFile(f: UiFile): HTMLElement {
+  const box = el('div', 'file');
+  box.setAttribute('data-file', f.id);
+  const link = el('a', 'file-title', f.title);
+  link.href = f.url;
+  link.target = '_blank';
+  link.rel = 'noopener';
+  box.appendChild(link);
+  if (f.mimetype.startsWith('image/')) {
+    const img = el('img', 'file-image');
+    img.src = f.url;
+    img.alt = f.alt || f.title;
+    if (f.width && f.height) {
+      img.width = Math.min(f.width, 720);
+      img.height = Math.round((img.width / f.width) * f.height);
+    }
+    const open = el('a');
+    open.href = f.url;
+    open.target = '_blank';
+    open.rel = 'noopener';
+    open.appendChild(img);
+    box.appendChild(open);
+  } else {
+    box.appendChild(
+      el('span', 'file-meta', `${f.name} · ${f.mimetype} · ${Math.max(1, Math.round(f.size / 1024))} KB`),
+    );
+  }
+  return box;
 }
 
 /** The thread's reply line: up to three repliers, the count and the last reply's time; a click folds the thread. */
