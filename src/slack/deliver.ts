@@ -1,7 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Reply } from '../../commands/reply';
-import { PatchbotError } from '../errors';
 import type { Logger } from '../logger';
 import { renderSentence } from './mrkdwn';
 import { adviceLine, slackAdvice, type SlackAdvice } from './error-advice';

@@ -1,6 +1,5 @@
 /** Renders a command's reply (data from commands/) as Slack messages: the one place commands meet views. */
 import type { Reply, View } from '../../../commands/reply';
-import { PatchbotError } from '../../errors';
 import { baselineView } from './baseline';
 import { errorView, forbiddenView, noteView, usageView } from './errors';
 import { groupsView } from './groups';
