@@ -6,7 +6,7 @@
 import type { FileAttachment } from '../patching/attachment';
 import { adviceLine, slackAdvice } from './error-advice';
 import { FileUploader } from './file-upload';
-import { renderSentence } from './mrkdwn';
+import { code, renderSentence } from './mrkdwn';
 import { complianceChartFile } from './views/compliance-chart';
 import type { FileReply } from './views/reply';
 import type { RespondFn } from '@slack/bolt';
@@ -33,7 +33,11 @@ export async function replyFile(reply: FileReply): Promise<FileAttachment> {
   return complianceChartFile(reply.chart, reply.chart.slug);
 }
 
-/** Uploads the reply's file where it goes; resolves 'channel' when shared there, 'private' for the DM, 'none' when refused (the requester is told why). */
+/**
+ * Uploads the reply's file where it goes; resolves 'channel' when shared there, 'private' for the DM
+ * (the requester is told so where they typed the command, which otherwise shows nothing), 'none'
+ * when refused (the requester is told why).
+ */
 export async function deliverFile(reply: FileReply, target: FileTarget): Promise<'channel' | 'private' | 'none'> {
   const file = await replyFile(reply);
   const comment = reply.comment === undefined ? undefined : renderSentence(reply.comment);
@@ -46,7 +50,6 @@ export async function deliverFile(reply: FileReply, target: FileTarget): Promise
       channel = dm.channel?.id ?? '';
     }
     await uploader.upload(file, { channel, comment });
-    return reply.to === 'requester' ? 'private' : 'channel';
   } catch (err) {
     const advice = slackAdvice(err, { method: 'files.completeUploadExternal', channel });
     const text =
@@ -62,5 +65,21 @@ export async function deliverFile(reply: FileReply, target: FileTarget): Promise
       text: `I couldn't share ${file.filename}. ${text}`,
     });
     return 'none';
+  }
+  if (reply.to !== 'requester') return 'channel';
+  await acknowledge(target, file.filename, channel);
+  return 'private';
+}
+
+/** Tells the requester, privately where they asked, that the file is in their DM; the file is shared already, so a failure here is only logged. */
+async function acknowledge(target: FileTarget, filename: string, dm: string): Promise<void> {
+  try {
+    await target.respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: `I sent ${code(filename)} to your direct messages with me (the app's Messages tab).`,
+    });
+  } catch (err) {
+    target.logger.warn({ err, channel: dm }, `${filename} is in the requester's DM, but telling them so failed`);
   }
 }

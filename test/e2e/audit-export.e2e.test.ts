@@ -1,8 +1,8 @@
 /**
  * The audit CSV holds an install's whole life: a real install on PRD (two approvers needed) driven
  * through the real Bolt app, signed requests and the simulator, then `/patch audit PRD` run on the
- * bot's store and its file read back as CSV. The file's upload to Slack is tested where the upload
- * lives (the charts work); here the command's answer, the Reply's bytes, is what is checked.
+ * bot's store and its file read back as CSV; then the same command typed in Slack, whose file must
+ * arrive in the requester's DM with the bot (not in the channel) and read back as the same rows.
  */
 import { dispatch } from '../../commands/dispatch';
 import type { CommandServices, Reply } from '../../commands/command';
@@ -16,6 +16,21 @@ import { GROUPS, sandboxFleet } from '../support/aws';
 import { demoConfig, OPERATION_ENDED, startHarness, type Harness } from '../support/bot';
 import { csvRecords } from '../support/csv';
 import { approve, channels, requestCard, users } from './approval-helpers';
+
+/** The bot's DM with a person, as the stand-in (and Slack) names it for conversations.open. */
+const dmOf = (userId: string) => `D${userId.slice(1)}`;
+
+/** The messages in `channel` that carry a file. */
+const fileMessages = (h: Harness, channel: string) => h.slack.messages(channel).filter((m) => m.files?.length);
+
+/** What a file message carries, fetched from the stand-in as Slack's url_private: its type and text. */
+async function fetchFile(file: Record<string, unknown>): Promise<{ contentType: string | null; text: string }> {
+  const url = file.url_private;
+  if (typeof url !== 'string') throw new Error('the file has no url_private');
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  return { contentType: res.headers.get('content-type'), text: await res.text() };
+}
 
 /** `/patch audit <words>` as `userId`, answered by the command on the running bot's store. */
 async function audit(h: Harness, userId: string, words: string): Promise<Reply> {
@@ -122,5 +137,77 @@ describe('/patch audit after an install on PRD', () => {
     // A non-operator gets no file; the log the file came from still verifies.
     expect(await audit(h, users.mallory, 'audit PRD')).toMatchObject({ message: { view: 'forbidden' } });
     expect(await verifyAuditChain(h.bot.store.kysely, h.bot.store.path)).toMatchObject({ checked: rows.length });
+  });
+
+  // After the install above: the same log, asked for in Slack.
+  it("typed in Slack, arrives as a CSV in the requester's DM with the bot, not in the channel, and is acknowledged", async () => {
+    const [op] = await h.bot.store.operations.listRecent({ limit: 1 });
+    expect(op).toBeDefined();
+    const channelFilesBefore = fileMessages(h, channels.prd).length;
+    const toldBefore = h.slack.ephemerals(channels.prd, users.bob).length;
+    await h.slack.driver.slashCommand({ userId: users.bob, channelId: channels.prd, text: 'audit PRD 7d' });
+    const [message] = await h.slack.driver.waitFor(
+      () => {
+        const shared = fileMessages(h, dmOf(users.bob));
+        return shared.length > 0 ? shared : undefined;
+      },
+      15_000,
+      "the CSV in bob's DM",
+    );
+    await h.bot.idle();
+
+    // One file, in bob's DM only: not in the channel, not in anyone else's DM.
+    expect(fileMessages(h, dmOf(users.bob))).toHaveLength(1);
+    expect(fileMessages(h, channels.prd)).toHaveLength(channelFilesBefore);
+    expect(fileMessages(h, dmOf(users.alice))).toHaveLength(0);
+    const file = message!.files![0]!;
+    const today = new Date().toISOString().slice(0, 10);
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    expect(file).toMatchObject({ mimetype: 'text/csv', filetype: 'csv' });
+    expect(String(file.name)).toBe(`patchbot-audit-prd-${weekAgo}-to-${today}.csv`);
+    expect(String(file.title)).toMatch(
+      /^patchbot audit log, PRD, \d{4}-\d\d-\d\dT[\d:.]+Z to \d{4}-\d\d-\d\dT[\d:.]+Z$/,
+    );
+    expect(message!.text).toMatch(/^The audit log of PRD from \S+Z to \S+Z: \d+ entries\.$/);
+
+    // Its bytes are the install's life, one row per audit entry, as the comment counts them.
+    const fetched = await fetchFile(file);
+    expect(fetched.contentType).toBe('text/csv');
+    const rows = csvRecords(fetched.text);
+    expect(message!.text).toContain(`: ${rows.length} entries.`);
+    expect(rows.every((r) => r.operation_id === op!.id && r.group === 'PRD' && r.kind === 'install')).toBe(true);
+    expect(rows.filter((r) => r.event !== 'checked').map((r) => [r.event, r.user_id])).toEqual([
+      ['requested', users.alice],
+      ['approval_recorded', users.bob],
+      ['approval_recorded', users.carol],
+      ['approved', users.carol],
+      ['sent', 'patchbot'],
+      ['finished', 'patchbot'],
+    ]);
+
+    // Bob is told, privately in the channel, where the file went.
+    const told = h.slack
+      .ephemerals(channels.prd, users.bob)
+      .slice(toldBefore)
+      .map((e) => e.text);
+    expect(told).toEqual([expect.stringMatching(/sent .*patchbot-audit-prd-.*\.csv.* direct messages/i)]);
+  });
+
+  it('typed in Slack by someone who neither operates nor approves PRD, is refused and shares no file', async () => {
+    const filesBefore = h.slack.calls('files.completeUploadExternal').length;
+    await h.slack.driver.slashCommand({ userId: users.mallory, channelId: channels.prd, text: 'audit PRD 7d' });
+    const refusal = await h.slack.driver.waitForEphemeral(
+      users.mallory,
+      /not an operator or approver of PRD/,
+      10_000,
+      channels.prd,
+    );
+    await h.bot.idle();
+    expect(refusal.text).toMatch(/cannot export its audit log/);
+    expect(h.slack.calls('files.completeUploadExternal')).toHaveLength(filesBefore);
+    expect(h.slack.calls('files.getUploadURLExternal').length).toBe(
+      h.slack.calls('files.completeUploadExternal').length,
+    );
+    expect(fileMessages(h, dmOf(users.mallory))).toHaveLength(0);
   });
 });

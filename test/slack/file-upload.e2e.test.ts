@@ -126,6 +126,13 @@ describe('deliverFile', () => {
     const dm = `D${DEMO_IDS.users.alice.slice(1)}`;
     expect(slack.messages(dm)[0]).toMatchObject({ text: 'Your export', files: [{ name: file.filename }] });
     expect(slack.messages(PRD)).toEqual([]);
+    // Where they typed the command they would otherwise see nothing: they are told where the file went.
+    expect(responses).toEqual([
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        text: expect.stringMatching(/sent `.+` to your direct messages/),
+      }),
+    ]);
   });
 
   it('draws a chart and shares it here; a refusing channel is told to the requester privately', async () => {
