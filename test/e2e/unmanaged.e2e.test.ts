@@ -43,6 +43,16 @@ describe('instances SSM does not manage', () => {
     // prd-app-3's agent lost its connection: SSM still manages it, so it is unreachable, not unmanaged.
     const section = text.slice(text.indexOf('not managed by SSM* (Security Hub'));
     expect(section).not.toContain('prd-app-3');
+    // Counted as unreachable too, but named once: the unreachable list leaves them to this section.
+    const unreachableAt = text.indexOf('*Unreachable (');
+    expect(unreachableAt).toBeGreaterThanOrEqual(0);
+    const unreachable = text.slice(unreachableAt, text.indexOf('"}', unreachableAt));
+    expect(unreachable).toMatch(
+      /^\*Unreachable \(\d+\)\* — SSM cannot scan or patch these \(2 not managed by SSM, listed below\)/,
+    );
+    expect(unreachable).toContain('prd-app-3');
+    expect(unreachable).not.toContain('prd-legacy');
+    expect(text).not.toContain('no agent registration');
   });
 
   it('a stopped instance is not called unmanaged, with or without an agent', async () => {

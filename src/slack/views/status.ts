@@ -34,6 +34,7 @@ import { scopeSummary } from './scope-summary';
 import { unmanagedSection, unmanagedThread } from './unmanaged';
 import { slaStatusSection } from './sla';
 import type { SlackMessage } from './message';
+import type { UnmanagedInstances } from '../../patching/unmanaged';
 
 const CONSOLE_HINT = 'Patch Manager → Compliance reporting in the SSM console lists them all.';
 
@@ -75,6 +76,33 @@ function staleLine(i: StaleInstance, now: Date, withScope: boolean): string {
 /** Stopped instances are a subset of the unreachable ones (the domain counts both): " (1 stopped)". */
 function stoppedNote(s: GroupStatus): string {
   return s.counts.stopped > 0 ? ` (${formatCount(s.counts.stopped)} stopped)` : '';
+}
+
+/** Where an instance is, as one key: an instance id is unique in its account and region. */
+function placeKey(i: Pick<UnreachableInstance, 'scope' | 'region' | 'instanceId'>): string {
+  return JSON.stringify([i.scope, i.region, i.instanceId]);
+}
+
+/**
+ * The unreachable instances the unmanaged section does not name already: an instance with no SSM agent
+ * is counted as unreachable too, but named once, under "not managed by SSM" with the fix.
+ */
+function unreachableNotUnmanaged(
+  unreachable: readonly UnreachableInstance[],
+  unmanaged: UnmanagedInstances | undefined,
+): { rest: UnreachableInstance[]; unmanaged: number } {
+  const named = new Set((unmanaged?.places ?? []).flatMap((p) => p.instances.map(placeKey)));
+  const rest = unreachable.filter((i) => !named.has(placeKey(i)));
+  return { rest, unmanaged: unreachable.length - rest.length };
+}
+
+/** The unreachable list: all of them counted, those the unmanaged section names left to it. */
+function unreachableSection(total: number, unmanaged: number, lines: string[]) {
+  if (total === 0) return undefined;
+  const title = `*Unreachable (${formatCount(total)})* — SSM cannot scan or patch these`;
+  if (unmanaged === 0) return listSection(`${title}:`, lines, SHORT, moreInThread);
+  const below = `${title} (${formatCount(unmanaged)} not managed by SSM, listed below)`;
+  return lines.length === 0 ? section(below) : listSection(`${below}:`, lines, SHORT, moreInThread);
 }
 
 /** The verdict a person reads first, also used as the notification text. */
@@ -150,7 +178,8 @@ export function statusView(s: GroupStatus): SlackMessage {
   const multi = s.scopes.length > 1 || spansScopes([...s.nonCompliant, ...s.unreachable]);
 
   const nonCompliant = s.nonCompliant.map((i) => nonCompliantLine(i, multi));
-  const unreachable = s.unreachable.map((i) => `• ${instanceLabel(i, multi)} — ${reachability(i, now)}`);
+  const unreachableSplit = unreachableNotUnmanaged(s.unreachable, s.unmanaged);
+  const unreachable = unreachableSplit.rest.map((i) => `• ${instanceLabel(i, multi)} — ${reachability(i, now)}`);
   const stale = s.stale.map((i) => staleLine(i, now, multi));
   const other = (s.otherSpelling?.instances ?? []).map((i) => `• ${instanceLabel(i, multi)}`);
   const capped = (lines: string[], options = GLANCE) => listWithMore(lines, options).hidden > 0;
@@ -203,12 +232,7 @@ export function statusView(s: GroupStatus): SlackMessage {
         GLANCE,
         moreInThread,
       ),
-      listSection(
-        `*Unreachable (${formatCount(unreachable.length)})* — SSM cannot scan or patch these:`,
-        unreachable,
-        SHORT,
-        moreInThread,
-      ),
+      unreachableSection(s.unreachable.length, unreachableSplit.unmanaged, unreachable),
       slaStatusSection(s.sla),
       otherSpellingSection(s, other),
       unmanagedSection(s.group, s.unmanaged),

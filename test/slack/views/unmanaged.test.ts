@@ -9,7 +9,7 @@ import {
   unmanagedSection,
   unmanagedThread,
 } from '../../../src/slack/views/unmanaged';
-import { EVIL_NAME, NOW, expectNamesNotIds, expectWithinLimits, readable, smallStatus } from './fixtures';
+import { EVIL_NAME, NOW, expectNamesNotIds, expectWithinLimits, readable, smallStatus, unreachable } from './fixtures';
 import type { DigestData } from '../../../src/patching/poll/poll-results';
 
 const id = (n: number) => `i-0feed${n.toString(16).padStart(12, '0')}`;
@@ -99,6 +99,62 @@ describe('unmanaged instances in /patch status', () => {
     for (const reply of thread) expectWithinLimits(reply, 'thread');
     expect(readable(thread[0]!)).toContain('PRD · instances not managed by SSM (SSM.1)');
     expect(readable(thread.at(-1)!)).toContain('more not listed here');
+  });
+});
+
+describe('unmanaged instances are named once in /patch status', () => {
+  /** The unmanaged instances as the domain also counts them: unreachable, no agent registration. */
+  const asUnreachable = (u: UnmanagedInstances) =>
+    u.places.flatMap((p) =>
+      p.instances.map((i) => ({ ...i, pingStatus: undefined, ec2State: 'running', lastPingAt: undefined })),
+    );
+  const stopped = { ...unreachable(4, 'batch-prd-01'), ec2State: 'stopped' };
+  const statusWith = (u: UnmanagedInstances, others: ReturnType<typeof unreachable>[]) => {
+    const base = smallStatus();
+    const all = [...others, ...asUnreachable(u)];
+    return statusView(
+      smallStatus({ unmanaged: u, unreachable: all, counts: { ...base.counts, unreachable: all.length } }),
+    );
+  };
+  const times = (text: string, word: string) => text.split(word).length - 1;
+
+  it('leaves them out of the unreachable list, which still counts them and says where they are', () => {
+    const m = statusWith(two, [stopped]);
+    const text = readable(m);
+    expectWithinLimits(m);
+    expect(times(text, 'prd-legacy-1')).toBe(1);
+    expect(times(text, 'prd-dr-9')).toBe(1);
+    expect(times(text, 'i-0feed000000000002')).toBe(1);
+    expect(text).not.toContain('no agent registration');
+    // The counts stay as the domain gives them: 4 unreachable, 3 of them unmanaged, the other one listed.
+    expect(text).toContain('*Unreachable*\n4 (1 stopped)');
+    expect(text).toContain('4 unreachable (1 stopped)');
+    expect(text).toContain(
+      '*Unreachable (4)* — SSM cannot scan or patch these (3 not managed by SSM, listed below):\n• *batch-prd-01* `i-00000000000000004` · prod · us-east-1 — EC2 stopped',
+    );
+    expect(text).toContain('🛡 *3 instances not managed by SSM*');
+  });
+
+  it('when every unreachable instance is unmanaged, says so in one line with no list', () => {
+    const m = statusWith(two, []);
+    const text = readable(m);
+    expect(text).toContain('*Unreachable (3)* — SSM cannot scan or patch these (3 not managed by SSM, listed below)');
+    expect(times(text, 'prd-legacy-1')).toBe(1);
+    expect(text).not.toContain('no agent registration');
+  });
+
+  it('puts no unmanaged instance in an unreachable thread either', () => {
+    const many = unmanaged([
+      { scope: 'prod', region: 'us-east-1', names: Array.from({ length: 30 }, (_, i) => `legacy-${i}`) },
+    ]);
+    const m = statusWith(many, [stopped]);
+    const threadText = (m.thread ?? []).map(readable).join('\n');
+    expect(threadText).not.toContain('unreachable instances');
+    expect(threadText).not.toContain('no agent registration');
+    expect(threadText).toContain('PRD · instances not managed by SSM (SSM.1)');
+    expect(readable(m)).toContain(
+      '*Unreachable (31)* — SSM cannot scan or patch these (30 not managed by SSM, listed below):',
+    );
   });
 });
 
