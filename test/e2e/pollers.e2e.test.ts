@@ -90,9 +90,11 @@ describe('pollers', () => {
     const before = topLevel(h, channels.prd).length;
     await h.bot.runJob('digest');
     const digest = topLevel(h, channels.prd).slice(before);
-    expect(digest).toHaveLength(1);
+    // The digest, then its chart: the polls above recorded today's compliance history.
+    expect(digest).toHaveLength(2);
     expect(readable(digest[0]!)).toContain('Daily patch digest');
     expect(readable(digest[0]!)).toContain('PRD');
+    expect(digest[1]!.files?.map((f) => f.mimetype)).toEqual(['image/png']);
     expect(h.slack.messages(channels.ops)).toHaveLength(0);
   });
 

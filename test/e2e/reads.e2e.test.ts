@@ -90,7 +90,7 @@ describe('read commands and bad input', () => {
 
   it('help says who sees each answer and how to share one', async () => {
     const text = await ephemeral('help');
-    expect(text).toContain('/patch status &lt;group&gt; [public]');
+    expect(text).toContain('/patch status &lt;group&gt; [chart] [public]');
     expect(text).toMatch(/only you see the answer; add `public`, or click Share in channel, to post it in the channel/);
     expect(text).toContain("posted in the group's channel");
   });
