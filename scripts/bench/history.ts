@@ -118,6 +118,12 @@ async function onPg(options: HistoryOptions): Promise<HistoryRow> {
       const { rows } = await sql<{ bytes: string }>`
         SELECT pg_total_relation_size('history_day_instances') + pg_total_relation_size('history_instances')
           + pg_total_relation_size('history_group_days') AS bytes`.execute(store.kysely);
+      const tables = await sql<{ name: string; bytes: string }>`
+        SELECT t AS name, pg_total_relation_size(t) AS bytes
+        FROM unnest(ARRAY['history_day_instances', 'history_instances', 'history_group_days']) AS t`.execute(
+        store.kysely,
+      );
+      options.log(`  history [postgres]: ${tables.rows.map((t) => `${t.name} ${mb(Number(t.bytes))} MB`).join(', ')}`);
       const after = await readAndPrune(store);
       return {
         backend: 'postgres' as const,

@@ -221,7 +221,9 @@ const v6: PgMigration = {
  * (history-pack.ts), not a row per instance and day: each row costs PostgreSQL about 28 bytes of
  * tuple header and line pointer plus a primary-key index entry, more than the 13 bytes of data,
  * which took 10,000 instances x 400 days to 274 MB. A packed day (~130 kB at 10,000 instances) is
- * TOASTed, compressed.
+ * TOASTed. Every recorded day moves the last_day of each instance seen: fillfactor 50 leaves room
+ * on the page for those updates to be HOT (last_day is in no index), so PostgreSQL prunes the old
+ * versions in place instead of the table growing by a copy a day (192 MB after 400 days at 10,000).
  */
 const v7: PgMigration = {
   version: 7,
@@ -251,7 +253,7 @@ const v7: PgMigration = {
       name        TEXT,
       last_day    INTEGER NOT NULL,
       UNIQUE (group_name, scope, region, instance_id)
-    );
+    ) WITH (fillfactor = 50);
 
     CREATE TABLE history_day_instances (
       group_name TEXT COLLATE "C" NOT NULL,
