@@ -22,8 +22,8 @@ RUN npm run build && npm prune --omit=dev --workspaces=false
 
 FROM node:26.10.0-trixie-slim
 # The old-space cap makes V8 collect before the heap grows with the host's memory: a 10,000-instance
-# fleet keeps a live set far below it and peaks at about 300 MB RSS (docs/benchmarks.md). Raise it
-# for much larger fleets.
+# fleet keeps a live set far below it and peaks at about 325 MB RSS, some 50 MB of it the chart
+# renderer's native library (docs/benchmarks.md). Raise it for much larger fleets.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=192 \
     PATCHBOT_CONFIG=/etc/patchbot/patchbot.yml \

@@ -18,8 +18,8 @@ interface TablePlan {
   identity?: 'rowid' | 'id';
   /** Why the table's rows are not copied. */
   skip?: string;
-  /** A WITHOUT ROWID table's primary key: batches go by it instead of by rowid. */
-  key?: readonly string[];
+  /** Rows per INSERT when not BATCH: for tables of large rows. */
+  batch?: number;
   /** Rows to leave behind (SQL on the SQLite side), and why. */
   drop?: { where: (nowMs: number) => ReturnType<typeof sql>; why: string };
 }
@@ -47,7 +47,8 @@ export const COPY_PLAN: Readonly<Record<TableName, TablePlan>> = {
   leases: { skip: 'the new leader takes the lease' },
   history_group_days: {},
   history_instances: { identity: 'id' },
-  history_instance_days: { key: ['day', 'instance'] },
+  // One packed row per group and day (~130 kB at 10,000 instances): a few per INSERT.
+  history_day_instances: { batch: 20 },
 };
 
 /** The tables in copy order. */
@@ -157,14 +158,13 @@ async function copyTable(
   const all = await countRows(from, table);
   if (plan.skip) return { table, copied: 0, ...(all > 0 ? { left: { rows: all, why: plan.skip } } : {}) };
   const keep = plan.drop ? sql`NOT (${plan.drop.where(nowMs)})` : sql`1 = 1`;
-  if (plan.key) return { table, copied: await copyByKey(from, to, table, plan.key, keep) };
   let after = 0;
   let copied = 0;
   for (;;) {
     // Keyset batches in SQLite's insertion order, which the identity values below preserve.
     const { rows } = await sql<Row>`
       SELECT rowid AS __rowid, * FROM ${sql.table(table)}
-      WHERE rowid > ${after} AND ${keep} ORDER BY rowid LIMIT ${BATCH}`.execute(from);
+      WHERE rowid > ${after} AND ${keep} ORDER BY rowid LIMIT ${plan.batch ?? BATCH}`.execute(from);
     if (rows.length === 0) break;
     await insertBatch(to, table, rows, plan.identity);
     copied += rows.length;
@@ -173,32 +173,6 @@ async function copyTable(
   if (plan.identity) await setSequence(to, table, plan.identity);
   const left = all - copied;
   return { table, copied, ...(left > 0 && plan.drop ? { left: { rows: left, why: plan.drop.why } } : {}) };
-}
-
-/** A WITHOUT ROWID table (no rowid to page by): keyset batches in primary-key order. */
-async function copyByKey(
-  from: Kysely<PatchbotDatabase>,
-  to: Kysely<PatchbotDatabase>,
-  table: TableName,
-  key: readonly string[],
-  keep: ReturnType<typeof sql>,
-): Promise<number> {
-  const keyList = sql.join(key.map((c) => sql.ref(c)));
-  let after: unknown[] | undefined;
-  let copied = 0;
-  for (;;) {
-    const past = after ? sql`(${keyList}) > (${sql.join(after)})` : sql`1 = 1`;
-    const { rows } = await sql<Record<string, unknown>>`
-      SELECT * FROM ${sql.table(table)} WHERE ${past} AND ${keep} ORDER BY ${keyList} LIMIT ${BATCH}`.execute(from);
-    if (rows.length === 0) return copied;
-    const columns = Object.keys(rows[0]!);
-    await sql`
-      INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-      VALUES ${sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`))}`.execute(to);
-    copied += rows.length;
-    const last = rows[rows.length - 1]!;
-    after = key.map((c) => last[c]);
-  }
 }
 
 async function insertBatch(

@@ -14,13 +14,14 @@ import type {
 } from './compliance-history';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
+import { type PackedInstance, packDay, packedCount, unpackDay } from './history-pack';
 import { repairTool } from './repair-tool';
 import type { PatchbotDatabase } from './schema';
 
 /**
  * The daily compliance history (migration v7): `history_group_days` (one row per group and day),
- * `history_instances` (instance numbers) and `history_instance_days` (one row of small integers per
- * instance and day). A day is written whole, in one transaction: recording a day again (a later
+ * `history_instances` (instance numbers) and `history_day_instances` (per group and day, one row
+ * packing every instance's entry: history-pack.ts). A day is written whole, in one transaction: recording a day again (a later
  * poll the same day) replaces it. "Since" days carry over from the group's latest earlier recorded
  * day, so a day the bot did not run does not restart an instance's count.
  */
@@ -41,16 +42,12 @@ const GroupDayRow = z.object({
   recorded_at: z.string(),
 });
 
-const InstanceDayRow = z.object({
-  day: z.number().int(),
+const InstanceRow = z.object({
+  id: z.number().int(),
   scope: z.string(),
   region: z.string(),
   instance_id: z.string(),
   name: z.string().nullable(),
-  critical_since: z.number().int().nullable(),
-  important_since: z.number().int().nullable(),
-  pending_reboot: z.number().int(),
-  unreachable: z.number().int(),
 });
 
 const key = (i: { scope: string; region: string; instanceId: string }) =>
@@ -60,7 +57,7 @@ const key = (i: { scope: string; region: string; instanceId: string }) =>
 export class ComplianceHistoryRepository implements ComplianceHistoryReader, InstanceHistoryReader {
   constructor(private readonly ctx: StoreContext) {}
 
-  /** Writes one group's day (summary and instance rows) in one transaction, replacing that day if it was recorded before. */
+  /** Writes one group's day (summary and packed instance entries) in one transaction, replacing that day if it was recorded before. */
   async recordDay(record: NewHistoryDay): Promise<void> {
     const day = dayNumber(record.day);
     const now = toSqlTime(this.ctx.clock.now());
@@ -69,28 +66,23 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
       this.ctx.atomic(async ({ db }) => {
         const ids = await this.numbers(db, record.group, instances, day);
         const before = await this.previousSince(db, record.group, day);
-        await db
-          .deleteFrom('history_instance_days')
-          .where('day', '=', day)
-          .where('instance', 'in', this.groupIds(db, record.group))
-          .execute();
-        const rows = instances.map((i) => {
+        const entries: PackedInstance[] = instances.map((i) => {
           const id = ids.get(key(i)) as number;
           const was = before.get(id);
           return {
-            day,
             instance: id,
-            critical_since: i.critical ? (was?.critical_since ?? day) : null,
-            important_since: i.important ? (was?.important_since ?? day) : null,
-            pending_reboot: i.pendingReboot ? 1 : 0,
-            unreachable: i.unreachable ? 1 : 0,
+            criticalSince: i.critical ? (was?.criticalSince ?? day) : null,
+            importantSince: i.important ? (was?.importantSince ?? day) : null,
+            pendingReboot: i.pendingReboot,
+            unreachable: i.unreachable,
           };
         });
-        for (let at = 0; at < rows.length; at += BATCH)
-          await db
-            .insertInto('history_instance_days')
-            .values(rows.slice(at, at + BATCH))
-            .execute();
+        const packed = packDay(entries);
+        await db
+          .insertInto('history_day_instances')
+          .values({ group_name: record.group, day, packed })
+          .onConflict((oc) => oc.columns(['group_name', 'day']).doUpdateSet({ packed }))
+          .execute();
         const summary = {
           group_name: record.group,
           day,
@@ -110,13 +102,14 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
           .onConflict((oc) => oc.columns(['group_name', 'day']).doUpdateSet(update))
           .execute();
         // Numbers that appear on this day are kept at least as long as it (see prune).
-        await db
-          .updateTable('history_instances')
-          .set({ last_day: day })
-          .where('group_name', '=', record.group)
-          .where('last_day', '<', day)
-          .where('id', 'in', (eb) => eb.selectFrom('history_instance_days').select('instance').where('day', '=', day))
-          .execute();
+        const seen = entries.map((e) => e.instance);
+        for (let at = 0; at < seen.length; at += BATCH)
+          await db
+            .updateTable('history_instances')
+            .set({ last_day: day })
+            .where('last_day', '<', day)
+            .where('id', 'in', seen.slice(at, at + BATCH))
+            .execute();
       }),
     );
   }
@@ -163,29 +156,47 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
     const latest = await this.latestGroupDays(groups);
     const out: InstanceDay[] = [];
     for (const g of latest) {
-      const rows = await guarded(this.ctx.path, `reading the compliance history of ${g.group}`, () =>
-        this.ctx.db
-          .selectFrom('history_instance_days as d')
-          .innerJoin('history_instances as i', 'i.id', 'd.instance')
-          .select([
-            'd.day',
-            'i.scope',
-            'i.region',
-            'i.instance_id',
-            'i.name',
-            'd.critical_since',
-            'd.important_since',
-            'd.pending_reboot',
-            'd.unreachable',
-          ])
-          .where('d.day', '=', dayNumber(g.day))
-          .where('i.group_name', '=', g.group)
-          .orderBy('i.scope')
-          .orderBy('i.region')
-          .orderBy('i.instance_id')
-          .execute(),
+      const day = dayNumber(g.day);
+      const { pack, names } = await guarded(
+        this.ctx.path,
+        `reading the compliance history of ${g.group}`,
+        async () => ({
+          pack: await this.ctx.db
+            .selectFrom('history_day_instances')
+            .select('packed')
+            .where('group_name', '=', g.group)
+            .where('day', '=', day)
+            .executeTakeFirst(),
+          // In the database's order (byte order on both backends), as the SLA list is sorted.
+          names: await this.ctx.db
+            .selectFrom('history_instances')
+            .select(['id', 'scope', 'region', 'instance_id', 'name'])
+            .where('group_name', '=', g.group)
+            .orderBy('scope')
+            .orderBy('region')
+            .orderBy('instance_id')
+            .execute(),
+        }),
       );
-      for (const r of rows) out.push(this.decodeInstanceDay(g.group, r));
+      if (!pack) continue;
+      const entries = new Map(this.unpack(pack.packed, g.group, day).map((e) => [e.instance, e]));
+      for (const raw of names) {
+        const n = this.parse(InstanceRow, raw, 'an instance number');
+        const e = entries.get(n.id);
+        if (!e) continue;
+        out.push({
+          group: g.group,
+          day: g.day,
+          scope: n.scope,
+          region: n.region,
+          instanceId: n.instance_id,
+          name: n.name,
+          criticalSince: e.criticalSince === null ? null : dayText(e.criticalSince),
+          importantSince: e.importantSince === null ? null : dayText(e.importantSince),
+          pendingReboot: e.pendingReboot,
+          unreachable: e.unreachable,
+        });
+      }
     }
     return out;
   }
@@ -195,12 +206,18 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
     const day = dayNumber(keepFromDay);
     return guarded(this.ctx.path, `pruning the compliance history before ${keepFromDay}`, () =>
       this.ctx.atomic(async ({ db }) => {
-        const instanceDays = await db.deleteFrom('history_instance_days').where('day', '<', day).executeTakeFirst();
+        // Counted from the packed days' lengths: no need to read 130 kB a day back to count them.
+        const packs = await db
+          .selectFrom('history_day_instances')
+          .select((eb) => eb.fn<number>('length', ['packed']).as('bytes'))
+          .where('day', '<', day)
+          .execute();
+        await db.deleteFrom('history_day_instances').where('day', '<', day).execute();
         const groupDays = await db.deleteFrom('history_group_days').where('day', '<', day).executeTakeFirst();
         const instances = await db.deleteFrom('history_instances').where('last_day', '<', day).executeTakeFirst();
         return {
           groupDays: Number(groupDays.numDeletedRows),
-          instanceDays: Number(instanceDays.numDeletedRows),
+          instanceDays: packs.reduce((n, p) => n + packedCount(Number(p.bytes)), 0),
           instances: Number(instances.numDeletedRows),
         };
       }),
@@ -251,12 +268,13 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
     return ids;
   }
 
-  /** The "since" days of the group's instances on its latest recorded day before `day`. */
+  /** The "since" days of the group's instances on its latest recorded day before `day`, by instance number. */
   private async previousSince(
     db: Kysely<PatchbotDatabase>,
     group: string,
     day: number,
-  ): Promise<Map<number, { critical_since: number | null; important_since: number | null }>> {
+  ): Promise<Map<number, PackedInstance>> {
+    // The latest earlier group day, so a day whose packed row was deleted (see decoding) restarts the runs.
     const prev = await db
       .selectFrom('history_group_days')
       .select((eb) => eb.fn.max('day').as('d'))
@@ -265,17 +283,15 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
       .executeTakeFirst();
     const prevDay = prev?.d ?? null;
     if (prevDay === null) return new Map();
-    const rows = await db
-      .selectFrom('history_instance_days')
-      .select(['instance', 'critical_since', 'important_since'])
+    const pack = await db
+      .selectFrom('history_day_instances')
+      .select('packed')
+      .where('group_name', '=', group)
       .where('day', '=', Number(prevDay))
-      .where('instance', 'in', this.groupIds(db, group))
-      .execute();
-    return new Map(rows.map((r) => [r.instance, r]));
-  }
-
-  private groupIds(db: Kysely<PatchbotDatabase>, group: string) {
-    return db.selectFrom('history_instances').select('id').where('group_name', '=', group);
+      .executeTakeFirst();
+    if (!pack) return new Map();
+    const entries = this.unpack(pack.packed, group, Number(prevDay));
+    return new Map(entries.map((e) => [e.instance, e]));
   }
 
   private decodeGroupDay(raw: unknown): GroupDay {
@@ -294,20 +310,10 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
     }));
   }
 
-  private decodeInstanceDay(group: string, raw: unknown): InstanceDay {
-    const r = this.parse(InstanceDayRow, raw, 'an instance day');
-    return {
-      group,
-      day: dayText(r.day),
-      scope: r.scope,
-      region: r.region,
-      instanceId: r.instance_id,
-      name: r.name,
-      criticalSince: r.critical_since === null ? null : dayText(r.critical_since),
-      importantSince: r.important_since === null ? null : dayText(r.important_since),
-      pendingReboot: r.pending_reboot !== 0,
-      unreachable: r.unreachable !== 0,
-    };
+  private unpack(packed: unknown, group: string, day: number): PackedInstance[] {
+    return this.decoding(`the history_day_instances row (${group}, ${day}: ${dayText(day)})`, () =>
+      unpackDay(packed, 'packed'),
+    );
   }
 
   private parse<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {

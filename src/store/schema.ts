@@ -19,7 +19,7 @@ export interface PatchbotDatabase {
   seen_requests: SeenRequestsTable;
   history_group_days: HistoryGroupDaysTable;
   history_instances: HistoryInstancesTable;
-  history_instance_days: HistoryInstanceDaysTable;
+  history_day_instances: HistoryDayInstancesTable;
 }
 
 /** Operations (migration v1). */
@@ -166,12 +166,9 @@ export interface HistoryInstancesTable {
   last_day: number;
 }
 
-/** One instance on one day (migration v7): since which day it misses a Critical / an Important patch; flags 0 or 1. */
-export interface HistoryInstanceDaysTable {
+/** Every instance of one group on one day (migration v7), packed by history-pack.ts: BLOB on SQLite, BYTEA on PostgreSQL. */
+export interface HistoryDayInstancesTable {
+  group_name: string;
   day: number;
-  instance: number;
-  critical_since: number | null;
-  important_since: number | null;
-  pending_reboot: number;
-  unreachable: number;
+  packed: Uint8Array;
 }

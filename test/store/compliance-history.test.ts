@@ -1,3 +1,4 @@
+import { StoreError } from '../../src/errors';
 import type { NewHistoryDay, NewInstanceDay } from '../../src/store';
 import { describeBackends } from '../support/backends';
 
@@ -31,7 +32,7 @@ function day(group: string, text: string, rows: NewInstanceDay[], over: Partial<
   };
 }
 
-describeBackends('compliance history (migration v7)', ({ open }) => {
+describeBackends('compliance history (migration v7)', ({ name, open, exec }) => {
   it('reads back group days in a range and each group latest day', async () => {
     const { store, clock } = await open();
     await store.complianceHistory.recordDay(day('PRD', '2026-02-27', [row(1), row(2, { critical: true })]));
@@ -176,6 +177,51 @@ describeBackends('compliance history (migration v7)', ({ open }) => {
     ).rejects.toThrow('boom');
     expect((await h.latestGroupDays(['PRD']))[0]?.day).toBe('2026-02-27');
     await expect(h.recordDay(day('PRD', '2026-02-30', []))).rejects.toThrow(/not a calendar day/);
+    await store.close();
+  });
+
+  it('keeps one packed row per group and day, an empty day included', async () => {
+    const { store } = await open();
+    const h = store.complianceHistory;
+    await h.recordDay(day('PRD', '2026-02-27', [row(1), row(2), row(3)]));
+    await h.recordDay(day('PRD', '2026-02-28', [row(1), row(2)]));
+    await h.recordDay(day('PRD', '2026-02-28', [row(2, { critical: true })]));
+    await h.recordDay(day('DEV', '2026-02-28', []));
+    const rows = await store.kysely
+      .selectFrom('history_day_instances')
+      .select(['group_name', 'day', 'packed'])
+      .orderBy('group_name')
+      .orderBy('day')
+      .execute();
+    expect(rows.map((r) => [r.group_name, r.day, r.packed.length])).toEqual([
+      ['DEV', 20512, 5],
+      ['PRD', 20511, 5 + 3 * 13],
+      ['PRD', 20512, 5 + 13],
+    ]);
+    expect(await h.latestInstanceDays(['DEV'])).toEqual([]);
+    expect(await h.prune('2026-03-01')).toEqual({ groupDays: 3, instanceDays: 4, instances: 3 });
+    await store.close();
+  });
+
+  it('says a corrupt packed row is corrupt, which row, and how to repair it', async () => {
+    const { store } = await open();
+    const h = store.complianceHistory;
+    await h.recordDay(day('PRD', '2026-02-27', [row(1, { critical: true })]));
+    const short = name === 'postgres' ? "'\\x0101000000'::bytea" : "X'0101000000'";
+    await exec(store, `UPDATE history_day_instances SET packed = ${short}`);
+    const tool = name === 'postgres' ? 'psql' : 'the sqlite3 shell';
+    const message = new RegExp(
+      `history_day_instances row \\(PRD, 20511: 2026-02-27\\) of the compliance history is corrupt \\(column packed: 5 bytes for 1 instances.*Delete the row with ${tool}`,
+    );
+    await expect(h.latestInstanceDays(['PRD'])).rejects.toThrow(StoreError);
+    await expect(h.latestInstanceDays(['PRD'])).rejects.toThrow(message);
+    // The next day carries "since" over from it: refused the same way, nothing half-written.
+    await expect(h.recordDay(day('PRD', '2026-02-28', [row(1, { critical: true })]))).rejects.toThrow(message);
+    expect((await h.latestGroupDays(['PRD']))[0]?.day).toBe('2026-02-27');
+    // Deleting the row, as the hint says, lets the next day start the runs over.
+    await exec(store, 'DELETE FROM history_day_instances');
+    await h.recordDay(day('PRD', '2026-02-28', [row(1, { critical: true })]));
+    expect((await h.latestInstanceDays(['PRD']))[0]?.criticalSince).toBe('2026-02-28');
     await store.close();
   });
 });

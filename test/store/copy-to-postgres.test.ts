@@ -75,7 +75,7 @@ async function filledFile(path: string): Promise<{ opId: string; otherId: string
     await store.pollState.recordDigest('C1', { n: 2 });
     await store.seenRequests.admit(['live'], FAR, Date.now());
     await store.seenRequests.admit(['expired'], Date.now() - 1000, Date.now() - 2000);
-    // Two days of 300 instances: 600 rows of the WITHOUT ROWID table, more than one copy batch.
+    // Two days of 300 instances: two packed rows (history-pack.ts), each 300 instances' entries.
     for (const day of ['2026-02-28', '2026-03-01'])
       await store.complianceHistory.recordDay({
         group: 'PRD',
@@ -157,9 +157,9 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         leases: 0,
         history_group_days: 2,
         history_instances: 300,
-        history_instance_days: 600,
+        history_day_instances: 2,
       });
-      expect(report.total).toBe(2117);
+      expect(report.total).toBe(1519);
       expect(report.tables.find((t) => t.table === 'seen_requests')?.left?.rows).toBe(1);
       expect(report.tables.find((t) => t.table === 'leases')?.left?.rows).toBe(1);
 
@@ -278,7 +278,7 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         toName: target.path,
         nowMs: Date.now(),
       });
-      expect(report.total).toBe(2117);
+      expect(report.total).toBe(1519);
       expect(report.tables.map((t) => t.table)).not.toContain('leader_epochs');
       expect(await lease.current()).toMatchObject({ holder: 'replica-1', epoch: 1 });
     } finally {
@@ -308,7 +308,7 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
       expect(out.stdout).toMatch(/^audit_log\s+1204 copied$/m);
       expect(out.stdout).toMatch(/^seen_requests\s+1 copied \(1 left behind: expired/m);
       expect(out.stdout).toMatch(/^leases\s+0 copied \(1 left behind: the new leader takes the lease\)$/m);
-      expect(lines.at(-1)).toMatch(/^total: 2117 rows copied from .*state\.db to postgres:\/\//);
+      expect(lines.at(-1)).toMatch(/^total: 1519 rows copied from .*state\.db to postgres:\/\//);
     });
 
     it('says what is missing: --from, or the file', async () => {
