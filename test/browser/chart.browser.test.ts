@@ -3,38 +3,25 @@
  * digest and its chart, and the page shows the chart inline as an image the browser decoded at its
  * full size, from the stand-in's own URL.
  */
-import { DEMO_IDS, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS } from '../support/bot';
 import { seedHistory } from '../support/history';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/slack/views/compliance-chart';
-import { WorkspacePage, launchWorkspaceBrowser, type WorkspaceBrowser } from './workspace-page';
+import { useWorkspaceSession } from './session';
 
 const { users, channels } = DEMO_IDS;
 
 describe('the digest chart in Chromium', () => {
-  let h: Harness;
-  let browser: WorkspaceBrowser;
-  let ws: WorkspacePage;
-
-  beforeAll(async () => {
-    h = await startHarness();
-    await seedHistory(h.dbPath);
-    browser = await launchWorkspaceBrowser();
-    ws = new WorkspacePage(browser.page);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  const s = useWorkspaceSession((h) => seedHistory(h.dbPath));
 
   it('shows the digest, then its chart as an image decoded at full size', async () => {
-    await ws.open(h.slack.url, channels.prd, users.alice);
-    await ws.send('/patch digest');
-    await ws.message(/Daily patch digest/, 30_000);
-    const image = browser.page.locator('#log .msg .file img.file-image').last();
+    await s.ws.open(s.h.slack.url, channels.prd, users.alice);
+    await s.ws.send('/patch digest');
+    await s.ws.message(/Daily patch digest/, 30_000);
+    const image = s.browser.page.locator('#log .msg .file img.file-image').last();
     await image.waitFor({ timeout: 30_000 });
     await image.scrollIntoViewIfNeeded();
     // Decoded by the browser: its natural size is the PNG's, and it came from the stand-in's own origin.
-    await browser.page.waitForFunction(
+    await s.browser.page.waitForFunction(
       `(() => { const i = [...document.querySelectorAll('#log img.file-image')].pop(); return i && i.complete && i.naturalWidth > 0; })()`,
     );
     const natural = await image.evaluate((i) => ({
@@ -45,8 +32,8 @@ describe('the digest chart in Chromium', () => {
     const src = (await image.getAttribute('src')) ?? '';
     expect(src).toMatch(/^\/files-pri\/F[A-Z0-9]+\/digest-compliance-\d{4}-\d{2}-\d{2}\.png$/);
     expect(await image.getAttribute('alt')).toMatch(/PRD: \d+% compliant/);
-    const title = browser.page.locator('#log .msg .file .file-title').last();
+    const title = s.browser.page.locator('#log .msg .file .file-title').last();
     expect(await title.textContent()).toMatch(/^Compliance, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}$/);
-    if (process.env.CHART_SHOT) await browser.page.screenshot({ path: process.env.CHART_SHOT });
+    if (process.env.CHART_SHOT) await s.browser.page.screenshot({ path: process.env.CHART_SHOT });
   }, 60_000);
 });

@@ -4,18 +4,19 @@
  * answers, and the operations that touched an instance with its own outcome in each.
  */
 import { GROUPS, sandboxFleet } from '../support/aws';
-import { DEMO_IDS, OPERATION_ENDED, demoConfig, readable, startHarness, type Harness } from '../support/bot';
+import {
+  DEMO_IDS,
+  OPERATION_ENDED,
+  demoConfig,
+  privateAnswer,
+  readable,
+  startHarness,
+  type Harness,
+} from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 
 /** Sends `/patch <text>` and returns what the user saw privately (its own response_url only). */
-async function ephemeral(h: Harness, text: string, userId: string = users.alice): Promise<string> {
-  const sent = await h.slack.driver.slashCommand({ userId, channelId: channels.prd, text });
-  expect(sent.status).toBe(200);
-  await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
-  return JSON.stringify(h.slack.responses().filter((x) => x.url === sent.responseUrl));
-}
-
 /** Instance ids by Name tag in the default partition's STG and PRD groups. */
 async function idsByName(h: Harness): Promise<Map<string, string>> {
   const fleet = sandboxFleet(h.sim.url);
@@ -46,7 +47,7 @@ describe('/patch instance', () => {
     expect(patches.length).toBeGreaterThan(0);
     expect(cves.length).toBeGreaterThan(0);
 
-    const text = await ephemeral(h, 'instance prd-web-3');
+    const text = await privateAnswer(h, 'instance prd-web-3');
     expect(text).toContain('Instance prd-web-3');
     expect(text).toContain(id);
     expect(text).toMatch(/group \*PRD\*/);
@@ -65,7 +66,7 @@ describe('/patch instance', () => {
   it('finds the same instance by its id, in any case, with one call of each read', async () => {
     const id = ids.get('prd-web-3')!;
     const before = { ...h.sim.stats().calls };
-    const text = await ephemeral(h, `instance ${id.toUpperCase().replace('I-', 'i-')}`);
+    const text = await privateAnswer(h, `instance ${id.toUpperCase().replace('I-', 'i-')}`);
     const after = h.sim.stats().calls;
     const calls = Object.fromEntries(
       Object.entries(after)
@@ -83,7 +84,7 @@ describe('/patch instance', () => {
   });
 
   it('an unknown name says so, with where it looked and how to find the names', async () => {
-    const text = await ephemeral(h, 'instance prd-web-33');
+    const text = await privateAnswer(h, 'instance prd-web-33');
     expect(text).toMatch(/No instance named .*prd-web-33/);
     expect(text).toMatch(/\*STG\*, \*PRD\*, \*WIN\*/);
     expect(text).toMatch(/Check the spelling/);
@@ -91,14 +92,14 @@ describe('/patch instance', () => {
   });
 
   it('a malformed id is refused with what an id looks like; no instance is refused with the usage', async () => {
-    expect(await ephemeral(h, 'instance i-0abc')).toMatch(/not an instance id: an id is i- and 8 or 17/);
-    expect(await ephemeral(h, 'instance')).toMatch(
+    expect(await privateAnswer(h, 'instance i-0abc')).toMatch(/not an instance id: an id is i- and 8 or 17/);
+    expect(await privateAnswer(h, 'instance')).toMatch(
       /Which instance\?.*\/patch instance &lt;Name tag \| instance id&gt;/,
     );
   });
 
   it('a non-operator is refused', async () => {
-    expect(await ephemeral(h, 'instance prd-web-3', users.mallory)).toMatch(/not an operator/);
+    expect(await privateAnswer(h, 'instance prd-web-3', users.mallory)).toMatch(/not an operator/);
   });
 
   it('an install that touched an instance shows its outcome on that instance', async () => {
@@ -114,16 +115,16 @@ describe('/patch instance', () => {
     const opId = /op-[0-9a-z]{6}/.exec(readable(card))?.[0];
     expect(opId).toBeDefined();
 
-    const failed = await ephemeral(h, 'instance stg-app-1');
+    const failed = await privateAnswer(h, 'instance stg-app-1');
     expect(failed).toMatch(new RegExp(`${opId}\` install · failed on it`));
-    const other = await ephemeral(h, 'instance stg-web-2');
+    const other = await privateAnswer(h, 'instance stg-web-2');
     expect(other).toMatch(new RegExp(`${opId}\` install · no failure recorded on it; the operation failed`));
     expect(other).toContain(`<@${users.alice}>`);
     // stg-batch-1 is stopped: the plan left it out, and says why.
-    const stopped = await ephemeral(h, 'instance stg-batch-1');
+    const stopped = await privateAnswer(h, 'instance stg-batch-1');
     expect(stopped).toMatch(new RegExp(`${opId}\` install · left it out: `));
     // An instance no plan named: no operation listed.
-    expect(await ephemeral(h, 'instance prd-web-1')).toMatch(
+    expect(await privateAnswer(h, 'instance prd-web-1')).toMatch(
       /No patchbot operation among \*PRD\*'s last \d+ names this instance/,
     );
   });
@@ -131,7 +132,7 @@ describe('/patch instance', () => {
   it('a name two instances carry lists both with their id, group and place, and says how to choose', async () => {
     h.sim.setInstance(ids.get('prd-web-2')!, { tags: { Name: 'prd-web-3' } });
     try {
-      const text = await ephemeral(h, 'instance prd-web-3');
+      const text = await privateAnswer(h, 'instance prd-web-3');
       expect(text).toContain('Which instance?');
       expect(text).toMatch(/2 instances match .{0,4}prd-web-3/);
       expect(text).toContain(ids.get('prd-web-3')!);
@@ -165,7 +166,7 @@ describe('/patch instance across scopes', () => {
   afterAll(() => h.close());
 
   it('the same name in two accounts is ambiguous, each with its scope', async () => {
-    const text = await ephemeral(h, 'instance prd-web-3');
+    const text = await privateAnswer(h, 'instance prd-web-3');
     expect(text).toMatch(/2 instances match .{0,4}prd-web-3/);
     expect(text).toContain('sandbox · us-east-1');
     expect(text).toContain('partner · us-east-1');
@@ -173,7 +174,7 @@ describe('/patch instance across scopes', () => {
 
   it('a scope that fails is named beside the instance the other scope found', async () => {
     h.sim.configure({ deny: [{ action: 'ec2:DescribeInstances', account: PARTNER }] });
-    const text = await ephemeral(h, 'instance prd-web-3');
+    const text = await privateAnswer(h, 'instance prd-web-3');
     expect(text).toContain('Instance prd-web-3');
     expect(text).toMatch(/These scopes could not be searched/);
     expect(text).toMatch(/\*partner · us-east-1\*/);

@@ -2,7 +2,7 @@
  * Every read command, every bad input and every refusal, as Slack sends them, through the real
  * Bolt app and SDK against the simulator. Assertions are on the text a person reads.
  */
-import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, privateAnswer, readable, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 
@@ -12,15 +12,6 @@ describe('read commands and bad input', () => {
     h = await startHarness();
   });
   afterAll(() => h.close());
-
-  /** Sends `/patch <text>` and returns what the user saw privately. */
-  async function ephemeral(text: string, userId: string = users.alice): Promise<string> {
-    const sent = await h.slack.driver.slashCommand({ userId, channelId: channels.prd, text });
-    expect(sent.status).toBe(200);
-    // Its own response_url only: an earlier command's note may still arrive meanwhile.
-    await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
-    return JSON.stringify(h.slack.responses().filter((x) => x.url === sent.responseUrl));
-  }
 
   /** Sends `/patch <text>` and returns the message the bot posted in the channel. */
   async function posted(text: string, match: RegExp): Promise<string> {
@@ -36,22 +27,22 @@ describe('read commands and bad input', () => {
   }
 
   it('help lists every subcommand and the groups', async () => {
-    const text = await ephemeral('help');
+    const text = await privateAnswer(h, 'help');
     for (const verb of ['help', 'groups', 'status', 'baseline', 'windows', 'scan', 'history'])
       expect(text).toContain(`/patch ${verb}`);
     expect(text).toMatch(/STG.*PRD.*WIN/s);
-    expect(await ephemeral('')).toContain('/patch status');
+    expect(await privateAnswer(h, '')).toContain('/patch status');
   });
 
   it('groups shows each group with its channel and approval rule', async () => {
-    const text = await ephemeral('groups');
+    const text = await privateAnswer(h, 'groups');
     expect(text).toContain('PRD');
     expect(text).toContain('STG');
     expect(text).toMatch(/approv/i);
   });
 
   it('status PRD shows counts, the non-compliant and the unreachable instances, privately with a Share in channel button', async () => {
-    const text = await ephemeral('status prd');
+    const text = await privateAnswer(h, 'status prd');
     expect(text).toContain('PRD compliance');
     expect(text).toContain('Share in channel');
     expect(text).toMatch(/non-compliant/i);
@@ -61,7 +52,7 @@ describe('read commands and bad input', () => {
   });
 
   it('baseline STG shows the approval rule as a person reads it, privately; with public, in the channel', async () => {
-    const text = await ephemeral('baseline STG');
+    const text = await privateAnswer(h, 'baseline STG');
     expect(text).toContain('STG-AL2Baseline');
     expect(text).toContain('Share in channel');
     expect(text).toMatch(/Critical/);
@@ -72,12 +63,12 @@ describe('read commands and bad input', () => {
   });
 
   it('windows shows the nightly window with its schedule and next run, privately; with public, in the channel', async () => {
-    const text = await ephemeral('windows');
+    const text = await privateAnswer(h, 'windows');
     expect(text).toContain('patch-window-am2');
     expect(text).toContain('Share in channel');
     expect(text).toContain('cron(00 17 * * ? *)');
     expect(text).toMatch(/[Nn]ext/);
-    expect(await ephemeral('windows PRD')).not.toContain('patch-stg');
+    expect(await privateAnswer(h, 'windows PRD')).not.toContain('patch-stg');
     expect(await posted('windows PRD public', /patch-prd/)).not.toContain('patch-stg');
     expect(await posted('windows PUBLIC', /patch-window-am2/)).toContain('cron(00 17 * * ? *)');
   });
@@ -89,7 +80,7 @@ describe('read commands and bad input', () => {
   });
 
   it('help says who sees each answer and how to share one', async () => {
-    const text = await ephemeral('help');
+    const text = await privateAnswer(h, 'help');
     expect(text).toContain('/patch status &lt;group&gt; [chart] [public]');
     expect(text).toMatch(/only you see the answer; add `public`, or click Share in channel, to post it in the channel/);
     expect(text).toContain("posted in the group's channel");
@@ -98,7 +89,7 @@ describe('read commands and bad input', () => {
   it('history lists the operations the bot ran', async () => {
     await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text: 'scan PRD' });
     await h.slack.driver.waitForMessage(channels.prd, /Scan of PRD/, 10000);
-    const text = await ephemeral('history PRD');
+    const text = await privateAnswer(h, 'history PRD');
     expect(text).toMatch(/op-[0-9a-z]{6}/);
     expect(text).toContain('scan');
     expect(text).toContain(users.alice);
@@ -123,13 +114,13 @@ describe('read commands and bad input', () => {
     ['cancel op-nope99', /There is no operation .{1,3}op-nope99/],
   ])('"/patch %s" gets a reply saying what was wrong and what is valid', async (input, expected) => {
     const before = h.sim.stats().calls.SendCommand ?? 0;
-    expect(await ephemeral(input)).toMatch(expected);
+    expect(await privateAnswer(h, input)).toMatch(expected);
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(before);
   });
 
   it('names the bad word, not the word after it', async () => {
-    expect(await ephemeral('history QA PRD')).not.toMatch(/Unexpected/);
-    expect(await ephemeral('cancel op-nope99')).not.toContain('op-n0pe99');
+    expect(await privateAnswer(h, 'history QA PRD')).not.toMatch(/Unexpected/);
+    expect(await privateAnswer(h, 'cancel op-nope99')).not.toContain('op-n0pe99');
   });
 
   it('echoes a 5,000-character word cut short, and keeps the groups and the usage', async () => {
@@ -139,7 +130,7 @@ describe('read commands and bad input', () => {
       `${'z'.repeat(5000)} PRD`,
       `status PRD ${'w'.repeat(5000)}`,
     ]) {
-      const text = await ephemeral(input);
+      const text = await privateAnswer(h, input);
       expect(text).toContain('Usage');
       expect(text).toContain('…');
       expect(text).not.toMatch(/[xyzw]{60}/);
@@ -149,21 +140,21 @@ describe('read commands and bad input', () => {
   });
 
   it('echoes what was typed exactly, escaped for Slack', async () => {
-    const text = await ephemeral('cancel <!channel>&x');
+    const text = await privateAnswer(h, 'cancel <!channel>&x');
     expect(text).toContain('&lt;!channel&gt;&amp;x');
     expect(text).not.toContain('<!channel>');
   });
 
   it('refuses a non-operator and says who may', async () => {
     const before = h.sim.stats().calls.SendCommand ?? 0;
-    const text = await ephemeral('scan PRD', users.mallory);
+    const text = await privateAnswer(h, 'scan PRD', users.mallory);
     expect(text).toMatch(/not an operator on PRD/);
     expect(text).toContain(users.alice);
     expect(h.sim.stats().calls.SendCommand ?? 0).toBe(before);
   });
 
   it('lets a member of an operator user group in', async () => {
-    expect(await ephemeral('status STG', users.carol)).toContain('STG compliance');
+    expect(await privateAnswer(h, 'status STG', users.carol)).toContain('STG compliance');
     expect(h.slack.calls('usergroups.users.list').length).toBeGreaterThan(0);
   });
 
@@ -173,7 +164,7 @@ describe('read commands and bad input', () => {
     h.sim.setInstance(id!, { tags: { Name: '<!channel> <@U0BOB00001> <https://evil.example|click>' } });
     const text = await posted('status PRD public', /PRD compliance/);
     expect(text).toContain('&lt;!channel&gt;');
-    expect(await ephemeral('status PRD')).toContain('&lt;!channel&gt;');
+    expect(await privateAnswer(h, 'status PRD')).toContain('&lt;!channel&gt;');
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<https://evil');
     expect(text).not.toContain('<@U0BOB00001>');

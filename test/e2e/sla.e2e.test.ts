@@ -4,9 +4,9 @@
  * digest as past the 7-day SLA; the compliance poll carries the history's "since" day forward.
  */
 import { addDays, utcDay } from '../../src/shared/utc-day';
-import { DEMO_IDS, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, privateAnswer, readable, startHarness, type Harness } from '../support/bot';
 
-const { users, channels } = DEMO_IDS;
+const { channels } = DEMO_IDS;
 
 describe('patch SLA in status and the digest', () => {
   let h: Harness;
@@ -14,14 +14,6 @@ describe('patch SLA in status and the digest', () => {
     h = await startHarness();
   });
   afterAll(() => h.close());
-
-  /** Sends `/patch <text>` and returns what the user saw privately. */
-  async function ephemeral(text: string): Promise<string> {
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
-    expect(sent.status).toBe(200);
-    await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
-    return JSON.stringify(h.slack.responses().filter((x) => x.url === sent.responseUrl));
-  }
 
   it('lists prd-web-3, missing a Critical patch for 8 days, as past the 7-day SLA', async () => {
     const store = h.bot.store;
@@ -34,7 +26,7 @@ describe('patch SLA in status and the digest', () => {
     });
     const web3 = (await store.snapshots.forGroup('PRD')).find((e) => e.name === 'prd-web-3');
     expect(web3?.missingPatches.some((p) => p.severity === 'Critical')).toBe(true);
-    expect(await ephemeral('status PRD')).not.toContain('Past the patch SLA');
+    expect(await privateAnswer(h, 'status PRD')).not.toContain('Past the patch SLA');
 
     // The history as it would be had patchbot polled 8 days ago: prd-web-3 was missing a Critical patch then.
     const row = { scope: web3!.scope, region: web3!.region, instanceId: web3!.instanceId, name: 'prd-web-3' };
@@ -62,7 +54,7 @@ describe('patch SLA in status and the digest', () => {
     const others = latest.filter((r) => r.instanceId !== web3!.instanceId && r.criticalSince !== null);
     expect(others.length).toBeGreaterThan(0);
 
-    const text = await ephemeral('status PRD');
+    const text = await privateAnswer(h, 'status PRD');
     expect(text).toContain('Past the patch SLA (1 instance)');
     expect(text).toMatch(
       /prd-web-3\*? `i-[0-9a-f]+` — Critical missing 8 days \(since \d{4}-\d{2}-\d{2}, SLA 7 days\)/,

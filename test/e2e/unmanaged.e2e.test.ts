@@ -3,9 +3,9 @@
  * bot, SDK and Slack stand-in: status lists them under their account and region, the digest lists
  * them, and a stopped instance (which SSM leaves out of its list on purpose) is never called unmanaged.
  */
-import { DEMO_IDS, demoConfig, readable, startHarness, type Harness } from '../support/bot';
+import { DEMO_IDS, privateAnswer, demoConfig, readable, startHarness, type Harness } from '../support/bot';
 
-const { users, channels } = DEMO_IDS;
+const { channels } = DEMO_IDS;
 const PRD = { 'Patch Group': 'PRD' };
 const STG = { 'Patch Group': 'STG' };
 
@@ -26,16 +26,8 @@ describe('instances SSM does not manage', () => {
   });
   afterAll(() => h.close());
 
-  /** Sends `/patch <text>` and returns what the user saw privately. */
-  async function ephemeral(text: string): Promise<string> {
-    const sent = await h.slack.driver.slashCommand({ userId: users.alice, channelId: channels.prd, text });
-    expect(sent.status).toBe(200);
-    await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
-    return JSON.stringify(h.slack.responses().filter((x) => x.url === sent.responseUrl));
-  }
-
   it('status PRD lists them under their account and region, by name, with SSM.1 and the fix', async () => {
-    const text = await ephemeral('status PRD');
+    const text = await privateAnswer(h, 'status PRD');
     expect(text).toContain('🛡 *2 instances not managed by SSM* (Security Hub SSM.1) — tagged for PRD in EC2');
     expect(text).toContain('• *sandbox* (123456789012) · us-east-1 — 1: *prd-legacy-1*');
     expect(text).toContain('• *sandbox* (123456789012) · eu-west-1 — 1: *prd-legacy-eu*');
@@ -56,7 +48,7 @@ describe('instances SSM does not manage', () => {
   });
 
   it('a stopped instance is not called unmanaged, with or without an agent', async () => {
-    const text = await ephemeral('status STG');
+    const text = await privateAnswer(h, 'status STG');
     expect(text).toContain('STG compliance');
     expect(text).toContain('stg-batch-1'); // stopped, with an agent: unreachable
     expect(text).toContain('stg-legacy-off'); // stopped, no agent: unreachable too (EC2 stopped)

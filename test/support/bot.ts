@@ -153,3 +153,15 @@ export function readable(message: { text: string; blocks: unknown[] }): string {
 
 /** An operation message's fallback text once the operation has ended (not while it runs). */
 export const OPERATION_ENDED = /\b(succeeded|finished with problems|failed|was cancelled|was not sent)\b/;
+
+/**
+ * Types `/patch <text>` as `userId` (alice by default) in #prd-patching and returns, as JSON text,
+ * what the bot answered privately through that command's own response_url (an earlier command's
+ * note may still arrive meanwhile, so only this one's are read).
+ */
+export async function privateAnswer(h: Harness, text: string, userId: string = DEMO_IDS.users.alice): Promise<string> {
+  const sent = await h.slack.driver.slashCommand({ userId, channelId: DEMO_IDS.channels.prd, text });
+  if (sent.status !== 200) throw new Error(`/patch ${text} was answered with HTTP ${sent.status}`);
+  await h.slack.driver.waitForResponse((x) => x.url === sent.responseUrl, 10000);
+  return JSON.stringify(h.slack.responses().filter((x) => x.url === sent.responseUrl));
+}
