@@ -181,17 +181,23 @@ export function validateBlocks(raw: unknown, surface: Surface = 'message', baseP
 /** The outcome of validating a modal view. */
 export type ViewVerdict = { ok: true; view: JsonObject } | { ok: false; issues: BlockIssue[] };
 
-/** Validates a modal view (views.open / views.update): type, title, buttons, blocks, metadata. */
-export function validateView(raw: unknown): ViewVerdict {
+/** A view argument as an object: Web API form posts send it as JSON text, JSON bodies as an object. */
+function viewObject(raw: unknown): JsonObject | undefined {
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
       value = JSON.parse(raw);
     } catch {
-      return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
+      return undefined;
     }
   }
-  if (!isJsonObject(value)) return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
+  return isJsonObject(value) ? value : undefined;
+}
+
+/** Validates a modal view (views.open / views.update): type, title, buttons, blocks, metadata. */
+export function validateView(raw: unknown): ViewVerdict {
+  const value = viewObject(raw);
+  if (!value) return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
   const c = new Checker();
   if (value.type !== 'modal') c.fail('/view/type', 'must be modal');
   c.text(value.title, '/view/title', LIMITS.modalTitle, ['plain_text']);
@@ -229,15 +235,8 @@ export function blocksTextLength(blocks: readonly Json[]): number {
  * most 100 blocks checked as any blocks are; optional private_metadata, callback_id, external_id.
  */
 export function validateHomeView(raw: unknown): ViewVerdict {
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
-    }
-  }
-  if (!isJsonObject(value)) return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
+  const value = viewObject(raw);
+  if (!value) return { ok: false, issues: [{ pointer: '/view', message: 'must be a JSON object' }] };
   const c = new Checker();
   if (value.type !== 'home') c.fail('/view/type', 'must be home');
   c.optionalString(value.private_metadata, '/view/private_metadata', LIMITS.privateMetadata);
