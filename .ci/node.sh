@@ -21,6 +21,9 @@ if [ "${have%%.*}" != "${want%%.*}" ]; then
     rm -rf "$tmp"
   fi
   export PATH="$dir/bin:$PATH"
-  export npm_config_nodedir="$dir"
 fi
+# Always build native addons against the running node's own headers: the machine's npm config may
+# name another Node's (seen when this Node was already first on PATH: better-sqlite3 built for Node 20).
+prefix="$(dirname "$(dirname "$(command -v node)")")"
+if [ -f "$prefix/include/node/node.h" ]; then export npm_config_nodedir="$prefix"; fi
 echo "node $(node -v), npm $(npm -v)"
