@@ -17,6 +17,7 @@ import type { Operation, Store } from './ports';
 import type { InstanceLine, ScopeFailure } from './record-schemas';
 import { readResult } from './records';
 import type { Verdict } from './verdict';
+import { severityRank } from './severity';
 
 /** How many of the group's latest operations are searched for the instance: a bounded read, newest first. */
 export const OPERATIONS_SEARCHED = 100;
@@ -128,13 +129,6 @@ function groupOfInstance(
     inScope.find((g) => found.tags[g.tagKey] === g.tagValue) ??
     inScope.find((g) => found.tags[otherPatchGroupTagKey(g.tagKey)] === g.tagValue)
   );
-}
-
-const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
-
-function severityRank(severity: string): number {
-  const i = SEVERITY_ORDER.indexOf(severity.toLowerCase());
-  return i < 0 ? SEVERITY_ORDER.length : i;
 }
 
 /** Worst severity first, then by title: the order a person fixes them in. */

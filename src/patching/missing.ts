@@ -13,6 +13,7 @@ import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { byName } from './status';
 import type { InstanceLine, ScopeFailure } from './record-schemas';
 import type { MissingPatchSummary } from './report-record';
+import { severityRank } from './severity';
 
 /** Patch states kept in the snapshot: not installed, whether never tried or failed. */
 export const SNAPSHOT_PATCH_STATES = ['Missing', 'Failed'] as const;
@@ -217,14 +218,6 @@ function toSnapshotPatches(patches: readonly InstancePatch[]): SnapshotPatch[] {
       state: p.state,
       cveIds: p.cveIds,
     }));
-}
-
-/** Severity names across Linux and Windows, most severe first; unknown ones sort last. */
-const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
-
-function severityRank(severity: string): number {
-  const i = SEVERITY_ORDER.indexOf(severity.toLowerCase());
-  return i < 0 ? SEVERITY_ORDER.length : i;
 }
 
 /** Newly missing patches across instances, one line per patch: most severe first, then most instances. */

@@ -19,6 +19,7 @@ import { findOtherSpelling, type OtherSpelling } from './tag-spelling';
 import type { ChangePlan } from './plan-record';
 import type { PlanBaseline, PlannedPatch, PromotionEvidence } from './plan-parts';
 import type { InstanceLine } from './record-schemas';
+import { severityRank } from './severity';
 
 /** Why a reboot plan leaves out an instance that waits for nothing (also how a replan tells `reboot` from `reboot all`). */
 export const NO_REBOOT_PENDING = 'no reboot pending';
@@ -28,12 +29,6 @@ export type RebootOption = 'RebootIfNeeded' | 'NoReboot';
 
 /** Statuses of an install that actually ran (pending, rejected and expired ones changed nothing). */
 const RAN_STATUSES: readonly OperationStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
-
-const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
-function severityRank(severity: string): number {
-  const i = SEVERITY_ORDER.indexOf(severity.toLowerCase());
-  return i < 0 ? SEVERITY_ORDER.length : i;
-}
 
 /** Patches missing (or failed: an Install retries them) on the targets, one line per patch with its CVE ids, worst first, then most instances. */
 export function plannedPatches(perInstance: ReadonlyArray<readonly SnapshotPatch[]>): PlannedPatch[] {

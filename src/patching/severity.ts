@@ -32,3 +32,12 @@ export function countInstance(into: SeverityCounts, buckets: SeverityCounts): vo
   if (buckets.security > 0) into.security++;
   if (buckets.other > 0) into.other++;
 }
+
+/** Severity names across Linux and Windows, most severe first; unknown ones sort last. */
+const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
+
+/** A patch severity's place in the one most-severe-first order (any case; unknown names last). */
+export function severityRank(severity: string): number {
+  const i = SEVERITY_ORDER.indexOf(severity.toLowerCase());
+  return i < 0 ? SEVERITY_ORDER.length : i;
+}

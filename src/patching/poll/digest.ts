@@ -13,6 +13,7 @@ import { checkSla } from '../sla';
 import { groupStatus } from '../status';
 import type { PollDeps } from './compliance';
 import type { DigestData, DigestGroup } from './poll-results';
+import { severityRank } from '../severity';
 
 /** How many past-SLA instances a group's digest keeps (the view names a few and counts the rest). */
 export const SLA_LIMIT = 10;
@@ -38,12 +39,6 @@ const StoredDigest = z
     ),
   })
   .passthrough();
-
-const SEVERITY_ORDER = ['critical', 'important', 'high', 'medium', 'moderate', 'low', 'unspecified', 'none'];
-function severityRank(severity: string): number {
-  const i = SEVERITY_ORDER.indexOf(severity.toLowerCase());
-  return i < 0 ? SEVERITY_ORDER.length : i;
-}
 
 /** Builds the channel's digest for `groups` (normally the groups whose channel it is). Nothing is recorded. */
 export async function buildDigest(deps: PollDeps, channel: string, groups: readonly PatchGroup[]): Promise<DigestData> {
