@@ -15,6 +15,7 @@ import { toAwsError } from './error-mapping';
 import * as map from './mappers';
 import * as commandCalls from './command-calls';
 import * as instanceCalls from './instance-calls';
+import * as groupRead from './group-read';
 import type { GatewayCalls } from './gateway-calls';
 import * as windowCalls from './window-calls';
 import * as calendarCalls from './calendar-calls';
@@ -25,6 +26,7 @@ import type {
   CommandInvocation,
   CommandSummary,
   FoundInstance,
+  GroupRead,
   GroupTarget,
   InstancePatch,
   InstancePatchState,
@@ -95,6 +97,10 @@ export class FleetGateway implements FleetPort {
   // Instance reads: each does what FleetPort says; the work is in instance-calls.ts.
   listManagedInstances(group: GroupTarget): Promise<ManagedInstance[]> {
     return instanceCalls.listManagedInstances(this.calls, group);
+  }
+
+  readGroup(group: GroupTarget): Promise<GroupRead> {
+    return groupRead.readGroup(this.calls, group, (g) => this.listPatchStates(g));
   }
 
   listOtherSpelling(group: GroupTarget): Promise<ManagedInstance[]> {

@@ -1,6 +1,10 @@
 /** FleetGateway's instance reads: a group's members, the other tag spelling's instances, instance tags, and one instance by id or Name. */
 import { paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
-import { paginateDescribeInstanceInformation, type InstanceInformation } from '@aws-sdk/client-ssm';
+import {
+  type InstanceInformation,
+  type InstanceInformationStringFilter,
+  paginateDescribeInstanceInformation,
+} from '@aws-sdk/client-ssm';
 import {
   type FoundInstance,
   type GroupTarget,
@@ -22,27 +26,44 @@ const LIVE_EC2_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
  * list stopped or terminated nodes, so those come from EC2 alone (no ping status, their EC2 state).
  */
 export async function listManagedInstances(g: GatewayCalls, group: GroupTarget): Promise<ManagedInstance[]> {
-  const tagFilter = `tag:${group.tagKey}`;
   const [ssm, ec2] = await Promise.all([
-    g.call('ssm', 'DescribeInstanceInformation', async () => {
-      const found: InstanceInformation[] = [];
-      const pages = paginateDescribeInstanceInformation(
-        { client: g.clients.ssm, pageSize: LIMITS.instanceInformationPage },
-        { Filters: [{ Key: tagFilter, Values: [group.tagValue] }] },
-      );
-      for await (const page of pages) found.push(...(page.InstanceInformationList ?? []));
-      return found;
-    }),
-    g.call('ec2', 'DescribeInstances', async () => {
-      const found: Ec2Instance[] = [];
-      const pages = paginateDescribeInstances(
-        { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
-        { Filters: [{ Name: tagFilter, Values: [group.tagValue] }] },
-      );
-      for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
-      return found;
-    }),
+    describeNodes(g, [{ Key: `tag:${group.tagKey}`, Values: [group.tagValue] }]),
+    describeTagged(g, group),
   ]);
+  return joinInstances(ssm, ec2);
+}
+
+/** SSM's managed nodes matching every filter (DescribeInstanceInformation, paged to the end). */
+export function describeNodes(
+  g: GatewayCalls,
+  filters: InstanceInformationStringFilter[],
+): Promise<InstanceInformation[]> {
+  return g.call('ssm', 'DescribeInstanceInformation', async () => {
+    const found: InstanceInformation[] = [];
+    const pages = paginateDescribeInstanceInformation(
+      { client: g.clients.ssm, pageSize: LIMITS.instanceInformationPage },
+      { Filters: filters },
+    );
+    for await (const page of pages) found.push(...(page.InstanceInformationList ?? []));
+    return found;
+  });
+}
+
+/** EC2's instances carrying the group's tag and value, in any state (DescribeInstances, 1,000 a page). */
+export function describeTagged(g: GatewayCalls, group: GroupTarget): Promise<Ec2Instance[]> {
+  return g.call('ec2', 'DescribeInstances', async () => {
+    const found: Ec2Instance[] = [];
+    const pages = paginateDescribeInstances(
+      { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
+      { Filters: [{ Name: `tag:${group.tagKey}`, Values: [group.tagValue] }] },
+    );
+    for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+    return found;
+  });
+}
+
+/** SSM's and EC2's views joined by instance id, in id order; either side may be missing. */
+export function joinInstances(ssm: readonly InstanceInformation[], ec2: readonly Ec2Instance[]): ManagedInstance[] {
   const bySsm = new Map(ssm.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
   const byEc2 = new Map(ec2.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
   const ids = [...new Set([...bySsm.keys(), ...byEc2.keys()])].sort();

@@ -51,6 +51,13 @@ export interface ManagedInstance {
   ec2State: string | undefined;
 }
 
+/** A group's members and SSM's patch states in one scope and region, read together (FleetPort.readGroup). */
+export interface GroupRead {
+  /** As listManagedInstances has them, except that platform, agent version and an Online agent's last ping are not read. */
+  instances: ManagedInstance[];
+  states: InstancePatchState[];
+}
+
 /** How `/patch instance` names an instance: its id (`i-…`) or its EC2 Name tag. */
 export type InstanceQuery = { instanceId: string } | { name: string };
 

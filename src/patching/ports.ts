@@ -8,6 +8,7 @@ import type {
   CommandInvocation,
   CommandSummary,
   FoundInstance,
+  GroupRead,
   GroupTarget,
   InstancePatch,
   InstancePatchState,
@@ -55,6 +56,8 @@ export interface FleetPort {
   whoAmI(): Promise<{ account: string; arn: string }>;
   /** The group's instances (SSM joined with EC2's Name and state; stopped ones from EC2 alone). */
   listManagedInstances(group: GroupTarget): Promise<ManagedInstance[]>;
+  /** The group's members and patch states together, in the fewest calls (no agent platform or version, no Online ping time). */
+  readGroup(group: GroupTarget): Promise<GroupRead>;
   /** Instances tagged with the other spelling of the patch group tag key, and not members already. */
   listOtherSpelling(group: GroupTarget): Promise<ManagedInstance[]>;
   /** The tags (and Name) of the given instances; ids EC2 no longer knows are left out. */

@@ -1,6 +1,7 @@
 /**
- * `/patch status`: a group's compliance from two cheap list calls per scope (managed instances and
- * SSM's per-instance patch state summaries). No per-instance DescribeInstancePatches: the severity
+ * `/patch status`: a group's compliance from a few paged list calls per scope (FleetPort.readGroup:
+ * EC2's members, SSM's per-instance patch state summaries and the agents that are not Online). No
+ * per-instance DescribeInstancePatches: the severity
  * buckets come from SSM's Critical/Security/Other non-compliant counts, so status costs the same
  * handful of paged calls at 10,000 instances as at 10. Fetching and computing are split so the
  * computation is a pure, unit-testable function.
@@ -42,7 +43,7 @@ const GONE_STATES = new Set(['terminated', 'shutting-down']);
 /** EC2 states counted as stopped. */
 const STOPPED_STATES = new Set(['stopped', 'stopping']);
 
-/** Reads each scope's instances and patch states (two list calls per scope, in parallel). */
+/** Reads each scope's instances and patch states (FleetPort.readGroup, every scope at once). */
 export async function fetchGroupCompliance(
   group: PatchGroup,
   gateways: readonly PatchGateway[],
@@ -52,7 +53,7 @@ export async function fetchGroupCompliance(
   const { results, failures } = await fanOut(
     gatewaysForGroup(group, gateways),
     async (gw) => {
-      const [instances, states] = await Promise.all([gw.listManagedInstances(target), gw.listPatchStates(target)]);
+      const { instances, states } = await gw.readGroup(target);
       return { scope: gw.scope, region: gw.region, account: gw.account, instances, states };
     },
     { ...(logger ? { logger } : {}), what: `status of ${group.name}` },

@@ -1,9 +1,10 @@
 /** The compliance diff poller against the simulator: silent first run, empty when nothing changed, diffs that name what changed, and its SSM cost. */
-import type { FleetGateway, ManagedInstance } from '../../src/aws';
+import type { FleetGateway, InstancePatchState, ManagedInstance } from '../../src/aws';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { groupTarget } from '../../src/patching';
-import { isEmpty, pollCompliance, pollListCalls, recordHistoryDay, type PollDeps } from '../../src/patching/poll';
+import { isEmpty, pollCompliance, recordHistoryDay, type PollDeps } from '../../src/patching/poll';
+import { groupReadCalls, groupReadCounts } from '../../src/patching/group-read-cost';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { utcDay } from '../../src/shared/utc-day';
 import { openStore, type Store } from '../../src/store';
@@ -26,6 +27,7 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
   const prd = groupOf(config, 'PRD');
   let members: ManagedInstance[];
   let patchStates: number;
+  let states: InstancePatchState[];
 
   /** Calls by operation since `resetStats`. */
   const calls = () => sim.stats().calls;
@@ -38,7 +40,8 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     store = await openStore({ path: ':memory:', logger: silentLogger(), clock: systemClock });
     deps = { store, gateways, groups: config.groups, clock: systemClock, logger: silentLogger() };
     members = await gateways[0]!.listManagedInstances(groupTarget(prd));
-    patchStates = (await gateways[0]!.listPatchStates(groupTarget(prd))).length;
+    states = await gateways[0]!.listPatchStates(groupTarget(prd));
+    patchStates = states.length;
   });
   afterAll(async () => {
     await store.close();
@@ -69,11 +72,7 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(diff).toBeDefined();
     expect(isEmpty(diff!)).toBe(true);
     expect(diff!.failures).toEqual([]);
-    const expected = pollListCalls({
-      managedInstances: members.filter((i) => i.pingStatus !== undefined).length,
-      patchStates,
-      ec2Instances: members.filter((i) => i.ec2State !== undefined).length,
-    });
+    const expected = groupReadCalls(groupReadCounts(members, states));
     const c = calls();
     expect(Object.fromEntries(LIST_OPS.map((op) => [op, c[op] ?? 0]))).toEqual(expected);
     expect(c.DescribeInstancePatches ?? 0).toBe(0);

@@ -7,7 +7,7 @@
  * The job then records the group's day in the compliance history (history-day.ts), once this
  * poll's own copy of the snapshot can be let go.
  */
-import { LIMITS, type ManagedInstance } from '../fleet-types';
+import type { ManagedInstance } from '../fleet-types';
 import type { Clock } from '../../clock';
 import type { PatchGroup } from '../../config/schema';
 import type { Logger } from '../../logger';
@@ -222,18 +222,4 @@ function refreshed(before: SnapshotEntry, instances: readonly ManagedInstance[])
   const { updatedAt: _updatedAt, ...entry } = before;
   const [withLive] = withPing([entry], instances);
   return withLive ?? entry;
-}
-
-/** SSM and EC2 list calls one compliance poll makes in one scope and region with no change (page sizes as in FleetPort). */
-export function pollListCalls(counts: { managedInstances: number; patchStates: number; ec2Instances: number }): {
-  DescribeInstanceInformation: number;
-  DescribeInstancePatchStatesForPatchGroup: number;
-  DescribeInstances: number;
-} {
-  const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
-  return {
-    DescribeInstanceInformation: pages(counts.managedInstances, LIMITS.instanceInformationPage),
-    DescribeInstancePatchStatesForPatchGroup: pages(counts.patchStates, LIMITS.patchStatesPage),
-    DescribeInstances: pages(counts.ec2Instances, LIMITS.ec2InstancesPage),
-  };
 }

@@ -3,7 +3,6 @@ export * from './poll-results';
 export {
   pollCompliance,
   pollComplianceResult,
-  pollListCalls,
   type CompliancePollResult,
   type PollDeps,
 } from './compliance';

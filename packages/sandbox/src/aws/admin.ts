@@ -85,6 +85,7 @@ export const UnmanagedLaunchSchema = z
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
     state: z.enum(['running', 'stopped']).optional(),
     os: z.enum(['AMAZON_LINUX_2', 'WINDOWS']).optional(),
+    agent: z.enum(['Online', 'ConnectionLost']).optional(),
   })
   .strict();
 

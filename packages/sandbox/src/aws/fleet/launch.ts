@@ -5,7 +5,7 @@
  * and they report no patch compliance. What Security Hub control SSM.1 flags.
  */
 import type { Partition } from '../partition';
-import type { InstanceStateName, OperatingSystem, SimInstance } from './model';
+import type { InstanceStateName, OperatingSystem, PingStatus, SimInstance } from './model';
 
 /** One instance to launch without an SSM registration. */
 export interface UnmanagedLaunch {
@@ -17,6 +17,8 @@ export interface UnmanagedLaunch {
   state?: InstanceStateName;
   /** Default AMAZON_LINUX_2. */
   os?: Extract<OperatingSystem, 'AMAZON_LINUX_2' | 'WINDOWS'>;
+  /** An agent that registered with this ping status but never reported a patch state (default: no agent). */
+  agent?: PingStatus;
 }
 
 /** Launches an instance into the partition, at `now`, that SSM does not manage. */
@@ -50,12 +52,12 @@ export function launchUnmanaged(partition: Partition, spec: UnmanagedLaunch, now
     reservationId: `r-${partition.ids.hex(17)}`,
     launchTime: new Date(now),
     registrationDate: new Date(now),
-    agentVersion: '',
-    ssmManaged: false,
+    agentVersion: spec.agent ? '3.3.40.0' : '',
+    ssmManaged: spec.agent !== undefined,
     state,
     stateChangedAt: new Date(now),
-    // Never pinged: SSM has no record of it at all.
-    pingStatus: 'Inactive',
+    // Without an agent it never pinged: SSM has no record of it at all.
+    pingStatus: spec.agent ?? 'Inactive',
     lastPingAt: new Date(now),
     failNext: false,
     patches: new Map(),
