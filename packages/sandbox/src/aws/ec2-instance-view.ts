@@ -86,7 +86,8 @@ export function filterValues(instance: SimInstance, name: string): string[] | un
 /** One instance as an item of DescribeInstances' instancesSet. */
 export function instanceXml(instance: SimInstance): XmlValue {
   const stopped = instance.state === 'stopped';
-  const stamp = instance.stateChangedAt.toISOString().replace('T', ' ').slice(0, 19);
+  // Only a stopped instance shows when it stopped; formatting it for every running one costs a page of 1,000.
+  const stamp = stopped ? instance.stateChangedAt.toISOString().replace('T', ' ').slice(0, 19) : '';
   return {
     instanceId: instance.id,
     imageId: instance.imageId,
