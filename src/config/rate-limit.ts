@@ -3,10 +3,10 @@
  * account and region. AWS throttles per account and region with token buckets; EC2 documents its
  * figures (a non-mutating Describe* action: a bucket of 100, refilled at 20 per second, see
  * https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html), while Systems Manager
- * publishes none for SendCommand or the Describe* calls patchbot makes (its quotas page,
- * https://docs.aws.amazon.com/general/latest/gr/ssm.html, lists resource counts and Parameter Store
- * throughput only). The default stays well below EC2's refill rate and leaves most of the account's
- * allowance to the console, the CLI and other tools sharing it.
+ * gives no per-second figure for SendCommand or the Describe* calls patchbot makes (its quotas are
+ * at https://docs.aws.amazon.com/general/latest/gr/ssm.html and in the Service Quotas console). The
+ * default stays well below EC2's refill rate and leaves most of the account's allowance to the
+ * console, the CLI and other tools sharing it; burst 4 keeps a token of slack under a limiter of 5.
  */
 import { z } from 'zod';
 import { expected, intBetween, strictObject } from './fields';
