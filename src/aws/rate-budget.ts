@@ -15,17 +15,19 @@ import type { Logger } from '../logger';
 export interface Ticker {
   /** Milliseconds from a monotonic origin. */
   now(): number;
-  /** Resolves after `ms`; must not keep the process alive. */
+  /** Resolves after `ms`. */
   sleep(ms: number): Promise<void>;
 }
 
-/** performance.now and an unref'd setTimeout: a waiting request never holds the process open. */
+/**
+ * performance.now and a plain setTimeout. The timer is not unref'd on purpose: a request waiting for
+ * its token is work under way, and with nothing else holding the event loop (`main --check`) an
+ * unref'd wait let the process exit in the middle of the preflight, printing nothing. The wait is
+ * bounded (the queue ahead divided by the rate), so it cannot hold the process open for long.
+ */
 export const realTicker: Ticker = {
   now: () => performance.now(),
-  sleep: (ms) =>
-    new Promise((resolve) => {
-      setTimeout(resolve, ms).unref();
-    }),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /**
