@@ -10,7 +10,7 @@ import { systemClock } from '../../src/clock';
 import { createPatchbotConfigSchema, type PatchbotConfig } from '../../src/config/schema';
 import { groupStatus, isTerminal } from '../../src/patching';
 import { pollCompliance } from '../../src/patching/poll';
-import { createFleet } from '../../src/aws';
+import { type ClientOptions, createFleet } from '../../src/aws';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { SANDBOX_CREDENTIALS } from '../support/aws';
 import { FAST, groupOf, harness, terminal } from '../patching/helpers';
@@ -27,8 +27,18 @@ function configWith(aws: Record<string, unknown>, groups?: Record<string, unknow
 }
 
 /** A fleet on the simulator with the budgets the config gives (sandboxFleet's roomy one would hide them). */
-function budgetedFleet(url: string, config: PatchbotConfig, logger = createLogger({ level: 'silent' })) {
-  return createFleet(config.aws.scopes, logger, { endpoint: url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3 });
+function budgetedFleet(
+  url: string,
+  config: PatchbotConfig,
+  logger = createLogger({ level: 'silent' }),
+  options: Partial<ClientOptions> = {},
+) {
+  return createFleet(config.aws.scopes, logger, {
+    endpoint: url,
+    credentials: SANDBOX_CREDENTIALS,
+    maxAttempts: 3,
+    ...options,
+  });
 }
 
 describe('one request budget per account and region', () => {
@@ -123,8 +133,12 @@ describe('which requests share a budget', () => {
   });
   afterAll(() => sim.close());
 
-  /** How many requests waited for a token when each scope asks who it is once, all at once. */
-  async function waitsWhenAllAsk(scopes: Array<Record<string, unknown>>): Promise<number> {
+  /** How many requests waited for a token when each scope asks who it is (`times` each), all at once. */
+  async function waitsWhenAllAsk(
+    scopes: Array<Record<string, unknown>>,
+    options: Partial<ClientOptions> = {},
+    times = 1,
+  ): Promise<number> {
     const lines: string[] = [];
     const logger = createLogger({
       level: 'debug',
@@ -136,9 +150,9 @@ describe('which requests share a budget', () => {
       }),
     });
     const config = configWith({ rateLimit: { requestsPerSecond: 1, burst: 1 }, scopes });
-    const fleet = budgetedFleet(sim.url, config, logger);
+    const fleet = budgetedFleet(sim.url, config, logger, options);
     try {
-      await Promise.all(fleet.gateways.map((g) => g.whoAmI()));
+      await Promise.all(fleet.gateways.flatMap((g) => Array.from({ length: times }, () => g.whoAmI())));
     } finally {
       fleet.close();
     }
@@ -161,6 +175,24 @@ describe('which requests share a budget', () => {
     expect(await waitsWhenAllAsk([{ name: 'a', accountId: '123456789012', regions: ['us-east-1', 'eu-west-1'] }])).toBe(
       0,
     );
+  });
+
+  it('scopes sharing an account get the lowest budget any of them sets; ClientOptions.rateLimit replaces them all', async () => {
+    const roomy = { requestsPerSecond: 1000, burst: 1000 };
+    expect(
+      await waitsWhenAllAsk([
+        { name: 'a', accountId: '123456789012', regions: ['us-east-1'], rateLimit: roomy },
+        { name: 'b', accountId: '123456789012', regions: ['us-east-1'], rateLimit: { requestsPerSecond: 1, burst: 1 } },
+      ]),
+    ).toBe(1);
+    expect(await waitsWhenAllAsk([{ name: 'a', regions: ['us-east-1'], rateLimit: roomy }], {}, 2)).toBe(0);
+    expect(
+      await waitsWhenAllAsk(
+        [{ name: 'a', regions: ['us-east-1'], rateLimit: roomy }],
+        { rateLimit: { requestsPerSecond: 1, burst: 1 } },
+        2,
+      ),
+    ).toBe(1);
   });
 
   it("a scope slowed by its budget does not hold up another scope's group status", async () => {
