@@ -19,6 +19,8 @@ export interface BotProcessOptions {
   digestChannels?: number;
   /** The org config's client-side request budget per account and region (none when absent). */
   orgRateLimit?: RateLimit;
+  /** The state file, to share one between two bots; a fresh one in a temporary folder when absent. */
+  dbPath?: string;
   signingSecret: string;
   botToken: string;
   slackApiUrl: string;
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
       appToken: undefined,
       apiUrl: o.slackApiUrl,
     },
-    dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'patchbot.db'),
+    dbPath: o.dbPath ?? join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'patchbot.db'),
     port: 0,
     host: '127.0.0.1',
     logger: silentLogger(),
