@@ -11,6 +11,7 @@ import { onItsCard, replanRequest, scanFirstRequest, type CardRequestDeps } from
 import { exportAudit } from './patching/audit-export';
 import { retryRequest } from './patching/retry-failed';
 import { cancelUnseen } from './patching/unseen';
+import { RecentReads } from './patching/recent-reads';
 import { createPatchJobs } from './jobs/patch-jobs';
 import { JobScheduler } from './jobs/scheduler';
 import { Leadership, type LeaseTiming, type Role } from './jobs/leadership';
@@ -96,12 +97,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
   // so two processes never race on one send (a follower's send could not be told from a dead process's).
   let isLeader = (): boolean => false;
+  // One minute's group reads, shared by the poll, the digest, /patch status and finished changes (which forget theirs).
+  const recent = new RecentReads(clock);
   const service = new PatchService({
     store,
     gateways: fleet.gateways,
     groups: config.groups,
     clock,
     logger,
+    recent,
     mayActNow: () => isLeader(),
     objects: new S3ObjectWriter(fleet.pool, logger),
   });
@@ -226,6 +230,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     poster: refreshingPoster(new SlackNoticePoster(new ChannelPoster(slack.client, logger), logger), homeRefresher),
     clock,
     logger,
+    recent,
   });
   const scheduler = new JobScheduler(jobs.jobs, logger);
   tracker = new OperationTracker({
@@ -234,6 +239,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     groups: config.groups,
     clock,
     logger,
+    recent,
     runner: service.runner,
     // A card Slack refuses (bot not in the channel, archived...) cancels a change nobody could approve; the requester is told.
     publisher: refreshingPublisher(

@@ -18,6 +18,7 @@ import type { ScopeFailure } from '../patching/record-schemas';
 import type { DigestChart, NoticePoster } from './notices';
 import { chartPeriod } from '../patching/chart-period';
 import type { Store } from '../patching/ports';
+import type { RecentReads } from '../patching/recent-reads';
 import type { Job } from './scheduler';
 
 /** What the scheduled jobs need. */
@@ -28,6 +29,8 @@ export interface PatchJobsDeps {
   poster: NoticePoster;
   clock: Clock;
   logger: Logger;
+  /** Group reads shared with `/patch status` for a minute (see RecentReads). */
+  recent?: RecentReads;
 }
 
 /** The three scheduled jobs, plus the digest on demand for `/patch digest`. */
@@ -45,16 +48,24 @@ export interface PatchJobs {
 export function createPatchJobs(deps: PatchJobsDeps): PatchJobs {
   const { config, store, gateways, poster, clock } = deps;
   const log = deps.logger.child({ subsystem: 'jobs' });
-  const pollDeps = { store, gateways, groups: config.groups, clock, logger: log };
+  const pollDeps = {
+    store,
+    gateways,
+    groups: config.groups,
+    clock,
+    logger: log,
+    ...(deps.recent ? { recent: deps.recent } : {}),
+  };
 
   // Failing scopes are posted when they start failing and once when they answer again, not every poll.
   const health = new ScopeHealth();
   const compliancePoll = async () => {
     for (const group of config.groups) {
       try {
-        const { diff, failures } = await pollComplianceResult(pollDeps, group);
-        // Today's history day, from the snapshot as the poll left it (first poll included; no AWS call).
-        await recordHistoryDay(pollDeps, group.name);
+        const { diff, failures, changed } = await pollComplianceResult(pollDeps, group);
+        // Today's history day, from the snapshot as the poll left it (first poll included; no AWS call);
+        // a poll that changed no row leaves a day already recorded today as it is.
+        await recordHistoryDay(pollDeps, group.name, { unlessRecordedToday: !changed });
         const change = health.compare(group.name, failures);
         const news = diff !== undefined && !isEmpty(diff);
         if (news) await poster.post(group.channel, { notice: 'compliance-diff', diff, now: clock.now() });

@@ -8,6 +8,7 @@ import { findGroup } from '../config/lookup';
 import type { Logger } from '../logger';
 import type { ObjectWriter, Operation, Store } from './ports';
 import type { PatchGateway } from './group-fleet';
+import type { RecentReads } from './recent-reads';
 
 /** The I/O every part of the domain is given. */
 export interface PatchingDeps {
@@ -21,6 +22,8 @@ export interface PatchingDeps {
   mayActNow?: () => boolean;
   /** Writes promote's InstallOverrideList objects to S3; without it a promoted install fails unsent. */
   objects?: ObjectWriter;
+  /** Group reads reused for a minute by status and the digest; without it every ask reads AWS. */
+  recent?: RecentReads;
 }
 
 /** The configured group of an operation, if it still exists. */

@@ -22,7 +22,9 @@ import type { InstanceLine, ScopeFailure } from './record-schemas';
 import type { OperationReport } from './report-record';
 
 /** What the end of an operation reads and writes, and the operation's group (undefined once unconfigured). */
-export type FinalDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'clock'> & { group: PatchGroup | undefined };
+export type FinalDeps = Pick<PatchingDeps, 'store' | 'gateways' | 'clock' | 'recent'> & {
+  group: PatchGroup | undefined;
+};
 
 /**
  * Computes the final report and stores it on the operation together with the snapshot rows, in one
@@ -43,6 +45,8 @@ export async function storeFinal(
     await tx.operations.update(op.id, { result: resultJson({ ...readResult(current), final: final.report }) });
     await tx.snapshots.upsert(final.entries);
   });
+  // The change moved the group's compliance: a status read from before it must not be shown as now.
+  if (deps.group) deps.recent?.forget(deps.group.name);
   return final.report;
 }
 

@@ -33,9 +33,9 @@ export class Finishing {
     commands: CommandInvocations[],
     t: Tracked,
   ): Promise<OperationReport> {
-    const { store, gateways, clock, groups, log } = this.ctx;
+    const { store, gateways, clock, groups, log, recent } = this.ctx;
     const final = await storeFinal(
-      { store, gateways, clock, group: groupOf(groups, op) },
+      { store, gateways, clock, group: groupOf(groups, op), ...(recent ? { recent } : {}) },
       op,
       report,
       commands,

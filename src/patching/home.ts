@@ -7,7 +7,7 @@
 import type { PatchGroup } from '../config';
 import type { Clock } from '../clock';
 import type { Authorizer } from './decision';
-import type { Operation, SnapshotEntry, Store } from './ports';
+import type { Operation, SnapshotSummary, Store } from './ports';
 
 /** What building a Home reads. */
 export interface HomeDeps {
@@ -108,7 +108,8 @@ export async function buildHome(deps: HomeDeps, viewer: string): Promise<HomeDat
   }
   const running = runningOps.filter((op) => byName.has(op.group)).reverse();
   const windows = await lastWindows(deps, at);
-  const snapshots = await Promise.all(deps.groups.map((g) => deps.store.snapshots.forGroup(g.name)));
+  // Summaries, not rows: a tile counts instances and never needs their patch lists.
+  const snapshots = await Promise.all(deps.groups.map((g) => deps.store.snapshots.summaries(g.name)));
   const tiles = visible
     .map((r) => tileOf(r.group.name, snapshots[deps.groups.indexOf(r.group)] ?? [], windows.get(r.group.name)))
     .sort(worstFirst);
@@ -124,12 +125,16 @@ export async function buildHome(deps: HomeDeps, viewer: string): Promise<HomeDat
 }
 
 /** Whether a snapshot row counts as compliant: nothing missing or failed, no reboot pending. */
-function isCompliant(e: SnapshotEntry): boolean {
+function isCompliant(e: SnapshotSummary): boolean {
   return e.missing === 0 && e.failed === 0 && e.pendingReboot === 0;
 }
 
 /** A group's tile from its snapshot rows and its last window result. */
-export function tileOf(group: string, rows: readonly SnapshotEntry[], lastWindow?: GroupTile['lastWindow']): GroupTile {
+export function tileOf(
+  group: string,
+  rows: readonly SnapshotSummary[],
+  lastWindow?: GroupTile['lastWindow'],
+): GroupTile {
   const tile: GroupTile = {
     group,
     instances: rows.length,
@@ -168,8 +173,8 @@ function worstFirst(a: GroupTile, b: GroupTile): number {
 }
 
 /** The estate: each instance once (a group can share instances with another), per scope and region. */
-function estateOf(rows: readonly SnapshotEntry[]): EstateTotal {
-  const seen = new Map<string, SnapshotEntry>();
+function estateOf(rows: readonly SnapshotSummary[]): EstateTotal {
+  const seen = new Map<string, SnapshotSummary>();
   for (const e of rows) seen.set(`${e.scope}\u0000${e.region}\u0000${e.instanceId}`, e);
   const places = new Map<string, EstateTotal['places'][number]>();
   let compliant = 0;

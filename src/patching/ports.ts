@@ -40,6 +40,8 @@ export type {
   Operation,
   OperationCommand,
   SnapshotEntry,
+  SnapshotScope,
+  SnapshotSummary,
   SnapshotPatch,
   Store,
   StoreTx,

@@ -278,7 +278,9 @@ export class PatchService {
     return this.statusReads.run(group.name, async () => {
       const { gateways, clock } = this.deps;
       const [status, other, sla] = await Promise.all([
-        groupStatus(group, gateways, clock, this.log),
+        this.deps.recent
+          ? this.deps.recent.status(group.name, () => groupStatus(group, gateways, clock, this.log))
+          : groupStatus(group, gateways, clock, this.log),
         findOtherSpelling(group, gateways, this.log),
         this.sla(group),
       ]);

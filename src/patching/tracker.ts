@@ -71,7 +71,7 @@ export type SendPort = Pick<OperationRunner, 'isBusy' | 'send' | 'resume' | 'loo
 /** Dependencies: the domain's I/O, the runner's send, and the Slack side. */
 export interface TrackerDeps
   extends TrackerOptions,
-    Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'clock' | 'logger'> {
+    Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'clock' | 'logger' | 'recent'> {
   runner: SendPort;
   publisher: OperationPublisher;
 }
@@ -116,6 +116,7 @@ export class OperationTracker {
       gateways,
       groups,
       clock,
+      ...(deps.recent ? { recent: deps.recent } : {}),
       publisher,
       log: this.log,
       slots: new PublishSlots(this.opt.publishWaitMs, this.log),

@@ -65,7 +65,7 @@ export class TrackedStates {
 }
 
 /** What every tracking unit is given. */
-export interface TrackingContext extends Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'clock'> {
+export interface TrackingContext extends Pick<PatchingDeps, 'store' | 'gateways' | 'groups' | 'clock' | 'recent'> {
   log: Logger;
   publisher: OperationPublisher;
   slots: PublishSlots;

@@ -33,6 +33,8 @@ export {
   SnapshotPatchSchema,
   type NewSnapshotEntry,
   type SnapshotEntry,
+  type SnapshotScope,
+  type SnapshotSummary,
   type SnapshotPatch,
 } from './snapshots';
 export { ComplianceHistoryRepository } from './history';

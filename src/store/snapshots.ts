@@ -50,6 +50,15 @@ export interface SnapshotEntry extends NewSnapshotEntry {
   updatedAt: Date;
 }
 
+/** A stored row without its patch list: what whole-group readers need (at 100,000 instances the lists are most of the bytes). */
+export type SnapshotSummary = Omit<SnapshotEntry, 'missingPatches'>;
+
+/** One scope and region a group's snapshot has rows in. */
+export interface SnapshotScope {
+  scope: string;
+  region: string;
+}
+
 /** Shape check for the missing_patches column. */
 export const SnapshotPatchSchema = z.object({
   title: z.string(),
@@ -79,6 +88,9 @@ const RowSchema = z.object({
   missing_patches: z.string(),
   updated_at: z.string(),
 });
+const SummaryRowSchema = RowSchema.omit({ missing_patches: true });
+/** Every column but missing_patches. */
+const SUMMARY_COLUMNS = Object.keys(SummaryRowSchema.shape) as Array<keyof z.infer<typeof SummaryRowSchema>>;
 
 /** The compliance_snapshots table. */
 export class ComplianceSnapshotRepository {
@@ -97,6 +109,35 @@ export class ComplianceSnapshotRepository {
         .execute(),
     );
     return rows.map((r) => this.decode(r));
+  }
+
+  /** Every instance of the group without its patch list, in the same order as forGroup. */
+  async summaries(group: string): Promise<SnapshotSummary[]> {
+    const rows = await guarded(this.ctx.path, `reading the compliance snapshot of ${group}`, () =>
+      this.ctx.db
+        .selectFrom('compliance_snapshots')
+        .select(SUMMARY_COLUMNS)
+        .where('group_name', '=', group)
+        .orderBy('scope')
+        .orderBy('region')
+        .orderBy('instance_id')
+        .execute(),
+    );
+    return rows.map((r) => this.decodeSummary(r));
+  }
+
+  /** The scopes and regions the group's snapshot has rows in, in forGroup's order: read them one by one with forScope. */
+  async scopesOf(group: string): Promise<SnapshotScope[]> {
+    return guarded(this.ctx.path, `reading the compliance snapshot of ${group}`, () =>
+      this.ctx.db
+        .selectFrom('compliance_snapshots')
+        .select(['scope', 'region'])
+        .distinct()
+        .where('group_name', '=', group)
+        .orderBy('scope')
+        .orderBy('region')
+        .execute(),
+    );
   }
 
   /** The group's instances in one scope and region. */
@@ -245,29 +286,48 @@ export class ComplianceSnapshotRepository {
   }
 
   private decode(raw: unknown): SnapshotEntry {
-    try {
+    return this.guardedDecode(raw, () => {
       const parsed = RowSchema.safeParse(raw);
       if (!parsed.success) throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
-      const r = parsed.data;
       return {
-        group: r.group_name,
-        scope: r.scope,
-        region: r.region,
-        instanceId: r.instance_id,
-        name: r.name,
-        pingStatus: r.ping_status,
-        operation: r.operation,
-        operationEndTime:
-          r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
-        missing: r.missing_count,
-        failed: r.failed_count,
-        pendingReboot: r.pending_reboot_count,
-        critical: r.critical_count,
-        security: r.security_count,
-        other: r.other_count,
-        missingPatches: fromSqlJson(r.missing_patches, PatchesSchema, 'missing_patches'),
-        updatedAt: fromSqlTime(r.updated_at, 'updated_at'),
+        ...this.summaryOf(parsed.data),
+        missingPatches: fromSqlJson(parsed.data.missing_patches, PatchesSchema, 'missing_patches'),
       };
+    });
+  }
+
+  private decodeSummary(raw: unknown): SnapshotSummary {
+    return this.guardedDecode(raw, () => {
+      const parsed = SummaryRowSchema.safeParse(raw);
+      if (!parsed.success) throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
+      return this.summaryOf(parsed.data);
+    });
+  }
+
+  private summaryOf(r: z.infer<typeof SummaryRowSchema>): SnapshotSummary {
+    return {
+      group: r.group_name,
+      scope: r.scope,
+      region: r.region,
+      instanceId: r.instance_id,
+      name: r.name,
+      pingStatus: r.ping_status,
+      operation: r.operation,
+      operationEndTime: r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
+      missing: r.missing_count,
+      failed: r.failed_count,
+      pendingReboot: r.pending_reboot_count,
+      critical: r.critical_count,
+      security: r.security_count,
+      other: r.other_count,
+      updatedAt: fromSqlTime(r.updated_at, 'updated_at'),
+    };
+  }
+
+  /** Runs a row decoder, turning a corrupt column into the StoreError that names the row and the repair. */
+  private guardedDecode<T>(raw: unknown, decode: () => T): T {
+    try {
+      return decode();
     } catch (err) {
       if (!(err instanceof CorruptColumn)) throw err;
       const id =

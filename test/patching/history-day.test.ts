@@ -1,7 +1,7 @@
 /** The compliance history's day computed from a group's snapshot rows (src/patching/poll/history-day.ts). */
 import { ManualClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
-import { firstKeptDay, historyDay, pruneHistory, recordHistoryDay } from '../../src/patching/poll';
+import { firstKeptDay, historyDay, mergeDays, pruneHistory, recordHistoryDay } from '../../src/patching/poll';
 import type { SnapshotEntry, SnapshotPatch } from '../../src/patching/ports';
 import { openStore } from '../../src/store';
 
@@ -73,6 +73,26 @@ describe('historyDay', () => {
     expect(historyDay('PRD', '2026-03-01', [entry('i-5', { operationEndTime: null })]).oldestScanAt).toBeNull();
   });
 
+  it('is the same day whether the group is counted at once or scope by scope and merged', () => {
+    const byRegion = ['eu-west-1', 'us-east-1'].map((region) =>
+      historyDay(
+        'PRD',
+        '2026-03-01',
+        SNAPSHOT.filter((e) => e.region === region),
+      ),
+    );
+    const whole = historyDay(
+      'PRD',
+      '2026-03-01',
+      [...SNAPSHOT].sort((a, b) => (a.region < b.region ? -1 : 1)),
+    );
+    expect(mergeDays(byRegion[0]!, byRegion[1]!)).toEqual(whole);
+    expect(mergeDays(byRegion[1]!, byRegion[0]!)).toEqual({
+      ...whole,
+      rows: [...byRegion[1]!.rows, ...byRegion[0]!.rows],
+    });
+  });
+
   it('keeps retentionDays days, today included', () => {
     expect(firstKeptDay(new Date('2026-03-01T23:00:00Z'), 1)).toBe('2026-03-01');
     expect(firstKeptDay(new Date('2026-03-01T23:00:00Z'), 400)).toBe('2025-01-26');
@@ -95,6 +115,29 @@ describe('recording and pruning the history', () => {
     expect(rows.find((r) => r.instanceId === 'i-2')).toMatchObject({ day: '2026-03-02', criticalSince: '2026-03-01' });
 
     expect(await pruneHistory(deps, 1)).toEqual({ groupDays: 1, instanceDays: 5, instances: 0 });
+    expect((await store.complianceHistory.latestGroupDays(['PRD']))[0]?.day).toBe('2026-03-02');
+    await store.close();
+  });
+
+  it('a poll that changed nothing leaves a day already recorded today as it is, but records a new day', async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const store = await openStore({ path: ':memory:', logger: silentLogger(), clock });
+    const deps = { store, clock, logger: silentLogger() };
+    await store.snapshots.upsert(SNAPSHOT.map(({ updatedAt: _u, ...e }) => e));
+    let recorded = 0;
+    const recordDay = store.complianceHistory.recordDay.bind(store.complianceHistory);
+    store.complianceHistory.recordDay = async (day) => {
+      recorded++;
+      return recordDay(day);
+    };
+    await recordHistoryDay(deps, 'PRD', { unlessRecordedToday: true });
+    await recordHistoryDay(deps, 'PRD', { unlessRecordedToday: true });
+    expect(recorded).toBe(1);
+    await recordHistoryDay(deps, 'PRD');
+    expect(recorded).toBe(2);
+    clock.advance(24 * 3_600_000);
+    await recordHistoryDay(deps, 'PRD', { unlessRecordedToday: true });
+    expect(recorded).toBe(3);
     expect((await store.complianceHistory.latestGroupDays(['PRD']))[0]?.day).toBe('2026-03-02');
     await store.close();
   });

@@ -1,11 +1,11 @@
 /**
  * The compliance diff poller: per group, read SSM's patch states and the managed instances (the
- * same paged list calls as /patch status), compare with the compliance snapshot and say what
- * changed. Patch lists (DescribeInstancePatches) are fetched only for instances whose
+ * same read as /patch status, FleetPort.readGroup), compare with the compliance snapshot a scope at
+ * a time and say what changed. Patch lists (DescribeInstancePatches) are fetched only for instances whose
  * OperationEndTime moved, through refreshMissing, so a poll's cost grows with change, not fleet
  * size. The first poll of a group in a scope records the snapshot there and reports nothing.
- * The job then records the group's day in the compliance history (history-day.ts), once this
- * poll's own copy of the snapshot can be let go.
+ * The job then records the group's day in the compliance history (history-day.ts) when the poll
+ * changed a row or the day is not recorded yet.
  */
 import type { ManagedInstance } from '../fleet-types';
 import type { Clock } from '../../clock';
@@ -14,7 +14,9 @@ import type { Logger } from '../../logger';
 import type { NewSnapshotEntry, SnapshotEntry, Store } from '../ports';
 import type { PatchGateway } from '../group-fleet';
 import { refreshMissing, type InstanceChange } from '../missing';
-import { byName, fetchGroupCompliance, isCompliant } from '../status';
+import { byName, computeGroupStatus, fetchGroupCompliance, isCompliant, type ScopeCompliance } from '../status';
+import { mapLimit } from '../../shared/concurrency';
+import type { RecentReads } from '../recent-reads';
 import type { InstanceLine, ScopeFailure } from '../record-schemas';
 import type { ComplianceDiff, NonCompliantChange } from './poll-results';
 
@@ -25,6 +27,8 @@ export interface PollDeps {
   groups: readonly PatchGroup[];
   clock: Clock;
   logger: Logger;
+  /** Where the poll leaves the group's status for the digest and `/patch status` to reuse within the minute. */
+  recent?: RecentReads;
 }
 
 /** EC2 states of instances that have left the group's picture (as in status). */
@@ -51,14 +55,16 @@ export async function pollCompliance(deps: PollDeps, group: PatchGroup): Promise
 export interface CompliancePollResult {
   diff: ComplianceDiff | undefined;
   failures: ScopeFailure[];
+  /** Whether any snapshot row was written or removed: only then can the group's history day differ. */
+  changed: boolean;
 }
 
 /** As pollCompliance, and also the scopes that could not be read when there is no diff (a first poll). */
 export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): Promise<CompliancePollResult> {
-  const { store, gateways, logger } = deps;
+  const { store, logger } = deps;
   const now = deps.clock.now();
-  const fetched = await fetchGroupCompliance(group, gateways, logger);
-  const snapshot = await store.snapshots.forGroup(group.name);
+  const fetched = await fetchGroupCompliance(group, deps.gateways, logger);
+  deps.recent?.keep(computeGroupStatus({ group, now, scopes: fetched.scopes, failures: fetched.failures }));
 
   // The group is what its tag finds, without instances that are going away; patch states of
   // other instances (the other tag spelling) are left out, as in status.
@@ -67,40 +73,9 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     const members = new Set(instances.map((i) => i.instanceId));
     return { ...sc, instances, states: sc.states.filter((s) => members.has(s.instanceId)) };
   });
-  const known: typeof scopes = [];
+  const known = new Set<PolledScope>();
   for (const sc of scopes)
-    if ((await store.pollState.compliancePolledAt(group.name, sc.scope, sc.region)) !== undefined) known.push(sc);
-  const fresh = scopes.filter((sc) => !known.includes(sc));
-
-  const refresh = await refreshMissing(gateways, group, snapshot, scopes, logger);
-  const failures: ScopeFailure[] = [...fetched.failures, ...refresh.failures];
-  const failed = (sc: { scope: string; region: string }) =>
-    refresh.failures.some((f) => f.scope === sc.scope && f.region === sc.region);
-
-  // First poll in a scope: make its snapshot exactly what SSM says now.
-  for (const sc of fresh) {
-    if (failed(sc)) continue;
-    const entries = withPing(
-      refresh.changes.filter((c) => c.entry.scope === sc.scope && c.entry.region === sc.region).map((c) => c.entry),
-      sc.instances,
-    );
-    const unchanged = snapshot.filter(
-      (e) => e.scope === sc.scope && e.region === sc.region && !entries.some((x) => x.instanceId === e.instanceId),
-    );
-    const live = new Set(sc.instances.map((i) => i.instanceId));
-    const kept = unchanged.filter((e) => live.has(e.instanceId)).map((e) => refreshed(e, sc.instances));
-    await store.transaction(async (tx) => {
-      await tx.snapshots.replaceScope(group.name, sc.scope, sc.region, [...entries, ...kept]);
-      await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
-    });
-  }
-  if (known.length === 0) {
-    logger.info(
-      { group: group.name, scopes: fresh.length, fetched: refresh.fetched, failures },
-      'compliance poll: first snapshot recorded',
-    );
-    return { diff: undefined, failures };
-  }
+    if ((await store.pollState.compliancePolledAt(group.name, sc.scope, sc.region)) !== undefined) known.add(sc);
 
   const diff: ComplianceDiff = {
     group: group.name,
@@ -112,85 +87,35 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
     disappeared: [],
     becameUnreachable: [],
     lastOperationFailed: [],
-    failures,
+    failures: [...fetched.failures],
     cost: {
       scopes: scopes.length,
       instances: scopes.reduce((n, sc) => n + sc.instances.length, 0),
       patchStates: fetched.scopes.reduce((n, sc) => n + sc.states.length, 0),
-      patchListsFetched: refresh.fetched,
+      patchListsFetched: 0,
     },
   };
-
-  const writes: NewSnapshotEntry[] = [];
-  const removals: Array<{ scope: string; region: string; ids: string[] }> = [];
-  for (const sc of known) {
-    const inScope = (c: InstanceChange) => c.entry.scope === sc.scope && c.entry.region === sc.region;
-    const changes = refresh.changes.filter(inScope);
-    const changedIds = new Set(changes.map((c) => c.entry.instanceId));
-    const instances = new Map(sc.instances.map((i) => [i.instanceId, i]));
-
-    for (const c of changes) {
-      const before = c.previous;
-      const entry = c.entry;
-      writes.push(entry);
-      if (!before) {
-        diff.appeared.push(line(entry));
-        continue;
-      }
-      const unreachable = before.pingStatus === 'Online' && entry.pingStatus !== 'Online';
-      // The same scan fetched again only to fill in CVE ids (a row older than them): its compliance did not change.
-      if (before.operationEndTime !== null && before.operationEndTime.getTime() === entry.operationEndTime?.getTime()) {
-        if (unreachable) diff.becameUnreachable.push(line(entry));
-        continue;
-      }
-      const scanned = entry.operationEndTime !== null;
-      const wasCompliant = before.operationEndTime !== null && compliant(before);
-      const nowCompliant = scanned && compliant(entry);
-      if (scanned && !nowCompliant && (wasCompliant || c.newlyMissing.length > 0)) {
-        diff.becameNonCompliant.push({
-          ...line(entry),
-          newlyMissing: c.newlyMissing.map((p) => ({
-            title: p.title,
-            severity: p.severity,
-            classification: p.classification,
-          })),
-        });
-      } else if (nowCompliant && before.operationEndTime !== null && !compliant(before)) {
-        diff.becameCompliant.push(line(entry));
-      }
-      if (scanned && entry.failed > 0 && (before.failed === 0 || entry.operation === 'Install'))
-        diff.lastOperationFailed.push(line(entry));
-      if (unreachable) diff.becameUnreachable.push(line(entry));
-    }
-
-    // Instances whose scan did not move: only the agent (and the name) may have changed.
-    const rows = snapshot.filter((e) => e.group === group.name && e.scope === sc.scope && e.region === sc.region);
-    const gone: string[] = [];
-    for (const before of rows) {
-      if (changedIds.has(before.instanceId)) continue;
-      const instance = instances.get(before.instanceId);
-      if (!instance) {
-        // A scope whose patch-list fetch failed still lists its instances, so absence means gone.
-        gone.push(before.instanceId);
-        diff.disappeared.push(line(before));
-        continue;
-      }
-      const ping = instance.pingStatus ?? null;
-      const name = instance.name ?? null;
-      if (ping === before.pingStatus && name === before.name) continue;
-      writes.push(refreshed(before, sc.instances));
-      if (before.pingStatus === 'Online' && ping !== 'Online') diff.becameUnreachable.push(line({ ...before, name }));
-    }
-    if (gone.length > 0) removals.push({ scope: sc.scope, region: sc.region, ids: gone });
-  }
-  // Changed instances of a scope whose fetch failed are not in refresh.changes: they stay as they were
-  // and are tried again next poll.
-
-  await store.transaction(async (tx) => {
-    await tx.snapshots.upsert(writes);
-    for (const r of removals) await tx.snapshots.remove(group.name, r.scope, r.region, r.ids);
-    for (const sc of known) await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
+  let changed = false;
+  // One scope at a time (a few at once): only that scope's stored rows and patch lists are in memory,
+  // never the whole group's, which at 100,000 instances would be most of the process.
+  await mapLimit(scopes, SCOPES_AT_ONCE, async (sc) => {
+    const rows = await store.snapshots.forScope(group.name, sc.scope, sc.region);
+    const refresh = await refreshMissing(deps.gateways, group, rows, [sc], logger);
+    diff.failures.push(...refresh.failures);
+    diff.cost.patchListsFetched += refresh.fetched;
+    // A scope whose patch lists could not be fetched is left as it was and tried again next poll.
+    if (refresh.failures.length > 0 && !known.has(sc)) return;
+    if (!known.has(sc)) await recordFirstSnapshot(store, group, sc, rows, refresh.changes);
+    if (!known.has(sc) || (await pollKnownScope(store, group, sc, rows, refresh.changes, diff))) changed = true;
   });
+  const failures = diff.failures;
+  if (known.size === 0) {
+    logger.info(
+      { group: group.name, scopes: scopes.length, fetched: diff.cost.patchListsFetched, failures },
+      'compliance poll: first snapshot recorded',
+    );
+    return { diff: undefined, failures, changed };
+  }
 
   for (const list of [
     diff.becameNonCompliant,
@@ -205,7 +130,111 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
   for (const c of diff.becameNonCompliant as NonCompliantChange[])
     c.newlyMissing.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   logger.debug({ group: group.name, cost: diff.cost, failures: failures.length }, 'compliance poll');
-  return { diff, failures };
+  return { diff, failures, changed };
+}
+
+/** How many scopes the poll compares at once. */
+const SCOPES_AT_ONCE = 4;
+
+/** One scope's fresh read, as the poll compares it. */
+type PolledScope = ScopeCompliance;
+
+/** First poll in a scope: make its snapshot exactly what SSM says now. */
+async function recordFirstSnapshot(
+  store: Store,
+  group: PatchGroup,
+  sc: PolledScope,
+  rows: readonly SnapshotEntry[],
+  changes: readonly InstanceChange[],
+): Promise<void> {
+  const entries = withPing(
+    changes.map((c) => c.entry),
+    sc.instances,
+  );
+  const written = new Set(entries.map((x) => x.instanceId));
+  const live = new Set(sc.instances.map((i) => i.instanceId));
+  const kept = rows
+    .filter((e) => !written.has(e.instanceId) && live.has(e.instanceId))
+    .map((e) => refreshed(e, sc.instances));
+  await store.transaction(async (tx) => {
+    await tx.snapshots.replaceScope(group.name, sc.scope, sc.region, [...entries, ...kept]);
+    await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
+  });
+}
+
+/**
+ * A scope polled before: adds what changed to the diff and writes it; whether any row changed. Changed instances whose patch
+ * list could not be fetched are not in `changes`: they stay as they were and are tried again next poll.
+ */
+async function pollKnownScope(
+  store: Store,
+  group: PatchGroup,
+  sc: PolledScope,
+  rows: readonly SnapshotEntry[],
+  changes: readonly InstanceChange[],
+  diff: ComplianceDiff,
+): Promise<boolean> {
+  const writes: NewSnapshotEntry[] = [];
+  const changedIds = new Set(changes.map((c) => c.entry.instanceId));
+  const instances = new Map(sc.instances.map((i) => [i.instanceId, i]));
+
+  for (const c of changes) {
+    const before = c.previous;
+    const entry = c.entry;
+    writes.push(entry);
+    if (!before) {
+      diff.appeared.push(line(entry));
+      continue;
+    }
+    const unreachable = before.pingStatus === 'Online' && entry.pingStatus !== 'Online';
+    // The same scan fetched again only to fill in CVE ids (a row older than them): its compliance did not change.
+    if (before.operationEndTime !== null && before.operationEndTime.getTime() === entry.operationEndTime?.getTime()) {
+      if (unreachable) diff.becameUnreachable.push(line(entry));
+      continue;
+    }
+    const scanned = entry.operationEndTime !== null;
+    const wasCompliant = before.operationEndTime !== null && compliant(before);
+    const nowCompliant = scanned && compliant(entry);
+    if (scanned && !nowCompliant && (wasCompliant || c.newlyMissing.length > 0)) {
+      diff.becameNonCompliant.push({
+        ...line(entry),
+        newlyMissing: c.newlyMissing.map((p) => ({
+          title: p.title,
+          severity: p.severity,
+          classification: p.classification,
+        })),
+      });
+    } else if (nowCompliant && before.operationEndTime !== null && !compliant(before)) {
+      diff.becameCompliant.push(line(entry));
+    }
+    if (scanned && entry.failed > 0 && (before.failed === 0 || entry.operation === 'Install'))
+      diff.lastOperationFailed.push(line(entry));
+    if (unreachable) diff.becameUnreachable.push(line(entry));
+  }
+
+  // Instances whose scan did not move: only the agent (and the name) may have changed.
+  const gone: string[] = [];
+  for (const before of rows) {
+    if (changedIds.has(before.instanceId)) continue;
+    const instance = instances.get(before.instanceId);
+    if (!instance) {
+      // A scope whose patch-list fetch failed still lists its instances, so absence means gone.
+      gone.push(before.instanceId);
+      diff.disappeared.push(line(before));
+      continue;
+    }
+    const ping = instance.pingStatus ?? null;
+    const name = instance.name ?? null;
+    if (ping === before.pingStatus && name === before.name) continue;
+    writes.push(refreshed(before, sc.instances));
+    if (before.pingStatus === 'Online' && ping !== 'Online') diff.becameUnreachable.push(line({ ...before, name }));
+  }
+  await store.transaction(async (tx) => {
+    await tx.snapshots.upsert(writes);
+    if (gone.length > 0) await tx.snapshots.remove(group.name, sc.scope, sc.region, gone);
+    await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
+  });
+  return writes.length > 0 || gone.length > 0;
 }
 
 /** Entries with ping status and name from the live instance list. */

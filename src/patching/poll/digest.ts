@@ -1,6 +1,6 @@
 /**
- * The daily digest's data for one channel: per group, status counts (the same two list calls per
- * scope as /patch status), the change since the channel's last digest (table `digests`), the most
+ * The daily digest's data for one channel: per group, status counts (the same read as /patch status,
+ * reused within the minute through RecentReads), the change since the channel's last digest (table `digests`), the most
  * missed patches (from the compliance snapshot, no per-instance calls), window runs posted since
  * (table `window_executions_seen`), pending approvals, stale or unreachable instances and the ones
  * SSM does not manage (unmanaged.ts).
@@ -56,7 +56,9 @@ export async function buildDigest(deps: PollDeps, channel: string, groups: reado
 
   const out: DigestData = { channel, generatedAt: now, since, groups: [], failures: [] };
   for (const group of groups) {
-    const status = await groupStatus(group, gateways, clock, logger);
+    const status = await (deps.recent
+      ? deps.recent.status(group.name, () => groupStatus(group, gateways, clock, logger))
+      : groupStatus(group, gateways, clock, logger));
     out.failures.push(...status.failures.map((f) => ({ ...f, group: group.name })));
     const { instances, compliant, nonCompliant } = status.counts;
     const before = previous.get(group.name);
@@ -125,12 +127,15 @@ export async function mostMissed(
   limit = MOST_MISSED_LIMIT,
 ): Promise<DigestGroup['mostMissed']> {
   const byPatch = new Map<string, { title: string; severity: string; instances: number }>();
-  for (const row of await store.snapshots.forGroup(group)) {
-    for (const p of row.missingPatches) {
-      const k = patchKey(p);
-      const found = byPatch.get(k);
-      if (found) found.instances++;
-      else byPatch.set(k, { title: p.title, severity: p.severity, instances: 1 });
+  // Scope by scope: one scope's patch lists in memory at a time, never the whole group's.
+  for (const { scope, region } of await store.snapshots.scopesOf(group)) {
+    for (const row of await store.snapshots.forScope(group, scope, region)) {
+      for (const p of row.missingPatches) {
+        const k = patchKey(p);
+        const found = byPatch.get(k);
+        if (found) found.instances++;
+        else byPatch.set(k, { title: p.title, severity: p.severity, instances: 1 });
+      }
     }
   }
   return [...byPatch.values()]

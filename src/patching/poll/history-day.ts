@@ -63,14 +63,50 @@ export interface HistoryDeps {
  * Records today's (UTC) day of the group from its stored snapshot; nothing when the group has no
  * snapshot yet. A failure is logged, not thrown: the poll's diff is still posted.
  */
-export async function recordHistoryDay(deps: HistoryDeps, group: string): Promise<void> {
+export async function recordHistoryDay(
+  deps: HistoryDeps,
+  group: string,
+  options: { unlessRecordedToday?: boolean } = {},
+): Promise<void> {
   try {
-    const entries = await deps.store.snapshots.forGroup(group);
-    if (entries.length === 0) return;
-    await deps.store.complianceHistory.recordDay(historyDay(group, utcDay(deps.clock.now()), entries));
+    const today = utcDay(deps.clock.now());
+    // A poll that changed no row would record the same day again: once the day exists, skip it.
+    if (options.unlessRecordedToday) {
+      const [latest] = await deps.store.complianceHistory.latestGroupDays([group]);
+      if (latest?.day === today) return;
+    }
+    // Scope by scope, so one scope's patch lists are in memory at a time, never the group's.
+    let day: NewHistoryDay | undefined;
+    for (const { scope, region } of await deps.store.snapshots.scopesOf(group)) {
+      const part = historyDay(group, today, await deps.store.snapshots.forScope(group, scope, region));
+      day = day ? mergeDays(day, part) : part;
+    }
+    if (day) await deps.store.complianceHistory.recordDay(day);
   } catch (err) {
     deps.logger.error({ err, group }, 'compliance history: could not record the day; the next poll tries again');
   }
+}
+
+/** One day from two parts of the same group and day (scopes read one at a time). */
+export function mergeDays(a: NewHistoryDay, b: NewHistoryDay): NewHistoryDay {
+  const oldest =
+    a.oldestScanAt === null
+      ? b.oldestScanAt
+      : b.oldestScanAt === null || a.oldestScanAt < b.oldestScanAt
+        ? a.oldestScanAt
+        : b.oldestScanAt;
+  return {
+    group: a.group,
+    day: a.day,
+    instances: a.instances + b.instances,
+    compliant: a.compliant + b.compliant,
+    critical: a.critical + b.critical,
+    important: a.important + b.important,
+    pendingReboot: a.pendingReboot + b.pendingReboot,
+    unreachable: a.unreachable + b.unreachable,
+    oldestScanAt: oldest,
+    rows: [...a.rows, ...b.rows],
+  };
 }
 
 /** The first day kept when `retentionDays` are kept, today (UTC) included. */

@@ -6,7 +6,7 @@ export {
   type CompliancePollResult,
   type PollDeps,
 } from './compliance';
-export { firstKeptDay, historyDay, pruneHistory, recordHistoryDay, type HistoryDeps } from './history-day';
+export { firstKeptDay, historyDay, mergeDays, pruneHistory, recordHistoryDay, type HistoryDeps } from './history-day';
 export { ScopeHealth, type ScopeHealthChange } from './scope-health';
 export {
   WINDOW_LOOKBACK_MS,

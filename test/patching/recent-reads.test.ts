@@ -1,0 +1,75 @@
+/** RecentReads: a group's status is reused for a minute, never when a scope failed, and forgotten after a change. */
+import { ManualClock } from '../../src/clock';
+import type { GroupStatus } from '../../src/patching';
+import { RECENT_READ_MS, RecentReads } from '../../src/patching/recent-reads';
+
+function status(group: string, at: Date, failed = false): GroupStatus {
+  return {
+    group,
+    generatedAt: at,
+    failures: failed ? [{ scope: 'a', region: 'us-east-1', message: 'down' }] : [],
+  } as unknown as GroupStatus;
+}
+
+describe('RecentReads', () => {
+  it('reuses a read for a minute, then reads again', async () => {
+    const clock = new ManualClock();
+    const recent = new RecentReads(clock);
+    let reads = 0;
+    const read = async () => {
+      reads++;
+      return status('PRD', clock.now());
+    };
+    const first = await recent.status('PRD', read);
+    clock.advance(RECENT_READ_MS - 1);
+    expect(await recent.status('PRD', read)).toBe(first);
+    expect(reads).toBe(1);
+    clock.advance(1);
+    expect(await recent.status('PRD', read)).not.toBe(first);
+    expect(reads).toBe(2);
+  });
+
+  it('shares one read among concurrent asks', async () => {
+    const recent = new RecentReads(new ManualClock());
+    let reads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const read = async () => {
+      reads++;
+      await gate;
+      return status('PRD', new Date('2026-01-01T00:00:00Z'));
+    };
+    const both = Promise.all([recent.status('PRD', read), recent.status('PRD', read)]);
+    release();
+    const [a, b] = await both;
+    expect(a).toBe(b);
+    expect(reads).toBe(1);
+  });
+
+  it('keeps the poll’s read, but not one with a failed scope, and forgets a group after its change', async () => {
+    const clock = new ManualClock();
+    const recent = new RecentReads(clock);
+    let reads = 0;
+    const read = async () => {
+      reads++;
+      return status('PRD', clock.now());
+    };
+    recent.keep(status('PRD', clock.now()));
+    await recent.status('PRD', read);
+    expect(reads).toBe(0);
+    recent.forget('PRD');
+    await recent.status('PRD', read);
+    expect(reads).toBe(1);
+    recent.keep(status('PRD', clock.now(), true));
+    await recent.status('PRD', read);
+    expect(reads).toBe(2);
+    // A read that failed a scope is not kept either: the next ask (a user retrying) reads again.
+    const failing = async () => {
+      reads++;
+      return status('STG', clock.now(), true);
+    };
+    await recent.status('STG', failing);
+    await recent.status('STG', failing);
+    expect(reads).toBe(4);
+  });
+});
