@@ -155,7 +155,7 @@ function throttledLines(result: OrgResult): string[] {
   const t = result.throttled;
   if (!t) return [];
   return [
-    `Throttled: a second bot (its own state file${t.budget ? `, a client-side budget of ${t.rps} requests/s per account and region` : ', no client-side budget in this build'}) records its snapshot, then polls`,
+    `Throttled: a second bot on the first one's state file (so its poll is a quiet one${t.budget ? `; a client-side budget of ${t.rps} requests/s per account and region` : '; no client-side budget in this build'}) polls`,
     `${fmt(t.instances)} instances while the simulator accepts ${t.rps} requests/s per scope (a bucket of ${t.burst}). The rate-limit bound is the`,
     `busiest scope's accepted calls beyond the bucket, at the rate: max over scopes of (accepted − ${t.burst}) / ${t.rps}.`,
     '',

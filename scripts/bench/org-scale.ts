@@ -195,7 +195,8 @@ async function benchSize(
     const quiet = (await measure(sim, () => jobClean(bot, slack, 'compliance-poll'), all.minimum)).row;
     const quietPoll = { ...quiet, before: all.before, whole: quiet.whole && quiet.calls >= all.minimum };
     line('quiet poll', quietPoll);
-    const digest = (await measure(sim, () => jobClean(bot, slack, 'digest'), all.minimum)).row;
+    const digestRun = (await measure(sim, () => jobClean(bot, slack, 'digest'), all.minimum)).row;
+    const digest = { ...digestRun, before: all.before };
     line('digest', digest);
     if (extras) {
       result.throttled = await throttledPoll(parts, instances, extras.throttleRps, all.minimum, log);
