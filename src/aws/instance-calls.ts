@@ -49,7 +49,11 @@ export function describeNodes(
   });
 }
 
-/** EC2's instances carrying the group's tag and value, in any state (DescribeInstances, 1,000 a page). */
+/**
+ * EC2's instances carrying the group's tag and value, in any state (DescribeInstances, 1,000 a
+ * page), each cut to what a member needs (id, state, Name) as its page arrives: a whole EC2
+ * Instance is kilobytes, and a group can be tens of thousands of them.
+ */
 export function describeTagged(g: GatewayCalls, group: GroupTarget): Promise<Ec2Instance[]> {
   return g.call('ec2', 'DescribeInstances', async () => {
     const found: Ec2Instance[] = [];
@@ -57,7 +61,8 @@ export function describeTagged(g: GatewayCalls, group: GroupTarget): Promise<Ec2
       { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
       { Filters: [{ Name: `tag:${group.tagKey}`, Values: [group.tagValue] }] },
     );
-    for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+    for await (const page of pages)
+      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) found.push(map.toMember(i));
     return found;
   });
 }

@@ -57,6 +57,16 @@ export function toManagedInstance(
   };
 }
 
+/** The part of an EC2 instance toManagedInstance reads (id, state, Name tag), and nothing else. */
+export function toMember(ec2: Ec2Instance): Ec2Instance {
+  const name = ec2.Tags?.find((t) => t.Key === 'Name');
+  return {
+    InstanceId: ec2.InstanceId,
+    ...(ec2.State?.Name ? { State: { Name: ec2.State.Name } } : {}),
+    ...(name ? { Tags: [{ Key: 'Name', Value: name.Value }] } : {}),
+  };
+}
+
 /** An EC2 instance's tags by key, and its Name tag. */
 export function toInstanceTags(instanceId: string, ec2: Ec2Instance): InstanceTags {
   const tags: Record<string, string> = {};

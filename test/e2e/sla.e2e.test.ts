@@ -43,7 +43,12 @@ describe('patch SLA in status and the digest', () => {
       oldestScanAt: null,
       rows: [{ ...row, critical: true, important: false, pendingReboot: false, unreachable: false }],
     });
-    // Today's poll records today again and carries "since" over from that day.
+    // The next poll that changes the snapshot (another PRD agent goes offline) records today again and
+    // carries "since" over from that day; a poll that changes nothing leaves today's day as it was.
+    const other = (await store.snapshots.forGroup('PRD')).find(
+      (e) => e.pingStatus === 'Online' && e.instanceId !== web3!.instanceId,
+    );
+    h.sim.setInstance(other!.instanceId, { pingStatus: 'ConnectionLost' });
     await h.bot.runJob('compliance-poll');
     const latest = await store.complianceHistory.latestInstanceDays(['PRD']);
     expect(latest.find((r) => r.instanceId === web3!.instanceId)).toMatchObject({
