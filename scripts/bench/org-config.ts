@@ -38,6 +38,9 @@ export interface RateLimit {
   burst: number;
 }
 
+/** The largest budget the config takes: in effect none, for the runs that measure the bot and not a rate limit. */
+export const UNLIMITED: RateLimit = { requestsPerSecond: 1000, burst: 1000 };
+
 /** The patchbot.yml text for the organisation: STG, PRD, WIN and BULK over every scope, schedules off. */
 export function orgConfigText(rateLimit?: RateLimit): string {
   const { channels, users } = DEMO_IDS;

@@ -96,7 +96,7 @@ export function renderOrgScale(result: OrgResult, run: { date: string; command: 
     '',
     `Measured ${run.date} with \`${run.command}\`. ${result.scopes} scopes (5 accounts x 4 regions: the first account through the access key, the others through AssumeRole),`,
     `the instances spread evenly; groups STG, PRD, WIN and BULK (empty until the install) over every scope, schedules off; ${result.latencyMs} ms added to every AWS call.`,
-    `The bot runs in its own process with the Docker image's NODE_OPTIONS (\`${result.nodeArgs.join(' ') || 'none'}\`); its peak RSS covers everything below at that size.`,
+    `The bot runs in its own process with the Docker image's NODE_OPTIONS (\`${result.nodeArgs.join(' ') || 'none'}\`); its peak RSS covers everything below at that size.${result.budget ? ` Its client-side request budget is the most the config takes (${fmt(result.budget.requestsPerSecond)}/s, burst ${fmt(result.budget.burst)}), so only the throttled run is paced.` : ''}`,
     '',
     '"Minimum" is the fewest calls the APIs allow for the same answer, counted from a full read of the simulator before each run. For each',
     'group, account and region, in symbols with e EC2 members, s patch states, o agents not Online, h hybrid nodes (`mi-`) and u running',
@@ -155,7 +155,7 @@ function throttledLines(result: OrgResult): string[] {
   const t = result.throttled;
   if (!t) return [];
   return [
-    `Throttled: a second bot on the first one's state file (so its poll is a quiet one${t.budget ? `; a client-side budget of ${t.rps} requests/s per account and region` : '; no client-side budget in this build'}) polls`,
+    `Throttled: a second bot on the first one's state file (so its poll is a quiet one${t.budget ? `; a client-side budget of ${t.budget.requestsPerSecond} requests/s per account and region, burst ${t.budget.burst}` : '; no client-side budget in this build'}) polls`,
     `${fmt(t.instances)} instances while the simulator accepts ${t.rps} requests/s per scope (a bucket of ${t.burst}). The rate-limit bound is the`,
     `busiest scope's accepted calls beyond the bucket, at the rate: max over scopes of (accepted − ${t.burst}) / ${t.rps}.`,
     '',

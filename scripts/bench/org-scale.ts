@@ -20,7 +20,15 @@ import { deployedNodeArgs } from './deployed-node-args';
 import { BENCH_ACCESS_KEY } from './fleet-config';
 import { FAILURE_TEXT, statusAnswer } from './fleet-scenarios';
 import { ackUnderPoll, type OrgAck } from './org-ack';
-import { budgetSupported, ORG_ACCOUNTS, ORG_REGIONS, orgConfig, orgOptions } from './org-config';
+import {
+  budgetSupported,
+  ORG_ACCOUNTS,
+  ORG_REGIONS,
+  orgConfig,
+  orgOptions,
+  type RateLimit,
+  UNLIMITED,
+} from './org-config';
 import { rateBoundMs } from './org-figures';
 import { installBulk, tagBulk } from './org-install';
 import { allGroupsCost, statusCost } from './org-minimum';
@@ -60,8 +68,8 @@ export interface OrgThrottled {
   rps: number;
   /** Requests the simulator's bucket holds (one second's worth). */
   burst: number;
-  /** Whether the bot ran with a client-side budget of the same rate. */
-  budget: boolean;
+  /** The bot's client-side budget (this build has none when absent). */
+  budget?: RateLimit;
   row: OrgRow;
   boundMs: number;
   failedAnswers: number;
@@ -72,6 +80,8 @@ export interface OrgResult {
   latencyMs: number;
   scopes: number;
   nodeArgs: string[];
+  /** The first bot's client-side budget, when this build has one. */
+  budget?: RateLimit;
   sizes: OrgSize[];
   throttled?: OrgThrottled;
   ack?: OrgAck;
@@ -144,6 +154,7 @@ export async function benchOrgScale(options: {
     latencyMs,
     scopes: ORG_ACCOUNTS.length * ORG_REGIONS.length,
     nodeArgs: deployedNodeArgs(),
+    ...(budgetSupported() ? { budget: UNLIMITED } : {}),
     sizes: [],
   };
   for (const instances of sizes) {
@@ -176,6 +187,8 @@ async function benchSize(
     awsEndpoint: sim.url,
     accessKeyId: BENCH_ACCESS_KEY,
     dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-org-')), 'patchbot.db'),
+    // Without a throttling simulator the bot's own budget would be all these runs measured.
+    ...(result.budget ? { orgRateLimit: result.budget } : {}),
   };
   const parts: Parts = { sim, slack, ground, config, botOptions };
   const bot = await startBot(parts);
@@ -245,10 +258,9 @@ async function throttledPoll(
   log: (line: string) => void,
 ): Promise<OrgThrottled> {
   const { sim, slack } = parts;
-  const budget = budgetSupported();
-  const bot = await startBot(parts, {
-    ...(budget ? { orgRateLimit: { requestsPerSecond: rps, burst: rps } } : {}),
-  });
+  // The rate of the simulator's limit; the burst one below its bucket, as patchbot's default keeps a token of slack.
+  const budget = budgetSupported() ? { requestsPerSecond: rps, burst: Math.max(1, rps - 1) } : undefined;
+  const bot = await startBot(parts, { ...(budget ? { orgRateLimit: budget } : {}) });
   try {
     await sim.configure({ throttleRps: rps });
     const from = slack.calls().length;
@@ -256,7 +268,7 @@ async function throttledPoll(
     const boundMs = rateBoundMs(m.acceptedPerScope, rps, rps);
     const failedAnswers = failedPosts(slack, from);
     log(
-      `  quiet poll at ${rps}/s per scope${budget ? ' (bot budget the same)' : ' (no client-side budget in this build)'}: ${m.row.wallMs} ms, bound ${boundMs} ms, ${m.row.calls} calls, ${m.row.throttled} throttled, ${failedAnswers} failed answers`,
+      `  quiet poll at ${rps}/s per scope${budget ? ` (bot budget ${budget.requestsPerSecond}/s, burst ${budget.burst})` : ' (no client-side budget in this build)'}: ${m.row.wallMs} ms, bound ${boundMs} ms, ${m.row.calls} calls, ${m.row.throttled} throttled, ${failedAnswers} failed answers`,
     );
     return { instances, rps, burst: rps, budget, row: m.row, boundMs, failedAnswers };
   } finally {

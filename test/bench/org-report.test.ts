@@ -41,7 +41,7 @@ function result(over: Partial<OrgResult> = {}): OrgResult {
       instances: 100_000,
       rps: 5,
       burst: 5,
-      budget: true,
+      budget: { requestsPerSecond: 5, burst: 4 },
       row: { ...row(11_000, 1300, 1300), throttled: 0 },
       boundMs: 10_000,
       failedAnswers: 0,
