@@ -29,51 +29,51 @@ function accountOf(gw: FleetGateway): string {
   return ORG_ACCOUNTS[index]!;
 }
 
-/** Moves up to `count` reachable Linux instances (STG first, then PRD) into BULK, each scope its share; returns how many. */
+/** Moves up to `count` reachable Linux instances (STG first, then PRD) into BULK, each scope an equal share, all scopes at once; returns how many. */
 export async function tagBulk(sim: RemoteSimulator, gateways: readonly FleetGateway[], count: number): Promise<number> {
-  const perScope = Math.ceil(count / gateways.length);
+  const perScope = Math.floor(count / gateways.length);
   const stamp = Date.now().toString(36).toUpperCase();
-  let moved = 0;
-  for (const gw of gateways) {
-    const want = Math.min(perScope, count - moved);
-    if (want <= 0) break;
-    const ids: string[] = [];
-    for (const tagValue of ['STG', 'PRD']) {
-      const members = await gw.listManagedInstances({
-        tagKey: 'Patch Group',
-        tagValue,
-        operatingSystem: 'AMAZON_LINUX_2',
-      });
-      for (const i of members)
-        if (i.ec2State === 'running' && i.pingStatus === 'Online' && ids.length < want) ids.push(i.instanceId);
-    }
-    const account = accountOf(gw);
-    const ec2 = new EC2Client({
-      region: gw.region,
-      endpoint: sim.url,
-      credentials: { accessKeyId: orgAccessKey(account), secretAccessKey: 'sandbox' },
+  const moved = await Promise.all(gateways.map((gw) => tagScope(sim, gw, perScope, stamp)));
+  return moved.reduce((a, b) => a + b, 0);
+}
+
+async function tagScope(sim: RemoteSimulator, gw: FleetGateway, want: number, stamp: string): Promise<number> {
+  const ids: string[] = [];
+  for (const tagValue of ['STG', 'PRD']) {
+    const members = await gw.listManagedInstances({
+      tagKey: 'Patch Group',
+      tagValue,
+      operatingSystem: 'AMAZON_LINUX_2',
     });
-    try {
-      for (const batch of chunk(ids, 1000))
-        await ec2.send(new CreateTagsCommand({ Resources: batch, Tags: [{ Key: 'Patch Group', Value: BULK_GROUP }] }));
-    } finally {
-      ec2.destroy();
-    }
-    // Something to install, and a fresh scan so SSM reports the instances under their new patch group.
-    await sim.releasePatch(
-      {
-        title: `ALAS2-BULK-${stamp}`,
-        classification: 'Security',
-        severity: 'Critical',
-        releasedDaysAgo: 40,
-        instanceIds: ids,
-        rescan: true,
-      },
-      { account, region: gw.region },
-    );
-    moved += ids.length;
+    for (const i of members)
+      if (i.ec2State === 'running' && i.pingStatus === 'Online' && ids.length < want) ids.push(i.instanceId);
   }
-  return moved;
+  if (ids.length === 0) return 0;
+  const account = accountOf(gw);
+  const ec2 = new EC2Client({
+    region: gw.region,
+    endpoint: sim.url,
+    credentials: { accessKeyId: orgAccessKey(account), secretAccessKey: 'sandbox' },
+  });
+  try {
+    for (const batch of chunk(ids, 1000))
+      await ec2.send(new CreateTagsCommand({ Resources: batch, Tags: [{ Key: 'Patch Group', Value: BULK_GROUP }] }));
+  } finally {
+    ec2.destroy();
+  }
+  // Something to install, and a fresh scan so SSM reports the instances under their new patch group.
+  await sim.releasePatch(
+    {
+      title: `ALAS2-BULK-${stamp}`,
+      classification: 'Security',
+      severity: 'Critical',
+      releasedDaysAgo: 40,
+      instanceIds: ids,
+      rescan: true,
+    },
+    { account, region: gw.region },
+  );
+  return ids.length;
 }
 
 /** `/patch install BULK` as alice; resolves with the wall time until the card says it ended. */

@@ -21,22 +21,25 @@ const target = (g: PatchGroup): GroupTarget => ({
   operatingSystem: g.operatingSystem,
 });
 
-/** Counts one group in every gateway, one gateway after another (a full read of 100,000 at once would swamp the simulator). */
+/** Counts one group in every gateway, all at once: with 20 ms per call the counting is bound by latency, not by the simulator. */
 export async function groupCost(gateways: readonly FleetGateway[], group: PatchGroup): Promise<GroupCost> {
-  let minimum = 0;
-  let before = 0;
-  for (const gw of gateways) {
-    const [members, states] = await Promise.all([
-      gw.listManagedInstances(target(group)),
-      gw.listPatchStates(target(group)),
-    ]);
-    minimum += groupReadTotal(groupReadCounts(members, states));
-    before +=
-      pagesOf(members.filter((i) => i.pingStatus !== undefined).length, LIMITS.instanceInformationPage) +
-      pagesOf(states.length, LIMITS.patchStatesPage) +
-      pagesOf(members.filter((i) => i.ec2State !== undefined).length, LIMITS.ec2InstancesPage);
-  }
-  return { minimum, before };
+  const each = await Promise.all(
+    gateways.map(async (gw) => {
+      const [members, states] = await Promise.all([
+        gw.listManagedInstances(target(group)),
+        gw.listPatchStates(target(group)),
+      ]);
+      const before =
+        pagesOf(members.filter((i) => i.pingStatus !== undefined).length, LIMITS.instanceInformationPage) +
+        pagesOf(states.length, LIMITS.patchStatesPage) +
+        pagesOf(members.filter((i) => i.ec2State !== undefined).length, LIMITS.ec2InstancesPage);
+      return { minimum: groupReadTotal(groupReadCounts(members, states)), before };
+    }),
+  );
+  return {
+    minimum: each.reduce((n, c) => n + c.minimum, 0),
+    before: each.reduce((n, c) => n + c.before, 0),
+  };
 }
 
 /** Every group read once (a quiet poll, or the digest reading afresh). */
