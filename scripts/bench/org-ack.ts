@@ -8,6 +8,7 @@ import { startSlackStandIn, type SlackStandIn } from '../../packages/sandbox/src
 import { statusCommandFields } from './ack';
 import { type ChildPart, startChild } from './child';
 import type { LoadRequest } from './load-process';
+import type { LoopFigures } from './loop-monitor';
 import { latency, type Latency } from './stats';
 
 /** The two bursts' figures. */
@@ -19,6 +20,8 @@ export interface OrgAck {
   /** The poll's wall time, and whether it was still running when the burst ended. */
   pollMs: number;
   pollOutlastedBurst: boolean;
+  /** The bot's own CPU, event-loop delay and GC over the poll and the burst together. */
+  botLoop: LoopFigures;
 }
 
 type Load = ChildPart<{ ready: boolean }>;
@@ -64,6 +67,8 @@ export async function ackUnderPoll(options: {
     await burst(load, bareUrl, signingSecret, bareSlack, concurrency, concurrency);
     await burst(load, botUrl, signingSecret, botSlack, concurrency, concurrency);
     const bareRun = await burst(load, bareUrl, signingSecret, bareSlack, commands, concurrency);
+    // Read once the poll has answered: the child answers in the order it finishes, not the order asked.
+    await bot.request({ loop: 'reset' });
     const started = performance.now();
     let pollEnded = false;
     const poll = bot.request({ job: 'compliance-poll' }).then(() => {
@@ -74,13 +79,16 @@ export async function ackUnderPoll(options: {
     const botRun = await burst(load, botUrl, signingSecret, botSlack, commands, concurrency);
     const pollOutlastedBurst = !pollEnded;
     await poll;
+    const pollMs = Math.round(performance.now() - started);
+    const botLoop = await bot.request<LoopFigures>({ loop: 'read' });
     return {
       commands,
       concurrency,
       bare: { ...latency(bareRun.ms), failed: bareRun.failed },
       underLoad: { ...latency(botRun.ms), failed: botRun.failed },
-      pollMs: Math.round(performance.now() - started),
+      pollMs,
       pollOutlastedBurst,
+      botLoop,
     };
   } finally {
     await load.close();

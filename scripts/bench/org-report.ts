@@ -178,6 +178,9 @@ function ackLines(result: OrgResult): string[] {
     `| bare Bolt app (acknowledges only) | ${a.bare.p50} ms | ${a.bare.p99} ms | ${a.bare.max} ms | ${a.bare.failed} | |`,
     `| patchbot during the poll | ${a.underLoad.p50} ms | ${a.underLoad.p99} ms | ${a.underLoad.max} ms | ${a.underLoad.failed} | p99 ${x(ratio(a.underLoad.p99, a.bare.p99))}: ${atMost(ratio(a.underLoad.p99, a.bare.p99), ORG_TARGETS.ackP99Ratio)} |`,
     '',
+    `Over the poll and the burst the bot used ${fmt(a.botLoop.cpuMs)} ms of CPU; its event loop ran up to ${fmt(a.botLoop.loopDelayMax)} ms late (p99 ${fmt(a.botLoop.loopDelayP99)} ms)`,
+    `and its longest GC pause was ${fmt(a.botLoop.gcPauseMax)} ms: an acknowledgement waits behind whichever is longer.`,
+    '',
   ];
 }
 

@@ -53,6 +53,7 @@ function result(over: Partial<OrgResult> = {}): OrgResult {
       underLoad: { p50: 25, p99: 48, max: 60, failed: 0 },
       pollMs: 9000,
       pollOutlastedBurst: true,
+      botLoop: { cpuMs: 9000, loopDelayP99: 30, loopDelayMax: 45, gcPauseMax: 12 },
     },
     ...over,
   };
