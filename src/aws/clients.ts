@@ -5,6 +5,9 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsScope } from '../patching/fleet-types';
+import { type Logger, silentLogger } from '../logger';
+import { DEFAULT_RATE_LIMIT, type RateLimit } from '../config/rate-limit';
+import { budgetKey, TokenBucket, useRateBudget } from './rate-budget';
 
 /**
  * Settings that production leaves unset so that the SDK reads its own environment (credential
@@ -20,6 +23,11 @@ export interface ClientOptions {
   retryMode?: 'standard' | 'adaptive' | 'legacy';
   /** How long a call that changes something (SendCommand, RebootInstances) waits for its answer; default 30 s. */
   sendTimeoutMs?: number;
+  /**
+   * Replaces every scope's request budget (the sandbox, tests and benchmarks set it); unset, each
+   * scope has its own from the config (aws.rateLimit or the scope's), else DEFAULT_RATE_LIMIT.
+   */
+  rateLimit?: RateLimit;
 }
 
 /** The SDK clients patchbot uses in one scope and region. */
@@ -85,12 +93,17 @@ export class AwsClientPool {
   private readonly scopes = new Map<string, AwsScope>();
   private readonly clients = new Map<string, RegionClients>();
   private readonly credentials = new Map<string, AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined>();
+  /** One bucket per account (or unnamed scope) and region, shared by every client there. */
+  private readonly budgets = new Map<string, TokenBucket>();
+  private readonly log: Logger;
 
   constructor(
     scopes: AwsScope[],
     private readonly options: ClientOptions = {},
+    logger: Logger = silentLogger(),
   ) {
     for (const scope of scopes) this.scopes.set(scope.name, scope);
+    this.log = logger.child({ subsystem: 'aws' });
   }
 
   /** The clients for a scope and one of its regions. */
@@ -131,6 +144,15 @@ export class AwsClientPool {
       }),
       once: { ssm: new SSMClient(onceConfig), ec2: new EC2Client(onceConfig), sendTimeoutMs },
     };
+    // Every client of the region, the one-attempt ones too: AWS counts all their requests against one limit.
+    const bucket = this.budgetFor(scope, region);
+    const log = this.log.child({ scope: scope.name, region });
+    useRateBudget(created.ssm.middlewareStack, bucket, log);
+    useRateBudget(created.ec2.middlewareStack, bucket, log);
+    useRateBudget(created.sts.middlewareStack, bucket, log);
+    useRateBudget(created.s3.middlewareStack, bucket, log);
+    useRateBudget(created.once.ssm.middlewareStack, bucket, log);
+    useRateBudget(created.once.ec2.middlewareStack, bucket, log);
     this.clients.set(key, created);
     return created;
   }
@@ -146,6 +168,28 @@ export class AwsClientPool {
       c.once.ec2.destroy();
     }
     this.clients.clear();
+  }
+
+  /**
+   * The bucket of the scope's account and region. Scopes naming the same account share it, at the
+   * lowest rate and burst any of them asks for (AWS counts their requests together).
+   */
+  private budgetFor(scope: AwsScope, region: string): TokenBucket {
+    const key = budgetKey(scope, region);
+    let bucket = this.budgets.get(key);
+    if (!bucket) {
+      const limits = this.options.rateLimit
+        ? [this.options.rateLimit]
+        : [...this.scopes.values()]
+            .filter((s) => s.regions.includes(region) && budgetKey(s, region) === key)
+            .map((s) => s.rateLimit ?? DEFAULT_RATE_LIMIT);
+      bucket = new TokenBucket({
+        requestsPerSecond: Math.min(...limits.map((l) => l.requestsPerSecond)),
+        burst: Math.min(...limits.map((l) => l.burst)),
+      });
+      this.budgets.set(key, bucket);
+    }
+    return bucket;
   }
 
   /**

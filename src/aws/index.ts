@@ -18,7 +18,7 @@ export interface Fleet {
 
 /** Builds one gateway per scope and region; clients are created on first use. */
 export function createFleet(scopes: AwsScope[], logger: Logger, options: ClientOptions = {}): Fleet {
-  const pool = new AwsClientPool(scopes, options);
+  const pool = new AwsClientPool(scopes, options, logger);
   const gateways = scopes.flatMap((scope) =>
     scope.regions.map(
       (region) =>

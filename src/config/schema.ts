@@ -24,6 +24,7 @@ import {
 } from './fields';
 import { type ApprovalSchema, GroupSchema, type InstallSchema } from './group-schema';
 import { groupSla, HistorySchema, SlaSchema } from './history-schema';
+import { DEFAULT_RATE_LIMIT, RateLimitSchema } from './rate-limit';
 import { always, isStringList, unique } from './refinements';
 
 export { ApprovalSchema, GroupSchema, InstallSchema } from './group-schema';
@@ -42,6 +43,8 @@ export const ScopeSchema = strictObject({
   regions: z
     .array(RegionSchema, expected('a list of AWS region names like [us-east-1, eu-west-1]'))
     .min(1, expected('at least one AWS region name like "us-east-1"')),
+  /** This scope's own request budget, instead of aws.rateLimit. */
+  rateLimit: RateLimitSchema.optional(),
 })
   .superRefine((scope, ctx) => {
     const s = scope as Record<string, unknown>;
@@ -75,6 +78,8 @@ export const ScopeSchema = strictObject({
     roleArn: s.roleArn,
     externalId: s.externalId,
     regions: s.regions,
+    /** The scope's own budget; the document's transform fills in aws.rateLimit where it has none. */
+    rateLimit: s.rateLimit,
   }));
 
 /** One recurring job: when it runs (5-field cron), in which time zone, and whether it runs at all. */
@@ -143,6 +148,8 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
         .array(ScopeSchema, expected('a list of scopes'))
         .min(1, expected('at least one scope (or leave aws.scopes out for the default scope)'))
         .optional(),
+      /** The request budget of each account and region (rate-limit.ts says why the default is what it is). */
+      rateLimit: RateLimitSchema.prefault({}),
     }).optional(),
     groups: z
       .record(GroupNameSchema, GroupSchema, expected('a mapping of patch group names to their settings'))
@@ -156,15 +163,19 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
   })
     .superRefine(checkReferences, always)
     .transform((doc) => {
-      const scopes = doc.aws?.scopes ?? [
-        {
-          name: DEFAULT_SCOPE_NAME,
-          accountId: undefined,
-          roleArn: undefined,
-          externalId: undefined,
-          regions: [defaults.region],
-        },
-      ];
+      const rateLimit = doc.aws?.rateLimit ?? { ...DEFAULT_RATE_LIMIT };
+      const scopes = (
+        doc.aws?.scopes ?? [
+          {
+            name: DEFAULT_SCOPE_NAME,
+            accountId: undefined,
+            roleArn: undefined,
+            externalId: undefined,
+            regions: [defaults.region],
+            rateLimit: undefined,
+          },
+        ]
+      ).map((s) => ({ ...s, rateLimit: s.rateLimit ?? rateLimit }));
       const canonical = new Map(Object.keys(doc.groups).map((name) => [name.toLowerCase(), name]));
       const groups = Object.entries(doc.groups).map(([name, g]) => ({
         name,
@@ -190,7 +201,7 @@ export function createPatchbotConfigSchema(defaults: ConfigDefaults) {
         sla: groupSla(doc.sla, g.sla),
       }));
       return {
-        aws: { scopes },
+        aws: { scopes, rateLimit },
         groups,
         schedules: doc.schedules,
         windows: doc.windows,

@@ -10,6 +10,8 @@ export interface AwsScope {
   roleArn?: string | undefined;
   externalId?: string | undefined;
   regions: string[];
+  /** Requests per second and burst allowed to this scope's account in each region (aws.rateLimit, or the scope's own). */
+  rateLimit?: { requestsPerSecond: number; burst: number } | undefined;
 }
 
 /** The two tag keys SSM reads an instance's patch group from (`Patch Group` wins when both are set). */

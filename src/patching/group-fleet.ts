@@ -33,8 +33,12 @@ export interface FanOut<T, G extends ScopeRef = PatchGateway> {
   errors: PatchbotError[];
 }
 
-/** How many scopes and regions are asked at once. */
-export const SCOPE_CONCURRENCY = 4;
+/**
+ * How many scopes and regions are asked at once: all of them. Each account and region has its own
+ * request budget (src/aws/rate-budget.ts), which is what bounds the load on AWS; a cap here would only
+ * let one slow or throttled scope hold a slot and hold up the scopes queued behind it.
+ */
+export const SCOPE_CONCURRENCY = Number.POSITIVE_INFINITY;
 
 /** The gateways of the group's scopes (each scope brings all its regions), in configuration order. */
 export function gatewaysForGroup<G extends PatchGateway>(
@@ -63,7 +67,7 @@ export function scopeFailure(gateway: ScopeRef, err: unknown): ScopeFailure {
   return { scope: gateway.scope, region: gateway.region, message: toPatchbotError(err).userMessage };
 }
 
-/** Runs `fn` on each gateway (or scope-bound item), at most `concurrency` at once; a throwing gateway becomes a ScopeFailure (and a log line). */
+/** Runs `fn` on each gateway (or scope-bound item), at most `concurrency` at once (default all); a throwing gateway becomes a ScopeFailure (and a log line). */
 export async function fanOut<T, G extends ScopeRef>(
   gateways: readonly G[],
   fn: (gateway: G) => Promise<T>,

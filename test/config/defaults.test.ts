@@ -1,11 +1,15 @@
 import { parseConfigText } from '../../src/config';
+import { DEFAULT_RATE_LIMIT } from '../../src/config/rate-limit';
 
 const MINIMAL = 'groups: {PRD: {channel: C1, operators: [U1]}}';
 
 describe('defaults', () => {
   it('fill a minimal document', () => {
     expect(parseConfigText(MINIMAL, 'patchbot.yml', {})).toEqual({
-      aws: { scopes: [{ name: 'default', regions: ['us-east-1'] }] },
+      aws: {
+        scopes: [{ name: 'default', regions: ['us-east-1'], rateLimit: { requestsPerSecond: 5, burst: 4 } }],
+        rateLimit: { requestsPerSecond: 5, burst: 4 },
+      },
       groups: [
         {
           name: 'PRD',
@@ -50,12 +54,14 @@ describe('defaults', () => {
     [{ AWS_REGION: '', AWS_DEFAULT_REGION: 'ap-south-1' }, 'ap-south-1'],
     [{}, 'us-east-1'],
   ])('the default scope takes its region from %j', (env, region) => {
-    expect(parseConfigText(MINIMAL, 'patchbot.yml', env).aws.scopes).toEqual([{ name: 'default', regions: [region] }]);
+    expect(parseConfigText(MINIMAL, 'patchbot.yml', env).aws.scopes).toEqual([
+      { name: 'default', regions: [region], rateLimit: DEFAULT_RATE_LIMIT },
+    ]);
   });
 
   it('give the default scope also when aws has no scopes', () => {
     const config = parseConfigText(`aws: {}\n${MINIMAL}`, 'patchbot.yml', { AWS_REGION: 'eu-north-1' });
-    expect(config.aws.scopes).toEqual([{ name: 'default', regions: ['eu-north-1'] }]);
+    expect(config.aws.scopes).toEqual([{ name: 'default', regions: ['eu-north-1'], rateLimit: DEFAULT_RATE_LIMIT }]);
   });
 
   it('let LOG_LEVEL override log.level', () => {

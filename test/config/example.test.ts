@@ -16,15 +16,22 @@ describe('patchbot.example.yml', () => {
 
   it('resolves the scopes, taking the account from the role where given', () => {
     expect(config.aws.scopes).toEqual([
-      { name: 'staging', accountId: '012345678901', regions: ['eu-central-1'] },
+      {
+        name: 'staging',
+        accountId: '012345678901',
+        regions: ['eu-central-1'],
+        rateLimit: { requestsPerSecond: 5, burst: 4 },
+      },
       {
         name: 'production',
         accountId: '210987654321',
         roleArn: 'arn:aws:iam::210987654321:role/patchbot',
         externalId: 'patchbot-prd',
         regions: ['eu-central-1', 'eu-west-1'],
+        rateLimit: { requestsPerSecond: 3, burst: 3 },
       },
     ]);
+    expect(config.aws.rateLimit).toEqual({ requestsPerSecond: 5, burst: 4 });
   });
 
   it('lists the groups in document order, normalized', () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DEFAULT_RATE_LIMIT } from '../../src/config/rate-limit';
 import { ConfigError } from '../../src/errors';
 import {
   describeConfig,
@@ -74,7 +75,7 @@ describe('loadConfig', () => {
     });
     expect(app.file).toBe('/srv/patchbot.yml');
     expect(app.env.slack.botToken).toBe('xoxb-TOPSECRET');
-    expect(app.config.aws.scopes).toEqual([{ name: 'default', regions: ['eu-west-2'] }]);
+    expect(app.config.aws.scopes).toEqual([{ name: 'default', regions: ['eu-west-2'], rateLimit: DEFAULT_RATE_LIMIT }]);
     expect(app.config.log.level).toBe('warn');
   });
 });

@@ -11,7 +11,13 @@ export const GROUPS: Record<'STG' | 'PRD', GroupTarget> = {
   PRD: { tagKey: 'Patch Group', tagValue: 'PRD', operatingSystem: 'AMAZON_LINUX_2' },
 };
 
-/** A fleet of gateways pointed at a running simulator, as production would build it but for the endpoint. */
+/**
+ * A request budget roomy enough that the simulator's tests are never slowed by it; tests of the
+ * budget itself (rate-budget.e2e) pass their own.
+ */
+export const ROOMY_RATE_LIMIT = { requestsPerSecond: 10_000, burst: 10_000 };
+
+/** A fleet of gateways pointed at a running simulator, as production would build it but for the endpoint and budget. */
 export function sandboxFleet(
   url: string,
   scopes: AwsScope[] = [{ name: 'default', regions: ['us-east-1'] }],
@@ -21,6 +27,7 @@ export function sandboxFleet(
   return createFleet(scopes, silentLogger(), {
     endpoint: url,
     credentials: SANDBOX_CREDENTIALS,
+    rateLimit: ROOMY_RATE_LIMIT,
     ...(maxAttempts ? { maxAttempts } : {}),
     ...extra,
   });

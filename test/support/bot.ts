@@ -8,7 +8,7 @@ import { parseConfigText, type PatchbotConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { startFleetSimulator, type FleetSimulator, type SimulatorOptions } from '@patchbot/sandbox/aws';
 import { DEMO_IDS, startSlackStandIn, type SlackStandIn, type WorkspaceSeed } from '@patchbot/sandbox/slack';
-import { SANDBOX_CREDENTIALS } from './aws';
+import { ROOMY_RATE_LIMIT, SANDBOX_CREDENTIALS } from './aws';
 
 export { DEMO_IDS };
 
@@ -102,7 +102,13 @@ export async function startHarness(
       port: 0,
       host: '127.0.0.1',
       logger: options.logger ?? silentLogger(),
-      aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3, ...options.aws },
+      aws: {
+        endpoint: sim.url,
+        credentials: SANDBOX_CREDENTIALS,
+        maxAttempts: 3,
+        rateLimit: ROOMY_RATE_LIMIT,
+        ...options.aws,
+      },
       pollIntervalMs: 100,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.lease ? { lease: options.lease } : {}),

@@ -16,7 +16,7 @@ import { startSlackStandIn, waitFor, type SlackStandIn } from '@patchbot/sandbox
 import { botEnv, startBotProcess, type BotProcess } from '../../scripts/support/bot-process';
 import { demoConfigText, type DemoSchedules } from '../../scripts/support/demo-config';
 import { RoundRobinProxy } from '../../scripts/support/round-robin';
-import { SANDBOX_CREDENTIALS } from './aws';
+import { ROOMY_RATE_LIMIT, SANDBOX_CREDENTIALS } from './aws';
 import { freshDatabase } from './postgres';
 
 const SIGNING_SECRET = 'replicas-signing-secret';
@@ -139,7 +139,7 @@ async function firstLooks(sim: FleetSimulator, slack: SlackStandIn, url: string)
     port: 0,
     host: '127.0.0.1',
     logger: silentLogger(),
-    aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3 },
+    aws: { endpoint: sim.url, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3, rateLimit: ROOMY_RATE_LIMIT },
   });
   try {
     await bot.runJob('window-poll');

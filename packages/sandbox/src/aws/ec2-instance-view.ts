@@ -2,15 +2,21 @@
 import type { SimInstance } from './fleet/model';
 import { XmlList, type XmlValue } from './protocol/xml';
 
-/** EC2 filter values may use * and ? wildcards. */
-export function globMatches(pattern: string, value: string): boolean {
+/** Does an EC2 filter value use the * or ? wildcard? */
+export function isGlob(pattern: string): boolean {
+  return pattern.includes('*') || pattern.includes('?');
+}
+
+/** EC2 filter values may use * and ? wildcards; compiled once per request, exact values compare as strings. */
+export function globMatcher(pattern: string): (value: string) => boolean {
+  if (!isGlob(pattern)) return (value) => value === pattern;
   const re = new RegExp(
     `^${pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.')}$`,
   );
-  return re.test(value);
+  return (value) => re.test(value);
 }
 
 /** Filter names the simulator answers (besides `tag:<key>`). */
@@ -80,7 +86,8 @@ export function filterValues(instance: SimInstance, name: string): string[] | un
 /** One instance as an item of DescribeInstances' instancesSet. */
 export function instanceXml(instance: SimInstance): XmlValue {
   const stopped = instance.state === 'stopped';
-  const stamp = instance.stateChangedAt.toISOString().replace('T', ' ').slice(0, 19);
+  // Only a stopped instance shows when it stopped; formatting it for every running one costs a page of 1,000.
+  const stamp = stopped ? instance.stateChangedAt.toISOString().replace('T', ' ').slice(0, 19) : '';
   return {
     instanceId: instance.id,
     imageId: instance.imageId,

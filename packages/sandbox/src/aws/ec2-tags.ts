@@ -47,7 +47,7 @@ function createTags(ctx: Ec2Context, params: QueryStruct): string {
         `The maximum number of tags for resource '${instance.id}' has been reached.`,
       );
   }
-  for (const instance of instances) for (const t of tags) instance.tags.set(t.key, t.value ?? '');
+  for (const instance of instances) for (const t of tags) ctx.partition.index.setTag(instance, t.key, t.value ?? '');
   ctx.sim.journal.record(ctx.partition.key, 'CreateTags', {
     resourceIds: instances.map((i) => i.id),
     tags: tags.map((t) => ({ key: t.key, value: t.value ?? '' })),
@@ -62,11 +62,11 @@ function deleteTags(ctx: Ec2Context, params: QueryStruct): string {
   const tags = readTags(params, false);
   for (const instance of instances) {
     if (tags.length === 0) {
-      instance.tags.clear();
+      ctx.partition.index.clearTags(instance);
       continue;
     }
     for (const t of tags)
-      if (t.value === undefined || instance.tags.get(t.key) === t.value) instance.tags.delete(t.key);
+      if (t.value === undefined || instance.tags.get(t.key) === t.value) ctx.partition.index.deleteTag(instance, t.key);
   }
   ctx.sim.journal.record(ctx.partition.key, 'DeleteTags', {
     resourceIds: instances.map((i) => i.id),

@@ -4,12 +4,13 @@
  * XML error shape.
  */
 import { SimulatorError } from './errors';
-import { paginate } from './paging';
 import { queryString, queryStringList, queryStructList, type QueryStruct } from './protocol/query';
 import { XmlList, escapeXml, xmlDocument } from './protocol/xml';
 import { applyReboot } from './fleet/compliance';
 import { checkDryRun, EC2_NAMESPACE, type Ec2Context, invalidParameterValue, requireInstances } from './ec2-requests';
-import { filterValues, globMatches, instanceXml, KNOWN_FILTERS } from './ec2-instance-view';
+import { filterValues, globMatcher, instanceXml, isGlob, KNOWN_FILTERS } from './ec2-instance-view';
+import { byIds, type Candidates, pageInstances } from './instance-pages';
+import type { Partition } from './partition';
 import { createTags, deleteTags } from './ec2-tags';
 
 export { EC2_NAMESPACE, type Ec2Context } from './ec2-requests';
@@ -52,19 +53,26 @@ function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
     if (!(f.name.startsWith('tag:') && f.name.length > 4) && !KNOWN_FILTERS.has(f.name))
       throw invalidParameterValue(`The filter '${f.name}' is invalid`);
   }
-  const selected =
-    ids.length > 0 ? requireInstances(ctx.partition, ids).sort((a, b) => a.seq - b.seq) : ctx.partition.instanceList;
-  const matching = selected.filter((instance) =>
-    filters.every((f) => {
-      const have = filterValues(instance, f.name) ?? [];
-      return f.values.some((pattern) => have.some((value) => globMatches(pattern, value)));
-    }),
-  );
+  const matchers = filters.map((f) => ({ name: f.name, matches: f.values.map(globMatcher) }));
+  const offers =
+    ids.length > 0
+      ? [
+          byIds(
+            ctx.partition,
+            requireInstances(ctx.partition, ids).map((i) => i.id),
+          ),
+        ]
+      : filters.map((f) => candidates(ctx.partition, f.name, f.values));
   const { MaxResults: _m, NextToken: _n, Action: _a, Version: _v, ...request } = params;
-  const page = paginate(
-    matching,
-    (i) => String(i.seq).padStart(10, '0'),
-    maxResults ?? Math.max(matching.length, 1),
+  const page = pageInstances(
+    ctx.partition,
+    offers,
+    (instance) =>
+      matchers.every((f) => {
+        const have = filterValues(instance, f.name) ?? [];
+        return f.matches.some((matches) => have.some(matches));
+      }),
+    maxResults ?? Number.POSITIVE_INFINITY,
     nextToken,
     { partitionKey: ctx.partition.key, operation: 'DescribeInstances', request },
     () => new SimulatorError('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.'),
@@ -82,6 +90,18 @@ function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
     ),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   });
+}
+
+/**
+ * The instances an index offers for one filter of exact values (undefined when none does):
+ * `tag:K`, `instance-id`, and `instance-state-name` without `running` (the few stopped instances).
+ */
+function candidates(partition: Partition, name: string, values: string[]): Candidates {
+  if (values.some(isGlob)) return undefined;
+  if (name.startsWith('tag:')) return values.map((value) => partition.index.tagged(name.slice(4), value));
+  if (name === 'instance-id') return byIds(partition, values);
+  if (name === 'instance-state-name' && !values.includes('running')) return [partition.index.notRunning()];
+  return undefined;
 }
 
 /** RebootInstances: finishes installs that wait for a reboot; SSM reports it at the next scan. */

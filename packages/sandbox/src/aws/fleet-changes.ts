@@ -18,16 +18,16 @@ export function changeInstance(
   if (!instance)
     throw new SimulatorError('NotFound', `Instance ${instanceId} does not exist in ${partition.key}.`, 404);
   if (changes.state && changes.state !== instance.state) {
-    instance.state = changes.state;
+    partition.index.setState(instance, changes.state);
     instance.stateChangedAt = new Date(now);
   }
   const ping = changes.pingStatus ?? (changes.state === 'running' ? 'Online' : undefined);
-  if (instance.state === 'stopped') setPing(instance, 'ConnectionLost', now);
-  else if (ping) setPing(instance, ping, now);
+  if (instance.state === 'stopped') setPing(partition, instance, 'ConnectionLost', now);
+  else if (ping) setPing(partition, instance, ping, now);
   if (changes.failNext !== undefined) instance.failNext = changes.failNext;
   for (const [key, value] of Object.entries(changes.tags ?? {})) {
-    if (value === '') instance.tags.delete(key);
-    else instance.tags.set(key, value);
+    if (value === '') partition.index.deleteTag(instance, key);
+    else partition.index.setTag(instance, key, value);
   }
   return instance;
 }
@@ -76,19 +76,22 @@ export function releaseFleetPatch(
     instance.patches.set(patch.id, { patch, state: 'MISSING' });
     // A scan only reaches running instances whose agent answers.
     if (release.rescan && isReachable(instance)) {
-      instance.reported = buildReport(
+      partition.index.setReported(
         instance,
-        partition.baselineFor(instance),
-        'Scan',
-        { start: now - 60_000, end: now },
-        partition.ids.uuid(),
+        buildReport(
+          instance,
+          partition.baselineFor(instance),
+          'Scan',
+          { start: now - 60_000, end: now },
+          partition.ids.uuid(),
+        ),
       );
     }
   }
   return { patchId: patch.id, os, instanceIds: instances.map((i) => i.id) };
 }
 
-function setPing(instance: SimInstance, ping: PingStatus, now: number): void {
+function setPing(partition: Partition, instance: SimInstance, ping: PingStatus, now: number): void {
   if (instance.pingStatus === 'Online' && ping !== 'Online') instance.lastPingAt = new Date(now);
-  instance.pingStatus = ping;
+  partition.index.setPingStatus(instance, ping);
 }

@@ -79,22 +79,57 @@ export function paginate<T>(
   scope: PagingScope,
   invalidToken: () => SimulatorError,
 ): Page<T> {
+  const after = tokenKey(nextToken, scope, invalidToken);
   const items = sortedByKey(unsorted, keyOf);
-  let start = 0;
-  if (nextToken !== undefined) {
-    const body = open(nextToken);
-    if (!body || body.p !== scope.partitionKey || body.o !== scope.operation || body.f !== fingerprint(scope)) {
-      throw invalidToken();
-    }
-    start = firstAfter(items, keyOf, body.k);
-  }
+  const start = after === undefined ? 0 : firstAfter(items, keyOf, after);
   const page = items.slice(start, start + maxResults);
   const last = page[page.length - 1];
   if (start + maxResults >= items.length || last === undefined) return { items: page };
-  return {
-    items: page,
-    nextToken: seal({ p: scope.partitionKey, o: scope.operation, f: fingerprint(scope), k: keyOf(last) }),
-  };
+  return { items: page, nextToken: sealKey(scope, keyOf(last)) };
+}
+
+/**
+ * One page from an indexed walk: `walk(afterKey)` yields candidates in ascending key order after
+ * the token's key, and the page takes the `accept`ed ones until it is full, plus one look-ahead
+ * to decide NextToken. Costs what the page walks, not what the list holds.
+ */
+export function paginateWalk<T>(
+  walk: (afterKey: string | undefined) => Iterable<T>,
+  keyOf: (item: T) => string,
+  accept: (item: T) => boolean,
+  maxResults: number,
+  nextToken: string | undefined,
+  scope: PagingScope,
+  invalidToken: () => SimulatorError,
+): Page<T> {
+  const after = tokenKey(nextToken, scope, invalidToken);
+  const items: T[] = [];
+  let more = false;
+  for (const item of walk(after)) {
+    if (!accept(item)) continue;
+    if (items.length >= maxResults) {
+      more = true;
+      break;
+    }
+    items.push(item);
+  }
+  const last = items[items.length - 1];
+  if (!more || last === undefined) return { items };
+  return { items, nextToken: sealKey(scope, keyOf(last)) };
+}
+
+/** The last key a token carries (undefined without a token); a foreign token throws `invalidToken()`. */
+function tokenKey(nextToken: string | undefined, scope: PagingScope, invalidToken: () => SimulatorError) {
+  if (nextToken === undefined) return undefined;
+  const body = open(nextToken);
+  if (!body || body.p !== scope.partitionKey || body.o !== scope.operation || body.f !== fingerprint(scope)) {
+    throw invalidToken();
+  }
+  return body.k;
+}
+
+function sealKey(scope: PagingScope, key: string): string {
+  return seal({ p: scope.partitionKey, o: scope.operation, f: fingerprint(scope), k: key });
 }
 
 /** The items in key order; already-sorted lists (the usual case) are returned as they are. */

@@ -7,6 +7,7 @@ import { FaultPlan, type TokenBucket } from './knobs';
 import { PatchCatalog } from './fleet/catalog';
 import { predefinedBaselines } from './fleet/baselines';
 import { patchGroupOf } from './fleet/compliance';
+import { FleetIndex } from './fleet/indexes';
 import type { SimCalendar } from './calendar/calendar-model';
 import type { InstanceS3 } from './s3/instance-access';
 import type {
@@ -39,6 +40,8 @@ export class Partition {
   readonly instances = new Map<string, SimInstance>();
   /** Instances in launch order. */
   readonly instanceList: SimInstance[] = [];
+  /** Instances by tag, reported patch group, ping and state; change those only through it. */
+  readonly index = new FleetIndex();
   readonly baselines = new Map<string, Baseline>();
   /** `group \u0000 os` → baseline id. */
   readonly patchGroups = new Map<string, string>();
@@ -74,6 +77,7 @@ export class Partition {
   addInstance(instance: SimInstance): void {
     this.instances.set(instance.id, instance);
     this.instanceList.push(instance);
+    this.index.add(instance);
   }
 
   /** Adds a baseline. */

@@ -234,7 +234,7 @@ function applyEffect(
     partition.ids.uuid(),
     command.rebootOption,
   );
-  instance.reported = report;
+  partition.index.setReported(instance, report);
   const missing = report.patches.filter((p) => p.state === 'MISSING').map((p) => p.patch.title);
   const pending = report.patches.filter((p) => p.state === 'INSTALLED_PENDING_REBOOT').map((p) => p.patch.title);
   return [

@@ -13,7 +13,7 @@ import { ONE_DAY_MS } from './catalog';
 import { customBaseline, rule } from './baselines';
 import { buildReport } from './compliance';
 import { seedHistory, standardWindows } from './seed-windows';
-import type { ActualPatch, OperatingSystem, PingStatus, SimInstance, InstanceStateName } from './model';
+import type { ActualPatch, CatalogPatch, OperatingSystem, PingStatus, SimInstance, InstanceStateName } from './model';
 
 const HOUR_MS = 3_600_000;
 
@@ -114,6 +114,8 @@ export function seedPartition(partition: Partition, options: SeedOptions): void 
     partition.registerPatchGroup(group, baseline.id);
   }
 
+  // One Date per patch for when the fleet installed it: every instance shares it (Dates here are never changed in place).
+  const installedAt = new Map<CatalogPatch, Date>();
   const groups: Template['group'][] = ['STG', 'STG', 'PRD', 'PRD', 'WIN'];
   const profiles: Profile[] = ['current', 'current', 'current', 'recent', 'recent', 'behind', 'pendingReboot'];
   for (let seq = 0; seq < count; seq++) {
@@ -184,7 +186,7 @@ export function seedPartition(partition: Partition, options: SeedOptions): void 
       pingStatus: ping,
       lastPingAt: new Date(ping === 'Online' ? now - random.int(5, 290) * 1000 : brokenSince),
       failNext: false,
-      patches: actualPatches(partition, os, role, template.profile, now),
+      patches: actualPatches(partition, os, role, template.profile, now, installedAt),
     };
     const scanEnd = ping === 'Online' ? now - 3 * HOUR_MS - random.int(0, 20) * 60_000 : brokenSince - HOUR_MS;
     const times = { start: scanEnd - random.int(60, 180) * 1000, end: scanEnd };
@@ -207,6 +209,7 @@ function actualPatches(
   role: string,
   profile: Profile,
   now: number,
+  installedAt: Map<CatalogPatch, Date>,
 ): Map<string, ActualPatch> {
   const patches = new Map<string, ActualPatch>();
   const missingWithinDays = profile === 'behind' ? 90 : profile === 'recent' ? 30 : 3;
@@ -220,7 +223,11 @@ function actualPatches(
       patches.set(patch.id, { patch, state: 'MISSING' });
       continue;
     }
-    const installedTime = new Date(patch.releaseDate.getTime() + Math.min(ageDays - 1, 2) * ONE_DAY_MS);
+    let installedTime = installedAt.get(patch);
+    if (!installedTime) {
+      installedTime = new Date(patch.releaseDate.getTime() + Math.min(ageDays - 1, 2) * ONE_DAY_MS);
+      installedAt.set(patch, installedTime);
+    }
     const pending = profile === 'pendingReboot' && ageDays <= 10;
     patches.set(patch.id, { patch, state: pending ? 'INSTALLED_PENDING_REBOOT' : 'INSTALLED', installedTime });
   }

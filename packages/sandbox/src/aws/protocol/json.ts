@@ -16,11 +16,19 @@ export interface WireResponse {
   body: string | Buffer;
 }
 
-/** Dates become epoch seconds (with milliseconds as the fraction); undefined members are dropped. */
-function replacer(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  if (raw instanceof Date) return raw.getTime() / 1000;
-  return value;
+/**
+ * The answer with Dates as epoch seconds (milliseconds as the fraction). Done as a copy before
+ * JSON.stringify rather than with a replacer: a replacer turns off V8's fast serializer and sees
+ * every Date only after its toJSON made an ISO string of it, which at a page of 100 patch states
+ * cost more than the handler. undefined members are dropped by JSON.stringify as before.
+ */
+function wireValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(wireValue);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = wireValue((value as Record<string, unknown>)[key]);
+  return out;
 }
 
 /** Encodes a successful SSM answer. */
@@ -28,7 +36,7 @@ export function jsonResponse(output: unknown): WireResponse {
   return {
     status: 200,
     headers: { 'content-type': JSON_CONTENT_TYPE },
-    body: JSON.stringify(output ?? {}, replacer),
+    body: JSON.stringify(wireValue(output ?? {})),
   };
 }
 

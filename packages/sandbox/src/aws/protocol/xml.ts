@@ -14,8 +14,12 @@ export class XmlList {
 /** Anything the writer can render. */
 export type XmlValue = string | number | boolean | Date | undefined | null | XmlList | { [key: string]: XmlValue };
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 /** Escapes text and attribute content. */
 export function escapeXml(text: string): string {
+  // Most values (ids, names, numbers) have nothing to escape: skip the five passes.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -33,11 +37,16 @@ export function element(name: string, value: XmlValue): string {
 function content(value: XmlValue): string {
   if (value === undefined || value === null) return '';
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof XmlList) return value.items.map((item) => element(value.itemName, item)).join('');
+  // Plain loops and concatenation: a DescribeInstances page of 1,000 instances renders tens of thousands of elements.
+  if (value instanceof XmlList) {
+    let out = '';
+    for (const item of value.items) out += element(value.itemName, item);
+    return out;
+  }
   if (typeof value === 'object') {
-    return Object.entries(value)
-      .map(([key, child]) => element(key, child))
-      .join('');
+    let out = '';
+    for (const key in value) out += element(key, value[key]);
+    return out;
   }
   return escapeXml(String(value));
 }

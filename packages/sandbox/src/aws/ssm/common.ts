@@ -6,6 +6,8 @@ import type { Simulator } from '../simulator';
 import type { Partition } from '../partition';
 import { SimulatorError, validationException } from '../errors';
 import { paginate } from '../paging';
+import { type Candidates, pageInstances } from '../instance-pages';
+import type { SimInstance } from '../fleet/model';
 import { memberPath, optInt, optList, optString, reqString, structItem, type Input } from '../validate';
 import { constraintMessage } from '../errors';
 
@@ -72,6 +74,32 @@ export function pageOf<T>(
   const page = paginate(
     items,
     keyOf,
+    maxResults,
+    nextToken,
+    { partitionKey: ctx.partition.key, operation: ctx.operation, request },
+    invalidNextToken,
+  );
+  return page.nextToken ? { items: page.items, NextToken: page.nextToken } : { items: page.items };
+}
+
+/**
+ * One page of instances, as `pageOf`, walked from the smallest candidate list the filters offer
+ * (see instance-pages.ts) and kept if `accept` says so; in launch order.
+ */
+export function instancePageOf(
+  ctx: SsmContext,
+  input: Input,
+  offers: readonly Candidates[],
+  accept: (instance: SimInstance) => boolean,
+): { items: SimInstance[]; NextToken?: string } {
+  const range = MAX_RESULTS[ctx.operation] ?? { min: 1, max: 100 };
+  const maxResults = optInt(input, 'MaxResults', range) ?? range.max;
+  const nextToken = optString(input, 'NextToken');
+  const { MaxResults: _m, NextToken: _n, ...request } = input;
+  const page = pageInstances(
+    ctx.partition,
+    offers,
+    accept,
     maxResults,
     nextToken,
     { partitionKey: ctx.partition.key, operation: ctx.operation, request },

@@ -2,7 +2,9 @@
 import { SimulatorError, validationException } from '../errors';
 import { optList, structItem, type Input } from '../validate';
 import type { SimInstance } from '../fleet/model';
-import { keyValueFilters, padKey, pageOf, type SsmContext } from './common';
+import { byIds, type Candidates } from '../instance-pages';
+import type { Partition } from '../partition';
+import { instancePageOf, keyValueFilters, type SsmContext } from './common';
 
 const FILTER_KEYS = [
   'InstanceIds',
@@ -65,12 +67,38 @@ function predicate(key: string, values: string[]): Predicate {
 }
 
 /**
+ * The instances an index offers for one filter (undefined when none does). PingStatus without
+ * Online walks the partition's not-Online list: that share of a fleet is small, so the bot's
+ * "tag:Patch Group=PRD, PingStatus=[ConnectionLost, Inactive]" walks a handful, not the group.
+ * Filters that can never match offer nothing at all.
+ */
+function candidates(partition: Partition, key: string, values: string[]): Candidates {
+  switch (key) {
+    case 'InstanceIds':
+      return byIds(partition, values);
+    case 'PingStatus':
+      return values.includes('Online') ? undefined : [partition.index.notOnline()];
+    case 'ResourceType':
+      return values.includes('EC2Instance') ? undefined : [];
+    case 'AssociationStatus':
+      return values.includes('Success') ? undefined : [];
+    case 'ActivationIds':
+    case 'IamRole':
+      return [];
+    default:
+      if (key.startsWith('tag:')) return values.map((value) => partition.index.tagged(key.slice(4), value));
+      return undefined;
+  }
+}
+
+/**
  * Lists managed nodes; every filter narrows the list (AND), values within a filter widen it (OR).
  * Stopped instances are left out, as AWS documents ("does not return stopped or terminated nodes"):
  * EC2 DescribeInstances is where they are seen. So are EC2 instances no agent registered (not managed nodes).
  */
 export function describeInstanceInformation(ctx: SsmContext, input: Input): object {
   const predicates: Predicate[] = [];
+  const offers: Candidates[] = [];
   const legacy =
     optList(input, 'InstanceInformationFilterList', structItem('InstanceInformationFilterList'), { max: 100 }) ?? [];
   for (const filter of legacy) {
@@ -92,6 +120,7 @@ export function describeInstanceInformation(ctx: SsmContext, input: Input): obje
       );
     }
     predicates.push(predicate(key, values as string[]));
+    offers.push(candidates(ctx.partition, key, values as string[]));
   }
   const filters = keyValueFilters(input, {
     allowed: (key) => FILTER_KEYS.includes(key) || key === 'tag-key' || (key.startsWith('tag:') && key.length > 4),
@@ -104,11 +133,14 @@ export function describeInstanceInformation(ctx: SsmContext, input: Input): obje
         `1 validation error detected: Value at 'filters.member.values' failed to satisfy constraint: Member must have length greater than or equal to 1`,
       );
     predicates.push(predicate(filter.Key, filter.Values));
+    offers.push(candidates(ctx.partition, filter.Key, filter.Values));
   }
-  const matching = ctx.partition.instanceList.filter(
+  const page = instancePageOf(
+    ctx,
+    input,
+    offers,
     (i) => i.ssmManaged && i.state === 'running' && predicates.every((p) => p(i)),
   );
-  const page = pageOf(ctx, input, matching, (i) => padKey(i.seq));
   return {
     InstanceInformationList: page.items.map((i) => instanceInformation(i, ctx.now)),
     ...(page.NextToken ? { NextToken: page.NextToken } : {}),

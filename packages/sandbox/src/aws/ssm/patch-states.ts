@@ -5,7 +5,7 @@
 import { SimulatorError, validationException } from '../errors';
 import { checkEnum, checkPattern, optList, reqString, stringItem, structItem, type Input } from '../validate';
 import type { PatchCounts, ReportedPatchState, SimInstance } from '../fleet/model';
-import { keyValueFilters, padKey, pageOf, reqPatchGroup, type SsmContext } from './common';
+import { instancePageOf, keyValueFilters, padKey, pageOf, reqPatchGroup, type SsmContext } from './common';
 
 /** The wire spelling of each patch state: AWS sends `Missing`, not the model's `MISSING`. */
 const WIRE_STATE: Record<ReportedPatchState, string> = {
@@ -105,7 +105,7 @@ export function describeInstancePatchStatesForPatchGroup(ctx: SsmContext, input:
       throw new SimulatorError('InvalidFilter', `The filter value ${String(values[0])} is not an integer.`);
     return { field, type, value };
   });
-  const matching = ctx.partition.instanceList.filter((i) => {
+  const page = instancePageOf(ctx, input, [[ctx.partition.index.reportedIn(group)]], (i) => {
     if (!i.reported || i.reported.patchGroup !== group) return false;
     const counts = i.reported.counts;
     return filters.every(({ field, type, value }) => {
@@ -119,7 +119,6 @@ export function describeInstancePatchStatesForPatchGroup(ctx: SsmContext, input:
             : n > value;
     });
   });
-  const page = pageOf(ctx, input, matching, (i) => padKey(i.seq));
   return { InstancePatchStates: page.items.map(patchState), ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
 }
 
@@ -192,7 +191,7 @@ export function describePatchGroupState(ctx: SsmContext, input: Input): object {
     InstancesWithOtherNonCompliantPatches: 0,
     InstancesWithAvailableSecurityUpdates: 0,
   };
-  for (const instance of ctx.partition.instanceList) {
+  for (const instance of ctx.partition.index.reportedIn(group)) {
     const r = instance.reported;
     if (!r || r.patchGroup !== group) continue;
     const c = r.counts;
