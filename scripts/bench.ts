@@ -2,11 +2,13 @@
  * `npm run bench`: acknowledgement latency against a bare Bolt app, status / poll / digest for a
  * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), the digest to 30
  * channels, the digest's chart of 30 groups over 30 days, and one replica on SQLite against three on
- * PostgreSQL. Prints each figure as it comes and writes docs/benchmarks.md; `--only replicas`,
- * `--only charts` or `--only history` (the compliance history's size on disk and write time, 10,000
- * instances x 400 days) runs that section alone and writes nothing.
+ * PostgreSQL, and organisation scale (20 scopes at `--sizes`, default 10k, 30k and 100k instances).
+ * Prints each figure as it comes and writes docs/benchmarks.md; `--only replicas`, `--only charts` or
+ * `--only history` (the compliance history's size on disk and write time, 10,000 instances x 400
+ * days) runs that section alone and writes nothing; `--only org` runs that section alone and
+ * replaces only its part of docs/benchmarks.md (between the org-scale markers; not with `--no-write`).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +16,8 @@ import { benchAck } from './bench/ack';
 import { benchDigestChannels } from './bench/digest-channels';
 import { benchFleet } from './bench/fleet';
 import { benchHistory, renderHistory } from './bench/history';
+import { benchOrgScale } from './bench/org-scale';
+import { markedOrgSection, renderOrgScale, replaceOrgSection } from './bench/org-report';
 import { benchReplicas } from './bench/replicas';
 import { benchCharts, renderCharts } from './bench/charts';
 import { TARGETS, renderReplicas, renderReport } from './bench/report';
@@ -31,18 +35,41 @@ async function main(): Promise<void> {
       commands: { type: 'string', default: '500' },
       approvals: { type: 'string', default: '15' },
       only: { type: 'string' },
+      sizes: { type: 'string', default: '10000,30000,100000' },
       'no-write': { type: 'boolean', default: false },
     },
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const instances = Number(values.instances);
-  const sectionNames = ['replicas', 'charts', 'history'];
+  const sectionNames = ['replicas', 'charts', 'history', 'org'];
   if (values.only !== undefined && !sectionNames.includes(values.only))
     throw new Error(`--only knows ${sectionNames.join(', ')}, not ${values.only}`);
   const runHistory = () => benchHistory({ instances, days: 400, log });
   if (values.only === 'history') {
     log('');
     log(renderHistory(await runHistory()).join('\n'));
+    return;
+  }
+  const command = `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const docPath = join(projectRoot(), 'docs', 'benchmarks.md');
+  const sizes = values.sizes.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 20))
+    throw new Error(`--sizes takes instance counts, not ${values.sizes}`);
+  const runOrg = async () =>
+    markedOrgSection(
+      renderOrgScale(await benchOrgScale({ sizes, throttleRps: 5, log }), {
+        date: new Date().toISOString().slice(0, 10),
+        command,
+      }),
+    );
+  if (values.only === 'org') {
+    const section = await runOrg();
+    log('');
+    log(section);
+    if (!values['no-write']) {
+      writeFileSync(docPath, replaceOrgSection(readFileSync(docPath, 'utf8'), section));
+      log('wrote the organisation section of docs/benchmarks.md');
+    }
     return;
   }
   const runCharts = () => benchCharts({ groups: 30, days: 30, runs: 7, log });
@@ -72,10 +99,11 @@ async function main(): Promise<void> {
   const charts = await runCharts();
   const replicas = await runReplicas();
   const history = await runHistory();
+  const org = await runOrg();
   const sections = renderReport(
     {
       date: new Date().toISOString().slice(0, 10),
-      command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      command,
       cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
       cores: cpus().length,
       memoryGb: Math.round(totalmem() / 2 ** 30),
@@ -88,11 +116,11 @@ async function main(): Promise<void> {
     replicas,
     charts,
   );
-  const report = [sections, ...renderHistory(history)].join('\n');
+  const report = [sections, ...renderHistory(history), org, ''].join('\n');
   log('');
   log(report);
   if (!values['no-write']) {
-    writeFileSync(join(projectRoot(), 'docs', 'benchmarks.md'), report);
+    writeFileSync(docPath, report);
     log('wrote docs/benchmarks.md');
   }
 }

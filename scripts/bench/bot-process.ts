@@ -10,12 +10,17 @@ import { silentLogger } from '../../src/logger';
 import { serveParent } from './child';
 import { demoConfigQuiet, digestConfig, fleetConfig } from './fleet-config';
 import { answerLoopRequest, startLoopMonitor } from './loop-monitor';
+import { orgConfig, type RateLimit } from './org-config';
 
 /** What the parent passes. */
 export interface BotProcessOptions {
-  config: 'demo' | 'fleet' | 'digest';
+  config: 'demo' | 'fleet' | 'digest' | 'org';
   /** Channels (and groups) of the digest config. */
   digestChannels?: number;
+  /** The org config's client-side request budget per account and region (none when absent). */
+  orgRateLimit?: RateLimit;
+  /** The state file, to share one between two bots; a fresh one in a temporary folder when absent. */
+  dbPath?: string;
   signingSecret: string;
   botToken: string;
   slackApiUrl: string;
@@ -31,7 +36,9 @@ async function main(): Promise<void> {
         ? fleetConfig()
         : o.config === 'digest'
           ? digestConfig(o.digestChannels ?? 30)
-          : demoConfigQuiet(),
+          : o.config === 'org'
+            ? orgConfig(o.orgRateLimit)
+            : demoConfigQuiet(),
     slack: {
       mode: 'http',
       botToken: o.botToken,
@@ -39,7 +46,7 @@ async function main(): Promise<void> {
       appToken: undefined,
       apiUrl: o.slackApiUrl,
     },
-    dbPath: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'patchbot.db'),
+    dbPath: o.dbPath ?? join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'patchbot.db'),
     port: 0,
     host: '127.0.0.1',
     logger: silentLogger(),

@@ -11,7 +11,7 @@ import { countGroup, minimumGroupRead, minimumOtherSpelling, pages } from './min
 import type { RemoteSimulator } from './remote-simulator';
 
 /** What a failed or unread scope looks like in an answer. */
-const FAILURE_TEXT = /could not be read|could not reach|not authorized|AccessDenied|Throttl|failed in /i;
+export const FAILURE_TEXT = /could not be read|could not reach|not authorized|AccessDenied|Throttl|failed in /i;
 const { users, channels } = DEMO_IDS;
 
 /** `/patch status PRD public` as alice (posted, so the answer is a chat.postMessage); resolves when the answer arrives, true when it shows no failed scope. */
