@@ -7,6 +7,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { AwsScope } from '../patching/fleet-types';
 import { type Logger, silentLogger } from '../logger';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from '../config/rate-limit';
+import { instancePageGate, useInstancePageGate } from './instance-page-gate';
 import { budgetKey, TokenBucket, useRateBudget } from './rate-budget';
 
 /**
@@ -95,6 +96,8 @@ export class AwsClientPool {
   private readonly credentials = new Map<string, AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined>();
   /** One bucket per account (or unnamed scope) and region, shared by every client there. */
   private readonly budgets = new Map<string, TokenBucket>();
+  /** Shared by every scope and region: the cap is on the process's CPU and heap, not on AWS. */
+  private readonly instancePages = instancePageGate();
   private readonly log: Logger;
 
   constructor(
@@ -153,6 +156,8 @@ export class AwsClientPool {
     useRateBudget(created.s3.middlewareStack, bucket, log);
     useRateBudget(created.once.ssm.middlewareStack, bucket, log);
     useRateBudget(created.once.ec2.middlewareStack, bucket, log);
+    useInstancePageGate(created.ec2.middlewareStack, this.instancePages);
+    useInstancePageGate(created.once.ec2.middlewareStack, this.instancePages);
     this.clients.set(key, created);
     return created;
   }

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribePatchGroupStateCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsClientPool } from '../../src/aws';
+import { INSTANCE_PAGE_GATE_MIDDLEWARE } from '../../src/aws/instance-page-gate';
 import {
   budgetKey,
   RATE_BUDGET_MIDDLEWARE,
@@ -115,7 +116,11 @@ describe('the budget in the SDK middleware stack', () => {
         // (finalizeRequest) calls what follows it once per attempt.
         expect(stack[at('retryMiddleware')]).toBe('retryMiddleware - finalizeRequest');
         expect(at(RATE_BUDGET_MIDDLEWARE)).toBe(at('retryMiddleware') + 1);
-        expect(at('httpSigningMiddleware')).toBe(at(RATE_BUDGET_MIDDLEWARE) + 1);
+        // EC2's clients pass the instance-page gate after their token, so a request waiting for one holds no slot.
+        const gated = client === c.ec2 || client === c.once.ec2;
+        if (gated) expect(at(INSTANCE_PAGE_GATE_MIDDLEWARE)).toBe(at(RATE_BUDGET_MIDDLEWARE) + 1);
+        else expect(at(INSTANCE_PAGE_GATE_MIDDLEWARE)).toBe(-1);
+        expect(at('httpSigningMiddleware')).toBe(at(RATE_BUDGET_MIDDLEWARE) + (gated ? 2 : 1));
       }
     } finally {
       pool.destroy();
