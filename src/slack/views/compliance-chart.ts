@@ -4,27 +4,26 @@
  * each group's compliance % (one colour per group); below, its instances missing critical (solid)
  * and important (dashed) patches. A day without a history row is a gap, never a zero.
  */
-import { createCanvas } from '@napi-rs/canvas';
-import {
-  CategoryScale,
-  Chart,
-  type ChartConfiguration,
-  type ChartDataset,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  type Plugin,
-  PointElement,
-  Title,
-} from 'chart.js';
+import type { ChartConfiguration, ChartDataset, Plugin } from 'chart.js';
 import type { FileAttachment } from '../../patching/attachment';
 import type { ChartPeriod } from '../../patching/chart-period';
 import type { GroupDay } from '../../patching/ports';
 import { CHART_FONT, registerChartFont } from './chart-font';
 import { type GroupSeries, firstValue, groupSeries, lastValue } from './chart-series';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title);
+/**
+ * skia and chart.js, loaded on the first chart: together some 25 MB of a process that may never
+ * draw one (a bot whose channels get no digest), and that a poll of a large fleet needs for itself.
+ */
+function loadDrawing() {
+  // require, not import(): the build is CommonJS, and a dynamic import would need ESM loading in tests.
+  const { createCanvas } = require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+  const chartJs = require('chart.js') as typeof import('chart.js');
+  const { Chart, CategoryScale, Legend, LineController, LineElement, LinearScale, PointElement, Title } = chartJs;
+  Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title);
+  return { createCanvas, Chart };
+}
+let drawing: ReturnType<typeof loadDrawing> | undefined;
 
 /** The PNG's size in pixels (Slack shows it scaled to the message's width; full size on click). */
 export const CHART_WIDTH = 1200;
@@ -81,6 +80,8 @@ const whiteBackground: Plugin<'line'> = {
 
 /** The chart's PNG bytes: pure in its input (no clock, no I/O but skia's). */
 export async function renderComplianceChart(input: ComplianceChartInput): Promise<Uint8Array> {
+  drawing ??= loadDrawing();
+  const { createCanvas, Chart } = drawing;
   registerChartFont();
   const canvas = createCanvas(CHART_WIDTH, CHART_HEIGHT);
   const series = groupSeries(input.rows, input.groups, input.period);
