@@ -60,6 +60,18 @@ export interface OrgSize {
   install: OrgRow & { instances: number };
   /** The bot's peak RSS across the whole size. */
   peakRssMb: number;
+  /** Its peak RSS so far once started and after each answer (MB): which part raised it. */
+  peakAfterMb?: PeakAfter;
+}
+
+/** The bot's peak RSS so far at each point of a size's run, in MB. */
+export interface PeakAfter {
+  started: number;
+  statusPrd: number;
+  firstPoll: number;
+  quietPoll: number;
+  digest: number;
+  install: number;
 }
 
 /** The quiet poll with the simulator limiting each scope to `rps` requests a second. */
@@ -197,20 +209,25 @@ async function benchSize(
       `  ${name}: ${r.wallMs} ms, ${r.calls} calls${r.minimum !== undefined ? ` (minimum ${r.minimum}${r.before !== undefined ? `, before ${r.before}` : ''})` : ''}, ${r.throttled} throttled, ${r.whole ? 'whole' : 'NOT whole'}`,
     );
   try {
+    const peak: Partial<PeakAfter> = { started: bot.peakRssMb() };
     const prd = config.groups.find((g) => g.name === 'PRD')!;
     const statusMin = await statusCost(ground.gateways, prd);
     const status = (await measure(sim, () => statusAnswer(slack), statusMin.minimum)).row;
     const statusPrd = { ...status, before: statusMin.before };
     line('status PRD', statusPrd);
+    peak.statusPrd = bot.peakRssMb();
     const all = await allGroupsCost(ground.gateways, config.groups);
     const firstPoll = (await measure(sim, () => jobClean(bot, slack, 'compliance-poll'))).row;
     line('first poll', firstPoll);
+    peak.firstPoll = bot.peakRssMb();
     const quiet = (await measure(sim, () => jobClean(bot, slack, 'compliance-poll'), all.minimum)).row;
     const quietPoll = { ...quiet, before: all.before, whole: quiet.whole && quiet.calls >= all.minimum };
     line('quiet poll', quietPoll);
+    peak.quietPoll = bot.peakRssMb();
     const digestRun = (await measure(sim, () => jobClean(bot, slack, 'digest'), all.minimum)).row;
     const digest = { ...digestRun, before: all.before };
     line('digest', digest);
+    peak.digest = bot.peakRssMb();
     if (extras) {
       result.throttled = await throttledPoll(parts, instances, extras.throttleRps, all.minimum, log);
       // What follows is asked of the first bot again.
@@ -235,8 +252,19 @@ async function benchSize(
     const install = { ...installRun.row, instances: tagged };
     line('install', install);
     const peakRssMb = bot.peakRssMb();
-    log(`  bot peak RSS ${peakRssMb} MB`);
-    return { instances, simulatorBuildMs: sim.buildMs, statusPrd, firstPoll, quietPoll, digest, install, peakRssMb };
+    const peakAfterMb = { ...peak, install: peakRssMb } as PeakAfter;
+    log(`  bot peak RSS ${peakRssMb} MB (so far: ${JSON.stringify(peakAfterMb)})`);
+    return {
+      instances,
+      simulatorBuildMs: sim.buildMs,
+      statusPrd,
+      firstPoll,
+      quietPoll,
+      digest,
+      install,
+      peakRssMb,
+      peakAfterMb,
+    };
   } finally {
     ground.close();
     await bot.close();
