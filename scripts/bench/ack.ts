@@ -7,7 +7,7 @@
 import { SANDBOX_ACCESS_KEY_ID } from '../../packages/sandbox/src/aws/cli';
 import { DEMO_IDS, DEMO_WORKSPACE, startSlackStandIn, type SlackStandIn } from '../../packages/sandbox/src/slack';
 import type { BotProcessOptions } from './bot-process';
-import { deployedNodeArgs } from './deployed-node-args';
+import { deployedEnv, deployedNodeArgs } from './deployed-node-args';
 import { startChild } from './child';
 import type { LoadRequest } from './load-process';
 import { startRemoteSimulator } from './remote-simulator';
@@ -95,7 +95,7 @@ export async function benchAck(options: {
     awsEndpoint: sim.url,
     accessKeyId: SANDBOX_ACCESS_KEY_ID,
   };
-  const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs());
+  const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs(), deployedEnv());
   botSlack.setBotEventsUrl(`http://127.0.0.1:${bot.ready.port}/slack/events`);
   const bare = await startChild<{ port: number }>('bare-bolt-process', {
     signingSecret: SIGNING_SECRET,

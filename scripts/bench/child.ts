@@ -19,17 +19,18 @@ export interface ChildPart<Ready> {
   close(): Promise<void>;
 }
 
-/** Starts the part `name` (a file beside this one, compiled or not, as this one is) with `options` as JSON in argv[2]. */
+/** Starts the part `name` (a file beside this one, compiled or not, as this one is) with `options` as JSON in argv[2], and `env` over this process's. */
 export async function startChild<Ready>(
   name: string,
   options: unknown,
   nodeArgs: readonly string[] = [],
+  env: Record<string, string> = {},
 ): Promise<ChildPart<Ready>> {
   const file = `${name}${extname(__filename)}`;
   const child = spawn(
     process.execPath,
     [...process.execArgv, ...nodeArgs, join(__dirname, file), JSON.stringify(options)],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+    { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } },
   );
   const lines = createInterface({ input: child.stdout });
   const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];

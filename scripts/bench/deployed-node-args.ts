@@ -1,11 +1,20 @@
-/** The Node flags the Docker image runs patchbot with (its NODE_OPTIONS), so the benchmark measures the bot as deployed. */
+/** The Node flags and allocator setting the Docker image runs patchbot with, so the benchmark measures the bot as deployed. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './root';
 
+function dockerfile(): string {
+  return readFileSync(join(projectRoot(), 'Dockerfile'), 'utf8');
+}
+
 /** NODE_OPTIONS from the Dockerfile, split into arguments (none when it sets none). */
 export function deployedNodeArgs(): string[] {
-  const dockerfile = readFileSync(join(projectRoot(), 'Dockerfile'), 'utf8');
-  const options = /NODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replace(/"/g, '');
+  const options = /NODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile())?.[1]?.replace(/"/g, '');
   return options ? options.split(/\s+/).filter(Boolean) : [];
+}
+
+/** The Dockerfile's MALLOC_ARENA_MAX (glibc's allocator arenas), as environment for a child; empty when it sets none. */
+export function deployedEnv(): Record<string, string> {
+  const arenas = /MALLOC_ARENA_MAX=(\d+)/.exec(dockerfile())?.[1];
+  return arenas ? { MALLOC_ARENA_MAX: arenas } : {};
 }

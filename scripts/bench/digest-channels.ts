@@ -6,7 +6,7 @@
 import { SANDBOX_ACCESS_KEY_ID } from '../../packages/sandbox/src/aws/cli';
 import { DEMO_IDS, DEMO_WORKSPACE, startSlackStandIn } from '../../packages/sandbox/src/slack';
 import type { BotProcessOptions } from './bot-process';
-import { deployedNodeArgs } from './deployed-node-args';
+import { deployedEnv, deployedNodeArgs } from './deployed-node-args';
 import { startChild } from './child';
 import { digestChannels } from './fleet-config';
 import { startRemoteSimulator } from './remote-simulator';
@@ -49,7 +49,7 @@ export async function benchDigestChannels(options: {
     awsEndpoint: sim.url,
     accessKeyId: SANDBOX_ACCESS_KEY_ID,
   };
-  const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs());
+  const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs(), deployedEnv());
   try {
     // Besides Slack's own per-channel limit, a few 429s up front show they are waited out, not lost.
     if (options.injected429 > 0) slack.rateLimitNext('chat.postMessage', 1, options.injected429);

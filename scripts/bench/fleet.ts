@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logger';
 import type { Stats } from '../../packages/sandbox/src/aws';
 import { startSlackStandIn } from '../../packages/sandbox/src/slack';
 import type { BotProcessOptions } from './bot-process';
-import { deployedNodeArgs } from './deployed-node-args';
+import { deployedEnv, deployedNodeArgs } from './deployed-node-args';
 import { startChild } from './child';
 import { ACCOUNTS, BENCH_ACCESS_KEY, REGIONS, fleetConfig, fleetOptions } from './fleet-config';
 import { startRemoteSimulator, type RemoteSimulator } from './remote-simulator';
@@ -103,7 +103,7 @@ export async function benchFleet(options: {
     awsEndpoint: sim.url,
     accessKeyId: BENCH_ACCESS_KEY,
   };
-  const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs());
+  const bot = await startChild<{ port: number }>('bot-process', botOptions, deployedNodeArgs(), deployedEnv());
   slack.setBotEventsUrl(`http://127.0.0.1:${bot.ready.port}/slack/events`);
   const ground = createFleet(config.aws.scopes, silentLogger(), aws);
   const rows: FleetRow[] = [];

@@ -96,7 +96,7 @@ export function renderOrgScale(result: OrgResult, run: { date: string; command: 
     '',
     `Measured ${run.date} with \`${run.command}\`. ${result.scopes} scopes (5 accounts x 4 regions: the first account through the access key, the others through AssumeRole),`,
     `the instances spread evenly; groups STG, PRD, WIN and BULK (empty until the install) over every scope, schedules off; ${result.latencyMs} ms added to every AWS call.`,
-    `The bot runs in its own process with the Docker image's NODE_OPTIONS (\`${result.nodeArgs.join(' ') || 'none'}\`); its peak RSS covers everything below at that size.${result.budget ? ` Its client-side request budget is the most the config takes (${fmt(result.budget.requestsPerSecond)}/s, burst ${fmt(result.budget.burst)}), so only the throttled run is paced.` : ''}`,
+    `The bot runs in its own process with the Docker image's NODE_OPTIONS (\`${result.nodeArgs.join(' ') || 'none'}\`)${envText(result.nodeEnv)}; its peak RSS covers everything below at that size.${result.budget ? ` Its client-side request budget is the most the config takes (${fmt(result.budget.requestsPerSecond)}/s, burst ${fmt(result.budget.burst)}), so only the throttled run is paced.` : ''}`,
     '',
     '"Minimum" is the fewest calls the APIs allow for the same answer, counted from a full read of the simulator before each run. For each',
     'group, account and region, in symbols with e EC2 members, s patch states, o agents not Online, h hybrid nodes (`mi-`) and u running',
@@ -203,4 +203,10 @@ export function replaceOrgSection(doc: string, section: string): string {
   const end = doc.indexOf(ORG_END, start);
   if (start < 0 || end < 0) return `${doc.trimEnd()}\n\n${section}\n`;
   return `${doc.slice(0, start)}${section}${doc.slice(end + ORG_END.length)}`;
+}
+
+/** ` and environment (`K=V`)` for the allocator settings the bot ran with; nothing when none. */
+function envText(env: Record<string, string> | undefined): string {
+  const pairs = Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`);
+  return pairs.length > 0 ? ` and environment (\`${pairs.join(' ')}\`)` : '';
 }

@@ -16,7 +16,7 @@ import type { Stats } from '../../packages/sandbox/src/aws';
 import { startSlackStandIn, type SlackStandIn } from '../../packages/sandbox/src/slack';
 import type { BotProcessOptions } from './bot-process';
 import { type ChildPart, startChild } from './child';
-import { deployedNodeArgs } from './deployed-node-args';
+import { deployedEnv, deployedNodeArgs } from './deployed-node-args';
 import { BENCH_ACCESS_KEY } from './fleet-config';
 import { FAILURE_TEXT, statusAnswer } from './fleet-scenarios';
 import { ackUnderPoll, type OrgAck } from './org-ack';
@@ -92,6 +92,8 @@ export interface OrgResult {
   latencyMs: number;
   scopes: number;
   nodeArgs: string[];
+  /** The Docker image's allocator environment the bot ran with (MALLOC_ARENA_MAX). */
+  nodeEnv?: Record<string, string>;
   /** The first bot's client-side budget, when this build has one. */
   budget?: RateLimit;
   sizes: OrgSize[];
@@ -147,7 +149,12 @@ interface Parts {
 }
 
 async function startBot(parts: Parts, extra: Partial<BotProcessOptions> = {}): Promise<ChildPart<{ port: number }>> {
-  const bot = await startChild<{ port: number }>('bot-process', { ...parts.botOptions, ...extra }, deployedNodeArgs());
+  const bot = await startChild<{ port: number }>(
+    'bot-process',
+    { ...parts.botOptions, ...extra },
+    deployedNodeArgs(),
+    deployedEnv(),
+  );
   parts.slack.setBotEventsUrl(`http://127.0.0.1:${bot.ready.port}/slack/events`);
   return bot;
 }
@@ -166,6 +173,7 @@ export async function benchOrgScale(options: {
     latencyMs,
     scopes: ORG_ACCOUNTS.length * ORG_REGIONS.length,
     nodeArgs: deployedNodeArgs(),
+    nodeEnv: deployedEnv(),
     ...(budgetSupported() ? { budget: UNLIMITED } : {}),
     sizes: [],
   };
