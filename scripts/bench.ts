@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       sizes: { type: 'string', default: '10000,30000,100000' },
       'no-write': { type: 'boolean', default: false },
+      'cpu-prof-dir': { type: 'string' },
     },
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     throw new Error(`--sizes takes instance counts, not ${values.sizes}`);
   const runOrg = async () =>
     markedOrgSection(
-      renderOrgScale(await benchOrgScale({ sizes, throttleRps: 5, log }), {
+      renderOrgScale(await benchOrgScale({ sizes, throttleRps: 5, log, cpuProfileDir: values['cpu-prof-dir'] }), {
         date: new Date().toISOString().slice(0, 10),
         command,
       }),

@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot } from '../../src/bot';
-import { silentLogger } from '../../src/logger';
+import pino from 'pino';
+import { createLogger, silentLogger } from '../../src/logger';
 import { serveParent } from './child';
 import { demoConfigQuiet, digestConfig, fleetConfig } from './fleet-config';
 import { answerLoopRequest, startLoopMonitor } from './loop-monitor';
@@ -19,6 +20,8 @@ export interface BotProcessOptions {
   digestChannels?: number;
   /** The org config's client-side request budget per account and region (none when absent). */
   orgRateLimit?: RateLimit;
+  /** Logs at this level to stderr (stdout carries the answers to the parent); none when absent. */
+  logLevel?: string;
   /** The state file, to share one between two bots; a fresh one in a temporary folder when absent. */
   dbPath?: string;
   signingSecret: string;
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     dbPath: o.dbPath ?? join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'patchbot.db'),
     port: 0,
     host: '127.0.0.1',
-    logger: silentLogger(),
+    logger: o.logLevel ? createLogger({ level: o.logLevel, destination: pino.destination(2) }) : silentLogger(),
     aws: { endpoint: o.awsEndpoint, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: 'sandbox' } },
   });
   const loop = startLoopMonitor();

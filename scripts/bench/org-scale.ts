@@ -148,11 +148,16 @@ interface Parts {
   botOptions: BotProcessOptions;
 }
 
-async function startBot(parts: Parts, extra: Partial<BotProcessOptions> = {}): Promise<ChildPart<{ port: number }>> {
+async function startBot(
+  parts: Parts,
+  extra: Partial<BotProcessOptions> = {},
+  profileDir?: string,
+): Promise<ChildPart<{ port: number }>> {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const bot = await startChild<{ port: number }>(
     'bot-process',
     { ...parts.botOptions, ...extra },
-    deployedNodeArgs(),
+    [...deployedNodeArgs(), ...profile],
     deployedEnv(),
   );
   parts.slack.setBotEventsUrl(`http://127.0.0.1:${bot.ready.port}/slack/events`);
@@ -165,6 +170,8 @@ export async function benchOrgScale(options: {
   throttleRps: number;
   latencyMs?: number;
   ackCommands?: number;
+  /** Where the main bot of each size writes a V8 CPU profile when it exits (none when absent). */
+  cpuProfileDir?: string | undefined;
   log: (line: string) => void;
 }): Promise<OrgResult> {
   const latencyMs = options.latencyMs ?? 20;
@@ -179,7 +186,14 @@ export async function benchOrgScale(options: {
   };
   for (const instances of sizes) {
     const largest = instances === sizes.at(-1);
-    const size = await benchSize(instances, latencyMs, largest ? options : undefined, options.log, result);
+    const size = await benchSize(
+      instances,
+      latencyMs,
+      largest ? options : undefined,
+      options.log,
+      result,
+      options.cpuProfileDir,
+    );
     result.sizes.push(size);
   }
   return result;
@@ -191,6 +205,7 @@ async function benchSize(
   extras: { throttleRps: number; ackCommands?: number } | undefined,
   log: (line: string) => void,
   result: OrgResult,
+  profileDir?: string,
 ): Promise<OrgSize> {
   log(`org: ${instances.toLocaleString('en-US')} instances over ${result.scopes} scopes, ${latencyMs} ms per AWS call`);
   const sim = await startRemoteSimulator(orgOptions(instances, latencyMs));
@@ -211,7 +226,7 @@ async function benchSize(
     ...(result.budget ? { orgRateLimit: result.budget } : {}),
   };
   const parts: Parts = { sim, slack, ground, config, botOptions };
-  const bot = await startBot(parts);
+  const bot = await startBot(parts, {}, profileDir);
   const line = (name: string, r: OrgRow) =>
     log(
       `  ${name}: ${r.wallMs} ms, ${r.calls} calls${r.minimum !== undefined ? ` (minimum ${r.minimum}${r.before !== undefined ? `, before ${r.before}` : ''})` : ''}, ${r.throttled} throttled, ${r.whole ? 'whole' : 'NOT whole'}`,
