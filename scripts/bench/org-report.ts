@@ -160,7 +160,7 @@ function throttledLines(result: OrgResult): string[] {
   const t = result.throttled;
   if (!t) return [];
   return [
-    `Throttled: a second bot on the first one's state file (so its poll is a quiet one${t.budget ? `; a client-side budget of ${t.budget.requestsPerSecond} requests/s per account and region, burst ${t.budget.burst}` : '; no client-side budget in this build'}) polls`,
+    `Throttled: a second bot on the first one's state file (so its poll is a quiet one${t.budget ? `; a client-side budget of ${t.budget.requestsPerSecond} requests/s per account and region, burst ${t.budget.burst}` : '; no client-side budget in this build'}) polls once unthrottled to warm up (its AssumeRole credentials, connections and compiled code, as a running bot has them), then polls`,
     `${fmt(t.instances)} instances while the simulator accepts ${t.rps} requests/s per scope (a bucket of ${t.burst}). The rate-limit bound is the`,
     `busiest scope's accepted calls beyond the bucket, at the rate: max over scopes of (accepted − ${t.burst}) / ${t.rps}.`,
     '',
