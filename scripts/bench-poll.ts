@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   const fleet = createFleet(config.aws.scopes, logger, {
     endpoint: sim.url,
     credentials: { accessKeyId: 'SANDBOXBENCHKEY00001', secretAccessKey: 'x' },
+    // The poll's calls and work are measured here, not the default request budget (5/s) pacing them.
+    rateLimit: { requestsPerSecond: 10_000, burst: 10_000 },
   });
   const store = await openStore({ path: join(mkdtempSync(join(tmpdir(), 'patchbot-bench-')), 'bench.db'), logger });
   const deps = { store, gateways: fleet.gateways, groups: config.groups, clock: systemClock, logger };

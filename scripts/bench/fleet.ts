@@ -94,7 +94,12 @@ export async function benchFleet(options: {
   const sim = await startRemoteSimulator(fleetOptions(options.instances, options.latencyMs));
   const slack = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   const config = fleetConfig();
-  const aws = { endpoint: sim.url, credentials: { accessKeyId: BENCH_ACCESS_KEY, secretAccessKey: 'sandbox' } };
+  // The benchmark's own reads (the minimum each row is held to) go unpaced: they are not what is measured.
+  const aws = {
+    endpoint: sim.url,
+    credentials: { accessKeyId: BENCH_ACCESS_KEY, secretAccessKey: 'sandbox' },
+    rateLimit: { requestsPerSecond: 10_000, burst: 10_000 },
+  };
   const botOptions: BotProcessOptions = {
     config: 'fleet',
     signingSecret: SIGNING_SECRET,
