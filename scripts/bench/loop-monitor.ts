@@ -3,7 +3,8 @@
  * its garbage-collection pauses. Shows how much work a receiver did while its acknowledgements were
  * being timed, and whether its own loop or GC held them up.
  */
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 
 /** CPU time, event-loop delay and GC pauses since the last reset, in ms. */
 export interface LoopFigures {
@@ -16,14 +17,19 @@ export interface LoopFigures {
 }
 
 /** Starts watching this process's CPU, event loop and GC; `read` answers since the last `reset`. */
-export function startLoopMonitor(): { reset(): void; read(): LoopFigures } {
+export function startLoopMonitor(): { reset(): void; read(): LoopFigures; liveHeapMaxMb(): number } {
   let cpuFrom = process.cpuUsage();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let gcMax = 0;
+  // The heap in use just after a full collection is about what is alive: the most of it since start
+  // says how close the process came to its old-space cap, whatever garbage its RSS peak included.
+  let liveMax = 0;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcMax = Math.max(gcMax, entry.duration);
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        liveMax = Math.max(liveMax, getHeapStatistics().used_heap_size);
     }
   }).observe({ entryTypes: ['gc'] });
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
@@ -33,6 +39,7 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures } {
       delay.reset();
       gcMax = 0;
     },
+    liveHeapMaxMb: () => Math.round(liveMax / 2 ** 20),
     read() {
       const cpu = process.cpuUsage(cpuFrom);
       return {
@@ -45,11 +52,12 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures } {
   };
 }
 
-/** Answers a parent's `{ loop: 'reset' | 'read' }` request, or undefined when the message is not one. */
+/** Answers a parent's `{ loop: 'reset' | 'read' | 'live' }` request, or undefined when the message is not one. */
 export function answerLoopRequest(
   monitor: ReturnType<typeof startLoopMonitor>,
   message: Record<string, unknown>,
-): LoopFigures | { ok: true } | undefined {
+): LoopFigures | { ok: true } | { liveHeapMaxMb: number } | undefined {
+  if (message.loop === 'live') return { liveHeapMaxMb: monitor.liveHeapMaxMb() };
   if (message.loop === 'reset') {
     monitor.reset();
     return { ok: true };

@@ -126,16 +126,18 @@ export function renderOrgScale(result: OrgResult, run: { date: string; command: 
     'scope) `Patch Group=BULK` with EC2 CreateTags, releases a critical patch to them with a rescan, then times `/patch install BULK` from the',
     'command to the card saying it ended; a fleet with fewer such instances installs all it has.',
     '',
-    'Bot peak RSS, and the peak so far once started and after each answer in the order they ran (which part raised it):',
+    'Bot peak RSS, the peak so far once started and after each answer in the order they ran (which part raised it), and the most',
+    'heap in use right after a full collection (about the live set, against the old-space cap):',
     '',
-    '| Instances | Simulator build | Bot peak RSS | | Started | Status | First poll | Quiet poll | Digest | Install |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Instances | Simulator build | Bot peak RSS | | Started | Status | First poll | Quiet poll | Digest | Install | Live heap |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...sizes.map((s) => {
       const p = s.peakAfterMb;
       const after = p
         ? [p.started, p.statusPrd, p.firstPoll, p.quietPoll, p.digest, p.install].map((mb) => `${mb} MB`)
         : ['—', '—', '—', '—', '—', '—'];
-      return `| ${fmt(s.instances)} | ${fmt(s.simulatorBuildMs)} ms | ${s.peakRssMb} MB | ${atMost(s.peakRssMb, ORG_TARGETS.peakRssMb)} | ${after.join(' | ')} |`;
+      const live = s.liveHeapMaxMb === undefined ? '—' : `${s.liveHeapMaxMb} MB`;
+      return `| ${fmt(s.instances)} | ${fmt(s.simulatorBuildMs)} ms | ${s.peakRssMb} MB | ${atMost(s.peakRssMb, ORG_TARGETS.peakRssMb)} | ${after.join(' | ')} | ${live} |`;
     }),
     '',
     ...(sizes.length > 1

@@ -62,6 +62,8 @@ export interface OrgSize {
   peakRssMb: number;
   /** Its peak RSS so far once started and after each answer (MB): which part raised it. */
   peakAfterMb?: PeakAfter;
+  /** The most heap in use right after a full collection (about the live set), MB. */
+  liveHeapMaxMb?: number;
 }
 
 /** The bot's peak RSS so far at each point of a size's run, in MB. */
@@ -281,7 +283,10 @@ async function benchSize(
     line('install', install);
     const peakRssMb = bot.peakRssMb();
     const peakAfterMb = { ...peak, install: peakRssMb } as PeakAfter;
-    log(`  bot peak RSS ${peakRssMb} MB (so far: ${JSON.stringify(peakAfterMb)})`);
+    const { liveHeapMaxMb } = await bot.request<{ liveHeapMaxMb: number }>({ loop: 'live' });
+    log(
+      `  bot peak RSS ${peakRssMb} MB (so far: ${JSON.stringify(peakAfterMb)}); live heap at most ${liveHeapMaxMb} MB`,
+    );
     return {
       instances,
       simulatorBuildMs: sim.buildMs,
@@ -292,6 +297,7 @@ async function benchSize(
       install,
       peakRssMb,
       peakAfterMb,
+      liveHeapMaxMb,
     };
   } finally {
     ground.close();
