@@ -1,5 +1,10 @@
 /** FleetGateway's instance reads: a group's members, the other tag spelling's instances, instance tags, and one instance by id or Name. */
-import { paginateDescribeInstances, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandInput,
+  paginateDescribeInstances,
+  type Instance as Ec2Instance,
+} from '@aws-sdk/client-ec2';
 import {
   type InstanceInformation,
   type InstanceInformationStringFilter,
@@ -57,14 +62,45 @@ export function describeNodes(
 export function describeTagged(g: GatewayCalls, group: GroupTarget): Promise<Ec2Instance[]> {
   return g.call('ec2', 'DescribeInstances', async () => {
     const found: Ec2Instance[] = [];
-    const pages = paginateDescribeInstances(
-      { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
-      { Filters: [{ Name: `tag:${group.tagKey}`, Values: [group.tagValue] }] },
-    );
-    for await (const page of pages)
-      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) found.push(map.toMember(i));
+    await eachInstancePage(g, { Filters: [{ Name: `tag:${group.tagKey}`, Values: [group.tagValue] }] }, (page) => {
+      for (const i of page) found.push(map.toMember(i));
+    });
     return found;
   });
+}
+
+/**
+ * Every page of a DescribeInstances (1,000 instances a page), handed to `take` as it arrives and then
+ * let go. Not the SDK's paginator: it holds each page until the next one has arrived, and with every
+ * scope of an organisation paging at once (each waiting its turn at the instance-page gate) that was
+ * twenty pages of whole EC2 instances, tens of megabytes, alive at once.
+ */
+async function eachInstancePage(
+  g: GatewayCalls,
+  input: Omit<DescribeInstancesCommandInput, 'MaxResults' | 'NextToken'>,
+  take: (instances: Ec2Instance[]) => void,
+): Promise<void> {
+  let token: string | undefined;
+  do {
+    // The answer is never held in a variable across the next request's wait: only its token is.
+    const previous = token;
+    token = takePage(
+      await g.clients.ec2.send(
+        new DescribeInstancesCommand({ ...input, MaxResults: LIMITS.ec2InstancesPage, NextToken: token }),
+      ),
+      take,
+    );
+    if (token !== undefined && token === previous) break; // a token that does not move would page forever
+  } while (token);
+}
+
+/** Hands a page's instances to `take`; returns its NextToken. */
+function takePage(
+  page: { Reservations?: Array<{ Instances?: Ec2Instance[] }>; NextToken?: string },
+  take: (instances: Ec2Instance[]) => void,
+): string | undefined {
+  take((page.Reservations ?? []).flatMap((r) => r.Instances ?? []));
+  return page.NextToken || undefined;
 }
 
 /** SSM's and EC2's views joined by instance id, in id order; either side may be missing. */
@@ -84,23 +120,19 @@ export function joinInstances(ssm: readonly InstanceInformation[], ec2: readonly
  */
 export async function listOtherSpelling(g: GatewayCalls, group: GroupTarget): Promise<ManagedInstance[]> {
   const found = await g.call('ec2', 'DescribeInstances', async () => {
-    const instances: Ec2Instance[] = [];
-    const pages = paginateDescribeInstances(
-      { client: g.clients.ec2, pageSize: LIMITS.ec2InstancesPage },
-      {
-        Filters: [
-          { Name: `tag:${otherPatchGroupTagKey(group.tagKey)}`, Values: [group.tagValue] },
-          { Name: 'instance-state-name', Values: [...LIVE_EC2_STATES] },
-        ],
-      },
-    );
-    for await (const page of pages) for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
+    const instances: ManagedInstance[] = [];
+    const filters = [
+      { Name: `tag:${otherPatchGroupTagKey(group.tagKey)}`, Values: [group.tagValue] },
+      { Name: 'instance-state-name', Values: [...LIVE_EC2_STATES] },
+    ];
+    await eachInstancePage(g, { Filters: filters }, (page) => {
+      for (const i of page)
+        if (i.InstanceId && !i.Tags?.some((t) => t.Key === group.tagKey && t.Value === group.tagValue))
+          instances.push(map.toManagedInstance(i.InstanceId, undefined, i));
+    });
     return instances;
   });
-  return found
-    .filter((i) => i.InstanceId && !i.Tags?.some((t) => t.Key === group.tagKey && t.Value === group.tagValue))
-    .sort((a, b) => ((a.InstanceId as string) < (b.InstanceId as string) ? -1 : 1))
-    .map((i) => map.toManagedInstance(i.InstanceId as string, undefined, i));
+  return found.sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
 }
 
 /**
