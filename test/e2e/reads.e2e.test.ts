@@ -2,14 +2,19 @@
  * Every read command, every bad input and every refusal, as Slack sends them, through the real
  * Bolt app and SDK against the simulator. Assertions are on the text a person reads.
  */
+import { RECENT_READ_MS } from '../../src/patching/recent-reads';
 import { DEMO_IDS, privateAnswer, readable, startHarness, type Harness } from '../support/bot';
 
 const { users, channels } = DEMO_IDS;
 
 describe('read commands and bad input', () => {
   let h: Harness;
+  // Real time, which a test moves on by a minute when the fleet changed under a read it made: a
+  // group read is reused for a minute (RecentReads), as a person asking again within it would see.
+  let offsetMs = 0;
+  const clock = { now: () => new Date(Date.now() + offsetMs) };
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ clock });
   });
   afterAll(() => h.close());
 
@@ -162,6 +167,7 @@ describe('read commands and bad input', () => {
     const id = (await posted('status PRD public', /PRD compliance/)).match(/prd-web-3\*? `(i-[0-9a-f]+)`/)?.[1];
     expect(id).toBeDefined();
     h.sim.setInstance(id!, { tags: { Name: '<!channel> <@U0BOB00001> <https://evil.example|click>' } });
+    offsetMs += RECENT_READ_MS; // past the read above, so the new Name is read
     const text = await posted('status PRD public', /PRD compliance/);
     expect(text).toContain('&lt;!channel&gt;');
     expect(await privateAnswer(h, 'status PRD')).toContain('&lt;!channel&gt;');
