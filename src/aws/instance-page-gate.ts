@@ -7,7 +7,7 @@
  * still get a turn between pages.
  */
 import type { FinalizeRequestMiddleware, MiddlewareStack, RelativeMiddlewareOptions } from '@aws-sdk/types';
-import { Gate } from '../shared/gate';
+import { TaskGate } from '../shared/task-gate';
 import { RATE_BUDGET_MIDDLEWARE } from './rate-budget';
 
 /** DescribeInstances requests the process has in flight at most. */
@@ -25,14 +25,14 @@ const placement: RelativeMiddlewareOptions = {
 };
 
 /** A gate for the whole process's DescribeInstances pages. */
-export function instancePageGate(): Gate {
-  return new Gate(INSTANCE_PAGES_AT_ONCE);
+export function instancePageGate(): TaskGate {
+  return new TaskGate(INSTANCE_PAGES_AT_ONCE);
 }
 
 /** Makes an EC2 client's DescribeInstances requests (send, answer and parse) pass through `gate`. */
 export function useInstancePageGate<I extends object, O extends object>(
   stack: MiddlewareStack<I, O>,
-  gate: Gate,
+  gate: TaskGate,
 ): void {
   const middleware: FinalizeRequestMiddleware<I, O> = (next, context) => (args) =>
     context.commandName === 'DescribeInstancesCommand' ? gate.run(() => next(args)) : next(args);

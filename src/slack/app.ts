@@ -23,7 +23,7 @@ import { HomeRefresher } from './home-refresh';
 import { learnInstallation } from './installation';
 import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
 import { SocketModeReceiver } from './socket-receiver';
-import { TaskGate } from './task-gate';
+import { TaskGate } from '../shared/task-gate';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 import { errorView } from './views/errors';
 

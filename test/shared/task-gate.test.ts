@@ -1,4 +1,4 @@
-import { TaskGate } from '../../src/slack/task-gate';
+import { TaskGate } from '../../src/shared/task-gate';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -33,6 +33,23 @@ describe('TaskGate', () => {
     const gate = new TaskGate(1);
     await expect(gate.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(gate.run(async () => 'next')).resolves.toBe('next');
+  });
+
+  it('gives a freed turn to the task waiting, not to a newcomer', async () => {
+    const gate = new TaskGate(1);
+    let release!: () => void;
+    const order: string[] = [];
+    const first = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const waiting = gate.run(async () => {
+      order.push('waiting');
+    });
+    release();
+    await first;
+    const newcomer = gate.run(async () => {
+      order.push('newcomer');
+    });
+    await Promise.all([waiting, newcomer]);
+    expect(order).toEqual(['waiting', 'newcomer']);
   });
 
   it('refuses a limit below 1', async () => {

@@ -1,7 +1,8 @@
 /**
  * Runs at most `limit` tasks at once; the rest wait their turn in arrival order. The /patch handler
  * runs command work through one, so a burst of commands cannot flood the event loop with AWS
- * traffic and delay the acknowledgements of the commands still arriving.
+ * traffic and delay the acknowledgements of the commands still arriving; the AWS clients run
+ * DescribeInstances pages through another (src/aws/instance-page-gate.ts).
  */
 export class TaskGate {
   private running = 0;
