@@ -2,6 +2,7 @@
 import {
   DescribeInstancesCommand,
   type DescribeInstancesCommandInput,
+  type DescribeInstancesCommandOutput,
   paginateDescribeInstances,
   type Instance as Ec2Instance,
 } from '@aws-sdk/client-ec2';
@@ -95,10 +96,7 @@ async function eachInstancePage(
 }
 
 /** Hands a page's instances to `take`; returns its NextToken. */
-function takePage(
-  page: { Reservations?: Array<{ Instances?: Ec2Instance[] }>; NextToken?: string },
-  take: (instances: Ec2Instance[]) => void,
-): string | undefined {
+function takePage(page: DescribeInstancesCommandOutput, take: (instances: Ec2Instance[]) => void): string | undefined {
   take((page.Reservations ?? []).flatMap((r) => r.Instances ?? []));
   return page.NextToken || undefined;
 }
