@@ -67,10 +67,12 @@ describe('SocketModeReceiver', () => {
 
   it('starts while Slack is unreachable and connects once it answers', async () => {
     const hub = slack.socketMode!;
-    hub.outage(300, { connectionsOpen: 'refused' });
+    // The outage lasts until the test ends it, so a slow machine cannot outlive it before start().
+    hub.outage(60_000, { connectionsOpen: 'refused' });
     const r = make();
     await r.start();
     expect(r.connected()).toBe(false);
+    hub.reset();
     await slack.driver.waitFor(() => r.connected(), 3000, 'a connection');
     expect(hub.list()).toHaveLength(1);
     const states = captured
@@ -132,14 +134,15 @@ describe('SocketModeReceiver', () => {
       const r = make();
       await r.start();
       const hub = slack.socketMode!;
-      hub.outage(400);
+      // The test ends the outage itself once three opens were refused, however slow the machine.
+      hub.outage(60_000);
       await slack.driver.waitFor(
         () => slack.calls('apps.connections.open').filter((c) => c.status === 503).length >= 3,
         3000,
         'three refused opens',
       );
       slack.failNext('apps.connections.open', 'internal_error');
-      await once(hub.events, 'outage-ended');
+      hub.reset();
       await slack.driver.waitFor(() => r.connected(), 3000, 'the connection back');
       expect(slack.calls('apps.connections.open').some((c) => c.response.error === 'internal_error')).toBe(true);
       expect(rejections).toEqual([]);
