@@ -1,8 +1,6 @@
 /** FleetGateway's instance reads: a group's members, the other tag spelling's instances, instance tags, and one instance by id or Name. */
 import {
-  DescribeInstancesCommand,
   type DescribeInstancesCommandInput,
-  type DescribeInstancesCommandOutput,
   paginateDescribeInstances,
   type Instance as Ec2Instance,
 } from '@aws-sdk/client-ec2';
@@ -22,6 +20,7 @@ import {
 } from '../patching/fleet-types';
 import { chunk, mapLimit } from '../shared/concurrency';
 import type { GatewayCalls } from './gateway-calls';
+import { describeInstancePage } from './instance-page-reader';
 import * as map from './mappers';
 
 /** EC2 states of instances that still exist (not terminated or shutting down). */
@@ -71,10 +70,10 @@ export function describeTagged(g: GatewayCalls, group: GroupTarget): Promise<Ec2
 }
 
 /**
- * Every page of a DescribeInstances (1,000 instances a page), handed to `take` as it arrives and then
- * let go. Not the SDK's paginator: it holds each page until the next one has arrived, and with every
- * scope of an organisation paging at once (each waiting its turn at the instance-page gate) that was
- * twenty pages of whole EC2 instances, tens of megabytes, alive at once.
+ * Every page of a DescribeInstances (1,000 instances a page), each instance cut to id, state and tags
+ * (`describeInstancePage`), handed to `take` as it arrives and then let go. Not the SDK's paginator:
+ * it holds each page until the next one has arrived, and with every scope of an organisation paging
+ * at once that was twenty pages alive at once.
  */
 async function eachInstancePage(
   g: GatewayCalls,
@@ -83,22 +82,16 @@ async function eachInstancePage(
 ): Promise<void> {
   let token: string | undefined;
   do {
-    // The answer is never held in a variable across the next request's wait: only its token is.
     const previous = token;
-    token = takePage(
-      await g.clients.ec2.send(
-        new DescribeInstancesCommand({ ...input, MaxResults: LIMITS.ec2InstancesPage, NextToken: token }),
-      ),
-      take,
-    );
+    const page = await describeInstancePage(g.clients.ec2, {
+      ...input,
+      MaxResults: LIMITS.ec2InstancesPage,
+      NextToken: token,
+    });
+    take(page.instances);
+    token = page.nextToken;
     if (token !== undefined && token === previous) break; // a token that does not move would page forever
   } while (token);
-}
-
-/** Hands a page's instances to `take`; returns its NextToken. */
-function takePage(page: DescribeInstancesCommandOutput, take: (instances: Ec2Instance[]) => void): string | undefined {
-  take((page.Reservations ?? []).flatMap((r) => r.Instances ?? []));
-  return page.NextToken || undefined;
 }
 
 /** SSM's and EC2's views joined by instance id, in id order; either side may be missing. */

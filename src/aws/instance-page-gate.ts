@@ -1,10 +1,11 @@
 /**
  * A process-wide cap on DescribeInstances requests in flight. A page of 1,000 EC2 instances is
- * megabytes of XML that the SDK parses in one synchronous stretch (tens of milliseconds, and some
- * 15 MB held until the page is mapped); with every scope of an organisation paging at once, twenty
- * of them land together, the event loop stalls for over a second and the heap peaks with them.
- * Two at a time keeps the CPU busy (the parse, not the wire, is the cost) while Slack's requests
- * still get a turn between pages.
+ * megabytes of XML; with every scope of an organisation paging at once, twenty of them landed
+ * together, and while the SDK parsed each in one synchronous stretch the event loop stalled for over
+ * a second and the heap peaked with them. Member pages are now read a slice at a time
+ * (instance-page-reader.ts), but twenty bodies arriving at once would still be twenty buffers and
+ * twenty readers' work interleaved; two at a time keeps the CPU busy (the parse, not the wire, is the
+ * cost) while Slack's requests get their turns.
  */
 import type { FinalizeRequestMiddleware, MiddlewareStack, RelativeMiddlewareOptions } from '@aws-sdk/types';
 import { TaskGate } from '../shared/task-gate';

@@ -1,0 +1,180 @@
+/**
+ * Reads a DescribeInstances page as its bytes arrive, keeping of each instance only its id, state
+ * and tags. The SDK gathers the whole body, parses it to a tree and reads every field of every
+ * instance in one synchronous run: for 1,000 instances that held the event loop for a quarter of a
+ * second, and Slack's acknowledgements waited behind it. Read a slice at a time, each turn of the
+ * loop costs about a millisecond. Only 2xx answers are read here; errors still go through the SDK's own
+ * deserialiser, so they keep their names, codes and retries.
+ */
+import {
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandInput,
+  type DescribeInstancesCommandOutput,
+  type EC2Client,
+  type Instance as Ec2Instance,
+} from '@aws-sdk/client-ec2';
+import type { DeserializeMiddleware, RelativeMiddlewareOptions } from '@aws-sdk/types';
+import { setImmediate } from 'node:timers/promises';
+import { SaxesParser } from 'saxes';
+
+/** A page of instances as the member reads need them, and the token for the next page. */
+export interface InstancePage {
+  /** Each instance's InstanceId, State.Name and Tags, and nothing else. */
+  readonly instances: Ec2Instance[];
+  readonly nextToken: string | undefined;
+}
+
+/** The element paths read, below DescribeInstancesResponse. */
+const INSTANCE_DEPTH = 5; // reservationSet > item > instancesSet > item
+const RESERVATION_PATH = ['DescribeInstancesResponse', 'reservationSet', 'item', 'instancesSet', 'item'];
+
+/** A body as the SDK's HTTP handlers give it: a Node stream (any async iterable of bytes) or bytes. */
+type Body = AsyncIterable<Uint8Array | string> | Uint8Array;
+
+/**
+ * Bytes parsed in one turn of the event loop: well under a millisecond's work. A stream read after a busy
+ * moment hands over everything buffered at once (megabytes), so chunks are cut to this size.
+ */
+export const SLICE_BYTES = 16 * 1024;
+
+/** Parses a DescribeInstances body a slice at a time, letting the event loop turn between slices. */
+export async function readInstancePage(body: Body): Promise<InstancePage & { requestId?: string }> {
+  const reader = new PageReader();
+  const decoder = new TextDecoder('utf-8');
+  const chunks = body instanceof Uint8Array ? [body] : body;
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
+      reader.write(decoder.decode(bytes.subarray(at, at + SLICE_BYTES), { stream: true }));
+      await setImmediate();
+    }
+  }
+  reader.write(decoder.decode());
+  return reader.end();
+}
+
+/** What the reader keeps of each element it walks through. */
+class PageReader {
+  private readonly parser = new SaxesParser();
+  private readonly path: string[] = [];
+  private readonly instances: Ec2Instance[] = [];
+  private current: { id?: string; state?: string; tags: { Key: string; Value: string }[] } | undefined;
+  private tag: { key?: string; value?: string } | undefined;
+  private text: string | undefined;
+  private nextToken: string | undefined;
+  private requestId: string | undefined;
+  private root: string | undefined;
+
+  constructor() {
+    this.parser.on('opentag', (node) => this.open(node.name));
+    this.parser.on('text', (t) => {
+      if (this.text !== undefined) this.text += t;
+    });
+    this.parser.on('closetag', (node) => this.close(node.name));
+  }
+
+  write(chunk: string): void {
+    if (chunk) this.parser.write(chunk);
+  }
+
+  end(): InstancePage & { requestId?: string } {
+    this.parser.close();
+    if (this.path.length > 0 || this.root !== 'DescribeInstancesResponse')
+      throw new Error('DescribeInstances answered with a body that is not a DescribeInstancesResponse');
+    return { instances: this.instances, nextToken: this.nextToken || undefined, requestId: this.requestId };
+  }
+
+  private open(name: string): void {
+    const depth = this.path.push(name);
+    if (depth === 1) this.root = name;
+    else if (depth === INSTANCE_DEPTH && this.under(RESERVATION_PATH, 4) && name === 'item')
+      this.current = { tags: [] };
+    else if (depth === 2 && (name === 'nextToken' || name === 'requestId')) this.text = '';
+    else if (this.current && this.readsText(depth, name)) this.text = '';
+    else if (this.current && depth === INSTANCE_DEPTH + 2 && name === 'item' && this.path[INSTANCE_DEPTH] === 'tagSet')
+      this.tag = {};
+  }
+
+  /** Elements whose text the reader keeps: instanceId, instanceState/name, tagSet/item/key|value. */
+  private readsText(depth: number, name: string): boolean {
+    if (depth === INSTANCE_DEPTH + 1) return name === 'instanceId';
+    if (depth === INSTANCE_DEPTH + 2) return name === 'name' && this.path[INSTANCE_DEPTH] === 'instanceState';
+    return depth === INSTANCE_DEPTH + 3 && this.tag !== undefined && (name === 'key' || name === 'value');
+  }
+
+  private close(name: string): void {
+    const depth = this.path.length;
+    const text = this.text;
+    this.text = undefined;
+    if (depth === 2 && name === 'nextToken') this.nextToken = text;
+    else if (depth === 2 && name === 'requestId') this.requestId = text;
+    else if (this.current && text !== undefined) this.keep(depth, name, text);
+    else if (this.current && this.tag && depth === INSTANCE_DEPTH + 2) {
+      if (this.tag.key !== undefined) this.current.tags.push({ Key: this.tag.key, Value: this.tag.value ?? '' });
+      this.tag = undefined;
+    } else if (this.current && depth === INSTANCE_DEPTH) {
+      this.instances.push(toInstance(this.current));
+      this.current = undefined;
+    }
+    this.path.pop();
+  }
+
+  private keep(depth: number, name: string, text: string): void {
+    if (!this.current) return;
+    if (depth === INSTANCE_DEPTH + 1) this.current.id = text;
+    else if (depth === INSTANCE_DEPTH + 2) this.current.state = text;
+    else if (this.tag && name === 'key') this.tag.key = text;
+    else if (this.tag) this.tag.value = text;
+  }
+
+  private under(prefix: readonly string[], length: number): boolean {
+    for (let i = 0; i < length; i += 1) if (this.path[i] !== prefix[i]) return false;
+    return true;
+  }
+}
+
+function toInstance(found: { id?: string; state?: string; tags: { Key: string; Value: string }[] }): Ec2Instance {
+  return {
+    InstanceId: found.id,
+    ...(found.state ? { State: { Name: found.state as NonNullable<Ec2Instance['State']>['Name'] } } : {}),
+    ...(found.tags.length > 0 ? { Tags: found.tags } : {}),
+  };
+}
+
+/** Runs inside the SDK's deserialiser: a 2xx body is read here, and the SDK is handed an empty page. */
+const placement: RelativeMiddlewareOptions = {
+  name: 'patchbotInstancePageReader',
+  relation: 'after',
+  toMiddleware: 'deserializerMiddleware',
+};
+
+/** One DescribeInstances page, read as it arrives (see the module comment); errors are the SDK's. */
+export async function describeInstancePage(
+  client: EC2Client,
+  input: DescribeInstancesCommandInput,
+): Promise<InstancePage> {
+  const command = new DescribeInstancesCommand(input);
+  let page: InstancePage | undefined;
+  const read: DeserializeMiddleware<DescribeInstancesCommandInput, DescribeInstancesCommandOutput> =
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; body?: unknown };
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300 || response.body === undefined) return result;
+      const { requestId, ...found } = await readInstancePage(response.body as Body);
+      page = found;
+      // What the SDK still parses: the request id it reports, and no instances.
+      response.body = Buffer.from(
+        `<DescribeInstancesResponse><requestId>${escapeXml(requestId ?? '')}</requestId><reservationSet/></DescribeInstancesResponse>`,
+      );
+      return result;
+    };
+  command.middlewareStack.addRelativeTo(read, placement);
+  await client.send(command);
+  if (!page) throw new Error('DescribeInstances answered without a page');
+  return page;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
