@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import { z } from 'zod';
 import { StoreError } from '../errors';
+import { chunk } from '../shared/concurrency';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
@@ -169,7 +170,7 @@ export class ComplianceSnapshotRepository {
     return guarded(this.ctx.path, 'writing the compliance snapshot', () =>
       this.ctx.atomic(async (tx) => {
         let changed = 0;
-        for (const row of rows) if (await this.upsertRow(tx, row)) changed++;
+        for (const batch of upsertBatches(rows)) changed += await this.upsertBatch(tx, batch);
         return changed;
       }),
     );
@@ -195,7 +196,7 @@ export class ComplianceSnapshotRepository {
         const existing = await this.scopeRows(tx, group, scope, region).select('instance_id').execute();
         for (const row of existing)
           if (!keep.has(row.instance_id)) await this.deleteRow(tx, group, scope, region, row.instance_id);
-        for (const row of rows) await this.upsertRow(tx, row);
+        for (const batch of upsertBatches(rows)) await this.upsertBatch(tx, batch);
       }),
     );
   }
@@ -228,13 +229,14 @@ export class ComplianceSnapshotRepository {
   }
 
   /**
-   * One upsert; whether it wrote. The WHERE on DO UPDATE is the no-going-back rule: older SSM data
-   * never replaces newer data, and data without a patch state never replaces a row that has one.
+   * One multi-row upsert; how many rows it wrote. The WHERE on DO UPDATE is the no-going-back rule:
+   * older SSM data never replaces newer data, and data without a patch state never replaces a row
+   * that has one. A poll of 100,000 instances wrote them one statement each, most of its CPU.
    */
-  private async upsertRow(ctx: StoreContext, row: Insertable<ComplianceSnapshotsTable>): Promise<boolean> {
+  private async upsertBatch(ctx: StoreContext, rows: readonly SnapshotRow[]): Promise<number> {
     const written = await ctx.db
       .insertInto('compliance_snapshots')
-      .values(row)
+      .values([...rows])
       .onConflict((oc) =>
         oc
           .columns(['group_name', 'scope', 'region', 'instance_id'])
@@ -260,11 +262,11 @@ export class ComplianceSnapshotRepository {
           ),
       )
       .returning('instance_id')
-      .executeTakeFirst();
-    return written !== undefined;
+      .execute();
+    return written.length;
   }
 
-  private row(e: NewSnapshotEntry, now: string): Insertable<ComplianceSnapshotsTable> {
+  private row(e: NewSnapshotEntry, now: string): SnapshotRow {
     return {
       group_name: e.group,
       scope: e.scope,
@@ -341,4 +343,32 @@ export class ComplianceSnapshotRepository {
       );
     }
   }
+}
+
+type SnapshotRow = Insertable<ComplianceSnapshotsTable>;
+
+/**
+ * Rows per upsert statement: 15 columns each keeps a statement under SQLite's 32,766 bound
+ * parameters and PostgreSQL's 65,535 with room to spare.
+ */
+export const UPSERT_BATCH_ROWS = 500;
+
+/**
+ * `rows` in statements of UPSERT_BATCH_ROWS, one row per instance: PostgreSQL refuses an upsert
+ * that touches a row twice, so of two rows for one instance the one a row-by-row write would have
+ * kept stays (the later, unless it is older by the no-going-back rule).
+ */
+export function upsertBatches(rows: readonly SnapshotRow[]): SnapshotRow[][] {
+  const byKey = new Map<string, SnapshotRow>();
+  for (const row of rows) {
+    const key = `${row.group_name}\u0000${row.scope}\u0000${row.region}\u0000${row.instance_id}`;
+    const kept = byKey.get(key);
+    if (
+      !kept ||
+      kept.operation_end_time == null ||
+      (row.operation_end_time != null && row.operation_end_time >= kept.operation_end_time)
+    )
+      byKey.set(key, row);
+  }
+  return chunk([...byKey.values()], UPSERT_BATCH_ROWS);
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { MIGRATIONS, openStore, type NewSnapshotEntry } from '../../src/store';
+import { UPSERT_BATCH_ROWS } from '../../src/store/snapshots';
 import { migrate } from '../../src/store/migrations';
 import { describeBackends } from '../support/backends';
 import { tempDir } from './helpers';
@@ -73,6 +74,40 @@ describeBackends('compliance snapshots', ({ name, open, exec }) => {
       pingStatus: 'Online',
       updatedAt: clock.now(),
     });
+    await store.close();
+  });
+
+  it('writes more than one statement of rows at once, skipping older data row by row', async () => {
+    const { store } = await open();
+    const ids = Array.from({ length: UPSERT_BATCH_ROWS * 2 + 201 }, (_, i) => `i-${String(i).padStart(5, '0')}`);
+    expect(await store.snapshots.upsert(ids.map((id) => entry(id, '2026-03-01T08:00:00.000Z')))).toBe(ids.length);
+    // Every third instance comes with older data: only the others are written.
+    const again = ids.map((id, i) =>
+      entry(id, i % 3 === 0 ? '2026-03-01T07:00:00.000Z' : '2026-03-01T09:00:00.000Z', { missing: 5 }),
+    );
+    expect(await store.snapshots.upsert(again)).toBe(ids.filter((_, i) => i % 3 !== 0).length);
+    const rows = await store.snapshots.forScope('PRD', 'main', 'us-east-1');
+    expect(rows.map((r) => r.instanceId)).toEqual(ids);
+    expect(rows.map((r) => r.missing)).toEqual(ids.map((_, i) => (i % 3 === 0 ? 1 : 5)));
+    await store.close();
+  });
+
+  it('one instance twice in a write keeps what row-by-row writes would have kept', async () => {
+    const { store } = await open();
+    await store.snapshots.upsert([
+      entry('i-1', '2026-03-01T08:00:00.000Z', { missing: 1 }),
+      entry('i-1', '2026-03-01T07:00:00.000Z', { missing: 2 }),
+      entry('i-2', '2026-03-01T08:00:00.000Z', { missing: 1 }),
+      entry('i-2', '2026-03-01T09:00:00.000Z', { missing: 3 }),
+      entry('i-3', '2026-03-01T08:00:00.000Z', { missing: 1 }),
+      entry('i-3', null, { missing: 4 }),
+    ]);
+    const rows = await store.snapshots.forGroup('PRD');
+    expect(rows.map((r) => [r.instanceId, r.missing])).toEqual([
+      ['i-1', 1],
+      ['i-2', 3],
+      ['i-3', 1],
+    ]);
     await store.close();
   });
 
