@@ -145,5 +145,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--serve')) void serve();
-else void main();
+if (require.main === module) {
+  if (process.argv.includes('--serve')) void serve();
+  else void main();
+}

@@ -104,7 +104,7 @@ class PageReader {
 
   private close(name: string): void {
     const depth = this.path.length;
-    const text = this.text;
+    const text = this.text === undefined ? undefined : detached(this.text);
     this.text = undefined;
     if (depth === 2 && name === 'nextToken') this.nextToken = text;
     else if (depth === 2 && name === 'requestId') this.requestId = text;
@@ -131,6 +131,16 @@ class PageReader {
     for (let i = 0; i < length; i += 1) if (this.path[i] !== prefix[i]) return false;
     return true;
   }
+}
+
+/**
+ * A copy of `s` that holds nothing else alive. A parser's text is cut from the slice it was read in,
+ * and V8 keeps a cut of 13 characters or more as a view of its whole parent: each instance id kept
+ * would keep its 16 KB slice (a heap snapshot at 100,000 instances held 108 MB of them). JSON's
+ * parser builds a new string, and shares the short ones repeated on every instance ('running').
+ */
+function detached(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 function toInstance(found: { id?: string; state?: string; tags: { Key: string; Value: string }[] }): Ec2Instance {
