@@ -26,10 +26,13 @@ FROM node:26.10.0-trixie-slim
 # young instead of being promoted and collected again; two glibc malloc arenas instead of one per
 # thread keep freed native memory (response buffers, the parser's) from staying resident in each.
 # Together they took the bot's peak at 100,000 instances from 432 to 354 MB, and its CPU over a poll
-# and a burst of commands from 27 to 18 s.
+# and a burst of commands from 27 to 18 s. A fixed malloc trim threshold stops glibc from raising it
+# after large frees, so memory freed at the top of the heap goes back to the system: requiring the
+# bot and its AWS clients took 178 MB RSS instead of 189 to 200.
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=8" \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_TRIM_THRESHOLD_=131072 \
     PATCHBOT_CONFIG=/etc/patchbot/patchbot.yml \
     PORT=3000 \
     HOST=0.0.0.0

@@ -13,8 +13,7 @@ export function deployedNodeArgs(): string[] {
   return options ? options.split(/\s+/).filter(Boolean) : [];
 }
 
-/** The Dockerfile's MALLOC_ARENA_MAX (glibc's allocator arenas), as environment for a child; empty when it sets none. */
+/** The Dockerfile's glibc allocator settings (MALLOC_*), as environment for a child; empty when it sets none. */
 export function deployedEnv(): Record<string, string> {
-  const arenas = /MALLOC_ARENA_MAX=(\d+)/.exec(dockerfile())?.[1];
-  return arenas ? { MALLOC_ARENA_MAX: arenas } : {};
+  return Object.fromEntries([...dockerfile().matchAll(/\b(MALLOC_[A-Z_]+)=(\d+)/g)].map((m) => [m[1], m[2]]));
 }

@@ -94,7 +94,7 @@ export interface OrgResult {
   latencyMs: number;
   scopes: number;
   nodeArgs: string[];
-  /** The Docker image's allocator environment the bot ran with (MALLOC_ARENA_MAX). */
+  /** The Docker image's allocator environment the bot ran with (MALLOC_*). */
   nodeEnv?: Record<string, string>;
   /** The first bot's client-side budget, when this build has one. */
   budget?: RateLimit;
