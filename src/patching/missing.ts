@@ -8,7 +8,7 @@
 import type { InstancePatch, InstancePatchState, ManagedInstance } from './fleet-types';
 import type { PatchGroup } from '../config/schema';
 import type { Logger } from '../logger';
-import type { NewSnapshotEntry, SnapshotEntry, SnapshotPatch } from './ports';
+import type { NewSnapshotEntry, SnapshotPatch, SnapshotSummary } from './ports';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
 import { byName } from './status';
 import type { InstanceLine, ScopeFailure } from './record-schemas';
@@ -26,12 +26,25 @@ export interface ScopePatchStates {
   instances?: ManagedInstance[];
 }
 
+/**
+ * A snapshot row refreshMissing compares with: a whole row (with its patch list), or a summary that
+ * says whether its list predates CVE ids, whose list is read only if its instance changed.
+ */
+export type PreviousRow = SnapshotSummary & { missingPatches?: SnapshotPatch[]; patchesLackCveIds?: boolean };
+
+/** Reads the stored patch lists of some instances of a scope (the snapshot's patchLists). */
+export type PreviousPatches = (
+  scope: string,
+  region: string,
+  instanceIds: readonly string[],
+) => Promise<Map<string, SnapshotPatch[]>>;
+
 /** One instance whose compliance changed since the snapshot. */
 export interface InstanceChange {
   /** The row to write. */
   entry: NewSnapshotEntry;
   /** The snapshot's row before, if it had one. */
-  previous: SnapshotEntry | undefined;
+  previous: PreviousRow | undefined;
   /** Patches in the new list that the previous row did not list (all of them for an instance new to the snapshot). */
   newlyMissing: SnapshotPatch[];
 }
@@ -58,14 +71,16 @@ function rowKey(scope: string, region: string, instanceId: string): string {
  * Finds instances whose scan changed since `snapshot` (or that are new to it), fetches their Missing
  * and Failed patches, and returns the new snapshot rows with what is newly missing. Instances with
  * nothing missing or failed need no call. A scope whose fetch fails becomes a ScopeFailure and its
- * changed instances are left out, so the next refresh tries them again.
+ * changed instances are left out, so the next refresh tries them again. Rows given without their
+ * patch list need `previousPatches`, which is asked only for the changed instances that had some.
  */
 export async function refreshMissing(
   gateways: readonly PatchGateway[],
   group: Pick<PatchGroup, 'name'>,
-  snapshot: readonly SnapshotEntry[],
+  snapshot: readonly PreviousRow[],
   scopes: readonly ScopePatchStates[],
   logger?: Logger,
+  previousPatches?: PreviousPatches,
 ): Promise<MissingRefresh> {
   const previous = new Map(
     snapshot.filter((e) => e.group === group.name).map((e) => [rowKey(e.scope, e.region, e.instanceId), e]),
@@ -106,10 +121,11 @@ export async function refreshMissing(
   );
   failures.push(...lists.failures);
   for (const { gateway: w, value } of lists.results) {
+    const stored = await storedLists(w.sc, w.changed, previous, previousPatches);
     for (const c of w.changed) {
       const patches = c.needsFetch ? toSnapshotPatches(value.get(c.entry.instanceId) ?? []) : [];
       const before = previous.get(rowKey(w.sc.scope, w.sc.region, c.entry.instanceId));
-      const known = new Set((before?.missingPatches ?? []).map(patchKey));
+      const known = new Set((before?.missingPatches ?? stored.get(c.entry.instanceId) ?? []).map(patchKey));
       changes.push({
         entry: { ...c.entry, missingPatches: patches },
         previous: before,
@@ -128,11 +144,31 @@ export async function refreshMissing(
   return { changes, failures, fetched };
 }
 
+/**
+ * The stored patch lists that "newly missing" compares with, for changed instances whose previous row
+ * came without its list and had some patches: read once per scope, not for the unchanged rest.
+ */
+async function storedLists(
+  sc: ScopePatchStates,
+  changed: ReadonlyArray<{ entry: NewSnapshotEntry; needsFetch: boolean }>,
+  previous: Map<string, PreviousRow>,
+  previousPatches: PreviousPatches | undefined,
+): Promise<Map<string, SnapshotPatch[]>> {
+  const ids = changed
+    .filter((c) => c.needsFetch)
+    .map((c) => previous.get(rowKey(sc.scope, sc.region, c.entry.instanceId)))
+    .filter((before): before is PreviousRow => !!before && !before.missingPatches && before.missing + before.failed > 0)
+    .map((before) => before.instanceId);
+  if (ids.length === 0) return new Map();
+  if (!previousPatches) throw new Error('refreshMissing: rows without their patch lists need previousPatches');
+  return previousPatches(sc.scope, sc.region, ids);
+}
+
 /** Instances of a scope that differ from the snapshot, as rows still missing their patch list. */
 function changedInstances(
   group: string,
   sc: ScopePatchStates,
-  previous: Map<string, SnapshotEntry>,
+  previous: Map<string, PreviousRow>,
 ): Array<{ entry: NewSnapshotEntry; needsFetch: boolean }> {
   const instances = new Map((sc.instances ?? []).map((i) => [i.instanceId, i]));
   const out: Array<{ entry: NewSnapshotEntry; needsFetch: boolean }> = [];
@@ -172,8 +208,8 @@ function changedInstances(
  * Whether a row was written before patchbot kept CVE ids: its patches are fetched once more, so a
  * plan never shows "no CVE" for a patch only because the snapshot is older than the field.
  */
-function withoutCveIds(row: SnapshotEntry): boolean {
-  return row.missingPatches.some((p) => p.cveIds === undefined);
+function withoutCveIds(row: PreviousRow): boolean {
+  return row.missingPatches ? row.missingPatches.some((p) => p.cveIds === undefined) : row.patchesLackCveIds === true;
 }
 
 /** A snapshot row from SSM data; name and ping come from the instance, else from the previous row. */
@@ -184,7 +220,7 @@ export function snapshotEntry(
   instanceId: string,
   instance: ManagedInstance | undefined,
   state: InstancePatchState | undefined,
-  before: SnapshotEntry | undefined,
+  before: PreviousRow | undefined,
 ): NewSnapshotEntry {
   return {
     group,

@@ -41,6 +41,7 @@ export type {
   OperationCommand,
   SnapshotEntry,
   SnapshotScope,
+  ScopeSummary,
   SnapshotSummary,
   SnapshotPatch,
   Store,

@@ -34,6 +34,7 @@ export {
   type NewSnapshotEntry,
   type SnapshotEntry,
   type SnapshotScope,
+  type ScopeSummary,
   type SnapshotSummary,
   type SnapshotPatch,
 } from './snapshots';

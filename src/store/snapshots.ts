@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { z } from 'zod';
 import { StoreError } from '../errors';
 import { setImmediate } from 'node:timers/promises';
@@ -55,6 +55,15 @@ export interface SnapshotEntry extends NewSnapshotEntry {
 /** A stored row without its patch list: what whole-group readers need (at 100,000 instances the lists are most of the bytes). */
 export type SnapshotSummary = Omit<SnapshotEntry, 'missingPatches'>;
 
+/**
+ * A stored row as the compliance poll compares it: the summary, and whether its patch list was written
+ * before patchbot kept CVE ids (such a row's patches are fetched once more); the list itself is read
+ * only for the instances that changed (patchLists).
+ */
+export interface ScopeSummary extends SnapshotSummary {
+  patchesLackCveIds: boolean;
+}
+
 /** One scope and region a group's snapshot has rows in. */
 export interface SnapshotScope {
   scope: string;
@@ -91,6 +100,15 @@ const RowSchema = z.object({
   updated_at: z.string(),
 });
 const SummaryRowSchema = RowSchema.omit({ missing_patches: true });
+const ScopeSummaryRowSchema = SummaryRowSchema.extend({
+  // SQLite answers a comparison with 0 or 1, PostgreSQL with a boolean.
+  patches_lack_cve_ids: z.union([z.boolean(), z.number()]).transform(Boolean),
+});
+/**
+ * Whether a row's patch list predates CVE ids, without reading it: a list with patches and no
+ * "cveIds" key anywhere (JSON escapes the quotes of a title, so a title cannot fake the key).
+ */
+const PATCHES_LACK_CVE_IDS = sql<boolean>`(missing_patches <> '[]' and missing_patches not like '%"cveIds"%')`;
 /** Every column but missing_patches. */
 const SUMMARY_COLUMNS = Object.keys(SummaryRowSchema.shape) as Array<keyof z.infer<typeof SummaryRowSchema>>;
 
@@ -151,18 +169,82 @@ export class ComplianceSnapshotRepository {
     const out: SnapshotEntry[] = [];
     let after: string | undefined;
     for (;;) {
-      const rows = await guarded(this.ctx.path, `reading the compliance snapshot of ${group} in ${scope}/${region}`, () => {
-        const query = this.scopeRows(this.ctx, group, scope, region).selectAll();
-        return (after === undefined ? query : query.where('instance_id', '>', after))
-          .orderBy('instance_id')
-          .limit(FOR_SCOPE_PAGE)
-          .execute();
-      });
+      const rows = await guarded(
+        this.ctx.path,
+        `reading the compliance snapshot of ${group} in ${scope}/${region}`,
+        () => {
+          const query = this.scopeRows(this.ctx, group, scope, region).selectAll();
+          return (after === undefined ? query : query.where('instance_id', '>', after))
+            .orderBy('instance_id')
+            .limit(FOR_SCOPE_PAGE)
+            .execute();
+        },
+      );
       for (const r of rows) out.push(this.decode(r));
       if (rows.length < FOR_SCOPE_PAGE) return out;
       after = rows[rows.length - 1]?.instance_id;
       await setImmediate();
     }
+  }
+
+  /** The group's instances in one scope and region without their patch lists, as forScope pages them. */
+  async scopeSummaries(group: string, scope: string, region: string): Promise<ScopeSummary[]> {
+    const out: ScopeSummary[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const rows = await guarded(
+        this.ctx.path,
+        `reading the compliance snapshot of ${group} in ${scope}/${region}`,
+        () => {
+          const query = this.scopeRows(this.ctx, group, scope, region)
+            .select(SUMMARY_COLUMNS)
+            .select(PATCHES_LACK_CVE_IDS.as('patches_lack_cve_ids'));
+          return (after === undefined ? query : query.where('instance_id', '>', after))
+            .orderBy('instance_id')
+            .limit(FOR_SCOPE_PAGE)
+            .execute();
+        },
+      );
+      for (const r of rows)
+        out.push(
+          this.guardedDecode(r, () => {
+            const parsed = ScopeSummaryRowSchema.safeParse(r);
+            if (!parsed.success)
+              throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
+            return { ...this.summaryOf(parsed.data), patchesLackCveIds: parsed.data.patches_lack_cve_ids };
+          }),
+        );
+      if (rows.length < FOR_SCOPE_PAGE) return out;
+      after = rows[rows.length - 1]?.instance_id;
+      await setImmediate();
+    }
+  }
+
+  /** The stored patch lists of some of a scope's instances, by instance id; ids with no row are left out. */
+  async patchLists(
+    group: string,
+    scope: string,
+    region: string,
+    instanceIds: readonly string[],
+  ): Promise<Map<string, SnapshotPatch[]>> {
+    const out = new Map<string, SnapshotPatch[]>();
+    for (const ids of chunk([...new Set(instanceIds)], FOR_SCOPE_PAGE)) {
+      const rows = await guarded(
+        this.ctx.path,
+        `reading the compliance snapshot of ${group} in ${scope}/${region}`,
+        () =>
+          this.scopeRows(this.ctx, group, scope, region)
+            .select(['instance_id', 'missing_patches'])
+            .where('instance_id', 'in', ids)
+            .execute(),
+      );
+      for (const r of rows)
+        out.set(
+          r.instance_id,
+          this.guardedDecode(r, () => fromSqlJson(r.missing_patches, PatchesSchema, 'missing_patches')),
+        );
+    }
+    return out;
   }
 
   /** How many instances the group's snapshot holds (0: no snapshot yet). */

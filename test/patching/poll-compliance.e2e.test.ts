@@ -7,6 +7,7 @@ import { isEmpty, pollCompliance, recordHistoryDay, type PollDeps } from '../../
 import { groupReadCalls, groupReadCounts } from '../../src/patching/group-read-cost';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { utcDay } from '../../src/shared/utc-day';
+import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';
@@ -81,6 +82,28 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     // Today's history day was written again after this poll, at no AWS cost (the calls above are all there were).
     const days = await store.complianceHistory.groupDays(['PRD'], '2000-01-01', '2100-01-01');
     expect(days.map((d) => d.day)).toEqual([utcDay(new Date())]);
+  });
+
+  it('a quiet poll reads no stored patch list of an instance whose scan did not move', async () => {
+    const [row] = (await store.snapshots.forScope('PRD', 'default', 'us-east-1')).filter((r) => r.missing > 0);
+    expect(row).toBeDefined();
+    const kept = await sql<{
+      missing_patches: string;
+    }>`select missing_patches from compliance_snapshots where instance_id = ${row!.instanceId}`.execute(store.kysely);
+    // A list nobody can decode: reading it would fail the poll with the corrupt-row error.
+    await sql`update compliance_snapshots set missing_patches = '[{"title":1,"cveIds":[]}]' where instance_id = ${row!.instanceId}`.execute(
+      store.kysely,
+    );
+    try {
+      const diff = await pollCompliance(deps, prd);
+      expect(diff!.failures).toEqual([]);
+      expect(isEmpty(diff!)).toBe(true);
+    } finally {
+      await sql`update compliance_snapshots set missing_patches = ${kept.rows[0]!.missing_patches} where instance_id = ${row!.instanceId}`.execute(
+        store.kysely,
+      );
+    }
+    await expect(store.snapshots.forScope('PRD', 'default', 'us-east-1')).resolves.toBeDefined();
   });
 
   it('rows written before CVE ids were kept are fetched once more, without a diff, and then never again', async () => {
@@ -158,14 +181,22 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(diff.cost.patchListsFetched).toBe(10);
   });
 
-  it('an agent going offline is reported once as unreachable', async () => {
-    const one = reachable()[20]!;
+  it('an agent going offline is reported once as unreachable, its row keeping its patch list', async () => {
+    const rows = await store.snapshots.forScope('PRD', 'default', 'us-east-1');
+    const one = reachable().find((i) =>
+      rows.some((r) => r.instanceId === i.instanceId && r.missingPatches.length > 0),
+    )!;
+    const before = rows.find((r) => r.instanceId === one.instanceId)!;
     sim.setInstance(one.instanceId, { pingStatus: 'ConnectionLost' });
     const diff = (await pollCompliance(deps, prd))!;
     expect(diff.becameUnreachable).toEqual([
       { instanceId: one.instanceId, name: one.name, scope: 'default', region: 'us-east-1' },
     ]);
     expect(isEmpty(diff)).toBe(false);
+    const after = (await store.snapshots.forScope('PRD', 'default', 'us-east-1')).find(
+      (r) => r.instanceId === one.instanceId,
+    );
+    expect(after).toMatchObject({ pingStatus: 'ConnectionLost', missingPatches: before.missingPatches });
     expect(isEmpty((await pollCompliance(deps, prd))!)).toBe(true);
   });
 });

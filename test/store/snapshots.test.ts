@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StoreError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { MIGRATIONS, openStore, type NewSnapshotEntry } from '../../src/store';
-import { UPSERT_BATCH_ROWS } from '../../src/store/snapshots';
+import { FOR_SCOPE_PAGE, UPSERT_BATCH_ROWS } from '../../src/store/snapshots';
 import { migrate } from '../../src/store/migrations';
 import { describeBackends } from '../support/backends';
 import { tempDir } from './helpers';
@@ -125,6 +125,46 @@ describeBackends('compliance snapshots', ({ name, open, exec }) => {
     ).rejects.toThrow(StoreError);
     await store.snapshots.remove('PRD', 'partner', 'us-east-1', ['i-9']);
     expect(await store.snapshots.count('PRD')).toBe(2);
+    await store.close();
+  });
+
+  it('scopeSummaries pages a scope without reading patch lists, and says which lists predate CVE ids', async () => {
+    const { store } = await open();
+    const withCves = [
+      {
+        title: 'ALAS2-2',
+        kbId: 'glibc',
+        severity: 'Important',
+        classification: 'Security',
+        state: 'Missing' as const,
+        cveIds: [],
+      },
+    ];
+    const ids = Array.from({ length: FOR_SCOPE_PAGE + 3 }, (_, i) => `i-${String(i).padStart(5, '0')}`);
+    await store.snapshots.upsert([
+      ...ids.map((id) => entry(id, '2026-03-01T08:00:00.000Z', { missingPatches: withCves })),
+      entry('i-legacy', '2026-03-01T08:00:00.000Z'), // written as a version without CVE ids wrote it
+      entry('i-none', '2026-03-01T08:00:00.000Z', { missing: 0, missingPatches: [] }),
+      entry('i-other', null, { scope: 'partner' }),
+    ]);
+    // A list nobody can decode: only a read of that list may fail on it.
+    await exec(
+      store,
+      `UPDATE compliance_snapshots SET missing_patches = '[{"title":1,"cveIds":[]}]' WHERE instance_id = 'i-00001'`,
+    );
+    const rows = await store.snapshots.scopeSummaries('PRD', 'main', 'us-east-1');
+    expect(rows.map((r) => r.instanceId)).toEqual([...ids, 'i-legacy', 'i-none']);
+    expect(rows.find((r) => r.instanceId === 'i-legacy')).toMatchObject({ patchesLackCveIds: true, missing: 1 });
+    expect(rows.find((r) => r.instanceId === 'i-none')?.patchesLackCveIds).toBe(false);
+    expect(rows.find((r) => r.instanceId === 'i-00000')).not.toHaveProperty('missingPatches');
+    expect(rows.filter((r) => r.patchesLackCveIds).map((r) => r.instanceId)).toEqual(['i-legacy']);
+
+    const lists = await store.snapshots.patchLists('PRD', 'main', 'us-east-1', ['i-00000', 'i-legacy', 'i-gone']);
+    expect([...lists.keys()].sort()).toEqual(['i-00000', 'i-legacy']);
+    expect(lists.get('i-00000')).toEqual(withCves);
+    await expect(store.snapshots.patchLists('PRD', 'main', 'us-east-1', ['i-00001'])).rejects.toThrow(
+      /instance i-00001 is corrupt/,
+    );
     await store.close();
   });
 

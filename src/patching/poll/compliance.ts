@@ -11,9 +11,9 @@ import type { ManagedInstance } from '../fleet-types';
 import type { Clock } from '../../clock';
 import type { PatchGroup } from '../../config/schema';
 import type { Logger } from '../../logger';
-import type { NewSnapshotEntry, SnapshotEntry, Store } from '../ports';
+import type { NewSnapshotEntry, ScopeSummary, SnapshotEntry, SnapshotPatch, Store } from '../ports';
 import type { PatchGateway } from '../group-fleet';
-import { refreshMissing, type InstanceChange } from '../missing';
+import { type InstanceChange, type PreviousPatches, refreshMissing } from '../missing';
 import { byName, computeGroupStatus, fetchGroupCompliance, isCompliant, type ScopeCompliance } from '../status';
 import { mapLimit } from '../../shared/concurrency';
 import type { RecentReads } from '../recent-reads';
@@ -98,15 +98,27 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
   let changed = false;
   // One scope at a time (a few at once): only that scope's stored rows and patch lists are in memory,
   // never the whole group's, which at 100,000 instances would be most of the process.
+  // A scope polled before is compared on its rows' summaries: only the changed instances' stored patch
+  // lists are read (to say what is newly missing), not the unchanged thousands of a quiet poll.
+  const storedLists: PreviousPatches = (scope, region, ids) =>
+    store.snapshots.patchLists(group.name, scope, region, ids);
   await mapLimit(scopes, SCOPES_AT_ONCE, async (sc) => {
-    const rows = await store.snapshots.forScope(group.name, sc.scope, sc.region);
-    const refresh = await refreshMissing(deps.gateways, group, rows, [sc], logger);
+    if (!known.has(sc)) {
+      const rows = await store.snapshots.forScope(group.name, sc.scope, sc.region);
+      const refresh = await refreshMissing(deps.gateways, group, rows, [sc], logger);
+      diff.failures.push(...refresh.failures);
+      diff.cost.patchListsFetched += refresh.fetched;
+      // A scope whose patch lists could not be fetched is left as it was and tried again next poll.
+      if (refresh.failures.length > 0) return;
+      await recordFirstSnapshot(store, group, sc, rows, refresh.changes);
+      changed = true;
+      return;
+    }
+    const rows = await store.snapshots.scopeSummaries(group.name, sc.scope, sc.region);
+    const refresh = await refreshMissing(deps.gateways, group, rows, [sc], logger, storedLists);
     diff.failures.push(...refresh.failures);
     diff.cost.patchListsFetched += refresh.fetched;
-    // A scope whose patch lists could not be fetched is left as it was and tried again next poll.
-    if (refresh.failures.length > 0 && !known.has(sc)) return;
-    if (!known.has(sc)) await recordFirstSnapshot(store, group, sc, rows, refresh.changes);
-    if (!known.has(sc) || (await pollKnownScope(store, group, sc, rows, refresh.changes, diff))) changed = true;
+    if (await pollKnownScope(store, group, sc, rows, refresh.changes, diff)) changed = true;
   });
   const failures = diff.failures;
   if (known.size === 0) {
@@ -170,7 +182,7 @@ async function pollKnownScope(
   store: Store,
   group: PatchGroup,
   sc: PolledScope,
-  rows: readonly SnapshotEntry[],
+  rows: readonly ScopeSummary[],
   changes: readonly InstanceChange[],
   diff: ComplianceDiff,
 ): Promise<boolean> {
@@ -214,6 +226,7 @@ async function pollKnownScope(
 
   // Instances whose scan did not move: only the agent (and the name) may have changed.
   const gone: string[] = [];
+  const moved: ScopeSummary[] = [];
   for (const before of rows) {
     if (changedIds.has(before.instanceId)) continue;
     const instance = instances.get(before.instanceId);
@@ -226,8 +239,22 @@ async function pollKnownScope(
     const ping = instance.pingStatus ?? null;
     const name = instance.name ?? null;
     if (ping === before.pingStatus && name === before.name) continue;
-    writes.push(refreshed(before, sc.instances));
+    moved.push(before);
     if (before.pingStatus === 'Online' && ping !== 'Online') diff.becameUnreachable.push(line({ ...before, name }));
+  }
+  // Their rows are written again whole, with the patch lists they keep (a row deleted meanwhile is left out).
+  const lists =
+    moved.length > 0
+      ? await store.snapshots.patchLists(
+          group.name,
+          sc.scope,
+          sc.region,
+          moved.map((m) => m.instanceId),
+        )
+      : new Map<string, SnapshotPatch[]>();
+  for (const before of moved) {
+    const missingPatches = lists.get(before.instanceId);
+    if (missingPatches) writes.push(refreshed({ ...before, missingPatches }, sc.instances));
   }
   await store.transaction(async (tx) => {
     await tx.snapshots.upsert(writes);
@@ -247,8 +274,11 @@ function withPing(entries: readonly NewSnapshotEntry[], instances: readonly Mana
 }
 
 /** A stored row with the live ping status and name. */
-function refreshed(before: SnapshotEntry, instances: readonly ManagedInstance[]): NewSnapshotEntry {
-  const { updatedAt: _updatedAt, ...entry } = before;
+function refreshed(
+  before: SnapshotEntry & { patchesLackCveIds?: boolean },
+  instances: readonly ManagedInstance[],
+): NewSnapshotEntry {
+  const { updatedAt: _updatedAt, patchesLackCveIds: _lack, ...entry } = before;
   const [withLive] = withPing([entry], instances);
   return withLive ?? entry;
 }
