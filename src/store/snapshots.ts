@@ -1,4 +1,4 @@
-import { type Insertable, sql } from 'kysely';
+import { type Insertable, type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { StoreError } from '../errors';
 import { setImmediate } from 'node:timers/promises';
@@ -6,7 +6,7 @@ import { chunk } from '../shared/concurrency';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import { guarded } from './failure';
-import type { ComplianceSnapshotsTable } from './schema';
+import type { ComplianceSnapshotsTable, PatchbotDatabase } from './schema';
 import { repairTool } from './repair-tool';
 
 /**
@@ -167,45 +167,27 @@ export class ComplianceSnapshotRepository {
    */
   async forScope(group: string, scope: string, region: string): Promise<SnapshotEntry[]> {
     const out: SnapshotEntry[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const rows = await guarded(
-        this.ctx.path,
-        `reading the compliance snapshot of ${group} in ${scope}/${region}`,
-        () => {
-          const query = this.scopeRows(this.ctx, group, scope, region).selectAll();
-          return (after === undefined ? query : query.where('instance_id', '>', after))
-            .orderBy('instance_id')
-            .limit(FOR_SCOPE_PAGE)
-            .execute();
-        },
-      );
-      for (const r of rows) out.push(this.decode(r));
-      if (rows.length < FOR_SCOPE_PAGE) return out;
-      after = rows[rows.length - 1]?.instance_id;
-      await setImmediate();
-    }
+    await this.eachScopePage(
+      `reading the compliance snapshot of ${group} in ${scope}/${region}`,
+      (after) => pageAfter(this.scopeRows(this.ctx, group, scope, region).selectAll(), after).execute(),
+      (r) => out.push(this.decode(r)),
+    );
+    return out;
   }
 
   /** The group's instances in one scope and region without their patch lists, as forScope pages them. */
   async scopeSummaries(group: string, scope: string, region: string): Promise<ScopeSummary[]> {
     const out: ScopeSummary[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const rows = await guarded(
-        this.ctx.path,
-        `reading the compliance snapshot of ${group} in ${scope}/${region}`,
-        () => {
-          const query = this.scopeRows(this.ctx, group, scope, region)
+    await this.eachScopePage(
+      `reading the compliance snapshot of ${group} in ${scope}/${region}`,
+      (after) =>
+        pageAfter(
+          this.scopeRows(this.ctx, group, scope, region)
             .select(SUMMARY_COLUMNS)
-            .select(PATCHES_LACK_CVE_IDS.as('patches_lack_cve_ids'));
-          return (after === undefined ? query : query.where('instance_id', '>', after))
-            .orderBy('instance_id')
-            .limit(FOR_SCOPE_PAGE)
-            .execute();
-        },
-      );
-      for (const r of rows)
+            .select(PATCHES_LACK_CVE_IDS.as('patches_lack_cve_ids')),
+          after,
+        ).execute(),
+      (r) =>
         out.push(
           this.guardedDecode(r, () => {
             const parsed = ScopeSummaryRowSchema.safeParse(r);
@@ -213,8 +195,22 @@ export class ComplianceSnapshotRepository {
               throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
             return { ...this.summaryOf(parsed.data), patchesLackCveIds: parsed.data.patches_lack_cve_ids };
           }),
-        );
-      if (rows.length < FOR_SCOPE_PAGE) return out;
+        ),
+    );
+    return out;
+  }
+
+  /** Hands each page of rows `page` reads (after the last id of the one before) to `take`, a turn of the event loop between pages. */
+  private async eachScopePage<R extends { instance_id: string }>(
+    what: string,
+    page: (after: string | undefined) => Promise<R[]>,
+    take: (row: R) => void,
+  ): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const rows = await guarded(this.ctx.path, what, () => page(after));
+      for (const r of rows) take(r);
+      if (rows.length < FOR_SCOPE_PAGE) return;
       after = rows[rows.length - 1]?.instance_id;
       await setImmediate();
     }
@@ -447,6 +443,16 @@ type SnapshotRow = Insertable<ComplianceSnapshotsTable>;
 
 /** Rows forScope reads a query (see there). */
 export const FOR_SCOPE_PAGE = 500;
+
+/** One page of a scope's rows: those after `after` in instance id order. */
+function pageAfter<O>(
+  query: SelectQueryBuilder<PatchbotDatabase, 'compliance_snapshots', O>,
+  after: string | undefined,
+) {
+  return (after === undefined ? query : query.where('instance_id', '>', after))
+    .orderBy('instance_id')
+    .limit(FOR_SCOPE_PAGE);
+}
 
 /**
  * Rows per upsert statement: 15 columns each keeps a statement under SQLite's 32,766 bound
