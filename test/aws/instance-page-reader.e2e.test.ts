@@ -5,6 +5,7 @@
  * the SDK's; a body that is not a page is an error, not an empty page.
  */
 import { createServer, type Server } from 'node:http';
+import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { describeInstancePage, readInstancePage } from '../../src/aws/instance-page-reader';
@@ -122,6 +123,14 @@ describe('readInstancePage', () => {
     );
     const body = pageXml(FIXTURES, 'tok');
     await expect(readInstancePage(Buffer.from(body.slice(0, body.length / 2)))).rejects.toThrow();
+  });
+  it('lets go of a body it stops reading: the stream is destroyed, so its socket is not left half read', async () => {
+    const body = Readable.from([
+      Buffer.from('<DescribeInstancesResponse><reservationSet><item>'),
+      Buffer.from('</wrong>'),
+    ]);
+    await expect(readInstancePage(body)).rejects.toThrow();
+    expect(body.destroyed).toBe(true);
   });
 });
 
