@@ -24,9 +24,12 @@ export interface InstancePage {
   readonly nextToken: string | undefined;
 }
 
-/** The element paths read, below DescribeInstancesResponse. */
-const INSTANCE_DEPTH = 5; // reservationSet > item > instancesSet > item
-const RESERVATION_PATH = ['DescribeInstancesResponse', 'reservationSet', 'item', 'instancesSet', 'item'];
+/** Where an instance's element sits: DescribeInstancesResponse > reservationSet > item > instancesSet > item. */
+const INSTANCE_PATH = ['DescribeInstancesResponse', 'reservationSet', 'item', 'instancesSet', 'item'];
+const INSTANCE_DEPTH = INSTANCE_PATH.length;
+
+/** A page as read, with the request id the SDK is handed back. */
+type ReadPage = InstancePage & { requestId?: string };
 
 /** A body as the SDK's HTTP handlers give it: a Node stream (any async iterable of bytes) or bytes. */
 type Body = AsyncIterable<Uint8Array | string> | Uint8Array;
@@ -38,7 +41,7 @@ type Body = AsyncIterable<Uint8Array | string> | Uint8Array;
 export const SLICE_BYTES = 16 * 1024;
 
 /** Parses a DescribeInstances body a slice at a time, letting the event loop turn between slices. */
-export async function readInstancePage(body: Body): Promise<InstancePage & { requestId?: string }> {
+export async function readInstancePage(body: Body): Promise<ReadPage> {
   const reader = new PageReader();
   const decoder = new TextDecoder('utf-8');
   const chunks = body instanceof Uint8Array ? [body] : body;
@@ -77,7 +80,7 @@ class PageReader {
     if (chunk) this.parser.write(chunk);
   }
 
-  end(): InstancePage & { requestId?: string } {
+  end(): ReadPage {
     this.parser.close();
     if (this.path.length > 0 || this.root !== 'DescribeInstancesResponse')
       throw new Error('DescribeInstances answered with a body that is not a DescribeInstancesResponse');
@@ -87,8 +90,7 @@ class PageReader {
   private open(name: string): void {
     const depth = this.path.push(name);
     if (depth === 1) this.root = name;
-    else if (depth === INSTANCE_DEPTH && this.under(RESERVATION_PATH, 4) && name === 'item')
-      this.current = { tags: [] };
+    else if (depth === INSTANCE_DEPTH && INSTANCE_PATH.every((n, i) => this.path[i] === n)) this.current = { tags: [] };
     else if (depth === 2 && (name === 'nextToken' || name === 'requestId')) this.text = '';
     else if (this.current && this.readsText(depth, name)) this.text = '';
     else if (this.current && depth === INSTANCE_DEPTH + 2 && name === 'item' && this.path[INSTANCE_DEPTH] === 'tagSet')
@@ -125,11 +127,6 @@ class PageReader {
     else if (depth === INSTANCE_DEPTH + 2) this.current.state = text;
     else if (this.tag && name === 'key') this.tag.key = text;
     else if (this.tag) this.tag.value = text;
-  }
-
-  private under(prefix: readonly string[], length: number): boolean {
-    for (let i = 0; i < length; i += 1) if (this.path[i] !== prefix[i]) return false;
-    return true;
   }
 }
 
