@@ -77,14 +77,22 @@ class PageReader {
   }
 
   write(chunk: string): void {
-    if (chunk) this.parser.write(chunk);
+    if (chunk) this.parse(() => this.parser.write(chunk));
   }
 
   end(): ReadPage {
-    this.parser.close();
-    if (this.path.length > 0 || this.root !== 'DescribeInstancesResponse')
-      throw new Error('DescribeInstances answered with a body that is not a DescribeInstancesResponse');
+    this.parse(() => this.parser.close());
+    if (this.path.length > 0 || this.root !== 'DescribeInstancesResponse') throw unreadable();
     return { instances: this.instances, nextToken: this.nextToken || undefined, requestId: this.requestId };
+  }
+
+  /** Runs a parser step; what the parser throws (an answer cut short, not XML) becomes `unreadable`. */
+  private parse(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      throw unreadable(err);
+    }
   }
 
   private open(name: string): void {
@@ -128,6 +136,18 @@ class PageReader {
     else if (this.tag && name === 'key') this.tag.key = text;
     else if (this.tag) this.tag.value = text;
   }
+}
+
+/**
+ * An answer that is not a page of instances. Its message reaches the user (through the gateway's
+ * error mapping), so it says what happened and what to do; the parser's own words stay in `cause`.
+ */
+function unreadable(cause?: unknown): Error {
+  return new Error(
+    "AWS's answer to DescribeInstances could not be read as a DescribeInstancesResponse (it was cut short, or is not " +
+      'the XML EC2 sends); nothing was changed, and asking again usually works',
+    { cause },
+  );
 }
 
 /**
@@ -178,7 +198,7 @@ export async function describeInstancePage(
     };
   command.middlewareStack.addRelativeTo(read, placement);
   await client.send(command);
-  if (!page) throw new Error('DescribeInstances answered without a page');
+  if (!page) throw unreadable();
   return page;
 }
 

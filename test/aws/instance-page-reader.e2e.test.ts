@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import { toAwsError } from '../../src/aws/error-mapping';
 import { describeInstancePage, readInstancePage } from '../../src/aws/instance-page-reader';
 import { SANDBOX_CREDENTIALS } from '../support/aws';
 
@@ -124,6 +125,25 @@ describe('readInstancePage', () => {
     const body = pageXml(FIXTURES, 'tok');
     await expect(readInstancePage(Buffer.from(body.slice(0, body.length / 2)))).rejects.toThrow();
   });
+
+  it("tells the user what happened and what to do when an answer cannot be read, keeping the parser's words for the logs", async () => {
+    const body = pageXml(FIXTURES, 'tok');
+    const err = await readInstancePage(Buffer.from(body.slice(0, body.length / 2))).then(
+      () => new Error('read'),
+      (e: unknown) => e as Error,
+    );
+    expect(err.cause).toBeInstanceOf(Error);
+    const shown = toAwsError(err, {
+      service: 'ec2',
+      operation: 'DescribeInstances',
+      scope: 'main',
+      region: 'us-east-1',
+    });
+    expect(shown.userMessage).toMatch(/could not be read as a DescribeInstancesResponse/);
+    expect(shown.userMessage).toMatch(/nothing was changed, and asking again usually works/);
+    expect(shown.userMessage).not.toMatch(/\d+:\d+:/); // no parser line:column jargon
+  });
+
   it('lets go of a body it stops reading: the stream is destroyed, so its socket is not left half read', async () => {
     const body = Readable.from([
       Buffer.from('<DescribeInstancesResponse><reservationSet><item>'),
