@@ -168,7 +168,7 @@ export class ComplianceSnapshotRepository {
   async forScope(group: string, scope: string, region: string): Promise<SnapshotEntry[]> {
     const out: SnapshotEntry[] = [];
     await this.eachScopePage(
-      `reading the compliance snapshot of ${group} in ${scope}/${region}`,
+      readingScope(group, scope, region),
       (after) => pageAfter(this.scopeRows(this.ctx, group, scope, region).selectAll(), after).execute(),
       (r) => out.push(this.decode(r)),
     );
@@ -179,7 +179,7 @@ export class ComplianceSnapshotRepository {
   async scopeSummaries(group: string, scope: string, region: string): Promise<ScopeSummary[]> {
     const out: ScopeSummary[] = [];
     await this.eachScopePage(
-      `reading the compliance snapshot of ${group} in ${scope}/${region}`,
+      readingScope(group, scope, region),
       (after) =>
         pageAfter(
           this.scopeRows(this.ctx, group, scope, region)
@@ -187,15 +187,7 @@ export class ComplianceSnapshotRepository {
             .select(PATCHES_LACK_CVE_IDS.as('patches_lack_cve_ids')),
           after,
         ).execute(),
-      (r) =>
-        out.push(
-          this.guardedDecode(r, () => {
-            const parsed = ScopeSummaryRowSchema.safeParse(r);
-            if (!parsed.success)
-              throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
-            return { ...this.summaryOf(parsed.data), patchesLackCveIds: parsed.data.patches_lack_cve_ids };
-          }),
-        ),
+      (r) => out.push(this.decodeScopeSummary(r)),
     );
     return out;
   }
@@ -225,14 +217,11 @@ export class ComplianceSnapshotRepository {
   ): Promise<Map<string, SnapshotPatch[]>> {
     const out = new Map<string, SnapshotPatch[]>();
     for (const ids of chunk([...new Set(instanceIds)], FOR_SCOPE_PAGE)) {
-      const rows = await guarded(
-        this.ctx.path,
-        `reading the compliance snapshot of ${group} in ${scope}/${region}`,
-        () =>
-          this.scopeRows(this.ctx, group, scope, region)
-            .select(['instance_id', 'missing_patches'])
-            .where('instance_id', 'in', ids)
-            .execute(),
+      const rows = await guarded(this.ctx.path, readingScope(group, scope, region), () =>
+        this.scopeRows(this.ctx, group, scope, region)
+          .select(['instance_id', 'missing_patches'])
+          .where('instance_id', 'in', ids)
+          .execute(),
       );
       for (const r of rows)
         out.set(
@@ -383,20 +372,22 @@ export class ComplianceSnapshotRepository {
 
   private decode(raw: unknown): SnapshotEntry {
     return this.guardedDecode(raw, () => {
-      const parsed = RowSchema.safeParse(raw);
-      if (!parsed.success) throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
+      const row = parseRow(RowSchema, raw);
       return {
-        ...this.summaryOf(parsed.data),
-        missingPatches: fromSqlJson(parsed.data.missing_patches, PatchesSchema, 'missing_patches'),
+        ...this.summaryOf(row),
+        missingPatches: fromSqlJson(row.missing_patches, PatchesSchema, 'missing_patches'),
       };
     });
   }
 
   private decodeSummary(raw: unknown): SnapshotSummary {
+    return this.guardedDecode(raw, () => this.summaryOf(parseRow(SummaryRowSchema, raw)));
+  }
+
+  private decodeScopeSummary(raw: unknown): ScopeSummary {
     return this.guardedDecode(raw, () => {
-      const parsed = SummaryRowSchema.safeParse(raw);
-      if (!parsed.success) throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
-      return this.summaryOf(parsed.data);
+      const row = parseRow(ScopeSummaryRowSchema, raw);
+      return { ...this.summaryOf(row), patchesLackCveIds: row.patches_lack_cve_ids };
     });
   }
 
@@ -441,6 +432,18 @@ export class ComplianceSnapshotRepository {
 
 type SnapshotRow = Insertable<ComplianceSnapshotsTable>;
 
+/** What a failed read of one scope's rows was doing, for the store's error. */
+function readingScope(group: string, scope: string, region: string): string {
+  return `reading the compliance snapshot of ${group} in ${scope}/${region}`;
+}
+
+/** A row checked against `schema`; a column of the wrong type is a CorruptColumn (see guardedDecode). */
+function parseRow<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
+  return parsed.data;
+}
+
 /** Rows forScope reads a query (see there). */
 export const FOR_SCOPE_PAGE = 500;
 
@@ -465,7 +468,7 @@ export const UPSERT_BATCH_ROWS = 500;
  * that touches a row twice, so of two rows for one instance the one a row-by-row write would have
  * kept stays (the later, unless it is older by the no-going-back rule).
  */
-export function upsertBatches(rows: readonly SnapshotRow[]): SnapshotRow[][] {
+function upsertBatches(rows: readonly SnapshotRow[]): SnapshotRow[][] {
   const byKey = new Map<string, SnapshotRow>();
   for (const row of rows) {
     const key = `${row.group_name}\u0000${row.scope}\u0000${row.region}\u0000${row.instance_id}`;
