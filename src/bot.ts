@@ -20,6 +20,7 @@ import type { OverrideServices } from './slack/override-actions';
 import { resolveConfigChannels } from './slack/channel-names';
 import { SlackNoticePoster } from './slack/notice-poster';
 import { ChannelPoster } from './slack/poster';
+import { SLACK_FIRST_MAX_WAIT_MS, SlackFirst } from './shared/slack-first';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
@@ -93,7 +94,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       ? { backend: 'postgres', url: target.url, ...(target.ssl ? { ssl: target.ssl } : {}), logger, clock }
       : { path: target.path, logger, clock },
   );
-  const fleet = createFleet(config.aws.scopes, logger, options.aws);
+  // Slack's acknowledgements go before AWS requests: the receivers mark them, every AWS client waits on them.
+  const slackFirst = new SlackFirst(SLACK_FIRST_MAX_WAIT_MS);
+  const fleet = createFleet(config.aws.scopes, logger, { ...options.aws, slackFirst });
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
   // so two processes never race on one send (a follower's send could not be told from a dead process's).
   let isLeader = (): boolean => false;
@@ -217,6 +220,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     replayLog: store.seenRequests,
     health: { ping: () => ping(store.kysely), role: () => roleNow(), backend: store.backend },
     home: { store, groups: config.groups, clock },
+    slackFirst,
   });
   // Opened Homes follow operations and polls (throttled per user in home-refresh.ts).
   const homeRefresher = slack.home?.refresher ?? { changed: () => undefined };

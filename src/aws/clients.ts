@@ -3,12 +3,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@aws-sdk/types';
 import type { AwsScope } from '../patching/fleet-types';
 import { type Logger, silentLogger } from '../logger';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from '../config/rate-limit';
 import { instancePageGate, useInstancePageGate } from './instance-page-gate';
 import { budgetKey, TokenBucket, useRateBudget } from './rate-budget';
+import { useSlackFirst } from './slack-first-wait';
+import type { SlackFirst } from '../shared/slack-first';
 
 /**
  * Settings that production leaves unset so that the SDK reads its own environment (credential
@@ -29,6 +31,8 @@ export interface ClientOptions {
    * scope has its own from the config (aws.rateLimit or the scope's), else DEFAULT_RATE_LIMIT.
    */
   rateLimit?: RateLimit;
+  /** When given, every request first waits while Slack requests await their acknowledgement (src/shared/slack-first.ts). */
+  slackFirst?: SlackFirst;
 }
 
 /** The SDK clients patchbot uses in one scope and region. */
@@ -148,14 +152,20 @@ export class AwsClientPool {
       once: { ssm: new SSMClient(onceConfig), ec2: new EC2Client(onceConfig), sendTimeoutMs },
     };
     // Every client of the region, the one-attempt ones too: AWS counts all their requests against one limit.
+    // Each request first lets Slack's waiting acknowledgements go ahead (when the bot gave a SlackFirst).
     const bucket = this.budgetFor(scope, region);
     const log = this.log.child({ scope: scope.name, region });
-    useRateBudget(created.ssm.middlewareStack, bucket, log);
-    useRateBudget(created.ec2.middlewareStack, bucket, log);
-    useRateBudget(created.sts.middlewareStack, bucket, log);
-    useRateBudget(created.s3.middlewareStack, bucket, log);
-    useRateBudget(created.once.ssm.middlewareStack, bucket, log);
-    useRateBudget(created.once.ec2.middlewareStack, bucket, log);
+    const { slackFirst } = this.options;
+    const paced = <I extends object, O extends object>(stack: MiddlewareStack<I, O>) => {
+      useRateBudget(stack, bucket, log);
+      if (slackFirst) useSlackFirst(stack, slackFirst);
+    };
+    paced(created.ssm.middlewareStack);
+    paced(created.ec2.middlewareStack);
+    paced(created.sts.middlewareStack);
+    paced(created.s3.middlewareStack);
+    paced(created.once.ssm.middlewareStack);
+    paced(created.once.ec2.middlewareStack);
     useInstancePageGate(created.ec2.middlewareStack, this.instancePages);
     useInstancePageGate(created.once.ec2.middlewareStack, this.instancePages);
     this.clients.set(key, created);

@@ -23,6 +23,7 @@ import { HomeRefresher } from './home-refresh';
 import { learnInstallation } from './installation';
 import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
 import { SocketModeReceiver } from './socket-receiver';
+import type { SlackFirst } from '../shared/slack-first';
 import { TaskGate } from '../shared/task-gate';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 import { errorView } from './views/errors';
@@ -47,6 +48,8 @@ export interface SlackAppDeps {
   health?: HealthSources;
   /** The App Home's reads (the authorizer is the app's own); absent: no Home. */
   home?: Omit<HomeDeps, 'authorizer'>;
+  /** Hears of every Slack request until it is acknowledged, so AWS traffic waits behind it; absent: nobody waits. */
+  slackFirst?: SlackFirst;
 }
 
 /** The running Slack side: Bolt's app and its Web API client. */
@@ -96,7 +99,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   // Socket Mode: patchbot's own receiver (socket-receiver.ts), which survives outages and refreshes.
   const socket =
     slack.mode === 'socket'
-      ? new SocketModeReceiver({ appToken: slack.appToken ?? '', apiUrl: slack.apiUrl, logger: deps.logger })
+      ? new SocketModeReceiver({
+          appToken: slack.appToken ?? '',
+          apiUrl: slack.apiUrl,
+          logger: deps.logger,
+          ...(deps.slackFirst ? { slackFirst: deps.slackFirst } : {}),
+        })
       : undefined;
   // /health is 503 while the database does not answer, or no socket is open: the bot hears nothing then (health.ts).
   const health = new Health(deps.health, () =>
@@ -234,6 +242,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         return { port: (healthServer.address() as AddressInfo).port };
       }
       const server = (await app.start({ port, host })) as Server;
+      if (deps.slackFirst) markSlackRequests(server, deps.slackFirst);
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {
@@ -249,6 +258,13 @@ function homeOf(client: WebClient, deps: HomeDeps, names: NameDirectory, logger:
   const tab = new HomeTab(client, deps, names, logger);
   const refresher = new HomeRefresher({ clock: deps.clock, logger, publish: (userId) => tab.publish(userId) });
   return { tab, refresher };
+}
+
+/** Tells `slackFirst` of each POST (Slack's events; the health paths are GETs) from its arrival until its answer is sent or the connection goes. */
+function markSlackRequests(server: Server, slackFirst: SlackFirst): void {
+  server.prependListener('request', (req, res) => {
+    if (req.method === 'POST') res.once('close', slackFirst.arrived());
+  });
 }
 
 /** The refusal an error is (or wraps, as Bolt's UnknownError does), if any. */

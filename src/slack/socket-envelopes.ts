@@ -2,6 +2,7 @@
 import type { App, ReceiverEvent } from '@slack/bolt';
 import { RequestRefusedError, toPatchbotError } from '../errors';
 import type { Logger } from '../logger';
+import type { SlackFirst } from '../shared/slack-first';
 import type { Envelope, SocketConnection } from './socket-connection';
 import { EnvelopeMemory, envelopeKeys } from './socket-dedup';
 
@@ -9,11 +10,15 @@ import { EnvelopeMemory, envelopeKeys } from './socket-dedup';
 export class EnvelopeHandler {
   private readonly memory = new EnvelopeMemory();
 
-  /** `app` gives Bolt once it has initialised the receiver; `conns` are the receiver's sockets (for acks). */
+  /**
+   * `app` gives Bolt once it has initialised the receiver; `conns` are the receiver's sockets (for acks);
+   * `slackFirst` hears of each envelope until it is acknowledged.
+   */
   constructor(
     private readonly app: () => App | undefined,
     private readonly conns: ReadonlySet<SocketConnection>,
     private readonly log: Logger,
+    private readonly slackFirst?: SlackFirst,
   ) {}
 
   /** Hands an envelope to Bolt with an ack that answers on this socket; a retry of one seen is not worked on again. */
@@ -34,10 +39,12 @@ export class EnvelopeHandler {
       return;
     }
     conn.unacked += 1;
+    const answered = this.slackFirst?.arrived();
     let acked = false;
     const settle = () => {
       if (!acked) conn.unacked -= 1;
       acked = true;
+      answered?.();
     };
     const event: ReceiverEvent = {
       body: envelope.payload,

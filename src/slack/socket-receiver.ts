@@ -24,6 +24,7 @@ import { boltLogger } from './bolt-logger';
 import { backoffMs, DEFAULT_SOCKET_TIMING, type SocketTiming, socketOpenError } from './socket-backoff';
 import { SocketConnection } from './socket-connection';
 import { EnvelopeHandler } from './socket-envelopes';
+import type { SlackFirst } from '../shared/slack-first';
 import { WEB_API_TIMEOUT_MS } from './timeouts';
 
 export { backoffMs, DEFAULT_SOCKET_TIMING, type SocketTiming } from './socket-backoff';
@@ -40,6 +41,8 @@ export interface SocketReceiverOptions {
   timing?: Partial<SocketTiming>;
   /** Jitter source (tests pin it). */
   random?: () => number;
+  /** Told of each envelope from its arrival to its acknowledgement, so AWS traffic waits behind it. */
+  slackFirst?: SlackFirst;
 }
 
 const OpenAnswerSchema = z.object({ url: z.string().regex(/^wss?:\/\//) });
@@ -66,7 +69,7 @@ export class SocketModeReceiver implements Receiver {
     this.log = options.logger.child({ subsystem: 'socket' });
     this.timing = { ...DEFAULT_SOCKET_TIMING, ...options.timing };
     this.random = options.random ?? Math.random;
-    this.envelopes = new EnvelopeHandler(() => this.app, this.conns, this.log);
+    this.envelopes = new EnvelopeHandler(() => this.app, this.conns, this.log, options.slackFirst);
     this.web = appTokenClient({ appToken: options.appToken, apiUrl: options.apiUrl }, boltLogger(this.log), {
       retries: 0,
       timeoutMs: WEB_API_TIMEOUT_MS,

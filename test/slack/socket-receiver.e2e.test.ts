@@ -8,6 +8,7 @@ import { SlackError } from '../../src/errors';
 import { startSlackStandIn, type SlackStandIn } from '@patchbot/sandbox/slack';
 import { backoffMs, SocketModeReceiver, type SocketTiming } from '../../src/slack/socket-receiver';
 import { capturingLogger } from '../support/log-capture';
+import { SlackFirst } from '../../src/shared/slack-first';
 
 const APP_TOKEN = 'xapp-unit';
 const FAST: Partial<SocketTiming> = { backoffBaseMs: 20, backoffMaxMs: 100 };
@@ -33,8 +34,14 @@ describe('SocketModeReceiver', () => {
     },
   } as unknown as App;
 
-  function make(token = APP_TOKEN, timing: Partial<SocketTiming> = FAST): SocketModeReceiver {
-    receiver = new SocketModeReceiver({ appToken: token, apiUrl: slack.apiUrl, logger: captured.logger, timing });
+  function make(token = APP_TOKEN, timing: Partial<SocketTiming> = FAST, slackFirst?: SlackFirst): SocketModeReceiver {
+    receiver = new SocketModeReceiver({
+      appToken: token,
+      apiUrl: slack.apiUrl,
+      logger: captured.logger,
+      timing,
+      ...(slackFirst ? { slackFirst } : {}),
+    });
     receiver.init(fakeApp);
     return receiver;
   }
@@ -112,6 +119,29 @@ describe('SocketModeReceiver', () => {
     const delivery = await slack.socketMode!.deliver('interactive', { type: 'view_submission' });
     expect(delivery).toMatchObject({ acked: true, ackPayload: { response_action: 'clear' } });
     expect(events[0]?.body).toEqual({ type: 'view_submission' });
+  });
+
+  it('tells SlackFirst of each envelope from its arrival until its ack, or until its listener fails', async () => {
+    const slackFirst = new SlackFirst(60_000);
+    const r = make(APP_TOKEN, FAST, slackFirst);
+    await r.start();
+    const seen: number[] = [];
+    handle = async (e) => {
+      seen.push(slackFirst.pending);
+      await e.ack();
+      seen.push(slackFirst.pending);
+    };
+    expect((await slack.socketMode!.deliver('slash_commands', { command: '/patch' })).acked).toBe(true);
+    expect(seen).toEqual([1, 0]);
+    handle = async () => {
+      seen.push(slackFirst.pending);
+      throw new Error('the listener failed before its ack');
+    };
+    expect((await slack.socketMode!.deliver('slash_commands', { command: '/patch' }, { waitMs: 300 })).acked).toBe(
+      false,
+    );
+    expect(seen).toEqual([1, 0, 1]);
+    expect(slackFirst.pending).toBe(0);
   });
 
   it('drops a socket that stops answering pings and opens another', async () => {

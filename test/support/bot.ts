@@ -52,7 +52,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const SIGNING_SECRET = 'e2e-signing-secret';
+/** The signing secret the harness's stand-in signs with and its bot checks. */
+export const SIGNING_SECRET = 'e2e-signing-secret';
 const BOT_TOKEN = 'xoxb-e2e';
 /** The app-level token of a Socket Mode harness. */
 export const APP_TOKEN = 'xapp-e2e';
