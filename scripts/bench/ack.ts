@@ -12,7 +12,7 @@ import { startChild } from './child';
 import type { LoadRequest } from './load-process';
 import { startRemoteSimulator } from './remote-simulator';
 import type { LoopFigures } from './loop-monitor';
-import { latency } from './stats';
+import { latency, medianBy } from './stats';
 
 const SIGNING_SECRET = 'bench-signing-secret';
 
@@ -71,9 +71,7 @@ function figures(run: { ms: number[]; failed: number }, loop: LoopFigures): AckF
 
 /** The round whose patchbot/bare p99 ratio is the median (the upper one of an even count). */
 export function medianRound(rounds: readonly AckRound[]): AckRound {
-  if (rounds.length === 0) throw new RangeError('no acknowledgement rounds to choose from');
-  const byRatio = [...rounds].sort((a, b) => a.patchbot.p99 / a.bare.p99 - b.patchbot.p99 / b.bare.p99);
-  return byRatio[Math.floor(byRatio.length / 2)]!;
+  return medianBy(rounds, (r) => r.patchbot.p99 / r.bare.p99);
 }
 
 /** Runs the acknowledgement benchmark. */

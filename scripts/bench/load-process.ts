@@ -14,6 +14,8 @@ export interface LoadRequest {
   concurrency: number;
   /** The slash command's form fields (team, channel, user, text, response_url, ...). */
   fields: Record<string, string>;
+  /** One response_url per command, as Slack gives each its own (one takes 5 POSTs); `fields.response_url` for all when absent. */
+  responseUrls?: string[];
 }
 
 async function fire(r: LoadRequest): Promise<{ ms: number[]; failed: number }> {
@@ -22,8 +24,13 @@ async function fire(r: LoadRequest): Promise<{ ms: number[]; failed: number }> {
   let next = 0;
   const worker = async () => {
     while (next < r.count) {
+      const responseUrl = r.responseUrls?.[next];
       next += 1;
-      const body = new URLSearchParams({ ...r.fields, trigger_id: `bench.${next}.${Date.now()}` }).toString();
+      const body = new URLSearchParams({
+        ...r.fields,
+        ...(responseUrl ? { response_url: responseUrl } : {}),
+        trigger_id: `bench.${next}.${Date.now()}`,
+      }).toString();
       const timestamp = Math.floor(Date.now() / 1000);
       const headers = {
         'content-type': 'application/x-www-form-urlencoded',

@@ -177,16 +177,19 @@ function ackLines(result: OrgResult): string[] {
   const a = result.ack;
   if (!a) return [];
   return [
-    `Acknowledgement: ${a.commands} signed \`/patch help\` commands (no AWS call of their own), ${a.concurrency} in flight, to a bare Bolt app, then to the`,
-    `bot while it polls the ${fmt(result.sizes.at(-1)?.instances ?? 0)}-instance fleet (the burst starts 1 s into the poll; the poll took ${fmt(a.pollMs)} ms${a.pollOutlastedBurst ? ' and outlasted the burst' : ' and ended before the burst did'}).`,
+    `Acknowledgement: ${a.commands} signed \`/patch help\` commands (no AWS call of their own), ${a.concurrency} in flight, to a bare Bolt app, to the idle`,
+    `bot, then to the bot while it polls the ${fmt(result.sizes.at(-1)?.instances ?? 0)}-instance fleet (the burst starts 1 s into the poll); ${a.rounds.length} rounds of the three, the median round`,
+    `(by the ratio of the bot's p99 during the poll to the bare app's) in the table. In that round the poll took ${fmt(a.pollMs)} ms${a.pollOutlastedBurst ? ' and outlasted the burst' : ' and ended before the burst did'}.`,
     '',
     '| Receiver | p50 | p99 | max | failed | |',
     '| --- | --- | --- | --- | --- | --- |',
     `| bare Bolt app (acknowledges only) | ${a.bare.p50} ms | ${a.bare.p99} ms | ${a.bare.max} ms | ${a.bare.failed} | |`,
+    `| patchbot, idle | ${a.idle.p50} ms | ${a.idle.p99} ms | ${a.idle.max} ms | ${a.idle.failed} | p99 ${x(ratio(a.idle.p99, a.bare.p99))} |`,
     `| patchbot during the poll | ${a.underLoad.p50} ms | ${a.underLoad.p99} ms | ${a.underLoad.max} ms | ${a.underLoad.failed} | p99 ${x(ratio(a.underLoad.p99, a.bare.p99))}: ${atMost(ratio(a.underLoad.p99, a.bare.p99), ORG_TARGETS.ackP99Ratio)} |`,
     '',
     `Over the poll and the burst the bot used ${fmt(a.botLoop.cpuMs)} ms of CPU; its event loop ran up to ${fmt(a.botLoop.loopDelayMax)} ms late (p99 ${fmt(a.botLoop.loopDelayP99)} ms)`,
     `and its longest GC pause was ${fmt(a.botLoop.gcPauseMax)} ms: an acknowledgement waits behind whichever is longer.`,
+    `Each round's p99, bare / idle / during the poll: ${a.rounds.map((r) => `${r.bare.p99} / ${r.idle.p99} / ${r.underLoad.p99} ms`).join('; ')}.`,
     '',
   ];
 }

@@ -20,3 +20,11 @@ export function latency(ms: readonly number[]): Latency {
   const round = (n: number) => Math.round(n * 10) / 10;
   return { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)), max: round(Math.max(...ms)) };
 }
+
+/** The item whose `key` is the median (the upper one of an even count). */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  const median = sorted[Math.floor(sorted.length / 2)];
+  if (median === undefined) throw new RangeError('no rounds to choose from');
+  return median;
+}

@@ -31,6 +31,15 @@ function size(instances: number, k: number, peakRssMb: number): OrgSize {
   };
 }
 
+const ackRound = {
+  bare: { p50: 20, p99: 40, max: 45, failed: 0 },
+  idle: { p50: 22, p99: 44, max: 50, failed: 0 },
+  underLoad: { p50: 25, p99: 48, max: 60, failed: 0 },
+  pollMs: 9000,
+  pollOutlastedBurst: true,
+  botLoop: { cpuMs: 9000, loopDelayP99: 30, loopDelayMax: 45, gcPauseMax: 12 },
+};
+
 function result(over: Partial<OrgResult> = {}): OrgResult {
   return {
     latencyMs: 20,
@@ -49,11 +58,8 @@ function result(over: Partial<OrgResult> = {}): OrgResult {
     ack: {
       commands: 300,
       concurrency: 50,
-      bare: { p50: 20, p99: 40, max: 45, failed: 0 },
-      underLoad: { p50: 25, p99: 48, max: 60, failed: 0 },
-      pollMs: 9000,
-      pollOutlastedBurst: true,
-      botLoop: { cpuMs: 9000, loopDelayP99: 30, loopDelayMax: 45, gcPauseMax: 12 },
+      ...ackRound,
+      rounds: [ackRound, { ...ackRound, underLoad: { p50: 26, p99: 52, max: 61, failed: 0 } }],
     },
     ...over,
   };
@@ -109,6 +115,10 @@ describe('renderOrgScale', () => {
     expect(line(lines, "| bot's peak RSS at 100,000")).toMatch(/280 MB \| met \|$/);
     expect(line(lines, '| quiet poll: growth exponent 10,000 → 100,000')).toMatch(/wall 1\.00, calls 1\.00 \| met \|$/);
     expect(line(lines, '| acknowledgement p99')).toMatch(/48 ms vs 40 ms = 1\.20x \| met \|$/);
+    expect(line(lines, '| patchbot, idle')).toBe('| patchbot, idle | 22 ms | 44 ms | 50 ms | 0 | p99 1.10x |');
+    expect(line(lines, "Each round's p99")).toBe(
+      "Each round's p99, bare / idle / during the poll: 40 / 44 / 48 ms; 40 / 44 / 52 ms.",
+    );
     expect(line(lines, '| quiet poll of 100,000 at 5/s')).toMatch(/= 1\.10x, 0 failed \| met \|$/);
     expect(line(lines, '| 100,000 | digest')).toContain('met (reused the read)');
     expect(lines.join('\n')).not.toContain('missed');

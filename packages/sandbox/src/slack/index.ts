@@ -121,6 +121,8 @@ export interface SlackStandIn {
   ephemerals(channelId?: string, userId?: string): SlackEphemeral[];
   /** POSTs to response_urls, oldest first. */
   responses(): ResponseRecord[];
+  /** A fresh response_url for a slash command `user` sends in `channel`, as Slack puts in each command's form (for load generators that sign their own). */
+  issueCommandResponseUrl(user: string, channel: string): string;
   /** Modals opened with views.open. */
   modals(): ModalRecord[];
   /** Each user's Home tab as views.publish last set it; one user's when given. */
@@ -188,6 +190,10 @@ class RunningStandIn implements SlackStandIn {
 
   setBotEventsUrl(url: string): void {
     this.ctx.botEventsUrl = url;
+  }
+
+  issueCommandResponseUrl(user: string, channel: string): string {
+    return this.responseUrls.issue({ source: 'command', user, channel });
   }
 
   calls(method?: string): CallRecord[] {
