@@ -41,7 +41,7 @@ async function burst(
   count: number,
   concurrency: number,
 ): Promise<{ ms: number[]; failed: number }> {
-  const fields = { ...statusCommandFields(slack), text: 'help' };
+  const fields: Record<string, string> = { ...statusCommandFields(slack), text: 'help' };
   // Each command its own response_url, as Slack issues them: the bot's answers land instead of failing.
   const responseUrls = Array.from({ length: count }, () =>
     slack.issueCommandResponseUrl(fields.user_id ?? '', fields.channel_id ?? ''),
