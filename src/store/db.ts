@@ -133,13 +133,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     begin: backend.backend === 'sqlite' ? 'begin immediate' : 'begin',
   });
   const seen = { admitted: 0 };
-  const bind = (ctx: StoreContext): StoreTx => ({
+  const bind = (ctx: StoreContext, sqlite?: Database.Database): StoreTx => ({
     operations: new OperationRepository(ctx, options.newOperationId),
     audit: new AuditRepository(ctx),
     approvals: new ApprovalRepository(ctx),
     snapshots: new ComplianceSnapshotRepository(ctx),
     pollState: new PollStateRepository(ctx),
-    seenRequests: new SeenRequests(ctx, seen),
+    seenRequests: new SeenRequests(ctx, seen, sqlite),
     complianceHistory: new ComplianceHistoryRepository(ctx),
     transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => inTransaction(ctx, fn),
   });
@@ -159,7 +159,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     path: backend.path,
     kysely: backend.kysely,
     sqlite: backend.sqlite,
-    ...bind(root),
+    ...bind(root, backend.sqlite),
     // The row lease is portable as it is: one INSERT ... ON CONFLICT DO UPDATE ... WHERE, atomic on both.
     lease: new SqliteLease(root, backend.checkFile),
     checkFile: backend.checkFile,

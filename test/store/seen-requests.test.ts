@@ -1,0 +1,83 @@
+/**
+ * SeenRequests on SQLite: the synchronous admission (no transaction open on the connection) and
+ * the Kysely path it falls back to, which must keep the same answers: an admission never joins a
+ * transaction the store has open, and one made while another connection holds the write lock waits
+ * for it instead of failing.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { silentLogger } from '../../src/logger';
+import { openStore } from '../../src/store';
+import { tempDir } from './helpers';
+
+const NOW = Date.parse('2026-03-01T10:00:00.000Z');
+const UNTIL = NOW + 300_000;
+
+async function settledYet(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(() => {
+    done = true;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+describe('SeenRequests on SQLite', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  let n = 0;
+  const openFresh = async () => {
+    const path = join(tmp.dir, `seen-${++n}.db`);
+    return { path, store: await openStore({ path, logger: silentLogger() }) };
+  };
+
+  it('admits a request once, refuses its copy, and forgets it once its window has passed', async () => {
+    const { store } = await openFresh();
+    expect(await store.seenRequests.admit(['sig:a', 'trigger:a'], UNTIL, NOW)).toBe(true);
+    expect(await store.seenRequests.admit(['trigger:a'], UNTIL, NOW + 1000)).toBe(false);
+    // A refused request writes none of its keys.
+    expect(await store.seenRequests.admit(['sig:b', 'sig:a'], UNTIL, NOW + 1000)).toBe(false);
+    expect(await store.seenRequests.admit(['sig:b'], UNTIL, NOW + 1000)).toBe(true);
+    expect(await store.seenRequests.admit(['sig:a'], UNTIL + 300_000, UNTIL)).toBe(true);
+    await store.close();
+  });
+
+  it('does not join a transaction the store has open: the admission stays when that transaction rolls back', async () => {
+    const { store } = await openFresh();
+    let opened!: () => void;
+    let finish!: () => void;
+    const isOpen = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    const transaction = store.transaction(async () => {
+      opened();
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      throw new Error('the transaction fails');
+    });
+    await isOpen;
+    // From outside the transaction, as a Slack request arrives while a poll writes.
+    const admission = store.seenRequests.admit(['sig:during'], UNTIL, NOW);
+    expect(await settledYet(admission)).toBe(false);
+    finish();
+    await expect(transaction).rejects.toThrow('the transaction fails');
+    expect(await admission).toBe(true);
+    expect(await store.seenRequests.admit(['sig:during'], UNTIL, NOW + 1000)).toBe(false);
+    await store.close();
+  });
+
+  it('waits while another connection holds the write lock, then admits', async () => {
+    const { path, store } = await openFresh();
+    const other = new Database(path);
+    other.prepare('begin immediate').run();
+    const admission = store.seenRequests.admit(['sig:locked'], UNTIL, NOW);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await settledYet(admission)).toBe(false);
+    other.prepare('commit').run();
+    other.close();
+    expect(await admission).toBe(true);
+    expect(await store.seenRequests.admit(['sig:locked'], UNTIL, NOW + 1000)).toBe(false);
+    await store.close();
+  });
+});
