@@ -7,8 +7,8 @@ import type { FinalizeRequestMiddleware, MiddlewareStack, RelativeMiddlewareOpti
 import type { SlackFirst } from '../shared/slack-first';
 import { RATE_BUDGET_MIDDLEWARE } from './rate-budget';
 
-/** The SDK middleware's name; tests find it in a client's stack by this. */
-export const SLACK_FIRST_MIDDLEWARE = 'patchbotSlackFirst';
+/** The SDK middleware's name: one per stack, so adding it again replaces it. */
+const SLACK_FIRST_MIDDLEWARE = 'patchbotSlackFirst';
 
 /** Inside the retry middleware like the budget, and before it: a request held back holds no token. */
 const placement: RelativeMiddlewareOptions = {
