@@ -104,7 +104,8 @@ function unwrap(conn: DatabaseConnection): DatabaseConnection {
   return conn instanceof PatientConnection ? conn.inner : conn;
 }
 
-function isBusy(err: unknown): boolean {
+/** Whether a driver error is SQLite's SQLITE_BUSY (another connection holds the lock). */
+export function isBusy(err: unknown): boolean {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
