@@ -1,6 +1,5 @@
-/** How EC2 shows a simulated instance: the DescribeInstances filters it answers and its XML item. */
+/** How EC2 sees a simulated instance: the DescribeInstances filters it answers. */
 import type { SimInstance } from './fleet/model';
-import { XmlList, type XmlValue } from './protocol/xml';
 
 /** Does an EC2 filter value use the * or ? wildcard? */
 export function isGlob(pattern: string): boolean {
@@ -36,7 +35,8 @@ export const KNOWN_FILTERS = new Set([
   'reservation-id',
 ]);
 
-const STATE_CODES: Record<string, number> = {
+/** EC2's instanceState code for each state name. */
+export const STATE_CODES: Readonly<Record<string, number>> = {
   pending: 0,
   running: 16,
   'shutting-down': 32,
@@ -81,50 +81,4 @@ export function filterValues(instance: SimInstance, name: string): string[] | un
     default:
       return undefined;
   }
-}
-
-/** One instance as an item of DescribeInstances' instancesSet. */
-export function instanceXml(instance: SimInstance): XmlValue {
-  const stopped = instance.state === 'stopped';
-  // Only a stopped instance shows when it stopped; formatting it for every running one costs a page of 1,000.
-  const stamp = stopped ? instance.stateChangedAt.toISOString().replace('T', ' ').slice(0, 19) : '';
-  return {
-    instanceId: instance.id,
-    imageId: instance.imageId,
-    instanceState: { code: STATE_CODES[instance.state], name: instance.state },
-    privateDnsName:
-      instance.os === 'WINDOWS' ? `ip-${instance.privateIp.replace(/\./g, '-')}.ec2.internal` : instance.computerName,
-    dnsName: '',
-    reason: stopped ? `User initiated (${stamp} GMT)` : '',
-    amiLaunchIndex: 0,
-    productCodes: new XmlList([], 'item'),
-    instanceType: instance.instanceType,
-    launchTime: instance.launchTime,
-    placement: { availabilityZone: instance.availabilityZone, groupName: '', tenancy: 'default' },
-    ...(instance.os === 'WINDOWS' ? { platform: 'windows' } : {}),
-    monitoring: { state: 'disabled' },
-    subnetId: instance.subnetId,
-    vpcId: instance.vpcId,
-    privateIpAddress: instance.privateIp,
-    ...(stopped
-      ? {
-          stateReason: {
-            code: 'Client.UserInitiatedShutdown',
-            message: 'Client.UserInitiatedShutdown: User initiated shutdown',
-          },
-        }
-      : {}),
-    architecture: 'x86_64',
-    rootDeviceType: 'ebs',
-    rootDeviceName: instance.os === 'WINDOWS' ? '/dev/sda1' : '/dev/xvda',
-    virtualizationType: 'hvm',
-    tagSet: new XmlList(
-      [...instance.tags].map(([key, value]) => ({ key, value })),
-      'item',
-    ),
-    hypervisor: 'xen',
-    ebsOptimized: true,
-    platformDetails: instance.os === 'WINDOWS' ? 'Windows' : 'Linux/UNIX',
-    usageOperation: instance.os === 'WINDOWS' ? 'RunInstances:0002' : 'RunInstances',
-  };
 }

@@ -100,26 +100,30 @@ export interface ReportedState {
   counts: PatchCounts;
 }
 
-/** An EC2 instance with its SSM agent and its patches. */
+/**
+ * An EC2 instance with its SSM agent and its patches. The readonly fields are fixed at launch:
+ * DescribeInstances keeps their rendered XML per instance (ec2-instance-xml.ts), so never change them.
+ */
 export interface SimInstance {
-  id: string;
+  readonly id: string;
   /** Launch order; gives every list a stable order. */
   seq: number;
   name: string;
   tags: Map<string, string>;
-  os: OperatingSystem;
+  readonly os: OperatingSystem;
   platformType: 'Linux' | 'Windows';
   platformName: string;
   platformVersion: string;
-  computerName: string;
-  instanceType: string;
-  imageId: string;
-  availabilityZone: string;
-  subnetId: string;
-  vpcId: string;
-  privateIp: string;
-  reservationId: string;
-  launchTime: Date;
+  readonly computerName: string;
+  readonly instanceType: string;
+  readonly imageId: string;
+  readonly availabilityZone: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly privateIp: string;
+  readonly reservationId: string;
+  /** Never mutated in place (setTime...) either. */
+  readonly launchTime: Date;
   registrationDate: Date;
   agentVersion: string;
   /**

@@ -11,8 +11,22 @@ export class XmlList {
   ) {}
 }
 
+/** Markup already rendered (and escaped) by a dedicated writer, written as it is. */
+export class XmlMarkup {
+  constructor(readonly markup: string) {}
+}
+
 /** Anything the writer can render. */
-export type XmlValue = string | number | boolean | Date | undefined | null | XmlList | { [key: string]: XmlValue };
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | undefined
+  | null
+  | XmlList
+  | XmlMarkup
+  | { [key: string]: XmlValue };
 
 const NEEDS_ESCAPE = /[&<>"']/;
 
@@ -37,6 +51,7 @@ export function element(name: string, value: XmlValue): string {
 function content(value: XmlValue): string {
   if (value === undefined || value === null) return '';
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof XmlMarkup) return value.markup;
   // Plain loops and concatenation: a DescribeInstances page of 1,000 instances renders tens of thousands of elements.
   if (value instanceof XmlList) {
     let out = '';
