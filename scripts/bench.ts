@@ -2,7 +2,8 @@
  * `npm run bench`: acknowledgement latency against a bare Bolt app, status / poll / digest for a
  * 10,000-instance fleet over 2 accounts x 2 regions (plain and throttled), the digest to 30
  * channels, the digest's chart of 30 groups over 30 days, and one replica on SQLite against three on
- * PostgreSQL, and organisation scale (20 scopes at `--sizes`, default 10k, 30k and 100k instances).
+ * PostgreSQL, and organisation scale (20 scopes at `--sizes`, default 10k, 30k and 100k instances,
+ * after the fleet simulator's own build and page times at the largest size).
  * Prints each figure as it comes and writes docs/benchmarks.md; `--only replicas`, `--only charts` or
  * `--only history` (the compliance history's size on disk and write time, 10,000 instances x 400
  * days) runs that section alone and writes nothing; `--only org` runs that section alone and
@@ -17,6 +18,7 @@ import { benchDigestChannels } from './bench/digest-channels';
 import { benchFleet } from './bench/fleet';
 import { benchHistory, renderHistory } from './bench/history';
 import { benchOrgScale } from './bench/org-scale';
+import { renderSimulatorScale, simulatorScaleInChild } from './bench/simulator-scale';
 import { markedOrgSection, renderOrgScale, replaceOrgSection } from './bench/org-report';
 import { benchReplicas } from './bench/replicas';
 import { benchCharts, renderCharts } from './bench/charts';
@@ -56,13 +58,13 @@ async function main(): Promise<void> {
   const sizes = values.sizes.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 20))
     throw new Error(`--sizes takes instance counts, not ${values.sizes}`);
-  const runOrg = async () =>
-    markedOrgSection(
-      renderOrgScale(await benchOrgScale({ sizes, throttleRps: 5, log, cpuProfileDir: values['cpu-prof-dir'] }), {
-        date: new Date().toISOString().slice(0, 10),
-        command,
-      }),
-    );
+  const runOrg = async () => {
+    // The instrument first: the simulator at the largest size, in a process of its own.
+    const simulator = await simulatorScaleInChild(Math.max(...sizes));
+    const org = await benchOrgScale({ sizes, throttleRps: 5, log, cpuProfileDir: values['cpu-prof-dir'] });
+    const date = new Date().toISOString().slice(0, 10);
+    return markedOrgSection([...renderOrgScale(org, { date, command }), ...renderSimulatorScale(simulator)]);
+  };
   if (values.only === 'org') {
     const section = await runOrg();
     log('');

@@ -17,6 +17,8 @@ export interface OrgAckRound {
   /** The bot with nothing else to do: its own cost per command, apart from the poll's. */
   idle: Latency & { failed: number };
   underLoad: Latency & { failed: number };
+  /** The bot's own CPU, event-loop delay and GC over the idle burst alone. */
+  idleLoop: LoopFigures;
   /** The poll's wall time, and whether it was still running when the burst ended. */
   pollMs: number;
   pollOutlastedBurst: boolean;
@@ -80,7 +82,9 @@ export async function ackUnderPoll(options: {
     const rounds: OrgAckRound[] = [];
     for (let i = 0; i < options.rounds; i++) {
       const bareRun = await burst(load, bareUrl, signingSecret, bareSlack, commands, concurrency);
+      await bot.request({ loop: 'reset' });
       const idleRun = await burst(load, botUrl, signingSecret, botSlack, commands, concurrency);
+      const idleLoop = await bot.request<LoopFigures>({ loop: 'read' });
       // Read once the poll has answered: the child answers in the order it finishes, not the order asked.
       await bot.request({ loop: 'reset' });
       const started = performance.now();
@@ -97,6 +101,7 @@ export async function ackUnderPoll(options: {
         bare: figures(bareRun),
         idle: figures(idleRun),
         underLoad: figures(botRun),
+        idleLoop,
         pollMs: Math.round(performance.now() - started),
         pollOutlastedBurst,
         botLoop: await bot.request<LoopFigures>({ loop: 'read' }),

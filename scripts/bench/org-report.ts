@@ -189,6 +189,7 @@ function ackLines(result: OrgResult): string[] {
     '',
     `Over the poll and the burst the bot used ${fmt(a.botLoop.cpuMs)} ms of CPU; its event loop ran up to ${fmt(a.botLoop.loopDelayMax)} ms late (p99 ${fmt(a.botLoop.loopDelayP99)} ms)`,
     `and its longest GC pause was ${fmt(a.botLoop.gcPauseMax)} ms: an acknowledgement waits behind whichever is longer.`,
+    `Over the idle burst alone it used ${fmt(a.idleLoop.cpuMs)} ms of CPU; its loop ran up to ${fmt(a.idleLoop.loopDelayMax)} ms late (p99 ${fmt(a.idleLoop.loopDelayP99)} ms), longest GC pause ${fmt(a.idleLoop.gcPauseMax)} ms.`,
     `Each round's p99, bare / idle / during the poll: ${a.rounds.map((r) => `${r.bare.p99} / ${r.idle.p99} / ${r.underLoad.p99} ms`).join('; ')}.`,
     '',
   ];

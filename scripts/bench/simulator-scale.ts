@@ -14,6 +14,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Simulator, type SimulatorOptions } from '../../packages/sandbox/src/aws/simulator';
 import { listen, shutdown } from '../../packages/sandbox/src/aws/server';
 import { SERVICES } from '../../packages/sandbox/src/aws/services';
+import { startChild } from './child';
 import { percentile } from './stats';
 
 const ACCESS_KEY = 'SANDBOXSCALEKEY00001';
@@ -21,6 +22,8 @@ const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'];
 /** The partition measured: the first account's first region, where the access key lands. */
 const MEASURED = { account: ACCOUNTS[0] as string, region: REGIONS[0] as string };
+/** Untimed calls before each timed set: enough for V8 to have compiled the hot paths optimised on a busy 2-core machine. */
+const WARMUP_CALLS = 50;
 /** Target for one page at any depth. */
 const PAGE_TARGET_MS = 5;
 
@@ -115,6 +118,12 @@ function gc(): void {
 
 const mb = (bytes: number) => Math.round(bytes / 1_048_576);
 const round2 = (ms: number) => Math.round(ms * 100) / 100;
+
+/** An EC2 answer's nextToken, read from its end (where EC2 puts it) without decoding a page of 3.7 MB. */
+function ec2NextToken(bytes: Buffer): string | undefined {
+  const tail = bytes.subarray(Math.max(0, bytes.length - 4096)).toString('utf8');
+  return /<nextToken>([^<]+)<\/nextToken>/.exec(tail)?.[1];
+}
 
 /** The EC2 Query body for `input` (the SDK's own encoding of filters). */
 function ec2Body(input: Record<string, unknown>, pageSize: number, nextToken: string | undefined): string {
@@ -215,11 +224,12 @@ export async function benchSimulatorScale(options: {
         .parse(body, headers, raw)
         .run({ sim, partition, now, requestId: 'bench', accessKeyId: ACCESS_KEY });
       if (answer.status !== 200) throw new Error(`${c.operation} answered ${answer.status}: ${String(answer.body)}`);
-      const text = String(answer.body);
+      // The bytes the server writes (server.ts encodes a text answer the same way): part of a page's cost.
+      const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
       const next =
         c.service === 'ec2'
-          ? /<nextToken>([^<]+)<\/nextToken>/.exec(text)?.[1]
-          : (JSON.parse(text) as { NextToken?: string }).NextToken;
+          ? ec2NextToken(bytes)
+          : (JSON.parse(String(answer.body)) as { NextToken?: string }).NextToken;
       return { items: 0, ...(next ? { nextToken: next } : {}) };
     };
   };
@@ -243,12 +253,16 @@ export async function benchSimulatorScale(options: {
         ['last', pages - 1],
       ] as const;
       for (const [depth, index] of depths) {
+        // The handler first and from a collected heap: the SDK's parsing garbage (this process's, not the simulator's) would otherwise be collected inside the handler's timings.
         for (const [path, send] of [
-          ['sdk', sdk(c)],
           ['handler', handler(c)],
+          ['sdk', sdk(c)],
         ] as const) {
           const token = tokens[index];
-          for (let i = 0; i < 10; i++) await send(token);
+          gc();
+          // Let the collector's concurrent sweeping of the fleet's heap finish, or the first calls pay for it.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          for (let i = 0; i < WARMUP_CALLS; i++) await send(token);
           const ms: number[] = [];
           for (let i = 0; i < samples; i++) {
             const start = performance.now();
@@ -293,18 +307,34 @@ export async function benchSimulatorScale(options: {
   };
 }
 
-/** The simulator-scale section of docs/benchmarks.md. */
+/** Build target for the whole fleet. */
+const BUILD_TARGET_MS = 5000;
+
+/** Runs the benchmark in a child process with a collectable heap (see simulator-scale-process.ts). */
+export async function simulatorScaleInChild(instances: number): Promise<SimulatorScaleResult> {
+  const child = await startChild<{ ready: boolean }>('simulator-scale-process', { instances }, ['--expose-gc']);
+  try {
+    return await child.request<SimulatorScaleResult>({ run: true });
+  } finally {
+    await child.close();
+  }
+}
+
+/** The simulator-scale part of the organisation section of docs/benchmarks.md. */
 export function renderSimulatorScale(r: SimulatorScaleResult): string[] {
-  const over = r.rows.filter((row) => row.p99Ms >= r.targetMs);
+  // The target is the simulator's answer; the SDK's parsing of it is the client's time, shown beside it.
+  const handlerRows = r.rows.filter((row) => row.path === 'handler');
+  const over = handlerRows.filter((row) => row.p99Ms >= r.targetMs);
+  const built = r.buildMs < BUILD_TARGET_MS ? 'met' : '**missed**';
   return [
-    `## Fleet simulator at ${r.instances.toLocaleString('en-US')} instances`,
+    `### Fleet simulator at ${r.instances.toLocaleString('en-US')} instances`,
     '',
     `${r.partitions} partitions (5 accounts x 4 regions) of ${r.perPartition.toLocaleString('en-US')} instances, built in`,
-    `${r.buildMs} ms (${r.buildCpuMs} ms of CPU); the process's RSS after the build is ${r.rssMb} MB (${r.rssBeforeMb} MB before it), heap ${r.heapMb} MB.`,
-    `Each page below was fetched ${r.samples} times (after 10 untimed) in one partition, at its first, middle and last`,
-    "page: `sdk` through the real AWS SDK client over HTTP on 127.0.0.1, `handler` straight into the service's",
-    "decode → run → encode step (no HTTP, signing checks or knobs). The `sdk` time includes the client's own signing and",
-    "parsing in this process; for EC2's XML that parse is most of it.",
+    `${fmtMs(r.buildMs)} ms (${fmtMs(r.buildCpuMs)} ms of CPU; target under ${fmtMs(BUILD_TARGET_MS)} ms: ${built}); the process's RSS after the build is ${r.rssMb} MB (${r.rssBeforeMb} MB before it), heap ${r.heapMb} MB.`,
+    `Each page below was fetched ${r.samples} times (after ${WARMUP_CALLS} untimed) in one partition, at its first, middle and last`,
+    "page: `handler` straight into the service's decode → run → encode step and the answer's encoding to bytes (no HTTP,",
+    'signing checks or knobs), timed first from a collected heap; `sdk` through the real AWS SDK client over HTTP on 127.0.0.1.',
+    "The `sdk` time includes the client's own signing and parsing in the same process; for EC2's XML that parse is most of it.",
     '',
     '| Call | Page size | Depth | Page | Items | Path | Median | p99 |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -314,11 +344,13 @@ export function renderSimulatorScale(r: SimulatorScaleResult): string[] {
     ),
     '',
     over.length === 0
-      ? `Target: every page under ${r.targetMs} ms at any depth; met.`
-      : `Target: every page under ${r.targetMs} ms at any depth; ${over.length} of ${r.rows.length} rows are over it at p99.`,
+      ? `Target: the simulator answers every page (\`handler\`) under ${r.targetMs} ms at p99 at any depth; met.`
+      : `Target: the simulator answers every page (\`handler\`) under ${r.targetMs} ms at p99 at any depth; **missed** on ${over.length} of ${handlerRows.length} rows (${over.map((row) => `${row.label} page of ${row.pageSize}, ${row.depth}: ${row.p99Ms} ms`).join('; ')}).`,
     '',
   ];
 }
+
+const fmtMs = (ms: number) => ms.toLocaleString('en-US');
 
 if (require.main === module) {
   const instances = Number(process.argv[2] ?? 100_000);

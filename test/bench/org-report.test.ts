@@ -37,6 +37,7 @@ const ackRound = {
   underLoad: { p50: 25, p99: 48, max: 60, failed: 0 },
   pollMs: 9000,
   pollOutlastedBurst: true,
+  idleLoop: { cpuMs: 800, loopDelayP99: 20, loopDelayMax: 25, gcPauseMax: 8 },
   botLoop: { cpuMs: 9000, loopDelayP99: 30, loopDelayMax: 45, gcPauseMax: 12 },
 };
 

@@ -1,5 +1,5 @@
 /**
- * DescribeInstances' reservationSet items, written straight as text: the generic XML writer walks
+ * DescribeInstances' reservationSet items, written straight as bytes: the generic XML writer walks
  * about forty elements per instance, and a page of 1,000 must answer in a few milliseconds. The
  * element order and optional elements follow AWS's EC2 API reference (Instance, Reservation).
  */
