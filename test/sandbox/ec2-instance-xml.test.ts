@@ -175,7 +175,7 @@ describe('EC2 DescribeInstances items', () => {
     expect(reservationItemsXml([], '123456789012')).toBe('');
   });
 
-  it('shows a state or tag change made after an earlier render (only launch-time fields are kept)', () => {
+  it('shows a state or tag change made after an earlier render', () => {
     const instance = simInstance({ tags: new Map([['Name', 'prd-web-1']]) });
     render(instance);
     instance.state = 'stopped';

@@ -100,10 +100,7 @@ export interface ReportedState {
   counts: PatchCounts;
 }
 
-/**
- * An EC2 instance with its SSM agent and its patches. The readonly fields are fixed at launch:
- * DescribeInstances keeps their rendered XML per instance (ec2-instance-xml.ts), so never change them.
- */
+/** An EC2 instance with its SSM agent and its patches; the readonly fields are fixed at launch. */
 export interface SimInstance {
   readonly id: string;
   /** Launch order; gives every list a stable order. */
