@@ -43,8 +43,3 @@ export function reservationItemsBytes(instances: readonly SimInstance[], ownerId
   for (const instance of instances) items.push(reservationXml(instance, owner));
   return Buffer.from(items.join(''));
 }
-
-/** The reservationSet's items as text (reservationItemsBytes decoded). */
-export function reservationItemsXml(instances: readonly SimInstance[], ownerId: string): string {
-  return reservationItemsBytes(instances, ownerId).toString('utf8');
-}
