@@ -3,7 +3,7 @@
  * generic XML writer produced for the same instances before the dedicated renderer replaced it, so
  * any dropped, reordered or differently escaped element fails here.
  */
-import { reservationItemsBytes } from '@patchbot/sandbox/aws/ec2-instance-xml';
+import { reservationItemsXml } from '@patchbot/sandbox/aws/ec2-instance-xml';
 import type { SimInstance } from '@patchbot/sandbox/aws/fleet/model';
 
 const LAUNCH = new Date(Date.UTC(2026, 0, 5, 9, 30, 0));
@@ -58,11 +58,6 @@ const LINUX_TAIL = [
 ];
 
 const OWNER = '111122223333';
-
-/** The reservation items of `instances` as the page writes them, decoded. */
-function reservationItemsXml(instances: SimInstance[], owner: string): string {
-  return reservationItemsBytes(instances, owner).toString('utf8');
-}
 
 /** The instance's reservation item as the page writes it. */
 function render(instance: SimInstance): string {

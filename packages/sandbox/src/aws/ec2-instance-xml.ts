@@ -35,11 +35,11 @@ function reservationXml(instance: SimInstance, owner: string): string {
   return `<item><reservationId>${instance.reservationId}</reservationId><ownerId>${owner}</ownerId><groupSet></groupSet><instancesSet><item><instanceId>${instance.id}</instanceId><imageId>${instance.imageId}</imageId><instanceState><code>${STATE_CODES[instance.state]}</code><name>${instance.state}</name></instanceState><privateDnsName>${dnsName}</privateDnsName><dnsName></dnsName><reason>${reason}</reason><amiLaunchIndex>0</amiLaunchIndex><productCodes></productCodes><instanceType>${instance.instanceType}</instanceType><launchTime>${instance.launchTime.toISOString()}</launchTime><placement><availabilityZone>${escapeXml(instance.availabilityZone)}</availabilityZone><groupName></groupName><tenancy>default</tenancy></placement>${windows ? '<platform>windows</platform>' : ''}<monitoring><state>disabled</state></monitoring><subnetId>${instance.subnetId}</subnetId><vpcId>${instance.vpcId}</vpcId><privateIpAddress>${instance.privateIp}</privateIpAddress>${stopped ? STOPPED_REASON : ''}<architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType><rootDeviceName>${windows ? '/dev/sda1' : '/dev/xvda'}</rootDeviceName><virtualizationType>hvm</virtualizationType><tagSet>${tagItemsXml(instance.tags)}</tagSet><hypervisor>xen</hypervisor><ebsOptimized>true</ebsOptimized><platformDetails>${windows ? 'Windows' : 'Linux/UNIX'}</platformDetails><usageOperation>${windows ? 'RunInstances:0002' : 'RunInstances'}</usageOperation></item></instancesSet></item>`;
 }
 
-/** DescribeInstances' reservationSet items, one reservation per instance owned by `ownerId`, as the bytes of their XML. */
-export function reservationItemsBytes(instances: readonly SimInstance[], ownerId: string): Buffer {
+/** DescribeInstances' reservationSet items, one reservation per instance owned by `ownerId`. */
+export function reservationItemsXml(instances: readonly SimInstance[], ownerId: string): string {
   const owner = escapeXml(ownerId);
-  // One template per instance, joined flat once and encoded once: no per-element strings or pieces to copy.
+  // One template per instance joined flat once: the server encodes the document to bytes once.
   const items: string[] = [];
   for (const instance of instances) items.push(reservationXml(instance, owner));
-  return Buffer.from(items.join(''));
+  return items.join('');
 }

@@ -9,7 +9,7 @@ import { XmlMarkup, escapeXml, xmlDocument } from './protocol/xml';
 import { applyReboot } from './fleet/compliance';
 import { checkDryRun, EC2_NAMESPACE, type Ec2Context, invalidParameterValue, requireInstances } from './ec2-requests';
 import { filterValues, globMatcher, isGlob, KNOWN_FILTERS } from './ec2-instance-view';
-import { reservationItemsBytes } from './ec2-instance-xml';
+import { reservationItemsXml } from './ec2-instance-xml';
 import { byIds, type Candidates, pageInstances } from './instance-pages';
 import type { Partition } from './partition';
 import type { SimInstance } from './fleet/model';
@@ -17,10 +17,7 @@ import { createTags, deleteTags } from './ec2-tags';
 
 export { EC2_NAMESPACE, type Ec2Context } from './ec2-requests';
 
-type Ec2Handler = (ctx: Ec2Context, params: QueryStruct) => string | Buffer;
-
-/** Where DescribeInstances' items go in its document: NUL, which no XML text can hold. */
-const ITEMS_HERE = '\u0000';
+type Ec2Handler = (ctx: Ec2Context, params: QueryStruct) => string;
 
 /** EC2's XML error body. */
 export function ec2ErrorBody(error: SimulatorError, requestId: string): string {
@@ -43,7 +40,7 @@ function filterTest(name: string, matches: Array<(value: string) => boolean>): (
 }
 
 /** DescribeInstances: by ids (never with MaxResults) or by filters, paged by MaxResults 5..1000. */
-function describeInstances(ctx: Ec2Context, params: QueryStruct): Buffer {
+function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
   checkDryRun(params);
   const ids = queryStringList(params, 'InstanceId') ?? [];
   const maxResultsText = queryString(params, 'MaxResults');
@@ -93,17 +90,11 @@ function describeInstances(ctx: Ec2Context, params: QueryStruct): Buffer {
     { partitionKey: ctx.partition.key, operation: 'DescribeInstances', request },
     () => new SimulatorError('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.'),
   );
-  // The document around the items as text, the items as bytes: a page of 1,000 is 3.7 MB (ec2-instance-xml.ts).
-  const [before, after] = xmlDocument('DescribeInstancesResponse', EC2_NAMESPACE, {
+  return xmlDocument('DescribeInstancesResponse', EC2_NAMESPACE, {
     requestId: ctx.requestId,
-    reservationSet: new XmlMarkup(ITEMS_HERE),
+    reservationSet: new XmlMarkup(reservationItemsXml(page.items, ctx.partition.account)),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-  }).split(ITEMS_HERE);
-  return Buffer.concat([
-    Buffer.from(before ?? ''),
-    reservationItemsBytes(page.items, ctx.partition.account),
-    Buffer.from(after ?? ''),
-  ]);
+  });
 }
 
 /**
