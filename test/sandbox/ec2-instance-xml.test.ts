@@ -1,9 +1,10 @@
 /**
- * DescribeInstances' items, written straight as text for speed: the expected markup below is what the
+ * DescribeInstances' items, written straight as bytes for speed: the expected markup below is what the
  * generic XML writer produced for the same instances before the dedicated renderer replaced it, so
  * any dropped, reordered or differently escaped element fails here.
  */
-import { reservationItemsXml } from '@patchbot/sandbox/aws/ec2-instance-xml';
+import { writeReservationItems } from '@patchbot/sandbox/aws/ec2-instance-xml';
+import { Utf8Writer } from '@patchbot/sandbox/aws/protocol/utf8-writer';
 import type { SimInstance } from '@patchbot/sandbox/aws/fleet/model';
 
 const LAUNCH = new Date(Date.UTC(2026, 0, 5, 9, 30, 0));
@@ -58,6 +59,13 @@ const LINUX_TAIL = [
 ];
 
 const OWNER = '111122223333';
+
+/** The items' bytes as the page writes them, decoded; the writer starts small, so it grows on the way. */
+function reservationItemsXml(instances: SimInstance[], owner: string): string {
+  const out = new Utf8Writer(0);
+  writeReservationItems(out, instances, owner);
+  return out.bytes().toString('utf8');
+}
 
 /** The instance's reservation item as the page writes it. */
 function render(instance: SimInstance): string {
@@ -192,5 +200,13 @@ describe('EC2 DescribeInstances items', () => {
       '<name>stopped</name></instanceState><privateDnsName>ip-10-0-1-4.ec2.internal</privateDnsName><dnsName></dnsName><reason>User initiated (2026-02-01 00:00:00 GMT)</reason>',
     );
     expect(render(instance)).toContain('<tagSet><item><key>Patch Group</key><value>P&amp;D</value></item></tagSet>');
+  });
+
+  it('writes tag text outside ASCII as its UTF-8 bytes, across many instances', () => {
+    const instance = simInstance({ tags: new Map([['Owner', 'Zürich – 🚀']]) });
+    const page = Array.from({ length: 40 }, () => instance);
+    const text = reservationItemsXml(page, OWNER);
+    expect(text).toBe(render(instance).repeat(40));
+    expect(render(instance)).toContain('<tagSet><item><key>Owner</key><value>Zürich – 🚀</value></item></tagSet>');
   });
 });

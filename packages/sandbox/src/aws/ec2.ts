@@ -9,7 +9,8 @@ import { XmlMarkup, escapeXml, xmlDocument } from './protocol/xml';
 import { applyReboot } from './fleet/compliance';
 import { checkDryRun, EC2_NAMESPACE, type Ec2Context, invalidParameterValue, requireInstances } from './ec2-requests';
 import { filterValues, globMatcher, isGlob, KNOWN_FILTERS } from './ec2-instance-view';
-import { reservationItemsXml } from './ec2-instance-xml';
+import { ITEM_BYTES_HINT, writeReservationItems } from './ec2-instance-xml';
+import { Utf8Writer } from './protocol/utf8-writer';
 import { byIds, type Candidates, pageInstances } from './instance-pages';
 import type { Partition } from './partition';
 import type { SimInstance } from './fleet/model';
@@ -17,7 +18,10 @@ import { createTags, deleteTags } from './ec2-tags';
 
 export { EC2_NAMESPACE, type Ec2Context } from './ec2-requests';
 
-type Ec2Handler = (ctx: Ec2Context, params: QueryStruct) => string;
+type Ec2Handler = (ctx: Ec2Context, params: QueryStruct) => string | Buffer;
+
+/** Where DescribeInstances' items go in its document: NUL, which no XML text can hold. */
+const ITEMS_HERE = '\u0000';
 
 /** EC2's XML error body. */
 export function ec2ErrorBody(error: SimulatorError, requestId: string): string {
@@ -40,7 +44,7 @@ function filterTest(name: string, matches: Array<(value: string) => boolean>): (
 }
 
 /** DescribeInstances: by ids (never with MaxResults) or by filters, paged by MaxResults 5..1000. */
-function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
+function describeInstances(ctx: Ec2Context, params: QueryStruct): Buffer {
   checkDryRun(params);
   const ids = queryStringList(params, 'InstanceId') ?? [];
   const maxResultsText = queryString(params, 'MaxResults');
@@ -90,11 +94,17 @@ function describeInstances(ctx: Ec2Context, params: QueryStruct): string {
     { partitionKey: ctx.partition.key, operation: 'DescribeInstances', request },
     () => new SimulatorError('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.'),
   );
-  return xmlDocument('DescribeInstancesResponse', EC2_NAMESPACE, {
+  // The document's own text around the items, which are written as bytes straight away (ec2-instance-xml.ts).
+  const [before, after] = xmlDocument('DescribeInstancesResponse', EC2_NAMESPACE, {
     requestId: ctx.requestId,
-    reservationSet: new XmlMarkup(reservationItemsXml(page.items, ctx.partition.account)),
+    reservationSet: new XmlMarkup(ITEMS_HERE),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-  });
+  }).split(ITEMS_HERE);
+  const out = new Utf8Writer(page.items.length * ITEM_BYTES_HINT + 1024);
+  out.write(before ?? '');
+  writeReservationItems(out, page.items, ctx.partition.account);
+  out.write(after ?? '');
+  return out.bytes();
 }
 
 /**

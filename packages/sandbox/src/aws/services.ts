@@ -60,7 +60,7 @@ function deniedMessage(action: string, account: string): string {
 }
 
 function queryProtocol(
-  operations: Readonly<Record<string, (ctx: RunContext, params: QueryStruct) => string>>,
+  operations: Readonly<Record<string, (ctx: RunContext, params: QueryStruct) => string | Buffer>>,
   errorBody: (error: SimulatorError, requestId: string) => string,
   faults: {
     throttled: () => SimulatorError;
