@@ -5,6 +5,7 @@
  */
 import { slackSignature } from '../../packages/sandbox/src/slack/signing';
 import { serveParent } from './child';
+import { type LoopFigures, startLoopMonitor } from './loop-monitor';
 
 /** One burst to fire. */
 export interface LoadRequest {
@@ -18,7 +19,18 @@ export interface LoadRequest {
   responseUrls?: string[];
 }
 
-async function fire(r: LoadRequest): Promise<{ ms: number[]; failed: number }> {
+/** The load's own event loop and CPU over each burst: a late loop here would be counted as the receiver's latency. */
+const monitor = startLoopMonitor();
+
+/** One burst's latencies, failures, and the load process's own loop figures over it. */
+export interface LoadRun {
+  ms: number[];
+  failed: number;
+  loop: LoopFigures;
+}
+
+async function fire(r: LoadRequest): Promise<LoadRun> {
+  monitor.reset();
   const ms: number[] = [];
   let failed = 0;
   let next = 0;
@@ -49,7 +61,7 @@ async function fire(r: LoadRequest): Promise<{ ms: number[]; failed: number }> {
     }
   };
   await Promise.all(Array.from({ length: r.concurrency }, worker));
-  return { ms, failed };
+  return { ms, failed, loop: monitor.read() };
 }
 
 serveParent(

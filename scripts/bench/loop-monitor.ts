@@ -3,8 +3,10 @@
  * its garbage-collection pauses. Shows how much work a receiver did while its acknowledgements were
  * being timed, and whether its own loop or GC held them up.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { latency, type Latency } from './stats';
 
 /** CPU time, event-loop delay and GC pauses since the last reset, in ms. */
 export interface LoopFigures {
@@ -14,6 +16,31 @@ export interface LoopFigures {
   loopDelayP99: number;
   loopDelayMax: number;
   gcPauseMax: number;
+  /**
+   * Requests this process's HTTP servers answered: from their headers being read to their answer
+   * being handed to the socket. Absent when it served none. Against a client's own timing it shows
+   * whether a slow answer was slow inside the receiver or before it got there.
+   */
+  served?: Latency & { count: number };
+}
+
+/** Times every request this process's HTTP servers answer (Node's diagnostics channels; no server code changes). */
+function timeServedRequests(): { reset(): void; read(): (Latency & { count: number }) | undefined } {
+  const started = new WeakMap<object, number>();
+  let ms: number[] = [];
+  subscribe('http.server.request.start', (message) => {
+    started.set((message as { request: object }).request, performance.now());
+  });
+  subscribe('http.server.response.finish', (message) => {
+    const at = started.get((message as { request: object }).request);
+    if (at !== undefined) ms.push(performance.now() - at);
+  });
+  return {
+    reset() {
+      ms = [];
+    },
+    read: () => (ms.length > 0 ? { ...latency(ms), count: ms.length } : undefined),
+  };
 }
 
 /** Starts watching this process's CPU, event loop and GC; `read` answers since the last `reset`. */
@@ -32,9 +59,11 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures; liveHe
         liveMax = Math.max(liveMax, getHeapStatistics().used_heap_size);
     }
   }).observe({ entryTypes: ['gc'] });
+  const served = timeServedRequests();
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
   return {
     reset() {
+      served.reset();
       cpuFrom = process.cpuUsage();
       delay.reset();
       gcMax = 0;
@@ -42,11 +71,13 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures; liveHe
     liveHeapMaxMb: () => Math.round(liveMax / 2 ** 20),
     read() {
       const cpu = process.cpuUsage(cpuFrom);
+      const answered = served.read();
       return {
         cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         loopDelayP99: ms(delay.percentile(99)),
         loopDelayMax: ms(delay.max),
         gcPauseMax: Math.round(gcMax * 10) / 10,
+        ...(answered ? { served: answered } : {}),
       };
     },
   };

@@ -7,8 +7,8 @@
 import { startSlackStandIn, type SlackStandIn } from '../../packages/sandbox/src/slack';
 import { statusCommandFields } from './ack';
 import { type ChildPart, startChild } from './child';
-import type { LoadRequest } from './load-process';
-import type { LoopFigures } from './loop-monitor';
+import type { LoadRequest, LoadRun } from './load-process';
+import { type LoopFigures, startLoopMonitor } from './loop-monitor';
 import { latency, medianBy, type Latency } from './stats';
 
 /** One round's bursts: the bare app's, the bot's while idle, the bot's during a poll. */
@@ -17,6 +17,8 @@ export interface OrgAckRound {
   /** The bot with nothing else to do: its own cost per command, apart from the poll's. */
   idle: Latency & { failed: number };
   underLoad: Latency & { failed: number };
+  /** The bare app's own CPU, event-loop delay, GC and in-process answer times over its burst. */
+  bareLoop: LoopFigures;
   /** The bot's own CPU, event-loop delay and GC over the idle burst alone. */
   idleLoop: LoopFigures;
   /** The poll's wall time, and whether it was still running when the burst ended. */
@@ -24,6 +26,14 @@ export interface OrgAckRound {
   pollOutlastedBurst: boolean;
   /** The bot's own CPU, event-loop delay and GC over the poll and the burst together. */
   botLoop: LoopFigures;
+  /** Over each burst, the load process's loop (it times every command) and this process's (the Slack stand-ins that take the answers). */
+  senders: Record<'bare' | 'idle' | 'underLoad', SenderLoops>;
+}
+
+/** The loops on the far side of a burst: a late one adds to every latency measured, whichever receiver it is. */
+export interface SenderLoops {
+  load: LoopFigures;
+  standIn: LoopFigures;
 }
 
 /** Every round, and the median one's figures (by the ratio of the bot's p99 during the poll to the bare app's). */
@@ -35,6 +45,9 @@ export interface OrgAck extends OrgAckRound {
 
 type Load = ChildPart<{ ready: boolean }>;
 
+/** This process's loop: it serves the Slack stand-ins the bot's answers go to. */
+const standInLoop = startLoopMonitor();
+
 async function burst(
   load: Load,
   url: string,
@@ -42,13 +55,22 @@ async function burst(
   slack: SlackStandIn,
   count: number,
   concurrency: number,
-): Promise<{ ms: number[]; failed: number }> {
+): Promise<{ ms: number[]; failed: number; loops: SenderLoops }> {
   const fields: Record<string, string> = { ...statusCommandFields(slack), text: 'help' };
   // Each command its own response_url, as Slack issues them: the bot's answers land instead of failing.
   const responseUrls = Array.from({ length: count }, () =>
     slack.issueCommandResponseUrl(fields.user_id ?? '', fields.channel_id ?? ''),
   );
-  return load.request({ url, signingSecret, count, concurrency, fields, responseUrls } satisfies LoadRequest);
+  standInLoop.reset();
+  const run = await load.request<LoadRun>({
+    url,
+    signingSecret,
+    count,
+    concurrency,
+    fields,
+    responseUrls,
+  } satisfies LoadRequest);
+  return { ms: run.ms, failed: run.failed, loops: { load: run.loop, standIn: standInLoop.read() } };
 }
 
 /**
@@ -81,7 +103,9 @@ export async function ackUnderPoll(options: {
     await burst(load, botUrl, signingSecret, botSlack, concurrency, concurrency);
     const rounds: OrgAckRound[] = [];
     for (let i = 0; i < options.rounds; i++) {
+      await bare.request({ loop: 'reset' });
       const bareRun = await burst(load, bareUrl, signingSecret, bareSlack, commands, concurrency);
+      const bareLoop = await bare.request<LoopFigures>({ loop: 'read' });
       await bot.request({ loop: 'reset' });
       const idleRun = await burst(load, botUrl, signingSecret, botSlack, commands, concurrency);
       const idleLoop = await bot.request<LoopFigures>({ loop: 'read' });
@@ -101,10 +125,12 @@ export async function ackUnderPoll(options: {
         bare: figures(bareRun),
         idle: figures(idleRun),
         underLoad: figures(botRun),
+        bareLoop,
         idleLoop,
         pollMs: Math.round(performance.now() - started),
         pollOutlastedBurst,
         botLoop: await bot.request<LoopFigures>({ loop: 'read' }),
+        senders: { bare: bareRun.loops, idle: idleRun.loops, underLoad: botRun.loops },
       });
     }
     const median = medianBy(rounds, (r) => r.underLoad.p99 / r.bare.p99);

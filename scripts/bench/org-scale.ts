@@ -271,7 +271,7 @@ async function benchSize(
         rounds: 3,
       });
       log(
-        `  ack (median of ${result.ack.rounds.length} rounds): bare Bolt p50 ${result.ack.bare.p50} ms p99 ${result.ack.bare.p99} ms; patchbot idle p99 ${result.ack.idle.p99} ms (loop delay max ${result.ack.idleLoop.loopDelayMax} ms, GC pause max ${result.ack.idleLoop.gcPauseMax} ms); patchbot during a poll p50 ${result.ack.underLoad.p50} ms p99 ${result.ack.underLoad.p99} ms (poll ${result.ack.pollMs} ms${result.ack.pollOutlastedBurst ? '' : ', ended before the burst did'}; bot loop delay max ${result.ack.botLoop.loopDelayMax} ms, GC pause max ${result.ack.botLoop.gcPauseMax} ms)`,
+        `  ack (median of ${result.ack.rounds.length} rounds): bare Bolt p50 ${result.ack.bare.p50} ms p99 ${result.ack.bare.p99} ms; patchbot idle p99 ${result.ack.idle.p99} ms (loop delay max ${result.ack.idleLoop.loopDelayMax} ms, GC pause max ${result.ack.idleLoop.gcPauseMax} ms); patchbot during a poll p50 ${result.ack.underLoad.p50} ms p99 ${result.ack.underLoad.p99} ms (poll ${result.ack.pollMs} ms${result.ack.pollOutlastedBurst ? '' : ', ended before the burst did'}; bot loop delay max ${result.ack.botLoop.loopDelayMax} ms, GC pause max ${result.ack.botLoop.gcPauseMax} ms); load loop delay max bare/idle/poll ${(['bare', 'idle', 'underLoad'] as const).map((b) => result.ack?.senders[b].load.loopDelayMax).join('/')} ms, stand-in loop delay max ${(['bare', 'idle', 'underLoad'] as const).map((b) => result.ack?.senders[b].standIn.loopDelayMax).join('/')} ms; in-process p99 bare/idle/poll ${[result.ack.bareLoop, result.ack.idleLoop, result.ack.botLoop].map((l) => l.served?.p99 ?? '-').join('/')} ms`,
       );
     }
     const tagged = await tagBulk(sim, ground.gateways, INSTALL_SIZE);

@@ -37,9 +37,25 @@ const ackRound = {
   underLoad: { p50: 25, p99: 48, max: 60, failed: 0 },
   pollMs: 9000,
   pollOutlastedBurst: true,
-  idleLoop: { cpuMs: 800, loopDelayP99: 20, loopDelayMax: 25, gcPauseMax: 8 },
+  bareLoop: { ...loop(4), served: { p50: 2, p99: 6, max: 7, count: 300 } },
+  idleLoop: {
+    cpuMs: 800,
+    loopDelayP99: 20,
+    loopDelayMax: 25,
+    gcPauseMax: 8,
+    served: { p50: 3, p99: 9, max: 10, count: 300 },
+  },
   botLoop: { cpuMs: 9000, loopDelayP99: 30, loopDelayMax: 45, gcPauseMax: 12 },
+  senders: {
+    bare: { load: loop(11), standIn: loop(3) },
+    idle: { load: loop(12), standIn: loop(240) },
+    underLoad: { load: loop(13), standIn: loop(5) },
+  },
 };
+
+function loop(loopDelayMax: number) {
+  return { cpuMs: 100, loopDelayP99: loopDelayMax, loopDelayMax, gcPauseMax: 1 };
+}
 
 function result(over: Partial<OrgResult> = {}): OrgResult {
   return {
@@ -119,6 +135,10 @@ describe('renderOrgScale', () => {
     expect(line(lines, '| patchbot, idle')).toBe('| patchbot, idle | 22 ms | 44 ms | 50 ms | 0 | p99 1.10x |');
     expect(line(lines, "Each round's p99")).toBe(
       "Each round's p99, bare / idle / during the poll: 40 / 44 / 48 ms; 40 / 44 / 52 ms.",
+    );
+    expect(line(lines, 'Inside the receivers')).toContain('p99 bare / idle / during the poll: 6 / 9 / — ms.');
+    expect(line(lines, "The senders' side")).toBe(
+      "The senders' side, bare / idle / during the poll: the load process that times the commands ran its loop up to 11 / 12 / 13 ms late, and the benchmark process, whose Slack stand-ins take the bot's answers, up to 3 / 240 / 5 ms (CPU 100 / 100 / 100 ms).",
     );
     expect(line(lines, '| quiet poll of 100,000 at 5/s')).toMatch(/= 1\.10x, 0 failed \| met \|$/);
     expect(line(lines, '| 100,000 | digest')).toContain('met (reused the read)');
