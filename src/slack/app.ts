@@ -25,7 +25,7 @@ import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } 
 import { SocketModeReceiver } from './socket-receiver';
 import type { SlackFirst } from '../shared/slack-first';
 import { TaskGate } from '../shared/task-gate';
-import { WEB_API_TIMEOUT_MS } from './timeouts';
+import { HTTP_KEEP_ALIVE_MS, WEB_API_TIMEOUT_MS } from './timeouts';
 import { errorView } from './views/errors';
 
 /** Commands worked on at once after their acknowledgement; more wait their turn (see TaskGate). */
@@ -242,6 +242,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         return { port: (healthServer.address() as AddressInfo).port };
       }
       const server = (await app.start({ port, host })) as Server;
+      server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
+      // Node's advice: allow a request's headers longer than an idle connection is kept.
+      server.headersTimeout = HTTP_KEEP_ALIVE_MS + 1000;
       if (deps.slackFirst) markSlackRequests(server, deps.slackFirst);
       return { port: (server.address() as AddressInfo).port };
     },
