@@ -7,24 +7,16 @@
  */
 import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
-import { DEMO_WORKSPACE, signingHeaders } from '@patchbot/sandbox/slack';
 import { HTTP_KEEP_ALIVE_MS } from '../../src/slack/timeouts';
-import { DEMO_IDS, SIGNING_SECRET, startHarness, type Harness } from '../support/bot';
+import { startHarness, type Harness } from '../support/bot';
+import { signedHelpCommand } from '../support/raw-command';
 
 /** A signed `/patch help` on `agent`: its status, Keep-Alive header and the socket it went on. */
 function command(
   port: number,
   agent: Agent,
 ): Promise<{ status: number; keepAlive: string | undefined; socket: Socket }> {
-  const body = new URLSearchParams({
-    command: '/patch',
-    text: 'help',
-    user_id: DEMO_IDS.users.alice,
-    channel_id: DEMO_IDS.channels.prd,
-    team_id: DEMO_WORKSPACE.team.id,
-    api_app_id: DEMO_IDS.bot.appId,
-    response_url: 'http://127.0.0.1:9/response',
-  }).toString();
+  const { body, headers } = signedHelpCommand();
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -33,11 +25,7 @@ function command(
         path: '/slack/events',
         method: 'POST',
         agent,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-          ...signingHeaders(SIGNING_SECRET, Math.floor(Date.now() / 1000), body),
-        },
+        headers,
       },
       (res) => {
         res.resume();

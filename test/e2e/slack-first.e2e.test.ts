@@ -6,31 +6,19 @@
  * poll back by the longest wait, not for as long as it stays open.
  */
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
-import { DEMO_WORKSPACE, signingHeaders } from '@patchbot/sandbox/slack';
 import { SLACK_FIRST_MAX_WAIT_MS } from '../../src/shared/slack-first';
-import { DEMO_IDS, SIGNING_SECRET, startHarness, type Harness } from '../support/bot';
+import { startHarness, type Harness } from '../support/bot';
+import { signedHelpCommand } from '../support/raw-command';
 
 /** A signed `/patch help` whose body is sent in two parts: the request stays unacknowledged until `finish`. */
 function slowCommand(port: number): { finish(): Promise<number>; abort(): void } {
-  const body = new URLSearchParams({
-    command: '/patch',
-    text: 'help',
-    user_id: DEMO_IDS.users.alice,
-    channel_id: DEMO_IDS.channels.prd,
-    team_id: DEMO_WORKSPACE.team.id,
-    api_app_id: DEMO_IDS.bot.appId,
-    response_url: 'http://127.0.0.1:9/response',
-  }).toString();
+  const { body, headers } = signedHelpCommand();
   const req: ClientRequest = request({
     host: '127.0.0.1',
     port,
     path: '/slack/events',
     method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'content-length': Buffer.byteLength(body),
-      ...signingHeaders(SIGNING_SECRET, Math.floor(Date.now() / 1000), body),
-    },
+    headers,
   });
   const answered = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
