@@ -25,6 +25,20 @@ function takeKey(db: Db, key: string, untilMs: number, nowMs: number) {
     .returning('key');
 }
 
+/** A query Kysely can compile (its builders). */
+type CompilableQuery = { compile(): { sql: string; parameters: readonly unknown[] } };
+
+/** A statement prepared once, and how to bind one run's arguments to it. */
+type CompiledStatement = {
+  prepared: Database.Statement;
+  bind(key: string, untilMs: number, nowMs: number): unknown[];
+};
+
+// Placeholder arguments a statement is compiled with once: no request key or time can equal them.
+const KEY_SLOT = '\u0000key';
+const UNTIL_SLOT = -1.5;
+const NOW_SLOT = -2.5;
+
 /** Forgets what left the window: done now and then, it keeps the table at one window's worth of requests. */
 function forgetExpired(db: Db, nowMs: number) {
   return db.deleteFrom('seen_requests').where('until_ms', '<=', nowMs);
@@ -37,8 +51,8 @@ function forgetExpired(db: Db, nowMs: number) {
  * remembering is one transaction (IMMEDIATE on SQLite): of two copies arriving at once, one is admitted.
  */
 export class SeenRequests {
-  /** The synchronous path's statements by their SQL (Kysely compiles the same two queries each time). */
-  private readonly prepared = new Map<string, Database.Statement>();
+  /** The synchronous path's two statements, compiled by Kysely once (building and compiling them was a share of every admission's time). */
+  private readonly statements = new Map<string, CompiledStatement>();
 
   /**
    * `sqlite`: the SQLite handle under the store's own context (not a transaction's). Every Slack
@@ -82,27 +96,39 @@ export class SeenRequests {
     });
   }
 
+  /**
+   * The same query as the Kysely path, compiled by Kysely once and prepared on the handle: it is
+   * compiled with a placeholder value for each argument, and each run binds the arguments where
+   * those values came out (anything else Kysely put in the parameters stays as it was).
+   */
+  private statement(
+    db: Database.Database,
+    name: string,
+    build: (db: Db, key: string, untilMs: number, nowMs: number) => CompilableQuery,
+  ): CompiledStatement {
+    const known = this.statements.get(name);
+    if (known) return known;
+    const { sql, parameters } = build(this.ctx.db, KEY_SLOT, UNTIL_SLOT, NOW_SLOT).compile();
+    const prepared = db.prepare(sql);
+    const bind = (key: string, untilMs: number, nowMs: number) =>
+      parameters.map((p) => (p === KEY_SLOT ? key : p === UNTIL_SLOT ? untilMs : p === NOW_SLOT ? nowMs : p));
+    const compiled = { prepared, bind };
+    this.statements.set(name, compiled);
+    return compiled;
+  }
+
   /** The synchronous path: the answer, or undefined when it cannot run now (no handle, a transaction open, the write lock held elsewhere); throws what else the driver throws. */
   private admitNow(keys: readonly string[], untilMs: number, nowMs: number): boolean | undefined {
     const db = this.sqlite;
     if (!db || db.inTransaction) return undefined;
-    /** The same queries as the Kysely path, compiled by Kysely and run on the handle. */
-    const statement = (query: { compile(): { sql: string; parameters: readonly unknown[] } }) => {
-      const { sql, parameters } = query.compile();
-      const prepared = this.prepared.get(sql) ?? db.prepare(sql);
-      this.prepared.set(sql, prepared);
-      return { prepared, parameters };
-    };
+    const take = this.statement(db, 'take', takeKey);
+    const forget = this.statement(db, 'forget', (kysely, _key, _untilMs, now) => forgetExpired(kysely, now));
     const admitAll = db.transaction(() => {
       // Sorted, as the Kysely path does, so two requests sharing keys take them in one order everywhere.
       for (const key of [...keys].sort()) {
-        const take = statement(takeKey(this.ctx.db, key, untilMs, nowMs));
-        if (take.prepared.get(...take.parameters) === undefined) throw SEEN;
+        if (take.prepared.get(...take.bind(key, untilMs, nowMs)) === undefined) throw SEEN;
       }
-      if (++this.counter.admitted % 256 === 0) {
-        const forget = statement(forgetExpired(this.ctx.db, nowMs));
-        forget.prepared.run(...forget.parameters);
-      }
+      if (++this.counter.admitted % 256 === 0) forget.prepared.run(...forget.bind('', untilMs, nowMs));
     });
     try {
       admitAll.immediate();

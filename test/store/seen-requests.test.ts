@@ -50,6 +50,20 @@ describe('SeenRequests on SQLite', () => {
     await store.close();
   });
 
+  it('clears the keys whose window has passed on every 256th admission, and keeps the others', async () => {
+    const { path, store } = await openFresh();
+    // 255 short-lived keys, then the 256th admission when they have left their window.
+    for (let i = 0; i < 255; i++) expect(await store.seenRequests.admit([`old:${i}`], NOW + 10, NOW)).toBe(true);
+    expect(await store.seenRequests.admit(['kept'], UNTIL, NOW + 20)).toBe(true);
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare('select key, until_ms from seen_requests').all()).toEqual([{ key: 'kept', until_ms: UNTIL }]);
+    } finally {
+      raw.close();
+    }
+    await store.close();
+  });
+
   it('does not join a transaction the store has open: the admission stays when that transaction rolls back', async () => {
     const { store } = await openFresh();
     let opened!: () => void;
