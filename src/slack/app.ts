@@ -83,6 +83,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     token: slack.botToken,
     logger: boltLogger(log),
     deferInitialization: true,
+    // Bolt's conversation store keeps state in this process's memory and looks it up on every request;
+    // patchbot keeps nothing there (its state is the store's, shared by replicas), so it is off.
+    convoStore: false as const,
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
       retryConfig: RETRY_CONFIG,
