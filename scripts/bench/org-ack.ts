@@ -36,6 +36,19 @@ export interface SenderLoops {
   standIn: LoopFigures;
 }
 
+/** The three bursts of a round, in the order they run. */
+export const BURSTS = ['bare', 'idle', 'underLoad'] as const;
+
+/** One sender-side figure over each burst of the round, in BURSTS order. */
+export function senderFigures(round: OrgAckRound, side: keyof SenderLoops, figure: 'loopDelayMax' | 'cpuMs'): number[] {
+  return BURSTS.map((burst) => round.senders[burst][side][figure]);
+}
+
+/** Each receiver's own p99 per request over its burst (bare, idle bot, bot during the poll); undefined where it served none. */
+export function servedP99s(round: OrgAckRound): Array<number | undefined> {
+  return [round.bareLoop, round.idleLoop, round.botLoop].map((loop) => loop.served?.p99);
+}
+
 /** Every round, and the median one's figures (by the ratio of the bot's p99 during the poll to the bare app's). */
 export interface OrgAck extends OrgAckRound {
   commands: number;

@@ -1,7 +1,7 @@
 /** The organisation section of docs/benchmarks.md: per-size figures, growth, the throttled poll and acknowledgement, each against its target. */
 import { atMost, growthExponent, ORG_TARGETS, ratio } from './org-figures';
 import type { OrgResult, OrgRow, OrgSize } from './org-scale';
-import type { OrgAck, SenderLoops } from './org-ack';
+import { senderFigures, servedP99s } from './org-ack';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : 'n/a');
@@ -192,19 +192,17 @@ function ackLines(result: OrgResult): string[] {
     `and its longest GC pause was ${fmt(a.botLoop.gcPauseMax)} ms: an acknowledgement waits behind whichever is longer.`,
     `Over the idle burst alone it used ${fmt(a.idleLoop.cpuMs)} ms of CPU; its loop ran up to ${fmt(a.idleLoop.loopDelayMax)} ms late (p99 ${fmt(a.idleLoop.loopDelayP99)} ms), longest GC pause ${fmt(a.idleLoop.gcPauseMax)} ms.`,
     `Each round's p99, bare / idle / during the poll: ${a.rounds.map((r) => `${r.bare.p99} / ${r.idle.p99} / ${r.underLoad.p99} ms`).join('; ')}.`,
-    `Inside the receivers, from a request's headers read to its answer handed to the socket (Node's HTTP diagnostics channels), p99 bare / idle / during the poll: ${[a.bareLoop, a.idleLoop, a.botLoop].map((l) => (l.served ? fmt(l.served.p99) : '—')).join(' / ')} ms.`,
-    `The senders' side, bare / idle / during the poll: the load process that times the commands ran its loop up to ${senderDelays(a, 'load')} ms late, and the benchmark process, whose Slack stand-ins take the bot's answers, up to ${senderDelays(a, 'standIn')} ms (CPU ${senderCpu(a, 'standIn')} ms).`,
+    `Inside the receivers, from a request's headers read to its answer handed to the socket (Node's HTTP diagnostics channels), p99 bare / idle / during the poll: ${servedP99s(
+      a,
+    )
+      .map((p99) => (p99 === undefined ? '—' : fmt(p99)))
+      .join(' / ')} ms.`,
+    `The senders' side, bare / idle / during the poll: the load process that times the commands ran its loop up to ${slashed(senderFigures(a, 'load', 'loopDelayMax'))} ms late, and the benchmark process, whose Slack stand-ins take the bot's answers, up to ${slashed(senderFigures(a, 'standIn', 'loopDelayMax'))} ms (CPU ${slashed(senderFigures(a, 'standIn', 'cpuMs'))} ms).`,
     '',
   ];
 }
 
-function senderDelays(a: OrgAck, side: keyof SenderLoops): string {
-  return (['bare', 'idle', 'underLoad'] as const).map((burst) => fmt(a.senders[burst][side].loopDelayMax)).join(' / ');
-}
-
-function senderCpu(a: OrgAck, side: keyof SenderLoops): string {
-  return (['bare', 'idle', 'underLoad'] as const).map((burst) => fmt(a.senders[burst][side].cpuMs)).join(' / ');
-}
+const slashed = (values: number[]) => values.map(fmt).join(' / ');
 
 export const ORG_START = '<!-- org-scale:start -->';
 export const ORG_END = '<!-- org-scale:end -->';

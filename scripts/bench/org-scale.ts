@@ -19,7 +19,7 @@ import { type ChildPart, startChild } from './child';
 import { deployedEnv, deployedNodeArgs } from './deployed-node-args';
 import { BENCH_ACCESS_KEY } from './fleet-config';
 import { FAILURE_TEXT, statusAnswer } from './fleet-scenarios';
-import { ackUnderPoll, type OrgAck } from './org-ack';
+import { ackUnderPoll, type OrgAck, senderFigures, servedP99s } from './org-ack';
 import {
   budgetSupported,
   ORG_ACCOUNTS,
@@ -271,7 +271,11 @@ async function benchSize(
         rounds: 3,
       });
       log(
-        `  ack (median of ${result.ack.rounds.length} rounds): bare Bolt p50 ${result.ack.bare.p50} ms p99 ${result.ack.bare.p99} ms; patchbot idle p99 ${result.ack.idle.p99} ms (loop delay max ${result.ack.idleLoop.loopDelayMax} ms, GC pause max ${result.ack.idleLoop.gcPauseMax} ms); patchbot during a poll p50 ${result.ack.underLoad.p50} ms p99 ${result.ack.underLoad.p99} ms (poll ${result.ack.pollMs} ms${result.ack.pollOutlastedBurst ? '' : ', ended before the burst did'}; bot loop delay max ${result.ack.botLoop.loopDelayMax} ms, GC pause max ${result.ack.botLoop.gcPauseMax} ms); load loop delay max bare/idle/poll ${(['bare', 'idle', 'underLoad'] as const).map((b) => result.ack?.senders[b].load.loopDelayMax).join('/')} ms, stand-in loop delay max ${(['bare', 'idle', 'underLoad'] as const).map((b) => result.ack?.senders[b].standIn.loopDelayMax).join('/')} ms; in-process p99 bare/idle/poll ${[result.ack.bareLoop, result.ack.idleLoop, result.ack.botLoop].map((l) => l.served?.p99 ?? '-').join('/')} ms`,
+        `  ack (median of ${result.ack.rounds.length} rounds): bare Bolt p50 ${result.ack.bare.p50} ms p99 ${result.ack.bare.p99} ms; patchbot idle p99 ${result.ack.idle.p99} ms (loop delay max ${result.ack.idleLoop.loopDelayMax} ms, GC pause max ${result.ack.idleLoop.gcPauseMax} ms); patchbot during a poll p50 ${result.ack.underLoad.p50} ms p99 ${result.ack.underLoad.p99} ms (poll ${result.ack.pollMs} ms${result.ack.pollOutlastedBurst ? '' : ', ended before the burst did'}; bot loop delay max ${result.ack.botLoop.loopDelayMax} ms, GC pause max ${result.ack.botLoop.gcPauseMax} ms); load loop delay max bare/idle/poll ${senderFigures(result.ack, 'load', 'loopDelayMax').join('/')} ms, stand-in loop delay max ${senderFigures(result.ack, 'standIn', 'loopDelayMax').join('/')} ms; in-process p99 bare/idle/poll ${servedP99s(
+          result.ack,
+        )
+          .map((p99) => p99 ?? '-')
+          .join('/')} ms`,
       );
     }
     const tagged = await tagBulk(sim, ground.gateways, INSTALL_SIZE);

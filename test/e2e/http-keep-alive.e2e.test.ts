@@ -12,10 +12,7 @@ import { startHarness, type Harness } from '../support/bot';
 import { signedHelpCommand } from '../support/raw-command';
 
 /** A signed `/patch help` on `agent`: its status, Keep-Alive header and the socket it went on. */
-function command(
-  port: number,
-  agent: Agent,
-): Promise<{ status: number; keepAlive: string | undefined; socket: Socket }> {
+function command(port: number, agent: Agent): Promise<{ status: number; keepAlive: string; socket: Socket }> {
   const { body, headers } = signedHelpCommand();
   return new Promise((resolve, reject) => {
     const req = request(
