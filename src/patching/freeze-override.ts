@@ -15,13 +15,16 @@ import { APPROVAL_REASON_MAX, APPROVAL_REASON_MIN, givenReason } from './approva
 import { groupOf, type PatchingDeps } from './deps';
 import { blocking } from './freeze';
 import { FREEZE_OVERRIDE_POST, OVERRIDE_VOTES_NEEDED, type FreezeOverride } from './freeze-override-record';
-import type { Operation } from './ports';
+import type { Operation, Store } from './ports';
 import { readResult, resultJson } from './records';
 
 /** Whether an operation's override was granted and the channel has not been told yet (its announcement is not in the post journal). */
-export function overrideUnannounced(op: Pick<Operation, 'result'>): boolean {
-  const result = readResult(op);
-  return result.freezeOverride?.grantedAt !== undefined && result.posts?.[FREEZE_OVERRIDE_POST] === undefined;
+export async function overrideUnannounced(
+  store: Pick<Store, 'posts'>,
+  op: Pick<Operation, 'id' | 'result'>,
+): Promise<boolean> {
+  if (readResult(op).freezeOverride?.grantedAt === undefined) return false;
+  return (await store.posts.get(op.id, FREEZE_OVERRIDE_POST)) === undefined;
 }
 
 /** A click on "Override freeze…", or the dialog's submission with its reason. */

@@ -39,6 +39,7 @@ export type {
   NewSnapshotEntry,
   Operation,
   OperationCommand,
+  OperationPost,
   SnapshotEntry,
   SnapshotScope,
   ScopeSummary,

@@ -1,19 +1,23 @@
 /**
  * The write-ahead journal of an operation's Slack posts (its card and each thread part), kept in
- * the store on the operation (`result.posts`), so that a post whose outcome is unknown (a crash
- * mid-call, a timeout, Slack's `internal_error`) is looked up before it is ever posted again:
+ * the store a row per post beside the operation (`store.posts`), so that a post whose outcome is
+ * unknown (a crash mid-call, a timeout, Slack's `internal_error`) is looked up before it is ever
+ * posted again:
  *
  *   (none) ──begin──▶ posting {at, settleAt} ──posted(ts)──▶ posted {ts}
  *                        │  └─ forget: Slack answered with a refusal, nothing was posted
  *                        └─ settle(now): Slack answered, so nothing is still in flight
  *
- * Every write reads the operation afresh inside one IMMEDIATE transaction, so `begin` is a
- * compare-and-set: of two processes (or two passes) about to post the same thing, one gets to.
- * The card's ts is the operation's `messageTs` as well.
+ * `begin` is a compare-and-set on the post's row inside one transaction, so of two processes (or
+ * two passes) about to post the same thing, one gets to. The card's ts is the operation's
+ * `messageTs` as well. No write reads or rewrites the operation's result: at the end of a large
+ * change that is megabytes, and a thread is tens of posts.
  */
 import type { Clock } from '../clock';
-import type { Store, StoreTx } from './ports';
-import { readResult, resultJson, type PostRecord } from './records';
+import type { OperationPost, Store, StoreTx } from './ports';
+
+/** One journalled post: under way until `settleAt`, or posted at `ts`. */
+export type PostRecord = OperationPost;
 
 /** The journal of one operation's posts, as the publisher (src/slack/publisher.ts) uses it. */
 export interface PostJournal {
@@ -38,63 +42,45 @@ export const CARD = 'card';
 
 /** The journal of `operationId` in `store`. */
 export function storeJournal(store: Store, operationId: string, clock: Clock): PostJournal {
-  const read = async (from: StoreTx) => {
-    const op = await from.operations.get(operationId);
-    return { op, posts: op ? (readResult(op).posts ?? {}) : {} };
+  /** The operation's message, and what is recorded for `key`: the stored row, or for the card its messageTs. */
+  const read = async (from: StoreTx, key: string) => {
+    const message = await from.operations.messageOf(operationId);
+    const stored = message ? await from.posts.get(operationId, key) : undefined;
+    const view: PostRecord | undefined =
+      key === CARD && message?.messageTs
+        ? { state: 'posted', at: stored?.at ?? message.updatedAt.toISOString(), ts: message.messageTs }
+        : stored;
+    return { exists: message !== undefined, messageTs: message?.messageTs ?? null, stored, view };
   };
-  const recorded = async (from: StoreTx, key: string): Promise<PostRecord | undefined> => {
-    const { op, posts } = await read(from);
-    if (key === CARD && op?.messageTs)
-      return { state: 'posted', at: posts[key]?.at ?? op.updatedAt.toISOString(), ts: op.messageTs };
-    return posts[key];
-  };
-  const write = (
-    change: (posts: Record<string, PostRecord>, tx: StoreTx) => Promise<Record<string, PostRecord> | undefined>,
-    messageTs?: string,
-  ): Promise<boolean> =>
-    store.transaction(async (tx) => {
-      const { op, posts } = await read(tx);
-      if (!op) return false;
-      const next = await change({ ...posts }, tx);
-      if (!next) return false;
-      await tx.operations.update(operationId, {
-        result: resultJson({ ...readResult(op), posts: next }),
-        ...(messageTs && !op.messageTs ? { messageTs } : {}),
-      });
-      return true;
-    });
   return {
-    get: (key) => recorded(store, key),
+    get: async (key) => (await read(store, key)).view,
     begin(key, settleAt, expected) {
-      return write(async (posts, tx) => {
-        const now = await recorded(tx, key);
-        if (JSON.stringify(now) !== JSON.stringify(expected)) return undefined;
-        posts[key] = { state: 'posting', at: clock.now().toISOString(), settleAt: settleAt.toISOString() };
-        return posts;
+      return store.transaction(async (tx) => {
+        const now = await read(tx, key);
+        if (!now.exists || JSON.stringify(now.view) !== JSON.stringify(expected)) return false;
+        const posting = { state: 'posting', at: clock.now().toISOString(), settleAt: settleAt.toISOString() } as const;
+        return tx.posts.swap(operationId, key, now.stored, posting);
       });
     },
     async posted(key, ts) {
-      await write(
-        async (posts) => {
-          posts[key] = { state: 'posted', at: clock.now().toISOString(), ts };
-          return posts;
-        },
-        key === CARD ? ts : undefined,
-      );
+      await store.transaction(async (tx) => {
+        const now = await read(tx, key);
+        if (!now.exists) return;
+        await tx.posts.put(operationId, key, { state: 'posted', at: clock.now().toISOString(), ts });
+        if (key === CARD && !now.messageTs) await tx.operations.update(operationId, { messageTs: ts });
+      });
     },
     async settle(key) {
-      await write(async (posts) => {
-        const r = posts[key];
-        if (r?.state !== 'posting') return undefined;
-        posts[key] = { ...r, settleAt: clock.now().toISOString() };
-        return posts;
+      await store.transaction(async (tx) => {
+        const { stored } = await read(tx, key);
+        if (stored?.state !== 'posting') return;
+        await tx.posts.swap(operationId, key, stored, { ...stored, settleAt: clock.now().toISOString() });
       });
     },
     async forget(key) {
-      await write(async (posts) => {
-        if (posts[key]?.state !== 'posting') return undefined;
-        delete posts[key];
-        return posts;
+      await store.transaction(async (tx) => {
+        const { stored } = await read(tx, key);
+        if (stored?.state === 'posting') await tx.posts.swap(operationId, key, stored, undefined);
       });
     },
   };

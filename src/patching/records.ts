@@ -69,19 +69,6 @@ const ResultCountsSchema = z.object({
 export type ResultCounts = z.infer<typeof ResultCountsSchema>;
 
 /**
- * One Slack post of an operation: `posting` is written before chat.postMessage is called (a
- * restart or another process must look it up before posting again, and not before `settleAt`, when
- * a request still in flight can no longer land); `posted` holds where it landed.
- */
-const PostRecordSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('posting'), at: z.string(), settleAt: z.string() }),
-  z.object({ state: z.literal('posted'), at: z.string(), ts: z.string() }),
-]);
-
-/** One journalled post. */
-export type PostRecord = z.infer<typeof PostRecordSchema>;
-
-/**
  * op.result as the domain writes it. Loose on purpose: the result is read, changed and written back
  * (`resultJson({ ...readResult(op), … })`), so a key this version does not know (written by a newer
  * process on the same file) must survive the round trip.
@@ -131,8 +118,6 @@ const ResultSchema = z.looseObject({
   freeze: FreezeCheckSchema.optional(),
   /** Break-glass: the override approvers' votes to send despite CLOSED calendars, and when it was granted. */
   freezeOverride: FreezeOverrideSchema.optional(),
-  /** The write-ahead journal of the operation's Slack posts (card, thread parts), by key; see post-journal.ts. */
-  posts: z.record(z.string(), PostRecordSchema).optional(),
   /** An install or reboot with failed instances: their output for the thread, and whom Retry failed targets (failure-record.ts). */
   failureDetail: FailureDetailSchema.optional().catch(undefined),
   /** Set once Retry failed planned a change for this operation's failed instances: that change's id (one retry per operation). */

@@ -229,7 +229,7 @@ export class OperationTracker {
     let op = initial;
     if (op.status === 'approved' && !this.runner.isBusy(op.id)) {
       // A freeze override just granted is announced (with the card) before the change goes out, not at a later progress update.
-      if (overrideUnannounced(op)) await this.countdown.show(op);
+      if (await overrideUnannounced(this.ctx.store, op)) await this.countdown.show(op);
       op = await this.runner.send(op);
     }
     // Still approved after the send: a scheduled change waiting for its time (its card counts down), or one a calendar freezes.

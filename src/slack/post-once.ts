@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import { SlackError } from '../errors';
 import type { Logger } from '../logger';
 import type { PostJournal } from '../patching/post-journal';
-import type { PostRecord } from '../patching/records';
+import type { PostRecord } from '../patching/post-journal';
 import type { Operation } from '../store';
 import { slackErrorCode } from './slack-errors';
 

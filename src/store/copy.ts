@@ -38,6 +38,8 @@ export const COPY_PLAN: Readonly<Record<TableName, TablePlan>> = {
   window_polls: {},
   window_executions_seen: {},
   digests: { identity: 'id' },
+  // After operations: each row names its operation.
+  operation_posts: {},
   seen_requests: {
     drop: {
       where: (nowMs) => sql`until_ms <= ${nowMs}`,

@@ -10,6 +10,7 @@ import { SqliteLease } from './lease';
 import type { Migration } from './migrations';
 import { openPostgres } from './pg';
 import type { PgMigration } from './pg-migrations';
+import { OperationPostRepository } from './operation-posts';
 import { OperationRepository } from './operations';
 import { PollStateRepository } from './poll-state';
 import type { PatchbotDatabase } from './schema';
@@ -83,6 +84,8 @@ export type OpenStoreOptions = SqliteStoreOptions | PostgresStoreOptions;
 /** The repositories, bound to the store or to one transaction. */
 export interface StoreTx {
   readonly operations: OperationRepository;
+  /** The write-ahead journal of each operation's Slack posts, a row per post (migration v9). */
+  readonly posts: OperationPostRepository;
   readonly audit: AuditRepository;
   readonly approvals: ApprovalRepository;
   readonly snapshots: ComplianceSnapshotRepository;
@@ -135,6 +138,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const seen = { admitted: 0 };
   const bind = (ctx: StoreContext, sqlite?: Database.Database): StoreTx => ({
     operations: new OperationRepository(ctx, options.newOperationId),
+    posts: new OperationPostRepository(ctx),
     audit: new AuditRepository(ctx),
     approvals: new ApprovalRepository(ctx),
     snapshots: new ComplianceSnapshotRepository(ctx),

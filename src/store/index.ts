@@ -15,6 +15,7 @@ export {
   type ListRecentOptions,
 } from './operations';
 export type { Operation, OperationCommand, OperationError } from './operation-record';
+export { OperationPostRepository, OperationPostSchema, type OperationPost } from './operation-posts';
 export {
   AuditRepository,
   AUDIT_ACTIONS,

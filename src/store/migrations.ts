@@ -318,8 +318,49 @@ const v8: Migration = {
   },
 };
 
+/**
+ * Version 9: the post journal moves out of the operation's result into a row per post
+ * (operation-posts.ts). A finished change's result holds a line per instance, megabytes at 10,000,
+ * and every journal write read and rewrote all of it. Posts already journalled move with it; a
+ * record that is neither a whole `posting` nor a whole `posted` one was never read as either, and
+ * is left behind.
+ */
+const v9: Migration = {
+  version: 9,
+  name: 'post journal: a row per post',
+  up(db) {
+    db.exec(`
+      CREATE TABLE operation_posts (
+        operation_id TEXT NOT NULL REFERENCES operations (id),
+        post_key     TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('posting', 'posted')),
+        at           TEXT NOT NULL,
+        settle_at    TEXT,
+        ts           TEXT,
+        PRIMARY KEY (operation_id, post_key),
+        CHECK ((state = 'posting' AND settle_at IS NOT NULL AND ts IS NULL)
+            OR (state = 'posted' AND ts IS NOT NULL AND settle_at IS NULL))
+      ) STRICT;
+
+      INSERT INTO operation_posts (operation_id, post_key, state, at, settle_at, ts)
+        SELECT o.id, p.key, p.value ->> '$.state', p.value ->> '$.at',
+               CASE p.value ->> '$.state' WHEN 'posting' THEN p.value ->> '$.settleAt' END,
+               CASE p.value ->> '$.state' WHEN 'posted' THEN p.value ->> '$.ts' END
+        FROM operations o,
+             json_each(CASE WHEN json_valid(o.result) AND json_type(o.result, '$.posts') = 'object'
+                            THEN o.result ELSE '{}' END, '$.posts') p
+        WHERE json_type(p.value) = 'object' AND json_type(p.value, '$.at') = 'text'
+          AND ((p.value ->> '$.state' = 'posting' AND json_type(p.value, '$.settleAt') = 'text')
+            OR (p.value ->> '$.state' = 'posted' AND json_type(p.value, '$.ts') = 'text'));
+
+      UPDATE operations SET result = json_remove(result, '$.posts')
+        WHERE json_valid(result) AND json_type(result, '$.posts') IS NOT NULL;
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

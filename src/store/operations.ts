@@ -9,7 +9,7 @@ import {
   type OperationStatus,
 } from '../shared/lifecycle';
 import type { Updateable } from 'kysely';
-import { CorruptColumn, toSqlJson, toSqlTime } from './codec';
+import { CorruptColumn, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
 import type { OperationsTable } from './schema';
 import { guarded } from './failure';
@@ -142,6 +142,19 @@ export class OperationRepository {
     return raw === undefined ? undefined : this.decode(raw);
   }
 
+  /** The operation's message and when it last changed, without its JSON columns; undefined for an unknown id. */
+  async messageOf(id: string): Promise<{ messageTs: string | null; updatedAt: Date } | undefined> {
+    const row = await guarded(this.ctx.path, `reading operation ${id}`, () =>
+      this.ctx.db.selectFrom('operations').select(['message_ts', 'updated_at']).where('id', '=', id).executeTakeFirst(),
+    );
+    if (!row) return undefined;
+    try {
+      return { messageTs: row.message_ts, updatedAt: fromSqlTime(row.updated_at, 'updated_at') };
+    } catch (err) {
+      throw this.corrupt(id, err);
+    }
+  }
+
   /**
    * Moves an operation from one of `from` to `to` atomically, applying `patch` in the same write.
    * Returns the updated record, or undefined if the status was no longer in `from` (someone else
@@ -271,12 +284,17 @@ export class OperationRepository {
     try {
       return rowToOperation(raw);
     } catch (err) {
-      if (!(err instanceof CorruptColumn)) throw err;
-      throw new StoreError(
-        `state database ${this.ctx.path}: operation ${rawRowId(raw)} is corrupt (${err.message}). ` +
-          `Something other than patchbot wrote this row: fix or delete it with ${repairTool(this.ctx.backend)}, or restore a backup.`,
-        { cause: err },
-      );
+      throw this.corrupt(rawRowId(raw), err);
     }
+  }
+
+  /** A row that failed to decode, as the StoreError that names it and the fix (anything else is rethrown as is). */
+  private corrupt(id: string, err: unknown): unknown {
+    if (!(err instanceof CorruptColumn)) return err;
+    return new StoreError(
+      `state database ${this.ctx.path}: operation ${id} is corrupt (${err.message}). ` +
+        `Something other than patchbot wrote this row: fix or delete it with ${repairTool(this.ctx.backend)}, or restore a backup.`,
+      { cause: err },
+    );
   }
 }

@@ -303,8 +303,42 @@ const v8: PgMigration = {
   },
 };
 
+/** Version 9: the post journal as a row per post, moved out of the operations' results (migrations.ts, v9). */
+const v9: PgMigration = {
+  version: 9,
+  name: 'post journal: a row per post',
+  sql: `
+    CREATE TABLE operation_posts (
+      operation_id TEXT NOT NULL REFERENCES operations (id),
+      post_key     TEXT COLLATE "C" NOT NULL,
+      state        TEXT NOT NULL CHECK (state IN ('posting', 'posted')),
+      at           TEXT COLLATE "C" NOT NULL,
+      settle_at    TEXT COLLATE "C",
+      ts           TEXT COLLATE "C",
+      PRIMARY KEY (operation_id, post_key),
+      CHECK ((state = 'posting' AND settle_at IS NOT NULL AND ts IS NULL)
+          OR (state = 'posted' AND ts IS NOT NULL AND settle_at IS NULL))
+    );
+
+    INSERT INTO operation_posts (operation_id, post_key, state, at, settle_at, ts)
+      SELECT o.id, p.key, p.value ->> 'state', p.value ->> 'at',
+             CASE p.value ->> 'state' WHEN 'posting' THEN p.value ->> 'settleAt' END,
+             CASE p.value ->> 'state' WHEN 'posted' THEN p.value ->> 'ts' END
+      FROM operations o
+      CROSS JOIN LATERAL jsonb_each(
+        CASE WHEN jsonb_typeof(o.result::jsonb -> 'posts') = 'object' THEN o.result::jsonb -> 'posts' END
+      ) p
+      WHERE jsonb_typeof(p.value) = 'object' AND jsonb_typeof(p.value -> 'at') = 'string'
+        AND ((p.value ->> 'state' = 'posting' AND jsonb_typeof(p.value -> 'settleAt') = 'string')
+          OR (p.value ->> 'state' = 'posted' AND jsonb_typeof(p.value -> 'ts') = 'string'));
+
+    UPDATE operations SET result = (result::jsonb - 'posts')::text
+      WHERE result IS NOT NULL AND result::jsonb ? 'posts';
+  `,
+};
+
 /** The production PostgreSQL migrations, in order; as many as the SQLite list's. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
+export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
 
 /** What migratePostgres did: the version before and after, and the versions it applied. */
 export interface PgMigrationOutcome {

@@ -17,6 +17,7 @@ export interface PatchbotDatabase {
   digests: DigestsTable;
   leases: LeasesTable;
   seen_requests: SeenRequestsTable;
+  operation_posts: OperationPostsTable;
   history_group_days: HistoryGroupDaysTable;
   history_instances: HistoryInstancesTable;
   history_day_instances: HistoryDayInstancesTable;
@@ -139,6 +140,16 @@ export interface LeasesTable {
 export interface SeenRequestsTable {
   key: string;
   until_ms: number;
+}
+
+/** An operation's journalled Slack posts (migration v9): `posting` until `settle_at`, or `posted` at `ts`; times ISO text. */
+export interface OperationPostsTable {
+  operation_id: string;
+  post_key: string;
+  state: 'posting' | 'posted';
+  at: string;
+  settle_at: string | null;
+  ts: string | null;
 }
 
 /** One group's compliance on one day (migration v7); `day` counts days since 1970-01-01 UTC. */

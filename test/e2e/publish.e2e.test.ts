@@ -222,7 +222,7 @@ describe('a crash between a thread reply reaching Slack and its record', () => {
     // The first thread reply is held by Slack for 6 s; the bot stops meanwhile, the reply lands after.
     h.slack.hangNext('chat.postMessage', 6000, { channel: channels.stg });
     await waitFor(
-      async () => (readResult(await stored(h, op.id)).posts?.['result:0']?.state === 'posting' ? true : undefined),
+      async () => ((await h.bot.store.posts.get(op.id, 'result:0'))?.state === 'posting' ? true : undefined),
       20000,
       'a condition',
       50,

@@ -70,6 +70,12 @@ async function filledFile(path: string): Promise<{ opId: string; otherId: string
         baseline: true,
       },
     ]);
+    await store.posts.put(op.id, 'card', { state: 'posted', at: '2026-03-01T08:00:01.000Z', ts: '1700000000.000100' });
+    await store.posts.put(op.id, 'result:0', {
+      state: 'posting',
+      at: '2026-03-01T08:00:02.000Z',
+      settleAt: '2026-03-01T08:00:32.000Z',
+    });
     await store.pollState.recordDigest('C1', { n: 1 });
     clock.advance(1000);
     await store.pollState.recordDigest('C1', { n: 2 });
@@ -153,13 +159,14 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         window_polls: 1,
         window_executions_seen: 1,
         digests: 2,
+        operation_posts: 2,
         seen_requests: 1,
         leases: 0,
         history_group_days: 2,
         history_instances: 300,
         history_day_instances: 2,
       });
-      expect(report.total).toBe(1519);
+      expect(report.total).toBe(1521);
       expect(report.tables.find((t) => t.table === 'seen_requests')?.left?.rows).toBe(1);
       expect(report.tables.find((t) => t.table === 'leases')?.left?.rows).toBe(1);
 
@@ -170,6 +177,9 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         await source.operations.listRecent({ limit: 10 }),
       );
       expect(await target.approvals.list(ids.opId)).toEqual(await source.approvals.list(ids.opId));
+      for (const key of ['card', 'result:0'])
+        expect(await target.posts.get(ids.opId, key)).toEqual(await source.posts.get(ids.opId, key));
+      expect((await target.posts.get(ids.opId, 'result:0'))?.state).toBe('posting');
       const audit = await target.audit.list({ limit: 1000 });
       expect(audit).toEqual(await source.audit.list({ limit: 1000 }));
       expect(audit[0]?.action).toBe('operation.approved');
@@ -278,7 +288,7 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
         toName: target.path,
         nowMs: Date.now(),
       });
-      expect(report.total).toBe(1519);
+      expect(report.total).toBe(1521);
       expect(report.tables.map((t) => t.table)).not.toContain('leader_epochs');
       expect(await lease.current()).toMatchObject({ holder: 'replica-1', epoch: 1 });
     } finally {
@@ -308,7 +318,7 @@ describe('copying a SQLite store to PostgreSQL [postgres]', () => {
       expect(out.stdout).toMatch(/^audit_log\s+1204 copied$/m);
       expect(out.stdout).toMatch(/^seen_requests\s+1 copied \(1 left behind: expired/m);
       expect(out.stdout).toMatch(/^leases\s+0 copied \(1 left behind: the new leader takes the lease\)$/m);
-      expect(lines.at(-1)).toMatch(/^total: 1519 rows copied from .*state\.db to postgres:\/\//);
+      expect(lines.at(-1)).toMatch(/^total: 1521 rows copied from .*state\.db to postgres:\/\//);
     });
 
     it('says what is missing: --from, or the file', async () => {

@@ -55,6 +55,7 @@ describe('migrations', () => {
       'history_group_days',
       'history_instances',
       'leases',
+      'operation_posts',
       'operations',
       'seen_requests',
       'window_executions_seen',
