@@ -139,7 +139,7 @@ export async function confirmOverride(
     const stops = blocking(result.freeze);
     const calendars = [...new Set(stops.map((c) => c.calendar))];
     const override: FreezeOverride = { votes: next, ...(granted ? { grantedAt: at, calendars } : {}) };
-    const updated = await tx.operations.update(op.id, { result: resultJson({ ...result, freezeOverride: override }) });
+    await tx.operations.update(op.id, { result: resultJson({ ...result, freezeOverride: override }) });
     await tx.audit.append({
       actor: input.userId,
       action: 'operation.freeze_override_recorded',
@@ -164,7 +164,7 @@ export async function confirmOverride(
           })),
         },
       });
-    return { op: updated, granted };
+    return { op: (await tx.operations.get(op.id)) ?? op, granted };
   });
   if ('refused' in written) return refuse(written.refused ?? ['Nothing was changed.']);
   if (written.granted)

@@ -51,7 +51,8 @@ export async function dispatchReboot(deps: RebootDeps, op: Operation): Promise<O
   if (drift && drift.blocking.length > 0) {
     const current = await store.transaction(async (tx) => {
       const latest = (await tx.operations.get(op.id)) ?? op;
-      return tx.operations.update(op.id, { result: resultJson({ ...readResult(latest), drift }) });
+      await tx.operations.update(op.id, { result: resultJson({ ...readResult(latest), drift }) });
+      return (await tx.operations.get(op.id)) ?? latest;
     });
     const first = drift.blocking
       .slice(0, 3)

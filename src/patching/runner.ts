@@ -198,10 +198,11 @@ export class OperationRunner {
     if (lost.length > 0) {
       const held = await this.deps.store.transaction(async (tx) => {
         const current = (await tx.operations.get(op.id)) ?? op;
-        return tx.operations.update(op.id, {
+        await tx.operations.update(op.id, {
           commands,
           result: resultJson({ ...readResult(current), failures: [...failures, ...refused] }),
         });
+        return (await tx.operations.get(op.id)) ?? current;
       });
       this.log.warn(
         { operationId: op.id, lost, commands },

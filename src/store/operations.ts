@@ -194,20 +194,23 @@ export class OperationRepository {
     return this.decode(raw);
   }
 
-  /** Changes non-status fields (message, commands, result, error), bumping version. */
-  async update(id: string, patch: OperationPatch): Promise<Operation> {
+  /**
+   * Changes non-status fields (message, commands, result, error), bumping version. Nothing is read
+   * back: a finished change's result is megabytes, and SQLite buffers what RETURNING gives in native
+   * memory besides the decoding. `get` reads the record when a caller needs it.
+   */
+  async update(id: string, patch: OperationPatch): Promise<void> {
     const now = toSqlTime(this.ctx.clock.now());
     const set = this.patchColumns(patch);
-    const raw = await guarded(this.ctx.path, `updating operation ${id}`, () =>
+    const row = await guarded(this.ctx.path, `updating operation ${id}`, () =>
       this.ctx.db
         .updateTable('operations')
         .set((eb) => ({ ...set, updated_at: now, version: eb('version', '+', 1) }))
         .where('id', '=', id)
-        .returningAll()
+        .returning('id')
         .executeTakeFirst(),
     );
-    if (raw === undefined) throw this.notFound(id);
-    return this.decode(raw);
+    if (row === undefined) throw this.notFound(id);
   }
 
   /** Operations a restarted bot must resume (approved, sending, running), oldest first. */

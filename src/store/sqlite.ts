@@ -9,6 +9,9 @@ import { migrate, type Migration } from './migrations';
 import type { PatchbotDatabase } from './schema';
 import { PatientSqliteDialect } from './sqlite-dialect';
 
+/** The page cache as SQLite's `cache_size` takes it: negative is KiB (SQLite's own default). */
+export const SQLITE_CACHE_KIB = -2000;
+
 /** The SQLite backend as opened: the driver's handle, Kysely over it, and the file check. */
 export interface OpenedSqlite {
   sqlite: Database.Database;
@@ -53,6 +56,10 @@ export function openSqlite(options: SqliteOpenOptions): OpenedSqlite {
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     db.pragma('synchronous = NORMAL');
+    // SQLite's own default page cache (2 MB) rather than better-sqlite3's build default (16 MB): the
+    // bot's queries are short, the OS keeps the file's pages anyway, and writing a large result
+    // filled the cache's 16 MB of native memory, held from then on (docs/benchmarks.md, org scale).
+    if (!inMemory) db.pragma(`cache_size = ${SQLITE_CACHE_KIB}`);
     const outcome = migrate(db, { path, logger, ...(options.migrations ? { migrations: options.migrations } : {}) });
     if (!inMemory) {
       // A file that opens but cannot be written (read-only, immutable, a read-only mount) opens without

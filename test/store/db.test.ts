@@ -11,7 +11,7 @@ describe('openStore', () => {
   const tmp = tempDir();
   afterAll(async () => tmp.cleanup());
 
-  it('creates the parent directory and sets WAL, foreign keys, busy timeout and synchronous=NORMAL', async () => {
+  it('creates the parent directory and sets WAL, foreign keys, busy timeout, synchronous=NORMAL and a 2 MB page cache', async () => {
     const path = join(tmp.dir, 'nested', 'deeper', 'patchbot.db');
     const store = await openStore({ path, logger: silentLogger(), busyTimeoutMs: 1234 });
     expect(existsSync(path)).toBe(true);
@@ -21,6 +21,8 @@ describe('openStore', () => {
     // The wait for another connection's lock is the store's own, asynchronous (see the busy-wait test below).
     expect(store.sqlite!.pragma('busy_timeout', { simple: true })).toBe(0);
     expect(store.sqlite!.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    // SQLite's own default, not better-sqlite3's 16 MB: native memory the process would hold from the first large write on.
+    expect(store.sqlite!.pragma('cache_size', { simple: true })).toBe(-2000);
     await store.close();
     await store.close(); // twice is fine
   });
@@ -42,7 +44,8 @@ describe('openStore', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(settled).toBe(false);
     locker.exec('COMMIT');
-    expect((await waiting).messageTs).toBe('1.0');
+    await waiting;
+    expect((await store.operations.get(op.id))?.messageTs).toBe('1.0');
 
     locker.exec('BEGIN IMMEDIATE');
     const started = Date.now();
