@@ -42,7 +42,9 @@ export async function storeFinal(
   const final = await computeFinal(deps, op, report, commands, instances, logger);
   await store.transaction(async (tx) => {
     const current = (await tx.operations.get(op.id)) ?? op;
-    await tx.operations.update(op.id, { result: resultJson({ ...readResult(current), final: final.report }) });
+    await tx.operations.update(op.id, {
+      result: resultJson({ ...readResult(current), final: storedFinal(final.report) }),
+    });
     await tx.snapshots.upsert(final.entries);
   });
   // The change moved the group's compliance: a status read from before it must not be shown as now.
@@ -67,7 +69,7 @@ export async function closeOperation(
     const current = (await tx.operations.get(op.id)) ?? op;
     const compact = resultJson({
       ...readResult(current),
-      final: publication.published ? undefined : report,
+      final: publication.published ? undefined : storedFinal(report),
       problems: hasProblems(report),
       summary: summaryLine(report),
       counts: resultCounts(report),
@@ -95,6 +97,16 @@ export async function closeOperation(
     }
   });
   return status;
+}
+
+/**
+ * The final report as kept on the operation: without the plan and the approval state, which the
+ * operation's plan column and its votes already hold and every publish adds back
+ * (`withChangeContext`). An install's plan lists every target: stored twice, it was a fifth of a
+ * 10,000-instance result, read back on every tracker pass until the result is published.
+ */
+function storedFinal(report: OperationReport): OperationReport {
+  return { ...report, plan: undefined, approval: undefined };
 }
 
 /** The final report and the snapshot rows to write with it. */
