@@ -128,8 +128,9 @@ export class OperationPostRepository {
     );
     if (parsed.success) return parsed.data;
     throw new StoreError(
-      `state database ${this.ctx.path}: post ${key} of operation ${operationId} is corrupt. ` +
-        `Something other than patchbot wrote this row: fix or delete it with ${repairTool(this.ctx.backend)}, or restore a backup.`,
+      `state database ${this.ctx.path}: post ${key} of operation ${operationId} is corrupt (table operation_posts); ` +
+        `something other than patchbot wrote it. Fix the row with ${repairTool(this.ctx.backend)}, or delete it: ` +
+        'patchbot then posts that message again, so it may appear twice in Slack.',
     );
   }
 }

@@ -10,7 +10,7 @@ import type { PatchbotDatabase } from './schema';
 import { PatientSqliteDialect } from './sqlite-dialect';
 
 /** The page cache as SQLite's `cache_size` takes it: negative is KiB (SQLite's own default). */
-export const SQLITE_CACHE_KIB = -2000;
+const SQLITE_CACHE_KIB = -2000;
 
 /** The SQLite backend as opened: the driver's handle, Kysely over it, and the file check. */
 export interface OpenedSqlite {
