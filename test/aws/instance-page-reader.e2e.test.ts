@@ -126,6 +126,24 @@ describe('readInstancePage', () => {
     await expect(readInstancePage(Buffer.from(body.slice(0, body.length / 2)))).rejects.toThrow();
   });
 
+  it('fails on a page cut short at any point, inside a tag, a text or an entity', async () => {
+    const body = pageXml(FIXTURES, 'tok');
+    // The parser forgives unclosed elements; the reader must not take what it read so far as the page.
+    for (let at = 1; at < body.length; at += 7) {
+      await expect(readInstancePage(Buffer.from(body.slice(0, at)))).rejects.toThrow(/could not be read/);
+    }
+    const entity = body.indexOf('&amp;');
+    await expect(readInstancePage(Buffer.from(body.slice(0, entity + 2)))).rejects.toThrow(/could not be read/);
+  });
+
+  it('says in the cause where the answer ended or what its root was', async () => {
+    const body = pageXml(FIXTURES, 'tok');
+    const cut = await readInstancePage(Buffer.from(body.slice(0, body.indexOf('<tagSet>')))).catch((e: Error) => e);
+    expect((cut as Error).cause).toEqual(new Error('the answer ended inside <item>: it was cut short'));
+    const other = await readInstancePage(Buffer.from('<Response><Errors/></Response>')).catch((e: Error) => e);
+    expect(String((other as Error).cause)).toMatch(/root element is <Response>/);
+  });
+
   it("tells the user what happened and what to do when an answer cannot be read, keeping the parser's words for the logs", async () => {
     const body = pageXml(FIXTURES, 'tok');
     const err = await readInstancePage(Buffer.from(body.slice(0, body.length / 2))).then(
