@@ -12,7 +12,7 @@ import { readPlan, readResult, resultJson } from './records';
 import { hasProblems } from './verdict';
 import { failureDetailOf } from './failure-detail';
 import { fanOut, gatewayFor, type PatchGateway } from './group-fleet';
-import { refreshMissing, summarizeNewlyMissing } from './missing';
+import { type PreviousPatches, type PreviousRow, refreshMissing, summarizeNewlyMissing } from './missing';
 import { fetchGroupCompliance, type ScopeCompliance } from './status';
 import { finalStatus, resultCounts, summaryLine, withCompliance, type CommandInvocations } from './report';
 import type { PatchGroup } from '../config/schema';
@@ -141,14 +141,26 @@ export async function computeFinal(
   let final = withCompliance(report, states);
   let entries: NewSnapshotEntry[] = [];
   if (group) {
-    const snapshot = await store.snapshots.forGroup(group.name);
     const scopes = read.results.map((r) => ({
       scope: r.gateway.scope,
       region: r.gateway.region,
       states: r.value,
       instances: r.gateway.ids.flatMap((id) => (instances.has(id) ? [instances.get(id) as ManagedInstance] : [])),
     }));
-    const refresh = await refreshMissing(gateways as readonly PatchGateway[], group, snapshot, scopes, logger);
+    // The snapshot's rows without their patch lists, as the poll compares them: only the changed
+    // instances' stored lists are read, never the whole group's (an install of 10,000 changes all).
+    const snapshot: PreviousRow[] = [];
+    for (const sc of scopes) snapshot.push(...(await store.snapshots.scopeSummaries(group.name, sc.scope, sc.region)));
+    const storedLists: PreviousPatches = (scope, region, ids) =>
+      store.snapshots.patchLists(group.name, scope, region, ids);
+    const refresh = await refreshMissing(
+      gateways as readonly PatchGateway[],
+      group,
+      snapshot,
+      scopes,
+      logger,
+      storedLists,
+    );
     failures.push(...refresh.failures.map(afterwards));
     entries = refresh.changes.map((c) => c.entry);
     final = { ...final, newlyMissing: summarizeNewlyMissing(refresh.changes) };
