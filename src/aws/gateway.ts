@@ -1,10 +1,10 @@
 import {
+  DescribeInstancePatchStatesCommand,
+  DescribeInstancePatchStatesForPatchGroupCommand,
   DescribePatchGroupStateCommand,
   GetPatchBaselineCommand,
   GetPatchBaselineForPatchGroupCommand,
   paginateDescribeInstancePatches,
-  paginateDescribeInstancePatchStates,
-  paginateDescribeInstancePatchStatesForPatchGroup,
   type OperatingSystem,
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -13,6 +13,7 @@ import type { RegionClients } from './clients';
 import { chunk, mapLimit } from '../shared/concurrency';
 import { toAwsError } from './error-mapping';
 import * as map from './mappers';
+import { patchStatePage } from './patch-state-pages';
 import * as commandCalls from './command-calls';
 import * as instanceCalls from './instance-calls';
 import * as groupRead from './group-read';
@@ -119,11 +120,19 @@ export class FleetGateway implements FleetPort {
   listPatchStates(group: GroupTarget): Promise<InstancePatchState[]> {
     return this.call('ssm', 'DescribeInstancePatchStatesForPatchGroup', async () => {
       const states: InstancePatchState[] = [];
-      const pages = paginateDescribeInstancePatchStatesForPatchGroup(
-        { client: this.clients.ssm, pageSize: LIMITS.patchStatesPage },
-        { PatchGroup: group.tagValue },
-      );
-      for await (const page of pages) states.push(...(page.InstancePatchStates ?? []).map(map.toPatchState));
+      let token: string | undefined;
+      do {
+        const page = await patchStatePage(
+          this.clients.ssm,
+          new DescribeInstancePatchStatesForPatchGroupCommand({
+            PatchGroup: group.tagValue,
+            MaxResults: LIMITS.patchStatesPage,
+            NextToken: token,
+          }),
+        );
+        for (const s of page.states) states.push(map.toPatchState(s));
+        token = page.nextToken;
+      } while (token);
       return states;
     });
   }
@@ -133,11 +142,19 @@ export class FleetGateway implements FleetPort {
     return this.call('ssm', 'DescribeInstancePatchStates', async () => {
       const batches = await mapLimit(chunk(instanceIds, LIMITS.instanceIdsPerCall), 4, async (ids) => {
         const states: InstancePatchState[] = [];
-        const pages = paginateDescribeInstancePatchStates(
-          { client: this.clients.ssm, pageSize: LIMITS.patchStatesPage },
-          { InstanceIds: ids },
-        );
-        for await (const page of pages) states.push(...(page.InstancePatchStates ?? []).map(map.toPatchState));
+        let token: string | undefined;
+        do {
+          const page = await patchStatePage(
+            this.clients.ssm,
+            new DescribeInstancePatchStatesCommand({
+              InstanceIds: ids,
+              MaxResults: LIMITS.patchStatesPage,
+              NextToken: token,
+            }),
+          );
+          for (const s of page.states) states.push(map.toPatchState(s));
+          token = page.nextToken;
+        } while (token);
         return states;
       });
       return batches.flat();
