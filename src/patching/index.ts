@@ -51,6 +51,7 @@ export {
 } from './group-fleet';
 export {
   computeGroupStatus,
+  computeGroupStatusInTurns,
   fetchGroupCompliance,
   groupStatus,
   isCompliant,

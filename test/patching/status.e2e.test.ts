@@ -1,6 +1,6 @@
 import type { InstancePatchState, ManagedInstance } from '../../src/aws';
 import { ManualClock, systemClock } from '../../src/clock';
-import { computeGroupStatus, groupStatus } from '../../src/patching';
+import { computeGroupStatus, computeGroupStatusInTurns, groupStatus } from '../../src/patching';
 import { startFleetSimulator, type FleetSimulator } from '@patchbot/sandbox/aws';
 import { sandboxFleet } from '../support/aws';
 import { FAST, groupOf, testConfig } from './helpers';
@@ -212,5 +212,33 @@ describe('computeGroupStatus', () => {
     const firstNonCritical = status.nonCompliant.findIndex((i) => i.severity.critical === 0);
     expect(status.nonCompliant.slice(firstNonCritical).every((i) => i.severity.critical === 0)).toBe(true);
     expect(status.missingBySeverity.critical).toBe(status.nonCompliant.filter((i) => i.severity.critical > 0).length);
+  });
+
+  it('gives the same status a scope to a turn of the event loop, with the loop turning between scopes', async () => {
+    const recent = new Date(now.getTime() - HOUR);
+    const old = new Date(now.getTime() - 48 * HOUR);
+    const scopes = ['a', 'b', 'c'].map((scope, n) => ({
+      scope,
+      region: 'r',
+      instances: [
+        instance(`i-${scope}1`, `${scope}-web`),
+        instance(`i-${scope}2`, `${scope}-db`, { pingStatus: undefined }),
+        instance(`i-${scope}3`, undefined, { pingStatus: 'ConnectionLost' }),
+      ],
+      states: [
+        state(`i-${scope}1`, n === 1 ? old : recent, { missingCount: n, criticalNonCompliantCount: n }),
+        state(`i-${scope}3`, recent, { failedCount: 1 }),
+      ],
+    }));
+    const input = { group, now, scopes, failures: [{ scope: 'd', region: 'r', message: 'denied' }] };
+    // Queued before the computation starts: it runs only if the computation lets the loop turn.
+    let turned = false;
+    setImmediate(() => {
+      turned = true;
+    });
+    const inTurns = await computeGroupStatusInTurns(input);
+    expect(turned).toBe(true);
+    expect(inTurns).toEqual(computeGroupStatus(input));
+    expect(inTurns.unmanaged?.total).toBe(3);
   });
 });

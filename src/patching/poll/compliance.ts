@@ -14,7 +14,7 @@ import type { Logger } from '../../logger';
 import type { NewSnapshotEntry, ScopeSummary, SnapshotEntry, SnapshotPatch, Store } from '../ports';
 import type { PatchGateway } from '../group-fleet';
 import { type InstanceChange, type PreviousPatches, refreshMissing } from '../missing';
-import { byName, computeGroupStatus, fetchGroupCompliance, isCompliant, type ScopeCompliance } from '../status';
+import { byName, computeGroupStatusInTurns, fetchGroupCompliance, isCompliant, type ScopeCompliance } from '../status';
 import { mapLimit } from '../../shared/concurrency';
 import type { RecentReads } from '../recent-reads';
 import type { InstanceLine, ScopeFailure } from '../record-schemas';
@@ -64,7 +64,10 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
   const { store, logger } = deps;
   const now = deps.clock.now();
   const fetched = await fetchGroupCompliance(group, deps.gateways, logger);
-  deps.recent?.keep(computeGroupStatus({ group, now, scopes: fetched.scopes, failures: fetched.failures }));
+  if (deps.recent)
+    deps.recent.keep(
+      await computeGroupStatusInTurns({ group, now, scopes: fetched.scopes, failures: fetched.failures }),
+    );
 
   // The group is what its tag finds, without instances that are going away; patch states of
   // other instances (the other tag spelling) are left out, as in status.
