@@ -29,7 +29,7 @@ export interface SlaBreach {
 /** A group's SLA check: its breaches, most overdue first (Critical before Important on ties). */
 export interface SlaReport {
   group: string;
-  /** The history day the check read; undefined when the group has no history yet. */
+  /** The history day the check read; undefined when the group has no history yet, or no instance misses a Critical or Important patch. */
   day: string | undefined;
   slaDays: { critical: number; important: number };
   breaches: SlaBreach[];
@@ -69,7 +69,7 @@ export function slaBreaches(rows: readonly InstanceDay[], sla: Sla): SlaBreach[]
 
 /** The SLA check of one group, read from the store's history (no AWS call). */
 export async function checkSla(history: InstanceHistoryReader, group: { name: string; sla: Sla }): Promise<SlaReport> {
-  const rows = await history.latestInstanceDays([group.name]);
+  const rows = await history.latestMissingSince([group.name]);
   return {
     group: group.name,
     day: rows[0]?.day,

@@ -37,8 +37,11 @@ export interface ComplianceHistoryReader {
 
 /** The per-instance reads the SLA check makes. */
 export interface InstanceHistoryReader {
-  /** Every instance row of each group's most recent day, by scope, region and instance id. */
-  latestInstanceDays(groups: readonly string[]): Promise<InstanceDay[]>;
+  /**
+   * The instance rows of each group's most recent day that miss a Critical or Important patch since
+   * some day (the others cannot be past the SLA), by scope, region and instance id.
+   */
+  latestMissingSince(groups: readonly string[]): Promise<InstanceDay[]>;
 }
 
 /** One instance on one day, as the SLA check reads it. */

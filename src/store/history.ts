@@ -42,6 +42,9 @@ const GroupDayRow = z.object({
   recorded_at: z.string(),
 });
 
+/** Instance numbers asked by id in one query (well under SQLite's and PostgreSQL's parameter limits). */
+const NAMES_PER_QUERY = 1000;
+
 const InstanceRow = z.object({
   id: z.number().int(),
   scope: z.string(),
@@ -153,34 +156,39 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
 
   /** Every instance row of each group's most recent day, by group, scope, region and instance id. */
   async latestInstanceDays(groups: readonly string[]): Promise<InstanceDay[]> {
+    return this.latestRows(groups, false);
+  }
+
+  /**
+   * As latestInstanceDays, only the instances missing a Critical or Important patch since some day:
+   * what the SLA check reads. Only their names are read and decoded; reading and checking every
+   * instance's row for the digest's SLA line took 0.7 s of CPU at 100,000 instances.
+   */
+  async latestMissingSince(groups: readonly string[]): Promise<InstanceDay[]> {
+    return this.latestRows(groups, true);
+  }
+
+  private async latestRows(groups: readonly string[], onlyMissing: boolean): Promise<InstanceDay[]> {
     const latest = await this.latestGroupDays(groups);
     const out: InstanceDay[] = [];
     for (const g of latest) {
       const day = dayNumber(g.day);
-      const { pack, names } = await guarded(
-        this.ctx.path,
-        `reading the compliance history of ${g.group}`,
-        async () => ({
-          pack: await this.ctx.db
-            .selectFrom('history_day_instances')
-            .select('packed')
-            .where('group_name', '=', g.group)
-            .where('day', '=', day)
-            .executeTakeFirst(),
-          // In the database's order (byte order on both backends), as the SLA list is sorted.
-          names: await this.ctx.db
-            .selectFrom('history_instances')
-            .select(['id', 'scope', 'region', 'instance_id', 'name'])
-            .where('group_name', '=', g.group)
-            .orderBy('scope')
-            .orderBy('region')
-            .orderBy('instance_id')
-            .execute(),
-        }),
+      const pack = await guarded(this.ctx.path, `reading the compliance history of ${g.group}`, () =>
+        this.ctx.db
+          .selectFrom('history_day_instances')
+          .select('packed')
+          .where('group_name', '=', g.group)
+          .where('day', '=', day)
+          .executeTakeFirst(),
       );
       if (!pack) continue;
-      const entries = new Map(this.unpack(pack.packed, g.group, day).map((e) => [e.instance, e]));
-      for (const raw of names) {
+      const unpacked = this.unpack(pack.packed, g.group, day);
+      const kept = onlyMissing
+        ? unpacked.filter((e) => e.criticalSince !== null || e.importantSince !== null)
+        : unpacked;
+      if (kept.length === 0) continue;
+      const entries = new Map(kept.map((e) => [e.instance, e]));
+      for (const raw of await this.instanceNames(g.group, onlyMissing ? [...entries.keys()] : undefined)) {
         const n = this.parse(InstanceRow, raw, 'an instance number');
         const e = entries.get(n.id);
         if (!e) continue;
@@ -199,6 +207,37 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
       }
     }
     return out;
+  }
+
+  /**
+   * The group's instance numbers with their names (all, or those of `ids`), by scope, region and
+   * instance id: the database's byte order, as the SLA list is sorted; `ids` are asked 1,000 a query
+   * and the pages merged in the same order (code unit order, which is byte order for the ASCII of
+   * scope names, regions and instance ids).
+   */
+  private async instanceNames(group: string, ids: readonly number[] | undefined) {
+    const query = () =>
+      this.ctx.db
+        .selectFrom('history_instances')
+        .select(['id', 'scope', 'region', 'instance_id', 'name'])
+        .where('group_name', '=', group)
+        .orderBy('scope')
+        .orderBy('region')
+        .orderBy('instance_id');
+    const what = `reading the compliance history of ${group}`;
+    if (ids === undefined) return guarded(this.ctx.path, what, () => query().execute());
+    const rows = [];
+    for (let at = 0; at < ids.length; at += NAMES_PER_QUERY) {
+      const some = ids.slice(at, at + NAMES_PER_QUERY);
+      rows.push(...(await guarded(this.ctx.path, what, () => query().where('id', 'in', some).execute())));
+    }
+    if (ids.length <= NAMES_PER_QUERY) return rows;
+    const key = (r: { scope: string; region: string; instance_id: string }) => [r.scope, r.region, r.instance_id];
+    return rows.sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1;
+      return 0;
+    });
   }
 
   /** Forgets days before `keepFromDay` (`YYYY-MM-DD`), and instance numbers no kept day uses. */

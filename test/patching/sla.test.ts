@@ -41,7 +41,7 @@ describe('slaBreaches', () => {
   });
 
   it('counts days to the history latest day, not to today', async () => {
-    const reader = { latestInstanceDays: async () => [row('b', '2026-03-02')] };
+    const reader = { latestMissingSince: async () => [row('b', '2026-03-02')] };
     const report = await checkSla(reader, { name: 'PRD', sla: { criticalMs: 1 * DAY, importantMs: 2 * DAY } });
     expect(report).toEqual({
       group: 'PRD',
@@ -49,7 +49,7 @@ describe('slaBreaches', () => {
       slaDays: { critical: 1, important: 2 },
       breaches: [expect.objectContaining({ instanceId: 'b', days: 8, slaDays: 1 })],
     });
-    const empty = await checkSla({ latestInstanceDays: async () => [] }, { name: 'PRD', sla: SLA });
+    const empty = await checkSla({ latestMissingSince: async () => [] }, { name: 'PRD', sla: SLA });
     expect(empty).toMatchObject({ day: undefined, breaches: [] });
   });
 });

@@ -133,6 +133,31 @@ describeBackends('compliance history (migration v7)', ({ name, open, exec }) => 
     await store.close();
   });
 
+  it("reads only the latest day's instances missing a patch since a day, in the same order, past 1,000 of them", async () => {
+    const { store } = await open();
+    const h = store.complianceHistory;
+    // 2,500 instances over three scopes given out of order; every other one misses something.
+    const rows = Array.from({ length: 2500 }, (_, i) =>
+      row(2500 - i, {
+        scope: ['b', 'a', 'c'][i % 3] as string,
+        critical: i % 4 === 0,
+        important: i % 4 === 2,
+        pendingReboot: i % 4 === 1,
+      }),
+    );
+    await h.recordDay(day('PRD', '2026-02-24', rows));
+    await h.recordDay(day('PRD', '2026-02-25', rows));
+    await h.recordDay(day('DEV', '2026-02-25', [row(1), row(2, { pendingReboot: true })]));
+    const all = await h.latestInstanceDays(['PRD', 'DEV']);
+    const missing = await h.latestMissingSince(['PRD', 'DEV']);
+    expect(missing).toHaveLength(1250);
+    expect(missing).toEqual(all.filter((r) => r.criticalSince !== null || r.importantSince !== null));
+    expect(missing[0]?.scope).toBe('a');
+    expect(missing.at(-1)?.scope).toBe('c');
+    expect(await h.latestMissingSince(['DEV'])).toEqual([]);
+    await store.close();
+  });
+
   it('keeps groups apart: the same instance id in two groups, or in two regions', async () => {
     const { store } = await open();
     const h = store.complianceHistory;
