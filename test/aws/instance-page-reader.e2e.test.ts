@@ -4,13 +4,11 @@
  * names split across chunks) reads to the same ids, states and tags; errors and retries are still
  * the SDK's; a body that is not a page is an error, not an empty page.
  */
-import { createServer, type Server } from 'node:http';
 import { Readable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { toAwsError } from '../../src/aws/error-mapping';
 import { describeInstancePage, readInstancePage } from '../../src/aws/instance-page-reader';
-import { SANDBOX_CREDENTIALS } from '../support/aws';
+import { type DribbledAnswers, startDribbledAnswers } from '../support/dribbled-answers';
 
 interface Fixture {
   id: string;
@@ -173,47 +171,21 @@ describe('readInstancePage', () => {
 });
 
 describe('describeInstancePage over HTTP', () => {
-  let server: Server;
+  let server: DribbledAnswers;
   let client: EC2Client;
-  const answers: { status: number; body: string }[] = [];
-  let served = 0;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        served += 1;
-        const next = answers.shift() ?? { status: 200, body: pageXml(FIXTURES, 'tok-2') };
-        res.writeHead(next.status, { 'content-type': 'text/xml;charset=UTF-8' });
-        // Dribbled in small writes, as a large answer arrives over the wire.
-        const all = Buffer.from(next.body);
-        let at = 0;
-        const more = () => {
-          if (at >= all.length) return void res.end();
-          res.write(all.subarray(at, at + 97));
-          at += 97;
-          setImmediate(more);
-        };
-        more();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    client = new EC2Client({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: SANDBOX_CREDENTIALS,
-      maxAttempts: 3,
-    });
+    server = await startDribbledAnswers('text/xml;charset=UTF-8', () => ({
+      status: 200,
+      body: pageXml(FIXTURES, 'tok-2'),
+    }));
+    client = new EC2Client(server.clientConfig);
   });
   afterAll(async () => {
     client.destroy();
-    await new Promise((r) => server.close(r));
+    await server.close();
   });
-  beforeEach(() => {
-    answers.length = 0;
-    served = 0;
-  });
+  beforeEach(() => server.reset());
 
   it("reads the same ids, states and tags as the SDK's own parse of the same answer", async () => {
     const sdk = await client.send(new DescribeInstancesCommand({ MaxResults: 1000 }));
@@ -228,7 +200,7 @@ describe('describeInstancePage over HTTP', () => {
     const denied =
       '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>' +
       '<Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>req-9</RequestID></Response>';
-    answers.push({ status: 403, body: denied }, { status: 403, body: denied });
+    server.answers.push({ status: 403, body: denied }, { status: 403, body: denied });
     const failure = (p: Promise<unknown>) =>
       p.then(
         () => new Error('answered'),
@@ -239,16 +211,16 @@ describe('describeInstancePage over HTTP', () => {
     expect(ours).toMatchObject({ name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } });
     expect(ours).toBeInstanceOf(sdk.constructor);
     expect({ ...ours, message: ours.message }).toEqual({ ...sdk, message: sdk.message });
-    expect(served).toBe(2);
+    expect(server.served()).toBe(2);
   });
 
   it('is retried by the SDK after a throttle, and reads the answer that succeeds', async () => {
     const throttled =
       '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code>' +
       '<Message>Request limit exceeded.</Message></Error></Errors><RequestID>req-8</RequestID></Response>';
-    answers.push({ status: 503, body: throttled });
+    server.answers.push({ status: 503, body: throttled });
     const page = await describeInstancePage(client, {});
-    expect(served).toBe(2);
+    expect(server.served()).toBe(2);
     expect(page.instances.map((i) => i.InstanceId)).toEqual(FIXTURES.map((f) => f.id));
   });
 });

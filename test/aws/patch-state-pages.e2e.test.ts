@@ -3,8 +3,6 @@
  * same states (timestamps with fractions, optional members absent), the same errors and retries; an
  * answer that is not a page as SSM documents it is an error that says so, never a page of zeros.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   DescribeInstancePatchStatesCommand,
   DescribeInstancePatchStatesForPatchGroupCommand,
@@ -12,7 +10,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { toAwsError } from '../../src/aws/error-mapping';
 import { patchStatePage, readPatchStatePage } from '../../src/aws/patch-state-pages';
-import { SANDBOX_CREDENTIALS } from '../support/aws';
+import { type DribbledAnswers, startDribbledAnswers } from '../support/dribbled-answers';
 
 const STATE = {
   InstanceId: 'i-0000000000000000a',
@@ -95,47 +93,21 @@ describe('readPatchStatePage', () => {
 });
 
 describe('patchStatePage over HTTP', () => {
-  let server: Server;
+  let server: DribbledAnswers;
   let client: SSMClient;
-  const answers: { status: number; body: string }[] = [];
-  let served = 0;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        served += 1;
-        const next = answers.shift() ?? { status: 200, body: page([STATE, SPARSE], 'tok-2') };
-        res.writeHead(next.status, { 'content-type': 'application/x-amz-json-1.1' });
-        // Dribbled in small writes, as a large answer arrives over the wire.
-        const all = Buffer.from(next.body);
-        let at = 0;
-        const more = () => {
-          if (at >= all.length) return void res.end();
-          res.write(all.subarray(at, at + 97));
-          at += 97;
-          setImmediate(more);
-        };
-        more();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    client = new SSMClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: SANDBOX_CREDENTIALS,
-      maxAttempts: 3,
-    });
+    server = await startDribbledAnswers('application/x-amz-json-1.1', () => ({
+      status: 200,
+      body: page([STATE, SPARSE], 'tok-2'),
+    }));
+    client = new SSMClient(server.clientConfig);
   });
   afterAll(async () => {
     client.destroy();
-    await new Promise((r) => server.close(r));
+    await server.close();
   });
-  beforeEach(() => {
-    answers.length = 0;
-    served = 0;
-  });
+  beforeEach(() => server.reset());
 
   it("reads the same states as the SDK's own parse of the same answer, for both calls", async () => {
     const sdk = await client.send(new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: 'PRD' }));
@@ -151,7 +123,7 @@ describe('patchStatePage over HTTP', () => {
 
   it('leaves an error answer to the SDK: the same error as the SDK alone gives, not retried', async () => {
     const denied = JSON.stringify({ __type: 'AccessDeniedException', message: 'User is not authorized' });
-    answers.push({ status: 400, body: denied }, { status: 400, body: denied });
+    server.answers.push({ status: 400, body: denied }, { status: 400, body: denied });
     const failure = (p: Promise<unknown>) =>
       p.then(
         () => new Error('answered'),
@@ -164,23 +136,23 @@ describe('patchStatePage over HTTP', () => {
     expect(ours).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
     expect(ours).toBeInstanceOf(sdk.constructor);
     expect({ ...ours, message: ours.message }).toEqual({ ...sdk, message: sdk.message });
-    expect(served).toBe(2);
+    expect(server.served()).toBe(2);
   });
 
   it('is retried by the SDK after a throttle, and reads the answer that succeeds', async () => {
     const throttled = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
-    answers.push({ status: 400, body: throttled });
+    server.answers.push({ status: 400, body: throttled });
     const read = await patchStatePage(
       client,
       new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: 'PRD' }),
     );
-    expect(served).toBe(2);
+    expect(server.served()).toBe(2);
     expect(read.states.map((s) => s.InstanceId)).toEqual([STATE.InstanceId, SPARSE.InstanceId]);
   });
 
   it('fails on an answer cut short instead of reading it as no states', async () => {
     const whole = page([STATE, SPARSE], 'tok-2');
-    answers.push({ status: 200, body: whole.slice(0, whole.length - 20) });
+    server.answers.push({ status: 200, body: whole.slice(0, whole.length - 20) });
     await expect(
       patchStatePage(client, new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: 'PRD' })),
     ).rejects.toThrow(/listing patch states could not be read/);

@@ -1,7 +1,7 @@
 /** The order of a report's instance lines: what the card lists first is what needs a look first. */
 import { buildReport } from '../../src/patching';
-import type { CommandInvocation, ManagedInstance } from '../../src/patching/fleet-types';
-import { invocation, runningScan, unitWorld, type UnitWorld } from './unit-fixtures';
+import type { CommandInvocation } from '../../src/patching/fleet-types';
+import { invocation, managedInstance, runningScan, unitWorld, type UnitWorld } from './unit-fixtures';
 
 describe('buildReport', () => {
   let world: UnitWorld;
@@ -10,16 +10,7 @@ describe('buildReport', () => {
   });
   afterEach(async () => world.close());
 
-  const named = (id: string, name: string | undefined): ManagedInstance => ({
-    instanceId: id,
-    name,
-    pingStatus: 'Online',
-    lastPingAt: undefined,
-    platformName: undefined,
-    platformVersion: undefined,
-    agentVersion: undefined,
-    ec2State: 'running',
-  });
+  const named = (id: string, name: string | undefined) => managedInstance(id, { name });
 
   it('lists failures, then unreachable, cancelled, still running and succeeded, by name within each', async () => {
     const op = await runningScan(world);

@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/logger';
 import { scanParams, type PatchGateway } from '../../src/patching';
 import { PublishSlots } from '../../src/patching/publish-slots';
 import { TrackedStates, type TrackingContext } from '../../src/patching/tracking-context';
-import type { CommandInvocation } from '../../src/aws';
+import type { CommandInvocation, ManagedInstance } from '../../src/aws';
 import { openStore, type Operation, type Store } from '../../src/store';
 import { FakePublisher, groupOf, testConfig } from './helpers';
 
@@ -26,6 +26,21 @@ export function fakeGateway(invocations: { current: CommandInvocation[] }, calls
       };
     },
   }) as PatchGateway;
+}
+
+/** A running instance with an Online agent and nothing else known, with `overrides`. */
+export function managedInstance(instanceId: string, overrides: Partial<ManagedInstance> = {}): ManagedInstance {
+  return {
+    instanceId,
+    name: undefined,
+    pingStatus: 'Online',
+    lastPingAt: undefined,
+    platformName: undefined,
+    platformVersion: undefined,
+    agentVersion: undefined,
+    ec2State: 'running',
+    ...overrides,
+  };
 }
 
 /** An invocation of cmd-1 on `instanceId` in `status`. */

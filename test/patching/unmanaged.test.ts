@@ -1,20 +1,8 @@
 /** The SSM.1 rule: which tagged instances SSM does not manage, grouped by account and region. */
 import { isUnmanaged, unmanagedInstances } from '../../src/patching/unmanaged';
-import type { ManagedInstance } from '../../src/patching/fleet-types';
+import { managedInstance } from './unit-fixtures';
 
-function instance(id: string, overrides: Partial<ManagedInstance> = {}): ManagedInstance {
-  return {
-    instanceId: id,
-    name: undefined,
-    pingStatus: 'Online',
-    lastPingAt: undefined,
-    platformName: undefined,
-    platformVersion: undefined,
-    agentVersion: undefined,
-    ec2State: 'running',
-    ...overrides,
-  };
-}
+const instance = managedInstance;
 
 describe('isUnmanaged', () => {
   it('is a running or pending instance SSM does not list', () => {
