@@ -149,8 +149,11 @@ export async function computeFinal(
     }));
     // The snapshot's rows without their patch lists, as the poll compares them: only the changed
     // instances' stored lists are read, never the whole group's (an install of 10,000 changes all).
+    // Once per scope and region: a command names at most 50 instances, so one scope may have many commands here.
+    const places = new Map(scopes.map((sc) => [`${sc.scope}\u0000${sc.region}`, sc]));
     const snapshot: PreviousRow[] = [];
-    for (const sc of scopes) snapshot.push(...(await store.snapshots.scopeSummaries(group.name, sc.scope, sc.region)));
+    for (const sc of places.values())
+      snapshot.push(...(await store.snapshots.scopeSummaries(group.name, sc.scope, sc.region)));
     const storedLists: PreviousPatches = (scope, region, ids) =>
       store.snapshots.patchLists(group.name, scope, region, ids);
     const refresh = await refreshMissing(
