@@ -119,46 +119,46 @@ export class FleetGateway implements FleetPort {
   /** Patch states of every instance SSM counts in the patch group. */
   listPatchStates(group: GroupTarget): Promise<InstancePatchState[]> {
     return this.call('ssm', 'DescribeInstancePatchStatesForPatchGroup', async () => {
-      const states: InstancePatchState[] = [];
-      let token: string | undefined;
-      do {
-        const page = await patchStatePage(
-          this.clients.ssm,
+      return this.allPatchStates(
+        (token) =>
           new DescribeInstancePatchStatesForPatchGroupCommand({
             PatchGroup: group.tagValue,
             MaxResults: LIMITS.patchStatesPage,
             NextToken: token,
           }),
-        );
-        for (const s of page.states) states.push(map.toPatchState(s));
-        token = page.nextToken;
-      } while (token);
-      return states;
+      );
     });
   }
 
   /** Patch states of the given instances, asked 50 ids at a time. */
   getPatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]> {
     return this.call('ssm', 'DescribeInstancePatchStates', async () => {
-      const batches = await mapLimit(chunk(instanceIds, LIMITS.instanceIdsPerCall), 4, async (ids) => {
-        const states: InstancePatchState[] = [];
-        let token: string | undefined;
-        do {
-          const page = await patchStatePage(
-            this.clients.ssm,
+      const batches = await mapLimit(chunk(instanceIds, LIMITS.instanceIdsPerCall), 4, (ids) =>
+        this.allPatchStates(
+          (token) =>
             new DescribeInstancePatchStatesCommand({
               InstanceIds: ids,
               MaxResults: LIMITS.patchStatesPage,
               NextToken: token,
             }),
-          );
-          for (const s of page.states) states.push(map.toPatchState(s));
-          token = page.nextToken;
-        } while (token);
-        return states;
-      });
+        ),
+      );
       return batches.flat();
     });
+  }
+
+  /** Every page of one patch state listing, each asked with the token the page before gave. */
+  private async allPatchStates(
+    command: (token: string | undefined) => Parameters<typeof patchStatePage>[1],
+  ): Promise<InstancePatchState[]> {
+    const states: InstancePatchState[] = [];
+    let token: string | undefined;
+    do {
+      const page = await patchStatePage(this.clients.ssm, command(token));
+      for (const s of page.states) states.push(map.toPatchState(s));
+      token = page.nextToken;
+    } while (token);
+    return states;
   }
 
   /** The patches of each instance in the given states (default: Missing, Failed, InstalledPendingReboot). */

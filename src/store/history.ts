@@ -232,12 +232,10 @@ export class ComplianceHistoryRepository implements ComplianceHistoryReader, Ins
       rows.push(...(await guarded(this.ctx.path, what, () => query().where('id', 'in', some).execute())));
     }
     if (ids.length <= NAMES_PER_QUERY) return rows;
-    const key = (r: { scope: string; region: string; instance_id: string }) => [r.scope, r.region, r.instance_id];
-    return rows.sort((a, b) => {
-      const [x, y] = [key(a), key(b)];
-      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1;
-      return 0;
-    });
+    const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    return rows.sort(
+      (a, b) => order(a.scope, b.scope) || order(a.region, b.region) || order(a.instance_id, b.instance_id),
+    );
   }
 
   /** Forgets days before `keepFromDay` (`YYYY-MM-DD`), and instance numbers no kept day uses. */
