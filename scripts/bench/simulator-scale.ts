@@ -14,6 +14,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Simulator, type SimulatorOptions } from '../../packages/sandbox/src/aws/simulator';
 import { listen, shutdown } from '../../packages/sandbox/src/aws/server';
 import { SERVICES } from '../../packages/sandbox/src/aws/services';
+import { giveBack } from '../../packages/sandbox/src/aws/protocol/utf8-writer';
 import { startChild } from './child';
 import { percentile } from './stats';
 
@@ -230,6 +231,8 @@ export async function benchSimulatorScale(options: {
         c.service === 'ec2'
           ? ec2NextToken(bytes)
           : (JSON.parse(String(answer.body)) as { NextToken?: string }).NextToken;
+      // As the server does once the socket has written them.
+      giveBack(bytes);
       return { items: 0, ...(next ? { nextToken: next } : {}) };
     };
   };

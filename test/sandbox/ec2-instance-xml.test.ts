@@ -6,6 +6,7 @@
 import { writeReservationItems } from '@patchbot/sandbox/aws/ec2-instance-xml';
 import { Utf8Writer } from '@patchbot/sandbox/aws/protocol/utf8-writer';
 import type { SimInstance } from '@patchbot/sandbox/aws/fleet/model';
+import { FleetIndex } from '@patchbot/sandbox/aws/fleet/indexes';
 
 const LAUNCH = new Date(Date.UTC(2026, 0, 5, 9, 30, 0));
 
@@ -183,13 +184,16 @@ describe('EC2 DescribeInstances items', () => {
     expect(reservationItemsXml([], '123456789012')).toBe('');
   });
 
-  it('shows a state or tag change made after an earlier render', () => {
+  it('shows a state or tag change made through the fleet index after an earlier render', () => {
+    // The item is kept between renders; the index, through which every tag and state change goes, clears it.
     const instance = simInstance({ tags: new Map([['Name', 'prd-web-1']]) });
+    const index = new FleetIndex();
+    index.add(instance);
     render(instance);
-    instance.state = 'stopped';
+    index.setState(instance, 'stopped');
     instance.stateChangedAt = new Date(Date.UTC(2026, 1, 1, 0, 0, 0));
-    instance.tags.set('Patch Group', 'P&D');
-    instance.tags.delete('Name');
+    index.setTag(instance, 'Patch Group', 'P&D');
+    index.deleteTag(instance, 'Name');
     const twin = simInstance({
       state: 'stopped',
       stateChangedAt: new Date(Date.UTC(2026, 1, 1, 0, 0, 0)),

@@ -1,10 +1,10 @@
 /**
  * DescribeInstances' reservationSet items, one template per instance written straight to the
  * answer's bytes: the generic XML writer walks about forty elements per instance, and a page of
- * 1,000 (1.4 MB) must answer in a few milliseconds. Nothing is kept between pages: keeping each
- * instance's launch-time text as bytes made a page faster alone, but the simulator's heap larger,
- * and the 100,000-instance benchmark's polls slower in both runs with it (docs/benchmarks.md). The
- * element order and optional elements follow AWS's EC2 API reference (Instance, Reservation).
+ * 1,000 (1.4 MB) must answer in a few milliseconds. Each instance's item is kept as one string until
+ * a tag or its state changes (FleetIndex clears it): rebuilding a page's items made 3.6 MB of
+ * garbage a page, whose collections were the page's slow tail (docs/benchmarks.md). The element
+ * order and optional elements follow AWS's EC2 API reference (Instance, Reservation).
  */
 import type { SimInstance } from './fleet/model';
 import { escapeXml } from './protocol/xml';
@@ -43,5 +43,12 @@ export const ITEM_BYTES_HINT = 2048;
 export function writeReservationItems(out: Utf8Writer, instances: readonly SimInstance[], ownerId: string): void {
   const owner = escapeXml(ownerId);
   // Each instance's text is encoded as it is made: joining a page's 1,000 texts into one string and encoding that took three times as long.
-  for (const instance of instances) out.write(reservationXml(instance, owner));
+  for (const instance of instances) {
+    let item = instance.ec2Item;
+    if (item?.owner !== owner) {
+      item = { owner, text: reservationXml(instance, owner) };
+      instance.ec2Item = item;
+    }
+    out.write(item.text);
+  }
 }

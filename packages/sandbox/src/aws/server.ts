@@ -12,6 +12,7 @@ import { drawLatency, isDenied, takeFault } from './knobs';
 import { SERVICES, detectService, type ServiceName } from './services';
 import { handleAdmin } from './admin';
 import type { WireResponse } from './protocol/json';
+import { giveBack } from './protocol/utf8-writer';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -45,7 +46,8 @@ function send(res: ServerResponse, response: WireResponse, requestId?: string): 
     date: new Date().toUTCString(),
     ...(requestId ? { 'x-amzn-requestid': requestId } : {}),
   });
-  res.end(body);
+  // A large answer's buffer goes back to its writer's pool once the socket has written it.
+  res.end(body, () => giveBack(body));
 }
 
 /** What the observer is told when the connection is dropped without an answer. */

@@ -61,6 +61,7 @@ export class FleetIndex {
     if (old === value) return;
     if (old !== undefined) this.removeTag(instance, key, old);
     instance.tags.set(key, value);
+    instance.ec2Item = undefined;
     this.addTag(instance, key, value);
   }
 
@@ -70,6 +71,7 @@ export class FleetIndex {
     if (old === undefined) return;
     this.removeTag(instance, key, old);
     instance.tags.delete(key);
+    instance.ec2Item = undefined;
   }
 
   /** Removes every tag. */
@@ -98,6 +100,7 @@ export class FleetIndex {
   setState(instance: SimInstance, state: InstanceStateName): void {
     if (instance.state === state) return;
     instance.state = state;
+    instance.ec2Item = undefined;
     if (state === 'running') remove(this.stopped, instance);
     else insert(this.stopped, instance);
   }

@@ -137,4 +137,9 @@ export interface SimInstance {
   failNext: boolean;
   patches: Map<string, ActualPatch>;
   reported?: ReportedState;
+  /**
+   * Its DescribeInstances item as last written for `owner` (ec2-instance-xml.ts), kept so that a
+   * page of 1,000 is copied, not rebuilt; FleetIndex clears it when a tag or the power state changes.
+   */
+  ec2Item?: { readonly owner: string; readonly text: string };
 }
