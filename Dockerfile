@@ -28,12 +28,12 @@ FROM node:26.10.0-trixie-slim
 # Together they took the bot's peak at 100,000 instances from 432 to 354 MB, and its CPU over a poll
 # and a burst of commands from 27 to 18 s. A fixed malloc trim threshold stops glibc from raising it
 # after large frees, so memory freed at the top of the heap goes back to the system: requiring the
-# bot and its AWS clients took 178 MB RSS instead of 189 to 200. The cap is 160 MB, not 192, since the
-# AWS pages are read with less garbage (EC2's with htmlparser2, SSM's patch states with JSON.parse):
-# the peak at 100,000 instances was 290 MB with it, the polls no slower. The live heap there is about
-# 95 MB; a fleet much larger than 100,000 instances needs a larger cap (set NODE_OPTIONS).
+# bot and its AWS clients took 178 MB RSS instead of 189 to 200. The cap is 144 MB since the AWS pages
+# are read with less garbage (EC2's with htmlparser2, SSM's patch states with JSON.parse): the peak at
+# 100,000 instances was 282 and 284 MB with it (290 to 307 with 160), the polls no slower. The live
+# heap there is 73 to 95 MB; a fleet much larger needs a larger cap (README, "Run it with Docker").
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=8" \
+    NODE_OPTIONS="--max-old-space-size=144 --max-semi-space-size=8" \
     MALLOC_ARENA_MAX=2 \
     MALLOC_TRIM_THRESHOLD_=131072 \
     PATCHBOT_CONFIG=/etc/patchbot/patchbot.yml \
