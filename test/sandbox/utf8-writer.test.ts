@@ -23,7 +23,7 @@ describe('Utf8Writer', () => {
   const LARGE = 256 * 1024;
   const memoryOf = (out: Utf8Writer) => out.bytes().buffer;
 
-  // First in the file, while the pool is empty.
+  // The first test to lend large buffers, so the pool is still empty.
   it('lends a large buffer again only once it is given back', () => {
     const a = new Utf8Writer(LARGE);
     a.write('first answer');

@@ -22,8 +22,7 @@ export class Utf8Writer {
     if (this.length + room > this.buffer.length) {
       const next = take(Math.max(this.buffer.length * 2, this.length + room));
       this.buffer.copy(next, 0, 0, this.length);
-      const outgrown = this.buffer.buffer as ArrayBuffer;
-      if (lent.has(outgrown)) keep(outgrown);
+      release(this.buffer.buffer as ArrayBuffer);
       this.buffer = next;
     }
     this.length += this.buffer.write(text, this.length, 'utf8');
@@ -38,7 +37,7 @@ export class Utf8Writer {
   }
 }
 
-/** Below this a buffer comes from Node's own shared slab and is not pooled here. */
+/** Below this an answer's buffer is allocated per answer (the smallest from Node's own shared slab), not pooled. */
 const POOLED_FROM = 64 * 1024;
 /** Spare buffers kept: one per answer being written at once is plenty for the simulator. */
 const SPARES = 4;
@@ -57,8 +56,9 @@ function take(size: number): Buffer {
   return buffer;
 }
 
-function keep(memory: ArrayBuffer): void {
-  lent.delete(memory);
+/** Ends the loan of `memory`, if it is lent, and keeps it as a spare while there is room. */
+function release(memory: ArrayBuffer): void {
+  if (!lent.delete(memory)) return;
   if (spares.length < SPARES) spares.push(Buffer.from(memory));
 }
 
@@ -71,5 +71,5 @@ export function giveBack(bytes: Buffer): void {
   const loan = views.get(bytes);
   if (loan === undefined || lent.get(memory) !== loan) return;
   views.delete(bytes);
-  keep(memory);
+  release(memory);
 }
