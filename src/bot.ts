@@ -52,6 +52,8 @@ export interface BotOptions {
   pollIntervalMs?: number;
   /** The work lease's timing (default 15 s, renewed every 5 s) and, for tests, this process's holder id. */
   lease?: LeaseTiming & { holder?: string };
+  /** What AWS requests wait behind (default: Slack's open requests, at most SLACK_FIRST_MAX_WAIT_MS). */
+  slackFirst?: SlackFirst;
 }
 
 /** A running bot. */
@@ -95,7 +97,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       : { path: target.path, logger, clock },
   );
   // Slack's acknowledgements go before AWS requests: the receivers mark them, every AWS client waits on them.
-  const slackFirst = new SlackFirst(SLACK_FIRST_MAX_WAIT_MS);
+  const slackFirst = options.slackFirst ?? new SlackFirst(SLACK_FIRST_MAX_WAIT_MS);
   const fleet = createFleet(config.aws.scopes, logger, { ...options.aws, slackFirst });
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
   // so two processes never race on one send (a follower's send could not be told from a dead process's).

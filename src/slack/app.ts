@@ -25,7 +25,7 @@ import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } 
 import { SocketModeReceiver } from './socket-receiver';
 import type { SlackFirst } from '../shared/slack-first';
 import { TaskGate } from '../shared/task-gate';
-import { HTTP_KEEP_ALIVE_MS, WEB_API_TIMEOUT_MS } from './timeouts';
+import { HTTP_KEEP_ALIVE_MS, HTTP_STOP_GRACE_MS, WEB_API_TIMEOUT_MS } from './timeouts';
 import { errorView } from './views/errors';
 
 /** Commands worked on at once after their acknowledgement; more wait their turn (see TaskGate). */
@@ -93,6 +93,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     },
   };
   let healthServer: Server | undefined;
+  let eventsServer: Server | undefined;
   let installation: Installation | undefined;
   const guard = new RequestGuard({
     mode: slack.mode,
@@ -245,6 +246,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         return { port: (healthServer.address() as AddressInfo).port };
       }
       const server = (await app.start({ port, host })) as Server;
+      eventsServer = server;
       server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
       // Node's advice: allow a request's headers longer than an idle connection is kept.
       server.headersTimeout = HTTP_KEEP_ALIVE_MS + 1000;
@@ -253,7 +255,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     },
     async stop() {
       home?.refresher.stop();
-      await app.stop();
+      // Requests already open get Slack's acknowledgement window to finish; then their connections go.
+      const server = eventsServer;
+      const cut = server ? setTimeout(() => server.closeAllConnections(), HTTP_STOP_GRACE_MS) : undefined;
+      try {
+        await app.stop();
+      } finally {
+        clearTimeout(cut);
+      }
       if (healthServer) await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
     },
   };

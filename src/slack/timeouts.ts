@@ -13,3 +13,11 @@ export const WEB_API_TIMEOUT_MS = 10_000;
  * the balancer, not the bot, closes an idle connection and never sends a request on one being closed.
  */
 export const HTTP_KEEP_ALIVE_MS = 65_000;
+
+/**
+ * How long stopping waits for the requests still open on the HTTP receiver before it closes their
+ * connections: Slack's 3 s to acknowledge. Node's `server.close` otherwise waits on a request until
+ * it ends, and one that is never finished (a client dribbling its body) would hold a SIGTERM until
+ * Node's 300 s request timeout, past any orchestrator's grace period.
+ */
+export const HTTP_STOP_GRACE_MS = 3_000;

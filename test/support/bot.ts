@@ -72,6 +72,8 @@ export async function startHarness(
     logger?: BotOptions['logger'];
     /** The state database (e.g. PostgreSQL); a fresh SQLite file at `dbPath` by default. */
     database?: BotOptions['database'];
+    /** What the bot's AWS requests wait behind; the bot's own by default. */
+    slackFirst?: BotOptions['slackFirst'];
   } = {},
 ): Promise<Harness> {
   const sim = await startFleetSimulator({ port: 0, seed: 1, timing: { pendingMs: 30, runMs: 120 }, ...options.sim });
@@ -113,6 +115,7 @@ export async function startHarness(
       pollIntervalMs: 100,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.lease ? { lease: options.lease } : {}),
+      ...(options.slackFirst ? { slackFirst: options.slackFirst } : {}),
     });
     if (route && !socketMode) slack.setBotEventsUrl(`http://127.0.0.1:${bot.port}/slack/events`);
     return bot;

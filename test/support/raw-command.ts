@@ -2,6 +2,7 @@
  * A signed `/patch help` as Slack's form body, for tests that send it through their own HTTP client
  * (to hold it half-sent, or to watch the connection it goes on) instead of the Slack stand-in.
  */
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { DEMO_WORKSPACE, signingHeaders } from '@patchbot/sandbox/slack';
 import { DEMO_IDS, SIGNING_SECRET } from './bot';
 
@@ -22,6 +23,43 @@ export function signedHelpCommand(): { body: string; headers: Record<string, str
       'content-type': 'application/x-www-form-urlencoded',
       'content-length': Buffer.byteLength(body),
       ...signingHeaders(SIGNING_SECRET, Math.floor(Date.now() / 1000), body),
+    },
+  };
+}
+
+/** A signed `/patch help` whose body is sent in two parts: the request stays unacknowledged until `finish`. */
+export function halfSentCommand(port: number): {
+  finish(): Promise<number>;
+  abort(): void;
+  /** Resolves when the connection has closed, from either end. */
+  closed: Promise<void>;
+} {
+  const { body, headers } = signedHelpCommand();
+  const req: ClientRequest = request({
+    host: '127.0.0.1',
+    port,
+    path: '/slack/events',
+    method: 'POST',
+    headers,
+  });
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  answered.catch(() => undefined);
+  const closed = new Promise<void>((resolve) => req.once('close', () => resolve()));
+  const half = Math.floor(body.length / 2);
+  req.write(body.slice(0, half));
+  return {
+    closed,
+    async finish() {
+      req.end(body.slice(half));
+      const res = await answered;
+      res.resume();
+      return res.statusCode ?? 0;
+    },
+    abort() {
+      req.destroy();
     },
   };
 }
