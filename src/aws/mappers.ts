@@ -81,7 +81,6 @@ export function toPatchState(s: SdkInstancePatchState): InstancePatchState {
     patchGroup: s.PatchGroup ?? '',
     baselineId: s.BaselineId ?? '',
     operation: s.Operation === 'Install' ? 'Install' : 'Scan',
-    operationStartTime: s.OperationStartTime ?? new Date(0),
     operationEndTime: s.OperationEndTime ?? new Date(0),
     rebootOption: s.RebootOption,
     installedCount: n(s.InstalledCount),

@@ -77,13 +77,16 @@ export interface InstanceTags {
   tags: Record<string, string>;
 }
 
-/** Patch compliance of one instance, as its last scan or install reported it. */
+/**
+ * Patch compliance of one instance, as its last scan or install reported it. SSM's
+ * OperationStartTime is left out: nothing reads it, and a poll of 100,000 instances holds up to
+ * 40,000 of these at once, each Date about 90 bytes.
+ */
 export interface InstancePatchState {
   instanceId: string;
   patchGroup: string;
   baselineId: string;
   operation: 'Scan' | 'Install';
-  operationStartTime: Date;
   operationEndTime: Date;
   rebootOption: string | undefined;
   installedCount: number;

@@ -12,7 +12,6 @@ function state(id: string, end: Date, missing: number): InstancePatchState {
     patchGroup: 'PRD',
     baselineId: 'pb',
     operation: 'Scan',
-    operationStartTime: end,
     operationEndTime: end,
     rebootOption: undefined,
     installedCount: 0,

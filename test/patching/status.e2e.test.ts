@@ -27,7 +27,6 @@ function state(id: string, endedAt: Date, counts: Partial<InstancePatchState> = 
     patchGroup: 'PRD',
     baselineId: 'pb-1',
     operation: 'Scan',
-    operationStartTime: new Date(endedAt.getTime() - 60_000),
     operationEndTime: endedAt,
     rebootOption: undefined,
     installedCount: 10,
