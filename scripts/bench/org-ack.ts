@@ -113,7 +113,7 @@ export async function ackUnderPoll(options: {
   try {
     // Warm both with a burst as large as a measured one, and let the bot finish answering it. With a
     // warm-up of one wave (`concurrency`), the first round's idle burst was the slowest of its run in
-    // every org run of 2026-12-03 and -04 (p99 1.3x to 7x the later rounds'), though no poll ran in
+    // every org run of 2026-12-03 and -04 (p99 1.25x to 7.2x the later rounds'), though no poll ran in
     // it: a cost of the bot's first full burst after sitting idle through the throttled run, not the poll's.
     await burst(load, bareUrl, signingSecret, bareSlack, commands, concurrency);
     await burst(load, botUrl, signingSecret, botSlack, commands, concurrency);

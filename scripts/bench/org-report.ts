@@ -179,7 +179,7 @@ function ackLines(result: OrgResult): string[] {
   if (!a) return [];
   return [
     `Acknowledgement: ${a.commands} signed \`/patch help\` commands (no AWS call of their own), ${a.concurrency} in flight, to a bare Bolt app, to the idle`,
-    `bot, then to the bot while it polls the ${fmt(result.sizes.at(-1)?.instances ?? 0)}-instance fleet (the burst starts 1 s into the poll); ${a.rounds.length} rounds of the three, the median round`,
+    `bot, then to the bot while it polls the ${fmt(result.sizes.at(-1)?.instances ?? 0)}-instance fleet (the burst starts 1 s into the poll); after a warm-up burst of the same size to each, ${a.rounds.length} rounds of the three, the median round`,
     `(by the ratio of the bot's p99 during the poll to the bare app's) in the table. In that round the poll took ${fmt(a.pollMs)} ms${a.pollOutlastedBurst ? ' and outlasted the burst' : ' and ended before the burst did'}.`,
     '',
     '| Receiver | p50 | p99 | max | failed | |',
