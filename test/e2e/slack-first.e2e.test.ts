@@ -11,22 +11,12 @@
  */
 import { SlackFirst } from '../../src/shared/slack-first';
 import { startHarness, type Harness } from '../support/bot';
-import { halfSentCommand } from '../support/raw-command';
+import { halfSentCommand, untilOpen } from '../support/raw-command';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The longest wait of this test's bot: long enough that half of it leaves room for a busy machine. */
+/** The longest wait of this test's bot: the test looks after a sixth of it, which leaves room for a busy machine. */
 const MAX_WAIT_MS = 3_000;
-
-/** Resolves once the bot counts `count` Slack requests open. */
-async function untilOpen(slackFirst: SlackFirst, count: number): Promise<void> {
-  const deadline = performance.now() + 5_000;
-  while (slackFirst.pending !== count) {
-    if (performance.now() > deadline)
-      throw new Error(`the bot counts ${slackFirst.pending} requests open, not ${count}`);
-    await sleep(5);
-  }
-}
 
 describe('AWS requests wait while a Slack request awaits its acknowledgement', () => {
   let h: Harness;

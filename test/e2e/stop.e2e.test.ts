@@ -7,7 +7,7 @@
 import { SlackFirst } from '../../src/shared/slack-first';
 import { HTTP_STOP_GRACE_MS } from '../../src/slack/timeouts';
 import { startHarness, type Harness } from '../support/bot';
-import { halfSentCommand } from '../support/raw-command';
+import { halfSentCommand, untilOpen } from '../support/raw-command';
 
 describe('stopping the bot', () => {
   let h: Harness;
@@ -20,8 +20,7 @@ describe('stopping the bot', () => {
   it('closes a request still arriving once Slack’s acknowledgement window has passed, and stops', async () => {
     const command = halfSentCommand(h.bot.port);
     try {
-      const deadline = performance.now() + 5_000;
-      while (slackFirst.pending === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await untilOpen(slackFirst, 1);
       expect(slackFirst.pending).toBe(1);
       const began = performance.now();
       await h.bot.stop();

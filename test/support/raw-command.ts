@@ -4,6 +4,7 @@
  */
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { DEMO_WORKSPACE, signingHeaders } from '@patchbot/sandbox/slack';
+import type { SlackFirst } from '../../src/shared/slack-first';
 import { DEMO_IDS, SIGNING_SECRET } from './bot';
 
 /** The form body of alice's `/patch help` in #prd and its headers, signed now; its answer goes to a closed port. */
@@ -62,4 +63,14 @@ export function halfSentCommand(port: number): {
       req.destroy();
     },
   };
+}
+
+/** Resolves once `slackFirst` counts `count` Slack requests open (the bot has seen a half-sent command arrive). */
+export async function untilOpen(slackFirst: SlackFirst, count: number): Promise<void> {
+  const deadline = performance.now() + 5_000;
+  while (slackFirst.pending !== count) {
+    if (performance.now() > deadline)
+      throw new Error(`the bot counts ${slackFirst.pending} requests open, not ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
