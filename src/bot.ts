@@ -21,6 +21,7 @@ import { resolveConfigChannels } from './slack/channel-names';
 import { SlackNoticePoster } from './slack/notice-poster';
 import { ChannelPoster } from './slack/poster';
 import { SLACK_FIRST_MAX_WAIT_MS, SlackFirst } from './shared/slack-first';
+import { TurnBudget } from './shared/turn-budget';
 import { createSlackApp } from './slack/app';
 import { SlackOperationPublisher } from './slack/publisher';
 import { said, user } from './sentence';
@@ -91,14 +92,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const resolved = botToken ? await resolveConfigChannels(options.config, { botToken, apiUrl }, logger) : undefined;
   const config = resolved?.config ?? options.config;
   const target = options.database ?? { backend: 'sqlite', path: options.dbPath ?? DEFAULT_SQLITE_PATH };
-  const store = await openStore(
-    target.backend === 'postgres'
-      ? { backend: 'postgres', url: target.url, ...(target.ssl ? { ssl: target.ssl } : {}), logger, clock }
-      : { path: target.path, logger, clock },
-  );
   // Slack's acknowledgements go before AWS requests: the receivers mark them, every AWS client waits on them.
   const slackFirst = options.slackFirst ?? new SlackFirst(SLACK_FIRST_MAX_WAIT_MS);
-  const fleet = createFleet(config.aws.scopes, logger, { ...options.aws, slackFirst });
+  // And before the parsing of answers already on their way: the store's pages and the AWS readers share these turns.
+  const turns = new TurnBudget({ slackFirst });
+  const store = await openStore(
+    target.backend === 'postgres'
+      ? { backend: 'postgres', url: target.url, ...(target.ssl ? { ssl: target.ssl } : {}), logger, clock, turns }
+      : { path: target.path, logger, clock, turns },
+  );
+  const fleet = createFleet(config.aws.scopes, logger, { ...options.aws, slackFirst, turns });
   // Only the process holding the work lease sends: a follower records approved changes and the leader's tracker sends them,
   // so two processes never race on one send (a follower's send could not be told from a dead process's).
   let isLeader = (): boolean => false;

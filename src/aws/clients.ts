@@ -11,6 +11,7 @@ import { instancePageGate, useInstancePageGate } from './instance-page-gate';
 import { budgetKey, TokenBucket, useRateBudget } from './rate-budget';
 import { useSlackFirst } from './slack-first-wait';
 import type { SlackFirst } from '../shared/slack-first';
+import { TurnBudget } from '../shared/turn-budget';
 
 /**
  * Settings that production leaves unset so that the SDK reads its own environment (credential
@@ -33,6 +34,8 @@ export interface ClientOptions {
   rateLimit?: RateLimit;
   /** When given, every request first waits while Slack requests await their acknowledgement (src/shared/slack-first.ts). */
   slackFirst?: SlackFirst;
+  /** The process's background turns, which answers are parsed in (src/shared/turn-budget.ts); unset, the pool has its own. */
+  turns?: TurnBudget;
 }
 
 /** The SDK clients patchbot uses in one scope and region. */
@@ -48,6 +51,8 @@ export interface RegionClients {
    * which bounds how long such a request can still be on its way (`sendTimeoutMs`).
    */
   once: { ssm: SSMClient; ec2: EC2Client; sendTimeoutMs: number };
+  /** Where the large answers (instance and patch state pages) are parsed: background turns of the event loop. */
+  turns: TurnBudget;
 }
 
 /** The default answer timeout of a call that changes something. */
@@ -102,6 +107,8 @@ export class AwsClientPool {
   private readonly budgets = new Map<string, TokenBucket>();
   /** Shared by every scope and region: the cap is on the process's CPU and heap, not on AWS. */
   private readonly instancePages = instancePageGate();
+  /** Shared for the same reason: one budget of the event loop's turns. */
+  private readonly turns: TurnBudget;
   private readonly log: Logger;
 
   constructor(
@@ -111,6 +118,7 @@ export class AwsClientPool {
   ) {
     for (const scope of scopes) this.scopes.set(scope.name, scope);
     this.log = logger.child({ subsystem: 'aws' });
+    this.turns = options.turns ?? new TurnBudget(options.slackFirst ? { slackFirst: options.slackFirst } : {});
   }
 
   /** The clients for a scope and one of its regions. */
@@ -150,6 +158,7 @@ export class AwsClientPool {
         ...(this.options.endpoint ? { forcePathStyle: true } : {}),
       }),
       once: { ssm: new SSMClient(onceConfig), ec2: new EC2Client(onceConfig), sendTimeoutMs },
+      turns: this.turns,
     };
     // Every client of the region, the one-attempt ones too: AWS counts all their requests against one limit.
     // Each request first lets Slack's waiting acknowledgements go ahead (when the bot gave a SlackFirst).

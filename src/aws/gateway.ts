@@ -154,7 +154,7 @@ export class FleetGateway implements FleetPort {
     const states: InstancePatchState[] = [];
     let token: string | undefined;
     do {
-      const page = await patchStatePage(this.clients.ssm, command(token));
+      const page = await patchStatePage(this.clients.ssm, command(token), this.clients.turns);
       for (const s of page.states) states.push(map.toPatchState(s));
       token = page.nextToken;
     } while (token);

@@ -83,11 +83,11 @@ async function eachInstancePage(
   let token: string | undefined;
   do {
     const previous = token;
-    const page = await describeInstancePage(g.clients.ec2, {
-      ...input,
-      MaxResults: LIMITS.ec2InstancesPage,
-      NextToken: token,
-    });
+    const page = await describeInstancePage(
+      g.clients.ec2,
+      { ...input, MaxResults: LIMITS.ec2InstancesPage, NextToken: token },
+      g.clients.turns,
+    );
     take(page.instances);
     token = page.nextToken;
     if (token !== undefined && token === previous) break; // a token that does not move would page forever

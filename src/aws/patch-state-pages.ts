@@ -15,6 +15,7 @@ import type {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { DeserializeMiddleware, RelativeMiddlewareOptions } from '@aws-sdk/types';
+import { TurnBudget } from '../shared/turn-budget';
 
 /** One page: the items as the SDK would have typed them (timestamps as Dates), and the token for the next. */
 export interface PatchStatePage {
@@ -69,15 +70,20 @@ const placement: RelativeMiddlewareOptions = {
   toMiddleware: 'deserializerMiddleware',
 };
 
-/** One page of patch states, read as described above; errors are the SDK's. */
-export async function patchStatePage(client: SSMClient, command: PatchStatesCommand): Promise<PatchStatePage> {
+/** One page of patch states, read as described above and parsed in a background turn; errors are the SDK's. */
+export async function patchStatePage(
+  client: SSMClient,
+  command: PatchStatesCommand,
+  turns: TurnBudget = new TurnBudget(),
+): Promise<PatchStatePage> {
   let page: PatchStatePage | undefined;
   const read: DeserializeMiddleware<object, object> = (next) => async (args) => {
     const result = await next(args);
     const response = result.response as { statusCode?: number; body?: unknown };
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300 || response.body === undefined) return result;
-    page = readPatchStatePage(await bodyText(response.body as Body));
+    const text = await bodyText(response.body as Body);
+    page = await turns.run(() => readPatchStatePage(text));
     // What the SDK still parses: an answer with no states.
     response.body = Buffer.from('{}');
     return result;

@@ -16,6 +16,7 @@ import type { OtherSpelling } from './tag-spelling';
 import { byName } from './instance-order';
 import { isUnmanaged, type UnmanagedInput, unmanagedInstances } from './unmanaged';
 import { setImmediate } from 'node:timers/promises';
+import { SortedRuns } from '../shared/sorted-runs';
 
 export { byName } from './instance-order';
 import type { GroupStatus, NonCompliantInstance, StaleInstance, UnreachableInstance } from './group-reports';
@@ -95,7 +96,7 @@ export async function computeGroupStatusInTurns(input: GroupStatusInput): Promis
     tally.add(sc);
     await setImmediate();
   }
-  return tally.finish(input.failures);
+  return tally.finishInTurns(input.failures);
 }
 
 /** A group's status counted a scope at a time (see computeGroupStatus). */
@@ -112,9 +113,13 @@ class GroupStatusTally {
     neverScanned: 0,
   };
   private readonly missingBySeverity: SeverityCounts = { critical: 0, security: 0, other: 0 };
-  private readonly nonCompliant: NonCompliantInstance[] = [];
-  private readonly unreachable: UnreachableInstance[] = [];
-  private readonly stale: StaleInstance[] = [];
+  // Sorted a scope at a time and merged at the end (src/shared/sorted-runs.ts): a whole group's lists sorted in one run held the loop.
+  private readonly nonCompliant = new SortedRuns<NonCompliantInstance>(worstFirst);
+  private readonly unreachable = new SortedRuns<UnreachableInstance>(byName);
+  // Never-scanned first, then oldest scan first: the most out-of-date data leads.
+  private readonly stale = new SortedRuns<StaleInstance>(
+    (a, b) => (a.lastScanAt?.getTime() ?? -Infinity) - (b.lastScanAt?.getTime() ?? -Infinity) || byName(a, b),
+  );
   private oldest: number | undefined;
   private newest: number | undefined;
   private readonly scopes: GroupStatus['scopes'] = [];
@@ -131,6 +136,9 @@ class GroupStatusTally {
   add(sc: ScopeCompliance): void {
     const { counts } = this;
     const states = new Map(sc.states.map((s) => [s.instanceId, s]));
+    const nonCompliant: NonCompliantInstance[] = [];
+    const unreachable: UnreachableInstance[] = [];
+    const stale: StaleInstance[] = [];
     let inScope = 0;
     for (const instance of sc.instances) {
       if (instance.ec2State !== undefined && GONE_STATES.has(instance.ec2State)) continue;
@@ -138,7 +146,7 @@ class GroupStatusTally {
       const line = { instanceId: instance.instanceId, name: instance.name, scope: sc.scope, region: sc.region };
       if (instance.pingStatus !== 'Online') {
         counts.unreachable++;
-        this.unreachable.push({
+        unreachable.push({
           ...line,
           pingStatus: instance.pingStatus,
           ec2State: instance.ec2State,
@@ -150,13 +158,13 @@ class GroupStatusTally {
       const state = states.get(instance.instanceId);
       if (!state) {
         counts.neverScanned++;
-        this.stale.push({ ...line, lastScanAt: undefined });
+        stale.push({ ...line, lastScanAt: undefined });
         continue;
       }
       const scannedAt = state.operationEndTime.getTime();
       this.oldest = this.oldest === undefined ? scannedAt : Math.min(this.oldest, scannedAt);
       this.newest = this.newest === undefined ? scannedAt : Math.max(this.newest, scannedAt);
-      if (scannedAt < this.staleBefore) this.stale.push({ ...line, lastScanAt: state.operationEndTime });
+      if (scannedAt < this.staleBefore) stale.push({ ...line, lastScanAt: state.operationEndTime });
       if (state.installedPendingRebootCount > 0) counts.pendingReboot++;
       if (state.failedCount > 0) counts.failed++;
       const buckets = missingBuckets(state);
@@ -166,7 +174,7 @@ class GroupStatusTally {
         continue;
       }
       counts.nonCompliant++;
-      this.nonCompliant.push({
+      nonCompliant.push({
         ...line,
         missing: state.missingCount,
         failed: state.failedCount,
@@ -175,6 +183,9 @@ class GroupStatusTally {
       });
     }
     counts.instances += inScope;
+    this.nonCompliant.add(nonCompliant);
+    this.unreachable.add(unreachable);
+    this.stale.add(stale);
     this.scopes.push({ scope: sc.scope, region: sc.region, instances: inScope });
     this.unmanaged.push({
       scope: sc.scope,
@@ -185,13 +196,27 @@ class GroupStatusTally {
   }
 
   finish(failures: ScopeFailure[]): GroupStatus {
-    this.nonCompliant.sort(worstFirst);
-    this.unreachable.sort(byName);
+    return this.status(failures, {
+      nonCompliant: this.nonCompliant.merged(),
+      unreachable: this.unreachable.merged(),
+      stale: this.stale.merged(),
+    });
+  }
+
+  /** As finish, each merge of the sorted lists in a turn of its own. */
+  async finishInTurns(failures: ScopeFailure[]): Promise<GroupStatus> {
+    return this.status(failures, {
+      nonCompliant: await this.nonCompliant.mergedInTurns(),
+      unreachable: await this.unreachable.mergedInTurns(),
+      stale: await this.stale.mergedInTurns(),
+    });
+  }
+
+  private status(
+    failures: ScopeFailure[],
+    lists: Pick<GroupStatus, 'nonCompliant' | 'unreachable' | 'stale'>,
+  ): GroupStatus {
     const unmanaged = unmanagedInstances(this.unmanaged);
-    // Never-scanned first, then oldest scan first: the most out-of-date data leads.
-    this.stale.sort(
-      (a, b) => (a.lastScanAt?.getTime() ?? -Infinity) - (b.lastScanAt?.getTime() ?? -Infinity) || byName(a, b),
-    );
     const { oldest, newest } = this;
     return {
       group: this.group.name,
@@ -200,9 +225,7 @@ class GroupStatusTally {
       failures,
       counts: this.counts,
       missingBySeverity: this.missingBySeverity,
-      nonCompliant: this.nonCompliant,
-      unreachable: this.unreachable,
-      stale: this.stale,
+      ...lists,
       scanAge: {
         oldest: oldest === undefined ? undefined : new Date(oldest),
         newest: newest === undefined ? undefined : new Date(newest),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { TurnBudget } from '../shared/turn-budget';
 import type { PatchbotDatabase } from './schema';
 
 /**
@@ -16,6 +17,8 @@ export interface StoreContext {
   path: string;
   clock: Clock;
   logger: Logger;
+  /** Background reads of many rows take their pages in its turns, so Slack's requests come first. */
+  turns: TurnBudget;
   /**
    * Runs `fn` all-or-nothing: in a new transaction (IMMEDIATE on SQLite) when called outside one,
    * as a savepoint when the context already belongs to a transaction.

@@ -19,6 +19,7 @@ import { ComplianceSnapshotRepository } from './snapshots';
 import { ComplianceHistoryRepository } from './history';
 import { openSqlite } from './sqlite';
 import { rootContext } from './transactions';
+import { TurnBudget } from '../shared/turn-budget';
 
 /*
  * The store: one asynchronous surface over one typed query layer (Kysely), for SQLite and
@@ -51,6 +52,8 @@ import { rootContext } from './transactions';
 interface CommonOptions {
   logger: Logger;
   clock?: Clock;
+  /** The process's background turns (src/shared/turn-budget.ts); unset, the store has its own. */
+  turns?: TurnBudget;
   /** Test seam: the operation id generator (e.g. to force a collision). */
   newOperationId?: () => string;
 }
@@ -130,6 +133,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     path: backend.path,
     clock: options.clock ?? systemClock,
     logger,
+    turns: options.turns ?? new TurnBudget(),
     // PostgreSQL's default READ COMMITTED is enough: every compare-and-set is one conditional
     // UPDATE, which waits for a concurrent writer's row lock and then re-checks its WHERE on the
     // row as committed, so of two racing writers exactly one matches (see operations.ts).

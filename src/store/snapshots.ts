@@ -1,7 +1,6 @@
 import { type Insertable, type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { StoreError } from '../errors';
-import { setImmediate } from 'node:timers/promises';
 import { chunk } from '../shared/concurrency';
 import { CorruptColumn, fromSqlJson, fromSqlTime, toSqlJson, toSqlTime } from './codec';
 import type { StoreContext } from './context';
@@ -192,7 +191,10 @@ export class ComplianceSnapshotRepository {
     return out;
   }
 
-  /** Hands each page of rows `page` reads (after the last id of the one before) to `take`, a turn of the event loop between pages. */
+  /**
+   * Hands each page of rows `page` reads (after the last id of the one before) to `take`, each page
+   * in a background turn of the event loop (the store's TurnBudget), so Slack's requests go first.
+   */
   private async eachScopePage<R extends { instance_id: string }>(
     what: string,
     page: (after: string | undefined) => Promise<R[]>,
@@ -200,11 +202,11 @@ export class ComplianceSnapshotRepository {
   ): Promise<void> {
     let after: string | undefined;
     for (;;) {
+      await this.ctx.turns.turn();
       const rows = await guarded(this.ctx.path, what, () => page(after));
       for (const r of rows) take(r);
       if (rows.length < FOR_SCOPE_PAGE) return;
       after = rows[rows.length - 1]?.instance_id;
-      await setImmediate();
     }
   }
 

@@ -8,6 +8,7 @@ import {
 } from 'kysely';
 import type { Clock } from '../clock';
 import { PatchbotError } from '../errors';
+import type { TurnBudget } from '../shared/turn-budget';
 import type { Logger } from '../logger';
 import type { StoreContext } from './context';
 import { storeFailure } from './failure';
@@ -31,6 +32,7 @@ export interface BackendInfo {
   path: string;
   clock: Clock;
   logger: Logger;
+  turns: TurnBudget;
   /** The statement that starts a transaction: `begin immediate` (SQLite), `begin` (PostgreSQL). */
   begin: string;
 }
@@ -89,6 +91,7 @@ function transactionContext(
     path: backend.path,
     clock: backend.clock,
     logger: backend.logger,
+    turns: backend.turns,
     db: conn,
     async atomic<T>(fn: (ctx: StoreContext) => Promise<T>): Promise<T> {
       const name = `patchbot_sp${++names.next}`;
