@@ -39,12 +39,15 @@ export async function readGroup(
   ]);
   const listed = new Map<string, InstanceInformation>();
   for (const node of [...notOnline, ...hybrid]) if (node.InstanceId) listed.set(node.InstanceId, node);
+  // One string per instance id: a state's id becomes its member's, not a second copy held as long.
+  const memberIds = new Map(ec2.map((m) => [m.instanceId, m.instanceId]));
+  for (const s of states) s.instanceId = memberIds.get(s.instanceId) ?? s.instanceId;
   const reported = new Set(states.map((s) => s.instanceId));
-  const running = ec2.filter((i) => i.InstanceId !== undefined && i.State?.Name === 'running');
-  const unknown = running.map((i) => i.InstanceId as string).filter((id) => !reported.has(id) && !listed.has(id));
+  const running = ec2.filter((i) => i.state === 'running');
+  const unknown = running.map((i) => i.instanceId).filter((id) => !reported.has(id) && !listed.has(id));
   const asked = await askById(g, unknown);
   const online = running
-    .map((i) => i.InstanceId as string)
+    .map((i) => i.instanceId)
     .filter((id) => reported.has(id) && !listed.has(id))
     .map((id): InstanceInformation => ({ InstanceId: id, PingStatus: 'Online' }));
   return { instances: joinInstances([...listed.values(), ...asked, ...online], ec2), states };

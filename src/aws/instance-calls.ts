@@ -56,14 +56,17 @@ export function describeNodes(
 
 /**
  * EC2's instances carrying the group's tag and value, in any state (DescribeInstances, 1,000 a
- * page), each cut to what a member needs (id, state, Name) as its page arrives: a whole EC2
+ * page), each cut to a flat Ec2Member (id, state, Name) as its page arrives: a whole EC2
  * Instance is kilobytes, and a group can be tens of thousands of them.
  */
-export function describeTagged(g: GatewayCalls, group: GroupTarget): Promise<Ec2Instance[]> {
+export function describeTagged(g: GatewayCalls, group: GroupTarget): Promise<map.Ec2Member[]> {
   return g.call('ec2', 'DescribeInstances', async () => {
-    const found: Ec2Instance[] = [];
+    const found: map.Ec2Member[] = [];
     await eachInstancePage(g, { Filters: [{ Name: `tag:${group.tagKey}`, Values: [group.tagValue] }] }, (page) => {
-      for (const i of page) found.push(map.toMember(i));
+      for (const i of page) {
+        const member = map.toMember(i);
+        if (member) found.push(member);
+      }
     });
     return found;
   });
@@ -95,9 +98,9 @@ async function eachInstancePage(
 }
 
 /** SSM's and EC2's views joined by instance id, in id order; either side may be missing. */
-export function joinInstances(ssm: readonly InstanceInformation[], ec2: readonly Ec2Instance[]): ManagedInstance[] {
+export function joinInstances(ssm: readonly InstanceInformation[], ec2: readonly map.Ec2Member[]): ManagedInstance[] {
   const bySsm = new Map(ssm.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
-  const byEc2 = new Map(ec2.filter((i) => i.InstanceId).map((i) => [i.InstanceId as string, i]));
+  const byEc2 = new Map(ec2.map((i) => [i.instanceId, i]));
   const ids = [...new Set([...bySsm.keys(), ...byEc2.keys()])].sort();
   return ids.map((id) => map.toManagedInstance(id, bySsm.get(id), byEc2.get(id)));
 }
@@ -119,7 +122,7 @@ export async function listOtherSpelling(g: GatewayCalls, group: GroupTarget): Pr
     await eachInstancePage(g, { Filters: filters }, (page) => {
       for (const i of page)
         if (i.InstanceId && !i.Tags?.some((t) => t.Key === group.tagKey && t.Value === group.tagValue))
-          instances.push(map.toManagedInstance(i.InstanceId, undefined, i));
+          instances.push(map.toManagedInstance(i.InstanceId, undefined, map.toMember(i)));
     });
     return instances;
   });
@@ -188,6 +191,6 @@ export async function findInstances(g: GatewayCalls, query: InstanceQuery): Prom
     .sort((a, b) => ((a.InstanceId as string) < (b.InstanceId as string) ? -1 : 1))
     .map((i) => {
       const id = i.InstanceId as string;
-      return { ...map.toManagedInstance(id, bySsm.get(id), i), tags: map.toInstanceTags(id, i).tags };
+      return { ...map.toManagedInstance(id, bySsm.get(id), map.toMember(i)), tags: map.toInstanceTags(id, i).tags };
     });
 }

@@ -1,4 +1,4 @@
-import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import type { Instance as Ec2Instance, InstanceStateName } from '@aws-sdk/client-ec2';
 import type {
   Command,
   CommandInvocation as SdkCommandInvocation,
@@ -43,28 +43,35 @@ const n = (value: number | undefined): number => value ?? 0;
 export function toManagedInstance(
   instanceId: string,
   ssm: InstanceInformation | undefined,
-  ec2: Ec2Instance | undefined,
+  ec2: Ec2Member | undefined,
 ): ManagedInstance {
   return {
     instanceId,
-    name: ec2?.Tags?.find((t) => t.Key === 'Name')?.Value,
+    name: ec2?.name,
     pingStatus: ssm?.PingStatus as PingStatus | undefined,
     lastPingAt: ssm?.LastPingDateTime,
     platformName: ssm?.PlatformName,
     platformVersion: ssm?.PlatformVersion,
     agentVersion: ssm?.AgentVersion,
-    ec2State: ec2?.State?.Name,
+    ec2State: ec2?.state,
   };
 }
 
-/** The part of an EC2 instance toManagedInstance reads (id, state, Name tag), and nothing else. */
-export function toMember(ec2: Ec2Instance): Ec2Instance {
-  const name = ec2.Tags?.find((t) => t.Key === 'Name');
-  return {
-    InstanceId: ec2.InstanceId,
-    ...(ec2.State?.Name ? { State: { Name: ec2.State.Name } } : {}),
-    ...(name ? { Tags: [{ Key: 'Name', Value: name.Value }] } : {}),
-  };
+/**
+ * The part of an EC2 instance toManagedInstance reads, as one flat record: in the SDK's shape a
+ * member is four objects (the instance, its State, its Tags list, the Name tag), and a poll of
+ * 100,000 instances held 200,000 of them while its reads were in flight.
+ */
+export interface Ec2Member {
+  instanceId: string;
+  state: InstanceStateName | undefined;
+  name: string | undefined;
+}
+
+/** An EC2 instance as a member (undefined without an id). */
+export function toMember(ec2: Ec2Instance): Ec2Member | undefined {
+  if (!ec2.InstanceId) return undefined;
+  return { instanceId: ec2.InstanceId, state: ec2.State?.Name, name: ec2.Tags?.find((t) => t.Key === 'Name')?.Value };
 }
 
 /** An EC2 instance's tags by key, and its Name tag. */

@@ -52,6 +52,8 @@ const COUNT_FIELDS = [
   'SecurityNonCompliantCount',
   'OtherNonCompliantCount',
 ] as const;
+/** Texts that most states of a page repeat. */
+const SHARED_FIELDS = ['PatchGroup', 'BaselineId', 'Operation', 'RebootOption'] as const;
 const TIME_FIELDS = ['OperationStartTime', 'OperationEndTime', 'LastNoRebootInstallOperationTime'] as const;
 /** Members the API reference marks required. */
 const REQUIRED_FIELDS = [
@@ -117,15 +119,24 @@ export function readPatchStatePage(text: string): PatchStatePage {
   if (items !== undefined && !Array.isArray(items)) throw unreadable('InstancePatchStates is not a list');
   if (nextToken !== undefined && nextToken !== null && typeof nextToken !== 'string')
     throw unreadable('NextToken is not a string');
-  return { states: (items ?? []).map(asPatchState), nextToken: nextToken || undefined };
+  // A page's states share their group, baseline and operation: one string each, not one per state kept.
+  const shared = new Map<string, string>();
+  return { states: (items ?? []).map((item, i) => asPatchState(item, i, shared)), nextToken: nextToken || undefined };
 }
 
-/** Checks one item in place and turns its epoch-second timestamps into Dates, as the SDK does. */
-function asPatchState(item: unknown, index: number): SdkInstancePatchState {
+/** Checks one item in place and turns its epoch-second timestamps into Dates, as the SDK does; repeated texts become `shared`'s. */
+function asPatchState(item: unknown, index: number, shared: Map<string, string>): SdkInstancePatchState {
   if (!isRecord(item)) throw unreadable(`item ${index} is not an object`);
   for (const key of STRING_FIELDS)
     if (item[key] !== undefined && typeof item[key] !== 'string')
       throw unreadable(`${key} of item ${index} is not text`);
+  for (const key of SHARED_FIELDS) {
+    const v = item[key];
+    if (typeof v !== 'string') continue;
+    const known = shared.get(v);
+    if (known === undefined) shared.set(v, v);
+    else item[key] = known;
+  }
   for (const key of COUNT_FIELDS) {
     const v = item[key];
     if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 0))

@@ -203,7 +203,7 @@ class GroupStatusTally {
     });
   }
 
-  /** As finish, each merge of the sorted lists in a turn of its own. */
+  /** As finish, the sorted lists merged in turns of the event loop (MERGE_SLICE items a turn). */
   async finishInTurns(failures: ScopeFailure[]): Promise<GroupStatus> {
     return this.status(failures, {
       nonCompliant: await this.nonCompliant.mergedInTurns(),
