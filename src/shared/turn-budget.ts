@@ -23,9 +23,12 @@ interface Job {
 export class TurnBudget {
   private readonly queue: Job[] = [];
   private scheduled = false;
+  private readonly budgetMs: number;
+  private readonly slackFirst: SlackFirst | undefined;
+  private readonly now: () => number;
 
   constructor(
-    private readonly options: {
+    options: {
       /** Slices a turn runs for at most this long (the last one may run past it). */
       budgetMs?: number;
       /** While it has requests open, a turn runs one slice. */
@@ -33,8 +36,10 @@ export class TurnBudget {
       now?: () => number;
     } = {},
   ) {
-    const budget = options.budgetMs ?? TURN_BUDGET_MS;
-    if (!(budget >= 0)) throw new RangeError(`a turn budget must be 0 ms or more, got ${budget}`);
+    this.budgetMs = options.budgetMs ?? TURN_BUDGET_MS;
+    if (!(this.budgetMs >= 0)) throw new RangeError(`a turn budget must be 0 ms or more, got ${this.budgetMs}`);
+    this.slackFirst = options.slackFirst;
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** Slices waiting for a turn. */
@@ -77,16 +82,14 @@ export class TurnBudget {
   /** One turn's slices: at least one, then more while budget is left and no Slack request waits. */
   private pump(): void {
     this.scheduled = false;
-    const now = this.options.now ?? performance.now.bind(performance);
-    const budget = this.options.budgetMs ?? TURN_BUDGET_MS;
-    const start = now();
+    const start = this.now();
     for (;;) {
       const job = this.queue.shift();
       if (!job) return;
       job.run();
       if (this.queue.length === 0) return;
       if (job.endsTurn) break;
-      if ((this.options.slackFirst?.pending ?? 0) > 0 || now() - start >= budget) break;
+      if ((this.slackFirst?.pending ?? 0) > 0 || this.now() - start >= this.budgetMs) break;
     }
     this.schedule();
   }
