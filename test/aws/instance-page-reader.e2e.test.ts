@@ -134,6 +134,16 @@ describe('readInstancePage', () => {
     await expect(readInstancePage(Buffer.from(body.slice(0, entity + 2)))).rejects.toThrow(/could not be read/);
   });
 
+  it('fails on a close tag that closes no element open there, instead of reading on', async () => {
+    const body = pageXml(FIXTURES, 'tok');
+    const crossed = body.replace('</instanceId>', '</instanceState>');
+    const err = await readInstancePage(Buffer.from(crossed)).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/could not be read/);
+    expect(String((err as Error).cause)).toMatch(/<\/instanceState> closes no element open there/);
+    await expect(readInstancePage(Buffer.from(`${body}</extra>`))).rejects.toThrow(/could not be read/);
+  });
+
   it('says in the cause where the answer ended or what its root was', async () => {
     const body = pageXml(FIXTURES, 'tok');
     const cut = await readInstancePage(Buffer.from(body.slice(0, body.indexOf('<tagSet>')))).catch((e: Error) => e);
