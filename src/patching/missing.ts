@@ -30,7 +30,10 @@ export interface ScopePatchStates {
  * A snapshot row refreshMissing compares with: a whole row (with its patch list), or a summary that
  * says whether its list predates CVE ids, whose list is read only if its instance changed.
  */
-export type PreviousRow = SnapshotSummary & { missingPatches?: SnapshotPatch[]; patchesLackCveIds?: boolean };
+export type PreviousRow = Omit<SnapshotSummary, 'updatedAt'> & {
+  missingPatches?: SnapshotPatch[];
+  patchesLackCveIds?: boolean;
+};
 
 /** Reads the stored patch lists of some instances of a scope (the snapshot's patchLists). */
 export type PreviousPatches = (

@@ -143,11 +143,17 @@ class GroupStatusTally {
     for (const instance of sc.instances) {
       if (instance.ec2State !== undefined && GONE_STATES.has(instance.ec2State)) continue;
       inScope++;
-      const line = { instanceId: instance.instanceId, name: instance.name, scope: sc.scope, region: sc.region };
+      // Each line is written out whole, not spread from a shared one: a spread object gets its later fields
+      // in a separate property array, and a group's status keeps tens of thousands of these for a minute.
+      const { instanceId, name } = instance;
+      const { scope, region } = sc;
       if (instance.pingStatus !== 'Online') {
         counts.unreachable++;
         unreachable.push({
-          ...line,
+          instanceId,
+          name,
+          scope,
+          region,
           pingStatus: instance.pingStatus,
           ec2State: instance.ec2State,
           lastPingAt: instance.lastPingAt,
@@ -158,13 +164,14 @@ class GroupStatusTally {
       const state = states.get(instance.instanceId);
       if (!state) {
         counts.neverScanned++;
-        stale.push({ ...line, lastScanAt: undefined });
+        stale.push({ instanceId, name, scope, region, lastScanAt: undefined });
         continue;
       }
       const scannedAt = state.operationEndTime.getTime();
       this.oldest = this.oldest === undefined ? scannedAt : Math.min(this.oldest, scannedAt);
       this.newest = this.newest === undefined ? scannedAt : Math.max(this.newest, scannedAt);
-      if (scannedAt < this.staleBefore) stale.push({ ...line, lastScanAt: state.operationEndTime });
+      if (scannedAt < this.staleBefore)
+        stale.push({ instanceId, name, scope, region, lastScanAt: state.operationEndTime });
       if (state.installedPendingRebootCount > 0) counts.pendingReboot++;
       if (state.failedCount > 0) counts.failed++;
       const buckets = missingBuckets(state);
@@ -175,7 +182,10 @@ class GroupStatusTally {
       }
       counts.nonCompliant++;
       nonCompliant.push({
-        ...line,
+        instanceId,
+        name,
+        scope,
+        region,
         missing: state.missingCount,
         failed: state.failedCount,
         pendingReboot: state.installedPendingRebootCount,

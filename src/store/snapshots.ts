@@ -59,7 +59,7 @@ export type SnapshotSummary = Omit<SnapshotEntry, 'missingPatches'>;
  * before patchbot kept CVE ids (such a row's patches are fetched once more); the list itself is read
  * only for the instances that changed (patchLists).
  */
-export interface ScopeSummary extends SnapshotSummary {
+export interface ScopeSummary extends Omit<SnapshotSummary, 'updatedAt'> {
   patchesLackCveIds: boolean;
 }
 
@@ -99,10 +99,21 @@ const RowSchema = z.object({
   updated_at: z.string(),
 });
 const SummaryRowSchema = RowSchema.omit({ missing_patches: true });
-const ScopeSummaryRowSchema = SummaryRowSchema.extend({
+/**
+ * A scope summary row: the poll reads one per instance of the fleet on every run, so it selects only
+ * what it compares. The group, scope and region are the query's own (one string each, not one per row),
+ * and updated_at is left out (a Date per row that nothing there reads).
+ */
+const ScopeSummaryRowSchema = SummaryRowSchema.omit({
+  group_name: true,
+  scope: true,
+  region: true,
+  updated_at: true,
+}).extend({
   // SQLite answers a comparison with 0 or 1, PostgreSQL with a boolean.
   patches_lack_cve_ids: z.union([z.boolean(), z.number()]).transform(Boolean),
 });
+
 /**
  * Whether a row's patch list predates CVE ids, without reading it: a list with patches and no
  * "cveIds" key anywhere (JSON escapes the quotes of a title, so a title cannot fake the key).
@@ -110,6 +121,8 @@ const ScopeSummaryRowSchema = SummaryRowSchema.extend({
 const PATCHES_LACK_CVE_IDS = sql<boolean>`(missing_patches <> '[]' and missing_patches not like '%"cveIds"%')`;
 /** Every column but missing_patches. */
 const SUMMARY_COLUMNS = Object.keys(SummaryRowSchema.shape) as Array<keyof z.infer<typeof SummaryRowSchema>>;
+/** The columns a scope summary row selects from the table. */
+const SCOPE_SUMMARY_COLUMNS = SUMMARY_COLUMNS.filter((c) => c in ScopeSummaryRowSchema.shape);
 
 /** The compliance_snapshots table. */
 export class ComplianceSnapshotRepository {
@@ -182,11 +195,11 @@ export class ComplianceSnapshotRepository {
       (after) =>
         pageAfter(
           this.scopeRows(this.ctx, group, scope, region)
-            .select(SUMMARY_COLUMNS)
+            .select(SCOPE_SUMMARY_COLUMNS)
             .select(PATCHES_LACK_CVE_IDS.as('patches_lack_cve_ids')),
           after,
         ).execute(),
-      (r) => out.push(this.decodeScopeSummary(r)),
+      (r) => out.push(this.decodeScopeSummary(r, group, scope, region)),
     );
     return out;
   }
@@ -386,10 +399,27 @@ export class ComplianceSnapshotRepository {
     return this.guardedDecode(raw, () => this.summaryOf(parseRow(SummaryRowSchema, raw)));
   }
 
-  private decodeScopeSummary(raw: unknown): ScopeSummary {
+  private decodeScopeSummary(raw: unknown, group: string, scope: string, region: string): ScopeSummary {
     return this.guardedDecode(raw, () => {
-      const row = parseRow(ScopeSummaryRowSchema, raw);
-      return { ...this.summaryOf(row), patchesLackCveIds: row.patches_lack_cve_ids };
+      const r = parseRow(ScopeSummaryRowSchema, raw);
+      return {
+        group,
+        scope,
+        region,
+        instanceId: r.instance_id,
+        name: r.name,
+        pingStatus: r.ping_status,
+        operation: r.operation,
+        operationEndTime:
+          r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
+        missing: r.missing_count,
+        failed: r.failed_count,
+        pendingReboot: r.pending_reboot_count,
+        critical: r.critical_count,
+        security: r.security_count,
+        other: r.other_count,
+        patchesLackCveIds: r.patches_lack_cve_ids,
+      };
     });
   }
 

@@ -168,6 +168,22 @@ describeBackends('compliance snapshots', ({ name, open, exec }) => {
     await store.close();
   });
 
+  it('a scope summary is the stored row without its list and write time, and a corrupt one fails loudly', async () => {
+    const { store } = await open();
+    await store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z'), entry('i-2', null)]);
+    // Group, scope and region come from the query, the rest from the row: the same as the whole row.
+    const whole = await store.snapshots.forScope('PRD', 'main', 'us-east-1');
+    const summaries = await store.snapshots.scopeSummaries('PRD', 'main', 'us-east-1');
+    expect(summaries).toEqual(
+      whole.map(({ missingPatches: _list, updatedAt: _at, ...row }) => ({ ...row, patchesLackCveIds: true })),
+    );
+    await exec(store, `UPDATE compliance_snapshots SET operation_end_time = 'yesterday' WHERE instance_id = 'i-1'`);
+    await expect(store.snapshots.scopeSummaries('PRD', 'main', 'us-east-1')).rejects.toThrow(
+      /instance i-1 is corrupt.*operation_end_time/,
+    );
+    await store.close();
+  });
+
   it('a corrupt row fails loudly, naming the instance and the fix', async () => {
     const { store } = await open();
     await store.snapshots.upsert([entry('i-1', null)]);

@@ -278,7 +278,7 @@ function withPing(entries: readonly NewSnapshotEntry[], instances: readonly Mana
 
 /** A stored row with the live ping status and name. */
 function refreshed(
-  before: SnapshotEntry & { patchesLackCveIds?: boolean },
+  before: NewSnapshotEntry & { updatedAt?: Date; patchesLackCveIds?: boolean },
   instances: readonly ManagedInstance[],
 ): NewSnapshotEntry {
   const { updatedAt: _updatedAt, patchesLackCveIds: _lack, ...entry } = before;
