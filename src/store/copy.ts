@@ -35,6 +35,7 @@ export const COPY_PLAN: Readonly<Record<TableName, TablePlan>> = {
   audit_log: { identity: 'id' },
   compliance_snapshots: {},
   compliance_polls: {},
+  compliance_snapshot_reads: {},
   window_polls: {},
   window_executions_seen: {},
   digests: { identity: 'id' },

@@ -359,8 +359,45 @@ const v9: Migration = {
   },
 };
 
+/**
+ * Version 10. The fresh read each scope's snapshot rows were last made to match
+ * (`compliance_snapshot_reads`): a compliance poll whose read of a scope hashes the same, with no
+ * write to those rows since, has nothing to compare there, so a quiet poll reads no rows. Triggers
+ * forget a scope's mark on any insert, update or delete of its rows, whoever makes it (another
+ * patchbot on the same file, or a row deleted by hand as a corrupt row's error advises).
+ */
+const v10: Migration = {
+  version: 10,
+  name: 'compliance snapshot reads',
+  up(db) {
+    db.exec(`
+      CREATE TABLE compliance_snapshot_reads (
+        group_name TEXT NOT NULL,
+        scope      TEXT NOT NULL,
+        region     TEXT NOT NULL,
+        read_hash  TEXT NOT NULL,
+        PRIMARY KEY (group_name, scope, region)
+      ) STRICT;
+
+      CREATE TRIGGER compliance_snapshots_insert_forgets_read AFTER INSERT ON compliance_snapshots BEGIN
+        DELETE FROM compliance_snapshot_reads
+          WHERE group_name = NEW.group_name AND scope = NEW.scope AND region = NEW.region;
+      END;
+      CREATE TRIGGER compliance_snapshots_update_forgets_read AFTER UPDATE ON compliance_snapshots BEGIN
+        DELETE FROM compliance_snapshot_reads
+          WHERE (group_name = OLD.group_name AND scope = OLD.scope AND region = OLD.region)
+             OR (group_name = NEW.group_name AND scope = NEW.scope AND region = NEW.region);
+      END;
+      CREATE TRIGGER compliance_snapshots_delete_forgets_read AFTER DELETE ON compliance_snapshots BEGIN
+        DELETE FROM compliance_snapshot_reads
+          WHERE group_name = OLD.group_name AND scope = OLD.scope AND region = OLD.region;
+      END;
+    `);
+  },
+};
+
 /** The production migrations, in order. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10];
 
 /** What migrate did: the schema version before and after, and the versions it applied. */
 export interface MigrationOutcome {

@@ -338,7 +338,47 @@ const v9: PgMigration = {
 };
 
 /** The production PostgreSQL migrations, in order; as many as the SQLite list's. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
+/**
+ * Version 10: as SQLite's (migrations.ts), the fresh read each scope's snapshot rows were last made to
+ * match, forgotten on any write to those rows. The triggers run once a statement over its changed rows
+ * (transition tables), not once a row: a first poll writes tens of thousands of rows in a few statements.
+ */
+const v10: PgMigration = {
+  version: 10,
+  name: 'compliance snapshot reads',
+  sql: `
+    CREATE TABLE compliance_snapshot_reads (
+      group_name TEXT COLLATE "C" NOT NULL,
+      scope      TEXT COLLATE "C" NOT NULL,
+      region     TEXT COLLATE "C" NOT NULL,
+      read_hash  TEXT COLLATE "C" NOT NULL,
+      PRIMARY KEY (group_name, scope, region)
+    );
+
+    CREATE FUNCTION compliance_snapshots_new_forget_read() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      DELETE FROM compliance_snapshot_reads r USING (SELECT DISTINCT group_name, scope, region FROM new_rows) c
+        WHERE r.group_name = c.group_name AND r.scope = c.scope AND r.region = c.region;
+      RETURN NULL;
+    END $$;
+    CREATE FUNCTION compliance_snapshots_old_forget_read() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      DELETE FROM compliance_snapshot_reads r USING (SELECT DISTINCT group_name, scope, region FROM old_rows) c
+        WHERE r.group_name = c.group_name AND r.scope = c.scope AND r.region = c.region;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER compliance_snapshots_insert_forgets_read AFTER INSERT ON compliance_snapshots
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION compliance_snapshots_new_forget_read();
+    CREATE TRIGGER compliance_snapshots_update_forgets_new_read AFTER UPDATE ON compliance_snapshots
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION compliance_snapshots_new_forget_read();
+    CREATE TRIGGER compliance_snapshots_update_forgets_old_read AFTER UPDATE ON compliance_snapshots
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION compliance_snapshots_old_forget_read();
+    CREATE TRIGGER compliance_snapshots_delete_forgets_read AFTER DELETE ON compliance_snapshots
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION compliance_snapshots_old_forget_read();
+  `,
+};
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10];
 
 /** What migratePostgres did: the version before and after, and the versions it applied. */
 export interface PgMigrationOutcome {

@@ -12,6 +12,7 @@ export interface PatchbotDatabase {
   audit_log: AuditLogTable;
   compliance_snapshots: ComplianceSnapshotsTable;
   compliance_polls: CompliancePollsTable;
+  compliance_snapshot_reads: ComplianceSnapshotReadsTable;
   window_polls: WindowPollsTable;
   window_executions_seen: WindowExecutionsSeenTable;
   digests: DigestsTable;
@@ -93,6 +94,14 @@ export interface CompliancePollsTable {
   region: string;
   first_polled_at: string;
   last_polled_at: string;
+}
+
+/** The fresh read a scope's snapshot rows were last made to match, as a hash (migration v10). */
+export interface ComplianceSnapshotReadsTable {
+  group_name: string;
+  scope: string;
+  region: string;
+  read_hash: string;
 }
 
 /** Windows the window poller has seen once (migration v3). */

@@ -121,6 +121,7 @@ const ScopeSummaryRowSchema = SummaryRowSchema.omit({
 const PATCHES_LACK_CVE_IDS = sql<boolean>`(missing_patches <> '[]' and missing_patches not like '%"cveIds"%')`;
 /** Every column but missing_patches. */
 const SUMMARY_COLUMNS = Object.keys(SummaryRowSchema.shape) as Array<keyof z.infer<typeof SummaryRowSchema>>;
+const ReadHashRowSchema = z.object({ read_hash: z.string() });
 /** The columns a scope summary row selects from the table. */
 const SCOPE_SUMMARY_COLUMNS = SUMMARY_COLUMNS.filter((c) => c in ScopeSummaryRowSchema.shape);
 
@@ -305,6 +306,40 @@ export class ComplianceSnapshotRepository {
       this.ctx.atomic(async (tx) => {
         for (const id of instanceIds) await this.deleteRow(tx, group, scope, region, id);
       }),
+    );
+  }
+
+  /**
+   * The hash of the fresh read the scope's rows were last made to match (markRead), or undefined: never
+   * marked, or written since. The database's triggers (migration v10) forget it on any write to the
+   * scope's rows, so an equal hash means the rows still say what that read said.
+   */
+  async readHash(group: string, scope: string, region: string): Promise<string | undefined> {
+    const row = await guarded(this.ctx.path, readingScope(group, scope, region), () =>
+      this.ctx.db
+        .selectFrom('compliance_snapshot_reads')
+        .select('read_hash')
+        .where('group_name', '=', group)
+        .where('scope', '=', scope)
+        .where('region', '=', region)
+        .executeTakeFirst(),
+    );
+    if (row === undefined) return undefined;
+    return this.guardedDecode(row, () => parseRow(ReadHashRowSchema, row).read_hash);
+  }
+
+  /** Records that the scope's rows now say what the fresh read hashed to `hash` says (see readHash). */
+  async markRead(group: string, scope: string, region: string, hash: string): Promise<void> {
+    await guarded(this.ctx.path, `recording the compliance read of ${group} in ${scope}/${region}`, () =>
+      this.ctx.db
+        .insertInto('compliance_snapshot_reads')
+        .values({ group_name: group, scope, region, read_hash: hash })
+        .onConflict((oc) =>
+          oc
+            .columns(['group_name', 'scope', 'region'])
+            .doUpdateSet((eb) => ({ read_hash: eb.ref('excluded.read_hash') })),
+        )
+        .execute(),
     );
   }
 

@@ -199,4 +199,40 @@ describe('pollCompliance on a 1,000-instance fleet', () => {
     expect(after).toMatchObject({ pingStatus: 'ConnectionLost', missingPatches: before.missingPatches });
     expect(isEmpty((await pollCompliance(deps, prd))!)).toBe(true);
   });
+
+  it('a quiet poll after one that compared reads and writes no stored row: the read matches what the rows were made to say', async () => {
+    await pollCompliance(deps, prd);
+    const reads = ['forScope', 'scopeSummaries', 'patchLists', 'forGroup', 'summaries'] as const;
+    const spies = reads.map((m) => jest.spyOn(store.snapshots, m));
+    const writes = (['upsert', 'replaceScope', 'remove', 'markRead'] as const).map((m) =>
+      jest.spyOn(store.snapshots, m),
+    );
+    try {
+      sim.resetStats();
+      const diff = (await pollCompliance(deps, prd))!;
+      expect(isEmpty(diff)).toBe(true);
+      expect(diff.cost).toMatchObject({ scopes: 1, scopesUnchanged: 1, patchListsFetched: 0 });
+      for (const spy of [...spies, ...writes]) expect(spy).not.toHaveBeenCalled();
+      // The same AWS reads as any quiet poll: the saving is the store's, not AWS's.
+      expect(Object.fromEntries(LIST_OPS.map((op) => [op, calls()[op] ?? 0]))).toEqual(
+        groupReadCalls(groupReadCounts(members, states)),
+      );
+    } finally {
+      for (const spy of [...spies, ...writes]) spy.mockRestore();
+    }
+  });
+
+  it('a row deleted by hand is written again by the next poll, though the read did not change', async () => {
+    const count = await store.snapshots.count('PRD');
+    const [row] = await store.snapshots.forScope('PRD', 'default', 'us-east-1');
+    await sql`delete from compliance_snapshots where instance_id = ${row!.instanceId}`.execute(store.kysely);
+    const diff = (await pollCompliance(deps, prd))!;
+    expect(diff.cost.scopesUnchanged).toBe(0);
+    expect(diff.appeared.map((i) => i.instanceId)).toEqual([row!.instanceId]);
+    expect(await store.snapshots.count('PRD')).toBe(count);
+    // And the poll after is quiet again, comparing nothing.
+    const next = (await pollCompliance(deps, prd))!;
+    expect(isEmpty(next)).toBe(true);
+    expect(next.cost.scopesUnchanged).toBe(1);
+  });
 });

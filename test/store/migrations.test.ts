@@ -49,6 +49,7 @@ describe('migrations', () => {
       'approvals',
       'audit_log',
       'compliance_polls',
+      'compliance_snapshot_reads',
       'compliance_snapshots',
       'digests',
       'history_day_instances',

@@ -184,6 +184,47 @@ describeBackends('compliance snapshots', ({ name, open, exec }) => {
     await store.close();
   });
 
+  it("forgets a scope's read mark on any write to its rows, by patchbot or by hand, and only that scope's", async () => {
+    const { store } = await open();
+    const mark = async () => {
+      await store.snapshots.markRead('PRD', 'main', 'us-east-1', 'h1');
+      await store.snapshots.markRead('PRD', 'partner', 'us-east-1', 'h2');
+    };
+    const marks = async () => [
+      await store.snapshots.readHash('PRD', 'main', 'us-east-1'),
+      await store.snapshots.readHash('PRD', 'partner', 'us-east-1'),
+    ];
+    expect(await marks()).toEqual([undefined, undefined]);
+    await store.snapshots.upsert([entry('i-1', '2026-03-01T08:00:00.000Z'), entry('i-2', null)]);
+    await mark();
+    expect(await marks()).toEqual(['h1', 'h2']);
+
+    // A write the no-going-back rule skips changes no row: the mark stands.
+    await store.snapshots.upsert([entry('i-1', '2026-02-01T08:00:00.000Z')]);
+    expect(await marks()).toEqual(['h1', 'h2']);
+    // A newer scan of one instance (an update), a new instance (an insert), a removal, a replaced scope.
+    const writes = [
+      () => store.snapshots.upsert([entry('i-1', '2026-03-02T08:00:00.000Z')]),
+      () => store.snapshots.upsert([entry('i-3', null)]),
+      () => store.snapshots.remove('PRD', 'main', 'us-east-1', ['i-3']),
+      () => store.snapshots.replaceScope('PRD', 'main', 'us-east-1', [entry('i-1', '2026-03-03T08:00:00.000Z')]),
+      // A row deleted by hand, as a corrupt row's error advises.
+      () => exec(store, `DELETE FROM compliance_snapshots WHERE instance_id = 'i-1'`),
+    ];
+    for (const write of writes) {
+      await write();
+      expect(await marks()).toEqual([undefined, 'h2']);
+      await mark();
+    }
+    // Marked after the writes of the same transaction, it stands.
+    await store.transaction(async (tx) => {
+      await tx.snapshots.upsert([entry('i-4', null)]);
+      await tx.snapshots.markRead('PRD', 'main', 'us-east-1', 'h3');
+    });
+    expect(await marks()).toEqual(['h3', 'h2']);
+    await store.close();
+  });
+
   it('a corrupt row fails loudly, naming the instance and the fix', async () => {
     const { store } = await open();
     await store.snapshots.upsert([entry('i-1', null)]);

@@ -19,6 +19,7 @@ import { mapLimit } from '../../shared/concurrency';
 import type { RecentReads } from '../recent-reads';
 import type { InstanceLine, ScopeFailure } from '../record-schemas';
 import type { ComplianceDiff, NonCompliantChange } from './poll-results';
+import { scopeReadHash } from './read-hash';
 
 /** What the pollers need. */
 export interface PollDeps {
@@ -96,6 +97,7 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
       instances: scopes.reduce((n, sc) => n + sc.instances.length, 0),
       patchStates: fetched.scopes.reduce((n, sc) => n + sc.states.length, 0),
       patchListsFetched: 0,
+      scopesUnchanged: 0,
     },
   };
   let changed = false;
@@ -106,6 +108,7 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
   const storedLists: PreviousPatches = (scope, region, ids) =>
     store.snapshots.patchLists(group.name, scope, region, ids);
   await mapLimit(scopes, SCOPES_AT_ONCE, async (sc) => {
+    const hash = scopeReadHash(sc);
     if (!known.has(sc)) {
       const rows = await store.snapshots.forScope(group.name, sc.scope, sc.region);
       const refresh = await refreshMissing(deps.gateways, group, rows, [sc], logger);
@@ -113,15 +116,22 @@ export async function pollComplianceResult(deps: PollDeps, group: PatchGroup): P
       diff.cost.patchListsFetched += refresh.fetched;
       // A scope whose patch lists could not be fetched is left as it was and tried again next poll.
       if (refresh.failures.length > 0) return;
-      await recordFirstSnapshot(store, group, sc, rows, refresh.changes);
+      await recordFirstSnapshot(store, group, sc, rows, refresh.changes, hash);
       changed = true;
+      return;
+    }
+    // The rows already say what this read says (nothing written to them since): nothing to compare or write.
+    if ((await store.snapshots.readHash(group.name, sc.scope, sc.region)) === hash) {
+      diff.cost.scopesUnchanged += 1;
       return;
     }
     const rows = await store.snapshots.scopeSummaries(group.name, sc.scope, sc.region);
     const refresh = await refreshMissing(deps.gateways, group, rows, [sc], logger, storedLists);
     diff.failures.push(...refresh.failures);
     diff.cost.patchListsFetched += refresh.fetched;
-    if (await pollKnownScope(store, group, sc, rows, refresh.changes, diff)) changed = true;
+    // Instances whose patch list could not be fetched keep their old rows: the rows do not say what the read says yet.
+    const matched = refresh.failures.length === 0 ? hash : undefined;
+    if (await pollKnownScope(store, group, sc, rows, refresh.changes, diff, matched)) changed = true;
   });
   const failures = diff.failures;
   if (known.size === 0) {
@@ -161,6 +171,7 @@ async function recordFirstSnapshot(
   sc: PolledScope,
   rows: readonly SnapshotEntry[],
   changes: readonly InstanceChange[],
+  hash: string,
 ): Promise<void> {
   const entries = withPing(
     changes.map((c) => c.entry),
@@ -173,13 +184,15 @@ async function recordFirstSnapshot(
     .map((e) => refreshed(e, sc.instances));
   await store.transaction(async (tx) => {
     await tx.snapshots.replaceScope(group.name, sc.scope, sc.region, [...entries, ...kept]);
+    await tx.snapshots.markRead(group.name, sc.scope, sc.region, hash);
     await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
   });
 }
 
 /**
  * A scope polled before: adds what changed to the diff and writes it; whether any row changed. Changed instances whose patch
- * list could not be fetched are not in `changes`: they stay as they were and are tried again next poll.
+ * list could not be fetched are not in `changes`: they stay as they were and are tried again next poll. `hash` is the
+ * read's (scopeReadHash), recorded with the writes when they leave the rows saying what the read says.
  */
 async function pollKnownScope(
   store: Store,
@@ -188,6 +201,7 @@ async function pollKnownScope(
   rows: readonly ScopeSummary[],
   changes: readonly InstanceChange[],
   diff: ComplianceDiff,
+  hash: string | undefined,
 ): Promise<boolean> {
   const writes: NewSnapshotEntry[] = [];
   const changedIds = new Set(changes.map((c) => c.entry.instanceId));
@@ -262,6 +276,7 @@ async function pollKnownScope(
   await store.transaction(async (tx) => {
     await tx.snapshots.upsert(writes);
     if (gone.length > 0) await tx.snapshots.remove(group.name, sc.scope, sc.region, gone);
+    if (hash !== undefined) await tx.snapshots.markRead(group.name, sc.scope, sc.region, hash);
     await tx.pollState.markCompliancePolled(group.name, sc.scope, sc.region);
   });
   return writes.length > 0 || gone.length > 0;

@@ -56,6 +56,8 @@ export interface PollCost {
   patchStates: number;
   /** Instances whose patch list was fetched (one DescribeInstancePatches series each). */
   patchListsFetched: number;
+  /** Scopes whose read matched what their stored rows were last made to say: nothing compared or written there. */
+  scopesUnchanged: number;
 }
 
 /** True when the diff has nothing to post (failures alone are logged, not posted). */

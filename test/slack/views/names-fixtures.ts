@@ -79,7 +79,7 @@ export const diff: ComplianceDiff = {
   group: 'PRD',
   generatedAt: NOW,
   scopes: [{ scope: 'prod', region: 'us-east-1' }],
-  cost: { scopes: 1, instances: 2, patchStates: 2, patchListsFetched: 1 },
+  cost: { scopes: 1, instances: 2, patchStates: 2, patchListsFetched: 1, scopesUnchanged: 0 },
   becameNonCompliant: [
     {
       instanceId: id(1),

@@ -12,7 +12,7 @@ function smallDiff(overrides: Partial<ComplianceDiff> = {}): ComplianceDiff {
     group: 'PRD',
     generatedAt: NOW,
     scopes: [{ scope: 'prod', region: 'us-east-1' }],
-    cost: { scopes: 1, instances: 0, patchStates: 0, patchListsFetched: 0 },
+    cost: { scopes: 1, instances: 0, patchStates: 0, patchListsFetched: 0, scopesUnchanged: 0 },
     becameNonCompliant: [
       { ...line(1, 'web-prd-01'), newlyMissing: [OPENSSL, KERNEL] },
       { ...line(2, 'web-prd-02'), newlyMissing: [KERNEL] },
@@ -43,7 +43,7 @@ function hugeDiff(n = 10_000): ComplianceDiff {
     group: 'PRD',
     generatedAt: NOW,
     scopes: [{ scope: 'prod', region: 'us-east-1' }],
-    cost: { scopes: 1, instances: 0, patchStates: 0, patchListsFetched: 0 },
+    cost: { scopes: 1, instances: 0, patchStates: 0, patchListsFetched: 0, scopesUnchanged: 0 },
     becameNonCompliant: Array.from({ length: n }, (_, i) => ({
       ...inst(i),
       newlyMissing: patches.slice(i % 290, (i % 290) + 1 + (i % 10)),
