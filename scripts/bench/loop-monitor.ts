@@ -16,6 +16,9 @@ export interface LoopFigures {
   loopDelayP99: number;
   loopDelayMax: number;
   gcPauseMax: number;
+  /** Full (mark-compact) collections, and their pauses added up: how often the heap's cap made V8 mark everything. */
+  fullGcs: number;
+  fullGcMs: number;
   /**
    * Requests this process's HTTP servers answered: from their headers being read to their answer
    * being handed to the socket. Absent when it served none. Against a client's own timing it shows
@@ -49,14 +52,19 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures; liveHe
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let gcMax = 0;
+  let fullGcs = 0;
+  let fullGcMs = 0;
   // The heap in use just after a full collection is about what is alive: the most of it since start
   // says how close the process came to its old-space cap, whatever garbage its RSS peak included.
   let liveMax = 0;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcMax = Math.max(gcMax, entry.duration);
-      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
         liveMax = Math.max(liveMax, getHeapStatistics().used_heap_size);
+        fullGcs += 1;
+        fullGcMs += entry.duration;
+      }
     }
   }).observe({ entryTypes: ['gc'] });
   const served = timeServedRequests();
@@ -67,6 +75,8 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures; liveHe
       cpuFrom = process.cpuUsage();
       delay.reset();
       gcMax = 0;
+      fullGcs = 0;
+      fullGcMs = 0;
     },
     liveHeapMaxMb: () => Math.round(liveMax / 2 ** 20),
     read() {
@@ -77,6 +87,8 @@ export function startLoopMonitor(): { reset(): void; read(): LoopFigures; liveHe
         loopDelayP99: ms(delay.percentile(99)),
         loopDelayMax: ms(delay.max),
         gcPauseMax: Math.round(gcMax * 10) / 10,
+        fullGcs,
+        fullGcMs: Math.round(fullGcMs),
         ...(answered ? { served: answered } : {}),
       };
     },

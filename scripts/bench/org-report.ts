@@ -189,7 +189,8 @@ function ackLines(result: OrgResult): string[] {
     `| patchbot during the poll | ${a.underLoad.p50} ms | ${a.underLoad.p99} ms | ${a.underLoad.max} ms | ${a.underLoad.failed} | p99 ${x(ratio(a.underLoad.p99, a.bare.p99))}: ${atMost(ratio(a.underLoad.p99, a.bare.p99), ORG_TARGETS.ackP99Ratio)} |`,
     '',
     `Over the poll and the burst the bot used ${fmt(a.botLoop.cpuMs)} ms of CPU; its event loop ran up to ${fmt(a.botLoop.loopDelayMax)} ms late (p99 ${fmt(a.botLoop.loopDelayP99)} ms)`,
-    `and its longest GC pause was ${fmt(a.botLoop.gcPauseMax)} ms: an acknowledgement waits behind whichever is longer.`,
+    `and its longest GC pause was ${fmt(a.botLoop.gcPauseMax)} ms: an acknowledgement waits behind whichever is longer. V8 collected the whole heap ${fmt(a.botLoop.fullGcs)} times (${fmt(a.botLoop.fullGcMs)} ms of pauses in all).`,
+    `Full collections over each round's poll and burst: ${a.rounds.map((r) => `${fmt(r.botLoop.fullGcs)} (${fmt(r.botLoop.fullGcMs)} ms)`).join('; ')}.`,
     `Over the idle burst alone it used ${fmt(a.idleLoop.cpuMs)} ms of CPU; its loop ran up to ${fmt(a.idleLoop.loopDelayMax)} ms late (p99 ${fmt(a.idleLoop.loopDelayP99)} ms), longest GC pause ${fmt(a.idleLoop.gcPauseMax)} ms.`,
     `Each round's p99, bare / idle / during the poll: ${a.rounds.map((r) => `${r.bare.p99} / ${r.idle.p99} / ${r.underLoad.p99} ms`).join('; ')}.`,
     `Inside the receivers, from a request's headers read to its answer handed to the socket (Node's HTTP diagnostics channels), p99 bare / idle / during the poll: ${servedP99s(

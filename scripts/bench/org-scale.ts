@@ -273,11 +273,19 @@ async function benchSize(
         rounds: 5,
       });
       log(
-        `  ack (median of ${result.ack.rounds.length} rounds): bare Bolt p50 ${result.ack.bare.p50} ms p99 ${result.ack.bare.p99} ms; patchbot idle p99 ${result.ack.idle.p99} ms (loop delay max ${result.ack.idleLoop.loopDelayMax} ms, GC pause max ${result.ack.idleLoop.gcPauseMax} ms); patchbot during a poll p50 ${result.ack.underLoad.p50} ms p99 ${result.ack.underLoad.p99} ms (poll ${result.ack.pollMs} ms${result.ack.pollOutlastedBurst ? '' : ', ended before the burst did'}; bot loop delay max ${result.ack.botLoop.loopDelayMax} ms, GC pause max ${result.ack.botLoop.gcPauseMax} ms); load loop delay max bare/idle/poll ${senderFigures(result.ack, 'load', 'loopDelayMax').join('/')} ms, stand-in loop delay max ${senderFigures(result.ack, 'standIn', 'loopDelayMax').join('/')} ms; in-process p99 bare/idle/poll ${servedP99s(
+        `  ack (median of ${result.ack.rounds.length} rounds): bare Bolt p50 ${result.ack.bare.p50} ms p99 ${result.ack.bare.p99} ms; patchbot idle p99 ${result.ack.idle.p99} ms (loop delay max ${result.ack.idleLoop.loopDelayMax} ms, GC pause max ${result.ack.idleLoop.gcPauseMax} ms); patchbot during a poll p50 ${result.ack.underLoad.p50} ms p99 ${result.ack.underLoad.p99} ms (poll ${result.ack.pollMs} ms${result.ack.pollOutlastedBurst ? '' : ', ended before the burst did'}; bot CPU ${result.ack.botLoop.cpuMs} ms, loop delay max ${result.ack.botLoop.loopDelayMax} ms, GC pause max ${result.ack.botLoop.gcPauseMax} ms, ${result.ack.botLoop.fullGcs} full collections); load loop delay max bare/idle/poll ${senderFigures(result.ack, 'load', 'loopDelayMax').join('/')} ms, stand-in loop delay max ${senderFigures(result.ack, 'standIn', 'loopDelayMax').join('/')} ms; in-process p99 bare/idle/poll ${servedP99s(
           result.ack,
         )
           .map((p99) => p99 ?? '-')
           .join('/')} ms`,
+      );
+      log(
+        `  ack rounds, p99 bare / idle / during the poll (bot CPU, full collections): ${result.ack.rounds
+          .map(
+            (r) =>
+              `${r.bare.p99} / ${r.idle.p99} / ${r.underLoad.p99} ms (${r.botLoop.cpuMs} ms, ${r.botLoop.fullGcs})`,
+          )
+          .join('; ')}`,
       );
     }
     const tagged = await tagBulk(sim, ground.gateways, INSTALL_SIZE);

@@ -1,7 +1,7 @@
 import { medianRound, type AckFigures, type AckRound } from '../../scripts/bench/ack';
 import { medianRows, type FleetRow } from '../../scripts/bench/fleet';
 
-const loop = { cpuMs: 0, loopDelayP99: 0, loopDelayMax: 0, gcPauseMax: 0 };
+const loop = { cpuMs: 0, loopDelayP99: 0, loopDelayMax: 0, gcPauseMax: 0, fullGcs: 0, fullGcMs: 0 };
 const ack = (p99: number): AckFigures => ({ p50: p99 / 2, p99, max: p99, failed: 0, loop });
 const round = (bare: number, patchbot: number): AckRound => ({ bare: ack(bare), patchbot: ack(patchbot) });
 

@@ -43,9 +43,11 @@ const ackRound = {
     loopDelayP99: 20,
     loopDelayMax: 25,
     gcPauseMax: 8,
+    fullGcs: 3,
+    fullGcMs: 40,
     served: { p50: 3, p99: 9, max: 10, count: 300 },
   },
-  botLoop: { cpuMs: 9000, loopDelayP99: 30, loopDelayMax: 45, gcPauseMax: 12 },
+  botLoop: { cpuMs: 9000, loopDelayP99: 30, loopDelayMax: 45, gcPauseMax: 12, fullGcs: 9, fullGcMs: 150 },
   senders: {
     bare: { load: loop(11), standIn: loop(3) },
     idle: { load: loop(12), standIn: loop(240) },
@@ -54,7 +56,7 @@ const ackRound = {
 };
 
 function loop(loopDelayMax: number) {
-  return { cpuMs: 100, loopDelayP99: loopDelayMax, loopDelayMax, gcPauseMax: 1 };
+  return { cpuMs: 100, loopDelayP99: loopDelayMax, loopDelayMax, gcPauseMax: 1, fullGcs: 0, fullGcMs: 0 };
 }
 
 function result(over: Partial<OrgResult> = {}): OrgResult {
@@ -137,6 +139,12 @@ describe('renderOrgScale', () => {
       "Each round's p99, bare / idle / during the poll: 40 / 44 / 48 ms; 40 / 44 / 52 ms.",
     );
     expect(line(lines, 'Inside the receivers')).toContain('p99 bare / idle / during the poll: 6 / 9 / — ms.');
+    expect(line(lines, 'and its longest GC pause')).toContain(
+      'V8 collected the whole heap 9 times (150 ms of pauses in all).',
+    );
+    expect(line(lines, 'Full collections over')).toBe(
+      "Full collections over each round's poll and burst: 9 (150 ms); 9 (150 ms).",
+    );
     expect(line(lines, "The senders' side")).toBe(
       "The senders' side, bare / idle / during the poll: the load process that times the commands ran its loop up to 11 / 12 / 13 ms late, and the benchmark process, whose Slack stand-ins take the bot's answers, up to 3 / 240 / 5 ms (CPU 100 / 100 / 100 ms).",
     );

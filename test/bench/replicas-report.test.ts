@@ -44,7 +44,7 @@ describe('renderReplicas', () => {
 describe('the summary rows of the replica section', () => {
   const summaryOf = (rows: ReplicaRow[]) => {
     const machine = { date: 'd', command: 'c', cpu: 'cpu', cores: 2, memoryGb: 1, node: 'v', os: 'os' };
-    const loop = { cpuMs: 0, loopDelayP99: 0, loopDelayMax: 0, gcPauseMax: 0 };
+    const loop = { cpuMs: 0, loopDelayP99: 0, loopDelayMax: 0, gcPauseMax: 0, fullGcs: 0, fullGcMs: 0 };
     const f = { p50: 1, p99: 1, max: 1, failed: 0, loop };
     const ack = { commands: 1, concurrency: 1, awsLatencyMs: 0, bare: f, patchbot: f, rounds: [], answered: 0 };
     const fleet = { instances: 1, latencyMs: 0, repeats: 1, rows: [], peakRssMb: 1, nodeArgs: [] };
