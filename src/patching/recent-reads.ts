@@ -35,8 +35,22 @@ export class RecentReads {
 
   /** Keeps a status read elsewhere (the poll's own read), unless a scope failed. */
   keep(status: GroupStatus): void {
-    if (status.failures.length === 0) this.kept.set(status.group, status);
-    else this.kept.delete(status.group);
+    if (status.failures.length > 0) {
+      this.kept.delete(status.group);
+      return;
+    }
+    this.kept.set(status.group, status);
+    // Let go of it once it can no longer be reused, not at the next ask: with a poll every quarter hour, every
+    // group's status (tens of thousands of lines at 100,000 instances) would otherwise be held between polls.
+    // Whether a kept read is still fresh is the clock's to say (recent); this timer only frees memory.
+    setTimeout(() => {
+      if (this.kept.get(status.group) === status) this.kept.delete(status.group);
+    }, this.maxAgeMs).unref();
+  }
+
+  /** How many groups' reads are held. */
+  get size(): number {
+    return this.kept.size;
   }
 
   /** Forgets the group's read: the next ask reads again. */

@@ -35,6 +35,28 @@ describe('RecentReads', () => {
     expect(reads()).toBe(2);
   });
 
+  it('lets go of a kept read once it can no longer be reused, asked again or not', async () => {
+    jest.useFakeTimers();
+    try {
+      const clock = new ManualClock();
+      const recent = new RecentReads(clock, 30);
+      recent.keep(status('PRD', clock.now()));
+      recent.keep(status('DEV', clock.now()));
+      expect(recent.size).toBe(2);
+      // A read kept again later is held for its own time, not the earlier one's.
+      jest.advanceTimersByTime(20);
+      const again = status('DEV', clock.now());
+      recent.keep(again);
+      jest.advanceTimersByTime(20);
+      expect(recent.size).toBe(1);
+      expect(await recent.status('DEV', async () => status('DEV', clock.now()))).toBe(again);
+      jest.advanceTimersByTime(10);
+      expect(recent.size).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('shares one read among concurrent asks', async () => {
     const recent = new RecentReads(new ManualClock());
     let reads = 0;
