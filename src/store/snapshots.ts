@@ -437,24 +437,7 @@ export class ComplianceSnapshotRepository {
   private decodeScopeSummary(raw: unknown, group: string, scope: string, region: string): ScopeSummary {
     return this.guardedDecode(raw, () => {
       const r = parseRow(ScopeSummaryRowSchema, raw);
-      return {
-        group,
-        scope,
-        region,
-        instanceId: r.instance_id,
-        name: r.name,
-        pingStatus: r.ping_status,
-        operation: r.operation,
-        operationEndTime:
-          r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
-        missing: r.missing_count,
-        failed: r.failed_count,
-        pendingReboot: r.pending_reboot_count,
-        critical: r.critical_count,
-        security: r.security_count,
-        other: r.other_count,
-        patchesLackCveIds: r.patches_lack_cve_ids,
-      };
+      return { group, scope, region, ...instanceFields(r), patchesLackCveIds: r.patches_lack_cve_ids };
     });
   }
 
@@ -463,17 +446,7 @@ export class ComplianceSnapshotRepository {
       group: r.group_name,
       scope: r.scope,
       region: r.region,
-      instanceId: r.instance_id,
-      name: r.name,
-      pingStatus: r.ping_status,
-      operation: r.operation,
-      operationEndTime: r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
-      missing: r.missing_count,
-      failed: r.failed_count,
-      pendingReboot: r.pending_reboot_count,
-      critical: r.critical_count,
-      security: r.security_count,
-      other: r.other_count,
+      ...instanceFields(r),
       updatedAt: fromSqlTime(r.updated_at, 'updated_at'),
     };
   }
@@ -505,6 +478,23 @@ function readingScope(group: string, scope: string, region: string): string {
 }
 
 /** A row checked against `schema`; a column of the wrong type is a CorruptColumn (see guardedDecode). */
+/** One instance's fields of a row, as every row shape selects them (not its group, scope, region or write time). */
+function instanceFields(r: Omit<z.infer<typeof ScopeSummaryRowSchema>, 'patches_lack_cve_ids'>) {
+  return {
+    instanceId: r.instance_id,
+    name: r.name,
+    pingStatus: r.ping_status,
+    operation: r.operation,
+    operationEndTime: r.operation_end_time === null ? null : fromSqlTime(r.operation_end_time, 'operation_end_time'),
+    missing: r.missing_count,
+    failed: r.failed_count,
+    pendingReboot: r.pending_reboot_count,
+    critical: r.critical_count,
+    security: r.security_count,
+    other: r.other_count,
+  };
+}
+
 function parseRow<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new CorruptColumn(String(parsed.error.issues[0]?.path[0] ?? 'row'), 'unexpected type');
