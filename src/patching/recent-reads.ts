@@ -15,6 +15,8 @@ export const RECENT_READ_MS = 60_000;
 /** A minute's memory of each group's status, and one read shared by concurrent asks. */
 export class RecentReads {
   private readonly kept = new Map<string, GroupStatus>();
+  /** Each kept read's timer: one per group, replaced with the read, so no timer holds a read the map let go of. */
+  private readonly expiry = new Map<string, NodeJS.Timeout>();
   private readonly reads = new InFlight<GroupStatus>();
 
   constructor(
@@ -35,17 +37,17 @@ export class RecentReads {
 
   /** Keeps a status read elsewhere (the poll's own read), unless a scope failed. */
   keep(status: GroupStatus): void {
-    if (status.failures.length > 0) {
-      this.kept.delete(status.group);
-      return;
-    }
-    this.kept.set(status.group, status);
+    const { group } = status;
+    this.forget(group);
+    if (status.failures.length > 0) return;
+    this.kept.set(group, status);
     // Let go of it once it can no longer be reused, not at the next ask: with a poll every quarter hour, every
     // group's status (tens of thousands of lines at 100,000 instances) would otherwise be held between polls.
-    // Whether a kept read is still fresh is the clock's to say (recent); this timer only frees memory.
-    setTimeout(() => {
-      if (this.kept.get(status.group) === status) this.kept.delete(status.group);
-    }, this.maxAgeMs).unref();
+    // Whether a kept read is still fresh is the clock's to say (recent); this timer only frees memory, and
+    // holds the group's name, not the read: a timer per read kept held a minute of polls' reads alive.
+    const timer = setTimeout(() => this.forget(group), this.maxAgeMs);
+    timer.unref();
+    this.expiry.set(group, timer);
   }
 
   /** How many groups' reads are held. */
@@ -55,6 +57,8 @@ export class RecentReads {
 
   /** Forgets the group's read: the next ask reads again. */
   forget(group: string): void {
+    clearTimeout(this.expiry.get(group));
+    this.expiry.delete(group);
     this.kept.delete(group);
   }
 
@@ -62,7 +66,7 @@ export class RecentReads {
     const kept = this.kept.get(group);
     if (!kept) return undefined;
     if (this.clock.now().getTime() - kept.generatedAt.getTime() < this.maxAgeMs) return kept;
-    this.kept.delete(group);
+    this.forget(group);
     return undefined;
   }
 }

@@ -57,6 +57,26 @@ describe('RecentReads', () => {
     }
   });
 
+  it('holds one timer per group however often its read is kept, and none once it is forgotten', () => {
+    jest.useFakeTimers();
+    try {
+      const clock = new ManualClock();
+      const recent = new RecentReads(clock);
+      // Polls back to back keep a group's read every few seconds: no timer may hold an earlier one for its minute.
+      for (let i = 0; i < 100; i++) {
+        recent.keep(status('PRD', clock.now()));
+        recent.keep(status('DEV', clock.now()));
+      }
+      expect(jest.getTimerCount()).toBe(2);
+      recent.keep(status('PRD', clock.now(), true));
+      recent.forget('DEV');
+      expect(jest.getTimerCount()).toBe(0);
+      expect(recent.size).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('shares one read among concurrent asks', async () => {
     const recent = new RecentReads(new ManualClock());
     let reads = 0;
