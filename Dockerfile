@@ -31,8 +31,8 @@ FROM node:26.10.0-trixie-slim
 # bot and its AWS clients took 178 MB RSS instead of 189 to 200. The cap is 144 MB since the AWS pages
 # are read with less garbage (EC2's with htmlparser2, SSM's patch states with JSON.parse): the peak at
 # 100,000 instances was 282 and 284 MB with it (290 to 307 with 160), the polls no slower. The live
-# heap there is 83 to 114 MB, and during a poll V8 collects fully about every second (docs/benchmarks.md,
-# tenth round); a fleet much larger needs a larger cap (README, "Run it with Docker").
+# heap there is 82 to 109 MB, and during a poll V8 collects fully about 12 times (docs/benchmarks.md,
+# eleventh round); a fleet much larger needs a larger cap (README, "Run it with Docker").
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=144 --max-semi-space-size=8" \
     MALLOC_ARENA_MAX=2 \
