@@ -50,11 +50,6 @@ export class RecentReads {
     this.expiry.set(group, timer);
   }
 
-  /** How many groups' reads are held. */
-  get size(): number {
-    return this.kept.size;
-  }
-
   /** Forgets the group's read: the next ask reads again. */
   forget(group: string): void {
     clearTimeout(this.expiry.get(group));
