@@ -4,6 +4,7 @@
  * transaction the store has open, and one made while another connection holds the write lock waits
  * for it instead of failing.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { silentLogger } from '../../src/logger';
@@ -33,20 +34,63 @@ describe('SeenRequests on SQLite', () => {
 
   it('admits a request once, refuses its copy, and forgets it once its window has passed', async () => {
     const { store } = await openFresh();
-    // Answered at once, not after the Kysely path's turns of the event loop.
-    let answered = false;
-    const first = store.seenRequests.admit(['sig:a', 'trigger:a'], UNTIL, NOW).then((admitted) => {
-      answered = true;
-      return admitted;
-    });
-    await Promise.resolve();
-    expect(answered).toBe(true);
+    // Answered at the end of this turn of the event loop, not after the Kysely path's turns.
+    const first = store.seenRequests.admit(['sig:a', 'trigger:a'], UNTIL, NOW);
+    expect(await settledYet(first)).toBe(true);
     expect(await first).toBe(true);
     expect(await store.seenRequests.admit(['trigger:a'], UNTIL, NOW + 1000)).toBe(false);
     // A refused request writes none of its keys.
     expect(await store.seenRequests.admit(['sig:b', 'sig:a'], UNTIL, NOW + 1000)).toBe(false);
     expect(await store.seenRequests.admit(['sig:b'], UNTIL, NOW + 1000)).toBe(true);
     expect(await store.seenRequests.admit(['sig:a'], UNTIL + 300_000, UNTIL)).toBe(true);
+    await store.close();
+  });
+
+  it('answers the admissions asked for in one turn together: a copy within the turn is refused, and a refused request writes none of its keys', async () => {
+    const { path, store } = await openFresh();
+    const answers = Promise.all([
+      store.seenRequests.admit(['sig:x', 'trigger:x'], UNTIL, NOW),
+      store.seenRequests.admit(['sig:x', 'trigger:x'], UNTIL, NOW),
+      store.seenRequests.admit(['sig:y'], UNTIL, NOW),
+      store.seenRequests.admit(['sig:z', 'trigger:x'], UNTIL, NOW),
+    ]);
+    expect(await answers).toEqual([true, false, true, false]);
+    const raw = new Database(path, { readonly: true });
+    try {
+      const keys = raw.prepare('select key from seen_requests order by key').pluck().all();
+      expect(keys).toEqual(['sig:x', 'sig:y', 'trigger:x']);
+    } finally {
+      raw.close();
+    }
+    await store.close();
+  });
+
+  it('commits the admissions of one turn once, not once each', async () => {
+    const { path, store } = await openFresh();
+    const raw = new Database(path);
+    // The write-ahead log grows by a frame for each page of each commit (after its 32-byte header):
+    // emptied first, it shows how many commits a set of admissions made.
+    const frameBytes = (raw.pragma('page_size', { simple: true }) as number) + 24;
+    const walAfter = async (admit: () => Promise<unknown>) => {
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      expect(statSync(`${path}-wal`).size).toBe(0);
+      await admit();
+      return (statSync(`${path}-wal`).size - 32) / frameBytes;
+    };
+    try {
+      const oneTurn = await walAfter(() =>
+        Promise.all([1, 2, 3, 4].map((i) => store.seenRequests.admit([`sig:together-${i}`], UNTIL, NOW))),
+      );
+      const oneCommit = await walAfter(() => store.seenRequests.admit(['sig:alone-0'], UNTIL, NOW));
+      const turnByTurn = await walAfter(async () => {
+        for (const i of [1, 2, 3, 4]) await store.seenRequests.admit([`sig:alone-${i}`], UNTIL, NOW);
+      });
+      expect(oneCommit).toBeGreaterThan(0);
+      expect(oneTurn).toBe(oneCommit);
+      expect(turnByTurn).toBe(4 * oneCommit);
+    } finally {
+      raw.close();
+    }
     await store.close();
   });
 
