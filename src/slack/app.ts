@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { App, HTTPModuleFunctions, HTTPReceiver, type RespondFn, type SlashCommand } from '@slack/bolt';
+import { App, HTTPModuleFunctions, HTTPReceiver, type SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { dispatch } from '../../commands/dispatch';
 import type { CommandServices } from '../../commands/command';
@@ -22,6 +22,7 @@ import { HomeTab, registerHome } from './home';
 import { HomeRefresher } from './home-refresh';
 import { learnInstallation } from './installation';
 import { type ReplayLog, RequestGuard, SIGNING_CONTEXT_KEY, type Installation } from './request-guard';
+import { type Respond, responseUrlResponder } from './response-url';
 import { SocketModeReceiver } from './socket-receiver';
 import type { SlackFirst } from '../shared/slack-first';
 import { TaskGate } from '../shared/task-gate';
@@ -160,19 +161,20 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const names = new SlackNameDirectory(app.client, deps.clock, log);
 
   const commandWork = new TaskGate(COMMANDS_AT_ONCE);
-  app.command('/patch', async ({ command, ack, respond, client }) => {
+  app.command('/patch', async ({ command, ack, client }) => {
     // Ack first, always: Slack shows an error after 3 s, and AWS may be slower than that.
     await ack();
     const requestId = randomUUID().slice(0, 8);
     const reqLog = log.child({ requestId, user: command.user_id, channel: command.channel_id });
     reqLog.info({ text: command.text, waiting: commandWork.waiting }, '/patch');
+    const respond = responseUrlResponder(command.response_url);
     await commandWork.run(() => answerCommand(command, respond, client, requestId, reqLog));
   });
 
   /** Runs a command and delivers its reply; every failure ends as a message to the user. */
   async function answerCommand(
     command: SlashCommand,
-    respond: RespondFn,
+    respond: Respond,
     client: WebClient,
     requestId: string,
     reqLog: Logger,

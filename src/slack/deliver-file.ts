@@ -9,15 +9,15 @@ import { FileUploader } from './file-upload';
 import { code, renderSentence } from './mrkdwn';
 import { complianceChartFile } from './views/compliance-chart';
 import type { FileReply } from './views/reply';
-import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import { SlackError } from '../errors';
+import type { Respond } from './response-url';
 
 /** Where a command's file goes (deliver's DeliveryTarget). */
 export interface FileTarget {
   client: WebClient;
-  respond: RespondFn;
+  respond: Respond;
   /** The channel the command was typed in. */
   channelId: string;
   /** The requester, for `to: 'requester'`. */

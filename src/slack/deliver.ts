@@ -1,4 +1,3 @@
-import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Reply } from '../../commands/reply';
 import type { Logger } from '../logger';
@@ -8,11 +7,13 @@ import { renderReply } from './views/reply';
 import { deliverFile } from './deliver-file';
 import type { FileUploader } from './file-upload';
 import type { SlackMessage } from './views/message';
+import type { Respond } from './response-url';
 
 /** Where a command's reply goes. */
 export interface DeliveryTarget {
   client: WebClient;
-  respond: RespondFn;
+  /** Posts to the command's or click's response_url. */
+  respond: Respond;
   channelId: string;
   logger: Logger;
   /** The requester: a file `to: 'requester'` goes to their DM with the bot. */
