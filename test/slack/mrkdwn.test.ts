@@ -54,6 +54,23 @@ describe('code, bold', () => {
     expect(bold('')).toBe('');
   });
   it('oneLine collapses whitespace', () => expect(oneLine('  a\n\tb  ')).toBe('a b'));
+  it('answers as the full replacements do for every string of up to four characters from a mixed alphabet (the fast paths skip nothing)', () => {
+    const alphabet = ['a', ' ', '\n', '\t', '\u00a0', '\ufeff', '&', '<', '>', '`'];
+    let strings = [''];
+    for (let length = 1; length <= 4; length++) {
+      strings = [
+        ...strings,
+        ...strings.filter((t) => t.length === length - 1).flatMap((t) => alphabet.map((c) => t + c)),
+      ];
+    }
+    for (const t of strings) {
+      expect(oneLine(t)).toBe(t.replace(/\s+/g, ' ').trim());
+      expect(escapeText(t)).toBe(
+        t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, '\u02CB'),
+      );
+    }
+    expect(strings).toHaveLength(1 + 10 + 100 + 1000 + 10000);
+  });
 });
 
 describe('mention, principal, channelLink', () => {
