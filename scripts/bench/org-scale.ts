@@ -268,9 +268,11 @@ async function benchSize(
         signingSecret: SIGNING_SECRET,
         commands: extras.ackCommands ?? 300,
         concurrency: 50,
-        // As many as the acknowledgement section's: with 3, one round's ratio ranged 0.60x–2.69x within a
-        // run, and the median round moved from 1.24x to 1.46x between two runs of the same commit.
-        rounds: 5,
+        // A burst lasts about 150 ms of a 4–5 s poll, so whether a full collection lands in it decides a round.
+        // With 3 rounds the median round moved from 1.24x to 1.46x between two runs of one commit; with 5 it
+        // was 1.12x, 0.82x and 1.53x in three runs of another (its rounds 0.79x–2.39x). With 11 the median
+        // stands on more rounds, at about a minute more.
+        rounds: 11,
       });
       log(
         `  ack (median of ${result.ack.rounds.length} rounds): bare Bolt p50 ${result.ack.bare.p50} ms p99 ${result.ack.bare.p99} ms; patchbot idle p99 ${result.ack.idle.p99} ms (loop delay max ${result.ack.idleLoop.loopDelayMax} ms, GC pause max ${result.ack.idleLoop.gcPauseMax} ms); patchbot during a poll p50 ${result.ack.underLoad.p50} ms p99 ${result.ack.underLoad.p99} ms (poll ${result.ack.pollMs} ms${result.ack.pollOutlastedBurst ? '' : ', ended before the burst did'}; bot CPU ${result.ack.botLoop.cpuMs} ms, loop delay max ${result.ack.botLoop.loopDelayMax} ms, GC pause max ${result.ack.botLoop.gcPauseMax} ms, ${result.ack.botLoop.fullGcs} full collections); load loop delay max bare/idle/poll ${senderFigures(result.ack, 'load', 'loopDelayMax').join('/')} ms, stand-in loop delay max ${senderFigures(result.ack, 'standIn', 'loopDelayMax').join('/')} ms; in-process p99 bare/idle/poll ${servedP99s(
