@@ -3,7 +3,7 @@
  * `respond`, which posts through the global `fetch`. fetch builds WHATWG Request, Headers, Response
  * and stream objects for every post: about 0.2 ms more CPU per post than `request` (measured against
  * a local server, client and server in one process), and every command posts at least once. Bolt's
- * respond also waits for an answer for as long as the socket lives; this gives up after the Web API's timeout.
+ * respond also waits up to undici's default 300 s for Slack's answer; this gives up after the Web API's 10 s.
  */
 import { RespondError, type RespondArguments } from '@slack/bolt';
 import { request } from 'undici';
